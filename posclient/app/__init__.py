@@ -1,0 +1,1 @@
+"""Use cases: staff sessions, checkout, approvals. No Qt, no HTTP."""

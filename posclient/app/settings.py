@@ -1,0 +1,83 @@
+"""Store and terminal settings, kept as JSON values in the ``settings`` table.
+
+They arrive from the central (``store_settings`` in the change feed) or from demo data; the
+till reads them once at start and after each sync.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict, dataclass, field, fields
+
+from posclient.domain.barcode import DEFAULT_SCALE_RULES, MeasureKind, VariableMeasureRule
+from posclient.domain.money import Rounding
+from posclient.domain.policy import Limits
+from posclient.domain.tender import CashRounding
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    store_id: str = "S001"
+    terminal_id: str = "T01"
+    store_name_zh: str = "示范门店"
+    store_name_en: str = "Demo Store"
+    address: str = ""
+    currency: str = "CNY"
+    tax_inclusive: bool = True
+    tax_rounding: str = Rounding.HALF_UP.value
+    cash_increment: int = 1  # minor units; 10 = round cash to 0.10
+    cash_rounding_mode: str = Rounding.HALF_UP.value
+    receipt_footer_zh: str = "谢谢惠顾"
+    receipt_footer_en: str = "Thank you for shopping with us"
+    language: str = "zh_CN"
+    scale_rules: list[dict[str, object]] = field(
+        default_factory=lambda: [
+            {"prefixes": list(r.prefixes), "item_digits": r.item_digits,
+             "value_digits": r.value_digits, "kind": r.kind.value}
+            for r in DEFAULT_SCALE_RULES
+        ]
+    )
+    cashier_discount_limit_bp: int = 1_000
+    idle_lock_seconds: int = 300
+
+    # -- derived -------------------------------------------------------------------------------
+    @property
+    def cash_rounding(self) -> CashRounding:
+        return CashRounding(self.cash_increment, Rounding(self.cash_rounding_mode))
+
+    @property
+    def rules(self) -> tuple[VariableMeasureRule, ...]:
+        return tuple(
+            VariableMeasureRule(
+                prefixes=tuple(str(p) for p in r["prefixes"]),  # type: ignore[union-attr]
+                item_digits=int(r["item_digits"]),  # type: ignore[arg-type]
+                value_digits=int(r["value_digits"]),  # type: ignore[arg-type]
+                kind=MeasureKind(r["kind"]),
+            )
+            for r in self.scale_rules
+        )
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(cashier_discount_limit_bp=self.cashier_discount_limit_bp,
+                      idle_lock_seconds=self.idle_lock_seconds)
+
+    # -- persistence ---------------------------------------------------------------------------
+    @classmethod
+    def load(cls, conn: sqlite3.Connection) -> StoreSettings:
+        known = {f.name for f in fields(cls)}
+        values = {
+            k: json.loads(v)
+            for k, v in conn.execute("SELECT key, value FROM settings")
+            if k in known
+        }
+        return cls(**values)
+
+    def save(self, conn: sqlite3.Connection) -> None:
+        """Write every setting (the caller owns the transaction)."""
+        conn.executemany(
+            "INSERT INTO settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [(k, json.dumps(v, ensure_ascii=False)) for k, v in asdict(self).items()],
+        )

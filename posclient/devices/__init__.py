@@ -1,0 +1,1 @@
+"""Devices: payment terminal, receipt printer, cash drawer."""

@@ -1,0 +1,404 @@
+"""The cart: lines, quantities and weights, discounts, overrides, voids, and its priced totals.
+
+Every mutating method validates first and raises :class:`InvalidInput` before touching state,
+so a refused change leaves the cart exactly as it was.
+
+Rounding rules (explicit):
+- a weighed line costs ``price_per_kg * grams / 1000``, rounded half-up to the minor unit;
+- a percent discount is ``amount * bp / 10000``, rounded half-up;
+- a basket discount is spread over the lines in proportion to their amounts by largest
+  remainder, so the parts add up to the discount exactly and tax per rate stays right;
+- tax is computed per rate on the discounted sums (see :mod:`posclient.domain.tax`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from .errors import InvalidInput
+from .money import Money, Rounding, allocate, div_round
+from .policy import DEFAULT_LIMITS, Limits
+from .tax import TaxLine, summarize
+
+
+class Measure(StrEnum):
+    EACH = "each"  # quantity is a count of units; price is per unit
+    GRAM = "g"  # quantity is a weight in grams; price is per kilogram
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """What the cart knows about a product, captured when it is scanned."""
+
+    product_id: int
+    sku: str
+    name_zh: str
+    name_en: str
+    measure: Measure
+    unit_price: Money  # per unit, or per kg for weighed items
+    tax_code: str
+    tax_rate_ppm: int
+    category: str = ""
+    barcode: str = ""
+
+    def name(self, lang: str) -> str:
+        if lang.startswith("zh"):
+            return self.name_zh or self.name_en
+        return self.name_en or self.name_zh
+
+
+class DiscountKind(StrEnum):
+    PERCENT = "percent"
+    AMOUNT = "amount"
+
+
+@dataclass(frozen=True, slots=True)
+class Discount:
+    kind: DiscountKind
+    value: int  # basis points (10% = 1000) for PERCENT, minor units for AMOUNT
+    reason: str = ""
+
+    @classmethod
+    def percent(cls, bp: int, reason: str = "") -> Discount:
+        if not 0 < bp <= 10_000:
+            raise InvalidInput("A percent discount must be more than 0% and at most 100%",
+                               code="discount_range")
+        return cls(DiscountKind.PERCENT, bp, reason)
+
+    @classmethod
+    def amount(cls, minor: int, reason: str = "") -> Discount:
+        if minor <= 0:
+            raise InvalidInput("A discount amount must be more than zero", code="discount_range")
+        return cls(DiscountKind.AMOUNT, minor, reason)
+
+    @classmethod
+    def parse(cls, text: str, currency: str, reason: str = "") -> Discount:
+        """``"10%"``, ``"12.5%"`` or an amount such as ``"5"`` / ``"5.50"``."""
+        t = text.strip()
+        try:
+            if t.endswith("%"):
+                whole, _, frac = t[:-1].strip().partition(".")
+                if not whole.isdigit() or (frac and not frac.isdigit()) or len(frac) > 2:
+                    raise ValueError
+                return cls.percent(int(whole) * 100 + int(frac.ljust(2, "0") or 0), reason)
+            return cls.amount(Money.parse(t, currency).minor, reason)
+        except ValueError:
+            raise InvalidInput(f"{text!r} is not a discount: use 10% or an amount such as 5.00",
+                               code="discount_malformed") from None
+
+    def amount_off(self, base: int) -> int:
+        if self.kind is DiscountKind.PERCENT:
+            return div_round(base * self.value, 10_000, Rounding.HALF_UP)
+        return self.value
+
+    def exceeds_percent(self, base: int, limit_bp: int) -> bool:
+        """Whether this discount gives more than ``limit_bp`` of ``base``."""
+        if self.kind is DiscountKind.PERCENT:
+            return self.value > limit_bp
+        return self.value * 10_000 > base * limit_bp
+
+
+@dataclass(slots=True)
+class CartLine:
+    line_id: int
+    item: Item
+    qty: int  # units, or grams when item.measure is GRAM
+    price_override: Money | None = None
+    override_reason: str = ""
+    discount: Discount | None = None
+    fixed_amount: Money | None = None  # price printed on a scale label
+    voided: bool = False
+
+    @property
+    def unit_price(self) -> Money:
+        return self.price_override if self.price_override is not None else self.item.unit_price
+
+    @property
+    def gross(self) -> int:
+        """Line amount before discounts, minor units."""
+        if self.fixed_amount is not None:
+            return self.fixed_amount.minor
+        if self.item.measure is Measure.GRAM:
+            return div_round(self.unit_price.minor * self.qty, 1000, Rounding.HALF_UP)
+        return self.unit_price.minor * self.qty
+
+    @property
+    def line_discount(self) -> int:
+        return self.discount.amount_off(self.gross) if self.discount else 0
+
+
+@dataclass(frozen=True, slots=True)
+class PricedLine:
+    line_id: int
+    gross: int
+    line_discount: int
+    basket_discount: int
+    total: int  # gross - discounts: what the customer pays for this line (before exclusive tax)
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    currency: str
+    inclusive: bool
+    lines: tuple[PricedLine, ...]
+    subtotal: Money  # sum of gross amounts
+    line_discounts: Money
+    basket_discount: Money
+    taxes: tuple[TaxLine, ...]
+    tax_total: Money
+    total: Money  # what is due
+
+    @property
+    def discount_total(self) -> Money:
+        return self.line_discounts + self.basket_discount
+
+    def line(self, line_id: int) -> PricedLine:
+        for pl in self.lines:
+            if pl.line_id == line_id:
+                return pl
+        raise KeyError(line_id)
+
+
+@dataclass
+class Cart:
+    currency: str
+    tax_inclusive: bool = True
+    tax_rounding: Rounding = Rounding.HALF_UP
+    limits: Limits = DEFAULT_LIMITS
+    lines: list[CartLine] = field(default_factory=list)
+    basket_discount: Discount | None = None
+    _next_id: int = 1
+
+    # -- queries -------------------------------------------------------------------------------
+    @property
+    def active_lines(self) -> list[CartLine]:
+        return [ln for ln in self.lines if not ln.voided]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.active_lines
+
+    def get(self, line_id: int) -> CartLine:
+        for ln in self.lines:
+            if ln.line_id == line_id and not ln.voided:
+                return ln
+        raise InvalidInput(f"There is no line {line_id} in this sale", code="line_not_found")
+
+    # -- validation ----------------------------------------------------------------------------
+    def _check_qty(self, item: Item, qty: int) -> None:
+        if not isinstance(qty, int) or isinstance(qty, bool):
+            raise InvalidInput("Quantity must be a whole number", code="qty_invalid")
+        if item.measure is Measure.GRAM:
+            if qty <= 0:
+                raise InvalidInput("Weight must be more than 0 g", code="qty_invalid")
+            if qty > self.limits.max_weight_g:
+                raise InvalidInput(
+                    f"Weight {qty / 1000:g} kg is more than the {self.limits.max_weight_g // 1000}"
+                    " kg a line may hold: check the scale",
+                    code="qty_too_large",
+                )
+        else:
+            if qty <= 0:
+                raise InvalidInput("Quantity must be at least 1", code="qty_invalid")
+            if qty > self.limits.max_qty:
+                raise InvalidInput(
+                    f"Quantity {qty} is more than the {self.limits.max_qty} a line may hold",
+                    code="qty_too_large",
+                )
+
+    def _check_currency(self, money: Money) -> None:
+        if money.currency != self.currency:
+            raise InvalidInput(f"Price in {money.currency}, but this till sells in "
+                               f"{self.currency}", code="currency_mismatch")
+
+    # -- mutations -----------------------------------------------------------------------------
+    def add(self, item: Item, qty: int = 1, *, fixed_amount: Money | None = None) -> CartLine:
+        """Add a scanned item. A repeat scan of a plain unit item adds to its last line."""
+        self._check_currency(item.unit_price)
+        self._check_qty(item, qty)
+        if fixed_amount is not None:
+            self._check_currency(fixed_amount)
+            if fixed_amount.minor <= 0:
+                raise InvalidInput("A label price must be more than zero", code="price_invalid")
+        last = self.active_lines[-1] if self.active_lines else None
+        if (
+            last is not None
+            and fixed_amount is None
+            and item.measure is Measure.EACH
+            and last.item.product_id == item.product_id
+            and last.fixed_amount is None
+            and last.price_override is None
+            and last.discount is None
+            and last.item.unit_price == item.unit_price
+        ):
+            self._check_qty(item, last.qty + qty)
+            last.qty += qty
+            return last
+        if len(self.active_lines) >= self.limits.max_lines:
+            raise InvalidInput(f"A sale may have at most {self.limits.max_lines} lines: "
+                               "finish this one and start another", code="too_many_lines")
+        line = CartLine(self._next_id, item, qty, fixed_amount=fixed_amount)
+        self._next_id += 1
+        self.lines.append(line)
+        return line
+
+    def set_qty(self, line_id: int, qty: int) -> None:
+        line = self.get(line_id)
+        if line.fixed_amount is not None:
+            raise InvalidInput("A scale label's quantity cannot be changed: weigh the item again",
+                               code="qty_fixed")
+        self._check_qty(line.item, qty)
+        line.qty = qty
+
+    def override_price(self, line_id: int, price: Money, reason: str = "") -> None:
+        line = self.get(line_id)
+        self._check_currency(price)
+        if price.minor < 0:
+            raise InvalidInput("A price cannot be negative", code="price_invalid")
+        if price.minor > self.limits.max_unit_price_minor:
+            raise InvalidInput(f"Price {price} is above the till's limit: check the amount",
+                               code="price_too_large")
+        if line.fixed_amount is not None:
+            raise InvalidInput("A scale label's price cannot be overridden", code="price_fixed")
+        line.price_override = price
+        line.override_reason = reason
+        if line.discount is not None and line.discount.amount_off(line.gross) > line.gross:
+            line.discount = None  # an amount discount larger than the new price no longer fits
+
+    def set_line_discount(self, line_id: int, discount: Discount | None) -> None:
+        line = self.get(line_id)
+        if discount is not None and discount.amount_off(line.gross) > line.gross:
+            raise InvalidInput("The discount is more than the line's amount",
+                               code="discount_too_large")
+        line.discount = discount
+
+    def set_basket_discount(self, discount: Discount | None) -> None:
+        if discount is not None:
+            base = sum(ln.gross - ln.line_discount for ln in self.active_lines)
+            if base <= 0:
+                raise InvalidInput("There is nothing to discount", code="discount_too_large")
+            if discount.amount_off(base) > base:
+                raise InvalidInput("The discount is more than the sale's amount",
+                                   code="discount_too_large")
+        self.basket_discount = discount
+
+    def void_line(self, line_id: int) -> CartLine:
+        line = self.get(line_id)
+        line.voided = True
+        if self.basket_discount is not None and not self.is_empty:
+            base = sum(ln.gross - ln.line_discount for ln in self.active_lines)
+            if self.basket_discount.amount_off(base) > base:
+                self.basket_discount = None
+        elif self.is_empty:
+            self.basket_discount = None
+        return line
+
+    # -- pricing -------------------------------------------------------------------------------
+    def totals(self) -> Totals:
+        active = self.active_lines
+        after_line = [ln.gross - ln.line_discount for ln in active]
+        base = sum(after_line)
+        basket = self.basket_discount.amount_off(base) if self.basket_discount and base else 0
+        basket = min(basket, base)
+        weights = after_line if base else [1] * len(active)
+        parts = allocate(basket, weights) if active else []
+        priced = tuple(
+            PricedLine(ln.line_id, ln.gross, ln.line_discount, part, amt - part)
+            for ln, amt, part in zip(active, after_line, parts, strict=True)
+        )
+        taxes = summarize(
+            ((ln.item.tax_code, ln.item.tax_rate_ppm, pl.total)
+             for ln, pl in zip(active, priced, strict=True)),
+            inclusive=self.tax_inclusive,
+            mode=self.tax_rounding,
+        )
+        tax_total = sum(t.tax for t in taxes)
+        net_total = sum(pl.total for pl in priced)
+        total = net_total if self.tax_inclusive else net_total + tax_total
+        c = self.currency
+        return Totals(
+            currency=c,
+            inclusive=self.tax_inclusive,
+            lines=priced,
+            subtotal=Money(sum(pl.gross for pl in priced), c),
+            line_discounts=Money(sum(pl.line_discount for pl in priced), c),
+            basket_discount=Money(basket, c),
+            taxes=tuple(taxes),
+            tax_total=Money(tax_total, c),
+            total=Money(total, c),
+        )
+
+    # -- persistence (suspend / resume) --------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        def money(m: Money | None) -> int | None:
+            return None if m is None else m.minor
+
+        def disc(d: Discount | None) -> dict[str, Any] | None:
+            return None if d is None else {"kind": d.kind.value, "value": d.value,
+                                           "reason": d.reason}
+
+        return {
+            "currency": self.currency,
+            "tax_inclusive": self.tax_inclusive,
+            "tax_rounding": self.tax_rounding.value,
+            "basket_discount": disc(self.basket_discount),
+            "next_id": self._next_id,
+            "lines": [
+                {
+                    "line_id": ln.line_id,
+                    "item": {
+                        "product_id": ln.item.product_id, "sku": ln.item.sku,
+                        "name_zh": ln.item.name_zh, "name_en": ln.item.name_en,
+                        "measure": ln.item.measure.value, "unit_price": ln.item.unit_price.minor,
+                        "tax_code": ln.item.tax_code, "tax_rate_ppm": ln.item.tax_rate_ppm,
+                        "category": ln.item.category, "barcode": ln.item.barcode,
+                    },
+                    "qty": ln.qty,
+                    "price_override": money(ln.price_override),
+                    "override_reason": ln.override_reason,
+                    "discount": disc(ln.discount),
+                    "fixed_amount": money(ln.fixed_amount),
+                    "voided": ln.voided,
+                }
+                for ln in self.lines
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], limits: Limits = DEFAULT_LIMITS) -> Cart:
+        c = data["currency"]
+
+        def money(v: int | None) -> Money | None:
+            return None if v is None else Money(v, c)
+
+        def disc(d: dict[str, Any] | None) -> Discount | None:
+            return None if d is None else Discount(DiscountKind(d["kind"]), d["value"],
+                                                   d.get("reason", ""))
+
+        cart = cls(currency=c, tax_inclusive=data["tax_inclusive"],
+                   tax_rounding=Rounding(data["tax_rounding"]), limits=limits)
+        for ld in data["lines"]:
+            it = ld["item"]
+            item = Item(
+                product_id=it["product_id"], sku=it["sku"], name_zh=it["name_zh"],
+                name_en=it["name_en"], measure=Measure(it["measure"]),
+                unit_price=Money(it["unit_price"], c), tax_code=it["tax_code"],
+                tax_rate_ppm=it["tax_rate_ppm"], category=it.get("category", ""),
+                barcode=it.get("barcode", ""),
+            )
+            cart.lines.append(CartLine(
+                line_id=ld["line_id"], item=item, qty=ld["qty"],
+                price_override=money(ld["price_override"]),
+                override_reason=ld.get("override_reason", ""),
+                discount=disc(ld["discount"]), fixed_amount=money(ld["fixed_amount"]),
+                voided=ld["voided"],
+            ))
+        cart.basket_discount = disc(data["basket_discount"])
+        cart._next_id = data["next_id"]
+        return cart
+
+    def copy(self) -> Cart:
+        """A deep copy, for trying a change without committing to it."""
+        return Cart.from_dict(self.to_dict(), self.limits)

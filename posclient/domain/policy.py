@@ -1,0 +1,69 @@
+"""Who may do what, and the limits that stop absurd input.
+
+The service layer (posclient.app) enforces these; the UI only mirrors them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CASHIER = "cashier"
+    SUPERVISOR = "supervisor"
+    MANAGER = "manager"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    def at_least(self, other: Role) -> bool:
+        return self.rank >= other.rank
+
+
+_RANK = {Role.CASHIER: 1, Role.SUPERVISOR: 2, Role.MANAGER: 3}
+
+
+class Action(StrEnum):
+    """Sensitive actions: each is audited, and some need a higher role's PIN."""
+
+    PRICE_OVERRIDE = "price_override"
+    DISCOUNT_OVER_LIMIT = "discount_over_limit"
+    VOID_PAID_LINE = "void_paid_line"
+    VOID_SALE = "void_sale"
+    NO_SALE = "no_sale"
+    UNLOCK_STAFF = "unlock_staff"
+    REPRINT = "reprint"
+
+
+REQUIRED_ROLE: dict[Action, Role] = {
+    Action.PRICE_OVERRIDE: Role.SUPERVISOR,
+    Action.DISCOUNT_OVER_LIMIT: Role.SUPERVISOR,
+    Action.VOID_PAID_LINE: Role.SUPERVISOR,
+    Action.VOID_SALE: Role.CASHIER,  # a sale with approved card payments needs VOID_PAID_LINE
+    Action.NO_SALE: Role.SUPERVISOR,
+    Action.UNLOCK_STAFF: Role.MANAGER,
+    Action.REPRINT: Role.CASHIER,
+}
+
+
+def required_role(action: Action) -> Role:
+    return REQUIRED_ROLE[action]
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Input limits; a value beyond them is refused with a clear message, not clamped."""
+
+    max_qty: int = 9_999
+    max_weight_g: int = 50_000
+    max_unit_price_minor: int = 10_000_000  # 100,000.00: a typo guard on overrides
+    cashier_discount_limit_bp: int = 1_000  # cashiers may give up to 10% without approval
+    max_lines: int = 500
+    max_failed_pins: int = 10
+    lockout_minutes: int = 30
+    idle_lock_seconds: int = 300
+
+
+DEFAULT_LIMITS = Limits()

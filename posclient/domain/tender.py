@@ -1,0 +1,124 @@
+"""Tenders and the payment of a sale: cash with change and cash rounding, card, store credit,
+split over several tenders.
+
+Cash rounding (explicit): when cash settles the rest of a sale, the rest is rounded to the
+store's cash increment (e.g. 10 fen, 5 rappen) with the store's mode; the difference is recorded
+as the sale's ``rounding`` and is not taxed. Card and store credit are never rounded and may not
+exceed what is still due (no change is given on them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from .errors import InvalidInput
+from .money import Money, Rounding, round_to_increment
+
+
+class TenderKind(StrEnum):
+    CASH = "cash"
+    CARD = "card"
+    STORE_CREDIT = "store_credit"
+
+
+@dataclass(frozen=True, slots=True)
+class CashRounding:
+    increment: int = 1  # minor units; 1 = no rounding
+    mode: Rounding = Rounding.HALF_UP
+
+
+@dataclass(frozen=True, slots=True)
+class Tender:
+    kind: TenderKind
+    amount: Money  # applied to the sale
+    tendered: Money  # handed over (cash); equals amount for other kinds
+    change: Money
+    reference: str = ""  # card authorisation code, store-credit account, ...
+    detail: str = ""  # card brand and last digits, ...
+
+
+@dataclass
+class Payment:
+    """The tenders taken against one sale's total."""
+
+    total: Money
+    cash_rounding: CashRounding = CashRounding()
+    tenders: list[Tender] = field(default_factory=list)
+    rounding: Money | None = None  # set when cash settles with rounding
+
+    def __post_init__(self) -> None:
+        if self.rounding is None:
+            self.rounding = Money.zero(self.total.currency)
+
+    @property
+    def currency(self) -> str:
+        return self.total.currency
+
+    @property
+    def paid(self) -> Money:
+        return sum((t.amount for t in self.tenders), Money.zero(self.currency))
+
+    @property
+    def due(self) -> Money:
+        """What is still to pay (before any cash rounding)."""
+        assert self.rounding is not None
+        return self.total + self.rounding - self.paid
+
+    @property
+    def change(self) -> Money:
+        return sum((t.change for t in self.tenders), Money.zero(self.currency))
+
+    @property
+    def is_settled(self) -> bool:
+        return self.due.minor <= 0
+
+    def cash_due(self) -> Money:
+        """What cash must cover to settle: the rest, rounded to the cash increment."""
+        d = self.due
+        return Money(round_to_increment(d.minor, self.cash_rounding.increment,
+                                        self.cash_rounding.mode), self.currency)
+
+    def _check(self, amount: Money) -> None:
+        if amount.currency != self.currency:
+            raise InvalidInput(f"This sale is paid in {self.currency}", code="currency_mismatch")
+        if amount.minor <= 0:
+            raise InvalidInput("A payment must be more than zero", code="tender_invalid")
+        if self.is_settled:
+            raise InvalidInput("This sale is already paid", code="already_paid")
+
+    def preview_cash(self, tendered: Money) -> Tender:
+        """The tender that :meth:`add_cash` would record, without recording it."""
+        self._check(tendered)
+        rounded = self.cash_due()
+        if tendered >= rounded:
+            return Tender(TenderKind.CASH, rounded, tendered, tendered - rounded)
+        return Tender(TenderKind.CASH, tendered, tendered, Money.zero(self.currency))
+
+    def add_cash(self, tendered: Money) -> Tender:
+        tender = self.preview_cash(tendered)
+        if tender.change.minor or tender.amount == self.cash_due():
+            # Cash settles the sale: the rounding becomes part of what was due.
+            assert self.rounding is not None
+            self.rounding = self.rounding + (tender.amount - self.due)
+        self.tenders.append(tender)
+        return tender
+
+    def check_exact(self, amount: Money, kind: TenderKind) -> None:
+        """A non-cash tender may not exceed what is due (no change is given on it)."""
+        self._check(amount)
+        if amount > self.due:
+            raise InvalidInput(
+                f"{kind.value} payment of {amount.to_decimal_str()} is more than the "
+                f"{self.due.to_decimal_str()} still due",
+                code="tender_over_due",
+            )
+
+    def add_exact(self, kind: TenderKind, amount: Money, reference: str = "",
+                  detail: str = "") -> Tender:
+        if kind is TenderKind.CASH:
+            raise ValueError("use add_cash for cash")
+        self.check_exact(amount, kind)
+        tender = Tender(kind, amount, amount, Money.zero(self.currency), reference, detail)
+        self.tenders.append(tender)
+        return tender

@@ -1,0 +1,230 @@
+"""Opening the terminal's SQLite database: pragmas, checks, migrations, transactions.
+
+Every connection gets the same pragmas (WAL, ``synchronous=FULL``, foreign keys, busy timeout).
+Business writes go through :meth:`Store.write`, a ``BEGIN IMMEDIATE`` transaction: all of it
+reaches the disk or none of it does.
+
+Start-up problems (locked, read-only, damaged, from a newer version) raise :class:`StartupError`
+with a message a person can act on. The file is never reset or overwritten to "fix" it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import sqlite_utils
+
+BUSY_TIMEOUT_MS = 5_000
+APP_ID = 0x504F5331  # "POS1": marks the file as ours in the SQLite header
+
+
+class StartupError(Exception):
+    """The database cannot be used; the message says why and what to do. Nothing was changed."""
+
+
+def migration_scripts() -> list[tuple[int, str, str]]:
+    """``(version, name, sql)`` for every shipped migration, in order."""
+    folder = resources.files("posclient.store") / "migrations"
+    out = []
+    for entry in folder.iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            out.append((int(name[:4]), name, entry.read_text(encoding="utf-8")))
+    out.sort()
+    versions = [v for v, _, _ in out]
+    if versions != list(range(1, len(versions) + 1)):
+        raise RuntimeError(f"migrations must be numbered 1..n without gaps, found {versions}")
+    return out
+
+
+def latest_version() -> int:
+    return len(migration_scripts())
+
+
+def configure(conn: sqlite3.Connection, *, synchronous: str = "FULL") -> None:
+    """Pragmas every connection gets. ``synchronous=FULL`` for anything that holds sales."""
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if mode.lower() != "wal":
+        raise StartupError(f"The database could not switch to WAL journaling (got {mode}).")
+    conn.execute(f"PRAGMA synchronous = {synchronous}")
+    conn.execute("PRAGMA temp_store = MEMORY")
+
+
+def _explain(path: Path, exc: sqlite3.Error) -> StartupError:
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return StartupError(
+            f"The till database {path} is locked by another program (is another posclient "
+            "running on this machine?). Close it and start again."
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return StartupError(
+            f"The till database {path} cannot be written (read-only file or folder, or no "
+            "permission). Ask IT to give this user write access; nothing was changed."
+        )
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return StartupError(
+            f"The till database {path} is damaged or is not a posclient database ({exc}). "
+            "It was left untouched: ask IT to restore the latest backup (files named "
+            f"{path.name}.pre-v*.bak beside it) or re-provision this till."
+        )
+    return StartupError(f"The till database {path} could not be opened: {exc}")
+
+
+def _connect(path: Path, synchronous: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
+                           timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        configure(conn, synchronous=synchronous)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # reads the schema
+    except sqlite3.Error:
+        conn.close()
+        raise
+    return conn
+
+
+def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    dest = path.with_name(f"{path.name}.pre-v{version + 1}-{stamp}.bak")
+    with contextlib.closing(sqlite3.connect(dest)) as out:
+        conn.backup(out)
+    return dest
+
+
+def migrate(conn: sqlite3.Connection, path: Path | None = None) -> list[str]:
+    """Bring the schema up to date; return the names of the migrations applied.
+
+    Each migration runs in one exclusive transaction with its ``user_version`` bump. Before the
+    first one on a database that already holds data, a copy of the file is taken.
+    """
+    scripts = migration_scripts()
+    latest = len(scripts)
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    if tables and app_id != APP_ID:
+        raise StartupError(
+            f"{path or 'The file'} is a SQLite database but not a posclient till database; "
+            "it was not changed. Point posclient at its own database file."
+        )
+    if version > latest:
+        raise StartupError(
+            f"The till database {path or ''} was written by a newer version of posclient "
+            f"(schema {version}; this version knows up to {latest}). Install the newer "
+            "version; the database was not changed."
+        )
+    applied: list[str] = []
+    if version == latest:
+        return applied
+    if version > 0 and path is not None:
+        _backup(conn, path, version)
+    for v, name, sql in scripts[version:]:
+        try:
+            conn.executescript(
+                f"BEGIN EXCLUSIVE;\n{sql}\n;PRAGMA application_id = {APP_ID};"
+                f"PRAGMA user_version = {v};\nCOMMIT;"
+            )
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise StartupError(
+                f"Upgrading the till database to schema {v} ({name}) failed: {exc}. "
+                "The database is unchanged at schema "
+                f"{conn.execute('PRAGMA user_version').fetchone()[0]}."
+            ) from exc
+        applied.append(name)
+    return applied
+
+
+class Store:
+    """One connection to the terminal database, with its pragmas and a write transaction.
+
+    Each thread opens its own Store; ``check_same_thread`` is off only so that a Store can be
+    created on one thread and handed to the worker that owns it.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
+        self.conn = conn
+        self.path = path
+        self.db = sqlite_utils.Database(conn)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, create: bool = True,
+             synchronous: str = "FULL") -> Store:
+        """Open (and if needed create and migrate) the database at ``path``."""
+        p = Path(path)
+        if not p.exists():
+            if not create:
+                raise StartupError(f"There is no till database at {p}. Create one with "
+                                   "`posclient demo-data` or provision this till.")
+            p.parent.mkdir(parents=True, exist_ok=True)
+        elif not os.access(p, os.W_OK) or not os.access(p.parent, os.W_OK):
+            raise StartupError(
+                f"The till database {p} cannot be written (read-only file or folder, or no "
+                "permission). Ask IT to give this user write access; nothing was changed."
+            )
+        try:
+            conn = _connect(p, synchronous)
+        except sqlite3.Error as exc:
+            raise _explain(p, exc) from exc
+        try:
+            migrate(conn, p)
+        except sqlite3.Error as exc:
+            conn.close()
+            raise _explain(p, exc) from exc
+        except StartupError:
+            conn.close()
+            raise
+        return cls(conn, p)
+
+    @classmethod
+    def memory(cls) -> Store:
+        """A fresh in-memory database (domain-level tests of store code only)."""
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        conn.execute("PRAGMA foreign_keys = ON")
+        migrate(conn)
+        return cls(conn, None)
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One business transaction: ``BEGIN IMMEDIATE`` ... ``COMMIT``, or rollback on error."""
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- small key/value helpers ---------------------------------------------------------------
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def file_size_mb(self) -> float:
+        if self.path is None:
+            return 0.0
+        total = 0
+        for suffix in ("", "-wal"):
+            f = Path(str(self.path) + suffix)
+            if f.exists():
+                total += f.stat().st_size
+        return total / 1_000_000

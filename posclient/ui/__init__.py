@@ -1,0 +1,1 @@
+"""Qt widgets (PySide6): the desktop till. Arrives with issue 4."""

@@ -1,0 +1,1 @@
+"""Resources shipped with the till: demo data recipes, later icons, theme, translations."""
