@@ -31,6 +31,7 @@ class StoreSettings:
     receipt_footer_zh: str = "谢谢惠顾"
     receipt_footer_en: str = "Thank you for shopping with us"
     language: str = "zh_CN"
+    timezone: str = "Asia/Shanghai"
     scale_rules: list[dict[str, object]] = field(
         default_factory=lambda: [
             {"prefixes": list(r.prefixes), "item_digits": r.item_digits,

@@ -251,6 +251,8 @@ class Cart:
                                code="qty_fixed")
         self._check_qty(line.item, qty)
         line.qty = qty
+        if line.discount is not None and line.discount.amount_off(line.gross) > line.gross:
+            line.discount = None  # as in override_price: an amount discount that no longer fits
 
     def override_price(self, line_id: int, price: Money, reason: str = "") -> None:
         line = self.get(line_id)

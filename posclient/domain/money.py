@@ -28,16 +28,13 @@ def div_round(numerator: int, denominator: int, mode: Rounding = Rounding.HALF_U
     sign = -1 if numerator < 0 else 1
     n = abs(numerator)
     q, r = divmod(n, denominator)
-    if r:
-        if mode is Rounding.UP:
-            q += 1
-        elif mode is Rounding.HALF_UP:
-            if 2 * r >= denominator:
-                q += 1
-        elif mode is Rounding.HALF_EVEN:
-            if 2 * r > denominator or (2 * r == denominator and q % 2 == 1):
-                q += 1
-        # DOWN: keep q
+    if r and (
+        mode is Rounding.UP
+        or (mode is Rounding.HALF_UP and 2 * r >= denominator)
+        or (mode is Rounding.HALF_EVEN
+            and (2 * r > denominator or (2 * r == denominator and q % 2 == 1)))
+    ):
+        q += 1  # DOWN never adds
     return sign * q
 
 

@@ -131,6 +131,7 @@ CREATE TABLE sale_lines (
     qty              INTEGER NOT NULL,
     list_price       INTEGER NOT NULL,
     unit_price       INTEGER NOT NULL,
+    label_price      INTEGER,            -- price printed on a scale label, when there was one
     override_reason  TEXT,
     gross            INTEGER NOT NULL,
     line_discount    INTEGER NOT NULL,
@@ -212,6 +213,13 @@ CREATE TABLE audit_log (
     prev_hash   TEXT NOT NULL,
     hash        TEXT NOT NULL
 );
+
+-- Store credit (credit notes, gift cards) usable as a tender at this store.
+CREATE TABLE store_credit (
+    account  TEXT PRIMARY KEY,
+    currency TEXT NOT NULL,
+    balance  INTEGER NOT NULL CHECK (balance >= 0)
+) WITHOUT ROWID;
 
 CREATE TABLE suspended_sales (
     id           INTEGER PRIMARY KEY,

@@ -1,0 +1,494 @@
+"""Checkout: one terminal's selling use cases, from scan to a committed sale.
+
+The cart lives in memory while the customer is served; nothing about it is final until
+:meth:`Checkout.complete`, which writes the sale, its lines, tenders, tax summary, stock
+movements, the outbox event and the next gap-free receipt number in ONE transaction. Printing
+happens after the commit and can never undo it (see :mod:`posclient.app.receipts`).
+
+Every method validates before it changes anything: a refused scan, discount or tender leaves the
+cart and the payment as they were.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from posclient.devices.payment import PaymentStatus, PaymentTerminal
+from posclient.domain.cart import Cart, CartLine, Discount, Item, Measure, Totals
+from posclient.domain.errors import InvalidInput, NotFound, PaymentError
+from posclient.domain.money import Money, Rounding
+from posclient.domain.policy import Action
+from posclient.domain.tender import Payment, Tender, TenderKind
+from posclient.store import audit, outbox
+from posclient.store.catalog import Catalog, Product
+from posclient.store.db import Store
+
+from .clock import Clock, iso, new_event_id
+from .lookup import Lookup
+from .settings import StoreSettings
+from .staff import Approval, StaffService, StaffSession
+
+
+@dataclass(frozen=True, slots=True)
+class CompletedSale:
+    sale_id: int
+    receipt_no: str
+    event_id: str
+    terminal_seq: int
+    totals: Totals
+    tenders: tuple[Tender, ...]
+    change: Money
+    rounding: Money
+    completed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SuspendedSale:
+    id: int
+    label: str
+    staff_id: int
+    suspended_at: str
+    total: Money
+
+
+class Checkout:
+    """The selling service of one terminal for one logged-in staff member."""
+
+    def __init__(self, store: Store, staff: StaffService, session: StaffSession, *,
+                 clock: Clock, payments: PaymentTerminal,
+                 settings: StoreSettings | None = None, catalog: Catalog | None = None) -> None:
+        self.store = store
+        self.staff = staff
+        self.session = session
+        self.clock = clock
+        self.payments = payments
+        self.settings = settings or StoreSettings.load(store.conn)
+        self.catalog = catalog or Catalog(store.conn)
+        self.lookup = Lookup(self.catalog, self.settings, clock)
+        self._new_sale()
+
+    # -- state ---------------------------------------------------------------------------------
+    def _new_sale(self) -> None:
+        s = self.settings
+        self.cart = Cart(currency=s.currency, tax_inclusive=s.tax_inclusive,
+                         tax_rounding=Rounding(s.tax_rounding), limits=s.limits)
+        self.payment = Payment(Money.zero(s.currency), s.cash_rounding)
+        self.started_at = self.clock.now()
+        self._card_refs: list[str] = []
+
+    def totals(self) -> Totals:
+        return self.cart.totals()
+
+    def _reprice(self) -> None:
+        self.payment.total = self.cart.totals().total
+
+    def _active(self) -> None:
+        self.staff.ensure_active(self.session)
+
+    @property
+    def has_payments(self) -> bool:
+        return bool(self.payment.tenders)
+
+    def _money(self, minor: int) -> Money:
+        return Money(minor, self.settings.currency)
+
+    # -- items ---------------------------------------------------------------------------------
+    def _item(self, product: Product, code: str) -> Item:
+        if not product.active:
+            raise InvalidInput(f"{product.name_en} ({product.sku}) is no longer sold",
+                               code="product_inactive")
+        price = self.lookup.price(product)
+        if price is None:
+            raise NotFound(f"{product.name_en} ({product.sku}) has no price: call a supervisor",
+                           code="price_missing")
+        tax = self.catalog.tax_rates().get(product.tax_code)
+        if tax is None:
+            raise NotFound(f"Tax rate {product.tax_code} is not set up on this till",
+                           code="tax_missing")
+        return Item(product.id, product.sku, product.name_zh, product.name_en, product.measure,
+                    price, tax.code, tax.rate_ppm, product.category, code)
+
+    def scan(self, code: str, qty: int = 1) -> CartLine:
+        """Add what a scanner (or a typed code) names: a GTIN, a scale label, or a SKU.
+
+        For weighed items scanned by their own barcode or SKU, ``qty`` is the weight in grams.
+        """
+        self._active()
+        found = self.lookup.resolve(code)
+        item = self._item(found.product, found.barcode)
+        if found.weight_g is not None:
+            line = self.cart.add(item, found.weight_g)
+        elif found.label_price is not None:
+            line = self.cart.add(item, 1, fixed_amount=self._money(found.label_price))
+        else:
+            line = self.cart.add(item, qty)
+        self._reprice()
+        return line
+
+    def add_product(self, product_id: int, qty: int = 1) -> CartLine:
+        """Add a product chosen from search results."""
+        self._active()
+        product = self.catalog.by_id(product_id)
+        if product is None:
+            raise NotFound(f"There is no product {product_id}", code="product_unknown")
+        line = self.cart.add(self._item(product, ""), qty)
+        self._reprice()
+        return line
+
+    def _guard_paid(self, approval: Approval | None) -> int | None:
+        """Changing a sale that already has payments needs a supervisor."""
+        if not self.has_payments:
+            return None
+        return self.staff.authorize(self.session, Action.VOID_PAID_LINE, approval)
+
+    def _check_not_below_paid(self, trial: Cart) -> None:
+        if trial.totals().total < self.payment.paid:
+            raise InvalidInput(
+                "This would bring the total below what was already paid: void the sale to "
+                "give the payments back", code="below_paid")
+
+    def set_qty(self, line_id: int, qty: int, approval: Approval | None = None) -> None:
+        self._active()
+        trial = self.cart.copy()
+        trial.set_qty(line_id, qty)
+        old = self.cart.get(line_id).qty
+        if qty < old:
+            self._check_not_below_paid(trial)
+            approved_by = self._guard_paid(approval)
+            if self.has_payments:
+                self.staff.record(self.session, "reduce_paid_line", approved_by,
+                                  line=line_id, old=old, new=qty)
+        self.cart.set_qty(line_id, qty)
+        self._reprice()
+
+    def void_line(self, line_id: int, approval: Approval | None = None) -> None:
+        self._active()
+        trial = self.cart.copy()
+        line = trial.void_line(line_id)
+        self._check_not_below_paid(trial)
+        approved_by = self._guard_paid(approval)
+        self.staff.record(self.session, "void_line", approved_by, line=line_id,
+                          sku=line.item.sku, qty=line.qty, amount=line.gross,
+                          paid=self.has_payments)
+        self.cart.void_line(line_id)
+        self._reprice()
+
+    # -- price changes -------------------------------------------------------------------------
+    def override_price(self, line_id: int, price: Money, reason: str,
+                       approval: Approval | None = None) -> None:
+        self._active()
+        if not reason.strip():
+            raise InvalidInput("Give a reason for the price change", code="reason_required")
+        trial = self.cart.copy()
+        trial.override_price(line_id, price, reason)
+        if self.has_payments:
+            self._check_not_below_paid(trial)
+        old = self.cart.get(line_id).unit_price
+        approved_by = self.staff.authorize(self.session, Action.PRICE_OVERRIDE, approval)
+        self.staff.record(self.session, "price_override", approved_by, line=line_id,
+                          sku=trial.get(line_id).item.sku, old=old.minor, new=price.minor,
+                          reason=reason)
+        self.cart.override_price(line_id, price, reason)
+        self._reprice()
+
+    def _discount_approval(self, discount: Discount, base: int,
+                           approval: Approval | None) -> int | None:
+        if discount.exceeds_percent(base, self.settings.cashier_discount_limit_bp):
+            return self.staff.authorize(self.session, Action.DISCOUNT_OVER_LIMIT, approval)
+        return None
+
+    def discount_line(self, line_id: int, discount: Discount | None,
+                      approval: Approval | None = None) -> None:
+        self._active()
+        trial = self.cart.copy()
+        trial.set_line_discount(line_id, discount)
+        if self.has_payments:
+            self._check_not_below_paid(trial)
+        line = self.cart.get(line_id)
+        approved_by = (self._discount_approval(discount, line.gross, approval)
+                       if discount else None)
+        self.staff.record(self.session, "line_discount", approved_by, line=line_id,
+                          sku=line.item.sku,
+                          discount=None if discount is None else
+                          {"kind": discount.kind.value, "value": discount.value},
+                          reason=discount.reason if discount else "")
+        self.cart.set_line_discount(line_id, discount)
+        self._reprice()
+
+    def discount_basket(self, discount: Discount | None,
+                        approval: Approval | None = None) -> None:
+        self._active()
+        trial = self.cart.copy()
+        trial.set_basket_discount(discount)
+        if self.has_payments:
+            self._check_not_below_paid(trial)
+        base = sum(ln.gross - ln.line_discount for ln in self.cart.active_lines)
+        approved_by = self._discount_approval(discount, base, approval) if discount else None
+        self.staff.record(self.session, "basket_discount", approved_by,
+                          discount=None if discount is None else
+                          {"kind": discount.kind.value, "value": discount.value},
+                          reason=discount.reason if discount else "")
+        self.cart.set_basket_discount(discount)
+        self._reprice()
+
+    # -- suspend / resume / void ---------------------------------------------------------------
+    def suspend(self, label: str = "") -> int:
+        """Park the sale (the customer fetches something); the till is free for the next one."""
+        self._active()
+        if self.cart.is_empty:
+            raise InvalidInput("There is nothing to suspend", code="cart_empty")
+        if self.has_payments:
+            raise InvalidInput("A sale with payments cannot be suspended: finish or void it",
+                               code="has_payments")
+        now = iso(self.clock.now())
+        with self.store.write() as conn:
+            cur = conn.execute(
+                "INSERT INTO suspended_sales (staff_id, suspended_at, label, total, cart) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (self.session.staff.id, now, label, self.cart.totals().total.minor,
+                 json.dumps(self.cart.to_dict(), ensure_ascii=False)))
+            sid = int(cur.lastrowid or 0)
+            audit.append(conn, at=now, action="suspend_sale", staff_id=self.session.staff.id,
+                         detail={"suspended_id": sid, "label": label})
+        self._new_sale()
+        return sid
+
+    def suspended(self) -> list[SuspendedSale]:
+        return [SuspendedSale(r[0], r[1], r[2], r[3], self._money(r[4]))
+                for r in self.store.conn.execute(
+                    "SELECT id, label, staff_id, suspended_at, total FROM suspended_sales "
+                    "ORDER BY id")]
+
+    def resume(self, suspended_id: int) -> None:
+        self._active()
+        if not self.cart.is_empty or self.has_payments:
+            raise InvalidInput("Finish or suspend the current sale before resuming another",
+                               code="cart_not_empty")
+        row = self.store.conn.execute("SELECT cart FROM suspended_sales WHERE id = ?",
+                                      (suspended_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"There is no suspended sale {suspended_id}", code="suspended_unknown")
+        cart = Cart.from_dict(json.loads(row[0]), self.settings.limits)
+        with self.store.write() as conn:
+            conn.execute("DELETE FROM suspended_sales WHERE id = ?", (suspended_id,))
+            audit.append(conn, at=iso(self.clock.now()), action="resume_sale",
+                         staff_id=self.session.staff.id, detail={"suspended_id": suspended_id})
+        self._new_sale()
+        self.cart = cart
+        self._reprice()
+
+    def void_sale(self, approval: Approval | None = None) -> None:
+        """Abandon the sale. Card payments already approved are reversed on the terminal.
+
+        Once cash has been taken, voiding needs a supervisor (the cash must go back too).
+        """
+        self._active()
+        took_cash = any(t.kind is TenderKind.CASH for t in self.payment.tenders)
+        approved_by = self._guard_paid(approval) if took_cash else None
+        for tender in self.payment.tenders:
+            if tender.kind is TenderKind.CARD:
+                result = self.payments.reverse(tender.reference, tender.amount)
+                status = "reversed" if result.status is PaymentStatus.APPROVED else "approved"
+                with self.store.write() as conn:
+                    conn.execute("UPDATE payment_journal SET status = ?, updated_at = ? "
+                                 "WHERE reference = ?",
+                                 (status, iso(self.clock.now()), tender.reference))
+                if status != "reversed":
+                    raise PaymentError(
+                        f"The card payment {tender.detail} could not be reversed "
+                        f"({result.message}); the sale stays open. Try again or call a "
+                        "supervisor.", code="reversal_failed")
+        self.staff.record(self.session, "void_sale", approved_by,
+                          lines=len(self.cart.active_lines),
+                          total=self.cart.totals().total.minor,
+                          paid=self.payment.paid.minor)
+        self._new_sale()
+
+    # -- tenders -------------------------------------------------------------------------------
+    def _check_can_pay(self) -> None:
+        if self.cart.is_empty:
+            raise InvalidInput("Scan an item first", code="cart_empty")
+
+    def pay_cash(self, tendered: Money) -> Tender:
+        self._active()
+        self._check_can_pay()
+        return self.payment.add_cash(tendered)
+
+    def pay_card(self, amount: Money | None = None) -> Tender:
+        """Take a card payment through the payment terminal (``amount`` defaults to all due).
+
+        The attempt is journalled before the terminal is asked, so an approval is never lost
+        even if the till dies before the sale commits.
+        """
+        self._active()
+        self._check_can_pay()
+        amount = amount if amount is not None else self.payment.due
+        self.payment.check_exact(amount, TenderKind.CARD)
+        reference = str(uuid.uuid4())
+        now = iso(self.clock.now())
+        with self.store.write() as conn:
+            conn.execute(
+                "INSERT INTO payment_journal (reference, amount, currency, status, created_at, "
+                "updated_at) VALUES (?, ?, ?, 'pending', ?, ?)",
+                (reference, amount.minor, amount.currency, now, now))
+        result = self.payments.authorize(amount, reference)
+        with self.store.write() as conn:
+            conn.execute(
+                "UPDATE payment_journal SET status = ?, auth_code = ?, detail = ?, "
+                "updated_at = ? WHERE reference = ?",
+                (result.status.value, result.auth_code, result.detail or result.message,
+                 iso(self.clock.now()), reference))
+        if result.status is PaymentStatus.DECLINED:
+            raise PaymentError(f"Card declined: {result.message or 'no reason given'}. "
+                               "Ask for another card or another way to pay.",
+                               code="card_declined")
+        if result.status is PaymentStatus.TIMEOUT:
+            raise PaymentError("The card terminal did not answer in time. Check it is on and "
+                               "connected, then try again; the card was not charged.",
+                               code="card_timeout")
+        return self.payment.add_exact(TenderKind.CARD, amount, reference=reference,
+                                      detail=f"{result.detail} {result.auth_code}".strip())
+
+    def pay_store_credit(self, account: str, amount: Money | None = None) -> Tender:
+        self._active()
+        self._check_can_pay()
+        amount = amount if amount is not None else self.payment.due
+        row = self.store.conn.execute(
+            "SELECT balance, currency FROM store_credit WHERE account = ?",
+            (account,)).fetchone()
+        if row is None:
+            raise NotFound(f"There is no store credit account {account!r}",
+                           code="credit_unknown")
+        held = sum(t.amount.minor for t in self.payment.tenders
+                   if t.kind is TenderKind.STORE_CREDIT and t.reference == account)
+        if row[1] != amount.currency or amount.minor > row[0] - held:
+            balance = self._money(row[0] - held).to_decimal_str()
+            raise InvalidInput(f"Store credit {account} has only {balance} left",
+                               code="credit_insufficient")
+        return self.payment.add_exact(TenderKind.STORE_CREDIT, amount, reference=account)
+
+    # -- completion ----------------------------------------------------------------------------
+    def complete(self, *, member_id: int | None = None) -> CompletedSale:
+        """Commit the paid sale: everything in one transaction, then start a new sale."""
+        self._active()
+        self._check_can_pay()
+        totals = self.cart.totals()
+        self.payment.total = totals.total
+        if not self.payment.is_settled:
+            raise InvalidInput(f"{self.payment.due.to_decimal_str()} is still due",
+                               code="not_paid")
+        s = self.settings
+        now = self.clock.now()
+        at = iso(now)
+        event_id = new_event_id(self.clock)
+        active = self.cart.active_lines
+        tenders = tuple(self.payment.tenders)
+        rounding = self.payment.rounding or Money.zero(s.currency)
+        change = self.payment.change
+        paid = self.payment.paid
+        with self.store.write() as conn:
+            sale_no = outbox.next_counter(conn, "receipt")
+            receipt_no = f"{s.store_id}-{s.terminal_id}-{sale_no:06d}"
+            cur = conn.execute(
+                "INSERT INTO sales (event_id, receipt_no, store_id, terminal_id, "
+                "terminal_sale_no, staff_id, member_id, started_at, completed_at, currency, "
+                "tax_inclusive, subtotal, discount_total, tax_total, rounding, total, paid, "
+                "change_given, basket_discount) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (event_id, receipt_no, s.store_id, s.terminal_id, sale_no,
+                 self.session.staff.id, member_id, iso(self.started_at), at, s.currency,
+                 int(s.tax_inclusive), totals.subtotal.minor, totals.discount_total.minor,
+                 totals.tax_total.minor, rounding.minor, totals.total.minor, paid.minor,
+                 change.minor, _discount_json(self.cart.basket_discount)))
+            sale_id = int(cur.lastrowid or 0)
+            line_rows = []
+            for no, (ln, pl) in enumerate(zip(active, totals.lines, strict=True), start=1):
+                line_rows.append((
+                    sale_id, no, ln.item.product_id, ln.item.sku, ln.item.name_zh,
+                    ln.item.name_en, ln.item.barcode, ln.item.measure.value, ln.qty,
+                    ln.item.unit_price.minor, ln.unit_price.minor,
+                    ln.fixed_amount.minor if ln.fixed_amount is not None else None,
+                    ln.override_reason or None, pl.gross, pl.line_discount, pl.basket_discount,
+                    pl.total, ln.item.tax_code, ln.item.tax_rate_ppm))
+            conn.executemany(
+                "INSERT INTO sale_lines (sale_id, line_no, product_id, sku, name_zh, name_en, "
+                "barcode, measure, qty, list_price, unit_price, label_price, override_reason, "
+                "gross, line_discount, basket_discount, total, tax_code, tax_rate_ppm) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", line_rows)
+            conn.executemany(
+                "INSERT INTO sale_tenders (sale_id, seq, kind, amount, tendered, change, "
+                "reference, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(sale_id, i, t.kind.value, t.amount.minor, t.tendered.minor, t.change.minor,
+                  t.reference, t.detail) for i, t in enumerate(tenders, start=1)])
+            conn.executemany(
+                "INSERT INTO sale_taxes (sale_id, tax_code, rate_ppm, net, tax, gross) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(sale_id, t.code, t.rate_ppm, t.net, t.tax, t.gross) for t in totals.taxes])
+            conn.executemany(
+                "INSERT INTO stock_movements (product_id, qty_delta, reason, sale_id, event_id, "
+                "occurred_at) VALUES (?, ?, 'sale', ?, ?, ?)",
+                [(ln.item.product_id, -_stock_qty(ln), sale_id, event_id, at) for ln in active])
+            for t in tenders:
+                if t.kind is TenderKind.CARD:
+                    conn.execute("UPDATE payment_journal SET status = 'captured', sale_id = ?, "
+                                 "updated_at = ? WHERE reference = ?", (sale_id, at, t.reference))
+                elif t.kind is TenderKind.STORE_CREDIT:
+                    updated = conn.execute(
+                        "UPDATE store_credit SET balance = balance - ? WHERE account = ? "
+                        "AND balance >= ?", (t.amount.minor, t.reference, t.amount.minor))
+                    if updated.rowcount != 1:
+                        raise InvalidInput(f"Store credit {t.reference} no longer covers "
+                                           f"{t.amount.to_decimal_str()}",
+                                           code="credit_insufficient")
+            seq = outbox.append(conn, event_id=event_id, type="sale", occurred_at=at,
+                                payload=_sale_payload(receipt_no, s, self.session.staff.id,
+                                                      member_id, iso(self.started_at), at,
+                                                      totals, line_rows, tenders, rounding,
+                                                      change))
+        done = CompletedSale(sale_id, receipt_no, event_id, seq, totals, tenders, change,
+                             rounding, now)
+        self._new_sale()
+        return done
+
+
+def _stock_qty(line: CartLine) -> int:
+    """Units (or grams) that leave the shelf."""
+    if line.fixed_amount is not None and line.item.measure is Measure.GRAM:
+        return 0  # a price label on a weighed item: the weight is not known
+    return line.qty
+
+
+def _discount_json(d: Discount | None) -> str | None:
+    if d is None:
+        return None
+    return json.dumps({"kind": d.kind.value, "value": d.value, "reason": d.reason},
+                      ensure_ascii=False)
+
+
+def _sale_payload(receipt_no: str, s: StoreSettings, staff_id: int, member_id: int | None,
+                  started_at: str, completed_at: str, totals: Totals, line_rows: list[tuple],
+                  tenders: tuple[Tender, ...], rounding: Money, change: Money) -> dict:
+    """The ``sale`` event sent to the central (sync protocol v1)."""
+    return {
+        "receipt_no": receipt_no, "store_id": s.store_id, "terminal_id": s.terminal_id,
+        "staff_id": staff_id, "member_id": member_id, "started_at": started_at,
+        "completed_at": completed_at, "currency": s.currency,
+        "tax_inclusive": s.tax_inclusive, "subtotal": totals.subtotal.minor,
+        "discount_total": totals.discount_total.minor, "tax_total": totals.tax_total.minor,
+        "rounding": rounding.minor, "total": totals.total.minor, "change": change.minor,
+        "lines": [
+            {"line_no": r[1], "product_id": r[2], "sku": r[3], "barcode": r[6],
+             "measure": r[7], "qty": r[8], "list_price": r[9], "unit_price": r[10],
+             "label_price": r[11], "gross": r[13], "line_discount": r[14],
+             "basket_discount": r[15], "total": r[16], "tax_code": r[17],
+             "tax_rate_ppm": r[18]}
+            for r in line_rows
+        ],
+        "tenders": [{"kind": t.kind.value, "amount": t.amount.minor, "reference": t.reference}
+                    for t in tenders],
+        "taxes": [{"code": t.code, "rate_ppm": t.rate_ppm, "net": t.net, "tax": t.tax}
+                  for t in totals.taxes],
+    }

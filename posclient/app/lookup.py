@@ -1,0 +1,122 @@
+"""Finding products: what a scanned or typed code names, and name search with price and stock.
+
+One resolver serves the scan path (checkout) and the look-up screen, so a code means the same
+thing everywhere: a GTIN (EAN-13, UPC-A, EAN-8, GTIN-14), an in-store scale label (prefix 2x
+with a weight or a price), or an item number (SKU).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from posclient.domain.barcode import (
+    MeasureKind,
+    gtin13_str,
+    gtin_key,
+    looks_like_gtin,
+    match_scale_rule,
+)
+from posclient.domain.cart import Measure
+from posclient.domain.errors import InvalidInput, NotFound
+from posclient.domain.money import Money
+from posclient.store.catalog import Catalog, Product
+
+from .clock import Clock
+from .settings import StoreSettings
+
+
+def parse_scan(text: str) -> tuple[str, int]:
+    """``CODE`` or ``CODE*N`` (N units, or grams for a weighed item scanned by its own code)."""
+    code, star, qty = text.strip().rpartition("*")
+    if not star:
+        return text.strip(), 1
+    try:
+        return code, int(qty)
+    except ValueError:
+        raise InvalidInput(f"{text!r}: the quantity after * must be a whole number",
+                           code="qty_invalid") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    product: Product
+    barcode: str  # the code as it will show on the receipt ("" for a SKU)
+    weight_g: int | None = None  # from a weight label
+    label_price: int | None = None  # from a price label, minor units
+
+
+@dataclass(frozen=True, slots=True)
+class ProductInfo:
+    product: Product
+    barcodes: tuple[str, ...]
+    price: Money | None  # per unit, or per kg for weighed items
+    stock: int | None
+
+
+class Lookup:
+    def __init__(self, catalog: Catalog, settings: StoreSettings, clock: Clock) -> None:
+        self.catalog = catalog
+        self.settings = settings
+        self.clock = clock
+        self._rules = settings.rules
+
+    def resolve(self, code: str) -> Resolved:
+        """What ``code`` names. Raises a clear :class:`InvalidInput` / :class:`NotFound`."""
+        code = code.strip()
+        if not code:
+            raise InvalidInput("Nothing was scanned", code="barcode_empty")
+        rule = match_scale_rule(code, self._rules)
+        if rule is not None:
+            plu, value = rule.parse(code)
+            product = self.catalog.by_plu(plu)
+            if product is None:
+                raise NotFound(f"Scale label {code}: item {plu} is not in this store's "
+                               "catalogue", code="barcode_unknown")
+            if rule.kind is MeasureKind.WEIGHT_G:
+                if product.measure is not Measure.GRAM:
+                    raise InvalidInput(f"Scale label {code} carries a weight but "
+                                       f"{product.name_en} is sold by the unit",
+                                       code="barcode_mismatch")
+                return Resolved(product, code, weight_g=value)
+            return Resolved(product, code, label_price=value)
+        if looks_like_gtin(code):
+            product = self.catalog.by_gtin(gtin_key(code))
+            if product is None:
+                raise NotFound(f"Unknown barcode {code}: it is not in this store's catalogue. "
+                               "Check the item, or find it by name.", code="barcode_unknown")
+            return Resolved(product, gtin13_str(int(code)))
+        product = self.catalog.by_sku(code)
+        if product is None:
+            if code.isdigit():
+                raise InvalidInput(f"{code} is not a product barcode or item number",
+                                   code="barcode_malformed")
+            raise NotFound(f"No item with number {code!r}", code="barcode_unknown")
+        return Resolved(product, "")
+
+    def price(self, product: Product) -> Money | None:
+        amount = self.catalog.price_at(product.id, int(self.clock.now().timestamp()))
+        return None if amount is None else Money(amount, self.settings.currency)
+
+    def info(self, product: Product) -> ProductInfo:
+        return ProductInfo(
+            product,
+            tuple(gtin13_str(g) for g in self.catalog.barcodes(product.id)),
+            self.price(product),
+            self.catalog.stock(product.id),
+        )
+
+    def find(self, text: str, limit: int = 20) -> list[ProductInfo]:
+        """A code if ``text`` is one, else a name search (Chinese substring, English prefix)."""
+        text = text.strip()
+        if not text:
+            return []
+        code_like = text.isascii() and text.replace("-", "").isalnum() and any(
+            ch.isdigit() for ch in text)
+        if code_like:
+            try:
+                return [self.info(self.resolve(text).product)]
+            except NotFound:
+                if looks_like_gtin(text):
+                    raise
+            # an unknown item number may still be part of a name ("250ml"): search it
+        return [self.info(p) for p in self.catalog.search(text, limit)]

@@ -1,0 +1,151 @@
+"""Receipts of committed sales: build them from the database, print, reprint, recover.
+
+Printing always happens after the sale has committed. A sale whose receipt was never printed
+(printer fault, or the till died between commit and print) keeps ``printed_at`` NULL and is
+offered for printing at the next start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from posclient.domain.cart import Measure
+from posclient.domain.errors import NotFound
+from posclient.domain.money import Money
+from posclient.domain.policy import Action
+from posclient.domain.receipt import Receipt, ReceiptLine, ReceiptTax, ReceiptTender
+from posclient.domain.tax import TaxRate
+from posclient.store.db import Store
+
+from .clock import Clock, iso, parse_iso
+from .settings import StoreSettings
+from .staff import StaffService, StaffSession
+
+
+@dataclass(frozen=True, slots=True)
+class UnprintedSale:
+    sale_id: int
+    receipt_no: str
+    completed_at: str
+    total: Money
+
+
+def _qty_text(measure: str, qty: int, unit_price: int, label_price: int | None,
+              currency: str) -> str:
+    if label_price is not None:  # a scale label carried the line's price
+        return f"1 x {Money(label_price, currency).to_decimal_str()}"
+    price = Money(unit_price, currency).to_decimal_str()
+    if measure == Measure.GRAM.value:
+        return f"{qty // 1000}.{qty % 1000:03d} kg x {price}/kg"
+    return f"{qty} x {price}"
+
+
+class Receipts:
+    def __init__(self, store: Store, clock: Clock, settings: StoreSettings | None = None) -> None:
+        self.store = store
+        self.clock = clock
+        self.settings = settings or StoreSettings.load(store.conn)
+
+    def sale_id(self, receipt_no: str) -> int:
+        row = self.store.conn.execute("SELECT id FROM sales WHERE receipt_no = ?",
+                                      (receipt_no.strip(),)).fetchone()
+        if row is None:
+            raise NotFound(f"There is no sale with receipt number {receipt_no}",
+                           code="receipt_unknown")
+        return int(row[0])
+
+    def build(self, sale_id: int, lang: str = "zh", *, reprint: bool = False) -> Receipt:
+        conn = self.store.conn
+        s = self.settings
+        row = conn.execute(
+            "SELECT s.receipt_no, s.event_id, s.completed_at, s.staff_id, st.name, "
+            "s.terminal_id, s.currency, s.subtotal, s.discount_total, s.total, "
+            "s.tax_inclusive, s.rounding, s.change_given "
+            "FROM sales s LEFT JOIN staff st ON st.id = s.staff_id WHERE s.id = ?",
+            (sale_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"There is no sale {sale_id}", code="sale_unknown")
+        (receipt_no, event_id, completed_at, staff_id, staff_name, terminal_id, cur,
+         subtotal, discount_total, total, inclusive, rounding, change) = row
+        zh = lang.startswith("zh")
+        lines = []
+        item_count = 0
+        line_discounts = 0
+        for (name_zh, name_en, measure, qty, unit_price, label_price, gross, line_disc,
+             total_l, reason) in conn.execute(
+                "SELECT name_zh, name_en, measure, qty, unit_price, label_price, gross, "
+                "line_discount, total, override_reason FROM sale_lines WHERE sale_id = ? "
+                "ORDER BY line_no", (sale_id,)):
+            fixed = label_price is not None
+            lines.append(ReceiptLine(
+                name=(name_zh or name_en) if zh else (name_en or name_zh),
+                qty_text=_qty_text(measure, qty, unit_price, label_price, cur),
+                gross=Money(gross, cur), line_discount=Money(line_disc, cur),
+                total=Money(total_l, cur), price_changed=reason is not None))
+            item_count += qty if measure == Measure.EACH.value and not fixed else 1
+            line_discounts += line_disc
+        taxes = tuple(
+            ReceiptTax(TaxRate(code, rate), Money(net, cur), Money(tax, cur))
+            for code, rate, net, tax in conn.execute(
+                "SELECT tax_code, rate_ppm, net, tax FROM sale_taxes WHERE sale_id = ? "
+                "ORDER BY tax_code", (sale_id,)))
+        tenders = tuple(
+            ReceiptTender(kind, Money(amount, cur), Money(tendered, cur), Money(chg, cur),
+                          detail)
+            for kind, amount, tendered, chg, detail in conn.execute(
+                "SELECT kind, amount, tendered, change, detail FROM sale_tenders "
+                "WHERE sale_id = ? ORDER BY seq", (sale_id,)))
+        local = parse_iso(completed_at).astimezone(ZoneInfo(s.timezone))
+        return Receipt(
+            store_name=s.store_name_zh if zh else s.store_name_en,
+            address=s.address,
+            receipt_no=receipt_no,
+            event_id=event_id,
+            local_time=local.strftime("%Y-%m-%d %H:%M:%S"),
+            cashier=f"{staff_name or ''} ({staff_id})",
+            terminal_id=terminal_id,
+            lines=tuple(lines),
+            subtotal=Money(subtotal, cur),
+            basket_discount=Money(discount_total - line_discounts, cur),
+            total=Money(total, cur),
+            tax_inclusive=bool(inclusive),
+            taxes=taxes,
+            rounding=Money(rounding, cur),
+            tenders=tenders,
+            change=Money(change, cur),
+            footer=s.receipt_footer_zh if zh else s.receipt_footer_en,
+            item_count=item_count,
+            reprint=reprint,
+        )
+
+    def unprinted(self) -> list[UnprintedSale]:
+        """Committed sales whose receipt never printed, oldest first."""
+        return [UnprintedSale(r[0], r[1], r[2], Money(r[3], r[4]))
+                for r in self.store.conn.execute(
+                    "SELECT id, receipt_no, completed_at, total, currency FROM sales "
+                    "WHERE printed_at IS NULL ORDER BY id")]
+
+    def mark_printed(self, sale_id: int) -> None:
+        with self.store.write() as conn:
+            conn.execute("UPDATE sales SET printed_at = ? WHERE id = ? AND printed_at IS NULL",
+                         (iso(self.clock.now()), sale_id))
+
+    def print_sale(self, sale_id: int, printer: Callable[[Receipt], None], lang: str = "zh",
+                   ) -> None:
+        """Print the receipt of a sale that was never printed, and mark it printed.
+
+        A printer fault propagates to the caller; the sale stays unprinted and is offered again.
+        """
+        printer(self.build(sale_id, lang))
+        self.mark_printed(sale_id)
+
+    def reprint(self, session: StaffSession, staff: StaffService, sale_id: int,
+                printer: Callable[[Receipt], None], lang: str = "zh") -> None:
+        """A copy marked REPRINT; audited."""
+        staff.authorize(session, Action.REPRINT)
+        receipt = self.build(sale_id, lang, reprint=True)
+        printer(receipt)
+        staff.record(session, "reprint", sale_id=sale_id, receipt_no=receipt.receipt_no)
+        self.mark_printed(sale_id)

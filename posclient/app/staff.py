@@ -1,0 +1,173 @@
+"""Staff sessions: login by staff number and PIN, lockout, idle lock, and approvals.
+
+- A wrong PIN is counted; after ``max_failed_pins`` the staff number is locked for
+  ``lockout_minutes`` or until a manager unlocks it. Counting and locking are committed even
+  though the login fails.
+- A session locks after ``idle_lock_seconds`` without activity; the same staff member unlocks it
+  with the PIN.
+- An action needing a higher role is allowed with an :class:`Approval` (another staff member's
+  number and PIN); the audit log records who did it and who approved it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from posclient.domain.errors import ApprovalRequired, AuthError, NotFound, PermissionDenied
+from posclient.domain.policy import DEFAULT_LIMITS, Action, Limits, Role, required_role
+from posclient.store import audit
+from posclient.store.db import Store
+
+from .clock import Clock, iso, parse_iso
+from .pins import verify_pin
+
+
+@dataclass(frozen=True, slots=True)
+class Staff:
+    id: int
+    name: str
+    role: Role
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    """A supervisor's or manager's credentials, given at the till for one action."""
+
+    staff_id: int
+    pin: str
+
+
+@dataclass
+class StaffSession:
+    staff: Staff
+    started_at: datetime
+    last_activity: datetime
+    locked: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+_ROLE_NAMES = {Role.CASHIER: "a cashier", Role.SUPERVISOR: "a supervisor",
+               Role.MANAGER: "a manager"}
+
+
+class StaffService:
+    def __init__(self, store: Store, clock: Clock, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.store = store
+        self.clock = clock
+        self.limits = limits
+
+    # -- credentials ---------------------------------------------------------------------------
+    def _check_pin(self, staff_id: int, pin: str, *, purpose: str) -> Staff:
+        """Verify a PIN with lockout; commit the failure count; return the staff member."""
+        now = self.clock.now()
+        row = self.store.conn.execute(
+            "SELECT id, name, role, pin_hash, active, failed_pins, locked_until FROM staff "
+            "WHERE id = ?", (staff_id,)).fetchone()
+        if row is None or not row[4]:
+            raise AuthError("Wrong staff number or PIN", code="auth_failed")
+        sid, name, role, pin_hash, _active, failed, locked_until = row
+        if locked_until and parse_iso(locked_until) > now:
+            until = parse_iso(locked_until)
+            minutes = max(1, int((until - now).total_seconds() + 59) // 60)
+            raise AuthError(
+                f"Staff {sid} is locked after too many wrong PINs: try again in {minutes} min, "
+                "or ask a manager to unlock it", code="staff_locked")
+        if verify_pin(pin_hash, pin):
+            if failed or locked_until:
+                with self.store.write() as conn:
+                    conn.execute("UPDATE staff SET failed_pins = 0, locked_until = NULL "
+                                 "WHERE id = ?", (sid,))
+            return Staff(sid, name, Role(role))
+        failed += 1
+        lock = failed >= self.limits.max_failed_pins
+        with self.store.write() as conn:
+            conn.execute(
+                "UPDATE staff SET failed_pins = ?, locked_until = ? WHERE id = ?",
+                (0 if lock else failed,
+                 iso(now + timedelta(minutes=self.limits.lockout_minutes)) if lock else None,
+                 sid))
+            audit.append(conn, at=iso(now), action="pin_failed", staff_id=sid,
+                         detail={"purpose": purpose, "attempt": failed, "locked": lock})
+        if lock:
+            raise AuthError(
+                f"Wrong PIN. Staff {sid} is now locked for {self.limits.lockout_minutes} "
+                "minutes; a manager can unlock it", code="staff_locked")
+        left = self.limits.max_failed_pins - failed
+        raise AuthError(f"Wrong staff number or PIN ({left} tries left before the staff number "
+                        "is locked)", code="auth_failed")
+
+    def login(self, staff_id: int, pin: str) -> StaffSession:
+        staff = self._check_pin(staff_id, pin, purpose="login")
+        now = self.clock.now()
+        with self.store.write() as conn:
+            audit.append(conn, at=iso(now), action="login", staff_id=staff.id)
+        return StaffSession(staff, now, now)
+
+    def logout(self, session: StaffSession) -> None:
+        with self.store.write() as conn:
+            audit.append(conn, at=iso(self.clock.now()), action="logout",
+                         staff_id=session.staff.id)
+
+    # -- idle lock -----------------------------------------------------------------------------
+    def ensure_active(self, session: StaffSession) -> None:
+        """Refuse to act on a locked or idle session; otherwise note the activity."""
+        now = self.clock.now()
+        if not session.locked and (now - session.last_activity).total_seconds() \
+                > self.limits.idle_lock_seconds:
+            session.locked = True
+        if session.locked:
+            raise AuthError("The till is locked: enter your PIN to continue",
+                            code="session_locked")
+        session.last_activity = now
+
+    def unlock_session(self, session: StaffSession, pin: str) -> None:
+        self._check_pin(session.staff.id, pin, purpose="unlock")
+        session.locked = False
+        session.last_activity = self.clock.now()
+
+    # -- authorisation -------------------------------------------------------------------------
+    def authorize(self, session: StaffSession, action: Action,
+                  approval: Approval | None = None) -> int | None:
+        """Allow ``action`` for the session's staff, or with ``approval`` from a higher role.
+
+        Returns the approver's staff id (None when the staff member's own role suffices).
+        Raises :class:`ApprovalRequired` when a PIN from a higher role is needed.
+        """
+        need = required_role(action)
+        if session.staff.role.at_least(need):
+            return None
+        if approval is None:
+            raise ApprovalRequired(
+                f"{action.value.replace('_', ' ').capitalize()} needs {_ROLE_NAMES[need]}'s "
+                "approval", action=action.value, min_role=need.value)
+        approver = self._check_pin(approval.staff_id, approval.pin, purpose=action.value)
+        if not approver.role.at_least(need):
+            raise PermissionDenied(
+                f"{approver.name} ({approver.id}) is {_ROLE_NAMES[approver.role]} and cannot "
+                f"approve this: it needs {_ROLE_NAMES[need]}", code="approver_role")
+        if approver.id == session.staff.id:
+            raise PermissionDenied("Staff cannot approve their own action", code="self_approval")
+        return approver.id
+
+    def record(self, session: StaffSession, action: str, approved_by: int | None = None,
+               **detail: Any) -> None:
+        """Write one audit record for a sensitive action, in its own transaction."""
+        with self.store.write() as conn:
+            audit.append(conn, at=iso(self.clock.now()), action=action,
+                         staff_id=session.staff.id, approved_by=approved_by, detail=detail)
+
+    def unlock_staff(self, session: StaffSession, staff_id: int,
+                     approval: Approval | None = None) -> None:
+        """A manager clears a staff number's lockout."""
+        approved_by = self.authorize(session, Action.UNLOCK_STAFF, approval)
+        if self.store.conn.execute("SELECT 1 FROM staff WHERE id = ?",
+                                   (staff_id,)).fetchone() is None:
+            raise NotFound(f"There is no staff member {staff_id}", code="staff_unknown")
+        with self.store.write() as conn:
+            conn.execute("UPDATE staff SET failed_pins = 0, locked_until = NULL WHERE id = ?",
+                         (staff_id,))
+            audit.append(conn, at=iso(self.clock.now()), action="unlock_staff",
+                         staff_id=session.staff.id, approved_by=approved_by,
+                         detail={"unlocked": staff_id})

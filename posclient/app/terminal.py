@@ -1,0 +1,74 @@
+"""The till's services wired together for one terminal database: what a front end needs.
+
+The console, the command line and the desktop app all start here, so each gets the same
+services with the same seams (clock, payment terminal).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from posclient.devices.payment import PaymentTerminal, SimulatedPaymentTerminal
+from posclient.store import outbox
+from posclient.store.catalog import Catalog
+from posclient.store.db import Store
+
+from .checkout import Checkout
+from .clock import Clock, SystemClock
+from .lookup import Lookup
+from .receipts import Receipts
+from .settings import StoreSettings
+from .staff import StaffService, StaffSession
+
+
+@dataclass(frozen=True, slots=True)
+class TillStatus:
+    database: str
+    schema_version: int
+    size_mb: float
+    store_id: str
+    terminal_id: str
+    products: int
+    staff: int
+    sales: int
+    events_waiting: int
+    unprinted_sales: int
+    last_sync: str | None
+
+
+class Terminal:
+    def __init__(self, store: Store, *, clock: Clock | None = None,
+                 payments: PaymentTerminal | None = None) -> None:
+        self.store = store
+        self.clock = clock or SystemClock()
+        self.settings = StoreSettings.load(store.conn)
+        self.catalog = Catalog(store.conn)
+        self.staff = StaffService(store, self.clock, self.settings.limits)
+        self.lookup = Lookup(self.catalog, self.settings, self.clock)
+        self.receipts = Receipts(store, self.clock, self.settings)
+        self.payments = payments or SimulatedPaymentTerminal()
+
+    def checkout(self, session: StaffSession) -> Checkout:
+        return Checkout(self.store, self.staff, session, clock=self.clock,
+                        payments=self.payments, settings=self.settings, catalog=self.catalog)
+
+    def status(self) -> TillStatus:
+        c = self.store.conn
+
+        def one(sql: str) -> int:
+            return int(c.execute(sql).fetchone()[0])
+
+        last = c.execute("SELECT value FROM sync_state WHERE key = 'last_sync_at'").fetchone()
+        return TillStatus(
+            database=str(self.store.path),
+            schema_version=one("PRAGMA user_version"),
+            size_mb=round(self.store.file_size_mb(), 1),
+            store_id=self.settings.store_id,
+            terminal_id=self.settings.terminal_id,
+            products=one("SELECT count(*) FROM products"),
+            staff=one("SELECT count(*) FROM staff WHERE active = 1"),
+            sales=one("SELECT count(*) FROM sales"),
+            events_waiting=outbox.pending_count(c),
+            unprinted_sales=len(self.receipts.unprinted()),
+            last_sync=last[0] if last else None,
+        )

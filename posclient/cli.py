@@ -1,0 +1,415 @@
+"""The ``posclient`` command: demo data, look-ups, a scripted sale, reprints, status, the till.
+
+Exit codes: 0 done; 1 refused (a message says why; nothing was changed); 2 bad usage;
+3 the database cannot be used (start-up error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from posclient import __version__
+from posclient.app.lookup import parse_scan
+from posclient.config import default_db_path
+from posclient.domain.cart import Discount, Measure
+from posclient.domain.errors import InvalidInput, PosError
+from posclient.domain.money import Money
+from posclient.domain.receipt import Receipt, display_width, fit, render_text
+from posclient.domain.tender import Payment, TenderKind
+from posclient.store.db import StartupError, Store
+
+# -- small parsing helpers (each raises InvalidInput with a message a person understands) --------
+
+
+@dataclass(frozen=True)
+class PaySpec:
+    kind: TenderKind
+    amount: Money | None  # None: whatever is still due
+    account: str = ""
+
+
+def parse_pay(text: str, currency: str) -> PaySpec:
+    """``cash:100``, ``card``, ``card:50``, ``credit:ACCOUNT`` or ``credit:ACCOUNT:20``."""
+    kind, _, rest = text.partition(":")
+    kind = kind.strip().lower()
+    try:
+        if kind == "cash":
+            if not rest:
+                raise InvalidInput("Say how much cash was handed over, e.g. cash:100",
+                                   code="tender_invalid")
+            return PaySpec(TenderKind.CASH, Money.parse(rest, currency))
+        if kind == "card":
+            return PaySpec(TenderKind.CARD, Money.parse(rest, currency) if rest else None)
+        if kind in ("credit", "store_credit"):
+            account, _, amount = rest.partition(":")
+            if not account:
+                raise InvalidInput("Name the store credit account, e.g. credit:GC-1001",
+                                   code="tender_invalid")
+            return PaySpec(TenderKind.STORE_CREDIT,
+                           Money.parse(amount, currency) if amount else None, account)
+    except ValueError:
+        raise InvalidInput(f"{text!r}: not an amount", code="tender_invalid") from None
+    raise InvalidInput(f"{text!r}: pay with cash:AMOUNT, card[:AMOUNT] or credit:ACCOUNT[:AMOUNT]",
+                       code="tender_invalid")
+
+
+def parse_staff_pin(text: str) -> tuple[int, str]:
+    sid, _, pin = text.partition(":")
+    if not sid.isdigit() or not pin:
+        raise InvalidInput(f"{text!r}: give approval as STAFF:PIN, e.g. 2001:2222",
+                           code="approval_malformed")
+    return int(sid), pin
+
+
+# -- output ----------------------------------------------------------------------------------
+
+
+def _err(msg: str) -> None:
+    print(msg, file=sys.stderr)
+
+
+class Progress:
+    """A one-line progress bar on stderr for long work."""
+
+    def __init__(self) -> None:
+        self.stage = ""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage and self.stage:
+            sys.stderr.write("\n")
+        self.stage = stage
+        pct = 100 * done // total if total else 100
+        bar = "#" * (pct // 4)
+        sys.stderr.write(f"\r  {stage:<14} [{bar:<25}] {pct:3d}%  {done:,}/{total:,}")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.stage:
+            sys.stderr.write("\n")
+
+
+def _stdout_printer(lang: str) -> Callable[[Receipt], None]:
+    def printer(receipt: Receipt) -> None:
+        sys.stdout.write(render_text(receipt, lang))
+        sys.stdout.flush()
+    return printer
+
+
+def _pad(text: str, width: int) -> str:
+    text = fit(text, width)
+    return text + " " * (width - display_width(text))
+
+
+# -- commands --------------------------------------------------------------------------------
+
+
+def _open(args: argparse.Namespace, *, create: bool = False) -> Store:
+    return Store.open(args.db, create=create)
+
+
+def _terminal(args: argparse.Namespace):  # -> Terminal (imported lazily: start-up speed)
+    from posclient.app.terminal import Terminal
+    from posclient.devices.payment import SimulatedPaymentTerminal
+
+    store = _open(args)
+    term = Terminal(store, payments=SimulatedPaymentTerminal(getattr(args, "card_sim", ())))
+    if args.command not in ("reprint",):
+        pending = term.receipts.unprinted()
+        if pending:
+            _err(f"Note: {len(pending)} sale(s) committed but not printed (e.g. "
+                 f"{pending[0].receipt_no}). Print them: posclient reprint --pending "
+                 "--staff ID --pin PIN")
+    return term
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from posclient.app.demo_data import build_demo_store
+
+    if args.products < 1 or args.members < 0:
+        raise InvalidInput("--products must be at least 1 and --members at least 0",
+                           code="usage")
+    store = _open(args, create=True)
+    progress = Progress()
+    try:
+        result = build_demo_store(store, products=args.products, members=args.members,
+                                  seed=args.seed, now=datetime.now(UTC), progress=progress)
+    finally:
+        progress.close()
+        store.close()
+    print(f"Demo store ready in {args.db}: {result.products:,} products "
+          f"({result.weighed:,} weighed), {result.barcodes:,} barcodes, "
+          f"{result.members:,} members.")
+    print("\nStaff PINs (shown this once; only their hashes are stored):")
+    for s in result.staff:
+        print(f"  {s.staff_id}  {_pad(s.name, 10)} {s.role:<11} PIN {s.pin}")
+    print("\nTry:")
+    for code in result.sample_barcodes:
+        print(f"  posclient lookup {code}")
+    cashier = next(s for s in result.staff if s.role == "cashier")
+    print(f"  posclient sell --staff {cashier.staff_id} --pin {cashier.pin} "
+          f"--scan {result.sample_barcodes[0]}*2 --pay cash:100")
+    return 0
+
+
+def cmd_lookup(args: argparse.Namespace) -> int:
+    term = _terminal(args)
+    results = term.lookup.find(args.text, args.limit)
+    if not results:
+        _err(f"Nothing found for {args.text!r}.")
+        return 1
+    zh = args.lang.startswith("zh")
+    for info in results:
+        p = info.product
+        name = f"{p.name_zh} / {p.name_en}" if zh else f"{p.name_en} / {p.name_zh}"
+        if info.price is None:
+            price = "no price"
+        else:
+            per = "/kg" if p.measure is Measure.GRAM else ""
+            price = f"{info.price.to_decimal_str()}{per}"
+        if info.stock is None:
+            stock = "-"
+        elif p.measure is Measure.GRAM:
+            stock = f"{info.stock / 1000:g} kg"
+        else:
+            stock = str(info.stock)
+        codes = ", ".join(info.barcodes[:3]) or (f"PLU {p.plu}" if p.plu else "-")
+        flag = "" if p.active else "  (not sold)"
+        print(f"{p.sku:<8} {_pad(name, 44)} {price:>12}  stock {stock:<8} {codes}{flag}")
+    return 0
+
+
+def cmd_sell(args: argparse.Namespace) -> int:
+    from posclient.app.staff import Approval
+
+    term = _terminal(args)
+    currency = term.settings.currency
+    # Parse everything before touching anything.
+    scans = [parse_scan(s) for s in args.scan]
+    pays = [parse_pay(p, currency) for p in args.pay]
+    discount = Discount.parse(args.discount, currency) if args.discount else None
+    line_discounts = []
+    for spec in args.line_discount:
+        no, _, d = spec.partition(":")
+        if not no.isdigit() or not d:
+            raise InvalidInput(f"{spec!r}: give a line discount as LINE:DISCOUNT, e.g. 2:10%",
+                               code="usage")
+        line_discounts.append((int(no), Discount.parse(d, currency)))
+    overrides = []
+    for spec in args.override:
+        no, _, rest = spec.partition(":")
+        price, _, reason = rest.partition(":")
+        try:
+            overrides.append((int(no), Money.parse(price, currency), reason or "price check"))
+        except ValueError:
+            raise InvalidInput(f"{spec!r}: give a price override as LINE:PRICE[:REASON]",
+                               code="usage") from None
+    approval = Approval(*parse_staff_pin(args.approve)) if args.approve else None
+    if not scans:
+        raise InvalidInput("Scan at least one item (--scan BARCODE)", code="cart_empty")
+    if not pays:
+        raise InvalidInput("Say how the customer pays (--pay cash:100, --pay card)",
+                           code="not_paid")
+
+    session = term.staff.login(args.staff, args.pin)
+    co = term.checkout(session)
+    for code, qty in scans:
+        co.scan(code, qty)
+    for no, price, reason in overrides:
+        co.override_price(no, price, reason, approval)
+    for no, d in line_discounts:
+        co.discount_line(no, d, approval)
+    if discount is not None:
+        co.discount_basket(discount, approval)
+
+    # Cards first (they can be declined), cash last (it settles, with change and rounding).
+    # Check the tenders cover the total, at the exact amounts, before any card is charged.
+    order = {TenderKind.CARD: 0, TenderKind.STORE_CREDIT: 1, TenderKind.CASH: 2}
+    trial = Payment(co.payment.total, co.payment.cash_rounding)
+    plan: list[PaySpec] = []
+    for p in sorted(pays, key=lambda p: order[p.kind]):
+        if p.kind is TenderKind.CASH:
+            assert p.amount is not None
+            trial.add_cash(p.amount)
+            plan.append(p)
+        else:
+            amount = p.amount if p.amount is not None else trial.due
+            trial.add_exact(p.kind, amount)
+            plan.append(PaySpec(p.kind, amount, p.account))
+    if not trial.is_settled:
+        raise InvalidInput(
+            f"The payments ({trial.paid.to_decimal_str()}) do not cover the total "
+            f"({co.payment.total.to_decimal_str()} {currency}): "
+            f"{trial.due.to_decimal_str()} more is due. Nothing was sold.", code="not_paid")
+    try:
+        for p in plan:
+            assert p.amount is not None
+            if p.kind is TenderKind.CASH:
+                co.pay_cash(p.amount)
+            elif p.kind is TenderKind.CARD:
+                co.pay_card(p.amount)
+            else:
+                co.pay_store_credit(p.account, p.amount)
+    except PosError:
+        if co.has_payments:
+            co.void_sale(approval)  # reverse approved card payments: nothing is sold
+        raise
+    done = co.complete()
+    _err(f"Sale committed: receipt {done.receipt_no}, total "
+         f"{done.totals.total.to_decimal_str()} {currency}, change "
+         f"{done.change.to_decimal_str()}.")
+    if not args.no_print:
+        term.receipts.print_sale(done.sale_id, _stdout_printer(args.lang), args.lang)
+    return 0
+
+
+def cmd_reprint(args: argparse.Namespace) -> int:
+    term = _terminal(args)
+    session = term.staff.login(args.staff, args.pin)
+    printer = _stdout_printer(args.lang)
+    if args.pending:
+        pending = term.receipts.unprinted()
+        for sale in pending:
+            term.receipts.print_sale(sale.sale_id, printer, args.lang)
+        _err(f"Printed {len(pending)} receipt(s) that had not been printed.")
+        return 0
+    if not args.receipt_no:
+        raise InvalidInput("Name a receipt number, or --pending", code="usage")
+    sale_id = term.receipts.sale_id(args.receipt_no)
+    term.receipts.reprint(session, term.staff, sale_id, printer, args.lang)
+    return 0
+
+
+def cmd_unlock(args: argparse.Namespace) -> int:
+    term = _terminal(args)
+    session = term.staff.login(args.staff, args.pin)
+    term.staff.unlock_staff(session, args.staff_id)
+    print(f"Staff {args.staff_id} unlocked.")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    term = _terminal(args)
+    st = term.status()
+    print(f"database        {st.database} (schema {st.schema_version}, {st.size_mb} MB)")
+    print(f"store/terminal  {st.store_id} / {st.terminal_id}")
+    print(f"catalogue       {st.products:,} products, {st.staff} staff")
+    print(f"sales           {st.sales:,} ({st.unprinted_sales} not printed)")
+    print(f"sync            offline: not enrolled with a central yet; "
+          f"{st.events_waiting:,} event(s) waiting to upload; last sync "
+          f"{st.last_sync or 'never'}")
+    return 0
+
+
+def cmd_till(args: argparse.Namespace) -> int:
+    from posclient.console import run_console
+
+    if args.demo and not Path(args.db).exists():
+        _err(f"No till database at {args.db}: building a demo store first.")
+        demo = argparse.Namespace(db=args.db, products=args.products, members=args.members,
+                                  seed=2026)
+        cmd_demo_data(demo)
+        print()
+    return run_console(_terminal(args), lang=args.lang)
+
+
+# -- parser ----------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="posclient", description="Offline-first point-of-sale till.")
+    parser.add_argument("--version", action="version", version=f"posclient {__version__}")
+    parser.add_argument("--db", type=Path, default=default_db_path(),
+                        help="the till database (default: $POSCLIENT_DB or the user data dir)")
+    parser.add_argument("--lang", default="zh", choices=["zh", "en"],
+                        help="language of receipts and names (default zh)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("till", help="the interactive till in this terminal (the default)")
+    p.add_argument("--demo", action="store_true",
+                   help="build a demo store first if there is no database yet")
+    p.add_argument("--products", type=int, default=20_000, help="demo store size")
+    p.add_argument("--members", type=int, default=5_000, help="demo members")
+    p.set_defaults(func=cmd_till)
+
+    p = sub.add_parser("demo-data", help="build a realistic demo store in a new database")
+    p.add_argument("--products", type=int, default=20_000)
+    p.add_argument("--members", type=int, default=5_000)
+    p.add_argument("--seed", type=int, default=2026, help="same seed, same catalogue")
+    p.set_defaults(func=cmd_demo_data)
+
+    p = sub.add_parser("lookup", help="find products by barcode, item number or name")
+    p.add_argument("text", help="a barcode, an item number, or words of the name")
+    p.add_argument("--limit", type=int, default=20)
+    p.set_defaults(func=cmd_lookup)
+
+    p = sub.add_parser("sell", help="ring up and commit one sale, print its receipt",
+                       description="Example: posclient sell --staff 1001 --pin 1111 "
+                       "--scan 6901234567892 --scan 6901234567892*3 --discount 10%% "
+                       "--approve 2001:2222 --pay card:20 --pay cash:100")
+    p.add_argument("--staff", type=int, required=True, help="cashier's staff number")
+    p.add_argument("--pin", required=True)
+    p.add_argument("--scan", action="append", default=[], metavar="CODE[*N]",
+                   help="barcode, scale label or item number; *N for a quantity (grams for a "
+                   "weighed item's own code); repeat for more items")
+    p.add_argument("--discount", help="sale discount: 10%% or an amount")
+    p.add_argument("--line-discount", action="append", default=[], metavar="LINE:DISCOUNT")
+    p.add_argument("--override", action="append", default=[], metavar="LINE:PRICE[:REASON]",
+                   help="price override (needs a supervisor)")
+    p.add_argument("--approve", metavar="STAFF:PIN",
+                   help="supervisor's approval for overrides and large discounts")
+    p.add_argument("--pay", action="append", default=[], metavar="TENDER",
+                   help="cash:AMOUNT, card[:AMOUNT], credit:ACCOUNT[:AMOUNT]; repeat to split")
+    p.add_argument("--card-sim", action="append", default=[],
+                   choices=["approve", "decline", "timeout"],
+                   help="what the simulated card terminal answers, in order")
+    p.add_argument("--no-print", action="store_true", help="commit without printing")
+    p.set_defaults(func=cmd_sell)
+
+    p = sub.add_parser("reprint", help="print a receipt again, or those never printed")
+    p.add_argument("receipt_no", nargs="?")
+    p.add_argument("--pending", action="store_true",
+                   help="print every committed sale whose receipt did not print")
+    p.add_argument("--staff", type=int, required=True)
+    p.add_argument("--pin", required=True)
+    p.set_defaults(func=cmd_reprint)
+
+    p = sub.add_parser("unlock", help="a manager unlocks a staff number after wrong PINs")
+    p.add_argument("staff_id", type=int)
+    p.add_argument("--staff", type=int, required=True, help="the manager's staff number")
+    p.add_argument("--pin", required=True)
+    p.set_defaults(func=cmd_unlock)
+
+    p = sub.add_parser("status", help="database, sales and sync state of this till")
+    p.set_defaults(func=cmd_status)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args([*(argv or sys.argv[1:]), "till"])
+    if hasattr(args, "card_sim"):
+        args.card_sim = [{"approve": "approved", "decline": "declined",
+                          "timeout": "timeout"}[c] for c in args.card_sim]
+    try:
+        return int(args.func(args))
+    except StartupError as exc:
+        _err(f"posclient: {exc}")
+        return 3
+    except PosError as exc:
+        _err(f"posclient: {exc}")
+        return 1
+    except KeyboardInterrupt:
+        _err("")
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,258 @@
+"""The till in a text terminal: scan, search, pay, print, with the same services as the app.
+
+A keyboard-wedge scanner types the code and Enter, so scanning works here as at the desktop
+till. Anything that is not a code or a command is a name search. The desktop app (issue 4)
+replaces this as the cashier's screen; it stays for servicing and for headless tills.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable
+
+from posclient.app.checkout import Checkout
+from posclient.app.lookup import ProductInfo, parse_scan
+from posclient.app.staff import Approval, StaffSession
+from posclient.app.terminal import Terminal
+from posclient.domain.cart import Discount, Measure
+from posclient.domain.errors import ApprovalRequired, AuthError, InvalidInput, PosError
+from posclient.domain.money import Money
+from posclient.domain.receipt import render_text
+
+HELP = """\
+  CODE or CODE*N     scan a barcode / scale label / item number (N = quantity)
+  words              search by name (Chinese or English); then: add N [QTY]
+  qty LINE N         change a line's quantity        void LINE    void a line
+  price LINE P WHY   price override (supervisor)     disc [LINE] 10% | 5.00
+  cash AMOUNT        cash handed over                card [AMOUNT]
+  credit ACCOUNT [AMOUNT]                            total        show the sale
+  suspend [LABEL]    park the sale                   resume [ID]  list / take one back
+  cancel             void the whole sale             reprint      last receipt again
+  lock               lock the till                   quit         log out and leave"""
+
+
+class Console:
+    def __init__(self, term: Terminal, lang: str, ask: Callable[[str], str],
+                 ask_secret: Callable[[str], str], say: Callable[[str], None]) -> None:
+        self.term = term
+        self.lang = lang
+        self.ask = ask
+        self.ask_secret = ask_secret
+        self.say = say
+        self.hits: list[ProductInfo] = []
+        self.last_sale_id: int | None = None
+        self.session: StaffSession | None = None
+        self.co: Checkout | None = None
+
+    # -- helpers -------------------------------------------------------------------------------
+    def money(self, text: str) -> Money:
+        try:
+            return Money.parse(text, self.term.settings.currency)
+        except ValueError:
+            raise InvalidInput(f"{text!r} is not an amount", code="amount_invalid") from None
+
+    def with_approval(self, action: Callable[[Approval | None], object]) -> None:
+        try:
+            action(None)
+        except ApprovalRequired as exc:
+            self.say(f"  {exc}.")
+            sid = self.ask("  Supervisor staff number: ").strip()
+            if not sid.isdigit():
+                self.say("  Cancelled.")
+                return
+            action(Approval(int(sid), self.ask_secret("  Supervisor PIN: ")))
+
+    def show_sale(self) -> None:
+        assert self.co is not None
+        t = self.co.totals()
+        zh = self.lang == "zh"
+        for ln in self.co.cart.active_lines:
+            pl = t.line(ln.line_id)
+            qty = (f"{ln.qty / 1000:.3f}kg" if ln.item.measure is Measure.GRAM
+                   else f"x{ln.qty}")
+            disc = f"  -{Money(pl.line_discount, t.currency).to_decimal_str()}" \
+                if pl.line_discount else ""
+            self.say(f"  {ln.line_id:>3}  {ln.item.name('zh' if zh else 'en')}  {qty}  "
+                     f"{Money(pl.gross, t.currency).to_decimal_str()}{disc}")
+        if t.basket_discount:
+            self.say(f"       Sale discount -{t.basket_discount.to_decimal_str()}")
+        self.say(f"  TOTAL {t.total.to_decimal_str()} {t.currency}   "
+                 f"paid {self.co.payment.paid.to_decimal_str()}   "
+                 f"due {max(self.co.payment.due, Money.zero(t.currency)).to_decimal_str()}")
+
+    # -- login ---------------------------------------------------------------------------------
+    def login(self) -> bool:
+        while True:
+            sid = self.ask("Staff number (empty to leave): ").strip()
+            if not sid:
+                return False
+            if not sid.isdigit():
+                self.say("  A staff number is digits only.")
+                continue
+            try:
+                self.session = self.term.staff.login(int(sid), self.ask_secret("PIN: "))
+            except AuthError as exc:
+                self.say(f"  {exc}")
+                continue
+            self.co = self.term.checkout(self.session)
+            self.say(f"Hello {self.session.staff.name} ({self.session.staff.role.value}). "
+                     "Scan an item, or type help.")
+            return True
+
+    def unlock(self) -> None:
+        assert self.session is not None
+        while True:
+            try:
+                self.term.staff.unlock_session(
+                    self.session, self.ask_secret(f"Till locked. PIN for "
+                                                  f"{self.session.staff.id}: "))
+                return
+            except AuthError as exc:
+                self.say(f"  {exc}")
+
+    # -- commands ------------------------------------------------------------------------------
+    def handle(self, line: str) -> bool:
+        """Run one input line; False when the cashier leaves."""
+        assert self.co is not None and self.session is not None
+        co = self.co
+        words = line.split()
+        if not words:
+            return True
+        cmd, args = words[0].lower(), words[1:]
+        if cmd in ("quit", "exit"):
+            if not co.cart.is_empty:
+                self.say("  Finish, suspend or cancel the sale first.")
+                return True
+            self.term.staff.logout(self.session)
+            return False
+        if cmd == "help":
+            self.say(HELP)
+        elif cmd == "total":
+            self.show_sale()
+        elif cmd == "lock":
+            self.session.locked = True
+            self.unlock()
+        elif cmd == "add" and args and args[0].isdigit():
+            n = int(args[0])
+            if not 1 <= n <= len(self.hits):
+                raise InvalidInput(f"There is no search result {n}", code="usage")
+            qty = int(args[1]) if len(args) > 1 and args[1].lstrip("-").isdigit() else 1
+            co.add_product(self.hits[n - 1].product.id, qty)
+            self.show_sale()
+        elif cmd == "qty" and len(args) == 2:
+            co.set_qty(int(args[0]), int(args[1]))
+            self.show_sale()
+        elif cmd == "void" and len(args) == 1:
+            self.with_approval(lambda a: co.void_line(int(args[0]), a))
+            self.show_sale()
+        elif cmd == "price" and len(args) >= 2:
+            price = self.money(args[1])
+            reason = " ".join(args[2:]) or "price check"
+            self.with_approval(lambda a: co.override_price(int(args[0]), price, reason, a))
+            self.show_sale()
+        elif cmd == "disc" and args:
+            cur = self.term.settings.currency
+            if len(args) == 2:
+                d = Discount.parse(args[1], cur)
+                self.with_approval(lambda a: co.discount_line(int(args[0]), d, a))
+            else:
+                d = Discount.parse(args[0], cur)
+                self.with_approval(lambda a: co.discount_basket(d, a))
+            self.show_sale()
+        elif cmd == "cash" and len(args) == 1:
+            co.pay_cash(self.money(args[0]))
+            self.after_payment()
+        elif cmd == "card":
+            co.pay_card(self.money(args[0]) if args else None)
+            self.after_payment()
+        elif cmd == "credit" and args:
+            co.pay_store_credit(args[0], self.money(args[1]) if len(args) > 1 else None)
+            self.after_payment()
+        elif cmd == "suspend":
+            sid = co.suspend(" ".join(args))
+            self.say(f"  Sale suspended as #{sid}.")
+        elif cmd == "resume":
+            if not args:
+                for s in co.suspended():
+                    self.say(f"  #{s.id}  {s.suspended_at}  {s.label}  "
+                             f"{s.total.to_decimal_str()}")
+            else:
+                co.resume(int(args[0].lstrip("#")))
+                self.show_sale()
+        elif cmd == "cancel":
+            self.with_approval(lambda a: co.void_sale(a))
+            self.say("  Sale voided.")
+        elif cmd == "reprint":
+            if self.last_sale_id is None:
+                self.say("  No sale yet on this till session.")
+            else:
+                self.term.receipts.reprint(self.session, self.term.staff, self.last_sale_id,
+                                           self.print_receipt, self.lang)
+        elif all(ch.isdigit() or ch in "*-" for ch in cmd) and len(words) == 1:
+            code, qty = parse_scan(cmd)
+            co.scan(code, qty)
+            self.show_sale()
+        else:
+            self.search(line)
+        return True
+
+    def search(self, text: str) -> None:
+        self.hits = self.term.lookup.find(text, 10)
+        if not self.hits:
+            self.say(f"  Nothing found for {text!r}.")
+            return
+        for i, info in enumerate(self.hits, start=1):
+            p = info.product
+            name = p.name_zh if self.lang == "zh" else p.name_en
+            price = info.price.to_decimal_str() if info.price else "no price"
+            per = "/kg" if p.measure is Measure.GRAM else ""
+            self.say(f"  {i:>2}. {name}  {price}{per}  [{p.sku}]")
+        self.say("  add N [QTY] to sell one of these")
+
+    def print_receipt(self, receipt: object) -> None:
+        self.say(render_text(receipt, self.lang))  # type: ignore[arg-type]
+
+    def after_payment(self) -> None:
+        assert self.co is not None
+        if not self.co.payment.is_settled:
+            self.say(f"  Still due: {self.co.payment.due.to_decimal_str()}")
+            return
+        done = self.co.complete()
+        self.last_sale_id = done.sale_id
+        try:
+            self.term.receipts.print_sale(done.sale_id, self.print_receipt, self.lang)
+        except OSError as exc:  # the sale is committed whatever the printer does
+            self.say(f"  Receipt not printed ({exc}); reprint it later.")
+        self.say(f"  *** CHANGE {done.change.to_decimal_str()} ***   receipt {done.receipt_no}")
+
+    # -- loop ----------------------------------------------------------------------------------
+    def run(self) -> int:
+        st = self.term.settings
+        self.say(f"posclient till · {st.store_name_zh} {st.store_name_en} · {st.store_id}/"
+                 f"{st.terminal_id}")
+        if not self.login():
+            return 0
+        while True:
+            try:
+                line = self.ask("> ")
+            except EOFError:
+                return 0
+            try:
+                if not self.handle(line):
+                    return 0
+            except AuthError as exc:
+                if exc.code == "session_locked":
+                    self.unlock()
+                else:
+                    self.say(f"  {exc}")
+            except PosError as exc:
+                self.say(f"  {exc}")
+            except ValueError:
+                self.say("  Numbers expected there; type help for the commands.")
+
+
+def run_console(term: Terminal, lang: str = "zh",
+                ask: Callable[[str], str] = input,
+                ask_secret: Callable[[str], str] = getpass.getpass,
+                say: Callable[[str], None] = print) -> int:
+    return Console(term, lang, ask, ask_secret, say).run()

@@ -1,0 +1,171 @@
+"""The receipt as data, and its plain-text layout.
+
+A :class:`Receipt` is built from a committed sale (posclient.app.receipts) and rendered by a
+device: as text here (console, file, tests), as ESC/POS bytes by the printer driver. Widths are
+counted in printer columns: a Chinese character takes two.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from .money import Money
+from .tax import TaxRate
+
+LABELS: dict[str, dict[str, str]] = {
+    "receipt": {"zh": "单号", "en": "Receipt"},
+    "cashier": {"zh": "收银员", "en": "Cashier"},
+    "terminal": {"zh": "收银台", "en": "Till"},
+    "subtotal": {"zh": "小计", "en": "Subtotal"},
+    "discount": {"zh": "折扣", "en": "Discount"},
+    "basket_discount": {"zh": "整单折扣", "en": "Sale discount"},
+    "total": {"zh": "合计", "en": "TOTAL"},
+    "tax_incl": {"zh": "含税", "en": "Tax included"},
+    "tax_excl": {"zh": "税额", "en": "Tax"},
+    "net": {"zh": "净额", "en": "net"},
+    "rounding": {"zh": "抹零", "en": "Rounding"},
+    "cash": {"zh": "现金", "en": "Cash"},
+    "card": {"zh": "银行卡", "en": "Card"},
+    "store_credit": {"zh": "储值卡", "en": "Store credit"},
+    "change": {"zh": "找零", "en": "Change"},
+    "items": {"zh": "件数", "en": "Items"},
+    "reprint": {"zh": "** 重印 **", "en": "** REPRINT **"},
+    "price_changed": {"zh": "改价", "en": "Price changed"},
+}
+
+
+def label(key: str, lang: str) -> str:
+    return LABELS[key]["zh" if lang.startswith("zh") else "en"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptLine:
+    name: str
+    qty_text: str  # "3 x 12.50" or "1.234 kg x 15.98/kg"
+    gross: Money
+    line_discount: Money
+    total: Money
+    price_changed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptTender:
+    kind: str
+    amount: Money
+    tendered: Money
+    change: Money
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptTax:
+    rate: TaxRate
+    net: Money
+    tax: Money
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    store_name: str
+    address: str
+    receipt_no: str
+    event_id: str
+    local_time: str  # already formatted for the store's time zone
+    cashier: str
+    terminal_id: str
+    lines: tuple[ReceiptLine, ...]
+    subtotal: Money
+    basket_discount: Money
+    total: Money
+    tax_inclusive: bool
+    taxes: tuple[ReceiptTax, ...]
+    rounding: Money
+    tenders: tuple[ReceiptTender, ...]
+    change: Money
+    footer: str
+    item_count: int
+    reprint: bool = False
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def fit(text: str, width: int) -> str:
+    """Cut ``text`` to at most ``width`` columns."""
+    out, used = [], 0
+    for ch in text:
+        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used + w > width:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out)
+
+
+def two_cols(left: str, right: str, width: int) -> str:
+    if not right:
+        return fit(left, width)
+    right_w = display_width(right)
+    left = fit(left, max(0, width - right_w - 1))
+    return left + " " * (width - display_width(left) - right_w) + right
+
+
+def center(text: str, width: int) -> str:
+    text = fit(text, width)
+    pad = (width - display_width(text)) // 2
+    return " " * pad + text
+
+
+def render_text(r: Receipt, lang: str = "zh", width: int = 48) -> str:
+    """The receipt as monospaced text, ``width`` printer columns wide (48 on 80 mm paper)."""
+    rule = "-" * width
+    m = Money.to_decimal_str
+    out = [center(r.store_name, width)]
+    if r.address:
+        out.append(center(r.address, width))
+    if r.reprint:
+        out.append(center(label("reprint", lang), width))
+    out += [
+        rule,
+        fit(f"{label('receipt', lang)}: {r.receipt_no}", width),
+        two_cols(r.local_time, f"{label('terminal', lang)} {r.terminal_id}", width),
+        f"{label('cashier', lang)}: {r.cashier}",
+        rule,
+    ]
+    for ln in r.lines:
+        out.append(fit(ln.name, width))
+        out.append(two_cols("  " + ln.qty_text, m(ln.gross), width))
+        if ln.price_changed:
+            out.append("  " + label("price_changed", lang))
+        if ln.line_discount:
+            out.append(two_cols("  " + label("discount", lang), "-" + m(ln.line_discount),
+                                width))
+    out.append(rule)
+    out.append(f"{label('items', lang)}: {r.item_count}")
+    out.append(two_cols(label("subtotal", lang), m(r.subtotal), width))
+    line_disc = sum((ln.line_discount.minor for ln in r.lines), 0)
+    if line_disc:
+        out.append(two_cols(label("discount", lang), f"-{m(Money(line_disc, r.total.currency))}",
+                            width))
+    if r.basket_discount:
+        out.append(two_cols(label("basket_discount", lang), "-" + m(r.basket_discount), width))
+    out.append(two_cols(label("total", lang), f"{r.total.currency} {m(r.total)}", width))
+    tax_label = label("tax_incl" if r.tax_inclusive else "tax_excl", lang)
+    for t in r.taxes:
+        out.append(two_cols(f"  {tax_label} {t.rate.code} {t.rate.percent_str}  "
+                            f"{label('net', lang)} {m(t.net)}", m(t.tax), width))
+    out.append(rule)
+    if r.rounding:
+        out.append(two_cols(label("rounding", lang), m(r.rounding), width))
+    for t in r.tenders:
+        name = label(t.kind, lang) if t.kind in LABELS else t.kind
+        out.append(two_cols(f"{name} {t.detail}".strip(), m(t.tendered), width))
+    if r.change:
+        out.append(two_cols(label("change", lang), m(r.change), width))
+    out.append(rule)
+    if r.footer:
+        out.append(center(r.footer, width))
+    out.append(center(r.receipt_no, width))
+    return "\n".join(out) + "\n"
