@@ -228,18 +228,28 @@ def cmd_sell(args: argparse.Namespace) -> int:
 
     # Cards first (they can be declined), cash last (it settles, with change and rounding).
     # Check the tenders cover the total, at the exact amounts, before any card is charged.
+    # A tender without an amount takes what the others leave.
     order = {TenderKind.CARD: 0, TenderKind.STORE_CREDIT: 1, TenderKind.CASH: 2}
-    trial = Payment(co.payment.total, co.payment.cash_rounding)
-    plan: list[PaySpec] = []
-    for p in sorted(pays, key=lambda p: order[p.kind]):
+    total = co.payment.total
+    open_ended = [p for p in pays if p.amount is None]
+    if len(open_ended) > 1:
+        raise InvalidInput("Only one payment may leave out its amount (it takes the rest)",
+                           code="usage")
+    rest = total.minor - sum(p.amount.minor for p in pays if p.amount is not None)
+    if open_ended and rest <= 0:
+        raise InvalidInput("The other payments already cover the total: give the "
+                           f"{open_ended[0].kind.value} payment an amount or leave it out",
+                           code="usage")
+    plan = sorted((p if p.amount is not None else PaySpec(p.kind, Money(rest, total.currency),
+                                                          p.account) for p in pays),
+                  key=lambda p: order[p.kind])
+    trial = Payment(total, co.payment.cash_rounding)
+    for p in plan:
+        assert p.amount is not None
         if p.kind is TenderKind.CASH:
-            assert p.amount is not None
             trial.add_cash(p.amount)
-            plan.append(p)
         else:
-            amount = p.amount if p.amount is not None else trial.due
-            trial.add_exact(p.kind, amount)
-            plan.append(PaySpec(p.kind, amount, p.account))
+            trial.add_exact(p.kind, p.amount)
     if not trial.is_settled:
         raise InvalidInput(
             f"The payments ({trial.paid.to_decimal_str()}) do not cover the total "

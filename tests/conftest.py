@@ -10,12 +10,12 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from posclient.app.clock import ManualClock  # noqa: E402
-from posclient.app.pins import hash_pin  # noqa: E402
-from posclient.app.settings import StoreSettings  # noqa: E402
-from posclient.app.staff import StaffService  # noqa: E402
-from posclient.store.db import Store  # noqa: E402
-from posclient.store.search import search_text  # noqa: E402
+from posclient.app.clock import ManualClock
+from posclient.app.pins import hash_pin
+from posclient.app.settings import StoreSettings
+from posclient.app.staff import StaffService
+from posclient.store.db import Store
+from posclient.store.search import search_text
 
 MILK = "6901234567892"  # EAN-13, 12.50, VAT13
 BREAD = "036000291452"  # UPC-A, 8.00, VAT13

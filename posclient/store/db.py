@@ -47,9 +47,10 @@ def latest_version() -> int:
     return len(migration_scripts())
 
 
-def configure(conn: sqlite3.Connection, *, synchronous: str = "FULL") -> None:
+def configure(conn: sqlite3.Connection, *, synchronous: str = "FULL",
+              busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
     """Pragmas every connection gets. ``synchronous=FULL`` for anything that holds sales."""
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     conn.execute("PRAGMA foreign_keys = ON")
     mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if mode.lower() != "wal":
@@ -79,11 +80,11 @@ def _explain(path: Path, exc: sqlite3.Error) -> StartupError:
     return StartupError(f"The till database {path} could not be opened: {exc}")
 
 
-def _connect(path: Path, synchronous: str) -> sqlite3.Connection:
+def _connect(path: Path, synchronous: str, busy_timeout_ms: int) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
-                           timeout=BUSY_TIMEOUT_MS / 1000)
+                           timeout=busy_timeout_ms / 1000)
     try:
-        configure(conn, synchronous=synchronous)
+        configure(conn, synchronous=synchronous, busy_timeout_ms=busy_timeout_ms)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # reads the schema
     except sqlite3.Error:
         conn.close()
@@ -99,13 +100,15 @@ def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
     return dest
 
 
-def migrate(conn: sqlite3.Connection, path: Path | None = None) -> list[str]:
+def migrate(conn: sqlite3.Connection, path: Path | None = None,
+            scripts: list[tuple[int, str, str]] | None = None) -> list[str]:
     """Bring the schema up to date; return the names of the migrations applied.
 
     Each migration runs in one exclusive transaction with its ``user_version`` bump. Before the
     first one on a database that already holds data, a copy of the file is taken.
+    ``scripts`` defaults to the shipped migrations (tests pass their own chain).
     """
-    scripts = migration_scripts()
+    scripts = migration_scripts() if scripts is None else scripts
     latest = len(scripts)
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -158,25 +161,30 @@ class Store:
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, create: bool = True,
-             synchronous: str = "FULL") -> Store:
+             synchronous: str = "FULL", busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+             scripts: list[tuple[int, str, str]] | None = None) -> Store:
         """Open (and if needed create and migrate) the database at ``path``."""
         p = Path(path)
-        if not p.exists():
-            if not create:
-                raise StartupError(f"There is no till database at {p}. Create one with "
-                                   "`posclient demo-data` or provision this till.")
-            p.parent.mkdir(parents=True, exist_ok=True)
-        elif not os.access(p, os.W_OK) or not os.access(p.parent, os.W_OK):
-            raise StartupError(
-                f"The till database {p} cannot be written (read-only file or folder, or no "
-                "permission). Ask IT to give this user write access; nothing was changed."
-            )
+        no_access = StartupError(
+            f"The till database {p} cannot be written (read-only file or folder, or no "
+            "permission). Ask IT to give this user write access; nothing was changed.")
         try:
-            conn = _connect(p, synchronous)
+            exists = p.exists()
+            if not exists:
+                if not create:
+                    raise StartupError(f"There is no till database at {p}. Create one with "
+                                       "`posclient demo-data` or provision this till.")
+                p.parent.mkdir(parents=True, exist_ok=True)
+        except PermissionError:
+            raise no_access from None
+        if exists and (not os.access(p, os.W_OK) or not os.access(p.parent, os.W_OK)):
+            raise no_access
+        try:
+            conn = _connect(p, synchronous, busy_timeout_ms)
         except sqlite3.Error as exc:
             raise _explain(p, exc) from exc
         try:
-            migrate(conn, p)
+            migrate(conn, p, scripts)
         except sqlite3.Error as exc:
             conn.close()
             raise _explain(p, exc) from exc

@@ -365,7 +365,7 @@ def test_store_credit_pays_and_its_balance_goes_down_with_the_sale(till):
 def test_store_credit_beyond_its_balance_is_refused(till):
     co = checkout(till)
     co.scan(RICE)
-    with pytest.raises(InvalidInput, match="only 50.00 left"):
+    with pytest.raises(InvalidInput, match=r"only 50\.00 left"):
         co.pay_store_credit("GC-1001", cny(5990))
     with pytest.raises(NotFound):
         co.pay_store_credit("GC-0000", cny(100))
@@ -376,7 +376,7 @@ def test_a_tender_that_does_not_cover_the_total_cannot_complete_and_changes_noth
     co.scan(RICE)
     co.pay_cash(cny(5000))
     before = snapshot(till)
-    with pytest.raises(InvalidInput, match="9.90 is still due"):
+    with pytest.raises(InvalidInput, match=r"9\.90 is still due"):
         co.complete()
     assert snapshot(till) == before
 

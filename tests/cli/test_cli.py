@@ -1,0 +1,184 @@
+"""The posclient command as a user types it: look-ups, a scripted sale, reprints, status."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from conftest import APPLE_PLU, MILK, RICE, build_small_store
+
+from posclient.cli import main
+from posclient.domain.barcode import DEFAULT_SCALE_RULES
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "till.db"
+    build_small_store(path).close()
+    return path
+
+
+def run(db, *args: str) -> int:
+    return main(["--db", str(db), *args])
+
+
+def sales(db) -> int:
+    with sqlite3.connect(db) as c:
+        return c.execute("SELECT count(*) FROM sales").fetchone()[0]
+
+
+def test_lookup_by_barcode(db, capsys):
+    assert run(db, "lookup", MILK) == 0
+    out = capsys.readouterr().out
+    assert "伊利 纯牛奶 250ml" in out and "12.50" in out and "stock 100" in out
+
+
+@pytest.mark.parametrize("query", ["牛奶", "奶", "milk", "MIL", "pure mi"])
+def test_lookup_by_name_in_chinese_or_english(db, capsys, query):
+    assert run(db, "lookup", query) == 0
+    assert "Yili Pure Milk" in capsys.readouterr().out
+
+
+def test_lookup_of_a_weighed_item_shows_price_per_kg(db, capsys):
+    assert run(db, "--lang", "en", "lookup", "apple") == 0
+    out = capsys.readouterr().out
+    assert "15.98/kg" in out and "30 kg" in out
+
+
+def test_lookup_that_finds_nothing_says_so(db, capsys):
+    assert run(db, "lookup", "unicorn") == 1
+    assert "Nothing found" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text", ['"', "AND", "NEAR(", "*", "牛奶 OR", "(((", "''"])
+def test_lookup_never_fails_on_odd_input(db, capsys, text):
+    assert run(db, "lookup", text) in (0, 1)
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_lookup_with_a_wrong_check_digit_explains_it(db, capsys):
+    assert run(db, "lookup", "6901234567893") == 1
+    assert "check digit" in capsys.readouterr().err
+
+
+def test_sell_prints_the_receipt_and_commits_the_sale(db, capsys):
+    label = DEFAULT_SCALE_RULES[0].encode("21", APPLE_PLU, 1234)
+    code = run(db, "sell", "--staff", "1001", "--pin", "1111", "--scan", MILK,
+               "--scan", f"{MILK}*3", "--scan", label, "--discount", "10%",
+               "--pay", "cash:100")
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    out = captured.out
+    assert "伊利 纯牛奶 250ml" in out and "4 x 12.50" in out
+    assert "1.234 kg x 15.98/kg" in out
+    assert "整单折扣" in out and "-6.97" in out  # 10% of 69.72
+    assert "合计" in out and "CNY 62.75" in out
+    assert "找零" in out and "37.25" in out
+    assert "S001-T01-000001" in out
+    assert "Sale committed" in captured.err
+    assert sales(db) == 1
+    with sqlite3.connect(db) as c:
+        assert c.execute("SELECT printed_at IS NOT NULL FROM sales").fetchone()[0] == 1
+
+
+def test_sell_in_english_with_card_and_cash(db, capsys):
+    code = run(db, "--lang", "en", "sell", "--staff", "1001", "--pin", "1111",
+               "--scan", RICE, "--pay", "cash:20", "--pay", "card")
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Wuchang Rice 5kg" in out and "Card UnionPay" in out and "39.90" in out
+
+
+def test_large_discount_needs_a_supervisor_approval(db, capsys):
+    args = ["sell", "--staff", "1001", "--pin", "1111", "--scan", MILK, "--discount", "20%",
+            "--pay", "cash:20"]
+    assert run(db, *args) == 1
+    assert "needs a supervisor's approval" in capsys.readouterr().err
+    assert sales(db) == 0
+    assert run(db, *args, "--approve", "2001:2222") == 0
+    assert sales(db) == 1
+
+
+def test_payments_that_do_not_cover_the_total_sell_nothing(db, capsys):
+    assert run(db, "sell", "--staff", "1001", "--pin", "1111", "--scan", RICE,
+               "--pay", "cash:50") == 1
+    assert "do not cover the total" in capsys.readouterr().err
+    assert sales(db) == 0
+
+
+def test_declined_card_sells_nothing_and_reverses_nothing_else(db, capsys):
+    assert run(db, "sell", "--staff", "1001", "--pin", "1111", "--scan", RICE,
+               "--pay", "card:20", "--pay", "card", "--card-sim", "approve",
+               "--card-sim", "decline") == 1
+    assert "Card declined" in capsys.readouterr().err
+    assert sales(db) == 0
+    with sqlite3.connect(db) as c:
+        assert sorted(r[0] for r in c.execute("SELECT status FROM payment_journal")) == \
+            ["declined", "reversed"]
+
+
+@pytest.mark.parametrize(("scan", "message"), [
+    ("6909999999996", "Unknown barcode"),
+    ("6901234567893", "check digit"),
+    (f"{MILK}*0", "at least 1"),
+    (f"{MILK}*-1", "at least 1"),
+    (f"{MILK}*99999", "9999"),
+    (f"{MILK}*x", "whole number"),
+])
+def test_sell_with_bad_input_explains_and_sells_nothing(db, capsys, scan, message):
+    assert run(db, "sell", "--staff", "1001", "--pin", "1111", "--scan", scan,
+               "--pay", "cash:100") == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert sales(db) == 0
+
+
+def test_wrong_pin_is_refused(db, capsys):
+    assert run(db, "sell", "--staff", "1001", "--pin", "9999", "--scan", MILK,
+               "--pay", "cash:100") == 1
+    assert "Wrong staff number or PIN" in capsys.readouterr().err
+
+
+def test_reprint_marks_the_copy(db, capsys):
+    run(db, "sell", "--staff", "1001", "--pin", "1111", "--scan", MILK, "--pay", "cash:20")
+    capsys.readouterr()
+    assert run(db, "reprint", "S001-T01-000001", "--staff", "1001", "--pin", "1111") == 0
+    assert "重印" in capsys.readouterr().out
+
+
+def test_a_sale_committed_but_not_printed_is_offered_at_the_next_start(db, capsys):
+    run(db, "sell", "--staff", "1001", "--pin", "1111", "--scan", MILK, "--pay", "cash:20",
+        "--no-print")
+    capsys.readouterr()
+    run(db, "status")
+    assert "committed but not printed" in capsys.readouterr().err
+    assert run(db, "reprint", "--pending", "--staff", "1001", "--pin", "1111") == 0
+    assert "S001-T01-000001" in capsys.readouterr().out
+    run(db, "status")
+    assert "not printed" not in capsys.readouterr().err
+
+
+def test_status_shows_events_waiting(db, capsys):
+    run(db, "sell", "--staff", "1001", "--pin", "1111", "--scan", MILK, "--pay", "cash:20")
+    capsys.readouterr()
+    assert run(db, "status") == 0
+    out = capsys.readouterr().out
+    assert "1 event(s) waiting to upload" in out and "schema 1" in out
+
+
+def test_unlock_by_a_manager(db, capsys):
+    for _ in range(10):
+        run(db, "sell", "--staff", "1002", "--pin", "0000", "--scan", MILK, "--pay", "cash:20")
+    capsys.readouterr()
+    assert run(db, "unlock", "1002", "--staff", "1001", "--pin", "1111") == 1
+    assert "manager" in capsys.readouterr().err
+    assert run(db, "unlock", "1002", "--staff", "3001", "--pin", "3333") == 0
+    assert run(db, "sell", "--staff", "1002", "--pin", "1212", "--scan", MILK,
+               "--pay", "cash:20") == 0
+
+
+def test_a_damaged_database_is_a_start_up_error(tmp_path, capsys):
+    bad = tmp_path / "till.db"
+    bad.write_bytes(b"garbage" * 1000)
+    assert main(["--db", str(bad), "status"]) == 3
+    assert "damaged" in capsys.readouterr().err

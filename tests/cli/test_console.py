@@ -1,0 +1,67 @@
+"""The console till, driven line by line as a cashier (and a scanner) would type."""
+
+from __future__ import annotations
+
+from conftest import APPLE_PLU, BREAD, MILK
+
+from posclient.app.terminal import Terminal
+from posclient.console import run_console
+from posclient.devices.payment import SimulatedPaymentTerminal
+from posclient.domain.barcode import DEFAULT_SCALE_RULES
+
+
+def drive(store, clock, lines: list[str], secrets: list[str], lang: str = "en") -> list[str]:
+    said: list[str] = []
+    lines_iter, secrets_iter = iter(lines), iter(secrets)
+
+    def ask(prompt: str) -> str:
+        try:
+            line = next(lines_iter)
+        except StopIteration:
+            raise EOFError from None
+        said.append(prompt + line)
+        return line
+
+    term = Terminal(store, clock=clock, payments=SimulatedPaymentTerminal())
+    run_console(term, lang, ask=ask, ask_secret=lambda p: next(secrets_iter), say=said.append)
+    return said
+
+
+def test_a_cashier_scans_searches_and_pays_cash(small_store, clock):
+    label = DEFAULT_SCALE_RULES[0].encode("21", APPLE_PLU, 500)
+    said = drive(small_store, clock,
+                 ["1001", MILK, f"{BREAD}*2", label, "rice", "add 1", "cash 100", "quit"],
+                 ["1111"])
+    text = "\n".join(said)
+    assert "Hello 张伟" in text
+    assert "Wuchang Rice 5kg" in text
+    assert "*** CHANGE" in text
+    assert small_store.conn.execute("SELECT total FROM sales").fetchone()[0] == \
+        1250 + 1600 + 799 + 5990
+
+
+def test_a_large_discount_asks_for_a_supervisor_then_applies(small_store, clock):
+    said = drive(small_store, clock,
+                 ["1001", MILK, "disc 50%", "2001", "total", "cancel", "quit"],
+                 ["1111", "2222"])
+    text = "\n".join(said)
+    assert "needs a supervisor's approval" in text
+    assert "TOTAL 6.25" in text
+
+
+def test_errors_are_shown_and_the_till_carries_on(small_store, clock):
+    said = drive(small_store, clock,
+                 ["1001", "6901234567893", f"{MILK}*0", "cash 5", MILK, "cash abc", "cash 20",
+                  "quit"], ["1111"])
+    text = "\n".join(said)
+    assert "check digit" in text
+    assert "at least 1" in text
+    assert "Scan an item first" in text
+    assert "is not an amount" in text
+    assert small_store.conn.execute("SELECT count(*) FROM sales").fetchone()[0] == 1
+
+
+def test_wrong_pin_at_login_is_refused_then_the_right_one_works(small_store, clock):
+    said = drive(small_store, clock, ["1001", "1001", "quit"], ["0000", "1111"])
+    text = "\n".join(said)
+    assert "Wrong staff number or PIN" in text and "Hello 张伟" in text
