@@ -304,8 +304,14 @@ class Cart:
         base = sum(after_line)
         basket = self.basket_discount.amount_off(base) if self.basket_discount and base else 0
         basket = min(basket, base)
-        weights = after_line if base else [1] * len(active)
-        parts = allocate(basket, weights) if active else []
+        # Allocate in a canonical order (not scan order) so that which line takes a tied
+        # fen, and so an exclusive store's tax, never depends on the order of scanning.
+        order = sorted(range(len(active)), key=lambda i: (
+            active[i].item.tax_code, active[i].item.product_id, after_line[i], active[i].qty))
+        weights = [after_line[i] if base else 1 for i in order]
+        parts = [0] * len(active)
+        for i, part in zip(order, allocate(basket, weights) if active else [], strict=True):
+            parts[i] = part
         priced = tuple(
             PricedLine(ln.line_id, ln.gross, ln.line_discount, part, amt - part)
             for ln, amt, part in zip(active, after_line, parts, strict=True)

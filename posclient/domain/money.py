@@ -86,8 +86,8 @@ class Money:
         if neg:
             s = s[1:]
         whole, _, frac = s.partition(".")
-        if not whole:
-            whole = "0"
+        if not whole and frac:
+            whole = "0"  # ".5"
         if not whole.isdigit() or (frac and not frac.isdigit()) or len(frac) > exp:
             raise ValueError(f"not an amount: {text!r}")
         minor = int(whole) * 10**exp + int((frac or "0").ljust(exp, "0")[:exp] or "0")

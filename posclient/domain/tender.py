@@ -97,8 +97,9 @@ class Payment:
 
     def add_cash(self, tendered: Money) -> Tender:
         tender = self.preview_cash(tendered)
-        if tender.change.minor or tender.amount == self.cash_due():
-            # Cash settles the sale: the rounding becomes part of what was due.
+        if tender.change.minor or tender.amount == self.cash_due() or tender.amount > self.due:
+            # Cash settles the sale: the rounding becomes part of what was due (also when an
+            # odd amount between the exact and the rounded rest is handed over).
             assert self.rounding is not None
             self.rounding = self.rounding + (tender.amount - self.due)
         self.tenders.append(tender)
