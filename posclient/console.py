@@ -28,6 +28,7 @@ HELP = """\
   credit ACCOUNT [AMOUNT]                            total        show the sale
   suspend [LABEL]    park the sale                   resume [ID]  list / take one back
   cancel             void the whole sale             reprint      last receipt again
+  nosale REASON      open the drawer (supervisor)
   lock               lock the till                   quit         log out and leave"""
 
 
@@ -179,6 +180,12 @@ class Console:
             else:
                 co.resume(int(args[0].lstrip("#")))
                 self.show_sale()
+        elif cmd == "nosale":
+            reason = " ".join(args)
+            self.with_approval(lambda a: co.no_sale(self.term.drawer, reason, a))
+            connected = getattr(self.term.drawer, "connected", True)
+            self.say("  Drawer opened." if connected else
+                     "  Recorded; no cash drawer is connected to this till.")
         elif cmd == "cancel":
             self.with_approval(lambda a: co.void_sale(a))
             self.say("  Sale voided.")

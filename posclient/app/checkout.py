@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from posclient.devices.drawer import CashDrawer
 from posclient.devices.payment import PaymentStatus, PaymentTerminal
 from posclient.domain.cart import Cart, CartLine, Discount, Item, Measure, Totals
 from posclient.domain.errors import InvalidInput, NotFound, PaymentError
@@ -306,6 +307,20 @@ class Checkout:
                           total=self.cart.totals().total.minor,
                           paid=self.payment.paid.minor)
         self._new_sale()
+
+    def no_sale(self, drawer: CashDrawer, reason: str,
+                approval: Approval | None = None) -> None:
+        """Open the cash drawer without a sale (change for the float, ...): a supervisor's PIN,
+        a reason, and an audit record come first; the drawer opens after."""
+        self._active()
+        if not reason.strip():
+            raise InvalidInput("Give a reason for opening the drawer", code="reason_required")
+        if not self.cart.is_empty:
+            raise InvalidInput("Finish or suspend the sale before opening the drawer",
+                               code="cart_not_empty")
+        approved_by = self.staff.authorize(self.session, Action.NO_SALE, approval)
+        self.staff.record(self.session, "no_sale", approved_by, reason=reason)
+        drawer.open()
 
     # -- tenders -------------------------------------------------------------------------------
     def _check_can_pay(self) -> None:

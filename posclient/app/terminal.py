@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from posclient.devices.drawer import CashDrawer, NoDrawer
 from posclient.devices.payment import PaymentTerminal, SimulatedPaymentTerminal
 from posclient.store import outbox
 from posclient.store.catalog import Catalog
@@ -38,7 +39,8 @@ class TillStatus:
 
 class Terminal:
     def __init__(self, store: Store, *, clock: Clock | None = None,
-                 payments: PaymentTerminal | None = None) -> None:
+                 payments: PaymentTerminal | None = None,
+                 drawer: CashDrawer | None = None) -> None:
         self.store = store
         self.clock = clock or SystemClock()
         self.settings = StoreSettings.load(store.conn)
@@ -47,6 +49,7 @@ class Terminal:
         self.lookup = Lookup(self.catalog, self.settings, self.clock)
         self.receipts = Receipts(store, self.clock, self.settings)
         self.payments = payments or SimulatedPaymentTerminal()
+        self.drawer = drawer or NoDrawer()
 
     def checkout(self, session: StaffSession) -> Checkout:
         return Checkout(self.store, self.staff, session, clock=self.clock,

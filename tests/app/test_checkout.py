@@ -459,3 +459,35 @@ def test_idle_till_refuses_to_sell_until_unlocked(till, clock):
     till.staff.unlock_session(co.session, "1111")
     co.scan(MILK)
     assert co.cart.active_lines[0].qty == 2
+
+
+# -- no sale ---------------------------------------------------------------------------------------
+
+class CountingDrawer:
+    def __init__(self) -> None:
+        self.opened = 0
+
+    def open(self) -> None:
+        self.opened += 1
+
+
+def test_no_sale_needs_a_supervisor_a_reason_and_is_audited_before_the_drawer_opens(till):
+    co = checkout(till)
+    drawer = CountingDrawer()
+    with pytest.raises(InvalidInput, match="reason"):
+        co.no_sale(drawer, " ")
+    with pytest.raises(ApprovalRequired):
+        co.no_sale(drawer, "change for the float")
+    assert drawer.opened == 0
+    co.no_sale(drawer, "change for the float", Approval(2001, "2222"))
+    assert drawer.opened == 1
+    assert till.store.conn.execute(
+        "SELECT staff_id, approved_by FROM audit_log WHERE action = 'no_sale'").fetchone() == \
+        (1001, 2001)
+
+
+def test_no_sale_is_refused_during_a_sale(till):
+    co = checkout(till, 2001, "2222")
+    co.scan(MILK)
+    with pytest.raises(InvalidInput, match="Finish or suspend"):
+        co.no_sale(CountingDrawer(), "change")
