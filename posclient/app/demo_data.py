@@ -2,13 +2,15 @@
 
 One source of rows: :func:`demo_rows` yields ``(table, columns, rows)`` chunks of plain tuples and
 :func:`build_demo_store` inserts exactly those (the benchmark inserts the same tuples as its raw
-baseline). The vocabulary (brands, product types, variants, sizes, names) lives in
+baseline). The vocabulary (brands, product types, sizes, names) lives in
 ``resources/demo/*.json``.
 
-Names: ``brand + variant + type + size`` in Chinese and English ("伊利 全脂纯牛奶 250ml" /
-"Yili Whole Pure Milk 250ml"). Products walk every brand/type/variant/size combination once in a
-seeded order (an affine permutation), so names do not repeat until all combinations are used;
-after that an edition suffix ("新包装" / "New Pack", ...) keeps them apart.
+Names: ``brand + type + size`` in Chinese and English ("伊利 纯牛奶 250ml" /
+"Yili Pure Milk 250ml"). Products walk every brand/type/size combination of the non-fixed
+categories once in a seeded order (an affine permutation), so names repeat only once all
+combinations are used (about 355,000; a million-product store repeats each name 2-3 times).
+Variety comes from counts (brands, types, package sizes), not from long adjectives: every byte
+of a name is paid twice in a million-row database (the table and the search index).
 
 Speed: rows are built from precomputed strings with cheap integer arithmetic (one
 ``getrandbits`` per product, table look-up check digits). The load runs in one transaction with
@@ -49,7 +51,7 @@ CHUNK_SIZE = 50_000
 
 # The README's example: `posclient lookup 6901234567892` finds this milk.
 SAMPLE_EAN13 = "6901234567892"
-_SAMPLE_PRODUCT = ("伊利 纯牛奶 250ml", "Yili Pure Milk 250ml", "dairy", "伊利", "VAT9", 350)
+_SAMPLE_PRODUCT = ("伊利 纯牛奶 250ml", "Yili Pure Milk 250ml", "DA", "伊利", "VAT9", 350)
 
 # staff_id, name, role. The ids are part of the API (README, CLI hints, tests).
 DEMO_STAFF: tuple[tuple[int, str, str], ...] = (
@@ -78,7 +80,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
                  "plu"),
     "barcodes": ("gtin", "product_id"),
     "prices": ("product_id", "price_list", "amount", "valid_from", "valid_to"),
-    "stock_levels": ("product_id", "qty", "as_of"),
+    "stock_levels": ("product_id", "qty"),  # as_of NULL: an initial level, not from a sync
     "product_search": ("rowid", "text"),
     "members": ("id", "member_no", "name", "phone", "tier", "points"),
 }
@@ -143,16 +145,48 @@ class _Vocabulary:
     categories: tuple[_Category, ...]
     fixed: tuple[tuple[str, tuple[Any, ...], tuple[Any, ...]], ...]  # (category, brand, combo)
     starts: tuple[int, ...]  # first combination number of each walked category
-    total: int  # number of brand/type/variant/size combinations
-    editions: tuple[tuple[str, str, str, str], ...]  # (zh, en, search zh, search en) suffixes
+    total: int  # number of brand/type/size combinations walked
     surnames: tuple[str, ...]
     given: tuple[str, ...]
     phone_prefixes: tuple[str, ...]
     tiers: tuple[tuple[str, int], ...]  # 100 entries: (tier, max points), drawn uniformly
 
 
-def _pct(item: list[Any], index: int) -> int:
-    return int(item[index]) if len(item) > index else 100
+def _amount_label(amount: int, unit: str | list[str]) -> tuple[str, str]:
+    """``(zh, en)`` label of an amount: 250ml, 1.5L, 500g, 2.5kg, or with a counted unit."""
+    if isinstance(unit, list):
+        return f"{amount}{unit[0]}", f"{amount}{unit[1]}"
+    if amount < 1000:
+        label = f"{amount}{unit}"
+    else:
+        whole, frac = divmod(amount, 1000)
+        label = f"{whole}" + (f".{frac:03d}".rstrip("0") if frac else "")
+        label += "L" if unit == "ml" else "kg"
+    return label, label
+
+
+def _sizes(group: list[Any] | dict[str, Any]) -> list[tuple[str, str, int, bool]]:
+    """``(zh, en, price_pct, weighed)`` for every size of a size group (see catalogue.json)."""
+    explicit = group if isinstance(group, list) else group.get("extra", [])
+    out = []
+    if isinstance(group, dict):
+        base = int(group["base"])
+        for amount in group["amounts"]:
+            zh, en = _amount_label(int(amount), group["unit"])
+            # Linear up to the base amount, 15% cheaper per unit beyond it.
+            pct = max(1, 100 * amount // base) if amount <= base else (
+                100 + (100 * (amount - base) // base) * 85 // 100)
+            for pack in group.get("packs", [1]):
+                if pack == 1:
+                    out.append((zh, en, pct, False))
+                else:
+                    out.append((f"{zh}×{pack}", f"{en} x{pack}", pct * pack * 95 // 100, False))
+    for s in explicit:
+        if len(s) == 2:
+            out.append((s[0], s[0].replace("×", " x"), int(s[1]), False))
+        else:
+            out.append((s[0], s[1], int(s[2]), len(s) > 3 and s[3] == "w"))
+    return out
 
 
 @cache
@@ -177,37 +211,26 @@ def vocabulary() -> _Vocabulary:
             pz = f"{zh} " if zh else ""
             pe = f"{en} " if en else ""
             brands.append((pz, pe, col, search_text(pz), search_text(pe),
-                           search_text(" " + col) if col else "", _pct(b, 2)))
+                           search_text(" " + col) if col else "", int(b[2]) if len(b) > 2 else 100))
+        sizes = {name: _sizes(group) for name, group in cat["sizes"].items()}
         combos = []
         for t in cat["types"]:
-            tzh, ten, vgroup, sgroup, price = t[:5]
-            tax = t[5] if len(t) > 5 else cat["tax"]
+            tzh, ten, sgroup, price = t[:4]
+            tax = t[4] if len(t) > 4 else cat["tax"]
             if tax not in tax_codes:
                 raise ValueError(f"demo catalogue: unknown tax code {tax!r} for {tzh}")
-            for v in cat["variants"][vgroup]:
-                if (v[0] and v[0] in tzh) or (v[1] and v[1].lower() in ten.lower()):
-                    continue  # "维生素 维生素饮料", "Chocolate Chocolate"
-                for s in cat["sizes"][sgroup]:
-                    if len(s) == 2:
-                        szh, sen, spct, weighed = s[0], s[0].replace("×", " x"), s[1], False
-                    else:
-                        szh, sen, spct, weighed = s[0], s[1], s[2], len(s) > 3 and s[3] == "w"
-                    rest_zh = v[0] + tzh + (f" {szh}" if szh else "")
-                    rest_en = " ".join(x for x in (v[1], ten, sen) if x)
-                    amount = max(1, int(price) * _pct(v, 2) * int(spct) // 10_000)
-                    combos.append((rest_zh, rest_en, search_text(rest_zh), search_text(rest_en),
-                                   amount, weighed, tax))
+            for szh, sen, spct, weighed in sizes[sgroup]:
+                rest_zh = f"{tzh} {szh}" if szh else tzh
+                rest_en = f"{ten} {sen}" if sen else ten
+                amount = max(1, int(price) * spct // 100)
+                combos.append((rest_zh, rest_en, search_text(rest_zh), search_text(rest_en),
+                               amount, weighed, tax))
         if cat.get("fixed"):
             fixed.extend((cat["code"], b, c) for b in brands for c in combos)
             continue
         categories.append(_Category(cat["code"], tuple(brands), tuple(combos)))
         starts.append(total)
         total += len(brands) * len(combos)
-    editions = tuple(
-        (f" {zh}" if zh else "", f" {en}" if en else "",
-         search_text(f" {zh}") if zh else "", search_text(f" {en}") if en else "")
-        for zh, en in cat_doc["editions"]
-    )
     tiers: list[tuple[str, int]] = []
     for name, weight, max_points in people["tiers"]:
         tiers.extend([(name, int(max_points))] * int(weight))
@@ -215,7 +238,7 @@ def vocabulary() -> _Vocabulary:
         raise ValueError("demo people.json: tier weights must add up to 100")
     return _Vocabulary(
         tax_rows=tax_rows, category_rows=tuple(category_rows), categories=tuple(categories),
-        fixed=tuple(fixed), starts=tuple(starts), total=total, editions=editions,
+        fixed=tuple(fixed), starts=tuple(starts), total=total,
         surnames=tuple(people["surnames"]), given=tuple(people["given"]),
         phone_prefixes=tuple(people["phone_prefixes"]), tiers=tuple(tiers),
     )
@@ -245,12 +268,12 @@ def _first_gap(rng: random.Random, space: int, count: int, bits: int) -> int:
 def _barcode_plans() -> tuple[tuple[int, ...], ...]:
     """1024 plans, drawn by 10 random bits: barcode kinds per item (0 EAN-13, 1 UPC-A, 2 EAN-8).
 
-    About 70% of items have one barcode, 22% two and 8% three.
+    About 70% of items have one barcode, 26% two and 4% three.
     """
     rng = random.Random(1024)
     plans = []
     for x in range(1024):
-        n = 1 if x < 717 else 2 if x < 942 else 3
+        n = 1 if x < 717 else 2 if x < 983 else 3
         kinds = [rng.choices((0, 1, 2), (93, 5, 2))[0]]
         kinds += [rng.choices((0, 1, 2), (85, 10, 5))[0] for _ in range(n - 1)]
         plans.append(tuple(kinds))
@@ -258,24 +281,20 @@ def _barcode_plans() -> tuple[tuple[int, ...], ...]:
 
 
 _PLANS = _barcode_plans()
+_LISTED_PLAN = (0,)  # services and gift cards: one EAN-13
 
 
 def _utc(now: datetime) -> datetime:
     return now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
 
 
-def iso_utc(now: datetime) -> str:
-    """``YYYY-MM-DDTHH:MM:SS.fffZ``, the schema's text form of a time."""
-    return _utc(now).strftime("%Y-%m-%dT%H:%M:%S.") + f"{_utc(now).microsecond // 1000:03d}Z"
-
-
-def _sample_product_rows(as_of: str) -> dict[str, list[Row]]:
+def _sample_product_rows() -> dict[str, list[Row]]:
     zh, en, cat, brand, tax, price = _SAMPLE_PRODUCT
     return {
-        "products": [(1, "00000001", zh, en, cat, brand, "each", tax, None)],
+        "products": [(1, "1", zh, en, cat, brand, "each", tax, None)],
         "barcodes": [(int(SAMPLE_EAN13), 1)],
         "prices": [(1, "retail", price, 0, None)],
-        "stock_levels": [(1, 240, as_of)],
+        "stock_levels": [(1, 240)],
         "product_search": [(1, search_text(zh, en, brand))],
     }
 
@@ -295,7 +314,6 @@ def demo_rows(products: int, members: int, seed: int | None, now: datetime, *,
     rng = random.Random(secrets.randbits(64) if seed is None else seed)
     getrandbits = rng.getrandbits
     now_utc = _utc(now)
-    as_of = iso_utc(now_utc)
     day0 = int(now_utc.timestamp()) // 86_400
 
     yield "tax_rates", _COLUMNS["tax_rates"], list(vocab.tax_rows)
@@ -305,23 +323,18 @@ def demo_rows(products: int, members: int, seed: int | None, now: datetime, *,
     total = vocab.total
     step = _coprime_step(rng, total)
     c = rng.randrange(total)
-    walked = 0
-    cycle = 0
-    n_editions = len(vocab.editions)
     starts = vocab.starts
     cats = [(cat.code, cat.brands, cat.combos, len(cat.combos)) for cat in vocab.categories]
-    editions = vocab.editions
-    ez = ee = sez = see = ""
     fixed = vocab.fixed
     walk_from = 2 + len(fixed)  # product 1 is the sample milk, then the fixed products
 
     # Barcode sequences: increasing, with random gaps, never colliding (disjoint key ranges).
     gb13 = _gap_bits(_EAN13_SPACE - _EAN13_FIRST, 3 * products)
     gbupc = _gap_bits(_UPC_SPACE - _UPC_FIRST, 3 * products)
-    gb8 = _gap_bits(_EAN8_SPACE, products // 20 + 1)
+    gb8 = _gap_bits(_EAN8_SPACE * 3 // 4, products // 25 + 1)
     v13 = _EAN13_FIRST + _first_gap(rng, _EAN13_SPACE - _EAN13_FIRST, 3 * products, gb13)
     vupc = _UPC_FIRST + _first_gap(rng, _UPC_SPACE - _UPC_FIRST, 3 * products, gbupc)
-    v8 = _first_gap(rng, _EAN8_SPACE // 2, products // 20 + 1, gb8)  # overflow: EAN-13 instead
+    v8 = rng.randrange(_EAN8_SPACE // 4)  # when the EAN-8 range is used up: EAN-13 instead
     late_barcodes: list[Row] = []  # UPC-A and EAN-8, inserted after the EAN-13 stream
     w4 = _W4
     plans = _PLANS
@@ -335,7 +348,7 @@ def demo_rows(products: int, members: int, seed: int | None, now: datetime, *,
     while first_chunk or next_pid <= products:
         # The first chunk starts with product 1, the sample milk.
         end = min(products + 1, next_pid + chunk_size - (1 if first_chunk else 0))
-        sample = _sample_product_rows(as_of) if first_chunk else {}
+        sample = _sample_product_rows() if first_chunk else {}
         first_chunk = False
         prod = sample.get("products", [])
         bars = sample.get("barcodes", [])
@@ -343,41 +356,43 @@ def demo_rows(products: int, members: int, seed: int | None, now: datetime, *,
         stock = sample.get("stock_levels", [])
         search = sample.get("product_search", [])
         for pid in range(next_pid, end):
-            if pid < walk_from:  # services and gift cards, once each
+            r = getrandbits(48)
+            if pid < walk_from:  # services and gift cards, once each, at their list price
                 code, brand, combo = fixed[pid - 2]
+                plan = _LISTED_PLAN
+                listed = True
             else:
                 ci = bisect_right(starts, c) - 1
                 code, brands, combos, ncombos = cats[ci]
                 b, t = divmod(c - starts[ci], ncombos)
                 brand = brands[b]
                 combo = combos[t]
-                if cycle:  # every combination used: an edition suffix keeps names unique
-                    ez, ee, sez, see = editions[1 + (c + cycle - 1) % (n_editions - 1)]
                 c += step
                 if c >= total:
                     c -= total
-                walked += 1
-                if walked == total:
-                    walked = 0
-                    cycle += 1
+                plan = plans[r & 1023]
+                listed = False
             bz, be, bcol, sbz, sbe, stail, bpct = brand
             cz, ce, scz, sce, base, weighed, tax = combo
-            name_zh = bz + cz + ez
-            name_en = be + ce + ee
-            text = sbz + scz + sez + " " + sbe + sce + see + stail
+            name_zh = bz + cz
+            name_en = be + ce
+            text = sbz + scz + " " + sbe + sce + stail
 
-            r = getrandbits(48)
-            amount = base * bpct * jitter[(r >> 10) & 15] // 10_000
-            amount = amount // 100 * 100 - 10 if amount >= 1_000 else max(10, amount - amount % 10)
+            if listed:
+                amount = base
+            else:  # shelf prices end in .x0, from 10 yuan up in .90
+                amount = base * bpct * jitter[(r >> 10) & 15] // 10_000
+                amount = (amount // 100 * 100 - 10 if amount >= 1_000
+                          else max(10, amount - amount % 10))
             if weighed and plu_next <= _PLU_MAX:
-                prod.append((pid, f"{pid:08d}", name_zh, name_en, code, bcol, "g", tax,
+                prod.append((pid, str(pid), name_zh, name_en, code, bcol, "g", tax,
                              f"{plu_next:05d}"))
                 plu_next += 1
-                stock.append((pid, ((r >> 14) & 255) * 200, as_of))
+                stock.append((pid, ((r >> 14) & 255) * 200))
             else:
-                prod.append((pid, f"{pid:08d}", name_zh, name_en, code, bcol, "each", tax, None))
-                stock.append((pid, (r >> 14) & 255, as_of))
-                for kind in plans[r & 1023]:
+                prod.append((pid, str(pid), name_zh, name_en, code, bcol, "each", tax, None))
+                stock.append((pid, (r >> 14) & 255))
+                for kind in plan:
                     if kind == 2 and v8 < _EAN8_SPACE:
                         body = _EAN8_BASE + v8
                         v8 += 1 + getrandbits(gb8)
@@ -397,7 +412,7 @@ def demo_rows(products: int, members: int, seed: int | None, now: datetime, *,
                     else:
                         bars.append((key, pid))
             prices.append((pid, "retail", amount, 0, None))
-            if (r >> 22) & 1023 < 10:  # ~1%: a price that starts in 1-28 days
+            if (r >> 22) & 1023 < 10 and not listed:  # ~1%: a price from 1-28 days ahead
                 start = (day0 + 1 + ((r >> 32) & 31) % 28) * 86_400
                 later = amount * future_pct[(r >> 38) & 7] // 100
                 later = max(10, later - later % 10)
@@ -442,13 +457,9 @@ def _member_rows(vocab: _Vocabulary, rng: random.Random, members: int,
 
 
 # -- loading ------------------------------------------------------------------------------------
-def _not_empty(conn: sqlite3.Connection) -> list[str]:
-    return [t for t in _MUST_BE_EMPTY
-            if conn.execute(f"SELECT EXISTS (SELECT 1 FROM {t})").fetchone()[0]]
-
-
 def _refuse_unless_empty(conn: sqlite3.Connection) -> None:
-    found = _not_empty(conn)
+    found = [t for t in _MUST_BE_EMPTY
+             if conn.execute(f"SELECT EXISTS (SELECT 1 FROM {t})").fetchone()[0]]
     if found:
         raise InvalidInput(
             "Demo data goes into a new, empty database only, and this one already holds data "
@@ -490,7 +501,7 @@ def _bulk_pragmas(conn: sqlite3.Connection) -> Iterator[None]:
              for name in ("synchronous", "foreign_keys", "cache_size")}
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("PRAGMA foreign_keys = OFF")
-    conn.execute("PRAGMA cache_size = -131072")  # 128 MiB
+    conn.execute("PRAGMA cache_size = -65536")  # 64 MiB
     try:
         yield
     finally:
@@ -563,17 +574,15 @@ def build_demo_store(store: Store, *, products: int, members: int, seed: int | N
                 report("indexes", done, len(index_sql))
                 conn.execute(sql)
             report("indexes", len(index_sql), len(index_sql))
-            report("search index", 0, 1)
             _fts_config(conn, _FTS_DEFAULTS)
-            report("search index", 1, 1)
+            report("saving", 0, 1)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-    if members == 0:
-        report("members", 0, 0)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the WAL holds the whole store now
+    report("saving", 1, 1)
 
     sample_codes = [samples[k] for k in ("ean13", "upc", "ean8") if k in samples]
     if first_plu is not None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from posclient.domain.barcode import (
     MeasureKind,
-    gtin13_str,
+    gtin_display,
     gtin_key,
     looks_like_gtin,
     match_scale_rule,
@@ -84,7 +84,7 @@ class Lookup:
             if product is None:
                 raise NotFound(f"Unknown barcode {code}: it is not in this store's catalogue. "
                                "Check the item, or find it by name.", code="barcode_unknown")
-            return Resolved(product, gtin13_str(int(code)))
+            return Resolved(product, code)
         product = self.catalog.by_sku(code)
         if product is None:
             if code.isdigit():
@@ -100,7 +100,7 @@ class Lookup:
     def info(self, product: Product) -> ProductInfo:
         return ProductInfo(
             product,
-            tuple(gtin13_str(g) for g in self.catalog.barcodes(product.id)),
+            tuple(gtin_display(g) for g in self.catalog.barcodes(product.id)),
             self.price(product),
             self.catalog.stock(product.id),
         )

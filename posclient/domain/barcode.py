@@ -66,10 +66,16 @@ def gtin_key(code: str) -> int:
     return int(code)
 
 
-def gtin13_str(key: int) -> str:
-    """Display form of a key: 13 digits (EAN-13) unless it needs 14."""
-    s = f"{key:014d}"
-    return s[1:] if s[0] == "0" else s
+def gtin_display(key: int) -> str:
+    """A key in the form printed on the pack: EAN-8, UPC-A (12), EAN-13, else GTIN-14.
+
+    GS1 keeps the forms apart (an EAN-13 starting with 0 is a UPC-A; one starting with 00000 is
+    an EAN-8), so the shortest form that holds the key is the one on the pack.
+    """
+    for width in (8, 12, 13):
+        if key < 10**width:
+            return f"{key:0{width}d}"
+    return f"{key:014d}"
 
 
 class MeasureKind(StrEnum):

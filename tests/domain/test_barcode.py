@@ -10,8 +10,8 @@ from posclient.domain.barcode import (
     DEFAULT_SCALE_RULES,
     MeasureKind,
     VariableMeasureRule,
-    gtin13_str,
     gtin_check_digit,
+    gtin_display,
     gtin_key,
     is_valid_gtin,
     looks_like_gtin,
@@ -106,14 +106,14 @@ def test_with_check_digit_always_makes_a_valid_gtin(body: str) -> None:
     code = with_check_digit(body)
     assert is_valid_gtin(code)
     assert reference_is_valid(code)
-    assert gtin13_str(gtin_key(code)).lstrip("0") == code.lstrip("0")
+    assert gtin_display(gtin_key(code)).lstrip("0") == code.lstrip("0")
 
 
-def test_gtin13_str_shows_13_digits_unless_14_are_needed() -> None:
-    assert gtin13_str(36000291452) == "0036000291452"
-    assert gtin13_str(6901234567892) == "6901234567892"
-    assert gtin13_str(10012345678902) == "10012345678902"
-    assert gtin13_str(96385074) == "0000096385074"
+def test_gtin_display_is_the_form_printed_on_the_pack() -> None:
+    assert gtin_display(36000291452) == "036000291452"  # UPC-A
+    assert gtin_display(6901234567892) == "6901234567892"  # EAN-13
+    assert gtin_display(10012345678902) == "10012345678902"  # GTIN-14
+    assert gtin_display(96385074) == "96385074"  # EAN-8
 
 
 # -- variable-measure (scale) labels --------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Benchmarks on large data. Run ``python -m benchmarks NAME --help``; results print as JSON."""

@@ -1,0 +1,22 @@
+"""``python -m benchmarks checkout --products 1000000 --json out.json``"""
+
+from __future__ import annotations
+
+import sys
+
+BENCHMARKS = {"checkout": "benchmarks.checkout"}
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in BENCHMARKS:
+        print(f"usage: python -m benchmarks {{{','.join(BENCHMARKS)}}} [options]",
+              file=sys.stderr)
+        return 2
+    import importlib
+
+    importlib.import_module(BENCHMARKS[argv[0]]).run(argv[1:])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
