@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import InvalidInput
 from .money import Money, Rounding, allocate, div_round
@@ -129,8 +129,9 @@ class CartLine:
         return self.discount.amount_off(self.gross) if self.discount else 0
 
 
-@dataclass(frozen=True, slots=True)
-class PricedLine:
+class PricedLine(NamedTuple):
+    """One line's amounts in minor units (a tuple: made for every line on every scan)."""
+
     line_id: int
     gross: int
     line_discount: int
@@ -299,23 +300,28 @@ class Cart:
 
     # -- pricing -------------------------------------------------------------------------------
     def totals(self) -> Totals:
-        active = self.active_lines
-        after_line = [ln.gross - ln.line_discount for ln in active]
+        """Price the cart. O(lines), computed after every change (the till shows the total
+        after each scan), so the loop stays tight: each line's amounts are computed once."""
+        active = [ln for ln in self.lines if not ln.voided]
+        grosses = [ln.gross for ln in active]
+        line_discs = [ln.discount.amount_off(g) if ln.discount else 0
+                      for ln, g in zip(active, grosses, strict=True)]
+        after_line = [g - d for g, d in zip(grosses, line_discs, strict=True)]
         base = sum(after_line)
         basket = self.basket_discount.amount_off(base) if self.basket_discount and base else 0
         basket = min(basket, base)
-        # Allocate in a canonical order (not scan order) so that which line takes a tied
-        # fen, and so an exclusive store's tax, never depends on the order of scanning.
-        order = sorted(range(len(active)), key=lambda i: (
-            active[i].item.tax_code, active[i].item.product_id, after_line[i], active[i].qty))
-        weights = [after_line[i] if base else 1 for i in order]
         parts = [0] * len(active)
-        for i, part in zip(order, allocate(basket, weights) if active else [], strict=True):
-            parts[i] = part
-        priced = tuple(
-            PricedLine(ln.line_id, ln.gross, ln.line_discount, part, amt - part)
-            for ln, amt, part in zip(active, after_line, parts, strict=True)
-        )
+        if basket:
+            # Allocate in a canonical order (not scan order) so that which line takes a tied
+            # fen, and so an exclusive store's tax, never depends on the order of scanning.
+            order = sorted(range(len(active)), key=lambda i: (
+                active[i].item.tax_code, active[i].item.product_id, after_line[i],
+                active[i].qty))
+            for i, part in zip(order, allocate(basket, [after_line[i] for i in order]),
+                               strict=True):
+                parts[i] = part
+        priced = tuple(map(PricedLine, [ln.line_id for ln in active], grosses, line_discs, parts,
+                           [a - p for a, p in zip(after_line, parts, strict=True)]))
         taxes = summarize(
             ((ln.item.tax_code, ln.item.tax_rate_ppm, pl.total)
              for ln, pl in zip(active, priced, strict=True)),
@@ -323,19 +329,18 @@ class Cart:
             mode=self.tax_rounding,
         )
         tax_total = sum(t.tax for t in taxes)
-        net_total = sum(pl.total for pl in priced)
-        total = net_total if self.tax_inclusive else net_total + tax_total
+        net_total = base - basket
         c = self.currency
         return Totals(
             currency=c,
             inclusive=self.tax_inclusive,
             lines=priced,
-            subtotal=Money(sum(pl.gross for pl in priced), c),
-            line_discounts=Money(sum(pl.line_discount for pl in priced), c),
+            subtotal=Money(sum(grosses), c),
+            line_discounts=Money(sum(line_discs), c),
             basket_discount=Money(basket, c),
             taxes=tuple(taxes),
             tax_total=Money(tax_total, c),
-            total=Money(total, c),
+            total=Money(net_total if self.tax_inclusive else net_total + tax_total, c),
         )
 
     # -- persistence (suspend / resume) --------------------------------------------------------
