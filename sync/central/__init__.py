@@ -1,0 +1,1 @@
+"""The central inventory service: FastAPI over SQLAlchemy Core, SQLite or PostgreSQL."""

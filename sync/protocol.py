@@ -1,0 +1,314 @@
+"""Sync protocol v1: the messages between a terminal and the central service.
+
+Both ends use these pydantic models, so a field renamed on one side fails the other's tests.
+Field names are the contract (docs/sync-protocol.md): add fields freely, rename none without a
+version bump. Unknown fields are ignored on input so an older terminal survives a newer central;
+every change record's ``data`` is validated against its entity's model, and one invalid record
+rejects the whole page (the terminal keeps its cursor).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+PROTOCOL_VERSION = 1
+MAX_EVENTS_PER_BATCH = 500
+MAX_PAGE = 5_000
+
+Minor = Annotated[int, Field(ge=0)]  # money in minor units, never negative in reference data
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+# -- identity ----------------------------------------------------------------------------------
+
+class EnrolRequest(_Model):
+    code: str = Field(min_length=4, max_length=64)
+    terminal_name: str = Field(min_length=1, max_length=64)
+
+
+class EnrolResponse(_Model):
+    store_id: str
+    terminal_id: str
+    token: str
+    server_time: datetime
+
+
+# -- reference data (down) -----------------------------------------------------------------------
+
+class ProductData(_Model):
+    id: int = Field(ge=1)
+    sku: str = Field(min_length=1, max_length=64)
+    name_zh: str
+    name_en: str
+    category: str = ""
+    brand: str = ""
+    measure: Literal["each", "g"]
+    tax_code: str = Field(min_length=1)
+    plu: str | None = None
+    active: bool = True
+    barcodes: list[Annotated[str, Field(pattern=r"^\d{8}$|^\d{12,14}$")]] = []
+
+
+class PriceData(_Model):
+    id: int = Field(ge=1)
+    product_id: int = Field(ge=1)
+    price_list: str = "retail"
+    amount: Minor
+    valid_from: int = Field(default=0, ge=0)  # unix seconds
+    valid_to: int | None = None
+
+    @field_validator("valid_to")
+    @classmethod
+    def _after_from(cls, v: int | None, info: Any) -> int | None:
+        if v is not None and v <= info.data.get("valid_from", 0):
+            raise ValueError("valid_to must be after valid_from")
+        return v
+
+
+class TaxRateData(_Model):
+    code: str = Field(min_length=1)
+    rate_ppm: int = Field(ge=0, le=1_000_000)
+    name_zh: str = ""
+    name_en: str = ""
+
+
+class MemberData(_Model):
+    id: int = Field(ge=1)
+    member_no: str = Field(min_length=1)
+    name: str
+    phone: str | None = None
+    tier: str = "standard"
+    points: int = 0
+    active: bool = True
+
+
+class StockLevelData(_Model):
+    product_id: int = Field(ge=1)
+    store_id: str
+    qty: int
+
+
+class StaffData(_Model):
+    id: int = Field(ge=1)
+    name: str
+    role: Literal["cashier", "supervisor", "manager"]
+    pin_hash: str = Field(min_length=20)
+    active: bool = True
+
+
+class StoreSettingsData(_Model):
+    model_config = ConfigDict(extra="allow", frozen=True)  # settings grow; the till keeps known
+    store_id: str
+
+
+ENTITY_MODELS: dict[str, type[_Model]] = {
+    "product": ProductData,
+    "price": PriceData,
+    "tax_rate": TaxRateData,
+    "member": MemberData,
+    "stock_level": StockLevelData,
+    "staff": StaffData,
+    "store_settings": StoreSettingsData,
+}
+Entity = Literal["product", "price", "tax_rate", "member", "stock_level", "staff",
+                 "store_settings"]
+
+
+class Change(_Model):
+    seq: int = Field(ge=1)
+    entity: Entity
+    op: Literal["upsert", "delete"]
+    key: str = Field(min_length=1)
+    data: dict[str, Any] | None = None
+
+    def parsed(self) -> _Model | None:
+        """The validated record (None for a delete). Raises ValidationError."""
+        if self.op == "delete":
+            return None
+        if self.data is None:
+            raise ValueError(f"change {self.seq}: an upsert needs data")
+        return ENTITY_MODELS[self.entity].model_validate(self.data)
+
+
+class ChangesPage(_Model):
+    changes: list[Change]
+    next_after: int = Field(ge=0)
+    has_more: bool
+    server_time: datetime
+
+
+def validate_page(raw: Any) -> tuple[ChangesPage, list[tuple[Change, _Model | None]]]:
+    """Parse a page and every record in it; any error rejects the whole page.
+
+    Raises :class:`PageError` with a message saying what was wrong and where.
+    """
+    try:
+        page = ChangesPage.model_validate(raw)
+    except ValidationError as exc:
+        raise PageError(f"malformed change page: {_first_error(exc)}") from None
+    records = []
+    last = 0
+    for change in page.changes:
+        if change.seq <= last:
+            raise PageError(f"change page out of order at seq {change.seq}")
+        last = change.seq
+        try:
+            records.append((change, change.parsed()))
+        except ValidationError as exc:
+            raise PageError(f"change {change.seq} ({change.entity} {change.key}): "
+                            f"{_first_error(exc)}") from None
+        except ValueError as exc:
+            raise PageError(str(exc)) from None
+    if page.changes and page.next_after < last:
+        raise PageError(f"next_after {page.next_after} is behind the page's last seq {last}")
+    return page, records
+
+
+class PageError(ValueError):
+    """A change page (or snapshot) the terminal refuses to apply."""
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err.get("loc", ()))
+    return f"{where}: {err.get('msg')}" if where else str(err.get("msg"))
+
+
+# -- events (up) ---------------------------------------------------------------------------------
+
+EventType = Literal["sale", "return", "pickup", "cash_movement", "shift_close", "stock_count",
+                    "audit"]
+
+
+class Event(_Model):
+    event_id: UUID
+    terminal_seq: int = Field(ge=1)
+    type: str = Field(min_length=1, max_length=32)
+    occurred_at: datetime
+    payload: dict[str, Any]
+
+
+class EventsBatch(_Model):
+    events: list[Event] = Field(max_length=MAX_EVENTS_PER_BATCH)
+
+
+class EventResult(_Model):
+    event_id: UUID
+    status: Literal["accepted", "duplicate", "rejected"]
+    reason: str | None = None
+    exceptions: list[str] = []
+
+
+class EventsResponse(_Model):
+    results: list[EventResult]
+
+
+# -- errors --------------------------------------------------------------------------------------
+
+class ErrorBody(_Model):
+    error: str
+    detail: str = ""
+
+
+# -- additions for the central service (issue 3) -------------------------------------------------
+
+def entity_key(entity: str, data: dict[str, Any]) -> str:
+    """The change feed's ``key`` of a reference record: both ends derive it the same way.
+
+    ``product``, ``price``, ``member``, ``staff``: the id; ``tax_rate``: the code;
+    ``store_settings``: the store id; ``stock_level``: ``"<store_id>:<product_id>"`` (a store
+    may see a few other stores' levels, so the key names the store).
+    """
+    if entity == "tax_rate":
+        return str(data["code"])
+    if entity == "store_settings":
+        return str(data["store_id"])
+    if entity == "stock_level":
+        return f"{data['store_id']}:{data['product_id']}"
+    if entity in ENTITY_MODELS:
+        return str(data["id"])
+    raise ValueError(f"unknown entity {entity!r}")
+
+
+class SnapshotHeader(_Model):
+    """The first line of ``GET /v1/snapshot``: the feed position the snapshot is as of.
+
+    ``records`` (added) is the number of record lines that follow: a client can tell a
+    complete snapshot from a cut-off one.
+    """
+
+    seq: int = Field(ge=0)
+    records: int | None = Field(default=None, ge=0)
+
+
+class SnapshotRecord(_Model):
+    """Every later line of ``GET /v1/snapshot``: one record of the store's current state."""
+
+    entity: Entity
+    key: str = Field(min_length=1)
+    data: dict[str, Any]
+
+
+class SaleLinePayload(_Model):
+    """One line of a ``sale`` event (posclient/app/checkout.py ``_sale_payload``)."""
+
+    line_no: int = Field(ge=1)
+    product_id: int = Field(ge=1)
+    sku: str = ""
+    barcode: str | None = None
+    measure: Literal["each", "g"]
+    qty: int = Field(ge=1)  # units, or grams for a weighed item
+    list_price: int = 0
+    unit_price: int = 0
+    label_price: int | None = None  # a scale label's price: the weight is not known
+    gross: int = 0
+    line_discount: int = 0
+    basket_discount: int = 0
+    total: int
+    tax_code: str = ""
+    tax_rate_ppm: int = Field(default=0, ge=0, le=1_000_000)
+
+    @property
+    def stock_qty(self) -> int:
+        """Units (or grams) that left the shelf: 0 for a label-priced weighed item."""
+        return 0 if self.measure == "g" and self.label_price is not None else self.qty
+
+
+class SalePayload(_Model):
+    """The payload of a ``sale`` event. Money in minor units of ``currency``."""
+
+    receipt_no: str = Field(min_length=1, max_length=64)
+    store_id: str = Field(min_length=1)
+    terminal_id: str = ""
+    staff_id: int | None = None
+    member_id: int | None = None
+    started_at: datetime | None = None
+    completed_at: datetime
+    currency: str = Field(min_length=3, max_length=3)
+    tax_inclusive: bool = True
+    subtotal: int = 0
+    discount_total: int = 0
+    tax_total: int = 0
+    rounding: int = 0
+    total: int
+    change: int = 0
+    lines: list[SaleLinePayload] = Field(min_length=1)
+    tenders: list[dict[str, Any]] = []
+    taxes: list[dict[str, Any]] = []
+
+
+# Event types whose payload the central checks against a model; other known types are stored
+# as they come (their effects on the central arrive in later releases).
+EVENT_PAYLOAD_MODELS: dict[str, type[_Model]] = {"sale": SalePayload}
+EVENT_TYPES: frozenset[str] = frozenset(EventType.__args__)  # type: ignore[attr-defined]
+
+# The event_id reported for an event whose own event_id could not be read: results come back in
+# the order of the request's events, so the terminal still knows which one it was.
+UNREADABLE_EVENT_ID = UUID(int=0)
