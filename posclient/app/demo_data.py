@@ -463,7 +463,8 @@ def _refuse_unless_empty(conn: sqlite3.Connection) -> None:
     if found:
         raise InvalidInput(
             "Demo data goes into a new, empty database only, and this one already holds data "
-            f"({', '.join(found)}). Nothing was changed: choose a new database file.",
+            f"({', '.join(found)}). Nothing was changed: choose a new database file "
+            "(posclient --db NEW.db demo-data).",
             code="demo_needs_empty_database", tables=found,
         )
 
