@@ -1,12 +1,13 @@
 """The ``posclient`` command: demo data, look-ups, a scripted sale, reprints, status, the till.
 
 Exit codes: 0 done; 1 refused (a message says why; nothing was changed); 2 bad usage;
-3 the database cannot be used (start-up error).
+3 the database cannot be used (start-up error); 4 the central cannot be reached (try later).
 """
 
 from __future__ import annotations
 
 import argparse
+import socket
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -303,15 +304,68 @@ def cmd_unlock(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from sync.engine import read_status
+
     term = _terminal(args)
     st = term.status()
+    sync = read_status(term.store.conn)
     print(f"database        {st.database} (schema {st.schema_version}, {st.size_mb} MB)")
     print(f"store/terminal  {st.store_id} / {st.terminal_id}")
     print(f"catalogue       {st.products:,} products, {st.staff} staff")
     print(f"sales           {st.sales:,} ({st.unprinted_sales} not printed)")
-    print(f"sync            offline: not enrolled with a central yet; "
-          f"{st.events_waiting:,} event(s) waiting to upload; last sync "
-          f"{st.last_sync or 'never'}")
+    if not sync.enrolled:
+        print("sync            not enrolled with a central (posclient enrol --server URL "
+              "--code CODE)")
+    else:
+        online = {True: "online", False: "OFFLINE", None: "not synced yet"}[sync.online]
+        print(f"sync            {online} · {sync.server_url}")
+    print(f"events waiting  {sync.events_waiting:,}"
+          + (f" ({sync.events_rejected} rejected, for a manager)" if sync.events_rejected
+             else ""))
+    print(f"last sync       {sync.last_sync_at or 'never'}")
+    if sync.last_error:
+        print(f"last error      {sync.last_error}")
+    print(f"cursor          {sync.cursor if sync.cursor is not None else '-'}")
+    return 0
+
+
+def _tokens():  # -> TokenStore
+    from sync.credentials import TokenStore
+
+    return TokenStore()
+
+
+def cmd_enrol(args: argparse.Namespace) -> int:
+    from sync.enrol import enrol
+
+    answer = enrol(args.db, args.server, args.code, args.name, tokens=_tokens(),
+                   verify=args.ca_bundle or True)
+    print(f"Enrolled as terminal {answer.terminal_id} of store {answer.store_id} with "
+          f"{args.server}. The token is in the keyring. Next: posclient sync --once")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from sync.engine import SyncEngine
+
+    progress = Progress()
+
+    def show(status) -> None:  # type: ignore[no-untyped-def]
+        if status.progress is not None:
+            done, total = status.progress
+            progress("first sync", done, max(total, done))
+
+    engine = SyncEngine(args.db, tokens=_tokens(), on_status=show,
+                        verify=args.ca_bundle or True)
+    try:
+        report = engine.run_once()
+    finally:
+        progress.close()
+    print(f"Synced: {report.pushed} event(s) uploaded, {report.rejected} rejected, "
+          f"{report.applied:,} change(s) applied"
+          + (" (first full load)" if report.bootstrapped else "") + ".")
+    for e in report.exceptions:
+        print(f"  the central noted: {e}")
     return 0
 
 
@@ -397,6 +451,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("status", help="database, sales and sync state of this till")
     p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("enrol", help="enrol this till with the central (token to the keyring)")
+    p.add_argument("--server", required=True, help="the central's address, https://...")
+    p.add_argument("--code", required=True, help="the one-time enrolment code")
+    p.add_argument("--name", default=socket.gethostname(), help="this till's name")
+    p.add_argument("--ca-bundle", help="CA certificates to trust for the central's TLS")
+    p.set_defaults(func=cmd_enrol)
+
+    p = sub.add_parser("sync", help="upload sales and fetch the central's changes")
+    p.add_argument("--once", action="store_true", required=True,
+                   help="one cycle, then exit (the app syncs in the background)")
+    p.add_argument("--ca-bundle", help="CA certificates to trust for the central's TLS")
+    p.set_defaults(func=cmd_sync)
     return parser
 
 
@@ -416,6 +483,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PosError as exc:
         _err(f"posclient: {exc}")
         return 1
+    except Exception as exc:  # sync and keyring failures: a message, never a traceback
+        from sync.credentials import KeyringUnavailable
+        from sync.engine import SyncError
+
+        if isinstance(exc, SyncError | KeyringUnavailable):
+            _err(f"posclient: {exc}")
+            return 4 if isinstance(exc, SyncError) and exc.transient else 1
+        raise
     except KeyboardInterrupt:
         _err("")
         return 130

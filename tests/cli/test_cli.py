@@ -163,7 +163,8 @@ def test_status_shows_events_waiting(db, capsys):
     capsys.readouterr()
     assert run(db, "status") == 0
     out = capsys.readouterr().out
-    assert "1 event(s) waiting to upload" in out and "schema 1" in out
+    assert "events waiting  1" in out and "schema 1" in out
+    assert "not enrolled with a central" in out
 
 
 def test_unlock_by_a_manager(db, capsys):

@@ -1,0 +1,157 @@
+"""Applying the central's reference data to the terminal's tables.
+
+Every function here runs inside the caller's write transaction: a change page (or a snapshot
+chunk) is applied together with its cursor, all or nothing. Re-applying the same records changes
+nothing (upserts keyed on the central's ids).
+
+The product search index is contentless: before a product's text changes, its old text is
+deleted from the index with FTS5's 'delete' command (posclient/store/search.py).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import fields
+
+from posclient.app.settings import StoreSettings
+from posclient.store.search import search_text
+
+from .protocol import (
+    MemberData,
+    PriceData,
+    ProductData,
+    StaffData,
+    StockLevelData,
+    StoreSettingsData,
+    TaxRateData,
+)
+
+Record = tuple[str, str, str, object | None]  # (entity, op, key, parsed data or None)
+
+_SETTINGS_FIELDS = {f.name for f in fields(StoreSettings)} - {"store_id", "terminal_id"}
+
+
+class Applier:
+    """Writes records into one terminal database for one store."""
+
+    def __init__(self, conn: sqlite3.Connection, store_id: str) -> None:
+        self.conn = conn
+        self.store_id = store_id
+
+    def apply(self, records: Iterable[Record]) -> int:
+        """Apply records in order; return how many changed the terminal's data."""
+        self.conn.execute("PRAGMA defer_foreign_keys = ON")  # a price may precede its product
+        n = 0
+        for entity, op, key, data in records:
+            handler = getattr(self, f"_{op}_{entity}")
+            n += 1 if handler(data if op == "upsert" else key) is not False else 0
+        return n
+
+    # -- products --------------------------------------------------------------------------------
+    def _unindex(self, product_id: int) -> None:
+        old = self.conn.execute("SELECT name_zh, name_en, brand FROM products WHERE id = ?",
+                                (product_id,)).fetchone()
+        if old is not None:
+            self.conn.execute(
+                "INSERT INTO product_search (product_search, rowid, text) "
+                "VALUES ('delete', ?, ?)", (product_id, search_text(*old)))
+
+    def _upsert_product(self, p: ProductData) -> None:
+        c = self.conn
+        self._unindex(p.id)
+        c.execute(
+            "INSERT INTO products (id, sku, name_zh, name_en, category, brand, measure, "
+            "tax_code, plu, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET sku = excluded.sku, name_zh = excluded.name_zh, "
+            "name_en = excluded.name_en, category = excluded.category, brand = excluded.brand, "
+            "measure = excluded.measure, tax_code = excluded.tax_code, plu = excluded.plu, "
+            "active = excluded.active",
+            (p.id, p.sku, p.name_zh, p.name_en, p.category, p.brand, p.measure, p.tax_code,
+             p.plu, int(p.active)))
+        c.execute("INSERT INTO product_search (rowid, text) VALUES (?, ?)",
+                  (p.id, search_text(p.name_zh, p.name_en, p.brand)))
+        c.execute("DELETE FROM barcodes WHERE product_id = ?", (p.id,))
+        c.executemany("INSERT OR REPLACE INTO barcodes (gtin, product_id) VALUES (?, ?)",
+                      [(int(code), p.id) for code in p.barcodes])
+
+    def _delete_product(self, key: str) -> None:
+        pid = int(key)
+        self._unindex(pid)
+        self.conn.execute("DELETE FROM products WHERE id = ?", (pid,))  # cascades
+
+    # -- prices, taxes, members, staff ------------------------------------------------------
+    def _upsert_price(self, p: PriceData) -> None:
+        self.conn.execute(
+            "INSERT INTO prices (id, product_id, price_list, amount, valid_from, valid_to) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "product_id = excluded.product_id, price_list = excluded.price_list, "
+            "amount = excluded.amount, valid_from = excluded.valid_from, "
+            "valid_to = excluded.valid_to",
+            (p.id, p.product_id, p.price_list, p.amount, p.valid_from, p.valid_to))
+
+    def _delete_price(self, key: str) -> None:
+        self.conn.execute("DELETE FROM prices WHERE id = ?", (int(key),))
+
+    def _upsert_tax_rate(self, t: TaxRateData) -> None:
+        self.conn.execute(
+            "INSERT INTO tax_rates (code, rate_ppm, name_zh, name_en) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (code) DO UPDATE SET rate_ppm = excluded.rate_ppm, "
+            "name_zh = excluded.name_zh, name_en = excluded.name_en",
+            (t.code, t.rate_ppm, t.name_zh, t.name_en))
+
+    def _delete_tax_rate(self, key: str) -> None:
+        self.conn.execute("DELETE FROM tax_rates WHERE code = ?", (key,))
+
+    def _upsert_member(self, m: MemberData) -> None:
+        self.conn.execute(
+            "INSERT INTO members (id, member_no, name, phone, tier, points, active) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "member_no = excluded.member_no, name = excluded.name, phone = excluded.phone, "
+            "tier = excluded.tier, points = excluded.points, active = excluded.active",
+            (m.id, m.member_no, m.name, m.phone, m.tier, m.points, int(m.active)))
+
+    def _delete_member(self, key: str) -> None:
+        self.conn.execute("DELETE FROM members WHERE id = ?", (int(key),))
+
+    def _upsert_staff(self, s: StaffData) -> None:
+        # Lockout state (failed_pins, locked_until) is the till's own and is kept.
+        self.conn.execute(
+            "INSERT INTO staff (id, name, role, pin_hash, active) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role, "
+            "pin_hash = excluded.pin_hash, active = excluded.active",
+            (s.id, s.name, s.role, s.pin_hash, int(s.active)))
+
+    def _delete_staff(self, key: str) -> None:
+        self.conn.execute("UPDATE staff SET active = 0 WHERE id = ?", (int(key),))
+
+    # -- store-scoped --------------------------------------------------------------------------
+    def _upsert_stock_level(self, s: StockLevelData) -> bool:
+        if s.store_id != self.store_id:
+            return False  # other stores' levels: look-ups arrive in a later release
+        self.conn.execute(
+            "INSERT INTO stock_levels (product_id, qty) VALUES (?, ?) "
+            "ON CONFLICT (product_id) DO UPDATE SET qty = excluded.qty",
+            (s.product_id, s.qty))
+        return True
+
+    def _delete_stock_level(self, key: str) -> bool:
+        store, _, product = key.partition(":")
+        if store != self.store_id:
+            return False
+        self.conn.execute("DELETE FROM stock_levels WHERE product_id = ?", (int(product),))
+        return True
+
+    def _upsert_store_settings(self, s: StoreSettingsData) -> bool:
+        if s.store_id != self.store_id:
+            return False
+        values = {k: v for k, v in s.model_dump().items() if k in _SETTINGS_FIELDS}
+        self.conn.executemany(
+            "INSERT INTO settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [(k, json.dumps(v, ensure_ascii=False)) for k, v in values.items()])
+        return True
+
+    def _delete_store_settings(self, key: str) -> bool:
+        return False  # a store's settings are replaced, never removed

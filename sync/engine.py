@@ -1,0 +1,430 @@
+"""The terminal's sync engine: uploads the outbox, applies the central's changes. No Qt.
+
+One cycle (:meth:`SyncEngine.run_once`):
+1. push: pending outbox events in batches (<= 500), oldest first. ``accepted``/``duplicate``
+   mark an event sent; ``rejected`` parks it for a manager (status 'rejected', with the reason)
+   and every other event keeps flowing.
+2. pull: on first start (no cursor) or after ``410 Gone``, the snapshot; then pages of changes.
+   Each page is applied together with its new cursor in ONE transaction. Pages are small, so a
+   checkout never waits long for the write lock.
+3. stock: once the feed has been read to its head after a push, the pushed sales' stock
+   movements are marked acknowledged: the central's level now includes them, and the till's
+   stock (level + unacknowledged movements) never counts a sale twice.
+
+Network faults (connection refused, timeouts, 5xx, 429) never raise out of a cycle: they are
+recorded (``sync_state``) and reported through the status callback; :meth:`SyncEngine.start`
+runs cycles in a thread with exponential backoff and jitter, honouring ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import threading
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from posclient.app.clock import Clock, SystemClock, iso
+from posclient.store.db import Store
+
+from .apply import Applier, Record
+from .credentials import TokenStore
+from .protocol import (
+    ENTITY_MODELS,
+    MAX_EVENTS_PER_BATCH,
+    EventsResponse,
+    PageError,
+    SnapshotHeader,
+    SnapshotRecord,
+    validate_page,
+)
+
+log = logging.getLogger(__name__)
+
+SNAPSHOT_CHUNK = 2_000  # records per transaction while bootstrapping
+PAGE_LIMIT = 1_000
+
+
+class SyncError(Exception):
+    """A cycle could not finish; ``transient`` says whether retrying later may help."""
+
+    def __init__(self, message: str, *, transient: bool, retry_after: float | None = None):
+        super().__init__(message)
+        self.transient = transient
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True, slots=True)
+class SyncStatus:
+    """What a person sees at a glance (status bar, ``posclient status``)."""
+
+    enrolled: bool
+    online: bool | None  # None: never tried
+    state: str  # idle | syncing | bootstrapping | offline | error | not_enrolled
+    events_waiting: int
+    events_rejected: int
+    last_sync_at: str | None
+    last_error: str | None
+    cursor: int | None
+    server_url: str | None
+    progress: tuple[int, int] | None = None  # (done, total) during a bootstrap
+
+
+@dataclass
+class CycleReport:
+    pushed: int = 0
+    rejected: int = 0
+    applied: int = 0
+    bootstrapped: bool = False
+    exceptions: list[str] = field(default_factory=list)
+
+
+# -- sync_state helpers ------------------------------------------------------------------------
+
+def state_get(conn: Any, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def state_set(conn: Any, **values: str | int | None) -> None:
+    conn.executemany(
+        "INSERT INTO sync_state (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [(k, None if v is None else str(v)) for k, v in values.items()])
+
+
+def read_status(conn: Any, *, state: str | None = None,
+                progress: tuple[int, int] | None = None) -> SyncStatus:
+    """The sync status as stored in the database (readable by any process)."""
+    server = state_get(conn, "server_url")
+    cursor = state_get(conn, "cursor")
+    online = state_get(conn, "online")
+    counts = dict(conn.execute(
+        "SELECT status, count(*) FROM outbox WHERE status IN ('pending', 'rejected') "
+        "GROUP BY status").fetchall())
+    last_error = state_get(conn, "last_error")
+    if state is None:
+        if not server:
+            state = "not_enrolled"
+        elif online == "0":
+            state = "offline" if state_get(conn, "error_transient") == "1" else "error"
+        else:
+            state = "idle"
+    return SyncStatus(
+        enrolled=bool(server),
+        online=None if online is None else online == "1",
+        state=state,
+        events_waiting=counts.get("pending", 0),
+        events_rejected=counts.get("rejected", 0),
+        last_sync_at=state_get(conn, "last_sync_at"),
+        last_error=last_error,
+        cursor=None if cursor is None else int(cursor),
+        server_url=server,
+        progress=progress,
+    )
+
+
+# -- the engine --------------------------------------------------------------------------------
+
+class SyncEngine:
+    def __init__(self, db_path: str | Path, *, tokens: TokenStore,
+                 clock: Clock | None = None, transport: httpx.BaseTransport | None = None,
+                 on_status: Callable[[SyncStatus], None] | None = None,
+                 timeout: float = 10.0, verify: bool | str = True,
+                 page_limit: int = PAGE_LIMIT, batch_size: int = MAX_EVENTS_PER_BATCH) -> None:
+        self.db_path = Path(db_path)
+        self.tokens = tokens
+        self.clock = clock or SystemClock()
+        self.transport = transport
+        self.on_status = on_status
+        self.timeout = timeout
+        self.verify = verify
+        self.page_limit = page_limit
+        self.batch_size = min(batch_size, MAX_EVENTS_PER_BATCH)
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # -- status ------------------------------------------------------------------------------------
+    def _emit(self, store: Store, state: str | None = None,
+              progress: tuple[int, int] | None = None) -> None:
+        if self.on_status is not None:
+            self.on_status(read_status(store.conn, state=state, progress=progress))
+
+    def status(self) -> SyncStatus:
+        with Store.open(self.db_path, create=False) as store:
+            return read_status(store.conn)
+
+    # -- one cycle -------------------------------------------------------------------------------
+    def run_once(self) -> CycleReport:
+        """Push, then pull to the head. Raises :class:`SyncError` (recorded first)."""
+        with Store.open(self.db_path, create=False) as store:
+            server = state_get(store.conn, "server_url")
+            terminal = state_get(store.conn, "terminal_id")
+            if not server or not terminal:
+                raise SyncError("This till is not enrolled with a central: run posclient "
+                                "enrol --server URL --code CODE", transient=False)
+            token = self.tokens.load(server, terminal)
+            if not token:
+                raise self._fail(store, SyncError(
+                    "This till's token is missing from the keyring: enrol it again",
+                    transient=False))
+            report = CycleReport()
+            self._emit(store, "syncing")
+            try:
+                with self._client(server, token) as http:
+                    self._push(store, http, report)
+                    self._pull(store, http, report)
+            except SyncError as exc:
+                raise self._fail(store, exc) from None
+            with store.write() as conn:
+                state_set(conn, online=1, last_sync_at=iso(self.clock.now()), last_error=None,
+                          error_transient=None)
+            self._emit(store)
+            return report
+
+    def _fail(self, store: Store, exc: SyncError) -> SyncError:
+        with store.write() as conn:
+            state_set(conn, online=0, last_error=str(exc),
+                      error_transient=1 if exc.transient else 0,
+                      last_attempt_at=iso(self.clock.now()))
+        log.warning("sync failed: %s", exc)
+        self._emit(store)
+        return exc
+
+    def _client(self, server: str, token: str) -> httpx.Client:
+        return httpx.Client(base_url=server.rstrip("/"), transport=self.transport,
+                            timeout=self.timeout, verify=self.verify,
+                            headers={"Authorization": f"Bearer {token}",
+                                     "User-Agent": "posclient-sync/1"})
+
+    def _request(self, http: httpx.Client, method: str, url: str, **kw: Any) -> httpx.Response:
+        try:
+            resp = http.request(method, url, **kw)
+        except httpx.TimeoutException as exc:
+            raise SyncError(f"the central did not answer in time ({type(exc).__name__})",
+                            transient=True) from None
+        except httpx.TransportError as exc:
+            raise SyncError(f"the central cannot be reached ({exc})", transient=True) from None
+        _raise_for(resp)
+        return resp
+
+    # -- push ------------------------------------------------------------------------------------
+    def _push(self, store: Store, http: httpx.Client, report: CycleReport) -> None:
+        while True:
+            rows = store.conn.execute(
+                "SELECT terminal_seq, event_id, type, occurred_at, payload FROM outbox "
+                "WHERE status = 'pending' ORDER BY terminal_seq LIMIT ?",
+                (self.batch_size,)).fetchall()
+            if not rows:
+                return
+            body = {"events": [
+                {"event_id": eid, "terminal_seq": seq, "type": typ, "occurred_at": at,
+                 "payload": json.loads(payload)} for seq, eid, typ, at, payload in rows]}
+            resp = self._request(http, "POST", "/v1/events", json=body)
+            try:
+                results = EventsResponse.model_validate(resp.json()).results
+            except ValueError as exc:
+                raise SyncError(f"the central's answer to an upload was malformed: {exc}",
+                                transient=True) from None
+            by_id = {str(r.event_id): r for r in results}
+            now = iso(self.clock.now())
+            answered = 0
+            with store.write() as conn:
+                for seq, eid, *_ in rows:
+                    r = by_id.get(eid)
+                    if r is None:
+                        continue  # not answered: sent again next time (idempotent)
+                    answered += 1
+                    if r.status == "rejected":
+                        conn.execute(
+                            "UPDATE outbox SET status = 'rejected', attempts = attempts + 1, "
+                            "last_error = ? WHERE terminal_seq = ?", (r.reason or "rejected",
+                                                                      seq))
+                        report.rejected += 1
+                    else:
+                        conn.execute(
+                            "UPDATE outbox SET status = 'sent', attempts = attempts + 1, "
+                            "acked_at = ?, last_error = ? WHERE terminal_seq = ?",
+                            (now, "; ".join(r.exceptions) or None, seq))
+                        report.pushed += 1
+                        report.exceptions.extend(r.exceptions)
+            self._emit(store, "syncing")
+            if answered == 0:
+                raise SyncError("the central answered an upload without any result",
+                                transient=True)
+
+    # -- pull ------------------------------------------------------------------------------------
+    def _pull(self, store: Store, http: httpx.Client, report: CycleReport) -> None:
+        store_id = state_get(store.conn, "store_id") or ""
+        while True:
+            cursor = state_get(store.conn, "cursor")
+            if cursor is None:
+                self._bootstrap(store, http, store_id, report)
+                continue
+            resp = self._request(http, "GET", "/v1/changes",
+                                 params={"after": cursor, "limit": self.page_limit})
+            if resp.status_code == 410:
+                log.warning("cursor %s is older than the central keeps: new snapshot", cursor)
+                self._bootstrap(store, http, store_id, report)
+                continue
+            try:
+                page, records = validate_page(resp.json())
+            except (PageError, ValueError) as exc:
+                raise SyncError(f"the central sent a page the till refused ({exc}); the "
+                                "cursor was left unchanged", transient=False) from None
+            with store.write() as conn:
+                report.applied += Applier(conn, store_id).apply(
+                    (c.entity, c.op, c.key, data) for c, data in records)
+                state_set(conn, cursor=page.next_after)
+                if not page.has_more:
+                    _acknowledge_movements(conn)
+            if not page.has_more:
+                return
+
+    def _bootstrap(self, store: Store, http: httpx.Client, store_id: str,
+                   report: CycleReport) -> None:
+        """Load the store's full state from the snapshot, in short transactions."""
+        try:
+            with http.stream("GET", "/v1/snapshot") as resp:
+                _raise_for(resp)
+                lines = _ndjson_lines(resp)
+                try:
+                    header = SnapshotHeader.model_validate_json(next(lines))
+                except (StopIteration, ValueError) as exc:
+                    raise SyncError(f"the central's snapshot has no valid header ({exc})",
+                                    transient=False) from None
+                total = header.records or 0
+                done = 0
+                self._emit(store, "bootstrapping", (0, total))
+                chunk: list[Record] = []
+                for line in lines:
+                    if not line.strip():
+                        continue
+                    try:
+                        rec = SnapshotRecord.model_validate_json(line)
+                        data = ENTITY_MODELS[rec.entity].model_validate(rec.data)
+                    except ValueError as exc:
+                        raise SyncError(f"the central's snapshot has a bad record after "
+                                        f"{done} ({str(exc)[:200]})", transient=False) from None
+                    chunk.append((rec.entity, "upsert", rec.key, data))
+                    if len(chunk) >= SNAPSHOT_CHUNK:
+                        done += self._apply_chunk(store, store_id, chunk)
+                        chunk = []
+                        self._emit(store, "bootstrapping", (done, total))
+                done += self._apply_chunk(store, store_id, chunk)
+        except httpx.TimeoutException:
+            raise SyncError("the central stopped sending the snapshot (time-out)",
+                            transient=True) from None
+        except httpx.TransportError as exc:
+            raise SyncError(f"the snapshot download broke off ({exc})", transient=True) from None
+        if header.records is not None and done != header.records:
+            raise SyncError(f"the snapshot was cut off ({done} of {header.records} records)",
+                            transient=True)
+        with store.write() as conn:
+            state_set(conn, cursor=header.seq, bootstrapped_at=iso(self.clock.now()))
+        report.bootstrapped = True
+        report.applied += done
+        self._emit(store, "bootstrapping", (done, total))
+
+    def _apply_chunk(self, store: Store, store_id: str, chunk: list[Record]) -> int:
+        if not chunk:
+            return 0
+        with store.write() as conn:
+            Applier(conn, store_id).apply(chunk)
+        return len(chunk)
+
+    # -- background thread -----------------------------------------------------------------------
+    def start(self, interval: float = 5.0, max_backoff: float = 300.0) -> None:
+        """Run cycles in a daemon thread until :meth:`stop`."""
+        if self._thread is not None:
+            return
+        self._stop.clear()
+
+        def loop() -> None:
+            failures = 0
+            while not self._stop.is_set():
+                wait = interval
+                try:
+                    self.run_once()
+                    failures = 0
+                except SyncError as exc:
+                    failures += 1
+                    backoff = min(max_backoff, interval * 2 ** min(failures, 10))
+                    wait = exc.retry_after if exc.retry_after is not None else \
+                        random.uniform(backoff / 2, backoff)
+                except Exception:  # never let the thread die silently
+                    log.exception("sync cycle crashed")
+                    failures += 1
+                    wait = min(max_backoff, interval * 2 ** min(failures, 10))
+                self._wake.wait(wait)
+                self._wake.clear()
+
+        self._thread = threading.Thread(target=loop, name="posclient-sync", daemon=True)
+        self._thread.start()
+
+    def sync_now(self) -> None:
+        """Wake the background thread for a cycle now (after a sale, or 'Sync now')."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+
+def _acknowledge_movements(conn: Any) -> None:
+    """Sales the central accepted are in the levels just read: stop counting them locally."""
+    conn.execute(
+        "UPDATE stock_movements SET acked = 1 WHERE acked = 0 AND event_id IN "
+        "(SELECT event_id FROM outbox WHERE status = 'sent')")
+
+
+def _raise_for(resp: httpx.Response) -> None:
+    code = resp.status_code
+    if code < 400 or code == 410:
+        return
+    if code == 401:
+        raise SyncError("the central refused this till's token (revoked or unknown): enrol "
+                        "this till again", transient=False)
+    if code == 403:
+        raise SyncError("the central refused access to this store's data (403)",
+                        transient=False)
+    if code == 429:
+        retry = resp.headers.get("Retry-After")
+        raise SyncError("the central asked the till to slow down (429)", transient=True,
+                        retry_after=float(retry) if retry and retry.isdigit() else None)
+    if code >= 500:
+        raise SyncError(f"the central had an error ({code})", transient=True)
+    raise SyncError(f"the central refused the request ({code})", transient=False)
+
+
+def _ndjson_lines(resp: httpx.Response) -> Iterator[str]:
+    """Lines of an NDJSON body, gzip-decoded whether or not Content-Encoding says so."""
+    if resp.headers.get("content-encoding", "").lower() == "gzip":
+        yield from resp.iter_lines()  # httpx decodes
+        return
+    decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    buffer = b""
+    first = True
+    for raw in resp.iter_raw():
+        if first and raw[:2] != b"\x1f\x8b":  # not gzip at all: plain NDJSON
+            decoder = None  # type: ignore[assignment]
+        first = False
+        data = decoder.decompress(raw) if decoder else raw
+        buffer += data
+        *complete, buffer = buffer.split(b"\n")
+        for line in complete:
+            yield line.decode("utf-8")
+    if decoder:
+        buffer += decoder.flush()
+    if buffer:
+        yield buffer.decode("utf-8")
