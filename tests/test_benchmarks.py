@@ -15,6 +15,6 @@ def test_checkout_benchmark_runs_and_reports_every_key(tmp_path, capsys):
     out = tmp_path / "out.json"
     results = run(["--products", "3000", "--scans", "200", "--queries", "40", "--sales", "10",
                    "--json", str(out), "--workdir", str(tmp_path / "work")])
-    assert CHECKOUT_KEYS <= results.keys()
+    assert results.keys() >= CHECKOUT_KEYS
     assert all(results[k] > 0 for k in CHECKOUT_KEYS)
     assert out.read_text().startswith("{")

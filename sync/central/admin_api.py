@@ -1,0 +1,201 @@
+"""Admin routes (``/v1/admin/*``): the admin token only. Stores, staff, enrolment codes,
+terminals, bulk reference data and stock, and the lists a manager works from (exceptions,
+quarantine, terminal_seq gaps)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query
+from sqlalchemy import Row, select, update
+
+from sync.central import entities, feed, identity
+from sync.central.api import BearerDep, CentralDep
+from sync.central.errors import Forbidden, InvalidRequest, NotFound, Unauthorized
+from sync.central.models import (
+    EnrolmentCodeCreate,
+    EnrolmentCodeOut,
+    EntityBatch,
+    EntityReport,
+    ExceptionOut,
+    GapOut,
+    PruneIn,
+    PruneOut,
+    QuarantineOut,
+    ResolveIn,
+    RevokeOut,
+    RowRejected,
+    StaffCreate,
+    StaffOut,
+    StoreCreate,
+    StoreOut,
+    TerminalOut,
+)
+from sync.central.schema import exceptions, quarantine, terminal_gaps, terminals
+from sync.protocol import ErrorBody
+
+
+def admin(c: CentralDep, credentials: BearerDep) -> None:
+    """Only the admin token passes (a terminal's token gets 403)."""
+    if credentials is None:
+        raise Unauthorized("Admin calls need `Authorization: Bearer <admin token>`.",
+                           code="token_missing")
+    token = credentials.credentials
+    if identity.is_admin_token(c.engine, token, c.admin_token_hash):
+        return
+    try:
+        identity.authenticate(c.engine, token)
+    except Unauthorized:
+        raise Unauthorized("Not the admin token.", code="admin_token_invalid") from None
+    raise Forbidden("A terminal's token cannot use the admin API.", code="admin_only")
+
+
+router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[Depends(admin)],
+                   responses={403: {"model": ErrorBody}, 404: {"model": ErrorBody},
+                              409: {"model": ErrorBody}})
+
+Limit = Annotated[int, Query(ge=1, le=1000)]
+
+
+@router.post("/stores", response_model=StoreOut, status_code=201)
+def create_store(body: StoreCreate, c: CentralDep) -> StoreOut:
+    with feed.transaction(c.engine, c.clock.now()) as tx:
+        identity.create_store(tx, body.store_id, body.name_zh, body.name_en, body.settings)
+    return StoreOut(store_id=body.store_id, name_zh=body.name_zh, name_en=body.name_en)
+
+
+@router.post("/staff", response_model=StaffOut)
+def create_staff(body: StaffCreate, c: CentralDep) -> StaffOut:
+    """Add or replace a staff member; the PIN is stored as an argon2id hash only."""
+    with feed.transaction(c.engine, c.clock.now()) as tx:
+        created = identity.create_staff(tx, staff_id=body.id, name=body.name, role=body.role,
+                                        pin=body.pin, store_id=body.store_id,
+                                        active=body.active)
+    return StaffOut(id=body.id, created=created)
+
+
+@router.post("/enrolment-codes", response_model=EnrolmentCodeOut, status_code=201)
+def make_enrolment_code(body: EnrolmentCodeCreate, c: CentralDep) -> EnrolmentCodeOut:
+    with feed.transaction(c.engine, c.clock.now()) as tx:
+        code, expires = identity.make_enrolment_code(tx, body.store_id,
+                                                     timedelta(hours=body.ttl_hours))
+    return EnrolmentCodeOut(code=code, store_id=body.store_id, expires_at=expires)
+
+
+@router.get("/terminals", response_model=list[TerminalOut])
+def list_terminals(c: CentralDep, store_id: str | None = None) -> list[TerminalOut]:
+    q = select(terminals).order_by(terminals.c.store_id, terminals.c.terminal_id)
+    if store_id is not None:
+        q = q.where(terminals.c.store_id == store_id)
+    with c.engine.connect() as conn:
+        return [TerminalOut(store_id=r.store_id, terminal_id=r.terminal_id, name=r.name,
+                            created_at=r.created_at, revoked_at=r.revoked_at,
+                            high_seq=r.high_seq, last_event_at=r.last_event_at)
+                for r in conn.execute(q)]
+
+
+@router.post("/terminals/{store_id}/{terminal_id}/revoke", response_model=RevokeOut)
+def revoke_terminal(store_id: str, terminal_id: str, c: CentralDep) -> RevokeOut:
+    """Revoke the terminal's token at once: its next call gets 401."""
+    with feed.transaction(c.engine, c.clock.now()) as tx:
+        return RevokeOut(revoked=identity.revoke_terminal(tx, store_id, terminal_id))
+
+
+_ENTITIES = (*entities.REFERENCE_ENTITIES, "stock_level")
+
+
+@router.post("/entities/{entity}", response_model=EntityReport)
+def write_entities(body: EntityBatch, c: CentralDep,
+                   entity: Annotated[str, Path(description=", ".join(_ENTITIES))]
+                   ) -> EntityReport:
+    """Bulk upsert (and delete) reference records as JSON, validated like the terminals
+    validate them. Bad records are listed; the others are written."""
+    if entity not in _ENTITIES:
+        raise NotFound(f"No entity {entity!r}; one of: {', '.join(_ENTITIES)}.",
+                       code="unknown_entity")
+    if body.store_id is not None and entity not in ("staff", "stock_level"):
+        raise InvalidRequest(f"store_id applies to staff and stock_level only; {entity} "
+                             "records are for every store.")
+    rows = list(enumerate(body.records))
+    with feed.transaction(c.engine, c.clock.now()) as tx:
+        if entity == "stock_level":
+            if body.delete:
+                raise InvalidRequest("Stock levels are not deleted: set them to a count.")
+            report = entities.set_stock_records(tx, rows, store_id=body.store_id,
+                                                reason="admin", ref_name="record")
+        else:
+            report = entities.upsert_records(tx, entity, rows, store_id=body.store_id,
+                                             ref_name="record")
+            report.add(entities.delete_records(tx, entity, list(enumerate(body.delete))))
+    return EntityReport(upserted=report.upserted, unchanged=report.unchanged,
+                        deleted=report.deleted,
+                        rejected=[RowRejected(index=e.ref, reason=e.reason)
+                                  for e in report.rejected])
+
+
+@router.get("/exceptions", response_model=list[ExceptionOut])
+def list_exceptions(c: CentralDep, status: Literal["open", "resolved"] = "open",
+                    store_id: str | None = None,
+                    limit: Limit = 100) -> list[ExceptionOut]:
+    q = select(exceptions).where(exceptions.c.status == status).order_by(exceptions.c.id)
+    if store_id is not None:
+        q = q.where(exceptions.c.store_id == store_id)
+    with c.engine.connect() as conn:
+        rows = conn.execute(q.limit(limit)).all()
+    return [_exception_out(r) for r in rows]
+
+
+@router.post("/exceptions/{exception_id}/resolve", response_model=ExceptionOut)
+def resolve_exception(exception_id: int, body: ResolveIn, c: CentralDep) -> ExceptionOut:
+    now = c.clock.now()
+    with feed.transaction(c.engine, now) as tx:
+        done = tx.conn.execute(update(exceptions).where(exceptions.c.id == exception_id)
+                               .values(status="resolved", comment=body.comment,
+                                       resolved_at=now))
+        if done.rowcount != 1:
+            raise NotFound(f"No exception {exception_id}.")
+        row = tx.conn.execute(select(exceptions).where(exceptions.c.id == exception_id)).one()
+    return _exception_out(row)
+
+
+def _exception_out(r: Row[Any]) -> ExceptionOut:
+    return ExceptionOut(id=r.id, kind=r.kind, store_id=r.store_id, terminal_id=r.terminal_id,
+                        event_id=r.event_id, detail=json.loads(r.detail), status=r.status,
+                        comment=r.comment, created_at=r.created_at, resolved_at=r.resolved_at)
+
+
+@router.get("/quarantine", response_model=list[QuarantineOut])
+def list_quarantine(c: CentralDep, store_id: str | None = None,
+                    limit: Limit = 100) -> list[QuarantineOut]:
+    q = select(quarantine).order_by(quarantine.c.id).limit(limit)
+    if store_id is not None:
+        q = q.where(quarantine.c.store_id == store_id)
+    with c.engine.connect() as conn:
+        rows = conn.execute(q).all()
+    return [QuarantineOut(id=r.id, event_id=r.event_id, store_id=r.store_id,
+                          terminal_id=r.terminal_id, reason=r.reason, received_at=r.received_at,
+                          attempts=r.attempts, raw=json.loads(r.raw)) for r in rows]
+
+
+@router.get("/gaps", response_model=list[GapOut])
+def list_gaps(c: CentralDep, store_id: str | None = None) -> list[GapOut]:
+    """terminal_seq ranges never received: events lost, or still on their way."""
+    q = select(terminal_gaps).order_by(terminal_gaps.c.store_id, terminal_gaps.c.terminal_id,
+                                       terminal_gaps.c.first_seq)
+    if store_id is not None:
+        q = q.where(terminal_gaps.c.store_id == store_id)
+    with c.engine.connect() as conn:
+        return [GapOut(store_id=r.store_id, terminal_id=r.terminal_id, first_seq=r.first_seq,
+                       last_seq=r.last_seq, detected_at=r.detected_at)
+                for r in conn.execute(q)]
+
+
+@router.post("/prune", response_model=PruneOut)
+def prune(body: PruneIn, c: CentralDep) -> PruneOut:
+    """Drop changes before ``before_seq``; terminals behind it get 410 and take a snapshot."""
+    deleted = feed.prune_changes(c.engine, body.before_seq)
+    with c.engine.connect() as conn:
+        state = feed.feed_state(conn)
+    return PruneOut(deleted=deleted, low_water=state.low_water)

@@ -1,0 +1,279 @@
+"""The HTTP API (FastAPI): terminal routes here, admin routes in sync/central/admin_api.py.
+
+Every error answers with :class:`sync.protocol.ErrorBody` (``error``: a stable code, ``detail``:
+a sentence for people). Routes are plain ``def`` functions: FastAPI runs them in its thread
+pool, each with its own database connection, so the service scales with threads and, behind a
+load balancer, with workers (all state is in the database).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic.json_schema import models_json_schema
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from posclient.app.clock import Clock, SystemClock
+from sync.central import feed, identity, ingest, schema, snapshot
+from sync.central.db import make_engine
+from sync.central.errors import CentralError, Forbidden, InvalidRequest, Unauthorized
+from sync.central.identity import EnrolLimits, TerminalIdentity
+from sync.protocol import (
+    MAX_EVENTS_PER_BATCH,
+    MAX_PAGE,
+    PROTOCOL_VERSION,
+    ChangesPage,
+    EnrolRequest,
+    EnrolResponse,
+    ErrorBody,
+    EventsBatch,
+    EventsResponse,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 32 * 1024 * 1024
+DEFAULT_PAGE = 1_000
+
+
+@dataclass(frozen=True)
+class Central:
+    """What the routes need: the database, the clock and the credentials' settings."""
+
+    engine: Engine
+    clock: Clock
+    admin_token_hash: str | None  # from the environment, besides the stored one
+    enrol_limits: EnrolLimits
+
+
+def create_app(database: str | Engine, *, clock: Clock | None = None,
+               admin_token: str | None = None, enrol_limits: EnrolLimits | None = None,
+               check_schema: bool = True) -> FastAPI:
+    """The central service as an ASGI app.
+
+    ``database``: a URL or an engine (sync/central/db.py ``make_engine``). ``admin_token``: an
+    admin token accepted besides the one stored by ``init`` (``POSCLIENT_CENTRAL_ADMIN_TOKEN``).
+    The schema is checked now, so a wrong database fails at start, not at the first request.
+    """
+    from sync.central.admin_api import router as admin_router
+
+    if admin_token is not None:
+        identity.check_admin_token(admin_token)
+    engine = database if isinstance(database, Engine) else make_engine(database)
+    if check_schema:
+        schema.check_schema(engine)
+    app = FastAPI(
+        title="posclient central", version=f"{PROTOCOL_VERSION}",
+        description="Sync protocol v1 between store terminals and the central inventory "
+                    "service, and the central's admin API.",
+        responses={401: {"model": ErrorBody}, 422: {"model": ErrorBody}})
+    app.state.central = Central(
+        engine=engine, clock=clock or SystemClock(),
+        admin_token_hash=identity.hash_secret(admin_token) if admin_token else None,
+        enrol_limits=enrol_limits or EnrolLimits())
+    _install_errors(app)
+    app.include_router(router)
+    app.include_router(admin_router)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
+    return app
+
+
+def central(request: Request) -> Central:
+    return request.app.state.central  # type: ignore[no-any-return]
+
+
+CentralDep = Annotated[Central, Depends(central)]
+bearer = HTTPBearer(auto_error=False, description="The token from POST /v1/enrol")
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+def terminal(c: CentralDep, credentials: BearerDep) -> TerminalIdentity:
+    """The calling terminal, from its bearer token (401 if unknown or revoked)."""
+    if credentials is None:
+        raise Unauthorized("This call needs `Authorization: Bearer <token>` (from enrolment).",
+                           code="token_missing")
+    return identity.authenticate(c.engine, credentials.credentials)
+
+
+TerminalDep = Annotated[TerminalIdentity, Depends(terminal)]
+
+
+def _own_store(who: TerminalIdentity, store_id: str | None) -> None:
+    if store_id is not None and store_id != who.store_id:
+        raise Forbidden(f"This terminal belongs to store {who.store_id}; it cannot read store "
+                        f"{store_id}'s data.", code="other_store")
+
+
+StoreQuery = Annotated[str | None, Query(
+    description="Optional: the store the terminal expects to be in (403 if it is not)")]
+
+router = APIRouter(prefix="/v1", responses={403: {"model": ErrorBody}})
+
+
+@router.get("/health", tags=["service"])
+def health(c: CentralDep) -> dict[str, Any]:
+    """For load balancers: the database answers and has a schema this program can use."""
+    version = schema.check_schema(c.engine)
+    return {"status": "ok", "schema_version": version, "protocol": PROTOCOL_VERSION,
+            "server_time": c.clock.now()}
+
+
+@router.post("/enrol", response_model=EnrolResponse, tags=["terminal"],
+             responses={400: {"model": ErrorBody}, 429: {"model": ErrorBody}})
+def enrol(req: EnrolRequest, request: Request, c: CentralDep) -> EnrolResponse:
+    """Spend a one-time enrolment code: the terminal's store, its id and its bearer token."""
+    address = request.client.host if request.client else "unknown"
+    return identity.enrol(c.engine, req, address, c.clock.now(), c.enrol_limits)
+
+
+@router.get("/changes", response_model=ChangesPage, tags=["terminal"],
+            responses={410: {"model": ErrorBody}})
+def changes(who: TerminalDep, c: CentralDep,
+            after: Annotated[int, Query(ge=0)] = 0,
+            limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+            store_id: StoreQuery = None) -> ChangesPage:
+    """The changes after ``after`` that this terminal's store may see (global and its own).
+
+    ``410 Gone`` when ``after`` is older than the feed's retention: take a snapshot.
+    """
+    _own_store(who, store_id)
+    return feed.read_changes(c.engine, who.store_id, after, limit, c.clock.now())
+
+
+@router.get("/snapshot", tags=["terminal"], response_class=StreamingResponse,
+            responses={200: {"content": {snapshot.MEDIA_TYPE: {}},
+                             "description": "gzip NDJSON: {seq, records}, then one record "
+                                            "{entity, key, data} per line"}})
+def get_snapshot(who: TerminalDep, c: CentralDep,
+                 store_id: StoreQuery = None) -> StreamingResponse:
+    """The store's full current state as of a feed seq, streamed (``Content-Encoding: gzip``)."""
+    _own_store(who, store_id)
+    body = snapshot.snapshot_gzip(c.engine, who.store_id)
+    return StreamingResponse(body, media_type=snapshot.MEDIA_TYPE,
+                             headers={"Content-Encoding": "gzip", "Cache-Control": "no-store"})
+
+
+_EVENTS_BODY = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": {"$ref": "#/components/schemas/EventsBatch"}}}}}
+
+
+@router.post("/events", response_model=EventsResponse, tags=["terminal"],
+             openapi_extra=_EVENTS_BODY)
+def post_events(who: TerminalDep, c: CentralDep,
+                body: Annotated[Any, Body()]) -> EventsResponse:
+    """Store a batch of events (at most 500), each in its own transaction with its effects.
+
+    Results come in the order of the request's events. An event that is not valid is
+    ``rejected`` (and quarantined) on its own; the others are still processed.
+    """
+    events = body.get("events") if isinstance(body, dict) else None
+    if not isinstance(events, list):
+        raise InvalidRequest('The body must be {"events": [...]}.', code="invalid_batch")
+    if len(events) > MAX_EVENTS_PER_BATCH:
+        raise InvalidRequest(f"At most {MAX_EVENTS_PER_BATCH} events per batch "
+                             f"({len(events)} sent).", code="batch_too_large")
+    return EventsResponse(results=ingest.ingest_batch(c.engine, who, events, c.clock))
+
+
+# -- errors ---------------------------------------------------------------------------------------
+
+def _error(status: int, code: str, detail: str,
+           headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(ErrorBody(error=code, detail=detail).model_dump(), status_code=status,
+                        headers=headers)
+
+
+def _install_errors(app: FastAPI) -> None:
+    @app.exception_handler(CentralError)
+    def _central(_: Request, exc: CentralError) -> JSONResponse:
+        headers = {}
+        if exc.status == 401:
+            headers["WWW-Authenticate"] = "Bearer"
+        retry = getattr(exc, "retry_after", None)
+        if retry is not None:
+            headers["Retry-After"] = str(retry)
+        return _error(exc.status, exc.code, exc.detail, headers)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        err = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in err.get("loc", ()))
+        return _error(422, "invalid_request", f"{where}: {err.get('msg', 'invalid')}")
+
+    @app.exception_handler(StarletteHTTPException)
+    def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        codes = {404: "not_found", 405: "method_not_allowed"}
+        return _error(exc.status_code, codes.get(exc.status_code, f"http_{exc.status_code}"),
+                      str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(OperationalError)
+    def _database(_: Request, exc: OperationalError) -> JSONResponse:
+        log.error("database error (answered 503): %s", type(exc.orig).__name__)
+        return _error(503, "database_unavailable",
+                      "The central's database could not complete the request (busy or not "
+                      "answering); try again shortly.", {"Retry-After": "5"})
+
+    @app.exception_handler(Exception)
+    def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.error("unexpected error in %s %s", request.method, request.url.path,
+                  exc_info=exc)
+        return _error(500, "internal_error", "The central failed unexpectedly; it is logged.")
+
+
+class BodyTooLarge(CentralError):
+    status = 413
+    code = "body_too_large"
+
+
+class BodyLimit:
+    """Refuse request bodies over ``limit`` bytes (413), however they are sent."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers", [])).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.limit:
+            await _error(413, "body_too_large", f"Request bodies are limited to "
+                         f"{self.limit // 1024 // 1024} MB.")(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise BodyTooLarge(f"Request bodies are limited to "
+                                   f"{self.limit // 1024 // 1024} MB.")
+            return message
+
+        await self.app(scope, limited, send)
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's document, plus the protocol models a route reads by hand (EventsBatch)."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    doc = get_openapi(title=app.title, version=app.version, description=app.description,
+                      routes=app.routes)
+    _, extra = models_json_schema([(EventsBatch, "validation")],
+                                  ref_template="#/components/schemas/{model}")
+    doc.setdefault("components", {}).setdefault("schemas", {}).update(extra.get("$defs", {}))
+    app.openapi_schema = doc
+    return doc

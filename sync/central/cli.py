@@ -1,0 +1,394 @@
+"""``posclient-central``: stand a central up from nothing and run it.
+
+    posclient-central init                       # prints the admin token once
+    posclient-central create-store S001 --name-zh 示范门店 --name-en "Demo Store"
+    posclient-central enrol-code --store S001    # prints a one-time code for a till
+    posclient-central serve --port 8700
+
+The database: ``--database URL`` (``sqlite:///PATH``, ``postgresql://USER@HOST/DB``, or a plain
+file path), else ``POSCLIENT_CENTRAL_DB``, else ``central.db`` in the user data folder.
+
+Exit codes: 0 done; 1 refused (a message says why); 2 bad usage; 3 the database cannot be
+used. ``import`` exits 1 when some rows were rejected (the valid rows are loaded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import platformdirs
+from sqlalchemy import ColumnElement, Engine, Table, func, select
+from sqlalchemy.exc import OperationalError
+
+from posclient.app.clock import SystemClock
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+from sync.central import feed, identity, schema
+from sync.central.db import make_engine, normalize_url
+from sync.central.errors import CentralError, ConfigError, SchemaError
+
+ENV_DB = "POSCLIENT_CENTRAL_DB"
+ENV_ADMIN_TOKEN = "POSCLIENT_CENTRAL_ADMIN_TOKEN"
+MAX_REJECTS_SHOWN = 50
+
+_clock = SystemClock()
+
+
+def default_database() -> str:
+    env = os.environ.get(ENV_DB)
+    if env:
+        return env
+    return str(platformdirs.user_data_path("posclient", appauthor=False) / "central.db")
+
+
+def database_url(value: str) -> str:
+    """A URL as given, or ``sqlite:///`` + a plain path."""
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def _shown(url: str) -> str:
+    return normalize_url(url).render_as_string(hide_password=True)
+
+
+def _err(msg: str) -> None:
+    print(msg, file=sys.stderr)
+
+
+class Progress:
+    """A one-line progress bar on stderr."""
+
+    def __init__(self) -> None:
+        self.stage = ""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage and self.stage:
+            sys.stderr.write("\n")
+        self.stage = stage
+        pct = min(100, 100 * done // total) if total else 100
+        sys.stderr.write(f"\r  {stage:<10} [{'#' * (pct // 4):<25}] {pct:3d}%  "
+                         f"{done:,}/{total:,}")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.stage:
+            sys.stderr.write("\n")
+
+
+# -- commands -------------------------------------------------------------------------------------
+
+def _engine(args: argparse.Namespace, *, check: bool = True) -> Engine:
+    engine = make_engine(args.url)
+    if check:
+        schema.check_schema(engine)
+    return engine
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    env_token = os.environ.get(ENV_ADMIN_TOKEN)
+    if env_token:
+        identity.check_admin_token(env_token)  # before anything is created
+    engine = _engine(args, check=False)
+    if not schema.init_schema(engine, _clock.now()):
+        print(f"{_shown(args.url)} is already initialised (schema v{schema.SCHEMA_VERSION}); "
+              "nothing changed. `rotate-admin-token` makes a new admin token.")
+        return 0
+    token = env_token or identity.new_token()
+    with feed.transaction(engine, _clock.now()) as tx:
+        identity.set_admin_token(tx, token)
+    print(f"Initialised {_shown(args.url)} (schema v{schema.SCHEMA_VERSION}).")
+    if env_token:
+        print(f"Admin token: the one in {ENV_ADMIN_TOKEN}.")
+    else:
+        print(f"Admin token (shown once, keep it safe): {token}")
+    return 0
+
+
+def cmd_rotate_admin_token(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    token = identity.new_token()
+    with feed.transaction(engine, _clock.now()) as tx:
+        identity.set_admin_token(tx, token)
+    print(f"New admin token (shown once; the old one no longer works): {token}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from sync.central.api import create_app
+
+    engine = _engine(args)
+    options = {"host": args.host, "port": args.port, "log_level": args.log_level,
+               "proxy_headers": True, "forwarded_allow_ips": args.forwarded_allow_ips,
+               "ssl_keyfile": args.ssl_keyfile, "ssl_certfile": args.ssl_certfile}
+    print(f"posclient-central on {'https' if args.ssl_certfile else 'http'}://{args.host}:"
+          f"{args.port} with {_shown(args.url)}", file=sys.stderr)
+    if args.workers > 1:
+        os.environ[ENV_DB] = args.url  # the workers build their app from the environment
+        uvicorn.run("sync.central.cli:app_from_env", factory=True, workers=args.workers,
+                    **options)
+    else:
+        uvicorn.run(create_app(engine, admin_token=os.environ.get(ENV_ADMIN_TOKEN)), **options)
+    return 0
+
+
+def app_from_env() -> FastAPI:
+    """The app of one ``serve --workers N`` worker (uvicorn imports it in each process)."""
+    from sync.central.api import create_app
+
+    return create_app(database_url(default_database()),
+                      admin_token=os.environ.get(ENV_ADMIN_TOKEN))
+
+
+def cmd_create_store(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    settings = {"currency": args.currency} if args.currency else {}
+    with feed.transaction(engine, _clock.now()) as tx:
+        identity.create_store(tx, args.store_id, args.name_zh, args.name_en, settings)
+    print(f"Store {args.store_id} created.")
+    return 0
+
+
+def cmd_create_staff(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    pin = args.pin
+    if pin is None:
+        pin = getpass.getpass("PIN (4-6 digits): ")
+        if getpass.getpass("PIN again: ") != pin:
+            _err("The two PINs differ; nothing was changed.")
+            return 1
+    with feed.transaction(engine, _clock.now()) as tx:
+        created = identity.create_staff(tx, staff_id=args.id, name=args.name, role=args.role,
+                                        pin=pin, store_id=args.store)
+    where = f"store {args.store}" if args.store else "every store"
+    print(f"Staff {args.id} ({args.name}, {args.role}, {where}) "
+          f"{'created' if created else 'updated'}.")
+    return 0
+
+
+def cmd_enrol_code(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    with feed.transaction(engine, _clock.now()) as tx:
+        code, expires = identity.make_enrolment_code(tx, args.store,
+                                                     timedelta(hours=args.ttl_hours))
+    print(f"Enrolment code for store {args.store} (one use, until "
+          f"{expires:%Y-%m-%d %H:%M} UTC): {code}")
+    return 0
+
+
+def cmd_revoke_terminal(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    with feed.transaction(engine, _clock.now()) as tx:
+        done = identity.revoke_terminal(tx, args.store, args.terminal)
+    print(f"Terminal {args.store}/{args.terminal} "
+          f"{'revoked' if done else 'was already revoked'}.")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from sync.central.importers import ImportFailed, import_file
+
+    engine = _engine(args)
+    progress = Progress()
+    try:
+        report = import_file(engine, Path(args.file), args.kind, now=_clock.now,
+                             store_id=args.store, fmt=args.format, progress=progress)
+    except (ImportFailed, OSError) as exc:
+        progress.close()
+        _err(str(exc))
+        return 1
+    progress.close()
+    if report.unknown_columns:
+        _err(f"Ignored columns (not fields of {args.kind}): {', '.join(report.unknown_columns)}")
+    for e in report.rejected[:MAX_REJECTS_SHOWN]:
+        _err(f"  line {e.ref}: {e.reason}")
+    if len(report.rejected) > MAX_REJECTS_SHOWN:
+        _err(f"  ... and {len(report.rejected) - MAX_REJECTS_SHOWN:,} more")
+    if report.stopped:
+        _err(f"Stopped early: {report.stopped}")
+    print(f"{args.file}: {report.rows:,} rows read, {report.loaded:,} loaded, "
+          f"{report.unchanged:,} unchanged, {len(report.rejected):,} rejected.")
+    return 1 if report.rejected or report.stopped else 0
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from sync.central.demo import load_demo
+
+    engine = _engine(args)
+    progress = Progress()
+    try:
+        result = load_demo(engine, products=args.products, members=args.members,
+                           now=_clock.now, store_id=args.store, seed=args.seed,
+                           progress=progress)
+    finally:
+        progress.close()
+    print(f"Demo store {result.store_id}: {result.products:,} products, {result.prices:,} "
+          f"prices, {result.members:,} members (seed {result.seed}).")
+    if result.rejected:
+        _err(f"{result.rejected} generated rows were refused (see the log).")
+    print("Staff PINs (shown once):")
+    for s in result.staff:
+        print(f"  {s.staff_id}  {s.role:<10} {s.name}  PIN {s.pin}")
+    return 0
+
+
+def cmd_prune(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    if args.keep_last is not None:
+        with engine.connect() as conn:
+            before = feed.feed_state(conn).last_seq - args.keep_last + 1
+    else:
+        before = args.before_seq
+    deleted = feed.prune_changes(engine, max(1, before))
+    with engine.connect() as conn:
+        state = feed.feed_state(conn)
+    print(f"{deleted:,} changes deleted; the feed now starts after seq {state.low_water:,} "
+          f"(head {state.last_seq:,}). Terminals behind it will take a snapshot.")
+    return 0
+
+
+def cmd_openapi(args: argparse.Namespace) -> int:
+    from sync.central.api import create_app
+
+    app = create_app(make_engine("sqlite://"), check_schema=False)
+    text = json.dumps(app.openapi(), ensure_ascii=False, indent=2) + "\n"
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"OpenAPI document written to {args.output}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from sync.central.schema import (
+        entities,
+        exceptions,
+        quarantine,
+        stores,
+        terminal_gaps,
+        terminals,
+    )
+
+    engine = _engine(args)
+
+    def count(table: Table, *where: ColumnElement[bool]) -> int:
+        with engine.connect() as conn:
+            return int(conn.scalar(select(func.count()).select_from(table).where(*where)) or 0)
+
+    with engine.connect() as conn:
+        state = feed.feed_state(conn)
+    print(f"database        {_shown(args.url)} (schema v{schema.SCHEMA_VERSION})")
+    print(f"stores          {count(stores):,}")
+    print(f"terminals       {count(terminals, terminals.c.revoked_at.is_(None)):,} active")
+    print(f"products        {count(entities, entities.c.entity == 'product'):,}")
+    print(f"feed            head {state.last_seq:,}, kept after {state.low_water:,}")
+    print(f"exceptions      {count(exceptions, exceptions.c.status == 'open'):,} open")
+    print(f"seq gaps        {count(terminal_gaps):,}")
+    print(f"quarantine      {count(quarantine):,}")
+    return 0
+
+
+# -- parser ---------------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="posclient-central",
+                                description="The central inventory service for posclient tills.")
+    p.add_argument("--database", metavar="URL", default=None,
+                   help=f"sqlite:///PATH, postgresql://USER@HOST/DB or a file path "
+                        f"(default: ${ENV_DB}, else {default_database()})")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, func: Callable[[argparse.Namespace], int],
+                text: str) -> argparse.ArgumentParser:
+        c = sub.add_parser(name, help=text, description=text)
+        c.set_defaults(func=func)
+        return c
+
+    command("init", cmd_init, "create the database's tables and the admin token")
+    command("rotate-admin-token", cmd_rotate_admin_token, "replace the admin token")
+    c = command("serve", cmd_serve, "run the HTTP service")
+    c.add_argument("--host", default="127.0.0.1")
+    c.add_argument("--port", type=int, default=8700)
+    c.add_argument("--workers", type=int, default=1, help="worker processes (PostgreSQL)")
+    c.add_argument("--log-level", default="info",
+                   choices=("critical", "error", "warning", "info", "debug"))
+    c.add_argument("--forwarded-allow-ips", default="127.0.0.1",
+                   help="proxies trusted for X-Forwarded-For (client addresses)")
+    c.add_argument("--ssl-certfile", default=None)
+    c.add_argument("--ssl-keyfile", default=None)
+    c = command("create-store", cmd_create_store, "add a store")
+    c.add_argument("store_id", metavar="STORE")
+    c.add_argument("--name-zh", default="")
+    c.add_argument("--name-en", default="")
+    c.add_argument("--currency", default=None, help="ISO 4217 code for the store's tills")
+    c = command("create-staff", cmd_create_staff, "add or replace a staff member")
+    c.add_argument("--store", default=None, help="the store (default: every store)")
+    c.add_argument("--id", type=int, required=True, help="the staff number typed at login")
+    c.add_argument("--name", required=True)
+    c.add_argument("--role", required=True, choices=("cashier", "supervisor", "manager"))
+    c.add_argument("--pin", default=None, help="4-6 digits (asked for if left out)")
+    c = command("enrol-code", cmd_enrol_code, "make a one-time code to enrol a till")
+    c.add_argument("--store", required=True)
+    c.add_argument("--ttl-hours", type=float, default=24)
+    c = command("revoke-terminal", cmd_revoke_terminal, "revoke a till's token")
+    c.add_argument("--store", required=True)
+    c.add_argument("--terminal", required=True)
+    c = command("import", cmd_import, "load products, prices, members, stock or tax rates")
+    c.add_argument("file", metavar="FILE")
+    c.add_argument("--kind", required=True,
+                   choices=("product", "price", "member", "stock", "tax_rate"))
+    c.add_argument("--format", default=None, choices=("csv", "json", "jsonl"),
+                   help="default: from the file name")
+    c.add_argument("--store", default=None, help="stock: the store of rows without store_id")
+    c = command("demo-data", cmd_demo_data, "load the demo supermarket as one store")
+    c.add_argument("--products", type=int, default=20_000)
+    c.add_argument("--members", type=int, default=5_000)
+    c.add_argument("--store", default="S001")
+    c.add_argument("--seed", type=int, default=None)
+    c = command("prune", cmd_prune, "drop old changes from the feed")
+    g = c.add_mutually_exclusive_group(required=True)
+    g.add_argument("--before-seq", type=int)
+    g.add_argument("--keep-last", type=int, help="keep this many most recent seqs")
+    c = command("openapi", cmd_openapi, "write the OpenAPI document")
+    c.add_argument("--output", default="-", help="a file (default: standard output)")
+    command("status", cmd_status, "counts, the feed, open exceptions")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: usage errors (2) and --help (0)
+        return int(exc.code or 0)
+    args.url = database_url(args.database or default_database())
+    logging.basicConfig(level=logging.INFO if args.command == "serve" else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args))
+    except SchemaError as exc:
+        _err(str(exc))
+        return 3
+    except CentralError as exc:
+        _err(exc.detail)
+        return 1
+    except OperationalError as exc:
+        _err(f"Cannot use the database {_shown(args.url)}: {exc.orig}")
+        return 3
+    except ConfigError as exc:  # a malformed database URL, a weak admin token
+        _err(str(exc))
+        return 2

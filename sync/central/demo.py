@@ -1,0 +1,165 @@
+"""``demo-data``: the terminal's demo supermarket, loaded into the central as one store.
+
+The rows come from the terminal's own generator (``posclient.app.demo_data.demo_rows``), so a
+till enrolled in the demo store gets the same kind of catalogue as ``posclient demo-data``:
+bilingual names, EAN-13/UPC-A/EAN-8 barcodes, weighed items with PLUs, future prices, members.
+
+The generator yields each product chunk's EAN-13 barcodes right after the chunk, but the UPC-A
+and EAN-8 barcodes of all products only at the very end. A product record carries all of its
+barcodes, so a first pass over the (seeded, so repeatable) generator collects those late
+barcodes, and the second pass writes each product once, complete. Generation is cheap
+(about 5 s per million products); writing a product twice would cost a feed change each.
+
+Every product chunk is one transaction: products, prices and stock levels (as ledger movements,
+reason ``demo``). Price ids are numbered in order (the terminal's generator leaves them to its
+database).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+
+from sync.central import entities, feed, identity, ledger
+from sync.central.db import analyze
+from sync.central.errors import Conflict
+from sync.central.schema import BULK_TABLES, stores
+from sync.central.schema import entities as entity_table
+
+Progress = Callable[[str, int, int], None]
+CHUNK = 5_000
+_EAN13_MIN = 10**11  # GTINs below this are UPC-A (12 digits) or EAN-8
+
+
+@dataclass(frozen=True)
+class DemoStaffPin:
+    staff_id: int
+    name: str
+    role: str
+    pin: str  # shown once, stored only as an argon2id hash
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    store_id: str
+    products: int
+    prices: int
+    members: int
+    staff: tuple[DemoStaffPin, ...]
+    seed: int
+    rejected: int  # rows the central refused (none expected: the generator is consistent)
+
+
+def gtin_text(gtin: int) -> str:
+    """A GTIN number as the barcode printed: EAN-8, UPC-A (12 digits) or EAN-13."""
+    if gtin < 10**8:
+        return f"{gtin:08d}"
+    if gtin < _EAN13_MIN:
+        return f"{gtin:012d}"
+    return f"{gtin:013d}"
+
+
+def load_demo(engine: Engine, *, products: int, members: int, now: Callable[[], datetime],
+              store_id: str = "S001", seed: int | None = None,
+              progress: Progress | None = None) -> DemoSummary:
+    """Load the demo store into an empty catalogue (refused if it already has products)."""
+    from posclient.app.demo_data import DEMO_STAFF, demo_rows
+    from posclient.app.settings import StoreSettings
+
+    tick = progress or (lambda stage, done, total: None)
+    with engine.connect() as conn:
+        if conn.scalar(select(func.count()).select_from(entity_table)
+                       .where(entity_table.c.entity == "product")):
+            raise Conflict("The central already has products: demo data goes into an empty "
+                           "catalogue only. Nothing was changed.", code="demo_needs_empty")
+        has_store = conn.scalar(select(stores.c.store_id).where(stores.c.store_id == store_id))
+    seed = secrets.randbits(32) if seed is None else seed
+    at = now()
+
+    late: dict[int, list[str]] = defaultdict(list)
+    for table, _cols, rows in demo_rows(products, members, seed, at, chunk_size=50_000):
+        if table == "barcodes":
+            for gtin, pid in rows:
+                if gtin < _EAN13_MIN:
+                    late[pid].append(gtin_text(gtin))
+    tick("preparing", 1, 1)
+
+    pins = tuple(DemoStaffPin(sid, name, role, _new_pin()) for sid, name, role in DEMO_STAFF)
+    with feed.transaction(engine, now()) as tx:
+        if not has_store:
+            settings = {k: v for k, v in asdict(StoreSettings(store_id=store_id)).items()
+                        if k not in ("terminal_id", "store_name_zh", "store_name_en")}
+            defaults = StoreSettings()
+            identity.create_store(tx, store_id, defaults.store_name_zh,
+                                  defaults.store_name_en, settings)
+        for p in pins:
+            identity.create_staff(tx, staff_id=p.staff_id, name=p.name, role=p.role, pin=p.pin,
+                                  store_id=store_id)
+
+    counts = {"products": 0, "prices": 0, "members": 0, "rejected": 0}
+    pending: dict[str, list[Any]] = {}
+    for table, _cols, rows in demo_rows(products, members, seed, at, chunk_size=CHUNK):
+        if table in ("products", "barcodes", "prices", "stock_levels"):
+            pending.setdefault(table, []).extend(rows)
+        elif table == "tax_rates":
+            _write(engine, now, "tax_rate", [
+                {"code": c, "rate_ppm": r, "name_zh": zh, "name_en": en}
+                for c, r, zh, en in rows], counts)
+        elif table == "product_search":  # the last table of a product chunk
+            _write_products(engine, now, store_id, pending, late, counts)
+            pending = {}
+            tick("products", counts["products"], products)
+        elif table == "members":
+            _write(engine, now, "member", [
+                {"id": i, "member_no": no, "name": name, "phone": phone, "tier": tier,
+                 "points": points} for i, no, name, phone, tier, points in rows], counts)
+            tick("members", counts["members"], members)
+    analyze(engine, BULK_TABLES)
+    return DemoSummary(store_id, counts["products"], counts["prices"], counts["members"], pins,
+                       seed, counts["rejected"])
+
+
+def _write(engine: Engine, now: Callable[[], datetime], entity: str,
+           records: list[dict[str, Any]], counts: dict[str, int]) -> None:
+    with feed.transaction(engine, now()) as tx:
+        report = entities.upsert_records(tx, entity, enumerate(records))
+    counts[entity + "s"] = counts.get(entity + "s", 0) + report.upserted
+    counts["rejected"] += len(report.rejected)
+
+
+def _write_products(engine: Engine, now: Callable[[], datetime], store_id: str,
+                    pending: dict[str, list[Any]], late: dict[int, list[str]],
+                    counts: dict[str, int]) -> None:
+    barcodes: dict[int, list[str]] = defaultdict(list)
+    for gtin, pid in pending.get("barcodes", []):
+        barcodes[pid].append(gtin_text(gtin))
+    products = [
+        {"id": pid, "sku": sku, "name_zh": zh, "name_en": en, "category": cat, "brand": brand,
+         "measure": measure, "tax_code": tax, "plu": plu,
+         "barcodes": barcodes.get(pid, []) + late.get(pid, [])}
+        for pid, sku, zh, en, cat, brand, measure, tax, plu in pending.get("products", [])]
+    first_price = counts["prices"] + 1
+    prices = [
+        {"id": first_price + i, "product_id": pid, "price_list": plist, "amount": amount,
+         "valid_from": valid_from, "valid_to": valid_to}
+        for i, (pid, plist, amount, valid_from, valid_to) in enumerate(pending.get("prices", []))]
+    with feed.transaction(engine, now()) as tx:
+        done = entities.upsert_records(tx, "product", ((p["id"], p) for p in products))
+        priced = entities.upsert_records(tx, "price", enumerate(prices))
+        ledger.set_levels(tx, store_id, pending.get("stock_levels", []), reason="demo")
+    counts["products"] += done.upserted
+    counts["prices"] += len(prices)
+    counts["rejected"] += len(done.rejected) + len(priced.rejected)
+
+
+def _new_pin() -> str:
+    while True:
+        pin = f"{secrets.randbelow(1_000_000):06d}"
+        if len(set(pin)) > 2 and pin not in "0123456789" and pin not in "9876543210":
+            return pin

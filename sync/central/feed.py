@@ -1,0 +1,205 @@
+"""The change feed: a global, strictly increasing ``seq`` that terminals follow with a cursor.
+
+**Commit order = seq order.** A terminal that has read up to ``seq`` N never asks for N or
+below again, so a change that becomes visible *after* a higher seq was already readable would
+be skipped forever. On PostgreSQL, a sequence (``nextval``) hands out numbers at insert time,
+and concurrent transactions then commit in any order: exactly that failure.
+
+The rule here: seqs are handed out from a one-row counter, ``feed_head.last_seq``, by
+``UPDATE feed_head SET last_seq = last_seq + n`` as the LAST step of a write transaction
+(:func:`append_changes`; callers collect their changes and append them just before commit).
+The UPDATE takes the row's lock, held until commit or rollback, so:
+
+- a transaction that got seqs (a, b] commits before the next one can get any seq, and every seq
+  at or below the head is committed whenever the head is visible;
+- a rolled-back transaction rolls the counter back too: no holes from failures;
+- it is the same code on SQLite, where writers are serialised by the database lock anyway, and
+  on PostgreSQL, across any number of worker processes.
+
+This is equivalent to ``pg_advisory_xact_lock`` taken just before the insert (also held to
+commit), with one code path for both databases and no sequence object. The cost is the same
+for either: transactions that append changes serialise from the append to their commit, which
+is why the append comes last and bulk imports commit in chunks.
+
+**Reading** (:func:`read_changes`) happens in one snapshot (:func:`sync.central.db.reader`): the
+head H, the low-water mark and the rows. Every seq <= H is committed in that snapshot, so a page
+that is not full can answer ``next_after = H``: the terminal skips other stores' changes
+without reading them.
+
+**Retention**: :func:`prune_changes` first raises ``low_water`` (committed), then deletes in
+batches. A reader whose snapshot is missing a pruned row therefore also sees the raised mark and
+answers ``410 Gone`` instead of a page with a hole.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, func, select, union_all, update
+
+from sync.central.db import bulk_insert, reader, write_tx
+from sync.central.errors import FeedGone
+from sync.central.schema import changes, dump_json, feed_head
+from sync.protocol import MAX_PAGE, Change, ChangesPage
+
+log = logging.getLogger(__name__)
+
+INSERT_CHUNK = 5_000
+PRUNE_BATCH = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class PendingChange:
+    """A change to append: ``store_id`` None means every store sees it."""
+
+    entity: str
+    op: str  # upsert | delete
+    key: str
+    store_id: str | None
+    data: str | None  # canonical JSON text (schema.dump_json); None for a delete
+
+    @classmethod
+    def upsert(cls, entity: str, key: str, store_id: str | None,
+               data: dict[str, Any] | str) -> PendingChange:
+        return cls(entity, "upsert", key, store_id,
+                   data if isinstance(data, str) else dump_json(data))
+
+    @classmethod
+    def delete(cls, entity: str, key: str, store_id: str | None) -> PendingChange:
+        return cls(entity, "delete", key, store_id, None)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    last_seq: int  # the head: every seq up to here is committed
+    low_water: int  # changes with seq <= low_water may have been pruned
+
+
+def append_changes(conn: Connection, pending: Sequence[PendingChange], now: datetime) -> int:
+    """Give ``pending`` the next seqs and insert them; returns the last seq (0 if none).
+
+    Call it as the last statement of the write transaction: from here to commit, no other
+    transaction can append (see the module docstring).
+    """
+    if not pending:
+        return 0
+    conn.execute(update(feed_head).where(feed_head.c.id == 1)
+                 .values(last_seq=feed_head.c.last_seq + len(pending)))
+    last = conn.execute(select(feed_head.c.last_seq).where(feed_head.c.id == 1)).scalar_one()
+    first = last - len(pending) + 1
+    rows = [{"seq": first + i, "entity": p.entity, "op": p.op, "key": p.key,
+             "store_id": p.store_id, "data": p.data, "changed_at": now}
+            for i, p in enumerate(pending)]
+    for i in range(0, len(rows), INSERT_CHUNK):
+        bulk_insert(conn, changes, rows[i:i + INSERT_CHUNK])
+    return last
+
+
+def feed_state(conn: Connection) -> FeedState:
+    row = conn.execute(select(feed_head.c.last_seq, feed_head.c.low_water)
+                       .where(feed_head.c.id == 1)).one()
+    return FeedState(int(row.last_seq), int(row.low_water))
+
+
+def read_changes(engine: Engine, store_id: str, after: int, limit: int,
+                 server_time: datetime) -> ChangesPage:
+    """The page of changes after ``after`` that ``store_id`` may see (global + its own).
+
+    Raises :class:`FeedGone` when ``after`` is below the retention low-water mark (changes the
+    terminal needs were pruned) or beyond the head (the cursor is from another database).
+    """
+    limit = max(1, min(limit, MAX_PAGE))
+    with reader(engine) as conn:
+        state = feed_state(conn)
+        if after < state.low_water:
+            raise FeedGone(f"Changes after {after} are no longer kept (the feed starts after "
+                           f"{state.low_water}): take a new snapshot (GET /v1/snapshot).",
+                           code="feed_pruned")
+        if after > state.last_seq:
+            raise FeedGone(f"The cursor {after} is ahead of this central's feed "
+                           f"({state.last_seq}): the terminal was set up against another "
+                           "database. Take a new snapshot (GET /v1/snapshot).",
+                           code="cursor_ahead")
+        rows = conn.execute(_page_query(store_id, after, state.last_seq, limit + 1)).all()
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    page = [Change(seq=r.seq, entity=r.entity, op=r.op, key=r.key,
+                   data=None if r.data is None else json.loads(r.data)) for r in rows]
+    next_after = rows[-1].seq if has_more else state.last_seq
+    return ChangesPage(changes=page, next_after=next_after, has_more=has_more,
+                       server_time=server_time)
+
+
+def _page_query(store_id: str, after: int, head: int, n: int) -> Any:
+    """Global rows and the store's rows, each an index range scan on (store_id, seq)."""
+    cols = (changes.c.seq, changes.c.entity, changes.c.op, changes.c.key, changes.c.data)
+
+    def side(condition: Any) -> Any:
+        q = (select(*cols).where(condition, changes.c.seq > after, changes.c.seq <= head)
+             .order_by(changes.c.seq).limit(n).subquery())
+        return select(q)
+
+    both = union_all(side(changes.c.store_id.is_(None)),
+                     side(changes.c.store_id == store_id)).subquery()
+    return select(both).order_by(both.c.seq).limit(n)
+
+
+def prune_changes(engine: Engine, before_seq: int) -> int:
+    """Delete changes with ``seq < before_seq`` and remember the low-water mark.
+
+    Terminals whose cursor is below the mark get ``410 Gone`` and take a snapshot. Returns the
+    number of rows deleted. ``before_seq`` is capped at head + 1 (everything so far).
+    """
+    with write_tx(engine) as conn:
+        state = feed_state(conn)
+        before_seq = min(before_seq, state.last_seq + 1)
+        mark = max(state.low_water, before_seq - 1)
+        conn.execute(update(feed_head).where(feed_head.c.id == 1).values(low_water=mark))
+        oldest = conn.execute(select(func.min(changes.c.seq))).scalar_one_or_none()
+    deleted = 0
+    if oldest is None:
+        return 0
+    for start in range(oldest, mark + 1, PRUNE_BATCH):
+        end = min(start + PRUNE_BATCH, mark + 1)
+        with write_tx(engine) as conn:
+            deleted += conn.execute(delete(changes).where(changes.c.seq >= start,
+                                                          changes.c.seq < end)).rowcount or 0
+    log.info("feed pruned: %d changes deleted, low-water mark now %d", deleted, mark)
+    return deleted
+
+
+class Tx:
+    """A write transaction and the changes it will append to the feed just before it commits.
+
+    Services take a ``Tx``, write their rows through ``tx.conn`` and call :meth:`emit`; the owner
+    of the transaction calls :meth:`flush` last (:func:`transaction` does it for you).
+    """
+
+    def __init__(self, conn: Connection, now: datetime) -> None:
+        self.conn = conn
+        self.now = now
+        self.pending: list[PendingChange] = []
+
+    def emit(self, change: PendingChange) -> None:
+        self.pending.append(change)
+
+    def flush(self) -> int:
+        """Append the collected changes (takes the feed lock until commit); returns last seq."""
+        last = append_changes(self.conn, self.pending, self.now)
+        self.pending = []
+        return last
+
+
+@contextmanager
+def transaction(engine: Engine, now: datetime) -> Iterator[Tx]:
+    """One write transaction whose emitted changes are appended last, then committed."""
+    with write_tx(engine) as conn:
+        tx = Tx(conn, now)
+        yield tx
+        tx.flush()

@@ -1,0 +1,276 @@
+"""Stores, staff, terminals and their credentials: enrolment codes, bearer tokens, the admin token.
+
+Secrets are shown once and stored only as SHA-256 hashes: terminal tokens (32 random bytes),
+enrolment codes (16 Crockford base-32 characters, 80 bits, typed at the till as
+``XXXX-XXXX-XXXX-XXXX``; case, dashes, O/0 and I/L/1 do not matter) and the admin token. A
+plain hash is enough because every secret is long and random: there is nothing to brute-force
+that a slow hash would protect. Staff PINs are short, so they get argon2id
+(posclient.app.pins.hash_pin).
+
+Bad enrolment codes are counted per client address; after ``max_failures`` within ``window``
+the address gets 429 until the oldest failure leaves the window. The count lives in the
+database, so it holds across restarts and across several workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, insert, select, update
+
+from sync.central import entities
+from sync.central.db import is_postgres, write_tx
+from sync.central.errors import (
+    CentralError,
+    ConfigError,
+    Conflict,
+    InvalidRequest,
+    NotFound,
+    TooManyAttempts,
+    Unauthorized,
+)
+from sync.central.feed import Tx
+from sync.central.schema import (
+    enrol_failures,
+    enrolment_codes,
+    meta,
+    stores,
+    terminals,
+)
+from sync.central.schema import entities as entity_table
+from sync.protocol import EnrolRequest, EnrolResponse
+
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
+_CODE_FIX = str.maketrans({"O": "0", "I": "1", "L": "1"})
+STORE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
+PIN = re.compile(r"^\d{4,6}$")
+_ADMIN_KEY = "admin_token_hash"
+MIN_ADMIN_TOKEN = 24
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class TerminalIdentity:
+    store_id: str
+    terminal_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class EnrolLimits:
+    max_failures: int = 5
+    window: timedelta = timedelta(minutes=15)
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def new_enrolment_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(16))
+    return "-".join(raw[i:i + 4] for i in range(0, 16, 4))
+
+
+def normalize_code(code: str) -> str:
+    return "".join(code.split()).replace("-", "").upper().translate(_CODE_FIX)
+
+
+# -- stores and staff ---------------------------------------------------------------------------
+
+def create_store(tx: Tx, store_id: str, name_zh: str, name_en: str,
+                 settings: dict[str, Any] | None = None) -> None:
+    """A new store and its ``store_settings`` record (names, plus any ``settings`` given)."""
+    if not STORE_ID.match(store_id):
+        raise InvalidRequest(f"Store id {store_id!r}: use 1-32 letters, digits, '-' or '_', "
+                             "starting with a letter or digit.")
+    if not name_zh.strip() and not name_en.strip():
+        raise InvalidRequest("A store needs a name (Chinese, English or both).")
+    exists = tx.conn.execute(select(stores.c.store_id).where(stores.c.store_id == store_id))
+    if exists.first() is not None:
+        raise Conflict(f"Store {store_id} already exists.", code="store_exists")
+    tx.conn.execute(insert(stores).values(store_id=store_id, name_zh=name_zh, name_en=name_en,
+                                          created_at=tx.now))
+    record = {**(settings or {}), "store_id": store_id, "store_name_zh": name_zh,
+              "store_name_en": name_en}
+    report = entities.upsert_records(tx, "store_settings", [(1, record)])
+    if report.rejected:
+        raise InvalidRequest(f"Store settings: {report.rejected[0].reason}")
+
+
+def create_staff(tx: Tx, *, staff_id: int, name: str, role: str, pin: str,
+                 store_id: str | None = None, active: bool = True) -> bool:
+    """Add or replace a staff member (PIN hashed with argon2id). True if new."""
+    from posclient.app.pins import hash_pin  # argon2: imported only where PINs are set
+
+    if not PIN.match(pin):
+        raise InvalidRequest("A PIN is 4 to 6 digits.")
+    if store_id is not None:
+        _require_store(tx, store_id)
+    existed = tx.conn.execute(select(entity_table.c.key).where(
+        entity_table.c.entity == "staff", entity_table.c.key == str(staff_id))).first() is not None
+    record = {"id": staff_id, "name": name, "role": role, "pin_hash": hash_pin(pin),
+              "active": active}
+    report = entities.upsert_records(tx, "staff", [(1, record)], store_id=store_id)
+    if report.rejected:
+        raise InvalidRequest(f"Staff {staff_id}: {report.rejected[0].reason}")
+    return not existed
+
+
+def _require_store(tx: Tx, store_id: str) -> None:
+    row = tx.conn.execute(select(stores.c.store_id).where(stores.c.store_id == store_id)).first()
+    if row is None:
+        raise NotFound(f"No store {store_id!r}.", code="store_not_found")
+
+
+# -- enrolment ---------------------------------------------------------------------------------
+
+def make_enrolment_code(tx: Tx, store_id: str, ttl: timedelta) -> tuple[str, datetime]:
+    """A one-time code for enrolling a terminal in ``store_id``: ``(code, expires_at)``."""
+    if ttl <= timedelta(0) or ttl > timedelta(days=30):
+        raise InvalidRequest("An enrolment code lives between a minute and 30 days.")
+    _require_store(tx, store_id)
+    code = new_enrolment_code()
+    expires = tx.now + ttl
+    tx.conn.execute(insert(enrolment_codes).values(
+        code_hash=hash_secret(normalize_code(code)), store_id=store_id, created_at=tx.now,
+        expires_at=expires))
+    return code, expires
+
+
+class _EnrolRefused(CentralError):
+    status = 400
+
+
+def enrol(engine: Engine, req: EnrolRequest, address: str, now: datetime,
+          limits: EnrolLimits = EnrolLimits()) -> EnrolResponse:
+    """Spend a one-time code: a new terminal in the code's store, with a new bearer token."""
+    _check_rate(engine, address, now, limits)
+    code_hash = hash_secret(normalize_code(req.code))
+    try:
+        with write_tx(engine) as conn:
+            row = conn.execute(select(enrolment_codes).where(
+                enrolment_codes.c.code_hash == code_hash)).first()
+            if row is None:
+                raise _EnrolRefused("This enrolment code is not valid. Check it was typed "
+                                    "correctly, or ask for a new one.",
+                                    code="enrolment_code_invalid")
+            if row.used_at is not None:
+                raise _EnrolRefused("This enrolment code was already used. Ask for a new one.",
+                                    code="enrolment_code_used")
+            if row.expires_at <= now:
+                raise _EnrolRefused("This enrolment code has expired. Ask for a new one.",
+                                    code="enrolment_code_expired")
+            q = select(stores.c.store_id).where(stores.c.store_id == row.store_id)
+            conn.execute(q.with_for_update() if is_postgres(conn) else q)  # one enrol per store
+            terminal_id = _next_terminal_id(conn, row.store_id)
+            spent = conn.execute(update(enrolment_codes).where(
+                enrolment_codes.c.code_hash == code_hash, enrolment_codes.c.used_at.is_(None))
+                .values(used_at=now, terminal_id=terminal_id))
+            if spent.rowcount != 1:  # another request spent it a moment ago
+                raise _EnrolRefused("This enrolment code was already used. Ask for a new one.",
+                                    code="enrolment_code_used")
+            token = new_token()
+            conn.execute(insert(terminals).values(
+                store_id=row.store_id, terminal_id=terminal_id, name=req.terminal_name,
+                token_hash=hash_secret(token), created_at=now, high_seq=0))
+            store_id = row.store_id
+    except _EnrolRefused as exc:
+        with write_tx(engine) as conn:
+            conn.execute(insert(enrol_failures).values(address=address, at=now))
+        log.warning("enrolment refused for %s: %s", address, exc.code)
+        raise
+    log.info("terminal %s/%s (%r) enrolled from %s", store_id, terminal_id, req.terminal_name,
+             address)
+    return EnrolResponse(store_id=store_id, terminal_id=terminal_id, token=token,
+                         server_time=now)
+
+
+def _check_rate(engine: Engine, address: str, now: datetime, limits: EnrolLimits) -> None:
+    since = now - limits.window
+    with write_tx(engine) as conn:
+        conn.execute(delete(enrol_failures).where(enrol_failures.c.at <= since))
+        count, oldest = conn.execute(
+            select(func.count(), func.min(enrol_failures.c.at))
+            .where(enrol_failures.c.address == address, enrol_failures.c.at > since)).one()
+    if count >= limits.max_failures:
+        wait = max(1, int((oldest + limits.window - now).total_seconds()) + 1)
+        raise TooManyAttempts(f"Too many wrong enrolment codes from this address. Try again in "
+                              f"{wait} seconds.", retry_after=wait)
+
+
+def _next_terminal_id(conn: Any, store_id: str) -> str:
+    taken = set(conn.scalars(select(terminals.c.terminal_id)
+                             .where(terminals.c.store_id == store_id)))
+    n = len(taken) + 1
+    while f"T{n:02d}" in taken:
+        n += 1
+    return f"T{n:02d}"
+
+
+# -- tokens -------------------------------------------------------------------------------------
+
+def authenticate(engine: Engine, token: str) -> TerminalIdentity:
+    """The terminal a bearer token belongs to. Raises :class:`Unauthorized`."""
+    with engine.connect() as conn:
+        row = conn.execute(select(terminals.c.store_id, terminals.c.terminal_id,
+                                  terminals.c.revoked_at)
+                           .where(terminals.c.token_hash == hash_secret(token))).first()
+    if row is None:
+        raise Unauthorized("Unknown token: enrol this terminal with a code from the central.",
+                           code="token_unknown")
+    if row.revoked_at is not None:
+        raise Unauthorized("This terminal's token was revoked: enrol it again with a new code.",
+                           code="token_revoked")
+    return TerminalIdentity(row.store_id, row.terminal_id)
+
+
+def revoke_terminal(tx: Tx, store_id: str, terminal_id: str) -> bool:
+    """Revoke a terminal's token at once. False if it was already revoked."""
+    row = tx.conn.execute(select(terminals.c.revoked_at).where(
+        terminals.c.store_id == store_id, terminals.c.terminal_id == terminal_id)).first()
+    if row is None:
+        raise NotFound(f"No terminal {terminal_id} in store {store_id}.",
+                       code="terminal_not_found")
+    if row.revoked_at is not None:
+        return False
+    tx.conn.execute(update(terminals).where(
+        terminals.c.store_id == store_id, terminals.c.terminal_id == terminal_id)
+        .values(revoked_at=tx.now))
+    log.info("terminal %s/%s revoked", store_id, terminal_id)
+    return True
+
+
+def check_admin_token(token: str) -> None:
+    """Refuse an admin token too short to be a random secret (one given by a person)."""
+    if len(token) < MIN_ADMIN_TOKEN:
+        raise ConfigError(f"The admin token must be at least {MIN_ADMIN_TOKEN} characters "
+                         "(make one with: python -c 'import secrets; "
+                         "print(secrets.token_urlsafe(32))').")
+
+
+def set_admin_token(tx: Tx, token: str) -> None:
+    """Store the admin token's hash (replacing any earlier one)."""
+    check_admin_token(token)
+    tx.conn.execute(delete(meta).where(meta.c.key == _ADMIN_KEY))
+    tx.conn.execute(insert(meta).values(key=_ADMIN_KEY, value=hash_secret(token)))
+
+
+def is_admin_token(engine: Engine, token: str, extra_hash: str | None = None) -> bool:
+    """True for the stored admin token, or the one given by the environment (``extra_hash``)."""
+    given = hash_secret(token)
+    if extra_hash is not None and hmac.compare_digest(given, extra_hash):
+        return True
+    with engine.connect() as conn:
+        stored = conn.scalar(select(meta.c.value).where(meta.c.key == _ADMIN_KEY))
+    return stored is not None and hmac.compare_digest(given, stored)

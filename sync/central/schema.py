@@ -1,0 +1,312 @@
+"""The central database: tables (SQLAlchemy Core), the schema version, and its checks.
+
+Times are timezone-aware UTC datetimes (``timestamptz`` on PostgreSQL). JSON is stored as text
+in its canonical form (:func:`dump_json`), so the snapshot streams it without re-encoding and
+an unchanged record is recognised by comparing text.
+
+Versions: ``SCHEMA_VERSION`` is the version this code writes (v1 is the first; a later change
+adds a numbered, append-only upgrade step). A database from a newer program is refused, never
+touched.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Connection,
+    DateTime,
+    Dialect,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    Uuid,
+    func,
+    inspect,
+    select,
+)
+
+from sync.central.errors import SchemaError
+
+SCHEMA_VERSION = 1
+
+GLOBAL = ""  # the store scope of a record every store sees (entities.scope)
+
+# An auto-incrementing 64-bit id (SQLite needs plain INTEGER for its rowid alias).
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on both databases (SQLite keeps it naive, as UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: central times must be timezone-aware")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def dump_json(data: Any) -> str:
+    """Canonical JSON text: sorted keys, no spaces, UTF-8 characters kept."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version", metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("applied_at", UtcDateTime, nullable=False),
+)
+
+meta = Table(  # small settings: the admin token's hash
+    "meta", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+stores = Table(
+    "stores", metadata,
+    Column("store_id", String(32), primary_key=True),
+    Column("name_zh", String(200), nullable=False),
+    Column("name_en", String(200), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+terminals = Table(
+    "terminals", metadata,
+    Column("store_id", String(32), ForeignKey("stores.store_id"), primary_key=True),
+    Column("terminal_id", String(32), primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),  # SHA-256 hex of the token
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
+    Column("high_seq", BigInteger, nullable=False, default=0),  # highest terminal_seq received
+    Column("last_event_at", UtcDateTime),
+)
+
+terminal_gaps = Table(  # terminal_seq ranges never received: lost events until they arrive
+    "terminal_gaps", metadata,
+    Column("store_id", String(32), primary_key=True),
+    Column("terminal_id", String(32), primary_key=True),
+    Column("first_seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("last_seq", BigInteger, nullable=False),
+    Column("detected_at", UtcDateTime, nullable=False),
+)
+
+enrolment_codes = Table(
+    "enrolment_codes", metadata,
+    Column("code_hash", String(64), primary_key=True),
+    Column("store_id", String(32), ForeignKey("stores.store_id"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("used_at", UtcDateTime),
+    Column("terminal_id", String(32)),
+)
+
+enrol_failures = Table(  # bad enrolment codes per client address, for slowing guessers down
+    "enrol_failures", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("address", String(64), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Index("enrol_failures_address", "address", "at"),
+)
+
+feed_head = Table(  # one row: the last seq handed out and the retention low-water mark
+    "feed_head", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("last_seq", BigInteger, nullable=False),
+    Column("low_water", BigInteger, nullable=False),  # changes with seq <= this may be pruned
+    CheckConstraint("id = 1", name="feed_head_one_row"),
+)
+
+changes = Table(
+    "changes", metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("entity", String(32), nullable=False),
+    Column("op", String(8), nullable=False),
+    Column("key", String(128), nullable=False),
+    Column("store_id", String(32)),  # NULL: every store sees it
+    Column("data", Text),  # canonical JSON; NULL for a delete
+    Column("changed_at", UtcDateTime, nullable=False),
+    CheckConstraint("op IN ('upsert', 'delete')", name="changes_op"),
+    Index("changes_store_seq", "store_id", "seq"),
+)
+
+entities = Table(  # current state of the reference data (stock levels live in stock_levels)
+    "entities", metadata,
+    Column("entity", String(32), primary_key=True),
+    Column("key", String(128), primary_key=True),
+    Column("scope", String(32), nullable=False, default=GLOBAL),  # GLOBAL or a store_id
+    Column("parent", String(128)),  # a price's product key: deleted with the product
+    Column("data", Text, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("entities_scope", "entity", "scope"),
+    Index("entities_parent", "entity", "parent"),
+)
+
+entity_uniques = Table(  # values the terminals keep unique: sku, plu, barcode, member_no
+    "entity_uniques", metadata,
+    Column("entity", String(32), primary_key=True),
+    Column("value", String(160), primary_key=True),  # "sku:100001", "gtin:6901234567892"
+    Column("key", String(128), nullable=False),
+    Index("entity_uniques_key", "entity", "key"),
+)
+
+stock_levels = Table(
+    "stock_levels", metadata,
+    Column("store_id", String(32), ForeignKey("stores.store_id"), primary_key=True),
+    Column("product_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("qty", BigInteger, nullable=False),  # units, or grams for weighed items
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("stock_levels_product", "product_id"),
+)
+
+stock_movements = Table(  # the ledger: a level is always the sum of its movements
+    "stock_movements", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("store_id", String(32), nullable=False),
+    Column("product_id", BigInteger, nullable=False),
+    Column("qty_delta", BigInteger, nullable=False),
+    Column("reason", String(32), nullable=False),  # sale, import, count, demo, ...
+    Column("event_id", Uuid),  # the event that moved it (NULL for imports)
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("stock_movements_level", "store_id", "product_id"),
+    Index("stock_movements_event", "event_id"),
+)
+
+events = Table(
+    "events", metadata,
+    Column("event_id", Uuid, primary_key=True),  # the terminal's idempotency key
+    Column("store_id", String(32), nullable=False),
+    Column("terminal_id", String(32), nullable=False),
+    Column("terminal_seq", BigInteger, nullable=False),
+    Column("type", String(32), nullable=False),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+    # applied: effects done; none: no central effects; pending: effects arrive in a later release
+    Column("effects", String(8), nullable=False),
+    Index("events_terminal_seq", "store_id", "terminal_id", "terminal_seq"),
+)
+
+sales = Table(  # one row per sale event, for reconciling with the terminals' own totals
+    "sales", metadata,
+    Column("event_id", Uuid, ForeignKey("events.event_id"), primary_key=True),
+    Column("store_id", String(32), nullable=False),
+    Column("terminal_id", String(32), nullable=False),
+    Column("receipt_no", String(64), nullable=False),
+    Column("staff_id", BigInteger),
+    Column("member_id", BigInteger),
+    Column("completed_at", UtcDateTime, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("subtotal", BigInteger, nullable=False),
+    Column("discount_total", BigInteger, nullable=False),
+    Column("tax_total", BigInteger, nullable=False),
+    Column("rounding", BigInteger, nullable=False),
+    Column("total", BigInteger, nullable=False),
+    Column("lines", Integer, nullable=False),
+    Index("sales_receipt", "store_id", "receipt_no"),
+    Index("sales_day", "store_id", "completed_at"),
+)
+
+quarantine = Table(  # rejected events, kept with the reason until someone handles them
+    "quarantine", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("event_id", String(64), unique=True),  # NULL when unreadable
+    Column("store_id", String(32), nullable=False),
+    Column("terminal_id", String(32), nullable=False),
+    Column("raw", Text, nullable=False),  # the event as received
+    Column("reason", Text, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, default=1),
+)
+
+exceptions = Table(  # business conflicts for a manager: oversold stock, lost events, ...
+    "exceptions", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("store_id", String(32), nullable=False),
+    Column("terminal_id", String(32)),
+    Column("event_id", Uuid),
+    Column("detail", Text, nullable=False),  # JSON
+    Column("status", String(8), nullable=False, default="open"),
+    Column("comment", Text, nullable=False, default=""),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("resolved_at", UtcDateTime),
+    CheckConstraint("status IN ('open', 'resolved')", name="exceptions_status"),
+    Index("exceptions_open", "status", "store_id"),
+    Index("exceptions_event", "event_id"),
+)
+
+
+# Tables a bulk load fills (their statistics are refreshed after one: db.analyze).
+BULK_TABLES = (changes, entities, entity_uniques, stock_levels, stock_movements)
+
+
+# -- creation and checks ------------------------------------------------------------------------
+
+def init_schema(engine: Engine, now: datetime) -> bool:
+    """Create every table in an empty database. False (nothing done) if already initialised."""
+    with engine.begin() as conn:
+        existing = set(inspect(conn).get_table_names())
+        if "schema_version" in existing:
+            _check_version(conn)
+            return False
+        ours = {t.name for t in metadata.sorted_tables}
+        if existing & ours:
+            raise SchemaError(
+                "This database already has some of the central's tables but no schema_version "
+                f"({', '.join(sorted(existing & ours))}): it is not a central database, or an "
+                "initialisation was interrupted. Nothing was changed; use an empty database.")
+        metadata.create_all(conn)
+        conn.execute(schema_version.insert().values(version=SCHEMA_VERSION, applied_at=now))
+        conn.execute(feed_head.insert().values(id=1, last_seq=0, low_water=0))
+    return True
+
+
+def check_schema(engine: Engine) -> int:
+    """Raise :class:`SchemaError` unless the database is a central database this code can use."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("schema_version"):
+            raise SchemaError("This database is not initialised: run `posclient-central init` "
+                              "(with the same --database) first.")
+        version = _check_version(conn)
+        conn.rollback()
+    return version
+
+
+def _check_version(conn: Connection) -> int:
+    version = conn.execute(select(func.max(schema_version.c.version))).scalar_one_or_none()
+    if version is None:
+        raise SchemaError("The schema_version table is empty: this database cannot be used.")
+    if version > SCHEMA_VERSION:
+        raise SchemaError(
+            f"This database was written by a newer posclient-central (schema v{version}); this "
+            f"program knows schema v{SCHEMA_VERSION} at most. Upgrade posclient-central. "
+            "The database was not changed.")
+    if version < SCHEMA_VERSION:  # v1 is the first schema: no upgrade step exists yet
+        raise SchemaError(f"This database has schema v{version} and this program has no "
+                          f"upgrade from it to v{SCHEMA_VERSION}. The database was not changed.")
+    return int(version)

@@ -1,0 +1,99 @@
+"""``GET /v1/snapshot``: a store's full current state as gzip-compressed NDJSON, streamed.
+
+Line 1 is ``{"seq": S, "records": N}`` (:class:`sync.protocol.SnapshotHeader`); then N lines
+``{"entity", "key", "data"}`` (:class:`sync.protocol.SnapshotRecord`) in dependency order:
+store settings, tax rates, products, prices, members, staff, stock levels.
+
+Everything is read in ONE database snapshot (:func:`sync.central.db.reader`), so the records
+are exactly the state after change S: a terminal applies them, sets its cursor to S and follows
+the feed from there. Rows are fetched in batches (a server-side cursor on PostgreSQL) and each
+record's stored JSON text is written as it is, so memory stays flat for a million products and
+the cost is the compression.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import Engine, String, cast, exists, func, select
+
+from sync.central.db import reader
+from sync.central.entities import REFERENCE_ENTITIES
+from sync.central.feed import feed_state
+from sync.central.schema import GLOBAL, entities, stock_levels
+from sync.protocol import entity_key
+
+FETCH = 2_000
+FLUSH_BYTES = 256 * 1024
+MEDIA_TYPE = "application/x-ndjson"
+
+
+def snapshot_lines(engine: Engine, store_id: str) -> Iterator[bytes]:
+    """The snapshot's NDJSON lines (uncompressed), header first."""
+    with reader(engine) as conn:
+        seq = feed_state(conn).last_seq
+        scoped = entities.c.scope.in_((GLOBAL, store_id))
+        n_entities = conn.scalar(select(func.count()).select_from(entities).where(
+            scoped, entities.c.entity.in_(REFERENCE_ENTITIES)))
+        levels = _levels_query(store_id)
+        n_levels = conn.scalar(select(func.count()).select_from(levels.subquery()))
+        header = {"seq": seq, "records": n_entities + n_levels}
+        yield json.dumps(header, separators=(",", ":")).encode() + b"\n"
+        for entity in REFERENCE_ENTITIES:
+            head = b'{"entity":"' + entity.encode() + b'","key":'
+            rows = conn.execute(select(entities.c.key, entities.c.data)
+                                .where(entities.c.entity == entity, scoped)
+                                .execution_options(yield_per=FETCH))
+            for key, data in rows:
+                yield head + json.dumps(key).encode() + b',"data":' + data.encode() + b"}\n"
+        for product_id, qty in conn.execute(levels.execution_options(yield_per=FETCH)):
+            data = {"product_id": product_id, "store_id": store_id, "qty": qty}
+            record = {"entity": "stock_level", "key": entity_key("stock_level", data),
+                      "data": data}
+            yield json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+
+
+def _levels_query(store_id: str) -> Any:
+    """The store's levels of products in the catalogue (the terminals' FK needs the product)."""
+    known = exists().where(entities.c.entity == "product",
+                           entities.c.key == cast(stock_levels.c.product_id, String))
+    return (select(stock_levels.c.product_id, stock_levels.c.qty)
+            .where(stock_levels.c.store_id == store_id, known))
+
+
+def gzip_stream(lines: Iterator[bytes], level: int = 6) -> Iterator[bytes]:
+    """Compress ``lines`` into one gzip member, yielding pieces of about FLUSH_BYTES."""
+    comp = zlib.compressobj(level, zlib.DEFLATED, 31)  # wbits 31: gzip header and trailer
+    out: list[bytes] = []
+    size = 0
+    try:
+        for line in lines:
+            piece = comp.compress(line)
+            if piece:
+                out.append(piece)
+                size += len(piece)
+                if size >= FLUSH_BYTES:
+                    yield b"".join(out)
+                    out, size = [], 0
+        out.append(comp.flush())
+        yield b"".join(out)
+    finally:
+        close = getattr(lines, "close", None)
+        if close is not None:
+            close()  # a client that went away: release the database snapshot now
+
+
+def snapshot_gzip(engine: Engine, store_id: str) -> Iterator[bytes]:
+    """The compressed stream. The snapshot is opened and its header read before this returns,
+    so a database failure is an error response, not a cut-off stream."""
+    lines = snapshot_lines(engine, store_id)
+    header = next(lines)
+    return gzip_stream(_prepend(header, lines))
+
+
+def _prepend(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    yield first
+    yield from rest

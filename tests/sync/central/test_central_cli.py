@@ -1,0 +1,150 @@
+"""``posclient-central`` through ``main(argv)``: init, stores, codes, imports, refusals."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import select, update
+
+from sync.central.cli import main
+from sync.central.db import make_engine
+from sync.central.schema import entities, schema_version, stock_levels
+
+
+@pytest.fixture
+def db(database_url, capsys, monkeypatch):
+    """An initialised database URL (the admin token is not taken from the environment)."""
+    monkeypatch.delenv("POSCLIENT_CENTRAL_ADMIN_TOKEN", raising=False)
+    assert main(["--database", database_url, "init"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"Admin token \(shown once, keep it safe\): \S{40,}", out)
+    return database_url
+
+
+def test_init_create_store_and_enrol_code(db, capsys):
+    assert main(["--database", db, "init"]) == 0  # a second init changes nothing
+    assert "already initialised" in capsys.readouterr().out
+    assert main(["--database", db, "create-store", "S7", "--name-zh", "七店",
+                 "--name-en", "Seven"]) == 0
+    assert main(["--database", db, "enrol-code", "--store", "S7", "--ttl-hours", "2"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"Enrolment code for store S7 .*: [0-9A-Z]{4}(-[0-9A-Z]{4}){3}$", out,
+                     re.M)
+    assert main(["--database", db, "create-store", "S7", "--name-en", "again"]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert main(["--database", db, "enrol-code", "--store", "NOPE"]) == 1
+    assert "No store 'NOPE'" in capsys.readouterr().err
+    assert main(["--database", db, "create-staff", "--store", "S7", "--id", "1001",
+                 "--name", "李娜", "--role", "cashier", "--pin", "2468"]) == 0
+    assert main(["--database", db, "status"]) == 0
+    assert re.search(r"stores\s+1", capsys.readouterr().out)
+
+
+def test_commands_refuse_an_uninitialised_or_newer_database(tmp_path, capsys):
+    fresh = f"sqlite:///{tmp_path / 'new.db'}"
+    assert main(["--database", fresh, "create-store", "S1", "--name-en", "x"]) == 3
+    assert "not initialised" in capsys.readouterr().err
+    assert main(["--database", fresh, "init"]) == 0
+    engine = make_engine(fresh)
+    with engine.begin() as conn:
+        conn.execute(update(schema_version).values(version=99))
+    engine.dispose()
+    assert main(["--database", fresh, "status"]) == 3
+    err = capsys.readouterr().err
+    assert "newer posclient-central (schema v99)" in err and "not changed" in err
+    assert main(["--database", fresh, "no-such-command"]) == 2
+
+
+PRODUCTS_CSV = """id,sku,name_zh,name_en,measure,tax_code,barcodes,plu,colour
+1,A1,牛奶,Milk,each,VAT13,6901234567892;036000291452,,white
+2,A2,面包,Bread,each,VAT13,,,
+3,A3,苹果,Apple,kg,VAT13,,,
+4,A4,米,Rice,each,NOPE,,,
+5,A1,糖,Sugar,each,VAT13,,,
+6,A6,"盐, 细",Salt,each,VAT13,0036000291452,,
+x,A7,茶,Tea,each,VAT13,,,
+8,A8,梨,Pear,g,VAT13,,00002,
+"""
+
+
+def test_import_csv_loads_good_rows_and_reports_bad_ones_by_line(db, tmp_path, capsys):
+    assert main(["--database", db, "create-store", "S1", "--name-en", "One"]) == 0
+    (tmp_path / "tax.json").write_text(json.dumps(
+        [{"code": "VAT13", "rate_ppm": 130000, "name_en": "VAT 13%"}]), encoding="utf-8")
+    assert main(["--database", db, "import", str(tmp_path / "tax.json"),
+                 "--kind", "tax_rate"]) == 0
+    path = tmp_path / "products.csv"
+    path.write_text(PRODUCTS_CSV, encoding="utf-8-sig")  # with a BOM, as Excel writes it
+    capsys.readouterr()
+    assert main(["--database", db, "import", str(path), "--kind", "product"]) == 1
+    captured = capsys.readouterr()
+    err = captured.err
+    assert "Ignored columns (not fields of product): colour" in err
+    assert re.search(r"line 4: measure: .*'each' or 'g'", err)
+    assert "line 5: tax_code 'NOPE': no such tax rate" in err
+    assert "line 6: SKU 'A1' is also given to product 1 (line 2)" in err
+    assert "line 7: barcode 0036000291452 is also given to product 1 (line 2)" in err
+    assert re.search(r"line 8: id: ", err)
+    assert "8 rows read, 3 loaded, 0 unchanged, 5 rejected" in captured.out
+    engine = make_engine(db)
+    with engine.connect() as conn:
+        keys = set(conn.scalars(select(entities.c.key).where(entities.c.entity == "product")))
+        milk = json.loads(conn.scalar(select(entities.c.data).where(
+            entities.c.entity == "product", entities.c.key == "1")))
+    assert keys == {"1", "2", "8"}
+    assert milk["barcodes"] == ["6901234567892", "036000291452"]
+    # Again: nothing changes, nothing new in the feed; rows clashing with stored products now
+    # name their owner.
+    assert main(["--database", db, "import", str(path), "--kind", "product"]) == 1
+    captured = capsys.readouterr()
+    assert "3 unchanged" in captured.out
+    assert "line 7: barcode 0036000291452 already belongs to product 1" in captured.err
+    # Stock, as JSON Lines, for the store given on the command line.
+    stock = tmp_path / "stock.jsonl"
+    stock.write_text('{"product_id": 1, "qty": 40}\n{"product_id": 99, "qty": 1}\n'
+                     'not json\n{"product_id": 2, "qty": 5, "store_id": "S1"}\n',
+                     encoding="utf-8")
+    assert main(["--database", db, "import", str(stock), "--kind", "stock",
+                 "--store", "S1"]) == 1
+    err = capsys.readouterr().err
+    assert "line 2: product_id 99: no such product" in err and "line 3: not valid JSON" in err
+    with engine.connect() as conn:
+        assert dict(conn.execute(select(stock_levels.c.product_id, stock_levels.c.qty)).all()
+                    ) == {1: 40, 2: 5}
+    engine.dispose()
+
+
+def test_import_json_array_reports_lines_and_stops_at_broken_json(db, tmp_path, capsys):
+    path = tmp_path / "members.json"
+    path.write_text('[\n  {"id": 1, "member_no": "M1", "name": "王芳"},\n'
+                    '  {"id": 2, "member_no": "M1", "name": "李娜"},\n'
+                    '  {"id": 3,\n   "member_no": "M3", "name": "张伟", "points": "many"},\n'
+                    '  {"id": 4, "member_no": "M4", "name": "刘洋"},\n'
+                    '  {"id": 5, "member_no": "M5" "name": "x"}\n]', encoding="utf-8")
+    assert main(["--database", db, "import", str(path), "--kind", "member"]) == 1
+    captured = capsys.readouterr()
+    assert "line 3: member number 'M1' is also given to member 1 (line 2)" in captured.err
+    assert re.search(r"line 4: points: ", captured.err)
+    assert "Stopped early: line 7: invalid JSON" in captured.err
+    assert "2 loaded" in captured.out
+
+
+def test_openapi_command_writes_the_document(tmp_path):
+    out = tmp_path / "openapi.json"
+    assert main(["openapi", "--output", str(out)]) == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert {"/v1/enrol", "/v1/changes", "/v1/snapshot", "/v1/events"} <= set(doc["paths"])
+    assert {"EventsBatch", "Event", "ChangesPage", "ErrorBody"} <= set(
+        doc["components"]["schemas"])
+
+
+def test_python_dash_m_runs_the_same_command(tmp_path):
+    db = tmp_path / "m.db"
+    done = subprocess.run([sys.executable, "-m", "sync.central", "--database", str(db), "init"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "Admin token" in done.stdout and db.exists()

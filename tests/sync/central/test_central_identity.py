@@ -1,0 +1,118 @@
+"""Enrolment, bearer tokens, store boundaries and the admin token, over real HTTP."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from posclient.app.pins import verify_pin
+from sync.central.schema import enrolment_codes, entities, terminals
+from sync.protocol import EnrolResponse, ErrorBody
+
+
+def test_enrol_with_a_good_code_gives_a_token_for_the_store(central):
+    central.create_store("S1")
+    code = central.enrolment_code("S1")
+    r = central.http.post("/v1/enrol", json={"code": code.lower().replace("-", " "),
+                                             "terminal_name": "front till"})
+    assert r.status_code == 200, r.text
+    body = EnrolResponse.model_validate(r.json())
+    assert (body.store_id, body.terminal_id) == ("S1", "T01")
+    ok = central.http.get("/v1/changes", headers={"Authorization": f"Bearer {body.token}"})
+    assert ok.status_code == 200
+    with central.engine.connect() as conn:  # only hashes are kept
+        stored = conn.execute(select(terminals.c.token_hash)).scalar_one()
+        code_hashes = conn.scalars(select(enrolment_codes.c.code_hash)).all()
+    assert body.token not in stored and len(stored) == 64
+    assert all(code.replace("-", "") not in h for h in code_hashes)
+    second = central.enrol("S1")
+    assert second.terminal_id == "T02"
+
+
+def test_a_used_code_is_refused(central):
+    central.create_store("S1")
+    code = central.enrolment_code("S1")
+    assert central.http.post("/v1/enrol", json={"code": code, "terminal_name": "a"}
+                             ).status_code == 200
+    again = central.http.post("/v1/enrol", json={"code": code, "terminal_name": "b"})
+    assert again.status_code == 400
+    assert ErrorBody.model_validate(again.json()).error == "enrolment_code_used"
+
+
+def test_an_expired_code_is_refused(central):
+    central.create_store("S1")
+    code = central.enrolment_code("S1", ttl_hours=1)
+    central.clock.advance(hours=1, seconds=1)
+    r = central.http.post("/v1/enrol", json={"code": code, "terminal_name": "a"})
+    assert r.status_code == 400
+    assert r.json()["error"] == "enrolment_code_expired"
+
+
+def test_repeated_bad_codes_are_slowed_down(central):
+    central.create_store("S1")
+    good = central.enrolment_code("S1")
+    for _ in range(3):  # the test app allows 3 failures per window
+        r = central.http.post("/v1/enrol", json={"code": "XXXX-XXXX-XXXX-XXXX",
+                                                 "terminal_name": "guess"})
+        assert r.status_code == 400 and r.json()["error"] == "enrolment_code_invalid"
+    blocked = central.http.post("/v1/enrol", json={"code": good, "terminal_name": "real"})
+    assert blocked.status_code == 429
+    assert blocked.json()["error"] == "too_many_attempts"
+    assert 0 < int(blocked.headers["Retry-After"]) <= 15 * 60 + 1
+    central.clock.advance(minutes=16)  # the window has passed: the good code still works
+    assert central.http.post("/v1/enrol", json={"code": good, "terminal_name": "real"}
+                             ).status_code == 200
+
+
+def test_unknown_and_revoked_tokens_get_401(central):
+    central.create_store("S1")
+    till = central.enrol("S1")
+    unknown = central.http.get("/v1/changes", headers={"Authorization": "Bearer not-a-token"})
+    assert unknown.status_code == 401 and unknown.json()["error"] == "token_unknown"
+    assert unknown.headers["WWW-Authenticate"] == "Bearer"
+    assert central.http.get("/v1/changes").status_code == 401  # no token at all
+    central.admin_post(f"/terminals/S1/{till.terminal_id}/revoke", {})
+    for call in (lambda: till.get("/v1/changes"), lambda: till.get("/v1/snapshot"),
+                 lambda: till.send([])):
+        r = call()
+        assert r.status_code == 401 and r.json()["error"] == "token_revoked"
+
+
+def test_a_terminal_cannot_ask_for_another_stores_data(central):
+    central.create_store("S1")
+    central.create_store("S2")
+    till = central.enrol("S1")
+    for path in ("/v1/changes", "/v1/snapshot"):
+        r = till.get(path, store_id="S2")
+        assert r.status_code == 403, path
+        assert r.json()["error"] == "other_store"
+        assert till.get(path, store_id="S1").status_code == 200
+
+
+def test_admin_endpoints_need_the_admin_token(central):
+    central.create_store("S1")
+    till = central.enrol("S1")
+    body = {"store_id": "S9", "name_en": "Nine"}
+    assert central.http.post("/v1/admin/stores", json=body).status_code == 401
+    assert central.http.post("/v1/admin/stores", json=body,
+                             headers={"Authorization": "Bearer wrong"}).status_code == 401
+    r = central.http.post("/v1/admin/stores", json=body, headers=till.auth)
+    assert r.status_code == 403 and r.json()["error"] == "admin_only"
+
+
+def test_staff_pins_are_stored_as_argon2_hashes_and_reach_the_store(central):
+    central.create_store("S1")
+    central.create_store("S2")
+    out = central.admin_post("/staff", {"id": 1001, "name": "李娜", "role": "cashier",
+                                        "pin": "4321", "store_id": "S1"})
+    assert out == {"id": 1001, "created": True}
+    with central.engine.connect() as conn:
+        data = conn.scalar(select(entities.c.data).where(entities.c.entity == "staff"))
+    assert "4321" not in data
+    s1 = central.enrol("S1").get("/v1/changes").json()["changes"]
+    staff = [c for c in s1 if c["entity"] == "staff"]
+    assert len(staff) == 1 and verify_pin(staff[0]["data"]["pin_hash"], "4321")
+    s2 = central.enrol("S2").get("/v1/changes").json()["changes"]
+    assert not [c for c in s2 if c["entity"] == "staff"]
+    bad = central.admin_post("/staff", {"id": 1002, "name": "x", "role": "cashier",
+                                        "pin": "12"}, expect=422)
+    assert bad["error"] == "invalid_request"
