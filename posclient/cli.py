@@ -22,6 +22,7 @@ from posclient.domain.errors import InvalidInput, PosError
 from posclient.domain.money import Money
 from posclient.domain.receipt import Receipt, display_width, fit, render_text
 from posclient.domain.tender import Payment, TenderKind
+from posclient.progress import Progress
 from posclient.store.db import StartupError, Store
 
 # -- small parsing helpers (each raises InvalidInput with a message a person understands) --------
@@ -72,26 +73,6 @@ def parse_staff_pin(text: str) -> tuple[int, str]:
 
 def _err(msg: str) -> None:
     print(msg, file=sys.stderr)
-
-
-class Progress:
-    """A one-line progress bar on stderr for long work."""
-
-    def __init__(self) -> None:
-        self.stage = ""
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if stage != self.stage and self.stage:
-            sys.stderr.write("\n")
-        self.stage = stage
-        pct = 100 * done // total if total else 100
-        bar = "#" * (pct // 4)
-        sys.stderr.write(f"\r  {stage:<14} [{bar:<25}] {pct:3d}%  {done:,}/{total:,}")
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.stage:
-            sys.stderr.write("\n")
 
 
 def _stdout_printer(lang: str) -> Callable[[Receipt], None]:

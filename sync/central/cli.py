@@ -30,6 +30,7 @@ from sqlalchemy import ColumnElement, Engine, Table, func, select
 from sqlalchemy.exc import OperationalError
 
 from posclient.app.clock import SystemClock
+from posclient.progress import Progress
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -64,26 +65,6 @@ def _shown(url: str) -> str:
 
 def _err(msg: str) -> None:
     print(msg, file=sys.stderr)
-
-
-class Progress:
-    """A one-line progress bar on stderr."""
-
-    def __init__(self) -> None:
-        self.stage = ""
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if stage != self.stage and self.stage:
-            sys.stderr.write("\n")
-        self.stage = stage
-        pct = min(100, 100 * done // total) if total else 100
-        sys.stderr.write(f"\r  {stage:<10} [{'#' * (pct // 4):<25}] {pct:3d}%  "
-                         f"{done:,}/{total:,}")
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.stage:
-            sys.stderr.write("\n")
 
 
 # -- commands -------------------------------------------------------------------------------------

@@ -33,13 +33,13 @@ import uvicorn
 from sqlalchemy import Engine
 
 from posclient.app.clock import ManualClock
-from sync.central import entities, feed, identity, schema
+from sync.central import feed, identity, schema
 from sync.central.api import create_app
 from sync.central.db import make_engine
 from sync.central.identity import EnrolLimits
 
 sys.path.insert(0, str(Path(__file__).with_name("central")))  # central_kit, for every sync test
-from central_kit import ADMIN_TOKEN, PRODUCTS, STOCK
+from central_kit import ADMIN_TOKEN, seed_shop
 
 PG_URL = os.environ.get("POSCLIENT_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -214,19 +214,5 @@ def shop(central: LiveCentral) -> LiveCentral:
     Written through the services in one transaction (the admin API has its own tests).
     """
     with feed.transaction(central.engine, central.clock.now()) as tx:
-        for store in ("S1", "S2"):
-            identity.create_store(tx, store, f"{store}店", f"Store {store}", {"currency": "CNY"})
-        for entity, records in (
-            ("tax_rate", [{"code": "VAT13", "rate_ppm": 130_000},
-                          {"code": "VAT9", "rate_ppm": 90_000}]),
-            ("product", PRODUCTS),
-            ("price", [{"id": p["id"], "product_id": p["id"], "amount": 100 * p["id"]}
-                       for p in PRODUCTS]),
-        ):
-            assert entities.upsert_records(tx, entity, enumerate(records)).rejected == []
-        for store, levels in STOCK.items():
-            done = entities.set_stock_records(
-                tx, enumerate({"product_id": p, "qty": q} for p, q in levels.items()),
-                store_id=store)
-            assert done.rejected == []
+        seed_shop(tx)
     return central

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from central_kit import PRODUCTS, STOCK, MemoryKeyring
+from central_kit import ADMIN_TOKEN, PRODUCTS, STOCK, MemoryKeyring, seed_shop
 from faults import FaultInjector
 from sqlalchemy import func, select
 
@@ -22,7 +22,7 @@ from posclient.app.staff import StaffService
 from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.domain.money import Money
 from posclient.store.db import Store
-from sync.central import entities, feed, identity
+from sync.central import feed, identity
 from sync.central.api import create_app
 from sync.central.identity import EnrolLimits
 from sync.central.schema import events, sales, stock_levels
@@ -41,18 +41,7 @@ def faulty(central_engine, serve):
                                         enrol_limits=EnrolLimits(max_failures=100)),
                              seed=11, delay_s=1.2)
     with feed.transaction(central_engine, clock.now()) as tx:
-        identity.create_store(tx, "S1", "一号店", "Store S1", {"currency": "CNY"})
-        for entity, records in (
-            ("tax_rate", [{"code": "VAT13", "rate_ppm": 130_000},
-                          {"code": "VAT9", "rate_ppm": 90_000}]),
-            ("product", PRODUCTS),
-            ("price", [{"id": p["id"], "product_id": p["id"], "amount": 100 * p["id"]}
-                       for p in PRODUCTS]),
-        ):
-            assert entities.upsert_records(tx, entity, enumerate(records)).rejected == []
-        assert entities.set_stock_records(
-            tx, enumerate({"product_id": p, "qty": q * 100} for p, q in STOCK["S1"].items()),
-            store_id="S1").rejected == []
+        seed_shop(tx, {"S1": {p: q * 100 for p, q in STOCK["S1"].items()}})
         identity.create_staff(tx, staff_id=1001, name="李娜", role="cashier", pin="1111",
                               store_id="S1")
     with serve(injector) as url:
@@ -90,8 +79,6 @@ class Till:
 
 
 def enrolment_code(url: str, injector: FaultInjector) -> str:
-    from conftest import ADMIN_TOKEN  # tests/sync/conftest.py
-
     with httpx.Client(base_url=url) as http:
         r = http.post("/v1/admin/enrolment-codes", json={"store_id": "S1"},
                       headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})

@@ -87,3 +87,28 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
 
     def delete_password(self, service: str, username: str) -> None:
         self.items.pop((service, username), None)
+
+
+def seed_shop(tx: Any, stores: dict[str, dict[int, int]] = STOCK) -> None:
+    """Stores, tax rates, the five products with prices, and stock, in one transaction.
+
+    Written through the services (the admin API has its own tests).
+    """
+    from sync.central import entities, identity
+
+    for store in stores:
+        identity.create_store(tx, store, f"{store}店", f"Store {store}", {"currency": "CNY"})
+    for entity, records in (
+        ("tax_rate", [{"code": "VAT13", "rate_ppm": 130_000},
+                      {"code": "VAT9", "rate_ppm": 90_000}]),
+        ("product", PRODUCTS),
+        ("price", [{"id": p["id"], "product_id": p["id"], "amount": 100 * p["id"]}
+                   for p in PRODUCTS]),
+    ):
+        assert entities.upsert_records(tx, entity, enumerate(records)).rejected == []
+    for store, levels in stores.items():
+        done = entities.set_stock_records(
+            tx, enumerate({"product_id": p, "qty": q} for p, q in levels.items()),
+            store_id=store)
+        assert done.rejected == []
+

@@ -1,0 +1,24 @@
+"""A one-line progress bar on stderr, for the command lines' long work (demo data, imports,
+first sync). Called as ``progress(stage, done, total)``; ``close()`` ends the line."""
+
+from __future__ import annotations
+
+import sys
+
+
+class Progress:
+    def __init__(self) -> None:
+        self.stage = ""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage and self.stage:
+            sys.stderr.write("\n")
+        self.stage = stage
+        pct = min(100, 100 * done // total) if total else 100
+        sys.stderr.write(f"\r  {stage:<14} [{'#' * (pct // 4):<25}] {pct:3d}%  "
+                         f"{done:,}/{total:,}")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.stage:
+            sys.stderr.write("\n")
