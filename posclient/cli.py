@@ -100,6 +100,11 @@ def _terminal(args: argparse.Namespace):  # -> Terminal (imported lazily: start-
 
     store = _open(args)
     term = Terminal(store, payments=SimulatedPaymentTerminal(getattr(args, "card_sim", ())))
+    orphans = term.orphan_card_payments()
+    if orphans:
+        _err(f"Warning: {orphans} card payment(s) were approved but their sale never "
+             "completed (the till stopped in between). A manager must reverse them on the "
+             "payment terminal; see posclient status.")
     if args.command not in ("reprint",):
         pending = term.receipts.unprinted()
         if pending:
@@ -294,6 +299,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"store/terminal  {st.store_id} / {st.terminal_id}")
     print(f"catalogue       {st.products:,} products, {st.staff} staff")
     print(f"sales           {st.sales:,} ({st.unprinted_sales} not printed)")
+    if st.orphan_card_payments:
+        print(f"card payments   {st.orphan_card_payments} approved without a sale: reverse "
+              "them on the payment terminal")
     if not sync.enrolled:
         print("sync            not enrolled with a central (posclient enrol --server URL "
               "--code CODE)")

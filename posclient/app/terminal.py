@@ -34,6 +34,7 @@ class TillStatus:
     sales: int
     events_waiting: int
     unprinted_sales: int
+    orphan_card_payments: int  # approved (or unanswered) card payments with no sale
     last_sync: str | None
 
 
@@ -55,6 +56,16 @@ class Terminal:
         return Checkout(self.store, self.staff, session, clock=self.clock,
                         payments=self.payments, settings=self.settings, catalog=self.catalog)
 
+    def orphan_card_payments(self) -> int:
+        """Card payments the terminal approved (or never answered) whose sale never committed:
+        the till stopped in between. A manager reverses them on the payment terminal.
+
+        Call at start-up, when no sale is open in this process.
+        """
+        return int(self.store.conn.execute(
+            "SELECT count(*) FROM payment_journal WHERE sale_id IS NULL "
+            "AND status IN ('approved', 'pending')").fetchone()[0])
+
     def status(self) -> TillStatus:
         c = self.store.conn
 
@@ -73,5 +84,6 @@ class Terminal:
             sales=one("SELECT count(*) FROM sales"),
             events_waiting=outbox.pending_count(c),
             unprinted_sales=len(self.receipts.unprinted()),
+            orphan_card_payments=self.orphan_card_payments(),
             last_sync=last[0] if last else None,
         )

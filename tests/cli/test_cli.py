@@ -183,3 +183,15 @@ def test_a_damaged_database_is_a_start_up_error(tmp_path, capsys):
     bad.write_bytes(b"garbage" * 1000)
     assert main(["--db", str(bad), "status"]) == 3
     assert "damaged" in capsys.readouterr().err
+
+
+def test_a_card_approval_whose_sale_never_committed_is_reported(db, capsys):
+    """The till died between the card approval and the commit: nobody may forget it."""
+    with sqlite3.connect(db) as c:
+        c.execute("INSERT INTO payment_journal (reference, amount, currency, status, "
+                  "auth_code, created_at, updated_at) VALUES ('r1', 1250, 'CNY', 'approved', "
+                  "'A1', '2026-11-23T09:00:00.000Z', '2026-11-23T09:00:00.000Z')")
+    assert run(db, "status") == 0
+    captured = capsys.readouterr()
+    assert "1 card payment(s) were approved but their sale never completed" in captured.err
+    assert "1 approved without a sale" in captured.out
