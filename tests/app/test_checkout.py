@@ -6,7 +6,7 @@ import json
 import sqlite3
 
 import pytest
-from conftest import APPLE_PLU, BREAD, GUM, MILK, RICE
+from till_kit import APPLE_PLU, BREAD, GUM, MILK, RICE
 
 from posclient.app.checkout import Checkout
 from posclient.app.staff import Approval

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import textwrap
 
-from conftest import MILK, build_small_store
+from till_kit import MILK, build_small_store
 
 from posclient.app.clock import SystemClock
 from posclient.app.terminal import Terminal

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from conftest import APPLE_PLU, MILK, RICE, build_small_store
+from till_kit import APPLE_PLU, MILK, RICE, build_small_store
 
 from posclient.cli import main
 from posclient.domain.barcode import DEFAULT_SCALE_RULES

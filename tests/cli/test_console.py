@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import APPLE_PLU, BREAD, MILK
+from till_kit import APPLE_PLU, BREAD, MILK
 
 from posclient.app.terminal import Terminal
 from posclient.console import run_console

@@ -1,0 +1,70 @@
+"""The small, fully known store the till's tests use (a plain module, so test files can import
+it by a unique name: two conftest.py files would otherwise shadow each other)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from posclient.app.pins import hash_pin
+from posclient.app.settings import StoreSettings
+from posclient.store.db import Store
+from posclient.store.search import search_text
+
+MILK = "6901234567892"  # EAN-13, 12.50, VAT13
+BREAD = "036000291452"  # UPC-A, 8.00, VAT13
+GUM = "96385074"  # EAN-8, 3.50, VAT13
+RICE = "6901234567014"  # EAN-13 of a 9% item, 59.90
+APPLE_PLU = "00001"  # weighed, 15.98 per kg, VAT9
+PINS = {1001: "1111", 1002: "1212", 2001: "2222", 3001: "3333"}
+
+# Hashing is the slow part of building a store: do it once per test session.
+_HASHES: dict[int, str] = {}
+
+
+def _hashes() -> dict[int, str]:
+    if not _HASHES:
+        _HASHES.update({sid: hash_pin(pin) for sid, pin in PINS.items()})
+    return _HASHES
+
+
+def build_small_store(path: Path, settings: StoreSettings | None = None) -> Store:
+    store = Store.open(path)
+    h = _hashes()
+    with store.write() as c:
+        (settings or StoreSettings()).save(c)
+        c.executemany("INSERT INTO tax_rates VALUES (?, ?, ?, ?)", [
+            ("VAT13", 130_000, "增值税13%", "VAT 13%"),
+            ("VAT9", 90_000, "增值税9%", "VAT 9%"),
+            ("ZERO", 0, "免税", "Zero rated"),
+        ])
+        products = [
+            (1, "100001", "伊利 纯牛奶 250ml", "Yili Pure Milk 250ml", "dairy", "伊利", "each",
+             "VAT13", None),
+            (2, "100002", "全麦面包", "Wholemeal Bread", "bakery", "", "each", "VAT13", None),
+            (3, "100003", "绿箭 口香糖", "Doublemint Gum", "snacks", "绿箭", "each", "VAT13",
+             None),
+            (4, "100004", "红富士 苹果", "Fuji Apple", "produce", "", "g", "VAT9", APPLE_PLU),
+            (5, "100005", "五常 大米 5kg", "Wuchang Rice 5kg", "grain", "", "each", "VAT9",
+             None),
+            (6, "100006", "停售 商品", "Discontinued Item", "misc", "", "each", "VAT13", None),
+        ]
+        c.executemany("INSERT INTO products (id, sku, name_zh, name_en, category, brand, "
+                      "measure, tax_code, plu) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", products)
+        c.execute("UPDATE products SET active = 0 WHERE id = 6")
+        c.executemany("INSERT INTO product_search (rowid, text) VALUES (?, ?)",
+                      [(p[0], search_text(p[2], p[3], p[5])) for p in products])
+        c.executemany("INSERT INTO barcodes VALUES (?, ?)", [
+            (int(MILK), 1), (int(BREAD), 2), (int(GUM), 3), (int(RICE), 5),
+        ])
+        c.executemany("INSERT INTO prices (product_id, amount) VALUES (?, ?)", [
+            (1, 1250), (2, 800), (3, 350), (4, 1598), (5, 5990), (6, 100),
+        ])
+        c.executemany("INSERT INTO stock_levels (product_id, qty) VALUES (?, ?)", [
+            (1, 100), (2, 20), (3, 50), (4, 30_000), (5, 10),
+        ])
+        c.executemany("INSERT INTO staff (id, name, role, pin_hash) VALUES (?, ?, ?, ?)", [
+            (1001, "张伟", "cashier", h[1001]), (1002, "Li Na", "cashier", h[1002]),
+            (2001, "王芳", "supervisor", h[2001]), (3001, "刘洋", "manager", h[3001]),
+        ])
+        c.execute("INSERT INTO store_credit VALUES ('GC-1001', 'CNY', 5000)")
+    return store
