@@ -1,8 +1,23 @@
 """Applying the central's reference data to the terminal's tables.
 
-Every function here runs inside the caller's write transaction: a change page (or a snapshot
-chunk) is applied together with its cursor, all or nothing. Re-applying the same records changes
-nothing (upserts keyed on the central's ids).
+:class:`Applier` runs inside the caller's write transaction: a change page is applied together
+with its cursor, all or nothing. Re-applying the same records changes nothing (upserts keyed on
+the central's ids).
+
+:class:`SnapshotWriter` writes a whole snapshot (``GET /v1/snapshot``) in chunks, each in its
+own short transaction, by one of two paths:
+
+- **bulk**, when the till has no catalogue yet (a first start: products, barcodes, prices,
+  members and stock levels are all empty, so the till has nothing to sell and nothing can be
+  overwritten): plain ``executemany`` INSERTs of row tuples, the search text derived once, no
+  look-ups of old rows. Secondary indexes stay in place (they cost little with a larger page
+  cache; dropping them would leave a till without them if it crashed mid-way).
+- **careful**, when the till already has a catalogue and may be selling from it (a
+  re-bootstrap after ``410 Gone``): each chunk is compared with the rows the till holds (a
+  read, no write lock), and only new or changed rows are written, with their old search text
+  deleted first. Keys seen are kept in TEMP tables; at the end the rows the snapshot no longer
+  contains are removed (products with their barcodes, prices and levels, prices, members,
+  levels, tax rates no product uses; staff are deactivated, never deleted: sales name them).
 
 The product search index is contentless: before a product's text changes, its old text is
 deleted from the index with FTS5's 'delete' command (posclient/store/search.py).
@@ -10,13 +25,20 @@ deleted from the index with FTS5's 'delete' command (posclient/store/search.py).
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import sqlite3
-from collections.abc import Iterable
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import fields
+from functools import cache
+from typing import Any
 
 from posclient.app.settings import StoreSettings
-from posclient.store.search import search_text
+from posclient.store.db import Store
+from posclient.store.search import _CJK_CHAR, search_text
 
 from .protocol import (
     MemberData,
@@ -27,6 +49,8 @@ from .protocol import (
     StoreSettingsData,
     TaxRateData,
 )
+
+log = logging.getLogger(__name__)
 
 Record = tuple[str, str, str, object | None]  # (entity, op, key, parsed data or None)
 
@@ -155,3 +179,429 @@ class Applier:
 
     def _delete_store_settings(self, key: str) -> bool:
         return False  # a store's settings are replaced, never removed
+
+
+# -- snapshots ---------------------------------------------------------------------------------
+
+@cache
+def _cjk_spacing() -> dict[int, str]:
+    """A ``str.translate`` table doing what ``search_text``'s regex does (every character it
+    matches becomes `` c ``), built from that regex, so the two cannot drift apart."""
+    every = "".join(map(chr, range(0x110000)))
+    return {m.start(): f" {m.group()} " for m in _CJK_CHAR.finditer(every)}
+
+
+def product_search_text(name_zh: str, name_en: str, brand: str) -> str:
+    """``search_text(name_zh, name_en, brand)``, the same string, about twice as fast."""
+    if name_zh and name_en:
+        joined = f"{name_zh} {name_en} {brand}" if brand else f"{name_zh} {name_en}"
+    else:
+        joined = " ".join(f for f in (name_zh, name_en, brand) if f)
+    return joined.translate(_cjk_spacing()).lower()
+
+
+# Row tuples, in the tables' column order (the careful path compares them with stored rows).
+def _product_row(p: ProductData) -> tuple[Any, ...]:
+    return (p.id, p.sku, p.name_zh, p.name_en, p.category, p.brand, p.measure, p.tax_code,
+            p.plu, int(p.active))
+
+
+def _price_row(p: PriceData) -> tuple[Any, ...]:
+    return (p.id, p.product_id, p.price_list, p.amount, p.valid_from, p.valid_to)
+
+
+def _member_row(m: MemberData) -> tuple[Any, ...]:
+    return (m.id, m.member_no, m.name, m.phone, m.tier, m.points, int(m.active))
+
+
+def _level_row(s: StockLevelData) -> tuple[Any, ...]:
+    return (s.product_id, s.qty)
+
+
+# What the snapshot writer buffers per record: a row tuple (products: with their GTINs), or
+# None for a record this till does not keep (other stores' stock levels).
+_CONVERT: dict[str, Any] = {
+    "product": lambda p, _store: (_product_row(p), tuple(map(int, p.barcodes))),
+    "price": lambda p, _store: _price_row(p),
+    "member": lambda m, _store: _member_row(m),
+    "stock_level": lambda s, store: _level_row(s) if s.store_id == store else None,
+}
+
+_PRODUCT_UPSERT = (
+    "INSERT INTO products (id, sku, name_zh, name_en, category, brand, measure, tax_code, plu, "
+    "active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+    "sku = excluded.sku, name_zh = excluded.name_zh, name_en = excluded.name_en, "
+    "category = excluded.category, brand = excluded.brand, measure = excluded.measure, "
+    "tax_code = excluded.tax_code, plu = excluded.plu, active = excluded.active")
+_PRICE_UPSERT = (
+    "INSERT INTO prices (id, product_id, price_list, amount, valid_from, valid_to) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+    "product_id = excluded.product_id, price_list = excluded.price_list, "
+    "amount = excluded.amount, valid_from = excluded.valid_from, valid_to = excluded.valid_to")
+_MEMBER_UPSERT = (
+    "INSERT INTO members (id, member_no, name, phone, tier, points, active) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+    "member_no = excluded.member_no, name = excluded.name, phone = excluded.phone, "
+    "tier = excluded.tier, points = excluded.points, active = excluded.active")
+_LEVEL_UPSERT = ("INSERT INTO stock_levels (product_id, qty) VALUES (?, ?) "
+                 "ON CONFLICT (product_id) DO UPDATE SET qty = excluded.qty")
+_SEARCH_INSERT = "INSERT INTO product_search (rowid, text) VALUES (?, ?)"
+_SEARCH_DELETE = ("INSERT INTO product_search (product_search, rowid, text) "
+                  "VALUES ('delete', ?, ?)")
+_BARCODE_INSERT = "INSERT OR REPLACE INTO barcodes (gtin, product_id) VALUES (?, ?)"
+
+# The bulk path's plain INSERTs (the tables are empty: nothing to update).
+_BULK_INSERT = {
+    "product": "INSERT INTO products (id, sku, name_zh, name_en, category, brand, measure, "
+               "tax_code, plu, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "price": "INSERT INTO prices (id, product_id, price_list, amount, valid_from, valid_to) "
+             "VALUES (?, ?, ?, ?, ?, ?)",
+    "member": "INSERT INTO members (id, member_no, name, phone, tier, points, active) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?)",
+    "stock_level": "INSERT INTO stock_levels (product_id, qty) VALUES (?, ?)",
+}
+
+# entity -> (table, key column, the columns of its row tuple, row function, upsert)
+_BIG: dict[str, tuple[str, str, str, Any, str]] = {
+    "product": ("products", "id", "id, sku, name_zh, name_en, category, brand, measure, "
+                "tax_code, plu, active", _product_row, _PRODUCT_UPSERT),
+    "price": ("prices", "id", "id, product_id, price_list, amount, valid_from, valid_to",
+              _price_row, _PRICE_UPSERT),
+    "member": ("members", "id", "id, member_no, name, phone, tier, points, active",
+               _member_row, _MEMBER_UPSERT),
+    "stock_level": ("stock_levels", "product_id", "product_id, qty", _level_row,
+                    _LEVEL_UPSERT),
+}
+_SMALL = ("store_settings", "tax_rate", "staff")  # few rows: the page applier's upserts
+
+# The tables a catalogue lives in: all empty means a first start (the bulk path).
+CATALOGUE_TABLES = ("products", "barcodes", "prices", "members", "stock_levels")
+
+# Dropped for the bulk path, rebuilt at its end: a non-unique index whose keys arrive in random
+# order (phone numbers), so every chunk would rewrite most of its pages. Only on a first start,
+# when the till has no members to look up; the SQL to rebuild them is kept in sync_state in the
+# same transaction as the drop, so a crash mid-way rebuilds them at the next snapshot.
+BULK_DROPPED_INDEXES = ("members_phone",)
+_DROPPED_KEY = "snapshot_dropped_indexes"
+
+# FTS5 settings while a snapshot loads (persistent in the index's config: restored after).
+# Fewer, larger merges than the defaults (automerge 4, crisismerge 16).
+_FTS_LOAD = (("automerge", 8), ("crisismerge", 64))
+_FTS_DEFAULTS = (("automerge", 4), ("crisismerge", 16))
+
+
+def _ids(values: Iterable[Any]) -> str:
+    """A JSON array for ``IN (SELECT value FROM json_each(?))``: one parameter, any length."""
+    return json.dumps(list(values), ensure_ascii=False)
+
+
+class SnapshotWriter:
+    """Writes one snapshot's records into the terminal database, chunk by chunk.
+
+    ``add`` takes the parsed records one by one, in the snapshot's order; every ``chunk``
+    records of one entity are one short write transaction (bulk path), or a read and at most a
+    few short write transactions of :attr:`write_batch` changed rows (careful path).
+    ``flush`` writes what is buffered; ``finish`` removes what the snapshot no longer holds
+    (only when the caller saw the whole snapshot); ``close`` restores the connection's settings
+    and is always called. See the module docstring for the two paths.
+
+    While it runs, the connection uses ``synchronous = NORMAL`` (a commit is atomic but is
+    made durable by the next fsync of the WAL: the engine's final, FULL transaction that sets
+    the cursor, or any sale's commit; losing a chunk to a power cut only means the snapshot is
+    taken again, because the cursor is set last) and a 64 MiB page cache.
+    """
+
+    write_batch = 500  # careful path: changed rows per write transaction
+
+    def __init__(self, store: Store, store_id: str, *, chunk: int = 2_000,
+                 bulk: bool | None = None) -> None:
+        self.store = store
+        self.conn = store.conn
+        self.store_id = store_id
+        self.chunk = chunk
+        self.bulk = self.catalogue_empty(self.conn) if bulk is None else bulk
+        self.records = 0  # records taken and written
+        self.written = 0  # rows inserted or changed
+        self.removed = 0  # rows the snapshot no longer holds, removed by finish()
+        self.max_lock_s = 0.0  # the longest write transaction, for logs and benchmarks
+        self._seen_small: dict[str, set[Any]] = defaultdict(set)
+        self._entity = ""
+        self._buf: list[Any] = []
+        self._taken = 0
+        self._saved = {name: self.conn.execute(f"PRAGMA {name}").fetchone()[0]
+                       for name in ("synchronous", "cache_size")}
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self.conn.execute("PRAGMA cache_size = -65536")
+        restore_indexes(store)  # left dropped by a bulk load that crashed
+        if self.bulk:
+            with self._tx() as conn:
+                _fts_config(conn, _FTS_LOAD)
+                dropped = conn.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN "
+                    "(SELECT value FROM json_each(?))", (_ids(BULK_DROPPED_INDEXES),)).fetchall()
+                conn.execute("INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)",
+                             (_DROPPED_KEY, json.dumps(dropped)))
+                for name, _sql in dropped:
+                    conn.execute(f"DROP INDEX {name}")
+        else:
+            for entity, (_table, _key, *_rest) in _BIG.items():
+                self.conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS seen_{entity} "
+                                  "(k INTEGER PRIMARY KEY)")
+                self.conn.execute(f"DELETE FROM temp.seen_{entity}")
+
+    @staticmethod
+    def catalogue_empty(conn: sqlite3.Connection) -> bool:
+        return not any(conn.execute(f"SELECT EXISTS (SELECT 1 FROM {t})").fetchone()[0]
+                       for t in CATALOGUE_TABLES)
+
+    # -- transactions ------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One short write transaction (``BEGIN IMMEDIATE``), timed from lock to commit."""
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        t0 = time.perf_counter()
+        try:
+            conn.execute("PRAGMA defer_foreign_keys = ON")  # a price may precede its product
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+        finally:
+            self.max_lock_s = max(self.max_lock_s, time.perf_counter() - t0)
+
+    # -- writing -----------------------------------------------------------------------------
+    def add(self, entity: str, data: Any) -> int:
+        """Take one parsed record (a protocol data model) of the snapshot.
+
+        Records are buffered as row tuples and written a chunk at a time (one entity per
+        chunk); returns how many records the chunk just written held, else 0. Each record is
+        turned into tuples at once, so the parsed objects die young: millions of them alive
+        for a whole chunk would cost the garbage collector more than parsing them.
+        """
+        written = self.flush() if entity != self._entity or self._taken >= self.chunk else 0
+        self._entity = entity
+        self._taken += 1
+        convert = _CONVERT.get(entity)
+        if convert is not None:
+            item = convert(data, self.store_id)
+            if item is not None:
+                self._buf.append(item)
+        elif entity in _SMALL:
+            self._buf.append(data)
+        else:
+            raise ValueError(f"unknown entity {entity!r}")
+        return written
+
+    def flush(self) -> int:
+        """Write the buffered chunk; returns how many records it held."""
+        entity, buf, taken = self._entity, self._buf, self._taken
+        self._buf, self._taken = [], 0
+        if buf:
+            if entity in _SMALL:
+                self._write_small(entity, buf)
+            elif self.bulk:
+                self._insert(entity, buf)
+            else:
+                self._merge(entity, buf)
+        self.records += taken
+        return taken
+
+    def _write_small(self, entity: str, records: list[Any]) -> None:
+        if entity != "store_settings":
+            self._seen_small[entity].update(
+                r.code if entity == "tax_rate" else r.id for r in records)
+        with self._tx() as conn:
+            self.written += Applier(conn, self.store_id).apply(
+                (entity, "upsert", "", r) for r in records)
+
+    def _insert(self, entity: str, buf: list[Any]) -> None:
+        if entity == "product":
+            rows = [r for r, _ in buf]
+            bars = [(g, r[0]) for r, gtins in buf for g in gtins]
+            texts = [(r[0], product_search_text(r[2], r[3], r[5])) for r in rows]
+            with self._tx() as conn:
+                conn.executemany(_BULK_INSERT[entity], rows)
+                conn.executemany(_BARCODE_INSERT, bars)
+                conn.executemany(_SEARCH_INSERT, texts)
+        else:
+            with self._tx() as conn:
+                conn.executemany(_BULK_INSERT[entity], buf)
+        self.written += len(buf)
+
+    def _merge(self, entity: str, buf: list[Any]) -> None:
+        table, key, cols, _row, upsert = _BIG[entity]
+        new = {(item[0][0] if entity == "product" else item[0]): item for item in buf}
+        keys = _ids(new)
+        self.conn.executemany(f"INSERT OR IGNORE INTO temp.seen_{entity} (k) VALUES (?)",
+                              [(k,) for k in new])  # the TEMP database: no write lock here
+        old = {r[0]: r for r in self.conn.execute(
+            f"SELECT {cols} FROM {table} WHERE {key} IN (SELECT value FROM json_each(?))",
+            (keys,))}
+        if entity == "product":
+            bars: dict[int, list[int]] = defaultdict(list)
+            for pid, gtin in self.conn.execute(
+                    "SELECT product_id, gtin FROM barcodes WHERE product_id IN "
+                    "(SELECT value FROM json_each(?)) ORDER BY gtin", (keys,)):
+                bars[pid].append(gtin)
+            changed = [(r, g) for k, (r, g) in new.items()
+                       if old.get(k) != r or sorted(set(g)) != bars.get(k, [])]
+        else:
+            changed = [r for k, r in new.items() if old.get(k) != r]
+        for i in range(0, len(changed), self.write_batch):
+            batch = changed[i:i + self.write_batch]
+            with self._tx() as conn:
+                if entity == "product":
+                    self._write_products(conn, batch)
+                elif entity == "member":
+                    self._write_members(conn, batch)
+                else:
+                    conn.executemany(upsert, batch)
+            self.written += len(batch)
+
+    def _write_products(self, conn: sqlite3.Connection,
+                        batch: list[tuple[tuple[Any, ...], tuple[int, ...]]]) -> None:
+        """Upsert changed or new products, their barcodes and search text (in a transaction).
+
+        Rows are product row tuples (see ``_product_row``) with their barcodes' GTINs. Old rows
+        are read again here, inside the transaction, so the search index is always told the
+        exact text it holds. Another product holding one of the batch's SKUs or PLUs (the value
+        moved between products) is removed first; it comes back with its own record if the
+        snapshot still has it.
+        """
+        cols = "id, name_zh, name_en, brand"
+        ids = _ids(r[0] for r, _ in batch)
+        current = {r[0]: r for r in conn.execute(
+            f"SELECT {cols} FROM products WHERE id IN (SELECT value FROM json_each(?))", (ids,))}
+        by_sku = {r[1]: r[0] for r, _ in batch}
+        by_plu = {r[8]: r[0] for r, _ in batch if r[8] is not None}
+        evict = [r for r in conn.execute(
+            f"SELECT {cols}, sku, plu FROM products WHERE sku IN "
+            "(SELECT value FROM json_each(?)) OR plu IN (SELECT value FROM json_each(?))",
+            (_ids(by_sku), _ids(by_plu)))
+            if by_sku.get(r[4], r[0]) != r[0] or by_plu.get(r[5], r[0]) != r[0]]
+        if evict:
+            log.info("snapshot: %d products gave their SKU or PLU to another", len(evict))
+            self._delete_products(conn, [r[:4] for r in evict])
+            self._unsee(conn, "product", [r[0] for r in evict if r[0] not in current])
+            for r in evict:
+                current.pop(r[0], None)
+        deletes, inserts = [], []
+        for r, _ in batch:
+            old = current.get(r[0])
+            if old is not None and old[1:] == (r[2], r[3], r[5]):
+                continue  # same text: the index already holds it
+            if old is not None:
+                deletes.append((r[0], product_search_text(old[1], old[2], old[3])))
+            inserts.append((r[0], product_search_text(r[2], r[3], r[5])))
+        conn.executemany(_SEARCH_DELETE, deletes)
+        conn.executemany(_PRODUCT_UPSERT, [r for r, _ in batch])
+        conn.executemany(_SEARCH_INSERT, inserts)
+        conn.execute("DELETE FROM barcodes WHERE product_id IN (SELECT value FROM json_each(?))",
+                     (ids,))
+        conn.executemany(_BARCODE_INSERT, [(g, r[0]) for r, gtins in batch for g in gtins])
+
+    def _write_members(self, conn: sqlite3.Connection, batch: list[tuple[Any, ...]]) -> None:
+        owner = {r[1]: r[0] for r in batch}
+        evict = [mid for mid, no in conn.execute(
+            "SELECT id, member_no FROM members WHERE member_no IN "
+            "(SELECT value FROM json_each(?))", (_ids(owner),)) if owner[no] != mid]
+        if evict:
+            conn.execute("DELETE FROM members WHERE id IN (SELECT value FROM json_each(?))",
+                         (_ids(evict),))
+            mine = {r[0] for r in batch}
+            self._unsee(conn, "member", [mid for mid in evict if mid not in mine])
+        conn.executemany(_MEMBER_UPSERT, batch)
+
+    def _delete_products(self, conn: sqlite3.Connection,
+                         rows: Sequence[tuple[int, str, str, str]]) -> None:
+        """Delete products (cascading to barcodes, prices, levels) and their search text."""
+        conn.executemany(_SEARCH_DELETE, [(pid, product_search_text(zh, en, brand))
+                                          for pid, zh, en, brand in rows])
+        conn.execute("DELETE FROM products WHERE id IN (SELECT value FROM json_each(?))",
+                     (_ids(r[0] for r in rows),))
+
+    @staticmethod
+    def _unsee(conn: sqlite3.Connection, entity: str, keys: list[int]) -> None:
+        """Rows removed before the snapshot reached them (only a snapshot that names one value
+        twice does that): they no longer count as seen."""
+        if keys and conn.execute(f"DELETE FROM temp.seen_{entity} WHERE k IN "
+                                 "(SELECT value FROM json_each(?))", (_ids(keys),)).rowcount:
+            log.warning("snapshot: %s %s removed after they were written (a value named "
+                        "twice?)", entity, keys[:10])
+
+    # -- the end ---------------------------------------------------------------------------------
+    def finish(self, complete: bool) -> int:
+        """Remove what the snapshot no longer holds; returns how many rows went.
+
+        ``complete``: the caller read every record the snapshot announced. A snapshot that may
+        be cut off never removes anything.
+        """
+        self.flush()
+        if not complete:
+            log.warning("snapshot not known to be complete: rows it lacks are kept")
+            return 0
+        if not self.bulk:
+            for entity, (table, key, *_rest) in _BIG.items():
+                gone = [r[0] for r in self.conn.execute(
+                    f"SELECT {key} FROM {table} WHERE {key} NOT IN "
+                    f"(SELECT k FROM temp.seen_{entity})")]
+                for i in range(0, len(gone), self.write_batch):
+                    part = _ids(gone[i:i + self.write_batch])
+                    with self._tx() as conn:
+                        if entity == "product":
+                            self._delete_products(conn, conn.execute(
+                                "SELECT id, name_zh, name_en, brand FROM products WHERE id IN "
+                                "(SELECT value FROM json_each(?))", (part,)).fetchall())
+                        else:
+                            conn.execute(f"DELETE FROM {table} WHERE {key} IN "
+                                         "(SELECT value FROM json_each(?))", (part,))
+                self.removed += len(gone)
+        with self._tx() as conn:
+            # Staff are named by sales: deactivated, never deleted.
+            self.removed += conn.execute(
+                "UPDATE staff SET active = 0 WHERE active = 1 AND id NOT IN "
+                "(SELECT value FROM json_each(?))", (_ids(self._seen_small["staff"]),)).rowcount
+            self.removed += conn.execute(
+                "DELETE FROM tax_rates WHERE code NOT IN (SELECT value FROM json_each(?)) "
+                "AND code NOT IN (SELECT tax_code FROM products)",
+                (_ids(self._seen_small["tax_rate"]),)).rowcount
+        return self.removed
+
+    def close(self) -> None:
+        """Restore the connection's settings (and the index's merge settings). Always call."""
+        conn = self.conn
+        if conn.in_transaction:  # an exception inside a write: Store.write rolled back
+            conn.execute("ROLLBACK")
+        if self.bulk:
+            with self.store.write() as c:
+                _fts_config(c, _FTS_DEFAULTS)
+            restore_indexes(self.store)
+        else:
+            for entity in _BIG:
+                conn.execute(f"DROP TABLE IF EXISTS temp.seen_{entity}")
+        for name, value in self._saved.items():
+            conn.execute(f"PRAGMA {name} = {int(value)}")
+
+
+def restore_indexes(store: Store) -> list[str]:
+    """Rebuild the indexes a bulk load dropped (after it, or after a crash in it)."""
+    row = store.conn.execute("SELECT value FROM sync_state WHERE key = ?",
+                             (_DROPPED_KEY,)).fetchone()
+    if row is None:
+        return []
+    built = []
+    with store.write() as conn:
+        for name, sql in json.loads(row[0]):
+            if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?",
+                                (name,)).fetchone():
+                conn.execute(sql)
+                built.append(name)
+        conn.execute("DELETE FROM sync_state WHERE key = ?", (_DROPPED_KEY,))
+    return built
+
+
+def _fts_config(conn: sqlite3.Connection, values: tuple[tuple[str, int], ...]) -> None:
+    conn.executemany("INSERT INTO product_search (product_search, rank) VALUES (?, ?)", values)
