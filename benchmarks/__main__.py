@@ -1,10 +1,11 @@
-"""``python -m benchmarks checkout --products 1000000 --json out.json``"""
+"""``python -m benchmarks checkout --products 1000000 --json out.json``
+``python -m benchmarks sync --products 1000000 --members 1000000 --json out.json``"""
 
 from __future__ import annotations
 
 import sys
 
-BENCHMARKS = {"checkout": "benchmarks.checkout"}
+BENCHMARKS = {"checkout": "benchmarks.checkout", "sync": "benchmarks.sync"}
 
 
 def main(argv: list[str]) -> int:

@@ -6,7 +6,10 @@ One cycle (:meth:`SyncEngine.run_once`):
    and every other event keeps flowing.
 2. pull: on first start (no cursor) or after ``410 Gone``, the snapshot; then pages of changes.
    Each page is applied together with its new cursor in ONE transaction. Pages are small, so a
-   checkout never waits long for the write lock.
+   checkout never waits long for the write lock. The snapshot is written in short
+   transactions by :class:`sync.apply.SnapshotWriter`: plain bulk INSERTs on a first start, and
+   for a till that already has a catalogue (and may be selling) only what changed, plus the
+   removal of what the snapshot no longer holds; its cursor is set last.
 3. stock: once the feed has been read to its head after a push, the pushed sales' stock
    movements are marked acknowledged: the central's level now includes them, and the till's
    stock (level + unacknowledged movements) never counts a sale twice.
@@ -23,6 +26,7 @@ import logging
 import random
 import sqlite3
 import threading
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -50,6 +54,11 @@ from .protocol import (
 log = logging.getLogger(__name__)
 
 SNAPSHOT_CHUNK = 2_000  # records per chunk while bootstrapping (see sync/apply.py)
+# A till that sells while it re-takes the snapshot: the engine sleeps YIELD_S every
+# YIELD_EVERY records. Decoding is pure Python; without a pause the till's own thread would
+# wait up to the interpreter's switch interval (5 ms) for the GIL after each of its SQL calls.
+YIELD_EVERY = 100
+YIELD_S = 0.0002
 PAGE_LIMIT = 1_000
 
 
@@ -219,11 +228,14 @@ class SyncEngine:
 
     # -- push ------------------------------------------------------------------------------------
     def _push(self, store: Store, http: httpx.Client, report: CycleReport) -> None:
+        """Upload what was pending when the cycle began, in batches. Events the till records
+        meanwhile wait for the next cycle: a busy till must still get to its pull."""
+        top = store.conn.execute("SELECT max(terminal_seq) FROM outbox").fetchone()[0]
         while True:
             rows = store.conn.execute(
                 "SELECT terminal_seq, event_id, type, occurred_at, payload FROM outbox "
-                "WHERE status = 'pending' ORDER BY terminal_seq LIMIT ?",
-                (self.batch_size,)).fetchall()
+                "WHERE status = 'pending' AND terminal_seq <= ? ORDER BY terminal_seq LIMIT ?",
+                (top or 0, self.batch_size)).fetchall()
             if not rows:
                 return
             body = {"events": [
@@ -316,6 +328,7 @@ class SyncEngine:
                          "bulk" if writer.bulk else "careful")
                 done = 0
                 add = writer.add
+                pause = 0 if writer.bulk else YIELD_EVERY  # a first start has no seller
                 for line in lines:
                     if not line or line.isspace():
                         continue
@@ -327,6 +340,8 @@ class SyncEngine:
                     done += 1
                     if add(rec.entity, rec.data):
                         self._emit(store, "bootstrapping", (writer.records, total))
+                    if pause and done % pause == 0:
+                        time.sleep(YIELD_S)
                 writer.flush()
                 if header.records is not None and done != header.records:
                     raise SyncError(f"the snapshot was cut off ({done} of {header.records} "

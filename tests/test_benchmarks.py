@@ -18,3 +18,27 @@ def test_checkout_benchmark_runs_and_reports_every_key(tmp_path, capsys):
     assert results.keys() >= CHECKOUT_KEYS
     assert all(results[k] > 0 for k in CHECKOUT_KEYS)
     assert out.read_text().startswith("{")
+
+
+SYNC_KEYS = {
+    "bootstrap_s", "raw_bootstrap_s", "bootstrap_ratio", "bootstrap_records",
+    "delta_10k_prices_s", "drain_10k_events_s", "commit_p99_during_sync_ms",
+    "scan_p99_during_sync_ms",
+}
+
+
+def test_sync_benchmark_runs_and_reports_every_key(tmp_path):
+    """Tiny sizes; the PostgreSQL ingest only where PostgreSQL answers."""
+    from benchmarks.sync import PG_URL, pg_problem
+    from benchmarks.sync import run as run_sync
+
+    out = tmp_path / "sync.json"
+    argv = ["--products", "2000", "--members", "500", "--prices", "50", "--sales", "30",
+            "--renames", "20", "--deletes", "5", "--idle-sales", "10", "--pace-ms", "1",
+            "--terminals", "3", "--ingest-events", "10", "--ingest-batch", "5",
+            "--json", str(out), "--workdir", str(tmp_path / "work")]
+    with_pg = pg_problem(PG_URL) is None
+    results = run_sync(argv + ([] if with_pg else ["--skip-pg"]))
+    assert results.keys() >= SYNC_KEYS | ({"ingest_events_per_s"} if with_pg else set())
+    assert results["bootstrap_records"] > 2000
+    assert out.read_text().startswith("{")

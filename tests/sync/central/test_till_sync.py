@@ -138,6 +138,32 @@ def test_a_rejected_event_is_parked_and_every_other_event_flows(cashier, tmp_pat
         "SELECT receipt_no FROM sales")}
 
 
+class _SellingWhileUploading(httpx.BaseTransport):
+    """The cashier rings up a sale during every upload request."""
+
+    def __init__(self, till: Till) -> None:
+        self.till, self.inner, self.sold = till, httpx.HTTPTransport(), 0
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/events":
+            assert self.sold < 10, "the engine keeps uploading what was sold after it began"
+            self.till.sell()
+            self.sold += 1
+        return self.inner.handle_request(request)
+
+
+def test_a_busy_till_uploads_what_was_waiting_and_still_pulls(cashier, tmp_path):
+    till = Till(cashier, tmp_path)
+    for _ in range(3):
+        till.sell()
+    engine = SyncEngine(till.path, tokens=till.tokens, clock=till.clock, timeout=5,
+                        batch_size=1, transport=_SellingWhileUploading(till))
+    report = engine.run_once()  # without a bound it would chase the cashier for ever
+    assert report.pushed == 3
+    assert till.status().events_waiting == 3  # sold during the uploads: the next cycle's
+    assert till.status().last_sync_at is not None
+
+
 def test_a_revoked_token_stops_sync_with_a_clear_message(cashier, tmp_path):
     till = Till(cashier, tmp_path)
     cashier.admin_post(f"/terminals/S1/{till.answer.terminal_id}/revoke", {})
