@@ -1,9 +1,13 @@
-"""The cash drawer, as the till sees it. The ESC/POS kick through the receipt printer arrives
-with the printer driver (issue 4); until then a till runs with :class:`NoDrawer`."""
+"""The cash drawer, as the till sees it. A drawer plugged into the receipt printer's drawer port
+(RJ11) opens with the printer's ESC/POS kick: :class:`EscposDrawer`. A till with no printer, or
+no drawer, runs with :class:`NoDrawer`."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:  # no escpos import for a till that has no printer
+    from .printer import ReceiptPrinter
 
 
 class CashDrawer(Protocol):
@@ -19,3 +23,19 @@ class NoDrawer:
 
     def open(self) -> None:
         return None
+
+
+class EscposDrawer:
+    """The drawer behind the receipt printer: ``open`` sends ESC p (pin 2) as its own job.
+
+    Raises :class:`~posclient.devices.printer.PrinterFault` (an OSError) when the printer cannot
+    be reached; the drawer is then still shut.
+    """
+
+    connected = True
+
+    def __init__(self, printer: ReceiptPrinter) -> None:
+        self.printer = printer
+
+    def open(self) -> None:
+        self.printer.open_drawer()

@@ -1,0 +1,451 @@
+"""The receipt printer: a :class:`Receipt` as ESC/POS bytes, sent over TCP, USB, serial or a file.
+
+Chinese text: python-escpos knows no Chinese code page (no GB18030/CP936 in its capability
+database) and its "magic encode" sends GB18030 bytes only for runs holding a U+4E00..U+9FA5
+ideograph, with no mode switch, so the bytes print only if the printer happens to be in
+Chinese mode already, and full-width punctuation alone becomes "?". So this driver writes every
+run of wide (two-column) characters itself: ``FS &`` (enter Chinese mode), the GB18030 bytes,
+``FS .`` (leave it), as Chinese ESC/POS printers (Xprinter, Epson's China models, ...) expect.
+Other text goes through escpos, which picks a code page; every job starts with ``FS .`` so a
+printer whose power-on default is Chinese mode does not read those bytes as GB pairs.
+
+The bytes are made once on escpos's ``Dummy`` printer (:meth:`ReceiptPrinter.render`) and sent
+unchanged to the device, so tests see exactly what a printer gets. A connection is opened per
+job and closed after it: a printer switched off and on works at the next receipt. Every failure
+to reach or write to the device is one :class:`PrinterFault`, with a code and plain words.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
+from enum import StrEnum
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+from escpos.capabilities import CAPABILITIES, get_profile
+from escpos.constants import RT_STATUS, RT_STATUS_ONLINE, RT_STATUS_PAPER
+from escpos.escpos import Escpos
+from escpos.exceptions import Error as EscposError
+from escpos.printer import Dummy, File, Network, Serial, Usb
+
+from posclient.domain.errors import InvalidInput, PosError
+from posclient.domain.money import Money
+from posclient.domain.receipt import LABELS, Receipt, display_width, fit, label, two_cols
+
+FS_CHINESE_ON = b"\x1c&"  # FS &: two-byte (GB18030) characters from here
+FS_CHINESE_OFF = b"\x1c."  # FS .: back to one-byte characters
+RT_STATUS_OFFLINE_CAUSE = RT_STATUS + b"\x02"  # DLE EOT 2
+DEFAULT_PROFILE = "TM-T20II"  # Epson 80 mm, 576 dots, 48 columns, native QR
+KINDS = ("none", "network", "usb", "serial", "file", "dummy")
+RECEIPT_CODES = ("qr", "code128", "none")
+BAUDRATES = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
+STATUS_TIMEOUT = 0.5  # seconds to wait for a status byte; no answer means "unknown"
+SALE_SAVED = "The sale is saved; reprint when it is back."
+
+
+class PrinterStatus(StrEnum):
+    OK = "ok"
+    OFFLINE = "offline"
+    PAPER_OUT = "paper_out"
+    COVER_OPEN = "cover_open"
+    UNKNOWN = "unknown"  # the connection cannot report (file) or the printer did not answer
+    NOT_CONFIGURED = "not_configured"
+
+
+class PrinterFault(PosError, OSError):
+    """The printer could not take the job. Both a :class:`PosError` (a ``code`` and a message
+    for the cashier) and an ``OSError`` (what the drawer protocol and front ends catch for a
+    device that cannot be reached). Codes: offline, paper_out, cover_open, not_configured,
+    driver_missing."""
+
+    code = "offline"
+
+
+@dataclass(frozen=True, slots=True)
+class PrinterConfig:
+    """The terminal's printer setting; only the fields of its ``kind`` are used."""
+
+    kind: str = "none"
+    host: str = ""  # network
+    port: int = 9100
+    timeout: float = 3.0  # seconds, connect and write
+    vendor_id: int = 0  # usb
+    product_id: int = 0
+    device: str = ""  # serial: /dev/ttyUSB0, COM3
+    baudrate: int = 19200
+    path: str = ""  # file: /dev/usb/lp0, or any file
+    width: int = 48  # columns: 48 on 80 mm paper, 32 on 58 mm
+    profile: str = DEFAULT_PROFILE  # an escpos profile name
+    receipt_code: str = "qr"  # qr | code128 | none: the receipt number, scanned for returns
+    check_status: bool = True  # ask a two-way printer for paper and cover before each job
+
+    def validate(self) -> None:
+        def bad(message: str) -> InvalidInput:
+            return InvalidInput(message, code="printer_config")
+
+        if self.kind not in KINDS:
+            raise bad(f"Unknown printer kind {self.kind!r}: choose one of {', '.join(KINDS)}.")
+        if self.kind == "network":
+            if not self.host.strip():
+                raise bad("A network printer needs its host: an IP address or a name.")
+            if not 1 <= self.port <= 65535:
+                raise bad(f"Printer port {self.port} is out of range (1-65535; usually 9100).")
+        if not 0 < self.timeout <= 30:
+            raise bad(f"Printer timeout {self.timeout:g} s is out of range (above 0, at most "
+                      "30 s).")
+        if self.kind == "usb":
+            for name, value in (("vendor", self.vendor_id), ("product", self.product_id)):
+                if not 0 < value <= 0xFFFF:
+                    raise bad(f"A USB printer needs its {name} id, 0001-ffff in hex (lsusb "
+                              f"shows vendor:product, e.g. 04b8:0e15); got {value}.")
+        if self.kind == "serial":
+            if not self.device.strip():
+                raise bad("A serial printer needs its device, e.g. /dev/ttyUSB0 or COM3.")
+            if self.baudrate not in BAUDRATES:
+                raise bad(f"Baud rate {self.baudrate} is not one of "
+                          f"{', '.join(map(str, BAUDRATES))}.")
+        if self.kind == "file" and not self.path.strip():
+            raise bad("A file printer needs a path, e.g. /dev/usb/lp0.")
+        if not 24 <= self.width <= 80:
+            raise bad(f"Paper width {self.width} columns is out of range: 48 for 80 mm paper, "
+                      "32 for 58 mm.")
+        if self.profile not in CAPABILITIES["profiles"]:
+            raise bad(f"Unknown printer profile {self.profile!r}; {DEFAULT_PROFILE!r} suits most "
+                      "80 mm printers.")
+        if self.receipt_code not in RECEIPT_CODES:
+            raise bad(f"Receipt code {self.receipt_code!r}: choose one of "
+                      f"{', '.join(RECEIPT_CODES)}.")
+        if self.receipt_code == "qr" and not get_profile(self.profile).supports("qrCode"):
+            raise bad(f"Profile {self.profile!r} cannot print QR codes: choose receipt code "
+                      "code128.")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PrinterConfig:
+        """From JSON settings; USB ids may be strings in hex as lsusb prints them ("04b8",
+        "0x04b8"). Raises InvalidInput for unknown keys, wrong types or a bad setting."""
+        defaults = cls()
+        unknown = sorted(set(data) - {f.name for f in fields(cls)})
+        if unknown:
+            raise InvalidInput(f"Unknown printer setting(s): {', '.join(unknown)}",
+                               code="printer_config")
+        values: dict[str, Any] = {}
+        for key, value in data.items():
+            default = getattr(defaults, key)
+            if key in ("vendor_id", "product_id") and isinstance(value, str):
+                with contextlib.suppress(ValueError):
+                    value = int(value.strip().lower().removeprefix("0x"), 16)
+            elif isinstance(default, float) and type(value) is int:
+                value = float(value)
+            if type(value) is not type(default):  # bool is not int here
+                raise InvalidInput(f"Printer setting {key} has a bad value: {value!r}",
+                                   code="printer_config")
+            values[key] = value
+        config = cls(**values)
+        config.validate()
+        return config
+
+    @property
+    def where(self) -> str:
+        """The printer in words, for messages: "at 10.0.0.5:9100"."""
+        return {
+            "network": f"at {self.host}:{self.port}",
+            "usb": f"on USB {self.vendor_id:04x}:{self.product_id:04x}",
+            "serial": f"on {self.device}",
+            "file": f"at {self.path}",
+        }.get(self.kind, "")
+
+
+def _is_wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+class _Writer:
+    """Text onto an escpos printer: wide characters as GB18030 in Chinese mode, the rest
+    through escpos's code pages."""
+
+    def __init__(self, p: Escpos) -> None:
+        self.p = p
+
+    def line(self, text: str = "") -> None:
+        for wide, chars in groupby(text + "\n", _is_wide):
+            run = "".join(chars)
+            if wide:
+                self.p._raw(FS_CHINESE_ON + run.encode("gb18030", "replace") + FS_CHINESE_OFF)
+            else:
+                self.p.text(run)
+
+    def big(self, text: str, width: int = 1, height: int = 1) -> None:
+        """A bold line, scaled by GS ! (which, unlike ESC !, scales Chinese characters too)."""
+        self.p.set(bold=True, custom_size=True, width=width, height=height)
+        self.line(text)
+        self.p.set(bold=False, custom_size=True, width=1, height=1)
+
+
+def _start(profile: str) -> tuple[Dummy, _Writer]:
+    p = Dummy(profile=profile)
+    p.hw("INIT")  # ESC @
+    p._raw(FS_CHINESE_OFF)
+    return p, _Writer(p)
+
+
+def _layout(p: Dummy, out: _Writer, r: Receipt, lang: str, width: int, code: str) -> None:
+    m = Money.to_decimal_str
+    rule = "-" * width
+    p.set(align="center")
+    out.big(fit(r.store_name, width // 2), 2, 2)
+    if r.address:
+        out.line(fit(r.address, width))
+    if r.reprint:
+        out.big(label("reprint", lang))
+    p.set(align="left")
+    out.line(rule)
+    out.line(fit(f"{label('receipt', lang)}: {r.receipt_no}", width))
+    out.line(two_cols(r.local_time, f"{label('terminal', lang)} {r.terminal_id}", width))
+    out.line(fit(f"{label('cashier', lang)}: {r.cashier}", width))
+    out.line(rule)
+    for ln in r.lines:
+        out.line(fit(ln.name, width))
+        out.line(two_cols("  " + ln.qty_text, m(ln.gross), width))
+        if ln.price_changed:
+            out.line("  " + label("price_changed", lang))
+        if ln.line_discount:
+            out.line(two_cols("  " + label("discount", lang), "-" + m(ln.line_discount), width))
+    out.line(rule)
+    out.line(f"{label('items', lang)}: {r.item_count}")
+    out.line(two_cols(label("subtotal", lang), m(r.subtotal), width))
+    line_disc = Money(sum(ln.line_discount.minor for ln in r.lines), r.total.currency)
+    if line_disc:
+        out.line(two_cols(label("discount", lang), "-" + m(line_disc), width))
+    if r.basket_discount:
+        out.line(two_cols(label("basket_discount", lang), "-" + m(r.basket_discount), width))
+    out.big(two_cols(label("total", lang), f"{r.total.currency} {m(r.total)}", width), 1, 2)
+    tax_label = label("tax_incl" if r.tax_inclusive else "tax_excl", lang)
+    for t in r.taxes:
+        rate, net = f"  {tax_label} {t.rate.code} {t.rate.percent_str}", f"{label('net', lang)} "
+        if display_width(f"{rate}  {net}{m(t.net)} {m(t.tax)}") > width:  # narrow paper
+            out.line(fit(rate, width))
+            rate = "   "
+        out.line(two_cols(f"{rate}  {net}{m(t.net)}", m(t.tax), width))
+    out.line(rule)
+    if r.rounding:
+        out.line(two_cols(label("rounding", lang), m(r.rounding), width))
+    for t in r.tenders:
+        name = label(t.kind, lang) if t.kind in LABELS else t.kind
+        out.line(two_cols(f"{name} {t.detail}".strip(), m(t.tendered), width))
+    if r.change:
+        out.big(two_cols(label("change", lang), m(r.change), width // 2), 2, 2)
+    out.line(rule)
+    p.set(align="center")
+    if r.footer:
+        out.line(fit(r.footer, width))
+    if code == "qr":
+        p.qr(r.receipt_no, size=6, native=True)  # GS ( k: the printer draws the QR code
+        out.line()
+    elif code == "code128":
+        p._hw_barcode("{B" + r.receipt_no, "CODE128", height=60, width=2, pos="OFF",
+                      function_type="B")  # not barcode(): that one prints to stdout
+    out.line(r.receipt_no)
+    p.set(align="left")
+    p.cut()
+
+
+class ReceiptPrinter:
+    """One terminal's receipt printer. Callable with a receipt (``Receipts.print_sale``'s
+    ``printer`` argument), in the language ``lang``."""
+
+    def __init__(self, config: PrinterConfig, lang: str = "zh") -> None:
+        config.validate()
+        self.config = config
+        self.lang = lang
+        self.jobs: list[bytes] = []  # what a "dummy" printer has printed, job by job
+
+    def __call__(self, receipt: Receipt) -> None:
+        self.print_receipt(receipt)
+
+    # -- bytes ---------------------------------------------------------------------------------
+    def render(self, receipt: Receipt, lang: str | None = None, *,
+               open_drawer: bool = False) -> bytes:
+        """The receipt as the ESC/POS bytes a printer gets; the drawer kick only if asked."""
+        p, out = _start(self.config.profile)
+        if open_drawer:
+            p.cashdraw(2)
+        _layout(p, out, receipt, lang or self.lang, self.config.width, self.config.receipt_code)
+        return p.output
+
+    def render_test_page(self, lang: str | None = None) -> bytes:
+        c = self.config
+        zh = (lang or self.lang).startswith("zh")
+        p, out = _start(c.profile)
+        p.set(align="center")
+        out.big("打印机测试页" if zh else "Printer test page")
+        p.set(align="left")
+        out.line(fit(f"{c.kind} {c.where}  {c.width} cols  {c.profile}", c.width))
+        out.line(("1234567890" * 8)[:c.width])
+        out.line(two_cols("中文：合计 找零 收银员", "12.50", c.width))
+        out.line(two_cols("ASCII: TOTAL Change", "0123456789", c.width))
+        if c.receipt_code == "qr":
+            p.set(align="center")
+            p.qr("TEST", size=6, native=True)
+            out.line()
+        p.cut()
+        return p.output
+
+    # -- jobs ----------------------------------------------------------------------------------
+    def print_receipt(self, receipt: Receipt, lang: str | None = None, *,
+                      open_drawer: bool = False) -> None:
+        """Raises PrinterFault (the sale stays unprinted); with paper out or the cover open,
+        nothing is sent."""
+        self._send(self.render(receipt, lang, open_drawer=open_drawer), SALE_SAVED)
+
+    def open_drawer(self) -> None:
+        """ESC p on pin 2: kicks a drawer on the printer's drawer port."""
+        p = Dummy(profile=self.config.profile)
+        p.cashdraw(2)
+        self._send(p.output, "The drawer was not opened.", check=False)
+
+    def test_page(self, lang: str | None = None) -> None:
+        self._send(self.render_test_page(lang), "")
+
+    def status(self) -> PrinterStatus:
+        """Asks a two-way printer (network, USB, serial); a file cannot answer: "unknown"."""
+        c = self.config
+        if c.kind == "none":
+            return PrinterStatus.NOT_CONFIGURED
+        if c.kind == "dummy":
+            return PrinterStatus.OK
+        if c.kind == "file":
+            path = Path(c.path)
+            writable = (os.access(path, os.W_OK) if path.exists() else
+                        not c.path.startswith("/dev/") and os.access(path.parent, os.W_OK))
+            return PrinterStatus.UNKNOWN if writable else PrinterStatus.OFFLINE
+        try:
+            dev = self._open()
+        except PrinterFault:
+            return PrinterStatus.OFFLINE
+        try:
+            return self._read_status(dev)
+        except (EscposError, OSError):
+            return PrinterStatus.OFFLINE
+        finally:
+            _close(dev)
+
+    # -- the device ----------------------------------------------------------------------------
+    def _fault(self, code: str, consequence: str, cause: object = "") -> PrinterFault:
+        c = self.config
+        what = {
+            "not_configured": "No receipt printer is set up for this till.",
+            "paper_out": f"The receipt printer {c.where} is out of paper.",
+            "cover_open": f"The cover of the receipt printer {c.where} is open.",
+            "error": f"The receipt printer {c.where} reports an error and is offline.",
+            "driver_missing": "Printing over USB needs pyusb and the libusb library "
+                              "(apt install libusb-1.0-0); one of them is missing."
+                              if c.kind == "usb" else
+                              "Printing over a serial port needs the pyserial package, which "
+                              "is not installed.",
+        }.get(code) or {
+            "network": f"The receipt printer {c.where} does not answer.",
+            "usb": f"The USB receipt printer {c.vendor_id:04x}:{c.product_id:04x} is not "
+                   "connected or is switched off.",
+            "serial": f"The receipt printer {c.where} cannot be opened.",
+            "file": f"The receipt printer {c.where} cannot be written to.",
+        }[c.kind]
+        return PrinterFault(f"{what} {consequence}".strip(),
+                            code="offline" if code == "error" else code, cause=str(cause))
+
+    def _open(self, consequence: str = "") -> Escpos:
+        c = self.config
+        try:
+            if c.kind == "network":
+                dev: Escpos = Network(c.host, c.port, timeout=c.timeout, profile=c.profile)
+            elif c.kind == "usb":
+                if not Usb.is_usable():
+                    raise self._fault("driver_missing", consequence)
+                dev = Usb(c.vendor_id, c.product_id, timeout=int(c.timeout * 1000),
+                          profile=c.profile)
+            elif c.kind == "serial":
+                if not Serial.is_usable():
+                    raise self._fault("driver_missing", consequence)
+                dev = Serial(c.device, c.baudrate, timeout=STATUS_TIMEOUT, profile=c.profile)
+            else:
+                dev = File(c.path, profile=c.profile)
+            try:
+                dev.open()
+            except ValueError as exc:  # pyusb's NoBackendError: the libusb library is missing
+                if c.kind != "usb":
+                    raise
+                raise self._fault("driver_missing", consequence, exc) from exc
+        except PrinterFault:
+            raise
+        except (EscposError, OSError) as exc:
+            raise self._fault("offline", consequence, exc) from exc
+        return dev
+
+    def _send(self, data: bytes, consequence: str, *, check: bool = True) -> None:
+        c = self.config
+        if c.kind == "none":
+            raise self._fault("not_configured", consequence)
+        if c.kind == "dummy":
+            self.jobs.append(data)
+            return
+        dev = self._open(consequence)
+        try:
+            if check and c.check_status and c.kind in ("network", "usb", "serial"):
+                st = self._read_status(dev)
+                if st in (PrinterStatus.PAPER_OUT, PrinterStatus.COVER_OPEN):
+                    raise self._fault(st.value, consequence)
+                if st is PrinterStatus.OFFLINE:
+                    raise self._fault("error", consequence)
+            dev._raw(data)
+        except PrinterFault:
+            raise
+        except (EscposError, OSError) as exc:
+            raise self._fault("offline", consequence, exc) from exc
+        finally:
+            _close(dev)
+
+    def _read_status(self, dev: Escpos) -> PrinterStatus:
+        """DLE EOT 1 (online), 2 (why offline), 4 (paper); Epson's bit layout."""
+        sock = getattr(dev, "device", None) if isinstance(dev, Network) else None
+        if sock is not None:
+            sock.settimeout(STATUS_TIMEOUT)
+        try:
+            s1 = _ask(dev, RT_STATUS_ONLINE)
+            if s1 is None:
+                return PrinterStatus.UNKNOWN
+            if s1 & 0x08:
+                s2 = _ask(dev, RT_STATUS_OFFLINE_CAUSE) or 0
+                if s2 & 0x04:
+                    return PrinterStatus.COVER_OPEN
+                if s2 & 0x20:
+                    return PrinterStatus.PAPER_OUT
+                return PrinterStatus.OFFLINE
+            s4 = _ask(dev, RT_STATUS_PAPER) or 0
+            return PrinterStatus.PAPER_OUT if s4 & 0x60 == 0x60 else PrinterStatus.OK
+        finally:
+            if sock is not None:
+                sock.settimeout(self.config.timeout)
+
+
+def _ask(dev: Escpos, query: bytes) -> int | None:
+    """One status byte, or None when the printer does not answer with a valid one."""
+    dev._raw(query)  # a failure to send is a fault; a failure to hear is "unknown"
+    try:
+        got = dev._read()
+    except (EscposError, OSError, NotImplementedError):
+        return None
+    if not got or (got[0] & 0x93) != 0x12:  # bits 1 and 4 set, 0 and 7 clear: a status byte
+        return None
+    return int(got[0])
+
+
+def _close(dev: Escpos) -> None:
+    with contextlib.suppress(Exception):
+        dev.close()
