@@ -116,6 +116,7 @@ def _terminal(args: argparse.Namespace):  # -> Terminal (imported lazily: start-
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
     from posclient.app.demo_data import build_demo_store
+    from posclient.app.terminal_config import TerminalConfig
 
     if args.products < 1 or args.members < 0:
         raise InvalidInput("--products must be at least 1 and --members at least 0",
@@ -125,6 +126,10 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     try:
         result = build_demo_store(store, products=args.products, members=args.members,
                                   seed=args.seed, now=datetime.now(UTC), progress=progress)
+        # The demo till "prints" its ESC/POS receipts into a file beside its database.
+        receipts_file = Path(args.db).with_name("receipts.escpos")
+        TerminalConfig(store).provision("printer", {"kind": "file",
+                                                    "path": str(receipts_file)})
     finally:
         progress.close()
         store.close()
@@ -358,15 +363,31 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_till(args: argparse.Namespace) -> int:
-    from posclient.console import run_console
-
+def _ensure_demo(args: argparse.Namespace) -> None:
     if args.demo and not Path(args.db).exists():
         _err(f"No till database at {args.db}: building a demo store first.")
         demo = argparse.Namespace(db=args.db, products=args.products, members=args.members,
                                   seed=2026)
         cmd_demo_data(demo)
         print()
+
+
+def cmd_till(args: argparse.Namespace) -> int:
+    """The desktop till window (the default command)."""
+    try:
+        from posclient.ui.app import run_desktop_till
+    except ImportError as exc:  # PySide6 not installed: the gui extra
+        _err(f"The desktop till needs PySide6 ({exc}). Install it with pip install "
+             "'posclient[gui]', or use `posclient console` for the text till.")
+        return 1
+    _ensure_demo(args)
+    return run_desktop_till(_terminal(args), lang=args.ui_lang)
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    from posclient.console import run_console
+
+    _ensure_demo(args)
     return run_console(_terminal(args), lang=args.lang)
 
 
@@ -379,16 +400,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"posclient {__version__}")
     parser.add_argument("--db", type=Path, default=default_db_path(),
                         help="the till database (default: $POSCLIENT_DB or the user data dir)")
-    parser.add_argument("--lang", default="zh", choices=["zh", "en"],
-                        help="language of receipts and names (default zh)")
+    parser.add_argument("--lang", choices=["zh", "en"],
+                        help="language of the till, receipts and names (default: the till's "
+                        "setting, else the system's for the window, else zh)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("till", help="the interactive till in this terminal (the default)")
-    p.add_argument("--demo", action="store_true",
-                   help="build a demo store first if there is no database yet")
-    p.add_argument("--products", type=int, default=20_000, help="demo store size")
-    p.add_argument("--members", type=int, default=5_000, help="demo members")
-    p.set_defaults(func=cmd_till)
+    for name, func, text in (
+            ("till", cmd_till, "the desktop till window (the default)"),
+            ("console", cmd_console, "the text till, in this terminal")):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--demo", action="store_true",
+                       help="build a demo store first if there is no database yet")
+        p.add_argument("--products", type=int, default=20_000, help="demo store size")
+        p.add_argument("--members", type=int, default=5_000, help="demo members")
+        p.set_defaults(func=func)
 
     p = sub.add_parser("demo-data", help="build a realistic demo store in a new database")
     p.add_argument("--products", type=int, default=20_000)
@@ -461,6 +486,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args([*(argv or sys.argv[1:]), "till"])
+    args.ui_lang, args.lang = args.lang, args.lang or "zh"
     if hasattr(args, "card_sim"):
         args.card_sim = [{"approve": "approved", "decline": "declined",
                           "timeout": "timeout"}[c] for c in args.card_sim]

@@ -144,8 +144,18 @@ class Receipts:
     def reprint(self, session: StaffSession, staff: StaffService, sale_id: int,
                 printer: Callable[[Receipt], None], lang: str = "zh") -> None:
         """A copy marked REPRINT; audited."""
-        staff.authorize(session, Action.REPRINT)
-        receipt = self.build(sale_id, lang, reprint=True)
+        receipt = self.copy_for_reprint(session, staff, sale_id, lang)
         printer(receipt)
-        staff.record(session, "reprint", sale_id=sale_id, receipt_no=receipt.receipt_no)
+        self.reprinted(session, staff, sale_id, receipt.receipt_no)
+
+    def copy_for_reprint(self, session: StaffSession, staff: StaffService, sale_id: int,
+                         lang: str = "zh") -> Receipt:
+        """Step one of a reprint (a GUI prints off its own thread in between)."""
+        staff.authorize(session, Action.REPRINT)
+        return self.build(sale_id, lang, reprint=True)
+
+    def reprinted(self, session: StaffSession, staff: StaffService, sale_id: int,
+                  receipt_no: str) -> None:
+        """Step two, once the copy has printed: the audit record, and the sale marked printed."""
+        staff.record(session, "reprint", sale_id=sale_id, receipt_no=receipt_no)
         self.mark_printed(sale_id)

@@ -35,6 +35,7 @@ class Action(StrEnum):
     NO_SALE = "no_sale"
     UNLOCK_STAFF = "unlock_staff"
     REPRINT = "reprint"
+    CONFIGURE_TERMINAL = "configure_terminal"  # printer, language: Settings screen
 
 
 REQUIRED_ROLE: dict[Action, Role] = {
@@ -45,6 +46,7 @@ REQUIRED_ROLE: dict[Action, Role] = {
     Action.NO_SALE: Role.SUPERVISOR,
     Action.UNLOCK_STAFF: Role.MANAGER,
     Action.REPRINT: Role.CASHIER,
+    Action.CONFIGURE_TERMINAL: Role.MANAGER,
 }
 
 

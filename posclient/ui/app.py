@@ -1,0 +1,137 @@
+"""Start the desktop till: Qt application, theme, language, services, sync engine, printer."""
+
+from __future__ import annotations
+
+import locale
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from posclient.app.terminal import Terminal
+from posclient.assets import resource_path
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("zh_CN", "en")
+
+
+def system_language() -> str:
+    """The system locale's language, as one of ours (Chinese or English)."""
+    name = QLocale.system().name() or (locale.getlocale()[0] or "")
+    return "zh_CN" if name.lower().startswith("zh") else "en"
+
+
+def install_language(app: QApplication, lang: str) -> list[QTranslator]:
+    """Our translations, and Qt's own for its standard buttons. English is the source text."""
+    loaded: list[QTranslator] = []
+    if not lang.startswith("zh"):
+        return loaded
+    for folder, name in ((resource_path("i18n"), "posclient_zh_CN"),
+                         (Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+                          "qtbase_zh_CN")):
+        t = QTranslator(app)
+        if t.load(name, str(folder)):
+            app.installTranslator(t)
+            loaded.append(t)
+        else:
+            log.warning("translation %s not found in %s", name, folder)
+    return loaded
+
+
+def theme() -> str:
+    return resource_path("theme", "till.qss").read_text(encoding="utf-8")
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("posclient")
+    app.setOrganizationName("posclient")
+    app.setStyleSheet(theme())
+    return app
+
+
+def run_till(terminal: Terminal, *, lang: str | None = None, engine: Any = None,
+             printer: Any = None, printer_name: str = "") -> int:
+    """Open the till window and run until it is closed."""
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY")
+                                                 or os.environ.get("WAYLAND_DISPLAY")
+                                                 or os.environ.get("QT_QPA_PLATFORM")):
+        print("There is no display for the till window. Run it on the till's desktop, or use "
+              "`posclient console` for the text till.", file=sys.stderr)
+        return 1
+    from .main_window import MainWindow
+
+    app = make_app()
+    lang = lang or system_language()
+    install_language(app, lang)
+    window = MainWindow(terminal, lang=lang, engine=engine, printer=printer,
+                        printer_name=printer_name)
+    screen = app.primaryScreen()
+    if screen is not None:  # a till's window fills its screen, with or without a window manager
+        window.setGeometry(screen.availableGeometry())
+    window.showMaximized()
+    if engine is not None:
+        engine.start()
+    try:
+        return app.exec()
+    finally:
+        if engine is not None:
+            engine.stop()
+
+
+def terminal_language(terminal: Terminal, asked: str | None) -> str:
+    """The command line's choice, else the till's setting, else the system's."""
+    from posclient.app.terminal_config import TerminalConfig
+
+    chosen = asked or TerminalConfig(terminal.store).get("language")
+    if chosen:
+        return "zh_CN" if str(chosen).startswith("zh") else "en"
+    return system_language()
+
+
+def terminal_printer(terminal: Terminal, lang: str) -> tuple[Any, str]:
+    """The receipt printer set up for this till (None when it has none), and its name. The
+    cash drawer on the printer's kick port comes with it."""
+    from posclient.app.terminal_config import TerminalConfig
+    from posclient.devices.drawer import EscposDrawer
+    from posclient.devices.printer import PrinterConfig, ReceiptPrinter
+
+    config = PrinterConfig.from_dict(TerminalConfig(terminal.store).get("printer") or {})
+    if config.kind == "none":
+        return None, ""
+    printer = ReceiptPrinter(config, lang="zh" if lang.startswith("zh") else "en")
+    terminal.drawer = EscposDrawer(printer)
+    return printer, config.where
+
+
+def sync_engine(terminal: Terminal) -> tuple[Any, str]:
+    """The background sync engine when this till is enrolled, or why there is none."""
+    from sync.credentials import KeyringUnavailable, TokenStore
+    from sync.engine import SyncEngine, read_status
+
+    if not read_status(terminal.store.conn).enrolled:
+        return None, ""
+    tokens = TokenStore()
+    try:
+        tokens.backend()
+    except KeyringUnavailable as exc:
+        return None, str(exc)
+    assert terminal.store.path is not None
+    return SyncEngine(terminal.store.path, tokens=tokens), ""
+
+
+def run_desktop_till(terminal: Terminal, lang: str | None = None) -> int:
+    """``posclient till``: the till window with its printer, drawer and sync engine."""
+    lang = terminal_language(terminal, lang)
+    printer, where = terminal_printer(terminal, lang)
+    engine, problem = sync_engine(terminal)
+    if problem:
+        log.warning("sync is off: %s", problem)
+        print(f"Sync is off: {problem}", file=sys.stderr)
+    return run_till(terminal, lang=lang, engine=engine, printer=printer, printer_name=where)

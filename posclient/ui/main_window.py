@@ -1,0 +1,302 @@
+"""The till's window: log-in/lock, selling, payment, receipts, drawer, and the sync state.
+
+Services do the work (roles are enforced there); this window only asks, shows and routes. Devices
+(printer, drawer, card terminal) are driven off the GUI thread, after the sale has committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QInputDialog,
+    QLineEdit,
+    QMainWindow,
+    QStackedWidget,
+)
+
+from posclient.app.checkout import Checkout, CompletedSale
+from posclient.app.staff import StaffSession
+from posclient.app.terminal import Terminal
+from posclient.domain.errors import PosError
+from posclient.domain.receipt import Receipt
+from posclient.domain.tender import TenderKind
+from sync.engine import SyncEngine, SyncStatus, read_status
+
+from . import fmt, widgets
+from .login import LoginPage
+from .pay import PayDialog
+from .sell import SellPage
+from .workers import Background
+
+ReceiptPrinter = Callable[[Receipt], None]
+
+
+class SyncBridge(QObject):
+    """The engine calls back on its own thread; the signal is queued to the GUI thread."""
+
+    status = Signal(object)
+
+
+class QueuedDrawer:
+    """The cash drawer as the checkout sees it: ``open()`` returns at once, the kick goes out
+    on a worker thread and a fault is reported to the window."""
+
+    connected = True
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+
+    def open(self) -> None:
+        self.window.kick_drawer()
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, terminal: Terminal, *, lang: str, engine: SyncEngine | None = None,
+                 printer: Any = None, printer_name: str = "") -> None:
+        super().__init__()
+        self.setObjectName("till")
+        self.terminal, self.lang, self.engine = terminal, lang, engine
+        self.printer = printer  # a ReceiptPrinter (devices.printer) or None: no printer
+        self.printer_name = printer_name
+        self.session: StaffSession | None = None
+        self.checkout: Checkout | None = None
+        self.last_sale: CompletedSale | None = None
+        self.sync_state: str | None = None
+        self.background = Background(self)
+        s = terminal.settings
+        self.setWindowTitle(self.tr("Till %1 · %2").replace("%1", s.terminal_id or "—")
+                            .replace("%2", s.store_name_zh if lang.startswith("zh")
+                                     else s.store_name_en))
+        self.stack = QStackedWidget()
+        self.login_page = LoginPage()
+        self.sell_page = SellPage(lang)
+        self.stack.addWidget(self.login_page)
+        self.stack.addWidget(self.sell_page)
+        self.setCentralWidget(self.stack)
+        self.status = widgets.SyncStatusBar(lang)
+        self.setStatusBar(self.status)
+        self.status.show_place(s.store_id, s.terminal_id)
+        self.status.show_cashier(None)
+        self._printer_ready()
+
+        self.login_page.login.connect(self.log_in)
+        self.login_page.unlock.connect(self.unlock)
+        self.login_page.switch_cashier.connect(self.switch_cashier)
+        self.sell_page.pay_requested.connect(self.pay)
+        self.sell_page.reprint_requested.connect(self.reprint)
+        self.sell_page.no_sale_requested.connect(self.no_sale)
+        QShortcut(QKeySequence("Ctrl+L"), self, self.lock)
+
+        self.bridge = SyncBridge(self)
+        self.bridge.status.connect(self.show_sync)
+        if engine is not None:
+            engine.on_status = self.bridge.status.emit
+        self.show_sync(read_status(terminal.store.conn))
+        self.idle = QTimer(self)
+        self.idle.setInterval(1000)
+        self.idle.timeout.connect(self._check_idle)
+        self.idle.start()
+
+    # -- sync state ------------------------------------------------------------------------------
+    def show_sync(self, status: SyncStatus) -> None:
+        self.sync_state = status.state
+        self.status.show_sync(status)
+
+    def refresh_waiting(self) -> None:
+        """After a local change (a sale): the count of events waiting, from the database."""
+        state = self.sync_state if self.sync_state in ("syncing", "bootstrapping") else None
+        self.status.show_sync(read_status(self.terminal.store.conn, state=state))
+
+    # -- staff -----------------------------------------------------------------------------------
+    def log_in(self, staff_id: int, pin: str) -> None:
+        try:
+            session = self.terminal.staff.login(staff_id, pin)
+        except PosError as exc:
+            self.login_page.show_error(str(exc))
+            return
+        self.session = session
+        self.checkout = self.terminal.checkout(session)
+        self.sell_page.start(self.checkout)
+        self.status.show_cashier(f"{session.staff.name} ({session.staff.id})")
+        self.stack.setCurrentWidget(self.sell_page)
+        self.sell_page.focus_scan()
+        waiting = self.terminal.receipts.unprinted()
+        if waiting and self.printer is not None:
+            self.sell_page.say(self.tr("%n receipt(s) were never printed: F11 prints them", "",
+                                       len(waiting)))
+
+    def lock(self) -> None:
+        if self.session is None:
+            return
+        self.session.locked = True
+        self.login_page.show_locked(self.session.staff.name)
+        self.stack.setCurrentWidget(self.login_page)
+
+    def _check_idle(self) -> None:
+        s = self.session
+        if s is None or s.locked or self.stack.currentWidget() is not self.sell_page \
+                or self.background.busy or QApplication.activeModalWidget() is not None:
+            return
+        idle = (self.terminal.clock.now() - s.last_activity).total_seconds()
+        if idle > self.terminal.settings.idle_lock_seconds:
+            self.lock()
+
+    def unlock(self, pin: str) -> None:
+        assert self.session is not None
+        try:
+            self.terminal.staff.unlock_session(self.session, pin)
+        except PosError as exc:
+            self.login_page.show_error(str(exc))
+            return
+        self.stack.setCurrentWidget(self.sell_page)
+        self.sell_page.focus_scan()
+
+    def switch_cashier(self) -> None:
+        co = self.checkout
+        if co is not None and (not co.cart.is_empty or co.has_payments):
+            self.login_page.show_error(self.tr(
+                "A sale is open: unlock, then finish or suspend it before switching cashier"))
+            return
+        if self.session is not None:
+            self.terminal.staff.logout(self.session)
+        self.session = self.checkout = None
+        self.status.show_cashier(None)
+        self.login_page.show_login()
+
+    # -- paying ----------------------------------------------------------------------------------
+    def pay(self) -> None:
+        co = self.checkout
+        if co is None or co.cart.is_empty:
+            return
+        dialog = PayDialog(co, self.background, self.lang, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        self.sell_page.refresh()
+        if accepted:
+            self.complete()
+        self.sell_page.focus_scan()
+
+    def complete(self) -> CompletedSale | None:
+        co = self.checkout
+        assert co is not None
+        cash = any(t.kind is TenderKind.CASH for t in co.payment.tenders)
+        try:
+            sale = co.complete()
+        except PosError as exc:
+            self.sell_page.say(str(exc), error=True)
+            return None
+        self.last_sale = sale
+        self.sell_page.refresh()
+        change = fmt.money(sale.change, self.lang)
+        self.sell_page.say(self.tr("Change %1 · Receipt %2").replace("%1", change)
+                           .replace("%2", sale.receipt_no), big=True)
+        if cash:
+            self.kick_drawer()
+        self.print_sale(sale.sale_id)
+        self.refresh_waiting()
+        if self.engine is not None:
+            self.engine.sync_now()
+        return sale
+
+    # -- devices ---------------------------------------------------------------------------------
+    def _printer_ready(self, fault: str = "") -> None:
+        if self.printer is None:
+            self.status.show_printer(self.tr("No printer"), ok=True)
+        elif fault:
+            self.status.show_printer(self.tr("Printer: %1").replace("%1", fault), ok=False)
+        else:
+            self.status.show_printer(self.tr("Printer ready"), ok=True)
+
+    def _device_fault(self, exc: object) -> None:
+        text = str(exc)
+        self._printer_ready(text)
+        self.sell_page.say(text, error=True)
+
+    def print_sale(self, sale_id: int) -> None:
+        """Print after the commit, off the GUI thread. A fault leaves the sale unprinted (F11
+        prints it) and never touches the sale."""
+        if self.printer is None:
+            return
+        receipts = self.terminal.receipts
+        receipt = receipts.build(sale_id, self.lang)
+        printer = self.printer
+
+        def printed(_: object) -> None:
+            receipts.mark_printed(sale_id)
+            self._printer_ready()
+
+        self.background.run(lambda: printer(receipt), printed, self._device_fault)
+
+    def kick_drawer(self) -> None:
+        drawer = self.terminal.drawer
+        if not getattr(drawer, "connected", False):
+            return
+        self.background.run(drawer.open, None, self._device_fault)
+
+    def no_sale(self) -> None:
+        co = self.checkout
+        if co is None:
+            return
+        reason, ok = QInputDialog.getText(self, self.tr("No sale"),
+                                          self.tr("Why is the drawer opened?"),
+                                          QLineEdit.EchoMode.Normal, "")
+        if ok:
+            widgets.with_approval(self, lambda a: co.no_sale(QueuedDrawer(self), reason, a),
+                                  lambda exc: self.sell_page.say(str(exc), error=True),
+                                  widgets.ask_approval)
+        self.sell_page.focus_scan()
+
+    def reprint(self) -> None:
+        """The last sale's receipt by default; never-printed receipts first, if any."""
+        session = self.session
+        if session is None:
+            return
+        if self.printer is None:
+            self.sell_page.say(self.tr("No printer is set up on this till"), error=True)
+            return
+        receipts = self.terminal.receipts
+        unprinted = receipts.unprinted()
+        if unprinted:
+            for u in unprinted:
+                self.print_sale(u.sale_id)
+            self.sell_page.say(self.tr("Printing %n receipt(s) never printed", "",
+                                       len(unprinted)))
+            return
+        default = self.last_sale.receipt_no if self.last_sale else ""
+        number, ok = QInputDialog.getText(self, self.tr("Reprint"), self.tr("Receipt number"),
+                                          QLineEdit.EchoMode.Normal, default)
+        self.sell_page.focus_scan()
+        if not ok or not number.strip():
+            return
+        staff, printer = self.terminal.staff, self.printer
+        try:
+            sale_id = receipts.sale_id(number)
+            copy = receipts.copy_for_reprint(session, staff, sale_id, self.lang)
+        except PosError as exc:
+            self.sell_page.say(str(exc), error=True)
+            return
+
+        def printed(_: object) -> None:
+            receipts.reprinted(session, staff, sale_id, copy.receipt_no)
+            self._printer_ready()
+
+        self.background.run(lambda: printer(copy), printed, self._device_fault)
+
+    # -- closing ---------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        co = self.checkout
+        if co is not None and co.has_payments:
+            self.sell_page.say(self.tr("Payments were taken: finish or void the sale before "
+                                       "closing the till"), error=True)
+            event.ignore()
+            return
+        self.background.pool.waitForDone(10_000)
+        if self.engine is not None:
+            self.engine.stop()
+        event.accept()

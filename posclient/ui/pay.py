@@ -1,0 +1,188 @@
+"""Payment: what is due, quick cash amounts, split tenders, the card terminal, change in large
+type. The card terminal is asked off the GUI thread; approval, decline and time-out each show
+plainly."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from posclient.app.checkout import Checkout
+from posclient.domain.errors import PosError
+from posclient.domain.money import Money, currency_exponent
+from posclient.domain.tender import Tender
+
+from . import fmt
+from .workers import Background
+
+
+def quick_amounts(due: Money) -> list[Money]:
+    """Exact, then the next round notes above what is due (10, 20, 50, 100 in major units)."""
+    unit = 10 ** currency_exponent(due.currency)
+    out = [due]
+    for note in (10, 20, 50, 100):
+        step = note * unit
+        amount = -(-due.minor // step) * step
+        if amount > due.minor and Money(amount, due.currency) not in out:
+            out.append(Money(amount, due.currency))
+    return out[:4]
+
+
+class PayDialog(QDialog):
+    """Takes tenders until nothing is due; ``accept()`` then means: complete the sale."""
+
+    def __init__(self, checkout: Checkout, background: Background, lang: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("payDialog")
+        self.setWindowTitle(self.tr("Payment"))
+        self.co, self.background, self.lang = checkout, background, lang
+        self.busy = False
+        layout = QVBoxLayout(self)
+        self.due = QLabel()
+        self.due.setObjectName("due")
+        self.due.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.due)
+        self.amount = QLineEdit()
+        self.amount.setObjectName("amount")
+        self.amount.setPlaceholderText(self.tr("Amount (empty: all that is due)"))
+        self.amount.returnPressed.connect(self.cash)
+        layout.addWidget(self.amount)
+        self.quick = QHBoxLayout()
+        layout.addLayout(self.quick)
+        grid = QGridLayout()
+        self.cash_button = QPushButton(self.tr("Cash") + "\nEnter")
+        self.cash_button.setObjectName("payCash")
+        self.card_button = QPushButton(self.tr("Card") + "\nF2")
+        self.card_button.setObjectName("payCard")
+        self.card_button.setShortcut("F2")
+        back = QPushButton(self.tr("Back to sale") + "\nEsc")
+        back.setObjectName("payBack")
+        for i, b in enumerate((self.cash_button, self.card_button, back)):
+            b.setMinimumHeight(72)
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            grid.addWidget(b, 0, i)
+        layout.addLayout(grid)
+        self.cash_button.clicked.connect(self.cash)
+        self.card_button.clicked.connect(self.card)
+        back.clicked.connect(self.reject)
+        self.tenders = QListWidget()
+        self.tenders.setObjectName("tenders")
+        self.tenders.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout.addWidget(self.tenders)
+        self.message = QLabel()
+        self.message.setObjectName("payMessage")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        self.resize(720, 560)
+        self.refresh()
+
+    def refresh(self) -> None:
+        p = self.co.payment
+        due = p.due
+        self.due.setText(self.tr("Due %1").replace("%1", fmt.money(due, self.lang)))
+        while self.quick.count():
+            w = self.quick.takeAt(0).widget()
+            if w is not None:
+                w.deleteLater()
+        if due.minor > 0:
+            for amount in quick_amounts(p.cash_due()):
+                b = QPushButton(fmt.money(amount, self.lang))
+                b.setObjectName("quickCash")
+                b.setMinimumHeight(64)
+                b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+                b.clicked.connect(lambda _=False, a=amount: self._take_cash(a))
+                self.quick.addWidget(b)
+        self.tenders.clear()
+        for t in p.tenders:
+            self.tenders.addItem(self._tender_text(t))
+        self.amount.setFocus()
+
+    def _tender_text(self, t: Tender) -> str:
+        names = {"cash": self.tr("Cash"), "card": self.tr("Card"),
+                 "store_credit": self.tr("Store credit")}
+        text = f"{names.get(t.kind.value, t.kind.value)}  {fmt.money(t.amount, self.lang)}"
+        return f"{text}  {t.detail}" if t.detail else text
+
+    def say(self, text: str, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setProperty("error", error)
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+
+    def _typed(self) -> Money | None:
+        text = self.amount.text().strip()
+        self.amount.clear()
+        if not text:
+            return None
+        try:
+            return Money.parse(text, self.co.settings.currency)
+        except ValueError:
+            self.say(self.tr("%1 is not an amount").replace("%1", text), error=True)
+            raise
+
+    def cash(self) -> None:
+        if self.busy:
+            return
+        try:
+            typed = self._typed()
+        except ValueError:
+            return
+        self._take_cash(typed if typed is not None else self.co.payment.cash_due())
+
+    def _take_cash(self, tendered: Money) -> None:
+        try:
+            self.co.pay_cash(tendered)
+        except PosError as exc:
+            self.say(str(exc), error=True)
+            return
+        self.say("")
+        self._after_tender()
+
+    def card(self) -> None:
+        if self.busy:
+            return
+        try:
+            typed = self._typed()
+        except ValueError:
+            return
+        self.busy = True
+        for b in (self.cash_button, self.card_button):
+            b.setEnabled(False)
+        self.say(self.tr("Waiting for the card terminal…"))
+        self.background.run(lambda: self.co.pay_card(typed), self._card_done, self._card_failed)
+
+    def _card_finished(self) -> None:
+        self.busy = False
+        for b in (self.cash_button, self.card_button):
+            b.setEnabled(True)
+
+    def _card_done(self, tender: object) -> None:
+        self._card_finished()
+        self.say(self.tr("Card approved"))
+        self._after_tender()
+
+    def _card_failed(self, exc: object) -> None:
+        self._card_finished()
+        self.say(str(exc), error=True)
+        self.refresh()
+
+    def _after_tender(self) -> None:
+        if self.co.payment.is_settled:
+            self.accept()
+        else:
+            self.refresh()
+
+    def reject(self) -> None:
+        if not self.busy:  # never while the card terminal is asked
+            super().reject()

@@ -1,0 +1,446 @@
+"""The selling screen: scan field (always focused), cart, totals, and every frequent action on an
+F-key and a touch-size button."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from posclient.app.checkout import Checkout
+from posclient.app.lookup import ProductInfo, parse_scan
+from posclient.domain.cart import Discount
+from posclient.domain.errors import NotFound, PosError
+from posclient.domain.money import Money
+
+from . import fmt, widgets
+
+
+def looks_like_code(text: str) -> bool:
+    """What a scanner sends (digits, optionally ``*qty``) or a typed SKU/PLU: no spaces and no
+    letters other than a SKU's. Anything else is a search."""
+    code = text.rpartition("*")[0] if "*" in text else text
+    return bool(code) and code.isascii() and " " not in code and any(c.isdigit() for c in code)
+
+
+class SearchDialog(QDialog):
+    """Products by name, brand or code; Enter or a tap adds the chosen one."""
+
+    def __init__(self, find: Callable[[str], list[ProductInfo]], text: str, lang: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Find a product"))
+        self.find, self.lang = find, lang
+        self.chosen: ProductInfo | None = None
+        layout = QVBoxLayout(self)
+        self.query = QLineEdit(text)
+        self.query.setObjectName("searchQuery")
+        self.results = QListWidget()
+        self.results.setObjectName("searchResults")
+        self.results.setMinimumSize(640, 360)
+        layout.addWidget(self.query)
+        layout.addWidget(self.results)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._choose)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.query.textChanged.connect(self._search)
+        self.query.returnPressed.connect(self._choose)
+        self.results.itemActivated.connect(lambda _item: self._choose())
+        self._search(text)
+
+    def _search(self, text: str) -> None:
+        self.results.clear()
+        if not text.strip():
+            return
+        try:
+            found = self.find(text)
+        except PosError as exc:
+            self.results.addItem(str(exc))
+            return
+        for info in found:
+            p = info.product
+            name = p.name_zh if self.lang.startswith("zh") else p.name_en
+            price = fmt.money(info.price, self.lang) if info.price else self.tr("no price")
+            stock = "" if info.stock is None else self.tr("stock %1").replace("%1",
+                                                                             str(info.stock))
+            item = QListWidgetItem(f"{name}   {p.sku}   {price}   {stock}")
+            item.setData(Qt.ItemDataRole.UserRole, info)
+            self.results.addItem(item)
+        if self.results.count():
+            self.results.setCurrentRow(0)
+
+    def _choose(self) -> None:
+        item = self.results.currentItem()
+        info = item.data(Qt.ItemDataRole.UserRole) if item else None
+        if isinstance(info, ProductInfo):
+            self.chosen = info
+            self.accept()
+
+
+# (key, label, method name). Every frequent action: an F-key and a button.
+ACTIONS: list[tuple[str, str, str]] = [
+    ("F2", "Quantity", "change_qty"),
+    ("F3", "Price", "change_price"),
+    ("F4", "Line discount", "line_discount"),
+    ("F5", "Sale discount", "sale_discount"),
+    ("F6", "Void line", "void_line"),
+    ("F7", "Void sale", "void_sale"),
+    ("F8", "Suspend", "suspend"),
+    ("F9", "Resume", "resume"),
+    ("F10", "No sale", "no_sale"),
+    ("F11", "Reprint", "reprint"),
+    ("F12", "Stock", "stock"),
+]
+
+
+class SellPage(QWidget):
+    pay_requested = Signal()
+    reprint_requested = Signal()
+    no_sale_requested = Signal()
+    changed = Signal()  # the cart changed (the window notes activity)
+
+    COLUMNS = ("#", "Item", "Qty", "Price", "Discount", "Total")
+
+    def __init__(self, lang: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lang = lang
+        self.checkout: Checkout | None = None
+        outer = QHBoxLayout(self)
+        left = QVBoxLayout()
+        outer.addLayout(left, 3)
+        self.scan_field = QLineEdit()
+        self.scan_field.setObjectName("scan")
+        self.scan_field.setPlaceholderText(self.tr("Scan or type a barcode, item number or name"))
+        self.scan_field.returnPressed.connect(self._entered)
+        left.addWidget(self.scan_field)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        left.addWidget(self.message)
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setObjectName("cart")
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for c in (0, 2, 3, 4, 5):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        left.addWidget(self.table, 1)
+
+        right = QVBoxLayout()
+        outer.addLayout(right, 2)
+        self.member = QLabel(self.tr("Member: —"))
+        self.member.setObjectName("member")
+        right.addWidget(self.member)
+        self.totals = QLabel()
+        self.totals.setObjectName("totals")
+        self.totals.setTextFormat(Qt.TextFormat.RichText)
+        right.addWidget(self.totals)
+        self.total = QLabel()
+        self.total.setObjectName("grandTotal")
+        self.total.setAlignment(Qt.AlignmentFlag.AlignRight)
+        right.addWidget(self.total)
+        grid = QGridLayout()
+        self.buttons: dict[str, QPushButton] = {}
+        for i, (key, label, name) in enumerate(ACTIONS):
+            b = QPushButton(f"{self.tr(label)}\n{key}")
+            b.setObjectName(name)
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.setMinimumHeight(64)
+            b.clicked.connect(getattr(self, name))
+            grid.addWidget(b, i // 3, i % 3)
+            QShortcut(QKeySequence(key), self, getattr(self, name))
+            self.buttons[name] = b
+        right.addLayout(grid)
+        self.pay = QPushButton(self.tr("Pay") + "\n" + self.tr("Enter on an empty scan field"))
+        self.pay.setObjectName("pay")
+        self.pay.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.pay.setMinimumHeight(88)
+        self.pay.clicked.connect(self.pay_requested.emit)
+        right.addWidget(self.pay)
+        right.addStretch(1)
+
+    # -- state -----------------------------------------------------------------------------------
+    def start(self, checkout: Checkout) -> None:
+        self.checkout = checkout
+        self.refresh()
+        self.say("")
+
+    def focus_scan(self) -> None:
+        """Back to the scan field, in the active window (after any dialog has closed)."""
+        self.activateWindow()
+        self.scan_field.setFocus()
+
+    def say(self, text: str, error: bool = False, big: bool = False) -> None:
+        """The line under the scan field: what was scanned, an error (red, with a beep), or
+        the change due after a sale (large)."""
+        self.message.setText(text)
+        self.message.setProperty("error", error)
+        self.message.setProperty("change", big)
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+        if error:
+            QApplication.beep()
+
+    def selected_line(self) -> int | None:
+        row = self.table.currentRow()
+        if row < 0:
+            row = self.table.rowCount() - 1
+        if row < 0:
+            return None
+        item = self.table.item(row, 0)
+        return int(item.data(Qt.ItemDataRole.UserRole)) if item else None
+
+    def refresh(self, select: int | None = None) -> None:
+        """Redraw cart and totals; keep the selected line, or select line ``select``."""
+        co = self.checkout
+        if co is None:
+            return
+        keep = select if select is not None else self.selected_line()
+        totals = co.totals()
+        lines = [ln for ln in co.cart.lines if not ln.voided]
+        self.table.setRowCount(len(lines))
+        for row, ln in enumerate(lines):
+            priced = totals.line(ln.line_id)
+            disc = priced.line_discount
+            cells = [str(row + 1), ln.item.name(self.lang), fmt.qty(ln),
+                     fmt.money(ln.unit_price, self.lang, symbol=False)
+                     + ("/kg" if ln.item.measure.value == "g" else ""),
+                     fmt.money(Money(-disc, totals.currency), self.lang, symbol=False)
+                     if disc else "",
+                     fmt.money(Money(priced.gross - disc, totals.currency), self.lang,
+                               symbol=False)]
+            for col, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                if col != 1:
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                if col == 0:
+                    cell.setData(Qt.ItemDataRole.UserRole, ln.line_id)
+                self.table.setItem(row, col, cell)
+            if ln.line_id == keep:
+                self.table.selectRow(row)
+        if lines and (keep is None or keep not in {ln.line_id for ln in lines}):
+            self.table.selectRow(len(lines) - 1)
+        m = lambda x: fmt.money(x, self.lang)  # noqa: E731
+        rows = [(self.tr("Subtotal"), m(totals.subtotal))]
+        if totals.discount_total.minor:
+            rows.append((self.tr("Discount"), m(-totals.discount_total)))
+        rows.append((self.tr("Tax included") if totals.inclusive else self.tr("Tax"),
+                     m(totals.tax_total)))
+        paid = co.payment.paid
+        if paid.minor:
+            rows.append((self.tr("Paid"), m(paid)))
+        self.totals.setText("<table width='100%'>" + "".join(
+            f"<tr><td>{a}</td><td align='right'>{b}</td></tr>" for a, b in rows) + "</table>")
+        self.total.setText(f"{self.tr('Total')} {m(totals.total)}")
+        self.changed.emit()
+
+    # -- scanning --------------------------------------------------------------------------------
+    def _entered(self) -> None:
+        text = self.scan_field.text().strip()
+        self.scan_field.clear()
+        co = self.checkout
+        if co is None:
+            return
+        if not text:
+            if not co.cart.is_empty:
+                self.pay_requested.emit()
+            return
+        if not looks_like_code(text):
+            self._search(text)
+            return
+        try:
+            code, qty = parse_scan(text)
+            line = co.scan(code, qty)
+        except NotFound as exc:
+            self.say(str(exc), error=True)
+            return
+        except PosError as exc:
+            self.say(str(exc), error=True)
+            return
+        self.say(f"{line.item.name(self.lang)}  {fmt.money(line.unit_price, self.lang)}")
+        self.refresh(select=line.line_id)
+
+    def _search(self, text: str) -> None:
+        co = self.checkout
+        assert co is not None
+        dialog = SearchDialog(co.lookup.find, text, self.lang, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen is not None:
+            try:
+                co.add_product(dialog.chosen.product.id)
+            except PosError as exc:
+                self.say(str(exc), error=True)
+            self.refresh()
+        self.focus_scan()
+
+    # -- actions ---------------------------------------------------------------------------------
+    def _line_or_say(self) -> int | None:
+        line = self.selected_line()
+        if line is None:
+            self.say(self.tr("Scan an item first"), error=True)
+        return line
+
+    def _ask(self, title: str, label: str, text: str = "") -> str | None:
+        value, ok = QInputDialog.getText(self, title, label, QLineEdit.EchoMode.Normal, text)
+        self.focus_scan()
+        return value.strip() if ok and value.strip() else None
+
+    def _run(self, action: Callable[..., object]) -> None:
+        """A service call that may need a supervisor's approval; a refusal is shown inline."""
+        widgets.with_approval(self, action, lambda exc: self.say(str(exc), error=True),
+                              widgets.ask_approval)
+        self.refresh()
+        self.focus_scan()
+
+    def change_qty(self) -> None:
+        co, line = self.checkout, self._line_or_say()
+        if co is None or line is None:
+            return
+        text = self._ask(self.tr("Quantity"), self.tr("New quantity (grams for weighed items)"))
+        if text is None:
+            return
+        if not text.isdigit():
+            self.say(self.tr("%1 is not a whole number").replace("%1", text), error=True)
+            return
+        self._run(lambda a: co.set_qty(line, int(text), a))
+
+    def change_price(self) -> None:
+        co, line = self.checkout, self._line_or_say()
+        if co is None or line is None:
+            return
+        price = self._ask(self.tr("Price"), self.tr("New unit price"))
+        if price is None:
+            return
+        reason = self._ask(self.tr("Price"), self.tr("Reason for the change"))
+        if reason is None:
+            return
+        try:
+            amount = Money.parse(price, co.settings.currency)
+        except ValueError:
+            self.say(self.tr("%1 is not an amount").replace("%1", price), error=True)
+            return
+        self._run(lambda a: co.override_price(line, amount, reason, a))
+
+    def _discount(self, title: str) -> Discount | None:
+        co = self.checkout
+        assert co is not None
+        text = self._ask(title, self.tr("10% or an amount such as 5.00"))
+        if text is None:
+            return None
+        try:
+            return Discount.parse(text, co.settings.currency, reason=title)
+        except PosError as exc:
+            self.say(str(exc), error=True)
+            return None
+
+    def line_discount(self) -> None:
+        co, line = self.checkout, self._line_or_say()
+        if co is None or line is None:
+            return
+        d = self._discount(self.tr("Line discount"))
+        if d is not None:
+            self._run(lambda a: co.discount_line(line, d, a))
+
+    def sale_discount(self) -> None:
+        co = self.checkout
+        if co is None:
+            return
+        d = self._discount(self.tr("Sale discount"))
+        if d is not None:
+            self._run(lambda a: co.discount_basket(d, a))
+
+    def void_line(self) -> None:
+        co, line = self.checkout, self._line_or_say()
+        if co is not None and line is not None:
+            self._run(lambda a: co.void_line(line, a))
+
+    def void_sale(self) -> None:
+        co = self.checkout
+        if co is not None and not co.cart.is_empty:
+            self._run(lambda a: co.void_sale(a))
+            self.say(self.tr("Sale voided") if co.cart.is_empty else "")
+
+    def suspend(self) -> None:
+        co = self.checkout
+        if co is None:
+            return
+        try:
+            number = co.suspend()
+        except PosError as exc:
+            self.say(str(exc), error=True)
+            return
+        self.say(self.tr("Sale suspended as number %1").replace("%1", str(number)))
+        self.refresh()
+
+    def resume(self) -> None:
+        co = self.checkout
+        if co is None:
+            return
+        waiting = co.suspended()
+        if not waiting:
+            self.say(self.tr("No suspended sales"), error=True)
+            return
+        items = [f"{s.id}  {s.label or ''}  {fmt.money(s.total, self.lang)}  {s.suspended_at}"
+                 for s in waiting]
+        choice, ok = QInputDialog.getItem(self, self.tr("Resume"), self.tr("Suspended sales"),
+                                          items, 0, False)
+        self.focus_scan()
+        if ok and choice:
+            try:
+                co.resume(int(choice.split()[0]))
+            except PosError as exc:
+                self.say(str(exc), error=True)
+            self.refresh()
+
+    def no_sale(self) -> None:
+        self.no_sale_requested.emit()
+
+    def reprint(self) -> None:
+        self.reprint_requested.emit()
+
+    def stock(self) -> None:
+        co = self.checkout
+        if co is None:
+            return
+        text = self._ask(self.tr("Stock"), self.tr("Barcode, item number or name"))
+        if text is None:
+            return
+        try:
+            found = co.lookup.find(text, limit=8)
+        except PosError as exc:
+            self.say(str(exc), error=True)
+            return
+        if not found:
+            self.say(self.tr("Nothing found for %1").replace("%1", text), error=True)
+            return
+        self.say("  ·  ".join(
+            f"{(i.product.name_zh if self.lang.startswith('zh') else i.product.name_en)}: "
+            f"{'—' if i.stock is None else i.stock}" for i in found))

@@ -1,0 +1,200 @@
+"""Small widgets shared by the till's screens: keypad, supervisor approval, the status bar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStatusBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from posclient.app.clock import parse_iso
+from posclient.app.staff import Approval
+from posclient.domain.errors import ApprovalRequired, PosError
+from sync.engine import SyncStatus
+
+from . import fmt
+
+T = TypeVar("T")
+
+
+class Keypad(QWidget):
+    """A large numeric keypad for touch: digits, backspace and Enter. Types into whatever line
+    edit has focus (or the one given with :meth:`target`)."""
+
+    key = Signal(str)  # "0".."9", "back", "enter"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        grid = QGridLayout(self)
+        grid.setSpacing(8)
+        labels = ["7", "8", "9", "4", "5", "6", "1", "2", "3", "⌫", "0", "↵"]
+        for i, text in enumerate(labels):
+            b = QPushButton(text)
+            b.setObjectName("keypad")
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            b.setMinimumSize(88, 72)
+            value = {"⌫": "back", "↵": "enter"}.get(text, text)
+            b.clicked.connect(lambda _=False, v=value: self.key.emit(v))
+            grid.addWidget(b, i // 3, i % 3)
+
+    @staticmethod
+    def apply(edit: QLineEdit, value: str) -> bool:
+        """Type ``value`` into ``edit``; True when it was Enter."""
+        if value == "back":
+            edit.backspace()
+        elif value == "enter":
+            return True
+        else:
+            edit.insert(value)
+        return False
+
+
+class ApprovalDialog(QDialog):
+    """A supervisor's staff number and PIN for one action."""
+
+    def __init__(self, reason: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Supervisor approval"))
+        self.setObjectName("approval")
+        layout = QVBoxLayout(self)
+        msg = QLabel(reason)
+        msg.setWordWrap(True)
+        layout.addWidget(msg)
+        form = QFormLayout()
+        self.staff_id = QLineEdit()
+        self.staff_id.setObjectName("approverId")
+        self.pin = QLineEdit()
+        self.pin.setObjectName("approverPin")
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(self.tr("Supervisor number"), self.staff_id)
+        form.addRow(self.tr("PIN"), self.pin)
+        layout.addLayout(form)
+        pad = Keypad()
+        pad.key.connect(self._key)
+        layout.addWidget(pad)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.staff_id.returnPressed.connect(self.pin.setFocus)
+        self.pin.returnPressed.connect(self.accept)
+
+    def _key(self, value: str) -> None:
+        edit = self.pin if self.pin.hasFocus() else self.staff_id
+        if Keypad.apply(edit, value):
+            if edit is self.staff_id:
+                self.pin.setFocus()
+            else:
+                self.accept()
+
+    def approval(self) -> Approval | None:
+        sid = self.staff_id.text().strip()
+        if not sid.isdigit() or not self.pin.text():
+            return None
+        return Approval(int(sid), self.pin.text())
+
+
+# How a screen asks for approval: tests replace it to type into the real dialog.
+def ask_approval(parent: QWidget, reason: str) -> Approval | None:
+    dialog = ApprovalDialog(reason, parent)
+    try:
+        return dialog.approval() if dialog.exec() == QDialog.DialogCode.Accepted else None
+    finally:
+        dialog.deleteLater()
+
+
+def with_approval(parent: QWidget, action: Callable[[Approval | None], T],
+                  on_error: Callable[[PosError], None],
+                  asker: Callable[[QWidget, str], Approval | None] | None = None) -> T | None:
+    """Run ``action``; when a service answers 'approval required', ask for a supervisor's PIN
+    and run it again with it. A refusal goes to ``on_error``; None when refused or cancelled."""
+    ask = asker or ask_approval
+    try:
+        return action(None)
+    except ApprovalRequired as exc:
+        approval = ask(parent, str(exc))
+        if approval is None:
+            return None
+        try:
+            return action(approval)
+        except PosError as again:
+            on_error(again)
+            return None
+    except PosError as exc:
+        on_error(exc)
+        return None
+
+
+class SyncStatusBar(QStatusBar):
+    """Always visible: online/offline, events waiting, last sync, store and till, cashier,
+    printer. Fed by the sync engine's status callback (queued to the GUI thread)."""
+
+    def __init__(self, lang: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lang = lang
+        self.setSizeGripEnabled(False)
+        self.state = QLabel()
+        self.state.setObjectName("syncState")
+        self.waiting = QLabel()
+        self.waiting.setObjectName("syncWaiting")
+        self.last = QLabel()
+        self.last.setObjectName("syncLast")
+        self.where = QLabel()
+        self.who = QLabel()
+        self.printer = QLabel()
+        self.printer.setObjectName("printerState")
+        for w in (self.state, self.waiting, self.last):
+            self.addWidget(w)
+        for w in (self.printer, self.where, self.who):
+            self.addPermanentWidget(w)
+        self.status: SyncStatus | None = None
+
+    def show_sync(self, status: SyncStatus) -> None:
+        self.status = status
+        names = {
+            "idle": self.tr("Online"), "syncing": self.tr("Syncing…"),
+            "bootstrapping": self.tr("Loading catalogue…"), "offline": self.tr("Offline"),
+            "error": self.tr("Sync error"), "not_enrolled": self.tr("Not enrolled"),
+        }
+        text = names.get(status.state, status.state)
+        if status.state == "bootstrapping" and status.progress and status.progress[1]:
+            done, total = status.progress
+            text += f" {100 * done // total}%"
+        online = status.state in ("idle", "syncing", "bootstrapping")
+        self.state.setText(("● " if online else "○ ") + text)
+        self.state.setProperty("online", online)
+        self.state.setToolTip(status.last_error or status.server_url or "")
+        self.state.style().unpolish(self.state)
+        self.state.style().polish(self.state)
+        waiting = self.tr("Waiting to upload: %n", "", status.events_waiting)
+        if status.events_rejected:
+            waiting += " · " + self.tr("Held for a manager: %n", "", status.events_rejected)
+        self.waiting.setText(waiting)
+        last = parse_iso(status.last_sync_at) if status.last_sync_at else None
+        self.last.setText(self.tr("Last sync: %1").replace("%1", fmt.clock_time(last)))
+
+    def show_place(self, store_id: str, terminal_id: str) -> None:
+        self.where.setText(self.tr("Store %1 · Till %2").replace("%1", store_id)
+                           .replace("%2", terminal_id or "—"))
+
+    def show_cashier(self, name: str | None) -> None:
+        self.who.setText(self.tr("Cashier: %1").replace("%1", name) if name else "")
+
+    def show_printer(self, text: str, ok: bool) -> None:
+        self.printer.setText(text)
+        self.printer.setProperty("fault", not ok)
+        self.printer.style().unpolish(self.printer)
+        self.printer.style().polish(self.printer)

@@ -1,0 +1,55 @@
+"""Driving the real till window in tests: typing as a scanner does, answering modal dialogs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+
+def scan(qtbot: QtBot, field: QLineEdit, code: str) -> None:
+    """A keyboard-wedge scanner: a burst of keystrokes ending in Enter."""
+    qtbot.keyClicks(field, code)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+
+
+def on_next_dialog(qtbot: QtBot, answer: Callable[[QWidget], None],
+                   then: Callable[[], None] | None = None) -> None:
+    """When the next modal dialog opens, ``answer`` it (then schedule ``then``)."""
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(10, poll)
+            return
+        if then is not None:
+            then()
+        answer(dialog)
+
+    QTimer.singleShot(0, poll)
+
+
+def type_and_accept(text: str) -> Callable[[QWidget], None]:
+    """For a QInputDialog: type ``text`` and press OK."""
+
+    def answer(dialog: QWidget) -> None:
+        edit = dialog.findChild(QLineEdit)
+        assert edit is not None
+        edit.setText(text)
+        dialog.accept()  # type: ignore[attr-defined]
+
+    return answer
+
+
+def approve(staff_id: int, pin: str) -> Callable[[QWidget], None]:
+    """For the supervisor approval dialog: type the number and PIN, press OK."""
+
+    def answer(dialog: QWidget) -> None:
+        assert dialog.objectName() == "approval", dialog
+        dialog.findChild(QLineEdit, "approverId").setText(str(staff_id))
+        dialog.findChild(QLineEdit, "approverPin").setText(pin)
+        dialog.accept()  # type: ignore[attr-defined]
+
+    return answer
