@@ -112,13 +112,14 @@ def init_central(url: str) -> Engine:
 
 
 @contextlib.contextmanager
-def central_server(url: str, workers: int = 1) -> Iterator[str]:
+def central_server(url: str, workers: int = 1, admin_token: str = ADMIN_TOKEN
+                   ) -> Iterator[str]:
     """``python -m sync.central serve`` in a child process on a free port of 127.0.0.1."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     sock.close()
-    env = dict(os.environ, POSCLIENT_CENTRAL_ADMIN_TOKEN=ADMIN_TOKEN)
+    env = dict(os.environ, POSCLIENT_CENTRAL_ADMIN_TOKEN=admin_token)
     proc = subprocess.Popen(
         [sys.executable, "-m", "sync.central", "--database", url, "serve", "--host",
          "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level", "warning"],

@@ -7,6 +7,7 @@ services with the same seams (clock, payment terminal).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from posclient.devices.drawer import CashDrawer, NoDrawer
 from posclient.devices.payment import PaymentTerminal, SimulatedPaymentTerminal
@@ -20,6 +21,10 @@ from .lookup import Lookup
 from .receipts import Receipts
 from .settings import StoreSettings
 from .staff import StaffService, StaffSession
+from .terminal_config import TerminalConfig
+
+if TYPE_CHECKING:
+    from posclient.devices.printer import ReceiptPrinter
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,13 +49,35 @@ class Terminal:
                  drawer: CashDrawer | None = None) -> None:
         self.store = store
         self.clock = clock or SystemClock()
+        self.payments = payments or SimulatedPaymentTerminal()
+        self.drawer: CashDrawer = drawer or NoDrawer()
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the store's settings again (after the first sync has brought them)."""
+        store = self.store
         self.settings = StoreSettings.load(store.conn)
         self.catalog = Catalog(store.conn)
         self.staff = StaffService(store, self.clock, self.settings.limits)
         self.lookup = Lookup(self.catalog, self.settings, self.clock)
         self.receipts = Receipts(store, self.clock, self.settings)
-        self.payments = payments or SimulatedPaymentTerminal()
-        self.drawer = drawer or NoDrawer()
+
+    def connect_printer(self, lang: str) -> ReceiptPrinter | None:
+        """The receipt printer set up for this till (None when it has none); the cash drawer
+        on the printer's kick port comes with it."""
+        from posclient.devices.drawer import EscposDrawer
+        from posclient.devices.printer import PrinterConfig, ReceiptPrinter
+
+        config = PrinterConfig.from_dict(TerminalConfig(self.store).get("printer") or {})
+        if config.kind == "none":
+            self.drawer = NoDrawer()
+            return None
+        printer = ReceiptPrinter(config, lang="zh" if lang.startswith("zh") else "en")
+        self.drawer = EscposDrawer(printer)
+        return printer
+
+    def has_staff(self) -> bool:
+        return self.store.conn.execute("SELECT 1 FROM staff LIMIT 1").fetchone() is not None
 
     def checkout(self, session: StaffSession) -> Checkout:
         return Checkout(self.store, self.staff, session, clock=self.clock,

@@ -57,7 +57,8 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
 
 def run_till(terminal: Terminal, *, lang: str | None = None, engine: Any = None,
-             printer: Any = None, printer_name: str = "") -> int:
+             printer: Any = None, log_file: Path | None = None,
+             make_engine: Any = None) -> int:
     """Open the till window and run until it is closed."""
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY")
                                                  or os.environ.get("WAYLAND_DISPLAY")
@@ -71,7 +72,8 @@ def run_till(terminal: Terminal, *, lang: str | None = None, engine: Any = None,
     lang = lang or system_language()
     install_language(app, lang)
     window = MainWindow(terminal, lang=lang, engine=engine, printer=printer,
-                        printer_name=printer_name)
+                        make_engine=make_engine)
+    window.log_file = log_file
     screen = app.primaryScreen()
     if screen is not None:  # a till's window fills its screen, with or without a window manager
         window.setGeometry(screen.availableGeometry())
@@ -95,21 +97,6 @@ def terminal_language(terminal: Terminal, asked: str | None) -> str:
     return system_language()
 
 
-def terminal_printer(terminal: Terminal, lang: str) -> tuple[Any, str]:
-    """The receipt printer set up for this till (None when it has none), and its name. The
-    cash drawer on the printer's kick port comes with it."""
-    from posclient.app.terminal_config import TerminalConfig
-    from posclient.devices.drawer import EscposDrawer
-    from posclient.devices.printer import PrinterConfig, ReceiptPrinter
-
-    config = PrinterConfig.from_dict(TerminalConfig(terminal.store).get("printer") or {})
-    if config.kind == "none":
-        return None, ""
-    printer = ReceiptPrinter(config, lang="zh" if lang.startswith("zh") else "en")
-    terminal.drawer = EscposDrawer(printer)
-    return printer, config.where
-
-
 def sync_engine(terminal: Terminal) -> tuple[Any, str]:
     """The background sync engine when this till is enrolled, or why there is none."""
     from sync.credentials import KeyringUnavailable, TokenStore
@@ -129,9 +116,28 @@ def sync_engine(terminal: Terminal) -> tuple[Any, str]:
 def run_desktop_till(terminal: Terminal, lang: str | None = None) -> int:
     """``posclient till``: the till window with its printer, drawer and sync engine."""
     lang = terminal_language(terminal, lang)
-    printer, where = terminal_printer(terminal, lang)
+    log_file = start_logging()
+    printer = terminal.connect_printer(lang)
     engine, problem = sync_engine(terminal)
     if problem:
         log.warning("sync is off: %s", problem)
         print(f"Sync is off: {problem}", file=sys.stderr)
-    return run_till(terminal, lang=lang, engine=engine, printer=printer, printer_name=where)
+    return run_till(terminal, lang=lang, engine=engine, printer=printer, log_file=log_file,
+                    make_engine=lambda: sync_engine(terminal)[0])
+
+
+def start_logging() -> Path:
+    """The till's log: a rotating file in the user data folder (Settings shows where)."""
+    from logging.handlers import RotatingFileHandler
+
+    from posclient.config import data_dir
+
+    folder = data_dir() / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "posclient.log"
+    handler = RotatingFileHandler(path, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path

@@ -32,6 +32,7 @@ from . import fmt, widgets
 from .login import LoginPage
 from .pay import PayDialog
 from .sell import SellPage
+from .settings import SettingsDialog, SetupPage
 from .workers import Background
 
 ReceiptPrinter = Callable[[Receipt], None]
@@ -58,12 +59,14 @@ class QueuedDrawer:
 
 class MainWindow(QMainWindow):
     def __init__(self, terminal: Terminal, *, lang: str, engine: SyncEngine | None = None,
-                 printer: Any = None, printer_name: str = "") -> None:
+                 printer: Any = None,
+                 make_engine: Callable[[], SyncEngine | None] | None = None) -> None:
         super().__init__()
         self.setObjectName("till")
         self.terminal, self.lang, self.engine = terminal, lang, engine
         self.printer = printer  # a ReceiptPrinter (devices.printer) or None: no printer
-        self.printer_name = printer_name
+        self.make_engine = make_engine  # for a till enrolled from its set-up page
+        self.log_file: Any = None
         self.session: StaffSession | None = None
         self.checkout: Checkout | None = None
         self.last_sale: CompletedSale | None = None
@@ -76,8 +79,10 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.login_page = LoginPage()
         self.sell_page = SellPage(lang)
-        self.stack.addWidget(self.login_page)
-        self.stack.addWidget(self.sell_page)
+        self.setup_page = SetupPage(terminal, self.background)
+        for page in (self.login_page, self.sell_page, self.setup_page):
+            self.stack.addWidget(page)
+        self.setup_page.enrolled.connect(self._enrolled)
         self.setCentralWidget(self.stack)
         self.status = widgets.SyncStatusBar(lang)
         self.setStatusBar(self.status)
@@ -91,22 +96,47 @@ class MainWindow(QMainWindow):
         self.sell_page.pay_requested.connect(self.pay)
         self.sell_page.reprint_requested.connect(self.reprint)
         self.sell_page.no_sale_requested.connect(self.no_sale)
+        self.sell_page.settings_requested.connect(self.open_settings)
         QShortcut(QKeySequence("Ctrl+L"), self, self.lock)
 
         self.bridge = SyncBridge(self)
         self.bridge.status.connect(self.show_sync)
-        if engine is not None:
-            engine.on_status = self.bridge.status.emit
-        self.show_sync(read_status(terminal.store.conn))
+        self._attach(engine)
+        status = read_status(terminal.store.conn)
+        self.show_sync(status)
+        if not status.enrolled and not terminal.has_staff():
+            self.stack.setCurrentWidget(self.setup_page)  # a new, empty till
         self.idle = QTimer(self)
         self.idle.setInterval(1000)
         self.idle.timeout.connect(self._check_idle)
         self.idle.start()
 
     # -- sync state ------------------------------------------------------------------------------
+    def _attach(self, engine: SyncEngine | None) -> None:
+        self.engine = engine
+        if engine is not None:
+            engine.on_status = self.bridge.status.emit
+
     def show_sync(self, status: SyncStatus) -> None:
         self.sync_state = status.state
         self.status.show_sync(status)
+        if self.stack.currentWidget() is self.setup_page and status.state == "idle" \
+                and self.terminal.has_staff():
+            self.terminal.reload()  # the store's settings came with the first sync
+            s = self.terminal.settings
+            self.status.show_place(s.store_id, s.terminal_id)
+            self.login_page.show_login()
+            self.stack.setCurrentWidget(self.login_page)
+
+    def _enrolled(self) -> None:
+        """Enrolled from the set-up page: start the engine; its first cycle loads the store."""
+        engine = self.make_engine() if self.make_engine is not None else None
+        self._attach(engine)
+        if engine is None:
+            self.setup_page.message.setText(self.tr(
+                "Enrolled, but sync cannot start (no keyring?): see the log"))
+            return
+        engine.start()
 
     def refresh_waiting(self) -> None:
         """After a local change (a sale): the count of events waiting, from the database."""
@@ -287,6 +317,23 @@ class MainWindow(QMainWindow):
             self._printer_ready()
 
         self.background.run(lambda: printer(copy), printed, self._device_fault)
+
+    # -- settings --------------------------------------------------------------------------------
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self, self.apply_printer)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.exec()
+        self.sell_page.focus_scan()
+
+    def apply_printer(self, _config: dict[str, Any]) -> None:
+        """The printer was changed in Settings: connect the new one (and its drawer)."""
+        try:
+            self.printer = self.terminal.connect_printer(self.lang)
+        except PosError as exc:
+            self.printer = None
+            self._printer_ready(str(exc))
+            return
+        self._printer_ready()
 
     # -- closing ---------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -112,6 +112,7 @@ ACTIONS: list[tuple[str, str, str]] = [
     ("F10", "No sale", "no_sale"),
     ("F11", "Reprint", "reprint"),
     ("F12", "Stock", "stock"),
+    ("Ctrl+M", "Settings", "settings"),
 ]
 
 
@@ -119,6 +120,7 @@ class SellPage(QWidget):
     pay_requested = Signal()
     reprint_requested = Signal()
     no_sale_requested = Signal()
+    settings_requested = Signal()
     changed = Signal()  # the cart changed (the window notes activity)
 
     COLUMNS = ("#", "Item", "Qty", "Price", "Discount", "Total")
@@ -425,6 +427,9 @@ class SellPage(QWidget):
 
     def reprint(self) -> None:
         self.reprint_requested.emit()
+
+    def settings(self) -> None:
+        self.settings_requested.emit()
 
     def stock(self) -> None:
         co = self.checkout

@@ -10,6 +10,7 @@ from till_kit import APPLE_PLU, BREAD, MILK, PINS
 from ui_kit import approve, on_next_dialog, scan, type_and_accept
 
 from posclient.app.terminal import Terminal
+from posclient.app.terminal_config import TerminalConfig
 from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.devices.printer import PrinterConfig, ReceiptPrinter
 from posclient.domain.barcode import DEFAULT_SCALE_RULES
@@ -231,3 +232,46 @@ def test_voiding_a_line_and_suspending_and_resuming_a_sale(qtbot, window):
     qtbot.keyClick(page.scan_field, Qt.Key.Key_F9)
     assert page.table.rowCount() == 1
     assert QApplication.activeModalWidget() is None
+
+
+def test_a_cashier_sets_up_the_printer_only_with_a_managers_approval(qtbot, window, tmp_path):
+    log_in(qtbot, window)
+    out = tmp_path / "receipts.escpos"
+
+    def settings(dialog) -> None:
+        dialog.printer.kind.setCurrentIndex(dialog.printer.kind.findData("file"))
+        dialog.printer.path.setText(str(out))
+        on_next_dialog(qtbot, approve(3001, PINS[3001]), name="approval")
+        dialog.findChild(QPushButton, "savePrinter").click()
+        assert "saved" in dialog.message.text()
+        dialog.findChild(QPushButton, "testPage").click()
+        qtbot.waitUntil(lambda: "sent" in dialog.message.text())
+        dialog.accept()
+
+    on_next_dialog(qtbot, settings, name="settings")
+    qtbot.keyClick(window.sell_page.scan_field, Qt.Key.Key_M,
+                   Qt.KeyboardModifier.ControlModifier)
+    assert TerminalConfig(window.terminal.store).get("printer") == {
+        "kind": "file", "width": 48, "path": str(out)}
+    assert "Printer ready" in window.status.printer.text()
+    assert "Printer test page" in decode(out.read_bytes()).text
+    audit = window.terminal.store.conn.execute(
+        "SELECT staff_id, approved_by FROM audit_log WHERE action = 'configure_terminal'"
+    ).fetchall()
+    assert audit == [(1001, 3001)]
+
+
+def test_without_approval_the_printer_stays_as_it_was(qtbot, window):
+    log_in(qtbot, window)
+
+    def settings(dialog) -> None:
+        dialog.printer.kind.setCurrentIndex(dialog.printer.kind.findData("network"))
+        dialog.printer.host.setText("10.0.0.9")
+        on_next_dialog(qtbot, lambda d: d.reject(), name="approval")
+        dialog.findChild(QPushButton, "savePrinter").click()
+        dialog.accept()
+
+    on_next_dialog(qtbot, settings, name="settings")
+    window.sell_page.buttons["settings"].click()
+    assert TerminalConfig(window.terminal.store).get("printer") is None
+    assert isinstance(window.printer, PaperRoll)  # unchanged

@@ -16,12 +16,13 @@ def scan(qtbot: QtBot, field: QLineEdit, code: str) -> None:
 
 
 def on_next_dialog(qtbot: QtBot, answer: Callable[[QWidget], None],
-                   then: Callable[[], None] | None = None) -> None:
-    """When the next modal dialog opens, ``answer`` it (then schedule ``then``)."""
+                   then: Callable[[], None] | None = None, name: str | None = None) -> None:
+    """When the next modal dialog (named ``name``, if given) opens, ``answer`` it (after
+    scheduling ``then``)."""
 
     def poll() -> None:
         dialog = QApplication.activeModalWidget()
-        if dialog is None:
+        if dialog is None or (name is not None and dialog.objectName() != name):
             QTimer.singleShot(10, poll)
             return
         if then is not None:

@@ -1,0 +1,293 @@
+"""Settings and diagnostics (managers and IT), and the first-run set-up of a new till.
+
+Changing the printer or the language is a manager's action: the service asks for a manager's
+approval when someone else is logged in.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from posclient import __version__
+from posclient.app.terminal import Terminal
+from posclient.app.terminal_config import TerminalConfig
+from posclient.domain.errors import PosError
+from sync.engine import read_status
+
+from . import widgets
+from .workers import Background
+
+KINDS = ("none", "network", "usb", "serial", "file")
+
+
+class PrinterForm(QWidget):
+    """The printer's connection, as a dict for :class:`PrinterConfig`."""
+
+    def __init__(self, current: dict[str, Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        form = QFormLayout(self)
+        self.kind = QComboBox()
+        self.kind.setObjectName("printerKind")
+        names = {"none": self.tr("No printer"), "network": self.tr("Network (port 9100)"),
+                 "usb": "USB", "serial": self.tr("Serial port"),
+                 "file": self.tr("File or device path")}
+        for k in KINDS:
+            self.kind.addItem(names[k], k)
+        self.host = QLineEdit(str(current.get("host", "")))
+        self.host.setObjectName("printerHost")
+        self.port = QSpinBox()
+        self.port.setRange(1, 65535)
+        self.port.setValue(int(current.get("port", 9100)))
+        self.usb = QLineEdit(f"{current.get('vendor_id', '')}:{current.get('product_id', '')}"
+                             if current.get("vendor_id") else "")
+        self.usb.setPlaceholderText("0x04b8:0x0e15")
+        self.device = QLineEdit(str(current.get("device", "")))
+        self.device.setPlaceholderText("/dev/ttyUSB0")
+        self.path = QLineEdit(str(current.get("path", "")))
+        self.path.setObjectName("printerPath")
+        self.path.setPlaceholderText("/dev/usb/lp0")
+        self.width = QComboBox()
+        self.width.addItem(self.tr("80 mm (48 columns)"), 48)
+        self.width.addItem(self.tr("58 mm (32 columns)"), 32)
+        self.width.setCurrentIndex(1 if current.get("width") == 32 else 0)
+        form.addRow(self.tr("Printer"), self.kind)
+        form.addRow(self.tr("Address"), self.host)
+        form.addRow(self.tr("Port"), self.port)
+        form.addRow(self.tr("USB vendor:product"), self.usb)
+        form.addRow(self.tr("Serial device"), self.device)
+        form.addRow(self.tr("Path"), self.path)
+        form.addRow(self.tr("Paper"), self.width)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(current.get("kind", "none"))))
+
+    def value(self) -> dict[str, Any]:
+        kind = self.kind.currentData()
+        out: dict[str, Any] = {"kind": kind, "width": self.width.currentData()}
+        if kind == "network":
+            out.update(host=self.host.text().strip(), port=self.port.value())
+        elif kind == "usb":
+            vendor, _, product = self.usb.text().strip().partition(":")
+            out.update(vendor_id=vendor, product_id=product)
+        elif kind == "serial":
+            out.update(device=self.device.text().strip())
+        elif kind == "file":
+            out.update(path=self.path.text().strip())
+        return out
+
+
+class SettingsDialog(QDialog):
+    """Printer (test page, drawer test), language, sync now, and where things are."""
+
+    def __init__(self, window: Any, apply_printer: Callable[[dict[str, Any]], None]) -> None:
+        super().__init__(window)
+        self.setObjectName("settings")
+        self.setWindowTitle(self.tr("Settings and diagnostics"))
+        self.window_, self.apply_printer = window, apply_printer
+        terminal: Terminal = window.terminal
+        self.config = TerminalConfig(terminal.store)
+        layout = QVBoxLayout(self)
+
+        box = QGroupBox(self.tr("Receipt printer and cash drawer"))
+        col = QVBoxLayout(box)
+        self.printer = PrinterForm(self.config.get("printer") or {})
+        col.addWidget(self.printer)
+        row = QHBoxLayout()
+        for text, name, slot in ((self.tr("Save printer"), "savePrinter", self.save_printer),
+                                 (self.tr("Test page"), "testPage", self.test_page),
+                                 (self.tr("Open drawer"), "drawerTest", self.drawer_test)):
+            b = QPushButton(text)
+            b.setObjectName(name)
+            b.clicked.connect(slot)
+            row.addWidget(b)
+        col.addLayout(row)
+        layout.addWidget(box)
+
+        box = QGroupBox(self.tr("Language"))
+        row = QHBoxLayout(box)
+        self.language = QComboBox()
+        self.language.setObjectName("language")
+        self.language.addItem("中文（简体）", "zh_CN")
+        self.language.addItem("English", "en")
+        self.language.setCurrentIndex(0 if window.lang.startswith("zh") else 1)
+        save = QPushButton(self.tr("Save (applies at the next start)"))
+        save.setObjectName("saveLanguage")
+        save.clicked.connect(self.save_language)
+        row.addWidget(self.language)
+        row.addWidget(save)
+        layout.addWidget(box)
+
+        box = QGroupBox(self.tr("Sync and diagnostics"))
+        form = QFormLayout(box)
+        status = read_status(terminal.store.conn)
+        s = terminal.settings
+        data = terminal.status()
+        rows = [
+            (self.tr("Central"), status.server_url or self.tr("not enrolled")),
+            (self.tr("Store / till"), f"{s.store_id} / {s.terminal_id or '—'}"),
+            (self.tr("Last sync"), status.last_sync_at or "—"),
+            (self.tr("Last error"), status.last_error or "—"),
+            (self.tr("Database"), f"{data.database} (schema {data.schema_version}, "
+                                  f"{data.size_mb} MB)"),
+            (self.tr("Logs"), str(window.log_file or "—")),
+            (self.tr("Version"), __version__),
+        ]
+        for label, value in rows:
+            v = QLabel(value)
+            v.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            v.setWordWrap(True)
+            form.addRow(label, v)
+        sync_now = QPushButton(self.tr("Sync now"))
+        sync_now.setObjectName("syncNow")
+        sync_now.setEnabled(window.engine is not None)
+        sync_now.clicked.connect(self.sync_now)
+        form.addRow("", sync_now)
+        layout.addWidget(box)
+
+        self.message = QLabel()
+        self.message.setObjectName("payMessage")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        close = QPushButton(self.tr("Close"))
+        close.clicked.connect(self.accept)
+        layout.addWidget(close)
+
+    def say(self, text: str, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setProperty("error", error)
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+
+    def _configure(self, key: str, value: Any) -> bool:
+        w = self.window_
+        if w.session is None:
+            self.say(self.tr("Log in first"), error=True)
+            return False
+        done = widgets.with_approval(
+            self, lambda a: self.config.set(w.session, w.terminal.staff, key, value, a) or True,
+            lambda exc: self.say(str(exc), error=True), widgets.ask_approval)
+        return bool(done)
+
+    def save_printer(self) -> None:
+        from posclient.devices.printer import PrinterConfig
+
+        value = self.printer.value()
+        try:
+            PrinterConfig.from_dict(value)
+        except PosError as exc:
+            self.say(str(exc), error=True)
+            return
+        if self._configure("printer", value):
+            self.apply_printer(value)
+            self.say(self.tr("Printer saved"))
+
+    def test_page(self) -> None:
+        w = self.window_
+        if w.printer is None:
+            self.say(self.tr("No printer is set up on this till"), error=True)
+            return
+        printer = w.printer
+        self.say(self.tr("Printing a test page…"))
+        w.background.run(lambda: printer.test_page(),
+                         lambda _: self.say(self.tr("Test page sent")),
+                         lambda exc: self.say(str(exc), error=True))
+
+    def drawer_test(self) -> None:
+        w = self.window_
+        drawer = w.terminal.drawer
+        if not getattr(drawer, "connected", False):
+            self.say(self.tr("No cash drawer is connected"), error=True)
+            return
+        w.background.run(drawer.open, lambda _: self.say(self.tr("Drawer opened")),
+                         lambda exc: self.say(str(exc), error=True))
+
+    def save_language(self) -> None:
+        if self._configure("language", self.language.currentData()):
+            self.say(self.tr("Language saved: it applies when the till starts again"))
+
+    def sync_now(self) -> None:
+        if self.window_.engine is not None:
+            self.window_.engine.sync_now()
+            self.say(self.tr("Sync started: watch the status bar"))
+
+
+class SetupPage(QWidget):
+    """A new till: enrol it with the central (address and one-time code from IT); the first
+    sync then loads the catalogue while the status bar shows its progress."""
+
+    enrolled = Signal()
+
+    def __init__(self, terminal: Terminal, background: Background,
+                 tokens: Any = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.terminal, self.background, self.tokens = terminal, background, tokens
+        outer = QHBoxLayout(self)
+        outer.addStretch(1)
+        col = QVBoxLayout()
+        outer.addLayout(col, 2)
+        outer.addStretch(1)
+        title = QLabel(self.tr("Set up this till"))
+        title.setObjectName("title")
+        col.addStretch(1)
+        col.addWidget(title)
+        col.addWidget(QLabel(self.tr("Enter the central's address and the one-time code from "
+                                     "IT (posclient-central enrol-code).")))
+        form = QFormLayout()
+        self.server = QLineEdit()
+        self.server.setObjectName("server")
+        self.server.setPlaceholderText("https://central.example.com")
+        self.code = QLineEdit()
+        self.code.setObjectName("code")
+        self.name = QLineEdit(socket.gethostname())
+        form.addRow(self.tr("Central"), self.server)
+        form.addRow(self.tr("Enrolment code"), self.code)
+        form.addRow(self.tr("Till name"), self.name)
+        col.addLayout(form)
+        self.button = QPushButton(self.tr("Enrol"))
+        self.button.setObjectName("enrol")
+        self.button.clicked.connect(self.enrol)
+        col.addWidget(self.button)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setObjectName("message")
+        col.addWidget(self.message)
+        col.addStretch(1)
+
+    def enrol(self) -> None:
+        from sync.credentials import TokenStore
+        from sync.enrol import enrol
+
+        path = self.terminal.store.path
+        assert isinstance(path, Path)
+        server, code, name = (self.server.text().strip(), self.code.text().strip(),
+                              self.name.text().strip() or socket.gethostname())
+        tokens = self.tokens or TokenStore()
+        self.button.setEnabled(False)
+        self.message.setText(self.tr("Enrolling…"))
+
+        def failed(exc: object) -> None:
+            self.button.setEnabled(True)
+            self.message.setText(str(exc))
+
+        def done(_: object) -> None:
+            self.message.setText(self.tr("Enrolled: loading the catalogue…"))
+            self.enrolled.emit()
+
+        self.background.run(lambda: enrol(path, server, code, name, tokens=tokens), done,
+                            failed)

@@ -1,0 +1,165 @@
+"""The desktop till with the real central over HTTP on 127.0.0.1: a new till set up from its
+window, the status bar following the engine offline and back, and a window that keeps
+answering while a catalogue loads."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+import pytest
+from central_kit import MemoryKeyring, seed_shop
+from faults import FaultInjector
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from ui_kit import scan
+
+from posclient.app.clock import ManualClock
+from posclient.app.terminal import Terminal
+from posclient.devices.payment import SimulatedPaymentTerminal
+from posclient.store.db import Store
+from posclient.ui.main_window import MainWindow
+from sync.central import feed, identity
+from sync.central.api import EnrolLimits, create_app
+from sync.central.demo import load_demo
+from sync.credentials import TokenStore
+from sync.engine import SyncEngine
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+MILK = "6901234567892"
+
+
+@pytest.fixture
+def live(central_engine, serve):
+    """The central behind a fault injector (the network can be 'unplugged'), one store S1."""
+    clock = ManualClock()
+    injector = FaultInjector(create_app(central_engine, clock=clock,
+                                        enrol_limits=EnrolLimits(max_failures=100)), seed=5)
+    with feed.transaction(central_engine, clock.now()) as tx:
+        seed_shop(tx)
+        identity.create_staff(tx, staff_id=1001, name="李娜", role="cashier", pin="1111",
+                              store_id="S1")
+    with serve(injector) as url:
+        yield url, injector
+
+
+def enrolment_code(url: str) -> str:
+    import httpx
+    from central_kit import ADMIN_TOKEN
+
+    r = httpx.post(f"{url}/v1/admin/enrolment-codes", json={"store_id": "S1"},
+                   headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+    assert r.status_code == 201, r.text
+    return r.json()["code"]
+
+
+@pytest.fixture
+def new_till(qtbot, tmp_path):
+    """A freshly installed till: an empty database, its window on the set-up page."""
+    path = tmp_path / "till.db"
+    store = Store.open(path)
+    tokens = TokenStore(MemoryKeyring())
+    engines: list[SyncEngine] = []
+
+    def make_engine() -> SyncEngine:
+        engines.append(SyncEngine(path, tokens=tokens, timeout=2))
+        return engines[-1]
+
+    w = MainWindow(Terminal(store, payments=SimulatedPaymentTerminal()), lang="en",
+                   make_engine=make_engine)
+    w.setup_page.tokens = tokens
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    for e in engines:
+        e.stop()
+    store.close()
+
+
+def set_up(qtbot, w: MainWindow, url: str) -> None:
+    assert w.stack.currentWidget() is w.setup_page
+    qtbot.keyClicks(w.setup_page.server, url)
+    qtbot.keyClicks(w.setup_page.code, enrolment_code(url))
+    w.setup_page.button.click()
+
+
+def test_a_new_till_is_set_up_from_its_window_and_the_status_bar_follows_the_engine(
+        qtbot, live, new_till):
+    url, injector = live
+    w = new_till
+    set_up(qtbot, w, url)
+    qtbot.waitUntil(lambda: w.stack.currentWidget() is w.login_page, timeout=20_000)
+    assert "Online" in w.status.state.text()
+    assert "S1" in w.status.where.text()
+    qtbot.keyClicks(w.login_page.staff_id, "1001")
+    qtbot.keyClick(w.login_page.staff_id, Qt.Key.Key_Return)
+    qtbot.keyClicks(w.login_page.pin, "1111")
+    qtbot.keyClick(w.login_page.pin, Qt.Key.Key_Return)
+    assert w.stack.currentWidget() is w.sell_page
+
+    def sell() -> None:
+        scan(qtbot, w.sell_page.scan_field, MILK)
+        w.checkout.pay_cash(w.checkout.payment.cash_due())
+        w.complete()
+
+    injector.configure(1.0, ("drop_request",))  # the network goes
+    sell()
+    assert w.status.waiting.text().endswith(": 1")
+    qtbot.waitUntil(lambda: "Offline" in w.status.state.text(), timeout=10_000)
+    assert w.status.waiting.text().endswith(": 1")  # the sale waits, safe on the till
+    injector.heal()  # the network is back
+    w.engine.sync_now()
+    qtbot.waitUntil(lambda: w.status.waiting.text().endswith(": 0"), timeout=20_000)
+    qtbot.waitUntil(lambda: "Online" in w.status.state.text(), timeout=10_000)
+    assert w.status.last.text() != "Last sync: —"
+
+
+@pytest.fixture
+def big_central(central_engine, database_url):
+    """A central with a 20,000-product, 20,000-member demo store S1, in its own process as
+    in production (in this process it would compete with the window for the GIL)."""
+    from central_kit import ADMIN_TOKEN
+
+    from benchmarks.sync import central_server
+
+    load_demo(central_engine, products=20_000, members=20_000, store_id="S1",
+              now=lambda: datetime.now(UTC), seed=3)
+    with central_server(database_url, admin_token=ADMIN_TOKEN) as url:
+        yield url
+
+
+def test_the_window_answers_input_while_a_large_catalogue_loads(qtbot, big_central, new_till):
+    url = big_central
+    w = new_till
+    gaps: list[int] = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.elapsed()]
+
+    def tick() -> None:
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(5)
+    seen_loading = []
+    w.bridge.status.connect(lambda s: seen_loading.append(s.state == "bootstrapping"))
+    set_up(qtbot, w, url)
+    qtbot.waitUntil(lambda: any(seen_loading), timeout=20_000)
+    gaps.clear()
+    typed = 0
+    field = w.setup_page.name
+    started = time.monotonic()
+    while w.stack.currentWidget() is w.setup_page and time.monotonic() - started < 60:
+        before = len(field.text())
+        qtbot.keyClick(field, Qt.Key.Key_A)
+        assert len(field.text()) == before + 1  # the keystroke was handled at once
+        typed += 1
+        qtbot.wait(20)
+    timer.stop()
+    assert w.stack.currentWidget() is w.login_page, "the catalogue never finished loading"
+    assert typed > 5 and gaps
+    # 46 ms measured (1M-row benchmark running beside it); the margin is for CI machines
+    assert max(gaps) < 250, f"the GUI thread was blocked for {max(gaps)} ms"
