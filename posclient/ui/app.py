@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication
 
 from posclient.app.terminal import Terminal
@@ -18,6 +19,12 @@ from posclient.assets import resource_path
 log = logging.getLogger(__name__)
 
 LANGUAGES = ("zh_CN", "en")
+
+# Chinese characters in their Simplified Chinese shapes, in either language (names are Chinese):
+# left to itself, fontconfig may take a Japanese CJK font for them. Latin text keeps the
+# platform's font.
+CHINESE_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC",
+                 "WenQuanYi Micro Hei")
 
 
 def system_language() -> str:
@@ -53,6 +60,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("posclient")
     app.setOrganizationName("posclient")
     app.setStyleSheet(theme())
+    font = app.font()
+    font.setFamilies([QFontInfo(font).family(), *CHINESE_FONTS])
+    app.setFont(font)
     return app
 
 

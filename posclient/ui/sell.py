@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -101,18 +101,18 @@ class SearchDialog(QDialog):
 
 # (key, label, method name). Every frequent action: an F-key and a button.
 ACTIONS: list[tuple[str, str, str]] = [
-    ("F2", "Quantity", "change_qty"),
-    ("F3", "Price", "change_price"),
-    ("F4", "Line discount", "line_discount"),
-    ("F5", "Sale discount", "sale_discount"),
-    ("F6", "Void line", "void_line"),
-    ("F7", "Void sale", "void_sale"),
-    ("F8", "Suspend", "suspend"),
-    ("F9", "Resume", "resume"),
-    ("F10", "No sale", "no_sale"),
-    ("F11", "Reprint", "reprint"),
-    ("F12", "Stock", "stock"),
-    ("Ctrl+M", "Settings", "settings"),
+    ("F2", QT_TRANSLATE_NOOP("SellPage", "Quantity"), "change_qty"),
+    ("F3", QT_TRANSLATE_NOOP("SellPage", "Price"), "change_price"),
+    ("F4", QT_TRANSLATE_NOOP("SellPage", "Line discount"), "line_discount"),
+    ("F5", QT_TRANSLATE_NOOP("SellPage", "Sale discount"), "sale_discount"),
+    ("F6", QT_TRANSLATE_NOOP("SellPage", "Void line"), "void_line"),
+    ("F7", QT_TRANSLATE_NOOP("SellPage", "Void sale"), "void_sale"),
+    ("F8", QT_TRANSLATE_NOOP("SellPage", "Suspend"), "suspend"),
+    ("F9", QT_TRANSLATE_NOOP("SellPage", "Resume"), "resume"),
+    ("F10", QT_TRANSLATE_NOOP("SellPage", "No sale"), "no_sale"),
+    ("F11", QT_TRANSLATE_NOOP("SellPage", "Reprint"), "reprint"),
+    ("F12", QT_TRANSLATE_NOOP("SellPage", "Stock"), "stock"),
+    ("Ctrl+M", QT_TRANSLATE_NOOP("SellPage", "Settings"), "settings"),
 ]
 
 
@@ -123,7 +123,11 @@ class SellPage(QWidget):
     settings_requested = Signal()
     changed = Signal()  # the cart changed (the window notes activity)
 
-    COLUMNS = ("#", "Item", "Qty", "Price", "Discount", "Total")
+    # Their own context: "Price" and "Total" read differently as a column than as an action.
+    COLUMNS = (QT_TRANSLATE_NOOP("CartColumn", "#"), QT_TRANSLATE_NOOP("CartColumn", "Item"),
+               QT_TRANSLATE_NOOP("CartColumn", "Qty"), QT_TRANSLATE_NOOP("CartColumn", "Price"),
+               QT_TRANSLATE_NOOP("CartColumn", "Discount"),
+               QT_TRANSLATE_NOOP("CartColumn", "Total"))
 
     def __init__(self, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -143,7 +147,8 @@ class SellPage(QWidget):
         left.addWidget(self.message)
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setObjectName("cart")
-        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        self.table.setHorizontalHeaderLabels([QCoreApplication.translate("CartColumn", c)
+                                              for c in self.COLUMNS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -261,7 +266,7 @@ class SellPage(QWidget):
             rows.append((self.tr("Paid"), m(paid)))
         self.totals.setText("<table width='100%'>" + "".join(
             f"<tr><td>{a}</td><td align='right'>{b}</td></tr>" for a, b in rows) + "</table>")
-        self.total.setText(f"{self.tr('Total')} {m(totals.total)}")
+        self.total.setText(self.tr("Total") + f" {m(totals.total)}")
         self.changed.emit()
 
     # -- scanning --------------------------------------------------------------------------------

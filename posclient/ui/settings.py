@@ -103,6 +103,11 @@ class SettingsDialog(QDialog):
         terminal: Terminal = window.terminal
         self.config = TerminalConfig(terminal.store)
         layout = QVBoxLayout(self)
+        columns = QHBoxLayout()  # side by side, so that the dialog fits a 1366x768 screen
+        left, right = QVBoxLayout(), QVBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
+        layout.addLayout(columns)
 
         box = QGroupBox(self.tr("Receipt printer and cash drawer"))
         col = QVBoxLayout(box)
@@ -117,7 +122,7 @@ class SettingsDialog(QDialog):
             b.clicked.connect(slot)
             row.addWidget(b)
         col.addLayout(row)
-        layout.addWidget(box)
+        left.addWidget(box)
 
         box = QGroupBox(self.tr("Language"))
         row = QHBoxLayout(box)
@@ -131,7 +136,7 @@ class SettingsDialog(QDialog):
         save.clicked.connect(self.save_language)
         row.addWidget(self.language)
         row.addWidget(save)
-        layout.addWidget(box)
+        left.addWidget(box)
 
         box = QGroupBox(self.tr("Sync and diagnostics"))
         form = QFormLayout(box)
@@ -143,8 +148,9 @@ class SettingsDialog(QDialog):
             (self.tr("Store / till"), f"{s.store_id} / {s.terminal_id or '—'}"),
             (self.tr("Last sync"), status.last_sync_at or "—"),
             (self.tr("Last error"), status.last_error or "—"),
-            (self.tr("Database"), f"{data.database} (schema {data.schema_version}, "
-                                  f"{data.size_mb} MB)"),
+            (self.tr("Database"), self.tr("%1 (schema %2, %3 MB)")
+             .replace("%2", str(data.schema_version)).replace("%3", str(data.size_mb))
+             .replace("%1", str(data.database))),
             (self.tr("Logs"), str(window.log_file or "—")),
             (self.tr("Version"), __version__),
         ]
@@ -158,7 +164,9 @@ class SettingsDialog(QDialog):
         sync_now.setEnabled(window.engine is not None)
         sync_now.clicked.connect(self.sync_now)
         form.addRow("", sync_now)
-        layout.addWidget(box)
+        right.addWidget(box)
+        left.addStretch(1)
+        right.addStretch(1)
 
         self.message = QLabel()
         self.message.setObjectName("payMessage")
