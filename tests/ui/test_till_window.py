@@ -275,3 +275,31 @@ def test_without_approval_the_printer_stays_as_it_was(qtbot, window):
     window.sell_page.buttons["settings"].click()
     assert TerminalConfig(window.terminal.store).get("printer") is None
     assert isinstance(window.printer, PaperRoll)  # unchanged
+
+
+def test_a_declined_card_and_a_card_terminal_time_out_are_shown_plainly(qtbot, window):
+    from posclient.devices.payment import PaymentStatus
+
+    window.terminal.payments.outcomes.extend([PaymentStatus.DECLINED, PaymentStatus.TIMEOUT])
+    log_in(qtbot, window)
+    scan(qtbot, window.sell_page.scan_field, MILK)
+    seen = []
+
+    def pay(dialog) -> None:
+        card = dialog.findChild(QPushButton, "payCard")
+        for words in ("declined", "did not answer"):
+            card.click()
+            qtbot.waitUntil(lambda: card.isEnabled())  # the terminal has answered
+            assert words in dialog.message.text()
+            assert dialog.message.property("error") is True
+            assert dialog.tenders.count() == 0  # nothing was taken
+            seen.append(words)
+        dialog.cash()  # the customer pays cash instead
+
+    on_next_dialog(qtbot, pay)
+    window.sell_page.pay.click()
+    assert seen == ["declined", "did not answer"]
+    assert len(sales(window)) == 1
+    assert window.terminal.store.conn.execute(
+        "SELECT status FROM payment_journal ORDER BY rowid").fetchall() == \
+        [("declined",), ("timeout",)]
