@@ -100,15 +100,17 @@ class Checkout:
     def _item(self, product: Product, code: str) -> Item:
         if not product.active:
             raise InvalidInput(f"{product.name_en} ({product.sku}) is no longer sold",
-                               code="product_inactive")
+                               code="product_inactive", product=product.name_en,
+                               product_zh=product.name_zh, sku=product.sku)
         price = self.lookup.price(product)
         if price is None:
             raise NotFound(f"{product.name_en} ({product.sku}) has no price: call a supervisor",
-                           code="price_missing")
+                           code="price_missing", product=product.name_en,
+                           product_zh=product.name_zh, sku=product.sku)
         tax = self.catalog.tax_rates().get(product.tax_code)
         if tax is None:
             raise NotFound(f"Tax rate {product.tax_code} is not set up on this till",
-                           code="tax_missing")
+                           code="tax_missing", tax_code=product.tax_code)
         return Item(product.id, product.sku, product.name_zh, product.name_en, product.measure,
                     price, tax.code, tax.rate_ppm, product.category, code)
 
@@ -134,7 +136,8 @@ class Checkout:
         self._active()
         product = self.catalog.by_id(product_id)
         if product is None:
-            raise NotFound(f"There is no product {product_id}", code="product_unknown")
+            raise NotFound(f"There is no product {product_id}", code="product_unknown",
+                           product_id=product_id)
         line = self.cart.add(self._item(product, ""), qty)
         self._reprice()
         return line
@@ -271,7 +274,8 @@ class Checkout:
         row = self.store.conn.execute("SELECT cart FROM suspended_sales WHERE id = ?",
                                       (suspended_id,)).fetchone()
         if row is None:
-            raise NotFound(f"There is no suspended sale {suspended_id}", code="suspended_unknown")
+            raise NotFound(f"There is no suspended sale {suspended_id}", code="suspended_unknown",
+                           suspended_id=suspended_id)
         cart = Cart.from_dict(json.loads(row[0]), self.settings.limits)
         with self.store.write() as conn:
             conn.execute("DELETE FROM suspended_sales WHERE id = ?", (suspended_id,))
@@ -301,7 +305,8 @@ class Checkout:
                     raise PaymentError(
                         f"The card payment {tender.detail} could not be reversed "
                         f"({result.message}); the sale stays open. Try again or call a "
-                        "supervisor.", code="reversal_failed")
+                        "supervisor.", code="reversal_failed", card=tender.detail,
+                        reason=result.message)
         self.staff.record(self.session, "void_sale", approved_by,
                           lines=len(self.cart.active_lines),
                           total=self.cart.totals().total.minor,
@@ -359,7 +364,7 @@ class Checkout:
         if result.status is PaymentStatus.DECLINED:
             raise PaymentError(f"Card declined: {result.message or 'no reason given'}. "
                                "Ask for another card or another way to pay.",
-                               code="card_declined")
+                               code="card_declined", reason=result.message)
         if result.status is PaymentStatus.TIMEOUT:
             raise PaymentError("The card terminal did not answer in time. Check it is on and "
                                "connected, then try again; the card was not charged.",
@@ -376,13 +381,14 @@ class Checkout:
             (account,)).fetchone()
         if row is None:
             raise NotFound(f"There is no store credit account {account!r}",
-                           code="credit_unknown")
+                           code="credit_unknown", account=account)
         held = sum(t.amount.minor for t in self.payment.tenders
                    if t.kind is TenderKind.STORE_CREDIT and t.reference == account)
         if row[1] != amount.currency or amount.minor > row[0] - held:
             balance = self._money(row[0] - held).to_decimal_str()
             raise InvalidInput(f"Store credit {account} has only {balance} left",
-                               code="credit_insufficient")
+                               code="credit_insufficient", account=account,
+                               balance=self._money(row[0] - held))
         return self.payment.add_exact(TenderKind.STORE_CREDIT, amount, reference=account)
 
     # -- completion ----------------------------------------------------------------------------
@@ -394,7 +400,7 @@ class Checkout:
         self.payment.total = totals.total
         if not self.payment.is_settled:
             raise InvalidInput(f"{self.payment.due.to_decimal_str()} is still due",
-                               code="not_paid")
+                               code="not_paid", due=self.payment.due)
         s = self.settings
         now = self.clock.now()
         at = iso(now)
@@ -457,7 +463,8 @@ class Checkout:
                     if updated.rowcount != 1:
                         raise InvalidInput(f"Store credit {t.reference} no longer covers "
                                            f"{t.amount.to_decimal_str()}",
-                                           code="credit_insufficient")
+                                           code="credit_insufficient",
+                                           account=t.reference, amount=t.amount)
             seq = outbox.append(conn, event_id=event_id, type="sale", occurred_at=at,
                                 payload=_sale_payload(receipt_no, s, self.session.staff.id,
                                                       member_id, iso(self.started_at), at,

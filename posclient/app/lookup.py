@@ -34,7 +34,7 @@ def parse_scan(text: str) -> tuple[str, int]:
         return code, int(qty)
     except ValueError:
         raise InvalidInput(f"{text!r}: the quantity after * must be a whole number",
-                           code="qty_invalid") from None
+                           code="qty_invalid", text=text) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,26 +71,29 @@ class Lookup:
             product = self.catalog.by_plu(plu)
             if product is None:
                 raise NotFound(f"Scale label {code}: item {plu} is not in this store's "
-                               "catalogue", code="barcode_unknown")
+                               "catalogue", code="barcode_unknown", barcode=code, plu=plu)
             if rule.kind is MeasureKind.WEIGHT_G:
                 if product.measure is not Measure.GRAM:
                     raise InvalidInput(f"Scale label {code} carries a weight but "
                                        f"{product.name_en} is sold by the unit",
-                                       code="barcode_mismatch")
+                                       code="barcode_mismatch", barcode=code,
+                                       product=product.name_en, product_zh=product.name_zh)
                 return Resolved(product, code, weight_g=value)
             return Resolved(product, code, label_price=value)
         if looks_like_gtin(code):
             product = self.catalog.by_gtin(gtin_key(code))
             if product is None:
                 raise NotFound(f"Unknown barcode {code}: it is not in this store's catalogue. "
-                               "Check the item, or find it by name.", code="barcode_unknown")
+                               "Check the item, or find it by name.", code="barcode_unknown",
+                               barcode=code)
             return Resolved(product, code)
         product = self.catalog.by_sku(code)
         if product is None:
             if code.isdigit():
                 raise InvalidInput(f"{code} is not a product barcode or item number",
-                                   code="barcode_malformed")
-            raise NotFound(f"No item with number {code!r}", code="barcode_unknown")
+                                   code="barcode_malformed", barcode=code)
+            raise NotFound(f"No item with number {code!r}", code="barcode_unknown",
+                           barcode=code)
         return Resolved(product, "")
 
     def price(self, product: Product) -> Money | None:

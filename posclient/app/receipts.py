@@ -53,7 +53,7 @@ class Receipts:
                                       (receipt_no.strip(),)).fetchone()
         if row is None:
             raise NotFound(f"There is no sale with receipt number {receipt_no}",
-                           code="receipt_unknown")
+                           code="receipt_unknown", receipt_no=receipt_no)
         return int(row[0])
 
     def build(self, sale_id: int, lang: str = "zh", *, reprint: bool = False) -> Receipt:
@@ -66,7 +66,7 @@ class Receipts:
             "FROM sales s LEFT JOIN staff st ON st.id = s.staff_id WHERE s.id = ?",
             (sale_id,)).fetchone()
         if row is None:
-            raise NotFound(f"There is no sale {sale_id}", code="sale_unknown")
+            raise NotFound(f"There is no sale {sale_id}", code="sale_unknown", sale_id=sale_id)
         (receipt_no, event_id, completed_at, staff_id, staff_name, terminal_id, cur,
          subtotal, discount_total, total, inclusive, rounding, change) = row
         zh = lang.startswith("zh")

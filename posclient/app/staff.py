@@ -73,7 +73,8 @@ class StaffService:
             minutes = max(1, int((until - now).total_seconds() + 59) // 60)
             raise AuthError(
                 f"Staff {sid} is locked after too many wrong PINs: try again in {minutes} min, "
-                "or ask a manager to unlock it", code="staff_locked")
+                "or ask a manager to unlock it", code="staff_locked", staff_id=sid,
+                minutes=minutes)
         if verify_pin(pin_hash, pin):
             if failed or locked_until:
                 with self.store.write() as conn:
@@ -93,10 +94,11 @@ class StaffService:
         if lock:
             raise AuthError(
                 f"Wrong PIN. Staff {sid} is now locked for {self.limits.lockout_minutes} "
-                "minutes; a manager can unlock it", code="staff_locked")
+                "minutes; a manager can unlock it", code="staff_locked", staff_id=sid,
+                minutes=self.limits.lockout_minutes)
         left = self.limits.max_failed_pins - failed
         raise AuthError(f"Wrong staff number or PIN ({left} tries left before the staff number "
-                        "is locked)", code="auth_failed")
+                        "is locked)", code="auth_failed", tries_left=left)
 
     def login(self, staff_id: int, pin: str) -> StaffSession:
         staff = self._check_pin(staff_id, pin, purpose="login")
@@ -146,7 +148,9 @@ class StaffService:
         if not approver.role.at_least(need):
             raise PermissionDenied(
                 f"{approver.name} ({approver.id}) is {_ROLE_NAMES[approver.role]} and cannot "
-                f"approve this: it needs {_ROLE_NAMES[need]}", code="approver_role")
+                f"approve this: it needs {_ROLE_NAMES[need]}", code="approver_role",
+                name=approver.name, staff_id=approver.id, role=approver.role.value,
+                min_role=need.value)
         if approver.id == session.staff.id:
             raise PermissionDenied("Staff cannot approve their own action", code="self_approval")
         return approver.id
@@ -164,7 +168,8 @@ class StaffService:
         approved_by = self.authorize(session, Action.UNLOCK_STAFF, approval)
         if self.store.conn.execute("SELECT 1 FROM staff WHERE id = ?",
                                    (staff_id,)).fetchone() is None:
-            raise NotFound(f"There is no staff member {staff_id}", code="staff_unknown")
+            raise NotFound(f"There is no staff member {staff_id}", code="staff_unknown",
+                           staff_id=staff_id)
         with self.store.write() as conn:
             conn.execute("UPDATE staff SET failed_pins = 0, locked_until = NULL WHERE id = ?",
                          (staff_id,))

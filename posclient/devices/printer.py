@@ -85,44 +85,49 @@ class PrinterConfig:
     check_status: bool = True  # ask a two-way printer for paper and cover before each job
 
     def validate(self) -> None:
-        def bad(message: str) -> InvalidInput:
-            return InvalidInput(message, code="printer_config")
+        def bad(message: str, **details: object) -> InvalidInput:
+            return InvalidInput(message, code="printer_config", **details)
 
         if self.kind not in KINDS:
-            raise bad(f"Unknown printer kind {self.kind!r}: choose one of {', '.join(KINDS)}.")
+            raise bad(f"Unknown printer kind {self.kind!r}: choose one of {', '.join(KINDS)}.",
+                      kind=self.kind, choices=", ".join(KINDS))
         if self.kind == "network":
             if not self.host.strip():
                 raise bad("A network printer needs its host: an IP address or a name.")
             if not 1 <= self.port <= 65535:
-                raise bad(f"Printer port {self.port} is out of range (1-65535; usually 9100).")
+                raise bad(f"Printer port {self.port} is out of range (1-65535; usually 9100).",
+                          port=self.port)
         if not 0 < self.timeout <= 30:
             raise bad(f"Printer timeout {self.timeout:g} s is out of range (above 0, at most "
-                      "30 s).")
+                      "30 s).", timeout=f"{self.timeout:g}")
         if self.kind == "usb":
             for name, value in (("vendor", self.vendor_id), ("product", self.product_id)):
                 if not 0 < value <= 0xFFFF:
                     raise bad(f"A USB printer needs its {name} id, 0001-ffff in hex (lsusb "
-                              f"shows vendor:product, e.g. 04b8:0e15); got {value}.")
+                              f"shows vendor:product, e.g. 04b8:0e15); got {value}.",
+                              value=value)
         if self.kind == "serial":
             if not self.device.strip():
                 raise bad("A serial printer needs its device, e.g. /dev/ttyUSB0 or COM3.")
             if self.baudrate not in BAUDRATES:
                 raise bad(f"Baud rate {self.baudrate} is not one of "
-                          f"{', '.join(map(str, BAUDRATES))}.")
+                          f"{', '.join(map(str, BAUDRATES))}.", baudrate=self.baudrate,
+                          choices=", ".join(map(str, BAUDRATES)))
         if self.kind == "file" and not self.path.strip():
             raise bad("A file printer needs a path, e.g. /dev/usb/lp0.")
         if not 24 <= self.width <= 80:
             raise bad(f"Paper width {self.width} columns is out of range: 48 for 80 mm paper, "
-                      "32 for 58 mm.")
+                      "32 for 58 mm.", width=self.width)
         if self.profile not in CAPABILITIES["profiles"]:
             raise bad(f"Unknown printer profile {self.profile!r}; {DEFAULT_PROFILE!r} suits most "
-                      "80 mm printers.")
+                      "80 mm printers.", profile=self.profile, default=DEFAULT_PROFILE)
         if self.receipt_code not in RECEIPT_CODES:
             raise bad(f"Receipt code {self.receipt_code!r}: choose one of "
-                      f"{', '.join(RECEIPT_CODES)}.")
+                      f"{', '.join(RECEIPT_CODES)}.", receipt_code=self.receipt_code,
+                      choices=", ".join(RECEIPT_CODES))
         if self.receipt_code == "qr" and not get_profile(self.profile).supports("qrCode"):
             raise bad(f"Profile {self.profile!r} cannot print QR codes: choose receipt code "
-                      "code128.")
+                      "code128.", profile=self.profile)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -135,7 +140,7 @@ class PrinterConfig:
         unknown = sorted(set(data) - {f.name for f in fields(cls)})
         if unknown:
             raise InvalidInput(f"Unknown printer setting(s): {', '.join(unknown)}",
-                               code="printer_config")
+                               code="printer_config", settings=", ".join(unknown))
         values: dict[str, Any] = {}
         for key, value in data.items():
             default = getattr(defaults, key)
@@ -146,7 +151,7 @@ class PrinterConfig:
                 value = float(value)
             if type(value) is not type(default):  # bool is not int here
                 raise InvalidInput(f"Printer setting {key} has a bad value: {value!r}",
-                                   code="printer_config")
+                                   code="printer_config", setting=key, value=value)
             values[key] = value
         config = cls(**values)
         config.validate()
@@ -160,6 +165,16 @@ class PrinterConfig:
             "usb": f"on USB {self.vendor_id:04x}:{self.product_id:04x}",
             "serial": f"on {self.device}",
             "file": f"at {self.path}",
+        }.get(self.kind, "")
+
+    @property
+    def address(self) -> str:
+        """Only the address, for translated messages: "10.0.0.5:9100", "04b8:0e15"."""
+        return {
+            "network": f"{self.host}:{self.port}",
+            "usb": f"{self.vendor_id:04x}:{self.product_id:04x}",
+            "serial": self.device,
+            "file": self.path,
         }.get(self.kind, "")
 
 
@@ -358,7 +373,8 @@ class ReceiptPrinter:
             "file": f"The receipt printer {c.where} cannot be written to.",
         }[c.kind]
         return PrinterFault(f"{what} {consequence}".strip(),
-                            code="offline" if code == "error" else code, cause=str(cause))
+                            code="offline" if code == "error" else code, cause=str(cause),
+                            address=c.address, consequence=consequence)
 
     def _open(self, consequence: str = "") -> Escpos:
         c = self.config

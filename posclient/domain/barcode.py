@@ -56,12 +56,12 @@ def gtin_key(code: str) -> int:
     if not looks_like_gtin(code):
         raise InvalidInput(
             f"{code!r} is not a product barcode (expected 8, 12, 13 or 14 digits)",
-            code="barcode_malformed",
+            code="barcode_malformed", barcode=code,
         )
     if gtin_check_digit(code[:-1]) != int(code[-1]):
         raise InvalidInput(
             f"Barcode {code} failed its check digit: scan it again or type it carefully",
-            code="barcode_check_digit",
+            code="barcode_check_digit", barcode=code,
         )
     return int(code)
 
@@ -112,7 +112,7 @@ class VariableMeasureRule:
         if not is_valid_gtin(code):
             raise InvalidInput(
                 f"Scale label {code} failed its check digit: reprint the label",
-                code="barcode_check_digit",
+                code="barcode_check_digit", barcode=code,
             )
         p = len(self.prefixes[0])
         plu = code[p : p + self.item_digits]

@@ -86,7 +86,7 @@ class Discount:
             return cls.amount(Money.parse(t, currency).minor, reason)
         except ValueError:
             raise InvalidInput(f"{text!r} is not a discount: use 10% or an amount such as 5.00",
-                               code="discount_malformed") from None
+                               code="discount_malformed", text=text) from None
 
     def amount_off(self, base: int) -> int:
         if self.kind is DiscountKind.PERCENT:
@@ -185,7 +185,8 @@ class Cart:
         for ln in self.lines:
             if ln.line_id == line_id and not ln.voided:
                 return ln
-        raise InvalidInput(f"There is no line {line_id} in this sale", code="line_not_found")
+        raise InvalidInput(f"There is no line {line_id} in this sale", code="line_not_found",
+                           line_id=line_id)
 
     # -- validation ----------------------------------------------------------------------------
     def _check_qty(self, item: Item, qty: int) -> None:
@@ -198,7 +199,7 @@ class Cart:
                 raise InvalidInput(
                     f"Weight {qty / 1000:g} kg is more than the {self.limits.max_weight_g // 1000}"
                     " kg a line may hold: check the scale",
-                    code="qty_too_large",
+                    code="qty_too_large", weight_g=qty, max_weight_g=self.limits.max_weight_g,
                 )
         else:
             if qty <= 0:
@@ -206,13 +207,14 @@ class Cart:
             if qty > self.limits.max_qty:
                 raise InvalidInput(
                     f"Quantity {qty} is more than the {self.limits.max_qty} a line may hold",
-                    code="qty_too_large",
+                    code="qty_too_large", qty=qty, max_qty=self.limits.max_qty,
                 )
 
     def _check_currency(self, money: Money) -> None:
         if money.currency != self.currency:
             raise InvalidInput(f"Price in {money.currency}, but this till sells in "
-                               f"{self.currency}", code="currency_mismatch")
+                               f"{self.currency}", code="currency_mismatch",
+                               currency=money.currency, till_currency=self.currency)
 
     # -- mutations -----------------------------------------------------------------------------
     def add(self, item: Item, qty: int = 1, *, fixed_amount: Money | None = None) -> CartLine:
@@ -239,7 +241,8 @@ class Cart:
             return last
         if len(self.active_lines) >= self.limits.max_lines:
             raise InvalidInput(f"A sale may have at most {self.limits.max_lines} lines: "
-                               "finish this one and start another", code="too_many_lines")
+                               "finish this one and start another", code="too_many_lines",
+                               max_lines=self.limits.max_lines)
         line = CartLine(self._next_id, item, qty, fixed_amount=fixed_amount)
         self._next_id += 1
         self.lines.append(line)
@@ -262,7 +265,7 @@ class Cart:
             raise InvalidInput("A price cannot be negative", code="price_invalid")
         if price.minor > self.limits.max_unit_price_minor:
             raise InvalidInput(f"Price {price} is above the till's limit: check the amount",
-                               code="price_too_large")
+                               code="price_too_large", price=price)
         if line.fixed_amount is not None:
             raise InvalidInput("A scale label's price cannot be overridden", code="price_fixed")
         line.price_override = price

@@ -81,7 +81,8 @@ class Payment:
 
     def _check(self, amount: Money) -> None:
         if amount.currency != self.currency:
-            raise InvalidInput(f"This sale is paid in {self.currency}", code="currency_mismatch")
+            raise InvalidInput(f"This sale is paid in {self.currency}", code="currency_mismatch",
+                               currency=self.currency)
         if amount.minor <= 0:
             raise InvalidInput("A payment must be more than zero", code="tender_invalid")
         if self.is_settled:
@@ -112,7 +113,7 @@ class Payment:
             raise InvalidInput(
                 f"{kind.value} payment of {amount.to_decimal_str()} is more than the "
                 f"{self.due.to_decimal_str()} still due",
-                code="tender_over_due",
+                code="tender_over_due", kind=kind.value, amount=amount, due=self.due,
             )
 
     def add_exact(self, kind: TenderKind, amount: Money, reference: str = "",

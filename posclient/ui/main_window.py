@@ -30,6 +30,7 @@ from sync.engine import SyncEngine, SyncStatus, read_status
 
 from . import fmt, widgets
 from .login import LoginPage
+from .messages import message_for
 from .pay import PayDialog
 from .sell import SellPage
 from .settings import SettingsDialog, SetupPage
@@ -148,7 +149,7 @@ class MainWindow(QMainWindow):
         try:
             session = self.terminal.staff.login(staff_id, pin)
         except PosError as exc:
-            self.login_page.show_error(str(exc))
+            self.login_page.show_error(message_for(exc, self.lang))
             return
         self.session = session
         self.checkout = self.terminal.checkout(session)
@@ -182,7 +183,7 @@ class MainWindow(QMainWindow):
         try:
             self.terminal.staff.unlock_session(self.session, pin)
         except PosError as exc:
-            self.login_page.show_error(str(exc))
+            self.login_page.show_error(message_for(exc, self.lang))
             return
         self.stack.setCurrentWidget(self.sell_page)
         self.sell_page.focus_scan()
@@ -219,7 +220,7 @@ class MainWindow(QMainWindow):
         try:
             sale = co.complete()
         except PosError as exc:
-            self.sell_page.say(str(exc), error=True)
+            self.sell_page.say(message_for(exc, self.lang), error=True)
             return None
         self.last_sale = sale
         self.sell_page.refresh()
@@ -244,7 +245,7 @@ class MainWindow(QMainWindow):
             self.status.show_printer(self.tr("Printer ready"), ok=True)
 
     def _device_fault(self, exc: object) -> None:
-        text = str(exc)
+        text = message_for(exc, self.lang)
         self._printer_ready(text)
         self.sell_page.say(text, error=True)
 
@@ -278,8 +279,9 @@ class MainWindow(QMainWindow):
                                           QLineEdit.EchoMode.Normal, "")
         if ok:
             widgets.with_approval(self, lambda a: co.no_sale(QueuedDrawer(self), reason, a),
-                                  lambda exc: self.sell_page.say(str(exc), error=True),
-                                  widgets.ask_approval)
+                                  lambda exc: self.sell_page.say(message_for(exc, self.lang),
+                                                                 error=True),
+                                  widgets.ask_approval, lang=self.lang)
         self.sell_page.focus_scan()
 
     def reprint(self) -> None:
@@ -309,7 +311,7 @@ class MainWindow(QMainWindow):
             sale_id = receipts.sale_id(number)
             copy = receipts.copy_for_reprint(session, staff, sale_id, self.lang)
         except PosError as exc:
-            self.sell_page.say(str(exc), error=True)
+            self.sell_page.say(message_for(exc, self.lang), error=True)
             return
 
         def printed(_: object) -> None:
@@ -331,7 +333,7 @@ class MainWindow(QMainWindow):
             self.printer = self.terminal.connect_printer(self.lang)
         except PosError as exc:
             self.printer = None
-            self._printer_ready(str(exc))
+            self._printer_ready(message_for(exc, self.lang))
             return
         self._printer_ready()
 

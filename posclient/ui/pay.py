@@ -23,6 +23,7 @@ from posclient.domain.money import Money, currency_exponent
 from posclient.domain.tender import Tender
 
 from . import fmt
+from .messages import message_for
 from .workers import Background
 
 
@@ -144,7 +145,7 @@ class PayDialog(QDialog):
         try:
             self.co.pay_cash(tendered)
         except PosError as exc:
-            self.say(str(exc), error=True)
+            self.say(message_for(exc, self.lang), error=True)
             return
         self.say("")
         self._after_tender()
@@ -174,7 +175,7 @@ class PayDialog(QDialog):
 
     def _card_failed(self, exc: object) -> None:
         self._card_finished()
-        self.say(str(exc), error=True)
+        self.say(message_for(exc, self.lang), error=True)
         self.refresh()
 
     def _after_tender(self) -> None:

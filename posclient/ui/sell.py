@@ -34,6 +34,7 @@ from posclient.domain.errors import NotFound, PosError
 from posclient.domain.money import Money
 
 from . import fmt, widgets
+from .messages import message_for
 
 
 def looks_like_code(text: str) -> bool:
@@ -77,7 +78,7 @@ class SearchDialog(QDialog):
         try:
             found = self.find(text)
         except PosError as exc:
-            self.results.addItem(str(exc))
+            self.results.addItem(message_for(exc, self.lang))
             return
         for info in found:
             p = info.product
@@ -287,10 +288,10 @@ class SellPage(QWidget):
             code, qty = parse_scan(text)
             line = co.scan(code, qty)
         except NotFound as exc:
-            self.say(str(exc), error=True)
+            self.say(message_for(exc, self.lang), error=True)
             return
         except PosError as exc:
-            self.say(str(exc), error=True)
+            self.say(message_for(exc, self.lang), error=True)
             return
         self.say(f"{line.item.name(self.lang)}  {fmt.money(line.unit_price, self.lang)}")
         self.refresh(select=line.line_id)
@@ -304,7 +305,7 @@ class SellPage(QWidget):
             try:
                 co.add_product(dialog.chosen.product.id)
             except PosError as exc:
-                self.say(str(exc), error=True)
+                self.say(message_for(exc, self.lang), error=True)
             self.refresh()
         self.focus_scan()
 
@@ -322,8 +323,9 @@ class SellPage(QWidget):
 
     def _run(self, action: Callable[..., object]) -> None:
         """A service call that may need a supervisor's approval; a refusal is shown inline."""
-        widgets.with_approval(self, action, lambda exc: self.say(str(exc), error=True),
-                              widgets.ask_approval)
+        widgets.with_approval(self, action,
+                              lambda exc: self.say(message_for(exc, self.lang), error=True),
+                              widgets.ask_approval, lang=self.lang)
         self.refresh()
         self.focus_scan()
 
@@ -365,7 +367,7 @@ class SellPage(QWidget):
         try:
             return Discount.parse(text, co.settings.currency, reason=title)
         except PosError as exc:
-            self.say(str(exc), error=True)
+            self.say(message_for(exc, self.lang), error=True)
             return None
 
     def line_discount(self) -> None:
@@ -402,7 +404,7 @@ class SellPage(QWidget):
         try:
             number = co.suspend()
         except PosError as exc:
-            self.say(str(exc), error=True)
+            self.say(message_for(exc, self.lang), error=True)
             return
         self.say(self.tr("Sale suspended as number %1").replace("%1", str(number)))
         self.refresh()
@@ -424,7 +426,7 @@ class SellPage(QWidget):
             try:
                 co.resume(int(choice.split()[0]))
             except PosError as exc:
-                self.say(str(exc), error=True)
+                self.say(message_for(exc, self.lang), error=True)
             self.refresh()
 
     def no_sale(self) -> None:
@@ -446,7 +448,7 @@ class SellPage(QWidget):
         try:
             found = co.lookup.find(text, limit=8)
         except PosError as exc:
-            self.say(str(exc), error=True)
+            self.say(message_for(exc, self.lang), error=True)
             return
         if not found:
             self.say(self.tr("Nothing found for %1").replace("%1", text), error=True)

@@ -33,6 +33,7 @@ from posclient.domain.errors import PosError
 from sync.engine import read_status
 
 from . import widgets
+from .messages import message_for
 from .workers import Background
 
 KINDS = ("none", "network", "usb", "serial", "file")
@@ -189,7 +190,8 @@ class SettingsDialog(QDialog):
             return False
         done = widgets.with_approval(
             self, lambda a: self.config.set(w.session, w.terminal.staff, key, value, a) or True,
-            lambda exc: self.say(str(exc), error=True), widgets.ask_approval)
+            lambda exc: self.say(message_for(exc, w.lang), error=True), widgets.ask_approval,
+            lang=w.lang)
         return bool(done)
 
     def save_printer(self) -> None:
@@ -199,7 +201,7 @@ class SettingsDialog(QDialog):
         try:
             PrinterConfig.from_dict(value)
         except PosError as exc:
-            self.say(str(exc), error=True)
+            self.say(message_for(exc, self.window_.lang), error=True)
             return
         if self._configure("printer", value):
             self.apply_printer(value)
@@ -214,7 +216,7 @@ class SettingsDialog(QDialog):
         self.say(self.tr("Printing a test page…"))
         w.background.run(lambda: printer.test_page(),
                          lambda _: self.say(self.tr("Test page sent")),
-                         lambda exc: self.say(str(exc), error=True))
+                         lambda exc: self.say(message_for(exc, self.window_.lang), error=True))
 
     def drawer_test(self) -> None:
         w = self.window_
@@ -223,7 +225,7 @@ class SettingsDialog(QDialog):
             self.say(self.tr("No cash drawer is connected"), error=True)
             return
         w.background.run(drawer.open, lambda _: self.say(self.tr("Drawer opened")),
-                         lambda exc: self.say(str(exc), error=True))
+                         lambda exc: self.say(message_for(exc, self.window_.lang), error=True))
 
     def save_language(self) -> None:
         if self._configure("language", self.language.currentData()):

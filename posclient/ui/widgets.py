@@ -25,6 +25,7 @@ from posclient.domain.errors import ApprovalRequired, PosError
 from sync.engine import SyncStatus
 
 from . import fmt
+from .messages import message_for
 
 T = TypeVar("T")
 
@@ -118,14 +119,16 @@ def ask_approval(parent: QWidget, reason: str) -> Approval | None:
 
 def with_approval(parent: QWidget, action: Callable[[Approval | None], T],
                   on_error: Callable[[PosError], None],
-                  asker: Callable[[QWidget, str], Approval | None] | None = None) -> T | None:
+                  asker: Callable[[QWidget, str], Approval | None] | None = None, *,
+                  lang: str = "en") -> T | None:
     """Run ``action``; when a service answers 'approval required', ask for a supervisor's PIN
-    and run it again with it. A refusal goes to ``on_error``; None when refused or cancelled."""
+    (saying why, in ``lang``) and run it again with it. A refusal goes to ``on_error``; None
+    when refused or cancelled."""
     ask = asker or ask_approval
     try:
         return action(None)
     except ApprovalRequired as exc:
-        approval = ask(parent, str(exc))
+        approval = ask(parent, message_for(exc, lang))
         if approval is None:
             return None
         try:

@@ -4,7 +4,7 @@
 <context>
     <name>ApprovalDialog</name>
     <message>
-        <location filename="../../posclient/ui/widgets.py" line="+69"/>
+        <location filename="../../posclient/ui/widgets.py" line="+70"/>
         <source>Supervisor approval</source>
         <translation>主管授权</translation>
     </message>
@@ -22,7 +22,7 @@
 <context>
     <name>CartColumn</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="+127"/>
+        <location filename="../../posclient/ui/sell.py" line="+128"/>
         <source>#</source>
         <translation>序号</translation>
     </message>
@@ -50,6 +50,584 @@
         <location line="+1"/>
         <source>Total</source>
         <translation>金额</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <location filename="../../posclient/ui/messages.py" line="+112"/>
+        <source>a cashier</source>
+        <translation>收银员</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>a supervisor</source>
+        <translation>主管</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>a manager</source>
+        <translation>店长</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Price override</source>
+        <translation>改价</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Discount over limit</source>
+        <translation>超额折扣</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Void paid line</source>
+        <translation>作废已收款商品</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Void sale</source>
+        <translation>整单作废</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No sale</source>
+        <translation>开钱箱</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unlock staff</source>
+        <translation>解锁工号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reprint</source>
+        <translation>重打小票</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Configure terminal</source>
+        <translation>修改收银机设置</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>cash</source>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>card</source>
+        <translation>银行卡</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>store_credit</source>
+        <translation>储值卡</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>no reason given</source>
+        <translation>未说明原因</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Declined by the card issuer (insufficient funds)</source>
+        <translation>发卡行拒绝（余额不足）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No answer from the card terminal</source>
+        <translation>刷卡终端无响应</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unknown authorisation</source>
+        <translation>找不到该笔授权</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The sale is saved; reprint when it is back.</source>
+        <translation>交易已保存，打印机恢复后请补打小票。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The drawer was not opened.</source>
+        <translation>钱箱未打开。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Nothing was scanned</source>
+        <translation>未扫描到任何内容</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Unknown barcode %1: it is not in this store&apos;s catalogue. Check the item, or find it by name.</source>
+        <translation>条码 %1 不在本店商品库中，请核对商品或按名称查找。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Scale label %1: item %2 is not in this store&apos;s catalogue</source>
+        <translation>电子秤标签 %1：商品 %2 不在本店商品库中</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No item with number %1</source>
+        <translation>没有货号为 %1 的商品</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Scale label %1 carries a weight but %2 is sold by the unit</source>
+        <translation>电子秤标签 %1 是称重标签，但“%2”按件销售</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 is not a product barcode or item number</source>
+        <translation>%1 不是商品条码或货号</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 is not a product barcode (expected 8, 12, 13 or 14 digits)</source>
+        <translation>%1 不是商品条码（应为 8、12、13 或 14 位数字）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Barcode %1 failed its check digit: scan it again or type it carefully</source>
+        <translation>条码 %1 校验位错误：请重新扫描或仔细输入</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Scale label %1 failed its check digit: reprint the label</source>
+        <translation>电子秤标签 %1 校验位错误：请重新打印标签</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 (%2) is no longer sold</source>
+        <translation>%1（%2）已停售</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 (%2) has no price: call a supervisor</source>
+        <translation>%1（%2）没有价格：请联系主管</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Tax rate %1 is not set up on this till</source>
+        <translation>本收银机未设置税率 %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>There is no product %1</source>
+        <translation>没有编号为 %1 的商品</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1: the quantity after * must be a whole number</source>
+        <translation>%1：* 后面的数量必须是整数</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Quantity must be a whole number</source>
+        <translation>数量必须是整数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Weight must be more than 0 g</source>
+        <translation>重量必须大于 0 克</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Quantity must be at least 1</source>
+        <translation>数量至少为 1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Weight %1 kg is more than the %2 kg a line may hold: check the scale</source>
+        <translation>重量 %1 千克超过单行上限 %2 千克：请检查电子秤</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Quantity %1 is more than the %2 a line may hold</source>
+        <translation>数量 %1 超过单行上限 %2</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>A scale label&apos;s quantity cannot be changed: weigh the item again</source>
+        <translation>电子秤标签商品不能修改数量：请重新称重</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>There is no line %1 in this sale</source>
+        <translation>本单没有第 %1 行</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A sale may have at most %1 lines: finish this one and start another</source>
+        <translation>每单最多 %1 行：请先结完本单，再开新单</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Price in %1, but this till sells in %2</source>
+        <translation>价格币种为 %1，但本收银机以 %2 结算</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This sale is paid in %1</source>
+        <translation>本单以 %1 结算</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A label price must be more than zero</source>
+        <translation>标签价格必须大于零</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A price cannot be negative</source>
+        <translation>价格不能为负数</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Price %1 is above the till&apos;s limit: check the amount</source>
+        <translation>价格 %1 超过收银机上限：请核对金额</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>A scale label&apos;s price cannot be overridden</source>
+        <translation>电子秤标签商品不能改价</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Give a reason for the price change</source>
+        <translation>请填写改价原因</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Give a reason for opening the drawer</source>
+        <translation>请填写开钱箱原因</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A percent discount must be more than 0% and at most 100%</source>
+        <translation>折扣百分比必须大于 0% 且不超过 100%</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A discount amount must be more than zero</source>
+        <translation>折扣金额必须大于零</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 is not a discount: use 10% or an amount such as 5.00</source>
+        <translation>%1 不是有效折扣：请输入如 10% 的百分比或如 5.00 的金额</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The discount is more than the line&apos;s amount</source>
+        <translation>折扣超过该行金额</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>There is nothing to discount</source>
+        <translation>没有可打折的金额</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The discount is more than the sale&apos;s amount</source>
+        <translation>折扣超过整单金额</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This would bring the total below what was already paid: void the sale to give the payments back</source>
+        <translation>修改后合计将低于已收金额：如需退还已收款项，请整单作废</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>There is nothing to suspend</source>
+        <translation>没有可挂起的商品</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Scan an item first</source>
+        <translation>请先扫描商品</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A sale with payments cannot be suspended: finish or void it</source>
+        <translation>已收款的单据不能挂单：请完成结账或整单作废</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Finish or suspend the current sale before resuming another</source>
+        <translation>请先完成或挂起当前单据，再取单</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Finish or suspend the sale before opening the drawer</source>
+        <translation>请先完成或挂起当前单据，再开钱箱</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>There is no suspended sale %1</source>
+        <translation>没有单号为 %1 的挂单</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>A payment must be more than zero</source>
+        <translation>付款金额必须大于零</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This sale is already paid</source>
+        <translation>本单已付清</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 payment of %2 is more than the %3 still due</source>
+        <translation>%1付款 %2 超过尚欠金额 %3</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 is still due</source>
+        <translation>尚欠 %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Card declined: %1. Ask for another card or another way to pay.</source>
+        <translation>银行卡被拒：%1。请顾客换一张卡或改用其他付款方式。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The card terminal did not answer in time. Check it is on and connected, then try again; the card was not charged.</source>
+        <translation>刷卡终端未及时响应，本次未扣款。请检查终端已开机并连接好，然后重试。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The card payment %1 could not be reversed (%2); the sale stays open. Try again or call a supervisor.</source>
+        <translation>银行卡付款 %1 撤销失败（%2），本单仍未关闭。请重试或联系主管。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>There is no store credit account %1</source>
+        <translation>没有储值卡账户 %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Store credit %1 has only %2 left</source>
+        <translation>储值卡 %1 余额仅剩 %2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Store credit %1 no longer covers %2</source>
+        <translation>储值卡 %1 余额已不足 %2</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>There is no sale with receipt number %1</source>
+        <translation>没有小票号为 %1 的交易</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>There is no sale %1</source>
+        <translation>没有编号为 %1 的交易</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Wrong staff number or PIN</source>
+        <translation>工号或密码错误</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Wrong staff number or PIN (%1 tries left before the staff number is locked)</source>
+        <translation>工号或密码错误（再错 %1 次工号将被锁定）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Staff %1 is locked after too many wrong PINs: try again in %2 min, or ask a manager to unlock it</source>
+        <translation>工号 %1 因密码错误次数过多已被锁定：请 %2 分钟后再试，或请店长解锁</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Wrong PIN. Staff %1 is now locked for %2 minutes; a manager can unlock it</source>
+        <translation>密码错误。工号 %1 已被锁定 %2 分钟；店长可以解锁</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The till is locked: enter your PIN to continue</source>
+        <translation>收银机已锁定：请输入密码继续</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 needs %2&apos;s approval</source>
+        <translation>%1需要%2授权</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 (%2) is %3 and cannot approve this: it needs %4</source>
+        <translation>%1（%2）是%3，无权授权此操作：需要%4授权</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Staff cannot approve their own action</source>
+        <translation>不能为自己的操作授权</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>There is no staff member %1</source>
+        <translation>没有工号为 %1 的员工</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Unknown printer kind %1: choose one of %2.</source>
+        <translation>未知的打印机类型 %1：请从 %2 中选择。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A network printer needs its host: an IP address or a name.</source>
+        <translation>网络打印机需要填写地址：IP 地址或主机名。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Printer port %1 is out of range (1-65535; usually 9100).</source>
+        <translation>打印机端口 %1 超出范围（1-65535，通常为 9100）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Printer timeout %1 s is out of range (above 0, at most 30 s).</source>
+        <translation>打印机超时 %1 秒超出范围（须大于 0，最多 30 秒）。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A USB printer needs its vendor id, 0001-ffff in hex (lsusb shows vendor:product, e.g. 04b8:0e15); got %1.</source>
+        <translation>USB 打印机需要厂商 ID，十六进制 0001-ffff（lsusb 显示为 厂商:产品，如 04b8:0e15）；当前为 %1。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A USB printer needs its product id, 0001-ffff in hex (lsusb shows vendor:product, e.g. 04b8:0e15); got %1.</source>
+        <translation>USB 打印机需要产品 ID，十六进制 0001-ffff（lsusb 显示为 厂商:产品，如 04b8:0e15）；当前为 %1。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A serial printer needs its device, e.g. /dev/ttyUSB0 or COM3.</source>
+        <translation>串口打印机需要填写设备，如 /dev/ttyUSB0 或 COM3。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Baud rate %1 is not one of %2.</source>
+        <translation>波特率 %1 无效，可选值为 %2。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A file printer needs a path, e.g. /dev/usb/lp0.</source>
+        <translation>文件打印机需要填写路径，如 /dev/usb/lp0。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Paper width %1 columns is out of range: 48 for 80 mm paper, 32 for 58 mm.</source>
+        <translation>纸宽 %1 字符超出范围：80 毫米纸为 48，58 毫米纸为 32。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Unknown printer profile %1; %2 suits most 80 mm printers.</source>
+        <translation>未知的打印机型号 %1；大多数 80 毫米打印机可选 %2。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Receipt code %1: choose one of %2.</source>
+        <translation>小票码 %1 无效：请从 %2 中选择。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Profile %1 cannot print QR codes: choose receipt code code128.</source>
+        <translation>型号 %1 不能打印二维码：请将小票码设为 code128。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Unknown printer setting(s): %1</source>
+        <translation>未知的打印机设置项：%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Printer setting %1 has a bad value: %2</source>
+        <translation>打印机设置项 %1 的值无效：%2</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No receipt printer is set up for this till. %1</source>
+        <translation>本收银机未配置小票打印机。%1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The receipt printer at %1 is out of paper. %2</source>
+        <translation>小票打印机（%1）缺纸。%2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The receipt printer on USB %1 is out of paper. %2</source>
+        <translation>USB 小票打印机（%1）缺纸。%2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The receipt printer on %1 is out of paper. %2</source>
+        <translation>小票打印机（%1）缺纸。%2</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The cover of the receipt printer at %1 is open. %2</source>
+        <translation>小票打印机（%1）纸仓盖未关好。%2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The cover of the receipt printer on USB %1 is open. %2</source>
+        <translation>USB 小票打印机（%1）纸仓盖未关好。%2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The cover of the receipt printer on %1 is open. %2</source>
+        <translation>小票打印机（%1）纸仓盖未关好。%2</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The receipt printer at %1 does not answer. %2</source>
+        <translation>小票打印机（%1）无响应。%2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The USB receipt printer %1 is not connected or is switched off. %2</source>
+        <translation>USB 小票打印机（%1）未连接或未开机。%2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The receipt printer on %1 cannot be opened. %2</source>
+        <translation>无法打开小票打印机（%1）。%2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The receipt printer at %1 cannot be written to. %2</source>
+        <translation>无法写入小票打印机（%1）。%2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The receipt printer at %1 reports an error and is offline. %2</source>
+        <translation>小票打印机（%1）报告故障，已离线。%2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The receipt printer on USB %1 reports an error and is offline. %2</source>
+        <translation>USB 小票打印机（%1）报告故障，已离线。%2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The receipt printer on %1 reports an error and is offline. %2</source>
+        <translation>小票打印机（%1）报告故障，已离线。%2</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Printing over USB needs pyusb and the libusb library (apt install libusb-1.0-0); one of them is missing. %1</source>
+        <translation>通过 USB 打印需要 pyusb 和 libusb 库（apt install libusb-1.0-0），其中之一未安装。%1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Printing over a serial port needs the pyserial package, which is not installed. %1</source>
+        <translation>通过串口打印需要 pyserial 软件包，但尚未安装。%1</translation>
     </message>
 </context>
 <context>
@@ -88,7 +666,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../posclient/ui/main_window.py" line="+76"/>
+        <location filename="../../posclient/ui/main_window.py" line="+77"/>
         <source>Till %1 · %2</source>
         <translation>收银机 %1 · %2</translation>
     </message>
@@ -140,7 +718,7 @@
         <translation>开钱箱原因：</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>No printer is set up on this till</source>
         <translation>本机未配置小票打印机</translation>
     </message>
@@ -170,7 +748,7 @@
 <context>
     <name>PayDialog</name>
     <message>
-        <location filename="../../posclient/ui/pay.py" line="+48"/>
+        <location filename="../../posclient/ui/pay.py" line="+49"/>
         <source>Payment</source>
         <translation>收款</translation>
     </message>
@@ -225,7 +803,7 @@
 <context>
     <name>PrinterForm</name>
     <message>
-        <location filename="../../posclient/ui/settings.py" line="+49"/>
+        <location filename="../../posclient/ui/settings.py" line="+50"/>
         <source>No printer</source>
         <translation>不使用打印机</translation>
     </message>
@@ -312,31 +890,31 @@
     <name>SellPage</name>
     <message>
         <location line="+18"/>
-        <location line="+230"/>
+        <location line="+231"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-229"/>
-        <location line="+241"/>
+        <location line="-230"/>
+        <location line="+242"/>
         <location line="+3"/>
         <source>Price</source>
         <translation>改价</translation>
     </message>
     <message>
-        <location line="-243"/>
-        <location line="+269"/>
+        <location line="-244"/>
+        <location line="+270"/>
         <source>Line discount</source>
         <translation>单品折扣</translation>
     </message>
     <message>
-        <location line="-268"/>
-        <location line="+276"/>
+        <location line="-269"/>
+        <location line="+277"/>
         <source>Sale discount</source>
         <translation>整单折扣</translation>
     </message>
     <message>
-        <location line="-275"/>
+        <location line="-276"/>
         <source>Void line</source>
         <translation>单品作废</translation>
     </message>
@@ -352,12 +930,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+309"/>
+        <location line="+310"/>
         <source>Resume</source>
         <translation>取单</translation>
     </message>
     <message>
-        <location line="-308"/>
+        <location line="-309"/>
         <source>No sale</source>
         <translation>开钱箱</translation>
     </message>
@@ -368,12 +946,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+329"/>
+        <location line="+330"/>
         <source>Stock</source>
         <translation>库存查询</translation>
     </message>
     <message>
-        <location line="-328"/>
+        <location line="-329"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -433,7 +1011,7 @@
         <translation>请先扫描商品</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>New quantity (grams for weighed items)</source>
         <translation>新数量（称重商品以克为单位）</translation>
     </message>
@@ -596,7 +1174,7 @@
         <translation>请先登录</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Printer saved</source>
         <translation>打印机设置已保存</translation>
     </message>
@@ -682,7 +1260,7 @@
 <context>
     <name>SyncStatusBar</name>
     <message>
-        <location filename="../../posclient/ui/widgets.py" line="+86"/>
+        <location filename="../../posclient/ui/widgets.py" line="+88"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>

@@ -1,0 +1,337 @@
+"""Refusals in the till's language: every error code the services raise has a Chinese message
+(or is English-only, with the reason), and the real refusals read the same in English as before.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+from till_kit import MILK, PINS, RICE
+from ui_kit import scan
+
+from posclient.app.checkout import Checkout
+from posclient.app.receipts import Receipts
+from posclient.app.staff import Approval
+from posclient.app.terminal import Terminal
+from posclient.devices.payment import SimulatedPaymentTerminal
+from posclient.devices.printer import PrinterConfig, PrinterFault, ReceiptPrinter
+from posclient.domain.barcode import DEFAULT_SCALE_RULES, with_check_digit
+from posclient.domain.cart import Discount
+from posclient.domain.errors import PosError
+from posclient.domain.money import Money
+from posclient.domain.policy import Action, Role
+from posclient.ui import messages, widgets
+from posclient.ui.app import install_language
+from posclient.ui.main_window import MainWindow
+from posclient.ui.messages import message_for, template_for
+
+ROOT = Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location("build_translations",
+                                               ROOT / "tools" / "build_translations.py")
+assert _spec is not None and _spec.loader is not None
+build_translations = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(build_translations)
+
+# Codes the till never shows a cashier, so they stay in English.
+ENGLISH_ONLY = {
+    "usage": "command line (posclient CLI and text console) only; they speak English",
+    "approval_malformed": "command line only (--approve STAFF:PIN)",
+    "amount_invalid": "text console only",
+    "demo_needs_empty_database": "demo-store builder, a command-line tool",
+    "invalid_input": "InvalidInput's default code: raised bare only by the demo-store builder",
+    "error": "PosError's default; the printer's 'error' status is raised as code 'offline'",
+    "not_found": "NotFound's default code: every raise site names its own code",
+    "permission_denied": "PermissionDenied's default code: every raise site names its own",
+    "payment_failed": "PaymentError's default code: every raise site names its own code",
+}
+
+
+def raised_codes() -> set[str]:
+    """Every error code in posclient's source: ``code="..."`` at raise sites, the exception
+    classes' defaults (``code = "..."``) and the printer's fault codes (``_fault("...")``)."""
+    found: set[str] = set()
+    for path in (ROOT / "posclient").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        found.update(re.findall(r'(?<![\w.])code\s*=\s*"(\w+)"', text))
+        found.update(re.findall(r'_fault\(\s*"(\w+)"', text))
+    # the printer also raises a fault named by its status (paper_out, cover_open): its codes are
+    # listed in PrinterFault's docstring
+    listed = re.search(r"Codes: ([\w,\s]+)\.", PrinterFault.__doc__ or "")
+    assert listed, "PrinterFault's docstring no longer lists its codes"
+    found.update(c.strip() for c in listed.group(1).split(","))
+    return found
+
+
+def errors_context() -> dict[str, str | None]:
+    """The .ts's "Errors" messages: source -> finished translation (None if not finished)."""
+    out: dict[str, str | None] = {}
+    for (context, source, _comment, _plural), m in \
+            build_translations.messages(build_translations.TS).items():
+        if context != "Errors":
+            continue
+        t = m.find("translation")
+        done = t is not None and t.get("type") is None and (t.text or "").strip()
+        out[source] = t.text if done else None
+    return out
+
+
+# -- every code has a Chinese message ------------------------------------------------------------
+
+def test_every_raised_code_is_translated_or_english_only_with_a_reason():
+    codes = raised_codes()
+    assert {"barcode_unknown", "auth_failed", "approval_required", "paper_out",
+            "printer_config", "card_declined"} <= codes  # the grep finds them
+    missing = sorted(c for c in codes if c not in messages.TEMPLATES and c not in ENGLISH_ONLY)
+    assert not missing, f"codes with neither a translated message nor a reason: {missing}"
+    assert not set(ENGLISH_ONLY) & set(messages.TEMPLATES)
+    assert all(reason.strip() for reason in ENGLISH_ONLY.values())
+    stale = sorted((set(messages.TEMPLATES) | set(ENGLISH_ONLY)) - codes)
+    assert not stale, f"codes no longer raised anywhere: {stale}"
+
+
+def test_every_template_and_name_has_a_finished_chinese_translation():
+    ts = errors_context()
+    sources = [t for templates in messages.TEMPLATES.values() for t, _ in templates]
+    sources += [*messages.ROLES.values(), *messages.ACTIONS.values(),
+                *messages.TENDER_KINDS.values(), *messages.PHRASES]
+    untranslated = sorted(s for s in sources if not ts.get(s))
+    assert not untranslated, untranslated
+    for templates in messages.TEMPLATES.values():
+        for text, params in templates:
+            used = {int(n) for n in re.findall(r"%(\d+)", text)}
+            assert used == set(range(1, len(params) + 1)), text
+
+
+def test_every_role_and_action_has_a_name():
+    assert set(messages.ROLES) == {r.value for r in Role}
+    assert set(messages.ACTIONS) == {a.value for a in Action}
+    for value, name in messages.ACTIONS.items():
+        assert name == value.replace("_", " ").capitalize()
+
+
+# -- the real refusals ---------------------------------------------------------------------------
+
+def refused(fn: Callable[[], object]) -> PosError:
+    with pytest.raises(PosError) as caught:
+        fn()
+    return caught.value
+
+
+def cny(minor: int) -> Money:
+    return Money(minor, "CNY")
+
+
+def real_refusals(till, tmp_path: Path) -> dict[str, PosError]:
+    """Refusals produced by the real services on the small store, by what they are."""
+    out: dict[str, PosError] = {}
+    staff = till.staff
+
+    def co(outcomes=()) -> Checkout:
+        return Checkout(till.store, staff, staff.login(1001, PINS[1001]), clock=till.clock,
+                        payments=SimulatedPaymentTerminal(outcomes))
+
+    # log-in
+    out["wrong pin"] = refused(lambda: staff.login(1001, "0000"))
+    out["unknown staff"] = refused(lambda: staff.login(9999, "1111"))
+    for _ in range(9):
+        refused(lambda: staff.login(1002, "0000"))
+    out["locked now"] = refused(lambda: staff.login(1002, "0000"))
+    out["still locked"] = refused(lambda: staff.login(1002, PINS[1002]))
+
+    # scanning
+    c = co()
+    unknown = with_check_digit("690000000000")
+    out["unknown barcode"] = refused(lambda: c.scan(unknown))
+    out["check digit"] = refused(lambda: c.scan(MILK[:-1] + str((int(MILK[-1]) + 1) % 10)))
+    out["unknown item number"] = refused(lambda: c.scan("ABC-1"))
+    out["not a barcode"] = refused(lambda: c.scan("12345"))
+    weight_rule = DEFAULT_SCALE_RULES[0]
+    label = weight_rule.encode("21", "99999", 500)
+    out["scale label unknown"] = refused(lambda: c.scan(label))
+    out["scale label check digit"] = refused(
+        lambda: c.scan(label[:-1] + str((int(label[-1]) + 1) % 10)))
+    out["inactive"] = refused(lambda: c.add_product(6))
+    out["no product"] = refused(lambda: c.add_product(999))
+    out["nothing to suspend"] = refused(c.suspend)
+    out["pay empty"] = refused(lambda: c.pay_cash(cny(100)))
+    out["no suspended sale"] = refused(lambda: c.resume(42))
+
+    # the cart
+    c.scan(MILK)
+    out["qty too large"] = refused(lambda: c.set_qty(1, 10_000))
+    out["no line"] = refused(lambda: c.set_qty(99, 1))
+    out["discount malformed"] = refused(lambda: Discount.parse("abc", "CNY"))
+    out["discount too large"] = refused(lambda: c.discount_line(1, Discount.amount(100_000)))
+    out["approval"] = refused(lambda: c.discount_basket(Discount.percent(2000)))
+    out["approver is a cashier"] = refused(
+        lambda: c.discount_basket(Discount.percent(2000), Approval(1001, PINS[1001])))
+    out["no reason"] = refused(lambda: c.override_price(1, cny(1000), " "))
+    out["price too large"] = refused(
+        lambda: c.override_price(1, cny(100_000_01), "typo", Approval(2001, PINS[2001])))
+    out["drawer with a sale open"] = refused(lambda: c.no_sale(None, "float"))  # type: ignore[arg-type]
+    empty = co()
+    out["no sale approval"] = refused(lambda: empty.no_sale(None, "float"))  # type: ignore[arg-type]
+
+    # paying
+    out["not paid"] = refused(c.complete)
+    out["card over due"] = refused(lambda: c.pay_card(cny(99_999)))
+    out["no credit account"] = refused(lambda: c.pay_store_credit("GC-0000", cny(100)))
+    c.scan(RICE)
+    out["credit too low"] = refused(lambda: c.pay_store_credit("GC-1001", cny(5990)))
+    out["card declined"] = refused(_scan_then(co(["declined"]), "pay_card"))
+    out["card timeout"] = refused(_scan_then(co(["timeout"]), "pay_card"))
+    out["cash zero"] = refused(lambda: c.pay_cash(cny(0)))
+
+    # receipts
+    receipts = Receipts(till.store, till.clock)
+    out["no receipt"] = refused(lambda: receipts.sale_id("T01-000999"))
+
+    # the printer
+    out["printer port"] = refused(lambda: PrinterConfig.from_dict(
+        {"kind": "network", "host": "10.0.0.5", "port": 70_000}))
+    out["printer setting"] = refused(lambda: PrinterConfig.from_dict({"colour": "red"}))
+    out["no printer"] = refused(ReceiptPrinter(PrinterConfig()).open_drawer)
+    lost = tmp_path / "no-such-folder" / "lp0"
+    out["printer file"] = refused(ReceiptPrinter(PrinterConfig(kind="file",
+                                                               path=str(lost))).open_drawer)
+    return out
+
+
+def _scan_then(c: Checkout, method: str) -> Callable[[], object]:
+    c.scan(MILK)
+    return getattr(c, method)
+
+
+@pytest.fixture
+def chinese(qapp):
+    translators = install_language(qapp, "zh_CN")
+    assert translators, "the zh_CN translation did not load"
+    yield translators
+    for t in translators:
+        QApplication.removeTranslator(t)
+
+
+EXPECTED_CODES = {
+    "wrong pin": "auth_failed", "unknown staff": "auth_failed", "locked now": "staff_locked",
+    "still locked": "staff_locked", "unknown barcode": "barcode_unknown",
+    "check digit": "barcode_check_digit", "unknown item number": "barcode_unknown",
+    "not a barcode": "barcode_malformed", "scale label unknown": "barcode_unknown",
+    "scale label check digit": "barcode_check_digit", "inactive": "product_inactive",
+    "no product": "product_unknown", "nothing to suspend": "cart_empty",
+    "pay empty": "cart_empty", "no suspended sale": "suspended_unknown",
+    "qty too large": "qty_too_large", "no line": "line_not_found",
+    "discount malformed": "discount_malformed", "discount too large": "discount_too_large",
+    "approval": "approval_required", "approver is a cashier": "approver_role",
+    "no reason": "reason_required", "price too large": "price_too_large",
+    "drawer with a sale open": "cart_not_empty", "no sale approval": "approval_required",
+    "not paid": "not_paid", "card over due": "tender_over_due",
+    "no credit account": "credit_unknown", "credit too low": "credit_insufficient",
+    "card declined": "card_declined", "card timeout": "card_timeout",
+    "cash zero": "tender_invalid", "no receipt": "receipt_unknown",
+    "printer port": "printer_config", "printer setting": "printer_config",
+    "no printer": "not_configured", "printer file": "offline",
+}
+
+
+def test_real_refusals_read_as_before_in_english_and_have_their_template(till, tmp_path, qapp):
+    refusals = real_refusals(till, tmp_path)
+    assert {what: exc.code for what, exc in refusals.items()} == EXPECTED_CODES
+    for what, exc in refusals.items():
+        assert message_for(exc, "en") == str(exc), what
+        assert template_for(exc) is not None, f"{what}: no template gives {str(exc)!r}"
+
+
+def test_real_refusals_in_chinese_keep_their_details(till, tmp_path, chinese):
+    refusals = real_refusals(till, tmp_path)
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for what, exc in refusals.items():
+        zh = message_for(exc, "zh_CN")
+        assert zh != str(exc) and cjk.search(zh), f"{what}: {zh!r}"
+        for key in ("barcode", "tries_left", "staff_id", "minutes", "account", "sku",
+                    "port", "address", "receipt_no", "suspended_id", "line_id"):
+            if key in exc.details and exc.details[key] != "":
+                assert str(exc.details[key]) in zh, f"{what}: {key} lost in {zh!r}"
+    assert message_for(refusals["wrong pin"], "zh_CN") == "工号或密码错误（再错 9 次工号将被锁定）"
+    assert message_for(refusals["approval"], "zh_CN") == "超额折扣需要主管授权"
+    assert message_for(refusals["not paid"], "zh_CN") == "尚欠 ¥12.50"
+    assert message_for(refusals["inactive"], "zh_CN") == "停售 商品（100006）已停售"
+    assert message_for(refusals["card declined"], "zh_CN") == (
+        "银行卡被拒：发卡行拒绝（余额不足）。请顾客换一张卡或改用其他付款方式。")
+    assert message_for(refusals["no printer"], "zh_CN") == "本收银机未配置小票打印机。钱箱未打开。"
+    assert message_for(refusals["wrong pin"], "en") == str(refusals["wrong pin"])
+
+
+def test_english_unknown_codes_and_missing_details_give_the_message_unchanged(chinese):
+    bare = PosError("Unknown barcode 6900000000008: it is not in this store's catalogue. Check "
+                    "the item, or find it by name.", code="barcode_unknown")  # no details
+    assert message_for(bare, "zh_CN") == str(bare)
+    reworded = PosError("Unknown barcode 1: ask the manager", code="barcode_unknown", barcode="1")
+    assert message_for(reworded, "zh_CN") == str(reworded)
+    other = PosError("Something new", code="brand_new_code", x=1)
+    assert message_for(other, "zh_CN") == "Something new"
+    assert message_for(ValueError("plain"), "zh_CN") == "plain"
+    known = PosError("Nothing was scanned", code="barcode_empty")
+    assert message_for(known, "en") == "Nothing was scanned"
+    assert message_for(known, "zh_CN") == "未扫描到任何内容"
+
+
+# -- the till window -------------------------------------------------------------------------------
+
+def chinese_window(qtbot, store, clock) -> MainWindow:
+    terminal = Terminal(store, clock=clock, payments=SimulatedPaymentTerminal())
+    w = MainWindow(terminal, lang="zh_CN", printer=lambda receipt: None)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def log_in(qtbot, w: MainWindow, staff_id: int, pin: str) -> None:
+    page = w.login_page
+    qtbot.keyClicks(page.staff_id, str(staff_id))
+    qtbot.keyClick(page.staff_id, Qt.Key.Key_Return)
+    qtbot.keyClicks(page.pin, pin)
+    qtbot.keyClick(page.pin, Qt.Key.Key_Return)
+
+
+def test_chinese_till_shows_an_unknown_barcode_in_chinese(qtbot, small_store, clock, chinese):
+    w = chinese_window(qtbot, small_store, clock)
+    log_in(qtbot, w, 1001, PINS[1001])
+    assert w.stack.currentWidget() is w.sell_page
+    unknown = with_check_digit("690000000000")
+    scan(qtbot, w.sell_page.scan_field, unknown)
+    assert w.sell_page.message.text() == (f"条码 {unknown} 不在本店商品库中，"
+                                          "请核对商品或按名称查找。")
+    assert w.sell_page.message.property("error") is True
+
+
+def test_chinese_till_shows_a_wrong_pin_with_the_tries_left(qtbot, small_store, clock, chinese):
+    w = chinese_window(qtbot, small_store, clock)
+    log_in(qtbot, w, 1001, "9999")
+    assert w.login_page.error.text() == "工号或密码错误（再错 9 次工号将被锁定）"
+    assert w.stack.currentWidget() is w.login_page
+
+
+def test_the_approval_dialog_says_why_in_chinese(qtbot, till, chinese):
+    c = Checkout(till.store, till.staff, till.staff.login(1001, PINS[1001]), clock=till.clock,
+                 payments=SimulatedPaymentTerminal())
+    c.scan(MILK)
+    asked: list[str] = []
+    errors: list[PosError] = []
+
+    def ask(parent, reason: str) -> Approval | None:
+        asked.append(reason)
+        return Approval(1002, PINS[1002])  # a cashier: refused again
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    widgets.with_approval(parent, lambda a: c.discount_basket(Discount.percent(2000), a),
+                          errors.append, ask, lang="zh_CN")
+    assert asked == ["超额折扣需要主管授权"]
+    assert [e.code for e in errors] == ["approver_role"]
+    assert message_for(errors[0], "zh_CN") == "Li Na（1002）是收银员，无权授权此操作：需要主管授权"
