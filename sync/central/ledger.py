@@ -15,16 +15,18 @@ later publishes its levels (:func:`publish_levels`).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Connection, and_, exists, func, select
 
-from sync.central.db import among, bulk_insert, chunks, is_postgres, upsert
+from sync.central.db import among, bulk_insert, chunks, is_postgres
 from sync.central.feed import PendingChange, Tx
-from sync.central.schema import entities, stock_levels, stock_movements
-from sync.protocol import entity_key
+from sync.central.schema import dump_json, entities, stock_levels, stock_movements
 
 CHUNK = 5_000
 
@@ -38,8 +40,16 @@ class LevelChange:
 
 
 def level_change(store_id: str, product_id: int, qty: int) -> PendingChange:
-    data = {"product_id": product_id, "store_id": store_id, "qty": qty}
-    return PendingChange.upsert("stock_level", entity_key("stock_level", data), store_id, data)
+    """The feed change of a level: ``data`` is the canonical JSON (schema.dump_json) of
+    ``{"product_id", "qty", "store_id"}``, written directly (one per product of every sale)."""
+    return PendingChange("stock_level", "upsert", f"{store_id}:{product_id}", store_id,
+                         f'{{"product_id":{int(product_id)},"qty":{int(qty)},'
+                         f'"store_id":{_json_text(store_id)}}}')
+
+
+@lru_cache(maxsize=1024)
+def _json_text(text: str) -> str:
+    return dump_json(text)
 
 
 def known_products(tx: Tx, product_ids: Iterable[int]) -> set[int]:
@@ -56,28 +66,64 @@ def known_products(tx: Tx, product_ids: Iterable[int]) -> set[int]:
 def move(tx: Tx, store_id: str, deltas: Iterable[tuple[int, int]], *, reason: str,
          event_id: UUID | None = None) -> list[LevelChange]:
     """Add ``(product_id, qty_delta)`` movements (summed per product) and update the levels."""
-    summed: dict[int, int] = defaultdict(int)
-    for product_id, delta in deltas:
-        summed[product_id] += delta
-    todo = sorted((p, d) for p, d in summed.items() if d != 0)
-    if not todo:
-        return []
+    return move_many(tx, store_id, [(event_id, tx.now, deltas)], reason=reason)[0]
+
+
+def move_many(tx: Tx, store_id: str,
+              groups: Sequence[tuple[UUID | None, datetime, Iterable[tuple[int, int]]]], *,
+              reason: str, known: Collection[int] | None = None) -> list[list[LevelChange]]:
+    """:func:`move` for many events at once: ``groups`` are ``(event_id, at, deltas)``, applied
+    in order, with the same movements, levels and feed changes as one :func:`move` per group,
+    in a handful of statements.
+
+    Each group's deltas are summed per product; its movements are stamped ``at``. The levels
+    are updated once per product (``qty = qty + total``, rows locked in product order: two
+    batches cannot deadlock each other), then read back: the level before the batch is the level
+    after it minus the batch's total (our row locks keep others out until commit), so each
+    group's :class:`LevelChange` carries the level right after that group, as if it had been
+    applied alone. ``known``: the catalogue's product ids among these, if the caller has them.
+    """
     conn = tx.conn
-    conn.execute(stock_movements.insert(), [
-        {"store_id": store_id, "product_id": p, "qty_delta": d, "reason": reason,
-         "event_id": event_id, "created_at": tx.now} for p, d in todo])
-    ins = upsert(conn, stock_levels)
-    stmt = ins.on_conflict_do_update(
-        index_elements=[stock_levels.c.store_id, stock_levels.c.product_id],
-        set_={"qty": stock_levels.c.qty + ins.excluded.qty, "updated_at": ins.excluded.updated_at},
-    ).returning(stock_levels.c.qty)
-    known = known_products(tx, summed)
-    out = []
-    for product_id, delta in todo:
-        qty = conn.execute(stmt, {"store_id": store_id, "product_id": product_id, "qty": delta,
-                                  "updated_at": tx.now}).scalar_one()
-        out.append(LevelChange(product_id, delta, int(qty), product_id in known))
-    _publish(tx, store_id, out)
+    per_group: list[list[tuple[int, int]]] = []
+    totals: dict[int, int] = defaultdict(int)
+    last_at: dict[int, datetime] = {}
+    movements: list[dict[str, Any]] = []
+    for event_id, at, deltas in groups:
+        summed: dict[int, int] = defaultdict(int)
+        for product_id, delta in deltas:
+            summed[product_id] += delta
+        todo = sorted((p, d) for p, d in summed.items() if d != 0)
+        per_group.append(todo)
+        for p, d in todo:
+            totals[p] += d
+            last_at[p] = at
+            movements.append({"store_id": store_id, "product_id": p, "qty_delta": d,
+                              "reason": reason, "event_id": event_id, "created_at": at})
+    if not movements:
+        return [[] for _ in per_group]
+    products = sorted(totals)
+    bulk_insert(conn, stock_movements, movements)
+    bulk_insert(conn, stock_levels, [
+        {"store_id": store_id, "product_id": p, "qty": totals[p], "updated_at": last_at[p]}
+        for p in products], conflict=("store_id", "product_id"),
+        update={"qty": "stock_levels.qty + excluded.qty", "updated_at": "excluded.updated_at"})
+    level: dict[int, int] = {}
+    for part in chunks(products, CHUNK):
+        level.update((int(p), int(q)) for p, q in conn.execute(
+            select(stock_levels.c.product_id, stock_levels.c.qty)
+            .where(stock_levels.c.store_id == store_id,
+                   among(conn, stock_levels.c.product_id, part))))
+    for p in products:
+        level[p] -= totals[p]  # the level before this batch
+    known = known_products(tx, products) if known is None else known
+    out: list[list[LevelChange]] = []
+    for todo in per_group:
+        changed = []
+        for p, d in todo:
+            level[p] += d
+            changed.append(LevelChange(p, d, level[p], p in known))
+        _publish(tx, store_id, changed)
+        out.append(changed)
     return out
 
 
