@@ -45,7 +45,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import keyring.backend
 from sqlalchemy import Engine, func, select
 
 from posclient.app.clock import SystemClock
@@ -59,7 +58,7 @@ from sync.central.db import make_engine
 from sync.central.demo import load_demo
 from sync.central.schema import entities as entity_table
 from sync.central.schema import events as event_table
-from sync.credentials import TokenStore
+from sync.credentials import MemoryKeyring, TokenStore
 from sync.engine import SyncEngine, state_get
 from sync.enrol import enrol
 
@@ -82,23 +81,6 @@ def log(msg: str) -> None:
     print(f"[bench] {msg}", file=sys.stderr, flush=True)
 
 
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """The tills' tokens, kept in this process (a headless machine has no keyring)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.items.pop((service, username), None)
 
 
 # -- the central -----------------------------------------------------------------------------

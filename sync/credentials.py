@@ -64,3 +64,23 @@ class TokenStore:
     def delete(self, server_url: str, terminal_id: str) -> None:
         with contextlib.suppress(keyring.errors.PasswordDeleteError):
             self.backend.delete_password(SERVICE, _account(server_url, terminal_id))
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A keyring kept in this process only: for tests, benchmarks and demos, never a till's
+    token store (pass it explicitly: ``TokenStore(MemoryKeyring())``)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.items.pop((service, username), None)

@@ -24,7 +24,6 @@ from posclient.app.checkout import Checkout, CompletedSale
 from posclient.app.staff import StaffSession
 from posclient.app.terminal import Terminal
 from posclient.domain.errors import PosError
-from posclient.domain.receipt import Receipt
 from posclient.domain.tender import TenderKind
 from sync.engine import SyncEngine, SyncStatus, read_status
 
@@ -35,8 +34,6 @@ from .pay import PayDialog
 from .sell import SellPage
 from .settings import SettingsDialog, SetupPage
 from .workers import Background
-
-ReceiptPrinter = Callable[[Receipt], None]
 
 
 class SyncBridge(QObject):

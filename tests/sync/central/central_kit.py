@@ -8,10 +8,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import keyring.backend
 from sqlalchemy import func, select
 
 from sync.central.schema import stock_levels, stock_movements
+from sync.credentials import MemoryKeyring  # noqa: F401 (re-exported for the tests)
 
 ADMIN_TOKEN = "test-admin-token-0123456789abcdef"  # the central fixtures' admin token
 
@@ -70,23 +70,6 @@ def movements_sum(central: Any, store_id: str, product_id: int) -> int:
                                       stock_movements.c.product_id == product_id)))
 
 
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring that lives in this test only (a real backend class, kept in memory)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.items.pop((service, username), None)
 
 
 def seed_shop(tx: Any, stores: dict[str, dict[int, int]] = STOCK) -> None:
