@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtGui import QFontInfo
+from PySide6.QtGui import QFontInfo, QIcon
 from PySide6.QtWidgets import QApplication
 
 from posclient.app.terminal import Terminal
@@ -60,6 +60,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("posclient")
     app.setOrganizationName("posclient")
     app.setStyleSheet(theme())
+    app.setWindowIcon(QIcon(str(resource_path("icons", "posclient.svg"))))
     font = app.font()
     font.setFamilies([QFontInfo(font).family(), *CHINESE_FONTS])
     app.setFont(font)

@@ -114,3 +114,14 @@ def test_english_is_the_source_text_and_stays_english(qtbot, small_store, clock,
     assert due_after_scanning_milk(qtbot, w) == "Due ¥12.50"
     assert w.status.who.text() == "Cashier: 张伟 (1001)"
     assert w.sell_page.total.text() == "Total ¥12.50"
+
+
+def test_the_app_has_its_theme_and_icon():
+    from posclient.ui.app import make_app
+
+    app = make_app()
+    try:
+        assert not app.windowIcon().isNull()
+        assert "QLineEdit#scan" in app.styleSheet()
+    finally:
+        app.setStyleSheet("")  # the other tests run unthemed, as before
