@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from posclient import __version__
+from posclient.app.clock import parse_iso
 from posclient.app.terminal import Terminal
 from posclient.app.terminal_config import TerminalConfig
 from posclient.domain.errors import PosError
@@ -37,6 +38,13 @@ from .messages import message_for
 from .workers import Background
 
 KINDS = ("none", "network", "usb", "serial", "file")
+
+
+def _local_time(stamp: str | None) -> str:
+    """A stored UTC time as the till's clock shows it."""
+    if not stamp:
+        return "—"
+    return parse_iso(stamp).astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
 class PrinterForm(QWidget):
@@ -147,7 +155,7 @@ class SettingsDialog(QDialog):
         rows = [
             (self.tr("Central"), status.server_url or self.tr("not enrolled")),
             (self.tr("Store / till"), f"{s.store_id} / {s.terminal_id or '—'}"),
-            (self.tr("Last sync"), status.last_sync_at or "—"),
+            (self.tr("Last sync"), _local_time(status.last_sync_at)),
             (self.tr("Last error"), status.last_error or "—"),
             (self.tr("Database"), self.tr("%1 (schema %2, %3 MB)")
              .replace("%2", str(data.schema_version)).replace("%3", str(data.size_mb))

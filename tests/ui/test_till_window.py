@@ -303,3 +303,14 @@ def test_a_declined_card_and_a_card_terminal_time_out_are_shown_plainly(qtbot, w
     assert window.terminal.store.conn.execute(
         "SELECT status FROM payment_journal ORDER BY rowid").fetchall() == \
         [("declined",), ("timeout",)]
+
+
+def test_settings_show_the_last_sync_in_the_tills_own_time():
+    from datetime import UTC, datetime
+
+    from posclient.ui.settings import _local_time
+
+    stamp = datetime(2026, 11, 27, 12, 17, 8, tzinfo=UTC)
+    assert _local_time("2026-11-27T12:17:08.634Z") == \
+        stamp.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    assert _local_time(None) == "—"
