@@ -47,9 +47,9 @@ from typing import Any
 import httpx
 from sqlalchemy import Engine, func, select
 
+from benchmarks.checkout import sample_codes
 from posclient.app.clock import SystemClock
 from posclient.app.terminal import Terminal
-from posclient.domain.barcode import gtin_display
 from posclient.domain.money import Money
 from posclient.store.db import Store
 from sync.apply import product_search_text
@@ -273,18 +273,6 @@ def measure_raw_bootstrap(path: Path, body: bytes) -> tuple[float, int]:
 
 
 # -- selling -----------------------------------------------------------------------------------
-
-def sample_codes(conn: sqlite3.Connection, n: int, rng: random.Random) -> list[str]:
-    top = conn.execute("SELECT max(id) FROM products").fetchone()[0]
-    codes: list[str] = []
-    while len(codes) < n:
-        pid = rng.randint(1, top)
-        row = conn.execute("SELECT gtin FROM barcodes WHERE product_id = ? LIMIT 1",
-                           (pid,)).fetchone()
-        if row:
-            codes.append(gtin_display(row[0]))
-    return codes
-
 
 class Seller:
     """A cashier at a till: baskets of 1-6 scans, paid cash, completed (posclient's checkout).

@@ -54,3 +54,14 @@ def approve(staff_id: int, pin: str) -> Callable[[QWidget], None]:
         dialog.accept()  # type: ignore[attr-defined]
 
     return answer
+
+
+def log_in(qtbot: QtBot, window: QWidget, staff_id: int = 1001) -> None:
+    """Staff number, Enter, PIN, Enter: as a cashier types on the log-in page."""
+    from till_kit import PINS
+
+    page = window.login_page  # type: ignore[attr-defined]
+    qtbot.keyClicks(page.staff_id, str(staff_id))
+    qtbot.keyClick(page.staff_id, Qt.Key.Key_Return)
+    qtbot.keyClicks(page.pin, PINS[staff_id])
+    qtbot.keyClick(page.pin, Qt.Key.Key_Return)

@@ -7,7 +7,7 @@ from escpos_kit import decode
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton
 from till_kit import APPLE_PLU, BREAD, MILK, PINS
-from ui_kit import approve, on_next_dialog, scan, type_and_accept
+from ui_kit import approve, log_in, on_next_dialog, scan, type_and_accept
 
 from posclient.app.terminal import Terminal
 from posclient.app.terminal_config import TerminalConfig
@@ -46,14 +46,6 @@ def window(qtbot, small_store, clock, paper):
     qtbot.addWidget(w)
     w.show()
     return w
-
-
-def log_in(qtbot, w: MainWindow, staff_id: int = 1001) -> None:
-    page = w.login_page
-    qtbot.keyClicks(page.staff_id, str(staff_id))
-    qtbot.keyClick(page.staff_id, Qt.Key.Key_Return)
-    qtbot.keyClicks(page.pin, PINS[staff_id])
-    qtbot.keyClick(page.pin, Qt.Key.Key_Return)
 
 
 def sales(w: MainWindow) -> list[tuple]:

@@ -11,10 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
-from till_kit import MILK, PINS
-from ui_kit import on_next_dialog, scan
+from till_kit import MILK
+from ui_kit import log_in, on_next_dialog, scan
 
 from posclient.app.terminal import Terminal
 from posclient.devices.payment import SimulatedPaymentTerminal
@@ -45,14 +44,6 @@ def build_window(qtbot, store, clock, lang: str) -> MainWindow:
     qtbot.addWidget(w)
     w.show()
     return w
-
-
-def log_in(qtbot, w: MainWindow, staff_id: int = 1001) -> None:
-    page = w.login_page
-    qtbot.keyClicks(page.staff_id, str(staff_id))
-    qtbot.keyClick(page.staff_id, Qt.Key.Key_Return)
-    qtbot.keyClicks(page.pin, PINS[staff_id])
-    qtbot.keyClick(page.pin, Qt.Key.Key_Return)
 
 
 def due_after_scanning_milk(qtbot, w: MainWindow) -> str:
