@@ -10,6 +10,7 @@ One cycle (:meth:`SyncEngine.run_once`):
    transactions by :class:`sync.apply.SnapshotWriter`: plain bulk INSERTs on a first start, and
    for a till that already has a catalogue (and may be selling) only what changed, plus the
    removal of what the snapshot no longer holds; its cursor is set last.
+   Between the two, suspended sales are shared with the store's other tills (sync/parked.py).
 3. stock: once the feed has been read to its head after a push, the pushed sales' stock
    movements are marked acknowledged: the central's level now includes them, and the till's
    stock (level + unacknowledged movements) never counts a sale twice.
@@ -29,6 +30,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -38,8 +40,10 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
 
 from posclient.app.clock import Clock, SystemClock, iso
+from posclient.domain.errors import InvalidInput, Unavailable
 from posclient.store.db import Store
 
+from . import parked
 from .apply import Applier, SnapshotWriter
 from .credentials import TokenStore
 from .protocol import (
@@ -47,6 +51,7 @@ from .protocol import (
     MAX_EVENTS_PER_BATCH,
     EventsResponse,
     PageError,
+    ParkedSale,
     SnapshotHeader,
     validate_page,
 )
@@ -60,6 +65,7 @@ SNAPSHOT_CHUNK = 2_000  # records per chunk while bootstrapping (see sync/apply.
 YIELD_EVERY = 100
 YIELD_S = 0.0002
 PAGE_LIMIT = 1_000
+CASHIER_TIMEOUT_S = 5.0  # a cashier waits for a shared suspended sale at most this long
 
 
 class SyncError(Exception):
@@ -94,6 +100,7 @@ class CycleReport:
     applied: int = 0
     bootstrapped: bool = False
     exceptions: list[str] = field(default_factory=list)
+    parked: int = 0  # suspended sales published, claimed or dropped (sync/parked.py)
 
 
 # -- sync_state helpers ------------------------------------------------------------------------
@@ -191,6 +198,7 @@ class SyncEngine:
             try:
                 with self._client(server, token) as http:
                     self._push(store, http, report)
+                    report.parked = parked.exchange(store, self._send, http, self.clock)
                     self._pull(store, http, report)
             except SyncError as exc:
                 raise self._fail(store, exc) from None
@@ -216,15 +224,46 @@ class SyncEngine:
                                      "User-Agent": "posclient-sync/1"})
 
     def _request(self, http: httpx.Client, method: str, url: str, **kw: Any) -> httpx.Response:
+        resp = self._send(http, method, url, **kw)
+        _raise_for(resp)
+        return resp
+
+    @staticmethod
+    def _send(http: httpx.Client, method: str, url: str, **kw: Any) -> httpx.Response:
+        """One request; a network fault is a transient SyncError. The status is not checked."""
         try:
-            resp = http.request(method, url, **kw)
+            return http.request(method, url, **kw)
         except httpx.TimeoutException as exc:
             raise SyncError(f"the central did not answer in time ({type(exc).__name__})",
                             transient=True) from None
         except httpx.TransportError as exc:
             raise SyncError(f"the central cannot be reached ({exc})", transient=True) from None
-        _raise_for(resp)
-        return resp
+
+    # -- suspended sales a cashier asks for (any thread; the GUI calls them in a worker) -------
+    def shared_suspended(self) -> list[ParkedSale]:
+        """Other tills' suspended sales in this store that no till has resumed yet."""
+        with self._cashier_client() as (http, terminal):
+            return parked.others(http, terminal)
+
+    def claim_suspended(self, park_id: str) -> ParkedSale:
+        """Resume a shared suspended sale here: its cart, if no other till has it first."""
+        with self._cashier_client() as (http, _):
+            return parked.claim(http, park_id)
+
+    @contextmanager
+    def _cashier_client(self) -> Iterator[tuple[httpx.Client, str]]:
+        with Store.open(self.db_path, create=False) as store:
+            server = state_get(store.conn, "server_url")
+            terminal = state_get(store.conn, "terminal_id")
+        if not server or not terminal:
+            raise InvalidInput("This till is not connected to a central", code="not_enrolled")
+        token = self.tokens.load(server, terminal)
+        if not token:
+            raise Unavailable("This till's token is missing from the keyring: enrol it again",
+                              code="token_missing")
+        with self._client(server, token) as http:
+            http.timeout = httpx.Timeout(min(self.timeout, CASHIER_TIMEOUT_S))
+            yield http, terminal
 
     # -- push ------------------------------------------------------------------------------------
     def _push(self, store: Store, http: httpx.Client, report: CycleReport) -> None:

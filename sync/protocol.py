@@ -312,3 +312,41 @@ EVENT_TYPES: frozenset[str] = frozenset(EventType.__args__)  # type: ignore[attr
 # The event_id reported for an event whose own event_id could not be read: results come back in
 # the order of the request's events, so the terminal still knows which one it was.
 UNREADABLE_EVENT_ID = UUID(int=0)
+
+
+# -- suspended sales shared by a store's tills (issue 4) -----------------------------------------
+
+class ParkedSale(_Model):
+    """A suspended sale a till shares with its store (``PUT /v1/parked/{park_id}``).
+
+    Another till of the same store lists it (``GET /v1/parked``, without ``cart``) and claims it
+    (``POST /v1/parked/{park_id}/claim``, with ``cart``): exactly one claim wins. ``cart`` is the
+    till's own cart document (posclient.domain.cart ``Cart.to_dict``); the claiming till prices
+    it again from its catalogue. ``terminal_id``/``terminal_name`` are set by the central.
+    """
+
+    park_id: UUID
+    terminal_id: str = ""
+    terminal_name: str = ""
+    staff_id: int | None = None
+    label: str = Field(default="", max_length=64)
+    currency: str = Field(min_length=3, max_length=3)
+    total: int
+    lines: int = Field(ge=1)
+    parked_at: datetime
+    cart: dict[str, Any] | None = None
+
+
+class ParkedList(_Model):
+    """``GET /v1/parked``: the store's suspended sales no till has resumed yet, oldest first."""
+
+    parked: list[ParkedSale]
+
+
+class ParkedClaimed(_Model):
+    """The answer to a claim, and to a ``PUT`` of a sale already claimed (by ``claimed_by``)."""
+
+    park_id: UUID
+    state: Literal["parked", "claimed"]
+    claimed_by: str | None = None
+    claimed_at: datetime | None = None

@@ -56,12 +56,13 @@ def approve(staff_id: int, pin: str) -> Callable[[QWidget], None]:
     return answer
 
 
-def log_in(qtbot: QtBot, window: QWidget, staff_id: int = 1001) -> None:
-    """Staff number, Enter, PIN, Enter: as a cashier types on the log-in page."""
+def log_in(qtbot: QtBot, window: QWidget, staff_id: int = 1001, pin: str | None = None) -> None:
+    """Staff number, Enter, PIN, Enter: as a cashier types on the log-in page (the PIN: the
+    demo store's, tests/till_kit.py PINS, unless given)."""
     from till_kit import PINS
 
     page = window.login_page  # type: ignore[attr-defined]
     qtbot.keyClicks(page.staff_id, str(staff_id))
     qtbot.keyClick(page.staff_id, Qt.Key.Key_Return)
-    qtbot.keyClicks(page.pin, PINS[staff_id])
+    qtbot.keyClicks(page.pin, pin if pin is not None else PINS[staff_id])
     qtbot.keyClick(page.pin, Qt.Key.Key_Return)

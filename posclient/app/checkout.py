@@ -15,6 +15,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from posclient.devices.drawer import CashDrawer
 from posclient.devices.payment import PaymentStatus, PaymentTerminal
@@ -31,6 +32,9 @@ from .clock import Clock, iso, new_event_id
 from .lookup import Lookup
 from .settings import StoreSettings
 from .staff import Approval, StaffService, StaffSession
+
+if TYPE_CHECKING:
+    from sync.protocol import ParkedSale
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +57,8 @@ class SuspendedSale:
     staff_id: int
     suspended_at: str
     total: Money
+    park_id: str = ""
+    shared: bool = False  # at the central: resuming it here claims it there first
 
 
 class Checkout:
@@ -248,39 +254,107 @@ class Checkout:
             raise InvalidInput("A sale with payments cannot be suspended: finish or void it",
                                code="has_payments")
         now = iso(self.clock.now())
+        park_id = str(uuid.uuid4())
         with self.store.write() as conn:
             cur = conn.execute(
-                "INSERT INTO suspended_sales (staff_id, suspended_at, label, total, cart) "
-                "VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO suspended_sales (staff_id, suspended_at, label, total, cart, "
+                "park_id) VALUES (?, ?, ?, ?, ?, ?)",
                 (self.session.staff.id, now, label, self.cart.totals().total.minor,
-                 json.dumps(self.cart.to_dict(), ensure_ascii=False)))
+                 json.dumps(self.cart.to_dict(), ensure_ascii=False), park_id))
             sid = int(cur.lastrowid or 0)
             audit.append(conn, at=now, action="suspend_sale", staff_id=self.session.staff.id,
-                         detail={"suspended_id": sid, "label": label})
+                         detail={"suspended_id": sid, "label": label, "park_id": park_id})
         self._new_sale()
         return sid
 
     def suspended(self) -> list[SuspendedSale]:
-        return [SuspendedSale(r[0], r[1], r[2], r[3], self._money(r[4]))
+        """This till's suspended sales, oldest first (shared ones included until another till
+        resumes them)."""
+        return [SuspendedSale(r[0], r[1], r[2], r[3], self._money(r[4]), r[5] or "", r[6] == 1)
                 for r in self.store.conn.execute(
-                    "SELECT id, label, staff_id, suspended_at, total FROM suspended_sales "
-                    "ORDER BY id")]
+                    "SELECT id, label, staff_id, suspended_at, total, park_id, published "
+                    "FROM suspended_sales WHERE resumed_at IS NULL ORDER BY id")]
 
     def resume(self, suspended_id: int) -> None:
+        """Resume one of this till's suspended sales without asking the central.
+
+        For a sale already shared with the other tills, call this only when the central cannot
+        be reached (else :meth:`resume_shared` with its claim, so no other till resumes it
+        too): the claim is then sent by the next sync cycle (sync/parked.py).
+        """
+        self._ready_to_resume()
+        row = self.store.conn.execute(
+            "SELECT cart, published, park_id FROM suspended_sales WHERE id = ? AND resumed_at "
+            "IS NULL", (suspended_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"There is no suspended sale {suspended_id}", code="suspended_unknown",
+                           suspended_id=suspended_id)
+        cart = self._cart_from(row[0])
+        now = iso(self.clock.now())
+        with self.store.write() as conn:
+            if row[1] == 1:  # the other tills see it: the central must hear it is taken
+                conn.execute("UPDATE suspended_sales SET resumed_at = ? WHERE id = ?",
+                             (now, suspended_id))
+            else:
+                conn.execute("DELETE FROM suspended_sales WHERE id = ?", (suspended_id,))
+            audit.append(conn, at=now, action="resume_sale", staff_id=self.session.staff.id,
+                         detail={"suspended_id": suspended_id, "park_id": row[2],
+                                 "claimed": False})
+        self._load_cart(cart)
+
+    def resume_shared(self, claimed: ParkedSale) -> None:
+        """Resume a suspended sale the central gave this till (``SyncEngine.claim_suspended``):
+        one of its own or another till's. Its lines keep the prices and discounts they were
+        suspended with (the store has one price list), as a resume on the same till does."""
+        self._ready_to_resume()
+        if claimed.cart is None:
+            raise InvalidInput("The suspended sale came without its cart", code="parked_empty")
+        if claimed.currency != self.settings.currency:
+            raise InvalidInput(f"The suspended sale is in {claimed.currency}, this till sells "
+                               f"in {self.settings.currency}", code="currency_mismatch",
+                               currency=claimed.currency, till_currency=self.settings.currency)
+        cart = self._cart_from(json.dumps(claimed.cart))
+        park_id = str(claimed.park_id)
+        with self.store.write() as conn:
+            conn.execute("DELETE FROM suspended_sales WHERE park_id = ?", (park_id,))
+            audit.append(conn, at=iso(self.clock.now()), action="resume_sale",
+                         staff_id=self.session.staff.id,
+                         detail={"park_id": park_id, "claimed": True,
+                                 "from_terminal": claimed.terminal_id})
+        self._load_cart(cart)
+
+    def keep_claimed(self, claimed: ParkedSale) -> int:
+        """A sale claimed from the central that could not be loaded into the cart: keep it as
+        one of this till's suspended sales (shared again at the next sync), never lose it."""
+        if claimed.cart is None:
+            raise InvalidInput("The suspended sale came without its cart", code="parked_empty")
+        now = iso(self.clock.now())
+        with self.store.write() as conn:
+            cur = conn.execute(
+                "INSERT INTO suspended_sales (staff_id, suspended_at, label, total, cart, "
+                "park_id) VALUES (?, ?, ?, ?, ?, ?)",
+                (self.session.staff.id, now, claimed.label, claimed.total,
+                 json.dumps(claimed.cart, ensure_ascii=False), str(uuid.uuid4())))
+            sid = int(cur.lastrowid or 0)
+            audit.append(conn, at=now, action="suspend_sale", staff_id=self.session.staff.id,
+                         detail={"suspended_id": sid, "label": claimed.label,
+                                 "claimed_park_id": str(claimed.park_id)})
+        return sid
+
+    def _ready_to_resume(self) -> None:
         self._active()
         if not self.cart.is_empty or self.has_payments:
             raise InvalidInput("Finish or suspend the current sale before resuming another",
                                code="cart_not_empty")
-        row = self.store.conn.execute("SELECT cart FROM suspended_sales WHERE id = ?",
-                                      (suspended_id,)).fetchone()
-        if row is None:
-            raise NotFound(f"There is no suspended sale {suspended_id}", code="suspended_unknown",
-                           suspended_id=suspended_id)
-        cart = Cart.from_dict(json.loads(row[0]), self.settings.limits)
-        with self.store.write() as conn:
-            conn.execute("DELETE FROM suspended_sales WHERE id = ?", (suspended_id,))
-            audit.append(conn, at=iso(self.clock.now()), action="resume_sale",
-                         staff_id=self.session.staff.id, detail={"suspended_id": suspended_id})
+
+    def _cart_from(self, document: str) -> Cart:
+        try:
+            return Cart.from_dict(json.loads(document), self.settings.limits)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InvalidInput("The suspended sale cannot be read; it was left as it is",
+                               code="suspended_unreadable") from exc
+
+    def _load_cart(self, cart: Cart) -> None:
         self._new_sale()
         self.cart = cart
         self._reprice()

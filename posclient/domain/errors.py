@@ -54,3 +54,10 @@ class AuthError(PosError):
 
 class PaymentError(PosError):
     code = "payment_failed"
+
+
+class Unavailable(PosError):
+    """Something the till needs for this action cannot be reached now (the central); the till
+    itself keeps working."""
+
+    code = "unavailable"

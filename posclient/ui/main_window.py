@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.login_page = LoginPage()
         self.sell_page = SellPage(lang)
+        self.sell_page.background = self.background
         self.setup_page = SetupPage(terminal, self.background)
         for page in (self.login_page, self.sell_page, self.setup_page):
             self.stack.addWidget(page)
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
     # -- sync state ------------------------------------------------------------------------------
     def _attach(self, engine: SyncEngine | None) -> None:
         self.engine = engine
+        self.sell_page.shared = engine  # other tills' suspended sales come through the engine
         if engine is not None:
             engine.on_status = self.bridge.status.emit
 

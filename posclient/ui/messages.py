@@ -219,6 +219,8 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
         (QT_TRANSLATE_NOOP("Errors", "Price in %1, but this till sells in %2"),
          (_v("currency"), _v("till_currency"))),
         (QT_TRANSLATE_NOOP("Errors", "This sale is paid in %1"), (_v("currency"),)),
+        (QT_TRANSLATE_NOOP("Errors", "The suspended sale is in %1, this till sells in %2"),
+         (_v("currency"), _v("till_currency"))),
     ),
     "price_invalid": (
         (QT_TRANSLATE_NOOP("Errors", "A label price must be more than zero"), ()),
@@ -269,6 +271,37 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
     ),
     "suspended_unknown": (
         (QT_TRANSLATE_NOOP("Errors", "There is no suspended sale %1"), (_v("suspended_id"),)),
+    ),
+    "suspended_unreadable": (
+        (QT_TRANSLATE_NOOP("Errors", "The suspended sale cannot be read; it was left as it is"),
+         ()),
+    ),
+    # -- suspended sales shared between tills (app/checkout.py, sync/parked.py, sync/engine.py)
+    "parked_taken": (
+        (QT_TRANSLATE_NOOP("Errors", "This sale was already resumed at another till"), ()),
+    ),
+    "parked_unknown": (
+        (QT_TRANSLATE_NOOP("Errors", "The central does not know this suspended sale"), ()),
+    ),
+    "parked_empty": (
+        (QT_TRANSLATE_NOOP("Errors", "The suspended sale came without its cart"), ()),
+    ),
+    "central_unreachable": (
+        (QT_TRANSLATE_NOOP("Errors", "The central cannot be reached: try again, or resume the "
+                                     "sale at the till that suspended it"), ()),
+    ),
+    "central_refused": (
+        (QT_TRANSLATE_NOOP("Errors", "The central refused the request (%1)"), (_v("status"),)),
+    ),
+    "central_malformed": (
+        (QT_TRANSLATE_NOOP("Errors", "The central sent an answer the till cannot read"), ()),
+    ),
+    "not_enrolled": (
+        (QT_TRANSLATE_NOOP("Errors", "This till is not connected to a central"), ()),
+    ),
+    "token_missing": (
+        (QT_TRANSLATE_NOOP("Errors", "This till's token is missing from the keyring: enrol it "
+                                     "again"), ()),
     ),
     # -- paying (app/checkout.py, domain/tender.py) --------------------------------------------
     "tender_invalid": (

@@ -34,7 +34,9 @@ from posclient.domain.errors import NotFound, PosError
 from posclient.domain.money import Money
 
 from . import fmt, widgets
+from . import resume as resume_dialog
 from .messages import message_for
+from .workers import Background
 
 
 def looks_like_code(text: str) -> bool:
@@ -134,6 +136,9 @@ class SellPage(QWidget):
         super().__init__(parent)
         self.lang = lang
         self.checkout: Checkout | None = None
+        # the other tills' suspended sales (the sync engine) and the worker that asks for them
+        self.shared: resume_dialog.SharedSales | None = None
+        self.background: Background | None = None
         outer = QHBoxLayout(self)
         left = QVBoxLayout()
         outer.addLayout(left, 3)
@@ -413,21 +418,15 @@ class SellPage(QWidget):
         co = self.checkout
         if co is None:
             return
-        waiting = co.suspended()
-        if not waiting:
+        if not co.suspended() and self.shared is None:
             self.say(self.tr("No suspended sales"), error=True)
             return
-        items = [f"{s.id}  {s.label or ''}  {fmt.money(s.total, self.lang)}  {s.suspended_at}"
-                 for s in waiting]
-        choice, ok = QInputDialog.getItem(self, self.tr("Resume"), self.tr("Suspended sales"),
-                                          items, 0, False)
+        resume_dialog.resume(self, co, self.lang, self.shared, self.background,
+                             lambda text, error: self.say(text, error=error), self._resumed)
+
+    def _resumed(self) -> None:
         self.focus_scan()
-        if ok and choice:
-            try:
-                co.resume(int(choice.split()[0]))
-            except PosError as exc:
-                self.say(message_for(exc, self.lang), error=True)
-            self.refresh()
+        self.refresh()
 
     def no_sale(self) -> None:
         self.no_sale_requested.emit()

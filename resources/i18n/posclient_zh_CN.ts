@@ -22,7 +22,7 @@
 <context>
     <name>CartColumn</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="+128"/>
+        <location filename="../../posclient/ui/sell.py" line="+130"/>
         <source>#</source>
         <translation>序号</translation>
     </message>
@@ -275,7 +275,7 @@
         <translation>本单以 %1 结算</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>A label price must be more than zero</source>
         <translation>标签价格必须大于零</translation>
     </message>
@@ -370,7 +370,57 @@
         <translation>没有单号为 %1 的挂单</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <source>The suspended sale cannot be read; it was left as it is</source>
+        <translation>无法读取该挂单，已原样保留</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>This sale was already resumed at another till</source>
+        <translation>该挂单已在另一台收银机上取回</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The central does not know this suspended sale</source>
+        <translation>总部没有这笔挂单</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The suspended sale came without its cart</source>
+        <translation>取回的挂单没有商品明细</translation>
+    </message>
+    <message>
+        <location line="-65"/>
+        <source>The suspended sale is in %1, this till sells in %2</source>
+        <translation>该挂单币种为 %1，本收银机使用 %2</translation>
+    </message>
+    <message>
+        <location line="+68"/>
+        <source>The central cannot be reached: try again, or resume the sale at the till that suspended it</source>
+        <translation>无法连接总部：请重试，或在挂单的收银机上取回</translation>
+    </message>
+    <message>
         <location line="+4"/>
+        <source>The central refused the request (%1)</source>
+        <translation>总部拒绝了请求（%1）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The central sent an answer the till cannot read</source>
+        <translation>总部返回的数据无法读取</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This till is not connected to a central</source>
+        <translation>本收银机未连接总部</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This till&apos;s token is missing from the keyring: enrol it again</source>
+        <translation>密钥环中缺少本收银机的令牌：请重新注册</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>A payment must be more than zero</source>
         <translation>付款金额必须大于零</translation>
     </message>
@@ -666,12 +716,12 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../posclient/ui/main_window.py" line="+77"/>
+        <location filename="../../posclient/ui/main_window.py" line="+74"/>
         <source>Till %1 · %2</source>
         <translation>收银机 %1 · %2</translation>
     </message>
     <message>
-        <location line="+61"/>
+        <location line="+63"/>
         <source>Enrolled, but sync cannot start (no keyring?): see the log</source>
         <translation>已注册，但无法启动同步（可能没有系统密钥环）：请查看日志</translation>
     </message>
@@ -803,7 +853,7 @@
 <context>
     <name>PrinterForm</name>
     <message>
-        <location filename="../../posclient/ui/settings.py" line="+50"/>
+        <location filename="../../posclient/ui/settings.py" line="+58"/>
         <source>No printer</source>
         <translation>不使用打印机</translation>
     </message>
@@ -869,6 +919,49 @@
     </message>
 </context>
 <context>
+    <name>ResumeDialog</name>
+    <message>
+        <location filename="../../posclient/ui/resume.py" line="+60"/>
+        <source>Resume a suspended sale</source>
+        <translation>取回挂单</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>#%1  %2  %3  at %4</source>
+        <translation>#%1  %2  %3  %4</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Looking for other tills&apos; suspended sales…</source>
+        <translation>正在查找其他收银机的挂单…</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Till %1 · %2  %3  %4 items  at %5</source>
+        <translation>收银机 %1 · %2  %3  %4 件  %5</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No other till has a suspended sale</source>
+        <translation>其他收银机没有挂单</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Other tills&apos; suspended sales: %1</source>
+        <translation>其他收银机的挂单：%1</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Asking the central for the sale…</source>
+        <translation>正在向总部取回挂单…</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Resumed here; the other tills will hear of it when the central is back</source>
+        <translation>已在本机取回；总部恢复连接后会通知其他收银机</translation>
+    </message>
+</context>
+<context>
     <name>SearchDialog</name>
     <message>
         <location filename="../../posclient/ui/sell.py" line="-78"/>
@@ -890,31 +983,31 @@
     <name>SellPage</name>
     <message>
         <location line="+18"/>
-        <location line="+231"/>
+        <location line="+234"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-230"/>
-        <location line="+242"/>
+        <location line="-233"/>
+        <location line="+245"/>
         <location line="+3"/>
         <source>Price</source>
         <translation>改价</translation>
     </message>
     <message>
-        <location line="-244"/>
-        <location line="+270"/>
+        <location line="-247"/>
+        <location line="+273"/>
         <source>Line discount</source>
         <translation>单品折扣</translation>
     </message>
     <message>
-        <location line="-269"/>
-        <location line="+277"/>
+        <location line="-272"/>
+        <location line="+280"/>
         <source>Sale discount</source>
         <translation>整单折扣</translation>
     </message>
     <message>
-        <location line="-276"/>
+        <location line="-279"/>
         <source>Void line</source>
         <translation>单品作废</translation>
     </message>
@@ -930,12 +1023,11 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+310"/>
         <source>Resume</source>
         <translation>取单</translation>
     </message>
     <message>
-        <location line="-309"/>
+        <location line="+1"/>
         <source>No sale</source>
         <translation>开钱箱</translation>
     </message>
@@ -946,17 +1038,17 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+330"/>
+        <location line="+327"/>
         <source>Stock</source>
         <translation>库存查询</translation>
     </message>
     <message>
-        <location line="-329"/>
+        <location line="-326"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+29"/>
         <source>Scan or type a barcode, item number or name</source>
         <translation>扫描或输入条码、货号或品名</translation>
     </message>
@@ -1051,17 +1143,12 @@
         <translation>已挂单，单号 %1</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>No suspended sales</source>
         <translation>没有挂起的单据</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>Suspended sales</source>
-        <translation>挂起的单据</translation>
-    </message>
-    <message>
-        <location line="+23"/>
+        <location line="+22"/>
         <source>Barcode, item number or name</source>
         <translation>条码、货号或品名</translation>
     </message>

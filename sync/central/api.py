@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import APIRouter, Body, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -24,7 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from posclient.app.clock import Clock, SystemClock
-from sync.central import feed, identity, ingest, schema, snapshot
+from sync.central import feed, identity, ingest, parked, schema, snapshot
 from sync.central.db import make_engine
 from sync.central.errors import CentralError, Forbidden, InvalidRequest, Unauthorized
 from sync.central.identity import EnrolLimits, TerminalIdentity
@@ -38,6 +39,9 @@ from sync.protocol import (
     ErrorBody,
     EventsBatch,
     EventsResponse,
+    ParkedClaimed,
+    ParkedList,
+    ParkedSale,
 )
 
 log = logging.getLogger(__name__)
@@ -184,6 +188,30 @@ def post_events(who: TerminalDep, c: CentralDep,
         raise InvalidRequest(f"At most {MAX_EVENTS_PER_BATCH} events per batch "
                              f"({len(events)} sent).", code="batch_too_large")
     return EventsResponse(results=ingest.ingest_batch(c.engine, who, events, c.clock))
+
+
+@router.put("/parked/{park_id}", response_model=ParkedClaimed, tags=["terminal"])
+def put_parked(park_id: UUID, sale: ParkedSale, who: TerminalDep,
+               c: CentralDep) -> ParkedClaimed:
+    """Share a suspended sale with the store's other tills (a repeat changes nothing)."""
+    if sale.park_id != park_id:
+        raise InvalidRequest("The body's park_id is not the one in the path.",
+                             code="invalid_parked")
+    return parked.put(c.engine, who, sale, c.clock.now())
+
+
+@router.get("/parked", response_model=ParkedList, tags=["terminal"])
+def list_parked(who: TerminalDep, c: CentralDep) -> ParkedList:
+    """The store's suspended sales that no till has resumed yet, oldest first, without carts."""
+    return ParkedList(parked=parked.open_for(c.engine, who))
+
+
+@router.post("/parked/{park_id}/claim", response_model=ParkedSale, tags=["terminal"],
+             responses={404: {"model": ErrorBody}, 409: {"model": ErrorBody}})
+def claim_parked(park_id: UUID, who: TerminalDep, c: CentralDep) -> ParkedSale:
+    """Resume a suspended sale here: its cart, once (``409 parked_taken`` for every other
+    till; the same till asking again gets it again)."""
+    return parked.claim(c.engine, who, park_id, c.clock.now())
 
 
 # -- errors ---------------------------------------------------------------------------------------

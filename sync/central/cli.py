@@ -81,7 +81,12 @@ def cmd_init(args: argparse.Namespace) -> int:
     if env_token:
         identity.check_admin_token(env_token)  # before anything is created
     engine = _engine(args, check=False)
-    if not schema.init_schema(engine, _clock.now()):
+    outcome = schema.init_schema(engine, _clock.now())
+    if outcome == "upgraded":
+        print(f"Upgraded {_shown(args.url)} to schema v{schema.SCHEMA_VERSION}; the data and "
+              "the admin token are kept.")
+        return 0
+    if outcome == "current":
         print(f"{_shown(args.url)} is already initialised (schema v{schema.SCHEMA_VERSION}); "
               "nothing changed. `rotate-admin-token` makes a new admin token.")
         return 0

@@ -39,7 +39,7 @@ from sqlalchemy import (
 
 from sync.central.errors import SchemaError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 GLOBAL = ""  # the store scope of a record every store sees (entities.scope)
 
@@ -261,19 +261,45 @@ exceptions = Table(  # business conflicts for a manager: oversold stock, lost ev
 )
 
 
+parked_sales = Table(  # v2: suspended sales a store's tills share; one claim wins
+    "parked_sales", metadata,
+    Column("park_id", Uuid, primary_key=True),
+    Column("store_id", String(32), nullable=False),
+    Column("terminal_id", String(32), nullable=False),  # the till that suspended it
+    Column("staff_id", Integer),
+    Column("label", String(64), nullable=False, default=""),
+    Column("currency", String(3), nullable=False),
+    Column("total", BigInteger, nullable=False),
+    Column("lines", Integer, nullable=False),
+    Column("cart", Text, nullable=False),  # JSON: the till's cart document
+    Column("parked_at", UtcDateTime, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("state", String(8), nullable=False, default="parked"),
+    Column("claimed_by", String(32)),
+    Column("claimed_at", UtcDateTime),
+    CheckConstraint("state IN ('parked', 'claimed')", name="parked_sales_state"),
+    Index("parked_sales_open", "store_id", "state", "parked_at"),
+)
+
+
 # Tables a bulk load fills (their statistics are refreshed after one: db.analyze).
 BULK_TABLES = (changes, entities, entity_uniques, stock_levels, stock_movements)
 
 
 # -- creation and checks ------------------------------------------------------------------------
 
-def init_schema(engine: Engine, now: datetime) -> bool:
-    """Create every table in an empty database. False (nothing done) if already initialised."""
+def init_schema(engine: Engine, now: datetime) -> str:
+    """Create every table in an empty database (``"created"``), or upgrade one written by an
+    older program (``"upgraded"``: every step in one transaction with its ``schema_version``
+    rows), or nothing (``"current"``)."""
     with engine.begin() as conn:
         existing = set(inspect(conn).get_table_names())
         if "schema_version" in existing:
-            _check_version(conn)
-            return False
+            version = _check_version(conn, upgradable=True)
+            if version < SCHEMA_VERSION:
+                _upgrade(conn, version, now)
+                return "upgraded"
+            return "current"
         ours = {t.name for t in metadata.sorted_tables}
         if existing & ours:
             raise SchemaError(
@@ -283,7 +309,7 @@ def init_schema(engine: Engine, now: datetime) -> bool:
         metadata.create_all(conn)
         conn.execute(schema_version.insert().values(version=SCHEMA_VERSION, applied_at=now))
         conn.execute(feed_head.insert().values(id=1, last_seq=0, low_water=0))
-    return True
+    return "created"
 
 
 def check_schema(engine: Engine) -> int:
@@ -297,7 +323,9 @@ def check_schema(engine: Engine) -> int:
     return version
 
 
-def _check_version(conn: Connection) -> int:
+def _check_version(conn: Connection, *, upgradable: bool = False) -> int:
+    """The database's schema version; raises unless this program can use it as it is (or, with
+    ``upgradable``, after :func:`_upgrade`)."""
     version = conn.execute(select(func.max(schema_version.c.version))).scalar_one_or_none()
     if version is None:
         raise SchemaError("The schema_version table is empty: this database cannot be used.")
@@ -306,7 +334,25 @@ def _check_version(conn: Connection) -> int:
             f"This database was written by a newer posclient-central (schema v{version}); this "
             f"program knows schema v{SCHEMA_VERSION} at most. Upgrade posclient-central. "
             "The database was not changed.")
-    if version < SCHEMA_VERSION:  # v1 is the first schema: no upgrade step exists yet
-        raise SchemaError(f"This database has schema v{version} and this program has no "
-                          f"upgrade from it to v{SCHEMA_VERSION}. The database was not changed.")
+    if version < SCHEMA_VERSION and not (upgradable and version in UPGRADES):
+        hint = ("Run `posclient-central init` with the same --database to upgrade it (the data "
+                "is kept)." if version in UPGRADES else "This program has no upgrade from it.")
+        raise SchemaError(f"This database has schema v{version}; this program needs "
+                          f"v{SCHEMA_VERSION}. {hint} The database was not changed.")
     return int(version)
+
+
+def _upgrade(conn: Connection, version: int, now: datetime) -> None:
+    """Apply the upgrade steps after ``version`` in order, in the caller's transaction."""
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        UPGRADES[target - 1](conn)
+        conn.execute(schema_version.insert().values(version=target, applied_at=now))
+
+
+def _v1_to_v2(conn: Connection) -> None:
+    """v2: suspended sales shared between a store's tills."""
+    parked_sales.create(conn)
+
+
+# version -> the step that upgrades a database of that version to the next one
+UPGRADES = {1: _v1_to_v2}

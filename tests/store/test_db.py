@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import uuid
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,20 @@ def test_upgrade_from_an_older_schema_keeps_data_and_copies_the_file_first(tmp_p
     assert old.execute("PRAGMA user_version").fetchone()[0] == len(chain) - 1
     assert old.execute("SELECT code FROM tax_rates").fetchall() == [("VAT13",)]
     old.close()
+
+
+def test_suspended_sales_of_an_older_till_get_a_shareable_id_when_it_upgrades(tmp_path):
+    path = tmp_path / "till.db"
+    before = [m for m in migration_scripts() if m[1] < "0003"]
+    with Store.open(path, scripts=before) as store, store.write() as c:
+        c.executemany("INSERT INTO suspended_sales (staff_id, suspended_at, total, cart) "
+                      "VALUES (1, '2026-11-27T10:00:00Z', 100, '{}')", [(), ()])
+    with Store.open(path) as store:
+        rows = store.conn.execute(
+            "SELECT park_id, published, resumed_at FROM suspended_sales").fetchall()
+    ids = [uuid.UUID(r[0]) for r in rows]  # a valid UUID each (the central's key)
+    assert len(set(ids)) == 2 and all(i.version == 4 for i in ids)
+    assert [r[1:] for r in rows] == [(0, None), (0, None)]
 
 
 def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path):

@@ -11,7 +11,8 @@ import pytest
 from central_kit import MemoryKeyring, seed_shop
 from faults import FaultInjector
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
-from ui_kit import scan
+from PySide6.QtWidgets import QApplication, QListWidget
+from ui_kit import log_in, on_next_dialog, scan
 
 from posclient.app.clock import ManualClock
 from posclient.app.terminal import Terminal
@@ -54,26 +55,39 @@ def enrolment_code(url: str) -> str:
 
 
 @pytest.fixture
-def new_till(qtbot, tmp_path):
-    """A freshly installed till: an empty database, its window on the set-up page."""
-    path = tmp_path / "till.db"
-    store = Store.open(path)
-    tokens = TokenStore(MemoryKeyring())
+def installed(qtbot, tmp_path):
+    """``installed(name)``: a freshly installed till, an empty database, its window on the
+    set-up page. Engines are stopped and databases closed at the end."""
     engines: list[SyncEngine] = []
+    stores: list[Store] = []
 
-    def make_engine() -> SyncEngine:
-        engines.append(SyncEngine(path, tokens=tokens, timeout=2))
-        return engines[-1]
+    def install(name: str = "till") -> MainWindow:
+        path = tmp_path / f"{name}.db"
+        stores.append(Store.open(path))
+        tokens = TokenStore(MemoryKeyring())
 
-    w = MainWindow(Terminal(store, payments=SimulatedPaymentTerminal()), lang="en",
-                   make_engine=make_engine)
-    w.setup_page.tokens = tokens
-    qtbot.addWidget(w)
-    w.show()
-    yield w
+        def make_engine() -> SyncEngine:
+            engines.append(SyncEngine(path, tokens=tokens, timeout=2))
+            return engines[-1]
+
+        w = MainWindow(Terminal(stores[-1], payments=SimulatedPaymentTerminal()), lang="en",
+                       make_engine=make_engine)
+        w.setup_page.name.setText(name)
+        w.setup_page.tokens = tokens
+        qtbot.addWidget(w)
+        w.show()
+        return w
+
+    yield install
     for e in engines:
         e.stop()
-    store.close()
+    for store in stores:
+        store.close()
+
+
+@pytest.fixture
+def new_till(installed):
+    return installed()
 
 
 def set_up(qtbot, w: MainWindow, url: str) -> None:
@@ -163,3 +177,74 @@ def test_the_window_answers_input_while_a_large_catalogue_loads(qtbot, big_centr
     assert typed > 5 and gaps
     # 46 ms measured (1M-row benchmark running beside it); the margin is for CI machines
     assert max(gaps) < 250, f"the GUI thread was blocked for {max(gaps)} ms"
+
+
+def ready_to_sell(qtbot, w: MainWindow, url: str) -> None:
+    """Set up from the window, first sync, cashier 1001 logged in."""
+    set_up(qtbot, w, url)
+    qtbot.waitUntil(lambda: w.stack.currentWidget() is w.login_page, timeout=20_000)
+    log_in(qtbot, w, 1001, "1111")
+    assert w.stack.currentWidget() is w.sell_page
+
+
+def turn_to(qtbot, w: MainWindow) -> None:
+    """The cashier turns to this till: its window is the active one (F-keys go to it)."""
+    w.sell_page.focus_scan()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+
+
+def shared_state(w: MainWindow) -> list[tuple[int, object]]:
+    return w.terminal.store.conn.execute(
+        "SELECT published, resumed_at FROM suspended_sales ORDER BY id").fetchall()
+
+
+def test_a_sale_suspended_at_one_till_is_resumed_from_another_tills_window(
+        qtbot, live, installed):
+    url, injector = live
+    front, back = installed("front"), installed("back")
+    ready_to_sell(qtbot, front, url)
+    ready_to_sell(qtbot, back, url)
+
+    turn_to(qtbot, front)
+    scan(qtbot, front.sell_page.scan_field, MILK)
+    scan(qtbot, front.sell_page.scan_field, MILK)
+    qtbot.keyClick(front.sell_page.scan_field, Qt.Key.Key_F8)
+    assert front.sell_page.table.rowCount() == 0
+    front.engine.sync_now()
+    qtbot.waitUntil(lambda: shared_state(front) == [(1, None)], timeout=20_000)
+
+    offered: list[str] = []
+
+    def pick_the_front_tills_sale(dialog) -> None:
+        listed = dialog.findChild(QListWidget, "suspendedList")
+        try:  # the other tills' sales arrive from the central a moment after the dialog opens
+            qtbot.waitUntil(lambda: listed.count() == 1, timeout=10_000)
+        finally:  # never leave a modal dialog open: the test would hang instead of failing
+            offered.extend(listed.item(i).text() for i in range(listed.count()))
+            dialog.accept()
+
+    on_next_dialog(qtbot, pick_the_front_tills_sale, name="resume")
+    turn_to(qtbot, back)
+    qtbot.keyClick(back.sell_page.scan_field, Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: back.sell_page.table.rowCount() == 1, timeout=10_000)
+    assert back.checkout.cart.lines[0].qty == 2  # the same sale: milk x 2, one line
+    assert len(offered) == 1 and offered[0].startswith("Till front") and "1 items" in offered[0]
+
+    front.engine.sync_now()  # the front till hears it was taken and stops offering it
+    qtbot.waitUntil(lambda: shared_state(front) == [], timeout=20_000)
+
+    # The network goes: the front till still resumes its own shared sale, and says so.
+    turn_to(qtbot, front)
+    scan(qtbot, front.sell_page.scan_field, MILK)
+    qtbot.keyClick(front.sell_page.scan_field, Qt.Key.Key_F8)
+    front.engine.sync_now()
+    qtbot.waitUntil(lambda: shared_state(front) == [(1, None)], timeout=20_000)
+    injector.configure(1.0, ("drop_request",))
+    on_next_dialog(qtbot, lambda d: d.accept(), name="resume")
+    qtbot.keyClick(front.sell_page.scan_field, Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: front.sell_page.table.rowCount() == 1, timeout=10_000)
+    assert "Resumed here" in front.sell_page.message.text()
+    assert shared_state(front)[0][1] is not None  # the claim waits for the central
+    injector.heal()
+    front.engine.sync_now()
+    qtbot.waitUntil(lambda: shared_state(front) == [], timeout=20_000)

@@ -49,14 +49,19 @@ ENGLISH_ONLY = {
     "not_found": "NotFound's default code: every raise site names its own code",
     "permission_denied": "PermissionDenied's default code: every raise site names its own",
     "payment_failed": "PaymentError's default code: every raise site names its own code",
+    "unavailable": "Unavailable's default code: every raise site names its own code",
 }
+
+# The till-side sync modules whose PosErrors reach the window (other tills' suspended sales).
+SYNC_SOURCES = ("sync/engine.py", "sync/parked.py")
 
 
 def raised_codes() -> set[str]:
-    """Every error code in posclient's source: ``code="..."`` at raise sites, the exception
-    classes' defaults (``code = "..."``) and the printer's fault codes (``_fault("...")``)."""
+    """Every error code in posclient's source and SYNC_SOURCES: ``code="..."`` at raise sites,
+    the exception classes' defaults (``code = "..."``) and the printer's fault codes
+    (``_fault("...")``)."""
     found: set[str] = set()
-    for path in (ROOT / "posclient").rglob("*.py"):
+    for path in [*(ROOT / "posclient").rglob("*.py"), *(ROOT / s for s in SYNC_SOURCES)]:
         text = path.read_text(encoding="utf-8")
         found.update(re.findall(r'(?<![\w.])code\s*=\s*"(\w+)"', text))
         found.update(re.findall(r'_fault\(\s*"(\w+)"', text))

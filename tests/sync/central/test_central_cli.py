@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from sync.central.cli import main
 from sync.central.db import make_engine
-from sync.central.schema import entities, schema_version, stock_levels
+from sync.central.schema import entities, parked_sales, schema_version, stock_levels
 
 
 @pytest.fixture
@@ -57,6 +57,28 @@ def test_commands_refuse_an_uninitialised_or_newer_database(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "newer posclient-central (schema v99)" in err and "not changed" in err
     assert main(["--database", fresh, "no-such-command"]) == 2
+
+
+def test_init_upgrades_a_database_of_the_previous_schema_and_keeps_its_data(db, capsys):
+    """A v1 central (before shared suspended sales): refused until `init` upgrades it."""
+    assert main(["--database", db, "create-store", "S7", "--name-en", "Seven"]) == 0
+    engine = make_engine(db)
+    with engine.begin() as conn:  # what a v1 database looks like
+        parked_sales.drop(conn)
+        conn.execute(update(schema_version).values(version=1))  # created at v2: one row
+    capsys.readouterr()
+    assert main(["--database", db, "status"]) == 3
+    err = capsys.readouterr().err
+    assert "schema v1" in err and "posclient-central init" in err and "not changed" in err
+    assert main(["--database", db, "init"]) == 0
+    assert "Upgraded" in capsys.readouterr().out
+    with engine.connect() as conn:
+        versions = conn.execute(select(schema_version.c.version).order_by(
+            schema_version.c.version)).scalars().all()
+        assert versions == [1, 2] and conn.execute(select(parked_sales)).all() == []
+    engine.dispose()
+    assert main(["--database", db, "status"]) == 0
+    assert re.search(r"stores\s+1", capsys.readouterr().out)  # the store is still there
 
 
 PRODUCTS_CSV = """id,sku,name_zh,name_en,measure,tax_code,barcodes,plu,colour
