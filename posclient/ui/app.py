@@ -27,6 +27,9 @@ CHINESE_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "P
                  "WenQuanYi Micro Hei")
 
 
+TRANSLATOR = "posclient-translator"  # the object name of the translators we install
+
+
 def system_language() -> str:
     """The system locale's language, as one of ours (Chinese or English)."""
     name = QLocale.system().name() or (locale.getlocale()[0] or "")
@@ -34,7 +37,11 @@ def system_language() -> str:
 
 
 def install_language(app: QApplication, lang: str) -> list[QTranslator]:
-    """Our translations, and Qt's own for its standard buttons. English is the source text."""
+    """Our translations, and Qt's own for its standard buttons. English is the source text.
+    Replaces the ones installed before (see :func:`switch_language`)."""
+    for t in app.findChildren(QTranslator, TRANSLATOR):
+        app.removeTranslator(t)
+        t.deleteLater()
     loaded: list[QTranslator] = []
     if not lang.startswith("zh"):
         return loaded
@@ -42,6 +49,7 @@ def install_language(app: QApplication, lang: str) -> list[QTranslator]:
                          (Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
                           "qtbase_zh_CN")):
         t = QTranslator(app)
+        t.setObjectName(TRANSLATOR)
         if t.load(name, str(folder)):
             app.installTranslator(t)
             loaded.append(t)

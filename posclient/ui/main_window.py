@@ -70,36 +70,10 @@ class MainWindow(QMainWindow):
         self.last_sale: CompletedSale | None = None
         self.sync_state: str | None = None
         self.background = Background(self)
-        s = terminal.settings
-        self.setWindowTitle(self.tr("Till %1 · %2").replace("%1", s.terminal_id or "—")
-                            .replace("%2", s.store_name_zh if lang.startswith("zh")
-                                     else s.store_name_en))
-        self.stack = QStackedWidget()
-        self.login_page = LoginPage()
-        self.sell_page = SellPage(lang)
-        self.sell_page.background = self.background
-        self.setup_page = SetupPage(terminal, self.background)
-        for page in (self.login_page, self.sell_page, self.setup_page):
-            self.stack.addWidget(page)
-        self.setup_page.enrolled.connect(self._enrolled)
-        self.setCentralWidget(self.stack)
-        self.status = widgets.SyncStatusBar(lang)
-        self.setStatusBar(self.status)
-        self.status.show_place(s.store_id, s.terminal_id)
-        self.status.show_cashier(None)
-        self._printer_ready()
-
-        self.login_page.login.connect(self.log_in)
-        self.login_page.unlock.connect(self.unlock)
-        self.login_page.switch_cashier.connect(self.switch_cashier)
-        self.sell_page.pay_requested.connect(self.pay)
-        self.sell_page.reprint_requested.connect(self.reprint)
-        self.sell_page.no_sale_requested.connect(self.no_sale)
-        self.sell_page.settings_requested.connect(self.open_settings)
-        QShortcut(QKeySequence("Ctrl+L"), self, self.lock)
-
         self.bridge = SyncBridge(self)
         self.bridge.status.connect(self.show_sync)
+        QShortcut(QKeySequence("Ctrl+L"), self, self.lock)
+        self._build()
         self._attach(engine)
         status = read_status(terminal.store.conn)
         self.show_sync(status)
@@ -109,6 +83,65 @@ class MainWindow(QMainWindow):
         self.idle.setInterval(1000)
         self.idle.timeout.connect(self._check_idle)
         self.idle.start()
+
+    def _build(self) -> None:
+        """The pages and the status bar, in ``self.lang`` (again after a language switch: the
+        old ones are replaced and deleted)."""
+        lang, s = self.lang, self.terminal.settings
+        self.setWindowTitle(self.tr("Till %1 · %2").replace("%1", s.terminal_id or "—")
+                            .replace("%2", s.store_name_zh if lang.startswith("zh")
+                                     else s.store_name_en))
+        self.stack = QStackedWidget()
+        self.login_page = LoginPage()
+        self.sell_page = SellPage(lang)
+        self.sell_page.background = self.background
+        self.sell_page.shared = self.engine
+        self.setup_page = SetupPage(self.terminal, self.background)
+        for page in (self.login_page, self.sell_page, self.setup_page):
+            self.stack.addWidget(page)
+        self.setup_page.enrolled.connect(self._enrolled)
+        self.setCentralWidget(self.stack)
+        self.status = widgets.SyncStatusBar(lang)
+        self.setStatusBar(self.status)
+        self.status.show_place(s.store_id, s.terminal_id)
+        self.status.show_cashier(None)
+        self._printer_ready()
+        self.login_page.login.connect(self.log_in)
+        self.login_page.unlock.connect(self.unlock)
+        self.login_page.switch_cashier.connect(self.switch_cashier)
+        self.sell_page.pay_requested.connect(self.pay)
+        self.sell_page.reprint_requested.connect(self.reprint)
+        self.sell_page.no_sale_requested.connect(self.no_sale)
+        self.sell_page.settings_requested.connect(self.open_settings)
+
+    def set_language(self, lang: str) -> None:
+        """Switch the till's language now: the translations, every page and the status bar,
+        money and receipts. The cashier, the open sale and the page stay as they were."""
+        from .app import install_language
+
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        install_language(app, lang)
+        was = self.stack.currentWidget()
+        page = "sell" if was is self.sell_page else "setup" if was is self.setup_page else ""
+        self.lang = lang
+        if hasattr(self.printer, "lang"):  # a ReceiptPrinter: its labels (tests: a paper roll)
+            self.printer.lang = "zh" if lang.startswith("zh") else "en"
+        self._build()
+        self.show_sync(read_status(self.terminal.store.conn, state=self.sync_state
+                                   if self.sync_state in ("syncing", "bootstrapping") else None))
+        session = self.session
+        if page == "setup":
+            self.stack.setCurrentWidget(self.setup_page)
+        elif session is not None and self.checkout is not None:
+            self.sell_page.start(self.checkout)
+            self.status.show_cashier(f"{session.staff.name} ({session.staff.id})")
+            if session.locked:
+                self.login_page.show_locked(session.staff.name)
+                self.stack.setCurrentWidget(self.login_page)
+            else:
+                self.stack.setCurrentWidget(self.sell_page)
+                self.sell_page.focus_scan()
 
     # -- sync state ------------------------------------------------------------------------------
     def _attach(self, engine: SyncEngine | None) -> None:

@@ -140,7 +140,7 @@ class SettingsDialog(QDialog):
         self.language.addItem("中文（简体）", "zh_CN")
         self.language.addItem("English", "en")
         self.language.setCurrentIndex(0 if window.lang.startswith("zh") else 1)
-        save = QPushButton(self.tr("Save (applies at the next start)"))
+        save = QPushButton(self.tr("Switch language"))
         save.setObjectName("saveLanguage")
         save.clicked.connect(self.save_language)
         row.addWidget(self.language)
@@ -236,8 +236,12 @@ class SettingsDialog(QDialog):
                          lambda exc: self.say(message_for(exc, self.window_.lang), error=True))
 
     def save_language(self) -> None:
-        if self._configure("language", self.language.currentData()):
-            self.say(self.tr("Language saved: it applies when the till starts again"))
+        """Saved for the next start, and applied now: the window is rebuilt in the new
+        language (this dialog, still in the old one, closes)."""
+        lang = self.language.currentData()
+        if self._configure("language", lang):
+            self.accept()
+            self.window_.set_language(lang)
 
     def sync_now(self) -> None:
         if self.window_.engine is not None:

@@ -716,12 +716,12 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../posclient/ui/main_window.py" line="+74"/>
+        <location filename="../../posclient/ui/main_window.py" line="+91"/>
         <source>Till %1 · %2</source>
         <translation>收银机 %1 · %2</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+79"/>
         <source>Enrolled, but sync cannot start (no keyring?): see the log</source>
         <translation>已注册，但无法启动同步（可能没有系统密钥环）：请查看日志</translation>
     </message>
@@ -1192,8 +1192,8 @@
     </message>
     <message>
         <location line="+7"/>
-        <source>Save (applies at the next start)</source>
-        <translation>保存（下次启动时生效）</translation>
+        <source>Switch language</source>
+        <translation>切换语言</translation>
     </message>
     <message>
         <location line="+7"/>
@@ -1291,12 +1291,7 @@
         <translation>钱箱已打开</translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>Language saved: it applies when the till starts again</source>
-        <translation>语言已保存：收银机重新启动后生效</translation>
-    </message>
-    <message>
-        <location line="+5"/>
+        <location line="+14"/>
         <source>Sync started: watch the status bar</source>
         <translation>已开始同步：请留意状态栏</translation>
     </message>

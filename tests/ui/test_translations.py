@@ -11,11 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
-from till_kit import MILK
-from ui_kit import log_in, on_next_dialog, scan
+from PySide6.QtWidgets import QApplication, QComboBox, QPushButton
+from till_kit import MILK, PINS
+from ui_kit import approve, log_in, on_next_dialog, scan
 
 from posclient.app.terminal import Terminal
+from posclient.app.terminal_config import TerminalConfig
 from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.ui.app import install_language
 from posclient.ui.main_window import MainWindow
@@ -116,3 +117,40 @@ def test_the_app_has_its_theme_and_icon():
         assert "QLineEdit#scan" in app.styleSheet()
     finally:
         app.setStyleSheet("")  # the other tests run unthemed, as before
+
+
+def test_a_manager_switches_the_till_to_chinese_and_back_with_the_sale_kept(
+        qtbot, small_store, clock, qapp):
+    w = build_window(qtbot, small_store, clock, "en")
+    log_in(qtbot, w)
+    scan(qtbot, w.sell_page.scan_field, MILK)
+    cart = w.checkout.cart
+
+    def switch_to(lang: str) -> None:
+        def choose(dialog) -> None:
+            combo = dialog.findChild(QComboBox, "language")
+            combo.setCurrentIndex(combo.findData(lang))
+            on_next_dialog(qtbot, approve(3001, PINS[3001]), name="approval")
+            dialog.findChild(QPushButton, "saveLanguage").click()
+
+        on_next_dialog(qtbot, choose, name="settings")
+        w.sell_page.settings()
+        assert QApplication.activeModalWidget() is None  # the settings dialog closed itself
+
+    try:
+        switch_to("zh_CN")
+        assert w.lang == "zh_CN" and w.windowTitle() == "收银机 T01 · 示范门店"
+        assert w.sell_page.buttons["suspend"].text() == "挂单\nF8"
+        assert w.status.who.text() == "收银员：张伟 (1001)"
+        assert w.stack.currentWidget() is w.sell_page
+        assert w.checkout.cart is cart and w.sell_page.table.rowCount() == 1  # the sale stays
+        assert w.sell_page.total.text() == "合计 ¥12.50"
+        assert TerminalConfig(small_store).get("language") == "zh_CN"  # and at the next start
+        scan(qtbot, w.sell_page.scan_field, MILK)  # the new page sells on
+        assert w.sell_page.table.rowCount() == 1 and cart.lines[0].qty == 2
+
+        switch_to("en")
+        assert w.sell_page.buttons["suspend"].text() == "Suspend\nF8"
+        assert w.sell_page.total.text() == "Total ¥25.00"
+    finally:
+        install_language(qapp, "en")  # no translator left for the next tests
