@@ -333,9 +333,10 @@ def cmd_enrol(args: argparse.Namespace) -> int:
     from sync.enrol import enrol
 
     answer = enrol(args.db, args.server, args.code, args.name, tokens=_tokens(),
-                   verify=args.ca_bundle or True)
-    print(f"Enrolled as terminal {answer.terminal_id} of store {answer.store_id} with "
-          f"{args.server}. The token is in the keyring. Next: posclient sync --once")
+                   verify=args.ca_bundle or True, again=args.again)
+    print(f"{'Enrolled again' if args.again else 'Enrolled'} as terminal "
+          f"{answer.terminal_id} of store {answer.store_id} with {args.server}. The token is "
+          "in the keyring. Next: posclient sync --once")
     return 0
 
 
@@ -471,6 +472,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--code", required=True, help="the one-time enrolment code")
     p.add_argument("--name", default=socket.gethostname(), help="this till's name")
     p.add_argument("--ca-bundle", help="CA certificates to trust for the central's TLS")
+    p.add_argument("--again", action="store_true",
+                   help="this enrolled till takes a new token (a code made for it: "
+                        "posclient-central enrol-code --store S --terminal T); its sales "
+                        "waiting to upload carry on")
     p.set_defaults(func=cmd_enrol)
 
     p = sub.add_parser("sync", help="upload sales and fetch the central's changes")

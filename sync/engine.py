@@ -460,7 +460,8 @@ def _raise_for(resp: httpx.Response) -> None:
         return
     if code == 401:
         raise SyncError("the central refused this till's token (revoked or unknown): enrol "
-                        "this till again", transient=False)
+                        "this till again with a code made for it (Settings, or posclient enrol "
+                        "--again)", transient=False)
     if code == 403:
         raise SyncError("the central refused access to this store's data (403)",
                         transient=False)

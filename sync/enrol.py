@@ -18,11 +18,16 @@ from .protocol import EnrolRequest, EnrolResponse
 def enrol(db_path: str | Path, server_url: str, code: str, terminal_name: str, *,
           tokens: TokenStore, clock: Clock | None = None,
           transport: httpx.BaseTransport | None = None, verify: bool | str = True,
-          timeout: float = 15.0) -> EnrolResponse:
+          timeout: float = 15.0, again: bool = False) -> EnrolResponse:
     """Enrol the till database at ``db_path``; returns the central's answer.
 
     Refuses a database that is enrolled already or holds a catalogue of its own (demo data):
     its ids would clash with the central's. Checks the keyring before spending the code.
+
+    ``again``: an enrolled till takes a new token (its old one was revoked or lost) with a code
+    made for it (``posclient-central enrol-code --store S --terminal T``). It keeps its id,
+    its outbox and its cursor: events waiting to upload carry on where they stopped. The
+    central's address may change (the central moved).
     """
     clock = clock or SystemClock()
     server_url = server_url.rstrip("/")
@@ -30,16 +35,24 @@ def enrol(db_path: str | Path, server_url: str, code: str, terminal_name: str, *
         raise SyncError(f"{server_url!r} is not a server address (http:// or https://)",
                         transient=False)
     with Store.open(db_path) as store:
-        if state_get(store.conn, "server_url"):
+        enrolled_with = state_get(store.conn, "server_url")
+        own_id = state_get(store.conn, "terminal_id") if enrolled_with else None
+        if enrolled_with and not again:
             raise SyncError(
-                f"This till is already enrolled with {state_get(store.conn, 'server_url')}. "
-                "Use a new database file to enrol it again.", transient=False)
-        if store.conn.execute("SELECT EXISTS (SELECT 1 FROM products)").fetchone()[0]:
+                f"This till is already enrolled with {enrolled_with} as {own_id}. To give it a "
+                "new token, enrol it again with a code made for it (posclient enrol --again).",
+                transient=False)
+        if again and not enrolled_with:
+            raise SyncError("This till is not enrolled yet: enrol it (without --again).",
+                            transient=False)
+        if not enrolled_with and \
+                store.conn.execute("SELECT EXISTS (SELECT 1 FROM products)").fetchone()[0]:
             raise SyncError(
                 "This database already holds a catalogue (demo data?): enrol a new database "
                 "file (posclient --db NEW.db enrol ...)", transient=False)
         _ = tokens.backend  # KeyringUnavailable now, before the one-time code is used
-        request = EnrolRequest(code=code.strip(), terminal_name=terminal_name)
+        request = EnrolRequest(code=code.strip(), terminal_name=terminal_name,
+                               terminal_id=own_id)
         try:
             with httpx.Client(transport=transport, timeout=timeout, verify=verify) as http:
                 resp = http.post(f"{server_url}/v1/enrol", json=request.model_dump())
@@ -52,11 +65,16 @@ def enrol(db_path: str | Path, server_url: str, code: str, terminal_name: str, *
                             transient=False)
         _raise_for(resp)
         answer = EnrolResponse.model_validate(resp.json())
+        if own_id is not None and (answer.terminal_id != own_id or answer.store_id !=
+                                   state_get(store.conn, "store_id")):
+            raise SyncError(f"the central enrolled this till as {answer.store_id}/"
+                            f"{answer.terminal_id}, not as itself ({own_id}): nothing was "
+                            "changed here", transient=False)
         tokens.save(server_url, answer.terminal_id, answer.token)
         with store.write() as conn:
             state_set(conn, server_url=server_url, store_id=answer.store_id,
                       terminal_id=answer.terminal_id, terminal_name=terminal_name,
-                      enrolled_at=iso(clock.now()))
+                      enrolled_at=iso(clock.now()), last_error=None, error_transient=None)
             conn.executemany(
                 "INSERT INTO settings (key, value) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -31,6 +31,8 @@ class _Model(BaseModel):
 class EnrolRequest(_Model):
     code: str = Field(min_length=4, max_length=64)
     terminal_name: str = Field(min_length=1, max_length=64)
+    # A till enrolling again (a code made for it): its own id, which it keeps.
+    terminal_id: str | None = Field(default=None, min_length=1, max_length=32)
 
 
 class EnrolResponse(_Model):

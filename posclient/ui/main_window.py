@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self.checkout: Checkout | None = None
         self.last_sale: CompletedSale | None = None
         self.sync_state: str | None = None
+        self.tokens: Any = None  # the keyring's TokenStore (tests set an in-memory one)
         self.background = Background(self)
         self.bridge = SyncBridge(self)
         self.bridge.status.connect(self.show_sync)
@@ -96,7 +97,7 @@ class MainWindow(QMainWindow):
         self.sell_page = SellPage(lang)
         self.sell_page.background = self.background
         self.sell_page.shared = self.engine
-        self.setup_page = SetupPage(self.terminal, self.background)
+        self.setup_page = SetupPage(self.terminal, self.background, self.token_store)
         for page in (self.login_page, self.sell_page, self.setup_page):
             self.stack.addWidget(page)
         self.setup_page.enrolled.connect(self._enrolled)
@@ -113,6 +114,14 @@ class MainWindow(QMainWindow):
         self.sell_page.reprint_requested.connect(self.reprint)
         self.sell_page.no_sale_requested.connect(self.no_sale)
         self.sell_page.settings_requested.connect(self.open_settings)
+
+    def token_store(self) -> Any:
+        """Where enrolment puts this till's token: the OS keyring unless set."""
+        from sync.credentials import TokenStore
+
+        if self.tokens is None:
+            self.tokens = TokenStore()
+        return self.tokens
 
     def set_language(self, lang: str) -> None:
         """Switch the till's language now: the translations, every page and the status bar,

@@ -31,7 +31,7 @@ from posclient.app.clock import parse_iso
 from posclient.app.terminal import Terminal
 from posclient.app.terminal_config import TerminalConfig
 from posclient.domain.errors import PosError
-from sync.engine import read_status
+from sync.engine import read_status, state_get
 
 from . import widgets
 from .messages import message_for
@@ -174,6 +174,22 @@ class SettingsDialog(QDialog):
         sync_now.clicked.connect(self.sync_now)
         form.addRow("", sync_now)
         right.addWidget(box)
+
+        if status.enrolled:  # a new token for this till: its old one was revoked or lost
+            box = QGroupBox(self.tr("Enrol this till again"))
+            form = QFormLayout(box)
+            self.server = QLineEdit(status.server_url or "")
+            self.server.setObjectName("againServer")
+            self.code = QLineEdit()
+            self.code.setObjectName("againCode")
+            self.code.setPlaceholderText(self.tr("a code made for this till by IT"))
+            form.addRow(self.tr("Central"), self.server)
+            form.addRow(self.tr("Enrolment code"), self.code)
+            again = QPushButton(self.tr("Enrol again"))
+            again.setObjectName("enrolAgain")
+            again.clicked.connect(self.enrol_again)
+            form.addRow("", again)
+            right.addWidget(box)
         left.addStretch(1)
         right.addStretch(1)
 
@@ -243,6 +259,39 @@ class SettingsDialog(QDialog):
             self.accept()
             self.window_.set_language(lang)
 
+    def enrol_again(self) -> None:
+        """A manager (or with a manager's PIN) gives this till a new token; the network call
+        runs off the GUI thread."""
+        from posclient.app.enrolment import EnrolAgain
+
+        w = self.window_
+        if w.session is None:
+            self.say(self.tr("Log in first"), error=True)
+            return
+        server, code = self.server.text().strip(), self.code.text().strip()
+        if not server or not code:
+            self.say(self.tr("Enter the central's address and the code"), error=True)
+            return
+        permit = widgets.with_approval(
+            self, lambda a: EnrolAgain.authorize(w.terminal.store, w.session, w.terminal.staff,
+                                                 a),
+            lambda exc: self.say(message_for(exc, w.lang), error=True), widgets.ask_approval,
+            lang=w.lang)
+        if permit is None:
+            return
+        name = state_get(w.terminal.store.conn, "terminal_name") or socket.gethostname()
+        tokens = w.token_store()
+        self.say(self.tr("Enrolling…"))
+
+        def done(answer: Any) -> None:
+            self.say(self.tr("Enrolled again as till %1: sync carries on")
+                     .replace("%1", answer.terminal_id))
+            if w.engine is not None:
+                w.engine.sync_now()
+
+        w.background.run(lambda: permit.run(server, code, name, tokens=tokens), done,
+                         lambda exc: self.say(str(exc), error=True))
+
     def sync_now(self) -> None:
         if self.window_.engine is not None:
             self.window_.engine.sync_now()
@@ -256,7 +305,7 @@ class SetupPage(QWidget):
     enrolled = Signal()
 
     def __init__(self, terminal: Terminal, background: Background,
-                 tokens: Any = None, parent: QWidget | None = None) -> None:
+                 tokens: Callable[[], Any], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.terminal, self.background, self.tokens = terminal, background, tokens
         outer = QHBoxLayout(self)
@@ -292,14 +341,13 @@ class SetupPage(QWidget):
         col.addStretch(1)
 
     def enrol(self) -> None:
-        from sync.credentials import TokenStore
         from sync.enrol import enrol
 
         path = self.terminal.store.path
         assert isinstance(path, Path)
         server, code, name = (self.server.text().strip(), self.code.text().strip(),
                               self.name.text().strip() or socket.gethostname())
-        tokens = self.tokens or TokenStore()
+        tokens = self.tokens()
         self.button.setEnabled(False)
         self.message.setText(self.tr("Enrolling…"))
 

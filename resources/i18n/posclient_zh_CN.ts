@@ -716,12 +716,12 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../posclient/ui/main_window.py" line="+91"/>
+        <location filename="../../posclient/ui/main_window.py" line="+92"/>
         <source>Till %1 · %2</source>
         <translation>收银机 %1 · %2</translation>
     </message>
     <message>
-        <location line="+79"/>
+        <location line="+87"/>
         <source>Enrolled, but sync cannot start (no keyring?): see the log</source>
         <translation>已注册，但无法启动同步（可能没有系统密钥环）：请查看日志</translation>
     </message>
@@ -1202,11 +1202,12 @@
     </message>
     <message>
         <location line="+6"/>
+        <location line="+30"/>
         <source>Central</source>
         <translation>总部服务器</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-30"/>
         <source>not enrolled</source>
         <translation>未注册</translation>
     </message>
@@ -1251,17 +1252,38 @@
         <translation>立即同步</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+8"/>
+        <source>Enrol this till again</source>
+        <translation>重新注册本收银机</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>a code made for this till by IT</source>
+        <translation>IT 为本收银机生成的注册码</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Enrolment code</source>
+        <translation>注册码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Enrol again</source>
+        <translation>重新注册</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
         <location line="+13"/>
+        <location line="+56"/>
         <source>Log in first</source>
         <translation>请先登录</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="-37"/>
         <source>Printer saved</source>
         <translation>打印机设置已保存</translation>
     </message>
@@ -1291,7 +1313,22 @@
         <translation>钱箱已打开</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+22"/>
+        <source>Enter the central&apos;s address and the code</source>
+        <translation>请输入总部地址和注册码</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Enrolling…</source>
+        <translation>正在注册…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Enrolled again as till %1: sync carries on</source>
+        <translation>已重新注册为收银机 %1：同步继续</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>Sync started: watch the status bar</source>
         <translation>已开始同步：请留意状态栏</translation>
     </message>
@@ -1329,7 +1366,7 @@
         <translation>注册</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+19"/>
         <source>Enrolling…</source>
         <translation>正在注册…</translation>
     </message>

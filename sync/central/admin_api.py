@@ -80,7 +80,8 @@ def create_staff(body: StaffCreate, c: CentralDep) -> StaffOut:
 def make_enrolment_code(body: EnrolmentCodeCreate, c: CentralDep) -> EnrolmentCodeOut:
     with feed.transaction(c.engine, c.clock.now()) as tx:
         code, expires = identity.make_enrolment_code(tx, body.store_id,
-                                                     timedelta(hours=body.ttl_hours))
+                                                     timedelta(hours=body.ttl_hours),
+                                                     body.terminal_id)
     return EnrolmentCodeOut(code=code, store_id=body.store_id, expires_at=expires)
 
 

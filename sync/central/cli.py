@@ -168,8 +168,11 @@ def cmd_enrol_code(args: argparse.Namespace) -> int:
     engine = _engine(args)
     with feed.transaction(engine, _clock.now()) as tx:
         code, expires = identity.make_enrolment_code(tx, args.store,
-                                                     timedelta(hours=args.ttl_hours))
-    print(f"Enrolment code for store {args.store} (one use, until "
+                                                     timedelta(hours=args.ttl_hours),
+                                                     args.terminal)
+    which = f"till {args.terminal} of store {args.store}, to enrol it again" if args.terminal \
+        else f"store {args.store}"
+    print(f"Enrolment code for {which} (one use, until "
           f"{expires:%Y-%m-%d %H:%M} UTC): {code}")
     return 0
 
@@ -330,6 +333,8 @@ def build_parser() -> argparse.ArgumentParser:
     c = command("enrol-code", cmd_enrol_code, "make a one-time code to enrol a till")
     c.add_argument("--store", required=True)
     c.add_argument("--ttl-hours", type=float, default=24)
+    c.add_argument("--terminal", default=None,
+                   help="a code for this existing till to enrol again (new token, same id)")
     c = command("revoke-terminal", cmd_revoke_terminal, "revoke a till's token")
     c.add_argument("--store", required=True)
     c.add_argument("--terminal", required=True)

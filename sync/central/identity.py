@@ -135,16 +135,27 @@ def _require_store(tx: Tx, store_id: str) -> None:
 
 # -- enrolment ---------------------------------------------------------------------------------
 
-def make_enrolment_code(tx: Tx, store_id: str, ttl: timedelta) -> tuple[str, datetime]:
-    """A one-time code for enrolling a terminal in ``store_id``: ``(code, expires_at)``."""
+def make_enrolment_code(tx: Tx, store_id: str, ttl: timedelta,
+                        terminal_id: str | None = None) -> tuple[str, datetime]:
+    """A one-time code for enrolling a terminal in ``store_id``: ``(code, expires_at)``.
+
+    With ``terminal_id``, the code enrols that existing till again (its token was revoked or
+    lost, its keyring was wiped): it keeps its id, its terminal_seq and its place in the feed;
+    the old token stops working when the code is used.
+    """
     if ttl <= timedelta(0) or ttl > timedelta(days=30):
         raise InvalidRequest("An enrolment code lives between a minute and 30 days.")
     _require_store(tx, store_id)
+    if terminal_id is not None and tx.conn.execute(select(terminals.c.terminal_id).where(
+            terminals.c.store_id == store_id,
+            terminals.c.terminal_id == terminal_id)).first() is None:
+        raise NotFound(f"No terminal {terminal_id} in store {store_id}.",
+                       code="terminal_not_found")
     code = new_enrolment_code()
     expires = tx.now + ttl
     tx.conn.execute(insert(enrolment_codes).values(
         code_hash=hash_secret(normalize_code(code)), store_id=store_id, created_at=tx.now,
-        expires_at=expires))
+        expires_at=expires, terminal_id=terminal_id))
     return code, expires
 
 
@@ -154,7 +165,9 @@ class _EnrolRefused(CentralError):
 
 def enrol(engine: Engine, req: EnrolRequest, address: str, now: datetime,
           limits: EnrolLimits = EnrolLimits()) -> EnrolResponse:
-    """Spend a one-time code: a new terminal in the code's store, with a new bearer token."""
+    """Spend a one-time code: a new terminal in the code's store, with a new bearer token; or,
+    with a code made for one till (and that till's ``terminal_id`` in the request), a new token
+    for that till."""
     _check_rate(engine, address, now, limits)
     code_hash = hash_secret(normalize_code(req.code))
     try:
@@ -171,9 +184,18 @@ def enrol(engine: Engine, req: EnrolRequest, address: str, now: datetime,
             if row.expires_at <= now:
                 raise _EnrolRefused("This enrolment code has expired. Ask for a new one.",
                                     code="enrolment_code_expired")
+            again = row.terminal_id  # a code made for one till that enrols again
+            if again is not None and req.terminal_id != again:
+                raise _EnrolRefused(f"This code is for till {again} of store {row.store_id}; "
+                                    "use it on that till.", code="enrolment_code_other_till")
+            if again is None and req.terminal_id is not None:
+                raise _EnrolRefused(
+                    f"This till is already enrolled as {req.terminal_id}: it needs a code made "
+                    f"for it (posclient-central enrol-code --store {row.store_id} --terminal "
+                    f"{req.terminal_id}).", code="enrolment_code_not_for_this_till")
             q = select(stores.c.store_id).where(stores.c.store_id == row.store_id)
             conn.execute(q.with_for_update() if is_postgres(conn) else q)  # one enrol per store
-            terminal_id = _next_terminal_id(conn, row.store_id)
+            terminal_id = again or _next_terminal_id(conn, row.store_id)
             spent = conn.execute(update(enrolment_codes).where(
                 enrolment_codes.c.code_hash == code_hash, enrolment_codes.c.used_at.is_(None))
                 .values(used_at=now, terminal_id=terminal_id))
@@ -181,9 +203,15 @@ def enrol(engine: Engine, req: EnrolRequest, address: str, now: datetime,
                 raise _EnrolRefused("This enrolment code was already used. Ask for a new one.",
                                     code="enrolment_code_used")
             token = new_token()
-            conn.execute(insert(terminals).values(
-                store_id=row.store_id, terminal_id=terminal_id, name=req.terminal_name,
-                token_hash=hash_secret(token), created_at=now, high_seq=0))
+            if again is not None:  # the same till, a new token; the old one stops working
+                conn.execute(update(terminals).where(
+                    terminals.c.store_id == row.store_id, terminals.c.terminal_id == again)
+                    .values(token_hash=hash_secret(token), revoked_at=None,
+                            name=req.terminal_name))
+            else:
+                conn.execute(insert(terminals).values(
+                    store_id=row.store_id, terminal_id=terminal_id, name=req.terminal_name,
+                    token_hash=hash_secret(token), created_at=now, high_seq=0))
             store_id = row.store_id
     except _EnrolRefused as exc:
         with write_tx(engine) as conn:

@@ -51,6 +51,9 @@ class StaffOut(_Admin):
 class EnrolmentCodeCreate(_Admin):
     store_id: str
     ttl_hours: float = Field(default=24, gt=0, le=720)
+    terminal_id: str | None = Field(
+        default=None, description="A code for this existing till to enrol again: a new token, "
+                                  "the same id (its events and cursor carry on)")
 
 
 class EnrolmentCodeOut(_Admin):

@@ -11,8 +11,8 @@ import pytest
 from central_kit import MemoryKeyring, seed_shop
 from faults import FaultInjector
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QListWidget
-from ui_kit import log_in, on_next_dialog, scan
+from PySide6.QtWidgets import QApplication, QLineEdit, QListWidget, QPushButton
+from ui_kit import approve, log_in, on_next_dialog, scan
 
 from posclient.app.clock import ManualClock
 from posclient.app.terminal import Terminal
@@ -40,18 +40,24 @@ def live(central_engine, serve):
         seed_shop(tx)
         identity.create_staff(tx, staff_id=1001, name="李娜", role="cashier", pin="1111",
                               store_id="S1")
+        identity.create_staff(tx, staff_id=3001, name="王强", role="manager", pin="3333",
+                              store_id="S1")
     with serve(injector) as url:
         yield url, injector
 
 
-def enrolment_code(url: str) -> str:
+def admin(url: str, path: str, body: dict, expect: int = 201) -> dict:
     import httpx
     from central_kit import ADMIN_TOKEN
 
-    r = httpx.post(f"{url}/v1/admin/enrolment-codes", json={"store_id": "S1"},
+    r = httpx.post(f"{url}/v1/admin{path}", json=body,
                    headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
-    assert r.status_code == 201, r.text
-    return r.json()["code"]
+    assert r.status_code == expect, r.text
+    return r.json()
+
+
+def enrolment_code(url: str, **body: str) -> str:
+    return admin(url, "/enrolment-codes", {"store_id": "S1", **body})["code"]
 
 
 @pytest.fixture
@@ -73,7 +79,7 @@ def installed(qtbot, tmp_path):
         w = MainWindow(Terminal(stores[-1], payments=SimulatedPaymentTerminal()), lang="en",
                        make_engine=make_engine)
         w.setup_page.name.setText(name)
-        w.setup_page.tokens = tokens
+        w.tokens = tokens
         qtbot.addWidget(w)
         w.show()
         return w
@@ -248,3 +254,35 @@ def test_a_sale_suspended_at_one_till_is_resumed_from_another_tills_window(
     injector.heal()
     front.engine.sync_now()
     qtbot.waitUntil(lambda: shared_state(front) == [], timeout=20_000)
+
+
+def test_a_manager_enrols_a_revoked_till_again_from_settings_and_sales_flow_again(
+        qtbot, live, new_till):
+    url, _ = live
+    w = new_till
+    ready_to_sell(qtbot, w, url)
+    terminal = w.terminal.settings.terminal_id
+    admin(url, f"/terminals/S1/{terminal}/revoke", {}, expect=200)
+    turn_to(qtbot, w)
+    scan(qtbot, w.sell_page.scan_field, MILK)
+    w.checkout.pay_cash(w.checkout.payment.cash_due())
+    w.complete()
+    qtbot.waitUntil(lambda: "revoked" in (w.engine.status().last_error or ""), timeout=20_000)
+    assert w.status.waiting.text().endswith(": 1")
+    said: list[str] = []
+
+    def enrol_again(dialog) -> None:
+        dialog.findChild(QLineEdit, "againCode").setText(enrolment_code(url, terminal_id=terminal))
+        on_next_dialog(qtbot, approve(3001, "3333"), name="approval")
+        dialog.findChild(QPushButton, "enrolAgain").click()
+        try:
+            qtbot.waitUntil(lambda: "Enrolled again" in dialog.message.text(), timeout=20_000)
+        finally:
+            said.append(dialog.message.text())
+            dialog.accept()
+
+    on_next_dialog(qtbot, enrol_again, name="settings")
+    w.sell_page.settings()
+    assert said == [f"Enrolled again as till {terminal}: sync carries on"]
+    qtbot.waitUntil(lambda: w.status.waiting.text().endswith(": 0"), timeout=20_000)
+    qtbot.waitUntil(lambda: "Online" in w.status.state.text(), timeout=10_000)

@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
@@ -162,6 +163,15 @@ def test_openapi_command_writes_the_document(tmp_path):
     assert {"/v1/enrol", "/v1/changes", "/v1/snapshot", "/v1/events"} <= set(doc["paths"])
     assert {"EventsBatch", "Event", "ChangesPage", "ErrorBody"} <= set(
         doc["components"]["schemas"])
+
+
+def test_the_committed_openapi_document_is_the_one_the_code_makes(tmp_path):
+    out = tmp_path / "openapi.json"
+    assert main(["openapi", "--output", str(out)]) == 0
+    committed = Path(__file__).resolve().parents[3] / "docs" / "openapi.json"
+    assert json.loads(committed.read_text(encoding="utf-8")) == \
+        json.loads(out.read_text(encoding="utf-8")), \
+        "docs/openapi.json is stale: python -m sync.central openapi --output docs/openapi.json"
 
 
 def test_python_dash_m_runs_the_same_command(tmp_path):

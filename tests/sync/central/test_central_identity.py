@@ -77,6 +77,49 @@ def test_unknown_and_revoked_tokens_get_401(central):
         assert r.status_code == 401 and r.json()["error"] == "token_revoked"
 
 
+def test_a_till_enrols_again_with_a_code_made_for_it_and_keeps_its_id(central):
+    central.create_store("S1")
+    till, other = central.enrol("S1", "front"), central.enrol("S1", "back")
+    central.admin_post(f"/terminals/S1/{till.terminal_id}/revoke", {})
+    code = central.admin_post("/enrolment-codes", {"store_id": "S1",
+                                                   "terminal_id": till.terminal_id},
+                              expect=201)["code"]
+
+    def enrol(body):
+        return central.http.post("/v1/enrol", json={"code": code, "terminal_name": "front 2",
+                                                    **body})
+
+    for body, error in (({}, "enrolment_code_other_till"),  # a new till cannot take it
+                        ({"terminal_id": other.terminal_id}, "enrolment_code_other_till")):
+        refused = enrol(body)
+        assert refused.status_code == 400 and refused.json()["error"] == error
+    r = enrol({"terminal_id": till.terminal_id})  # the code was not spent by the refusals
+    assert r.status_code == 200, r.text
+    answer = EnrolResponse.model_validate(r.json())
+    assert (answer.store_id, answer.terminal_id) == ("S1", till.terminal_id)
+    headers = {"Authorization": f"Bearer {answer.token}"}
+    assert central.http.get("/v1/changes", headers=headers).status_code == 200
+    assert till.get("/v1/changes").status_code == 401  # the old token stays dead
+    with central.engine.connect() as conn:
+        rows = conn.execute(select(terminals.c.terminal_id, terminals.c.name,
+                                   terminals.c.revoked_at)
+                            .order_by(terminals.c.terminal_id)).all()
+    assert [tuple(r) for r in rows] == [("T01", "front 2", None), ("T02", "back", None)]
+    assert enrol({"terminal_id": till.terminal_id}).json()["error"] == "enrolment_code_used"
+
+
+def test_an_enrolled_till_cannot_take_a_new_tills_code(central):
+    central.create_store("S1")
+    r = central.http.post("/v1/enrol", json={"code": central.enrolment_code("S1"),
+                                             "terminal_name": "x", "terminal_id": "T07"})
+    assert r.status_code == 400 and r.json()["error"] == "enrolment_code_not_for_this_till"
+    assert "--terminal T07" in r.json()["detail"]
+    unknown = central.http.post("/v1/admin/enrolment-codes",
+                                json={"store_id": "S1", "terminal_id": "T09"},
+                                headers=central.admin)
+    assert unknown.status_code == 404 and unknown.json()["error"] == "terminal_not_found"
+
+
 def test_a_terminal_cannot_ask_for_another_stores_data(central):
     central.create_store("S1")
     central.create_store("S2")

@@ -6,19 +6,22 @@ ledger moved once, the sale recorded with the till's totals, the till's movement
 
 from __future__ import annotations
 
+import pytest
 from central_kit import MILK, MemoryKeyring, level
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from posclient.app.checkout import Checkout
 from posclient.app.clock import ManualClock
-from posclient.app.staff import StaffService
+from posclient.app.enrolment import EnrolAgain
+from posclient.app.staff import Approval, StaffService
 from posclient.devices.payment import SimulatedPaymentTerminal
+from posclient.domain.errors import ApprovalRequired
 from posclient.domain.money import Money
 from posclient.store.catalog import Catalog
 from posclient.store.db import Store
-from sync.central.schema import sales
+from sync.central.schema import sales, terminal_gaps
 from sync.credentials import TokenStore
-from sync.engine import SyncEngine
+from sync.engine import SyncEngine, SyncError
 from sync.enrol import enrol
 
 
@@ -57,3 +60,57 @@ def test_a_till_enrols_bootstraps_sells_and_uploads(shop, tmp_path):
             "(SELECT min(acked) FROM stock_movements)", (MILK,)).fetchone()
     assert (qty, acked) == (97, 1)  # the central's level now includes the sale
     assert engine.run_once().pushed == 0  # nothing sent twice
+
+
+def test_a_revoked_till_is_enrolled_again_by_a_manager_and_its_waiting_sales_carry_on(
+        shop, tmp_path):
+    for staff_id, role, pin in ((1001, "cashier", "1111"), (3001, "manager", "3333")):
+        shop.admin_post("/staff", {"id": staff_id, "name": f"staff {staff_id}", "role": role,
+                                   "pin": pin, "store_id": "S1"})
+    db = tmp_path / "till.db"
+    Store.open(db).close()
+    tokens, clock = TokenStore(MemoryKeyring()), ManualClock()
+    first = enrol(db, shop.url, shop.enrolment_code("S1"), "front till", tokens=tokens,
+                  clock=clock)
+    engine = SyncEngine(db, tokens=tokens, clock=clock)
+    engine.run_once()
+
+    def sell(store: Store) -> None:
+        staff = StaffService(store, clock)
+        co = Checkout(store, staff, staff.login(1001, "1111"), clock=clock,
+                      payments=SimulatedPaymentTerminal(()))
+        co.scan("6901234567892")
+        co.pay_cash(Money(1_000, "CNY"))
+        co.complete()
+
+    with Store.open(db) as store:
+        sell(store)
+    assert engine.run_once().pushed == 1
+    shop.admin_post(f"/terminals/S1/{first.terminal_id}/revoke", {})
+    with Store.open(db) as store:
+        sell(store)
+    with pytest.raises(SyncError, match="revoked or unknown"):
+        engine.run_once()
+    code = shop.admin_post("/enrolment-codes", {"store_id": "S1",
+                                                "terminal_id": first.terminal_id},
+                           expect=201)["code"]
+    with pytest.raises(SyncError, match="enrol it again with a code made for it"):
+        enrol(db, shop.url, code, "front till", tokens=tokens)  # not without --again
+
+    with Store.open(db) as store:
+        staff = StaffService(store, clock)
+        cashier = staff.login(1001, "1111")
+        with pytest.raises(ApprovalRequired):
+            EnrolAgain.authorize(store, cashier, staff)
+        permit = EnrolAgain.authorize(store, cashier, staff, Approval(3001, "3333"))
+    answer = permit.run(shop.url, code, "front till", tokens=tokens)
+    assert (answer.store_id, answer.terminal_id) == ("S1", first.terminal_id)
+
+    assert engine.run_once().pushed == 1  # the sale that waited goes up, with the new token
+    with shop.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(sales)).scalar_one() == 2
+        assert conn.execute(select(terminal_gaps)).all() == []  # its terminal_seq carried on
+    with Store.open(db) as store:
+        audit = store.conn.execute(
+            "SELECT staff_id, approved_by FROM audit_log WHERE action = 'enrol_again'").fetchall()
+    assert audit == [(1001, 3001)]
