@@ -454,7 +454,9 @@ def _ask(dev: Escpos, query: bytes) -> int | None:
     """One status byte, or None when the printer does not answer with a valid one."""
     dev._raw(query)  # a failure to send is a fault; a failure to hear is "unknown"
     try:
-        got = dev._read()
+        # escpos's Serial._read waits for 16 bytes, i.e. always the whole timeout: the answer
+        # is one byte, so a serial port is read for one (and returns as soon as it comes)
+        got = dev.device.read(1) if isinstance(dev, Serial) and dev.device else dev._read()
     except (EscposError, OSError, NotImplementedError):
         return None
     if not got or (got[0] & 0x93) != 0x12:  # bits 1 and 4 set, 0 and 7 clear: a status byte

@@ -3,6 +3,8 @@ receipts of sales committed to a real till database."""
 
 from __future__ import annotations
 
+import os
+import select
 import socket
 import threading
 import time
@@ -299,6 +301,98 @@ def test_escpos_drawer_kicks_through_the_network_printer(net_printer):
 def test_escpos_drawer_fault_is_an_oserror():
     with pytest.raises(OSError, match="The drawer was not opened"):
         EscposDrawer(network(free_port())).open()
+
+
+# -- a printer on a serial port: a real pseudo-terminal -----------------------------------------
+
+class FakeSerialPrinter:
+    """The far end of a pseudo-terminal: the till opens its slave side as a serial port
+    (pyserial, through escpos's Serial), this keeps every byte that arrives and answers
+    DLE EOT n like an Epson printer."""
+
+    def __init__(self, answers: dict[int, int]) -> None:
+        self.answers = answers
+        self.master, slave = os.openpty()
+        self.device = os.ttyname(slave)
+        os.close(slave)  # the till opens it by name, as /dev/ttyUSB0
+        self.received = b""
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        seen = 0
+        while not self.stop.is_set():
+            ready, _, _ = select.select([self.master], [], [], 0.05)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(self.master, 4096)
+            except OSError:  # no one has the port open right now (EIO)
+                time.sleep(0.01)
+                continue
+            with self.lock:
+                self.received += chunk
+                while (k := self.received.find(b"\x10\x04", seen)) >= 0 \
+                        and k + 2 < len(self.received):
+                    os.write(self.master, bytes([self.answers[self.received[k + 2]]]))
+                    seen = k + 3
+
+    def wait_for(self, data: bytes) -> bytes:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            with self.lock:
+                if self.received.endswith(data):
+                    return self.received
+            time.sleep(0.02)
+        raise AssertionError(f"the printer got {self.received[-80:]!r}")
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(2)
+        os.close(self.master)
+
+
+@pytest.fixture
+def serial_printer():
+    printers: list[FakeSerialPrinter] = []
+
+    def start(answers: dict[int, int] = OK_ANSWERS) -> FakeSerialPrinter:
+        printers.append(FakeSerialPrinter(answers))
+        return printers[-1]
+
+    yield start
+    for p in printers:
+        p.close()
+
+
+def test_serial_printer_asks_status_then_gets_exactly_the_rendered_bytes(serial_printer):
+    far_end = serial_printer()
+    p = ReceiptPrinter(PrinterConfig(kind="serial", device=far_end.device, baudrate=38400))
+    assert p.status() is PrinterStatus.OK
+    p.print_receipt(sample_receipt(), "zh")
+    rendered = p.render(sample_receipt(), "zh")
+    assert far_end.wait_for(rendered) == (ASK_ONLINE + ASK_PAPER) * 2 + rendered
+    EscposDrawer(p).open()
+    assert far_end.wait_for(KICK_PIN2).endswith(rendered + KICK_PIN2)
+
+
+def test_serial_printer_out_of_paper_refuses_the_job(serial_printer):
+    far_end = serial_printer({1: 0x1A, 2: 0x32, 4: 0x72})
+    p = ReceiptPrinter(PrinterConfig(kind="serial", device=far_end.device))
+    with pytest.raises(PrinterFault, match="is out of paper") as err:
+        p.print_receipt(sample_receipt())
+    assert err.value.code == "paper_out"
+    assert far_end.wait_for(ASK_CAUSE) == ASK_ONLINE + ASK_CAUSE  # nothing else was sent
+
+
+def test_a_serial_port_that_is_not_there_is_an_offline_fault(tmp_path):
+    p = ReceiptPrinter(PrinterConfig(kind="serial", device=str(tmp_path / "ttyUSB9")))
+    assert p.status() is PrinterStatus.OFFLINE
+    with pytest.raises(PrinterFault, match="cannot be opened") as err:
+        p(sample_receipt())
+    assert err.value.code == "offline"
 
 
 # -- file, none, usb ---------------------------------------------------------------------------
