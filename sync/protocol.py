@@ -110,6 +110,71 @@ class StoreSettingsData(_Model):
     store_id: str
 
 
+class OrderLineData(_Model):
+    """One line of a web order, as the tills see it (the central resolved its SKU)."""
+
+    line_no: int = Field(ge=1)
+    product_id: int = Field(ge=1)
+    sku: str = Field(min_length=1)
+    name_zh: str = ""
+    name_en: str = ""
+    qty: int = Field(ge=1)  # units
+    unit_price: Minor
+    discount: Minor = 0
+    total: Minor  # qty * unit_price - discount
+    collected: int = Field(default=0, ge=0)  # handed over at pick-up so far
+    returned: int = Field(default=0, ge=0)  # refunded so far, at any store
+
+    @field_validator("total")
+    @classmethod
+    def _adds_up(cls, v: int, info: Any) -> int:
+        d = info.data
+        if {"qty", "unit_price", "discount"} <= d.keys() and \
+                v != d["qty"] * d["unit_price"] - d["discount"]:
+            raise ValueError("total must be qty * unit_price - discount")
+        return v
+
+
+class OrderPaymentData(_Model):
+    kind: Literal["online", "at_pickup"]  # paid on the web, or to pay at the till
+    amount: Minor
+    method: str = ""  # alipay, wechat, card ...
+    reference: str = ""  # the web shop's payment id (refunds go back through it)
+
+
+ORDER_STATUSES = ("open", "ready", "partly_collected", "collected", "cancelled", "delivered")
+
+
+class OrderData(_Model):
+    """A web order as the central keeps it and a till reads it (``GET /v1/orders/{order_no}``).
+    ``pickup_code_hash``: SHA-256 hex of ``"<order_no>:<code>"`` (:func:`pickup_code_hash`),
+    so a till checks the customer's code offline without holding it."""
+
+    order_no: str = Field(min_length=1, max_length=64)
+    channel: Literal["web", "app", "marketplace"] = "web"
+    status: Literal["open", "ready", "partly_collected", "collected", "cancelled", "delivered"]
+    fulfilment: Literal["pickup", "delivery"]
+    store_id: str | None = None  # the pick-up store
+    customer_name: str = ""
+    customer_phone: str | None = None
+    pickup_code_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    currency: str = Field(min_length=3, max_length=3)
+    lines: list[OrderLineData] = Field(min_length=1)
+    payments: list[OrderPaymentData] = []
+    total: Minor
+    paid: Minor = 0  # paid online
+    created_at: datetime
+    updated_at: datetime
+
+
+def pickup_code_hash(order_no: str, code: str) -> str:
+    """What a till compares the customer's pick-up code with (case and spaces ignored)."""
+    import hashlib
+
+    normal = "".join(code.split()).upper()
+    return hashlib.sha256(f"{order_no}:{normal}".encode()).hexdigest()
+
+
 ENTITY_MODELS: dict[str, type[_Model]] = {
     "product": ProductData,
     "price": PriceData,

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query
 from sqlalchemy import Row, select, update
 
-from sync.central import entities, feed, identity
+from sync.central import entities, feed, identity, orders
 from sync.central.api import BearerDep, CentralDep
 from sync.central.errors import Forbidden, InvalidRequest, NotFound, Unauthorized
 from sync.central.models import (
@@ -21,6 +21,7 @@ from sync.central.models import (
     EntityReport,
     ExceptionOut,
     GapOut,
+    OrdersBatch,
     PruneIn,
     PruneOut,
     QuarantineOut,
@@ -105,6 +106,17 @@ def revoke_terminal(store_id: str, terminal_id: str, c: CentralDep) -> RevokeOut
 
 
 _ENTITIES = (*entities.REFERENCE_ENTITIES, "stock_level")
+
+
+@router.post("/orders", response_model=EntityReport)
+def write_orders(body: OrdersBatch, c: CentralDep) -> EntityReport:
+    """Web orders, new or changed (a cancellation is a change of status). Bad orders are listed
+    with the reason; the others are written."""
+    with feed.transaction(c.engine, c.clock.now()) as tx:
+        report = orders.upsert_orders(tx, list(enumerate(body.orders)))
+    return EntityReport(upserted=report.upserted, unchanged=report.unchanged, deleted=0,
+                        rejected=[RowRejected(index=e.ref, reason=e.reason)
+                                  for e in report.rejected])
 
 
 @router.post("/entities/{entity}", response_model=EntityReport)

@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from posclient.app.clock import Clock, SystemClock
-from sync.central import feed, identity, ingest, parked, schema, snapshot
+from sync.central import feed, identity, ingest, orders, parked, schema, snapshot
 from sync.central.db import make_engine
 from sync.central.errors import CentralError, Forbidden, InvalidRequest, Unauthorized
 from sync.central.identity import EnrolLimits, TerminalIdentity
@@ -39,6 +39,7 @@ from sync.protocol import (
     ErrorBody,
     EventsBatch,
     EventsResponse,
+    OrderData,
     ParkedClaimed,
     ParkedList,
     ParkedSale,
@@ -188,6 +189,14 @@ def post_events(who: TerminalDep, c: CentralDep,
         raise InvalidRequest(f"At most {MAX_EVENTS_PER_BATCH} events per batch "
                              f"({len(events)} sent).", code="batch_too_large")
     return EventsResponse(results=ingest.ingest_batch(c.engine, who, events, c.clock))
+
+
+@router.get("/orders/{order_no}", response_model=OrderData, tags=["terminal"],
+            responses={404: {"model": ErrorBody}})
+def get_order(order_no: str, who: TerminalDep, c: CentralDep) -> OrderData:
+    """A web order as it stands now, for any till of the chain (pick-up, or a return of a web
+    purchase in any store)."""
+    return orders.get_order(c.engine, order_no)
 
 
 @router.put("/parked/{park_id}", response_model=ParkedClaimed, tags=["terminal"])

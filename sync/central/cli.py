@@ -34,7 +34,7 @@ from posclient.progress import Progress
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
-from sync.central import feed, identity, schema
+from sync.central import feed, identity, importers, schema
 from sync.central.db import make_engine, normalize_url
 from sync.central.errors import CentralError, ConfigError, SchemaError
 
@@ -338,10 +338,10 @@ def build_parser() -> argparse.ArgumentParser:
     c = command("revoke-terminal", cmd_revoke_terminal, "revoke a till's token")
     c.add_argument("--store", required=True)
     c.add_argument("--terminal", required=True)
-    c = command("import", cmd_import, "load products, prices, members, stock or tax rates")
+    c = command("import", cmd_import,
+                "load products, prices, members, stock, tax rates or web orders")
     c.add_argument("file", metavar="FILE")
-    c.add_argument("--kind", required=True,
-                   choices=("product", "price", "member", "stock", "tax_rate"))
+    c.add_argument("--kind", required=True, choices=tuple(importers.KINDS))
     c.add_argument("--format", default=None, choices=("csv", "json", "jsonl"),
                    help="default: from the file name")
     c.add_argument("--store", default=None, help="stock: the store of rows without store_id")

@@ -26,7 +26,7 @@ from typing import Any, BinaryIO
 
 from sqlalchemy import Engine
 
-from sync.central import entities, feed
+from sync.central import entities, feed, orders
 from sync.central.db import analyze
 from sync.central.entities import RowError
 from sync.central.schema import BULK_TABLES
@@ -34,8 +34,14 @@ from sync.protocol import ENTITY_MODELS
 
 KINDS: dict[str, str] = {  # --kind -> entity
     "product": "product", "price": "price", "member": "member", "stock": "stock_level",
-    "tax_rate": "tax_rate",
+    "tax_rate": "tax_rate", "order": "order",
 }
+# Web orders in CSV: one row per order line; the order's own columns are read from its first
+# row, and the rows of one order follow each other. A row may also carry one payment.
+ORDER_COLUMNS = ("order_no", "channel", "status", "fulfilment", "store_id", "pickup_code",
+                 "customer_name", "customer_phone", "currency", "created_at")
+ORDER_LINE_COLUMNS = ("sku", "qty", "unit_price", "discount")
+ORDER_PAYMENT_COLUMNS = ("payment_kind", "payment_amount", "payment_method", "payment_reference")
 FORMATS = ("csv", "json", "jsonl")
 CHUNK = 5_000
 ANALYZE_AFTER = 50_000  # rows: a load this big refreshes PostgreSQL's statistics
@@ -108,6 +114,8 @@ def _write(engine: Engine, entity: str, batch: list[tuple[int, dict[str, Any]]],
         if entity == "stock_level":
             done = entities.set_stock_records(tx, batch, store_id=store_id, reason="import",
                                               ref_name="line")
+        elif entity == "order":
+            done = orders.upsert_orders(tx, batch, ref_name="line")
         else:
             done = entities.upsert_records(tx, entity, batch, ref_name="line")
     report.loaded += done.upserted
@@ -118,7 +126,8 @@ def _write(engine: Engine, entity: str, batch: list[tuple[int, dict[str, Any]]],
 def _read(raw: _Counting, fmt: str, entity: str,
           report: ImportReport) -> Iterator[tuple[int, dict[str, Any]]]:
     if fmt == "csv":
-        return _read_csv(raw, entity, report)
+        rows = _read_csv(raw, entity, report)
+        return _orders_from_rows(rows) if entity == "order" else rows
     if fmt == "jsonl":
         return _read_jsonl(raw, report)
     if fmt == "json":
@@ -131,6 +140,8 @@ def _read(raw: _Counting, fmt: str, entity: str,
 def _fields(entity: str) -> set[str]:
     if entity == "stock_level":
         return {"product_id", "qty", "store_id"}
+    if entity == "order":
+        return {*ORDER_COLUMNS, *ORDER_LINE_COLUMNS, *ORDER_PAYMENT_COLUMNS}
     return set(ENTITY_MODELS[entity].model_fields)
 
 
@@ -165,6 +176,27 @@ def _read_csv(raw: _Counting, entity: str,
             record[name] = ([c for c in _SPLIT_CODES.split(value) if c]
                             if name == "barcodes" else value)
         yield reader.line_num, record
+
+
+def _orders_from_rows(rows: Iterator[tuple[int, dict[str, Any]]]
+                      ) -> Iterator[tuple[int, dict[str, Any]]]:
+    """CSV rows (one per order line) -> orders, each referred to by its first row's line."""
+    order: dict[str, Any] | None = None
+    first = 0
+    for line, row in rows:
+        if order is None or row.get("order_no") != order.get("order_no"):
+            if order is not None:
+                yield first, order
+            first = line
+            order = {k: row[k] for k in ORDER_COLUMNS if k in row}
+            order["lines"], order["payments"] = [], []
+        if any(k in row for k in ORDER_LINE_COLUMNS):
+            order["lines"].append({k: row[k] for k in ORDER_LINE_COLUMNS if k in row})
+        if "payment_kind" in row or "payment_amount" in row:
+            order["payments"].append({k.removeprefix("payment_"): row[k]
+                                      for k in ORDER_PAYMENT_COLUMNS if k in row})
+    if order is not None:
+        yield first, order
 
 
 # -- JSON -----------------------------------------------------------------------------------------

@@ -85,6 +85,15 @@ class EntityBatch(_Admin):
                                   "stock_level: the store of records that do not name one")
 
 
+class OrdersBatch(_Admin):
+    orders: list[dict[str, Any]] = Field(
+        min_length=1, max_length=MAX_ADMIN_RECORDS,
+        description="Orders as the web shop sends them (sync.central.orders.OrderIn): order_no, "
+                    "channel, status, fulfilment, store_id, pickup_code, customer_name, "
+                    "customer_phone, currency, lines [{sku, qty, unit_price, discount}], "
+                    "payments [{kind, amount, method, reference}], created_at")
+
+
 class RowRejected(_Admin):
     index: int = Field(description="Position in `records` (or `delete`), from 0")
     reason: str

@@ -156,6 +156,48 @@ def test_import_json_array_reports_lines_and_stops_at_broken_json(db, tmp_path, 
     assert "2 loaded" in captured.out
 
 
+ORDERS_CSV = (
+    "order_no,fulfilment,store_id,pickup_code,customer_name,currency,sku,qty,unit_price,"
+    "discount,payment_kind,payment_amount,payment_method\n") + """\
+W1,pickup,S1,ABCD12,陈静,CNY,A1,2,350,0,online,1500,wechat
+W1,,,,,,A2,1,800,0,,,
+W2,pickup,S1,ABCD34,王芳,CNY,ZZ,1,100,0,online,100,alipay
+W3,pickup,S1,ABCD56,李雷,CNY,A2,1,800,100,at_pickup,700,
+"""
+
+
+def test_import_web_orders_from_csv_and_json_with_rejections_by_line(db, tmp_path, capsys):
+    assert main(["--database", db, "create-store", "S1", "--name-en", "One"]) == 0
+    (tmp_path / "tax.json").write_text(json.dumps([{"code": "VAT13", "rate_ppm": 130000}]),
+                                       encoding="utf-8")
+    assert main(["--database", db, "import", str(tmp_path / "tax.json"),
+                 "--kind", "tax_rate"]) == 0
+    (tmp_path / "products.csv").write_text(PRODUCTS_CSV, encoding="utf-8")
+    main(["--database", db, "import", str(tmp_path / "products.csv"), "--kind", "product"])
+    orders_csv = tmp_path / "orders.csv"
+    orders_csv.write_text(ORDERS_CSV, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--database", db, "import", str(orders_csv), "--kind", "order"]) == 1
+    captured = capsys.readouterr()
+    assert "line 4: line 1: no product with SKU 'ZZ'" in captured.err
+    assert "3 rows read, 2 loaded, 0 unchanged, 1 rejected" in captured.out
+    (tmp_path / "orders.json").write_text(json.dumps([{
+        "order_no": "D9", "fulfilment": "delivery", "currency": "CNY",
+        "lines": [{"sku": "A1", "qty": 1, "unit_price": 350}],
+        "payments": [{"kind": "online", "amount": 350}]}]), encoding="utf-8")
+    assert main(["--database", db, "import", str(tmp_path / "orders.json"),
+                 "--kind", "order"]) == 0
+    engine = make_engine(db)
+    with engine.connect() as conn:
+        stored = {k: json.loads(d) for k, d in conn.execute(
+            select(entities.c.key, entities.c.data).where(entities.c.entity == "order"))}
+    engine.dispose()
+    assert sorted(stored) == ["D9", "W1", "W3"]
+    assert [(ln["sku"], ln["qty"], ln["total"]) for ln in stored["W1"]["lines"]] == [
+        ("A1", 2, 700), ("A2", 1, 800)]
+    assert (stored["W1"]["paid"], stored["W3"]["paid"], stored["W3"]["total"]) == (1500, 0, 700)
+
+
 def test_openapi_command_writes_the_document(tmp_path):
     out = tmp_path / "openapi.json"
     assert main(["openapi", "--output", str(out)]) == 0

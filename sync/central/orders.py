@@ -1,0 +1,237 @@
+"""Web orders: the web shop hands them to the central (``POST /v1/admin/orders``, or an import);
+the tills read them (``GET /v1/orders/{order_no}``) to hand them over and to take them back.
+
+The web shop sends an :class:`OrderIn`: lines by SKU, payments, the fulfilment (pick-up at a
+store with a pick-up code, or delivery). The central checks it and keeps an
+:class:`sync.protocol.OrderData`: every line resolved to its product, totals computed, the
+pick-up code kept only as a hash. Re-sending an order changes it, with these rules:
+
+- an order the tills have started on (anything collected or returned) keeps its lines and
+  payments: only its status may change (a cancellation, which the tills meet as an exception);
+- a cancelled order stays cancelled;
+- ``collected``/``returned`` counts and the statuses they imply (``partly_collected``,
+  ``collected``) belong to the tills' events, never to the web shop.
+
+Orders are stored as ``entities`` rows (entity ``order``, key the order number, scope the
+pick-up store, or ``DELIVERY`` for an order no store hands over).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import Engine, select
+
+from sync.central.db import among, bulk_insert, chunks
+from sync.central.entities import RowError, WriteReport
+from sync.central.errors import NotFound, first_error
+from sync.central.feed import Tx
+from sync.central.schema import dump_json, entities, entity_uniques, stores
+from sync.protocol import (
+    OrderData,
+    OrderLineData,
+    OrderPaymentData,
+    pickup_code_hash,
+)
+
+DELIVERY = "@delivery"  # the scope of orders no store hands over (no store has this id)
+TILL_STATUSES = ("partly_collected", "collected")  # set by the tills' pick-up events
+
+
+class OrderLineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sku: str = Field(min_length=1, max_length=64)
+    qty: int = Field(ge=1, le=100_000)
+    unit_price: int = Field(ge=0)
+    discount: int = Field(default=0, ge=0)
+
+
+class OrderIn(BaseModel):
+    """An order as the web shop sends it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    order_no: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    channel: Literal["web", "app", "marketplace"] = "web"
+    status: Literal["open", "ready", "cancelled", "delivered"] = "open"
+    fulfilment: Literal["pickup", "delivery"]
+    store_id: str | None = None
+    pickup_code: str | None = Field(default=None, pattern=r"^\s*[A-Za-z0-9]{4,12}\s*$")
+    customer_name: str = Field(default="", max_length=100)
+    customer_phone: str | None = Field(default=None, max_length=32)
+    currency: str = Field(min_length=3, max_length=3)
+    lines: list[OrderLineIn] = Field(min_length=1, max_length=500)
+    payments: list[OrderPaymentData] = []
+    created_at: datetime | None = None
+
+
+def upsert_orders(tx: Tx, rows: Iterable[tuple[int, Mapping[str, Any]]], *,
+                  ref_name: str = "record") -> WriteReport:
+    """Validate and store ``(ref, order)`` rows; a bad one is rejected with its reason, the
+    others are written. The same order twice in one batch: the first wins, the second is
+    rejected."""
+    report = WriteReport()
+    seen: dict[str, int] = {}
+    for ref, raw in rows:
+        try:
+            order = OrderIn.model_validate(raw)
+        except ValidationError as exc:
+            report.rejected.append(RowError(ref, first_error(exc)))
+            continue
+        if order.order_no in seen:
+            report.rejected.append(RowError(ref, f"order {order.order_no} is given twice "
+                                                 f"(first at {ref_name} {seen[order.order_no]})"))
+            continue
+        seen[order.order_no] = ref
+        try:
+            changed = _upsert_one(tx, order)
+        except _Refused as exc:
+            report.rejected.append(RowError(ref, str(exc)))
+            continue
+        if changed:
+            report.upserted += 1
+        else:
+            report.unchanged += 1
+    return report
+
+
+def get_order(engine: Engine, order_no: str) -> OrderData:
+    with engine.connect() as conn:
+        data = conn.scalar(select(entities.c.data).where(entities.c.entity == "order",
+                                                         entities.c.key == order_no))
+    if data is None:
+        raise NotFound(f"No order {order_no!r}.", code="order_unknown")
+    return OrderData.model_validate_json(data)
+
+
+class _Refused(ValueError):
+    """An order that breaks a rule; the message says which."""
+
+
+def _upsert_one(tx: Tx, order: OrderIn) -> bool:
+    old = _stored(tx, order.order_no)
+    scope = _scope(tx, order)
+    currency = _store_currency(tx, scope)
+    if currency is not None and order.currency != currency:
+        raise _Refused(f"the order is in {order.currency}; store {scope} sells in {currency}")
+    if old is not None:
+        _check_change(old, order)
+    lines = _lines(tx, order, old)
+    total = sum(ln.total for ln in lines)
+    paid = sum(p.amount for p in order.payments if p.kind == "online")
+    if paid > total:
+        raise _Refused(f"paid online {paid} is more than the order's total {total}")
+    if order.fulfilment == "pickup" and paid < total and \
+            not any(p.kind == "at_pickup" for p in order.payments):
+        raise _Refused(f"{total - paid} is not paid: add a payment of kind 'at_pickup' for "
+                       "what the customer pays in store")
+    code_hash = (pickup_code_hash(order.order_no, order.pickup_code) if order.pickup_code
+                 else old.pickup_code_hash if old is not None else None)
+    if order.fulfilment == "pickup" and code_hash is None:
+        raise _Refused("a pick-up order needs its pick-up_code")
+    status = order.status
+    if old is not None and old.status in TILL_STATUSES and status in ("open", "ready"):
+        status = old.status  # the tills' progress stands
+    data = OrderData(
+        order_no=order.order_no, channel=order.channel, status=status,
+        fulfilment=order.fulfilment, store_id=order.store_id,
+        customer_name=order.customer_name, customer_phone=order.customer_phone,
+        pickup_code_hash=code_hash if order.fulfilment == "pickup" else None,
+        currency=order.currency, lines=lines, payments=order.payments, total=total, paid=paid,
+        created_at=order.created_at or (old.created_at if old is not None else tx.now),
+        updated_at=old.updated_at if old is not None else tx.now)
+    if old is not None and data == old:
+        return False
+    data = data.model_copy(update={"updated_at": tx.now})
+    _write(tx, data, scope)
+    return True
+
+
+def _stored(tx: Tx, order_no: str) -> OrderData | None:
+    raw = tx.conn.scalar(select(entities.c.data).where(entities.c.entity == "order",
+                                                       entities.c.key == order_no))
+    return None if raw is None else OrderData.model_validate_json(raw)
+
+
+def _scope(tx: Tx, order: OrderIn) -> str:
+    if order.fulfilment == "delivery":
+        if order.store_id is not None:
+            raise _Refused("a delivery order has no pick-up store_id")
+        return DELIVERY
+    if not order.store_id:
+        raise _Refused("a pick-up order needs the store_id of its pick-up store")
+    if tx.conn.scalar(select(stores.c.store_id).where(stores.c.store_id == order.store_id)) \
+            is None:
+        raise _Refused(f"no store {order.store_id!r}")
+    return order.store_id
+
+
+def _store_currency(tx: Tx, scope: str) -> str | None:
+    if scope == DELIVERY:
+        return None
+    raw = tx.conn.scalar(select(entities.c.data).where(entities.c.entity == "store_settings",
+                                                       entities.c.key == scope))
+    if raw is None:
+        return None
+    currency = json.loads(raw).get("currency")
+    return str(currency) if currency else None
+
+
+def _check_change(old: OrderData, new: OrderIn) -> None:
+    if old.status == "cancelled" and new.status != "cancelled":
+        raise _Refused(f"order {old.order_no} was cancelled; a cancelled order is not reopened")
+    started = any(ln.collected or ln.returned for ln in old.lines)
+    if not started:
+        return
+    same_lines = [(ln.sku, ln.qty, ln.unit_price, ln.discount) for ln in old.lines] == \
+        [(ln.sku, ln.qty, ln.unit_price, ln.discount) for ln in new.lines]
+    if not same_lines or list(old.payments) != list(new.payments) or \
+            old.fulfilment != new.fulfilment or old.store_id != new.store_id:
+        raise _Refused(f"order {old.order_no} is already partly collected or returned: only "
+                       "its status can change now")
+
+
+def _lines(tx: Tx, order: OrderIn, old: OrderData | None) -> list[OrderLineData]:
+    skus = sorted({ln.sku for ln in order.lines})
+    products: dict[str, dict[str, Any]] = {}
+    for part in chunks([f"sku:{s}" for s in skus], 1000):
+        keys = dict(tx.conn.execute(
+            select(entity_uniques.c.value, entity_uniques.c.key)
+            .where(entity_uniques.c.entity == "product",
+                   among(tx.conn, entity_uniques.c.value, part))).all())
+        for value, key in keys.items():
+            raw = tx.conn.scalar(select(entities.c.data).where(
+                entities.c.entity == "product", entities.c.key == key))
+            if raw is not None:
+                products[value[4:]] = json.loads(raw)
+    out = []
+    for n, ln in enumerate(order.lines, start=1):
+        p = products.get(ln.sku)
+        if p is None:
+            raise _Refused(f"line {n}: no product with SKU {ln.sku!r}")
+        if p.get("measure") != "each":
+            raise _Refused(f"line {n}: {ln.sku} is sold by weight; web orders sell it in packs "
+                           "with their own SKU")
+        if ln.discount > ln.qty * ln.unit_price:
+            raise _Refused(f"line {n}: the discount is more than the line's amount")
+        kept = old.lines[n - 1] if old is not None and len(old.lines) >= n else None
+        out.append(OrderLineData(
+            line_no=n, product_id=int(p["id"]), sku=ln.sku, name_zh=p.get("name_zh", ""),
+            name_en=p.get("name_en", ""), qty=ln.qty, unit_price=ln.unit_price,
+            discount=ln.discount, total=ln.qty * ln.unit_price - ln.discount,
+            collected=kept.collected if kept is not None else 0,
+            returned=kept.returned if kept is not None else 0))
+    return out
+
+
+def _write(tx: Tx, data: OrderData, scope: str) -> None:
+    bulk_insert(tx.conn, entities, [{
+        "entity": "order", "key": data.order_no, "scope": scope, "parent": None,
+        "data": dump_json(data.model_dump(mode="json")), "updated_at": tx.now}],
+        conflict=("entity", "key"),
+        update={c: f"excluded.{c}" for c in ("scope", "data", "updated_at")})

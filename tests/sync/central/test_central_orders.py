@@ -1,0 +1,118 @@
+"""Web orders reach the central (``POST /v1/admin/orders``) and any till reads them
+(``GET /v1/orders/{order_no}``): checked, resolved to products, the pick-up code kept as a hash,
+changes and cancellations by the rules. Real central over HTTP, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+
+from sync.central.schema import entities
+from sync.protocol import OrderData, pickup_code_hash
+
+
+def web_order(order_no: str = "W1001", **changes: Any) -> dict[str, Any]:
+    order = {
+        "order_no": order_no, "fulfilment": "pickup", "store_id": "S1", "pickup_code": "7Q4K2M",
+        "customer_name": "陈静", "customer_phone": "13800138000", "currency": "CNY",
+        "lines": [{"sku": "100001", "qty": 3, "unit_price": 350, "discount": 50},
+                  {"sku": "100004", "qty": 1, "unit_price": 5990}],
+        "payments": [{"kind": "online", "amount": 6990, "method": "alipay",
+                      "reference": "ALI-778899"}],
+        "created_at": "2026-11-27T09:30:00Z",
+    }
+    order.update(changes)
+    return order
+
+
+def post(shop, *orders: dict[str, Any]) -> dict[str, Any]:
+    return shop.admin_post("/orders", {"orders": list(orders)})
+
+
+def test_a_web_order_is_stored_resolved_and_any_till_of_the_chain_reads_it(shop):
+    report = post(shop, web_order())
+    assert (report["upserted"], report["rejected"]) == (1, [])
+    for store_id in ("S1", "S2"):  # a return of a web purchase may happen at any store
+        r = shop.enrol(store_id).get("/v1/orders/W1001")
+        assert r.status_code == 200, r.text
+        order = OrderData.model_validate(r.json())
+    assert [(ln.line_no, ln.product_id, ln.name_en, ln.total) for ln in order.lines] == [
+        (1, 1, "Yili Milk 250ml", 1000), (2, 4, "Wuchang Rice 5kg", 5990)]
+    assert (order.total, order.paid, order.status) == (6990, 6990, "open")
+    assert order.pickup_code_hash == pickup_code_hash("W1001", " 7q4k2m ")
+    with shop.engine.connect() as conn:
+        stored = conn.scalar(select(entities.c.data).where(entities.c.key == "W1001"))
+    assert "7Q4K2M" not in stored  # the code itself is never kept
+
+
+def test_bad_orders_are_refused_with_a_reason_and_the_good_ones_still_load(shop):
+    unpaid = web_order("W2", payments=[{"kind": "online", "amount": 1000}])
+    report = post(shop,
+                  web_order("W1", lines=[{"sku": "NOPE", "qty": 1, "unit_price": 1}]),
+                  unpaid,
+                  web_order("W3", store_id="S9"),
+                  web_order("W4", pickup_code=None),
+                  web_order("W5", fulfilment="delivery"),
+                  web_order("W6", currency="USD"),
+                  web_order("W7", lines=[{"sku": "100003", "qty": 500, "unit_price": 2}]),
+                  web_order("W8", payments=[{"kind": "online", "amount": 9999}]),
+                  web_order("W9", lines=[{"sku": "100001", "qty": -1, "unit_price": 350}]),
+                  web_order("W10"),
+                  web_order("W10"))
+    reasons = {r["index"]: r["reason"] for r in report["rejected"]}
+    assert reasons == {
+        0: "line 1: no product with SKU 'NOPE'",
+        1: "5990 is not paid: add a payment of kind 'at_pickup' for what the customer pays "
+           "in store",
+        2: "no store 'S9'",
+        3: "a pick-up order needs its pick-up_code",
+        4: "a delivery order has no pick-up store_id",
+        5: "the order is in USD; store S1 sells in CNY",
+        6: "line 1: 100003 is sold by weight; web orders sell it in packs with their own SKU",
+        7: "paid online 9999 is more than the order's total 6990",
+        8: "lines.0.qty: Input should be greater than or equal to 1",
+        10: "order W10 is given twice (first at record 9)",
+    }
+    assert report["upserted"] == 1
+    paid_in_store = dict(unpaid, payments=[*unpaid["payments"],
+                                           {"kind": "at_pickup", "amount": 5990}])
+    assert post(shop, paid_in_store)["upserted"] == 1
+    till = shop.enrol("S1")
+    assert till.get("/v1/orders/W2").json()["paid"] == 1000
+    missing = till.get("/v1/orders/W404")
+    assert missing.status_code == 404 and missing.json()["error"] == "order_unknown"
+    assert shop.http.get("/v1/orders/W2").status_code == 401  # tills only
+
+
+def test_changes_and_cancellations_follow_the_rules(shop):
+    post(shop, web_order())
+    assert post(shop, web_order())["unchanged"] == 1  # the same order again: nothing happens
+    assert post(shop, web_order(status="ready"))["upserted"] == 1
+    # the tills have handed over one milk (their pick-up event will do this)
+    with shop.engine.begin() as conn:
+        raw = conn.scalar(select(entities.c.data).where(entities.c.key == "W1001"))
+        order = OrderData.model_validate_json(raw)
+        lines = [order.lines[0].model_copy(update={"collected": 1}), order.lines[1]]
+        started = order.model_copy(update={"lines": lines, "status": "partly_collected"})
+        conn.execute(update(entities).where(entities.c.key == "W1001")
+                     .values(data=started.model_dump_json()))
+    fewer = web_order(lines=[{"sku": "100001", "qty": 2, "unit_price": 350, "discount": 50},
+                             {"sku": "100004", "qty": 1, "unit_price": 5990}],
+                      payments=[{"kind": "online", "amount": 6640}])
+    refused = post(shop, fewer)["rejected"]
+    assert refused[0]["reason"] == ("order W1001 is already partly collected or returned: only "
+                                    "its status can change now")
+    assert post(shop, web_order(status="ready"))["unchanged"] == 1  # the tills' status stands
+    assert post(shop, web_order(status="cancelled"))["upserted"] == 1
+    got = shop.enrol("S1").get("/v1/orders/W1001").json()
+    assert got["status"] == "cancelled" and got["lines"][0]["collected"] == 1
+    reopened = post(shop, web_order(status="open"))["rejected"]
+    assert reopened[0]["reason"] == "order W1001 was cancelled; a cancelled order is not reopened"
+
+
+def test_a_delivery_order_has_no_store_and_no_pickup_code(shop):
+    delivery = web_order("D1", fulfilment="delivery", store_id=None, pickup_code=None)
+    assert post(shop, delivery)["upserted"] == 1
+    order = shop.enrol("S2").get("/v1/orders/D1").json()
+    assert (order["store_id"], order["pickup_code_hash"]) == (None, None)
