@@ -51,8 +51,9 @@ def enrol(db_path: str | Path, server_url: str, code: str, terminal_name: str, *
                 "This database already holds a catalogue (demo data?): enrol a new database "
                 "file (posclient --db NEW.db enrol ...)", transient=False)
         _ = tokens.backend  # KeyringUnavailable now, before the one-time code is used
+        own_store = state_get(store.conn, "store_id") if enrolled_with else None
         request = EnrolRequest(code=code.strip(), terminal_name=terminal_name,
-                               terminal_id=own_id)
+                               store_id=own_store, terminal_id=own_id)
         try:
             with httpx.Client(transport=transport, timeout=timeout, verify=verify) as http:
                 resp = http.post(f"{server_url}/v1/enrol", json=request.model_dump())
@@ -65,8 +66,7 @@ def enrol(db_path: str | Path, server_url: str, code: str, terminal_name: str, *
                             transient=False)
         _raise_for(resp)
         answer = EnrolResponse.model_validate(resp.json())
-        if own_id is not None and (answer.terminal_id != own_id or answer.store_id !=
-                                   state_get(store.conn, "store_id")):
+        if own_id is not None and (answer.terminal_id, answer.store_id) != (own_id, own_store):
             raise SyncError(f"the central enrolled this till as {answer.store_id}/"
                             f"{answer.terminal_id}, not as itself ({own_id}): nothing was "
                             "changed here", transient=False)

@@ -31,7 +31,8 @@ class _Model(BaseModel):
 class EnrolRequest(_Model):
     code: str = Field(min_length=4, max_length=64)
     terminal_name: str = Field(min_length=1, max_length=64)
-    # A till enrolling again (a code made for it): its own id, which it keeps.
+    # A till enrolling again (a code made for it): its own store and id, which it keeps.
+    store_id: str | None = Field(default=None, min_length=1, max_length=32)
     terminal_id: str | None = Field(default=None, min_length=1, max_length=32)
 
 
@@ -388,8 +389,8 @@ class ParkedSale(_Model):
 
     Another till of the same store lists it (``GET /v1/parked``, without ``cart``) and claims it
     (``POST /v1/parked/{park_id}/claim``, with ``cart``): exactly one claim wins. ``cart`` is the
-    till's own cart document (posclient.domain.cart ``Cart.to_dict``); the claiming till prices
-    it again from its catalogue. ``terminal_id``/``terminal_name`` are set by the central.
+    till's own cart document (posclient.domain.cart ``Cart.to_dict``): its lines keep their
+    prices and discounts. ``terminal_id``/``terminal_name`` are set by the central.
     """
 
     park_id: UUID

@@ -185,7 +185,7 @@ def enrol(engine: Engine, req: EnrolRequest, address: str, now: datetime,
                 raise _EnrolRefused("This enrolment code has expired. Ask for a new one.",
                                     code="enrolment_code_expired")
             again = row.terminal_id  # a code made for one till that enrols again
-            if again is not None and req.terminal_id != again:
+            if again is not None and (req.terminal_id, req.store_id) != (again, row.store_id):
                 raise _EnrolRefused(f"This code is for till {again} of store {row.store_id}; "
                                     "use it on that till.", code="enrolment_code_other_till")
             if again is None and req.terminal_id is not None:

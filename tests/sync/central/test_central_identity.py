@@ -79,6 +79,7 @@ def test_unknown_and_revoked_tokens_get_401(central):
 
 def test_a_till_enrols_again_with_a_code_made_for_it_and_keeps_its_id(central):
     central.create_store("S1")
+    central.create_store("S2")
     till, other = central.enrol("S1", "front"), central.enrol("S1", "back")
     central.admin_post(f"/terminals/S1/{till.terminal_id}/revoke", {})
     code = central.admin_post("/enrolment-codes", {"store_id": "S1",
@@ -89,11 +90,14 @@ def test_a_till_enrols_again_with_a_code_made_for_it_and_keeps_its_id(central):
         return central.http.post("/v1/enrol", json={"code": code, "terminal_name": "front 2",
                                                     **body})
 
-    for body, error in (({}, "enrolment_code_other_till"),  # a new till cannot take it
-                        ({"terminal_id": other.terminal_id}, "enrolment_code_other_till")):
+    for body in ({},  # a new till cannot take it
+                 {"store_id": "S1", "terminal_id": other.terminal_id},  # nor another till
+                 {"store_id": "S2", "terminal_id": till.terminal_id}):  # nor S2's T01
         refused = enrol(body)
-        assert refused.status_code == 400 and refused.json()["error"] == error
-    r = enrol({"terminal_id": till.terminal_id})  # the code was not spent by the refusals
+        assert refused.status_code == 400, body
+        assert refused.json()["error"] == "enrolment_code_other_till"
+    central.clock.advance(minutes=16)  # refusals count against the address: let them expire
+    r = enrol({"store_id": "S1", "terminal_id": till.terminal_id})  # not spent by the refusals
     assert r.status_code == 200, r.text
     answer = EnrolResponse.model_validate(r.json())
     assert (answer.store_id, answer.terminal_id) == ("S1", till.terminal_id)
@@ -105,7 +109,8 @@ def test_a_till_enrols_again_with_a_code_made_for_it_and_keeps_its_id(central):
                                    terminals.c.revoked_at)
                             .order_by(terminals.c.terminal_id)).all()
     assert [tuple(r) for r in rows] == [("T01", "front 2", None), ("T02", "back", None)]
-    assert enrol({"terminal_id": till.terminal_id}).json()["error"] == "enrolment_code_used"
+    assert enrol({"store_id": "S1", "terminal_id": till.terminal_id}).json()["error"] == \
+        "enrolment_code_used"
 
 
 def test_an_enrolled_till_cannot_take_a_new_tills_code(central):
