@@ -191,14 +191,15 @@ class SyncEngine:
             token = self.tokens.load(server, terminal)
             if not token:
                 raise self._fail(store, SyncError(
-                    "This till's token is missing from the keyring: enrol it again",
+                    "This till's token is not in the keyring: call IT to enrol it again",
                     transient=False))
             report = CycleReport()
             self._emit(store, "syncing")
             try:
                 with self._client(server, token) as http:
                     self._push(store, http, report)
-                    report.parked = parked.exchange(store, self._send, http, self.clock)
+                    report.parked = parked.exchange(store, self._send, http, terminal,
+                                                    self.clock)
                     self._pull(store, http, report)
             except SyncError as exc:
                 raise self._fail(store, exc) from None
@@ -242,28 +243,33 @@ class SyncEngine:
     # -- suspended sales a cashier asks for (any thread; the GUI calls them in a worker) -------
     def shared_suspended(self) -> list[ParkedSale]:
         """Other tills' suspended sales in this store that no till has resumed yet."""
-        with self._cashier_client() as (http, terminal):
+        with self._cashier_client() as (http, terminal, _):
             return parked.others(http, terminal)
 
     def claim_suspended(self, park_id: str) -> ParkedSale:
-        """Resume a shared suspended sale here: its cart, if no other till has it first."""
-        with self._cashier_client() as (http, _):
-            return parked.claim(http, park_id)
+        """Resume a shared suspended sale here: its cart, if no other till has it first (the
+        claim is journalled in the till's database: sync/parked.py)."""
+        with self._cashier_client() as (http, _, store):
+            return parked.claim(store, http, park_id, self.clock)
 
     @contextmanager
-    def _cashier_client(self) -> Iterator[tuple[httpx.Client, str]]:
+    def _cashier_client(self) -> Iterator[tuple[httpx.Client, str, Store]]:
+        """An HTTP client with a cashier's time-out, the till's id, and a database connection
+        of the calling thread's own."""
         with Store.open(self.db_path, create=False) as store:
             server = state_get(store.conn, "server_url")
             terminal = state_get(store.conn, "terminal_id")
-        if not server or not terminal:
-            raise InvalidInput("This till is not connected to a central", code="not_enrolled")
-        token = self.tokens.load(server, terminal)
-        if not token:
-            raise Unavailable("This till's token is missing from the keyring: enrol it again",
-                              code="token_missing")
-        with self._client(server, token) as http:
-            http.timeout = httpx.Timeout(min(self.timeout, CASHIER_TIMEOUT_S))
-            yield http, terminal
+            if not server or not terminal:
+                raise InvalidInput("This till is not connected to a central",
+                                   code="not_enrolled")
+            token = self.tokens.load(server, terminal)
+            if not token:
+                raise Unavailable("This till cannot prove itself to the central (its token is "
+                                  "not in the keyring): call IT to enrol it again",
+                                  code="token_missing")
+            with self._client(server, token) as http:
+                http.timeout = httpx.Timeout(min(self.timeout, CASHIER_TIMEOUT_S))
+                yield http, terminal, store
 
     # -- push ------------------------------------------------------------------------------------
     def _push(self, store: Store, http: httpx.Client, report: CycleReport) -> None:

@@ -275,12 +275,14 @@ class Checkout:
                     "SELECT id, label, staff_id, suspended_at, total, park_id, published "
                     "FROM suspended_sales WHERE resumed_at IS NULL ORDER BY id")]
 
-    def resume(self, suspended_id: int) -> None:
-        """Resume one of this till's suspended sales without asking the central.
+    def resume(self, suspended_id: int, *, central_unreachable: bool = False) -> None:
+        """Resume one of this till's suspended sales.
 
-        For a sale already shared with the other tills, call this only when the central cannot
-        be reached (else :meth:`resume_shared` with its claim, so no other till resumes it
-        too): the claim is then sent by the next sync cycle (sync/parked.py).
+        A sale the other tills can see (``shared``) is claimed at the central first
+        (``SyncEngine.claim_suspended``, then :meth:`resume_shared`), so no other till resumes it
+        too: here it is refused with ``suspended_shared``, unless the central cannot be reached
+        (``central_unreachable``): then it resumes here and the sync cycle claims it later
+        (sync/parked.py).
         """
         self._ready_to_resume()
         row = self.store.conn.execute(
@@ -289,17 +291,25 @@ class Checkout:
         if row is None:
             raise NotFound(f"There is no suspended sale {suspended_id}", code="suspended_unknown",
                            suspended_id=suspended_id)
-        cart = self._cart_from(row[0])
+        cart_doc, published, park_id = row
+        if published == 1 and not central_unreachable:
+            raise InvalidInput("This sale is shared with the other tills: it is claimed at the "
+                               "central first", code="suspended_shared",
+                               suspended_id=suspended_id)
+        cart = self._cart_from(cart_doc)
         now = iso(self.clock.now())
+        enrolled = self.store.conn.execute(
+            "SELECT 1 FROM sync_state WHERE key = 'server_url' AND value IS NOT NULL").fetchone()
         with self.store.write() as conn:
-            if row[1] == 1:  # the other tills see it: the central must hear it is taken
+            if published == -1 or not enrolled:  # nothing for the central to hear
+                conn.execute("DELETE FROM suspended_sales WHERE id = ?", (suspended_id,))
+            else:  # a sale being shared right now, or shared: the sync cycle finishes it
                 conn.execute("UPDATE suspended_sales SET resumed_at = ? WHERE id = ?",
                              (now, suspended_id))
-            else:
-                conn.execute("DELETE FROM suspended_sales WHERE id = ?", (suspended_id,))
+            conn.execute("DELETE FROM parked_claims WHERE park_id = ?", (park_id,))
             audit.append(conn, at=now, action="resume_sale", staff_id=self.session.staff.id,
-                         detail={"suspended_id": suspended_id, "park_id": row[2],
-                                 "claimed": False})
+                         detail={"suspended_id": suspended_id, "park_id": park_id,
+                                 "claimed": False, "offline": central_unreachable})
         self._load_cart(cart)
 
     def resume_shared(self, claimed: ParkedSale) -> None:
@@ -315,31 +325,14 @@ class Checkout:
                                currency=claimed.currency, till_currency=self.settings.currency)
         cart = self._cart_from(json.dumps(claimed.cart))
         park_id = str(claimed.park_id)
-        with self.store.write() as conn:
+        with self.store.write() as conn:  # the claim is done: its journal and copies go
             conn.execute("DELETE FROM suspended_sales WHERE park_id = ?", (park_id,))
+            conn.execute("DELETE FROM parked_claims WHERE park_id = ?", (park_id,))
             audit.append(conn, at=iso(self.clock.now()), action="resume_sale",
                          staff_id=self.session.staff.id,
                          detail={"park_id": park_id, "claimed": True,
                                  "from_terminal": claimed.terminal_id})
         self._load_cart(cart)
-
-    def keep_claimed(self, claimed: ParkedSale) -> int:
-        """A sale claimed from the central that could not be loaded into the cart: keep it as
-        one of this till's suspended sales (shared again at the next sync), never lose it."""
-        if claimed.cart is None:
-            raise InvalidInput("The suspended sale came without its cart", code="parked_empty")
-        now = iso(self.clock.now())
-        with self.store.write() as conn:
-            cur = conn.execute(
-                "INSERT INTO suspended_sales (staff_id, suspended_at, label, total, cart, "
-                "park_id) VALUES (?, ?, ?, ?, ?, ?)",
-                (self.session.staff.id, now, claimed.label, claimed.total,
-                 json.dumps(claimed.cart, ensure_ascii=False), str(uuid.uuid4())))
-            sid = int(cur.lastrowid or 0)
-            audit.append(conn, at=now, action="suspend_sale", staff_id=self.session.staff.id,
-                         detail={"suspended_id": sid, "label": claimed.label,
-                                 "claimed_park_id": str(claimed.park_id)})
-        return sid
 
     def _ready_to_resume(self) -> None:
         self._active()

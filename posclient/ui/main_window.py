@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self.checkout: Checkout | None = None
         self.last_sale: CompletedSale | None = None
         self.sync_state: str | None = None
+        self.printer_fault = ""  # the last printer fault, as shown in the status bar
         self.tokens: Any = None  # the keyring's TokenStore (tests set an in-memory one)
         self.background = Background(self)
         self.bridge = SyncBridge(self)
@@ -106,7 +107,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self.status.show_place(s.store_id, s.terminal_id)
         self.status.show_cashier(None)
-        self._printer_ready()
+        self._printer_ready(self.printer_fault)
         self.login_page.login.connect(self.log_in)
         self.login_page.unlock.connect(self.unlock)
         self.login_page.switch_cashier.connect(self.switch_cashier)
@@ -278,6 +279,7 @@ class MainWindow(QMainWindow):
 
     # -- devices ---------------------------------------------------------------------------------
     def _printer_ready(self, fault: str = "") -> None:
+        self.printer_fault = fault  # shown again after a language switch
         if self.printer is None:
             self.status.show_printer(self.tr("No printer"), ok=True)
         elif fault:

@@ -291,7 +291,12 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
                                      "sale at the till that suspended it"), ()),
     ),
     "central_refused": (
-        (QT_TRANSLATE_NOOP("Errors", "The central refused the request (%1)"), (_v("status"),)),
+        (QT_TRANSLATE_NOOP("Errors", "The central refused the request: ask IT to look at the "
+                                     "till's log"), ()),
+    ),
+    "suspended_shared": (
+        (QT_TRANSLATE_NOOP("Errors", "This sale is shared with the other tills: it is claimed "
+                                     "at the central first"), ()),
     ),
     "central_malformed": (
         (QT_TRANSLATE_NOOP("Errors", "The central sent an answer the till cannot read"), ()),
@@ -300,8 +305,8 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
         (QT_TRANSLATE_NOOP("Errors", "This till is not connected to a central"), ()),
     ),
     "token_missing": (
-        (QT_TRANSLATE_NOOP("Errors", "This till's token is missing from the keyring: enrol it "
-                                     "again"), ()),
+        (QT_TRANSLATE_NOOP("Errors", "This till cannot prove itself to the central (its token "
+                                     "is not in the keyring): call IT to enrol it again"), ()),
     ),
     # -- paying (app/checkout.py, domain/tender.py) --------------------------------------------
     "tender_invalid": (

@@ -10,10 +10,12 @@ resume here (sync/parked.py sends the claim later); other tills' sales do not.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -27,12 +29,14 @@ from PySide6.QtWidgets import (
 )
 
 from posclient.app.checkout import Checkout, SuspendedSale
-from posclient.domain.errors import PosError, Unavailable
+from posclient.domain.errors import PosError
 from posclient.domain.money import Money
 
 from . import fmt
 from .messages import message_for
 from .workers import Background
+
+log = logging.getLogger(__name__)
 
 
 class SharedSales(Protocol):
@@ -41,6 +45,8 @@ class SharedSales(Protocol):
     def shared_suspended(self) -> list[Any]: ...  # sync.protocol.ParkedSale, without carts
 
     def claim_suspended(self, park_id: str) -> Any: ...  # ParkedSale with its cart
+
+    def sync_now(self) -> None: ...
 
 
 def _time(stamp: str | datetime) -> str:
@@ -92,18 +98,26 @@ class ResumeDialog(QDialog):
         self.list.addItem(item)
 
     def _got_shared(self, sales: list[Any]) -> None:
+        if not shiboken6.isValid(self):  # closed before the central answered
+            return
         for p in sales:
             total = fmt.money(Money(p.total, p.currency), self.lang)
-            self._add(self.tr("Till %1 · %2  %3  %4 items  at %5")
+            self._add(self.tr("Till %1 · %2  %3  %n line(s)  at %4", "", p.lines)
                       .replace("%1", p.terminal_name or p.terminal_id)
                       .replace("%2", p.label or "").replace("%3", total)
-                      .replace("%4", str(p.lines)).replace("%5", _time(p.parked_at)), p)
+                      .replace("%4", _time(p.parked_at)), p)
         self.remote_state.setText("" if sales else self.tr("No other till has a suspended sale"))
         if self.list.currentRow() < 0 and self.list.count():
             self.list.setCurrentRow(0)
 
     def _no_shared(self, exc: object) -> None:
-        text = message_for(exc, self.lang) if isinstance(exc, PosError) else str(exc)
+        if not shiboken6.isValid(self):
+            return
+        if isinstance(exc, PosError):
+            text = message_for(exc, self.lang)
+        else:
+            log.error("listing other tills' suspended sales failed: %r", exc)
+            text = self.tr("the central could not be asked")
         self.remote_state.setText(self.tr("Other tills' suspended sales: %1").replace("%1", text))
 
     def accept(self) -> None:
@@ -123,22 +137,28 @@ def resume(parent: QWidget, checkout: Checkout, lang: str, shared: SharedSales |
     attempt is over."""
     own = checkout.suspended()
     dialog = ResumeDialog(own, lang, shared, background, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     if not dialog.exec() or dialog.chosen is None:
         done()
         return
     chosen = dialog.chosen
-    if isinstance(chosen, SuspendedSale) and (not chosen.shared or shared is None
-                                              or background is None):
-        _attempt(lambda: checkout.resume(chosen.id), lang, say)
-        done()
-        return
-    if shared is None or background is None:  # only listed when both exist
-        done()
-        return
+    if isinstance(chosen, SuspendedSale):
+        try:
+            checkout.resume(chosen.id)
+        except PosError as exc:
+            if exc.code != "suspended_shared" or shared is None or background is None:
+                say(message_for(exc, lang), True)
+                done()
+                return
+        else:
+            done()
+            return
+    assert shared is not None and background is not None  # a claim needs both (see above)
     wait = QProgressDialog(
         QCoreApplication.translate("ResumeDialog", "Asking the central for the sale…"), "", 0, 0,
         parent)
     wait.setObjectName("claiming")
+    wait.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     wait.setCancelButton(None)
     wait.setWindowModality(Qt.WindowModality.ApplicationModal)
     wait.setMinimumDuration(0)
@@ -147,23 +167,34 @@ def resume(parent: QWidget, checkout: Checkout, lang: str, shared: SharedSales |
 
     def claimed(sale: Any) -> None:
         wait.close()
-        if not _attempt(lambda: checkout.resume_shared(sale), lang, say):
-            # claimed here but not loaded (the cart was refused): keep it on this till
-            _attempt(lambda: checkout.keep_claimed(sale), lang, say)
+        try:
+            checkout.resume_shared(sale)
+        except Exception as exc:  # the claim is journalled: the sync cycle keeps the cart
+            log.exception("a claimed suspended sale could not be loaded")
+            say(QCoreApplication.translate(
+                "ResumeDialog", "The sale could not be opened here (%1); it is kept on this "
+                                "till: resume it again in a moment")
+                .replace("%1", message_for(exc, lang) if isinstance(exc, PosError)
+                         else type(exc).__name__), True)
+            shared.sync_now()
         done()
 
     def refused(exc: object) -> None:
         wait.close()
-        if isinstance(chosen, SuspendedSale) and isinstance(exc, Unavailable):
+        if isinstance(chosen, SuspendedSale) and isinstance(exc, PosError) \
+                and exc.code == "central_unreachable":
             # this till's own sale, the central out of reach: resume it here all the same
-            if _attempt(lambda: checkout.resume(chosen.id), lang, say):
+            if _attempt(lambda: checkout.resume(chosen.id, central_unreachable=True), lang,
+                        say):
                 say(QCoreApplication.translate(
                     "ResumeDialog", "Resumed here; the other tills will hear of it when the "
                                     "central is back"), False)
         elif isinstance(exc, PosError):
             say(message_for(exc, lang), True)
         else:
-            say(str(exc), True)
+            log.error("claiming a suspended sale failed: %r", exc)
+            say(QCoreApplication.translate(
+                "ResumeDialog", "The central could not be asked; try again"), True)
         done()
 
     background.run(lambda: shared.claim_suspended(park_id), claimed, refused)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -283,14 +284,23 @@ class SettingsDialog(QDialog):
         tokens = w.token_store()
         self.say(self.tr("Enrolling…"))
 
+        def report(text: str, error: bool) -> None:
+            """Here if the dialog is still open, else under the scan field."""
+            if shiboken6.isValid(self) and self.isVisible():
+                self.say(text, error=error)
+            else:
+                w.sell_page.say(text, error=error)
+
         def done(answer: Any) -> None:
-            self.say(self.tr("Enrolled again as till %1: sync carries on")
-                     .replace("%1", answer.terminal_id))
+            report(self.tr("Enrolled again as till %1: sync carries on")
+                   .replace("%1", answer.terminal_id), False)
             if w.engine is not None:
                 w.engine.sync_now()
 
-        w.background.run(lambda: permit.run(server, code, name, tokens=tokens), done,
-                         lambda exc: self.say(str(exc), error=True))
+        def failed(exc: object) -> None:
+            report(message_for(exc, w.lang) if isinstance(exc, PosError) else str(exc), True)
+
+        w.background.run(lambda: permit.run(server, code, name, tokens=tokens), done, failed)
 
     def sync_now(self) -> None:
         if self.window_.engine is not None:

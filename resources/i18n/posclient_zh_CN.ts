@@ -390,7 +390,22 @@
         <translation>取回的挂单没有商品明细</translation>
     </message>
     <message>
-        <location line="-65"/>
+        <location line="+7"/>
+        <source>The central refused the request: ask IT to look at the till&apos;s log</source>
+        <translation>总部拒绝了请求：请 IT 查看收银机日志</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This sale is shared with the other tills: it is claimed at the central first</source>
+        <translation>该挂单已与其他收银机共享：需先向总部认领</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>This till cannot prove itself to the central (its token is not in the keyring): call IT to enrol it again</source>
+        <translation>本收银机无法向总部证明身份（密钥环中没有令牌）：请联系 IT 重新注册</translation>
+    </message>
+    <message>
+        <location line="-86"/>
         <source>The suspended sale is in %1, this till sells in %2</source>
         <translation>该挂单币种为 %1，本收银机使用 %2</translation>
     </message>
@@ -400,12 +415,7 @@
         <translation>无法连接总部：请重试，或在挂单的收银机上取回</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>The central refused the request (%1)</source>
-        <translation>总部拒绝了请求（%1）</translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+12"/>
         <source>The central sent an answer the till cannot read</source>
         <translation>总部返回的数据无法读取</translation>
     </message>
@@ -415,12 +425,7 @@
         <translation>本收银机未连接总部</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>This till&apos;s token is missing from the keyring: enrol it again</source>
-        <translation>密钥环中缺少本收银机的令牌：请重新注册</translation>
-    </message>
-    <message>
-        <location line="+5"/>
+        <location line="+8"/>
         <source>A payment must be more than zero</source>
         <translation>付款金额必须大于零</translation>
     </message>
@@ -921,7 +926,7 @@
 <context>
     <name>ResumeDialog</name>
     <message>
-        <location filename="../../posclient/ui/resume.py" line="+60"/>
+        <location filename="../../posclient/ui/resume.py" line="+66"/>
         <source>Resume a suspended sale</source>
         <translation>取回挂单</translation>
     </message>
@@ -935,10 +940,12 @@
         <source>Looking for other tills&apos; suspended sales…</source>
         <translation>正在查找其他收银机的挂单…</translation>
     </message>
-    <message>
-        <location line="+13"/>
-        <source>Till %1 · %2  %3  %4 items  at %5</source>
-        <translation>收银机 %1 · %2  %3  %4 件  %5</translation>
+    <message numerus="yes">
+        <location line="+15"/>
+        <source>Till %1 · %2  %3  %n line(s)  at %4</source>
+        <translation>
+            <numerusform>收银机 %1 · %2  %3  %n 行  %4</numerusform>
+        </translation>
     </message>
     <message>
         <location line="+4"/>
@@ -946,19 +953,34 @@
         <translation>其他收银机没有挂单</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+11"/>
+        <source>the central could not be asked</source>
+        <translation>无法询问总部</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Other tills&apos; suspended sales: %1</source>
         <translation>其他收银机的挂单：%1</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+39"/>
         <source>Asking the central for the sale…</source>
         <translation>正在向总部取回挂单…</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+16"/>
+        <source>The sale could not be opened here (%1); it is kept on this till: resume it again in a moment</source>
+        <translation>无法在此打开该挂单（%1）；已保存在本收银机：请稍后再次取单</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>Resumed here; the other tills will hear of it when the central is back</source>
         <translation>已在本机取回；总部恢复连接后会通知其他收银机</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The central could not be asked; try again</source>
+        <translation>无法询问总部，请重试</translation>
     </message>
 </context>
 <context>

@@ -26,7 +26,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Engine, select
 
-from sync.central.db import among, bulk_insert, chunks
+from sync.central.db import among, bulk_insert, chunks, is_postgres
 from sync.central.entities import RowError, WriteReport
 from sync.central.errors import NotFound, first_error
 from sync.central.feed import Tx
@@ -124,12 +124,14 @@ def _upsert_one(tx: Tx, order: OrderIn) -> bool:
     lines = _lines(tx, order, old)
     total = sum(ln.total for ln in lines)
     paid = sum(p.amount for p in order.payments if p.kind == "online")
+    at_pickup = sum(p.amount for p in order.payments if p.kind == "at_pickup")
     if paid > total:
         raise _Refused(f"paid online {paid} is more than the order's total {total}")
-    if order.fulfilment == "pickup" and paid < total and \
-            not any(p.kind == "at_pickup" for p in order.payments):
-        raise _Refused(f"{total - paid} is not paid: add a payment of kind 'at_pickup' for "
-                       "what the customer pays in store")
+    if order.fulfilment == "delivery" and paid != total:
+        raise _Refused(f"a delivery order is paid online in full: {total - paid} is not paid")
+    if order.fulfilment == "pickup" and paid + at_pickup != total:
+        raise _Refused(f"{total - paid} is not paid online: the 'at_pickup' payments must be "
+                       f"exactly that (they are {at_pickup})")
     code_hash = (pickup_code_hash(order.order_no, order.pickup_code) if order.pickup_code
                  else old.pickup_code_hash if old is not None else None)
     if order.fulfilment == "pickup" and code_hash is None:
@@ -153,8 +155,11 @@ def _upsert_one(tx: Tx, order: OrderIn) -> bool:
 
 
 def _stored(tx: Tx, order_no: str) -> OrderData | None:
-    raw = tx.conn.scalar(select(entities.c.data).where(entities.c.entity == "order",
-                                                       entities.c.key == order_no))
+    """The stored order, locked until the transaction ends (PostgreSQL: two writers of one
+    order wait for each other; SQLite: the transaction already holds the write lock)."""
+    q = select(entities.c.data).where(entities.c.entity == "order",
+                                      entities.c.key == order_no)
+    raw = tx.conn.scalar(q.with_for_update() if is_postgres(tx.conn) else q)
     return None if raw is None else OrderData.model_validate_json(raw)
 
 
@@ -199,16 +204,13 @@ def _check_change(old: OrderData, new: OrderIn) -> None:
 def _lines(tx: Tx, order: OrderIn, old: OrderData | None) -> list[OrderLineData]:
     skus = sorted({ln.sku for ln in order.lines})
     products: dict[str, dict[str, Any]] = {}
+    u, e = entity_uniques, entities
     for part in chunks([f"sku:{s}" for s in skus], 1000):
-        keys = dict(tx.conn.execute(
-            select(entity_uniques.c.value, entity_uniques.c.key)
-            .where(entity_uniques.c.entity == "product",
-                   among(tx.conn, entity_uniques.c.value, part))).all())
-        for value, key in keys.items():
-            raw = tx.conn.scalar(select(entities.c.data).where(
-                entities.c.entity == "product", entities.c.key == key))
-            if raw is not None:
-                products[value[4:]] = json.loads(raw)
+        for value, raw in tx.conn.execute(
+                select(u.c.value, e.c.data)
+                .join(e, (e.c.entity == u.c.entity) & (e.c.key == u.c.key))
+                .where(u.c.entity == "product", among(tx.conn, u.c.value, part))):
+            products[value[4:]] = json.loads(raw)
     out = []
     for n, ln in enumerate(order.lines, start=1):
         p = products.get(ln.sku)

@@ -6,17 +6,18 @@ till's ``park_id``). Another till lists the store's open ones (``open_for``) and
 (``claim``): a single conditional ``UPDATE ... WHERE state = 'parked'`` decides, so two tills
 claiming at the same moment get one cart and one ``409 parked_taken``. A claim repeated by the
 till that won (its answer was lost) gets the cart again. The till that parked the sale claims it
-too when it resumes it itself, so the others stop offering it.
+too when it resumes it itself, so the others stop offering it. Claimed sales are forgotten
+30 days after their claim (when the store shares its next one).
 """
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Engine, and_, insert, select, update
+from sqlalchemy import Engine, and_, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from sync.central.db import write_tx
@@ -24,6 +25,8 @@ from sync.central.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from sync.central.identity import TerminalIdentity
 from sync.central.schema import dump_json, parked_sales, terminals
 from sync.protocol import ParkedClaimed, ParkedSale
+
+KEEP_CLAIMED = timedelta(days=30)  # a claimed sale is forgotten this long after its claim
 
 
 def put(engine: Engine, who: TerminalIdentity, sale: ParkedSale, now: datetime) -> ParkedClaimed:
@@ -35,6 +38,9 @@ def put(engine: Engine, who: TerminalIdentity, sale: ParkedSale, now: datetime) 
            "total": sale.total, "lines": sale.lines, "cart": dump_json(sale.cart),
            "parked_at": sale.parked_at, "received_at": now, "state": "parked"}
     with write_tx(engine) as conn:
+        conn.execute(delete(parked_sales).where(  # claimed long ago: of no use to anyone
+            parked_sales.c.store_id == who.store_id, parked_sales.c.state == "claimed",
+            parked_sales.c.claimed_at < now - KEEP_CLAIMED))
         try:
             with conn.begin_nested():
                 conn.execute(insert(parked_sales).values(**row))

@@ -234,7 +234,7 @@ def test_a_sale_suspended_at_one_till_is_resumed_from_another_tills_window(
     qtbot.keyClick(back.sell_page.scan_field, Qt.Key.Key_F9)
     qtbot.waitUntil(lambda: back.sell_page.table.rowCount() == 1, timeout=10_000)
     assert back.checkout.cart.lines[0].qty == 2  # the same sale: milk x 2, one line
-    assert len(offered) == 1 and offered[0].startswith("Till front") and "1 items" in offered[0]
+    assert len(offered) == 1 and offered[0].startswith("Till front") and "1 line(s)" in offered[0]
 
     front.engine.sync_now()  # the front till hears it was taken and stops offering it
     qtbot.waitUntil(lambda: shared_state(front) == [], timeout=20_000)

@@ -53,7 +53,7 @@ ENGLISH_ONLY = {
 }
 
 # The till-side sync modules whose PosErrors reach the window (other tills' suspended sales).
-SYNC_SOURCES = ("sync/engine.py", "sync/parked.py")
+SYNC_SOURCES = ("sync/calls.py", "sync/engine.py", "sync/parked.py")
 
 
 def raised_codes() -> set[str]:

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+import shiboken6
+from PySide6.QtCore import SIGNAL
 from PySide6.QtWidgets import QApplication, QComboBox, QPushButton
 from till_kit import MILK, PINS
 from ui_kit import approve, log_in, on_next_dialog, scan
@@ -137,8 +139,10 @@ def test_a_manager_switches_the_till_to_chinese_and_back_with_the_sale_kept(
         w.sell_page.settings()
         assert QApplication.activeModalWidget() is None  # the settings dialog closed itself
 
+    first_page = w.sell_page
     try:
         switch_to("zh_CN")
+        qtbot.waitUntil(lambda: not shiboken6.isValid(first_page))  # the old page is gone
         assert w.lang == "zh_CN" and w.windowTitle() == "收银机 T01 · 示范门店"
         assert w.sell_page.buttons["suspend"].text() == "挂单\nF8"
         assert w.status.who.text() == "收银员：张伟 (1001)"
@@ -151,6 +155,8 @@ def test_a_manager_switches_the_till_to_chinese_and_back_with_the_sale_kept(
 
         switch_to("en")
         assert w.sell_page.buttons["suspend"].text() == "Suspend\nF8"
+        for signal in ("pay_requested()", "settings_requested()"):  # one window slot each
+            assert w.sell_page.receivers(SIGNAL(signal)) == 1
         assert w.sell_page.total.text() == "Total ¥25.00"
     finally:
         install_language(qapp, "en")  # no translator left for the next tests

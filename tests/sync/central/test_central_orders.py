@@ -63,8 +63,7 @@ def test_bad_orders_are_refused_with_a_reason_and_the_good_ones_still_load(shop)
     reasons = {r["index"]: r["reason"] for r in report["rejected"]}
     assert reasons == {
         0: "line 1: no product with SKU 'NOPE'",
-        1: "5990 is not paid: add a payment of kind 'at_pickup' for what the customer pays "
-           "in store",
+        1: "5990 is not paid online: the 'at_pickup' payments must be exactly that (they are 0)",
         2: "no store 'S9'",
         3: "a pick-up order needs its pick-up_code",
         4: "a delivery order has no pick-up store_id",
@@ -75,6 +74,9 @@ def test_bad_orders_are_refused_with_a_reason_and_the_good_ones_still_load(shop)
         10: "order W10 is given twice (first at record 9)",
     }
     assert report["upserted"] == 1
+    short = dict(unpaid, payments=[*unpaid["payments"], {"kind": "at_pickup", "amount": 1}])
+    assert post(shop, short)["rejected"][0]["reason"] == (
+        "5990 is not paid online: the 'at_pickup' payments must be exactly that (they are 1)")
     paid_in_store = dict(unpaid, payments=[*unpaid["payments"],
                                            {"kind": "at_pickup", "amount": 5990}])
     assert post(shop, paid_in_store)["upserted"] == 1
@@ -113,6 +115,10 @@ def test_changes_and_cancellations_follow_the_rules(shop):
 
 def test_a_delivery_order_has_no_store_and_no_pickup_code(shop):
     delivery = web_order("D1", fulfilment="delivery", store_id=None, pickup_code=None)
-    assert post(shop, delivery)["upserted"] == 1
+    unpaid = dict(delivery, order_no="D2", payments=[{"kind": "online", "amount": 100}])
+    report = post(shop, delivery, unpaid)
+    assert report["upserted"] == 1
+    assert report["rejected"][0]["reason"] == ("a delivery order is paid online in full: 6890 "
+                                               "is not paid")
     order = shop.enrol("S2").get("/v1/orders/D1").json()
     assert (order["store_id"], order["pickup_code_hash"]) == (None, None)

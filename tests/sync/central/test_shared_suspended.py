@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from central_kit import MemoryKeyring
@@ -66,23 +68,23 @@ def staffed(shop):
     return shop
 
 
-def suspend_two_lines(till: Till, label: str = "红衣服 lady in red") -> int:
+def suspend_two_lines(till: Till, label: str = "红衣服 lady in red",
+                      seen: list[object] | None = None) -> int:
+    """Milk x 3 and bread with 10% off, suspended; ``seen`` gets the cart's total and lines."""
     with Store.open(till.db) as store:
         co = till.checkout(store)
         co.scan(MILK_EAN, 3)
         line = co.scan(BREAD_UPC)
         co.discount_line(line.line_id, Discount(DiscountKind.PERCENT, 1000, "damaged box"))
+        if seen is not None:
+            seen.extend((co.cart.totals().total, [(ln.item.sku, ln.qty) for ln in co.cart.lines]))
         return co.suspend(label)
 
 
 def test_a_sale_suspended_at_one_till_is_resumed_and_sold_at_another(staffed, tmp_path):
     front, back = make_till(staffed, tmp_path, "front"), make_till(staffed, tmp_path, "back")
-    sid = suspend_two_lines(front)
-    with Store.open(front.db) as store:
-        before = front.checkout(store)
-        before.resume(sid)  # the cart, as the first till would show it
-        expected = (before.cart.totals().total, [(ln.item.sku, ln.qty) for ln in before.cart.lines])
-        before.suspend("红衣服 lady in red")
+    expected: list = []
+    suspend_two_lines(front, seen=expected)
     assert back.engine.shared_suspended() == []  # not shared until the front till syncs
 
     assert front.engine.run_once().parked == 1
@@ -166,7 +168,10 @@ def test_the_till_that_suspended_resumes_it_offline_and_the_others_stop_offering
 
     with Store.open(front.db) as store:  # what the till window does when the claim fails
         co = front.checkout(store)
-        co.resume(sid)
+        with pytest.raises(InvalidInput) as shared:
+            co.resume(sid)  # a shared sale is claimed first...
+        assert shared.value.code == "suspended_shared"
+        co.resume(sid, central_unreachable=True)  # ...unless the central is out of reach
         assert len(co.cart.lines) == 2 and co.suspended() == []
     assert len(back.engine.shared_suspended()) == 1  # the central has not heard yet
 
@@ -185,7 +190,7 @@ def test_a_sale_resumed_offline_here_and_at_another_till_is_recorded_for_a_manag
     front.engine.run_once()
     back.engine.claim_suspended(str(back.engine.shared_suspended()[0].park_id))
     with Store.open(front.db) as store:  # the front till had not heard: it resumed it offline
-        front.checkout(store).resume(sid)
+        front.checkout(store).resume(sid, central_unreachable=True)
     front.engine.run_once()
     with Store.open(front.db) as store:
         actions = [r[0] for r in store.conn.execute("SELECT action FROM audit_log")]
@@ -251,3 +256,96 @@ def test_the_central_refuses_a_park_id_of_another_till(staffed):
     assert http.put(f"/v1/parked/{park_id}", json=body, headers=two.auth).status_code == 403
     other = dict(body, park_id=str(uuid.uuid4()))
     assert http.put(f"/v1/parked/{park_id}", json=other, headers=one.auth).status_code == 422
+
+
+def test_a_claim_whose_answer_is_lost_keeps_the_cart_on_the_till_that_won(staffed, tmp_path):
+    front, back = make_till(staffed, tmp_path, "front"), make_till(staffed, tmp_path, "back")
+    expected: list = []
+    suspend_two_lines(front, seen=expected)
+    front.engine.run_once()
+    park_id = str(back.engine.shared_suspended()[0].park_id)
+    # The back till's claim reached the central and was granted; its answer never came back:
+    # what stays is the claim the till journalled before sending it.
+    with Store.open(back.db) as store, store.write() as conn:
+        conn.execute("INSERT INTO parked_claims (park_id, created_at) VALUES (?, ?)",
+                     (park_id, "2026-11-27T10:00:00.000Z"))
+    token = back.tokens.load(staffed.url, _terminal(back))
+    granted = staffed.http.post(f"/v1/parked/{park_id}/claim",
+                                headers={"Authorization": f"Bearer {token}"})
+    assert granted.status_code == 200
+    assert back.engine.run_once().parked >= 1  # the cycle asks again and keeps the cart
+    with Store.open(back.db) as store:
+        co = back.checkout(store)
+        kept = co.suspended()
+        assert [(k.label, k.shared) for k in kept] == [("红衣服 lady in red", False)]
+        co.resume(kept[0].id)  # this till's now: it resumes without asking anyone
+        assert co.cart.totals().total == expected[0]
+        assert store.conn.execute("SELECT count(*) FROM parked_claims").fetchone()[0] == 0
+    front.engine.run_once()  # and the till that suspended it stops offering it
+    with Store.open(front.db) as store:
+        assert front.checkout(store).suspended() == []
+
+
+class RacingEngine(SyncEngine):
+    """Runs ``between`` right after the central answered a publication (PUT), before the
+    cycle records it: a cashier resuming the sale at that moment."""
+
+    between: ClassVar[list[Callable[[], None]]] = []
+
+    def _send(self, http, method, url, **kw):  # type: ignore[override]
+        resp = SyncEngine._send(http, method, url, **kw)
+        if method == "PUT" and self.between:
+            self.between.pop()()
+        return resp
+
+
+def test_a_sale_resumed_while_it_is_being_shared_is_closed_at_the_central(staffed, tmp_path):
+    front, back = make_till(staffed, tmp_path, "front"), make_till(staffed, tmp_path, "back")
+    sid = suspend_two_lines(front)
+    racing = RacingEngine(front.db, tokens=front.tokens, clock=front.clock)
+
+    def resume_now() -> None:
+        with Store.open(front.db) as store:
+            front.checkout(store).resume(sid)  # not shared yet, as far as the cashier knows
+
+    racing.between = [resume_now]
+    racing.run_once()  # PUT -> the cashier resumes -> the cycle claims it back at once
+    assert back.engine.shared_suspended() == []  # no other till is offered it
+    with Store.open(front.db) as store:
+        assert store.conn.execute("SELECT count(*) FROM suspended_sales").fetchone()[0] == 0
+
+
+def test_a_restored_central_gets_the_tills_shared_sales_again(staffed, tmp_path):
+    front, back = make_till(staffed, tmp_path, "front"), make_till(staffed, tmp_path, "back")
+    suspend_two_lines(front)
+    front.engine.run_once()
+    with staffed.engine.begin() as conn:  # the central restored from a backup before it
+        conn.execute(parked_sales.delete())
+    front.engine.run_once()
+    assert [p.label for p in back.engine.shared_suspended()] == ["红衣服 lady in red"]
+    with Store.open(front.db) as store:
+        assert [s.shared for s in front.checkout(store).suspended()] == [True]
+
+
+def test_claimed_sales_are_forgotten_a_month_after_their_claim(staffed):
+    one = staffed.enrol("S1", "one")
+
+    def share() -> str:
+        park_id = str(uuid.uuid4())
+        body = {"park_id": park_id, "currency": "CNY", "total": 100, "lines": 1,
+                "parked_at": "2026-11-27T10:00:00Z", "cart": {"lines": []}}
+        assert staffed.http.put(f"/v1/parked/{park_id}", json=body,
+                                headers=one.auth).status_code == 200
+        return park_id
+
+    first = share()
+    assert staffed.http.post(f"/v1/parked/{first}/claim", headers=one.auth).status_code == 200
+    staffed.clock.advance(days=29)
+    share()
+    with staffed.engine.connect() as conn:
+        assert len(conn.execute(select(parked_sales)).all()) == 2
+    staffed.clock.advance(days=2)
+    share()
+    with staffed.engine.connect() as conn:
+        kept = conn.execute(select(parked_sales.c.park_id)).scalars().all()
+    assert len(kept) == 2 and uuid.UUID(first) not in kept
