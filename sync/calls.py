@@ -4,10 +4,14 @@ becomes a PosError in words a cashier can read."""
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 import httpx
+from pydantic import ValidationError
 
-from posclient.domain.errors import PosError, Unavailable
+from posclient.domain.errors import NotFound, PosError, Unavailable
+
+from .protocol import OrderData
 
 log = logging.getLogger(__name__)
 
@@ -43,3 +47,14 @@ def cashier_call(http: httpx.Client, method: str, url: str, *, unknown: PosError
 def malformed() -> PosError:
     return Unavailable("The central sent an answer the till cannot read",
                        code="central_malformed")
+
+
+def fetch_order(http: httpx.Client, order_no: str) -> OrderData:
+    """A web order as the central has it now (raises a PosError for a cashier)."""
+    resp = cashier_call(http, "GET", f"/v1/orders/{quote(order_no, safe='')}",
+                        unknown=NotFound(f"The central has no order {order_no}",
+                                         code="order_unknown", order_no=order_no))
+    try:
+        return OrderData.model_validate_json(resp.content)
+    except ValidationError:
+        raise malformed() from None

@@ -43,13 +43,14 @@ from posclient.app.clock import Clock, SystemClock, iso
 from posclient.domain.errors import InvalidInput, Unavailable
 from posclient.store.db import Store
 
-from . import parked
+from . import calls, parked
 from .apply import Applier, SnapshotWriter
 from .credentials import TokenStore
 from .protocol import (
     ENTITY_MODELS,
     MAX_EVENTS_PER_BATCH,
     EventsResponse,
+    OrderData,
     PageError,
     ParkedSale,
     SnapshotHeader,
@@ -251,6 +252,11 @@ class SyncEngine:
         claim is journalled in the till's database: sync/parked.py)."""
         with self._cashier_client() as (http, _, store):
             return parked.claim(store, http, park_id, self.clock)
+
+    def fetch_order(self, order_no: str) -> OrderData:
+        """A web order as the central has it now (for a pick-up or a return)."""
+        with self._cashier_client() as (http, _, _store):
+            return calls.fetch_order(http, order_no)
 
     @contextmanager
     def _cashier_client(self) -> Iterator[tuple[httpx.Client, str, Store]]:

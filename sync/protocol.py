@@ -164,8 +164,13 @@ class OrderData(_Model):
     payments: list[OrderPaymentData] = []
     total: Minor
     paid: Minor = 0  # paid online
+    paid_at_pickup: Minor = 0  # taken by the tills at pick-up so far
     created_at: datetime
     updated_at: datetime
+    # The tills' pick-up (and return) events already counted in ``collected``, ``returned`` and
+    # ``paid_at_pickup``: a till adds its own events not listed here, so it never counts one
+    # twice nor misses one that has not reached the central yet.
+    applied_events: list[UUID] = []
 
 
 def pickup_code_hash(order_no: str, code: str) -> str:

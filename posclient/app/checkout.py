@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from posclient.devices.drawer import CashDrawer
 from posclient.devices.payment import PaymentStatus, PaymentTerminal
-from posclient.domain.cart import Cart, CartLine, Discount, Item, Measure, Totals
+from posclient.domain.cart import Cart, CartLine, Discount, DiscountKind, Item, Measure, Totals
 from posclient.domain.errors import InvalidInput, NotFound, PaymentError
 from posclient.domain.money import Money, Rounding
 from posclient.domain.policy import Action
@@ -30,6 +30,7 @@ from posclient.store.db import Store
 
 from .clock import Clock, iso, new_event_id
 from .lookup import Lookup
+from .orders import Handover, OrderView
 from .settings import StoreSettings
 from .staff import Approval, StaffService, StaffSession
 
@@ -48,6 +49,17 @@ class CompletedSale:
     change: Money
     rounding: Money
     completed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PickupInProgress:
+    """The basket is the pick-up of a web order: its lines are the order's, fixed."""
+
+    order_no: str
+    handover: Handover
+    order_lines: dict[int, int]  # cart line_id -> the order's line_no
+    without_code: bool  # the customer had no pick-up code: a supervisor allowed it
+    approved_by: int | None  # that supervisor, when the cashier is not one
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +97,7 @@ class Checkout:
         self.payment = Payment(Money.zero(s.currency), s.cash_rounding)
         self.started_at = self.clock.now()
         self._card_refs: list[str] = []
+        self.pickup: PickupInProgress | None = None
 
     def totals(self) -> Totals:
         return self.cart.totals()
@@ -94,6 +107,14 @@ class Checkout:
 
     def _active(self) -> None:
         self.staff.ensure_active(self.session)
+
+    def _editable(self) -> None:
+        """The cart may change: a logged-in cashier, and not an order's pick-up."""
+        self._active()
+        if self.pickup is not None:
+            raise InvalidInput(f"This is the pick-up of order {self.pickup.order_no}: its items "
+                               "cannot be changed (void it to start again)", code="pickup_locked",
+                               order_no=self.pickup.order_no)
 
     @property
     def has_payments(self) -> bool:
@@ -125,7 +146,7 @@ class Checkout:
 
         For weighed items scanned by their own barcode or SKU, ``qty`` is the weight in grams.
         """
-        self._active()
+        self._editable()
         found = self.lookup.resolve(code)
         item = self._item(found.product, found.barcode)
         if found.weight_g is not None:
@@ -139,7 +160,7 @@ class Checkout:
 
     def add_product(self, product_id: int, qty: int = 1) -> CartLine:
         """Add a product chosen from search results."""
-        self._active()
+        self._editable()
         product = self.catalog.by_id(product_id)
         if product is None:
             raise NotFound(f"There is no product {product_id}", code="product_unknown",
@@ -161,7 +182,7 @@ class Checkout:
                 "give the payments back", code="below_paid")
 
     def set_qty(self, line_id: int, qty: int, approval: Approval | None = None) -> None:
-        self._active()
+        self._editable()
         trial = self.cart.copy()
         trial.set_qty(line_id, qty)
         old = self.cart.get(line_id).qty
@@ -175,7 +196,7 @@ class Checkout:
         self._reprice()
 
     def void_line(self, line_id: int, approval: Approval | None = None) -> None:
-        self._active()
+        self._editable()
         trial = self.cart.copy()
         line = trial.void_line(line_id)
         self._check_not_below_paid(trial)
@@ -189,7 +210,7 @@ class Checkout:
     # -- price changes -------------------------------------------------------------------------
     def override_price(self, line_id: int, price: Money, reason: str,
                        approval: Approval | None = None) -> None:
-        self._active()
+        self._editable()
         if not reason.strip():
             raise InvalidInput("Give a reason for the price change", code="reason_required")
         trial = self.cart.copy()
@@ -212,7 +233,7 @@ class Checkout:
 
     def discount_line(self, line_id: int, discount: Discount | None,
                       approval: Approval | None = None) -> None:
-        self._active()
+        self._editable()
         trial = self.cart.copy()
         trial.set_line_discount(line_id, discount)
         if self.has_payments:
@@ -230,7 +251,7 @@ class Checkout:
 
     def discount_basket(self, discount: Discount | None,
                         approval: Approval | None = None) -> None:
-        self._active()
+        self._editable()
         trial = self.cart.copy()
         trial.set_basket_discount(discount)
         if self.has_payments:
@@ -247,7 +268,7 @@ class Checkout:
     # -- suspend / resume / void ---------------------------------------------------------------
     def suspend(self, label: str = "") -> int:
         """Park the sale (the customer fetches something); the till is free for the next one."""
-        self._active()
+        self._editable()
         if self.cart.is_empty:
             raise InvalidInput("There is nothing to suspend", code="cart_empty")
         if self.has_payments:
@@ -351,6 +372,74 @@ class Checkout:
         self._new_sale()
         self.cart = cart
         self._reprice()
+
+    # -- pick-up of a web order ----------------------------------------------------------------
+    def start_pickup(self, view: OrderView, quantities: dict[int, int], *,
+                     code: str | None = None, approval: Approval | None = None) -> Handover:
+        """Make the basket the hand-over of ``{order line_no: qty}`` of a web order.
+
+        The customer's pick-up code is checked against the order (without it, a supervisor
+        approves). The lines come at the order's prices and discounts; what the order's money
+        already covers is tendered as ``web``, and only the rest is due (orders.py). Refuses,
+        changing nothing: another store's order, a cancelled one, a quantity not open.
+        """
+        from sync.protocol import pickup_code_hash
+
+        self._ready_to_resume()
+        o, s = view.order, self.settings
+        if o.fulfilment != "pickup":
+            raise InvalidInput(f"Order {o.order_no} is delivered, not collected in store",
+                               code="order_not_pickup", order_no=o.order_no)
+        if o.store_id != s.store_id:
+            raise InvalidInput(f"Order {o.order_no} is to be collected at store {o.store_id}",
+                               code="order_other_store", order_no=o.order_no, store=o.store_id)
+        if o.status == "cancelled":
+            raise InvalidInput(f"Order {o.order_no} was cancelled: there is nothing to hand "
+                               "over", code="order_cancelled", order_no=o.order_no)
+        if o.currency != s.currency or not s.tax_inclusive:
+            raise InvalidInput(f"Order {o.order_no} cannot be handed over at this till: its "
+                               "prices are not in this store's currency with tax included",
+                               code="order_currency", order_no=o.order_no)
+        approved_by, without_code = None, not (code and code.strip())
+        if not without_code:
+            if o.pickup_code_hash != pickup_code_hash(o.order_no, code or ""):
+                raise InvalidInput("That is not this order's pick-up code",
+                                   code="pickup_code_wrong", order_no=o.order_no)
+        else:
+            approved_by = self.staff.authorize(self.session, Action.PICKUP_WITHOUT_CODE,
+                                               approval)
+        handover = view.handover(quantities)
+        taxes = self.catalog.tax_rates()
+        cart = Cart(currency=s.currency, tax_inclusive=True,
+                    tax_rounding=Rounding(s.tax_rounding), limits=s.limits)
+        order_lines: dict[int, int] = {}
+        for line_no, qty, value in handover.lines:
+            ol = view.line(line_no)
+            product = self.catalog.by_id(ol.product_id)
+            tax = taxes.get(product.tax_code) if product is not None else None
+            if product is None or tax is None:
+                raise NotFound(f"Item {ol.sku} of order {o.order_no} is not in this till's "
+                               "catalogue yet: sync, then try again", code="order_item_unknown",
+                               sku=ol.sku, order_no=o.order_no)
+            item = Item(product.id, product.sku, product.name_zh, product.name_en, Measure.EACH,
+                        Money(ol.unit_price, s.currency), tax.code, tax.rate_ppm,
+                        product.category, "")
+            off = ol.unit_price * qty - value
+            line = cart.add_separate(item, qty, Discount(DiscountKind.AMOUNT, off, "web order")
+                                     if off > 0 else None)
+            order_lines[line.line_id] = line_no
+        if cart.totals().total.minor != handover.goods:  # the domain's rounding agrees
+            raise InvalidInput(f"Order {o.order_no} does not add up at this till",
+                               code="order_currency", order_no=o.order_no)
+        self._new_sale()
+        self.cart = cart
+        self._reprice()
+        if handover.covered:
+            self.payment.add_exact(TenderKind.WEB, self._money(handover.covered),
+                                   reference=o.order_no)
+        self.pickup = PickupInProgress(o.order_no, handover, order_lines, without_code,
+                                       approved_by)
+        return handover
 
     def void_sale(self, approval: Approval | None = None) -> None:
         """Abandon the sale. Card payments already approved are reversed on the terminal.
@@ -477,6 +566,8 @@ class Checkout:
         rounding = self.payment.rounding or Money.zero(s.currency)
         change = self.payment.change
         paid = self.payment.paid
+        pickup = self.pickup
+        kind = "sale" if pickup is None else "pickup"
         with self.store.write() as conn:
             sale_no = outbox.next_counter(conn, "receipt")
             receipt_no = f"{s.store_id}-{s.terminal_id}-{sale_no:06d}"
@@ -484,13 +575,14 @@ class Checkout:
                 "INSERT INTO sales (event_id, receipt_no, store_id, terminal_id, "
                 "terminal_sale_no, staff_id, member_id, started_at, completed_at, currency, "
                 "tax_inclusive, subtotal, discount_total, tax_total, rounding, total, paid, "
-                "change_given, basket_discount) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "change_given, basket_discount, kind, order_no) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (event_id, receipt_no, s.store_id, s.terminal_id, sale_no,
                  self.session.staff.id, member_id, iso(self.started_at), at, s.currency,
                  int(s.tax_inclusive), totals.subtotal.minor, totals.discount_total.minor,
                  totals.tax_total.minor, rounding.minor, totals.total.minor, paid.minor,
-                 change.minor, _discount_json(self.cart.basket_discount)))
+                 change.minor, _discount_json(self.cart.basket_discount), kind,
+                 pickup.order_no if pickup is not None else None))
             sale_id = int(cur.lastrowid or 0)
             line_rows = []
             for no, (ln, pl) in enumerate(zip(active, totals.lines, strict=True), start=1):
@@ -500,12 +592,14 @@ class Checkout:
                     ln.item.unit_price.minor, ln.unit_price.minor,
                     ln.fixed_amount.minor if ln.fixed_amount is not None else None,
                     ln.override_reason or None, pl.gross, pl.line_discount, pl.basket_discount,
-                    pl.total, ln.item.tax_code, ln.item.tax_rate_ppm))
+                    pl.total, ln.item.tax_code, ln.item.tax_rate_ppm,
+                    pickup.order_lines[ln.line_id] if pickup is not None else None))
             conn.executemany(
                 "INSERT INTO sale_lines (sale_id, line_no, product_id, sku, name_zh, name_en, "
                 "barcode, measure, qty, list_price, unit_price, label_price, override_reason, "
-                "gross, line_discount, basket_discount, total, tax_code, tax_rate_ppm) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", line_rows)
+                "gross, line_discount, basket_discount, total, tax_code, tax_rate_ppm, "
+                "order_line_no) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", line_rows)
             conn.executemany(
                 "INSERT INTO sale_tenders (sale_id, seq, kind, amount, tendered, change, "
                 "reference, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -532,11 +626,20 @@ class Checkout:
                                            f"{t.amount.to_decimal_str()}",
                                            code="credit_insufficient",
                                            account=t.reference, amount=t.amount)
-            seq = outbox.append(conn, event_id=event_id, type="sale", occurred_at=at,
-                                payload=_sale_payload(receipt_no, s, self.session.staff.id,
-                                                      member_id, iso(self.started_at), at,
-                                                      totals, line_rows, tenders, rounding,
-                                                      change))
+            payload = _sale_payload(receipt_no, s, self.session.staff.id, member_id,
+                                    iso(self.started_at), at, totals, line_rows, tenders,
+                                    rounding, change)
+            if pickup is not None:
+                payload["order_no"] = pickup.order_no
+                for line, row in zip(payload["lines"], line_rows, strict=True):
+                    line["order_line_no"] = row[19]
+                payload["without_code"] = pickup.without_code
+                audit.append(conn, at=at, action="order_pickup", staff_id=self.session.staff.id,
+                             approved_by=pickup.approved_by,
+                             detail={"order_no": pickup.order_no, "receipt_no": receipt_no,
+                                     "without_code": pickup.without_code})
+            seq = outbox.append(conn, event_id=event_id, type=kind, occurred_at=at,
+                                payload=payload)
         done = CompletedSale(sale_id, receipt_no, event_id, seq, totals, tenders, change,
                              rounding, now)
         self._new_sale()

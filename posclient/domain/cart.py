@@ -248,6 +248,20 @@ class Cart:
         self.lines.append(line)
         return line
 
+    def add_separate(self, item: Item, qty: int, discount: Discount | None = None) -> CartLine:
+        """A line of its own, never merged with the one before (an order's line at pick-up:
+        its price and discount come from the order)."""
+        self._check_currency(item.unit_price)
+        self._check_qty(item, qty)
+        if discount is not None and discount.amount_off(item.unit_price.minor * qty) > \
+                item.unit_price.minor * qty:
+            raise InvalidInput("The discount is more than the line's amount",
+                               code="discount_too_large")
+        line = CartLine(self._next_id, item, qty, discount=discount)
+        self._next_id += 1
+        self.lines.append(line)
+        return line
+
     def set_qty(self, line_id: int, qty: int) -> None:
         line = self.get(line_id)
         if line.fixed_amount is not None:

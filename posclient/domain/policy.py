@@ -36,6 +36,7 @@ class Action(StrEnum):
     UNLOCK_STAFF = "unlock_staff"
     REPRINT = "reprint"
     CONFIGURE_TERMINAL = "configure_terminal"  # printer, language: Settings screen
+    PICKUP_WITHOUT_CODE = "pickup_without_code"  # the customer proves the order otherwise
 
 
 REQUIRED_ROLE: dict[Action, Role] = {
@@ -47,6 +48,7 @@ REQUIRED_ROLE: dict[Action, Role] = {
     Action.UNLOCK_STAFF: Role.MANAGER,
     Action.REPRINT: Role.CASHIER,
     Action.CONFIGURE_TERMINAL: Role.MANAGER,
+    Action.PICKUP_WITHOUT_CODE: Role.SUPERVISOR,
 }
 
 

@@ -28,6 +28,8 @@ LABELS: dict[str, dict[str, str]] = {
     "cash": {"zh": "现金", "en": "Cash"},
     "card": {"zh": "银行卡", "en": "Card"},
     "store_credit": {"zh": "储值卡", "en": "Store credit"},
+    "web": {"zh": "网上已付", "en": "Paid online"},
+    "pickup": {"zh": "网购自提", "en": "Order pick-up"},
     "change": {"zh": "找零", "en": "Change"},
     "items": {"zh": "件数", "en": "Items"},
     "reprint": {"zh": "** 重印 **", "en": "** REPRINT **"},

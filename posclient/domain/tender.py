@@ -20,6 +20,7 @@ class TenderKind(StrEnum):
     CASH = "cash"
     CARD = "card"
     STORE_CREDIT = "store_credit"
+    WEB = "web"  # paid on the web shop before an order's pick-up: no money at the till
 
 
 @dataclass(frozen=True, slots=True)

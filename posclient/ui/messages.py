@@ -124,6 +124,7 @@ ACTIONS = {
     "unlock_staff": QT_TRANSLATE_NOOP("Errors", "Unlock staff"),
     "reprint": QT_TRANSLATE_NOOP("Errors", "Reprint"),
     "configure_terminal": QT_TRANSLATE_NOOP("Errors", "Configure terminal"),
+    "pickup_without_code": QT_TRANSLATE_NOOP("Errors", "Pickup without code"),
 }
 
 TENDER_KINDS = {
@@ -289,6 +290,54 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
     "central_unreachable": (
         (QT_TRANSLATE_NOOP("Errors", "The central cannot be reached: try again, or resume the "
                                      "sale at the till that suspended it"), ()),
+        (QT_TRANSLATE_NOOP("Errors", "The central cannot be reached now: try again in a "
+                                     "moment"), ()),
+    ),
+    # -- web orders at the till (app/orders.py, app/checkout.py, sync/calls.py) ---------------
+    "order_unknown": (
+        (QT_TRANSLATE_NOOP("Errors", "There is no order %1 on this till"), (_v("order_no"),)),
+        (QT_TRANSLATE_NOOP("Errors", "The central has no order %1"), (_v("order_no"),)),
+    ),
+    "order_line_unknown": (
+        (QT_TRANSLATE_NOOP("Errors", "Order %1 has no line %2"),
+         (_v("order_no"), _v("line_no"))),
+    ),
+    "order_not_pickup": (
+        (QT_TRANSLATE_NOOP("Errors", "Order %1 is delivered, not collected in store"),
+         (_v("order_no"),)),
+    ),
+    "order_other_store": (
+        (QT_TRANSLATE_NOOP("Errors", "Order %1 is to be collected at store %2"),
+         (_v("order_no"), _v("store"))),
+    ),
+    "order_cancelled": (
+        (QT_TRANSLATE_NOOP("Errors", "Order %1 was cancelled: there is nothing to hand over"),
+         (_v("order_no"),)),
+    ),
+    "order_currency": (
+        (QT_TRANSLATE_NOOP("Errors", "Order %1 cannot be handed over at this till: its prices "
+                                     "are not in this store's currency with tax included"),
+         (_v("order_no"),)),
+        (QT_TRANSLATE_NOOP("Errors", "Order %1 does not add up at this till"),
+         (_v("order_no"),)),
+    ),
+    "order_item_unknown": (
+        (QT_TRANSLATE_NOOP("Errors", "Item %1 of order %2 is not in this till's catalogue yet: "
+                                     "sync, then try again"), (_v("sku"), _v("order_no"))),
+    ),
+    "pickup_code_wrong": (
+        (QT_TRANSLATE_NOOP("Errors", "That is not this order's pick-up code"), ()),
+    ),
+    "pickup_empty": (
+        (QT_TRANSLATE_NOOP("Errors", "Choose at least one item to hand over"), ()),
+    ),
+    "pickup_qty_invalid": (
+        (QT_TRANSLATE_NOOP("Errors", "Line %1 of order %2 has %3 left to collect, not %4"),
+         (_v("line_no"), _v("order_no"), _v("open"), _v("qty"))),
+    ),
+    "pickup_locked": (
+        (QT_TRANSLATE_NOOP("Errors", "This is the pick-up of order %1: its items cannot be "
+                                     "changed (void it to start again)"), (_v("order_no"),)),
     ),
     "central_refused": (
         (QT_TRANSLATE_NOOP("Errors", "The central refused the request: ask IT to look at the "

@@ -110,6 +110,11 @@
         <translation>修改收银机设置</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Pickup without code</source>
+        <translation>无提货码提货</translation>
+    </message>
+    <message>
         <location line="+4"/>
         <source>cash</source>
         <translation>现金</translation>
@@ -390,7 +395,77 @@
         <translation>取回的挂单没有商品明细</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+5"/>
+        <source>The central cannot be reached now: try again in a moment</source>
+        <translation>暂时无法连接总部：请稍后重试</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>There is no order %1 on this till</source>
+        <translation>本收银机上没有订单 %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The central has no order %1</source>
+        <translation>总部没有订单 %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Order %1 has no line %2</source>
+        <translation>订单 %1 没有第 %2 行</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Order %1 is delivered, not collected in store</source>
+        <translation>订单 %1 为送货上门，不在门店自提</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Order %1 is to be collected at store %2</source>
+        <translation>订单 %1 应在门店 %2 自提</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Order %1 was cancelled: there is nothing to hand over</source>
+        <translation>订单 %1 已取消：没有可交付的商品</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Order %1 cannot be handed over at this till: its prices are not in this store&apos;s currency with tax included</source>
+        <translation>订单 %1 无法在本收银机交付：其价格不是本店币种的含税价</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Order %1 does not add up at this till</source>
+        <translation>订单 %1 在本收银机上金额不符</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Item %1 of order %2 is not in this till&apos;s catalogue yet: sync, then try again</source>
+        <translation>订单 %2 的商品 %1 尚未同步到本收银机：请同步后重试</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>That is not this order&apos;s pick-up code</source>
+        <translation>提货码与该订单不符</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Choose at least one item to hand over</source>
+        <translation>请至少选择一件要交付的商品</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Line %1 of order %2 has %3 left to collect, not %4</source>
+        <translation>订单 %2 第 %1 行还剩 %3 件待提，不是 %4 件</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This is the pick-up of order %1: its items cannot be changed (void it to start again)</source>
+        <translation>这是订单 %1 的提货：商品不能修改（作废后重新开始）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>The central refused the request: ask IT to look at the till&apos;s log</source>
         <translation>总部拒绝了请求：请 IT 查看收银机日志</translation>
     </message>
@@ -405,7 +480,7 @@
         <translation>本收银机无法向总部证明身份（密钥环中没有令牌）：请联系 IT 重新注册</translation>
     </message>
     <message>
-        <location line="-86"/>
+        <location line="-134"/>
         <source>The suspended sale is in %1, this till sells in %2</source>
         <translation>该挂单币种为 %1，本收银机使用 %2</translation>
     </message>
@@ -415,7 +490,7 @@
         <translation>无法连接总部：请重试，或在挂单的收银机上取回</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+60"/>
         <source>The central sent an answer the till cannot read</source>
         <translation>总部返回的数据无法读取</translation>
     </message>
@@ -721,7 +796,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../posclient/ui/main_window.py" line="+92"/>
+        <location filename="../../posclient/ui/main_window.py" line="+93"/>
         <source>Till %1 · %2</source>
         <translation>收银机 %1 · %2</translation>
     </message>
@@ -748,7 +823,7 @@
         <translation>找零 %1 · 小票号 %2</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>No printer</source>
         <translation>未配置打印机</translation>
     </message>
@@ -858,7 +933,7 @@
 <context>
     <name>PrinterForm</name>
     <message>
-        <location filename="../../posclient/ui/settings.py" line="+58"/>
+        <location filename="../../posclient/ui/settings.py" line="+59"/>
         <source>No printer</source>
         <translation>不使用打印机</translation>
     </message>
@@ -963,7 +1038,7 @@
         <translation>其他收银机的挂单：%1</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+37"/>
         <source>Asking the central for the sale…</source>
         <translation>正在向总部取回挂单…</translation>
     </message>
@@ -1345,12 +1420,12 @@
         <translation>正在注册…</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+10"/>
         <source>Enrolled again as till %1: sync carries on</source>
         <translation>已重新注册为收银机 %1：同步继续</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Sync started: watch the status bar</source>
         <translation>已开始同步：请留意状态栏</translation>
     </message>

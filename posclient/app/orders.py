@@ -1,0 +1,151 @@
+"""Web orders at the till: the copy the till keeps, and where an order stands for a pick-up.
+
+The till keeps orders in ``web_orders``: as the central last sent them (``GET
+/v1/orders/{order_no}`` through the sync engine; later also in the store's change feed).
+Where an order stands = the central's copy + this till's pick-ups the central has not counted
+yet (their event ids are not in the copy's ``applied_events``), so a second visit at this till
+never hands over what was already collected here, online or not.
+
+Money of a partial pick-up (explicit rule): the goods handed over are worth their share of the
+line's total, cumulatively rounded half up (the first ``n`` units of a line are worth
+``round(total * n / qty)``), so a line's visits add up to its total exactly. What the customer
+pays at a visit is what the goods collected so far are worth beyond all the money received so
+far (online and at earlier visits), never less than zero; the rest of the goods' value is
+covered by that money (tender ``web``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from posclient.domain.errors import InvalidInput, NotFound
+from posclient.domain.money import div_round
+
+from .clock import Clock, iso
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from sync.protocol import OrderData, OrderLineData
+
+
+@dataclass(frozen=True, slots=True)
+class Handover:
+    """What one pick-up visit hands over and how it is paid (minor units)."""
+
+    lines: tuple[tuple[int, int, int], ...]  # (order line_no, qty, value of the goods)
+    goods: int  # value of everything handed over now
+    covered: int  # of which already paid (online, or at an earlier visit): tender 'web'
+    due: int  # to pay now at the till
+
+
+@dataclass(frozen=True, slots=True)
+class OrderView:
+    """An order as it stands for this till (the central's copy + this till's own pick-ups)."""
+
+    order: OrderData
+    collected: dict[int, int]  # line_no -> units collected so far, anywhere
+    paid_at_pickup: int  # money taken at pick-ups so far
+
+    @property
+    def order_no(self) -> str:
+        return self.order.order_no
+
+    def line(self, line_no: int) -> OrderLineData:
+        for ln in self.order.lines:
+            if ln.line_no == line_no:
+                return ln
+        raise NotFound(f"Order {self.order_no} has no line {line_no}", code="order_line_unknown",
+                       order_no=self.order_no, line_no=line_no)
+
+    def open_qty(self, line_no: int) -> int:
+        """Units of the line not collected yet."""
+        return self.line(line_no).qty - self.collected.get(line_no, 0)
+
+    @property
+    def fully_collected(self) -> bool:
+        return all(self.open_qty(ln.line_no) == 0 for ln in self.order.lines)
+
+    def value(self, line_no: int, units: int) -> int:
+        """What the first ``units`` units of the line are worth (cumulative, half up)."""
+        ln = self.line(line_no)
+        return div_round(ln.total * units, ln.qty)
+
+    def handover(self, quantities: dict[int, int]) -> Handover:
+        """The money of handing over ``{line_no: qty}`` now. Refuses a quantity that is not
+        open (already collected, or more than ordered) and changes nothing."""
+        lines = []
+        for line_no, qty in sorted(quantities.items()):
+            if qty == 0:
+                continue
+            open_qty = self.open_qty(line_no)
+            if qty < 0 or qty > open_qty:
+                raise InvalidInput(f"Line {line_no} of order {self.order_no} has {open_qty} "
+                                   f"left to collect, not {qty}", code="pickup_qty_invalid",
+                                   order_no=self.order_no, line_no=line_no, open=open_qty,
+                                   qty=qty)
+            done = self.collected.get(line_no, 0)
+            lines.append((line_no, qty, self.value(line_no, done + qty) -
+                          self.value(line_no, done)))
+        if not lines:
+            raise InvalidInput("Choose at least one item to hand over", code="pickup_empty")
+        goods = sum(v for _, _, v in lines)
+        before = sum(self.value(ln.line_no, self.collected.get(ln.line_no, 0))
+                     for ln in self.order.lines)
+        received = self.order.paid + self.paid_at_pickup
+        due = max(0, before + goods - received)
+        return Handover(tuple(lines), goods, goods - due, due)
+
+
+class OrderBook:
+    """The till's copy of web orders (``web_orders``), on the caller's connection."""
+
+    def __init__(self, conn: sqlite3.Connection, clock: Clock) -> None:
+        self.conn, self.clock = conn, clock
+
+    def keep(self, order: OrderData) -> None:
+        """Store the central's copy (call inside a write transaction)."""
+        self.conn.execute(
+            "INSERT INTO web_orders (order_no, store_id, status, phone, data, fetched_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (order_no) DO UPDATE SET "
+            "store_id = excluded.store_id, status = excluded.status, phone = excluded.phone, "
+            "data = excluded.data, fetched_at = excluded.fetched_at",
+            (order.order_no, order.store_id, order.status, order.customer_phone,
+             order.model_dump_json(), iso(self.clock.now())))
+
+    def find(self, text: str) -> list[str]:
+        """Order numbers for what the cashier typed or scanned: an order number (its QR code
+        holds just that), or the customer's phone."""
+        text = text.strip()
+        if not text:
+            return []
+        rows = self.conn.execute(
+            "SELECT order_no FROM web_orders WHERE order_no = ? OR phone = ? "
+            "ORDER BY fetched_at DESC LIMIT 20", (text, text)).fetchall()
+        return [r[0] for r in rows]
+
+    def view(self, order_no: str) -> OrderView:
+        from sync.protocol import OrderData
+
+        row = self.conn.execute("SELECT data FROM web_orders WHERE order_no = ?",
+                                (order_no,)).fetchone()
+        if row is None:
+            raise NotFound(f"There is no order {order_no} on this till", code="order_unknown",
+                           order_no=order_no)
+        order = OrderData.model_validate_json(row[0])
+        applied = {str(e) for e in order.applied_events}
+        collected = {ln.line_no: ln.collected for ln in order.lines}
+        for event_id, line_no, qty in self.conn.execute(
+                "SELECT s.event_id, l.order_line_no, l.qty FROM sales s "
+                "JOIN sale_lines l ON l.sale_id = s.id "
+                "WHERE s.kind = 'pickup' AND s.order_no = ?", (order_no,)):
+            if event_id not in applied:
+                collected[line_no] = collected.get(line_no, 0) + qty
+        paid_here = sum(
+            taken for event_id, taken in self.conn.execute(
+                "SELECT s.event_id, s.paid - coalesce((SELECT sum(t.amount) FROM sale_tenders t "
+                "WHERE t.sale_id = s.id AND t.kind = 'web'), 0) "
+                "FROM sales s WHERE s.kind = 'pickup' AND s.order_no = ?", (order_no,))
+            if event_id not in applied)
+        return OrderView(order, collected, order.paid_at_pickup + paid_here)
