@@ -62,13 +62,13 @@ class Receipts:
         row = conn.execute(
             "SELECT s.receipt_no, s.event_id, s.completed_at, s.staff_id, st.name, "
             "s.terminal_id, s.currency, s.subtotal, s.discount_total, s.total, "
-            "s.tax_inclusive, s.rounding, s.change_given "
+            "s.tax_inclusive, s.rounding, s.change_given, s.order_no "
             "FROM sales s LEFT JOIN staff st ON st.id = s.staff_id WHERE s.id = ?",
             (sale_id,)).fetchone()
         if row is None:
             raise NotFound(f"There is no sale {sale_id}", code="sale_unknown", sale_id=sale_id)
         (receipt_no, event_id, completed_at, staff_id, staff_name, terminal_id, cur,
-         subtotal, discount_total, total, inclusive, rounding, change) = row
+         subtotal, discount_total, total, inclusive, rounding, change, order_no) = row
         zh = lang.startswith("zh")
         lines = []
         item_count = 0
@@ -118,6 +118,7 @@ class Receipts:
             footer=s.receipt_footer_zh if zh else s.receipt_footer_en,
             item_count=item_count,
             reprint=reprint,
+            order_no=order_no,
         )
 
     def unprinted(self) -> list[UnprintedSale]:

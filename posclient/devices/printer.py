@@ -220,6 +220,8 @@ def _layout(p: Dummy, out: _Writer, r: Receipt, lang: str, width: int, code: str
         out.line(fit(r.address, width))
     if r.reprint:
         out.big(label("reprint", lang))
+    if r.order_no:
+        out.big(fit(f"{label('pickup', lang)} {r.order_no}", width // 2))
     p.set(align="left")
     out.line(rule)
     out.line(fit(f"{label('receipt', lang)}: {r.receipt_no}", width))

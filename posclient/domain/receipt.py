@@ -88,6 +88,7 @@ class Receipt:
     footer: str
     item_count: int
     reprint: bool = False
+    order_no: str | None = None  # the web order this receipt hands over (a pick-up slip)
 
 
 def display_width(text: str) -> int:

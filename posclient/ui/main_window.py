@@ -247,6 +247,10 @@ class MainWindow(QMainWindow):
         co = self.checkout
         if co is None or co.cart.is_empty:
             return
+        if co.payment.is_settled:  # a web order's pick-up paid online: nothing to take
+            self.complete()
+            self.sell_page.focus_scan()
+            return
         dialog = PayDialog(co, self.background, self.lang, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         accepted = dialog.exec() == QDialog.DialogCode.Accepted

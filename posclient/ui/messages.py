@@ -131,6 +131,7 @@ TENDER_KINDS = {
     "cash": QT_TRANSLATE_NOOP("Errors", "cash"),
     "card": QT_TRANSLATE_NOOP("Errors", "card"),
     "store_credit": QT_TRANSLATE_NOOP("Errors", "store_credit"),
+    "web": QT_TRANSLATE_NOOP("Errors", "paid online"),
 }
 
 NO_REASON = QT_TRANSLATE_NOOP("Errors", "no reason given")

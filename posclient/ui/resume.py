@@ -48,6 +48,8 @@ class SharedSales(Protocol):
 
     def sync_now(self) -> None: ...
 
+    def fetch_order(self, order_no: str) -> Any: ...  # sync.protocol.OrderData
+
 
 def _time(stamp: str | datetime) -> str:
     at = datetime.fromisoformat(stamp) if isinstance(stamp, str) else stamp

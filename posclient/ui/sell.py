@@ -115,6 +115,7 @@ ACTIONS: list[tuple[str, str, str]] = [
     ("F10", QT_TRANSLATE_NOOP("SellPage", "No sale"), "no_sale"),
     ("F11", QT_TRANSLATE_NOOP("SellPage", "Reprint"), "reprint"),
     ("F12", QT_TRANSLATE_NOOP("SellPage", "Stock"), "stock"),
+    ("Ctrl+O", QT_TRANSLATE_NOOP("SellPage", "Pick-up"), "pickup"),
     ("Ctrl+M", QT_TRANSLATE_NOOP("SellPage", "Settings"), "settings"),
 ]
 
@@ -427,6 +428,29 @@ class SellPage(QWidget):
     def _resumed(self) -> None:
         self.focus_scan()
         self.refresh()
+
+    def pickup(self) -> None:
+        """Hand over a web order: the basket becomes the order's lines (ui/pickup.py)."""
+        co = self.checkout
+        if co is None:
+            return
+        if not co.cart.is_empty or co.has_payments:
+            self.say(self.tr("Finish or suspend the sale first"), error=True)
+            return
+        from posclient.app.orders import OrderBook
+
+        from .pickup import PickupDialog
+
+        dialog = PickupDialog(co, OrderBook(co.store.conn, co.clock),
+                              self.shared.fetch_order if self.shared is not None else None,
+                              self.background, self.lang, co.store, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if dialog.exec() and co.pickup is not None:
+            self.say(self.tr("Pick-up of order %1: %2 to pay (Enter)")
+                     .replace("%1", co.pickup.order_no)
+                     .replace("%2", fmt.money(co.payment.due, self.lang)))
+        self.refresh()
+        self.focus_scan()
 
     def no_sale(self) -> None:
         self.no_sale_requested.emit()

@@ -22,7 +22,7 @@
 <context>
     <name>CartColumn</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="+130"/>
+        <location filename="../../posclient/ui/sell.py" line="+131"/>
         <source>#</source>
         <translation>序号</translation>
     </message>
@@ -128,6 +128,11 @@
         <location line="+1"/>
         <source>store_credit</source>
         <translation>储值卡</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>paid online</source>
+        <translation>网上已付</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -818,7 +823,7 @@
         <translation>当前有未完成的交易：请先解锁，结账或挂单后再切换收银员</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+37"/>
         <source>Change %1 · Receipt %2</source>
         <translation>找零 %1 · 小票号 %2</translation>
     </message>
@@ -915,6 +920,11 @@
         <translation>储值卡</translation>
     </message>
     <message>
+        <location line="+0"/>
+        <source>Paid online</source>
+        <translation>网上已付</translation>
+    </message>
+    <message>
         <location line="+18"/>
         <source>%1 is not an amount</source>
         <translation>%1 不是有效金额</translation>
@@ -928,6 +938,120 @@
         <location line="+10"/>
         <source>Card approved</source>
         <translation>刷卡成功</translation>
+    </message>
+</context>
+<context>
+    <name>PickupDialog</name>
+    <message>
+        <location filename="../../posclient/ui/pickup.py" line="+61"/>
+        <source>Order pick-up</source>
+        <translation>网购自提</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Scan the order&apos;s QR code, or type its number or the customer&apos;s phone</source>
+        <translation>扫描订单二维码，或输入订单号、顾客手机号</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>from the customer&apos;s message; empty: a supervisor checks the order otherwise</source>
+        <translation>见顾客收到的短信；留空：由主管以其他方式核实订单</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Pick-up code</source>
+        <translation>提货码</translation>
+    </message>
+    <message>
+        <location line="-35"/>
+        <location line="+46"/>
+        <source>Hand over</source>
+        <translation>交付</translation>
+    </message>
+    <message>
+        <location line="-49"/>
+        <source>Item</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ordered</source>
+        <translation>订购</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Collected</source>
+        <translation>已提</translation>
+    </message>
+    <message>
+        <location line="+77"/>
+        <source>No order %1 on this till</source>
+        <translation>本收银机上没有订单 %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Asking the central for order %1…</source>
+        <translation>正在向总部查询订单 %1…</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Using this till&apos;s copy of the order: %1</source>
+        <translation>使用本收银机保存的订单：%1</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>open</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>ready</source>
+        <translation>已备货</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>partly collected</source>
+        <translation>部分已提</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>collected</source>
+        <translation>已提货</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>CANCELLED</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>delivered</source>
+        <translation>已送达</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Order %1 · %2 %3 · %4 · paid online %5 of %6</source>
+        <translation>订单 %1 · %2 %3 · %4 · 网上已付 %5 / 共 %6</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Order as the central has it now</source>
+        <translation>总部的最新订单</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This till&apos;s copy of the order</source>
+        <translation>本收银机保存的订单</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Goods %1 · already paid %2 · to pay now %3</source>
+        <translation>商品 %1 · 已付 %2 · 现付 %3</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Find the order first</source>
+        <translation>请先查找订单</translation>
     </message>
 </context>
 <context>
@@ -1001,7 +1125,7 @@
 <context>
     <name>ResumeDialog</name>
     <message>
-        <location filename="../../posclient/ui/resume.py" line="+66"/>
+        <location filename="../../posclient/ui/resume.py" line="+68"/>
         <source>Resume a suspended sale</source>
         <translation>取回挂单</translation>
     </message>
@@ -1061,7 +1185,7 @@
 <context>
     <name>SearchDialog</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="-78"/>
+        <location filename="../../posclient/ui/sell.py" line="-79"/>
         <source>Find a product</source>
         <translation>查找商品</translation>
     </message>
@@ -1080,31 +1204,31 @@
     <name>SellPage</name>
     <message>
         <location line="+18"/>
-        <location line="+234"/>
+        <location line="+235"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-233"/>
-        <location line="+245"/>
+        <location line="-234"/>
+        <location line="+246"/>
         <location line="+3"/>
         <source>Price</source>
         <translation>改价</translation>
     </message>
     <message>
-        <location line="-247"/>
-        <location line="+273"/>
+        <location line="-248"/>
+        <location line="+274"/>
         <source>Line discount</source>
         <translation>单品折扣</translation>
     </message>
     <message>
-        <location line="-272"/>
-        <location line="+280"/>
+        <location line="-273"/>
+        <location line="+281"/>
         <source>Sale discount</source>
         <translation>整单折扣</translation>
     </message>
     <message>
-        <location line="-279"/>
+        <location line="-280"/>
         <source>Void line</source>
         <translation>单品作废</translation>
     </message>
@@ -1135,12 +1259,17 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+327"/>
+        <location line="+351"/>
         <source>Stock</source>
         <translation>库存查询</translation>
     </message>
     <message>
-        <location line="-326"/>
+        <location line="-350"/>
+        <source>Pick-up</source>
+        <translation>自提</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -1245,7 +1374,17 @@
         <translation>没有挂起的单据</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+15"/>
+        <source>Finish or suspend the sale first</source>
+        <translation>请先完成或挂起当前交易</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Pick-up of order %1: %2 to pay (Enter)</source>
+        <translation>订单 %1 提货：应付 %2（按回车）</translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>Barcode, item number or name</source>
         <translation>条码、货号或品名</translation>
     </message>

@@ -1,0 +1,229 @@
+"""Pick-up of a web order at the till (Ctrl+O): find the order, choose what to hand over, check
+the pick-up code; the basket then holds the order's lines and only what is still due is paid.
+
+The order is looked up on the till first (its copy of the order, with this till's own pick-ups
+counted) and, off the GUI thread, fetched fresh from the central when a central is there; the
+fresh copy replaces the till's when it comes. Without the central, the till's copy is used and
+the dialog says so.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from posclient.app.checkout import Checkout
+from posclient.app.orders import OrderBook, OrderView
+from posclient.domain.errors import PosError
+from posclient.domain.money import Money
+
+from . import fmt, widgets
+from .messages import message_for
+from .workers import Background
+
+log = logging.getLogger(__name__)
+
+Fetch = Callable[[str], Any]  # SyncEngine.fetch_order: order number -> sync.protocol.OrderData
+
+
+class PickupDialog(QDialog):
+    """``accept()`` = the basket now holds the hand-over (Checkout.start_pickup)."""
+
+    COLUMNS = (QT_TRANSLATE_NOOP("PickupDialog", "Item"),
+               QT_TRANSLATE_NOOP("PickupDialog", "Ordered"),
+               QT_TRANSLATE_NOOP("PickupDialog", "Collected"),
+               QT_TRANSLATE_NOOP("PickupDialog", "Hand over"))
+
+    def __init__(self, checkout: Checkout, book: OrderBook, fetch: Fetch | None,
+                 background: Background | None, lang: str, store: Any,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pickup")
+        self.setWindowTitle(self.tr("Order pick-up"))
+        self.co, self.book, self.fetch, self.background = checkout, book, fetch, background
+        self.lang, self.store = lang, store
+        self.view: OrderView | None = None
+        layout = QVBoxLayout(self)
+        self.query = QLineEdit()
+        self.query.setObjectName("orderQuery")
+        self.query.setPlaceholderText(self.tr("Scan the order's QR code, or type its number or "
+                                              "the customer's phone"))
+        self.query.returnPressed.connect(self.find)
+        layout.addWidget(self.query)
+        self.info = QLabel()
+        self.info.setObjectName("orderInfo")
+        self.info.setWordWrap(True)
+        layout.addWidget(self.info)
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setObjectName("orderLines")
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setMinimumSize(720, 240)
+        layout.addWidget(self.table)
+        form = QFormLayout()
+        self.code = QLineEdit()
+        self.code.setObjectName("pickupCode")
+        self.code.setPlaceholderText(self.tr("from the customer's message; empty: a supervisor "
+                                             "checks the order otherwise"))
+        form.addRow(self.tr("Pick-up code"), self.code)
+        layout.addLayout(form)
+        self.summary = QLabel()
+        self.summary.setObjectName("handoverSummary")
+        layout.addWidget(self.summary)
+        self.message = QLabel()
+        self.message.setObjectName("pickupMessage")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Hand over"))
+        self.code.returnPressed.connect(self.accept)  # Enter after the code: hand over
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter belongs to the field it is typed in (a scanner's Enter finds the order; after
+        the code it hands over), never to the dialog's default button."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return
+        super().keyPressEvent(event)
+
+    def say(self, text: str, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setProperty("error", error)
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+
+    # -- finding the order -----------------------------------------------------------------------
+    def find(self) -> None:
+        text = self.query.text().strip()
+        if not text:
+            return
+        found = self.book.find(text)
+        if found:
+            self.show_order(found[0], fresh=False)
+        order_no = found[0] if found else text
+        if self.fetch is None or self.background is None:
+            if not found:
+                self.say(self.tr("No order %1 on this till").replace("%1", text), error=True)
+            return
+        self.say(self.tr("Asking the central for order %1…").replace("%1", order_no))
+        fetch = self.fetch
+        self.background.run(lambda: fetch(order_no), self._fetched,
+                            lambda exc: self._not_fetched(exc, bool(found)))
+
+    def _fetched(self, order: Any) -> None:
+        if not shiboken6.isValid(self):  # closed meanwhile: keep the copy all the same
+            with self.store.write():
+                self.book.keep(order)
+            return
+        with self.store.write():
+            self.book.keep(order)
+        self.show_order(order.order_no, fresh=True)
+
+    def _not_fetched(self, exc: object, have_copy: bool) -> None:
+        if not shiboken6.isValid(self):
+            return
+        text = message_for(exc, self.lang) if isinstance(exc, PosError) else str(exc)
+        if have_copy:
+            self.say(self.tr("Using this till's copy of the order: %1").replace("%1", text))
+        else:
+            self.say(text, error=True)
+
+    def show_order(self, order_no: str, *, fresh: bool) -> None:
+        try:
+            view = self.book.view(order_no)
+        except PosError as exc:
+            self.say(message_for(exc, self.lang), error=True)
+            return
+        self.view = view
+        o = view.order
+        status = {"open": self.tr("open"), "ready": self.tr("ready"),
+                  "partly_collected": self.tr("partly collected"),
+                  "collected": self.tr("collected"), "cancelled": self.tr("CANCELLED"),
+                  "delivered": self.tr("delivered")}.get(o.status, o.status)
+        money = lambda minor: fmt.money(Money(minor, o.currency), self.lang)  # noqa: E731
+        self.info.setText(
+            self.tr("Order %1 · %2 %3 · %4 · paid online %5 of %6")
+            .replace("%1", o.order_no).replace("%2", o.customer_name)
+            .replace("%3", o.customer_phone or "").replace("%4", status)
+            .replace("%5", money(o.paid)).replace("%6", money(o.total)))
+        self.table.setRowCount(len(o.lines))
+        for row, ln in enumerate(o.lines):
+            name = ln.name_zh if self.lang.startswith("zh") and ln.name_zh else ln.name_en
+            for col, text in enumerate((name or ln.sku, str(ln.qty),
+                                        str(view.collected.get(ln.line_no, 0)))):
+                item = QTableWidgetItem(text)
+                if col:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.table.setItem(row, col, item)
+            spin = QSpinBox()
+            spin.setObjectName(f"handOver{ln.line_no}")
+            spin.setRange(0, view.open_qty(ln.line_no))
+            spin.setValue(view.open_qty(ln.line_no))
+            spin.valueChanged.connect(self._recompute)
+            self.table.setCellWidget(row, 3, spin)
+        if fresh:
+            self.say(self.tr("Order as the central has it now"))
+        else:
+            self.say(self.tr("This till's copy of the order"))
+        self._recompute()
+        self.code.setFocus()
+
+    def quantities(self) -> dict[int, int]:
+        if self.view is None:
+            return {}
+        return {ln.line_no: self.table.cellWidget(row, 3).value()  # type: ignore[union-attr]
+                for row, ln in enumerate(self.view.order.lines)}
+
+    def _recompute(self) -> None:
+        if self.view is None:
+            return
+        try:
+            h = self.view.handover(self.quantities())
+        except PosError as exc:
+            self.summary.setText(message_for(exc, self.lang))
+            return
+        cur = self.view.order.currency
+        self.summary.setText(
+            self.tr("Goods %1 · already paid %2 · to pay now %3")
+            .replace("%1", fmt.money(Money(h.goods, cur), self.lang))
+            .replace("%2", fmt.money(Money(h.covered, cur), self.lang))
+            .replace("%3", fmt.money(Money(h.due, cur), self.lang)))
+
+    # -- handing over ----------------------------------------------------------------------------
+    def accept(self) -> None:
+        view = self.view
+        if view is None:
+            self.say(self.tr("Find the order first"), error=True)
+            return
+        code = self.code.text().strip() or None
+        quantities = self.quantities()
+        done = widgets.with_approval(
+            self, lambda a: self.co.start_pickup(view, quantities, code=code, approval=a),
+            lambda exc: self.say(message_for(exc, self.lang), error=True),
+            widgets.ask_approval, lang=self.lang)
+        if done is not None:
+            super().accept()

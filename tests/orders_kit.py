@@ -1,0 +1,31 @@
+"""A web order of the small store (tests/till_kit.py) for the pick-up tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sync.protocol import OrderData, pickup_code_hash
+
+CODE = "7Q4K2M"
+
+
+def order(**changes: Any) -> OrderData:
+    """Milk x3 at 12.50 with 1.00 off the line, rice x1 at 59.90: 96.40 in all."""
+    data = {
+        "order_no": "W1001", "status": "ready", "fulfilment": "pickup", "store_id": "S001",
+        "customer_name": "陈静", "customer_phone": "13800138000",
+        "pickup_code_hash": pickup_code_hash("W1001", CODE), "currency": "CNY",
+        "lines": [
+            {"line_no": 1, "product_id": 1, "sku": "100001", "qty": 3, "unit_price": 1250,
+             "discount": 100, "total": 3650},
+            {"line_no": 2, "product_id": 5, "sku": "100005", "qty": 1, "unit_price": 5990,
+             "total": 5990},
+        ],
+        "payments": [{"kind": "online", "amount": 9640, "method": "alipay"}],
+        "total": 9640, "paid": 9640,
+        "created_at": datetime(2026, 11, 27, 9, 0, tzinfo=UTC),
+        "updated_at": datetime(2026, 11, 27, 9, 0, tzinfo=UTC),
+    }
+    data.update(changes)
+    return OrderData.model_validate(data)

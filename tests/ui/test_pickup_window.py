@@ -1,0 +1,106 @@
+"""Ctrl+O at the till: a cashier hands over a web order found by its number, checks the pick-up
+code, and the customer pays only what the web payment does not cover."""
+
+from __future__ import annotations
+
+import pytest
+from orders_kit import CODE, order
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QSpinBox
+from ui_kit import log_in, on_next_dialog
+
+from posclient.app.orders import OrderBook
+from posclient.app.terminal import Terminal
+from posclient.devices.payment import SimulatedPaymentTerminal
+from posclient.ui.main_window import MainWindow
+
+
+class PaperRoll:
+    def __init__(self) -> None:
+        self.receipts: list = []
+
+    def __call__(self, receipt) -> None:
+        self.receipts.append(receipt)
+
+
+@pytest.fixture
+def window(qtbot, small_store, clock):
+    paper = PaperRoll()
+    w = MainWindow(Terminal(small_store, clock=clock, payments=SimulatedPaymentTerminal()),
+                   lang="en", printer=paper)
+    qtbot.addWidget(w)
+    w.show()
+    w.paper = paper
+    return w
+
+
+def keep(w: MainWindow, o) -> None:
+    with w.terminal.store.write():
+        OrderBook(w.terminal.store.conn, w.terminal.clock).keep(o)
+
+
+def hand_over(qtbot, code: str, quantities: dict[int, int] | None = None):
+    def answer(dialog) -> None:
+        query = dialog.findChild(QLineEdit, "orderQuery")
+        query.setText("13800138000")  # the customer's phone finds the order too
+        qtbot.keyClick(query, Qt.Key.Key_Return)
+        for line_no, qty in (quantities or {}).items():
+            dialog.findChild(QSpinBox, f"handOver{line_no}").setValue(qty)
+        dialog.findChild(QLineEdit, "pickupCode").setText(code)
+        seen.append(dialog.findChild(type(dialog.summary), "handoverSummary").text())
+        dialog.accept()
+        if dialog.isVisible():  # refused: say why and close
+            seen.append(dialog.message.text())
+            dialog.reject()
+
+    seen: list[str] = []
+    return answer, seen
+
+
+def test_a_paid_web_order_is_handed_over_with_ctrl_o_and_enter(qtbot, window):
+    w = window
+    keep(w, order())
+    log_in(qtbot, w)
+    answer, seen = hand_over(qtbot, CODE)
+    on_next_dialog(qtbot, answer, name="pickup")
+    qtbot.keyClick(w.sell_page.scan_field, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    assert seen == ["Goods ¥96.40 · already paid ¥96.40 · to pay now ¥0.00"]
+    assert w.sell_page.table.rowCount() == 2
+    assert "Pick-up of order W1001" in w.sell_page.message.text()
+    qtbot.keyClick(w.sell_page.scan_field, Qt.Key.Key_Return)  # nothing to pay: done
+    qtbot.waitUntil(lambda: len(w.paper.receipts) == 1)
+    slip = w.paper.receipts[0]
+    assert slip.order_no == "W1001" and [t.kind for t in slip.tenders] == ["web"]
+    assert w.sell_page.table.rowCount() == 0
+
+
+def test_a_wrong_code_is_refused_and_the_basket_stays_empty(qtbot, window):
+    w = window
+    keep(w, order())
+    log_in(qtbot, w)
+    answer, seen = hand_over(qtbot, "WRONG9")
+    on_next_dialog(qtbot, answer, name="pickup")
+    w.sell_page.buttons["pickup"].click()
+    assert seen[-1] == "That is not this order's pick-up code"
+    assert w.sell_page.table.rowCount() == 0 and w.checkout.pickup is None
+
+
+def test_part_of_an_order_paid_in_store_opens_the_payment_for_the_rest(qtbot, window):
+    w = window
+    keep(w, order(payments=[{"kind": "online", "amount": 2000},
+                            {"kind": "at_pickup", "amount": 7640}], paid=2000))
+    log_in(qtbot, w)
+    answer, seen = hand_over(qtbot, CODE, {1: 2, 2: 0})
+    on_next_dialog(qtbot, answer, name="pickup")
+    w.sell_page.buttons["pickup"].click()
+    assert seen == ["Goods ¥24.33 · already paid ¥20.00 · to pay now ¥4.33"]
+
+    def pay(dialog) -> None:
+        assert "4.33" in dialog.due.text()
+        dialog.cash()  # all that is due
+
+    on_next_dialog(qtbot, pay, name="payDialog")
+    qtbot.keyClick(w.sell_page.scan_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(w.paper.receipts) == 1)
+    assert [(t.kind, t.amount.minor) for t in w.paper.receipts[0].tenders] == [
+        ("web", 2000), ("cash", 433)]
