@@ -41,7 +41,7 @@ from typing import Any
 from uuid import UUID
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Transaction, and_, delete, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from posclient.app.clock import Clock
@@ -106,21 +106,23 @@ def ingest_batch(engine: Engine, who: TerminalIdentity, raw_events: Sequence[Any
     committed; a transient database failure runs the whole batch again (nothing of it was
     committed).
 
-    The batch first runs whole in one savepoint (:class:`_Batch`: a few statements per batch
-    instead of ~20 per event). If anything unexpected fails there, that savepoint is rolled back
-    and the batch runs again event by event (:func:`_ingest_one`), each event in its own
-    savepoint, so the event that fails is rolled back alone and quarantined while the others are
-    kept. Both give the same results and rows.
+    The batch first runs whole in one transaction (:class:`_Batch`: a few statements per batch
+    instead of ~20 per event). If anything unexpected fails there, that transaction is rolled
+    back and the batch runs again event by event (:func:`_ingest_one`) in a new one, each event
+    in its own savepoint, so the event that fails is rolled back alone and quarantined while the
+    others are kept. Both give the same results and rows. (The batch path takes no savepoint:
+    on PostgreSQL its last statements and its COMMIT are one round trip, see
+    :meth:`_Batch.run`.)
     """
 
     def batch() -> list[EventResult]:
-        with writer(engine) as conn, conn.begin():
-            if not raw_events:
-                return []
+        if not raw_events:
+            return []
+        with writer(engine) as conn:
             fast = _Batch(conn, who, clock)
             try:
-                with conn.begin_nested():
-                    results = fast.run(raw_events)
+                with conn.begin() as trans:
+                    results = fast.run(raw_events, trans)  # committed by run()
             except _EventByEvent as exc:
                 log.debug("events batch of %s/%s runs event by event: %s", who.store_id,
                           who.terminal_id, exc)
@@ -132,7 +134,8 @@ def ingest_batch(engine: Engine, who: TerminalIdentity, raw_events: Sequence[Any
             else:
                 fast.log_notes()
                 return results
-            return [_ingest_one(conn, who, raw, clock.now()) for raw in raw_events]
+            with conn.begin():
+                return [_ingest_one(conn, who, raw, clock.now()) for raw in raw_events]
 
     return retrying(batch, what="events batch")
 
@@ -378,7 +381,18 @@ class _Batch:
             log.log(level, msg, *args)
         self.notes = []
 
-    def run(self, raw_events: Sequence[Any]) -> list[EventResult]:
+    def run(self, raw_events: Sequence[Any], trans: Transaction) -> list[EventResult]:
+        """The batch's results, once ``trans`` (the connection's transaction, holding nothing
+        else) is committed.
+
+        Concurrent batches of one store wait for each other's stock levels rows (every sale
+        moves some of the same products) and for the feed head: from the levels' update to the
+        commit, batches go one at a time. So everything that does not need the new levels is
+        written first, the levels' rows come back with their update (``RETURNING``), and on
+        PostgreSQL the exceptions, the feed's changes and the COMMIT are one round trip
+        (:meth:`sync.central.feed.Tx.commit`): the only trip inside that stretch is the
+        levels' update itself.
+        """
         conn, who = self.conn, self.who
         self.notes = []
         self.high = int(_lock_terminal(conn, who))  # first: concurrent requests of one terminal
@@ -467,14 +481,14 @@ class _Batch:
 
         bulk_insert(conn, events, event_rows)
         bulk_insert(conn, sales, sale_rows)
+        self._store_seqs()
         moved = ledger.move_many(tx, who.store_id, groups, reason="sale", known=self.catalogue)
         for rec in accepted.values():
             if rec.group is not None:
                 rec.problems += _oversold(who, moved[rec.group])
-        bulk_insert(conn, exceptions, [_exception_row(who, rec.event_id, p, rec.now)
-                                       for rec in accepted.values() for p in rec.problems])
-        self._store_seqs()
-        tx.flush()  # last: the feed's lock is held from here to commit
+        problems = [_exception_row(who, rec.event_id, p, rec.now)
+                    for rec in accepted.values() for p in rec.problems]
+        tx.commit(trans, lambda: bulk_insert(conn, exceptions, problems))  # the feed last
         return [r if isinstance(r, EventResult) else r[1].result(r[0]) for r in out]
 
     def _reject(self, raw: Any, event_id: UUID | None, seq: int | None, reason: str,
