@@ -200,8 +200,8 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
         sets = ", ".join(f"{quote(c)} = {expr}" for c, expr in (update or {}).items())
         tail = f" ON CONFLICT ({', '.join(quote(c) for c in conflict)}) "
         tail += f"DO UPDATE SET {sets}" if sets else "DO NOTHING"
-    params = _bound_rows(dialect, table, names, rows)
     if dialect.name != "postgresql":
+        params = _bound_rows(dialect, table, names, rows)
         conn.exec_driver_sql(f"{head}VALUES ({', '.join(['?'] * len(names))}){tail}", params)
         return []
     if returning:
@@ -209,8 +209,8 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
     sql = f"{head}SELECT * FROM {pg_unnest(table, names)}{tail}"
     out: list[tuple[Any, ...]] = []
     with conn.connection.dbapi_connection.cursor() as cur:  # type: ignore[union-attr]
-        for i in range(0, len(params), PG_ROWS_PER_INSERT):
-            cur.execute(sql, pg_columns(params[i:i + PG_ROWS_PER_INSERT]))
+        for i in range(0, len(rows), PG_ROWS_PER_INSERT):
+            cur.execute(sql, bound_columns(conn, table, names, rows[i:i + PG_ROWS_PER_INSERT]))
             if returning:
                 out.extend(cur.fetchall())
     return out
@@ -221,7 +221,7 @@ def pg_unnest(table: Table, names: Sequence[str]) -> str:
 
     %b: psycopg sends the arrays in binary format, text without per-element escaping. Run it
     on the raw (psycopg) cursor of the connection, inside its current transaction, with
-    :func:`pg_columns` of rows bound by :func:`bound_rows`.
+    the :func:`bound_columns` of the rows.
     """
     return _pg_unnest(table, tuple(names))
 
@@ -233,15 +233,30 @@ def _pg_unnest(table: Table, names: tuple[str, ...]) -> str:
     return f"unnest({arrays})"
 
 
-def pg_columns(params: Sequence[tuple[Any, ...]]) -> tuple[list[Any], ...]:
-    """Row tuples as one list per column: the parameters of :func:`pg_unnest`."""
-    return tuple(list(c) for c in zip(*params, strict=True))
+def bound_columns(conn: Connection, table: Table, names: Sequence[str],
+                  rows: Sequence[Mapping[str, Any]]) -> tuple[list[Any], ...]:
+    """One list per column of ``names``: the rows' values as the driver takes them (each
+    column's bind processing, once per distinct value), the parameters of :func:`pg_unnest`.
 
-
-def bound_rows(conn: Connection, table: Table, names: list[str],
-               rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
-    """The rows' values of ``names`` as the driver takes them (the columns' bind processing)."""
-    return _bound_rows(conn.dialect, table, names, rows)
+    Built a column at a time: no row tuple is made or rebuilt (this runs for every row the
+    ingest writes).
+    """
+    dialect = conn.dialect
+    out = []
+    for name in names:
+        values = [row[name] for row in rows]
+        proc = table.c[name].type._cached_bind_processor(dialect)
+        if proc is not None:
+            memo: dict[Any, Any] = {None: None}
+            done = []
+            for v in values:
+                b = memo.get(v, _MISSING)
+                if b is _MISSING:
+                    b = memo[v] = proc(v)
+                done.append(b)
+            values = done
+        out.append(values)
+    return tuple(out)
 
 
 def commit_pipelined(conn: Connection, trans: Transaction, send: Callable[[], object]) -> None:

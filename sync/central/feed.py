@@ -48,11 +48,10 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Transaction, delete, func, select, union_all, update
 
 from sync.central.db import (
-    bound_rows,
+    bound_columns,
     bulk_insert,
     commit_pipelined,
     is_postgres,
-    pg_columns,
     pg_unnest,
     reader,
     write_tx,
@@ -134,7 +133,7 @@ def _pg_appends(conn: Connection, pending: Sequence[PendingChange], now: datetim
     The UPDATE is the same row lock as on SQLite, taken by the same statement that uses it, so
     every guarantee of the module docstring holds unchanged.
     """
-    when = bound_rows(conn, changes, ["changed_at"], [{"changed_at": now}])[0][0]
+    when = bound_columns(conn, changes, ["changed_at"], [{"changed_at": now}])[0][0]
     for i in range(0, len(pending), INSERT_CHUNK):
         part = pending[i:i + INSERT_CHUNK]
         n = len(part)
@@ -145,7 +144,8 @@ def _pg_appends(conn: Connection, pending: Sequence[PendingChange], now: datetim
                f"FROM head, {pg_unnest(changes, _CHANGE_COLUMNS)} WITH ORDINALITY "
                "AS c(entity, op, key, store_id, data, ord)) "
                "SELECT last_seq FROM head")
-        columns = pg_columns([(p.entity, p.op, p.key, p.store_id, p.data) for p in part])
+        columns = ([p.entity for p in part], [p.op for p in part], [p.key for p in part],
+                   [p.store_id for p in part], [p.data for p in part])  # no bind processing
         yield sql, (n, n, when, *columns)
 
 
