@@ -45,7 +45,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Transaction, delete, func, select, union_all, update
+from pydantic import TypeAdapter
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Engine,
+    Integer,
+    Transaction,
+    bindparam,
+    delete,
+    func,
+    select,
+    union_all,
+    update,
+)
 
 from sync.central.db import (
     bound_columns,
@@ -174,19 +187,48 @@ def read_changes(engine: Engine, store_id: str, after: int, limit: int,
                            f"({state.last_seq}): the terminal was set up against another "
                            "database. Take a new snapshot (GET /v1/snapshot).",
                            code="cursor_ahead")
-        rows = conn.execute(_page_query(store_id, after, state.last_seq, limit + 1)).all()
+        rows = conn.execute(*_page_query(store_id, after, state.last_seq, limit + 1)).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
-    page = [Change(seq=r.seq, entity=r.entity, op=r.op, key=r.key,
-                   data=None if r.data is None else json.loads(r.data)) for r in rows]
     next_after = rows[-1].seq if has_more else state.last_seq
-    return ChangesPage(changes=page, next_after=next_after, has_more=has_more,
+    return ChangesPage(changes=_changes(rows), next_after=next_after, has_more=has_more,
                        server_time=server_time)
 
 
-def _page_query(store_id: str, after: int, head: int, n: int) -> Any:
-    """Global rows and the store's rows, each an index range scan on (store_id, seq)."""
+_CHANGES = TypeAdapter(list[Change])
+
+
+def _changes(rows: Sequence[Any]) -> list[Change]:
+    """The rows as :class:`Change` models, parsed and validated in one pass by pydantic.
+
+    The page is written as one JSON text with each row's stored ``data`` (canonical JSON)
+    embedded as it is: about a third of the time of ``json.loads`` and a model per row, for
+    the same models.
+    """
+    text = ",".join(
+        f'{{"seq":{int(r.seq)},"entity":{_json_str(r.entity)},"op":{_json_str(r.op)},'
+        f'"key":{_json_str(r.key)},"data":{"null" if r.data is None else r.data}}}'
+        for r in rows)
+    return _CHANGES.validate_json(f"[{text}]")
+
+
+def _json_str(text: str) -> str:
+    """``text`` as a JSON string: quoted as it is when it needs no escapes (the usual key)."""
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _page_query(store_id: str, after: int, head: int, n: int) -> tuple[Any, dict[str, Any]]:
+    """Global rows and the store's rows, each an index range scan on (store_id, seq): the
+    statement (built once) and its parameters."""
+    return _PAGE, {"store_id": store_id, "after": after, "head": head, "n": n}
+
+
+def _build_page_query() -> Any:
     cols = (changes.c.seq, changes.c.entity, changes.c.op, changes.c.key, changes.c.data)
+    after, head = bindparam("after", type_=BigInteger), bindparam("head", type_=BigInteger)
+    n = bindparam("n", type_=Integer)
 
     def side(condition: Any) -> Any:
         q = (select(*cols).where(condition, changes.c.seq > after, changes.c.seq <= head)
@@ -194,8 +236,11 @@ def _page_query(store_id: str, after: int, head: int, n: int) -> Any:
         return select(q)
 
     both = union_all(side(changes.c.store_id.is_(None)),
-                     side(changes.c.store_id == store_id)).subquery()
+                     side(changes.c.store_id == bindparam("store_id"))).subquery()
     return select(both).order_by(both.c.seq).limit(n)
+
+
+_PAGE = _build_page_query()
 
 
 def prune_changes(engine: Engine, before_seq: int) -> int:
