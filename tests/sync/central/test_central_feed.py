@@ -150,3 +150,14 @@ def test_a_page_carries_keys_and_data_as_they_were_written(central_engine):
                    for i, key in enumerate(odd)] + [
         (head + len(odd) + 1, "product", "delete", odd[0], None)]
     assert page.next_after == head + len(odd) + 1 and not page.has_more
+
+
+def test_snapshot_keys_are_written_as_json_dumps_writes_them():
+    import json
+
+    from sync.central.snapshot import _json_str
+
+    for text in ["123", "S1:42", 'say "hi"', "back\\slash", "new\nline", "\x7f", "\u2028",
+                 "价格", "caf\u00e9", "nbsp\u00a0", ""]:
+        assert _json_str(text) == json.dumps(text)
+        assert _json_str(text, ascii=False) == json.dumps(text, ensure_ascii=False)
