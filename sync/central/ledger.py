@@ -78,12 +78,14 @@ def move_many(tx: Tx, store_id: str,
 
     Each group's deltas are summed per product; its movements are stamped ``at``. The levels
     are updated once per product (``qty = qty + total``, rows locked in product order: two
-    batches cannot deadlock each other), then read back (PostgreSQL: ``RETURNING``, in the same
-    statement, as the levels' rows are the ones every concurrent sale waits for; everything
-    this needs that does not depend on them is done before): the level before the batch is the level
+    batches cannot deadlock each other), then read back: the level before the batch is the level
     after it minus the batch's total (our row locks keep others out until commit), so each
     group's :class:`LevelChange` carries the level right after that group, as if it had been
     applied alone. ``known``: the catalogue's product ids among these, if the caller has them.
+
+    The levels' rows are the ones every concurrent sale waits for, so everything else is done
+    before their update (the movements, the catalogue check), and on PostgreSQL they come back
+    with it (``RETURNING``) instead of in a second round trip.
     """
     conn = tx.conn
     per_group: list[list[tuple[int, int]]] = []
