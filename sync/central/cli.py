@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 from sync.central import feed, identity, importers, schema
 from sync.central.db import make_engine, normalize_url
 from sync.central.errors import CentralError, ConfigError, SchemaError
+from sync.central.ingest import DEFAULT_CONCURRENCY as DEFAULT_INGEST_CONCURRENCY
+from sync.central.ingest import ENV_CONCURRENCY as ENV_INGEST_CONCURRENCY
 
 ENV_DB = "POSCLIENT_CENTRAL_DB"
 ENV_ADMIN_TOKEN = "POSCLIENT_CENTRAL_ADMIN_TOKEN"
@@ -116,6 +118,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from sync.central.api import create_app
 
     engine = _engine(args)
+    if args.ingest_concurrency is not None:  # read by each worker (sync/central/ingest.py)
+        os.environ[ENV_INGEST_CONCURRENCY] = str(args.ingest_concurrency)
     options = {"host": args.host, "port": args.port, "log_level": args.log_level,
                "proxy_headers": True, "forwarded_allow_ips": args.forwarded_allow_ips,
                "ssl_keyfile": args.ssl_keyfile, "ssl_certfile": args.ssl_certfile}
@@ -313,6 +317,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--host", default="127.0.0.1")
     c.add_argument("--port", type=int, default=8700)
     c.add_argument("--workers", type=int, default=1, help="worker processes (PostgreSQL)")
+    c.add_argument("--ingest-concurrency", type=int, default=None, metavar="N",
+                   help="event batches of one worker in the database at once; more wait their "
+                        f"turn (default: ${ENV_INGEST_CONCURRENCY}, else "
+                        f"{DEFAULT_INGEST_CONCURRENCY})")
     c.add_argument("--log-level", default="info",
                    choices=("critical", "error", "warning", "info", "debug"))
     c.add_argument("--forwarded-allow-ips", default="127.0.0.1",

@@ -19,7 +19,11 @@ The UPDATE takes the row's lock, held until commit or rollback, so:
 This is equivalent to ``pg_advisory_xact_lock`` taken just before the insert (also held to
 commit), with one code path for both databases and no sequence object. The cost is the same
 for either: transactions that append changes serialise from the append to their commit, which
-is why the append comes last and bulk imports commit in chunks.
+is why the append comes last and bulk imports commit in chunks. On PostgreSQL that stretch is
+kept free of client round trips: the append is one statement (the UPDATE's ``RETURNING``
+feeds the INSERT in a data-modifying CTE), and :meth:`Tx.commit` sends it with the COMMIT in
+one pipeline, so the lock is held for the server's own work and the WAL flush, not for a trip
+to a Python process that may be waiting for a CPU.
 
 **Reading** (:func:`read_changes`) happens in one snapshot (:func:`sync.central.db.reader`): the
 head H, the low-water mark and the rows. Every seq <= H is committed in that snapshot, so a page
@@ -35,15 +39,37 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, select, union_all, update
+from pydantic import TypeAdapter
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Engine,
+    Integer,
+    Transaction,
+    bindparam,
+    delete,
+    func,
+    select,
+    union_all,
+    update,
+)
 
-from sync.central.db import bulk_insert, reader, write_tx
+from sync.central.db import (
+    bound_columns,
+    bulk_insert,
+    commit_pipelined,
+    is_postgres,
+    pg_unnest,
+    reader,
+    write_tx,
+    writer,
+)
 from sync.central.errors import FeedGone
 from sync.central.schema import changes, dump_json, feed_head
 from sync.protocol import MAX_PAGE, Change, ChangesPage
@@ -89,6 +115,13 @@ def append_changes(conn: Connection, pending: Sequence[PendingChange], now: date
     """
     if not pending:
         return 0
+    if is_postgres(conn):
+        last = 0
+        with conn.connection.dbapi_connection.cursor() as cur:  # type: ignore[union-attr]
+            for sql, params in _pg_appends(conn, pending, now):
+                cur.execute(sql, params)
+                last = int(cur.fetchone()[0])  # type: ignore[index]
+        return last
     conn.execute(update(feed_head).where(feed_head.c.id == 1)
                  .values(last_seq=feed_head.c.last_seq + len(pending)))
     last = conn.execute(select(feed_head.c.last_seq).where(feed_head.c.id == 1)).scalar_one()
@@ -99,6 +132,34 @@ def append_changes(conn: Connection, pending: Sequence[PendingChange], now: date
     for i in range(0, len(rows), INSERT_CHUNK):
         bulk_insert(conn, changes, rows[i:i + INSERT_CHUNK])
     return last
+
+
+_CHANGE_COLUMNS = ["entity", "op", "key", "store_id", "data"]
+
+
+def _pg_appends(conn: Connection, pending: Sequence[PendingChange], now: datetime
+                ) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """PostgreSQL: per chunk of ``pending``, ONE statement that moves the head and inserts the
+    chunk with the seqs it got (``UPDATE feed_head ... RETURNING`` feeding the ``INSERT``, in a
+    data-modifying CTE), answering the new head: one round trip instead of three.
+
+    The UPDATE is the same row lock as on SQLite, taken by the same statement that uses it, so
+    every guarantee of the module docstring holds unchanged.
+    """
+    when = bound_columns(conn, changes, ["changed_at"], [{"changed_at": now}])[0][0]
+    for i in range(0, len(pending), INSERT_CHUNK):
+        part = pending[i:i + INSERT_CHUNK]
+        n = len(part)
+        sql = ("WITH head AS (UPDATE feed_head SET last_seq = last_seq + %b WHERE id = 1 "
+               "RETURNING last_seq), "
+               "added AS (INSERT INTO changes (seq, entity, op, key, store_id, data, changed_at) "
+               "SELECT head.last_seq - %b + c.ord, c.entity, c.op, c.key, c.store_id, c.data, %b "
+               f"FROM head, {pg_unnest(changes, _CHANGE_COLUMNS)} WITH ORDINALITY "
+               "AS c(entity, op, key, store_id, data, ord)) "
+               "SELECT last_seq FROM head")
+        columns = ([p.entity for p in part], [p.op for p in part], [p.key for p in part],
+                   [p.store_id for p in part], [p.data for p in part])  # no bind processing
+        yield sql, (n, n, when, *columns)
 
 
 def feed_state(conn: Connection) -> FeedState:
@@ -126,19 +187,48 @@ def read_changes(engine: Engine, store_id: str, after: int, limit: int,
                            f"({state.last_seq}): the terminal was set up against another "
                            "database. Take a new snapshot (GET /v1/snapshot).",
                            code="cursor_ahead")
-        rows = conn.execute(_page_query(store_id, after, state.last_seq, limit + 1)).all()
+        rows = conn.execute(*_page_query(store_id, after, state.last_seq, limit + 1)).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
-    page = [Change(seq=r.seq, entity=r.entity, op=r.op, key=r.key,
-                   data=None if r.data is None else json.loads(r.data)) for r in rows]
     next_after = rows[-1].seq if has_more else state.last_seq
-    return ChangesPage(changes=page, next_after=next_after, has_more=has_more,
+    return ChangesPage(changes=_changes(rows), next_after=next_after, has_more=has_more,
                        server_time=server_time)
 
 
-def _page_query(store_id: str, after: int, head: int, n: int) -> Any:
-    """Global rows and the store's rows, each an index range scan on (store_id, seq)."""
+_CHANGES = TypeAdapter(list[Change])
+
+
+def _changes(rows: Sequence[Any]) -> list[Change]:
+    """The rows as :class:`Change` models, parsed and validated in one pass by pydantic.
+
+    The page is written as one JSON text with each row's stored ``data`` (canonical JSON)
+    embedded as it is: about a third of the time of ``json.loads`` and a model per row, for
+    the same models.
+    """
+    text = ",".join(
+        f'{{"seq":{int(r.seq)},"entity":{_json_str(r.entity)},"op":{_json_str(r.op)},'
+        f'"key":{_json_str(r.key)},"data":{"null" if r.data is None else r.data}}}'
+        for r in rows)
+    return _CHANGES.validate_json(f"[{text}]")
+
+
+def _json_str(text: str) -> str:
+    """``text`` as a JSON string: quoted as it is when it needs no escapes (the usual key)."""
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _page_query(store_id: str, after: int, head: int, n: int) -> tuple[Any, dict[str, Any]]:
+    """Global rows and the store's rows, each an index range scan on (store_id, seq): the
+    statement (built once) and its parameters."""
+    return _PAGE, {"store_id": store_id, "after": after, "head": head, "n": n}
+
+
+def _build_page_query() -> Any:
     cols = (changes.c.seq, changes.c.entity, changes.c.op, changes.c.key, changes.c.data)
+    after, head = bindparam("after", type_=BigInteger), bindparam("head", type_=BigInteger)
+    n = bindparam("n", type_=Integer)
 
     def side(condition: Any) -> Any:
         q = (select(*cols).where(condition, changes.c.seq > after, changes.c.seq <= head)
@@ -146,8 +236,11 @@ def _page_query(store_id: str, after: int, head: int, n: int) -> Any:
         return select(q)
 
     both = union_all(side(changes.c.store_id.is_(None)),
-                     side(changes.c.store_id == store_id)).subquery()
+                     side(changes.c.store_id == bindparam("store_id"))).subquery()
     return select(both).order_by(both.c.seq).limit(n)
+
+
+_PAGE = _build_page_query()
 
 
 def prune_changes(engine: Engine, before_seq: int) -> int:
@@ -195,11 +288,35 @@ class Tx:
         self.pending = []
         return last
 
+    def commit(self, trans: Transaction, last: Callable[[], object] | None = None) -> None:
+        """Append the collected changes and commit ``trans`` (the root transaction of
+        ``conn``), after ``last``: statements of the transaction whose results are not read.
+
+        On PostgreSQL ``last``, the append and the COMMIT go to the server in one round trip
+        (:func:`sync.central.db.commit_pipelined`): the feed lock, and the row locks taken
+        before it, are not held across a trip to this process.
+        """
+
+        def send() -> None:
+            if last is not None:
+                last()
+            if not self.pending:
+                return
+            if is_postgres(self.conn):
+                with self.conn.connection.dbapi_connection.cursor() as cur:  # type: ignore[union-attr]
+                    for sql, params in _pg_appends(self.conn, self.pending, self.now):
+                        cur.execute(sql, params)  # the new head is not read: no wait
+            else:
+                append_changes(self.conn, self.pending, self.now)
+            self.pending = []
+
+        commit_pipelined(self.conn, trans, send)
+
 
 @contextmanager
 def transaction(engine: Engine, now: datetime) -> Iterator[Tx]:
     """One write transaction whose emitted changes are appended last, then committed."""
-    with write_tx(engine) as conn:
+    with writer(engine) as conn, conn.begin() as trans:
         tx = Tx(conn, now)
         yield tx
-        tx.flush()
+        tx.commit(trans)

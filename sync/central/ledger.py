@@ -82,6 +82,10 @@ def move_many(tx: Tx, store_id: str,
     after it minus the batch's total (our row locks keep others out until commit), so each
     group's :class:`LevelChange` carries the level right after that group, as if it had been
     applied alone. ``known``: the catalogue's product ids among these, if the caller has them.
+
+    The levels' rows are the ones every concurrent sale waits for, so everything else is done
+    before their update (the movements, the catalogue check), and on PostgreSQL they come back
+    with it (``RETURNING``) instead of in a second round trip.
     """
     conn = tx.conn
     per_group: list[list[tuple[int, int]]] = []
@@ -103,19 +107,21 @@ def move_many(tx: Tx, store_id: str,
         return [[] for _ in per_group]
     products = sorted(totals)
     bulk_insert(conn, stock_movements, movements)
-    bulk_insert(conn, stock_levels, [
+    known = known_products(tx, products) if known is None else known
+    pg = is_postgres(conn)
+    written = bulk_insert(conn, stock_levels, [
         {"store_id": store_id, "product_id": p, "qty": totals[p], "updated_at": last_at[p]}
         for p in products], conflict=("store_id", "product_id"),
-        update={"qty": "stock_levels.qty + excluded.qty", "updated_at": "excluded.updated_at"})
-    level: dict[int, int] = {}
-    for part in chunks(products, CHUNK):
+        update={"qty": "stock_levels.qty + excluded.qty", "updated_at": "excluded.updated_at"},
+        returning=("product_id", "qty") if pg else ())
+    level: dict[int, int] = {int(p): int(q) for p, q in written}
+    for part in chunks(products if not pg else [], CHUNK):  # SQLite: no RETURNING here
         level.update((int(p), int(q)) for p, q in conn.execute(
             select(stock_levels.c.product_id, stock_levels.c.qty)
             .where(stock_levels.c.store_id == store_id,
                    among(conn, stock_levels.c.product_id, part))))
     for p in products:
         level[p] -= totals[p]  # the level before this batch
-    known = known_products(tx, products) if known is None else known
     out: list[list[LevelChange]] = []
     for todo in per_group:
         changed = []

@@ -28,6 +28,7 @@ from sync.protocol import entity_key
 
 FETCH = 2_000
 FLUSH_BYTES = 256 * 1024
+COMPRESS_BYTES = 64 * 1024
 MEDIA_TYPE = "application/x-ndjson"
 
 
@@ -43,17 +44,29 @@ def snapshot_lines(engine: Engine, store_id: str) -> Iterator[bytes]:
         header = {"seq": seq, "records": n_entities + n_levels}
         yield json.dumps(header, separators=(",", ":")).encode() + b"\n"
         for entity in REFERENCE_ENTITIES:
-            head = b'{"entity":"' + entity.encode() + b'","key":'
+            head = '{"entity":"' + entity + '","key":'
             rows = conn.execute(select(entities.c.key, entities.c.data)
                                 .where(entities.c.entity == entity, scoped)
                                 .execution_options(yield_per=FETCH))
             for key, data in rows:
-                yield head + json.dumps(key).encode() + b',"data":' + data.encode() + b"}\n"
+                yield f'{head}{_json_str(key)},"data":{data}}}\n'.encode()
+        # The lines json.dumps(record, ensure_ascii=False, separators=(",", ":")) would give
+        # for {"entity", "key", "data": {"product_id", "store_id", "qty"}}, written directly.
+        store_json = json.dumps(store_id, ensure_ascii=False)
         for product_id, qty in conn.execute(levels.execution_options(yield_per=FETCH)):
             data = {"product_id": product_id, "store_id": store_id, "qty": qty}
-            record = {"entity": "stock_level", "key": entity_key("stock_level", data),
-                      "data": data}
-            yield json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+            key = _json_str(entity_key("stock_level", data), ascii=False)
+            yield (f'{{"entity":"stock_level","key":{key},"data":{{"product_id":'
+                   f'{int(product_id)},"store_id":{store_json},"qty":{int(qty)}}}}}\n').encode()
+
+
+def _json_str(text: str, *, ascii: bool = True) -> str:
+    """``json.dumps(text, ensure_ascii=ascii)``, without the call for a text that needs no
+    escape (the usual key: digits, a store id)."""
+    if ((text.isascii() or not ascii) and text.isprintable() and '"' not in text
+            and "\\" not in text):
+        return f'"{text}"'
+    return json.dumps(text, ensure_ascii=ascii)
 
 
 def _levels_query(store_id: str) -> Any:
@@ -69,15 +82,23 @@ def gzip_stream(lines: Iterator[bytes], level: int = 6) -> Iterator[bytes]:
     comp = zlib.compressobj(level, zlib.DEFLATED, 31)  # wbits 31: gzip header and trailer
     out: list[bytes] = []
     size = 0
+    batch: list[bytes] = []  # lines are compressed some 64 KB at a time, not one by one
+    raw = 0
     try:
         for line in lines:
-            piece = comp.compress(line)
+            batch.append(line)
+            raw += len(line)
+            if raw < COMPRESS_BYTES:
+                continue
+            piece = comp.compress(b"".join(batch))
+            batch, raw = [], 0
             if piece:
                 out.append(piece)
                 size += len(piece)
                 if size >= FLUSH_BYTES:
                     yield b"".join(out)
                     out, size = [], 0
+        out.append(comp.compress(b"".join(batch)))
         out.append(comp.flush())
         yield b"".join(out)
     finally:

@@ -171,3 +171,38 @@ def test_known_types_without_central_effects_yet_are_stored(shop):
     with shop.engine.connect() as conn:
         assert conn.execute(select(events.c.type, events.c.effects)).one() == ("shift_close",
                                                                                "none")
+
+
+def test_a_batch_that_gets_no_turn_is_refused_with_503_and_taken_when_sent_again(
+        shop, monkeypatch):
+    from sync.central import ingest
+
+    till = shop.enrol("S1")
+    ev = sale_event("S1", 1, [(MILK, 1)])
+    monkeypatch.setattr(ingest, "QUEUE_TIMEOUT_S", 0.05)
+    slots = ingest.batch_slots(shop.engine)
+    held = [slots.acquire(timeout=10) for _ in range(ingest.concurrency())]
+    try:
+        assert all(held)  # every turn taken, as by other terminals' long batches
+        r = till.send([ev])
+        assert r.status_code == 503, r.text
+        assert r.json()["error"] == "database_unavailable" and r.headers["Retry-After"] == "5"
+    finally:
+        for _ in held:
+            slots.release()
+    assert count(shop, events) == 0
+    (res,) = results(till.send([ev]))
+    assert res.status == "accepted"
+
+
+def test_the_batches_turns_per_process_come_from_the_environment(monkeypatch):
+    from sync.central import ingest
+
+    monkeypatch.setenv(ingest.ENV_CONCURRENCY, "5")
+    assert ingest.concurrency() == 5
+    monkeypatch.setenv(ingest.ENV_CONCURRENCY, "0")
+    assert ingest.concurrency() == 1
+    monkeypatch.setenv(ingest.ENV_CONCURRENCY, "many")
+    assert ingest.concurrency() == ingest.DEFAULT_CONCURRENCY
+    monkeypatch.delenv(ingest.ENV_CONCURRENCY)
+    assert ingest.concurrency() == ingest.DEFAULT_CONCURRENCY

@@ -123,3 +123,41 @@ def test_a_large_snapshot_arrives_in_many_chunks(shop):
     assert header.records == len(records) >= 8_000
     assert chunks > 1  # streamed, not one body
     assert {r.key for r in records if r.entity == "product"} >= {"100", "8099"}
+
+
+def test_a_page_carries_keys_and_data_as_they_were_written(central_engine):
+    """Pages are assembled as JSON text around the stored data: keys that need escaping and
+    data with any characters come back exactly."""
+    from datetime import UTC, datetime
+
+    from sync.central import feed
+    from sync.central.feed import PendingChange
+
+    now = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+    odd = ['say "hi"', "back\\slash", "new\nline", "tab\there", "\u2028sep", "\x7f", "价格 1",
+           "plain-7"]
+    with central_engine.connect() as conn:
+        head = feed.feed_state(conn).last_seq
+    with feed.transaction(central_engine, now) as tx:
+        for i, key in enumerate(odd):
+            tx.emit(PendingChange.upsert("product", key, None,
+                                         {"id": i, "name": key, "price": 1.5, "big": 2**70}))
+        tx.emit(PendingChange.delete("product", odd[0], None))
+    page = feed.read_changes(central_engine, "S1", head, 1000, now)
+    got = [(c.seq, c.entity, c.op, c.key, c.data) for c in page.changes]
+    assert got == [(head + i + 1, "product", "upsert", key,
+                    {"id": i, "name": key, "price": 1.5, "big": 2**70})
+                   for i, key in enumerate(odd)] + [
+        (head + len(odd) + 1, "product", "delete", odd[0], None)]
+    assert page.next_after == head + len(odd) + 1 and not page.has_more
+
+
+def test_snapshot_keys_are_written_as_json_dumps_writes_them():
+    import json
+
+    from sync.central.snapshot import _json_str
+
+    for text in ["123", "S1:42", 'say "hi"', "back\\slash", "new\nline", "\x7f", "\u2028",
+                 "价格", "caf\u00e9", "nbsp\u00a0", ""]:
+        assert _json_str(text) == json.dumps(text)
+        assert _json_str(text, ascii=False) == json.dumps(text, ensure_ascii=False)

@@ -309,3 +309,61 @@ def test_an_event_that_fails_unexpectedly_is_quarantined_alone(centrals, monkeyp
             -1, -1]
         assert rows["terminal_gaps"] == []  # the quarantined one counts as received
         assert ingest.ingest_batch(engine, till, batch[:1], clock)[0].status == "duplicate"
+
+
+def test_a_batch_whose_commit_fails_runs_again_event_by_event(centrals, monkeypatch, caplog):
+    """The batch's last statements fail where they are sent with its COMMIT (on PostgreSQL in
+    one round trip): nothing of the batch path is kept, and the batch runs event by event."""
+    clock = centrals.clock
+    batch = [sale_event("S1", 1, [(MILK, 1)]), sale_event("S1", 2, [(RICE, 11)]),
+             sale_event("S1", 3, [(BREAD, 1)])]
+    real = ingest._exception_row
+    calls = []
+
+    def first_one_broken(who, event_id, p, now):
+        calls.append(p.kind)
+        row = real(who, event_id, p, now)
+        # the batch path makes its rows first: its one row breaks a CHECK at the commit
+        return {**row, "status": "bogus"} if len(calls) == 1 else row
+
+    with centrals.make(2) as [(engine, till, _), (clean, till2, _)]:
+        want = ingest.ingest_batch(clean, till2, batch, clock)
+        monkeypatch.setattr(ingest, "_exception_row", first_one_broken)
+        results = ingest.ingest_batch(engine, till, batch, clock)
+        assert "running it event by event" in caplog.text
+        assert calls == ["oversold", "oversold"]  # the batch path's, then event by event's
+        assert results == want
+        assert results[1].exceptions == [f"oversold:{RICE}"]
+        rows = stored(engine)
+        assert rows == stored(clean)
+        assert [c[0] for c in rows["changes"]] == list(range(1, rows["feed_head"][0][1] + 1))
+        with engine.connect() as conn:
+            assert ledger_mismatches(conn) == []
+
+
+def test_a_batch_whose_inserts_fail_runs_again_event_by_event(centrals, monkeypatch, caplog):
+    """A row the database refuses among the batch's bulk inserts (a psycopg error, not one
+    wrapped by SQLAlchemy, on PostgreSQL): nothing of the batch path is kept, and the batch
+    runs event by event."""
+    clock = centrals.clock
+    batch = [sale_event("S1", 1, [(MILK, 1)]), sale_event("S1", 2, [(RICE, 11)]),
+             sale_event("S1", 3, [(BREAD, 1)])]
+    real = ingest._sale_row
+    calls = []
+
+    def first_one_broken(who, event_id, sale):
+        calls.append(sale.receipt_no)
+        row = real(who, event_id, sale)
+        return {**row, "receipt_no": None} if len(calls) == 1 else row  # NOT NULL
+
+    with centrals.make(2) as [(engine, till, _), (clean, till2, _)]:
+        want = ingest.ingest_batch(clean, till2, batch, clock)
+        monkeypatch.setattr(ingest, "_sale_row", first_one_broken)
+        results = ingest.ingest_batch(engine, till, batch, clock)
+        assert "running it event by event" in caplog.text
+        assert len(calls) == 3 + 3  # the batch path's rows, then event by event's
+        assert results == want
+        rows = stored(engine)
+        assert rows == stored(clean)
+        with engine.connect() as conn:
+            assert ledger_mismatches(conn) == []
