@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import locale
 import logging
 import os
@@ -97,6 +98,10 @@ def run_till(terminal: Terminal, *, lang: str | None = None, engine: Any = None,
     if screen is not None:  # a till's window fills its screen, with or without a window manager
         window.setGeometry(screen.availableGeometry())
     window.showMaximized()
+    # What start-up built lives as long as the till: out of the garbage collector's way, so a
+    # full collection never pauses the window for a heap it cannot free.
+    gc.collect()
+    gc.freeze()
     if engine is not None:
         engine.start()
     try:
