@@ -377,9 +377,30 @@ class SalePayload(_Model):
     taxes: list[dict[str, Any]] = []
 
 
+class PickupLinePayload(SaleLinePayload):
+    """One line of a ``pickup`` event: a sale line that names the order's line."""
+
+    order_line_no: int = Field(ge=1)
+
+
+class PickupPayload(SalePayload):
+    """The payload of a ``pickup`` event: the hand-over of (part of) a web order, recorded by
+    the till as a sale of kind 'pickup' (posclient/app/checkout.py ``start_pickup``). Its
+    ``web`` tenders are what the order's money covered; the others were taken at the till."""
+
+    order_no: str = Field(min_length=1, max_length=64)
+    without_code: bool = False
+    lines: list[PickupLinePayload] = Field(min_length=1)  # type: ignore[assignment]
+
+    @property
+    def paid_here(self) -> int:
+        """Money taken at the till for this hand-over (not the order's web payment)."""
+        return sum(int(t.get("amount", 0)) for t in self.tenders if t.get("kind") != "web")
+
+
 # Event types whose payload the central checks against a model; other known types are stored
 # as they come (their effects on the central arrive in later releases).
-EVENT_PAYLOAD_MODELS: dict[str, type[_Model]] = {"sale": SalePayload}
+EVENT_PAYLOAD_MODELS: dict[str, type[_Model]] = {"sale": SalePayload, "pickup": PickupPayload}
 EVENT_TYPES: frozenset[str] = frozenset(EventType.__args__)  # type: ignore[attr-defined]
 
 # The event_id reported for an event whose own event_id could not be read: results come back in

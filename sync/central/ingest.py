@@ -21,9 +21,11 @@ terminal_seq: gap-free on the terminal. A seq beyond ``high + 1`` records the mi
 ``terminal_gaps`` and logs an error (a lost event, until it arrives); a late arrival inside a
 gap fills that seq. Rejected events count as received (they are in quarantine, not lost).
 
-Known types without central effects yet (``return``, ``pickup``, ``stock_count``) are stored
-with ``effects = 'pending'`` so a later release can apply them from the events table;
-``cash_movement``, ``shift_close`` and ``audit`` have none (``effects = 'none'``).
+``pickup`` (a web order handed over) is a sale for receipts and stock, and counts on its order
+(sync/central/orders.py). Known types without central effects yet (``return``,
+``stock_count``) are stored with ``effects = 'pending'`` so a later release can apply them
+from the events table; ``cash_movement``, ``shift_close`` and ``audit`` have none
+(``effects = 'none'``).
 
 A failure inside one event never fails the others: an unexpected error quarantines that event
 (logged with its traceback). Only a database that cannot be reached fails the batch (503); the
@@ -77,6 +79,7 @@ from sync.protocol import (
     UNREADABLE_EVENT_ID,
     Event,
     EventResult,
+    PickupPayload,
     SalePayload,
 )
 
@@ -665,8 +668,9 @@ class _Batch:
 
 # -- effects per event type ----------------------------------------------------------------------
 
-def _apply_sale(tx: Tx, who: TerminalIdentity, ev: Event) -> list[Problem]:
-    sale = SalePayload.model_validate(ev.payload)
+def _apply_sale(tx: Tx, who: TerminalIdentity, ev: Event, sale: SalePayload | None = None,
+                reason: str = "sale") -> list[Problem]:
+    sale = sale if sale is not None else SalePayload.model_validate(ev.payload)
     conn = tx.conn
     problems: list[Problem] = []
     other = conn.execute(select(sales.c.event_id).where(and_(
@@ -674,12 +678,25 @@ def _apply_sale(tx: Tx, who: TerminalIdentity, ev: Event) -> list[Problem]:
     if other is not None:
         problems.append(_duplicate_receipt(sale.receipt_no, other.event_id))
     conn.execute(insert(sales).values(**_sale_row(who, ev.event_id, sale)))
-    moved = ledger.move(tx, who.store_id, _sale_deltas(sale), reason="sale",
+    moved = ledger.move(tx, who.store_id, _sale_deltas(sale), reason=reason,
                         event_id=ev.event_id)
     listed = {ln.product_id for ln in sale.lines}
     problems += [_unknown_product(pid)
                  for pid in sorted(listed - ledger.known_products(tx, listed))]
     problems += _oversold(who, moved)
+    return problems
+
+
+def _apply_pickup(tx: Tx, who: TerminalIdentity, ev: Event) -> list[Problem]:
+    """A web order handed over: a sale for the receipts and the stock, and the order's count
+    (sync/central/orders.py ``record_pickup``)."""
+    from sync.central import orders
+
+    pickup = PickupPayload.model_validate(ev.payload)
+    problems = _apply_sale(tx, who, ev, pickup, reason="pickup")
+    problems += [Problem(kind, subject, message, {"order_no": pickup.order_no})
+                 for kind, subject, message in orders.record_pickup(tx, who.store_id,
+                                                                    ev.event_id, pickup)]
     return problems
 
 
@@ -727,7 +744,7 @@ def _exception_row(who: TerminalIdentity, event_id: UUID, p: Problem,
             "detail": dump_json({"subject": p.subject, "message": p.message, **p.data})}
 
 
-_HANDLERS = {"sale": _apply_sale}
+_HANDLERS = {"sale": _apply_sale, "pickup": _apply_pickup}
 
 
 def _utc(t: datetime) -> datetime:

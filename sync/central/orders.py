@@ -22,6 +22,7 @@ import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Literal
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Engine, select
@@ -35,6 +36,7 @@ from sync.protocol import (
     OrderData,
     OrderLineData,
     OrderPaymentData,
+    PickupPayload,
     pickup_code_hash,
 )
 
@@ -237,3 +239,49 @@ def _write(tx: Tx, data: OrderData, scope: str) -> None:
         "data": dump_json(data.model_dump(mode="json")), "updated_at": tx.now}],
         conflict=("entity", "key"),
         update={c: f"excluded.{c}" for c in ("scope", "data", "updated_at")})
+
+
+def record_pickup(tx: Tx, store_id: str, event_id: UUID,
+                  pickup: PickupPayload) -> list[tuple[str, str, str]]:
+    """A till handed over (part of) an order: count it on the order, once (``applied_events``).
+
+    Returns the problems for a manager, ``(kind, subject, message)``: an order the central does
+    not know, one cancelled meanwhile, one collected at a store it is not for, or more handed
+    over than ordered. The hand-over is counted all the same: it happened.
+    """
+    no = pickup.order_no
+    order = _stored(tx, no)
+    if order is None:
+        return [("order_unknown", no, f"order {no} was handed over but the central does not "
+                                      "know it")]
+    if event_id in order.applied_events:
+        return []
+    problems = []
+    if order.status == "cancelled":
+        problems.append(("order_cancelled", no, f"order {no} was handed over after it was "
+                                                "cancelled"))
+    if order.store_id != store_id:
+        problems.append(("order_other_store", no, f"order {no} is for store {order.store_id} "
+                                                  f"and was handed over at {store_id}"))
+    collected = {ln.line_no: ln.collected for ln in order.lines}
+    for line in pickup.lines:
+        if line.order_line_no not in collected:
+            problems.append(("order_line_unknown", no,
+                             f"order {no} has no line {line.order_line_no}"))
+            continue
+        collected[line.order_line_no] += line.qty
+    lines = [ln.model_copy(update={"collected": collected[ln.line_no]}) for ln in order.lines]
+    over = [ln.line_no for ln in lines if ln.collected > ln.qty]
+    if over:
+        problems.append(("order_overcollected", no, f"order {no}: more handed over than "
+                                                    f"ordered on line(s) {over}"))
+    status = order.status
+    if status != "cancelled":
+        status = ("collected" if all(ln.collected >= ln.qty for ln in lines)
+                  else "partly_collected")
+    updated = order.model_copy(update={
+        "lines": lines, "status": status, "paid_at_pickup": order.paid_at_pickup
+        + pickup.paid_here, "applied_events": [*order.applied_events, event_id],
+        "updated_at": tx.now})
+    _write(tx, updated, order.store_id or DELIVERY)
+    return problems
