@@ -10,10 +10,13 @@ of two paths:
 
 - **bulk**, when the till has no catalogue yet (a first start: products, barcodes, prices,
   members and stock levels are all empty, so the till has nothing to sell and nothing can be
-  overwritten): plain INSERTs, one ``INSERT ... SELECT FROM json_each(?)`` per table and
-  chunk, run by a writer thread on its own connection while the engine decodes the next
-  records; the search text derived once, no look-ups of old rows. Secondary indexes stay in
-  place but one (``BULK_DROPPED_INDEXES``, rebuilt at the end).
+  overwritten): plain ``executemany`` INSERTs of row tuples, the search text derived once, no
+  look-ups of old rows. Secondary indexes stay in place but one (``BULK_DROPPED_INDEXES``,
+  rebuilt at the end). ``threaded=True`` writes the chunks on a thread of its own instead
+  (one ``INSERT ... SELECT FROM json_each(?)`` per table and chunk, so SQLite works without
+  the GIL while the engine decodes): not the default, because on the benchmark's two cores,
+  shared with the central, it was slower at 500k and its transactions waited longer for the
+  GIL (docs/performance.md).
 - **careful**, when the till already has a catalogue and may be selling from it (a
   re-bootstrap after ``410 Gone``): each chunk is compared with the rows the till holds (a
   read, no write lock), and only new or changed rows are written, with their old search text
@@ -296,6 +299,19 @@ _BULK_INSERT = {
     "stock_level": _from_json("stock_levels", "product_id, qty"),
 }
 
+# The same, row by row (executemany), when there is no writer thread.
+_BULK_VALUES = {
+    "product": "INSERT INTO products (id, sku, name_zh, name_en, category, brand, measure, "
+               "tax_code, plu, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "barcode": "INSERT OR REPLACE INTO barcodes (gtin, product_id) VALUES (?, ?)",
+    "search": "INSERT INTO product_search (rowid, text) VALUES (?, ?)",
+    "price": "INSERT INTO prices (id, product_id, price_list, amount, valid_from, valid_to) "
+             "VALUES (?, ?, ?, ?, ?, ?)",
+    "member": "INSERT INTO members (id, member_no, name, phone, tier, points, active) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?)",
+    "stock_level": "INSERT INTO stock_levels (product_id, qty) VALUES (?, ?)",
+}
+
 # entity -> (table, key column, the columns of its row tuple, row function, upsert)
 _BIG: dict[str, tuple[str, str, str, Any, str]] = {
     "product": ("products", "id", "id, sku, name_zh, name_en, category, brand, measure, "
@@ -364,7 +380,7 @@ class SnapshotWriter:
     max_rows = 20_000
 
     def __init__(self, store: Store, store_id: str, *, chunk: int = 2_000,
-                 bulk: bool | None = None, threaded: bool | None = None) -> None:
+                 bulk: bool | None = None, threaded: bool = False) -> None:
         self.store = store
         self.conn = store.conn
         self._wconn = store.conn  # the connection that writes (the writer thread's, if any)
@@ -381,7 +397,6 @@ class SnapshotWriter:
         self._buf: list[Any] = []
         self._taken = 0
         self._last_tx_s = 0.0
-        self.in_transaction = False  # a write transaction is open (on the writer thread, if any)
         self._jobs: queue.Queue[tuple[Callable[..., None], tuple[Any, ...]] | None] | None = None
         self._thread: threading.Thread | None = None
         self._failure: BaseException | None = None
@@ -394,8 +409,6 @@ class SnapshotWriter:
         _snapshot_pragmas(self.conn)
         restore_indexes(store)  # left dropped by a bulk load that crashed
         if self.bulk:
-            if threaded is None:
-                threaded = store.path is not None
             with self._tx() as conn:
                 _fts_config(conn, _FTS_LOAD)
                 dropped = conn.execute(
@@ -424,7 +437,6 @@ class SnapshotWriter:
         """One short write transaction (``BEGIN IMMEDIATE``), timed from lock to commit."""
         conn = self._wconn
         conn.execute("BEGIN IMMEDIATE")
-        self.in_transaction = True
         t0 = time.perf_counter()
         try:
             conn.execute("PRAGMA defer_foreign_keys = ON")  # a price may precede its product
@@ -435,7 +447,6 @@ class SnapshotWriter:
         else:
             conn.execute("COMMIT")
         finally:
-            self.in_transaction = False
             self._last_tx_s = time.perf_counter() - t0
             self.max_lock_s = max(self.max_lock_s, self._last_tx_s)
         self._checkpoint(conn)
@@ -498,7 +509,8 @@ class SnapshotWriter:
             while i < len(buf):
                 part = buf[i:i + self._size[entity]]
                 i += len(part)
-                self._run(self._insert, entity, len(part), self._bulk_statements(entity, part))
+                self._run(self._insert, entity, len(part),
+                          self._bulk_statements(entity, part, as_json=self._jobs is not None))
         else:
             self._merge(entity, buf)
         self.records += taken
@@ -512,11 +524,11 @@ class SnapshotWriter:
             self._raise_failure()
             self._jobs.put((write, args))
 
-    # -- the writer thread (bulk path) -------------------------------------------------------
-    # On a first start, chunks are written by a thread of their own, on its own connection,
-    # while the engine's thread decodes the next records: SQLite releases the GIL while it
-    # works, so decoding and inserting overlap on two cores. Chunks are written in the order
-    # they were taken, each in its own transaction, exactly as without the thread.
+    # -- the writer thread (bulk path, threaded=True) -----------------------------------------
+    # Chunks are written by a thread of their own, on its own connection, while the engine's
+    # thread decodes the next records: SQLite releases the GIL while it works, so decoding and
+    # inserting can overlap on two cores. Chunks are written in the order they were taken,
+    # each in its own transaction, exactly as without the thread.
     def _start_thread(self, path: Path) -> None:
         wstore = Store.open(path, create=False)
         _snapshot_pragmas(wstore.conn)
@@ -572,22 +584,32 @@ class SnapshotWriter:
                 (entity, "upsert", "", r) for r in records)
 
     @staticmethod
-    def _bulk_statements(entity: str, buf: list[Any]) -> list[tuple[str, str]]:
-        """The bulk path's INSERTs of a chunk, each with its rows as one JSON parameter (made
-        on the engine's thread, so the writer thread needs the GIL only to start them)."""
-        if entity != "product":
-            return [(_BULK_INSERT[entity], _json_rows(buf))]
-        rows = [r for r, _ in buf]
-        bars = sorted((g, r[0]) for r, gtins in buf for g in gtins)  # b-tree order
-        texts = [(r[0], product_search_text(r[2], r[3], r[5])) for r in rows]
-        return [(_BULK_INSERT["product"], _json_rows(rows)),
-                (_BULK_INSERT["barcode"], _json_rows(bars)),
-                (_BULK_INSERT["search"], _json_rows(texts))]
+    def _bulk_statements(entity: str, buf: list[Any], *,
+                         as_json: bool) -> list[tuple[str, Any]]:
+        """The bulk path's INSERTs of a chunk with their rows (made on the engine's thread).
 
-    def _insert(self, entity: str, rows: int, statements: list[tuple[str, str]]) -> None:
+        ``as_json``: for the writer thread, each table's rows as one JSON parameter of an
+        ``INSERT ... SELECT FROM json_each(?)``, so that thread needs the GIL only to start
+        it; else row tuples for ``executemany`` (less work for SQLite).
+        """
+        if entity == "product":
+            rows = [r for r, _ in buf]
+            bars = sorted((g, r[0]) for r, gtins in buf for g in gtins)  # b-tree order
+            texts = [(r[0], product_search_text(r[2], r[3], r[5])) for r in rows]
+            parts = [("product", rows), ("barcode", bars), ("search", texts)]
+        else:
+            parts = [(entity, buf)]
+        if as_json:
+            return [(_BULK_INSERT[table], _json_rows(rows)) for table, rows in parts]
+        return [(_BULK_VALUES[table], rows) for table, rows in parts]
+
+    def _insert(self, entity: str, rows: int, statements: list[tuple[str, Any]]) -> None:
         with self._tx() as conn:
             for sql, param in statements:
-                conn.execute(sql, (param,))
+                if isinstance(param, str):
+                    conn.execute(sql, (param,))
+                else:
+                    conn.executemany(sql, param)
         self.written += rows
         self._adapt(entity, rows)
 

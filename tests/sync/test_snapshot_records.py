@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,9 @@ import httpx
 import pytest
 
 from posclient.store.db import Store
+from sync.apply import SnapshotWriter
 from sync.credentials import MemoryKeyring, TokenStore
-from sync.engine import SyncEngine, SyncError, state_get, state_set
+from sync.engine import _SNAPSHOT_BLOCK, SyncEngine, SyncError, state_get, state_set
 
 VAT = {"entity": "tax_rate", "key": "VAT9", "data": {"code": "VAT9", "rate_ppm": 90000}}
 
@@ -91,10 +93,38 @@ def test_a_line_that_is_not_one_json_object_is_refused(tmp_path):
 
 
 def test_a_record_the_database_refuses_stops_the_load(tmp_path):
-    """Written on the snapshot's writer thread: its error still ends the cycle, clearly."""
     records = [VAT, *(product(i) for i in range(1, 300)), product(300, sku="A7")]
     db, engine = till(tmp_path, encode(records))
     with pytest.raises(SyncError, match="breaks the till's rules") as err:
         engine.run_once()
     assert not err.value.transient
     assert cursor(db) is None
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_the_writer_with_or_without_its_thread_writes_the_same_and_reports_errors(
+        tmp_path, threaded):
+    """SnapshotWriter(threaded=True) writes chunks on a thread of its own (an option the engine
+    does not use by default): the same rows, and a database error raised to the caller."""
+    db = tmp_path / "till.db"
+    with Store.open(db) as store:
+        writer = SnapshotWriter(store, "S1", chunk=50, threaded=threaded)
+        try:
+            writer.add_block(_SNAPSHOT_BLOCK.validate_python(
+                [VAT, *(product(i) for i in range(1, 400))]))
+            writer.finish(complete=True)
+        finally:
+            writer.close()
+        assert store.conn.execute("SELECT count(*), sum(id) FROM products").fetchone() == (
+            399, sum(range(1, 400)))
+        assert store.conn.execute("SELECT count(*) FROM barcodes").fetchone()[0] == 399
+    db2 = tmp_path / "till2.db"
+    with Store.open(db2) as store:
+        writer = SnapshotWriter(store, "S1", chunk=50, threaded=threaded)
+        try:
+            with pytest.raises(sqlite3.IntegrityError):
+                writer.add_block(_SNAPSHOT_BLOCK.validate_python(
+                    [VAT, *(product(i) for i in range(1, 300)), product(300, sku="A7")]))
+                writer.finish(complete=True)
+        finally:
+            writer.close()
