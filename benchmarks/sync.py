@@ -9,7 +9,10 @@ databases with posclient's own checkout and the sync engine. Keys (all measured 
 - bootstrap_s / raw_bootstrap_s: a new till's first sync (snapshot over HTTP until ready to
   sell: rows, indexes and search index) vs decoding the same snapshot bytes (kept in memory)
   with ``json.loads`` and ``executemany``-inserting the same rows into a fresh till database
-  in one transaction, no network; bootstrap_records: records in the snapshot
+  in one transaction, no network; bootstrap_records: records in the snapshot;
+  *_max_lock_ms: the engine's longest write transaction in that step (snapshot chunks, or a
+  page with its cursor); bootstrap_index_build_ms: the one transaction at the end of a first
+  start that rebuilds the indexes it dropped for the load (a till with no catalogue yet)
 - delta_10k_prices_s: ``--prices`` price changes on the central, applied by an up-to-date till
   (one ``run_once``)
 - drain_10k_events_s: ``--sales`` sales rung up by posclient's checkout while offline, uploaded
@@ -467,15 +470,24 @@ def measure_ingest(url: str, *, products: int, seed: int, terminals: int, per_te
 # -- main ------------------------------------------------------------------------------------
 
 class _LockLog(logging.Handler):
-    """Keeps the engine's 'snapshot applied' figures (its longest write transaction)."""
+    """Keeps the engine's figures: its longest write transaction of each snapshot, the
+    transaction rebuilding indexes a first start dropped, and its longest page transaction
+    of each pull of more than one page."""
 
     def __init__(self) -> None:
         super().__init__(logging.INFO)
         self.max_lock_ms: list[float] = []
+        self.index_build_ms: list[float] = []
+        self.page_lock_ms: list[float] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.getMessage().startswith("snapshot applied"):
-            self.max_lock_ms.append(round(float(record.args[-1]), 1))  # type: ignore
+        message = record.getMessage()
+        args = record.args or ()
+        if message.startswith("snapshot applied"):
+            self.max_lock_ms.append(round(float(args[-1]), 1))  # type: ignore[index]
+            self.index_build_ms.append(round(float(args[-2]), 1))  # type: ignore[index]
+        elif message.startswith("pulled"):
+            self.page_lock_ms.append(round(float(args[-1]), 1))  # type: ignore[index]
 
 
 def run(argv: list[str]) -> dict[str, Any]:
@@ -548,6 +560,8 @@ def run(argv: list[str]) -> dict[str, Any]:
             results["bootstrap_records"] = report.applied
             results["bootstrap_ratio"] = round(results["bootstrap_s"] / raw_s, 2)
             results["bootstrap_max_lock_ms"] = locks.max_lock_ms[-1] if locks.max_lock_ms else 0
+            results["bootstrap_index_build_ms"] = (locks.index_build_ms[-1]
+                                                   if locks.index_build_ms else 0)
             log(f"bootstrap {results['bootstrap_s']} s, raw {results['raw_bootstrap_s']} s, "
                 f"{report.applied:,} records")
             if report.applied != raw_records:
@@ -561,10 +575,12 @@ def run(argv: list[str]) -> dict[str, Any]:
 
             log(f"{args.prices:,} price changes on the central, then one cycle")
             changed = change_prices(central, args.prices, rng)
+            locks.page_lock_ms.clear()
             t0 = time.perf_counter()
             report = till.run_once()
             results["delta_10k_prices_s"] = round(time.perf_counter() - t0, 3)
             results["delta_prices"] = changed
+            results["delta_max_lock_ms"] = locks.page_lock_ms[-1] if locks.page_lock_ms else 0
             log(f"delta {results['delta_10k_prices_s']} s")
             if report.applied < changed:
                 raise RuntimeError(f"the delta applied {report.applied} of {changed} changes")
@@ -581,10 +597,12 @@ def run(argv: list[str]) -> dict[str, Any]:
                 "SELECT payload FROM outbox WHERE type = 'sale' LIMIT 2000")]
             results["sale_payload_bytes"] = int(seller.store.conn.execute(
                 "SELECT avg(length(payload)) FROM outbox WHERE type = 'sale'").fetchone()[0])
+            locks.page_lock_ms.clear()
             t0 = time.perf_counter()
             report = till.run_once()
             results["drain_10k_events_s"] = round(time.perf_counter() - t0, 2)
             results["drain_events"] = report.pushed
+            results["drain_max_lock_ms"] = locks.page_lock_ms[-1] if locks.page_lock_ms else 0
             log(f"drain {results['drain_10k_events_s']} s")
             waiting = seller.store.conn.execute(
                 "SELECT count(*) FROM outbox WHERE status != 'sent'").fetchone()[0]

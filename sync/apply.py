@@ -5,13 +5,18 @@ with its cursor, all or nothing. Re-applying the same records changes nothing (u
 the central's ids).
 
 :class:`SnapshotWriter` writes a whole snapshot (``GET /v1/snapshot``) in chunks, each in its
-own short transaction, by one of two paths:
+own short transaction (sized to take about 25 ms, see :meth:`SnapshotWriter._adapt`), by one
+of two paths:
 
 - **bulk**, when the till has no catalogue yet (a first start: products, barcodes, prices,
   members and stock levels are all empty, so the till has nothing to sell and nothing can be
   overwritten): plain ``executemany`` INSERTs of row tuples, the search text derived once, no
-  look-ups of old rows. Secondary indexes stay in place (they cost little with a larger page
-  cache; dropping them would leave a till without them if it crashed mid-way).
+  look-ups of old rows. Secondary indexes stay in place but one (``BULK_DROPPED_INDEXES``,
+  rebuilt at the end). ``threaded=True`` writes the chunks on a thread of its own instead
+  (one ``INSERT ... SELECT FROM json_each(?)`` per table and chunk, so SQLite works without
+  the GIL while the engine decodes): not the default, because on the benchmark's two cores,
+  shared with the central, it was slower at 500k and its transactions waited longer for the
+  GIL (docs/performance.md).
 - **careful**, when the till already has a catalogue and may be selling from it (a
   re-bootstrap after ``410 Gone``): each chunk is compared with the rows the till holds (a
   read, no write lock), and only new or changed rows are written, with their old search text
@@ -28,12 +33,16 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import queue
 import sqlite3
+import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import fields
-from functools import cache
+from itertools import groupby
+from operator import attrgetter
+from pathlib import Path
 from typing import Any
 
 from posclient.app.settings import StoreSettings
@@ -65,12 +74,23 @@ class Applier:
         self.store_id = store_id
 
     def apply(self, records: Iterable[Record]) -> int:
-        """Apply records in order; return how many changed the terminal's data."""
+        """Apply records in order; return how many changed the terminal's data.
+
+        A run of upserts of prices, members or stock levels is one ``executemany`` (the same
+        statements, in the same order, as one by one).
+        """
         self.conn.execute("PRAGMA defer_foreign_keys = ON")  # a price may precede its product
         n = 0
-        for entity, op, key, data in records:
+        for (entity, op), run in groupby(records, lambda r: (r[0], r[1])):
+            many = _UPSERT_MANY.get(entity) if op == "upsert" else None
+            if many is not None:
+                rows = many[1]([r[3] for r in run], self.store_id)
+                self.conn.executemany(many[0], rows)
+                n += len(rows)
+                continue
             handler = getattr(self, f"_{op}_{entity}")
-            n += 1 if handler(data if op == "upsert" else key) is not False else 0
+            for _entity, _op, key, data in run:
+                n += 1 if handler(data if op == "upsert" else key) is not False else 0
         return n
 
     # -- products --------------------------------------------------------------------------------
@@ -183,52 +203,51 @@ class Applier:
 
 # -- snapshots ---------------------------------------------------------------------------------
 
-@cache
-def _cjk_spacing() -> dict[int, str]:
-    """A ``str.translate`` table doing what ``search_text``'s regex does (every character it
-    matches becomes `` c ``), built from that regex, so the two cannot drift apart."""
-    table: dict[int, str] = {}
-    step = 4096  # in small blocks: one 1.1M-character string would hold the GIL for ~0.2 s,
-    for start in range(0, 0x110000, step):  # and a till's window must not wait that long
-        block = "".join(map(chr, range(start, start + step)))
-        table.update((start + m.start(), f" {m.group()} ") for m in _CJK_CHAR.finditer(block))
-    return table
+_split_cjk = _CJK_CHAR.split  # search_text's regex: its capturing group keeps the characters
 
 
 def product_search_text(name_zh: str, name_en: str, brand: str) -> str:
-    """``search_text(name_zh, name_en, brand)``, the same string, about twice as fast."""
+    """``search_text(name_zh, name_en, brand)``, the same string, about three times as fast.
+
+    Split on search_text's own regex, whose group keeps each matched character: the parts
+    alternate text, character, text, ..., so joining them with spaces puts one space on each
+    side of every matched character, which is what ``sub(r" \\1 ")`` does, without a
+    Python-level template per match.
+    """
     if name_zh and name_en:
         joined = f"{name_zh} {name_en} {brand}" if brand else f"{name_zh} {name_en}"
     else:
         joined = " ".join(f for f in (name_zh, name_en, brand) if f)
-    return joined.translate(_cjk_spacing()).lower()
+    return " ".join(_split_cjk(joined)).lower()
 
 
-# Row tuples, in the tables' column order (the careful path compares them with stored rows).
-def _product_row(p: ProductData) -> tuple[Any, ...]:
-    return (p.id, p.sku, p.name_zh, p.name_en, p.category, p.brand, p.measure, p.tax_code,
-            p.plu, int(p.active))
-
-
-def _price_row(p: PriceData) -> tuple[Any, ...]:
-    return (p.id, p.product_id, p.price_list, p.amount, p.valid_from, p.valid_to)
-
-
-def _member_row(m: MemberData) -> tuple[Any, ...]:
-    return (m.id, m.member_no, m.name, m.phone, m.tier, m.points, int(m.active))
+# Row tuples, in the tables' column order (the careful path compares them with stored rows;
+# ``active`` stays a bool, which SQLite stores as 1 or 0 and which compares equal to them).
+_product_row = attrgetter("id", "sku", "name_zh", "name_en", "category", "brand", "measure",
+                          "tax_code", "plu", "active")
+_price_row = attrgetter("id", "product_id", "price_list", "amount", "valid_from", "valid_to")
+_member_row = attrgetter("id", "member_no", "name", "phone", "tier", "points", "active")
 
 
 def _level_row(s: StockLevelData) -> tuple[Any, ...]:
     return (s.product_id, s.qty)
 
 
-# What the snapshot writer buffers per record: a row tuple (products: with their GTINs), or
-# None for a record this till does not keep (other stores' stock levels).
+def _products(records: list[ProductData], _store: str) -> list[Any]:
+    return [(_product_row(p), tuple(map(int, p.barcodes))) for p in records]
+
+
+def _levels(records: list[StockLevelData], store: str) -> list[Any]:
+    return [(s.product_id, s.qty) for s in records if s.store_id == store]
+
+
+# What the snapshot writer buffers for a run of records of one entity: row tuples (products:
+# with their GTINs); other stores' stock levels are left out (this till does not keep them).
 _CONVERT: dict[str, Any] = {
-    "product": lambda p, _store: (_product_row(p), tuple(map(int, p.barcodes))),
-    "price": lambda p, _store: _price_row(p),
-    "member": lambda m, _store: _member_row(m),
-    "stock_level": lambda s, store: _level_row(s) if s.store_id == store else None,
+    "product": _products,
+    "price": lambda records, _store: list(map(_price_row, records)),
+    "member": lambda records, _store: list(map(_member_row, records)),
+    "stock_level": _levels,
 }
 
 _PRODUCT_UPSERT = (
@@ -249,15 +268,43 @@ _MEMBER_UPSERT = (
     "tier = excluded.tier, points = excluded.points, active = excluded.active")
 _LEVEL_UPSERT = ("INSERT INTO stock_levels (product_id, qty) VALUES (?, ?) "
                  "ON CONFLICT (product_id) DO UPDATE SET qty = excluded.qty")
+# Runs of page records applied with one executemany: entity -> (upsert, rows of the records).
+_UPSERT_MANY: dict[str, tuple[str, Any]] = {
+    "price": (_PRICE_UPSERT, _CONVERT["price"]),
+    "member": (_MEMBER_UPSERT, _CONVERT["member"]),
+    "stock_level": (_LEVEL_UPSERT, _CONVERT["stock_level"]),
+}
 _SEARCH_INSERT = "INSERT INTO product_search (rowid, text) VALUES (?, ?)"
 _SEARCH_DELETE = ("INSERT INTO product_search (product_search, rowid, text) "
                   "VALUES ('delete', ?, ?)")
 _BARCODE_INSERT = "INSERT OR REPLACE INTO barcodes (gtin, product_id) VALUES (?, ?)"
 
-# The bulk path's plain INSERTs (the tables are empty: nothing to update).
+
+def _from_json(table: str, cols: str, verb: str = "INSERT") -> str:
+    """``INSERT INTO table (cols) SELECT ...`` of the rows of one JSON array of arrays (one
+    parameter): a whole chunk is one statement, so SQLite holds no GIL while it runs."""
+    values = ", ".join(f"value ->> {i}" for i in range(len(cols.split(","))))
+    return f"{verb} INTO {table} ({cols}) SELECT {values} FROM json_each(?)"
+
+
+# The bulk path's plain INSERTs (the tables are empty: nothing to update), for product rows
+# and for each table a product record also fills.
 _BULK_INSERT = {
+    "product": _from_json("products", "id, sku, name_zh, name_en, category, brand, measure, "
+                                      "tax_code, plu, active"),
+    "barcode": _from_json("barcodes", "gtin, product_id", "INSERT OR REPLACE"),
+    "search": _from_json("product_search", "rowid, text"),
+    "price": _from_json("prices", "id, product_id, price_list, amount, valid_from, valid_to"),
+    "member": _from_json("members", "id, member_no, name, phone, tier, points, active"),
+    "stock_level": _from_json("stock_levels", "product_id, qty"),
+}
+
+# The same, row by row (executemany), when there is no writer thread.
+_BULK_VALUES = {
     "product": "INSERT INTO products (id, sku, name_zh, name_en, category, brand, measure, "
                "tax_code, plu, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "barcode": "INSERT OR REPLACE INTO barcodes (gtin, product_id) VALUES (?, ?)",
+    "search": "INSERT INTO product_search (rowid, text) VALUES (?, ?)",
     "price": "INSERT INTO prices (id, product_id, price_list, amount, valid_from, valid_to) "
              "VALUES (?, ?, ?, ?, ?, ?)",
     "member": "INSERT INTO members (id, member_no, name, phone, tier, points, active) "
@@ -294,6 +341,11 @@ _FTS_LOAD = (("automerge", 8), ("crisismerge", 64))
 _FTS_DEFAULTS = (("automerge", 4), ("crisismerge", 16))
 
 
+def _json_rows(rows: list[Any]) -> str:
+    """Row tuples as one JSON array of arrays (``True``/``False`` become 1/0 in SQLite)."""
+    return json.dumps(rows, ensure_ascii=False, check_circular=False)
+
+
 def _ids(values: Iterable[Any]) -> str:
     """A JSON array for ``IN (SELECT value FROM json_each(?))``: one parameter, any length."""
     return json.dumps(list(values), ensure_ascii=False)
@@ -302,9 +354,12 @@ def _ids(values: Iterable[Any]) -> str:
 class SnapshotWriter:
     """Writes one snapshot's records into the terminal database, chunk by chunk.
 
-    ``add`` takes the parsed records one by one, in the snapshot's order; every ``chunk``
-    records of one entity are one short write transaction (bulk path), or a read and at most a
-    few short write transactions of :attr:`write_batch` changed rows (careful path).
+    ``add_block`` (or ``add_many``, ``add``) takes the parsed records in the snapshot's order.
+    Records of one entity are written a chunk at a time: on the bulk path in write
+    transactions each sized from the last one of its kind (first ``chunk`` rows) to take about
+    :attr:`tx_target_s`; on the careful path, ``chunk`` records are compared with the till's
+    rows (a read) and the changed ones written in transactions sized the same way (first
+    :attr:`write_batch` rows).
     ``flush`` writes what is buffered; ``finish`` removes what the snapshot no longer holds
     (only when the caller saw the whole snapshot); ``close`` restores the connection's settings
     and is always called. See the module docstring for the two paths.
@@ -312,15 +367,23 @@ class SnapshotWriter:
     While it runs, the connection uses ``synchronous = NORMAL`` (a commit is atomic but is
     made durable by the next fsync of the WAL: the engine's final, FULL transaction that sets
     the cursor, or any sale's commit; losing a chunk to a power cut only means the snapshot is
-    taken again, because the cursor is set last) and a 64 MiB page cache.
+    taken again, because the cursor is set last), a 64 MiB page cache, and no automatic WAL
+    checkpoint (see :meth:`_checkpoint`).
     """
 
-    write_batch = 500  # careful path: changed rows per write transaction
+    write_batch = 500  # careful path: changed rows of the first write transaction
+    checkpoint_every_s = 0.25
+    # Every write transaction is sized from the last one of its kind to take about
+    # tx_target_s (a checkout waits at most that long for the write lock), within these rows.
+    tx_target_s = 0.025
+    min_rows = 50
+    max_rows = 20_000
 
     def __init__(self, store: Store, store_id: str, *, chunk: int = 2_000,
-                 bulk: bool | None = None) -> None:
+                 bulk: bool | None = None, threaded: bool = False) -> None:
         self.store = store
         self.conn = store.conn
+        self._wconn = store.conn  # the connection that writes (the writer thread's, if any)
         self.store_id = store_id
         self.chunk = chunk
         self.bulk = self.catalogue_empty(self.conn) if bulk is None else bulk
@@ -328,14 +391,22 @@ class SnapshotWriter:
         self.written = 0  # rows inserted or changed
         self.removed = 0  # rows the snapshot no longer holds, removed by finish()
         self.max_lock_s = 0.0  # the longest write transaction, for logs and benchmarks
+        self.index_build_s = 0.0  # the one transaction rebuilding dropped indexes (bulk path)
         self._seen_small: dict[str, set[Any]] = defaultdict(set)
         self._entity = ""
         self._buf: list[Any] = []
         self._taken = 0
+        self._last_tx_s = 0.0
+        self._jobs: queue.Queue[tuple[Callable[..., None], tuple[Any, ...]] | None] | None = None
+        self._thread: threading.Thread | None = None
+        self._failure: BaseException | None = None
+        # rows per write transaction: "<entity>" bulk inserts, "write_<entity>" careful writes
+        self._size: dict[str, int] = defaultdict(lambda: chunk)
+        self._size.update({f"write_{e}": self.write_batch for e in _BIG})
+        self._checkpointed_at = time.perf_counter()
         self._saved = {name: self.conn.execute(f"PRAGMA {name}").fetchone()[0]
-                       for name in ("synchronous", "cache_size")}
-        self.conn.execute("PRAGMA synchronous = NORMAL")
-        self.conn.execute("PRAGMA cache_size = -65536")
+                       for name in ("synchronous", "cache_size", "wal_autocheckpoint")}
+        _snapshot_pragmas(self.conn)
         restore_indexes(store)  # left dropped by a bulk load that crashed
         if self.bulk:
             with self._tx() as conn:
@@ -347,6 +418,8 @@ class SnapshotWriter:
                              (_DROPPED_KEY, json.dumps(dropped)))
                 for name, _sql in dropped:
                     conn.execute(f"DROP INDEX {name}")
+            if threaded and store.path is not None:
+                self._start_thread(store.path)
         else:
             for entity, (_table, _key, *_rest) in _BIG.items():
                 self.conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS seen_{entity} "
@@ -362,7 +435,7 @@ class SnapshotWriter:
     @contextlib.contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
         """One short write transaction (``BEGIN IMMEDIATE``), timed from lock to commit."""
-        conn = self.conn
+        conn = self._wconn
         conn.execute("BEGIN IMMEDIATE")
         t0 = time.perf_counter()
         try:
@@ -374,44 +447,133 @@ class SnapshotWriter:
         else:
             conn.execute("COMMIT")
         finally:
-            self.max_lock_s = max(self.max_lock_s, time.perf_counter() - t0)
+            self._last_tx_s = time.perf_counter() - t0
+            self.max_lock_s = max(self.max_lock_s, self._last_tx_s)
+        self._checkpoint(conn)
+
+    def _checkpoint(self, conn: sqlite3.Connection) -> None:
+        """Copy the WAL into the database now and then, outside any transaction.
+
+        The writing connection's automatic checkpoint is off while a snapshot loads: it would
+        run inside ``COMMIT``, after the write lock is released, so the time taken for a
+        transaction would count it. Run here instead, it is neither hidden nor counted.
+        """
+        now = time.perf_counter()
+        if now - self._checkpointed_at >= self.checkpoint_every_s:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            self._checkpointed_at = time.perf_counter()
 
     # -- writing -----------------------------------------------------------------------------
     def add(self, entity: str, data: Any) -> int:
-        """Take one parsed record (a protocol data model) of the snapshot.
+        """Take one parsed record (a protocol data model); see :meth:`add_many`."""
+        return self.add_many(entity, [data])
+
+    def add_block(self, records: Sequence[Any]) -> int:
+        """Take parsed snapshot lines (objects with ``entity`` and ``data``), in order; returns
+        how many records the chunks written meanwhile held."""
+        return sum(self.add_many(entity, [r.data for r in run])
+                   for entity, run in groupby(records, attrgetter("entity")))
+
+    def add_many(self, entity: str, records: list[Any]) -> int:
+        """Take parsed records of one entity (protocol data models), in the snapshot's order.
 
         Records are buffered as row tuples and written a chunk at a time (one entity per
-        chunk); returns how many records the chunk just written held, else 0. Each record is
+        chunk); returns how many records the chunks just written held, else 0. Records are
         turned into tuples at once, so the parsed objects die young: millions of them alive
         for a whole chunk would cost the garbage collector more than parsing them.
         """
-        written = self.flush() if entity != self._entity or self._taken >= self.chunk else 0
+        written = self.flush() if entity != self._entity else 0
         self._entity = entity
-        self._taken += 1
+        self._taken += len(records)
         convert = _CONVERT.get(entity)
         if convert is not None:
-            item = convert(data, self.store_id)
-            if item is not None:
-                self._buf.append(item)
+            self._buf.extend(convert(records, self.store_id))
         elif entity in _SMALL:
-            self._buf.append(data)
+            self._buf.extend(records)
         else:
             raise ValueError(f"unknown entity {entity!r}")
+        if self._taken >= (self.chunk if entity in _SMALL else self._size[entity]):
+            written += self.flush()
         return written
 
     def flush(self) -> int:
-        """Write the buffered chunk; returns how many records it held."""
+        """Write the buffered records; returns how many records they were."""
         entity, buf, taken = self._entity, self._buf, self._taken
         self._buf, self._taken = [], 0
-        if buf:
-            if entity in _SMALL:
-                self._write_small(entity, buf)
-            elif self.bulk:
-                self._insert(entity, buf)
-            else:
-                self._merge(entity, buf)
+        if not buf:
+            pass
+        elif entity in _SMALL:
+            self._run(self._write_small, entity, buf)
+        elif self.bulk:
+            i = 0
+            while i < len(buf):
+                part = buf[i:i + self._size[entity]]
+                i += len(part)
+                self._run(self._insert, entity, len(part),
+                          self._bulk_statements(entity, part, as_json=self._jobs is not None))
+        else:
+            self._merge(entity, buf)
         self.records += taken
         return taken
+
+    def _run(self, write: Callable[..., None], *args: Any) -> None:
+        """Write now, or hand the write to the writer thread when there is one."""
+        if self._jobs is None:
+            write(*args)
+        else:
+            self._raise_failure()
+            self._jobs.put((write, args))
+
+    # -- the writer thread (bulk path, threaded=True) -----------------------------------------
+    # Chunks are written by a thread of their own, on its own connection, while the engine's
+    # thread decodes the next records: SQLite releases the GIL while it works, so decoding and
+    # inserting can overlap on two cores. Chunks are written in the order they were taken,
+    # each in its own transaction, exactly as without the thread.
+    def _start_thread(self, path: Path) -> None:
+        wstore = Store.open(path, create=False)
+        _snapshot_pragmas(wstore.conn)
+        self._wconn = wstore.conn
+        self._jobs = queue.Queue(maxsize=3)
+        self._thread = threading.Thread(target=self._write_loop, args=(wstore,),
+                                        name="posclient-snapshot-writer", daemon=True)
+        self._thread.start()
+
+    def _write_loop(self, wstore: Store) -> None:
+        jobs = self._jobs
+        assert jobs is not None
+        try:
+            while (job := jobs.get()) is not None:
+                if self._failure is None:  # after a failure, only drain the queue
+                    write, args = job
+                    try:
+                        write(*args)
+                    except BaseException as exc:  # handed to the engine's thread
+                        self._failure = exc
+        finally:
+            wstore.close()
+
+    def _raise_failure(self) -> None:
+        if self._failure is not None:
+            exc, self._failure = self._failure, None
+            self._stop_thread()
+            raise exc
+
+    def _stop_thread(self) -> None:
+        """Let the writer thread write what it was given, and end it."""
+        if self._jobs is not None and self._thread is not None:
+            self._jobs.put(None)
+            self._thread.join()
+        self._jobs, self._thread, self._wconn = None, None, self.conn
+
+    def _adapt(self, entity: str, rows: int) -> None:
+        """Size the next write transaction of ``entity`` from the one just made (``rows`` rows)
+        so that it takes about :attr:`tx_target_s`: per-row costs grow with the tables (index
+        depth, FTS merges), and differ a lot between entities."""
+        if rows < 1 or self._last_tx_s <= 0:
+            return
+        fit = int(rows * self.tx_target_s / self._last_tx_s)
+        size = self._size[entity]
+        self._size[entity] = max(self.min_rows, min(self.max_rows, fit, 2 * size))
 
     def _write_small(self, entity: str, records: list[Any]) -> None:
         if entity != "store_settings":
@@ -421,19 +583,35 @@ class SnapshotWriter:
             self.written += Applier(conn, self.store_id).apply(
                 (entity, "upsert", "", r) for r in records)
 
-    def _insert(self, entity: str, buf: list[Any]) -> None:
+    @staticmethod
+    def _bulk_statements(entity: str, buf: list[Any], *,
+                         as_json: bool) -> list[tuple[str, Any]]:
+        """The bulk path's INSERTs of a chunk with their rows (made on the engine's thread).
+
+        ``as_json``: for the writer thread, each table's rows as one JSON parameter of an
+        ``INSERT ... SELECT FROM json_each(?)``, so that thread needs the GIL only to start
+        it; else row tuples for ``executemany`` (less work for SQLite).
+        """
         if entity == "product":
             rows = [r for r, _ in buf]
-            bars = [(g, r[0]) for r, gtins in buf for g in gtins]
+            bars = sorted((g, r[0]) for r, gtins in buf for g in gtins)  # b-tree order
             texts = [(r[0], product_search_text(r[2], r[3], r[5])) for r in rows]
-            with self._tx() as conn:
-                conn.executemany(_BULK_INSERT[entity], rows)
-                conn.executemany(_BARCODE_INSERT, bars)
-                conn.executemany(_SEARCH_INSERT, texts)
+            parts = [("product", rows), ("barcode", bars), ("search", texts)]
         else:
-            with self._tx() as conn:
-                conn.executemany(_BULK_INSERT[entity], buf)
-        self.written += len(buf)
+            parts = [(entity, buf)]
+        if as_json:
+            return [(_BULK_INSERT[table], _json_rows(rows)) for table, rows in parts]
+        return [(_BULK_VALUES[table], rows) for table, rows in parts]
+
+    def _insert(self, entity: str, rows: int, statements: list[tuple[str, Any]]) -> None:
+        with self._tx() as conn:
+            for sql, param in statements:
+                if isinstance(param, str):
+                    conn.execute(sql, (param,))
+                else:
+                    conn.executemany(sql, param)
+        self.written += rows
+        self._adapt(entity, rows)
 
     def _merge(self, entity: str, buf: list[Any]) -> None:
         table, key, cols, _row, upsert = _BIG[entity]
@@ -454,8 +632,10 @@ class SnapshotWriter:
                        if old.get(k) != r or sorted(set(g)) != bars.get(k, [])]
         else:
             changed = [r for k, r in new.items() if old.get(k) != r]
-        for i in range(0, len(changed), self.write_batch):
-            batch = changed[i:i + self.write_batch]
+        i = 0
+        while i < len(changed):
+            batch = changed[i:i + self._size[f"write_{entity}"]]
+            i += len(batch)
             with self._tx() as conn:
                 if entity == "product":
                     self._write_products(conn, batch)
@@ -464,6 +644,7 @@ class SnapshotWriter:
                 else:
                     conn.executemany(upsert, batch)
             self.written += len(batch)
+            self._adapt(f"write_{entity}", len(batch))
 
     def _write_products(self, conn: sqlite3.Connection,
                         batch: list[tuple[tuple[Any, ...], tuple[int, ...]]]) -> None:
@@ -544,6 +725,8 @@ class SnapshotWriter:
         be cut off never removes anything.
         """
         self.flush()
+        self._stop_thread()
+        self._raise_failure()
         if not complete:
             log.warning("snapshot not known to be complete: rows it lacks are kept")
             return 0
@@ -576,18 +759,29 @@ class SnapshotWriter:
 
     def close(self) -> None:
         """Restore the connection's settings (and the index's merge settings). Always call."""
+        if self._thread is not None:  # an error on the engine's side: chunks taken are kept
+            self._stop_thread()
         conn = self.conn
         if conn.in_transaction:  # an exception inside a write: Store.write rolled back
             conn.execute("ROLLBACK")
         if self.bulk:
             with self.store.write() as c:
                 _fts_config(c, _FTS_DEFAULTS)
-            restore_indexes(self.store)
+            t0 = time.perf_counter()
+            if restore_indexes(self.store):
+                self.index_build_s = time.perf_counter() - t0
         else:
             for entity in _BIG:
                 conn.execute(f"DROP TABLE IF EXISTS temp.seen_{entity}")
         for name, value in self._saved.items():
             conn.execute(f"PRAGMA {name} = {int(value)}")
+
+
+def _snapshot_pragmas(conn: sqlite3.Connection) -> None:
+    """A connection writing a snapshot: see :class:`SnapshotWriter` (restored by ``close``)."""
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA cache_size = -65536")
+    conn.execute("PRAGMA wal_autocheckpoint = 0")  # see SnapshotWriter._checkpoint
 
 
 def restore_indexes(store: Store) -> list[str]:
