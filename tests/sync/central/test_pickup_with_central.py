@@ -48,8 +48,10 @@ def till(shop, tmp_path):
     return db, engine, clock
 
 
-def hand_over(db, engine, clock, quantities, *, pay: int | None = None):
-    order = engine.fetch_order("W500")  # fresh from the central, as the pick-up screen does
+def hand_over(db, engine, clock, quantities, *, pay: int | None = None, order=None):
+    """At the till: the order (``order``: the till's copy; default: fetched fresh from the
+    central, as the pick-up screen does) handed over, the rest paid in cash."""
+    order = order if order is not None else engine.fetch_order("W500")
     with Store.open(db) as store:
         book = OrderBook(store.conn, clock)
         with store.write():
@@ -100,17 +102,9 @@ def test_an_order_cancelled_while_the_till_was_handing_it_over_is_filed_for_a_ma
         shop, tmp_path):
     shop.admin_post("/orders", {"orders": [web_order()]})
     db, engine, clock = till(shop, tmp_path)
-    order = engine.fetch_order("W500")
+    before = engine.fetch_order("W500")
     shop.admin_post("/orders", {"orders": [web_order(status="cancelled")]})
-    with Store.open(db) as store:  # the till still has the copy from before the cancellation
-        book = OrderBook(store.conn, clock)
-        with store.write():
-            book.keep(order)
-        staff = StaffService(store, clock)
-        co = Checkout(store, staff, staff.login(1001, "1111"), clock=clock,
-                      payments=SimulatedPaymentTerminal(()))
-        co.start_pickup(book.view("W500"), {1: 1}, code=CODE)
-        co.complete()
+    hand_over(db, engine, clock, {1: 1}, order=before)  # the copy from before the cancellation
     report = engine.run_once()
     assert report.pushed == 1 and report.exceptions == ["order_cancelled:W500"]
     with shop.engine.connect() as conn:
