@@ -173,6 +173,9 @@ class PickupDialog(QDialog):
         self.table.setRowCount(len(o.lines))
         for row, ln in enumerate(o.lines):
             name = ln.name_zh if self.lang.startswith("zh") and ln.name_zh else ln.name_en
+            product = None if name else self.co.catalog.by_id(ln.product_id)
+            if product is not None:  # an order without names: the till's catalogue has them
+                name = product.name_zh if self.lang.startswith("zh") else product.name_en
             for col, text in enumerate((name or ln.sku, str(ln.qty),
                                         str(view.collected.get(ln.line_no, 0)))):
                 item = QTableWidgetItem(text)
