@@ -22,7 +22,7 @@ from posclient.domain.errors import PosError
 from posclient.domain.money import Money, currency_exponent
 from posclient.domain.tender import Tender
 
-from . import fmt
+from . import fmt, widgets
 from .messages import message_for
 from .workers import Background
 
@@ -116,10 +116,7 @@ class PayDialog(QDialog):
         return f"{text}  {t.detail}" if t.detail else text
 
     def say(self, text: str, error: bool = False) -> None:
-        self.message.setText(text)
-        self.message.setProperty("error", error)
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        widgets.show_message(self.message, text, error=error)
 
     def _typed(self) -> Money | None:
         text = self.amount.text().strip()

@@ -111,10 +111,7 @@ class PickupDialog(QDialog):
         super().keyPressEvent(event)
 
     def say(self, text: str, error: bool = False) -> None:
-        self.message.setText(text)
-        self.message.setProperty("error", error)
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        widgets.show_message(self.message, text, error=error)
 
     # -- finding the order -----------------------------------------------------------------------
     def find(self) -> None:

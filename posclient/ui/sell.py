@@ -214,11 +214,7 @@ class SellPage(QWidget):
     def say(self, text: str, error: bool = False, big: bool = False) -> None:
         """The line under the scan field: what was scanned, an error (red, with a beep), or
         the change due after a sale (large)."""
-        self.message.setText(text)
-        self.message.setProperty("error", error)
-        self.message.setProperty("change", big)
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        widgets.show_message(self.message, text, error=error, change=big)
         if error:
             QApplication.beep()
 

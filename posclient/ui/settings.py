@@ -203,10 +203,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(close)
 
     def say(self, text: str, error: bool = False) -> None:
-        self.message.setText(text)
-        self.message.setProperty("error", error)
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        widgets.show_message(self.message, text, error=error)
 
     def _configure(self, key: str, value: Any) -> bool:
         w = self.window_

@@ -117,6 +117,17 @@ def ask_approval(parent: QWidget, reason: str) -> Approval | None:
         dialog.deleteLater()
 
 
+def show_message(label: QLabel, text: str, *, error: bool = False, **states: bool) -> None:
+    """A message line's text and its QSS states (``error``, and others such as ``change``),
+    restyled at once (the theme selects on these properties)."""
+    label.setText(text)
+    label.setProperty("error", error)
+    for name, value in states.items():
+        label.setProperty(name, value)
+    label.style().unpolish(label)
+    label.style().polish(label)
+
+
 def with_approval(parent: QWidget, action: Callable[[Approval | None], T],
                   on_error: Callable[[PosError], None],
                   asker: Callable[[QWidget, str], Approval | None] | None = None, *,
