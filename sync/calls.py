@@ -95,7 +95,8 @@ def reserve_return(http: httpx.Client, req: ReserveRequest) -> ReserveResponse:
 def release_return(http: httpx.Client, reservation_id: str) -> None:
     """Give up a return's hold at once (it would expire anyway)."""
     cashier_call(http, "DELETE", f"/v1/returns/reserve/{quote(reservation_id, safe='')}",
-                 unknown=NotFound("", code="reservation_unknown"))
+                 unknown=NotFound("The central no longer holds this return",
+                                  code="reservation_unknown"))
 
 
 def _detail(resp: httpx.Response) -> str:

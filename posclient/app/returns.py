@@ -270,7 +270,7 @@ class Returns:
         if purchase.data.currency != self.settings.currency:
             raise InvalidInput(f"{purchase.ref} was paid in {purchase.data.currency}; this till "
                                f"refunds in {self.settings.currency}", code="currency_mismatch",
-                               currency=purchase.data.currency,
+                               ref=purchase.ref, currency=purchase.data.currency,
                                till_currency=self.settings.currency)
         lines = []
         for line_id, qty in sorted(quantities.items()):
@@ -282,7 +282,8 @@ class Returns:
                 raise InvalidInput(
                     f"Line {line_id} of {purchase.ref} ({ln.name_en or ln.sku}) has {left} left "
                     f"to return, not {qty}", code="return_beyond_returnable", ref=purchase.ref,
-                    line_id=line_id, left=left, qty=qty)
+                    line_id=line_id, product=ln.name_en or ln.sku,
+                    product_zh=ln.name_zh or ln.sku, left=left, qty=qty)
             if ln.measure == "g" and qty != left:
                 raise InvalidInput(f"Line {line_id} of {purchase.ref} is weighed: it comes back "
                                    "whole", code="return_weighed_part", ref=purchase.ref,
@@ -317,16 +318,17 @@ class Returns:
             p = found.product
             if qty <= 0 or qty > self.settings.limits.max_qty:
                 raise InvalidInput(f"{qty} is not a quantity that can be returned",
-                                   code="qty_invalid", qty=qty)
+                                   code="return_qty_invalid", qty=qty)
             price = lookup.price(p)
             tax = self.catalog.tax_rates().get(p.tax_code)
             if price is None or tax is None:
                 raise NotFound(f"{p.name_en} ({p.sku}) has no price: call a supervisor",
                                code="price_missing", product=p.name_en, product_zh=p.name_zh,
                                sku=p.sku)
-            if p.measure.value == "g" and found.weight_g is None:
+            if p.measure.value == "g" and found.weight_g is None and found.label_price is None:
                 raise InvalidInput(f"{p.name_en} is sold by weight: scan its scale label",
-                                   code="return_weighed_part", ref="", line_id=0)
+                                   code="return_weighed_label", product=p.name_en,
+                                   product_zh=p.name_zh)
             units = found.weight_g if found.weight_g is not None else qty
             amount = (found.label_price if found.label_price is not None
                       else div_round(price.minor * units, 1000) if p.measure.value == "g"
@@ -474,11 +476,11 @@ class Returns:
                              (result.status.value, result.auth_code, iso(self.clock.now()),
                               reference))
             if result.status.value != "approved":
+                reason = result.message or result.status.value
                 raise PaymentError(
                     f"The card terminal did not refund {t.amount.to_decimal_str()} "
-                    f"({result.message or result.status.value}): nothing was recorded. Try "
-                    "again, or give the refund in cash.", code="refund_card_failed",
-                    reason=result.message)
+                    f"({reason}): nothing was recorded. Try again, or give the refund in "
+                    "cash.", code="refund_card_failed", amount=t.amount, reason=reason)
             done.append(RefundTender("card", t.amount, t.reference,
                                      f"{result.detail} {result.auth_code}".strip(), reference))
         return done
