@@ -4,14 +4,15 @@ becomes a PosError in words a cashier can read."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 from pydantic import ValidationError
 
-from posclient.domain.errors import NotFound, PosError, Unavailable
+from posclient.domain.errors import InvalidInput, NotFound, PosError, Unavailable
 
-from .protocol import OrderData
+from .protocol import OrderData, PurchaseData, ReserveRequest, ReserveResponse
 
 log = logging.getLogger(__name__)
 
@@ -19,13 +20,14 @@ UNREACHABLE = "The central cannot be reached now: try again in a moment"
 
 
 def cashier_call(http: httpx.Client, method: str, url: str, *, unknown: PosError,
-                 unreachable: str = UNREACHABLE,
-                 conflict: PosError | None = None) -> httpx.Response:
+                 unreachable: str = UNREACHABLE, conflict: PosError | None = None,
+                 params: dict[str, str] | None = None,
+                 json: Any = None) -> httpx.Response:
     """A call a cashier waits for: ``unknown`` for a 404, ``conflict`` for a 409,
     ``unreachable`` (code ``central_unreachable``, detail ``maybe_sent``) when the network
     fails; any other refusal is ``central_refused``."""
     try:
-        resp = http.request(method, url)
+        resp = http.request(method, url, params=params, json=json)
     except httpx.HTTPError as exc:
         log.info("central unreachable for %s %s: %s", method, url, exc)
         # maybe_sent: the request may have reached the central (only its answer failed)
@@ -33,6 +35,10 @@ def cashier_call(http: httpx.Client, method: str, url: str, *, unknown: PosError
                           maybe_sent=not isinstance(exc, (httpx.ConnectError,
                                                           httpx.ConnectTimeout))) from None
     if resp.status_code == 409 and conflict is not None:
+        if conflict.code == "return_refused_by_central":  # the central says what is left
+            detail = _detail(resp)
+            raise InvalidInput(f"The central refused the return: {detail}",
+                               code=conflict.code, detail=detail)
         raise conflict
     if resp.status_code == 404:
         raise unknown
@@ -58,3 +64,43 @@ def fetch_order(http: httpx.Client, order_no: str) -> OrderData:
         return OrderData.model_validate_json(resp.content)
     except ValidationError:
         raise malformed() from None
+
+
+def fetch_purchase(http: httpx.Client, kind: str, ref: str) -> PurchaseData:
+    """A receipt (any store's) or a web order as a return sees it, from the central."""
+    key = "receipt_no" if kind == "receipt" else "order_no"
+    resp = cashier_call(http, "GET", "/v1/returns/purchase", params={key: ref},
+                        unknown=NotFound(f"The central knows no receipt or order {ref}",
+                                         code="purchase_unknown", ref=ref))
+    try:
+        return PurchaseData.model_validate_json(resp.content)
+    except ValidationError:
+        raise malformed() from None
+
+
+def reserve_return(http: httpx.Client, req: ReserveRequest) -> ReserveResponse:
+    """Hold the quantities of a return at the central before refunding (409: someone else has
+    returned or holds them: the central's words say what is left)."""
+    resp = cashier_call(http, "POST", "/v1/returns/reserve", json=req.model_dump(mode="json"),
+                        unknown=NotFound("The central no longer knows this purchase",
+                                         code="purchase_unknown", ref=req.receipt_no or
+                                         req.order_no or ""),
+                        conflict=InvalidInput("refused", code="return_refused_by_central"))
+    try:
+        return ReserveResponse.model_validate_json(resp.content)
+    except ValidationError:
+        raise malformed() from None
+
+
+def release_return(http: httpx.Client, reservation_id: str) -> None:
+    """Give up a return's hold at once (it would expire anyway)."""
+    cashier_call(http, "DELETE", f"/v1/returns/reserve/{quote(reservation_id, safe='')}",
+                 unknown=NotFound("The central no longer holds this return",
+                                  code="reservation_unknown"))
+
+
+def _detail(resp: httpx.Response) -> str:
+    try:
+        return str(resp.json().get("detail") or resp.text[:200])
+    except ValueError:
+        return resp.text[:200]

@@ -56,6 +56,9 @@ from .protocol import (
     OrderData,
     PageError,
     ParkedSale,
+    PurchaseData,
+    ReserveRequest,
+    ReserveResponse,
     SnapshotHeader,
     validate_page,
 )
@@ -271,6 +274,21 @@ class SyncEngine:
         """A web order as the central has it now (for a pick-up or a return)."""
         with self._cashier_client() as (http, _, _store):
             return calls.fetch_order(http, order_no)
+
+    def fetch_purchase(self, kind: str, ref: str) -> PurchaseData:
+        """A receipt (any store's) or a web order with what was returned anywhere (a return)."""
+        with self._cashier_client() as (http, _, _store):
+            return calls.fetch_purchase(http, kind, ref)
+
+    def reserve_return(self, req: ReserveRequest) -> ReserveResponse:
+        """Hold a return's quantities at the central before refunding them."""
+        with self._cashier_client() as (http, _, _store):
+            return calls.reserve_return(http, req)
+
+    def release_return(self, reservation_id: str) -> None:
+        """The cashier gave the return up: its hold at the central goes now."""
+        with self._cashier_client() as (http, _, _store):
+            calls.release_return(http, reservation_id)
 
     @contextmanager
     def _cashier_client(self) -> Iterator[tuple[httpx.Client, str, Store]]:

@@ -398,9 +398,190 @@ class PickupPayload(SalePayload):
         return sum(int(t.get("amount", 0)) for t in self.tenders if t.get("kind") != "web")
 
 
+# -- returns (issue 5) ---------------------------------------------------------------------------
+
+SourceKind = Literal["receipt", "order"]
+
+
+class PurchaseLineData(_Model):
+    """One line of a purchase a customer may bring back.
+
+    ``line_id`` is the sale line's ``line_no`` (a receipt) or the order's ``line_no``. Money of a
+    partial return (explicit rule, as for a partial pick-up): the first ``n`` units of a line are
+    worth ``round(total * n / qty)`` half up, so the returns of a line add up to its total.
+    ``received`` is what the customer has (all of a receipt's line, what was collected of a
+    pick-up order's line, all of a delivered order's line): at most that comes back.
+    """
+
+    line_id: int = Field(ge=1)
+    product_id: int = Field(ge=1)
+    sku: str = ""
+    name_zh: str = ""
+    name_en: str = ""
+    measure: Literal["each", "g"] = "each"
+    qty: int = Field(ge=1)  # bought (or ordered): the basis of the line's money
+    total: Minor  # what the line cost after its discounts
+    received: int = Field(ge=0)
+    returned: int = Field(default=0, ge=0)  # refunded so far, at any store
+    reserved: int = Field(default=0, ge=0)  # held by returns in progress at other tills
+    tax_code: str = ""
+    tax_rate_ppm: int = Field(default=0, ge=0, le=1_000_000)
+
+    @property
+    def returnable(self) -> int:
+        return max(0, self.received - self.returned - self.reserved)
+
+
+class PurchaseTenderData(_Model):
+    """How a purchase was paid: ``kind`` cash, card, store_credit (a till's tender) or web (paid
+    on the web shop). ``refunded``: already given back on it."""
+
+    kind: str = Field(min_length=1, max_length=32)
+    amount: Minor
+    reference: str = ""
+    detail: str = ""
+    refunded: Minor = 0
+
+
+class PurchaseData(_Model):
+    """A purchase as a return sees it (``GET /v1/returns/purchase``): a store receipt or a web
+    order, with what was returned anywhere. ``applied_returns``: the ``return`` events counted
+    in ``returned``/``refunded`` (a till adds its own events not listed here)."""
+
+    kind: SourceKind
+    ref: str = Field(min_length=1, max_length=64)
+    store_id: str | None = None  # where it was sold, or the order's pick-up store
+    channel: Literal["store", "web", "app", "marketplace"] = "store"
+    currency: str = Field(min_length=3, max_length=3)
+    purchased_at: datetime
+    status: str = ""  # an order's status
+    member_id: int | None = None
+    customer_phone: str | None = None
+    lines: list[PurchaseLineData] = Field(min_length=1)
+    tenders: list[PurchaseTenderData] = []
+    applied_returns: list[UUID] = []
+
+
+def order_purchase(order: OrderData) -> PurchaseData:
+    """A web order as a purchase to return (both ends): a pick-up order's customer has what
+    was collected, a delivered one all of it; the order's money is its online payments (tender
+    ``web``, refunded through the web shop) and what the tills took at pick-up (``till``)."""
+    has_all = order.fulfilment == "delivery" and order.status != "cancelled"
+    tenders = [PurchaseTenderData(kind="web", amount=p.amount, reference=p.reference,
+                                  detail=p.method)
+               for p in order.payments if p.kind == "online" and p.amount > 0]
+    if order.paid_at_pickup:
+        tenders.append(PurchaseTenderData(kind="till", amount=order.paid_at_pickup))
+    return PurchaseData(
+        kind="order", ref=order.order_no, store_id=order.store_id, channel=order.channel,
+        currency=order.currency, purchased_at=order.created_at, status=order.status,
+        customer_phone=order.customer_phone,
+        lines=[PurchaseLineData(
+            line_id=ln.line_no, product_id=ln.product_id, sku=ln.sku, name_zh=ln.name_zh,
+            name_en=ln.name_en, qty=ln.qty, total=ln.total,
+            received=ln.qty if has_all else ln.collected, returned=ln.returned)
+            for ln in order.lines],
+        tenders=tenders, applied_returns=list(order.applied_events))
+
+
+class ReserveLine(_Model):
+    line_id: int = Field(ge=1)
+    qty: int = Field(ge=1)
+
+
+class ReserveRequest(_Model):
+    """``POST /v1/returns/reserve``: hold returnable quantities for one return in progress.
+
+    Exactly one of ``receipt_no``/``order_no``. Asking again with the same ``reservation_id``
+    replaces that reservation (the cashier changed the quantities). Unconfirmed reservations
+    expire (``ReserveResponse.expires_at``); the ``return`` event names its ``reservation_id``.
+    """
+
+    reservation_id: UUID
+    receipt_no: str | None = Field(default=None, min_length=1, max_length=64)
+    order_no: str | None = Field(default=None, min_length=1, max_length=64)
+    lines: list[ReserveLine] = Field(min_length=1, max_length=500)
+
+    @property
+    def source(self) -> tuple[SourceKind, str]:
+        if (self.receipt_no is None) == (self.order_no is None):
+            raise ValueError("name exactly one of receipt_no and order_no")
+        return ("receipt", self.receipt_no) if self.receipt_no else \
+            ("order", self.order_no)  # type: ignore[return-value]
+
+
+class ReserveResponse(_Model):
+    reservation_id: UUID
+    expires_at: datetime
+    purchase: PurchaseData  # as it stands now, this reservation not counted in ``reserved``
+
+
+class ReturnLinePayload(_Model):
+    """One line of a ``return`` event."""
+
+    line_no: int = Field(ge=1)
+    source_line: int | None = Field(default=None, ge=1)  # the purchase's line_id; None: no receipt
+    product_id: int = Field(ge=1)
+    sku: str = ""
+    measure: Literal["each", "g"] = "each"
+    qty: int = Field(ge=1)
+    amount: Minor  # refunded for this line
+    condition: Literal["restock", "damaged"]  # back on the shelf, or written off
+    tax_code: str = ""
+    tax_rate_ppm: int = Field(default=0, ge=0, le=1_000_000)
+
+
+class ReturnTenderPayload(_Model):
+    """How the refund was given: cash, card (back through the payment terminal), store_credit,
+    or web (a refund request the central passes to the web shop)."""
+
+    kind: Literal["cash", "card", "store_credit", "web"]
+    amount: int = Field(ge=1)
+    reference: str = ""  # card refund reference, store-credit account, web payment id
+
+
+class ReturnPayload(_Model):
+    """The payload of a ``return`` event: goods back, money back, in one till transaction."""
+
+    return_no: str = Field(min_length=1, max_length=64)
+    store_id: str = Field(min_length=1)
+    terminal_id: str = ""
+    staff_id: int | None = None
+    approved_by: int | None = None
+    source_kind: Literal["receipt", "order", "none"]
+    source_ref: str | None = None
+    reservation_id: UUID | None = None  # None: refunded offline, without a reservation
+    reason: str = Field(min_length=1, max_length=200)
+    completed_at: datetime
+    currency: str = Field(min_length=3, max_length=3)
+    total: Minor  # refunded in all
+    lines: list[ReturnLinePayload] = Field(min_length=1, max_length=500)
+    tenders: list[ReturnTenderPayload] = []
+
+
+class RefundRequestData(_Model):
+    """A refund to a web payment, for the web shop (``GET /v1/admin/refund-requests``)."""
+
+    id: int
+    order_no: str
+    store_id: str
+    event_id: UUID
+    currency: str
+    amount: int
+    payment_reference: str = ""
+    status: Literal["requested", "done"]
+    created_at: datetime
+    done_at: datetime | None = None
+
+
+class RefundRequestList(_Model):
+    requests: list[RefundRequestData]
+
+
 # Event types whose payload the central checks against a model; other known types are stored
 # as they come (their effects on the central arrive in later releases).
-EVENT_PAYLOAD_MODELS: dict[str, type[_Model]] = {"sale": SalePayload, "pickup": PickupPayload}
+EVENT_PAYLOAD_MODELS: dict[str, type[_Model]] = {"sale": SalePayload, "pickup": PickupPayload,
+                                                  "return": ReturnPayload}
 EVENT_TYPES: frozenset[str] = frozenset(EventType.__args__)  # type: ignore[attr-defined]
 
 # The event_id reported for an event whose own event_id could not be read: results come back in

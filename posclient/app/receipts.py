@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 from posclient.domain.cart import Measure
 from posclient.domain.errors import NotFound
-from posclient.domain.money import Money
+from posclient.domain.money import Money, Rounding
 from posclient.domain.policy import Action
-from posclient.domain.receipt import Receipt, ReceiptLine, ReceiptTax, ReceiptTender
-from posclient.domain.tax import TaxRate
+from posclient.domain.receipt import Receipt, ReceiptLine, ReceiptTax, ReceiptTender, label
+from posclient.domain.tax import TaxRate, summarize
 from posclient.store.db import Store
 
 from .clock import Clock, iso, parse_iso
@@ -120,6 +120,56 @@ class Receipts:
             reprint=reprint,
             order_no=order_no,
         )
+
+    def build_return(self, return_id: int, lang: str = "zh") -> Receipt:
+        """The return slip: what came back, what was refunded and how, the tax given back."""
+        conn = self.store.conn
+        s = self.settings
+        row = conn.execute(
+            "SELECT r.return_no, r.event_id, r.completed_at, r.staff_id, st.name, "
+            "r.terminal_id, r.currency, r.total, r.source_ref FROM returns r "
+            "LEFT JOIN staff st ON st.id = r.staff_id WHERE r.id = ?", (return_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"There is no return {return_id}", code="return_unknown",
+                           return_id=return_id)
+        (return_no, event_id, completed_at, staff_id, staff_name, terminal_id, cur, total,
+         source) = row
+        zh = lang.startswith("zh")
+        damaged = label("damaged", lang)
+        lines, amounts, count = [], [], 0
+        for name_zh, name_en, measure, qty, amount, condition, code, rate in conn.execute(
+                "SELECT name_zh, name_en, measure, qty, amount, condition, tax_code, "
+                "tax_rate_ppm FROM return_lines WHERE return_id = ? ORDER BY line_no",
+                (return_id,)):
+            name = (name_zh or name_en) if zh else (name_en or name_zh)
+            qty_text = (f"{qty // 1000}.{qty % 1000:03d} kg" if measure == Measure.GRAM.value
+                        else f"{qty}")
+            if condition == "damaged":
+                qty_text += f" ({damaged})"
+            lines.append(ReceiptLine(name=name, qty_text=qty_text, gross=Money(amount, cur),
+                                     line_discount=Money(0, cur), total=Money(amount, cur)))
+            amounts.append((code, rate, amount))
+            count += qty if measure == Measure.EACH.value else 1
+        taxes = tuple(ReceiptTax(TaxRate(t.code, t.rate_ppm), Money(t.net, cur),
+                                 Money(t.tax, cur))
+                      for t in summarize(amounts, inclusive=s.tax_inclusive,
+                                         mode=Rounding(s.tax_rounding)))
+        tenders = tuple(
+            ReceiptTender(kind, Money(amount, cur), Money(amount, cur), Money(0, cur), detail)
+            for kind, amount, detail in conn.execute(
+                "SELECT kind, amount, detail FROM return_tenders WHERE return_id = ? "
+                "ORDER BY seq", (return_id,)))
+        local = parse_iso(completed_at).astimezone(ZoneInfo(s.timezone))
+        return Receipt(
+            store_name=s.store_name_zh if zh else s.store_name_en, address=s.address,
+            receipt_no=return_no, event_id=event_id,
+            local_time=local.strftime("%Y-%m-%d %H:%M:%S"),
+            cashier=f"{staff_name or ''} ({staff_id})", terminal_id=terminal_id,
+            lines=tuple(lines), subtotal=Money(total, cur), basket_discount=Money(0, cur),
+            total=Money(total, cur), tax_inclusive=s.tax_inclusive, taxes=taxes,
+            rounding=Money(0, cur), tenders=tenders, change=Money(0, cur),
+            footer=s.receipt_footer_zh if zh else s.receipt_footer_en, item_count=count,
+            refund_of=source or "")
 
     def unprinted(self) -> list[UnprintedSale]:
         """Committed sales whose receipt never printed, oldest first."""

@@ -41,6 +41,12 @@ class StoreSettings:
     )
     cashier_discount_limit_bp: int = 1_000
     idle_lock_seconds: int = 300
+    # Returns (posclient/app/returns.py). Money in minor units.
+    return_window_days: int = 30  # days after the purchase a return is taken without approval
+    return_window_by_category: dict[str, int] = field(default_factory=dict)  # 0: not returnable
+    return_approval_above: int = 50_000  # a refund above this needs a manager
+    offline_return_limit: int = 20_000  # at most this per return while the central is away
+    offline_return_daily_limit: int = 100_000  # and this per day at this till
 
     # -- derived -------------------------------------------------------------------------------
     @property

@@ -19,6 +19,7 @@ from .checkout import Checkout
 from .clock import Clock, SystemClock
 from .lookup import Lookup
 from .receipts import Receipts
+from .returns import Returns
 from .settings import StoreSettings
 from .staff import StaffService, StaffSession
 from .terminal_config import TerminalConfig
@@ -82,6 +83,10 @@ class Terminal:
     def checkout(self, session: StaffSession) -> Checkout:
         return Checkout(self.store, self.staff, session, clock=self.clock,
                         payments=self.payments, settings=self.settings, catalog=self.catalog)
+
+    def returns(self, session: StaffSession) -> Returns:
+        return Returns(self.store, self.staff, session, clock=self.clock,
+                       payments=self.payments, settings=self.settings, catalog=self.catalog)
 
     def orphan_card_payments(self) -> int:
         """Card payments the terminal approved (or never answered) whose sale never committed:

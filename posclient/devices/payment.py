@@ -40,6 +40,11 @@ class PaymentTerminal(Protocol):
         """Undo an approved authorisation (sale voided before completion)."""
         ...
 
+    def refund(self, amount: Money, reference: str, original: str) -> PaymentResult:
+        """Give ``amount`` back to the card of an earlier payment (``original``: its
+        authorisation reference, when known); ``reference`` is unique per attempt."""
+        ...
+
 
 class SimulatedPaymentTerminal:
     """Approves unless told otherwise: ``outcomes`` are used one per authorisation, in order."""
@@ -49,6 +54,7 @@ class SimulatedPaymentTerminal:
         self.default = PaymentStatus.APPROVED
         self.authorized: dict[str, Money] = {}
         self.reversed: list[str] = []
+        self.refunded: dict[str, Money] = {}
 
     def authorize(self, amount: Money, reference: str) -> PaymentResult:
         status = self.outcomes.popleft() if self.outcomes else self.default
@@ -67,3 +73,13 @@ class SimulatedPaymentTerminal:
             return PaymentResult(PaymentStatus.DECLINED, message="Unknown authorisation")
         self.reversed.append(reference)
         return PaymentResult(PaymentStatus.APPROVED)
+
+    def refund(self, amount: Money, reference: str, original: str) -> PaymentResult:
+        status = self.outcomes.popleft() if self.outcomes else self.default
+        if status is PaymentStatus.APPROVED:
+            self.refunded[reference] = amount
+            return PaymentResult(status, auth_code=hashlib.sha256(
+                reference.encode()).hexdigest()[:6].upper(), detail="UnionPay refund")
+        if status is PaymentStatus.DECLINED:
+            return PaymentResult(status, message="Refund declined by the card issuer")
+        return PaymentResult(status, message="No answer from the card terminal")

@@ -35,7 +35,16 @@ from escpos.printer import Dummy, File, Network, Serial, Usb
 
 from posclient.domain.errors import InvalidInput, PosError
 from posclient.domain.money import Money
-from posclient.domain.receipt import LABELS, Receipt, display_width, fit, label, two_cols
+from posclient.domain.receipt import (
+    Receipt,
+    display_width,
+    fit,
+    heading,
+    label,
+    tender_name,
+    total_label,
+    two_cols,
+)
 
 FS_CHINESE_ON = b"\x1c&"  # FS &: two-byte (GB18030) characters from here
 FS_CHINESE_OFF = b"\x1c."  # FS .: back to one-byte characters
@@ -218,10 +227,8 @@ def _layout(p: Dummy, out: _Writer, r: Receipt, lang: str, width: int, code: str
     out.big(fit(r.store_name, width // 2), 2, 2)
     if r.address:
         out.line(fit(r.address, width))
-    if r.reprint:
-        out.big(label("reprint", lang))
-    if r.order_no:
-        out.big(fit(f"{label('pickup', lang)} {r.order_no}", width // 2))
+    for text in heading(r, lang):
+        out.big(fit(text, width // 2))
     p.set(align="left")
     out.line(rule)
     out.line(fit(f"{label('receipt', lang)}: {r.receipt_no}", width))
@@ -243,7 +250,7 @@ def _layout(p: Dummy, out: _Writer, r: Receipt, lang: str, width: int, code: str
         out.line(two_cols(label("discount", lang), "-" + m(line_disc), width))
     if r.basket_discount:
         out.line(two_cols(label("basket_discount", lang), "-" + m(r.basket_discount), width))
-    out.big(two_cols(label("total", lang), f"{r.total.currency} {m(r.total)}", width), 1, 2)
+    out.big(two_cols(total_label(r, lang), f"{r.total.currency} {m(r.total)}", width), 1, 2)
     tax_label = label("tax_incl" if r.tax_inclusive else "tax_excl", lang)
     for t in r.taxes:
         rate, net = f"  {tax_label} {t.rate.code} {t.rate.percent_str}", f"{label('net', lang)} "
@@ -255,8 +262,8 @@ def _layout(p: Dummy, out: _Writer, r: Receipt, lang: str, width: int, code: str
     if r.rounding:
         out.line(two_cols(label("rounding", lang), m(r.rounding), width))
     for t in r.tenders:
-        name = label(t.kind, lang) if t.kind in LABELS else t.kind
-        out.line(two_cols(f"{name} {t.detail}".strip(), m(t.tendered), width))
+        out.line(two_cols(f"{tender_name(r, t.kind, lang)} {t.detail}".strip(), m(t.tendered),
+                          width))
     if r.change:
         out.big(two_cols(label("change", lang), m(r.change), width // 2), 2, 2)
     out.line(rule)

@@ -37,6 +37,10 @@ class Action(StrEnum):
     REPRINT = "reprint"
     CONFIGURE_TERMINAL = "configure_terminal"  # printer, language: Settings screen
     PICKUP_WITHOUT_CODE = "pickup_without_code"  # the customer proves the order otherwise
+    RETURN_WITHOUT_RECEIPT = "return_without_receipt"
+    RETURN_OVER_LIMIT = "return_over_limit"  # a refund above the store's approval amount
+    RETURN_OUTSIDE_POLICY = "return_outside_policy"  # past the window, or not returnable
+    RETURN_OFFLINE = "return_offline"  # refunded without the central's reservation
 
 
 REQUIRED_ROLE: dict[Action, Role] = {
@@ -49,6 +53,10 @@ REQUIRED_ROLE: dict[Action, Role] = {
     Action.REPRINT: Role.CASHIER,
     Action.CONFIGURE_TERMINAL: Role.MANAGER,
     Action.PICKUP_WITHOUT_CODE: Role.SUPERVISOR,
+    Action.RETURN_WITHOUT_RECEIPT: Role.MANAGER,
+    Action.RETURN_OVER_LIMIT: Role.MANAGER,
+    Action.RETURN_OUTSIDE_POLICY: Role.MANAGER,
+    Action.RETURN_OFFLINE: Role.MANAGER,
 }
 
 

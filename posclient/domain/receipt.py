@@ -34,6 +34,12 @@ LABELS: dict[str, dict[str, str]] = {
     "items": {"zh": "件数", "en": "Items"},
     "reprint": {"zh": "** 重印 **", "en": "** REPRINT **"},
     "price_changed": {"zh": "改价", "en": "Price changed"},
+    "return": {"zh": "退货单", "en": "RETURN"},
+    "return_of": {"zh": "原单", "en": "Of"},
+    "no_receipt": {"zh": "无小票", "en": "no receipt"},
+    "refund_total": {"zh": "退款合计", "en": "REFUND"},
+    "web_refund": {"zh": "退回网上支付", "en": "Back to web payment"},
+    "damaged": {"zh": "损坏", "en": "Damaged"},
 }
 
 
@@ -89,6 +95,30 @@ class Receipt:
     item_count: int
     reprint: bool = False
     order_no: str | None = None  # the web order this receipt hands over (a pick-up slip)
+    refund_of: str | None = None  # a return slip: the receipt or order it returns ("": none)
+
+
+def heading(r: Receipt, lang: str) -> list[str]:
+    """The big lines under the store's name: a reprint, a pick-up slip, a return slip."""
+    out = []
+    if r.reprint:
+        out.append(label("reprint", lang))
+    if r.order_no:
+        out.append(f"{label('pickup', lang)} {r.order_no}")
+    if r.refund_of is not None:
+        out.append(label("return", lang))
+        out.append(f"{label('return_of', lang)} {r.refund_of or label('no_receipt', lang)}")
+    return out
+
+
+def tender_name(r: Receipt, kind: str, lang: str) -> str:
+    if r.refund_of is not None and kind == "web":
+        return label("web_refund", lang)
+    return label(kind, lang) if kind in LABELS else kind
+
+
+def total_label(r: Receipt, lang: str) -> str:
+    return label("refund_total" if r.refund_of is not None else "total", lang)
 
 
 def display_width(text: str) -> int:
@@ -128,8 +158,7 @@ def render_text(r: Receipt, lang: str = "zh", width: int = 48) -> str:
     out = [center(r.store_name, width)]
     if r.address:
         out.append(center(r.address, width))
-    if r.reprint:
-        out.append(center(label("reprint", lang), width))
+    out += [center(h, width) for h in heading(r, lang)]
     out += [
         rule,
         fit(f"{label('receipt', lang)}: {r.receipt_no}", width),
@@ -154,7 +183,7 @@ def render_text(r: Receipt, lang: str = "zh", width: int = 48) -> str:
                             width))
     if r.basket_discount:
         out.append(two_cols(label("basket_discount", lang), "-" + m(r.basket_discount), width))
-    out.append(two_cols(label("total", lang), f"{r.total.currency} {m(r.total)}", width))
+    out.append(two_cols(total_label(r, lang), f"{r.total.currency} {m(r.total)}", width))
     tax_label = label("tax_incl" if r.tax_inclusive else "tax_excl", lang)
     for t in r.taxes:
         out.append(two_cols(f"  {tax_label} {t.rate.code} {t.rate.percent_str}  "
@@ -163,8 +192,8 @@ def render_text(r: Receipt, lang: str = "zh", width: int = 48) -> str:
     if r.rounding:
         out.append(two_cols(label("rounding", lang), m(r.rounding), width))
     for t in r.tenders:
-        name = label(t.kind, lang) if t.kind in LABELS else t.kind
-        out.append(two_cols(f"{name} {t.detail}".strip(), m(t.tendered), width))
+        out.append(two_cols(f"{tender_name(r, t.kind, lang)} {t.detail}".strip(),
+                            m(t.tendered), width))
     if r.change:
         out.append(two_cols(label("change", lang), m(r.change), width))
     out.append(rule)

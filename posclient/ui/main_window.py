@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from posclient.app.checkout import Checkout, CompletedSale
+from posclient.app.returns import CompletedReturn
 from posclient.app.staff import StaffSession
 from posclient.app.terminal import Terminal
 from posclient.domain.errors import PosError
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         self.sell_page.reprint_requested.connect(self.reprint)
         self.sell_page.no_sale_requested.connect(self.no_sale)
         self.sell_page.settings_requested.connect(self.open_settings)
+        self.sell_page.returned.connect(self.returned)
 
     def token_store(self) -> Any:
         """Where enrolment puts this till's token: the OS keyring unless set."""
@@ -280,6 +282,26 @@ class MainWindow(QMainWindow):
         if self.engine is not None:
             self.engine.sync_now()
         return sale
+
+    def returned(self, done: CompletedReturn) -> None:
+        """A return was refunded (committed): say what to hand back, open the drawer for cash,
+        print the slip (off the GUI thread; a fault never touches the return)."""
+        cash = done.cash
+        text = self.tr("Refunded %1 · return %2").replace(
+            "%1", fmt.money(done.total, self.lang)).replace("%2", done.return_no)
+        if cash:
+            text += " · " + self.tr("give back %1 in cash").replace(
+                "%1", fmt.money(cash, self.lang))
+            self.kick_drawer()
+        self.sell_page.say(text, big=True)
+        if self.printer is not None:
+            slip = self.terminal.receipts.build_return(done.return_id, self.lang)
+            printer = self.printer
+            self.background.run(lambda: printer(slip), lambda _: self._printer_ready(),
+                                self._device_fault)
+        self.refresh_waiting()
+        if self.engine is not None:
+            self.engine.sync_now()
 
     # -- devices ---------------------------------------------------------------------------------
     def _printer_ready(self, fault: str = "") -> None:

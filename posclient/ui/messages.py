@@ -125,6 +125,10 @@ ACTIONS = {
     "reprint": QT_TRANSLATE_NOOP("Errors", "Reprint"),
     "configure_terminal": QT_TRANSLATE_NOOP("Errors", "Configure terminal"),
     "pickup_without_code": QT_TRANSLATE_NOOP("Errors", "Pickup without code"),
+    "return_without_receipt": QT_TRANSLATE_NOOP("Errors", "Return without receipt"),
+    "return_over_limit": QT_TRANSLATE_NOOP("Errors", "Return over limit"),
+    "return_outside_policy": QT_TRANSLATE_NOOP("Errors", "Return outside policy"),
+    "return_offline": QT_TRANSLATE_NOOP("Errors", "Return offline"),
 }
 
 TENDER_KINDS = {
@@ -132,6 +136,12 @@ TENDER_KINDS = {
     "card": QT_TRANSLATE_NOOP("Errors", "card"),
     "store_credit": QT_TRANSLATE_NOOP("Errors", "store_credit"),
     "web": QT_TRANSLATE_NOOP("Errors", "paid online"),
+}
+
+# A payment a refund goes back to, as the refund messages name it.
+REFUND_TO = {
+    "card": QT_TRANSLATE_NOOP("Errors", "card"),
+    "web": QT_TRANSLATE_NOOP("Errors", "web"),
 }
 
 NO_REASON = QT_TRANSLATE_NOOP("Errors", "no reason given")
@@ -142,6 +152,7 @@ PHRASES = (
     QT_TRANSLATE_NOOP("Errors", "Declined by the card issuer (insufficient funds)"),
     QT_TRANSLATE_NOOP("Errors", "No answer from the card terminal"),
     QT_TRANSLATE_NOOP("Errors", "Unknown authorisation"),
+    QT_TRANSLATE_NOOP("Errors", "Refund declined by the card issuer"),
     QT_TRANSLATE_NOOP("Errors", "The sale is saved; reprint when it is back."),
     QT_TRANSLATE_NOOP("Errors", "The drawer was not opened."),
 )
@@ -223,6 +234,8 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
         (QT_TRANSLATE_NOOP("Errors", "This sale is paid in %1"), (_v("currency"),)),
         (QT_TRANSLATE_NOOP("Errors", "The suspended sale is in %1, this till sells in %2"),
          (_v("currency"), _v("till_currency"))),
+        (QT_TRANSLATE_NOOP("Errors", "%1 was paid in %2; this till refunds in %3"),
+         (_v("ref"), _v("currency"), _v("till_currency"))),
     ),
     "price_invalid": (
         (QT_TRANSLATE_NOOP("Errors", "A label price must be more than zero"), ()),
@@ -238,6 +251,7 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
     "reason_required": (
         (QT_TRANSLATE_NOOP("Errors", "Give a reason for the price change"), ()),
         (QT_TRANSLATE_NOOP("Errors", "Give a reason for opening the drawer"), ()),
+        (QT_TRANSLATE_NOOP("Errors", "Give a reason for the return"), ()),
     ),
     "discount_range": (
         (QT_TRANSLATE_NOOP("Errors", "A percent discount must be more than 0% and at most 100%"),
@@ -339,6 +353,80 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
     "pickup_locked": (
         (QT_TRANSLATE_NOOP("Errors", "This is the pick-up of order %1: its items cannot be "
                                      "changed (void it to start again)"), (_v("order_no"),)),
+    ),
+    # -- returns (app/returns.py, app/receipts.py, sync/calls.py, ui/returns.py) --------------
+    "purchase_unknown_offline": (
+        (QT_TRANSLATE_NOOP("Errors", "%1 is not a receipt of this till nor an order it holds: "
+                                     "with the central away, only those can be returned"),
+         (_v("ref"),)),
+    ),
+    "purchase_unknown": (
+        (QT_TRANSLATE_NOOP("Errors", "The central knows no receipt or order %1"), (_v("ref"),)),
+        (QT_TRANSLATE_NOOP("Errors", "The central no longer knows this purchase"), ()),
+    ),
+    "purchase_line_unknown": (
+        (QT_TRANSLATE_NOOP("Errors", "%1 has no line %2"), (_v("ref"), _v("line_id"))),
+    ),
+    "purchase_first": (
+        (QT_TRANSLATE_NOOP("Errors", "Find the purchase first"), ()),
+    ),
+    "return_beyond_returnable": (
+        (QT_TRANSLATE_NOOP("Errors", "Line %1 of %2 (%3) has %4 left to return, not %5"),
+         (_v("line_id"), _v("ref"), _product(), _v("left"), _v("qty"))),
+    ),
+    "return_weighed_part": (
+        (QT_TRANSLATE_NOOP("Errors", "Line %1 of %2 is weighed: it comes back whole"),
+         (_v("line_id"), _v("ref"))),
+    ),
+    "return_weighed_label": (
+        (QT_TRANSLATE_NOOP("Errors", "%1 is sold by weight: scan its scale label"),
+         (_product(),)),
+    ),
+    "return_qty_invalid": (
+        (QT_TRANSLATE_NOOP("Errors", "%1 is not a quantity that can be returned"),
+         (_v("qty"),)),
+    ),
+    "return_empty": (
+        (QT_TRANSLATE_NOOP("Errors", "Choose at least one item to return"), ()),
+    ),
+    "return_condition_invalid": (
+        (QT_TRANSLATE_NOOP("Errors", "%1 is not a condition (restock or damaged)"),
+         (_r("condition"),)),
+    ),
+    "return_not_reserved": (
+        (QT_TRANSLATE_NOOP("Errors", "The return is not reserved at the central yet"), ()),
+    ),
+    "return_offline_limit": (
+        (QT_TRANSLATE_NOOP("Errors", "With the central away a return may refund at most %1"),
+         (_amount("limit"),)),
+    ),
+    "return_offline_daily_limit": (
+        (QT_TRANSLATE_NOOP("Errors", "This till may refund only %1 more without the central "
+                                     "today"), (_amount("left"),)),
+    ),
+    "return_refused_by_central": (
+        (QT_TRANSLATE_NOOP("Errors", "The central refused the return: %1"), (_v("detail"),)),
+    ),
+    "reservation_unknown": (
+        (QT_TRANSLATE_NOOP("Errors", "The central no longer holds this return"), ()),
+    ),
+    "return_unknown": (
+        (QT_TRANSLATE_NOOP("Errors", "There is no return %1"), (_v("return_id"),)),
+    ),
+    "refund_mismatch": (
+        (QT_TRANSLATE_NOOP("Errors", "The refund must be %1 in all"), (_amount("total"),)),
+    ),
+    "refund_kind_invalid": (
+        (QT_TRANSLATE_NOOP("Errors", "%1 cannot take a refund"), (_v("kind"),)),
+    ),
+    "refund_over_tender": (
+        (QT_TRANSLATE_NOOP("Errors", "That %1 payment can take back only %2: give the rest in "
+                                     "cash"), (_named("kind", REFUND_TO), _amount("left"))),
+    ),
+    "refund_card_failed": (
+        (QT_TRANSLATE_NOOP("Errors", "The card terminal did not refund %1 (%2): nothing was "
+                                     "recorded. Try again, or give the refund in cash."),
+         (_amount("amount"), _phrase("reason"))),
     ),
     "central_refused": (
         (QT_TRANSLATE_NOOP("Errors", "The central refused the request: ask IT to look at the "

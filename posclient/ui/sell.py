@@ -116,6 +116,7 @@ ACTIONS: list[tuple[str, str, str]] = [
     ("F11", QT_TRANSLATE_NOOP("SellPage", "Reprint"), "reprint"),
     ("F12", QT_TRANSLATE_NOOP("SellPage", "Stock"), "stock"),
     ("Ctrl+O", QT_TRANSLATE_NOOP("SellPage", "Pick-up"), "pickup"),
+    ("Ctrl+R", QT_TRANSLATE_NOOP("SellPage", "Return"), "returns"),
     ("Ctrl+M", QT_TRANSLATE_NOOP("SellPage", "Settings"), "settings"),
 ]
 
@@ -125,6 +126,7 @@ class SellPage(QWidget):
     reprint_requested = Signal()
     no_sale_requested = Signal()
     settings_requested = Signal()
+    returned = Signal(object)  # a CompletedReturn: the window prints its slip, opens the drawer
     changed = Signal()  # the cart changed (the window notes activity)
 
     # Their own context: "Price" and "Total" read differently as a column than as an action.
@@ -446,6 +448,26 @@ class SellPage(QWidget):
                      .replace("%1", co.pickup.order_no)
                      .replace("%2", fmt.money(co.payment.due, self.lang)))
         self.refresh()
+        self.focus_scan()
+
+    def returns(self) -> None:
+        """Take goods back and refund them (ui/returns.py)."""
+        co = self.checkout
+        if co is None:
+            return
+        if not co.cart.is_empty or co.has_payments:
+            self.say(self.tr("Finish or suspend the sale first"), error=True)
+            return
+        from posclient.app.returns import Returns
+
+        from .returns import ReturnDialog
+
+        service = Returns(co.store, co.staff, co.session, clock=co.clock, payments=co.payments,
+                          settings=co.settings, catalog=co.catalog)
+        dialog = ReturnDialog(service, self.shared, self.background, self.lang, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if dialog.exec() and dialog.completed is not None:
+            self.returned.emit(dialog.completed)
         self.focus_scan()
 
     def no_sale(self) -> None:

@@ -22,7 +22,7 @@
 <context>
     <name>CartColumn</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="+131"/>
+        <location filename="../../posclient/ui/sell.py" line="+133"/>
         <source>#</source>
         <translation>序号</translation>
     </message>
@@ -115,17 +115,38 @@
         <translation>无提货码提货</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Return without receipt</source>
+        <translation>无小票退货</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Return over limit</source>
+        <translation>超额退货</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Return outside policy</source>
+        <translation>超出退货政策</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Return offline</source>
+        <translation>离线退货</translation>
+    </message>
+    <message>
         <location line="+4"/>
         <source>cash</source>
         <translation>现金</translation>
     </message>
     <message>
         <location line="+1"/>
+        <location line="+7"/>
         <source>card</source>
         <translation>银行卡</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-6"/>
         <source>store_credit</source>
         <translation>储值卡</translation>
     </message>
@@ -133,6 +154,11 @@
         <location line="+1"/>
         <source>paid online</source>
         <translation>网上已付</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>web</source>
+        <translation>网上支付</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -153,6 +179,11 @@
         <location line="+1"/>
         <source>Unknown authorisation</source>
         <translation>找不到该笔授权</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refund declined by the card issuer</source>
+        <translation>发卡行拒绝退款</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -285,7 +316,12 @@
         <translation>本单以 %1 结算</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+3"/>
+        <source>%1 was paid in %2; this till refunds in %3</source>
+        <translation>%1 以 %2 支付；本收银台以 %3 退款</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>A label price must be more than zero</source>
         <translation>标签价格必须大于零</translation>
     </message>
@@ -313,6 +349,11 @@
         <location line="+1"/>
         <source>Give a reason for opening the drawer</source>
         <translation>请填写开钱箱原因</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Give a reason for the return</source>
+        <translation>请填写退货原因</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -470,7 +511,112 @@
         <translation>这是订单 %1 的提货：商品不能修改（作废后重新开始）</translation>
     </message>
     <message>
+        <location line="+5"/>
+        <source>%1 is not a receipt of this till nor an order it holds: with the central away, only those can be returned</source>
+        <translation>%1 不是本收银台的小票，也不是本机保存的订单：总部连不上时只能退这些</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The central knows no receipt or order %1</source>
+        <translation>总部没有小票或订单 %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The central no longer knows this purchase</source>
+        <translation>总部已找不到这笔购买</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 has no line %2</source>
+        <translation>%1 没有第 %2 行</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Find the purchase first</source>
+        <translation>请先找到原购买记录</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Line %1 of %2 (%3) has %4 left to return, not %5</source>
+        <translation>%2 第 %1 行（%3）还可退 %4 件，不能退 %5 件</translation>
+    </message>
+    <message>
         <location line="+4"/>
+        <source>Line %1 of %2 is weighed: it comes back whole</source>
+        <translation>%2 第 %1 行是称重商品：只能整行退回</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 is sold by weight: scan its scale label</source>
+        <translation>%1 按重量销售：请扫描它的称重标签</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 is not a quantity that can be returned</source>
+        <translation>%1 不是可退的数量</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Choose at least one item to return</source>
+        <translation>请至少选择一件要退的商品</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 is not a condition (restock or damaged)</source>
+        <translation>%1 不是有效的商品状况（回库或损坏）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The return is not reserved at the central yet</source>
+        <translation>这笔退货尚未在总部预留</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>With the central away a return may refund at most %1</source>
+        <translation>总部连不上时，每笔退货最多退款 %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This till may refund only %1 more without the central today</source>
+        <translation>今天本收银台在离线状态下最多还能退款 %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The central refused the return: %1</source>
+        <translation>总部拒绝了这笔退货：%1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The central no longer holds this return</source>
+        <translation>总部已不再保留这笔退货</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>There is no return %1</source>
+        <translation>没有退货单 %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The refund must be %1 in all</source>
+        <translation>退款合计必须是 %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 cannot take a refund</source>
+        <translation>%1 不能用于退款</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>That %1 payment can take back only %2: give the rest in cash</source>
+        <translation>这笔%1付款最多只能退回 %2：其余请退现金</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The card terminal did not refund %1 (%2): nothing was recorded. Try again, or give the refund in cash.</source>
+        <translation>刷卡机没有退款 %1（%2）：未记录任何内容。请重试，或改退现金。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>The central refused the request: ask IT to look at the till&apos;s log</source>
         <translation>总部拒绝了请求：请 IT 查看收银机日志</translation>
     </message>
@@ -485,17 +631,17 @@
         <translation>本收银机无法向总部证明身份（密钥环中没有令牌）：请联系 IT 重新注册</translation>
     </message>
     <message>
-        <location line="-134"/>
+        <location line="-211"/>
         <source>The suspended sale is in %1, this till sells in %2</source>
         <translation>该挂单币种为 %1，本收银机使用 %2</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+71"/>
         <source>The central cannot be reached: try again, or resume the sale at the till that suspended it</source>
         <translation>无法连接总部：请重试，或在挂单的收银机上取回</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+134"/>
         <source>The central sent an answer the till cannot read</source>
         <translation>总部返回的数据无法读取</translation>
     </message>
@@ -801,12 +947,12 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../posclient/ui/main_window.py" line="+93"/>
+        <location filename="../../posclient/ui/main_window.py" line="+94"/>
         <source>Till %1 · %2</source>
         <translation>收银机 %1 · %2</translation>
     </message>
     <message>
-        <location line="+87"/>
+        <location line="+88"/>
         <source>Enrolled, but sync cannot start (no keyring?): see the log</source>
         <translation>已注册，但无法启动同步（可能没有系统密钥环）：请查看日志</translation>
     </message>
@@ -829,6 +975,16 @@
     </message>
     <message>
         <location line="+14"/>
+        <source>Refunded %1 · return %2</source>
+        <translation>已退款 %1 · 退货单 %2</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>give back %1 in cash</source>
+        <translation>请退还现金 %1</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>No printer</source>
         <translation>未配置打印机</translation>
     </message>
@@ -925,7 +1081,7 @@
         <translation>网上已付</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+15"/>
         <source>%1 is not an amount</source>
         <translation>%1 不是有效金额</translation>
     </message>
@@ -984,7 +1140,7 @@
         <translation>已提</translation>
     </message>
     <message>
-        <location line="+77"/>
+        <location line="+74"/>
         <source>No order %1 on this till</source>
         <translation>本收银机上没有订单 %1</translation>
     </message>
@@ -1034,7 +1190,7 @@
         <translation>订单 %1 · %2 %3 · %4 · 网上已付 %5 / 共 %6</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+23"/>
         <source>Order as the central has it now</source>
         <translation>总部的最新订单</translation>
     </message>
@@ -1183,9 +1339,173 @@
     </message>
 </context>
 <context>
+    <name>ReturnDialog</name>
+    <message>
+        <location filename="../../posclient/ui/returns.py" line="+61"/>
+        <source>Changed mind</source>
+        <translation>不想要了</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Faulty</source>
+        <translation>质量问题</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Wrong item or size</source>
+        <translation>商品或尺码不对</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Damaged in delivery</source>
+        <translation>运输中损坏</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Item</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bought</source>
+        <translation>已购</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Returned</source>
+        <translation>已退</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Can return</source>
+        <translation>可退</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+8"/>
+        <source>Return</source>
+        <translation>退货</translation>
+    </message>
+    <message>
+        <location line="-7"/>
+        <source>Condition</source>
+        <translation>状况</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Scan the receipt&apos;s code, or type a receipt or web order number</source>
+        <translation>扫描小票上的二维码，或输入小票号、网店订单号</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Refund</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No receipt</source>
+        <translation>无小票</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>This till&apos;s copy: a manager approves the refund</source>
+        <translation>本收银台的记录：退款需经理批准</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Asking the central for %1…</source>
+        <translation>正在向总部查询 %1…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>As the central has it now, with what was returned at any store</source>
+        <translation>总部的最新记录，含各门店已退数量</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The central did not answer (%1): this till&apos;s copy is used, a manager approves the refund</source>
+        <translation>总部没有回应（%1）：使用本收银台的记录，退款需经理批准</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Receipt %1</source>
+        <translation>小票 %1</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Web order %1</source>
+        <translation>网店订单 %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>store %1 · %2</source>
+        <translation>门店 %1 · %2</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Back to stock</source>
+        <translation>回库</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Damaged</source>
+        <translation>损坏</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>No receipt: scan each item; refunded at today&apos;s price, a manager approves</source>
+        <translation>无小票：逐件扫描；按今天的价格退款，需经理批准</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Scan or type the item&apos;s barcode</source>
+        <translation>扫描或输入商品条码</translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source>Refund %1: %2</source>
+        <translation>退款 %1：%2</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>cash</source>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>back to the card</source>
+        <translation>退回银行卡</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>store credit</source>
+        <translation>储值卡</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>back to the web payment</source>
+        <translation>退回网上支付</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Reserving the return at the central…</source>
+        <translation>正在总部预留这笔退货…</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>The central stopped answering: this till&apos;s copy is used, a manager approves the refund</source>
+        <translation>总部停止响应：使用本收银台的记录，退款需经理批准</translation>
+    </message>
+</context>
+<context>
     <name>SearchDialog</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="-79"/>
+        <location filename="../../posclient/ui/sell.py" line="-81"/>
         <source>Find a product</source>
         <translation>查找商品</translation>
     </message>
@@ -1204,31 +1524,31 @@
     <name>SellPage</name>
     <message>
         <location line="+18"/>
-        <location line="+235"/>
+        <location line="+233"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-234"/>
-        <location line="+246"/>
+        <location line="-232"/>
+        <location line="+244"/>
         <location line="+3"/>
         <source>Price</source>
         <translation>改价</translation>
     </message>
     <message>
-        <location line="-248"/>
-        <location line="+274"/>
+        <location line="-246"/>
+        <location line="+272"/>
         <source>Line discount</source>
         <translation>单品折扣</translation>
     </message>
     <message>
-        <location line="-273"/>
-        <location line="+281"/>
+        <location line="-271"/>
+        <location line="+279"/>
         <source>Sale discount</source>
         <translation>整单折扣</translation>
     </message>
     <message>
-        <location line="-280"/>
+        <location line="-278"/>
         <source>Void line</source>
         <translation>单品作废</translation>
     </message>
@@ -1259,14 +1579,19 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+351"/>
+        <location line="+369"/>
         <source>Stock</source>
         <translation>库存查询</translation>
     </message>
     <message>
-        <location line="-350"/>
+        <location line="-368"/>
         <source>Pick-up</source>
         <translation>自提</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Return</source>
+        <translation>退货</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1274,7 +1599,7 @@
         <translation>设置</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+30"/>
         <source>Scan or type a barcode, item number or name</source>
         <translation>扫描或输入条码、货号或品名</translation>
     </message>
@@ -1294,7 +1619,7 @@
         <translation>扫码框为空时按 Enter</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+67"/>
         <source>Subtotal</source>
         <translation>小计</translation>
     </message>
@@ -1375,16 +1700,17 @@
     </message>
     <message>
         <location line="+15"/>
+        <location line="+23"/>
         <source>Finish or suspend the sale first</source>
         <translation>请先完成或挂起当前交易</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="-12"/>
         <source>Pick-up of order %1: %2 to pay (Enter)</source>
         <translation>订单 %1 提货：应付 %2（按回车）</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+39"/>
         <source>Barcode, item number or name</source>
         <translation>条码、货号或品名</translation>
     </message>
@@ -1513,7 +1839,7 @@
         <translation>关闭</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+10"/>
         <location line="+56"/>
         <source>Log in first</source>
         <translation>请先登录</translation>
@@ -1615,7 +1941,7 @@
 <context>
     <name>SyncStatusBar</name>
     <message>
-        <location filename="../../posclient/ui/widgets.py" line="+88"/>
+        <location filename="../../posclient/ui/widgets.py" line="+99"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>

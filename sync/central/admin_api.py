@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query
 from sqlalchemy import Row, select, update
 
-from sync.central import entities, feed, identity, orders
+from sync.central import entities, feed, identity, orders, returns
 from sync.central.api import BearerDep, CentralDep
 from sync.central.errors import Forbidden, InvalidRequest, NotFound, Unauthorized
 from sync.central.models import (
@@ -35,7 +35,7 @@ from sync.central.models import (
     TerminalOut,
 )
 from sync.central.schema import exceptions, quarantine, terminal_gaps, terminals
-from sync.protocol import ErrorBody
+from sync.protocol import ErrorBody, RefundRequestList
 
 
 def admin(c: CentralDep, credentials: BearerDep) -> None:
@@ -146,6 +146,23 @@ def write_entities(body: EntityBatch, c: CentralDep,
                         deleted=report.deleted,
                         rejected=[RowRejected(index=e.ref, reason=e.reason)
                                   for e in report.rejected])
+
+
+@router.get("/refund-requests", response_model=RefundRequestList)
+def list_refund_requests(c: CentralDep, status: Literal["requested", "done"] | None = "requested",
+                         ) -> RefundRequestList:
+    """Web payments to give back (returns of web orders in store), oldest first, for the web
+    shop to carry out with its payment provider."""
+    return RefundRequestList(requests=returns.refund_request_list(c.engine, status))
+
+
+@router.post("/refund-requests/{request_id}/done", response_model=RefundRequestList)
+def refund_request_done(request_id: int, c: CentralDep) -> RefundRequestList:
+    """The web shop refunded the payment (a repeat changes nothing)."""
+    with feed.transaction(c.engine, c.clock.now()) as tx:
+        returns.refund_request_done(tx, request_id)
+    return RefundRequestList(requests=[r for r in returns.refund_request_list(c.engine, None)
+                                       if r.id == request_id])
 
 
 @router.get("/exceptions", response_model=list[ExceptionOut])

@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from posclient.app.clock import Clock, SystemClock
-from sync.central import feed, identity, ingest, orders, parked, schema, snapshot
+from sync.central import feed, identity, ingest, orders, parked, returns, schema, snapshot
 from sync.central.db import make_engine
 from sync.central.errors import CentralError, Forbidden, InvalidRequest, Unauthorized
 from sync.central.identity import EnrolLimits, TerminalIdentity
@@ -43,6 +43,9 @@ from sync.protocol import (
     ParkedClaimed,
     ParkedList,
     ParkedSale,
+    PurchaseData,
+    ReserveRequest,
+    ReserveResponse,
 )
 
 log = logging.getLogger(__name__)
@@ -197,6 +200,36 @@ def get_order(order_no: str, who: TerminalDep, c: CentralDep) -> OrderData:
     """A web order as it stands now, for any till of the chain (pick-up, or a return of a web
     purchase in any store)."""
     return orders.get_order(c.engine, order_no)
+
+
+@router.get("/returns/purchase", response_model=PurchaseData, tags=["terminal"],
+            responses={404: {"model": ErrorBody}})
+def get_purchase(who: TerminalDep, c: CentralDep, receipt_no: str | None = None,
+                 order_no: str | None = None) -> PurchaseData:
+    """A store receipt (any store's) or a web order as a return sees it: each line with what
+    was received, returned anywhere, and held by returns in progress. A pick-up slip's receipt
+    answers with its order."""
+    if (receipt_no is None) == (order_no is None):
+        raise InvalidRequest("Name exactly one of receipt_no and order_no.",
+                             code="invalid_request")
+    kind, ref = ("receipt", receipt_no) if receipt_no else ("order", order_no)
+    return returns.get_purchase(c.engine, kind, ref or "", c.clock.now())
+
+
+@router.post("/returns/reserve", response_model=ReserveResponse, tags=["terminal"],
+             responses={404: {"model": ErrorBody}, 409: {"model": ErrorBody}})
+def reserve_return(req: ReserveRequest, who: TerminalDep, c: CentralDep) -> ReserveResponse:
+    """Hold returnable quantities for a return about to be refunded, atomically: two stores
+    cannot refund the same line (``409 return_beyond_returnable``, nothing held)."""
+    with feed.transaction(c.engine, c.clock.now()) as tx:
+        return returns.reserve(tx, who, req)
+
+
+@router.delete("/returns/reserve/{reservation_id}", tags=["terminal"])
+def release_return(reservation_id: UUID, who: TerminalDep, c: CentralDep) -> dict[str, int]:
+    """The return was abandoned: its hold goes now instead of at its expiry."""
+    with feed.transaction(c.engine, c.clock.now()) as tx:
+        return {"released": returns.release(tx, who, reservation_id)}
 
 
 @router.put("/parked/{park_id}", response_model=ParkedClaimed, tags=["terminal"])

@@ -22,8 +22,9 @@ terminal_seq: gap-free on the terminal. A seq beyond ``high + 1`` records the mi
 gap fills that seq. Rejected events count as received (they are in quarantine, not lost).
 
 ``pickup`` (a web order handed over) is a sale for receipts and stock, and counts on its order
-(sync/central/orders.py). Known types without central effects yet (``return``,
-``stock_count``) are stored with ``effects = 'pending'`` so a later release can apply them
+(sync/central/orders.py). ``return`` counts what came back of its purchase, files its refunds
+and moves the stock (sync/central/returns.py). Known types without central effects yet
+(``stock_count``) are stored with ``effects = 'pending'`` so a later release can apply them
 from the events table; ``cash_movement``, ``shift_close`` and ``audit`` have none
 (``effects = 'none'``).
 
@@ -80,6 +81,7 @@ from sync.protocol import (
     Event,
     EventResult,
     PickupPayload,
+    ReturnPayload,
     SalePayload,
 )
 
@@ -700,6 +702,15 @@ def _apply_pickup(tx: Tx, who: TerminalIdentity, ev: Event) -> list[Problem]:
     return problems
 
 
+def _apply_return(tx: Tx, who: TerminalIdentity, ev: Event) -> list[Problem]:
+    """Goods and money back (sync/central/returns.py ``record_return``)."""
+    from sync.central import returns
+
+    ret = ReturnPayload.model_validate(ev.payload)
+    return [Problem(kind, subject, message, data)
+            for kind, subject, message, data in returns.record_return(tx, who, ev.event_id, ret)]
+
+
 def _sale_row(who: TerminalIdentity, event_id: UUID, sale: SalePayload) -> dict[str, Any]:
     return {"event_id": event_id, "store_id": who.store_id, "terminal_id": who.terminal_id,
             "receipt_no": sale.receipt_no, "staff_id": sale.staff_id,
@@ -744,7 +755,7 @@ def _exception_row(who: TerminalIdentity, event_id: UUID, p: Problem,
             "detail": dump_json({"subject": p.subject, "message": p.message, **p.data})}
 
 
-_HANDLERS = {"sale": _apply_sale, "pickup": _apply_pickup}
+_HANDLERS = {"sale": _apply_sale, "pickup": _apply_pickup, "return": _apply_return}
 
 
 def _utc(t: datetime) -> datetime:

@@ -25,7 +25,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from sync.central.db import among, bulk_insert, chunks, is_postgres
 from sync.central.entities import RowError, WriteReport
@@ -157,12 +157,31 @@ def _upsert_one(tx: Tx, order: OrderIn) -> bool:
 
 
 def _stored(tx: Tx, order_no: str) -> OrderData | None:
-    """The stored order, locked until the transaction ends (PostgreSQL: two writers of one
-    order wait for each other; SQLite: the transaction already holds the write lock)."""
+    """The stored order, locked until the transaction ends."""
+    return read(tx.conn, order_no, lock=True)
+
+
+def read(conn: Connection, order_no: str, *, lock: bool) -> OrderData | None:
+    """The stored order; with ``lock``, locked until the transaction ends (PostgreSQL: two
+    writers of one order wait for each other; SQLite: a write transaction already holds the
+    write lock)."""
     q = select(entities.c.data).where(entities.c.entity == "order",
                                       entities.c.key == order_no)
-    raw = tx.conn.scalar(q.with_for_update() if is_postgres(tx.conn) else q)
+    raw = conn.scalar(q.with_for_update() if lock and is_postgres(conn) else q)
     return None if raw is None else OrderData.model_validate_json(raw)
+
+
+def record_return(tx: Tx, order_no: str, event_id: UUID, returned: Mapping[int, int]) -> None:
+    """A return of the order was counted (sync/central/returns.py): its lines' ``returned``
+    follow, and the event joins ``applied_events`` so a till never counts it twice."""
+    order = _stored(tx, order_no)
+    if order is None or event_id in order.applied_events:
+        return
+    lines = [ln.model_copy(update={"returned": returned.get(ln.line_no, ln.returned)})
+             for ln in order.lines]
+    _write(tx, order.model_copy(update={
+        "lines": lines, "applied_events": [*order.applied_events, event_id],
+        "updated_at": tx.now}), order.store_id or DELIVERY)
 
 
 def _scope(tx: Tx, order: OrderIn) -> str:

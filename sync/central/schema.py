@@ -39,7 +39,7 @@ from sqlalchemy import (
 
 from sync.central.errors import SchemaError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 GLOBAL = ""  # the store scope of a record every store sees (entities.scope)
 
@@ -282,6 +282,56 @@ parked_sales = Table(  # v2: suspended sales a store's tills share; one claim wi
 )
 
 
+return_lines = Table(  # v3: what came back of a purchase, and what returns in progress hold
+    "return_lines", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("source_kind", String(8), nullable=False),  # receipt | order
+    Column("source_ref", String(64), nullable=False),
+    Column("line_id", Integer, nullable=False),
+    Column("qty", BigInteger, nullable=False),
+    Column("amount", BigInteger, nullable=False),  # refunded (0 while reserved)
+    Column("state", String(8), nullable=False),
+    Column("store_id", String(32), nullable=False),
+    Column("terminal_id", String(32), nullable=False),
+    Column("reservation_id", Uuid),
+    Column("event_id", Uuid),  # the return event (state 'returned')
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime),  # a reservation's end
+    CheckConstraint("state IN ('reserved', 'returned')", name="return_lines_state"),
+    Index("return_lines_source", "source_kind", "source_ref"),
+    Index("return_lines_reservation", "reservation_id"),
+    Index("return_lines_event", "event_id"),
+)
+
+refund_tenders = Table(  # v3: money given back, per tender of the purchase it came from
+    "refund_tenders", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("event_id", Uuid, nullable=False),
+    Column("source_kind", String(8), nullable=False),
+    Column("source_ref", String(64), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("reference", String(128), nullable=False, default=""),
+    Column("amount", BigInteger, nullable=False),
+    Index("refund_tenders_source", "source_kind", "source_ref"),
+)
+
+refund_requests = Table(  # v3: web payments to give back, for the web shop to carry out
+    "refund_requests", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("event_id", Uuid, nullable=False),
+    Column("order_no", String(64), nullable=False),
+    Column("store_id", String(32), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("payment_reference", String(128), nullable=False, default=""),
+    Column("status", String(16), nullable=False, default="requested"),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("done_at", UtcDateTime),
+    CheckConstraint("status IN ('requested', 'done')", name="refund_requests_status"),
+    Index("refund_requests_open", "status", "id"),
+)
+
+
 # Tables a bulk load fills (their statistics are refreshed after one: db.analyze).
 BULK_TABLES = (changes, entities, entity_uniques, stock_levels, stock_movements)
 
@@ -354,5 +404,11 @@ def _v1_to_v2(conn: Connection) -> None:
     parked_sales.create(conn)
 
 
+def _v2_to_v3(conn: Connection) -> None:
+    """v3: returns (what came back of each purchase, reservations) and web refund requests."""
+    for table in (return_lines, refund_tenders, refund_requests):
+        table.create(conn)
+
+
 # version -> the step that upgrades a database of that version to the next one
-UPGRADES = {1: _v1_to_v2}
+UPGRADES = {1: _v1_to_v2, 2: _v2_to_v3}

@@ -17,6 +17,7 @@ from ui_kit import scan
 
 from posclient.app.checkout import Checkout
 from posclient.app.receipts import Receipts
+from posclient.app.returns import RefundTender, Returns
 from posclient.app.staff import Approval
 from posclient.app.terminal import Terminal
 from posclient.devices.payment import SimulatedPaymentTerminal
@@ -104,7 +105,8 @@ def test_every_template_and_name_has_a_finished_chinese_translation():
     ts = errors_context()
     sources = [t for templates in messages.TEMPLATES.values() for t, _ in templates]
     sources += [*messages.ROLES.values(), *messages.ACTIONS.values(),
-                *messages.TENDER_KINDS.values(), *messages.PHRASES]
+                *messages.TENDER_KINDS.values(), *messages.REFUND_TO.values(),
+                *messages.PHRASES]
     untranslated = sorted(s for s in sources if not ts.get(s))
     assert not untranslated, untranslated
     for templates in messages.TEMPLATES.values():
@@ -193,6 +195,20 @@ def real_refusals(till, tmp_path: Path) -> dict[str, PosError]:
     out["card timeout"] = refused(_scan_then(co(["timeout"]), "pay_card"))
     out["cash zero"] = refused(lambda: c.pay_cash(cny(0)))
 
+    # returns
+    sold = co()
+    sold.scan(MILK)
+    sold.pay_cash(cny(10_000))
+    receipt_no = sold.complete().receipt_no
+    r = Returns(till.store, staff, staff.login(1001, PINS[1001]), clock=till.clock,
+                payments=SimulatedPaymentTerminal())
+    bought = r.find_local(receipt_no)
+    out["return beyond"] = refused(lambda: r.prepare(bought, {1: 2}, reason="faulty"))
+    out["return without reason"] = refused(lambda: r.prepare(bought, {1: 1}, reason=" "))
+    out["return not here"] = refused(lambda: r.find_local("S009-T09-000001"))
+    out["refund too small"] = refused(lambda: r.complete(
+        r.prepare(bought, {1: 1}, reason="faulty"), tenders=[RefundTender("cash", cny(1))]))
+
     # receipts
     receipts = Receipts(till.store, till.clock)
     out["no receipt"] = refused(lambda: receipts.sale_id("T01-000999"))
@@ -239,6 +255,8 @@ EXPECTED_CODES = {
     "no credit account": "credit_unknown", "credit too low": "credit_insufficient",
     "card declined": "card_declined", "card timeout": "card_timeout",
     "cash zero": "tender_invalid", "no receipt": "receipt_unknown",
+    "return beyond": "return_beyond_returnable", "return without reason": "reason_required",
+    "return not here": "purchase_unknown_offline", "refund too small": "approval_required",
     "printer port": "printer_config", "printer setting": "printer_config",
     "no printer": "not_configured", "printer file": "offline",
 }

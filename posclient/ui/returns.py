@@ -1,0 +1,374 @@
+"""Returns at the till (Ctrl+R): find the purchase, choose what comes back and in what
+condition, give a reason; the money goes back the way it was paid (posclient/app/returns.py).
+
+The purchase is looked up on the till first (its own receipts, its cached web orders) and,
+off the GUI thread, fetched fresh from the central (any store's receipt, any web order, with
+what was returned anywhere). An online return is reserved at the central before it is
+refunded, off the GUI thread too; if the central stops answering then, the till's own copy is
+used, under the offline rules (a manager, limits). Without a receipt, a manager's return: the
+items are scanned and refunded at today's price.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from typing import Any, Protocol
+
+import shiboken6
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from posclient.app.returns import CompletedReturn, Purchase, ReturnDraft, Returns
+from posclient.domain.errors import InvalidInput, PosError
+
+from . import fmt, widgets
+from .messages import message_for
+from .workers import Background
+
+log = logging.getLogger(__name__)
+
+RECEIPT = re.compile(r"^[A-Za-z0-9]+-[A-Za-z0-9]+-\d+$")  # <store>-<till>-<number>
+
+
+class ReturnsCentral(Protocol):
+    """What the dialog needs from the sync engine (sync.engine.SyncEngine)."""
+
+    def fetch_purchase(self, kind: str, ref: str) -> Any: ...  # sync.protocol.PurchaseData
+
+    def reserve_return(self, req: Any) -> Any: ...  # ReserveRequest -> ReserveResponse
+
+    def release_return(self, reservation_id: str) -> None: ...
+
+
+REASONS = (QT_TRANSLATE_NOOP("ReturnDialog", "Changed mind"),
+           QT_TRANSLATE_NOOP("ReturnDialog", "Faulty"),
+           QT_TRANSLATE_NOOP("ReturnDialog", "Wrong item or size"),
+           QT_TRANSLATE_NOOP("ReturnDialog", "Damaged in delivery"))
+
+
+class ReturnDialog(QDialog):
+    """``accept()`` = the return is refunded and recorded: ``completed``."""
+
+    COLUMNS = (QT_TRANSLATE_NOOP("ReturnDialog", "Item"),
+               QT_TRANSLATE_NOOP("ReturnDialog", "Bought"),
+               QT_TRANSLATE_NOOP("ReturnDialog", "Returned"),
+               QT_TRANSLATE_NOOP("ReturnDialog", "Can return"),
+               QT_TRANSLATE_NOOP("ReturnDialog", "Return"),
+               QT_TRANSLATE_NOOP("ReturnDialog", "Condition"))
+
+    def __init__(self, returns: Returns, central: ReturnsCentral | None,
+                 background: Background | None, lang: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("returns")
+        self.setWindowTitle(self.tr("Return"))
+        self.r, self.central, self.background, self.lang = returns, central, background, lang
+        self.purchase: Purchase | None = None
+        self.local: Purchase | None = None  # this till's copy, for when the central goes away
+        self.no_receipt: list[tuple[str, int]] = []  # (code, qty) scanned without a receipt
+        self.completed: CompletedReturn | None = None
+        self.busy = False
+        layout = QVBoxLayout(self)
+        self.query = QLineEdit()
+        self.query.setObjectName("returnQuery")
+        self.query.setPlaceholderText(self.tr("Scan the receipt's code, or type a receipt or "
+                                              "web order number"))
+        self.query.returnPressed.connect(self.find)
+        layout.addWidget(self.query)
+        self.info = QLabel()
+        self.info.setObjectName("purchaseInfo")
+        self.info.setWordWrap(True)
+        layout.addWidget(self.info)
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setObjectName("returnLines")
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setMinimumSize(760, 220)
+        layout.addWidget(self.table)
+        form = QFormLayout()
+        self.reason = QComboBox()
+        self.reason.setObjectName("returnReason")
+        self.reason.setEditable(True)
+        self.reason.addItems([self.tr(r) for r in REASONS])
+        form.addRow(self.tr("Reason"), self.reason)
+        layout.addLayout(form)
+        self.summary = QLabel()
+        self.summary.setObjectName("refundSummary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.message = QLabel()
+        self.message.setObjectName("returnMessage")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText(self.tr("Refund"))
+        self.no_receipt_button = QPushButton(self.tr("No receipt"))
+        self.no_receipt_button.setObjectName("noReceipt")
+        self.no_receipt_button.setAutoDefault(False)
+        buttons.addButton(self.no_receipt_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.no_receipt_button.clicked.connect(self.start_without_receipt)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter belongs to the scan field (a scanner's Enter finds the purchase or adds an
+        item), never to the dialog's default button."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return
+        super().keyPressEvent(event)
+
+    def say(self, text: str, error: bool = False) -> None:
+        widgets.show_message(self.message, text, error=error)
+
+    def _error(self, exc: object) -> str:
+        return message_for(exc, self.lang) if isinstance(exc, PosError) else str(exc)
+
+    # -- finding the purchase --------------------------------------------------------------------
+    def find(self) -> None:
+        text = self.query.text().strip()
+        if not text or self.busy:
+            return
+        if self.no_receipt_mode:
+            self.add_without_receipt(text)
+            return
+        self.query.selectAll()  # the next scan replaces it
+        try:
+            self.local = self.r.find_local(text)
+        except PosError as exc:
+            self.local = None
+            local_error = self._error(exc)
+        if self.local is not None:
+            self.show_purchase(self.local)
+        if self.central is None or self.background is None:
+            if self.local is None:
+                self.say(local_error, error=True)
+            else:
+                self.say(self.tr("This till's copy: a manager approves the refund"))
+            return
+        kind = "receipt" if RECEIPT.match(text) else "order"
+        ref = self.local.ref if self.local is not None else text
+        kind = self.local.kind if self.local is not None else kind
+        self.say(self.tr("Asking the central for %1…").replace("%1", ref))
+        central = self.central
+        self.background.run(lambda: central.fetch_purchase(kind, ref), self._fetched,
+                            self._not_fetched)
+
+    def _fetched(self, data: Any) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self.show_purchase(self.r.from_central(data))
+        self.say(self.tr("As the central has it now, with what was returned at any store"))
+
+    def _not_fetched(self, exc: object) -> None:
+        if not shiboken6.isValid(self):
+            return
+        if self.local is not None:
+            self.say(self.tr("The central did not answer (%1): this till's copy is used, a "
+                             "manager approves the refund").replace("%1", self._error(exc)))
+        else:
+            self.say(self._error(exc), error=True)
+
+    def show_purchase(self, purchase: Purchase) -> None:
+        self.purchase = purchase
+        d = purchase.data
+        where = {"receipt": self.tr("Receipt %1"), "order": self.tr("Web order %1")}[d.kind]
+        self.info.setText(
+            where.replace("%1", d.ref) + " · " +
+            self.tr("store %1 · %2").replace("%1", d.store_id or "—")
+            .replace("%2", d.purchased_at.astimezone().strftime("%Y-%m-%d %H:%M")))
+        self.table.setRowCount(len(d.lines))
+        for row, ln in enumerate(d.lines):
+            name = ln.name_zh if self.lang.startswith("zh") and ln.name_zh else ln.name_en
+            if not name:
+                product = self.r.catalog.by_id(ln.product_id)
+                name = (product.name_zh if self.lang.startswith("zh") else product.name_en) \
+                    if product else ln.sku
+            left = purchase.returnable(ln.line_id)
+            self._row(row, name, (str(ln.received), str(purchase.returned.get(ln.line_id, 0)),
+                                  str(left)), f"ret{ln.line_id}", 0, left)
+        self._recompute()
+        self.query.setFocus()  # a scanner types where the focus is: the next code goes here
+
+    def _row(self, row: int, name: str, counts: tuple[str, ...], spin_name: str, value: int,
+             top: int) -> None:
+        for col, text in enumerate((name, *counts)):
+            item = QTableWidgetItem(text)
+            if col:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.table.setItem(row, col, item)
+        spin = QSpinBox()
+        spin.setObjectName(spin_name)
+        spin.setRange(0, top)
+        spin.setValue(value)
+        spin.valueChanged.connect(self._recompute)
+        self.table.setCellWidget(row, 4, spin)
+        condition = QComboBox()
+        condition.setObjectName(f"condition{row}")
+        condition.addItem(self.tr("Back to stock"), "restock")
+        condition.addItem(self.tr("Damaged"), "damaged")
+        self.table.setCellWidget(row, 5, condition)
+
+    # -- without a receipt -----------------------------------------------------------------------
+    @property
+    def no_receipt_mode(self) -> bool:
+        return self.purchase is None and self.info.property("noReceipt") is True
+
+    def start_without_receipt(self) -> None:
+        self.purchase = self.local = None
+        self.no_receipt = []
+        self.table.setRowCount(0)
+        self.info.setProperty("noReceipt", True)
+        self.info.setText(self.tr("No receipt: scan each item; refunded at today's price, a "
+                                  "manager approves"))
+        self.query.clear()
+        self.query.setPlaceholderText(self.tr("Scan or type the item's barcode"))
+        self.query.setFocus()
+        self._recompute()
+
+    def add_without_receipt(self, code: str) -> None:
+        try:
+            draft = self.r.prepare_without_receipt([(code, 1, "restock")], reason="check")
+        except PosError as exc:
+            self.say(self._error(exc), error=True)
+            return
+        ln = draft.lines[0]
+        self.no_receipt.append((code, 1))
+        row = self.table.rowCount()
+        self.table.setRowCount(row + 1)
+        name = ln.name_zh if self.lang.startswith("zh") else ln.name_en
+        self._row(row, name, ("—", "—", "—"), f"noReceipt{row}", 1, 999)
+        self.query.clear()
+        self.say("")
+        self._recompute()
+
+    # -- the refund ------------------------------------------------------------------------------
+    def _conditions(self) -> list[str]:
+        return [self.table.cellWidget(row, 5).currentData()  # type: ignore[union-attr]
+                for row in range(self.table.rowCount())]
+
+    def _quantities(self) -> list[int]:
+        return [self.table.cellWidget(row, 4).value()  # type: ignore[union-attr]
+                for row in range(self.table.rowCount())]
+
+    def draft(self, purchase: Purchase | None = None) -> ReturnDraft:
+        """The return as the screen stands (raises a PosError for the cashier)."""
+        reason = self.reason.currentText().strip()
+        qtys, conditions = self._quantities(), self._conditions()
+        purchase = purchase or self.purchase
+        if purchase is None:
+            if not self.no_receipt_mode:
+                raise InvalidInput("Find the purchase first", code="purchase_first")
+            items = [(code, q, c) for (code, _), q, c in zip(self.no_receipt, qtys, conditions,
+                                                             strict=True) if q]
+            return self.r.prepare_without_receipt(items, reason=reason)
+        lines = purchase.data.lines
+        return self.r.prepare(
+            purchase, {ln.line_id: q for ln, q in zip(lines, qtys, strict=True)},
+            reason=reason,
+            conditions={ln.line_id: c for ln, c in zip(lines, conditions, strict=True)})
+
+    def _recompute(self) -> None:
+        try:
+            draft = self.draft()
+        except PosError as exc:
+            self.summary.setText("" if exc.code in ("purchase_first", "return_empty")
+                                 else self._error(exc))
+            return
+        plan = " · ".join(f"{self._tender(t.kind)} {fmt.money(t.amount, self.lang)}"
+                          for t in self.r.refund_plan(draft))
+        self.summary.setText(self.tr("Refund %1: %2").replace(
+            "%1", fmt.money(draft.total, self.lang)).replace("%2", plan))
+
+    def _tender(self, kind: str) -> str:
+        return {"cash": self.tr("cash"), "card": self.tr("back to the card"),
+                "store_credit": self.tr("store credit"),
+                "web": self.tr("back to the web payment")}.get(kind, kind)
+
+    def accept(self) -> None:
+        if self.busy:
+            return
+        try:
+            draft = self.draft()
+        except PosError as exc:
+            self.say(self._error(exc), error=True)
+            return
+        if not draft.online or self.central is None or self.background is None:
+            self._refund(draft, None)
+            return
+        from sync.protocol import ReserveLine, ReserveRequest
+
+        p = draft.purchase
+        assert p is not None
+        req = ReserveRequest(reservation_id=uuid.UUID(draft.reservation_id),
+                             **{f"{p.kind}_no": p.ref},
+                             lines=[ReserveLine(line_id=k, qty=v)
+                                    for k, v in draft.reserve_lines().items()])
+        self._busy(True)
+        self.say(self.tr("Reserving the return at the central…"))
+        central = self.central
+        self.background.run(lambda: central.reserve_return(req),
+                            lambda reserved: self._reserved(draft, reserved),
+                            lambda exc: self._not_reserved(exc))
+
+    def _busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.ok.setEnabled(not busy)
+
+    def _reserved(self, draft: ReturnDraft, reservation: Any) -> None:
+        if not shiboken6.isValid(self):  # closed meanwhile: the hold expires by itself
+            return
+        self._busy(False)
+        if not self._refund(draft, reservation) and self.central is not None \
+                and self.background is not None:
+            central = self.central  # not refunded: the hold goes now
+            self.background.run(lambda: central.release_return(draft.reservation_id))
+
+    def _not_reserved(self, exc: object) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._busy(False)
+        code = getattr(exc, "code", "")
+        if code == "central_unreachable" and self.local is not None:
+            self.say(self.tr("The central stopped answering: this till's copy is used, a "
+                             "manager approves the refund"))
+            self.purchase = self.local
+            try:
+                self._refund(self.draft(self.local), None)
+            except PosError as again:
+                self.say(self._error(again), error=True)
+            return
+        self.say(self._error(exc), error=True)
+
+    def _refund(self, draft: ReturnDraft, reservation: Any) -> bool:
+        done = widgets.with_approval(
+            self, lambda a: self.r.complete(draft, reservation=reservation, approval=a),
+            lambda exc: self.say(self._error(exc), error=True),
+            widgets.ask_approval, lang=self.lang)
+        if done is None:
+            return False
+        self.completed = done
+        super().accept()
+        return True

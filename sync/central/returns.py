@@ -1,0 +1,294 @@
+"""Returns at the central: what came back of each purchase, anywhere, and never refunded twice.
+
+A purchase is a store receipt (any store's: the ``sale`` or ``pickup`` event the central holds)
+or a web order. ``return_lines`` holds, per purchase line, what was returned (``returned``, by a
+``return`` event) and what returns in progress hold (``reserved``, with an expiry):
+
+- A till online asks ``POST /v1/returns/reserve`` before it refunds. The purchase is locked
+  (PostgreSQL: its row ``FOR UPDATE``; SQLite: the write lock), returnable = received -
+  returned - other tills' live reservations, and the reservation is written, or the whole
+  request is refused (``409 return_beyond_returnable``) and nothing is held. Two stores asking
+  for the last unit: one gets it.
+- The ``return`` event then turns its reservation into returned rows. An event without a
+  reservation (refunded offline) is accepted all the same: it happened, the money is gone.
+  Beyond what was received it is filed as a ``double_refund`` exception for a manager.
+- A web payment refunded becomes a refund request (``refund_requests``) the web shop carries
+  out (``GET /v1/admin/refund-requests``, then ``POST .../{id}/done``).
+- Goods back: ledger reason ``return`` (+qty); written off as damaged: ``return`` then
+  ``damaged`` (-qty), so the trail shows both.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Engine, and_, delete, func, insert, select, update
+
+from sync.central import ledger
+from sync.central.db import is_postgres, reader
+from sync.central.errors import Conflict, InvalidRequest, NotFound
+from sync.central.feed import Tx
+from sync.central.identity import TerminalIdentity
+from sync.central.schema import (
+    events,
+    refund_requests,
+    refund_tenders,
+    return_lines,
+    sales,
+)
+from sync.protocol import (
+    PurchaseData,
+    PurchaseLineData,
+    PurchaseTenderData,
+    RefundRequestData,
+    ReserveRequest,
+    ReserveResponse,
+    ReturnPayload,
+    SalePayload,
+    order_purchase,
+)
+
+HOLD = timedelta(minutes=15)  # a reservation not confirmed by its return event expires
+
+Problem = tuple[str, str, str, dict[str, Any]]  # kind, subject, message, detail
+
+
+# -- purchases ----------------------------------------------------------------------------------
+
+def get_purchase(engine: Engine, kind: str, ref: str, now: datetime) -> PurchaseData:
+    """``GET /v1/returns/purchase``: a receipt or an order as it stands for a return."""
+    with reader(engine) as conn:
+        return _purchase(conn, kind, ref, now, lock=False)
+
+
+def _purchase(conn: Any, kind: str, ref: str, now: datetime, *, lock: bool,
+              exclude: UUID | None = None) -> PurchaseData:
+    """The purchase with its returned/reserved counts (``exclude``: a reservation not to count).
+    A pick-up slip's receipt is the web order it handed over."""
+    if kind == "receipt":
+        row = conn.execute(_locked(conn, select(sales.c.event_id, sales.c.store_id, events.c.type,
+                                                 events.c.payload)
+                                   .join(events, events.c.event_id == sales.c.event_id)
+                                   .where(sales.c.receipt_no == ref), lock)).first()
+        if row is None:
+            raise NotFound(f"No receipt {ref} has reached the central.", code="purchase_unknown")
+        payload = json.loads(row.payload)
+        if row.type == "pickup":
+            return _purchase(conn, "order", payload["order_no"], now, lock=lock, exclude=exclude)
+        base = _from_sale(ref, row.store_id, SalePayload.model_validate(payload))
+    elif kind == "order":
+        from sync.central import orders
+
+        order = orders.read(conn, ref, lock=lock)
+        if order is None:
+            raise NotFound(f"No order {ref!r}.", code="purchase_unknown")
+        base = order_purchase(order)
+    else:
+        raise InvalidRequest(f"Unknown purchase kind {kind!r}.", code="invalid_request")
+    return _with_returns(conn, base, now, exclude)
+
+
+def _locked(conn: Any, q: Any, lock: bool) -> Any:
+    return q.with_for_update(of=sales) if lock and is_postgres(conn) else q
+
+
+def _from_sale(ref: str, store_id: str, sale: SalePayload) -> PurchaseData:
+    return PurchaseData(
+        kind="receipt", ref=ref, store_id=store_id, channel="store", currency=sale.currency,
+        purchased_at=sale.completed_at, member_id=sale.member_id,
+        lines=[PurchaseLineData(
+            line_id=ln.line_no, product_id=ln.product_id, sku=ln.sku, measure=ln.measure,
+            qty=ln.qty, total=ln.total, received=ln.qty, tax_code=ln.tax_code,
+            tax_rate_ppm=ln.tax_rate_ppm) for ln in sale.lines],
+        tenders=[PurchaseTenderData(kind=str(t.get("kind", "cash")), amount=int(t["amount"]),
+                                    reference=str(t.get("reference", "")))
+                 for t in sale.tenders if int(t.get("amount", 0)) > 0])
+
+
+def _with_returns(conn: Any, base: PurchaseData, now: datetime,
+                  exclude: UUID | None) -> PurchaseData:
+    r = return_lines
+    src = and_(r.c.source_kind == base.kind, r.c.source_ref == base.ref)
+    returned: dict[int, int] = {}
+    reserved: dict[int, int] = {}
+    applied: set[UUID] = set()
+    for line_id, qty, state, event_id, reservation, expires in conn.execute(
+            select(r.c.line_id, r.c.qty, r.c.state, r.c.event_id, r.c.reservation_id,
+                   r.c.expires_at).where(src)):
+        if state == "returned":
+            returned[line_id] = returned.get(line_id, 0) + qty
+            applied.add(event_id)
+        elif expires is not None and expires > now and reservation != exclude:
+            reserved[line_id] = reserved.get(line_id, 0) + qty
+    t = refund_tenders
+    refunded: dict[tuple[str, str], int] = {}
+    for kind, reference, amount, event_id in conn.execute(
+            select(t.c.kind, t.c.reference, t.c.amount, t.c.event_id).where(
+                t.c.source_kind == base.kind, t.c.source_ref == base.ref)):
+        refunded[(kind, reference)] = refunded.get((kind, reference), 0) + amount
+        applied.add(event_id)
+    tenders = []
+    for tender in base.tenders:  # refunds are counted against the first matching tender
+        key = (tender.kind, tender.reference)
+        take = min(tender.amount, refunded.get(key, 0))
+        refunded[key] = refunded.get(key, 0) - take
+        tenders.append(tender.model_copy(update={"refunded": take}))
+    return base.model_copy(update={
+        "lines": [ln.model_copy(update={"returned": returned.get(ln.line_id, 0),
+                                        "reserved": reserved.get(ln.line_id, 0)})
+                  for ln in base.lines],
+        "tenders": tenders, "applied_returns": sorted(applied, key=str)})
+
+
+# -- reservations -------------------------------------------------------------------------------
+
+def reserve(tx: Tx, who: TerminalIdentity, req: ReserveRequest) -> ReserveResponse:
+    """Hold the quantities for ``req.reservation_id`` (replacing its earlier hold), or refuse
+    the whole request when a line has less returnable than asked (``409``)."""
+    try:
+        kind, ref = req.source
+    except ValueError as exc:
+        raise InvalidRequest(str(exc), code="invalid_request") from None
+    conn, now = tx.conn, tx.now
+    purchase = _purchase(conn, kind, ref, now, lock=True, exclude=req.reservation_id)
+    lines = {ln.line_id: ln for ln in purchase.lines}
+    asked: dict[int, int] = {}
+    for ask in req.lines:
+        asked[ask.line_id] = asked.get(ask.line_id, 0) + ask.qty
+    for line_id, qty in sorted(asked.items()):
+        line = lines.get(line_id)
+        if line is None:
+            raise NotFound(f"{purchase.ref} has no line {line_id}.", code="purchase_line_unknown")
+        if qty > line.returnable:
+            held = f", {line.reserved} held by a return in progress" if line.reserved else ""
+            raise Conflict(
+                f"Line {line_id} of {purchase.ref} ({line.sku}): {line.returnable} can still be "
+                f"returned, not {qty} ({line.received} received, {line.returned} returned"
+                f"{held}).", code="return_beyond_returnable")
+        if line.measure == "g" and qty != line.returnable:
+            raise Conflict(f"Line {line_id} of {purchase.ref} is weighed: it comes back whole.",
+                           code="return_weighed_part")
+    r = return_lines
+    conn.execute(delete(r).where(r.c.reservation_id == req.reservation_id,
+                                 r.c.state == "reserved"))
+    conn.execute(delete(r).where(r.c.state == "reserved", r.c.expires_at <= now))  # tidy
+    expires = now + HOLD
+    conn.execute(insert(r), [
+        {"source_kind": purchase.kind, "source_ref": purchase.ref, "line_id": line_id,
+         "qty": qty, "amount": 0, "state": "reserved", "store_id": who.store_id,
+         "terminal_id": who.terminal_id, "reservation_id": req.reservation_id,
+         "event_id": None, "created_at": now, "expires_at": expires}
+        for line_id, qty in sorted(asked.items())])
+    return ReserveResponse(reservation_id=req.reservation_id, expires_at=expires,
+                           purchase=purchase)
+
+
+def release(tx: Tx, who: TerminalIdentity, reservation_id: UUID) -> int:
+    """The cashier gave up: the hold goes at once (else it would expire)."""
+    r = return_lines
+    return int(tx.conn.execute(delete(r).where(
+        r.c.reservation_id == reservation_id, r.c.state == "reserved",
+        r.c.store_id == who.store_id, r.c.terminal_id == who.terminal_id)).rowcount or 0)
+
+
+# -- the return event ---------------------------------------------------------------------------
+
+def record_return(tx: Tx, who: TerminalIdentity, event_id: UUID,
+                  ret: ReturnPayload) -> list[Problem]:
+    """Apply a ``return`` event: the purchase's returned counts, the refunds (web ones become
+    refund requests), the stock. Never refuses: what the central cannot square is a problem
+    for a manager."""
+    conn, now = tx.conn, tx.now
+    problems: list[Problem] = []
+    r = return_lines
+    if ret.reservation_id is not None:
+        conn.execute(delete(r).where(r.c.reservation_id == ret.reservation_id,
+                                     r.c.state == "reserved"))
+    restock = [(ln.product_id, ln.qty) for ln in ret.lines]
+    ledger.move(tx, who.store_id, restock, reason="return", event_id=event_id)
+    damaged = [(ln.product_id, -ln.qty) for ln in ret.lines if ln.condition == "damaged"]
+    if damaged:
+        ledger.move(tx, who.store_id, damaged, reason="damaged", event_id=event_id)
+    if ret.source_kind == "none" or not ret.source_ref:
+        return problems
+    subject = ret.source_ref
+    try:
+        purchase = _purchase(conn, ret.source_kind, subject, now, lock=True)
+    except NotFound:
+        return [("return_source_unknown", subject,
+                 f"return {ret.return_no} names {ret.source_kind} {subject}, which the central "
+                 "does not know", {"return_no": ret.return_no})]
+    lines = {ln.line_id: ln for ln in purchase.lines}
+    rows = []
+    for ln in ret.lines:
+        line = lines.get(ln.source_line or 0)
+        if line is None:
+            problems.append(("return_line_unknown", subject,
+                             f"return {ret.return_no}: {subject} has no line {ln.source_line}",
+                             {"return_no": ret.return_no}))
+            continue
+        if line.returned + ln.qty > line.received:
+            problems.append((
+                "double_refund", subject,
+                f"return {ret.return_no} refunds {ln.qty} of line {line.line_id} of {subject} "
+                f"({line.sku}): {line.returned} were already returned of {line.received} "
+                f"received" + ("" if ret.reservation_id else " (refunded offline)"),
+                {"return_no": ret.return_no, "line_id": line.line_id, "qty": ln.qty,
+                 "returned_before": line.returned, "received": line.received,
+                 "amount": ln.amount, "offline": ret.reservation_id is None}))
+        lines[line.line_id] = line.model_copy(update={"returned": line.returned + ln.qty})
+        rows.append({"source_kind": purchase.kind, "source_ref": purchase.ref,
+                     "line_id": line.line_id, "qty": ln.qty, "amount": ln.amount,
+                     "state": "returned", "store_id": who.store_id,
+                     "terminal_id": who.terminal_id, "reservation_id": ret.reservation_id,
+                     "event_id": event_id, "created_at": now, "expires_at": None})
+    if rows:
+        conn.execute(insert(r), rows)
+    if ret.tenders:
+        conn.execute(insert(refund_tenders), [
+            {"event_id": event_id, "source_kind": purchase.kind, "source_ref": purchase.ref,
+             "kind": t.kind, "reference": t.reference, "amount": t.amount}
+            for t in ret.tenders])
+    web = [t for t in ret.tenders if t.kind == "web"]
+    if web and purchase.kind == "order":
+        conn.execute(insert(refund_requests), [
+            {"event_id": event_id, "order_no": purchase.ref, "store_id": who.store_id,
+             "currency": ret.currency, "amount": t.amount, "payment_reference": t.reference,
+             "status": "requested", "created_at": now, "done_at": None} for t in web])
+    elif web:
+        problems.append(("refund_web_without_order", subject,
+                         f"return {ret.return_no} refunds to a web payment but {subject} is not "
+                         "a web order", {"return_no": ret.return_no}))
+    if purchase.kind == "order":
+        from sync.central import orders
+
+        orders.record_return(tx, purchase.ref, event_id,
+                             {ln.line_id: ln.returned for ln in lines.values()})
+    return problems
+
+
+# -- refund requests (the web shop's side) ------------------------------------------------------
+
+def refund_request_list(engine: Engine, status: str | None) -> list[RefundRequestData]:
+    q = select(refund_requests).order_by(refund_requests.c.id)
+    if status:
+        q = q.where(refund_requests.c.status == status)
+    with engine.connect() as conn:
+        return [RefundRequestData(
+            id=row.id, order_no=row.order_no, store_id=row.store_id, event_id=row.event_id,
+            currency=row.currency, amount=row.amount, payment_reference=row.payment_reference,
+            status=row.status, created_at=row.created_at, done_at=row.done_at)
+            for row in conn.execute(q)]
+
+
+def refund_request_done(tx: Tx, request_id: int) -> None:
+    """The web shop gave the money back: the request is done (doing it twice changes nothing)."""
+    rr = refund_requests
+    found = tx.conn.execute(select(func.count()).select_from(rr).where(rr.c.id == request_id))
+    if not found.scalar_one():
+        raise NotFound(f"No refund request {request_id}.", code="refund_request_unknown")
+    tx.conn.execute(update(rr).where(rr.c.id == request_id, rr.c.status == "requested")
+                    .values(status="done", done_at=tx.now))

@@ -1,0 +1,140 @@
+"""Ctrl+R at the till: a cashier takes goods back from a receipt's code (a manager approves while
+the central is away) or without a receipt, the drawer opens for cash, the return slip prints,
+and a refusal is said in the dialog and changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
+from till_kit import MILK
+from ui_kit import approve, log_in, on_next_dialog, scan
+
+from posclient.app.terminal import Terminal
+from posclient.devices.payment import SimulatedPaymentTerminal
+from posclient.ui.main_window import MainWindow
+
+
+class PaperRoll:
+    def __init__(self) -> None:
+        self.receipts: list = []
+
+    def __call__(self, receipt) -> None:
+        self.receipts.append(receipt)
+
+
+@pytest.fixture
+def window(qtbot, small_store, clock):
+    paper = PaperRoll()
+    w = MainWindow(Terminal(small_store, clock=clock, payments=SimulatedPaymentTerminal()),
+                   lang="en", printer=paper)
+    qtbot.addWidget(w)
+    w.show()
+    w.paper = paper
+    return w
+
+
+def sell_two_milks(qtbot, w) -> str:
+    scan(qtbot, w.sell_page.scan_field, MILK)
+    scan(qtbot, w.sell_page.scan_field, MILK)
+    on_next_dialog(qtbot, lambda dialog: dialog.cash(), name="payDialog")
+    qtbot.keyClick(w.sell_page.scan_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(w.paper.receipts) == 1)
+    return w.paper.receipts[0].receipt_no
+
+
+def test_a_receipt_is_scanned_and_one_item_comes_back_damaged(qtbot, window):
+    w = window
+    log_in(qtbot, w)
+    receipt_no = sell_two_milks(qtbot, w)
+    seen: list[str] = []
+
+    def answer(dialog) -> None:
+        try:
+            scan(qtbot, dialog.findChild(QLineEdit, "returnQuery"), receipt_no)
+            seen.append(dialog.info.text())
+            dialog.findChild(QSpinBox, "ret1").setValue(1)
+            dialog.findChild(QComboBox, "condition0").setCurrentIndex(1)  # damaged
+            dialog.reason.setCurrentText("Faulty")
+            seen.append(dialog.summary.text())
+            on_next_dialog(qtbot, approve(3001, "3333"), name="approval")  # offline: a manager
+            dialog.accept()
+        finally:
+            if dialog.isVisible():
+                seen.append(dialog.message.text())
+                dialog.reject()
+
+    on_next_dialog(qtbot, answer, name="returns")
+    qtbot.keyClick(w.sell_page.scan_field, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    assert seen[0].startswith(f"Receipt {receipt_no} · store S001")
+    assert seen[1] == "Refund ¥12.50: cash ¥12.50"
+    assert len(seen) == 2, seen  # refunded: the dialog closed
+    qtbot.waitUntil(lambda: len(w.paper.receipts) == 2)
+    slip = w.paper.receipts[1]
+    assert slip.refund_of == receipt_no and slip.total.minor == 1250
+    assert slip.lines[0].qty_text == "1 (Damaged)"
+    assert "Refunded ¥12.50 · return S001-T01-R000001 · give back ¥12.50 in cash" in \
+        w.sell_page.message.text()
+    conn = w.terminal.store.conn
+    assert conn.execute("SELECT count(*) FROM outbox WHERE type = 'return'").fetchone()[0] == 1
+
+
+def test_a_refusal_is_said_in_the_dialog_and_nothing_is_refunded(qtbot, window):
+    w = window
+    log_in(qtbot, w)
+    receipt_no = sell_two_milks(qtbot, w)
+    seen: list[str] = []
+
+    def answer(dialog) -> None:
+        try:
+            scan(qtbot, dialog.findChild(QLineEdit, "returnQuery"), receipt_no)
+            dialog.findChild(QSpinBox, "ret1").setValue(2)
+            dialog.reason.setCurrentText("")
+            dialog.accept()
+            seen.append(dialog.message.text())
+            scan(qtbot, dialog.findChild(QLineEdit, "returnQuery"), "S001-T01-999999")
+            seen.append(dialog.message.text())
+        finally:
+            dialog.reject()
+
+    on_next_dialog(qtbot, answer, name="returns")
+    w.sell_page.buttons["returns"].click()
+    assert seen[0] == "Give a reason for the return"
+    assert seen[1].startswith("S001-T01-999999 is not a receipt of this till")
+    conn = w.terminal.store.conn
+    assert conn.execute("SELECT count(*) FROM returns").fetchone()[0] == 0
+    assert len(w.paper.receipts) == 1
+
+
+def test_without_a_receipt_the_items_are_scanned_and_a_manager_approves(qtbot, window):
+    w = window
+    log_in(qtbot, w)
+    seen: list[str] = []
+
+    def answer(dialog) -> None:
+        try:
+            dialog.findChild(type(dialog.no_receipt_button), "noReceipt").click()
+            query = dialog.findChild(QLineEdit, "returnQuery")
+            scan(qtbot, query, MILK)
+            scan(qtbot, query, "0000")  # not a barcode: said, nothing added
+            seen.append(dialog.message.text())
+            dialog.findChild(QSpinBox, "noReceipt0").setValue(2)
+            seen.append(dialog.summary.text())
+            on_next_dialog(qtbot, approve(3001, "3333"), name="approval")
+            dialog.accept()
+        finally:
+            if dialog.isVisible():
+                seen.append(dialog.message.text())
+                dialog.reject()
+
+    on_next_dialog(qtbot, answer, name="returns")
+    w.sell_page.buttons["returns"].click()
+    assert len(seen) == 2, seen  # the refund went through: the dialog closed
+    assert "0000" in seen[0]  # the bad code was said, and added nothing
+    assert seen[1] == "Refund ¥25.00: cash ¥25.00"
+    qtbot.waitUntil(lambda: len(w.paper.receipts) == 1)
+    assert w.paper.receipts[0].refund_of == ""  # no receipt
+    conn = w.terminal.store.conn
+    assert conn.execute("SELECT source_kind, approved_by, total FROM returns").fetchall() == [
+        ("none", 3001, 2500)]
+
