@@ -533,9 +533,11 @@ class ReturnLinePayload(_Model):
 
 class ReturnTenderPayload(_Model):
     """How the refund was given: cash, card (back through the payment terminal), store_credit,
-    or web (a refund request the central passes to the web shop)."""
+    web (a refund request the central passes to the web shop), or exchange (it paid a new sale
+    in the same basket: ``reference`` is that sale's event id, whose ``exchange`` tender names
+    this return's ``return_no``)."""
 
-    kind: Literal["cash", "card", "store_credit", "web"]
+    kind: Literal["cash", "card", "store_credit", "web", "exchange"]
     amount: int = Field(ge=1)
     reference: str = ""  # card refund reference, store-credit account, web payment id
 

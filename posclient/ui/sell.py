@@ -464,10 +464,19 @@ class SellPage(QWidget):
 
         service = Returns(co.store, co.staff, co.session, clock=co.clock, payments=co.payments,
                           settings=co.settings, catalog=co.catalog)
-        dialog = ReturnDialog(service, self.shared, self.background, self.lang, self)
+        dialog = ReturnDialog(
+            service, self.shared, self.background, self.lang, self,
+            exchange=lambda draft, reservation, approval: co.start_exchange(
+                service, draft, reservation=reservation, approval=approval))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        if dialog.exec() and dialog.completed is not None:
-            self.returned.emit(dialog.completed)
+        if dialog.exec():
+            if dialog.completed is not None:
+                self.returned.emit(dialog.completed)
+            elif dialog.exchanged is not None:
+                self.say(self.tr("Exchange: %1 of goods back. Scan the new items, then pay; "
+                                 "the difference is paid or refunded")
+                         .replace("%1", fmt.money(dialog.exchanged, self.lang)))
+                self.refresh()
         self.focus_scan()
 
     def no_sale(self) -> None:
