@@ -22,7 +22,7 @@
 <context>
     <name>CartColumn</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="+131"/>
+        <location filename="../../posclient/ui/sell.py" line="+141"/>
         <source>#</source>
         <translation>序号</translation>
     </message>
@@ -925,7 +925,7 @@
         <translation>网上已付</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+15"/>
         <source>%1 is not an amount</source>
         <translation>%1 不是有效金额</translation>
     </message>
@@ -984,7 +984,7 @@
         <translation>已提</translation>
     </message>
     <message>
-        <location line="+77"/>
+        <location line="+74"/>
         <source>No order %1 on this till</source>
         <translation>本收银机上没有订单 %1</translation>
     </message>
@@ -1034,7 +1034,7 @@
         <translation>订单 %1 · %2 %3 · %4 · 网上已付 %5 / 共 %6</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+23"/>
         <source>Order as the central has it now</source>
         <translation>总部的最新订单</translation>
     </message>
@@ -1185,7 +1185,7 @@
 <context>
     <name>SearchDialog</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="-79"/>
+        <location filename="../../posclient/ui/sell.py" line="-77"/>
         <source>Find a product</source>
         <translation>查找商品</translation>
     </message>
@@ -1194,41 +1194,46 @@
         <source>no price</source>
         <translation>无价格</translation>
     </message>
-    <message>
-        <location line="+1"/>
-        <source>stock %1</source>
-        <translation>库存 %1</translation>
-    </message>
 </context>
 <context>
     <name>SellPage</name>
     <message>
-        <location line="+18"/>
-        <location line="+235"/>
+        <location line="-45"/>
+        <source>stock %1</source>
+        <translation>库存 %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>on hand %1 · reserved %2 · sellable %3</source>
+        <translation>现有 %1 · 预留 %2 · 可售 %3</translation>
+    </message>
+    <message>
+        <location line="+61"/>
+        <location line="+241"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-234"/>
-        <location line="+246"/>
+        <location line="-240"/>
+        <location line="+252"/>
         <location line="+3"/>
         <source>Price</source>
         <translation>改价</translation>
     </message>
     <message>
-        <location line="-248"/>
-        <location line="+274"/>
+        <location line="-254"/>
+        <location line="+280"/>
         <source>Line discount</source>
         <translation>单品折扣</translation>
     </message>
     <message>
-        <location line="-273"/>
-        <location line="+281"/>
+        <location line="-279"/>
+        <location line="+287"/>
         <source>Sale discount</source>
         <translation>整单折扣</translation>
     </message>
     <message>
-        <location line="-280"/>
+        <location line="-286"/>
         <source>Void line</source>
         <translation>单品作废</translation>
     </message>
@@ -1259,12 +1264,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+351"/>
+        <location line="+357"/>
         <source>Stock</source>
         <translation>库存查询</translation>
     </message>
     <message>
-        <location line="-350"/>
+        <location line="-356"/>
         <source>Pick-up</source>
         <translation>自提</translation>
     </message>
@@ -1294,7 +1299,7 @@
         <translation>扫码框为空时按 Enter</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+67"/>
         <source>Subtotal</source>
         <translation>小计</translation>
     </message>
@@ -1324,7 +1329,12 @@
         <translation>合计</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+35"/>
+        <source>only %1 free: %2 are reserved for web orders</source>
+        <translation>仅 %1 件可售：%2 件已为网上订单预留</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>Scan an item first</source>
         <translation>请先扫描商品</translation>
     </message>
@@ -1513,7 +1523,7 @@
         <translation>关闭</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+10"/>
         <location line="+56"/>
         <source>Log in first</source>
         <translation>请先登录</translation>
@@ -1615,7 +1625,7 @@
 <context>
     <name>SyncStatusBar</name>
     <message>
-        <location filename="../../posclient/ui/widgets.py" line="+88"/>
+        <location filename="../../posclient/ui/widgets.py" line="+99"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
