@@ -29,7 +29,7 @@ from posclient.store.catalog import Catalog, Product
 from posclient.store.db import Store
 
 from .clock import Clock, iso, new_event_id
-from .lookup import Lookup
+from .lookup import Lookup, StockPosition
 from .orders import Handover, OrderView
 from .returns import EXCHANGE, CompletedReturn, RefundTender, ReturnDraft, Returns
 from .settings import StoreSettings
@@ -193,6 +193,20 @@ class Checkout:
         line = self.cart.add(self._item(product, ""), qty)
         self._reprice()
         return line
+
+    def takes_reserved(self, product_id: int) -> StockPosition | None:
+        """The product's stock position when this sale takes more of it than is sellable and
+        some of it is reserved for pick-up orders, else None.
+
+        A warning for the cashier, never a refusal: the till's stock may be wrong (goods on
+        the shelf that were not booked in), and the customer is at the till now.
+        """
+        position = self.lookup.stock_position(product_id)
+        if position is None or position.reserved == 0:
+            return None
+        taken = sum(ln.qty for ln in self.cart.active_lines
+                    if ln.item.product_id == product_id and ln.item.measure is Measure.EACH)
+        return position if taken > position.sellable else None
 
     def _guard_paid(self, approval: Approval | None) -> int | None:
         """Changing a sale that already has payments needs a supervisor."""

@@ -22,7 +22,7 @@
 <context>
     <name>CartColumn</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="+133"/>
+        <location filename="../../posclient/ui/sell.py" line="+143"/>
         <source>#</source>
         <translation>序号</translation>
     </message>
@@ -1530,7 +1530,7 @@
 <context>
     <name>SearchDialog</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="-81"/>
+        <location filename="../../posclient/ui/sell.py" line="-79"/>
         <source>Find a product</source>
         <translation>查找商品</translation>
     </message>
@@ -1539,41 +1539,46 @@
         <source>no price</source>
         <translation>无价格</translation>
     </message>
-    <message>
-        <location line="+1"/>
-        <source>stock %1</source>
-        <translation>库存 %1</translation>
-    </message>
 </context>
 <context>
     <name>SellPage</name>
     <message>
-        <location line="+18"/>
-        <location line="+233"/>
+        <location line="-45"/>
+        <source>stock %1</source>
+        <translation>库存 %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>on hand %1 · reserved %2 · sellable %3</source>
+        <translation>现有 %1 · 预留 %2 · 可售 %3</translation>
+    </message>
+    <message>
+        <location line="+61"/>
+        <location line="+243"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-232"/>
-        <location line="+244"/>
+        <location line="-242"/>
+        <location line="+254"/>
         <location line="+3"/>
         <source>Price</source>
         <translation>改价</translation>
     </message>
     <message>
-        <location line="-246"/>
-        <location line="+272"/>
+        <location line="-256"/>
+        <location line="+282"/>
         <source>Line discount</source>
         <translation>单品折扣</translation>
     </message>
     <message>
-        <location line="-271"/>
-        <location line="+279"/>
+        <location line="-281"/>
+        <location line="+289"/>
         <source>Sale discount</source>
         <translation>整单折扣</translation>
     </message>
     <message>
-        <location line="-278"/>
+        <location line="-288"/>
         <source>Void line</source>
         <translation>单品作废</translation>
     </message>
@@ -1604,12 +1609,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+378"/>
+        <location line="+388"/>
         <source>Stock</source>
         <translation>库存查询</translation>
     </message>
     <message>
-        <location line="-377"/>
+        <location line="-387"/>
         <source>Pick-up</source>
         <translation>自提</translation>
     </message>
@@ -1674,7 +1679,12 @@
         <translation>合计</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+35"/>
+        <source>only %1 free: %2 are reserved for web orders</source>
+        <translation>仅 %1 件可售：%2 件已为网上订单预留</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>Scan an item first</source>
         <translation>请先扫描商品</translation>
     </message>
