@@ -1,6 +1,7 @@
 """Regenerate the till's screenshots in docs/screenshots/, in English and Chinese.
 
-    python tools/screenshots.py                 # all: {en,zh}-{login,sell,pay,settings,pickup}.png
+    python tools/screenshots.py                 # all: {en,zh}-{login,sell,pay,settings,pickup,
+                                                # returns}.png
     python tools/screenshots.py --lang zh --out /tmp/shots
 
 Without a display (CI, a server) it starts ``Xvfb :N -screen 0 1366x768x24`` itself and stops it
@@ -336,6 +337,23 @@ def shoot(app, db: Path, codes: tuple[str, ...], lang: str, out: Path, prefix: s
         d.on_dialog(pickup, name="pickup")
         d.key(page.scan_field, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
         d.wait_until(lambda: QApplication.activeModalWidget() is None, "the pick-up screen")
+
+        # a return (Ctrl+R) of the sale just paid: its receipt's code scanned, one item back
+        receipt_no = window.last_sale.receipt_no
+
+        def returns(dialog) -> None:
+            d.type(dialog.query, receipt_no)
+            d.wait_until(lambda: dialog.purchase is not None, "the receipt")
+            each = next(row for row, ln in enumerate(dialog.purchase.data.lines)
+                        if ln.measure == "each")
+            dialog.table.cellWidget(each, 4).setValue(1)
+            dialog.reason.setCurrentIndex(1)
+            d.shot(window, "returns")
+            dialog.reject()
+
+        d.on_dialog(returns, name="returns")
+        page.buttons["returns"].click()  # (no window manager: the window is not active again)
+        d.wait_until(lambda: QApplication.activeModalWidget() is None, "the returns screen")
         return d.saved
     finally:
         window.close()

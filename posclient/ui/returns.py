@@ -224,8 +224,15 @@ class ReturnDialog(QDialog):
                 name = (product.name_zh if self.lang.startswith("zh") else product.name_en) \
                     if product else ln.sku
             left = purchase.returnable(ln.line_id)
-            self._row(row, name, (str(ln.received), str(purchase.returned.get(ln.line_id, 0)),
-                                  str(left)), f"ret{ln.line_id}", 0, left)
+            weighed = ln.measure == "g"
+            count = _kg if weighed else str
+            self._row(row, name, (count(ln.received),
+                                  count(purchase.returned.get(ln.line_id, 0)), count(left)),
+                      f"ret{ln.line_id}", 0, left)
+            if weighed:  # it comes back whole: the arrows go from none to all of it
+                spin = self.table.cellWidget(row, 4)
+                spin.setSingleStep(max(1, left))  # type: ignore[union-attr]
+                spin.setSuffix(" g")  # type: ignore[union-attr]
         self._recompute()
         self.query.setFocus()  # a scanner types where the focus is: the next code goes here
 
@@ -403,3 +410,8 @@ class ReturnDialog(QDialog):
             self.completed = done
         super().accept()
         return True
+
+
+def _kg(grams: int) -> str:
+    """A weighed line's quantity as the receipt writes it: 0.856 kg."""
+    return f"{grams // 1000}.{grams % 1000:03d} kg"
