@@ -24,6 +24,11 @@ of two paths:
   contains are removed (products with their barcodes, prices and levels, prices, members,
   levels, tax rates no product uses; staff are deactivated, never deleted: sales name them).
 
+Web orders (entity ``order``) go into ``web_orders`` on either path, through the same function
+as an order fetched at the pick-up screen (posclient/store/orders.py ``keep_orders``). A
+complete snapshot also drops the copies of this store's orders it no longer holds, except an
+order with a pick-up of this till the central has not acknowledged yet.
+
 The product search index is contentless: before a product's text changes, its old text is
 deleted from the index with FTS5's 'delete' command (posclient/store/search.py).
 """
@@ -40,17 +45,21 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import fields
+from datetime import UTC, datetime
 from itertools import groupby
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+from posclient.app.clock import iso
 from posclient.app.settings import StoreSettings
 from posclient.store.db import Store
+from posclient.store.orders import forget_order, forget_orders_except, keep_orders
 from posclient.store.search import _CJK_CHAR, search_text
 
 from .protocol import (
     MemberData,
+    OrderData,
     PriceData,
     ProductData,
     StaffData,
@@ -67,11 +76,16 @@ _SETTINGS_FIELDS = {f.name for f in fields(StoreSettings)} - {"store_id", "termi
 
 
 class Applier:
-    """Writes records into one terminal database for one store."""
+    """Writes records into one terminal database for one store.
 
-    def __init__(self, conn: sqlite3.Connection, store_id: str) -> None:
+    ``received_at``: when the till got the records (ISO; default now), kept with web orders.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, store_id: str,
+                 received_at: str | None = None) -> None:
         self.conn = conn
         self.store_id = store_id
+        self.received_at = received_at or iso(datetime.now(UTC))
 
     def apply(self, records: Iterable[Record]) -> int:
         """Apply records in order; return how many changed the terminal's data.
@@ -200,6 +214,15 @@ class Applier:
     def _delete_store_settings(self, key: str) -> bool:
         return False  # a store's settings are replaced, never removed
 
+    def _upsert_order(self, o: OrderData) -> bool:
+        if o.store_id != self.store_id:
+            return False  # the feed holds only this store's orders: nothing else is kept
+        keep_orders(self.conn, [o], self.received_at)
+        return True
+
+    def _delete_order(self, key: str) -> bool:
+        return forget_order(self.conn, key)  # moved to another store, or now a delivery
+
 
 # -- snapshots ---------------------------------------------------------------------------------
 
@@ -323,7 +346,10 @@ _BIG: dict[str, tuple[str, str, str, Any, str]] = {
     "stock_level": ("stock_levels", "product_id", "product_id, qty", _level_row,
                     _LEVEL_UPSERT),
 }
-_SMALL = ("store_settings", "tax_rate", "staff")  # few rows: the page applier's upserts
+# Few rows: the page applier's upserts.
+_SMALL = ("store_settings", "tax_rate", "staff", "order")
+_SMALL_KEY = {"tax_rate": attrgetter("code"), "staff": attrgetter("id"),
+              "order": attrgetter("order_no")}  # what finish() keeps
 
 # The tables a catalogue lives in: all empty means a first start (the bulk path).
 CATALOGUE_TABLES = ("products", "barcodes", "prices", "members", "stock_levels")
@@ -380,8 +406,10 @@ class SnapshotWriter:
     max_rows = 20_000
 
     def __init__(self, store: Store, store_id: str, *, chunk: int = 2_000,
-                 bulk: bool | None = None, threaded: bool = False) -> None:
+                 bulk: bool | None = None, threaded: bool = False,
+                 received_at: str | None = None) -> None:
         self.store = store
+        self.received_at = received_at or iso(datetime.now(UTC))
         self.conn = store.conn
         self._wconn = store.conn  # the connection that writes (the writer thread's, if any)
         self.store_id = store_id
@@ -576,11 +604,11 @@ class SnapshotWriter:
         self._size[entity] = max(self.min_rows, min(self.max_rows, fit, 2 * size))
 
     def _write_small(self, entity: str, records: list[Any]) -> None:
-        if entity != "store_settings":
-            self._seen_small[entity].update(
-                r.code if entity == "tax_rate" else r.id for r in records)
+        key = _SMALL_KEY.get(entity)
+        if key is not None:
+            self._seen_small[entity].update(map(key, records))
         with self._tx() as conn:
-            self.written += Applier(conn, self.store_id).apply(
+            self.written += Applier(conn, self.store_id, self.received_at).apply(
                 (entity, "upsert", "", r) for r in records)
 
     @staticmethod
@@ -755,6 +783,8 @@ class SnapshotWriter:
                 "DELETE FROM tax_rates WHERE code NOT IN (SELECT value FROM json_each(?)) "
                 "AND code NOT IN (SELECT tax_code FROM products)",
                 (_ids(self._seen_small["tax_rate"]),)).rowcount
+            self.removed += forget_orders_except(conn, self.store_id,
+                                                 sorted(self._seen_small["order"]))
         return self.removed
 
     def close(self) -> None:

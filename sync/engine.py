@@ -389,7 +389,7 @@ class SyncEngine:
                                 "cursor was left unchanged", transient=False) from None
             with _synchronous(store.conn, "NORMAL"), store.write() as conn:
                 t0 = time.perf_counter()
-                report.applied += Applier(conn, store_id).apply(
+                report.applied += Applier(conn, store_id, iso(self.clock.now())).apply(
                     (c.entity, c.op, c.key, data) for c, data in records)
                 state_set(conn, cursor=page.next_after)
                 if not page.has_more:
@@ -427,7 +427,8 @@ class SyncEngine:
                                     transient=False) from None
                 total = header.records or 0
                 self._emit(store, "bootstrapping", (0, total))
-                writer = SnapshotWriter(store, store_id, chunk=SNAPSHOT_CHUNK)
+                writer = SnapshotWriter(store, store_id, chunk=SNAPSHOT_CHUNK,
+                                        received_at=iso(self.clock.now()))
                 log.info("snapshot of %s records (%s path)", total or "?",
                          "bulk" if writer.bulk else "careful")
                 done = 0

@@ -189,9 +189,10 @@ ENTITY_MODELS: dict[str, type[_Model]] = {
     "stock_level": StockLevelData,
     "staff": StaffData,
     "store_settings": StoreSettingsData,
+    "order": OrderData,  # web orders for pick-up at the store (never delivery orders)
 }
 Entity = Literal["product", "price", "tax_rate", "member", "stock_level", "staff",
-                 "store_settings"]
+                 "store_settings", "order"]
 
 
 class Change(_Model):
@@ -297,10 +298,13 @@ def entity_key(entity: str, data: dict[str, Any]) -> str:
 
     ``product``, ``price``, ``member``, ``staff``: the id; ``tax_rate``: the code;
     ``store_settings``: the store id; ``stock_level``: ``"<store_id>:<product_id>"`` (a store
-    may see a few other stores' levels, so the key names the store).
+    may see a few other stores' levels, so the key names the store); ``order``: the order
+    number.
     """
     if entity == "tax_rate":
         return str(data["code"])
+    if entity == "order":
+        return str(data["order_no"])
     if entity == "store_settings":
         return str(data["store_id"])
     if entity == "stock_level":
@@ -533,9 +537,11 @@ class ReturnLinePayload(_Model):
 
 class ReturnTenderPayload(_Model):
     """How the refund was given: cash, card (back through the payment terminal), store_credit,
-    or web (a refund request the central passes to the web shop)."""
+    web (a refund request the central passes to the web shop), or exchange (it paid a new sale
+    in the same basket: ``reference`` is that sale's event id, whose ``exchange`` tender names
+    this return's ``return_no``)."""
 
-    kind: Literal["cash", "card", "store_credit", "web"]
+    kind: Literal["cash", "card", "store_credit", "web", "exchange"]
     amount: int = Field(ge=1)
     reference: str = ""  # card refund reference, store-credit account, web payment id
 

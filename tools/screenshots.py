@@ -1,6 +1,7 @@
 """Regenerate the till's screenshots in docs/screenshots/, in English and Chinese.
 
-    python tools/screenshots.py                 # all: {en,zh}-{login,sell,pay,settings}.png
+    python tools/screenshots.py                 # all: {en,zh}-{login,sell,pay,settings,pickup,
+                                                # returns}.png
     python tools/screenshots.py --lang zh --out /tmp/shots
 
 Without a display (CI, a server) it starts ``Xvfb :N -screen 0 1366x768x24`` itself and stops it
@@ -103,12 +104,52 @@ def build_store(folder: Path) -> tuple[Path, tuple[str, ...]]:
                                   pins=PINS)
         TerminalConfig(store).provision("printer", {"kind": "file",
                                                     "path": str(folder / "receipts.escpos")})
+        add_web_order(store, now)
         with store.write() as conn:
             state_set(conn, server_url="https://central.example.com", online=0,
                       error_transient=1, last_sync_at=iso(now - timedelta(minutes=7)))
     finally:
         store.close()
     return path, result.sample_barcodes
+
+
+ORDER_NO = "W20261127-0042"
+
+
+def add_web_order(store, now: datetime) -> None:  # store: posclient.store.db.Store
+    """A web order for pick-up at the demo store, as the store's change feed brings it: two
+    items paid online, the third unit of the first already collected at an earlier visit, one
+    item to pay at the till."""
+    from posclient.app.clock import iso
+    from posclient.app.settings import StoreSettings
+    from posclient.store.orders import keep_orders
+    from sync.protocol import OrderData, pickup_code_hash
+
+    settings = StoreSettings.load(store.conn)
+    picked = store.conn.execute(
+        "SELECT p.id, p.sku, p.name_zh, p.name_en, min(pr.amount), p.category FROM products p "
+        "JOIN prices pr ON pr.product_id = p.id WHERE p.measure = 'each' AND p.active = 1 "
+        "AND p.category IN ('DA', 'GO', 'SN') "  # dairy, grain & oil, snacks: goods to collect
+        "GROUP BY p.id ORDER BY p.category, p.id").fetchall()
+    picked = [next(p for p in picked if p[5] == cat) for cat in ("DA", "GO", "SN")]
+    qtys, lines = (3, 2, 1), []
+    for n, ((pid, sku, zh, en, price, _cat), qty) in enumerate(zip(picked, qtys, strict=True),
+                                                                1):
+        lines.append({"line_no": n, "product_id": pid, "sku": sku, "name_zh": zh,
+                      "name_en": en, "qty": qty, "unit_price": price, "total": qty * price,
+                      "collected": 1 if n == 1 else 0})
+    online = sum(ln["total"] for ln in lines[:2])
+    total = online + lines[2]["total"]
+    order = OrderData.model_validate({
+        "order_no": ORDER_NO, "status": "partly_collected", "fulfilment": "pickup",
+        "store_id": settings.store_id, "customer_name": "陈静", "customer_phone": "13900001111",
+        "pickup_code_hash": pickup_code_hash(ORDER_NO, "K7P2Q9"), "currency": settings.currency,
+        "lines": lines, "total": total, "paid": online,
+        "payments": [{"kind": "online", "amount": online, "method": "alipay"},
+                     {"kind": "at_pickup", "amount": total - online}],
+        "created_at": now - timedelta(hours=20), "updated_at": now - timedelta(hours=2)})
+    with store.write() as conn:
+        keep_orders(conn, [order], iso(now))
 
 
 class Driver:
@@ -284,6 +325,35 @@ def shoot(app, db: Path, codes: tuple[str, ...], lang: str, out: Path, prefix: s
         d.wait_until(lambda: window.checkout is not None and window.checkout.cart.is_empty,
                      "the sale to complete")
         d.wait_until(lambda: not window.background.busy, "the printer", timeout=30)
+
+        # pick-up of a web order (Ctrl+O): found by the customer's phone in the till's copy
+        def pickup(dialog) -> None:
+            d.type(dialog.query, "13900001111")
+            d.wait_until(lambda: dialog.view is not None, "the order")
+            d.type(dialog.code, "K7P2Q9", enter=False)
+            d.shot(window, "pickup")
+            dialog.reject()
+
+        d.on_dialog(pickup, name="pickup")
+        d.key(page.scan_field, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+        d.wait_until(lambda: QApplication.activeModalWidget() is None, "the pick-up screen")
+
+        # a return (Ctrl+R) of the sale just paid: its receipt's code scanned, one item back
+        receipt_no = window.last_sale.receipt_no
+
+        def returns(dialog) -> None:
+            d.type(dialog.query, receipt_no)
+            d.wait_until(lambda: dialog.purchase is not None, "the receipt")
+            each = next(row for row, ln in enumerate(dialog.purchase.data.lines)
+                        if ln.measure == "each")
+            dialog.table.cellWidget(each, 4).setValue(1)
+            dialog.reason.setCurrentIndex(1)
+            d.shot(window, "returns")
+            dialog.reject()
+
+        d.on_dialog(returns, name="returns")
+        page.buttons["returns"].click()  # (no window manager: the window is not active again)
+        d.wait_until(lambda: QApplication.activeModalWidget() is None, "the returns screen")
         return d.saved
     finally:
         window.close()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -29,13 +29,14 @@ from posclient.store.catalog import Catalog, Product
 from posclient.store.db import Store
 
 from .clock import Clock, iso, new_event_id
-from .lookup import Lookup
+from .lookup import Lookup, StockPosition
 from .orders import Handover, OrderView
+from .returns import EXCHANGE, CompletedReturn, RefundTender, ReturnDraft, Returns
 from .settings import StoreSettings
 from .staff import Approval, StaffService, StaffSession
 
 if TYPE_CHECKING:
-    from sync.protocol import ParkedSale
+    from sync.protocol import ParkedSale, ReserveResponse
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,7 @@ class CompletedSale:
     change: Money
     rounding: Money
     completed_at: datetime
+    exchange: CompletedReturn | None = None  # the goods that came back in the same basket
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,20 @@ class PickupInProgress:
     order_lines: dict[int, int]  # cart line_id -> the order's line_no
     without_code: bool  # the customer had no pick-up code: a supervisor allowed it
     approved_by: int | None  # that supervisor, when the cashier is not one
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangeInProgress:
+    """Goods coming back in the same basket: their value pays the new sale (tender
+    ``exchange``), and what it does not use is refunded when the sale completes."""
+
+    returns: Returns
+    draft: ReturnDraft
+    approved_by: int | None
+
+    @property
+    def credit(self) -> Money:
+        return self.draft.total
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,12 +114,20 @@ class Checkout:
         self.started_at = self.clock.now()
         self._card_refs: list[str] = []
         self.pickup: PickupInProgress | None = None
+        self.exchange: ExchangeInProgress | None = None
 
     def totals(self) -> Totals:
         return self.cart.totals()
 
     def _reprice(self) -> None:
         self.payment.total = self.cart.totals().total
+        if self.exchange is not None:  # the returned goods pay first, up to the new total
+            others = [t for t in self.payment.tenders if t.kind is not TenderKind.EXCHANGE]
+            used = min(self.exchange.credit.minor, self.payment.total.minor)
+            credit = self._money(used)
+            self.payment.tenders = ([Tender(TenderKind.EXCHANGE, credit, credit,
+                                            Money.zero(credit.currency))] if used else []
+                                    ) + others
 
     def _active(self) -> None:
         self.staff.ensure_active(self.session)
@@ -118,7 +142,8 @@ class Checkout:
 
     @property
     def has_payments(self) -> bool:
-        return bool(self.payment.tenders)
+        """Money was taken (the credit of an exchange's returned goods is not money taken)."""
+        return any(t.kind is not TenderKind.EXCHANGE for t in self.payment.tenders)
 
     def _money(self, minor: int) -> Money:
         return Money(minor, self.settings.currency)
@@ -169,6 +194,20 @@ class Checkout:
         self._reprice()
         return line
 
+    def takes_reserved(self, product_id: int) -> StockPosition | None:
+        """The product's stock position when this sale takes more of it than is sellable and
+        some of it is reserved for pick-up orders, else None.
+
+        A warning for the cashier, never a refusal: the till's stock may be wrong (goods on
+        the shelf that were not booked in), and the customer is at the till now.
+        """
+        position = self.lookup.stock_position(product_id)
+        if position is None or position.reserved == 0:
+            return None
+        taken = sum(ln.qty for ln in self.cart.active_lines
+                    if ln.item.product_id == product_id and ln.item.measure is Measure.EACH)
+        return position if taken > position.sellable else None
+
     def _guard_paid(self, approval: Approval | None) -> int | None:
         """Changing a sale that already has payments needs a supervisor."""
         if not self.has_payments:
@@ -176,7 +215,10 @@ class Checkout:
         return self.staff.authorize(self.session, Action.VOID_PAID_LINE, approval)
 
     def _check_not_below_paid(self, trial: Cart) -> None:
-        if trial.totals().total < self.payment.paid:
+        """Money taken stays covered (an exchange's credit adapts to the total instead)."""
+        taken = sum((t.amount for t in self.payment.tenders if t.kind is not TenderKind.EXCHANGE),
+                    Money.zero(self.settings.currency))
+        if trial.totals().total < taken:
             raise InvalidInput(
                 "This would bring the total below what was already paid: void the sale to "
                 "give the payments back", code="below_paid")
@@ -274,6 +316,7 @@ class Checkout:
         if self.has_payments:
             raise InvalidInput("A sale with payments cannot be suspended: finish or void it",
                                code="has_payments")
+        self._no_exchange()
         now = iso(self.clock.now())
         park_id = str(uuid.uuid4())
         with self.store.write() as conn:
@@ -360,6 +403,12 @@ class Checkout:
         if not self.cart.is_empty or self.has_payments:
             raise InvalidInput("Finish or suspend the current sale before resuming another",
                                code="cart_not_empty")
+        self._no_exchange()
+
+    def _no_exchange(self) -> None:
+        if self.exchange is not None:
+            raise InvalidInput("Goods are coming back in this basket: finish the exchange or "
+                               "void it first", code="exchange_open")
 
     def _cart_from(self, document: str) -> Cart:
         try:
@@ -440,6 +489,35 @@ class Checkout:
         self.pickup = PickupInProgress(o.order_no, handover, order_lines, without_code,
                                        approved_by)
         return handover
+
+    # -- exchange: a return and a new sale in one basket ---------------------------------------
+    def start_exchange(self, returns: Returns, draft: ReturnDraft, *,
+                       reservation: ReserveResponse | None = None,
+                       approval: Approval | None = None) -> Money:
+        """Goods come back and new ones go out in one basket: the return's value pays the new
+        sale; the difference is paid at the till, or refunded the way the returned goods were
+        paid (posclient/app/returns.py) when the sale completes. The return's checks and
+        approvals happen now; both are recorded in the sale's transaction. Returns the credit.
+        """
+        self._ready_to_resume()
+        approved_by = returns.authorize(draft, reservation=reservation, approval=approval)
+        self._new_sale()
+        self.exchange = ExchangeInProgress(returns, draft, approved_by)
+        self._reprice()
+        return draft.total
+
+    def _exchange_refund(self, event_id: str) -> list[RefundTender]:
+        """The return's tenders: what the new sale used of it, and the rest refunded (card
+        refunds happen here, before the transaction, journalled)."""
+        ex = self.exchange
+        assert ex is not None
+        used = sum((t.amount for t in self.payment.tenders if t.kind is TenderKind.EXCHANGE),
+                   Money.zero(self.settings.currency))
+        rest = ex.credit - used
+        tenders = [RefundTender(EXCHANGE, used, event_id)] if used else []
+        if rest.minor:
+            tenders += ex.returns.refund_plan(ex.draft, rest)
+        return ex.returns.pay_back(ex.draft, tenders, exchange=True)
 
     def void_sale(self, approval: Approval | None = None) -> None:
         """Abandon the sale. Card payments already approved are reversed on the terminal.
@@ -568,7 +646,15 @@ class Checkout:
         paid = self.payment.paid
         pickup = self.pickup
         kind = "sale" if pickup is None else "pickup"
+        exchange = self.exchange
+        refunds = self._exchange_refund(event_id) if exchange is not None else []
+        returned: CompletedReturn | None = None
         with self.store.write() as conn:
+            if exchange is not None:  # the goods back first: the sale's tender names them
+                returned = exchange.returns.write(conn, exchange.draft, refunds,
+                                                  exchange.approved_by)
+                tenders = tuple(replace(t, reference=returned.return_no)
+                                if t.kind is TenderKind.EXCHANGE else t for t in tenders)
             sale_no = outbox.next_counter(conn, "receipt")
             receipt_no = f"{s.store_id}-{s.terminal_id}-{sale_no:06d}"
             cur = conn.execute(
@@ -641,7 +727,7 @@ class Checkout:
             seq = outbox.append(conn, event_id=event_id, type=kind, occurred_at=at,
                                 payload=payload)
         done = CompletedSale(sale_id, receipt_no, event_id, seq, totals, tenders, change,
-                             rounding, now)
+                             rounding, now, returned)
         self._new_sale()
         return done
 

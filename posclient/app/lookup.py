@@ -20,6 +20,7 @@ from posclient.domain.cart import Measure
 from posclient.domain.errors import InvalidInput, NotFound
 from posclient.domain.money import Money
 from posclient.store.catalog import Catalog, Product
+from posclient.store.orders import reserved_stock
 
 from .clock import Clock
 from .settings import StoreSettings
@@ -46,11 +47,30 @@ class Resolved:
 
 
 @dataclass(frozen=True, slots=True)
+class StockPosition:
+    """A product's stock at this store as the till sees it."""
+
+    on_hand: int  # the central's level + this till's movements it has not counted yet
+    reserved: int  # held back for this store's pick-up orders (posclient/store/orders.py)
+
+    @property
+    def sellable(self) -> int:
+        """What a walk-in customer may take without touching a web order's goods (negative
+        when the shelf has less than the orders need)."""
+        return self.on_hand - self.reserved
+
+
+@dataclass(frozen=True, slots=True)
 class ProductInfo:
     product: Product
     barcodes: tuple[str, ...]
     price: Money | None  # per unit, or per kg for weighed items
-    stock: int | None
+    stock: int | None  # on hand (None: the till knows no level)
+    reserved: int = 0  # of which held back for pick-up orders
+
+    @property
+    def sellable(self) -> int | None:
+        return None if self.stock is None else self.stock - self.reserved
 
 
 class Lookup:
@@ -100,12 +120,24 @@ class Lookup:
         amount = self.catalog.price_at(product.id, int(self.clock.now().timestamp()))
         return None if amount is None else Money(amount, self.settings.currency)
 
+    def stock_position(self, product_id: int) -> StockPosition | None:
+        """On hand, reserved for pick-up orders and sellable (None: no level known and nothing
+        reserved). The one place the till works these out."""
+        on_hand = self.catalog.stock(product_id)
+        reserved = reserved_stock(self.catalog.conn, self.settings.store_id,
+                                  [product_id]).get(product_id, 0)
+        if on_hand is None and not reserved:
+            return None
+        return StockPosition(on_hand or 0, reserved)
+
     def info(self, product: Product) -> ProductInfo:
+        position = self.stock_position(product.id)
         return ProductInfo(
             product,
             tuple(gtin_display(g) for g in self.catalog.barcodes(product.id)),
             self.price(product),
-            self.catalog.stock(product.id),
+            None if position is None else position.on_hand,
+            0 if position is None else position.reserved,
         )
 
     def find(self, text: str, limit: int = 20) -> list[ProductInfo]:

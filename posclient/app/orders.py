@@ -1,7 +1,8 @@
 """Web orders at the till: the copy the till keeps, and where an order stands for a pick-up.
 
-The till keeps orders in ``web_orders``: as the central last sent them (``GET
-/v1/orders/{order_no}`` through the sync engine; later also in the store's change feed).
+The till keeps orders in ``web_orders``: as the central last sent them (the store's change feed
+and snapshot, or ``GET /v1/orders/{order_no}`` through the sync engine at the pick-up screen;
+posclient/store/orders.py writes them all).
 Where an order stands = the central's copy + this till's pick-ups the central has not counted
 yet (their event ids are not in the copy's ``applied_events``), so a second visit at this till
 never hands over what was already collected here, online or not.
@@ -16,11 +17,13 @@ covered by that money (tender ``web``).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from posclient.domain.errors import InvalidInput, NotFound
 from posclient.domain.money import div_round
+from posclient.store.orders import OPEN_STATUSES, keep_orders
 
 from .clock import Clock, iso
 
@@ -106,23 +109,20 @@ class OrderBook:
 
     def keep(self, order: OrderData) -> None:
         """Store the central's copy (call inside a write transaction)."""
-        self.conn.execute(
-            "INSERT INTO web_orders (order_no, store_id, status, phone, data, fetched_at) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (order_no) DO UPDATE SET "
-            "store_id = excluded.store_id, status = excluded.status, phone = excluded.phone, "
-            "data = excluded.data, fetched_at = excluded.fetched_at",
-            (order.order_no, order.store_id, order.status, order.customer_phone,
-             order.model_dump_json(), iso(self.clock.now())))
+        keep_orders(self.conn, [order], iso(self.clock.now()))
 
     def find(self, text: str) -> list[str]:
         """Order numbers for what the cashier typed or scanned: an order number (its QR code
-        holds just that), or the customer's phone."""
+        holds just that), or the customer's phone. Orders still to hand over come first, then
+        the newest."""
         text = text.strip()
         if not text:
             return []
         rows = self.conn.execute(
             "SELECT order_no FROM web_orders WHERE order_no = ? OR phone = ? "
-            "ORDER BY fetched_at DESC LIMIT 20", (text, text)).fetchall()
+            "ORDER BY status NOT IN (SELECT value FROM json_each(?)), "
+            "data ->> '$.created_at' DESC, fetched_at DESC LIMIT 20",
+            (text, text, json.dumps(OPEN_STATUSES))).fetchall()
         return [r[0] for r in rows]
 
     def view(self, order_no: str) -> OrderView:

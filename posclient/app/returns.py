@@ -51,11 +51,14 @@ from .settings import StoreSettings
 from .staff import Approval, StaffService, StaffSession
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from posclient.devices.payment import PaymentTerminal
     from sync.protocol import PurchaseData, PurchaseLineData, ReserveResponse
 
 CONDITIONS = ("restock", "damaged")
 REFUND_KINDS = ("cash", "card", "store_credit", "web")
+EXCHANGE = "exchange"  # the return's value paid a new sale in the same basket (Checkout)
 _PREFERENCE = {"card": 0, "web": 1, "store_credit": 2}  # back the way it came, before cash
 
 
@@ -364,10 +367,11 @@ class Returns:
                     break
         return tuple(needs)
 
-    def refund_plan(self, draft: ReturnDraft) -> list[RefundTender]:
+    def refund_plan(self, draft: ReturnDraft, amount: Money | None = None) -> list[RefundTender]:
         """Back the way it was paid where possible: card, web payment, store credit, each up to
-        what it paid and has not had back; the rest in cash."""
-        left, plan = draft.total.minor, []
+        what it paid and has not had back; the rest in cash. ``amount``: part of the return's
+        value (the rest of an exchange); default all of it."""
+        left, plan = (amount or draft.total).minor, []
         p = draft.purchase
         if p is not None:
             tenders = sorted((t for t in p.data.tenders if t.kind in _PREFERENCE),
@@ -395,21 +399,35 @@ class Returns:
         defaults to :meth:`refund_plan`. Refuses, changing nothing: a missing reservation or
         approval, a tender that does not fit, an offline refund beyond the limits.
         """
+        approved_by = self.authorize(draft, reservation=reservation, approval=approval)
+        paid = self.pay_back(draft, tenders if tenders is not None else self.refund_plan(draft))
+        with self.store.write() as conn:
+            return self.write(conn, draft, paid, approved_by)
+
+    def authorize(self, draft: ReturnDraft, *, reservation: ReserveResponse | None = None,
+                  approval: Approval | None = None) -> int | None:
+        """What must hold before any money moves: the central's hold of an online return, the
+        approvals the rules ask for (returns the approver), the offline limits."""
         self.staff.ensure_active(self.session)
         if draft.online and (reservation is None
                              or str(reservation.reservation_id) != draft.reservation_id):
             raise InvalidInput("The return is not reserved at the central yet",
-                                   code="return_not_reserved")
+                               code="return_not_reserved")
         approved_by = None
         for action in draft.needs:
             approver = self.staff.authorize(self.session, action, approval)
             approved_by = approved_by or approver
         if Action.RETURN_OFFLINE in draft.needs:
             self._check_offline_limits(draft.total)
-        tenders = tenders if tenders is not None else self.refund_plan(draft)
-        self._check_tenders(draft, tenders)
-        tenders = self._refund_cards(tenders)
-        return self._commit(draft, tenders, approved_by)
+        return approved_by
+
+    def pay_back(self, draft: ReturnDraft, tenders: list[RefundTender], *,
+                 exchange: bool = False) -> list[RefundTender]:
+        """Check the refund tenders against the return and the purchase, then give card money
+        back through the payment terminal; returns the tenders as given. ``exchange``: the
+        checkout of an exchange may use tender ``exchange`` (the new sale took that much)."""
+        self._check_tenders(draft, tenders, exchange=exchange)
+        return self._refund_cards(tenders)
 
     def _check_offline_limits(self, total: Money) -> None:
         s = self.settings
@@ -428,7 +446,8 @@ class Returns:
                 f"This till may refund only {self._money(left).to_decimal_str()} more without "
                 "the central today", code="return_offline_daily_limit", left=self._money(left))
 
-    def _check_tenders(self, draft: ReturnDraft, tenders: list[RefundTender]) -> None:
+    def _check_tenders(self, draft: ReturnDraft, tenders: list[RefundTender], *,
+                       exchange: bool = False) -> None:
         total = sum(t.amount.minor for t in tenders)
         if total != draft.total.minor or any(t.amount.minor <= 0 for t in tenders):
             raise InvalidInput(f"The refund must be {draft.total.to_decimal_str()} in all",
@@ -436,7 +455,8 @@ class Returns:
         p = draft.purchase
         taken: dict[tuple[str, str], int] = {}
         for t in tenders:
-            if t.kind not in REFUND_KINDS or t.amount.currency != self.settings.currency:
+            allowed = t.kind in REFUND_KINDS or (exchange and t.kind == EXCHANGE)
+            if not allowed or t.amount.currency != self.settings.currency:
                 raise InvalidInput(f"{t.kind} cannot take a refund", code="refund_kind_invalid",
                                    kind=t.kind)
             if t.kind == "store_credit" and self.store.conn.execute(
@@ -485,72 +505,73 @@ class Returns:
                                      f"{result.detail} {result.auth_code}".strip(), reference))
         return done
 
-    def _commit(self, draft: ReturnDraft, tenders: list[RefundTender],
-                approved_by: int | None) -> CompletedReturn:
+    def write(self, conn: sqlite3.Connection, draft: ReturnDraft, tenders: list[RefundTender],
+              approved_by: int | None) -> CompletedReturn:
+        """Record the return in the caller's write transaction: its lines, tenders, stock
+        movements, store credit, the outbox ``return`` event and the audit record."""
         s, p = self.settings, draft.purchase
         now = self.clock.now()
         at = iso(now)
         event_id = new_event_id(self.clock)
         reservation = draft.reservation_id if draft.online else None
-        with self.store.write() as conn:
-            no = outbox.next_counter(conn, "return")
-            return_no = f"{s.store_id}-{s.terminal_id}-R{no:06d}"
-            cur = conn.execute(
-                "INSERT INTO returns (event_id, return_no, store_id, terminal_id, source_kind, "
-                "source_ref, reservation_id, staff_id, approved_by, reason, completed_at, "
-                "currency, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (event_id, return_no, s.store_id, s.terminal_id,
-                 p.kind if p else "none", p.ref if p else None, reservation,
-                 self.session.staff.id, approved_by, draft.reason, at, s.currency,
-                 draft.total.minor))
-            rid = int(cur.lastrowid or 0)
-            conn.executemany(
-                "INSERT INTO return_lines (return_id, line_no, source_line, product_id, sku, "
-                "name_zh, name_en, measure, qty, amount, condition, tax_code, tax_rate_ppm) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(rid, i, ln.source_line, ln.product_id, ln.sku, ln.name_zh, ln.name_en,
-                  ln.measure, ln.qty, ln.amount, ln.condition, ln.tax_code, ln.tax_rate_ppm)
-                 for i, ln in enumerate(draft.lines, start=1)])
-            conn.executemany(
-                "INSERT INTO return_tenders (return_id, seq, kind, amount, reference, detail) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [(rid, i, t.kind, t.amount.minor, t.reference, t.detail)
-                 for i, t in enumerate(tenders, start=1)])
-            moves = [(ln.product_id, ln.qty, "return") for ln in draft.lines]
-            moves += [(ln.product_id, -ln.qty, "damaged") for ln in draft.lines
-                      if ln.condition == "damaged"]
-            conn.executemany(
-                "INSERT INTO stock_movements (product_id, qty_delta, reason, event_id, "
-                "occurred_at) VALUES (?, ?, ?, ?, ?)",
-                [(pid, qty, why, event_id, at) for pid, qty, why in moves])
-            for t in tenders:
-                if t.kind == "store_credit":
-                    conn.execute("UPDATE store_credit SET balance = balance + ? WHERE account = ?",
-                                 (t.amount.minor, t.reference))
-                elif t.kind == "card":
-                    conn.execute("UPDATE payment_journal SET status = 'captured', updated_at = ? "
-                                 "WHERE reference = ?", (at, t.journal))
-            payload = {
-                "return_no": return_no, "store_id": s.store_id, "terminal_id": s.terminal_id,
-                "staff_id": self.session.staff.id, "approved_by": approved_by,
-                "source_kind": p.kind if p else "none", "source_ref": p.ref if p else None,
-                "reservation_id": reservation, "reason": draft.reason, "completed_at": at,
-                "currency": s.currency, "total": draft.total.minor,
-                "lines": [{"line_no": i, "source_line": ln.source_line,
-                           "product_id": ln.product_id, "sku": ln.sku, "measure": ln.measure,
-                           "qty": ln.qty, "amount": ln.amount, "condition": ln.condition,
-                           "tax_code": ln.tax_code, "tax_rate_ppm": ln.tax_rate_ppm}
-                          for i, ln in enumerate(draft.lines, start=1)],
-                "tenders": [{"kind": t.kind, "amount": t.amount.minor,
-                             "reference": t.reference} for t in tenders],
-            }
-            seq = outbox.append(conn, event_id=event_id, type="return", occurred_at=at,
-                                payload=payload)
-            audit.append(conn, at=at, action="refund", staff_id=self.session.staff.id,
-                         approved_by=approved_by,
-                         detail={"return_no": return_no, "source": payload["source_ref"],
-                                 "total": draft.total.minor, "offline": reservation is None,
-                                 "needs": [a.value for a in draft.needs]})
+        no = outbox.next_counter(conn, "return")
+        return_no = f"{s.store_id}-{s.terminal_id}-R{no:06d}"
+        cur = conn.execute(
+            "INSERT INTO returns (event_id, return_no, store_id, terminal_id, source_kind, "
+            "source_ref, reservation_id, staff_id, approved_by, reason, completed_at, "
+            "currency, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (event_id, return_no, s.store_id, s.terminal_id,
+             p.kind if p else "none", p.ref if p else None, reservation,
+             self.session.staff.id, approved_by, draft.reason, at, s.currency,
+             draft.total.minor))
+        rid = int(cur.lastrowid or 0)
+        conn.executemany(
+            "INSERT INTO return_lines (return_id, line_no, source_line, product_id, sku, "
+            "name_zh, name_en, measure, qty, amount, condition, tax_code, tax_rate_ppm) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(rid, i, ln.source_line, ln.product_id, ln.sku, ln.name_zh, ln.name_en,
+              ln.measure, ln.qty, ln.amount, ln.condition, ln.tax_code, ln.tax_rate_ppm)
+             for i, ln in enumerate(draft.lines, start=1)])
+        conn.executemany(
+            "INSERT INTO return_tenders (return_id, seq, kind, amount, reference, detail) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [(rid, i, t.kind, t.amount.minor, t.reference, t.detail)
+             for i, t in enumerate(tenders, start=1)])
+        moves = [(ln.product_id, ln.qty, "return") for ln in draft.lines]
+        moves += [(ln.product_id, -ln.qty, "damaged") for ln in draft.lines
+                  if ln.condition == "damaged"]
+        conn.executemany(
+            "INSERT INTO stock_movements (product_id, qty_delta, reason, event_id, "
+            "occurred_at) VALUES (?, ?, ?, ?, ?)",
+            [(pid, qty, why, event_id, at) for pid, qty, why in moves])
+        for t in tenders:
+            if t.kind == "store_credit":
+                conn.execute("UPDATE store_credit SET balance = balance + ? WHERE account = ?",
+                             (t.amount.minor, t.reference))
+            elif t.kind == "card":
+                conn.execute("UPDATE payment_journal SET status = 'captured', updated_at = ? "
+                             "WHERE reference = ?", (at, t.journal))
+        payload = {
+            "return_no": return_no, "store_id": s.store_id, "terminal_id": s.terminal_id,
+            "staff_id": self.session.staff.id, "approved_by": approved_by,
+            "source_kind": p.kind if p else "none", "source_ref": p.ref if p else None,
+            "reservation_id": reservation, "reason": draft.reason, "completed_at": at,
+            "currency": s.currency, "total": draft.total.minor,
+            "lines": [{"line_no": i, "source_line": ln.source_line,
+                       "product_id": ln.product_id, "sku": ln.sku, "measure": ln.measure,
+                       "qty": ln.qty, "amount": ln.amount, "condition": ln.condition,
+                       "tax_code": ln.tax_code, "tax_rate_ppm": ln.tax_rate_ppm}
+                      for i, ln in enumerate(draft.lines, start=1)],
+            "tenders": [{"kind": t.kind, "amount": t.amount.minor,
+                         "reference": t.reference} for t in tenders],
+        }
+        seq = outbox.append(conn, event_id=event_id, type="return", occurred_at=at,
+                            payload=payload)
+        audit.append(conn, at=at, action="refund", staff_id=self.session.staff.id,
+                     approved_by=approved_by,
+                     detail={"return_no": return_no, "source": payload["source_ref"],
+                             "total": draft.total.minor, "offline": reservation is None,
+                             "needs": [a.value for a in draft.needs]})
         return CompletedReturn(rid, return_no, event_id, seq, draft.total, tuple(tenders), now)
 
 

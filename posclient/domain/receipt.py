@@ -29,6 +29,7 @@ LABELS: dict[str, dict[str, str]] = {
     "card": {"zh": "银行卡", "en": "Card"},
     "store_credit": {"zh": "储值卡", "en": "Store credit"},
     "web": {"zh": "网上已付", "en": "Paid online"},
+    "exchange": {"zh": "换货抵扣", "en": "Exchange credit"},
     "pickup": {"zh": "网购自提", "en": "Order pick-up"},
     "change": {"zh": "找零", "en": "Change"},
     "items": {"zh": "件数", "en": "Items"},

@@ -21,6 +21,7 @@ class TenderKind(StrEnum):
     CARD = "card"
     STORE_CREDIT = "store_credit"
     WEB = "web"  # paid on the web shop before an order's pick-up: no money at the till
+    EXCHANGE = "exchange"  # goods returned in the same basket paid this much (an exchange)
 
 
 @dataclass(frozen=True, slots=True)

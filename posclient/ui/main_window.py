@@ -275,6 +275,14 @@ class MainWindow(QMainWindow):
         change = fmt.money(sale.change, self.lang)
         self.sell_page.say(self.tr("Change %1 · Receipt %2").replace("%1", change)
                            .replace("%2", sale.receipt_no), big=True)
+        if sale.exchange is not None:  # goods came back in the same basket: their slip too
+            back = sale.exchange
+            self.sell_page.say(self.tr("Change %1 · Receipt %2 · return %3 · give back %4")
+                               .replace("%1", change).replace("%2", sale.receipt_no)
+                               .replace("%3", back.return_no)
+                               .replace("%4", fmt.money(back.cash, self.lang)), big=True)
+            cash = cash or bool(back.cash)
+            self._print_return(back)
         if cash:
             self.kick_drawer()
         self.print_sale(sale.sale_id)
@@ -294,14 +302,19 @@ class MainWindow(QMainWindow):
                 "%1", fmt.money(cash, self.lang))
             self.kick_drawer()
         self.sell_page.say(text, big=True)
-        if self.printer is not None:
-            slip = self.terminal.receipts.build_return(done.return_id, self.lang)
-            printer = self.printer
-            self.background.run(lambda: printer(slip), lambda _: self._printer_ready(),
-                                self._device_fault)
+        self._print_return(done)
         self.refresh_waiting()
         if self.engine is not None:
             self.engine.sync_now()
+
+    def _print_return(self, done: CompletedReturn) -> None:
+        """The return slip, off the GUI thread (a fault never touches the return)."""
+        if self.printer is None:
+            return
+        slip = self.terminal.receipts.build_return(done.return_id, self.lang)
+        printer = self.printer
+        self.background.run(lambda: printer(slip), lambda _: self._printer_ready(),
+                            self._device_fault)
 
     # -- devices ---------------------------------------------------------------------------------
     def _printer_ready(self, fault: str = "") -> None:

@@ -367,6 +367,10 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
     "purchase_line_unknown": (
         (QT_TRANSLATE_NOOP("Errors", "%1 has no line %2"), (_v("ref"), _v("line_id"))),
     ),
+    "exchange_open": (
+        (QT_TRANSLATE_NOOP("Errors", "Goods are coming back in this basket: finish the exchange "
+                                     "or void it first"), ()),
+    ),
     "purchase_first": (
         (QT_TRANSLATE_NOOP("Errors", "Find the purchase first"), ()),
     ),

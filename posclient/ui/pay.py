@@ -111,7 +111,8 @@ class PayDialog(QDialog):
 
     def _tender_text(self, t: Tender) -> str:
         names = {"cash": self.tr("Cash"), "card": self.tr("Card"),
-                 "store_credit": self.tr("Store credit"), "web": self.tr("Paid online")}
+                 "store_credit": self.tr("Store credit"), "web": self.tr("Paid online"),
+                 "exchange": self.tr("Exchange credit")}
         text = f"{names.get(t.kind.value, t.kind.value)}  {fmt.money(t.amount, self.lang)}"
         return f"{text}  {t.detail}" if t.detail else text
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import shiboken6
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from posclient.app.returns import CompletedReturn, Purchase, ReturnDraft, Returns
 from posclient.domain.errors import InvalidInput, PosError
+from posclient.domain.money import Money
 
 from . import fmt, widgets
 from .messages import message_for
@@ -46,6 +48,10 @@ from .workers import Background
 log = logging.getLogger(__name__)
 
 RECEIPT = re.compile(r"^[A-Za-z0-9]+-[A-Za-z0-9]+-\d+$")  # <store>-<till>-<number>
+
+
+# Checkout.start_exchange for the dialog: (draft, reservation, approval) -> the credit
+Exchange = Callable[[ReturnDraft, Any, Any], Money]
 
 
 class ReturnsCentral(Protocol):
@@ -76,7 +82,7 @@ class ReturnDialog(QDialog):
 
     def __init__(self, returns: Returns, central: ReturnsCentral | None,
                  background: Background | None, lang: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, exchange: Exchange | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("returns")
         self.setWindowTitle(self.tr("Return"))
@@ -85,7 +91,10 @@ class ReturnDialog(QDialog):
         self.local: Purchase | None = None  # this till's copy, for when the central goes away
         self.no_receipt: list[tuple[str, int]] = []  # (code, qty) scanned without a receipt
         self.completed: CompletedReturn | None = None
+        self.exchange = exchange  # Checkout.start_exchange, for "Exchange"
+        self.exchanged: Money | None = None  # the credit, once the exchange has started
         self.busy = False
+        self.mode_exchange = False
         layout = QVBoxLayout(self)
         self.query = QLineEdit()
         self.query.setObjectName("returnQuery")
@@ -129,6 +138,14 @@ class ReturnDialog(QDialog):
         self.no_receipt_button.setAutoDefault(False)
         buttons.addButton(self.no_receipt_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.no_receipt_button.clicked.connect(self.start_without_receipt)
+        self.exchange_button = QPushButton(self.tr("Exchange"))
+        self.exchange_button.setObjectName("exchange")
+        self.exchange_button.setAutoDefault(False)
+        self.exchange_button.setEnabled(exchange is not None)
+        self.exchange_button.setToolTip(self.tr("The returned goods pay for new ones in the same "
+                                                "basket; the difference is paid or refunded"))
+        buttons.addButton(self.exchange_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.exchange_button.clicked.connect(self.start_exchange)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -207,8 +224,15 @@ class ReturnDialog(QDialog):
                 name = (product.name_zh if self.lang.startswith("zh") else product.name_en) \
                     if product else ln.sku
             left = purchase.returnable(ln.line_id)
-            self._row(row, name, (str(ln.received), str(purchase.returned.get(ln.line_id, 0)),
-                                  str(left)), f"ret{ln.line_id}", 0, left)
+            weighed = ln.measure == "g"
+            count = _kg if weighed else str
+            self._row(row, name, (count(ln.received),
+                                  count(purchase.returned.get(ln.line_id, 0)), count(left)),
+                      f"ret{ln.line_id}", 0, left)
+            if weighed:  # it comes back whole: the arrows go from none to all of it
+                spin = self.table.cellWidget(row, 4)
+                spin.setSingleStep(max(1, left))  # type: ignore[union-attr]
+                spin.setSuffix(" g")  # type: ignore[union-attr]
         self._recompute()
         self.query.setFocus()  # a scanner types where the focus is: the next code goes here
 
@@ -307,7 +331,11 @@ class ReturnDialog(QDialog):
                 "store_credit": self.tr("store credit"),
                 "web": self.tr("back to the web payment")}.get(kind, kind)
 
-    def accept(self) -> None:
+    def start_exchange(self) -> None:
+        """Like a refund, but the value goes to a new sale in the same basket."""
+        self.accept(exchange=True)
+
+    def accept(self, exchange: bool = False) -> None:
         if self.busy:
             return
         try:
@@ -315,6 +343,7 @@ class ReturnDialog(QDialog):
         except PosError as exc:
             self.say(self._error(exc), error=True)
             return
+        self.mode_exchange = exchange
         if not draft.online or self.central is None or self.background is None:
             self._refund(draft, None)
             return
@@ -363,12 +392,26 @@ class ReturnDialog(QDialog):
         self.say(self._error(exc), error=True)
 
     def _refund(self, draft: ReturnDraft, reservation: Any) -> bool:
-        done = widgets.with_approval(
-            self, lambda a: self.r.complete(draft, reservation=reservation, approval=a),
-            lambda exc: self.say(self._error(exc), error=True),
-            widgets.ask_approval, lang=self.lang)
+        """Refund now, or (Exchange) hand the return to the sale as its credit."""
+        exchange = self.exchange if self.mode_exchange else None
+        if exchange is not None:
+            action: Any = lambda a: exchange(draft, reservation, a)  # noqa: E731
+        else:
+            action = lambda a: self.r.complete(draft, reservation=reservation,  # noqa: E731
+                                               approval=a)
+        done = widgets.with_approval(self, action,
+                                     lambda exc: self.say(self._error(exc), error=True),
+                                     widgets.ask_approval, lang=self.lang)
         if done is None:
             return False
-        self.completed = done
+        if exchange is not None:
+            self.exchanged = done
+        else:
+            self.completed = done
         super().accept()
         return True
+
+
+def _kg(grams: int) -> str:
+    """A weighed line's quantity as the receipt writes it: 0.856 kg."""
+    return f"{grams // 1000}.{grams % 1000:03d} kg"

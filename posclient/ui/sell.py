@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from posclient.app.checkout import Checkout
 from posclient.app.lookup import ProductInfo, parse_scan
-from posclient.domain.cart import Discount
+from posclient.domain.cart import CartLine, Discount
 from posclient.domain.errors import NotFound, PosError
 from posclient.domain.money import Money
 
@@ -44,6 +44,18 @@ def looks_like_code(text: str) -> bool:
     letters other than a SKU's. Anything else is a search."""
     code = text.rpartition("*")[0] if "*" in text else text
     return bool(code) and code.isascii() and " " not in code and any(c.isdigit() for c in code)
+
+
+def stock_text(info: ProductInfo) -> str:
+    """A product's stock for the cashier: "stock 12", or, when some is held back for pick-up
+    orders, "on hand 12 · reserved 3 · sellable 9" (posclient/app/lookup.py works them out)."""
+    if info.stock is None:
+        return ""
+    if not info.reserved:
+        return QCoreApplication.translate("SellPage", "stock %1").replace("%1", str(info.stock))
+    return (QCoreApplication.translate("SellPage", "on hand %1 · reserved %2 · sellable %3")
+            .replace("%1", str(info.stock)).replace("%2", str(info.reserved))
+            .replace("%3", str(info.sellable)))
 
 
 class SearchDialog(QDialog):
@@ -86,9 +98,7 @@ class SearchDialog(QDialog):
             p = info.product
             name = p.name_zh if self.lang.startswith("zh") else p.name_en
             price = fmt.money(info.price, self.lang) if info.price else self.tr("no price")
-            stock = "" if info.stock is None else self.tr("stock %1").replace("%1",
-                                                                             str(info.stock))
-            item = QListWidgetItem(f"{name}   {p.sku}   {price}   {stock}")
+            item = QListWidgetItem(f"{name}   {p.sku}   {price}   {stock_text(info)}")
             item.setData(Qt.ItemDataRole.UserRole, info)
             self.results.addItem(item)
         if self.results.count():
@@ -297,8 +307,18 @@ class SellPage(QWidget):
         except PosError as exc:
             self.say(message_for(exc, self.lang), error=True)
             return
-        self.say(f"{line.item.name(self.lang)}  {fmt.money(line.unit_price, self.lang)}")
+        self._added(co, line)
         self.refresh(select=line.line_id)
+
+    def _added(self, co: Checkout, line: CartLine) -> None:
+        """Say what was added, and warn when the sale takes stock reserved for web orders
+        (the sale goes ahead: the till's stock may be wrong, the customer is here)."""
+        said = f"{line.item.name(self.lang)}  {fmt.money(line.unit_price, self.lang)}"
+        short = co.takes_reserved(line.item.product_id)
+        if short is not None:
+            said += "  ·  " + self.tr("only %1 free: %2 are reserved for web orders") \
+                .replace("%1", str(max(0, short.sellable))).replace("%2", str(short.reserved))
+        self.say(said, error=short is not None)
 
     def _search(self, text: str) -> None:
         co = self.checkout
@@ -307,7 +327,7 @@ class SellPage(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen is not None:
             try:
-                co.add_product(dialog.chosen.product.id)
+                self._added(co, co.add_product(dialog.chosen.product.id))
             except PosError as exc:
                 self.say(message_for(exc, self.lang), error=True)
             self.refresh()
@@ -464,10 +484,19 @@ class SellPage(QWidget):
 
         service = Returns(co.store, co.staff, co.session, clock=co.clock, payments=co.payments,
                           settings=co.settings, catalog=co.catalog)
-        dialog = ReturnDialog(service, self.shared, self.background, self.lang, self)
+        dialog = ReturnDialog(
+            service, self.shared, self.background, self.lang, self,
+            exchange=lambda draft, reservation, approval: co.start_exchange(
+                service, draft, reservation=reservation, approval=approval))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        if dialog.exec() and dialog.completed is not None:
-            self.returned.emit(dialog.completed)
+        if dialog.exec():
+            if dialog.completed is not None:
+                self.returned.emit(dialog.completed)
+            elif dialog.exchanged is not None:
+                self.say(self.tr("Exchange: %1 of goods back. Scan the new items, then pay; "
+                                 "the difference is paid or refunded")
+                         .replace("%1", fmt.money(dialog.exchanged, self.lang)))
+                self.refresh()
         self.focus_scan()
 
     def no_sale(self) -> None:
@@ -496,4 +525,4 @@ class SellPage(QWidget):
             return
         self.say("  ·  ".join(
             f"{(i.product.name_zh if self.lang.startswith('zh') else i.product.name_en)}: "
-            f"{'—' if i.stock is None else i.stock}" for i in found))
+            f"{stock_text(i) or '—'}" for i in found))

@@ -22,7 +22,7 @@
 <context>
     <name>CartColumn</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="+133"/>
+        <location filename="../../posclient/ui/sell.py" line="+143"/>
         <source>#</source>
         <translation>序号</translation>
     </message>
@@ -532,6 +532,11 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>Goods are coming back in this basket: finish the exchange or void it first</source>
+        <translation>本单有退回的商品：请先完成换货或作废本单</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Find the purchase first</source>
         <translation>请先找到原购买记录</translation>
     </message>
@@ -631,7 +636,7 @@
         <translation>本收银机无法向总部证明身份（密钥环中没有令牌）：请联系 IT 重新注册</translation>
     </message>
     <message>
-        <location line="-211"/>
+        <location line="-215"/>
         <source>The suspended sale is in %1, this till sells in %2</source>
         <translation>该挂单币种为 %1，本收银机使用 %2</translation>
     </message>
@@ -641,7 +646,7 @@
         <translation>无法连接总部：请重试，或在挂单的收银机上取回</translation>
     </message>
     <message>
-        <location line="+134"/>
+        <location line="+138"/>
         <source>The central sent an answer the till cannot read</source>
         <translation>总部返回的数据无法读取</translation>
     </message>
@@ -974,7 +979,12 @@
         <translation>找零 %1 · 小票号 %2</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+4"/>
+        <source>Change %1 · Receipt %2 · return %3 · give back %4</source>
+        <translation>找零 %1 · 小票 %2 · 退货单 %3 · 退还 %4</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>Refunded %1 · return %2</source>
         <translation>已退款 %1 · 退货单 %2</translation>
     </message>
@@ -984,7 +994,7 @@
         <translation>请退还现金 %1</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+22"/>
         <source>No printer</source>
         <translation>未配置打印机</translation>
     </message>
@@ -1079,6 +1089,11 @@
         <location line="+0"/>
         <source>Paid online</source>
         <translation>网上已付</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Exchange credit</source>
+        <translation>换货抵扣</translation>
     </message>
     <message>
         <location line="+15"/>
@@ -1341,7 +1356,7 @@
 <context>
     <name>ReturnDialog</name>
     <message>
-        <location filename="../../posclient/ui/returns.py" line="+61"/>
+        <location filename="../../posclient/ui/returns.py" line="+67"/>
         <source>Changed mind</source>
         <translation>不想要了</translation>
     </message>
@@ -1392,7 +1407,7 @@
         <translation>状况</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+20"/>
         <source>Scan the receipt&apos;s code, or type a receipt or web order number</source>
         <translation>扫描小票上的二维码，或输入小票号、网店订单号</translation>
     </message>
@@ -1410,6 +1425,16 @@
         <location line="+1"/>
         <source>No receipt</source>
         <translation>无小票</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Exchange</source>
+        <translation>换货</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The returned goods pay for new ones in the same basket; the difference is paid or refunded</source>
+        <translation>退回的商品抵扣同一单的新商品；差额补付或退还</translation>
     </message>
     <message>
         <location line="+41"/>
@@ -1492,7 +1517,7 @@
         <translation>退回网上支付</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+27"/>
         <source>Reserving the return at the central…</source>
         <translation>正在总部预留这笔退货…</translation>
     </message>
@@ -1505,7 +1530,7 @@
 <context>
     <name>SearchDialog</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="-81"/>
+        <location filename="../../posclient/ui/sell.py" line="-79"/>
         <source>Find a product</source>
         <translation>查找商品</translation>
     </message>
@@ -1514,41 +1539,46 @@
         <source>no price</source>
         <translation>无价格</translation>
     </message>
-    <message>
-        <location line="+1"/>
-        <source>stock %1</source>
-        <translation>库存 %1</translation>
-    </message>
 </context>
 <context>
     <name>SellPage</name>
     <message>
-        <location line="+18"/>
-        <location line="+233"/>
+        <location line="-45"/>
+        <source>stock %1</source>
+        <translation>库存 %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>on hand %1 · reserved %2 · sellable %3</source>
+        <translation>现有 %1 · 预留 %2 · 可售 %3</translation>
+    </message>
+    <message>
+        <location line="+61"/>
+        <location line="+243"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-232"/>
-        <location line="+244"/>
+        <location line="-242"/>
+        <location line="+254"/>
         <location line="+3"/>
         <source>Price</source>
         <translation>改价</translation>
     </message>
     <message>
-        <location line="-246"/>
-        <location line="+272"/>
+        <location line="-256"/>
+        <location line="+282"/>
         <source>Line discount</source>
         <translation>单品折扣</translation>
     </message>
     <message>
-        <location line="-271"/>
-        <location line="+279"/>
+        <location line="-281"/>
+        <location line="+289"/>
         <source>Sale discount</source>
         <translation>整单折扣</translation>
     </message>
     <message>
-        <location line="-278"/>
+        <location line="-288"/>
         <source>Void line</source>
         <translation>单品作废</translation>
     </message>
@@ -1579,12 +1609,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+369"/>
+        <location line="+388"/>
         <source>Stock</source>
         <translation>库存查询</translation>
     </message>
     <message>
-        <location line="-368"/>
+        <location line="-387"/>
         <source>Pick-up</source>
         <translation>自提</translation>
     </message>
@@ -1649,7 +1679,12 @@
         <translation>合计</translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+35"/>
+        <source>only %1 free: %2 are reserved for web orders</source>
+        <translation>仅 %1 件可售：%2 件已为网上订单预留</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>Scan an item first</source>
         <translation>请先扫描商品</translation>
     </message>
@@ -1710,7 +1745,12 @@
         <translation>订单 %1 提货：应付 %2（按回车）</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+29"/>
+        <source>Exchange: %1 of goods back. Scan the new items, then pay; the difference is paid or refunded</source>
+        <translation>换货：退回商品 %1。请扫描新商品后付款；差额补付或退还</translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>Barcode, item number or name</source>
         <translation>条码、货号或品名</translation>
     </message>

@@ -167,7 +167,7 @@ def get_snapshot(who: TerminalDep, c: CentralDep,
                  store_id: StoreQuery = None) -> StreamingResponse:
     """The store's full current state as of a feed seq, streamed (``Content-Encoding: gzip``)."""
     _own_store(who, store_id)
-    body = snapshot.snapshot_gzip(c.engine, who.store_id)
+    body = snapshot.snapshot_gzip(c.engine, who.store_id, c.clock.now())
     return StreamingResponse(body, media_type=snapshot.MEDIA_TYPE,
                              headers={"Content-Encoding": "gzip", "Cache-Control": "no-store"})
 

@@ -13,7 +13,9 @@ pick-up code kept only as a hash. Re-sending an order changes it, with these rul
   ``collected``) belong to the tills' events, never to the web shop.
 
 Orders are stored as ``entities`` rows (entity ``order``, key the order number, scope the
-pick-up store, or ``DELIVERY`` for an order no store hands over).
+pick-up store, or ``DELIVERY`` for an order no store hands over). Every write of a pick-up order
+(the web shop's changes and cancellations, the tills' pick-ups) also goes into its store's change
+feed, in the same transaction, so the store's tills hold it before the customer arrives.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from sqlalchemy import Connection, Engine, select
 from sync.central.db import among, bulk_insert, chunks, is_postgres
 from sync.central.entities import RowError, WriteReport
 from sync.central.errors import NotFound, first_error
-from sync.central.feed import Tx
+from sync.central.feed import PendingChange, Tx
 from sync.central.schema import dump_json, entities, entity_uniques, stores
 from sync.protocol import (
     OrderData,
@@ -152,7 +154,7 @@ def _upsert_one(tx: Tx, order: OrderIn) -> bool:
     if old is not None and data == old:
         return False
     data = data.model_copy(update={"updated_at": tx.now})
-    _write(tx, data, scope)
+    _write(tx, data, scope, None if old is None else _scope_of(old))
     return True
 
 
@@ -179,9 +181,15 @@ def record_return(tx: Tx, order_no: str, event_id: UUID, returned: Mapping[int, 
         return
     lines = [ln.model_copy(update={"returned": returned.get(ln.line_no, ln.returned)})
              for ln in order.lines]
+    scope = _scope_of(order)
     _write(tx, order.model_copy(update={
         "lines": lines, "applied_events": [*order.applied_events, event_id],
-        "updated_at": tx.now}), order.store_id or DELIVERY)
+        "updated_at": tx.now}), scope, scope)
+
+
+def _scope_of(order: OrderData) -> str:
+    """The scope a stored order has: its pick-up store, or :data:`DELIVERY`."""
+    return order.store_id if order.fulfilment == "pickup" and order.store_id else DELIVERY
 
 
 def _scope(tx: Tx, order: OrderIn) -> str:
@@ -252,12 +260,23 @@ def _lines(tx: Tx, order: OrderIn, old: OrderData | None) -> list[OrderLineData]
     return out
 
 
-def _write(tx: Tx, data: OrderData, scope: str) -> None:
+def _write(tx: Tx, data: OrderData, scope: str, old_scope: str | None) -> None:
+    """Store the order and put it in its store's change feed, in the caller's transaction.
+
+    ``old_scope``: the scope the order had (None: a new order). An order that leaves a store
+    (moved to another pick-up store, or turned into a delivery) is deleted from that store's
+    feed; a delivery order (scope :data:`DELIVERY`) is in no store's feed.
+    """
+    text = dump_json(data.model_dump(mode="json"))
     bulk_insert(tx.conn, entities, [{
         "entity": "order", "key": data.order_no, "scope": scope, "parent": None,
-        "data": dump_json(data.model_dump(mode="json")), "updated_at": tx.now}],
+        "data": text, "updated_at": tx.now}],
         conflict=("entity", "key"),
         update={c: f"excluded.{c}" for c in ("scope", "data", "updated_at")})
+    if old_scope is not None and old_scope not in (scope, DELIVERY):
+        tx.emit(PendingChange.delete("order", data.order_no, old_scope))
+    if scope != DELIVERY:
+        tx.emit(PendingChange.upsert("order", data.order_no, scope, text))
 
 
 def record_pickup(tx: Tx, store_id: str, event_id: UUID,
@@ -302,5 +321,6 @@ def record_pickup(tx: Tx, store_id: str, event_id: UUID,
         "lines": lines, "status": status, "paid_at_pickup": order.paid_at_pickup
         + pickup.paid_here, "applied_events": [*order.applied_events, event_id],
         "updated_at": tx.now})
-    _write(tx, updated, order.store_id or DELIVERY)
+    scope = _scope_of(order)
+    _write(tx, updated, scope, scope)
     return problems

@@ -2,7 +2,14 @@
 
 Line 1 is ``{"seq": S, "records": N}`` (:class:`sync.protocol.SnapshotHeader`); then N lines
 ``{"entity", "key", "data"}`` (:class:`sync.protocol.SnapshotRecord`) in dependency order:
-store settings, tax rates, products, prices, members, staff, stock levels.
+store settings, tax rates, products, prices, members, staff, stock levels, web orders.
+
+Web orders: the store's pick-up orders still to be handed over (``open``, ``ready``,
+``partly_collected``) whatever their age, and the finished ones (``collected``, ``cancelled``)
+changed in the last :data:`FINISHED_ORDER_DAYS` days: a customer may still bring those back, and
+a till that handed one over offline still finds it. Older finished orders are left out (a till
+fetches one online if it must). The change feed has every order change of the store; this bound
+is only what a snapshot re-sends.
 
 Everything is read in ONE database snapshot (:func:`sync.central.db.reader`), so the records
 are exactly the state after change S: a terminal applies them, sets its cursor to S and follows
@@ -16,9 +23,10 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, String, cast, exists, func, select
+from sqlalchemy import Engine, String, cast, exists, func, not_, or_, select
 
 from sync.central.db import reader
 from sync.central.entities import REFERENCE_ENTITIES
@@ -30,10 +38,13 @@ FETCH = 2_000
 FLUSH_BYTES = 256 * 1024
 COMPRESS_BYTES = 64 * 1024
 MEDIA_TYPE = "application/x-ndjson"
+FINISHED_ORDER_DAYS = 30  # finished web orders a snapshot still sends (see the docstring)
+FINISHED_ORDER_STATUSES = ("collected", "cancelled", "delivered")
 
 
-def snapshot_lines(engine: Engine, store_id: str) -> Iterator[bytes]:
-    """The snapshot's NDJSON lines (uncompressed), header first."""
+def snapshot_lines(engine: Engine, store_id: str, now: datetime) -> Iterator[bytes]:
+    """The snapshot's NDJSON lines (uncompressed), header first. ``now``: the central's time,
+    which bounds the finished web orders sent."""
     with reader(engine) as conn:
         seq = feed_state(conn).last_seq
         scoped = entities.c.scope.in_((GLOBAL, store_id))
@@ -41,7 +52,9 @@ def snapshot_lines(engine: Engine, store_id: str) -> Iterator[bytes]:
             scoped, entities.c.entity.in_(REFERENCE_ENTITIES)))
         levels = _levels_query(store_id)
         n_levels = conn.scalar(select(func.count()).select_from(levels.subquery()))
-        header = {"seq": seq, "records": n_entities + n_levels}
+        kept_orders = _orders_where(store_id, now)
+        n_orders = conn.scalar(select(func.count()).select_from(entities).where(*kept_orders))
+        header = {"seq": seq, "records": n_entities + n_levels + n_orders}
         yield json.dumps(header, separators=(",", ":")).encode() + b"\n"
         for entity in REFERENCE_ENTITIES:
             head = '{"entity":"' + entity + '","key":'
@@ -58,6 +71,10 @@ def snapshot_lines(engine: Engine, store_id: str) -> Iterator[bytes]:
             key = _json_str(entity_key("stock_level", data), ascii=False)
             yield (f'{{"entity":"stock_level","key":{key},"data":{{"product_id":'
                    f'{int(product_id)},"store_id":{store_json},"qty":{int(qty)}}}}}\n').encode()
+        rows = conn.execute(select(entities.c.key, entities.c.data).where(*kept_orders)
+                            .order_by(entities.c.key).execution_options(yield_per=FETCH))
+        for key, data in rows:
+            yield f'{{"entity":"order","key":{_json_str(key)},"data":{data}}}\n'.encode()
 
 
 def _json_str(text: str, *, ascii: bool = True) -> str:
@@ -67,6 +84,19 @@ def _json_str(text: str, *, ascii: bool = True) -> str:
             and "\\" not in text):
         return f'"{text}"'
     return json.dumps(text, ensure_ascii=ascii)
+
+
+def _orders_where(store_id: str, now: datetime) -> tuple[Any, ...]:
+    """The conditions on ``entities`` of the web orders a snapshot sends (module docstring).
+
+    The status is read from the stored canonical JSON (``"status":"cancelled"`` cannot occur
+    inside a string value there: its quotes would be escaped).
+    """
+    finished = or_(*(entities.c.data.contains(f'"status":"{status}"', autoescape=True)
+                     for status in FINISHED_ORDER_STATUSES))
+    recent = entities.c.updated_at >= now - timedelta(days=FINISHED_ORDER_DAYS)
+    return (entities.c.entity == "order", entities.c.scope == store_id,
+            or_(not_(finished), recent))
 
 
 def _levels_query(store_id: str) -> Any:
@@ -107,10 +137,10 @@ def gzip_stream(lines: Iterator[bytes], level: int = 6) -> Iterator[bytes]:
             close()  # a client that went away: release the database snapshot now
 
 
-def snapshot_gzip(engine: Engine, store_id: str) -> Iterator[bytes]:
+def snapshot_gzip(engine: Engine, store_id: str, now: datetime) -> Iterator[bytes]:
     """The compressed stream. The snapshot is opened and its header read before this returns,
     so a database failure is an error response, not a cut-off stream."""
-    lines = snapshot_lines(engine, store_id)
+    lines = snapshot_lines(engine, store_id, now)
     header = next(lines)
     return gzip_stream(_prepend(header, lines))
 

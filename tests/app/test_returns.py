@@ -257,3 +257,64 @@ def test_the_return_slip_prints_what_came_back_and_how_it_was_refunded(till, cas
     assert "退货单" in decoded.text and "银行卡" in decoded.text
     en = render_text(Receipts(till.store, till.clock).build_return(done.return_id, "en"), "en")
     assert "RETURN" in en and "REFUND" in en and "Damaged" in en
+
+
+def test_an_exchange_for_something_dearer_pays_the_difference_in_one_transaction(till, cashier):
+    sale = sell(till, cashier)
+    r = returns(till, cashier)
+    draft = r.prepare(r.find_local(sale.receipt_no), {2: 1}, reason="wrong item")  # bread 8.00
+    co = Checkout(till.store, till.staff, cashier, clock=till.clock,
+                  payments=SimulatedPaymentTerminal())
+    assert co.start_exchange(r, draft, approval=MANAGER) == cny(800)
+    co.scan(MILK)  # 12.50
+    assert co.payment.due == cny(450) and not co.has_payments
+    co.pay_cash(cny(500))
+    done = co.complete()
+    ret = done.exchange
+    assert ret is not None and ret.return_no == "S001-T01-R000001"
+    assert [(t.kind.value, t.amount.minor, t.reference) for t in done.tenders] == [
+        ("exchange", 800, ret.return_no), ("cash", 450, "")]
+    assert [(t.kind, t.amount.minor, t.reference) for t in ret.tenders] == [
+        ("exchange", 800, done.event_id)]
+    conn = till.store.conn
+    assert conn.execute("SELECT type FROM outbox WHERE terminal_seq > ? ORDER BY terminal_seq",
+                        (ret.terminal_seq - 1,)).fetchall() == [("return",), ("sale",)]
+    assert conn.execute("SELECT product_id, qty_delta FROM stock_movements WHERE event_id IN "
+                        "(?, ?) ORDER BY id", (ret.event_id, done.event_id)).fetchall() == [
+        (2, 1), (1, -1)]
+    assert ReturnPayload.model_validate_json(conn.execute(
+        "SELECT payload FROM outbox WHERE event_id = ?", (ret.event_id,)).fetchone()[0]
+    ).tenders[0].kind == "exchange"
+
+
+def test_an_exchange_for_something_cheaper_refunds_the_rest_the_way_it_was_paid(till,
+                                                                                cashier):
+    sale = sell(till, cashier, card=2000)
+    r = returns(till, cashier)
+    draft = r.prepare(r.find_local(sale.receipt_no), {1: 1}, reason="wrong size")  # 12.17
+    co = Checkout(till.store, till.staff, cashier, clock=till.clock,
+                  payments=SimulatedPaymentTerminal())
+    co.start_exchange(r, draft, approval=MANAGER)
+    co.scan("96385074")  # gum 3.50: the credit covers it
+    assert co.payment.is_settled
+    with pytest.raises(InvalidInput) as parked:
+        co.suspend()
+    assert parked.value.code == "exchange_open"
+    done = co.complete()
+    assert [(t.kind, t.amount.minor) for t in done.exchange.tenders] == [
+        ("exchange", 350), ("card", 1217 - 350)]  # the rest back to the card
+    assert [(t.kind.value, t.amount.minor) for t in done.tenders] == [("exchange", 350)]
+
+
+def test_a_voided_exchange_records_nothing(till, cashier):
+    sale = sell(till, cashier)
+    r = returns(till, cashier)
+    co = Checkout(till.store, till.staff, cashier, clock=till.clock,
+                  payments=SimulatedPaymentTerminal())
+    before = counts(till)
+    co.start_exchange(r, r.prepare(r.find_local(sale.receipt_no), {2: 1}, reason="x"),
+                      approval=MANAGER)
+    co.scan(MILK)
+    co.void_sale()
+    assert co.exchange is None and counts(till) == before
+    assert r.find_local(sale.receipt_no).returnable(2) == 1

@@ -12,7 +12,7 @@ import pytest
 from central_kit import MemoryKeyring, seed_shop
 from faults import FaultInjector
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLineEdit, QListWidget, QPushButton
+from PySide6.QtWidgets import QApplication, QLineEdit, QListWidget, QPushButton, QSpinBox
 from ui_kit import approve, log_in, on_next_dialog, scan
 
 from posclient.app.clock import ManualClock
@@ -299,3 +299,68 @@ def test_a_manager_enrols_a_revoked_till_again_from_settings_and_sales_flow_agai
     assert said == [f"Enrolled again as till {terminal}: sync carries on"]
     qtbot.waitUntil(lambda: w.status.waiting.text().endswith(": 0"), timeout=20_000)
     qtbot.waitUntil(lambda: "Online" in w.status.state.text(), timeout=10_000)
+
+
+def test_a_receipt_of_one_till_is_returned_at_another_reserved_at_the_central_first(
+        qtbot, live, installed):
+    url, injector = live
+    front, back = installed("front"), installed("back")
+    ready_to_sell(qtbot, front, url)
+    ready_to_sell(qtbot, back, url)
+    turn_to(qtbot, front)
+    scan(qtbot, front.sell_page.scan_field, MILK)
+    scan(qtbot, front.sell_page.scan_field, MILK)
+    front.checkout.pay_cash(front.checkout.payment.cash_due())
+    sale = front.complete()
+    front.engine.sync_now()
+    qtbot.waitUntil(lambda: front.status.waiting.text().endswith(": 0"), timeout=20_000)
+    seen: list[str] = []
+
+    def return_one(dialog) -> None:
+        try:
+            scan(qtbot, dialog.findChild(QLineEdit, "returnQuery"), sale.receipt_no)
+            qtbot.waitUntil(lambda: "central has it now" in dialog.message.text(),
+                            timeout=10_000)  # another till's receipt: only the central has it
+            seen.append(dialog.info.text())
+            dialog.findChild(QSpinBox, "ret1").setValue(1)
+            dialog.accept()  # reserved at the central off the GUI thread, then refunded
+            qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+        finally:
+            if dialog.isVisible():
+                seen.append(dialog.message.text())
+                dialog.reject()
+
+    on_next_dialog(qtbot, return_one, name="returns")
+    turn_to(qtbot, back)
+    qtbot.keyClick(back.sell_page.scan_field, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "Refunded" in back.sell_page.message.text(), timeout=10_000)
+    assert seen == [seen[0]] and seen[0].startswith(f"Receipt {sale.receipt_no}")
+    assert back.terminal.store.conn.execute(
+        "SELECT reservation_id IS NOT NULL, approved_by FROM returns").fetchall() == [(1, None)]
+
+    # The network goes: the front till returns the other milk from its own copy, with a manager.
+    injector.configure(1.0, ("drop_request",))
+
+    def return_offline(dialog) -> None:
+        try:
+            scan(qtbot, dialog.findChild(QLineEdit, "returnQuery"), sale.receipt_no)
+            qtbot.waitUntil(lambda: "did not answer" in dialog.message.text(), timeout=10_000)
+            spin = dialog.findChild(QSpinBox, "ret1")
+            seen.append(f"{spin.maximum()}")  # its own copy knows of no return elsewhere yet
+            spin.setValue(1)
+            on_next_dialog(qtbot, approve(3001, "3333"), name="approval")
+            dialog.accept()
+        finally:
+            if dialog.isVisible():
+                seen.append(dialog.message.text())
+                dialog.reject()
+
+    on_next_dialog(qtbot, return_offline, name="returns")
+    turn_to(qtbot, front)
+    qtbot.keyClick(front.sell_page.scan_field, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "Refunded" in front.sell_page.message.text(), timeout=10_000)
+    assert seen[1:] == ["2"]
+    injector.heal()
+    for w in (front, back):
+        w.engine.sync_now()
+        qtbot.waitUntil(lambda w=w: w.status.waiting.text().endswith(": 0"), timeout=20_000)

@@ -138,3 +138,29 @@ def test_without_a_receipt_the_items_are_scanned_and_a_manager_approves(qtbot, w
     assert conn.execute("SELECT source_kind, approved_by, total FROM returns").fetchall() == [
         ("none", 3001, 2500)]
 
+
+
+def test_an_exchange_takes_one_milk_back_and_the_bread_costs_less(qtbot, window):
+    w = window
+    log_in(qtbot, w)
+    receipt_no = sell_two_milks(qtbot, w)
+
+    def answer(dialog) -> None:
+        try:
+            scan(qtbot, dialog.findChild(QLineEdit, "returnQuery"), receipt_no)
+            dialog.findChild(QSpinBox, "ret1").setValue(1)
+            on_next_dialog(qtbot, approve(3001, "3333"), name="approval")
+            dialog.exchange_button.click()
+        finally:
+            if dialog.isVisible():
+                dialog.reject()
+
+    on_next_dialog(qtbot, answer, name="returns")
+    w.sell_page.buttons["returns"].click()
+    assert w.sell_page.message.text().startswith("Exchange: ¥12.50 of goods back")
+    scan(qtbot, w.sell_page.scan_field, "036000291452")  # bread 8.00: the credit covers it
+    qtbot.keyClick(w.sell_page.scan_field, Qt.Key.Key_Return)  # pay: nothing to take
+    qtbot.waitUntil(lambda: len(w.paper.receipts) == 3)  # the sale, then slip and receipt
+    kinds = sorted(r.refund_of is not None for r in w.paper.receipts[1:])
+    assert kinds == [False, True]
+    assert "give back ¥4.50" in w.sell_page.message.text()

@@ -40,7 +40,8 @@ CREATE TABLE return_lines (
 CREATE TABLE return_tenders (
     return_id INTEGER NOT NULL REFERENCES returns (id),
     seq       INTEGER NOT NULL,
-    kind      TEXT NOT NULL CHECK (kind IN ('cash', 'card', 'store_credit', 'web')),
+    kind      TEXT NOT NULL CHECK (kind IN ('cash', 'card', 'store_credit', 'web',
+                                       'exchange')),  -- exchange: paid a new sale
     amount    INTEGER NOT NULL CHECK (amount > 0),
     reference TEXT NOT NULL DEFAULT '',
     detail    TEXT NOT NULL DEFAULT '',

@@ -1,0 +1,153 @@
+"""Web orders from the change feed and the snapshot in the till's copy (``web_orders``): the same
+rows as a fetched order, only this store's, removed when the central takes them away, never
+while this till has a pick-up of them the central has not acknowledged; the stock they hold
+back and the cashier's warning when a sale takes it. Real till databases (tests/till_kit.py)."""
+
+from __future__ import annotations
+
+import json
+from uuid import UUID
+
+import pytest
+from orders_kit import CODE, order
+
+from posclient.app.checkout import Checkout
+from posclient.app.clock import iso
+from posclient.app.orders import OrderBook
+from posclient.devices.payment import SimulatedPaymentTerminal
+from posclient.store.orders import reserved_stock
+from sync.apply import Applier, SnapshotWriter
+from sync.protocol import pickup_code_hash
+
+MILK_ID, RICE_ID = 1, 5
+MILK = "6901234567892"
+
+
+@pytest.fixture
+def co(till):
+    return Checkout(till.store, till.staff, till.staff.login(1001, "1111"), clock=till.clock,
+                    payments=SimulatedPaymentTerminal())
+
+
+def rows(till) -> dict[str, tuple[str, str | None, str, dict]]:
+    return {no: (status, store_id, at, json.loads(data)) for no, status, store_id, at, data in
+            till.store.conn.execute(
+                "SELECT order_no, status, store_id, fetched_at, data FROM web_orders")}
+
+
+def apply(till, *records) -> int:
+    with till.store.write() as conn:
+        return Applier(conn, "S001", "2026-11-27T10:00:00.000Z").apply(records)
+
+
+def hand_over(till, co, order_no: str, quantities: dict[int, int]) -> str:
+    co.start_pickup(OrderBook(till.store.conn, till.clock).view(order_no), quantities, code=CODE)
+    return co.complete().event_id
+
+
+def test_feed_records_write_the_same_row_as_a_fetch_and_only_this_stores(till):
+    o = order()
+    assert apply(till, ("order", "upsert", "W1001", o),
+                 ("order", "upsert", "W2", order(order_no="W2", store_id="S002"))) == 1
+    fed = rows(till)
+    assert set(fed) == {"W1001"}
+    assert fed["W1001"][:3] == ("ready", "S001", "2026-11-27T10:00:00.000Z")
+    with till.store.write():
+        OrderBook(till.store.conn, till.clock).keep(o)  # the pick-up screen's fetch
+    fetched = rows(till)
+    assert fetched["W1001"][3] == fed["W1001"][3] and fetched["W1001"][2] == iso(till.clock.now())
+    assert apply(till, ("order", "upsert", "W1001", o)) == 1  # again: the same row
+    assert rows(till)["W1001"][3] == fed["W1001"][3]
+    assert apply(till, ("order", "delete", "W1001", None)) == 1  # moved to another store
+    assert rows(till) == {} and OrderBook(till.store.conn, till.clock).find("W1001") == []
+
+
+def test_a_newer_copy_from_the_feed_keeps_this_tills_uncounted_pickup(till, co):
+    apply(till, ("order", "upsert", "W1001", order()))
+    mine = hand_over(till, co, "W1001", {1: 1})
+    book = OrderBook(till.store.conn, till.clock)
+    # Another till handed over one unit meanwhile; the central's copy has that, not this one.
+    other = order(status="partly_collected",
+                  applied_events=["0190a6e0-0000-7000-8000-000000000001"],
+                  lines=[{**order().lines[0].model_dump(), "collected": 1},
+                         order().lines[1].model_dump()])
+    apply(till, ("order", "upsert", "W1001", other))
+    assert book.view("W1001").collected == {1: 2, 2: 0}
+    assert reserved_stock(till.store.conn, "S001") == {MILK_ID: 1, RICE_ID: 1}
+    counted = other.model_copy(update={
+        "applied_events": [*other.applied_events, UUID(mine)],
+        "lines": [other.lines[0].model_copy(update={"collected": 2}), other.lines[1]]})
+    apply(till, ("order", "upsert", "W1001", counted))  # the central counted this till's too
+    assert book.view("W1001").collected == {1: 2, 2: 0}
+    assert reserved_stock(till.store.conn, "S001") == {MILK_ID: 1, RICE_ID: 1}
+
+
+def test_a_complete_snapshot_replaces_this_stores_orders_but_keeps_uncounted_pickups(till, co):
+    apply(till, ("order", "upsert", "W1001", order()),
+          ("order", "upsert", "GONE", order(order_no="GONE")),
+          ("order", "upsert", "MINE", order(order_no="MINE",
+                                            pickup_code_hash=pickup_code_hash("MINE", CODE))))
+    hand_over(till, co, "MINE", {1: 1})  # not yet sent to the central
+    with till.store.write():  # another store's order, fetched for a look-up
+        OrderBook(till.store.conn, till.clock).keep(order(order_no="ELSE", store_id="S002"))
+
+    writer = SnapshotWriter(till.store, "S001")
+    assert not writer.bulk  # the till has a catalogue: the careful path
+    try:
+        writer.add_many("order", [order(status="cancelled"), order(order_no="NEW")])
+        writer.finish(complete=True)
+    finally:
+        writer.close()
+    got = rows(till)
+    assert set(got) == {"W1001", "NEW", "MINE", "ELSE"}  # GONE went; MINE has a pending pick-up
+    assert got["W1001"][0] == "cancelled"
+
+    till.store.conn.execute("UPDATE outbox SET status = 'sent'")  # acknowledged: now it may go
+    writer = SnapshotWriter(till.store, "S001")
+    try:
+        writer.add_many("order", [order(status="cancelled"), order(order_no="NEW")])
+        writer.finish(complete=True)
+    finally:
+        writer.close()
+    assert set(rows(till)) == {"W1001", "NEW", "ELSE"}
+
+
+def test_a_cut_off_snapshot_removes_no_order(till):
+    apply(till, ("order", "upsert", "W1001", order()))
+    writer = SnapshotWriter(till.store, "S001")
+    try:
+        writer.add_many("order", [order(order_no="NEW")])
+        writer.finish(complete=False)
+    finally:
+        writer.close()
+    assert set(rows(till)) == {"W1001", "NEW"}
+
+
+def test_reserved_stock_counts_only_open_pickup_orders_of_this_store(till):
+    apply(till, ("order", "upsert", "W1001", order()),
+          ("order", "upsert", "W2", order(order_no="W2", status="open")),
+          ("order", "upsert", "C", order(order_no="C", status="cancelled")),
+          ("order", "upsert", "D", order(order_no="D", status="collected")))
+    with till.store.write():
+        OrderBook(till.store.conn, till.clock).keep(order(order_no="X", store_id="S002"))
+    assert reserved_stock(till.store.conn, "S001") == {MILK_ID: 6, RICE_ID: 2}
+    assert reserved_stock(till.store.conn, "S001", [RICE_ID]) == {RICE_ID: 2}
+    assert reserved_stock(till.store.conn, "S002") == {MILK_ID: 3, RICE_ID: 1}
+    over = order(order_no="W2", status="partly_collected", lines=[
+        {**order().lines[0].model_dump(), "collected": 5}, order().lines[1].model_dump()])
+    apply(till, ("order", "upsert", "W2", over))  # more collected than ordered: never below 0
+    assert reserved_stock(till.store.conn, "S001") == {MILK_ID: 3, RICE_ID: 2}
+
+
+def test_a_sale_of_reserved_stock_goes_ahead_with_a_warning(till, co):
+    till.store.conn.execute("UPDATE stock_levels SET qty = 4 WHERE product_id = 1")
+    apply(till, ("order", "upsert", "W1001", order()))
+    info = co.lookup.find(MILK)[0]
+    assert (info.stock, info.reserved, info.sellable) == (4, 3, 1)
+    line = co.scan(MILK)
+    assert co.takes_reserved(line.item.product_id) is None  # the one free unit
+    co.scan(MILK)
+    short = co.takes_reserved(line.item.product_id)
+    assert short is not None and (short.on_hand, short.reserved, short.sellable) == (4, 3, 1)
+    assert [ln.qty for ln in co.cart.active_lines] == [2]  # sold all the same
+    assert co.takes_reserved(2) is None  # bread: nothing reserved
