@@ -11,7 +11,8 @@ or a web order. ``return_lines`` holds, per purchase line, what was returned (``
   for the last unit: one gets it.
 - The ``return`` event then turns its reservation into returned rows. An event without a
   reservation (refunded offline) is accepted all the same: it happened, the money is gone.
-  Beyond what was received it is filed as a ``double_refund`` exception for a manager.
+  Beyond what was received it is filed as a ``double_refund`` exception for a manager, and
+  money beyond what a card or web payment paid as ``refund_over_payment``.
 - A web payment refunded becomes a refund request (``refund_requests``) the web shop carries
   out (``GET /v1/admin/refund-requests``, then ``POST .../{id}/done``).
 - Goods back: ledger reason ``return`` (+qty); written off as damaged: ``return`` then
@@ -247,6 +248,7 @@ def record_return(tx: Tx, who: TerminalIdentity, event_id: UUID,
                      "event_id": event_id, "created_at": now, "expires_at": None})
     if rows:
         conn.execute(insert(r), rows)
+    problems += _over_paid(ret, purchase)
     if ret.tenders:
         conn.execute(insert(refund_tenders), [
             {"event_id": event_id, "source_kind": purchase.kind, "source_ref": purchase.ref,
@@ -268,6 +270,28 @@ def record_return(tx: Tx, who: TerminalIdentity, event_id: UUID,
         orders.record_return(tx, purchase.ref, event_id,
                              {ln.line_id: ln.returned for ln in lines.values()})
     return problems
+
+
+def _over_paid(ret: ReturnPayload, purchase: PurchaseData) -> list[Problem]:
+    """Money given back to a card or a web payment beyond what it paid (refunds of the same
+    payment from two offline tills, say): the refund happened; a manager looks at it."""
+    left: dict[tuple[str, str], int] = {}
+    for t in purchase.tenders:
+        left[(t.kind, t.reference)] = left.get((t.kind, t.reference), 0) + t.amount - t.refunded
+    out: list[Problem] = []
+    for t in ret.tenders:
+        key = (t.kind, t.reference)
+        if t.kind not in ("card", "web") or key not in left:
+            continue
+        left[key] -= t.amount
+        if left[key] < 0:
+            out.append(("refund_over_payment", purchase.ref,
+                        f"return {ret.return_no} gives {t.amount} back to the {t.kind} payment "
+                        f"{t.reference or '(no reference)'} of {purchase.ref}, "
+                        f"{-left[key]} more than it paid", {
+                            "return_no": ret.return_no, "kind": t.kind,
+                            "reference": t.reference, "over": -left[key]}))
+    return out
 
 
 # -- refund requests (the web shop's side) ------------------------------------------------------

@@ -142,7 +142,7 @@ def test_a_web_order_collected_returned_elsewhere_and_refunded_twice_reconciles(
     assert first.total.minor == second.total.minor == 667  # the first 2 of 3 milks: 6.67
     assert a.engine.run_once().exceptions == []
     report = a2.engine.run_once()
-    assert report.exceptions == ["double_refund:W700"]
+    assert report.exceptions == ["double_refund:W700", "refund_over_payment:W700"]
 
     purchase = a.engine.fetch_purchase("order", "W700")
     assert [(ln.received, ln.returned) for ln in purchase.lines] == [(3, 4), (1, 1)]
@@ -153,8 +153,12 @@ def test_a_web_order_collected_returned_elsewhere_and_refunded_twice_reconciles(
                                .order_by(refund_requests.c.id)).all()
         detail = json.loads(conn.execute(select(exceptions.c.detail).where(
             exceptions.c.kind == "double_refund")).scalar_one())
+        over = json.loads(conn.execute(select(exceptions.c.detail).where(
+            exceptions.c.kind == "refund_over_payment")).scalar_one())
     assert [tuple(r) for r in refunds] == [(5990, "S2"), (667, "S1"), (667, "S1")]
     assert (detail["returned_before"], detail["qty"], detail["offline"]) == (2, 2, True)
+    assert (over["kind"], over["reference"], over["over"]) == ("web", "ALI-700",
+                                                               5990 + 667 + 667 - 6990)
     assert level(shop, "S1", MILK) == 100 - 3 + 2 + 2
     assert level(shop, "S1", RICE) == 10 - 1 and level(shop, "S2", RICE) == 1
 
