@@ -121,7 +121,24 @@ class Receipts:
             order_no=order_no,
         )
 
-    def build_return(self, return_id: int, lang: str = "zh") -> Receipt:
+    def return_id(self, return_no: str) -> int | None:
+        """The return with this number (a return slip's code), or None."""
+        row = self.store.conn.execute("SELECT id FROM returns WHERE return_no = ?",
+                                      (return_no.strip(),)).fetchone()
+        return None if row is None else int(row[0])
+
+    def copy_of_return(self, session: StaffSession, staff: StaffService, return_id: int,
+                       lang: str = "zh") -> Receipt:
+        """A return slip marked REPRINT (audit it with :meth:`reprinted_return` once printed)."""
+        staff.authorize(session, Action.REPRINT)
+        return self.build_return(return_id, lang, reprint=True)
+
+    def reprinted_return(self, session: StaffSession, staff: StaffService,
+                         return_no: str) -> None:
+        staff.record(session, "reprint", return_no=return_no)
+
+    def build_return(self, return_id: int, lang: str = "zh", *,
+                     reprint: bool = False) -> Receipt:
         """The return slip: what came back, what was refunded and how, the tax given back."""
         conn = self.store.conn
         s = self.settings
@@ -169,7 +186,7 @@ class Receipts:
             total=Money(total, cur), tax_inclusive=s.tax_inclusive, taxes=taxes,
             rounding=Money(0, cur), tenders=tenders, change=Money(0, cur),
             footer=s.receipt_footer_zh if zh else s.receipt_footer_en, item_count=count,
-            refund_of=source or "")
+            reprint=reprint, refund_of=source or "")
 
     def unprinted(self) -> list[UnprintedSale]:
         """Committed sales whose receipt never printed, oldest first."""

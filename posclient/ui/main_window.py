@@ -383,12 +383,27 @@ class MainWindow(QMainWindow):
                                        len(unprinted)))
             return
         default = self.last_sale.receipt_no if self.last_sale else ""
-        number, ok = QInputDialog.getText(self, self.tr("Reprint"), self.tr("Receipt number"),
+        number, ok = QInputDialog.getText(self, self.tr("Reprint"),
+                                          self.tr("Receipt or return number"),
                                           QLineEdit.EchoMode.Normal, default)
         self.sell_page.focus_scan()
         if not ok or not number.strip():
             return
         staff, printer = self.terminal.staff, self.printer
+        return_id = receipts.return_id(number)
+        if return_id is not None:  # a return slip's number
+            try:
+                slip = receipts.copy_of_return(session, staff, return_id, self.lang)
+            except PosError as exc:
+                self.sell_page.say(message_for(exc, self.lang), error=True)
+                return
+
+            def slip_printed(_: object) -> None:
+                receipts.reprinted_return(session, staff, slip.receipt_no)
+                self._printer_ready()
+
+            self.background.run(lambda: printer(slip), slip_printed, self._device_fault)
+            return
         try:
             sale_id = receipts.sale_id(number)
             copy = receipts.copy_for_reprint(session, staff, sale_id, self.lang)

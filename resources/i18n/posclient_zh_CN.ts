@@ -1036,12 +1036,12 @@
         <translation>重打小票</translation>
     </message>
     <message>
-        <location line="+0"/>
-        <source>Receipt number</source>
-        <translation>小票号</translation>
+        <location line="+1"/>
+        <source>Receipt or return number</source>
+        <translation>小票号或退货单号</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+54"/>
         <source>Payments were taken: finish or void the sale before closing the till</source>
         <translation>本单已收款：请先完成或作废本单，再关闭收银机</translation>
     </message>
@@ -1472,7 +1472,7 @@
         <translation>门店 %1 · %2</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+37"/>
         <source>Back to stock</source>
         <translation>回库</translation>
     </message>

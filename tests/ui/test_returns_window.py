@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QSpinBox
 from till_kit import MILK
 from ui_kit import approve, log_in, on_next_dialog, scan
 
+from posclient.app.staff import Approval
 from posclient.app.terminal import Terminal
 from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.ui.main_window import MainWindow
@@ -32,6 +33,13 @@ def window(qtbot, small_store, clock):
     w.show()
     w.paper = paper
     return w
+
+
+def turn_to(qtbot, w) -> None:
+    """The window is the active one, so its shortcut keys (Ctrl+R, F11) reach it."""
+    w.activateWindow()
+    w.sell_page.focus_scan()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
 
 
 def sell_two_milks(qtbot, w) -> str:
@@ -65,6 +73,7 @@ def test_a_receipt_is_scanned_and_one_item_comes_back_damaged(qtbot, window):
                 dialog.reject()
 
     on_next_dialog(qtbot, answer, name="returns")
+    turn_to(qtbot, w)
     qtbot.keyClick(w.sell_page.scan_field, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     assert seen[0].startswith(f"Receipt {receipt_no} · store S001")
     assert seen[1] == "Refund ¥12.50: cash ¥12.50"
@@ -164,3 +173,25 @@ def test_an_exchange_takes_one_milk_back_and_the_bread_costs_less(qtbot, window)
     kinds = sorted(r.refund_of is not None for r in w.paper.receipts[1:])
     assert kinds == [False, True]
     assert "give back ¥4.50" in w.sell_page.message.text()
+
+
+def test_a_return_slip_is_reprinted_by_its_number_with_f11(qtbot, window):
+    from ui_kit import type_and_accept
+
+    w = window
+    log_in(qtbot, w)
+    receipt_no = sell_two_milks(qtbot, w)
+    conn = w.terminal.store.conn
+    r = w.terminal.returns(w.session)
+    r.complete(r.prepare(r.find_local(receipt_no), {1: 1}, reason="faulty"),
+               approval=Approval(3001, "3333"))
+    return_no = conn.execute("SELECT return_no FROM returns").fetchone()[0]
+    on_next_dialog(qtbot, type_and_accept(return_no))
+    turn_to(qtbot, w)
+    qtbot.keyClick(w.sell_page.scan_field, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: len(w.paper.receipts) == 2)
+    slip = w.paper.receipts[1]
+    assert slip.reprint and slip.receipt_no == return_no and slip.refund_of == receipt_no
+    audited = "SELECT detail FROM audit_log WHERE action = 'reprint'"
+    qtbot.waitUntil(lambda: conn.execute(audited).fetchone() is not None)  # once printed
+    assert return_no in conn.execute(audited).fetchone()[0]
