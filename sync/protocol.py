@@ -257,8 +257,8 @@ def _first_error(exc: ValidationError) -> str:
 
 # -- events (up) ---------------------------------------------------------------------------------
 
-EventType = Literal["sale", "return", "pickup", "cash_movement", "shift_close", "stock_count",
-                    "audit"]
+EventType = Literal["sale", "return", "pickup", "cash_movement", "shift_open", "shift_close",
+                    "z_report", "stock_count", "audit"]
 
 
 class Event(_Model):

@@ -47,6 +47,7 @@ class StoreSettings:
     return_approval_above: int = 50_000  # a refund above this needs a manager
     offline_return_limit: int = 20_000  # at most this per return while the central is away
     offline_return_daily_limit: int = 100_000  # and this per day at this till
+    cash_variance_threshold: int = 500  # a shift's over/short beyond this needs a manager
 
     # -- derived -------------------------------------------------------------------------------
     @property

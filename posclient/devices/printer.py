@@ -322,7 +322,22 @@ class ReceiptPrinter:
         p.cut()
         return p.output
 
+    def render_lines(self, lines: list[str]) -> bytes:
+        """A document of text lines (an X or Z report): the first line large, then the rest."""
+        p, out = _start(self.config.profile)
+        p.set(align="center")
+        out.big(fit(lines[0], self.config.width // 2) if lines else "")
+        p.set(align="left")
+        for text in lines[1:]:
+            out.line(fit(text, self.config.width))
+        p.cut()
+        return p.output
+
     # -- jobs ----------------------------------------------------------------------------------
+    def print_lines(self, lines: list[str]) -> None:
+        """Print a report; raises PrinterFault (the report is kept: print it again)."""
+        self._send(self.render_lines(lines), "")
+
     def print_receipt(self, receipt: Receipt, lang: str | None = None, *,
                       open_drawer: bool = False) -> None:
         """Raises PrinterFault (the sale stays unprinted); with paper out or the cover open,

@@ -41,6 +41,9 @@ class Action(StrEnum):
     RETURN_OVER_LIMIT = "return_over_limit"  # a refund above the store's approval amount
     RETURN_OUTSIDE_POLICY = "return_outside_policy"  # past the window, or not returnable
     RETURN_OFFLINE = "return_offline"  # refunded without the central's reservation
+    PAID_OUT = "paid_out"  # cash out of the drawer for an expense
+    CASH_VARIANCE = "cash_variance"  # a shift's count off by more than the store allows
+    Z_REPORT = "z_report"  # close the business day
 
 
 REQUIRED_ROLE: dict[Action, Role] = {
@@ -57,6 +60,9 @@ REQUIRED_ROLE: dict[Action, Role] = {
     Action.RETURN_OVER_LIMIT: Role.MANAGER,
     Action.RETURN_OUTSIDE_POLICY: Role.MANAGER,
     Action.RETURN_OFFLINE: Role.MANAGER,
+    Action.PAID_OUT: Role.SUPERVISOR,
+    Action.CASH_VARIANCE: Role.MANAGER,
+    Action.Z_REPORT: Role.MANAGER,
 }
 
 

@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
         self.sell_page.no_sale_requested.connect(self.no_sale)
         self.sell_page.settings_requested.connect(self.open_settings)
         self.sell_page.returned.connect(self.returned)
+        self.sell_page.shift_requested.connect(self.open_shift)
 
     def token_store(self) -> Any:
         """Where enrolment puts this till's token: the OS keyring unless set."""
@@ -416,6 +417,25 @@ class MainWindow(QMainWindow):
             self._printer_ready()
 
         self.background.run(lambda: printer(copy), printed, self._device_fault)
+
+    def open_shift(self) -> None:
+        """Shift and reports (ui/shift.py): float, cash in and out, blind count, X and Z."""
+        if self.session is None:
+            return
+        from posclient.app.shifts import Shifts
+
+        from .shift import ShiftDialog
+
+        t = self.terminal
+        dialog = ShiftDialog(Shifts(t.store, t.staff, self.session, clock=t.clock,
+                                    settings=t.settings),
+                             self.lang, self.printer, self.background, self.kick_drawer, self)
+        try:
+            dialog.exec()
+        finally:
+            dialog.deleteLater()
+        self.refresh_waiting()
+        self.sell_page.focus_scan()
 
     # -- settings --------------------------------------------------------------------------------
     def open_settings(self) -> None:

@@ -129,6 +129,9 @@ ACTIONS = {
     "return_over_limit": QT_TRANSLATE_NOOP("Errors", "Return over limit"),
     "return_outside_policy": QT_TRANSLATE_NOOP("Errors", "Return outside policy"),
     "return_offline": QT_TRANSLATE_NOOP("Errors", "Return offline"),
+    "paid_out": QT_TRANSLATE_NOOP("Errors", "Paid out"),
+    "cash_variance": QT_TRANSLATE_NOOP("Errors", "Cash variance"),
+    "z_report": QT_TRANSLATE_NOOP("Errors", "Z report"),
 }
 
 TENDER_KINDS = {
@@ -252,6 +255,7 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
         (QT_TRANSLATE_NOOP("Errors", "Give a reason for the price change"), ()),
         (QT_TRANSLATE_NOOP("Errors", "Give a reason for opening the drawer"), ()),
         (QT_TRANSLATE_NOOP("Errors", "Give a reason for the return"), ()),
+        (QT_TRANSLATE_NOOP("Errors", "Give a reason for the cash movement"), ()),
     ),
     "discount_range": (
         (QT_TRANSLATE_NOOP("Errors", "A percent discount must be more than 0% and at most 100%"),
@@ -431,6 +435,47 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
         (QT_TRANSLATE_NOOP("Errors", "The card terminal did not refund %1 (%2): nothing was "
                                      "recorded. Try again, or give the refund in cash."),
          (_amount("amount"), _phrase("reason"))),
+    ),
+    # -- shifts, the drawer, X and Z (app/shifts.py, domain/cash.py) ---------------------------
+    "shift_not_open": (
+        (QT_TRANSLATE_NOOP("Errors", "No shift is open on this till: open one with its float "
+                                     "first"), ()),
+    ),
+    "shift_already_open": (
+        (QT_TRANSLATE_NOOP("Errors", "A shift is already open on this till: close it first"),
+         ()),
+    ),
+    "movement_unknown": (
+        (QT_TRANSLATE_NOOP("Errors", "%1 is not a cash movement"), (_r("kind"),)),
+    ),
+    "cash_amount_invalid": (
+        (QT_TRANSLATE_NOOP("Errors", "The amount must be more than zero"), ()),
+        (QT_TRANSLATE_NOOP("Errors", "The amount must not be negative"), ()),
+    ),
+    "drawer_short": (
+        (QT_TRANSLATE_NOOP("Errors", "The drawer should hold only %1"), (_amount("left"),)),
+    ),
+    "variance_comment_required": (
+        (QT_TRANSLATE_NOOP("Errors", "The count is off by more than the store allows: the "
+                                     "manager must say why"), ()),
+    ),
+    "z_already_done": (
+        (QT_TRANSLATE_NOOP("Errors", "The Z report of %1 was already made on this till"),
+         (_v("day"),)),
+    ),
+    "z_pending_events": (
+        (QT_TRANSLATE_NOOP("Errors", "%1 event(s) still wait to upload: sync first, or confirm "
+                                     "to list them in the report"), (_v("count"),)),
+    ),
+    "z_unknown": (
+        (QT_TRANSLATE_NOOP("Errors", "There is no Z report %1"), (_v("z_no"),)),
+    ),
+    "denomination_unknown": (
+        (QT_TRANSLATE_NOOP("Errors", "%1 is not a %2 note or coin"),
+         (_amount("value"), lambda d, lang: d["value"].currency)),
+    ),
+    "count_invalid": (
+        (QT_TRANSLATE_NOOP("Errors", "%1 is not a number of notes or coins"), (_v("pieces"),)),
     ),
     "central_refused": (
         (QT_TRANSLATE_NOOP("Errors", "The central refused the request: ask IT to look at the "

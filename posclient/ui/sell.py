@@ -127,6 +127,7 @@ ACTIONS: list[tuple[str, str, str]] = [
     ("F12", QT_TRANSLATE_NOOP("SellPage", "Stock"), "stock"),
     ("Ctrl+O", QT_TRANSLATE_NOOP("SellPage", "Pick-up"), "pickup"),
     ("Ctrl+R", QT_TRANSLATE_NOOP("SellPage", "Return"), "returns"),
+    ("Ctrl+S", QT_TRANSLATE_NOOP("SellPage", "Shift"), "shift"),
     ("Ctrl+M", QT_TRANSLATE_NOOP("SellPage", "Settings"), "settings"),
 ]
 
@@ -136,6 +137,7 @@ class SellPage(QWidget):
     reprint_requested = Signal()
     no_sale_requested = Signal()
     settings_requested = Signal()
+    shift_requested = Signal()
     returned = Signal(object)  # a CompletedReturn: the window prints its slip, opens the drawer
     changed = Signal()  # the cart changed (the window notes activity)
 
@@ -498,6 +500,9 @@ class SellPage(QWidget):
                          .replace("%1", fmt.money(dialog.exchanged, self.lang)))
                 self.refresh()
         self.focus_scan()
+
+    def shift(self) -> None:
+        self.shift_requested.emit()
 
     def no_sale(self) -> None:
         self.no_sale_requested.emit()

@@ -22,7 +22,7 @@
 <context>
     <name>CartColumn</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="+143"/>
+        <location filename="../../posclient/ui/sell.py" line="+145"/>
         <source>#</source>
         <translation>序号</translation>
     </message>
@@ -50,6 +50,24 @@
         <location line="+1"/>
         <source>Total</source>
         <translation>金额</translation>
+    </message>
+</context>
+<context>
+    <name>CountDialog</name>
+    <message>
+        <location filename="../../posclient/ui/shift.py" line="+73"/>
+        <source>Card slips total</source>
+        <translation>银行卡签购单合计</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Comment (a large difference: the manager&apos;s words)</source>
+        <translation>备注（差额较大时由经理填写）</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Counted: %1</source>
+        <translation>已点：%1</translation>
     </message>
 </context>
 <context>
@@ -133,6 +151,21 @@
         <location line="+1"/>
         <source>Return offline</source>
         <translation>离线退货</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Paid out</source>
+        <translation>支出</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cash variance</source>
+        <translation>现金差额</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Z report</source>
+        <translation>Z 报表</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -354,6 +387,11 @@
         <location line="+1"/>
         <source>Give a reason for the return</source>
         <translation>请填写退货原因</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Give a reason for the cash movement</source>
+        <translation>请填写现金进出的原因</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -621,7 +659,67 @@
         <translation>刷卡机没有退款 %1（%2）：未记录任何内容。请重试，或改退现金。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
+        <source>No shift is open on this till: open one with its float first</source>
+        <translation>本收银台没有未结束的班次：请先清点备用金开班</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>A shift is already open on this till: close it first</source>
+        <translation>本收银台已有未结束的班次：请先交班</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 is not a cash movement</source>
+        <translation>%1 不是现金进出类型</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The amount must be more than zero</source>
+        <translation>金额必须大于零</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The amount must not be negative</source>
+        <translation>金额不能为负数</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The drawer should hold only %1</source>
+        <translation>钱箱里应只有 %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The count is off by more than the store allows: the manager must say why</source>
+        <translation>点钞差额超过门店允许的范围：需经理说明原因</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The Z report of %1 was already made on this till</source>
+        <translation>本收银台 %1 的 Z 报表已经做过</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 event(s) still wait to upload: sync first, or confirm to list them in the report</source>
+        <translation>还有 %1 个事件等待上传：请先同步，或确认后将它们列入报表</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>There is no Z report %1</source>
+        <translation>没有 Z 报表 %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 is not a %2 note or coin</source>
+        <translation>%1 不是%2的纸币或硬币面额</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 is not a number of notes or coins</source>
+        <translation>%1 不是有效的张数或枚数</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>The central refused the request: ask IT to look at the till&apos;s log</source>
         <translation>总部拒绝了请求：请 IT 查看收银机日志</translation>
     </message>
@@ -636,17 +734,17 @@
         <translation>本收银机无法向总部证明身份（密钥环中没有令牌）：请联系 IT 重新注册</translation>
     </message>
     <message>
-        <location line="-215"/>
+        <location line="-257"/>
         <source>The suspended sale is in %1, this till sells in %2</source>
         <translation>该挂单币种为 %1，本收银机使用 %2</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+72"/>
         <source>The central cannot be reached: try again, or resume the sale at the till that suspended it</source>
         <translation>无法连接总部：请重试，或在挂单的收银机上取回</translation>
     </message>
     <message>
-        <location line="+138"/>
+        <location line="+179"/>
         <source>The central sent an answer the till cannot read</source>
         <translation>总部返回的数据无法读取</translation>
     </message>
@@ -957,7 +1055,7 @@
         <translation>收银机 %1 · %2</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+89"/>
         <source>Enrolled, but sync cannot start (no keyring?): see the log</source>
         <translation>已注册，但无法启动同步（可能没有系统密钥环）：请查看日志</translation>
     </message>
@@ -1041,9 +1139,22 @@
         <translation>小票号或退货单号</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+73"/>
         <source>Payments were taken: finish or void the sale before closing the till</source>
         <translation>本单已收款：请先完成或作废本单，再关闭收银机</translation>
+    </message>
+</context>
+<context>
+    <name>MoveDialog</name>
+    <message>
+        <location filename="../../posclient/ui/shift.py" line="+16"/>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reason</source>
+        <translation>原因</translation>
     </message>
 </context>
 <context>
@@ -1294,6 +1405,47 @@
     </message>
 </context>
 <context>
+    <name>ReportDialog</name>
+    <message>
+        <location filename="../../posclient/ui/shift.py" line="+29"/>
+        <source>Print</source>
+        <translation>打印</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+21"/>
+        <source>Save as PDF</source>
+        <translation>存为 PDF</translation>
+    </message>
+    <message>
+        <location line="-20"/>
+        <location line="+26"/>
+        <source>Save as CSV</source>
+        <translation>存为 CSV</translation>
+    </message>
+    <message>
+        <location line="-25"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>No printer is set up on this till</source>
+        <translation>本收银台未设置打印机</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Printed</source>
+        <translation>已打印</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <location line="+4"/>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+</context>
+<context>
     <name>ResumeDialog</name>
     <message>
         <location filename="../../posclient/ui/resume.py" line="+68"/>
@@ -1530,7 +1682,7 @@
 <context>
     <name>SearchDialog</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="-79"/>
+        <location filename="../../posclient/ui/sell.py" line="-81"/>
         <source>Find a product</source>
         <translation>查找商品</translation>
     </message>
@@ -1554,31 +1706,31 @@
     </message>
     <message>
         <location line="+61"/>
-        <location line="+243"/>
+        <location line="+245"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-242"/>
-        <location line="+254"/>
+        <location line="-244"/>
+        <location line="+256"/>
         <location line="+3"/>
         <source>Price</source>
         <translation>改价</translation>
     </message>
     <message>
-        <location line="-256"/>
-        <location line="+282"/>
+        <location line="-258"/>
+        <location line="+284"/>
         <source>Line discount</source>
         <translation>单品折扣</translation>
     </message>
     <message>
-        <location line="-281"/>
-        <location line="+289"/>
+        <location line="-283"/>
+        <location line="+291"/>
         <source>Sale discount</source>
         <translation>整单折扣</translation>
     </message>
     <message>
-        <location line="-288"/>
+        <location line="-290"/>
         <source>Void line</source>
         <translation>单品作废</translation>
     </message>
@@ -1609,12 +1761,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+388"/>
+        <location line="+393"/>
         <source>Stock</source>
         <translation>库存查询</translation>
     </message>
     <message>
-        <location line="-387"/>
+        <location line="-392"/>
         <source>Pick-up</source>
         <translation>自提</translation>
     </message>
@@ -1625,11 +1777,16 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Shift</source>
+        <translation>班次</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+31"/>
         <source>Scan or type a barcode, item number or name</source>
         <translation>扫描或输入条码、货号或品名</translation>
     </message>
@@ -1750,7 +1907,7 @@
         <translation>换货：退回商品 %1。请扫描新商品后付款；差额补付或退还</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+22"/>
         <source>Barcode, item number or name</source>
         <translation>条码、货号或品名</translation>
     </message>
@@ -1976,6 +2133,112 @@
         <location line="+7"/>
         <source>Enrolled: loading the catalogue…</source>
         <translation>注册成功：正在加载商品目录…</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftDialog</name>
+    <message>
+        <location filename="../../posclient/ui/shift.py" line="+11"/>
+        <source>Shift and reports</source>
+        <translation>班次与报表</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Open shift</source>
+        <translation>开班</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+65"/>
+        <source>Cash in</source>
+        <translation>备用金存入</translation>
+    </message>
+    <message>
+        <location line="-64"/>
+        <location line="+64"/>
+        <source>Paid out</source>
+        <translation>支出</translation>
+    </message>
+    <message>
+        <location line="-63"/>
+        <location line="+64"/>
+        <source>Safe drop</source>
+        <translation>存入保险柜</translation>
+    </message>
+    <message>
+        <location line="-63"/>
+        <source>Close shift (blind count)</source>
+        <translation>交班（盲点）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>X report</source>
+        <translation>X 报表</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Z report (end of day)</source>
+        <translation>Z 报表（日结）</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>No shift is open</source>
+        <translation>没有未结束的班次</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Shift %1 open since %2 (staff %3) · float %4</source>
+        <translation>班次 %1 自 %2 开班（员工 %3）· 备用金 %4</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Float of the new shift</source>
+        <translation>新班次的备用金</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Shift %1 opened with %2</source>
+        <translation>班次 %1 已开班，备用金 %2</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>%1: %2 recorded</source>
+        <translation>%1：已记录 %2</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Blind count: count the drawer</source>
+        <translation>盲点：请清点钱箱</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Cash</source>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Card</source>
+        <translation>银行卡</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Store credit</source>
+        <translation>储值卡</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Shift %1 closed. Over (+) or short (-): %2</source>
+        <translation>班次 %1 已交班。长款（+）或短款（-）：%2</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Z report</source>
+        <translation>Z 报表</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Make the Z report now and list them in it?</source>
+        <translation>现在做 Z 报表并将它们列入吗？</translation>
     </message>
 </context>
 <context>

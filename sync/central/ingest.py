@@ -25,7 +25,8 @@ gap fills that seq. Rejected events count as received (they are in quarantine, n
 (sync/central/orders.py). ``return`` counts what came back of its purchase, files its refunds
 and moves the stock (sync/central/returns.py). Known types without central effects yet
 (``stock_count``) are stored with ``effects = 'pending'`` so a later release can apply them
-from the events table; ``cash_movement``, ``shift_close`` and ``audit`` have none
+from the events table; ``cash_movement``, ``shift_open``, ``shift_close``, ``z_report`` and
+``audit`` have none
 (``effects = 'none'``).
 
 A failure inside one event never fails the others: an unexpected error quarantines that event
@@ -87,7 +88,8 @@ from sync.protocol import (
 
 log = logging.getLogger(__name__)
 
-NO_CENTRAL_EFFECTS = frozenset({"cash_movement", "shift_close", "audit"})
+NO_CENTRAL_EFFECTS = frozenset({"cash_movement", "shift_open", "shift_close", "z_report",
+                                "audit"})
 CHUNK = 5_000  # keys per IN (...) list
 
 

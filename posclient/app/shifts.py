@@ -1,0 +1,356 @@
+"""Shifts, the cash drawer's life, and the X and Z reports of one till. All of it offline too.
+
+- **Open** a shift with its float counted by denomination (one open shift per till).
+- **Cash in / paid out / safe drop**: money into or out of the drawer without a sale, with a
+  reason (a paid-out needs a supervisor).
+- **Close** with a blind count: the cashier counts cash by denomination and the other tenders'
+  slips; only then does the till work out what was expected, and the over or short per tender.
+  A difference above ``cash_variance_threshold`` needs a manager's PIN and comment.
+- **X report**: the figures since the last Z, any time, resetting nothing.
+- **Z report**: once per business day (the store's local date), by a manager, numbered without
+  gaps; the next X and Z start after it. Refused while events wait to upload, unless the manager
+  confirms: the report then lists them.
+
+Each of these is one local transaction with its outbox event (``shift_open``, ``cash_movement``,
+``shift_close``, ``z_report``), so the central reconciles when they arrive. Report figures are
+sums over the till's own records of the same events (sales, returns, their tenders and taxes,
+cash movements), so a Z's figures always equal the sum of its events.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from posclient.domain.cash import count_total
+from posclient.domain.errors import InvalidInput, NotFound
+from posclient.domain.money import Money
+from posclient.domain.policy import Action
+from posclient.store import audit, outbox
+from posclient.store.db import Store
+
+from .clock import Clock, iso, new_event_id
+from .settings import StoreSettings
+from .staff import Approval, StaffService, StaffSession
+
+MOVEMENTS = {"cash_in": 1, "paid_out": -1, "safe_drop": -1}  # kind -> sign in the drawer
+
+
+@dataclass(frozen=True, slots=True)
+class Shift:
+    id: int
+    shift_no: int
+    staff_id: int
+    opened_at: str
+    float_total: Money
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftClose:
+    shift_no: int
+    counted: dict[str, int]
+    expected: dict[str, int]
+    over_short: dict[str, int]  # counted - expected: > 0 over, < 0 short
+
+    @property
+    def balanced(self) -> bool:
+        return not any(self.over_short.values())
+
+
+@dataclass
+class Report:
+    """An X or Z report: what a manager reads and prints; every amount in minor units."""
+
+    kind: str  # "X" or "Z"
+    store_id: str
+    terminal_id: str
+    currency: str
+    from_at: str | None
+    to_at: str
+    business_day: str
+    z_no: int | None = None
+    sales_count: int = 0
+    sales_total: int = 0
+    discounts: int = 0
+    pickups_count: int = 0
+    pickups_total: int = 0
+    returns_count: int = 0
+    returns_total: int = 0
+    taxes: list[dict[str, Any]] = field(default_factory=list)  # code, rate_ppm, net, tax
+    tenders: dict[str, dict[str, int]] = field(default_factory=dict)  # kind -> sales/refunds
+    movements: dict[str, int] = field(default_factory=dict)  # cash_in, paid_out, safe_drop
+    floats: int = 0
+    expected_cash: int = 0
+    shifts: list[dict[str, Any]] = field(default_factory=list)
+    pending_events: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+
+
+class Shifts:
+    """The shift and report use cases of one till for one logged-in staff member."""
+
+    def __init__(self, store: Store, staff: StaffService, session: StaffSession, *,
+                 clock: Clock, settings: StoreSettings | None = None) -> None:
+        self.store, self.staff, self.session, self.clock = store, staff, session, clock
+        self.settings = settings or StoreSettings.load(store.conn)
+
+    def _money(self, minor: int) -> Money:
+        return Money(minor, self.settings.currency)
+
+    # -- the shift -------------------------------------------------------------------------------
+    def current(self) -> Shift | None:
+        row = self.store.conn.execute(
+            "SELECT id, shift_no, staff_id, opened_at, float_total FROM shifts "
+            "WHERE closed_at IS NULL").fetchone()
+        return None if row is None else Shift(*row[:4], self._money(row[4]))
+
+    def _open_shift(self) -> Shift:
+        shift = self.current()
+        if shift is None:
+            raise InvalidInput("No shift is open on this till: open one with its float first",
+                               code="shift_not_open")
+        return shift
+
+    def open(self, float_counts: dict[int, int]) -> Shift:
+        """Open a shift with its float, counted by denomination."""
+        self.staff.ensure_active(self.session)
+        if self.current() is not None:
+            raise InvalidInput("A shift is already open on this till: close it first",
+                               code="shift_already_open")
+        total = count_total(float_counts, self.settings.currency)
+        at, event_id = iso(self.clock.now()), new_event_id(self.clock)
+        with self.store.write() as conn:
+            no = outbox.next_counter(conn, "shift")
+            conn.execute(
+                "INSERT INTO shifts (shift_no, staff_id, opened_at, float_counts, float_total) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (no, self.session.staff.id, at, _counts_json(float_counts), total.minor))
+            outbox.append(conn, event_id=event_id, type="shift_open", occurred_at=at, payload={
+                **self._where(), "shift_no": no, "staff_id": self.session.staff.id,
+                "opened_at": at, "float": total.minor, "float_counts": _counts(float_counts)})
+            audit.append(conn, at=at, action="shift_open", staff_id=self.session.staff.id,
+                         detail={"shift_no": no, "float": total.minor})
+        shift = self.current()
+        assert shift is not None
+        return shift
+
+    def move_cash(self, kind: str, amount: Money, reason: str,
+                  approval: Approval | None = None) -> int:
+        """Cash into the drawer (``cash_in``) or out of it (``paid_out``: a supervisor;
+        ``safe_drop``: to the safe). Returns the movement's id; the drawer opens after."""
+        self.staff.ensure_active(self.session)
+        if kind not in MOVEMENTS:
+            raise InvalidInput(f"{kind!r} is not a cash movement", code="movement_unknown",
+                               kind=kind)
+        if not reason.strip():
+            raise InvalidInput("Give a reason for the cash movement", code="reason_required")
+        if amount.currency != self.settings.currency or amount.minor <= 0:
+            raise InvalidInput("The amount must be more than zero", code="cash_amount_invalid")
+        shift = self._open_shift()
+        approved_by = (self.staff.authorize(self.session, Action.PAID_OUT, approval)
+                       if kind == "paid_out" else None)
+        if MOVEMENTS[kind] < 0:
+            in_drawer = self._expected(shift)["cash"]
+            if amount.minor > in_drawer:
+                raise InvalidInput(f"The drawer should hold only "
+                                   f"{self._money(in_drawer).to_decimal_str()}",
+                                   code="drawer_short", left=self._money(in_drawer))
+        at, event_id = iso(self.clock.now()), new_event_id(self.clock)
+        with self.store.write() as conn:
+            cur = conn.execute(
+                "INSERT INTO cash_movements (shift_id, kind, amount, reason, staff_id, "
+                "approved_by, at, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (shift.id, kind, amount.minor, reason.strip(), self.session.staff.id,
+                 approved_by, at, event_id))
+            outbox.append(conn, event_id=event_id, type="cash_movement", occurred_at=at,
+                          payload={**self._where(), "shift_no": shift.shift_no, "kind": kind,
+                                   "amount": amount.minor, "reason": reason.strip(),
+                                   "staff_id": self.session.staff.id,
+                                   "approved_by": approved_by})
+            audit.append(conn, at=at, action=kind, staff_id=self.session.staff.id,
+                         approved_by=approved_by,
+                         detail={"shift_no": shift.shift_no, "amount": amount.minor,
+                                 "reason": reason.strip()})
+        return int(cur.lastrowid or 0)
+
+    def close(self, cash_counts: dict[int, int], other: dict[str, Money] | None = None, *,
+              comment: str = "", approval: Approval | None = None) -> ShiftClose:
+        """Close the shift with a blind count: cash by denomination, the other tenders' totals
+        (card slips, ...). Expected and over/short are worked out only now. A difference above
+        the store's threshold needs a manager's approval and a comment; refused, nothing
+        changes."""
+        self.staff.ensure_active(self.session)
+        shift = self._open_shift()
+        counted = {"cash": count_total(cash_counts, self.settings.currency).minor}
+        for kind, amount in (other or {}).items():
+            if amount.minor < 0 or amount.currency != self.settings.currency:
+                raise InvalidInput("The amount must not be negative", code="cash_amount_invalid")
+            counted[kind] = amount.minor
+        expected = self._expected(shift)
+        counted = {k: counted.get(k, 0) for k in sorted(set(counted) | set(expected))}
+        diff = {k: counted[k] - expected.get(k, 0) for k in counted}
+        approved_by = None
+        if any(abs(v) > self.settings.cash_variance_threshold for v in diff.values()):
+            approved_by = self.staff.authorize(self.session, Action.CASH_VARIANCE, approval)
+            if not comment.strip():
+                raise InvalidInput("The count is off by more than the store allows: the "
+                                   "manager must say why", code="variance_comment_required")
+        at, event_id = iso(self.clock.now()), new_event_id(self.clock)
+        with self.store.write() as conn:
+            conn.execute(
+                "UPDATE shifts SET closed_at = ?, closed_by = ?, counted = ?, expected = ?, "
+                "comment = ?, approved_by = ? WHERE id = ?",
+                (at, self.session.staff.id,
+                 json.dumps({**counted, "cash_counts": _counts(cash_counts)}),
+                 json.dumps(expected), comment.strip(), approved_by, shift.id))
+            outbox.append(conn, event_id=event_id, type="shift_close", occurred_at=at, payload={
+                **self._where(), "shift_no": shift.shift_no, "opened_at": shift.opened_at,
+                "closed_at": at, "closed_by": self.session.staff.id,
+                "float": shift.float_total.minor, "counted": counted, "expected": expected,
+                "over_short": diff, "comment": comment.strip(), "approved_by": approved_by})
+            audit.append(conn, at=at, action="shift_close", staff_id=self.session.staff.id,
+                         approved_by=approved_by,
+                         detail={"shift_no": shift.shift_no, "over_short": diff})
+        return ShiftClose(shift.shift_no, counted, expected, diff)
+
+    def _expected(self, shift: Shift) -> dict[str, int]:
+        """What the till should hold per tender since the shift opened: the float and cash
+        movements, sales' tenders less refunds (exchange credit and web money never in it)."""
+        conn, since = self.store.conn, shift.opened_at
+        out: dict[str, int] = {"cash": shift.float_total.minor}
+        for kind, amount in conn.execute(
+                "SELECT t.kind, sum(t.amount) FROM sale_tenders t JOIN sales s ON s.id = "
+                "t.sale_id WHERE s.completed_at >= ? GROUP BY t.kind", (since,)):
+            out[kind] = out.get(kind, 0) + amount
+        for kind, amount in conn.execute(
+                "SELECT t.kind, sum(t.amount) FROM return_tenders t JOIN returns r ON r.id = "
+                "t.return_id WHERE r.completed_at >= ? GROUP BY t.kind", (since,)):
+            out[kind] = out.get(kind, 0) - amount
+        for kind, amount in conn.execute(
+                "SELECT kind, sum(amount) FROM cash_movements WHERE shift_id = ? GROUP BY kind",
+                (shift.id,)):
+            out["cash"] += MOVEMENTS[kind] * amount
+        return {k: v for k, v in sorted(out.items()) if k not in ("web", "exchange")}
+
+    # -- reports ---------------------------------------------------------------------------------
+    def x_report(self) -> Report:
+        """The figures since the last Z; resets nothing (audited)."""
+        self.staff.ensure_active(self.session)
+        report = self._report("X")
+        self.staff.record(self.session, "x_report", to_at=report.to_at)
+        return report
+
+    def z_report(self, *, approval: Approval | None = None,
+                 confirm_pending: bool = False) -> Report:
+        """Close the business day: a manager; once per day; numbered without gaps. With
+        events waiting to upload, refused unless ``confirm_pending``: then listed in it."""
+        self.staff.ensure_active(self.session)
+        approved_by = self.staff.authorize(self.session, Action.Z_REPORT, approval)
+        report = self._report("Z")
+        if self.store.conn.execute("SELECT 1 FROM z_reports WHERE business_day = ?",
+                                   (report.business_day,)).fetchone():
+            raise InvalidInput(f"The Z report of {report.business_day} was already made on this "
+                               "till", code="z_already_done", day=report.business_day)
+        if report.pending_events and not confirm_pending:
+            raise InvalidInput(f"{len(report.pending_events)} event(s) still wait to upload: "
+                               "sync first, or confirm to list them in the report",
+                               code="z_pending_events", count=len(report.pending_events))
+        event_id = new_event_id(self.clock)
+        with self.store.write() as conn:
+            report.z_no = outbox.next_counter(conn, "z_report")
+            conn.execute(
+                "INSERT INTO z_reports (z_no, business_day, from_at, to_at, staff_id, "
+                "approved_by, figures, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (report.z_no, report.business_day, report.from_at, report.to_at,
+                 self.session.staff.id, approved_by, report.to_json(), event_id))
+            outbox.append(conn, event_id=event_id, type="z_report", occurred_at=report.to_at,
+                          payload={**json.loads(report.to_json()),
+                                   "staff_id": self.session.staff.id,
+                                   "approved_by": approved_by})
+            audit.append(conn, at=report.to_at, action="z_report",
+                         staff_id=self.session.staff.id, approved_by=approved_by,
+                         detail={"z_no": report.z_no, "business_day": report.business_day,
+                                 "pending": len(report.pending_events)})
+        return report
+
+    def _report(self, kind: str) -> Report:
+        s, conn = self.settings, self.store.conn
+        now = self.clock.now()
+        to_at = iso(now)
+        last = conn.execute("SELECT max(to_at) FROM z_reports").fetchone()[0]
+        since = last or ""
+        day = now.astimezone(ZoneInfo(s.timezone)).date().isoformat()
+        r = Report(kind, s.store_id, s.terminal_id, s.currency, last, to_at, day)
+        period = "completed_at > ? AND completed_at <= ?"
+        for k, count, total, disc in conn.execute(
+                f"SELECT kind, count(*), coalesce(sum(total), 0), "
+                f"coalesce(sum(discount_total), 0) FROM sales WHERE {period} GROUP BY kind",
+                (since, to_at)):
+            if k == "pickup":
+                r.pickups_count, r.pickups_total = count, total
+            r.sales_count += count
+            r.sales_total += total
+            r.discounts += disc
+        r.taxes = [{"code": c, "rate_ppm": rate, "net": net, "tax": tax}
+                   for c, rate, net, tax in conn.execute(
+                       f"SELECT t.tax_code, t.rate_ppm, sum(t.net), sum(t.tax) FROM sale_taxes t "
+                       f"JOIN sales s ON s.id = t.sale_id WHERE s.{period} "
+                       "GROUP BY t.tax_code, t.rate_ppm ORDER BY t.tax_code", (since, to_at))]
+        for k, amount in conn.execute(
+                f"SELECT t.kind, sum(t.amount) FROM sale_tenders t JOIN sales s ON "
+                f"s.id = t.sale_id WHERE s.{period} GROUP BY t.kind", (since, to_at)):
+            r.tenders.setdefault(k, {"sales": 0, "refunds": 0})["sales"] = amount
+        r.returns_count, r.returns_total = conn.execute(
+            f"SELECT count(*), coalesce(sum(total), 0) FROM returns WHERE {period}",
+            (since, to_at)).fetchone()
+        for k, amount in conn.execute(
+                f"SELECT t.kind, sum(t.amount) FROM return_tenders t JOIN returns x ON "
+                f"x.id = t.return_id WHERE x.{period} GROUP BY t.kind", (since, to_at)):
+            r.tenders.setdefault(k, {"sales": 0, "refunds": 0})["refunds"] = amount
+        r.tenders = dict(sorted(r.tenders.items()))
+        r.movements = {k: v for k, v in conn.execute(
+            "SELECT kind, sum(amount) FROM cash_movements WHERE at > ? AND at <= ? "
+            "GROUP BY kind ORDER BY kind", (since, to_at))}
+        r.floats = conn.execute(
+            "SELECT coalesce(sum(float_total), 0) FROM shifts WHERE opened_at > ? AND "
+            "opened_at <= ?", (since, to_at)).fetchone()[0]
+        cash = r.tenders.get("cash", {"sales": 0, "refunds": 0})
+        r.expected_cash = (r.floats + cash["sales"] - cash["refunds"]
+                           + sum(MOVEMENTS[k] * v for k, v in r.movements.items()))
+        r.shifts = [
+            {"shift_no": no, "staff_id": staff_id, "opened_at": opened, "closed_at": closed,
+             "over_short": ({k: json.loads(counted)[k] - v
+                             for k, v in json.loads(expected).items()} if counted else None)}
+            for no, staff_id, opened, closed, counted, expected in conn.execute(
+                "SELECT shift_no, staff_id, opened_at, closed_at, counted, expected FROM shifts "
+                "WHERE opened_at > ? AND opened_at <= ? OR closed_at IS NULL ORDER BY shift_no",
+                (since, to_at))]
+        r.pending_events = [{"terminal_seq": seq, "type": t, "occurred_at": at}
+                            for seq, t, at in conn.execute(
+                                "SELECT terminal_seq, type, occurred_at FROM outbox WHERE "
+                                "status = 'pending' ORDER BY terminal_seq")]
+        return r
+
+    def _where(self) -> dict[str, str]:
+        return {"store_id": self.settings.store_id, "terminal_id": self.settings.terminal_id}
+
+    def report(self, z_no: int) -> Report:
+        """A Z report as it was made (for a copy)."""
+        row = self.store.conn.execute("SELECT figures FROM z_reports WHERE z_no = ?",
+                                      (z_no,)).fetchone()
+        if row is None:
+            raise NotFound(f"There is no Z report {z_no}", code="z_unknown", z_no=z_no)
+        return Report(**json.loads(row[0]))
+
+
+def _counts(counts: dict[int, int]) -> dict[str, int]:
+    return {str(k): v for k, v in sorted(counts.items(), reverse=True) if v}
+
+
+def _counts_json(counts: dict[int, int]) -> str:
+    return json.dumps(_counts(counts))
+
