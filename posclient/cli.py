@@ -329,6 +329,22 @@ def _tokens():  # -> TokenStore
     return TokenStore()
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    """``posclient audit verify``: the audit log's hash chain, record by record."""
+    from posclient.store import audit
+
+    with _open(args) as store:
+        problems = audit.verify(store.conn)
+        count = store.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    if problems:
+        for p in problems:
+            print(f"AUDIT PROBLEM: {p}")
+        print(f"{len(problems)} problem(s) in {count} audit record(s)")
+        return 1
+    print(f"audit log intact: {count} record(s), every hash chained to the one before")
+    return 0
+
+
 def cmd_enrol(args: argparse.Namespace) -> int:
     from sync.enrol import enrol
 
@@ -466,6 +482,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("status", help="database, sales and sync state of this till")
     p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("audit", help="check the audit log (exit 1 if a record was edited or "
+                       "removed)")
+    p.add_argument("action", choices=["verify"])
+    p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("enrol", help="enrol this till with the central (token to the keyring)")
     p.add_argument("--server", required=True, help="the central's address, https://...")

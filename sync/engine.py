@@ -52,6 +52,7 @@ from .protocol import (
     ENTITY_MODELS,
     MAX_EVENTS_PER_BATCH,
     MAX_PAGE,
+    AuditAck,
     EventsResponse,
     OrderData,
     PageError,
@@ -216,6 +217,7 @@ class SyncEngine:
             try:
                 with self._client(server, token) as http:
                     self._push(store, http, report)
+                    self._push_audit(store, http)
                     report.parked = parked.exchange(store, self._send, http, terminal,
                                                     self.clock)
                     self._pull(store, http, report)
@@ -356,6 +358,36 @@ class SyncEngine:
             if answered == 0:
                 raise SyncError("the central answered an upload without any result",
                                 transient=True)
+
+    def _push_audit(self, store: Store, http: httpx.Client) -> None:
+        """Upload the audit records after the last one the central acknowledged (an older
+        central without ``/v1/audit`` answers 404: they wait for its upgrade)."""
+        while True:
+            sent = int(state_get(store.conn, "audit_sent_through") or 0)
+            rows = store.conn.execute(
+                "SELECT id, at, staff_id, approved_by, action, detail, prev_hash, hash "
+                "FROM audit_log WHERE id > ? ORDER BY id LIMIT ?",
+                (sent, self.batch_size)).fetchall()
+            if not rows:
+                return
+            keys = ("id", "at", "staff_id", "approved_by", "action", "detail", "prev_hash",
+                    "hash")
+            resp = self._send(http, "POST", "/v1/audit",
+                              json={"records": [dict(zip(keys, r, strict=True)) for r in rows]})
+            if resp.status_code == 404:
+                return
+            _raise_for(resp)
+            try:
+                ack = AuditAck.model_validate_json(resp.content)
+            except ValueError as exc:
+                raise SyncError(f"the central's answer to the audit upload was malformed: "
+                                f"{exc}", transient=True) from None
+            for problem in ack.problems:
+                log.error("the central found the audit log broken: %s", problem)
+            with store.write() as conn:
+                state_set(conn, audit_sent_through=ack.received_through)
+            if ack.received_through <= sent:  # no progress (a gap at the central): next cycle
+                return
 
     # -- pull ------------------------------------------------------------------------------------
     def _pull(self, store: Store, http: httpx.Client, report: CycleReport) -> None:

@@ -584,6 +584,37 @@ class RefundRequestList(_Model):
     requests: list[RefundRequestData]
 
 
+# -- the audit trail (issue 7) -------------------------------------------------------------------
+
+class AuditRecordData(_Model):
+    """One record of a till's hash-chained audit log (posclient/store/audit.py), as it is kept:
+    ``hash = sha256(prev_hash + canonical JSON of [at, staff_id, approved_by, action, detail])``
+    with ``detail`` the JSON text as stored."""
+
+    id: int = Field(ge=1)
+    at: str = Field(min_length=1, max_length=40)
+    staff_id: int | None = None
+    approved_by: int | None = None
+    action: str = Field(min_length=1, max_length=64)
+    detail: str = "{}"
+    prev_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class AuditBatch(_Model):
+    """``POST /v1/audit``: the till's audit records after the last ones the central has."""
+
+    records: list[AuditRecordData] = Field(min_length=1, max_length=MAX_EVENTS_PER_BATCH)
+
+
+class AuditAck(_Model):
+    """The central keeps the till's chain up to ``received_through`` (contiguous from 1);
+    ``problems``: records that break the chain (also filed as ``audit_chain_broken``)."""
+
+    received_through: int = Field(ge=0)
+    problems: list[str] = []
+
+
 # Event types whose payload the central checks against a model; other known types are stored
 # as they come (their effects on the central arrive in later releases).
 EVENT_PAYLOAD_MODELS: dict[str, type[_Model]] = {"sale": SalePayload, "pickup": PickupPayload,

@@ -35,7 +35,9 @@ def append(conn: sqlite3.Connection, *, at: str, action: str, staff_id: int | No
 
 
 def verify(conn: sqlite3.Connection) -> list[str]:
-    """Problems found in the chain (empty when intact)."""
+    """Problems found in the chain (empty when intact): a record altered, records missing in
+    the middle, or at the end (records the central acknowledged, ``audit_sent_through``, that
+    are no longer here)."""
     problems = []
     prev = GENESIS
     expected_id = None
@@ -50,4 +52,9 @@ def verify(conn: sqlite3.Connection) -> list[str]:
         if _digest(prev_hash, at, staff_id, approved_by, action, detail) != h:
             problems.append(f"record {rid} was altered")
         prev, expected_id = h, rid + 1
+    sent = conn.execute("SELECT value FROM sync_state WHERE key = 'audit_sent_through'"
+                        ).fetchone()
+    last = (expected_id or 1) - 1
+    if sent and int(sent[0]) > last:
+        problems.append(f"records {last + 1}..{sent[0]} are missing (the central has them)")
     return problems

@@ -33,6 +33,8 @@ from sync.protocol import (
     MAX_EVENTS_PER_BATCH,
     MAX_PAGE,
     PROTOCOL_VERSION,
+    AuditAck,
+    AuditBatch,
     ChangesPage,
     EnrolRequest,
     EnrolResponse,
@@ -200,6 +202,15 @@ def get_order(order_no: str, who: TerminalDep, c: CentralDep) -> OrderData:
     """A web order as it stands now, for any till of the chain (pick-up, or a return of a web
     purchase in any store)."""
     return orders.get_order(c.engine, order_no)
+
+
+@router.post("/audit", response_model=AuditAck, tags=["terminal"])
+def post_audit(batch: AuditBatch, who: TerminalDep, c: CentralDep) -> AuditAck:
+    """The till's audit records (hash-chained), kept as uploaded; the chain is checked on
+    arrival and a break is filed for a manager."""
+    from sync.central import audit
+
+    return audit.receive(c.engine, who, list(batch.records), c.clock.now())
 
 
 @router.get("/returns/purchase", response_model=PurchaseData, tags=["terminal"],

@@ -39,7 +39,7 @@ from sqlalchemy import (
 
 from sync.central.errors import SchemaError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 GLOBAL = ""  # the store scope of a record every store sees (entities.scope)
 
@@ -332,6 +332,22 @@ refund_requests = Table(  # v3: web payments to give back, for the web shop to c
 )
 
 
+audit_records = Table(  # v4: each till's audit log as it uploaded it, chain checked on arrival
+    "audit_records", metadata,
+    Column("store_id", String(32), primary_key=True),
+    Column("terminal_id", String(32), primary_key=True),
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("at", String(40), nullable=False),
+    Column("staff_id", BigInteger),
+    Column("approved_by", BigInteger),
+    Column("action", String(64), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+)
+
+
 # Tables a bulk load fills (their statistics are refreshed after one: db.analyze).
 BULK_TABLES = (changes, entities, entity_uniques, stock_levels, stock_movements)
 
@@ -410,5 +426,10 @@ def _v2_to_v3(conn: Connection) -> None:
         table.create(conn)
 
 
+def _v3_to_v4(conn: Connection) -> None:
+    """v4: the tills' audit logs."""
+    audit_records.create(conn)
+
+
 # version -> the step that upgrades a database of that version to the next one
-UPGRADES = {1: _v1_to_v2, 2: _v2_to_v3}
+UPGRADES = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
