@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import asdict, dataclass, field, fields
 
 from posclient.domain.barcode import DEFAULT_SCALE_RULES, MeasureKind, VariableMeasureRule
+from posclient.domain.loyalty import LoyaltyRules
 from posclient.domain.money import Rounding
 from posclient.domain.policy import Limits
 from posclient.domain.tender import CashRounding
@@ -47,6 +48,9 @@ class StoreSettings:
     return_approval_above: int = 50_000  # a refund above this needs a manager
     offline_return_limit: int = 20_000  # at most this per return while the central is away
     offline_return_daily_limit: int = 100_000  # and this per day at this till
+    # Members and points (posclient/domain/loyalty.py LoyaltyRules; docs/loyalty.md).
+    loyalty: dict[str, object] = field(default_factory=dict)
+    member_consent_version: str = "2024-01"  # the privacy text a customer agrees to at sign-up
 
     # -- derived -------------------------------------------------------------------------------
     @property
@@ -64,6 +68,10 @@ class StoreSettings:
             )
             for r in self.scale_rules
         )
+
+    @property
+    def loyalty_rules(self) -> LoyaltyRules:
+        return LoyaltyRules.from_dict(self.loyalty)
 
     @property
     def limits(self) -> Limits:
