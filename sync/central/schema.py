@@ -39,7 +39,7 @@ from sqlalchemy import (
 
 from sync.central.errors import SchemaError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 GLOBAL = ""  # the store scope of a record every store sees (entities.scope)
 
@@ -332,6 +332,26 @@ refund_requests = Table(  # v3: web payments to give back, for the web shop to c
 )
 
 
+points_ledger = Table(  # v4: every change of a member's points; the balance is their sum
+    "points_ledger", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("member_id", BigInteger, nullable=False),
+    Column("delta", BigInteger, nullable=False),
+    # earn, redeem, take_back (a return), refund (points given back), cancel (an order's), adjust
+    Column("kind", String(16), nullable=False),
+    Column("source_kind", String(8), nullable=False),  # receipt | order | member
+    Column("source_ref", String(64), nullable=False),
+    Column("base", BigInteger, nullable=False, default=0),  # an earn: the purchase's total
+    Column("event_id", Uuid),  # the till's event (NULL: a web order's earn)
+    Column("store_id", String(32)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("points_ledger_member", "member_id", "id"),
+    Index("points_ledger_source", "source_kind", "source_ref"),
+)
+
+MEMBER_ID_KEY = "member_last_id"  # meta: the last member id given to a till's sign-up
+
+
 # Tables a bulk load fills (their statistics are refreshed after one: db.analyze).
 BULK_TABLES = (changes, entities, entity_uniques, stock_levels, stock_movements)
 
@@ -359,6 +379,7 @@ def init_schema(engine: Engine, now: datetime) -> str:
         metadata.create_all(conn)
         conn.execute(schema_version.insert().values(version=SCHEMA_VERSION, applied_at=now))
         conn.execute(feed_head.insert().values(id=1, last_seq=0, low_water=0))
+        conn.execute(meta.insert().values(key=MEMBER_ID_KEY, value=""))
     return "created"
 
 
@@ -410,5 +431,27 @@ def _v2_to_v3(conn: Connection) -> None:
         table.create(conn)
 
 
+def _v3_to_v4(conn: Connection) -> None:
+    """v4: members' points ledger; members' phone numbers become unique values (a till finds a
+    member by phone), the first member keeping a number given twice."""
+    points_ledger.create(conn)
+    conn.execute(meta.insert().values(key=MEMBER_ID_KEY, value=""))
+    taken = set(conn.scalars(select(entity_uniques.c.value).where(
+        entity_uniques.c.entity == "member", entity_uniques.c.value.like("phone:%"))))
+    rows = []
+    for key, data in conn.execute(select(entities.c.key, entities.c.data)
+                                  .where(entities.c.entity == "member")
+                                  .order_by(entities.c.key)):
+        phone = json.loads(data).get("phone")
+        if phone and f"phone:{phone}" not in taken:
+            taken.add(f"phone:{phone}")
+            rows.append({"entity": "member", "value": f"phone:{phone}", "key": key})
+        if len(rows) >= 5_000:
+            conn.execute(entity_uniques.insert(), rows)
+            rows = []
+    if rows:
+        conn.execute(entity_uniques.insert(), rows)
+
+
 # version -> the step that upgrades a database of that version to the next one
-UPGRADES = {1: _v1_to_v2, 2: _v2_to_v3}
+UPGRADES = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
