@@ -588,9 +588,13 @@ def _synchronous(conn: sqlite3.Connection, level: str) -> Iterator[None]:
 
 
 def _acknowledge_movements(conn: Any) -> None:
-    """Sales the central accepted are in the levels just read: stop counting them locally."""
+    """Sales the central accepted are in the levels (and members' points) just read: stop
+    counting them locally."""
     conn.execute(
         "UPDATE stock_movements SET acked = 1 WHERE acked = 0 AND event_id IN "
+        "(SELECT event_id FROM outbox WHERE status = 'sent')")
+    conn.execute(
+        "UPDATE points_pending SET acked = 1 WHERE acked = 0 AND event_id IN "
         "(SELECT event_id FROM outbox WHERE status = 'sent')")
 
 

@@ -167,6 +167,7 @@ class OrderData(_Model):
     paid_at_pickup: Minor = 0  # taken by the tills at pick-up so far
     created_at: datetime
     updated_at: datetime
+    member_no: str | None = None  # the member who ordered: the order earns on their account
     # The tills' pick-up (and return) events already counted in ``collected``, ``returned`` and
     # ``paid_at_pickup``: a till adds its own events not listed here, so it never counts one
     # twice nor misses one that has not reached the central yet.
@@ -258,7 +259,7 @@ def _first_error(exc: ValidationError) -> str:
 # -- events (up) ---------------------------------------------------------------------------------
 
 EventType = Literal["sale", "return", "pickup", "cash_movement", "shift_open", "shift_close",
-                    "z_report", "stock_count", "audit"]
+                    "z_report", "stock_count", "audit", "member_signup"]
 
 
 class Event(_Model):
@@ -365,7 +366,11 @@ class SalePayload(_Model):
     store_id: str = Field(min_length=1)
     terminal_id: str = ""
     staff_id: int | None = None
-    member_id: int | None = None
+    member_id: int | None = None  # the central's member id (None: no member, or see member_no)
+    # The member's number: always sent with a member; the only reference to a member signed up
+    # at the till and not synced yet (the central resolves it; its member_signup came first).
+    member_no: str | None = Field(default=None, min_length=1, max_length=64)
+    points_earned: int = Field(default=0, ge=0)  # the till's count, for the record only
     started_at: datetime | None = None
     completed_at: datetime
     currency: str = Field(min_length=3, max_length=3)
@@ -541,9 +546,11 @@ class ReturnTenderPayload(_Model):
     in the same basket: ``reference`` is that sale's event id, whose ``exchange`` tender names
     this return's ``return_no``)."""
 
-    kind: Literal["cash", "card", "store_credit", "web", "exchange"]
+    kind: Literal["cash", "card", "store_credit", "web", "exchange", "points"]
     amount: int = Field(ge=1)
-    reference: str = ""  # card refund reference, store-credit account, web payment id
+    # card refund reference, store-credit account, web payment id, member_no (points)
+    reference: str = ""
+    points: int | None = Field(default=None, ge=1)  # a points refund: the points given back
 
 
 class ReturnPayload(_Model):
@@ -584,6 +591,25 @@ class RefundRequestList(_Model):
     requests: list[RefundRequestData]
 
 
+class MemberSignupPayload(_Model):
+    """The payload of a ``member_signup`` event: a customer joined at a till, maybe offline.
+
+    ``member_no`` is made by the till (``<store_id><terminal_id>M<n:06d>``, posclient/app/
+    members.py) and kept by the central, which gives the member its id; the member reaches the
+    tills through the feed. ``consent_version``/``consented_at``: the privacy text the customer
+    agreed to, and when."""
+
+    member_no: str = Field(min_length=1, max_length=64)
+    name: str = Field(default="", max_length=100)
+    phone: str = Field(pattern=r"^\+?\d{7,15}$")
+    tier: str = Field(default="standard", min_length=1, max_length=32)
+    store_id: str = Field(min_length=1)
+    terminal_id: str = ""
+    staff_id: int | None = None
+    consent_version: str = Field(min_length=1, max_length=64)
+    consented_at: datetime
+
+
 # -- the audit trail (issue 7) -------------------------------------------------------------------
 
 class AuditRecordData(_Model):
@@ -618,7 +644,8 @@ class AuditAck(_Model):
 # Event types whose payload the central checks against a model; other known types are stored
 # as they come (their effects on the central arrive in later releases).
 EVENT_PAYLOAD_MODELS: dict[str, type[_Model]] = {"sale": SalePayload, "pickup": PickupPayload,
-                                                  "return": ReturnPayload}
+                                                  "return": ReturnPayload,
+                                                  "member_signup": MemberSignupPayload}
 EVENT_TYPES: frozenset[str] = frozenset(EventType.__args__)  # type: ignore[attr-defined]
 
 # The event_id reported for an event whose own event_id could not be read: results come back in

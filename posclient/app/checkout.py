@@ -21,6 +21,7 @@ from posclient.devices.drawer import CashDrawer
 from posclient.devices.payment import PaymentStatus, PaymentTerminal
 from posclient.domain.cart import Cart, CartLine, Discount, DiscountKind, Item, Measure, Totals
 from posclient.domain.errors import InvalidInput, NotFound, PaymentError
+from posclient.domain.loyalty import EarnLine, points_earned, points_value
 from posclient.domain.money import Money, Rounding
 from posclient.domain.policy import Action
 from posclient.domain.tender import Payment, Tender, TenderKind
@@ -30,6 +31,7 @@ from posclient.store.db import Store
 
 from .clock import Clock, iso, new_event_id
 from .lookup import Lookup, StockPosition
+from .members import MemberView
 from .orders import Handover, OrderView
 from .returns import EXCHANGE, CompletedReturn, RefundTender, ReturnDraft, Returns
 from .settings import StoreSettings
@@ -51,6 +53,10 @@ class CompletedSale:
     rounding: Money
     completed_at: datetime
     exchange: CompletedReturn | None = None  # the goods that came back in the same basket
+    member: MemberView | None = None  # the member the sale was for
+    points_earned: int = 0  # as the till works it out (the central's count is the authority)
+    points_redeemed: int = 0
+    points_balance: int | None = None  # the till's view: available before - redeemed + earned
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +121,7 @@ class Checkout:
         self._card_refs: list[str] = []
         self.pickup: PickupInProgress | None = None
         self.exchange: ExchangeInProgress | None = None
+        self.member: MemberView | None = None
 
     def totals(self) -> Totals:
         return self.cart.totals()
@@ -154,7 +161,7 @@ class Checkout:
             raise InvalidInput(f"{product.name_en} ({product.sku}) is no longer sold",
                                code="product_inactive", product=product.name_en,
                                product_zh=product.name_zh, sku=product.sku)
-        price = self.lookup.price(product)
+        price = self.lookup.price(product, self.member.tier if self.member else None)
         if price is None:
             raise NotFound(f"{product.name_en} ({product.sku}) has no price: call a supervisor",
                            code="price_missing", product=product.name_en,
@@ -561,6 +568,88 @@ class Checkout:
         self.staff.record(self.session, "no_sale", approved_by, reason=reason)
         drawer.open()
 
+    # -- members -------------------------------------------------------------------------------
+    def attach_member(self, member: MemberView) -> None:
+        """The sale is for ``member``: the cart's lines take the member's tier prices (the price
+        list named as the tier, else retail); lines whose price was overridden, scale labels
+        and an order's pick-up lines keep theirs. Refused once money was taken."""
+        self._active()
+        if not member.active:
+            raise InvalidInput(f"Member {member.member_no} is no longer active",
+                               code="member_inactive", member_no=member.member_no)
+        self._member_changeable()
+        self.member = member
+        self._reprice_lines()
+
+    def detach_member(self) -> None:
+        """The sale is for nobody: the lines go back to retail prices."""
+        self._active()
+        if self.member is None:
+            return
+        self._member_changeable()
+        self.member = None
+        self._reprice_lines()
+
+    def _member_changeable(self) -> None:
+        if self.has_payments:
+            raise InvalidInput("Money was already taken: the member can no longer change "
+                               "(void the payments first)", code="member_after_payment")
+
+    def _reprice_lines(self) -> None:
+        if self.pickup is not None:  # an order's lines come at the order's prices
+            return
+        tier = self.member.tier if self.member else None
+        for line in self.cart.active_lines:
+            if line.price_override is not None or line.fixed_amount is not None:
+                continue
+            product = self.catalog.by_id(line.item.product_id)
+            price = self.lookup.price(product, tier) if product is not None else None
+            if price is not None and price != line.item.unit_price:
+                line.item = replace(line.item, unit_price=price)
+        self._reprice()
+
+    def points_preview(self) -> int:
+        """The points this sale earns as it stands (0 without a member)."""
+        if self.member is None or self.cart.is_empty:
+            return 0
+        return self._points_earned(self.cart.totals(), self.payment.tenders)
+
+    def _points_earned(self, totals: Totals, tenders: list[Tender] | tuple[Tender, ...]) -> int:
+        not_earning = sum(t.amount.minor for t in tenders
+                          if t.kind in (TenderKind.POINTS, TenderKind.WEB))
+        lines = [EarnLine(ln.item.product_id, ln.item.category, pl.total)
+                 for ln, pl in zip(self.cart.active_lines, totals.lines, strict=True)]
+        return points_earned(self.settings.loyalty_rules, lines, total=totals.total.minor,
+                             not_earning=not_earning)
+
+    def points_in_payment(self) -> int:
+        """Points already tendered on this sale."""
+        return sum(int(t.detail or 0) for t in self.payment.tenders
+                   if t.kind is TenderKind.POINTS)
+
+    def pay_points(self, points: int) -> Tender:
+        """Pay with the attached member's points at the store's rate. At most what this till
+        may spend (the central's balance less this till's uncounted redemptions) and at most
+        what is due."""
+        self._active()
+        self._check_can_pay()
+        member = self.member
+        if member is None:
+            raise InvalidInput("Attach the member first: points belong to a member",
+                               code="points_no_member")
+        rules = self.settings.loyalty_rules
+        if not rules.enabled:
+            raise InvalidInput("This store does not take points", code="points_disabled")
+        value = points_value(rules, points)
+        left = member.available - self.points_in_payment()
+        if points > left:
+            raise InvalidInput(f"The member has only {max(0, left)} points to spend",
+                               code="points_insufficient", available=max(0, left))
+        amount = self._money(value)
+        self.payment.check_exact(amount, TenderKind.POINTS)
+        return self.payment.add_exact(TenderKind.POINTS, amount, reference=member.member_no,
+                                      detail=str(points))
+
     # -- tenders -------------------------------------------------------------------------------
     def _check_can_pay(self) -> None:
         if self.cart.is_empty:
@@ -627,7 +716,13 @@ class Checkout:
 
     # -- completion ----------------------------------------------------------------------------
     def complete(self, *, member_id: int | None = None) -> CompletedSale:
-        """Commit the paid sale: everything in one transaction, then start a new sale."""
+        """Commit the paid sale: everything in one transaction, then start a new sale.
+
+        The member is the one attached (:meth:`attach_member`); ``member_id`` names a member by
+        the central's id only when none is attached (older callers). With a member, the sale
+        records the points it earns and redeems, and both go to ``points_pending`` until the
+        central has counted them.
+        """
         self._active()
         self._check_can_pay()
         totals = self.cart.totals()
@@ -647,6 +742,12 @@ class Checkout:
         pickup = self.pickup
         kind = "sale" if pickup is None else "pickup"
         exchange = self.exchange
+        member = self.member
+        if member is not None:
+            member_id = member.id
+        earned = self._points_earned(totals, tenders) if member is not None else 0
+        redeemed = self.points_in_payment()
+        balance = (member.available - redeemed + earned) if member is not None else None
         refunds = self._exchange_refund(event_id) if exchange is not None else []
         returned: CompletedReturn | None = None
         with self.store.write() as conn:
@@ -661,14 +762,18 @@ class Checkout:
                 "INSERT INTO sales (event_id, receipt_no, store_id, terminal_id, "
                 "terminal_sale_no, staff_id, member_id, started_at, completed_at, currency, "
                 "tax_inclusive, subtotal, discount_total, tax_total, rounding, total, paid, "
-                "change_given, basket_discount, kind, order_no) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "change_given, basket_discount, kind, order_no, member_no, member_label, "
+                "points_earned, points_redeemed, points_balance) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                "?, ?, ?, ?, ?)",
                 (event_id, receipt_no, s.store_id, s.terminal_id, sale_no,
                  self.session.staff.id, member_id, iso(self.started_at), at, s.currency,
                  int(s.tax_inclusive), totals.subtotal.minor, totals.discount_total.minor,
                  totals.tax_total.minor, rounding.minor, totals.total.minor, paid.minor,
                  change.minor, _discount_json(self.cart.basket_discount), kind,
-                 pickup.order_no if pickup is not None else None))
+                 pickup.order_no if pickup is not None else None,
+                 member.member_no if member else None, member.label if member else None,
+                 earned, redeemed, balance))
             sale_id = int(cur.lastrowid or 0)
             line_rows = []
             for no, (ln, pl) in enumerate(zip(active, totals.lines, strict=True), start=1):
@@ -715,6 +820,12 @@ class Checkout:
             payload = _sale_payload(receipt_no, s, self.session.staff.id, member_id,
                                     iso(self.started_at), at, totals, line_rows, tenders,
                                     rounding, change)
+            if member is not None:
+                payload["member_no"] = member.member_no
+                payload["points_earned"] = earned
+                conn.executemany(
+                    "INSERT INTO points_pending (event_id, member_no, points) VALUES (?, ?, ?)",
+                    [(event_id, member.member_no, p) for p in (-redeemed, earned) if p])
             if pickup is not None:
                 payload["order_no"] = pickup.order_no
                 for line, row in zip(payload["lines"], line_rows, strict=True):
@@ -727,7 +838,7 @@ class Checkout:
             seq = outbox.append(conn, event_id=event_id, type=kind, occurred_at=at,
                                 payload=payload)
         done = CompletedSale(sale_id, receipt_no, event_id, seq, totals, tenders, change,
-                             rounding, now, returned)
+                             rounding, now, returned, member, earned, redeemed, balance)
         self._new_sale()
         return done
 
@@ -765,7 +876,8 @@ def _sale_payload(receipt_no: str, s: StoreSettings, staff_id: int, member_id: i
              "tax_rate_ppm": r[18]}
             for r in line_rows
         ],
-        "tenders": [{"kind": t.kind.value, "amount": t.amount.minor, "reference": t.reference}
+        "tenders": [{"kind": t.kind.value, "amount": t.amount.minor, "reference": t.reference,
+                     **({"points": int(t.detail)} if t.kind is TenderKind.POINTS else {})}
                     for t in tenders],
         "taxes": [{"code": t.code, "rate_ppm": t.rate_ppm, "net": t.net, "tax": t.tax}
                   for t in totals.taxes],

@@ -116,8 +116,15 @@ class Lookup:
                            barcode=code)
         return Resolved(product, "")
 
-    def price(self, product: Product) -> Money | None:
-        amount = self.catalog.price_at(product.id, int(self.clock.now().timestamp()))
+    def price(self, product: Product, tier: str | None = None) -> Money | None:
+        """The product's price now: a member's tier price (the price list named as the tier,
+        e.g. ``gold``) when there is one in force, else the ``retail`` list."""
+        at = int(self.clock.now().timestamp())
+        amount = None
+        if tier and tier != "retail":
+            amount = self.catalog.price_at(product.id, at, tier)
+        if amount is None:
+            amount = self.catalog.price_at(product.id, at)
         return None if amount is None else Money(amount, self.settings.currency)
 
     def stock_position(self, product_id: int) -> StockPosition | None:

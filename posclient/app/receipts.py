@@ -15,7 +15,14 @@ from posclient.domain.cart import Measure
 from posclient.domain.errors import NotFound
 from posclient.domain.money import Money, Rounding
 from posclient.domain.policy import Action
-from posclient.domain.receipt import Receipt, ReceiptLine, ReceiptTax, ReceiptTender, label
+from posclient.domain.receipt import (
+    Receipt,
+    ReceiptLine,
+    ReceiptMember,
+    ReceiptTax,
+    ReceiptTender,
+    label,
+)
 from posclient.domain.tax import TaxRate, summarize
 from posclient.store.db import Store
 
@@ -62,13 +69,15 @@ class Receipts:
         row = conn.execute(
             "SELECT s.receipt_no, s.event_id, s.completed_at, s.staff_id, st.name, "
             "s.terminal_id, s.currency, s.subtotal, s.discount_total, s.total, "
-            "s.tax_inclusive, s.rounding, s.change_given, s.order_no "
+            "s.tax_inclusive, s.rounding, s.change_given, s.order_no, s.member_no, "
+            "s.member_label, s.points_earned, s.points_redeemed, s.points_balance "
             "FROM sales s LEFT JOIN staff st ON st.id = s.staff_id WHERE s.id = ?",
             (sale_id,)).fetchone()
         if row is None:
             raise NotFound(f"There is no sale {sale_id}", code="sale_unknown", sale_id=sale_id)
         (receipt_no, event_id, completed_at, staff_id, staff_name, terminal_id, cur,
-         subtotal, discount_total, total, inclusive, rounding, change, order_no) = row
+         subtotal, discount_total, total, inclusive, rounding, change, order_no, member_no,
+         member_label, earned, redeemed, balance) = row
         zh = lang.startswith("zh")
         lines = []
         item_count = 0
@@ -119,6 +128,8 @@ class Receipts:
             item_count=item_count,
             reprint=reprint,
             order_no=order_no,
+            member=None if not member_no else ReceiptMember(
+                member_label or member_no, earned, redeemed, balance),
         )
 
     def return_id(self, return_no: str) -> int | None:

@@ -29,6 +29,7 @@ LABELS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     "cash": ("现金", "Cash"), "card": ("银行卡", "Card"),
     "store_credit": ("储值卡", "Store credit"),
     "web": ("网上已付", "Paid online"), "exchange": ("换货抵扣", "Exchange credit"),
+    "points": ("积分", "Points"),
 }
 
 

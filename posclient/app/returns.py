@@ -39,6 +39,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from posclient.domain.errors import InvalidInput, NotFound, PaymentError
+from posclient.domain.loyalty import points_for_value, points_taken_back
 from posclient.domain.money import Money, div_round
 from posclient.domain.policy import Action
 from posclient.store import audit, outbox
@@ -57,9 +58,11 @@ if TYPE_CHECKING:
     from sync.protocol import PurchaseData, PurchaseLineData, ReserveResponse
 
 CONDITIONS = ("restock", "damaged")
-REFUND_KINDS = ("cash", "card", "store_credit", "web")
+REFUND_KINDS = ("cash", "card", "store_credit", "web", "points")
 EXCHANGE = "exchange"  # the return's value paid a new sale in the same basket (Checkout)
-_PREFERENCE = {"card": 0, "web": 1, "store_credit": 2}  # back the way it came, before cash
+# Back the way it came, before cash; points first (to the member: the store's money is not
+# paid out for what points paid).
+_PREFERENCE = {"points": 0, "card": 1, "web": 2, "store_credit": 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -464,7 +467,7 @@ class Returns:
                     (t.reference,)).fetchone() is None:
                 raise NotFound(f"There is no store credit account {t.reference!r}",
                                code="credit_unknown", account=t.reference)
-            if t.kind in ("card", "web"):  # only back to a payment of this purchase
+            if t.kind in ("card", "web", "points"):  # only back to a payment of this purchase
                 key = (t.kind, t.reference)
                 taken[key] = taken.get(key, 0) + t.amount.minor
                 left = p.tender_left(*key) if p is not None else 0
@@ -551,6 +554,14 @@ class Returns:
             elif t.kind == "card":
                 conn.execute("UPDATE payment_journal SET status = 'captured', updated_at = ? "
                              "WHERE reference = ?", (at, t.journal))
+        rules = s.loyalty_rules
+        points_back = {i: points_for_value(rules, t.amount.minor)
+                       for i, t in enumerate(tenders) if t.kind == "points"}
+        pending = [(event_id, tenders[i].reference, n) for i, n in points_back.items() if n]
+        if p is not None and p.kind == "receipt":
+            pending += _take_back(conn, event_id, p.ref, draft.total.minor)
+        conn.executemany("INSERT INTO points_pending (event_id, member_no, points) "
+                         "VALUES (?, ?, ?)", pending)
         payload = {
             "return_no": return_no, "store_id": s.store_id, "terminal_id": s.terminal_id,
             "staff_id": self.session.staff.id, "approved_by": approved_by,
@@ -562,8 +573,9 @@ class Returns:
                        "qty": ln.qty, "amount": ln.amount, "condition": ln.condition,
                        "tax_code": ln.tax_code, "tax_rate_ppm": ln.tax_rate_ppm}
                       for i, ln in enumerate(draft.lines, start=1)],
-            "tenders": [{"kind": t.kind, "amount": t.amount.minor,
-                         "reference": t.reference} for t in tenders],
+            "tenders": [{"kind": t.kind, "amount": t.amount.minor, "reference": t.reference,
+                         **({"points": points_back[i]} if points_back.get(i) else {})}
+                        for i, t in enumerate(tenders)],
         }
         seq = outbox.append(conn, event_id=event_id, type="return", occurred_at=at,
                             payload=payload)
@@ -573,6 +585,24 @@ class Returns:
                              "total": draft.total.minor, "offline": reservation is None,
                              "needs": [a.value for a in draft.needs]})
         return CompletedReturn(rid, return_no, event_id, seq, draft.total, tuple(tenders), now)
+
+
+def _take_back(conn: sqlite3.Connection, event_id: str, receipt_no: str,
+               amount: int) -> list[tuple[str, str, int]]:
+    """The points a return of this till's own receipt takes back, as the till sees them (the
+    central counts them again as the authority): ``floor(E * C / T)`` so far, less what earlier
+    returns of the receipt took (posclient/domain/loyalty.py ``points_taken_back``)."""
+    row = conn.execute("SELECT member_no, points_earned, total FROM sales WHERE receipt_no = ?",
+                       (receipt_no,)).fetchone()
+    if row is None or not row[0] or not row[1]:
+        return []
+    member_no, earned, total = row
+    before = conn.execute(
+        "SELECT coalesce(sum(total), 0) FROM returns WHERE source_kind = 'receipt' AND "
+        "source_ref = ? AND event_id != ?", (receipt_no, event_id)).fetchone()[0]
+    taken = (points_taken_back(earned, total, before + amount)
+             - points_taken_back(earned, total, before))
+    return [(event_id, member_no, -taken)] if taken else []
 
 
 def _condition(value: str | None) -> str:

@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import asdict, dataclass, field, fields
 
 from posclient.domain.barcode import DEFAULT_SCALE_RULES, MeasureKind, VariableMeasureRule
+from posclient.domain.loyalty import LoyaltyRules
 from posclient.domain.money import Rounding
 from posclient.domain.policy import Limits
 from posclient.domain.tender import CashRounding
@@ -48,6 +49,9 @@ class StoreSettings:
     offline_return_limit: int = 20_000  # at most this per return while the central is away
     offline_return_daily_limit: int = 100_000  # and this per day at this till
     cash_variance_threshold: int = 500  # a shift's over/short beyond this needs a manager
+    # Members and points (posclient/domain/loyalty.py LoyaltyRules; docs/loyalty.md).
+    loyalty: dict[str, object] = field(default_factory=dict)
+    member_consent_version: str = "2024-01"  # the privacy text a customer agrees to at sign-up
 
     # -- derived -------------------------------------------------------------------------------
     @property
@@ -65,6 +69,10 @@ class StoreSettings:
             )
             for r in self.scale_rules
         )
+
+    @property
+    def loyalty_rules(self) -> LoyaltyRules:
+        return LoyaltyRules.from_dict(self.loyalty)
 
     @property
     def limits(self) -> Limits:

@@ -36,6 +36,9 @@ from .settings import StoreSettings
 from .staff import Approval, StaffService, StaffSession
 
 MOVEMENTS = {"cash_in": 1, "paid_out": -1, "safe_drop": -1}  # kind -> sign in the drawer
+# Tenders a close counts: notes and coins, and the card terminal's slips. Web money, exchange
+# credit, store credit and points never pass through the drawer.
+COUNTED = ("card", "cash")
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,8 +221,8 @@ class Shifts:
         return ShiftClose(shift.shift_no, counted, expected, diff)
 
     def _expected(self, shift: Shift) -> dict[str, int]:
-        """What the till should hold per tender since the shift opened: the float and cash
-        movements, sales' tenders less refunds (exchange credit and web money never in it)."""
+        """What the till should hold per counted tender since the shift opened: the float and
+        cash movements, sales' tenders less refunds."""
         conn, since = self.store.conn, shift.opened_at
         out: dict[str, int] = {"cash": shift.float_total.minor}
         for kind, amount in conn.execute(
@@ -234,7 +237,7 @@ class Shifts:
                 "SELECT kind, sum(amount) FROM cash_movements WHERE shift_id = ? GROUP BY kind",
                 (shift.id,)):
             out["cash"] += MOVEMENTS[kind] * amount
-        return {k: v for k, v in sorted(out.items()) if k not in ("web", "exchange")}
+        return {k: v for k, v in sorted(out.items()) if k in COUNTED}
 
     # -- reports ---------------------------------------------------------------------------------
     def x_report(self) -> Report:

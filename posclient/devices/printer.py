@@ -41,6 +41,7 @@ from posclient.domain.receipt import (
     fit,
     heading,
     label,
+    member_lines,
     tender_name,
     total_label,
     two_cols,
@@ -267,6 +268,11 @@ def _layout(p: Dummy, out: _Writer, r: Receipt, lang: str, width: int, code: str
     if r.change:
         out.big(two_cols(label("change", lang), m(r.change), width // 2), 2, 2)
     out.line(rule)
+    member = member_lines(r, lang)
+    if member:
+        for left, right in member:
+            out.line(two_cols(left, right, width))
+        out.line(rule)
     p.set(align="center")
     if r.footer:
         out.line(fit(r.footer, width))

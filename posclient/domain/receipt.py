@@ -41,6 +41,11 @@ LABELS: dict[str, dict[str, str]] = {
     "refund_total": {"zh": "退款合计", "en": "REFUND"},
     "web_refund": {"zh": "退回网上支付", "en": "Back to web payment"},
     "damaged": {"zh": "损坏", "en": "Damaged"},
+    "points": {"zh": "积分抵扣", "en": "Points"},
+    "member": {"zh": "会员", "en": "Member"},
+    "points_earned": {"zh": "本次积分", "en": "Points earned"},
+    "points_redeemed": {"zh": "使用积分", "en": "Points redeemed"},
+    "points_balance": {"zh": "积分余额(以总部为准)", "en": "Points balance (till's view)"},
 }
 
 
@@ -75,6 +80,16 @@ class ReceiptTax:
 
 
 @dataclass(frozen=True, slots=True)
+class ReceiptMember:
+    """The member of a sale as printed: masked, with the points as the till saw them."""
+
+    label: str  # masked name and phone (posclient/domain/loyalty.py)
+    earned: int = 0
+    redeemed: int = 0
+    balance: int | None = None  # the central's balance - pending redemptions + this earn
+
+
+@dataclass(frozen=True, slots=True)
 class Receipt:
     store_name: str
     address: str
@@ -97,6 +112,21 @@ class Receipt:
     reprint: bool = False
     order_no: str | None = None  # the web order this receipt hands over (a pick-up slip)
     refund_of: str | None = None  # a return slip: the receipt or order it returns ("": none)
+    member: ReceiptMember | None = None
+
+
+def member_lines(r: Receipt, lang: str) -> list[tuple[str, str]]:
+    """The member's block (left, right columns): who, points earned and redeemed, balance."""
+    m = r.member
+    if m is None:
+        return []
+    out = [(label("member", lang), m.label)]
+    if m.redeemed:
+        out.append((label("points_redeemed", lang), str(m.redeemed)))
+    out.append((label("points_earned", lang), str(m.earned)))
+    if m.balance is not None:
+        out.append((label("points_balance", lang), str(m.balance)))
+    return out
 
 
 def heading(r: Receipt, lang: str) -> list[str]:
@@ -198,6 +228,10 @@ def render_text(r: Receipt, lang: str = "zh", width: int = 48) -> str:
     if r.change:
         out.append(two_cols(label("change", lang), m(r.change), width))
     out.append(rule)
+    member = member_lines(r, lang)
+    if member:
+        out += [two_cols(left, right, width) for left, right in member]
+        out.append(rule)
     if r.footer:
         out.append(center(r.footer, width))
     out.append(center(r.receipt_no, width))

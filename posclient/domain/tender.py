@@ -22,6 +22,7 @@ class TenderKind(StrEnum):
     STORE_CREDIT = "store_credit"
     WEB = "web"  # paid on the web shop before an order's pick-up: no money at the till
     EXCHANGE = "exchange"  # goods returned in the same basket paid this much (an exchange)
+    POINTS = "points"  # the member's loyalty points at the store's rate (reference: member_no)
 
 
 @dataclass(frozen=True, slots=True)

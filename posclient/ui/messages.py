@@ -139,12 +139,14 @@ TENDER_KINDS = {
     "card": QT_TRANSLATE_NOOP("Errors", "card"),
     "store_credit": QT_TRANSLATE_NOOP("Errors", "store_credit"),
     "web": QT_TRANSLATE_NOOP("Errors", "paid online"),
+    "points": QT_TRANSLATE_NOOP("Errors", "points"),
 }
 
 # A payment a refund goes back to, as the refund messages name it.
 REFUND_TO = {
     "card": QT_TRANSLATE_NOOP("Errors", "card"),
     "web": QT_TRANSLATE_NOOP("Errors", "web"),
+    "points": QT_TRANSLATE_NOOP("Errors", "points"),
 }
 
 NO_REASON = QT_TRANSLATE_NOOP("Errors", "no reason given")
@@ -647,6 +649,51 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
          (_then,)),
         (QT_TRANSLATE_NOOP("Errors", "Printing over a serial port needs the pyserial package, "
                                      "which is not installed. %1"), (_then,)),
+    ),
+    # -- members and points (posclient/app/members.py, Checkout, domain/loyalty.py)
+    "member_code_empty": (
+        (QT_TRANSLATE_NOOP("Errors", "Scan the member's card or type a phone number"), ()),
+        (QT_TRANSLATE_NOOP("Errors", "That member QR code is empty"), ()),
+    ),
+    "member_unknown": (
+        (QT_TRANSLATE_NOOP("Errors", "No member %1: check the card or the number, or sign the "
+                                     "customer up"), (_r("code_text"),)),
+    ),
+    "member_inactive": (
+        (QT_TRANSLATE_NOOP("Errors", "Member %1 is no longer active"), (_v("member_no"),)),
+    ),
+    "member_consent_required": (
+        (QT_TRANSLATE_NOOP("Errors", "The customer must agree to the member terms first"), ()),
+    ),
+    "member_phone_invalid": (
+        (QT_TRANSLATE_NOOP("Errors", "%1 is not a phone number"), (_r("phone"),)),
+    ),
+    "member_name_too_long": (
+        (QT_TRANSLATE_NOOP("Errors", "The name is too long (100 characters at most)"), ()),
+    ),
+    "member_phone_taken": (
+        (QT_TRANSLATE_NOOP("Errors", "%1 is already member %2"),
+         (_v("phone"), _v("member_no"))),
+    ),
+    "member_after_payment": (
+        (QT_TRANSLATE_NOOP("Errors", "Money was already taken: the member can no longer change "
+                                     "(void the payments first)"), ()),
+    ),
+    "points_no_member": (
+        (QT_TRANSLATE_NOOP("Errors", "Attach the member first: points belong to a member"), ()),
+    ),
+    "points_disabled": (
+        (QT_TRANSLATE_NOOP("Errors", "This store does not take points"), ()),
+    ),
+    "points_insufficient": (
+        (QT_TRANSLATE_NOOP("Errors", "The member has only %1 points to spend"),
+         (_v("available"),)),
+    ),
+    "points_invalid": (
+        (QT_TRANSLATE_NOOP("Errors", "Redeem more than zero points"), ()),
+    ),
+    "points_step": (
+        (QT_TRANSLATE_NOOP("Errors", "Points are redeemed in steps of %1"), (_v("step"),)),
     ),
 }
 

@@ -4,6 +4,8 @@ plainly."""
 
 from __future__ import annotations
 
+from math import gcd
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from posclient.app.checkout import Checkout
 from posclient.domain.errors import PosError
+from posclient.domain.loyalty import points_for_value
 from posclient.domain.money import Money, currency_exponent
 from posclient.domain.tender import Tender
 
@@ -67,9 +70,14 @@ class PayDialog(QDialog):
         self.card_button = QPushButton(self.tr("Card") + "\nF2")
         self.card_button.setObjectName("payCard")
         self.card_button.setShortcut("F2")
+        self.points_button = QPushButton(self.tr("Points") + "\nF3")
+        self.points_button.setObjectName("payPoints")
+        self.points_button.setShortcut("F3")
+        self.points_button.setEnabled(checkout.member is not None)
+        self.points_button.clicked.connect(self.points)
         back = QPushButton(self.tr("Back to sale") + "\nEsc")
         back.setObjectName("payBack")
-        for i, b in enumerate((self.cash_button, self.card_button, back)):
+        for i, b in enumerate((self.cash_button, self.card_button, self.points_button, back)):
             b.setMinimumHeight(72)
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             grid.addWidget(b, 0, i)
@@ -107,12 +115,16 @@ class PayDialog(QDialog):
         self.tenders.clear()
         for t in p.tenders:
             self.tenders.addItem(self._tender_text(t))
+        member = self.co.member
+        if member is not None:
+            left = max(0, member.available - self.co.points_in_payment())
+            self.points_button.setText(self.tr("Points") + f" ({left})\nF3")
         self.amount.setFocus()
 
     def _tender_text(self, t: Tender) -> str:
         names = {"cash": self.tr("Cash"), "card": self.tr("Card"),
                  "store_credit": self.tr("Store credit"), "web": self.tr("Paid online"),
-                 "exchange": self.tr("Exchange credit")}
+                 "exchange": self.tr("Exchange credit"), "points": self.tr("Points")}
         text = f"{names.get(t.kind.value, t.kind.value)}  {fmt.money(t.amount, self.lang)}"
         return f"{text}  {t.detail}" if t.detail else text
 
@@ -142,6 +154,32 @@ class PayDialog(QDialog):
     def _take_cash(self, tendered: Money) -> None:
         try:
             self.co.pay_cash(tendered)
+        except PosError as exc:
+            self.say(message_for(exc, self.lang), error=True)
+            return
+        self.say("")
+        self._after_tender()
+
+    def points(self) -> None:
+        """Pay with the member's points: the typed number of points, or as many as the member
+        may spend up to what is due."""
+        if self.busy or self.co.member is None:
+            return
+        text = self.amount.text().strip()
+        self.amount.clear()
+        if text:
+            if not text.isdigit():
+                self.say(self.tr("Type a whole number of points"), error=True)
+                return
+            count = int(text)
+        else:
+            rules = self.co.settings.loyalty_rules
+            left = self.co.member.available - self.co.points_in_payment()
+            count = min(left, points_for_value(rules, self.co.payment.due.minor))
+            count -= count % (rules.redeem_points // gcd(rules.redeem_points,
+                                                         rules.redeem_value))
+        try:
+            self.co.pay_points(count)
         except PosError as exc:
             self.say(message_for(exc, self.lang), error=True)
             return

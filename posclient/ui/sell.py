@@ -35,6 +35,7 @@ from posclient.domain.money import Money
 
 from . import fmt, widgets
 from . import resume as resume_dialog
+from .member import MemberDialog, member_text
 from .messages import message_for
 from .workers import Background
 
@@ -129,6 +130,7 @@ ACTIONS: list[tuple[str, str, str]] = [
     ("Ctrl+R", QT_TRANSLATE_NOOP("SellPage", "Return"), "returns"),
     ("Ctrl+S", QT_TRANSLATE_NOOP("SellPage", "Shift"), "shift"),
     ("Ctrl+M", QT_TRANSLATE_NOOP("SellPage", "Settings"), "settings"),
+    ("Ctrl+K", QT_TRANSLATE_NOOP("SellPage", "Member"), "member_key"),
 ]
 
 
@@ -284,6 +286,11 @@ class SellPage(QWidget):
         self.totals.setText("<table width='100%'>" + "".join(
             f"<tr><td>{a}</td><td align='right'>{b}</td></tr>" for a, b in rows) + "</table>")
         self.total.setText(self.tr("Total") + f" {m(totals.total)}")
+        if co.member is None:
+            self.member.setText(self.tr("Member: —"))
+        else:
+            self.member.setText(self.tr("Member: %1").replace(
+                "%1", member_text(self.tr("%1 points"), co.member)))
         self.changed.emit()
 
     # -- scanning --------------------------------------------------------------------------------
@@ -503,6 +510,21 @@ class SellPage(QWidget):
 
     def shift(self) -> None:
         self.shift_requested.emit()
+
+    def member_key(self) -> None:
+        """Find, sign up, attach or remove the sale's member (ui/member.py)."""
+        co = self.checkout
+        if co is None:
+            return
+        from posclient.app.members import Members
+
+        dialog = MemberDialog(co, Members(co.store, co.clock, co.settings), self.lang, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if dialog.exec():
+            self.say(self.tr("Member: %1").replace(
+                "%1", co.member.label if co.member is not None else "—"))
+        self.refresh()
+        self.focus_scan()
 
     def no_sale(self) -> None:
         self.no_sale_requested.emit()

@@ -22,7 +22,7 @@
 <context>
     <name>CartColumn</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="+145"/>
+        <location filename="../../posclient/ui/sell.py" line="+147"/>
         <source>#</source>
         <translation>序号</translation>
     </message>
@@ -174,12 +174,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>card</source>
         <translation>银行卡</translation>
     </message>
     <message>
-        <location line="-6"/>
+        <location line="-7"/>
         <source>store_credit</source>
         <translation>储值卡</translation>
     </message>
@@ -189,12 +189,18 @@
         <translation>网上已付</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+1"/>
+        <location line="+7"/>
+        <source>points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <location line="-1"/>
         <source>web</source>
         <translation>网上支付</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>no reason given</source>
         <translation>未说明原因</translation>
     </message>
@@ -734,7 +740,77 @@
         <translation>本收银机无法向总部证明身份（密钥环中没有令牌）：请联系 IT 重新注册</translation>
     </message>
     <message>
-        <location line="-257"/>
+        <location line="+158"/>
+        <source>Scan the member&apos;s card or type a phone number</source>
+        <translation>请扫描会员卡或输入手机号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>That member QR code is empty</source>
+        <translation>该会员二维码为空</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No member %1: check the card or the number, or sign the customer up</source>
+        <translation>没有会员 %1：请核对会员卡或号码，或为顾客注册</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Member %1 is no longer active</source>
+        <translation>会员 %1 已停用</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The customer must agree to the member terms first</source>
+        <translation>须先征得顾客同意会员条款</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 is not a phone number</source>
+        <translation>%1 不是手机号</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The name is too long (100 characters at most)</source>
+        <translation>姓名过长（最多100个字符）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 is already member %2</source>
+        <translation>%1 已是会员 %2</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Money was already taken: the member can no longer change (void the payments first)</source>
+        <translation>已收款：不能再更换会员（请先撤销付款）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Attach the member first: points belong to a member</source>
+        <translation>请先关联会员：积分属于会员</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This store does not take points</source>
+        <translation>本店不接受积分支付</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The member has only %1 points to spend</source>
+        <translation>该会员只有 %1 积分可用</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Redeem more than zero points</source>
+        <translation>使用的积分须大于零</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Points are redeemed in steps of %1</source>
+        <translation>积分须按 %1 的整数倍使用</translation>
+    </message>
+    <message>
+        <location line="-456"/>
         <source>The suspended sale is in %1, this till sells in %2</source>
         <translation>该挂单币种为 %1，本收银机使用 %2</translation>
     </message>
@@ -1145,6 +1221,69 @@
     </message>
 </context>
 <context>
+    <name>MemberDialog</name>
+    <message>
+        <location filename="../../posclient/ui/member.py" line="+46"/>
+        <source>Member</source>
+        <translation>会员</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Scan the member card or app code, or type a phone number</source>
+        <translation>扫描会员卡或App会员码，或输入手机号</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No member chosen</source>
+        <translation>未选择会员</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Attach to the sale</source>
+        <translation>关联到本单</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Remove the member</source>
+        <translation>取消会员</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Sign up a new member</source>
+        <translation>注册新会员</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The customer agrees to the member terms and the privacy notice (version %1)</source>
+        <translation>顾客同意会员条款和隐私声明（版本 %1）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Sign up</source>
+        <translation>注册</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Phone</source>
+        <translation>手机号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name (optional)</source>
+        <translation>姓名（可选）</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>%1 points</source>
+        <translation>%1 积分</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Member %1 signed up</source>
+        <translation>会员 %1 已注册</translation>
+    </message>
+</context>
+<context>
     <name>MoveDialog</name>
     <message>
         <location filename="../../posclient/ui/shift.py" line="+16"/>
@@ -1160,7 +1299,7 @@
 <context>
     <name>PayDialog</name>
     <message>
-        <location filename="../../posclient/ui/pay.py" line="+49"/>
+        <location filename="../../posclient/ui/pay.py" line="+52"/>
         <source>Payment</source>
         <translation>收款</translation>
     </message>
@@ -1171,18 +1310,25 @@
     </message>
     <message>
         <location line="+6"/>
-        <location line="+48"/>
+        <location line="+57"/>
         <source>Cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location line="-46"/>
-        <location line="+46"/>
+        <location line="-55"/>
+        <location line="+55"/>
         <source>Card</source>
         <translation>银行卡</translation>
     </message>
     <message>
-        <location line="-43"/>
+        <location line="-52"/>
+        <location line="+48"/>
+        <location line="+6"/>
+        <source>Points</source>
+        <translation>积分</translation>
+    </message>
+    <message>
+        <location line="-49"/>
         <source>Back to sale</source>
         <translation>返回销售</translation>
     </message>
@@ -1192,7 +1338,7 @@
         <translation>应收 %1</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+24"/>
         <source>Store credit</source>
         <translation>储值卡</translation>
     </message>
@@ -1212,7 +1358,12 @@
         <translation>%1 不是有效金额</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+30"/>
+        <source>Type a whole number of points</source>
+        <translation>请输入整数积分</translation>
+    </message>
+    <message>
+        <location line="+27"/>
         <source>Waiting for the card terminal…</source>
         <translation>等待刷卡终端响应…</translation>
     </message>
@@ -1682,7 +1833,7 @@
 <context>
     <name>SearchDialog</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="-81"/>
+        <location filename="../../posclient/ui/sell.py" line="-82"/>
         <source>Find a product</source>
         <translation>查找商品</translation>
     </message>
@@ -1706,31 +1857,31 @@
     </message>
     <message>
         <location line="+61"/>
-        <location line="+245"/>
+        <location line="+251"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-244"/>
-        <location line="+256"/>
+        <location line="-250"/>
+        <location line="+262"/>
         <location line="+3"/>
         <source>Price</source>
         <translation>改价</translation>
     </message>
     <message>
-        <location line="-258"/>
-        <location line="+284"/>
+        <location line="-264"/>
+        <location line="+290"/>
         <source>Line discount</source>
         <translation>单品折扣</translation>
     </message>
     <message>
-        <location line="-283"/>
-        <location line="+291"/>
+        <location line="-289"/>
+        <location line="+297"/>
         <source>Sale discount</source>
         <translation>整单折扣</translation>
     </message>
     <message>
-        <location line="-290"/>
+        <location line="-296"/>
         <source>Void line</source>
         <translation>单品作废</translation>
     </message>
@@ -1761,12 +1912,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+393"/>
+        <location line="+414"/>
         <source>Stock</source>
         <translation>库存查询</translation>
     </message>
     <message>
-        <location line="-392"/>
+        <location line="-413"/>
         <source>Pick-up</source>
         <translation>自提</translation>
     </message>
@@ -1786,17 +1937,23 @@
         <translation>设置</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Member</source>
+        <translation>会员</translation>
+    </message>
+    <message>
         <location line="+31"/>
         <source>Scan or type a barcode, item number or name</source>
         <translation>扫描或输入条码、货号或品名</translation>
     </message>
     <message>
         <location line="+24"/>
+        <location line="+102"/>
         <source>Member: —</source>
         <translation>会员：—</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="-79"/>
         <source>Pay</source>
         <translation>结账</translation>
     </message>
@@ -1834,6 +1991,17 @@
         <location line="+3"/>
         <source>Total</source>
         <translation>合计</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+232"/>
+        <source>Member: %1</source>
+        <translation>会员：%1</translation>
+    </message>
+    <message>
+        <location line="-231"/>
+        <source>%1 points</source>
+        <translation>%1 积分</translation>
     </message>
     <message>
         <location line="+35"/>
@@ -1907,7 +2075,7 @@
         <translation>换货：退回商品 %1。请扫描新商品后付款；差额补付或退还</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+37"/>
         <source>Barcode, item number or name</source>
         <translation>条码、货号或品名</translation>
     </message>
@@ -2211,7 +2379,7 @@
         <translation>盲点：请清点钱箱</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>Cash</source>
         <translation>现金</translation>
     </message>

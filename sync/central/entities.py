@@ -169,8 +169,11 @@ def _unique_values(entity: str, data: dict[str, Any]) -> dict[str, str]:
         for code in data.get("barcodes") or ():  # a barcode listed twice is one barcode
             values.setdefault(f"gtin:{int(code)}", f"barcode {code}")
         return values
-    if entity == "member":
-        return {f"member_no:{data['member_no']}": f"member number {data['member_no']!r}"}
+    if entity == "member":  # a phone number finds one member at the tills
+        values = {f"member_no:{data['member_no']}": f"member number {data['member_no']!r}"}
+        if data.get("phone"):
+            values[f"phone:{data['phone']}"] = f"phone number {data['phone']!r}"
+        return values
     return {}
 
 

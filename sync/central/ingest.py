@@ -52,7 +52,7 @@ from sqlalchemy import Connection, Engine, Transaction, and_, delete, insert, se
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from posclient.app.clock import Clock
-from sync.central import ledger
+from sync.central import ledger, loyalty
 from sync.central.db import (
     among,
     bulk_insert,
@@ -81,6 +81,7 @@ from sync.protocol import (
     UNREADABLE_EVENT_ID,
     Event,
     EventResult,
+    MemberSignupPayload,
     PickupPayload,
     ReturnPayload,
     SalePayload,
@@ -523,6 +524,9 @@ class _Batch:
             accepted[eid] = rec
             if ev.type == "sale":
                 sale: SalePayload = parsed
+                if sale.member_id is not None or sale.member_no or any(
+                        t.get("kind") == "points" for t in sale.tenders):
+                    raise _EventByEvent("a member's sale moves points")
                 other = self.receipts.setdefault(sale.receipt_no, eid)
                 if other != eid:
                     rec.problems.append(_duplicate_receipt(sale.receipt_no, other))
@@ -688,7 +692,19 @@ def _apply_sale(tx: Tx, who: TerminalIdentity, ev: Event, sale: SalePayload | No
     problems += [_unknown_product(pid)
                  for pid in sorted(listed - ledger.known_products(tx, listed))]
     problems += _oversold(who, moved)
+    problems += _points(loyalty.apply_sale(tx, who.store_id, ev.event_id, sale,
+                                           getattr(sale, "order_no", None)))
     return problems
+
+
+def _points(issues: list[loyalty.Issue]) -> list[Problem]:
+    return [Problem(kind, subject, message, data) for kind, subject, message, data in issues]
+
+
+def _apply_signup(tx: Tx, who: TerminalIdentity, ev: Event) -> list[Problem]:
+    """A member signed up at a till (sync/central/loyalty.py ``apply_signup``)."""
+    return _points(loyalty.apply_signup(tx, ev.event_id,
+                                        MemberSignupPayload.model_validate(ev.payload)))
 
 
 def _apply_pickup(tx: Tx, who: TerminalIdentity, ev: Event) -> list[Problem]:
@@ -709,8 +725,9 @@ def _apply_return(tx: Tx, who: TerminalIdentity, ev: Event) -> list[Problem]:
     from sync.central import returns
 
     ret = ReturnPayload.model_validate(ev.payload)
-    return [Problem(kind, subject, message, data)
-            for kind, subject, message, data in returns.record_return(tx, who, ev.event_id, ret)]
+    problems = [Problem(kind, subject, message, data) for kind, subject, message, data
+                in returns.record_return(tx, who, ev.event_id, ret)]
+    return problems + _points(loyalty.apply_return(tx, who.store_id, ev.event_id, ret))
 
 
 def _sale_row(who: TerminalIdentity, event_id: UUID, sale: SalePayload) -> dict[str, Any]:
@@ -757,7 +774,8 @@ def _exception_row(who: TerminalIdentity, event_id: UUID, p: Problem,
             "detail": dump_json({"subject": p.subject, "message": p.message, **p.data})}
 
 
-_HANDLERS = {"sale": _apply_sale, "pickup": _apply_pickup, "return": _apply_return}
+_HANDLERS = {"sale": _apply_sale, "pickup": _apply_pickup, "return": _apply_return,
+             "member_signup": _apply_signup}
 
 
 def _utc(t: datetime) -> datetime:

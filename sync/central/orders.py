@@ -72,6 +72,8 @@ class OrderIn(BaseModel):
     lines: list[OrderLineIn] = Field(min_length=1, max_length=500)
     payments: list[OrderPaymentData] = []
     created_at: datetime | None = None
+    # The member who ordered: the order earns points on their account (sync/central/loyalty.py)
+    member_no: str | None = Field(default=None, min_length=1, max_length=64)
 
 
 def upsert_orders(tx: Tx, rows: Iterable[tuple[int, Mapping[str, Any]]], *,
@@ -140,6 +142,13 @@ def _upsert_one(tx: Tx, order: OrderIn) -> bool:
                  else old.pickup_code_hash if old is not None else None)
     if order.fulfilment == "pickup" and code_hash is None:
         raise _Refused("a pick-up order needs its pick-up_code")
+    if order.member_no and (old is None or old.member_no != order.member_no):
+        from sync.central import loyalty
+
+        if old is not None:
+            raise _Refused("the order's member cannot change once it is stored")
+        if loyalty.order_member(tx.conn, order.member_no) is None:
+            raise _Refused(f"member_no {order.member_no!r}: no such member")
     status = order.status
     if old is not None and old.status in TILL_STATUSES and status in ("open", "ready"):
         status = old.status  # the tills' progress stands
@@ -150,11 +159,15 @@ def _upsert_one(tx: Tx, order: OrderIn) -> bool:
         pickup_code_hash=code_hash if order.fulfilment == "pickup" else None,
         currency=order.currency, lines=lines, payments=order.payments, total=total, paid=paid,
         created_at=order.created_at or (old.created_at if old is not None else tx.now),
-        updated_at=old.updated_at if old is not None else tx.now)
+        updated_at=old.updated_at if old is not None else tx.now,
+        member_no=order.member_no or (old.member_no if old is not None else None))
     if old is not None and data == old:
         return False
     data = data.model_copy(update={"updated_at": tx.now})
     _write(tx, data, scope, None if old is None else _scope_of(old))
+    from sync.central import loyalty
+
+    loyalty.order_written(tx, old, data)
     return True
 
 

@@ -39,7 +39,7 @@ from sqlalchemy import (
 
 from sync.central.errors import SchemaError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 GLOBAL = ""  # the store scope of a record every store sees (entities.scope)
 
@@ -332,7 +332,26 @@ refund_requests = Table(  # v3: web payments to give back, for the web shop to c
 )
 
 
-audit_records = Table(  # v4: each till's audit log as it uploaded it, chain checked on arrival
+points_ledger = Table(  # v4: every change of a member's points; the balance is their sum
+    "points_ledger", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("member_id", BigInteger, nullable=False),
+    Column("delta", BigInteger, nullable=False),
+    # earn, redeem, take_back (a return), refund (points given back), cancel (an order's), adjust
+    Column("kind", String(16), nullable=False),
+    Column("source_kind", String(8), nullable=False),  # receipt | order | member
+    Column("source_ref", String(64), nullable=False),
+    Column("base", BigInteger, nullable=False, default=0),  # an earn: the purchase's total
+    Column("event_id", Uuid),  # the till's event (NULL: a web order's earn)
+    Column("store_id", String(32)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("points_ledger_member", "member_id", "id"),
+    Index("points_ledger_source", "source_kind", "source_ref"),
+)
+
+MEMBER_ID_KEY = "member_last_id"  # meta: the last member id given to a till's sign-up
+
+audit_records = Table(  # v5: each till's audit log as it uploaded it, chain checked on arrival
     "audit_records", metadata,
     Column("store_id", String(32), primary_key=True),
     Column("terminal_id", String(32), primary_key=True),
@@ -375,6 +394,7 @@ def init_schema(engine: Engine, now: datetime) -> str:
         metadata.create_all(conn)
         conn.execute(schema_version.insert().values(version=SCHEMA_VERSION, applied_at=now))
         conn.execute(feed_head.insert().values(id=1, last_seq=0, low_water=0))
+        conn.execute(meta.insert().values(key=MEMBER_ID_KEY, value=""))
     return "created"
 
 
@@ -427,9 +447,31 @@ def _v2_to_v3(conn: Connection) -> None:
 
 
 def _v3_to_v4(conn: Connection) -> None:
-    """v4: the tills' audit logs."""
+    """v4: members' points ledger; members' phone numbers become unique values (a till finds a
+    member by phone), the first member keeping a number given twice."""
+    points_ledger.create(conn)
+    conn.execute(meta.insert().values(key=MEMBER_ID_KEY, value=""))
+    taken = set(conn.scalars(select(entity_uniques.c.value).where(
+        entity_uniques.c.entity == "member", entity_uniques.c.value.like("phone:%"))))
+    rows = []
+    for key, data in conn.execute(select(entities.c.key, entities.c.data)
+                                  .where(entities.c.entity == "member")
+                                  .order_by(entities.c.key)):
+        phone = json.loads(data).get("phone")
+        if phone and f"phone:{phone}" not in taken:
+            taken.add(f"phone:{phone}")
+            rows.append({"entity": "member", "value": f"phone:{phone}", "key": key})
+        if len(rows) >= 5_000:
+            conn.execute(entity_uniques.insert(), rows)
+            rows = []
+    if rows:
+        conn.execute(entity_uniques.insert(), rows)
+
+
+def _v4_to_v5(conn: Connection) -> None:
+    """v5: the tills' audit logs."""
     audit_records.create(conn)
 
 
 # version -> the step that upgrades a database of that version to the next one
-UPGRADES = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
+UPGRADES = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}

@@ -9,14 +9,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from sync.central.cli import main
 from sync.central.db import make_engine
 from sync.central.schema import (
+    MEMBER_ID_KEY,
     audit_records,
     entities,
+    meta,
     parked_sales,
+    points_ledger,
     refund_requests,
     refund_tenders,
     return_lines,
@@ -76,9 +79,10 @@ def test_init_upgrades_a_database_of_the_previous_schema_and_keeps_its_data(db, 
     engine = make_engine(db)
     with engine.begin() as conn:  # what a v1 database looks like
         for table in (parked_sales, return_lines, refund_tenders, refund_requests,
-                      audit_records):
+                      points_ledger, audit_records):
             table.drop(conn)
-        conn.execute(update(schema_version).values(version=1))  # created at v4: one row
+        conn.execute(delete(meta).where(meta.c.key == MEMBER_ID_KEY))
+        conn.execute(update(schema_version).values(version=1))  # created at v5: one row
     capsys.readouterr()
     assert main(["--database", db, "status"]) == 3
     err = capsys.readouterr().err
@@ -88,7 +92,7 @@ def test_init_upgrades_a_database_of_the_previous_schema_and_keeps_its_data(db, 
     with engine.connect() as conn:
         versions = conn.execute(select(schema_version.c.version).order_by(
             schema_version.c.version)).scalars().all()
-        assert versions == [1, 2, 3, 4] and conn.execute(select(parked_sales)).all() == []
+        assert versions == [1, 2, 3, 4, 5] and conn.execute(select(parked_sales)).all() == []
         assert conn.execute(select(return_lines)).all() == []
     engine.dispose()
     assert main(["--database", db, "status"]) == 0

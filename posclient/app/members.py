@@ -1,0 +1,190 @@
+"""Members at the till: find one (card, app QR, phone), sign one up, and their points.
+
+Finding (:meth:`Members.find`): a member card's barcode is the member number; the web shop and
+the app show a QR code ``MBR:<member_no>`` (posclient/domain/loyalty.py ``member_qr``); an
+11-digit number starting with 1 is a phone number, looked up exactly with the ``members_phone``
+index (one index probe: this is the path measured by ``member_lookup_p99_ms``).
+
+Signing up (:meth:`Members.sign_up`) works offline. The till makes the member number itself:
+``<store_id><terminal_id>M<n:06d>`` (``n`` from the till's gap-free counter ``member``), e.g.
+``S001T01M000001``: unique across the chain because store and till ids are, and never a phone
+number or a central-made number. The member is written to ``member_signups`` with the
+``member_signup`` outbox event in one transaction; the customer collects points at once. The
+central creates the member with that same number and its own id, and the member reaches every
+till through the feed (``members``), which then takes precedence over the till's sign-up copy.
+
+Points the till may spend (:attr:`MemberView.available`): the central's balance (the member's
+``points`` from the feed) minus this till's redemptions (and points taken back by its returns)
+the central has not counted yet (``points_pending``). Points this till's sales earned are never
+spendable before the central has counted them: an offline till can never let a customer spend
+points that a return elsewhere might take back.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from posclient.domain.errors import InvalidInput, NotFound
+from posclient.domain.loyalty import is_phone, mask_name, mask_phone, parse_member_code
+from posclient.store import audit, outbox
+from posclient.store.db import Store
+
+from .clock import Clock, iso, new_event_id
+from .settings import StoreSettings
+from .staff import StaffService, StaffSession
+
+_COLUMNS = "id, member_no, name, phone, tier, points, active"
+
+
+@dataclass(frozen=True, slots=True)
+class MemberView:
+    """A member as the till shows and uses them."""
+
+    member_no: str
+    name: str
+    phone: str | None
+    tier: str
+    balance: int  # the central's balance (0 for a member signed up here, not synced yet)
+    pending: int  # this till's redemptions and take-backs the central has not counted (<= 0)
+    id: int | None = None  # the central's id; None: signed up here, not synced yet
+    active: bool = True
+
+    @property
+    def provisional(self) -> bool:
+        return self.id is None
+
+    @property
+    def available(self) -> int:
+        """Points this till may let the member spend now (never below zero)."""
+        return max(0, self.balance + self.pending)
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.name)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def label(self) -> str:
+        """What the screen and the receipt show: masked name and phone (or the number)."""
+        who = " ".join(p for p in (self.masked_name, self.masked_phone) if p)
+        return who or self.member_no
+
+
+class Members:
+    """Member look-ups and sign-ups of one till."""
+
+    def __init__(self, store: Store, clock: Clock, settings: StoreSettings | None = None) -> None:
+        self.store = store
+        self.clock = clock
+        self.settings = settings or StoreSettings.load(store.conn)
+
+    # -- finding ---------------------------------------------------------------------------------
+    def find(self, code: str) -> MemberView:
+        """The member a scanned card, an app QR code or a typed phone number names.
+
+        Raises ``member_unknown`` (nothing changes) or ``member_inactive``.
+        """
+        kind, value = parse_member_code(code)
+        found = self.by_phone(value) if kind == "phone" else None
+        if found is None:
+            found = self.by_no(value)
+        if found is None:
+            raise NotFound(f"No member {value!r}: check the card or the number, or sign the "
+                           "customer up", code="member_unknown", code_text=value)
+        if not found.active:
+            raise InvalidInput(f"Member {found.member_no} is no longer active",
+                               code="member_inactive", member_no=found.member_no)
+        return found
+
+    def by_phone(self, phone: str) -> MemberView | None:
+        """Exact phone match through the ``members_phone`` index (then this till's sign-ups)."""
+        conn = self.store.conn
+        row = conn.execute(f"SELECT {_COLUMNS} FROM members WHERE phone = ? "
+                           "ORDER BY active DESC LIMIT 1", (phone,)).fetchone()
+        if row is not None:
+            return self._view(conn, row)
+        row = conn.execute("SELECT member_no FROM member_signups WHERE phone = ? "
+                           "ORDER BY created_at LIMIT 1", (phone,)).fetchone()
+        return None if row is None else self.by_no(row[0])
+
+    def by_no(self, member_no: str) -> MemberView | None:
+        conn = self.store.conn
+        row = conn.execute(f"SELECT {_COLUMNS} FROM members WHERE member_no = ?",
+                           (member_no,)).fetchone()
+        if row is not None:
+            return self._view(conn, row)
+        signup = conn.execute("SELECT member_no, name, phone, tier FROM member_signups "
+                              "WHERE member_no = ?", (member_no,)).fetchone()
+        if signup is None:
+            return None
+        return MemberView(signup[0], signup[1], signup[2], signup[3], 0,
+                          pending_points(conn, signup[0]))
+
+    def refresh(self, member: MemberView) -> MemberView:
+        """The member as the till knows them now (after a sync, a sale)."""
+        return self.by_no(member.member_no) or member
+
+    @staticmethod
+    def _view(conn: sqlite3.Connection, row: tuple) -> MemberView:  # type: ignore[type-arg]
+        mid, no, name, phone, tier, points, active = row
+        return MemberView(no, name, phone, tier, int(points), pending_points(conn, no),
+                          int(mid), bool(active))
+
+    # -- signing up ------------------------------------------------------------------------------
+    def sign_up(self, staff: StaffService, session: StaffSession, *, phone: str,
+                consent: bool, name: str = "") -> MemberView:
+        """A new member with the minimum: a phone number, the customer's consent (the version
+        of the privacy text and the time are recorded), a name if they give one. One
+        transaction with its ``member_signup`` event; works offline."""
+        staff.ensure_active(session)
+        phone = phone.strip().replace(" ", "").replace("-", "")
+        name = name.strip()
+        if not consent:
+            raise InvalidInput("The customer must agree to the member terms first",
+                               code="member_consent_required")
+        if not is_phone(phone):
+            raise InvalidInput(f"{phone!r} is not a phone number", code="member_phone_invalid",
+                               phone=phone)
+        if len(name) > 100:
+            raise InvalidInput("The name is too long (100 characters at most)",
+                               code="member_name_too_long")
+        existing = self.by_phone(phone)
+        if existing is not None:
+            raise InvalidInput(f"{mask_phone(phone)} is already member {existing.member_no}",
+                               code="member_phone_taken", phone=mask_phone(phone),
+                               member_no=existing.member_no)
+        s = self.settings
+        now = self.clock.now()
+        at = iso(now)
+        event_id = new_event_id(self.clock)
+        with self.store.write() as conn:
+            n = outbox.next_counter(conn, "member")
+            member_no = f"{s.store_id}{s.terminal_id}M{n:06d}"
+            conn.execute(
+                "INSERT INTO member_signups (member_no, event_id, name, phone, tier, "
+                "consent_version, consented_at, staff_id, created_at) "
+                "VALUES (?, ?, ?, ?, 'standard', ?, ?, ?, ?)",
+                (member_no, event_id, name, phone, s.member_consent_version, at,
+                 session.staff.id, at))
+            outbox.append(conn, event_id=event_id, type="member_signup", occurred_at=at,
+                          payload={"member_no": member_no, "name": name, "phone": phone,
+                                   "tier": "standard", "store_id": s.store_id,
+                                   "terminal_id": s.terminal_id, "staff_id": session.staff.id,
+                                   "consent_version": s.member_consent_version,
+                                   "consented_at": at})
+            audit.append(conn, at=at, action="member_signup", staff_id=session.staff.id,
+                         detail={"member_no": member_no, "phone": mask_phone(phone)})
+        return MemberView(member_no, name, phone, "standard", 0, 0)
+
+
+def pending_points(conn: sqlite3.Connection, member_no: str) -> int:
+    """This till's redemptions and take-backs the central has not counted yet (<= 0).
+    Uses the partial index ``points_pending_member``."""
+    row = conn.execute("SELECT coalesce(sum(points), 0) FROM points_pending "
+                       "WHERE member_no = ? AND acked = 0 AND points < 0",
+                       (member_no,)).fetchone()
+    return int(row[0])

@@ -1,0 +1,152 @@
+"""The member of the sale (Ctrl+K): scan the member's card or the app's QR code, or type a
+phone number; the dialog shows the member masked (陈** 138****1234), the tier and the points
+this till may spend, and attaches the member to the sale (its lines take the tier's prices).
+A new customer signs up here with a phone number, a name if they like, and their consent.
+
+Everything goes through the services (posclient/app/members.py, Checkout.attach_member); a
+refusal shows in red in the dialog and changes nothing.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from posclient.app.checkout import Checkout
+from posclient.app.members import Members, MemberView
+from posclient.domain.errors import PosError
+
+from . import widgets
+from .messages import message_for
+
+
+def member_text(tr_points: str, m: MemberView) -> str:
+    """``陈** 138****1234 · gold · 300 points`` (``tr_points``: the translated "%1 points")."""
+    return f"{m.label} · {m.tier} · {tr_points.replace('%1', str(m.available))}"
+
+
+class MemberDialog(QDialog):
+    """``accept()`` = the member found or signed up is attached to the sale (or detached)."""
+
+    def __init__(self, checkout: Checkout, members: Members, lang: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("memberDialog")
+        self.setWindowTitle(self.tr("Member"))
+        self.co, self.members, self.lang = checkout, members, lang
+        self.found: MemberView | None = None
+        layout = QVBoxLayout(self)
+        self.code = QLineEdit()
+        self.code.setObjectName("memberCode")
+        self.code.setPlaceholderText(self.tr("Scan the member card or app code, or type a phone "
+                                             "number"))
+        self.code.returnPressed.connect(self.find)
+        layout.addWidget(self.code)
+        self.shown = QLabel(self.tr("No member chosen"))
+        self.shown.setObjectName("memberFound")
+        self.shown.setWordWrap(True)
+        layout.addWidget(self.shown)
+        row = QHBoxLayout()
+        self.attach_button = QPushButton(self.tr("Attach to the sale"))
+        self.attach_button.setObjectName("memberAttach")
+        self.attach_button.setEnabled(False)
+        self.attach_button.clicked.connect(self.attach)
+        self.detach_button = QPushButton(self.tr("Remove the member"))
+        self.detach_button.setObjectName("memberDetach")
+        self.detach_button.setEnabled(checkout.member is not None)
+        self.detach_button.clicked.connect(self.detach)
+        for b in (self.attach_button, self.detach_button):
+            b.setMinimumHeight(56)
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            row.addWidget(b)
+        layout.addLayout(row)
+
+        box = QGroupBox(self.tr("Sign up a new member"))
+        form = QFormLayout(box)
+        self.phone = QLineEdit()
+        self.phone.setObjectName("signupPhone")
+        self.name = QLineEdit()
+        self.name.setObjectName("signupName")
+        self.consent = QCheckBox(self.tr("The customer agrees to the member terms and the "
+                                         "privacy notice (version %1)")
+                                 .replace("%1", checkout.settings.member_consent_version))
+        self.consent.setObjectName("signupConsent")
+        self.signup_button = QPushButton(self.tr("Sign up"))
+        self.signup_button.setObjectName("signup")
+        self.signup_button.clicked.connect(self.sign_up)
+        form.addRow(self.tr("Phone"), self.phone)
+        form.addRow(self.tr("Name (optional)"), self.name)
+        form.addRow(self.consent)
+        form.addRow(self.signup_button)
+        layout.addWidget(box)
+        for b in (self.attach_button, self.detach_button, self.signup_button):
+            b.setAutoDefault(False)  # Enter in a field is that field's (find), never a button's
+
+        self.message = QLabel()
+        self.message.setObjectName("memberMessage")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        self.resize(620, 460)
+        self.code.setFocus()
+
+    def say(self, text: str, error: bool = False) -> None:
+        widgets.show_message(self.message, text, error=error)
+
+    def _show(self, member: MemberView) -> None:
+        self.found = member
+        self.shown.setText(member_text(self.tr("%1 points"), member))
+        self.attach_button.setEnabled(True)
+
+    def find(self) -> None:
+        text = self.code.text().strip()
+        self.code.clear()
+        try:
+            member = self.members.find(text)
+        except PosError as exc:
+            self.say(message_for(exc, self.lang), error=True)
+            return
+        self.say("")
+        self._show(member)
+
+    def sign_up(self) -> None:
+        try:
+            member = self.members.sign_up(self.co.staff, self.co.session,
+                                          phone=self.phone.text(), name=self.name.text(),
+                                          consent=self.consent.isChecked())
+        except PosError as exc:
+            self.say(message_for(exc, self.lang), error=True)
+            return
+        self.phone.clear()
+        self.name.clear()
+        self.consent.setChecked(False)
+        self.say(self.tr("Member %1 signed up").replace("%1", member.member_no))
+        self._show(member)
+
+    def attach(self) -> None:
+        if self.found is None:
+            return
+        try:
+            self.co.attach_member(self.found)
+        except PosError as exc:
+            self.say(message_for(exc, self.lang), error=True)
+            return
+        self.accept()
+
+    def detach(self) -> None:
+        try:
+            self.co.detach_member()
+        except PosError as exc:
+            self.say(message_for(exc, self.lang), error=True)
+            return
+        self.accept()

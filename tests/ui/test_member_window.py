@@ -1,0 +1,135 @@
+"""Ctrl+K at the till: find a member by phone or card and attach them (the lines take the tier's
+prices), sign a new member up with their consent, pay with points (F3 in the payment window),
+and the refusals: an unknown member, no consent, more points than the member has."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton
+from till_kit import MILK
+from ui_kit import log_in, on_next_dialog, scan
+
+from posclient.app.terminal import Terminal
+from posclient.devices.payment import SimulatedPaymentTerminal
+from posclient.ui.main_window import MainWindow
+
+PHONE = "13812341234"
+
+
+class PaperRoll:
+    def __init__(self) -> None:
+        self.receipts: list = []
+
+    def __call__(self, receipt) -> None:
+        self.receipts.append(receipt)
+
+
+@pytest.fixture
+def window(qtbot, small_store, clock):
+    with small_store.write() as c:
+        c.execute("INSERT INTO members (id, member_no, name, phone, tier, points) "
+                  "VALUES (7, '8800000007', '陈小明', ?, 'gold', 1000)", (PHONE,))
+        c.execute("INSERT INTO prices (product_id, price_list, amount) VALUES (1, 'gold', 1100)")
+    paper = PaperRoll()
+    w = MainWindow(Terminal(small_store, clock=clock, payments=SimulatedPaymentTerminal()),
+                   lang="en", printer=paper)
+    qtbot.addWidget(w)
+    w.show()
+    w.paper = paper
+    return w
+
+
+def member_dialog(qtbot, steps):
+    """Answer the member dialog: ``steps(dialog)``, recording its message, then close it."""
+    seen: list[str] = []
+
+    def answer(dialog) -> None:
+        steps(dialog)
+        seen.append(dialog.findChild(type(dialog.message), "memberFound").text())
+        seen.append(dialog.message.text())
+        if dialog.isVisible():
+            dialog.reject()
+
+    on_next_dialog(qtbot, answer, name="memberDialog")
+    return seen
+
+
+def ctrl_k(qtbot, w) -> None:
+    qtbot.keyClick(w.sell_page.scan_field, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+
+
+def find(qtbot, code: str, attach: bool = True):
+    def steps(dialog) -> None:
+        field = dialog.findChild(QLineEdit, "memberCode")
+        field.setText(code)
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+        if attach and dialog.findChild(QPushButton, "memberAttach").isEnabled():
+            dialog.findChild(QPushButton, "memberAttach").click()
+    return steps
+
+
+def test_find_by_phone_attach_and_pay_with_points(qtbot, window):
+    w = window
+    log_in(qtbot, w)
+    scan(qtbot, w.sell_page.scan_field, MILK)
+    assert "12.50" in w.sell_page.total.text()
+    seen = member_dialog(qtbot, find(qtbot, PHONE))
+    ctrl_k(qtbot, w)
+    assert seen[0] == "陈** 138****1234 · gold · 1000 points"
+    assert "陈** 138****1234" in w.sell_page.member.text()
+    assert "11.00" in w.sell_page.total.text()  # the gold price
+
+    def pay(dialog) -> None:
+        dialog.amount.setText("5000")  # more than the member has
+        dialog.points_button.click()
+        refused.append(dialog.message.text())
+        dialog.amount.setText("-3")
+        dialog.points_button.click()
+        refused.append(dialog.message.text())
+        dialog.amount.setText("600")  # 6.00
+        dialog.points_button.click()
+        qtbot.keyClick(dialog.amount, Qt.Key.Key_Return)  # the rest in cash
+
+    refused: list[str] = []
+    on_next_dialog(qtbot, pay, name="payDialog")
+    qtbot.keyClick(w.sell_page.scan_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(w.paper.receipts) == 1)
+    assert refused == ["The member has only 1000 points to spend",
+                       "Type a whole number of points"]
+    r = w.paper.receipts[0]
+    assert [t.kind for t in r.tenders] == ["points", "cash"]
+    assert r.member.label == "陈** 138****1234" and r.member.redeemed == 600
+    assert r.member.earned == 5 and r.member.balance == 405
+    assert w.sell_page.member.text() == "Member: —"  # the next sale starts without one
+
+
+def test_an_unknown_member_changes_nothing(qtbot, window):
+    w = window
+    log_in(qtbot, w)
+    scan(qtbot, w.sell_page.scan_field, MILK)
+    seen = member_dialog(qtbot, find(qtbot, "13800000000"))
+    ctrl_k(qtbot, w)
+    assert seen[1].startswith("No member '13800000000'")
+    assert w.checkout.member is None and "12.50" in w.sell_page.total.text()
+
+
+def test_sign_up_needs_consent_then_attaches(qtbot, window):
+    w = window
+    log_in(qtbot, w)
+
+    def steps(dialog) -> None:
+        dialog.findChild(QLineEdit, "signupPhone").setText("13700001111")
+        dialog.findChild(QLineEdit, "signupName").setText("王五")
+        dialog.findChild(QPushButton, "signup").click()
+        refusals.append(dialog.message.text())
+        dialog.findChild(QCheckBox, "signupConsent").setChecked(True)
+        dialog.findChild(QPushButton, "signup").click()
+        dialog.findChild(QPushButton, "memberAttach").click()
+
+    refusals: list[str] = []
+    member_dialog(qtbot, steps)
+    ctrl_k(qtbot, w)
+    assert refusals == ["The customer must agree to the member terms first"]
+    assert w.checkout.member is not None and w.checkout.member.member_no == "S001T01M000001"
+    assert "王* 137****1111" in w.sell_page.member.text()
