@@ -641,10 +641,32 @@ class AuditAck(_Model):
     problems: list[str] = []
 
 
+class StockCountLinePayload(_Model):
+    product_id: int = Field(ge=1)
+    sku: str = ""
+    counted: int = Field(ge=0)  # units, or grams for a weighed item
+    expected: int  # the till's stock when it was counted (may be below zero)
+
+
+class StockCountPayload(_Model):
+    """The payload of a ``stock_count`` event (posclient/app/stock.py): the central moves its
+    level by ``counted - expected`` per line (ledger reason ``count``)."""
+
+    store_id: str = Field(min_length=1)
+    terminal_id: str = ""
+    staff_id: int | None = None
+    approved_by: int | None = None
+    scope: Literal["shelf", "store"]
+    label: str = ""
+    counted_at: datetime
+    lines: list[StockCountLinePayload] = []
+
+
 # Event types whose payload the central checks against a model; other known types are stored
 # as they come (their effects on the central arrive in later releases).
 EVENT_PAYLOAD_MODELS: dict[str, type[_Model]] = {"sale": SalePayload, "pickup": PickupPayload,
                                                   "return": ReturnPayload,
+                                                  "stock_count": StockCountPayload,
                                                   "member_signup": MemberSignupPayload}
 EVENT_TYPES: frozenset[str] = frozenset(EventType.__args__)  # type: ignore[attr-defined]
 

@@ -44,6 +44,7 @@ class Action(StrEnum):
     PAID_OUT = "paid_out"  # cash out of the drawer for an expense
     CASH_VARIANCE = "cash_variance"  # a shift's count off by more than the store allows
     Z_REPORT = "z_report"  # close the business day
+    STOCK_ADJUST = "stock_adjust"  # post a stock count's differences
 
 
 REQUIRED_ROLE: dict[Action, Role] = {
@@ -63,6 +64,7 @@ REQUIRED_ROLE: dict[Action, Role] = {
     Action.PAID_OUT: Role.SUPERVISOR,
     Action.CASH_VARIANCE: Role.MANAGER,
     Action.Z_REPORT: Role.MANAGER,
+    Action.STOCK_ADJUST: Role.SUPERVISOR,
 }
 
 

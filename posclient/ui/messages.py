@@ -132,6 +132,7 @@ ACTIONS = {
     "paid_out": QT_TRANSLATE_NOOP("Errors", "Paid out"),
     "cash_variance": QT_TRANSLATE_NOOP("Errors", "Cash variance"),
     "z_report": QT_TRANSLATE_NOOP("Errors", "Z report"),
+    "stock_adjust": QT_TRANSLATE_NOOP("Errors", "Stock adjust"),
 }
 
 TENDER_KINDS = {
@@ -478,6 +479,20 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
     ),
     "count_invalid": (
         (QT_TRANSLATE_NOOP("Errors", "%1 is not a number of notes or coins"), (_v("pieces"),)),
+    ),
+    # -- stock counts (app/stock.py) -----------------------------------------------------------
+    "count_scope_invalid": (
+        (QT_TRANSLATE_NOOP("Errors", "%1 is not a count scope (shelf or store)"),
+         (_r("scope"),)),
+    ),
+    "count_qty_invalid": (
+        (QT_TRANSLATE_NOOP("Errors", "%1 is not a quantity that can be counted"), (_v("qty"),)),
+    ),
+    "count_line_unknown": (
+        (QT_TRANSLATE_NOOP("Errors", "Product %1 was not counted"), (_v("product_id"),)),
+    ),
+    "count_empty": (
+        (QT_TRANSLATE_NOOP("Errors", "Scan at least one item to count"), ()),
     ),
     "central_refused": (
         (QT_TRANSLATE_NOOP("Errors", "The central refused the request: ask IT to look at the "

@@ -168,6 +168,11 @@
         <translation>Z 报表</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Stock adjust</source>
+        <translation>库存调整</translation>
+    </message>
+    <message>
         <location line="+4"/>
         <source>cash</source>
         <translation>现金</translation>
@@ -725,6 +730,26 @@
         <translation>%1 不是有效的张数或枚数</translation>
     </message>
     <message>
+        <location line="+4"/>
+        <source>%1 is not a count scope (shelf or store)</source>
+        <translation>%1 不是盘点范围（货架或全店）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 is not a quantity that can be counted</source>
+        <translation>%1 不是可盘点的数量</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Product %1 was not counted</source>
+        <translation>商品 %1 未盘点</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Scan at least one item to count</source>
+        <translation>请至少扫描一件要盘点的商品</translation>
+    </message>
+    <message>
         <location line="+3"/>
         <source>The central refused the request: ask IT to look at the till&apos;s log</source>
         <translation>总部拒绝了请求：请 IT 查看收银机日志</translation>
@@ -810,7 +835,7 @@
         <translation>积分须按 %1 的整数倍使用</translation>
     </message>
     <message>
-        <location line="-456"/>
+        <location line="-470"/>
         <source>The suspended sale is in %1, this till sells in %2</source>
         <translation>该挂单币种为 %1，本收银机使用 %2</translation>
     </message>
@@ -820,7 +845,7 @@
         <translation>无法连接总部：请重试，或在挂单的收银机上取回</translation>
     </message>
     <message>
-        <location line="+179"/>
+        <location line="+193"/>
         <source>The central sent an answer the till cannot read</source>
         <translation>总部返回的数据无法读取</translation>
     </message>

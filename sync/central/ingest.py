@@ -23,10 +23,10 @@ gap fills that seq. Rejected events count as received (they are in quarantine, n
 
 ``pickup`` (a web order handed over) is a sale for receipts and stock, and counts on its order
 (sync/central/orders.py). ``return`` counts what came back of its purchase, files its refunds
-and moves the stock (sync/central/returns.py). Known types without central effects yet
-(``stock_count``) are stored with ``effects = 'pending'`` so a later release can apply them
-from the events table; ``cash_movement``, ``shift_open``, ``shift_close``, ``z_report`` and
-``audit`` have none
+and moves the stock (sync/central/returns.py). ``stock_count`` moves the levels by each line's
+counted - expected. Known types without central effects yet are stored with
+``effects = 'pending'`` so a later release can apply them from the events table;
+``cash_movement``, ``shift_open``, ``shift_close``, ``z_report`` and ``audit`` have none
 (``effects = 'none'``).
 
 A failure inside one event never fails the others: an unexpected error quarantines that event
@@ -85,6 +85,7 @@ from sync.protocol import (
     PickupPayload,
     ReturnPayload,
     SalePayload,
+    StockCountPayload,
 )
 
 log = logging.getLogger(__name__)
@@ -730,6 +731,17 @@ def _apply_return(tx: Tx, who: TerminalIdentity, ev: Event) -> list[Problem]:
     return problems + _points(loyalty.apply_return(tx, who.store_id, ev.event_id, ret))
 
 
+def _apply_stock_count(tx: Tx, who: TerminalIdentity, ev: Event) -> list[Problem]:
+    """A count's differences move the store's levels (ledger reason ``count``)."""
+    count = StockCountPayload.model_validate(ev.payload)
+    deltas = [(ln.product_id, ln.counted - ln.expected) for ln in count.lines
+              if ln.counted != ln.expected]
+    if deltas:
+        ledger.move(tx, who.store_id, deltas, reason="count", event_id=ev.event_id)
+    listed = {ln.product_id for ln in count.lines}
+    return [_unknown_product(pid) for pid in sorted(listed - ledger.known_products(tx, listed))]
+
+
 def _sale_row(who: TerminalIdentity, event_id: UUID, sale: SalePayload) -> dict[str, Any]:
     return {"event_id": event_id, "store_id": who.store_id, "terminal_id": who.terminal_id,
             "receipt_no": sale.receipt_no, "staff_id": sale.staff_id,
@@ -775,7 +787,7 @@ def _exception_row(who: TerminalIdentity, event_id: UUID, p: Problem,
 
 
 _HANDLERS = {"sale": _apply_sale, "pickup": _apply_pickup, "return": _apply_return,
-             "member_signup": _apply_signup}
+             "member_signup": _apply_signup, "stock_count": _apply_stock_count}
 
 
 def _utc(t: datetime) -> datetime:
