@@ -438,6 +438,9 @@ class SalePayload(_Model):
     lines: list[SaleLinePayload] = Field(min_length=1)
     tenders: list[dict[str, Any]] = []
     taxes: list[dict[str, Any]] = []
+    # Coupon codes this sale used (issue 6): the central records each one's single use, and
+    # files ``coupon_reused`` when another sale already used it (two tills offline).
+    coupons: list[str] = []
 
 
 class PickupLinePayload(SaleLinePayload):
@@ -690,3 +693,103 @@ class ParkedClaimed(_Model):
     state: Literal["parked", "claimed"]
     claimed_by: str | None = None
     claimed_at: datetime | None = None
+
+
+# -- promotions: coupons and the web shop's prices (issue 6) -------------------------------------
+
+class CouponRedeem(_Model):
+    """``POST /v1/coupons/{code}/redeem``: this till's sale uses the coupon (single use)."""
+
+    receipt_no: str | None = Field(default=None, min_length=1, max_length=64)
+
+
+class CouponRedemption(_Model):
+    """Where and when a coupon was used. ``event_id``: the sale event that recorded it (None
+    while only redeemed online, before the sale's event arrived)."""
+
+    code: str
+    promotion_id: str | None = None
+    store_id: str
+    terminal_id: str
+    receipt_no: str | None = None
+    event_id: UUID | None = None
+    redeemed_at: datetime
+
+
+class BasketLineIn(_Model):
+    """A line to price: by ``sku`` or ``product_id`` (one of them); ``qty`` in units, or grams
+    for a weighed product. ``line_id``: the caller's (default: the line's position, from 1)."""
+
+    line_id: int | None = Field(default=None, ge=1)
+    sku: str | None = Field(default=None, min_length=1, max_length=64)
+    product_id: int | None = Field(default=None, ge=1)
+    qty: int = Field(ge=1, le=1_000_000)
+
+
+class PriceBasketRequest(_Model):
+    """``POST /v1/price-basket``: price a basket as the store's till would.
+
+    ``at``: when (default now); read in the store's time zone for days and hours. The member:
+    ``member_id`` (the central reads the tier) or ``member_tier``; neither: no member.
+    """
+
+    store_id: str = Field(min_length=1, max_length=32)
+    at: datetime | None = None
+    member_id: int | None = Field(default=None, ge=1)
+    member_tier: str | None = Field(default=None, min_length=1, max_length=32)
+    coupons: list[str] = Field(default=[], max_length=20)
+    lines: list[BasketLineIn] = Field(min_length=1, max_length=500)
+
+
+class LinePromotion(_Model):
+    promotion_id: str
+    amount: int
+
+
+class PricedLineOut(_Model):
+    line_id: int
+    product_id: int
+    sku: str
+    measure: Literal["each", "g"]
+    qty: int
+    price_list: str  # the member's tier list when it has a price, else retail
+    unit_price: int  # per unit, or per kg
+    gross: int
+    discount: int  # promotions
+    total: int
+    tax_code: str
+    tax_rate_ppm: int
+    promotions: list[LinePromotion] = []
+
+
+class AppliedPromotionOut(_Model):
+    promotion_id: str
+    name_zh: str = ""
+    name_en: str = ""
+    kind: str
+    saved: int
+    line_ids: list[int]
+    coupon_code: str | None = None
+
+
+class TaxLineOut(_Model):
+    code: str
+    rate_ppm: int
+    net: int
+    tax: int
+    gross: int
+
+
+class PriceBasketResponse(_Model):
+    store_id: str
+    at: datetime  # in the store's time zone
+    currency: str
+    tax_inclusive: bool
+    member_tier: str | None = None
+    lines: list[PricedLineOut]
+    applied: list[AppliedPromotionOut]
+    subtotal: int
+    discount_total: int
+    taxes: list[TaxLineOut]
+    tax_total: int
+    total: int  # what is due (tax added on top for a tax-exclusive store)

@@ -521,6 +521,8 @@ class _Batch:
             accepted[eid] = rec
             if ev.type == "sale":
                 sale: SalePayload = parsed
+                if sale.coupons:
+                    raise _EventByEvent("a sale with coupons records them event by event")
                 other = self.receipts.setdefault(sale.receipt_no, eid)
                 if other != eid:
                     rec.problems.append(_duplicate_receipt(sale.receipt_no, other))
@@ -686,6 +688,12 @@ def _apply_sale(tx: Tx, who: TerminalIdentity, ev: Event, sale: SalePayload | No
     problems += [_unknown_product(pid)
                  for pid in sorted(listed - ledger.known_products(tx, listed))]
     problems += _oversold(who, moved)
+    if sale.coupons:
+        from sync.central import promotions
+
+        problems += [Problem(kind, code, message, {"receipt_no": sale.receipt_no})
+                     for kind, code, message in promotions.record_sale_coupons(
+                         tx, who, ev.event_id, sale)]
     return problems
 
 
