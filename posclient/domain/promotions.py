@@ -373,7 +373,7 @@ def price_basket(promotions: PromotionBook | Iterable[Promotion],
     if best_ex is not None and best_ex.alone > saving:
         chosen = [best_ex]
     chosen.sort(key=lambda c: c.order)
-    per_line, per_promo = _evaluate(chosen, canon, base)
+    per_line, per_promo = _evaluate(chosen, canon, list(base))
     return _result(lines, canon, gross, manual, chosen, per_line, per_promo)
 
 
@@ -381,46 +381,66 @@ def _candidates(book: PromotionBook, canon: list[BasketLine], base: list[int],
                 ctx: PricingContext) -> list[_Candidate]:
     """The promotions that hold for this basket and save something alone, with their lines."""
     promos = book.promotions
-    holds: dict[int, bool] = {}
-    eligible: dict[int, list[int]] = {}
+    everywhere = [k for k in book.everywhere if promos[k].holds(ctx)]
+    all_lines = tuple(range(len(canon)))
+    unit_lines = tuple(i for i, ln in enumerate(canon) if ln.counts_units)
+    eligible: dict[int, Any] = {k: unit_lines if promos[k].kind in _UNIT_KINDS else all_lines
+                                for k in everywhere}
+    holds: dict[int, bool] = dict.fromkeys(book.everywhere, False)
     for i, line in enumerate(canon):
-        for k in book.matching(line):
+        found = set(book.by_product.get(line.product_id, ()))
+        if line.category:
+            found.update(book.by_category.get(line.category, ()))
+        if line.brand:
+            found.update(book.by_brand.get(line.brand, ()))
+        for k in found:
             ok = holds.get(k)
             if ok is None:
                 ok = holds[k] = promos[k].holds(ctx)
-            if not ok or (promos[k].kind in _UNIT_KINDS and not line.counts_units):
-                continue
-            eligible.setdefault(k, []).append(i)
+            if ok and (line.counts_units or promos[k].kind not in _UNIT_KINDS):
+                eligible.setdefault(k, []).append(i)
     ordered = sorted(eligible, key=lambda k: (-promos[k].priority, promos[k].id))
     out = []
     for order, k in enumerate(ordered):
-        c = _Candidate(promos[k], order, tuple(eligible[k]))
-        c.alone = sum(_discounts(c.promo, c.lines, canon, list(base)).values())
+        lines = tuple(eligible[k])
+        if not lines:
+            continue
+        c = _Candidate(promos[k], order, lines)
+        c.alone = _alone(c.promo, lines, canon, base)
         if c.alone > 0:
             out.append(c)
     return out
 
 
+def _alone(p: Promotion, idx: tuple[int, ...], canon: list[BasketLine], base: list[int]) -> int:
+    """What ``p`` saves on its own (a spend offer without spreading it over the lines)."""
+    if p.kind is Kind.SPEND_GET_OFF:
+        spend = sum(base[li] for li in idx)
+        if spend <= 0 or spend < p.min_spend:
+            return 0
+        return min(p.amount or div_round(spend * p.percent_bp, BP, Rounding.HALF_UP), spend)
+    return sum(_discounts(p, idx, canon, list(base)).values())
+
+
 def _clusters(cands: list[_Candidate]) -> list[list[_Candidate]]:
-    """Candidates that share lines, transitively, each cluster in application order."""
-    parent = list(range(len(cands)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    owner: dict[int, int] = {}
-    for ci, c in enumerate(cands):
+    """Candidates that share lines, transitively, each cluster in application order (line
+    sets as bit masks: merging clusters is a few integer operations)."""
+    clusters: list[tuple[int, list[_Candidate]]] = []
+    for c in cands:
+        mask = 0
         for li in c.lines:
-            other = owner.setdefault(li, ci)
-            if other != ci:
-                parent[find(ci)] = find(other)
-    groups: dict[int, list[_Candidate]] = {}
-    for ci, c in enumerate(cands):
-        groups.setdefault(find(ci), []).append(c)
-    return sorted((sorted(g, key=lambda c: c.order) for g in groups.values()),
+            mask |= 1 << li
+        members = [c]
+        keep = []
+        for other_mask, other in clusters:
+            if other_mask & mask:
+                mask |= other_mask
+                members += other
+            else:
+                keep.append((other_mask, other))
+        keep.append((mask, members))
+        clusters = keep
+    return sorted((sorted(g, key=lambda c: c.order) for _, g in clusters),
                   key=lambda g: g[0].order)
 
 
@@ -470,29 +490,34 @@ def _exhaustive(cluster: list[_Candidate], canon: list[BasketLine],
 
 def _greedy(cluster: list[_Candidate], canon: list[BasketLine],
             base: list[int]) -> tuple[list[_Candidate], int]:
-    """Best single saving first; each next one added if allowed and the saving grows."""
+    """Best single saving first; each next one added if allowed and the saving grows. A
+    promotion applied after all those taken is tried on what they left (no re-evaluation)."""
     chosen: list[_Candidate] = []
     taken: dict[int, bool] = {}
+    rem = list(base)  # what the chosen promotions leave of each line
+    last = -1  # the application order of the last chosen
     total = 0
     for c in sorted(cluster, key=lambda c: (-c.alone, c.order)):
         if not _allowed(c, taken):
             continue
-        if all(li not in taken for li in c.lines):
-            new = total + c.alone  # on lines of its own: nothing else changes
+        if c.order > last or all(li not in taken for li in c.lines):
+            trial_rem = list(rem)
+            new = total + sum(_discounts(c.promo, c.lines, canon, trial_rem).values())
         else:
             trial = sorted([*chosen, c], key=lambda x: x.order)
-            new = sum(_evaluate(trial, canon, base)[1].values())
+            trial_rem = list(base)
+            new = sum(_evaluate(trial, canon, trial_rem)[1].values())
         if new > total:
             chosen.append(c)
             taken = _take(c, taken)
-            total = new
+            total, rem, last = new, trial_rem, max(last, c.order)
     return chosen, total
 
 
-def _evaluate(chosen: list[_Candidate], canon: list[BasketLine], base: list[int]
+def _evaluate(chosen: list[_Candidate], canon: list[BasketLine], rem: list[int]
               ) -> tuple[list[list[tuple[str, int]]], dict[str, int]]:
-    """Apply ``chosen`` (in application order): each line's discounts, each promotion's sum."""
-    rem = list(base)
+    """Apply ``chosen`` (in application order) to ``rem`` (each line's amount, updated): each
+    line's discounts, each promotion's sum."""
     per_line: list[list[tuple[str, int]]] = [[] for _ in canon]
     per_promo: dict[str, int] = {}
     for c in chosen:
