@@ -1,11 +1,13 @@
 """``python -m benchmarks checkout --products 1000000 --json out.json``
-``python -m benchmarks sync --products 1000000 --members 1000000 --json out.json``"""
+``python -m benchmarks sync --products 1000000 --members 1000000 --json out.json``
+``python -m benchmarks pricing --members 1000000 --json out.json``"""
 
 from __future__ import annotations
 
 import sys
 
-BENCHMARKS = {"checkout": "benchmarks.checkout", "sync": "benchmarks.sync"}
+BENCHMARKS = {"checkout": "benchmarks.checkout", "sync": "benchmarks.sync",
+              "pricing": "benchmarks.pricing"}
 
 
 def main(argv: list[str]) -> int:

@@ -22,7 +22,8 @@ of two paths:
   read, no write lock), and only new or changed rows are written, with their old search text
   deleted first. Keys seen are kept in TEMP tables; at the end the rows the snapshot no longer
   contains are removed (products with their barcodes, prices and levels, prices, members,
-  levels, tax rates no product uses; staff are deactivated, never deleted: sales name them).
+  levels, tax rates no product uses, promotions; staff are deactivated, never deleted: sales
+  name them).
 
 Web orders (entity ``order``) go into ``web_orders`` on either path, through the same function
 as an order fetched at the pick-up screen (posclient/store/orders.py ``keep_orders``). A
@@ -62,6 +63,7 @@ from .protocol import (
     OrderData,
     PriceData,
     ProductData,
+    PromotionData,
     StaffData,
     StockLevelData,
     StoreSettingsData,
@@ -223,6 +225,19 @@ class Applier:
     def _delete_order(self, key: str) -> bool:
         return forget_order(self.conn, key)  # moved to another store, or now a delivery
 
+    # -- promotions (every store's, the engine filters by store) ----------------------------
+    def _upsert_promotion(self, p: PromotionData) -> None:
+        self.conn.execute(
+            "INSERT INTO promotions (id, data, valid_from, valid_to, coupon_code) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data, "
+            "valid_from = excluded.valid_from, valid_to = excluded.valid_to, "
+            "coupon_code = excluded.coupon_code WHERE data IS NOT excluded.data",
+            (p.id, json.dumps(p.model_dump(mode="json"), ensure_ascii=False, sort_keys=True),
+             p.valid_from, p.valid_to, p.coupon_code))
+
+    def _delete_promotion(self, key: str) -> None:
+        self.conn.execute("DELETE FROM promotions WHERE id = ?", (key,))
+
 
 # -- snapshots ---------------------------------------------------------------------------------
 
@@ -347,9 +362,9 @@ _BIG: dict[str, tuple[str, str, str, Any, str]] = {
                     _LEVEL_UPSERT),
 }
 # Few rows: the page applier's upserts.
-_SMALL = ("store_settings", "tax_rate", "staff", "order")
+_SMALL = ("store_settings", "tax_rate", "staff", "order", "promotion")
 _SMALL_KEY = {"tax_rate": attrgetter("code"), "staff": attrgetter("id"),
-              "order": attrgetter("order_no")}  # what finish() keeps
+              "order": attrgetter("order_no"), "promotion": attrgetter("id")}  # finish() keeps
 
 # The tables a catalogue lives in: all empty means a first start (the bulk path).
 CATALOGUE_TABLES = ("products", "barcodes", "prices", "members", "stock_levels")
@@ -785,6 +800,9 @@ class SnapshotWriter:
                 (_ids(self._seen_small["tax_rate"]),)).rowcount
             self.removed += forget_orders_except(conn, self.store_id,
                                                  sorted(self._seen_small["order"]))
+            self.removed += conn.execute(
+                "DELETE FROM promotions WHERE id NOT IN (SELECT value FROM json_each(?))",
+                (_ids(sorted(self._seen_small["promotion"])),)).rowcount
         return self.removed
 
     def close(self) -> None:

@@ -13,7 +13,9 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from posclient.domain.promotions import normalize_code, promotion_from_dict
 
 PROTOCOL_VERSION = 1
 MAX_EVENTS_PER_BATCH = 500
@@ -174,6 +176,62 @@ class OrderData(_Model):
     applied_events: list[UUID] = []
 
 
+_HHMM = r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$"
+
+
+class PromotionData(_Model):
+    """A promotion (issue 6), as the central keeps it and every till gets it (key: ``id``).
+
+    The rules of each field are the engine's (posclient/domain/promotions.py, and
+    docs/promotions.md): ``kind`` and its parameters (``percent_bp`` basis points, ``amount``
+    minor units, ``buy_qty``/``get_qty``/``get_percent_bp``, ``bundle_qty``/``bundle_price``,
+    ``min_spend``); targets (``product_ids``, ``categories``, ``brands``; none: every item);
+    ``priority``, ``exclusive``, ``stackable``; ``member_only``, ``tiers``; ``coupon_code``
+    (single use, stored upper case without spaces); ``valid_from``/``valid_to`` (unix seconds),
+    ``days`` (1 = Monday), ``hour_from``/``hour_to`` (``"HH:MM"``, store local time, end
+    excluded); ``store_ids`` (none: every store). Every store's feed carries every promotion;
+    the engine skips those not for its store.
+    """
+
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
+    name_zh: str = ""
+    name_en: str = ""
+    kind: Literal["percent_off", "amount_off", "buy_x_get_y", "mix_and_match", "spend_get_off"]
+    product_ids: list[Annotated[int, Field(ge=1)]] = []
+    categories: list[str] = []
+    brands: list[str] = []
+    percent_bp: int = Field(default=0, ge=0, le=10_000)
+    amount: Minor = 0
+    buy_qty: int = Field(default=0, ge=0)
+    get_qty: int = Field(default=0, ge=0)
+    get_percent_bp: int = Field(default=10_000, ge=0, le=10_000)
+    bundle_qty: int = Field(default=0, ge=0)
+    bundle_price: Minor = 0
+    min_spend: Minor = 0
+    priority: int = 0
+    exclusive: bool = False
+    stackable: bool = False
+    member_only: bool = False
+    tiers: list[str] = []
+    coupon_code: str | None = Field(default=None, max_length=64)
+    valid_from: int = Field(default=0, ge=0)
+    valid_to: int | None = None
+    days: list[Annotated[int, Field(ge=1, le=7)]] = []
+    hour_from: str | None = Field(default=None, pattern=_HHMM)
+    hour_to: str | None = Field(default=None, pattern=_HHMM)
+    store_ids: list[str] = []
+
+    @field_validator("coupon_code")
+    @classmethod
+    def _code(cls, v: str | None) -> str | None:
+        return normalize_code(v) or None if v is not None else None
+
+    @model_validator(mode="after")
+    def _engine_accepts(self) -> PromotionData:
+        promotion_from_dict(self.model_dump())  # raises ValueError with the engine's reason
+        return self
+
+
 def pickup_code_hash(order_no: str, code: str) -> str:
     """What a till compares the customer's pick-up code with (case and spaces ignored)."""
     import hashlib
@@ -191,9 +249,10 @@ ENTITY_MODELS: dict[str, type[_Model]] = {
     "staff": StaffData,
     "store_settings": StoreSettingsData,
     "order": OrderData,  # web orders for pick-up at the store (never delivery orders)
+    "promotion": PromotionData,  # every store gets every promotion (the engine filters)
 }
 Entity = Literal["product", "price", "tax_rate", "member", "stock_level", "staff",
-                 "store_settings", "order"]
+                 "store_settings", "order", "promotion"]
 
 
 class Change(_Model):
@@ -297,7 +356,7 @@ class ErrorBody(_Model):
 def entity_key(entity: str, data: dict[str, Any]) -> str:
     """The change feed's ``key`` of a reference record: both ends derive it the same way.
 
-    ``product``, ``price``, ``member``, ``staff``: the id; ``tax_rate``: the code;
+    ``product``, ``price``, ``member``, ``staff``, ``promotion``: the id; ``tax_rate``: the code;
     ``store_settings``: the store id; ``stock_level``: ``"<store_id>:<product_id>"`` (a store
     may see a few other stores' levels, so the key names the store); ``order``: the order
     number.
@@ -384,6 +443,9 @@ class SalePayload(_Model):
     lines: list[SaleLinePayload] = Field(min_length=1)
     tenders: list[dict[str, Any]] = []
     taxes: list[dict[str, Any]] = []
+    # Coupon codes this sale used (issue 6): the central records each one's single use, and
+    # files ``coupon_reused`` when another sale already used it (two tills offline).
+    coupons: list[str] = []
 
 
 class PickupLinePayload(SaleLinePayload):
@@ -711,3 +773,103 @@ class ParkedClaimed(_Model):
     state: Literal["parked", "claimed"]
     claimed_by: str | None = None
     claimed_at: datetime | None = None
+
+
+# -- promotions: coupons and the web shop's prices (issue 6) -------------------------------------
+
+class CouponRedeem(_Model):
+    """``POST /v1/coupons/{code}/redeem``: this till's sale uses the coupon (single use)."""
+
+    receipt_no: str | None = Field(default=None, min_length=1, max_length=64)
+
+
+class CouponRedemption(_Model):
+    """Where and when a coupon was used. ``event_id``: the sale event that recorded it (None
+    while only redeemed online, before the sale's event arrived)."""
+
+    code: str
+    promotion_id: str | None = None
+    store_id: str
+    terminal_id: str
+    receipt_no: str | None = None
+    event_id: UUID | None = None
+    redeemed_at: datetime
+
+
+class BasketLineIn(_Model):
+    """A line to price: by ``sku`` or ``product_id`` (one of them); ``qty`` in units, or grams
+    for a weighed product. ``line_id``: the caller's (default: the line's position, from 1)."""
+
+    line_id: int | None = Field(default=None, ge=1)
+    sku: str | None = Field(default=None, min_length=1, max_length=64)
+    product_id: int | None = Field(default=None, ge=1)
+    qty: int = Field(ge=1, le=1_000_000)
+
+
+class PriceBasketRequest(_Model):
+    """``POST /v1/price-basket``: price a basket as the store's till would.
+
+    ``at``: when (default now); read in the store's time zone for days and hours. The member:
+    ``member_id`` (the central reads the tier) or ``member_tier``; neither: no member.
+    """
+
+    store_id: str = Field(min_length=1, max_length=32)
+    at: datetime | None = None
+    member_id: int | None = Field(default=None, ge=1)
+    member_tier: str | None = Field(default=None, min_length=1, max_length=32)
+    coupons: list[str] = Field(default=[], max_length=20)
+    lines: list[BasketLineIn] = Field(min_length=1, max_length=500)
+
+
+class LinePromotion(_Model):
+    promotion_id: str
+    amount: int
+
+
+class PricedLineOut(_Model):
+    line_id: int
+    product_id: int
+    sku: str
+    measure: Literal["each", "g"]
+    qty: int
+    price_list: str  # the member's tier list when it has a price, else retail
+    unit_price: int  # per unit, or per kg
+    gross: int
+    discount: int  # promotions
+    total: int
+    tax_code: str
+    tax_rate_ppm: int
+    promotions: list[LinePromotion] = []
+
+
+class AppliedPromotionOut(_Model):
+    promotion_id: str
+    name_zh: str = ""
+    name_en: str = ""
+    kind: str
+    saved: int
+    line_ids: list[int]
+    coupon_code: str | None = None
+
+
+class TaxLineOut(_Model):
+    code: str
+    rate_ppm: int
+    net: int
+    tax: int
+    gross: int
+
+
+class PriceBasketResponse(_Model):
+    store_id: str
+    at: datetime  # in the store's time zone
+    currency: str
+    tax_inclusive: bool
+    member_tier: str | None = None
+    lines: list[PricedLineOut]
+    applied: list[AppliedPromotionOut]
+    subtotal: int
+    discount_total: int
+    taxes: list[TaxLineOut]
+    tax_total: int
+    total: int  # what is due (tax added on top for a tax-exclusive store)

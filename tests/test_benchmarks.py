@@ -42,3 +42,21 @@ def test_sync_benchmark_runs_and_reports_every_key(tmp_path):
     assert results.keys() >= SYNC_KEYS | ({"ingest_events_per_s"} if with_pg else set())
     assert results["bootstrap_records"] > 2000
     assert out.read_text().startswith("{")
+
+
+PRICING_KEYS = {
+    "price_basket_p50_ms", "price_basket_p99_ms", "member_lookup_p99_ms",
+    "raw_member_lookup_p99_ms", "member_lookup_ratio",
+}
+
+
+def test_pricing_benchmark_runs_and_reports_every_key(tmp_path):
+    from benchmarks.pricing import run as run_pricing
+
+    out = tmp_path / "pricing.json"
+    results = run_pricing(["--promotions", "200", "--runs", "50", "--members", "2000",
+                           "--lookups", "50", "--json", str(out),
+                           "--workdir", str(tmp_path / "work")])
+    assert results.keys() >= PRICING_KEYS
+    assert all(results[k] > 0 for k in PRICING_KEYS)
+    assert out.read_text().startswith("{")

@@ -25,7 +25,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from posclient.app.clock import Clock, SystemClock
-from sync.central import feed, identity, ingest, orders, parked, returns, schema, snapshot
+from sync.central import (
+    feed,
+    identity,
+    ingest,
+    orders,
+    parked,
+    promotions,
+    returns,
+    schema,
+    snapshot,
+)
 from sync.central.db import make_engine
 from sync.central.errors import CentralError, Forbidden, InvalidRequest, Unauthorized
 from sync.central.identity import EnrolLimits, TerminalIdentity
@@ -36,6 +46,8 @@ from sync.protocol import (
     AuditAck,
     AuditBatch,
     ChangesPage,
+    CouponRedeem,
+    CouponRedemption,
     EnrolRequest,
     EnrolResponse,
     ErrorBody,
@@ -45,6 +57,8 @@ from sync.protocol import (
     ParkedClaimed,
     ParkedList,
     ParkedSale,
+    PriceBasketRequest,
+    PriceBasketResponse,
     PurchaseData,
     ReserveRequest,
     ReserveResponse,
@@ -265,6 +279,44 @@ def claim_parked(park_id: UUID, who: TerminalDep, c: CentralDep) -> ParkedSale:
     """Resume a suspended sale here: its cart, once (``409 parked_taken`` for every other
     till; the same till asking again gets it again)."""
     return parked.claim(c.engine, who, park_id, c.clock.now())
+
+
+@router.post("/coupons/{code}/redeem", response_model=CouponRedemption, tags=["terminal"],
+             responses={404: {"model": ErrorBody}, 409: {"model": ErrorBody}})
+def redeem_coupon(code: str, body: CouponRedeem, who: TerminalDep,
+                  c: CentralDep) -> CouponRedemption:
+    """Use a single-use coupon for this till's sale, atomically: ``409 coupon_used`` when
+    another sale has it (the same till asking again for the same receipt gets it again)."""
+    with feed.transaction(c.engine, c.clock.now()) as tx:
+        return promotions.redeem(tx, who, code, body.receipt_no)
+
+
+def admin_or_terminal(c: CentralDep, credentials: BearerDep) -> str | None:
+    """The admin token (the web shop: None) or a terminal's token (its store id)."""
+    if credentials is None:
+        raise Unauthorized("This call needs `Authorization: Bearer <admin or terminal token>`.",
+                           code="token_missing")
+    if identity.is_admin_token(c.engine, credentials.credentials, c.admin_token_hash):
+        return None
+    return identity.authenticate(c.engine, credentials.credentials).store_id
+
+
+@router.post("/price-basket", response_model=PriceBasketResponse, tags=["web shop"],
+             responses={404: {"model": ErrorBody}})
+def price_basket(req: PriceBasketRequest, c: CentralDep,
+                 caller: Annotated[str | None, Depends(admin_or_terminal)]) -> PriceBasketResponse:
+    """Price a basket exactly as the store's till does: its price lists (the member's tier
+    list, else retail), promotions (the same engine), and tax per rate on the discounted
+    lines. The web shop calls it with the admin token; a till may price for its own store."""
+    if caller is not None:
+        _own_store_of(caller, req.store_id)
+    return promotions.price_basket_for(c.engine, req, c.clock.now())
+
+
+def _own_store_of(store_id: str, wanted: str) -> None:
+    if wanted != store_id:
+        raise Forbidden(f"This terminal belongs to store {store_id}; it cannot price for "
+                        f"store {wanted}.", code="other_store")
 
 
 # -- errors ---------------------------------------------------------------------------------------

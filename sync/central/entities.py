@@ -5,16 +5,17 @@ central never publishes what a terminal would refuse. Beyond the model, a record
 terminals' own constraints, or their change pages would fail:
 
 - unique values: a product's ``sku``, ``plu`` and barcodes (as GTIN numbers: an UPC-A and its
-  EAN-13 form are one barcode), a member's ``member_no``;
+  EAN-13 form are one barcode), a member's ``member_no``, a promotion's ``coupon_code``;
 - references: a product's ``tax_code`` is a tax rate; a price's ``product_id`` is a product.
 
 A record that breaks a rule is rejected with a reason; the rest of the batch is written. An
 unchanged record (same canonical JSON, same scope) writes nothing and appends no change, so
 re-importing a catalogue is cheap and quiet.
 
-Scopes: products, prices, tax rates and members are global; store settings belong to their
-store; staff are global or belong to one store. A record that moves to another store's scope is
-first deleted for the stores that no longer see it.
+Scopes: products, prices, tax rates, members and promotions are global (a promotion's
+``store_ids`` are applied by the engine, so every till has every promotion); store settings
+belong to their store; staff are global or belong to one store. A record that moves to another
+store's scope is first deleted for the stores that no longer see it.
 
 Stock levels are not written here: they are a ledger (sync/central/ledger.py).
 """
@@ -39,7 +40,8 @@ CHUNK = 5_000
 
 # Written here (stock_level goes through the ledger). Also the snapshot's order: what a record
 # refers to comes before it.
-REFERENCE_ENTITIES = ("store_settings", "tax_rate", "product", "price", "member", "staff")
+REFERENCE_ENTITIES = ("store_settings", "tax_rate", "product", "price", "member", "staff",
+                      "promotion")
 _REFERS: dict[str, tuple[str, str]] = {  # entity -> (field, entity it names)
     "product": ("tax_code", "tax_rate"),
     "price": ("product_id", "product"),
@@ -174,6 +176,8 @@ def _unique_values(entity: str, data: dict[str, Any]) -> dict[str, str]:
         if data.get("phone"):
             values[f"phone:{data['phone']}"] = f"phone number {data['phone']!r}"
         return values
+    if entity == "promotion" and data.get("coupon_code"):  # single use: one promotion a code
+        return {f"coupon:{data['coupon_code']}": f"coupon code {data['coupon_code']!r}"}
     return {}
 
 
@@ -253,7 +257,7 @@ def _write(tx: Tx, entity: str, rows: list[_Row]) -> None:
     conn = tx.conn
     rows = sorted(rows, key=lambda r: r.key)  # one lock order for concurrent writers
     keys = [r.key for r in rows]
-    if entity in ("product", "member"):  # the entities with unique values
+    if entity in ("product", "member", "promotion"):  # the entities with unique values
         for part in chunks(keys, CHUNK):
             conn.execute(delete(entity_uniques).where(
                 entity_uniques.c.entity == entity, among(conn, entity_uniques.c.key, part)))

@@ -2,7 +2,9 @@
 
 - CSV: a header row naming the record's fields (UTF-8, an Excel BOM is fine). Empty cells take
   the field's default. ``barcodes``: several codes in one cell, separated by ``;``, ``|``,
-  ``,`` or spaces. Booleans: ``1/0``, ``true/false``, ``yes/no``.
+  ``,`` or spaces; a promotion's lists (``product_ids``, ``categories``, ``brands``, ``tiers``,
+  ``days``, ``store_ids``): separated by ``;`` or ``|``. Booleans: ``1/0``, ``true/false``,
+  ``yes/no``.
 - JSON: a top-level array of objects; JSON Lines (``.jsonl``/``.ndjson``): one object a line.
   Both are read as a stream, never whole.
 
@@ -34,8 +36,12 @@ from sync.protocol import ENTITY_MODELS
 
 KINDS: dict[str, str] = {  # --kind -> entity
     "product": "product", "price": "price", "member": "member", "stock": "stock_level",
-    "tax_rate": "tax_rate", "order": "order",
+    "tax_rate": "tax_rate", "order": "order", "promotion": "promotion",
 }
+# CSV cells holding lists, split on ``;`` or ``|`` (names may hold spaces and commas).
+LIST_COLUMNS = {"promotion": frozenset({"product_ids", "categories", "brands", "tiers", "days",
+                                        "store_ids"})}
+_SPLIT_LIST = re.compile(r"\s*[;|]\s*")
 # Web orders in CSV: one row per order line; the order's own columns are read from its first
 # row, and the rows of one order follow each other. A row may also carry one payment.
 ORDER_COLUMNS = ("order_no", "channel", "status", "fulfilment", "store_id", "pickup_code",
@@ -154,6 +160,7 @@ def _read_csv(raw: _Counting, entity: str,
     except UnicodeDecodeError as exc:
         raise ImportFailed(f"line 1: not UTF-8 text ({exc.reason})") from None
     known = _fields(entity)
+    lists = LIST_COLUMNS.get(entity, frozenset())
     report.unknown_columns = [h for h in header if h and h.strip() not in known]
     while True:
         try:
@@ -173,8 +180,12 @@ def _read_csv(raw: _Counting, entity: str,
             if name not in known or value is None or not value.strip():
                 continue
             value = value.strip()
-            record[name] = ([c for c in _SPLIT_CODES.split(value) if c]
-                            if name == "barcodes" else value)
+            if name == "barcodes":
+                record[name] = [c for c in _SPLIT_CODES.split(value) if c]
+            elif name in lists:
+                record[name] = [c for c in _SPLIT_LIST.split(value) if c]
+            else:
+                record[name] = value
         yield reader.line_num, record
 
 

@@ -528,6 +528,8 @@ class _Batch:
                 if sale.member_id is not None or sale.member_no or any(
                         t.get("kind") == "points" for t in sale.tenders):
                     raise _EventByEvent("a member's sale moves points")
+                if sale.coupons:
+                    raise _EventByEvent("a sale with coupons records them event by event")
                 other = self.receipts.setdefault(sale.receipt_no, eid)
                 if other != eid:
                     rec.problems.append(_duplicate_receipt(sale.receipt_no, other))
@@ -695,6 +697,12 @@ def _apply_sale(tx: Tx, who: TerminalIdentity, ev: Event, sale: SalePayload | No
     problems += _oversold(who, moved)
     problems += _points(loyalty.apply_sale(tx, who.store_id, ev.event_id, sale,
                                            getattr(sale, "order_no", None)))
+    if sale.coupons:
+        from sync.central import promotions
+
+        problems += [Problem(kind, code, message, {"receipt_no": sale.receipt_no})
+                     for kind, code, message in promotions.record_sale_coupons(
+                         tx, who, ev.event_id, sale)]
     return problems
 
 

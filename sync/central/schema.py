@@ -39,7 +39,7 @@ from sqlalchemy import (
 
 from sync.central.errors import SchemaError
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 GLOBAL = ""  # the store scope of a record every store sees (entities.scope)
 
@@ -367,6 +367,18 @@ audit_records = Table(  # v5: each till's audit log as it uploaded it, chain che
 )
 
 
+coupon_redemptions = Table(  # v6: each coupon code is used once, chain-wide
+    "coupon_redemptions", metadata,
+    Column("code", String(64), primary_key=True),  # upper case, no spaces
+    Column("promotion_id", String(64)),  # NULL: a code the central does not know
+    Column("store_id", String(32), nullable=False),
+    Column("terminal_id", String(32), nullable=False),
+    Column("receipt_no", String(64)),
+    Column("event_id", Uuid),  # the sale event that recorded it
+    Column("redeemed_at", UtcDateTime, nullable=False),
+)
+
+
 # Tables a bulk load fills (their statistics are refreshed after one: db.analyze).
 BULK_TABLES = (changes, entities, entity_uniques, stock_levels, stock_movements)
 
@@ -473,5 +485,10 @@ def _v4_to_v5(conn: Connection) -> None:
     audit_records.create(conn)
 
 
+def _v5_to_v6(conn: Connection) -> None:
+    """v6: coupon redemptions (promotions, issue 6)."""
+    coupon_redemptions.create(conn)
+
+
 # version -> the step that upgrades a database of that version to the next one
-UPGRADES = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}
+UPGRADES = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6}

@@ -16,6 +16,7 @@ from sync.central.db import make_engine
 from sync.central.schema import (
     MEMBER_ID_KEY,
     audit_records,
+    coupon_redemptions,
     entities,
     meta,
     parked_sales,
@@ -73,16 +74,16 @@ def test_commands_refuse_an_uninitialised_or_newer_database(tmp_path, capsys):
 
 
 def test_init_upgrades_a_database_of_the_previous_schema_and_keeps_its_data(db, capsys):
-    """A v1 central (before shared suspended sales and returns): refused until `init`
-    upgrades it."""
+    """A v1 central (before shared suspended sales, returns and coupons): refused until
+    `init` upgrades it."""
     assert main(["--database", db, "create-store", "S7", "--name-en", "Seven"]) == 0
     engine = make_engine(db)
     with engine.begin() as conn:  # what a v1 database looks like
         for table in (parked_sales, return_lines, refund_tenders, refund_requests,
-                      points_ledger, audit_records):
+                      points_ledger, audit_records, coupon_redemptions):
             table.drop(conn)
         conn.execute(delete(meta).where(meta.c.key == MEMBER_ID_KEY))
-        conn.execute(update(schema_version).values(version=1))  # created at v5: one row
+        conn.execute(update(schema_version).values(version=1))  # created at v6: one row
     capsys.readouterr()
     assert main(["--database", db, "status"]) == 3
     err = capsys.readouterr().err
@@ -92,7 +93,7 @@ def test_init_upgrades_a_database_of_the_previous_schema_and_keeps_its_data(db, 
     with engine.connect() as conn:
         versions = conn.execute(select(schema_version.c.version).order_by(
             schema_version.c.version)).scalars().all()
-        assert versions == [1, 2, 3, 4, 5] and conn.execute(select(parked_sales)).all() == []
+        assert versions == [1, 2, 3, 4, 5, 6] and conn.execute(select(parked_sales)).all() == []
         assert conn.execute(select(return_lines)).all() == []
     engine.dispose()
     assert main(["--database", db, "status"]) == 0

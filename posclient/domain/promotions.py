@@ -1,0 +1,674 @@
+"""The promotion engine: one pure, deterministic function from a basket to its promotion prices.
+
+Used by the till (the lead wires it into the cart) and by the central's ``POST
+/v1/price-basket``, so the web shop prices a basket exactly as the till does. No I/O, no clock:
+the time, the store, the member's tier and the coupon codes come in a :class:`PricingContext`.
+
+Kinds (:class:`Kind`; a promotion's *targets* are product ids, categories and brands, and a
+line matches if any one matches; no targets at all means every line):
+
+- ``percent_off``: ``percent_bp`` basis points (10% = 1000) off each matching line, rounded
+  half up per line;
+- ``amount_off``: ``amount`` minor units off each unit (a weighed item: off each kilogram,
+  ``amount * grams / 1000`` half up), never more than the line;
+- ``buy_x_get_y``: for every ``buy_qty + get_qty`` units of the matching unit-priced lines,
+  the ``get_qty`` cheapest units of the whole pool are ``get_percent_bp`` off (10000: free);
+- ``mix_and_match``: any ``bundle_qty`` units of the group for ``bundle_price``: as many
+  bundles as the units make, filled with the dearest units (best for the customer); the saving
+  (value of those units minus the bundles' price, if positive) is spread over them;
+- ``spend_get_off``: when the matching lines come to at least ``min_spend`` (after the
+  discounts applied before this promotion), ``amount`` off (or ``percent_bp`` of it).
+
+Weighed lines (``measure`` g) never count as units: ``buy_x_get_y`` and ``mix_and_match`` skip
+them. A scale-label line (``fixed_amount``) is discounted on its label's amount.
+
+Who may have it (all must hold, else the promotion does not exist for this basket):
+``store_ids`` (empty: every store; every store's till gets every promotion in its feed and the
+engine filters here), ``valid_from <= at < valid_to`` (unix seconds), ``days`` (ISO weekdays,
+1 = Monday; empty: every day) and ``minute_from``/``minute_to`` (minutes after local midnight,
+end excluded; an end before the start wraps past midnight) read on ``at`` **in the time zone
+of the datetime given**, so callers pass the store's local time; ``member_only`` (any member)
+and ``tiers`` (the member's tier must be listed); ``coupon_code`` (the code must be among the
+basket's coupons; compared without case or spaces, see :func:`normalize_code`).
+
+Amounts. Each line's base is its gross minus the manual line discount already given (never
+below 0). Promotions are applied one after another in **application order**: ``priority``
+descending, then ``id`` ascending; each sees what the earlier ones left of each line, so a
+stacked percentage takes a share of the already reduced line, and a spend threshold counts the
+earlier discounts. No promotion takes a line below zero. A discount spread over several lines
+(``spend_get_off``, ``mix_and_match``) is split in proportion to what the lines had left, by
+largest remainder (:func:`posclient.domain.money.allocate`) over the lines in canonical order,
+so the parts add up exactly and tax, computed per rate on the discounted line amounts
+(:func:`line_taxes`, :mod:`posclient.domain.tax`), stays right.
+
+Which promotions apply together:
+
+- A promotion *claims* every line it matches (its eligible lines), whether or not it
+  discounts each of them.
+- Two promotions may share a line only if **both** are ``stackable``. So a non-stackable
+  promotion competes with every other promotion on its lines.
+- An ``exclusive`` promotion applies alone: nothing else in the basket. It is chosen only when
+  it saves strictly more than the best combination of the others.
+- Among the valid combinations the customer gets the one that saves the most. Ties go to the
+  combination that includes the promotion earliest in application order (higher priority,
+  then lower id). A promotion that saves nothing in the chosen combination is not listed.
+
+The bounded search. Candidates (promotions that hold for this basket and save something on
+their own) are grouped into independent *clusters*: promotions that share a line are in one
+cluster. A cluster of at most :data:`EXHAUSTIVE_MAX` candidates is searched exhaustively
+(depth first in application order, each promotion in or out); a larger one greedily: the
+candidates in order of what each saves alone (then application order), each added when it is
+allowed with those already taken and makes the cluster's saving grow. Clusters' savings add
+up, so the result is at least what any single promotion saves alone (the greedy's first pick is
+the best single one) and never more than the undiscounted sum.
+
+Determinism: lines are put in a canonical order (product, measure, quantity, price, manual
+discount, category, brand, then line id) before anything is computed, so the order of scanning
+changes nothing but which of two identical lines takes a tied fen; promotions are ordered by
+id; no sets are iterated where order matters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from fractions import Fraction
+from typing import Any
+
+from .cart import Measure
+from .money import Rounding, allocate, div_round
+from .tax import TaxLine, summarize
+
+EXHAUSTIVE_MAX = 8  # candidates in one cluster searched exhaustively (2**8 combinations)
+BP = 10_000  # basis points in 100%
+
+
+class Kind(StrEnum):
+    PERCENT_OFF = "percent_off"
+    AMOUNT_OFF = "amount_off"
+    BUY_X_GET_Y = "buy_x_get_y"
+    MIX_AND_MATCH = "mix_and_match"
+    SPEND_GET_OFF = "spend_get_off"
+
+
+_UNIT_KINDS = (Kind.BUY_X_GET_Y, Kind.MIX_AND_MATCH)
+
+
+def normalize_code(code: str) -> str:
+    """A coupon code as compared and stored: no spaces, upper case."""
+    return "".join(code.split()).upper()
+
+
+@dataclass(frozen=True, slots=True)
+class Promotion:
+    """One promotion (see the module docstring for every field's rule). Money in minor units."""
+
+    id: str
+    kind: Kind
+    name_zh: str = ""
+    name_en: str = ""
+    product_ids: frozenset[int] = frozenset()
+    categories: frozenset[str] = frozenset()
+    brands: frozenset[str] = frozenset()
+    percent_bp: int = 0
+    amount: int = 0
+    buy_qty: int = 0
+    get_qty: int = 0
+    get_percent_bp: int = BP
+    bundle_qty: int = 0
+    bundle_price: int = 0
+    min_spend: int = 0
+    priority: int = 0
+    exclusive: bool = False
+    stackable: bool = False
+    member_only: bool = False
+    tiers: frozenset[str] = frozenset()
+    coupon_code: str | None = None
+    valid_from: int = 0
+    valid_to: int | None = None
+    days: frozenset[int] = frozenset()
+    minute_from: int | None = None
+    minute_to: int | None = None
+    store_ids: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        problem = _problem(self)
+        if problem:
+            raise ValueError(f"promotion {self.id}: {problem}")
+
+    @property
+    def targets_all(self) -> bool:
+        return not (self.product_ids or self.categories or self.brands)
+
+    def name(self, lang: str) -> str:
+        if lang.startswith("zh"):
+            return self.name_zh or self.name_en
+        return self.name_en or self.name_zh
+
+    def holds(self, ctx: PricingContext) -> bool:
+        """Whether the promotion exists for this basket: store, dates, days, hours, member,
+        tier, coupon (not whether its lines are in the basket)."""
+        if self.store_ids and ctx.store_id not in self.store_ids:
+            return False
+        t = ctx.at_unix
+        if t < self.valid_from or (self.valid_to is not None and t >= self.valid_to):
+            return False
+        if self.days and ctx.at.isoweekday() not in self.days:
+            return False
+        if self.minute_from is not None and self.minute_to is not None:
+            m = ctx.minute
+            lo, hi = self.minute_from, self.minute_to
+            if not (lo <= m < hi if lo <= hi else (m >= lo or m < hi)):
+                return False
+        if (self.member_only or self.tiers) and ctx.member_tier is None:
+            return False
+        if self.tiers and ctx.member_tier not in self.tiers:
+            return False
+        return self.coupon_code is None or normalize_code(self.coupon_code) in ctx.codes
+
+
+def _problem(p: Promotion) -> str:
+    """Why the promotion's parameters make no sense for its kind ("" if they do)."""
+    if not 0 <= p.percent_bp <= BP or not 0 <= p.get_percent_bp <= BP:
+        return "percentages are 0..10000 basis points"
+    if min(p.amount, p.bundle_price, p.min_spend, p.buy_qty, p.get_qty, p.bundle_qty) < 0:
+        return "amounts and quantities are never negative"
+    if p.kind is Kind.PERCENT_OFF and not p.percent_bp:
+        return "percent_off needs percent_bp"
+    if p.kind is Kind.AMOUNT_OFF and not p.amount:
+        return "amount_off needs amount"
+    if p.kind is Kind.BUY_X_GET_Y and not (p.buy_qty >= 1 and p.get_qty >= 1
+                                           and p.get_percent_bp):
+        return "buy_x_get_y needs buy_qty, get_qty and get_percent_bp"
+    if p.kind is Kind.MIX_AND_MATCH and not (p.bundle_qty >= 2 and not p.targets_all):
+        return "mix_and_match needs bundle_qty (2 or more) and a group (targets)"
+    if p.kind is Kind.SPEND_GET_OFF and bool(p.amount) == bool(p.percent_bp):
+        return "spend_get_off needs either amount or percent_bp"
+    if (p.minute_from is None) != (p.minute_to is None):
+        return "hours need both a start and an end"
+    for m in (p.minute_from, p.minute_to):
+        if m is not None and not 0 <= m <= 24 * 60:
+            return "hours are minutes 0..1440 after midnight"
+    if any(not 1 <= d <= 7 for d in p.days):
+        return "days are ISO weekdays 1 (Monday) .. 7 (Sunday)"
+    if p.valid_to is not None and p.valid_to <= p.valid_from:
+        return "valid_to must be after valid_from"
+    return ""
+
+
+@dataclass(frozen=True, slots=True)
+class BasketLine:
+    """One line to price. ``qty``: units, or grams when ``measure`` is g (``unit_price`` is then
+    per kg). ``fixed_amount``: a scale label's amount (it replaces qty x price)."""
+
+    line_id: int
+    product_id: int
+    unit_price: int
+    qty: int = 1
+    measure: Measure = Measure.EACH
+    category: str = ""
+    brand: str = ""
+    manual_discount: int = 0
+    fixed_amount: int | None = None
+    tax_code: str = ""
+    tax_rate_ppm: int = 0
+
+    @property
+    def gross(self) -> int:
+        """The line before any discount, rounded as the cart rounds it."""
+        if self.fixed_amount is not None:
+            return self.fixed_amount
+        if self.measure is Measure.GRAM:
+            return div_round(self.unit_price * self.qty, 1000, Rounding.HALF_UP)
+        return self.unit_price * self.qty
+
+    @property
+    def counts_units(self) -> bool:
+        return self.measure is Measure.EACH and self.fixed_amount is None
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.product_id, self.measure.value, self.qty, self.unit_price,
+                self.manual_discount, self.fixed_amount or 0, self.category, self.brand,
+                self.line_id)
+
+
+@dataclass(frozen=True, slots=True)
+class PricingContext:
+    """When, where and for whom. ``at``: timezone-aware, in the store's local time."""
+
+    at: datetime
+    store_id: str = ""
+    member_tier: str | None = None  # None: no member identified
+    coupons: frozenset[str] = frozenset()
+    at_unix: int = field(init=False)
+    minute: int = field(init=False)
+    codes: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        if self.at.tzinfo is None:
+            raise ValueError("PricingContext.at must be timezone-aware (the store's local time)")
+        object.__setattr__(self, "at_unix", int(self.at.timestamp()))
+        object.__setattr__(self, "minute", self.at.hour * 60 + self.at.minute)
+        object.__setattr__(self, "codes", frozenset(normalize_code(c) for c in self.coupons))
+
+
+@dataclass(frozen=True, slots=True)
+class LinePrice:
+    line_id: int
+    gross: int
+    manual_discount: int
+    promotion_discount: int
+    total: int
+    promotions: tuple[tuple[str, int], ...] = ()  # (promotion id, discount), order applied
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedPromotion:
+    """A promotion the basket got, for the receipt and the screen: what it saved in all."""
+
+    promotion_id: str
+    name_zh: str
+    name_en: str
+    kind: Kind
+    saved: int
+    line_ids: tuple[int, ...]  # the lines it discounted (ascending)
+    coupon_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PricingResult:
+    lines: tuple[LinePrice, ...]  # in the order the lines were given
+    applied: tuple[AppliedPromotion, ...]  # in application order
+    subtotal: int
+    manual_discount: int
+    promotion_discount: int
+    total: int  # subtotal - manual - promotion discounts (before any tax added on top)
+
+    def line(self, line_id: int) -> LinePrice:
+        for ln in self.lines:
+            if ln.line_id == line_id:
+                return ln
+        raise KeyError(line_id)
+
+    @property
+    def coupons_used(self) -> tuple[str, ...]:
+        return tuple(sorted(normalize_code(a.coupon_code) for a in self.applied
+                            if a.coupon_code))
+
+
+class PromotionBook:
+    """Promotions indexed by product, category and brand, built once and priced against many
+    times (a till keeps one per catalogue version)."""
+
+    def __init__(self, promotions: Iterable[Promotion]) -> None:
+        self.promotions = tuple(sorted(promotions, key=lambda p: p.id))
+        self.by_product: dict[int, list[int]] = {}
+        self.by_category: dict[str, list[int]] = {}
+        self.by_brand: dict[str, list[int]] = {}
+        self.everywhere: list[int] = []
+        for i, p in enumerate(self.promotions):
+            if p.targets_all:
+                self.everywhere.append(i)
+            for pid in p.product_ids:
+                self.by_product.setdefault(pid, []).append(i)
+            for cat in p.categories:
+                self.by_category.setdefault(cat, []).append(i)
+            for brand in p.brands:
+                self.by_brand.setdefault(brand, []).append(i)
+
+    def __len__(self) -> int:
+        return len(self.promotions)
+
+    def matching(self, line: BasketLine) -> set[int]:
+        """Indexes of the promotions whose targets match the line."""
+        found = set(self.everywhere)
+        found.update(self.by_product.get(line.product_id, ()))
+        if line.category:
+            found.update(self.by_category.get(line.category, ()))
+        if line.brand:
+            found.update(self.by_brand.get(line.brand, ()))
+        return found
+
+
+# -- the engine -------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class _Candidate:
+    promo: Promotion
+    order: int  # position in application order
+    lines: tuple[int, ...]  # canonical indexes of its eligible lines
+    alone: int = 0  # what it saves on its own
+
+
+def price_basket(promotions: PromotionBook | Iterable[Promotion],
+                 lines: Sequence[BasketLine], ctx: PricingContext) -> PricingResult:
+    """Price ``lines`` with the best combination of ``promotions`` (see the module docstring).
+
+    A pure function of its arguments: the same basket, promotions and context always give the
+    same result, on the till and on the central.
+    """
+    book = promotions if isinstance(promotions, PromotionBook) else PromotionBook(promotions)
+    if len({ln.line_id for ln in lines}) != len(lines):
+        raise ValueError("line ids must be unique")
+    canon = sorted(lines, key=BasketLine.sort_key)
+    gross = [ln.gross for ln in canon]
+    manual = [min(max(ln.manual_discount, 0), g) for ln, g in zip(canon, gross, strict=True)]
+    base = [g - m for g, m in zip(gross, manual, strict=True)]
+
+    cands = _candidates(book, canon, base, ctx)
+    exclusive = [c for c in cands if c.promo.exclusive]
+    shared = [c for c in cands if not c.promo.exclusive]
+    chosen: list[_Candidate] = []
+    saving = 0
+    for cluster in _clusters(shared):
+        if len(cluster) <= EXHAUSTIVE_MAX:
+            best, value = _exhaustive(cluster, canon, base)
+        else:
+            best, value = _greedy(cluster, canon, base)
+        chosen += best
+        saving += value
+    best_ex = max(exclusive, key=lambda c: (c.alone, -c.order), default=None)
+    if best_ex is not None and best_ex.alone > saving:
+        chosen = [best_ex]
+    chosen.sort(key=lambda c: c.order)
+    per_line, per_promo = _evaluate(chosen, canon, list(base))
+    return _result(lines, canon, gross, manual, chosen, per_line, per_promo)
+
+
+def _candidates(book: PromotionBook, canon: list[BasketLine], base: list[int],
+                ctx: PricingContext) -> list[_Candidate]:
+    """The promotions that hold for this basket and save something alone, with their lines."""
+    promos = book.promotions
+    everywhere = [k for k in book.everywhere if promos[k].holds(ctx)]
+    all_lines = tuple(range(len(canon)))
+    unit_lines = tuple(i for i, ln in enumerate(canon) if ln.counts_units)
+    eligible: dict[int, Any] = {k: unit_lines if promos[k].kind in _UNIT_KINDS else all_lines
+                                for k in everywhere}
+    holds: dict[int, bool] = dict.fromkeys(book.everywhere, False)
+    for i, line in enumerate(canon):
+        found = set(book.by_product.get(line.product_id, ()))
+        if line.category:
+            found.update(book.by_category.get(line.category, ()))
+        if line.brand:
+            found.update(book.by_brand.get(line.brand, ()))
+        for k in found:
+            ok = holds.get(k)
+            if ok is None:
+                ok = holds[k] = promos[k].holds(ctx)
+            if ok and (line.counts_units or promos[k].kind not in _UNIT_KINDS):
+                eligible.setdefault(k, []).append(i)
+    ordered = sorted(eligible, key=lambda k: (-promos[k].priority, promos[k].id))
+    out = []
+    for order, k in enumerate(ordered):
+        lines = tuple(eligible[k])
+        if not lines:
+            continue
+        c = _Candidate(promos[k], order, lines)
+        c.alone = _alone(c.promo, lines, canon, base)
+        if c.alone > 0:
+            out.append(c)
+    return out
+
+
+def _alone(p: Promotion, idx: tuple[int, ...], canon: list[BasketLine], base: list[int]) -> int:
+    """What ``p`` saves on its own (a spend offer without spreading it over the lines)."""
+    if p.kind is Kind.SPEND_GET_OFF:
+        spend = sum(base[li] for li in idx)
+        if spend <= 0 or spend < p.min_spend:
+            return 0
+        return min(p.amount or div_round(spend * p.percent_bp, BP, Rounding.HALF_UP), spend)
+    return sum(_discounts(p, idx, canon, list(base)).values())
+
+
+def _clusters(cands: list[_Candidate]) -> list[list[_Candidate]]:
+    """Candidates that share lines, transitively, each cluster in application order (line
+    sets as bit masks: merging clusters is a few integer operations)."""
+    clusters: list[tuple[int, list[_Candidate]]] = []
+    for c in cands:
+        mask = 0
+        for li in c.lines:
+            mask |= 1 << li
+        members = [c]
+        keep = []
+        for other_mask, other in clusters:
+            if other_mask & mask:
+                mask |= other_mask
+                members += other
+            else:
+                keep.append((other_mask, other))
+        keep.append((mask, members))
+        clusters = keep
+    return sorted((sorted(g, key=lambda c: c.order) for _, g in clusters),
+                  key=lambda g: g[0].order)
+
+
+def _allowed(c: _Candidate, taken: dict[int, bool]) -> bool:
+    """``taken``: line -> whether every promotion already on it is stackable."""
+    for li in c.lines:
+        stack = taken.get(li)
+        if stack is not None and not (stack and c.promo.stackable):
+            return False
+    return True
+
+
+def _take(c: _Candidate, taken: dict[int, bool]) -> dict[int, bool]:
+    out = dict(taken)
+    for li in c.lines:
+        out[li] = out.get(li, True) and c.promo.stackable
+    return out
+
+
+def _exhaustive(cluster: list[_Candidate], canon: list[BasketLine],
+                base: list[int]) -> tuple[list[_Candidate], int]:
+    """Every allowed combination, depth first in application order (including before
+    excluding, so the first best found is the tie-break's choice)."""
+    best: tuple[int, list[_Candidate]] = (0, [])
+    n = len(cluster)
+
+    def dfs(i: int, rem: list[int], taken: dict[int, bool], chosen: list[_Candidate],
+            total: int) -> None:
+        nonlocal best
+        if i == n:
+            if total > best[0]:
+                best = (total, list(chosen))
+            return
+        c = cluster[i]
+        if _allowed(c, taken):
+            after = list(rem)
+            d = sum(_discounts(c.promo, c.lines, canon, after).values())
+            if d > 0:
+                chosen.append(c)
+                dfs(i + 1, after, _take(c, taken), chosen, total + d)
+                chosen.pop()
+        dfs(i + 1, rem, taken, chosen, total)
+
+    dfs(0, list(base), {}, [], 0)
+    return best[1], best[0]
+
+
+def _greedy(cluster: list[_Candidate], canon: list[BasketLine],
+            base: list[int]) -> tuple[list[_Candidate], int]:
+    """Best single saving first; each next one added if allowed and the saving grows. A
+    promotion applied after all those taken is tried on what they left (no re-evaluation)."""
+    chosen: list[_Candidate] = []
+    taken: dict[int, bool] = {}
+    rem = list(base)  # what the chosen promotions leave of each line
+    last = -1  # the application order of the last chosen
+    total = 0
+    for c in sorted(cluster, key=lambda c: (-c.alone, c.order)):
+        if not _allowed(c, taken):
+            continue
+        if c.order > last or all(li not in taken for li in c.lines):
+            trial_rem = list(rem)
+            new = total + sum(_discounts(c.promo, c.lines, canon, trial_rem).values())
+        else:
+            trial = sorted([*chosen, c], key=lambda x: x.order)
+            trial_rem = list(base)
+            new = sum(_evaluate(trial, canon, trial_rem)[1].values())
+        if new > total:
+            chosen.append(c)
+            taken = _take(c, taken)
+            total, rem, last = new, trial_rem, max(last, c.order)
+    return chosen, total
+
+
+def _evaluate(chosen: list[_Candidate], canon: list[BasketLine], rem: list[int]
+              ) -> tuple[list[list[tuple[str, int]]], dict[str, int]]:
+    """Apply ``chosen`` (in application order) to ``rem`` (each line's amount, updated): each
+    line's discounts, each promotion's sum."""
+    per_line: list[list[tuple[str, int]]] = [[] for _ in canon]
+    per_promo: dict[str, int] = {}
+    for c in chosen:
+        d = _discounts(c.promo, c.lines, canon, rem)
+        saved = 0
+        for li in sorted(d):
+            if d[li]:
+                per_line[li].append((c.promo.id, d[li]))
+                saved += d[li]
+        if saved:
+            per_promo[c.promo.id] = saved
+    return per_line, per_promo
+
+
+def _discounts(p: Promotion, idx: tuple[int, ...], canon: list[BasketLine],
+               rem: list[int]) -> dict[int, int]:
+    """What ``p`` takes off each of its lines given what they have left (``rem``, updated)."""
+    kind = p.kind
+    out: dict[int, int] = {}
+    if kind is Kind.PERCENT_OFF:
+        for li in idx:
+            out[li] = div_round(rem[li] * p.percent_bp, BP, Rounding.HALF_UP)
+    elif kind is Kind.AMOUNT_OFF:
+        for li in idx:
+            ln = canon[li]
+            off = (div_round(p.amount * ln.qty, 1000, Rounding.HALF_UP)
+                   if ln.measure is Measure.GRAM else p.amount * ln.qty)
+            out[li] = min(off, rem[li])
+    elif kind is Kind.SPEND_GET_OFF:
+        spend = sum(rem[li] for li in idx)
+        if spend > 0 and spend >= p.min_spend:
+            off = p.amount or div_round(spend * p.percent_bp, BP, Rounding.HALF_UP)
+            parts = allocate(min(off, spend), [rem[li] for li in idx])
+            out = dict(zip(idx, parts, strict=True))
+    elif kind is Kind.BUY_X_GET_Y:
+        units = sum(canon[li].qty for li in idx)
+        free = units // (p.buy_qty + p.get_qty) * p.get_qty
+        if free:
+            for li in sorted(idx, key=lambda li: (Fraction(rem[li], canon[li].qty), li)):
+                k = min(free, canon[li].qty)
+                free -= k
+                out[li] = div_round(rem[li] * k * p.get_percent_bp, canon[li].qty * BP,
+                                    Rounding.HALF_UP)
+                if not free:
+                    break
+    else:  # MIX_AND_MATCH
+        units = sum(canon[li].qty for li in idx)
+        bundles = units // p.bundle_qty
+        if bundles:
+            left = bundles * p.bundle_qty
+            lines: list[int] = []
+            values: list[int] = []
+            for li in sorted(idx, key=lambda li: (-Fraction(rem[li], canon[li].qty), li)):
+                k = min(left, canon[li].qty)
+                left -= k
+                lines.append(li)
+                values.append(div_round(rem[li] * k, canon[li].qty, Rounding.HALF_UP))
+                if not left:
+                    break
+            saving = sum(values) - bundles * p.bundle_price
+            if saving > 0:
+                order = sorted(range(len(lines)), key=lambda j: lines[j])  # canonical
+                parts = allocate(saving, [values[j] for j in order])
+                out = {lines[j]: part for j, part in zip(order, parts, strict=True)}
+    for li, d in out.items():
+        rem[li] -= d
+    return out
+
+
+def _result(lines: Sequence[BasketLine], canon: list[BasketLine], gross: list[int],
+            manual: list[int], chosen: list[_Candidate],
+            per_line: list[list[tuple[str, int]]], per_promo: dict[str, int]) -> PricingResult:
+    priced: dict[int, LinePrice] = {}
+    touched: dict[str, list[int]] = {}
+    for i, ln in enumerate(canon):
+        promo = sum(d for _, d in per_line[i])
+        priced[ln.line_id] = LinePrice(ln.line_id, gross[i], manual[i], promo,
+                                       gross[i] - manual[i] - promo, tuple(per_line[i]))
+        for pid, _ in per_line[i]:
+            touched.setdefault(pid, []).append(ln.line_id)
+    applied = tuple(
+        AppliedPromotion(c.promo.id, c.promo.name_zh, c.promo.name_en, c.promo.kind,
+                         per_promo[c.promo.id], tuple(sorted(touched[c.promo.id])),
+                         c.promo.coupon_code)
+        for c in chosen if per_promo.get(c.promo.id))
+    discount = sum(per_promo.values())
+    return PricingResult(lines=tuple(priced[ln.line_id] for ln in lines), applied=applied,
+                         subtotal=sum(gross), manual_discount=sum(manual),
+                         promotion_discount=discount,
+                         total=sum(gross) - sum(manual) - discount)
+
+
+def line_taxes(result: PricingResult, lines: Sequence[BasketLine], *, inclusive: bool,
+               mode: Rounding = Rounding.HALF_UP) -> list[TaxLine]:
+    """The tax summary of a priced basket: per rate, on the discounted line totals (the
+    lines' ``tax_code``/``tax_rate_ppm``), as :func:`posclient.domain.tax.summarize` does."""
+    rates = {ln.line_id: (ln.tax_code, ln.tax_rate_ppm) for ln in lines}
+    return summarize(((*rates[lp.line_id], lp.total) for lp in result.lines),
+                     inclusive=inclusive, mode=mode)
+
+
+def _minutes(text: str | None) -> int | None:
+    """``"HH:MM"`` -> minutes after midnight (``"24:00"`` is the end of the day)."""
+    if text is None or text == "":
+        return None
+    hh, _, mm = text.partition(":")
+    return int(hh) * 60 + int(mm or 0)
+
+
+def _hhmm(minutes: int | None) -> str | None:
+    return None if minutes is None else f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def promotion_to_dict(p: Promotion) -> dict[str, Any]:
+    """The protocol record of a promotion (the inverse of :func:`promotion_from_dict`): sets
+    as sorted lists, minutes as ``"HH:MM"``."""
+    return {
+        "id": p.id, "kind": p.kind.value, "name_zh": p.name_zh, "name_en": p.name_en,
+        "product_ids": sorted(p.product_ids), "categories": sorted(p.categories),
+        "brands": sorted(p.brands), "percent_bp": p.percent_bp, "amount": p.amount,
+        "buy_qty": p.buy_qty, "get_qty": p.get_qty, "get_percent_bp": p.get_percent_bp,
+        "bundle_qty": p.bundle_qty, "bundle_price": p.bundle_price, "min_spend": p.min_spend,
+        "priority": p.priority, "exclusive": p.exclusive, "stackable": p.stackable,
+        "member_only": p.member_only, "tiers": sorted(p.tiers), "coupon_code": p.coupon_code,
+        "valid_from": p.valid_from, "valid_to": p.valid_to, "days": sorted(p.days),
+        "hour_from": _hhmm(p.minute_from), "hour_to": _hhmm(p.minute_to),
+        "store_ids": sorted(p.store_ids),
+    }
+
+
+def promotion_from_dict(data: Mapping[str, Any]) -> Promotion:
+    """A promotion from its protocol record (sync/protocol.py ``PromotionData`` dumped):
+    lists become sets, ``hour_from``/``hour_to`` (``"HH:MM"``) become minutes."""
+    code = data.get("coupon_code")
+    return Promotion(
+        id=str(data["id"]), kind=Kind(data["kind"]), name_zh=data.get("name_zh", ""),
+        name_en=data.get("name_en", ""),
+        product_ids=frozenset(int(x) for x in data.get("product_ids") or ()),
+        categories=frozenset(data.get("categories") or ()),
+        brands=frozenset(data.get("brands") or ()),
+        percent_bp=int(data.get("percent_bp") or 0), amount=int(data.get("amount") or 0),
+        buy_qty=int(data.get("buy_qty") or 0), get_qty=int(data.get("get_qty") or 0),
+        get_percent_bp=int(data.get("get_percent_bp", BP)),
+        bundle_qty=int(data.get("bundle_qty") or 0),
+        bundle_price=int(data.get("bundle_price") or 0),
+        min_spend=int(data.get("min_spend") or 0), priority=int(data.get("priority") or 0),
+        exclusive=bool(data.get("exclusive")), stackable=bool(data.get("stackable")),
+        member_only=bool(data.get("member_only")), tiers=frozenset(data.get("tiers") or ()),
+        coupon_code=normalize_code(code) if code else None,
+        valid_from=int(data.get("valid_from") or 0), valid_to=data.get("valid_to"),
+        days=frozenset(int(d) for d in data.get("days") or ()),
+        minute_from=_minutes(data.get("hour_from")), minute_to=_minutes(data.get("hour_to")),
+        store_ids=frozenset(data.get("store_ids") or ()),
+    )
