@@ -408,6 +408,7 @@ class SaleLinePayload(_Model):
     gross: int = 0
     line_discount: int = 0
     basket_discount: int = 0
+    promo_discount: int = 0  # the promotions' share of the line (issue 6)
     total: int
     tax_code: str = ""
     tax_rate_ppm: int = Field(default=0, ge=0, le=1_000_000)
@@ -446,6 +447,8 @@ class SalePayload(_Model):
     # Coupon codes this sale used (issue 6): the central records each one's single use, and
     # files ``coupon_reused`` when another sale already used it (two tills offline).
     coupons: list[str] = []
+    # The promotions that applied, for reports: [{"id", "name_zh", "name_en", "saved"}].
+    promotions: list[dict[str, Any]] = []
 
 
 class PickupLinePayload(SaleLinePayload):

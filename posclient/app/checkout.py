@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from posclient.devices.drawer import CashDrawer
 from posclient.devices.payment import PaymentStatus, PaymentTerminal
@@ -24,10 +25,18 @@ from posclient.domain.errors import InvalidInput, NotFound, PaymentError
 from posclient.domain.loyalty import EarnLine, points_earned, points_value
 from posclient.domain.money import Money, Rounding
 from posclient.domain.policy import Action
+from posclient.domain.promotions import (
+    BasketLine,
+    PricingContext,
+    Promotion,
+    normalize_code,
+    price_basket,
+)
 from posclient.domain.tender import Payment, Tender, TenderKind
 from posclient.store import audit, outbox
 from posclient.store.catalog import Catalog, Product
 from posclient.store.db import Store
+from posclient.store.promotions import PromotionReader
 
 from .clock import Clock, iso, new_event_id
 from .lookup import Lookup, StockPosition
@@ -109,6 +118,8 @@ class Checkout:
         self.settings = settings or StoreSettings.load(store.conn)
         self.catalog = catalog or Catalog(store.conn)
         self.lookup = Lookup(self.catalog, self.settings, clock)
+        self.promotion_reader = PromotionReader(store.conn, self.settings.store_id)
+        self._brands: dict[int, str] = {}
         self._new_sale()
 
     # -- state ---------------------------------------------------------------------------------
@@ -122,11 +133,14 @@ class Checkout:
         self.pickup: PickupInProgress | None = None
         self.exchange: ExchangeInProgress | None = None
         self.member: MemberView | None = None
+        self.coupons: frozenset[str] = frozenset()  # codes the customer presented
+        self.coupons_used: tuple[str, ...] = ()  # of which the last pricing used
 
     def totals(self) -> Totals:
         return self.cart.totals()
 
     def _reprice(self) -> None:
+        self._apply_promotions()
         self.payment.total = self.cart.totals().total
         if self.exchange is not None:  # the returned goods pay first, up to the new total
             others = [t for t in self.payment.tenders if t.kind is not TenderKind.EXCHANGE]
@@ -138,6 +152,62 @@ class Checkout:
 
     def _active(self) -> None:
         self.staff.ensure_active(self.session)
+
+    def _apply_promotions(self) -> None:
+        """Price the basket with the store's promotions (posclient/domain/promotions.py, the
+        same engine the central serves to the web shop): each line's promotion discount and
+        what applied go into the cart. A pick-up keeps its order's prices; a line whose price
+        was overridden by hand keeps that price."""
+        cart = self.cart
+        lines = [] if self.pickup is not None else [
+            BasketLine(ln.line_id, ln.item.product_id, ln.unit_price.minor, ln.qty,
+                       ln.item.measure, ln.item.category, self._brand(ln.item.product_id),
+                       manual_discount=ln.line_discount,
+                       fixed_amount=(ln.fixed_amount.minor if ln.fixed_amount is not None
+                                     else None),
+                       tax_code=ln.item.tax_code, tax_rate_ppm=ln.item.tax_rate_ppm)
+            for ln in cart.active_lines if ln.price_override is None]
+        book = self.promotion_reader.book() if lines else None
+        if not lines or book is None or not len(book):
+            cart.promo, cart.promotions, self.coupons_used = {}, (), ()
+            return
+        tz = ZoneInfo(self.settings.timezone)
+        result = price_basket(book, lines, PricingContext(
+            at=self.clock.now().astimezone(tz), store_id=self.settings.store_id,
+            member_tier=self.member.tier if self.member is not None else None,
+            coupons=self.coupons))
+        cart.promo = {lp.line_id: lp.promotion_discount for lp in result.lines
+                      if lp.promotion_discount}
+        cart.promotions = tuple((a.promotion_id, a.name_zh, a.name_en, a.saved)
+                                for a in result.applied)
+        self.coupons_used = tuple(result.coupons_used)
+
+    def _brand(self, product_id: int) -> str:
+        brand = self._brands.get(product_id)
+        if brand is None:
+            product = self.catalog.by_id(product_id)
+            brand = self._brands[product_id] = product.brand if product is not None else ""
+        return brand
+
+    def add_coupon(self, code: str) -> Promotion:
+        """The customer presents a coupon code: the basket is priced again with it. Refused
+        (nothing changes) when no promotion of this store has the code, or it is not valid now.
+        Used once across the chain: the central files a second use (``coupon_reused``)."""
+        self._active()
+        promotion = self.promotion_reader.coupon(code)
+        tz = ZoneInfo(self.settings.timezone)
+        # here and now: store, dates, days, hours (whether the member qualifies is priced)
+        tier = (next(iter(promotion.tiers)) if promotion is not None and promotion.tiers
+                else "member")
+        if promotion is None or not promotion.holds(PricingContext(
+                at=self.clock.now().astimezone(tz), store_id=self.settings.store_id,
+                member_tier=tier, coupons=frozenset({code}))):
+            raise NotFound(f"Coupon {code.strip()} is not valid here and now",
+                           code="coupon_invalid", coupon=code.strip())
+        self.coupons = self.coupons | {normalize_code(code)}
+        self._reprice()
+        return promotion
+
 
     def _editable(self) -> None:
         """The cart may change: a logged-in cashier, and not an order's pick-up."""
@@ -784,13 +854,19 @@ class Checkout:
                     ln.fixed_amount.minor if ln.fixed_amount is not None else None,
                     ln.override_reason or None, pl.gross, pl.line_discount, pl.basket_discount,
                     pl.total, ln.item.tax_code, ln.item.tax_rate_ppm,
-                    pickup.order_lines[ln.line_id] if pickup is not None else None))
+                    pickup.order_lines[ln.line_id] if pickup is not None else None,
+                    pl.promo_discount))
             conn.executemany(
                 "INSERT INTO sale_lines (sale_id, line_no, product_id, sku, name_zh, name_en, "
                 "barcode, measure, qty, list_price, unit_price, label_price, override_reason, "
                 "gross, line_discount, basket_discount, total, tax_code, tax_rate_ppm, "
-                "order_line_no) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", line_rows)
+                "order_line_no, promo_discount) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                line_rows)
+            if self.cart.promotions or self.coupons_used:
+                conn.execute("UPDATE sales SET promotions = ?, coupons = ? WHERE id = ?",
+                             (_promotions_json(self.cart.promotions),
+                              json.dumps(list(self.coupons_used)), sale_id))
             conn.executemany(
                 "INSERT INTO sale_tenders (sale_id, seq, kind, amount, tendered, change, "
                 "reference, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -820,6 +896,10 @@ class Checkout:
             payload = _sale_payload(receipt_no, s, self.session.staff.id, member_id,
                                     iso(self.started_at), at, totals, line_rows, tenders,
                                     rounding, change)
+            if self.cart.promotions:
+                payload["promotions"] = json.loads(_promotions_json(self.cart.promotions))
+            if self.coupons_used:
+                payload["coupons"] = list(self.coupons_used)
             if member is not None:
                 payload["member_no"] = member.member_no
                 payload["points_earned"] = earned
@@ -857,6 +937,11 @@ def _discount_json(d: Discount | None) -> str | None:
                       ensure_ascii=False)
 
 
+def _promotions_json(applied: tuple[tuple[str, str, str, int], ...]) -> str:
+    return json.dumps([{"id": pid, "name_zh": zh, "name_en": en, "saved": saved}
+                       for pid, zh, en, saved in applied], ensure_ascii=False)
+
+
 def _sale_payload(receipt_no: str, s: StoreSettings, staff_id: int, member_id: int | None,
                   started_at: str, completed_at: str, totals: Totals, line_rows: list[tuple],
                   tenders: tuple[Tender, ...], rounding: Money, change: Money) -> dict:
@@ -873,7 +958,7 @@ def _sale_payload(receipt_no: str, s: StoreSettings, staff_id: int, member_id: i
              "measure": r[7], "qty": r[8], "list_price": r[9], "unit_price": r[10],
              "label_price": r[11], "gross": r[13], "line_discount": r[14],
              "basket_discount": r[15], "total": r[16], "tax_code": r[17],
-             "tax_rate_ppm": r[18]}
+             "tax_rate_ppm": r[18], "promo_discount": r[20]}
             for r in line_rows
         ],
         "tenders": [{"kind": t.kind.value, "amount": t.amount.minor, "reference": t.reference,

@@ -7,6 +7,7 @@ offered for printing at the next start.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -70,29 +71,32 @@ class Receipts:
             "SELECT s.receipt_no, s.event_id, s.completed_at, s.staff_id, st.name, "
             "s.terminal_id, s.currency, s.subtotal, s.discount_total, s.total, "
             "s.tax_inclusive, s.rounding, s.change_given, s.order_no, s.member_no, "
-            "s.member_label, s.points_earned, s.points_redeemed, s.points_balance "
-            "FROM sales s LEFT JOIN staff st ON st.id = s.staff_id WHERE s.id = ?",
+            "s.member_label, s.points_earned, s.points_redeemed, s.points_balance, "
+            "s.promotions FROM sales s LEFT JOIN staff st ON st.id = s.staff_id WHERE s.id = ?",
             (sale_id,)).fetchone()
         if row is None:
             raise NotFound(f"There is no sale {sale_id}", code="sale_unknown", sale_id=sale_id)
         (receipt_no, event_id, completed_at, staff_id, staff_name, terminal_id, cur,
          subtotal, discount_total, total, inclusive, rounding, change, order_no, member_no,
-         member_label, earned, redeemed, balance) = row
+         member_label, earned, redeemed, balance, promotions) = row
         zh = lang.startswith("zh")
         lines = []
         item_count = 0
         line_discounts = 0
+        promo_discounts = 0
         for (name_zh, name_en, measure, qty, unit_price, label_price, gross, line_disc,
-             total_l, reason) in conn.execute(
+             total_l, reason, promo) in conn.execute(
                 "SELECT name_zh, name_en, measure, qty, unit_price, label_price, gross, "
-                "line_discount, total, override_reason FROM sale_lines WHERE sale_id = ? "
-                "ORDER BY line_no", (sale_id,)):
+                "line_discount, total, override_reason, promo_discount FROM sale_lines "
+                "WHERE sale_id = ? ORDER BY line_no", (sale_id,)):
             fixed = label_price is not None
             lines.append(ReceiptLine(
                 name=(name_zh or name_en) if zh else (name_en or name_zh),
                 qty_text=_qty_text(measure, qty, unit_price, label_price, cur),
                 gross=Money(gross, cur), line_discount=Money(line_disc, cur),
-                total=Money(total_l, cur), price_changed=reason is not None))
+                total=Money(total_l, cur), price_changed=reason is not None,
+                promo_discount=Money(promo, cur) if promo else None))
+            promo_discounts += promo
             item_count += qty if measure == Measure.EACH.value and not fixed else 1
             line_discounts += line_disc
         taxes = tuple(
@@ -117,7 +121,7 @@ class Receipts:
             terminal_id=terminal_id,
             lines=tuple(lines),
             subtotal=Money(subtotal, cur),
-            basket_discount=Money(discount_total - line_discounts, cur),
+            basket_discount=Money(discount_total - line_discounts - promo_discounts, cur),
             total=Money(total, cur),
             tax_inclusive=bool(inclusive),
             taxes=taxes,
@@ -130,6 +134,9 @@ class Receipts:
             order_no=order_no,
             member=None if not member_no else ReceiptMember(
                 member_label or member_no, earned, redeemed, balance),
+            promotions=tuple(((p["name_zh"] or p["name_en"]) if zh else
+                              (p["name_en"] or p["name_zh"]), Money(p["saved"], cur))
+                             for p in json.loads(promotions or "[]")),
         )
 
     def return_id(self, return_no: str) -> int | None:

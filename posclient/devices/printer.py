@@ -243,12 +243,17 @@ def _layout(p: Dummy, out: _Writer, r: Receipt, lang: str, width: int, code: str
             out.line("  " + label("price_changed", lang))
         if ln.line_discount:
             out.line(two_cols("  " + label("discount", lang), "-" + m(ln.line_discount), width))
+        if ln.promo_discount:
+            out.line(two_cols("  " + label("promotion", lang), "-" + m(ln.promo_discount),
+                              width))
     out.line(rule)
     out.line(f"{label('items', lang)}: {r.item_count}")
     out.line(two_cols(label("subtotal", lang), m(r.subtotal), width))
     line_disc = Money(sum(ln.line_discount.minor for ln in r.lines), r.total.currency)
     if line_disc:
         out.line(two_cols(label("discount", lang), "-" + m(line_disc), width))
+    for name, saved in r.promotions:
+        out.line(two_cols(f"{label('promotion', lang)} {name}", "-" + m(saved), width))
     if r.basket_discount:
         out.line(two_cols(label("basket_discount", lang), "-" + m(r.basket_discount), width))
     out.big(two_cols(total_label(r, lang), f"{r.total.currency} {m(r.total)}", width), 1, 2)

@@ -137,6 +137,7 @@ class PricedLine(NamedTuple):
     line_discount: int
     basket_discount: int
     total: int  # gross - discounts: what the customer pays for this line (before exclusive tax)
+    promo_discount: int = 0  # the promotions' share of the line (posclient/domain/promotions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,10 +151,12 @@ class Totals:
     taxes: tuple[TaxLine, ...]
     tax_total: Money
     total: Money  # what is due
+    promo_discounts: Money | None = None  # the promotions' discounts, all lines
 
     @property
     def discount_total(self) -> Money:
-        return self.line_discounts + self.basket_discount
+        promo = self.promo_discounts or Money.zero(self.currency)
+        return self.line_discounts + promo + self.basket_discount
 
     def line(self, line_id: int) -> PricedLine:
         for pl in self.lines:
@@ -171,6 +174,10 @@ class Cart:
     lines: list[CartLine] = field(default_factory=list)
     basket_discount: Discount | None = None
     _next_id: int = 1
+    # Set by the checkout from the promotion engine after each change: each line's promotion
+    # discount, and what applied ((id, name_zh, name_en, saved) for the screen and receipt).
+    promo: dict[int, int] = field(default_factory=dict)
+    promotions: tuple[tuple[str, str, str, int], ...] = ()
 
     # -- queries -------------------------------------------------------------------------------
     @property
@@ -323,7 +330,9 @@ class Cart:
         grosses = [ln.gross for ln in active]
         line_discs = [ln.discount.amount_off(g) if ln.discount else 0
                       for ln, g in zip(active, grosses, strict=True)]
-        after_line = [g - d for g, d in zip(grosses, line_discs, strict=True)]
+        promos = [min(self.promo.get(ln.line_id, 0), g - d)
+                  for ln, g, d in zip(active, grosses, line_discs, strict=True)]
+        after_line = [g - d - p for g, d, p in zip(grosses, line_discs, promos, strict=True)]
         base = sum(after_line)
         basket = self.basket_discount.amount_off(base) if self.basket_discount and base else 0
         basket = min(basket, base)
@@ -338,7 +347,7 @@ class Cart:
                                strict=True):
                 parts[i] = part
         priced = tuple(map(PricedLine, [ln.line_id for ln in active], grosses, line_discs, parts,
-                           [a - p for a, p in zip(after_line, parts, strict=True)]))
+                           [a - p for a, p in zip(after_line, parts, strict=True)], promos))
         taxes = summarize(
             ((ln.item.tax_code, ln.item.tax_rate_ppm, pl.total)
              for ln, pl in zip(active, priced, strict=True)),
@@ -358,6 +367,7 @@ class Cart:
             taxes=tuple(taxes),
             tax_total=Money(tax_total, c),
             total=Money(net_total if self.tax_inclusive else net_total + tax_total, c),
+            promo_discounts=Money(sum(promos), c),
         )
 
     # -- persistence (suspend / resume) --------------------------------------------------------
@@ -430,5 +440,8 @@ class Cart:
         return cart
 
     def copy(self) -> Cart:
-        """A deep copy, for trying a change without committing to it."""
-        return Cart.from_dict(self.to_dict(), self.limits)
+        """A deep copy, for trying a change without committing to it (with the promotions as
+        last priced: the checkout prices the cart again after each change)."""
+        twin = Cart.from_dict(self.to_dict(), self.limits)
+        twin.promo, twin.promotions = dict(self.promo), self.promotions
+        return twin

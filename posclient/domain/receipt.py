@@ -35,6 +35,7 @@ LABELS: dict[str, dict[str, str]] = {
     "items": {"zh": "件数", "en": "Items"},
     "reprint": {"zh": "** 重印 **", "en": "** REPRINT **"},
     "price_changed": {"zh": "改价", "en": "Price changed"},
+    "promotion": {"zh": "促销", "en": "Promotion"},
     "return": {"zh": "退货单", "en": "RETURN"},
     "return_of": {"zh": "原单", "en": "Of"},
     "no_receipt": {"zh": "无小票", "en": "no receipt"},
@@ -61,6 +62,7 @@ class ReceiptLine:
     line_discount: Money
     total: Money
     price_changed: bool = False
+    promo_discount: Money | None = None  # the promotions' share of this line
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +114,7 @@ class Receipt:
     reprint: bool = False
     order_no: str | None = None  # the web order this receipt hands over (a pick-up slip)
     refund_of: str | None = None  # a return slip: the receipt or order it returns ("": none)
+    promotions: tuple[tuple[str, Money], ...] = ()  # (name, saved) of each that applied
     member: ReceiptMember | None = None
 
 
@@ -205,6 +208,9 @@ def render_text(r: Receipt, lang: str = "zh", width: int = 48) -> str:
         if ln.line_discount:
             out.append(two_cols("  " + label("discount", lang), "-" + m(ln.line_discount),
                                 width))
+        if ln.promo_discount:
+            out.append(two_cols("  " + label("promotion", lang), "-" + m(ln.promo_discount),
+                                width))
     out.append(rule)
     out.append(f"{label('items', lang)}: {r.item_count}")
     out.append(two_cols(label("subtotal", lang), m(r.subtotal), width))
@@ -212,6 +218,8 @@ def render_text(r: Receipt, lang: str = "zh", width: int = 48) -> str:
     if line_disc:
         out.append(two_cols(label("discount", lang), f"-{m(Money(line_disc, r.total.currency))}",
                             width))
+    for name, saved in r.promotions:
+        out.append(two_cols(f"{label('promotion', lang)} {name}", "-" + m(saved), width))
     if r.basket_discount:
         out.append(two_cols(label("basket_discount", lang), "-" + m(r.basket_discount), width))
     out.append(two_cols(total_label(r, lang), f"{r.total.currency} {m(r.total)}", width))

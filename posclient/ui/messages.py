@@ -494,6 +494,10 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
     "count_empty": (
         (QT_TRANSLATE_NOOP("Errors", "Scan at least one item to count"), ()),
     ),
+    # -- promotions at the till (app/checkout.py) ----------------------------------------------
+    "coupon_invalid": (
+        (QT_TRANSLATE_NOOP("Errors", "Coupon %1 is not valid here and now"), (_v("coupon"),)),
+    ),
     "central_refused": (
         (QT_TRANSLATE_NOOP("Errors", "The central refused the request: ask IT to look at the "
                                      "till's log"), ()),

@@ -3,6 +3,7 @@ F-key and a touch-size button."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
@@ -254,7 +255,7 @@ class SellPage(QWidget):
         self.table.setRowCount(len(lines))
         for row, ln in enumerate(lines):
             priced = totals.line(ln.line_id)
-            disc = priced.line_discount
+            disc = priced.line_discount + priced.promo_discount
             cells = [str(row + 1), ln.item.name(self.lang), fmt.qty(ln),
                      fmt.money(ln.unit_price, self.lang, symbol=False)
                      + ("/kg" if ln.item.measure.value == "g" else ""),
@@ -276,6 +277,10 @@ class SellPage(QWidget):
             self.table.selectRow(len(lines) - 1)
         m = lambda x: fmt.money(x, self.lang)  # noqa: E731
         rows = [(self.tr("Subtotal"), m(totals.subtotal))]
+        for _pid, name_zh, name_en, saved in co.cart.promotions:  # what each promotion saved
+            name = (name_zh or name_en) if self.lang.startswith("zh") else (name_en or name_zh)
+            rows.append((self.tr("Promotion: %1").replace("%1", html.escape(name)),
+                         m(Money(-saved, totals.currency))))
         if totals.discount_total.minor:
             rows.append((self.tr("Discount"), m(-totals.discount_total)))
         rows.append((self.tr("Tax included") if totals.inclusive else self.tr("Tax"),
@@ -305,19 +310,36 @@ class SellPage(QWidget):
                 self.pay_requested.emit()
             return
         if not looks_like_code(text):
-            self._search(text)
+            if not self._coupon(co, text):
+                self._search(text)
             return
         try:
             code, qty = parse_scan(text)
             line = co.scan(code, qty)
         except NotFound as exc:
-            self.say(message_for(exc, self.lang), error=True)
+            if not self._coupon(co, text):
+                self.say(message_for(exc, self.lang), error=True)
             return
         except PosError as exc:
             self.say(message_for(exc, self.lang), error=True)
             return
         self._added(co, line)
         self.refresh(select=line.line_id)
+
+    def _coupon(self, co: Checkout, text: str) -> bool:
+        """A scanned or typed code that is no product may be a coupon: the basket is priced
+        again with it. Returns whether it was one."""
+        if co.promotion_reader.coupon(text) is None:
+            return False
+        try:
+            promotion = co.add_coupon(text)
+        except PosError as exc:
+            self.say(message_for(exc, self.lang), error=True)
+            return True
+        self.say(self.tr("Coupon %1: %2").replace("%1", text.upper())
+                 .replace("%2", promotion.name(self.lang)))
+        self.refresh()
+        return True
 
     def _added(self, co: Checkout, line: CartLine) -> None:
         """Say what was added, and warn when the sale takes stock reserved for web orders

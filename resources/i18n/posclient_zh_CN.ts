@@ -22,7 +22,7 @@
 <context>
     <name>CartColumn</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="+147"/>
+        <location filename="../../posclient/ui/sell.py" line="+148"/>
         <source>#</source>
         <translation>序号</translation>
     </message>
@@ -750,6 +750,11 @@
         <translation>请至少扫描一件要盘点的商品</translation>
     </message>
     <message>
+        <location line="+4"/>
+        <source>Coupon %1 is not valid here and now</source>
+        <translation>优惠券 %1 在此时此店不可用</translation>
+    </message>
+    <message>
         <location line="+3"/>
         <source>The central refused the request: ask IT to look at the till&apos;s log</source>
         <translation>总部拒绝了请求：请 IT 查看收银机日志</translation>
@@ -835,7 +840,7 @@
         <translation>积分须按 %1 的整数倍使用</translation>
     </message>
     <message>
-        <location line="-470"/>
+        <location line="-474"/>
         <source>The suspended sale is in %1, this till sells in %2</source>
         <translation>该挂单币种为 %1，本收银机使用 %2</translation>
     </message>
@@ -845,7 +850,7 @@
         <translation>无法连接总部：请重试，或在挂单的收银机上取回</translation>
     </message>
     <message>
-        <location line="+193"/>
+        <location line="+197"/>
         <source>The central sent an answer the till cannot read</source>
         <translation>总部返回的数据无法读取</translation>
     </message>
@@ -1882,31 +1887,31 @@
     </message>
     <message>
         <location line="+61"/>
-        <location line="+251"/>
+        <location line="+272"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-250"/>
-        <location line="+262"/>
+        <location line="-271"/>
+        <location line="+283"/>
         <location line="+3"/>
         <source>Price</source>
         <translation>改价</translation>
     </message>
     <message>
-        <location line="-264"/>
-        <location line="+290"/>
+        <location line="-285"/>
+        <location line="+311"/>
         <source>Line discount</source>
         <translation>单品折扣</translation>
     </message>
     <message>
-        <location line="-289"/>
-        <location line="+297"/>
+        <location line="-310"/>
+        <location line="+318"/>
         <source>Sale discount</source>
         <translation>整单折扣</translation>
     </message>
     <message>
-        <location line="-296"/>
+        <location line="-317"/>
         <source>Void line</source>
         <translation>单品作废</translation>
     </message>
@@ -1937,12 +1942,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+414"/>
+        <location line="+435"/>
         <source>Stock</source>
         <translation>库存查询</translation>
     </message>
     <message>
-        <location line="-413"/>
+        <location line="-434"/>
         <source>Pick-up</source>
         <translation>自提</translation>
     </message>
@@ -1973,12 +1978,12 @@
     </message>
     <message>
         <location line="+24"/>
-        <location line="+102"/>
+        <location line="+106"/>
         <source>Member: —</source>
         <translation>会员：—</translation>
     </message>
     <message>
-        <location line="-79"/>
+        <location line="-83"/>
         <source>Pay</source>
         <translation>结账</translation>
     </message>
@@ -1993,7 +1998,12 @@
         <translation>小计</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
+        <source>Promotion: %1</source>
+        <translation>促销：%1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Discount</source>
         <translation>优惠</translation>
     </message>
@@ -2019,17 +2029,22 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+232"/>
+        <location line="+249"/>
         <source>Member: %1</source>
         <translation>会员：%1</translation>
     </message>
     <message>
-        <location line="-231"/>
+        <location line="-248"/>
         <source>%1 points</source>
         <translation>%1 积分</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+41"/>
+        <source>Coupon %1: %2</source>
+        <translation>优惠券 %1：%2</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>only %1 free: %2 are reserved for web orders</source>
         <translation>仅 %1 件可售：%2 件已为网上订单预留</translation>
     </message>
