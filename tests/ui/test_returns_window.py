@@ -48,6 +48,8 @@ def sell_two_milks(qtbot, w) -> str:
     on_next_dialog(qtbot, lambda dialog: dialog.cash(), name="payDialog")
     qtbot.keyClick(w.sell_page.scan_field, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: len(w.paper.receipts) == 1)
+    conn = w.terminal.store.conn  # printed and marked so (else F11 prints it first)
+    qtbot.waitUntil(lambda: conn.execute("SELECT printed_at FROM sales").fetchone()[0] is not None)
     return w.paper.receipts[0].receipt_no
 
 
