@@ -316,6 +316,7 @@ class PromotionBook:
         dense = {key: r for r, key in enumerate(sorted(set(keys)))}
         self.rank = [dense[key] for key in keys]
         self.counts_units = [p.kind in _UNIT_KINDS for p in self.promotions]
+        self.codes = [_CODES[p.kind] for p in self.promotions]
         for i, p in enumerate(self.promotions):
             if p.targets_all:
                 self.everywhere.append(i)
@@ -347,23 +348,28 @@ class PromotionBook:
 # have left, exactly as :func:`_discounts` (the readable reference) does, in integers only.
 
 _BP2 = 2 * BP
+# Kind codes (a small int per kind: cheaper than comparing enum members in the hot loops).
+_PERCENT, _AMOUNT, _SPEND, _BXGY, _MIX = range(5)
+_CODES = {Kind.PERCENT_OFF: _PERCENT, Kind.AMOUNT_OFF: _AMOUNT, Kind.SPEND_GET_OFF: _SPEND,
+          Kind.BUY_X_GET_Y: _BXGY, Kind.MIX_AND_MATCH: _MIX}
 _Kernel = Callable[["_Candidate", list[int]], list[int]]
 
 
 class _Candidate:
     """A promotion that holds for this basket, with what its kernel needs precomputed."""
 
-    __slots__ = ("alone", "canon", "count", "kernel", "lines", "mask", "order", "per_line",
-                 "promo", "qty", "stackable")
+    __slots__ = ("alone", "canon", "count", "first", "kernel", "lines", "mask", "order",
+                 "per_line", "promo", "qty", "stackable")
 
-    def __init__(self, promo: Promotion, order: int, lines: tuple[int, ...], mask: int,
+    def __init__(self, promo: Promotion, order: int, lines: list[int], mask: int,
                  canon: list[BasketLine]) -> None:
         self.promo = promo
         self.order = order  # rank in application order
-        self.lines = lines  # canonical indexes of its eligible lines (ascending)
+        self.lines = lines  # canonical indexes of its eligible lines (ascending; not mutated)
         self.mask = mask  # the same lines as a bit mask
         self.stackable = promo.stackable
         self.alone = 0  # what it saves on its own
+        self.first: list[int] | None = None  # its discounts on the untouched lines, once known
         self.kernel: _Kernel = _by_reference
         self.count = 0  # buy_x_get_y: the units it makes free; mix_and_match: the bundles
         self.qty: list[int] = []  # unit kinds: each line's units
@@ -464,9 +470,8 @@ def _by_reference(c: _Candidate, rem: list[int]) -> list[int]:
     d = _discounts(c.promo, c.lines, c.canon, list(rem))
     return [d.get(li, 0) for li in c.lines]
 
-_KERNELS = {Kind.PERCENT_OFF: _percent_off, Kind.AMOUNT_OFF: _amount_off,
-            Kind.SPEND_GET_OFF: _spend_get_off, Kind.BUY_X_GET_Y: _buy_x_get_y,
-            Kind.MIX_AND_MATCH: _mix_and_match}
+_KERNELS: list[_Kernel] = [_percent_off, _amount_off, _spend_get_off, _buy_x_get_y,
+                           _mix_and_match]  # by kind code
 
 
 def price_basket(promotions: PromotionBook | Iterable[Promotion],
@@ -511,10 +516,12 @@ def _candidates(book: PromotionBook, canon: list[BasketLine], base: list[int],
     promos = book.promotions
     counts_units = book.counts_units
     n = len(canon)
-    all_lines = tuple(range(n))
-    unit_lines = tuple(i for i, ln in enumerate(canon) if ln.counts_units)
-    eligible: dict[int, Any] = {k: unit_lines if counts_units[k] else all_lines
-                                for k in book.everywhere if promos[k].holds(ctx)}
+    each = Measure.EACH
+    units_ok = [ln.measure is each and ln.fixed_amount is None for ln in canon]
+    all_lines = list(range(n))
+    unit_lines = [i for i in all_lines if units_ok[i]]
+    eligible: dict[int, list[int]] = {k: unit_lines if counts_units[k] else all_lines
+                                      for k in book.everywhere if promos[k].holds(ctx)}
     holds: dict[int, bool] = dict.fromkeys(book.everywhere, False)
     by_product, by_category, by_brand = book.by_product, book.by_category, book.by_brand
     for i, line in enumerate(canon):
@@ -523,7 +530,7 @@ def _candidates(book: PromotionBook, canon: list[BasketLine], base: list[int],
             found.update(by_category.get(line.category, ()))
         if line.brand:
             found.update(by_brand.get(line.brand, ()))
-        units = line.counts_units
+        units = units_ok[i]
         for k in found:
             ok = holds.get(k)
             if ok is None:
@@ -534,21 +541,26 @@ def _candidates(book: PromotionBook, canon: list[BasketLine], base: list[int],
     # What a kernel needs of each line; any line without a positive qty: the reference.
     regular = all(ln.qty >= 1 for ln in canon)
     qty = [ln.qty for ln in canon]
-    grams = [ln.measure is Measure.GRAM for ln in canon]
-    all_mask, unit_mask = (1 << n) - 1, sum(1 << i for i in unit_lines)
+    gram = Measure.GRAM
+    grams = [ln.measure is gram for ln in canon]
+    all_mask = (1 << n) - 1
+    unit_mask = 0
+    for li in unit_lines:
+        unit_mask |= 1 << li
     all_spend = sum(base)
+    codes = book.codes
     out = []
     for order, k in enumerate(sorted(eligible, key=book.rank.__getitem__)):
-        lines = tuple(eligible[k])
+        lines = eligible[k]
         if not lines:
             continue
         p = promos[k]
-        kind = p.kind
-        if kind is Kind.SPEND_GET_OFF:  # alone: without spreading it over the lines
+        code = codes[k]
+        if code == _SPEND:  # alone: without spreading it over the lines
             spend = all_spend if lines is all_lines else sum([base[li] for li in lines])
             if spend <= 0 or spend < p.min_spend:
                 continue
-            alone = min(p.amount or div_round(spend * p.percent_bp, BP, Rounding.HALF_UP), spend)
+            alone = min(p.amount or _half_up(spend * p.percent_bp, BP), spend)
             if alone <= 0:
                 continue
         if lines is all_lines:
@@ -561,21 +573,23 @@ def _candidates(book: PromotionBook, canon: list[BasketLine], base: list[int],
                 mask |= 1 << li
         c = _Candidate(p, order, lines, mask, canon)
         if regular:
-            c.kernel = _KERNELS[kind]
-            if kind is Kind.AMOUNT_OFF:
-                c.per_line = [_half_up(p.amount * qty[li], 1000) if grams[li]
-                              else p.amount * qty[li] for li in lines]
-            elif kind in _UNIT_KINDS:
-                c.qty = [qty[li] for li in lines]
-                lcm = math.lcm(*c.qty)
-                c.per_line = [lcm // q for q in c.qty]
-                units = sum(c.qty)
-                c.count = (units // (p.buy_qty + p.get_qty) * p.get_qty
-                           if kind is Kind.BUY_X_GET_Y else units // p.bundle_qty)
-        if kind is Kind.SPEND_GET_OFF:
+            c.kernel = _KERNELS[code]
+            if code == _AMOUNT:
+                amount = p.amount
+                c.per_line = [_half_up(amount * qty[li], 1000) if grams[li]
+                              else amount * qty[li] for li in lines]
+            elif code >= _BXGY:
+                c.qty = q = [qty[li] for li in lines]
+                lcm = math.lcm(*q)
+                c.per_line = [lcm // x for x in q]
+                units = sum(q)
+                c.count = (units // (p.buy_qty + p.get_qty) * p.get_qty if code == _BXGY
+                           else units // p.bundle_qty)
+        if code == _SPEND:
             c.alone = alone
         else:
-            c.alone = sum(c.kernel(c, base))
+            c.first = c.kernel(c, base)
+            c.alone = sum(c.first)
             if c.alone <= 0:
                 continue
         out.append(c)
@@ -583,23 +597,28 @@ def _candidates(book: PromotionBook, canon: list[BasketLine], base: list[int],
 
 
 def _clusters(cands: list[_Candidate]) -> list[list[_Candidate]]:
-    """Candidates that share lines, transitively, each cluster in application order (line
-    sets as bit masks: merging clusters is a few integer operations)."""
-    clusters: list[tuple[int, list[_Candidate]]] = []
-    for c in cands:
-        mask = c.mask
-        members = [c]
+    """Candidates (given in application order) that share lines, transitively, each cluster in
+    application order. The lines' components first, from each distinct line set (bit masks,
+    widest first: a whole-basket offer joins everything at once), then each candidate to the
+    component of its lowest line."""
+    comps: list[int] = []
+    for mask in sorted({c.mask for c in cands}, key=int.bit_count, reverse=True):
         keep = []
-        for other_mask, other in clusters:
-            if other_mask & mask:
-                mask |= other_mask
-                members += other
+        for other in comps:
+            if other & mask:
+                mask |= other
             else:
-                keep.append((other_mask, other))
-        keep.append((mask, members))
-        clusters = keep
-    return sorted((sorted(g, key=lambda c: c.order) for _, g in clusters),
-                  key=lambda g: g[0].order)
+                keep.append(other)
+        keep.append(mask)
+        comps = keep
+    groups: dict[int, list[_Candidate]] = {}
+    for c in cands:
+        low = c.mask & -c.mask
+        for comp in comps:
+            if comp & low:
+                groups.setdefault(comp, []).append(c)
+                break
+    return sorted(groups.values(), key=lambda g: g[0].order)
 
 
 def _exhaustive(cluster: list[_Candidate], base: list[int]) -> tuple[list[_Candidate], int]:
@@ -656,7 +675,13 @@ def _greedy(cluster: list[_Candidate], base: list[int]) -> tuple[list[_Candidate
             continue
         pos = bisect_right(orders, c.order)
         changed: list[tuple[int, list[int]]] = []
-        if pos == len(orders) or not mask & taken:
+        if not mask & taken:  # its lines are as they were: what it took alone
+            ds = c.first if c.first is not None else c.kernel(c, rem)
+            gain = sum(ds)
+            if gain <= 0:
+                continue
+            trial = rem
+        elif pos == len(orders):
             ds = c.kernel(c, rem)
             gain = sum(ds)
             if gain <= 0:
@@ -725,7 +750,7 @@ def _evaluate(chosen: list[_Candidate], canon: list[BasketLine], rem: list[int]
     return per_line, per_promo
 
 
-def _discounts(p: Promotion, idx: tuple[int, ...], canon: list[BasketLine],
+def _discounts(p: Promotion, idx: Sequence[int], canon: list[BasketLine],
                rem: list[int]) -> dict[int, int]:
     """What ``p`` takes off each of its lines given what they have left (``rem``, updated)."""
     kind = p.kind
@@ -786,21 +811,24 @@ def _result(lines: Sequence[BasketLine], canon: list[BasketLine], gross: list[in
     priced: dict[int, LinePrice] = {}
     touched: dict[str, list[int]] = {}
     for i, ln in enumerate(canon):
-        promo = sum(d for _, d in per_line[i])
-        priced[ln.line_id] = LinePrice(ln.line_id, gross[i], manual[i], promo,
-                                       gross[i] - manual[i] - promo, tuple(per_line[i]))
-        for pid, _ in per_line[i]:
-            touched.setdefault(pid, []).append(ln.line_id)
+        got = per_line[i]
+        lid = ln.line_id
+        promo = 0
+        for pid, d in got:
+            promo += d
+            touched.setdefault(pid, []).append(lid)
+        priced[lid] = LinePrice(lid, gross[i], manual[i], promo, gross[i] - manual[i] - promo,
+                                tuple(got))
     applied = tuple(
         AppliedPromotion(c.promo.id, c.promo.name_zh, c.promo.name_en, c.promo.kind,
                          per_promo[c.promo.id], tuple(sorted(touched[c.promo.id])),
                          c.promo.coupon_code)
         for c in chosen if per_promo.get(c.promo.id))
     discount = sum(per_promo.values())
-    return PricingResult(lines=tuple(priced[ln.line_id] for ln in lines), applied=applied,
-                         subtotal=sum(gross), manual_discount=sum(manual),
-                         promotion_discount=discount,
-                         total=sum(gross) - sum(manual) - discount)
+    subtotal, manual_sum = sum(gross), sum(manual)
+    return PricingResult(lines=tuple([priced[ln.line_id] for ln in lines]), applied=applied,
+                         subtotal=subtotal, manual_discount=manual_sum,
+                         promotion_discount=discount, total=subtotal - manual_sum - discount)
 
 
 def line_taxes(result: PricingResult, lines: Sequence[BasketLine], *, inclusive: bool,
