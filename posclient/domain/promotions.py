@@ -424,6 +424,9 @@ def _buy_x_get_y(c: _Candidate, rem: list[int]) -> list[int]:
         return out
     qty = c.qty
     gbp = c.promo.get_percent_bp
+    if len(lines) == 1:  # the usual case: the free units are all on the one line
+        out[0] = _half_up(rem[lines[0]] * free * gbp, qty[0] * BP)
+        return out
     # cheapest per unit first, then canonical order
     for _, j in sorted([(rem[li] * m, j) for j, (li, m) in enumerate(zip(lines, c.per_line,
                                                                             strict=True))]):
@@ -444,6 +447,11 @@ def _mix_and_match(c: _Candidate, rem: list[int]) -> list[int]:
         return out
     qty = c.qty
     left = bundles * c.promo.bundle_qty
+    if len(lines) == 1:  # the usual case: all the bundles' units are on the one line
+        saving = _half_up(rem[lines[0]] * left, qty[0]) - bundles * c.promo.bundle_price
+        if saving > 0:
+            out[0] = saving
+        return out
     used: list[tuple[int, int]] = []  # (j, value of the units it gives)
     # dearest per unit first, then canonical order
     for _, j in sorted([(-rem[li] * m, j) for j, (li, m) in enumerate(zip(lines, c.per_line,
@@ -492,7 +500,10 @@ def price_basket(promotions: PromotionBook | Iterable[Promotion],
     cands = _candidates(book, canon, base, ctx)
     exclusive = [c for c in cands if c.promo.exclusive]
     shared = [c for c in cands if not c.promo.exclusive]
-    chosen: list[_Candidate] = []
+    # (candidate, what it takes off each of its lines): the searches give what each chosen
+    # promotion takes in their combination, which is what it takes in the basket, since
+    # clusters share no line.
+    chosen: list[tuple[_Candidate, list[int]]] = []
     saving = 0
     for cluster in _clusters(shared):
         if len(cluster) <= EXHAUSTIVE_MAX:
@@ -503,10 +514,11 @@ def price_basket(promotions: PromotionBook | Iterable[Promotion],
         saving += value
     best_ex = max(exclusive, key=lambda c: (c.alone, -c.order), default=None)
     if best_ex is not None and best_ex.alone > saving:
-        chosen = [best_ex]
-    chosen.sort(key=lambda c: c.order)
-    per_line, per_promo = _evaluate(chosen, canon, list(base))
-    return _result(lines, canon, gross, manual, chosen, per_line, per_promo)
+        chosen = [(best_ex, best_ex.first if best_ex.first is not None
+                   else best_ex.kernel(best_ex, base))]
+    chosen.sort(key=lambda cd: cd[0].order)
+    per_line, per_promo = _tally(chosen, len(canon))
+    return _result(lines, canon, gross, manual, [c for c, _ in chosen], per_line, per_promo)
 
 
 def _candidates(book: PromotionBook, canon: list[BasketLine], base: list[int],
@@ -621,15 +633,17 @@ def _clusters(cands: list[_Candidate]) -> list[list[_Candidate]]:
     return sorted(groups.values(), key=lambda g: g[0].order)
 
 
-def _exhaustive(cluster: list[_Candidate], base: list[int]) -> tuple[list[_Candidate], int]:
+def _exhaustive(cluster: list[_Candidate], base: list[int]
+                ) -> tuple[list[tuple[_Candidate, list[int]]], int]:
     """Every allowed combination, depth first in application order (including before
     excluding, so the first best found is the tie-break's choice). ``taken``: the lines some
-    chosen promotion claims; ``alone``: those a non-stackable one claims (bit masks)."""
-    best: tuple[int, list[_Candidate]] = (0, [])
+    chosen promotion claims; ``alone``: those a non-stackable one claims (bit masks). The
+    best, each with what it takes, and its saving."""
+    best: tuple[int, list[tuple[_Candidate, list[int]]]] = (0, [])
     n = len(cluster)
 
-    def dfs(i: int, rem: list[int], taken: int, alone: int, chosen: list[_Candidate],
-            total: int) -> None:
+    def dfs(i: int, rem: list[int], taken: int, alone: int,
+            chosen: list[tuple[_Candidate, list[int]]], total: int) -> None:
         nonlocal best
         if i == n:
             if total > best[0]:
@@ -643,7 +657,7 @@ def _exhaustive(cluster: list[_Candidate], base: list[int]) -> tuple[list[_Candi
                 after = list(rem)
                 for li, x in zip(c.lines, ds, strict=True):
                     after[li] -= x
-                chosen.append(c)
+                chosen.append((c, ds))
                 dfs(i + 1, after, taken | c.mask, alone if c.stackable else alone | c.mask,
                     chosen, total + d)
                 chosen.pop()
@@ -653,7 +667,8 @@ def _exhaustive(cluster: list[_Candidate], base: list[int]) -> tuple[list[_Candi
     return best[1], best[0]
 
 
-def _greedy(cluster: list[_Candidate], base: list[int]) -> tuple[list[_Candidate], int]:
+def _greedy(cluster: list[_Candidate], base: list[int]
+            ) -> tuple[list[tuple[_Candidate, list[int]]], int]:
     """Best single saving first; each next one added if allowed and the saving grows.
 
     Exact and incremental: the chosen are kept in application order with what each takes off
@@ -661,7 +676,8 @@ def _greedy(cluster: list[_Candidate], base: list[int]) -> tuple[list[_Candidate
     on lines none of them claims, is tried on ``rem``. Otherwise it goes in the middle of the
     order: from what the lines had before it (``rem`` plus what the later ones took), it is
     applied, and then each later one either re-evaluated (if a line it claims now holds a
-    different amount) or given what it took before (its lines are as they were).
+    different amount) or given what it took before (its lines are as they were). The
+    chosen, each with what it takes, and their saving.
     """
     chosen: list[_Candidate] = []  # in application order
     took: list[list[int]] = []  # what each chosen takes off its lines
@@ -728,21 +744,20 @@ def _greedy(cluster: list[_Candidate], base: list[int]) -> tuple[list[_Candidate
         if not c.stackable:
             alone |= mask
         total += gain
-    return chosen, total
+    return list(zip(chosen, took, strict=True)), total
 
 
-def _evaluate(chosen: list[_Candidate], canon: list[BasketLine], rem: list[int]
-              ) -> tuple[list[list[tuple[str, int]]], dict[str, int]]:
-    """Apply ``chosen`` (in application order) to ``rem`` (each line's amount, updated): each
-    line's discounts, each promotion's sum."""
-    per_line: list[list[tuple[str, int]]] = [[] for _ in canon]
+def _tally(chosen: list[tuple[_Candidate, list[int]]], n: int
+           ) -> tuple[list[list[tuple[str, int]]], dict[str, int]]:
+    """Each line's discounts (in application order) and each promotion's sum, from the chosen
+    (in application order) and what each takes off its lines."""
+    per_line: list[list[tuple[str, int]]] = [[] for _ in range(n)]
     per_promo: dict[str, int] = {}
-    for c in chosen:
+    for c, ds in chosen:
         pid = c.promo.id
         saved = 0
-        for li, d in zip(c.lines, c.kernel(c, rem), strict=True):
+        for li, d in zip(c.lines, ds, strict=True):
             if d:
-                rem[li] -= d
                 per_line[li].append((pid, d))
                 saved += d
         if saved:
