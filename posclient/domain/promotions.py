@@ -62,6 +62,15 @@ allowed with those already taken and makes the cluster's saving grow. Clusters' 
 up, so the result is at least what any single promotion saves alone (the greedy's first pick is
 the best single one) and never more than the undiscounted sum.
 
+How it is computed (none of this changes a result): each kind has a kernel in integers only
+(half up as integer arithmetic; lines ordered by price per unit through multiples of the lcm
+of their quantities, not fractions), the same as the readable :func:`_discounts`, which still
+prices any basket with a line whose qty is below 1. The greedy is incremental and exact: it
+keeps what each chosen promotion takes, tries a candidate applied after all of them (or on
+lines none of them claims) on what they left, and one that lands in the middle of the order
+by re-applying only the later promotions whose lines it changed. What the searches found each
+promotion takes is what the basket gets (clusters share no line).
+
 Determinism: lines are put in a canonical order (product, measure, quantity, price, manual
 discount, category, brand, then line id) before anything is computed, so the order of scanning
 changes nothing but which of two identical lines takes a tied fen; promotions are ordered by
