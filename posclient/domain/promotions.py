@@ -62,6 +62,15 @@ allowed with those already taken and makes the cluster's saving grow. Clusters' 
 up, so the result is at least what any single promotion saves alone (the greedy's first pick is
 the best single one) and never more than the undiscounted sum.
 
+How it is computed (none of this changes a result): each kind has a kernel in integers only
+(half up as integer arithmetic; lines ordered by price per unit through multiples of the lcm
+of their quantities, not fractions), the same as the readable :func:`_discounts`, which still
+prices any basket with a line whose qty is below 1. The greedy is incremental and exact: it
+keeps what each chosen promotion takes, tries a candidate applied after all of them (or on
+lines none of them claims) on what they left, and one that lands in the middle of the order
+by re-applying only the later promotions whose lines it changed. What the searches found each
+promotion takes is what the basket gets (clusters share no line).
+
 Determinism: lines are put in a canonical order (product, measure, quantity, price, manual
 discount, category, brand, then line id) before anything is computed, so the order of scanning
 changes nothing but which of two identical lines takes a tied fen; promotions are ordered by
@@ -70,7 +79,9 @@ id; no sets are iterated where order matters.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import math
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -308,6 +319,13 @@ class PromotionBook:
         self.by_category: dict[str, list[int]] = {}
         self.by_brand: dict[str, list[int]] = {}
         self.everywhere: list[int] = []
+        # Per promotion (by index): its rank in application order (equal keys, equal ranks) and
+        # whether it counts units (then weighed and scale-label lines are not its lines).
+        keys = [(-p.priority, p.id) for p in self.promotions]
+        dense = {key: r for r, key in enumerate(sorted(set(keys)))}
+        self.rank = [dense[key] for key in keys]
+        self.counts_units = [p.kind in _UNIT_KINDS for p in self.promotions]
+        self.codes = [_CODES[p.kind] for p in self.promotions]
         for i, p in enumerate(self.promotions):
             if p.targets_all:
                 self.everywhere.append(i)
@@ -333,13 +351,144 @@ class PromotionBook:
 
 
 # -- the engine -------------------------------------------------------------------------------
+#
+# Hot loops work on plain lists of integers. A candidate's discounts are a list aligned with its
+# lines (0 where it takes nothing); each kind has a kernel that computes them from what the lines
+# have left, exactly as :func:`_discounts` (the readable reference) does, in integers only.
 
-@dataclass(slots=True)
+_BP2 = 2 * BP
+# Kind codes (a small int per kind: cheaper than comparing enum members in the hot loops).
+_PERCENT, _AMOUNT, _SPEND, _BXGY, _MIX = range(5)
+_CODES = {Kind.PERCENT_OFF: _PERCENT, Kind.AMOUNT_OFF: _AMOUNT, Kind.SPEND_GET_OFF: _SPEND,
+          Kind.BUY_X_GET_Y: _BXGY, Kind.MIX_AND_MATCH: _MIX}
+_Kernel = Callable[["_Candidate", list[int]], list[int]]
+
+
 class _Candidate:
-    promo: Promotion
-    order: int  # position in application order
-    lines: tuple[int, ...]  # canonical indexes of its eligible lines
-    alone: int = 0  # what it saves on its own
+    """A promotion that holds for this basket, with what its kernel needs precomputed."""
+
+    __slots__ = ("alone", "canon", "count", "first", "kernel", "lines", "mask", "order",
+                 "per_line", "promo", "qty", "stackable")
+
+    def __init__(self, promo: Promotion, order: int, lines: list[int], mask: int,
+                 canon: list[BasketLine]) -> None:
+        self.promo = promo
+        self.order = order  # rank in application order
+        self.lines = lines  # canonical indexes of its eligible lines (ascending; not mutated)
+        self.mask = mask  # the same lines as a bit mask
+        self.stackable = promo.stackable
+        self.alone = 0  # what it saves on its own
+        self.first: list[int] | None = None  # its discounts on the untouched lines, once known
+        self.kernel: _Kernel = _by_reference
+        self.count = 0  # buy_x_get_y: the units it makes free; mix_and_match: the bundles
+        self.qty: list[int] = []  # unit kinds: each line's units
+        # amount_off: the most it takes off each line; unit kinds: each line's multiplier m
+        # such that rem * m orders the lines by price per unit exactly (m = lcm(qty) / qty)
+        self.per_line: list[int] = []
+        self.canon = canon  # the basket's lines in canonical order
+
+
+def _half_up(n: int, d: int) -> int:
+    """``n / d`` rounded half up, for ``n >= 0`` and ``d > 0`` (:func:`div_round`'s HALF_UP)."""
+    return (2 * n + d) // (2 * d)
+
+
+def _spread(total: int, weights: list[int], wsum: int) -> list[int]:
+    """:func:`posclient.domain.money.allocate` for ``0 <= total`` and positive ``wsum`` (the
+    weights' sum, known): by largest remainder, ties to the earlier weight."""
+    parts = [total * w // wsum for w in weights]
+    short = total - sum(parts)
+    if short:
+        rema = sorted([(total * w % wsum, -i) for i, w in enumerate(weights)], reverse=True)
+        for _, neg_i in rema[:short]:
+            parts[-neg_i] += 1
+    return parts
+
+
+def _percent_off(c: _Candidate, rem: list[int]) -> list[int]:
+    bp2 = 2 * c.promo.percent_bp
+    return [(rem[li] * bp2 + BP) // _BP2 for li in c.lines]
+
+
+def _amount_off(c: _Candidate, rem: list[int]) -> list[int]:
+    return [off if off < r else r for off, r in zip(c.per_line, [rem[li] for li in c.lines],
+                                                    strict=True)]
+
+
+def _spend_get_off(c: _Candidate, rem: list[int]) -> list[int]:
+    vals = [rem[li] for li in c.lines]
+    spend = sum(vals)
+    p = c.promo
+    if spend <= 0 or spend < p.min_spend:
+        return [0] * len(vals)
+    off = p.amount or (2 * spend * p.percent_bp + BP) // _BP2
+    return _spread(off if off < spend else spend, vals, spend)
+
+
+def _buy_x_get_y(c: _Candidate, rem: list[int]) -> list[int]:
+    lines = c.lines
+    out = [0] * len(lines)
+    free = c.count
+    if not free:
+        return out
+    qty = c.qty
+    gbp = c.promo.get_percent_bp
+    if len(lines) == 1:  # the usual case: the free units are all on the one line
+        out[0] = _half_up(rem[lines[0]] * free * gbp, qty[0] * BP)
+        return out
+    # cheapest per unit first, then canonical order
+    for _, j in sorted([(rem[li] * m, j) for j, (li, m) in enumerate(zip(lines, c.per_line,
+                                                                            strict=True))]):
+        q = qty[j]
+        k = free if free < q else q
+        free -= k
+        out[j] = _half_up(rem[lines[j]] * k * gbp, q * BP)
+        if not free:
+            break
+    return out
+
+
+def _mix_and_match(c: _Candidate, rem: list[int]) -> list[int]:
+    lines = c.lines
+    out = [0] * len(lines)
+    bundles = c.count
+    if not bundles:
+        return out
+    qty = c.qty
+    left = bundles * c.promo.bundle_qty
+    if len(lines) == 1:  # the usual case: all the bundles' units are on the one line
+        saving = _half_up(rem[lines[0]] * left, qty[0]) - bundles * c.promo.bundle_price
+        if saving > 0:
+            out[0] = saving
+        return out
+    used: list[tuple[int, int]] = []  # (j, value of the units it gives)
+    # dearest per unit first, then canonical order
+    for _, j in sorted([(-rem[li] * m, j) for j, (li, m) in enumerate(zip(lines, c.per_line,
+                                                                             strict=True))]):
+        q = qty[j]
+        k = left if left < q else q
+        left -= k
+        used.append((j, _half_up(rem[lines[j]] * k, q)))
+        if not left:
+            break
+    values = [v for _, v in used]
+    value = sum(values)
+    saving = value - bundles * c.promo.bundle_price
+    if saving > 0:
+        used.sort()  # canonical order
+        values = [v for _, v in used]
+        for (j, _), part in zip(used, _spread(saving, values, value), strict=True):
+            out[j] = part
+    return out
+
+
+def _by_reference(c: _Candidate, rem: list[int]) -> list[int]:
+    """Any basket: :func:`_discounts` itself (the kernels assume every line's qty >= 1)."""
+    d = _discounts(c.promo, c.lines, c.canon, list(rem))
+    return [d.get(li, 0) for li in c.lines]
+
+_KERNELS: list[_Kernel] = [_percent_off, _amount_off, _spend_get_off, _buy_x_get_y,
+                           _mix_and_match]  # by kind code
 
 
 def price_basket(promotions: PromotionBook | Iterable[Promotion],
@@ -360,179 +509,272 @@ def price_basket(promotions: PromotionBook | Iterable[Promotion],
     cands = _candidates(book, canon, base, ctx)
     exclusive = [c for c in cands if c.promo.exclusive]
     shared = [c for c in cands if not c.promo.exclusive]
-    chosen: list[_Candidate] = []
+    # (candidate, what it takes off each of its lines): the searches give what each chosen
+    # promotion takes in their combination, which is what it takes in the basket, since
+    # clusters share no line.
+    chosen: list[tuple[_Candidate, list[int]]] = []
     saving = 0
     for cluster in _clusters(shared):
         if len(cluster) <= EXHAUSTIVE_MAX:
-            best, value = _exhaustive(cluster, canon, base)
+            best, value = _exhaustive(cluster, base)
         else:
-            best, value = _greedy(cluster, canon, base)
+            best, value = _greedy(cluster, base)
         chosen += best
         saving += value
     best_ex = max(exclusive, key=lambda c: (c.alone, -c.order), default=None)
     if best_ex is not None and best_ex.alone > saving:
-        chosen = [best_ex]
-    chosen.sort(key=lambda c: c.order)
-    per_line, per_promo = _evaluate(chosen, canon, list(base))
-    return _result(lines, canon, gross, manual, chosen, per_line, per_promo)
+        chosen = [(best_ex, best_ex.first if best_ex.first is not None
+                   else best_ex.kernel(best_ex, base))]
+    chosen.sort(key=lambda cd: cd[0].order)
+    per_line, per_promo = _tally(chosen, len(canon))
+    return _result(lines, canon, gross, manual, [c for c, _ in chosen], per_line, per_promo)
 
 
 def _candidates(book: PromotionBook, canon: list[BasketLine], base: list[int],
                 ctx: PricingContext) -> list[_Candidate]:
-    """The promotions that hold for this basket and save something alone, with their lines."""
+    """The promotions that hold for this basket and save something alone, with their lines
+    (in application order)."""
     promos = book.promotions
-    everywhere = [k for k in book.everywhere if promos[k].holds(ctx)]
-    all_lines = tuple(range(len(canon)))
-    unit_lines = tuple(i for i, ln in enumerate(canon) if ln.counts_units)
-    eligible: dict[int, Any] = {k: unit_lines if promos[k].kind in _UNIT_KINDS else all_lines
-                                for k in everywhere}
+    counts_units = book.counts_units
+    n = len(canon)
+    each = Measure.EACH
+    units_ok = [ln.measure is each and ln.fixed_amount is None for ln in canon]
+    all_lines = list(range(n))
+    unit_lines = [i for i in all_lines if units_ok[i]]
+    eligible: dict[int, list[int]] = {k: unit_lines if counts_units[k] else all_lines
+                                      for k in book.everywhere if promos[k].holds(ctx)}
     holds: dict[int, bool] = dict.fromkeys(book.everywhere, False)
+    by_product, by_category, by_brand = book.by_product, book.by_category, book.by_brand
     for i, line in enumerate(canon):
-        found = set(book.by_product.get(line.product_id, ()))
+        found = set(by_product.get(line.product_id, ()))
         if line.category:
-            found.update(book.by_category.get(line.category, ()))
+            found.update(by_category.get(line.category, ()))
         if line.brand:
-            found.update(book.by_brand.get(line.brand, ()))
+            found.update(by_brand.get(line.brand, ()))
+        units = units_ok[i]
         for k in found:
             ok = holds.get(k)
             if ok is None:
                 ok = holds[k] = promos[k].holds(ctx)
-            if ok and (line.counts_units or promos[k].kind not in _UNIT_KINDS):
+            if ok and (units or not counts_units[k]):
                 eligible.setdefault(k, []).append(i)
-    ordered = sorted(eligible, key=lambda k: (-promos[k].priority, promos[k].id))
+
+    # What a kernel needs of each line; any line without a positive qty: the reference.
+    regular = all(ln.qty >= 1 for ln in canon)
+    qty = [ln.qty for ln in canon]
+    gram = Measure.GRAM
+    grams = [ln.measure is gram for ln in canon]
+    all_mask = (1 << n) - 1
+    unit_mask = 0
+    for li in unit_lines:
+        unit_mask |= 1 << li
+    all_spend = sum(base)
+    codes = book.codes
     out = []
-    for order, k in enumerate(ordered):
-        lines = tuple(eligible[k])
+    for order, k in enumerate(sorted(eligible, key=book.rank.__getitem__)):
+        lines = eligible[k]
         if not lines:
             continue
-        c = _Candidate(promos[k], order, lines)
-        c.alone = _alone(c.promo, lines, canon, base)
-        if c.alone > 0:
-            out.append(c)
+        p = promos[k]
+        code = codes[k]
+        if code == _SPEND:  # alone: without spreading it over the lines
+            spend = all_spend if lines is all_lines else sum([base[li] for li in lines])
+            if spend <= 0 or spend < p.min_spend:
+                continue
+            alone = min(p.amount or _half_up(spend * p.percent_bp, BP), spend)
+            if alone <= 0:
+                continue
+        if lines is all_lines:
+            mask = all_mask
+        elif lines is unit_lines:
+            mask = unit_mask
+        else:
+            mask = 0
+            for li in lines:
+                mask |= 1 << li
+        c = _Candidate(p, order, lines, mask, canon)
+        if regular:
+            c.kernel = _KERNELS[code]
+            if code == _AMOUNT:
+                amount = p.amount
+                c.per_line = [_half_up(amount * qty[li], 1000) if grams[li]
+                              else amount * qty[li] for li in lines]
+            elif code >= _BXGY:
+                c.qty = q = [qty[li] for li in lines]
+                lcm = math.lcm(*q)
+                c.per_line = [lcm // x for x in q]
+                units = sum(q)
+                c.count = (units // (p.buy_qty + p.get_qty) * p.get_qty if code == _BXGY
+                           else units // p.bundle_qty)
+        if code == _SPEND:
+            c.alone = alone
+        else:
+            c.first = c.kernel(c, base)
+            c.alone = sum(c.first)
+            if c.alone <= 0:
+                continue
+        out.append(c)
     return out
-
-
-def _alone(p: Promotion, idx: tuple[int, ...], canon: list[BasketLine], base: list[int]) -> int:
-    """What ``p`` saves on its own (a spend offer without spreading it over the lines)."""
-    if p.kind is Kind.SPEND_GET_OFF:
-        spend = sum(base[li] for li in idx)
-        if spend <= 0 or spend < p.min_spend:
-            return 0
-        return min(p.amount or div_round(spend * p.percent_bp, BP, Rounding.HALF_UP), spend)
-    return sum(_discounts(p, idx, canon, list(base)).values())
 
 
 def _clusters(cands: list[_Candidate]) -> list[list[_Candidate]]:
-    """Candidates that share lines, transitively, each cluster in application order (line
-    sets as bit masks: merging clusters is a few integer operations)."""
-    clusters: list[tuple[int, list[_Candidate]]] = []
-    for c in cands:
-        mask = 0
-        for li in c.lines:
-            mask |= 1 << li
-        members = [c]
+    """Candidates (given in application order) that share lines, transitively, each cluster in
+    application order. The lines' components first, from each distinct line set (bit masks,
+    widest first: a whole-basket offer joins everything at once), then each candidate to the
+    component of its lowest line."""
+    comps: list[int] = []
+    for mask in sorted({c.mask for c in cands}, key=int.bit_count, reverse=True):
         keep = []
-        for other_mask, other in clusters:
-            if other_mask & mask:
-                mask |= other_mask
-                members += other
+        for other in comps:
+            if other & mask:
+                mask |= other
             else:
-                keep.append((other_mask, other))
-        keep.append((mask, members))
-        clusters = keep
-    return sorted((sorted(g, key=lambda c: c.order) for _, g in clusters),
-                  key=lambda g: g[0].order)
+                keep.append(other)
+        keep.append(mask)
+        comps = keep
+    groups: dict[int, list[_Candidate]] = {}
+    for c in cands:
+        low = c.mask & -c.mask
+        for comp in comps:
+            if comp & low:
+                groups.setdefault(comp, []).append(c)
+                break
+    return sorted(groups.values(), key=lambda g: g[0].order)
 
 
-def _allowed(c: _Candidate, taken: dict[int, bool]) -> bool:
-    """``taken``: line -> whether every promotion already on it is stackable."""
-    for li in c.lines:
-        stack = taken.get(li)
-        if stack is not None and not (stack and c.promo.stackable):
-            return False
-    return True
-
-
-def _take(c: _Candidate, taken: dict[int, bool]) -> dict[int, bool]:
-    out = dict(taken)
-    for li in c.lines:
-        out[li] = out.get(li, True) and c.promo.stackable
-    return out
-
-
-def _exhaustive(cluster: list[_Candidate], canon: list[BasketLine],
-                base: list[int]) -> tuple[list[_Candidate], int]:
+def _exhaustive(cluster: list[_Candidate], base: list[int]
+                ) -> tuple[list[tuple[_Candidate, list[int]]], int]:
     """Every allowed combination, depth first in application order (including before
-    excluding, so the first best found is the tie-break's choice)."""
-    best: tuple[int, list[_Candidate]] = (0, [])
+    excluding, so the first best found is the tie-break's choice). ``taken``: the lines some
+    chosen promotion claims; ``alone``: those a non-stackable one claims (bit masks). The
+    best, each with what it takes, and its saving."""
+    best: tuple[int, list[tuple[_Candidate, list[int]]]] = (0, [])
     n = len(cluster)
 
-    def dfs(i: int, rem: list[int], taken: dict[int, bool], chosen: list[_Candidate],
-            total: int) -> None:
+    def dfs(i: int, rem: list[int], taken: int, alone: int,
+            chosen: list[tuple[_Candidate, list[int]]], total: int) -> None:
         nonlocal best
         if i == n:
             if total > best[0]:
                 best = (total, list(chosen))
             return
         c = cluster[i]
-        if _allowed(c, taken):
-            after = list(rem)
-            d = sum(_discounts(c.promo, c.lines, canon, after).values())
+        if not c.mask & (alone if c.stackable else taken):
+            ds = c.kernel(c, rem)
+            d = sum(ds)
             if d > 0:
-                chosen.append(c)
-                dfs(i + 1, after, _take(c, taken), chosen, total + d)
+                after = list(rem)
+                for li, x in zip(c.lines, ds, strict=True):
+                    after[li] -= x
+                chosen.append((c, ds))
+                dfs(i + 1, after, taken | c.mask, alone if c.stackable else alone | c.mask,
+                    chosen, total + d)
                 chosen.pop()
-        dfs(i + 1, rem, taken, chosen, total)
+        dfs(i + 1, rem, taken, alone, chosen, total)
 
-    dfs(0, list(base), {}, [], 0)
+    dfs(0, list(base), 0, 0, [], 0)
     return best[1], best[0]
 
 
-def _greedy(cluster: list[_Candidate], canon: list[BasketLine],
-            base: list[int]) -> tuple[list[_Candidate], int]:
-    """Best single saving first; each next one added if allowed and the saving grows. A
-    promotion applied after all those taken is tried on what they left (no re-evaluation)."""
-    chosen: list[_Candidate] = []
-    taken: dict[int, bool] = {}
-    rem = list(base)  # what the chosen promotions leave of each line
-    last = -1  # the application order of the last chosen
+def _greedy(cluster: list[_Candidate], base: list[int]
+            ) -> tuple[list[tuple[_Candidate, list[int]]], int]:
+    """Best single saving first; each next one added if allowed and the saving grows.
+
+    Exact and incremental: the chosen are kept in application order with what each takes off
+    its lines, and ``rem`` is what they all leave. A candidate applied after all of them, or
+    on lines none of them claims, is tried on ``rem``. Otherwise it goes in the middle of the
+    order: from what the lines had before it (``rem`` plus what the later ones took), it is
+    applied, and then each later one either re-evaluated (if a line it claims now holds a
+    different amount) or given what it took before (its lines are as they were). The
+    chosen, each with what it takes, and their saving.
+    """
+    chosen: list[_Candidate] = []  # in application order
+    took: list[list[int]] = []  # what each chosen takes off its lines
+    orders: list[int] = []
+    taken = alone = 0  # lines claimed; lines claimed by a non-stackable promotion
+    rem = list(base)
     total = 0
     for c in sorted(cluster, key=lambda c: (-c.alone, c.order)):
-        if not _allowed(c, taken):
+        mask = c.mask
+        if mask & (alone if c.stackable else taken):
             continue
-        if c.order > last or all(li not in taken for li in c.lines):
-            trial_rem = list(rem)
-            new = total + sum(_discounts(c.promo, c.lines, canon, trial_rem).values())
+        pos = bisect_right(orders, c.order)
+        changed: list[tuple[int, list[int]]] = []
+        if not mask & taken:  # its lines are as they were: what it took alone
+            ds = c.first if c.first is not None else c.kernel(c, rem)
+            gain = sum(ds)
+            if gain <= 0:
+                continue
+            trial = rem
+        elif pos == len(orders):
+            ds = c.kernel(c, rem)
+            gain = sum(ds)
+            if gain <= 0:
+                continue
+            trial = rem
         else:
-            trial = sorted([*chosen, c], key=lambda x: x.order)
-            trial_rem = list(base)
-            new = sum(_evaluate(trial, canon, trial_rem)[1].values())
-        if new > total:
-            chosen.append(c)
-            taken = _take(c, taken)
-            total, rem, last = new, trial_rem, max(last, c.order)
-    return chosen, total
+            trial = list(rem)
+            for j in range(pos, len(chosen)):
+                for li, x in zip(chosen[j].lines, took[j], strict=True):
+                    trial[li] += x
+            ds = c.kernel(c, trial)
+            gain = sum(ds)
+            dirty = 0  # lines whose amount now differs from before at this point of the order
+            for li, x in zip(c.lines, ds, strict=True):
+                if x:
+                    trial[li] -= x
+                    dirty |= 1 << li
+            for j in range(pos, len(chosen)):
+                later = chosen[j]
+                if later.mask & dirty:
+                    now = later.kernel(later, trial)
+                    for li, x, was in zip(later.lines, now, took[j], strict=True):
+                        trial[li] -= x
+                        if x != was:
+                            dirty |= 1 << li
+                    gain += sum(now) - sum(took[j])
+                    changed.append((j, now))
+                else:
+                    for li, x in zip(later.lines, took[j], strict=True):
+                        trial[li] -= x
+            if gain <= 0:
+                continue
+        for j, now in changed:
+            took[j] = now
+        if trial is rem:
+            for li, x in zip(c.lines, ds, strict=True):
+                rem[li] -= x
+        else:
+            rem = trial
+        chosen.insert(pos, c)
+        took.insert(pos, ds)
+        orders.insert(pos, c.order)
+        taken |= mask
+        if not c.stackable:
+            alone |= mask
+        total += gain
+    return list(zip(chosen, took, strict=True)), total
 
 
-def _evaluate(chosen: list[_Candidate], canon: list[BasketLine], rem: list[int]
-              ) -> tuple[list[list[tuple[str, int]]], dict[str, int]]:
-    """Apply ``chosen`` (in application order) to ``rem`` (each line's amount, updated): each
-    line's discounts, each promotion's sum."""
-    per_line: list[list[tuple[str, int]]] = [[] for _ in canon]
+def _tally(chosen: list[tuple[_Candidate, list[int]]], n: int
+           ) -> tuple[list[list[tuple[str, int]]], dict[str, int]]:
+    """Each line's discounts (in application order) and each promotion's sum, from the chosen
+    (in application order) and what each takes off its lines."""
+    per_line: list[list[tuple[str, int]]] = [[] for _ in range(n)]
     per_promo: dict[str, int] = {}
-    for c in chosen:
-        d = _discounts(c.promo, c.lines, canon, rem)
+    for c, ds in chosen:
+        pid = c.promo.id
         saved = 0
-        for li in sorted(d):
-            if d[li]:
-                per_line[li].append((c.promo.id, d[li]))
-                saved += d[li]
+        for li, d in zip(c.lines, ds, strict=True):
+            if d:
+                per_line[li].append((pid, d))
+                saved += d
         if saved:
-            per_promo[c.promo.id] = saved
+            per_promo[pid] = saved
     return per_line, per_promo
 
 
-def _discounts(p: Promotion, idx: tuple[int, ...], canon: list[BasketLine],
+def _discounts(p: Promotion, idx: Sequence[int], canon: list[BasketLine],
                rem: list[int]) -> dict[int, int]:
     """What ``p`` takes off each of its lines given what they have left (``rem``, updated)."""
     kind = p.kind
@@ -593,21 +835,24 @@ def _result(lines: Sequence[BasketLine], canon: list[BasketLine], gross: list[in
     priced: dict[int, LinePrice] = {}
     touched: dict[str, list[int]] = {}
     for i, ln in enumerate(canon):
-        promo = sum(d for _, d in per_line[i])
-        priced[ln.line_id] = LinePrice(ln.line_id, gross[i], manual[i], promo,
-                                       gross[i] - manual[i] - promo, tuple(per_line[i]))
-        for pid, _ in per_line[i]:
-            touched.setdefault(pid, []).append(ln.line_id)
+        got = per_line[i]
+        lid = ln.line_id
+        promo = 0
+        for pid, d in got:
+            promo += d
+            touched.setdefault(pid, []).append(lid)
+        priced[lid] = LinePrice(lid, gross[i], manual[i], promo, gross[i] - manual[i] - promo,
+                                tuple(got))
     applied = tuple(
         AppliedPromotion(c.promo.id, c.promo.name_zh, c.promo.name_en, c.promo.kind,
                          per_promo[c.promo.id], tuple(sorted(touched[c.promo.id])),
                          c.promo.coupon_code)
         for c in chosen if per_promo.get(c.promo.id))
     discount = sum(per_promo.values())
-    return PricingResult(lines=tuple(priced[ln.line_id] for ln in lines), applied=applied,
-                         subtotal=sum(gross), manual_discount=sum(manual),
-                         promotion_discount=discount,
-                         total=sum(gross) - sum(manual) - discount)
+    subtotal, manual_sum = sum(gross), sum(manual)
+    return PricingResult(lines=tuple([priced[ln.line_id] for ln in lines]), applied=applied,
+                         subtotal=subtotal, manual_discount=manual_sum,
+                         promotion_discount=discount, total=subtotal - manual_sum - discount)
 
 
 def line_taxes(result: PricingResult, lines: Sequence[BasketLine], *, inclusive: bool,
