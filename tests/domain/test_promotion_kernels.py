@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_promotion_properties import AT, lines_st, numbered, promotions_st
+from promotions_kit import AT, lines_st, numbered, promotions_st
 
 from posclient.domain import promotions as engine
 from posclient.domain.money import allocate
