@@ -49,7 +49,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from posclient.app.clock import Clock, SystemClock, iso
 from posclient.domain.errors import InvalidInput, Unavailable
 from posclient.store.db import Store
-from posclient.store.stock import acknowledge_sent, tidy_acknowledged, tidy_needed
+from posclient.store.stock import acknowledge_sent, tidy_acknowledged, tidy_candidates
 
 from . import calls, parked
 from .apply import Applier, SnapshotWriter
@@ -394,6 +394,8 @@ class SyncEngine:
             took = time.perf_counter() - t0
             pages += 1
             longest = max(longest, took)
+            log.debug("page of %d changes applied in %.1f ms%s", len(records), took * 1000,
+                      "" if page.has_more else " (the head: with the stock watermark)")
             if not page.has_more:
                 longest = max(longest, self._tidy(store))
             if len(records) >= limit // 2:  # a full page says what a page costs
@@ -409,22 +411,21 @@ class SyncEngine:
     def _tidy(store: Store) -> float:
         """Flag the movements the watermark acknowledges, ``TIDY_ROWS`` per transaction;
         returns the longest transaction (s). Changes no stock: see posclient/store/stock.py."""
-        longest, flagged, transactions = 0.0, 0, 0
-        if not tidy_needed(store.conn):
+        longest = 0.0
+        ids = tidy_candidates(store.conn)
+        if not ids:
             return longest  # no write transaction for nothing
+        flagged = 0
         with _synchronous(store.conn, "NORMAL"):
-            while True:
+            for at in range(0, len(ids), TIDY_ROWS):
+                if at:
+                    time.sleep(TIDY_PAUSE_S)
                 with store.write() as conn:
                     t0 = time.perf_counter()
-                    n = tidy_acknowledged(conn, TIDY_ROWS)
+                    flagged += tidy_acknowledged(conn, ids[at:at + TIDY_ROWS])
                 longest = max(longest, time.perf_counter() - t0)
-                flagged += n
-                transactions += 1
-                if n < TIDY_ROWS:
-                    break
-                time.sleep(TIDY_PAUSE_S)
-        log.debug("flagged %d acknowledged stock movements in %d transactions, longest %.1f ms",
-                  flagged, transactions, longest * 1000)
+        log.info("flagged %d acknowledged stock movements in %d transactions, longest %.1f ms",
+                 flagged, -(-len(ids) // TIDY_ROWS), longest * 1000)
         return longest
 
     def _bootstrap(self, store: Store, http: httpx.Client, store_id: str,

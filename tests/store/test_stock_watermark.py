@@ -20,7 +20,7 @@ from posclient.store.db import Store, migration_scripts
 from posclient.store.stock import (
     acknowledge_sent,
     tidy_acknowledged,
-    tidy_needed,
+    tidy_candidates,
     watermark,
 )
 
@@ -73,14 +73,13 @@ class Till:
                           [(q, p) for p, q in self.central.items()])
             acknowledge_sent(c)
 
-    def tidy(self, limit: int = 2_000) -> None:
-        """The tidy, one transaction at a time; the stock is checked after each."""
-        while True:
+    def tidy(self, chunk: int = 2_000) -> None:
+        """The tidy, one transaction per chunk; the stock is checked after each."""
+        ids = tidy_candidates(self.store.conn)
+        for at in range(0, len(ids), chunk):
             with self.store.write() as c:
-                n = tidy_acknowledged(c, limit)
+                tidy_acknowledged(c, ids[at:at + chunk])
             self.check()
-            if n < limit:
-                break
 
     def reopen(self) -> Till:
         """The same till after a restart (a new connection)."""
@@ -117,8 +116,8 @@ def test_sale_push_drain_and_tidy_keep_the_stock_exact(till):
     till.check()
     assert watermark(till.store.conn) == 3
     assert till.unflagged() == 6  # the drain flagged no movement: only the watermark moved
-    till.tidy(limit=4)
-    assert till.unflagged() == 0 and not tidy_needed(till.store.conn)
+    till.tidy(chunk=4)
+    assert till.unflagged() == 0 and tidy_candidates(till.store.conn) == []
     till.sell((3, 1))  # after the watermark: counted
     till.check()
 
@@ -132,7 +131,7 @@ def test_a_rejected_event_in_the_middle_keeps_counting(till):
     till.check()
     assert watermark(till.store.conn) == last
     assert till.store.conn.execute("SELECT terminal_seq FROM stock_held").fetchall() == [(bad,)]
-    till.tidy(limit=1)
+    till.tidy(chunk=1)
     assert till.unflagged() == 2  # the rejected sale's movements
     nxt = till.sell((2, 2))
     till.answer(nxt, "sent")
@@ -188,7 +187,7 @@ def test_a_crash_between_the_watermark_and_the_tidy_is_harmless(tmp_path):
     till.store.close()  # the engine stopped here: no tidy
     again = till.reopen()
     again.check()  # the watermark alone decides
-    assert again.unflagged() == 10 and tidy_needed(again.store.conn)
+    assert again.unflagged() == 10 and len(tidy_candidates(again.store.conn)) == 10
     again.answer(again.sell((3, 1)), "sent")
     again.check()
     again.drain()
@@ -235,7 +234,7 @@ def test_the_migration_backfills_the_seq_and_keeps_the_stock(tmp_path):
             assert acknowledge_sent(w).through == 3
         assert Catalog(c).stock(1) == old
         with store.write() as w:
-            tidy_acknowledged(w, 100)
+            tidy_acknowledged(w, tidy_candidates(c))
         assert Catalog(c).stock(1) == old
         assert c.execute("SELECT event_id FROM stock_movements WHERE acked = 0 ORDER BY id"
                          ).fetchall() == [("e3",), ("e4",), ("no-event",)]
