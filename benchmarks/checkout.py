@@ -227,14 +227,14 @@ def measure_raw_commit(path: Path, sales: int, payload_len: int) -> list[float]:
                      "VALUES (?, 1, 'cash', 5000, 15000, 10000)", (sid,))
         conn.execute("INSERT INTO sale_taxes VALUES (?, 'VAT13', 130000, 4425, 575, 5000)",
                      (sid,))
-        conn.executemany(
-            "INSERT INTO stock_movements (product_id, qty_delta, reason, sale_id, event_id, "
-            "occurred_at) VALUES (?, -1, 'sale', ?, ?, ?)",
-            [(n, sid, f"raw-{i}", at) for n in range(1, 6)])
         seq = conn.execute("UPDATE counters SET value = value + 1 WHERE name = 'terminal_seq' "
                            "RETURNING value").fetchone()[0]
         conn.execute("INSERT INTO outbox (terminal_seq, event_id, type, occurred_at, payload) "
                      "VALUES (?, ?, 'sale', ?, ?)", (seq, f"raw-{i}", at, payload))
+        conn.executemany(
+            "INSERT INTO stock_movements (product_id, qty_delta, reason, sale_id, event_id, "
+            "occurred_at, terminal_seq) VALUES (?, -1, 'sale', ?, ?, ?, ?)",
+            [(n, sid, f"raw-{i}", at, seq) for n in range(1, 6)])
         conn.execute("COMMIT")
         times.append(time.perf_counter() - t0)
     conn.close()

@@ -11,9 +11,14 @@ One cycle (:meth:`SyncEngine.run_once`):
    for a till that already has a catalogue (and may be selling) only what changed, plus the
    removal of what the snapshot no longer holds; its cursor is set last.
    Between the two, suspended sales are shared with the store's other tills (sync/parked.py).
-3. stock: once the feed has been read to its head after a push, the pushed sales' stock
-   movements are marked acknowledged: the central's level now includes them, and the till's
-   stock (level + unacknowledged movements) never counts a sale twice.
+3. stock: once the feed has been read to its head after a push, the central's levels include
+   the sales it accepted, so the till stops counting their stock movements (its stock is level
+   + the movements the view ``stock_pending`` still counts): the last page's transaction also
+   moves an acknowledged-through watermark on ``terminal_seq`` and notes the few events at or
+   below it the central did not count (rejected). A handful of rows, however many sales went
+   up, so that transaction stays short; the sales never count twice nor go missing. Then
+   the movements' own flag is tidied in small transactions that change no stock
+   (posclient/store/stock.py).
 
 Network faults (connection refused, timeouts, 5xx, 429) never raise out of a cycle: they are
 recorded (``sync_state``) and reported through the status callback; :meth:`SyncEngine.start`
@@ -44,6 +49,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from posclient.app.clock import Clock, SystemClock, iso
 from posclient.domain.errors import InvalidInput, Unavailable
 from posclient.store.db import Store
+from posclient.store.stock import acknowledge_sent, tidy_acknowledged, tidy_candidates
 
 from . import calls, parked
 from .apply import Applier, SnapshotWriter
@@ -84,6 +90,10 @@ PAGE_LIMIT = MAX_PAGE  # the most changes asked for at once (the page size adapt
 FIRST_PAGE = 1_000  # changes asked for first in a cycle
 MIN_PAGE = 100
 PAGE_TX_TARGET_S = 0.025  # write transaction per page (see SyncEngine._pull)
+# After a drain, acknowledged movements are flagged this many per write transaction (a few ms),
+# with a pause between two, so a checkout's retries for the write lock find it free.
+TIDY_ROWS = 2_000
+TIDY_PAUSE_S = 0.01
 CASHIER_TIMEOUT_S = 5.0  # a cashier waits for the central at most this long
 
 
@@ -399,6 +409,11 @@ class SyncEngine:
         lock), between ``MIN_PAGE`` and the protocol's ``MAX_PAGE``, never above the engine's
         ``page_limit``. The page transactions use ``synchronous = NORMAL``: a page and its
         cursor stay one atomic commit, and one lost to a power cut is pulled again.
+
+        The last page (the feed's head) also acknowledges the pushed sales' stock movements
+        (a watermark: :func:`posclient.store.stock.acknowledge_sent`), then the movements'
+        flag is tidied in transactions of their own (:meth:`_tidy`). The longest write
+        transaction logged covers both.
         """
         store_id = state_get(store.conn, "store_id") or ""
         limit = min(self.page_limit, FIRST_PAGE)
@@ -425,10 +440,15 @@ class SyncEngine:
                     (c.entity, c.op, c.key, data) for c, data in records)
                 state_set(conn, cursor=page.next_after)
                 if not page.has_more:
-                    _acknowledge_movements(conn)
+                    acknowledge_sent(conn)
+                    _acknowledge_points(conn)
             took = time.perf_counter() - t0
             pages += 1
             longest = max(longest, took)
+            log.debug("page of %d changes applied in %.1f ms%s", len(records), took * 1000,
+                      "" if page.has_more else " (the head: with the stock watermark)")
+            if not page.has_more:
+                longest = max(longest, self._tidy(store))
             if len(records) >= limit // 2:  # a full page says what a page costs
                 fit = int(len(records) * PAGE_TX_TARGET_S / max(took, 1e-4))
                 limit = max(MIN_PAGE, min(self.page_limit, MAX_PAGE, fit, 2 * limit))
@@ -437,6 +457,27 @@ class SyncEngine:
                         "pulled %d pages, longest write transaction %.0f ms", pages,
                         longest * 1000)
                 return
+
+    @staticmethod
+    def _tidy(store: Store) -> float:
+        """Flag the movements the watermark acknowledges, ``TIDY_ROWS`` per transaction;
+        returns the longest transaction (s). Changes no stock: see posclient/store/stock.py."""
+        longest = 0.0
+        ids = tidy_candidates(store.conn)
+        if not ids:
+            return longest  # no write transaction for nothing
+        flagged = 0
+        with _synchronous(store.conn, "NORMAL"):
+            for at in range(0, len(ids), TIDY_ROWS):
+                if at:
+                    time.sleep(TIDY_PAUSE_S)
+                with store.write() as conn:
+                    t0 = time.perf_counter()
+                    flagged += tidy_acknowledged(conn, ids[at:at + TIDY_ROWS])
+                longest = max(longest, time.perf_counter() - t0)
+        log.info("flagged %d acknowledged stock movements in %d transactions, longest %.1f ms",
+                 flagged, -(-len(ids) // TIDY_ROWS), longest * 1000)
+        return longest
 
     def _bootstrap(self, store: Store, http: httpx.Client, store_id: str,
                    report: CycleReport) -> None:
@@ -587,12 +628,9 @@ def _synchronous(conn: sqlite3.Connection, level: str) -> Iterator[None]:
         conn.execute(f"PRAGMA synchronous = {int(saved)}")
 
 
-def _acknowledge_movements(conn: Any) -> None:
-    """Sales the central accepted are in the levels (and members' points) just read: stop
-    counting them locally."""
-    conn.execute(
-        "UPDATE stock_movements SET acked = 1 WHERE acked = 0 AND event_id IN "
-        "(SELECT event_id FROM outbox WHERE status = 'sent')")
+def _acknowledge_points(conn: Any) -> None:
+    """Members' points of events the central accepted are in the balances just read: stop
+    counting them locally (few rows: only members' sales and returns)."""
     conn.execute(
         "UPDATE points_pending SET acked = 1 WHERE acked = 0 AND event_id IN "
         "(SELECT event_id FROM outbox WHERE status = 'sent')")

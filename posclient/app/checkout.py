@@ -876,10 +876,6 @@ class Checkout:
                 "INSERT INTO sale_taxes (sale_id, tax_code, rate_ppm, net, tax, gross) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 [(sale_id, t.code, t.rate_ppm, t.net, t.tax, t.gross) for t in totals.taxes])
-            conn.executemany(
-                "INSERT INTO stock_movements (product_id, qty_delta, reason, sale_id, event_id, "
-                "occurred_at) VALUES (?, ?, 'sale', ?, ?, ?)",
-                [(ln.item.product_id, -_stock_qty(ln), sale_id, event_id, at) for ln in active])
             for t in tenders:
                 if t.kind is TenderKind.CARD:
                     conn.execute("UPDATE payment_journal SET status = 'captured', sale_id = ?, "
@@ -917,6 +913,13 @@ class Checkout:
                                      "without_code": pickup.without_code})
             seq = outbox.append(conn, event_id=event_id, type=kind, occurred_at=at,
                                 payload=payload)
+            # After the event: a movement names its terminal_seq (the stock's watermark rule,
+            # posclient/store/stock.py).
+            conn.executemany(
+                "INSERT INTO stock_movements (product_id, qty_delta, reason, sale_id, event_id, "
+                "occurred_at, terminal_seq) VALUES (?, ?, 'sale', ?, ?, ?, ?)",
+                [(ln.item.product_id, -_stock_qty(ln), sale_id, event_id, at, seq)
+                 for ln in active])
         done = CompletedSale(sale_id, receipt_no, event_id, seq, totals, tenders, change,
                              rounding, now, returned, member, earned, redeemed, balance)
         self._new_sale()

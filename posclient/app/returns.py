@@ -540,13 +540,6 @@ class Returns:
             "VALUES (?, ?, ?, ?, ?, ?)",
             [(rid, i, t.kind, t.amount.minor, t.reference, t.detail)
              for i, t in enumerate(tenders, start=1)])
-        moves = [(ln.product_id, ln.qty, "return") for ln in draft.lines]
-        moves += [(ln.product_id, -ln.qty, "damaged") for ln in draft.lines
-                  if ln.condition == "damaged"]
-        conn.executemany(
-            "INSERT INTO stock_movements (product_id, qty_delta, reason, event_id, "
-            "occurred_at) VALUES (?, ?, ?, ?, ?)",
-            [(pid, qty, why, event_id, at) for pid, qty, why in moves])
         for t in tenders:
             if t.kind == "store_credit":
                 conn.execute("UPDATE store_credit SET balance = balance + ? WHERE account = ?",
@@ -579,6 +572,14 @@ class Returns:
         }
         seq = outbox.append(conn, event_id=event_id, type="return", occurred_at=at,
                             payload=payload)
+        # After the event: a movement names its terminal_seq (posclient/store/stock.py).
+        moves = [(ln.product_id, ln.qty, "return") for ln in draft.lines]
+        moves += [(ln.product_id, -ln.qty, "damaged") for ln in draft.lines
+                  if ln.condition == "damaged"]
+        conn.executemany(
+            "INSERT INTO stock_movements (product_id, qty_delta, reason, event_id, "
+            "occurred_at, terminal_seq) VALUES (?, ?, ?, ?, ?, ?)",
+            [(pid, qty, why, event_id, at, seq) for pid, qty, why in moves])
         audit.append(conn, at=at, action="refund", staff_id=self.session.staff.id,
                      approved_by=approved_by,
                      detail={"return_no": return_no, "source": payload["source_ref"],

@@ -101,7 +101,7 @@ class StockCount:
         if self.scope == "store":
             ids |= {pid for (pid,) in self.store.conn.execute(
                 "SELECT product_id FROM stock_levels WHERE qty != 0 UNION "
-                "SELECT product_id FROM stock_movements WHERE acked = 0")}
+                "SELECT product_id FROM stock_pending")}
         for pid in sorted(ids):
             p = self.products.get(pid) or self.catalog.by_id(pid)
             if p is None:
@@ -122,16 +122,18 @@ class StockCount:
         at, event_id = iso(self.clock.now()), new_event_id(self.clock)
         with self.store.write() as conn:
             lines = self.lines()  # expected as of this transaction
-            conn.executemany(
-                "INSERT INTO stock_movements (product_id, qty_delta, reason, event_id, "
-                "occurred_at) VALUES (?, ?, 'count', ?, ?)",
-                [(ln.product_id, ln.difference, event_id, at) for ln in lines if ln.difference])
-            outbox.append(conn, event_id=event_id, type="stock_count", occurred_at=at, payload={
+            seq = outbox.append(conn, event_id=event_id, type="stock_count", occurred_at=at,
+                                payload={
                 "store_id": self.settings.store_id, "terminal_id": self.settings.terminal_id,
                 "staff_id": self.session.staff.id, "approved_by": approved_by,
                 "scope": self.scope, "label": self.label, "counted_at": at,
                 "lines": [{"product_id": ln.product_id, "sku": ln.sku, "counted": ln.counted,
                            "expected": ln.expected} for ln in lines]})
+            conn.executemany(  # after the event: a movement names its terminal_seq
+                "INSERT INTO stock_movements (product_id, qty_delta, reason, event_id, "
+                "occurred_at, terminal_seq) VALUES (?, ?, 'count', ?, ?, ?)",
+                [(ln.product_id, ln.difference, event_id, at, seq) for ln in lines
+                 if ln.difference])
             audit.append(conn, at=at, action="stock_count", staff_id=self.session.staff.id,
                          approved_by=approved_by,
                          detail={"scope": self.scope, "label": self.label, "lines": len(lines),

@@ -96,10 +96,12 @@ class Catalog:
             "SELECT gtin FROM barcodes WHERE product_id = ? ORDER BY gtin", (product_id,))]
 
     def stock(self, product_id: int) -> int | None:
-        """Central level for this store plus this terminal's unacknowledged movements."""
+        """Central level for this store plus this terminal's movements it does not hold yet
+        (the view ``stock_pending``: posclient/store/stock.py). One statement, so both parts
+        are read from the same state of the database."""
         row = self.conn.execute(
             "SELECT (SELECT qty FROM stock_levels WHERE product_id = ?), "
-            "(SELECT total(qty_delta) FROM stock_movements WHERE product_id = ? AND acked = 0)",
+            "(SELECT total(qty_delta) FROM stock_pending WHERE product_id = ?)",
             (product_id, product_id)).fetchone()
         if row[0] is None and not row[1]:
             return None

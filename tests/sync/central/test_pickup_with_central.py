@@ -16,6 +16,7 @@ from posclient.app.orders import OrderBook
 from posclient.app.staff import StaffService
 from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.domain.money import Money
+from posclient.store.catalog import Catalog
 from posclient.store.db import Store
 from sync.central.schema import exceptions, sales
 from sync.credentials import TokenStore
@@ -92,10 +93,7 @@ def test_an_order_collected_in_two_visits_counts_once_everywhere(shop, tmp_path)
     with Store.open(db) as store:  # the till's stock is the central's, its pick-ups counted once
         view = OrderBook(store.conn, clock).view("W500")
         assert view.fully_collected and view.paid_at_pickup == 5990
-        assert store.conn.execute(
-            "SELECT qty + coalesce((SELECT sum(qty_delta) FROM stock_movements m WHERE "
-            "m.product_id = l.product_id AND m.acked = 0), 0) FROM stock_levels l "
-            "WHERE product_id = ?", (MILK,)).fetchone()[0] == 97
+        assert Catalog(store.conn).stock(MILK) == 97
 
 
 def test_an_order_cancelled_while_the_till_was_handing_it_over_is_filed_for_a_manager(
