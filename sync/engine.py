@@ -441,7 +441,7 @@ class SyncEngine:
                 state_set(conn, cursor=page.next_after)
                 if not page.has_more:
                     acknowledge_sent(conn)
-                    _acknowledge_points(conn)
+                    acknowledge_points(conn)
             took = time.perf_counter() - t0
             pages += 1
             longest = max(longest, took)
@@ -628,7 +628,7 @@ def _synchronous(conn: sqlite3.Connection, level: str) -> Iterator[None]:
         conn.execute(f"PRAGMA synchronous = {int(saved)}")
 
 
-def _acknowledge_points(conn: Any) -> None:
+def acknowledge_points(conn: Any) -> None:
     """Members' points of events the central accepted are in the balances just read: stop
     counting them locally (few rows: only members' sales and returns)."""
     conn.execute(

@@ -112,9 +112,9 @@ def test_sale_with_points_records_everything(members: Members, checkout: Checkou
     assert "Points earned" in en and "Points balance (till's view)" in en
     # acknowledged by the central (after a pull): the pending row no longer counts
     conn.execute("UPDATE outbox SET status = 'sent'")
-    from sync.engine import _acknowledge_movements
+    from sync.engine import acknowledge_points
     with till.store.write() as c:
-        _acknowledge_movements(c)
+        acknowledge_points(c)
     assert members.find(PHONE).pending == 0
 
 
