@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from posclient.devices.drawer import CashDrawer
 from posclient.devices.payment import PaymentStatus, PaymentTerminal
 from posclient.domain.cart import Cart, CartLine, Discount, DiscountKind, Item, Measure, Totals
-from posclient.domain.errors import InvalidInput, NotFound, PaymentError
+from posclient.domain.errors import InvalidInput, NotFound, PaymentError, PosError
 from posclient.domain.loyalty import EarnLine, points_earned, points_value
 from posclient.domain.money import Money, Rounding
 from posclient.domain.policy import Action
@@ -401,7 +401,7 @@ class Checkout:
                 "INSERT INTO suspended_sales (staff_id, suspended_at, label, total, cart, "
                 "park_id) VALUES (?, ?, ?, ?, ?, ?)",
                 (self.session.staff.id, now, label, self.cart.totals().total.minor,
-                 json.dumps(self.cart.to_dict(), ensure_ascii=False), park_id))
+                 json.dumps(self._cart_document(), ensure_ascii=False), park_id))
             sid = int(cur.lastrowid or 0)
             audit.append(conn, at=now, action="suspend_sale", staff_id=self.session.staff.id,
                          detail={"suspended_id": sid, "label": label, "park_id": park_id})
@@ -438,6 +438,7 @@ class Checkout:
                                "central first", code="suspended_shared",
                                suspended_id=suspended_id)
         cart = self._cart_from(cart_doc)
+        extras = json.loads(cart_doc)
         now = iso(self.clock.now())
         enrolled = self.store.conn.execute(
             "SELECT 1 FROM sync_state WHERE key = 'server_url' AND value IS NOT NULL").fetchone()
@@ -451,7 +452,7 @@ class Checkout:
             audit.append(conn, at=now, action="resume_sale", staff_id=self.session.staff.id,
                          detail={"suspended_id": suspended_id, "park_id": park_id,
                                  "claimed": False, "offline": central_unreachable})
-        self._load_cart(cart)
+        self._load_cart(cart, extras)
 
     def resume_shared(self, claimed: ParkedSale) -> None:
         """Resume a suspended sale the central gave this till (``SyncEngine.claim_suspended``):
@@ -473,7 +474,7 @@ class Checkout:
                          staff_id=self.session.staff.id,
                          detail={"park_id": park_id, "claimed": True,
                                  "from_terminal": claimed.terminal_id})
-        self._load_cart(cart)
+        self._load_cart(cart, claimed.cart)
 
     def _ready_to_resume(self) -> None:
         self._active()
@@ -494,10 +495,35 @@ class Checkout:
             raise InvalidInput("The suspended sale cannot be read; it was left as it is",
                                code="suspended_unreadable") from exc
 
-    def _load_cart(self, cart: Cart) -> None:
+    def _cart_document(self) -> dict[str, object]:
+        """What a suspended sale keeps: the cart, its member and its coupons (another till of
+        the store resumes it as it was)."""
+        doc: dict[str, object] = self.cart.to_dict()
+        if self.member is not None:
+            doc["member_no"] = self.member.member_no
+        if self.coupons:
+            doc["coupons"] = sorted(self.coupons)
+        return doc
+
+    def _load_cart(self, cart: Cart, extras: dict[str, object] | None = None) -> None:
+        """The resumed cart, with its member (if this till knows the member: the lines keep the
+        prices they were suspended with) and its coupons; priced with today's promotions."""
         self._new_sale()
         self.cart = cart
+        extras = extras or {}
+        self.coupons = frozenset(str(c) for c in extras.get("coupons") or ())  # type: ignore[union-attr]
+        member_no = extras.get("member_no")
+        if member_no:
+            self.member = self._known_member(str(member_no))
         self._reprice()
+
+    def _known_member(self, member_no: str) -> MemberView | None:
+        from .members import Members
+
+        try:
+            return Members(self.store, self.clock, self.settings).find(member_no)
+        except PosError:
+            return None  # not on this till yet (signed up elsewhere, offline): no member
 
     # -- pick-up of a web order ----------------------------------------------------------------
     def start_pickup(self, view: OrderView, quantities: dict[int, int], *,
@@ -565,6 +591,8 @@ class Checkout:
                                    reference=o.order_no)
         self.pickup = PickupInProgress(o.order_no, handover, order_lines, without_code,
                                        approved_by)
+        if o.member_no:  # the order's member: the receipt and the points are theirs
+            self.member = self._known_member(o.member_no)
         return handover
 
     # -- exchange: a return and a new sale in one basket ---------------------------------------

@@ -183,3 +183,24 @@ def test_return_takes_points_back_and_refunds_points(members: Members, checkout:
     pending = dict(till.store.conn.execute(
         "SELECT points, event_id FROM points_pending WHERE event_id = ?", (back.event_id,)))
     assert set(pending) == {300, -9}  # 16 * 1100 / 1900 = 9.26 -> 9 taken back
+
+
+def test_a_suspended_sale_keeps_its_member_and_a_pickup_takes_the_orders(
+        members: Members, checkout: Checkout, till) -> None:
+    checkout.attach_member(members.find(PHONE))
+    checkout.scan(MILK)
+    sid = checkout.suspend()
+    assert checkout.member is None
+    checkout.resume(sid)
+    assert checkout.member is not None and checkout.member.member_no == "8800000007"
+    checkout.void_sale()
+
+    from orders_kit import CODE, order
+
+    from posclient.app.orders import OrderBook
+
+    book = OrderBook(till.store.conn, till.clock)
+    with till.store.write():
+        book.keep(order(member_no="8800000007"))
+    checkout.start_pickup(book.view("W1001"), {1: 1}, code=CODE)
+    assert checkout.member is not None and checkout.member.member_no == "8800000007"
