@@ -66,3 +66,38 @@ def log_in(qtbot: QtBot, window: QWidget, staff_id: int = 1001, pin: str | None 
     qtbot.keyClick(page.staff_id, Qt.Key.Key_Return)
     qtbot.keyClicks(page.pin, pin if pin is not None else PINS[staff_id])
     qtbot.keyClick(page.pin, Qt.Key.Key_Return)
+
+
+class PaperRoll:
+    """What the till printed: receipts and slips (objects, the ESC/POS bytes are proven in
+    tests/devices), and reports as lines. ``fail``: the printer's next fault."""
+
+    def __init__(self) -> None:
+        self.receipts: list = []
+        self.reports: list[list[str]] = []
+        self.fail: Exception | None = None
+
+    def __call__(self, receipt) -> None:
+        if self.fail is not None:
+            raise self.fail
+        self.receipts.append(receipt)
+
+    def print_lines(self, lines: list[str]) -> None:
+        self.reports.append(lines)
+
+
+def open_window(qtbot: QtBot, store, clock, paper: PaperRoll | None = None,
+                lang: str = "en") -> QWidget:
+    """The real till window on ``store`` (a simulated card terminal), shown; ``window.paper``
+    is its printer."""
+    from posclient.app.terminal import Terminal
+    from posclient.devices.payment import SimulatedPaymentTerminal
+    from posclient.ui.main_window import MainWindow
+
+    paper = paper or PaperRoll()
+    w = MainWindow(Terminal(store, clock=clock, payments=SimulatedPaymentTerminal()),
+                   lang=lang, printer=paper)
+    qtbot.addWidget(w)
+    w.show()
+    w.paper = paper  # type: ignore[attr-defined]
+    return w

@@ -8,21 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton
 from till_kit import MILK
-from ui_kit import log_in, on_next_dialog, scan
-
-from posclient.app.terminal import Terminal
-from posclient.devices.payment import SimulatedPaymentTerminal
-from posclient.ui.main_window import MainWindow
+from ui_kit import log_in, on_next_dialog, open_window, scan
 
 PHONE = "13812341234"
-
-
-class PaperRoll:
-    def __init__(self) -> None:
-        self.receipts: list = []
-
-    def __call__(self, receipt) -> None:
-        self.receipts.append(receipt)
 
 
 @pytest.fixture
@@ -31,13 +19,7 @@ def window(qtbot, small_store, clock):
         c.execute("INSERT INTO members (id, member_no, name, phone, tier, points) "
                   "VALUES (7, '8800000007', '陈小明', ?, 'gold', 1000)", (PHONE,))
         c.execute("INSERT INTO prices (product_id, price_list, amount) VALUES (1, 'gold', 1100)")
-    paper = PaperRoll()
-    w = MainWindow(Terminal(small_store, clock=clock, payments=SimulatedPaymentTerminal()),
-                   lang="en", printer=paper)
-    qtbot.addWidget(w)
-    w.show()
-    w.paper = paper
-    return w
+    return open_window(qtbot, small_store, clock)
 
 
 def member_dialog(qtbot, steps):

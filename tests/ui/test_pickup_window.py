@@ -7,31 +7,15 @@ import pytest
 from orders_kit import CODE, order
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QSpinBox
-from ui_kit import log_in, on_next_dialog
+from ui_kit import log_in, on_next_dialog, open_window
 
 from posclient.app.orders import OrderBook
-from posclient.app.terminal import Terminal
-from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.ui.main_window import MainWindow
-
-
-class PaperRoll:
-    def __init__(self) -> None:
-        self.receipts: list = []
-
-    def __call__(self, receipt) -> None:
-        self.receipts.append(receipt)
 
 
 @pytest.fixture
 def window(qtbot, small_store, clock):
-    paper = PaperRoll()
-    w = MainWindow(Terminal(small_store, clock=clock, payments=SimulatedPaymentTerminal()),
-                   lang="en", printer=paper)
-    qtbot.addWidget(w)
-    w.show()
-    w.paper = paper
-    return w
+    return open_window(qtbot, small_store, clock)
 
 
 def keep(w: MainWindow, o) -> None:

@@ -8,31 +8,14 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QSpinBox
 from till_kit import MILK
-from ui_kit import approve, log_in, on_next_dialog, scan
+from ui_kit import approve, log_in, on_next_dialog, open_window, scan
 
 from posclient.app.staff import Approval
-from posclient.app.terminal import Terminal
-from posclient.devices.payment import SimulatedPaymentTerminal
-from posclient.ui.main_window import MainWindow
-
-
-class PaperRoll:
-    def __init__(self) -> None:
-        self.receipts: list = []
-
-    def __call__(self, receipt) -> None:
-        self.receipts.append(receipt)
 
 
 @pytest.fixture
 def window(qtbot, small_store, clock):
-    paper = PaperRoll()
-    w = MainWindow(Terminal(small_store, clock=clock, payments=SimulatedPaymentTerminal()),
-                   lang="en", printer=paper)
-    qtbot.addWidget(w)
-    w.show()
-    w.paper = paper
-    return w
+    return open_window(qtbot, small_store, clock)
 
 
 def turn_to(qtbot, w) -> None:

@@ -8,34 +8,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit, QSpinBox
 from till_kit import MILK
-from ui_kit import approve, log_in, on_next_dialog, scan
-
-from posclient.app.terminal import Terminal
-from posclient.devices.payment import SimulatedPaymentTerminal
-from posclient.ui.main_window import MainWindow
-
-
-class Paper:
-    def __init__(self) -> None:
-        self.receipts: list = []
-        self.reports: list[list[str]] = []
-
-    def __call__(self, receipt) -> None:
-        self.receipts.append(receipt)
-
-    def print_lines(self, lines: list[str]) -> None:
-        self.reports.append(lines)
+from ui_kit import approve, log_in, on_next_dialog, open_window, scan
 
 
 @pytest.fixture
 def window(qtbot, small_store, clock):
-    paper = Paper()
-    w = MainWindow(Terminal(small_store, clock=clock, payments=SimulatedPaymentTerminal()),
-                   lang="en", printer=paper)
-    qtbot.addWidget(w)
-    w.show()
-    w.paper = paper
-    return w
+    return open_window(qtbot, small_store, clock)
 
 
 def count(pieces: dict[int, int], card: str = "", comment: str = ""):

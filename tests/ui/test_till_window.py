@@ -7,7 +7,7 @@ from escpos_kit import decode
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton
 from till_kit import APPLE_PLU, BREAD, MILK, PINS
-from ui_kit import approve, log_in, on_next_dialog, scan, type_and_accept
+from ui_kit import PaperRoll, approve, log_in, on_next_dialog, open_window, scan, type_and_accept
 
 from posclient.app.terminal import Terminal
 from posclient.app.terminal_config import TerminalConfig
@@ -15,23 +15,9 @@ from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.devices.printer import PrinterConfig, ReceiptPrinter
 from posclient.domain.barcode import DEFAULT_SCALE_RULES
 from posclient.domain.money import Money
-from posclient.domain.receipt import Receipt
 from posclient.ui.main_window import MainWindow
 
 WEIGHT_RULE = DEFAULT_SCALE_RULES[0]
-
-
-class PaperRoll:
-    """Receipts as the printer got them (the ESC/POS bytes are proven in tests/devices)."""
-
-    def __init__(self) -> None:
-        self.receipts: list[Receipt] = []
-        self.fail: Exception | None = None
-
-    def __call__(self, receipt: Receipt) -> None:
-        if self.fail is not None:
-            raise self.fail
-        self.receipts.append(receipt)
 
 
 @pytest.fixture
@@ -41,11 +27,7 @@ def paper() -> PaperRoll:
 
 @pytest.fixture
 def window(qtbot, small_store, clock, paper):
-    terminal = Terminal(small_store, clock=clock, payments=SimulatedPaymentTerminal())
-    w = MainWindow(terminal, lang="en", printer=paper)
-    qtbot.addWidget(w)
-    w.show()
-    return w
+    return open_window(qtbot, small_store, clock, paper)
 
 
 def sales(w: MainWindow) -> list[tuple]:
