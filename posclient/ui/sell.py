@@ -132,6 +132,9 @@ ACTIONS: list[tuple[str, str, str]] = [
     ("Ctrl+S", QT_TRANSLATE_NOOP("SellPage", "Shift"), "shift"),
     ("Ctrl+M", QT_TRANSLATE_NOOP("SellPage", "Settings"), "settings"),
     ("Ctrl+K", QT_TRANSLATE_NOOP("SellPage", "Member"), "member_key"),
+    ("Ctrl+T", QT_TRANSLATE_NOOP("SellPage", "Stock count"), "stock_count"),
+    ("Ctrl+D", QT_TRANSLATE_NOOP("SellPage", "Receive"), "receive"),
+    ("Ctrl+E", QT_TRANSLATE_NOOP("SellPage", "Reconcile"), "reconcile"),
 ]
 
 
@@ -141,6 +144,7 @@ class SellPage(QWidget):
     no_sale_requested = Signal()
     settings_requested = Signal()
     shift_requested = Signal()
+    reconcile_requested = Signal()
     returned = Signal(object)  # a CompletedReturn: the window prints its slip, opens the drawer
     changed = Signal()  # the cart changed (the window notes activity)
 
@@ -532,6 +536,39 @@ class SellPage(QWidget):
 
     def shift(self) -> None:
         self.shift_requested.emit()
+
+    def stock_count(self) -> None:
+        """Count a shelf or the whole store by scanning (ui/stock.py)."""
+        co = self.checkout
+        if co is None:
+            return
+        from .stock import StockCountDialog
+
+        dialog = StockCountDialog(self.lang, store=co.store, staff=co.staff, session=co.session,
+                                  clock=co.clock, parent=self)
+        try:
+            dialog.exec()
+        finally:
+            dialog.deleteLater()
+        self.focus_scan()
+
+    def receive(self) -> None:
+        """Receive a delivery or transfer against its expected lines (ui/stock.py)."""
+        co = self.checkout
+        if co is None:
+            return
+        from .stock import ReceivingDialog
+
+        dialog = ReceivingDialog(self.lang, store=co.store, staff=co.staff, session=co.session,
+                                 clock=co.clock, parent=self)
+        try:
+            dialog.exec()
+        finally:
+            dialog.deleteLater()
+        self.focus_scan()
+
+    def reconcile(self) -> None:
+        self.reconcile_requested.emit()
 
     def member_key(self) -> None:
         """Find, sign up, attach or remove the sale's member (ui/member.py)."""
