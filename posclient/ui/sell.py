@@ -136,6 +136,7 @@ ACTIONS: list[tuple[str, str, str]] = [
     ("Ctrl+D", QT_TRANSLATE_NOOP("SellPage", "Receive"), "receive"),
     ("Ctrl+E", QT_TRANSLATE_NOOP("SellPage", "Reconcile"), "reconcile"),
 ]
+COLUMNS = 4  # the action buttons' grid: five rows leave the Pay button on a 768-pixel screen
 
 
 class SellPage(QWidget):
@@ -209,7 +210,7 @@ class SellPage(QWidget):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.setMinimumHeight(64)
             b.clicked.connect(getattr(self, name))
-            grid.addWidget(b, i // 3, i % 3)
+            grid.addWidget(b, i // COLUMNS, i % COLUMNS)
             QShortcut(QKeySequence(key), self, getattr(self, name))
             self.buttons[name] = b
         right.addLayout(grid)
