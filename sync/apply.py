@@ -59,6 +59,7 @@ from posclient.store.orders import forget_order, forget_orders_except, keep_orde
 from posclient.store.search import _CJK_CHAR, search_text
 
 from .protocol import (
+    DeliveryData,
     MemberData,
     OrderData,
     PriceData,
@@ -225,6 +226,22 @@ class Applier:
     def _delete_order(self, key: str) -> bool:
         return forget_order(self.conn, key)  # moved to another store, or now a delivery
 
+    # -- deliveries (this store's) -------------------------------------------------------------
+    def _upsert_delivery(self, d: DeliveryData) -> bool:
+        if d.store_id != self.store_id:
+            return False
+        self.conn.execute(
+            "INSERT INTO deliveries (id, store_id, kind, status, data, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "store_id = excluded.store_id, kind = excluded.kind, status = excluded.status, "
+            "data = excluded.data, updated_at = excluded.updated_at",
+            (d.id, d.store_id, d.kind, d.status, d.model_dump_json(), self.received_at))
+        return True
+
+    def _delete_delivery(self, key: str) -> bool:
+        return self.conn.execute("DELETE FROM deliveries WHERE id = ? AND received_event IS "
+                                 "NULL", (key,)).rowcount > 0
+
     # -- promotions (every store's, the engine filters by store) ----------------------------
     def _upsert_promotion(self, p: PromotionData) -> None:
         self.conn.execute(
@@ -362,9 +379,10 @@ _BIG: dict[str, tuple[str, str, str, Any, str]] = {
                     _LEVEL_UPSERT),
 }
 # Few rows: the page applier's upserts.
-_SMALL = ("store_settings", "tax_rate", "staff", "order", "promotion")
+_SMALL = ("store_settings", "tax_rate", "staff", "order", "promotion", "delivery")
 _SMALL_KEY = {"tax_rate": attrgetter("code"), "staff": attrgetter("id"),
-              "order": attrgetter("order_no"), "promotion": attrgetter("id")}  # finish() keeps
+              "order": attrgetter("order_no"), "promotion": attrgetter("id"),
+              "delivery": attrgetter("id")}  # finish() keeps
 
 # The tables a catalogue lives in: all empty means a first start (the bulk path).
 CATALOGUE_TABLES = ("products", "barcodes", "prices", "members", "stock_levels")
@@ -803,6 +821,10 @@ class SnapshotWriter:
             self.removed += conn.execute(
                 "DELETE FROM promotions WHERE id NOT IN (SELECT value FROM json_each(?))",
                 (_ids(sorted(self._seen_small["promotion"])),)).rowcount
+            self.removed += conn.execute(  # this till's own receipts stay (not acked yet)
+                "DELETE FROM deliveries WHERE id NOT IN (SELECT value FROM json_each(?)) "
+                "AND received_event IS NULL", (_ids(sorted(self._seen_small["delivery"])),)
+            ).rowcount
         return self.removed
 
     def close(self) -> None:

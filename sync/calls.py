@@ -12,7 +12,15 @@ from pydantic import ValidationError
 
 from posclient.domain.errors import InvalidInput, NotFound, PosError, Unavailable
 
-from .protocol import OrderData, PurchaseData, ReserveRequest, ReserveResponse
+from .protocol import (
+    OrderData,
+    PurchaseData,
+    ReserveRequest,
+    ReserveResponse,
+    ResolveException,
+    StoreException,
+    StoreReconciliation,
+)
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +105,32 @@ def release_return(http: httpx.Client, reservation_id: str) -> None:
     cashier_call(http, "DELETE", f"/v1/returns/reserve/{quote(reservation_id, safe='')}",
                  unknown=NotFound("The central no longer holds this return",
                                   code="reservation_unknown"))
+
+
+def fetch_reconciliation(http: httpx.Client, day: str) -> StoreReconciliation:
+    """The store's ``day`` as the central has it (every till's figures, the open exceptions)."""
+    resp = cashier_call(http, "GET", "/v1/store/reconciliation", params={"day": day},
+                        unknown=NotFound("The central has no reconciliation for this store",
+                                         code="reconciliation_unknown"))
+    try:
+        return StoreReconciliation.model_validate_json(resp.content)
+    except ValidationError:
+        raise malformed() from None
+
+
+def resolve_exception(http: httpx.Client, exception_id: int, comment: str,
+                      staff_id: int | None) -> StoreException:
+    """Close one of the store's exceptions at the central with the manager's comment."""
+    body = ResolveException(comment=comment, staff_id=staff_id)
+    resp = cashier_call(http, "POST", f"/v1/store/exceptions/{int(exception_id)}/resolve",
+                        json=body.model_dump(mode="json"),
+                        unknown=NotFound(f"The central has no exception {exception_id} for "
+                                         "this store", code="exception_unknown",
+                                         exception_id=exception_id))
+    try:
+        return StoreException.model_validate_json(resp.content)
+    except ValidationError:
+        raise malformed() from None
 
 
 def _detail(resp: httpx.Response) -> str:

@@ -67,6 +67,8 @@ from .protocol import (
     ReserveRequest,
     ReserveResponse,
     SnapshotHeader,
+    StoreException,
+    StoreReconciliation,
     validate_page,
 )
 
@@ -301,6 +303,17 @@ class SyncEngine:
         """The cashier gave the return up: its hold at the central goes now."""
         with self._cashier_client() as (http, _, _store):
             calls.release_return(http, reservation_id)
+
+    def store_reconciliation(self, day: str) -> StoreReconciliation:
+        """The store's business day at the central, for the manager's reconciliation."""
+        with self._cashier_client() as (http, _, _store):
+            return calls.fetch_reconciliation(http, day)
+
+    def resolve_exception(self, exception_id: int, comment: str,
+                          staff_id: int | None) -> StoreException:
+        """Resolve one of the store's exceptions at the central with a manager's comment."""
+        with self._cashier_client() as (http, _, _store):
+            return calls.resolve_exception(http, exception_id, comment, staff_id)
 
     @contextmanager
     def _cashier_client(self) -> Iterator[tuple[httpx.Client, str, Store]]:

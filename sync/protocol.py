@@ -232,6 +232,35 @@ class PromotionData(_Model):
         return self
 
 
+class DeliveryLineData(_Model):
+    """A line a delivery is expected to bring: the product (by id, its SKU for people) and the
+    units (grams for a weighed product)."""
+
+    product_id: int = Field(ge=1)
+    sku: str = ""
+    qty: int = Field(ge=1, le=10_000_000)
+
+
+class DeliveryData(_Model):
+    """A delivery from a supplier or a transfer from another store, as its store's tills see it
+    (entity ``delivery``, key ``id``, scoped to ``store_id``: it travels in that store's feed and
+    snapshot). The tills receive it against ``lines`` (a ``stock_receive`` event); the central
+    then marks it ``received`` (and files the differences), and it leaves the tills' open list.
+    """
+
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
+    store_id: str = Field(min_length=1, max_length=32)
+    kind: Literal["delivery", "transfer"] = "delivery"
+    from_store: str | None = Field(default=None, max_length=32)  # a transfer's sending store
+    reference: str = Field(default="", max_length=100)  # the supplier's delivery note number
+    lines: list[DeliveryLineData] = Field(min_length=1, max_length=2_000)
+    status: Literal["expected", "received", "cancelled"] = "expected"
+    expected_at: datetime | None = None
+    received_at: datetime | None = None  # set by the central from the till's event
+    received_by: str | None = None  # the till that received it
+    event_id: UUID | None = None  # the ``stock_receive`` event
+
+
 def pickup_code_hash(order_no: str, code: str) -> str:
     """What a till compares the customer's pick-up code with (case and spaces ignored)."""
     import hashlib
@@ -250,9 +279,10 @@ ENTITY_MODELS: dict[str, type[_Model]] = {
     "store_settings": StoreSettingsData,
     "order": OrderData,  # web orders for pick-up at the store (never delivery orders)
     "promotion": PromotionData,  # every store gets every promotion (the engine filters)
+    "delivery": DeliveryData,  # goods on their way to a store (its tills receive them)
 }
 Entity = Literal["product", "price", "tax_rate", "member", "stock_level", "staff",
-                 "store_settings", "order", "promotion"]
+                 "store_settings", "order", "promotion", "delivery"]
 
 
 class Change(_Model):
@@ -318,7 +348,7 @@ def _first_error(exc: ValidationError) -> str:
 # -- events (up) ---------------------------------------------------------------------------------
 
 EventType = Literal["sale", "return", "pickup", "cash_movement", "shift_open", "shift_close",
-                    "z_report", "stock_count", "audit", "member_signup"]
+                    "z_report", "stock_count", "audit", "member_signup", "stock_receive"]
 
 
 class Event(_Model):
@@ -727,11 +757,35 @@ class StockCountPayload(_Model):
     lines: list[StockCountLinePayload] = []
 
 
+class StockReceiveLinePayload(_Model):
+    product_id: int = Field(ge=1)
+    sku: str = ""
+    expected: int = Field(ge=0)  # what the delivery said (0: a line it did not list)
+    received: int = Field(ge=0)  # what arrived and was scanned
+
+
+class StockReceivePayload(_Model):
+    """The payload of a ``stock_receive`` event (posclient/app/stock.py ``Receiving``): the
+    central adds ``received`` per line to its level (ledger reason ``receive``), files the lines
+    where it differs from ``expected`` as a ``delivery_difference``, and marks the delivery
+    received."""
+
+    store_id: str = Field(min_length=1)
+    terminal_id: str = ""
+    staff_id: int | None = None
+    delivery_id: str = Field(min_length=1, max_length=64)
+    kind: Literal["delivery", "transfer"] = "delivery"
+    reference: str = ""
+    received_at: datetime
+    lines: list[StockReceiveLinePayload] = Field(min_length=1, max_length=2_000)
+
+
 # Event types whose payload the central checks against a model; other known types are stored
 # as they come (their effects on the central arrive in later releases).
 EVENT_PAYLOAD_MODELS: dict[str, type[_Model]] = {"sale": SalePayload, "pickup": PickupPayload,
                                                   "return": ReturnPayload,
                                                   "stock_count": StockCountPayload,
+                                                  "stock_receive": StockReceivePayload,
                                                   "member_signup": MemberSignupPayload}
 EVENT_TYPES: frozenset[str] = frozenset(EventType.__args__)  # type: ignore[attr-defined]
 
@@ -876,3 +930,117 @@ class PriceBasketResponse(_Model):
     taxes: list[TaxLineOut]
     tax_total: int
     total: int  # what is due (tax added on top for a tax-exclusive store)
+
+
+# -- the store manager's reconciliation (issue 7) ------------------------------------------------
+
+class TenderFigures(_Model):
+    sales: int = 0  # taken by sales and pick-ups
+    refunds: int = 0  # given back by returns
+
+
+class ZFigures(_Model):
+    """A till's own Z report as its ``z_report`` event carried it (the till's figures)."""
+
+    z_no: int | None = None
+    business_day: str
+    from_at: str | None = None
+    to_at: str
+    sales_count: int = 0
+    sales_total: int = 0
+    pickups_count: int = 0
+    pickups_total: int = 0
+    returns_count: int = 0
+    returns_total: int = 0
+    tenders: dict[str, TenderFigures] = {}
+    movements: dict[str, int] = {}
+    pending_events: int = 0  # events the till had not uploaded when it made the Z
+
+
+class SeqGap(_Model):
+    first_seq: int
+    last_seq: int
+
+
+class RejectedEvent(_Model):
+    """An event the central refused (kept in quarantine for IT)."""
+
+    event_id: str | None = None
+    terminal_id: str
+    reason: str
+    received_at: datetime
+
+
+class Figures(_Model):
+    """The central's sums over a day's events. Money in minor units; ``hours``: 24 sales
+    totals by the store's local hour; ``categories``: sale lines' totals by product category
+    ("" for products without one)."""
+
+    sales_count: int = 0
+    sales_total: int = 0
+    discounts: int = 0
+    pickups_count: int = 0
+    pickups_total: int = 0
+    returns_count: int = 0
+    returns_total: int = 0
+    tenders: dict[str, TenderFigures] = {}
+    categories: dict[str, int] = {}
+    hours: list[int] = Field(default_factory=lambda: [0] * 24)
+    movements: dict[str, int] = {}  # cash_in, paid_out, safe_drop
+    over_short: dict[str, int] = {}  # summed over the shifts closed that day, per tender
+
+
+class TerminalReconciliation(Figures):
+    terminal_id: str
+    name: str = ""
+    revoked: bool = False
+    high_seq: int = 0  # the highest terminal_seq the central has
+    last_event_at: datetime | None = None  # when the central last received one of its events
+    gaps: list[SeqGap] = []  # terminal_seq ranges never received: still to upload, or lost
+    rejected: int = 0  # events of that day refused (quarantined)
+    z_reports: list[ZFigures] = []  # the till's own Z reports of the day
+
+
+class StoreException(_Model):
+    """A business exception the central filed for the store's manager (offline oversell, double
+    refund, pick-up of a cancelled order, a broken audit chain, a delivery difference, ...)."""
+
+    id: int
+    kind: str
+    terminal_id: str | None = None
+    event_id: UUID | None = None
+    detail: dict[str, Any] = {}
+    status: Literal["open", "resolved"]
+    comment: str = ""
+    created_at: datetime
+    resolved_at: datetime | None = None
+
+
+class StoreExceptionList(_Model):
+    exceptions: list[StoreException]
+
+
+class ResolveException(_Model):
+    """``POST /v1/store/exceptions/{id}/resolve``: the manager's comment is required."""
+
+    comment: str = Field(min_length=1, max_length=1_000)
+    staff_id: int | None = None  # the manager who resolved it at the till
+
+
+class StoreReconciliation(_Model):
+    """``GET /v1/store/reconciliation?day=``: a business day of the store as the central has it:
+    per till and in all, from the events received (``from_at``..``to_at``: the day in the
+    store's time zone), the tills' own Z figures next to them, and the store's open exceptions.
+    """
+
+    store_id: str
+    day: str
+    timezone: str
+    currency: str
+    from_at: datetime
+    to_at: datetime
+    generated_at: datetime
+    totals: Figures
+    terminals: list[TerminalReconciliation]
+    exceptions: list[StoreException]
+    rejected: list[RejectedEvent] = []

@@ -68,3 +68,20 @@ def build_small_store(path: Path, settings: StoreSettings | None = None) -> Stor
         ])
         c.execute("INSERT INTO store_credit VALUES ('GC-1001', 'CNY', 5000)")
     return store
+
+
+def expect_delivery(store: Store, delivery_id: str, lines: list[tuple[int, int]], *,
+                    kind: str = "delivery", from_store: str | None = None,
+                    reference: str = "", store_id: str | None = None) -> None:
+    """A delivery the central announced, as the feed brings it (sync/apply.py);
+    ``lines``: (product_id, qty)."""
+    from sync.apply import Applier
+    from sync.protocol import DeliveryData
+
+    sid = store_id or StoreSettings.load(store.conn).store_id
+    data = DeliveryData(id=delivery_id, store_id=sid, kind=kind,  # type: ignore[arg-type]
+                        from_store=from_store, reference=reference,
+                        lines=[{"product_id": p, "sku": f"{100000 + p}", "qty": q}  # type: ignore[list-item]
+                               for p, q in lines])
+    with store.write() as conn:
+        Applier(conn, sid).apply([("delivery", "upsert", delivery_id, data)])

@@ -1,7 +1,7 @@
 """Regenerate the till's screenshots in docs/screenshots/, in English and Chinese.
 
     python tools/screenshots.py                 # all: {en,zh}-{login,sell,pay,settings,pickup,
-                                                # returns}.png
+                                                # returns,shift,z-report,count,reconcile}.png
     python tools/screenshots.py --lang zh --out /tmp/shots
 
 Without a display (CI, a server) it starts ``Xvfb :N -screen 0 1366x768x24`` itself and stops it
@@ -185,9 +185,10 @@ class Driver:
 
         QTest.keyClick(widget, key, modifier or Qt.KeyboardModifier.NoModifier)
 
-    def on_dialog(self, answer: Callable, name: str | None = None, within: float = 10) -> None:
-        """When the next modal dialog (named ``name``, if given) is up, ``answer`` it; give up
-        after ``within`` seconds."""
+    def on_dialog(self, answer: Callable, name: str | None = None, within: float = 10,
+                  kind: type | None = None) -> None:
+        """When the next modal dialog (named ``name``, of class ``kind``, if given) is up,
+        ``answer`` it; give up after ``within`` seconds."""
         from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication
 
@@ -195,7 +196,8 @@ class Driver:
 
         def poll() -> None:
             dialog = QApplication.activeModalWidget()
-            if dialog is None or (name is not None and dialog.objectName() != name):
+            if dialog is None or (name is not None and dialog.objectName() != name) or (
+                    kind is not None and not isinstance(dialog, kind)):
                 if time.monotonic() < deadline:
                     QTimer.singleShot(20, poll)
                 return
@@ -354,6 +356,32 @@ def shoot(app, db: Path, codes: tuple[str, ...], lang: str, out: Path, prefix: s
         d.on_dialog(returns, name="returns")
         page.buttons["returns"].click()  # (no window manager: the window is not active again)
         d.wait_until(lambda: QApplication.activeModalWidget() is None, "the returns screen")
+
+        # the store's reconciliation (Ctrl+E), offline: this till's own figures and charts
+        def reconcile(dialog) -> None:
+            d.wait_until(lambda: dialog.loaded, "the reconciliation")
+            dialog.tabs.setCurrentIndex(2)  # the charts
+            d.shot(window, "reconcile")
+            dialog.reject()
+
+        d.on_dialog(lambda dialog: (d.on_dialog(reconcile, name="reconcile"), approve_as(
+            d, dialog, 3001)), name="approval")
+        page.buttons["reconcile"].click()
+        d.wait_until(lambda: QApplication.activeModalWidget() is None, "the reconciliation")
+
+        shift_and_z(d, window, page)
+
+        # a shelf counted by scanning (Ctrl+T): expected, counted and the difference per line
+        def count(dialog) -> None:
+            dialog.label.setText("A3" if lang.startswith("en") else "3号通道")
+            for code in (ean13, ean13, f"{other}*4"):
+                d.type(dialog.scan_field, code)
+            d.shot(window, "count")
+            dialog.reject()
+
+        d.on_dialog(count, name="stockCount")
+        page.buttons["stock_count"].click()
+        d.wait_until(lambda: QApplication.activeModalWidget() is None, "the count screen")
         return d.saved
     finally:
         window.close()
@@ -362,6 +390,47 @@ def shoot(app, db: Path, codes: tuple[str, ...], lang: str, out: Path, prefix: s
         store.close()
         for t in translators:
             QApplication.removeTranslator(t)
+
+
+def approve_as(d: Driver, dialog, staff_id: int) -> None:  # dialog: the approval dialog
+    from PySide6.QtWidgets import QLineEdit
+
+    d.type(dialog.findChild(QLineEdit, "approverId"), str(staff_id), enter=False)
+    d.type(dialog.findChild(QLineEdit, "approverPin"), PINS[staff_id], enter=False)
+    dialog.accept()
+
+
+def shift_and_z(d: Driver, window, page) -> None:
+    """The shift screen (Ctrl+S) with a shift opened on its float, then the manager's Z report
+    (the events still waiting to upload are listed in it)."""
+    from PySide6.QtWidgets import QApplication, QMessageBox, QSpinBox
+
+    def float_count(dialog) -> None:
+        dialog.findChild(QSpinBox, "pieces10000").setValue(2)
+        dialog.findChild(QSpinBox, "pieces1000").setValue(5)
+        dialog.accept()
+
+    def z_report(report) -> None:
+        d.shot(window, "z-report")
+        report.accept()
+
+    def confirm(box) -> None:
+        d.on_dialog(z_report, name="report")
+        box.button(QMessageBox.StandardButton.Yes).click()
+
+    def shift(dialog) -> None:
+        d.on_dialog(float_count, name="count")
+        dialog.buttons["openShift"].click()
+        d.shot(window, "shift")
+        d.on_dialog(lambda box: (d.on_dialog(confirm, kind=QMessageBox),
+                                 approve_as(d, box, 3001)), name="approval")
+        dialog.buttons["zReport"].click()
+        d.wait_until(lambda: QApplication.activeModalWidget() is dialog, "the Z report")
+        dialog.reject()
+
+    d.on_dialog(shift, name="shift")
+    page.buttons["shift"].click()
+    d.wait_until(lambda: QApplication.activeModalWidget() is None, "the shift screen")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,11 +6,18 @@ central's level plus its own movements not yet counted there). The movement is t
 so sales made elsewhere while the count was on its way are not undone: the central applies the
 same difference to its own level. A whole-store count also sets to zero every product the till
 expected some of and nobody scanned. Posting a count needs a supervisor.
+
+Receiving (:class:`Receiving`): a delivery or transfer the central announced (entity
+``delivery``, held in ``deliveries``) is scanned as it is unpacked; its lines show expected
+against received, and posting it adds what arrived, with its ``stock_receive`` event, in one
+transaction (a supervisor). The central files the differences for the manager.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 from posclient.domain.cart import Measure
 from posclient.domain.errors import InvalidInput, NotFound
@@ -140,3 +147,181 @@ class StockCount:
                                  "differences": sum(1 for ln in lines if ln.difference)})
         self.counted.clear()
         return PostedCount(event_id, tuple(lines))
+
+
+# -- receiving a delivery or a transfer -----------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class ExpectedDelivery:
+    """A delivery or transfer on its way to this store (the central's copy, sync/apply.py)."""
+
+    id: str
+    kind: str  # delivery | transfer
+    from_store: str | None
+    reference: str
+    expected_at: str | None
+    lines: tuple[tuple[int, str, int], ...]  # (product_id, sku, qty expected)
+
+    @property
+    def units(self) -> int:
+        return sum(q for _, _, q in self.lines)
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiveLine:
+    product_id: int
+    sku: str
+    name_zh: str
+    name_en: str
+    expected: int
+    received: int
+
+    @property
+    def difference(self) -> int:
+        return self.received - self.expected
+
+
+@dataclass(frozen=True, slots=True)
+class PostedReceipt:
+    event_id: str
+    delivery_id: str
+    lines: tuple[ReceiveLine, ...]
+
+    @property
+    def differences(self) -> int:
+        return sum(1 for ln in self.lines if ln.difference)
+
+
+def open_deliveries(store: Store) -> list[ExpectedDelivery]:
+    """The deliveries and transfers this store still expects (not received here, not received
+    or cancelled at the central), oldest expected first."""
+    out = []
+    for (raw,) in store.conn.execute(
+            "SELECT data FROM deliveries WHERE status = 'expected' AND received_event IS NULL "
+            "ORDER BY data ->> '$.expected_at', id"):
+        out.append(_delivery(json.loads(raw)))
+    return out
+
+
+def _delivery(d: dict[str, Any]) -> ExpectedDelivery:
+    return ExpectedDelivery(
+        str(d["id"]), str(d.get("kind") or "delivery"), d.get("from_store"),
+        str(d.get("reference") or ""), d.get("expected_at"),
+        tuple((int(ln["product_id"]), str(ln.get("sku") or ""), int(ln["qty"]))
+              for ln in d.get("lines", ())))
+
+
+class Receiving:
+    """Receiving one delivery: ``scan`` what arrived, ``lines`` shows expected against received
+    per line, ``post`` books it (a supervisor): +received per product as stock movements
+    (reason ``receive``), the ``stock_receive`` event and the audit record in one transaction.
+    Works offline: the delivery is the till's copy; the central files the differences."""
+
+    def __init__(self, store: Store, staff: StaffService, session: StaffSession, *,
+                 clock: Clock, delivery_id: str, settings: StoreSettings | None = None,
+                 catalog: Catalog | None = None) -> None:
+        self.store, self.staff, self.session, self.clock = store, staff, session, clock
+        self.settings = settings or StoreSettings.load(store.conn)
+        self.catalog = catalog or Catalog(store.conn)
+        self.lookup = Lookup(self.catalog, self.settings, clock)
+        self.delivery = self._load(delivery_id)
+        self.received: dict[int, int] = {}
+        self.products: dict[int, Product] = {}
+
+    def _load(self, delivery_id: str) -> ExpectedDelivery:
+        row = self.store.conn.execute(
+            "SELECT data, status, received_event FROM deliveries WHERE id = ?",
+            (delivery_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"This till has no delivery {delivery_id}", code="delivery_unknown",
+                           delivery_id=delivery_id)
+        if row[2] is not None or row[1] == "received":
+            raise InvalidInput(f"Delivery {delivery_id} was already received",
+                               code="delivery_already_received", delivery_id=delivery_id)
+        if row[1] != "expected":
+            raise InvalidInput(f"Delivery {delivery_id} was cancelled",
+                               code="delivery_cancelled", delivery_id=delivery_id)
+        return _delivery(json.loads(row[0]))
+
+    def scan(self, code: str, qty: int = 1) -> tuple[Product, int]:
+        """``qty`` more of what ``code`` names arrived (a scale label: its grams); returns the
+        product and what arrived of it so far. An item the delivery did not list is taken too
+        (it arrived): it shows as a difference."""
+        self.staff.ensure_active(self.session)
+        found = self.lookup.resolve(code)
+        p = found.product
+        if found.weight_g is not None:
+            qty = found.weight_g
+        limit = self.settings.limits.max_qty * (1000 if p.measure is Measure.GRAM else 1)
+        if qty <= 0 or qty > limit:
+            raise InvalidInput(f"{qty} is not a quantity that can be received",
+                               code="receive_qty_invalid", qty=qty)
+        self.products[p.id] = p
+        self.received[p.id] = self.received.get(p.id, 0) + qty
+        return p, self.received[p.id]
+
+    def set(self, product_id: int, qty: int) -> None:
+        """Correct what arrived of a product (0: none of it)."""
+        if product_id not in self.received and product_id not in self._expected():
+            raise NotFound(f"Product {product_id} is not in this delivery",
+                           code="receive_line_unknown", product_id=product_id)
+        if qty < 0:
+            raise InvalidInput(f"{qty} is not a quantity that can be received",
+                               code="receive_qty_invalid", qty=qty)
+        self.received[product_id] = qty
+
+    def _expected(self) -> dict[int, int]:
+        out: dict[int, int] = {}
+        for pid, _sku, qty in self.delivery.lines:
+            out[pid] = out.get(pid, 0) + qty
+        return out
+
+    def lines(self) -> list[ReceiveLine]:
+        """Every product expected or received: the delivery's order first, then extras."""
+        expected = self._expected()
+        skus = {pid: sku for pid, sku, _ in self.delivery.lines}
+        order = list(expected) + [pid for pid in self.received if pid not in expected]
+        out = []
+        for pid in order:
+            p = self.products.get(pid) or self.catalog.by_id(pid)
+            out.append(ReceiveLine(pid, p.sku if p else skus.get(pid, ""),
+                                   p.name_zh if p else "", p.name_en if p else "",
+                                   expected.get(pid, 0), self.received.get(pid, 0)))
+        return out
+
+    def post(self, approval: Approval | None = None) -> PostedReceipt:
+        """Book what arrived (module docstring); refused if nothing was scanned."""
+        self.staff.ensure_active(self.session)
+        if not any(self.received.values()):
+            raise InvalidInput("Scan what arrived first", code="receive_empty")
+        approved_by = self.staff.authorize(self.session, Action.STOCK_RECEIVE, approval)
+        at, event_id = iso(self.clock.now()), new_event_id(self.clock)
+        d = self.delivery
+        lines = self.lines()
+        with self.store.write() as conn:
+            done = conn.execute(
+                "UPDATE deliveries SET received_event = ?, received_at = ? WHERE id = ? AND "
+                "received_event IS NULL", (event_id, at, d.id)).rowcount
+            if not done:
+                raise InvalidInput(f"Delivery {d.id} was already received",
+                                   code="delivery_already_received", delivery_id=d.id)
+            conn.executemany(
+                "INSERT INTO stock_movements (product_id, qty_delta, reason, event_id, "
+                "occurred_at) VALUES (?, ?, 'receive', ?, ?)",
+                [(ln.product_id, ln.received, event_id, at) for ln in lines if ln.received])
+            outbox.append(conn, event_id=event_id, type="stock_receive", occurred_at=at,
+                          payload={
+                              "store_id": self.settings.store_id,
+                              "terminal_id": self.settings.terminal_id,
+                              "staff_id": self.session.staff.id, "approved_by": approved_by,
+                              "delivery_id": d.id, "kind": d.kind, "reference": d.reference,
+                              "received_at": at,
+                              "lines": [{"product_id": ln.product_id, "sku": ln.sku,
+                                         "expected": ln.expected, "received": ln.received}
+                                        for ln in lines]})
+            audit.append(conn, at=at, action="stock_receive", staff_id=self.session.staff.id,
+                         approved_by=approved_by,
+                         detail={"delivery_id": d.id, "lines": len(lines),
+                                 "differences": sum(1 for ln in lines if ln.difference)})
+        self.received.clear()
+        return PostedReceipt(event_id, d.id, tuple(lines))

@@ -45,6 +45,9 @@ class Action(StrEnum):
     CASH_VARIANCE = "cash_variance"  # a shift's count off by more than the store allows
     Z_REPORT = "z_report"  # close the business day
     STOCK_ADJUST = "stock_adjust"  # post a stock count's differences
+    STOCK_RECEIVE = "stock_receive"  # book a delivery or transfer as received
+    RECONCILE = "reconcile"  # the store's reconciliation (every till's figures)
+    RESOLVE_EXCEPTION = "resolve_exception"  # close one of the central's exceptions
 
 
 REQUIRED_ROLE: dict[Action, Role] = {
@@ -65,6 +68,9 @@ REQUIRED_ROLE: dict[Action, Role] = {
     Action.CASH_VARIANCE: Role.MANAGER,
     Action.Z_REPORT: Role.MANAGER,
     Action.STOCK_ADJUST: Role.SUPERVISOR,
+    Action.STOCK_RECEIVE: Role.SUPERVISOR,
+    Action.RECONCILE: Role.MANAGER,
+    Action.RESOLVE_EXCEPTION: Role.MANAGER,
 }
 
 

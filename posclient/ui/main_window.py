@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
         self.sell_page.settings_requested.connect(self.open_settings)
         self.sell_page.returned.connect(self.returned)
         self.sell_page.shift_requested.connect(self.open_shift)
+        self.sell_page.reconcile_requested.connect(self.open_reconcile)
 
     def token_store(self) -> Any:
         """Where enrolment puts this till's token: the OS keyring unless set."""
@@ -435,6 +436,32 @@ class MainWindow(QMainWindow):
         finally:
             dialog.deleteLater()
         self.refresh_waiting()
+        self.sell_page.focus_scan()
+
+    def open_reconcile(self) -> None:
+        """The store's reconciliation (ui/reconcile.py): a manager, or a manager's PIN."""
+        if self.session is None:
+            return
+        from posclient.app.reconcile import Reconciliation
+
+        from .reconcile import ReconcileDialog
+
+        t = self.terminal
+        service = Reconciliation(t.store, t.staff, self.session, clock=t.clock,
+                                 central=self.engine, settings=t.settings)
+        opened = widgets.with_approval(self, lambda a: service.open(a) or True,
+                                       lambda exc: self.sell_page.say(
+                                           message_for(exc, self.lang), error=True),
+                                       widgets.ask_approval, lang=self.lang)
+        if opened is None:
+            self.sell_page.focus_scan()
+            return
+        dialog = ReconcileDialog(service, self.engine, self.background, self.lang, self)
+        self.last_reconcile = dialog
+        try:
+            dialog.exec()
+        finally:
+            dialog.deleteLater()
         self.sell_page.focus_scan()
 
     # -- settings --------------------------------------------------------------------------------

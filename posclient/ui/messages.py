@@ -133,6 +133,9 @@ ACTIONS = {
     "cash_variance": QT_TRANSLATE_NOOP("Errors", "Cash variance"),
     "z_report": QT_TRANSLATE_NOOP("Errors", "Z report"),
     "stock_adjust": QT_TRANSLATE_NOOP("Errors", "Stock adjust"),
+    "stock_receive": QT_TRANSLATE_NOOP("Errors", "Stock receive"),
+    "reconcile": QT_TRANSLATE_NOOP("Errors", "Reconcile"),
+    "resolve_exception": QT_TRANSLATE_NOOP("Errors", "Resolve exception"),
 }
 
 TENDER_KINDS = {
@@ -493,6 +496,45 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
     ),
     "count_empty": (
         (QT_TRANSLATE_NOOP("Errors", "Scan at least one item to count"), ()),
+    ),
+    # -- receiving deliveries (app/stock.py Receiving) ------------------------------------------
+    "delivery_unknown": (
+        (QT_TRANSLATE_NOOP("Errors", "This till has no delivery %1"), (_v("delivery_id"),)),
+    ),
+    "delivery_already_received": (
+        (QT_TRANSLATE_NOOP("Errors", "Delivery %1 was already received"), (_v("delivery_id"),)),
+    ),
+    "delivery_cancelled": (
+        (QT_TRANSLATE_NOOP("Errors", "Delivery %1 was cancelled"), (_v("delivery_id"),)),
+    ),
+    "receive_qty_invalid": (
+        (QT_TRANSLATE_NOOP("Errors", "%1 is not a quantity that can be received"),
+         (_v("qty"),)),
+    ),
+    "receive_line_unknown": (
+        (QT_TRANSLATE_NOOP("Errors", "Product %1 is not in this delivery"),
+         (_v("product_id"),)),
+    ),
+    "receive_empty": (
+        (QT_TRANSLATE_NOOP("Errors", "Scan what arrived first"), ()),
+    ),
+    # -- the store's reconciliation (app/reconcile.py, sync/calls.py) --------------------------
+    "reconcile_not_open": (
+        (QT_TRANSLATE_NOOP("Errors", "Open the reconciliation as a manager first"), ()),
+    ),
+    "comment_required": (
+        (QT_TRANSLATE_NOOP("Errors", "Say how the exception was resolved"), ()),
+    ),
+    "comment_too_long": (
+        (QT_TRANSLATE_NOOP("Errors", "The comment is too long (%1 characters at most)"),
+         (_v("limit"),)),
+    ),
+    "reconciliation_unknown": (
+        (QT_TRANSLATE_NOOP("Errors", "The central has no reconciliation for this store"), ()),
+    ),
+    "exception_unknown": (
+        (QT_TRANSLATE_NOOP("Errors", "The central has no exception %1 for this store"),
+         (_v("exception_id"),)),
     ),
     # -- promotions at the till (app/checkout.py) ----------------------------------------------
     "coupon_invalid": (

@@ -132,7 +132,11 @@ ACTIONS: list[tuple[str, str, str]] = [
     ("Ctrl+S", QT_TRANSLATE_NOOP("SellPage", "Shift"), "shift"),
     ("Ctrl+M", QT_TRANSLATE_NOOP("SellPage", "Settings"), "settings"),
     ("Ctrl+K", QT_TRANSLATE_NOOP("SellPage", "Member"), "member_key"),
+    ("Ctrl+T", QT_TRANSLATE_NOOP("SellPage", "Stock count"), "stock_count"),
+    ("Ctrl+D", QT_TRANSLATE_NOOP("SellPage", "Receive"), "receive"),
+    ("Ctrl+E", QT_TRANSLATE_NOOP("SellPage", "Reconcile"), "reconcile"),
 ]
+COLUMNS = 4  # the action buttons' grid: five rows leave the Pay button on a 768-pixel screen
 
 
 class SellPage(QWidget):
@@ -141,6 +145,7 @@ class SellPage(QWidget):
     no_sale_requested = Signal()
     settings_requested = Signal()
     shift_requested = Signal()
+    reconcile_requested = Signal()
     returned = Signal(object)  # a CompletedReturn: the window prints its slip, opens the drawer
     changed = Signal()  # the cart changed (the window notes activity)
 
@@ -205,7 +210,7 @@ class SellPage(QWidget):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.setMinimumHeight(64)
             b.clicked.connect(getattr(self, name))
-            grid.addWidget(b, i // 3, i % 3)
+            grid.addWidget(b, i // COLUMNS, i % COLUMNS)
             QShortcut(QKeySequence(key), self, getattr(self, name))
             self.buttons[name] = b
         right.addLayout(grid)
@@ -532,6 +537,39 @@ class SellPage(QWidget):
 
     def shift(self) -> None:
         self.shift_requested.emit()
+
+    def stock_count(self) -> None:
+        """Count a shelf or the whole store by scanning (ui/stock.py)."""
+        co = self.checkout
+        if co is None:
+            return
+        from .stock import StockCountDialog
+
+        dialog = StockCountDialog(self.lang, store=co.store, staff=co.staff, session=co.session,
+                                  clock=co.clock, parent=self)
+        try:
+            dialog.exec()
+        finally:
+            dialog.deleteLater()
+        self.focus_scan()
+
+    def receive(self) -> None:
+        """Receive a delivery or transfer against its expected lines (ui/stock.py)."""
+        co = self.checkout
+        if co is None:
+            return
+        from .stock import ReceivingDialog
+
+        dialog = ReceivingDialog(self.lang, store=co.store, staff=co.staff, session=co.session,
+                                 clock=co.clock, parent=self)
+        try:
+            dialog.exec()
+        finally:
+            dialog.deleteLater()
+        self.focus_scan()
+
+    def reconcile(self) -> None:
+        self.reconcile_requested.emit()
 
     def member_key(self) -> None:
         """Find, sign up, attach or remove the sale's member (ui/member.py)."""

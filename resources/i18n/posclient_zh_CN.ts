@@ -22,7 +22,7 @@
 <context>
     <name>CartColumn</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="+148"/>
+        <location filename="../../posclient/ui/sell.py" line="+152"/>
         <source>#</source>
         <translation>序号</translation>
     </message>
@@ -171,6 +171,21 @@
         <location line="+1"/>
         <source>Stock adjust</source>
         <translation>库存调整</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stock receive</source>
+        <translation>收货入库</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reconcile</source>
+        <translation>门店对账</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Resolve exception</source>
+        <translation>处理异常</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -751,6 +766,61 @@
     </message>
     <message>
         <location line="+4"/>
+        <source>This till has no delivery %1</source>
+        <translation>本收银机上没有到货单 %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Delivery %1 was already received</source>
+        <translation>到货单 %1 已经收货</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Delivery %1 was cancelled</source>
+        <translation>到货单 %1 已取消</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 is not a quantity that can be received</source>
+        <translation>%1 不是可收货的数量</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Product %1 is not in this delivery</source>
+        <translation>商品 %1 不在这张到货单中</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Scan what arrived first</source>
+        <translation>请先扫描到货的商品</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Open the reconciliation as a manager first</source>
+        <translation>请先由店长打开门店对账</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Say how the exception was resolved</source>
+        <translation>请说明异常是如何处理的</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The comment is too long (%1 characters at most)</source>
+        <translation>说明太长（最多 %1 个字）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The central has no reconciliation for this store</source>
+        <translation>总部没有本店的对账数据</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The central has no exception %1 for this store</source>
+        <translation>总部没有本店的异常 %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Coupon %1 is not valid here and now</source>
         <translation>优惠券 %1 在此时此店不可用</translation>
     </message>
@@ -840,7 +910,7 @@
         <translation>积分须按 %1 的整数倍使用</translation>
     </message>
     <message>
-        <location line="-474"/>
+        <location line="-513"/>
         <source>The suspended sale is in %1, this till sells in %2</source>
         <translation>该挂单币种为 %1，本收银机使用 %2</translation>
     </message>
@@ -850,7 +920,7 @@
         <translation>无法连接总部：请重试，或在挂单的收银机上取回</translation>
     </message>
     <message>
-        <location line="+197"/>
+        <location line="+236"/>
         <source>The central sent an answer the till cannot read</source>
         <translation>总部返回的数据无法读取</translation>
     </message>
@@ -1161,7 +1231,7 @@
         <translation>收银机 %1 · %2</translation>
     </message>
     <message>
-        <location line="+89"/>
+        <location line="+90"/>
         <source>Enrolled, but sync cannot start (no keyring?): see the log</source>
         <translation>已注册，但无法启动同步（可能没有系统密钥环）：请查看日志</translation>
     </message>
@@ -1245,7 +1315,7 @@
         <translation>小票号或退货单号</translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+99"/>
         <source>Payments were taken: finish or void the sale before closing the till</source>
         <translation>本单已收款：请先完成或作废本单，再关闭收银机</translation>
     </message>
@@ -1586,6 +1656,387 @@
     </message>
 </context>
 <context>
+    <name>ReceivingDialog</name>
+    <message>
+        <location filename="../../posclient/ui/stock.py" line="+215"/>
+        <source>Receive a delivery</source>
+        <translation>到货收货</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Deliveries and transfers this store expects</source>
+        <translation>本店待收的到货单和调拨单</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Delivery</source>
+        <translation>到货单</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>From</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Note</source>
+        <translation>送货单号</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Lines</source>
+        <translation>行数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Units</source>
+        <translation>件数</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Receive the selected one</source>
+        <translation>收选中的到货单</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Scan what arrived (code*12 for twelve)</source>
+        <translation>扫描到货商品（条码*12 表示 12 件）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>SKU</source>
+        <translation>货号</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Item</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Expected</source>
+        <translation>应到</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Received</source>
+        <translation>实收</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Difference</source>
+        <translation>差异</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+90"/>
+        <source>Correct the quantity</source>
+        <translation>修改数量</translation>
+    </message>
+    <message>
+        <location line="-89"/>
+        <source>Post as received</source>
+        <translation>确认收货</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Back to the list</source>
+        <translation>返回列表</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>supplier</source>
+        <translation>供应商</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>transfer from %1</source>
+        <translation>从 %1 调拨</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No delivery is expected (they arrive from the central)</source>
+        <translation>没有待收的到货单（到货单由总部下发）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Select a delivery first</source>
+        <translation>请先选择一张到货单</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Delivery %1 · %2 · %3 line(s) expected</source>
+        <translation>到货单 %1 · %2 · 应到 %3 行</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>%1: %2 received</source>
+        <translation>%1：已收 %2</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Select a line first</source>
+        <translation>请先选择一行</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Received of %1</source>
+        <translation>%1 的实收数量</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Delivery %1 received: %2 line(s), %3 with a difference</source>
+        <translation>到货单 %1 已收货：共 %2 行，其中 %3 行有差异</translation>
+    </message>
+</context>
+<context>
+    <name>ReconcileDialog</name>
+    <message>
+        <location filename="../../posclient/ui/reconcile.py" line="+48"/>
+        <source>Store reconciliation</source>
+        <translation>门店对账</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <location line="+46"/>
+        <source>Till</source>
+        <translation>收银台</translation>
+    </message>
+    <message>
+        <location line="-46"/>
+        <location line="+15"/>
+        <location line="+4"/>
+        <source>Sales</source>
+        <translation>销售</translation>
+    </message>
+    <message>
+        <location line="-19"/>
+        <source>Sales total</source>
+        <translation>销售额</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Returns</source>
+        <translation>退货</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refunded</source>
+        <translation>退款额</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Pick-ups</source>
+        <translation>自提</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Z sales total (till)</source>
+        <translation>Z 报表销售额（收银台）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Z agrees</source>
+        <translation>与 Z 一致</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Upload</source>
+        <translation>上传情况</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Tills</source>
+        <translation>收银台</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Tender</source>
+        <translation>支付方式</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Refunds</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Net</source>
+        <translation>净额</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Category</source>
+        <translation>品类</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Totals</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Sales by hour</source>
+        <translation>分时销售额</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Hour</source>
+        <translation>时</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tender mix</source>
+        <translation>支付方式构成</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Charts</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No.</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>What</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Filed</source>
+        <translation>登记时间</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>How it was resolved (required)</source>
+        <translation>处理说明（必填）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Resolve the selected exception</source>
+        <translation>处理选中的异常</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Exceptions</source>
+        <translation>异常</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Store %1 · %2</source>
+        <translation>门店 %1 · %2</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Asking the central…</source>
+        <translation>正在向总部查询…</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>The central cannot be reached: these are this till&apos;s own figures (X report). %1 event(s) wait here to upload.</source>
+        <translation>无法连接总部：以下是本收银台自己的数据（X 报表）。本机还有 %1 个事件等待上传。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+31"/>
+        <source>%1 waiting here</source>
+        <translation>本机待传 %1</translation>
+    </message>
+    <message>
+        <location line="-17"/>
+        <source>From the central, as of %1; every till&apos;s events received so far.</source>
+        <translation>总部数据，截至 %1；包含目前已收到的各收银台事件。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>yes</source>
+        <translation>一致</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no</source>
+        <translation>不一致</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>missing %1</source>
+        <translation>缺少 %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>all received (to %1)</source>
+        <translation>已全部收到（至 %1）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>last %1</source>
+        <translation>最后 %1</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Exceptions (%1)</source>
+        <translation>异常（%1）</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Sales %1 (%2)</source>
+        <translation>销售 %1（%2 笔）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Returns %1 (%2)</source>
+        <translation>退货 %1（%2 笔）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Pick-ups %1 (%2)</source>
+        <translation>自提 %1（%2 笔）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Net %1</source>
+        <translation>净额 %1</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Select an exception first</source>
+        <translation>请先选择一条异常</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Exception %1 resolved</source>
+        <translation>异常 %1 已处理</translation>
+    </message>
+</context>
+<context>
     <name>ReportDialog</name>
     <message>
         <location filename="../../posclient/ui/shift.py" line="+29"/>
@@ -1863,7 +2314,7 @@
 <context>
     <name>SearchDialog</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="-82"/>
+        <location filename="../../posclient/ui/sell.py" line="-86"/>
         <source>Find a product</source>
         <translation>查找商品</translation>
     </message>
@@ -1887,31 +2338,31 @@
     </message>
     <message>
         <location line="+61"/>
-        <location line="+272"/>
+        <location line="+276"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-271"/>
-        <location line="+283"/>
+        <location line="-275"/>
+        <location line="+287"/>
         <location line="+3"/>
         <source>Price</source>
         <translation>改价</translation>
     </message>
     <message>
-        <location line="-285"/>
-        <location line="+311"/>
+        <location line="-289"/>
+        <location line="+315"/>
         <source>Line discount</source>
         <translation>单品折扣</translation>
     </message>
     <message>
-        <location line="-310"/>
-        <location line="+318"/>
+        <location line="-314"/>
+        <location line="+322"/>
         <source>Sale discount</source>
         <translation>整单折扣</translation>
     </message>
     <message>
-        <location line="-317"/>
+        <location line="-321"/>
         <source>Void line</source>
         <translation>单品作废</translation>
     </message>
@@ -1942,12 +2393,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+435"/>
+        <location line="+472"/>
         <source>Stock</source>
         <translation>库存查询</translation>
     </message>
     <message>
-        <location line="-434"/>
+        <location line="-471"/>
         <source>Pick-up</source>
         <translation>自提</translation>
     </message>
@@ -1972,7 +2423,22 @@
         <translation>会员</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+1"/>
+        <source>Stock count</source>
+        <translation>盘点</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receive</source>
+        <translation>收货</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reconcile</source>
+        <translation>对账</translation>
+    </message>
+    <message>
+        <location line="+32"/>
         <source>Scan or type a barcode, item number or name</source>
         <translation>扫描或输入条码、货号或品名</translation>
     </message>
@@ -2029,12 +2495,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+249"/>
+        <location line="+282"/>
         <source>Member: %1</source>
         <translation>会员：%1</translation>
     </message>
     <message>
-        <location line="-248"/>
+        <location line="-281"/>
         <source>%1 points</source>
         <translation>%1 积分</translation>
     </message>
@@ -2115,7 +2581,7 @@
         <translation>换货：退回商品 %1。请扫描新商品后付款；差额补付或退还</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+70"/>
         <source>Barcode, item number or name</source>
         <translation>条码、货号或品名</translation>
     </message>
@@ -2447,6 +2913,100 @@
         <location line="+2"/>
         <source>Make the Z report now and list them in it?</source>
         <translation>现在做 Z 报表并将它们列入吗？</translation>
+    </message>
+</context>
+<context>
+    <name>StockCountDialog</name>
+    <message>
+        <location filename="../../posclient/ui/stock.py" line="-291"/>
+        <source>Stock count</source>
+        <translation>库存盘点</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>A shelf</source>
+        <translation>单个货架</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The whole store</source>
+        <translation>全店</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Shelf or aisle (e.g. aisle 3)</source>
+        <translation>货架或通道（如 3 号通道）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Count</source>
+        <translation>盘点</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Scan an item (code*5 counts five)</source>
+        <translation>扫描商品（条码*5 表示 5 件）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>SKU</source>
+        <translation>货号</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Item</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Expected</source>
+        <translation>账面</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Counted</source>
+        <translation>实盘</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Difference</source>
+        <translation>差异</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+56"/>
+        <source>Correct the count</source>
+        <translation>修改盘点数</translation>
+    </message>
+    <message>
+        <location line="-55"/>
+        <source>Post the count</source>
+        <translation>提交盘点</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>%1: %2 counted</source>
+        <translation>%1：已盘 %2</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Select a line first</source>
+        <translation>请先选择一行</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Counted of %1</source>
+        <translation>%1 的实盘数量</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Count posted: %1 line(s), %2 with a difference</source>
+        <translation>盘点已提交：共 %1 行，其中 %2 行有差异</translation>
     </message>
 </context>
 <context>

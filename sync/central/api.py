@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Body, Depends, FastAPI, Query, Request
@@ -62,6 +62,10 @@ from sync.protocol import (
     PurchaseData,
     ReserveRequest,
     ReserveResponse,
+    ResolveException,
+    StoreException,
+    StoreExceptionList,
+    StoreReconciliation,
 )
 
 log = logging.getLogger(__name__)
@@ -289,6 +293,48 @@ def redeem_coupon(code: str, body: CouponRedeem, who: TerminalDep,
     another sale has it (the same till asking again for the same receipt gets it again)."""
     with feed.transaction(c.engine, c.clock.now()) as tx:
         return promotions.redeem(tx, who, code, body.receipt_no)
+
+
+@router.get("/store/reconciliation", response_model=StoreReconciliation, tags=["terminal"])
+def store_reconciliation(
+        who: TerminalDep, c: CentralDep,
+        day: Annotated[str, Query(description="The business day, YYYY-MM-DD, in the store's "
+                                              "time zone (store_settings.timezone)")],
+        store_id: StoreQuery = None) -> StoreReconciliation:
+    """The terminal's store on ``day`` as the central has it, for its manager: per till and in
+    all, sales (count, total, by tender, category and hour), returns, pick-ups, cash movements,
+    over/short, each till's own Z figures, what it has not uploaded (terminal_seq gaps, last
+    event), and the store's open exceptions. The till checks the manager's role first."""
+    from sync.central import reconcile
+
+    _own_store(who, store_id)
+    return reconcile.reconciliation(c.engine, who.store_id, reconcile.parse_day(day),
+                                    c.clock.now())
+
+
+@router.get("/store/exceptions", response_model=StoreExceptionList, tags=["terminal"])
+def store_exceptions(who: TerminalDep, c: CentralDep,
+                     status: Literal["open", "resolved"] = "open",
+                     limit: Annotated[int, Query(ge=1, le=1000)] = 500) -> StoreExceptionList:
+    """The terminal's store's exceptions (open by default), oldest first."""
+    from sync.central import reconcile
+
+    with c.engine.connect() as conn:
+        return StoreExceptionList(exceptions=reconcile.open_exceptions(
+            conn, who.store_id, status, limit))
+
+
+@router.post("/store/exceptions/{exception_id}/resolve", response_model=StoreException,
+             tags=["terminal"], responses={404: {"model": ErrorBody}})
+def resolve_store_exception(exception_id: int, body: ResolveException, who: TerminalDep,
+                            c: CentralDep) -> StoreException:
+    """Resolve one of the store's exceptions with the manager's comment (another store's is
+    ``404 exception_unknown``). The till checks the manager's role before it calls."""
+    from sync.central import reconcile
+
+    with feed.transaction(c.engine, c.clock.now()) as tx:
+        return reconcile.resolve(tx, who.store_id, exception_id, body.comment,
+                                 body.staff_id, who.terminal_id)
 
 
 def admin_or_terminal(c: CentralDep, credentials: BearerDep) -> str | None:

@@ -14,8 +14,9 @@ re-importing a catalogue is cheap and quiet.
 
 Scopes: products, prices, tax rates, members and promotions are global (a promotion's
 ``store_ids`` are applied by the engine, so every till has every promotion); store settings
-belong to their store; staff are global or belong to one store. A record that moves to another
-store's scope is first deleted for the stores that no longer see it.
+and deliveries (sync/central/deliveries.py) belong to their store; staff are global or belong
+to one store. A record that moves to another store's scope is first deleted for the stores that
+no longer see it.
 
 Stock levels are not written here: they are a ledger (sync/central/ledger.py).
 """
@@ -41,7 +42,7 @@ CHUNK = 5_000
 # Written here (stock_level goes through the ledger). Also the snapshot's order: what a record
 # refers to comes before it.
 REFERENCE_ENTITIES = ("store_settings", "tax_rate", "product", "price", "member", "staff",
-                      "promotion")
+                      "promotion", "delivery")
 _REFERS: dict[str, tuple[str, str]] = {  # entity -> (field, entity it names)
     "product": ("tax_code", "tax_rate"),
     "price": ("product_id", "product"),
@@ -109,6 +110,8 @@ def _upsert_chunk(tx: Tx, entity: str, batch: list[tuple[int, Mapping[str, Any]]
     valid = _check_scopes(tx, entity, valid, report)
     valid = _check_references(tx, entity, valid, report)
     existing = _existing(tx, entity, [r.key for r in valid])
+    if entity == "delivery":
+        valid = _keep_received(valid, existing, report)
     changed = [r for r in valid
                if existing.get(r.key) != (r.scope, r.data)]
     report.unchanged += len(valid) - len(changed)
@@ -147,7 +150,7 @@ def _validate(entity: str, batch: list[tuple[int, Mapping[str, Any]]], store_id:
                 ref, f"{entity} {key} is given twice (first at {ref_name} {seen[key]})"))
             continue
         seen[key] = ref
-        if entity == "store_settings":
+        if entity in ("store_settings", "delivery"):
             scope = data["store_id"]
         elif entity == "staff":
             scope = store_id or GLOBAL
@@ -160,6 +163,23 @@ def _validate(entity: str, batch: list[tuple[int, Mapping[str, Any]]], store_id:
                         dump_json(data), tuple(shown), shown,
                         str(data[refer[0]]) if refer else None))
     return out
+
+
+def _keep_received(rows: list[_Row], existing: dict[str, tuple[str, str]],
+                   report: WriteReport) -> list[_Row]:
+    """A delivery a till has received stays as the till's event left it (sync/central/
+    deliveries.py): a re-sent delivery note cannot reopen it."""
+    from sync.central.deliveries import is_received
+
+    ok = []
+    for r in rows:
+        old = existing.get(r.key)
+        if old is not None and is_received(old[1]) and old[1] != r.data:
+            report.rejected.append(RowError(r.ref, f"delivery {r.key} was already received at "
+                                                   "the store: it can no longer change"))
+        else:
+            ok.append(r)
+    return ok
 
 
 def _unique_values(entity: str, data: dict[str, Any]) -> dict[str, str]:

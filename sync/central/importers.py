@@ -37,6 +37,7 @@ from sync.protocol import ENTITY_MODELS
 KINDS: dict[str, str] = {  # --kind -> entity
     "product": "product", "price": "price", "member": "member", "stock": "stock_level",
     "tax_rate": "tax_rate", "order": "order", "promotion": "promotion",
+    "delivery": "delivery",  # JSON or JSONL: a delivery's lines are a list
 }
 # CSV cells holding lists, split on ``;`` or ``|`` (names may hold spaces and commas).
 LIST_COLUMNS = {"promotion": frozenset({"product_ids", "categories", "brands", "tiers", "days",
@@ -88,6 +89,9 @@ def import_file(engine: Engine, path: Path, kind: str, *, now: Callable[[], date
         raise ImportFailed(f"Unknown kind {kind!r}: one of {', '.join(KINDS)}.")
     entity = KINDS[kind]
     fmt = fmt or guess_format(path)
+    if entity == "delivery" and fmt == "csv":
+        raise ImportFailed("Deliveries are imported from JSON or JSONL (each has a list of "
+                           "lines), not CSV.")
     report = ImportReport()
     total = path.stat().st_size
     tick = progress or (lambda stage, done, total: None)

@@ -24,7 +24,8 @@ gap fills that seq. Rejected events count as received (they are in quarantine, n
 ``pickup`` (a web order handed over) is a sale for receipts and stock, and counts on its order
 (sync/central/orders.py). ``return`` counts what came back of its purchase, files its refunds
 and moves the stock (sync/central/returns.py). ``stock_count`` moves the levels by each line's
-counted - expected. Known types without central effects yet are stored with
+counted - expected; ``stock_receive`` adds what a delivery brought and files its differences
+(sync/central/deliveries.py). Known types without central effects yet are stored with
 ``effects = 'pending'`` so a later release can apply them from the events table;
 ``cash_movement``, ``shift_open``, ``shift_close``, ``z_report`` and ``audit`` have none
 (``effects = 'none'``).
@@ -86,6 +87,7 @@ from sync.protocol import (
     ReturnPayload,
     SalePayload,
     StockCountPayload,
+    StockReceivePayload,
 )
 
 log = logging.getLogger(__name__)
@@ -750,6 +752,20 @@ def _apply_stock_count(tx: Tx, who: TerminalIdentity, ev: Event) -> list[Problem
     return [_unknown_product(pid) for pid in sorted(listed - ledger.known_products(tx, listed))]
 
 
+def _apply_stock_receive(tx: Tx, who: TerminalIdentity, ev: Event) -> list[Problem]:
+    """A delivery or transfer received: + what arrived, its differences filed, the delivery
+    marked received (sync/central/deliveries.py ``record_receive``)."""
+    from sync.central import deliveries
+
+    receive = StockReceivePayload.model_validate(ev.payload)
+    problems = [Problem(kind, subject, message, data) for kind, subject, message, data
+                in deliveries.record_receive(tx, who.store_id, who.terminal_id, ev.event_id,
+                                             receive)]
+    listed = {ln.product_id for ln in receive.lines}
+    return problems + [_unknown_product(pid)
+                       for pid in sorted(listed - ledger.known_products(tx, listed))]
+
+
 def _sale_row(who: TerminalIdentity, event_id: UUID, sale: SalePayload) -> dict[str, Any]:
     return {"event_id": event_id, "store_id": who.store_id, "terminal_id": who.terminal_id,
             "receipt_no": sale.receipt_no, "staff_id": sale.staff_id,
@@ -795,7 +811,8 @@ def _exception_row(who: TerminalIdentity, event_id: UUID, p: Problem,
 
 
 _HANDLERS = {"sale": _apply_sale, "pickup": _apply_pickup, "return": _apply_return,
-             "member_signup": _apply_signup, "stock_count": _apply_stock_count}
+             "member_signup": _apply_signup, "stock_count": _apply_stock_count,
+             "stock_receive": _apply_stock_receive}
 
 
 def _utc(t: datetime) -> datetime:

@@ -35,11 +35,12 @@ from sqlalchemy import (
     func,
     inspect,
     select,
+    text,
 )
 
 from sync.central.errors import SchemaError
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 GLOBAL = ""  # the store scope of a record every store sees (entities.scope)
 
@@ -209,6 +210,7 @@ events = Table(
     # applied: effects done; none: no central effects; pending: effects arrive in a later release
     Column("effects", String(8), nullable=False),
     Index("events_terminal_seq", "store_id", "terminal_id", "terminal_seq"),
+    Index("events_store_time", "store_id", "occurred_at"),  # v7: a store's day
 )
 
 sales = Table(  # one row per sale event, for reconciling with the terminals' own totals
@@ -255,6 +257,7 @@ exceptions = Table(  # business conflicts for a manager: oversold stock, lost ev
     Column("comment", Text, nullable=False, default=""),
     Column("created_at", UtcDateTime, nullable=False),
     Column("resolved_at", UtcDateTime),
+    Column("resolved_by", String(64)),  # v7: "<staff id>@<terminal>" of a till's manager
     CheckConstraint("status IN ('open', 'resolved')", name="exceptions_status"),
     Index("exceptions_open", "status", "store_id"),
     Index("exceptions_event", "event_id"),
@@ -490,5 +493,13 @@ def _v5_to_v6(conn: Connection) -> None:
     coupon_redemptions.create(conn)
 
 
+def _v6_to_v7(conn: Connection) -> None:
+    """v7: the store manager's reconciliation (issue 7): a store's events by time, and who
+    resolved an exception at a till. (Deliveries are entities: no table.)"""
+    next(i for i in events.indexes if i.name == "events_store_time").create(conn)
+    conn.execute(text("ALTER TABLE exceptions ADD COLUMN resolved_by VARCHAR(64)"))
+
+
 # version -> the step that upgrades a database of that version to the next one
-UPGRADES = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6}
+UPGRADES = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6,
+            6: _v6_to_v7}

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 
 from sync.central.cli import main
 from sync.central.db import make_engine
@@ -83,7 +83,9 @@ def test_init_upgrades_a_database_of_the_previous_schema_and_keeps_its_data(db, 
                       points_ledger, audit_records, coupon_redemptions):
             table.drop(conn)
         conn.execute(delete(meta).where(meta.c.key == MEMBER_ID_KEY))
-        conn.execute(update(schema_version).values(version=1))  # created at v6: one row
+        conn.execute(text("DROP INDEX events_store_time"))  # v7
+        conn.execute(text("ALTER TABLE exceptions DROP COLUMN resolved_by"))
+        conn.execute(update(schema_version).values(version=1))  # created at v7: one row
     capsys.readouterr()
     assert main(["--database", db, "status"]) == 3
     err = capsys.readouterr().err
@@ -93,7 +95,7 @@ def test_init_upgrades_a_database_of_the_previous_schema_and_keeps_its_data(db, 
     with engine.connect() as conn:
         versions = conn.execute(select(schema_version.c.version).order_by(
             schema_version.c.version)).scalars().all()
-        assert versions == [1, 2, 3, 4, 5, 6] and conn.execute(select(parked_sales)).all() == []
+        assert versions == [1, 2, 3, 4, 5, 6, 7] and conn.execute(select(parked_sales)).all() == []
         assert conn.execute(select(return_lines)).all() == []
     engine.dispose()
     assert main(["--database", db, "status"]) == 0

@@ -1,0 +1,118 @@
+"""The store's reconciliation for its manager, at a till (issue 7).
+
+Online, the central answers for the whole store (``GET /v1/store/reconciliation``): every till's
+sales, returns, pick-ups and cash movements of the day, by tender, category and hour, each till's
+own Z figures beside the central's sums, what each till has not uploaded, and the store's open
+exceptions, which the manager resolves with a comment. Offline, the view says the central is
+away and shows this till's own X figures (posclient/app/shifts.py) and what it has still to
+upload.
+
+Roles are checked here (a manager, or a manager's PIN): :meth:`Reconciliation.open` before
+anything is shown, :meth:`Reconciliation.check_resolve` before an exception is resolved. The
+calls to the central are made by :attr:`central` (the sync engine: sync/engine.py), off the GUI
+thread in the window; this class's own methods use the till's database and stay on the thread
+that opened it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from posclient.domain.errors import InvalidInput, PermissionDenied
+from posclient.domain.policy import Action
+from posclient.store.db import Store
+
+from .clock import Clock
+from .settings import StoreSettings
+from .shifts import Report, Shifts
+from .staff import Approval, StaffService, StaffSession
+
+MAX_COMMENT = 1_000
+
+
+class Central(Protocol):
+    """What the reconciliation asks the central (the sync engine has these)."""
+
+    def store_reconciliation(self, day: str) -> object: ...
+
+    def resolve_exception(self, exception_id: int, comment: str,
+                          staff_id: int | None) -> object: ...
+
+
+class Reconciliation:
+    """The reconciliation use cases of one till for the logged-in staff member."""
+
+    def __init__(self, store: Store, staff: StaffService, session: StaffSession, *,
+                 clock: Clock, central: Central | None,
+                 settings: StoreSettings | None = None) -> None:
+        self.store, self.staff, self.session, self.clock = store, staff, session, clock
+        self.central = central
+        self.settings = settings or StoreSettings.load(store.conn)
+        self.opened_by: int | None = None  # who let the view open: the manager, or approver
+        self._open = False
+
+    def open(self, approval: Approval | None = None) -> None:
+        """A manager (or a manager's PIN) opens the view; audited."""
+        self.staff.ensure_active(self.session)
+        approved_by = self.staff.authorize(self.session, Action.RECONCILE, approval)
+        self.opened_by = approved_by or self.session.staff.id
+        self._open = True
+        self.staff.record(self.session, "reconcile", approved_by, day=self.today())
+
+    def _ensure_open(self) -> None:
+        if not self._open:
+            raise PermissionDenied("Open the reconciliation as a manager first",
+                                   code="reconcile_not_open")
+
+    def today(self) -> str:
+        """The store's business day now (its time zone)."""
+        return self.clock.now().astimezone(ZoneInfo(self.settings.timezone)).date().isoformat()
+
+    def local_figures(self) -> Report:
+        """This till's own X figures (since its last Z) and its events waiting to upload."""
+        self._ensure_open()
+        return Shifts(self.store, self.staff, self.session, clock=self.clock,
+                      settings=self.settings).x_report()
+
+    def local_breakdown(self, report: Report) -> tuple[list[int], dict[str, int]]:
+        """This till's sales in ``report``'s period by the store's local hour (24 totals) and
+        by product category (the lines' totals), for the charts when the central is away."""
+        zone = ZoneInfo(self.settings.timezone)
+        hours = [0] * 24
+        rows = self.store.conn.execute(
+            "SELECT completed_at, total FROM sales WHERE completed_at > ? AND completed_at <= ?",
+            (report.from_at or "", report.to_at))
+        for at, total in rows:
+            hours[datetime.fromisoformat(at).astimezone(zone).hour] += total
+        categories = {str(cat or ""): int(total) for cat, total in self.store.conn.execute(
+            "SELECT p.category, sum(l.total) FROM sale_lines l JOIN sales s ON s.id = l.sale_id "
+            "LEFT JOIN products p ON p.id = l.product_id WHERE s.completed_at > ? AND "
+            "s.completed_at <= ? GROUP BY p.category ORDER BY p.category",
+            (report.from_at or "", report.to_at))}
+        return hours, categories
+
+    def pending_events(self) -> int:
+        return int(self.store.conn.execute(
+            "SELECT count(*) FROM outbox WHERE status = 'pending'").fetchone()[0])
+
+    def check_resolve(self, comment: str, approval: Approval | None = None) -> int:
+        """Before an exception is resolved: a manager, and a comment. Returns the manager's
+        staff id (who resolves it)."""
+        self._ensure_open()
+        self.staff.ensure_active(self.session)
+        approved_by = self.staff.authorize(self.session, Action.RESOLVE_EXCEPTION, approval)
+        text = comment.strip()
+        if not text:
+            raise InvalidInput("Say how the exception was resolved", code="comment_required")
+        if len(text) > MAX_COMMENT:
+            raise InvalidInput(f"The comment is too long ({MAX_COMMENT} characters at most)",
+                               code="comment_too_long", limit=MAX_COMMENT)
+        return approved_by or self.session.staff.id
+
+    def resolved(self, exception_id: int, kind: str, comment: str, staff_id: int) -> None:
+        """The central resolved it: the till's audit log says who and why."""
+        self.staff.record(self.session, "resolve_exception",
+                          staff_id if staff_id != self.session.staff.id else None,
+                          exception_id=exception_id, kind=kind, comment=comment.strip())

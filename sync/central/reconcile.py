@@ -1,0 +1,236 @@
+"""A store's business day as the central has it, for the store manager at a till
+(``GET /v1/store/reconciliation``), and the store's exceptions to resolve with a comment
+(``GET /v1/store/exceptions``, ``POST /v1/store/exceptions/{id}/resolve``).
+
+The day is the store's local date (``timezone`` of its store_settings). Every figure is a sum
+over the events received whose ``occurred_at`` falls in that day: sales and pick-ups (count,
+total, discounts, tenders from the payload's tenders, categories from the lines' products, the
+local hour), returns (count, total, refund tenders), cash movements, and the over/short of the
+shifts closed. The tills' own ``z_report`` events of the day are read back as they were sent, so
+a manager sees each till's Z next to the central's sums: they agree when every event arrived.
+What a till has not uploaded shows as its ``terminal_seq`` gaps and its last event's time.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Row, select, update
+
+from sync.central.db import among, chunks
+from sync.central.errors import InvalidRequest, NotFound
+from sync.central.feed import Tx
+from sync.central.promotions import store_zone
+from sync.central.schema import (
+    entities,
+    events,
+    exceptions,
+    quarantine,
+    terminal_gaps,
+    terminals,
+)
+from sync.protocol import (
+    Figures,
+    RejectedEvent,
+    SeqGap,
+    StoreException,
+    StoreReconciliation,
+    TenderFigures,
+    TerminalReconciliation,
+    ZFigures,
+)
+
+SALE_TYPES = ("sale", "pickup")
+READ_TYPES = (*SALE_TYPES, "return", "cash_movement", "shift_close", "z_report")
+
+
+class _Sums:
+    """Figures being added up (mutable; :meth:`figures` freezes them)."""
+
+    def __init__(self) -> None:
+        self.v: dict[str, Any] = {
+            "sales_count": 0, "sales_total": 0, "discounts": 0, "pickups_count": 0,
+            "pickups_total": 0, "returns_count": 0, "returns_total": 0}
+        self.tenders: dict[str, dict[str, int]] = {}
+        self.categories: dict[str, int] = {}
+        self.hours = [0] * 24
+        self.movements: dict[str, int] = {}
+        self.over_short: dict[str, int] = {}
+
+    def tender(self, kind: str, side: str, amount: int) -> None:
+        self.tenders.setdefault(kind, {"sales": 0, "refunds": 0})[side] += amount
+
+    def figures(self) -> dict[str, Any]:
+        return {**self.v,
+                "tenders": {k: TenderFigures(**v) for k, v in sorted(self.tenders.items())},
+                "categories": dict(sorted(self.categories.items())), "hours": list(self.hours),
+                "movements": dict(sorted(self.movements.items())),
+                "over_short": dict(sorted(self.over_short.items()))}
+
+
+def day_bounds(settings: dict[str, Any], day: date) -> tuple[datetime, datetime, str]:
+    """The day's start and end (timezone-aware) in the store's time zone, and the zone's name."""
+    zone = store_zone(settings)
+    start = datetime.combine(day, time(0), tzinfo=zone)
+    return start, datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone), zone.key
+
+
+def store_settings(conn: Connection, store_id: str) -> dict[str, Any]:
+    raw = conn.scalar(select(entities.c.data).where(entities.c.entity == "store_settings",
+                                                    entities.c.key == store_id))
+    return json.loads(raw) if raw else {}
+
+
+def parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidRequest(f"day {text!r} is not a date (YYYY-MM-DD).",
+                             code="invalid_request") from None
+
+
+def reconciliation(engine: Engine, store_id: str, day: date,
+                   now: datetime) -> StoreReconciliation:
+    """The store's ``day`` as the central has it (module docstring)."""
+    with engine.connect() as conn:
+        settings = store_settings(conn, store_id)
+        start, end, zone_name = day_bounds(settings, day)
+        zone = start.tzinfo
+        tills = {r.terminal_id: r for r in conn.execute(
+            select(terminals).where(terminals.c.store_id == store_id)
+            .order_by(terminals.c.terminal_id))}
+        per: dict[str, _Sums] = {t: _Sums() for t in tills}
+        total = _Sums()
+        zs: dict[str, list[ZFigures]] = {t: [] for t in tills}
+        rows = conn.execute(
+            select(events.c.terminal_id, events.c.type, events.c.occurred_at,
+                   events.c.payload)
+            .where(events.c.store_id == store_id, events.c.type.in_(READ_TYPES),
+                   events.c.occurred_at >= start, events.c.occurred_at < end)
+            .order_by(events.c.occurred_at, events.c.terminal_id, events.c.terminal_seq)).all()
+        payloads = [(t, typ, at, json.loads(p)) for t, typ, at, p in rows]
+        categories = _categories(conn, {int(ln["product_id"]) for _, typ, _, p in payloads
+                                        if typ in SALE_TYPES for ln in p.get("lines", ())})
+        for terminal_id, typ, at, p in payloads:
+            if typ == "z_report":
+                if p.get("business_day") == day.isoformat():
+                    zs.setdefault(terminal_id, []).append(_z(p))
+                continue
+            for sums in (per.setdefault(terminal_id, _Sums()), total):
+                _add(sums, typ, at.astimezone(zone).hour, p, categories)
+        gaps: dict[str, list[SeqGap]] = {}
+        for g in conn.execute(select(terminal_gaps).where(terminal_gaps.c.store_id == store_id)
+                              .order_by(terminal_gaps.c.first_seq)):
+            gaps.setdefault(g.terminal_id, []).append(SeqGap(first_seq=g.first_seq,
+                                                             last_seq=g.last_seq))
+        rejected = [RejectedEvent(event_id=r.event_id, terminal_id=r.terminal_id,
+                                  reason=r.reason, received_at=r.received_at)
+                    for r in conn.execute(
+                        select(quarantine).where(quarantine.c.store_id == store_id,
+                                                 quarantine.c.received_at >= start,
+                                                 quarantine.c.received_at < end)
+                        .order_by(quarantine.c.id).limit(200))]
+        open_ = open_exceptions(conn, store_id)
+    out = []
+    for terminal_id in sorted(per):
+        t = tills.get(terminal_id)
+        out.append(TerminalReconciliation(
+            terminal_id=terminal_id, name=t.name if t is not None else "",
+            revoked=t is not None and t.revoked_at is not None,
+            high_seq=t.high_seq if t is not None else 0,
+            last_event_at=t.last_event_at if t is not None else None,
+            gaps=gaps.get(terminal_id, []),
+            rejected=sum(1 for r in rejected if r.terminal_id == terminal_id),
+            z_reports=zs.get(terminal_id, []), **per[terminal_id].figures()))
+    return StoreReconciliation(
+        store_id=store_id, day=day.isoformat(), timezone=zone_name,
+        currency=str(settings.get("currency") or "CNY"), from_at=start, to_at=end,
+        generated_at=now, totals=Figures(**total.figures()), terminals=out, exceptions=open_,
+        rejected=rejected)
+
+
+def _add(s: _Sums, typ: str, hour: int, p: dict[str, Any], categories: dict[int, str]) -> None:
+    v = s.v
+    if typ in SALE_TYPES:
+        amount = int(p.get("total", 0))
+        v["sales_count"] += 1
+        v["sales_total"] += amount
+        v["discounts"] += int(p.get("discount_total", 0))
+        if typ == "pickup":
+            v["pickups_count"] += 1
+            v["pickups_total"] += amount
+        s.hours[hour] += amount
+        for t in p.get("tenders", ()):
+            s.tender(str(t.get("kind")), "sales", int(t.get("amount", 0)))
+        for ln in p.get("lines", ()):
+            cat = categories.get(int(ln["product_id"]), "")
+            s.categories[cat] = s.categories.get(cat, 0) + int(ln.get("total", 0))
+    elif typ == "return":
+        v["returns_count"] += 1
+        v["returns_total"] += int(p.get("total", 0))
+        for t in p.get("tenders", ()):
+            s.tender(str(t.get("kind")), "refunds", int(t.get("amount", 0)))
+    elif typ == "cash_movement":
+        kind = str(p.get("kind"))
+        s.movements[kind] = s.movements.get(kind, 0) + int(p.get("amount", 0))
+    elif typ == "shift_close":
+        for kind, diff in (p.get("over_short") or {}).items():
+            s.over_short[kind] = s.over_short.get(kind, 0) + int(diff)
+
+
+def _z(p: dict[str, Any]) -> ZFigures:
+    return ZFigures(
+        z_no=p.get("z_no"), business_day=str(p.get("business_day")), from_at=p.get("from_at"),
+        to_at=str(p.get("to_at")),
+        **{k: int(p.get(k) or 0) for k in ("sales_count", "sales_total", "pickups_count",
+                                          "pickups_total", "returns_count", "returns_total")},
+        tenders={k: TenderFigures(**v) for k, v in (p.get("tenders") or {}).items()},
+        movements={k: int(v) for k, v in (p.get("movements") or {}).items()},
+        pending_events=len(p.get("pending_events") or ()))
+
+
+def _categories(conn: Connection, product_ids: set[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for part in chunks(sorted(str(p) for p in product_ids), 1000):
+        for key, raw in conn.execute(select(entities.c.key, entities.c.data).where(
+                entities.c.entity == "product", among(conn, entities.c.key, part))):
+            out[int(key)] = str(json.loads(raw).get("category") or "")
+    return out
+
+
+# -- exceptions -----------------------------------------------------------------------------------
+
+def exception_out(r: Row[Any]) -> StoreException:
+    return StoreException(id=r.id, kind=r.kind, terminal_id=r.terminal_id, event_id=r.event_id,
+                          detail=json.loads(r.detail), status=r.status, comment=r.comment,
+                          created_at=r.created_at, resolved_at=r.resolved_at)
+
+
+def open_exceptions(conn: Connection, store_id: str, status: str = "open",
+                    limit: int = 500) -> list[StoreException]:
+    """The store's exceptions (``status``: open or resolved), oldest first."""
+    q = (select(exceptions).where(exceptions.c.store_id == store_id,
+                                  exceptions.c.status == status)
+         .order_by(exceptions.c.id).limit(limit))
+    return [exception_out(r) for r in conn.execute(q)]
+
+
+def resolve(tx: Tx, store_id: str, exception_id: int, comment: str,
+            staff_id: int | None = None, terminal_id: str | None = None) -> StoreException:
+    """Resolve one of the store's exceptions with the manager's comment (a repeat keeps the
+    first resolution). Another store's exception is not found: a till sees its own store."""
+    row = tx.conn.execute(select(exceptions).where(exceptions.c.id == exception_id,
+                                                   exceptions.c.store_id == store_id)).first()
+    if row is None:
+        raise NotFound(f"Store {store_id} has no exception {exception_id}.",
+                       code="exception_unknown")
+    if row.status == "resolved":
+        return exception_out(row)
+    who = f"{staff_id if staff_id is not None else ''}@{terminal_id or ''}"
+    tx.conn.execute(update(exceptions).where(exceptions.c.id == exception_id)
+                    .values(status="resolved", comment=comment.strip(), resolved_at=tx.now,
+                            resolved_by=who))
+    return exception_out(tx.conn.execute(
+        select(exceptions).where(exceptions.c.id == exception_id)).one())
