@@ -305,11 +305,7 @@ class Receiving:
             if not done:
                 raise InvalidInput(f"Delivery {d.id} was already received",
                                    code="delivery_already_received", delivery_id=d.id)
-            conn.executemany(
-                "INSERT INTO stock_movements (product_id, qty_delta, reason, event_id, "
-                "occurred_at) VALUES (?, ?, 'receive', ?, ?)",
-                [(ln.product_id, ln.received, event_id, at) for ln in lines if ln.received])
-            outbox.append(conn, event_id=event_id, type="stock_receive", occurred_at=at,
+            seq = outbox.append(conn, event_id=event_id, type="stock_receive", occurred_at=at,
                           payload={
                               "store_id": self.settings.store_id,
                               "terminal_id": self.settings.terminal_id,
@@ -319,6 +315,11 @@ class Receiving:
                               "lines": [{"product_id": ln.product_id, "sku": ln.sku,
                                          "expected": ln.expected, "received": ln.received}
                                         for ln in lines]})
+            conn.executemany(  # after the event: a movement names its terminal_seq
+                "INSERT INTO stock_movements (product_id, qty_delta, reason, event_id, "
+                "occurred_at, terminal_seq) VALUES (?, ?, 'receive', ?, ?, ?)",
+                [(ln.product_id, ln.received, event_id, at, seq) for ln in lines
+                 if ln.received])
             audit.append(conn, at=at, action="stock_receive", staff_id=self.session.staff.id,
                          approved_by=approved_by,
                          detail={"delivery_id": d.id, "lines": len(lines),
