@@ -130,7 +130,7 @@ def sync_engine(terminal: Terminal) -> tuple[Any, str]:
         return None, ""
     tokens = TokenStore()
     try:
-        tokens.backend()
+        _ = tokens.backend  # a property: raises when there is no usable keyring
     except KeyringUnavailable as exc:
         return None, str(exc)
     assert terminal.store.path is not None
@@ -151,17 +151,7 @@ def run_desktop_till(terminal: Terminal, lang: str | None = None) -> int:
 
 
 def start_logging() -> Path:
-    """The till's log: a rotating file in the user data folder (Settings shows where)."""
-    from logging.handlers import RotatingFileHandler
+    """The till's log: a rotating file in the user log folder (Settings shows where)."""
+    from posclient.config import start_logging as start
 
-    from posclient.config import data_dir
-
-    folder = data_dir() / "logs"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "posclient.log"
-    handler = RotatingFileHandler(path, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    return path
+    return start()
