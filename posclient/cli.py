@@ -409,7 +409,8 @@ def cmd_till(args: argparse.Namespace) -> int:
              "'posclient[gui]', or use `posclient console` for the text till.")
         return 1
     _ensure_demo(args)
-    return run_desktop_till(_terminal(args), lang=args.ui_lang)
+    return run_desktop_till(_terminal(args), lang=args.ui_lang,
+                            quit_after=getattr(args, "quit_after", None))
 
 
 def cmd_console(args: argparse.Namespace) -> int:
@@ -441,6 +442,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="build a demo store first if there is no database yet")
         p.add_argument("--products", type=int, default=20_000, help="demo store size")
         p.add_argument("--members", type=int, default=5_000, help="demo members")
+        if name == "till":
+            p.add_argument("--quit-after", type=float, metavar="SECONDS",
+                           help="close the window after this long, exit 0 if it opened "
+                           "(smoke tests of an installed build)")
         p.set_defaults(func=func)
 
     p = sub.add_parser("demo-data", help="build a realistic demo store in a new database")
