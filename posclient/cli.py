@@ -1,7 +1,8 @@
 """The ``posclient`` command: demo data, look-ups, a scripted sale, reprints, status, the till.
 
 Exit codes: 0 done; 1 refused (a message says why; nothing was changed); 2 bad usage;
-3 the database cannot be used (start-up error); 4 the central cannot be reached (try later).
+3 the database cannot be used (start-up error); 4 the central cannot be reached (try later);
+5 ``doctor`` found warnings only (1 when a check failed).
 """
 
 from __future__ import annotations
@@ -380,6 +381,16 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """``posclient doctor``: a line per check; exit 0 all OK, 1 any FAIL, 5 warnings only."""
+    from posclient.doctor import run_doctor
+
+    report = run_doctor(args.db, verify=args.ca_bundle or True, timeout=args.timeout,
+                        full_check=args.full)
+    sys.stdout.write(report.as_json() if args.json else report.text())
+    return report.exit_code
+
+
 def _ensure_demo(args: argparse.Namespace) -> None:
     if args.demo and not Path(args.db).exists():
         _err(f"No till database at {args.db}: building a demo store first.")
@@ -398,7 +409,8 @@ def cmd_till(args: argparse.Namespace) -> int:
              "'posclient[gui]', or use `posclient console` for the text till.")
         return 1
     _ensure_demo(args)
-    return run_desktop_till(_terminal(args), lang=args.ui_lang)
+    return run_desktop_till(_terminal(args), lang=args.ui_lang,
+                            quit_after=getattr(args, "quit_after", None))
 
 
 def cmd_console(args: argparse.Namespace) -> int:
@@ -430,6 +442,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="build a demo store first if there is no database yet")
         p.add_argument("--products", type=int, default=20_000, help="demo store size")
         p.add_argument("--members", type=int, default=5_000, help="demo members")
+        if name == "till":
+            p.add_argument("--quit-after", type=float, metavar="SECONDS",
+                           help="close the window after this long, exit 0 if it opened "
+                           "(smoke tests of an installed build)")
         p.set_defaults(func=func)
 
     p = sub.add_parser("demo-data", help="build a realistic demo store in a new database")
@@ -504,6 +520,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="one cycle, then exit (the app syncs in the background)")
     p.add_argument("--ca-bundle", help="CA certificates to trust for the central's TLS")
     p.set_defaults(func=cmd_sync)
+
+    p = sub.add_parser(
+        "doctor", help="check this till for IT: database, disk, printer, keyring, central, "
+        "clock, events, last sync",
+        description="One line per check: OK, WARN or FAIL, its name and what was found. "
+        "Exit 0: every check OK; 1: at least one FAIL; 5: warnings only. Reads the database, "
+        "changes nothing (a test entry is written to the keyring and removed).")
+    p.add_argument("--json", action="store_true", help="the report as JSON (same exit code)")
+    p.add_argument("--full", action="store_true",
+                   help="a full integrity_check even on a large database (slower)")
+    p.add_argument("--timeout", type=float, default=5.0,
+                   help="seconds to wait for the central and the printer")
+    p.add_argument("--ca-bundle", help="CA certificates to trust for the central's TLS")
+    p.set_defaults(func=cmd_doctor)
     return parser
 
 

@@ -13,6 +13,7 @@ import os
 import keyring
 import keyring.backend
 import keyring.errors
+from jaraco.classes import properties
 from keyring.backends import fail
 
 SERVICE = "posclient"
@@ -70,7 +71,12 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
     """A keyring kept in this process only: for tests, benchmarks and demos, never a till's
     token store (pass it explicitly: ``TokenStore(MemoryKeyring())``)."""
 
-    priority = 1  # type: ignore[assignment]
+    @properties.classproperty
+    def priority(cls) -> float:
+        """Never chosen by keyring itself: a non-viable backend (RuntimeError). With a
+        priority, keyring would chain it in front of the plain file backend of a headless
+        machine, and a till's token would live in memory only, lost when the program ends."""
+        raise RuntimeError("MemoryKeyring is only used when passed explicitly")
 
     def __init__(self) -> None:
         super().__init__()

@@ -11,6 +11,7 @@ with a message a person can act on. The file is never reset or overwritten to "f
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -92,20 +93,52 @@ def _connect(path: Path, synchronous: str, busy_timeout_ms: int) -> sqlite3.Conn
     return conn
 
 
-def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+KEEP_BACKUPS = 5  # pre-upgrade copies kept beside the database; older ones are deleted
+
+
+def backups(path: Path) -> list[Path]:
+    """The pre-upgrade copies of the database at ``path``, oldest first."""
+    return sorted(path.parent.glob(f"{glob.escape(path.name)}.pre-v*.bak"),
+                  key=lambda f: (f.stat().st_mtime, f.name))
+
+
+def _backup(conn: sqlite3.Connection, path: Path, version: int,
+            keep: int = KEEP_BACKUPS) -> Path:
+    """A consistent copy of the database (SQLite's online backup), named after the schema it
+    is about to leave; only the newest ``keep`` copies stay."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     dest = path.with_name(f"{path.name}.pre-v{version + 1}-{stamp}.bak")
-    with contextlib.closing(sqlite3.connect(dest)) as out:
-        conn.backup(out)
+    try:
+        with contextlib.closing(sqlite3.connect(dest)) as out:
+            conn.backup(out)
+    except sqlite3.Error as exc:
+        dest.unlink(missing_ok=True)
+        raise StartupError(
+            f"The till database {path} needs an upgrade, but the copy taken first could not "
+            f"be written to {dest.parent} ({exc}; is the disk full?). Nothing was changed: "
+            "free some space and start again.") from exc
+    for old in backups(path)[:-keep] if keep > 0 else []:
+        with contextlib.suppress(OSError):
+            old.unlink()
     return dest
 
 
+def _restore(conn: sqlite3.Connection, copy: Path) -> None:
+    """Put the pre-upgrade copy back into the open database, page by page."""
+    with contextlib.closing(sqlite3.connect(copy)) as src:
+        src.backup(conn)
+
+
 def migrate(conn: sqlite3.Connection, path: Path | None = None,
-            scripts: list[tuple[int, str, str]] | None = None) -> list[str]:
+            scripts: list[tuple[int, str, str]] | None = None, *,
+            keep_backups: int = KEEP_BACKUPS) -> list[str]:
     """Bring the schema up to date; return the names of the migrations applied.
 
     Each migration runs in one exclusive transaction with its ``user_version`` bump. Before the
-    first one on a database that already holds data, a copy of the file is taken.
+    first one on a database that already holds data, a copy of the file is taken beside it
+    (``<name>.pre-v<N>-<time>.bak``, the newest ``keep_backups`` kept). When a migration fails
+    after others succeeded, that copy is put back: the database is as it was before the
+    upgrade, and the error says so. A database of a newer schema is refused untouched.
     ``scripts`` defaults to the shipped migrations (tests pass their own chain).
     """
     scripts = migration_scripts() if scripts is None else scripts
@@ -127,8 +160,7 @@ def migrate(conn: sqlite3.Connection, path: Path | None = None,
     applied: list[str] = []
     if version == latest:
         return applied
-    if version > 0 and path is not None:
-        _backup(conn, path, version)
+    copy = _backup(conn, path, version, keep_backups) if version > 0 and path else None
     for v, name, sql in scripts[version:]:
         try:
             conn.executescript(
@@ -138,13 +170,33 @@ def migrate(conn: sqlite3.Connection, path: Path | None = None,
         except sqlite3.Error as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            raise StartupError(
-                f"Upgrading the till database to schema {v} ({name}) failed: {exc}. "
-                "The database is unchanged at schema "
-                f"{conn.execute('PRAGMA user_version').fetchone()[0]}."
-            ) from exc
+            raise _failed(conn, v, name, exc, version, copy) from exc
         applied.append(name)
     return applied
+
+
+def _failed(conn: sqlite3.Connection, v: int, name: str, exc: sqlite3.Error, start: int,
+            copy: Path | None) -> StartupError:
+    """The error for a failed migration, after putting the database back as it was."""
+    what = f"Upgrading the till database to schema {v} ({name}) failed: {exc}."
+    now = conn.execute("PRAGMA user_version").fetchone()[0]
+    if now == start:  # the failing migration was the first: its rollback undid everything
+        return StartupError(f"{what} The database is unchanged at schema {start}. This "
+                            "version cannot be used with it: reinstall the previous version "
+                            "and tell IT.")
+    if copy is None:  # a new database: it held nothing to lose
+        return StartupError(f"{what} The new database stopped at schema {now}: delete it and "
+                            "start again, or reinstall the previous version.")
+    try:
+        _restore(conn, copy)
+    except sqlite3.Error as again:
+        return StartupError(
+            f"{what} Restoring the copy taken before the upgrade also failed ({again}): the "
+            f"database is at schema {now}. Do not use this till: IT restores {copy} over it.")
+    return StartupError(
+        f"{what} The database was restored from the copy taken before the upgrade ({copy.name})"
+        f" and is unchanged at schema {start}. This version cannot be used with it: reinstall "
+        "the previous version and tell IT.")
 
 
 class Store:

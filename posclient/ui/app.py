@@ -78,8 +78,9 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
 def run_till(terminal: Terminal, *, lang: str | None = None, engine: Any = None,
              printer: Any = None, log_file: Path | None = None,
-             make_engine: Any = None) -> int:
-    """Open the till window and run until it is closed."""
+             make_engine: Any = None, quit_after: float | None = None) -> int:
+    """Open the till window and run until it is closed (or for ``quit_after`` seconds: the
+    packaged build's smoke test)."""
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY")
                                                  or os.environ.get("WAYLAND_DISPLAY")
                                                  or os.environ.get("QT_QPA_PLATFORM")):
@@ -104,6 +105,11 @@ def run_till(terminal: Terminal, *, lang: str | None = None, engine: Any = None,
     gc.freeze()
     if engine is not None:
         engine.start()
+    if quit_after is not None:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(int(quit_after * 1000), app.quit)
+    log.info("till window open (%s, %s)", app.platformName(), lang)
     try:
         return app.exec()
     finally:
@@ -130,14 +136,15 @@ def sync_engine(terminal: Terminal) -> tuple[Any, str]:
         return None, ""
     tokens = TokenStore()
     try:
-        tokens.backend()
+        _ = tokens.backend  # a property: raises when there is no usable keyring
     except KeyringUnavailable as exc:
         return None, str(exc)
     assert terminal.store.path is not None
     return SyncEngine(terminal.store.path, tokens=tokens), ""
 
 
-def run_desktop_till(terminal: Terminal, lang: str | None = None) -> int:
+def run_desktop_till(terminal: Terminal, lang: str | None = None,
+                     quit_after: float | None = None) -> int:
     """``posclient till``: the till window with its printer, drawer and sync engine."""
     lang = terminal_language(terminal, lang)
     log_file = start_logging()
@@ -146,22 +153,16 @@ def run_desktop_till(terminal: Terminal, lang: str | None = None) -> int:
     if problem:
         log.warning("sync is off: %s", problem)
         print(f"Sync is off: {problem}", file=sys.stderr)
-    return run_till(terminal, lang=lang, engine=engine, printer=printer, log_file=log_file,
-                    make_engine=lambda: sync_engine(terminal)[0])
+    code = run_till(terminal, lang=lang, engine=engine, printer=printer, log_file=log_file,
+                    make_engine=lambda: sync_engine(terminal)[0], quit_after=quit_after)
+    if quit_after is not None:
+        print(f"The till window was open for {quit_after:g} s and closed (exit {code}).",
+              file=sys.stderr)
+    return code
 
 
 def start_logging() -> Path:
-    """The till's log: a rotating file in the user data folder (Settings shows where)."""
-    from logging.handlers import RotatingFileHandler
+    """The till's log: a rotating file in the user log folder (Settings shows where)."""
+    from posclient.config import start_logging as start
 
-    from posclient.config import data_dir
-
-    folder = data_dir() / "logs"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "posclient.log"
-    handler = RotatingFileHandler(path, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    return path
+    return start()

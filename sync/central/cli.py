@@ -271,6 +271,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         entities,
         exceptions,
         quarantine,
+        sales,
         stores,
         terminal_gaps,
         terminals,
@@ -288,6 +289,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"stores          {count(stores):,}")
     print(f"terminals       {count(terminals, terminals.c.revoked_at.is_(None)):,} active")
     print(f"products        {count(entities, entities.c.entity == 'product'):,}")
+    print(f"sales           {count(sales):,} received from the tills")
     print(f"feed            head {state.last_seq:,}, kept after {state.low_water:,}")
     print(f"exceptions      {count(exceptions, exceptions.c.status == 'open'):,} open")
     print(f"seq gaps        {count(terminal_gaps):,}")
