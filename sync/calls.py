@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from posclient.domain.errors import InvalidInput, NotFound, PosError, Unavailable
 
 from .protocol import (
+    CouponStatus,
     OrderData,
     PurchaseData,
     ReserveRequest,
@@ -138,3 +139,14 @@ def _detail(resp: httpx.Response) -> str:
         return str(resp.json().get("detail") or resp.text[:200])
     except ValueError:
         return resp.text[:200]
+
+
+def check_coupon(http: httpx.Client, code: str) -> CouponStatus:
+    """Whether a coupon is still unused chain-wide (raises a PosError for a cashier)."""
+    resp = cashier_call(http, "GET", f"/v1/coupons/{quote(code.strip(), safe='')}",
+                        unknown=NotFound(f"The central knows no coupon {code.strip()}",
+                                         code="coupon_unknown", coupon=code.strip()))
+    try:
+        return CouponStatus.model_validate_json(resp.content)
+    except ValidationError:
+        raise malformed() from None

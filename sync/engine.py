@@ -59,6 +59,7 @@ from .protocol import (
     MAX_EVENTS_PER_BATCH,
     MAX_PAGE,
     AuditAck,
+    CouponStatus,
     EventsResponse,
     OrderData,
     PageError,
@@ -288,6 +289,11 @@ class SyncEngine:
         """A web order as the central has it now (for a pick-up or a return)."""
         with self._cashier_client() as (http, _, _store):
             return calls.fetch_order(http, order_no)
+
+    def check_coupon(self, code: str) -> CouponStatus:
+        """Whether a coupon is still unused anywhere in the chain."""
+        with self._cashier_client() as (http, _, _store):
+            return calls.check_coupon(http, code)
 
     def fetch_purchase(self, kind: str, ref: str) -> PurchaseData:
         """A receipt (any store's) or a web order with what was returned anywhere (a return)."""

@@ -840,6 +840,16 @@ class CouponRedeem(_Model):
     receipt_no: str | None = Field(default=None, min_length=1, max_length=64)
 
 
+class CouponStatus(_Model):
+    """``GET /v1/coupons/{code}``: whether a coupon is still unused, chain-wide (a till checks
+    when the customer presents it; the sale event records the use)."""
+
+    code: str
+    promotion_id: str | None = None
+    used: bool
+    redemption: CouponRedemption | None = None
+
+
 class CouponRedemption(_Model):
     """Where and when a coupon was used. ``event_id``: the sale event that recorded it (None
     while only redeemed online, before the sale's event arrived)."""

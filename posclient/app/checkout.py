@@ -208,6 +208,12 @@ class Checkout:
         self._reprice()
         return promotion
 
+    def remove_coupon(self, code: str) -> None:
+        """Take a coupon off the sale (the central says it was already used elsewhere)."""
+        self._active()
+        self.coupons = self.coupons - {normalize_code(code)}
+        self._reprice()
+
 
     def _editable(self) -> None:
         """The cart may change: a logged-in cashier, and not an order's pick-up."""

@@ -540,6 +540,9 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
     "coupon_invalid": (
         (QT_TRANSLATE_NOOP("Errors", "Coupon %1 is not valid here and now"), (_v("coupon"),)),
     ),
+    "coupon_unknown": (
+        (QT_TRANSLATE_NOOP("Errors", "The central knows no coupon %1"), (_v("coupon"),)),
+    ),
     "central_refused": (
         (QT_TRANSLATE_NOOP("Errors", "The central refused the request: ask IT to look at the "
                                      "till's log"), ()),

@@ -50,6 +50,8 @@ class SharedSales(Protocol):
 
     def fetch_order(self, order_no: str) -> Any: ...  # sync.protocol.OrderData
 
+    def check_coupon(self, code: str) -> Any: ...  # sync.protocol.CouponStatus
+
 
 def _time(stamp: str | datetime) -> str:
     at = datetime.fromisoformat(stamp) if isinstance(stamp, str) else stamp

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -344,7 +345,24 @@ class SellPage(QWidget):
         self.say(self.tr("Coupon %1: %2").replace("%1", text.upper())
                  .replace("%2", promotion.name(self.lang)))
         self.refresh()
+        if self.shared is not None and self.background is not None:  # single use: ask
+            shared = self.shared
+            self.background.run(lambda: shared.check_coupon(text),
+                                lambda status: self._coupon_checked(co, text, status))
         return True
+
+    def _coupon_checked(self, co: Checkout, text: str, status: Any) -> None:
+        """The central's answer: a coupon already used elsewhere comes off the sale. No answer
+        (offline): it stays, and a second use is filed at the central."""
+        if not status.used or self.checkout is not co or co.has_payments:
+            return
+        co.remove_coupon(text)
+        where = status.redemption
+        self.say(self.tr("Coupon %1 was already used (%2): it was taken off the sale")
+                 .replace("%1", status.code)
+                 .replace("%2", f"{where.store_id}/{where.terminal_id}" if where else "?"),
+                 error=True)
+        self.refresh()
 
     def _added(self, co: Checkout, line: CartLine) -> None:
         """Say what was added, and warn when the sale takes stock reserved for web orders

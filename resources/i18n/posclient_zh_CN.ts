@@ -22,7 +22,7 @@
 <context>
     <name>CartColumn</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="+152"/>
+        <location filename="../../posclient/ui/sell.py" line="+154"/>
         <source>#</source>
         <translation>序号</translation>
     </message>
@@ -826,6 +826,11 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>The central knows no coupon %1</source>
+        <translation>总部没有优惠券 %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>The central refused the request: ask IT to look at the till&apos;s log</source>
         <translation>总部拒绝了请求：请 IT 查看收银机日志</translation>
     </message>
@@ -910,7 +915,7 @@
         <translation>积分须按 %1 的整数倍使用</translation>
     </message>
     <message>
-        <location line="-513"/>
+        <location line="-516"/>
         <source>The suspended sale is in %1, this till sells in %2</source>
         <translation>该挂单币种为 %1，本收银机使用 %2</translation>
     </message>
@@ -920,7 +925,7 @@
         <translation>无法连接总部：请重试，或在挂单的收银机上取回</translation>
     </message>
     <message>
-        <location line="+236"/>
+        <location line="+239"/>
         <source>The central sent an answer the till cannot read</source>
         <translation>总部返回的数据无法读取</translation>
     </message>
@@ -2080,7 +2085,7 @@
 <context>
     <name>ResumeDialog</name>
     <message>
-        <location filename="../../posclient/ui/resume.py" line="+68"/>
+        <location filename="../../posclient/ui/resume.py" line="+70"/>
         <source>Resume a suspended sale</source>
         <translation>取回挂单</translation>
     </message>
@@ -2314,7 +2319,7 @@
 <context>
     <name>SearchDialog</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="-86"/>
+        <location filename="../../posclient/ui/sell.py" line="-87"/>
         <source>Find a product</source>
         <translation>查找商品</translation>
     </message>
@@ -2338,31 +2343,31 @@
     </message>
     <message>
         <location line="+61"/>
-        <location line="+276"/>
+        <location line="+294"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-275"/>
-        <location line="+287"/>
+        <location line="-293"/>
+        <location line="+305"/>
         <location line="+3"/>
         <source>Price</source>
         <translation>改价</translation>
     </message>
     <message>
-        <location line="-289"/>
-        <location line="+315"/>
+        <location line="-307"/>
+        <location line="+333"/>
         <source>Line discount</source>
         <translation>单品折扣</translation>
     </message>
     <message>
-        <location line="-314"/>
-        <location line="+322"/>
+        <location line="-332"/>
+        <location line="+340"/>
         <source>Sale discount</source>
         <translation>整单折扣</translation>
     </message>
     <message>
-        <location line="-321"/>
+        <location line="-339"/>
         <source>Void line</source>
         <translation>单品作废</translation>
     </message>
@@ -2393,12 +2398,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+472"/>
+        <location line="+490"/>
         <source>Stock</source>
         <translation>库存查询</translation>
     </message>
     <message>
-        <location line="-471"/>
+        <location line="-489"/>
         <source>Pick-up</source>
         <translation>自提</translation>
     </message>
@@ -2438,7 +2443,7 @@
         <translation>对账</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+33"/>
         <source>Scan or type a barcode, item number or name</source>
         <translation>扫描或输入条码、货号或品名</translation>
     </message>
@@ -2495,12 +2500,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+282"/>
+        <location line="+299"/>
         <source>Member: %1</source>
         <translation>会员：%1</translation>
     </message>
     <message>
-        <location line="-281"/>
+        <location line="-298"/>
         <source>%1 points</source>
         <translation>%1 积分</translation>
     </message>
@@ -2510,7 +2515,12 @@
         <translation>优惠券 %1：%2</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+16"/>
+        <source>Coupon %1 was already used (%2): it was taken off the sale</source>
+        <translation>优惠券 %1 已被使用（%2）：已从本单移除</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>only %1 free: %2 are reserved for web orders</source>
         <translation>仅 %1 件可售：%2 件已为网上订单预留</translation>
     </message>

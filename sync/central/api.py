@@ -48,6 +48,7 @@ from sync.protocol import (
     ChangesPage,
     CouponRedeem,
     CouponRedemption,
+    CouponStatus,
     EnrolRequest,
     EnrolResponse,
     ErrorBody,
@@ -283,6 +284,14 @@ def claim_parked(park_id: UUID, who: TerminalDep, c: CentralDep) -> ParkedSale:
     """Resume a suspended sale here: its cart, once (``409 parked_taken`` for every other
     till; the same till asking again gets it again)."""
     return parked.claim(c.engine, who, park_id, c.clock.now())
+
+
+@router.get("/coupons/{code}", response_model=CouponStatus, tags=["terminal"],
+            responses={404: {"model": ErrorBody}})
+def coupon_status(code: str, who: TerminalDep, c: CentralDep) -> CouponStatus:
+    """Whether a single-use coupon is still unused anywhere in the chain (a till asks when the
+    customer presents it; the sale event records its use)."""
+    return promotions.coupon_status(c.engine, code)
 
 
 @router.post("/coupons/{code}/redeem", response_model=CouponRedemption, tags=["terminal"],

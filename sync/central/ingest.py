@@ -392,12 +392,21 @@ def _quarantine(conn: Connection, who: TerminalIdentity, raw: Any, event_id: UUI
               "raw": dump_json(raw), "reason": reason, "received_at": now, "attempts": 1}
     if event_id is None:
         conn.execute(insert(quarantine).values(**values))
-        return
-    ins = upsert(conn, quarantine)
-    conn.execute(ins.values(**values).on_conflict_do_update(
-        index_elements=[quarantine.c.event_id],
-        set_={"reason": ins.excluded.reason, "raw": ins.excluded.raw,
-              "attempts": quarantine.c.attempts + 1}))
+    else:
+        ins = upsert(conn, quarantine)
+        conn.execute(ins.values(**values).on_conflict_do_update(
+            index_elements=[quarantine.c.event_id],
+            set_={"reason": ins.excluded.reason, "raw": ins.excluded.raw,
+                  "attempts": quarantine.c.attempts + 1}))
+        if conn.scalar(select(quarantine.c.attempts).where(
+                quarantine.c.event_id == str(event_id))) != 1:
+            return  # sent again: already filed
+    # A rejected event is also a problem for the store's manager, resolved with a comment
+    # (the event itself stays in quarantine for IT).
+    conn.execute(insert(exceptions).values(_exception_row(
+        who, event_id, Problem("event_rejected", str(event_id or "(unreadable)"),
+                               f"an event of till {who.terminal_id} was rejected: {reason}",
+                               {"reason": reason}), now)))
 
 
 # -- the batch path ------------------------------------------------------------------------------
@@ -803,7 +812,7 @@ def _seq_reused(seq: int) -> Problem:
                    "(a restored or copied till database?)")
 
 
-def _exception_row(who: TerminalIdentity, event_id: UUID, p: Problem,
+def _exception_row(who: TerminalIdentity, event_id: UUID | None, p: Problem,
                    now: datetime) -> dict[str, Any]:
     return {"kind": p.kind, "store_id": who.store_id, "terminal_id": who.terminal_id,
             "event_id": event_id, "status": "open", "comment": "", "created_at": now,

@@ -53,6 +53,7 @@ from sync.central.schema import coupon_redemptions, entities, entity_uniques
 from sync.protocol import (
     AppliedPromotionOut,
     CouponRedemption,
+    CouponStatus,
     LinePromotion,
     PriceBasketRequest,
     PriceBasketResponse,
@@ -231,6 +232,20 @@ def _redemption(row: Any) -> CouponRedemption:
     return CouponRedemption(code=row.code, promotion_id=row.promotion_id, store_id=row.store_id,
                             terminal_id=row.terminal_id, receipt_no=row.receipt_no,
                             event_id=row.event_id, redeemed_at=row.redeemed_at)
+
+
+def coupon_status(engine: Engine, code: str) -> CouponStatus:
+    """Whether the coupon is still unused, chain-wide (``404 coupon_unknown``: no promotion
+    has it)."""
+    code = normalize_code(code)
+    with engine.connect() as conn:
+        promotion_id = _coupon_promotion(conn, code)
+        row = conn.execute(select(coupon_redemptions)
+                           .where(coupon_redemptions.c.code == code)).first()
+    if promotion_id is None:
+        raise NotFound(f"No promotion has the coupon code {code!r}.", code="coupon_unknown")
+    return CouponStatus(code=code, promotion_id=promotion_id, used=row is not None,
+                        redemption=None if row is None else _redemption(row))
 
 
 def redeem(tx: Tx, who: TerminalIdentity, code: str, receipt_no: str | None

@@ -45,3 +45,26 @@ def test_the_sell_page_shows_each_promotion_and_takes_a_coupon_from_the_scan_fie
     assert "Promotion: Milk: 3rd free" in totals and "Promotion: 5 off over 20" in totals
     assert desk.coupons == frozenset({"SAVE5"})
     qtbot.keyClick(page.scan_field, Qt.Key.Key_Escape)
+
+
+def test_a_coupon_the_central_says_was_used_comes_off_the_sale(qtbot, desk):
+    from types import SimpleNamespace
+
+    from posclient.ui.workers import Background
+
+    class Central:
+        def check_coupon(self, code):
+            return SimpleNamespace(code="SAVE5", used=True, redemption=SimpleNamespace(
+                store_id="S002", terminal_id="T04"))
+
+    page = SellPage("en")
+    qtbot.addWidget(page)
+    page.shared, page.background = Central(), Background(page)
+    page.start(desk)
+    for _ in range(3):
+        scan(qtbot, page.scan_field, MILK)
+    scan(qtbot, page.scan_field, "SAVE5")
+    qtbot.waitUntil(lambda: "already used" in page.message.text())
+    assert page.message.text() == ("Coupon SAVE5 was already used (S002/T04): it was taken "
+                                   "off the sale")
+    assert desk.coupons == frozenset() and "5 off over 20" not in page.totals.text()

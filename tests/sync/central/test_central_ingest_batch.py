@@ -45,8 +45,10 @@ TABLES = {
     "stock_movements": "SELECT store_id, product_id, qty_delta, reason, event_id, created_at "
                        "FROM stock_movements ORDER BY id",
     "stock_levels": "SELECT * FROM stock_levels ORDER BY store_id, product_id",
+    # per event in the order filed (a rejected event's is filed as the batch reads it, the
+    # accepted events' once their stock has moved: the order across events is not a result)
     "exceptions": "SELECT kind, store_id, terminal_id, event_id, detail, status, created_at "
-                  "FROM exceptions ORDER BY id",
+                  "FROM exceptions ORDER BY event_id, id",
     "quarantine": "SELECT event_id, store_id, terminal_id, raw, reason, received_at, attempts "
                   "FROM quarantine ORDER BY id",
     "terminal_gaps": "SELECT * FROM terminal_gaps ORDER BY store_id, terminal_id, first_seq",

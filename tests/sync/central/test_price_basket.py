@@ -221,3 +221,15 @@ def test_promotions_import_from_csv_and_json_with_bad_rows_by_line(shop, tmp_pat
     got = {c["key"]: c["data"] for c in feed if c["entity"] == "promotion"}
     assert set(got) == {"P1", "P4", "J1"}
     assert got["P1"]["days"] == [6, 7] and got["P1"]["store_ids"] == ["S1", "S2"]
+
+
+def test_a_till_asks_whether_a_coupon_is_still_unused(shop):
+    setup_shop(shop)
+    t1 = shop.enrol("S1", "t1")
+    fresh = t1.get("/v1/coupons/rice15")
+    assert fresh.status_code == 200 and fresh.json()["used"] is False
+    assert t1.get("/v1/coupons/NOPE").json()["error"] == "coupon_unknown"
+    sold = sale_event("S1", 1, [(RICE, 1)], receipt_no="S1-T01-000009", coupons=["RICE15"])
+    t1.send([sold])
+    used = t1.get("/v1/coupons/RICE15").json()
+    assert used["used"] is True and used["redemption"]["receipt_no"] == "S1-T01-000009"
