@@ -558,28 +558,22 @@ class SellPage(QWidget):
 
     def stock_count(self) -> None:
         """Count a shelf or the whole store by scanning (ui/stock.py)."""
-        co = self.checkout
-        if co is None:
-            return
         from .stock import StockCountDialog
 
-        dialog = StockCountDialog(self.lang, store=co.store, staff=co.staff, session=co.session,
-                                  clock=co.clock, parent=self)
-        try:
-            dialog.exec()
-        finally:
-            dialog.deleteLater()
-        self.focus_scan()
+        self._stock_dialog(StockCountDialog)
 
     def receive(self) -> None:
         """Receive a delivery or transfer against its expected lines (ui/stock.py)."""
+        from .stock import ReceivingDialog
+
+        self._stock_dialog(ReceivingDialog)
+
+    def _stock_dialog(self, kind: Callable[..., QDialog]) -> None:
         co = self.checkout
         if co is None:
             return
-        from .stock import ReceivingDialog
-
-        dialog = ReceivingDialog(self.lang, store=co.store, staff=co.staff, session=co.session,
-                                 clock=co.clock, parent=self)
+        dialog = kind(self.lang, store=co.store, staff=co.staff, session=co.session,
+                      clock=co.clock, parent=self)
         try:
             dialog.exec()
         finally:
