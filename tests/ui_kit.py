@@ -101,3 +101,11 @@ def open_window(qtbot: QtBot, store, clock, paper: PaperRoll | None = None,
     w.show()
     w.paper = paper  # type: ignore[attr-defined]
     return w
+
+
+def turn_to(qtbot: QtBot, w: QWidget) -> None:
+    """The cashier turns to this till: its window is the active one, so its shortcut keys
+    (F-keys, Ctrl+R, ...) reach it."""
+    w.activateWindow()
+    w.sell_page.focus_scan()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)

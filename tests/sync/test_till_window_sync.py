@@ -12,8 +12,8 @@ import pytest
 from central_kit import MemoryKeyring, seed_shop
 from faults import FaultInjector
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLineEdit, QListWidget, QPushButton, QSpinBox
-from ui_kit import approve, log_in, on_next_dialog, scan
+from PySide6.QtWidgets import QLineEdit, QListWidget, QPushButton, QSpinBox
+from ui_kit import approve, log_in, on_next_dialog, scan, turn_to
 
 from posclient.app.clock import ManualClock
 from posclient.app.terminal import Terminal
@@ -204,12 +204,6 @@ def ready_to_sell(qtbot, w: MainWindow, url: str) -> None:
     qtbot.waitUntil(lambda: w.stack.currentWidget() is w.login_page, timeout=20_000)
     log_in(qtbot, w, 1001, "1111")
     assert w.stack.currentWidget() is w.sell_page
-
-
-def turn_to(qtbot, w: MainWindow) -> None:
-    """The cashier turns to this till: its window is the active one (F-keys go to it)."""
-    w.sell_page.focus_scan()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
 
 
 def shared_state(w: MainWindow) -> list[tuple[int, object]]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QSpinBox
+from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
 from till_kit import MILK
-from ui_kit import approve, log_in, on_next_dialog, open_window, scan
+from ui_kit import approve, log_in, on_next_dialog, open_window, scan, turn_to
 
 from posclient.app.staff import Approval
 
@@ -16,13 +16,6 @@ from posclient.app.staff import Approval
 @pytest.fixture
 def window(qtbot, small_store, clock):
     return open_window(qtbot, small_store, clock)
-
-
-def turn_to(qtbot, w) -> None:
-    """The window is the active one, so its shortcut keys (Ctrl+R, F11) reach it."""
-    w.activateWindow()
-    w.sell_page.focus_scan()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
 
 
 def sell_two_milks(qtbot, w) -> str:

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit, QSpinBox
 from till_kit import MILK
-from ui_kit import approve, log_in, on_next_dialog, open_window, scan
+from ui_kit import approve, log_in, on_next_dialog, open_window, scan, turn_to
 
 
 @pytest.fixture
@@ -111,9 +111,7 @@ def test_a_shift_from_float_to_z_report(qtbot, window, tmp_path):
             dialog.reject()
 
     on_next_dialog(qtbot, shift_screen, name="shift")
-    w.activateWindow()
-    w.sell_page.focus_scan()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    turn_to(qtbot, w)
     qtbot.keyClick(w.sell_page.scan_field, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
 
     assert seen["opened"].startswith("Shift 1 open since") and "¥150.00" in seen["opened"]
