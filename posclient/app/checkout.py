@@ -383,7 +383,7 @@ class Checkout:
         trial.set_basket_discount(discount)
         if self.has_payments:
             self._check_not_below_paid(trial)
-        base = sum(ln.gross - ln.line_discount for ln in self.cart.active_lines)
+        base = sum(ln.gross - ln.line_discount for ln in self.cart.priceable)
         approved_by = self._discount_approval(discount, base, approval) if discount else None
         self.staff.record(self.session, "basket_discount", approved_by,
                           discount=None if discount is None else
