@@ -104,31 +104,48 @@ def test_a_promoted_order_is_handed_over_at_its_price_and_the_central_agrees(sho
     assert order_exceptions(shop) == []
 
 
+def raw_pickup(seq: int, qty: int, total: int, *, promo: int = 0, price: int = 905) -> dict:
+    """A ``pickup`` event of milk from order W36's line 1, as a till would send it."""
+    line = {"line_no": 1, "product_id": MILK, "sku": "100001", "measure": "each", "qty": qty,
+            "list_price": price, "unit_price": price, "gross": price * qty,
+            "line_discount": price * qty - promo - total, "promo_discount": promo,
+            "total": total, "tax_code": "VAT9", "tax_rate_ppm": 90_000, "order_line_no": 1}
+    body = {"receipt_no": f"S1-T01-{seq:06d}", "store_id": "S1", "terminal_id": "T01",
+            "staff_id": 1001, "started_at": "2026-11-23T09:00:00.000Z",
+            "completed_at": "2026-11-23T09:01:00.000Z", "currency": "CNY",
+            "tax_inclusive": True, "subtotal": price * qty, "discount_total": promo,
+            "total": total, "lines": [line], "taxes": [],
+            "tenders": [{"kind": "web", "amount": total, "reference": "W36"}],
+            "order_no": "W36"}
+    return {"event_id": str(uuid.uuid4()), "terminal_seq": seq, "type": "pickup",
+            "occurred_at": "2026-11-23T09:01:00Z", "payload": body}
+
+
 def test_a_pickup_a_till_repriced_is_filed_for_a_manager(shop):
     shop.admin_post("/orders", {"orders": [
         web_order("W36", [{"sku": "100001", "qty": 4, "unit_price": 905}],
                   [{"kind": "online", "amount": 3620, "method": "alipay"}])]})
     till = shop.enrol("S1")
-
-    def pickup(seq: int, qty: int, total: int, promo: int) -> dict:
-        line = {"line_no": 1, "product_id": MILK, "sku": "100001", "measure": "each",
-                "qty": qty, "list_price": 905, "unit_price": 905, "gross": 905 * qty,
-                "promo_discount": promo, "total": total, "tax_code": "VAT9",
-                "tax_rate_ppm": 90_000, "order_line_no": 1}
-        body = {"receipt_no": f"S1-T01-{seq:06d}", "store_id": "S1", "terminal_id": "T01",
-                "staff_id": 1001, "started_at": "2026-11-23T09:00:00.000Z",
-                "completed_at": "2026-11-23T09:01:00.000Z", "currency": "CNY",
-                "tax_inclusive": True, "subtotal": 905 * qty, "discount_total": promo,
-                "total": total, "lines": [line], "taxes": [],
-                "tenders": [{"kind": "web", "amount": total, "reference": "W36"}],
-                "order_no": "W36"}
-        return {"event_id": str(uuid.uuid4()), "terminal_seq": seq, "type": "pickup",
-                "occurred_at": "2026-11-23T09:01:00Z", "payload": body}
-
     # an older till: 10% off two of the milks; then the other two at the order's price
-    r = till.send([pickup(1, 2, 1629, 181), pickup(2, 2, 1810, 0)])
+    r = till.send([raw_pickup(1, 2, 1629, promo=181), raw_pickup(2, 2, 1810)])
     assert r.status_code == 200, r.text
     assert order_exceptions(shop) == [("pickup_mispriced", "W36")]
+
+
+def test_partial_pickups_rounded_as_the_tills_round_them_are_not_filed(shop):
+    """Three milks of 10.00 less 0.01 (29.99): the first unit is worth 10.00, two 19.99. Two
+    tills that each handed over one unit offline (each took it as the first: 10.00), then a
+    third visit (10.00) are within the rounding, not re-priced: nothing is filed."""
+    shop.admin_post("/orders", {"orders": [
+        web_order("W36", [{"sku": "100001", "qty": 3, "unit_price": 1000, "discount": 1}],
+                  [{"kind": "online", "amount": 2999, "method": "alipay"}])]})
+    till = shop.enrol("S1")
+    r = till.send([raw_pickup(n, 1, 1000, price=1000) for n in (1, 2, 3)])
+    assert r.status_code == 200, r.text
+    assert order_exceptions(shop) == []
+    r = till.send([raw_pickup(4, 1, 899, price=1000)])  # a fourth unit, at 8.99: both filed
+    assert order_exceptions(shop) == [("order_overcollected", "W36"),
+                                      ("pickup_mispriced", "W36")]
 
 
 # -- the property, with the central --------------------------------------------------------------
