@@ -22,7 +22,7 @@ from posclient.domain.cart import Discount, Measure
 from posclient.domain.errors import InvalidInput, PosError
 from posclient.domain.money import Money
 from posclient.domain.receipt import Receipt, display_width, fit, render_text
-from posclient.domain.tender import Payment, TenderKind
+from posclient.domain.tender import Payment, TenderKind, TenderNeedsConfirmation
 from posclient.progress import Progress
 from posclient.store.db import StartupError, Store
 
@@ -240,7 +240,11 @@ def cmd_sell(args: argparse.Namespace) -> int:
     for p in plan:
         assert p.amount is not None
         if p.kind is TenderKind.CASH:
-            trial.add_cash(p.amount)
+            try:
+                trial.add_cash(p.amount)
+            except TenderNeedsConfirmation as exc:  # the window asks; a script cannot answer
+                raise InvalidInput(f"{exc}. Refused: a script cannot confirm it. Nothing was "
+                                   "sold.", code=exc.code, **exc.details) from None
         else:
             trial.add_exact(p.kind, p.amount)
     if not trial.is_settled:

@@ -431,6 +431,9 @@ class SellPage(QWidget):
             return
         try:
             amount = Money.parse(price, co.settings.currency)
+        except PosError as exc:  # an amount beyond the till's limit
+            self.say(message_for(exc, self.lang), error=True)
+            return
         except ValueError:
             self.say(self.tr("%1 is not an amount").replace("%1", price), error=True)
             return

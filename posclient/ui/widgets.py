@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QStatusBar,
     QVBoxLayout,
@@ -115,6 +116,14 @@ def ask_approval(parent: QWidget, reason: str) -> Approval | None:
         return dialog.approval() if dialog.exec() == QDialog.DialogCode.Accepted else None
     finally:
         dialog.deleteLater()
+
+
+def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
+    """A question the cashier answers Yes or No (No is the default: Enter does not confirm a
+    typo)."""
+    buttons = QMessageBox.StandardButton
+    return QMessageBox.question(parent, title, text, buttons.Yes | buttons.No,
+                                buttons.No) == buttons.Yes
 
 
 def show_message(label: QLabel, text: str, *, error: bool = False, **states: bool) -> None:

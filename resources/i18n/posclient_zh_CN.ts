@@ -4,7 +4,7 @@
 <context>
     <name>ApprovalDialog</name>
     <message>
-        <location filename="../../posclient/ui/widgets.py" line="+70"/>
+        <location filename="../../posclient/ui/widgets.py" line="+71"/>
         <source>Supervisor approval</source>
         <translation>主管授权</translation>
     </message>
@@ -845,7 +845,22 @@
         <translation>本收银机无法向总部证明身份（密钥环中没有令牌）：请联系 IT 重新注册</translation>
     </message>
     <message>
-        <location line="+158"/>
+        <location line="+18"/>
+        <source>%1 is more than the till accepts (%2 at most)</source>
+        <translation>%1 超过本收银机可接受的金额（最多 %2）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Cash of %1 for %2 due gives %3 change, more than a %4 note: check the amount</source>
+        <translation>应收 %2，收现金 %1，需找零 %3，超过一张 %4 面额：请核对金额</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Cash of %1 for %2 due would give %3 change: more than the till gives. Check the amount</source>
+        <translation>应收 %2，收现金 %1，需找零 %3：超出本收银机可找零的上限，请核对金额</translation>
+    </message>
+    <message>
+        <location line="+145"/>
         <source>Scan the member&apos;s card or type a phone number</source>
         <translation>请扫描会员卡或输入手机号</translation>
     </message>
@@ -915,7 +930,7 @@
         <translation>积分须按 %1 的整数倍使用</translation>
     </message>
     <message>
-        <location line="-516"/>
+        <location line="-530"/>
         <source>The suspended sale is in %1, this till sells in %2</source>
         <translation>该挂单币种为 %1，本收银机使用 %2</translation>
     </message>
@@ -955,7 +970,7 @@
         <translation>尚欠 %1</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+17"/>
         <source>Card declined: %1. Ask for another card or another way to pay.</source>
         <translation>银行卡被拒：%1。请顾客换一张卡或改用其他付款方式。</translation>
     </message>
@@ -1404,12 +1419,13 @@
 <context>
     <name>PayDialog</name>
     <message>
-        <location filename="../../posclient/ui/pay.py" line="+52"/>
+        <location filename="../../posclient/ui/pay.py" line="+53"/>
+        <location line="+113"/>
         <source>Payment</source>
         <translation>收款</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="-101"/>
         <source>Amount (empty: all that is due)</source>
         <translation>金额（留空则收取全部应收）</translation>
     </message>
@@ -1458,12 +1474,22 @@
         <translation>换货抵扣</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+18"/>
         <source>%1 is not an amount</source>
         <translation>%1 不是有效金额</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+17"/>
+        <source>Take this cash?</source>
+        <translation>确认收取这笔现金？</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cash not taken: type the amount handed over</source>
+        <translation>未收取现金：请输入顾客实付金额</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>Type a whole number of points</source>
         <translation>请输入整数积分</translation>
     </message>
@@ -2356,18 +2382,18 @@
     </message>
     <message>
         <location line="-307"/>
-        <location line="+333"/>
+        <location line="+336"/>
         <source>Line discount</source>
         <translation>单品折扣</translation>
     </message>
     <message>
-        <location line="-332"/>
-        <location line="+340"/>
+        <location line="-335"/>
+        <location line="+343"/>
         <source>Sale discount</source>
         <translation>整单折扣</translation>
     </message>
     <message>
-        <location line="-339"/>
+        <location line="-342"/>
         <source>Void line</source>
         <translation>单品作废</translation>
     </message>
@@ -2398,12 +2424,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+490"/>
+        <location line="+487"/>
         <source>Stock</source>
         <translation>库存查询</translation>
     </message>
     <message>
-        <location line="-489"/>
+        <location line="-486"/>
         <source>Pick-up</source>
         <translation>自提</translation>
     </message>
@@ -2500,12 +2526,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+299"/>
+        <location line="+296"/>
         <source>Member: %1</source>
         <translation>会员：%1</translation>
     </message>
     <message>
-        <location line="-298"/>
+        <location line="-295"/>
         <source>%1 points</source>
         <translation>%1 积分</translation>
     </message>
@@ -2550,7 +2576,7 @@
         <translation>改价原因</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+9"/>
         <source>%1 is not an amount</source>
         <translation>%1 不是有效金额</translation>
     </message>
@@ -2591,7 +2617,7 @@
         <translation>换货：退回商品 %1。请扫描新商品后付款；差额补付或退还</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+64"/>
         <source>Barcode, item number or name</source>
         <translation>条码、货号或品名</translation>
     </message>
@@ -2885,7 +2911,7 @@
         <translation>班次 %1 已开班，备用金 %2</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+27"/>
         <source>%1: %2 recorded</source>
         <translation>%1：已记录 %2</translation>
     </message>
@@ -2895,7 +2921,7 @@
         <translation>盲点：请清点钱箱</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+23"/>
         <source>Cash</source>
         <translation>现金</translation>
     </message>
@@ -3022,7 +3048,7 @@
 <context>
     <name>SyncStatusBar</name>
     <message>
-        <location filename="../../posclient/ui/widgets.py" line="+99"/>
+        <location filename="../../posclient/ui/widgets.py" line="+107"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>

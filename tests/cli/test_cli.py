@@ -196,3 +196,23 @@ def test_a_card_approval_whose_sale_never_committed_is_reported(db, capsys):
     captured = capsys.readouterr()
     assert "1 card payment(s) were approved but their sale never completed" in captured.err
     assert "1 approved without a sale" in captured.out
+
+
+@pytest.mark.parametrize(("pay", "message"), [
+    ("cash:99999999999999", "more than the till accepts (100000000.00 at most)"),
+    ("cash:" + "1" + "0" * 23, "more than the till accepts"),
+    ("card:" + "9" * 40, "more than the till accepts"),
+    ("cash:200", "more than a 100.00 note: check the amount. Refused: a script cannot"),
+])
+def test_a_tender_far_above_the_sale_is_refused_and_sells_nothing(db, capsys, pay, message):
+    assert run(db, "sell", "--staff", "1001", "--pin", "1111", "--scan", MILK,
+               "--pay", pay) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert sales(db) == 0
+
+
+def test_cash_leaving_less_than_a_note_of_change_sells(db, capsys):
+    assert run(db, "sell", "--staff", "1001", "--pin", "1111", "--scan", MILK,
+               "--pay", "cash:100", "--no-print") == 0  # 12.50 due: 87.50 change
+    assert "change 87.50" in capsys.readouterr().err
