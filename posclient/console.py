@@ -166,7 +166,8 @@ class Console:
             try:
                 co.pay_cash(tendered)
             except TenderNeedsConfirmation as exc:  # change above the largest note: a typo?
-                if self.ask(f"  {exc}. Take this cash? [y/N] ").strip().lower() not in ("y", "yes", "是"):
+                answer = self.ask(f"  {exc}. Take this cash? [y/N] ").strip().lower()
+                if answer not in ("y", "yes", "是"):
                     self.say("  Cash not taken.")
                     return
                 co.pay_cash(tendered, confirmed=True)
