@@ -169,7 +169,7 @@ class Console:
                 answer = self.ask(f"  {exc}. Take this cash? [y/N] ").strip().lower()
                 if answer not in ("y", "yes", "是"):
                     self.say("  Cash not taken.")
-                    return
+                    return True
                 co.pay_cash(tendered, confirmed=True)
             self.after_payment()
         elif cmd == "card":
