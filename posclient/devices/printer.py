@@ -4,10 +4,11 @@ Chinese text: python-escpos knows no Chinese code page (no GB18030/CP936 in its 
 database) and its "magic encode" sends GB18030 bytes only for runs holding a U+4E00..U+9FA5
 ideograph, with no mode switch, so the bytes print only if the printer happens to be in
 Chinese mode already, and full-width punctuation alone becomes "?". So this driver writes every
-run of wide (two-column) characters itself: ``FS &`` (enter Chinese mode), the GB18030 bytes,
-``FS .`` (leave it), as Chinese ESC/POS printers (Xprinter, Epson's China models, ...) expect.
-Other text goes through escpos, which picks a code page; every job starts with ``FS .`` so a
-printer whose power-on default is Chinese mode does not read those bytes as GB pairs.
+run of non-ASCII characters itself: ``FS &`` (enter Chinese mode), the GB18030 bytes, ``FS .``
+(leave it), as Chinese ESC/POS printers (Xprinter, Epson's China models, ...) expect; that
+includes symbols such as "×" in "243ml×12" (A1C1), which a code page would send as one byte a
+GB18030 printer misreads. ASCII goes as it is; no code page is ever selected. Every job starts
+with ``FS .`` so a printer whose power-on default is Chinese mode does not read ASCII as pairs.
 
 The bytes are made once on escpos's ``Dummy`` printer (:meth:`ReceiptPrinter.render`) and sent
 unchanged to the device, so tests see exactly what a printer gets. A connection is opened per
@@ -19,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from enum import StrEnum
@@ -39,6 +39,7 @@ from posclient.domain.receipt import (
     Receipt,
     display_width,
     fit,
+    for_printer,
     heading,
     label,
     member_lines,
@@ -188,24 +189,24 @@ class PrinterConfig:
         }.get(self.kind, "")
 
 
-def _is_wide(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in "WF"
+def _is_ascii(ch: str) -> bool:
+    return ch < "\x80"
 
 
 class _Writer:
-    """Text onto an escpos printer: wide characters as GB18030 in Chinese mode, the rest
-    through escpos's code pages."""
+    """Text onto an escpos printer: ASCII as it is, every other character as its two-byte
+    GB18030 code in Chinese mode (after :func:`for_printer`); never a code page switch."""
 
     def __init__(self, p: Escpos) -> None:
         self.p = p
 
     def line(self, text: str = "") -> None:
-        for wide, chars in groupby(text + "\n", _is_wide):
+        for ascii_run, chars in groupby(for_printer(text) + "\n", _is_ascii):
             run = "".join(chars)
-            if wide:
-                self.p._raw(FS_CHINESE_ON + run.encode("gb18030", "replace") + FS_CHINESE_OFF)
+            if ascii_run:
+                self.p._raw(run.encode("ascii"))
             else:
-                self.p.text(run)
+                self.p._raw(FS_CHINESE_ON + run.encode("gb18030") + FS_CHINESE_OFF)
 
     def big(self, text: str, width: int = 1, height: int = 1) -> None:
         """A bold line, scaled by GS ! (which, unlike ESC !, scales Chinese characters too)."""

@@ -2,7 +2,10 @@
 
 A :class:`Receipt` is built from a committed sale (posclient.app.receipts) and rendered by a
 device: as text here (console, file, tests), as ESC/POS bytes by the printer driver. Widths are
-counted in printer columns: a Chinese character takes two.
+counted in printer columns, as a Chinese (GB18030) receipt printer prints: ASCII takes one
+column, every other character goes out as a two-byte GB code and takes two (ideographs, and
+also the symbols GB2312 has: ×, °, ·, “ ”, é). A character without a two-byte GB code (¥, €, ™)
+is printed as its nearest equivalent (:func:`for_printer`), never as a code page's byte.
 """
 
 from __future__ import annotations
@@ -155,15 +158,56 @@ def total_label(r: Receipt, lang: str) -> str:
     return label("refund_total" if r.refund_of is not None else "total", lang)
 
 
+# What prints for a character that has no two-byte GB code (a Chinese printer's font has none).
+PRINTER_SUBSTITUTES: dict[str, str] = {
+    "¥": "￥", "€": "EUR", "£": "GBP", "•": "·", "™": "TM", "®": "(R)", "©": "(C)",
+    "½": "1/2", "¼": "1/4", "¾": "3/4", "\u00a0": " ", "\u2009": " ", "\u200b": "",
+}
+
+
+def _gb_two_byte(ch: str) -> bool:
+    try:
+        return len(ch.encode("gbk")) == 2
+    except UnicodeEncodeError:
+        return False
+
+
+def for_printer(text: str) -> str:
+    """``text`` in characters a GB18030 receipt printer has: ASCII and GBK's two-byte set.
+    Others become their equivalent (:data:`PRINTER_SUBSTITUTES`, else their compatibility form,
+    ``ｍ`` -> ``m``), else ``?``; control characters become a space."""
+    out = []
+    for ch in text:
+        if " " <= ch < "\x7f" or ch == "\n" or _gb_two_byte(ch):
+            out.append(ch)
+        elif ch in PRINTER_SUBSTITUTES:
+            out.append(PRINTER_SUBSTITUTES[ch])
+        elif ch < " " or "\x7f" <= ch < "\xa0":
+            out.append(" ")
+        else:
+            compat = unicodedata.normalize("NFKC", ch)
+            out.append(compat if compat != ch and compat == for_printer(compat) else "?")
+    return "".join(out)
+
+
+def char_width(ch: str) -> int:
+    """Printer columns of one character (of its :func:`for_printer` form)."""
+    if ch < "\x80":
+        return 1
+    if _gb_two_byte(ch):
+        return 2
+    return sum(1 if c < "\x80" else 2 for c in for_printer(ch))
+
+
 def display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return sum(char_width(ch) for ch in text)
 
 
 def fit(text: str, width: int) -> str:
     """Cut ``text`` to at most ``width`` columns."""
     out, used = [], 0
     for ch in text:
-        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        w = char_width(ch)
         if used + w > width:
             break
         out.append(ch)
