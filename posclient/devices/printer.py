@@ -12,7 +12,11 @@ with ``FS .`` so a printer whose power-on default is Chinese mode does not read 
 
 The bytes are made once on escpos's ``Dummy`` printer (:meth:`ReceiptPrinter.render`) and sent
 unchanged to the device, so tests see exactly what a printer gets. A connection is opened per
-job and closed after it: a printer switched off and on works at the next receipt. Every failure
+job and closed after it: a printer switched off and on works at the next receipt. Jobs to one
+device (a receipt, a drawer kick, a report) never overlap: each holds the device's lock from
+open to close, whichever thread or :class:`ReceiptPrinter` sends it (the window also sends them
+from one thread, so they arrive in the order asked). A file is appended to, never truncated:
+the demo's ``receipts.escpos`` keeps every job, and a device file takes them in turn. Every failure
 to reach or write to the device is one :class:`PrinterFault`, with a code and plain words.
 """
 
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from enum import StrEnum
@@ -57,6 +62,26 @@ RECEIPT_CODES = ("qr", "code128", "none")
 BAUDRATES = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
 STATUS_TIMEOUT = 0.5  # seconds to wait for a status byte; no answer means "unknown"
 SALE_SAVED = "The sale is saved; reprint when it is back."
+
+
+_DEVICE_LOCKS: dict[tuple[str, str], threading.Lock] = {}
+_DEVICE_LOCKS_GUARD = threading.Lock()
+
+
+def _device_lock(config: PrinterConfig) -> threading.Lock:
+    """The one lock of the device ``config`` addresses (shared by every printer object)."""
+    with _DEVICE_LOCKS_GUARD:
+        return _DEVICE_LOCKS.setdefault((config.kind, config.address), threading.Lock())
+
+
+class _AppendingFile(File):
+    """escpos's file printer opens its file for writing ("wb"): each job truncated the one
+    before. This one appends."""
+
+    def open(self, raise_not_found: bool = True) -> None:
+        if self._device:
+            self.close()
+        self.device = open(self.devfile, "ab")  # noqa: SIM115 (closed by close())
 
 
 class PrinterStatus(StrEnum):
@@ -356,11 +381,14 @@ class ReceiptPrinter:
         nothing is sent."""
         self._send(self.render(receipt, lang, open_drawer=open_drawer), SALE_SAVED)
 
-    def open_drawer(self) -> None:
-        """ESC p on pin 2: kicks a drawer on the printer's drawer port."""
+    def render_kick(self) -> bytes:
+        """ESC p on pin 2: the bytes that kick a drawer on the printer's drawer port."""
         p = Dummy(profile=self.config.profile)
         p.cashdraw(2)
-        self._send(p.output, "The drawer was not opened.", check=False)
+        return p.output
+
+    def open_drawer(self) -> None:
+        self._send(self.render_kick(), "The drawer was not opened.", check=False)
 
     def test_page(self, lang: str | None = None) -> None:
         self._send(self.render_test_page(lang), "")
@@ -427,7 +455,7 @@ class ReceiptPrinter:
                     raise self._fault("driver_missing", consequence)
                 dev = Serial(c.device, c.baudrate, timeout=STATUS_TIMEOUT, profile=c.profile)
             else:
-                dev = File(c.path, profile=c.profile)
+                dev = _AppendingFile(c.path, profile=c.profile)
             try:
                 dev.open()
             except ValueError as exc:  # pyusb's NoBackendError: the libusb library is missing
@@ -447,6 +475,11 @@ class ReceiptPrinter:
         if c.kind == "dummy":
             self.jobs.append(data)
             return
+        with _device_lock(c):
+            self._send_now(data, consequence, check=check)
+
+    def _send_now(self, data: bytes, consequence: str, *, check: bool) -> None:
+        c = self.config
         dev = self._open(consequence)
         try:
             if check and c.check_status and c.kind in ("network", "usb", "serial"):
