@@ -221,19 +221,32 @@ def cmd_sell(args: argparse.Namespace) -> int:
 
 
 def cmd_reprint(args: argparse.Namespace) -> int:
+    """To the till's printer (Settings, or ``posclient demo-data``'s file); as text on standard
+    output with ``--stdout`` or when the till has no printer, and then not marked printed."""
     term = _terminal(args)
     session = term.staff.login(args.staff, args.pin)
-    printer = _stdout_printer(args.lang)
+    device = None if args.stdout else term.connect_printer(args.lang)
+    if device is None and not args.stdout:
+        _err("This till has no printer set up: the receipt is shown here, not printed.")
+    printer = device or _stdout_printer(args.lang)
     if args.pending:
         pending = term.receipts.unprinted()
         for sale in pending:
-            term.receipts.print_sale(sale.sale_id, printer, args.lang)
-        _err(f"Printed {len(pending)} receipt(s) that had not been printed.")
+            if device is None:
+                printer(term.receipts.build(sale.sale_id, args.lang))
+            else:
+                term.receipts.print_sale(sale.sale_id, device, args.lang)
+        where = f" {device.config.where}" if device else ""
+        _err(f"{'Printed' if device else 'Shown'} {len(pending)} receipt(s) that had not been "
+             f"printed{where}.")
         return 0
     if not args.receipt_no:
         raise InvalidInput("Name a receipt number, or --pending", code="usage")
     sale_id = term.receipts.sale_id(args.receipt_no)
-    term.receipts.reprint(session, term.staff, sale_id, printer, args.lang)
+    copy = term.receipts.copy_for_reprint(session, term.staff, sale_id, args.lang)
+    printer(copy)
+    term.receipts.reprinted(session, term.staff, sale_id, copy.receipt_no,
+                            printed=device is not None)
     return 0
 
 
@@ -454,6 +467,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("receipt_no", nargs="?")
     p.add_argument("--pending", action="store_true",
                    help="print every committed sale whose receipt did not print")
+    p.add_argument("--stdout", action="store_true",
+                   help="show the receipt as text here instead of printing it (a receipt "
+                   "never printed stays so)")
     p.add_argument("--staff", type=int, required=True)
     p.add_argument("--pin", required=True)
     p.set_defaults(func=cmd_reprint)

@@ -241,7 +241,9 @@ class Receipts:
         return self.build(sale_id, lang, reprint=True)
 
     def reprinted(self, session: StaffSession, staff: StaffService, sale_id: int,
-                  receipt_no: str) -> None:
-        """Step two, once the copy has printed: the audit record, and the sale marked printed."""
+                  receipt_no: str, *, printed: bool = True) -> None:
+        """Step two, once the copy has printed: the audit record, and the sale marked printed
+        (not when the copy was only shown on a screen: ``printed=False``)."""
         staff.record(session, "reprint", sale_id=sale_id, receipt_no=receipt_no)
-        self.mark_printed(sale_id)
+        if printed:
+            self.mark_printed(sale_id)
