@@ -388,6 +388,18 @@ def cmd_till(args: argparse.Namespace) -> int:
                             quit_after=getattr(args, "quit_after", None))
 
 
+def cmd_self_test(args: argparse.Namespace) -> int:
+    """Every screen of this installed till opened and closed, on a temporary demo store."""
+    if not args.show:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    try:
+        from posclient.ui.tour import run_self_test
+    except ImportError as exc:
+        _err(f"posclient: the desktop till cannot start: {exc}")
+        return 1
+    return run_self_test(args.ui_lang or "en")
+
+
 def cmd_console(args: argparse.Namespace) -> int:
     from posclient.console import run_console
 
@@ -423,6 +435,11 @@ def build_parser() -> argparse.ArgumentParser:
                            help="close the window after this long, exit 0 if it opened "
                            "(smoke tests of an installed build)")
         p.set_defaults(func=func)
+
+    p = sub.add_parser("self-test", help="open every screen of this till once, on a temporary "
+                       "demo store (the till's own data is not touched); exit 1 if one fails")
+    p.add_argument("--show", action="store_true", help="on the screen (default: offscreen)")
+    p.set_defaults(func=cmd_self_test)
 
     p = sub.add_parser("demo-data", help="build a realistic demo store in a new database")
     p.add_argument("--products", type=int, default=20_000)
