@@ -105,7 +105,8 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     print(f"Demo store ready in {args.db}: {result.products:,} products "
           f"({result.weighed:,} weighed), {result.barcodes:,} barcodes, "
           f"{result.members:,} members.")
-    print("\nStaff PINs (shown this once; only their hashes are stored):")
+    print("\nStaff PINs (shown this once; only their hashes are stored; lost them? "
+          "posclient demo-pins makes new ones):")
     for s in result.staff:
         print(f"  {s.staff_id}  {_pad(s.name, 10)} {s.role:<11} PIN {s.pin}")
     print("\nTry:")
@@ -114,6 +115,19 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     cashier = next(s for s in result.staff if s.role == "cashier")
     print(f"  posclient sell --staff {cashier.staff_id} --pin {cashier.pin} "
           f"--scan {result.sample_barcodes[0]}*2 --pay cash:100")
+    return 0
+
+
+def cmd_demo_pins(args: argparse.Namespace) -> int:
+    """New PINs for a demo store whose printed ones were lost (a demo only: refused else)."""
+    from posclient.app.clock import SystemClock
+    from posclient.app.demo_pins import reset_demo_pins
+
+    with _open(args) as store:
+        staff = reset_demo_pins(store, SystemClock())
+    print("New demo PINs (shown this once; the old ones no longer work):")
+    for s in staff:
+        print(f"  {s.staff_id}  {_pad(s.name, 10)} {s.role:<11} PIN {s.pin}")
     return 0
 
 
@@ -377,11 +391,22 @@ def _ensure_demo(args: argparse.Namespace) -> None:
 
 def cmd_till(args: argparse.Namespace) -> int:
     """The desktop till window (the default command)."""
+    from posclient.ui import platform_check
+
+    problem = platform_check.window_problem()  # before Qt, which would abort with a guess
+    if problem is not None:
+        _err(f"posclient: {problem}")
+        return 1
     try:
         from posclient.ui.app import run_desktop_till
-    except ImportError as exc:  # PySide6 not installed: the gui extra
-        _err(f"The desktop till needs PySide6 ({exc}). Install it with pip install "
-             "'posclient[gui]', or use `posclient console` for the text till.")
+    except ImportError as exc:  # PySide6 not installed (the gui extra), or a system library
+        library = platform_check.library_of(exc)
+        if library is not None:
+            _err(f"posclient: the till window cannot start: the system library {library} is "
+                 f"missing. Install it with: {platform_check.install_hint([library])}.")
+        else:
+            _err(f"The desktop till needs PySide6 ({exc}). Install it with pip install "
+                 "'posclient[gui]', or use `posclient console` for the text till.")
         return 1
     _ensure_demo(args)
     return run_desktop_till(_terminal(args), lang=args.ui_lang,
@@ -446,6 +471,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--members", type=int, default=5_000)
     p.add_argument("--seed", type=int, default=2026, help="same seed, same catalogue")
     p.set_defaults(func=cmd_demo_data)
+
+    p = sub.add_parser("demo-pins", help="new PINs for the demo store's staff (lost the "
+                       "printed ones?); refused on a real till")
+    p.set_defaults(func=cmd_demo_pins)
 
     p = sub.add_parser("lookup", help="find products by barcode, item number or name")
     p.add_argument("text", help="a barcode, an item number, or words of the name")
