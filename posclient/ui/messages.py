@@ -188,6 +188,7 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
     "barcode_malformed": (
         (QT_TRANSLATE_NOOP("Errors", "%1 is not a product barcode or item number"),
          (_v("barcode"),)),
+        (QT_TRANSLATE_NOOP("Errors", "This number is not a product barcode or item number"), ()),
         (QT_TRANSLATE_NOOP("Errors", "%1 is not a product barcode (expected 8, 12, 13 or 14 "
                                      "digits)"), (_r("barcode"),)),
     ),

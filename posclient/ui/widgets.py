@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -63,6 +64,16 @@ class Keypad(QWidget):
         return False
 
 
+class EnterField(QLineEdit):
+    """A line edit that keeps Enter to itself (``returnPressed``): in a dialog, Enter would
+    otherwise also press the default button."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+
+
 class ApprovalDialog(QDialog):
     """A supervisor's staff number and PIN for one action."""
 
@@ -75,9 +86,12 @@ class ApprovalDialog(QDialog):
         msg.setWordWrap(True)
         layout.addWidget(msg)
         form = QFormLayout()
-        self.staff_id = QLineEdit()
+        # Number, Enter, PIN, Enter, as at the login: Enter in a field is that field's (it
+        # used to reach the dialog's OK button and close it after the number, and the PIN
+        # then went to the scan field).
+        self.staff_id = EnterField()
         self.staff_id.setObjectName("approverId")
-        self.pin = QLineEdit()
+        self.pin = EnterField()
         self.pin.setObjectName("approverPin")
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow(self.tr("Supervisor number"), self.staff_id)
@@ -91,16 +105,27 @@ class ApprovalDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.staff_id.returnPressed.connect(self.pin.setFocus)
-        self.pin.returnPressed.connect(self.accept)
+        self.staff_id.returnPressed.connect(self._number_entered)
+        self.pin.returnPressed.connect(self._pin_entered)
+        self.staff_id.setFocus()
+
+    def _number_entered(self) -> None:
+        if self.staff_id.text().strip():
+            self.pin.setFocus()
+
+    def _pin_entered(self) -> None:
+        if not self.staff_id.text().strip():
+            self.staff_id.setFocus()
+        elif self.pin.text():
+            self.accept()
 
     def _key(self, value: str) -> None:
         edit = self.pin if self.pin.hasFocus() else self.staff_id
         if Keypad.apply(edit, value):
             if edit is self.staff_id:
-                self.pin.setFocus()
+                self._number_entered()
             else:
-                self.accept()
+                self._pin_entered()
 
     def approval(self) -> Approval | None:
         sid = self.staff_id.text().strip()

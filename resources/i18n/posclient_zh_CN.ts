@@ -286,6 +286,11 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>This number is not a product barcode or item number</source>
+        <translation>该号码不是商品条码或货号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>%1 is not a product barcode (expected 8, 12, 13 or 14 digits)</source>
         <translation>%1 不是商品条码（应为 8、12、13 或 14 位数字）</translation>
     </message>
@@ -1246,7 +1251,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../posclient/ui/main_window.py" line="+94"/>
+        <location filename="../../posclient/ui/main_window.py" line="+97"/>
         <source>Till %1 · %2</source>
         <translation>收银机 %1 · %2</translation>
     </message>
@@ -1263,7 +1268,7 @@
         </translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>A sale is open: unlock, then finish or suspend it before switching cashier</source>
         <translation>当前有未完成的交易：请先解锁，结账或挂单后再切换收银员</translation>
     </message>
@@ -3048,7 +3053,7 @@
 <context>
     <name>SyncStatusBar</name>
     <message>
-        <location filename="../../posclient/ui/widgets.py" line="+107"/>
+        <location filename="../../posclient/ui/widgets.py" line="+123"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
