@@ -279,16 +279,20 @@ class MainWindow(QMainWindow):
         self.last_sale = sale
         self.sell_page.refresh()
         change = fmt.money(sale.change, self.lang)
-        self.sell_page.say(self.tr("Change %1 · Receipt %2").replace("%1", change)
-                           .replace("%2", sale.receipt_no), big=True)
+        headline = self.tr("Change %1 · Receipt %2").replace("%1", change) \
+            .replace("%2", sale.receipt_no)
         if sale.exchange is not None:  # goods came back in the same basket: their slip too
             back = sale.exchange
-            self.sell_page.say(self.tr("Change %1 · Receipt %2 · return %3 · give back %4")
-                               .replace("%1", change).replace("%2", sale.receipt_no)
-                               .replace("%3", back.return_no)
-                               .replace("%4", fmt.money(back.cash, self.lang)), big=True)
+            headline = (self.tr("Change %1 · Receipt %2 · return %3 · give back %4")
+                        .replace("%1", change).replace("%2", sale.receipt_no)
+                        .replace("%3", back.return_no)
+                        .replace("%4", fmt.money(back.cash, self.lang)))
             cash = cash or bool(back.cash)
             self._print_return(back)
+        self.sell_page.show_done(headline, " · ".join(
+            [self.tr("Total %1").replace("%1", fmt.money(sale.totals.total, self.lang))]
+            + [f"{fmt.tender(t.kind.value)} {fmt.money(t.tendered, self.lang)}"
+               for t in sale.tenders]))
         if cash:
             self.kick_drawer()
         self.print_sale(sale.sale_id)
@@ -307,7 +311,7 @@ class MainWindow(QMainWindow):
             text += " · " + self.tr("give back %1 in cash").replace(
                 "%1", fmt.money(cash, self.lang))
             self.kick_drawer()
-        self.sell_page.say(text, big=True)
+        self.sell_page.show_done(text)
         self._print_return(done)
         self.refresh_waiting()
         if self.engine is not None:

@@ -125,10 +125,7 @@ class PayDialog(QDialog):
         self.amount.setFocus()
 
     def _tender_text(self, t: Tender) -> str:
-        names = {"cash": self.tr("Cash"), "card": self.tr("Card"),
-                 "store_credit": self.tr("Store credit"), "web": self.tr("Paid online"),
-                 "exchange": self.tr("Exchange credit"), "points": self.tr("Points")}
-        text = f"{names.get(t.kind.value, t.kind.value)}  {fmt.money(t.amount, self.lang)}"
+        text = f"{fmt.tender(t.kind.value)}  {fmt.money(t.amount, self.lang)}"
         return f"{text}  {t.detail}" if t.detail else text
 
     def say(self, text: str, error: bool = False) -> None:

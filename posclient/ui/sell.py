@@ -175,6 +175,17 @@ class SellPage(QWidget):
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
         left.addWidget(self.message)
+        # What the last sale (or refund) left to do: the change to give, its total and tenders.
+        # It stays until the next scan; messages (a printer fault) go to the line above.
+        self.last_sale = QLabel()
+        self.last_sale.setObjectName("lastSale")
+        self.last_sale.setWordWrap(True)
+        self.last_detail = QLabel()
+        self.last_detail.setObjectName("lastDetail")
+        self.last_detail.setWordWrap(True)
+        for label in (self.last_sale, self.last_detail):
+            label.hide()
+            left.addWidget(label)
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setObjectName("cart")
         self.table.setHorizontalHeaderLabels([QCoreApplication.translate("CartColumn", c)
@@ -234,12 +245,25 @@ class SellPage(QWidget):
         self.activateWindow()
         self.scan_field.setFocus()
 
-    def say(self, text: str, error: bool = False, big: bool = False) -> None:
-        """The line under the scan field: what was scanned, an error (red, with a beep), or
-        the change due after a sale (large)."""
-        widgets.show_message(self.message, text, error=error, change=big)
+    def say(self, text: str, error: bool = False) -> None:
+        """The line under the scan field: what was scanned, or an error (red, with a beep)."""
+        widgets.show_message(self.message, text, error=error)
         if error:
             QApplication.beep()
+
+    def show_done(self, headline: str, detail: str = "") -> None:
+        """The last sale's or refund's outcome, large (the change to give), with its detail
+        (total, tenders); it stays until the next scan."""
+        self.last_sale.setText(headline)
+        self.last_detail.setText(detail)
+        self.last_sale.show()
+        self.last_detail.setVisible(bool(detail))
+        self.say("")
+
+    def clear_done(self) -> None:
+        for label in (self.last_sale, self.last_detail):
+            label.clear()
+            label.hide()
 
     def selected_line(self) -> int | None:
         row = self.table.currentRow()
@@ -311,6 +335,8 @@ class SellPage(QWidget):
         co = self.checkout
         if co is None:
             return
+        if text:  # the next customer: the last sale's change is given
+            self.clear_done()
         if not text:
             if not co.cart.is_empty:
                 self.pay_requested.emit()

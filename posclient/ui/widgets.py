@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QStatusBar,
     QVBoxLayout,
     QWidget,
@@ -186,6 +187,38 @@ def with_approval(parent: QWidget, action: Callable[[Approval | None], T],
         return None
 
 
+class ElidedLabel(QLabel):
+    """A label that never widens its window: text that does not fit ends in "…", and the
+    whole text is its tool tip. ``text()`` is the whole text."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(24)
+
+    def setText(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+        self.updateGeometry()
+
+    def text(self) -> str:
+        return self._full
+
+    def sizeHint(self) -> QSize:  # as wide as the whole text, if there is room
+        hint = super().sizeHint()
+        return QSize(self.fontMetrics().horizontalAdvance(self._full) + 8, hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        super().setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
+                                                      max(0, self.width() - 4)))
+
+
 class SyncStatusBar(QStatusBar):
     """Always visible: online/offline, events waiting, last sync, store and till, cashier,
     printer. Fed by the sync engine's status callback (queued to the GUI thread)."""
@@ -194,15 +227,16 @@ class SyncStatusBar(QStatusBar):
         super().__init__(parent)
         self.lang = lang
         self.setSizeGripEnabled(False)
-        self.state = QLabel()
+        # Elided, so a long printer fault or sync error never widens the window past its screen.
+        self.state = ElidedLabel()
         self.state.setObjectName("syncState")
-        self.waiting = QLabel()
+        self.waiting = ElidedLabel()
         self.waiting.setObjectName("syncWaiting")
-        self.last = QLabel()
+        self.last = ElidedLabel()
         self.last.setObjectName("syncLast")
-        self.where = QLabel()
-        self.who = QLabel()
-        self.printer = QLabel()
+        self.where = ElidedLabel()
+        self.who = ElidedLabel()
+        self.printer = ElidedLabel()
         self.printer.setObjectName("printerState")
         for w in (self.state, self.waiting, self.last):
             self.addWidget(w)

@@ -4,12 +4,12 @@
 <context>
     <name>ApprovalDialog</name>
     <message>
-        <location filename="../../posclient/ui/widgets.py" line="+71"/>
+        <location filename="../../posclient/ui/widgets.py" line="+83"/>
         <source>Supervisor approval</source>
         <translation>主管授权</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+15"/>
         <source>Supervisor number</source>
         <translation>主管工号</translation>
     </message>
@@ -1283,7 +1283,12 @@
         <translation>找零 %1 · 小票 %2 · 退货单 %3 · 退还 %4</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+7"/>
+        <source>Total %1</source>
+        <translation>合计 %1</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>Refunded %1 · return %2</source>
         <translation>已退款 %1 · 退货单 %2</translation>
     </message>
@@ -1425,36 +1430,33 @@
     <name>PayDialog</name>
     <message>
         <location filename="../../posclient/ui/pay.py" line="+53"/>
-        <location line="+113"/>
+        <location line="+110"/>
         <source>Payment</source>
         <translation>收款</translation>
     </message>
     <message>
-        <location line="-101"/>
+        <location line="-98"/>
         <source>Amount (empty: all that is due)</source>
         <translation>金额（留空则收取全部应收）</translation>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+57"/>
         <source>Cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location line="-55"/>
-        <location line="+55"/>
+        <location line="+2"/>
         <source>Card</source>
         <translation>银行卡</translation>
     </message>
     <message>
-        <location line="-52"/>
+        <location line="+3"/>
         <location line="+48"/>
-        <location line="+6"/>
         <source>Points</source>
         <translation>积分</translation>
     </message>
     <message>
-        <location line="-49"/>
+        <location line="-43"/>
         <source>Back to sale</source>
         <translation>返回销售</translation>
     </message>
@@ -1464,22 +1466,7 @@
         <translation>应收 %1</translation>
     </message>
     <message>
-        <location line="+24"/>
-        <source>Store credit</source>
-        <translation>储值卡</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Paid online</source>
-        <translation>网上已付</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Exchange credit</source>
-        <translation>换货抵扣</translation>
-    </message>
-    <message>
-        <location line="+18"/>
+        <location line="+40"/>
         <source>%1 is not an amount</source>
         <translation>%1 不是有效金额</translation>
     </message>
@@ -2374,31 +2361,31 @@
     </message>
     <message>
         <location line="+61"/>
-        <location line="+294"/>
+        <location line="+320"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-293"/>
-        <location line="+305"/>
+        <location line="-319"/>
+        <location line="+331"/>
         <location line="+3"/>
         <source>Price</source>
         <translation>改价</translation>
     </message>
     <message>
-        <location line="-307"/>
-        <location line="+336"/>
+        <location line="-333"/>
+        <location line="+362"/>
         <source>Line discount</source>
         <translation>单品折扣</translation>
     </message>
     <message>
-        <location line="-335"/>
-        <location line="+343"/>
+        <location line="-361"/>
+        <location line="+369"/>
         <source>Sale discount</source>
         <translation>整单折扣</translation>
     </message>
     <message>
-        <location line="-342"/>
+        <location line="-368"/>
         <source>Void line</source>
         <translation>单品作废</translation>
     </message>
@@ -2429,12 +2416,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+487"/>
+        <location line="+513"/>
         <source>Stock</source>
         <translation>库存查询</translation>
     </message>
     <message>
-        <location line="-486"/>
+        <location line="-512"/>
         <source>Pick-up</source>
         <translation>自提</translation>
     </message>
@@ -2479,13 +2466,13 @@
         <translation>扫描或输入条码、货号或品名</translation>
     </message>
     <message>
-        <location line="+24"/>
-        <location line="+106"/>
+        <location line="+35"/>
+        <location line="+119"/>
         <source>Member: —</source>
         <translation>会员：—</translation>
     </message>
     <message>
-        <location line="-83"/>
+        <location line="-96"/>
         <source>Pay</source>
         <translation>结账</translation>
     </message>
@@ -2495,7 +2482,7 @@
         <translation>扫码框为空时按 Enter</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+80"/>
         <source>Subtotal</source>
         <translation>小计</translation>
     </message>
@@ -2531,17 +2518,17 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+296"/>
+        <location line="+298"/>
         <source>Member: %1</source>
         <translation>会员：%1</translation>
     </message>
     <message>
-        <location line="-295"/>
+        <location line="-297"/>
         <source>%1 points</source>
         <translation>%1 积分</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+43"/>
         <source>Coupon %1: %2</source>
         <translation>优惠券 %1：%2</translation>
     </message>
@@ -3053,7 +3040,7 @@
 <context>
     <name>SyncStatusBar</name>
     <message>
-        <location filename="../../posclient/ui/widgets.py" line="+123"/>
+        <location filename="../../posclient/ui/widgets.py" line="+151"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
@@ -3110,6 +3097,39 @@
         <location line="+4"/>
         <source>Cashier: %1</source>
         <translation>收银员：%1</translation>
+    </message>
+</context>
+<context>
+    <name>Tender</name>
+    <message>
+        <location filename="../../posclient/ui/fmt.py" line="+14"/>
+        <source>Cash</source>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Card</source>
+        <translation>银行卡</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Store credit</source>
+        <translation>储值卡</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Paid online</source>
+        <translation>网上已付</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Exchange credit</source>
+        <translation>换货抵扣</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points</source>
+        <translation>积分</translation>
     </message>
 </context>
 </TS>

@@ -52,7 +52,7 @@ def test_cash_far_above_due_is_confirmed_first_and_no_takes_nothing(qtbot, windo
     pay_with(qtbot, window, "200", [True], asked)
     qtbot.waitUntil(lambda: len(sales(window)) == 1)
     assert sales(window) == [(1250, 18750)]
-    assert "187.50" in window.sell_page.message.text()
+    assert "187.50" in window.sell_page.last_sale.text()
 
 
 @pytest.mark.parametrize("typed", ["99999999999999", "1" + "0" * 23])
