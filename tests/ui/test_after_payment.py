@@ -49,7 +49,7 @@ def test_a_printer_fault_never_hides_the_change_nor_widens_the_window(qtbot, win
     assert page.last_sale.isVisible() and "37.50" in page.last_sale.text()
     assert "50.00" in page.last_detail.text() and "12.50" in page.last_detail.text()
     assert "192.168.100.200" in page.message.text()  # the fault: said, under the scan field
-    width, height = window.screen_size
+    width, _ = window.screen_size
     assert window.width() <= width and window.minimumSizeHint().width() <= 1024
     shown = window.status.printer
     assert shown.toolTip() == shown.text() and shown.width() < shown.sizeHint().width()
