@@ -45,12 +45,14 @@ from posclient.domain.receipt import (
     display_width,
     fit,
     for_printer,
+    header_lines,
     heading,
     label,
     member_lines,
     tender_name,
     total_label,
     two_cols,
+    wrap,
 )
 
 FS_CHINESE_ON = b"\x1c&"  # FS &: two-byte (GB18030) characters from here
@@ -252,8 +254,8 @@ def _layout(p: Dummy, out: _Writer, r: Receipt, lang: str, width: int, code: str
     rule = "-" * width
     p.set(align="center")
     out.big(fit(r.store_name, width // 2), 2, 2)
-    if r.address:
-        out.line(fit(r.address, width))
+    for text in header_lines(r, lang):
+        out.line(fit(text, width))
     for text in heading(r, lang):
         out.big(fit(text, width // 2))
     p.set(align="left")
@@ -305,6 +307,9 @@ def _layout(p: Dummy, out: _Writer, r: Receipt, lang: str, width: int, code: str
             out.line(two_cols(left, right, width))
         out.line(rule)
     p.set(align="center")
+    if r.return_policy:
+        for text in wrap(r.return_policy, width):
+            out.line(text)
     if r.footer:
         out.line(fit(r.footer, width))
     if code == "qr":

@@ -18,6 +18,8 @@ from .tax import TaxRate
 
 LABELS: dict[str, dict[str, str]] = {
     "receipt": {"zh": "单号", "en": "Receipt"},
+    "phone": {"zh": "电话", "en": "Tel"},
+    "tax_id": {"zh": "税号", "en": "Tax ID"},
     "cashier": {"zh": "收银员", "en": "Cashier"},
     "terminal": {"zh": "收银台", "en": "Till"},
     "subtotal": {"zh": "小计", "en": "Subtotal"},
@@ -119,6 +121,41 @@ class Receipt:
     refund_of: str | None = None  # a return slip: the receipt or order it returns ("": none)
     promotions: tuple[tuple[str, Money], ...] = ()  # (name, saved) of each that applied
     member: ReceiptMember | None = None
+    phone: str = ""  # the store's, set at the central per store
+    tax_id: str = ""  # the store's taxpayer id (纳税人识别号)
+    return_policy: str = ""  # printed above the footer
+
+
+def header_lines(r: Receipt, lang: str) -> list[str]:
+    """The store's address, phone and tax id, under its name (each only when set)."""
+    out = [r.address] if r.address else []
+    if r.phone:
+        out.append(f"{label('phone', lang)} {r.phone}")
+    if r.tax_id:
+        out.append(f"{label('tax_id', lang)} {r.tax_id}")
+    return out
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` printer columns (breaking at spaces where it can,
+    anywhere in Chinese); its own line breaks kept."""
+    out: list[str] = []
+    for para in text.splitlines() or [""]:
+        line = ""
+        for word in para.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if display_width(candidate) <= width:
+                line = candidate
+                continue
+            if line:
+                out.append(line)
+            while display_width(word) > width:
+                head = fit(word, width)
+                out.append(head)
+                word = word[len(head):]
+            line = word
+        out.append(line)
+    return out
 
 
 def member_lines(r: Receipt, lang: str) -> list[tuple[str, str]]:
@@ -234,8 +271,7 @@ def render_text(r: Receipt, lang: str = "zh", width: int = 48) -> str:
     rule = "-" * width
     m = Money.to_decimal_str
     out = [center(r.store_name, width)]
-    if r.address:
-        out.append(center(r.address, width))
+    out += [center(h, width) for h in header_lines(r, lang)]
     out += [center(h, width) for h in heading(r, lang)]
     out += [
         rule,
@@ -284,6 +320,7 @@ def render_text(r: Receipt, lang: str = "zh", width: int = 48) -> str:
     if member:
         out += [two_cols(left, right, width) for left, right in member]
         out.append(rule)
+    out += [center(line, width) for line in wrap(r.return_policy, width) if r.return_policy]
     if r.footer:
         out.append(center(r.footer, width))
     out.append(center(r.receipt_no, width))
