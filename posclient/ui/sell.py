@@ -195,7 +195,12 @@ class SellPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.verticalHeader().hide()
+        # The item's name takes the room the figures leave; a name too long keeps its start and
+        # its end (the size or pack: "Six Walnuts Elec…280ml x15"). Figures are never cut.
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
+        header.setMinimumSectionSize(24)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         for c in (0, 2, 3, 4, 5):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
@@ -203,6 +208,8 @@ class SellPage(QWidget):
 
         right = QVBoxLayout()
         outer.addLayout(right, 2)
+        # The buttons sit at the bottom, below a stretch: a promotion or discount row in the
+        # totals never moves them under a cashier's finger.
         self.member = QLabel(self.tr("Member: —"))
         self.member.setObjectName("member")
         right.addWidget(self.member)
@@ -214,11 +221,14 @@ class SellPage(QWidget):
         self.total.setObjectName("grandTotal")
         self.total.setAlignment(Qt.AlignmentFlag.AlignRight)
         right.addWidget(self.total)
+        right.addStretch(1)
         grid = QGridLayout()
         self.buttons: dict[str, QPushButton] = {}
         for i, (key, label, name) in enumerate(ACTIONS):
             b = QPushButton(f"{self.tr(label)}\n{key}")
             b.setObjectName(name)
+            b.setProperty("action", True)
+            b.setAccessibleName(self.tr(label))
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.setMinimumHeight(64)
             b.clicked.connect(getattr(self, name))
@@ -232,7 +242,6 @@ class SellPage(QWidget):
         self.pay.setMinimumHeight(88)
         self.pay.clicked.connect(self.pay_requested.emit)
         right.addWidget(self.pay)
-        right.addStretch(1)
 
     # -- state -----------------------------------------------------------------------------------
     def start(self, checkout: Checkout) -> None:
@@ -305,6 +314,9 @@ class SellPage(QWidget):
                 self.table.selectRow(row)
         if lines and (keep is None or keep not in {ln.line_id for ln in lines}):
             self.table.selectRow(len(lines) - 1)
+        # The discount column only when a line has one: its room goes to the item's name.
+        self.table.setColumnHidden(4, not any(
+            self.table.item(row, 4).text() for row in range(self.table.rowCount())))
         m = lambda x: fmt.money(x, self.lang)  # noqa: E731
         rows = [(self.tr("Subtotal"), m(totals.subtotal))]
         for _pid, name_zh, name_en, saved in co.cart.promotions:  # what each promotion saved
