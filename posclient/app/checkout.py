@@ -737,10 +737,12 @@ class Checkout:
         if self.cart.is_empty:
             raise InvalidInput("Scan an item first", code="cart_empty")
 
-    def pay_cash(self, tendered: Money) -> Tender:
+    def pay_cash(self, tendered: Money, *, confirmed: bool = False) -> Tender:
+        """Take cash handed over; change above the largest note needs ``confirmed``
+        (:class:`~posclient.domain.tender.TenderNeedsConfirmation` otherwise)."""
         self._active()
         self._check_can_pay()
-        return self.payment.add_cash(tendered)
+        return self.payment.add_cash(tendered, confirmed=confirmed)
 
     def pay_card(self, amount: Money | None = None) -> Tender:
         """Take a card payment through the payment terminal (``amount`` defaults to all due).
