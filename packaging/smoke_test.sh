@@ -116,7 +116,7 @@ row = sqlite3.connect(sys.argv[1]).execute(
 print(str(row[0]).zfill(13) if len(str(row[0])) > 8 else str(row[0]).zfill(8))
 PYEOF
 )
-till sell --staff 1901 --pin 2468 --scan "$BARCODE" --pay cash:1000 --no-print \
+till sell --staff 1901 --pin 2468 --scan "$BARCODE" --pay card --no-print \
   2> "$WORK/sell.err" || { cat "$WORK/sell.err"; exit 1; }
 RECEIPT=$(sed -n 's/.*receipt \([^,]*\),.*/\1/p' "$WORK/sell.err")
 [ -n "$RECEIPT" ] || { cat "$WORK/sell.err"; exit 1; }
