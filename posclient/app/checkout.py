@@ -264,7 +264,7 @@ class Checkout:
         elif found.label_price is not None:
             line = self.cart.add(item, 1, fixed_amount=self._money(found.label_price))
         else:
-            line = self.cart.add(item, qty)
+            line = self.cart.add(item, qty, merge=self.settings.merge_repeat_scans)
         self._reprice()
         return line
 
@@ -275,7 +275,8 @@ class Checkout:
         if product is None:
             raise NotFound(f"There is no product {product_id}", code="product_unknown",
                            product_id=product_id)
-        line = self.cart.add(self._item(product, ""), qty)
+        line = self.cart.add(self._item(product, ""), qty,
+                             merge=self.settings.merge_repeat_scans)
         self._reprice()
         return line
 

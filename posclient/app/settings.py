@@ -44,6 +44,7 @@ class StoreSettings:
             for r in DEFAULT_SCALE_RULES
         ]
     )
+    merge_repeat_scans: bool = True  # scanning an item again raises its line's quantity
     cashier_discount_limit_bp: int = 1_000
     idle_lock_seconds: int = 300
     # Returns (posclient/app/returns.py). Money in minor units.

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QStackedWidget,
+    QWidget,
 )
 
 from posclient.app.checkout import Checkout, CompletedSale
@@ -76,6 +77,8 @@ class MainWindow(QMainWindow):
         # The printer's and drawer's jobs: one thread, so they reach the device in the order
         # they were asked for (the drawer's kick, then the receipt), never at once.
         self.devices = Background(self, threads=1)
+        # Asks the cashier yes or no (a no-sale); tests answer it.
+        self.confirm: Callable[[QWidget, str, str], bool] = widgets.ask_yes_no
         self.bridge = SyncBridge(self)
         self.bridge.status.connect(self.show_sync)
         QShortcut(QKeySequence("Ctrl+L"), self, self.lock)
@@ -365,6 +368,10 @@ class MainWindow(QMainWindow):
     def no_sale(self) -> None:
         co = self.checkout
         if co is None:
+            return
+        if not self.confirm(self, self.tr("No sale"),
+                            self.tr("Open the cash drawer without a sale?")):
+            self.sell_page.focus_scan()
             return
         reason, ok = QInputDialog.getText(self, self.tr("No sale"),
                                           self.tr("Why is the drawer opened?"),
