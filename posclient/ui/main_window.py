@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from posclient.app.checkout import Checkout, CompletedSale
 from posclient.app.returns import CompletedReturn
+from posclient.app.shifts import shift_is_open
 from posclient.app.staff import StaffSession
 from posclient.app.terminal import Terminal
 from posclient.domain.errors import PosError
@@ -209,6 +210,9 @@ class MainWindow(QMainWindow):
         self.status.show_cashier(f"{session.staff.name} ({session.staff.id})")
         self.stack.setCurrentWidget(self.sell_page)
         self.sell_page.focus_scan()
+        if self.terminal.settings.require_shift and not shift_is_open(self.terminal.store.conn):
+            # Selling needs an open shift: the float is counted first (ui/shift.py).
+            QTimer.singleShot(0, lambda: self.open_shift(count_float=True))
         waiting = self.terminal.receipts.unprinted()
         if waiting and self.printer is not None:
             self.sell_page.say(self.tr("%n receipt(s) were never printed: F11 prints them", "",
@@ -434,18 +438,19 @@ class MainWindow(QMainWindow):
 
         self.devices.run(lambda: printer(copy), printed, self._device_fault)
 
-    def open_shift(self) -> None:
-        """Shift and reports (ui/shift.py): float, cash in and out, blind count, X and Z."""
+    def open_shift(self, count_float: bool = False) -> None:
+        """Shift and reports (ui/shift.py): float, cash in and out, blind count, X and Z.
+        ``count_float``: no shift is open and the store needs one to sell: the float's count
+        comes up at once."""
         if self.session is None:
             return
-        from posclient.app.shifts import Shifts
-
         from .shift import ShiftDialog
 
-        t = self.terminal
-        dialog = ShiftDialog(Shifts(t.store, t.staff, self.session, clock=t.clock,
-                                    settings=t.settings),
+        dialog = ShiftDialog(self.terminal.shifts(self.session),
                              self.lang, self.printer, self.devices, self.kick_drawer, self)
+        if count_float:
+            dialog.say(self.tr("Open the shift first: count the float in the drawer"))
+            QTimer.singleShot(0, dialog.open_shift)
         try:
             dialog.exec()
         finally:

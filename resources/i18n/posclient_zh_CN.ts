@@ -1251,7 +1251,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../posclient/ui/main_window.py" line="+100"/>
+        <location filename="../../posclient/ui/main_window.py" line="+101"/>
         <source>Till %1 · %2</source>
         <translation>收银机 %1 · %2</translation>
     </message>
@@ -1261,7 +1261,7 @@
         <translation>已注册，但无法启动同步（可能没有系统密钥环）：请查看日志</translation>
     </message>
     <message numerus="yes">
-        <location line="+24"/>
+        <location line="+27"/>
         <source>%n receipt(s) were never printed: F11 prints them</source>
         <translation>
             <numerusform>有 %n 张小票未打印：按 F11 补打</numerusform>
@@ -1351,7 +1351,12 @@
         <translation>小票号或退货单号</translation>
     </message>
     <message>
-        <location line="+99"/>
+        <location line="+44"/>
+        <source>Open the shift first: count the float in the drawer</source>
+        <translation>请先开班：清点钱箱里的备用金</translation>
+    </message>
+    <message>
+        <location line="+56"/>
         <source>Payments were taken: finish or void the sale before closing the till</source>
         <translation>本单已收款：请先完成或作废本单，再关闭收银机</translation>
     </message>
