@@ -183,7 +183,10 @@ def measure_raw_search(conn: sqlite3.Connection, queries: list[str]) -> list[flo
 
 
 def measure_commit(term: Terminal, codes: list[str], sales: int) -> list[float]:
-    co = term.checkout(term.staff.login(1001, PINS[1001]))
+    session = term.staff.login(1001, PINS[1001])
+    if term.shifts(session).current() is None:  # selling needs an open shift
+        term.shifts(session).open({10_000: 1})
+    co = term.checkout(session)
     times = []
     for i in range(sales):
         for code in codes[i * 5:(i + 1) * 5]:

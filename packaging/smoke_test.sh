@@ -116,12 +116,13 @@ row = sqlite3.connect(sys.argv[1]).execute(
 print(str(row[0]).zfill(13) if len(str(row[0])) > 8 else str(row[0]).zfill(8))
 PYEOF
 )
+till shift open --staff 1901 --pin 2468 --float 100x2 > /dev/null  # selling needs a shift
 till sell --staff 1901 --pin 2468 --scan "$BARCODE" --pay card --no-print \
   2> "$WORK/sell.err" || { cat "$WORK/sell.err"; exit 1; }
 RECEIPT=$(sed -n 's/.*receipt \([^,]*\),.*/\1/p' "$WORK/sell.err")
 [ -n "$RECEIPT" ] || { cat "$WORK/sell.err"; exit 1; }
 till sync --once | tee "$WORK/sync2.out"
-grep -q "1 event(s) uploaded, 0 rejected" "$WORK/sync2.out"
+grep -q "2 event(s) uploaded, 0 rejected" "$WORK/sync2.out"  # the shift's opening, the sale
 
 step "installed till: doctor"
 set +e

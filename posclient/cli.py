@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from posclient import __version__, cli_json
+from posclient import __version__, cli_json, cli_shift
 from posclient.app.lookup import parse_scan
 from posclient.cli_sell import parse_pay, parse_staff_pin, plan_payments
 from posclient.config import default_db_path, start_logging
@@ -113,6 +113,8 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     for code in result.sample_barcodes:
         print(f"  posclient lookup {code}")
     cashier = next(s for s in result.staff if s.role == "cashier")
+    print(f"  posclient shift open --staff {cashier.staff_id} --pin {cashier.pin} "
+          "--float 100x2 --float 10x5")
     print(f"  posclient sell --staff {cashier.staff_id} --pin {cashier.pin} "
           f"--scan {result.sample_barcodes[0]}*2 --pay cash:100")
     return 0
@@ -519,6 +521,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--staff", type=int, required=True)
     p.add_argument("--pin", required=True)
     p.set_defaults(func=cmd_reprint)
+
+    cli_shift.register(sub, _terminal, print)
 
     p = sub.add_parser("unlock", help="a manager unlocks a staff number after wrong PINs")
     p.add_argument("staff_id", type=int)

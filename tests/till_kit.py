@@ -3,6 +3,7 @@ it by a unique name: two conftest.py files would otherwise shadow each other).""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from posclient.app.pins import hash_pin
@@ -27,11 +28,14 @@ def _hashes() -> dict[int, str]:
     return _HASHES
 
 
-def build_small_store(path: Path, settings: StoreSettings | None = None) -> Store:
+def build_small_store(path: Path, settings: StoreSettings | None = None, *,
+                      require_shift: bool = False) -> Store:
+    """The test store. Selling needs no open shift here unless ``require_shift`` (a real
+    store's default: tests/app/test_shift_required.py)."""
     store = Store.open(path)
     h = _hashes()
     with store.write() as c:
-        (settings or StoreSettings()).save(c)
+        replace(settings or StoreSettings(), require_shift=require_shift).save(c)
         c.executemany("INSERT INTO tax_rates VALUES (?, ?, ?, ?)", [
             ("VAT13", 130_000, "增值税13%", "VAT 13%"),
             ("VAT9", 90_000, "增值税9%", "VAT 9%"),

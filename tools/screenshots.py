@@ -95,8 +95,11 @@ def _stop(proc: subprocess.Popen) -> None:
 def build_store(folder: Path) -> tuple[Path, tuple[str, ...]]:
     """A small demo store (fixed seed, known PINs), enrolled and offline for the status bar: a
     central that was reached a few minutes ago and is unreachable now."""
+    from dataclasses import replace
+
     from posclient.app.clock import iso
     from posclient.app.demo_data import build_demo_store
+    from posclient.app.settings import StoreSettings
     from posclient.app.terminal_config import TerminalConfig
     from posclient.store.db import Store
     from sync.engine import state_set
@@ -109,6 +112,10 @@ def build_store(folder: Path) -> tuple[Path, tuple[str, ...]]:
                                   pins=PINS)
         TerminalConfig(store).provision("printer", {"kind": "file",
                                                     "path": str(folder / "receipts.escpos")})
+        # The shift is opened in the shift screen's own shot, after the first sales.
+        settings = replace(StoreSettings.load(store.conn), require_shift=False)
+        with store.write() as conn:
+            settings.save(conn)
         add_web_order(store, now)
         with store.write() as conn:
             state_set(conn, server_url="https://central.example.com", online=0,

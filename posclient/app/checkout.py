@@ -45,6 +45,7 @@ from .orders import Handover, OrderView
 from .pickup_pricing import order_cart
 from .returns import EXCHANGE, CompletedReturn, RefundTender, ReturnDraft, Returns
 from .settings import StoreSettings
+from .shifts import shift_is_open
 from .staff import Approval, StaffService, StaffSession
 
 if TYPE_CHECKING:
@@ -264,7 +265,7 @@ class Checkout:
         elif found.label_price is not None:
             line = self.cart.add(item, 1, fixed_amount=self._money(found.label_price))
         else:
-            line = self.cart.add(item, qty)
+            line = self.cart.add(item, qty, merge=self.settings.merge_repeat_scans)
         self._reprice()
         return line
 
@@ -275,7 +276,8 @@ class Checkout:
         if product is None:
             raise NotFound(f"There is no product {product_id}", code="product_unknown",
                            product_id=product_id)
-        line = self.cart.add(self._item(product, ""), qty)
+        line = self.cart.add(self._item(product, ""), qty,
+                             merge=self.settings.merge_repeat_scans)
         self._reprice()
         return line
 
@@ -734,8 +736,13 @@ class Checkout:
 
     # -- tenders -------------------------------------------------------------------------------
     def _check_can_pay(self) -> None:
+        """Money is taken only for a basket, and (the store's ``require_shift``, on by default)
+        into a drawer whose shift is open: its float counted, so the close can balance."""
         if self.cart.is_empty:
             raise InvalidInput("Scan an item first", code="cart_empty")
+        if self.settings.require_shift and not shift_is_open(self.store.conn):
+            raise InvalidInput("No shift is open on this till: open one with its float first",
+                               code="shift_not_open")
 
     def pay_cash(self, tendered: Money, *, confirmed: bool = False) -> Tender:
         """Take cash handed over; change above the largest note needs ``confirmed``

@@ -44,6 +44,8 @@ class StoreSettings:
             for r in DEFAULT_SCALE_RULES
         ]
     )
+    merge_repeat_scans: bool = True  # scanning an item again raises its line's quantity
+    require_shift: bool = True  # selling needs an open shift (its float counted)
     cashier_discount_limit_bp: int = 1_000
     idle_lock_seconds: int = 300
     # Returns (posclient/app/returns.py). Money in minor units.

@@ -350,6 +350,12 @@ class Shifts:
         return Report(**json.loads(row[0]))
 
 
+def shift_is_open(conn: Any) -> bool:
+    """Whether this till has an open shift (the one place that asks)."""
+    return conn.execute("SELECT 1 FROM shifts WHERE closed_at IS NULL LIMIT 1").fetchone() \
+        is not None
+
+
 def _counts(counts: dict[int, int]) -> dict[str, int]:
     return {str(k): v for k, v in sorted(counts.items(), reverse=True) if v}
 

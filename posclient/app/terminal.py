@@ -21,6 +21,7 @@ from .lookup import Lookup
 from .receipts import Receipts
 from .returns import Returns
 from .settings import StoreSettings
+from .shifts import Shifts
 from .staff import StaffService, StaffSession
 from .terminal_config import TerminalConfig
 
@@ -83,6 +84,9 @@ class Terminal:
     def checkout(self, session: StaffSession) -> Checkout:
         return Checkout(self.store, self.staff, session, clock=self.clock,
                         payments=self.payments, settings=self.settings, catalog=self.catalog)
+
+    def shifts(self, session: StaffSession) -> Shifts:
+        return Shifts(self.store, self.staff, session, clock=self.clock, settings=self.settings)
 
     def returns(self, session: StaffSession) -> Returns:
         return Returns(self.store, self.staff, session, clock=self.clock,

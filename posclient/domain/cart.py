@@ -260,29 +260,28 @@ class Cart:
                                currency=money.currency, till_currency=self.currency)
 
     # -- mutations -----------------------------------------------------------------------------
-    def add(self, item: Item, qty: int = 1, *, fixed_amount: Money | None = None) -> CartLine:
-        """Add a scanned item. A repeat scan of a plain unit item adds to its last line."""
+    def add(self, item: Item, qty: int = 1, *, fixed_amount: Money | None = None,
+            merge: bool = True) -> CartLine:
+        """Add a scanned item. With ``merge`` (the store's setting, on by default) a repeat scan
+        of a plain unit item raises the quantity of its line, wherever it is in the sale;
+        weighed items, price labels and lines changed by hand stay lines of their own."""
         self._check_currency(item.unit_price)
         self._check_qty(item, qty)
         if fixed_amount is not None:
             self._check_currency(fixed_amount)
             if fixed_amount.minor <= 0:
                 raise InvalidInput("A label price must be more than zero", code="price_invalid")
-        last = self.active_lines[-1] if self.active_lines else None
-        if (
-            last is not None
-            and fixed_amount is None
-            and item.measure is Measure.EACH
-            and last.item.product_id == item.product_id
-            and last.fixed_amount is None
-            and last.order is None
-            and last.price_override is None
-            and last.discount is None
-            and last.item.unit_price == item.unit_price
-        ):
-            self._check_qty(item, last.qty + qty)
-            last.qty += qty
-            return last
+        same = None
+        if merge and fixed_amount is None and item.measure is Measure.EACH:
+            same = next((ln for ln in reversed(self.active_lines)
+                         if ln.item.product_id == item.product_id and ln.fixed_amount is None
+                         and ln.order is None and ln.price_override is None
+                         and ln.discount is None and ln.item.unit_price == item.unit_price),
+                        None)
+        if same is not None:
+            self._check_qty(item, same.qty + qty)
+            same.qty += qty
+            return same
         if len(self.active_lines) >= self.limits.max_lines:
             raise InvalidInput(f"A sale may have at most {self.limits.max_lines} lines: "
                                "finish this one and start another", code="too_many_lines",

@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QStackedWidget,
+    QWidget,
 )
 
 from posclient.app.checkout import Checkout, CompletedSale
 from posclient.app.returns import CompletedReturn
+from posclient.app.shifts import shift_is_open
 from posclient.app.staff import StaffSession
 from posclient.app.terminal import Terminal
 from posclient.domain.errors import PosError
@@ -76,6 +78,8 @@ class MainWindow(QMainWindow):
         # The printer's and drawer's jobs: one thread, so they reach the device in the order
         # they were asked for (the drawer's kick, then the receipt), never at once.
         self.devices = Background(self, threads=1)
+        # Asks the cashier yes or no (a no-sale); tests answer it.
+        self.confirm: Callable[[QWidget, str, str], bool] = widgets.ask_yes_no
         self.bridge = SyncBridge(self)
         self.bridge.status.connect(self.show_sync)
         QShortcut(QKeySequence("Ctrl+L"), self, self.lock)
@@ -206,6 +210,9 @@ class MainWindow(QMainWindow):
         self.status.show_cashier(f"{session.staff.name} ({session.staff.id})")
         self.stack.setCurrentWidget(self.sell_page)
         self.sell_page.focus_scan()
+        if self.terminal.settings.require_shift and not shift_is_open(self.terminal.store.conn):
+            # Selling needs an open shift: the float is counted first (ui/shift.py).
+            QTimer.singleShot(0, lambda: self.open_shift(count_float=True))
         waiting = self.terminal.receipts.unprinted()
         if waiting and self.printer is not None:
             self.sell_page.say(self.tr("%n receipt(s) were never printed: F11 prints them", "",
@@ -366,6 +373,10 @@ class MainWindow(QMainWindow):
         co = self.checkout
         if co is None:
             return
+        if not self.confirm(self, self.tr("No sale"),
+                            self.tr("Open the cash drawer without a sale?")):
+            self.sell_page.focus_scan()
+            return
         reason, ok = QInputDialog.getText(self, self.tr("No sale"),
                                           self.tr("Why is the drawer opened?"),
                                           QLineEdit.EchoMode.Normal, "")
@@ -427,18 +438,19 @@ class MainWindow(QMainWindow):
 
         self.devices.run(lambda: printer(copy), printed, self._device_fault)
 
-    def open_shift(self) -> None:
-        """Shift and reports (ui/shift.py): float, cash in and out, blind count, X and Z."""
+    def open_shift(self, count_float: bool = False) -> None:
+        """Shift and reports (ui/shift.py): float, cash in and out, blind count, X and Z.
+        ``count_float``: no shift is open and the store needs one to sell: the float's count
+        comes up at once."""
         if self.session is None:
             return
-        from posclient.app.shifts import Shifts
-
         from .shift import ShiftDialog
 
-        t = self.terminal
-        dialog = ShiftDialog(Shifts(t.store, t.staff, self.session, clock=t.clock,
-                                    settings=t.settings),
+        dialog = ShiftDialog(self.terminal.shifts(self.session),
                              self.lang, self.printer, self.devices, self.kick_drawer, self)
+        if count_float:
+            dialog.say(self.tr("Open the shift first: count the float in the drawer"))
+            QTimer.singleShot(0, dialog.open_shift)
         try:
             dialog.exec()
         finally:

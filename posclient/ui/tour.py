@@ -120,7 +120,10 @@ def run_self_test(lang: str = "en") -> int:
         result = build_demo_store(store, products=300, members=20, seed=7,
                                   now=datetime.now(UTC), pins=pins)
         manager = next(s for s in result.staff if s.role == "manager")
-        window = MainWindow(Terminal(store, payments=SimulatedPaymentTerminal()), lang=lang)
+        terminal = Terminal(store, payments=SimulatedPaymentTerminal())
+        # the day starts with a float
+        terminal.shifts(terminal.staff.login(manager.staff_id, manager.pin)).open({10_000: 2})
+        window = MainWindow(terminal, lang=lang)
         window.show()
         visits = tour(window, manager.staff_id, manager.pin)
         window.close()

@@ -1251,7 +1251,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../posclient/ui/main_window.py" line="+97"/>
+        <location filename="../../posclient/ui/main_window.py" line="+101"/>
         <source>Till %1 · %2</source>
         <translation>收银机 %1 · %2</translation>
     </message>
@@ -1261,7 +1261,7 @@
         <translation>已注册，但无法启动同步（可能没有系统密钥环）：请查看日志</translation>
     </message>
     <message numerus="yes">
-        <location line="+24"/>
+        <location line="+27"/>
         <source>%n receipt(s) were never printed: F11 prints them</source>
         <translation>
             <numerusform>有 %n 张小票未打印：按 F11 补打</numerusform>
@@ -1314,11 +1314,17 @@
     </message>
     <message>
         <location line="+32"/>
+        <location line="+4"/>
         <source>No sale</source>
         <translation>开钱箱</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-3"/>
+        <source>Open the cash drawer without a sale?</source>
+        <translation>不做交易，直接打开钱箱？</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Why is the drawer opened?</source>
         <translation>开钱箱原因：</translation>
     </message>
@@ -1345,7 +1351,12 @@
         <translation>小票号或退货单号</translation>
     </message>
     <message>
-        <location line="+99"/>
+        <location line="+44"/>
+        <source>Open the shift first: count the float in the drawer</source>
+        <translation>请先开班：清点钱箱里的备用金</translation>
+    </message>
+    <message>
+        <location line="+56"/>
         <source>Payments were taken: finish or void the sale before closing the till</source>
         <translation>本单已收款：请先完成或作废本单，再关闭收银机</translation>
     </message>
@@ -2361,31 +2372,31 @@
     </message>
     <message>
         <location line="+61"/>
-        <location line="+320"/>
+        <location line="+332"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-319"/>
-        <location line="+331"/>
+        <location line="-331"/>
+        <location line="+343"/>
         <location line="+3"/>
         <source>Price</source>
         <translation>改价</translation>
     </message>
     <message>
-        <location line="-333"/>
-        <location line="+362"/>
+        <location line="-345"/>
+        <location line="+374"/>
         <source>Line discount</source>
         <translation>单品折扣</translation>
     </message>
     <message>
-        <location line="-361"/>
-        <location line="+369"/>
+        <location line="-373"/>
+        <location line="+381"/>
         <source>Sale discount</source>
         <translation>整单折扣</translation>
     </message>
     <message>
-        <location line="-368"/>
+        <location line="-380"/>
         <source>Void line</source>
         <translation>单品作废</translation>
     </message>
@@ -2416,12 +2427,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+513"/>
+        <location line="+525"/>
         <source>Stock</source>
         <translation>库存查询</translation>
     </message>
     <message>
-        <location line="-512"/>
+        <location line="-524"/>
         <source>Pick-up</source>
         <translation>自提</translation>
     </message>
@@ -2466,13 +2477,13 @@
         <translation>扫描或输入条码、货号或品名</translation>
     </message>
     <message>
-        <location line="+35"/>
-        <location line="+119"/>
+        <location line="+42"/>
+        <location line="+124"/>
         <source>Member: —</source>
         <translation>会员：—</translation>
     </message>
     <message>
-        <location line="-96"/>
+        <location line="-98"/>
         <source>Pay</source>
         <translation>结账</translation>
     </message>
@@ -2482,7 +2493,7 @@
         <translation>扫码框为空时按 Enter</translation>
     </message>
     <message>
-        <location line="+80"/>
+        <location line="+82"/>
         <source>Subtotal</source>
         <translation>小计</translation>
     </message>

@@ -31,6 +31,8 @@ def test_demo_pins_replace_the_lost_ones_and_clear_a_lockout(tmp_path, capsys):
         assert c.execute("SELECT max(failed_pins) FROM staff").fetchone()[0] == 0
         assert c.execute("SELECT count(*) FROM audit_log WHERE action = 'demo_pins_reset'"
                          ).fetchone()[0] == 1
+    assert main(["--db", db, "shift", "open", "--staff", "1001", "--pin", new[1001],
+                 "--float", "100x1"]) == 0  # a demo store needs an open shift to sell
     args = ["--db", db, "sell", "--staff", "1001", "--scan", "6901234567892", "--pay",
             "cash:10", "--no-print"]
     assert main([*args[:5], "--pin", old[1001], *args[5:]]) == 1

@@ -85,13 +85,22 @@ def test_a_repeat_scan_of_a_plain_item_adds_to_its_line() -> None:
     assert cart.totals().total == cny(1950)
 
 
-def test_a_repeat_scan_merges_only_with_the_last_line() -> None:
+def test_a_repeat_scan_raises_the_quantity_of_its_line_wherever_it_is() -> None:
     cart = Cart("CNY")
     cart.add(MILK)
     cart.add(BREAD)
-    cart.add(MILK)
-    assert [(ln.item.product_id, ln.qty) for ln in cart.lines] == [(1, 1), (2, 1), (1, 1)]
-    assert [ln.line_id for ln in cart.lines] == [1, 2, 3]
+    again = cart.add(MILK)
+    assert [(ln.item.product_id, ln.qty) for ln in cart.lines] == [(1, 2), (2, 1)]
+    assert again.line_id == 1
+
+
+def test_with_merging_off_every_scan_is_a_line_of_its_own() -> None:
+    cart = Cart("CNY")
+    for item in (MILK, MILK, BREAD, MILK):
+        cart.add(item, merge=False)
+    assert [(ln.item.product_id, ln.qty) for ln in cart.lines] == [(1, 1), (1, 1), (2, 1),
+                                                                   (1, 1)]
+    assert [ln.line_id for ln in cart.lines] == [1, 2, 3, 4]
 
 
 def test_a_repeat_scan_does_not_merge_into_a_discounted_line() -> None:

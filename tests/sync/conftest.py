@@ -110,8 +110,10 @@ class LiveCentral:
         return r.json()
 
     def create_store(self, store_id: str, **settings: Any) -> None:
+        """A store; selling there needs no open shift unless ``require_shift=True``."""
         self.admin_post("/stores", {"store_id": store_id, "name_zh": f"{store_id}店",
-                                    "name_en": f"Store {store_id}", "settings": settings},
+                                    "name_en": f"Store {store_id}",
+                                    "settings": {"require_shift": False, **settings}},
                         expect=201)
 
     def enrolment_code(self, store_id: str, ttl_hours: float = 24) -> str:

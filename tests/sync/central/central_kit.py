@@ -80,7 +80,9 @@ def seed_shop(tx: Any, stores: dict[str, dict[int, int]] = STOCK) -> None:
     from sync.central import entities, identity
 
     for store in stores:
-        identity.create_store(tx, store, f"{store}店", f"Store {store}", {"currency": "CNY"})
+        # Selling needs no open shift in these tests (a real store's default is to need one).
+        identity.create_store(tx, store, f"{store}店", f"Store {store}",
+                              {"currency": "CNY", "require_shift": False})
     for entity, records in (
         ("tax_rate", [{"code": "VAT13", "rate_ppm": 130_000},
                       {"code": "VAT9", "rate_ppm": 90_000}]),

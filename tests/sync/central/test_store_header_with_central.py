@@ -29,7 +29,8 @@ def test_a_stores_header_and_return_policy_print_on_its_receipts(shop, tmp_path)
         {"store_id": "S1", "store_name_zh": "人民路店", "store_name_en": "Renmin Rd",
          "address": "上海市黄浦区人民路 100 号", "phone": "021-6312 0000",
          "tax_id": "91310101MA1FPX1234", "return_policy_zh": POLICY_ZH,
-         "return_policy_en": "Returns within 7 days with this receipt, except fresh food."},
+         "return_policy_en": "Returns within 7 days with this receipt, except fresh food.",
+         "require_shift": False},
         {"store_id": "S2", "store_name_zh": "南京路店", "store_name_en": "Nanjing Rd",
          "phone": "021-0000 9999"}]})
     path = tmp_path / "till.db"
