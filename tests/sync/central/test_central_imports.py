@@ -155,7 +155,7 @@ def test_a_json_key_given_twice_in_one_object_is_refused(db, tmp_path, capsys):
                     ' {"id": 2, "member_no": "M2",\n  "name": "李娜", "name": "张伟"}\n]',
                     encoding="utf-8")
     assert _import(db, path, "member") == 1
-    assert "line 3: key 'name' appears twice in one object" in capsys.readouterr().err
+    assert "line 4: key 'name' appears twice in one object" in capsys.readouterr().err
     assert _count(db, "member") == 0
 
 
