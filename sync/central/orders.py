@@ -91,8 +91,7 @@ def upsert_orders(tx: Tx, rows: Iterable[tuple[int, Mapping[str, Any]]], *,
             continue
         if order.order_no in seen:
             report.rejected.append(RowError(ref, f"order {order.order_no} is given twice "
-                                                 f"(first at {ref_name} {seen[order.order_no]})",
-                                            "order_no"))
+                                                 f"(first at {ref_name} {seen[order.order_no]})"))
             continue
         seen[order.order_no] = ref
         try:
