@@ -219,3 +219,30 @@ def test_amounts_in_json_follow_the_same_unit(db, tmp_path, capsys):
     assert "amount: 3.5 is not in fen" in capsys.readouterr().err
     assert _import(db, prices, "price", "--amounts", "yuan") == 0
     assert _stored(db, "price")["1"]["amount"] == 350
+
+
+# -- bounds ---------------------------------------------------------------------------------------
+
+def test_a_cell_too_long_is_refused_by_line_and_column_and_too_many_rows_refuse_the_file(
+        db, tmp_path, capsys, monkeypatch):
+    path = tmp_path / "products.csv"
+    path.write_text(HEADER + "1,A1,牛奶,Milk,each,VAT13,\n"
+                    f"2,A2,{'面' * 10_001},Bread,each,VAT13,\n", encoding="utf-8")
+    assert _import(db, path, "product") == 1
+    assert "line 3, name_zh: 10,001 characters, at most 10,000" in capsys.readouterr().err
+    assert _count(db, "product") == 0
+    monkeypatch.setattr("sync.central.import_read.MAX_ROWS", 3)
+    path.write_text(HEADER + "".join(f"{i},A{i},货{i},,each,VAT13,\n" for i in range(1, 5)),
+                    encoding="utf-8")
+    assert _import(db, path, "product", "--partial") == 1
+    assert "line 1: 4 records, more than an import takes (3): split the file" in \
+        capsys.readouterr().err
+    assert _count(db, "product") == 0
+
+
+def test_a_file_in_utf8_with_excel_bom_and_a_declared_encoding_loads(db, tmp_path, capsys):
+    path = tmp_path / "products.csv"
+    path.write_bytes(("\ufeff" + HEADER + "1,A1,牛奶,Milk,each,VAT13,\n").encode("utf-8"))
+    assert _import(db, path, "products", "--encoding", "utf-8") == 0
+    assert "read as utf-8 (declared)" in capsys.readouterr().out
+    assert _stored(db, "product")["1"]["name_zh"] == "牛奶"
