@@ -44,6 +44,7 @@ _SPLIT_CODES = re.compile(r"[;|,\s]+")
 _FEN = re.compile(r"^[+-]?\d+$")
 _YUAN = re.compile(r"^[+-]?\d+(\.\d{1,2})?$")
 _HUNDRED = Decimal(100)
+_FIELDS: dict[str, frozenset[str]] = {}  # entity -> fields(entity), computed once
 
 
 def fields(entity: str) -> set[str]:
@@ -134,7 +135,7 @@ def _amount(value: Any, unit: str, name: str) -> Any:
 def _from_cells(entity: str, row: dict[str, str], unit: str | None) -> dict[str, Any]:
     """A CSV row's known, non-empty cells as fields (lists split, amounts in ``unit`` to fen;
     None: left as text)."""
-    known = fields(entity)
+    known = _FIELDS.get(entity) or _FIELDS.setdefault(entity, frozenset(fields(entity)))
     lists = LIST_COLUMNS.get(entity, frozenset())
     record: dict[str, Any] = {}
     for name, value in row.items():

@@ -129,6 +129,7 @@ def import_file(engine: Engine, path: Path, kind: str, *, now: Callable[[], date
         known = import_checks.fields(entity)
         report.unknown_columns = [c for c in read.columns if c and c not in known]
     rows = import_checks.prepare(entity, read, amounts, fmt == "csv")
+    read.records = []  # the file's cells, now in ``rows``: memory for the write
     report.rows = len(rows) + len(read.rejected)
     report.rejected = list(read.rejected)
     if partial:
