@@ -212,15 +212,18 @@ def cmd_import(args: argparse.Namespace) -> int:
         _err(f"Ignored columns (not fields of {kind}): {', '.join(report.unknown_columns)}")
     for e in report.rejected:
         _err(f"  {_where(e)}")
-    how = "detected: say --encoding to be sure" if report.detected else "declared"
+    if not report.detected:
+        how = " (declared)"
+    else:  # a whole file that decodes as UTF-8 is UTF-8; other detections are less sure
+        how = "" if report.encoding == "utf-8" else " (detected: say --encoding to be sure)"
     unit = f"; amounts in {args.amounts}" if importers.KINDS[kind] in AMOUNTS else ""
     if not report.written:
         good = report.rows - len(report.rejected)
-        _err(f"{args.file} (read as {report.encoding} ({how}){unit}): {report.rows:,} rows "
+        _err(f"{args.file} (read as {report.encoding}{how}{unit}): {report.rows:,} rows "
              f"read, {len(report.rejected):,} refused: nothing was written. Fix them and "
              f"import the file again, or give --partial to load the {good:,} good rows.")
         return 1
-    print(f"{args.file} (read as {report.encoding} ({how}){unit}): {report.rows:,} rows read, "
+    print(f"{args.file} (read as {report.encoding}{how}{unit}): {report.rows:,} rows read, "
           f"{report.loaded:,} loaded, {report.unchanged:,} unchanged, "
           f"{len(report.rejected):,} rejected.")
     return 1 if report.rejected else 0

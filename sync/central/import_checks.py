@@ -66,8 +66,8 @@ def to_fen(value: Any, unit: str) -> Any:
         if isinstance(value, Decimal) and value == value.to_integral_value():
             return int(value)
         if not _FEN.match(text):
-            raise ValueError(f"{text} is not in fen (whole numbers); use --amounts yuan for "
-                             f"prices like {text}")
+            hint = f"; use --amounts yuan for prices like {text}" if _YUAN.match(text) else ""
+            raise ValueError(f"{text} is not in fen (whole numbers){hint}")
         return int(text)
     if isinstance(value, Decimal) and value == value.quantize(Decimal("0.01")):
         return int(value * _HUNDRED)

@@ -7,7 +7,8 @@ writes anything (sync/central/importers.py):
   detected from the whole file: UTF-16 by its BOM; UTF-8 if the whole file decodes as UTF-8;
   else whichever of :data:`DETECTED` (GB18030, the national standard that reads GBK and
   GB2312; Big5) decodes the whole file, charset-normalizer choosing from every non-ASCII line
-  when both do, GB18030 when it cannot tell (left free, it calls a few short GBK names Korean).
+  when both do, GB18030 when it cannot tell (a few short names read as either; left free, it
+  calls them Korean).
   The summary says which and that it was detected. The whole file is then decoded with that
   one encoding; a byte sequence it cannot decode stops the import with the line it is on.
   Never a guess per line.
@@ -133,8 +134,10 @@ def _detect(data: bytes) -> str:
     from charset_normalizer import from_bytes
 
     evidence = b"\n".join(line for line in data.split(b"\n") if not line.isascii())
-    best = from_bytes(evidence[:4 * 1024 * 1024], cp_isolation=fits).best()
-    return str(best.encoding) if best is not None else fits[0]
+    chaos = {str(m.encoding): m.chaos
+             for m in from_bytes(evidence[:4 * 1024 * 1024], cp_isolation=fits)}
+    # The least chaotic reading; a tie (too little text to tell) goes to GB18030.
+    return min(fits, key=lambda n: (chaos.get(n, float("inf")), DETECTED.index(n)))
 
 
 # -- CSV ------------------------------------------------------------------------------------------
