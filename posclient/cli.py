@@ -145,7 +145,8 @@ def cmd_lookup(args: argparse.Namespace) -> int:
     zh = args.lang.startswith("zh")
     for info in results:
         p = info.product
-        name = f"{p.name_zh} / {p.name_en}" if zh else f"{p.name_en} / {p.name_zh}"
+        first, second = (p.name_zh, p.name_en) if zh else (p.name_en, p.name_zh)
+        name = " / ".join(n for n in (first, second) if n)  # name_en is optional
         if info.price is None:
             price = "no price"
         else:

@@ -219,7 +219,7 @@ class Console:
             return
         for i, info in enumerate(self.hits, start=1):
             p = info.product
-            name = p.name_zh if self.lang == "zh" else p.name_en
+            name = p.name(self.lang)
             price = info.price.to_decimal_str() if info.price else "no price"
             per = "/kg" if p.measure is Measure.GRAM else ""
             self.say(f"  {i:>2}. {name}  {price}{per}  [{p.sku}]")

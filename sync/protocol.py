@@ -51,7 +51,7 @@ class ProductData(_Model):
     id: int = Field(ge=1)
     sku: str = Field(min_length=1, max_length=64)
     name_zh: str
-    name_en: str
+    name_en: str = ""  # optional: a till shows name_zh where it is empty
     category: str = ""
     brand: str = ""
     measure: Literal["each", "g"]

@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 
 from .errors import InvalidInput
 from .money import Money, Rounding, allocate, div_round
+from .names import local_name
 from .policy import DEFAULT_LIMITS, Limits
 from .tax import TaxLine, summarize
 
@@ -51,9 +52,7 @@ class Item:
     barcode: str = ""
 
     def name(self, lang: str) -> str:
-        if lang.startswith("zh"):
-            return self.name_zh or self.name_en
-        return self.name_en or self.name_zh
+        return local_name(self.name_zh, self.name_en, lang)
 
 
 class DiscountKind(StrEnum):

@@ -10,6 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from posclient.domain.cart import Measure
+from posclient.domain.names import local_name
 from posclient.domain.tax import TaxRate
 
 from .search import fts_query
@@ -34,6 +35,10 @@ class Product:
     tax_code: str
     plu: str | None
     active: bool
+
+    def name(self, lang: str) -> str:
+        """The name in ``lang``, the other language's when empty (name_en is optional)."""
+        return local_name(self.name_zh, self.name_en, lang)
 
     @classmethod
     def from_row(cls, row: tuple) -> Product:  # type: ignore[type-arg]

@@ -87,7 +87,7 @@ def _product(key: str = "product") -> Param:
     def param(d: Details, lang: str) -> str:
         if _zh(lang) and d.get(f"{key}_zh"):
             return str(d[f"{key}_zh"])
-        return str(d[key])
+        return str(d[key] or d.get(f"{key}_zh") or "")  # name_en is optional
     return param
 
 

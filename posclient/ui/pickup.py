@@ -35,6 +35,7 @@ from posclient.app.checkout import Checkout
 from posclient.app.orders import OrderBook, OrderView
 from posclient.domain.errors import PosError
 from posclient.domain.money import Money
+from posclient.domain.names import local_name
 
 from . import fmt, widgets
 from .messages import message_for
@@ -169,10 +170,10 @@ class PickupDialog(QDialog):
             .replace("%5", money(o.paid)).replace("%6", money(o.total)))
         self.table.setRowCount(len(o.lines))
         for row, ln in enumerate(o.lines):
-            name = ln.name_zh if self.lang.startswith("zh") and ln.name_zh else ln.name_en
+            name = local_name(ln.name_zh, ln.name_en, self.lang)
             product = None if name else self.co.catalog.by_id(ln.product_id)
             if product is not None:  # an order without names: the till's catalogue has them
-                name = product.name_zh if self.lang.startswith("zh") else product.name_en
+                name = product.name(self.lang)
             for col, text in enumerate((name or ln.sku, str(ln.qty),
                                         str(view.collected.get(ln.line_no, 0)))):
                 item = QTableWidgetItem(text)

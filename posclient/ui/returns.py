@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from posclient.app.returns import CompletedReturn, Purchase, ReturnDraft, Returns
 from posclient.domain.errors import InvalidInput, PosError
 from posclient.domain.money import Money
+from posclient.domain.names import local_name
 
 from . import fmt, widgets
 from .messages import message_for
@@ -218,11 +219,10 @@ class ReturnDialog(QDialog):
             .replace("%2", d.purchased_at.astimezone().strftime("%Y-%m-%d %H:%M")))
         self.table.setRowCount(len(d.lines))
         for row, ln in enumerate(d.lines):
-            name = ln.name_zh if self.lang.startswith("zh") and ln.name_zh else ln.name_en
+            name = local_name(ln.name_zh, ln.name_en, self.lang)
             if not name:
                 product = self.r.catalog.by_id(ln.product_id)
-                name = (product.name_zh if self.lang.startswith("zh") else product.name_en) \
-                    if product else ln.sku
+                name = product.name(self.lang) if product else ln.sku
             left = purchase.returnable(ln.line_id)
             weighed = ln.measure == "g"
             count = _kg if weighed else str
@@ -282,7 +282,7 @@ class ReturnDialog(QDialog):
         self.no_receipt.append((code, 1))
         row = self.table.rowCount()
         self.table.setRowCount(row + 1)
-        name = ln.name_zh if self.lang.startswith("zh") else ln.name_en
+        name = local_name(ln.name_zh, ln.name_en, self.lang)
         self._row(row, name, ("—", "—", "—"), f"noReceipt{row}", 1, 999)
         self.query.clear()
         self.say("")

@@ -99,7 +99,7 @@ class SearchDialog(QDialog):
             return
         for info in found:
             p = info.product
-            name = p.name_zh if self.lang.startswith("zh") else p.name_en
+            name = p.name(self.lang)
             price = fmt.money(info.price, self.lang) if info.price else self.tr("no price")
             item = QListWidgetItem(f"{name}   {p.sku}   {price}   {stock_text(info)}")
             item.setData(Qt.ItemDataRole.UserRole, info)
@@ -664,5 +664,5 @@ class SellPage(QWidget):
             self.say(self.tr("Nothing found for %1").replace("%1", text), error=True)
             return
         self.say("  ·  ".join(
-            f"{(i.product.name_zh if self.lang.startswith('zh') else i.product.name_en)}: "
+            f"{i.product.name(self.lang)}: "
             f"{stock_text(i) or '—'}" for i in found))

@@ -34,6 +34,7 @@ from posclient.app.stock import (
     open_deliveries,
 )
 from posclient.domain.errors import PosError
+from posclient.domain.names import local_name
 
 from . import widgets
 from .messages import message_for
@@ -146,9 +147,9 @@ class StockCountDialog(QDialog):
         assert self.count is not None
         lines = self.count.lines()
         self.rows: list[CountLine] = lines
-        name = (lambda ln: ln.name_zh) if self.lang.startswith("zh") else (lambda ln: ln.name_en)
-        fill(self.table, [(ln.sku, name(ln), ln.expected, ln.counted, _signed(ln.difference)
-                           if ln.difference else 0) for ln in lines], red_col=4)
+        fill(self.table, [(ln.sku, local_name(ln.name_zh, ln.name_en, self.lang), ln.expected,
+                           ln.counted, _signed(ln.difference) if ln.difference else 0)
+                          for ln in lines], red_col=4)
         self.scope.setEnabled(not self.count.counted)
 
     def scan(self) -> None:
@@ -163,7 +164,7 @@ class StockCountDialog(QDialog):
         except PosError as exc:
             self.say(message_for(exc, self.lang), error=True)
             return
-        name = product.name_zh if self.lang.startswith("zh") else product.name_en
+        name = product.name(self.lang)
         self.say(self.tr("%1: %2 counted").replace("%1", name).replace("%2", str(so_far)))
         self.refresh()
 
@@ -324,8 +325,7 @@ class ReceivingDialog(QDialog):
     def refresh(self) -> None:
         assert self.receiving is not None
         self.rows: list[ReceiveLine] = self.receiving.lines()
-        zh = self.lang.startswith("zh")
-        fill(self.table, [(ln.sku, (ln.name_zh if zh else ln.name_en), ln.expected,
+        fill(self.table, [(ln.sku, local_name(ln.name_zh, ln.name_en, self.lang), ln.expected,
                            ln.received, _signed(ln.difference) if ln.difference else 0)
                           for ln in self.rows], red_col=4)
 
@@ -341,7 +341,7 @@ class ReceivingDialog(QDialog):
         except PosError as exc:
             self.say(message_for(exc, self.lang), error=True)
             return
-        name = product.name_zh if self.lang.startswith("zh") else product.name_en
+        name = product.name(self.lang)
         self.say(self.tr("%1: %2 received").replace("%1", name).replace("%2", str(so_far)))
         self.refresh()
 

@@ -1,19 +1,35 @@
 """Admin routes (``/v1/admin/*``): the admin token only. Stores, staff, enrolment codes,
 terminals, bulk reference data and stock, and the lists a manager works from (exceptions,
-quarantine, terminal_seq gaps)."""
+quarantine, terminal_seq gaps).
+
+Bulk writes keep the rules of a file import (sync/central/importers.py): the body is checked
+whole before anything is written (a key given twice in one object, or nesting deeper than
+``import_read.MAX_DEPTH``, is refused before the body is parsed into records: 422
+``invalid_json``), and by default a batch with any refused record writes nothing (422
+``records_rejected`` lists each by index); ``"partial": true`` writes the good ones."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.routing import APIRoute
 from sqlalchemy import Row, select, update
 
 from sync.central import entities, feed, identity, orders, returns
 from sync.central.api import BearerDep, CentralDep
-from sync.central.errors import Forbidden, InvalidRequest, NotFound, Unauthorized
+from sync.central.entities import WriteReport
+from sync.central.errors import (
+    Forbidden,
+    InvalidRequest,
+    NotFound,
+    RecordsRejected,
+    Unauthorized,
+)
+from sync.central.import_read import json_problem
 from sync.central.models import (
     EnrolmentCodeCreate,
     EnrolmentCodeOut,
@@ -25,6 +41,7 @@ from sync.central.models import (
     PruneIn,
     PruneOut,
     QuarantineOut,
+    RecordsRejectedBody,
     ResolveIn,
     RevokeOut,
     RowRejected,
@@ -53,7 +70,34 @@ def admin(c: CentralDep, credentials: BearerDep) -> None:
     raise Forbidden("A terminal's token cannot use the admin API.", code="admin_only")
 
 
+class StrictJsonRoute(APIRoute):
+    """A route whose JSON body is refused (422 ``invalid_json``) when an object repeats a key
+    or the nesting is too deep, before FastAPI parses it (``json.loads`` keeps the last of
+    two keys silently, and recurses)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def strict(request: Request) -> Response:
+            body = await request.body()
+            if body:
+                try:
+                    text = body.decode("utf-8")
+                except UnicodeDecodeError:
+                    raise InvalidRequest("The body is not UTF-8 JSON.",
+                                         code="invalid_json") from None
+                problem = json_problem(text)
+                if problem is not None:
+                    where, what = problem
+                    raise InvalidRequest(f"body, character {where:,}: {what}.",
+                                         code="invalid_json")
+            return await handler(request)
+
+        return strict
+
+
 router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[Depends(admin)],
+                   route_class=StrictJsonRoute,
                    responses={403: {"model": ErrorBody}, 404: {"model": ErrorBody},
                               409: {"model": ErrorBody}})
 
@@ -108,23 +152,39 @@ def revoke_terminal(store_id: str, terminal_id: str, c: CentralDep) -> RevokeOut
 _ENTITIES = (*entities.REFERENCE_ENTITIES, "stock_level")
 
 
-@router.post("/orders", response_model=EntityReport)
+_REJECTED = {422: {"model": RecordsRejectedBody,
+                    "description": "records_rejected (nothing was written; each refused "
+                                   "record by index), or another invalid request"}}
+
+
+def _all_or_nothing(report: WriteReport, partial: bool) -> None:
+    """Raise (rolling the transaction back) when a record was refused and not ``partial``."""
+    if report.rejected and not partial:
+        raise RecordsRejected(
+            f"{len(report.rejected)} record(s) refused: nothing was written. Fix them and send "
+            "the batch again, or send it with \"partial\": true to write the good ones.",
+            [(e.ref, e.text()) for e in sorted(report.rejected, key=lambda e: e.ref)])
+
+
+@router.post("/orders", response_model=EntityReport, responses=_REJECTED)
 def write_orders(body: OrdersBatch, c: CentralDep) -> EntityReport:
-    """Web orders, new or changed (a cancellation is a change of status). Bad orders are listed
-    with the reason; the others are written."""
+    """Web orders, new or changed (a cancellation is a change of status). A batch with a bad
+    order writes nothing unless ``partial`` (then the others are written)."""
     with feed.transaction(c.engine, c.clock.now()) as tx:
         report = orders.upsert_orders(tx, list(enumerate(body.orders)))
+        _all_or_nothing(report, body.partial)
     return EntityReport(upserted=report.upserted, unchanged=report.unchanged, deleted=0,
-                        rejected=[RowRejected(index=e.ref, reason=e.reason)
+                        rejected=[RowRejected(index=e.ref, reason=e.text())
                                   for e in report.rejected])
 
 
-@router.post("/entities/{entity}", response_model=EntityReport)
+@router.post("/entities/{entity}", response_model=EntityReport, responses=_REJECTED)
 def write_entities(body: EntityBatch, c: CentralDep,
                    entity: Annotated[str, Path(description=", ".join(_ENTITIES))]
                    ) -> EntityReport:
-    """Bulk upsert (and delete) reference records as JSON, validated like the terminals
-    validate them. Bad records are listed; the others are written."""
+    """Bulk upsert (and delete) reference records as JSON (amounts in fen), validated like the
+    terminals validate them. A batch with a refused record or deletion writes nothing unless
+    ``partial`` (then the others are written and the refused ones listed)."""
     if entity not in _ENTITIES:
         raise NotFound(f"No entity {entity!r}; one of: {', '.join(_ENTITIES)}.",
                        code="unknown_entity")
@@ -142,9 +202,10 @@ def write_entities(body: EntityBatch, c: CentralDep,
             report = entities.upsert_records(tx, entity, rows, store_id=body.store_id,
                                              ref_name="record")
             report.add(entities.delete_records(tx, entity, list(enumerate(body.delete))))
+        _all_or_nothing(report, body.partial)
     return EntityReport(upserted=report.upserted, unchanged=report.unchanged,
                         deleted=report.deleted,
-                        rejected=[RowRejected(index=e.ref, reason=e.reason)
+                        rejected=[RowRejected(index=e.ref, reason=e.text())
                                   for e in report.rejected])
 
 

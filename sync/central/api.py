@@ -37,7 +37,13 @@ from sync.central import (
     snapshot,
 )
 from sync.central.db import make_engine
-from sync.central.errors import CentralError, Forbidden, InvalidRequest, Unauthorized
+from sync.central.errors import (
+    CentralError,
+    Forbidden,
+    InvalidRequest,
+    RecordsRejected,
+    Unauthorized,
+)
 from sync.central.identity import EnrolLimits, TerminalIdentity
 from sync.protocol import (
     MAX_EVENTS_PER_BATCH,
@@ -391,6 +397,10 @@ def _install_errors(app: FastAPI) -> None:
         retry = getattr(exc, "retry_after", None)
         if retry is not None:
             headers["Retry-After"] = str(retry)
+        if isinstance(exc, RecordsRejected):  # the ErrorBody and the refused records
+            body = {**ErrorBody(error=exc.code, detail=exc.detail).model_dump(),
+                    "rejected": [{"index": i, "reason": r} for i, r in exc.rejected]}
+            return JSONResponse(body, status_code=exc.status)
         return _error(exc.status, exc.code, exc.detail, headers)
 
     @app.exception_handler(RequestValidationError)

@@ -9,7 +9,8 @@ The database: ``--database URL`` (``sqlite:///PATH``, ``postgresql://USER@HOST/D
 file path), else ``POSCLIENT_CENTRAL_DB``, else ``central.db`` in the user data folder.
 
 Exit codes: 0 done; 1 refused (a message says why); 2 bad usage; 3 the database cannot be
-used. ``import`` exits 1 when some rows were rejected (the valid rows are loaded).
+used. ``import`` exits 1 when some rows were refused: nothing was written, or with
+``--partial`` the good rows were.
 """
 
 from __future__ import annotations
@@ -42,7 +43,6 @@ from sync.central.ingest import ENV_CONCURRENCY as ENV_INGEST_CONCURRENCY
 
 ENV_DB = "POSCLIENT_CENTRAL_DB"
 ENV_ADMIN_TOKEN = "POSCLIENT_CENTRAL_ADMIN_TOKEN"
-MAX_REJECTS_SHOWN = 50
 
 _clock = SystemClock()
 
@@ -191,29 +191,47 @@ def cmd_revoke_terminal(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from sync.central.importers import ImportFailed, import_file
+    from sync.central.import_checks import AMOUNTS
+    from sync.central.importers import ImportFailed, import_file, kind_name
 
     engine = _engine(args)
     progress = Progress()
     try:
-        report = import_file(engine, Path(args.file), args.kind, now=_clock.now,
-                             store_id=args.store, fmt=args.format, progress=progress)
+        kind = kind_name(args.kind)
+        report = import_file(engine, Path(args.file), kind, now=_clock.now,
+                             store_id=args.store, fmt=args.format, encoding=args.encoding,
+                             amounts=args.amounts, partial=args.partial, progress=progress)
     except (ImportFailed, OSError) as exc:
         progress.close()
+        for e in getattr(exc, "errors", []):
+            _err(f"  {_where(e)}")
         _err(str(exc))
         return 1
     progress.close()
     if report.unknown_columns:
-        _err(f"Ignored columns (not fields of {args.kind}): {', '.join(report.unknown_columns)}")
-    for e in report.rejected[:MAX_REJECTS_SHOWN]:
-        _err(f"  line {e.ref}: {e.reason}")
-    if len(report.rejected) > MAX_REJECTS_SHOWN:
-        _err(f"  ... and {len(report.rejected) - MAX_REJECTS_SHOWN:,} more")
-    if report.stopped:
-        _err(f"Stopped early: {report.stopped}")
-    print(f"{args.file}: {report.rows:,} rows read, {report.loaded:,} loaded, "
-          f"{report.unchanged:,} unchanged, {len(report.rejected):,} rejected.")
-    return 1 if report.rejected or report.stopped else 0
+        _err(f"Ignored columns (not fields of {kind}): {', '.join(report.unknown_columns)}")
+    for e in report.rejected:
+        _err(f"  {_where(e)}")
+    if not report.detected:
+        how = " (declared)"
+    else:  # a whole file that decodes as UTF-8 is UTF-8; other detections are less sure
+        how = "" if report.encoding == "utf-8" else " (detected: say --encoding to be sure)"
+    unit = f"; amounts in {args.amounts}" if importers.KINDS[kind] in AMOUNTS else ""
+    if not report.written:
+        good = report.rows - len(report.rejected)
+        _err(f"{args.file} (read as {report.encoding}{how}{unit}): {report.rows:,} rows "
+             f"read, {len(report.rejected):,} refused: nothing was written. Fix them and "
+             f"import the file again, or give --partial to load the {good:,} good rows.")
+        return 1
+    print(f"{args.file} (read as {report.encoding}{how}{unit}): {report.rows:,} rows read, "
+          f"{report.loaded:,} loaded, {report.unchanged:,} unchanged, "
+          f"{len(report.rejected):,} rejected.")
+    return 1 if report.rejected else 0
+
+
+def _where(e: importers.RowError) -> str:
+    """``line 7, price: ...`` (or ``line 7: ...`` when no one column is at fault)."""
+    return f"line {e.ref}, {e.field}: {e.reason}" if e.field else f"line {e.ref}: {e.reason}"
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
@@ -349,11 +367,24 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--store", required=True)
     c.add_argument("--terminal", required=True)
     c = command("import", cmd_import,
-                "load products, prices, members, stock, tax rates or web orders")
+                "load products, prices, members, stock, tax rates, promotions, deliveries or "
+                "web orders from a CSV, JSON or JSON Lines file: read and checked whole first; "
+                "by default a file with any refused row writes nothing")
     c.add_argument("file", metavar="FILE")
-    c.add_argument("--kind", required=True, choices=tuple(importers.KINDS))
+    c.add_argument("--kind", required=True, metavar="KIND",
+                   help=f"one of {', '.join(importers.KINDS)} (a plural is fine: products)")
     c.add_argument("--format", default=None, choices=("csv", "json", "jsonl"),
                    help="default: from the file name")
+    c.add_argument("--encoding", default=None,
+                   help="the file's text encoding: utf-8 (an Excel BOM is fine), gbk, gb18030, "
+                        "big5 ... (default: UTF-8 if the whole file is, else detected from the "
+                        "whole file, and said)")
+    c.add_argument("--amounts", default="fen", choices=("fen", "yuan"),
+                   help="the unit of prices and amounts: fen, whole numbers (the default, as "
+                        "the API and exports write them), or yuan with at most two decimals")
+    c.add_argument("--partial", action="store_true",
+                   help="load the good rows of a file with refused rows (listed); by default "
+                        "such a file writes nothing")
     c.add_argument("--store", default=None, help="stock: the store of rows without store_id")
     c = command("demo-data", cmd_demo_data, "load the demo supermarket as one store")
     c.add_argument("--products", type=int, default=20_000)

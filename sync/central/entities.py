@@ -6,9 +6,15 @@ terminals' own constraints, or their change pages would fail:
 
 - unique values: a product's ``sku``, ``plu`` and barcodes (as GTIN numbers: an UPC-A and its
   EAN-13 form are one barcode), a member's ``member_no``, a promotion's ``coupon_code``;
+- a product's barcodes keep their GS1 check digit (posclient/domain/barcode.py, the tills' own
+  rule): a mistyped code could never be scanned at any till. Checked here, where records are
+  written, not in the protocol model, so a till still reads what an older central stored;
 - references: a product's ``tax_code`` is a tax rate; a price's ``product_id`` is a product.
 
-A record that breaks a rule is rejected with a reason; the rest of the batch is written. An
+A record that breaks a rule is rejected with a reason; the rest of the batch is written (the
+callers decide whether a batch with rejections is committed at all: by default the admin API
+and the importer roll it back, sync/central/importers.py). A key given twice in one call is
+refused, however far apart (``seen`` carries keys across a caller's chunks). An
 unchanged record (same canonical JSON, same scope) writes nothing and appends no change, so
 re-importing a catalogue is cheap and quiet.
 
@@ -30,9 +36,10 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import delete, select
 
+from posclient.domain.barcode import gtin_check_digit, is_valid_gtin
 from sync.central import ledger
 from sync.central.db import among, bulk_insert, chunks
-from sync.central.errors import first_error
+from sync.central.errors import error_parts
 from sync.central.feed import PendingChange, Tx
 from sync.central.schema import GLOBAL, dump_json, entities, entity_uniques, stores
 from sync.protocol import ENTITY_MODELS, StockLevelData, entity_key
@@ -43,6 +50,7 @@ CHUNK = 5_000
 # refers to comes before it.
 REFERENCE_ENTITIES = ("store_settings", "tax_rate", "product", "price", "member", "staff",
                       "promotion", "delivery")
+_KEY_FIELDS = {"tax_rate": "code", "store_settings": "store_id"}  # else "id"
 _REFERS: dict[str, tuple[str, str]] = {  # entity -> (field, entity it names)
     "product": ("tax_code", "tax_rate"),
     "price": ("product_id", "product"),
@@ -53,6 +61,16 @@ _REFERS: dict[str, tuple[str, str]] = {  # entity -> (field, entity it names)
 class RowError:
     ref: int  # the caller's row reference: a line number, a list index
     reason: str
+    field: str = ""  # the field (a file's column) at fault, when one is
+
+    def text(self) -> str:
+        """``field: reason`` (or the reason alone)."""
+        return f"{self.field}: {self.reason}" if self.field else self.reason
+
+
+def validation_error(ref: int, exc: ValidationError) -> RowError:
+    where, msg = error_parts(exc)
+    return RowError(ref, msg, where)
 
 
 @dataclass
@@ -82,31 +100,34 @@ class _Row:
 
 
 def upsert_records(tx: Tx, entity: str, rows: Iterable[tuple[int, Mapping[str, Any]]], *,
-                   store_id: str | None = None, ref_name: str = "row") -> WriteReport:
+                   store_id: str | None = None, ref_name: str = "row",
+                   seen: dict[str, int] | None = None) -> WriteReport:
     """Validate and write ``(ref, record)`` rows of one entity.
 
     ``store_id`` scopes staff to one store (None: every store). ``ref_name`` names refs in
-    messages ("line", "record").
+    messages ("line", "record"). ``seen``: the keys already given (key -> ref) by earlier
+    calls for the same file, so a key given twice is refused across them.
     """
     if entity not in REFERENCE_ENTITIES:
         raise ValueError(f"{entity!r} is not reference data written here")
     report = WriteReport()
+    seen = {} if seen is None else seen
     batch: list[tuple[int, Mapping[str, Any]]] = []
     for item in rows:
         batch.append(item)
         if len(batch) >= CHUNK:
-            report.add(_upsert_chunk(tx, entity, batch, store_id, ref_name))
+            report.add(_upsert_chunk(tx, entity, batch, store_id, ref_name, seen))
             batch = []
     if batch:
-        report.add(_upsert_chunk(tx, entity, batch, store_id, ref_name))
+        report.add(_upsert_chunk(tx, entity, batch, store_id, ref_name, seen))
     report.rejected.sort(key=lambda e: e.ref)
     return report
 
 
 def _upsert_chunk(tx: Tx, entity: str, batch: list[tuple[int, Mapping[str, Any]]],
-                  store_id: str | None, ref_name: str) -> WriteReport:
+                  store_id: str | None, ref_name: str, seen: dict[str, int]) -> WriteReport:
     report = WriteReport()
-    valid = _validate(entity, batch, store_id, ref_name, report)
+    valid = _validate(entity, batch, store_id, ref_name, report, seen)
     valid = _check_scopes(tx, entity, valid, report)
     valid = _check_references(tx, entity, valid, report)
     existing = _existing(tx, entity, [r.key for r in valid])
@@ -134,20 +155,28 @@ def _upsert_chunk(tx: Tx, entity: str, batch: list[tuple[int, Mapping[str, Any]]
 
 
 def _validate(entity: str, batch: list[tuple[int, Mapping[str, Any]]], store_id: str | None,
-              ref_name: str, report: WriteReport) -> list[_Row]:
+              ref_name: str, report: WriteReport, seen: dict[str, int]) -> list[_Row]:
     model = ENTITY_MODELS[entity]
-    seen: dict[str, int] = {}
     out = []
     for ref, raw in batch:
         try:
             data = model.model_validate(raw).model_dump(mode="json")
         except ValidationError as exc:
-            report.rejected.append(RowError(ref, first_error(exc)))
+            report.rejected.append(validation_error(ref, exc))
             continue
+        if entity == "product":
+            wrong = next((c for c in data["barcodes"] if not is_valid_gtin(c)), None)
+            if wrong is not None:
+                report.rejected.append(RowError(
+                    ref, f"{wrong} fails its check digit (the last digit would be "
+                         f"{gtin_check_digit(wrong[:-1])}): mistyped? A till could never "
+                         "scan it", "barcodes"))
+                continue
         key = entity_key(entity, data)
         if key in seen:
             report.rejected.append(RowError(
-                ref, f"{entity} {key} is given twice (first at {ref_name} {seen[key]})"))
+                ref, f"{entity} {key} is given twice (first at {ref_name} {seen[key]})",
+                _KEY_FIELDS.get(entity, "id")))
             continue
         seen[key] = ref
         if entity in ("store_settings", "delivery"):
@@ -201,6 +230,12 @@ def _unique_values(entity: str, data: dict[str, Any]) -> dict[str, str]:
     return {}
 
 
+def _unique_field(value: str) -> str:
+    """The field of a unique value (``"gtin:690..."`` -> ``barcodes``)."""
+    kind = value.split(":", 1)[0]
+    return {"gtin": "barcodes", "coupon": "coupon_code"}.get(kind, kind)
+
+
 def _check_scopes(tx: Tx, entity: str, rows: list[_Row], report: WriteReport) -> list[_Row]:
     scopes = {r.scope for r in rows} - {GLOBAL}
     if not scopes:
@@ -209,7 +244,8 @@ def _check_scopes(tx: Tx, entity: str, rows: list[_Row], report: WriteReport) ->
     ok = []
     for r in rows:
         if r.scope != GLOBAL and r.scope not in known:
-            report.rejected.append(RowError(r.ref, f"no store {r.scope!r}: create it first"))
+            report.rejected.append(RowError(r.ref, f"no store {r.scope!r}: create it first",
+                                            "store_id"))
         else:
             ok.append(r)
     return ok
@@ -225,7 +261,7 @@ def _check_references(tx: Tx, entity: str, rows: list[_Row], report: WriteReport
     for r in rows:
         if r.refers_to not in present:
             report.rejected.append(RowError(
-                r.ref, f"{field_name} {r.refers_to!r}: no such {target.replace('_', ' ')}"))
+                r.ref, f"{r.refers_to!r}: no such {target.replace('_', ' ')}", field_name))
         else:
             ok.append(r)
     return ok
@@ -259,13 +295,14 @@ def _check_uniques(tx: Tx, entity: str, rows: list[_Row], ref_name: str,
         clash = next((v for v in r.uniques if owners.get(v, r.key) != r.key), None)
         if clash is not None:
             report.rejected.append(RowError(
-                r.ref, f"{r.shown[clash]} already belongs to {entity} {owners[clash]}"))
+                r.ref, f"{r.shown[clash]} already belongs to {entity} {owners[clash]}",
+                _unique_field(clash)))
             continue
         twice = next((v for v in r.uniques if v in claimed), None)
         if twice is not None:
             report.rejected.append(RowError(
                 r.ref, f"{r.shown[twice]} is also given to {entity} {claimed[twice].key} "
-                       f"({ref_name} {claimed[twice].ref})"))
+                       f"({ref_name} {claimed[twice].ref})", _unique_field(twice)))
             continue
         for v in r.uniques:
             claimed[v] = r
@@ -335,15 +372,16 @@ def _tax_rate_in_use(tx: Tx, code: str) -> bool:
 
 def set_stock_records(tx: Tx, rows: Iterable[tuple[int, Mapping[str, Any]]], *,
                       store_id: str | None = None, reason: str = "count",
-                      ref_name: str = "row") -> WriteReport:
+                      ref_name: str = "row",
+                      seen: dict[tuple[str, int], int] | None = None) -> WriteReport:
     """Set stock levels from ``{product_id, qty, store_id?}`` records (a count, an import).
 
     Each level is brought to its count by a ledger movement of the difference. ``store_id``
-    is the store of records that do not name one.
+    is the store of records that do not name one. ``seen``: as for :func:`upsert_records`.
     """
     report = WriteReport()
     per_store: dict[str, list[tuple[int, int, int]]] = {}
-    seen: dict[tuple[str, int], int] = {}
+    seen = {} if seen is None else seen
     for ref, raw in rows:
         record = dict(raw)
         if not record.get("store_id") and store_id:
@@ -351,13 +389,13 @@ def set_stock_records(tx: Tx, rows: Iterable[tuple[int, Mapping[str, Any]]], *,
         try:
             level = StockLevelData.model_validate(record)
         except ValidationError as exc:
-            report.rejected.append(RowError(ref, first_error(exc)))
+            report.rejected.append(validation_error(ref, exc))
             continue
         where = (level.store_id, level.product_id)
         if where in seen:
             report.rejected.append(RowError(
                 ref, f"product {level.product_id} at {level.store_id} is given twice "
-                     f"(first at {ref_name} {seen[where]})"))
+                     f"(first at {ref_name} {seen[where]})", "product_id"))
             continue
         seen[where] = ref
         per_store.setdefault(level.store_id, []).append((ref, level.product_id, level.qty))
@@ -365,8 +403,8 @@ def set_stock_records(tx: Tx, rows: Iterable[tuple[int, Mapping[str, Any]]], *,
                                        .where(stores.c.store_id.in_(list(per_store)))))
     for store, items in per_store.items():
         if store not in known_stores:
-            report.rejected.extend(RowError(ref, f"no store {store!r}: create it first")
-                                   for ref, _, _ in items)
+            report.rejected.extend(RowError(ref, f"no store {store!r}: create it first",
+                                            "store_id") for ref, _, _ in items)
             continue
         for part in chunks(items, CHUNK):
             known = ledger.known_products(tx, (pid for _, pid, _ in part))
@@ -375,7 +413,8 @@ def set_stock_records(tx: Tx, rows: Iterable[tuple[int, Mapping[str, Any]]], *,
                 if pid in known:
                     ok.append((pid, qty))
                 else:
-                    report.rejected.append(RowError(ref, f"product_id {pid}: no such product"))
+                    report.rejected.append(RowError(ref, f"{pid}: no such product",
+                                                    "product_id"))
             moved = ledger.set_levels(tx, store, ok, reason=reason)
             report.upserted += len(moved)
             report.unchanged += len(ok) - len(moved)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import sys
 
-CENTRAL_LIBRARIES = ("fastapi", "starlette", "uvicorn", "sqlalchemy", "psycopg")
+CENTRAL_LIBRARIES = ("fastapi", "starlette", "uvicorn", "sqlalchemy", "psycopg",
+                     "charset_normalizer")
 
 
 def main() -> int:

@@ -4,12 +4,26 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
+# Fields holding money, in minor units (fen) everywhere in the protocol and the admin API.
+AMOUNT_FIELDS = frozenset({"amount", "unit_price", "discount", "bundle_price", "min_spend"})
+_NOT_WHOLE = frozenset({"int_from_float", "int_parsing", "int_type"})
+
+
+def error_parts(exc: ValidationError) -> tuple[str, str]:
+    """The first validation problem as ``(field.path, message)``. An amount that is not a
+    whole number is told so with its unit (fen), the usual mistake being a price in yuan."""
+    err = exc.errors()[0]
+    loc = [str(p) for p in err.get("loc", ())]
+    msg = str(err.get("msg", "invalid"))
+    if loc and loc[-1] in AMOUNT_FIELDS and err.get("type") in _NOT_WHOLE:
+        msg = (f"{err.get('input')} is not in fen (amounts are whole numbers of fen: "
+               "3.50 yuan is 350)")
+    return ".".join(loc), msg
+
 
 def first_error(exc: ValidationError) -> str:
     """The first validation problem as ``field.path: message``."""
-    err = exc.errors()[0]
-    where = ".".join(str(p) for p in err.get("loc", ()))
-    msg = str(err.get("msg", "invalid"))
+    where, msg = error_parts(exc)
     return f"{where}: {msg}" if where else msg
 
 
@@ -30,6 +44,17 @@ class CentralError(Exception):
 class InvalidRequest(CentralError):
     status = 422
     code = "invalid_request"
+
+
+class RecordsRejected(InvalidRequest):
+    """A bulk write with refused records: nothing was written. ``rejected``: ``(index,
+    reason)`` of each, answered with the ErrorBody as ``rejected``."""
+
+    code = "records_rejected"
+
+    def __init__(self, detail: str, rejected: list[tuple[int, str]]) -> None:
+        super().__init__(detail)
+        self.rejected = rejected
 
 
 class NotFound(CentralError):

@@ -83,6 +83,10 @@ class EntityBatch(_Admin):
     store_id: str | None = Field(
         default=None, description="staff: the store they belong to (None: every store); "
                                   "stock_level: the store of records that do not name one")
+    partial: bool = Field(
+        default=False, description="false (the default): when any record or deletion is "
+        "refused, nothing is written (422 records_rejected lists them); true: the good ones "
+        "are written and the refused ones listed")
 
 
 class OrdersBatch(_Admin):
@@ -91,12 +95,24 @@ class OrdersBatch(_Admin):
         description="Orders as the web shop sends them (sync.central.orders.OrderIn): order_no, "
                     "channel, status, fulfilment, store_id, pickup_code, customer_name, "
                     "customer_phone, currency, lines [{sku, qty, unit_price, discount}], "
-                    "payments [{kind, amount, method, reference}], created_at")
+                    "payments [{kind, amount, method, reference}], created_at; amounts in "
+                    "fen (whole numbers)")
+    partial: bool = Field(
+        default=False, description="false (the default): when any order is refused, none is "
+        "written (422 records_rejected lists them); true: the good ones are written")
 
 
 class RowRejected(_Admin):
     index: int = Field(description="Position in `records` (or `delete`), from 0")
     reason: str
+
+
+class RecordsRejectedBody(_Admin):
+    """422 ``records_rejected``: a bulk write with refused records wrote nothing."""
+
+    error: str
+    detail: str = ""
+    rejected: list[RowRejected]
 
 
 class EntityReport(_Admin):

@@ -30,8 +30,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Connection, Engine, select
 
 from sync.central.db import among, bulk_insert, chunks, is_postgres
-from sync.central.entities import RowError, WriteReport
-from sync.central.errors import NotFound, first_error
+from sync.central.entities import RowError, WriteReport, validation_error
+from sync.central.errors import NotFound
 from sync.central.feed import PendingChange, Tx
 from sync.central.schema import dump_json, entities, entity_uniques, stores
 from sync.protocol import (
@@ -77,17 +77,17 @@ class OrderIn(BaseModel):
 
 
 def upsert_orders(tx: Tx, rows: Iterable[tuple[int, Mapping[str, Any]]], *,
-                  ref_name: str = "record") -> WriteReport:
+                  ref_name: str = "record", seen: dict[str, int] | None = None) -> WriteReport:
     """Validate and store ``(ref, order)`` rows; a bad one is rejected with its reason, the
-    others are written. The same order twice in one batch: the first wins, the second is
-    rejected."""
+    others are written (the caller decides whether to commit). The same order twice in one
+    batch (or in earlier calls sharing ``seen``): the first wins, the second is rejected."""
     report = WriteReport()
-    seen: dict[str, int] = {}
+    seen = {} if seen is None else seen
     for ref, raw in rows:
         try:
             order = OrderIn.model_validate(raw)
         except ValidationError as exc:
-            report.rejected.append(RowError(ref, first_error(exc)))
+            report.rejected.append(validation_error(ref, exc))
             continue
         if order.order_no in seen:
             report.rejected.append(RowError(ref, f"order {order.order_no} is given twice "

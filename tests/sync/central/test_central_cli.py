@@ -123,15 +123,15 @@ def test_import_csv_loads_good_rows_and_reports_bad_ones_by_line(db, tmp_path, c
     path = tmp_path / "products.csv"
     path.write_text(PRODUCTS_CSV, encoding="utf-8-sig")  # with a BOM, as Excel writes it
     capsys.readouterr()
-    assert main(["--database", db, "import", str(path), "--kind", "product"]) == 1
+    assert main(["--database", db, "import", str(path), "--kind", "product", "--partial"]) == 1
     captured = capsys.readouterr()
     err = captured.err
     assert "Ignored columns (not fields of product): colour" in err
-    assert re.search(r"line 4: measure: .*'each' or 'g'", err)
-    assert "line 5: tax_code 'NOPE': no such tax rate" in err
-    assert "line 6: SKU 'A1' is also given to product 1 (line 2)" in err
-    assert "line 7: barcode 0036000291452 is also given to product 1 (line 2)" in err
-    assert re.search(r"line 8: id: ", err)
+    assert re.search(r"line 4, measure: .*'each' or 'g'", err)
+    assert "line 5, tax_code: 'NOPE': no such tax rate" in err
+    assert "line 6, sku: SKU 'A1' is also given to product 1 (line 2)" in err
+    assert "line 7, barcodes: barcode 0036000291452 is also given to product 1 (line 2)" in err
+    assert re.search(r"line 8, id: ", err)
     assert "8 rows read, 3 loaded, 0 unchanged, 5 rejected" in captured.out
     engine = make_engine(db)
     with engine.connect() as conn:
@@ -142,38 +142,48 @@ def test_import_csv_loads_good_rows_and_reports_bad_ones_by_line(db, tmp_path, c
     assert milk["barcodes"] == ["6901234567892", "036000291452"]
     # Again: nothing changes, nothing new in the feed; rows clashing with stored products now
     # name their owner.
-    assert main(["--database", db, "import", str(path), "--kind", "product"]) == 1
+    assert main(["--database", db, "import", str(path), "--kind", "product", "--partial"]) == 1
     captured = capsys.readouterr()
     assert "3 unchanged" in captured.out
-    assert "line 7: barcode 0036000291452 already belongs to product 1" in captured.err
+    assert "line 7, barcodes: barcode 0036000291452 already belongs to product 1" in \
+        captured.err
     # Stock, as JSON Lines, for the store given on the command line.
     stock = tmp_path / "stock.jsonl"
     stock.write_text('{"product_id": 1, "qty": 40}\n{"product_id": 99, "qty": 1}\n'
                      'not json\n{"product_id": 2, "qty": 5, "store_id": "S1"}\n',
                      encoding="utf-8")
     assert main(["--database", db, "import", str(stock), "--kind", "stock",
-                 "--store", "S1"]) == 1
+                 "--store", "S1", "--partial"]) == 1
     err = capsys.readouterr().err
-    assert "line 2: product_id 99: no such product" in err and "line 3: not valid JSON" in err
+    assert "line 2, product_id: 99: no such product" in err and "line 3: not valid JSON" in err
     with engine.connect() as conn:
         assert dict(conn.execute(select(stock_levels.c.product_id, stock_levels.c.qty)).all()
                     ) == {1: 40, 2: 5}
     engine.dispose()
 
 
-def test_import_json_array_reports_lines_and_stops_at_broken_json(db, tmp_path, capsys):
+def test_import_json_array_refuses_broken_json_whole_and_reports_bad_records_by_line(
+        db, tmp_path, capsys):
     path = tmp_path / "members.json"
-    path.write_text('[\n  {"id": 1, "member_no": "M1", "name": "王芳"},\n'
-                    '  {"id": 2, "member_no": "M1", "name": "李娜"},\n'
-                    '  {"id": 3,\n   "member_no": "M3", "name": "张伟", "points": "many"},\n'
-                    '  {"id": 4, "member_no": "M4", "name": "刘洋"},\n'
-                    '  {"id": 5, "member_no": "M5" "name": "x"}\n]', encoding="utf-8")
-    assert main(["--database", db, "import", str(path), "--kind", "member"]) == 1
+    text = ('[\n  {"id": 1, "member_no": "M1", "name": "王芳"},\n'
+            '  {"id": 2, "member_no": "M1", "name": "李娜"},\n'
+            '  {"id": 3,\n   "member_no": "M3", "name": "张伟", "points": "many"},\n'
+            '  {"id": 4, "member_no": "M4", "name": "刘洋"},\n'
+            '  {"id": 5, "member_no": "M5" "name": "x"}\n]')
+    path.write_text(text, encoding="utf-8")
+    assert main(["--database", db, "import", str(path), "--kind", "member",
+                 "--partial"]) == 1
+    err = capsys.readouterr().err
+    assert "line 7: invalid JSON (Expecting ',' delimiter)" in err
+    assert "nothing was written" in err  # broken JSON: not even with --partial
+    path.write_text(text.replace('"M5" "name"', '"M5", "name"'), encoding="utf-8")
+    assert main(["--database", db, "import", str(path), "--kind", "member",
+                 "--partial"]) == 1
     captured = capsys.readouterr()
-    assert "line 3: member number 'M1' is also given to member 1 (line 2)" in captured.err
-    assert re.search(r"line 4: points: ", captured.err)
-    assert "Stopped early: line 7: invalid JSON" in captured.err
-    assert "2 loaded" in captured.out
+    assert "line 3, member_no: member number 'M1' is also given to member 1 (line 2)" in \
+        captured.err
+    assert re.search(r"line 4, points: ", captured.err)
+    assert "3 loaded" in captured.out
 
 
 ORDERS_CSV = (
@@ -193,11 +203,13 @@ def test_import_web_orders_from_csv_and_json_with_rejections_by_line(db, tmp_pat
     assert main(["--database", db, "import", str(tmp_path / "tax.json"),
                  "--kind", "tax_rate"]) == 0
     (tmp_path / "products.csv").write_text(PRODUCTS_CSV, encoding="utf-8")
-    main(["--database", db, "import", str(tmp_path / "products.csv"), "--kind", "product"])
+    main(["--database", db, "import", str(tmp_path / "products.csv"), "--kind", "product",
+          "--partial"])
     orders_csv = tmp_path / "orders.csv"
     orders_csv.write_text(ORDERS_CSV, encoding="utf-8")
     capsys.readouterr()
-    assert main(["--database", db, "import", str(orders_csv), "--kind", "order"]) == 1
+    assert main(["--database", db, "import", str(orders_csv), "--kind", "order",
+                 "--partial"]) == 1
     captured = capsys.readouterr()
     assert "line 4: line 1: no product with SKU 'ZZ'" in captured.err
     assert "3 rows read, 2 loaded, 0 unchanged, 1 rejected" in captured.out

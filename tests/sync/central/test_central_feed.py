@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zlib
 
+from posclient.domain.barcode import with_check_digit
 from sync.protocol import ChangesPage, SnapshotHeader, SnapshotRecord, validate_page
 
 
@@ -113,7 +114,8 @@ def test_the_snapshot_streams_the_stores_state_as_gzip_ndjson(shop):
 
 def test_a_large_snapshot_arrives_in_many_chunks(shop):
     products = [{"id": i, "sku": f"X{i}", "name_zh": f"商品{i}", "name_en": f"Item {i}",
-                 "measure": "each", "tax_code": "VAT13", "barcodes": [f"{20_000_000 + i}"]}
+                 "measure": "each", "tax_code": "VAT13",
+                 "barcodes": [with_check_digit(f"{2_000_000 + i}")]}  # EAN-8
                 for i in range(100, 8_100)]
     for start in range(0, len(products), 4_000):
         assert shop.put("product", products[start:start + 4_000])["rejected"] == []
