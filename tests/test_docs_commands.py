@@ -81,12 +81,12 @@ def _documented_commands() -> list[tuple[str, str, list[str]]]:
                 number += 1 + line.count("\n")
             number = first
         for span in re.finditer(r"`(posclient(?:-central)? [^`]+)`", text):
-            words = shlex.split(span.group(1))
-            if len(words) > 2:  # more than "posclient status": a command to run as written
-                line = text.count("\n", 0, span.start()) + 1
-                hit = _program(words)
-                if hit:
-                    found.append((f"{doc}:{line}", *hit))
+            for words in _simple_commands(span.group(1))[:1]:  # "posclient ... | head -1"
+                if len(words) > 2:  # more than "posclient status": a command to run as written
+                    line = text.count("\n", 0, span.start()) + 1
+                    hit = _program(words)
+                    if hit:
+                        found.append((f"{doc}:{line}", *hit))
     return found
 
 
