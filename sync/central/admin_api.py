@@ -12,7 +12,8 @@ from fastapi import APIRouter, Depends, Path, Query
 from sqlalchemy import Row, select, update
 
 from sync.central import entities, feed, identity, orders, returns
-from sync.central.api import BearerDep, CentralDep
+from sync.central.api import BearerDep, CentralDep, OnceRoute, RowId
+from sync.central.db import serialize
 from sync.central.errors import Forbidden, InvalidRequest, NotFound, Unauthorized
 from sync.central.models import (
     EnrolmentCodeCreate,
@@ -54,10 +55,12 @@ def admin(c: CentralDep, credentials: BearerDep) -> None:
 
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[Depends(admin)],
+                   route_class=OnceRoute,
                    responses={403: {"model": ErrorBody}, 404: {"model": ErrorBody},
                               409: {"model": ErrorBody}})
 
 Limit = Annotated[int, Query(ge=1, le=1000)]
+StoreParam = Annotated[str | None, Query(max_length=32)]
 
 
 @router.post("/stores", response_model=StoreOut, status_code=201)
@@ -87,7 +90,7 @@ def make_enrolment_code(body: EnrolmentCodeCreate, c: CentralDep) -> EnrolmentCo
 
 
 @router.get("/terminals", response_model=list[TerminalOut])
-def list_terminals(c: CentralDep, store_id: str | None = None) -> list[TerminalOut]:
+def list_terminals(c: CentralDep, store_id: StoreParam = None) -> list[TerminalOut]:
     q = select(terminals).order_by(terminals.c.store_id, terminals.c.terminal_id)
     if store_id is not None:
         q = q.where(terminals.c.store_id == store_id)
@@ -99,7 +102,9 @@ def list_terminals(c: CentralDep, store_id: str | None = None) -> list[TerminalO
 
 
 @router.post("/terminals/{store_id}/{terminal_id}/revoke", response_model=RevokeOut)
-def revoke_terminal(store_id: str, terminal_id: str, c: CentralDep) -> RevokeOut:
+def revoke_terminal(store_id: Annotated[str, Path(max_length=32)],
+                    terminal_id: Annotated[str, Path(max_length=32)],
+                    c: CentralDep) -> RevokeOut:
     """Revoke the terminal's token at once: its next call gets 401."""
     with feed.transaction(c.engine, c.clock.now()) as tx:
         return RevokeOut(revoked=identity.revoke_terminal(tx, store_id, terminal_id))
@@ -113,6 +118,7 @@ def write_orders(body: OrdersBatch, c: CentralDep) -> EntityReport:
     """Web orders, new or changed (a cancellation is a change of status). Bad orders are listed
     with the reason; the others are written."""
     with feed.transaction(c.engine, c.clock.now()) as tx:
+        serialize(tx.conn, "entities", "order")  # the same orders sent twice at once: once
         report = orders.upsert_orders(tx, list(enumerate(body.orders)))
     return EntityReport(upserted=report.upserted, unchanged=report.unchanged, deleted=0,
                         rejected=[RowRejected(index=e.ref, reason=e.reason)
@@ -121,7 +127,8 @@ def write_orders(body: OrdersBatch, c: CentralDep) -> EntityReport:
 
 @router.post("/entities/{entity}", response_model=EntityReport)
 def write_entities(body: EntityBatch, c: CentralDep,
-                   entity: Annotated[str, Path(description=", ".join(_ENTITIES))]
+                   entity: Annotated[str, Path(max_length=32,
+                                               description=", ".join(_ENTITIES))]
                    ) -> EntityReport:
     """Bulk upsert (and delete) reference records as JSON, validated like the terminals
     validate them. Bad records are listed; the others are written."""
@@ -133,6 +140,7 @@ def write_entities(body: EntityBatch, c: CentralDep,
                              "records are for every store.")
     rows = list(enumerate(body.records))
     with feed.transaction(c.engine, c.clock.now()) as tx:
+        serialize(tx.conn, "entities", entity)  # the same records sent twice at once: once
         if entity == "stock_level":
             if body.delete:
                 raise InvalidRequest("Stock levels are not deleted: set them to a count.")
@@ -157,7 +165,7 @@ def list_refund_requests(c: CentralDep, status: Literal["requested", "done"] | N
 
 
 @router.post("/refund-requests/{request_id}/done", response_model=RefundRequestList)
-def refund_request_done(request_id: int, c: CentralDep) -> RefundRequestList:
+def refund_request_done(request_id: RowId, c: CentralDep) -> RefundRequestList:
     """The web shop refunded the payment (a repeat changes nothing)."""
     with feed.transaction(c.engine, c.clock.now()) as tx:
         returns.refund_request_done(tx, request_id)
@@ -167,7 +175,7 @@ def refund_request_done(request_id: int, c: CentralDep) -> RefundRequestList:
 
 @router.get("/exceptions", response_model=list[ExceptionOut])
 def list_exceptions(c: CentralDep, status: Literal["open", "resolved"] = "open",
-                    store_id: str | None = None,
+                    store_id: StoreParam = None,
                     limit: Limit = 100) -> list[ExceptionOut]:
     q = select(exceptions).where(exceptions.c.status == status).order_by(exceptions.c.id)
     if store_id is not None:
@@ -178,15 +186,16 @@ def list_exceptions(c: CentralDep, status: Literal["open", "resolved"] = "open",
 
 
 @router.post("/exceptions/{exception_id}/resolve", response_model=ExceptionOut)
-def resolve_exception(exception_id: int, body: ResolveIn, c: CentralDep) -> ExceptionOut:
+def resolve_exception(exception_id: RowId, body: ResolveIn, c: CentralDep) -> ExceptionOut:
+    """Resolve an exception with a comment (a repeat keeps the first resolution)."""
     now = c.clock.now()
     with feed.transaction(c.engine, now) as tx:
-        done = tx.conn.execute(update(exceptions).where(exceptions.c.id == exception_id)
-                               .values(status="resolved", comment=body.comment,
-                                       resolved_at=now))
-        if done.rowcount != 1:
-            raise NotFound(f"No exception {exception_id}.")
-        row = tx.conn.execute(select(exceptions).where(exceptions.c.id == exception_id)).one()
+        tx.conn.execute(update(exceptions).where(exceptions.c.id == exception_id,
+                                                 exceptions.c.status == "open")
+                        .values(status="resolved", comment=body.comment, resolved_at=now))
+        row = tx.conn.execute(select(exceptions).where(exceptions.c.id == exception_id)).first()
+        if row is None:
+            raise NotFound(f"No exception {exception_id}.", code="exception_unknown")
     return _exception_out(row)
 
 
@@ -197,7 +206,7 @@ def _exception_out(r: Row[Any]) -> ExceptionOut:
 
 
 @router.get("/quarantine", response_model=list[QuarantineOut])
-def list_quarantine(c: CentralDep, store_id: str | None = None,
+def list_quarantine(c: CentralDep, store_id: StoreParam = None,
                     limit: Limit = 100) -> list[QuarantineOut]:
     q = select(quarantine).order_by(quarantine.c.id).limit(limit)
     if store_id is not None:
@@ -210,7 +219,7 @@ def list_quarantine(c: CentralDep, store_id: str | None = None,
 
 
 @router.get("/gaps", response_model=list[GapOut])
-def list_gaps(c: CentralDep, store_id: str | None = None) -> list[GapOut]:
+def list_gaps(c: CentralDep, store_id: StoreParam = None) -> list[GapOut]:
     """terminal_seq ranges never received: events lost, or still on their way."""
     q = select(terminal_gaps).order_by(terminal_gaps.c.store_id, terminal_gaps.c.terminal_id,
                                        terminal_gaps.c.first_seq)
