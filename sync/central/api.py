@@ -110,7 +110,10 @@ def create_app(database: str | Engine, *, clock: Clock | None = None,
         title="posclient central", version=f"{PROTOCOL_VERSION}",
         description="Sync protocol v1 between store terminals and the central inventory "
                     "service, and the central's admin API.",
-        responses={401: {"model": ErrorBody}, 422: {"model": ErrorBody}})
+        responses={400: {"model": ErrorBody, "description": "The body is not JSON"},
+                   401: {"model": ErrorBody},
+                   413: {"model": ErrorBody, "description": "The body is over 32 MB"},
+                   422: {"model": ErrorBody}})
     app.state.central = Central(
         engine=engine, clock=clock or SystemClock(),
         admin_token_hash=identity.hash_secret(admin_token) if admin_token else None,
