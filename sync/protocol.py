@@ -861,13 +861,57 @@ class StockReceivePayload(_Model):
     lines: list[StockReceiveLinePayload] = Field(min_length=1, max_length=MAX_LINES)
 
 
+Kind = Annotated[str, Field(min_length=1, max_length=32)]  # a tender's or a movement's kind
+
+
+class CashMovementPayload(_Model):
+    """What the central reads of a ``cash_movement`` event (posclient/app/shifts.py; the rest
+    is kept as sent): ``kind`` (cash_in, paid_out, safe_drop) and ``amount``."""
+
+    kind: Kind
+    amount: SignedMinor
+
+
+class ShiftClosePayload(_Model):
+    """What the central reads of a ``shift_close`` event: ``over_short`` per tender."""
+
+    over_short: dict[Kind, SignedMinor] = Field(default={}, max_length=100)
+
+
+class ZTender(_Model):
+    sales: SignedMinor = 0
+    refunds: SignedMinor = 0
+
+
+class ZReportPayload(_Model):
+    """What the central reads of a ``z_report`` event (the till's Report.to_json), for the
+    store's reconciliation next to its own figures."""
+
+    z_no: Count | None = None
+    business_day: str = Field(min_length=10, max_length=10)  # YYYY-MM-DD
+    from_at: str | None = Field(default=None, max_length=40)
+    to_at: str = Field(min_length=1, max_length=40)
+    sales_count: Count = 0
+    sales_total: SignedMinor = 0
+    pickups_count: Count = 0
+    pickups_total: SignedMinor = 0
+    returns_count: Count = 0
+    returns_total: SignedMinor = 0
+    tenders: dict[Kind, ZTender] = Field(default={}, max_length=100)
+    movements: dict[Kind, SignedMinor] = Field(default={}, max_length=100)
+    pending_events: list[Any] = Field(default=[], max_length=10**6)
+
+
 # Event types whose payload the central checks against a model; other known types are stored
 # as they come (their effects on the central arrive in later releases).
 EVENT_PAYLOAD_MODELS: dict[str, type[_Model]] = {"sale": SalePayload, "pickup": PickupPayload,
                                                   "return": ReturnPayload,
                                                   "stock_count": StockCountPayload,
                                                   "stock_receive": StockReceivePayload,
-                                                  "member_signup": MemberSignupPayload}
+                                                  "member_signup": MemberSignupPayload,
+                                                  "cash_movement": CashMovementPayload,
+                                                  "shift_close": ShiftClosePayload,
+                                                  "z_report": ZReportPayload}
 EVENT_TYPES: frozenset[str] = frozenset(EventType.__args__)  # type: ignore[attr-defined]
 
 # The event_id reported for an event whose own event_id could not be read: results come back in

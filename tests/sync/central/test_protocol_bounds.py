@@ -5,6 +5,8 @@ with a 500."""
 
 from __future__ import annotations
 
+import uuid
+
 from central_kit import MILK, sale_event
 from sqlalchemy import select
 
@@ -102,3 +104,23 @@ def test_texts_longer_than_their_columns_are_refused_before_the_database(shop):
     r = shop.http.post(f"/v1/store/exceptions/{2**63}/resolve", json={"comment": "x"},
                        headers=till.auth)
     assert r.status_code == 422
+
+
+def test_the_payloads_the_reconciliation_reads_are_bounded_and_the_day_still_answers(shop):
+    till = shop.enrol("S1")
+
+    def event(seq: int, typ: str, payload: dict) -> dict:
+        return {"event_id": str(uuid.uuid4()), "terminal_seq": seq, "type": typ,
+                "occurred_at": "2026-11-23T04:00:00Z", "payload": payload}
+
+    sent = [event(1, "z_report", {"business_day": "2026-11-23", "to_at": "2026-11-23T20:00Z",
+                                  "sales_total": 10**30}),
+            event(2, "cash_movement", {"kind": "x" * 100, "amount": 100}),
+            event(3, "shift_close", {"over_short": {"cash": 10**20}}),
+            event(4, "cash_movement", {"kind": "paid_out", "amount": 250})]
+    got = [(x["status"], x.get("reason") or "") for x in till.send(sent).json()["results"]]
+    assert [s for s, _ in got] == ["rejected", "rejected", "rejected", "accepted"]
+    assert "sales_total" in got[0][1] and "kind" in got[1][1] and "over_short" in got[2][1]
+    r = till.get("/v1/store/reconciliation", day="2026-11-23")
+    assert r.status_code == 200, r.text
+    assert r.json()["totals"]["movements"] == {"paid_out": 250}
