@@ -9,11 +9,19 @@ rejects the whole page (the terminal keeps its cursor).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from posclient.domain.promotions import normalize_code, promotion_from_dict
 
@@ -21,7 +29,54 @@ PROTOCOL_VERSION = 1
 MAX_EVENTS_PER_BATCH = 500
 MAX_PAGE = 5_000
 
-Minor = Annotated[int, Field(ge=0)]  # money in minor units, never negative in reference data
+# -- bounds (docs/sync-protocol.md, "Bounds") ----------------------------------------------------
+# Every field of every model has one: what the business allows, and never more than the
+# central's columns hold (BIGINT, VARCHAR(n)), so no input reaches the database as a value it
+# cannot store (an OverflowError, a truncation: a 500 and a till re-sending forever).
+
+BIGINT_MAX = 2**63 - 1  # the central's BIGINT, the till's SQLite INTEGER
+# Money in minor units: 1,000,000,000,000.00 in a two-decimal currency. A line's quantity times
+# the largest price a till takes fits (posclient.domain.money), and any day's sums of such
+# amounts stay far inside a BIGINT.
+MAX_MINOR = 10**14
+MAX_QTY = 10_000_000  # units of a line, or grams of a weighed product (10 tonnes)
+MAX_STOCK = 10**12  # a stock level, either side of zero
+MAX_POINTS = 10**12  # a member's points
+MAX_LINES = 2_000  # lines of a sale, an order, a return, a count, a delivery
+# A terminal_seq more than this beyond the highest the central has from the till is refused
+# (``rejected``, reason ``terminal_seq_too_far``), not recorded as that many lost events: a
+# till never has more than a few thousand events waiting, even after weeks offline.
+MAX_SEQ_AHEAD = 1_000_000
+# Times a till sends: from 1970 to 2199, in any zone (far outside: a clock gone wrong).
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
+
+def _in_time_range(t: datetime) -> datetime:
+    aware = t if t.tzinfo is not None else t.replace(tzinfo=UTC)
+    if not EARLIEST <= aware < LATEST:
+        raise ValueError("a time between 1970-01-01 and 2199-12-31 (UTC)")
+    return t
+
+
+Minor = Annotated[int, Field(ge=0, le=MAX_MINOR)]  # money, never negative in reference data
+SignedMinor = Annotated[int, Field(ge=-MAX_MINOR, le=MAX_MINOR)]  # rounding, a difference
+Id = Annotated[int, Field(ge=1, le=BIGINT_MAX)]  # a row id: product, staff, member, record
+Qty = Annotated[int, Field(ge=1, le=MAX_QTY)]  # units, or grams
+Count = Annotated[int, Field(ge=0, le=BIGINT_MAX)]  # a count or a sum the central reports
+Total = Annotated[int, Field(ge=-BIGINT_MAX, le=BIGINT_MAX)]  # a signed sum it reports
+Seq = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
+Ppm = Annotated[int, Field(ge=0, le=1_000_000)]  # a tax rate in parts per million
+UnixTime = Annotated[int, Field(ge=0, le=int(LATEST.timestamp()))]
+Moment = Annotated[datetime, AfterValidator(_in_time_range)]
+StoreId = Annotated[str, Field(min_length=1, max_length=32)]
+TerminalId = Annotated[str, Field(max_length=32)]
+Key = Annotated[str, Field(min_length=1, max_length=64)]  # a receipt, order, member number
+Ref = Annotated[str, Field(max_length=128)]  # a payment's or a delivery note's reference
+Name = Annotated[str, Field(max_length=200)]  # a product's, a member's, a promotion's name
+Word = Annotated[str, Field(max_length=64)]  # a category, brand, tier, method, label
+Currency = Annotated[str, Field(min_length=3, max_length=3)]
+Reason = Annotated[str, Field(max_length=2_000)]  # a message the central writes for people
 
 
 class _Model(BaseModel):
@@ -39,35 +94,36 @@ class EnrolRequest(_Model):
 
 
 class EnrolResponse(_Model):
-    store_id: str
-    terminal_id: str
-    token: str
+    store_id: StoreId
+    terminal_id: TerminalId
+    token: str = Field(max_length=128)
     server_time: datetime
 
 
 # -- reference data (down) -----------------------------------------------------------------------
 
 class ProductData(_Model):
-    id: int = Field(ge=1)
+    id: Id
     sku: str = Field(min_length=1, max_length=64)
-    name_zh: str
-    name_en: str = ""  # optional: a till shows name_zh where it is empty
-    category: str = ""
-    brand: str = ""
+    name_zh: Name
+    name_en: Name = ""  # optional: a till shows name_zh where it is empty
+    category: Word = ""
+    brand: Word = ""
     measure: Literal["each", "g"]
-    tax_code: str = Field(min_length=1)
-    plu: str | None = None
+    tax_code: str = Field(min_length=1, max_length=32)
+    plu: str | None = Field(default=None, max_length=16)
     active: bool = True
-    barcodes: list[Annotated[str, Field(pattern=r"^\d{8}$|^\d{12,14}$")]] = []
+    barcodes: list[Annotated[str, Field(pattern=r"^\d{8}$|^\d{12,14}$")]] = Field(
+        default=[], max_length=100)
 
 
 class PriceData(_Model):
-    id: int = Field(ge=1)
-    product_id: int = Field(ge=1)
-    price_list: str = "retail"
+    id: Id
+    product_id: Id
+    price_list: Word = "retail"
     amount: Minor
-    valid_from: int = Field(default=0, ge=0)  # unix seconds
-    valid_to: int | None = None
+    valid_from: UnixTime = 0  # unix seconds
+    valid_to: UnixTime | None = None
 
     @field_validator("valid_to")
     @classmethod
@@ -78,55 +134,59 @@ class PriceData(_Model):
 
 
 class TaxRateData(_Model):
-    code: str = Field(min_length=1)
-    rate_ppm: int = Field(ge=0, le=1_000_000)
-    name_zh: str = ""
-    name_en: str = ""
+    code: str = Field(min_length=1, max_length=32)
+    rate_ppm: Ppm
+    name_zh: Name = ""
+    name_en: Name = ""
 
 
 class MemberData(_Model):
-    id: int = Field(ge=1)
-    member_no: str = Field(min_length=1)
-    name: str
-    phone: str | None = None
-    tier: str = "standard"
-    points: int = 0
+    id: Id
+    member_no: Key
+    name: Name
+    phone: str | None = Field(default=None, max_length=32)
+    tier: Word = "standard"
+    # The central's balance (a sum of its ledger), read from the feed by every till: bounded by
+    # the column only, so no balance it computes can make a till refuse a page.
+    points: int = Field(default=0, ge=-BIGINT_MAX, le=BIGINT_MAX)
     active: bool = True
 
 
 class StockLevelData(_Model):
-    product_id: int = Field(ge=1)
-    store_id: str
-    qty: int
+    product_id: Id
+    store_id: StoreId
+    # The central's level (a sum of its ledger), read from the feed: bounded by the column only,
+    # like a member's points. What the admin sets is within ±MAX_STOCK (entities.py).
+    qty: int = Field(ge=-BIGINT_MAX, le=BIGINT_MAX)
 
 
 class StaffData(_Model):
-    id: int = Field(ge=1)
-    name: str
+    id: Id
+    name: Name
     role: Literal["cashier", "supervisor", "manager"]
-    pin_hash: str = Field(min_length=20)
+    pin_hash: str = Field(min_length=20, max_length=200)
     active: bool = True
 
 
 class StoreSettingsData(_Model):
     model_config = ConfigDict(extra="allow", frozen=True)  # settings grow; the till keeps known
-    store_id: str
+    store_id: StoreId
 
 
 class OrderLineData(_Model):
     """One line of a web order, as the tills see it (the central resolved its SKU)."""
 
-    line_no: int = Field(ge=1)
-    product_id: int = Field(ge=1)
-    sku: str = Field(min_length=1)
-    name_zh: str = ""
-    name_en: str = ""
-    qty: int = Field(ge=1)  # units
+    line_no: Id
+    product_id: Id
+    sku: str = Field(min_length=1, max_length=64)
+    name_zh: Name = ""
+    name_en: Name = ""
+    qty: Qty  # units
     unit_price: Minor
     discount: Minor = 0
     total: Minor  # qty * unit_price - discount
-    collected: int = Field(default=0, ge=0)  # handed over at pick-up so far
-    returned: int = Field(default=0, ge=0)  # refunded so far, at any store
+    collected: int = Field(default=0, ge=0, le=MAX_QTY)  # handed over at pick-up so far
+    returned: int = Field(default=0, ge=0, le=MAX_QTY)  # refunded so far, at any store
 
     @field_validator("total")
     @classmethod
@@ -141,8 +201,8 @@ class OrderLineData(_Model):
 class OrderPaymentData(_Model):
     kind: Literal["online", "at_pickup"]  # paid on the web, or to pay at the till
     amount: Minor
-    method: str = ""  # alipay, wechat, card ...
-    reference: str = ""  # the web shop's payment id (refunds go back through it)
+    method: Word = ""  # alipay, wechat, card ...
+    reference: Ref = ""  # the web shop's payment id (refunds go back through it)
 
 
 ORDER_STATUSES = ("open", "ready", "partly_collected", "collected", "cancelled", "delivered")
@@ -157,22 +217,23 @@ class OrderData(_Model):
     channel: Literal["web", "app", "marketplace"] = "web"
     status: Literal["open", "ready", "partly_collected", "collected", "cancelled", "delivered"]
     fulfilment: Literal["pickup", "delivery"]
-    store_id: str | None = None  # the pick-up store
-    customer_name: str = ""
-    customer_phone: str | None = None
+    store_id: StoreId | None = None  # the pick-up store
+    customer_name: Name = ""
+    customer_phone: str | None = Field(default=None, max_length=32)
     pickup_code_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
-    currency: str = Field(min_length=3, max_length=3)
-    lines: list[OrderLineData] = Field(min_length=1)
-    payments: list[OrderPaymentData] = []
+    currency: Currency
+    lines: list[OrderLineData] = Field(min_length=1, max_length=MAX_LINES)
+    payments: list[OrderPaymentData] = Field(default=[], max_length=100)
     total: Minor
     paid: Minor = 0  # paid online
     paid_at_pickup: Minor = 0  # taken by the tills at pick-up so far
     created_at: datetime
     updated_at: datetime
-    member_no: str | None = None  # the member who ordered: the order earns on their account
+    member_no: Key | None = None  # the member who ordered: the order earns on their account
     # The tills' pick-up (and return) events already counted in ``collected``, ``returned`` and
     # ``paid_at_pickup``: a till adds its own events not listed here, so it never counts one
     # twice nor misses one that has not reached the central yet.
+    # (as long as the order's pick-ups and returns: the central appends, the tills read)
     applied_events: list[UUID] = []
 
 
@@ -194,32 +255,32 @@ class PromotionData(_Model):
     """
 
     id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
-    name_zh: str = ""
-    name_en: str = ""
+    name_zh: Name = ""
+    name_en: Name = ""
     kind: Literal["percent_off", "amount_off", "buy_x_get_y", "mix_and_match", "spend_get_off"]
-    product_ids: list[Annotated[int, Field(ge=1)]] = []
-    categories: list[str] = []
-    brands: list[str] = []
+    product_ids: list[Id] = Field(default=[], max_length=10_000)
+    categories: list[Word] = Field(default=[], max_length=1_000)
+    brands: list[Word] = Field(default=[], max_length=1_000)
     percent_bp: int = Field(default=0, ge=0, le=10_000)
     amount: Minor = 0
-    buy_qty: int = Field(default=0, ge=0)
-    get_qty: int = Field(default=0, ge=0)
+    buy_qty: int = Field(default=0, ge=0, le=MAX_QTY)
+    get_qty: int = Field(default=0, ge=0, le=MAX_QTY)
     get_percent_bp: int = Field(default=10_000, ge=0, le=10_000)
-    bundle_qty: int = Field(default=0, ge=0)
+    bundle_qty: int = Field(default=0, ge=0, le=MAX_QTY)
     bundle_price: Minor = 0
     min_spend: Minor = 0
-    priority: int = 0
+    priority: int = Field(default=0, ge=-1_000_000, le=1_000_000)
     exclusive: bool = False
     stackable: bool = False
     member_only: bool = False
-    tiers: list[str] = []
+    tiers: list[Word] = Field(default=[], max_length=100)
     coupon_code: str | None = Field(default=None, max_length=64)
-    valid_from: int = Field(default=0, ge=0)
-    valid_to: int | None = None
-    days: list[Annotated[int, Field(ge=1, le=7)]] = []
+    valid_from: UnixTime = 0
+    valid_to: UnixTime | None = None
+    days: list[Annotated[int, Field(ge=1, le=7)]] = Field(default=[], max_length=7)
     hour_from: str | None = Field(default=None, pattern=_HHMM)
     hour_to: str | None = Field(default=None, pattern=_HHMM)
-    store_ids: list[str] = []
+    store_ids: list[StoreId] = Field(default=[], max_length=10_000)
 
     @field_validator("coupon_code")
     @classmethod
@@ -236,9 +297,9 @@ class DeliveryLineData(_Model):
     """A line a delivery is expected to bring: the product (by id, its SKU for people) and the
     units (grams for a weighed product)."""
 
-    product_id: int = Field(ge=1)
-    sku: str = ""
-    qty: int = Field(ge=1, le=10_000_000)
+    product_id: Id
+    sku: Word = ""
+    qty: Qty
 
 
 class DeliveryData(_Model):
@@ -249,15 +310,15 @@ class DeliveryData(_Model):
     """
 
     id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
-    store_id: str = Field(min_length=1, max_length=32)
+    store_id: StoreId
     kind: Literal["delivery", "transfer"] = "delivery"
     from_store: str | None = Field(default=None, max_length=32)  # a transfer's sending store
     reference: str = Field(default="", max_length=100)  # the supplier's delivery note number
-    lines: list[DeliveryLineData] = Field(min_length=1, max_length=2_000)
+    lines: list[DeliveryLineData] = Field(min_length=1, max_length=MAX_LINES)
     status: Literal["expected", "received", "cancelled"] = "expected"
-    expected_at: datetime | None = None
+    expected_at: Moment | None = None
     received_at: datetime | None = None  # set by the central from the till's event
-    received_by: str | None = None  # the till that received it
+    received_by: TerminalId | None = None  # the till that received it
     event_id: UUID | None = None  # the ``stock_receive`` event
 
 
@@ -286,10 +347,10 @@ Entity = Literal["product", "price", "tax_rate", "member", "stock_level", "staff
 
 
 class Change(_Model):
-    seq: int = Field(ge=1)
+    seq: Seq
     entity: Entity
     op: Literal["upsert", "delete"]
-    key: str = Field(min_length=1)
+    key: str = Field(min_length=1, max_length=128)
     data: dict[str, Any] | None = None
 
     def parsed(self) -> _Model | None:
@@ -302,8 +363,8 @@ class Change(_Model):
 
 
 class ChangesPage(_Model):
-    changes: list[Change]
-    next_after: int = Field(ge=0)
+    changes: list[Change] = Field(max_length=MAX_PAGE)
+    next_after: Count
     has_more: bool
     server_time: datetime
 
@@ -353,9 +414,9 @@ EventType = Literal["sale", "return", "pickup", "cash_movement", "shift_open", "
 
 class Event(_Model):
     event_id: UUID
-    terminal_seq: int = Field(ge=1)
+    terminal_seq: Seq
     type: str = Field(min_length=1, max_length=32)
-    occurred_at: datetime
+    occurred_at: Moment
     payload: dict[str, Any]
 
 
@@ -366,19 +427,19 @@ class EventsBatch(_Model):
 class EventResult(_Model):
     event_id: UUID
     status: Literal["accepted", "duplicate", "rejected"]
-    reason: str | None = None
-    exceptions: list[str] = []
+    reason: Reason | None = None
+    exceptions: list[Reason] = []
 
 
 class EventsResponse(_Model):
-    results: list[EventResult]
+    results: list[EventResult] = Field(max_length=MAX_EVENTS_PER_BATCH)
 
 
 # -- errors --------------------------------------------------------------------------------------
 
 class ErrorBody(_Model):
-    error: str
-    detail: str = ""
+    error: str = Field(max_length=64)
+    detail: str = Field(default="", max_length=2_000)
 
 
 # -- additions for the central service (issue 3) -------------------------------------------------
@@ -411,37 +472,37 @@ class SnapshotHeader(_Model):
     complete snapshot from a cut-off one.
     """
 
-    seq: int = Field(ge=0)
-    records: int | None = Field(default=None, ge=0)
+    seq: Count
+    records: Count | None = None
 
 
 class SnapshotRecord(_Model):
     """Every later line of ``GET /v1/snapshot``: one record of the store's current state."""
 
     entity: Entity
-    key: str = Field(min_length=1)
+    key: str = Field(min_length=1, max_length=128)
     data: dict[str, Any]
 
 
 class SaleLinePayload(_Model):
     """One line of a ``sale`` event (posclient/app/checkout.py ``_sale_payload``)."""
 
-    line_no: int = Field(ge=1)
-    product_id: int = Field(ge=1)
-    sku: str = ""
-    barcode: str | None = None
+    line_no: Id
+    product_id: Id
+    sku: Word = ""
+    barcode: str | None = Field(default=None, max_length=64)
     measure: Literal["each", "g"]
-    qty: int = Field(ge=1)  # units, or grams for a weighed item
-    list_price: int = 0
-    unit_price: int = 0
-    label_price: int | None = None  # a scale label's price: the weight is not known
-    gross: int = 0
-    line_discount: int = 0
-    basket_discount: int = 0
-    promo_discount: int = 0  # the promotions' share of the line (issue 6)
-    total: int
-    tax_code: str = ""
-    tax_rate_ppm: int = Field(default=0, ge=0, le=1_000_000)
+    qty: Qty  # units, or grams for a weighed item
+    list_price: SignedMinor = 0
+    unit_price: SignedMinor = 0
+    label_price: SignedMinor | None = None  # a scale label's price: the weight is not known
+    gross: SignedMinor = 0
+    line_discount: SignedMinor = 0
+    basket_discount: SignedMinor = 0
+    promo_discount: SignedMinor = 0  # the promotions' share of the line (issue 6)
+    total: SignedMinor
+    tax_code: Word = ""
+    tax_rate_ppm: Ppm = 0
 
     @property
     def stock_qty(self) -> int:
@@ -452,39 +513,57 @@ class SaleLinePayload(_Model):
 class SalePayload(_Model):
     """The payload of a ``sale`` event. Money in minor units of ``currency``."""
 
-    receipt_no: str = Field(min_length=1, max_length=64)
-    store_id: str = Field(min_length=1)
-    terminal_id: str = ""
-    staff_id: int | None = None
-    member_id: int | None = None  # the central's member id (None: no member, or see member_no)
+    receipt_no: Key
+    store_id: StoreId
+    terminal_id: TerminalId = ""
+    staff_id: Id | None = None
+    member_id: Id | None = None  # the central's member id (None: no member, or see member_no)
     # The member's number: always sent with a member; the only reference to a member signed up
     # at the till and not synced yet (the central resolves it; its member_signup came first).
     member_no: str | None = Field(default=None, min_length=1, max_length=64)
-    points_earned: int = Field(default=0, ge=0)  # the till's count, for the record only
-    started_at: datetime | None = None
-    completed_at: datetime
-    currency: str = Field(min_length=3, max_length=3)
+    points_earned: int = Field(default=0, ge=0, le=MAX_POINTS)  # the till's, for the record
+    started_at: Moment | None = None
+    completed_at: Moment
+    currency: Currency
     tax_inclusive: bool = True
-    subtotal: int = 0
-    discount_total: int = 0
-    tax_total: int = 0
-    rounding: int = 0
-    total: int
-    change: int = 0
-    lines: list[SaleLinePayload] = Field(min_length=1)
-    tenders: list[dict[str, Any]] = []
-    taxes: list[dict[str, Any]] = []
+    subtotal: SignedMinor = 0
+    discount_total: SignedMinor = 0
+    tax_total: SignedMinor = 0
+    rounding: SignedMinor = 0
+    total: SignedMinor
+    change: SignedMinor = 0
+    lines: list[SaleLinePayload] = Field(min_length=1, max_length=MAX_LINES)
+    # [{"kind", "amount", "reference", ...}] (posclient/app/checkout.py): ``amount`` in minor
+    # units within ±MAX_MINOR (checked below), ``kind`` and ``reference`` as in the till.
+    tenders: list[dict[str, Any]] = Field(default=[], max_length=100)
+    taxes: list[dict[str, Any]] = Field(default=[], max_length=100)
     # Coupon codes this sale used (issue 6): the central records each one's single use, and
     # files ``coupon_reused`` when another sale already used it (two tills offline).
-    coupons: list[str] = []
+    coupons: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        default=[], max_length=20)
     # The promotions that applied, for reports: [{"id", "name_zh", "name_en", "saved"}].
-    promotions: list[dict[str, Any]] = []
+    promotions: list[dict[str, Any]] = Field(default=[], max_length=200)
+
+    @field_validator("tenders")
+    @classmethod
+    def _tender_bounds(cls, v: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for t in v:
+            amount, kind, ref = t.get("amount", 0), t.get("kind", ""), t.get("reference")
+            if isinstance(amount, bool) or not isinstance(amount, int) or \
+                    not -MAX_MINOR <= amount <= MAX_MINOR:
+                raise ValueError(f"a tender's amount is a whole number of minor units within "
+                                 f"±{MAX_MINOR}")
+            if not isinstance(kind, str) or not 1 <= len(kind) <= 32:
+                raise ValueError("a tender's kind is a text of 1 to 32 characters")
+            if ref is not None and (not isinstance(ref, str) or len(ref) > 128):
+                raise ValueError("a tender's reference is a text of at most 128 characters")
+        return v
 
 
 class PickupLinePayload(SaleLinePayload):
     """One line of a ``pickup`` event: a sale line that names the order's line."""
 
-    order_line_no: int = Field(ge=1)
+    order_line_no: Id
 
 
 class PickupPayload(SalePayload):
@@ -492,9 +571,10 @@ class PickupPayload(SalePayload):
     the till as a sale of kind 'pickup' (posclient/app/checkout.py ``start_pickup``). Its
     ``web`` tenders are what the order's money covered; the others were taken at the till."""
 
-    order_no: str = Field(min_length=1, max_length=64)
+    order_no: Key
     without_code: bool = False
-    lines: list[PickupLinePayload] = Field(min_length=1)  # type: ignore[assignment]
+    lines: list[PickupLinePayload] = Field(  # type: ignore[assignment]
+        min_length=1, max_length=MAX_LINES)
 
     @property
     def paid_here(self) -> int:
@@ -517,19 +597,19 @@ class PurchaseLineData(_Model):
     pick-up order's line, all of a delivered order's line): at most that comes back.
     """
 
-    line_id: int = Field(ge=1)
-    product_id: int = Field(ge=1)
-    sku: str = ""
-    name_zh: str = ""
-    name_en: str = ""
+    line_id: Id
+    product_id: Id
+    sku: Word = ""
+    name_zh: Name = ""
+    name_en: Name = ""
     measure: Literal["each", "g"] = "each"
-    qty: int = Field(ge=1)  # bought (or ordered): the basis of the line's money
+    qty: Qty  # bought (or ordered): the basis of the line's money
     total: Minor  # what the line cost after its discounts
-    received: int = Field(ge=0)
-    returned: int = Field(default=0, ge=0)  # refunded so far, at any store
-    reserved: int = Field(default=0, ge=0)  # held by returns in progress at other tills
-    tax_code: str = ""
-    tax_rate_ppm: int = Field(default=0, ge=0, le=1_000_000)
+    received: Count
+    returned: Count = 0  # refunded so far, at any store
+    reserved: Count = 0  # held by returns in progress at other tills
+    tax_code: Word = ""
+    tax_rate_ppm: Ppm = 0
 
     @property
     def returnable(self) -> int:
@@ -542,9 +622,9 @@ class PurchaseTenderData(_Model):
 
     kind: str = Field(min_length=1, max_length=32)
     amount: Minor
-    reference: str = ""
-    detail: str = ""
-    refunded: Minor = 0
+    reference: Ref = ""
+    detail: Name = ""
+    refunded: Count = 0
 
 
 class PurchaseData(_Model):
@@ -553,17 +633,17 @@ class PurchaseData(_Model):
     in ``returned``/``refunded`` (a till adds its own events not listed here)."""
 
     kind: SourceKind
-    ref: str = Field(min_length=1, max_length=64)
-    store_id: str | None = None  # where it was sold, or the order's pick-up store
+    ref: Key
+    store_id: StoreId | None = None  # where it was sold, or the order's pick-up store
     channel: Literal["store", "web", "app", "marketplace"] = "store"
-    currency: str = Field(min_length=3, max_length=3)
+    currency: Currency
     purchased_at: datetime
-    status: str = ""  # an order's status
-    member_id: int | None = None
-    customer_phone: str | None = None
-    lines: list[PurchaseLineData] = Field(min_length=1)
-    tenders: list[PurchaseTenderData] = []
-    applied_returns: list[UUID] = []
+    status: Word = ""  # an order's status
+    member_id: Id | None = None
+    customer_phone: str | None = Field(default=None, max_length=32)
+    lines: list[PurchaseLineData] = Field(min_length=1, max_length=MAX_LINES)
+    tenders: list[PurchaseTenderData] = Field(default=[], max_length=200)
+    applied_returns: list[UUID] = Field(default=[], max_length=10_000)
 
 
 def order_purchase(order: OrderData) -> PurchaseData:
@@ -589,8 +669,8 @@ def order_purchase(order: OrderData) -> PurchaseData:
 
 
 class ReserveLine(_Model):
-    line_id: int = Field(ge=1)
-    qty: int = Field(ge=1)
+    line_id: Id
+    qty: Qty
 
 
 class ReserveRequest(_Model):
@@ -602,8 +682,8 @@ class ReserveRequest(_Model):
     """
 
     reservation_id: UUID
-    receipt_no: str | None = Field(default=None, min_length=1, max_length=64)
-    order_no: str | None = Field(default=None, min_length=1, max_length=64)
+    receipt_no: Key | None = None
+    order_no: Key | None = None
     lines: list[ReserveLine] = Field(min_length=1, max_length=500)
 
     @property
@@ -623,16 +703,16 @@ class ReserveResponse(_Model):
 class ReturnLinePayload(_Model):
     """One line of a ``return`` event."""
 
-    line_no: int = Field(ge=1)
-    source_line: int | None = Field(default=None, ge=1)  # the purchase's line_id; None: no receipt
-    product_id: int = Field(ge=1)
-    sku: str = ""
+    line_no: Id
+    source_line: Id | None = None  # the purchase's line_id; None: no receipt
+    product_id: Id
+    sku: Word = ""
     measure: Literal["each", "g"] = "each"
-    qty: int = Field(ge=1)
+    qty: Qty
     amount: Minor  # refunded for this line
     condition: Literal["restock", "damaged"]  # back on the shelf, or written off
-    tax_code: str = ""
-    tax_rate_ppm: int = Field(default=0, ge=0, le=1_000_000)
+    tax_code: Word = ""
+    tax_rate_ppm: Ppm = 0
 
 
 class ReturnTenderPayload(_Model):
@@ -642,41 +722,41 @@ class ReturnTenderPayload(_Model):
     this return's ``return_no``)."""
 
     kind: Literal["cash", "card", "store_credit", "web", "exchange", "points"]
-    amount: int = Field(ge=1)
+    amount: int = Field(ge=1, le=MAX_MINOR)
     # card refund reference, store-credit account, web payment id, member_no (points)
-    reference: str = ""
-    points: int | None = Field(default=None, ge=1)  # a points refund: the points given back
+    reference: Ref = ""
+    points: int | None = Field(default=None, ge=1, le=MAX_POINTS)  # a points refund: given back
 
 
 class ReturnPayload(_Model):
     """The payload of a ``return`` event: goods back, money back, in one till transaction."""
 
-    return_no: str = Field(min_length=1, max_length=64)
-    store_id: str = Field(min_length=1)
-    terminal_id: str = ""
-    staff_id: int | None = None
-    approved_by: int | None = None
+    return_no: Key
+    store_id: StoreId
+    terminal_id: TerminalId = ""
+    staff_id: Id | None = None
+    approved_by: Id | None = None
     source_kind: Literal["receipt", "order", "none"]
-    source_ref: str | None = None
+    source_ref: Key | None = None
     reservation_id: UUID | None = None  # None: refunded offline, without a reservation
     reason: str = Field(min_length=1, max_length=200)
-    completed_at: datetime
-    currency: str = Field(min_length=3, max_length=3)
+    completed_at: Moment
+    currency: Currency
     total: Minor  # refunded in all
     lines: list[ReturnLinePayload] = Field(min_length=1, max_length=500)
-    tenders: list[ReturnTenderPayload] = []
+    tenders: list[ReturnTenderPayload] = Field(default=[], max_length=100)
 
 
 class RefundRequestData(_Model):
     """A refund to a web payment, for the web shop (``GET /v1/admin/refund-requests``)."""
 
-    id: int
-    order_no: str
-    store_id: str
+    id: Id
+    order_no: Key
+    store_id: StoreId
     event_id: UUID
-    currency: str
-    amount: int
-    payment_reference: str = ""
+    currency: Currency
+    amount: Count
+    payment_reference: Ref = ""
     status: Literal["requested", "done"]
     created_at: datetime
     done_at: datetime | None = None
@@ -694,15 +774,15 @@ class MemberSignupPayload(_Model):
     tills through the feed. ``consent_version``/``consented_at``: the privacy text the customer
     agreed to, and when."""
 
-    member_no: str = Field(min_length=1, max_length=64)
+    member_no: Key
     name: str = Field(default="", max_length=100)
     phone: str = Field(pattern=r"^\+?\d{7,15}$")
     tier: str = Field(default="standard", min_length=1, max_length=32)
-    store_id: str = Field(min_length=1)
-    terminal_id: str = ""
-    staff_id: int | None = None
+    store_id: StoreId
+    terminal_id: TerminalId = ""
+    staff_id: Id | None = None
     consent_version: str = Field(min_length=1, max_length=64)
-    consented_at: datetime
+    consented_at: Moment
 
 
 # -- the audit trail (issue 7) -------------------------------------------------------------------
@@ -712,12 +792,12 @@ class AuditRecordData(_Model):
     ``hash = sha256(prev_hash + canonical JSON of [at, staff_id, approved_by, action, detail])``
     with ``detail`` the JSON text as stored."""
 
-    id: int = Field(ge=1)
+    id: Id
     at: str = Field(min_length=1, max_length=40)
-    staff_id: int | None = None
-    approved_by: int | None = None
+    staff_id: Id | None = None
+    approved_by: Id | None = None
     action: str = Field(min_length=1, max_length=64)
-    detail: str = "{}"
+    detail: str = Field(default="{}", max_length=100_000)
     prev_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
     hash: str = Field(pattern=r"^[0-9a-f]{64}$")
 
@@ -732,36 +812,37 @@ class AuditAck(_Model):
     """The central keeps the till's chain up to ``received_through`` (contiguous from 1);
     ``problems``: records that break the chain (also filed as ``audit_chain_broken``)."""
 
-    received_through: int = Field(ge=0)
-    problems: list[str] = []
+    received_through: Count
+    problems: list[Reason] = Field(default=[], max_length=MAX_EVENTS_PER_BATCH)
 
 
 class StockCountLinePayload(_Model):
-    product_id: int = Field(ge=1)
-    sku: str = ""
-    counted: int = Field(ge=0)  # units, or grams for a weighed item
-    expected: int  # the till's stock when it was counted (may be below zero)
+    product_id: Id
+    sku: Word = ""
+    counted: int = Field(ge=0, le=MAX_STOCK)  # units, or grams for a weighed item
+    # the till's stock when it was counted (may be below zero)
+    expected: int = Field(ge=-MAX_STOCK, le=MAX_STOCK)
 
 
 class StockCountPayload(_Model):
     """The payload of a ``stock_count`` event (posclient/app/stock.py): the central moves its
     level by ``counted - expected`` per line (ledger reason ``count``)."""
 
-    store_id: str = Field(min_length=1)
-    terminal_id: str = ""
-    staff_id: int | None = None
-    approved_by: int | None = None
+    store_id: StoreId
+    terminal_id: TerminalId = ""
+    staff_id: Id | None = None
+    approved_by: Id | None = None
     scope: Literal["shelf", "store"]
-    label: str = ""
-    counted_at: datetime
-    lines: list[StockCountLinePayload] = []
+    label: Name = ""
+    counted_at: Moment
+    lines: list[StockCountLinePayload] = Field(default=[], max_length=100_000)
 
 
 class StockReceiveLinePayload(_Model):
-    product_id: int = Field(ge=1)
-    sku: str = ""
-    expected: int = Field(ge=0)  # what the delivery said (0: a line it did not list)
-    received: int = Field(ge=0)  # what arrived and was scanned
+    product_id: Id
+    sku: Word = ""
+    expected: int = Field(ge=0, le=MAX_QTY)  # what the delivery said (0: a line it did not list)
+    received: int = Field(ge=0, le=MAX_QTY)  # what arrived and was scanned
 
 
 class StockReceivePayload(_Model):
@@ -770,14 +851,55 @@ class StockReceivePayload(_Model):
     where it differs from ``expected`` as a ``delivery_difference``, and marks the delivery
     received."""
 
-    store_id: str = Field(min_length=1)
-    terminal_id: str = ""
-    staff_id: int | None = None
+    store_id: StoreId
+    terminal_id: TerminalId = ""
+    staff_id: Id | None = None
     delivery_id: str = Field(min_length=1, max_length=64)
     kind: Literal["delivery", "transfer"] = "delivery"
-    reference: str = ""
-    received_at: datetime
-    lines: list[StockReceiveLinePayload] = Field(min_length=1, max_length=2_000)
+    reference: Ref = ""
+    received_at: Moment
+    lines: list[StockReceiveLinePayload] = Field(min_length=1, max_length=MAX_LINES)
+
+
+Kind = Annotated[str, Field(min_length=1, max_length=32)]  # a tender's or a movement's kind
+
+
+class CashMovementPayload(_Model):
+    """What the central reads of a ``cash_movement`` event (posclient/app/shifts.py; the rest
+    is kept as sent): ``kind`` (cash_in, paid_out, safe_drop) and ``amount``."""
+
+    kind: Kind
+    amount: SignedMinor
+
+
+class ShiftClosePayload(_Model):
+    """What the central reads of a ``shift_close`` event: ``over_short`` per tender."""
+
+    over_short: dict[Kind, SignedMinor] = Field(default={}, max_length=100)
+
+
+class ZTender(_Model):
+    sales: SignedMinor = 0
+    refunds: SignedMinor = 0
+
+
+class ZReportPayload(_Model):
+    """What the central reads of a ``z_report`` event (the till's Report.to_json), for the
+    store's reconciliation next to its own figures."""
+
+    z_no: Count | None = None
+    business_day: str = Field(min_length=10, max_length=10)  # YYYY-MM-DD
+    from_at: str | None = Field(default=None, max_length=40)
+    to_at: str = Field(min_length=1, max_length=40)
+    sales_count: Count = 0
+    sales_total: SignedMinor = 0
+    pickups_count: Count = 0
+    pickups_total: SignedMinor = 0
+    returns_count: Count = 0
+    returns_total: SignedMinor = 0
+    tenders: dict[Kind, ZTender] = Field(default={}, max_length=100)
+    movements: dict[Kind, SignedMinor] = Field(default={}, max_length=100)
+    pending_events: list[Any] = Field(default=[], max_length=10**6)
 
 
 # Event types whose payload the central checks against a model; other known types are stored
@@ -786,7 +908,10 @@ EVENT_PAYLOAD_MODELS: dict[str, type[_Model]] = {"sale": SalePayload, "pickup": 
                                                   "return": ReturnPayload,
                                                   "stock_count": StockCountPayload,
                                                   "stock_receive": StockReceivePayload,
-                                                  "member_signup": MemberSignupPayload}
+                                                  "member_signup": MemberSignupPayload,
+                                                  "cash_movement": CashMovementPayload,
+                                                  "shift_close": ShiftClosePayload,
+                                                  "z_report": ZReportPayload}
 EVENT_TYPES: frozenset[str] = frozenset(EventType.__args__)  # type: ignore[attr-defined]
 
 # The event_id reported for an event whose own event_id could not be read: results come back in
@@ -806,14 +931,14 @@ class ParkedSale(_Model):
     """
 
     park_id: UUID
-    terminal_id: str = ""
-    terminal_name: str = ""
-    staff_id: int | None = None
+    terminal_id: TerminalId = ""
+    terminal_name: str = Field(default="", max_length=64)
+    staff_id: Id | None = None
     label: str = Field(default="", max_length=64)
-    currency: str = Field(min_length=3, max_length=3)
-    total: int
-    lines: int = Field(ge=1)
-    parked_at: datetime
+    currency: Currency
+    total: SignedMinor
+    lines: int = Field(ge=1, le=MAX_LINES)
+    parked_at: Moment
     cart: dict[str, Any] | None = None
 
 
@@ -828,7 +953,7 @@ class ParkedClaimed(_Model):
 
     park_id: UUID
     state: Literal["parked", "claimed"]
-    claimed_by: str | None = None
+    claimed_by: TerminalId | None = None
     claimed_at: datetime | None = None
 
 
@@ -837,15 +962,15 @@ class ParkedClaimed(_Model):
 class CouponRedeem(_Model):
     """``POST /v1/coupons/{code}/redeem``: this till's sale uses the coupon (single use)."""
 
-    receipt_no: str | None = Field(default=None, min_length=1, max_length=64)
+    receipt_no: Key | None = None
 
 
 class CouponStatus(_Model):
     """``GET /v1/coupons/{code}``: whether a coupon is still unused, chain-wide (a till checks
     when the customer presents it; the sale event records the use)."""
 
-    code: str
-    promotion_id: str | None = None
+    code: str = Field(max_length=64)
+    promotion_id: str | None = Field(default=None, max_length=64)
     used: bool
     redemption: CouponRedemption | None = None
 
@@ -854,11 +979,11 @@ class CouponRedemption(_Model):
     """Where and when a coupon was used. ``event_id``: the sale event that recorded it (None
     while only redeemed online, before the sale's event arrived)."""
 
-    code: str
-    promotion_id: str | None = None
-    store_id: str
-    terminal_id: str
-    receipt_no: str | None = None
+    code: str = Field(max_length=64)
+    promotion_id: str | None = Field(default=None, max_length=64)
+    store_id: StoreId
+    terminal_id: TerminalId
+    receipt_no: Key | None = None
     event_id: UUID | None = None
     redeemed_at: datetime
 
@@ -867,9 +992,9 @@ class BasketLineIn(_Model):
     """A line to price: by ``sku`` or ``product_id`` (one of them); ``qty`` in units, or grams
     for a weighed product. ``line_id``: the caller's (default: the line's position, from 1)."""
 
-    line_id: int | None = Field(default=None, ge=1)
+    line_id: Id | None = None
     sku: str | None = Field(default=None, min_length=1, max_length=64)
-    product_id: int | None = Field(default=None, ge=1)
+    product_id: Id | None = None
     qty: int = Field(ge=1, le=1_000_000)
 
 
@@ -880,104 +1005,104 @@ class PriceBasketRequest(_Model):
     ``member_id`` (the central reads the tier) or ``member_tier``; neither: no member.
     """
 
-    store_id: str = Field(min_length=1, max_length=32)
-    at: datetime | None = None
-    member_id: int | None = Field(default=None, ge=1)
+    store_id: StoreId
+    at: Moment | None = None
+    member_id: Id | None = None
     member_tier: str | None = Field(default=None, min_length=1, max_length=32)
-    coupons: list[str] = Field(default=[], max_length=20)
+    coupons: list[Annotated[str, Field(max_length=64)]] = Field(default=[], max_length=20)
     lines: list[BasketLineIn] = Field(min_length=1, max_length=500)
 
 
 class LinePromotion(_Model):
-    promotion_id: str
-    amount: int
+    promotion_id: str = Field(max_length=64)
+    amount: Total
 
 
 class PricedLineOut(_Model):
-    line_id: int
-    product_id: int
-    sku: str
+    line_id: Id
+    product_id: Id
+    sku: str = Field(max_length=64)
     measure: Literal["each", "g"]
-    qty: int
-    price_list: str  # the member's tier list when it has a price, else retail
-    unit_price: int  # per unit, or per kg
-    gross: int
-    discount: int  # promotions
-    total: int
-    tax_code: str
-    tax_rate_ppm: int
-    promotions: list[LinePromotion] = []
+    qty: Count
+    price_list: Word  # the member's tier list when it has a price, else retail
+    unit_price: Total  # per unit, or per kg
+    gross: Total
+    discount: Total  # promotions
+    total: Total
+    tax_code: str = Field(max_length=32)
+    tax_rate_ppm: Ppm
+    promotions: list[LinePromotion] = Field(default=[], max_length=1_000)
 
 
 class AppliedPromotionOut(_Model):
-    promotion_id: str
-    name_zh: str = ""
-    name_en: str = ""
-    kind: str
-    saved: int
-    line_ids: list[int]
-    coupon_code: str | None = None
+    promotion_id: str = Field(max_length=64)
+    name_zh: Name = ""
+    name_en: Name = ""
+    kind: Word
+    saved: Total
+    line_ids: list[Id] = Field(max_length=500)
+    coupon_code: str | None = Field(default=None, max_length=64)
 
 
 class TaxLineOut(_Model):
-    code: str
-    rate_ppm: int
-    net: int
-    tax: int
-    gross: int
+    code: str = Field(max_length=32)
+    rate_ppm: Ppm
+    net: Total
+    tax: Total
+    gross: Total
 
 
 class PriceBasketResponse(_Model):
-    store_id: str
+    store_id: StoreId
     at: datetime  # in the store's time zone
-    currency: str
+    currency: Currency
     tax_inclusive: bool
-    member_tier: str | None = None
-    lines: list[PricedLineOut]
-    applied: list[AppliedPromotionOut]
-    subtotal: int
-    discount_total: int
-    taxes: list[TaxLineOut]
-    tax_total: int
-    total: int  # what is due (tax added on top for a tax-exclusive store)
+    member_tier: Word | None = None
+    lines: list[PricedLineOut] = Field(max_length=500)
+    applied: list[AppliedPromotionOut] = Field(max_length=10_000)
+    subtotal: Total
+    discount_total: Total
+    taxes: list[TaxLineOut] = Field(max_length=500)
+    tax_total: Total
+    total: Total  # what is due (tax added on top for a tax-exclusive store)
 
 
 # -- the store manager's reconciliation (issue 7) ------------------------------------------------
 
 class TenderFigures(_Model):
-    sales: int = 0  # taken by sales and pick-ups
-    refunds: int = 0  # given back by returns
+    sales: Total = 0  # taken by sales and pick-ups
+    refunds: Total = 0  # given back by returns
 
 
 class ZFigures(_Model):
     """A till's own Z report as its ``z_report`` event carried it (the till's figures)."""
 
-    z_no: int | None = None
-    business_day: str
-    from_at: str | None = None
-    to_at: str
-    sales_count: int = 0
-    sales_total: int = 0
-    pickups_count: int = 0
-    pickups_total: int = 0
-    returns_count: int = 0
-    returns_total: int = 0
-    tenders: dict[str, TenderFigures] = {}
-    movements: dict[str, int] = {}
-    pending_events: int = 0  # events the till had not uploaded when it made the Z
+    z_no: Count | None = None
+    business_day: str = Field(max_length=10)
+    from_at: str | None = Field(default=None, max_length=40)
+    to_at: str = Field(max_length=40)
+    sales_count: Count = 0
+    sales_total: Total = 0
+    pickups_count: Count = 0
+    pickups_total: Total = 0
+    returns_count: Count = 0
+    returns_total: Total = 0
+    tenders: dict[Annotated[str, Field(max_length=32)], TenderFigures] = {}
+    movements: dict[Annotated[str, Field(max_length=32)], Total] = {}
+    pending_events: Count = 0  # events the till had not uploaded when it made the Z
 
 
 class SeqGap(_Model):
-    first_seq: int
-    last_seq: int
+    first_seq: Seq
+    last_seq: Seq
 
 
 class RejectedEvent(_Model):
     """An event the central refused (kept in quarantine for IT)."""
 
-    event_id: str | None = None
-    terminal_id: str
-    reason: str
+    event_id: str | None = Field(default=None, max_length=64)
+    terminal_id: TerminalId
+    reason: Reason
     received_at: datetime
 
 
@@ -986,28 +1111,30 @@ class Figures(_Model):
     totals by the store's local hour; ``categories``: sale lines' totals by product category
     ("" for products without one)."""
 
-    sales_count: int = 0
-    sales_total: int = 0
-    discounts: int = 0
-    pickups_count: int = 0
-    pickups_total: int = 0
-    returns_count: int = 0
-    returns_total: int = 0
-    tenders: dict[str, TenderFigures] = {}
-    categories: dict[str, int] = {}
-    hours: list[int] = Field(default_factory=lambda: [0] * 24)
-    movements: dict[str, int] = {}  # cash_in, paid_out, safe_drop
-    over_short: dict[str, int] = {}  # summed over the shifts closed that day, per tender
+    sales_count: Count = 0
+    sales_total: Total = 0
+    discounts: Total = 0
+    pickups_count: Count = 0
+    pickups_total: Total = 0
+    returns_count: Count = 0
+    returns_total: Total = 0
+    tenders: dict[Annotated[str, Field(max_length=32)], TenderFigures] = {}
+    categories: dict[Word, Total] = {}
+    hours: list[Total] = Field(default_factory=lambda: [0] * 24, min_length=24, max_length=24)
+    movements: dict[Annotated[str, Field(max_length=32)], Total] = {}  # cash_in, paid_out, ...
+    # summed over the shifts closed that day, per tender
+    over_short: dict[Annotated[str, Field(max_length=32)], Total] = {}
 
 
 class TerminalReconciliation(Figures):
-    terminal_id: str
-    name: str = ""
+    terminal_id: TerminalId
+    name: str = Field(default="", max_length=64)
     revoked: bool = False
-    high_seq: int = 0  # the highest terminal_seq the central has
+    high_seq: Count = 0  # the highest terminal_seq the central has
     last_event_at: datetime | None = None  # when the central last received one of its events
-    gaps: list[SeqGap] = []  # terminal_seq ranges never received: still to upload, or lost
-    rejected: int = 0  # events of that day refused (quarantined)
+    # terminal_seq ranges never received: still to upload, or lost (as many as there are)
+    gaps: list[SeqGap] = []
+    rejected: Count = 0  # events of that day refused (quarantined)
     z_reports: list[ZFigures] = []  # the till's own Z reports of the day
 
 
@@ -1015,26 +1142,26 @@ class StoreException(_Model):
     """A business exception the central filed for the store's manager (offline oversell, double
     refund, pick-up of a cancelled order, a broken audit chain, a delivery difference, ...)."""
 
-    id: int
-    kind: str
-    terminal_id: str | None = None
+    id: Id
+    kind: str = Field(max_length=32)
+    terminal_id: TerminalId | None = None
     event_id: UUID | None = None
     detail: dict[str, Any] = {}
     status: Literal["open", "resolved"]
-    comment: str = ""
+    comment: str = Field(default="", max_length=2_000)
     created_at: datetime
     resolved_at: datetime | None = None
 
 
 class StoreExceptionList(_Model):
-    exceptions: list[StoreException]
+    exceptions: list[StoreException] = Field(max_length=1_000)
 
 
 class ResolveException(_Model):
     """``POST /v1/store/exceptions/{id}/resolve``: the manager's comment is required."""
 
     comment: str = Field(min_length=1, max_length=1_000)
-    staff_id: int | None = None  # the manager who resolved it at the till
+    staff_id: Id | None = None  # the manager who resolved it at the till
 
 
 class StoreReconciliation(_Model):
@@ -1043,14 +1170,14 @@ class StoreReconciliation(_Model):
     store's time zone), the tills' own Z figures next to them, and the store's open exceptions.
     """
 
-    store_id: str
-    day: str
-    timezone: str
-    currency: str
+    store_id: StoreId
+    day: str = Field(max_length=10)
+    timezone: str = Field(max_length=64)
+    currency: Currency
     from_at: datetime
     to_at: datetime
     generated_at: datetime
     totals: Figures
     terminals: list[TerminalReconciliation]
-    exceptions: list[StoreException]
-    rejected: list[RejectedEvent] = []
+    exceptions: list[StoreException] = Field(max_length=1_000)  # the oldest 500 open ones
+    rejected: list[RejectedEvent] = Field(default=[], max_length=1_000)  # the last 200

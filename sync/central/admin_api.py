@@ -16,11 +16,11 @@ from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from fastapi.routing import APIRoute
 from sqlalchemy import Row, select, update
 
 from sync.central import entities, feed, identity, orders, returns
-from sync.central.api import BearerDep, CentralDep
+from sync.central.api import BearerDep, CentralDep, OnceRoute, RowId
+from sync.central.db import serialize
 from sync.central.entities import WriteReport
 from sync.central.errors import (
     Forbidden,
@@ -70,10 +70,10 @@ def admin(c: CentralDep, credentials: BearerDep) -> None:
     raise Forbidden("A terminal's token cannot use the admin API.", code="admin_only")
 
 
-class StrictJsonRoute(APIRoute):
+class StrictJsonRoute(OnceRoute):
     """A route whose JSON body is refused (422 ``invalid_json``) when an object repeats a key
     or the nesting is too deep, before FastAPI parses it (``json.loads`` keeps the last of
-    two keys silently, and recurses)."""
+    two keys silently, and recurses); its unit of work runs once (:class:`OnceRoute`)."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -102,6 +102,7 @@ router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[Depends(adm
                               409: {"model": ErrorBody}})
 
 Limit = Annotated[int, Query(ge=1, le=1000)]
+StoreParam = Annotated[str | None, Query(max_length=32)]
 
 
 @router.post("/stores", response_model=StoreOut, status_code=201)
@@ -131,7 +132,7 @@ def make_enrolment_code(body: EnrolmentCodeCreate, c: CentralDep) -> EnrolmentCo
 
 
 @router.get("/terminals", response_model=list[TerminalOut])
-def list_terminals(c: CentralDep, store_id: str | None = None) -> list[TerminalOut]:
+def list_terminals(c: CentralDep, store_id: StoreParam = None) -> list[TerminalOut]:
     q = select(terminals).order_by(terminals.c.store_id, terminals.c.terminal_id)
     if store_id is not None:
         q = q.where(terminals.c.store_id == store_id)
@@ -143,7 +144,9 @@ def list_terminals(c: CentralDep, store_id: str | None = None) -> list[TerminalO
 
 
 @router.post("/terminals/{store_id}/{terminal_id}/revoke", response_model=RevokeOut)
-def revoke_terminal(store_id: str, terminal_id: str, c: CentralDep) -> RevokeOut:
+def revoke_terminal(store_id: Annotated[str, Path(max_length=32)],
+                    terminal_id: Annotated[str, Path(max_length=32)],
+                    c: CentralDep) -> RevokeOut:
     """Revoke the terminal's token at once: its next call gets 401."""
     with feed.transaction(c.engine, c.clock.now()) as tx:
         return RevokeOut(revoked=identity.revoke_terminal(tx, store_id, terminal_id))
@@ -171,6 +174,7 @@ def write_orders(body: OrdersBatch, c: CentralDep) -> EntityReport:
     """Web orders, new or changed (a cancellation is a change of status). A batch with a bad
     order writes nothing unless ``partial`` (then the others are written)."""
     with feed.transaction(c.engine, c.clock.now()) as tx:
+        serialize(tx.conn, "entities", "order")  # the same orders sent twice at once: once
         report = orders.upsert_orders(tx, list(enumerate(body.orders)))
         _all_or_nothing(report, body.partial)
     return EntityReport(upserted=report.upserted, unchanged=report.unchanged, deleted=0,
@@ -180,7 +184,8 @@ def write_orders(body: OrdersBatch, c: CentralDep) -> EntityReport:
 
 @router.post("/entities/{entity}", response_model=EntityReport, responses=_REJECTED)
 def write_entities(body: EntityBatch, c: CentralDep,
-                   entity: Annotated[str, Path(description=", ".join(_ENTITIES))]
+                   entity: Annotated[str, Path(max_length=32,
+                                               description=", ".join(_ENTITIES))]
                    ) -> EntityReport:
     """Bulk upsert (and delete) reference records as JSON (amounts in fen), validated like the
     terminals validate them. A batch with a refused record or deletion writes nothing unless
@@ -193,6 +198,7 @@ def write_entities(body: EntityBatch, c: CentralDep,
                              "records are for every store.")
     rows = list(enumerate(body.records))
     with feed.transaction(c.engine, c.clock.now()) as tx:
+        serialize(tx.conn, "entities", entity)  # the same records sent twice at once: once
         if entity == "stock_level":
             if body.delete:
                 raise InvalidRequest("Stock levels are not deleted: set them to a count.")
@@ -218,7 +224,7 @@ def list_refund_requests(c: CentralDep, status: Literal["requested", "done"] | N
 
 
 @router.post("/refund-requests/{request_id}/done", response_model=RefundRequestList)
-def refund_request_done(request_id: int, c: CentralDep) -> RefundRequestList:
+def refund_request_done(request_id: RowId, c: CentralDep) -> RefundRequestList:
     """The web shop refunded the payment (a repeat changes nothing)."""
     with feed.transaction(c.engine, c.clock.now()) as tx:
         returns.refund_request_done(tx, request_id)
@@ -228,7 +234,7 @@ def refund_request_done(request_id: int, c: CentralDep) -> RefundRequestList:
 
 @router.get("/exceptions", response_model=list[ExceptionOut])
 def list_exceptions(c: CentralDep, status: Literal["open", "resolved"] = "open",
-                    store_id: str | None = None,
+                    store_id: StoreParam = None,
                     limit: Limit = 100) -> list[ExceptionOut]:
     q = select(exceptions).where(exceptions.c.status == status).order_by(exceptions.c.id)
     if store_id is not None:
@@ -239,15 +245,16 @@ def list_exceptions(c: CentralDep, status: Literal["open", "resolved"] = "open",
 
 
 @router.post("/exceptions/{exception_id}/resolve", response_model=ExceptionOut)
-def resolve_exception(exception_id: int, body: ResolveIn, c: CentralDep) -> ExceptionOut:
+def resolve_exception(exception_id: RowId, body: ResolveIn, c: CentralDep) -> ExceptionOut:
+    """Resolve an exception with a comment (a repeat keeps the first resolution)."""
     now = c.clock.now()
     with feed.transaction(c.engine, now) as tx:
-        done = tx.conn.execute(update(exceptions).where(exceptions.c.id == exception_id)
-                               .values(status="resolved", comment=body.comment,
-                                       resolved_at=now))
-        if done.rowcount != 1:
-            raise NotFound(f"No exception {exception_id}.")
-        row = tx.conn.execute(select(exceptions).where(exceptions.c.id == exception_id)).one()
+        tx.conn.execute(update(exceptions).where(exceptions.c.id == exception_id,
+                                                 exceptions.c.status == "open")
+                        .values(status="resolved", comment=body.comment, resolved_at=now))
+        row = tx.conn.execute(select(exceptions).where(exceptions.c.id == exception_id)).first()
+        if row is None:
+            raise NotFound(f"No exception {exception_id}.", code="exception_unknown")
     return _exception_out(row)
 
 
@@ -258,7 +265,7 @@ def _exception_out(r: Row[Any]) -> ExceptionOut:
 
 
 @router.get("/quarantine", response_model=list[QuarantineOut])
-def list_quarantine(c: CentralDep, store_id: str | None = None,
+def list_quarantine(c: CentralDep, store_id: StoreParam = None,
                     limit: Limit = 100) -> list[QuarantineOut]:
     q = select(quarantine).order_by(quarantine.c.id).limit(limit)
     if store_id is not None:
@@ -271,7 +278,7 @@ def list_quarantine(c: CentralDep, store_id: str | None = None,
 
 
 @router.get("/gaps", response_model=list[GapOut])
-def list_gaps(c: CentralDep, store_id: str | None = None) -> list[GapOut]:
+def list_gaps(c: CentralDep, store_id: StoreParam = None) -> list[GapOut]:
     """terminal_seq ranges never received: events lost, or still on their way."""
     q = select(terminal_gaps).order_by(terminal_gaps.c.store_id, terminal_gaps.c.terminal_id,
                                        terminal_gaps.c.first_seq)

@@ -8,19 +8,23 @@ load balancer, with workers (all state is in the database).
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Body, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Body, Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic.json_schema import models_json_schema
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -36,7 +40,7 @@ from sync.central import (
     schema,
     snapshot,
 )
-from sync.central.db import make_engine
+from sync.central.db import make_engine, retrying
 from sync.central.errors import (
     CentralError,
     Forbidden,
@@ -46,6 +50,7 @@ from sync.central.errors import (
 )
 from sync.central.identity import EnrolLimits, TerminalIdentity
 from sync.protocol import (
+    BIGINT_MAX,
     MAX_EVENTS_PER_BATCH,
     MAX_PAGE,
     PROTOCOL_VERSION,
@@ -111,7 +116,10 @@ def create_app(database: str | Engine, *, clock: Clock | None = None,
         title="posclient central", version=f"{PROTOCOL_VERSION}",
         description="Sync protocol v1 between store terminals and the central inventory "
                     "service, and the central's admin API.",
-        responses={401: {"model": ErrorBody}, 422: {"model": ErrorBody}})
+        responses={400: {"model": ErrorBody, "description": "The body is not JSON"},
+                   401: {"model": ErrorBody},
+                   413: {"model": ErrorBody, "description": "The body is over 32 MB"},
+                   422: {"model": ErrorBody}})
     app.state.central = Central(
         engine=engine, clock=clock or SystemClock(),
         admin_token_hash=identity.hash_secret(admin_token) if admin_token else None,
@@ -151,9 +159,37 @@ def _own_store(who: TerminalIdentity, store_id: str | None) -> None:
 
 
 StoreQuery = Annotated[str | None, Query(
+    max_length=32,
     description="Optional: the store the terminal expects to be in (403 if it is not)")]
+RowId = Annotated[int, Path(ge=1, le=BIGINT_MAX)]  # an id the central made (an exception's)
+CouponPath = Annotated[str, Path(min_length=1, max_length=64)]
 
-router = APIRouter(prefix="/v1", responses={403: {"model": ErrorBody}})
+
+class OnceRoute(APIRoute):
+    """A route whose unit of work runs again after a transient database failure or a unique key
+    broken by a concurrent request (:func:`sync.central.db.retrying`).
+
+    Every write checks before it writes (is this event, record, store already there?), and a
+    write transaction either commits whole or not at all. When the same request arrives twice
+    at once (a client's retry racing its first attempt), both can check before either commits;
+    on PostgreSQL the second then breaks a unique key. Run again, it finds what the first
+    committed and answers as to a repeat: so every write endpoint is idempotent under
+    concurrent duplicates, with the answer it gives to a later repeat.
+    """
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        if inspect.iscoroutinefunction(endpoint):  # the routes are plain functions (see above)
+            raise TypeError(f"{path}: a central route is a plain def, run in the thread pool")
+
+        @functools.wraps(endpoint)
+        def once(*args: Any, **kw: Any) -> Any:
+            return retrying(lambda: endpoint(*args, **kw), duplicates=True,
+                            what=f"{path} request")
+
+        super().__init__(path, once, **kwargs)
+
+
+router = APIRouter(prefix="/v1", responses={403: {"model": ErrorBody}}, route_class=OnceRoute)
 
 
 @router.get("/health", tags=["service"])
@@ -175,7 +211,7 @@ def enrol(req: EnrolRequest, request: Request, c: CentralDep) -> EnrolResponse:
 @router.get("/changes", response_model=ChangesPage, tags=["terminal"],
             responses={410: {"model": ErrorBody}})
 def changes(who: TerminalDep, c: CentralDep,
-            after: Annotated[int, Query(ge=0)] = 0,
+            after: Annotated[int, Query(ge=0, le=BIGINT_MAX)] = 0,
             limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
             store_id: StoreQuery = None) -> ChangesPage:
     """The changes after ``after`` that this terminal's store may see (global and its own).
@@ -223,7 +259,8 @@ def post_events(who: TerminalDep, c: CentralDep,
 
 @router.get("/orders/{order_no}", response_model=OrderData, tags=["terminal"],
             responses={404: {"model": ErrorBody}})
-def get_order(order_no: str, who: TerminalDep, c: CentralDep) -> OrderData:
+def get_order(order_no: Annotated[str, Path(max_length=64)], who: TerminalDep,
+              c: CentralDep) -> OrderData:
     """A web order as it stands now, for any till of the chain (pick-up, or a return of a web
     purchase in any store)."""
     return orders.get_order(c.engine, order_no)
@@ -240,8 +277,9 @@ def post_audit(batch: AuditBatch, who: TerminalDep, c: CentralDep) -> AuditAck:
 
 @router.get("/returns/purchase", response_model=PurchaseData, tags=["terminal"],
             responses={404: {"model": ErrorBody}})
-def get_purchase(who: TerminalDep, c: CentralDep, receipt_no: str | None = None,
-                 order_no: str | None = None) -> PurchaseData:
+def get_purchase(who: TerminalDep, c: CentralDep,
+                 receipt_no: Annotated[str | None, Query(max_length=64)] = None,
+                 order_no: Annotated[str | None, Query(max_length=64)] = None) -> PurchaseData:
     """A store receipt (any store's) or a web order as a return sees it: each line with what
     was received, returned anywhere, and held by returns in progress. A pick-up slip's receipt
     answers with its order."""
@@ -294,7 +332,7 @@ def claim_parked(park_id: UUID, who: TerminalDep, c: CentralDep) -> ParkedSale:
 
 @router.get("/coupons/{code}", response_model=CouponStatus, tags=["terminal"],
             responses={404: {"model": ErrorBody}})
-def coupon_status(code: str, who: TerminalDep, c: CentralDep) -> CouponStatus:
+def coupon_status(code: CouponPath, who: TerminalDep, c: CentralDep) -> CouponStatus:
     """Whether a single-use coupon is still unused anywhere in the chain (a till asks when the
     customer presents it; the sale event records its use)."""
     return promotions.coupon_status(c.engine, code)
@@ -302,7 +340,7 @@ def coupon_status(code: str, who: TerminalDep, c: CentralDep) -> CouponStatus:
 
 @router.post("/coupons/{code}/redeem", response_model=CouponRedemption, tags=["terminal"],
              responses={404: {"model": ErrorBody}, 409: {"model": ErrorBody}})
-def redeem_coupon(code: str, body: CouponRedeem, who: TerminalDep,
+def redeem_coupon(code: CouponPath, body: CouponRedeem, who: TerminalDep,
                   c: CentralDep) -> CouponRedemption:
     """Use a single-use coupon for this till's sale, atomically: ``409 coupon_used`` when
     another sale has it (the same till asking again for the same receipt gets it again)."""
@@ -313,7 +351,8 @@ def redeem_coupon(code: str, body: CouponRedeem, who: TerminalDep,
 @router.get("/store/reconciliation", response_model=StoreReconciliation, tags=["terminal"])
 def store_reconciliation(
         who: TerminalDep, c: CentralDep,
-        day: Annotated[str, Query(description="The business day, YYYY-MM-DD, in the store's "
+        day: Annotated[str, Query(max_length=10,
+                                  description="The business day, YYYY-MM-DD, in the store's "
                                               "time zone (store_settings.timezone)")],
         store_id: StoreQuery = None) -> StoreReconciliation:
     """The terminal's store on ``day`` as the central has it, for its manager: per till and in
@@ -341,7 +380,7 @@ def store_exceptions(who: TerminalDep, c: CentralDep,
 
 @router.post("/store/exceptions/{exception_id}/resolve", response_model=StoreException,
              tags=["terminal"], responses={404: {"model": ErrorBody}})
-def resolve_store_exception(exception_id: int, body: ResolveException, who: TerminalDep,
+def resolve_store_exception(exception_id: RowId, body: ResolveException, who: TerminalDep,
                             c: CentralDep) -> StoreException:
     """Resolve one of the store's exceptions with the manager's comment (another store's is
     ``404 exception_unknown``). The till checks the manager's role before it calls."""
@@ -384,8 +423,13 @@ def _own_store_of(store_id: str, wanted: str) -> None:
 
 def _error(status: int, code: str, detail: str,
            headers: dict[str, str] | None = None) -> JSONResponse:
+    if len(detail) > MAX_DETAIL:
+        detail = detail[:MAX_DETAIL - 1] + "…"
     return JSONResponse(ErrorBody(error=code, detail=detail).model_dump(), status_code=status,
                         headers=headers)
+
+
+MAX_DETAIL = ErrorBody.model_fields["detail"].metadata[0].max_length
 
 
 def _install_errors(app: FastAPI) -> None:
@@ -414,6 +458,14 @@ def _install_errors(app: FastAPI) -> None:
         codes = {404: "not_found", 405: "method_not_allowed"}
         return _error(exc.status_code, codes.get(exc.status_code, f"http_{exc.status_code}"),
                       str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(DataError)
+    def _out_of_range(request: Request, exc: DataError) -> JSONResponse:
+        # The models bound every field to what the columns hold; this is the net under them.
+        log.warning("a value the database cannot hold in %s %s: %s", request.method,
+                    request.url.path, type(exc.orig).__name__)
+        return _error(422, "value_out_of_range", "A value in the request is beyond what the "
+                      "central can store (too long or too large).")
 
     @app.exception_handler(OperationalError)
     def _database(_: Request, exc: OperationalError) -> JSONResponse:

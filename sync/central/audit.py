@@ -2,7 +2,8 @@
 with the hash chain checked on arrival, so a record edited or removed at a till after upload is
 still here, and a till whose chain is broken is filed for a manager (``audit_chain_broken``).
 
-Re-sending a record the central has changes nothing; a record sent again with other content is
+Re-sending a record the central has changes nothing (also when the same upload arrives twice
+at once: one till's uploads are received one at a time); a record sent again with other content is
 kept as first received and filed too (``audit_record_changed``).
 """
 
@@ -13,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, insert, select
 
-from sync.central.db import write_tx
+from sync.central.db import serialize, write_tx
 from sync.central.identity import TerminalIdentity
 from sync.central.schema import audit_records, dump_json, exceptions
 from sync.protocol import AuditAck, AuditRecordData
@@ -34,6 +35,7 @@ def receive(engine: Any, who: TerminalIdentity, records: list[AuditRecordData],
     mine = and_(a.c.store_id == who.store_id, a.c.terminal_id == who.terminal_id)
     problems: list[str] = []
     with write_tx(engine) as conn:
+        serialize(conn, "audit", who.store_id, who.terminal_id)  # one upload of a till at once
         ids = [r.id for r in records]
         stored = {row.id: row for row in conn.execute(
             select(a).where(mine, a.c.id.in_([*ids, min(ids) - 1])))}

@@ -35,10 +35,11 @@ from sqlalchemy import (
     create_engine,
     event,
     make_url,
+    text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 
 from sync.central.errors import ConfigError
 
@@ -133,6 +134,20 @@ def reader(engine: Engine) -> Iterator[Connection]:
             yield conn
 
 
+def serialize(conn: Connection, *name: str) -> None:
+    """Make the transactions that call this with the same ``name`` run one at a time, from here
+    to their commit: a check-then-write (is this record there? is it the same?) then sees what
+    the one before it wrote, so a request sent twice at once has its effect once.
+
+    PostgreSQL: a transaction-level advisory lock on the name's hash (a collision only
+    serialises a little more). SQLite: nothing to do, write transactions already run one at a
+    time (``BEGIN IMMEDIATE``, :func:`writer`).
+    """
+    if is_postgres(conn):
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"),
+                     {"name": ":".join(name)})
+
+
 def upsert(conn: Connection, table: Table) -> Any:
     """The dialect's ``INSERT`` construct, which has ``on_conflict_do_update/nothing``."""
     return (postgresql.insert(table) if is_postgres(conn) else sqlite.insert(table))
@@ -149,13 +164,27 @@ def is_transient(exc: BaseException) -> bool:
     return isinstance(exc, OperationalError) and "database is locked" in str(exc.orig)
 
 
-def retrying(fn: Callable[[], T], *, attempts: int = 4, what: str = "transaction") -> T:
-    """Run ``fn`` (a whole transaction) again after a transient failure, with a short backoff."""
+def is_duplicate_key(exc: BaseException) -> bool:
+    """A unique key broken by a row another transaction committed meanwhile: the same request
+    arriving twice at once, both having checked that the row was not there yet."""
+    if not isinstance(exc, IntegrityError):
+        return False
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return code == "23505" or "UNIQUE constraint failed" in str(exc.orig)
+
+
+def retrying(fn: Callable[[], T], *, attempts: int = 4, what: str = "transaction",
+             duplicates: bool = False) -> T:
+    """Run ``fn`` (a whole unit of work, its transactions included) again after a transient
+    failure, with a short backoff. With ``duplicates``, also after :func:`is_duplicate_key`:
+    the run again finds the row the concurrent request committed and answers as to a repeat.
+    """
     for attempt in range(1, attempts + 1):
         try:
             return fn()
         except DBAPIError as exc:
-            if attempt == attempts or not is_transient(exc):
+            again = is_transient(exc) or (duplicates and is_duplicate_key(exc))
+            if attempt == attempts or not again:
                 raise
             log.warning("%s: transient database error (attempt %d of %d), retrying: %s",
                         what, attempt, attempts, type(exc.orig).__name__)

@@ -42,7 +42,7 @@ from sync.central.db import among, bulk_insert, chunks
 from sync.central.errors import error_parts
 from sync.central.feed import PendingChange, Tx
 from sync.central.schema import GLOBAL, dump_json, entities, entity_uniques, stores
-from sync.protocol import ENTITY_MODELS, StockLevelData, entity_key
+from sync.protocol import ENTITY_MODELS, MAX_STOCK, StockLevelData, entity_key
 
 CHUNK = 5_000
 
@@ -390,6 +390,9 @@ def set_stock_records(tx: Tx, rows: Iterable[tuple[int, Mapping[str, Any]]], *,
             level = StockLevelData.model_validate(record)
         except ValidationError as exc:
             report.rejected.append(validation_error(ref, exc))
+            continue
+        if abs(level.qty) > MAX_STOCK:
+            report.rejected.append(RowError(ref, f"qty: a stock level is within ±{MAX_STOCK}"))
             continue
         where = (level.store_id, level.product_id)
         if where in seen:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import re
 import secrets
@@ -26,7 +27,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, func, insert, select, update
 
 from sync.central import entities
-from sync.central.db import is_postgres, write_tx
+from sync.central.db import is_postgres, serialize, write_tx
 from sync.central.errors import (
     CentralError,
     ConfigError,
@@ -111,20 +112,24 @@ def create_store(tx: Tx, store_id: str, name_zh: str, name_en: str,
 def create_staff(tx: Tx, *, staff_id: int, name: str, role: str, pin: str,
                  store_id: str | None = None, active: bool = True) -> bool:
     """Add or replace a staff member (PIN hashed with argon2id). True if new."""
-    from posclient.app.pins import hash_pin  # argon2: imported only where PINs are set
+    from posclient.app.pins import hash_pin, verify_pin  # argon2: only where PINs are set
 
     if not PIN.match(pin):
         raise InvalidRequest("A PIN is 4 to 6 digits.")
     if store_id is not None:
         _require_store(tx, store_id)
-    existed = tx.conn.execute(select(entity_table.c.key).where(
-        entity_table.c.entity == "staff", entity_table.c.key == str(staff_id))).first() is not None
-    record = {"id": staff_id, "name": name, "role": role, "pin_hash": hash_pin(pin),
+    serialize(tx.conn, "entities", "staff")  # a repeat sent at once sees the first one
+    old = tx.conn.execute(select(entity_table.c.data).where(
+        entity_table.c.entity == "staff", entity_table.c.key == str(staff_id))).first()
+    old_hash = json.loads(old.data).get("pin_hash") if old is not None else None
+    # The same PIN keeps its hash (argon2 salts each one): a repeat changes nothing.
+    pin_hash = old_hash if old_hash and verify_pin(old_hash, pin) else hash_pin(pin)
+    record = {"id": staff_id, "name": name, "role": role, "pin_hash": pin_hash,
               "active": active}
     report = entities.upsert_records(tx, "staff", [(1, record)], store_id=store_id)
     if report.rejected:
         raise InvalidRequest(f"Staff {staff_id}: {report.rejected[0].reason}")
-    return not existed
+    return old is None
 
 
 def _require_store(tx: Tx, store_id: str) -> None:
@@ -270,11 +275,11 @@ def revoke_terminal(tx: Tx, store_id: str, terminal_id: str) -> bool:
     if row is None:
         raise NotFound(f"No terminal {terminal_id} in store {store_id}.",
                        code="terminal_not_found")
-    if row.revoked_at is not None:
+    done = tx.conn.execute(update(terminals).where(  # the condition decides a concurrent repeat
+        terminals.c.store_id == store_id, terminals.c.terminal_id == terminal_id,
+        terminals.c.revoked_at.is_(None)).values(revoked_at=tx.now))
+    if done.rowcount != 1:
         return False
-    tx.conn.execute(update(terminals).where(
-        terminals.c.store_id == store_id, terminals.c.terminal_id == terminal_id)
-        .values(revoked_at=tx.now))
     log.info("terminal %s/%s revoked", store_id, terminal_id)
     return True
 

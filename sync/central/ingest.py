@@ -19,7 +19,9 @@ Per event, in order:
 
 terminal_seq: gap-free on the terminal. A seq beyond ``high + 1`` records the missing range in
 ``terminal_gaps`` and logs an error (a lost event, until it arrives); a late arrival inside a
-gap fills that seq. Rejected events count as received (they are in quarantine, not lost).
+gap fills that seq. Rejected events count as received (they are in quarantine, not lost). A seq
+more than ``MAX_SEQ_AHEAD`` beyond ``high`` is neither: the event is rejected
+(``terminal_seq_too_far``) and its seq is not tracked (:func:`too_far`).
 
 ``pickup`` (a web order handed over) is a sale for receipts and stock, and counts on its order
 (sync/central/orders.py). ``return`` counts what came back of its purchase, files its refunds
@@ -50,7 +52,7 @@ from uuid import UUID
 
 from pydantic import ValidationError
 from sqlalchemy import Connection, Engine, Transaction, and_, delete, insert, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from posclient.app.clock import Clock
 from sync.central import ledger, loyalty
@@ -77,8 +79,10 @@ from sync.central.schema import (
     terminals,
 )
 from sync.protocol import (
+    BIGINT_MAX,
     EVENT_PAYLOAD_MODELS,
     EVENT_TYPES,
+    MAX_SEQ_AHEAD,
     UNREADABLE_EVENT_ID,
     Event,
     EventResult,
@@ -212,7 +216,8 @@ def _ingest_one(conn: Connection, who: TerminalIdentity, raw: Any, now: datetime
     known = _known_result(conn, who, ev.event_id)
     if known is not None:
         return _settle(conn, who, raw, ev, known, now)
-    problem = _content_problem(ev, who)
+    problem = _content_problem(ev, who) or too_far(ev.terminal_seq,
+                                                   _lock_terminal(conn, who))
     if problem is not None:
         return _reject(conn, who, raw, ev.event_id, ev.terminal_seq, problem, now)
     try:
@@ -223,6 +228,9 @@ def _ingest_one(conn: Connection, who: TerminalIdentity, raw: Any, now: datetime
             return _settle(conn, who, raw, ev, known, now)
         log.exception("event %s from %s/%s broke a database constraint; quarantined",
                       ev.event_id, who.store_id, who.terminal_id)
+    except DataError:  # the models' bounds keep values storable: this is the net under them
+        log.exception("event %s from %s/%s holds a value the database cannot store; "
+                      "quarantined", ev.event_id, who.store_id, who.terminal_id)
     except DBAPIError:
         raise  # the database itself failed: the whole request fails, the terminal re-sends
     except Exception:
@@ -253,7 +261,18 @@ def _readable_seq(raw: Any) -> int | None:
         seq = raw["terminal_seq"]
     except (TypeError, KeyError):
         return None
-    return seq if isinstance(seq, int) and not isinstance(seq, bool) and seq >= 1 else None
+    return (seq if isinstance(seq, int) and not isinstance(seq, bool) and 1 <= seq <= BIGINT_MAX
+            else None)
+
+
+def too_far(seq: int, high: int) -> str | None:
+    """Why ``seq`` is refused, when it is more than :data:`MAX_SEQ_AHEAD` beyond ``high`` (the
+    highest the central has from the till): a corrupt or forged number, never that many lost
+    events. The event is ``rejected`` (quarantined, filed) and its seq is not tracked."""
+    if seq <= high + MAX_SEQ_AHEAD:
+        return None
+    return (f"terminal_seq_too_far: {seq} is more than {MAX_SEQ_AHEAD:,} beyond this till's "
+            f"last terminal_seq at the central ({high}); refused, not counted as lost events")
 
 
 def _content_problem(ev: Event, who: TerminalIdentity) -> str | None:
@@ -374,14 +393,24 @@ def _seq_taken(conn: Connection, who: TerminalIdentity, seq: int, event_id: UUID
 
 def _reject(conn: Connection, who: TerminalIdentity, raw: Any, event_id: UUID | None,
             seq: int | None, reason: str, now: datetime) -> EventResult:
+    reason = _shorter(reason)
     log.warning("event %s from %s/%s rejected: %s", event_id or "(unreadable id)",
                 who.store_id, who.terminal_id, reason)
     with conn.begin_nested():
-        if seq is not None:
-            _track_seq(conn, who, _lock_terminal(conn, who), seq, None, now)
+        high = _lock_terminal(conn, who)
+        if seq is not None and too_far(seq, high) is None:
+            _track_seq(conn, who, high, seq, None, now)
         _quarantine(conn, who, raw, event_id, reason, now)
     return EventResult(event_id=event_id or UNREADABLE_EVENT_ID, status="rejected",
                        reason=reason)
+
+
+def _shorter(reason: str) -> str:
+    """A reason as long as :class:`EventResult` carries (the protocol's bound)."""
+    return reason if len(reason) <= MAX_REASON else reason[:MAX_REASON - 1] + "…"
+
+
+MAX_REASON = 2_000
 
 
 def _quarantine(conn: Connection, who: TerminalIdentity, raw: Any, event_id: UUID | None,
@@ -521,6 +550,7 @@ class _Batch:
                                         now))
                 continue
             problem, parsed = checked[i]
+            problem = problem or too_far(ev.terminal_seq, self.high)
             if problem is not None:
                 out.append(self._reject(raw, eid, ev.terminal_seq, problem, now))
                 continue
@@ -570,10 +600,11 @@ class _Batch:
 
     def _reject(self, raw: Any, event_id: UUID | None, seq: int | None, reason: str,
                 now: datetime) -> EventResult:
+        reason = _shorter(reason)
         self.note(logging.WARNING, "event %s from %s/%s rejected: %s",
                   event_id or "(unreadable id)", self.who.store_id, self.who.terminal_id,
                   reason)
-        if seq is not None:
+        if seq is not None and too_far(seq, self.high) is None:
             self._track(seq, None, now)
         _quarantine(self.conn, self.who, raw, event_id, reason, now)
         return EventResult(event_id=event_id or UNREADABLE_EVENT_ID, status="rejected",

@@ -7,10 +7,12 @@ unknown fields, so a misspelt option fails loudly instead of being ignored.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from sync.protocol import Count, Id, Name, Reason, Seq, StoreId, TerminalId
 
 MAX_ADMIN_RECORDS = 10_000
 
@@ -20,55 +22,55 @@ class _Admin(BaseModel):
 
 
 class StoreCreate(_Admin):
-    store_id: str = Field(min_length=1, max_length=32)
-    name_zh: str = ""
-    name_en: str = ""
+    store_id: StoreId
+    name_zh: Name = ""
+    name_en: Name = ""
     settings: dict[str, Any] = Field(
         default_factory=dict,
         description="Extra store_settings for the tills (currency, tax_inclusive, ...)")
 
 
 class StoreOut(_Admin):
-    store_id: str
-    name_zh: str
-    name_en: str
+    store_id: StoreId
+    name_zh: Name
+    name_en: Name
 
 
 class StaffCreate(_Admin):
-    id: int = Field(ge=1)
+    id: Id
     name: str = Field(min_length=1, max_length=100)
     role: Literal["cashier", "supervisor", "manager"]
     pin: str = Field(min_length=4, max_length=6, pattern=r"^\d+$")
-    store_id: str | None = Field(default=None, description="None: staff of every store")
+    store_id: StoreId | None = Field(default=None, description="None: staff of every store")
     active: bool = True
 
 
 class StaffOut(_Admin):
-    id: int
+    id: Id
     created: bool
 
 
 class EnrolmentCodeCreate(_Admin):
-    store_id: str
+    store_id: StoreId
     ttl_hours: float = Field(default=24, gt=0, le=720)
-    terminal_id: str | None = Field(
+    terminal_id: TerminalId | None = Field(
         default=None, description="A code for this existing till to enrol again: a new token, "
                                   "the same id (its events and cursor carry on)")
 
 
 class EnrolmentCodeOut(_Admin):
-    code: str = Field(description="Shown once: the central keeps only its hash")
-    store_id: str
+    code: str = Field(max_length=64, description="Shown once: the central keeps only its hash")
+    store_id: StoreId
     expires_at: datetime
 
 
 class TerminalOut(_Admin):
-    store_id: str
-    terminal_id: str
-    name: str
+    store_id: StoreId
+    terminal_id: TerminalId
+    name: str = Field(max_length=64)
     created_at: datetime
     revoked_at: datetime | None
-    high_seq: int
+    high_seq: Count
     last_event_at: datetime | None
 
 
@@ -78,9 +80,10 @@ class RevokeOut(_Admin):
 
 class EntityBatch(_Admin):
     records: list[dict[str, Any]] = Field(default_factory=list, max_length=MAX_ADMIN_RECORDS)
-    delete: list[str] = Field(default_factory=list, max_length=MAX_ADMIN_RECORDS,
-                              description="Keys to delete (not for stock_level)")
-    store_id: str | None = Field(
+    delete: list[Annotated[str, Field(max_length=128)]] = Field(
+        default_factory=list, max_length=MAX_ADMIN_RECORDS,
+        description="Keys to delete (not for stock_level)")
+    store_id: StoreId | None = Field(
         default=None, description="staff: the store they belong to (None: every store); "
                                   "stock_level: the store of records that do not name one")
     partial: bool = Field(
@@ -103,8 +106,8 @@ class OrdersBatch(_Admin):
 
 
 class RowRejected(_Admin):
-    index: int = Field(description="Position in `records` (or `delete`), from 0")
-    reason: str
+    index: Count = Field(description="Position in `records` (or `delete`), from 0")
+    reason: Reason
 
 
 class RecordsRejectedBody(_Admin):
@@ -116,21 +119,21 @@ class RecordsRejectedBody(_Admin):
 
 
 class EntityReport(_Admin):
-    upserted: int
-    unchanged: int
-    deleted: int
-    rejected: list[RowRejected]
+    upserted: Count
+    unchanged: Count
+    deleted: Count
+    rejected: list[RowRejected] = Field(max_length=2 * MAX_ADMIN_RECORDS)
 
 
 class ExceptionOut(_Admin):
-    id: int
-    kind: str
-    store_id: str
-    terminal_id: str | None
+    id: Id
+    kind: str = Field(max_length=32)
+    store_id: StoreId
+    terminal_id: TerminalId | None
     event_id: UUID | None
     detail: dict[str, Any]
     status: Literal["open", "resolved"]
-    comment: str
+    comment: str = Field(max_length=2000)
     created_at: datetime
     resolved_at: datetime | None
 
@@ -140,28 +143,28 @@ class ResolveIn(_Admin):
 
 
 class QuarantineOut(_Admin):
-    id: int
-    event_id: str | None
-    store_id: str
-    terminal_id: str
-    reason: str
+    id: Id
+    event_id: str | None = Field(max_length=64)
+    store_id: StoreId
+    terminal_id: TerminalId
+    reason: Reason
     received_at: datetime
-    attempts: int
+    attempts: Count
     raw: Any
 
 
 class GapOut(_Admin):
-    store_id: str
-    terminal_id: str
-    first_seq: int
-    last_seq: int
+    store_id: StoreId
+    terminal_id: TerminalId
+    first_seq: Seq
+    last_seq: Seq
     detected_at: datetime
 
 
 class PruneIn(_Admin):
-    before_seq: int = Field(ge=1)
+    before_seq: Seq
 
 
 class PruneOut(_Admin):
-    deleted: int
-    low_water: int
+    deleted: Count
+    low_water: Count

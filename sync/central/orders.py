@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
@@ -35,10 +34,13 @@ from sync.central.errors import NotFound
 from sync.central.feed import PendingChange, Tx
 from sync.central.schema import dump_json, entities, entity_uniques, stores
 from sync.protocol import (
+    Minor,
+    Moment,
     OrderData,
     OrderLineData,
     OrderPaymentData,
     PickupPayload,
+    StoreId,
     pickup_code_hash,
 )
 
@@ -51,8 +53,8 @@ class OrderLineIn(BaseModel):
 
     sku: str = Field(min_length=1, max_length=64)
     qty: int = Field(ge=1, le=100_000)
-    unit_price: int = Field(ge=0)
-    discount: int = Field(default=0, ge=0)
+    unit_price: Minor
+    discount: Minor = 0
 
 
 class OrderIn(BaseModel):
@@ -64,14 +66,14 @@ class OrderIn(BaseModel):
     channel: Literal["web", "app", "marketplace"] = "web"
     status: Literal["open", "ready", "cancelled", "delivered"] = "open"
     fulfilment: Literal["pickup", "delivery"]
-    store_id: str | None = None
+    store_id: StoreId | None = None
     pickup_code: str | None = Field(default=None, pattern=r"^\s*[A-Za-z0-9]{4,12}\s*$")
     customer_name: str = Field(default="", max_length=100)
     customer_phone: str | None = Field(default=None, max_length=32)
     currency: str = Field(min_length=3, max_length=3)
     lines: list[OrderLineIn] = Field(min_length=1, max_length=500)
-    payments: list[OrderPaymentData] = []
-    created_at: datetime | None = None
+    payments: list[OrderPaymentData] = Field(default=[], max_length=100)
+    created_at: Moment | None = None
     # The member who ordered: the order earns points on their account (sync/central/loyalty.py)
     member_no: str | None = Field(default=None, min_length=1, max_length=64)
 

@@ -14,22 +14,15 @@ or fail when ``CI`` is set: CI must test both databases.
 
 from __future__ import annotations
 
-import os
-import socket
 import sys
-import threading
-import time
-import uuid
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy import Engine
 
 from posclient.app.clock import ManualClock
@@ -39,56 +32,14 @@ from sync.central.db import make_engine
 from sync.central.identity import EnrolLimits
 
 sys.path.insert(0, str(Path(__file__).with_name("central")))  # central_kit, for every sync test
-from central_kit import ADMIN_TOKEN, seed_shop
-
-PG_URL = os.environ.get("POSCLIENT_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-@cache
-def _pg_problem() -> str | None:
-    """None if PostgreSQL answers, else why not."""
-    import psycopg
-
-    try:
-        with psycopg.connect(PG_URL.replace("postgresql+psycopg://", "postgresql://"),
-                             connect_timeout=3) as conn:
-            conn.execute("SELECT 1")
-    except Exception as exc:  # any failure to connect means: no PostgreSQL here
-        return f"{type(exc).__name__}: {exc}".strip()
-    return None
-
-
-def _pg_admin_engine() -> Engine:
-    return make_engine(PG_URL, pool_size=1, max_overflow=0)
+from central_kit import ADMIN_TOKEN, empty_database, seed_shop, serve_app
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
     """An empty database: a SQLite file, or a fresh PostgreSQL schema (dropped after)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'central.db'}"
-        return
-    problem = _pg_problem()
-    if problem is not None:
-        message = f"PostgreSQL at {PG_URL} does not answer ({problem})"
-        if _in_ci():
-            pytest.fail(f"{message}; CI must run the PostgreSQL tests")
-        pytest.skip(message)
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    admin = _pg_admin_engine()
-    with admin.begin() as conn:
-        conn.exec_driver_sql(f'CREATE SCHEMA "{name}"')
-    sep = "&" if "?" in PG_URL else "?"
-    try:
-        yield f"{PG_URL}{sep}options=-csearch_path%3D{name}"
-    finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f'DROP SCHEMA "{name}" CASCADE')
-        admin.dispose()
+    with empty_database(request.param, tmp_path) as url:
+        yield url
 
 
 @dataclass
@@ -150,11 +101,6 @@ class Terminal:
                                       headers=self.auth)
 
 
-class _Server(uvicorn.Server):
-    def install_signal_handlers(self) -> None:  # older uvicorn: not from a worker thread
-        pass
-
-
 @pytest.fixture
 def central_engine(database_url: str) -> Iterator[Engine]:
     """An initialised central database with the test admin token."""
@@ -173,30 +119,8 @@ Serve = Callable[[Any], AbstractContextManager[str]]
 @pytest.fixture
 def serve() -> Serve:
     """``with serve(app) as url:``: an ASGI app under uvicorn in a background thread, on a free
-    port of 127.0.0.1, stopped when the block ends."""
-
-    @contextmanager
-    def run(app: Any) -> Iterator[str]:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-        server = _Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        try:
-            deadline = time.monotonic() + 15
-            while not server.started:
-                if not thread.is_alive() or time.monotonic() > deadline:
-                    raise RuntimeError("the server did not start")
-                time.sleep(0.01)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            server.should_exit = True
-            thread.join(15)
-            sock.close()
-
-    return run
+    port of 127.0.0.1, stopped when the block ends (central_kit.serve_app)."""
+    return serve_app
 
 
 @pytest.fixture

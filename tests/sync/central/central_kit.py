@@ -5,11 +5,21 @@ A plain module (not conftest) so test files can import it by its unique name.
 
 from __future__ import annotations
 
+import os
+import socket
+import threading
+import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+import pytest
+import uvicorn
+from sqlalchemy import Engine, func, select
 
+from sync.central.db import make_engine
 from sync.central.schema import stock_levels, stock_movements
 from sync.credentials import MemoryKeyring  # noqa: F401 (re-exported for the tests)
 
@@ -97,3 +107,82 @@ def seed_shop(tx: Any, stores: dict[str, dict[int, int]] = STOCK) -> None:
             store_id=store)
         assert done.rejected == []
 
+
+class _Server(uvicorn.Server):
+    def install_signal_handlers(self) -> None:  # older uvicorn: not from a worker thread
+        pass
+
+
+@contextmanager
+def serve_app(app: Any) -> Iterator[str]:
+    """``with serve_app(app) as url:``: an ASGI app under uvicorn in a background thread, on a
+    free port of 127.0.0.1, stopped when the block ends."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = _Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 15
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the server did not start")
+            time.sleep(0.01)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(15)
+        sock.close()
+
+
+PG_URL = os.environ.get("POSCLIENT_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+@cache
+def _pg_problem() -> str | None:
+    """None if PostgreSQL answers, else why not."""
+    import psycopg
+
+    try:
+        with psycopg.connect(PG_URL.replace("postgresql+psycopg://", "postgresql://"),
+                             connect_timeout=3) as conn:
+            conn.execute("SELECT 1")
+    except Exception as exc:  # any failure to connect means: no PostgreSQL here
+        return f"{type(exc).__name__}: {exc}".strip()
+    return None
+
+
+def _pg_admin_engine() -> Engine:
+    return make_engine(PG_URL, pool_size=1, max_overflow=0)
+
+
+@contextmanager
+def empty_database(kind: str, tmp_path: Any) -> Iterator[str]:
+    """An empty database's URL: a SQLite file in ``tmp_path``, or a fresh PostgreSQL schema
+    (dropped after). Without PostgreSQL, the test is skipped (failed when ``CI`` is set)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'central.db'}"
+        return
+    problem = _pg_problem()
+    if problem is not None:
+        message = f"PostgreSQL at {PG_URL} does not answer ({problem})"
+        if _in_ci():
+            pytest.fail(f"{message}; CI must run the PostgreSQL tests")
+        pytest.skip(message)
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    admin = _pg_admin_engine()
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{name}"')
+    sep = "&" if "?" in PG_URL else "?"
+    try:
+        yield f"{PG_URL}{sep}options=-csearch_path%3D{name}"
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{name}" CASCADE')
+        admin.dispose()
