@@ -820,6 +820,11 @@
         <translation>总部没有本店的异常 %1</translation>
     </message>
     <message>
+        <location line="+4"/>
+        <source>This exception holds a web refund: choose to pay it out or to refuse it</source>
+        <translation>此异常暂扣了一笔网上退款：请选择退款或拒绝</translation>
+    </message>
+    <message>
         <location line="+5"/>
         <source>Coupon %1 is not valid here and now</source>
         <translation>优惠券 %1 在此时此店不可用</translation>
@@ -915,7 +920,7 @@
         <translation>积分须按 %1 的整数倍使用</translation>
     </message>
     <message>
-        <location line="-516"/>
+        <location line="-520"/>
         <source>The suspended sale is in %1, this till sells in %2</source>
         <translation>该挂单币种为 %1，本收银机使用 %2</translation>
     </message>
@@ -925,7 +930,7 @@
         <translation>无法连接总部：请重试，或在挂单的收银机上取回</translation>
     </message>
     <message>
-        <location line="+239"/>
+        <location line="+243"/>
         <source>The central sent an answer the till cannot read</source>
         <translation>总部返回的数据无法读取</translation>
     </message>
@@ -1802,7 +1807,7 @@
 <context>
     <name>ReconcileDialog</name>
     <message>
-        <location filename="../../posclient/ui/reconcile.py" line="+48"/>
+        <location filename="../../posclient/ui/reconcile.py" line="+50"/>
         <source>Store reconciliation</source>
         <translation>门店对账</translation>
     </message>
@@ -1926,16 +1931,36 @@
     </message>
     <message>
         <location line="+0"/>
+        <source>Count</source>
+        <translation>次数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Detail</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Filed</source>
         <translation>登记时间</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+14"/>
+        <source>Held web refund: decide</source>
+        <translation>暂扣的网上退款：请决定</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pay the web refund out</source>
+        <translation>同意网上退款</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refuse the web refund</source>
+        <translation>拒绝网上退款</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>How it was resolved (required)</source>
         <translation>处理说明（必填）</translation>
     </message>
@@ -2001,7 +2026,7 @@
         <translation>最后 %1</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+28"/>
         <source>Exceptions (%1)</source>
         <translation>异常（%1）</translation>
     </message>
@@ -2031,12 +2056,27 @@
         <translation>（无）</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+37"/>
+        <source>%1 event(s) behind it: %2</source>
+        <translation>涉及 %1 个事件：%2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> and %1 more</source>
+        <translation> 等另外 %1 个</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>holds a web refund of %1: pay it out or refuse it</source>
+        <translation>暂扣网上退款 %1：请同意或拒绝</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Select an exception first</source>
         <translation>请先选择一条异常</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Exception %1 resolved</source>
         <translation>异常 %1 已处理</translation>
     </message>
@@ -2398,12 +2438,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+490"/>
+        <location line="+484"/>
         <source>Stock</source>
         <translation>库存查询</translation>
     </message>
     <message>
-        <location line="-489"/>
+        <location line="-483"/>
         <source>Pick-up</source>
         <translation>自提</translation>
     </message>
@@ -2500,12 +2540,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+299"/>
+        <location line="+293"/>
         <source>Member: %1</source>
         <translation>会员：%1</translation>
     </message>
     <message>
-        <location line="-298"/>
+        <location line="-292"/>
         <source>%1 points</source>
         <translation>%1 积分</translation>
     </message>
@@ -2591,7 +2631,7 @@
         <translation>换货：退回商品 %1。请扫描新商品后付款；差额补付或退还</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+64"/>
         <source>Barcode, item number or name</source>
         <translation>条码、货号或品名</translation>
     </message>
