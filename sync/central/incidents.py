@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from hashlib import sha256
 from typing import Any, Literal
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Row, func, select, update
 
@@ -83,17 +84,22 @@ class Plan:
     links: list[tuple[str, UUID]]  # (incident key, event), in the order the problems came
 
 
+def zone_of(conn: Connection, store_id: str) -> ZoneInfo:
+    """The store's time zone (``store_settings.timezone``), which dates its oversells."""
+    raw = conn.scalar(select(entities.c.data).where(entities.c.entity == "store_settings",
+                                                    entities.c.key == store_id))
+    return store_zone(json.loads(raw) if raw else {})
+
+
 def plan(conn: Connection, store_id: str, terminal_id: str | None,
-         found: Iterable[tuple[UUID, datetime, Problem]], now: datetime) -> Plan:
+         found: Iterable[tuple[UUID, datetime, Problem]], now: datetime, *,
+         zone: ZoneInfo | None = None) -> Plan:
     """Key ``(event_id, occurred_at, problem)`` triples by incident, in order (reads the store's
-    time zone if a problem needs its day; writes nothing, so a batch can plan before its
-    pipelined commit)."""
+    time zone, unless given, if a problem needs its day; writes nothing, so a batch can plan
+    before its pipelined commit)."""
     found = list(found)
-    zone = None
-    if any(p.kind == "oversold" for _, _, p in found):
-        raw = conn.scalar(select(entities.c.data).where(entities.c.entity == "store_settings",
-                                                        entities.c.key == store_id))
-        zone = store_zone(json.loads(raw) if raw else {})
+    if zone is None and any(p.kind == "oversold" for _, _, p in found):
+        zone = zone_of(conn, store_id)
     by_key: dict[str, _Incident] = {}
     links: list[tuple[str, UUID]] = []
     for event_id, at, p in found:

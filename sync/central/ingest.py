@@ -544,13 +544,14 @@ class _Batch:
         bulk_insert(conn, events, event_rows)
         bulk_insert(conn, sales, sale_rows)
         self._store_seqs()
+        zone = incidents.zone_of(conn, who.store_id)  # read before the levels' locks
         moved = ledger.move_many(tx, who.store_id, groups, reason="sale", known=self.catalogue)
         for rec in accepted.values():
             if rec.group is not None:
                 rec.problems += _oversold(who, moved[rec.group])
         planned = incidents.plan(conn, who.store_id, who.terminal_id, [
             (rec.event_id, rec.at, p) for rec in accepted.values() for p in rec.problems],
-            tx.now)
+            tx.now, zone=zone)
         tx.commit(trans, lambda: incidents.write(conn, planned))  # the feed last
         return [r if isinstance(r, EventResult) else r[1].result(r[0]) for r in out]
 
