@@ -214,6 +214,10 @@ def test_two_offline_tills_refunding_the_last_unit_file_one_exception_and_hold_t
 
     assert requests("requested") == [(5990, "requested")]  # the web shop pays out one
     assert requests("held") == [(5990, "held")]
+    held_id = shop.http.get("/v1/admin/refund-requests", headers=shop.admin,
+                            params={"status": "held"}).json()["requests"][0]["id"]
+    paid = shop.http.post(f"/v1/admin/refund-requests/{held_id}/done", headers=shop.admin)
+    assert paid.status_code == 409 and paid.json()["error"] == "refund_request_not_payable"
     (exc,) = shop.http.get("/v1/admin/exceptions", headers=shop.admin).json()
     assert (exc["kind"], exc["count"], exc["held_refund"]) == ("double_refund", 1, 5990)
     till = a.engine
@@ -248,3 +252,25 @@ def test_two_offline_tills_refunding_the_last_unit_file_one_exception_and_hold_t
         assert requests("requested") == [(5990, "requested"), (5990, "requested")]
     assert requests("held") == []
     assert shop.http.get("/v1/admin/exceptions", headers=shop.admin).json() == []
+
+
+def test_a_third_offline_refund_of_the_same_unit_joins_the_open_exception(stores, tmp_path):
+    shop = stores
+    tills = [Till(shop, tmp_path, "S1", name) for name in ("a", "a2", "a3")]
+    tills[0].hand_over({1: 3, 2: 1})
+    assert tills[0].engine.run_once().pushed == 1
+    for till in tills[1:]:
+        with Store.open(till.db) as store, store.write():
+            OrderBook(store.conn, till.clock).keep(till.engine.fetch_order("W700"))
+    for till in tills:
+        till.return_offline("W700", {2: 1})
+    labels = [till.engine.run_once().exceptions for till in tills]
+    assert labels == [[], ["double_refund:W700"], ["double_refund:W700"]]
+    (exc,) = shop.http.get("/v1/admin/exceptions", headers=shop.admin).json()
+    assert (exc["count"], exc["held_refund"], len(exc["events"])) == (2, 2 * 5990, 2)
+    assert exc["detail"]["returned_before"] == 2  # the latest event's detail
+    shop.admin_post(f"/exceptions/{exc['id']}/resolve",
+                    {"comment": "one bag came back", "refund": "refuse"})
+    with shop.engine.connect() as conn:
+        assert conn.execute(select(refund_requests.c.status).order_by(
+            refund_requests.c.id)).scalars().all() == ["requested", "refused", "refused"]
