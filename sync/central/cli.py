@@ -299,8 +299,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_exceptions(args: argparse.Namespace) -> int:
     """The exceptions, one per incident: its count of events and a web refund it holds."""
-    from posclient.domain.money import Money
     from sync.central.admin_api import exception_list
+    from sync.central.incidents import shown
 
     engine = _engine(args)
     with engine.connect() as conn:
@@ -309,7 +309,7 @@ def cmd_exceptions(args: argparse.Namespace) -> int:
         print(json.dumps([e.model_dump(mode="json") for e in listed], ensure_ascii=False))
         return 0
     for e in listed:
-        held = (f"  held refund {Money(e.held_refund, e.held_currency or 'CNY')}"
+        held = (f"  held refund {shown(e.held_refund, e.held_currency)}"
                 if e.held_refund else "")
         print(f"#{e.id}  {e.kind}  {e.store_id}/{e.terminal_id or '-'}  x{e.count}{held}  "
               f"{e.detail.get('message', '')}")

@@ -250,7 +250,7 @@ def resolve(conn: Connection, exception_id: int, comment: str, now: datetime, *,
         if amount and refund is None:
             raise Conflict(
                 f"Exception {exception_id} holds a web refund of "
-                f"{Money(amount, waiting[0][1])}: decide it with the resolution "
+                f"{shown(amount, waiting[0][1])}: decide it with the resolution "
                 "(--refund approve or --refund refuse; over the API \"refund\": \"approve\" "
                 "or \"refuse\"). Approved, the web shop pays it; refused, it is closed.",
                 code="refund_decision_required")
@@ -264,6 +264,15 @@ def resolve(conn: Connection, exception_id: int, comment: str, now: datetime, *,
         values["resolved_by"] = resolved_by
     conn.execute(update(exceptions).where(exceptions.c.id == exception_id).values(**values))
     return conn.execute(select(exceptions).where(exceptions.c.id == exception_id)).one()
+
+
+def shown(minor: int, currency: str) -> str:
+    """An amount for a message, ``59.90 CNY``; in minor units if the currency is not one the
+    product knows (a message never fails an event)."""
+    try:
+        return str(Money(minor, currency))
+    except ValueError:
+        return f"{minor} {currency} (minor units)"
 
 
 def _aware(t: datetime) -> datetime:

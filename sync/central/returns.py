@@ -38,6 +38,7 @@ from sync.central.db import is_postgres, reader
 from sync.central.errors import Conflict, InvalidRequest, NotFound
 from sync.central.feed import Tx
 from sync.central.identity import TerminalIdentity
+from sync.central.incidents import shown
 from sync.central.schema import (
     events,
     refund_requests,
@@ -288,11 +289,12 @@ def _refunded_twice(ret: ReturnPayload, purchase: PurchaseData, beyond: list[dic
     offline = "" if ret.reservation_id else " (refunded offline)"
     said = [f"{b['qty']} of line {b['line_id']} ({b['sku']}): {b['returned_before']} were "
             f"already returned of {b['received']} received" for b in beyond]
-    said += [f"{o['over']} more than the {o['kind']} payment {o['reference'] or '(no reference)'}"
-             f" paid" for o in over]
+    said += [f"{shown(o['over'], ret.currency)} more than the {o['kind']} payment "
+             f"{o['reference'] or '(no reference)'} paid" for o in over]
     message = f"return {ret.return_no} refunds {purchase.ref} twice{offline}: " + "; ".join(said)
     if held:
-        message += f"; its web refund of {held} is held until a manager decides"
+        message += (f"; its web refund of {shown(held, ret.currency)} is held until a manager "
+                    "decides")
     detail: dict[str, Any] = {
         **(over[0] if over else {}), **({k: v for k, v in beyond[0].items() if k != "sku"}
                                        if beyond else {}),
