@@ -120,14 +120,19 @@ def fetch_reconciliation(http: httpx.Client, day: str) -> StoreReconciliation:
 
 
 def resolve_exception(http: httpx.Client, exception_id: int, comment: str,
-                      staff_id: int | None) -> StoreException:
-    """Close one of the store's exceptions at the central with the manager's comment."""
-    body = ResolveException(comment=comment, staff_id=staff_id)
+                      staff_id: int | None, refund: str | None = None) -> StoreException:
+    """Close one of the store's exceptions at the central with the manager's comment (and the
+    decision on a web refund it holds: ``approve`` or ``refuse``)."""
+    body = ResolveException(comment=comment, staff_id=staff_id,
+                            refund=refund)  # type: ignore[arg-type]
     resp = cashier_call(http, "POST", f"/v1/store/exceptions/{int(exception_id)}/resolve",
                         json=body.model_dump(mode="json"),
                         unknown=NotFound(f"The central has no exception {exception_id} for "
                                          "this store", code="exception_unknown",
-                                         exception_id=exception_id))
+                                         exception_id=exception_id),
+                        conflict=InvalidInput("This exception holds a web refund: choose to "
+                                              "pay it out or to refuse it",
+                                              code="refund_decision_required"))
     try:
         return StoreException.model_validate_json(resp.content)
     except ValidationError:

@@ -315,11 +315,12 @@ class SyncEngine:
         with self._cashier_client() as (http, _, _store):
             return calls.fetch_reconciliation(http, day)
 
-    def resolve_exception(self, exception_id: int, comment: str,
-                          staff_id: int | None) -> StoreException:
-        """Resolve one of the store's exceptions at the central with a manager's comment."""
+    def resolve_exception(self, exception_id: int, comment: str, staff_id: int | None,
+                          refund: str | None = None) -> StoreException:
+        """Resolve one of the store's exceptions at the central with a manager's comment (and
+        ``refund``, approve or refuse, for one that holds a web refund)."""
         with self._cashier_client() as (http, _, _store):
-            return calls.resolve_exception(http, exception_id, comment, staff_id)
+            return calls.resolve_exception(http, exception_id, comment, staff_id, refund)
 
     @contextmanager
     def _cashier_client(self) -> Iterator[tuple[httpx.Client, str, Store]]:

@@ -757,9 +757,12 @@ class RefundRequestData(_Model):
     currency: Currency
     amount: Count
     payment_reference: Ref = ""
-    status: Literal["requested", "done"]
+    # held: a double refund's, until the store's manager decides (approve: requested; refuse:
+    # refused); only ``requested`` ones are to be paid
+    status: Literal["requested", "done", "held", "refused"]
     created_at: datetime
     done_at: datetime | None = None
+    decided_at: datetime | None = None
 
 
 class RefundRequestList(_Model):
@@ -1145,12 +1148,18 @@ class StoreException(_Model):
     id: Id
     kind: str = Field(max_length=32)
     terminal_id: TerminalId | None = None
-    event_id: UUID | None = None
-    detail: dict[str, Any] = {}
+    event_id: UUID | None = None  # the first event behind it
+    detail: dict[str, Any] = {}  # the latest event's
     status: Literal["open", "resolved"]
     comment: str = Field(default="", max_length=2_000)
     created_at: datetime
     resolved_at: datetime | None = None
+    # one exception per incident (an oversell: store, product, day): how many events are
+    # behind it, the first EVENTS_LISTED (100) of their ids, and the web refunds it holds
+    count: int = 1
+    events: list[UUID] = []
+    last_at: datetime | None = None
+    held_refund: int = 0
 
 
 class StoreExceptionList(_Model):
@@ -1162,6 +1171,9 @@ class ResolveException(_Model):
 
     comment: str = Field(min_length=1, max_length=1_000)
     staff_id: Id | None = None  # the manager who resolved it at the till
+    # a web refund the exception holds (held_refund > 0) is decided with it: approve (the
+    # web shop pays it) or refuse (closed); without a decision: 409 refund_decision_required
+    refund: Literal["approve", "refuse"] | None = None
 
 
 class StoreReconciliation(_Model):

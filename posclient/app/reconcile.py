@@ -37,8 +37,8 @@ class Central(Protocol):
 
     def store_reconciliation(self, day: str) -> object: ...
 
-    def resolve_exception(self, exception_id: int, comment: str,
-                          staff_id: int | None) -> object: ...
+    def resolve_exception(self, exception_id: int, comment: str, staff_id: int | None,
+                          refund: str | None = None) -> object: ...
 
 
 class Reconciliation:
@@ -97,9 +97,12 @@ class Reconciliation:
         return int(self.store.conn.execute(
             "SELECT count(*) FROM outbox WHERE status = 'pending'").fetchone()[0])
 
-    def check_resolve(self, comment: str, approval: Approval | None = None) -> int:
-        """Before an exception is resolved: a manager, and a comment. Returns the manager's
-        staff id (who resolves it)."""
+    def check_resolve(self, comment: str, approval: Approval | None = None, *,
+                      held_refund: int = 0, refund: str | None = None) -> int:
+        """Before an exception is resolved: a manager, a comment, and for one that holds a
+        web refund (a double refund's, ``held_refund`` > 0) the decision on it: ``approve``
+        (the web shop pays it) or ``refuse``. Returns the manager's staff id (who resolves
+        it)."""
         self._ensure_open()
         self.staff.ensure_active(self.session)
         approved_by = self.staff.authorize(self.session, Action.RESOLVE_EXCEPTION, approval)
@@ -109,10 +112,17 @@ class Reconciliation:
         if len(text) > MAX_COMMENT:
             raise InvalidInput(f"The comment is too long ({MAX_COMMENT} characters at most)",
                                code="comment_too_long", limit=MAX_COMMENT)
+        if held_refund and refund not in ("approve", "refuse"):
+            raise InvalidInput("This exception holds a web refund: choose to pay it out or to "
+                               "refuse it", code="refund_decision_required")
         return approved_by or self.session.staff.id
 
-    def resolved(self, exception_id: int, kind: str, comment: str, staff_id: int) -> None:
-        """The central resolved it: the till's audit log says who and why."""
+    def resolved(self, exception_id: int, kind: str, comment: str, staff_id: int,
+                 refund: str | None = None) -> None:
+        """The central resolved it: the till's audit log says who, why, and the decision on a
+        held web refund."""
+        extra = {"refund": refund} if refund else {}
         self.staff.record(self.session, "resolve_exception",
                           staff_id if staff_id != self.session.staff.id else None,
-                          exception_id=exception_id, kind=kind, comment=comment.strip())
+                          exception_id=exception_id, kind=kind, comment=comment.strip(),
+                          **extra)

@@ -537,6 +537,10 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
         (QT_TRANSLATE_NOOP("Errors", "The central has no exception %1 for this store"),
          (_v("exception_id"),)),
     ),
+    "refund_decision_required": (
+        (QT_TRANSLATE_NOOP("Errors", "This exception holds a web refund: choose to pay it out "
+                                     "or to refuse it"), ()),
+    ),
     # -- promotions at the till (app/checkout.py) ----------------------------------------------
     "coupon_invalid": (
         (QT_TRANSLATE_NOOP("Errors", "Coupon %1 is not valid here and now"), (_v("coupon"),)),

@@ -11,7 +11,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QGridLayout,
     QHBoxLayout,
@@ -137,12 +139,27 @@ class ReconcileDialog(QDialog):
         page = QWidget()
         v = QVBoxLayout(page)
         self.exception_table = make_table("reconcileExceptions", [
-            self.tr("No."), self.tr("What"), self.tr("Till"), self.tr("Detail"),
-            self.tr("Filed")])
+            self.tr("No."), self.tr("What"), self.tr("Till"), self.tr("Count"),
+            self.tr("Detail"), self.tr("Filed")])
         self.exception_table.horizontalHeader().setSectionResizeMode(
-            3, QHeaderView.ResizeMode.Stretch)
+            4, QHeaderView.ResizeMode.Stretch)
+        self.exception_table.itemSelectionChanged.connect(self._show_selected)
         v.addWidget(self.exception_table, 1)
+        self.exception_events = QLabel()  # the selected one's events and held refund
+        self.exception_events.setObjectName("exceptionEvents")
+        self.exception_events.setWordWrap(True)
+        self.exception_events.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse)
+        v.addWidget(self.exception_events)
         row = QHBoxLayout()
+        self.refund_decision = QComboBox()
+        self.refund_decision.setObjectName("refundDecision")
+        for text, value in ((self.tr("Held web refund: decide"), None),
+                            (self.tr("Pay the web refund out"), "approve"),
+                            (self.tr("Refuse the web refund"), "refuse")):
+            self.refund_decision.addItem(text, value)
+        self.refund_decision.setEnabled(False)
+        row.addWidget(self.refund_decision)
         self.comment = QLineEdit()
         self.comment.setObjectName("resolveComment")
         self.comment.setPlaceholderText(self.tr("How it was resolved (required)"))
@@ -247,9 +264,11 @@ class ReconcileDialog(QDialog):
 
     def _fill_exceptions(self) -> None:
         fill(self.exception_table, [
-            (e.id, e.kind, e.terminal_id or "-", str(e.detail.get("message") or e.detail),
+            (e.id, e.kind, e.terminal_id or "-", e.count,
+             str(e.detail.get("message") or e.detail),
              fmt_time(e.created_at, self.service.settings.timezone))
             for e in self.exceptions])
+        self._show_selected()
         self.exception_table.setEnabled(bool(self.exceptions))
         self.resolve_button.setEnabled(bool(self.exceptions))
         self.tabs.setTabText(3, self.tr("Exceptions (%1)").replace(
@@ -293,16 +312,42 @@ class ReconcileDialog(QDialog):
             [[(i, self._tender(k)) for i, k in enumerate(kinds)]])
         self.chart_values = (list(hours), dict(tenders))  # what the charts show (tests read it)
 
+    def _selected(self) -> StoreException | None:
+        row = self.exception_table.currentRow()
+        return self.exceptions[row] if 0 <= row < len(self.exceptions) else None
+
+    def _show_selected(self) -> None:
+        """The selected exception's events (a grouped oversell: every sale behind it) and the
+        web refund it holds, which is decided with its resolution."""
+        exc = self._selected()
+        held = exc is not None and exc.held_refund > 0
+        self.refund_decision.setEnabled(held)
+        if not held:
+            self.refund_decision.setCurrentIndex(0)
+        if exc is None:
+            self.exception_events.clear()
+            return
+        listed = ", ".join(str(e) for e in exc.events)
+        more = exc.count - len(exc.events)
+        text = self.tr("%1 event(s) behind it: %2").replace("%1", str(exc.count)).replace(
+            "%2", listed + (self.tr(" and %1 more").replace("%1", str(more)) if more > 0
+                            else ""))
+        if held:
+            text += " · " + self.tr("holds a web refund of %1: pay it out or refuse it").replace(
+                "%1", self._m(exc.held_refund))
+        self.exception_events.setText(text)
+
     # -- resolving ---------------------------------------------------------------------------
     def resolve(self) -> None:
-        row = self.exception_table.currentRow()
-        if row < 0 or row >= len(self.exceptions):
+        exc = self._selected()
+        if exc is None:
             self.say(self.tr("Select an exception first"), error=True)
             return
-        exc = self.exceptions[row]
         comment = self.comment.text()
+        refund = self.refund_decision.currentData() if exc.held_refund else None
         staff_id = widgets.with_approval(
-            self, lambda a: self.service.check_resolve(comment, a),
+            self, lambda a: self.service.check_resolve(comment, a, held_refund=exc.held_refund,
+                                                       refund=refund),
             lambda e: self.say(message_for(e, self.lang), error=True), widgets.ask_approval,
             lang=self.lang)
         if staff_id is None or self.background is None or self.central is None:
@@ -310,14 +355,15 @@ class ReconcileDialog(QDialog):
         central = self.central
 
         def done(result: StoreException) -> None:
-            self.service.resolved(exc.id, exc.kind, comment, staff_id)
+            self.service.resolved(exc.id, exc.kind, comment, staff_id, refund)
             self.exceptions = [e for e in self.exceptions if e.id != exc.id]
             self._fill_exceptions()
             self.comment.clear()
             self.say(self.tr("Exception %1 resolved").replace("%1", str(result.id)))
 
         self.resolve_button.setEnabled(False)
-        self.background.run(lambda: central.resolve_exception(exc.id, comment, staff_id),
+        self.background.run(lambda: central.resolve_exception(exc.id, comment, staff_id,
+                                                              refund),
                             done, self._resolve_failed)
 
     def _resolve_failed(self, exc: object) -> None:

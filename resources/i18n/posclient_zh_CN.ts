@@ -825,6 +825,11 @@
         <translation>总部没有本店的异常 %1</translation>
     </message>
     <message>
+        <location line="+4"/>
+        <source>This exception holds a web refund: choose to pay it out or to refuse it</source>
+        <translation>此异常暂扣了一笔网上退款：请选择退款或拒绝</translation>
+    </message>
+    <message>
         <location line="+5"/>
         <source>Coupon %1 is not valid here and now</source>
         <translation>优惠券 %1 在此时此店不可用</translation>
@@ -935,7 +940,7 @@
         <translation>积分须按 %1 的整数倍使用</translation>
     </message>
     <message>
-        <location line="-530"/>
+        <location line="-534"/>
         <source>The suspended sale is in %1, this till sells in %2</source>
         <translation>该挂单币种为 %1，本收银机使用 %2</translation>
     </message>
@@ -945,7 +950,7 @@
         <translation>无法连接总部：请重试，或在挂单的收银机上取回</translation>
     </message>
     <message>
-        <location line="+239"/>
+        <location line="+243"/>
         <source>The central sent an answer the till cannot read</source>
         <translation>总部返回的数据无法读取</translation>
     </message>
@@ -1510,7 +1515,7 @@
 <context>
     <name>PickupDialog</name>
     <message>
-        <location filename="../../posclient/ui/pickup.py" line="+61"/>
+        <location filename="../../posclient/ui/pickup.py" line="+62"/>
         <source>Order pick-up</source>
         <translation>网购自提</translation>
     </message>
@@ -1692,7 +1697,7 @@
 <context>
     <name>ReceivingDialog</name>
     <message>
-        <location filename="../../posclient/ui/stock.py" line="+215"/>
+        <location filename="../../posclient/ui/stock.py" line="+216"/>
         <source>Receive a delivery</source>
         <translation>到货收货</translation>
     </message>
@@ -1768,12 +1773,12 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+90"/>
+        <location line="+89"/>
         <source>Correct the quantity</source>
         <translation>修改数量</translation>
     </message>
     <message>
-        <location line="-89"/>
+        <location line="-88"/>
         <source>Post as received</source>
         <translation>确认收货</translation>
     </message>
@@ -1808,7 +1813,7 @@
         <translation>到货单 %1 · %2 · 应到 %3 行</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+32"/>
         <source>%1: %2 received</source>
         <translation>%1：已收 %2</translation>
     </message>
@@ -1831,7 +1836,7 @@
 <context>
     <name>ReconcileDialog</name>
     <message>
-        <location filename="../../posclient/ui/reconcile.py" line="+48"/>
+        <location filename="../../posclient/ui/reconcile.py" line="+50"/>
         <source>Store reconciliation</source>
         <translation>门店对账</translation>
     </message>
@@ -1955,16 +1960,36 @@
     </message>
     <message>
         <location line="+0"/>
+        <source>Count</source>
+        <translation>次数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Detail</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Filed</source>
         <translation>登记时间</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+14"/>
+        <source>Held web refund: decide</source>
+        <translation>暂扣的网上退款：请决定</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pay the web refund out</source>
+        <translation>同意网上退款</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refuse the web refund</source>
+        <translation>拒绝网上退款</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>How it was resolved (required)</source>
         <translation>处理说明（必填）</translation>
     </message>
@@ -2030,7 +2055,7 @@
         <translation>最后 %1</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+28"/>
         <source>Exceptions (%1)</source>
         <translation>异常（%1）</translation>
     </message>
@@ -2060,12 +2085,27 @@
         <translation>（无）</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+37"/>
+        <source>%1 event(s) behind it: %2</source>
+        <translation>涉及 %1 个事件：%2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> and %1 more</source>
+        <translation> 等另外 %1 个</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>holds a web refund of %1: pay it out or refuse it</source>
+        <translation>暂扣网上退款 %1：请同意或拒绝</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Select an exception first</source>
         <translation>请先选择一条异常</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Exception %1 resolved</source>
         <translation>异常 %1 已处理</translation>
     </message>
@@ -2174,7 +2214,7 @@
 <context>
     <name>ReturnDialog</name>
     <message>
-        <location filename="../../posclient/ui/returns.py" line="+67"/>
+        <location filename="../../posclient/ui/returns.py" line="+68"/>
         <source>Changed mind</source>
         <translation>不想要了</translation>
     </message>
@@ -2290,7 +2330,7 @@
         <translation>门店 %1 · %2</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+36"/>
         <source>Back to stock</source>
         <translation>回库</translation>
     </message>
@@ -2957,7 +2997,7 @@
 <context>
     <name>StockCountDialog</name>
     <message>
-        <location filename="../../posclient/ui/stock.py" line="-291"/>
+        <location filename="../../posclient/ui/stock.py" line="-290"/>
         <source>Stock count</source>
         <translation>库存盘点</translation>
     </message>

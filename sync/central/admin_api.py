@@ -16,9 +16,9 @@ from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from sqlalchemy import Row, select, update
+from sqlalchemy import Connection, Row, select
 
-from sync.central import entities, feed, identity, orders, returns
+from sync.central import entities, feed, identity, incidents, orders, returns
 from sync.central.api import BearerDep, CentralDep, OnceRoute, RowId
 from sync.central.db import serialize
 from sync.central.entities import WriteReport
@@ -216,10 +216,13 @@ def write_entities(body: EntityBatch, c: CentralDep,
 
 
 @router.get("/refund-requests", response_model=RefundRequestList)
-def list_refund_requests(c: CentralDep, status: Literal["requested", "done"] | None = "requested",
-                         ) -> RefundRequestList:
+def list_refund_requests(
+        c: CentralDep,
+        status: Literal["requested", "done", "held", "refused"] | None = "requested",
+        ) -> RefundRequestList:
     """Web payments to give back (returns of web orders in store), oldest first, for the web
-    shop to carry out with its payment provider."""
+    shop to carry out with its payment provider: ``requested`` ones (the default) are to be
+    paid; a double refund's is ``held`` until the store's manager decides."""
     return RefundRequestList(requests=returns.refund_request_list(c.engine, status))
 
 
@@ -236,32 +239,37 @@ def refund_request_done(request_id: RowId, c: CentralDep) -> RefundRequestList:
 def list_exceptions(c: CentralDep, status: Literal["open", "resolved"] = "open",
                     store_id: StoreParam = None,
                     limit: Limit = 100) -> list[ExceptionOut]:
+    """Exceptions, one per incident, oldest first, with their count and events."""
+    with c.engine.connect() as conn:
+        return exception_list(conn, status, store_id, limit)
+
+
+def exception_list(conn: Connection, status: str, store_id: str | None,
+                   limit: int) -> list[ExceptionOut]:
     q = select(exceptions).where(exceptions.c.status == status).order_by(exceptions.c.id)
     if store_id is not None:
         q = q.where(exceptions.c.store_id == store_id)
-    with c.engine.connect() as conn:
-        rows = conn.execute(q.limit(limit)).all()
-    return [_exception_out(r) for r in rows]
+    rows = conn.execute(q.limit(limit)).all()
+    extra = incidents.extras(conn, rows)
+    return [_exception_out(r, extra[r.id]) for r in rows]
 
 
 @router.post("/exceptions/{exception_id}/resolve", response_model=ExceptionOut)
 def resolve_exception(exception_id: RowId, body: ResolveIn, c: CentralDep) -> ExceptionOut:
-    """Resolve an exception with a comment (a repeat keeps the first resolution)."""
-    now = c.clock.now()
-    with feed.transaction(c.engine, now) as tx:
-        tx.conn.execute(update(exceptions).where(exceptions.c.id == exception_id,
-                                                 exceptions.c.status == "open")
-                        .values(status="resolved", comment=body.comment, resolved_at=now))
-        row = tx.conn.execute(select(exceptions).where(exceptions.c.id == exception_id)).first()
-        if row is None:
-            raise NotFound(f"No exception {exception_id}.", code="exception_unknown")
-    return _exception_out(row)
+    """Resolve an exception and every event behind it (a repeat keeps the first resolution);
+    one holding a web refund needs the decision (``refund``: approve or refuse; without it
+    ``409 refund_decision_required``)."""
+    with feed.transaction(c.engine, c.clock.now()) as tx:
+        row = incidents.resolve(tx.conn, exception_id, body.comment, tx.now, refund=body.refund)
+        return _exception_out(row, incidents.extras(tx.conn, [row])[row.id])
 
 
-def _exception_out(r: Row[Any]) -> ExceptionOut:
+def _exception_out(r: Row[Any], extra: incidents.Extra) -> ExceptionOut:
     return ExceptionOut(id=r.id, kind=r.kind, store_id=r.store_id, terminal_id=r.terminal_id,
                         event_id=r.event_id, detail=json.loads(r.detail), status=r.status,
-                        comment=r.comment, created_at=r.created_at, resolved_at=r.resolved_at)
+                        comment=r.comment, created_at=r.created_at, resolved_at=r.resolved_at,
+                        count=r.count, events=extra.events, last_at=r.last_at,
+                        held_refund=extra.held_refund, held_currency=extra.held_currency)
 
 
 @router.get("/quarantine", response_model=list[QuarantineOut])

@@ -382,13 +382,15 @@ def store_exceptions(who: TerminalDep, c: CentralDep,
              tags=["terminal"], responses={404: {"model": ErrorBody}})
 def resolve_store_exception(exception_id: RowId, body: ResolveException, who: TerminalDep,
                             c: CentralDep) -> StoreException:
-    """Resolve one of the store's exceptions with the manager's comment (another store's is
-    ``404 exception_unknown``). The till checks the manager's role before it calls."""
+    """Resolve one of the store's exceptions, and every event behind it, with the manager's
+    comment (another store's is ``404 exception_unknown``), and the decision on a web refund it
+    holds (``refund``; without it ``409 refund_decision_required``). The till checks the
+    manager's role before it calls."""
     from sync.central import reconcile
 
     with feed.transaction(c.engine, c.clock.now()) as tx:
         return reconcile.resolve(tx, who.store_id, exception_id, body.comment,
-                                 body.staff_id, who.terminal_id)
+                                 body.staff_id, who.terminal_id, body.refund)
 
 
 def admin_or_terminal(c: CentralDep, credentials: BearerDep) -> str | None:

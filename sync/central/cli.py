@@ -315,6 +315,39 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_exceptions(args: argparse.Namespace) -> int:
+    """The exceptions, one per incident: its count of events and a web refund it holds."""
+    from sync.central.admin_api import exception_list
+    from sync.central.incidents import shown
+
+    engine = _engine(args)
+    with engine.connect() as conn:
+        listed = exception_list(conn, args.status, args.store, args.limit)
+    if args.json:
+        print(json.dumps([e.model_dump(mode="json") for e in listed], ensure_ascii=False))
+        return 0
+    for e in listed:
+        held = (f"  held refund {shown(e.held_refund, e.held_currency)}"
+                if e.held_refund else "")
+        print(f"#{e.id}  {e.kind}  {e.store_id}/{e.terminal_id or '-'}  x{e.count}{held}  "
+              f"{e.detail.get('message', '')}")
+    print(f"{len(listed)} {args.status} exception(s)")
+    return 0
+
+
+def cmd_resolve_exception(args: argparse.Namespace) -> int:
+    from sync.central import incidents
+
+    engine = _engine(args)
+    with feed.transaction(engine, _clock.now()) as tx:
+        row = incidents.resolve(tx.conn, args.exception_id, args.comment, tx.now,
+                                refund=args.refund)
+    decided = {"approve": "; its web refund is approved", "refuse": "; its web refund is "
+               "refused"}.get(args.refund or "", "")
+    print(f"Exception {row.id} ({row.kind}, {row.count} event(s)) resolved{decided}.")
+    return 0
+
+
 # -- parser ---------------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -398,6 +431,18 @@ def build_parser() -> argparse.ArgumentParser:
     c = command("openapi", cmd_openapi, "write the OpenAPI document")
     c.add_argument("--output", default="-", help="a file (default: standard output)")
     command("status", cmd_status, "counts, the feed, open exceptions")
+    c = command("exceptions", cmd_exceptions,
+                "list exceptions (one per incident, with its count and held web refund)")
+    c.add_argument("--status", default="open", choices=("open", "resolved"))
+    c.add_argument("--store", default=None)
+    c.add_argument("--limit", type=int, default=100)
+    c.add_argument("--json", action="store_true", help="as JSON, for scripts")
+    c = command("resolve-exception", cmd_resolve_exception,
+                "resolve an exception and every event behind it")
+    c.add_argument("exception_id", metavar="ID", type=int)
+    c.add_argument("--comment", required=True, help="how it was resolved")
+    c.add_argument("--refund", default=None, choices=("approve", "refuse"),
+                   help="the decision on the web refund it holds (a double refund's)")
     return p
 
 

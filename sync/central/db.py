@@ -199,7 +199,8 @@ def chunks(items: list[T], size: int) -> Iterator[list[T]]:
 
 def bulk_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], *,
                 conflict: Sequence[str] = (), update: Mapping[str, str] | None = None,
-                returning: Sequence[str] = ()) -> list[tuple[Any, ...]]:
+                returning: Sequence[str] = (), conflict_where: str = "",
+                ) -> list[tuple[Any, ...]]:
     """INSERT ``rows`` (dicts with the same keys), fast: the path for bulk loads.
 
     SQLAlchemy's per-row parameter handling costs more than the database's own work on a
@@ -209,7 +210,8 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
     for up to ``PG_ROWS_PER_INSERT`` rows: one short statement and one round trip per batch
     instead of per row. ``conflict`` + ``update`` (column -> SQL over ``excluded.*``, internal
     text only) make it an upsert: ``INSERT ... ON CONFLICT (...) DO UPDATE`` reads the same on
-    both. A batch must not name the same conflict key twice.
+    both. A batch must not name the same conflict key twice. ``conflict_where``: the predicate
+    of a partial unique index the conflict is on (internal text only).
 
     ``returning``: columns of the written rows to return (``RETURNING``: the rows as they are
     after the insert or the update), PostgreSQL only: on PostgreSQL it saves the read-back of
@@ -228,6 +230,7 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
     if conflict:
         sets = ", ".join(f"{quote(c)} = {expr}" for c, expr in (update or {}).items())
         tail = f" ON CONFLICT ({', '.join(quote(c) for c in conflict)}) "
+        tail += f"WHERE {conflict_where} " if conflict_where else ""
         tail += f"DO UPDATE SET {sets}" if sets else "DO NOTHING"
     if dialect.name != "postgresql":
         params = _bound_rows(dialect, table, names, rows)

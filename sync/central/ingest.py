@@ -13,9 +13,11 @@ Per event, in order:
 3. **Content**: unknown type, a payload that is not its type's model (``sale``: SalePayload),
    another store's ``store_id`` -> ``rejected``: stored in ``quarantine`` with the reason.
 4. **Apply**, in one savepoint: the event row, terminal_seq tracking, the effects (``sale``:
-   a sales row, stock movements and levels through the ledger), business exceptions, then the
-   feed changes (appended last: see sync/central/feed.py). A sale that takes stock below zero is
-   ``accepted`` with an ``oversold`` exception: the sale happened; a manager looks at it.
+   a sales row, stock movements and levels through the ledger), business exceptions (one per
+   incident: sync/central/incidents.py), then the feed changes (appended last: see
+   sync/central/feed.py). A sale that takes stock below zero is ``accepted`` with an
+   ``oversold`` exception (one per store, product and day): the sale happened; a manager
+   looks at it.
 
 terminal_seq: gap-free on the terminal. A seq beyond ``high + 1`` records the missing range in
 ``terminal_gaps`` and logs an error (a lost event, until it arrives); a late arrival inside a
@@ -39,13 +41,12 @@ terminal re-sends and the events already committed come back as ``duplicate``.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
 import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -55,7 +56,7 @@ from sqlalchemy import Connection, Engine, Transaction, and_, delete, insert, se
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from posclient.app.clock import Clock
-from sync.central import ledger, loyalty
+from sync.central import incidents, ledger, loyalty
 from sync.central.db import (
     among,
     bulk_insert,
@@ -69,6 +70,7 @@ from sync.central.db import (
 from sync.central.errors import CentralError, first_error
 from sync.central.feed import Tx
 from sync.central.identity import TerminalIdentity
+from sync.central.incidents import Problem
 from sync.central.schema import (
     dump_json,
     events,
@@ -99,20 +101,6 @@ log = logging.getLogger(__name__)
 NO_CENTRAL_EFFECTS = frozenset({"cash_movement", "shift_open", "shift_close", "z_report",
                                 "audit"})
 CHUNK = 5_000  # keys per IN (...) list
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """A business exception raised by an event: kept open for a manager."""
-
-    kind: str  # oversold, unknown_product, duplicate_receipt, terminal_seq_reused
-    subject: str  # what it is about: a product id, a receipt number, a seq
-    message: str
-    data: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def label(self) -> str:
-        return f"{self.kind}:{self.subject}"
 
 
 ENV_CONCURRENCY = "POSCLIENT_CENTRAL_INGEST_CONCURRENCY"
@@ -308,10 +296,7 @@ def _known_result(conn: Connection, who: TerminalIdentity, event_id: UUID) -> Ev
                       who.store_id, who.terminal_id, row.store_id, row.terminal_id)
             return EventResult(event_id=event_id, status="rejected",
                                reason="this event_id belongs to another terminal's event")
-        recorded = conn.execute(select(exceptions.c.kind, exceptions.c.detail)
-                                .where(exceptions.c.event_id == event_id)
-                                .order_by(exceptions.c.id)).all()
-    labels = [f"{kind}:{json.loads(detail).get('subject', '')}" for kind, detail in recorded]
+        labels = incidents.labels(conn, [event_id]).get(event_id, [])
     return EventResult(event_id=event_id, status="duplicate", exceptions=labels)
 
 
@@ -332,9 +317,8 @@ def _apply(conn: Connection, who: TerminalIdentity, ev: Event, now: datetime) ->
         elif effects == "pending":
             log.info("event %s (%s) stored; its effects arrive in a later release",
                      ev.event_id, ev.type)
-        if problems:
-            conn.execute(insert(exceptions),
-                         [_exception_row(who, ev.event_id, p, now) for p in problems])
+        incidents.file(conn, who.store_id, who.terminal_id,
+                       [(ev.event_id, ev.occurred_at, p) for p in problems], now)
         tx.flush()
     return EventResult(event_id=ev.event_id, status="accepted",
                        exceptions=[p.label for p in problems])
@@ -450,6 +434,7 @@ class _Accepted:
 
     event_id: UUID
     now: datetime
+    at: datetime  # occurred_at
     problems: list[Problem]
     group: int | None = None  # its index in the batch's stock movements (a sale)
 
@@ -562,7 +547,7 @@ class _Batch:
                 "occurred_at": _utc(ev.occurred_at), "payload": dump_json(ev.payload),
                 "received_at": now, "effects": effects})
             self.batch_seqs.setdefault(ev.terminal_seq, []).append(eid)
-            rec = _Accepted(eid, now, self._track(ev.terminal_seq, eid, now))
+            rec = _Accepted(eid, now, ev.occurred_at, self._track(ev.terminal_seq, eid, now))
             accepted[eid] = rec
             if ev.type == "sale":
                 sale: SalePayload = parsed
@@ -589,13 +574,15 @@ class _Batch:
         bulk_insert(conn, events, event_rows)
         bulk_insert(conn, sales, sale_rows)
         self._store_seqs()
+        zone = incidents.zone_of(conn, who.store_id)  # read before the levels' locks
         moved = ledger.move_many(tx, who.store_id, groups, reason="sale", known=self.catalogue)
         for rec in accepted.values():
             if rec.group is not None:
                 rec.problems += _oversold(who, moved[rec.group])
-        problems = [_exception_row(who, rec.event_id, p, rec.now)
-                    for rec in accepted.values() for p in rec.problems]
-        tx.commit(trans, lambda: bulk_insert(conn, exceptions, problems))  # the feed last
+        planned = incidents.plan(conn, who.store_id, who.terminal_id, [
+            (rec.event_id, rec.at, p) for rec in accepted.values() for p in rec.problems],
+            tx.now, zone=zone)
+        tx.commit(trans, lambda: incidents.write(conn, planned))  # the feed last
         return [r if isinstance(r, EventResult) else r[1].result(r[0]) for r in out]
 
     def _reject(self, raw: Any, event_id: UUID | None, seq: int | None, reason: str,
@@ -622,14 +609,10 @@ class _Batch:
                     select(events.c.event_id, events.c.store_id, events.c.terminal_id)
                     .where(among(conn, events.c.event_id, part))):
                 found[eid] = ((store_id, terminal_id), [])
-        mine = sorted(eid for eid, (owner, _) in found.items()
-                      if owner == (who.store_id, who.terminal_id))
-        for part in chunks(mine, CHUNK):
-            for eid, kind, detail in conn.execute(
-                    select(exceptions.c.event_id, exceptions.c.kind, exceptions.c.detail)
-                    .where(among(conn, exceptions.c.event_id, part))
-                    .order_by(exceptions.c.id)):
-                found[eid][1].append(f"{kind}:{json.loads(detail).get('subject', '')}")
+        mine = [eid for eid, (owner, _) in found.items()
+                if owner == (who.store_id, who.terminal_id)]
+        for eid, labels in incidents.labels(conn, mine).items():
+            found[eid][1].extend(labels)
         return found
 
     def _receipts(self, receipt_nos: list[str]) -> dict[str, Any]:

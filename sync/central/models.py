@@ -136,10 +136,16 @@ class ExceptionOut(_Admin):
     comment: str = Field(max_length=2000)
     created_at: datetime
     resolved_at: datetime | None
+    count: int = 1  # events behind it (one exception per incident)
+    events: list[UUID] = []  # their ids, the first 100
+    last_at: datetime | None = None
+    held_refund: int = 0  # web refunds held until it is resolved with a decision
+    held_currency: str = ""
 
 
 class ResolveIn(_Admin):
     comment: str = Field(min_length=1, max_length=2000)
+    refund: Literal["approve", "refuse"] | None = None  # for an exception holding a refund
 
 
 class QuarantineOut(_Admin):

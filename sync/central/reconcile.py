@@ -17,10 +17,11 @@ import json
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, select, update
+from sqlalchemy import Connection, Engine, Row, select
 
+from sync.central import incidents
 from sync.central.db import among, chunks
-from sync.central.errors import InvalidRequest, NotFound
+from sync.central.errors import InvalidRequest
 from sync.central.feed import Tx
 from sync.central.promotions import store_zone
 from sync.central.schema import (
@@ -202,35 +203,32 @@ def _categories(conn: Connection, product_ids: set[int]) -> dict[int, str]:
 
 # -- exceptions -----------------------------------------------------------------------------------
 
-def exception_out(r: Row[Any]) -> StoreException:
+def exception_out(r: Row[Any], extra: incidents.Extra) -> StoreException:
     return StoreException(id=r.id, kind=r.kind, terminal_id=r.terminal_id, event_id=r.event_id,
                           detail=json.loads(r.detail), status=r.status, comment=r.comment,
-                          created_at=r.created_at, resolved_at=r.resolved_at)
+                          created_at=r.created_at, resolved_at=r.resolved_at, count=r.count,
+                          events=extra.events, last_at=r.last_at,
+                          held_refund=extra.held_refund)
 
 
 def open_exceptions(conn: Connection, store_id: str, status: str = "open",
                     limit: int = 500) -> list[StoreException]:
-    """The store's exceptions (``status``: open or resolved), oldest first."""
-    q = (select(exceptions).where(exceptions.c.store_id == store_id,
-                                  exceptions.c.status == status)
-         .order_by(exceptions.c.id).limit(limit))
-    return [exception_out(r) for r in conn.execute(q)]
+    """The store's exceptions (``status``: open or resolved), oldest first, one per incident
+    with its count and events (sync/central/incidents.py)."""
+    rows = conn.execute(select(exceptions).where(exceptions.c.store_id == store_id,
+                                                 exceptions.c.status == status)
+                        .order_by(exceptions.c.id).limit(limit)).all()
+    extra = incidents.extras(conn, rows)
+    return [exception_out(r, extra[r.id]) for r in rows]
 
 
 def resolve(tx: Tx, store_id: str, exception_id: int, comment: str,
-            staff_id: int | None = None, terminal_id: str | None = None) -> StoreException:
-    """Resolve one of the store's exceptions with the manager's comment (a repeat keeps the
-    first resolution). Another store's exception is not found: a till sees its own store."""
-    row = tx.conn.execute(select(exceptions).where(exceptions.c.id == exception_id,
-                                                   exceptions.c.store_id == store_id)).first()
-    if row is None:
-        raise NotFound(f"Store {store_id} has no exception {exception_id}.",
-                       code="exception_unknown")
-    if row.status == "resolved":
-        return exception_out(row)
+            staff_id: int | None = None, terminal_id: str | None = None,
+            refund: incidents.RefundDecision | None = None) -> StoreException:
+    """Resolve one of the store's exceptions, and so every event behind it, with the
+    manager's comment and the decision on a web refund it holds (a repeat keeps the first
+    resolution). Another store's exception is not found: a till sees its own store."""
     who = f"{staff_id if staff_id is not None else ''}@{terminal_id or ''}"
-    tx.conn.execute(update(exceptions).where(exceptions.c.id == exception_id)
-                    .values(status="resolved", comment=comment.strip(), resolved_at=tx.now,
-                            resolved_by=who))
-    return exception_out(tx.conn.execute(
-        select(exceptions).where(exceptions.c.id == exception_id)).one())
+    row = incidents.resolve(tx.conn, exception_id, comment, tx.now, store_id=store_id,
+                            refund=refund, resolved_by=who)
+    return exception_out(row, incidents.extras(tx.conn, [row])[row.id])

@@ -11,10 +11,15 @@ or a web order. ``return_lines`` holds, per purchase line, what was returned (``
   for the last unit: one gets it.
 - The ``return`` event then turns its reservation into returned rows. An event without a
   reservation (refunded offline) is accepted all the same: it happened, the money is gone.
-  Beyond what was received it is filed as a ``double_refund`` exception for a manager, and
-  money beyond what a card or web payment paid as ``refund_over_payment``.
+  Beyond what was received, or money beyond what a card or web payment paid, it is filed as
+  ONE exception for a manager (the incident: this purchase refunded twice), ``double_refund``
+  (a line returned beyond what was bought; the detail lists the lines and the over-payments)
+  or else ``refund_over_payment``. Two offline tills refunding the same last unit: the second
+  event files it; a third adds itself to it while it is open (sync/central/incidents.py).
 - A web payment refunded becomes a refund request (``refund_requests``) the web shop carries
-  out (``GET /v1/admin/refund-requests``, then ``POST .../{id}/done``).
+  out (``GET /v1/admin/refund-requests``, then ``POST .../{id}/done``). The refund request of
+  an event that files such an exception is ``held``: not payable until a manager resolves the
+  exception with a decision (approve: ``requested``; refuse: ``refused``).
 - Goods back: ledger reason ``return`` (+qty); written off as damaged: ``return`` then
   ``damaged`` (-qty), so the trail shows both.
 """
@@ -26,13 +31,14 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Engine, and_, delete, func, insert, select, update
+from sqlalchemy import Engine, and_, delete, insert, select, update
 
 from sync.central import ledger
 from sync.central.db import is_postgres, reader
 from sync.central.errors import Conflict, InvalidRequest, NotFound
 from sync.central.feed import Tx
 from sync.central.identity import TerminalIdentity
+from sync.central.incidents import shown
 from sync.central.schema import (
     events,
     refund_requests,
@@ -224,6 +230,7 @@ def record_return(tx: Tx, who: TerminalIdentity, event_id: UUID,
                  "does not know", {"return_no": ret.return_no})]
     lines = {ln.line_id: ln for ln in purchase.lines}
     rows = []
+    beyond: list[dict[str, Any]] = []  # lines returned beyond what was received
     for ln in ret.lines:
         line = lines.get(ln.source_line or 0)
         if line is None:
@@ -232,14 +239,9 @@ def record_return(tx: Tx, who: TerminalIdentity, event_id: UUID,
                              {"return_no": ret.return_no}))
             continue
         if line.returned + ln.qty > line.received:
-            problems.append((
-                "double_refund", subject,
-                f"return {ret.return_no} refunds {ln.qty} of line {line.line_id} of {subject} "
-                f"({line.sku}): {line.returned} were already returned of {line.received} "
-                f"received" + ("" if ret.reservation_id else " (refunded offline)"),
-                {"return_no": ret.return_no, "line_id": line.line_id, "qty": ln.qty,
-                 "returned_before": line.returned, "received": line.received,
-                 "amount": ln.amount, "offline": ret.reservation_id is None}))
+            beyond.append({"line_id": line.line_id, "sku": line.sku, "qty": ln.qty,
+                           "returned_before": line.returned, "received": line.received,
+                           "amount": ln.amount})
         lines[line.line_id] = line.model_copy(update={"returned": line.returned + ln.qty})
         rows.append({"source_kind": purchase.kind, "source_ref": purchase.ref,
                      "line_id": line.line_id, "qty": ln.qty, "amount": ln.amount,
@@ -248,18 +250,23 @@ def record_return(tx: Tx, who: TerminalIdentity, event_id: UUID,
                      "event_id": event_id, "created_at": now, "expires_at": None})
     if rows:
         conn.execute(insert(r), rows)
-    problems += _over_paid(ret, purchase)
+    web = [t for t in ret.tenders if t.kind == "web"]
+    incident = _refunded_twice(ret, purchase, beyond, _over_paid(ret, purchase),
+                               held=sum(t.amount for t in web) if purchase.kind == "order"
+                               else 0)
+    if incident is not None:
+        problems.append(incident)
     if ret.tenders:
         conn.execute(insert(refund_tenders), [
             {"event_id": event_id, "source_kind": purchase.kind, "source_ref": purchase.ref,
              "kind": t.kind, "reference": t.reference, "amount": t.amount}
             for t in ret.tenders])
-    web = [t for t in ret.tenders if t.kind == "web"]
     if web and purchase.kind == "order":
         conn.execute(insert(refund_requests), [
             {"event_id": event_id, "order_no": purchase.ref, "store_id": who.store_id,
              "currency": ret.currency, "amount": t.amount, "payment_reference": t.reference,
-             "status": "requested", "created_at": now, "done_at": None} for t in web])
+             "status": "held" if incident is not None else "requested", "created_at": now,
+             "done_at": None} for t in web])
     elif web:
         problems.append(("refund_web_without_order", subject,
                          f"return {ret.return_no} refunds to a web payment but {subject} is not "
@@ -272,25 +279,46 @@ def record_return(tx: Tx, who: TerminalIdentity, event_id: UUID,
     return problems
 
 
-def _over_paid(ret: ReturnPayload, purchase: PurchaseData) -> list[Problem]:
+def _refunded_twice(ret: ReturnPayload, purchase: PurchaseData, beyond: list[dict[str, Any]],
+                    over: list[dict[str, Any]], held: int) -> Problem | None:
+    """The one exception of a return that refunds beyond what was bought or paid (None when
+    it does not): ``double_refund`` if a line goes beyond, else ``refund_over_payment``. The
+    first line's and over-payment's fields stay at the top of the detail, as before."""
+    if not beyond and not over:
+        return None
+    offline = "" if ret.reservation_id else " (refunded offline)"
+    said = [f"{b['qty']} of line {b['line_id']} ({b['sku']}): {b['returned_before']} were "
+            f"already returned of {b['received']} received" for b in beyond]
+    said += [f"{shown(o['over'], ret.currency)} more than the {o['kind']} payment "
+             f"{o['reference'] or '(no reference)'} paid" for o in over]
+    message = f"return {ret.return_no} refunds {purchase.ref} twice{offline}: " + "; ".join(said)
+    if held:
+        message += (f"; its web refund of {shown(held, ret.currency)} is held until a manager "
+                    "decides")
+    detail: dict[str, Any] = {
+        **(over[0] if over else {}), **({k: v for k, v in beyond[0].items() if k != "sku"}
+                                       if beyond else {}),
+        "return_no": ret.return_no, "source_kind": purchase.kind,
+        "offline": ret.reservation_id is None, "lines": beyond, "over_payment": over,
+        "held_refund": held}
+    return ("double_refund" if beyond else "refund_over_payment", purchase.ref, message, detail)
+
+
+def _over_paid(ret: ReturnPayload, purchase: PurchaseData) -> list[dict[str, Any]]:
     """Money given back to a card or a web payment beyond what it paid (refunds of the same
     payment from two offline tills, say): the refund happened; a manager looks at it."""
     left: dict[tuple[str, str], int] = {}
     for t in purchase.tenders:
         left[(t.kind, t.reference)] = left.get((t.kind, t.reference), 0) + t.amount - t.refunded
-    out: list[Problem] = []
+    out: list[dict[str, Any]] = []
     for t in ret.tenders:
         key = (t.kind, t.reference)
         if t.kind not in ("card", "web") or key not in left:
             continue
         left[key] -= t.amount
         if left[key] < 0:
-            out.append(("refund_over_payment", purchase.ref,
-                        f"return {ret.return_no} gives {t.amount} back to the {t.kind} payment "
-                        f"{t.reference or '(no reference)'} of {purchase.ref}, "
-                        f"{-left[key]} more than it paid", {
-                            "return_no": ret.return_no, "kind": t.kind,
-                            "reference": t.reference, "over": -left[key]}))
+            out.append({"kind": t.kind, "reference": t.reference, "over": -left[key],
+                        "amount": t.amount})
     return out
 
 
@@ -304,15 +332,22 @@ def refund_request_list(engine: Engine, status: str | None) -> list[RefundReques
         return [RefundRequestData(
             id=row.id, order_no=row.order_no, store_id=row.store_id, event_id=row.event_id,
             currency=row.currency, amount=row.amount, payment_reference=row.payment_reference,
-            status=row.status, created_at=row.created_at, done_at=row.done_at)
+            status=row.status, created_at=row.created_at, done_at=row.done_at,
+            decided_at=row.decided_at)
             for row in conn.execute(q)]
 
 
 def refund_request_done(tx: Tx, request_id: int) -> None:
-    """The web shop gave the money back: the request is done (doing it twice changes nothing)."""
+    """The web shop gave the money back: the request is done (doing it twice changes nothing).
+    A held or refused one is not to be paid: ``409 refund_request_not_payable``."""
     rr = refund_requests
-    found = tx.conn.execute(select(func.count()).select_from(rr).where(rr.c.id == request_id))
-    if not found.scalar_one():
+    status = tx.conn.scalar(select(rr.c.status).where(rr.c.id == request_id))
+    if status is None:
         raise NotFound(f"No refund request {request_id}.", code="refund_request_unknown")
+    if status in ("held", "refused"):
+        raise Conflict(f"Refund request {request_id} is {status}: "
+                       + ("a manager decides it first (its store's exception)."
+                          if status == "held" else "a manager refused it."),
+                       code="refund_request_not_payable")
     tx.conn.execute(update(rr).where(rr.c.id == request_id, rr.c.status == "requested")
                     .values(status="done", done_at=tx.now))

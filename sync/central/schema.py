@@ -40,7 +40,7 @@ from sqlalchemy import (
 
 from sync.central.errors import SchemaError
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 GLOBAL = ""  # the store scope of a record every store sees (entities.scope)
 
@@ -71,6 +71,38 @@ class UtcDateTime(TypeDecorator[datetime]):
 def dump_json(data: Any) -> str:
     """Canonical JSON text: sorted keys, no spaces, UTF-8 characters kept."""
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _v8_exception_events(md: MetaData) -> Table:
+    """v8: the events behind an exception (a grouped oversell: many). The shape v8 made: the
+    current table and the v8 upgrade step's (a later change gets its own function)."""
+    return Table("exception_events", md,
+                 Column("id", BigId, primary_key=True, autoincrement=True),
+                 Column("exception_id", BigInteger, ForeignKey("exceptions.id"),
+                        nullable=False),
+                 Column("event_id", Uuid, nullable=False),
+                 Index("exception_events_pair", "exception_id", "event_id", unique=True),
+                 Index("exception_events_event", "event_id"))
+
+
+def _v8_refund_requests(md: MetaData) -> Table:
+    """v3: web payments to give back, for the web shop to carry out; v8: ``held`` (a double
+    refund's, until a manager decides), ``refused``, and ``decided_at``. The shape v8 made."""
+    return Table("refund_requests", md,
+                 Column("id", BigId, primary_key=True, autoincrement=True),
+                 Column("event_id", Uuid, nullable=False),
+                 Column("order_no", String(64), nullable=False),
+                 Column("store_id", String(32), nullable=False),
+                 Column("currency", String(3), nullable=False),
+                 Column("amount", BigInteger, nullable=False),
+                 Column("payment_reference", String(128), nullable=False, default=""),
+                 Column("status", String(16), nullable=False, default="requested"),
+                 Column("created_at", UtcDateTime, nullable=False),
+                 Column("done_at", UtcDateTime),
+                 Column("decided_at", UtcDateTime),
+                 CheckConstraint("status IN ('requested', 'done', 'held', 'refused')",
+                                 name="refund_requests_status"),
+                 Index("refund_requests_open", "status", "id"))
 
 
 metadata = MetaData()
@@ -258,10 +290,19 @@ exceptions = Table(  # business conflicts for a manager: oversold stock, lost ev
     Column("created_at", UtcDateTime, nullable=False),
     Column("resolved_at", UtcDateTime),
     Column("resolved_by", String(64)),  # v7: "<staff id>@<terminal>" of a till's manager
+    # v8: one open exception per incident (sync/central/incidents.py): its key, how many events
+    # are behind it (exception_events), and when the latest arrived
+    Column("incident_key", String(200)),
+    Column("count", BigInteger, nullable=False, default=1, server_default="1"),
+    Column("last_at", UtcDateTime),
     CheckConstraint("status IN ('open', 'resolved')", name="exceptions_status"),
     Index("exceptions_open", "status", "store_id"),
     Index("exceptions_event", "event_id"),
+    Index("exceptions_incident_open", "store_id", "incident_key", unique=True,
+          sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
 )
+
+exception_events = _v8_exception_events(metadata)
 
 
 parked_sales = Table(  # v2: suspended sales a store's tills share; one claim wins
@@ -318,21 +359,7 @@ refund_tenders = Table(  # v3: money given back, per tender of the purchase it c
     Index("refund_tenders_source", "source_kind", "source_ref"),
 )
 
-refund_requests = Table(  # v3: web payments to give back, for the web shop to carry out
-    "refund_requests", metadata,
-    Column("id", BigId, primary_key=True, autoincrement=True),
-    Column("event_id", Uuid, nullable=False),
-    Column("order_no", String(64), nullable=False),
-    Column("store_id", String(32), nullable=False),
-    Column("currency", String(3), nullable=False),
-    Column("amount", BigInteger, nullable=False),
-    Column("payment_reference", String(128), nullable=False, default=""),
-    Column("status", String(16), nullable=False, default="requested"),
-    Column("created_at", UtcDateTime, nullable=False),
-    Column("done_at", UtcDateTime),
-    CheckConstraint("status IN ('requested', 'done')", name="refund_requests_status"),
-    Index("refund_requests_open", "status", "id"),
-)
+refund_requests = _v8_refund_requests(metadata)
 
 
 points_ledger = Table(  # v4: every change of a member's points; the balance is their sum
@@ -500,6 +527,43 @@ def _v6_to_v7(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE exceptions ADD COLUMN resolved_by VARCHAR(64)"))
 
 
+def _v7_to_v8(conn: Connection) -> None:
+    """v8: one exception per incident (issue 14): the exceptions' incident key, count and
+    latest event, the events behind each (the existing ones' own event), one open exception
+    per key; refund requests held until a manager decides, or refused (SQLite cannot change a
+    CHECK constraint: the table is rebuilt)."""
+    for column in ("incident_key VARCHAR(200)", "count BIGINT NOT NULL DEFAULT 1",
+                   f"last_at {'TIMESTAMP WITH TIME ZONE' if _pg(conn) else 'DATETIME'}"):
+        conn.execute(text(f"ALTER TABLE exceptions ADD COLUMN {column}"))
+    conn.execute(text("CREATE UNIQUE INDEX exceptions_incident_open ON exceptions "
+                      "(store_id, incident_key) WHERE status = 'open'"))
+    md = MetaData()
+    Table("exceptions", md, Column("id", BigId, primary_key=True))  # for the foreign key
+    _v8_exception_events(md).create(conn)
+    conn.execute(text("INSERT INTO exception_events (exception_id, event_id) SELECT id, "
+                      "event_id FROM exceptions WHERE event_id IS NOT NULL ORDER BY id"))
+    if _pg(conn):
+        conn.execute(text("ALTER TABLE refund_requests DROP CONSTRAINT IF EXISTS "
+                          "refund_requests_status"))
+        conn.execute(text("ALTER TABLE refund_requests ADD CONSTRAINT refund_requests_status "
+                          "CHECK (status IN ('requested', 'done', 'held', 'refused'))"))
+        conn.execute(text("ALTER TABLE refund_requests ADD COLUMN IF NOT EXISTS decided_at "
+                          "TIMESTAMP WITH TIME ZONE"))
+        return
+    conn.execute(text("DROP INDEX refund_requests_open"))
+    conn.execute(text("ALTER TABLE refund_requests RENAME TO refund_requests_v7"))
+    _v8_refund_requests(MetaData()).create(conn)
+    names = ("id, event_id, order_no, store_id, currency, amount, payment_reference, status, "
+             "created_at, done_at")
+    conn.execute(text(f"INSERT INTO refund_requests ({names}) SELECT {names} "
+                      "FROM refund_requests_v7"))
+    conn.execute(text("DROP TABLE refund_requests_v7"))
+
+
+def _pg(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
 # version -> the step that upgrades a database of that version to the next one
 UPGRADES = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6,
-            6: _v6_to_v7}
+            6: _v6_to_v7, 7: _v7_to_v8}

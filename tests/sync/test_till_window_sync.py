@@ -358,3 +358,52 @@ def test_a_receipt_of_one_till_is_returned_at_another_reserved_at_the_central_fi
     for w in (front, back):
         w.engine.sync_now()
         qtbot.waitUntil(lambda w=w: w.status.waiting.text().endswith(": 0"), timeout=20_000)
+
+
+def test_the_reconciliation_window_shows_an_offline_oversell_as_one_line_and_resolves_it(
+        qtbot, live, new_till):
+    """Another till's offline sales took the rice below zero six times: the manager sees one
+    exception with its count and events, and resolving it resolves them all."""
+    import httpx
+    from central_kit import ADMIN_TOKEN, RICE, sale_event
+
+    url, _ = live
+    w = new_till
+    ready_to_sell(qtbot, w, url)
+    enrolled = httpx.post(f"{url}/v1/enrol", json={"code": enrolment_code(url),
+                                                   "terminal_name": "back"}).json()
+    sent = httpx.post(f"{url}/v1/events", headers={"Authorization": f"Bearer {enrolled['token']}"},
+                      json={"events": [sale_event("S1", n, [(RICE, 2)], receipt_no=f"B-{n}")
+                                       for n in range(1, 9)]}).json()["results"]
+    behind = [r["event_id"] for r in sent if r["exceptions"]]
+    assert len(behind) == 3  # 10 bags: the 6th, 7th and 8th sales took it below zero
+    seen: dict[str, object] = {}
+
+    def read_and_resolve(dialog) -> None:
+        try:
+            qtbot.waitUntil(lambda: dialog.loaded and dialog.data is not None, timeout=10_000)
+            table = dialog.exception_table
+            seen["rows"] = [[table.item(r, c).text() for c in range(1, 4)]
+                            for r in range(table.rowCount())]
+            table.selectRow(0)
+            seen["events"] = dialog.exception_events.text()
+            dialog.comment.setText("a delivery of rice was not booked")
+            on_next_dialog(qtbot, approve(3001, "3333"), name="approval")
+            dialog.resolve_button.click()
+            qtbot.waitUntil(lambda: "resolved" in dialog.message.text(), timeout=10_000)
+            seen["left"] = table.rowCount()
+        finally:
+            dialog.reject()
+
+    on_next_dialog(qtbot, read_and_resolve, name="reconcile")
+    on_next_dialog(qtbot, approve(3001, "3333"), name="approval")
+    turn_to(qtbot, w)
+    qtbot.keyClick(w.sell_page.scan_field, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "left" in seen, timeout=20_000)
+    assert seen["rows"] == [["oversold", enrolled["terminal_id"], "3"]]
+    assert seen["events"] == f"3 event(s) behind it: {', '.join(behind)}"
+    assert seen["left"] == 0
+    (done,) = httpx.get(f"{url}/v1/admin/exceptions", params={"status": "resolved"},
+                        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}).json()
+    assert (done["count"], done["events"], done["comment"]) == (
+        3, behind, "a delivery of rice was not booked")

@@ -6,6 +6,8 @@ manager's PIN."""
 
 from __future__ import annotations
 
+import json
+import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -21,6 +23,7 @@ from posclient.ui.main_window import MainWindow
 from sync.protocol import StoreException, StoreReconciliation
 
 AT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+SALES = [uuid.UUID(int=n) for n in (1, 2, 3)]  # the first events of a grouped oversell
 
 
 def reconciliation(terminal_id: str) -> StoreReconciliation:
@@ -44,7 +47,12 @@ def reconciliation(terminal_id: str) -> StoreReconciliation:
              "gaps": [{"first_seq": 38, "last_seq": 39}]}],
         "exceptions": [{"id": 7, "kind": "oversold", "terminal_id": "T02",
                         "detail": {"message": "product 5 at S001 is at -2 after this sale"},
-                        "status": "open", "created_at": AT}]})
+                        "status": "open", "created_at": AT, "count": 12,
+                        "events": [str(e) for e in SALES]},
+                       {"id": 8, "kind": "double_refund", "terminal_id": "T02",
+                        "detail": {"message": "return R1 refunds W700 twice (refunded offline)"},
+                        "status": "open", "created_at": AT, "count": 1,
+                        "events": [str(SALES[0])], "held_refund": 5_990}]})
 
 
 class FakeCentral:
@@ -54,7 +62,7 @@ class FakeCentral:
 
     def __init__(self, terminal_id: str, online: bool = True) -> None:
         self.terminal_id, self.online = terminal_id, online
-        self.resolved: list[tuple[int, str, int | None]] = []
+        self.resolved: list[tuple[int, str, int | None, str | None]] = []
 
     def store_reconciliation(self, day: str) -> StoreReconciliation:
         if not self.online:
@@ -63,9 +71,9 @@ class FakeCentral:
         assert day == "2026-11-23"
         return reconciliation(self.terminal_id)
 
-    def resolve_exception(self, exception_id: int, comment: str,
-                          staff_id: int | None) -> StoreException:
-        self.resolved.append((exception_id, comment, staff_id))
+    def resolve_exception(self, exception_id: int, comment: str, staff_id: int | None,
+                          refund: str | None = None) -> StoreException:
+        self.resolved.append((exception_id, comment, staff_id, refund))
         return StoreException(id=exception_id, kind="oversold", status="resolved",
                               comment=comment, created_at=AT)
 
@@ -148,6 +156,8 @@ def test_online_the_whole_store_and_an_exception_resolved_with_a_comment(qtbot, 
             seen["charts"] = dialog.chart_values
             seen["exceptions"] = cells(dialog.exception_table)
             dialog.exception_table.selectRow(0)
+            seen["events"] = dialog.exception_events.text()
+            seen["decision"] = dialog.refund_decision.isEnabled()
             on_next_dialog(qtbot, approve(3001, "3333"), name="approval")
             dialog.resolve_button.click()  # no comment: refused
             seen["no_comment"] = dialog.message.text()
@@ -174,10 +184,53 @@ def test_online_the_whole_store_and_an_exception_resolved_with_a_comment(qtbot, 
     assert "Net ¥72.40" in str(seen["summary"]) and "over/short Cash -¥1.00" in str(
         seen["summary"])
     assert seen["charts"][1] == {"card": 5_990, "cash": 1_250}
-    assert seen["exceptions"][0][:3] == ["7", "oversold", "T02"]
+    assert [row[:4] for row in seen["exceptions"]] == [["7", "oversold", "T02", "12"],
+                                                       ["8", "double_refund", "T02", "1"]]
+    assert seen["events"] == ("12 event(s) behind it: " + ", ".join(str(e) for e in SALES)
+                              + " and 9 more")  # a grouped oversell: resolved together
+    assert seen["decision"] is False  # it holds no refund
     assert seen["no_comment"] == "Say how the exception was resolved"
-    assert seen["resolved"] == "Exception 7 resolved" and seen["left"] == 0
-    assert central.resolved == [(7, "counted again: 2 bags were in the back room", 3001)]
+    assert seen["resolved"] == "Exception 7 resolved" and seen["left"] == 1
+    assert central.resolved == [(7, "counted again: 2 bags were in the back room", 3001, None)]
     actions = [a for (a,) in small_store.conn.execute(
         "SELECT action FROM audit_log ORDER BY id")]
     assert actions[-3:] == ["reconcile", "x_report", "resolve_exception"]  # X: its own figures
+
+
+def test_a_double_refund_is_resolved_with_the_decision_on_its_held_web_refund(qtbot, small_store,
+                                                                              clock):
+    central = FakeCentral("T01")
+    w = make_window(qtbot, small_store, clock, central)
+    log_in(qtbot, w, 3001)  # a manager
+    seen: dict[str, object] = {}
+
+    def read(dialog) -> None:
+        try:
+            qtbot.waitUntil(lambda: dialog.loaded)
+            dialog.exception_table.selectRow(1)
+            seen["events"] = dialog.exception_events.text()
+            seen["decision"] = dialog.refund_decision.isEnabled()
+            dialog.comment.setText("the customer brought the rice back once")
+            dialog.resolve_button.click()  # no decision: refused, nothing sent
+            seen["undecided"] = dialog.message.text()
+            seen["sent"] = list(central.resolved)
+            dialog.refund_decision.setCurrentIndex(
+                dialog.refund_decision.findData("refuse"))
+            dialog.resolve_button.click()
+            qtbot.waitUntil(lambda: "Exception 8" in dialog.message.text())
+            seen["left"] = cells(dialog.exception_table)
+        finally:
+            dialog.reject()
+
+    on_next_dialog(qtbot, read, name="reconcile")
+    press_ctrl_e(qtbot, w)
+    assert seen["events"] == (f"1 event(s) behind it: {SALES[0]} · holds a web refund of "
+                              "¥59.90: pay it out or refuse it")
+    assert seen["decision"] is True
+    assert seen["undecided"] == ("This exception holds a web refund: choose to pay it out or "
+                                 "to refuse it") and seen["sent"] == []
+    assert central.resolved == [(8, "the customer brought the rice back once", 3001, "refuse")]
+    assert [row[0] for row in seen["left"]] == ["7"]
+    (detail,) = [json.loads(d) for (d,) in small_store.conn.execute(
+        "SELECT detail FROM audit_log WHERE action = 'resolve_exception'")]
+    assert (detail["exception_id"], detail["refund"]) == (8, "refuse")

@@ -6,10 +6,25 @@ import json
 import re
 import subprocess
 import sys
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Index,
+    MetaData,
+    Table,
+    delete,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
 
 from sync.central.cli import main
 from sync.central.db import make_engine
@@ -18,6 +33,8 @@ from sync.central.schema import (
     audit_records,
     coupon_redemptions,
     entities,
+    exception_events,
+    exceptions,
     meta,
     parked_sales,
     points_ledger,
@@ -85,6 +102,7 @@ def test_init_upgrades_a_database_of_the_previous_schema_and_keeps_its_data(db, 
         conn.execute(delete(meta).where(meta.c.key == MEMBER_ID_KEY))
         conn.execute(text("DROP INDEX events_store_time"))  # v7
         conn.execute(text("ALTER TABLE exceptions DROP COLUMN resolved_by"))
+        _as_v7(conn)
         conn.execute(update(schema_version).values(version=1))  # created at v7: one row
     capsys.readouterr()
     assert main(["--database", db, "status"]) == 3
@@ -95,11 +113,69 @@ def test_init_upgrades_a_database_of_the_previous_schema_and_keeps_its_data(db, 
     with engine.connect() as conn:
         versions = conn.execute(select(schema_version.c.version).order_by(
             schema_version.c.version)).scalars().all()
-        assert versions == [1, 2, 3, 4, 5, 6, 7] and conn.execute(select(parked_sales)).all() == []
+        assert versions == [1, 2, 3, 4, 5, 6, 7, 8]
+        assert conn.execute(select(parked_sales)).all() == []
         assert conn.execute(select(return_lines)).all() == []
     engine.dispose()
     assert main(["--database", db, "status"]) == 0
     assert re.search(r"stores\s+1", capsys.readouterr().out)  # the store is still there
+
+
+def _as_v7(conn) -> None:
+    """Make the v8 parts of a database look as v7 had them (no incidents, refund requests
+    limited to requested and done)."""
+    exception_events.drop(conn)
+    conn.execute(text("DROP INDEX exceptions_incident_open"))
+    for column in ("incident_key", "count", "last_at"):
+        conn.execute(text(f"ALTER TABLE exceptions DROP COLUMN {column}"))
+    if inspect(conn).has_table("refund_requests"):
+        refund_requests.drop(conn)
+        v7 = MetaData()
+        Table("refund_requests", v7,
+              *(Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable)
+                for c in refund_requests.columns if c.name != "decided_at"),
+              CheckConstraint("status IN ('requested', 'done')", name="refund_requests_status"),
+              Index("refund_requests_open", "status", "id")).create(conn)
+
+
+def test_init_upgrades_a_v7_database_to_incidents_and_keeps_its_exceptions_and_refunds(
+        db, capsys):
+    """v8: one exception per incident. A v7 database's exceptions keep their event (now in
+    exception_events, count 1), its refund requests their status, and held ones can be
+    written after the upgrade."""
+    engine = make_engine(db)
+    eid, now = uuid.uuid4(), datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    with engine.begin() as conn:
+        _as_v7(conn)
+        conn.execute(update(schema_version).values(version=7))
+        conn.execute(text("INSERT INTO exceptions (kind, store_id, terminal_id, event_id, "
+                          "detail, status, comment, created_at) VALUES ('oversold', 'S1', "
+                          "'T01', :e, '{\"subject\": \"2\"}', 'open', '', :t)"),
+                     {"e": eid if conn.dialect.name == "postgresql" else eid.hex, "t": now})
+        conn.execute(insert(refund_requests).values(
+            event_id=eid, order_no="W1", store_id="S1", currency="CNY", amount=667,
+            payment_reference="ALI-1", status="requested", created_at=now))
+        with pytest.raises(IntegrityError), conn.begin_nested():  # v7: no held request
+            conn.execute(text("UPDATE refund_requests SET status = 'held'"))
+    capsys.readouterr()
+    assert main(["--database", db, "status"]) == 3
+    assert "schema v7" in capsys.readouterr().err
+    assert main(["--database", db, "init"]) == 0
+    assert "Upgraded" in capsys.readouterr().out
+    with engine.begin() as conn:
+        assert conn.execute(select(schema_version.c.version).order_by(
+            schema_version.c.version.desc())).scalars().first() == 8
+        (row,) = conn.execute(select(exceptions)).all()
+        assert (row.kind, row.count, row.incident_key, row.status) == ("oversold", 1, None,
+                                                                      "open")
+        assert conn.execute(select(exception_events.c.exception_id,
+                                   exception_events.c.event_id)).all() == [(row.id, eid)]
+        (req,) = conn.execute(select(refund_requests)).all()
+        assert (req.amount, req.status, req.decided_at) == (667, "requested", None)
+        conn.execute(update(refund_requests).values(status="held"))  # v8 has it
+    engine.dispose()
+    assert main(["--database", db, "exceptions"]) == 0
+    assert "#1  oversold  S1/T01  x1" in capsys.readouterr().out
 
 
 PRODUCTS_CSV = """id,sku,name_zh,name_en,measure,tax_code,barcodes,plu,colour

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, text
 
 from posclient.app.clock import ManualClock
-from sync.central import feed, identity, ingest, schema
+from sync.central import feed, identity, incidents, ingest, schema
 from sync.central.db import make_engine
 from sync.central.identity import TerminalIdentity
 from sync.central.ledger import ledger_mismatches
@@ -47,8 +47,12 @@ TABLES = {
     "stock_levels": "SELECT * FROM stock_levels ORDER BY store_id, product_id",
     # per event in the order filed (a rejected event's is filed as the batch reads it, the
     # accepted events' once their stock has moved: the order across events is not a result)
-    "exceptions": "SELECT kind, store_id, terminal_id, event_id, detail, status, created_at "
-                  "FROM exceptions ORDER BY event_id, id",
+    "exceptions": "SELECT kind, store_id, terminal_id, event_id, detail, status, created_at, "
+                  "incident_key, count, last_at FROM exceptions ORDER BY event_id, id",
+    # the events behind each (one per incident: a batch's oversells of a product are one)
+    "exception_events": "SELECT ee.event_id, x.kind, x.incident_key FROM exception_events ee "
+                        "JOIN exceptions x ON x.id = ee.exception_id "
+                        "ORDER BY ee.event_id, x.kind, x.incident_key",
     "quarantine": "SELECT event_id, store_id, terminal_id, raw, reason, received_at, attempts "
                   "FROM quarantine ORDER BY id",
     "terminal_gaps": "SELECT * FROM terminal_gaps ORDER BY store_id, terminal_id, first_seq",
@@ -319,21 +323,23 @@ def test_a_batch_whose_commit_fails_runs_again_event_by_event(centrals, monkeypa
     clock = centrals.clock
     batch = [sale_event("S1", 1, [(MILK, 1)]), sale_event("S1", 2, [(RICE, 11)]),
              sale_event("S1", 3, [(BREAD, 1)])]
-    real = ingest._exception_row
+    real = incidents.plan
     calls = []
 
-    def first_one_broken(who, event_id, p, now):
-        calls.append(p.kind)
-        row = real(who, event_id, p, now)
-        # the batch path makes its rows first: its one row breaks a CHECK at the commit
-        return {**row, "status": "bogus"} if len(calls) == 1 else row
+    def first_one_broken(*args, **kwargs):
+        planned = real(*args, **kwargs)
+        if planned.incidents:
+            calls.append([i.row["kind"] for i in planned.incidents])
+            if len(calls) == 1:  # the batch path plans first: its one row breaks a CHECK at
+                planned.incidents[0].row["status"] = "bogus"  # the commit
+        return planned
 
     with centrals.make(2) as [(engine, till, _), (clean, till2, _)]:
         want = ingest.ingest_batch(clean, till2, batch, clock)
-        monkeypatch.setattr(ingest, "_exception_row", first_one_broken)
+        monkeypatch.setattr(incidents, "plan", first_one_broken)
         results = ingest.ingest_batch(engine, till, batch, clock)
         assert "running it event by event" in caplog.text
-        assert calls == ["oversold", "oversold"]  # the batch path's, then event by event's
+        assert calls == [["oversold"], ["oversold"]]  # the batch path's, then event by event's
         assert results == want
         assert results[1].exceptions == [f"oversold:{RICE}"]
         rows = stored(engine)

@@ -25,6 +25,7 @@ from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.domain.errors import InvalidInput
 from posclient.domain.money import Money
 from posclient.store.db import Store
+from sync.central.cli import main as central_cli
 from sync.central.schema import exceptions, refund_requests
 from sync.credentials import TokenStore
 from sync.engine import SyncEngine
@@ -142,23 +143,26 @@ def test_a_web_order_collected_returned_elsewhere_and_refunded_twice_reconciles(
     assert first.total.minor == second.total.minor == 667  # the first 2 of 3 milks: 6.67
     assert a.engine.run_once().exceptions == []
     report = a2.engine.run_once()
-    assert report.exceptions == ["double_refund:W700", "refund_over_payment:W700"]
+    assert report.exceptions == ["double_refund:W700"]  # one incident, one exception
 
     purchase = a.engine.fetch_purchase("order", "W700")
     assert [(ln.received, ln.returned) for ln in purchase.lines] == [(3, 4), (1, 1)]
     order = a.engine.fetch_order("W700")
     assert [ln.returned for ln in order.lines] == [4, 1]
     with shop.engine.connect() as conn:
-        refunds = conn.execute(select(refund_requests.c.amount, refund_requests.c.store_id)
+        refunds = conn.execute(select(refund_requests.c.amount, refund_requests.c.store_id,
+                                      refund_requests.c.status)
                                .order_by(refund_requests.c.id)).all()
-        detail = json.loads(conn.execute(select(exceptions.c.detail).where(
-            exceptions.c.kind == "double_refund")).scalar_one())
-        over = json.loads(conn.execute(select(exceptions.c.detail).where(
-            exceptions.c.kind == "refund_over_payment")).scalar_one())
-    assert [tuple(r) for r in refunds] == [(5990, "S2"), (667, "S1"), (667, "S1")]
+        (detail,) = [json.loads(d) for d in conn.execute(select(exceptions.c.detail)).scalars()]
+    assert [tuple(r) for r in refunds] == [(5990, "S2", "requested"), (667, "S1", "requested"),
+                                           (667, "S1", "held")]  # the duplicate waits
     assert (detail["returned_before"], detail["qty"], detail["offline"]) == (2, 2, True)
+    [over] = detail["over_payment"]
     assert (over["kind"], over["reference"], over["over"]) == ("web", "ALI-700",
                                                                5990 + 667 + 667 - 6990)
+    assert detail["held_refund"] == 667
+    payable = shop.http.get("/v1/admin/refund-requests", headers=shop.admin).json()
+    assert [r["amount"] for r in payable["requests"]] == [5990, 667]  # not the held one
     assert level(shop, "S1", MILK) == 100 - 3 + 2 + 2
     assert level(shop, "S1", RICE) == 10 - 1 and level(shop, "S2", RICE) == 1
 
@@ -185,3 +189,88 @@ def test_a_store_receipt_is_returned_at_another_store_once(stores, tmp_path):
     again = b.engine.fetch_purchase("receipt", sale.receipt_no)
     assert [ln.returnable for ln in again.lines] == [0, 0]
     assert level(shop, "S2", MILK) == 7 + 2 and level(shop, "S2", BREAD) == 3 + 1
+
+
+@pytest.mark.parametrize("how", ["approved at the till", "refused at the central's CLI",
+                                 "approved through the admin API"])
+def test_two_offline_tills_refunding_the_last_unit_file_one_exception_and_hold_the_second(
+        stores, tmp_path, database_url, capsys, how):
+    shop = stores
+    a, a2 = Till(shop, tmp_path, "S1", "a"), Till(shop, tmp_path, "S1", "a2")
+    a.hand_over({1: 3, 2: 1})
+    assert a.engine.run_once().pushed == 1
+    with Store.open(a2.db) as store, store.write():
+        OrderBook(store.conn, a2.clock).keep(a2.engine.fetch_order("W700"))
+    for till in (a, a2):  # both away from the central: each refunds the one bag of rice
+        assert till.return_offline("W700", {2: 1}).total.minor == 5990
+    assert a.engine.run_once().exceptions == []
+    assert a2.engine.run_once().exceptions == ["double_refund:W700"]
+
+    def requests(status):
+        r = shop.http.get("/v1/admin/refund-requests", headers=shop.admin,
+                          params={"status": status})
+        assert r.status_code == 200, r.text
+        return [(q["amount"], q["status"]) for q in r.json()["requests"]]
+
+    assert requests("requested") == [(5990, "requested")]  # the web shop pays out one
+    assert requests("held") == [(5990, "held")]
+    held_id = shop.http.get("/v1/admin/refund-requests", headers=shop.admin,
+                            params={"status": "held"}).json()["requests"][0]["id"]
+    paid = shop.http.post(f"/v1/admin/refund-requests/{held_id}/done", headers=shop.admin)
+    assert paid.status_code == 409 and paid.json()["error"] == "refund_request_not_payable"
+    (exc,) = shop.http.get("/v1/admin/exceptions", headers=shop.admin).json()
+    assert (exc["kind"], exc["count"], exc["held_refund"]) == ("double_refund", 1, 5990)
+    till = a.engine
+    no_decision = shop.http.post(f"/v1/admin/exceptions/{exc['id']}/resolve",
+                                 json={"comment": "looked at it"}, headers=shop.admin)
+    assert no_decision.status_code == 409
+    assert no_decision.json()["error"] == "refund_decision_required"
+    assert requests("held") == [(5990, "held")]  # nothing changed
+
+    if how == "approved at the till":
+        done = till.resolve_exception(exc["id"], "the customer returned two bags", 9001,
+                                      refund="approve")
+        assert done.status == "resolved" and done.held_refund == 0
+        assert requests("requested") == [(5990, "requested"), (5990, "requested")]
+    elif how == "refused at the central's CLI":
+        capsys.readouterr()
+        assert central_cli(["--database", database_url, "exceptions"]) == 0
+        listed = capsys.readouterr().out
+        assert "double_refund" in listed and "held refund 59.90" in listed
+        assert central_cli(["--database", database_url, "resolve-exception", str(exc["id"]),
+                            "--comment", "one bag came back: refused"]) == 1
+        assert "--refund approve or --refund refuse" in capsys.readouterr().err
+        assert central_cli(["--database", database_url, "resolve-exception", str(exc["id"]),
+                            "--comment", "one bag came back: refused",
+                            "--refund", "refuse"]) == 0
+        assert requests("requested") == [(5990, "requested")]
+        assert requests("refused") == [(5990, "refused")]
+    else:
+        done = shop.admin_post(f"/exceptions/{exc['id']}/resolve",
+                               {"comment": "both bags came back", "refund": "approve"})
+        assert done["status"] == "resolved"
+        assert requests("requested") == [(5990, "requested"), (5990, "requested")]
+    assert requests("held") == []
+    assert shop.http.get("/v1/admin/exceptions", headers=shop.admin).json() == []
+
+
+def test_a_third_offline_refund_of_the_same_unit_joins_the_open_exception(stores, tmp_path):
+    shop = stores
+    tills = [Till(shop, tmp_path, "S1", name) for name in ("a", "a2", "a3")]
+    tills[0].hand_over({1: 3, 2: 1})
+    assert tills[0].engine.run_once().pushed == 1
+    for till in tills[1:]:
+        with Store.open(till.db) as store, store.write():
+            OrderBook(store.conn, till.clock).keep(till.engine.fetch_order("W700"))
+    for till in tills:
+        till.return_offline("W700", {2: 1})
+    labels = [till.engine.run_once().exceptions for till in tills]
+    assert labels == [[], ["double_refund:W700"], ["double_refund:W700"]]
+    (exc,) = shop.http.get("/v1/admin/exceptions", headers=shop.admin).json()
+    assert (exc["count"], exc["held_refund"], len(exc["events"])) == (2, 2 * 5990, 2)
+    assert exc["detail"]["returned_before"] == 2  # the latest event's detail
+    shop.admin_post(f"/exceptions/{exc['id']}/resolve",
+                    {"comment": "one bag came back", "refund": "refuse"})
+    with shop.engine.connect() as conn:
+        assert conn.execute(select(refund_requests.c.status).order_by(
+            refund_requests.c.id)).scalars().all() == ["requested", "refused", "refused"]
