@@ -51,7 +51,7 @@ from posclient.domain.errors import InvalidInput, Unavailable
 from posclient.store.db import Store
 from posclient.store.stock import acknowledge_sent, tidy_acknowledged, tidy_candidates
 
-from . import calls, parked
+from . import calls, parked, till_identity
 from .apply import Applier, SnapshotWriter
 from .credentials import TokenStore
 from .protocol import (
@@ -70,6 +70,7 @@ from .protocol import (
     SnapshotHeader,
     StoreException,
     StoreReconciliation,
+    WhoAmI,
     validate_page,
 )
 
@@ -200,6 +201,7 @@ class SyncEngine:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self._checked: set[str] = set()  # tokens whose identity the central confirmed
 
     # -- status ------------------------------------------------------------------------------------
     def _emit(self, store: Store, state: str | None = None,
@@ -215,23 +217,23 @@ class SyncEngine:
     def run_once(self) -> CycleReport:
         """Push, then pull to the head. Raises :class:`SyncError` (recorded first)."""
         with Store.open(self.db_path, create=False) as store:
-            server = state_get(store.conn, "server_url")
-            terminal = state_get(store.conn, "terminal_id")
-            if not server or not terminal:
+            me = till_identity.enrolled(store.conn)
+            if me is None:
                 raise SyncError("This till is not enrolled with a central: run posclient "
                                 "enrol --server URL --code CODE", transient=False)
-            token = self.tokens.load(server, terminal)
-            if not token:
+            held = till_identity.held_token(me, self.tokens)
+            if held is None:
                 raise self._fail(store, SyncError(
                     "This till's token is not in the keyring: call IT to enrol it again",
                     transient=False))
             report = CycleReport()
             self._emit(store, "syncing")
             try:
-                with self._client(server, token) as http:
+                with self._client(me.server_url, held.token) as http:
+                    self._check_identity(store, http, me, held)
                     self._push(store, http, report)
                     self._push_audit(store, http)
-                    report.parked = parked.exchange(store, self._send, http, terminal,
+                    report.parked = parked.exchange(store, self._send, http, me.terminal_id,
                                                     self.clock)
                     self._pull(store, http, report)
             except SyncError as exc:
@@ -241,6 +243,23 @@ class SyncEngine:
                           error_transient=None)
             self._emit(store)
             return report
+
+    def _check_identity(self, store: Store, http: httpx.Client, me: till_identity.Enrolled,
+                        held: till_identity.HeldToken) -> None:
+        """Refuse a token that is not this till's (another store's ``T01`` on the same machine,
+        another central) before anything is uploaded or taken in. Asked once per token and
+        address in this process: the central never gives a token to another terminal."""
+        mark = till_identity.fingerprint(me.server_url, held.token)
+        if mark in self._checked and me.central_id is not None and not held.legacy:
+            return
+        answer = WhoAmI.model_validate_json(self._request(http, "GET", "/v1/whoami").content)
+        why = till_identity.refusal(me, answer)
+        if why is not None:
+            raise SyncError(why, transient=False)
+        if me.central_id is None or held.legacy:
+            with store.write() as conn:
+                till_identity.adopt(conn, self.tokens, me, held, answer)
+        self._checked.add(mark)
 
     def _fail(self, store: Store, exc: SyncError) -> SyncError:
         with store.write() as conn:
@@ -326,19 +345,26 @@ class SyncEngine:
         """An HTTP client with a cashier's time-out, the till's id, and a database connection
         of the calling thread's own."""
         with Store.open(self.db_path, create=False) as store:
-            server = state_get(store.conn, "server_url")
-            terminal = state_get(store.conn, "terminal_id")
-            if not server or not terminal:
+            me = till_identity.enrolled(store.conn)
+            if me is None:
                 raise InvalidInput("This till is not connected to a central",
                                    code="not_enrolled")
-            token = self.tokens.load(server, terminal)
-            if not token:
+            held = till_identity.held_token(me, self.tokens)
+            if held is None:
                 raise Unavailable("This till cannot prove itself to the central (its token is "
                                   "not in the keyring): call IT to enrol it again",
                                   code="token_missing")
-            with self._client(server, token) as http:
+            with self._client(me.server_url, held.token) as http:
                 http.timeout = httpx.Timeout(min(self.timeout, CASHIER_TIMEOUT_S))
-                yield http, terminal, store
+                try:
+                    self._check_identity(store, http, me, held)
+                except SyncError as exc:  # nothing was sent yet: the check came first
+                    if exc.transient:
+                        raise Unavailable(calls.UNREACHABLE, code="central_unreachable",
+                                          maybe_sent=False) from None
+                    raise Unavailable(f"This till cannot use the central: {exc}",
+                                      code="central_identity") from None
+                yield http, me.terminal_id, store
 
     # -- push ------------------------------------------------------------------------------------
     def _push(self, store: Store, http: httpx.Client, report: CycleReport) -> None:

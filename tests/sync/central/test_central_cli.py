@@ -14,6 +14,7 @@ from sqlalchemy import delete, select, text, update
 from sync.central.cli import main
 from sync.central.db import make_engine
 from sync.central.schema import (
+    CENTRAL_ID_KEY,
     MEMBER_ID_KEY,
     audit_records,
     coupon_redemptions,
@@ -85,7 +86,12 @@ def test_init_upgrades_a_database_of_the_previous_schema_and_keeps_its_data(db, 
         conn.execute(delete(meta).where(meta.c.key == MEMBER_ID_KEY))
         conn.execute(text("DROP INDEX events_store_time"))  # v7
         conn.execute(text("ALTER TABLE exceptions DROP COLUMN resolved_by"))
-        conn.execute(update(schema_version).values(version=1))  # created at v7: one row
+        conn.execute(text("DROP INDEX terminals_new_token"))  # v8
+        conn.execute(text("ALTER TABLE terminals DROP COLUMN new_token_hash"))
+        conn.execute(text("ALTER TABLE enrolment_codes DROP COLUMN request_id"))
+        conn.execute(text("ALTER TABLE enrolment_codes DROP COLUMN token_hash"))
+        conn.execute(delete(meta).where(meta.c.key == CENTRAL_ID_KEY))
+        conn.execute(update(schema_version).values(version=1))  # created at v8: one row
     capsys.readouterr()
     assert main(["--database", db, "status"]) == 3
     err = capsys.readouterr().err
@@ -95,7 +101,9 @@ def test_init_upgrades_a_database_of_the_previous_schema_and_keeps_its_data(db, 
     with engine.connect() as conn:
         versions = conn.execute(select(schema_version.c.version).order_by(
             schema_version.c.version)).scalars().all()
-        assert versions == [1, 2, 3, 4, 5, 6, 7] and conn.execute(select(parked_sales)).all() == []
+        assert versions == [1, 2, 3, 4, 5, 6, 7, 8]
+        assert conn.execute(select(parked_sales)).all() == []
+        assert conn.scalar(select(meta.c.value).where(meta.c.key == CENTRAL_ID_KEY))
         assert conn.execute(select(return_lines)).all() == []
     engine.dispose()
     assert main(["--database", db, "status"]) == 0
