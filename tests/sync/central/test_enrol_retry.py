@@ -77,9 +77,9 @@ def test_an_enrolment_whose_answer_was_lost_retried_gives_the_same_terminal(
     db, tokens = tmp_path / "till.db", TokenStore(MemoryKeyring())
     Store.open(db).close()
     code = shop.enrolment_code("S1")
-    with lossy_address(shop, serve) as lossy:
-        with pytest.raises(SyncError, match="can be run again") as lost:
-            enrol(db, lossy, code, "front", tokens=tokens, timeout=5)
+    with lossy_address(shop, serve) as lossy, \
+            pytest.raises(SyncError, match="can be run again") as lost:
+        enrol(db, lossy, code, "front", tokens=tokens, timeout=5)
     assert lost.value.transient and _terminal_count(shop) == 1  # the central made T01
     answer = enrol(db, shop.url, code, "front", tokens=tokens)  # retried, another address
     assert (answer.store_id, answer.terminal_id) == ("S1", "T01")
