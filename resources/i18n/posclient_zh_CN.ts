@@ -2398,12 +2398,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+490"/>
+        <location line="+484"/>
         <source>Stock</source>
         <translation>库存查询</translation>
     </message>
     <message>
-        <location line="-489"/>
+        <location line="-483"/>
         <source>Pick-up</source>
         <translation>自提</translation>
     </message>
@@ -2500,12 +2500,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+299"/>
+        <location line="+293"/>
         <source>Member: %1</source>
         <translation>会员：%1</translation>
     </message>
     <message>
-        <location line="-298"/>
+        <location line="-292"/>
         <source>%1 points</source>
         <translation>%1 积分</translation>
     </message>
@@ -2591,7 +2591,7 @@
         <translation>换货：退回商品 %1。请扫描新商品后付款；差额补付或退还</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+64"/>
         <source>Barcode, item number or name</source>
         <translation>条码、货号或品名</translation>
     </message>
@@ -2715,6 +2715,11 @@
         <translation>重新注册</translation>
     </message>
     <message>
+        <location line="+4"/>
+        <source>Use this address (same central, no code)</source>
+        <translation>改用此地址（同一中心，无需注册码）</translation>
+    </message>
+    <message>
         <location line="+12"/>
         <source>Close</source>
         <translation>关闭</translation>
@@ -2722,11 +2727,12 @@
     <message>
         <location line="+10"/>
         <location line="+56"/>
+        <location line="+42"/>
         <source>Log in first</source>
         <translation>请先登录</translation>
     </message>
     <message>
-        <location line="-37"/>
+        <location line="-79"/>
         <source>Printer saved</source>
         <translation>打印机设置已保存</translation>
     </message>
@@ -2757,11 +2763,12 @@
     </message>
     <message>
         <location line="+22"/>
+        <location line="+42"/>
         <source>Enter the central&apos;s address and the code</source>
         <translation>请输入总部地址和注册码</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="-31"/>
         <source>Enrolling…</source>
         <translation>正在注册…</translation>
     </message>
@@ -2769,6 +2776,11 @@
         <location line="+10"/>
         <source>Enrolled again as till %1: sync carries on</source>
         <translation>已重新注册为收银机 %1：同步继续</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>This till now uses the central at %1</source>
+        <translation>本收银机现在使用位于 %1 的中心</translation>
     </message>
     <message>
         <location line="+13"/>
