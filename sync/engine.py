@@ -104,10 +104,12 @@ CASHIER_TIMEOUT_S = 5.0  # a cashier waits for the central at most this long
 class SyncError(Exception):
     """A cycle could not finish; ``transient`` says whether retrying later may help."""
 
-    def __init__(self, message: str, *, transient: bool, retry_after: float | None = None):
+    def __init__(self, message: str, *, transient: bool, retry_after: float | None = None,
+                 code: str | None = None):
         super().__init__(message)
         self.transient = transient
         self.retry_after = retry_after
+        self.code = code  # "wrong_token": the keyring holds another till's token
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +118,7 @@ class SyncStatus:
 
     enrolled: bool
     online: bool | None  # None: never tried
-    state: str  # idle | syncing | bootstrapping | offline | error | not_enrolled
+    state: str  # idle | syncing | bootstrapping | offline | error | wrong_token | not_enrolled
     events_waiting: int
     events_rejected: int
     last_sync_at: str | None
@@ -163,6 +165,8 @@ def read_status(conn: Any, *, state: str | None = None,
     if state is None:
         if not server:
             state = "not_enrolled"
+        elif online == "0" and state_get(conn, "error_code") == "wrong_token":
+            state = "wrong_token"  # another till's token: nothing is sent or taken in
         elif online == "0":
             state = "offline" if state_get(conn, "error_transient") == "1" else "error"
         else:
@@ -240,7 +244,7 @@ class SyncEngine:
                 raise self._fail(store, exc) from None
             with store.write() as conn:
                 state_set(conn, online=1, last_sync_at=iso(self.clock.now()), last_error=None,
-                          error_transient=None)
+                          error_transient=None, error_code=None)
             self._emit(store)
             return report
 
@@ -255,7 +259,7 @@ class SyncEngine:
         answer = WhoAmI.model_validate_json(self._request(http, "GET", "/v1/whoami").content)
         why = till_identity.refusal(me, answer)
         if why is not None:
-            raise SyncError(why, transient=False)
+            raise SyncError(why, transient=False, code="wrong_token")
         if me.central_id is None or held.legacy:
             with store.write() as conn:
                 till_identity.adopt(conn, self.tokens, me, held, answer)
@@ -263,7 +267,7 @@ class SyncEngine:
 
     def _fail(self, store: Store, exc: SyncError) -> SyncError:
         with store.write() as conn:
-            state_set(conn, online=0, last_error=str(exc),
+            state_set(conn, online=0, last_error=str(exc), error_code=exc.code,
                       error_transient=1 if exc.transient else 0,
                       last_attempt_at=iso(self.clock.now()))
         log.warning("sync failed: %s", exc)

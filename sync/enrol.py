@@ -95,7 +95,8 @@ def enrol(db_path: str | Path, server_url: str, code: str, terminal_name: str, *
             state_set(conn, server_url=server_url, store_id=answer.store_id,
                       terminal_id=answer.terminal_id, central_id=answer.central_id,
                       terminal_name=terminal_name, enrolled_at=iso(clock.now()),
-                      last_error=None, error_transient=None, enrol_code_hash=None,
+                      last_error=None, error_transient=None, error_code=None,
+                      enrol_code_hash=None,
                       enrol_request_id=None)
             conn.executemany(
                 "INSERT INTO settings (key, value) VALUES (?, ?) "
@@ -185,10 +186,11 @@ def move_central(db_path: str | Path, server_url: str, *, tokens: TokenStore,
                             "changed", transient=False) from None
         why = till_identity.refusal(me, answer, server_url)
         if why is not None:
-            raise SyncError(why, transient=False)
+            raise SyncError(why, transient=False, code="wrong_token")
         with store.write() as conn:
             till_identity.adopt(conn, tokens, me, held, answer)
-            state_set(conn, server_url=server_url, last_error=None, error_transient=None)
+            state_set(conn, server_url=server_url, last_error=None, error_transient=None,
+                      error_code=None)
     log.info("this till now uses the central at %s", server_url)
     return answer
 

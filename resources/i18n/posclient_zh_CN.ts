@@ -3063,6 +3063,11 @@
         <source>Not enrolled</source>
         <translation>未注册</translation>
     </message>
+    <message>
+        <location line="+1"/>
+        <source>Another till&apos;s token: enrol again</source>
+        <translation>密钥属于其他收银机：请重新注册</translation>
+    </message>
     <message numerus="yes">
         <location line="+12"/>
         <source>Waiting to upload: %n</source>

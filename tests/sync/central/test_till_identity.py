@@ -21,6 +21,7 @@ from posclient.cli import main
 from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.domain.money import Money
 from posclient.store.db import Store
+from posclient.ui.widgets import SyncStatusBar
 from sync.central.schema import events
 from sync.credentials import TokenStore
 from sync.engine import SyncEngine, SyncError, read_status, state_get
@@ -99,7 +100,7 @@ def test_two_stores_first_tills_on_one_keyring_each_keep_syncing_as_themselves(
 
 
 def test_a_token_of_another_store_is_refused_before_anything_is_uploaded_or_taken_in(
-        staffed, tmp_path, capsys):
+        staffed, tmp_path, capsys, qtbot):
     machine = TokenStore(MemoryKeyring())
     s1 = Till(staffed, tmp_path, "S1", machine)
     s1.engine.run_once()
@@ -123,8 +124,14 @@ def test_a_token_of_another_store_is_refused_before_anything_is_uploaded_or_take
     assert not exc.value.transient
     assert _filed_under(staffed, sold) is None and s1.pending() == 1  # nothing uploaded
     assert s1.state("cursor") == cursor  # nothing taken in
-    status = read_status(Store.open(s1.path).conn)
-    assert status.state == "error" and "store S2 T01, not S1 T01" in (status.last_error or "")
+    with Store.open(s1.path) as store:
+        status = read_status(store.conn)
+    assert status.state == "wrong_token" and "store S2 T01, not S1 T01" in (status.last_error or "")
+    bar = SyncStatusBar("en")  # what the cashier sees
+    qtbot.addWidget(bar)
+    bar.show_sync(status)
+    assert "Another till's token: enrol again" in bar.state.text()
+    assert "holds the token of store S2 T01, not S1 T01" in bar.state.toolTip()
     assert main(["--db", str(s1.path), "status"]) == 0
     assert "holds the token of store S2 T01, not S1 T01: enrol again" in capsys.readouterr().out
 
