@@ -231,7 +231,11 @@ def _spend(conn: Any, row: Any, req: EnrolRequest, request_id: str | None,
         enrolment_codes.c.code_hash == row.code_hash, enrolment_codes.c.used_at.is_(None))
         .values(used_at=now, terminal_id=terminal_id, request_id=request_id,
                 token_hash=hash_secret(token)))
-    if spent.rowcount != 1:  # another request spent it a moment ago
+    if spent.rowcount != 1:  # another request spent it a moment ago: this one's twin?
+        now_row = conn.execute(select(enrolment_codes).where(
+            enrolment_codes.c.code_hash == row.code_hash)).first()
+        if request_id is not None and now_row is not None and now_row.request_id == request_id:
+            return _reissue(conn, now_row, req)
         raise _EnrolRefused("This enrolment code was already used. Ask for a new one.",
                             code="enrolment_code_used")
     if again is not None:  # the same till, a new token beside its old one until first used

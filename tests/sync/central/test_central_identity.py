@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 
+import httpx
 from sqlalchemy import func, select
 
 from posclient.app.pins import verify_pin
@@ -212,3 +214,35 @@ def test_a_new_token_works_beside_the_old_one_until_it_is_first_used(central):
     assert central.http.get("/v1/changes", headers=new).status_code == 200
     assert till.get("/v1/changes").status_code == 401  # the new one was used: old stops
     assert central.http.get("/v1/changes", headers=new).status_code == 200
+
+
+def test_the_same_enrol_request_twice_at_once_gets_one_terminal_and_one_working_token(
+        central):
+    """A till's retry racing its first attempt (both reach the central)."""
+    central.create_store("S1")
+    for n in range(1, 6):
+        body = {"code": _enrol_code(central, "S1"), "terminal_name": f"till {n}",
+                "request_id": str(uuid.uuid4())}
+        start, answers = threading.Barrier(2), []
+
+        def post(body=body, start=start, answers=answers) -> None:
+            with httpx.Client(base_url=central.url, timeout=30) as http:
+                start.wait()
+                answers.append(http.post("/v1/enrol", json=body))
+
+        threads = [threading.Thread(target=post) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert [r.status_code for r in answers] == [200, 200], [r.text for r in answers]
+        assert {r.json()["terminal_id"] for r in answers} == {f"T{n:02d}"}
+        working = [_whoami_status(central, r.json()["token"]) for r in answers]
+        assert sorted(working) == [200, 401]  # the later answer's token; the other is gone
+    with central.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(terminals)) == 5
+
+
+def _whoami_status(central, token: str) -> int:
+    return central.http.get("/v1/whoami",
+                            headers={"Authorization": f"Bearer {token}"}).status_code
