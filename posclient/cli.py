@@ -515,7 +515,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("enrol", help="enrol this till with the central (token to the keyring)")
     p.add_argument("--server", required=True, help="the central's address, https://...")
-    p.add_argument("--code", required=True, help="the one-time enrolment code")
+    p.add_argument("--code", required=True, help="the one-time enrolment code (if the "
+                   "central could not be reached, the same command again is safe)")
     p.add_argument("--name", default=socket.gethostname(), help="this till's name")
     p.add_argument("--ca-bundle", help="CA certificates to trust for the central's TLS")
     p.add_argument("--again", action="store_true",
