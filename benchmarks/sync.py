@@ -55,6 +55,7 @@ from posclient.app.clock import SystemClock
 from posclient.app.terminal import Terminal
 from posclient.domain.money import Money
 from posclient.store.db import Store
+from sync import till_identity
 from sync.apply import product_search_text
 from sync.central import entities, feed, identity, schema
 from sync.central.db import make_engine
@@ -62,7 +63,7 @@ from sync.central.demo import load_demo
 from sync.central.schema import entities as entity_table
 from sync.central.schema import events as event_table
 from sync.credentials import MemoryKeyring, TokenStore
-from sync.engine import SyncEngine, state_get
+from sync.engine import SyncEngine
 from sync.enrol import enrol
 
 ADMIN_TOKEN = "bench-admin-token-0123456789abcdef"
@@ -546,7 +547,9 @@ def run(argv: list[str]) -> dict[str, Any]:
             raw_db = work / "raw.db"
             fetcher = new_till(work / "fetch.db", base, tokens)
             with Store.open(fetcher.db_path) as s:
-                token = tokens.load(base, state_get(s.conn, "terminal_id") or "")
+                me = till_identity.enrolled(s.conn)
+                held = till_identity.held_token(me, tokens) if me else None
+                token = held.token if held else None
             body = fetch_snapshot(base, token or "")
             results["snapshot_mb"] = round(len(body) / 1_000_000, 1)
             raw_s, raw_records = measure_raw_bootstrap(raw_db, body)

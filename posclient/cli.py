@@ -344,6 +344,15 @@ def cmd_enrol(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_central_address(args: argparse.Namespace) -> int:
+    """Point this till at a new address of the same central, checked by its token."""
+    from sync.enrol import move_central
+
+    who = move_central(args.db, args.url, tokens=_tokens(), verify=args.ca_bundle or True)
+    print(f"This till ({who.store_id} {who.terminal_id}) now uses the central at {args.url}.")
+    return 0
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
     from sync.engine import SyncEngine
 
@@ -543,7 +552,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("enrol", help="enrol this till with the central (token to the keyring)")
     p.add_argument("--server", required=True, help="the central's address, https://...")
-    p.add_argument("--code", required=True, help="the one-time enrolment code")
+    p.add_argument("--code", required=True, help="the one-time enrolment code (if the "
+                   "central could not be reached, the same command again is safe)")
     p.add_argument("--name", default=socket.gethostname(), help="this till's name")
     p.add_argument("--ca-bundle", help="CA certificates to trust for the central's TLS")
     p.add_argument("--again", action="store_true",
@@ -551,6 +561,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "posclient-central enrol-code --store S --terminal T); its sales "
                         "waiting to upload carry on")
     p.set_defaults(func=cmd_enrol)
+
+    p = sub.add_parser("central-address", help="point this till at a new address of the same "
+                       "central (a new proxy name), checked by its token; no new code")
+    p.add_argument("url", help="the central's new address, https://...")
+    p.add_argument("--ca-bundle", help="CA certificates to trust for the central's TLS")
+    p.set_defaults(func=cmd_central_address)
 
     p = sub.add_parser("sync", help="upload sales and fetch the central's changes")
     p.add_argument("--once", action="store_true", required=True,

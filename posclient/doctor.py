@@ -261,8 +261,12 @@ def _keyring(tokens: Any, facts: _Facts) -> Check:
     if not enrolled:
         return Check("keyring", Level.OK, f"{name} stores, reads and removes a test entry",
                      data)
-    server, terminal = facts.state["server_url"], facts.state.get("terminal_id", "")
-    facts.token = tokens.load(server, terminal)
+    from sync import till_identity
+
+    server = facts.state["server_url"]
+    me = till_identity.from_state(facts.state)
+    held = till_identity.held_token(me, tokens) if me is not None else None
+    facts.token = held.token if held is not None else None
     if not facts.token:
         return Check("keyring", Level.FAIL, f"{name} works, but this till's token for "
                      f"{server} is not in it: enrol again (posclient enrol --again with a "
@@ -293,9 +297,8 @@ def _server(facts: _Facts, verify: bool | str, timeout: float,
             health = resp.json()
             data.update(schema=health.get("schema_version"), protocol=health.get("protocol"))
             auth = None
-            if facts.token:
-                auth = http.get(f"{server}/v1/changes",
-                                params={"after": facts.state.get("cursor", "0"), "limit": 1},
+            if facts.token:  # whose token this is: this till's, or another store's T01's
+                auth = http.get(f"{server}/v1/whoami",
                                 headers={"Authorization": f"Bearer {facts.token}"})
     except httpx.ConnectError as exc:
         cause = exc.__cause__ or exc.__context__
@@ -312,6 +315,10 @@ def _server(facts: _Facts, verify: bool | str, timeout: float,
     if auth is not None and auth.status_code in (401, 403):
         return Check("server", Level.FAIL, f"{what}; it refuses this till's token (revoked?):"
                      " enrol again with a code made for this till", data)
+    if auth is not None and auth.status_code == 200:
+        why = _not_this_tills(facts, auth)
+        if why is not None:
+            return Check("server", Level.FAIL, f"{what}; {why}", data)
     if not facts.token:
         what += "; this till's token was not tried (not in the keyring)"
     host = urlsplit(server).hostname or ""
@@ -319,6 +326,21 @@ def _server(facts: _Facts, verify: bool | str, timeout: float,
         return Check("server", Level.WARN, f"{what}: sales and tokens cross the network "
                      "unprotected; use https:// with a certificate the till trusts", data)
     return Check("server", Level.OK, what, data)
+
+
+def _not_this_tills(facts: _Facts, auth: httpx.Response) -> str | None:
+    """Why the token in the keyring is not this till's (the central's whoami), or None."""
+    from pydantic import ValidationError
+
+    from sync import till_identity
+    from sync.protocol import WhoAmI
+
+    me = till_identity.from_state(facts.state)
+    try:
+        answer = WhoAmI.model_validate_json(auth.content)
+    except ValidationError:
+        return "its answer to whoami is not understood (an older central?)"
+    return till_identity.refusal(me, answer) if me is not None else None
 
 
 def _server_time(resp: httpx.Response, sent: datetime, received: datetime) -> datetime | None:

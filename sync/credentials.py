@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from dataclasses import dataclass
 
 import keyring
 import keyring.backend
@@ -23,7 +24,25 @@ class KeyringUnavailable(RuntimeError):
     """No usable keyring: the token cannot be stored safely."""
 
 
-def _account(server_url: str, terminal_id: str) -> str:
+@dataclass(frozen=True, slots=True)
+class TillKey:
+    """Whose token a keyring entry holds: one till database (``database_id``, made by its
+    migration 0013) enrolled as ``store_id``/``terminal_id`` at the central ``central_id``.
+    Not its address: a till moved to a new address of the same central keeps its entry."""
+
+    central_id: str
+    store_id: str
+    terminal_id: str
+    database_id: str
+
+    @property
+    def account(self) -> str:
+        return f"{self.store_id}/{self.terminal_id}@{self.central_id}#{self.database_id}"
+
+
+def legacy_account(server_url: str, terminal_id: str) -> str:
+    """The entry's name before issue 14 (terminal and address only: two stores' ``T01`` on one
+    machine shared it). Read once, moved to the :class:`TillKey` name, then removed."""
     return f"{terminal_id}@{server_url.rstrip('/')}"
 
 
@@ -50,21 +69,41 @@ class TokenStore:
                 "posclient never writes the token to a plain file on its own.")
         return backend
 
-    def save(self, server_url: str, terminal_id: str, token: str) -> None:
+    def save(self, key: TillKey, token: str) -> None:
+        self._set(key.account, token)
+
+    def load(self, key: TillKey) -> str | None:
+        return self._get(key.account)
+
+    def delete(self, key: TillKey) -> None:
+        self._delete(key.account)
+
+    def load_legacy(self, server_url: str, terminal_id: str) -> str | None:
+        """An entry written before issue 14 (see :func:`legacy_account`)."""
+        return self._get(legacy_account(server_url, terminal_id))
+
+    def delete_legacy(self, server_url: str, terminal_id: str) -> None:
+        self._delete(legacy_account(server_url, terminal_id))
+
+    def save_legacy(self, server_url: str, terminal_id: str, token: str) -> None:
+        """What a till before issue 14 wrote (tests of the upgrade only)."""
+        self._set(legacy_account(server_url, terminal_id), token)
+
+    def _set(self, account: str, token: str) -> None:
         try:
-            self.backend.set_password(SERVICE, _account(server_url, terminal_id), token)
+            self.backend.set_password(SERVICE, account, token)
         except keyring.errors.KeyringError as exc:
             raise KeyringUnavailable(f"The keyring refused to store the token: {exc}") from exc
 
-    def load(self, server_url: str, terminal_id: str) -> str | None:
+    def _get(self, account: str) -> str | None:
         try:
-            return self.backend.get_password(SERVICE, _account(server_url, terminal_id))
+            return self.backend.get_password(SERVICE, account)
         except keyring.errors.KeyringError as exc:
             raise KeyringUnavailable(f"The keyring could not be read: {exc}") from exc
 
-    def delete(self, server_url: str, terminal_id: str) -> None:
+    def _delete(self, account: str) -> None:
         with contextlib.suppress(keyring.errors.PasswordDeleteError):
-            self.backend.delete_password(SERVICE, _account(server_url, terminal_id))
+            self.backend.delete_password(SERVICE, account)
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):

@@ -51,7 +51,7 @@ from posclient.domain.errors import InvalidInput, Unavailable
 from posclient.store.db import Store
 from posclient.store.stock import acknowledge_sent, tidy_acknowledged, tidy_candidates
 
-from . import calls, parked
+from . import calls, parked, till_identity
 from .apply import Applier, SnapshotWriter
 from .credentials import TokenStore
 from .protocol import (
@@ -70,6 +70,7 @@ from .protocol import (
     SnapshotHeader,
     StoreException,
     StoreReconciliation,
+    WhoAmI,
     validate_page,
 )
 
@@ -103,10 +104,12 @@ CASHIER_TIMEOUT_S = 5.0  # a cashier waits for the central at most this long
 class SyncError(Exception):
     """A cycle could not finish; ``transient`` says whether retrying later may help."""
 
-    def __init__(self, message: str, *, transient: bool, retry_after: float | None = None):
+    def __init__(self, message: str, *, transient: bool, retry_after: float | None = None,
+                 code: str | None = None):
         super().__init__(message)
         self.transient = transient
         self.retry_after = retry_after
+        self.code = code  # "wrong_token": the keyring holds another till's token
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +118,7 @@ class SyncStatus:
 
     enrolled: bool
     online: bool | None  # None: never tried
-    state: str  # idle | syncing | bootstrapping | offline | error | not_enrolled
+    state: str  # idle | syncing | bootstrapping | offline | error | wrong_token | not_enrolled
     events_waiting: int
     events_rejected: int
     last_sync_at: str | None
@@ -162,6 +165,8 @@ def read_status(conn: Any, *, state: str | None = None,
     if state is None:
         if not server:
             state = "not_enrolled"
+        elif online == "0" and state_get(conn, "error_code") == "wrong_token":
+            state = "wrong_token"  # another till's token: nothing is sent or taken in
         elif online == "0":
             state = "offline" if state_get(conn, "error_transient") == "1" else "error"
         else:
@@ -200,6 +205,7 @@ class SyncEngine:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self._checked: set[str] = set()  # tokens whose identity the central confirmed
 
     # -- status ------------------------------------------------------------------------------------
     def _emit(self, store: Store, state: str | None = None,
@@ -215,36 +221,53 @@ class SyncEngine:
     def run_once(self) -> CycleReport:
         """Push, then pull to the head. Raises :class:`SyncError` (recorded first)."""
         with Store.open(self.db_path, create=False) as store:
-            server = state_get(store.conn, "server_url")
-            terminal = state_get(store.conn, "terminal_id")
-            if not server or not terminal:
+            me = till_identity.enrolled(store.conn)
+            if me is None:
                 raise SyncError("This till is not enrolled with a central: run posclient "
                                 "enrol --server URL --code CODE", transient=False)
-            token = self.tokens.load(server, terminal)
-            if not token:
+            held = till_identity.held_token(me, self.tokens)
+            if held is None:
                 raise self._fail(store, SyncError(
                     "This till's token is not in the keyring: call IT to enrol it again",
                     transient=False))
             report = CycleReport()
             self._emit(store, "syncing")
             try:
-                with self._client(server, token) as http:
+                with self._client(me.server_url, held.token) as http:
+                    self._check_identity(store, http, me, held)
                     self._push(store, http, report)
                     self._push_audit(store, http)
-                    report.parked = parked.exchange(store, self._send, http, terminal,
+                    report.parked = parked.exchange(store, self._send, http, me.terminal_id,
                                                     self.clock)
                     self._pull(store, http, report)
             except SyncError as exc:
                 raise self._fail(store, exc) from None
             with store.write() as conn:
                 state_set(conn, online=1, last_sync_at=iso(self.clock.now()), last_error=None,
-                          error_transient=None)
+                          error_transient=None, error_code=None)
             self._emit(store)
             return report
 
+    def _check_identity(self, store: Store, http: httpx.Client, me: till_identity.Enrolled,
+                        held: till_identity.HeldToken) -> None:
+        """Refuse a token that is not this till's (another store's ``T01`` on the same machine,
+        another central) before anything is uploaded or taken in. Asked once per token and
+        address in this process: the central never gives a token to another terminal."""
+        mark = till_identity.fingerprint(me.server_url, held.token)
+        if mark in self._checked and me.central_id is not None and not held.legacy:
+            return
+        answer = WhoAmI.model_validate_json(self._request(http, "GET", "/v1/whoami").content)
+        why = till_identity.refusal(me, answer)
+        if why is not None:
+            raise SyncError(why, transient=False, code="wrong_token")
+        if me.central_id is None or held.legacy:
+            with store.write() as conn:
+                till_identity.adopt(conn, self.tokens, me, held, answer)
+        self._checked.add(mark)
+
     def _fail(self, store: Store, exc: SyncError) -> SyncError:
         with store.write() as conn:
-            state_set(conn, online=0, last_error=str(exc),
+            state_set(conn, online=0, last_error=str(exc), error_code=exc.code,
                       error_transient=1 if exc.transient else 0,
                       last_attempt_at=iso(self.clock.now()))
         log.warning("sync failed: %s", exc)
@@ -327,19 +350,26 @@ class SyncEngine:
         """An HTTP client with a cashier's time-out, the till's id, and a database connection
         of the calling thread's own."""
         with Store.open(self.db_path, create=False) as store:
-            server = state_get(store.conn, "server_url")
-            terminal = state_get(store.conn, "terminal_id")
-            if not server or not terminal:
+            me = till_identity.enrolled(store.conn)
+            if me is None:
                 raise InvalidInput("This till is not connected to a central",
                                    code="not_enrolled")
-            token = self.tokens.load(server, terminal)
-            if not token:
+            held = till_identity.held_token(me, self.tokens)
+            if held is None:
                 raise Unavailable("This till cannot prove itself to the central (its token is "
                                   "not in the keyring): call IT to enrol it again",
                                   code="token_missing")
-            with self._client(server, token) as http:
+            with self._client(me.server_url, held.token) as http:
                 http.timeout = httpx.Timeout(min(self.timeout, CASHIER_TIMEOUT_S))
-                yield http, terminal, store
+                try:
+                    self._check_identity(store, http, me, held)
+                except SyncError as exc:  # nothing was sent yet: the check came first
+                    if exc.transient:
+                        raise Unavailable(calls.UNREACHABLE, code="central_unreachable",
+                                          maybe_sent=False) from None
+                    raise Unavailable(f"This till cannot use the central: {exc}",
+                                      code="central_identity") from None
+                yield http, me.terminal_id, store
 
     # -- push ------------------------------------------------------------------------------------
     def _push(self, store: Store, http: httpx.Client, report: CycleReport) -> None:

@@ -91,6 +91,10 @@ class EnrolRequest(_Model):
     # A till enrolling again (a code made for it): its own store and id, which it keeps.
     store_id: str | None = Field(default=None, min_length=1, max_length=32)
     terminal_id: str | None = Field(default=None, min_length=1, max_length=32)
+    # Written to the till's database before the request is sent: the same till retrying the
+    # same code (its answer was lost) gets the same terminal and a fresh token, as long as the
+    # token of the first answer was never used.
+    request_id: UUID | None = None
 
 
 class EnrolResponse(_Model):
@@ -98,6 +102,16 @@ class EnrolResponse(_Model):
     terminal_id: TerminalId
     token: str = Field(max_length=128)
     server_time: datetime
+    central_id: str | None = None  # the central's own id (whoever its address): see WhoAmI
+
+
+class WhoAmI(_Model):
+    """``GET /v1/whoami``: whose token this is, at which central. A till checks it against its
+    own store and terminal before it uploads or takes in anything (sync/till_identity.py)."""
+
+    store_id: str
+    terminal_id: str
+    central_id: str
 
 
 # -- reference data (down) -----------------------------------------------------------------------

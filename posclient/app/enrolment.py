@@ -19,7 +19,7 @@ from .clock import Clock, iso
 from .staff import Approval, StaffService, StaffSession
 
 if TYPE_CHECKING:
-    from sync.protocol import EnrolResponse
+    from sync.protocol import EnrolResponse, WhoAmI
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,3 +52,15 @@ class EnrolAgain:
                          staff_id=self.staff_id, approved_by=self.approved_by,
                          detail={"server_url": server_url, "terminal_id": answer.terminal_id})
         return answer
+
+    def move_to(self, server_url: str, *, tokens: Any, **kw: Any) -> WhoAmI:
+        """Any thread: point this till at a new address of the same central, checked by its
+        token (raises sync.engine.SyncError, nothing changed). Audited."""
+        from sync.enrol import move_central
+
+        who = move_central(self.db_path, server_url, tokens=tokens, **kw)
+        with Store.open(self.db_path, create=False) as store, store.write() as conn:
+            audit.append(conn, at=iso(self.clock.now()), action="central_moved",
+                         staff_id=self.staff_id, approved_by=self.approved_by,
+                         detail={"server_url": server_url.strip().rstrip("/")})
+        return who

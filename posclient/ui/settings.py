@@ -190,6 +190,10 @@ class SettingsDialog(QDialog):
             again.setObjectName("enrolAgain")
             again.clicked.connect(self.enrol_again)
             form.addRow("", again)
+            move = QPushButton(self.tr("Use this address (same central, no code)"))
+            move.setObjectName("moveCentral")
+            move.clicked.connect(self.move_central)
+            form.addRow("", move)
             right.addWidget(box)
         left.addStretch(1)
         right.addStretch(1)
@@ -298,6 +302,40 @@ class SettingsDialog(QDialog):
             report(message_for(exc, w.lang) if isinstance(exc, PosError) else str(exc), True)
 
         w.background.run(lambda: permit.run(server, code, name, tokens=tokens), done, failed)
+
+    def move_central(self) -> None:
+        """A manager points this till at a new address of the same central (a new proxy
+        name): the central there must know this till's token as this till's."""
+        from posclient.app.enrolment import EnrolAgain
+
+        w = self.window_
+        if w.session is None:
+            self.say(self.tr("Log in first"), error=True)
+            return
+        server = self.server.text().strip()
+        if not server:
+            self.say(self.tr("Enter the central's address and the code"), error=True)
+            return
+        permit = widgets.with_approval(
+            self, lambda a: EnrolAgain.authorize(w.terminal.store, w.session, w.terminal.staff,
+                                                 a),
+            lambda exc: self.say(message_for(exc, w.lang), error=True), widgets.ask_approval,
+            lang=w.lang)
+        if permit is None:
+            return
+        tokens = w.token_store()
+
+        def done(_: Any) -> None:
+            if shiboken6.isValid(self):
+                self.say(self.tr("This till now uses the central at %1").replace("%1", server))
+            if w.engine is not None:
+                w.engine.sync_now()
+
+        def failed(exc: object) -> None:
+            if shiboken6.isValid(self):
+                self.say(str(exc), error=True)
+
+        w.background.run(lambda: permit.move_to(server, tokens=tokens), done, failed)
 
     def sync_now(self) -> None:
         if self.window_.engine is not None:

@@ -250,6 +250,7 @@ class SyncStatusBar(QStatusBar):
             "idle": self.tr("Online"), "syncing": self.tr("Syncing…"),
             "bootstrapping": self.tr("Loading catalogue…"), "offline": self.tr("Offline"),
             "error": self.tr("Sync error"), "not_enrolled": self.tr("Not enrolled"),
+            "wrong_token": self.tr("Another till's token: enrol again"),
         }
         text = names.get(status.state, status.state)
         if status.state == "bootstrapping" and status.progress and status.progress[1]:

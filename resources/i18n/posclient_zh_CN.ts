@@ -2784,6 +2784,11 @@
         <translation>重新注册</translation>
     </message>
     <message>
+        <location line="+4"/>
+        <source>Use this address (same central, no code)</source>
+        <translation>改用此地址（同一中心，无需注册码）</translation>
+    </message>
+    <message>
         <location line="+12"/>
         <source>Close</source>
         <translation>关闭</translation>
@@ -2791,11 +2796,12 @@
     <message>
         <location line="+10"/>
         <location line="+56"/>
+        <location line="+42"/>
         <source>Log in first</source>
         <translation>请先登录</translation>
     </message>
     <message>
-        <location line="-37"/>
+        <location line="-79"/>
         <source>Printer saved</source>
         <translation>打印机设置已保存</translation>
     </message>
@@ -2826,11 +2832,12 @@
     </message>
     <message>
         <location line="+22"/>
+        <location line="+42"/>
         <source>Enter the central&apos;s address and the code</source>
         <translation>请输入总部地址和注册码</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="-31"/>
         <source>Enrolling…</source>
         <translation>正在注册…</translation>
     </message>
@@ -2838,6 +2845,11 @@
         <location line="+10"/>
         <source>Enrolled again as till %1: sync carries on</source>
         <translation>已重新注册为收银机 %1：同步继续</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>This till now uses the central at %1</source>
+        <translation>本收银机现在使用位于 %1 的中心</translation>
     </message>
     <message>
         <location line="+13"/>
@@ -3119,6 +3131,11 @@
         <location line="+0"/>
         <source>Not enrolled</source>
         <translation>未注册</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Another till&apos;s token: enrol again</source>
+        <translation>密钥属于其他收银机：请重新注册</translation>
     </message>
     <message numerus="yes">
         <location line="+12"/>

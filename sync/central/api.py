@@ -78,6 +78,7 @@ from sync.protocol import (
     StoreException,
     StoreExceptionList,
     StoreReconciliation,
+    WhoAmI,
 )
 
 log = logging.getLogger(__name__)
@@ -206,6 +207,17 @@ def enrol(req: EnrolRequest, request: Request, c: CentralDep) -> EnrolResponse:
     """Spend a one-time enrolment code: the terminal's store, its id and its bearer token."""
     address = request.client.host if request.client else "unknown"
     return identity.enrol(c.engine, req, address, c.clock.now(), c.enrol_limits)
+
+
+@router.get("/whoami", response_model=WhoAmI, tags=["terminal"],
+            responses={401: {"model": ErrorBody}})
+def whoami(who: TerminalDep, c: CentralDep) -> WhoAmI:
+    """Whose token this is, at which central: a till checks it against its own store and
+    terminal before it uploads or takes in anything, and when it is moved to a new address.
+    The first use of a new token (from an enrolment) makes it the terminal's only one."""
+    with c.engine.connect() as conn:
+        return WhoAmI(store_id=who.store_id, terminal_id=who.terminal_id,
+                      central_id=identity.central_id(conn))
 
 
 @router.get("/changes", response_model=ChangesPage, tags=["terminal"],

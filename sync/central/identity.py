@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, or_, select, update
 
 from sync.central import entities
 from sync.central.db import is_postgres, serialize, write_tx
@@ -39,6 +39,7 @@ from sync.central.errors import (
 )
 from sync.central.feed import Tx
 from sync.central.schema import (
+    CENTRAL_ID_KEY,
     enrol_failures,
     enrolment_codes,
     meta,
@@ -172,9 +173,17 @@ def enrol(engine: Engine, req: EnrolRequest, address: str, now: datetime,
           limits: EnrolLimits = EnrolLimits()) -> EnrolResponse:
     """Spend a one-time code: a new terminal in the code's store, with a new bearer token; or,
     with a code made for one till (and that till's ``terminal_id`` in the request), a new token
-    for that till."""
+    for that till.
+
+    Safe to retry: the request that spent a code (its ``request_id``, written to the till's
+    database before sending) gets the same terminal and a fresh token again, as long as the
+    token the code issued was never used (its answer was lost). A new token works beside the
+    till's old one until it is first used (:func:`authenticate`), so a lost answer to an
+    enrolment again never leaves a till unable to sync.
+    """
     _check_rate(engine, address, now, limits)
     code_hash = hash_secret(normalize_code(req.code))
+    request_id = str(req.request_id) if req.request_id is not None else None
     try:
         with write_tx(engine) as conn:
             row = conn.execute(select(enrolment_codes).where(
@@ -183,41 +192,13 @@ def enrol(engine: Engine, req: EnrolRequest, address: str, now: datetime,
                 raise _EnrolRefused("This enrolment code is not valid. Check it was typed "
                                     "correctly, or ask for a new one.",
                                     code="enrolment_code_invalid")
-            if row.used_at is not None:
-                raise _EnrolRefused("This enrolment code was already used. Ask for a new one.",
-                                    code="enrolment_code_used")
-            if row.expires_at <= now:
-                raise _EnrolRefused("This enrolment code has expired. Ask for a new one.",
-                                    code="enrolment_code_expired")
-            again = row.terminal_id  # a code made for one till that enrols again
-            if again is not None and (req.terminal_id, req.store_id) != (again, row.store_id):
-                raise _EnrolRefused(f"This code is for till {again} of store {row.store_id}; "
-                                    "use it on that till.", code="enrolment_code_other_till")
-            if again is None and req.terminal_id is not None:
-                raise _EnrolRefused(
-                    f"This till is already enrolled as {req.terminal_id}: it needs a code made "
-                    f"for it (posclient-central enrol-code --store {row.store_id} --terminal "
-                    f"{req.terminal_id}).", code="enrolment_code_not_for_this_till")
-            q = select(stores.c.store_id).where(stores.c.store_id == row.store_id)
-            conn.execute(q.with_for_update() if is_postgres(conn) else q)  # one enrol per store
-            terminal_id = again or _next_terminal_id(conn, row.store_id)
-            spent = conn.execute(update(enrolment_codes).where(
-                enrolment_codes.c.code_hash == code_hash, enrolment_codes.c.used_at.is_(None))
-                .values(used_at=now, terminal_id=terminal_id))
-            if spent.rowcount != 1:  # another request spent it a moment ago
-                raise _EnrolRefused("This enrolment code was already used. Ask for a new one.",
-                                    code="enrolment_code_used")
-            token = new_token()
-            if again is not None:  # the same till, a new token; the old one stops working
-                conn.execute(update(terminals).where(
-                    terminals.c.store_id == row.store_id, terminals.c.terminal_id == again)
-                    .values(token_hash=hash_secret(token), revoked_at=None,
-                            name=req.terminal_name))
+            if row.used_at is not None and request_id is not None \
+                    and row.request_id == request_id:
+                terminal_id, token = _reissue(conn, row, req)
             else:
-                conn.execute(insert(terminals).values(
-                    store_id=row.store_id, terminal_id=terminal_id, name=req.terminal_name,
-                    token_hash=hash_secret(token), created_at=now, high_seq=0))
+                terminal_id, token = _spend(conn, row, req, request_id, now)
             store_id = row.store_id
+            central = central_id(conn)
     except _EnrolRefused as exc:
         with write_tx(engine) as conn:
             conn.execute(insert(enrol_failures).values(address=address, at=now))
@@ -226,7 +207,84 @@ def enrol(engine: Engine, req: EnrolRequest, address: str, now: datetime,
     log.info("terminal %s/%s (%r) enrolled from %s", store_id, terminal_id, req.terminal_name,
              address)
     return EnrolResponse(store_id=store_id, terminal_id=terminal_id, token=token,
-                         server_time=now)
+                         server_time=now, central_id=central)
+
+
+def _spend(conn: Any, row: Any, req: EnrolRequest, request_id: str | None,
+           now: datetime) -> tuple[str, str]:
+    """The first use of a code: the terminal it makes (or enrols again) and its new token."""
+    if row.used_at is not None:
+        raise _EnrolRefused("This enrolment code was already used. Ask for a new one.",
+                            code="enrolment_code_used")
+    if row.expires_at <= now:
+        raise _EnrolRefused("This enrolment code has expired. Ask for a new one.",
+                            code="enrolment_code_expired")
+    again = row.terminal_id  # a code made for one till that enrols again
+    if again is not None and (req.terminal_id, req.store_id) != (again, row.store_id):
+        raise _EnrolRefused(f"This code is for till {again} of store {row.store_id}; "
+                            "use it on that till.", code="enrolment_code_other_till")
+    if again is None and req.terminal_id is not None:
+        raise _EnrolRefused(
+            f"This till is already enrolled as {req.terminal_id}: it needs a code made "
+            f"for it (posclient-central enrol-code --store {row.store_id} --terminal "
+            f"{req.terminal_id}).", code="enrolment_code_not_for_this_till")
+    q = select(stores.c.store_id).where(stores.c.store_id == row.store_id)
+    conn.execute(q.with_for_update() if is_postgres(conn) else q)  # one enrol per store
+    terminal_id = again or _next_terminal_id(conn, row.store_id)
+    token = new_token()
+    spent = conn.execute(update(enrolment_codes).where(
+        enrolment_codes.c.code_hash == row.code_hash, enrolment_codes.c.used_at.is_(None))
+        .values(used_at=now, terminal_id=terminal_id, request_id=request_id,
+                token_hash=hash_secret(token)))
+    if spent.rowcount != 1:  # another request spent it a moment ago: this one's twin?
+        now_row = conn.execute(select(enrolment_codes).where(
+            enrolment_codes.c.code_hash == row.code_hash)).first()
+        if request_id is not None and now_row is not None and now_row.request_id == request_id:
+            return _reissue(conn, now_row, req)
+        raise _EnrolRefused("This enrolment code was already used. Ask for a new one.",
+                            code="enrolment_code_used")
+    if again is not None:  # the same till, a new token beside its old one until first used
+        revoked = conn.scalar(select(terminals.c.revoked_at).where(
+            terminals.c.store_id == row.store_id, terminals.c.terminal_id == again))
+        values: dict[str, Any] = {"new_token_hash": hash_secret(token), "revoked_at": None,
+                                  "name": req.terminal_name}
+        if revoked is not None:  # a revoked token stays dead
+            values["token_hash"] = hash_secret(new_token())
+        conn.execute(update(terminals).where(
+            terminals.c.store_id == row.store_id, terminals.c.terminal_id == again)
+            .values(**values))
+    else:  # nobody knows token_hash's token: the new one becomes it when first used
+        conn.execute(insert(terminals).values(
+            store_id=row.store_id, terminal_id=terminal_id, name=req.terminal_name,
+            token_hash=hash_secret(new_token()), new_token_hash=hash_secret(token),
+            created_at=now, high_seq=0))
+    return terminal_id, token
+
+
+def _reissue(conn: Any, row: Any, req: EnrolRequest) -> tuple[str, str]:
+    """The request that spent this code again (its answer was lost): a fresh token for the
+    same terminal, if the token the code issued was never used."""
+    if row.terminal_id is None or (req.terminal_id is not None and (
+            req.terminal_id, req.store_id) != (row.terminal_id, row.store_id)):
+        raise _EnrolRefused("This enrolment code was already used. Ask for a new one.",
+                            code="enrolment_code_used")
+    token = new_token()
+    renewed = conn.execute(update(terminals).where(
+        terminals.c.store_id == row.store_id, terminals.c.terminal_id == row.terminal_id,
+        terminals.c.revoked_at.is_(None), terminals.c.new_token_hash == row.token_hash)
+        .values(new_token_hash=hash_secret(token), name=req.terminal_name))
+    if row.token_hash is None or renewed.rowcount != 1:
+        raise _EnrolRefused("This enrolment code was already used, and the till it enrolled "
+                            "has used its token since: ask for a new code.",
+                            code="enrolment_code_used")
+    conn.execute(update(enrolment_codes).where(enrolment_codes.c.code_hash == row.code_hash)
+                 .values(token_hash=hash_secret(token)))
+    return row.terminal_id, token
+
+
+def central_id(conn: Any) -> str:
+    """This central's own id (made when its database was created or upgraded to v8)."""
+    return conn.scalar(select(meta.c.value).where(meta.c.key == CENTRAL_ID_KEY))
 
 
 def _check_rate(engine: Engine, address: str, now: datetime, limits: EnrolLimits) -> None:
@@ -254,17 +312,28 @@ def _next_terminal_id(conn: Any, store_id: str) -> str:
 # -- tokens -------------------------------------------------------------------------------------
 
 def authenticate(engine: Engine, token: str) -> TerminalIdentity:
-    """The terminal a bearer token belongs to. Raises :class:`Unauthorized`."""
+    """The terminal a bearer token belongs to. Raises :class:`Unauthorized`.
+
+    A terminal's new token (from an enrolment) is accepted beside its current one; its first
+    use makes it the current one and the old one stops working."""
+    given = hash_secret(token)
     with engine.connect() as conn:
         row = conn.execute(select(terminals.c.store_id, terminals.c.terminal_id,
-                                  terminals.c.revoked_at)
-                           .where(terminals.c.token_hash == hash_secret(token))).first()
+                                  terminals.c.revoked_at, terminals.c.new_token_hash)
+                           .where(or_(terminals.c.token_hash == given,
+                                      terminals.c.new_token_hash == given))).first()
     if row is None:
         raise Unauthorized("Unknown token: enrol this terminal with a code from the central.",
                            code="token_unknown")
     if row.revoked_at is not None:
         raise Unauthorized("This terminal's token was revoked: enrol it again with a new code.",
                            code="token_revoked")
+    if row.new_token_hash == given:
+        with write_tx(engine) as conn:
+            conn.execute(update(terminals).where(terminals.c.new_token_hash == given)
+                         .values(token_hash=given, new_token_hash=None))
+        log.info("terminal %s/%s uses its new token; the old one stops working", row.store_id,
+                 row.terminal_id)
     return TerminalIdentity(row.store_id, row.terminal_id)
 
 

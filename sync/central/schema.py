@@ -12,6 +12,7 @@ touched.
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -40,7 +41,7 @@ from sqlalchemy import (
 
 from sync.central.errors import SchemaError
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 GLOBAL = ""  # the store scope of a record every store sees (entities.scope)
 
@@ -113,7 +114,9 @@ schema_version = Table(
     Column("applied_at", UtcDateTime, nullable=False),
 )
 
-meta = Table(  # small settings: the admin token's hash
+CENTRAL_ID_KEY = "central_id"  # meta: this central's own id, whatever its address (v9)
+
+meta = Table(  # small settings: the admin token's hash, the central's id
     "meta", metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
@@ -137,6 +140,10 @@ terminals = Table(
     Column("revoked_at", UtcDateTime),
     Column("high_seq", BigInteger, nullable=False, default=0),  # highest terminal_seq received
     Column("last_event_at", UtcDateTime),
+    # v9: a token issued by an enrolment and not used yet. It works, and so does token_hash
+    # (unless revoked), until it is first used: then it replaces token_hash (identity.py).
+    Column("new_token_hash", String(64)),
+    Index("terminals_new_token", "new_token_hash", unique=True),
 )
 
 terminal_gaps = Table(  # terminal_seq ranges never received: lost events until they arrive
@@ -156,6 +163,10 @@ enrolment_codes = Table(
     Column("expires_at", UtcDateTime, nullable=False),
     Column("used_at", UtcDateTime),
     Column("terminal_id", String(32)),
+    # v9: who spent it (the till's request id) and the hash of the token it issued, so the same
+    # till retrying (its answer was lost) gets the same terminal while that token is unused.
+    Column("request_id", String(36)),
+    Column("token_hash", String(64)),
 )
 
 enrol_failures = Table(  # bad enrolment codes per client address, for slowing guessers down
@@ -437,6 +448,7 @@ def init_schema(engine: Engine, now: datetime) -> str:
         conn.execute(schema_version.insert().values(version=SCHEMA_VERSION, applied_at=now))
         conn.execute(feed_head.insert().values(id=1, last_seq=0, low_water=0))
         conn.execute(meta.insert().values(key=MEMBER_ID_KEY, value=""))
+        conn.execute(meta.insert().values(key=CENTRAL_ID_KEY, value=uuid.uuid4().hex))
     return "created"
 
 
@@ -560,10 +572,21 @@ def _v7_to_v8(conn: Connection) -> None:
     conn.execute(text("DROP TABLE refund_requests_v7"))
 
 
+
+def _v8_to_v9(conn: Connection) -> None:
+    """v9: enrolment safe to retry (issue 14): the central's own id, the request that spent
+    each code and the token it issued, and a terminal's new token beside its old one until
+    first used."""
+    conn.execute(text("ALTER TABLE terminals ADD COLUMN new_token_hash VARCHAR(64)"))
+    conn.execute(text("CREATE UNIQUE INDEX terminals_new_token ON terminals (new_token_hash)"))
+    conn.execute(text("ALTER TABLE enrolment_codes ADD COLUMN request_id VARCHAR(36)"))
+    conn.execute(text("ALTER TABLE enrolment_codes ADD COLUMN token_hash VARCHAR(64)"))
+    conn.execute(meta.insert().values(key=CENTRAL_ID_KEY, value=uuid.uuid4().hex))
+
 def _pg(conn: Connection) -> bool:
     return conn.dialect.name == "postgresql"
 
 
 # version -> the step that upgrades a database of that version to the next one
 UPGRADES = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6,
-            6: _v6_to_v7, 7: _v7_to_v8}
+            6: _v6_to_v7, 7: _v7_to_v8, 8: _v8_to_v9}

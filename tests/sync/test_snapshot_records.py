@@ -34,6 +34,9 @@ def till(tmp_path: Path, lines: list[bytes]) -> tuple[Path, SyncEngine]:
     body = gzip.compress(b"\n".join(lines) + b"\n")
 
     def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/whoami":  # this till's token (sync/till_identity.py)
+            return httpx.Response(200, json={"store_id": "S1", "terminal_id": "T1",
+                                             "central_id": "C"})
         if request.url.path == "/v1/snapshot":
             return httpx.Response(200, stream=httpx.ByteStream(body),
                                   headers={"Content-Encoding": "gzip"})
@@ -41,7 +44,7 @@ def till(tmp_path: Path, lines: list[bytes]) -> tuple[Path, SyncEngine]:
                                          "server_time": "2026-11-27T00:00:00Z"})
 
     tokens = TokenStore(MemoryKeyring())
-    tokens.save("http://central.test", "T1", "token")
+    tokens.save_legacy("http://central.test", "T1", "token")
     return db, SyncEngine(db, tokens=tokens, transport=httpx.MockTransport(handler))
 
 

@@ -407,3 +407,33 @@ def test_the_reconciliation_window_shows_an_offline_oversell_as_one_line_and_res
                         headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}).json()
     assert (done["count"], done["events"], done["comment"]) == (
         3, behind, "a delivery of rice was not booked")
+
+
+def test_a_manager_points_the_till_at_a_new_address_of_its_central_from_settings(
+        qtbot, live, new_till, central_engine, serve):
+    url, _ = live
+    w = new_till
+    ready_to_sell(qtbot, w, url)
+    said: list[str] = []
+    with serve(create_app(central_engine, clock=ManualClock())) as proxy:  # a new proxy name
+
+        def move(dialog) -> None:
+            dialog.findChild(QLineEdit, "againServer").setText(proxy)
+            on_next_dialog(qtbot, approve(3001, "3333"), name="approval")
+            dialog.findChild(QPushButton, "moveCentral").click()
+            try:
+                qtbot.waitUntil(lambda: "now uses" in dialog.message.text(), timeout=20_000)
+            finally:
+                said.append(dialog.message.text())
+                dialog.accept()
+
+        on_next_dialog(qtbot, move, name="settings")
+        w.sell_page.settings()
+        assert said == [f"This till now uses the central at {proxy}"]
+        assert w.engine.status().server_url == proxy
+        turn_to(qtbot, w)
+        scan(qtbot, w.sell_page.scan_field, MILK)
+        w.checkout.pay_cash(w.checkout.payment.cash_due())
+        w.complete()
+        w.engine.sync_now()
+        qtbot.waitUntil(lambda: w.status.waiting.text().endswith(": 0"), timeout=20_000)

@@ -67,6 +67,17 @@ def sale_event(store_id: str, seq: int, lines: list[tuple[int, int]], *,
             "occurred_at": "2026-11-23T09:01:00Z", "payload": body}
 
 
+def token_of(db_path: Any, tokens: Any) -> str | None:
+    """The token a till database's keyring entry holds (sync/till_identity.py)."""
+    from posclient.store.db import Store
+    from sync import till_identity
+
+    with Store.open(db_path, create=False) as store:
+        me = till_identity.enrolled(store.conn)
+    held = till_identity.held_token(me, tokens) if me is not None else None
+    return held.token if held is not None else None
+
+
 def level(central: Any, store_id: str, product_id: int) -> int | None:
     with central.engine.connect() as conn:
         return conn.scalar(select(stock_levels.c.qty).where(

@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sync.central.cli import main
 from sync.central.db import make_engine
 from sync.central.schema import (
+    CENTRAL_ID_KEY,
     MEMBER_ID_KEY,
     audit_records,
     coupon_redemptions,
@@ -103,7 +104,7 @@ def test_init_upgrades_a_database_of_the_previous_schema_and_keeps_its_data(db, 
         conn.execute(text("DROP INDEX events_store_time"))  # v7
         conn.execute(text("ALTER TABLE exceptions DROP COLUMN resolved_by"))
         _as_v7(conn)
-        conn.execute(update(schema_version).values(version=1))  # created at v7: one row
+        conn.execute(update(schema_version).values(version=1))  # created at v9: one row
     capsys.readouterr()
     assert main(["--database", db, "status"]) == 3
     err = capsys.readouterr().err
@@ -113,17 +114,29 @@ def test_init_upgrades_a_database_of_the_previous_schema_and_keeps_its_data(db, 
     with engine.connect() as conn:
         versions = conn.execute(select(schema_version.c.version).order_by(
             schema_version.c.version)).scalars().all()
-        assert versions == [1, 2, 3, 4, 5, 6, 7, 8]
+        assert versions == [1, 2, 3, 4, 5, 6, 7, 8, 9]
         assert conn.execute(select(parked_sales)).all() == []
+        assert conn.scalar(select(meta.c.value).where(meta.c.key == CENTRAL_ID_KEY))
         assert conn.execute(select(return_lines)).all() == []
     engine.dispose()
     assert main(["--database", db, "status"]) == 0
     assert re.search(r"stores\s+1", capsys.readouterr().out)  # the store is still there
 
 
+def _as_v8(conn) -> None:
+    """Make the v9 parts of a database look as v8 had them (no enrolment retries, no id of the
+    central's own)."""
+    conn.execute(text("DROP INDEX terminals_new_token"))
+    conn.execute(text("ALTER TABLE terminals DROP COLUMN new_token_hash"))
+    conn.execute(text("ALTER TABLE enrolment_codes DROP COLUMN request_id"))
+    conn.execute(text("ALTER TABLE enrolment_codes DROP COLUMN token_hash"))
+    conn.execute(delete(meta).where(meta.c.key == CENTRAL_ID_KEY))
+
+
 def _as_v7(conn) -> None:
-    """Make the v8 parts of a database look as v7 had them (no incidents, refund requests
-    limited to requested and done)."""
+    """Make the v8 and later parts of a database look as v7 had them (no incidents, refund
+    requests limited to requested and done)."""
+    _as_v8(conn)
     exception_events.drop(conn)
     conn.execute(text("DROP INDEX exceptions_incident_open"))
     for column in ("incident_key", "count", "last_at"):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import threading
+import uuid
+
+import httpx
+from sqlalchemy import func, select
 
 from posclient.app.pins import verify_pin
 from sync.central.schema import enrolment_codes, entities, terminals
@@ -164,3 +168,81 @@ def test_staff_pins_are_stored_as_argon2_hashes_and_reach_the_store(central):
     bad = central.admin_post("/staff", {"id": 1002, "name": "x", "role": "cashier",
                                         "pin": "12"}, expect=422)
     assert bad["error"] == "invalid_request"
+
+
+def _enrol_code(central, store_id: str, terminal_id: str | None = None) -> str:
+    body = {"store_id": store_id, **({"terminal_id": terminal_id} if terminal_id else {})}
+    return central.admin_post("/enrolment-codes", body, expect=201)["code"]
+
+
+def test_the_request_that_spent_a_code_gets_the_same_terminal_until_its_token_is_used(
+        central):
+    central.create_store("S1")
+    code, request_id = _enrol_code(central, "S1"), "6f1c2a52-4a1b-4b0e-9a55-0d7c8f3b2e11"
+    body = {"code": code, "terminal_name": "front", "request_id": request_id}
+    first = central.http.post("/v1/enrol", json=body)
+    assert first.status_code == 200, first.text
+    again = central.http.post("/v1/enrol", json=body)  # the first answer was lost
+    assert again.status_code == 200, again.text
+    assert again.json()["terminal_id"] == first.json()["terminal_id"] == "T01"
+    assert again.json()["central_id"] == first.json()["central_id"]
+    lost, kept = first.json()["token"], again.json()["token"]
+    assert lost != kept
+    assert central.http.get("/v1/whoami", headers={"Authorization": f"Bearer {lost}"}) \
+        .status_code == 401  # nobody holds the lost one: it was replaced
+    other = central.http.post("/v1/enrol", json={**body, "request_id": str(uuid.uuid4())})
+    assert other.json()["error"] == "enrolment_code_used"  # another till cannot take it
+    who = central.http.get("/v1/whoami", headers={"Authorization": f"Bearer {kept}"})
+    assert who.json() == {"store_id": "S1", "terminal_id": "T01",
+                          "central_id": first.json()["central_id"]}
+    central.clock.advance(minutes=16)
+    late = central.http.post("/v1/enrol", json=body)  # its token is in use: no more copies
+    assert late.status_code == 400 and late.json()["error"] == "enrolment_code_used"
+    with central.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(terminals)) == 1
+
+
+def test_a_new_token_works_beside_the_old_one_until_it_is_first_used(central):
+    central.create_store("S1")
+    till = central.enrol("S1", "front")
+    assert till.get("/v1/whoami").status_code == 200
+    code = _enrol_code(central, "S1", till.terminal_id)
+    r = central.http.post("/v1/enrol", json={"code": code, "terminal_name": "front",
+                                             "store_id": "S1", "terminal_id": "T01"})
+    new = {"Authorization": f"Bearer {r.json()['token']}"}
+    assert till.get("/v1/changes").status_code == 200  # the new one not used yet: old works
+    assert central.http.get("/v1/changes", headers=new).status_code == 200
+    assert till.get("/v1/changes").status_code == 401  # the new one was used: old stops
+    assert central.http.get("/v1/changes", headers=new).status_code == 200
+
+
+def test_the_same_enrol_request_twice_at_once_gets_one_terminal_and_one_working_token(
+        central):
+    """A till's retry racing its first attempt (both reach the central)."""
+    central.create_store("S1")
+    for n in range(1, 6):
+        body = {"code": _enrol_code(central, "S1"), "terminal_name": f"till {n}",
+                "request_id": str(uuid.uuid4())}
+        start, answers = threading.Barrier(2), []
+
+        def post(body=body, start=start, answers=answers) -> None:
+            with httpx.Client(base_url=central.url, timeout=30) as http:
+                start.wait()
+                answers.append(http.post("/v1/enrol", json=body))
+
+        threads = [threading.Thread(target=post) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert [r.status_code for r in answers] == [200, 200], [r.text for r in answers]
+        assert {r.json()["terminal_id"] for r in answers} == {f"T{n:02d}"}
+        working = [_whoami_status(central, r.json()["token"]) for r in answers]
+        assert sorted(working) == [200, 401]  # the later answer's token; the other is gone
+    with central.engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(terminals)) == 5
+
+
+def _whoami_status(central, token: str) -> int:
+    return central.http.get("/v1/whoami",
+                            headers={"Authorization": f"Bearer {token}"}).status_code

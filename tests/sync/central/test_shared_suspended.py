@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from central_kit import MemoryKeyring
+from central_kit import MemoryKeyring, token_of
 from sqlalchemy import select
 
 from posclient.app.checkout import Checkout
@@ -161,7 +161,6 @@ def test_the_till_that_suspended_resumes_it_offline_and_the_others_stop_offering
     dead = "http://127.0.0.1:9"  # nothing listens there: the central is unreachable
     with Store.open(front.db) as store, store.write() as conn:
         state_set(conn, server_url=dead)
-    front.tokens.save(dead, _terminal(front), front.tokens.load(server, _terminal(front)))
     with pytest.raises(Unavailable) as offline:
         front.engine.claim_suspended("00000000-0000-4000-8000-000000000000")
     assert offline.value.code == "central_unreachable"
@@ -269,7 +268,7 @@ def test_a_claim_whose_answer_is_lost_keeps_the_cart_on_the_till_that_won(staffe
     with Store.open(back.db) as store, store.write() as conn:
         conn.execute("INSERT INTO parked_claims (park_id, created_at) VALUES (?, ?)",
                      (park_id, "2026-11-27T10:00:00.000Z"))
-    token = back.tokens.load(staffed.url, _terminal(back))
+    token = token_of(back.db, back.tokens)
     granted = staffed.http.post(f"/v1/parked/{park_id}/claim",
                                 headers={"Authorization": f"Bearer {token}"})
     assert granted.status_code == 200

@@ -165,13 +165,16 @@ def test_a_cut_off_snapshot_removes_nothing(tmp_path):
     body = gzip.compress(b"".join(json.dumps(x).encode() + b"\n" for x in lines))
 
     def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/whoami":  # this till's token (sync/till_identity.py)
+            return httpx.Response(200, json={"store_id": "S1", "terminal_id": "T1",
+                                             "central_id": "C"})
         if request.url.path == "/v1/changes":
             return httpx.Response(410, json={"error": "feed_pruned", "detail": "gone"})
         return httpx.Response(200, stream=httpx.ByteStream(body),
                               headers={"Content-Encoding": "gzip"})
 
     tokens = TokenStore(MemoryKeyring())
-    tokens.save("http://central.test", "T1", "token")
+    tokens.save_legacy("http://central.test", "T1", "token")
     engine = SyncEngine(db, tokens=tokens, transport=httpx.MockTransport(handler))
     with pytest.raises(SyncError, match="cut off") as err:
         engine.run_once()

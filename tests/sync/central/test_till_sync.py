@@ -19,6 +19,7 @@ from posclient.cli import main
 from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.domain.money import Money
 from posclient.store.db import Store
+from sync import till_identity
 from sync.credentials import KeyringUnavailable, TokenStore
 from sync.engine import SyncEngine, SyncError, SyncStatus, _raise_for, read_status
 from sync.enrol import enrol
@@ -80,8 +81,10 @@ def test_cli_enrols_syncs_and_shows_status(cashier, tmp_path, monkeypatch, capsy
     out = capsys.readouterr().out
     assert "online" in out and "events waiting  0" in out and cashier.url in out
     # the token is in the keyring, not in the database
-    token = keyrings.alt.file.PlaintextKeyring().get_password(
-        "posclient", f"T01@{cashier.url}") or ""
+    with Store.open(db) as store:
+        me = till_identity.enrolled(store.conn)
+    assert me is not None and me.key is not None  # named for this database, not the address
+    token = keyrings.alt.file.PlaintextKeyring().get_password("posclient", me.key.account) or ""
     assert len(token) > 20
     with Store.open(db) as store:
         values = [v for (v,) in store.conn.execute(
@@ -186,7 +189,6 @@ def test_with_the_central_unreachable_the_till_sells_and_shows_offline(cashier, 
     dead = f"http://127.0.0.1:{_closed_port()}"
     with till.store.write() as c:  # the central's machine is down
         c.execute("UPDATE sync_state SET value = ? WHERE key = 'server_url'", (dead,))
-    till.tokens.save(dead, till.answer.terminal_id, "token-of-this-till")
     till.sell()
     with pytest.raises(SyncError, match="cannot be reached") as exc:
         till.engine.run_once()
