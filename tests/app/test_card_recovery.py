@@ -1,0 +1,224 @@
+"""Card payments approved but never completed: a till killed between the card terminal's
+approval and the sale's commit. At start the till asks the terminal and reverses what it can;
+a manager resolves the rest (reversed on the terminal, or completed as a sale of the goods), each
+resolution an event; the central hears at once of a customer charged without a sale."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from card_orphans_kit import (
+    abandon_after_approval,
+    kill_after_approval,
+    settle,
+    terminal_memory,
+)
+from till_kit import BREAD, MILK
+
+from posclient.app.staff import Approval
+from posclient.app.terminal import Terminal
+from posclient.devices.payment import SimulatedPaymentTerminal, simulator_state
+from posclient.domain.errors import ApprovalRequired, InvalidInput, NotFound, PaymentError
+from posclient.domain.money import Money
+from posclient.store.db import Store
+
+
+def events(store: Store, type_: str) -> list[dict]:
+    return [json.loads(p) for (p,) in store.conn.execute(
+        "SELECT payload FROM outbox WHERE type = ? ORDER BY terminal_seq", (type_,))]
+
+
+def restart(path, clock) -> Terminal:
+    return Terminal(Store.open(path), clock=clock,
+                    payments=SimulatedPaymentTerminal(state=simulator_state(path)))
+
+
+def test_a_till_killed_after_the_approval_reverses_the_payment_when_it_starts_again(
+        small_store, clock, tmp_path):
+    path = tmp_path / "till.db"
+    [ref] = kill_after_approval(path, MILK)
+    assert terminal_memory(path).authorized == {ref: Money(1250, "CNY")}  # the customer paid
+
+    term = restart(path, clock)
+    checked = term.card_recovery().check_at_start()
+
+    assert [o.reference for o in checked.reversed] == [ref]
+    assert checked.open == []
+    assert terminal_memory(path).reversed == [ref]  # the money went back on the card
+    assert term.store.conn.execute("SELECT status, resolution FROM payment_journal").fetchone() \
+        == ("reversed", "reversed")
+    [resolved] = events(term.store, "card_orphan_resolved")
+    assert resolved["outcome"] == "reversed" and resolved["by"] == "terminal"
+    assert resolved["amount"] == 1250 and resolved["reference"] == ref
+    assert events(term.store, "card_orphan_found") == []  # nothing left to report
+    assert term.orphan_card_payments() == 0
+    # A second start has nothing to do and asks the terminal nothing twice.
+    assert term.card_recovery().check_at_start().reversed == []
+    term.store.close()
+
+
+def test_an_approval_that_cannot_be_reversed_is_reported_to_the_central_once(till, clock):
+    ref = abandon_after_approval(till.path, clock, MILK, BREAD)
+    settle(till.path)  # the terminal's batch closed: reversal refused
+
+    term = restart(till.path, clock)
+    checked = term.card_recovery().check_at_start()
+    assert [o.reference for o in checked.open] == [ref]
+    [orphan] = term.card_recovery().open()
+    assert orphan.amount == Money(2050, "CNY")
+    assert [(ln.name_en, ln.qty) for ln in orphan.lines] == [("Yili Pure Milk 250ml", 1),
+                                                            ("Wholemeal Bread", 1)]
+    [found] = events(term.store, "card_orphan_found")
+    assert found["reference"] == ref and found["amount"] == 2050
+    assert found["terminal_state"] == "settled" and len(found["lines"]) == 2
+    term.card_recovery().check_at_start()  # the next start: still open, not reported again
+    assert len(events(term.store, "card_orphan_found")) == 1
+    assert term.orphan_card_payments() == 1
+    term.store.close()
+
+
+def test_an_attempt_the_terminal_never_approved_is_closed_without_an_event(till, clock):
+    store = Store.open(till.path)
+    term = Terminal(store, clock=clock, payments=SimulatedPaymentTerminal(["timeout"]))
+    co = term.checkout(term.staff.login(1001, "1111"))
+    co.scan(MILK)
+    with pytest.raises(PaymentError):
+        co.pay_card()
+    store.conn.execute("UPDATE payment_journal SET status = 'pending'")  # died mid-question
+    store.close()
+
+    term = restart(till.path, clock)
+    checked = term.card_recovery().check_at_start()
+    assert len(checked.not_charged) == 1 and checked.open == [] and checked.reversed == []
+    assert term.store.conn.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
+    term.store.close()
+
+
+def test_a_sale_in_progress_on_another_connection_is_not_an_orphan(till, clock):
+    """The window is in the middle of a sale when the command line starts: hands off."""
+    live = Store.open(till.path)
+    term = Terminal(live, clock=clock,
+                    payments=SimulatedPaymentTerminal(state=simulator_state(till.path)))
+    co = term.checkout(term.staff.login(1001, "1111"))
+    co.scan(MILK)
+    co.pay_card()
+
+    other = restart(till.path, clock)
+    assert other.card_recovery().check_at_start().reversed == []
+    assert other.orphan_card_payments() == 0
+    co.complete()  # the sale goes on as if nothing happened
+    other.store.close()
+    live.close()
+
+
+def manager_till(path, clock):
+    term = restart(path, clock)
+    term.card_recovery().check_at_start()
+    return term, term.staff.login(3001, "3333")
+
+
+def test_a_manager_reverses_an_orphan_on_the_terminal(till, clock):
+    ref = abandon_after_approval(till.path, clock, MILK)
+    # The terminal refuses at start (no answer), then is back for the manager.
+    quiet = SimulatedPaymentTerminal(state=simulator_state(till.path))
+    quiet.answers = False
+    term = Terminal(Store.open(till.path), clock=clock, payments=quiet)
+    assert [o.reference for o in term.card_recovery().check_at_start().open] == [ref]
+    quiet.answers = True
+    cashier = term.staff.login(1001, "1111")
+    with pytest.raises(ApprovalRequired):  # a cashier needs a manager's PIN
+        term.card_recovery().reverse(cashier, ref)
+    done = term.card_recovery().reverse(cashier, ref, Approval(3001, "3333"))
+    assert done.outcome == "reversed"
+    assert terminal_memory(till.path).reversed == [ref]
+    [resolved] = events(term.store, "card_orphan_resolved")
+    assert resolved["by"] == "manager" and resolved["approved_by"] == 3001
+    assert resolved["found_event_id"] == events_ids(term.store, "card_orphan_found")[0]
+    with pytest.raises(NotFound):  # resolved once only
+        term.card_recovery().reverse(cashier, ref, Approval(3001, "3333"))
+    term.store.close()
+
+
+def events_ids(store: Store, type_: str) -> list[str]:
+    return [r[0] for r in store.conn.execute(
+        "SELECT event_id FROM outbox WHERE type = ? ORDER BY terminal_seq", (type_,))]
+
+
+def test_a_settled_orphan_cannot_be_reversed_and_is_completed_as_a_sale_without_a_new_charge(
+        till, clock):
+    ref = abandon_after_approval(till.path, clock, MILK, BREAD)
+    settle(till.path)
+    term, manager = manager_till(till.path, clock)
+    with pytest.raises(PaymentError) as refused:
+        term.card_recovery().reverse(manager, ref)
+    assert refused.value.code == "orphan_cannot_reverse"
+
+    done = term.card_recovery().complete(manager, ref)
+
+    sale = done.sale
+    assert sale is not None and sale.totals.total == Money(2050, "CNY")
+    assert [t.reference for t in sale.tenders] == [ref]
+    memory = terminal_memory(till.path)
+    assert list(memory.authorized) == [ref] and memory.reversed == []  # charged once, kept
+    c = term.store.conn
+    assert c.execute("SELECT status, sale_id, resolution FROM payment_journal").fetchone() == \
+        ("captured", sale.sale_id, "completed")
+    assert c.execute("SELECT count(*) FROM sale_lines WHERE sale_id = ?",
+                     (sale.sale_id,)).fetchone()[0] == 2
+    [resolved] = events(term.store, "card_orphan_resolved")
+    assert resolved["outcome"] == "completed" and resolved["sale_event_id"] == sale.event_id
+    assert resolved["receipt_no"] == sale.receipt_no
+    # The sale and its resolution are one transaction: consecutive events.
+    seqs = [r[0] for r in c.execute("SELECT type FROM outbox ORDER BY terminal_seq")]
+    assert seqs[-2:] == ["sale", "card_orphan_resolved"]
+    with pytest.raises(NotFound):
+        term.card_recovery().complete(manager, ref)
+    term.store.close()
+
+
+def test_a_split_card_basket_completes_once_with_both_cards_and_a_part_alone_is_refused(
+        till, clock, tmp_path):
+    refs = kill_after_approval(till.path, MILK, BREAD, parts=(1000, 1050))
+    settle(till.path)
+    term, manager = manager_till(till.path, clock)
+    assert len(term.card_recovery().open()) == 2
+    done = term.card_recovery().complete(manager, refs[1])
+    assert sorted(t.reference for t in done.sale.tenders) == sorted(refs)
+    assert term.card_recovery().open() == []
+    assert len(events(term.store, "card_orphan_resolved")) == 2
+    term.store.close()
+
+
+def test_a_partly_paid_basket_cannot_be_completed(till, clock):
+    refs = kill_after_approval(till.path, MILK, BREAD, parts=(1000,))
+    settle(till.path)
+    term, manager = manager_till(till.path, clock)
+    with pytest.raises(InvalidInput) as refused:
+        term.card_recovery().complete(manager, refs[0])
+    assert refused.value.code == "orphan_partial"
+    assert term.store.conn.execute("SELECT count(*) FROM sales").fetchone()[0] == 0
+    assert term.card_recovery().open()[0].reference == refs[0]  # still to resolve
+    term.store.close()
+
+
+def test_the_z_report_lists_reversed_and_completed_orphans(till, clock):
+    from posclient.app.reports import report_lines
+    from posclient.app.shifts import Shifts
+
+    first = abandon_after_approval(till.path, clock, MILK)
+    term, manager = manager_till(till.path, clock)  # reversed at start
+    term.store.close()
+    second = abandon_after_approval(till.path, clock, BREAD)
+    settle(till.path)
+    term, manager = manager_till(till.path, clock)
+    term.card_recovery().complete(manager, second)
+    clock.advance(seconds=1)
+    z = Shifts(term.store, term.staff, manager, clock=clock).z_report(confirm_pending=True)
+    assert z.sales_count == 1 and z.sales_total == 800  # the completed one is a sale
+    assert {(o["reference"], o["outcome"], o["amount"]) for o in z.card_orphans} == {
+        (first, "reversed", 1250), (second, "completed", 800)}
+    text = "\n".join(report_lines(z, "en"))
+    assert "Card approvals reversed" in text and "12.50" in text
+    term.store.close()
+
