@@ -348,7 +348,8 @@ def _first_error(exc: ValidationError) -> str:
 # -- events (up) ---------------------------------------------------------------------------------
 
 EventType = Literal["sale", "return", "pickup", "cash_movement", "shift_open", "shift_close",
-                    "z_report", "stock_count", "audit", "member_signup", "stock_receive"]
+                    "z_report", "stock_count", "audit", "member_signup", "stock_receive",
+                    "card_orphan_found", "card_orphan_resolved"]
 
 
 class Event(_Model):
@@ -780,13 +781,61 @@ class StockReceivePayload(_Model):
     lines: list[StockReceiveLinePayload] = Field(min_length=1, max_length=2_000)
 
 
+class CardOrphanLinePayload(_Model):
+    name_zh: str = Field(default="", max_length=200)
+    name_en: str = Field(default="", max_length=200)
+    qty: int = Field(ge=0, le=10_000_000)
+    measure: Literal["each", "g"] = "each"
+
+
+class CardOrphanFoundPayload(_Model):
+    """``card_orphan_found`` (posclient/app/card_recovery.py): a card payment the terminal
+    approved whose sale never committed, and that the till could not reverse at start. The
+    central files a ``card_charged_without_sale`` exception until a ``card_orphan_resolved``
+    names the same reference."""
+
+    reference: str = Field(min_length=1, max_length=64)
+    store_id: str = Field(min_length=1)
+    terminal_id: str = ""
+    amount: int = Field(gt=0, le=10**12)  # minor units
+    currency: str = Field(min_length=3, max_length=3)
+    approved_at: datetime
+    auth_code: str = Field(default="", max_length=32)
+    terminal_state: Literal["approved", "settled", "unreachable", "unknown", "declined"]
+    basket_total: int | None = Field(default=None, ge=0, le=10**12)
+    lines: list[CardOrphanLinePayload] = Field(default=[], max_length=2_000)
+
+
+class CardOrphanResolvedPayload(_Model):
+    """``card_orphan_resolved``: how an orphaned card approval ended. ``reversed``: voided on
+    the terminal (by the till at start, ``by`` = terminal, or by a manager): no sales money.
+    ``completed``: sold as the goods it paid for; the sale is the event ``sale_event_id``."""
+
+    reference: str = Field(min_length=1, max_length=64)
+    store_id: str = Field(min_length=1)
+    terminal_id: str = ""
+    amount: int = Field(gt=0, le=10**12)
+    currency: str = Field(min_length=3, max_length=3)
+    approved_at: datetime
+    outcome: Literal["reversed", "completed"]
+    by: Literal["terminal", "manager"]
+    staff_id: int | None = None
+    approved_by: int | None = None
+    found_event_id: UUID | None = None
+    sale_event_id: UUID | None = None
+    receipt_no: str | None = Field(default=None, max_length=64)
+
+
 # Event types whose payload the central checks against a model; other known types are stored
 # as they come (their effects on the central arrive in later releases).
 EVENT_PAYLOAD_MODELS: dict[str, type[_Model]] = {"sale": SalePayload, "pickup": PickupPayload,
                                                   "return": ReturnPayload,
                                                   "stock_count": StockCountPayload,
                                                   "stock_receive": StockReceivePayload,
-                                                  "member_signup": MemberSignupPayload}
+                                                  "member_signup": MemberSignupPayload,
+                                                  "card_orphan_found": CardOrphanFoundPayload,
+                                                  "card_orphan_resolved":
+                                                      CardOrphanResolvedPayload}
 EVENT_TYPES: frozenset[str] = frozenset(EventType.__args__)  # type: ignore[attr-defined]
 
 # The event_id reported for an event whose own event_id could not be read: results come back in
@@ -965,6 +1014,7 @@ class ZFigures(_Model):
     tenders: dict[str, TenderFigures] = {}
     movements: dict[str, int] = {}
     pending_events: int = 0  # events the till had not uploaded when it made the Z
+    card_orphans: list[dict[str, Any]] = []  # reference, amount, outcome, receipt_no
 
 
 class SeqGap(_Model):
@@ -1037,6 +1087,21 @@ class ResolveException(_Model):
     staff_id: int | None = None  # the manager who resolved it at the till
 
 
+class CardOrphanLine(_Model):
+    """A card approval without a sale in the store's reconciliation: ``open`` (the customer was
+    charged and nothing is sold yet: also an exception), ``reversed`` (no sales money) or
+    ``completed`` (a sale like the others, ``receipt_no``)."""
+
+    terminal_id: str
+    reference: str
+    amount: int
+    approved_at: datetime
+    status: Literal["open", "reversed", "completed"]
+    by: str | None = None  # terminal | manager
+    receipt_no: str | None = None
+    at: datetime  # when it was found or resolved
+
+
 class StoreReconciliation(_Model):
     """``GET /v1/store/reconciliation?day=``: a business day of the store as the central has it:
     per till and in all, from the events received (``from_at``..``to_at``: the day in the
@@ -1054,3 +1119,4 @@ class StoreReconciliation(_Model):
     terminals: list[TerminalReconciliation]
     exceptions: list[StoreException]
     rejected: list[RejectedEvent] = []
+    card_orphans: list[CardOrphanLine] = []  # found or resolved that day (CardOrphanLine)
