@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.bridge = SyncBridge(self)
         self.bridge.status.connect(self.show_sync)
         QShortcut(QKeySequence("Ctrl+L"), self, self.lock)
+        QShortcut(QKeySequence("Ctrl+K"), self, self.open_card_orphans)
         self._build()
         self._attach(engine)
         status = read_status(terminal.store.conn)
@@ -203,6 +204,8 @@ class MainWindow(QMainWindow):
         self.status.show_cashier(f"{session.staff.name} ({session.staff.id})")
         self.stack.setCurrentWidget(self.sell_page)
         self.sell_page.focus_scan()
+        if self.terminal.card_recovery().open():  # charged without a sale: a manager now
+            QTimer.singleShot(0, self.open_card_orphans)
         waiting = self.terminal.receipts.unprinted()
         if waiting and self.printer is not None:
             self.sell_page.say(self.tr("%n receipt(s) were never printed: F11 prints them", "",
@@ -462,6 +465,22 @@ class MainWindow(QMainWindow):
             dialog.exec()
         finally:
             dialog.deleteLater()
+        self.sell_page.focus_scan()
+
+    def open_card_orphans(self) -> None:
+        """Card payments approved without a sale (ui/card_orphans.py), for a manager."""
+        if self.session is None or self.session.locked:
+            return
+        from .card_orphans import CardOrphansDialog
+
+        dialog = CardOrphansDialog(self.terminal.card_recovery(), self.session,
+                                   self.background, self.lang, self)
+        self.last_card_orphans = dialog
+        try:
+            dialog.exec()
+        finally:
+            dialog.deleteLater()
+        self.refresh_waiting()
         self.sell_page.focus_scan()
 
     # -- settings --------------------------------------------------------------------------------

@@ -20,6 +20,84 @@
     </message>
 </context>
 <context>
+    <name>CardOrphansDialog</name>
+    <message>
+        <location filename="../../posclient/ui/card_orphans.py" line="+33"/>
+        <source>Card payments without a sale</source>
+        <translation>未成交的银行卡付款</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The card terminal approved these payments, but the till stopped before the sale was saved, and the terminal could not reverse them. Reverse each on the card terminal, or complete it as a sale of its goods.</source>
+        <translation>刷卡机已授权这些付款，但收银机在保存销售前停止，刷卡机也未能撤销。请逐笔在刷卡机上撤销，或将其补记为这些商品的销售。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Approved at</source>
+        <translation>授权时间</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Goods</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Card</source>
+        <translation>银行卡</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Reverse on the card terminal</source>
+        <translation>在刷卡机上撤销</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Complete as sale</source>
+        <translation>补记为销售</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Later</source>
+        <translation>稍后</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>not known</source>
+        <translation>不明</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>A manager resolves card payments without a sale</source>
+        <translation>未成交的银行卡付款须由经理处理</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Waiting for the card terminal…</source>
+        <translation>正在等待刷卡机…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Saving the sale…</source>
+        <translation>正在保存销售…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Reversed on the card terminal: %1</source>
+        <translation>已在刷卡机上撤销：%1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Completed as sale %1</source>
+        <translation>已补记为销售 %1</translation>
+    </message>
+</context>
+<context>
     <name>CartColumn</name>
     <message>
         <location filename="../../posclient/ui/sell.py" line="+154"/>
@@ -188,6 +266,11 @@
         <translation>处理异常</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Resolve card orphan</source>
+        <translation>处理未成交的银行卡付款</translation>
+    </message>
+    <message>
         <location line="+4"/>
         <source>cash</source>
         <translation>现金</translation>
@@ -238,6 +321,21 @@
         <location line="+1"/>
         <source>Unknown authorisation</source>
         <translation>找不到该笔授权</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Already reversed</source>
+        <translation>已撤销过</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cannot reverse: the batch was settled</source>
+        <translation>无法撤销：该批次已结算</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Amount does not match the authorisation</source>
+        <translation>金额与授权不符</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -845,7 +943,37 @@
         <translation>本收银机无法向总部证明身份（密钥环中没有令牌）：请联系 IT 重新注册</translation>
     </message>
     <message>
-        <location line="+158"/>
+        <location line="+33"/>
+        <source>There is no card payment %1 waiting to be resolved</source>
+        <translation>没有待处理的银行卡付款 %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The card terminal cannot reverse %1 (%2). Complete it as a sale of the goods, or give the money back another way.</source>
+        <translation>刷卡机无法撤销 %1（%2）。请将其补记为商品销售，或以其他方式退款给顾客。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The till does not know what this card payment was for: reverse it, or give the money back another way</source>
+        <translation>收银机不知道这笔银行卡付款买的是什么：请撤销，或以其他方式退款给顾客</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This card payment was for a pick-up or an exchange: reverse it, or give the money back another way</source>
+        <translation>这笔银行卡付款用于自提或换货：请撤销，或以其他方式退款给顾客</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The card terminal never confirmed this payment: it cannot be sold against</source>
+        <translation>刷卡机从未确认这笔付款：不能据此补记销售</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The card paid %1 of %2; the rest was never recorded: reverse it, or give the money back another way</source>
+        <translation>银行卡支付了 %2 中的 %1，其余部分从未记录：请撤销，或以其他方式退款给顾客</translation>
+    </message>
+    <message>
+        <location line="+131"/>
         <source>Scan the member&apos;s card or type a phone number</source>
         <translation>请扫描会员卡或输入手机号</translation>
     </message>
@@ -915,7 +1043,7 @@
         <translation>积分须按 %1 的整数倍使用</translation>
     </message>
     <message>
-        <location line="-516"/>
+        <location line="-543"/>
         <source>The suspended sale is in %1, this till sells in %2</source>
         <translation>该挂单币种为 %1，本收银机使用 %2</translation>
     </message>
@@ -970,7 +1098,7 @@
         <translation>银行卡付款 %1 撤销失败（%2），本单仍未关闭。请重试或联系主管。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+32"/>
         <source>There is no store credit account %1</source>
         <translation>没有储值卡账户 %1</translation>
     </message>
@@ -1231,7 +1359,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../posclient/ui/main_window.py" line="+94"/>
+        <location filename="../../posclient/ui/main_window.py" line="+95"/>
         <source>Till %1 · %2</source>
         <translation>收银机 %1 · %2</translation>
     </message>
@@ -1241,7 +1369,7 @@
         <translation>已注册，但无法启动同步（可能没有系统密钥环）：请查看日志</translation>
     </message>
     <message numerus="yes">
-        <location line="+24"/>
+        <location line="+26"/>
         <source>%n receipt(s) were never printed: F11 prints them</source>
         <translation>
             <numerusform>有 %n 张小票未打印：按 F11 补打</numerusform>
@@ -1320,7 +1448,7 @@
         <translation>小票号或退货单号</translation>
     </message>
     <message>
-        <location line="+99"/>
+        <location line="+115"/>
         <source>Payments were taken: finish or void the sale before closing the till</source>
         <translation>本单已收款：请先完成或作废本单，再关闭收银机</translation>
     </message>
@@ -2398,12 +2526,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+490"/>
+        <location line="+484"/>
         <source>Stock</source>
         <translation>库存查询</translation>
     </message>
     <message>
-        <location line="-489"/>
+        <location line="-483"/>
         <source>Pick-up</source>
         <translation>自提</translation>
     </message>
@@ -2500,12 +2628,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+299"/>
+        <location line="+293"/>
         <source>Member: %1</source>
         <translation>会员：%1</translation>
     </message>
     <message>
-        <location line="-298"/>
+        <location line="-292"/>
         <source>%1 points</source>
         <translation>%1 积分</translation>
     </message>
@@ -2591,7 +2719,7 @@
         <translation>换货：退回商品 %1。请扫描新商品后付款；差额补付或退还</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+64"/>
         <source>Barcode, item number or name</source>
         <translation>条码、货号或品名</translation>
     </message>
