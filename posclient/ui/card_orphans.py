@@ -1,4 +1,4 @@
-"""Card payments approved without a sale (Ctrl+K, and after a log-in when there are some): each
+"""Card payments approved without a sale (Ctrl+J, and after a log-in when there are some): each
 one the card terminal approved while the till stopped before the sale committed, and that the
 till could not reverse when it started. A manager reverses it on the card terminal, or completes
 it as a sale of the goods it paid for (the terminal is not asked again). A cashier gets a

@@ -76,7 +76,7 @@ class MainWindow(QMainWindow):
         self.bridge = SyncBridge(self)
         self.bridge.status.connect(self.show_sync)
         QShortcut(QKeySequence("Ctrl+L"), self, self.lock)
-        QShortcut(QKeySequence("Ctrl+K"), self, self.open_card_orphans)
+        QShortcut(QKeySequence("Ctrl+J"), self, self.open_card_orphans)
         self._build()
         self._attach(engine)
         status = read_status(terminal.store.conn)
