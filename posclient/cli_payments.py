@@ -2,12 +2,14 @@
 
     posclient payments list [--json]
     posclient payments reverse REF --staff ID --pin PIN [--approve STAFF:PIN]
+    posclient payments refund REF --staff ID --pin PIN [--approve STAFF:PIN]
     posclient payments complete REF --staff ID --pin PIN [--approve STAFF:PIN]
 
 ``list`` shows each card payment the terminal approved whose sale never committed and that the
 till could not reverse when it started (amount, time, the goods). ``reverse`` voids it on the
-card terminal; ``complete`` records the sale of those goods, paid by that card (the terminal is
-not asked again). Either needs a manager: the logged-in staff member, or ``--approve``.
+card terminal; ``refund`` gives the money back to the card (when the terminal's batch was
+settled and it refuses a reversal); ``complete`` records the sale of those goods, paid by that
+card (the terminal is not asked again). Each needs a manager: --staff, or ``--approve``.
 Exit codes as ``posclient``'s: 0 done, 1 refused (nothing changed).
 """
 
@@ -30,10 +32,10 @@ def register(sub: Any, open_terminal: Open, parse_approval: Callable[[str], tupl
              ) -> None:
     """Add the ``payments`` command to ``posclient``'s sub-commands."""
     p = sub.add_parser("payments", help="card payments approved without a sale: list, reverse "
-                       "on the card terminal, or complete as a sale (a manager)",
+                       "on the card terminal, refund, or complete as a sale (a manager)",
                        description=__doc__.split("\n\n")[1] if __doc__ else None,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("action", choices=["list", "reverse", "complete"])
+    p.add_argument("action", choices=["list", "reverse", "refund", "complete"])
     p.add_argument("reference", nargs="?", help="the card payment's reference (from list)")
     p.add_argument("--staff", type=int, help="staff number (reverse, complete)")
     p.add_argument("--pin")
@@ -81,6 +83,9 @@ def run(args: argparse.Namespace, open_terminal: Open,
         done = recovery.reverse(session, args.reference, approval)
         print(("已在刷卡机上撤销：" if zh else "Reversed on the card terminal: ")
               + done.reference)
+    elif args.action == "refund":
+        done = recovery.refund(session, args.reference, approval)
+        print(("已退款到银行卡：" if zh else "Refunded to the card: ") + done.reference)
     else:
         done = recovery.complete(session, args.reference, approval)
         sale = done.sale

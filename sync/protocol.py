@@ -809,7 +809,9 @@ class CardOrphanFoundPayload(_Model):
 class CardOrphanResolvedPayload(_Model):
     """``card_orphan_resolved``: how an orphaned card approval ended. ``reversed``: voided on
     the terminal (by the till at start, ``by`` = terminal, or by a manager): no sales money.
-    ``completed``: sold as the goods it paid for; the sale is the event ``sale_event_id``."""
+    ``refunded``: given back to the card by the terminal (``refund_reference``), after its batch
+    was settled: no sales money. ``completed``: sold as the goods it paid for; the sale is the
+    event ``sale_event_id``."""
 
     reference: str = Field(min_length=1, max_length=64)
     store_id: str = Field(min_length=1)
@@ -817,13 +819,14 @@ class CardOrphanResolvedPayload(_Model):
     amount: int = Field(gt=0, le=10**12)
     currency: str = Field(min_length=3, max_length=3)
     approved_at: datetime
-    outcome: Literal["reversed", "completed"]
+    outcome: Literal["reversed", "refunded", "completed"]
     by: Literal["terminal", "manager"]
     staff_id: int | None = None
     approved_by: int | None = None
     found_event_id: UUID | None = None
     sale_event_id: UUID | None = None
     receipt_no: str | None = Field(default=None, max_length=64)
+    refund_reference: str | None = Field(default=None, max_length=64)
 
 
 # Event types whose payload the central checks against a model; other known types are stored
@@ -1089,14 +1092,14 @@ class ResolveException(_Model):
 
 class CardOrphanLine(_Model):
     """A card approval without a sale in the store's reconciliation: ``open`` (the customer was
-    charged and nothing is sold yet: also an exception), ``reversed`` (no sales money) or
-    ``completed`` (a sale like the others, ``receipt_no``)."""
+    charged and nothing is sold yet: also an exception), ``reversed`` or ``refunded`` (no sales
+    money), or ``completed`` (a sale like the others, ``receipt_no``)."""
 
     terminal_id: str
     reference: str
     amount: int
     approved_at: datetime
-    status: Literal["open", "reversed", "completed"]
+    status: Literal["open", "reversed", "refunded", "completed"]
     by: str | None = None  # terminal | manager
     receipt_no: str | None = None
     at: datetime  # when it was found or resolved

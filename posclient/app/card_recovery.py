@@ -17,16 +17,19 @@ each orphan, by its reference:
   at once (``card_orphan_found``) so the store's reconciliation lists the customer charged
   without a sale as an exception until it is resolved.
 
-A manager then resolves each one (:meth:`reverse` on the terminal, or :meth:`complete` as a sale
-of the journalled goods at their journalled prices: the terminal is not asked again, so nothing
-is charged twice). Every resolution is one transaction: the journal row, the audit record and a
-``card_orphan_resolved`` event (outcome ``reversed`` or ``completed`` with the sale's event).
+A manager then resolves each one: :meth:`reverse` on the terminal; :meth:`refund` to the card
+(what a terminal still does after its batch was settled); or :meth:`complete` as a sale of the
+journalled goods at their journalled prices (the terminal is not asked again, so nothing is
+charged twice). Every resolution is one transaction: the journal row, the audit record and a
+``card_orphan_resolved`` event (outcome ``reversed``, ``refunded``, or ``completed`` with the
+sale's event).
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,7 +85,7 @@ class StartupCheck:
 @dataclass(frozen=True, slots=True)
 class Resolution:
     reference: str
-    outcome: str  # reversed | completed
+    outcome: str  # reversed | refunded | completed
     event_id: str
     sale: CompletedSale | None = None
 
@@ -224,6 +227,45 @@ class CardRecovery:
                                  approved_by=approved_by, by="manager")
         return Resolution(orphan.reference, "reversed", event_id)
 
+    def refund(self, session: StaffSession, reference: str,
+               approval: Approval | None = None) -> Resolution:
+        """A manager gives the money back to the card as a refund: what a terminal still does
+        once its batch was settled and a reversal is refused. Journalled before the terminal is
+        asked, as every card movement is."""
+        self.staff.ensure_active(session)
+        approved_by = self.staff.authorize(session, Action.RESOLVE_CARD_ORPHAN, approval)
+        orphan = self._one(reference)
+        if orphan.status != "approved":
+            raise InvalidInput("The card terminal never confirmed this payment: reverse it "
+                               "instead", code="orphan_unconfirmed_refund")
+        refund_ref = str(uuid.uuid4())
+        now = iso(self.clock.now())
+        with self.store.write() as conn:
+            conn.execute(
+                "INSERT INTO payment_journal (reference, amount, currency, status, created_at, "
+                "updated_at, detail, holder) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)",
+                (refund_ref, -orphan.amount.minor, orphan.amount.currency, now, now,
+                 f"refund of {orphan.reference}", self.store.lease()))
+        result = self.payments.refund(orphan.amount, refund_ref, orphan.reference)
+        with self.store.write() as conn:
+            conn.execute("UPDATE payment_journal SET status = ?, auth_code = ?, updated_at = ? "
+                         "WHERE reference = ?", (result.status.value, result.auth_code,
+                                                 iso(self.clock.now()), refund_ref))
+        if result.status is not PaymentStatus.APPROVED:
+            reason = result.message or result.status.value
+            raise PaymentError(
+                f"The card terminal did not refund {orphan.amount.to_decimal_str()} ({reason}): "
+                "nothing was recorded. Try again, or give the money back another way.",
+                code="orphan_refund_failed", amount=orphan.amount, reason=reason)
+        with self.store.write() as conn:
+            conn.execute("UPDATE payment_journal SET status = 'captured' WHERE reference = ?",
+                         (refund_ref,))
+            event_id = self._write_resolution(conn, orphan, "refunded",
+                                              staff_id=session.staff.id,
+                                              approved_by=approved_by, by="manager",
+                                              refund_reference=refund_ref)
+        return Resolution(orphan.reference, "refunded", event_id)
+
     def complete(self, session: StaffSession, reference: str,
                  approval: Approval | None = None) -> Resolution:
         """A manager completes the orphan as a sale of the goods it paid for, at the prices they
@@ -284,7 +326,8 @@ class CardRecovery:
 
     def _write_resolution(self, conn: sqlite3.Connection, orphan: CardOrphan, outcome: str, *,
                           staff_id: int | None, approved_by: int | None, by: str,
-                          sale_event: str | None = None, receipt_no: str | None = None) -> str:
+                          sale_event: str | None = None, receipt_no: str | None = None,
+                          refund_reference: str | None = None) -> str:
         """The journal row, the audit record and the ``card_orphan_resolved`` event, in the
         caller's transaction."""
         s = self.settings
@@ -300,7 +343,8 @@ class CardRecovery:
                    "currency": orphan.amount.currency, "approved_at": orphan.approved_at,
                    "outcome": outcome, "by": by, "staff_id": staff_id,
                    "approved_by": approved_by, "found_event_id": found,
-                   "sale_event_id": sale_event, "receipt_no": receipt_no}
+                   "sale_event_id": sale_event, "receipt_no": receipt_no,
+                   "refund_reference": refund_reference}
         outbox.append(conn, event_id=event_id, type=RESOLVED, occurred_at=at, payload=payload)
         audit.append(conn, at=at, action=RESOLVED, staff_id=staff_id, approved_by=approved_by,
                      detail={"reference": orphan.reference, "amount": orphan.amount.minor,

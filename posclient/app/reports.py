@@ -32,6 +32,7 @@ LABELS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     "points": ("积分", "Points"),
     "orphans": ("已授权未成交的银行卡", "Card approvals without a sale"),
     "orphans_reversed": ("银行卡授权已撤销", "Card approvals reversed"),
+    "orphans_refunded": ("已退款到银行卡", "Refunded to the card"),
     "orphans_completed": ("补记为销售", "Completed as sales"),
     "orphans_open": ("待经理处理", "Open, for a manager"),
 }
@@ -81,7 +82,7 @@ def report_lines(r: Report, lang: str = "zh", width: int = 48) -> list[str]:
                        f"{diff}", width))
     if r.card_orphans:
         out += [rule, fit(label("orphans", lang), width)]
-        for outcome in ("reversed", "completed", "open"):
+        for outcome in ("reversed", "refunded", "completed", "open"):
             these = [o for o in r.card_orphans if o["outcome"] == outcome]
             if these:
                 out.append(two_cols(f"  {label('orphans_' + outcome, lang)}",

@@ -89,8 +89,8 @@ class Report:
     shifts: list[dict[str, Any]] = field(default_factory=list)
     pending_events: list[dict[str, Any]] = field(default_factory=list)
     # Card approvals whose sale never committed (posclient/app/card_recovery.py), resolved in
-    # the period or still open: reference, amount, outcome (reversed | completed | open),
-    # receipt_no. A reversed one is no sales money; a completed one is also in the sales.
+    # the period or still open: reference, amount, outcome (reversed | refunded | completed |
+    # open), receipt_no. Reversed or refunded: no sales money; completed: also in the sales.
     card_orphans: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> str:
@@ -342,7 +342,7 @@ class Shifts:
             for ref, amount, outcome, receipt in conn.execute(
                 "SELECT j.reference, j.amount, j.resolution, s.receipt_no FROM payment_journal j "
                 "LEFT JOIN sales s ON s.id = j.sale_id WHERE j.amount > 0 AND ("
-                "j.resolution IN ('reversed', 'completed') AND j.resolved_at > ? AND "
+                "j.resolution IN ('reversed', 'refunded', 'completed') AND j.resolved_at > ? AND "
                 "j.resolved_at <= ? OR j.resolution IS NULL AND j.found_event IS NOT NULL) "
                 "ORDER BY j.id", (since, to_at))]
         r.pending_events = [{"terminal_seq": seq, "type": t, "occurred_at": at}

@@ -1,7 +1,8 @@
 """Card payments approved without a sale (Ctrl+J, and after a log-in when there are some): each
 one the card terminal approved while the till stopped before the sale committed, and that the
-till could not reverse when it started. A manager reverses it on the card terminal, or completes
-it as a sale of the goods it paid for (the terminal is not asked again). A cashier gets a
+till could not reverse when it started. A manager reverses it on the card terminal, refunds it to
+the card (after the terminal's batch was settled), or completes it as a sale of the goods it paid
+for (the terminal is not asked again). A cashier gets a
 manager's PIN asked. Rules are the service's (posclient/app/card_recovery.py); the card terminal
 is asked off the GUI thread while the dialog waits."""
 
@@ -40,8 +41,9 @@ class CardOrphansDialog(QDialog):
         layout = QVBoxLayout(self)
         intro = QLabel(self.tr("The card terminal approved these payments, but the till stopped "
                                "before the sale was saved, and the terminal could not reverse "
-                               "them. Reverse each on the card terminal, or complete it as a "
-                               "sale of its goods."))
+                               "them. Reverse each on the card terminal (or refund it to the "
+                               "card once the terminal's batch was settled), or complete it as "
+                               "a sale of its goods."))
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.table = make_table("orphanTable", [self.tr("Approved at"), self.tr("Goods"),
@@ -54,19 +56,26 @@ class CardOrphansDialog(QDialog):
         row = QHBoxLayout()
         self.reverse_button = QPushButton(self.tr("Reverse on the card terminal"))
         self.reverse_button.setObjectName("orphanReverse")
+        self.refund_button = QPushButton(self.tr("Refund to the card"))
+        self.refund_button.setObjectName("orphanRefund")
         self.complete_button = QPushButton(self.tr("Complete as sale"))
         self.complete_button.setObjectName("orphanComplete")
         later = QPushButton(self.tr("Later"))
         later.setObjectName("orphanLater")
-        for b in (self.reverse_button, self.complete_button):
+        for b in self.buttons:
             row.addWidget(b)
         row.addStretch(1)
         row.addWidget(later)
         layout.addLayout(row)
         self.reverse_button.clicked.connect(lambda: self._resolve("reverse"))
+        self.refund_button.clicked.connect(lambda: self._resolve("refund"))
         self.complete_button.clicked.connect(lambda: self._resolve("complete"))
         later.clicked.connect(self.reject)
         self.reload()
+
+    @property
+    def buttons(self) -> tuple[QPushButton, ...]:
+        return (self.reverse_button, self.refund_button, self.complete_button)
 
     def reload(self) -> None:
         self.orphans = self.recovery.open()
@@ -79,7 +88,7 @@ class CardOrphansDialog(QDialog):
             for o in self.orphans])
         if self.orphans:
             self.table.selectRow(0)
-        for b in (self.reverse_button, self.complete_button):
+        for b in self.buttons:
             b.setEnabled(bool(self.orphans))
 
     def _selected(self) -> CardOrphan | None:
@@ -96,11 +105,12 @@ class CardOrphansDialog(QDialog):
             approval = ask(self, self.tr("A manager resolves card payments without a sale"))
             if approval is None:
                 return
-        call = self.recovery.reverse if how == "reverse" else self.recovery.complete
-        for b in (self.reverse_button, self.complete_button):
+        call = {"reverse": self.recovery.reverse, "refund": self.recovery.refund,
+                "complete": self.recovery.complete}[how]
+        for b in self.buttons:
             b.setEnabled(False)
-        widgets.show_message(self.message, self.tr("Waiting for the card terminal…")
-                             if how == "reverse" else self.tr("Saving the sale…"))
+        widgets.show_message(self.message, self.tr("Saving the sale…") if how == "complete"
+                             else self.tr("Waiting for the card terminal…"))
         self.background.run(lambda: call(self.session, orphan.reference, approval),
                             self._done, self._failed)
 
@@ -110,6 +120,8 @@ class CardOrphansDialog(QDialog):
         if result.outcome == "reversed":
             text = self.tr("Reversed on the card terminal: %1").replace(
                 "%1", result.reference)
+        elif result.outcome == "refunded":
+            text = self.tr("Refunded to the card: %1").replace("%1", result.reference)
         else:
             sale = result.sale
             text = self.tr("Completed as sale %1").replace("%1", sale.receipt_no if sale else "")

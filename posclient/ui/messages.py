@@ -603,6 +603,15 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
                                      "a sale of the goods, or give the money back another way."),
          (_amount("amount"), _phrase("reason"))),
     ),
+    "orphan_refund_failed": (
+        (QT_TRANSLATE_NOOP("Errors", "The card terminal did not refund %1 (%2): nothing was "
+                                     "recorded. Try again, or give the money back another way."),
+         (_amount("amount"), _phrase("reason"))),
+    ),
+    "orphan_unconfirmed_refund": (
+        (QT_TRANSLATE_NOOP("Errors", "The card terminal never confirmed this payment: reverse "
+                                     "it instead"), ()),
+    ),
     "orphan_no_basket": (
         (QT_TRANSLATE_NOOP("Errors", "The till does not know what this card payment was for: "
                                      "reverse it, or give the money back another way"), ()),

@@ -22,17 +22,12 @@
 <context>
     <name>CardOrphansDialog</name>
     <message>
-        <location filename="../../posclient/ui/card_orphans.py" line="+33"/>
+        <location filename="../../posclient/ui/card_orphans.py" line="+34"/>
         <source>Card payments without a sale</source>
         <translation>未成交的银行卡付款</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>The card terminal approved these payments, but the till stopped before the sale was saved, and the terminal could not reverse them. Reverse each on the card terminal, or complete it as a sale of its goods.</source>
-        <translation>刷卡机已授权这些付款，但收银机在保存销售前停止，刷卡机也未能撤销。请逐笔在刷卡机上撤销，或将其补记为这些商品的销售。</translation>
-    </message>
-    <message>
-        <location line="+6"/>
+        <location line="+15"/>
         <source>Approved at</source>
         <translation>授权时间</translation>
     </message>
@@ -58,6 +53,11 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>Refund to the card</source>
+        <translation>退款到银行卡</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Complete as sale</source>
         <translation>补记为销售</translation>
     </message>
@@ -67,7 +67,7 @@
         <translation>稍后</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+23"/>
         <source>not known</source>
         <translation>不明</translation>
     </message>
@@ -77,22 +77,32 @@
         <translation>未成交的银行卡付款须由经理处理</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>Waiting for the card terminal…</source>
         <translation>正在等待刷卡机…</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-1"/>
         <source>Saving the sale…</source>
         <translation>正在保存销售…</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="-70"/>
+        <source>The card terminal approved these payments, but the till stopped before the sale was saved, and the terminal could not reverse them. Reverse each on the card terminal (or refund it to the card once the terminal&apos;s batch was settled), or complete it as a sale of its goods.</source>
+        <translation>刷卡机已授权这些付款，但收银机在保存销售前停止，刷卡机也未能撤销。请逐笔在刷卡机上撤销（刷卡机批次已结算时可退款到银行卡），或将其补记为这些商品的销售。</translation>
+    </message>
+    <message>
+        <location line="+79"/>
         <source>Reversed on the card terminal: %1</source>
         <translation>已在刷卡机上撤销：%1</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
+        <source>Refunded to the card: %1</source>
+        <translation>已退款到银行卡：%1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Completed as sale %1</source>
         <translation>已补记为销售 %1</translation>
     </message>
@@ -954,6 +964,16 @@
     </message>
     <message>
         <location line="+5"/>
+        <source>The card terminal did not refund %1 (%2): nothing was recorded. Try again, or give the money back another way.</source>
+        <translation>刷卡机未能退款 %1（%2）：未做任何记录。请重试，或以其他方式退款给顾客。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The card terminal never confirmed this payment: reverse it instead</source>
+        <translation>刷卡机从未确认这笔付款：请改为撤销</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>The till does not know what this card payment was for: reverse it, or give the money back another way</source>
         <translation>收银机不知道这笔银行卡付款买的是什么：请撤销，或以其他方式退款给顾客</translation>
     </message>
@@ -1043,7 +1063,7 @@
         <translation>积分须按 %1 的整数倍使用</translation>
     </message>
     <message>
-        <location line="-543"/>
+        <location line="-552"/>
         <source>The suspended sale is in %1, this till sells in %2</source>
         <translation>该挂单币种为 %1，本收银机使用 %2</translation>
     </message>
@@ -1098,7 +1118,7 @@
         <translation>银行卡付款 %1 撤销失败（%2），本单仍未关闭。请重试或联系主管。</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+41"/>
         <source>There is no store credit account %1</source>
         <translation>没有储值卡账户 %1</translation>
     </message>

@@ -4,9 +4,9 @@
 A till that finds a customer charged by card for a sale it never committed, and cannot reverse
 the charge at once, says so: the central files a ``card_charged_without_sale`` exception for the
 store's manager (the subject is the card reference). When the till resolves it (reversed on the
-terminal, or completed as a sale: that sale arrives as its own ``sale`` event), the resolution
-closes the exception with what happened, in the same transaction as the event. Both events also
-show in the store's reconciliation (sync/central/reconcile.py :func:`orphan_lines`).
+terminal, refunded to the card, or completed as a sale: that sale arrives as its own ``sale``
+event), the resolution closes the exception with what happened, in the same transaction as the
+event. Both events also show in the store's reconciliation (:func:`orphan_lines`).
 """
 
 from __future__ import annotations
@@ -47,8 +47,10 @@ def record_resolved(tx: Tx, who: TerminalIdentity,
                     resolved: CardOrphanResolvedPayload) -> list[Filed]:
     """Close the reference's open exception with the outcome (none was filed when the till
     reversed it at start)."""
-    comment = ("reversed on the card terminal" if resolved.outcome == "reversed" else
-               f"completed as sale {resolved.receipt_no or resolved.sale_event_id}")
+    comment = {"reversed": "reversed on the card terminal",
+               "refunded": f"refunded to the card ({resolved.refund_reference or ''})",
+               "completed": f"completed as sale {resolved.receipt_no or resolved.sale_event_id}"
+               }[resolved.outcome]
     who_did = (f"{resolved.approved_by or resolved.staff_id or ''}@{who.terminal_id}"
                if resolved.by == "manager" else f"terminal@{who.terminal_id}")
     for row in _open_exceptions(tx.conn, who, resolved.reference, resolved.found_event_id):

@@ -14,11 +14,11 @@ from card_orphans_kit import (
     settle,
     terminal_memory,
 )
-from till_kit import BREAD, MILK
+from till_kit import BREAD, GUM, MILK
 
 from posclient.app.staff import Approval
 from posclient.app.terminal import Terminal
-from posclient.devices.payment import SimulatedPaymentTerminal, simulator_state
+from posclient.devices.payment import PaymentStatus, SimulatedPaymentTerminal, simulator_state
 from posclient.domain.errors import ApprovalRequired, InvalidInput, NotFound, PaymentError
 from posclient.domain.money import Money
 from posclient.store.db import Store
@@ -210,15 +210,61 @@ def test_the_z_report_lists_reversed_and_completed_orphans(till, clock):
     term, manager = manager_till(till.path, clock)  # reversed at start
     term.store.close()
     second = abandon_after_approval(till.path, clock, BREAD)
+    third = abandon_after_approval(till.path, clock, GUM)
+    fourth = abandon_after_approval(till.path, clock, GUM, GUM)
     settle(till.path)
     term, manager = manager_till(till.path, clock)
     term.card_recovery().complete(manager, second)
+    term.card_recovery().refund(manager, third)
     clock.advance(seconds=1)
     z = Shifts(term.store, term.staff, manager, clock=clock).z_report(confirm_pending=True)
     assert z.sales_count == 1 and z.sales_total == 800  # the completed one is a sale
+    assert z.tenders == {"card": {"sales": 800, "refunds": 0}}  # the others are no sales money
     assert {(o["reference"], o["outcome"], o["amount"]) for o in z.card_orphans} == {
-        (first, "reversed", 1250), (second, "completed", 800)}
+        (first, "reversed", 1250), (second, "completed", 800), (third, "refunded", 350),
+        (fourth, "open", 700)}
     text = "\n".join(report_lines(z, "en"))
-    assert "Card approvals reversed" in text and "12.50" in text
+    for line in ("Card approvals reversed   1 / 12.50", "Completed as sales   1 / 8.00",
+                 "Refunded to the card   1 / 3.50", "Open, for a manager   1 / 7.00"):
+        label, value = line.split("   ")
+        assert any(t.strip().startswith(label) and t.endswith(value) for t in text.split("\n"))
     term.store.close()
 
+
+
+def test_a_settled_orphan_is_refunded_to_the_card_journalled_and_never_twice(till, clock):
+    ref = abandon_after_approval(till.path, clock, MILK)
+    settle(till.path)
+    term, manager = manager_till(till.path, clock)
+
+    done = term.card_recovery().refund(manager, ref)
+
+    assert done.outcome == "refunded"
+    memory = terminal_memory(till.path)
+    [(refund_ref, amount)] = memory.refunded.items()
+    assert amount == Money(1250, "CNY")
+    c = term.store.conn
+    assert c.execute("SELECT amount, status, detail FROM payment_journal WHERE reference = ?",
+                     (refund_ref,)).fetchone() == (-1250, "captured", f"refund of {ref}")
+    assert c.execute("SELECT resolution FROM payment_journal WHERE reference = ?",
+                     (ref,)).fetchone() == ("refunded",)
+    [resolved] = events(term.store, "card_orphan_resolved")
+    assert resolved["outcome"] == "refunded" and resolved["refund_reference"] == refund_ref
+    assert term.orphan_card_payments() == 0
+    with pytest.raises(NotFound):
+        term.card_recovery().refund(manager, ref)
+    assert len(terminal_memory(till.path).refunded) == 1
+    term.store.close()
+
+
+def test_a_refund_the_terminal_declines_records_nothing_and_stays_open(till, clock):
+    ref = abandon_after_approval(till.path, clock, MILK)
+    settle(till.path)
+    term, manager = manager_till(till.path, clock)
+    term.payments.outcomes.append(PaymentStatus.DECLINED)  # type: ignore[attr-defined]
+    with pytest.raises(PaymentError) as refused:
+        term.card_recovery().refund(manager, ref)
+    assert refused.value.code == "orphan_refund_failed"
+    assert [o.reference for o in term.card_recovery().open()] == [ref]
+    assert events(term.store, "card_orphan_resolved") == []
+    term.store.close()

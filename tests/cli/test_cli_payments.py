@@ -78,3 +78,14 @@ def test_a_manager_completes_an_orphan_as_a_sale_without_charging_again(db, caps
 def test_payments_without_a_reference_is_a_clear_refusal(db, capsys):
     assert run(db, "payments", "reverse") == 1
     assert "needs REF, --staff and --pin" in capsys.readouterr().err
+
+
+def test_a_manager_refunds_a_settled_orphan_to_the_card(db, capsys):
+    ref = abandon_after_approval(db, SystemClock(), MILK)
+    settle(db)
+    assert run(db, "payments", "refund", ref, "--staff", "3001", "--pin", "3333") == 0
+    assert f"Refunded to the card: {ref}" in capsys.readouterr().out
+    assert journal(db)[0] == (ref, "approved", "refunded")
+    assert [m.minor for m in terminal_memory(db).refunded.values()] == [1250]
+    with sqlite3.connect(db) as c:
+        assert c.execute("SELECT count(*) FROM sales").fetchone()[0] == 0

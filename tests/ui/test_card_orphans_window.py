@@ -81,8 +81,9 @@ def test_a_cashier_completes_it_as_a_sale_with_a_managers_pin(qtbot, till, clock
     assert list(terminal_memory(till.path).authorized) == [ref]  # not charged again
 
 
-def test_a_refusal_is_shown_in_the_dialog_and_changes_nothing(qtbot, till, clock):
-    abandon_after_approval(till.path, clock, MILK)
+def test_a_refused_reversal_is_shown_and_the_manager_refunds_to_the_card_instead(qtbot, till,
+                                                                                 clock):
+    ref = abandon_after_approval(till.path, clock, MILK)
     settle(till.path)
     w = open_window(qtbot, till, clock)
     seen: dict[str, object] = {}
@@ -90,6 +91,10 @@ def test_a_refusal_is_shown_in_the_dialog_and_changes_nothing(qtbot, till, clock
     def resolve(dialog) -> None:
         dialog.reverse_button.click()
         qtbot.waitUntil(lambda: dialog.message.property("error") is True, timeout=5000)
+        seen["refused"] = dialog.message.text()
+        seen["still"] = dialog.table.rowCount()
+        dialog.refund_button.click()
+        qtbot.waitUntil(lambda: dialog.last is not None, timeout=5000)
         seen["message"] = dialog.message.text()
         seen["left"] = dialog.table.rowCount()
         dialog.reject()
@@ -97,4 +102,42 @@ def test_a_refusal_is_shown_in_the_dialog_and_changes_nothing(qtbot, till, clock
     on_next_dialog(qtbot, resolve, name="cardOrphans")
     log_in(qtbot, w, 3001)
     qtbot.waitUntil(lambda: "left" in seen, timeout=5000)
-    assert "cannot reverse 12.50" in str(seen["message"]) and seen["left"] == 1
+    assert "cannot reverse 12.50" in str(seen["refused"]) and seen["still"] == 1
+    assert seen["message"] == f"Refunded to the card: {ref}" and seen["left"] == 0
+    assert len(terminal_memory(till.path).refunded) == 1
+
+
+def test_in_chinese_the_dialog_and_its_refusals_are_chinese(qtbot, till, clock):
+    from PySide6.QtWidgets import QApplication
+
+    from posclient.ui.app import install_language
+
+    abandon_after_approval(till.path, clock, MILK)
+    settle(till.path)
+    install_language(QApplication.instance(), "zh_CN")
+    try:
+        terminal = Terminal(till.store, clock=clock,
+                            payments=SimulatedPaymentTerminal(state=simulator_state(till.path)))
+        terminal.card_recovery().check_at_start()
+        w = MainWindow(terminal, lang="zh_CN")
+        qtbot.addWidget(w)
+        w.show()
+        seen: dict[str, object] = {}
+
+        def resolve(dialog) -> None:
+            seen["title"] = dialog.windowTitle()
+            seen["goods"] = rows(dialog)[0][1]
+            dialog.reverse_button.click()
+            qtbot.waitUntil(lambda: dialog.message.property("error") is True, timeout=5000)
+            seen["refused"] = dialog.message.text()
+            dialog.reject()
+
+        on_next_dialog(qtbot, resolve, name="cardOrphans")
+        log_in(qtbot, w, 3001)
+        qtbot.waitUntil(lambda: "refused" in seen, timeout=5000)
+    finally:
+        install_language(QApplication.instance(), "en")
+    assert seen["title"] == "未成交的银行卡付款"
+    assert seen["goods"] == "伊利 纯牛奶 250ml ×1"
+    assert seen["refused"] == ("刷卡机无法撤销 ¥12.50（无法撤销：该批次已结算）。"
+                               "请将其补记为商品销售，或以其他方式退款给顾客。")

@@ -3,13 +3,14 @@
 -- attempt counts as abandoned only once that connection is gone) and the basket it paid for
 -- (JSON: the cart, its promotions, member and coupons), so a manager can complete it as a
 -- sale of those goods. found_event: the card_orphan_found event that told the central;
--- resolution: how it ended (reversed | completed | not_charged) with its event, when and who.
+-- resolution: how it ended (reversed | refunded | completed | not_charged) with its event, when
+-- and who.
 ALTER TABLE payment_journal ADD COLUMN holder TEXT;
 ALTER TABLE payment_journal ADD COLUMN basket_id TEXT;
 ALTER TABLE payment_journal ADD COLUMN basket TEXT;
 ALTER TABLE payment_journal ADD COLUMN found_event TEXT;
 ALTER TABLE payment_journal ADD COLUMN resolution TEXT
-    CHECK (resolution IN ('reversed', 'completed', 'not_charged'));
+    CHECK (resolution IN ('reversed', 'refunded', 'completed', 'not_charged'));
 ALTER TABLE payment_journal ADD COLUMN resolution_event TEXT;
 ALTER TABLE payment_journal ADD COLUMN resolved_at TEXT;
 ALTER TABLE payment_journal ADD COLUMN resolved_by INTEGER;
