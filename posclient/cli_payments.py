@@ -81,8 +81,12 @@ def run(args: argparse.Namespace, open_terminal: Open,
     approval = Approval(*parse_approval(args.approve)) if args.approve else None
     if args.action == "reverse":
         done = recovery.reverse(session, args.reference, approval)
-        print(("已在刷卡机上撤销：" if zh else "Reversed on the card terminal: ")
-              + done.reference)
+        if done.outcome == "not_charged":
+            print("刷卡机从未扣款，无需退款。" if zh else "The card terminal never charged this "
+                  "payment: nothing to give back.")
+        else:
+            print(("已在刷卡机上撤销：" if zh else "Reversed on the card terminal: ")
+                  + done.reference)
     elif args.action == "refund":
         done = recovery.refund(session, args.reference, approval)
         print(("已退款到银行卡：" if zh else "Refunded to the card: ") + done.reference)

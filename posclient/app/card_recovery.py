@@ -28,13 +28,21 @@ sale's event).
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from posclient.devices.payment import AttemptState, PaymentStatus, PaymentTerminal, Refusal
+from posclient.devices.payment import (
+    AttemptState,
+    AttemptStatus,
+    PaymentResult,
+    PaymentStatus,
+    PaymentTerminal,
+    Refusal,
+)
 from posclient.domain.errors import InvalidInput, NotFound, PaymentError
 from posclient.domain.money import Money
 from posclient.domain.policy import Action
@@ -45,6 +53,8 @@ from .checkout import Checkout, CompletedSale
 from .clock import Clock, iso, new_event_id
 from .settings import StoreSettings
 from .staff import Approval, StaffService, StaffSession
+
+log = logging.getLogger(__name__)
 
 FOUND = "card_orphan_found"
 RESOLVED = "card_orphan_resolved"
@@ -85,7 +95,7 @@ class StartupCheck:
 @dataclass(frozen=True, slots=True)
 class Resolution:
     reference: str
-    outcome: str  # reversed | refunded | completed
+    outcome: str  # reversed | refunded | completed | not_charged (no event: nothing happened)
     event_id: str
     sale: CompletedSale | None = None
 
@@ -141,7 +151,7 @@ class CardRecovery:
         out = StartupCheck()
         for r in self._rows():
             orphan = self._orphan(r)
-            asked = self.payments.query(orphan.reference)
+            asked = self._query(orphan.reference)
             state = asked.state
             if state in (AttemptState.UNKNOWN, AttemptState.DECLINED) \
                     and orphan.status == "pending":
@@ -149,7 +159,7 @@ class CardRecovery:
                 out.not_charged.append(orphan.reference)
                 continue
             if state is AttemptState.APPROVED:
-                result = self.payments.reverse(orphan.reference, orphan.amount)
+                result = self._reverse(orphan)
                 if result.status is PaymentStatus.APPROVED \
                         or result.refusal is Refusal.ALREADY_REVERSED:
                     state = AttemptState.REVERSED
@@ -163,6 +173,23 @@ class CardRecovery:
                 continue
             out.open.append(self._found(orphan, state, asked.auth_code, asked.detail))
         return out
+
+    def _query(self, reference: str) -> AttemptStatus:
+        """The terminal's answer; a terminal that fails to answer is one that is not there (a
+        till always starts)."""
+        try:
+            return self.payments.query(reference)
+        except Exception:
+            log.exception("the card terminal failed to answer a status query")
+            return AttemptStatus(AttemptState.UNREACHABLE)
+
+    def _reverse(self, orphan: CardOrphan) -> PaymentResult:
+        try:
+            return self.payments.reverse(orphan.reference, orphan.amount)
+        except Exception:
+            log.exception("the card terminal failed to answer a reversal")
+            return PaymentResult(PaymentStatus.TIMEOUT, message="No answer from the card "
+                                 "terminal", refusal=Refusal.NO_ANSWER)
 
     def _close_not_charged(self, reference: str) -> None:
         at = iso(self.clock.now())
@@ -215,7 +242,12 @@ class CardRecovery:
         self.staff.ensure_active(session)
         approved_by = self.staff.authorize(session, Action.RESOLVE_CARD_ORPHAN, approval)
         orphan = self._one(reference)
-        result = self.payments.reverse(orphan.reference, orphan.amount)
+        result = self._reverse(orphan)
+        if orphan.status == "pending" and result.refusal is Refusal.UNKNOWN:
+            # The attempt never reached the terminal (it did not answer at start): nobody was
+            # charged, nothing to give back.
+            self._close_not_charged(orphan.reference)
+            return Resolution(orphan.reference, "not_charged", "")
         if result.status is not PaymentStatus.APPROVED \
                 and result.refusal is not Refusal.ALREADY_REVERSED:
             reason = result.message or result.status.value

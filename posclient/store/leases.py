@@ -26,6 +26,7 @@ def _folder(database: Path) -> Path:
 
 
 def _try_lock(f: IO[bytes]) -> bool:
+    f.seek(0)  # msvcrt locks from the current position: always the first byte
     if sys.platform == "win32":
         import msvcrt
 

@@ -120,6 +120,8 @@ class CardOrphansDialog(QDialog):
         if result.outcome == "reversed":
             text = self.tr("Reversed on the card terminal: %1").replace(
                 "%1", result.reference)
+        elif result.outcome == "not_charged":
+            text = self.tr("The card terminal never charged this payment: nothing to give back")
         elif result.outcome == "refunded":
             text = self.tr("Refunded to the card: %1").replace("%1", result.reference)
         else:

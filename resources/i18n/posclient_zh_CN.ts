@@ -98,6 +98,11 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>The card terminal never charged this payment: nothing to give back</source>
+        <translation>刷卡机从未扣这笔款：无需退款</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Refunded to the card: %1</source>
         <translation>已退款到银行卡：%1</translation>
     </message>

@@ -268,3 +268,44 @@ def test_a_refund_the_terminal_declines_records_nothing_and_stays_open(till, clo
     assert [o.reference for o in term.card_recovery().open()] == [ref]
     assert events(term.store, "card_orphan_resolved") == []
     term.store.close()
+
+
+class BrokenTerminal(SimulatedPaymentTerminal):
+    """A vendor SDK that raises instead of answering."""
+
+    def query(self, reference):
+        raise ConnectionError("USB device gone")
+
+    def reverse(self, reference, amount):
+        raise ConnectionError("USB device gone")
+
+
+def test_a_terminal_that_fails_at_start_never_stops_the_till(till, clock):
+    ref = abandon_after_approval(till.path, clock, MILK)
+    term = Terminal(Store.open(till.path), clock=clock, payments=BrokenTerminal())
+    checked = term.card_recovery().check_at_start()
+    assert [o.reference for o in checked.open] == [ref]  # reported to the central, kept
+    assert events(term.store, "card_orphan_found")[0]["terminal_state"] == "unreachable"
+    term.store.close()
+
+
+def test_an_attempt_that_never_reached_the_terminal_is_closed_when_the_manager_reverses_it(
+        till, clock):
+    store = Store.open(till.path)
+    term = Terminal(store, clock=clock, payments=SimulatedPaymentTerminal(["timeout"]))
+    co = term.checkout(term.staff.login(1001, "1111"))
+    co.scan(MILK)
+    with pytest.raises(PaymentError):
+        co.pay_card()
+    store.conn.execute("UPDATE payment_journal SET status = 'pending'")  # died mid-question
+    store.close()
+    quiet = SimulatedPaymentTerminal(state=simulator_state(till.path))
+    quiet.answers = False  # the terminal is off when the till starts: unknown, kept open
+    term = Terminal(Store.open(till.path), clock=clock, payments=quiet)
+    [orphan] = term.card_recovery().check_at_start().open
+    assert events(term.store, "card_orphan_found") == []  # not known to be charged: no alarm
+    quiet.answers = True
+    done = term.card_recovery().reverse(term.staff.login(3001, "3333"), orphan.reference)
+    assert done.outcome == "not_charged" and term.card_recovery().open() == []
+    assert term.store.conn.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
+    term.store.close()
