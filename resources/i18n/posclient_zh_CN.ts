@@ -1960,7 +1960,7 @@
         <translation>门店对账</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
@@ -1971,12 +1971,13 @@
     </message>
     <message>
         <location line="+12"/>
-        <location line="+46"/>
+        <location line="+47"/>
+        <location line="+17"/>
         <source>Till</source>
         <translation>收银台</translation>
     </message>
     <message>
-        <location line="-46"/>
+        <location line="-64"/>
         <location line="+15"/>
         <location line="+4"/>
         <source>Sales</source>
@@ -2068,7 +2069,57 @@
         <translation>图表</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
+        <source>Card payment</source>
+        <translation>银行卡付款</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receipt</source>
+        <translation>小票</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Card payments without a sale</source>
+        <translation>未成交的银行卡付款</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>open: charged, nothing sold</source>
+        <translation>待处理：已扣款，未成交</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>reversed</source>
+        <translation>已撤销</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>refunded to the card</source>
+        <translation>已退款到银行卡</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>completed as a sale</source>
+        <translation>已补记为销售</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Card payments without a sale (%1)</source>
+        <translation>未成交的银行卡付款（%1）</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>No.</source>
         <translation>编号</translation>
     </message>
@@ -2119,7 +2170,7 @@
     </message>
     <message>
         <location line="+7"/>
-        <location line="+31"/>
+        <location line="+33"/>
         <source>%1 waiting here</source>
         <translation>本机待传 %1</translation>
     </message>
@@ -2154,7 +2205,7 @@
         <translation>最后 %1</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+28"/>
         <source>Exceptions (%1)</source>
         <translation>异常（%1）</translation>
     </message>

@@ -141,3 +141,41 @@ def test_in_chinese_the_dialog_and_its_refusals_are_chinese(qtbot, till, clock):
     assert seen["goods"] == "伊利 纯牛奶 250ml ×1"
     assert seen["refused"] == ("刷卡机无法撤销 ¥12.50（无法撤销：该批次已结算）。"
                                "请将其补记为商品销售，或以其他方式退款给顾客。")
+
+
+def test_the_store_reconciliation_lists_them_offline_from_the_tills_own_figures(qtbot, till,
+                                                                               clock):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    ref = abandon_after_approval(till.path, clock, MILK)
+    other = abandon_after_approval(till.path, clock, BREAD)
+    settle(till.path)
+    w = open_window(qtbot, till, clock)
+    manager = w.terminal.staff.login(3001, "3333")
+    w.terminal.card_recovery().refund(manager, ref)
+    seen: dict[str, object] = {}
+
+    def read(dialog) -> None:
+        try:
+            qtbot.waitUntil(lambda: dialog.loaded)
+            t = dialog.orphan_table
+            seen["rows"] = [[t.item(r, c).text() for c in range(t.columnCount())]
+                            for r in range(t.rowCount())]
+            seen["tab"] = dialog.tabs.tabText(4)
+        finally:
+            dialog.reject()
+
+    on_next_dialog(qtbot, lambda d: d.reject(), name="cardOrphans")  # the one still open
+    log_in(qtbot, w, 3001)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+    on_next_dialog(qtbot, read, name="reconcile")
+    w.activateWindow()
+    w.sell_page.focus_scan()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    qtbot.keyClick(w.sell_page.scan_field, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "rows" in seen, timeout=5000)
+    till_id = w.terminal.settings.terminal_id
+    assert seen["rows"] == [[till_id, ref, "¥12.50", "refunded to the card", "-"],
+                            [till_id, other, "¥8.00", "open: charged, nothing sold", "-"]]
+    assert seen["tab"] == "Card payments without a sale (2)"
