@@ -37,7 +37,7 @@ def register(sub: Any, open_terminal: Open, parse_approval: Callable[[str], tupl
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("action", choices=["list", "reverse", "refund", "complete"])
     p.add_argument("reference", nargs="?", help="the card payment's reference (from list)")
-    p.add_argument("--staff", type=int, help="staff number (reverse, complete)")
+    p.add_argument("--staff", type=int, help="staff number (reverse, refund, complete)")
     p.add_argument("--pin")
     p.add_argument("--approve", metavar="STAFF:PIN", help="a manager's approval when --staff "
                    "is not a manager")

@@ -70,6 +70,9 @@ def test_a_manager_completes_an_orphan_as_a_sale_without_charging_again(db, caps
     assert "no card payment" in capsys.readouterr().err
     assert run(db, "payments", "list") == 0
     assert "No card payment waits" in capsys.readouterr().out
+    assert run(db, "status") == 0  # the start-up warning is cleared once it is resolved
+    out, err = capsys.readouterr()
+    assert "card payment" not in err and "approved without a sale" not in out
     with sqlite3.connect(db) as c:
         assert [t for (t,) in c.execute("SELECT type FROM outbox ORDER BY terminal_seq")] == [
             "card_orphan_found", "sale", "card_orphan_resolved"]
