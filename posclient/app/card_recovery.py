@@ -215,11 +215,14 @@ class CardRecovery:
             "lines": [{"name_zh": ln.name_zh, "name_en": ln.name_en, "qty": ln.qty,
                        "measure": ln.measure} for ln in orphan.lines]}
         with self.store.write() as conn:
-            conn.execute("UPDATE payment_journal SET status = 'approved', found_event = ?, "
-                         "auth_code = coalesce(nullif(auth_code, ''), ?), "
-                         "detail = CASE WHEN detail = '' THEN ? ELSE detail END, updated_at = ? "
-                         "WHERE reference = ?",
-                         (event_id, auth_code, detail, at, orphan.reference))
+            claimed = conn.execute(
+                "UPDATE payment_journal SET status = 'approved', found_event = ?, "
+                "auth_code = coalesce(nullif(auth_code, ''), ?), "
+                "detail = CASE WHEN detail = '' THEN ? ELSE detail END, updated_at = ? "
+                "WHERE reference = ? AND found_event IS NULL AND resolution IS NULL",
+                (event_id, auth_code, detail, at, orphan.reference))
+            if claimed.rowcount != 1:  # another process reported or resolved it meanwhile
+                return orphan
             outbox.append(conn, event_id=event_id, type=FOUND, occurred_at=at, payload=payload)
             audit.append(conn, at=at, action=FOUND, staff_id=None,
                          detail={"reference": orphan.reference, "amount": orphan.amount.minor,
@@ -273,6 +276,13 @@ class CardRecovery:
         refund_ref = str(uuid.uuid4())
         now = iso(self.clock.now())
         with self.store.write() as conn:
+            # One refund at a time per payment, across processes: a refund is not idempotent.
+            if conn.execute("SELECT 1 FROM payment_journal WHERE detail = ? AND amount < 0 "
+                            "AND status IN ('pending', 'approved', 'captured')",
+                            (f"refund of {orphan.reference}",)).fetchone():
+                raise InvalidInput("A refund of this card payment is already under way or "
+                                   "done: nothing was sent to the card terminal",
+                                   code="orphan_refund_under_way")
             conn.execute(
                 "INSERT INTO payment_journal (reference, amount, currency, status, created_at, "
                 "updated_at, detail, holder) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)",
@@ -296,6 +306,10 @@ class CardRecovery:
                                               staff_id=session.staff.id,
                                               approved_by=approved_by, by="manager",
                                               refund_reference=refund_ref)
+            if event_id is None:  # reversed meanwhile by another process: the money went
+                log.error("card payment %s was refunded after it was resolved elsewhere",
+                          orphan.reference)  # back twice; the journal shows both
+                event_id = _resolved_elsewhere(conn, orphan.reference)
         return Resolution(orphan.reference, "refunded", event_id)
 
     def complete(self, session: StaffSession, reference: str,
@@ -339,9 +353,14 @@ class CardRecovery:
             receipt = conn.execute("SELECT receipt_no FROM sales WHERE id = ?",
                                    (sale_id,)).fetchone()[0]
             for o in group:
-                ids[o.reference] = self._write_resolution(
+                event_id = self._write_resolution(
                     conn, o, "completed", staff_id=session.staff.id, approved_by=approved_by,
                     by="manager", sale_event=sale_event, receipt_no=receipt)
+                if event_id is None:  # the sale rolls back with this refusal
+                    raise InvalidInput("This card payment was resolved meanwhile (another "
+                                       "window or command): nothing was recorded",
+                                       code="orphan_resolved_elsewhere")
+                ids[o.reference] = event_id
 
         done = co.complete(also=resolve)
         return Resolution(orphan.reference, "completed", ids[orphan.reference], done)
@@ -350,26 +369,32 @@ class CardRecovery:
     def _resolve(self, orphan: CardOrphan, outcome: str, *, staff_id: int | None,
                  approved_by: int | None, by: str) -> str:
         with self.store.write() as conn:
+            event_id = self._write_resolution(conn, orphan, outcome, staff_id=staff_id,
+                                              approved_by=approved_by, by=by)
+            if event_id is None:
+                return _resolved_elsewhere(conn, orphan.reference)
             if outcome == "reversed":
                 conn.execute("UPDATE payment_journal SET status = 'reversed' WHERE reference = ?",
                              (orphan.reference,))
-            return self._write_resolution(conn, orphan, outcome, staff_id=staff_id,
-                                          approved_by=approved_by, by=by)
+            return event_id
 
     def _write_resolution(self, conn: sqlite3.Connection, orphan: CardOrphan, outcome: str, *,
                           staff_id: int | None, approved_by: int | None, by: str,
                           sale_event: str | None = None, receipt_no: str | None = None,
-                          refund_reference: str | None = None) -> str:
+                          refund_reference: str | None = None) -> str | None:
         """The journal row, the audit record and the ``card_orphan_resolved`` event, in the
-        caller's transaction."""
+        caller's transaction; None (and nothing written) when it was already resolved."""
         s = self.settings
         at = iso(self.clock.now())
         event_id = new_event_id(self.clock)
         found = conn.execute("SELECT found_event FROM payment_journal WHERE reference = ?",
                              (orphan.reference,)).fetchone()[0]
-        conn.execute("UPDATE payment_journal SET resolution = ?, resolution_event = ?, "
-                     "resolved_at = ?, resolved_by = ?, updated_at = ? WHERE reference = ?",
-                     (outcome, event_id, at, approved_by or staff_id, at, orphan.reference))
+        claimed = conn.execute(
+            "UPDATE payment_journal SET resolution = ?, resolution_event = ?, resolved_at = ?, "
+            "resolved_by = ?, updated_at = ? WHERE reference = ? AND resolution IS NULL",
+            (outcome, event_id, at, approved_by or staff_id, at, orphan.reference))
+        if claimed.rowcount != 1:  # another process on this database resolved it meanwhile
+            return None
         payload = {"reference": orphan.reference, "store_id": s.store_id,
                    "terminal_id": s.terminal_id, "amount": orphan.amount.minor,
                    "currency": orphan.amount.currency, "approved_at": orphan.approved_at,
@@ -382,6 +407,13 @@ class CardRecovery:
                      detail={"reference": orphan.reference, "amount": orphan.amount.minor,
                              "outcome": outcome, "by": by, "receipt_no": receipt_no})
         return event_id
+
+
+def _resolved_elsewhere(conn: sqlite3.Connection, reference: str) -> str:
+    """The resolution event another process on this database wrote for ``reference``."""
+    row = conn.execute("SELECT resolution_event FROM payment_journal WHERE reference = ?",
+                       (reference,)).fetchone()
+    return str(row[0] or "") if row else ""
 
 
 def _basket(text: str | None) -> dict[str, Any] | None:

@@ -102,8 +102,9 @@ class SimulatedPaymentTerminal:
     """Approves unless told otherwise: ``outcomes`` are used one per authorisation, in order.
 
     ``state``: a JSON file where the simulator keeps what it approved, reversed and settled
-    (written atomically after each change), so it answers a restarted till as a real terminal
-    would. Without it, its memory lasts as long as the object.
+    (read before and written atomically after each operation: one device, however many till
+    processes talk to it), so it answers a restarted till as a real terminal would. Without it,
+    its memory lasts as long as the object.
     """
 
     def __init__(self, outcomes: Iterable[PaymentStatus | str] = (),
@@ -147,6 +148,7 @@ class SimulatedPaymentTerminal:
 
     # -- the terminal's operations -------------------------------------------------------------
     def authorize(self, amount: Money, reference: str) -> PaymentResult:
+        self._load()
         status = self.outcomes.popleft() if self.outcomes else self.default
         digest = hashlib.sha256(reference.encode()).hexdigest()
         if status is PaymentStatus.APPROVED:
@@ -162,6 +164,7 @@ class SimulatedPaymentTerminal:
         return PaymentResult(status, message="No answer from the card terminal")
 
     def query(self, reference: str) -> AttemptStatus:
+        self._load()
         if not self.answers:
             return AttemptStatus(AttemptState.UNREACHABLE)
         amount = self.authorized.get(reference)
@@ -176,6 +179,7 @@ class SimulatedPaymentTerminal:
                              f"UnionPay ****{int(digest[6:12], 16) % 10000:04d}")
 
     def reverse(self, reference: str, amount: Money) -> PaymentResult:
+        self._load()
         if not self.answers:
             return PaymentResult(PaymentStatus.TIMEOUT, message="No answer from the card "
                                  "terminal", refusal=Refusal.NO_ANSWER)
@@ -200,12 +204,14 @@ class SimulatedPaymentTerminal:
     def settle(self) -> int:
         """Close the terminal's batch (the bank's end of day): its approvals can no longer be
         reversed. Returns how many were settled."""
+        self._load()
         fresh = set(self.authorized) - self.settled
         self.settled |= fresh
         self._save()
         return len(fresh)
 
     def refund(self, amount: Money, reference: str, original: str) -> PaymentResult:
+        self._load()
         status = self.outcomes.popleft() if self.outcomes else self.default
         if status is PaymentStatus.APPROVED:
             self.refunded[reference] = amount

@@ -612,6 +612,14 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
         (QT_TRANSLATE_NOOP("Errors", "The card terminal never confirmed this payment: reverse "
                                      "it instead"), ()),
     ),
+    "orphan_refund_under_way": (
+        (QT_TRANSLATE_NOOP("Errors", "A refund of this card payment is already under way or "
+                                     "done: nothing was sent to the card terminal"), ()),
+    ),
+    "orphan_resolved_elsewhere": (
+        (QT_TRANSLATE_NOOP("Errors", "This card payment was resolved meanwhile (another window "
+                                     "or command): nothing was recorded"), ()),
+    ),
     "orphan_no_basket": (
         (QT_TRANSLATE_NOOP("Errors", "The till does not know what this card payment was for: "
                                      "reverse it, or give the money back another way"), ()),

@@ -979,6 +979,16 @@
     </message>
     <message>
         <location line="+4"/>
+        <source>A refund of this card payment is already under way or done: nothing was sent to the card terminal</source>
+        <translation>这笔银行卡付款的退款已在进行或已完成：未向刷卡机发送任何请求</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This card payment was resolved meanwhile (another window or command): nothing was recorded</source>
+        <translation>这笔银行卡付款已在别处处理（另一个窗口或命令）：未做任何记录</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>The till does not know what this card payment was for: reverse it, or give the money back another way</source>
         <translation>收银机不知道这笔银行卡付款买的是什么：请撤销，或以其他方式退款给顾客</translation>
     </message>
@@ -1068,7 +1078,7 @@
         <translation>积分须按 %1 的整数倍使用</translation>
     </message>
     <message>
-        <location line="-552"/>
+        <location line="-560"/>
         <source>The suspended sale is in %1, this till sells in %2</source>
         <translation>该挂单币种为 %1，本收银机使用 %2</translation>
     </message>
@@ -1123,7 +1133,7 @@
         <translation>银行卡付款 %1 撤销失败（%2），本单仍未关闭。请重试或联系主管。</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+49"/>
         <source>There is no store credit account %1</source>
         <translation>没有储值卡账户 %1</translation>
     </message>

@@ -309,3 +309,47 @@ def test_an_attempt_that_never_reached_the_terminal_is_closed_when_the_manager_r
     assert done.outcome == "not_charged" and term.card_recovery().open() == []
     assert term.store.conn.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
     term.store.close()
+
+
+def test_two_processes_starting_at_once_resolve_an_orphan_once(till, clock):
+    """The window and a command start together on the same database: one reverses it, the
+    other finds it done; one event, one reversal."""
+    ref = abandon_after_approval(till.path, clock, MILK)
+    window = restart(till.path, clock)
+
+    class Racing(SimulatedPaymentTerminal):
+        """The command line's terminal: while it is asked, the window's start runs."""
+
+        raced = False
+
+        def query(self, reference):
+            if not self.raced:
+                self.raced = True
+                window.card_recovery().check_at_start()
+            return super().query(reference)
+
+    command = Terminal(Store.open(till.path), clock=clock,
+                       payments=Racing(state=simulator_state(till.path)))
+    checked = command.card_recovery().check_at_start()
+    assert [o.reference for o in checked.reversed] == [ref]  # it is reversed, by whichever
+    assert terminal_memory(till.path).reversed == [ref]
+    assert len(events(command.store, "card_orphan_resolved")) == 1
+    command.store.close()
+    window.store.close()
+
+
+def test_a_second_refund_of_the_same_payment_is_refused_before_the_terminal_is_asked(till,
+                                                                                   clock):
+    ref = abandon_after_approval(till.path, clock, MILK)
+    settle(till.path)
+    term, manager = manager_till(till.path, clock)
+    # Another process's refund is under way (journalled, the terminal not answered yet).
+    term.store.conn.execute(
+        "INSERT INTO payment_journal (reference, amount, currency, status, created_at, "
+        "updated_at, detail) VALUES ('r-other', -1250, 'CNY', 'pending', 'x', 'x', ?)",
+        (f"refund of {ref}",))
+    with pytest.raises(InvalidInput) as refused:
+        term.card_recovery().refund(manager, ref)
+    assert refused.value.code == "orphan_refund_under_way"
+    assert terminal_memory(till.path).refunded == {}
+    term.store.close()
