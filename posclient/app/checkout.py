@@ -11,6 +11,7 @@ cart and the payment as they were.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import uuid
@@ -40,7 +41,7 @@ from posclient.store.catalog import Catalog, Product
 from posclient.store.db import Store
 from posclient.store.promotions import PromotionReader
 
-from .clock import Clock, iso, new_event_id
+from .clock import Clock, iso, new_event_id, parse_iso
 from .lookup import Lookup, StockPosition
 from .members import MemberView
 from .orders import Handover, OrderView
@@ -544,6 +545,9 @@ class Checkout:
                                  int(p["saved"])) for p in doc.get("promotions") or ())
         self._new_sale()
         self.cart = cart
+        # The sale began when the customer was served, not when a manager resolved it.
+        with contextlib.suppress(KeyError, ValueError):
+            self.started_at = parse_iso(str(doc["started_at"]))
         self.coupons_used = tuple(str(c) for c in doc.get("coupons_used") or ())
         if doc.get("member_no"):
             self.member = self._known_member(str(doc["member_no"]))

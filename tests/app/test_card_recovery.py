@@ -153,6 +153,8 @@ def test_a_settled_orphan_cannot_be_reversed_and_is_completed_as_a_sale_without_
     with pytest.raises(PaymentError) as refused:
         term.card_recovery().reverse(manager, ref)
     assert refused.value.code == "orphan_cannot_reverse"
+    clock.advance(minutes=30)  # the manager comes back later
+    manager = term.staff.login(3001, "3333")
 
     done = term.card_recovery().complete(manager, ref)
 
@@ -166,6 +168,10 @@ def test_a_settled_orphan_cannot_be_reversed_and_is_completed_as_a_sale_without_
         ("captured", sale.sale_id, "completed")
     assert c.execute("SELECT count(*) FROM sale_lines WHERE sale_id = ?",
                      (sale.sale_id,)).fetchone()[0] == 2
+    started, approved, completed = c.execute(  # it began when the customer was served
+        "SELECT s.started_at, j.created_at, s.completed_at FROM sales s JOIN payment_journal j "
+        "ON j.sale_id = s.id").fetchone()
+    assert started <= approved < completed
     [resolved] = events(term.store, "card_orphan_resolved")
     assert resolved["outcome"] == "completed" and resolved["sale_event_id"] == sale.event_id
     assert resolved["receipt_no"] == sale.receipt_no
