@@ -372,6 +372,9 @@ class CardRecovery:
             event_id = self._write_resolution(conn, orphan, outcome, staff_id=staff_id,
                                               approved_by=approved_by, by=by)
             if event_id is None:
+                if by == "manager":  # reversed on the terminal after another resolution
+                    log.error("card payment %s was reversed after it was resolved elsewhere",
+                              orphan.reference)
                 return _resolved_elsewhere(conn, orphan.reference)
             if outcome == "reversed":
                 conn.execute("UPDATE payment_journal SET status = 'reversed' WHERE reference = ?",
