@@ -4,12 +4,12 @@
 <context>
     <name>ApprovalDialog</name>
     <message>
-        <location filename="../../posclient/ui/widgets.py" line="+70"/>
+        <location filename="../../posclient/ui/widgets.py" line="+83"/>
         <source>Supervisor approval</source>
         <translation>主管授权</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+15"/>
         <source>Supervisor number</source>
         <translation>主管工号</translation>
     </message>
@@ -27,7 +27,12 @@
         <translation>未成交的银行卡付款</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+8"/>
+        <source>The card terminal approved these payments, but the till stopped before the sale was saved, and the terminal could not reverse them. Reverse each on the card terminal (or refund it to the card once the terminal&apos;s batch was settled), or complete it as a sale of its goods.</source>
+        <translation>刷卡机已授权这些付款，但收银机在保存销售前停止，刷卡机也未能撤销。请逐笔在刷卡机上撤销（刷卡机批次已结算时可退款到银行卡），或将其补记为这些商品的销售。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Approved at</source>
         <translation>授权时间</translation>
     </message>
@@ -77,22 +82,17 @@
         <translation>未成交的银行卡付款须由经理处理</translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>Waiting for the card terminal…</source>
-        <translation>正在等待刷卡机…</translation>
-    </message>
-    <message>
-        <location line="-1"/>
+        <location line="+7"/>
         <source>Saving the sale…</source>
         <translation>正在保存销售…</translation>
     </message>
     <message>
-        <location line="-70"/>
-        <source>The card terminal approved these payments, but the till stopped before the sale was saved, and the terminal could not reverse them. Reverse each on the card terminal (or refund it to the card once the terminal&apos;s batch was settled), or complete it as a sale of its goods.</source>
-        <translation>刷卡机已授权这些付款，但收银机在保存销售前停止，刷卡机也未能撤销。请逐笔在刷卡机上撤销（刷卡机批次已结算时可退款到银行卡），或将其补记为这些商品的销售。</translation>
+        <location line="+1"/>
+        <source>Waiting for the card terminal…</source>
+        <translation>正在等待刷卡机…</translation>
     </message>
     <message>
-        <location line="+79"/>
+        <location line="+8"/>
         <source>Reversed on the card terminal: %1</source>
         <translation>已在刷卡机上撤销：%1</translation>
     </message>
@@ -399,6 +399,11 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>This number is not a product barcode or item number</source>
+        <translation>该号码不是商品条码或货号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>%1 is not a product barcode (expected 8, 12, 13 or 14 digits)</source>
         <translation>%1 不是商品条码（应为 8、12、13 或 14 位数字）</translation>
     </message>
@@ -958,7 +963,22 @@
         <translation>本收银机无法向总部证明身份（密钥环中没有令牌）：请联系 IT 重新注册</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+18"/>
+        <source>%1 is more than the till accepts (%2 at most)</source>
+        <translation>%1 超过本收银机可接受的金额（最多 %2）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Cash of %1 for %2 due gives %3 change, more than a %4 note: check the amount</source>
+        <translation>应收 %2，收现金 %1，需找零 %3，超过一张 %4 面额：请核对金额</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Cash of %1 for %2 due would give %3 change: more than the till gives. Check the amount</source>
+        <translation>应收 %2，收现金 %1，需找零 %3：超出本收银机可找零的上限，请核对金额</translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>There is no card payment %1 waiting to be resolved</source>
         <translation>没有待处理的银行卡付款 %1</translation>
     </message>
@@ -1078,7 +1098,7 @@
         <translation>积分须按 %1 的整数倍使用</translation>
     </message>
     <message>
-        <location line="-560"/>
+        <location line="-574"/>
         <source>The suspended sale is in %1, this till sells in %2</source>
         <translation>该挂单币种为 %1，本收银机使用 %2</translation>
     </message>
@@ -1118,7 +1138,7 @@
         <translation>尚欠 %1</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+17"/>
         <source>Card declined: %1. Ask for another card or another way to pay.</source>
         <translation>银行卡被拒：%1。请顾客换一张卡或改用其他付款方式。</translation>
     </message>
@@ -1394,7 +1414,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../posclient/ui/main_window.py" line="+95"/>
+        <location filename="../../posclient/ui/main_window.py" line="+98"/>
         <source>Till %1 · %2</source>
         <translation>收银机 %1 · %2</translation>
     </message>
@@ -1411,7 +1431,7 @@
         </translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>A sale is open: unlock, then finish or suspend it before switching cashier</source>
         <translation>当前有未完成的交易：请先解锁，结账或挂单后再切换收银员</translation>
     </message>
@@ -1426,7 +1446,12 @@
         <translation>找零 %1 · 小票 %2 · 退货单 %3 · 退还 %4</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+7"/>
+        <source>Total %1</source>
+        <translation>合计 %1</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>Refunded %1 · return %2</source>
         <translation>已退款 %1 · 退货单 %2</translation>
     </message>
@@ -1567,36 +1592,34 @@
 <context>
     <name>PayDialog</name>
     <message>
-        <location filename="../../posclient/ui/pay.py" line="+52"/>
+        <location filename="../../posclient/ui/pay.py" line="+53"/>
+        <location line="+110"/>
         <source>Payment</source>
         <translation>收款</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="-98"/>
         <source>Amount (empty: all that is due)</source>
         <translation>金额（留空则收取全部应收）</translation>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+57"/>
         <source>Cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location line="-55"/>
-        <location line="+55"/>
+        <location line="+2"/>
         <source>Card</source>
         <translation>银行卡</translation>
     </message>
     <message>
-        <location line="-52"/>
+        <location line="+3"/>
         <location line="+48"/>
-        <location line="+6"/>
         <source>Points</source>
         <translation>积分</translation>
     </message>
     <message>
-        <location line="-49"/>
+        <location line="-43"/>
         <source>Back to sale</source>
         <translation>返回销售</translation>
     </message>
@@ -1606,27 +1629,22 @@
         <translation>应收 %1</translation>
     </message>
     <message>
-        <location line="+24"/>
-        <source>Store credit</source>
-        <translation>储值卡</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Paid online</source>
-        <translation>网上已付</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Exchange credit</source>
-        <translation>换货抵扣</translation>
-    </message>
-    <message>
-        <location line="+15"/>
+        <location line="+40"/>
         <source>%1 is not an amount</source>
         <translation>%1 不是有效金额</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+17"/>
+        <source>Take this cash?</source>
+        <translation>确认收取这笔现金？</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cash not taken: type the amount handed over</source>
+        <translation>未收取现金：请输入顾客实付金额</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>Type a whole number of points</source>
         <translation>请输入整数积分</translation>
     </message>
@@ -2557,31 +2575,31 @@
     </message>
     <message>
         <location line="+61"/>
-        <location line="+294"/>
+        <location line="+332"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-293"/>
-        <location line="+305"/>
+        <location line="-331"/>
+        <location line="+343"/>
         <location line="+3"/>
         <source>Price</source>
         <translation>改价</translation>
     </message>
     <message>
-        <location line="-307"/>
-        <location line="+333"/>
+        <location line="-345"/>
+        <location line="+374"/>
         <source>Line discount</source>
         <translation>单品折扣</translation>
     </message>
     <message>
-        <location line="-332"/>
-        <location line="+340"/>
+        <location line="-373"/>
+        <location line="+381"/>
         <source>Sale discount</source>
         <translation>整单折扣</translation>
     </message>
     <message>
-        <location line="-339"/>
+        <location line="-380"/>
         <source>Void line</source>
         <translation>单品作废</translation>
     </message>
@@ -2612,12 +2630,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+484"/>
+        <location line="+525"/>
         <source>Stock</source>
         <translation>库存查询</translation>
     </message>
     <message>
-        <location line="-483"/>
+        <location line="-524"/>
         <source>Pick-up</source>
         <translation>自提</translation>
     </message>
@@ -2662,13 +2680,13 @@
         <translation>扫描或输入条码、货号或品名</translation>
     </message>
     <message>
-        <location line="+24"/>
-        <location line="+106"/>
+        <location line="+42"/>
+        <location line="+124"/>
         <source>Member: —</source>
         <translation>会员：—</translation>
     </message>
     <message>
-        <location line="-83"/>
+        <location line="-98"/>
         <source>Pay</source>
         <translation>结账</translation>
     </message>
@@ -2678,7 +2696,7 @@
         <translation>扫码框为空时按 Enter</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+82"/>
         <source>Subtotal</source>
         <translation>小计</translation>
     </message>
@@ -2714,17 +2732,17 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+293"/>
+        <location line="+298"/>
         <source>Member: %1</source>
         <translation>会员：%1</translation>
     </message>
     <message>
-        <location line="-292"/>
+        <location line="-297"/>
         <source>%1 points</source>
         <translation>%1 积分</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+43"/>
         <source>Coupon %1: %2</source>
         <translation>优惠券 %1：%2</translation>
     </message>
@@ -2764,7 +2782,7 @@
         <translation>改价原因</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+9"/>
         <source>%1 is not an amount</source>
         <translation>%1 不是有效金额</translation>
     </message>
@@ -3099,7 +3117,7 @@
         <translation>班次 %1 已开班，备用金 %2</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+27"/>
         <source>%1: %2 recorded</source>
         <translation>%1：已记录 %2</translation>
     </message>
@@ -3109,7 +3127,7 @@
         <translation>盲点：请清点钱箱</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+23"/>
         <source>Cash</source>
         <translation>现金</translation>
     </message>
@@ -3236,7 +3254,7 @@
 <context>
     <name>SyncStatusBar</name>
     <message>
-        <location filename="../../posclient/ui/widgets.py" line="+99"/>
+        <location filename="../../posclient/ui/widgets.py" line="+151"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
@@ -3293,6 +3311,39 @@
         <location line="+4"/>
         <source>Cashier: %1</source>
         <translation>收银员：%1</translation>
+    </message>
+</context>
+<context>
+    <name>Tender</name>
+    <message>
+        <location filename="../../posclient/ui/fmt.py" line="+14"/>
+        <source>Cash</source>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Card</source>
+        <translation>银行卡</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Store credit</source>
+        <translation>储值卡</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Paid online</source>
+        <translation>网上已付</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Exchange credit</source>
+        <translation>换货抵扣</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points</source>
+        <translation>积分</translation>
     </message>
 </context>
 </TS>
