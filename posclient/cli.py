@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from posclient import __version__, cli_json, cli_shift
+from posclient import __version__, cli_json, cli_payments, cli_shift
 from posclient.app.lookup import parse_scan
 from posclient.cli_sell import parse_pay, parse_staff_pin, plan_payments
 from posclient.config import default_db_path, start_logging
@@ -65,15 +65,12 @@ def _open(args: argparse.Namespace, *, create: bool = False) -> Store:
 
 def _terminal(args: argparse.Namespace):  # -> Terminal (imported lazily: start-up speed)
     from posclient.app.terminal import Terminal
-    from posclient.devices.payment import SimulatedPaymentTerminal
+    from posclient.devices.payment import SimulatedPaymentTerminal, simulator_state
 
     store = _open(args)
-    term = Terminal(store, payments=SimulatedPaymentTerminal(getattr(args, "card_sim", ())))
-    orphans = term.orphan_card_payments()
-    if orphans:
-        _err(f"Warning: {orphans} card payment(s) were approved but their sale never "
-             "completed (the till stopped in between). A manager must reverse them on the "
-             "payment terminal; see posclient status.")
+    term = Terminal(store, payments=SimulatedPaymentTerminal(
+        getattr(args, "card_sim", ()), state=simulator_state(store.path)))
+    _card_orphans(args, term)
     if args.command not in ("reprint",):
         pending = term.receipts.unprinted()
         if pending:
@@ -81,6 +78,24 @@ def _terminal(args: argparse.Namespace):  # -> Terminal (imported lazily: start-
                  f"{pending[0].receipt_no}). Print them: posclient reprint --pending "
                  "--staff ID --pin PIN")
     return term
+
+
+def _card_orphans(args: argparse.Namespace, term) -> None:
+    """Card payments approved without a sale: a till that starts to sell asks the card terminal
+    and reverses what it can (posclient/app/card_recovery.py); the rest waits for a manager."""
+    recovery = term.card_recovery()
+    if args.command in ("till", "console", "sell", "payments"):
+        checked = recovery.check_at_start()
+        if checked.reversed:
+            _err(f"Note: {len(checked.reversed)} card payment(s) approved without a sale (the "
+                 "till stopped in between) were reversed on the card terminal.")
+        left = len(checked.open)
+    else:
+        left = len(recovery.open())
+    if left and args.command != "payments":
+        _err(f"Warning: {left} card payment(s) were approved but their sale never completed "
+             "and the card terminal did not reverse them. A manager resolves each: "
+             "posclient payments list")
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
@@ -289,8 +304,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"catalogue       {st.products:,} products, {st.staff} staff")
     print(f"sales           {st.sales:,} ({st.unprinted_sales} not printed)")
     if st.orphan_card_payments:
-        print(f"card payments   {st.orphan_card_payments} approved without a sale: reverse "
-              "them on the payment terminal")
+        print(f"card payments   {st.orphan_card_payments} approved without a sale: a manager "
+              "resolves them (posclient payments list)")
     if not sync.enrolled:
         print("sync            not enrolled with a central (posclient enrol --server URL "
               "--code CODE)")
@@ -539,6 +554,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--staff", type=int, required=True, help="the manager's staff number")
     p.add_argument("--pin", required=True)
     p.set_defaults(func=cmd_unlock)
+
+    cli_payments.register(sub, _terminal, parse_staff_pin)
 
     p = sub.add_parser("status", help="database, sales and sync state of this till")
     p.add_argument("--json", action="store_true", help="the same as JSON")

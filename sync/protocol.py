@@ -423,7 +423,8 @@ def _first_error(exc: ValidationError) -> str:
 # -- events (up) ---------------------------------------------------------------------------------
 
 EventType = Literal["sale", "return", "pickup", "cash_movement", "shift_open", "shift_close",
-                    "z_report", "stock_count", "audit", "member_signup", "stock_receive"]
+                    "z_report", "stock_count", "audit", "member_signup", "stock_receive",
+                    "card_orphan_found", "card_orphan_resolved"]
 
 
 class Event(_Model):
@@ -919,6 +920,54 @@ class ZReportPayload(_Model):
     pending_events: list[Any] = Field(default=[], max_length=10**6)
 
 
+class CardOrphanLinePayload(_Model):
+    name_zh: Name = ""
+    name_en: Name = ""
+    qty: int = Field(ge=0, le=MAX_QTY)
+    measure: Literal["each", "g"] = "each"
+
+
+class CardOrphanFoundPayload(_Model):
+    """``card_orphan_found`` (posclient/app/card_recovery.py): a card payment the terminal
+    approved whose sale never committed, and that the till could not reverse at start. The
+    central files a ``card_charged_without_sale`` exception until a ``card_orphan_resolved``
+    names the same reference."""
+
+    reference: str = Field(min_length=1, max_length=64)
+    store_id: StoreId
+    terminal_id: TerminalId = ""
+    amount: int = Field(gt=0, le=MAX_MINOR)  # minor units
+    currency: Currency
+    approved_at: Moment
+    auth_code: str = Field(default="", max_length=32)
+    terminal_state: Literal["approved", "settled", "unreachable", "unknown", "declined"]
+    basket_total: Minor | None = None
+    lines: list[CardOrphanLinePayload] = Field(default=[], max_length=MAX_LINES)
+
+
+class CardOrphanResolvedPayload(_Model):
+    """``card_orphan_resolved``: how an orphaned card approval ended. ``reversed``: voided on
+    the terminal (by the till at start, ``by`` = terminal, or by a manager): no sales money.
+    ``refunded``: given back to the card by the terminal (``refund_reference``), after its batch
+    was settled: no sales money. ``completed``: sold as the goods it paid for; the sale is the
+    event ``sale_event_id``."""
+
+    reference: str = Field(min_length=1, max_length=64)
+    store_id: StoreId
+    terminal_id: TerminalId = ""
+    amount: int = Field(gt=0, le=MAX_MINOR)
+    currency: Currency
+    approved_at: Moment
+    outcome: Literal["reversed", "refunded", "completed"]
+    by: Literal["terminal", "manager"]
+    staff_id: Id | None = None
+    approved_by: Id | None = None
+    found_event_id: UUID | None = None
+    sale_event_id: UUID | None = None
+    receipt_no: str | None = Field(default=None, max_length=64)
+    refund_reference: str | None = Field(default=None, max_length=64)
+
+
 # Event types whose payload the central checks against a model; other known types are stored
 # as they come (their effects on the central arrive in later releases).
 EVENT_PAYLOAD_MODELS: dict[str, type[_Model]] = {"sale": SalePayload, "pickup": PickupPayload,
@@ -928,7 +977,10 @@ EVENT_PAYLOAD_MODELS: dict[str, type[_Model]] = {"sale": SalePayload, "pickup": 
                                                   "member_signup": MemberSignupPayload,
                                                   "cash_movement": CashMovementPayload,
                                                   "shift_close": ShiftClosePayload,
-                                                  "z_report": ZReportPayload}
+                                                  "z_report": ZReportPayload,
+                                                  "card_orphan_found": CardOrphanFoundPayload,
+                                                  "card_orphan_resolved":
+                                                      CardOrphanResolvedPayload}
 EVENT_TYPES: frozenset[str] = frozenset(EventType.__args__)  # type: ignore[attr-defined]
 
 # The event_id reported for an event whose own event_id could not be read: results come back in
@@ -1107,6 +1159,9 @@ class ZFigures(_Model):
     tenders: dict[Annotated[str, Field(max_length=32)], TenderFigures] = {}
     movements: dict[Annotated[str, Field(max_length=32)], Total] = {}
     pending_events: Count = 0  # events the till had not uploaded when it made the Z
+    # reference, amount, outcome, receipt_no of each card approval without a sale
+    card_orphans: list[dict[Annotated[str, Field(max_length=32)], Any]] = Field(
+        default=[], max_length=1_000)
 
 
 class SeqGap(_Model):
@@ -1190,6 +1245,21 @@ class ResolveException(_Model):
     refund: Literal["approve", "refuse"] | None = None
 
 
+class CardOrphanLine(_Model):
+    """A card approval without a sale in the store's reconciliation: ``open`` (the customer was
+    charged and nothing is sold yet: also an exception), ``reversed`` or ``refunded`` (no sales
+    money), or ``completed`` (a sale like the others, ``receipt_no``)."""
+
+    terminal_id: TerminalId
+    reference: Key
+    amount: Count
+    approved_at: datetime
+    status: Literal["open", "reversed", "refunded", "completed"]
+    by: str | None = None  # terminal | manager
+    receipt_no: str | None = None
+    at: datetime  # when it was found or resolved
+
+
 class StoreReconciliation(_Model):
     """``GET /v1/store/reconciliation?day=``: a business day of the store as the central has it:
     per till and in all, from the events received (``from_at``..``to_at``: the day in the
@@ -1207,3 +1277,4 @@ class StoreReconciliation(_Model):
     terminals: list[TerminalReconciliation]
     exceptions: list[StoreException] = Field(max_length=1_000)  # the oldest 500 open ones
     rejected: list[RejectedEvent] = Field(default=[], max_length=1_000)  # the last 200
+    card_orphans: list[CardOrphanLine] = Field(default=[], max_length=1_000)  # that day's

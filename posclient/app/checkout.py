@@ -11,11 +11,14 @@ cart and the payment as they were.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from posclient.devices.drawer import CashDrawer
@@ -38,7 +41,7 @@ from posclient.store.catalog import Catalog, Product
 from posclient.store.db import Store
 from posclient.store.promotions import PromotionReader
 
-from .clock import Clock, iso, new_event_id
+from .clock import Clock, iso, new_event_id, parse_iso
 from .lookup import Lookup, StockPosition
 from .members import MemberView
 from .orders import Handover, OrderView
@@ -130,8 +133,10 @@ class Checkout:
         self.cart = Cart(currency=s.currency, tax_inclusive=s.tax_inclusive,
                          tax_rounding=Rounding(s.tax_rounding), limits=s.limits)
         self.payment = Payment(Money.zero(s.currency), s.cash_rounding)
+        self.paid_before = False  # a card orphan's basket: its money was taken back then
         self.started_at = self.clock.now()
         self._card_refs: list[str] = []
+        self.basket_id = str(uuid.uuid4())  # names this basket in the card journal
         self.pickup: PickupInProgress | None = None
         self.exchange: ExchangeInProgress | None = None
         self.member: MemberView | None = None
@@ -515,6 +520,47 @@ class Checkout:
             doc["coupons"] = sorted(self.coupons)
         return doc
 
+    def basket_document(self) -> dict[str, object]:
+        """What a card attempt keeps of its basket (posclient/app/card_recovery.py): the cart
+        as priced now (promotions included), its member and coupons, the tenders taken so far,
+        and what kind of basket it is, so an approval whose sale never committed can be
+        completed as a sale of the same goods at the same prices."""
+        doc = self._cart_document()
+        doc["promo"] = {str(k): v for k, v in self.cart.promo.items()}
+        doc["promotions"] = json.loads(_promotions_json(self.cart.promotions))
+        doc["coupons_used"] = list(self.coupons_used)
+        doc["kind"] = ("pickup" if self.pickup is not None
+                       else "exchange" if self.exchange is not None else "sale")
+        doc["total"] = self.cart.totals().total.minor
+        doc["staff_id"] = self.session.staff.id
+        doc["started_at"] = iso(self.started_at)
+        doc["tenders"] = [{"kind": t.kind.value, "amount": t.amount.minor,
+                           "reference": t.reference} for t in self.payment.tenders]
+        return doc
+
+    def restore_paid_basket(self, doc: dict[str, Any],
+                            cards: list[tuple[str, Money, str]]) -> None:
+        """Load a basket journalled with a card attempt (:meth:`basket_document`) exactly as it
+        was priced then (no promotions applied again), paid by ``cards`` (reference, amount,
+        detail): approvals the terminal already gave, so :meth:`complete` asks it nothing."""
+        self._ready_to_resume()
+        cart = self._cart_from(json.dumps(doc))
+        cart.promo = {int(k): int(v) for k, v in dict(doc.get("promo") or {}).items()}
+        cart.promotions = tuple((str(p["id"]), str(p["name_zh"]), str(p["name_en"]),
+                                 int(p["saved"])) for p in doc.get("promotions") or ())
+        self._new_sale()
+        self.cart = cart
+        # The sale began when the customer was served, not when a manager resolved it.
+        with contextlib.suppress(KeyError, ValueError):
+            self.started_at = parse_iso(str(doc["started_at"]))
+        self.coupons_used = tuple(str(c) for c in doc.get("coupons_used") or ())
+        if doc.get("member_no"):
+            self.member = self._known_member(str(doc["member_no"]))
+        self.payment.total = cart.totals().total
+        for reference, amount, detail in cards:
+            self.payment.add_exact(TenderKind.CARD, amount, reference=reference, detail=detail)
+        self.paid_before = True
+
     def _load_cart(self, cart: Cart, extras: dict[str, object] | None = None) -> None:
         """The resumed cart, with its member (if this till knows the member: the lines keep the
         prices they were suspended with) and its coupons; priced with today's promotions."""
@@ -740,7 +786,8 @@ class Checkout:
         into a drawer whose shift is open: its float counted, so the close can balance."""
         if self.cart.is_empty:
             raise InvalidInput("Scan an item first", code="cart_empty")
-        if self.settings.require_shift and not shift_is_open(self.store.conn):
+        if self.settings.require_shift and not self.paid_before and \
+                not shift_is_open(self.store.conn):
             raise InvalidInput("No shift is open on this till: open one with its float first",
                                code="shift_not_open")
 
@@ -763,11 +810,14 @@ class Checkout:
         self.payment.check_exact(amount, TenderKind.CARD)
         reference = str(uuid.uuid4())
         now = iso(self.clock.now())
+        basket = json.dumps(self.basket_document(), ensure_ascii=False)
+        holder = self.store.lease()
         with self.store.write() as conn:
             conn.execute(
                 "INSERT INTO payment_journal (reference, amount, currency, status, created_at, "
-                "updated_at) VALUES (?, ?, ?, 'pending', ?, ?)",
-                (reference, amount.minor, amount.currency, now, now))
+                "updated_at, holder, basket_id, basket) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, "
+                "?)", (reference, amount.minor, amount.currency, now, now, holder,
+                       self.basket_id, basket))
         result = self.payments.authorize(amount, reference)
         with self.store.write() as conn:
             conn.execute(
@@ -806,13 +856,16 @@ class Checkout:
         return self.payment.add_exact(TenderKind.STORE_CREDIT, amount, reference=account)
 
     # -- completion ----------------------------------------------------------------------------
-    def complete(self, *, member_id: int | None = None) -> CompletedSale:
+    def complete(self, *, member_id: int | None = None,
+                 also: Callable[[sqlite3.Connection, int, str], None] | None = None
+                 ) -> CompletedSale:
         """Commit the paid sale: everything in one transaction, then start a new sale.
 
         The member is the one attached (:meth:`attach_member`); ``member_id`` names a member by
         the central's id only when none is attached (older callers). With a member, the sale
         records the points it earns and redeems, and both go to ``points_pending`` until the
-        central has counted them.
+        central has counted them. ``also(conn, sale_id, event_id)`` writes more in the same
+        transaction, after the sale's event (a card orphan's resolution).
         """
         self._active()
         self._check_can_pay()
@@ -941,6 +994,8 @@ class Checkout:
                 "occurred_at, terminal_seq) VALUES (?, ?, 'sale', ?, ?, ?, ?)",
                 [(ln.item.product_id, -_stock_qty(ln), sale_id, event_id, at, seq)
                  for ln in active])
+            if also is not None:
+                also(conn, sale_id, event_id)
         done = CompletedSale(sale_id, receipt_no, event_id, seq, totals, tenders, change,
                              rounding, now, returned, member, earned, redeemed, balance)
         self._new_sale()

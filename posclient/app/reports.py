@@ -30,6 +30,11 @@ LABELS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     "store_credit": ("储值卡", "Store credit"),
     "web": ("网上已付", "Paid online"), "exchange": ("换货抵扣", "Exchange credit"),
     "points": ("积分", "Points"),
+    "orphans": ("已授权未成交的银行卡", "Card approvals without a sale"),
+    "orphans_reversed": ("银行卡授权已撤销", "Card approvals reversed"),
+    "orphans_refunded": ("已退款到银行卡", "Refunded to the card"),
+    "orphans_completed": ("补记为销售", "Completed as sales"),
+    "orphans_open": ("待经理处理", "Open, for a manager"),
 }
 
 
@@ -75,6 +80,14 @@ def report_lines(r: Report, lang: str = "zh", width: int = 48) -> list[str]:
                 or "0.00")
         out.append(fit(f"  #{s['shift_no']} ({s['staff_id']}) {label('over_short', lang)}: "
                        f"{diff}", width))
+    if r.card_orphans:
+        out += [rule, fit(label("orphans", lang), width)]
+        for outcome in ("reversed", "refunded", "completed", "open"):
+            these = [o for o in r.card_orphans if o["outcome"] == outcome]
+            if these:
+                out.append(two_cols(f"  {label('orphans_' + outcome, lang)}",
+                                    f"{len(these)} / {m(sum(o['amount'] for o in these))}",
+                                    width))
     if r.pending_events:
         out += [rule, row("pending", str(len(r.pending_events)))]
         out += [fit(f"  {e['terminal_seq']} {e['type']} {e['occurred_at']}", width)
@@ -104,5 +117,7 @@ def report_csv(r: Report) -> str:
     for s in r.shifts:
         for k, v in (s["over_short"] or {}).items():
             w.writerow(["over_short", f"shift {s['shift_no']}:{k}", v])
+    w.writerows(["card_orphan", f"{o['outcome']}:{o['reference']}", o["amount"]]
+                for o in r.card_orphans)
     w.writerows(["pending", e["terminal_seq"], e["type"]] for e in r.pending_events)
     return buf.getvalue()

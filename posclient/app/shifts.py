@@ -88,6 +88,10 @@ class Report:
     expected_cash: int = 0
     shifts: list[dict[str, Any]] = field(default_factory=list)
     pending_events: list[dict[str, Any]] = field(default_factory=list)
+    # Card approvals whose sale never committed (posclient/app/card_recovery.py), resolved in
+    # the period or still open: reference, amount, outcome (reversed | refunded | completed |
+    # open), receipt_no. Reversed or refunded: no sales money; completed: also in the sales.
+    card_orphans: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
@@ -332,6 +336,15 @@ class Shifts:
                 "SELECT shift_no, staff_id, opened_at, closed_at, counted, expected FROM shifts "
                 "WHERE opened_at > ? AND opened_at <= ? OR closed_at IS NULL ORDER BY shift_no",
                 (since, to_at))]
+        r.card_orphans = [
+            {"reference": ref, "amount": amount, "outcome": outcome or "open",
+             "receipt_no": receipt}
+            for ref, amount, outcome, receipt in conn.execute(
+                "SELECT j.reference, j.amount, j.resolution, s.receipt_no FROM payment_journal j "
+                "LEFT JOIN sales s ON s.id = j.sale_id WHERE j.amount > 0 AND ("
+                "j.resolution IN ('reversed', 'refunded', 'completed') AND j.resolved_at > ? AND "
+                "j.resolved_at <= ? OR j.resolution IS NULL AND j.found_event IS NOT NULL) "
+                "ORDER BY j.id", (since, to_at))]
         r.pending_events = [{"terminal_seq": seq, "type": t, "occurred_at": at}
                             for seq, t, at in conn.execute(
                                 "SELECT terminal_seq, type, occurred_at FROM outbox WHERE "

@@ -10,11 +10,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from posclient.devices.drawer import CashDrawer, NoDrawer
-from posclient.devices.payment import PaymentTerminal, SimulatedPaymentTerminal
+from posclient.devices.payment import (
+    PaymentTerminal,
+    SimulatedPaymentTerminal,
+    simulator_state,
+)
 from posclient.store import outbox
 from posclient.store.catalog import Catalog
 from posclient.store.db import Store
 
+from .card_recovery import CardRecovery
 from .checkout import Checkout
 from .clock import Clock, SystemClock
 from .lookup import Lookup
@@ -51,7 +56,9 @@ class Terminal:
                  drawer: CashDrawer | None = None) -> None:
         self.store = store
         self.clock = clock or SystemClock()
-        self.payments = payments or SimulatedPaymentTerminal()
+        # The simulator remembers its approvals beside the database, as a real terminal would
+        # across a restart of the till.
+        self.payments = payments or SimulatedPaymentTerminal(state=simulator_state(store.path))
         self.drawer: CashDrawer = drawer or NoDrawer()
         self.reload()
 
@@ -92,15 +99,19 @@ class Terminal:
         return Returns(self.store, self.staff, session, clock=self.clock,
                        payments=self.payments, settings=self.settings, catalog=self.catalog)
 
-    def orphan_card_payments(self) -> int:
-        """Card payments the terminal approved (or never answered) whose sale never committed:
-        the till stopped in between. A manager reverses them on the payment terminal.
+    def card_recovery(self) -> CardRecovery:
+        """Card payments approved but never completed (posclient/app/card_recovery.py)."""
+        return CardRecovery(self.store, self.staff, clock=self.clock, payments=self.payments,
+                            settings=self.settings, checkout=self.checkout)
 
-        Call at start-up, when no sale is open in this process.
-        """
-        return int(self.store.conn.execute(
-            "SELECT count(*) FROM payment_journal WHERE sale_id IS NULL "
+    def orphan_card_payments(self) -> int:
+        """Card payments the terminal approved (or never answered) whose sale never committed
+        and that nobody has resolved yet: the till stopped in between. Card refunds approved
+        without their return are counted too (a manager gives them back by hand)."""
+        refunds = int(self.store.conn.execute(
+            "SELECT count(*) FROM payment_journal WHERE sale_id IS NULL AND amount < 0 "
             "AND status IN ('approved', 'pending')").fetchone()[0])
+        return len(self.card_recovery().open()) + refunds
 
     def status(self) -> TillStatus:
         c = self.store.conn

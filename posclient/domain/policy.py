@@ -48,6 +48,7 @@ class Action(StrEnum):
     STOCK_RECEIVE = "stock_receive"  # book a delivery or transfer as received
     RECONCILE = "reconcile"  # the store's reconciliation (every till's figures)
     RESOLVE_EXCEPTION = "resolve_exception"  # close one of the central's exceptions
+    RESOLVE_CARD_ORPHAN = "resolve_card_orphan"  # a card approved without a sale: reverse/sell
 
 
 REQUIRED_ROLE: dict[Action, Role] = {
@@ -71,6 +72,7 @@ REQUIRED_ROLE: dict[Action, Role] = {
     Action.STOCK_RECEIVE: Role.SUPERVISOR,
     Action.RECONCILE: Role.MANAGER,
     Action.RESOLVE_EXCEPTION: Role.MANAGER,
+    Action.RESOLVE_CARD_ORPHAN: Role.MANAGER,
 }
 
 

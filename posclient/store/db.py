@@ -21,6 +21,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from .leases import Lease
+
 BUSY_TIMEOUT_MS = 5_000
 APP_ID = 0x504F5331  # "POS1": marks the file as ours in the SQLite header
 
@@ -210,6 +212,16 @@ class Store:
         self.conn = conn
         self.path = path
         self.db = sqlite_utils.Database(conn)
+        self._lease: Lease | None = None
+
+    def lease(self) -> str | None:
+        """This connection's lease token (posclient/store/leases.py): rows it writes that
+        only count as abandoned once it is gone name it. None for an in-memory database."""
+        if self.path is None:
+            return None
+        if self._lease is None:
+            self._lease = Lease(self.path)
+        return self._lease.token
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, create: bool = True,
@@ -267,6 +279,9 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+        if self._lease is not None:
+            self._lease.release()
+            self._lease = None
 
     def __enter__(self) -> Store:
         return self

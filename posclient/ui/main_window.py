@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         self.bridge = SyncBridge(self)
         self.bridge.status.connect(self.show_sync)
         QShortcut(QKeySequence("Ctrl+L"), self, self.lock)
+        QShortcut(QKeySequence("Ctrl+J"), self, self.open_card_orphans)
         self._build()
         self._attach(engine)
         status = read_status(terminal.store.conn)
@@ -210,6 +211,8 @@ class MainWindow(QMainWindow):
         self.status.show_cashier(f"{session.staff.name} ({session.staff.id})")
         self.stack.setCurrentWidget(self.sell_page)
         self.sell_page.focus_scan()
+        if self.terminal.card_recovery().open():  # charged without a sale: a manager now
+            QTimer.singleShot(0, self.open_card_orphans)
         if self.terminal.settings.require_shift and not shift_is_open(self.terminal.store.conn):
             # Selling needs an open shift: the float is counted first (ui/shift.py).
             QTimer.singleShot(0, lambda: self.open_shift(count_float=True))
@@ -482,6 +485,22 @@ class MainWindow(QMainWindow):
             dialog.exec()
         finally:
             dialog.deleteLater()
+        self.sell_page.focus_scan()
+
+    def open_card_orphans(self) -> None:
+        """Card payments approved without a sale (ui/card_orphans.py), for a manager."""
+        if self.session is None or self.session.locked:
+            return
+        from .card_orphans import CardOrphansDialog
+
+        dialog = CardOrphansDialog(self.terminal.card_recovery(), self.session,
+                                   self.background, self.lang, self)
+        self.last_card_orphans = dialog
+        try:
+            dialog.exec()
+        finally:
+            dialog.deleteLater()
+        self.refresh_waiting()
         self.sell_page.focus_scan()
 
     # -- settings --------------------------------------------------------------------------------

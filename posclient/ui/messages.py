@@ -136,6 +136,7 @@ ACTIONS = {
     "stock_receive": QT_TRANSLATE_NOOP("Errors", "Stock receive"),
     "reconcile": QT_TRANSLATE_NOOP("Errors", "Reconcile"),
     "resolve_exception": QT_TRANSLATE_NOOP("Errors", "Resolve exception"),
+    "resolve_card_orphan": QT_TRANSLATE_NOOP("Errors", "Resolve card orphan"),
 }
 
 TENDER_KINDS = {
@@ -161,6 +162,9 @@ PHRASES = (
     QT_TRANSLATE_NOOP("Errors", "Declined by the card issuer (insufficient funds)"),
     QT_TRANSLATE_NOOP("Errors", "No answer from the card terminal"),
     QT_TRANSLATE_NOOP("Errors", "Unknown authorisation"),
+    QT_TRANSLATE_NOOP("Errors", "Already reversed"),
+    QT_TRANSLATE_NOOP("Errors", "Cannot reverse: the batch was settled"),
+    QT_TRANSLATE_NOOP("Errors", "Amount does not match the authorisation"),
     QT_TRANSLATE_NOOP("Errors", "Refund declined by the card issuer"),
     QT_TRANSLATE_NOOP("Errors", "The sale is saved; reprint when it is back."),
     QT_TRANSLATE_NOOP("Errors", "The drawer was not opened."),
@@ -607,6 +611,50 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
         (QT_TRANSLATE_NOOP("Errors", "The card payment %1 could not be reversed (%2); the sale "
                                      "stays open. Try again or call a supervisor."),
          (_v("card"), _phrase("reason"))),
+    ),
+    # -- card payments approved without a sale (app/card_recovery.py) ---------------------------
+    "orphan_unknown": (
+        (QT_TRANSLATE_NOOP("Errors", "There is no card payment %1 waiting to be resolved"),
+         (_v("reference"),)),
+    ),
+    "orphan_cannot_reverse": (
+        (QT_TRANSLATE_NOOP("Errors", "The card terminal cannot reverse %1 (%2). Complete it as "
+                                     "a sale of the goods, or give the money back another way."),
+         (_amount("amount"), _phrase("reason"))),
+    ),
+    "orphan_refund_failed": (
+        (QT_TRANSLATE_NOOP("Errors", "The card terminal did not refund %1 (%2): nothing was "
+                                     "recorded. Try again, or give the money back another way."),
+         (_amount("amount"), _phrase("reason"))),
+    ),
+    "orphan_unconfirmed_refund": (
+        (QT_TRANSLATE_NOOP("Errors", "The card terminal never confirmed this payment: reverse "
+                                     "it instead"), ()),
+    ),
+    "orphan_refund_under_way": (
+        (QT_TRANSLATE_NOOP("Errors", "A refund of this card payment is already under way or "
+                                     "done: nothing was sent to the card terminal"), ()),
+    ),
+    "orphan_resolved_elsewhere": (
+        (QT_TRANSLATE_NOOP("Errors", "This card payment was resolved meanwhile (another window "
+                                     "or command): nothing was recorded"), ()),
+    ),
+    "orphan_no_basket": (
+        (QT_TRANSLATE_NOOP("Errors", "The till does not know what this card payment was for: "
+                                     "reverse it, or give the money back another way"), ()),
+    ),
+    "orphan_not_a_sale": (
+        (QT_TRANSLATE_NOOP("Errors", "This card payment was for a pick-up or an exchange: "
+                                     "reverse it, or give the money back another way"), ()),
+    ),
+    "orphan_unconfirmed": (
+        (QT_TRANSLATE_NOOP("Errors", "The card terminal never confirmed this payment: it cannot "
+                                     "be sold against"), ()),
+    ),
+    "orphan_partial": (
+        (QT_TRANSLATE_NOOP("Errors", "The card paid %1 of %2; the rest was never recorded: "
+                                     "reverse it, or give the money back another way"),
+         (_amount("paid"), _amount("total"))),
     ),
     "credit_unknown": (
         (QT_TRANSLATE_NOOP("Errors", "There is no store credit account %1"), (_r("account"),)),

@@ -75,6 +75,7 @@ class ReconcileDialog(QDialog):
         self._build_totals()
         self._build_charts()
         self._build_exceptions()
+        self._build_card_orphans()
         self.message = QLabel()
         self.message.setObjectName("reconcileMessage")
         self.message.setWordWrap(True)
@@ -134,6 +135,24 @@ class ReconcileDialog(QDialog):
             chart.setMenuEnabled(False)
             row.addWidget(chart)
         self.tabs.addTab(page, self.tr("Charts"))
+
+    def _build_card_orphans(self) -> None:
+        """Card payments approved without a sale (posclient/app/card_recovery.py): open ones
+        (the customer was charged, nothing sold yet), reversed or refunded ones (no sales money)
+        and those completed as sales."""
+        self.orphan_table = make_table("reconcileCardOrphans", [
+            self.tr("Till"), self.tr("Card payment"), self.tr("Amount"), self.tr("State"),
+            self.tr("Receipt")])
+        self.tabs.addTab(self.orphan_table, self.tr("Card payments without a sale"))
+
+    def _fill_card_orphans(self, rows: list[tuple[str, str, int, str, str | None]]) -> None:
+        states = {"open": self.tr("open: charged, nothing sold"),
+                  "reversed": self.tr("reversed"), "refunded": self.tr("refunded to the card"),
+                  "completed": self.tr("completed as a sale")}
+        fill(self.orphan_table, [(till, ref, self._m(amount), states.get(state, state),
+                                  receipt or "-") for till, ref, amount, state, receipt in rows])
+        self.tabs.setTabText(4, self.tr("Card payments without a sale (%1)").replace(
+            "%1", str(len(rows))))
 
     def _build_exceptions(self) -> None:
         page = QWidget()
@@ -220,6 +239,8 @@ class ReconcileDialog(QDialog):
         self._totals(r.sales_count, r.sales_total, r.returns_count, r.returns_total,
                      r.pickups_count, r.pickups_total, r.tenders, categories, r.movements, {})
         self._charts(hours, {k: v["sales"] - v["refunds"] for k, v in r.tenders.items()})
+        self._fill_card_orphans([(r.terminal_id, o["reference"], o["amount"], o["outcome"],
+                                  o.get("receipt_no")) for o in r.card_orphans])
         self.exceptions = []
         fill(self.exception_table, [])
         self.exception_table.setEnabled(False)
@@ -258,6 +279,8 @@ class ReconcileDialog(QDialog):
                      {k: v.model_dump() for k, v in f.tenders.items()}, f.categories,
                      f.movements, f.over_short)
         self._charts(f.hours, {k: v.sales - v.refunds for k, v in f.tenders.items()})
+        self._fill_card_orphans([(o.terminal_id, o.reference, o.amount, o.status, o.receipt_no)
+                                 for o in data.card_orphans])
         self.exceptions = list(data.exceptions)
         self._fill_exceptions()
         self.loaded = True

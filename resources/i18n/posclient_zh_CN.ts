@@ -20,6 +20,99 @@
     </message>
 </context>
 <context>
+    <name>CardOrphansDialog</name>
+    <message>
+        <location filename="../../posclient/ui/card_orphans.py" line="+34"/>
+        <source>Card payments without a sale</source>
+        <translation>未成交的银行卡付款</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The card terminal approved these payments, but the till stopped before the sale was saved, and the terminal could not reverse them. Reverse each on the card terminal (or refund it to the card once the terminal&apos;s batch was settled), or complete it as a sale of its goods.</source>
+        <translation>刷卡机已授权这些付款，但收银机在保存销售前停止，刷卡机也未能撤销。请逐笔在刷卡机上撤销（刷卡机批次已结算时可退款到银行卡），或将其补记为这些商品的销售。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Approved at</source>
+        <translation>授权时间</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Goods</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Card</source>
+        <translation>银行卡</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Reverse on the card terminal</source>
+        <translation>在刷卡机上撤销</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Refund to the card</source>
+        <translation>退款到银行卡</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Complete as sale</source>
+        <translation>补记为销售</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Later</source>
+        <translation>稍后</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>not known</source>
+        <translation>不明</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>A manager resolves card payments without a sale</source>
+        <translation>未成交的银行卡付款须由经理处理</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Saving the sale…</source>
+        <translation>正在保存销售…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Waiting for the card terminal…</source>
+        <translation>正在等待刷卡机…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Reversed on the card terminal: %1</source>
+        <translation>已在刷卡机上撤销：%1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The card terminal never charged this payment: nothing to give back</source>
+        <translation>刷卡机从未扣这笔款：无需退款</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Refunded to the card: %1</source>
+        <translation>已退款到银行卡：%1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Completed as sale %1</source>
+        <translation>已补记为销售 %1</translation>
+    </message>
+</context>
+<context>
     <name>CartColumn</name>
     <message>
         <location filename="../../posclient/ui/sell.py" line="+154"/>
@@ -188,6 +281,11 @@
         <translation>处理异常</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <source>Resolve card orphan</source>
+        <translation>处理未成交的银行卡付款</translation>
+    </message>
+    <message>
         <location line="+4"/>
         <source>cash</source>
         <translation>现金</translation>
@@ -238,6 +336,21 @@
         <location line="+1"/>
         <source>Unknown authorisation</source>
         <translation>找不到该笔授权</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Already reversed</source>
+        <translation>已撤销过</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cannot reverse: the batch was settled</source>
+        <translation>无法撤销：该批次已结算</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Amount does not match the authorisation</source>
+        <translation>金额与授权不符</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -870,7 +983,57 @@
         <translation>应收 %2，收现金 %1，需找零 %3：超出本收银机可找零的上限，请核对金额</translation>
     </message>
     <message>
-        <location line="+145"/>
+        <location line="+20"/>
+        <source>There is no card payment %1 waiting to be resolved</source>
+        <translation>没有待处理的银行卡付款 %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The card terminal cannot reverse %1 (%2). Complete it as a sale of the goods, or give the money back another way.</source>
+        <translation>刷卡机无法撤销 %1（%2）。请将其补记为商品销售，或以其他方式退款给顾客。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The card terminal did not refund %1 (%2): nothing was recorded. Try again, or give the money back another way.</source>
+        <translation>刷卡机未能退款 %1（%2）：未做任何记录。请重试，或以其他方式退款给顾客。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The card terminal never confirmed this payment: reverse it instead</source>
+        <translation>刷卡机从未确认这笔付款：请改为撤销</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>A refund of this card payment is already under way or done: nothing was sent to the card terminal</source>
+        <translation>这笔银行卡付款的退款已在进行或已完成：未向刷卡机发送任何请求</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This card payment was resolved meanwhile (another window or command): nothing was recorded</source>
+        <translation>这笔银行卡付款已在别处处理（另一个窗口或命令）：未做任何记录</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The till does not know what this card payment was for: reverse it, or give the money back another way</source>
+        <translation>收银机不知道这笔银行卡付款买的是什么：请撤销，或以其他方式退款给顾客</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This card payment was for a pick-up or an exchange: reverse it, or give the money back another way</source>
+        <translation>这笔银行卡付款用于自提或换货：请撤销，或以其他方式退款给顾客</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The card terminal never confirmed this payment: it cannot be sold against</source>
+        <translation>刷卡机从未确认这笔付款：不能据此补记销售</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The card paid %1 of %2; the rest was never recorded: reverse it, or give the money back another way</source>
+        <translation>银行卡支付了 %2 中的 %1，其余部分从未记录：请撤销，或以其他方式退款给顾客</translation>
+    </message>
+    <message>
+        <location line="+131"/>
         <source>Scan the member&apos;s card or type a phone number</source>
         <translation>请扫描会员卡或输入手机号</translation>
     </message>
@@ -940,7 +1103,7 @@
         <translation>积分须按 %1 的整数倍使用</translation>
     </message>
     <message>
-        <location line="-534"/>
+        <location line="-578"/>
         <source>The suspended sale is in %1, this till sells in %2</source>
         <translation>该挂单币种为 %1，本收银机使用 %2</translation>
     </message>
@@ -995,7 +1158,7 @@
         <translation>银行卡付款 %1 撤销失败（%2），本单仍未关闭。请重试或联系主管。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+49"/>
         <source>There is no store credit account %1</source>
         <translation>没有储值卡账户 %1</translation>
     </message>
@@ -1256,7 +1419,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../posclient/ui/main_window.py" line="+101"/>
+        <location filename="../../posclient/ui/main_window.py" line="+102"/>
         <source>Till %1 · %2</source>
         <translation>收银机 %1 · %2</translation>
     </message>
@@ -1266,7 +1429,7 @@
         <translation>已注册，但无法启动同步（可能没有系统密钥环）：请查看日志</translation>
     </message>
     <message numerus="yes">
-        <location line="+27"/>
+        <location line="+29"/>
         <source>%n receipt(s) were never printed: F11 prints them</source>
         <translation>
             <numerusform>有 %n 张小票未打印：按 F11 补打</numerusform>
@@ -1361,7 +1524,7 @@
         <translation>请先开班：清点钱箱里的备用金</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+72"/>
         <source>Payments were taken: finish or void the sale before closing the till</source>
         <translation>本单已收款：请先完成或作废本单，再关闭收银机</translation>
     </message>
@@ -1841,7 +2004,7 @@
         <translation>门店对账</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
@@ -1852,12 +2015,13 @@
     </message>
     <message>
         <location line="+12"/>
-        <location line="+46"/>
+        <location line="+47"/>
+        <location line="+17"/>
         <source>Till</source>
         <translation>收银台</translation>
     </message>
     <message>
-        <location line="-46"/>
+        <location line="-64"/>
         <location line="+15"/>
         <location line="+4"/>
         <source>Sales</source>
@@ -1949,7 +2113,57 @@
         <translation>图表</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
+        <source>Card payment</source>
+        <translation>银行卡付款</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Receipt</source>
+        <translation>小票</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Card payments without a sale</source>
+        <translation>未成交的银行卡付款</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>open: charged, nothing sold</source>
+        <translation>待处理：已扣款，未成交</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>reversed</source>
+        <translation>已撤销</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>refunded to the card</source>
+        <translation>已退款到银行卡</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>completed as a sale</source>
+        <translation>已补记为销售</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Card payments without a sale (%1)</source>
+        <translation>未成交的银行卡付款（%1）</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>No.</source>
         <translation>编号</translation>
     </message>
@@ -2020,7 +2234,7 @@
     </message>
     <message>
         <location line="+7"/>
-        <location line="+31"/>
+        <location line="+33"/>
         <source>%1 waiting here</source>
         <translation>本机待传 %1</translation>
     </message>
@@ -2055,7 +2269,7 @@
         <translation>最后 %1</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+30"/>
         <source>Exceptions (%1)</source>
         <translation>异常（%1）</translation>
     </message>

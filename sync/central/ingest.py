@@ -56,7 +56,7 @@ from sqlalchemy import Connection, Engine, Transaction, and_, delete, insert, se
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from posclient.app.clock import Clock
-from sync.central import incidents, ledger, loyalty
+from sync.central import card_orphans, incidents, ledger, loyalty
 from sync.central.db import (
     among,
     bulk_insert,
@@ -86,6 +86,8 @@ from sync.protocol import (
     EVENT_TYPES,
     MAX_SEQ_AHEAD,
     UNREADABLE_EVENT_ID,
+    CardOrphanFoundPayload,
+    CardOrphanResolvedPayload,
     Event,
     EventResult,
     MemberSignupPayload,
@@ -833,9 +835,20 @@ def _exception_row(who: TerminalIdentity, event_id: UUID | None, p: Problem,
             "detail": dump_json({"subject": p.subject, "message": p.message, **p.data})}
 
 
+def _apply_card_orphan(tx: Tx, who: TerminalIdentity, ev: Event) -> list[Problem]:
+    """A card charged without a sale: filed, or its exception closed (card_orphans.py)."""
+    if ev.type == "card_orphan_found":
+        filed = card_orphans.record_found(CardOrphanFoundPayload.model_validate(ev.payload))
+    else:
+        filed = card_orphans.record_resolved(
+            tx, who, CardOrphanResolvedPayload.model_validate(ev.payload))
+    return [Problem(*f) for f in filed]
+
+
 _HANDLERS = {"sale": _apply_sale, "pickup": _apply_pickup, "return": _apply_return,
              "member_signup": _apply_signup, "stock_count": _apply_stock_count,
-             "stock_receive": _apply_stock_receive}
+             "stock_receive": _apply_stock_receive, "card_orphan_found": _apply_card_orphan,
+             "card_orphan_resolved": _apply_card_orphan}
 
 
 def _utc(t: datetime) -> datetime:

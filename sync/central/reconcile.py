@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, select
 
-from sync.central import incidents
+from sync.central import card_orphans, incidents
 from sync.central.db import among, chunks
 from sync.central.errors import InvalidRequest
 from sync.central.feed import Tx
@@ -44,7 +44,8 @@ from sync.protocol import (
 )
 
 SALE_TYPES = ("sale", "pickup")
-READ_TYPES = (*SALE_TYPES, "return", "cash_movement", "shift_close", "z_report")
+READ_TYPES = (*SALE_TYPES, "return", "cash_movement", "shift_close", "z_report",
+              *card_orphans.TYPES)
 
 
 class _Sums:
@@ -114,7 +115,11 @@ def reconciliation(engine: Engine, store_id: str, day: date,
         payloads = [(t, typ, at, json.loads(p)) for t, typ, at, p in rows]
         categories = _categories(conn, {int(ln["product_id"]) for _, typ, _, p in payloads
                                         if typ in SALE_TYPES for ln in p.get("lines", ())})
+        orphans = card_orphans.orphan_lines([r for r in payloads
+                                             if r[1] in card_orphans.TYPES])
         for terminal_id, typ, at, p in payloads:
+            if typ in card_orphans.TYPES:
+                continue
             if typ == "z_report":
                 if p.get("business_day") == day.isoformat():
                     zs.setdefault(terminal_id, []).append(_z(p))
@@ -149,7 +154,7 @@ def reconciliation(engine: Engine, store_id: str, day: date,
         store_id=store_id, day=day.isoformat(), timezone=zone_name,
         currency=str(settings.get("currency") or "CNY"), from_at=start, to_at=end,
         generated_at=now, totals=Figures(**total.figures()), terminals=out, exceptions=open_,
-        rejected=rejected)
+        rejected=rejected, card_orphans=orphans)
 
 
 def _add(s: _Sums, typ: str, hour: int, p: dict[str, Any], categories: dict[int, str]) -> None:
@@ -189,7 +194,8 @@ def _z(p: dict[str, Any]) -> ZFigures:
                                           "pickups_total", "returns_count", "returns_total")},
         tenders={k: TenderFigures(**v) for k, v in (p.get("tenders") or {}).items()},
         movements={k: int(v) for k, v in (p.get("movements") or {}).items()},
-        pending_events=len(p.get("pending_events") or ()))
+        pending_events=len(p.get("pending_events") or ()),
+        card_orphans=list(p.get("card_orphans") or ()))
 
 
 def _categories(conn: Connection, product_ids: set[int]) -> dict[int, str]:

@@ -214,7 +214,8 @@ def test_a_damaged_database_is_a_start_up_error(tmp_path, capsys):
 
 
 def test_a_card_approval_whose_sale_never_committed_is_reported(db, capsys):
-    """The till died between the card approval and the commit: nobody may forget it."""
+    """The till died between the card approval and the commit: nobody may forget it (the card
+    terminal does not know this one, so it is not reversed: a manager resolves it)."""
     with sqlite3.connect(db) as c:
         c.execute("INSERT INTO payment_journal (reference, amount, currency, status, "
                   "auth_code, created_at, updated_at) VALUES ('r1', 1250, 'CNY', 'approved', "
@@ -222,6 +223,7 @@ def test_a_card_approval_whose_sale_never_committed_is_reported(db, capsys):
     assert run(db, "status") == 0
     captured = capsys.readouterr()
     assert "1 card payment(s) were approved but their sale never completed" in captured.err
+    assert "posclient payments list" in captured.err
     assert "1 approved without a sale" in captured.out
 
 
