@@ -3,7 +3,6 @@ cursor is not set (the snapshot is taken again). Served by httpx.MockTransport."
 
 from __future__ import annotations
 
-import gzip
 import json
 import sqlite3
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from misbehaving import snapshot_lines_body
 
 from posclient.store.db import Store
 from sync.apply import SnapshotWriter
@@ -31,7 +31,7 @@ def till(tmp_path: Path, lines: list[bytes]) -> tuple[Path, SyncEngine]:
     db = tmp_path / "till.db"
     with Store.open(db) as store, store.write() as conn:
         state_set(conn, server_url="http://central.test", store_id="S1", terminal_id="T1")
-    body = gzip.compress(b"\n".join(lines) + b"\n")
+    body = snapshot_lines_body(lines)  # with its trailer (count and digest)
 
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/v1/snapshot":
@@ -82,11 +82,12 @@ def test_a_bad_record_is_named_and_the_cursor_is_not_set(tmp_path, bad, says):
 
 def test_a_line_that_is_not_one_json_object_is_refused(tmp_path):
     lines = encode([VAT, product(1), product(2), product(3)])
-    two_on_one_line = [*lines[:2], lines[2] + b"," + lines[3], lines[4]]
+    three = json.dumps({"seq": 1, "records": 3}).encode()  # the lines the central counted
+    two_on_one_line = [three, lines[1], lines[2] + b"," + lines[3], lines[4]]
     db, engine = till(tmp_path, two_on_one_line)
     with pytest.raises(SyncError, match="more than one record"):
         engine.run_once()
-    db2, engine2 = till(tmp_path / "b", [*lines[:3], b"{not json"])
+    db2, engine2 = till(tmp_path / "b", [three, *lines[1:3], b"{not json"])
     with pytest.raises(SyncError, match="invalid JSON"):
         engine2.run_once()
     assert cursor(db) is None and cursor(db2) is None
