@@ -78,7 +78,7 @@ from .protocol import (
     validate_page,
 )
 from .snapshot_format import TRAILER_KIND, TRAILER_PARAM
-from .snapshot_stage import _SNAPSHOT_BLOCK, decode_block, stage_snapshot
+from .snapshot_stage import _SNAPSHOT_BLOCK, decode_block, stage_path, stage_snapshot
 
 __all__ = ["_SNAPSHOT_BLOCK", "SyncEngine", "SyncError", "SyncStatus", "read_status",
            "state_get", "state_set"]
@@ -550,8 +550,7 @@ class SyncEngine:
                              extensions={RAW: True,
                                          DEADLINE: self.snapshot_deadline}) as resp:
                 _raise_for(resp)
-                staged = stage_snapshot(resp.iter_raw(), self.db_path.with_name(
-                    self.db_path.name + ".snapshot"))
+                staged = stage_snapshot(resp.iter_raw(), stage_path(self.db_path))
         except httpx.HTTPError as exc:
             err = network_error(exc)
             raise SyncError(f"the snapshot download broke off: {err}", transient=err.transient,

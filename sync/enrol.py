@@ -12,6 +12,7 @@ from posclient.store.db import Store
 
 from .credentials import TokenStore
 from .engine import SyncError, _raise_for, state_get, state_set
+from .http import BoundedTransport
 from .protocol import EnrolRequest, EnrolResponse
 
 
@@ -55,9 +56,11 @@ def enrol(db_path: str | Path, server_url: str, code: str, terminal_name: str, *
         request = EnrolRequest(code=code.strip(), terminal_name=terminal_name,
                                store_id=own_store, terminal_id=own_id)
         try:
-            with httpx.Client(transport=transport, timeout=timeout, verify=verify) as http:
+            bounded = BoundedTransport(transport, server=server_url, verify=verify,
+                                       deadline_s=4 * timeout)  # sync/http.py
+            with httpx.Client(transport=bounded, timeout=timeout, verify=verify) as http:
                 resp = http.post(f"{server_url}/v1/enrol", json=request.model_dump())
-        except httpx.TransportError as exc:
+        except httpx.HTTPError as exc:
             raise SyncError(f"the central at {server_url} cannot be reached ({exc})",
                             transient=True) from None
         if resp.status_code in (400, 401, 403, 404, 409, 410, 422):

@@ -21,6 +21,7 @@ holds the gigabyte. :class:`BoundedTransport` wraps the real transport (or a tes
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 import urllib.request
@@ -132,7 +133,8 @@ class DeadlineBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
-def network_transport(server: str, verify: bool | str = True) -> httpx.HTTPTransport:
+def network_transport(server: str,
+                      verify: bool | str | ssl.SSLContext = True) -> httpx.HTTPTransport:
     """httpx's own transport to ``server`` (through the proxy the environment names, as httpx
     would), with :class:`DeadlineBackend` under it."""
     parts = urlsplit(server)
@@ -251,7 +253,8 @@ class BoundedTransport(httpx.BaseTransport):
     :func:`network_transport` to ``server``."""
 
     def __init__(self, inner: httpx.BaseTransport | None = None, *, server: str = "",
-                 verify: bool | str = True, deadline_s: float = DEFAULT_DEADLINE_S,
+                 verify: bool | str | ssl.SSLContext = True,
+                 deadline_s: float = DEFAULT_DEADLINE_S,
                  max_bytes: int = MAX_ANSWER_BYTES, cycle_s: float | None = None) -> None:
         self.inner = inner if inner is not None else network_transport(server, verify)
         self.deadline_s = deadline_s

@@ -2,15 +2,16 @@
 
 ``GET /v1/snapshot?trailer=sha256`` (sync/snapshot_format.py) is read in two passes:
 
-1. :func:`stage_snapshot` saves the body as it comes (gzip, as sent) to a file beside the till's
-   database, and decodes it on the way, bounded: pieces of at most 256 KB (sync/http.py), a
-   line of at most :data:`MAX_LINE` bytes, no more lines than the header announced, and no
-   more than :data:`MAX_MEAN_LINE` bytes per announced record in all, so a gzip bomb costs
-   neither memory nor disk. It counts the record lines and takes the SHA-256 of every line
-   before the last, and checks them against the last line, the trailer. A body cut off (the
-   connection broken, a gzip stream without its end, no trailer after fewer records than
-   announced), a count or a digest that differs, or a central too old to send a trailer: the
-   snapshot is refused and nothing of it reaches the till's tables.
+1. :func:`stage_snapshot` saves the body as it comes (gzip, as sent) to a file beside the
+   till's database (:func:`stage_path`), and decodes it on the way, bounded: pieces of at
+   most 256 KB (sync/http.py), a line of at most :data:`MAX_LINE` bytes, no more lines than
+   the header announced, and no more than :data:`MAX_MEAN_LINE` bytes per announced record
+   in all, so a gzip bomb costs neither memory nor disk. It counts the record lines, takes
+   the SHA-256 of every line before the last, and checks both against the last line, the
+   trailer. A body cut off (the connection broken, a gzip stream without its end, no trailer
+   after fewer records than announced), a count or a digest that differs, or a central too
+   old to send a trailer: the snapshot is refused and nothing of it reaches the till's
+   tables.
 2. The engine then reads the verified file with :meth:`StagedSnapshot.lines` and writes it
    through :class:`sync.apply.SnapshotWriter` in its short transactions (about 25 ms each, so
    a checkout never waits long for the write lock), and sets its cursor last. The local write
@@ -23,7 +24,11 @@ model, 100 lines per pydantic call.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +45,7 @@ MAX_LINE = 4 * 1024 * 1024  # one record (a web order with many lines is some 10
 MAX_HEADER = 64 * 1024
 MAX_MEAN_LINE = 64 * 1024  # decoded bytes per announced record, on average, at most
 READ_BYTES = 64 * 1024
+STALE_S = 86_400.0  # a staged file this old was left by a till that stopped
 
 
 def _gzip(first: bytes) -> bool:
@@ -157,6 +163,17 @@ class _Verifier:
 
 def _refused(message: str, code: str, **details: Any) -> SyncError:
     return SyncError(message, transient=False, code=code, **details)
+
+
+def stage_path(db_path: Path) -> Path:
+    """A new file beside the till's database for one snapshot download (one per process and
+    thread: a till window and ``posclient sync --once`` may both load one). Files left by a
+    till that stopped mid-download, a day old, are removed here."""
+    for old in db_path.parent.glob(f"{db_path.name}.snapshot-*"):
+        with contextlib.suppress(OSError):
+            if time.time() - old.stat().st_mtime > STALE_S:
+                old.unlink()
+    return db_path.with_name(f"{db_path.name}.snapshot-{os.getpid()}-{threading.get_ident()}")
 
 
 def stage_snapshot(chunks: Iterable[bytes], path: Path) -> StagedSnapshot:

@@ -3,6 +3,7 @@ cursor is not set (the snapshot is taken again). Served by httpx.MockTransport."
 
 from __future__ import annotations
 
+import gzip
 import json
 import sqlite3
 from pathlib import Path
@@ -27,11 +28,13 @@ def product(pid: int, sku: str | None = None, **extra: Any) -> dict[str, Any]:
                      "barcodes": [f"{6901234000000 + pid}"], **extra}}
 
 
-def till(tmp_path: Path, lines: list[bytes]) -> tuple[Path, SyncEngine]:
+def till(tmp_path: Path, lines: list[bytes],
+         body: bytes | None = None) -> tuple[Path, SyncEngine]:
     db = tmp_path / "till.db"
     with Store.open(db) as store, store.write() as conn:
         state_set(conn, server_url="http://central.test", store_id="S1", terminal_id="T1")
-    body = snapshot_lines_body(lines)  # with its trailer (count and digest)
+    if body is None:
+        body = snapshot_lines_body(lines)  # with its trailer (count and digest)
 
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/v1/snapshot":
@@ -129,3 +132,18 @@ def test_the_writer_with_or_without_its_thread_writes_the_same_and_reports_error
                 writer.finish(complete=True)
         finally:
             writer.close()
+
+
+@pytest.mark.parametrize(("rest", "says"), [
+    (b"x" * (16 << 20), "longer than the till takes"),  # one endless line
+    (b"\n" * (1 << 20), "more than the 2 records"),  # more lines than announced
+])
+def test_a_snapshot_that_expands_past_its_bounds_is_refused_unwritten(tmp_path, rest, says):
+    header = json.dumps({"seq": 1, "records": 2}).encode() + b"\n"
+    db, engine = till(tmp_path, [], body=gzip.compress(header + encode([VAT])[1] + b"\n" + rest))
+    with pytest.raises(SyncError, match=says) as err:
+        engine.run_once()
+    assert err.value.code == "snapshot_malformed" and not err.value.transient
+    assert cursor(db) is None
+    with Store.open(db) as store:
+        assert store.conn.execute("SELECT count(*) FROM tax_rates").fetchone() == (0,)
