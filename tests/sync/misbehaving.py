@@ -123,6 +123,13 @@ class Misbehaving:
                                           if k.lower() != b"content-encoding"]
                       + [(b"content-encoding", b"gzip")])
 
+    def arm_bomb(self) -> None:
+        """Make the gzip bomb now (seconds of CPU), not in the server's event loop while the
+        till waits for its answer."""
+        if self._bomb is None:
+            self._bomb = gzip_bomb(self.bomb_bytes)
+        self.mode = "gzip_bomb"
+
     def _count(self, mode: str) -> None:
         self.served[mode] = self.served.get(mode, 0) + 1
 

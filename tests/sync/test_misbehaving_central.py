@@ -156,7 +156,7 @@ def test_a_gzip_bomb_page_is_refused_and_the_till_stays_under_200_mb(
         proxy, tmp_path, cli_env, capsys):
     url, app = proxy
     db = cli_till(tmp_path, url, capsys)
-    app.mode = "gzip_bomb"  # about 1 MB of gzip that expands to 1 GiB
+    app.arm_bomb()  # about 1 MB of gzip that expands to 1 GiB
     done = subprocess.run([sys.executable, "-c", PEAK_RSS, sys.executable, "-c", CLI,
                            "--db", db, "sync", "--once"], env=cli_env, capture_output=True,
                           text=True, timeout=300)
