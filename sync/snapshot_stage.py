@@ -44,6 +44,10 @@ from .snapshot_format import SnapshotTrailer
 MAX_LINE = 4 * 1024 * 1024  # one record (a web order with many lines is some 10 KB)
 MAX_HEADER = 64 * 1024
 MAX_MEAN_LINE = 64 * 1024  # decoded bytes per announced record, on average, at most
+# Whatever the header announces: a snapshot of 4 million records is some 500 MB decoded and
+# 100 MB as sent (docs/performance.md), so these leave room for a store twenty times larger.
+MAX_DECODED = 8 * 1024**3
+MAX_STAGED = 2 * 1024**3  # bytes as sent, on the till's disk
 READ_BYTES = 64 * 1024
 STALE_S = 86_400.0  # a staged file this old was left by a till that stopped
 
@@ -105,7 +109,7 @@ class _Verifier:
             if self.lines > announced + 1:
                 raise _refused(f"the central's snapshot holds more than the {announced} "
                                "records its header announced", "snapshot_malformed")
-            if self.size > MAX_LINE + (announced + 2) * MAX_MEAN_LINE:
+            if self.size > min(MAX_DECODED, MAX_LINE + (announced + 2) * MAX_MEAN_LINE):
                 raise _refused("the central's snapshot is far larger than its records "
                                f"({self.size:,} bytes decoded for {announced})",
                                "snapshot_malformed")
@@ -182,11 +186,16 @@ def stage_snapshot(chunks: Iterable[bytes], path: Path) -> StagedSnapshot:
     network error from ``chunks`` is passed on (the file removed too)."""
     verifier = _Verifier()
     decoder: IdentityDecoder | InflateDecoder | None = None
+    staged = 0
     try:
         with path.open("wb") as out:
             for raw in chunks:
                 if not raw:
                     continue
+                staged += len(raw)
+                if staged > MAX_STAGED:
+                    raise _refused("the central's snapshot is larger than the till takes "
+                                   f"({MAX_STAGED >> 30} GB as sent)", "snapshot_malformed")
                 out.write(raw)
                 if decoder is None:
                     decoder = InflateDecoder(31) if _gzip(raw) else IdentityDecoder()
