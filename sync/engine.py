@@ -550,7 +550,11 @@ class SyncEngine:
                              extensions={RAW: True,
                                          DEADLINE: self.snapshot_deadline}) as resp:
                 _raise_for(resp)
+                t0 = time.perf_counter()
                 staged = stage_snapshot(resp.iter_raw(), stage_path(self.db_path))
+            log.info("snapshot staged and verified: %d records, %.1f MB as sent, in %.1f s",
+                     staged.records, staged.path.stat().st_size / 2**20,
+                     time.perf_counter() - t0)
         except httpx.HTTPError as exc:
             err = network_error(exc)
             raise SyncError(f"the snapshot download broke off: {err}", transient=err.transient,
