@@ -6,10 +6,11 @@ One cycle (:meth:`SyncEngine.run_once`):
    and every other event keeps flowing.
 2. pull: on first start (no cursor) or after ``410 Gone``, the snapshot; then pages of changes.
    Each page is applied together with its new cursor in ONE transaction. Pages are small, so a
-   checkout never waits long for the write lock. The snapshot is written in short
-   transactions by :class:`sync.apply.SnapshotWriter`: plain bulk INSERTs on a first start, and
-   for a till that already has a catalogue (and may be selling) only what changed, plus the
-   removal of what the snapshot no longer holds; its cursor is set last.
+   checkout never waits long for the write lock. The snapshot, once staged and verified, is
+   written in short transactions by :class:`sync.apply.SnapshotWriter`: plain bulk INSERTs
+   on a first start, and for a till that already has a catalogue (and may be selling) only
+   what changed, plus the removal of what the snapshot no longer holds; its cursor is set
+   last.
    Between the two, suspended sales are shared with the store's other tills (sync/parked.py).
 3. stock: once the feed has been read to its head after a push, the central's levels include
    the sales it accepted, so the till stops counting their stock movements (its stock is level
@@ -19,6 +20,13 @@ One cycle (:meth:`SyncEngine.run_once`):
    up, so that transaction stays short; the sales never count twice nor go missing. Then
    the movements' own flag is tidied in small transactions that change no stock
    (posclient/store/stock.py).
+
+A misbehaving central or proxy: every request goes through :class:`sync.http.BoundedTransport`
+(a deadline for each request and for the cycle's network work, answers decoded within a bound;
+a page over it is asked for again with fewer changes); a snapshot is staged and verified whole
+before any of it is written (sync/snapshot_stage.py); a page never moves the cursor back. Each
+refusal is recorded with a code that the status bar and ``posclient status`` show in the
+till's language (sync/refusals.py).
 
 Network faults (connection refused, timeouts, 5xx, 429) never raise out of a cycle: they are
 recorded (``sync_state``) and reported through the status callback; :meth:`SyncEngine.start`

@@ -147,3 +147,33 @@ def test_a_snapshot_that_expands_past_its_bounds_is_refused_unwritten(tmp_path, 
     assert cursor(db) is None
     with Store.open(db) as store:
         assert store.conn.execute("SELECT count(*) FROM tax_rates").fetchone() == (0,)
+
+
+def test_a_page_over_the_answer_bound_is_asked_for_again_with_fewer_changes(tmp_path):
+    """Big records (20 KB each: 1,000 are over the 16 MB an answer may decode to): the till asks
+    for a quarter as many, and the feed still arrives whole."""
+    db = tmp_path / "till.db"
+    with Store.open(db) as store, store.write() as conn:
+        state_set(conn, server_url="http://central.test", store_id="S1", terminal_id="T1",
+                  cursor=0)
+    asked: list[int] = []
+    feed = [{"seq": 1, "entity": "tax_rate", "op": "upsert", "key": "VAT9",
+             "data": {"code": "VAT9", "rate_ppm": 90000}}] + [
+        {"seq": 1 + i, "entity": "product", "op": "upsert", "key": str(i),
+         "data": {**product(i)["data"], "notes": "x" * 20_000}} for i in range(1, 1201)]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        after, limit = int(request.url.params["after"]), int(request.url.params["limit"])
+        asked.append(limit)
+        page = [c for c in feed if c["seq"] > after][:limit]
+        return httpx.Response(200, json={
+            "changes": page, "next_after": page[-1]["seq"] if page else after,
+            "has_more": bool(page) and page[-1]["seq"] < feed[-1]["seq"],
+            "server_time": "2026-11-27T00:00:00Z"})
+
+    tokens = TokenStore(MemoryKeyring())
+    tokens.save("http://central.test", "T1", "token")
+    engine = SyncEngine(db, tokens=tokens, transport=httpx.MockTransport(handler))
+    assert engine.run_once().applied == 1201
+    assert asked[:2] == [1000, 250]
+    assert cursor(db) == "1201"
