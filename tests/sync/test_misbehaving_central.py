@@ -142,7 +142,7 @@ def test_each_request_has_its_own_deadline_within_the_cycle(proxy, tmp_path):
     with pytest.raises(SyncError) as err:
         engine.run_once()
     assert err.value.code == "deadline" and err.value.transient
-    assert time.monotonic() - t0 < 2.0 + 3.0
+    assert time.monotonic() - t0 < 2.0 + 6.0  # the deadline, and a busy machine
     app.mode = None
     with Store.open(db) as store:
         status = read_status(store.conn)
