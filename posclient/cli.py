@@ -1,73 +1,41 @@
 """The ``posclient`` command: demo data, look-ups, a scripted sale, reprints, status, the till.
 
-Exit codes: 0 done; 1 refused (a message says why; nothing was changed); 2 bad usage;
-3 the database cannot be used (start-up error); 4 the central cannot be reached (try later);
-5 ``doctor`` found warnings only (1 when a check failed).
+Every command behaves in a pipe (``posclient lookup 牛奶 | head -1``); those a script reads take
+``--json`` (posclient/cli_json.py). Messages go to standard error, results to standard output.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import socket
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from posclient import __version__
+from posclient import __version__, cli_json
 from posclient.app.lookup import parse_scan
-from posclient.config import default_db_path
+from posclient.cli_sell import parse_pay, parse_staff_pin, plan_payments
+from posclient.config import default_db_path, start_logging
 from posclient.domain.cart import Discount, Measure
 from posclient.domain.errors import InvalidInput, PosError
 from posclient.domain.money import Money
 from posclient.domain.receipt import Receipt, display_width, fit, render_text
-from posclient.domain.tender import Payment, TenderKind
+from posclient.domain.tender import TenderKind
 from posclient.progress import Progress
 from posclient.store.db import StartupError, Store
 
-# -- small parsing helpers (each raises InvalidInput with a message a person understands) --------
-
-
-@dataclass(frozen=True)
-class PaySpec:
-    kind: TenderKind
-    amount: Money | None  # None: whatever is still due
-    account: str = ""
-
-
-def parse_pay(text: str, currency: str) -> PaySpec:
-    """``cash:100``, ``card``, ``card:50``, ``credit:ACCOUNT`` or ``credit:ACCOUNT:20``."""
-    kind, _, rest = text.partition(":")
-    kind = kind.strip().lower()
-    try:
-        if kind == "cash":
-            if not rest:
-                raise InvalidInput("Say how much cash was handed over, e.g. cash:100",
-                                   code="tender_invalid")
-            return PaySpec(TenderKind.CASH, Money.parse(rest, currency))
-        if kind == "card":
-            return PaySpec(TenderKind.CARD, Money.parse(rest, currency) if rest else None)
-        if kind in ("credit", "store_credit"):
-            account, _, amount = rest.partition(":")
-            if not account:
-                raise InvalidInput("Name the store credit account, e.g. credit:GC-1001",
-                                   code="tender_invalid")
-            return PaySpec(TenderKind.STORE_CREDIT,
-                           Money.parse(amount, currency) if amount else None, account)
-    except ValueError:
-        raise InvalidInput(f"{text!r}: not an amount", code="tender_invalid") from None
-    raise InvalidInput(f"{text!r}: pay with cash:AMOUNT, card[:AMOUNT] or credit:ACCOUNT[:AMOUNT]",
-                       code="tender_invalid")
-
-
-def parse_staff_pin(text: str) -> tuple[int, str]:
-    sid, _, pin = text.partition(":")
-    if not sid.isdigit() or not pin:
-        raise InvalidInput(f"{text!r}: give approval as STAFF:PIN, e.g. 2001:2222",
-                           code="approval_malformed")
-    return int(sid), pin
-
+EXIT_CODES = """exit codes:
+  0    done
+  1    refused: a message says why; nothing was changed (doctor: a check failed)
+  2    bad usage (an unknown option, a missing argument)
+  3    the till's database cannot be used (start-up error)
+  4    the central cannot be reached now: try again later
+  5    doctor found warnings only
+  130  interrupted (Ctrl+C)
+  141  the reader of the output went away (a closed pipe), as other Unix tools"""
 
 # -- output ----------------------------------------------------------------------------------
 
@@ -137,7 +105,8 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     print(f"Demo store ready in {args.db}: {result.products:,} products "
           f"({result.weighed:,} weighed), {result.barcodes:,} barcodes, "
           f"{result.members:,} members.")
-    print("\nStaff PINs (shown this once; only their hashes are stored):")
+    print("\nStaff PINs (shown this once; only their hashes are stored; lost them? "
+          "posclient demo-pins makes new ones):")
     for s in result.staff:
         print(f"  {s.staff_id}  {_pad(s.name, 10)} {s.role:<11} PIN {s.pin}")
     print("\nTry:")
@@ -149,9 +118,25 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_demo_pins(args: argparse.Namespace) -> int:
+    """New PINs for a demo store whose printed ones were lost (a demo only: refused else)."""
+    from posclient.app.clock import SystemClock
+    from posclient.app.demo_pins import reset_demo_pins
+
+    with _open(args) as store:
+        staff = reset_demo_pins(store, SystemClock())
+    print("New demo PINs (shown this once; the old ones no longer work):")
+    for s in staff:
+        print(f"  {s.staff_id}  {_pad(s.name, 10)} {s.role:<11} PIN {s.pin}")
+    return 0
+
+
 def cmd_lookup(args: argparse.Namespace) -> int:
     term = _terminal(args)
     results = term.lookup.find(args.text, args.limit)
+    if args.json:
+        cli_json.emit(cli_json.products(results))
+        return 0 if results else 1
     if not results:
         _err(f"Nothing found for {args.text!r}.")
         return 1
@@ -219,35 +204,7 @@ def cmd_sell(args: argparse.Namespace) -> int:
     if discount is not None:
         co.discount_basket(discount, approval)
 
-    # Cards first (they can be declined), cash last (it settles, with change and rounding).
-    # Check the tenders cover the total, at the exact amounts, before any card is charged.
-    # A tender without an amount takes what the others leave.
-    order = {TenderKind.CARD: 0, TenderKind.STORE_CREDIT: 1, TenderKind.CASH: 2}
-    total = co.payment.total
-    open_ended = [p for p in pays if p.amount is None]
-    if len(open_ended) > 1:
-        raise InvalidInput("Only one payment may leave out its amount (it takes the rest)",
-                           code="usage")
-    rest = total.minor - sum(p.amount.minor for p in pays if p.amount is not None)
-    if open_ended and rest <= 0:
-        raise InvalidInput("The other payments already cover the total: give the "
-                           f"{open_ended[0].kind.value} payment an amount or leave it out",
-                           code="usage")
-    plan = sorted((p if p.amount is not None else PaySpec(p.kind, Money(rest, total.currency),
-                                                          p.account) for p in pays),
-                  key=lambda p: order[p.kind])
-    trial = Payment(total, co.payment.cash_rounding)
-    for p in plan:
-        assert p.amount is not None
-        if p.kind is TenderKind.CASH:
-            trial.add_cash(p.amount)
-        else:
-            trial.add_exact(p.kind, p.amount)
-    if not trial.is_settled:
-        raise InvalidInput(
-            f"The payments ({trial.paid.to_decimal_str()}) do not cover the total "
-            f"({co.payment.total.to_decimal_str()} {currency}): "
-            f"{trial.due.to_decimal_str()} more is due. Nothing was sold.", code="not_paid")
+    plan = plan_payments(pays, co.payment)
     try:
         for p in plan:
             assert p.amount is not None
@@ -265,25 +222,45 @@ def cmd_sell(args: argparse.Namespace) -> int:
     _err(f"Sale committed: receipt {done.receipt_no}, total "
          f"{done.totals.total.to_decimal_str()} {currency}, change "
          f"{done.change.to_decimal_str()}.")
+    receipt: list[str] = []
     if not args.no_print:
-        term.receipts.print_sale(done.sale_id, _stdout_printer(args.lang), args.lang)
+        printer = ((lambda r: receipt.append(render_text(r, args.lang))) if args.json
+                   else _stdout_printer(args.lang))
+        term.receipts.print_sale(done.sale_id, printer, args.lang)
+    if args.json:
+        cli_json.emit({"receipt_no": done.receipt_no, "sale_id": done.sale_id,
+                       "currency": currency, "total": done.totals.total.minor,
+                       "change": done.change.minor, "receipt": "".join(receipt) or None})
     return 0
 
 
 def cmd_reprint(args: argparse.Namespace) -> int:
+    """To the till's printer (Settings, or ``posclient demo-data``'s file); as text on standard
+    output with ``--stdout`` or when the till has no printer, and then not marked printed."""
     term = _terminal(args)
     session = term.staff.login(args.staff, args.pin)
-    printer = _stdout_printer(args.lang)
+    device = None if args.stdout else term.connect_printer(args.lang)
+    if device is None and not args.stdout:
+        _err("This till has no printer set up: the receipt is shown here, not printed.")
+    printer = device or _stdout_printer(args.lang)
     if args.pending:
         pending = term.receipts.unprinted()
         for sale in pending:
-            term.receipts.print_sale(sale.sale_id, printer, args.lang)
-        _err(f"Printed {len(pending)} receipt(s) that had not been printed.")
+            if device is None:
+                printer(term.receipts.build(sale.sale_id, args.lang))
+            else:
+                term.receipts.print_sale(sale.sale_id, device, args.lang)
+        where = f" {device.config.where}" if device else ""
+        _err(f"{'Printed' if device else 'Shown'} {len(pending)} receipt(s) that had not been "
+             f"printed{where}.")
         return 0
     if not args.receipt_no:
         raise InvalidInput("Name a receipt number, or --pending", code="usage")
     sale_id = term.receipts.sale_id(args.receipt_no)
-    term.receipts.reprint(session, term.staff, sale_id, printer, args.lang)
+    copy = term.receipts.copy_for_reprint(session, term.staff, sale_id, args.lang)
+    printer(copy)
+    term.receipts.reprinted(session, term.staff, sale_id, copy.receipt_no,
+                            printed=device is not None)
     return 0
 
 
@@ -302,6 +279,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     term = _terminal(args)
     st = term.status()
     sync = read_status(term.store.conn)
+    if args.json:
+        cli_json.emit(cli_json.status(st, sync))
+        return 0
     print(f"database        {st.database} (schema {st.schema_version}, {st.size_mb} MB)")
     print(f"store/terminal  {st.store_id} / {st.terminal_id}")
     print(f"catalogue       {st.products:,} products, {st.staff} staff")
@@ -341,6 +321,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
     with _open(args) as store:
         problems = audit.verify(store.conn)
         count = store.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    if args.json:
+        cli_json.emit({"intact": not problems, "records": count,
+                       "problems": [str(p) for p in problems]})
+        return 1 if problems else 0
     if problems:
         for p in problems:
             print(f"AUDIT PROBLEM: {p}")
@@ -388,6 +372,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
         report = engine.run_once()
     finally:
         progress.close()
+    if args.json:
+        cli_json.emit({"pushed": report.pushed, "rejected": report.rejected,
+                       "applied": report.applied, "bootstrapped": report.bootstrapped,
+                       "exceptions": [str(e) for e in report.exceptions]})
+        return 0
     print(f"Synced: {report.pushed} event(s) uploaded, {report.rejected} rejected, "
           f"{report.applied:,} change(s) applied"
           + (" (first full load)" if report.bootstrapped else "") + ".")
@@ -417,15 +406,38 @@ def _ensure_demo(args: argparse.Namespace) -> None:
 
 def cmd_till(args: argparse.Namespace) -> int:
     """The desktop till window (the default command)."""
+    from posclient.ui import platform_check
+
+    problem = platform_check.window_problem()  # before Qt, which would abort with a guess
+    if problem is not None:
+        _err(f"posclient: {problem}")
+        return 1
     try:
         from posclient.ui.app import run_desktop_till
-    except ImportError as exc:  # PySide6 not installed: the gui extra
-        _err(f"The desktop till needs PySide6 ({exc}). Install it with pip install "
-             "'posclient[gui]', or use `posclient console` for the text till.")
+    except ImportError as exc:  # PySide6 not installed (the gui extra), or a system library
+        library = platform_check.library_of(exc)
+        if library is not None:
+            _err(f"posclient: the till window cannot start: the system library {library} is "
+                 f"missing. Install it with: {platform_check.install_hint([library])}.")
+        else:
+            _err(f"The desktop till needs PySide6 ({exc}). Install it with pip install "
+                 "'posclient[gui]', or use `posclient console` for the text till.")
         return 1
     _ensure_demo(args)
     return run_desktop_till(_terminal(args), lang=args.ui_lang,
                             quit_after=getattr(args, "quit_after", None))
+
+
+def cmd_self_test(args: argparse.Namespace) -> int:
+    """Every screen of this installed till opened and closed, on a temporary demo store."""
+    if not args.show:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    try:
+        from posclient.ui.tour import run_self_test
+    except ImportError as exc:
+        _err(f"posclient: the desktop till cannot start: {exc}")
+        return 1
+    return run_self_test(args.ui_lang or "en")
 
 
 def cmd_console(args: argparse.Namespace) -> int:
@@ -440,7 +452,8 @@ def cmd_console(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="posclient", description="Offline-first point-of-sale till.")
+        prog="posclient", description="Offline-first point-of-sale till.", epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"posclient {__version__}")
     parser.add_argument("--db", type=Path, default=default_db_path(),
                         help="the till database (default: $POSCLIENT_DB or the user data dir)")
@@ -463,21 +476,32 @@ def build_parser() -> argparse.ArgumentParser:
                            "(smoke tests of an installed build)")
         p.set_defaults(func=func)
 
+    p = sub.add_parser("self-test", help="open every screen of this till once, on a temporary "
+                       "demo store (the till's own data is not touched); exit 1 if one fails")
+    p.add_argument("--show", action="store_true", help="on the screen (default: offscreen)")
+    p.set_defaults(func=cmd_self_test)
+
     p = sub.add_parser("demo-data", help="build a realistic demo store in a new database")
     p.add_argument("--products", type=int, default=20_000)
     p.add_argument("--members", type=int, default=5_000)
     p.add_argument("--seed", type=int, default=2026, help="same seed, same catalogue")
     p.set_defaults(func=cmd_demo_data)
 
+    p = sub.add_parser("demo-pins", help="new PINs for the demo store's staff (lost the "
+                       "printed ones?); refused on a real till")
+    p.set_defaults(func=cmd_demo_pins)
+
     p = sub.add_parser("lookup", help="find products by barcode, item number or name")
     p.add_argument("text", help="a barcode, an item number, or words of the name")
     p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--json", action="store_true", help="the products as JSON (amounts in fen)")
     p.set_defaults(func=cmd_lookup)
 
     p = sub.add_parser("sell", help="ring up and commit one sale, print its receipt",
                        description="Example: posclient sell --staff 1001 --pin 1111 "
-                       "--scan 6901234567892 --scan 6901234567892*3 --discount 10%% "
-                       "--approve 2001:2222 --pay card:20 --pay cash:100")
+                       "--scan 6901234567892 --scan 6901234567892*3 --discount 10% "
+                       "--approve 2001:2222 --pay card:20 --pay cash:100",
+                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--staff", type=int, required=True, help="cashier's staff number")
     p.add_argument("--pin", required=True)
     p.add_argument("--scan", action="append", default=[], metavar="CODE[*N]",
@@ -495,12 +519,18 @@ def build_parser() -> argparse.ArgumentParser:
                    choices=["approve", "decline", "timeout"],
                    help="what the simulated card terminal answers, in order")
     p.add_argument("--no-print", action="store_true", help="commit without printing")
+    p.add_argument("--json", action="store_true",
+                   help="receipt number, total and change as JSON (amounts in fen), the "
+                   "receipt's text in it")
     p.set_defaults(func=cmd_sell)
 
     p = sub.add_parser("reprint", help="print a receipt again, or those never printed")
     p.add_argument("receipt_no", nargs="?")
     p.add_argument("--pending", action="store_true",
                    help="print every committed sale whose receipt did not print")
+    p.add_argument("--stdout", action="store_true",
+                   help="show the receipt as text here instead of printing it (a receipt "
+                   "never printed stays so)")
     p.add_argument("--staff", type=int, required=True)
     p.add_argument("--pin", required=True)
     p.set_defaults(func=cmd_reprint)
@@ -512,11 +542,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_unlock)
 
     p = sub.add_parser("status", help="database, sales and sync state of this till")
+    p.add_argument("--json", action="store_true", help="the same as JSON")
     p.set_defaults(func=cmd_status)
 
     p = sub.add_parser("audit", help="check the audit log (exit 1 if a record was edited or "
                        "removed)")
     p.add_argument("action", choices=["verify"])
+    p.add_argument("--json", action="store_true", help="intact, records and problems as JSON")
     p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("enrol", help="enrol this till with the central (token to the keyring)")
@@ -538,6 +570,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="give up the cycle's network work after this long (default: an hour; "
                    "each request also ends within a minute, a snapshot's download within 30 "
                    "minutes)")
+    p.add_argument("--json", action="store_true", help="what was uploaded and applied, as JSON")
     p.set_defaults(func=cmd_sync)
 
     p = sub.add_parser(
@@ -557,7 +590,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    try:
+        code = _run(build_parser(), argv)
+        sys.stdout.flush()  # here, not at exit: a closed pipe is answered below
+        return code
+    except BrokenPipeError:
+        # The reader went away (| head -1): nothing more to say. Point standard output at
+        # /dev/null so the interpreter's own flush at exit does not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+
+
+def _run(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args([*(argv or sys.argv[1:]), "till"])
@@ -567,23 +611,30 @@ def main(argv: Sequence[str] | None = None) -> int:
                           "timeout": "timeout"}[c] for c in args.card_sim]
     try:
         return int(args.func(args))
+    except (BrokenPipeError, SystemExit):
+        raise
     except StartupError as exc:
         _err(f"posclient: {exc}")
         return 3
     except PosError as exc:
         _err(f"posclient: {exc}")
         return 1
-    except Exception as exc:  # sync and keyring failures: a message, never a traceback
+    except KeyboardInterrupt:
+        _err("")
+        return 130
+    except Exception as exc:  # a message, never a traceback
         from sync.credentials import KeyringUnavailable
         from sync.engine import SyncError
 
         if isinstance(exc, SyncError | KeyringUnavailable):
             _err(f"posclient: {exc}")
             return 4 if isinstance(exc, SyncError) and exc.transient else 1
-        raise
-    except KeyboardInterrupt:
-        _err("")
-        return 130
+        # A fault of ours: the details go to the log for IT, the person gets one line.
+        log = start_logging()
+        logging.getLogger("posclient.cli").exception("posclient %s failed", args.command)
+        _err(f"posclient: {args.command} failed unexpectedly ({type(exc).__name__}); nothing "
+             f"more was done. The details are in {log}.")
+        return 1
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from posclient.domain.cart import Discount, Measure
 from posclient.domain.errors import ApprovalRequired, AuthError, InvalidInput, PosError
 from posclient.domain.money import Money
 from posclient.domain.receipt import render_text
+from posclient.domain.tender import TenderNeedsConfirmation
 
 HELP = """\
   CODE or CODE*N     scan a barcode / scale label / item number (N = quantity)
@@ -161,7 +162,15 @@ class Console:
                 self.with_approval(lambda a: co.discount_basket(d, a))
             self.show_sale()
         elif cmd == "cash" and len(args) == 1:
-            co.pay_cash(self.money(args[0]))
+            tendered = self.money(args[0])
+            try:
+                co.pay_cash(tendered)
+            except TenderNeedsConfirmation as exc:  # change above the largest note: a typo?
+                answer = self.ask(f"  {exc}. Take this cash? [y/N] ").strip().lower()
+                if answer not in ("y", "yes", "是"):
+                    self.say("  Cash not taken.")
+                    return True
+                co.pay_cash(tendered, confirmed=True)
             self.after_payment()
         elif cmd == "card":
             co.pay_card(self.money(args[0]) if args else None)

@@ -3,9 +3,11 @@ would print, so tests can assert on it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from posclient.domain.receipt import display_width
+from posclient.domain.money import Money
+from posclient.domain.receipt import Receipt, ReceiptLine, ReceiptTax, ReceiptTender
+from posclient.domain.tax import TaxRate
 
 ESC, GS, FS, DLE, EOT = 0x1B, 0x1D, 0x1C, 0x10, 0x04
 
@@ -59,7 +61,8 @@ def decode(data: bytes) -> Decoded:
         elif b == FS and data[i + 1:i + 2] == b"&":
             end = data.index(b"\x1c.", i + 2)
             run = data[i + 2:end].decode("gb18030")  # strict: raises on bad bytes
-            assert all(display_width(ch) == 2 for ch in run), run
+            # A Chinese printer's font has the two-byte codes (GBK); ASCII never goes this way.
+            assert all(len(ch.encode("gb18030")) == 2 for ch in run), run
             out.chinese_runs.append(run)
             text.append(run)
             i = end + 2
@@ -74,3 +77,30 @@ def decode(data: bytes) -> Decoded:
             raise AssertionError(f"unexpected byte {b:#04x} at {i}: {data[i:i + 12]!r}")
     out.text = "".join(text)
     return out
+
+
+# -- a receipt built by hand --------------------------------------------------------------------
+
+def cny(minor: int) -> Money:
+    return Money(minor, "CNY")
+
+
+def sample_receipt(**changes: object) -> Receipt:
+    r = Receipt(
+        store_name="示范门店", address="上海市 人民路 1号", receipt_no="S001-T01-000042",
+        event_id="0190-ev", local_time="2024-05-01 10:15:00", cashier="张伟 (1001)",
+        terminal_id="T01",
+        lines=(
+            ReceiptLine("伊利 纯牛奶 250ml", "3 x 12.50", cny(3750), cny(375), cny(3375)),
+            ReceiptLine("Wholemeal Bread", "1 x 8.00", cny(800), cny(0), cny(800), True),
+            ReceiptLine("五常 大米 5kg", "1 x 59.90", cny(5990), cny(0), cny(5990)),
+        ),
+        subtotal=cny(10540), basket_discount=cny(500), total=cny(9665), tax_inclusive=True,
+        taxes=(ReceiptTax(TaxRate("VAT13", 130_000), cny(3545), cny(461)),
+               ReceiptTax(TaxRate("VAT9", 90_000), cny(5221), cny(438))),
+        rounding=cny(0),
+        tenders=(ReceiptTender("card", cny(5000), cny(5000), cny(0), "UnionPay ****1234"),
+                 ReceiptTender("cash", cny(4665), cny(5000), cny(335))),
+        change=cny(335), footer="谢谢惠顾", item_count=5,
+    )
+    return replace(r, **changes)  # type: ignore[arg-type]

@@ -4,6 +4,9 @@
                                                 # returns,shift,z-report,count,reconcile}.png
     python tools/screenshots.py --lang zh --out /tmp/shots
 
+Also the sell screen with the demo's longest names at the smallest and largest till screens:
+{en,zh}-sell-1024x768.png and {en,zh}-sell-1920x1080.png.
+
 Without a display (CI, a server) it starts ``Xvfb :N -screen 0 1366x768x24`` itself and stops it
 afterwards (apt install xvfb fonts-noto-cjk). It builds a small demo store in a temporary folder
 and drives the real till window as a cashier does: types the staff number and PIN, scans as a
@@ -31,6 +34,8 @@ if str(ROOT) not in sys.path:  # run from a checkout: python tools/screenshots.p
 
 OUT = ROOT / "docs" / "screenshots"
 WIDTH, HEIGHT = 1366, 768
+SIZES = ((1024, 768), (1920, 1080))  # the sell screen again at the smallest and largest
+SCREEN = (1920, 1080)  # Xvfb's screen: room for every size
 LANGS = {"en": "en", "zh": "zh_CN"}  # file prefix: the till's language
 PINS = {1001: "1111", 1002: "1212", 2001: "2222", 3001: "3333"}
 CASHIER = 1001
@@ -55,7 +60,7 @@ def display() -> Iterator[None]:
         if Path(f"/tmp/.X{number}-lock").exists() or \
                 Path(f"/tmp/.X11-unix/X{number}").exists():
             continue
-        proc = subprocess.Popen([xvfb, f":{number}", "-screen", "0", f"{WIDTH}x{HEIGHT}x24",
+        proc = subprocess.Popen([xvfb, f":{number}", "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24",
                                  "-nolisten", "tcp"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         socket = Path(f"/tmp/.X11-unix/X{number}")
@@ -433,6 +438,49 @@ def shift_and_z(d: Driver, window, page) -> None:
     d.wait_until(lambda: QApplication.activeModalWidget() is None, "the shift screen")
 
 
+def shoot_sizes(app, db: Path, lang: str, out: Path, prefix: str) -> list[Path]:
+    """The sell screen holding the demo's six longest names, at each of :data:`SIZES`."""
+    from PySide6.QtWidgets import QApplication
+
+    from posclient.app.terminal import Terminal
+    from posclient.devices.payment import SimulatedPaymentTerminal
+    from posclient.store.db import Store
+    from posclient.ui.app import install_language
+    from posclient.ui.main_window import MainWindow
+
+    translators = install_language(app, lang)
+    store = Store.open(db)
+    codes = [str(code).zfill(13) for (code,) in store.conn.execute(
+        "SELECT min(b.gtin) FROM barcodes b JOIN products p ON p.id = b.product_id "
+        "JOIN prices r ON r.product_id = p.id WHERE p.measure = 'each' AND p.active "
+        "AND b.gtin > 99999999 GROUP BY p.id "
+        "ORDER BY length(p.name_en) + length(p.name_zh) DESC LIMIT 6")]
+    saved = []
+    try:
+        for width, height in SIZES:
+            window = MainWindow(Terminal(store, payments=SimulatedPaymentTerminal()),
+                                lang=lang)
+            d = Driver(app, out, prefix)
+            window.setGeometry(0, 0, width, height)
+            window.show()
+            d.wait_until(window.isVisible, "the window")
+            d.type(window.login_page.staff_id, str(CASHIER))
+            d.type(window.login_page.pin, PINS[CASHIER])
+            page = window.sell_page
+            d.wait_until(lambda w=window, p=page: w.stack.currentWidget() is p, "the sale")
+            for code in codes:
+                d.type(page.scan_field, code)
+            saved.append(d.shot(window, f"sell-{width}x{height}"))
+            window.checkout.void_sale()
+            window.close()
+            window.deleteLater()
+    finally:
+        for t in translators:
+            QApplication.removeTranslator(t)
+        store.close()
+    return saved
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lang", choices=sorted(LANGS), action="append",
@@ -454,6 +502,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copyfile(template, db)
             print(f"{prefix}:")
             saved += shoot(app, db, codes, LANGS[prefix], args.out, prefix)
+            saved += shoot_sizes(app, db, LANGS[prefix], args.out, prefix)
     print(f"{len(saved)} screenshots in {args.out}")
     return 0
 

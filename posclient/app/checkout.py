@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from posclient.devices.drawer import CashDrawer
 from posclient.devices.payment import PaymentStatus, PaymentTerminal
-from posclient.domain.cart import Cart, CartLine, Discount, DiscountKind, Item, Measure, Totals
+from posclient.domain.cart import Cart, CartLine, Discount, Item, Measure, Totals
 from posclient.domain.errors import InvalidInput, NotFound, PaymentError, PosError
 from posclient.domain.loyalty import EarnLine, points_earned, points_value
 from posclient.domain.money import Money, Rounding
@@ -42,6 +42,7 @@ from .clock import Clock, iso, new_event_id
 from .lookup import Lookup, StockPosition
 from .members import MemberView
 from .orders import Handover, OrderView
+from .pickup_pricing import order_cart
 from .returns import EXCHANGE, CompletedReturn, RefundTender, ReturnDraft, Returns
 from .settings import StoreSettings
 from .staff import Approval, StaffService, StaffSession
@@ -70,11 +71,11 @@ class CompletedSale:
 
 @dataclass(frozen=True, slots=True)
 class PickupInProgress:
-    """The basket is the pick-up of a web order: its lines are the order's, fixed."""
+    """The basket is the pick-up of a web order: its lines are the order's, fixed (each
+    names its order line: ``CartLine.order``)."""
 
     order_no: str
     handover: Handover
-    order_lines: dict[int, int]  # cart line_id -> the order's line_no
     without_code: bool  # the customer had no pick-up code: a supervisor allowed it
     approved_by: int | None  # that supervisor, when the cashier is not one
 
@@ -156,17 +157,18 @@ class Checkout:
     def _apply_promotions(self) -> None:
         """Price the basket with the store's promotions (posclient/domain/promotions.py, the
         same engine the central serves to the web shop): each line's promotion discount and
-        what applied go into the cart. A pick-up keeps its order's prices; a line whose price
-        was overridden by hand keeps that price."""
+        what applied go into the cart. A web order's lines keep the order's prices (the cart
+        never offers them: ``Cart.priceable``); a line whose price was overridden by hand keeps
+        that price."""
         cart = self.cart
-        lines = [] if self.pickup is not None else [
+        lines = [
             BasketLine(ln.line_id, ln.item.product_id, ln.unit_price.minor, ln.qty,
                        ln.item.measure, ln.item.category, self._brand(ln.item.product_id),
                        manual_discount=ln.line_discount,
                        fixed_amount=(ln.fixed_amount.minor if ln.fixed_amount is not None
                                      else None),
                        tax_code=ln.item.tax_code, tax_rate_ppm=ln.item.tax_rate_ppm)
-            for ln in cart.active_lines if ln.price_override is None]
+            for ln in cart.priceable if ln.price_override is None]
         book = self.promotion_reader.book() if lines else None
         if not lines or book is None or not len(book):
             cart.promo, cart.promotions, self.coupons_used = {}, (), ()
@@ -381,7 +383,7 @@ class Checkout:
         trial.set_basket_discount(discount)
         if self.has_payments:
             self._check_not_below_paid(trial)
-        base = sum(ln.gross - ln.line_discount for ln in self.cart.active_lines)
+        base = sum(ln.gross - ln.line_discount for ln in self.cart.priceable)
         approved_by = self._discount_approval(discount, base, approval) if discount else None
         self.staff.record(self.session, "basket_discount", approved_by,
                           discount=None if discount is None else
@@ -567,36 +569,14 @@ class Checkout:
             approved_by = self.staff.authorize(self.session, Action.PICKUP_WITHOUT_CODE,
                                                approval)
         handover = view.handover(quantities)
-        taxes = self.catalog.tax_rates()
-        cart = Cart(currency=s.currency, tax_inclusive=True,
-                    tax_rounding=Rounding(s.tax_rounding), limits=s.limits)
-        order_lines: dict[int, int] = {}
-        for line_no, qty, value in handover.lines:
-            ol = view.line(line_no)
-            product = self.catalog.by_id(ol.product_id)
-            tax = taxes.get(product.tax_code) if product is not None else None
-            if product is None or tax is None:
-                raise NotFound(f"Item {ol.sku} of order {o.order_no} is not in this till's "
-                               "catalogue yet: sync, then try again", code="order_item_unknown",
-                               sku=ol.sku, order_no=o.order_no)
-            item = Item(product.id, product.sku, product.name_zh, product.name_en, Measure.EACH,
-                        Money(ol.unit_price, s.currency), tax.code, tax.rate_ppm,
-                        product.category, "")
-            off = ol.unit_price * qty - value
-            line = cart.add_separate(item, qty, Discount(DiscountKind.AMOUNT, off, "web order")
-                                     if off > 0 else None)
-            order_lines[line.line_id] = line_no
-        if cart.totals().total.minor != handover.goods:  # the domain's rounding agrees
-            raise InvalidInput(f"Order {o.order_no} does not add up at this till",
-                               code="order_currency", order_no=o.order_no)
+        cart = order_cart(view, handover, self.catalog, s)
         self._new_sale()
         self.cart = cart
         self._reprice()
         if handover.covered:
             self.payment.add_exact(TenderKind.WEB, self._money(handover.covered),
                                    reference=o.order_no)
-        self.pickup = PickupInProgress(o.order_no, handover, order_lines, without_code,
-                                       approved_by)
+        self.pickup = PickupInProgress(o.order_no, handover, without_code, approved_by)
         if o.member_no:  # the order's member: the receipt and the points are theirs
             self.member = self._known_member(o.member_no)
         return handover
@@ -700,10 +680,8 @@ class Checkout:
                                "(void the payments first)", code="member_after_payment")
 
     def _reprice_lines(self) -> None:
-        if self.pickup is not None:  # an order's lines come at the order's prices
-            return
         tier = self.member.tier if self.member else None
-        for line in self.cart.active_lines:
+        for line in self.cart.priceable:  # an order's lines keep the order's prices
             if line.price_override is not None or line.fixed_amount is not None:
                 continue
             product = self.catalog.by_id(line.item.product_id)
@@ -759,10 +737,12 @@ class Checkout:
         if self.cart.is_empty:
             raise InvalidInput("Scan an item first", code="cart_empty")
 
-    def pay_cash(self, tendered: Money) -> Tender:
+    def pay_cash(self, tendered: Money, *, confirmed: bool = False) -> Tender:
+        """Take cash handed over; change above the largest note needs ``confirmed``
+        (:class:`~posclient.domain.tender.TenderNeedsConfirmation` otherwise)."""
         self._active()
         self._check_can_pay()
-        return self.payment.add_cash(tendered)
+        return self.payment.add_cash(tendered, confirmed=confirmed)
 
     def pay_card(self, amount: Money | None = None) -> Tender:
         """Take a card payment through the payment terminal (``amount`` defaults to all due).
@@ -888,7 +868,7 @@ class Checkout:
                     ln.fixed_amount.minor if ln.fixed_amount is not None else None,
                     ln.override_reason or None, pl.gross, pl.line_discount, pl.basket_discount,
                     pl.total, ln.item.tax_code, ln.item.tax_rate_ppm,
-                    pickup.order_lines[ln.line_id] if pickup is not None else None,
+                    ln.order_line_no,
                     pl.promo_discount))
             conn.executemany(
                 "INSERT INTO sale_lines (sale_id, line_no, product_id, sku, name_zh, name_en, "

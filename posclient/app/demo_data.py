@@ -40,6 +40,7 @@ from posclient.app.settings import StoreSettings
 from posclient.assets import resource_path
 from posclient.domain.barcode import MeasureKind
 from posclient.domain.errors import InvalidInput
+from posclient.domain.policy import is_pin_shaped
 from posclient.store.db import Store
 from posclient.store.search import search_text
 
@@ -484,7 +485,7 @@ def _staff_pins(pins: dict[int, str] | None) -> dict[int, str]:
         raise InvalidInput(f"No demo staff member has the number {unknown[0]} "
                            f"(demo staff: {', '.join(str(s) for s in sorted(known))}).")
     for sid, pin in pins.items():
-        if not (isinstance(pin, str) and pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 6):
+        if not (isinstance(pin, str) and is_pin_shaped(pin)):
             raise InvalidInput(f"The PIN for staff {sid} must be 4 to 6 digits.")
     return {sid: pins.get(sid) or _new_pin() for sid, _, _ in DEMO_STAFF}
 

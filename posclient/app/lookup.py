@@ -19,6 +19,7 @@ from posclient.domain.barcode import (
 from posclient.domain.cart import Measure
 from posclient.domain.errors import InvalidInput, NotFound
 from posclient.domain.money import Money
+from posclient.domain.policy import is_pin_shaped
 from posclient.store.catalog import Catalog, Product
 from posclient.store.orders import reserved_stock
 
@@ -109,6 +110,10 @@ class Lookup:
             return Resolved(product, code)
         product = self.catalog.by_sku(code)
         if product is None:
+            if is_pin_shaped(code):
+                # Shaped like a PIN (typed where the focus was not): never shown back.
+                raise InvalidInput("This number is not a product barcode or item number",
+                                   code="barcode_malformed")
             if code.isdigit():
                 raise InvalidInput(f"{code} is not a product barcode or item number",
                                    code="barcode_malformed", barcode=code)

@@ -112,8 +112,7 @@ class Receipts:
                 "WHERE sale_id = ? ORDER BY seq", (sale_id,)))
         local = parse_iso(completed_at).astimezone(ZoneInfo(s.timezone))
         return Receipt(
-            store_name=s.store_name_zh if zh else s.store_name_en,
-            address=s.address,
+            **_store_part(s, zh),
             receipt_no=receipt_no,
             event_id=event_id,
             local_time=local.strftime("%Y-%m-%d %H:%M:%S"),
@@ -128,7 +127,6 @@ class Receipts:
             rounding=Money(rounding, cur),
             tenders=tenders,
             change=Money(change, cur),
-            footer=s.receipt_footer_zh if zh else s.receipt_footer_en,
             item_count=item_count,
             reprint=reprint,
             order_no=order_no,
@@ -196,14 +194,12 @@ class Receipts:
                 "ORDER BY seq", (return_id,)))
         local = parse_iso(completed_at).astimezone(ZoneInfo(s.timezone))
         return Receipt(
-            store_name=s.store_name_zh if zh else s.store_name_en, address=s.address,
-            receipt_no=return_no, event_id=event_id,
+            **_store_part(s, zh), receipt_no=return_no, event_id=event_id,
             local_time=local.strftime("%Y-%m-%d %H:%M:%S"),
             cashier=f"{staff_name or ''} ({staff_id})", terminal_id=terminal_id,
             lines=tuple(lines), subtotal=Money(total, cur), basket_discount=Money(0, cur),
             total=Money(total, cur), tax_inclusive=s.tax_inclusive, taxes=taxes,
-            rounding=Money(0, cur), tenders=tenders, change=Money(0, cur),
-            footer=s.receipt_footer_zh if zh else s.receipt_footer_en, item_count=count,
+            rounding=Money(0, cur), tenders=tenders, change=Money(0, cur), item_count=count,
             reprint=reprint, refund_of=source or "")
 
     def unprinted(self) -> list[UnprintedSale]:
@@ -241,7 +237,18 @@ class Receipts:
         return self.build(sale_id, lang, reprint=True)
 
     def reprinted(self, session: StaffSession, staff: StaffService, sale_id: int,
-                  receipt_no: str) -> None:
-        """Step two, once the copy has printed: the audit record, and the sale marked printed."""
+                  receipt_no: str, *, printed: bool = True) -> None:
+        """Step two, once the copy has printed: the audit record, and the sale marked printed
+        (not when the copy was only shown on a screen: ``printed=False``)."""
         staff.record(session, "reprint", sale_id=sale_id, receipt_no=receipt_no)
-        self.mark_printed(sale_id)
+        if printed:
+            self.mark_printed(sale_id)
+
+
+def _store_part(s: StoreSettings, zh: bool) -> dict[str, str]:
+    """What every receipt and slip says of the store: name, address, phone, tax id, return
+    policy and footer (set at the central per store), in the receipt's language."""
+    return {"store_name": s.store_name_zh if zh else s.store_name_en, "address": s.address,
+            "phone": s.phone, "tax_id": s.tax_id,
+            "return_policy": s.return_policy_zh if zh else s.return_policy_en,
+            "footer": s.receipt_footer_zh if zh else s.receipt_footer_en}

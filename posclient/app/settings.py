@@ -24,6 +24,10 @@ class StoreSettings:
     store_name_zh: str = "示范门店"
     store_name_en: str = "Demo Store"
     address: str = ""
+    phone: str = ""  # printed under the address
+    tax_id: str = ""  # the store's taxpayer id, printed on receipts
+    return_policy_zh: str = ""  # printed above the footer of every receipt
+    return_policy_en: str = ""
     currency: str = "CNY"
     tax_inclusive: bool = True
     tax_rounding: str = Rounding.HALF_UP.value

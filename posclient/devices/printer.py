@@ -4,14 +4,19 @@ Chinese text: python-escpos knows no Chinese code page (no GB18030/CP936 in its 
 database) and its "magic encode" sends GB18030 bytes only for runs holding a U+4E00..U+9FA5
 ideograph, with no mode switch, so the bytes print only if the printer happens to be in
 Chinese mode already, and full-width punctuation alone becomes "?". So this driver writes every
-run of wide (two-column) characters itself: ``FS &`` (enter Chinese mode), the GB18030 bytes,
-``FS .`` (leave it), as Chinese ESC/POS printers (Xprinter, Epson's China models, ...) expect.
-Other text goes through escpos, which picks a code page; every job starts with ``FS .`` so a
-printer whose power-on default is Chinese mode does not read those bytes as GB pairs.
+run of non-ASCII characters itself: ``FS &`` (enter Chinese mode), the GB18030 bytes, ``FS .``
+(leave it), as Chinese ESC/POS printers (Xprinter, Epson's China models, ...) expect; that
+includes symbols such as "×" in "243ml×12" (A1C1), which a code page would send as one byte a
+GB18030 printer misreads. ASCII goes as it is; no code page is ever selected. Every job starts
+with ``FS .`` so a printer whose power-on default is Chinese mode does not read ASCII as pairs.
 
 The bytes are made once on escpos's ``Dummy`` printer (:meth:`ReceiptPrinter.render`) and sent
 unchanged to the device, so tests see exactly what a printer gets. A connection is opened per
-job and closed after it: a printer switched off and on works at the next receipt. Every failure
+job and closed after it: a printer switched off and on works at the next receipt. Jobs to one
+device (a receipt, a drawer kick, a report) never overlap: each holds the device's lock from
+open to close, whichever thread or :class:`ReceiptPrinter` sends it (the window also sends them
+from one thread, so they arrive in the order asked). A file is appended to, never truncated:
+the demo's ``receipts.escpos`` keeps every job, and a device file takes them in turn. Every failure
 to reach or write to the device is one :class:`PrinterFault`, with a code and plain words.
 """
 
@@ -19,7 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import unicodedata
+import threading
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from enum import StrEnum
@@ -39,12 +44,15 @@ from posclient.domain.receipt import (
     Receipt,
     display_width,
     fit,
+    for_printer,
+    header_lines,
     heading,
     label,
     member_lines,
     tender_name,
     total_label,
     two_cols,
+    wrap,
 )
 
 FS_CHINESE_ON = b"\x1c&"  # FS &: two-byte (GB18030) characters from here
@@ -56,6 +64,26 @@ RECEIPT_CODES = ("qr", "code128", "none")
 BAUDRATES = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
 STATUS_TIMEOUT = 0.5  # seconds to wait for a status byte; no answer means "unknown"
 SALE_SAVED = "The sale is saved; reprint when it is back."
+
+
+_DEVICE_LOCKS: dict[tuple[str, str], threading.Lock] = {}
+_DEVICE_LOCKS_GUARD = threading.Lock()
+
+
+def _device_lock(config: PrinterConfig) -> threading.Lock:
+    """The one lock of the device ``config`` addresses (shared by every printer object)."""
+    with _DEVICE_LOCKS_GUARD:
+        return _DEVICE_LOCKS.setdefault((config.kind, config.address), threading.Lock())
+
+
+class _AppendingFile(File):
+    """escpos's file printer opens its file for writing ("wb"): each job truncated the one
+    before. This one appends."""
+
+    def open(self, raise_not_found: bool = True) -> None:
+        if self._device:
+            self.close()
+        self.device = open(self.devfile, "ab")  # noqa: SIM115 (closed by close())
 
 
 class PrinterStatus(StrEnum):
@@ -188,24 +216,24 @@ class PrinterConfig:
         }.get(self.kind, "")
 
 
-def _is_wide(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in "WF"
+def _is_ascii(ch: str) -> bool:
+    return ch < "\x80"
 
 
 class _Writer:
-    """Text onto an escpos printer: wide characters as GB18030 in Chinese mode, the rest
-    through escpos's code pages."""
+    """Text onto an escpos printer: ASCII as it is, every other character as its two-byte
+    GB18030 code in Chinese mode (after :func:`for_printer`); never a code page switch."""
 
     def __init__(self, p: Escpos) -> None:
         self.p = p
 
     def line(self, text: str = "") -> None:
-        for wide, chars in groupby(text + "\n", _is_wide):
+        for ascii_run, chars in groupby(for_printer(text) + "\n", _is_ascii):
             run = "".join(chars)
-            if wide:
-                self.p._raw(FS_CHINESE_ON + run.encode("gb18030", "replace") + FS_CHINESE_OFF)
+            if ascii_run:
+                self.p._raw(run.encode("ascii"))
             else:
-                self.p.text(run)
+                self.p._raw(FS_CHINESE_ON + run.encode("gb18030") + FS_CHINESE_OFF)
 
     def big(self, text: str, width: int = 1, height: int = 1) -> None:
         """A bold line, scaled by GS ! (which, unlike ESC !, scales Chinese characters too)."""
@@ -226,8 +254,8 @@ def _layout(p: Dummy, out: _Writer, r: Receipt, lang: str, width: int, code: str
     rule = "-" * width
     p.set(align="center")
     out.big(fit(r.store_name, width // 2), 2, 2)
-    if r.address:
-        out.line(fit(r.address, width))
+    for text in header_lines(r, lang):
+        out.line(fit(text, width))
     for text in heading(r, lang):
         out.big(fit(text, width // 2))
     p.set(align="left")
@@ -279,6 +307,9 @@ def _layout(p: Dummy, out: _Writer, r: Receipt, lang: str, width: int, code: str
             out.line(two_cols(left, right, width))
         out.line(rule)
     p.set(align="center")
+    if r.return_policy:
+        for text in wrap(r.return_policy, width):
+            out.line(text)
     if r.footer:
         out.line(fit(r.footer, width))
     if code == "qr":
@@ -355,11 +386,14 @@ class ReceiptPrinter:
         nothing is sent."""
         self._send(self.render(receipt, lang, open_drawer=open_drawer), SALE_SAVED)
 
-    def open_drawer(self) -> None:
-        """ESC p on pin 2: kicks a drawer on the printer's drawer port."""
+    def render_kick(self) -> bytes:
+        """ESC p on pin 2: the bytes that kick a drawer on the printer's drawer port."""
         p = Dummy(profile=self.config.profile)
         p.cashdraw(2)
-        self._send(p.output, "The drawer was not opened.", check=False)
+        return p.output
+
+    def open_drawer(self) -> None:
+        self._send(self.render_kick(), "The drawer was not opened.", check=False)
 
     def test_page(self, lang: str | None = None) -> None:
         self._send(self.render_test_page(lang), "")
@@ -426,7 +460,7 @@ class ReceiptPrinter:
                     raise self._fault("driver_missing", consequence)
                 dev = Serial(c.device, c.baudrate, timeout=STATUS_TIMEOUT, profile=c.profile)
             else:
-                dev = File(c.path, profile=c.profile)
+                dev = _AppendingFile(c.path, profile=c.profile)
             try:
                 dev.open()
             except ValueError as exc:  # pyusb's NoBackendError: the libusb library is missing
@@ -446,6 +480,11 @@ class ReceiptPrinter:
         if c.kind == "dummy":
             self.jobs.append(data)
             return
+        with _device_lock(c):
+            self._send_now(data, consequence, check=check)
+
+    def _send_now(self, data: bytes, consequence: str, *, check: bool) -> None:
+        c = self.config
         dev = self._open(consequence)
         try:
             if check and c.check_status and c.kind in ("network", "usb", "serial"):

@@ -9,6 +9,13 @@ Rounding rules (explicit):
 - a basket discount is spread over the lines in proportion to their amounts by largest
   remainder, so the parts add up to the discount exactly and tax per rate stays right;
 - tax is computed per rate on the discounted sums (see :mod:`posclient.domain.tax`).
+
+A web order's line handed over at the till (:meth:`Cart.add_order_line`) carries the order's
+price and discount and is never priced again: no override, discount or quantity change, no
+share of a basket discount, and the store's promotions are neither given it (:attr:`Cart.
+priceable`) nor applied to it (:meth:`Cart.totals` ignores a promotion discount on it). It was
+priced on the web; the web payment and the customer's pick-up bill are worked out from that
+price (posclient/app/orders.py), so the till must charge exactly it.
 """
 
 from __future__ import annotations
@@ -100,6 +107,14 @@ class Discount:
         return self.value * 10_000 > base * limit_bp
 
 
+@dataclass(frozen=True, slots=True)
+class OrderLineRef:
+    """The web order's line a cart line hands over."""
+
+    order_no: str
+    line_no: int
+
+
 @dataclass(slots=True)
 class CartLine:
     line_id: int
@@ -110,6 +125,11 @@ class CartLine:
     discount: Discount | None = None
     fixed_amount: Money | None = None  # price printed on a scale label
     voided: bool = False
+    order: OrderLineRef | None = None  # a web order's line: the order's price, fixed
+
+    @property
+    def order_line_no(self) -> int | None:
+        return self.order.line_no if self.order is not None else None
 
     @property
     def unit_price(self) -> Money:
@@ -185,6 +205,12 @@ class Cart:
         return [ln for ln in self.lines if not ln.voided]
 
     @property
+    def priceable(self) -> list[CartLine]:
+        """The active lines the store's pricing applies to (promotions, a basket discount,
+        member prices): all but a web order's lines, which keep the order's price."""
+        return [ln for ln in self.lines if not ln.voided and ln.order is None]
+
+    @property
     def is_empty(self) -> bool:
         return not self.active_lines
 
@@ -194,6 +220,16 @@ class Cart:
                 return ln
         raise InvalidInput(f"There is no line {line_id} in this sale", code="line_not_found",
                            line_id=line_id)
+
+    def _changeable(self, line_id: int) -> CartLine:
+        """The line, if the till may change it: a web order's line may not."""
+        line = self.get(line_id)
+        if line.order is not None:
+            no = line.order.order_no
+            raise InvalidInput(f"This is the pick-up of order {no}: its items cannot be "
+                               "changed (void it to start again)", code="pickup_locked",
+                               order_no=no)
+        return line
 
     # -- validation ----------------------------------------------------------------------------
     def _check_qty(self, item: Item, qty: int) -> None:
@@ -239,6 +275,7 @@ class Cart:
             and item.measure is Measure.EACH
             and last.item.product_id == item.product_id
             and last.fixed_amount is None
+            and last.order is None
             and last.price_override is None
             and last.discount is None
             and last.item.unit_price == item.unit_price
@@ -255,22 +292,27 @@ class Cart:
         self.lines.append(line)
         return line
 
-    def add_separate(self, item: Item, qty: int, discount: Discount | None = None) -> CartLine:
-        """A line of its own, never merged with the one before (an order's line at pick-up:
-        its price and discount come from the order)."""
+    def add_order_line(self, item: Item, qty: int, order: OrderLineRef,
+                       discount: Discount | None = None) -> CartLine:
+        """A web order's line handed over: a line of its own, never merged, at the order's
+        price and discount (``item.unit_price`` and ``discount``), never priced again."""
         self._check_currency(item.unit_price)
         self._check_qty(item, qty)
         if discount is not None and discount.amount_off(item.unit_price.minor * qty) > \
                 item.unit_price.minor * qty:
             raise InvalidInput("The discount is more than the line's amount",
                                code="discount_too_large")
-        line = CartLine(self._next_id, item, qty, discount=discount)
+        if len(self.active_lines) >= self.limits.max_lines:
+            raise InvalidInput(f"A sale may have at most {self.limits.max_lines} lines: "
+                               "finish this one and start another", code="too_many_lines",
+                               max_lines=self.limits.max_lines)
+        line = CartLine(self._next_id, item, qty, discount=discount, order=order)
         self._next_id += 1
         self.lines.append(line)
         return line
 
     def set_qty(self, line_id: int, qty: int) -> None:
-        line = self.get(line_id)
+        line = self._changeable(line_id)
         if line.fixed_amount is not None:
             raise InvalidInput("A scale label's quantity cannot be changed: weigh the item again",
                                code="qty_fixed")
@@ -280,7 +322,7 @@ class Cart:
             line.discount = None  # as in override_price: an amount discount that no longer fits
 
     def override_price(self, line_id: int, price: Money, reason: str = "") -> None:
-        line = self.get(line_id)
+        line = self._changeable(line_id)
         self._check_currency(price)
         if price.minor < 0:
             raise InvalidInput("A price cannot be negative", code="price_invalid")
@@ -295,7 +337,7 @@ class Cart:
             line.discount = None  # an amount discount larger than the new price no longer fits
 
     def set_line_discount(self, line_id: int, discount: Discount | None) -> None:
-        line = self.get(line_id)
+        line = self._changeable(line_id)
         if discount is not None and discount.amount_off(line.gross) > line.gross:
             raise InvalidInput("The discount is more than the line's amount",
                                code="discount_too_large")
@@ -303,7 +345,7 @@ class Cart:
 
     def set_basket_discount(self, discount: Discount | None) -> None:
         if discount is not None:
-            base = sum(ln.gross - ln.line_discount for ln in self.active_lines)
+            base = sum(ln.gross - ln.line_discount for ln in self.priceable)
             if base <= 0:
                 raise InvalidInput("There is nothing to discount", code="discount_too_large")
             if discount.amount_off(base) > base:
@@ -312,13 +354,13 @@ class Cart:
         self.basket_discount = discount
 
     def void_line(self, line_id: int) -> CartLine:
-        line = self.get(line_id)
+        line = self._changeable(line_id)
         line.voided = True
-        if self.basket_discount is not None and not self.is_empty:
-            base = sum(ln.gross - ln.line_discount for ln in self.active_lines)
+        if self.basket_discount is not None and self.priceable:
+            base = sum(ln.gross - ln.line_discount for ln in self.priceable)
             if self.basket_discount.amount_off(base) > base:
                 self.basket_discount = None
-        elif self.is_empty:
+        elif not self.priceable:
             self.basket_discount = None
         return line
 
@@ -330,17 +372,21 @@ class Cart:
         grosses = [ln.gross for ln in active]
         line_discs = [ln.discount.amount_off(g) if ln.discount else 0
                       for ln, g in zip(active, grosses, strict=True)]
-        promos = [min(self.promo.get(ln.line_id, 0), g - d)
+        promos = [0 if ln.order is not None else min(self.promo.get(ln.line_id, 0), g - d)
                   for ln, g, d in zip(active, grosses, line_discs, strict=True)]
         after_line = [g - d - p for g, d, p in zip(grosses, line_discs, promos, strict=True)]
+        # A basket discount is shared by the lines the store prices, never an order's lines.
+        shared = [i for i, ln in enumerate(active) if ln.order is None]
+        share_base = sum(after_line[i] for i in shared)
+        basket = (self.basket_discount.amount_off(share_base)
+                  if self.basket_discount and share_base else 0)
+        basket = min(basket, share_base)
         base = sum(after_line)
-        basket = self.basket_discount.amount_off(base) if self.basket_discount and base else 0
-        basket = min(basket, base)
         parts = [0] * len(active)
         if basket:
             # Allocate in a canonical order (not scan order) so that which line takes a tied
             # fen, and so an exclusive store's tax, never depends on the order of scanning.
-            order = sorted(range(len(active)), key=lambda i: (
+            order = sorted(shared, key=lambda i: (
                 active[i].item.tax_code, active[i].item.product_id, after_line[i],
                 active[i].qty))
             for i, part in zip(order, allocate(basket, [after_line[i] for i in order]),
@@ -401,6 +447,7 @@ class Cart:
                     "discount": disc(ln.discount),
                     "fixed_amount": money(ln.fixed_amount),
                     "voided": ln.voided,
+                    **({"order": [ln.order.order_no, ln.order.line_no]} if ln.order else {}),
                 }
                 for ln in self.lines
             ],
@@ -434,6 +481,8 @@ class Cart:
                 override_reason=ld.get("override_reason", ""),
                 discount=disc(ld["discount"]), fixed_amount=money(ld["fixed_amount"]),
                 voided=ld["voided"],
+                order=OrderLineRef(str(ld["order"][0]), int(ld["order"][1]))
+                if ld.get("order") else None,
             ))
         cart.basket_discount = disc(data["basket_discount"])
         cart._next_id = data["next_id"]

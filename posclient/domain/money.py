@@ -9,6 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .errors import InvalidInput
+
+# The largest amount a person may type anywhere (a tender, a price, a cash movement, a
+# discount): 100,000,000.00 in a two-decimal currency. Far above any till's business, far below
+# what a 64-bit integer column (the till's SQLite, the central's BIGINT) holds, so that no sum
+# of a day's amounts can overflow either.
+MAX_TYPED_MINOR = 10_000_000_000
+
+
+class AmountTooLarge(InvalidInput):
+    """A typed amount beyond :data:`MAX_TYPED_MINOR`: a typo or a scanner gone wrong, never
+    money. Not a ``ValueError``: it is not "not an amount", and says what the limit is."""
+
+    code = "amount_too_large"
+
 
 class Rounding(StrEnum):
     """How a fraction of a minor unit is resolved."""
@@ -90,7 +105,15 @@ class Money:
             whole = "0"  # ".5"
         if not whole.isdigit() or (frac and not frac.isdigit()) or len(frac) > exp:
             raise ValueError(f"not an amount: {text!r}")
-        minor = int(whole) * 10**exp + int((frac or "0").ljust(exp, "0")[:exp] or "0")
+        whole = whole.lstrip("0") or "0"
+        # The length first: a 5,000-digit "amount" is refused without building its integer.
+        minor = (MAX_TYPED_MINOR + 1 if len(whole) > len(str(MAX_TYPED_MINOR)) else
+                 int(whole) * 10**exp + int((frac or "0").ljust(exp, "0")[:exp] or "0"))
+        if minor > MAX_TYPED_MINOR:
+            shown = s if len(s) <= 24 else f"{s[:24]}…"
+            limit = cls(MAX_TYPED_MINOR, currency)
+            raise AmountTooLarge(f"{shown} is more than the till accepts "
+                                 f"({limit.to_decimal_str()} at most)", text=shown, limit=limit)
         return cls(-minor if neg else minor, currency)
 
     def _check(self, other: Money) -> None:

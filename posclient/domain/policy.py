@@ -78,6 +78,14 @@ def required_role(action: Action) -> Role:
     return REQUIRED_ROLE[action]
 
 
+MIN_PIN_DIGITS, MAX_PIN_DIGITS = 4, 6  # a staff PIN: 4 to 6 digits
+
+
+def is_pin_shaped(text: str) -> bool:
+    """Whether ``text`` could be a staff PIN: such text is never shown back or logged."""
+    return text.isascii() and text.isdigit() and MIN_PIN_DIGITS <= len(text) <= MAX_PIN_DIGITS
+
+
 @dataclass(frozen=True, slots=True)
 class Limits:
     """Input limits; a value beyond them is refused with a clear message, not clamped."""

@@ -2,7 +2,10 @@
 
 A :class:`Receipt` is built from a committed sale (posclient.app.receipts) and rendered by a
 device: as text here (console, file, tests), as ESC/POS bytes by the printer driver. Widths are
-counted in printer columns: a Chinese character takes two.
+counted in printer columns, as a Chinese (GB18030) receipt printer prints: ASCII takes one
+column, every other character goes out as a two-byte GB code and takes two (ideographs, and
+also the symbols GB2312 has: ×, °, ·, “ ”, é). A character without a two-byte GB code (¥, €, ™)
+is printed as its nearest equivalent (:func:`for_printer`), never as a code page's byte.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from .tax import TaxRate
 
 LABELS: dict[str, dict[str, str]] = {
     "receipt": {"zh": "单号", "en": "Receipt"},
+    "phone": {"zh": "电话", "en": "Tel"},
+    "tax_id": {"zh": "税号", "en": "Tax ID"},
     "cashier": {"zh": "收银员", "en": "Cashier"},
     "terminal": {"zh": "收银台", "en": "Till"},
     "subtotal": {"zh": "小计", "en": "Subtotal"},
@@ -116,6 +121,41 @@ class Receipt:
     refund_of: str | None = None  # a return slip: the receipt or order it returns ("": none)
     promotions: tuple[tuple[str, Money], ...] = ()  # (name, saved) of each that applied
     member: ReceiptMember | None = None
+    phone: str = ""  # the store's, set at the central per store
+    tax_id: str = ""  # the store's taxpayer id (纳税人识别号)
+    return_policy: str = ""  # printed above the footer
+
+
+def header_lines(r: Receipt, lang: str) -> list[str]:
+    """The store's address, phone and tax id, under its name (each only when set)."""
+    out = [r.address] if r.address else []
+    if r.phone:
+        out.append(f"{label('phone', lang)} {r.phone}")
+    if r.tax_id:
+        out.append(f"{label('tax_id', lang)} {r.tax_id}")
+    return out
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` printer columns (breaking at spaces where it can,
+    anywhere in Chinese); its own line breaks kept."""
+    out: list[str] = []
+    for para in text.splitlines() or [""]:
+        line = ""
+        for word in para.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if display_width(candidate) <= width:
+                line = candidate
+                continue
+            if line:
+                out.append(line)
+            while display_width(word) > width:
+                head = fit(word, width)
+                out.append(head)
+                word = word[len(head):]
+            line = word
+        out.append(line)
+    return out
 
 
 def member_lines(r: Receipt, lang: str) -> list[tuple[str, str]]:
@@ -155,15 +195,56 @@ def total_label(r: Receipt, lang: str) -> str:
     return label("refund_total" if r.refund_of is not None else "total", lang)
 
 
+# What prints for a character that has no two-byte GB code (a Chinese printer's font has none).
+PRINTER_SUBSTITUTES: dict[str, str] = {
+    "¥": "￥", "€": "EUR", "£": "GBP", "•": "·", "™": "TM", "®": "(R)", "©": "(C)",
+    "½": "1/2", "¼": "1/4", "¾": "3/4", "\u00a0": " ", "\u2009": " ", "\u200b": "",
+}
+
+
+def _gb_two_byte(ch: str) -> bool:
+    try:
+        return len(ch.encode("gbk")) == 2
+    except UnicodeEncodeError:
+        return False
+
+
+def for_printer(text: str) -> str:
+    """``text`` in characters a GB18030 receipt printer has: ASCII and GBK's two-byte set.
+    Others become their equivalent (:data:`PRINTER_SUBSTITUTES`, else their compatibility form,
+    ``ｍ`` -> ``m``), else ``?``; control characters become a space."""
+    out = []
+    for ch in text:
+        if " " <= ch < "\x7f" or ch == "\n" or _gb_two_byte(ch):
+            out.append(ch)
+        elif ch in PRINTER_SUBSTITUTES:
+            out.append(PRINTER_SUBSTITUTES[ch])
+        elif ch < " " or "\x7f" <= ch < "\xa0":
+            out.append(" ")
+        else:
+            compat = unicodedata.normalize("NFKC", ch)
+            out.append(compat if compat != ch and compat == for_printer(compat) else "?")
+    return "".join(out)
+
+
+def char_width(ch: str) -> int:
+    """Printer columns of one character (of its :func:`for_printer` form)."""
+    if ch < "\x80":
+        return 1
+    if _gb_two_byte(ch):
+        return 2
+    return sum(1 if c < "\x80" else 2 for c in for_printer(ch))
+
+
 def display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return sum(char_width(ch) for ch in text)
 
 
 def fit(text: str, width: int) -> str:
     """Cut ``text`` to at most ``width`` columns."""
     out, used = [], 0
     for ch in text:
-        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        w = char_width(ch)
         if used + w > width:
             break
         out.append(ch)
@@ -190,8 +271,7 @@ def render_text(r: Receipt, lang: str = "zh", width: int = 48) -> str:
     rule = "-" * width
     m = Money.to_decimal_str
     out = [center(r.store_name, width)]
-    if r.address:
-        out.append(center(r.address, width))
+    out += [center(h, width) for h in header_lines(r, lang)]
     out += [center(h, width) for h in heading(r, lang)]
     out += [
         rule,
@@ -240,6 +320,7 @@ def render_text(r: Receipt, lang: str = "zh", width: int = 48) -> str:
     if member:
         out += [two_cols(left, right, width) for left, right in member]
         out.append(rule)
+    out += [center(line, width) for line in wrap(r.return_policy, width) if r.return_policy]
     if r.footer:
         out.append(center(r.footer, width))
     out.append(center(r.receipt_no, width))

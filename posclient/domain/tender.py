@@ -5,6 +5,11 @@ Cash rounding (explicit): when cash settles the rest of a sale, the rest is roun
 store's cash increment (e.g. 10 fen, 5 rappen) with the store's mode; the difference is recorded
 as the sale's ``rounding`` and is not taxed. Card and store credit are never rounded and may not
 exceed what is still due (no change is given on them).
+
+Cash far above what is due is a typo far more often than a customer (``10000`` for ``100.00``):
+change of more than the currency's largest note needs the cashier's confirmation
+(:class:`TenderNeedsConfirmation`; the window asks, a script is refused), and change of more than
+:data:`MAX_CHANGE_NOTES` of them is refused outright.
 """
 
 from __future__ import annotations
@@ -12,8 +17,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from .cash import denominations
 from .errors import InvalidInput
-from .money import Money, Rounding, round_to_increment
+from .money import Money, Rounding, currency_exponent, round_to_increment
+
+MAX_CHANGE_NOTES = 10  # change above ten of the largest note: refused, confirmed or not
+
+
+class TenderNeedsConfirmation(InvalidInput):
+    """Cash whose change is more than the largest note: taken only once the cashier confirms."""
+
+    code = "tender_far_above_due"
+
+
+def largest_note(currency: str) -> Money:
+    """The currency's largest note (CNY 100.00); 100 major units where its notes are unknown."""
+    notes = denominations(currency)
+    value = notes[0] if notes != (1,) else 100 * 10 ** currency_exponent(currency)
+    return Money(value, currency)
 
 
 class TenderKind(StrEnum):
@@ -91,16 +112,33 @@ class Payment:
         if self.is_settled:
             raise InvalidInput("This sale is already paid", code="already_paid")
 
-    def preview_cash(self, tendered: Money) -> Tender:
-        """The tender that :meth:`add_cash` would record, without recording it."""
+    def preview_cash(self, tendered: Money, *, confirmed: bool = False) -> Tender:
+        """The tender that :meth:`add_cash` would record, without recording it.
+
+        Refuses change beyond :data:`MAX_CHANGE_NOTES` largest notes, and change beyond one
+        largest note unless ``confirmed``."""
         self._check(tendered)
         rounded = self.cash_due()
-        if tendered >= rounded:
-            return Tender(TenderKind.CASH, rounded, tendered, tendered - rounded)
-        return Tender(TenderKind.CASH, tendered, tendered, Money.zero(self.currency))
+        if tendered < rounded:
+            return Tender(TenderKind.CASH, tendered, tendered, Money.zero(self.currency))
+        change = tendered - rounded
+        note = largest_note(self.currency)
+        details = {"tendered": tendered, "due": rounded, "change": change, "note": note}
+        if change > note * MAX_CHANGE_NOTES:
+            raise InvalidInput(
+                f"Cash of {tendered.to_decimal_str()} for {rounded.to_decimal_str()} due would "
+                f"give {change.to_decimal_str()} change: more than the till gives. Check the "
+                "amount", code="tender_too_large", **details)
+        if change > note and not confirmed:
+            raise TenderNeedsConfirmation(
+                f"Cash of {tendered.to_decimal_str()} for {rounded.to_decimal_str()} due gives "
+                f"{change.to_decimal_str()} change, more than a {note.to_decimal_str()} note: "
+                "check the amount", **details)
+        return Tender(TenderKind.CASH, rounded, tendered, change)
 
-    def add_cash(self, tendered: Money) -> Tender:
-        tender = self.preview_cash(tendered)
+    def add_cash(self, tendered: Money, *, confirmed: bool = False) -> Tender:
+        """Take cash; ``confirmed``: the cashier confirmed change above the largest note."""
+        tender = self.preview_cash(tendered, confirmed=confirmed)
         if tender.change.minor or tender.amount == self.cash_due() or tender.amount > self.due:
             # Cash settles the sale: the rounding becomes part of what was due (also when an
             # odd amount between the exact and the rounded rest is handed over).

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
 
 from posclient.domain.cart import CartLine, Measure
 from posclient.domain.money import Money, currency_exponent
 
 SYMBOLS = {"CNY": "¥", "USD": "$", "EUR": "€", "HKD": "HK$", "GBP": "£"}
+
+TENDERS = {"cash": QT_TRANSLATE_NOOP("Tender", "Cash"), "card": QT_TRANSLATE_NOOP("Tender", "Card"),
+           "store_credit": QT_TRANSLATE_NOOP("Tender", "Store credit"),
+           "web": QT_TRANSLATE_NOOP("Tender", "Paid online"),
+           "exchange": QT_TRANSLATE_NOOP("Tender", "Exchange credit"),
+           "points": QT_TRANSLATE_NOOP("Tender", "Points")}
+
+
+def tender(kind: str) -> str:
+    """A tender's name in the UI's language (the kind itself when it has none)."""
+    return QCoreApplication.translate("Tender", TENDERS[kind]) if kind in TENDERS else kind
 
 
 def locale_for(lang: str) -> QLocale:

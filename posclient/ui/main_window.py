@@ -73,6 +73,9 @@ class MainWindow(QMainWindow):
         self.printer_fault = ""  # the last printer fault, as shown in the status bar
         self.tokens: Any = None  # the keyring's TokenStore (tests set an in-memory one)
         self.background = Background(self)
+        # The printer's and drawer's jobs: one thread, so they reach the device in the order
+        # they were asked for (the drawer's kick, then the receipt), never at once.
+        self.devices = Background(self, threads=1)
         self.bridge = SyncBridge(self)
         self.bridge.status.connect(self.show_sync)
         QShortcut(QKeySequence("Ctrl+L"), self, self.lock)
@@ -218,7 +221,8 @@ class MainWindow(QMainWindow):
     def _check_idle(self) -> None:
         s = self.session
         if s is None or s.locked or self.stack.currentWidget() is not self.sell_page \
-                or self.background.busy or QApplication.activeModalWidget() is not None:
+                or self.background.busy or self.devices.busy \
+                or QApplication.activeModalWidget() is not None:
             return
         idle = (self.terminal.clock.now() - s.last_activity).total_seconds()
         if idle > self.terminal.settings.idle_lock_seconds:
@@ -275,16 +279,20 @@ class MainWindow(QMainWindow):
         self.last_sale = sale
         self.sell_page.refresh()
         change = fmt.money(sale.change, self.lang)
-        self.sell_page.say(self.tr("Change %1 · Receipt %2").replace("%1", change)
-                           .replace("%2", sale.receipt_no), big=True)
+        headline = self.tr("Change %1 · Receipt %2").replace("%1", change) \
+            .replace("%2", sale.receipt_no)
         if sale.exchange is not None:  # goods came back in the same basket: their slip too
             back = sale.exchange
-            self.sell_page.say(self.tr("Change %1 · Receipt %2 · return %3 · give back %4")
-                               .replace("%1", change).replace("%2", sale.receipt_no)
-                               .replace("%3", back.return_no)
-                               .replace("%4", fmt.money(back.cash, self.lang)), big=True)
+            headline = (self.tr("Change %1 · Receipt %2 · return %3 · give back %4")
+                        .replace("%1", change).replace("%2", sale.receipt_no)
+                        .replace("%3", back.return_no)
+                        .replace("%4", fmt.money(back.cash, self.lang)))
             cash = cash or bool(back.cash)
             self._print_return(back)
+        self.sell_page.show_done(headline, " · ".join(
+            [self.tr("Total %1").replace("%1", fmt.money(sale.totals.total, self.lang))]
+            + [f"{fmt.tender(t.kind.value)} {fmt.money(t.tendered, self.lang)}"
+               for t in sale.tenders]))
         if cash:
             self.kick_drawer()
         self.print_sale(sale.sale_id)
@@ -303,7 +311,7 @@ class MainWindow(QMainWindow):
             text += " · " + self.tr("give back %1 in cash").replace(
                 "%1", fmt.money(cash, self.lang))
             self.kick_drawer()
-        self.sell_page.say(text, big=True)
+        self.sell_page.show_done(text)
         self._print_return(done)
         self.refresh_waiting()
         if self.engine is not None:
@@ -315,7 +323,7 @@ class MainWindow(QMainWindow):
             return
         slip = self.terminal.receipts.build_return(done.return_id, self.lang)
         printer = self.printer
-        self.background.run(lambda: printer(slip), lambda _: self._printer_ready(),
+        self.devices.run(lambda: printer(slip), lambda _: self._printer_ready(),
                             self._device_fault)
 
     # -- devices ---------------------------------------------------------------------------------
@@ -346,13 +354,13 @@ class MainWindow(QMainWindow):
             receipts.mark_printed(sale_id)
             self._printer_ready()
 
-        self.background.run(lambda: printer(receipt), printed, self._device_fault)
+        self.devices.run(lambda: printer(receipt), printed, self._device_fault)
 
     def kick_drawer(self) -> None:
         drawer = self.terminal.drawer
         if not getattr(drawer, "connected", False):
             return
-        self.background.run(drawer.open, None, self._device_fault)
+        self.devices.run(drawer.open, None, self._device_fault)
 
     def no_sale(self) -> None:
         co = self.checkout
@@ -404,7 +412,7 @@ class MainWindow(QMainWindow):
                 receipts.reprinted_return(session, staff, slip.receipt_no)
                 self._printer_ready()
 
-            self.background.run(lambda: printer(slip), slip_printed, self._device_fault)
+            self.devices.run(lambda: printer(slip), slip_printed, self._device_fault)
             return
         try:
             sale_id = receipts.sale_id(number)
@@ -417,7 +425,7 @@ class MainWindow(QMainWindow):
             receipts.reprinted(session, staff, sale_id, copy.receipt_no)
             self._printer_ready()
 
-        self.background.run(lambda: printer(copy), printed, self._device_fault)
+        self.devices.run(lambda: printer(copy), printed, self._device_fault)
 
     def open_shift(self) -> None:
         """Shift and reports (ui/shift.py): float, cash in and out, blind count, X and Z."""
@@ -430,7 +438,7 @@ class MainWindow(QMainWindow):
         t = self.terminal
         dialog = ShiftDialog(Shifts(t.store, t.staff, self.session, clock=t.clock,
                                     settings=t.settings),
-                             self.lang, self.printer, self.background, self.kick_drawer, self)
+                             self.lang, self.printer, self.devices, self.kick_drawer, self)
         try:
             dialog.exec()
         finally:
@@ -490,6 +498,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.background.pool.waitForDone(10_000)
+        self.devices.pool.waitForDone(10_000)
         if self.engine is not None:
             self.engine.stop()
         event.accept()

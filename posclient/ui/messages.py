@@ -188,6 +188,7 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
     "barcode_malformed": (
         (QT_TRANSLATE_NOOP("Errors", "%1 is not a product barcode or item number"),
          (_v("barcode"),)),
+        (QT_TRANSLATE_NOOP("Errors", "This number is not a product barcode or item number"), ()),
         (QT_TRANSLATE_NOOP("Errors", "%1 is not a product barcode (expected 8, 12, 13 or 14 "
                                      "digits)"), (_r("barcode"),)),
     ),
@@ -574,6 +575,20 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
     ),
     "not_paid": (
         (QT_TRANSLATE_NOOP("Errors", "%1 is still due"), (_amount("due"),)),
+    ),
+    "amount_too_large": (
+        (QT_TRANSLATE_NOOP("Errors", "%1 is more than the till accepts (%2 at most)"),
+         (_v("text"), _amount("limit"))),
+    ),
+    "tender_far_above_due": (
+        (QT_TRANSLATE_NOOP("Errors", "Cash of %1 for %2 due gives %3 change, more than a %4 "
+                                     "note: check the amount"),
+         (_amount("tendered"), _amount("due"), _amount("change"), _amount("note"))),
+    ),
+    "tender_too_large": (
+        (QT_TRANSLATE_NOOP("Errors", "Cash of %1 for %2 due would give %3 change: more than the "
+                                     "till gives. Check the amount"),
+         (_amount("tendered"), _amount("due"), _amount("change"))),
     ),
     "card_declined": (
         (QT_TRANSLATE_NOOP("Errors", "Card declined: %1. Ask for another card or another way to "

@@ -4,6 +4,7 @@ plainly."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from math import gcd
 
 from PySide6.QtCore import Qt
@@ -23,7 +24,7 @@ from posclient.app.checkout import Checkout
 from posclient.domain.errors import PosError
 from posclient.domain.loyalty import points_for_value
 from posclient.domain.money import Money, currency_exponent
-from posclient.domain.tender import Tender
+from posclient.domain.tender import Tender, TenderNeedsConfirmation
 
 from . import fmt, widgets
 from .messages import message_for
@@ -52,6 +53,8 @@ class PayDialog(QDialog):
         self.setWindowTitle(self.tr("Payment"))
         self.co, self.background, self.lang = checkout, background, lang
         self.busy = False
+        # Asks the cashier yes or no (change far above what is due); tests answer it.
+        self.confirm: Callable[[QWidget, str, str], bool] = widgets.ask_yes_no
         layout = QVBoxLayout(self)
         self.due = QLabel()
         self.due.setObjectName("due")
@@ -122,10 +125,7 @@ class PayDialog(QDialog):
         self.amount.setFocus()
 
     def _tender_text(self, t: Tender) -> str:
-        names = {"cash": self.tr("Cash"), "card": self.tr("Card"),
-                 "store_credit": self.tr("Store credit"), "web": self.tr("Paid online"),
-                 "exchange": self.tr("Exchange credit"), "points": self.tr("Points")}
-        text = f"{names.get(t.kind.value, t.kind.value)}  {fmt.money(t.amount, self.lang)}"
+        text = f"{fmt.tender(t.kind.value)}  {fmt.money(t.amount, self.lang)}"
         return f"{text}  {t.detail}" if t.detail else text
 
     def say(self, text: str, error: bool = False) -> None:
@@ -138,6 +138,9 @@ class PayDialog(QDialog):
             return None
         try:
             return Money.parse(text, self.co.settings.currency)
+        except PosError as exc:  # beyond the till's limit: says the limit
+            self.say(message_for(exc, self.lang), error=True)
+            raise ValueError(text) from exc
         except ValueError:
             self.say(self.tr("%1 is not an amount").replace("%1", text), error=True)
             raise
@@ -153,7 +156,14 @@ class PayDialog(QDialog):
 
     def _take_cash(self, tendered: Money) -> None:
         try:
-            self.co.pay_cash(tendered)
+            try:
+                self.co.pay_cash(tendered)
+            except TenderNeedsConfirmation as exc:  # change above the largest note: a typo?
+                question = message_for(exc, self.lang) + "\n\n" + self.tr("Take this cash?")
+                if not self.confirm(self, self.tr("Payment"), question):
+                    self.say(self.tr("Cash not taken: type the amount handed over"))
+                    return
+                self.co.pay_cash(tendered, confirmed=True)
         except PosError as exc:
             self.say(message_for(exc, self.lang), error=True)
             return

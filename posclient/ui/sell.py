@@ -175,6 +175,17 @@ class SellPage(QWidget):
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
         left.addWidget(self.message)
+        # What the last sale (or refund) left to do: the change to give, its total and tenders.
+        # It stays until the next scan; messages (a printer fault) go to the line above.
+        self.last_sale = QLabel()
+        self.last_sale.setObjectName("lastSale")
+        self.last_sale.setWordWrap(True)
+        self.last_detail = QLabel()
+        self.last_detail.setObjectName("lastDetail")
+        self.last_detail.setWordWrap(True)
+        for label in (self.last_sale, self.last_detail):
+            label.hide()
+            left.addWidget(label)
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setObjectName("cart")
         self.table.setHorizontalHeaderLabels([QCoreApplication.translate("CartColumn", c)
@@ -184,7 +195,12 @@ class SellPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.verticalHeader().hide()
+        # The item's name takes the room the figures leave; a name too long keeps its start and
+        # its end (the size or pack: "Six Walnuts Elec…280ml x15"). Figures are never cut.
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
+        header.setMinimumSectionSize(24)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         for c in (0, 2, 3, 4, 5):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
@@ -192,6 +208,8 @@ class SellPage(QWidget):
 
         right = QVBoxLayout()
         outer.addLayout(right, 2)
+        # The buttons sit at the bottom, below a stretch: a promotion or discount row in the
+        # totals never moves them under a cashier's finger.
         self.member = QLabel(self.tr("Member: —"))
         self.member.setObjectName("member")
         right.addWidget(self.member)
@@ -203,11 +221,14 @@ class SellPage(QWidget):
         self.total.setObjectName("grandTotal")
         self.total.setAlignment(Qt.AlignmentFlag.AlignRight)
         right.addWidget(self.total)
+        right.addStretch(1)
         grid = QGridLayout()
         self.buttons: dict[str, QPushButton] = {}
         for i, (key, label, name) in enumerate(ACTIONS):
             b = QPushButton(f"{self.tr(label)}\n{key}")
             b.setObjectName(name)
+            b.setProperty("action", True)
+            b.setAccessibleName(self.tr(label))
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.setMinimumHeight(64)
             b.clicked.connect(getattr(self, name))
@@ -221,7 +242,6 @@ class SellPage(QWidget):
         self.pay.setMinimumHeight(88)
         self.pay.clicked.connect(self.pay_requested.emit)
         right.addWidget(self.pay)
-        right.addStretch(1)
 
     # -- state -----------------------------------------------------------------------------------
     def start(self, checkout: Checkout) -> None:
@@ -234,12 +254,25 @@ class SellPage(QWidget):
         self.activateWindow()
         self.scan_field.setFocus()
 
-    def say(self, text: str, error: bool = False, big: bool = False) -> None:
-        """The line under the scan field: what was scanned, an error (red, with a beep), or
-        the change due after a sale (large)."""
-        widgets.show_message(self.message, text, error=error, change=big)
+    def say(self, text: str, error: bool = False) -> None:
+        """The line under the scan field: what was scanned, or an error (red, with a beep)."""
+        widgets.show_message(self.message, text, error=error)
         if error:
             QApplication.beep()
+
+    def show_done(self, headline: str, detail: str = "") -> None:
+        """The last sale's or refund's outcome, large (the change to give), with its detail
+        (total, tenders); it stays until the next scan."""
+        self.last_sale.setText(headline)
+        self.last_detail.setText(detail)
+        self.last_sale.show()
+        self.last_detail.setVisible(bool(detail))
+        self.say("")
+
+    def clear_done(self) -> None:
+        for label in (self.last_sale, self.last_detail):
+            label.clear()
+            label.hide()
 
     def selected_line(self) -> int | None:
         row = self.table.currentRow()
@@ -281,6 +314,9 @@ class SellPage(QWidget):
                 self.table.selectRow(row)
         if lines and (keep is None or keep not in {ln.line_id for ln in lines}):
             self.table.selectRow(len(lines) - 1)
+        # The discount column only when a line has one: its room goes to the item's name.
+        self.table.setColumnHidden(4, not any(
+            self.table.item(row, 4).text() for row in range(self.table.rowCount())))
         m = lambda x: fmt.money(x, self.lang)  # noqa: E731
         rows = [(self.tr("Subtotal"), m(totals.subtotal))]
         for _pid, name_zh, name_en, saved in co.cart.promotions:  # what each promotion saved
@@ -311,6 +347,8 @@ class SellPage(QWidget):
         co = self.checkout
         if co is None:
             return
+        if text:  # the next customer: the last sale's change is given
+            self.clear_done()
         if not text:
             if not co.cart.is_empty:
                 self.pay_requested.emit()
@@ -431,6 +469,9 @@ class SellPage(QWidget):
             return
         try:
             amount = Money.parse(price, co.settings.currency)
+        except PosError as exc:  # an amount beyond the till's limit
+            self.say(message_for(exc, self.lang), error=True)
+            return
         except ValueError:
             self.say(self.tr("%1 is not an amount").replace("%1", price), error=True)
             return

@@ -236,9 +236,9 @@ class SettingsDialog(QDialog):
             return
         printer = w.printer
         self.say(self.tr("Printing a test page…"))
-        w.background.run(lambda: printer.test_page(),
-                         lambda _: self.say(self.tr("Test page sent")),
-                         lambda exc: self.say(message_for(exc, self.window_.lang), error=True))
+        w.devices.run(lambda: printer.test_page(),
+                      lambda _: self.say(self.tr("Test page sent")),
+                      lambda exc: self.say(message_for(exc, self.window_.lang), error=True))
 
     def drawer_test(self) -> None:
         w = self.window_
@@ -246,8 +246,8 @@ class SettingsDialog(QDialog):
         if not getattr(drawer, "connected", False):
             self.say(self.tr("No cash drawer is connected"), error=True)
             return
-        w.background.run(drawer.open, lambda _: self.say(self.tr("Drawer opened")),
-                         lambda exc: self.say(message_for(exc, self.window_.lang), error=True))
+        w.devices.run(drawer.open, lambda _: self.say(self.tr("Drawer opened")),
+                      lambda exc: self.say(message_for(exc, self.window_.lang), error=True))
 
     def save_language(self) -> None:
         """Saved for the next start, and applied now: the window is rebuilt in the new

@@ -292,7 +292,10 @@ class ShiftDialog(QDialog):
             dialog.deleteLater()
         try:
             amount = Money.parse(amount_text, self.currency)
-        except (PosError, ValueError):
+        except PosError as exc:  # an amount beyond the till's limit
+            self._error(exc)
+            return
+        except ValueError:
             self.say(message_for(InvalidInput("The amount must be more than zero",
                                               code="cash_amount_invalid"), self.lang), error=True)
             return
@@ -312,7 +315,10 @@ class ShiftDialog(QDialog):
             counts, comment = dialog.counts(), dialog.comment.text()
             try:
                 other = dialog.other()
-            except (PosError, ValueError):
+            except PosError as exc:  # an amount beyond the till's limit
+                self._error(exc)
+                return
+            except ValueError:
                 refused = InvalidInput("The amount must not be negative",
                                        code="cash_amount_invalid")
                 self.say(message_for(refused, self.lang), error=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -13,7 +14,9 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
+    QSizePolicy,
     QStatusBar,
     QVBoxLayout,
     QWidget,
@@ -63,6 +66,16 @@ class Keypad(QWidget):
         return False
 
 
+class EnterField(QLineEdit):
+    """A line edit that keeps Enter to itself (``returnPressed``): in a dialog, Enter would
+    otherwise also press the default button."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+
+
 class ApprovalDialog(QDialog):
     """A supervisor's staff number and PIN for one action."""
 
@@ -75,9 +88,12 @@ class ApprovalDialog(QDialog):
         msg.setWordWrap(True)
         layout.addWidget(msg)
         form = QFormLayout()
-        self.staff_id = QLineEdit()
+        # Number, Enter, PIN, Enter, as at the login: Enter in a field is that field's (it
+        # used to reach the dialog's OK button and close it after the number, and the PIN
+        # then went to the scan field).
+        self.staff_id = EnterField()
         self.staff_id.setObjectName("approverId")
-        self.pin = QLineEdit()
+        self.pin = EnterField()
         self.pin.setObjectName("approverPin")
         self.pin.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow(self.tr("Supervisor number"), self.staff_id)
@@ -91,16 +107,27 @@ class ApprovalDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.staff_id.returnPressed.connect(self.pin.setFocus)
-        self.pin.returnPressed.connect(self.accept)
+        self.staff_id.returnPressed.connect(self._number_entered)
+        self.pin.returnPressed.connect(self._pin_entered)
+        self.staff_id.setFocus()
+
+    def _number_entered(self) -> None:
+        if self.staff_id.text().strip():
+            self.pin.setFocus()
+
+    def _pin_entered(self) -> None:
+        if not self.staff_id.text().strip():
+            self.staff_id.setFocus()
+        elif self.pin.text():
+            self.accept()
 
     def _key(self, value: str) -> None:
         edit = self.pin if self.pin.hasFocus() else self.staff_id
         if Keypad.apply(edit, value):
             if edit is self.staff_id:
-                self.pin.setFocus()
+                self._number_entered()
             else:
-                self.accept()
+                self._pin_entered()
 
     def approval(self) -> Approval | None:
         sid = self.staff_id.text().strip()
@@ -116,6 +143,14 @@ def ask_approval(parent: QWidget, reason: str) -> Approval | None:
         return dialog.approval() if dialog.exec() == QDialog.DialogCode.Accepted else None
     finally:
         dialog.deleteLater()
+
+
+def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
+    """A question the cashier answers Yes or No (No is the default: Enter does not confirm a
+    typo)."""
+    buttons = QMessageBox.StandardButton
+    return QMessageBox.question(parent, title, text, buttons.Yes | buttons.No,
+                                buttons.No) == buttons.Yes
 
 
 def show_message(label: QLabel, text: str, *, error: bool = False, **states: bool) -> None:
@@ -153,6 +188,38 @@ def with_approval(parent: QWidget, action: Callable[[Approval | None], T],
         return None
 
 
+class ElidedLabel(QLabel):
+    """A label that never widens its window: text that does not fit ends in "…", and the
+    whole text is its tool tip. ``text()`` is the whole text."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(24)
+
+    def setText(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text)
+        self._elide()
+        self.updateGeometry()
+
+    def text(self) -> str:
+        return self._full
+
+    def sizeHint(self) -> QSize:  # as wide as the whole text, if there is room
+        hint = super().sizeHint()
+        return QSize(self.fontMetrics().horizontalAdvance(self._full) + 8, hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        super().setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
+                                                      max(0, self.width() - 4)))
+
+
 class SyncStatusBar(QStatusBar):
     """Always visible: online/offline, events waiting, last sync, store and till, cashier,
     printer. Fed by the sync engine's status callback (queued to the GUI thread)."""
@@ -161,15 +228,16 @@ class SyncStatusBar(QStatusBar):
         super().__init__(parent)
         self.lang = lang
         self.setSizeGripEnabled(False)
-        self.state = QLabel()
+        # Elided, so a long printer fault or sync error never widens the window past its screen.
+        self.state = ElidedLabel()
         self.state.setObjectName("syncState")
-        self.waiting = QLabel()
+        self.waiting = ElidedLabel()
         self.waiting.setObjectName("syncWaiting")
-        self.last = QLabel()
+        self.last = ElidedLabel()
         self.last.setObjectName("syncLast")
-        self.where = QLabel()
-        self.who = QLabel()
-        self.printer = QLabel()
+        self.where = ElidedLabel()
+        self.who = ElidedLabel()
+        self.printer = ElidedLabel()
         self.printer.setObjectName("printerState")
         for w in (self.state, self.waiting, self.last):
             self.addWidget(w)

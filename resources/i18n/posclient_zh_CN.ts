@@ -4,12 +4,12 @@
 <context>
     <name>ApprovalDialog</name>
     <message>
-        <location filename="../../posclient/ui/widgets.py" line="+70"/>
+        <location filename="../../posclient/ui/widgets.py" line="+83"/>
         <source>Supervisor approval</source>
         <translation>主管授权</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+15"/>
         <source>Supervisor number</source>
         <translation>主管工号</translation>
     </message>
@@ -286,6 +286,11 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>This number is not a product barcode or item number</source>
+        <translation>该号码不是商品条码或货号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>%1 is not a product barcode (expected 8, 12, 13 or 14 digits)</source>
         <translation>%1 不是商品条码（应为 8、12、13 或 14 位数字）</translation>
     </message>
@@ -845,7 +850,22 @@
         <translation>本收银机无法向总部证明身份（密钥环中没有令牌）：请联系 IT 重新注册</translation>
     </message>
     <message>
-        <location line="+158"/>
+        <location line="+18"/>
+        <source>%1 is more than the till accepts (%2 at most)</source>
+        <translation>%1 超过本收银机可接受的金额（最多 %2）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Cash of %1 for %2 due gives %3 change, more than a %4 note: check the amount</source>
+        <translation>应收 %2，收现金 %1，需找零 %3，超过一张 %4 面额：请核对金额</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Cash of %1 for %2 due would give %3 change: more than the till gives. Check the amount</source>
+        <translation>应收 %2，收现金 %1，需找零 %3：超出本收银机可找零的上限，请核对金额</translation>
+    </message>
+    <message>
+        <location line="+145"/>
         <source>Scan the member&apos;s card or type a phone number</source>
         <translation>请扫描会员卡或输入手机号</translation>
     </message>
@@ -915,7 +935,7 @@
         <translation>积分须按 %1 的整数倍使用</translation>
     </message>
     <message>
-        <location line="-516"/>
+        <location line="-530"/>
         <source>The suspended sale is in %1, this till sells in %2</source>
         <translation>该挂单币种为 %1，本收银机使用 %2</translation>
     </message>
@@ -955,7 +975,7 @@
         <translation>尚欠 %1</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+17"/>
         <source>Card declined: %1. Ask for another card or another way to pay.</source>
         <translation>银行卡被拒：%1。请顾客换一张卡或改用其他付款方式。</translation>
     </message>
@@ -1231,7 +1251,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../posclient/ui/main_window.py" line="+94"/>
+        <location filename="../../posclient/ui/main_window.py" line="+97"/>
         <source>Till %1 · %2</source>
         <translation>收银机 %1 · %2</translation>
     </message>
@@ -1248,7 +1268,7 @@
         </translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+34"/>
         <source>A sale is open: unlock, then finish or suspend it before switching cashier</source>
         <translation>当前有未完成的交易：请先解锁，结账或挂单后再切换收银员</translation>
     </message>
@@ -1263,7 +1283,12 @@
         <translation>找零 %1 · 小票 %2 · 退货单 %3 · 退还 %4</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+7"/>
+        <source>Total %1</source>
+        <translation>合计 %1</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>Refunded %1 · return %2</source>
         <translation>已退款 %1 · 退货单 %2</translation>
     </message>
@@ -1404,36 +1429,34 @@
 <context>
     <name>PayDialog</name>
     <message>
-        <location filename="../../posclient/ui/pay.py" line="+52"/>
+        <location filename="../../posclient/ui/pay.py" line="+53"/>
+        <location line="+110"/>
         <source>Payment</source>
         <translation>收款</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="-98"/>
         <source>Amount (empty: all that is due)</source>
         <translation>金额（留空则收取全部应收）</translation>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+57"/>
         <source>Cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location line="-55"/>
-        <location line="+55"/>
+        <location line="+2"/>
         <source>Card</source>
         <translation>银行卡</translation>
     </message>
     <message>
-        <location line="-52"/>
+        <location line="+3"/>
         <location line="+48"/>
-        <location line="+6"/>
         <source>Points</source>
         <translation>积分</translation>
     </message>
     <message>
-        <location line="-49"/>
+        <location line="-43"/>
         <source>Back to sale</source>
         <translation>返回销售</translation>
     </message>
@@ -1443,27 +1466,22 @@
         <translation>应收 %1</translation>
     </message>
     <message>
-        <location line="+24"/>
-        <source>Store credit</source>
-        <translation>储值卡</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Paid online</source>
-        <translation>网上已付</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Exchange credit</source>
-        <translation>换货抵扣</translation>
-    </message>
-    <message>
-        <location line="+15"/>
+        <location line="+40"/>
         <source>%1 is not an amount</source>
         <translation>%1 不是有效金额</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+17"/>
+        <source>Take this cash?</source>
+        <translation>确认收取这笔现金？</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cash not taken: type the amount handed over</source>
+        <translation>未收取现金：请输入顾客实付金额</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>Type a whole number of points</source>
         <translation>请输入整数积分</translation>
     </message>
@@ -2343,31 +2361,31 @@
     </message>
     <message>
         <location line="+61"/>
-        <location line="+294"/>
+        <location line="+320"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-293"/>
-        <location line="+305"/>
+        <location line="-319"/>
+        <location line="+331"/>
         <location line="+3"/>
         <source>Price</source>
         <translation>改价</translation>
     </message>
     <message>
-        <location line="-307"/>
-        <location line="+333"/>
+        <location line="-333"/>
+        <location line="+362"/>
         <source>Line discount</source>
         <translation>单品折扣</translation>
     </message>
     <message>
-        <location line="-332"/>
-        <location line="+340"/>
+        <location line="-361"/>
+        <location line="+369"/>
         <source>Sale discount</source>
         <translation>整单折扣</translation>
     </message>
     <message>
-        <location line="-339"/>
+        <location line="-368"/>
         <source>Void line</source>
         <translation>单品作废</translation>
     </message>
@@ -2398,12 +2416,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+490"/>
+        <location line="+513"/>
         <source>Stock</source>
         <translation>库存查询</translation>
     </message>
     <message>
-        <location line="-489"/>
+        <location line="-512"/>
         <source>Pick-up</source>
         <translation>自提</translation>
     </message>
@@ -2448,13 +2466,13 @@
         <translation>扫描或输入条码、货号或品名</translation>
     </message>
     <message>
-        <location line="+24"/>
-        <location line="+106"/>
+        <location line="+35"/>
+        <location line="+119"/>
         <source>Member: —</source>
         <translation>会员：—</translation>
     </message>
     <message>
-        <location line="-83"/>
+        <location line="-96"/>
         <source>Pay</source>
         <translation>结账</translation>
     </message>
@@ -2464,7 +2482,7 @@
         <translation>扫码框为空时按 Enter</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+80"/>
         <source>Subtotal</source>
         <translation>小计</translation>
     </message>
@@ -2500,17 +2518,17 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+299"/>
+        <location line="+298"/>
         <source>Member: %1</source>
         <translation>会员：%1</translation>
     </message>
     <message>
-        <location line="-298"/>
+        <location line="-297"/>
         <source>%1 points</source>
         <translation>%1 积分</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+43"/>
         <source>Coupon %1: %2</source>
         <translation>优惠券 %1：%2</translation>
     </message>
@@ -2550,7 +2568,7 @@
         <translation>改价原因</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+9"/>
         <source>%1 is not an amount</source>
         <translation>%1 不是有效金额</translation>
     </message>
@@ -2591,7 +2609,7 @@
         <translation>换货：退回商品 %1。请扫描新商品后付款；差额补付或退还</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+64"/>
         <source>Barcode, item number or name</source>
         <translation>条码、货号或品名</translation>
     </message>
@@ -2885,7 +2903,7 @@
         <translation>班次 %1 已开班，备用金 %2</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+27"/>
         <source>%1: %2 recorded</source>
         <translation>%1：已记录 %2</translation>
     </message>
@@ -2895,7 +2913,7 @@
         <translation>盲点：请清点钱箱</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+23"/>
         <source>Cash</source>
         <translation>现金</translation>
     </message>
@@ -3022,7 +3040,7 @@
 <context>
     <name>SyncStatusBar</name>
     <message>
-        <location filename="../../posclient/ui/widgets.py" line="+99"/>
+        <location filename="../../posclient/ui/widgets.py" line="+151"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
@@ -3079,6 +3097,39 @@
         <location line="+4"/>
         <source>Cashier: %1</source>
         <translation>收银员：%1</translation>
+    </message>
+</context>
+<context>
+    <name>Tender</name>
+    <message>
+        <location filename="../../posclient/ui/fmt.py" line="+14"/>
+        <source>Cash</source>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Card</source>
+        <translation>银行卡</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Store credit</source>
+        <translation>储值卡</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Paid online</source>
+        <translation>网上已付</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Exchange credit</source>
+        <translation>换货抵扣</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Points</source>
+        <translation>积分</translation>
     </message>
 </context>
 </TS>

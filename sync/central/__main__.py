@@ -2,6 +2,6 @@
 
 import sys
 
-from sync.central.cli import main
+from sync.central.entry import main
 
 sys.exit(main())

@@ -292,13 +292,22 @@ def _write(tx: Tx, data: OrderData, scope: str, old_scope: str | None) -> None:
         tx.emit(PendingChange.upsert("order", data.order_no, scope, text))
 
 
+def _at_order_price(ordered: OrderLineData, qty: int, total: int, store_discounts: int) -> bool:
+    """Whether ``qty`` units of the order's line were charged ``total`` at the order's price:
+    no promotion or basket discount of the store, and the line's total in proportion (a
+    partial hand-over's cumulative rounding, posclient/app/orders.py, is within one fen of
+    ``ordered.total * qty / ordered.qty``)."""
+    return store_discounts == 0 and abs(total * ordered.qty - ordered.total * qty) < ordered.qty
+
+
 def record_pickup(tx: Tx, store_id: str, event_id: UUID,
                   pickup: PickupPayload) -> list[tuple[str, str, str]]:
     """A till handed over (part of) an order: count it on the order, once (``applied_events``).
 
     Returns the problems for a manager, ``(kind, subject, message)``: an order the central does
-    not know, one cancelled meanwhile, one collected at a store it is not for, or more handed
-    over than ordered. The hand-over is counted all the same: it happened.
+    not know, one cancelled meanwhile, one collected at a store it is not for, more handed
+    over than ordered, or a line not charged at the order's price (``pickup_mispriced``: a
+    till re-priced it). The hand-over is counted all the same: it happened.
     """
     no = pickup.order_no
     order = _stored(tx, no)
@@ -315,12 +324,18 @@ def record_pickup(tx: Tx, store_id: str, event_id: UUID,
         problems.append(("order_other_store", no, f"order {no} is for store {order.store_id} "
                                                   f"and was handed over at {store_id}"))
     collected = {ln.line_no: ln.collected for ln in order.lines}
+    ordered = {ln.line_no: ln for ln in order.lines}
     for line in pickup.lines:
         if line.order_line_no not in collected:
             problems.append(("order_line_unknown", no,
                              f"order {no} has no line {line.order_line_no}"))
             continue
         collected[line.order_line_no] += line.qty
+        if not _at_order_price(ordered[line.order_line_no], line.qty, line.total,
+                               line.promo_discount + line.basket_discount):
+            problems.append(("pickup_mispriced", no,
+                             f"order {no} line {line.order_line_no}: {line.qty} handed over "
+                             f"for {line.total}, not at the order's price"))
     lines = [ln.model_copy(update={"collected": collected[ln.line_no]}) for ln in order.lines]
     over = [ln.line_no for ln in lines if ln.collected > ln.qty]
     if over:

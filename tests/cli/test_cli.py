@@ -5,11 +5,13 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from escpos_kit import decode
 from till_kit import APPLE_PLU, MILK, RICE, build_small_store
 
+from posclient.app.terminal_config import TerminalConfig
 from posclient.cli import main
 from posclient.domain.barcode import DEFAULT_SCALE_RULES
-from posclient.store.db import latest_version
+from posclient.store.db import Store, latest_version
 
 
 @pytest.fixture
@@ -153,10 +155,35 @@ def test_a_sale_committed_but_not_printed_is_offered_at_the_next_start(db, capsy
     capsys.readouterr()
     run(db, "status")
     assert "committed but not printed" in capsys.readouterr().err
+    # This till has no printer: shown, and still waiting for a printer
     assert run(db, "reprint", "--pending", "--staff", "1001", "--pin", "1111") == 0
-    assert "S001-T01-000001" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert "S001-T01-000001" in captured.out and "no printer set up" in captured.err
+    run(db, "status")
+    assert "1 sale(s) committed but not printed" in capsys.readouterr().err
+
+
+def test_reprint_pending_goes_to_the_tills_printer_and_marks_them_printed(db, tmp_path,
+                                                                          capsys):
+    printer_file = tmp_path / "receipts.escpos"
+    with Store.open(db) as store:
+        TerminalConfig(store).provision("printer", {"kind": "file", "path": str(printer_file)})
+    for _ in range(2):
+        run(db, "sell", "--staff", "1001", "--pin", "1111", "--scan", MILK, "--pay", "cash:20",
+            "--no-print")
+    capsys.readouterr()
+    assert run(db, "reprint", "--pending", "--staff", "1001", "--pin", "1111") == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and f"Printed 2 receipt(s) that had not been printed at " \
+        f"{printer_file}" in captured.err
+    assert decode(printer_file.read_bytes()).qr == ["S001-T01-000001", "S001-T01-000002"]
     run(db, "status")
     assert "not printed" not in capsys.readouterr().err
+    # --stdout shows a copy here instead; the printer gets nothing more
+    assert run(db, "reprint", "S001-T01-000001", "--stdout", "--staff", "1001",
+               "--pin", "1111") == 0
+    assert "S001-T01-000001" in capsys.readouterr().out
+    assert decode(printer_file.read_bytes()).qr == ["S001-T01-000001", "S001-T01-000002"]
 
 
 def test_status_shows_events_waiting(db, capsys):
@@ -196,3 +223,23 @@ def test_a_card_approval_whose_sale_never_committed_is_reported(db, capsys):
     captured = capsys.readouterr()
     assert "1 card payment(s) were approved but their sale never completed" in captured.err
     assert "1 approved without a sale" in captured.out
+
+
+@pytest.mark.parametrize(("pay", "message"), [
+    ("cash:99999999999999", "more than the till accepts (100000000.00 at most)"),
+    ("cash:" + "1" + "0" * 23, "more than the till accepts"),
+    ("card:" + "9" * 40, "more than the till accepts"),
+    ("cash:200", "more than a 100.00 note: check the amount. Refused: a script cannot"),
+])
+def test_a_tender_far_above_the_sale_is_refused_and_sells_nothing(db, capsys, pay, message):
+    assert run(db, "sell", "--staff", "1001", "--pin", "1111", "--scan", MILK,
+               "--pay", pay) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert sales(db) == 0
+
+
+def test_cash_leaving_less_than_a_note_of_change_sells(db, capsys):
+    assert run(db, "sell", "--staff", "1001", "--pin", "1111", "--scan", MILK,
+               "--pay", "cash:100", "--no-print") == 0  # 12.50 due: 87.50 change
+    assert "change 87.50" in capsys.readouterr().err

@@ -65,3 +65,15 @@ def test_wrong_pin_at_login_is_refused_then_the_right_one_works(small_store, clo
     said = drive(small_store, clock, ["1001", "1001", "quit"], ["0000", "1111"])
     text = "\n".join(said)
     assert "Wrong staff number or PIN" in text and "Hello 张伟" in text
+
+
+def test_cash_far_above_due_is_asked_and_an_absurd_amount_refused(small_store, clock):
+    said = drive(small_store, clock,
+                 ["1001", MILK, "cash 99999999999999", "cash 200", "n", "cash 200", "y",
+                  "quit"], ["1111"])
+    text = "\n".join(said)
+    assert "more than the till accepts (100000000.00 at most)" in text
+    assert "Cash not taken." in text
+    assert "187.50 change, more than a 100.00 note" in text
+    assert small_store.conn.execute("SELECT total, change_given FROM sales").fetchall() == \
+        [(1250, 18750)]

@@ -8,10 +8,9 @@ import select
 import socket
 import threading
 import time
-from dataclasses import replace
 
 import pytest
-from escpos_kit import decode
+from escpos_kit import decode, sample_receipt
 from till_kit import BREAD, GUM, MILK, RICE
 
 from posclient.app.staff import Approval
@@ -28,43 +27,11 @@ from posclient.domain.cart import Discount
 from posclient.domain.errors import InvalidInput
 from posclient.domain.money import Money
 from posclient.domain.receipt import (
-    Receipt,
-    ReceiptLine,
-    ReceiptTax,
-    ReceiptTender,
     display_width,
 )
-from posclient.domain.tax import TaxRate
 
 KICK_PIN2 = b"\x1bp\x00\x32\x32"  # ESC p m=0 (pin 2), on 100 ms, off 100 ms
 ASK_ONLINE, ASK_CAUSE, ASK_PAPER = b"\x10\x04\x01", b"\x10\x04\x02", b"\x10\x04\x04"
-
-
-# -- a receipt built by hand --------------------------------------------------------------------
-
-def cny(minor: int) -> Money:
-    return Money(minor, "CNY")
-
-
-def sample_receipt(**changes: object) -> Receipt:
-    r = Receipt(
-        store_name="示范门店", address="上海市 人民路 1号", receipt_no="S001-T01-000042",
-        event_id="0190-ev", local_time="2024-05-01 10:15:00", cashier="张伟 (1001)",
-        terminal_id="T01",
-        lines=(
-            ReceiptLine("伊利 纯牛奶 250ml", "3 x 12.50", cny(3750), cny(375), cny(3375)),
-            ReceiptLine("Wholemeal Bread", "1 x 8.00", cny(800), cny(0), cny(800), True),
-            ReceiptLine("五常 大米 5kg", "1 x 59.90", cny(5990), cny(0), cny(5990)),
-        ),
-        subtotal=cny(10540), basket_discount=cny(500), total=cny(9665), tax_inclusive=True,
-        taxes=(ReceiptTax(TaxRate("VAT13", 130_000), cny(3545), cny(461)),
-               ReceiptTax(TaxRate("VAT9", 90_000), cny(5221), cny(438))),
-        rounding=cny(0),
-        tenders=(ReceiptTender("card", cny(5000), cny(5000), cny(0), "UnionPay ****1234"),
-                 ReceiptTender("cash", cny(4665), cny(5000), cny(335))),
-        change=cny(335), footer="谢谢惠顾", item_count=5,
-    )
-    return replace(r, **changes)  # type: ignore[arg-type]
 
 
 def dummy(**cfg: object) -> ReceiptPrinter:

@@ -327,7 +327,7 @@ def test_a_receipt_of_one_till_is_returned_at_another_reserved_at_the_central_fi
     on_next_dialog(qtbot, return_one, name="returns")
     turn_to(qtbot, back)
     qtbot.keyClick(back.sell_page.scan_field, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: "Refunded" in back.sell_page.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "Refunded" in back.sell_page.last_sale.text(), timeout=10_000)
     assert seen == [seen[0]] and seen[0].startswith(f"Receipt {sale.receipt_no}")
     assert back.terminal.store.conn.execute(
         "SELECT reservation_id IS NOT NULL, approved_by FROM returns").fetchall() == [(1, None)]
@@ -352,7 +352,7 @@ def test_a_receipt_of_one_till_is_returned_at_another_reserved_at_the_central_fi
     on_next_dialog(qtbot, return_offline, name="returns")
     turn_to(qtbot, front)
     qtbot.keyClick(front.sell_page.scan_field, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: "Refunded" in front.sell_page.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "Refunded" in front.sell_page.last_sale.text(), timeout=10_000)
     assert seen[1:] == ["2"]
     injector.heal()
     for w in (front, back):

@@ -45,6 +45,7 @@ ENGLISH_ONLY = {
     "approval_malformed": "command line only (--approve STAFF:PIN)",
     "amount_invalid": "text console only",
     "demo_needs_empty_database": "demo-store builder, a command-line tool",
+    "not_a_demo": "posclient demo-pins, a command-line tool",
     "invalid_input": "InvalidInput's default code: raised bare only by the demo-store builder",
     "error": "PosError's default; the printer's 'error' status is raised as code 'offline'",
     "not_found": "NotFound's default code: every raise site names its own code",

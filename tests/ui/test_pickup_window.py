@@ -11,6 +11,8 @@ from ui_kit import log_in, on_next_dialog, open_window
 
 from posclient.app.orders import OrderBook
 from posclient.ui.main_window import MainWindow
+from sync.apply import Applier
+from sync.protocol import PromotionData
 
 
 @pytest.fixture
@@ -88,3 +90,27 @@ def test_part_of_an_order_paid_in_store_opens_the_payment_for_the_rest(qtbot, wi
     qtbot.waitUntil(lambda: len(w.paper.receipts) == 1)
     assert [(t.kind, t.amount.minor) for t in w.paper.receipts[0].tenders] == [
         ("web", 2000), ("cash", 433)]
+
+
+def test_a_paid_order_is_handed_over_at_its_price_while_a_promotion_covers_it(qtbot, window):
+    w = window
+    with w.terminal.store.write() as conn:  # milk 10% off, and 10.00 off over 50.00
+        Applier(conn, "S001").apply([
+            ("promotion", "upsert", "P-MILK10", PromotionData(
+                id="P-MILK10", kind="percent_off", product_ids=[1], percent_bp=1000,
+                stackable=True)),
+            ("promotion", "upsert", "P-OVER50", PromotionData(
+                id="P-OVER50", kind="spend_get_off", min_spend=5000, amount=1000,
+                stackable=True))])
+    keep(w, order())
+    log_in(qtbot, w)
+    answer, seen = hand_over(qtbot, CODE)
+    on_next_dialog(qtbot, answer, name="pickup")
+    qtbot.keyClick(w.sell_page.scan_field, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    assert seen == ["Goods ¥96.40 · already paid ¥96.40 · to pay now ¥0.00"]
+    assert w.sell_page.table.rowCount() == 2
+    qtbot.keyClick(w.sell_page.scan_field, Qt.Key.Key_Return)  # nothing to pay: done
+    qtbot.waitUntil(lambda: len(w.paper.receipts) == 1)
+    slip = w.paper.receipts[0]
+    assert (slip.total.minor, slip.promotions) == (9640, ())
+    assert [(t.kind, t.amount.minor) for t in slip.tenders] == [("web", 9640)]

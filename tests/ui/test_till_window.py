@@ -101,9 +101,9 @@ def test_full_sale_three_items_discount_with_approval_split_cash_and_card(
     qtbot.waitUntil(lambda: len(sales(window)) == 1)
     _, receipt_no, total, change = sales(window)[0]
     assert (total, change) == (due.minor, 4000 - due.minor)
-    assert receipt_no in page.message.text()
+    assert receipt_no in page.last_sale.text()
     change_text = Money(change, "CNY").to_decimal_str()
-    assert change_text in page.message.text()
+    assert change_text in page.last_sale.text()
     assert page.table.rowCount() == 0  # a new sale has started
     qtbot.waitUntil(lambda: len(window.printer.jobs) == 1)
     printed = decode(window.printer.jobs[0])
@@ -128,7 +128,7 @@ def test_cash_sale_shows_the_change_and_kicks_the_drawer(qtbot, window):
 
     on_next_dialog(qtbot, pay)
     window.sell_page.pay.click()
-    assert "37.50" in window.sell_page.message.text()
+    assert "37.50" in window.sell_page.last_sale.text()
     qtbot.waitUntil(lambda: kicks == [1])
 
 

@@ -1,0 +1,39 @@
+"""New PINs for a demo store's staff, for a newcomer who lost the ones printed once.
+
+Only a demo: a till that is not enrolled with a central and whose staff are exactly the demo
+staff (posclient/app/demo_data.py). A real till's staff and PINs come from the central, and
+this refuses. The old PINs stop working, lockouts are cleared, and the reset is audited.
+"""
+
+from __future__ import annotations
+
+from posclient.domain.errors import InvalidInput
+from posclient.store import audit
+from posclient.store.db import Store
+
+from .clock import Clock, iso
+from .demo_data import DEMO_STAFF, DemoStaff, _staff_pins
+from .pins import hash_pin
+
+
+def reset_demo_pins(store: Store, clock: Clock) -> list[DemoStaff]:
+    """New random PINs for the demo staff, returned in clear (to be shown once)."""
+    conn = store.conn
+    enrolled = conn.execute(
+        "SELECT value FROM sync_state WHERE key = 'server_url'").fetchone()
+    if enrolled is not None and enrolled[0]:
+        raise InvalidInput("This till is enrolled with a central: its staff and PINs come from "
+                           "there (posclient-central create-staff). Only a demo store's PINs "
+                           "can be made again here.", code="not_a_demo")
+    staff = {(sid, name, role) for sid, name, role in conn.execute(
+        "SELECT id, name, role FROM staff")}
+    if staff != set(DEMO_STAFF):
+        raise InvalidInput("This database's staff are not the demo's: only a demo store's PINs "
+                           "can be made again here.", code="not_a_demo")
+    pins = _staff_pins(None)
+    with store.write() as c:
+        c.executemany("UPDATE staff SET pin_hash = ?, failed_pins = 0, locked_until = NULL "
+                      "WHERE id = ?", [(hash_pin(pins[sid]), sid) for sid, _, _ in DEMO_STAFF])
+        audit.append(c, at=iso(clock.now()), action="demo_pins_reset", staff_id=None,
+                     detail={"staff": sorted(pins)})
+    return [DemoStaff(sid, name, role, pins[sid]) for sid, name, role in DEMO_STAFF]
