@@ -292,6 +292,7 @@ def cmd_unlock(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from sync.engine import read_status
+    from sync.refusals import describe
 
     term = _terminal(args)
     st = term.status()
@@ -318,6 +319,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"last sync       {sync.last_sync_at or 'never'}")
     if sync.last_error:
         print(f"last error      {sync.last_error}")
+        reason = describe(sync.error_code, sync.error_details, args.lang)
+        if reason and args.lang.startswith("zh"):  # the English words are the line above
+            print(f"同步未完成      {reason}")
     print(f"cursor          {sync.cursor if sync.cursor is not None else '-'}")
     return 0
 
@@ -368,6 +372,17 @@ def cmd_central_address(args: argparse.Namespace) -> int:
     return 0
 
 
+def _seconds(text: str) -> float:
+    """A time in seconds for an option: a number from 1 to a day."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 1 <= value <= 86_400:
+        raise argparse.ArgumentTypeError("give from 1 to 86400 seconds")
+    return value
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
     from sync.engine import SyncEngine
 
@@ -379,7 +394,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
             progress("first sync", done, max(total, done))
 
     engine = SyncEngine(args.db, tokens=_tokens(), on_status=show,
-                        verify=args.ca_bundle or True)
+                        verify=args.ca_bundle or True, cycle_deadline=args.deadline)
     try:
         report = engine.run_once()
     finally:
@@ -589,6 +604,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--once", action="store_true", required=True,
                    help="one cycle, then exit (the app syncs in the background)")
     p.add_argument("--ca-bundle", help="CA certificates to trust for the central's TLS")
+    p.add_argument("--deadline", type=_seconds, default=3_600.0, metavar="SECONDS",
+                   help="give up the cycle's network work after this long (default: an hour; "
+                   "each request also ends within a minute, a snapshot's download within 30 "
+                   "minutes)")
     p.add_argument("--json", action="store_true", help="what was uploaded and applied, as JSON")
     p.set_defaults(func=cmd_sync)
 

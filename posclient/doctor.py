@@ -38,6 +38,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from posclient import __version__
+from sync.http import BoundedTransport  # each check ends by its deadline, answers bounded
 
 QUICK_CHECK_ABOVE_MB = 500  # a full integrity_check reads every page: quick_check above this
 FREE_FAIL_MB = 200  # below this much free disk, FAIL (and below twice the database's size)
@@ -285,7 +286,8 @@ def _server(facts: _Facts, verify: bool | str, timeout: float,
     trust: bool | ssl.SSLContext = verify if isinstance(verify, bool) else \
         ssl.create_default_context(cafile=verify)
     try:
-        with httpx.Client(timeout=timeout, verify=trust) as http:
+        with httpx.Client(timeout=timeout, verify=trust, transport=BoundedTransport(
+                server=server, verify=trust, deadline_s=2 * timeout)) as http:
             sent = now()
             resp = http.get(f"{server}/v1/health")
             facts.server_time = _server_time(resp, sent, now())

@@ -6,10 +6,11 @@ One cycle (:meth:`SyncEngine.run_once`):
    and every other event keeps flowing.
 2. pull: on first start (no cursor) or after ``410 Gone``, the snapshot; then pages of changes.
    Each page is applied together with its new cursor in ONE transaction. Pages are small, so a
-   checkout never waits long for the write lock. The snapshot is written in short
-   transactions by :class:`sync.apply.SnapshotWriter`: plain bulk INSERTs on a first start, and
-   for a till that already has a catalogue (and may be selling) only what changed, plus the
-   removal of what the snapshot no longer holds; its cursor is set last.
+   checkout never waits long for the write lock. The snapshot, once staged and verified, is
+   written in short transactions by :class:`sync.apply.SnapshotWriter`: plain bulk INSERTs
+   on a first start, and for a till that already has a catalogue (and may be selling) only
+   what changed, plus the removal of what the snapshot no longer holds; its cursor is set
+   last.
    Between the two, suspended sales are shared with the store's other tills (sync/parked.py).
 3. stock: once the feed has been read to its head after a push, the central's levels include
    the sales it accepted, so the till stops counting their stock movements (its stock is level
@@ -19,6 +20,13 @@ One cycle (:meth:`SyncEngine.run_once`):
    up, so that transaction stays short; the sales never count twice nor go missing. Then
    the movements' own flag is tidied in small transactions that change no stock
    (posclient/store/stock.py).
+
+A misbehaving central or proxy: every request goes through :class:`sync.http.BoundedTransport`
+(a deadline for each request and for the cycle's network work, answers decoded within a bound;
+a page over it is asked for again with fewer changes); a snapshot is staged and verified whole
+before any of it is written (sync/snapshot_stage.py); a page never moves the cursor back. Each
+refusal is recorded with a code that the status bar and ``posclient status`` show in the
+till's language (sync/refusals.py).
 
 Network faults (connection refused, timeouts, 5xx, 429) never raise out of a cycle: they are
 recorded (``sync_state``) and reported through the status callback; :meth:`SyncEngine.start`
@@ -36,15 +44,13 @@ import sqlite3
 import sys
 import threading
 import time
-import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Any
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
 
 from posclient.app.clock import Clock, SystemClock, iso
 from posclient.domain.errors import InvalidInput, Unavailable
@@ -54,8 +60,16 @@ from posclient.store.stock import acknowledge_sent, tidy_acknowledged, tidy_cand
 from . import calls, parked, till_identity
 from .apply import Applier, SnapshotWriter
 from .credentials import TokenStore
+from .errors import SyncError
+from .http import (
+    DEADLINE,
+    DEFAULT_DEADLINE_S,
+    RAW,
+    AnswerTooLarge,
+    BoundedTransport,
+    DeadlineExceeded,
+)
 from .protocol import (
-    ENTITY_MODELS,
     MAX_EVENTS_PER_BATCH,
     MAX_PAGE,
     AuditAck,
@@ -67,12 +81,16 @@ from .protocol import (
     PurchaseData,
     ReserveRequest,
     ReserveResponse,
-    SnapshotHeader,
     StoreException,
     StoreReconciliation,
     WhoAmI,
     validate_page,
 )
+from .snapshot_format import TRAILER_KIND, TRAILER_PARAM
+from .snapshot_stage import _SNAPSHOT_BLOCK, decode_block, stage_path, stage_snapshot
+
+__all__ = ["_SNAPSHOT_BLOCK", "SyncEngine", "SyncError", "SyncStatus", "read_status",
+           "state_get", "state_set"]
 
 log = logging.getLogger(__name__)
 
@@ -98,18 +116,12 @@ PAGE_TX_TARGET_S = 0.025  # write transaction per page (see SyncEngine._pull)
 # with a pause between two, so a checkout's retries for the write lock find it free.
 TIDY_ROWS = 2_000
 TIDY_PAUSE_S = 0.01
-CASHIER_TIMEOUT_S = 5.0  # a cashier waits for the central at most this long
-
-
-class SyncError(Exception):
-    """A cycle could not finish; ``transient`` says whether retrying later may help."""
-
-    def __init__(self, message: str, *, transient: bool, retry_after: float | None = None,
-                 code: str | None = None):
-        super().__init__(message)
-        self.transient = transient
-        self.retry_after = retry_after
-        self.code = code  # "wrong_token": the keyring holds another till's token
+CASHIER_TIMEOUT_S = 5.0  # a cashier waits for the central at most this long (per read)
+CASHIER_DEADLINE_S = 10.0  # ... and for a whole answer
+# Deadlines (sync/http.py): every request of a cycle, the snapshot's download, and the whole
+# cycle's network work (a snapshot's local write after its download is not cut short).
+SNAPSHOT_DEADLINE_S = 1_800.0  # 100 MB (a million products) at 0.5 Mbit/s
+CYCLE_DEADLINE_S = 3_600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +138,10 @@ class SyncStatus:
     cursor: int | None
     server_url: str | None
     progress: tuple[int, int] | None = None  # (done, total) during a bootstrap
+    # The last failure's code and details (sync/errors.py), shown in the user's language by
+    # sync/refusals.py ``describe``; None when the last cycle succeeded.
+    error_code: str | None = None
+    error_details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -162,6 +178,12 @@ def read_status(conn: Any, *, state: str | None = None,
         "SELECT status, count(*) FROM outbox WHERE status IN ('pending', 'rejected') "
         "GROUP BY status").fetchall())
     last_error = state_get(conn, "last_error")
+    error_code = state_get(conn, "error_code") if last_error else None
+    try:
+        error_details = json.loads(state_get(conn, "error_details") or "{}") \
+            if error_code else {}
+    except ValueError:
+        error_details = {}
     if state is None:
         if not server:
             state = "not_enrolled"
@@ -182,6 +204,8 @@ def read_status(conn: Any, *, state: str | None = None,
         cursor=None if cursor is None else int(cursor),
         server_url=server,
         progress=progress,
+        error_code=error_code,
+        error_details=error_details if isinstance(error_details, dict) else {},
     )
 
 
@@ -192,7 +216,10 @@ class SyncEngine:
                  clock: Clock | None = None, transport: httpx.BaseTransport | None = None,
                  on_status: Callable[[SyncStatus], None] | None = None,
                  timeout: float = 10.0, verify: bool | str = True,
-                 page_limit: int = PAGE_LIMIT, batch_size: int = MAX_EVENTS_PER_BATCH) -> None:
+                 page_limit: int = PAGE_LIMIT, batch_size: int = MAX_EVENTS_PER_BATCH,
+                 request_deadline: float = DEFAULT_DEADLINE_S,
+                 snapshot_deadline: float = SNAPSHOT_DEADLINE_S,
+                 cycle_deadline: float = CYCLE_DEADLINE_S) -> None:
         self.db_path = Path(db_path)
         self.tokens = tokens
         self.clock = clock or SystemClock()
@@ -202,6 +229,9 @@ class SyncEngine:
         self.verify = verify
         self.page_limit = page_limit
         self.batch_size = min(batch_size, MAX_EVENTS_PER_BATCH)
+        self.request_deadline = request_deadline  # each request of a cycle, whole
+        self.snapshot_deadline = snapshot_deadline  # the snapshot's download
+        self.cycle_deadline = cycle_deadline  # all the network work of one cycle
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -233,7 +263,7 @@ class SyncEngine:
             report = CycleReport()
             self._emit(store, "syncing")
             try:
-                with self._client(me.server_url, held.token) as http:
+                with self._client(me.server_url, held.token, cycle=True) as http:
                     self._check_identity(store, http, me, held)
                     self._push(store, http, report)
                     self._push_audit(store, http)
@@ -244,7 +274,7 @@ class SyncEngine:
                 raise self._fail(store, exc) from None
             with store.write() as conn:
                 state_set(conn, online=1, last_sync_at=iso(self.clock.now()), last_error=None,
-                          error_transient=None, error_code=None)
+                          error_transient=None, error_code=None, error_details=None)
             self._emit(store)
             return report
 
@@ -267,15 +297,22 @@ class SyncEngine:
 
     def _fail(self, store: Store, exc: SyncError) -> SyncError:
         with store.write() as conn:
-            state_set(conn, online=0, last_error=str(exc), error_code=exc.code,
+            state_set(conn, online=0, last_error=str(exc),
                       error_transient=1 if exc.transient else 0,
-                      last_attempt_at=iso(self.clock.now()))
+                      last_attempt_at=iso(self.clock.now()), error_code=exc.code,
+                      error_details=json.dumps(exc.details, default=str) if exc.code else None)
         log.warning("sync failed: %s", exc)
         self._emit(store)
         return exc
 
-    def _client(self, server: str, token: str) -> httpx.Client:
-        return httpx.Client(base_url=server.rstrip("/"), transport=self.transport,
+    def _client(self, server: str, token: str, *, cycle: bool = False,
+                deadline: float | None = None) -> httpx.Client:
+        """A client whose every request ends by its deadline and whose answers are bounded
+        (sync/http.py); ``cycle``: the requests of one sync cycle, all within its deadline."""
+        transport = BoundedTransport(self.transport, server=server, verify=self.verify,
+                                     deadline_s=deadline or self.request_deadline,
+                                     cycle_s=self.cycle_deadline if cycle else None)
+        return httpx.Client(base_url=server.rstrip("/"), transport=transport,
                             timeout=self.timeout, verify=self.verify,
                             headers={"Authorization": f"Bearer {token}",
                                      "User-Agent": "posclient-sync/1"})
@@ -290,11 +327,8 @@ class SyncEngine:
         """One request; a network fault is a transient SyncError. The status is not checked."""
         try:
             return http.request(method, url, **kw)
-        except httpx.TimeoutException as exc:
-            raise SyncError(f"the central did not answer in time ({type(exc).__name__})",
-                            transient=True) from None
-        except httpx.TransportError as exc:
-            raise SyncError(f"the central cannot be reached ({exc})", transient=True) from None
+        except httpx.HTTPError as exc:
+            raise network_error(exc) from None
 
     # -- suspended sales a cashier asks for (any thread; the GUI calls them in a worker) -------
     def shared_suspended(self) -> list[ParkedSale]:
@@ -359,7 +393,7 @@ class SyncEngine:
                 raise Unavailable("This till cannot prove itself to the central (its token is "
                                   "not in the keyring): call IT to enrol it again",
                                   code="token_missing")
-            with self._client(me.server_url, held.token) as http:
+            with self._client(me.server_url, held.token, deadline=CASHIER_DEADLINE_S) as http:
                 http.timeout = httpx.Timeout(min(self.timeout, CASHIER_TIMEOUT_S))
                 try:
                     self._check_identity(store, http, me, held)
@@ -473,8 +507,15 @@ class SyncEngine:
             if cursor is None:
                 self._bootstrap(store, http, store_id, report)
                 continue
-            resp = self._request(http, "GET", "/v1/changes",
-                                 params={"after": cursor, "limit": limit})
+            try:
+                resp = self._request(http, "GET", "/v1/changes",
+                                     params={"after": cursor, "limit": limit})
+            except SyncError as exc:
+                if exc.code == "answer_too_large" and limit > 1:
+                    limit = max(1, limit // 4)  # big records: fewer of them per page
+                    log.warning("a page over the till's bound: asking for %d changes", limit)
+                    continue
+                raise
             if resp.status_code == 410:
                 log.warning("cursor %s is older than the central keeps: new snapshot", cursor)
                 self._bootstrap(store, http, store_id, report)
@@ -483,7 +524,9 @@ class SyncEngine:
                 page, records = validate_page(resp.json())
             except (PageError, ValueError) as exc:
                 raise SyncError(f"the central sent a page the till refused ({exc}); the "
-                                "cursor was left unchanged", transient=False) from None
+                                "cursor was left unchanged", transient=False,
+                                code="page_refused") from None
+            _never_back(int(cursor), page.next_after, records[0][0].seq if records else None)
             with _synchronous(store.conn, "NORMAL"), store.write() as conn:
                 t0 = time.perf_counter()
                 report.applied += Applier(conn, store_id, iso(self.clock.now())).apply(
@@ -538,17 +581,27 @@ class SyncEngine:
         catalogue (after ``410 Gone``), which also removes what the snapshot no longer holds.
         The cursor is set last, in its own transaction: until then the snapshot is taken again.
         """
-        writer: SnapshotWriter | None = None
-        try:
-            with _SWITCH.lowered(SWITCH_INTERVAL_S), http.stream("GET", "/v1/snapshot") as resp:
+        self._emit(store, "bootstrapping", (0, 0))
+        try:  # pass 1: the whole snapshot staged beside the database and verified
+            with http.stream("GET", "/v1/snapshot", params={TRAILER_PARAM: TRAILER_KIND},
+                             extensions={RAW: True,
+                                         DEADLINE: self.snapshot_deadline}) as resp:
                 _raise_for(resp)
-                lines = _Lines(_ndjson_blocks(resp))
-                try:
-                    header = SnapshotHeader.model_validate_json(lines.take(1)[0])
-                except (IndexError, ValueError) as exc:
-                    raise SyncError(f"the central's snapshot has no valid header ({exc})",
-                                    transient=False) from None
-                total = header.records or 0
+                t0 = time.perf_counter()
+                staged = stage_snapshot(resp.iter_raw(), stage_path(self.db_path))
+            log.info("snapshot staged and verified: %d records, %.1f MB as sent, in %.1f s",
+                     staged.records, staged.path.stat().st_size / 2**20,
+                     time.perf_counter() - t0)
+        except httpx.HTTPError as exc:
+            err = network_error(exc)
+            raise SyncError(f"the snapshot download broke off: {err}", transient=err.transient,
+                            code=err.code, **err.details) from None
+        header = staged.header
+        total = staged.records
+        writer: SnapshotWriter | None = None
+        try:  # pass 2: written in short transactions, from the verified file
+            with _SWITCH.lowered(SWITCH_INTERVAL_S):
+                lines = staged.lines()
                 self._emit(store, "bootstrapping", (0, total))
                 writer = SnapshotWriter(store, store_id, chunk=SNAPSHOT_CHUNK,
                                         received_at=iso(self.clock.now()))
@@ -559,28 +612,27 @@ class SyncEngine:
                 # block, so that its own thread gets the GIL without waiting for a forced switch.
                 pause = 0.0 if writer.bulk else YIELD_S
                 while part := lines.take(SNAPSHOT_BLOCK):
-                    recs = _decode_block(part, done)
+                    recs = decode_block(part, done)
                     done += len(recs)
                     if writer.add_block(recs):
                         self._emit(store, "bootstrapping", (writer.records, total))
                     if pause:
                         time.sleep(pause)
                 writer.flush()
-                if header.records is not None and done != header.records:
-                    raise SyncError(f"the snapshot was cut off ({done} of {header.records} "
-                                    "records)", transient=True)
-                writer.finish(complete=header.records is not None)
-        except httpx.TimeoutException:
-            raise SyncError("the central stopped sending the snapshot (time-out)",
-                            transient=True) from None
-        except httpx.TransportError as exc:
-            raise SyncError(f"the snapshot download broke off ({exc})", transient=True) from None
+                if done != total:  # verified: only a fault of the file on this disk
+                    raise SyncError(f"the staged snapshot read back {done} of {total} records",
+                                    transient=True)
+                writer.finish(complete=True)
         except sqlite3.IntegrityError as exc:
             raise SyncError(f"the central's snapshot breaks the till's rules ({exc})",
                             transient=False) from None
         finally:
             if writer is not None:
                 writer.close()
+            staged.discard()
+        if header.seq < int(state_get(store.conn, "cursor") or 0):
+            log.warning("the snapshot is as of seq %d, before this till's cursor %s (a central "
+                        "restored from a backup?)", header.seq, state_get(store.conn, "cursor"))
         # The benchmark reads the last two figures (benchmarks/sync.py).
         log.info("snapshot applied: %d records, %d rows written, %d removed, indexes rebuilt "
                  "in %.0f ms, longest write transaction %.0f ms", done, writer.written,
@@ -686,6 +738,35 @@ def acknowledge_points(conn: Any) -> None:
         "(SELECT event_id FROM outbox WHERE status = 'sent')")
 
 
+def _never_back(cursor: int, next_after: int, first_seq: int | None) -> None:
+    """A page may not move the till's cursor back, nor hold changes it already has."""
+    if next_after < cursor or (first_seq is not None and first_seq <= cursor):
+        raise SyncError(f"the central sent a page that would move the till's cursor back "
+                        f"(from {cursor} to {min(next_after, first_seq or next_after)}): "
+                        "refused; the cursor was left unchanged", transient=False,
+                        code="cursor_back", cursor=cursor,
+                        next_after=min(next_after, first_seq or next_after))
+
+
+def network_error(exc: httpx.HTTPError) -> SyncError:
+    """What a network fault, a deadline or an answer over its bound means for a cycle."""
+    if isinstance(exc, DeadlineExceeded):
+        return SyncError(f"the central did not finish answering within {exc.seconds:g} s "
+                         "(deadline)", transient=True, code="deadline",
+                         seconds=f"{exc.seconds:g}")
+    if isinstance(exc, AnswerTooLarge):
+        return SyncError(f"the central's answer was over {exc.limit // 2**20} MB decoded: "
+                         "refused", transient=False, code="answer_too_large",
+                         limit_mb=exc.limit // 2**20)
+    if isinstance(exc, httpx.TimeoutException):
+        return SyncError(f"the central did not answer in time ({type(exc).__name__})",
+                         transient=True)
+    if isinstance(exc, httpx.DecodingError):
+        return SyncError(f"the central's answer could not be decoded ({exc})", transient=True,
+                         code="answer_malformed")
+    return SyncError(f"the central cannot be reached ({exc})", transient=True)
+
+
 def _raise_for(resp: httpx.Response) -> None:
     code = resp.status_code
     if code < 400 or code == 410:
@@ -704,113 +785,3 @@ def _raise_for(resp: httpx.Response) -> None:
     if code >= 500:
         raise SyncError(f"the central had an error ({code})", transient=True)
     raise SyncError(f"the central refused the request ({code})", transient=False)
-
-
-def _ndjson_blocks(resp: httpx.Response) -> Iterator[list[bytes]]:
-    """Lines of an NDJSON body (bytes), gzip-decoded whether or not Content-Encoding says so.
-
-    The raw body is decoded here (not by httpx, whose text line splitter is much slower on a
-    million lines), a block of lines per network read. A gzip stream that ends without its
-    trailer is a cut-off download.
-    """
-    decoder: Any = None
-    buffer = b""
-    first = True
-    for raw in resp.iter_raw():
-        if first:
-            first = False
-            if raw[:2] == b"\x1f\x8b":
-                decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        data = decoder.decompress(raw) if decoder is not None else raw
-        if not data:
-            continue
-        block = (buffer + data).split(b"\n") if buffer else data.split(b"\n")
-        buffer = block.pop()
-        yield block
-    if decoder is not None:
-        buffer += decoder.flush()
-        if not decoder.eof:
-            raise SyncError("the snapshot download broke off (incomplete gzip stream)",
-                            transient=True)
-    if buffer:
-        yield [buffer]
-
-
-def _line_model(entity: str, model: type[BaseModel]) -> type[BaseModel]:
-    # cache_strings off: a million distinct names would only churn pydantic's string cache
-    # (measured: 25% faster validation of a snapshot).
-    config = ConfigDict(extra="ignore", frozen=True, cache_strings=False)
-    return create_model(f"Snapshot_{entity}", __config__=config,
-                        entity=(Literal[entity], ...), key=(str, Field(min_length=1)),
-                        data=(model, ...))  # type: ignore[call-overload]
-
-
-# One snapshot line: {"entity", "key", "data"} with data checked against its entity's model
-# (sync/protocol.py ENTITY_MODELS). A block of lines is parsed and validated in one call, as a
-# JSON array: one C call for 100 records costs less than half of 100 calls.
-_SNAPSHOT_LINE = Annotated[
-    Union[tuple(_line_model(e, m) for e, m in ENTITY_MODELS.items())],  # noqa: UP007
-    Field(discriminator="entity")]
-_SNAPSHOT_BLOCK: TypeAdapter[list[Any]] = TypeAdapter(
-    list[_SNAPSHOT_LINE])  # type: ignore[valid-type]
-# The core validator's own method: TypeAdapter.validate_json adds ~70 us of Python per call.
-_VALIDATE_BLOCK = _SNAPSHOT_BLOCK.validator.validate_json
-
-
-class _Lines:
-    """The non-blank lines of an NDJSON body, taken a few at a time."""
-
-    def __init__(self, blocks: Iterator[list[bytes]]) -> None:
-        self._blocks = blocks
-        self._pending: list[bytes] = []
-        self._at = 0  # lines of _pending already taken
-        self._ended = False
-
-    def take(self, n: int) -> list[bytes]:
-        """Up to ``n`` lines; an empty list at the end of the body."""
-        while len(self._pending) - self._at < n and not self._ended:
-            block = next(self._blocks, None)
-            if block is None:
-                self._ended = True
-                break
-            del self._pending[:self._at]
-            self._at = 0
-            self._pending.extend(filter(None, block))  # blank lines: see _decode_block
-        out = self._pending[self._at:self._at + n]
-        self._at += len(out)
-        return out
-
-
-def _decode_block(lines: list[bytes], done: int) -> list[Any]:
-    """Parse and validate snapshot lines (one record each); ``done``: records before them.
-
-    Raises :class:`SyncError` naming the first bad record (counted from 1) and what is wrong:
-    nothing of a block with a bad record is handed on. A line must hold exactly one JSON
-    object: lines are joined into one array, so the records counted must match the lines.
-    """
-    joined = b",\n".join(lines)
-    # Every line starts with "{" (checked in C); else the slow way: blank lines dropped, and
-    # leading white space allowed.
-    if lines and (lines[0][:1] != b"{" or joined.count(b"\n{") != len(lines) - 1):
-        lines = [line for line in lines if not line.isspace()]
-        if not all(line.lstrip()[:1] == b"{" for line in lines):
-            raise SyncError(f"the central's snapshot has a bad record after {done} (a line "
-                            "that is not a JSON object)", transient=False)
-        joined = b",\n".join(lines)
-    try:
-        recs = _VALIDATE_BLOCK(b"[" + joined + b"]")
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = err.get("loc", ())
-        at = done + 1 + (loc[0] if loc and isinstance(loc[0], int) else 0)
-        if err.get("type") == "json_invalid":
-            what = f"invalid JSON near record {done + 1}-{done + len(lines)}"
-        else:
-            where = ".".join(str(p) for p in loc[1:]) or "record"
-            what = f"record {at}: {where}: {err.get('msg')}"
-        raise SyncError(f"the central's snapshot has a bad record ({what[:300]})",
-                        transient=False) from None
-    if len(recs) != len(lines):
-        raise SyncError(f"the central's snapshot has a bad record after {done} (a line with "
-                        "more than one record)", transient=False)
-    return recs

@@ -22,6 +22,7 @@ from posclient.store.db import Store
 from . import till_identity
 from .credentials import TillKey, TokenStore
 from .engine import SyncError, _raise_for, state_get, state_set
+from .http import BoundedTransport
 from .protocol import EnrolRequest, EnrolResponse, WhoAmI
 
 log = logging.getLogger(__name__)
@@ -69,9 +70,9 @@ def enrol(db_path: str | Path, server_url: str, code: str, terminal_name: str, *
                                store_id=own_store, terminal_id=own_id,
                                request_id=_request_id(store, code))
         try:
-            with httpx.Client(transport=transport, timeout=timeout, verify=verify) as http:
+            with _client(server_url, transport, verify, timeout) as http:
                 resp = http.post(f"{server_url}/v1/enrol", json=request.model_dump(mode="json"))
-        except httpx.TransportError as exc:
+        except httpx.HTTPError as exc:
             raise SyncError(f"the central at {server_url} cannot be reached ({exc}); the same "
                             "command with the same code can be run again",
                             transient=True) from None
@@ -132,12 +133,21 @@ def _normalize_code(code: str) -> str:
     return "".join(code.split()).replace("-", "").upper().translate(fix)
 
 
+def _client(server_url: str, transport: httpx.BaseTransport | None, verify: bool | str,
+            timeout: float) -> httpx.Client:
+    """A client whose every request ends by its deadline and whose answers are bounded
+    (sync/http.py)."""
+    bounded = BoundedTransport(transport, server=server_url, verify=verify,
+                               deadline_s=4 * timeout)
+    return httpx.Client(transport=bounded, timeout=timeout, verify=verify)
+
+
 def _confirm(server_url: str, token: str, *, transport: httpx.BaseTransport | None,
              verify: bool | str, timeout: float) -> None:
     """Use the new token once, so the central makes it this till's only one. Best effort: if
     this answer is lost, the next sync's identity check does the same."""
     try:
-        with httpx.Client(transport=transport, timeout=timeout, verify=verify) as http:
+        with _client(server_url, transport, verify, timeout) as http:
             http.get(f"{server_url}/v1/whoami", headers={"Authorization": f"Bearer {token}"})
     except httpx.HTTPError as exc:
         log.info("the new token was not confirmed now (%s): the next sync does it", exc)
@@ -165,10 +175,10 @@ def move_central(db_path: str | Path, server_url: str, *, tokens: TokenStore,
                             "enrol it again with a code made for it (posclient enrol --again)",
                             transient=False)
         try:
-            with httpx.Client(transport=transport, timeout=timeout, verify=verify) as http:
+            with _client(server_url, transport, verify, timeout) as http:
                 resp = http.get(f"{server_url}/v1/whoami",
                                 headers={"Authorization": f"Bearer {held.token}"})
-        except httpx.TransportError as exc:
+        except httpx.HTTPError as exc:
             raise SyncError(f"the central at {server_url} cannot be reached ({exc}); nothing "
                             "was changed", transient=True) from None
         if resp.status_code == 401:

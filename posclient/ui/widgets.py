@@ -26,6 +26,7 @@ from posclient.app.clock import parse_iso
 from posclient.app.staff import Approval
 from posclient.domain.errors import ApprovalRequired, PosError
 from sync.engine import SyncStatus
+from sync.refusals import describe
 
 from . import fmt
 from .messages import message_for
@@ -257,6 +258,10 @@ class SyncStatusBar(QStatusBar):
             done, total = status.progress
             text += f" {100 * done // total}%"
         online = status.state in ("idle", "syncing", "bootstrapping")
+        reason = None if online else describe(status.error_code, status.error_details,
+                                               self.lang)
+        if reason:  # a refusal (a deadline, an answer too large, a snapshot not verified...)
+            text += " · " + reason
         self.state.setText(("● " if online else "○ ") + text)
         self.state.setProperty("online", online)
         self.state.setToolTip(status.last_error or status.server_url or "")

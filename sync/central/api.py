@@ -237,12 +237,17 @@ def changes(who: TerminalDep, c: CentralDep,
 @router.get("/snapshot", tags=["terminal"], response_class=StreamingResponse,
             responses={200: {"content": {snapshot.MEDIA_TYPE: {}},
                              "description": "gzip NDJSON: {seq, records}, then one record "
-                                            "{entity, key, data} per line"}})
+                                            "{entity, key, data} per line; with trailer=sha256 "
+                                            "a last line {records, sha256}"}})
 def get_snapshot(who: TerminalDep, c: CentralDep,
-                 store_id: StoreQuery = None) -> StreamingResponse:
+                 store_id: StoreQuery = None,
+                 trailer: Annotated[Literal["sha256"] | None, Query(
+                     description="sha256: end with a trailer line {records, sha256} "
+                     "(sync/snapshot_format.py)")] = None) -> StreamingResponse:
     """The store's full current state as of a feed seq, streamed (``Content-Encoding: gzip``)."""
     _own_store(who, store_id)
-    body = snapshot.snapshot_gzip(c.engine, who.store_id, c.clock.now())
+    body = snapshot.snapshot_gzip(c.engine, who.store_id, c.clock.now(),
+                                  trailer=trailer == "sha256")
     return StreamingResponse(body, media_type=snapshot.MEDIA_TYPE,
                              headers={"Content-Encoding": "gzip", "Cache-Control": "no-store"})
 

@@ -11,6 +11,11 @@ a till that handed one over offline still finds it. Older finished orders are le
 fetches one online if it must). The change feed has every order change of the store; this bound
 is only what a snapshot re-sends.
 
+Asked for with ``?trailer=sha256``, the body ends with a trailer line ``{"records": N,
+"sha256"}`` (sync/snapshot_format.py): the till stages the snapshot and writes none of it unless
+the count and the digest (SHA-256 over every line before the trailer) hold. Without the
+parameter (a till older than the trailer) the body is as before.
+
 Everything is read in ONE database snapshot (:func:`sync.central.db.reader`), so the records
 are exactly the state after change S: a terminal applies them, sets its cursor to S and follows
 the feed from there. Rows are fetched in batches (a server-side cursor on PostgreSQL) and each
@@ -20,6 +25,7 @@ the cost is the compression.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zlib
 from collections.abc import Iterator
@@ -33,6 +39,7 @@ from sync.central.entities import REFERENCE_ENTITIES
 from sync.central.feed import feed_state
 from sync.central.schema import GLOBAL, entities, stock_levels
 from sync.protocol import entity_key
+from sync.snapshot_format import SnapshotTrailer
 
 FETCH = 2_000
 FLUSH_BYTES = 256 * 1024
@@ -107,9 +114,15 @@ def _levels_query(store_id: str) -> Any:
             .where(stock_levels.c.store_id == store_id, known))
 
 
-def gzip_stream(lines: Iterator[bytes], level: int = 6) -> Iterator[bytes]:
-    """Compress ``lines`` into one gzip member, yielding pieces of about FLUSH_BYTES."""
+def gzip_stream(lines: Iterator[bytes], level: int = 6, *,
+                trailer: bool = False) -> Iterator[bytes]:
+    """Compress ``lines`` into one gzip member, yielding pieces of about FLUSH_BYTES.
+
+    ``trailer``: the lines are the header and the records; a last line is added with the
+    number of records and the SHA-256 of every line before it (sync/snapshot_format.py)."""
     comp = zlib.compressobj(level, zlib.DEFLATED, 31)  # wbits 31: gzip header and trailer
+    digest = hashlib.sha256()
+    count = 0
     out: list[bytes] = []
     size = 0
     batch: list[bytes] = []  # lines are compressed some 64 KB at a time, not one by one
@@ -120,7 +133,10 @@ def gzip_stream(lines: Iterator[bytes], level: int = 6) -> Iterator[bytes]:
             raw += len(line)
             if raw < COMPRESS_BYTES:
                 continue
-            piece = comp.compress(b"".join(batch))
+            data = b"".join(batch)
+            count += len(batch)
+            digest.update(data)
+            piece = comp.compress(data)
             batch, raw = [], 0
             if piece:
                 out.append(piece)
@@ -128,7 +144,13 @@ def gzip_stream(lines: Iterator[bytes], level: int = 6) -> Iterator[bytes]:
                 if size >= FLUSH_BYTES:
                     yield b"".join(out)
                     out, size = [], 0
-        out.append(comp.compress(b"".join(batch)))
+        data = b"".join(batch)
+        count += len(batch)
+        digest.update(data)
+        if trailer:
+            end = SnapshotTrailer(records=max(count - 1, 0), sha256=digest.hexdigest())
+            data += end.model_dump_json().encode() + b"\n"
+        out.append(comp.compress(data))
         out.append(comp.flush())
         yield b"".join(out)
     finally:
@@ -137,12 +159,14 @@ def gzip_stream(lines: Iterator[bytes], level: int = 6) -> Iterator[bytes]:
             close()  # a client that went away: release the database snapshot now
 
 
-def snapshot_gzip(engine: Engine, store_id: str, now: datetime) -> Iterator[bytes]:
-    """The compressed stream. The snapshot is opened and its header read before this returns,
-    so a database failure is an error response, not a cut-off stream."""
+def snapshot_gzip(engine: Engine, store_id: str, now: datetime, *,
+                  trailer: bool = False) -> Iterator[bytes]:
+    """The compressed stream (``trailer``: see the module docstring). The snapshot is opened
+    and its header read before this returns, so a database failure is an error response, not
+    a cut-off stream."""
     lines = snapshot_lines(engine, store_id, now)
     header = next(lines)
-    return gzip_stream(_prepend(header, lines))
+    return gzip_stream(_prepend(header, lines), trailer=trailer)
 
 
 def _prepend(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:

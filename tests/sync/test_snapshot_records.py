@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from misbehaving import snapshot_lines_body
 
 from posclient.store.db import Store
 from sync.apply import SnapshotWriter
@@ -27,11 +28,13 @@ def product(pid: int, sku: str | None = None, **extra: Any) -> dict[str, Any]:
                      "barcodes": [f"{6901234000000 + pid}"], **extra}}
 
 
-def till(tmp_path: Path, lines: list[bytes]) -> tuple[Path, SyncEngine]:
+def till(tmp_path: Path, lines: list[bytes],
+         body: bytes | None = None) -> tuple[Path, SyncEngine]:
     db = tmp_path / "till.db"
     with Store.open(db) as store, store.write() as conn:
         state_set(conn, server_url="http://central.test", store_id="S1", terminal_id="T1")
-    body = gzip.compress(b"\n".join(lines) + b"\n")
+    if body is None:
+        body = snapshot_lines_body(lines)  # with its trailer (count and digest)
 
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path == "/v1/whoami":  # this till's token (sync/till_identity.py)
@@ -85,11 +88,12 @@ def test_a_bad_record_is_named_and_the_cursor_is_not_set(tmp_path, bad, says):
 
 def test_a_line_that_is_not_one_json_object_is_refused(tmp_path):
     lines = encode([VAT, product(1), product(2), product(3)])
-    two_on_one_line = [*lines[:2], lines[2] + b"," + lines[3], lines[4]]
+    three = json.dumps({"seq": 1, "records": 3}).encode()  # the lines the central counted
+    two_on_one_line = [three, lines[1], lines[2] + b"," + lines[3], lines[4]]
     db, engine = till(tmp_path, two_on_one_line)
     with pytest.raises(SyncError, match="more than one record"):
         engine.run_once()
-    db2, engine2 = till(tmp_path / "b", [*lines[:3], b"{not json"])
+    db2, engine2 = till(tmp_path / "b", [three, *lines[1:3], b"{not json"])
     with pytest.raises(SyncError, match="invalid JSON"):
         engine2.run_once()
     assert cursor(db) is None and cursor(db2) is None
@@ -131,3 +135,48 @@ def test_the_writer_with_or_without_its_thread_writes_the_same_and_reports_error
                 writer.finish(complete=True)
         finally:
             writer.close()
+
+
+@pytest.mark.parametrize(("rest", "says"), [
+    (b"x" * (16 << 20), "longer than the till takes"),  # one endless line
+    (b"\n" * (1 << 20), "more than the 2 records"),  # more lines than announced
+])
+def test_a_snapshot_that_expands_past_its_bounds_is_refused_unwritten(tmp_path, rest, says):
+    header = json.dumps({"seq": 1, "records": 2}).encode() + b"\n"
+    db, engine = till(tmp_path, [], body=gzip.compress(header + encode([VAT])[1] + b"\n" + rest))
+    with pytest.raises(SyncError, match=says) as err:
+        engine.run_once()
+    assert err.value.code == "snapshot_malformed" and not err.value.transient
+    assert cursor(db) is None
+    with Store.open(db) as store:
+        assert store.conn.execute("SELECT count(*) FROM tax_rates").fetchone() == (0,)
+
+
+def test_a_page_over_the_answer_bound_is_asked_for_again_with_fewer_changes(tmp_path):
+    """Big records (20 KB each: 1,000 are over the 16 MB an answer may decode to): the till asks
+    for a quarter as many, and the feed still arrives whole."""
+    db = tmp_path / "till.db"
+    with Store.open(db) as store, store.write() as conn:
+        state_set(conn, server_url="http://central.test", store_id="S1", terminal_id="T1",
+                  cursor=0)
+    asked: list[int] = []
+    feed = [{"seq": 1, "entity": "tax_rate", "op": "upsert", "key": "VAT9",
+             "data": {"code": "VAT9", "rate_ppm": 90000}}] + [
+        {"seq": 1 + i, "entity": "product", "op": "upsert", "key": str(i),
+         "data": {**product(i)["data"], "notes": "x" * 20_000}} for i in range(1, 1201)]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        after, limit = int(request.url.params["after"]), int(request.url.params["limit"])
+        asked.append(limit)
+        page = [c for c in feed if c["seq"] > after][:limit]
+        return httpx.Response(200, json={
+            "changes": page, "next_after": page[-1]["seq"] if page else after,
+            "has_more": bool(page) and page[-1]["seq"] < feed[-1]["seq"],
+            "server_time": "2026-11-27T00:00:00Z"})
+
+    tokens = TokenStore(MemoryKeyring())
+    tokens.save("http://central.test", "T1", "token")
+    engine = SyncEngine(db, tokens=tokens, transport=httpx.MockTransport(handler))
+    assert engine.run_once().applied == 1201
+    assert asked[:2] == [1000, 250]
+    assert cursor(db) == "1201"
