@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from posclient.domain.money import MAX_MINOR
 from posclient.domain.promotions import normalize_code, promotion_from_dict
 
 PROTOCOL_VERSION = 1
@@ -35,10 +36,9 @@ MAX_PAGE = 5_000
 # cannot store (an OverflowError, a truncation: a 500 and a till re-sending forever).
 
 BIGINT_MAX = 2**63 - 1  # the central's BIGINT, the till's SQLite INTEGER
-# Money in minor units: 1,000,000,000,000.00 in a two-decimal currency. A line's quantity times
-# the largest price a till takes fits (posclient.domain.money), and any day's sums of such
-# amounts stay far inside a BIGINT.
-MAX_MINOR = 10**14
+# Money in minor units: posclient.domain.money.MAX_MINOR (1,000,000,000,000.00 in a two-decimal
+# currency). A line's quantity times the largest price a till takes fits, and any day's sums of
+# such amounts stay far inside a BIGINT.
 MAX_QTY = 10_000_000  # units of a line, or grams of a weighed product (10 tonnes)
 MAX_STOCK = 10**12  # a stock level, either side of zero
 MAX_POINTS = 10**12  # a member's points

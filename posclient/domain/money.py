@@ -16,6 +16,9 @@ from .errors import InvalidInput
 # what a 64-bit integer column (the till's SQLite, the central's BIGINT) holds, so that no sum
 # of a day's amounts can overflow either.
 MAX_TYPED_MINOR = 10_000_000_000
+# The largest amount anywhere (a sale's total, a day's sums in a report, an amount on the wire:
+# sync/protocol.py): 1,000,000,000,000.00. Ten thousand typed maximums, far inside a BIGINT.
+MAX_MINOR = 10**14
 
 
 class AmountTooLarge(InvalidInput):

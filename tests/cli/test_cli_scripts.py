@@ -114,3 +114,19 @@ def test_an_unexpected_fault_is_one_line_for_the_person_and_the_traceback_in_the
     assert "status failed unexpectedly (ZeroDivisionError)" in err and "Traceback" not in err
     log = (tmp_path / "logs" / "posclient.log").read_text(encoding="utf-8")
     assert "Traceback" in log and "a bug of ours" in log
+
+
+def test_the_centrals_command_also_ends_quietly_in_a_closed_pipe(tmp_path):
+    url = f"sqlite:///{tmp_path / 'central.db'}"
+    base = [sys.executable, "-m", "sync.central", "--database", url]
+    assert subprocess.run([*base, "init"], capture_output=True, timeout=60).returncode == 0
+    for args in (["--help"], ["status"]):
+        read, write = os.pipe()
+        os.close(read)
+        try:
+            done = subprocess.run([*base, *args], stdout=write, stderr=subprocess.PIPE,
+                                  text=True, timeout=60)
+        finally:
+            os.close(write)
+        assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr
+        assert done.returncode in (0, 141)
