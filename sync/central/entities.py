@@ -22,8 +22,8 @@ re-importing a catalogue is cheap and quiet.
 Scopes: products, prices, tax rates, members, reason codes and promotions are global (a
 promotion's ``store_ids`` are applied by the engine, so every till has every promotion); store
 settings, quick keys and deliveries (sync/central/deliveries.py) belong to their store;
-staff are global or belong to one store. A record that moves to another store's scope is first deleted for the stores that
-no longer see it.
+staff are global or belong to one store. A record that moves to another store's scope is first
+deleted for the stores that no longer see it.
 
 Stock levels are not written here: they are a ledger (sync/central/ledger.py).
 """
