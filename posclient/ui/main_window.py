@@ -30,7 +30,7 @@ from posclient.domain.errors import PosError
 from posclient.domain.tender import TenderKind
 from sync.engine import SyncEngine, SyncStatus, read_status
 
-from . import fmt, widgets
+from . import fmt, reasons, widgets
 from .login import LoginPage
 from .messages import message_for
 from .pay import PayDialog
@@ -380,11 +380,11 @@ class MainWindow(QMainWindow):
                             self.tr("Open the cash drawer without a sale?")):
             self.sell_page.focus_scan()
             return
-        reason, ok = QInputDialog.getText(self, self.tr("No sale"),
-                                          self.tr("Why is the drawer opened?"),
-                                          QLineEdit.EchoMode.Normal, "")
-        if ok:
-            widgets.with_approval(self, lambda a: co.no_sale(QueuedDrawer(self), reason, a),
+        why = reasons.ask_for(self, co.store.conn, co.settings, "no_sale",
+                              self.tr("Why is the drawer opened?"), self.lang)
+        if why is not None:
+            widgets.with_approval(self, lambda a: co.no_sale(QueuedDrawer(self), why.text, a,
+                                                             reason_code=why.code),
                                   lambda exc: self.sell_page.say(message_for(exc, self.lang),
                                                                  error=True),
                                   widgets.ask_approval, lang=self.lang)

@@ -13,15 +13,12 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QDialog,
-    QDialogButtonBox,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -30,15 +27,16 @@ from PySide6.QtWidgets import (
 )
 
 from posclient.app.checkout import Checkout
-from posclient.app.lookup import ProductInfo, parse_scan
+from posclient.app.lookup import parse_scan
 from posclient.domain.cart import CartLine, Discount
 from posclient.domain.errors import NotFound, PosError
 from posclient.domain.money import Money
 
-from . import fmt, widgets
+from . import fmt, reasons, widgets
 from . import resume as resume_dialog
 from .member import MemberDialog, member_text
 from .messages import message_for
+from .search import SearchDialog, stock_text
 from .workers import Background
 
 
@@ -47,72 +45,6 @@ def looks_like_code(text: str) -> bool:
     letters other than a SKU's. Anything else is a search."""
     code = text.rpartition("*")[0] if "*" in text else text
     return bool(code) and code.isascii() and " " not in code and any(c.isdigit() for c in code)
-
-
-def stock_text(info: ProductInfo) -> str:
-    """A product's stock for the cashier: "stock 12", or, when some is held back for pick-up
-    orders, "on hand 12 · reserved 3 · sellable 9" (posclient/app/lookup.py works them out)."""
-    if info.stock is None:
-        return ""
-    if not info.reserved:
-        return QCoreApplication.translate("SellPage", "stock %1").replace("%1", str(info.stock))
-    return (QCoreApplication.translate("SellPage", "on hand %1 · reserved %2 · sellable %3")
-            .replace("%1", str(info.stock)).replace("%2", str(info.reserved))
-            .replace("%3", str(info.sellable)))
-
-
-class SearchDialog(QDialog):
-    """Products by name, brand or code; Enter or a tap adds the chosen one."""
-
-    def __init__(self, find: Callable[[str], list[ProductInfo]], text: str, lang: str,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Find a product"))
-        self.find, self.lang = find, lang
-        self.chosen: ProductInfo | None = None
-        layout = QVBoxLayout(self)
-        self.query = QLineEdit(text)
-        self.query.setObjectName("searchQuery")
-        self.results = QListWidget()
-        self.results.setObjectName("searchResults")
-        self.results.setMinimumSize(640, 360)
-        layout.addWidget(self.query)
-        layout.addWidget(self.results)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._choose)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.query.textChanged.connect(self._search)
-        self.query.returnPressed.connect(self._choose)
-        self.results.itemActivated.connect(lambda _item: self._choose())
-        self._search(text)
-
-    def _search(self, text: str) -> None:
-        self.results.clear()
-        if not text.strip():
-            return
-        try:
-            found = self.find(text)
-        except PosError as exc:
-            self.results.addItem(message_for(exc, self.lang))
-            return
-        for info in found:
-            p = info.product
-            name = p.name(self.lang)
-            price = fmt.money(info.price, self.lang) if info.price else self.tr("no price")
-            item = QListWidgetItem(f"{name}   {p.sku}   {price}   {stock_text(info)}")
-            item.setData(Qt.ItemDataRole.UserRole, info)
-            self.results.addItem(item)
-        if self.results.count():
-            self.results.setCurrentRow(0)
-
-    def _choose(self) -> None:
-        item = self.results.currentItem()
-        info = item.data(Qt.ItemDataRole.UserRole) if item else None
-        if isinstance(info, ProductInfo):
-            self.chosen = info
-            self.accept()
 
 
 # (key, label, method name). Every frequent action: an F-key and a button.
@@ -457,16 +389,23 @@ class SellPage(QWidget):
             return
         self._run(lambda a: co.set_qty(line, int(text), a))
 
+    def _why(self, kind: str, title: str, value_label: str = "") -> reasons.Chosen | None:
+        """The cashier's reason (and value) for an action of ``kind`` (ui/reasons.py)."""
+        co = self.checkout
+        assert co is not None
+        chosen = reasons.ask_for(self, co.store.conn, co.settings, kind, title, self.lang,
+                                 value_label)
+        self.focus_scan()
+        return chosen
+
     def change_price(self) -> None:
         co, line = self.checkout, self._line_or_say()
         if co is None or line is None:
             return
-        price = self._ask(self.tr("Price"), self.tr("New unit price"))
-        if price is None:
+        why = self._why("price_override", self.tr("Price"), self.tr("New unit price"))
+        if why is None:
             return
-        reason = self._ask(self.tr("Price"), self.tr("Reason for the change"))
-        if reason is None:
-            return
+        price = why.value
         try:
             amount = Money.parse(price, co.settings.currency)
         except PosError as exc:  # an amount beyond the till's limit
@@ -475,45 +414,45 @@ class SellPage(QWidget):
         except ValueError:
             self.say(self.tr("%1 is not an amount").replace("%1", price), error=True)
             return
-        self._run(lambda a: co.override_price(line, amount, reason, a))
+        self._run(lambda a: co.override_price(line, amount, why.text, a, reason_code=why.code))
 
-    def _discount(self, title: str) -> Discount | None:
+    def _discount(self, title: str) -> tuple[Discount, str | None] | None:
         co = self.checkout
         assert co is not None
-        text = self._ask(title, self.tr("10% or an amount such as 5.00"))
-        if text is None:
+        why = self._why("discount", title, self.tr("10% or an amount such as 5.00"))
+        if why is None:
             return None
         try:
-            return Discount.parse(text, co.settings.currency, reason=title)
+            return Discount.parse(why.value, co.settings.currency, reason=why.text), why.code
         except PosError as exc:
             self.say(message_for(exc, self.lang), error=True)
             return None
 
     def line_discount(self) -> None:
         co, line = self.checkout, self._line_or_say()
-        if co is None or line is None:
-            return
-        d = self._discount(self.tr("Line discount"))
-        if d is not None:
-            self._run(lambda a: co.discount_line(line, d, a))
+        d = None if co is None or line is None else self._discount(self.tr("Line discount"))
+        if co is not None and line is not None and d is not None:
+            self._run(lambda a: co.discount_line(line, d[0], a, reason_code=d[1]))
 
     def sale_discount(self) -> None:
         co = self.checkout
-        if co is None:
-            return
-        d = self._discount(self.tr("Sale discount"))
-        if d is not None:
-            self._run(lambda a: co.discount_basket(d, a))
+        d = None if co is None else self._discount(self.tr("Sale discount"))
+        if co is not None and d is not None:
+            self._run(lambda a: co.discount_basket(d[0], a, reason_code=d[1]))
 
     def void_line(self) -> None:
         co, line = self.checkout, self._line_or_say()
-        if co is not None and line is not None:
-            self._run(lambda a: co.void_line(line, a))
+        why = None if co is None or line is None else self._why("void", self.tr("Void line"))
+        if co is not None and line is not None and why is not None:
+            self._run(lambda a: co.void_line(line, a, reason_code=why.code, reason=why.text))
 
     def void_sale(self) -> None:
         co = self.checkout
-        if co is not None and not co.cart.is_empty:
-            self._run(lambda a: co.void_sale(a))
+        if co is None or co.cart.is_empty:
+            return
+        why = self._why("void", self.tr("Void sale"))
+        if why is not None:
+            self._run(lambda a: co.void_sale(a, reason_code=why.code, reason=why.text))
             self.say(self.tr("Sale voided") if co.cart.is_empty else "")
 
     def suspend(self) -> None:
