@@ -36,6 +36,7 @@ from . import fmt, reasons, widgets
 from . import resume as resume_dialog
 from .member import MemberDialog, member_text
 from .messages import message_for
+from .quick_keys import QuickKeysPanel, add_tile
 from .search import SearchDialog, stock_text
 from .workers import Background
 
@@ -153,7 +154,9 @@ class SellPage(QWidget):
         self.total.setObjectName("grandTotal")
         self.total.setAlignment(Qt.AlignmentFlag.AlignRight)
         right.addWidget(self.total)
-        right.addStretch(1)
+        self.quick_keys = QuickKeysPanel(lang)  # the room above the buttons (ui/quick_keys.py)
+        self.quick_keys.chosen.connect(lambda key: add_tile(self, key))
+        right.addWidget(self.quick_keys, 1)
         grid = QGridLayout()
         self.buttons: dict[str, QPushButton] = {}
         for i, (key, label, name) in enumerate(ACTIONS):
@@ -178,6 +181,7 @@ class SellPage(QWidget):
     # -- state -----------------------------------------------------------------------------------
     def start(self, checkout: Checkout) -> None:
         self.checkout = checkout
+        self.quick_keys.load(checkout.store.conn)
         self.refresh()
         self.say("")
 
