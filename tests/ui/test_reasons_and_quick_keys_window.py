@@ -28,7 +28,8 @@ def lang_size(request, qapp):
         QApplication.removeTranslator(t)
 
 
-REASONS = [("D1", "discount", "会员日", "Member day", 1), ("D2", "discount", "临期", "Near date", 2),
+REASONS = [("D1", "discount", "会员日", "Member day", 1),
+           ("D2", "discount", "临期", "Near date", 2),
            ("PM", "price_override", "比价", "Price match", 0),
            ("V1", "void", "扫错", "Wrong scan", 0), ("CH", "no_sale", "换零钱", "Change", 0)]
 
