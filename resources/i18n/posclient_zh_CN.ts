@@ -4,7 +4,7 @@
 <context>
     <name>ApprovalDialog</name>
     <message>
-        <location filename="../../posclient/ui/widgets.py" line="+83"/>
+        <location filename="../../posclient/ui/widgets.py" line="+84"/>
         <source>Supervisor approval</source>
         <translation>主管授权</translation>
     </message>
@@ -115,7 +115,7 @@
 <context>
     <name>CartColumn</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="+154"/>
+        <location filename="../../posclient/ui/sell.py" line="+87"/>
         <source>#</source>
         <translation>序号</translation>
     </message>
@@ -536,6 +536,16 @@
         <location line="+1"/>
         <source>Give a reason for the cash movement</source>
         <translation>请填写现金进出的原因</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 is not a reason for this</source>
+        <translation>%1 不是此操作可用的原因</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Choose a reason from the list</source>
+        <translation>请从列表中选择原因</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -1103,12 +1113,12 @@
         <translation>积分须按 %1 的整数倍使用</translation>
     </message>
     <message>
-        <location line="-578"/>
+        <location line="-584"/>
         <source>The suspended sale is in %1, this till sells in %2</source>
         <translation>该挂单币种为 %1，本收银机使用 %2</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+78"/>
         <source>The central cannot be reached: try again, or resume the sale at the till that suspended it</source>
         <translation>无法连接总部：请重试，或在挂单的收银机上取回</translation>
     </message>
@@ -1482,12 +1492,11 @@
     </message>
     <message>
         <location line="+32"/>
-        <location line="+4"/>
         <source>No sale</source>
         <translation>开钱箱</translation>
     </message>
     <message>
-        <location line="-3"/>
+        <location line="+1"/>
         <source>Open the cash drawer without a sale?</source>
         <translation>不做交易，直接打开钱箱？</translation>
     </message>
@@ -1855,6 +1864,54 @@
         <location line="+1"/>
         <source>Paper</source>
         <translation>纸宽</translation>
+    </message>
+</context>
+<context>
+    <name>QuickKeysPanel</name>
+    <message>
+        <location filename="../../posclient/ui/quick_keys.py" line="+47"/>
+        <source>Quick keys</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>Weight in grams</source>
+        <translation>重量（克）</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonDialog</name>
+    <message>
+        <location filename="../../posclient/ui/reasons.py" line="+60"/>
+        <location line="+5"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <source>Other…</source>
+        <translation>其他…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+2"/>
+        <source>Other reason</source>
+        <translation>其他原因</translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <source>Type the reason</source>
+        <translation>请输入原因</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Enter the amount first</source>
+        <translation>请先输入金额</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Choose or type a reason</source>
+        <translation>请选择或输入原因</translation>
     </message>
 </context>
 <context>
@@ -2428,27 +2485,7 @@
 <context>
     <name>ReturnDialog</name>
     <message>
-        <location filename="../../posclient/ui/returns.py" line="+68"/>
-        <source>Changed mind</source>
-        <translation>不想要了</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Faulty</source>
-        <translation>质量问题</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Wrong item or size</source>
-        <translation>商品或尺码不对</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Damaged in delivery</source>
-        <translation>运输中损坏</translation>
-    </message>
-    <message>
-        <location line="+6"/>
+        <location filename="../../posclient/ui/returns.py" line="+72"/>
         <source>Item</source>
         <translation>商品</translation>
     </message>
@@ -2484,7 +2521,7 @@
         <translation>扫描小票上的二维码，或输入小票号、网店订单号</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+24"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
@@ -2564,7 +2601,7 @@
         <translation>扫描或输入商品条码</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+56"/>
         <source>Refund %1: %2</source>
         <translation>退款 %1：%2</translation>
     </message>
@@ -2602,7 +2639,7 @@
 <context>
     <name>SearchDialog</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="-87"/>
+        <location filename="../../posclient/ui/search.py" line="+44"/>
         <source>Find a product</source>
         <translation>查找商品</translation>
     </message>
@@ -2625,42 +2662,43 @@
         <translation>现有 %1 · 预留 %2 · 可售 %3</translation>
     </message>
     <message>
-        <location line="+61"/>
-        <location line="+332"/>
+        <location filename="../../posclient/ui/sell.py" line="-37"/>
+        <location line="+335"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-331"/>
-        <location line="+343"/>
-        <location line="+3"/>
+        <location line="-334"/>
+        <location line="+355"/>
         <source>Price</source>
         <translation>改价</translation>
     </message>
     <message>
-        <location line="-345"/>
-        <location line="+374"/>
+        <location line="-354"/>
+        <location line="+382"/>
         <source>Line discount</source>
         <translation>单品折扣</translation>
     </message>
     <message>
-        <location line="-373"/>
-        <location line="+381"/>
+        <location line="-381"/>
+        <location line="+387"/>
         <source>Sale discount</source>
         <translation>整单折扣</translation>
     </message>
     <message>
-        <location line="-380"/>
+        <location line="-386"/>
+        <location line="+392"/>
         <source>Void line</source>
         <translation>单品作废</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-391"/>
+        <location line="+399"/>
         <source>Void sale</source>
         <translation>整单作废</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-398"/>
         <source>Suspend</source>
         <translation>挂单</translation>
     </message>
@@ -2681,12 +2719,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+525"/>
+        <location line="+535"/>
         <source>Stock</source>
         <translation>库存查询</translation>
     </message>
     <message>
-        <location line="-524"/>
+        <location line="-534"/>
         <source>Pick-up</source>
         <translation>自提</translation>
     </message>
@@ -2732,12 +2770,12 @@
     </message>
     <message>
         <location line="+42"/>
-        <location line="+124"/>
+        <location line="+127"/>
         <source>Member: —</source>
         <translation>会员：—</translation>
     </message>
     <message>
-        <location line="-98"/>
+        <location line="-99"/>
         <source>Pay</source>
         <translation>结账</translation>
     </message>
@@ -2747,7 +2785,7 @@
         <translation>扫码框为空时按 Enter</translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+83"/>
         <source>Subtotal</source>
         <translation>小计</translation>
     </message>
@@ -2783,12 +2821,12 @@
     </message>
     <message>
         <location line="+4"/>
-        <location line="+298"/>
+        <location line="+305"/>
         <source>Member: %1</source>
         <translation>会员：%1</translation>
     </message>
     <message>
-        <location line="-297"/>
+        <location line="-304"/>
         <source>%1 points</source>
         <translation>%1 积分</translation>
     </message>
@@ -2823,17 +2861,12 @@
         <translation>%1 不是整数</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+17"/>
         <source>New unit price</source>
         <translation>新单价</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Reason for the change</source>
-        <translation>改价原因</translation>
-    </message>
-    <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>%1 is not an amount</source>
         <translation>%1 不是有效金额</translation>
     </message>
@@ -3352,7 +3385,7 @@
         <translation>密钥属于其他收银机：请重新注册</translation>
     </message>
     <message numerus="yes">
-        <location line="+12"/>
+        <location line="+16"/>
         <source>Waiting to upload: %n</source>
         <translation>
             <numerusform>待上传：%n</numerusform>
