@@ -100,6 +100,7 @@ def _card_orphans(args: argparse.Namespace, term) -> None:
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
     from posclient.app.demo_data import build_demo_store
+    from posclient.app.quick_keys import add_demo_quick_keys
     from posclient.app.terminal_config import TerminalConfig
 
     if args.products < 1 or args.members < 0:
@@ -110,6 +111,8 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     try:
         result = build_demo_store(store, products=args.products, members=args.members,
                                   seed=args.seed, now=datetime.now(UTC), progress=progress)
+        with store.write() as conn:  # tiles for loose produce, bread, bags
+            add_demo_quick_keys(conn)
         # The demo till "prints" its ESC/POS receipts into a file beside its database.
         receipts_file = Path(args.db).with_name("receipts.escpos")
         TerminalConfig(store).provision("printer", {"kind": "file",

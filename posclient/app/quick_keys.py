@@ -42,3 +42,23 @@ def quick_keys(conn: sqlite3.Connection) -> list[tuple[str, str, list[QuickKey]]
         key = QuickKey(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]))
         groups.setdefault((key.category_zh, key.category_en), []).append(key)
     return [(zh, en, tiles) for (zh, en), tiles in groups.items()]
+
+
+# The demo's tiles (posclient demo-data): (category_zh, category_en, SQL that picks products).
+_DEMO = (("水果", "Fruit", "category = 'FR' AND measure = 'g'", 6),
+         ("蔬菜", "Vegetables", "category = 'VG' AND measure = 'g'", 6),
+         ("面包", "Bakery", "category = 'BK'", 6),
+         ("袋子", "Bags", "name_zh LIKE '%袋%'", 3))
+
+
+def add_demo_quick_keys(conn: sqlite3.Connection) -> int:
+    """Give a demo till quick keys: loose fruit and vegetables (weighed), bread, bags. Call in
+    a write transaction; returns how many tiles were added."""
+    rows = []
+    for zh, en, where, n in _DEMO:
+        for (pid,) in conn.execute(f"SELECT id FROM products WHERE active = 1 AND {where} "
+                                   "ORDER BY id LIMIT ?", (n,)):
+            rows.append((len(rows) + 1, pid, zh, en, len(rows) + 1))
+    conn.executemany("INSERT INTO quick_keys (id, product_id, category_zh, category_en, "
+                     "position) VALUES (?, ?, ?, ?, ?)", rows)
+    return len(rows)

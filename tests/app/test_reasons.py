@@ -142,3 +142,22 @@ def test_the_x_and_z_reports_count_actions_per_reason(till):
     assert "reason,void:SCAN_ERROR:count,2" in report_csv(x)
     z = sh.z_report(approval=MANAGER, confirm_pending=True)
     assert z.reasons == x.reasons and sh.report(z.z_no).reasons == x.reasons
+
+
+def test_the_demo_till_gets_quick_keys_for_loose_produce_bread_and_bags(tmp_path):
+    from datetime import UTC, datetime
+
+    from posclient.app.demo_data import build_demo_store
+    from posclient.app.quick_keys import add_demo_quick_keys, quick_keys
+    from posclient.store.db import Store
+
+    store = Store.open(tmp_path / "demo.db", create=True)
+    build_demo_store(store, products=2000, members=0, seed=7, now=datetime(2026, 12, 1,
+                                                                             tzinfo=UTC))
+    with store.write() as c:
+        assert add_demo_quick_keys(c) > 0
+    groups = {en: tiles for _zh, en, tiles in quick_keys(store.conn)}
+    assert set(groups) == {"Fruit", "Vegetables", "Bakery", "Bags"}
+    assert all(t.weighed for t in groups["Fruit"] + groups["Vegetables"])
+    assert all("袋" in t.label_zh for t in groups["Bags"])
+    store.close()
