@@ -103,3 +103,25 @@ def test_a_quick_key_naming_no_product_or_no_store_is_refused(shop):
     bad = shop.admin_post("/entities/reason_code", {"records": [
         {"code": "X", "kind": "refund", "name_zh": "x"}]}, expect=422)
     assert "kind" in json.dumps(bad)
+
+
+def test_a_new_snapshot_removes_the_reasons_and_tiles_the_central_no_longer_has(shop, tmp_path):
+    from sync.central import feed
+
+    shop.put("reason_code", REASONS)
+    shop.put("quick_key", [{"id": 1, "store_id": "S1", "product_id": APPLE,
+                            "category_zh": "水果"},
+                           {"id": 2, "store_id": "S1", "product_id": BREAD,
+                            "category_zh": "面包"}])
+    till = Till(shop, tmp_path / "s1.db", "S1")
+    assert till.engine.run_once().bootstrapped
+    assert len(till.reasons()) == 3 and len(till.tiles()) == 2
+    # Offline for a while: a reason and a tile go, and the feed is pruned past the till.
+    shop.put("reason_code", [], delete=("PM",))
+    shop.put("quick_key", [], delete=("2",))
+    with shop.engine.connect() as conn:
+        last = feed.feed_state(conn).last_seq
+    shop.admin_post("/prune", {"before_seq": last + 1})
+    assert till.engine.run_once().bootstrapped  # 410 Gone: a new snapshot, the careful path
+    assert [r[0] for r in till.reasons()] == ["CHG", "DMG"]
+    assert [t[0] for t in till.tiles()] == [1]
