@@ -175,6 +175,8 @@ class MainWindow(QMainWindow):
     def show_sync(self, status: SyncStatus) -> None:
         self.sync_state = status.state
         self.status.show_sync(status)
+        if status.state == "idle" and self.sell_page.checkout is not None:
+            self.sell_page.quick_keys.load(self.terminal.store.conn)  # tiles changed centrally
         if self.stack.currentWidget() is self.setup_page and status.state == "idle" \
                 and self.terminal.has_staff():
             self.terminal.reload()  # the store's settings came with the first sync

@@ -4,7 +4,8 @@ for its weight in grams (typed on the keyboard or a keypad).
 
 The panel takes the room between the totals and the action buttons (the buttons stay at the
 bottom, where a finger expects them); its tiles scroll when that room is short, so none is cut.
-Without quick keys it is an empty space, as the page had before.
+Without quick keys it is an empty space, as the page had before. The tiles are read at log-in
+and again after each sync (the window's status hook), so a change at the central shows soon.
 """
 
 from __future__ import annotations
@@ -53,14 +54,19 @@ class QuickKeysPanel(QWidget):
         self.tabs.setUsesScrollButtons(True)
         layout.addWidget(self.tabs)
         self.tiles: list[QPushButton] = []
+        self._loaded: list[tuple[str, str, list[QuickKey]]] | None = None
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.tabs.hide()
 
     def load(self, conn: sqlite3.Connection) -> None:
-        """(Re)build the tabs from the till's quick keys."""
+        """(Re)build the tabs from the till's quick keys (nothing changes when they did not:
+        called after every sync, it keeps the tab a cashier is on)."""
+        groups = quick_keys(conn)
+        if groups == self._loaded:
+            return
+        self._loaded = groups
         self.tabs.clear()
         self.tiles = []
-        groups = quick_keys(conn)
         for zh, en, keys in groups:
             grid_host = QWidget()
             grid = QGridLayout(grid_host)

@@ -16,6 +16,7 @@ from ui_kit import PaperRoll, log_in, on_next_dialog, open_window, scan
 
 from posclient.app.settings import StoreSettings
 from posclient.ui.app import install_language
+from sync.engine import read_status
 
 
 @pytest.fixture(params=[("en", 1024, 768), ("zh", 1366, 768)],
@@ -179,7 +180,13 @@ def test_a_tile_adds_its_product_with_one_tap_and_a_weighed_one_by_weight(
     assert QApplication.activeModalWidget() is None
 
 
-def test_without_quick_keys_the_panel_is_empty_room(qtbot, small_store, clock):
+def test_without_quick_keys_the_panel_is_empty_room_until_a_sync_brings_some(
+        qtbot, small_store, clock):
     w = open_window(qtbot, small_store, clock, PaperRoll())
     log_in(qtbot, w, 1001, PINS[1001])
     assert w.sell_page.quick_keys.tiles == [] and not w.sell_page.quick_keys.tabs.isVisible()
+    tiles_store(small_store)  # as a sync writes them
+    w.show_sync(read_status(small_store.conn, state="idle"))
+    assert [t.text() for t in w.sell_page.quick_keys.tiles] == [
+        "Wholemeal", "Doublemint Gum", "Apples"]
+    assert w.sell_page.quick_keys.tabs.isVisible()
