@@ -8,6 +8,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from posclient.domain.reasons import DEMO_TILES, demo_tile
+
 
 @dataclass(frozen=True, slots=True)
 class QuickKey:
@@ -44,21 +46,19 @@ def quick_keys(conn: sqlite3.Connection) -> list[tuple[str, str, list[QuickKey]]
     return [(zh, en, tiles) for (zh, en), tiles in groups.items()]
 
 
-# The demo's tiles (posclient demo-data): (category_zh, category_en, SQL that picks products).
-_DEMO = (("水果", "Fruit", "category = 'FR' AND measure = 'g'", 6),
-         ("蔬菜", "Vegetables", "category = 'VG' AND measure = 'g'", 6),
-         ("面包", "Bakery", "category = 'BK'", 6),
-         ("袋子", "Bags", "name_zh LIKE '%袋%'", 3))
-
-
 def add_demo_quick_keys(conn: sqlite3.Connection) -> int:
-    """Give a demo till quick keys: loose fruit and vegetables (weighed), bread, bags. Call in
-    a write transaction; returns how many tiles were added."""
-    rows = []
-    for zh, en, where, n in _DEMO:
-        for (pid,) in conn.execute(f"SELECT id FROM products WHERE active = 1 AND {where} "
-                                   "ORDER BY id LIMIT ?", (n,)):
-            rows.append((len(rows) + 1, pid, zh, en, len(rows) + 1))
+    """Give a demo till quick keys (posclient/domain/reasons.py DEMO_TILES: loose fruit and
+    vegetables, bread, bags). Call in a write transaction; returns how many were added."""
+    picked: list[list[int]] = [[] for _ in DEMO_TILES]
+    for pid, category, measure, name_zh in conn.execute(
+            "SELECT id, category, measure, name_zh FROM products WHERE active = 1 AND "
+            "(category IN ('FR', 'VG', 'BK') OR name_zh LIKE '%袋%') ORDER BY id"):
+        i = demo_tile(category, measure, name_zh)
+        if i is not None and len(picked[i]) < DEMO_TILES[i][5]:
+            picked[i].append(pid)
+    rows = [(DEMO_TILES[i][0], DEMO_TILES[i][1], pid) for i, ids in enumerate(picked)
+            for pid in ids]
     conn.executemany("INSERT INTO quick_keys (id, product_id, category_zh, category_en, "
-                     "position) VALUES (?, ?, ?, ?, ?)", rows)
+                     "position) VALUES (?, ?, ?, ?, ?)",
+                     [(n, pid, zh, en, n) for n, (zh, en, pid) in enumerate(rows, start=1)])
     return len(rows)

@@ -125,3 +125,18 @@ def test_a_new_snapshot_removes_the_reasons_and_tiles_the_central_no_longer_has(
     assert till.engine.run_once().bootstrapped  # 410 Gone: a new snapshot, the careful path
     assert [r[0] for r in till.reasons()] == ["CHG", "DMG"]
     assert [t[0] for t in till.tiles()] == [1]
+
+
+def test_the_central_demo_store_sends_its_tills_reasons_and_quick_keys(central, tmp_path):
+    from sync.central.demo import load_demo
+
+    load_demo(central.engine, products=2000, members=0, now=central.clock.now, seed=7)
+    till = Till(central, tmp_path / "demo.db", "S001")
+    assert till.engine.run_once().bootstrapped
+    kinds = {r[1] for r in till.reasons()}
+    assert kinds == {"discount", "price_override", "void", "no_sale", "return"}
+    tabs = {t[2] for t in till.tiles()}
+    assert tabs == {"水果", "蔬菜", "面包", "袋子"}
+    weighed = till.rows("SELECT count(*) FROM quick_keys q JOIN products p ON p.id = "
+                        "q.product_id WHERE q.category_zh = '水果' AND p.measure = 'g'")
+    assert weighed[0][0] == len([t for t in till.tiles() if t[2] == "水果"]) > 0
