@@ -14,6 +14,7 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -38,6 +39,25 @@ COLUMNS = 3
 TILE_HEIGHT = 44
 
 
+class Tile(QPushButton):
+    """A quick key: its label elided in the middle when the tile is narrow (a name keeps its
+    start and its size: "Yili Pu…250ml"), never cut; the whole label is its tooltip and
+    accessible name."""
+
+    PADDING = 12  # the style's text margins, both sides
+
+    def __init__(self, label: str) -> None:
+        super().__init__(label)
+        self.label = label
+        self.setToolTip(label)
+        self.setAccessibleName(label)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.setText(self.fontMetrics().elidedText(
+            self.label, Qt.TextElideMode.ElideMiddle, max(0, self.width() - self.PADDING)))
+
+
 class QuickKeysPanel(QWidget):
     chosen = Signal(object)  # a QuickKey
 
@@ -53,7 +73,7 @@ class QuickKeysPanel(QWidget):
         self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.tabs.setUsesScrollButtons(True)
         layout.addWidget(self.tabs)
-        self.tiles: list[QPushButton] = []
+        self.tiles: list[Tile] = []
         self._loaded: list[tuple[str, str, list[QuickKey]]] | None = None
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.tabs.hide()
@@ -83,13 +103,10 @@ class QuickKeysPanel(QWidget):
             self.tabs.addTab(scroll, name)
         self.tabs.setVisible(bool(groups))
 
-    def _tile(self, key: QuickKey) -> QPushButton:
-        label = key.label(self.lang)
-        b = QPushButton(label)
+    def _tile(self, key: QuickKey) -> Tile:
+        b = Tile(key.label(self.lang))
         b.setObjectName("quickKey")
         b.setProperty("quickKeyId", key.id)
-        b.setAccessibleName(label)
-        b.setToolTip(label)
         b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         b.setMinimumHeight(TILE_HEIGHT)
         b.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)

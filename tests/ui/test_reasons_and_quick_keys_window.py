@@ -155,12 +155,14 @@ def test_a_tile_adds_its_product_with_one_tap_and_a_weighed_one_by_weight(
     assert page.pay.mapTo(w, page.pay.rect().topLeft()) == pay_at
     tabs = [panel.tabs.tabText(i) for i in range(panel.tabs.count())]
     assert tabs == (["面包", "水果"] if lang == "zh" else ["Bakery", "Fruit"])
-    texts = [t.text() for t in panel.tiles]
+    texts = [t.label for t in panel.tiles]
     assert texts == (["全麦面包", "绿箭 口香糖", "苹果"] if lang == "zh"
                      else ["Wholemeal", "Doublemint Gum", "Apples"])
     first = panel.tiles[0]
     assert first.isVisible() and first.height() >= 44
-    assert first.fontMetrics().horizontalAdvance(first.text()) < first.width()  # not cut
+    for tile in panel.tiles:  # what a tile shows fits it (a long name elided, never cut)
+        assert tile.fontMetrics().horizontalAdvance(tile.text()) <= tile.width() - 12
+    assert panel.tiles[0].text() == texts[0]  # a short label is shown whole
     assert panel.tabs.currentWidget().height() >= first.height()  # a whole row is seen
 
     first.click()  # one tap: a wholemeal bread
@@ -187,6 +189,18 @@ def test_without_quick_keys_the_panel_is_empty_room_until_a_sync_brings_some(
     assert w.sell_page.quick_keys.tiles == [] and not w.sell_page.quick_keys.tabs.isVisible()
     tiles_store(small_store)  # as a sync writes them
     w.show_sync(read_status(small_store.conn, state="idle"))
-    assert [t.text() for t in w.sell_page.quick_keys.tiles] == [
+    assert [t.label for t in w.sell_page.quick_keys.tiles] == [
         "Wholemeal", "Doublemint Gum", "Apples"]
     assert w.sell_page.quick_keys.tabs.isVisible()
+
+
+def test_a_long_label_keeps_its_start_and_its_size_on_a_narrow_tile(qtbot):
+    from posclient.ui.quick_keys import Tile
+
+    tile = Tile("Wholemeal Sourdough Country Loaf with Seeds 800g")
+    qtbot.addWidget(tile)
+    tile.resize(120, 44)
+    tile.show()
+    assert tile.text().startswith("Who") and tile.text().endswith("800g") and "…" in tile.text()
+    assert tile.fontMetrics().horizontalAdvance(tile.text()) <= 120 - Tile.PADDING
+    assert tile.accessibleName() == tile.label == tile.toolTip()
