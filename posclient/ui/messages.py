@@ -563,6 +563,9 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
     "central_malformed": (
         (QT_TRANSLATE_NOOP("Errors", "The central sent an answer the till cannot read"), ()),
     ),
+    "central_identity": (
+        (QT_TRANSLATE_NOOP("Errors", "This till cannot use the central: %1"), (_v("why"),)),
+    ),
     "not_enrolled": (
         (QT_TRANSLATE_NOOP("Errors", "This till is not connected to a central"), ()),
     ),

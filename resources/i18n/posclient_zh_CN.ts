@@ -4,7 +4,7 @@
 <context>
     <name>ApprovalDialog</name>
     <message>
-        <location filename="../../posclient/ui/widgets.py" line="+83"/>
+        <location filename="../../posclient/ui/widgets.py" line="+84"/>
         <source>Supervisor approval</source>
         <translation>主管授权</translation>
     </message>
@@ -963,7 +963,12 @@
         <translation>该挂单已与其他收银机共享：需先向总部认领</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+7"/>
+        <source>This till cannot use the central: %1</source>
+        <translation>本收银机无法使用中心：%1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>This till cannot prove itself to the central (its token is not in the keyring): call IT to enrol it again</source>
         <translation>本收银机无法向总部证明身份（密钥环中没有令牌）：请联系 IT 重新注册</translation>
     </message>
@@ -1103,7 +1108,7 @@
         <translation>积分须按 %1 的整数倍使用</translation>
     </message>
     <message>
-        <location line="-578"/>
+        <location line="-581"/>
         <source>The suspended sale is in %1, this till sells in %2</source>
         <translation>该挂单币种为 %1，本收银机使用 %2</translation>
     </message>
@@ -1118,7 +1123,7 @@
         <translation>总部返回的数据无法读取</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>This till is not connected to a central</source>
         <translation>本收银机未连接总部</translation>
     </message>
@@ -3352,7 +3357,7 @@
         <translation>密钥属于其他收银机：请重新注册</translation>
     </message>
     <message numerus="yes">
-        <location line="+12"/>
+        <location line="+16"/>
         <source>Waiting to upload: %n</source>
         <translation>
             <numerusform>待上传：%n</numerusform>
