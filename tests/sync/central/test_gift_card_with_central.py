@@ -5,10 +5,12 @@ it; the central's price-basket prices it as the till does (issue 15, item 11).""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from central_kit import MILK, MemoryKeyring
+from sqlalchemy import select
 from test_price_basket import till_price, web_price
 
 from posclient.app.checkout import Checkout
@@ -21,7 +23,9 @@ from posclient.domain.money import Money
 from posclient.store.catalog import Catalog
 from posclient.store.db import Store
 from sync.central import feed
+from sync.central.demo import load_demo
 from sync.central.importers import ImportFailed, import_file
+from sync.central.schema import entities
 from sync.credentials import TokenStore
 from sync.engine import SyncEngine
 from sync.enrol import enrol
@@ -169,3 +173,14 @@ def test_the_centrals_price_basket_agrees_with_the_till_on_a_gift_card(shop, tmp
         assert [(pl.gross, pl.promo_discount, pl.total) for pl in t.lines] == [
             (g, d, total) for _, g, d, total in web["lines"]]
         assert t.total.minor == web["total"]
+
+
+def test_the_central_demo_store_has_its_gift_cards_not_discountable(central, tmp_path):
+    load_demo(central.engine, products=60, members=0, now=central.clock.now, store_id="S1",
+              seed=5)
+    with central.engine.connect() as conn:
+        records = [json.loads(d) for d in conn.scalars(
+            select(entities.c.data).where(entities.c.entity == "product"))]
+    held = sorted(r["name_en"] for r in records if r["discountable"] is False)
+    assert held == ["Gift Card 100 Yuan", "Gift Card 200 Yuan", "Gift Card 500 Yuan"]
+    assert sum(r["discountable"] for r in records) == len(records) - 3
