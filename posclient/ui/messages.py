@@ -365,6 +365,10 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
         (QT_TRANSLATE_NOOP("Errors", "Line %1 of order %2 has %3 left to collect, not %4"),
          (_v("line_no"), _v("order_no"), _v("open"), _v("qty"))),
     ),
+    "not_discountable": (
+        (QT_TRANSLATE_NOOP("Errors", "%1 is not discountable: it is sold at its full price"),
+         (_product(),)),
+    ),
     "pickup_locked": (
         (QT_TRANSLATE_NOOP("Errors", "This is the pick-up of order %1: its items cannot be "
                                      "changed (void it to start again)"), (_v("order_no"),)),

@@ -689,6 +689,11 @@
     </message>
     <message>
         <location line="+4"/>
+        <source>%1 is not discountable: it is sold at its full price</source>
+        <translation>%1 不参与任何折扣：按原价销售</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>This is the pick-up of order %1: its items cannot be changed (void it to start again)</source>
         <translation>这是订单 %1 的提货：商品不能修改（作废后重新开始）</translation>
     </message>
@@ -1108,7 +1113,7 @@
         <translation>积分须按 %1 的整数倍使用</translation>
     </message>
     <message>
-        <location line="-581"/>
+        <location line="-585"/>
         <source>The suspended sale is in %1, this till sells in %2</source>
         <translation>该挂单币种为 %1，本收银机使用 %2</translation>
     </message>
@@ -1118,7 +1123,7 @@
         <translation>无法连接总部：请重试，或在挂单的收银机上取回</translation>
     </message>
     <message>
-        <location line="+243"/>
+        <location line="+247"/>
         <source>The central sent an answer the till cannot read</source>
         <translation>总部返回的数据无法读取</translation>
     </message>
