@@ -11,6 +11,8 @@ without a mouse.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -42,6 +44,42 @@ def name(widget: QWidget, text: str, description: str = "") -> QWidget:
     if description:
         widget.setAccessibleDescription(description)
     return widget
+
+
+def spoken(label: QLabel, purpose: str) -> QLabel:
+    """A label whose text changes (the total, a message line): its name is ``purpose`` and
+    what it shows now, kept up to date by :func:`say` and :class:`LiveLabel`."""
+    label.setProperty("a11yPurpose", purpose)
+    say(label)
+    return label
+
+
+def say(label: QLabel, text: str | None = None) -> None:
+    """The label's name from its purpose and its (whole) text: a screen reader hears the
+    change due, not "label"."""
+    purpose = str(label.property("a11yPurpose") or "")
+    shown = plain(_strip_tags(label.text() if text is None else text))
+    label.setAccessibleName(f"{purpose}: {shown}" if purpose and shown else purpose or shown)
+
+
+def _strip_tags(text: str) -> str:
+    return re.sub(r"<[^>]+>", " ", text) if "<" in text else text
+
+
+class LiveLabel(QLabel):
+    """A label named by its purpose and its current text (see :func:`spoken`)."""
+
+    def __init__(self, purpose: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        spoken(self, purpose)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        say(self)
+
+    def clear(self) -> None:
+        super().clear()
+        say(self)
 
 
 def plain(text: str) -> str:

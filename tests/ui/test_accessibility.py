@@ -59,6 +59,8 @@ def keys_in(root: QWidget) -> set[str]:
 def walk(qtbot, root: QWidget, steps: int = 80) -> tuple[list[QWidget], list[str]]:
     """Tab from the focused control until focus comes back; the order and what went wrong."""
     problems: list[str] = []
+    root.window().activateWindow()  # a dialog just shown: its first focus once it is active
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is root.window())
     start = control_of(QApplication.focusWidget())
     if start is None or start.window() is not root.window():
         return [], [f"no first focus in {describe(root)}: {QApplication.focusWidget()}"]
