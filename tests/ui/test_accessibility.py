@@ -216,3 +216,37 @@ def test_pay_enter_on_an_empty_amount_takes_cash_for_all_that_is_due(qtbot, wind
     qtbot.keyClick(page.scan_field, Qt.Key.Key_Return)
     assert not problems, "\n".join(problems)
     assert window.last_sale is not None and window.last_sale.change.minor == 0
+
+
+def test_enter_after_a_count_moves_on_and_never_closes_the_count(qtbot, window):
+    from posclient.ui.shift import CountDialog, MoveDialog
+
+    count = CountDialog("Float", "CNY", window.lang)
+    qtbot.addWidget(count)
+    count.show()
+    assert not unnamed(count), "\n".join(unnamed(count))
+    problems = keyboard_problems(qtbot, count)
+    assert not problems, "\n".join(problems)
+    first = next(iter(count.spins.values()))
+    first.setFocus()
+    qtbot.keyClicks(QApplication.focusWidget(), "2")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert count.isVisible() and first.value() == 2  # still counting
+    assert control_of(QApplication.focusWidget()) is not first  # on to the next one
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    assert not count.isVisible()
+    move = MoveDialog("Cash in")
+    qtbot.addWidget(move)
+    move.show()
+    move.amount.setFocus()
+    qtbot.keyClicks(move.amount, "50")
+    qtbot.keyClick(move.amount, Qt.Key.Key_Return)
+    assert move.isVisible() and move.focusWidget() is move.reason
+
+
+def test_names_are_in_the_till_s_language(qtbot, window):
+    log_in(qtbot, window)
+    page = window.sell_page
+    zh = window.lang.startswith("zh")
+    assert page.scan_field.accessibleName() == ("扫码框" if zh else "Scan field")
+    assert window.status.printer.accessibleName().startswith("打印机" if zh else "Printer")
