@@ -69,8 +69,8 @@ def _strip_tags(text: str) -> str:
 class LiveLabel(QLabel):
     """A label named by its purpose and its current text (see :func:`spoken`)."""
 
-    def __init__(self, purpose: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, purpose: str, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
         spoken(self, purpose)
 
     def setText(self, text: str) -> None:

@@ -34,6 +34,13 @@ def stock_text(info: ProductInfo) -> str:
             .replace("%3", str(info.sellable)))
 
 
+def looks_like_code(text: str) -> bool:
+    """What a scanner sends (digits, optionally ``*qty``) or a typed SKU/PLU: no spaces and no
+    letters other than a SKU's. Anything else is a search."""
+    code = text.rpartition("*")[0] if "*" in text else text
+    return bool(code) and code.isascii() and " " not in code and any(c.isdigit() for c in code)
+
+
 class SearchDialog(QDialog):
     """Products by name, brand or code; Enter or a tap adds the chosen one."""
 

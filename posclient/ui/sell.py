@@ -34,16 +34,8 @@ from . import a11y, fmt, widgets
 from . import resume as resume_dialog
 from .member import MemberDialog, member_text
 from .messages import message_for
-from .search import SearchDialog, stock_text
+from .search import SearchDialog, looks_like_code, stock_text
 from .workers import Background
-
-
-def looks_like_code(text: str) -> bool:
-    """What a scanner sends (digits, optionally ``*qty``) or a typed SKU/PLU: no spaces and no
-    letters other than a SKU's. Anything else is a search."""
-    code = text.rpartition("*")[0] if "*" in text else text
-    return bool(code) and code.isascii() and " " not in code and any(c.isdigit() for c in code)
-
 
 # (key, label, method name). Every frequent action: an F-key and a button.
 ACTIONS: list[tuple[str, str, str]] = [
@@ -142,8 +134,7 @@ class SellPage(QWidget):
         outer.addLayout(right, 2)
         # The buttons sit at the bottom, below a stretch: a promotion or discount row in the
         # totals never moves them under a cashier's finger.
-        self.member = a11y.LiveLabel(self.tr("Member"))
-        self.member.setText(self.tr("Member: —"))
+        self.member = a11y.LiveLabel(self.tr("Member"), self.tr("Member: —"))
         self.member.setObjectName("member")
         right.addWidget(self.member)
         self.totals = a11y.LiveLabel(self.tr("Totals"))
