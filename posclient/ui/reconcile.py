@@ -144,6 +144,9 @@ class ReconcileDialog(QDialog):
         self.tender_chart.setObjectName("tenderChart")
         self.tender_chart.setMouseEnabled(x=False, y=False)
         for chart in (self.hour_chart, self.tender_chart):
+            # A picture, not a control: Tab passes it (it used to keep the focus, a trap);
+            # its figures are its accessible description.
+            chart.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             chart.hideButtons()
             chart.setMenuEnabled(False)
             row.addWidget(chart)
@@ -347,6 +350,10 @@ class ReconcileDialog(QDialog):
         self.tender_chart.getAxis("bottom").setTicks(
             [[(i, self._tender(k)) for i, k in enumerate(kinds)]])
         self.chart_values = (list(hours), dict(tenders))  # what the charts show (tests read it)
+        self.hour_chart.setAccessibleDescription(", ".join(
+            f"{h:02d}: {self._m(v)}" for h, v in enumerate(hours) if v))
+        self.tender_chart.setAccessibleDescription(", ".join(
+            f"{self._tender(k)} {self._m(tenders[k])}" for k in kinds))
 
     def _selected(self) -> StoreException | None:
         row = self.exception_table.currentRow()

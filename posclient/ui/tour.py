@@ -107,18 +107,24 @@ def tour(window: MainWindow, staff_id: int, pin: str,
     window.log_in(staff_id, pin)
     visits = [Visit("sell", type(window.stack.currentWidget()).__name__
                     if window.stack.currentWidget() is window.sell_page else "")]
-    for name, open_screen in screens(window):
-        closer = _Closer(inspect)
-        closer.timer.start()
-        error = ""
-        try:
-            open_screen()
-        except Exception as exc:  # the point of the tour: report it, go on
-            error = "".join(traceback.format_exception_only(exc)).strip()
-        finally:
-            closer.timer.stop()
-        visits.append(Visit(name, closer.seen[0] if closer.seen else "", error))
+    visits += [visit(name, open_screen, inspect) for name, open_screen in screens(window)]
     return visits
+
+
+def visit(name: str, open_screen: Callable[[], None],
+          inspect: Callable[[QWidget], None] | None = None) -> Visit:
+    """Open one screen as its key does; each modal window it opens is seen by ``inspect``
+    (when given) and closed."""
+    closer = _Closer(inspect)
+    closer.timer.start()
+    error = ""
+    try:
+        open_screen()
+    except Exception as exc:  # the point of the tour: report it, go on
+        error = "".join(traceback.format_exception_only(exc)).strip()
+    finally:
+        closer.timer.stop()
+    return Visit(name, closer.seen[0] if closer.seen else "", error)
 
 
 def _quiet_offscreen(kind: QtMsgType, context: object, message: str) -> None:

@@ -184,8 +184,15 @@ def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
     """A question the cashier answers Yes or No (No is the default: Enter does not confirm a
     typo)."""
     buttons = QMessageBox.StandardButton
-    return QMessageBox.question(parent, title, text, buttons.Yes | buttons.No,
-                                buttons.No) == buttons.Yes
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, buttons.Yes | buttons.No, parent)
+    box.setDefaultButton(buttons.No)
+    box.setEscapeButton(buttons.No)
+    try:
+        QTimer.singleShot(0, lambda: a11y.complete(box))  # named once shown
+        box.exec()
+        return box.clickedButton() is box.button(buttons.Yes)
+    finally:
+        box.deleteLater()
 
 
 def show_message(label: QLabel, text: str, *, error: bool = False, **states: bool) -> None:

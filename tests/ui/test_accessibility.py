@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QTabWidget, QWidget
 from till_kit import MILK, PINS
 from ui_kit import log_in, on_next_dialog, open_window, scan
 
@@ -83,7 +83,22 @@ def walk(qtbot, root: QWidget, steps: int = 80) -> tuple[list[QWidget], list[str
 
 def keyboard_problems(qtbot, root: QWidget) -> list[str]:
     """Every control Tab can reach is visited, focus stays in the screen; a button Tab skips
-    names its key in its description, and that key works in the window."""
+    names its key in its description, and that key works in the window. On every page of a
+    tabbed screen."""
+    problems: list[str] = []
+    for tabs in root.findChildren(QTabWidget):
+        first = tabs.currentIndex()
+        for i in range(tabs.count()):
+            if i != first:
+                tabs.setCurrentIndex(i)
+                tabs.setFocus()
+                problems += [f"page {tabs.tabText(i)}: {p}" for p in page_problems(qtbot, root)]
+        tabs.setCurrentIndex(first)
+        tabs.setFocus()
+    return page_problems(qtbot, root) + problems
+
+
+def page_problems(qtbot, root: QWidget) -> list[str]:
     order, problems = walk(qtbot, root)
     reachable = [w for w in a11y.controls(root) if a11y.tab_reachable(w)]
     problems += [f"Tab never reaches {describe(w)}" for w in reachable if w not in order]
@@ -250,3 +265,57 @@ def test_names_are_in_the_till_s_language(qtbot, window):
     zh = window.lang.startswith("zh")
     assert page.scan_field.accessibleName() == ("扫码框" if zh else "Scan field")
     assert window.status.printer.accessibleName().startswith("打印机" if zh else "Printer")
+
+
+def test_the_other_screens_are_named_walked_and_closed_by_escape(qtbot, window):
+    """Card payments without a sale (Ctrl+J), the X report, the no-sale question, the reprint's
+    number, a supervisor's approval (a cashier opening the reconciliation)."""
+    from posclient.ui.shift import ShiftDialog
+    from posclient.ui.tour import visit
+
+    log_in(qtbot, window, 3001)  # a manager
+    inspector = Inspector(qtbot)
+    shift = ShiftDialog(window.terminal.shifts(window.session), window.lang, None, None,
+                        parent=window)
+    qtbot.addWidget(shift)
+    opened = [visit("card orphans", window.open_card_orphans, inspector),
+              visit("x report", shift.x_report, inspector),
+              visit("no sale", window.no_sale, inspector),
+              visit("reprint", window.reprint, inspector)]
+    window.switch_cashier()
+    window.log_in(1001, PINS[1001])  # a cashier: the reconciliation asks a manager's PIN
+    opened.append(visit("approval", window.open_reconcile, inspector))
+    assert [v.opened for v in opened] == ["CardOrphansDialog", "ReportDialog", "QMessageBox",
+                                          "QInputDialog", "ApprovalDialog"], opened
+    assert not inspector.problems, "\n".join(inspector.problems)
+
+
+def test_the_locked_page_is_walked_pin_then_switch_cashier(qtbot, window):
+    log_in(qtbot, window)
+    window.lock()
+    page = window.login_page
+    assert not unnamed(window), "\n".join(unnamed(window))
+    order, problems = walk(qtbot, window)
+    assert not problems and order[:2] == [page.pin, page.switch], (order, problems)
+    qtbot.keyClicks(page.pin, PINS[1001])
+    qtbot.keyClick(page.pin, Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is window.sell_page
+
+
+def test_a_new_till_s_set_up_page_is_named_and_walked(qtbot, qapp, tmp_path, clock):
+    from posclient.app.terminal import Terminal
+    from posclient.store.db import Store
+    from posclient.ui.main_window import MainWindow
+
+    store = Store.open(tmp_path / "new.db", create=True)
+    w = MainWindow(Terminal(store, clock=clock), lang="en")
+    qtbot.addWidget(w)
+    w.show()
+    assert w.stack.currentWidget() is w.setup_page
+    w.setup_page.server.setFocus()
+    assert not unnamed(w), "\n".join(unnamed(w))
+    order, problems = walk(qtbot, w)
+    page = w.setup_page
+    assert not problems and order[:4] == [page.server, page.code, page.name, page.button]
+    w.close()
+    store.close()
