@@ -231,6 +231,9 @@ def test_pay_enter_on_an_empty_amount_takes_cash_for_all_that_is_due(qtbot, wind
     qtbot.keyClick(page.scan_field, Qt.Key.Key_Return)
     assert not problems, "\n".join(problems)
     assert window.last_sale is not None and window.last_sale.change.minor == 0
+    said = page.last_sale.accessibleName()  # what a screen reader says of the change line
+    assert window.last_sale.receipt_no in said and "¥0.00" in said
+    assert said.startswith("上一笔交易" if window.lang.startswith("zh") else "Last sale")
 
 
 def test_enter_after_a_count_moves_on_and_never_closes_the_count(qtbot, window):
