@@ -14,8 +14,6 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QInputDialog,
-    QLineEdit,
     QMainWindow,
     QStackedWidget,
     QWidget,
@@ -380,9 +378,8 @@ class MainWindow(QMainWindow):
                             self.tr("Open the cash drawer without a sale?")):
             self.sell_page.focus_scan()
             return
-        reason, ok = QInputDialog.getText(self, self.tr("No sale"),
-                                          self.tr("Why is the drawer opened?"),
-                                          QLineEdit.EchoMode.Normal, "")
+        reason, ok = widgets.ask_text(self, self.tr("No sale"),
+                                     self.tr("Why is the drawer opened?"))
         if ok:
             widgets.with_approval(self, lambda a: co.no_sale(QueuedDrawer(self), reason, a),
                                   lambda exc: self.sell_page.say(message_for(exc, self.lang),
@@ -407,9 +404,8 @@ class MainWindow(QMainWindow):
                                        len(unprinted)))
             return
         default = self.last_sale.receipt_no if self.last_sale else ""
-        number, ok = QInputDialog.getText(self, self.tr("Reprint"),
-                                          self.tr("Receipt or return number"),
-                                          QLineEdit.EchoMode.Normal, default)
+        number, ok = widgets.ask_text(self, self.tr("Reprint"),
+                                     self.tr("Receipt or return number"), default)
         self.sell_page.focus_scan()
         if not ok or not number.strip():
             return

@@ -13,15 +13,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QDialog,
-    QDialogButtonBox,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
-    QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -30,90 +25,17 @@ from PySide6.QtWidgets import (
 )
 
 from posclient.app.checkout import Checkout
-from posclient.app.lookup import ProductInfo, parse_scan
+from posclient.app.lookup import parse_scan
 from posclient.domain.cart import CartLine, Discount
 from posclient.domain.errors import NotFound, PosError
 from posclient.domain.money import Money
 
-from . import fmt, widgets
+from . import a11y, fmt, widgets
 from . import resume as resume_dialog
 from .member import MemberDialog, member_text
 from .messages import message_for
+from .search import SearchDialog, looks_like_code, stock_text
 from .workers import Background
-
-
-def looks_like_code(text: str) -> bool:
-    """What a scanner sends (digits, optionally ``*qty``) or a typed SKU/PLU: no spaces and no
-    letters other than a SKU's. Anything else is a search."""
-    code = text.rpartition("*")[0] if "*" in text else text
-    return bool(code) and code.isascii() and " " not in code and any(c.isdigit() for c in code)
-
-
-def stock_text(info: ProductInfo) -> str:
-    """A product's stock for the cashier: "stock 12", or, when some is held back for pick-up
-    orders, "on hand 12 · reserved 3 · sellable 9" (posclient/app/lookup.py works them out)."""
-    if info.stock is None:
-        return ""
-    if not info.reserved:
-        return QCoreApplication.translate("SellPage", "stock %1").replace("%1", str(info.stock))
-    return (QCoreApplication.translate("SellPage", "on hand %1 · reserved %2 · sellable %3")
-            .replace("%1", str(info.stock)).replace("%2", str(info.reserved))
-            .replace("%3", str(info.sellable)))
-
-
-class SearchDialog(QDialog):
-    """Products by name, brand or code; Enter or a tap adds the chosen one."""
-
-    def __init__(self, find: Callable[[str], list[ProductInfo]], text: str, lang: str,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Find a product"))
-        self.find, self.lang = find, lang
-        self.chosen: ProductInfo | None = None
-        layout = QVBoxLayout(self)
-        self.query = QLineEdit(text)
-        self.query.setObjectName("searchQuery")
-        self.results = QListWidget()
-        self.results.setObjectName("searchResults")
-        self.results.setMinimumSize(640, 360)
-        layout.addWidget(self.query)
-        layout.addWidget(self.results)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self._choose)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.query.textChanged.connect(self._search)
-        self.query.returnPressed.connect(self._choose)
-        self.results.itemActivated.connect(lambda _item: self._choose())
-        self._search(text)
-
-    def _search(self, text: str) -> None:
-        self.results.clear()
-        if not text.strip():
-            return
-        try:
-            found = self.find(text)
-        except PosError as exc:
-            self.results.addItem(message_for(exc, self.lang))
-            return
-        for info in found:
-            p = info.product
-            name = p.name(self.lang)
-            price = fmt.money(info.price, self.lang) if info.price else self.tr("no price")
-            item = QListWidgetItem(f"{name}   {p.sku}   {price}   {stock_text(info)}")
-            item.setData(Qt.ItemDataRole.UserRole, info)
-            self.results.addItem(item)
-        if self.results.count():
-            self.results.setCurrentRow(0)
-
-    def _choose(self) -> None:
-        item = self.results.currentItem()
-        info = item.data(Qt.ItemDataRole.UserRole) if item else None
-        if isinstance(info, ProductInfo):
-            self.chosen = info
-            self.accept()
-
 
 # (key, label, method name). Every frequent action: an F-key and a button.
 ACTIONS: list[tuple[str, str, str]] = [
@@ -170,17 +92,18 @@ class SellPage(QWidget):
         self.scan_field.setObjectName("scan")
         self.scan_field.setPlaceholderText(self.tr("Scan or type a barcode, item number or name"))
         self.scan_field.returnPressed.connect(self._entered)
+        a11y.name(self.scan_field, self.tr("Scan field"), self.scan_field.placeholderText())
         left.addWidget(self.scan_field)
-        self.message = QLabel()
+        self.message = a11y.LiveLabel(self.tr("Message"))
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
         left.addWidget(self.message)
         # What the last sale (or refund) left to do: the change to give, its total and tenders.
         # It stays until the next scan; messages (a printer fault) go to the line above.
-        self.last_sale = QLabel()
+        self.last_sale = a11y.LiveLabel(self.tr("Last sale"))
         self.last_sale.setObjectName("lastSale")
         self.last_sale.setWordWrap(True)
-        self.last_detail = QLabel()
+        self.last_detail = a11y.LiveLabel(self.tr("Last sale"))
         self.last_detail.setObjectName("lastDetail")
         self.last_detail.setWordWrap(True)
         for label in (self.last_sale, self.last_detail):
@@ -188,6 +111,7 @@ class SellPage(QWidget):
             left.addWidget(label)
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setObjectName("cart")
+        a11y.name(self.table, self.tr("Cart"), self.tr("F6 voids the selected line"))
         self.table.setHorizontalHeaderLabels([QCoreApplication.translate("CartColumn", c)
                                               for c in self.COLUMNS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -210,14 +134,14 @@ class SellPage(QWidget):
         outer.addLayout(right, 2)
         # The buttons sit at the bottom, below a stretch: a promotion or discount row in the
         # totals never moves them under a cashier's finger.
-        self.member = QLabel(self.tr("Member: —"))
+        self.member = a11y.LiveLabel(self.tr("Member"), self.tr("Member: —"))
         self.member.setObjectName("member")
         right.addWidget(self.member)
-        self.totals = QLabel()
+        self.totals = a11y.LiveLabel(self.tr("Totals"))
         self.totals.setObjectName("totals")
         self.totals.setTextFormat(Qt.TextFormat.RichText)
         right.addWidget(self.totals)
-        self.total = QLabel()
+        self.total = a11y.LiveLabel(self.tr("Total"))
         self.total.setObjectName("grandTotal")
         self.total.setAlignment(Qt.AlignmentFlag.AlignRight)
         right.addWidget(self.total)
@@ -228,7 +152,7 @@ class SellPage(QWidget):
             b = QPushButton(f"{self.tr(label)}\n{key}")
             b.setObjectName(name)
             b.setProperty("action", True)
-            b.setAccessibleName(self.tr(label))
+            a11y.name(b, self.tr(label), key)
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.setMinimumHeight(64)
             b.clicked.connect(getattr(self, name))
@@ -242,6 +166,7 @@ class SellPage(QWidget):
         self.pay.setMinimumHeight(88)
         self.pay.clicked.connect(self.pay_requested.emit)
         right.addWidget(self.pay)
+        a11y.complete(self)  # the buttons: their label, their key as description
 
     # -- state -----------------------------------------------------------------------------------
     def start(self, checkout: Checkout) -> None:
@@ -433,7 +358,7 @@ class SellPage(QWidget):
         return line
 
     def _ask(self, title: str, label: str, text: str = "") -> str | None:
-        value, ok = QInputDialog.getText(self, title, label, QLineEdit.EchoMode.Normal, text)
+        value, ok = widgets.ask_text(self, title, label, text)
         self.focus_scan()
         return value.strip() if ok and value.strip() else None
 

@@ -34,7 +34,7 @@ from posclient.app.terminal_config import TerminalConfig
 from posclient.domain.errors import PosError
 from sync.engine import read_status, state_get
 
-from . import widgets
+from . import a11y, widgets
 from .messages import message_for
 from .workers import Background
 
@@ -138,6 +138,7 @@ class SettingsDialog(QDialog):
         row = QHBoxLayout(box)
         self.language = QComboBox()
         self.language.setObjectName("language")
+        a11y.name(self.language, self.tr("Language"))
         self.language.addItem("中文（简体）", "zh_CN")
         self.language.addItem("English", "en")
         self.language.setCurrentIndex(0 if window.lang.startswith("zh") else 1)
@@ -203,8 +204,14 @@ class SettingsDialog(QDialog):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         close = QPushButton(self.tr("Close"))
+        close.setObjectName("closeSettings")
         close.clicked.connect(self.accept)
         layout.addWidget(close)
+        for b in self.findChildren(QPushButton):  # Enter in a field never saves or enrols
+            b.setAutoDefault(False)
+        a11y.spoken(self.message, self.tr("Message"))
+        a11y.complete(self)
+        self.printer.kind.setFocus()
 
     def say(self, text: str, error: bool = False) -> None:
         widgets.show_message(self.message, text, error=error)
@@ -379,11 +386,13 @@ class SetupPage(QWidget):
         self.button.setObjectName("enrol")
         self.button.clicked.connect(self.enrol)
         col.addWidget(self.button)
-        self.message = QLabel()
+        self.message = a11y.LiveLabel(self.tr("Message"))
         self.message.setWordWrap(True)
         self.message.setObjectName("message")
         col.addWidget(self.message)
         col.addStretch(1)
+        self.code.returnPressed.connect(self.enrol)  # address, Tab, code, Enter
+        a11y.complete(self)
 
     def enrol(self) -> None:
         from sync.enrol import enrol

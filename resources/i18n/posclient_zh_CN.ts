@@ -4,7 +4,7 @@
 <context>
     <name>ApprovalDialog</name>
     <message>
-        <location filename="../../posclient/ui/widgets.py" line="+84"/>
+        <location filename="../../posclient/ui/widgets.py" line="+100"/>
         <source>Supervisor approval</source>
         <translation>主管授权</translation>
     </message>
@@ -18,16 +18,22 @@
         <source>PIN</source>
         <translation>密码</translation>
     </message>
+    <message>
+        <location line="+12"/>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
 </context>
 <context>
     <name>CardOrphansDialog</name>
     <message>
         <location filename="../../posclient/ui/card_orphans.py" line="+34"/>
+        <location line="+40"/>
         <source>Card payments without a sale</source>
         <translation>未成交的银行卡付款</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="-32"/>
         <source>The card terminal approved these payments, but the till stopped before the sale was saved, and the terminal could not reverse them. Reverse each on the card terminal (or refund it to the card once the terminal&apos;s batch was settled), or complete it as a sale of its goods.</source>
         <translation>刷卡机已授权这些付款，但收银机在保存销售前停止，刷卡机也未能撤销。请逐笔在刷卡机上撤销（刷卡机批次已结算时可退款到银行卡），或将其补记为这些商品的销售。</translation>
     </message>
@@ -72,7 +78,12 @@
         <translation>稍后</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+12"/>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>not known</source>
         <translation>不明</translation>
     </message>
@@ -115,7 +126,7 @@
 <context>
     <name>CartColumn</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="+154"/>
+        <location filename="../../posclient/ui/sell.py" line="+76"/>
         <source>#</source>
         <translation>序号</translation>
     </message>
@@ -148,7 +159,17 @@
 <context>
     <name>CountDialog</name>
     <message>
-        <location filename="../../posclient/ui/shift.py" line="+73"/>
+        <location filename="../../posclient/ui/shift.py" line="+67"/>
+        <source>Pieces of %1</source>
+        <translation>%1 的张数</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Counted</source>
+        <translation>已点数</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Card slips total</source>
         <translation>银行卡签购单合计</translation>
     </message>
@@ -158,7 +179,7 @@
         <translation>备注（差额较大时由经理填写）</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+25"/>
         <source>Counted: %1</source>
         <translation>已点：%1</translation>
     </message>
@@ -1394,9 +1415,27 @@
     </message>
 </context>
 <context>
+    <name>Keypad</name>
+    <message>
+        <location filename="../../posclient/ui/widgets.py" line="-72"/>
+        <source>Backspace</source>
+        <translation>退格</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Enter</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Keypad</source>
+        <translation>数字键盘</translation>
+    </message>
+</context>
+<context>
     <name>LoginPage</name>
     <message>
-        <location filename="../../posclient/ui/login.py" line="+48"/>
+        <location filename="../../posclient/ui/login.py" line="+49"/>
         <source>Staff number</source>
         <translation>工号</translation>
     </message>
@@ -1411,17 +1450,23 @@
         <translation>切换收银员</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+7"/>
+        <location line="+7"/>
         <source>Log in</source>
         <translation>收银员登录</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="-6"/>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>Locked: %1, enter your PIN</source>
         <translation>已锁定：%1，请输入密码</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+34"/>
         <source>Enter your staff number (digits only)</source>
         <translation>请输入工号（仅限数字）</translation>
     </message>
@@ -1429,7 +1474,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../posclient/ui/main_window.py" line="+102"/>
+        <location filename="../../posclient/ui/main_window.py" line="+100"/>
         <source>Till %1 · %2</source>
         <translation>收银机 %1 · %2</translation>
     </message>
@@ -1507,7 +1552,7 @@
         <translation>开钱箱原因：</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+14"/>
         <source>No printer is set up on this till</source>
         <translation>本机未配置小票打印机</translation>
     </message>
@@ -1529,7 +1574,7 @@
         <translation>小票号或退货单号</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+43"/>
         <source>Open the shift first: count the float in the drawer</source>
         <translation>请先开班：清点钱箱里的备用金</translation>
     </message>
@@ -1543,11 +1588,12 @@
     <name>MemberDialog</name>
     <message>
         <location filename="../../posclient/ui/member.py" line="+46"/>
+        <location line="+10"/>
         <source>Member</source>
         <translation>会员</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-4"/>
         <source>Scan the member card or app code, or type a phone number</source>
         <translation>扫描会员卡或App会员码，或输入手机号</translation>
     </message>
@@ -1567,7 +1613,7 @@
         <translation>取消会员</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Sign up a new member</source>
         <translation>注册新会员</translation>
     </message>
@@ -1592,7 +1638,17 @@
         <translation>姓名（可选）</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+12"/>
+        <source>Member code or phone</source>
+        <translation>会员码或手机号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>%1 points</source>
         <translation>%1 积分</translation>
     </message>
@@ -1618,13 +1674,18 @@
 <context>
     <name>PayDialog</name>
     <message>
-        <location filename="../../posclient/ui/pay.py" line="+53"/>
-        <location line="+110"/>
+        <location filename="../../posclient/ui/pay.py" line="+52"/>
+        <location line="+116"/>
         <source>Payment</source>
         <translation>收款</translation>
     </message>
     <message>
-        <location line="-98"/>
+        <location line="-110"/>
+        <source>Due</source>
+        <translation>应付</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Amount (empty: all that is due)</source>
         <translation>金额（留空则收取全部应收）</translation>
     </message>
@@ -1640,22 +1701,37 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+48"/>
+        <location line="+54"/>
         <source>Points</source>
         <translation>积分</translation>
     </message>
     <message>
-        <location line="-43"/>
+        <location line="-49"/>
         <source>Back to sale</source>
         <translation>返回销售</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+12"/>
+        <source>Tenders taken</source>
+        <translation>已收款项</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>Due %1</source>
         <translation>应收 %1</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+14"/>
+        <source>Cash %1</source>
+        <translation>现金 %1</translation>
+    </message>
+    <message>
+        <location line="+30"/>
         <source>%1 is not an amount</source>
         <translation>%1 不是有效金额</translation>
     </message>
@@ -1709,7 +1785,8 @@
     </message>
     <message>
         <location line="-35"/>
-        <location line="+46"/>
+        <location line="+37"/>
+        <location line="+9"/>
         <source>Hand over</source>
         <translation>交付</translation>
     </message>
@@ -1729,7 +1806,28 @@
         <translation>已提</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+19"/>
+        <location line="+33"/>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Order lines</source>
+        <translation>订单行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The last column: how many to hand over</source>
+        <translation>最后一列：交付数量</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+25"/>
         <source>No order %1 on this till</source>
         <translation>本收银机上没有订单 %1</translation>
     </message>
@@ -1779,7 +1877,12 @@
         <translation>订单 %1 · %2 %3 · %4 · 网上已付 %5 / 共 %6</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+18"/>
+        <source>Hand over: %1</source>
+        <translation>交付：%1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Order as the central has it now</source>
         <translation>总部的最新订单</translation>
     </message>
@@ -1870,17 +1973,18 @@
 <context>
     <name>ReceivingDialog</name>
     <message>
-        <location filename="../../posclient/ui/stock.py" line="+216"/>
+        <location filename="../../posclient/ui/stock.py" line="+220"/>
         <source>Receive a delivery</source>
         <translation>到货收货</translation>
     </message>
     <message>
         <location line="+11"/>
+        <location line="+55"/>
         <source>Deliveries and transfers this store expects</source>
         <translation>本店待收的到货单和调拨单</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-53"/>
         <source>Delivery</source>
         <translation>到货单</translation>
     </message>
@@ -1946,12 +2050,12 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+89"/>
+        <location line="+94"/>
         <source>Correct the quantity</source>
         <translation>修改数量</translation>
     </message>
     <message>
-        <location line="-88"/>
+        <location line="-93"/>
         <source>Post as received</source>
         <translation>确认收货</translation>
     </message>
@@ -1961,7 +2065,22 @@
         <translation>返回列表</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+14"/>
+        <source>Enter or a double click receives the selected one</source>
+        <translation>Enter 或双击收取所选的一项</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Received lines</source>
+        <translation>已收货行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>supplier</source>
         <translation>供应商</translation>
     </message>
@@ -2024,14 +2143,14 @@
         <translation>关闭</translation>
     </message>
     <message>
-        <location line="+12"/>
-        <location line="+47"/>
+        <location line="+25"/>
+        <location line="+50"/>
         <location line="+17"/>
         <source>Till</source>
         <translation>收银台</translation>
     </message>
     <message>
-        <location line="-64"/>
+        <location line="-67"/>
         <location line="+15"/>
         <location line="+4"/>
         <source>Sales</source>
@@ -2073,7 +2192,8 @@
         <translation>上传情况</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-19"/>
+        <location line="+22"/>
         <source>Tills</source>
         <translation>收银台</translation>
     </message>
@@ -2103,7 +2223,8 @@
         <translation>合计</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-34"/>
+        <location line="+39"/>
         <source>Sales by hour</source>
         <translation>分时销售额</translation>
     </message>
@@ -2113,12 +2234,13 @@
         <translation>时</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-41"/>
+        <location line="+42"/>
         <source>Tender mix</source>
         <translation>支付方式构成</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+10"/>
         <source>Charts</source>
         <translation>图表</translation>
     </message>
@@ -2133,7 +2255,8 @@
         <translation>金额</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-93"/>
+        <location line="+93"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
@@ -2143,7 +2266,8 @@
         <translation>小票</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-65"/>
+        <location line="+66"/>
         <source>Card payments without a sale</source>
         <translation>未成交的银行卡付款</translation>
     </message>
@@ -2198,7 +2322,8 @@
         <translation>登记时间</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="-79"/>
+        <location line="+93"/>
         <source>Held web refund: decide</source>
         <translation>暂扣的网上退款：请决定</translation>
     </message>
@@ -2223,12 +2348,49 @@
         <translation>处理选中的异常</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-104"/>
+        <location line="+111"/>
         <source>Exceptions</source>
         <translation>异常</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="-148"/>
+        <location line="+32"/>
+        <source>Reconciliation</source>
+        <translation>对账</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Ctrl+Tab turns the page</source>
+        <translation>Ctrl+Tab 翻页</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Tenders</source>
+        <translation>支付方式</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Categories</source>
+        <translation>品类</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Summary</source>
+        <translation>汇总</translation>
+    </message>
+    <message>
+        <location line="+63"/>
+        <source>Selected exception</source>
+        <translation>所选异常</translation>
+    </message>
+    <message>
+        <location line="+42"/>
         <source>Store %1 · %2</source>
         <translation>门店 %1 · %2</translation>
     </message>
@@ -2309,7 +2471,7 @@
         <translation>（无）</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+41"/>
         <source>%1 event(s) behind it: %2</source>
         <translation>涉及 %1 个事件：%2</translation>
     </message>
@@ -2337,29 +2499,34 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../posclient/ui/shift.py" line="+29"/>
+        <location filename="../../posclient/ui/shift.py" line="+36"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+21"/>
+        <location line="+23"/>
         <source>Save as PDF</source>
         <translation>存为 PDF</translation>
     </message>
     <message>
-        <location line="-20"/>
-        <location line="+26"/>
+        <location line="-22"/>
+        <location line="+28"/>
         <source>Save as CSV</source>
         <translation>存为 CSV</translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="-27"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>No printer is set up on this till</source>
         <translation>本收银台未设置打印机</translation>
     </message>
@@ -2378,12 +2545,27 @@
 <context>
     <name>ResumeDialog</name>
     <message>
-        <location filename="../../posclient/ui/resume.py" line="+70"/>
+        <location filename="../../posclient/ui/resume.py" line="+69"/>
         <source>Resume a suspended sale</source>
         <translation>取回挂单</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+6"/>
+        <source>Suspended sales</source>
+        <translation>挂起的交易</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Enter resumes the selected sale</source>
+        <translation>Enter 恢复所选交易</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Other tills</source>
+        <translation>其他收银台</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>#%1  %2  %3  at %4</source>
         <translation>#%1  %2  %3  %4</translation>
     </message>
@@ -2393,7 +2575,7 @@
         <translation>正在查找其他收银机的挂单…</translation>
     </message>
     <message numerus="yes">
-        <location line="+15"/>
+        <location line="+17"/>
         <source>Till %1 · %2  %3  %n line(s)  at %4</source>
         <translation>
             <numerusform>收银机 %1 · %2  %3  %n 行  %4</numerusform>
@@ -2438,7 +2620,7 @@
 <context>
     <name>ReturnDialog</name>
     <message>
-        <location filename="../../posclient/ui/returns.py" line="+68"/>
+        <location filename="../../posclient/ui/returns.py" line="+67"/>
         <source>Changed mind</source>
         <translation>不想要了</translation>
     </message>
@@ -2494,17 +2676,28 @@
         <translation>扫描小票上的二维码，或输入小票号、网店订单号</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+4"/>
+        <source>Purchase</source>
+        <translation>购买记录</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+2"/>
+        <location line="+11"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-7"/>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>No receipt</source>
         <translation>无小票</translation>
     </message>
@@ -2519,7 +2712,22 @@
         <translation>退回的商品抵扣同一单的新商品；差额补付或退还</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+7"/>
+        <source>Receipt or order</source>
+        <translation>小票或订单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lines to return</source>
+        <translation>退货行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Each line: the quantity back and its condition</source>
+        <translation>每行：退回数量及其状态</translation>
+    </message>
+    <message>
+        <location line="+37"/>
         <source>This till&apos;s copy: a manager approves the refund</source>
         <translation>本收银台的记录：退款需经理批准</translation>
     </message>
@@ -2554,7 +2762,17 @@
         <translation>门店 %1 · %2</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+30"/>
+        <source>Quantity back: %1</source>
+        <translation>退回数量：%1</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Condition: %1</source>
+        <translation>状态：%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Back to stock</source>
         <translation>回库</translation>
     </message>
@@ -2612,12 +2830,27 @@
 <context>
     <name>SearchDialog</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="-87"/>
+        <location filename="../../posclient/ui/search.py" line="+50"/>
         <source>Find a product</source>
         <translation>查找商品</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+20"/>
+        <source>Product name, brand or code</source>
+        <translation>商品名称、品牌或编码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Enter adds the first product found; arrow keys in the list choose</source>
+        <translation>Enter 加入找到的第一个商品；在列表中用方向键选择</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Products found</source>
+        <translation>找到的商品</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>no price</source>
         <translation>无价格</translation>
     </message>
@@ -2625,7 +2858,7 @@
 <context>
     <name>SellPage</name>
     <message>
-        <location line="-45"/>
+        <location line="-58"/>
         <source>stock %1</source>
         <translation>库存 %1</translation>
     </message>
@@ -2635,32 +2868,32 @@
         <translation>现有 %1 · 预留 %2 · 可售 %3</translation>
     </message>
     <message>
-        <location line="+61"/>
-        <location line="+332"/>
+        <location filename="../../posclient/ui/sell.py" line="-37"/>
+        <location line="+335"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-331"/>
-        <location line="+343"/>
+        <location line="-334"/>
+        <location line="+346"/>
         <location line="+3"/>
         <source>Price</source>
         <translation>改价</translation>
     </message>
     <message>
-        <location line="-345"/>
-        <location line="+374"/>
+        <location line="-348"/>
+        <location line="+377"/>
         <source>Line discount</source>
         <translation>单品折扣</translation>
     </message>
     <message>
-        <location line="-373"/>
-        <location line="+381"/>
+        <location line="-376"/>
+        <location line="+384"/>
         <source>Sale discount</source>
         <translation>整单折扣</translation>
     </message>
     <message>
-        <location line="-380"/>
+        <location line="-383"/>
         <source>Void line</source>
         <translation>单品作废</translation>
     </message>
@@ -2691,12 +2924,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+525"/>
+        <location line="+528"/>
         <source>Stock</source>
         <translation>库存查询</translation>
     </message>
     <message>
-        <location line="-524"/>
+        <location line="-527"/>
         <source>Pick-up</source>
         <translation>自提</translation>
     </message>
@@ -2717,11 +2950,12 @@
     </message>
     <message>
         <location line="+1"/>
+        <location line="+80"/>
         <source>Member</source>
         <translation>会员</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-79"/>
         <source>Stock count</source>
         <translation>盘点</translation>
     </message>
@@ -2741,13 +2975,44 @@
         <translation>扫描或输入条码、货号或品名</translation>
     </message>
     <message>
-        <location line="+42"/>
-        <location line="+124"/>
+        <location line="+2"/>
+        <source>Scan field</source>
+        <translation>扫码框</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+3"/>
+        <source>Last sale</source>
+        <translation>上一笔交易</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Cart</source>
+        <translation>购物车</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>F6 voids the selected line</source>
+        <translation>F6 作废所选行</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <location line="+125"/>
         <source>Member: —</source>
         <translation>会员：—</translation>
     </message>
     <message>
-        <location line="-98"/>
+        <location line="-122"/>
+        <source>Totals</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <location line="+23"/>
         <source>Pay</source>
         <translation>结账</translation>
     </message>
@@ -2757,7 +3022,7 @@
         <translation>扫码框为空时按 Enter</translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location line="+83"/>
         <source>Subtotal</source>
         <translation>小计</translation>
     </message>
@@ -2787,7 +3052,8 @@
         <translation>已收</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-113"/>
+        <location line="+116"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
@@ -2923,11 +3189,12 @@
     </message>
     <message>
         <location line="+8"/>
+        <location line="+4"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+4"/>
         <source>Switch language</source>
         <translation>切换语言</translation>
     </message>
@@ -3016,6 +3283,11 @@
         <location line="+12"/>
         <source>Close</source>
         <translation>关闭</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Message</source>
+        <translation>提示</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -3114,7 +3386,12 @@
         <translation>注册</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+4"/>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>Enrolling…</source>
         <translation>正在注册…</translation>
     </message>
@@ -3132,30 +3409,35 @@
         <translation>班次与报表</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+5"/>
+        <source>Shift</source>
+        <translation>班次</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Open shift</source>
         <translation>开班</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+65"/>
+        <location line="+67"/>
         <source>Cash in</source>
         <translation>备用金存入</translation>
     </message>
     <message>
-        <location line="-64"/>
-        <location line="+64"/>
+        <location line="-66"/>
+        <location line="+66"/>
         <source>Paid out</source>
         <translation>支出</translation>
     </message>
     <message>
-        <location line="-63"/>
-        <location line="+64"/>
+        <location line="-65"/>
+        <location line="+66"/>
         <source>Safe drop</source>
         <translation>存入保险柜</translation>
     </message>
     <message>
-        <location line="-63"/>
+        <location line="-65"/>
         <source>Close shift (blind count)</source>
         <translation>交班（盲点）</translation>
     </message>
@@ -3170,7 +3452,12 @@
         <translation>Z 报表（日结）</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+15"/>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>No shift is open</source>
         <translation>没有未结束的班次</translation>
     </message>
@@ -3233,7 +3520,7 @@
 <context>
     <name>StockCountDialog</name>
     <message>
-        <location filename="../../posclient/ui/stock.py" line="-290"/>
+        <location filename="../../posclient/ui/stock.py" line="-299"/>
         <source>Stock count</source>
         <translation>库存盘点</translation>
     </message>
@@ -3254,11 +3541,12 @@
     </message>
     <message>
         <location line="+1"/>
+        <location line="+31"/>
         <source>Count</source>
         <translation>盘点</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-25"/>
         <source>Scan an item (code*5 counts five)</source>
         <translation>扫描商品（条码*5 表示 5 件）</translation>
     </message>
@@ -3289,12 +3577,12 @@
     </message>
     <message>
         <location line="+8"/>
-        <location line="+56"/>
+        <location line="+60"/>
         <source>Correct the count</source>
         <translation>修改盘点数</translation>
     </message>
     <message>
-        <location line="-55"/>
+        <location line="-59"/>
         <source>Post the count</source>
         <translation>提交盘点</translation>
     </message>
@@ -3304,7 +3592,17 @@
         <translation>关闭</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+11"/>
+        <source>Counted lines</source>
+        <translation>已盘点行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+36"/>
         <source>%1: %2 counted</source>
         <translation>%1：已盘 %2</translation>
     </message>
@@ -3327,7 +3625,37 @@
 <context>
     <name>SyncStatusBar</name>
     <message>
-        <location filename="../../posclient/ui/widgets.py" line="+151"/>
+        <location filename="../../posclient/ui/widgets.py" line="+220"/>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Waiting to upload</source>
+        <translation>等待上传</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Last sync</source>
+        <translation>上次同步</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Store and till</source>
+        <translation>门店和收银台</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cashier</source>
+        <translation>收银员</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Printer</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
