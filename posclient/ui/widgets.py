@@ -239,8 +239,9 @@ class ElidedLabel(QLabel):
         super().__init__(parent)
         self._full = ""
         a11y.spoken(self, purpose)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.setMinimumWidth(24)
+        # As wide as its text where there is room (Preferred), down to almost nothing where
+        # there is not (minimumSizeHint): the window's minimum width never grows with it.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
 
     def setText(self, text: str) -> None:
         self._full = text
@@ -252,17 +253,26 @@ class ElidedLabel(QLabel):
     def text(self) -> str:
         return self._full
 
-    def sizeHint(self) -> QSize:  # as wide as the whole text, if there is room
+    def _frame(self) -> int:
+        """Columns the label's frame and padding (the theme's) take from its width."""
+        return self.width() - self.contentsRect().width()
+
+    def sizeHint(self) -> QSize:  # as wide as the whole text
         hint = super().sizeHint()
-        return QSize(self.fontMetrics().horizontalAdvance(self._full) + 8, hint.height())
+        return QSize(self.fontMetrics().horizontalAdvance(self._full) + self._frame() + 4,
+                     hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(24, super().minimumSizeHint().height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._elide()
 
     def _elide(self) -> None:
+        room = max(0, self.contentsRect().width() - 2)
         super().setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
-                                                      max(0, self.width() - 4)))
+                                                      room))
 
 
 class SyncStatusBar(QStatusBar):
