@@ -268,24 +268,31 @@ class SettingsDialog(QDialog):
             self.accept()
             self.window_.set_language(lang)
 
-    def enrol_again(self) -> None:
-        """A manager (or with a manager's PIN) gives this till a new token; the network call
-        runs off the GUI thread."""
+    def _managers_permit(self, server: str, code: str) -> Any:
+        """A manager's permit (posclient/app/enrolment.py ``EnrolAgain``) to change how this
+        till reaches its central, or None (said why: not logged in, nothing typed, refused)."""
         from posclient.app.enrolment import EnrolAgain
 
         w = self.window_
         if w.session is None:
             self.say(self.tr("Log in first"), error=True)
-            return
-        server, code = self.server.text().strip(), self.code.text().strip()
+            return None
         if not server or not code:
             self.say(self.tr("Enter the central's address and the code"), error=True)
-            return
-        permit = widgets.with_approval(
-            self, lambda a: EnrolAgain.authorize(w.terminal.store, w.session, w.terminal.staff,
+            return None
+        session = w.session
+        return widgets.with_approval(
+            self, lambda a: EnrolAgain.authorize(w.terminal.store, session, w.terminal.staff,
                                                  a),
             lambda exc: self.say(message_for(exc, w.lang), error=True), widgets.ask_approval,
             lang=w.lang)
+
+    def enrol_again(self) -> None:
+        """A manager (or with a manager's PIN) gives this till a new token; the network call
+        runs off the GUI thread."""
+        w = self.window_
+        server, code = self.server.text().strip(), self.code.text().strip()
+        permit = self._managers_permit(server, code)
         if permit is None:
             return
         name = state_get(w.terminal.store.conn, "terminal_name") or socket.gethostname()
@@ -313,21 +320,9 @@ class SettingsDialog(QDialog):
     def move_central(self) -> None:
         """A manager points this till at a new address of the same central (a new proxy
         name): the central there must know this till's token as this till's."""
-        from posclient.app.enrolment import EnrolAgain
-
         w = self.window_
-        if w.session is None:
-            self.say(self.tr("Log in first"), error=True)
-            return
         server = self.server.text().strip()
-        if not server:
-            self.say(self.tr("Enter the central's address and the code"), error=True)
-            return
-        permit = widgets.with_approval(
-            self, lambda a: EnrolAgain.authorize(w.terminal.store, w.session, w.terminal.staff,
-                                                 a),
-            lambda exc: self.say(message_for(exc, w.lang), error=True), widgets.ask_approval,
-            lang=w.lang)
+        permit = self._managers_permit(server, "-")  # no code: the token proves the till
         if permit is None:
             return
         tokens = w.token_store()
