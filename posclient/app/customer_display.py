@@ -1,0 +1,203 @@
+"""What the customer sees: the checkout's state as one plain model, rendered by both customer
+displays (the second screen, posclient/ui/customer_display.py, and the two-line pole display,
+posclient/devices/pole.py), so the two never disagree.
+
+No Qt here. Three states:
+
+* ``welcome``: no sale open, nothing just paid: the store's name and its message;
+* ``selling``: the lines as they are scanned (the last one highlighted), the total, what was
+  paid so far, and the member (masked name, points);
+* ``done``: the sale was paid: total, paid, the change, and the member's points after the sale.
+  It stays until the next sale's first line, as the change does on the cashier's screen.
+
+Language: the till's. The store may ask for both languages (``customer_display_bilingual``):
+each line then also shows the product's name in the other language, and the labels both. The
+message is the store's (``customer_display_message_zh`` / ``_en``, set at the central per store
+and synced), in the till's language, or the other when only that one is set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from posclient.domain.cart import Measure
+from posclient.domain.money import Money
+from posclient.domain.names import local_name
+
+MAX_LINES = 500  # the model carries at most the newest lines (a display shows far fewer)
+
+
+@dataclass(frozen=True, slots=True)
+class ShownLine:
+    """One line of the sale as the customer sees it."""
+
+    name_zh: str
+    name_en: str
+    qty: str  # "2", "0.735 kg"
+    amount: Money  # what the line costs, after its discounts
+
+    def name(self, lang: str) -> str:
+        return local_name(self.name_zh, self.name_en, lang)
+
+    def other_name(self, lang: str) -> str:
+        """The name in the other language, when it differs (for a bilingual display)."""
+        other = local_name(self.name_zh, self.name_en, "en" if lang.startswith("zh") else "zh")
+        return "" if other == self.name(lang) else other
+
+
+@dataclass(frozen=True, slots=True)
+class ShownMember:
+    """The member as a customer may see them on a screen others can read: masked."""
+
+    name: str  # 陈**, or the member number's last four digits when no name
+    points: int  # available now (selling), or the till's balance after the sale (done)
+    earned: int = 0  # done: earned by this sale
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerView:
+    state: str  # welcome | selling | done
+    lang: str
+    bilingual: bool
+    store_name: str
+    message: str
+    lines: tuple[ShownLine, ...] = ()
+    total: Money | None = None
+    paid: Money | None = None
+    change: Money | None = None  # done only
+    member: ShownMember | None = None
+
+    @property
+    def last(self) -> ShownLine | None:
+        """The line scanned last (the pole display shows it)."""
+        return self.lines[-1] if self.lines else None
+
+
+def _qty(qty: int, measure: Measure, fixed: bool) -> str:
+    if fixed:
+        return "1"
+    if measure is Measure.GRAM:
+        return f"{qty // 1000}.{qty % 1000:03d} kg"
+    return str(qty)
+
+
+def _member(m: object | None, points: int | None = None, earned: int = 0) -> ShownMember | None:
+    """From a MemberView (posclient.app.members): never the phone, never the whole name."""
+    if m is None:
+        return None
+    name = getattr(m, "masked_name", "") or f"…{str(getattr(m, 'member_no', ''))[-4:]}"
+    shown = int(getattr(m, "available", 0)) if points is None else points
+    return ShownMember(name=name, points=max(0, shown), earned=earned)
+
+
+class CustomerPresenter:
+    """Turns the checkout (and the sale just paid) into :class:`CustomerView`. ``settings``:
+    the store's (posclient.app.settings.StoreSettings, read again at each call: a sync may
+    change the message)."""
+
+    def __init__(self, settings: object, lang: str) -> None:
+        self.settings = settings
+        self.lang = lang
+        self.done: CustomerView | None = None  # the last sale's view, until the next sale
+
+    def _base(self) -> dict[str, object]:
+        s, zh = self.settings, self.lang.startswith("zh")
+        store = local_name(getattr(s, "store_name_zh", ""), getattr(s, "store_name_en", ""),
+                           self.lang)
+        message = local_name(getattr(s, "customer_display_message_zh", ""),
+                             getattr(s, "customer_display_message_en", ""), self.lang)
+        if not message:  # the receipt's thanks, when the store set no message
+            message = getattr(s, "receipt_footer_zh" if zh else "receipt_footer_en", "")
+        return {"lang": self.lang, "bilingual": bool(getattr(s, "customer_display_bilingual",
+                                                             False)),
+                "store_name": store, "message": message}
+
+    def view(self, checkout: object | None) -> CustomerView:
+        """What to show now. A sale with lines or money taken replaces the last sale's view."""
+        co = checkout
+        busy = co is not None and (not co.cart.is_empty or co.has_payments)  # type: ignore
+        if not busy:
+            if self.done is not None:
+                return self.done
+            return CustomerView(state="welcome", **self._base())  # type: ignore[arg-type]
+        self.done = None
+        assert co is not None
+        totals = co.totals()  # type: ignore[attr-defined]
+        lines = []
+        for ln in co.cart.lines:  # type: ignore[attr-defined]
+            if ln.voided:
+                continue
+            priced = totals.line(ln.line_id)
+            net = priced.gross - priced.line_discount - priced.promo_discount
+            lines.append(ShownLine(ln.item.name_zh, ln.item.name_en,
+                                   _qty(ln.qty, ln.item.measure, ln.fixed_amount is not None),
+                                   Money(net, totals.currency)))
+        paid = co.payment.paid  # type: ignore[attr-defined]
+        return CustomerView(state="selling", lines=tuple(lines[-MAX_LINES:]), total=totals.total,
+                            paid=paid if paid.minor else None,
+                            member=_member(co.member),  # type: ignore[attr-defined]
+                            **self._base())  # type: ignore[arg-type]
+
+    def sale_done(self, sale: object) -> CustomerView:
+        """The sale was paid (a posclient.app.checkout.CompletedSale): total, paid, change,
+        and the member's points after it. Shown until the next sale's first line."""
+        tenders = getattr(sale, "tenders", ())
+        currency = sale.totals.total.currency  # type: ignore[attr-defined]
+        paid = Money(sum(t.tendered.minor for t in tenders), currency)
+        member = getattr(sale, "member", None)
+        balance = getattr(sale, "points_balance", None)
+        self.done = CustomerView(
+            state="done", total=sale.totals.total, paid=paid,  # type: ignore[attr-defined]
+            change=sale.change,  # type: ignore[attr-defined]
+            member=_member(member, balance, int(getattr(sale, "points_earned", 0) or 0)),
+            **self._base())  # type: ignore[arg-type]
+        return self.done
+
+
+# -- labels ----------------------------------------------------------------------------------------
+# The customer's labels in both languages (as a receipt's: posclient/domain/receipt.py), so a
+# bilingual display shows both whatever the till's language.
+LABELS = {
+    "welcome": ("欢迎光临", "Welcome"), "total": ("合计", "Total"), "paid": ("实收", "Paid"),
+    "change": ("找零", "Change"), "member": ("会员", "Member"), "points": ("积分", "Points"),
+    "earned": ("本次积分", "Earned"), "qty": ("数量", "Qty"), "amount": ("金额", "Amount"),
+    "item": ("商品", "Item"), "thanks": ("谢谢惠顾", "Thank you"),
+}
+
+
+def label(key: str, lang: str, bilingual: bool = False) -> str:
+    """``合计`` or ``Total``; ``合计 Total`` (the till's language first) when bilingual."""
+    zh, en = LABELS[key]
+    first, second = (zh, en) if lang.startswith("zh") else (en, zh)
+    return f"{first} {second}" if bilingual else first
+
+
+# -- the pole display's two lines -----------------------------------------------------------------
+def pole_label(key: str, lang: str) -> str:
+    """A pole display's label: one language (20 columns), English in capitals."""
+    return label(key, lang).upper()
+
+
+def pole_lines(view: CustomerView, chinese: bool = True) -> tuple[tuple[str, str], ...]:
+    """The two lines of a pole display, each as (left, right): the driver fits them to its 20
+    columns, the right part (an amount) whole. ``chinese``: the display has Chinese characters
+    (GB18030); else English names and labels, and no message in Chinese.
+
+    welcome: the store's name / its message; selling: the last line scanned and its amount /
+    the total; done: the total / the change."""
+    lang = view.lang if chinese else "en"
+    amount = Money.to_decimal_str
+    if view.state == "welcome":
+        top = view.store_name if chinese or view.store_name.isascii() else ""
+        return (top, ""), (view.message if chinese or view.message.isascii() else "", "")
+    total = (pole_label("total", lang), amount(view.total) if view.total is not None else "")
+    if view.state == "done" and view.change is not None:
+        return total, (pole_label("change", lang), amount(view.change))
+    last = view.last
+    if last is None:  # money taken, every line voided
+        return total, ("", "")
+    name = last.name(lang) if chinese else (last.name_en or last.name_zh)
+    if last.qty != "1":  # first: a long name is cut, the quantity is what the customer checks
+        name = (f"{last.qty.replace(' ', '')} {name}" if last.qty.endswith("kg")
+                else f"{last.qty}x {name}")
+    return (name, amount(last.amount)), total
