@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QFont, QGuiApplication, QResizeEvent, QScreen
+from PySide6.QtGui import QGuiApplication, QResizeEvent, QScreen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -127,46 +127,32 @@ class CustomerWindow(QWidget):
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
         outer.addWidget(self.message)
-        self.setStyleSheet(
-            "#customerDisplay { background: #10233f; }"
-            "#customerDisplay QLabel { color: white; }"
-            "#customerStore { font-weight: bold; }"
-            "#customer_total, #customer_change { color: #ffd54f; font-weight: bold; }"
-            "#customerMessage { color: #b3e5fc; }"
-            "#customerLines { background: white; color: #10233f; }")
         _no_focus(self)
         self._scale()
-
-    def focusInEvent(self, event: Any) -> None:  # never keep the focus: back to the till
-        super().focusInEvent(event)
-        if self.parentWidget() is not None:
-            self.parentWidget().activateWindow()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._scale()
 
     def _scale(self) -> None:
-        """Type by the screen's height: 1080 lines get 40-pixel lines and a 96-pixel total."""
-        h = max(480, self.height())
-
-        def font(px: int, bold: bool = False) -> QFont:
-            f = QFont(self.font())
-            f.setPixelSize(px)
-            f.setBold(bold)
-            return f
-
-        self.store.setFont(font(h // 22, True))
-        self.table.setFont(font(h // 27))
-        self.table.horizontalHeader().setFont(font(h // 40))
-        self.table.verticalHeader().setDefaultSectionSize(h // 27 + 14)
-        for key in self.names:
-            self.names[key].setFont(font(h // 32))
-        for key in ("paid", "member", "points"):
-            self.values[key].setFont(font(h // 24))
-        for key in ("total", "change"):
-            self.values[key].setFont(font(h // 11, True))
-        self.message.setFont(font(h // 30))
+        """Type by the screen: at 1920x1080, 40-pixel lines and a 98-pixel total (the till's
+        style sheet sets sizes, so these are a style sheet too)."""
+        h, w = max(480, self.height()), max(640, self.width())
+        big = min(h // 11, w // 20)  # the total and the change: a long amount still fits
+        self.setStyleSheet(
+            f"#customerDisplay {{ background: #10233f; }}"
+            f"#customerDisplay QLabel {{ color: white; font-size: {h // 32}px; }}"
+            f"QLabel#customerStore {{ font-size: {h // 22}px; font-weight: bold; }}"
+            f"QLabel#customer_paid, QLabel#customer_member, QLabel#customer_points "
+            f"{{ font-size: {h // 24}px; }}"
+            f"QLabel#customer_total, QLabel#customer_change {{ color: #ffd54f; "
+            f"font-size: {big}px; font-weight: bold; }}"
+            f"QLabel#customerMessage {{ color: #b3e5fc; font-size: {h // 30}px; }}"
+            f"QTableWidget#customerLines {{ background: white; color: #10233f; "
+            f"font-size: {h // 27}px; }}"
+            f"QTableWidget#customerLines::item {{ padding: 0 {h // 90}px; }}"
+            f"#customerLines QHeaderView::section {{ font-size: {h // 40}px; }}")
+        self.table.verticalHeader().setDefaultSectionSize(h // 27 + 16)
 
     def render(self, view: CustomerView) -> None:
         self.view = view
@@ -337,18 +323,18 @@ class CustomerDisplayForm(QWidget):
         self.kind = QComboBox()
         self.kind.setObjectName("customerDisplayKind")
         self.kind.setAccessibleName(self.tr("Customer display"))
-        self.kind.addItem(self.tr("No customer display"), ("none", ""))
+        self.kind.addItem(self.tr("No customer display"), "none")
         for s in QGuiApplication.screens():
             if s is till_screen:
                 continue  # never over the cashier's own window
             self.kind.addItem(self.tr("Screen %1 (%2x%3)").replace("%1", screen_key(s))
                               .replace("%2", str(s.size().width()))
-                              .replace("%3", str(s.size().height())), ("screen", screen_key(s)))
-        if current.get("kind") == "screen" and self.kind.findData(
-                ("screen", current["screen"])) < 0:  # saved, not connected now: kept
-            self.kind.addItem(self.tr("Screen %1 (not connected)").replace(
-                "%1", current["screen"]), ("screen", current["screen"]))
-        self.kind.addItem(self.tr("Pole display (serial port)"), ("pole", ""))
+                              .replace("%3", str(s.size().height())), f"screen:{screen_key(s)}")
+        saved = f"screen:{current.get('screen', '')}"
+        if current.get("kind") == "screen" and self.kind.findData(saved) < 0:
+            self.kind.addItem(self.tr("Screen %1 (not connected)").replace(  # kept as saved
+                "%1", current["screen"]), saved)
+        self.kind.addItem(self.tr("Pole display (serial port)"), "pole")
         self.device = QLineEdit(str(current.get("device", "")))
         self.device.setObjectName("customerDisplayPort")
         self.device.setAccessibleName(self.tr("Pole display port"))
@@ -371,22 +357,27 @@ class CustomerDisplayForm(QWidget):
         form.addRow(self.tr("Baud rate"), self.baud)
         form.addRow(self.tr("Characters"), self.charset)
         kind = current.get("kind", "none")
-        chosen = (kind, current.get("screen", "")) if kind != "none" else ("none", "")
-        self.kind.setCurrentIndex(max(0, self.kind.findData(chosen)))
+        self.kind.setCurrentIndex(max(0, self.kind.findData(saved if kind == "screen"
+                                                             else kind)))
         self.kind.currentIndexChanged.connect(self._enable)
         self._enable()
 
     def _enable(self) -> None:
-        pole = self.kind.currentData()[0] == "pole"
+        pole = self.kind.currentData() == "pole"
         for w in (self.device, self.baud, self.charset):
             w.setEnabled(pole)
 
     def choose(self, kind: str, screen: str = "") -> None:
-        self.kind.setCurrentIndex(self.kind.findData((kind, screen)))
+        """Choose "none", "pole", or "screen" and its name (as the cashier would)."""
+        self.kind.setCurrentIndex(self.kind.findData(f"screen:{screen}" if kind == "screen"
+                                                     else kind))
+
+    def choices(self) -> list[str]:
+        return [self.kind.itemData(i) for i in range(self.kind.count())]
 
     def value(self) -> dict[str, Any]:
         """The setting, checked (raises InvalidInput ``display_config``)."""
-        kind, screen = self.kind.currentData()
+        kind, _, screen = str(self.kind.currentData()).partition(":")
         if kind == "screen":
             return parse_config({"kind": "screen", "screen": screen})
         if kind == "pole":
