@@ -60,7 +60,7 @@ def parse_config(value: Any) -> dict[str, Any]:
     if kind == "screen":
         name = value.get("screen")
         if not isinstance(name, str) or not 0 < len(name.strip()) <= MAX_SCREEN_NAME:
-            raise InvalidInput("A customer display on a screen needs the screen's name.",
+            raise InvalidInput("A customer display on a screen needs the name of the screen.",
                                code="display_config")
         return {"kind": "screen", "screen": name.strip()}
     if kind == "pole":
