@@ -757,8 +757,8 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
          (_v("setting"), _r("value"))),
         (QT_TRANSLATE_NOOP("Errors", "Customer display setting has a bad value: %1"),
          (_r("value"),)),
-        (QT_TRANSLATE_NOOP("Errors", "A customer display on a screen needs the name of the screen."),
-         ()),
+        (QT_TRANSLATE_NOOP("Errors", "A customer display on a screen needs the name of the "
+                                     "screen."), ()),
         (QT_TRANSLATE_NOOP("Errors", "Unknown customer display %1: choose one of none, screen, "
                                      "pole."), (_r("kind"),)),
     ),

@@ -271,3 +271,22 @@ def test_a_screen_that_is_not_connected_is_said_not_shown(qtbot, small_store, cl
     state = w.status.findChild(QLabel, "customerDisplayState")
     assert w.customer.screen_window is None
     assert state.text() == "Customer display: screen HDMI-9 is not connected"
+
+
+def test_after_a_language_switch_the_customer_follows_the_new_pages(qtbot, qapp, small_store,
+                                                                    clock):
+    TerminalConfig(small_store).provision("customer_display", {"kind": "screen",
+                                                               "screen": "#1"})
+    w = open_window(qtbot, small_store, clock)
+    log_in(qtbot, w)
+    shown = w.customer.screen_window
+    try:
+        w.set_language("zh_CN")
+        scan(qtbot, w.sell_page.scan_field, MILK)
+        assert w.customer.screen_window is shown  # the same window, not a second one
+        item = w.checkout.cart.lines[0].item
+        assert shown.table.item(0, 0).text() == item.name_zh
+        assert shown.names["total"].text() == "合计"
+        assert w.customer.status is w.status.findChild(QLabel, "customerDisplayState")
+    finally:
+        install_language(qapp, "en")
