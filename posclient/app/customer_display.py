@@ -19,10 +19,16 @@ and synced), in the till's language, or the other when only that one is set.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from posclient.domain.cart import Measure
 from posclient.domain.money import Money
 from posclient.domain.names import local_name
+
+if TYPE_CHECKING:
+    from .checkout import Checkout, CompletedSale
+    from .members import MemberView
+    from .settings import StoreSettings
 
 MAX_LINES = 500  # the model carries at most the newest lines (a display shows far fewer)
 
@@ -81,50 +87,43 @@ def _qty(qty: int, measure: Measure, fixed: bool) -> str:
     return str(qty)
 
 
-def _member(m: object | None, points: int | None = None, earned: int = 0) -> ShownMember | None:
-    """From a MemberView (posclient.app.members): never the phone, never the whole name."""
+def _member(m: MemberView | None, points: int | None = None,
+            earned: int = 0) -> ShownMember | None:
+    """Never the phone, never the whole name."""
     if m is None:
         return None
-    name = getattr(m, "masked_name", "") or f"…{str(getattr(m, 'member_no', ''))[-4:]}"
-    shown = int(getattr(m, "available", 0)) if points is None else points
-    return ShownMember(name=name, points=max(0, shown), earned=earned)
+    name = m.masked_name or f"…{m.member_no[-4:]}"
+    return ShownMember(name=name, points=max(0, m.available if points is None else points),
+                       earned=earned)
 
 
 class CustomerPresenter:
     """Turns the checkout (and the sale just paid) into :class:`CustomerView`. ``settings``:
-    the store's (posclient.app.settings.StoreSettings, read again at each call: a sync may
-    change the message)."""
+    the store's (the caller gives the newest: a sync may change the message)."""
 
-    def __init__(self, settings: object, lang: str) -> None:
+    def __init__(self, settings: StoreSettings, lang: str) -> None:
         self.settings = settings
         self.lang = lang
         self.done: CustomerView | None = None  # the last sale's view, until the next sale
 
-    def _base(self) -> dict[str, object]:
-        s, zh = self.settings, self.lang.startswith("zh")
-        store = local_name(getattr(s, "store_name_zh", ""), getattr(s, "store_name_en", ""),
-                           self.lang)
-        message = local_name(getattr(s, "customer_display_message_zh", ""),
-                             getattr(s, "customer_display_message_en", ""), self.lang)
+    def _view(self, state: str, **parts: Any) -> CustomerView:
+        s, lang = self.settings, self.lang
+        message = local_name(s.customer_display_message_zh, s.customer_display_message_en, lang)
         if not message:  # the receipt's thanks, when the store set no message
-            message = getattr(s, "receipt_footer_zh" if zh else "receipt_footer_en", "")
-        return {"lang": self.lang, "bilingual": bool(getattr(s, "customer_display_bilingual",
-                                                             False)),
-                "store_name": store, "message": message}
+            message = s.receipt_footer_zh if lang.startswith("zh") else s.receipt_footer_en
+        return CustomerView(state=state, lang=lang, bilingual=s.customer_display_bilingual,
+                            store_name=local_name(s.store_name_zh, s.store_name_en, lang),
+                            message=message, **parts)
 
-    def view(self, checkout: object | None) -> CustomerView:
+    def view(self, checkout: Checkout | None) -> CustomerView:
         """What to show now. A sale with lines or money taken replaces the last sale's view."""
         co = checkout
-        busy = co is not None and (not co.cart.is_empty or co.has_payments)  # type: ignore
-        if not busy:
-            if self.done is not None:
-                return self.done
-            return CustomerView(state="welcome", **self._base())  # type: ignore[arg-type]
+        if co is None or (co.cart.is_empty and not co.has_payments):
+            return self.done if self.done is not None else self._view("welcome")
         self.done = None
-        assert co is not None
-        totals = co.totals()  # type: ignore[attr-defined]
+        totals = co.totals()
         lines = []
-        for ln in co.cart.lines:  # type: ignore[attr-defined]
+        for ln in co.cart.lines:
             if ln.voided:
                 continue
             priced = totals.line(ln.line_id)
@@ -132,25 +131,17 @@ class CustomerPresenter:
             lines.append(ShownLine(ln.item.name_zh, ln.item.name_en,
                                    _qty(ln.qty, ln.item.measure, ln.fixed_amount is not None),
                                    Money(net, totals.currency)))
-        paid = co.payment.paid  # type: ignore[attr-defined]
-        return CustomerView(state="selling", lines=tuple(lines[-MAX_LINES:]), total=totals.total,
-                            paid=paid if paid.minor else None,
-                            member=_member(co.member),  # type: ignore[attr-defined]
-                            **self._base())  # type: ignore[arg-type]
+        paid = co.payment.paid
+        return self._view("selling", lines=tuple(lines[-MAX_LINES:]), total=totals.total,
+                          paid=paid if paid.minor else None, member=_member(co.member))
 
-    def sale_done(self, sale: object) -> CustomerView:
-        """The sale was paid (a posclient.app.checkout.CompletedSale): total, paid, change,
-        and the member's points after it. Shown until the next sale's first line."""
-        tenders = getattr(sale, "tenders", ())
-        currency = sale.totals.total.currency  # type: ignore[attr-defined]
-        paid = Money(sum(t.tendered.minor for t in tenders), currency)
-        member = getattr(sale, "member", None)
-        balance = getattr(sale, "points_balance", None)
-        self.done = CustomerView(
-            state="done", total=sale.totals.total, paid=paid,  # type: ignore[attr-defined]
-            change=sale.change,  # type: ignore[attr-defined]
-            member=_member(member, balance, int(getattr(sale, "points_earned", 0) or 0)),
-            **self._base())  # type: ignore[arg-type]
+    def sale_done(self, sale: CompletedSale) -> CustomerView:
+        """The sale was paid: total, paid, change, and the member's points after it (the till's
+        count). Shown until the next sale's first line."""
+        paid = Money(sum(t.tendered.minor for t in sale.tenders), sale.totals.total.currency)
+        self.done = self._view("done", total=sale.totals.total, paid=paid, change=sale.change,
+                               member=_member(sale.member, sale.points_balance,
+                                              sale.points_earned))
         return self.done
 
 
