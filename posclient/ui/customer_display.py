@@ -352,10 +352,16 @@ class CustomerDisplayForm(QWidget):
         for c in CHARSETS:
             self.charset.addItem(names[c], c)
         self.charset.setCurrentIndex(max(0, self.charset.findData(current.get("charset"))))
-        form.addRow(self.tr("Customer display"), self.kind)
-        form.addRow(self.tr("Pole display port"), self.device)
-        form.addRow(self.tr("Baud rate"), self.baud)
-        form.addRow(self.tr("Characters"), self.charset)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.first = QHBoxLayout()  # the kind, and Settings' save button after it
+        self.first.addWidget(self.kind, 1)
+        form.addRow(self.tr("Customer display"), self.first)
+        pole = QHBoxLayout()  # one row, shown for a pole display only: Settings fits 768 px
+        pole.addWidget(self.device, 2)
+        pole.addWidget(self.baud, 1)
+        pole.addWidget(self.charset, 1)
+        form.addRow(self.tr("Pole display port"), pole)
+        self.form = form
         kind = current.get("kind", "none")
         self.kind.setCurrentIndex(max(0, self.kind.findData(saved if kind == "screen"
                                                              else kind)))
@@ -366,6 +372,7 @@ class CustomerDisplayForm(QWidget):
         pole = self.kind.currentData() == "pole"
         for w in (self.device, self.baud, self.charset):
             w.setEnabled(pole)
+        self.form.setRowVisible(1, pole)
 
     def choose(self, kind: str, screen: str = "") -> None:
         """Choose "none", "pole", or "screen" and its name (as the cashier would)."""

@@ -151,18 +151,19 @@ class SettingsDialog(QDialog):
         left.addWidget(box)
 
         box = QGroupBox(self.tr("Customer display"))
-        col = QVBoxLayout(box)
+        row = QVBoxLayout(box)
         try:
             shown = parse_config(self.config.get("customer_display"))
         except PosError:  # a bad saved value: choose again
             shown = {"kind": "none"}
         self.customer_display = CustomerDisplayForm(shown, window.screen())
-        col.addWidget(self.customer_display)
-        save = QPushButton(self.tr("Save customer display"))
+        row.addWidget(self.customer_display)
+        save = QPushButton(self.tr("Save"))
         save.setObjectName("saveCustomerDisplay")
+        save.setAccessibleName(self.tr("Save customer display"))
         save.clicked.connect(self.save_customer_display)
-        col.addWidget(save)
-        right.addWidget(box)
+        self.customer_display.first.addWidget(save)
+        left.addWidget(box)
 
         box = QGroupBox(self.tr("Sync and diagnostics"))
         form = QFormLayout(box)

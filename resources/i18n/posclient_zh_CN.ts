@@ -188,12 +188,12 @@
     <name>CustomerDisplayForm</name>
     <message>
         <location filename="../../posclient/ui/customer_display.py" line="+325"/>
-        <location line="+30"/>
+        <location line="+33"/>
         <source>Customer display</source>
         <translation>顾客显示屏</translation>
     </message>
     <message>
-        <location line="-29"/>
+        <location line="-32"/>
         <source>No customer display</source>
         <translation>无顾客显示屏</translation>
     </message>
@@ -214,24 +214,22 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+16"/>
+        <location line="+23"/>
         <source>Pole display port</source>
         <translation>客显杆端口</translation>
     </message>
     <message>
-        <location line="-12"/>
-        <location line="+13"/>
+        <location line="-19"/>
         <source>Baud rate</source>
         <translation>波特率</translation>
     </message>
     <message>
-        <location line="-7"/>
-        <location line="+8"/>
+        <location line="+6"/>
         <source>Characters</source>
         <translation>字符集</translation>
     </message>
     <message>
-        <location line="-7"/>
+        <location line="+1"/>
         <source>Chinese (GB18030)</source>
         <translation>中文（GB18030）</translation>
     </message>
@@ -3321,11 +3319,16 @@
     </message>
     <message>
         <location line="+8"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Save customer display</source>
         <translation>保存顾客显示屏</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+5"/>
         <source>Sync and diagnostics</source>
         <translation>同步与诊断</translation>
     </message>

@@ -290,3 +290,23 @@ def test_after_a_language_switch_the_customer_follows_the_new_pages(qtbot, qapp,
         assert w.customer.status is w.status.findChild(QLabel, "customerDisplayState")
     finally:
         install_language(qapp, "en")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_settings_with_the_customer_display_still_fit_a_768_pixel_screen(qtbot, qapp, lang,
+                                                                         small_store, clock):
+    translators = install_language(qapp, lang) if lang != "en" else []
+    w = open_window(qtbot, small_store, clock, lang=lang)
+    log_in(qtbot, w)
+    heights: list[int] = []
+
+    def measure(dialog) -> None:
+        heights.append(dialog.sizeHint().height())
+        dialog.accept()
+
+    try:
+        open_settings(qtbot, w, measure)
+    finally:
+        for t in translators:
+            QApplication.removeTranslator(t)
+    assert heights and heights[0] <= 768
