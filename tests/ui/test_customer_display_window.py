@@ -302,6 +302,10 @@ def test_settings_with_the_customer_display_still_fit_a_768_pixel_screen(qtbot, 
 
     def measure(dialog) -> None:
         heights.append(dialog.sizeHint().height())
+        dialog.customer_display.choose("pole")  # its port's row comes up
+        QApplication.processEvents()
+        heights.append(dialog.sizeHint().height())
+        heights.append(dialog.height())
         dialog.accept()
 
     try:
@@ -309,4 +313,4 @@ def test_settings_with_the_customer_display_still_fit_a_768_pixel_screen(qtbot, 
     finally:
         for t in translators:
             QApplication.removeTranslator(t)
-    assert heights and heights[0] <= 768
+    assert heights and max(heights) <= 768, heights
