@@ -72,6 +72,8 @@ class CustomerView:
     paid: Money | None = None
     change: Money | None = None  # done only
     member: ShownMember | None = None
+    english: tuple[str, str] = ("", "")  # the store's name and message in English (for an
+    # English-only pole display at a Chinese till)
 
     @property
     def last(self) -> ShownLine | None:
@@ -111,9 +113,10 @@ class CustomerPresenter:
         message = local_name(s.customer_display_message_zh, s.customer_display_message_en, lang)
         if not message:  # the receipt's thanks, when the store set no message
             message = s.receipt_footer_zh if lang.startswith("zh") else s.receipt_footer_en
+        english = (s.store_name_en, s.customer_display_message_en or s.receipt_footer_en)
         return CustomerView(state=state, lang=lang, bilingual=s.customer_display_bilingual,
                             store_name=local_name(s.store_name_zh, s.store_name_en, lang),
-                            message=message, **parts)
+                            message=message, english=english, **parts)
 
     def view(self, checkout: Checkout | None) -> CustomerView:
         """What to show now. A sale with lines or money taken replaces the last sale's view."""
@@ -172,15 +175,18 @@ def pole_label(key: str, lang: str) -> str:
 def pole_lines(view: CustomerView, chinese: bool = True) -> tuple[tuple[str, str], ...]:
     """The two lines of a pole display, each as (left, right): the driver fits them to its 20
     columns, the right part (an amount) whole. ``chinese``: the display has Chinese characters
-    (GB18030); else English names and labels, and no message in Chinese.
+    (GB18030); else English names, labels, store name and message.
 
     welcome: the store's name / its message; selling: the last line scanned and its amount /
     the total; done: the total / the change."""
     lang = view.lang if chinese else "en"
     amount = Money.to_decimal_str
     if view.state == "welcome":
-        top = view.store_name if chinese or view.store_name.isascii() else ""
-        return (top, ""), (view.message if chinese or view.message.isascii() else "", "")
+        if chinese:
+            return (view.store_name, ""), (view.message, "")
+        name, message = view.english
+        return ((name if name.isascii() else "", ""),
+                (message if message.isascii() else "", ""))
     total = (pole_label("total", lang), amount(view.total) if view.total is not None else "")
     if view.state == "done" and view.change is not None:
         return total, (pole_label("change", lang), amount(view.change))

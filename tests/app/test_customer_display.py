@@ -76,3 +76,12 @@ def test_the_message_is_the_stores_in_the_tills_language_else_the_other_else_the
     assert CustomerPresenter(plain, "en").view(None).message == "Thanks!"
     assert label("total", "zh_CN", bilingual=True) == "合计 Total"
     assert label("change", "en", bilingual=True) == "Change 找零"
+
+
+def test_an_english_only_pole_display_at_a_chinese_till_says_the_store_in_english():
+    s = replace(StoreSettings(), customer_display_message_zh="欢迎光临",
+                customer_display_message_en="Welcome to Demo Store")
+    view = CustomerPresenter(s, "zh_CN").view(None)
+    assert pole_lines(view) == (("示范门店", ""), ("欢迎光临", ""))
+    assert pole_lines(view, chinese=False) == (("Demo Store", ""),
+                                               ("Welcome to Demo Store", ""))
