@@ -35,6 +35,7 @@ from posclient.domain.errors import PosError
 from sync.engine import read_status, state_get
 
 from . import a11y, widgets
+from .customer_display import CustomerDisplayForm, parse_config
 from .messages import message_for
 from .workers import Background
 
@@ -149,6 +150,21 @@ class SettingsDialog(QDialog):
         row.addWidget(save)
         left.addWidget(box)
 
+        box = QGroupBox(self.tr("Customer display"))
+        row = QVBoxLayout(box)
+        try:
+            shown = parse_config(self.config.get("customer_display"))
+        except PosError:  # a bad saved value: choose again
+            shown = {"kind": "none"}
+        self.customer_display = CustomerDisplayForm(shown, window.screen())
+        row.addWidget(self.customer_display)
+        save = QPushButton(self.tr("Save"))
+        save.setObjectName("saveCustomerDisplay")
+        save.setAccessibleName(self.tr("Save customer display"))
+        save.clicked.connect(self.save_customer_display)
+        self.customer_display.first.addWidget(save)
+        left.addWidget(box)
+
         box = QGroupBox(self.tr("Sync and diagnostics"))
         form = QFormLayout(box)
         status = read_status(terminal.store.conn)
@@ -239,6 +255,17 @@ class SettingsDialog(QDialog):
         if self._configure("printer", value):
             self.apply_printer(value)
             self.say(self.tr("Printer saved"))
+
+    def save_customer_display(self) -> None:
+        """A second screen or a pole display for the customer (ui/customer_display.py)."""
+        try:
+            value = self.customer_display.value()
+        except PosError as exc:
+            self.say(message_for(exc, self.window_.lang), error=True)
+            return
+        if self._configure("customer_display", value):
+            self.window_.customer.configure(value)
+            self.say(self.tr("Customer display saved"))
 
     def test_page(self) -> None:
         w = self.window_

@@ -185,6 +185,79 @@
     </message>
 </context>
 <context>
+    <name>CustomerDisplayForm</name>
+    <message>
+        <location filename="../../posclient/ui/customer_display.py" line="+325"/>
+        <location line="+33"/>
+        <source>Customer display</source>
+        <translation>顾客显示屏</translation>
+    </message>
+    <message>
+        <location line="-32"/>
+        <source>No customer display</source>
+        <translation>无顾客显示屏</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Screen %1 (%2x%3)</source>
+        <translation>屏幕 %1（%2x%3）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Screen %1 (not connected)</source>
+        <translation>屏幕 %1（未连接）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Pole display (serial port)</source>
+        <translation>客显杆（串口）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+23"/>
+        <source>Pole display port</source>
+        <translation>客显杆端口</translation>
+    </message>
+    <message>
+        <location line="-19"/>
+        <source>Baud rate</source>
+        <translation>波特率</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Characters</source>
+        <translation>字符集</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chinese (GB18030)</source>
+        <translation>中文（GB18030）</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>English only</source>
+        <translation>仅英文</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerDisplays</name>
+    <message>
+        <location line="-117"/>
+        <source>Customer display: %1</source>
+        <translation>顾客显示屏：%1</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Customer display: screen %1 is not connected</source>
+        <translation>顾客显示屏：屏幕 %1 未连接</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Customer display on %1 does not answer</source>
+        <translation>%1 上的顾客显示屏无响应</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <location filename="../../posclient/ui/messages.py" line="+112"/>
@@ -1064,7 +1137,47 @@
         <translation>银行卡支付了 %2 中的 %1，其余部分从未记录：请撤销，或以其他方式退款给顾客</translation>
     </message>
     <message>
-        <location line="+131"/>
+        <location line="+86"/>
+        <source>Unknown pole display connection %1: choose one of %2.</source>
+        <translation>未知的客显杆连接方式 %1：请选择 %2 之一。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A pole display needs its port, e.g. /dev/ttyUSB1 or COM4.</source>
+        <translation>客显杆需要设置端口，例如 /dev/ttyUSB1 或 COM4。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Unknown pole display character set %1: choose one of %2.</source>
+        <translation>未知的客显杆字符集 %1：请选择 %2 之一。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Pole display setting %1 has a bad value: %2</source>
+        <translation>客显杆设置 %1 的值无效：%2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Customer display setting has a bad value: %1</source>
+        <translation>顾客显示屏设置的值无效：%1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A customer display on a screen needs the name of the screen.</source>
+        <translation>在屏幕上显示的顾客显示屏需要指定屏幕名称。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Unknown customer display %1: choose one of none, screen, pole.</source>
+        <translation>未知的顾客显示屏 %1：请选择 none、screen 或 pole。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The customer display on %1 cannot be written to. Sales go on without it.</source>
+        <translation>无法写入 %1 上的顾客显示屏。销售照常进行，不受影响。</translation>
+    </message>
+    <message>
+        <location line="+50"/>
         <source>Scan the member&apos;s card or type a phone number</source>
         <translation>请扫描会员卡或输入手机号</translation>
     </message>
@@ -1134,7 +1247,7 @@
         <translation>积分须按 %1 的整数倍使用</translation>
     </message>
     <message>
-        <location line="-585"/>
+        <location line="-608"/>
         <source>The suspended sale is in %1, this till sells in %2</source>
         <translation>该挂单币种为 %1，本收银机使用 %2</translation>
     </message>
@@ -1295,11 +1408,12 @@
     </message>
     <message>
         <location line="+2"/>
+        <location line="+21"/>
         <source>Baud rate %1 is not one of %2.</source>
         <translation>波特率 %1 无效，可选值为 %2。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-19"/>
         <source>A file printer needs a path, e.g. /dev/usb/lp0.</source>
         <translation>文件打印机需要填写路径，如 /dev/usb/lp0。</translation>
     </message>
@@ -1334,7 +1448,7 @@
         <translation>打印机设置项 %1 的值无效：%2</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+29"/>
         <source>No receipt printer is set up for this till. %1</source>
         <translation>本收银机未配置小票打印机。%1</translation>
     </message>
@@ -1474,12 +1588,12 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../posclient/ui/main_window.py" line="+100"/>
+        <location filename="../../posclient/ui/main_window.py" line="+103"/>
         <source>Till %1 · %2</source>
         <translation>收银机 %1 · %2</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+91"/>
         <source>Enrolled, but sync cannot start (no keyring?): see the log</source>
         <translation>已注册，但无法启动同步（可能没有系统密钥环）：请查看日志</translation>
     </message>
@@ -1496,7 +1610,7 @@
         <translation>当前有未完成的交易：请先解锁，结账或挂单后再切换收银员</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+38"/>
         <source>Change %1 · Receipt %2</source>
         <translation>找零 %1 · 小票号 %2</translation>
     </message>
@@ -1905,7 +2019,7 @@
 <context>
     <name>PrinterForm</name>
     <message>
-        <location filename="../../posclient/ui/settings.py" line="+59"/>
+        <location filename="../../posclient/ui/settings.py" line="+60"/>
         <source>No printer</source>
         <translation>不使用打印机</translation>
     </message>
@@ -3200,6 +3314,21 @@
     </message>
     <message>
         <location line="+7"/>
+        <source>Customer display</source>
+        <translation>顾客显示屏</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save customer display</source>
+        <translation>保存顾客显示屏</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Sync and diagnostics</source>
         <translation>同步与诊断</translation>
     </message>
@@ -3291,15 +3420,20 @@
     </message>
     <message>
         <location line="+10"/>
-        <location line="+56"/>
+        <location line="+67"/>
         <location line="+42"/>
         <source>Log in first</source>
         <translation>请先登录</translation>
     </message>
     <message>
-        <location line="-79"/>
+        <location line="-90"/>
         <source>Printer saved</source>
         <translation>打印机设置已保存</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Customer display saved</source>
+        <translation>顾客显示屏已保存</translation>
     </message>
     <message>
         <location line="+5"/>
