@@ -342,7 +342,8 @@ def _not_this_tills(facts: _Facts, auth: httpx.Response) -> str | None:
         answer = WhoAmI.model_validate_json(auth.content)
     except ValidationError:
         return "its answer to whoami is not understood (an older central?)"
-    return till_identity.refusal(me, answer) if me is not None else None
+    why = till_identity.refusal(me, answer) if me is not None else None
+    return why.message if why is not None else None
 
 
 def _server_time(resp: httpx.Response, sent: datetime, received: datetime) -> datetime | None:

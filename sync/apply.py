@@ -126,13 +126,13 @@ class Applier:
         self._unindex(p.id)
         c.execute(
             "INSERT INTO products (id, sku, name_zh, name_en, category, brand, measure, "
-            "tax_code, plu, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "tax_code, plu, active, discountable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (id) DO UPDATE SET sku = excluded.sku, name_zh = excluded.name_zh, "
             "name_en = excluded.name_en, category = excluded.category, brand = excluded.brand, "
             "measure = excluded.measure, tax_code = excluded.tax_code, plu = excluded.plu, "
-            "active = excluded.active",
+            "active = excluded.active, discountable = excluded.discountable",
             (p.id, p.sku, p.name_zh, p.name_en, p.category, p.brand, p.measure, p.tax_code,
-             p.plu, int(p.active)))
+             p.plu, int(p.active), int(p.discountable)))
         c.execute("INSERT INTO product_search (rowid, text) VALUES (?, ?)",
                   (p.id, search_text(p.name_zh, p.name_en, p.brand)))
         c.execute("DELETE FROM barcodes WHERE product_id = ?", (p.id,))
@@ -307,9 +307,10 @@ def product_search_text(name_zh: str, name_en: str, brand: str) -> str:
 
 
 # Row tuples, in the tables' column order (the careful path compares them with stored rows;
-# ``active`` stays a bool, which SQLite stores as 1 or 0 and which compares equal to them).
+# ``active`` and ``discountable`` stay bools, which SQLite stores as 1 or 0 and which compare
+# equal to them).
 _product_row = attrgetter("id", "sku", "name_zh", "name_en", "category", "brand", "measure",
-                          "tax_code", "plu", "active")
+                          "tax_code", "plu", "active", "discountable")
 _price_row = attrgetter("id", "product_id", "price_list", "amount", "valid_from", "valid_to")
 _member_row = attrgetter("id", "member_no", "name", "phone", "tier", "points", "active")
 
@@ -335,12 +336,15 @@ _CONVERT: dict[str, Any] = {
     "stock_level": _levels,
 }
 
+_PRODUCT_COLUMNS = ("id, sku, name_zh, name_en, category, brand, measure, tax_code, plu, active, "
+                    "discountable")
 _PRODUCT_UPSERT = (
-    "INSERT INTO products (id, sku, name_zh, name_en, category, brand, measure, tax_code, plu, "
-    "active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+    f"INSERT INTO products ({_PRODUCT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (id) DO UPDATE SET "
     "sku = excluded.sku, name_zh = excluded.name_zh, name_en = excluded.name_en, "
     "category = excluded.category, brand = excluded.brand, measure = excluded.measure, "
-    "tax_code = excluded.tax_code, plu = excluded.plu, active = excluded.active")
+    "tax_code = excluded.tax_code, plu = excluded.plu, active = excluded.active, "
+    "discountable = excluded.discountable")
 _PRICE_UPSERT = (
     "INSERT INTO prices (id, product_id, price_list, amount, valid_from, valid_to) "
     "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
@@ -375,8 +379,7 @@ def _from_json(table: str, cols: str, verb: str = "INSERT") -> str:
 # The bulk path's plain INSERTs (the tables are empty: nothing to update), for product rows
 # and for each table a product record also fills.
 _BULK_INSERT = {
-    "product": _from_json("products", "id, sku, name_zh, name_en, category, brand, measure, "
-                                      "tax_code, plu, active"),
+    "product": _from_json("products", _PRODUCT_COLUMNS),
     "barcode": _from_json("barcodes", "gtin, product_id", "INSERT OR REPLACE"),
     "search": _from_json("product_search", "rowid, text"),
     "price": _from_json("prices", "id, product_id, price_list, amount, valid_from, valid_to"),
@@ -386,8 +389,8 @@ _BULK_INSERT = {
 
 # The same, row by row (executemany), when there is no writer thread.
 _BULK_VALUES = {
-    "product": "INSERT INTO products (id, sku, name_zh, name_en, category, brand, measure, "
-               "tax_code, plu, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "product": f"INSERT INTO products ({_PRODUCT_COLUMNS}) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "barcode": "INSERT OR REPLACE INTO barcodes (gtin, product_id) VALUES (?, ?)",
     "search": "INSERT INTO product_search (rowid, text) VALUES (?, ?)",
     "price": "INSERT INTO prices (id, product_id, price_list, amount, valid_from, valid_to) "
@@ -399,8 +402,7 @@ _BULK_VALUES = {
 
 # entity -> (table, key column, the columns of its row tuple, row function, upsert)
 _BIG: dict[str, tuple[str, str, str, Any, str]] = {
-    "product": ("products", "id", "id, sku, name_zh, name_en, category, brand, measure, "
-                "tax_code, plu, active", _product_row, _PRODUCT_UPSERT),
+    "product": ("products", "id", _PRODUCT_COLUMNS, _product_row, _PRODUCT_UPSERT),
     "price": ("prices", "id", "id, product_id, price_list, amount, valid_from, valid_to",
               _price_row, _PRICE_UPSERT),
     "member": ("members", "id", "id, member_no, name, phone, tier, points, active",

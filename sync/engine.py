@@ -289,7 +289,7 @@ class SyncEngine:
         answer = WhoAmI.model_validate_json(self._request(http, "GET", "/v1/whoami").content)
         why = till_identity.refusal(me, answer)
         if why is not None:
-            raise SyncError(why, transient=False, code="wrong_token")
+            raise why.error()
         if me.central_id is None or held.legacy:
             with store.write() as conn:
                 till_identity.adopt(conn, self.tokens, me, held, answer)
@@ -402,7 +402,7 @@ class SyncEngine:
                         raise Unavailable(calls.UNREACHABLE, code="central_unreachable",
                                           maybe_sent=False) from None
                     raise Unavailable(f"This till cannot use the central: {exc}",
-                                      code="central_identity") from None
+                                      code="central_identity", why=str(exc)) from None
                 yield http, me.terminal_id, store
 
     # -- push ------------------------------------------------------------------------------------

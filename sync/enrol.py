@@ -196,7 +196,7 @@ def move_central(db_path: str | Path, server_url: str, *, tokens: TokenStore,
                             "changed", transient=False) from None
         why = till_identity.refusal(me, answer, server_url)
         if why is not None:
-            raise SyncError(why, transient=False, code="wrong_token")
+            raise why.error()
         with store.write() as conn:
             till_identity.adopt(conn, tokens, me, held, answer)
             state_set(conn, server_url=server_url, last_error=None, error_transient=None,

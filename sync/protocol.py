@@ -129,6 +129,9 @@ class ProductData(_Model):
     active: bool = True
     barcodes: list[Annotated[str, Field(pattern=r"^\d{8}$|^\d{12,14}$")]] = Field(
         default=[], max_length=100)
+    # False: never reduced by a discount, a price override, a promotion or a member price (a
+    # gift card, sold at the value it carries); never counted toward a promotion.
+    discountable: bool = True
 
 
 class PriceData(_Model):

@@ -38,6 +38,13 @@ REFUSALS: dict[str, tuple[str, str]] = {
                     "{next_after}): refused, call IT"),
     "page_refused": ("中心发来的变更有误，已拒收：请联系 IT",
                      "the central sent changes the till refused: call IT"),
+    "wrong_token": ("本机钥匙串中的令牌属于 {held}，不是本收银机 {own} 的：请重新注册"
+                    "（posclient enrol --again）",
+                    "this till's keyring holds the token of {held}, not {own}: enrol again "
+                    "(posclient enrol --again)"),
+    "wrong_central": ("{where} 不是本收银机注册的中心：未发送也未接收任何数据",
+                      "the central at {where} is not the one this till is enrolled with: "
+                      "nothing was sent or taken in"),
 }
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .credentials import TillKey, TokenStore
+from .errors import SyncError
 from .protocol import WhoAmI
 
 _KEYS = ("server_url", "store_id", "terminal_id", "central_id", "database_id")
@@ -77,16 +78,32 @@ def held_token(me: Enrolled, tokens: TokenStore) -> HeldToken | None:
     return HeldToken(token, legacy=True) if token else None
 
 
-def refusal(me: Enrolled, answer: WhoAmI, server_url: str | None = None) -> str | None:
+@dataclass(frozen=True)
+class Refusal:
+    """Why a till must not use a token: ``code`` (sync/refusals.py words it in zh and en), the
+    English message, and the details the words need."""
+
+    code: str
+    message: str
+    details: dict[str, str]
+
+    def error(self) -> SyncError:
+        return SyncError(self.message, transient=False, code=self.code, **self.details)
+
+
+def refusal(me: Enrolled, answer: WhoAmI, server_url: str | None = None) -> Refusal | None:
     """Why this till must not use a token the central says is ``answer``'s, or None."""
     if (answer.store_id, answer.terminal_id) != (me.store_id, me.terminal_id):
-        return (f"this till's keyring holds the token of store {answer.store_id} "
-                f"{answer.terminal_id}, not {me.store_id} {me.terminal_id}: enrol again "
-                "(posclient enrol --again with a code made for this till)")
+        details = {"held": f"{answer.store_id} {answer.terminal_id}",
+                   "own": f"{me.store_id} {me.terminal_id}"}
+        return Refusal("wrong_token", f"this till's keyring holds the token of store "
+                       f"{details['held']}, not {details['own']}: enrol again (posclient enrol "
+                       "--again with a code made for this till)", details)
     if me.central_id is not None and answer.central_id != me.central_id:
         where = server_url or me.server_url
-        return (f"the central at {where} is not the central this till is enrolled with (its "
-                "id differs): nothing was sent or taken in")
+        return Refusal("wrong_central", f"the central at {where} is not the central this till "
+                       "is enrolled with (its id differs): nothing was sent or taken in",
+                       {"where": where})
     return None
 
 

@@ -89,3 +89,27 @@ def expect_delivery(store: Store, delivery_id: str, lines: list[tuple[int, int]]
                                for p, q in lines])
     with store.write() as conn:
         Applier(conn, sid).apply([("delivery", "upsert", delivery_id, data)])
+
+
+GIFT_CARD = "6901234567106"  # EAN-13 of a ¥100 gift card: not discountable, zero rated
+GIFT_CARD_ID = 7
+
+
+def add_gift_card(store: Store, *, gold_price: int | None = None) -> None:
+    """A ¥100 gift card (product 7, not discountable) as the central's feed brings it
+    (sync/apply.py); ``gold_price``: a 'gold' tier price as well, which must never apply."""
+    from sync.apply import Applier
+    from sync.protocol import PriceData, ProductData
+
+    sid = StoreSettings.load(store.conn).store_id
+    records: list[tuple[str, str, str, object]] = [
+        ("product", "upsert", "7", ProductData(
+            id=GIFT_CARD_ID, sku="100007", name_zh="购物卡 100元", name_en="Gift Card 100 Yuan",
+            category="SV", measure="each", tax_code="ZERO", barcodes=[GIFT_CARD],
+            discountable=False)),
+        ("price", "upsert", "70", PriceData(id=70, product_id=GIFT_CARD_ID, amount=10_000))]
+    if gold_price is not None:
+        records.append(("price", "upsert", "71", PriceData(
+            id=71, product_id=GIFT_CARD_ID, price_list="gold", amount=gold_price)))
+    with store.write() as conn:
+        Applier(conn, sid).apply(records)  # type: ignore[arg-type]

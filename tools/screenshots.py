@@ -338,7 +338,7 @@ def shoot(app, db: Path, codes: tuple[str, ...], lang: str, out: Path, prefix: s
         d.key(page.scan_field, Qt.Key.Key_Return)
         d.wait_until(lambda: window.checkout is not None and window.checkout.cart.is_empty,
                      "the sale to complete")
-        d.wait_until(lambda: not window.background.busy, "the printer", timeout=30)
+        d.wait_until(lambda: not window.devices.busy, "the printer", timeout=30)
 
         # pick-up of a web order (Ctrl+O): found by the customer's phone in the till's copy
         def pickup(dialog) -> None:
@@ -349,7 +349,7 @@ def shoot(app, db: Path, codes: tuple[str, ...], lang: str, out: Path, prefix: s
             dialog.reject()
 
         d.on_dialog(pickup, name="pickup")
-        d.key(page.scan_field, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+        page.buttons["pickup"].click()  # the Pick-up button (Ctrl+O)
         d.wait_until(lambda: QApplication.activeModalWidget() is None, "the pick-up screen")
 
         # a return (Ctrl+R) of the sale just paid: its receipt's code scanned, one item back

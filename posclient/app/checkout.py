@@ -166,7 +166,8 @@ class Checkout:
         same engine the central serves to the web shop): each line's promotion discount and
         what applied go into the cart. A web order's lines keep the order's prices (the cart
         never offers them: ``Cart.priceable``); a line whose price was overridden by hand keeps
-        that price."""
+        that price; a product that is not discountable is not priceable either, so the engine
+        never sees it (the engine keeps its full price too, for the central's callers)."""
         cart = self.cart
         lines = [
             BasketLine(ln.line_id, ln.item.product_id, ln.unit_price.minor, ln.qty,
@@ -246,7 +247,9 @@ class Checkout:
             raise InvalidInput(f"{product.name_en} ({product.sku}) is no longer sold",
                                code="product_inactive", product=product.name_en,
                                product_zh=product.name_zh, sku=product.sku)
-        price = self.lookup.price(product, self.member.tier if self.member else None)
+        # a product that is not discountable (a gift card) is sold at retail, member or not
+        tier = self.member.tier if self.member and product.discountable else None
+        price = self.lookup.price(product, tier)
         if price is None:
             raise NotFound(f"{product.name_en} ({product.sku}) has no price: call a supervisor",
                            code="price_missing", product=product.name_en,
@@ -256,7 +259,8 @@ class Checkout:
             raise NotFound(f"Tax rate {product.tax_code} is not set up on this till",
                            code="tax_missing", tax_code=product.tax_code)
         return Item(product.id, product.sku, product.name_zh, product.name_en, product.measure,
-                    price, tax.code, tax.rate_ppm, product.category, code)
+                    price, tax.code, tax.rate_ppm, product.category, code,
+                    discountable=product.discountable)
 
     def scan(self, code: str, qty: int = 1) -> CartLine:
         """Add what a scanner (or a typed code) names: a GTIN, a scale label, or a SKU.

@@ -78,7 +78,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "tax_rates": ("code", "rate_ppm", "name_zh", "name_en"),
     "categories": ("code", "name_zh", "name_en", "parent"),
     "products": ("id", "sku", "name_zh", "name_en", "category", "brand", "measure", "tax_code",
-                 "plu"),
+                 "plu", "discountable"),
     "barcodes": ("gtin", "product_id"),
     "prices": ("product_id", "price_list", "amount", "valid_from", "valid_to"),
     "stock_levels": ("product_id", "qty"),  # as_of NULL: an initial level, not from a sync
@@ -135,8 +135,9 @@ class _Category:
     # (name_zh prefix, name_en prefix, brand column, search(zh prefix), search(en prefix),
     #  search(" " + brand column), price percent)
     brands: tuple[tuple[str, str, str, str, str, str, int], ...]
-    # (name_zh rest, name_en rest, search(zh rest), search(en rest), price, weighed, tax code)
-    combos: tuple[tuple[str, str, str, str, int, bool, str], ...]
+    # (name_zh rest, name_en rest, search(zh rest), search(en rest), price, weighed, tax code,
+    #  discountable)
+    combos: tuple[tuple[str, str, str, str, int, bool, str, bool], ...]
 
 
 @dataclass(frozen=True)
@@ -218,6 +219,7 @@ def vocabulary() -> _Vocabulary:
         for t in cat["types"]:
             tzh, ten, sgroup, price = t[:4]
             tax = t[4] if len(t) > 4 else cat["tax"]
+            discountable = not (len(t) > 5 and t[5] == "not_discountable")  # a gift card
             if tax not in tax_codes:
                 raise ValueError(f"demo catalogue: unknown tax code {tax!r} for {tzh}")
             for szh, sen, spct, weighed in sizes[sgroup]:
@@ -225,7 +227,7 @@ def vocabulary() -> _Vocabulary:
                 rest_en = f"{ten} {sen}" if sen else ten
                 amount = max(1, int(price) * spct // 100)
                 combos.append((rest_zh, rest_en, search_text(rest_zh), search_text(rest_en),
-                               amount, weighed, tax))
+                               amount, weighed, tax, discountable))
         if cat.get("fixed"):
             fixed.extend((cat["code"], b, c) for b in brands for c in combos)
             continue
@@ -292,7 +294,7 @@ def _utc(now: datetime) -> datetime:
 def _sample_product_rows() -> dict[str, list[Row]]:
     zh, en, cat, brand, tax, price = _SAMPLE_PRODUCT
     return {
-        "products": [(1, "1", zh, en, cat, brand, "each", tax, None)],
+        "products": [(1, "1", zh, en, cat, brand, "each", tax, None, True)],
         "barcodes": [(int(SAMPLE_EAN13), 1)],
         "prices": [(1, "retail", price, 0, None)],
         "stock_levels": [(1, 240)],
@@ -374,7 +376,7 @@ def demo_rows(products: int, members: int, seed: int | None, now: datetime, *,
                 plan = plans[r & 1023]
                 listed = False
             bz, be, bcol, sbz, sbe, stail, bpct = brand
-            cz, ce, scz, sce, base, weighed, tax = combo
+            cz, ce, scz, sce, base, weighed, tax, disc = combo
             name_zh = bz + cz
             name_en = be + ce
             text = sbz + scz + " " + sbe + sce + stail
@@ -387,11 +389,12 @@ def demo_rows(products: int, members: int, seed: int | None, now: datetime, *,
                           else max(10, amount - amount % 10))
             if weighed and plu_next <= _PLU_MAX:
                 prod.append((pid, str(pid), name_zh, name_en, code, bcol, "g", tax,
-                             f"{plu_next:05d}"))
+                             f"{plu_next:05d}", disc))
                 plu_next += 1
                 stock.append((pid, ((r >> 14) & 255) * 200))
             else:
-                prod.append((pid, str(pid), name_zh, name_en, code, bcol, "each", tax, None))
+                prod.append((pid, str(pid), name_zh, name_en, code, bcol, "each", tax, None,
+                             disc))
                 stock.append((pid, (r >> 14) & 255))
                 for kind in plan:
                     if kind == 2 and v8 < _EAN8_SPACE:

@@ -35,6 +35,11 @@ class StoreSettings:
     cash_rounding_mode: str = Rounding.HALF_UP.value
     receipt_footer_zh: str = "谢谢惠顾"
     receipt_footer_en: str = "Thank you for shopping with us"
+    # The customer display (posclient/app/customer_display.py): the store's message, and
+    # whether it shows both languages (names and labels) rather than the till's.
+    customer_display_message_zh: str = ""
+    customer_display_message_en: str = ""
+    customer_display_bilingual: bool = False
     language: str = "zh_CN"
     timezone: str = "Asia/Shanghai"
     scale_rules: list[dict[str, object]] = field(

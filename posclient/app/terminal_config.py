@@ -14,7 +14,7 @@ from posclient.store.db import Store
 from .clock import iso
 from .staff import Approval, StaffService, StaffSession
 
-KEYS = frozenset({"printer", "language"})
+KEYS = frozenset({"printer", "language", "customer_display"})
 
 
 class TerminalConfig:

@@ -50,6 +50,7 @@ class Item:
     tax_rate_ppm: int
     category: str = ""
     barcode: str = ""
+    discountable: bool = True  # False: never reduced (a gift card), see the module docstring
 
     def name(self, lang: str) -> str:
         return local_name(self.name_zh, self.name_en, lang)
@@ -206,8 +207,10 @@ class Cart:
     @property
     def priceable(self) -> list[CartLine]:
         """The active lines the store's pricing applies to (promotions, a basket discount,
-        member prices): all but a web order's lines, which keep the order's price."""
-        return [ln for ln in self.lines if not ln.voided and ln.order is None]
+        member prices): all but a web order's lines, which keep the order's price, and lines
+        of products that are not discountable (a gift card), which keep their full price."""
+        return [ln for ln in self.lines
+                if not ln.voided and ln.order is None and ln.item.discountable]
 
     @property
     def is_empty(self) -> bool:
@@ -228,6 +231,17 @@ class Cart:
             raise InvalidInput(f"This is the pick-up of order {no}: its items cannot be "
                                "changed (void it to start again)", code="pickup_locked",
                                order_no=no)
+        return line
+
+    def _reducible(self, line_id: int) -> CartLine:
+        """The line, if its price may be changed by hand: not an order's line, nor a product
+        that is not discountable."""
+        line = self._changeable(line_id)
+        if not line.item.discountable:
+            it = line.item
+            raise InvalidInput(f"{it.name_en or it.name_zh} is not discountable: it is sold at "
+                               "its full price", code="not_discountable",
+                               product=it.name_en, product_zh=it.name_zh)
         return line
 
     # -- validation ----------------------------------------------------------------------------
@@ -320,7 +334,7 @@ class Cart:
             line.discount = None  # as in override_price: an amount discount that no longer fits
 
     def override_price(self, line_id: int, price: Money, reason: str = "") -> None:
-        line = self._changeable(line_id)
+        line = self._reducible(line_id)
         self._check_currency(price)
         if price.minor < 0:
             raise InvalidInput("A price cannot be negative", code="price_invalid")
@@ -335,7 +349,7 @@ class Cart:
             line.discount = None  # an amount discount larger than the new price no longer fits
 
     def set_line_discount(self, line_id: int, discount: Discount | None) -> None:
-        line = self._changeable(line_id)
+        line = self._reducible(line_id) if discount is not None else self._changeable(line_id)
         if discount is not None and discount.amount_off(line.gross) > line.gross:
             raise InvalidInput("The discount is more than the line's amount",
                                code="discount_too_large")
@@ -370,11 +384,14 @@ class Cart:
         grosses = [ln.gross for ln in active]
         line_discs = [ln.discount.amount_off(g) if ln.discount else 0
                       for ln, g in zip(active, grosses, strict=True)]
-        promos = [0 if ln.order is not None else min(self.promo.get(ln.line_id, 0), g - d)
+        promos = [min(self.promo.get(ln.line_id, 0), g - d)
+                  if ln.order is None and ln.item.discountable else 0
                   for ln, g, d in zip(active, grosses, line_discs, strict=True)]
         after_line = [g - d - p for g, d, p in zip(grosses, line_discs, promos, strict=True)]
-        # A basket discount is shared by the lines the store prices, never an order's lines.
-        shared = [i for i, ln in enumerate(active) if ln.order is None]
+        # A basket discount is shared by the lines the store prices, never an order's lines
+        # nor a product that is not discountable.
+        shared = [i for i, ln in enumerate(active)
+                  if ln.order is None and ln.item.discountable]
         share_base = sum(after_line[i] for i in shared)
         basket = (self.basket_discount.amount_off(share_base)
                   if self.basket_discount and share_base else 0)
@@ -438,6 +455,7 @@ class Cart:
                         "measure": ln.item.measure.value, "unit_price": ln.item.unit_price.minor,
                         "tax_code": ln.item.tax_code, "tax_rate_ppm": ln.item.tax_rate_ppm,
                         "category": ln.item.category, "barcode": ln.item.barcode,
+                        **({} if ln.item.discountable else {"discountable": False}),
                     },
                     "qty": ln.qty,
                     "price_override": money(ln.price_override),
@@ -471,7 +489,7 @@ class Cart:
                 name_en=it["name_en"], measure=Measure(it["measure"]),
                 unit_price=Money(it["unit_price"], c), tax_code=it["tax_code"],
                 tax_rate_ppm=it["tax_rate_ppm"], category=it.get("category", ""),
-                barcode=it.get("barcode", ""),
+                barcode=it.get("barcode", ""), discountable=bool(it.get("discountable", True)),
             )
             cart.lines.append(CartLine(
                 line_id=ld["line_id"], item=item, qty=ld["qty"],

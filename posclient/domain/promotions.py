@@ -19,6 +19,11 @@ line matches if any one matches; no targets at all means every line):
 - ``spend_get_off``: when the matching lines come to at least ``min_spend`` (after the
   discounts applied before this promotion), ``amount`` off (or ``percent_bp`` of it).
 
+A line that is not ``discountable`` (a gift card) is priced at its gross and nothing else: no
+promotion discounts it, claims it or counts it (toward a spend threshold, a bundle or a
+"buy x"), and its manual discount is ignored; the other lines are priced exactly as if it
+were not in the basket.
+
 Weighed lines (``measure`` g) never count as units: ``buy_x_get_y`` and ``mix_and_match`` skip
 them. A scale-label line (``fixed_amount``) is discounted on its label's amount.
 
@@ -225,6 +230,7 @@ class BasketLine:
     fixed_amount: int | None = None
     tax_code: str = ""
     tax_rate_ppm: int = 0
+    discountable: bool = True  # False: priced at its gross, never counted (a gift card)
 
     @property
     def gross(self) -> int:
@@ -501,6 +507,9 @@ def price_basket(promotions: PromotionBook | Iterable[Promotion],
     book = promotions if isinstance(promotions, PromotionBook) else PromotionBook(promotions)
     if len({ln.line_id for ln in lines}) != len(lines):
         raise ValueError("line ids must be unique")
+    if not all(ln.discountable for ln in lines):
+        return _with_full_price(lines, price_basket(
+            book, [ln for ln in lines if ln.discountable], ctx))
     canon = sorted(lines, key=BasketLine.sort_key)
     gross = [ln.gross for ln in canon]
     manual = [min(max(ln.manual_discount, 0), g) for ln, g in zip(canon, gross, strict=True)]
@@ -853,6 +862,20 @@ def _result(lines: Sequence[BasketLine], canon: list[BasketLine], gross: list[in
     return PricingResult(lines=tuple([priced[ln.line_id] for ln in lines]), applied=applied,
                          subtotal=subtotal, manual_discount=manual_sum,
                          promotion_discount=discount, total=subtotal - manual_sum - discount)
+
+
+def _with_full_price(lines: Sequence[BasketLine], priced: PricingResult) -> PricingResult:
+    """``priced`` (the discountable lines) with the other lines added at their gross."""
+    by_id = {lp.line_id: lp for lp in priced.lines}
+    full = {ln.line_id: LinePrice(ln.line_id, ln.gross, 0, 0, ln.gross)
+            for ln in lines if not ln.discountable}
+    by_id.update(full)
+    added = sum(lp.gross for lp in full.values())
+    return PricingResult(
+        lines=tuple([by_id[ln.line_id] for ln in lines]),
+        applied=priced.applied, subtotal=priced.subtotal + added,
+        manual_discount=priced.manual_discount,
+        promotion_discount=priced.promotion_discount, total=priced.total + added)
 
 
 def line_taxes(result: PricingResult, lines: Sequence[BasketLine], *, inclusive: bool,

@@ -20,7 +20,7 @@ from .search import fts_query
 RANK_POOL = 200
 
 _PRODUCT_COLS = "p.id, p.sku, p.name_zh, p.name_en, p.category, p.brand, p.measure, " \
-                "p.tax_code, p.plu, p.active"
+                "p.tax_code, p.plu, p.active, p.discountable"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,7 @@ class Product:
     tax_code: str
     plu: str | None
     active: bool
+    discountable: bool = True  # False: sold at its full price, never reduced (a gift card)
 
     def name(self, lang: str) -> str:
         """The name in ``lang``, the other language's when empty (name_en is optional)."""
@@ -43,7 +44,7 @@ class Product:
     @classmethod
     def from_row(cls, row: tuple) -> Product:  # type: ignore[type-arg]
         return cls(row[0], row[1], row[2], row[3], row[4], row[5], Measure(row[6]), row[7],
-                   row[8], bool(row[9]))
+                   row[8], bool(row[9]), bool(row[10]))
 
 
 class Catalog:

@@ -17,7 +17,7 @@ from posclient.app.staff import Approval, StaffSession
 from posclient.domain.errors import PosError
 from posclient.domain.policy import Action, required_role
 
-from . import fmt, widgets
+from . import a11y, fmt, widgets
 from .messages import message_for
 from .stock import fill, make_table
 from .workers import Background
@@ -71,6 +71,10 @@ class CardOrphansDialog(QDialog):
         self.refund_button.clicked.connect(lambda: self._resolve("refund"))
         self.complete_button.clicked.connect(lambda: self._resolve("complete"))
         later.clicked.connect(self.reject)
+        a11y.name(self.table, self.tr("Card payments without a sale"))
+        a11y.spoken(self.message, self.tr("Message"))
+        a11y.complete(self)
+        self.table.setFocus()
         self.reload()
 
     @property

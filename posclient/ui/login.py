@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from . import a11y
 from .widgets import Keypad
 
 
@@ -63,11 +64,15 @@ class LoginPage(QWidget):
         col.addStretch(1)
         self.staff_id.returnPressed.connect(self.pin.setFocus)
         self.pin.returnPressed.connect(self._submit)
+        a11y.spoken(self.title, self.tr("Log in"))
+        a11y.spoken(self.error, self.tr("Message"))
+        a11y.complete(self)
         self.show_login()
 
     def show_login(self, message: str = "") -> None:
         self.locked_for = None
         self.title.setText(self.tr("Log in"))
+        a11y.say(self.title)
         self.staff_id.setEnabled(True)
         self.staff_id.show()
         self.staff_label.show()
@@ -80,6 +85,7 @@ class LoginPage(QWidget):
     def show_locked(self, name: str) -> None:
         self.locked_for = name
         self.title.setText(self.tr("Locked: %1, enter your PIN").replace("%1", name))
+        a11y.say(self.title)
         self.staff_id.hide()
         self.staff_label.hide()
         self.switch.show()
@@ -89,6 +95,7 @@ class LoginPage(QWidget):
 
     def _error(self, message: str) -> None:
         self.error.setText(message)
+        a11y.say(self.error)
         self.error.setVisible(bool(message))
 
     def show_error(self, message: str) -> None:

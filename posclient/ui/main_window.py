@@ -14,8 +14,6 @@ from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QInputDialog,
-    QLineEdit,
     QMainWindow,
     QStackedWidget,
     QWidget,
@@ -31,6 +29,7 @@ from posclient.domain.tender import TenderKind
 from sync.engine import SyncEngine, SyncStatus, read_status
 
 from . import fmt, reasons, widgets
+from .customer_display import CustomerDisplays
 from .login import LoginPage
 from .messages import message_for
 from .pay import PayDialog
@@ -82,9 +81,11 @@ class MainWindow(QMainWindow):
         self.confirm: Callable[[QWidget, str, str], bool] = widgets.ask_yes_no
         self.bridge = SyncBridge(self)
         self.bridge.status.connect(self.show_sync)
+        self.customer = CustomerDisplays(self)  # the second screen or pole display, if any
         QShortcut(QKeySequence("Ctrl+L"), self, self.lock)
         QShortcut(QKeySequence("Ctrl+J"), self, self.open_card_orphans)
         self._build()
+        self.customer.start()
         self._attach(engine)
         status = read_status(terminal.store.conn)
         self.show_sync(status)
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
         self.sell_page.returned.connect(self.returned)
         self.sell_page.shift_requested.connect(self.open_shift)
         self.sell_page.reconcile_requested.connect(self.open_reconcile)
+        self.customer.attach()
 
     def token_store(self) -> Any:
         """Where enrolment puts this till's token: the OS keyring unless set."""
@@ -289,6 +291,7 @@ class MainWindow(QMainWindow):
             self.sell_page.say(message_for(exc, self.lang), error=True)
             return None
         self.last_sale = sale
+        self.customer.sale_done(sale)  # the customer sees the change until the next sale
         self.sell_page.refresh()
         change = fmt.money(sale.change, self.lang)
         headline = self.tr("Change %1 · Receipt %2").replace("%1", change) \
@@ -409,9 +412,8 @@ class MainWindow(QMainWindow):
                                        len(unprinted)))
             return
         default = self.last_sale.receipt_no if self.last_sale else ""
-        number, ok = QInputDialog.getText(self, self.tr("Reprint"),
-                                          self.tr("Receipt or return number"),
-                                          QLineEdit.EchoMode.Normal, default)
+        number, ok = widgets.ask_text(self, self.tr("Reprint"),
+                                     self.tr("Receipt or return number"), default)
         self.sell_page.focus_scan()
         if not ok or not number.strip():
             return
@@ -532,6 +534,7 @@ class MainWindow(QMainWindow):
             return
         self.background.pool.waitForDone(10_000)
         self.devices.pool.waitForDone(10_000)
+        self.customer.close()
         if self.engine is not None:
             self.engine.stop()
         event.accept()

@@ -27,7 +27,7 @@ from posclient.app.checkout import Checkout
 from posclient.app.members import Members, MemberView
 from posclient.domain.errors import PosError
 
-from . import widgets
+from . import a11y, widgets
 from .messages import message_for
 
 
@@ -53,7 +53,7 @@ class MemberDialog(QDialog):
                                              "number"))
         self.code.returnPressed.connect(self.find)
         layout.addWidget(self.code)
-        self.shown = QLabel(self.tr("No member chosen"))
+        self.shown = a11y.LiveLabel(self.tr("Member"), self.tr("No member chosen"))
         self.shown.setObjectName("memberFound")
         self.shown.setWordWrap(True)
         layout.addWidget(self.shown)
@@ -68,7 +68,8 @@ class MemberDialog(QDialog):
         self.detach_button.clicked.connect(self.detach)
         for b in (self.attach_button, self.detach_button):
             b.setMinimumHeight(56)
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            # Tab reaches them (a tap leaves the focus in the code field)
+            b.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             row.addWidget(b)
         layout.addLayout(row)
 
@@ -98,6 +99,9 @@ class MemberDialog(QDialog):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         self.resize(620, 460)
+        a11y.name(self.code, self.tr("Member code or phone"), self.code.placeholderText())
+        a11y.spoken(self.message, self.tr("Message"))
+        a11y.complete(self)
         self.code.setFocus()
 
     def say(self, text: str, error: bool = False) -> None:

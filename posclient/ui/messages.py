@@ -371,6 +371,10 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
         (QT_TRANSLATE_NOOP("Errors", "Line %1 of order %2 has %3 left to collect, not %4"),
          (_v("line_no"), _v("order_no"), _v("open"), _v("qty"))),
     ),
+    "not_discountable": (
+        (QT_TRANSLATE_NOOP("Errors", "%1 is not discountable: it is sold at its full price"),
+         (_product(),)),
+    ),
     "pickup_locked": (
         (QT_TRANSLATE_NOOP("Errors", "This is the pick-up of order %1: its items cannot be "
                                      "changed (void it to start again)"), (_v("order_no"),)),
@@ -569,6 +573,9 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
     "central_malformed": (
         (QT_TRANSLATE_NOOP("Errors", "The central sent an answer the till cannot read"), ()),
     ),
+    "central_identity": (
+        (QT_TRANSLATE_NOOP("Errors", "This till cannot use the central: %1"), (_v("why"),)),
+    ),
     "not_enrolled": (
         (QT_TRANSLATE_NOOP("Errors", "This till is not connected to a central"), ()),
     ),
@@ -741,6 +748,29 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
         (QT_TRANSLATE_NOOP("Errors", "Unknown printer setting(s): %1"), (_v("settings"),)),
         (QT_TRANSLATE_NOOP("Errors", "Printer setting %1 has a bad value: %2"),
          (_v("setting"), _r("value"))),
+    ),
+    # -- the customer display (devices/pole.py, ui/customer_display.py) ------------------------
+    "display_config": (
+        (QT_TRANSLATE_NOOP("Errors", "Unknown pole display connection %1: choose one of %2."),
+         (_r("kind"), _v("choices"))),
+        (QT_TRANSLATE_NOOP("Errors", "A pole display needs its port, e.g. /dev/ttyUSB1 or COM4."),
+         ()),
+        (QT_TRANSLATE_NOOP("Errors", "Baud rate %1 is not one of %2."),
+         (_v("baudrate"), _v("choices"))),
+        (QT_TRANSLATE_NOOP("Errors", "Unknown pole display character set %1: choose one of "
+                                     "%2."), (_r("charset"), _v("choices"))),
+        (QT_TRANSLATE_NOOP("Errors", "Pole display setting %1 has a bad value: %2"),
+         (_v("setting"), _r("value"))),
+        (QT_TRANSLATE_NOOP("Errors", "Customer display setting has a bad value: %1"),
+         (_r("value"),)),
+        (QT_TRANSLATE_NOOP("Errors", "A customer display on a screen needs the name of the "
+                                     "screen."), ()),
+        (QT_TRANSLATE_NOOP("Errors", "Unknown customer display %1: choose one of none, screen, "
+                                     "pole."), (_r("kind"),)),
+    ),
+    "display_offline": (
+        (QT_TRANSLATE_NOOP("Errors", "The customer display on %1 cannot be written to. Sales go "
+                                     "on without it."), (_v("address"),)),
     ),
     # -- the receipt printer's faults (devices/printer.py, PrinterFault) -----------------------
     # %1 the printer's address; the last placeholder what it means for the sale (may be empty).

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QPushButton,
@@ -26,7 +25,7 @@ from posclient.domain.loyalty import points_for_value
 from posclient.domain.money import Money, currency_exponent
 from posclient.domain.tender import Tender, TenderNeedsConfirmation
 
-from . import fmt, widgets
+from . import a11y, fmt, widgets
 from .messages import message_for
 from .workers import Background
 
@@ -56,7 +55,7 @@ class PayDialog(QDialog):
         # Asks the cashier yes or no (change far above what is due); tests answer it.
         self.confirm: Callable[[QWidget, str, str], bool] = widgets.ask_yes_no
         layout = QVBoxLayout(self)
-        self.due = QLabel()
+        self.due = a11y.LiveLabel(self.tr("Due"))
         self.due.setObjectName("due")
         self.due.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.due)
@@ -90,13 +89,15 @@ class PayDialog(QDialog):
         back.clicked.connect(self.reject)
         self.tenders = QListWidget()
         self.tenders.setObjectName("tenders")
+        a11y.name(self.tenders, self.tr("Tenders taken"))
         self.tenders.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout.addWidget(self.tenders)
-        self.message = QLabel()
+        self.message = a11y.LiveLabel(self.tr("Message"))
         self.message.setObjectName("payMessage")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         self.resize(720, 560)
+        a11y.complete(self)  # the buttons: their label, their key (Enter, F2, F3, Esc)
         self.refresh()
 
     def refresh(self) -> None:
@@ -112,7 +113,11 @@ class PayDialog(QDialog):
                 b = QPushButton(fmt.money(amount, self.lang))
                 b.setObjectName("quickCash")
                 b.setMinimumHeight(64)
-                b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+                # Tab reaches them (Enter or Space takes that cash); a tap leaves the focus
+                # in the amount field, and Enter there is never theirs.
+                b.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+                b.setAutoDefault(False)
+                a11y.name(b, self.tr("Cash %1").replace("%1", fmt.money(amount, self.lang)))
                 b.clicked.connect(lambda _=False, a=amount: self._take_cash(a))
                 self.quick.addWidget(b)
         self.tenders.clear()

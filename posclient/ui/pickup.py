@@ -37,7 +37,7 @@ from posclient.domain.errors import PosError
 from posclient.domain.money import Money
 from posclient.domain.names import local_name
 
-from . import fmt, widgets
+from . import a11y, fmt, widgets
 from .messages import message_for
 from .workers import Background
 
@@ -70,7 +70,7 @@ class PickupDialog(QDialog):
                                               "the customer's phone"))
         self.query.returnPressed.connect(self.find)
         layout.addWidget(self.query)
-        self.info = QLabel()
+        self.info = a11y.LiveLabel(self.tr("Order"))
         self.info.setObjectName("orderInfo")
         self.info.setWordWrap(True)
         layout.addWidget(self.info)
@@ -89,7 +89,7 @@ class PickupDialog(QDialog):
                                              "checks the order otherwise"))
         form.addRow(self.tr("Pick-up code"), self.code)
         layout.addLayout(form)
-        self.summary = QLabel()
+        self.summary = a11y.LiveLabel(self.tr("Hand over"))
         self.summary.setObjectName("handoverSummary")
         layout.addWidget(self.summary)
         self.message = QLabel()
@@ -103,6 +103,12 @@ class PickupDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        a11y.name(self.query, self.tr("Order"), self.query.placeholderText())
+        a11y.name(self.table, self.tr("Order lines"),
+                  self.tr("The last column: how many to hand over"))
+        a11y.spoken(self.message, self.tr("Message"))
+        a11y.complete(self)
+        self.query.setFocus()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter belongs to the field it is typed in (a scanner's Enter finds the order; after
@@ -182,6 +188,7 @@ class PickupDialog(QDialog):
                 self.table.setItem(row, col, item)
             spin = QSpinBox()
             spin.setObjectName(f"handOver{ln.line_no}")
+            a11y.name(spin, self.tr("Hand over: %1").replace("%1", name or ln.sku))
             spin.setRange(0, view.open_qty(ln.line_no))
             spin.setValue(view.open_qty(ln.line_no))
             spin.valueChanged.connect(self._recompute)

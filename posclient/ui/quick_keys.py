@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QTabWidget,
+    QStackedWidget,
+    QTabBar,
     QVBoxLayout,
     QWidget,
 )
@@ -68,15 +69,22 @@ class QuickKeysPanel(QWidget):
         self.setAccessibleName(self.tr("Quick keys"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("quickKeyTabs")
-        self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.tabs.setUsesScrollButtons(True)
-        layout.addWidget(self.tabs)
+        # A tab bar over a stack of pages (not a QTabWidget, which takes keyboard focus): touch
+        # only, so Tab stays with the scan field, where the scanner's keystrokes go.
+        self.bar = QTabBar()
+        self.bar.setObjectName("quickKeyTabs")
+        self.bar.setAccessibleName(self.tr("Quick keys"))
+        self.bar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.bar.setUsesScrollButtons(True)
+        self.bar.setExpanding(False)
+        self.pages = QStackedWidget()
+        self.bar.currentChanged.connect(self.pages.setCurrentIndex)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.pages)
         self.tiles: list[Tile] = []
         self._loaded: list[tuple[str, str, list[QuickKey]]] | None = None
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        self.tabs.hide()
+        self.bar.hide()
 
     def load(self, conn: sqlite3.Connection) -> None:
         """(Re)build the tabs from the till's quick keys (nothing changes when they did not:
@@ -85,7 +93,12 @@ class QuickKeysPanel(QWidget):
         if groups == self._loaded:
             return
         self._loaded = groups
-        self.tabs.clear()
+        while self.bar.count():
+            self.bar.removeTab(0)
+        while self.pages.count():
+            page = self.pages.widget(0)
+            self.pages.removeWidget(page)
+            page.deleteLater()
         self.tiles = []
         for zh, en, keys in groups:
             grid_host = QWidget()
@@ -99,9 +112,12 @@ class QuickKeysPanel(QWidget):
             scroll.setWidgetResizable(True)
             scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             scroll.setWidget(grid_host)
+            scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             name = (zh or en) if self.lang.startswith("zh") else (en or zh)
-            self.tabs.addTab(scroll, name)
-        self.tabs.setVisible(bool(groups))
+            scroll.setAccessibleName(name)
+            self.pages.addWidget(scroll)
+            self.bar.addTab(name)
+        self.bar.setVisible(bool(groups))
 
     def _tile(self, key: QuickKey) -> Tile:
         b = Tile(key.label(self.lang))

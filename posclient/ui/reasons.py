@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,8 +26,14 @@ from PySide6.QtWidgets import (
 
 from posclient.app.reasons import ReasonCode, reasons_for
 from posclient.app.settings import StoreSettings
+from posclient.domain.cart import Discount
+from posclient.domain.errors import PosError
 
 from . import widgets
+from .messages import message_for
+
+if TYPE_CHECKING:
+    from .sell import SellPage
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,3 +134,26 @@ def ask_for(parent: QWidget, conn: sqlite3.Connection, settings: StoreSettings, 
     reasons."""
     return ask_reason(parent, title, reasons_for(conn, kind), lang,
                       allow_other=settings.reason_free_text, value_label=value_label)
+
+
+def ask_page(page: SellPage, kind: str, title: str, value_label: str = "") -> Chosen | None:
+    """:func:`ask_for` at the sell page; the scan field has the focus again after."""
+    co = page.checkout
+    assert co is not None
+    chosen = ask_for(page, co.store.conn, co.settings, kind, title, page.lang, value_label)
+    page.focus_scan()
+    return chosen
+
+
+def ask_discount(page: SellPage, title: str,
+                 value_label: str) -> tuple[Discount, str | None] | None:
+    """A discount and its reason code at the sell page (a bad amount: said there, None)."""
+    why = ask_page(page, "discount", title, value_label)
+    if why is None or page.checkout is None:
+        return None
+    try:
+        return Discount.parse(why.value, page.checkout.settings.currency,
+                              reason=why.text), why.code
+    except PosError as exc:
+        page.say(message_for(exc, page.lang), error=True)
+        return None

@@ -32,7 +32,7 @@ from posclient.domain.errors import PosError
 from posclient.domain.money import Money, currency_exponent
 from sync.protocol import StoreException, StoreReconciliation
 
-from . import fmt, widgets
+from . import a11y, fmt, widgets
 from .messages import message_for
 from .stock import fill, make_table
 from .workers import Background
@@ -57,14 +57,14 @@ class ReconcileDialog(QDialog):
         self.loaded = False
         self.exceptions: list[StoreException] = []
         layout = QVBoxLayout(self)
-        self.heading = QLabel()
+        self.heading = a11y.LiveLabel(self.tr("Reconciliation"))
         self.heading.setObjectName("reconcileHeading")
         font = self.heading.font()
         font.setPointSize(font.pointSize() + 3)
         font.setBold(True)
         self.heading.setFont(font)
         layout.addWidget(self.heading)
-        self.state = QLabel()
+        self.state = a11y.LiveLabel(self.tr("State"))
         self.state.setObjectName("reconcileState")
         self.state.setWordWrap(True)
         layout.addWidget(self.state)
@@ -89,6 +89,19 @@ class ReconcileDialog(QDialog):
             b.clicked.connect(slot)
             row.addWidget(b)
         layout.addLayout(row)
+        a11y.name(self.tabs, self.tr("Reconciliation"), self.tr("Ctrl+Tab turns the page"))
+        for table, text in ((self.tills, self.tr("Tills")),
+                            (self.tenders, self.tr("Tenders")),
+                            (self.categories, self.tr("Categories")),
+                            (self.orphan_table, self.tr("Card payments without a sale")),
+                            (self.exception_table, self.tr("Exceptions"))):
+            a11y.name(table, text)
+        a11y.name(self.refund_decision, self.tr("Held web refund: decide"))
+        a11y.name(self.hour_chart, self.tr("Sales by hour"))
+        a11y.name(self.tender_chart, self.tr("Tender mix"))
+        a11y.spoken(self.message, self.tr("Message"))
+        a11y.complete(self)
+        self.tabs.setFocus()
         self.reload()
 
     # -- building ----------------------------------------------------------------------------
@@ -104,7 +117,7 @@ class ReconcileDialog(QDialog):
     def _build_totals(self) -> None:
         page = QWidget()
         grid = QGridLayout(page)
-        self.summary = QLabel()
+        self.summary = a11y.LiveLabel(self.tr("Summary"))
         self.summary.setObjectName("reconcileSummary")
         self.summary.setWordWrap(True)
         grid.addWidget(self.summary, 0, 0, 1, 2)
@@ -131,6 +144,9 @@ class ReconcileDialog(QDialog):
         self.tender_chart.setObjectName("tenderChart")
         self.tender_chart.setMouseEnabled(x=False, y=False)
         for chart in (self.hour_chart, self.tender_chart):
+            # A picture, not a control: Tab passes it (it used to keep the focus, a trap);
+            # its figures are its accessible description.
+            chart.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             chart.hideButtons()
             chart.setMenuEnabled(False)
             row.addWidget(chart)
@@ -164,7 +180,7 @@ class ReconcileDialog(QDialog):
             4, QHeaderView.ResizeMode.Stretch)
         self.exception_table.itemSelectionChanged.connect(self._show_selected)
         v.addWidget(self.exception_table, 1)
-        self.exception_events = QLabel()  # the selected one's events and held refund
+        self.exception_events = a11y.LiveLabel(self.tr("Selected exception"))
         self.exception_events.setObjectName("exceptionEvents")
         self.exception_events.setWordWrap(True)
         self.exception_events.setTextInteractionFlags(
@@ -334,6 +350,10 @@ class ReconcileDialog(QDialog):
         self.tender_chart.getAxis("bottom").setTicks(
             [[(i, self._tender(k)) for i, k in enumerate(kinds)]])
         self.chart_values = (list(hours), dict(tenders))  # what the charts show (tests read it)
+        self.hour_chart.setAccessibleDescription(", ".join(
+            f"{h:02d}: {self._m(v)}" for h, v in enumerate(hours) if v))
+        self.tender_chart.setAccessibleDescription(", ".join(
+            f"{self._tender(k)} {self._m(tenders[k])}" for k in kinds))
 
     def _selected(self) -> StoreException | None:
         row = self.exception_table.currentRow()

@@ -20,7 +20,6 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QProgressDialog,
@@ -32,7 +31,7 @@ from posclient.app.checkout import Checkout, SuspendedSale
 from posclient.domain.errors import PosError
 from posclient.domain.money import Money
 
-from . import fmt
+from . import a11y, fmt
 from .messages import message_for
 from .workers import Background
 
@@ -73,9 +72,10 @@ class ResumeDialog(QDialog):
         layout = QVBoxLayout(self)
         self.list = QListWidget()
         self.list.setObjectName("suspendedList")
+        a11y.name(self.list, self.tr("Suspended sales"), self.tr("Enter resumes the selected sale"))
         self.list.setMinimumSize(640, 320)
         layout.addWidget(self.list)
-        self.remote_state = QLabel()
+        self.remote_state = a11y.LiveLabel(self.tr("Other tills"))
         self.remote_state.setObjectName("remoteState")
         self.remote_state.setWordWrap(True)
         layout.addWidget(self.remote_state)
@@ -95,6 +95,8 @@ class ResumeDialog(QDialog):
             background.run(shared.shared_suspended, self._got_shared, self._no_shared)
         if self.list.count():
             self.list.setCurrentRow(0)
+        a11y.complete(self)
+        self.list.setFocus()
 
     def _add(self, text: str, data: Any) -> None:
         item = QListWidgetItem(text)

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -43,7 +42,7 @@ from posclient.domain.errors import InvalidInput, PosError
 from posclient.domain.money import Money
 from posclient.domain.names import local_name
 
-from . import fmt, widgets
+from . import a11y, fmt, widgets
 from .messages import message_for
 from .workers import Background
 
@@ -98,7 +97,7 @@ class ReturnDialog(QDialog):
                                               "web order number"))
         self.query.returnPressed.connect(self.find)
         layout.addWidget(self.query)
-        self.info = QLabel()
+        self.info = a11y.LiveLabel(self.tr("Purchase"))
         self.info.setObjectName("purchaseInfo")
         self.info.setWordWrap(True)
         layout.addWidget(self.info)
@@ -120,11 +119,11 @@ class ReturnDialog(QDialog):
             self.reason.addItem(r.name(lang), r.code)
         form.addRow(self.tr("Reason"), self.reason)
         layout.addLayout(form)
-        self.summary = QLabel()
+        self.summary = a11y.LiveLabel(self.tr("Refund"))
         self.summary.setObjectName("refundSummary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        self.message = QLabel()
+        self.message = a11y.LiveLabel(self.tr("Message"))
         self.message.setObjectName("returnMessage")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
@@ -148,6 +147,11 @@ class ReturnDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        a11y.name(self.query, self.tr("Receipt or order"), self.query.placeholderText())
+        a11y.name(self.table, self.tr("Lines to return"),
+                  self.tr("Each line: the quantity back and its condition"))
+        a11y.complete(self)
+        self.query.setFocus()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter belongs to the scan field (a scanner's Enter finds the purchase or adds an
@@ -243,12 +247,14 @@ class ReturnDialog(QDialog):
             self.table.setItem(row, col, item)
         spin = QSpinBox()
         spin.setObjectName(spin_name)
+        a11y.name(spin, self.tr("Quantity back: %1").replace("%1", name))
         spin.setRange(0, top)
         spin.setValue(value)
         spin.valueChanged.connect(self._recompute)
         self.table.setCellWidget(row, 4, spin)
         condition = QComboBox()
         condition.setObjectName(f"condition{row}")
+        a11y.name(condition, self.tr("Condition: %1").replace("%1", name))
         condition.addItem(self.tr("Back to stock"), "restock")
         condition.addItem(self.tr("Damaged"), "damaged")
         self.table.setCellWidget(row, 5, condition)

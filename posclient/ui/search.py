@@ -1,5 +1,4 @@
-"""Finding a product by name, brand or code at the sell page (its scan field's text when it does
-not look like a code): :class:`SearchDialog`, and the stock line each result shows."""
+"""Finding a product by name, brand or code from the sell page (a typed name, not a scan)."""
 
 from __future__ import annotations
 
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import (
 from posclient.app.lookup import ProductInfo
 from posclient.domain.errors import PosError
 
-from . import fmt
+from . import a11y, fmt
 from .messages import message_for
 
 
@@ -35,6 +34,13 @@ def stock_text(info: ProductInfo) -> str:
             .replace("%3", str(info.sellable)))
 
 
+def looks_like_code(text: str) -> bool:
+    """What a scanner sends (digits, optionally ``*qty``) or a typed SKU/PLU: no spaces and no
+    letters other than a SKU's. Anything else is a search."""
+    code = text.rpartition("*")[0] if "*" in text else text
+    return bool(code) and code.isascii() and " " not in code and any(c.isdigit() for c in code)
+
+
 class SearchDialog(QDialog):
     """Products by name, brand or code; Enter or a tap adds the chosen one."""
 
@@ -42,6 +48,7 @@ class SearchDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Find a product"))
+        self.setObjectName("search")
         self.find, self.lang = find, lang
         self.chosen: ProductInfo | None = None
         layout = QVBoxLayout(self)
@@ -60,6 +67,11 @@ class SearchDialog(QDialog):
         self.query.textChanged.connect(self._search)
         self.query.returnPressed.connect(self._choose)
         self.results.itemActivated.connect(lambda _item: self._choose())
+        a11y.name(self.query, self.tr("Product name, brand or code"),
+                  self.tr("Enter adds the first product found; arrow keys in the list choose"))
+        a11y.name(self.results, self.tr("Products found"))
+        a11y.complete(self)
+        self.query.setFocus()
         self._search(text)
 
     def _search(self, text: str) -> None:

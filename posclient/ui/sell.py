@@ -16,8 +16,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
-    QLabel,
     QLineEdit,
     QPushButton,
     QTableWidget,
@@ -28,25 +26,17 @@ from PySide6.QtWidgets import (
 
 from posclient.app.checkout import Checkout
 from posclient.app.lookup import parse_scan
-from posclient.domain.cart import CartLine, Discount
+from posclient.domain.cart import CartLine
 from posclient.domain.errors import NotFound, PosError
 from posclient.domain.money import Money
 
-from . import fmt, reasons, widgets
+from . import a11y, fmt, reasons, widgets
 from . import resume as resume_dialog
 from .member import MemberDialog, member_text
 from .messages import message_for
 from .quick_keys import QuickKeysPanel, add_tile
-from .search import SearchDialog, stock_text
+from .search import SearchDialog, looks_like_code, stock_text
 from .workers import Background
-
-
-def looks_like_code(text: str) -> bool:
-    """What a scanner sends (digits, optionally ``*qty``) or a typed SKU/PLU: no spaces and no
-    letters other than a SKU's. Anything else is a search."""
-    code = text.rpartition("*")[0] if "*" in text else text
-    return bool(code) and code.isascii() and " " not in code and any(c.isdigit() for c in code)
-
 
 # (key, label, method name). Every frequent action: an F-key and a button.
 ACTIONS: list[tuple[str, str, str]] = [
@@ -103,17 +93,18 @@ class SellPage(QWidget):
         self.scan_field.setObjectName("scan")
         self.scan_field.setPlaceholderText(self.tr("Scan or type a barcode, item number or name"))
         self.scan_field.returnPressed.connect(self._entered)
+        a11y.name(self.scan_field, self.tr("Scan field"), self.scan_field.placeholderText())
         left.addWidget(self.scan_field)
-        self.message = QLabel()
+        self.message = a11y.LiveLabel(self.tr("Message"))
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
         left.addWidget(self.message)
         # What the last sale (or refund) left to do: the change to give, its total and tenders.
         # It stays until the next scan; messages (a printer fault) go to the line above.
-        self.last_sale = QLabel()
+        self.last_sale = a11y.LiveLabel(self.tr("Last sale"))
         self.last_sale.setObjectName("lastSale")
         self.last_sale.setWordWrap(True)
-        self.last_detail = QLabel()
+        self.last_detail = a11y.LiveLabel(self.tr("Last sale"))
         self.last_detail.setObjectName("lastDetail")
         self.last_detail.setWordWrap(True)
         for label in (self.last_sale, self.last_detail):
@@ -121,6 +112,7 @@ class SellPage(QWidget):
             left.addWidget(label)
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setObjectName("cart")
+        a11y.name(self.table, self.tr("Cart"), self.tr("F6 voids the selected line"))
         self.table.setHorizontalHeaderLabels([QCoreApplication.translate("CartColumn", c)
                                               for c in self.COLUMNS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -143,14 +135,14 @@ class SellPage(QWidget):
         outer.addLayout(right, 2)
         # The buttons sit at the bottom, below a stretch: a promotion or discount row in the
         # totals never moves them under a cashier's finger.
-        self.member = QLabel(self.tr("Member: —"))
+        self.member = a11y.LiveLabel(self.tr("Member"), self.tr("Member: —"))
         self.member.setObjectName("member")
         right.addWidget(self.member)
-        self.totals = QLabel()
+        self.totals = a11y.LiveLabel(self.tr("Totals"))
         self.totals.setObjectName("totals")
         self.totals.setTextFormat(Qt.TextFormat.RichText)
         right.addWidget(self.totals)
-        self.total = QLabel()
+        self.total = a11y.LiveLabel(self.tr("Total"))
         self.total.setObjectName("grandTotal")
         self.total.setAlignment(Qt.AlignmentFlag.AlignRight)
         right.addWidget(self.total)
@@ -163,7 +155,7 @@ class SellPage(QWidget):
             b = QPushButton(f"{self.tr(label)}\n{key}")
             b.setObjectName(name)
             b.setProperty("action", True)
-            b.setAccessibleName(self.tr(label))
+            a11y.name(b, self.tr(label), key)
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.setMinimumHeight(64)
             b.clicked.connect(getattr(self, name))
@@ -177,6 +169,7 @@ class SellPage(QWidget):
         self.pay.setMinimumHeight(88)
         self.pay.clicked.connect(self.pay_requested.emit)
         right.addWidget(self.pay)
+        a11y.complete(self)  # the buttons: their label, their key as description
 
     # -- state -----------------------------------------------------------------------------------
     def start(self, checkout: Checkout) -> None:
@@ -369,7 +362,7 @@ class SellPage(QWidget):
         return line
 
     def _ask(self, title: str, label: str, text: str = "") -> str | None:
-        value, ok = QInputDialog.getText(self, title, label, QLineEdit.EchoMode.Normal, text)
+        value, ok = widgets.ask_text(self, title, label, text)
         self.focus_scan()
         return value.strip() if ok and value.strip() else None
 
@@ -393,20 +386,12 @@ class SellPage(QWidget):
             return
         self._run(lambda a: co.set_qty(line, int(text), a))
 
-    def _why(self, kind: str, title: str, value_label: str = "") -> reasons.Chosen | None:
-        """The cashier's reason (and value) for an action of ``kind`` (ui/reasons.py)."""
-        co = self.checkout
-        assert co is not None
-        chosen = reasons.ask_for(self, co.store.conn, co.settings, kind, title, self.lang,
-                                 value_label)
-        self.focus_scan()
-        return chosen
-
     def change_price(self) -> None:
         co, line = self.checkout, self._line_or_say()
         if co is None or line is None:
             return
-        why = self._why("price_override", self.tr("Price"), self.tr("New unit price"))
+        why = reasons.ask_page(self, "price_override", self.tr("Price"),
+                               self.tr("New unit price"))
         if why is None:
             return
         price = why.value
@@ -420,33 +405,24 @@ class SellPage(QWidget):
             return
         self._run(lambda a: co.override_price(line, amount, why.text, a, reason_code=why.code))
 
-    def _discount(self, title: str) -> tuple[Discount, str | None] | None:
-        co = self.checkout
-        assert co is not None
-        why = self._why("discount", title, self.tr("10% or an amount such as 5.00"))
-        if why is None:
-            return None
-        try:
-            return Discount.parse(why.value, co.settings.currency, reason=why.text), why.code
-        except PosError as exc:
-            self.say(message_for(exc, self.lang), error=True)
-            return None
-
     def line_discount(self) -> None:
         co, line = self.checkout, self._line_or_say()
-        d = None if co is None or line is None else self._discount(self.tr("Line discount"))
+        d = None if co is None or line is None else reasons.ask_discount(
+            self, self.tr("Line discount"), self.tr("10% or an amount such as 5.00"))
         if co is not None and line is not None and d is not None:
             self._run(lambda a: co.discount_line(line, d[0], a, reason_code=d[1]))
 
     def sale_discount(self) -> None:
         co = self.checkout
-        d = None if co is None else self._discount(self.tr("Sale discount"))
+        d = None if co is None else reasons.ask_discount(
+            self, self.tr("Sale discount"), self.tr("10% or an amount such as 5.00"))
         if co is not None and d is not None:
             self._run(lambda a: co.discount_basket(d[0], a, reason_code=d[1]))
 
     def void_line(self) -> None:
         co, line = self.checkout, self._line_or_say()
-        why = None if co is None or line is None else self._why("void", self.tr("Void line"))
+        why = None if co is None or line is None else reasons.ask_page(self, "void",
+                                                                      self.tr("Void line"))
         if co is not None and line is not None and why is not None:
             self._run(lambda a: co.void_line(line, a, reason_code=why.code, reason=why.text))
 
@@ -454,7 +430,7 @@ class SellPage(QWidget):
         co = self.checkout
         if co is None or co.cart.is_empty:
             return
-        why = self._why("void", self.tr("Void sale"))
+        why = reasons.ask_page(self, "void", self.tr("Void sale"))
         if why is not None:
             self._run(lambda a: co.void_sale(a, reason_code=why.code, reason=why.text))
             self.say(self.tr("Sale voided") if co.cart.is_empty else "")

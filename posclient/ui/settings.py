@@ -34,7 +34,8 @@ from posclient.app.terminal_config import TerminalConfig
 from posclient.domain.errors import PosError
 from sync.engine import read_status, state_get
 
-from . import widgets
+from . import a11y, widgets
+from .customer_display import CustomerDisplayForm, parse_config
 from .messages import message_for
 from .workers import Background
 
@@ -138,6 +139,7 @@ class SettingsDialog(QDialog):
         row = QHBoxLayout(box)
         self.language = QComboBox()
         self.language.setObjectName("language")
+        a11y.name(self.language, self.tr("Language"))
         self.language.addItem("中文（简体）", "zh_CN")
         self.language.addItem("English", "en")
         self.language.setCurrentIndex(0 if window.lang.startswith("zh") else 1)
@@ -146,6 +148,21 @@ class SettingsDialog(QDialog):
         save.clicked.connect(self.save_language)
         row.addWidget(self.language)
         row.addWidget(save)
+        left.addWidget(box)
+
+        box = QGroupBox(self.tr("Customer display"))
+        row = QVBoxLayout(box)
+        try:
+            shown = parse_config(self.config.get("customer_display"))
+        except PosError:  # a bad saved value: choose again
+            shown = {"kind": "none"}
+        self.customer_display = CustomerDisplayForm(shown, window.screen())
+        row.addWidget(self.customer_display)
+        save = QPushButton(self.tr("Save"))
+        save.setObjectName("saveCustomerDisplay")
+        save.setAccessibleName(self.tr("Save customer display"))
+        save.clicked.connect(self.save_customer_display)
+        self.customer_display.first.addWidget(save)
         left.addWidget(box)
 
         box = QGroupBox(self.tr("Sync and diagnostics"))
@@ -203,8 +220,14 @@ class SettingsDialog(QDialog):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         close = QPushButton(self.tr("Close"))
+        close.setObjectName("closeSettings")
         close.clicked.connect(self.accept)
         layout.addWidget(close)
+        for b in self.findChildren(QPushButton):  # Enter in a field never saves or enrols
+            b.setAutoDefault(False)
+        a11y.spoken(self.message, self.tr("Message"))
+        a11y.complete(self)
+        self.printer.kind.setFocus()
 
     def say(self, text: str, error: bool = False) -> None:
         widgets.show_message(self.message, text, error=error)
@@ -232,6 +255,17 @@ class SettingsDialog(QDialog):
         if self._configure("printer", value):
             self.apply_printer(value)
             self.say(self.tr("Printer saved"))
+
+    def save_customer_display(self) -> None:
+        """A second screen or a pole display for the customer (ui/customer_display.py)."""
+        try:
+            value = self.customer_display.value()
+        except PosError as exc:
+            self.say(message_for(exc, self.window_.lang), error=True)
+            return
+        if self._configure("customer_display", value):
+            self.window_.customer.configure(value)
+            self.say(self.tr("Customer display saved"))
 
     def test_page(self) -> None:
         w = self.window_
@@ -261,24 +295,31 @@ class SettingsDialog(QDialog):
             self.accept()
             self.window_.set_language(lang)
 
-    def enrol_again(self) -> None:
-        """A manager (or with a manager's PIN) gives this till a new token; the network call
-        runs off the GUI thread."""
+    def _managers_permit(self, server: str, code: str) -> Any:
+        """A manager's permit (posclient/app/enrolment.py ``EnrolAgain``) to change how this
+        till reaches its central, or None (said why: not logged in, nothing typed, refused)."""
         from posclient.app.enrolment import EnrolAgain
 
         w = self.window_
         if w.session is None:
             self.say(self.tr("Log in first"), error=True)
-            return
-        server, code = self.server.text().strip(), self.code.text().strip()
+            return None
         if not server or not code:
             self.say(self.tr("Enter the central's address and the code"), error=True)
-            return
-        permit = widgets.with_approval(
-            self, lambda a: EnrolAgain.authorize(w.terminal.store, w.session, w.terminal.staff,
+            return None
+        session = w.session
+        return widgets.with_approval(
+            self, lambda a: EnrolAgain.authorize(w.terminal.store, session, w.terminal.staff,
                                                  a),
             lambda exc: self.say(message_for(exc, w.lang), error=True), widgets.ask_approval,
             lang=w.lang)
+
+    def enrol_again(self) -> None:
+        """A manager (or with a manager's PIN) gives this till a new token; the network call
+        runs off the GUI thread."""
+        w = self.window_
+        server, code = self.server.text().strip(), self.code.text().strip()
+        permit = self._managers_permit(server, code)
         if permit is None:
             return
         name = state_get(w.terminal.store.conn, "terminal_name") or socket.gethostname()
@@ -306,21 +347,9 @@ class SettingsDialog(QDialog):
     def move_central(self) -> None:
         """A manager points this till at a new address of the same central (a new proxy
         name): the central there must know this till's token as this till's."""
-        from posclient.app.enrolment import EnrolAgain
-
         w = self.window_
-        if w.session is None:
-            self.say(self.tr("Log in first"), error=True)
-            return
         server = self.server.text().strip()
-        if not server:
-            self.say(self.tr("Enter the central's address and the code"), error=True)
-            return
-        permit = widgets.with_approval(
-            self, lambda a: EnrolAgain.authorize(w.terminal.store, w.session, w.terminal.staff,
-                                                 a),
-            lambda exc: self.say(message_for(exc, w.lang), error=True), widgets.ask_approval,
-            lang=w.lang)
+        permit = self._managers_permit(server, "-")  # no code: the token proves the till
         if permit is None:
             return
         tokens = w.token_store()
@@ -379,11 +408,13 @@ class SetupPage(QWidget):
         self.button.setObjectName("enrol")
         self.button.clicked.connect(self.enrol)
         col.addWidget(self.button)
-        self.message = QLabel()
+        self.message = a11y.LiveLabel(self.tr("Message"))
         self.message.setWordWrap(True)
         self.message.setObjectName("message")
         col.addWidget(self.message)
         col.addStretch(1)
+        self.code.returnPressed.connect(self.enrol)  # address, Tab, code, Enter
+        a11y.complete(self)
 
     def enrol(self) -> None:
         from sync.enrol import enrol

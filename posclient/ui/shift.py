@@ -10,7 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QMarginsF, QSizeF
-from PySide6.QtGui import QFont, QFontDatabase, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtGui import (
+    QFont,
+    QFontDatabase,
+    QKeyEvent,
+    QPageLayout,
+    QPageSize,
+    QPdfWriter,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -34,7 +42,7 @@ from posclient.domain.cash import denominations
 from posclient.domain.errors import InvalidInput, PosError
 from posclient.domain.money import Money
 
-from . import fmt, widgets
+from . import a11y, fmt, widgets
 from .messages import message_for
 from .workers import Background
 
@@ -56,12 +64,14 @@ class CountDialog(QDialog):
             spin = QSpinBox()
             spin.setObjectName(f"pieces{value}")
             spin.setRange(0, 100_000)
+            a11y.name(spin, self.tr("Pieces of %1").replace(
+                "%1", fmt.money(Money(value, currency), lang)))
             spin.valueChanged.connect(self._total)
             grid.addWidget(QLabel(fmt.money(Money(value, currency), lang)), i // 2, (i % 2) * 2)
             grid.addWidget(spin, i // 2, (i % 2) * 2 + 1)
             self.spins[value] = spin
         layout.addLayout(grid)
-        self.total = QLabel()
+        self.total = a11y.LiveLabel(self.tr("Counted"))
         self.total.setObjectName("countTotal")
         layout.addWidget(self.total)
         form = QFormLayout()
@@ -79,7 +89,13 @@ class CountDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        a11y.complete(self)
         self._total()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter after a count moves to the next one; OK is pressed on purpose."""
+        if not widgets.enter_moves_on(self, event):
+            super().keyPressEvent(event)
 
     def counts(self) -> dict[int, int]:
         return {v: s.value() for v, s in self.spins.items() if s.value()}
@@ -113,6 +129,12 @@ class MoveDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        a11y.complete(self)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter after the amount moves to the reason; OK is pressed on purpose."""
+        if not widgets.enter_moves_on(self, event):
+            super().keyPressEvent(event)
 
 
 class ReportDialog(QDialog):
@@ -131,6 +153,7 @@ class ReportDialog(QDialog):
         text.setReadOnly(True)
         text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         text.setMinimumSize(560, 480)
+        a11y.name(text, self.lines[0].strip())
         layout.addWidget(text)
         self.message = QLabel()
         self.message.setObjectName("reportMessage")
@@ -145,6 +168,8 @@ class ReportDialog(QDialog):
             b.clicked.connect(slot)
             row.addWidget(b)
         layout.addLayout(row)
+        a11y.spoken(self.message, self.tr("Message"))
+        a11y.complete(self)
 
     def print_report(self) -> None:
         if self.printer is None or self.background is None:
@@ -209,7 +234,7 @@ class ShiftDialog(QDialog):
         self.drawer = drawer or (lambda: None)
         self.currency = shifts.settings.currency
         layout = QVBoxLayout(self)
-        self.state = QLabel()
+        self.state = a11y.LiveLabel(self.tr("Shift"))
         self.state.setObjectName("shiftState")
         layout.addWidget(self.state)
         grid = QGridLayout()
@@ -236,6 +261,8 @@ class ShiftDialog(QDialog):
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         layout.addWidget(close)
+        a11y.spoken(self.message, self.tr("Message"))
+        a11y.complete(self)
         self.refresh()
 
     def say(self, text: str, error: bool = False) -> None:

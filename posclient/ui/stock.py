@@ -36,7 +36,7 @@ from posclient.app.stock import (
 from posclient.domain.errors import PosError
 from posclient.domain.names import local_name
 
-from . import widgets
+from . import a11y, widgets
 from .messages import message_for
 
 RED = QBrush(QColor("#b00020"))
@@ -131,6 +131,10 @@ class StockCountDialog(QDialog):
         layout.addLayout(row)
         self.count: StockCount | None = None
         self.scope.currentIndexChanged.connect(lambda _: self._new_count())
+        a11y.name(self.scope, self.tr("Count"))
+        a11y.name(self.table, self.tr("Counted lines"))
+        a11y.spoken(self.message, self.tr("Message"))
+        a11y.complete(self)
         self._new_count()
         self.scan_field.setFocus()
 
@@ -279,6 +283,11 @@ class ReceivingDialog(QDialog):
         self.message.setObjectName("receiveMessage")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
+        a11y.name(self.list, self.tr("Deliveries and transfers this store expects"),
+                  self.tr("Enter or a double click receives the selected one"))
+        a11y.name(self.table, self.tr("Received lines"))
+        a11y.spoken(self.message, self.tr("Message"))
+        a11y.complete(self)
         self.load()
 
     def say(self, text: str, error: bool = False) -> None:

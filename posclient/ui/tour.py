@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox, QWidget
 
 from posclient.app.demo_data import DEMO_STAFF, SAMPLE_EAN13, build_demo_store
 from posclient.app.terminal import Terminal
@@ -44,10 +44,14 @@ class Visit:
 
 class _Closer:
     """While a screen is open (its own event loop), closes each modal window it finds, after
-    noting it. Input boxes get the demo's barcode (the stock look-up asks for one)."""
+    noting it. Input boxes get the demo's barcode (the stock look-up asks for one).
+    ``inspect``, when given, sees each modal window first (the accessibility tests walk it by
+    keyboard); what it leaves open is closed as above."""
 
-    def __init__(self) -> None:
+    def __init__(self, inspect: Callable[[QWidget], None] | None = None) -> None:
         self.seen: list[str] = []
+        self.inspect = inspect
+        self.inspected: set[int] = set()
         self.timer = QTimer()
         self.timer.setInterval(50)
         self.timer.timeout.connect(self._tick)
@@ -56,7 +60,13 @@ class _Closer:
         modal = QApplication.activeModalWidget()
         if modal is None:
             return
-        self.seen.append(type(modal).__name__)
+        if self.inspect is not None and id(modal) not in self.inspected:
+            self.inspected.add(id(modal))
+            self.seen.append(type(modal).__name__)
+            self.inspect(modal)
+            return
+        if id(modal) not in self.inspected:
+            self.seen.append(type(modal).__name__)
         if isinstance(modal, QInputDialog):
             modal.setTextValue(SAMPLE_EAN13)
             modal.accept()
@@ -67,11 +77,11 @@ class _Closer:
             modal.close()
 
 
-def tour(window: MainWindow, staff_id: int, pin: str) -> list[Visit]:
-    """Log in and open every screen; one :class:`Visit` per screen."""
-    window.log_in(staff_id, pin)
-    visits = [Visit("sell", type(window.stack.currentWidget()).__name__
-                    if window.stack.currentWidget() is window.sell_page else "")]
+Screen = tuple[str, Callable[[], None]]
+
+
+def screens(window: MainWindow) -> list[Screen]:
+    """Every screen the tour opens after the sell page, as (name, how the keys open it)."""
     page = window.sell_page
 
     def pay() -> None:
@@ -82,24 +92,39 @@ def tour(window: MainWindow, staff_id: int, pin: str) -> list[Visit]:
             window.checkout.void_sale()
             page.refresh()
 
-    screens: list[tuple[str, Callable[[], None]]] = [
+    return [
         ("pay", pay), ("stock look-up", page.stock), ("member", page.member_key),
         ("pick-up", page.pickup), ("returns", page.returns), ("shift", window.open_shift),
         ("stock count", page.stock_count), ("receiving", page.receive),
         ("reconciliation", window.open_reconcile), ("settings", window.open_settings),
     ]
-    for name, open_screen in screens:
-        closer = _Closer()
-        closer.timer.start()
-        error = ""
-        try:
-            open_screen()
-        except Exception as exc:  # the point of the tour: report it, go on
-            error = "".join(traceback.format_exception_only(exc)).strip()
-        finally:
-            closer.timer.stop()
-        visits.append(Visit(name, closer.seen[0] if closer.seen else "", error))
+
+
+def tour(window: MainWindow, staff_id: int, pin: str,
+         inspect: Callable[[QWidget], None] | None = None) -> list[Visit]:
+    """Log in and open every screen; one :class:`Visit` per screen. ``inspect`` sees each
+    screen's window before it is closed."""
+    window.log_in(staff_id, pin)
+    visits = [Visit("sell", type(window.stack.currentWidget()).__name__
+                    if window.stack.currentWidget() is window.sell_page else "")]
+    visits += [visit(name, open_screen, inspect) for name, open_screen in screens(window)]
     return visits
+
+
+def visit(name: str, open_screen: Callable[[], None],
+          inspect: Callable[[QWidget], None] | None = None) -> Visit:
+    """Open one screen as its key does; each modal window it opens is seen by ``inspect``
+    (when given) and closed."""
+    closer = _Closer(inspect)
+    closer.timer.start()
+    error = ""
+    try:
+        open_screen()
+    except Exception as exc:  # the point of the tour: report it, go on
+        error = "".join(traceback.format_exception_only(exc)).strip()
+    finally:
+        closer.timer.stop()
+    return Visit(name, closer.seen[0] if closer.seen else "", error)
 
 
 def _quiet_offscreen(kind: QtMsgType, context: object, message: str) -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -28,7 +29,7 @@ from posclient.domain.errors import ApprovalRequired, PosError
 from sync.engine import SyncStatus
 from sync.refusals import describe
 
-from . import fmt
+from . import a11y, fmt
 from .messages import message_for
 
 T = TypeVar("T")
@@ -51,6 +52,9 @@ class Keypad(QWidget):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.setMinimumSize(88, 72)
             value = {"⌫": "back", "↵": "enter"}.get(text, text)
+            # A touch pad for what the keyboard's own keys do: named for a screen reader.
+            a11y.name(b, {"back": self.tr("Backspace"), "enter": self.tr("Enter")}.get(
+                value, value), self.tr("Keypad"))
             b.clicked.connect(lambda _=False, v=value: self.key.emit(v))
             grid.addWidget(b, i // 3, i % 3)
 
@@ -74,6 +78,18 @@ class EnterField(QLineEdit):
         super().keyPressEvent(event)
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             event.accept()
+
+
+def enter_moves_on(dialog: QDialog, event: QKeyEvent) -> bool:
+    """For a dialog's ``keyPressEvent``: Enter in a field (a count, an amount) moves to the
+    next control instead of pressing the dialog's default button, so a number typed and
+    entered never closes the dialog by accident; Enter on a button presses that button. True
+    when the event was Enter in a field (and was used)."""
+    if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+            or isinstance(dialog.focusWidget(), QPushButton):
+        return False
+    dialog.focusNextChild()
+    return True
 
 
 class ApprovalDialog(QDialog):
@@ -109,6 +125,8 @@ class ApprovalDialog(QDialog):
         layout.addWidget(buttons)
         self.staff_id.returnPressed.connect(self._number_entered)
         self.pin.returnPressed.connect(self._pin_entered)
+        a11y.spoken(msg, self.tr("Why"))
+        a11y.complete(self)
         self.staff_id.setFocus()
 
     def _number_entered(self) -> None:
@@ -136,6 +154,23 @@ class ApprovalDialog(QDialog):
         return Approval(int(sid), self.pin.text())
 
 
+def ask_text(parent: QWidget, title: str, label: str, text: str = "") -> tuple[str, bool]:
+    """QInputDialog.getText, its field named by its question (for a screen reader)."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setTextValue(text)
+    try:
+        edit = dialog.findChild(QLineEdit)
+        if edit is not None:
+            a11y.name(edit, a11y.plain(label))
+        QTimer.singleShot(0, lambda: a11y.complete(dialog))  # its buttons exist once shown
+        ok = dialog.exec() == QDialog.DialogCode.Accepted
+        return dialog.textValue(), ok
+    finally:
+        dialog.deleteLater()
+
+
 # How a screen asks for approval: tests replace it to type into the real dialog.
 def ask_approval(parent: QWidget, reason: str) -> Approval | None:
     dialog = ApprovalDialog(reason, parent)
@@ -149,14 +184,22 @@ def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
     """A question the cashier answers Yes or No (No is the default: Enter does not confirm a
     typo)."""
     buttons = QMessageBox.StandardButton
-    return QMessageBox.question(parent, title, text, buttons.Yes | buttons.No,
-                                buttons.No) == buttons.Yes
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, buttons.Yes | buttons.No, parent)
+    box.setDefaultButton(buttons.No)
+    box.setEscapeButton(buttons.No)
+    try:
+        QTimer.singleShot(0, lambda: a11y.complete(box))  # named once shown
+        box.exec()
+        return box.clickedButton() is box.button(buttons.Yes)
+    finally:
+        box.deleteLater()
 
 
 def show_message(label: QLabel, text: str, *, error: bool = False, **states: bool) -> None:
     """A message line's text and its QSS states (``error``, and others such as ``change``),
     restyled at once (the theme selects on these properties)."""
     label.setText(text)
+    a11y.say(label)
     label.setProperty("error", error)
     for name, value in states.items():
         label.setProperty(name, value)
@@ -192,32 +235,44 @@ class ElidedLabel(QLabel):
     """A label that never widens its window: text that does not fit ends in "…", and the
     whole text is its tool tip. ``text()`` is the whole text."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, purpose: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._full = ""
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.setMinimumWidth(24)
+        a11y.spoken(self, purpose)
+        # As wide as its text where there is room (Preferred), down to almost nothing where
+        # there is not (minimumSizeHint): the window's minimum width never grows with it.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
 
     def setText(self, text: str) -> None:
         self._full = text
         self.setToolTip(text)
+        a11y.say(self, text)  # the whole text, however little is shown
         self._elide()
         self.updateGeometry()
 
     def text(self) -> str:
         return self._full
 
-    def sizeHint(self) -> QSize:  # as wide as the whole text, if there is room
+    def _frame(self) -> int:
+        """Columns the label's frame and padding (the theme's) take from its width."""
+        return self.width() - self.contentsRect().width()
+
+    def sizeHint(self) -> QSize:  # as wide as the whole text
         hint = super().sizeHint()
-        return QSize(self.fontMetrics().horizontalAdvance(self._full) + 8, hint.height())
+        return QSize(self.fontMetrics().horizontalAdvance(self._full) + self._frame() + 4,
+                     hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(24, super().minimumSizeHint().height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._elide()
 
     def _elide(self) -> None:
+        room = max(0, self.contentsRect().width() - 2)
         super().setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight,
-                                                      max(0, self.width() - 4)))
+                                                      room))
 
 
 class SyncStatusBar(QStatusBar):
@@ -229,15 +284,15 @@ class SyncStatusBar(QStatusBar):
         self.lang = lang
         self.setSizeGripEnabled(False)
         # Elided, so a long printer fault or sync error never widens the window past its screen.
-        self.state = ElidedLabel()
+        self.state = ElidedLabel(self.tr("Sync"))
         self.state.setObjectName("syncState")
-        self.waiting = ElidedLabel()
+        self.waiting = ElidedLabel(self.tr("Waiting to upload"))
         self.waiting.setObjectName("syncWaiting")
-        self.last = ElidedLabel()
+        self.last = ElidedLabel(self.tr("Last sync"))
         self.last.setObjectName("syncLast")
-        self.where = ElidedLabel()
-        self.who = ElidedLabel()
-        self.printer = ElidedLabel()
+        self.where = ElidedLabel(self.tr("Store and till"))
+        self.who = ElidedLabel(self.tr("Cashier"))
+        self.printer = ElidedLabel(self.tr("Printer"))
         self.printer.setObjectName("printerState")
         for w in (self.state, self.waiting, self.last):
             self.addWidget(w)

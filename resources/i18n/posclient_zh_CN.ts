@@ -4,7 +4,7 @@
 <context>
     <name>ApprovalDialog</name>
     <message>
-        <location filename="../../posclient/ui/widgets.py" line="+84"/>
+        <location filename="../../posclient/ui/widgets.py" line="+100"/>
         <source>Supervisor approval</source>
         <translation>主管授权</translation>
     </message>
@@ -18,16 +18,22 @@
         <source>PIN</source>
         <translation>密码</translation>
     </message>
+    <message>
+        <location line="+12"/>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
 </context>
 <context>
     <name>CardOrphansDialog</name>
     <message>
         <location filename="../../posclient/ui/card_orphans.py" line="+34"/>
+        <location line="+40"/>
         <source>Card payments without a sale</source>
         <translation>未成交的银行卡付款</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="-32"/>
         <source>The card terminal approved these payments, but the till stopped before the sale was saved, and the terminal could not reverse them. Reverse each on the card terminal (or refund it to the card once the terminal&apos;s batch was settled), or complete it as a sale of its goods.</source>
         <translation>刷卡机已授权这些付款，但收银机在保存销售前停止，刷卡机也未能撤销。请逐笔在刷卡机上撤销（刷卡机批次已结算时可退款到银行卡），或将其补记为这些商品的销售。</translation>
     </message>
@@ -72,7 +78,12 @@
         <translation>稍后</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+12"/>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>not known</source>
         <translation>不明</translation>
     </message>
@@ -115,7 +126,7 @@
 <context>
     <name>CartColumn</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="+87"/>
+        <location filename="../../posclient/ui/sell.py" line="+77"/>
         <source>#</source>
         <translation>序号</translation>
     </message>
@@ -148,7 +159,17 @@
 <context>
     <name>CountDialog</name>
     <message>
-        <location filename="../../posclient/ui/shift.py" line="+73"/>
+        <location filename="../../posclient/ui/shift.py" line="+67"/>
+        <source>Pieces of %1</source>
+        <translation>%1 的张数</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Counted</source>
+        <translation>已点数</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>Card slips total</source>
         <translation>银行卡签购单合计</translation>
     </message>
@@ -158,9 +179,82 @@
         <translation>备注（差额较大时由经理填写）</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+25"/>
         <source>Counted: %1</source>
         <translation>已点：%1</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerDisplayForm</name>
+    <message>
+        <location filename="../../posclient/ui/customer_display.py" line="+325"/>
+        <location line="+33"/>
+        <source>Customer display</source>
+        <translation>顾客显示屏</translation>
+    </message>
+    <message>
+        <location line="-32"/>
+        <source>No customer display</source>
+        <translation>无顾客显示屏</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Screen %1 (%2x%3)</source>
+        <translation>屏幕 %1（%2x%3）</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Screen %1 (not connected)</source>
+        <translation>屏幕 %1（未连接）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Pole display (serial port)</source>
+        <translation>客显杆（串口）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+23"/>
+        <source>Pole display port</source>
+        <translation>客显杆端口</translation>
+    </message>
+    <message>
+        <location line="-19"/>
+        <source>Baud rate</source>
+        <translation>波特率</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Characters</source>
+        <translation>字符集</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Chinese (GB18030)</source>
+        <translation>中文（GB18030）</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>English only</source>
+        <translation>仅英文</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerDisplays</name>
+    <message>
+        <location line="-117"/>
+        <source>Customer display: %1</source>
+        <translation>顾客显示屏：%1</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Customer display: screen %1 is not connected</source>
+        <translation>顾客显示屏：屏幕 %1 未连接</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Customer display on %1 does not answer</source>
+        <translation>%1 上的顾客显示屏无响应</translation>
     </message>
 </context>
 <context>
@@ -699,6 +793,11 @@
     </message>
     <message>
         <location line="+4"/>
+        <source>%1 is not discountable: it is sold at its full price</source>
+        <translation>%1 不参与任何折扣：按原价销售</translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>This is the pick-up of order %1: its items cannot be changed (void it to start again)</source>
         <translation>这是订单 %1 的提货：商品不能修改（作废后重新开始）</translation>
     </message>
@@ -973,7 +1072,12 @@
         <translation>该挂单已与其他收银机共享：需先向总部认领</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+7"/>
+        <source>This till cannot use the central: %1</source>
+        <translation>本收银机无法使用中心：%1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>This till cannot prove itself to the central (its token is not in the keyring): call IT to enrol it again</source>
         <translation>本收银机无法向总部证明身份（密钥环中没有令牌）：请联系 IT 重新注册</translation>
     </message>
@@ -1043,7 +1147,47 @@
         <translation>银行卡支付了 %2 中的 %1，其余部分从未记录：请撤销，或以其他方式退款给顾客</translation>
     </message>
     <message>
-        <location line="+131"/>
+        <location line="+86"/>
+        <source>Unknown pole display connection %1: choose one of %2.</source>
+        <translation>未知的客显杆连接方式 %1：请选择 %2 之一。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A pole display needs its port, e.g. /dev/ttyUSB1 or COM4.</source>
+        <translation>客显杆需要设置端口，例如 /dev/ttyUSB1 或 COM4。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Unknown pole display character set %1: choose one of %2.</source>
+        <translation>未知的客显杆字符集 %1：请选择 %2 之一。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Pole display setting %1 has a bad value: %2</source>
+        <translation>客显杆设置 %1 的值无效：%2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Customer display setting has a bad value: %1</source>
+        <translation>顾客显示屏设置的值无效：%1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A customer display on a screen needs the name of the screen.</source>
+        <translation>在屏幕上显示的顾客显示屏需要指定屏幕名称。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Unknown customer display %1: choose one of none, screen, pole.</source>
+        <translation>未知的顾客显示屏 %1：请选择 none、screen 或 pole。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The customer display on %1 cannot be written to. Sales go on without it.</source>
+        <translation>无法写入 %1 上的顾客显示屏。销售照常进行，不受影响。</translation>
+    </message>
+    <message>
+        <location line="+50"/>
         <source>Scan the member&apos;s card or type a phone number</source>
         <translation>请扫描会员卡或输入手机号</translation>
     </message>
@@ -1113,7 +1257,7 @@
         <translation>积分须按 %1 的整数倍使用</translation>
     </message>
     <message>
-        <location line="-584"/>
+        <location line="-614"/>
         <source>The suspended sale is in %1, this till sells in %2</source>
         <translation>该挂单币种为 %1，本收银机使用 %2</translation>
     </message>
@@ -1123,12 +1267,12 @@
         <translation>无法连接总部：请重试，或在挂单的收银机上取回</translation>
     </message>
     <message>
-        <location line="+243"/>
+        <location line="+247"/>
         <source>The central sent an answer the till cannot read</source>
         <translation>总部返回的数据无法读取</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>This till is not connected to a central</source>
         <translation>本收银机未连接总部</translation>
     </message>
@@ -1274,11 +1418,12 @@
     </message>
     <message>
         <location line="+2"/>
+        <location line="+21"/>
         <source>Baud rate %1 is not one of %2.</source>
         <translation>波特率 %1 无效，可选值为 %2。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-19"/>
         <source>A file printer needs a path, e.g. /dev/usb/lp0.</source>
         <translation>文件打印机需要填写路径，如 /dev/usb/lp0。</translation>
     </message>
@@ -1313,7 +1458,7 @@
         <translation>打印机设置项 %1 的值无效：%2</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+29"/>
         <source>No receipt printer is set up for this till. %1</source>
         <translation>本收银机未配置小票打印机。%1</translation>
     </message>
@@ -1394,9 +1539,27 @@
     </message>
 </context>
 <context>
+    <name>Keypad</name>
+    <message>
+        <location filename="../../posclient/ui/widgets.py" line="-72"/>
+        <source>Backspace</source>
+        <translation>退格</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Enter</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Keypad</source>
+        <translation>数字键盘</translation>
+    </message>
+</context>
+<context>
     <name>LoginPage</name>
     <message>
-        <location filename="../../posclient/ui/login.py" line="+48"/>
+        <location filename="../../posclient/ui/login.py" line="+49"/>
         <source>Staff number</source>
         <translation>工号</translation>
     </message>
@@ -1411,17 +1574,23 @@
         <translation>切换收银员</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+7"/>
+        <location line="+7"/>
         <source>Log in</source>
         <translation>收银员登录</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="-6"/>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>Locked: %1, enter your PIN</source>
         <translation>已锁定：%1，请输入密码</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+34"/>
         <source>Enter your staff number (digits only)</source>
         <translation>请输入工号（仅限数字）</translation>
     </message>
@@ -1429,12 +1598,12 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../posclient/ui/main_window.py" line="+102"/>
+        <location filename="../../posclient/ui/main_window.py" line="+103"/>
         <source>Till %1 · %2</source>
         <translation>收银机 %1 · %2</translation>
     </message>
     <message>
-        <location line="+90"/>
+        <location line="+93"/>
         <source>Enrolled, but sync cannot start (no keyring?): see the log</source>
         <translation>已注册，但无法启动同步（可能没有系统密钥环）：请查看日志</translation>
     </message>
@@ -1451,7 +1620,7 @@
         <translation>当前有未完成的交易：请先解锁，结账或挂单后再切换收银员</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+38"/>
         <source>Change %1 · Receipt %2</source>
         <translation>找零 %1 · 小票号 %2</translation>
     </message>
@@ -1528,7 +1697,7 @@
         <translation>小票号或退货单号</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+43"/>
         <source>Open the shift first: count the float in the drawer</source>
         <translation>请先开班：清点钱箱里的备用金</translation>
     </message>
@@ -1542,11 +1711,12 @@
     <name>MemberDialog</name>
     <message>
         <location filename="../../posclient/ui/member.py" line="+46"/>
+        <location line="+10"/>
         <source>Member</source>
         <translation>会员</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-4"/>
         <source>Scan the member card or app code, or type a phone number</source>
         <translation>扫描会员卡或App会员码，或输入手机号</translation>
     </message>
@@ -1566,7 +1736,7 @@
         <translation>取消会员</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Sign up a new member</source>
         <translation>注册新会员</translation>
     </message>
@@ -1591,7 +1761,17 @@
         <translation>姓名（可选）</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+12"/>
+        <source>Member code or phone</source>
+        <translation>会员码或手机号</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>%1 points</source>
         <translation>%1 积分</translation>
     </message>
@@ -1617,13 +1797,18 @@
 <context>
     <name>PayDialog</name>
     <message>
-        <location filename="../../posclient/ui/pay.py" line="+53"/>
-        <location line="+110"/>
+        <location filename="../../posclient/ui/pay.py" line="+52"/>
+        <location line="+116"/>
         <source>Payment</source>
         <translation>收款</translation>
     </message>
     <message>
-        <location line="-98"/>
+        <location line="-110"/>
+        <source>Due</source>
+        <translation>应付</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Amount (empty: all that is due)</source>
         <translation>金额（留空则收取全部应收）</translation>
     </message>
@@ -1639,22 +1824,37 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+48"/>
+        <location line="+54"/>
         <source>Points</source>
         <translation>积分</translation>
     </message>
     <message>
-        <location line="-43"/>
+        <location line="-49"/>
         <source>Back to sale</source>
         <translation>返回销售</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+12"/>
+        <source>Tenders taken</source>
+        <translation>已收款项</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>Due %1</source>
         <translation>应收 %1</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+14"/>
+        <source>Cash %1</source>
+        <translation>现金 %1</translation>
+    </message>
+    <message>
+        <location line="+30"/>
         <source>%1 is not an amount</source>
         <translation>%1 不是有效金额</translation>
     </message>
@@ -1708,7 +1908,8 @@
     </message>
     <message>
         <location line="-35"/>
-        <location line="+46"/>
+        <location line="+37"/>
+        <location line="+9"/>
         <source>Hand over</source>
         <translation>交付</translation>
     </message>
@@ -1728,7 +1929,28 @@
         <translation>已提</translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+19"/>
+        <location line="+33"/>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Order lines</source>
+        <translation>订单行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The last column: how many to hand over</source>
+        <translation>最后一列：交付数量</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+25"/>
         <source>No order %1 on this till</source>
         <translation>本收银机上没有订单 %1</translation>
     </message>
@@ -1778,7 +2000,12 @@
         <translation>订单 %1 · %2 %3 · %4 · 网上已付 %5 / 共 %6</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+18"/>
+        <source>Hand over: %1</source>
+        <translation>交付：%1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Order as the central has it now</source>
         <translation>总部的最新订单</translation>
     </message>
@@ -1801,7 +2028,7 @@
 <context>
     <name>PrinterForm</name>
     <message>
-        <location filename="../../posclient/ui/settings.py" line="+59"/>
+        <location filename="../../posclient/ui/settings.py" line="+60"/>
         <source>No printer</source>
         <translation>不使用打印机</translation>
     </message>
@@ -1869,12 +2096,12 @@
 <context>
     <name>QuickKeysPanel</name>
     <message>
-        <location filename="../../posclient/ui/quick_keys.py" line="+47"/>
+        <location filename="../../posclient/ui/quick_keys.py" line="+68"/>
         <source>Quick keys</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+55"/>
         <source>Weight in grams</source>
         <translation>重量（克）</translation>
     </message>
@@ -1882,7 +2109,7 @@
 <context>
     <name>ReasonDialog</name>
     <message>
-        <location filename="../../posclient/ui/reasons.py" line="+60"/>
+        <location filename="../../posclient/ui/reasons.py" line="+67"/>
         <location line="+5"/>
         <source>Reason</source>
         <translation>原因</translation>
@@ -1917,17 +2144,18 @@
 <context>
     <name>ReceivingDialog</name>
     <message>
-        <location filename="../../posclient/ui/stock.py" line="+216"/>
+        <location filename="../../posclient/ui/stock.py" line="+220"/>
         <source>Receive a delivery</source>
         <translation>到货收货</translation>
     </message>
     <message>
         <location line="+11"/>
+        <location line="+55"/>
         <source>Deliveries and transfers this store expects</source>
         <translation>本店待收的到货单和调拨单</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-53"/>
         <source>Delivery</source>
         <translation>到货单</translation>
     </message>
@@ -1993,12 +2221,12 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+89"/>
+        <location line="+94"/>
         <source>Correct the quantity</source>
         <translation>修改数量</translation>
     </message>
     <message>
-        <location line="-88"/>
+        <location line="-93"/>
         <source>Post as received</source>
         <translation>确认收货</translation>
     </message>
@@ -2008,7 +2236,22 @@
         <translation>返回列表</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+14"/>
+        <source>Enter or a double click receives the selected one</source>
+        <translation>Enter 或双击收取所选的一项</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Received lines</source>
+        <translation>已收货行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>supplier</source>
         <translation>供应商</translation>
     </message>
@@ -2071,14 +2314,14 @@
         <translation>关闭</translation>
     </message>
     <message>
-        <location line="+12"/>
-        <location line="+47"/>
+        <location line="+25"/>
+        <location line="+50"/>
         <location line="+17"/>
         <source>Till</source>
         <translation>收银台</translation>
     </message>
     <message>
-        <location line="-64"/>
+        <location line="-67"/>
         <location line="+15"/>
         <location line="+4"/>
         <source>Sales</source>
@@ -2120,7 +2363,8 @@
         <translation>上传情况</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-19"/>
+        <location line="+22"/>
         <source>Tills</source>
         <translation>收银台</translation>
     </message>
@@ -2150,7 +2394,8 @@
         <translation>合计</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-34"/>
+        <location line="+39"/>
         <source>Sales by hour</source>
         <translation>分时销售额</translation>
     </message>
@@ -2160,12 +2405,13 @@
         <translation>时</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-41"/>
+        <location line="+42"/>
         <source>Tender mix</source>
         <translation>支付方式构成</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+10"/>
         <source>Charts</source>
         <translation>图表</translation>
     </message>
@@ -2180,7 +2426,8 @@
         <translation>金额</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-93"/>
+        <location line="+93"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
@@ -2190,7 +2437,8 @@
         <translation>小票</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-65"/>
+        <location line="+66"/>
         <source>Card payments without a sale</source>
         <translation>未成交的银行卡付款</translation>
     </message>
@@ -2245,7 +2493,8 @@
         <translation>登记时间</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="-79"/>
+        <location line="+93"/>
         <source>Held web refund: decide</source>
         <translation>暂扣的网上退款：请决定</translation>
     </message>
@@ -2270,12 +2519,49 @@
         <translation>处理选中的异常</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="-104"/>
+        <location line="+111"/>
         <source>Exceptions</source>
         <translation>异常</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="-148"/>
+        <location line="+32"/>
+        <source>Reconciliation</source>
+        <translation>对账</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Ctrl+Tab turns the page</source>
+        <translation>Ctrl+Tab 翻页</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Tenders</source>
+        <translation>支付方式</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Categories</source>
+        <translation>品类</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Summary</source>
+        <translation>汇总</translation>
+    </message>
+    <message>
+        <location line="+63"/>
+        <source>Selected exception</source>
+        <translation>所选异常</translation>
+    </message>
+    <message>
+        <location line="+42"/>
         <source>Store %1 · %2</source>
         <translation>门店 %1 · %2</translation>
     </message>
@@ -2356,7 +2642,7 @@
         <translation>（无）</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+41"/>
         <source>%1 event(s) behind it: %2</source>
         <translation>涉及 %1 个事件：%2</translation>
     </message>
@@ -2384,29 +2670,34 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../posclient/ui/shift.py" line="+29"/>
+        <location filename="../../posclient/ui/shift.py" line="+36"/>
         <source>Print</source>
         <translation>打印</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+21"/>
+        <location line="+23"/>
         <source>Save as PDF</source>
         <translation>存为 PDF</translation>
     </message>
     <message>
-        <location line="-20"/>
-        <location line="+26"/>
+        <location line="-22"/>
+        <location line="+28"/>
         <source>Save as CSV</source>
         <translation>存为 CSV</translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="-27"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+6"/>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>No printer is set up on this till</source>
         <translation>本收银台未设置打印机</translation>
     </message>
@@ -2425,12 +2716,27 @@
 <context>
     <name>ResumeDialog</name>
     <message>
-        <location filename="../../posclient/ui/resume.py" line="+70"/>
+        <location filename="../../posclient/ui/resume.py" line="+69"/>
         <source>Resume a suspended sale</source>
         <translation>取回挂单</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+6"/>
+        <source>Suspended sales</source>
+        <translation>挂起的交易</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Enter resumes the selected sale</source>
+        <translation>Enter 恢复所选交易</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Other tills</source>
+        <translation>其他收银台</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>#%1  %2  %3  at %4</source>
         <translation>#%1  %2  %3  %4</translation>
     </message>
@@ -2440,7 +2746,7 @@
         <translation>正在查找其他收银机的挂单…</translation>
     </message>
     <message numerus="yes">
-        <location line="+15"/>
+        <location line="+17"/>
         <source>Till %1 · %2  %3  %n line(s)  at %4</source>
         <translation>
             <numerusform>收银机 %1 · %2  %3  %n 行  %4</numerusform>
@@ -2485,7 +2791,7 @@
 <context>
     <name>ReturnDialog</name>
     <message>
-        <location filename="../../posclient/ui/returns.py" line="+72"/>
+        <location filename="../../posclient/ui/returns.py" line="+71"/>
         <source>Item</source>
         <translation>商品</translation>
     </message>
@@ -2521,17 +2827,28 @@
         <translation>扫描小票上的二维码，或输入小票号、网店订单号</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+4"/>
+        <source>Purchase</source>
+        <translation>购买记录</translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+2"/>
+        <location line="+11"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-7"/>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>No receipt</source>
         <translation>无小票</translation>
     </message>
@@ -2546,7 +2863,22 @@
         <translation>退回的商品抵扣同一单的新商品；差额补付或退还</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+7"/>
+        <source>Receipt or order</source>
+        <translation>小票或订单</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Lines to return</source>
+        <translation>退货行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Each line: the quantity back and its condition</source>
+        <translation>每行：退回数量及其状态</translation>
+    </message>
+    <message>
+        <location line="+37"/>
         <source>This till&apos;s copy: a manager approves the refund</source>
         <translation>本收银台的记录：退款需经理批准</translation>
     </message>
@@ -2581,7 +2913,17 @@
         <translation>门店 %1 · %2</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+30"/>
+        <source>Quantity back: %1</source>
+        <translation>退回数量：%1</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Condition: %1</source>
+        <translation>状态：%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Back to stock</source>
         <translation>回库</translation>
     </message>
@@ -2639,12 +2981,27 @@
 <context>
     <name>SearchDialog</name>
     <message>
-        <location filename="../../posclient/ui/search.py" line="+44"/>
+        <location filename="../../posclient/ui/search.py" line="+50"/>
         <source>Find a product</source>
         <translation>查找商品</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+20"/>
+        <source>Product name, brand or code</source>
+        <translation>商品名称、品牌或编码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Enter adds the first product found; arrow keys in the list choose</source>
+        <translation>Enter 加入找到的第一个商品；在列表中用方向键选择</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Products found</source>
+        <translation>找到的商品</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>no price</source>
         <translation>无价格</translation>
     </message>
@@ -2652,7 +3009,7 @@
 <context>
     <name>SellPage</name>
     <message>
-        <location line="-45"/>
+        <location line="-58"/>
         <source>stock %1</source>
         <translation>库存 %1</translation>
     </message>
@@ -2663,42 +3020,42 @@
     </message>
     <message>
         <location filename="../../posclient/ui/sell.py" line="-37"/>
-        <location line="+335"/>
+        <location line="+338"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-334"/>
-        <location line="+355"/>
+        <location line="-337"/>
+        <location line="+349"/>
         <source>Price</source>
         <translation>改价</translation>
     </message>
     <message>
-        <location line="-354"/>
-        <location line="+382"/>
+        <location line="-348"/>
+        <location line="+366"/>
         <source>Line discount</source>
         <translation>单品折扣</translation>
     </message>
     <message>
-        <location line="-381"/>
-        <location line="+387"/>
+        <location line="-365"/>
+        <location line="+372"/>
         <source>Sale discount</source>
         <translation>整单折扣</translation>
     </message>
     <message>
-        <location line="-386"/>
-        <location line="+392"/>
+        <location line="-371"/>
+        <location line="+378"/>
         <source>Void line</source>
         <translation>单品作废</translation>
     </message>
     <message>
-        <location line="-391"/>
-        <location line="+399"/>
+        <location line="-377"/>
+        <location line="+385"/>
         <source>Void sale</source>
         <translation>整单作废</translation>
     </message>
     <message>
-        <location line="-398"/>
+        <location line="-384"/>
         <source>Suspend</source>
         <translation>挂单</translation>
     </message>
@@ -2719,12 +3076,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+535"/>
+        <location line="+521"/>
         <source>Stock</source>
         <translation>库存查询</translation>
     </message>
     <message>
-        <location line="-534"/>
+        <location line="-520"/>
         <source>Pick-up</source>
         <translation>自提</translation>
     </message>
@@ -2745,11 +3102,12 @@
     </message>
     <message>
         <location line="+1"/>
+        <location line="+80"/>
         <source>Member</source>
         <translation>会员</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-79"/>
         <source>Stock count</source>
         <translation>盘点</translation>
     </message>
@@ -2769,13 +3127,44 @@
         <translation>扫描或输入条码、货号或品名</translation>
     </message>
     <message>
-        <location line="+42"/>
-        <location line="+127"/>
+        <location line="+2"/>
+        <source>Scan field</source>
+        <translation>扫码框</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+3"/>
+        <source>Last sale</source>
+        <translation>上一笔交易</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Cart</source>
+        <translation>购物车</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>F6 voids the selected line</source>
+        <translation>F6 作废所选行</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <location line="+128"/>
         <source>Member: —</source>
         <translation>会员：—</translation>
     </message>
     <message>
-        <location line="-99"/>
+        <location line="-125"/>
+        <source>Totals</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <location line="+25"/>
         <source>Pay</source>
         <translation>结账</translation>
     </message>
@@ -2785,7 +3174,7 @@
         <translation>扫码框为空时按 Enter</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+84"/>
         <source>Subtotal</source>
         <translation>小计</translation>
     </message>
@@ -2815,18 +3204,19 @@
         <translation>已收</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-116"/>
+        <location line="+119"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
         <location line="+4"/>
-        <location line="+305"/>
+        <location line="+288"/>
         <source>Member: %1</source>
         <translation>会员：%1</translation>
     </message>
     <message>
-        <location line="-304"/>
+        <location line="-287"/>
         <source>%1 points</source>
         <translation>%1 积分</translation>
     </message>
@@ -2861,7 +3251,7 @@
         <translation>%1 不是整数</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+9"/>
         <source>New unit price</source>
         <translation>新单价</translation>
     </message>
@@ -2872,11 +3262,12 @@
     </message>
     <message>
         <location line="+7"/>
+        <location line="+7"/>
         <source>10% or an amount such as 5.00</source>
         <translation>输入折扣如 10% 或金额如 5.00</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+18"/>
         <source>Sale voided</source>
         <translation>本单已作废</translation>
     </message>
@@ -2946,16 +3337,32 @@
     </message>
     <message>
         <location line="+8"/>
+        <location line="+4"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+4"/>
         <source>Switch language</source>
         <translation>切换语言</translation>
     </message>
     <message>
         <location line="+7"/>
+        <source>Customer display</source>
+        <translation>顾客显示屏</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save customer display</source>
+        <translation>保存顾客显示屏</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Sync and diagnostics</source>
         <translation>同步与诊断</translation>
     </message>
@@ -3041,16 +3448,25 @@
         <translation>关闭</translation>
     </message>
     <message>
+        <location line="+6"/>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
         <location line="+10"/>
-        <location line="+56"/>
-        <location line="+42"/>
+        <location line="+67"/>
         <source>Log in first</source>
         <translation>请先登录</translation>
     </message>
     <message>
-        <location line="-79"/>
+        <location line="-48"/>
         <source>Printer saved</source>
         <translation>打印机设置已保存</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Customer display saved</source>
+        <translation>顾客显示屏已保存</translation>
     </message>
     <message>
         <location line="+5"/>
@@ -3078,13 +3494,12 @@
         <translation>钱箱已打开</translation>
     </message>
     <message>
-        <location line="+22"/>
-        <location line="+42"/>
+        <location line="+21"/>
         <source>Enter the central&apos;s address and the code</source>
         <translation>请输入总部地址和注册码</translation>
     </message>
     <message>
-        <location line="-31"/>
+        <location line="+19"/>
         <source>Enrolling…</source>
         <translation>正在注册…</translation>
     </message>
@@ -3094,7 +3509,7 @@
         <translation>已重新注册为收银机 %1：同步继续</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+22"/>
         <source>This till now uses the central at %1</source>
         <translation>本收银机现在使用位于 %1 的中心</translation>
     </message>
@@ -3137,7 +3552,12 @@
         <translation>注册</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+4"/>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>Enrolling…</source>
         <translation>正在注册…</translation>
     </message>
@@ -3155,30 +3575,35 @@
         <translation>班次与报表</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+5"/>
+        <source>Shift</source>
+        <translation>班次</translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Open shift</source>
         <translation>开班</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+65"/>
+        <location line="+67"/>
         <source>Cash in</source>
         <translation>备用金存入</translation>
     </message>
     <message>
-        <location line="-64"/>
-        <location line="+64"/>
+        <location line="-66"/>
+        <location line="+66"/>
         <source>Paid out</source>
         <translation>支出</translation>
     </message>
     <message>
-        <location line="-63"/>
-        <location line="+64"/>
+        <location line="-65"/>
+        <location line="+66"/>
         <source>Safe drop</source>
         <translation>存入保险柜</translation>
     </message>
     <message>
-        <location line="-63"/>
+        <location line="-65"/>
         <source>Close shift (blind count)</source>
         <translation>交班（盲点）</translation>
     </message>
@@ -3193,7 +3618,12 @@
         <translation>Z 报表（日结）</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+15"/>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>No shift is open</source>
         <translation>没有未结束的班次</translation>
     </message>
@@ -3256,7 +3686,7 @@
 <context>
     <name>StockCountDialog</name>
     <message>
-        <location filename="../../posclient/ui/stock.py" line="-290"/>
+        <location filename="../../posclient/ui/stock.py" line="-299"/>
         <source>Stock count</source>
         <translation>库存盘点</translation>
     </message>
@@ -3277,11 +3707,12 @@
     </message>
     <message>
         <location line="+1"/>
+        <location line="+31"/>
         <source>Count</source>
         <translation>盘点</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="-25"/>
         <source>Scan an item (code*5 counts five)</source>
         <translation>扫描商品（条码*5 表示 5 件）</translation>
     </message>
@@ -3312,12 +3743,12 @@
     </message>
     <message>
         <location line="+8"/>
-        <location line="+56"/>
+        <location line="+60"/>
         <source>Correct the count</source>
         <translation>修改盘点数</translation>
     </message>
     <message>
-        <location line="-55"/>
+        <location line="-59"/>
         <source>Post the count</source>
         <translation>提交盘点</translation>
     </message>
@@ -3327,7 +3758,17 @@
         <translation>关闭</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+11"/>
+        <source>Counted lines</source>
+        <translation>已盘点行</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+36"/>
         <source>%1: %2 counted</source>
         <translation>%1：已盘 %2</translation>
     </message>
@@ -3350,7 +3791,37 @@
 <context>
     <name>SyncStatusBar</name>
     <message>
-        <location filename="../../posclient/ui/widgets.py" line="+151"/>
+        <location filename="../../posclient/ui/widgets.py" line="+230"/>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Waiting to upload</source>
+        <translation>等待上传</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Last sync</source>
+        <translation>上次同步</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Store and till</source>
+        <translation>门店和收银台</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cashier</source>
+        <translation>收银员</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Printer</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <location line="+11"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>

@@ -161,9 +161,10 @@ def _write_products(engine: Engine, now: Callable[[], datetime], store_id: str,
         barcodes[pid].append(gtin_text(gtin))
     products = [
         {"id": pid, "sku": sku, "name_zh": zh, "name_en": en, "category": cat, "brand": brand,
-         "measure": measure, "tax_code": tax, "plu": plu,
+         "measure": measure, "tax_code": tax, "plu": plu, "discountable": discountable,
          "barcodes": barcodes.get(pid, []) + late.get(pid, [])}
-        for pid, sku, zh, en, cat, brand, measure, tax, plu in pending.get("products", [])]
+        for pid, sku, zh, en, cat, brand, measure, tax, plu, discountable
+        in pending.get("products", [])]
     first_price = counts["prices"] + 1
     prices = [
         {"id": first_price + i, "product_id": pid, "price_list": plist, "amount": amount,

@@ -111,11 +111,13 @@ class RowRejected(_Admin):
 
 
 class RecordsRejectedBody(_Admin):
-    """422 ``records_rejected``: a bulk write with refused records wrote nothing."""
+    """422: ``records_rejected`` (a bulk write with refused records wrote nothing; each one in
+    ``rejected``), or another invalid request (``invalid_request``, ``invalid_json``: no
+    ``rejected``)."""
 
     error: str
     detail: str = ""
-    rejected: list[RowRejected]
+    rejected: list[RowRejected] = []
 
 
 class EntityReport(_Admin):

@@ -3,10 +3,11 @@
 Prices. The central prices a basket with the SAME engine as the tills
 (posclient/domain/promotions.py), from its own reference data: products and prices (the price
 list named as the member's tier when the product has a price there valid at that time, else
-``retail``: the till's member-price rule), tax rates, store settings (currency, tax-inclusive,
-rounding, time zone) and promotions. Tax is summarized per rate on the discounted line totals
-(posclient/domain/tax.py). The promotions are parsed into a book once and kept until their
-stored records change.
+``retail``: the till's member-price rule; a product that is not ``discountable``, a gift card,
+is always at retail and the engine never discounts it), tax rates, store settings (currency,
+tax-inclusive, rounding, time zone) and promotions. Tax is summarized per rate on the
+discounted line totals (posclient/domain/tax.py). The promotions are parsed into a book once
+and kept until their stored records change.
 
 Coupons are single use, chain-wide (table ``coupon_redemptions``, one row per code):
 
@@ -160,7 +161,8 @@ def price_basket_for(engine: Engine, req: PriceBasketRequest, now: datetime
                 select(entities.c.data).where(entities.c.entity == "price",
                                               entities.c.parent == str(pid)))]
             price_list, amount = "retail", None
-            if tier is not None:
+            discountable = bool(product.get("discountable", True))
+            if tier is not None and discountable:  # a gift card: retail, member or not
                 amount = price_at(prices, tier, at_unix)
                 price_list = tier if amount is not None else "retail"
             if amount is None:
@@ -173,7 +175,7 @@ def price_basket_for(engine: Engine, req: PriceBasketRequest, now: datetime
                 line_id=ln.line_id or n, product_id=pid, unit_price=amount, qty=ln.qty,
                 measure=Measure(product["measure"]), category=product.get("category", ""),
                 brand=product.get("brand", ""), tax_code=code,
-                tax_rate_ppm=taxes.get(code, 0)))
+                tax_rate_ppm=taxes.get(code, 0), discountable=discountable))
             shown.append((product, price_list, amount))
         if len({b.line_id for b in basket}) != len(basket):
             raise InvalidRequest("line_id is given twice", code="invalid_request")

@@ -185,6 +185,12 @@ def test_services_and_gift_cards_are_listed_once_at_their_list_price(demo):
                       "ON r.product_id = p.id WHERE p.name_zh = '礼品包装'") == [("VAT6", 500)]
 
 
+def test_the_gift_cards_and_only_they_are_not_discountable(demo):
+    conn, _ = demo
+    assert rows(conn, "SELECT name_en FROM products WHERE discountable = 0 ORDER BY id") == [
+        ("Gift Card 100 Yuan",), ("Gift Card 200 Yuan",), ("Gift Card 500 Yuan",)]
+
+
 def test_members_have_numbers_chinese_names_and_mobile_phones(demo):
     conn, _ = demo
     members = rows(conn, "SELECT member_no, name, phone, tier, points FROM members")

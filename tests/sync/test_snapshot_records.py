@@ -166,6 +166,9 @@ def test_a_page_over_the_answer_bound_is_asked_for_again_with_fewer_changes(tmp_
          "data": {**product(i)["data"], "notes": "x" * 20_000}} for i in range(1, 1201)]
 
     def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/whoami":  # this till's token (sync/till_identity.py)
+            return httpx.Response(200, json={"store_id": "S1", "terminal_id": "T1",
+                                             "central_id": "C"})
         after, limit = int(request.url.params["after"]), int(request.url.params["limit"])
         asked.append(limit)
         page = [c for c in feed if c["seq"] > after][:limit]
@@ -175,7 +178,7 @@ def test_a_page_over_the_answer_bound_is_asked_for_again_with_fewer_changes(tmp_
             "server_time": "2026-11-27T00:00:00Z"})
 
     tokens = TokenStore(MemoryKeyring())
-    tokens.save("http://central.test", "T1", "token")
+    tokens.save_legacy("http://central.test", "T1", "token")
     engine = SyncEngine(db, tokens=tokens, transport=httpx.MockTransport(handler))
     assert engine.run_once().applied == 1201
     assert asked[:2] == [1000, 250]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from till_kit import BREAD, MILK
 from ui_kit import PaperRoll, log_in, on_next_dialog, open_window, scan
 
@@ -65,3 +65,13 @@ def test_the_last_sale_stays_until_the_next_scan(qtbot, window):
     assert page.last_sale.isVisible()
     scan(qtbot, page.scan_field, BREAD)  # the next customer
     assert not page.last_sale.isVisible() and page.last_sale.text() == ""
+
+
+def test_the_status_bar_shows_each_part_whole_when_there_is_room(qtbot, window):
+    log_in(qtbot, window)
+    bar = window.status
+    qtbot.waitUntil(lambda: bar.who.text() != "")
+    QApplication.processEvents()
+    for part in (bar.state, bar.waiting, bar.where, bar.who, bar.printer):
+        if part.text():
+            assert QLabel.text(part) == part.text(), (part.objectName(), QLabel.text(part))

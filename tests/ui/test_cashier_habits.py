@@ -16,7 +16,7 @@ from posclient.domain.barcode import DEFAULT_SCALE_RULES
 from posclient.ui.app import install_language
 
 
-@pytest.fixture(params=[("en", 1024, 768), ("zh", 1366, 768)],
+@pytest.fixture(params=[(lang, w, 768) for lang in ("en", "zh") for w in (1024, 1366)],
                 ids=lambda p: f"{p[0]}-{p[1]}x{p[2]}")
 def lang_size(request, qapp):
     lang = request.param[0]

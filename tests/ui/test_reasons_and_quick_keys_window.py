@@ -153,7 +153,7 @@ def test_a_tile_adds_its_product_with_one_tap_and_a_weighed_one_by_weight(
     # The buttons are where they were without quick keys: the tiles take the free room.
     assert {n: b.mapTo(w, b.rect().topLeft()) for n, b in page.buttons.items()} == where
     assert page.pay.mapTo(w, page.pay.rect().topLeft()) == pay_at
-    tabs = [panel.tabs.tabText(i) for i in range(panel.tabs.count())]
+    tabs = [panel.bar.tabText(i) for i in range(panel.bar.count())]
     assert tabs == (["面包", "水果"] if lang == "zh" else ["Bakery", "Fruit"])
     texts = [t.label for t in panel.tiles]
     assert texts == (["全麦面包", "绿箭 口香糖", "苹果"] if lang == "zh"
@@ -163,11 +163,12 @@ def test_a_tile_adds_its_product_with_one_tap_and_a_weighed_one_by_weight(
     for tile in panel.tiles:  # what a tile shows fits it (a long name elided, never cut)
         assert tile.fontMetrics().horizontalAdvance(tile.text()) <= tile.width() - 12
     assert panel.tiles[0].text() == texts[0]  # a short label is shown whole
-    assert panel.tabs.currentWidget().height() >= first.height()  # a whole row is seen
+    assert panel.pages.currentWidget().height() >= first.height()  # a whole row is seen
 
     first.click()  # one tap: a wholemeal bread
     assert [(ln.item.sku, ln.qty) for ln in page.checkout.cart.lines] == [("100002", 1)]
-    panel.tabs.setCurrentIndex(1)
+    panel.bar.setCurrentIndex(1)  # a tap on "Fruit"
+    assert panel.pages.currentIndex() == 1
 
     def weigh(dialog) -> None:
         assert dialog.objectName() == "weightDialog"
@@ -186,12 +187,12 @@ def test_without_quick_keys_the_panel_is_empty_room_until_a_sync_brings_some(
         qtbot, small_store, clock):
     w = open_window(qtbot, small_store, clock, PaperRoll())
     log_in(qtbot, w, 1001, PINS[1001])
-    assert w.sell_page.quick_keys.tiles == [] and not w.sell_page.quick_keys.tabs.isVisible()
+    assert w.sell_page.quick_keys.tiles == [] and not w.sell_page.quick_keys.bar.isVisible()
     tiles_store(small_store)  # as a sync writes them
     w.show_sync(read_status(small_store.conn, state="idle"))
     assert [t.label for t in w.sell_page.quick_keys.tiles] == [
         "Wholemeal", "Doublemint Gum", "Apples"]
-    assert w.sell_page.quick_keys.tabs.isVisible()
+    assert w.sell_page.quick_keys.bar.isVisible()
 
 
 def test_a_long_label_keeps_its_start_and_its_size_on_a_narrow_tile(qtbot):

@@ -121,6 +121,8 @@ def test_offline_it_says_so_and_shows_this_tills_own_figures(qtbot, small_store,
             seen["tills"] = cells(dialog.tills)
             seen["tenders"] = cells(dialog.tenders)
             seen["hours"] = dialog.chart_values[0]
+            seen["said"] = (dialog.hour_chart.accessibleDescription(),
+                            dialog.tender_chart.accessibleDescription())
             seen["resolvable"] = dialog.resolve_button.isEnabled()
         finally:
             dialog.reject()
@@ -133,6 +135,7 @@ def test_offline_it_says_so_and_shows_this_tills_own_figures(qtbot, small_store,
     assert row[:5] == [w.terminal.settings.terminal_id, "1", "¥12.50", "0", "¥0.00"]
     assert seen["tenders"] == [["Cash", "¥12.50", "¥0.00", "¥12.50"]]
     assert sum(seen["hours"]) == 1250 and seen["hours"][17] == 1250  # 09:00 UTC, Shanghai 17h
+    assert seen["said"] == ("17: ¥12.50", "Cash ¥12.50")  # what a screen reader says of them
     assert seen["resolvable"] is False
 
 

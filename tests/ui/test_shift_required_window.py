@@ -13,7 +13,7 @@ from ui_kit import PaperRoll, log_in, on_next_dialog, open_window, scan
 from posclient.ui.app import install_language
 
 
-@pytest.fixture(params=[("en", 1024, 768), ("zh", 1366, 768)],
+@pytest.fixture(params=[(lang, w, 768) for lang in ("en", "zh") for w in (1024, 1366)],
                 ids=lambda p: f"{p[0]}-{p[1]}x{p[2]}")
 def window(request, qtbot, qapp, tmp_path, clock):
     lang, width, height = request.param

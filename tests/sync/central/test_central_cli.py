@@ -177,7 +177,7 @@ def test_init_upgrades_a_v7_database_to_incidents_and_keeps_its_exceptions_and_r
     assert "Upgraded" in capsys.readouterr().out
     with engine.begin() as conn:
         assert conn.execute(select(schema_version.c.version).order_by(
-            schema_version.c.version.desc())).scalars().first() == 8
+            schema_version.c.version.desc())).scalars().first() == 9
         (row,) = conn.execute(select(exceptions)).all()
         assert (row.kind, row.count, row.incident_key, row.status) == ("oversold", 1, None,
                                                                       "open")

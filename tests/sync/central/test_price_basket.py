@@ -87,11 +87,13 @@ def till_price(conn: sqlite3.Connection, body: dict) -> dict:
     for n, ln in enumerate(body["lines"], start=1):
         p = cat.by_sku(ln["sku"])
         t = int(at.timestamp())
-        price = (cat.price_at(p.id, t, tier) if tier else None) or cat.price_at(p.id, t)
+        # the till's rule: a tier price, except for a product that is not discountable
+        price = ((cat.price_at(p.id, t, tier) if tier and p.discountable else None)
+                 or cat.price_at(p.id, t))
         lines.append(BasketLine(line_id=n, product_id=p.id, unit_price=price, qty=ln["qty"],
                                 measure=Measure(p.measure), category=p.category,
                                 brand=p.brand, tax_code=p.tax_code,
-                                tax_rate_ppm=rates[p.tax_code]))
+                                tax_rate_ppm=rates[p.tax_code], discountable=p.discountable))
     result = PromotionReader(conn, "S1").price(
         lines, PricingContext(at=at, store_id="S1", member_tier=tier,
                               coupons=frozenset(body.get("coupons", []))))

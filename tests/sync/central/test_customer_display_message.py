@@ -1,0 +1,43 @@
+"""The customer display's message is the store's, set at the central per store: it reaches the
+store's till in the feed (another store's stays theirs), and the customer sees it in the till's
+language, or in the other when only that one is set."""
+
+from __future__ import annotations
+
+from central_kit import MemoryKeyring
+
+from posclient.app.clock import ManualClock
+from posclient.app.customer_display import CustomerPresenter, pole_lines
+from posclient.app.settings import StoreSettings
+from posclient.store.db import Store
+from sync.credentials import TokenStore
+from sync.engine import SyncEngine
+from sync.enrol import enrol
+
+
+def test_the_stores_message_reaches_its_till_and_its_customers(shop, tmp_path):
+    shop.admin_post("/entities/store_settings", {"records": [
+        {"store_id": "S1", "store_name_zh": "人民路店", "store_name_en": "Renmin Rd",
+         "customer_display_message_zh": "本周会员积分双倍",
+         "customer_display_message_en": "Double points for members this week",
+         "customer_display_bilingual": True},
+        {"store_id": "S2", "store_name_zh": "南京路店", "store_name_en": "Nanjing Rd",
+         "customer_display_message_en": "Nanjing Rd only"}]})
+    path = tmp_path / "till.db"
+    Store.open(path).close()
+    clock, tokens = ManualClock(), TokenStore(MemoryKeyring())
+    enrol(path, shop.url, shop.enrolment_code("S1"), "till", tokens=tokens, clock=clock)
+    SyncEngine(path, tokens=tokens, clock=clock, timeout=5).run_once()
+    store = Store.open(path)
+    try:
+        settings = StoreSettings.load(store.conn)
+    finally:
+        store.close()
+    assert settings.customer_display_message_zh == "本周会员积分双倍"
+    assert settings.customer_display_bilingual is True
+    zh = CustomerPresenter(settings, "zh_CN").view(None)
+    en = CustomerPresenter(settings, "en").view(None)
+    assert (zh.state, zh.store_name, zh.message) == ("welcome", "人民路店", "本周会员积分双倍")
+    assert (en.store_name, en.message) == ("Renmin Rd", "Double points for members this week")
+    assert pole_lines(zh) == (("人民路店", ""), ("本周会员积分双倍", ""))
+    assert "Nanjing Rd only" not in (zh.message, en.message)
