@@ -16,6 +16,7 @@ from pathlib import Path
 
 from posclient import __version__, cli_central, cli_json, cli_payments, cli_shift
 from posclient.app.lookup import parse_scan
+from posclient.app.reasons import reasons_for
 from posclient.cli_sell import parse_pay, parse_staff_pin, plan_payments
 from posclient.config import default_db_path, start_logging
 from posclient.domain.cart import Discount, Measure
@@ -99,6 +100,7 @@ def _card_orphans(args: argparse.Namespace, term) -> None:
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
     from posclient.app.demo_data import build_demo_store
+    from posclient.app.quick_keys import add_demo_quick_keys
     from posclient.app.terminal_config import TerminalConfig
 
     if args.products < 1 or args.members < 0:
@@ -109,6 +111,8 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     try:
         result = build_demo_store(store, products=args.products, members=args.members,
                                   seed=args.seed, now=datetime.now(UTC), progress=progress)
+        with store.write() as conn:  # tiles for loose produce, bread, bags
+            add_demo_quick_keys(conn)
         # The demo till "prints" its ESC/POS receipts into a file beside its database.
         receipts_file = Path(args.db).with_name("receipts.escpos")
         TerminalConfig(store).provision("printer", {"kind": "file",
@@ -214,12 +218,14 @@ def cmd_sell(args: argparse.Namespace) -> int:
     co = term.checkout(session)
     for code, qty in scans:
         co.scan(code, qty)
-    for no, price, reason in overrides:
-        co.override_price(no, price, reason, approval)
+    codes = {r.code for r in reasons_for(term.store.conn, "price_override")}
+    for no, price, reason in overrides:  # REASON: a reason code, or words
+        co.override_price(no, price, "" if reason in codes else reason, approval,
+                          reason_code=reason if reason in codes else None)
     for no, d in line_discounts:
-        co.discount_line(no, d, approval)
+        co.discount_line(no, d, approval, reason_code=args.reason)
     if discount is not None:
-        co.discount_basket(discount, approval)
+        co.discount_basket(discount, approval, reason_code=args.reason)
 
     plan = plan_payments(pays, co.payment)
     try:
@@ -460,7 +466,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--discount", help="sale discount: 10%% or an amount")
     p.add_argument("--line-discount", action="append", default=[], metavar="LINE:DISCOUNT")
     p.add_argument("--override", action="append", default=[], metavar="LINE:PRICE[:REASON]",
-                   help="price override (needs a supervisor)")
+                   help="price override (needs a supervisor); REASON: a reason code or words")
+    p.add_argument("--reason", metavar="CODE", help="the discounts' reason code")
     p.add_argument("--approve", metavar="STAFF:PIN",
                    help="supervisor's approval for overrides and large discounts")
     p.add_argument("--pay", action="append", default=[], metavar="TENDER",

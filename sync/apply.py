@@ -22,8 +22,8 @@ of two paths:
   read, no write lock), and only new or changed rows are written, with their old search text
   deleted first. Keys seen are kept in TEMP tables; at the end the rows the snapshot no longer
   contains are removed (products with their barcodes, prices and levels, prices, members,
-  levels, tax rates no product uses, promotions; staff are deactivated, never deleted: sales
-  name them).
+  levels, tax rates no product uses, promotions, reason codes, quick keys; staff are
+  deactivated, never deleted: sales name them).
 
 Web orders (entity ``order``) go into ``web_orders`` on either path, through the same function
 as an order fetched at the pick-up screen (posclient/store/orders.py ``keep_orders``). A
@@ -65,6 +65,8 @@ from .protocol import (
     PriceData,
     ProductData,
     PromotionData,
+    QuickKeyData,
+    ReasonCodeData,
     StaffData,
     StockLevelData,
     StoreSettingsData,
@@ -255,6 +257,34 @@ class Applier:
     def _delete_promotion(self, key: str) -> None:
         self.conn.execute("DELETE FROM promotions WHERE id = ?", (key,))
 
+    # -- reason codes (the chain's), quick keys (this store's) --------------------------------
+    def _upsert_reason_code(self, r: ReasonCodeData) -> None:
+        self.conn.execute(
+            "INSERT INTO reason_codes (code, kind, name_zh, name_en, active, sort) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE SET kind = excluded.kind, "
+            "name_zh = excluded.name_zh, name_en = excluded.name_en, "
+            "active = excluded.active, sort = excluded.sort",
+            (r.code, r.kind, r.name_zh, r.name_en, int(r.active), r.sort))
+
+    def _delete_reason_code(self, key: str) -> None:
+        self.conn.execute("DELETE FROM reason_codes WHERE code = ?", (key,))
+
+    def _upsert_quick_key(self, q: QuickKeyData) -> bool:
+        if q.store_id != self.store_id:
+            return False
+        self.conn.execute(
+            "INSERT INTO quick_keys (id, product_id, category_zh, category_en, label_zh, "
+            "label_en, position) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+            "product_id = excluded.product_id, category_zh = excluded.category_zh, "
+            "category_en = excluded.category_en, label_zh = excluded.label_zh, "
+            "label_en = excluded.label_en, position = excluded.position",
+            (q.id, q.product_id, q.category_zh, q.category_en, q.label_zh, q.label_en,
+             q.position))
+        return True
+
+    def _delete_quick_key(self, key: str) -> bool:
+        return self.conn.execute("DELETE FROM quick_keys WHERE id = ?", (int(key),)).rowcount > 0
+
 
 # -- snapshots ---------------------------------------------------------------------------------
 
@@ -381,10 +411,12 @@ _BIG: dict[str, tuple[str, str, str, Any, str]] = {
                     _LEVEL_UPSERT),
 }
 # Few rows: the page applier's upserts.
-_SMALL = ("store_settings", "tax_rate", "staff", "order", "promotion", "delivery")
+_SMALL = ("store_settings", "tax_rate", "staff", "order", "promotion", "delivery",
+          "reason_code", "quick_key")
 _SMALL_KEY = {"tax_rate": attrgetter("code"), "staff": attrgetter("id"),
               "order": attrgetter("order_no"), "promotion": attrgetter("id"),
-              "delivery": attrgetter("id")}  # finish() keeps
+              "delivery": attrgetter("id"), "reason_code": attrgetter("code"),
+              "quick_key": attrgetter("id")}  # finish() keeps
 
 # The tables a catalogue lives in: all empty means a first start (the bulk path).
 CATALOGUE_TABLES = ("products", "barcodes", "prices", "members", "stock_levels")
@@ -827,6 +859,12 @@ class SnapshotWriter:
                 "DELETE FROM deliveries WHERE id NOT IN (SELECT value FROM json_each(?)) "
                 "AND received_event IS NULL", (_ids(sorted(self._seen_small["delivery"])),)
             ).rowcount
+            self.removed += conn.execute(
+                "DELETE FROM reason_codes WHERE code NOT IN (SELECT value FROM json_each(?))",
+                (_ids(sorted(self._seen_small["reason_code"])),)).rowcount
+            self.removed += conn.execute(  # other stores' tiles were never kept
+                "DELETE FROM quick_keys WHERE id NOT IN (SELECT value FROM json_each(?))",
+                (_ids(sorted(self._seen_small["quick_key"])),)).rowcount
         return self.removed
 
     def close(self) -> None:

@@ -339,6 +339,40 @@ class DeliveryData(_Model):
     event_id: UUID | None = None  # the ``stock_receive`` event
 
 
+REASON_KINDS = ("discount", "price_override", "void", "no_sale", "return")
+ReasonKind = Literal["discount", "price_override", "void", "no_sale", "return"]
+ReasonCodeText = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.-]+$")]
+
+
+class ReasonCodeData(_Model):
+    """A reason a cashier picks for a discount, a price override, a void, a no-sale or a return
+    (entity ``reason_code``, key ``code``, the chain's: every store's tills get every one).
+    The till records the ``code`` in the audit record and the return event; reports count by it.
+    """
+
+    code: ReasonCodeText
+    kind: ReasonKind
+    name_zh: Name = Field(min_length=1)
+    name_en: Name = ""
+    active: bool = True
+    sort: int = Field(default=0, ge=0, le=10_000)
+
+
+class QuickKeyData(_Model):
+    """A touch tile on the sell page for an item without a barcode (loose produce, bread, bags):
+    entity ``quick_key``, key ``id``, scoped to ``store_id`` (only that store's tills get it).
+    Tiles are grouped by ``category_zh``/``category_en`` and ordered by ``position``."""
+
+    id: Id
+    store_id: StoreId
+    product_id: Id
+    category_zh: Word = Field(min_length=1)
+    category_en: Word = ""
+    label_zh: Word = ""  # empty: the product's name
+    label_en: Word = ""
+    position: int = Field(default=0, ge=0, le=10_000)
+
+
 def pickup_code_hash(order_no: str, code: str) -> str:
     """What a till compares the customer's pick-up code with (case and spaces ignored)."""
     import hashlib
@@ -358,9 +392,12 @@ ENTITY_MODELS: dict[str, type[_Model]] = {
     "order": OrderData,  # web orders for pick-up at the store (never delivery orders)
     "promotion": PromotionData,  # every store gets every promotion (the engine filters)
     "delivery": DeliveryData,  # goods on their way to a store (its tills receive them)
+    "reason_code": ReasonCodeData,  # the chain's reasons, at every till
+    "quick_key": QuickKeyData,  # a store's touch tiles, at its tills only
 }
 Entity = Literal["product", "price", "tax_rate", "member", "stock_level", "staff",
-                 "store_settings", "order", "promotion", "delivery"]
+                 "store_settings", "order", "promotion", "delivery", "reason_code",
+                 "quick_key"]
 
 
 class Change(_Model):
@@ -465,12 +502,13 @@ class ErrorBody(_Model):
 def entity_key(entity: str, data: dict[str, Any]) -> str:
     """The change feed's ``key`` of a reference record: both ends derive it the same way.
 
-    ``product``, ``price``, ``member``, ``staff``, ``promotion``: the id; ``tax_rate``: the code;
+    ``product``, ``price``, ``member``, ``staff``, ``promotion``, ``quick_key``: the id;
+    ``tax_rate``, ``reason_code``: the code;
     ``store_settings``: the store id; ``stock_level``: ``"<store_id>:<product_id>"`` (a store
     may see a few other stores' levels, so the key names the store); ``order``: the order
     number.
     """
-    if entity == "tax_rate":
+    if entity in ("tax_rate", "reason_code"):
         return str(data["code"])
     if entity == "order":
         return str(data["order_no"])
@@ -758,6 +796,7 @@ class ReturnPayload(_Model):
     source_ref: Key | None = None
     reservation_id: UUID | None = None  # None: refunded offline, without a reservation
     reason: str = Field(min_length=1, max_length=200)
+    reason_code: ReasonCodeText | None = None  # the reason picked from the list (None: typed)
     completed_at: Moment
     currency: Currency
     total: Minor  # refunded in all

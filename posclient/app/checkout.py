@@ -41,6 +41,7 @@ from posclient.store.catalog import Catalog, Product
 from posclient.store.db import Store
 from posclient.store.promotions import PromotionReader
 
+from . import reasons
 from .clock import Clock, iso, new_event_id, parse_iso
 from .lookup import Lookup, StockPosition
 from .members import MemberView
@@ -333,23 +334,35 @@ class Checkout:
         self.cart.set_qty(line_id, qty)
         self._reprice()
 
-    def void_line(self, line_id: int, approval: Approval | None = None) -> None:
+    def _reason(self, kind: str, code: str | None, text: str = "") -> dict[str, object]:
+        """The audit detail of a reason (posclient/app/reasons.py): ``reason_code`` and
+        ``reason``, checked against the chain's list; empty when none was given."""
+        code, text = reasons.resolve(self.store.conn, kind, code, text,
+                                     free_text=self.settings.reason_free_text)
+        return {"reason_code": code, "reason": text} if code or text else {}
+
+    def void_line(self, line_id: int, approval: Approval | None = None, *,
+                  reason_code: str | None = None, reason: str = "") -> None:
         self._editable()
+        why = self._reason("void", reason_code, reason)
         trial = self.cart.copy()
         line = trial.void_line(line_id)
         self._check_not_below_paid(trial)
         approved_by = self._guard_paid(approval)
         self.staff.record(self.session, "void_line", approved_by, line=line_id,
                           sku=line.item.sku, qty=line.qty, amount=line.gross,
-                          paid=self.has_payments)
+                          paid=self.has_payments, **why)
         self.cart.void_line(line_id)
         self._reprice()
 
     # -- price changes -------------------------------------------------------------------------
     def override_price(self, line_id: int, price: Money, reason: str,
-                       approval: Approval | None = None) -> None:
+                       approval: Approval | None = None, *,
+                       reason_code: str | None = None) -> None:
         self._editable()
-        if not reason.strip():
+        why = self._reason("price_override", reason_code, reason)
+        reason = str(why.get("reason", ""))
+        if not reason:
             raise InvalidInput("Give a reason for the price change", code="reason_required")
         trial = self.cart.copy()
         trial.override_price(line_id, price, reason)
@@ -359,7 +372,7 @@ class Checkout:
         approved_by = self.staff.authorize(self.session, Action.PRICE_OVERRIDE, approval)
         self.staff.record(self.session, "price_override", approved_by, line=line_id,
                           sku=trial.get(line_id).item.sku, old=old.minor, new=price.minor,
-                          reason=reason)
+                          **why)
         self.cart.override_price(line_id, price, reason)
         self._reprice()
 
@@ -370,8 +383,10 @@ class Checkout:
         return None
 
     def discount_line(self, line_id: int, discount: Discount | None,
-                      approval: Approval | None = None) -> None:
+                      approval: Approval | None = None, *,
+                      reason_code: str | None = None) -> None:
         self._editable()
+        why = self._reason("discount", reason_code, discount.reason) if discount else {}
         trial = self.cart.copy()
         trial.set_line_discount(line_id, discount)
         if self.has_payments:
@@ -383,13 +398,15 @@ class Checkout:
                           sku=line.item.sku,
                           discount=None if discount is None else
                           {"kind": discount.kind.value, "value": discount.value},
-                          reason=discount.reason if discount else "")
+                          amount=_discounted(trial, self.cart), **why)
         self.cart.set_line_discount(line_id, discount)
         self._reprice()
 
     def discount_basket(self, discount: Discount | None,
-                        approval: Approval | None = None) -> None:
+                        approval: Approval | None = None, *,
+                        reason_code: str | None = None) -> None:
         self._editable()
+        why = self._reason("discount", reason_code, discount.reason) if discount else {}
         trial = self.cart.copy()
         trial.set_basket_discount(discount)
         if self.has_payments:
@@ -399,7 +416,7 @@ class Checkout:
         self.staff.record(self.session, "basket_discount", approved_by,
                           discount=None if discount is None else
                           {"kind": discount.kind.value, "value": discount.value},
-                          reason=discount.reason if discount else "")
+                          amount=_discounted(trial, self.cart), **why)
         self.cart.set_basket_discount(discount)
         self._reprice()
 
@@ -662,12 +679,14 @@ class Checkout:
             tenders += ex.returns.refund_plan(ex.draft, rest)
         return ex.returns.pay_back(ex.draft, tenders, exchange=True)
 
-    def void_sale(self, approval: Approval | None = None) -> None:
+    def void_sale(self, approval: Approval | None = None, *, reason_code: str | None = None,
+                  reason: str = "") -> None:
         """Abandon the sale. Card payments already approved are reversed on the terminal.
 
         Once cash has been taken, voiding needs a supervisor (the cash must go back too).
         """
         self._active()
+        why = self._reason("void", reason_code, reason)
         took_cash = any(t.kind is TenderKind.CASH for t in self.payment.tenders)
         approved_by = self._guard_paid(approval) if took_cash else None
         for tender in self.payment.tenders:
@@ -687,21 +706,22 @@ class Checkout:
         self.staff.record(self.session, "void_sale", approved_by,
                           lines=len(self.cart.active_lines),
                           total=self.cart.totals().total.minor,
-                          paid=self.payment.paid.minor)
+                          paid=self.payment.paid.minor, **why)
         self._new_sale()
 
     def no_sale(self, drawer: CashDrawer, reason: str,
-                approval: Approval | None = None) -> None:
+                approval: Approval | None = None, *, reason_code: str | None = None) -> None:
         """Open the cash drawer without a sale (change for the float, ...): a supervisor's PIN,
         a reason, and an audit record come first; the drawer opens after."""
         self._active()
-        if not reason.strip():
+        why = self._reason("no_sale", reason_code, reason)
+        if not why:
             raise InvalidInput("Give a reason for opening the drawer", code="reason_required")
         if not self.cart.is_empty:
             raise InvalidInput("Finish or suspend the sale before opening the drawer",
                                code="cart_not_empty")
         approved_by = self.staff.authorize(self.session, Action.NO_SALE, approval)
-        self.staff.record(self.session, "no_sale", approved_by, reason=reason)
+        self.staff.record(self.session, "no_sale", approved_by, **why)
         drawer.open()
 
     # -- members -------------------------------------------------------------------------------
@@ -1011,6 +1031,11 @@ def _stock_qty(line: CartLine) -> int:
     if line.fixed_amount is not None and line.item.measure is Measure.GRAM:
         return 0  # a price label on a weighed item: the weight is not known
     return line.qty
+
+
+def _discounted(trial: Cart, before: Cart) -> int:
+    """What a discount change takes off the sale (minor units; negative: given back)."""
+    return trial.totals().discount_total.minor - before.totals().discount_total.minor
 
 
 def _discount_json(d: Discount | None) -> str | None:

@@ -35,6 +35,10 @@ LABELS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
     "orphans_refunded": ("已退款到银行卡", "Refunded to the card"),
     "orphans_completed": ("补记为销售", "Completed as sales"),
     "orphans_open": ("待经理处理", "Open, for a manager"),
+    "reasons": ("按原因", "By reason"), "reason_discount": ("折扣", "Discount"),
+    "reason_price_override": ("改价", "Price change"), "reason_void": ("作废", "Void"),
+    "reason_no_sale": ("开钱箱", "No sale"), "reason_return": ("退货", "Return"),
+    "reason_typed": ("手写原因", "typed"),
 }
 
 
@@ -88,6 +92,11 @@ def report_lines(r: Report, lang: str = "zh", width: int = 48) -> list[str]:
                 out.append(two_cols(f"  {label('orphans_' + outcome, lang)}",
                                     f"{len(these)} / {m(sum(o['amount'] for o in these))}",
                                     width))
+    if r.reasons:  # count / amount per kind and reason code
+        out += [rule, fit(label("reasons", lang), width)]
+        out += [two_cols(f"  {label('reason_' + x['kind'], lang)} "
+                         f"{x['reason_code'] or label('reason_typed', lang)}",
+                         f"{x['count']} / {m(x['amount'])}", width) for x in r.reasons]
     if r.pending_events:
         out += [rule, row("pending", str(len(r.pending_events)))]
         out += [fit(f"  {e['terminal_seq']} {e['type']} {e['occurred_at']}", width)
@@ -119,5 +128,9 @@ def report_csv(r: Report) -> str:
             w.writerow(["over_short", f"shift {s['shift_no']}:{k}", v])
     w.writerows(["card_orphan", f"{o['outcome']}:{o['reference']}", o["amount"]]
                 for o in r.card_orphans)
+    for x in r.reasons:
+        key = f"{x['kind']}:{x['reason_code'] or ''}"
+        w.writerows([["reason", f"{key}:count", x["count"]], ["reason", f"{key}:amount",
+                                                              x["amount"]]])
     w.writerows(["pending", e["terminal_seq"], e["type"]] for e in r.pending_events)
     return buf.getvalue()

@@ -46,6 +46,7 @@ from posclient.store import audit, outbox
 from posclient.store.catalog import Catalog
 from posclient.store.db import Store
 
+from . import reasons
 from .clock import Clock, iso, new_event_id
 from .orders import OrderBook
 from .settings import StoreSettings
@@ -145,6 +146,7 @@ class ReturnDraft:
     total: Money
     needs: tuple[Action, ...]  # the approvals it needs (a manager's PIN covers them all)
     reservation_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    reason_code: str | None = None  # picked from the list (posclient/app/reasons.py)
 
     @property
     def online(self) -> bool:
@@ -267,8 +269,9 @@ class Returns:
         return Purchase(data, returned, refunded, online)
 
     # -- preparing -------------------------------------------------------------------------------
-    def prepare(self, purchase: Purchase, quantities: dict[int, int], *, reason: str,
-                conditions: dict[int, str] | None = None) -> ReturnDraft:
+    def prepare(self, purchase: Purchase, quantities: dict[int, int], *, reason: str = "",
+                conditions: dict[int, str] | None = None,
+                reason_code: str | None = None) -> ReturnDraft:
         """The return of ``{line_id: qty}`` of the purchase. Refuses, changing nothing: more
         than is returnable, part of a weighed line, no reason, another currency."""
         self.staff.ensure_active(self.session)
@@ -308,10 +311,10 @@ class Returns:
         if not lines:
             raise InvalidInput("Choose at least one item to return", code="return_empty")
         needs = self._needs(lines, purchase)
-        return self._draft(purchase, lines, reason, needs)
+        return self._draft(purchase, lines, reason, needs, reason_code)
 
-    def prepare_without_receipt(self, items: list[tuple[str, int, str]], *,
-                                reason: str) -> ReturnDraft:
+    def prepare_without_receipt(self, items: list[tuple[str, int, str]], *, reason: str = "",
+                                reason_code: str | None = None) -> ReturnDraft:
         """A return with no receipt at all (a manager approves it): ``(code, qty, condition)``
         per item, scanned or typed; each refunded at today's shelf price."""
         from .lookup import Lookup
@@ -345,17 +348,19 @@ class Returns:
         if not lines:
             raise InvalidInput("Choose at least one item to return", code="return_empty")
         needs = (Action.RETURN_WITHOUT_RECEIPT, *self._needs(lines, None))
-        return self._draft(None, lines, reason, needs)
+        return self._draft(None, lines, reason, needs, reason_code)
 
     def _draft(self, purchase: Purchase | None, lines: list[ReturnLine], reason: str,
-               needs: tuple[Action, ...]) -> ReturnDraft:
-        if not reason.strip():
+               needs: tuple[Action, ...], reason_code: str | None) -> ReturnDraft:
+        code, reason = reasons.resolve(self.store.conn, "return", reason_code, reason,
+                                       free_text=self.settings.reason_free_text)
+        if not reason:
             raise InvalidInput("Give a reason for the return", code="reason_required")
         total = self._money(sum(ln.amount for ln in lines))
         if purchase is None or not purchase.online:
             needs = (*needs, Action.RETURN_OFFLINE)
-        return ReturnDraft(purchase, tuple(lines), reason.strip(), total,
-                           tuple(dict.fromkeys(needs)))
+        return ReturnDraft(purchase, tuple(lines), reason, total, tuple(dict.fromkeys(needs)),
+                           reason_code=code)
 
     def _needs(self, lines: list[ReturnLine], purchase: Purchase | None) -> tuple[Action, ...]:
         s, needs = self.settings, []
@@ -521,12 +526,11 @@ class Returns:
         return_no = f"{s.store_id}-{s.terminal_id}-R{no:06d}"
         cur = conn.execute(
             "INSERT INTO returns (event_id, return_no, store_id, terminal_id, source_kind, "
-            "source_ref, reservation_id, staff_id, approved_by, reason, completed_at, "
-            "currency, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (event_id, return_no, s.store_id, s.terminal_id,
-             p.kind if p else "none", p.ref if p else None, reservation,
-             self.session.staff.id, approved_by, draft.reason, at, s.currency,
-             draft.total.minor))
+            "source_ref, reservation_id, staff_id, approved_by, reason, reason_code, "
+            "completed_at, currency, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (event_id, return_no, s.store_id, s.terminal_id, p.kind if p else "none",
+             p.ref if p else None, reservation, self.session.staff.id, approved_by,
+             draft.reason, draft.reason_code, at, s.currency, draft.total.minor))
         rid = int(cur.lastrowid or 0)
         conn.executemany(
             "INSERT INTO return_lines (return_id, line_no, source_line, product_id, sku, "
@@ -559,7 +563,8 @@ class Returns:
             "return_no": return_no, "store_id": s.store_id, "terminal_id": s.terminal_id,
             "staff_id": self.session.staff.id, "approved_by": approved_by,
             "source_kind": p.kind if p else "none", "source_ref": p.ref if p else None,
-            "reservation_id": reservation, "reason": draft.reason, "completed_at": at,
+            "reservation_id": reservation, "reason": draft.reason,
+            "reason_code": draft.reason_code, "completed_at": at,
             "currency": s.currency, "total": draft.total.minor,
             "lines": [{"line_no": i, "source_line": ln.source_line,
                        "product_id": ln.product_id, "sku": ln.sku, "measure": ln.measure,
@@ -584,7 +589,8 @@ class Returns:
                      approved_by=approved_by,
                      detail={"return_no": return_no, "source": payload["source_ref"],
                              "total": draft.total.minor, "offline": reservation is None,
-                             "needs": [a.value for a in draft.needs]})
+                             "needs": [a.value for a in draft.needs], "reason": draft.reason,
+                             "reason_code": draft.reason_code})
         return CompletedReturn(rid, return_no, event_id, seq, draft.total, tuple(tenders), now)
 
 

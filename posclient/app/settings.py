@@ -52,6 +52,8 @@ class StoreSettings:
     merge_repeat_scans: bool = True  # scanning an item again raises its line's quantity
     require_shift: bool = True  # selling needs an open shift (its float counted)
     cashier_discount_limit_bp: int = 1_000
+    # A reason may be typed ("Other…") instead of picked from the chain's reason codes.
+    reason_free_text: bool = True
     idle_lock_seconds: int = 300
     # Returns (posclient/app/returns.py). Money in minor units.
     return_window_days: int = 30  # days after the purchase a return is taken without approval

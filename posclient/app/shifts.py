@@ -32,6 +32,7 @@ from posclient.store import audit, outbox
 from posclient.store.db import Store
 
 from .clock import Clock, iso, new_event_id
+from .reasons import reason_counts
 from .settings import StoreSettings
 from .staff import Approval, StaffService, StaffSession
 
@@ -92,6 +93,9 @@ class Report:
     # the period or still open: reference, amount, outcome (reversed | refunded | completed |
     # open), receipt_no. Reversed or refunded: no sales money; completed: also in the sales.
     card_orphans: list[dict[str, Any]] = field(default_factory=list)
+    # Discounts, price overrides, voids, no-sales and returns per reason (posclient/app/
+    # reasons.py reason_counts): kind, reason_code (None: typed), count, amount.
+    reasons: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
@@ -345,6 +349,7 @@ class Shifts:
                 "j.resolution IN ('reversed', 'refunded', 'completed') AND j.resolved_at > ? AND "
                 "j.resolved_at <= ? OR j.resolution IS NULL AND j.found_event IS NOT NULL) "
                 "ORDER BY j.id", (since, to_at))]
+        r.reasons = reason_counts(conn, since, to_at)
         r.pending_events = [{"terminal_seq": seq, "type": t, "occurred_at": at}
                             for seq, t, at in conn.execute(
                                 "SELECT terminal_seq, type, occurred_at FROM outbox WHERE "

@@ -28,7 +28,7 @@ from posclient.domain.errors import PosError
 from posclient.domain.tender import TenderKind
 from sync.engine import SyncEngine, SyncStatus, read_status
 
-from . import fmt, widgets
+from . import fmt, reasons, widgets
 from .customer_display import CustomerDisplays
 from .login import LoginPage
 from .messages import message_for
@@ -177,6 +177,8 @@ class MainWindow(QMainWindow):
     def show_sync(self, status: SyncStatus) -> None:
         self.sync_state = status.state
         self.status.show_sync(status)
+        if status.state == "idle" and self.sell_page.checkout is not None:
+            self.sell_page.quick_keys.load(self.terminal.store.conn)  # tiles changed centrally
         if self.stack.currentWidget() is self.setup_page and status.state == "idle" \
                 and self.terminal.has_staff():
             self.terminal.reload()  # the store's settings came with the first sync
@@ -383,10 +385,11 @@ class MainWindow(QMainWindow):
                             self.tr("Open the cash drawer without a sale?")):
             self.sell_page.focus_scan()
             return
-        reason, ok = widgets.ask_text(self, self.tr("No sale"),
-                                     self.tr("Why is the drawer opened?"))
-        if ok:
-            widgets.with_approval(self, lambda a: co.no_sale(QueuedDrawer(self), reason, a),
+        why = reasons.ask_for(self, co.store.conn, co.settings, "no_sale",
+                              self.tr("Why is the drawer opened?"), self.lang)
+        if why is not None:
+            widgets.with_approval(self, lambda a: co.no_sale(QueuedDrawer(self), why.text, a,
+                                                             reason_code=why.code),
                                   lambda exc: self.sell_page.say(message_for(exc, self.lang),
                                                                  error=True),
                                   widgets.ask_approval, lang=self.lang)

@@ -268,6 +268,12 @@ TEMPLATES: dict[str, tuple[Template, ...]] = {
         (QT_TRANSLATE_NOOP("Errors", "Give a reason for the return"), ()),
         (QT_TRANSLATE_NOOP("Errors", "Give a reason for the cash movement"), ()),
     ),
+    "reason_unknown": (
+        (QT_TRANSLATE_NOOP("Errors", "%1 is not a reason for this"), (_v("reason_code"),)),
+    ),
+    "reason_from_list": (
+        (QT_TRANSLATE_NOOP("Errors", "Choose a reason from the list"), ()),
+    ),
     "discount_range": (
         (QT_TRANSLATE_NOOP("Errors", "A percent discount must be more than 0% and at most 100%"),
          ()),

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from posclient.app.reasons import reasons_for
 from posclient.app.returns import CompletedReturn, Purchase, ReturnDraft, Returns
 from posclient.domain.errors import InvalidInput, PosError
 from posclient.domain.money import Money
@@ -62,12 +63,6 @@ class ReturnsCentral(Protocol):
     def reserve_return(self, req: Any) -> Any: ...  # ReserveRequest -> ReserveResponse
 
     def release_return(self, reservation_id: str) -> None: ...
-
-
-REASONS = (QT_TRANSLATE_NOOP("ReturnDialog", "Changed mind"),
-           QT_TRANSLATE_NOOP("ReturnDialog", "Faulty"),
-           QT_TRANSLATE_NOOP("ReturnDialog", "Wrong item or size"),
-           QT_TRANSLATE_NOOP("ReturnDialog", "Damaged in delivery"))
 
 
 class ReturnDialog(QDialog):
@@ -117,8 +112,11 @@ class ReturnDialog(QDialog):
         form = QFormLayout()
         self.reason = QComboBox()
         self.reason.setObjectName("returnReason")
-        self.reason.setEditable(True)
-        self.reason.addItems([self.tr(r) for r in REASONS])
+        # The chain's return reasons (posclient/app/reasons.py); typed only where allowed.
+        self.reason.setEditable(returns.settings.reason_free_text)
+        self.reason.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for r in reasons_for(returns.store.conn, "return"):
+            self.reason.addItem(r.name(lang), r.code)
         form.addRow(self.tr("Reason"), self.reason)
         layout.addLayout(form)
         self.summary = a11y.LiveLabel(self.tr("Refund"))
@@ -305,7 +303,8 @@ class ReturnDialog(QDialog):
 
     def draft(self, purchase: Purchase | None = None) -> ReturnDraft:
         """The return as the screen stands (raises a PosError for the cashier)."""
-        reason = self.reason.currentText().strip()
+        reason, i = self.reason.currentText().strip(), self.reason.currentIndex()
+        code = self.reason.itemData(i) if i >= 0 and self.reason.itemText(i) == reason else None
         qtys, conditions = self._quantities(), self._conditions()
         purchase = purchase or self.purchase
         if purchase is None:
@@ -313,11 +312,11 @@ class ReturnDialog(QDialog):
                 raise InvalidInput("Find the purchase first", code="purchase_first")
             items = [(code, q, c) for (code, _), q, c in zip(self.no_receipt, qtys, conditions,
                                                              strict=True) if q]
-            return self.r.prepare_without_receipt(items, reason=reason)
+            return self.r.prepare_without_receipt(items, reason=reason, reason_code=code)
         lines = purchase.data.lines
         return self.r.prepare(
             purchase, {ln.line_id: q for ln, q in zip(lines, qtys, strict=True)},
-            reason=reason,
+            reason=reason, reason_code=code,
             conditions={ln.line_id: c for ln, c in zip(lines, conditions, strict=True)})
 
     def _recompute(self) -> None:

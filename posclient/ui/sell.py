@@ -26,14 +26,15 @@ from PySide6.QtWidgets import (
 
 from posclient.app.checkout import Checkout
 from posclient.app.lookup import parse_scan
-from posclient.domain.cart import CartLine, Discount
+from posclient.domain.cart import CartLine
 from posclient.domain.errors import NotFound, PosError
 from posclient.domain.money import Money
 
-from . import a11y, fmt, widgets
+from . import a11y, fmt, reasons, widgets
 from . import resume as resume_dialog
 from .member import MemberDialog, member_text
 from .messages import message_for
+from .quick_keys import QuickKeysPanel, add_tile
 from .search import SearchDialog, looks_like_code, stock_text
 from .workers import Background
 
@@ -145,7 +146,9 @@ class SellPage(QWidget):
         self.total.setObjectName("grandTotal")
         self.total.setAlignment(Qt.AlignmentFlag.AlignRight)
         right.addWidget(self.total)
-        right.addStretch(1)
+        self.quick_keys = QuickKeysPanel(lang)  # the room above the buttons (ui/quick_keys.py)
+        self.quick_keys.chosen.connect(lambda key: add_tile(self, key))
+        right.addWidget(self.quick_keys, 1)
         grid = QGridLayout()
         self.buttons: dict[str, QPushButton] = {}
         for i, (key, label, name) in enumerate(ACTIONS):
@@ -171,6 +174,7 @@ class SellPage(QWidget):
     # -- state -----------------------------------------------------------------------------------
     def start(self, checkout: Checkout) -> None:
         self.checkout = checkout
+        self.quick_keys.load(checkout.store.conn)
         self.refresh()
         self.say("")
 
@@ -386,12 +390,11 @@ class SellPage(QWidget):
         co, line = self.checkout, self._line_or_say()
         if co is None or line is None:
             return
-        price = self._ask(self.tr("Price"), self.tr("New unit price"))
-        if price is None:
+        why = reasons.ask_page(self, "price_override", self.tr("Price"),
+                               self.tr("New unit price"))
+        if why is None:
             return
-        reason = self._ask(self.tr("Price"), self.tr("Reason for the change"))
-        if reason is None:
-            return
+        price = why.value
         try:
             amount = Money.parse(price, co.settings.currency)
         except PosError as exc:  # an amount beyond the till's limit
@@ -400,45 +403,36 @@ class SellPage(QWidget):
         except ValueError:
             self.say(self.tr("%1 is not an amount").replace("%1", price), error=True)
             return
-        self._run(lambda a: co.override_price(line, amount, reason, a))
-
-    def _discount(self, title: str) -> Discount | None:
-        co = self.checkout
-        assert co is not None
-        text = self._ask(title, self.tr("10% or an amount such as 5.00"))
-        if text is None:
-            return None
-        try:
-            return Discount.parse(text, co.settings.currency, reason=title)
-        except PosError as exc:
-            self.say(message_for(exc, self.lang), error=True)
-            return None
+        self._run(lambda a: co.override_price(line, amount, why.text, a, reason_code=why.code))
 
     def line_discount(self) -> None:
         co, line = self.checkout, self._line_or_say()
-        if co is None or line is None:
-            return
-        d = self._discount(self.tr("Line discount"))
-        if d is not None:
-            self._run(lambda a: co.discount_line(line, d, a))
+        d = None if co is None or line is None else reasons.ask_discount(
+            self, self.tr("Line discount"), self.tr("10% or an amount such as 5.00"))
+        if co is not None and line is not None and d is not None:
+            self._run(lambda a: co.discount_line(line, d[0], a, reason_code=d[1]))
 
     def sale_discount(self) -> None:
         co = self.checkout
-        if co is None:
-            return
-        d = self._discount(self.tr("Sale discount"))
-        if d is not None:
-            self._run(lambda a: co.discount_basket(d, a))
+        d = None if co is None else reasons.ask_discount(
+            self, self.tr("Sale discount"), self.tr("10% or an amount such as 5.00"))
+        if co is not None and d is not None:
+            self._run(lambda a: co.discount_basket(d[0], a, reason_code=d[1]))
 
     def void_line(self) -> None:
         co, line = self.checkout, self._line_or_say()
-        if co is not None and line is not None:
-            self._run(lambda a: co.void_line(line, a))
+        why = None if co is None or line is None else reasons.ask_page(self, "void",
+                                                                      self.tr("Void line"))
+        if co is not None and line is not None and why is not None:
+            self._run(lambda a: co.void_line(line, a, reason_code=why.code, reason=why.text))
 
     def void_sale(self) -> None:
         co = self.checkout
-        if co is not None and not co.cart.is_empty:
-            self._run(lambda a: co.void_sale(a))
+        if co is None or co.cart.is_empty:
+            return
+        why = reasons.ask_page(self, "void", self.tr("Void sale"))
+        if why is not None:
+            self._run(lambda a: co.void_sale(a, reason_code=why.code, reason=why.text))
             self.say(self.tr("Sale voided") if co.cart.is_empty else "")
 
     def suspend(self) -> None:

@@ -126,7 +126,7 @@
 <context>
     <name>CartColumn</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="+76"/>
+        <location filename="../../posclient/ui/sell.py" line="+77"/>
         <source>#</source>
         <translation>序号</translation>
     </message>
@@ -630,6 +630,16 @@
         <location line="+1"/>
         <source>Give a reason for the cash movement</source>
         <translation>请填写现金进出的原因</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 is not a reason for this</source>
+        <translation>%1 不是此操作可用的原因</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Choose a reason from the list</source>
+        <translation>请从列表中选择原因</translation>
     </message>
     <message>
         <location line="+3"/>
@@ -1247,12 +1257,12 @@
         <translation>积分须按 %1 的整数倍使用</translation>
     </message>
     <message>
-        <location line="-608"/>
+        <location line="-614"/>
         <source>The suspended sale is in %1, this till sells in %2</source>
         <translation>该挂单币种为 %1，本收银机使用 %2</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+78"/>
         <source>The central cannot be reached: try again, or resume the sale at the till that suspended it</source>
         <translation>无法连接总部：请重试，或在挂单的收银机上取回</translation>
     </message>
@@ -1593,7 +1603,7 @@
         <translation>收银机 %1 · %2</translation>
     </message>
     <message>
-        <location line="+91"/>
+        <location line="+93"/>
         <source>Enrolled, but sync cannot start (no keyring?): see the log</source>
         <translation>已注册，但无法启动同步（可能没有系统密钥环）：请查看日志</translation>
     </message>
@@ -1651,12 +1661,11 @@
     </message>
     <message>
         <location line="+32"/>
-        <location line="+4"/>
         <source>No sale</source>
         <translation>开钱箱</translation>
     </message>
     <message>
-        <location line="-3"/>
+        <location line="+1"/>
         <source>Open the cash drawer without a sale?</source>
         <translation>不做交易，直接打开钱箱？</translation>
     </message>
@@ -1666,7 +1675,7 @@
         <translation>开钱箱原因：</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+15"/>
         <source>No printer is set up on this till</source>
         <translation>本机未配置小票打印机</translation>
     </message>
@@ -2082,6 +2091,54 @@
         <location line="+1"/>
         <source>Paper</source>
         <translation>纸宽</translation>
+    </message>
+</context>
+<context>
+    <name>QuickKeysPanel</name>
+    <message>
+        <location filename="../../posclient/ui/quick_keys.py" line="+68"/>
+        <source>Quick keys</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source>Weight in grams</source>
+        <translation>重量（克）</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonDialog</name>
+    <message>
+        <location filename="../../posclient/ui/reasons.py" line="+67"/>
+        <location line="+5"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <source>Other…</source>
+        <translation>其他…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+2"/>
+        <source>Other reason</source>
+        <translation>其他原因</translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <source>Type the reason</source>
+        <translation>请输入原因</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>Enter the amount first</source>
+        <translation>请先输入金额</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Choose or type a reason</source>
+        <translation>请选择或输入原因</translation>
     </message>
 </context>
 <context>
@@ -2734,27 +2791,7 @@
 <context>
     <name>ReturnDialog</name>
     <message>
-        <location filename="../../posclient/ui/returns.py" line="+67"/>
-        <source>Changed mind</source>
-        <translation>不想要了</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Faulty</source>
-        <translation>质量问题</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Wrong item or size</source>
-        <translation>商品或尺码不对</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Damaged in delivery</source>
-        <translation>运输中损坏</translation>
-    </message>
-    <message>
-        <location line="+6"/>
+        <location filename="../../posclient/ui/returns.py" line="+71"/>
         <source>Item</source>
         <translation>商品</translation>
     </message>
@@ -2795,7 +2832,7 @@
         <translation>购买记录</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+20"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
@@ -2906,7 +2943,7 @@
         <translation>扫描或输入商品条码</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+56"/>
         <source>Refund %1: %2</source>
         <translation>退款 %1：%2</translation>
     </message>
@@ -2983,41 +3020,42 @@
     </message>
     <message>
         <location filename="../../posclient/ui/sell.py" line="-37"/>
-        <location line="+335"/>
+        <location line="+338"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-334"/>
-        <location line="+346"/>
-        <location line="+3"/>
+        <location line="-337"/>
+        <location line="+349"/>
         <source>Price</source>
         <translation>改价</translation>
     </message>
     <message>
         <location line="-348"/>
-        <location line="+377"/>
+        <location line="+366"/>
         <source>Line discount</source>
         <translation>单品折扣</translation>
     </message>
     <message>
-        <location line="-376"/>
-        <location line="+384"/>
+        <location line="-365"/>
+        <location line="+372"/>
         <source>Sale discount</source>
         <translation>整单折扣</translation>
     </message>
     <message>
-        <location line="-383"/>
+        <location line="-371"/>
+        <location line="+378"/>
         <source>Void line</source>
         <translation>单品作废</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-377"/>
+        <location line="+385"/>
         <source>Void sale</source>
         <translation>整单作废</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-384"/>
         <source>Suspend</source>
         <translation>挂单</translation>
     </message>
@@ -3038,12 +3076,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+528"/>
+        <location line="+521"/>
         <source>Stock</source>
         <translation>库存查询</translation>
     </message>
     <message>
-        <location line="-527"/>
+        <location line="-520"/>
         <source>Pick-up</source>
         <translation>自提</translation>
     </message>
@@ -3116,17 +3154,17 @@
     </message>
     <message>
         <location line="+23"/>
-        <location line="+125"/>
+        <location line="+128"/>
         <source>Member: —</source>
         <translation>会员：—</translation>
     </message>
     <message>
-        <location line="-122"/>
+        <location line="-125"/>
         <source>Totals</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+25"/>
         <source>Pay</source>
         <translation>结账</translation>
     </message>
@@ -3136,7 +3174,7 @@
         <translation>扫码框为空时按 Enter</translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+84"/>
         <source>Subtotal</source>
         <translation>小计</translation>
     </message>
@@ -3166,19 +3204,19 @@
         <translation>已收</translation>
     </message>
     <message>
-        <location line="-113"/>
-        <location line="+116"/>
+        <location line="-116"/>
+        <location line="+119"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
         <location line="+4"/>
-        <location line="+298"/>
+        <location line="+288"/>
         <source>Member: %1</source>
         <translation>会员：%1</translation>
     </message>
     <message>
-        <location line="-297"/>
+        <location line="-287"/>
         <source>%1 points</source>
         <translation>%1 积分</translation>
     </message>
@@ -3213,27 +3251,23 @@
         <translation>%1 不是整数</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>New unit price</source>
         <translation>新单价</translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Reason for the change</source>
-        <translation>改价原因</translation>
-    </message>
-    <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>%1 is not an amount</source>
         <translation>%1 不是有效金额</translation>
     </message>
     <message>
         <location line="+7"/>
+        <location line="+7"/>
         <source>10% or an amount such as 5.00</source>
         <translation>输入折扣如 10% 或金额如 5.00</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+18"/>
         <source>Sale voided</source>
         <translation>本单已作废</translation>
     </message>
@@ -3421,12 +3455,11 @@
     <message>
         <location line="+10"/>
         <location line="+67"/>
-        <location line="+42"/>
         <source>Log in first</source>
         <translation>请先登录</translation>
     </message>
     <message>
-        <location line="-90"/>
+        <location line="-48"/>
         <source>Printer saved</source>
         <translation>打印机设置已保存</translation>
     </message>
@@ -3461,13 +3494,12 @@
         <translation>钱箱已打开</translation>
     </message>
     <message>
-        <location line="+22"/>
-        <location line="+42"/>
+        <location line="+21"/>
         <source>Enter the central&apos;s address and the code</source>
         <translation>请输入总部地址和注册码</translation>
     </message>
     <message>
-        <location line="-31"/>
+        <location line="+19"/>
         <source>Enrolling…</source>
         <translation>正在注册…</translation>
     </message>
@@ -3477,7 +3509,7 @@
         <translation>已重新注册为收银机 %1：同步继续</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+22"/>
         <source>This till now uses the central at %1</source>
         <translation>本收银机现在使用位于 %1 的中心</translation>
     </message>
@@ -3759,7 +3791,7 @@
 <context>
     <name>SyncStatusBar</name>
     <message>
-        <location filename="../../posclient/ui/widgets.py" line="+220"/>
+        <location filename="../../posclient/ui/widgets.py" line="+230"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>

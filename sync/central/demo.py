@@ -10,6 +10,10 @@ barcodes, so a first pass over the (seeded, so repeatable) generator collects th
 barcodes, and the second pass writes each product once, complete. Generation is cheap
 (about 5 s per million products); writing a product twice would cost a feed change each.
 
+The chain gets the tills' built-in reason codes and the store quick keys for loose fruit and
+vegetables, bread and bags (posclient/domain/reasons.py), as ``posclient demo-data`` gives a
+till.
+
 Every product chunk is one transaction: products, prices and stock levels (as ledger movements,
 reason ``demo``). Price ids are numbered in order (the terminal's generator leaves them to its
 database).
@@ -26,6 +30,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
+from posclient.domain.reasons import DEFAULTS, DEMO_TILES, demo_tile
 from sync.central import entities, feed, identity, ledger
 from sync.central.db import analyze
 from sync.central.errors import Conflict
@@ -104,9 +109,15 @@ def load_demo(engine: Engine, *, products: int, members: int, now: Callable[[], 
 
     counts = {"products": 0, "prices": 0, "members": 0, "rejected": 0}
     pending: dict[str, list[Any]] = {}
+    tiles: list[list[int]] = [[] for _ in DEMO_TILES]  # the store's quick keys, by tab
     for table, _cols, rows in demo_rows(products, members, seed, at, chunk_size=CHUNK):
         if table in ("products", "barcodes", "prices", "stock_levels"):
             pending.setdefault(table, []).extend(rows)
+        if table == "products":
+            for pid, _sku, zh, _en, cat, _brand, measure, *_rest in rows:
+                i = demo_tile(cat, measure, zh)
+                if i is not None and len(tiles[i]) < DEMO_TILES[i][5]:
+                    tiles[i].append(pid)
         elif table == "tax_rates":
             _write(engine, now, "tax_rate", [
                 {"code": c, "rate_ppm": r, "name_zh": zh, "name_en": en}
@@ -120,6 +131,15 @@ def load_demo(engine: Engine, *, products: int, members: int, now: Callable[[], 
                 {"id": i, "member_no": no, "name": name, "phone": phone, "tier": tier,
                  "points": points} for i, no, name, phone, tier, points in rows], counts)
             tick("members", counts["members"], members)
+    # The chain's reasons (the tills' built-in ones) and the store's tiles (issue 15).
+    _write(engine, now, "reason_code", [
+        {"code": r.code, "kind": r.kind, "name_zh": r.name_zh, "name_en": r.name_en, "sort": i}
+        for reasons in DEFAULTS.values() for i, r in enumerate(reasons)], counts)
+    _write(engine, now, "quick_key", [
+        {"id": n, "store_id": store_id, "product_id": pid, "category_zh": DEMO_TILES[i][0],
+         "category_en": DEMO_TILES[i][1], "position": n}
+        for n, (i, pid) in enumerate(((i, pid) for i, ids in enumerate(tiles) for pid in ids),
+                                     start=1)], counts)
     analyze(engine, BULK_TABLES)
     return DemoSummary(store_id, counts["products"], counts["prices"], counts["members"], pins,
                        seed, counts["rejected"])

@@ -9,7 +9,8 @@ terminals' own constraints, or their change pages would fail:
 - a product's barcodes keep their GS1 check digit (posclient/domain/barcode.py, the tills' own
   rule): a mistyped code could never be scanned at any till. Checked here, where records are
   written, not in the protocol model, so a till still reads what an older central stored;
-- references: a product's ``tax_code`` is a tax rate; a price's ``product_id`` is a product.
+- references: a product's ``tax_code`` is a tax rate; a price's or a quick key's
+  ``product_id`` is a product.
 
 A record that breaks a rule is rejected with a reason; the rest of the batch is written (the
 callers decide whether a batch with rejections is committed at all: by default the admin API
@@ -18,11 +19,11 @@ refused, however far apart (``seen`` carries keys across a caller's chunks). An
 unchanged record (same canonical JSON, same scope) writes nothing and appends no change, so
 re-importing a catalogue is cheap and quiet.
 
-Scopes: products, prices, tax rates, members and promotions are global (a promotion's
-``store_ids`` are applied by the engine, so every till has every promotion); store settings
-and deliveries (sync/central/deliveries.py) belong to their store; staff are global or belong
-to one store. A record that moves to another store's scope is first deleted for the stores that
-no longer see it.
+Scopes: products, prices, tax rates, members, reason codes and promotions are global (a
+promotion's ``store_ids`` are applied by the engine, so every till has every promotion); store
+settings, quick keys and deliveries (sync/central/deliveries.py) belong to their store;
+staff are global or belong to one store. A record that moves to another store's scope is first
+deleted for the stores that no longer see it.
 
 Stock levels are not written here: they are a ledger (sync/central/ledger.py).
 """
@@ -49,12 +50,15 @@ CHUNK = 5_000
 # Written here (stock_level goes through the ledger). Also the snapshot's order: what a record
 # refers to comes before it.
 REFERENCE_ENTITIES = ("store_settings", "tax_rate", "product", "price", "member", "staff",
-                      "promotion", "delivery")
-_KEY_FIELDS = {"tax_rate": "code", "store_settings": "store_id"}  # else "id"
+                      "promotion", "delivery", "reason_code", "quick_key")
+_KEY_FIELDS = {"tax_rate": "code", "reason_code": "code",
+               "store_settings": "store_id"}  # else "id"
 _REFERS: dict[str, tuple[str, str]] = {  # entity -> (field, entity it names)
     "product": ("tax_code", "tax_rate"),
     "price": ("product_id", "product"),
+    "quick_key": ("product_id", "product"),
 }
+_STORE_SCOPED = ("store_settings", "delivery", "quick_key")  # their store's tills only
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +183,7 @@ def _validate(entity: str, batch: list[tuple[int, Mapping[str, Any]]], store_id:
                 _KEY_FIELDS.get(entity, "id")))
             continue
         seen[key] = ref
-        if entity in ("store_settings", "delivery"):
+        if entity in _STORE_SCOPED:
             scope = data["store_id"]
         elif entity == "staff":
             scope = store_id or GLOBAL
@@ -188,7 +192,7 @@ def _validate(entity: str, batch: list[tuple[int, Mapping[str, Any]]], store_id:
         refer = _REFERS.get(entity)
         shown = _unique_values(entity, data)
         out.append(_Row(ref, key, scope,
-                        str(data["product_id"]) if entity == "price" else None,
+                        str(data["product_id"]) if entity in ("price", "quick_key") else None,
                         dump_json(data), tuple(shown), shown,
                         str(data[refer[0]]) if refer else None))
     return out
@@ -331,8 +335,8 @@ def _write(tx: Tx, entity: str, rows: list[_Row]) -> None:
 def delete_records(tx: Tx, entity: str, keys: Iterable[tuple[int, str]]) -> WriteReport:
     """Delete ``(ref, key)`` records. A missing record counts as unchanged (already gone).
 
-    Deleting a product deletes its prices too (the terminals do the same by cascade); a tax
-    rate still named by a product is refused.
+    Deleting a product deletes its prices and quick keys too (the terminals do the same by
+    cascade); a tax rate still named by a product is refused.
     """
     if entity not in REFERENCE_ENTITIES:
         raise ValueError(f"{entity!r} is not reference data written here")
@@ -350,6 +354,9 @@ def delete_records(tx: Tx, entity: str, keys: Iterable[tuple[int, str]]) -> Writ
             prices = list(tx.conn.scalars(select(entities.c.key).where(
                 entities.c.entity == "price", entities.c.parent == key)))
             _delete(tx, "price", [(p, GLOBAL) for p in prices])
+            _delete(tx, "quick_key", [(k, scope) for k, scope in tx.conn.execute(
+                select(entities.c.key, entities.c.scope).where(
+                    entities.c.entity == "quick_key", entities.c.parent == key))])
         _delete(tx, entity, [(key, existing.pop(key)[0])])
         report.deleted += 1
     return report

@@ -45,11 +45,13 @@ KINDS: dict[str, str] = {  # --kind -> entity
     "product": "product", "price": "price", "member": "member", "stock": "stock_level",
     "tax_rate": "tax_rate", "order": "order", "promotion": "promotion",
     "delivery": "delivery",  # JSON or JSONL: a delivery's lines are a list
+    "reason_code": "reason_code", "quick_key": "quick_key",
 }
 # The plural a person writes ("--kind products") means the same.
 ALIASES = {"products": "product", "prices": "price", "members": "member",
            "stock_levels": "stock", "tax_rates": "tax_rate", "orders": "order",
-           "promotions": "promotion", "deliveries": "delivery"}
+           "promotions": "promotion", "deliveries": "delivery",
+           "reason_codes": "reason_code", "quick_keys": "quick_key"}
 CHUNK = 5_000
 ANALYZE_AFTER = 50_000  # rows: a load this big refreshes PostgreSQL's statistics
 

@@ -245,3 +245,18 @@ def test_cash_leaving_less_than_a_note_of_change_sells(db, capsys):
     assert run(db, "sell", "--staff", "1001", "--pin", "1111", "--scan", MILK,
                "--pay", "cash:100", "--no-print") == 0  # 12.50 due: 87.50 change
     assert "change 87.50" in capsys.readouterr().err
+
+
+def test_sell_takes_reason_codes_for_discounts_and_overrides(db, capsys):
+    assert run(db, "sell", "--staff", "2001", "--pin", "2222", "--scan", MILK, "--scan", RICE,
+               "--override", "2:50.00:PRICE_MATCH", "--discount", "5%", "--reason", "DMG",
+               "--pay", "cash:60") == 0
+    with sqlite3.connect(db) as c:
+        audit = dict(c.execute("SELECT action, json_extract(detail, '$.reason_code') "
+                               "FROM audit_log WHERE action IN ('price_override', "
+                               "'basket_discount')").fetchall())
+    assert audit == {"price_override": "PRICE_MATCH", "basket_discount": "DMG"}
+    assert run(db, "sell", "--staff", "2001", "--pin", "2222", "--scan", MILK,
+               "--discount", "5%", "--reason", "NOPE", "--pay", "cash:20") == 1
+    assert "NOPE is not a reason" in capsys.readouterr().err
+    assert sales(db) == 1

@@ -64,6 +64,9 @@ def test_a_receipt_is_scanned_and_one_item_comes_back_damaged(qtbot, window):
         w.sell_page.last_sale.text()
     conn = w.terminal.store.conn
     assert conn.execute("SELECT count(*) FROM outbox WHERE type = 'return'").fetchone()[0] == 1
+    # "Faulty" is one of the return reasons (the built-in ones here): its code goes with it
+    (payload,) = conn.execute("SELECT payload FROM outbox WHERE type = 'return'").fetchone()
+    assert '"reason_code": "FAULTY"' in payload or '"reason_code":"FAULTY"' in payload
 
 
 def test_a_refusal_is_said_in_the_dialog_and_nothing_is_refunded(qtbot, window):

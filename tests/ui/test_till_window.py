@@ -198,8 +198,10 @@ def test_voiding_a_line_and_suspending_and_resuming_a_sale(qtbot, window):
     page = window.sell_page
     scan(qtbot, page.scan_field, MILK)
     scan(qtbot, page.scan_field, BREAD)
+    on_next_dialog(qtbot, lambda d: d.accept(), name="reasonDialog")  # the first reason
     qtbot.keyClick(page.scan_field, Qt.Key.Key_F6)  # the selected (last) line
     assert page.table.rowCount() == 1
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)  # back from the dialog
     qtbot.keyClick(page.scan_field, Qt.Key.Key_F8)
     assert page.table.rowCount() == 0 and "suspended" in page.message.text()
     on_next_dialog(qtbot, lambda d: d.accept())  # the first suspended sale
