@@ -12,16 +12,18 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -114,11 +116,21 @@ class SettingsDialog(QDialog):
         terminal: Terminal = window.terminal
         self.config = TerminalConfig(terminal.store)
         layout = QVBoxLayout(self)
-        columns = QHBoxLayout()  # side by side, so that the dialog fits a 1366x768 screen
+        # Two columns side by side, in a scroll area: on a screen smaller than the dialog (a
+        # 1024x768 till in English) it scrolls instead of running off the screen.
+        body = QWidget()
+        columns = QHBoxLayout(body)
+        columns.setContentsMargins(0, 0, 0, 0)
         left, right = QVBoxLayout(), QVBoxLayout()
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
-        layout.addLayout(columns)
+        scroll = QScrollArea()
+        scroll.setObjectName("settingsBody")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.setWidget(body)
+        layout.addWidget(scroll, 1)
 
         box = QGroupBox(self.tr("Receipt printer and cash drawer"))
         col = QVBoxLayout(box)
@@ -228,6 +240,13 @@ class SettingsDialog(QDialog):
         a11y.spoken(self.message, self.tr("Message"))
         a11y.complete(self)
         self.printer.kind.setFocus()
+        self._fit(body)
+
+    def _fit(self, body: QWidget) -> None:
+        """As large as its contents, within the screen it is shown on."""
+        screen = (self.parentWidget() or self).screen().availableGeometry()
+        want = body.sizeHint() + QSize(48, 140)  # margins, the message line, Close
+        self.resize(min(want.width(), screen.width()), min(want.height(), screen.height()))
 
     def say(self, text: str, error: bool = False) -> None:
         widgets.show_message(self.message, text, error=error)
