@@ -56,6 +56,17 @@ def approve(staff_id: int, pin: str) -> Callable[[QWidget], None]:
     return answer
 
 
+def pay_cash(qtbot: QtBot, window: QWidget, typed: str) -> None:
+    """Pay (the Pay button), type the cash handed over in the payment window, Enter."""
+
+    def pay(dialog: QWidget) -> None:
+        qtbot.keyClicks(dialog.amount, typed)  # type: ignore[attr-defined]
+        qtbot.keyClick(dialog.amount, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+
+    on_next_dialog(qtbot, pay, name="payDialog")
+    window.sell_page.pay.click()  # type: ignore[attr-defined]
+
+
 def log_in(qtbot: QtBot, window: QWidget, staff_id: int = 1001, pin: str | None = None) -> None:
     """Staff number, Enter, PIN, Enter: as a cashier types on the log-in page (the PIN: the
     demo store's, tests/till_kit.py PINS, unless given)."""

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 from till_kit import BREAD, MILK
-from ui_kit import PaperRoll, log_in, on_next_dialog, open_window, scan
+from ui_kit import PaperRoll, log_in, open_window, pay_cash, scan
 
 from posclient.devices.printer import PrinterFault
 from posclient.ui.app import install_language
@@ -26,14 +26,6 @@ def window(request, qtbot, qapp, small_store, clock):
     yield w
     for t in translators:
         QApplication.removeTranslator(t)
-
-
-def pay_cash(qtbot, window, typed: str) -> None:
-    def pay(dialog) -> None:
-        qtbot.keyClicks(dialog.amount, typed)
-        qtbot.keyClick(dialog.amount, Qt.Key.Key_Return)
-    on_next_dialog(qtbot, pay, name="payDialog")
-    window.sell_page.pay.click()
 
 
 def test_a_printer_fault_never_hides_the_change_nor_widens_the_window(qtbot, window):

@@ -14,7 +14,7 @@ from pole_kit import Vfd
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QWidget
 from till_kit import BREAD, MILK, PINS
-from ui_kit import approve, log_in, on_next_dialog, open_window, scan, turn_to
+from ui_kit import approve, log_in, on_next_dialog, open_window, pay_cash, scan, turn_to
 
 from posclient.app.settings import StoreSettings
 from posclient.app.terminal_config import TerminalConfig
@@ -54,14 +54,6 @@ def window(request, qtbot, qapp, small_store, clock):
     yield w
     for t in translators:
         QApplication.removeTranslator(t)
-
-
-def pay_cash(qtbot, window, typed: str) -> None:
-    def pay(dialog) -> None:
-        qtbot.keyClicks(dialog.amount, typed)
-        qtbot.keyClick(dialog.amount, Qt.Key.Key_Return)
-    on_next_dialog(qtbot, pay, name="payDialog")
-    window.sell_page.pay.click()
 
 
 def values(shown: CustomerWindow) -> dict[str, str]:
