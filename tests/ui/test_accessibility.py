@@ -15,7 +15,6 @@ from till_kit import MILK, PINS
 from ui_kit import log_in, on_next_dialog, open_window, scan
 
 from posclient.ui import a11y
-from posclient.ui.app import install_language
 from posclient.ui.sell import ACTIONS
 from posclient.ui.tour import screens, tour
 from posclient.ui.widgets import ApprovalDialog
@@ -24,14 +23,12 @@ SIZES = [("en", 1024, 768), ("zh", 1024, 768), ("en", 1366, 768), ("zh", 1366, 7
 
 
 @pytest.fixture(params=SIZES, ids=lambda p: f"{p[0]}-{p[1]}x{p[2]}")
-def window(request, qtbot, qapp, small_store, clock):
+def window(request, qtbot, qapp, speak, small_store, clock):
     lang, width, height = request.param
-    translators = install_language(qapp, "zh_CN") if lang == "zh" else []
+    speak(lang)
     w = open_window(qtbot, small_store, clock, lang=lang)
     w.resize(width, height)
     yield w
-    for t in translators:
-        QApplication.removeTranslator(t)
 
 
 def describe(w: QWidget) -> str:

@@ -11,21 +11,18 @@ from till_kit import BREAD, MILK
 from ui_kit import PaperRoll, log_in, open_window, pay_cash, scan
 
 from posclient.devices.printer import PrinterFault
-from posclient.ui.app import install_language
 
 SIZES = [("en", 1024, 768), ("zh", 1024, 768), ("en", 1366, 768), ("zh", 1366, 768)]
 
 
 @pytest.fixture(params=SIZES, ids=lambda p: f"{p[0]}-{p[1]}x{p[2]}")
-def window(request, qtbot, qapp, small_store, clock):
+def window(request, qtbot, qapp, speak, small_store, clock):
     lang, width, height = request.param
-    translators = install_language(qapp, "zh_CN") if lang == "zh" else []
+    speak(lang)
     w = open_window(qtbot, small_store, clock, PaperRoll(), lang=lang)
     w.resize(width, height)
     w.screen_size = (width, height)
     yield w
-    for t in translators:
-        QApplication.removeTranslator(t)
 
 
 def test_a_printer_fault_never_hides_the_change_nor_widens_the_window(qtbot, window):

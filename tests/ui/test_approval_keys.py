@@ -7,23 +7,19 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QLineEdit
 from till_kit import MILK, PINS
 from ui_kit import PaperRoll, log_in, on_next_dialog, open_window, scan, type_and_accept
-
-from posclient.ui.app import install_language
 
 
 @pytest.fixture(params=[("en", 1024, 768), ("zh", 1024, 768), ("en", 1366, 768),
                         ("zh", 1366, 768)], ids=lambda p: f"{p[0]}-{p[1]}x{p[2]}")
-def window(request, qtbot, qapp, small_store, clock):
+def window(request, qtbot, qapp, speak, small_store, clock):
     lang, width, height = request.param
-    translators = install_language(qapp, "zh_CN") if lang == "zh" else []
+    speak(lang)
     w = open_window(qtbot, small_store, clock, PaperRoll(), lang=lang)
     w.resize(width, height)
     yield w
-    for t in translators:
-        QApplication.removeTranslator(t)
 
 
 def type_approval_as_at_login(qtbot, staff_id: int, pin: str, seen: dict):

@@ -7,23 +7,19 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from PySide6.QtWidgets import QApplication
 from till_kit import APPLE_PLU, BREAD, MILK, PINS
 from ui_kit import PaperRoll, approve, log_in, on_next_dialog, open_window, scan, type_and_accept
 
 from posclient.app.settings import StoreSettings
 from posclient.domain.barcode import DEFAULT_SCALE_RULES
-from posclient.ui.app import install_language
 
 
 @pytest.fixture(params=[(lang, w, 768) for lang in ("en", "zh") for w in (1024, 1366)],
                 ids=lambda p: f"{p[0]}-{p[1]}x{p[2]}")
-def lang_size(request, qapp):
+def lang_size(request, qapp, speak):
     lang = request.param[0]
-    translators = install_language(qapp, "zh_CN") if lang == "zh" else []
+    speak(lang)
     yield request.param
-    for t in translators:
-        QApplication.removeTranslator(t)
 
 
 def rows(window) -> list[tuple[str, str]]:

@@ -37,14 +37,14 @@ def add_member(store) -> None:
 
 
 @pytest.fixture(params=SIZES, ids=lambda p: f"{p[0]}-{p[1]}x{p[2]}")
-def window(request, qtbot, qapp, small_store, clock):
+def window(request, qtbot, qapp, speak, small_store, clock):
     lang, width, height = request.param
     add_member(small_store)
     store_settings(small_store, customer_display_message_zh="本周会员积分双倍",
                    customer_display_message_en="Double points for members this week")
     TerminalConfig(small_store).provision("customer_display", {"kind": "screen",
                                                                "screen": "#1"})
-    translators = install_language(qapp, "zh_CN") if lang == "zh" else []
+    speak(lang)
     w = open_window(qtbot, small_store, clock, lang="zh_CN" if lang == "zh" else "en")
     shown = w.customer.screen_window
     assert isinstance(shown, CustomerWindow) and shown.isVisible()
@@ -52,8 +52,6 @@ def window(request, qtbot, qapp, small_store, clock):
     shown.resize(width, height)
     w.lang_short = lang
     yield w
-    for t in translators:
-        QApplication.removeTranslator(t)
 
 
 def values(shown: CustomerWindow) -> dict[str, str]:
@@ -285,9 +283,9 @@ def test_after_a_language_switch_the_customer_follows_the_new_pages(qtbot, qapp,
 
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
-def test_settings_with_the_customer_display_still_fit_a_768_pixel_screen(qtbot, qapp, lang,
+def test_settings_with_the_customer_display_still_fit_a_768_pixel_screen(qtbot, speak, lang,
                                                                          small_store, clock):
-    translators = install_language(qapp, lang) if lang != "en" else []
+    speak(lang)
     w = open_window(qtbot, small_store, clock, lang=lang)
     log_in(qtbot, w)
     heights: list[int] = []
@@ -303,10 +301,6 @@ def test_settings_with_the_customer_display_still_fit_a_768_pixel_screen(qtbot, 
         dialog.accept()
 
     fits: list[bool] = []
-    try:
-        open_settings(qtbot, w, measure)
-    finally:
-        for t in translators:
-            QApplication.removeTranslator(t)
+    open_settings(qtbot, w, measure)
     assert heights and max(heights) <= 768, heights
     assert fits == [True]  # within its screen, whatever the screen: the body scrolls

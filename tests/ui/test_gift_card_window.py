@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 from till_kit import GIFT_CARD, MILK, add_gift_card
 from ui_kit import log_in, on_next_dialog, open_window, scan, type_and_accept
-
-from posclient.ui.app import install_language
 
 SIZES = [("en", 1024, 768), ("zh", 1024, 768), ("en", 1366, 768), ("zh", 1366, 768)]
 REFUSAL = {"en": "Gift Card 100 Yuan is not discountable: it is sold at its full price",
@@ -17,16 +14,14 @@ REFUSAL = {"en": "Gift Card 100 Yuan is not discountable: it is sold at its full
 
 
 @pytest.fixture(params=SIZES, ids=lambda p: f"{p[0]}-{p[1]}x{p[2]}")
-def window(request, qtbot, qapp, small_store, clock):
+def window(request, qtbot, qapp, speak, small_store, clock):
     lang, width, height = request.param
     add_gift_card(small_store)
-    translators = install_language(qapp, "zh_CN") if lang == "zh" else []
+    speak(lang)
     w = open_window(qtbot, small_store, clock, lang=lang)
     w.resize(width, height)
     w.lang_code = lang
     yield w
-    for t in translators:
-        QApplication.removeTranslator(t)
 
 
 def row_of(page, name: str) -> int:

@@ -6,19 +6,14 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 from till_kit import MILK
 from ui_kit import PaperRoll, log_in, on_next_dialog, open_window, scan
 
-from posclient.ui.app import install_language
-
 
 @pytest.fixture(params=["en", "zh"])
-def window(request, qtbot, qapp, small_store, clock):
-    translators = install_language(qapp, "zh_CN") if request.param == "zh" else []
+def window(request, qtbot, qapp, speak, small_store, clock):
+    speak(request.param)
     yield open_window(qtbot, small_store, clock, PaperRoll(), lang=request.param)
-    for t in translators:
-        QApplication.removeTranslator(t)
 
 
 def sales(w) -> list[tuple[int, int]]:

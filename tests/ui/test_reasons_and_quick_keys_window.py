@@ -15,18 +15,15 @@ from till_kit import BREAD, GUM, MILK, PINS
 from ui_kit import PaperRoll, log_in, on_next_dialog, open_window, scan
 
 from posclient.app.settings import StoreSettings
-from posclient.ui.app import install_language
 from sync.engine import read_status
 
 
 @pytest.fixture(params=[(lang, w, 768) for lang in ("en", "zh") for w in (1024, 1366)],
                 ids=lambda p: f"{p[0]}-{p[1]}x{p[2]}")
-def lang_size(request, qapp):
+def lang_size(request, qapp, speak):
     lang = request.param[0]
-    translators = install_language(qapp, "zh_CN") if lang == "zh" else []
+    speak(lang)
     yield request.param
-    for t in translators:
-        QApplication.removeTranslator(t)
 
 
 REASONS = [("D1", "discount", "会员日", "Member day", 1),

@@ -17,7 +17,6 @@ from posclient.app.terminal import Terminal
 from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.domain.cart import Discount
 from posclient.store.db import Store
-from posclient.ui.app import install_language
 from posclient.ui.main_window import MainWindow
 
 PINS = {1001: "1111", 1002: "1212", 2001: "2222", 3001: "3333"}
@@ -43,10 +42,10 @@ def demo(tmp_path_factory):
 
 @pytest.fixture(params=[(lang, w, h) for lang in ("en", "zh") for w, h in SIZES],
                 ids=lambda p: f"{p[0]}-{p[1]}x{p[2]}")
-def window(request, qtbot, qapp, demo):
+def window(request, qtbot, qapp, speak, demo):
     lang, width, height = request.param
     path, codes = demo
-    translators = install_language(qapp, "zh_CN") if lang == "zh" else []
+    speak(lang)
     store = Store.open(path)
     w = MainWindow(Terminal(store, payments=SimulatedPaymentTerminal()), lang=lang)
     qtbot.addWidget(w)
@@ -59,8 +58,6 @@ def window(request, qtbot, qapp, demo):
     QApplication.processEvents()
     yield w, (width, height)
     w.checkout.void_sale()
-    for t in translators:
-        QApplication.removeTranslator(t)
     store.close()
 
 

@@ -6,24 +6,20 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QSpinBox
+from PySide6.QtWidgets import QSpinBox
 from till_kit import MILK, build_small_store
 from ui_kit import PaperRoll, log_in, on_next_dialog, open_window, scan
-
-from posclient.ui.app import install_language
 
 
 @pytest.fixture(params=[(lang, w, 768) for lang in ("en", "zh") for w in (1024, 1366)],
                 ids=lambda p: f"{p[0]}-{p[1]}x{p[2]}")
-def window(request, qtbot, qapp, tmp_path, clock):
+def window(request, qtbot, qapp, speak, tmp_path, clock):
     lang, width, height = request.param
-    translators = install_language(qapp, "zh_CN") if lang == "zh" else []
+    speak(lang)
     store = build_small_store(tmp_path / "shift.db", require_shift=True)
     w = open_window(qtbot, store, clock, PaperRoll(), lang=lang)
     w.resize(width, height)
     yield w
-    for t in translators:
-        QApplication.removeTranslator(t)
     store.close()
 
 
