@@ -21,7 +21,7 @@ from sqlalchemy import Engine, func, select
 
 from sync.central.db import make_engine
 from sync.central.schema import stock_levels, stock_movements
-from sync.credentials import MemoryKeyring  # noqa: F401 (re-exported for the tests)
+from sync.credentials import MemoryKeyring
 
 ADMIN_TOKEN = "test-admin-token-0123456789abcdef"  # the central fixtures' admin token
 
@@ -197,3 +197,20 @@ def empty_database(kind: str, tmp_path: Any) -> Iterator[str]:
         with admin.begin() as conn:
             conn.exec_driver_sql(f'DROP SCHEMA "{name}" CASCADE')
         admin.dispose()
+
+
+def enrolled_till(central: Any, path: Any, store_id: str = "S1", clock: Any = None,
+                  timeout: float | None = None) -> Any:
+    """A new till database at ``path`` enrolled with ``central`` for ``store_id`` (its token
+    in an in-memory keyring): its sync engine, not run yet."""
+    from posclient.store.db import Store
+    from sync.credentials import TokenStore
+    from sync.engine import SyncEngine
+    from sync.enrol import enrol
+
+    tokens = TokenStore(MemoryKeyring())
+    Store.open(path).close()
+    enrol(path, central.url, central.enrolment_code(store_id), path.stem, tokens=tokens,
+          clock=clock)
+    return SyncEngine(path, tokens=tokens, clock=clock,
+                      **({"timeout": timeout} if timeout is not None else {}))

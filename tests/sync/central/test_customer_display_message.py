@@ -4,15 +4,12 @@ language, or in the other when only that one is set."""
 
 from __future__ import annotations
 
-from central_kit import MemoryKeyring
+from central_kit import enrolled_till
 
 from posclient.app.clock import ManualClock
 from posclient.app.customer_display import CustomerPresenter, pole_lines
 from posclient.app.settings import StoreSettings
 from posclient.store.db import Store
-from sync.credentials import TokenStore
-from sync.engine import SyncEngine
-from sync.enrol import enrol
 
 
 def test_the_stores_message_reaches_its_till_and_its_customers(shop, tmp_path):
@@ -23,11 +20,8 @@ def test_the_stores_message_reaches_its_till_and_its_customers(shop, tmp_path):
          "customer_display_bilingual": True},
         {"store_id": "S2", "store_name_zh": "南京路店", "store_name_en": "Nanjing Rd",
          "customer_display_message_en": "Nanjing Rd only"}]})
-    path = tmp_path / "till.db"
-    Store.open(path).close()
-    clock, tokens = ManualClock(), TokenStore(MemoryKeyring())
-    enrol(path, shop.url, shop.enrolment_code("S1"), "till", tokens=tokens, clock=clock)
-    SyncEngine(path, tokens=tokens, clock=clock, timeout=5).run_once()
+    path, clock = tmp_path / "till.db", ManualClock()
+    enrolled_till(shop, path, clock=clock, timeout=5).run_once()
     store = Store.open(path)
     try:
         settings = StoreSettings.load(store.conn)

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from central_kit import MILK, MemoryKeyring
+from central_kit import MILK, enrolled_till
 from sqlalchemy import select
 from test_price_basket import till_price, web_price
 
@@ -26,9 +26,6 @@ from sync.central import feed
 from sync.central.demo import load_demo
 from sync.central.importers import ImportFailed, import_file
 from sync.central.schema import entities
-from sync.credentials import TokenStore
-from sync.engine import SyncEngine
-from sync.enrol import enrol
 
 GC100, GC200, TEA, CAKE = 20, 21, 22, 23
 CSV = (
@@ -62,13 +59,6 @@ def load(shop, tmp_path: Path) -> None:
                                "store_id": "S1"})
 
 
-def a_till(shop, path: Path) -> SyncEngine:
-    tokens = TokenStore(MemoryKeyring())
-    Store.open(path).close()
-    enrol(path, shop.url, shop.enrolment_code("S1"), path.stem, tokens=tokens)
-    return SyncEngine(path, tokens=tokens)
-
-
 def flags(path: Path) -> dict[int, bool]:
     with Store.open(path) as store:
         cat = Catalog(store.conn)
@@ -97,7 +87,7 @@ def test_an_import_reads_discountable_as_a_yes_or_no_and_refuses_anything_else(s
 def test_a_gift_card_reaches_a_till_by_snapshot_and_feed_and_is_never_discounted_there(
         shop, tmp_path):
     load(shop, tmp_path)
-    till = a_till(shop, tmp_path / "till.db")
+    till = enrolled_till(shop, tmp_path / "till.db")
     assert till.run_once().bootstrapped  # a first start: the snapshot's bulk path
     assert flags(tmp_path / "till.db") == {
         GC100: False, GC200: False, TEA: True, CAKE: True, MILK: True}
@@ -149,7 +139,7 @@ def test_the_centrals_price_basket_agrees_with_the_till_on_a_gift_card(shop, tmp
     load(shop, tmp_path)
     assert shop.put("member", [{"id": 1, "member_no": "M1", "name": "陈小明",
                                 "tier": "gold"}])["rejected"] == []
-    till = a_till(shop, tmp_path / "till.db")
+    till = enrolled_till(shop, tmp_path / "till.db")
     till.run_once()
     clock = ManualClock()
     body = {"store_id": "S1", "at": clock.now().isoformat(), "member_tier": tier,

@@ -8,22 +8,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from central_kit import APPLE, BREAD, GUM, MILK, MemoryKeyring
+from central_kit import APPLE, BREAD, GUM, MILK, enrolled_till
 
 from posclient.store.db import Store
 from sync.central.importers import import_file
-from sync.credentials import TokenStore
-from sync.engine import SyncEngine
-from sync.enrol import enrol
 
 
 class Till:
     def __init__(self, shop, path: Path, store_id: str) -> None:
         self.path = path
-        tokens = TokenStore(MemoryKeyring())
-        Store.open(path).close()
-        enrol(path, shop.url, shop.enrolment_code(store_id), path.stem, tokens=tokens)
-        self.engine = SyncEngine(path, tokens=tokens)
+        self.engine = enrolled_till(shop, path, store_id)
 
     def rows(self, sql: str) -> list[tuple]:
         with Store.open(self.path) as store:

@@ -4,7 +4,7 @@ return slips, in the receipt's language; another store's stay theirs."""
 
 from __future__ import annotations
 
-from central_kit import MemoryKeyring
+from central_kit import enrolled_till
 from escpos_kit import decode
 
 from posclient.app.checkout import Checkout
@@ -15,9 +15,6 @@ from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.devices.printer import PrinterConfig, ReceiptPrinter
 from posclient.domain.money import Money
 from posclient.store.db import Store
-from sync.credentials import TokenStore
-from sync.engine import SyncEngine
-from sync.enrol import enrol
 
 POLICY_ZH = "凭小票七日内可退换，生鲜食品及已拆封商品除外。退款原路返回。"
 
@@ -33,11 +30,8 @@ def test_a_stores_header_and_return_policy_print_on_its_receipts(shop, tmp_path)
          "require_shift": False},
         {"store_id": "S2", "store_name_zh": "南京路店", "store_name_en": "Nanjing Rd",
          "phone": "021-0000 9999"}]})
-    path = tmp_path / "till.db"
-    Store.open(path).close()
-    clock, tokens = ManualClock(), TokenStore(MemoryKeyring())
-    enrol(path, shop.url, shop.enrolment_code("S1"), "till", tokens=tokens, clock=clock)
-    SyncEngine(path, tokens=tokens, clock=clock, timeout=5).run_once()
+    path, clock = tmp_path / "till.db", ManualClock()
+    enrolled_till(shop, path, clock=clock, timeout=5).run_once()
     store = Store.open(path)
     staff = StaffService(store, clock)
     co = Checkout(store, staff, staff.login(1001, "1111"), clock=clock,
