@@ -26,13 +26,13 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from posclient.app.clock import SystemClock
 from posclient.app.demo_data import build_demo_store, demo_rows
 from posclient.app.terminal import Terminal
 from posclient.domain.barcode import gtin_display
 from posclient.domain.money import Money
 from posclient.store.db import Store, configure
 from posclient.store.search import fts_query
+from sync.protocol.clock import SystemClock
 
 PINS = {1001: "1111", 1002: "1212", 2001: "2222", 3001: "3333"}
 

@@ -51,7 +51,6 @@ import httpx
 from sqlalchemy import Engine, func, select
 
 from benchmarks.checkout import sample_codes
-from posclient.app.clock import SystemClock
 from posclient.app.terminal import Terminal
 from posclient.domain.money import Money
 from posclient.store.db import Store
@@ -65,6 +64,7 @@ from sync.central.schema import events as event_table
 from sync.credentials import MemoryKeyring, TokenStore
 from sync.engine import SyncEngine
 from sync.enrol import enrol
+from sync.protocol.clock import SystemClock
 
 ADMIN_TOKEN = "bench-admin-token-0123456789abcdef"
 STORE = "S001"

@@ -140,8 +140,8 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 def cmd_demo_pins(args: argparse.Namespace) -> int:
     """New PINs for a demo store whose printed ones were lost (a demo only: refused else)."""
-    from posclient.app.clock import SystemClock
     from posclient.app.demo_pins import reset_demo_pins
+    from sync.protocol.clock import SystemClock
 
     with _open(args) as store:
         staff = reset_demo_pins(store, SystemClock())

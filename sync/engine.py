@@ -52,10 +52,11 @@ from typing import Any
 
 import httpx
 
-from posclient.app.clock import Clock, SystemClock, iso
+from posclient.domain.clock import Clock, iso
 from posclient.domain.errors import InvalidInput, Unavailable
 from posclient.store.db import Store
 from posclient.store.stock import acknowledge_sent, tidy_acknowledged, tidy_candidates
+from sync.protocol.clock import SystemClock
 
 from . import calls, parked, till_identity
 from .apply import Applier, SnapshotWriter

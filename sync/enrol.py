@@ -16,8 +16,9 @@ from pathlib import Path
 
 import httpx
 
-from posclient.app.clock import Clock, SystemClock, iso
+from posclient.domain.clock import Clock, iso
 from posclient.store.db import Store
+from sync.protocol.clock import SystemClock
 
 from . import till_identity
 from .credentials import TillKey, TokenStore

@@ -37,7 +37,7 @@ from typing import Any
 import httpx
 from pydantic import ValidationError
 
-from posclient.app.clock import Clock, iso
+from posclient.domain.clock import Clock, iso
 from posclient.domain.errors import InvalidInput, NotFound, Unavailable
 from posclient.store import audit
 from posclient.store.db import Store

@@ -9,9 +9,9 @@ import sys
 import textwrap
 from pathlib import Path
 
-from posclient.app.clock import Clock
 from posclient.app.terminal import Terminal
 from posclient.devices.payment import SimulatedPaymentTerminal, simulator_state
+from posclient.domain.clock import Clock
 from posclient.domain.money import Money
 from posclient.store.db import Store
 

@@ -12,8 +12,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from till_kit import build_small_store
 
-from posclient.app.clock import ManualClock
 from posclient.app.staff import StaffService
+from posclient.domain.clock import ManualClock
 from posclient.store.db import Store
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from posclient.app.pins import hash_pin
 from posclient.app.settings import StoreSettings
+from posclient.domain.pins import hash_pin
 from posclient.store.db import Store
 from posclient.store.search import search_text
 

@@ -97,10 +97,10 @@ def build_store(folder: Path) -> tuple[Path, tuple[str, ...]]:
     central that was reached a few minutes ago and is unreachable now."""
     from dataclasses import replace
 
-    from posclient.app.clock import iso
     from posclient.app.demo_data import build_demo_store
     from posclient.app.settings import StoreSettings
     from posclient.app.terminal_config import TerminalConfig
+    from posclient.domain.clock import iso
     from posclient.store.db import Store
     from sync.engine import state_set
 
@@ -132,8 +132,8 @@ def add_web_order(store, now: datetime) -> None:  # store: posclient.store.db.St
     """A web order for pick-up at the demo store, as the store's change feed brings it: two
     items paid online, the third unit of the first already collected at an earlier visit, one
     item to pay at the till."""
-    from posclient.app.clock import iso
     from posclient.app.settings import StoreSettings
+    from posclient.domain.clock import iso
     from posclient.store.orders import keep_orders
     from sync.protocol import OrderData, pickup_code_hash
 

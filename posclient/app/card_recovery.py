@@ -43,14 +43,15 @@ from posclient.devices.payment import (
     PaymentTerminal,
     Refusal,
 )
+from posclient.domain.clock import Clock, iso
 from posclient.domain.errors import InvalidInput, NotFound, PaymentError
 from posclient.domain.money import Money
 from posclient.domain.policy import Action
 from posclient.store import audit, leases, outbox
 from posclient.store.db import Store
+from sync.protocol.clock import new_event_id
 
 from .checkout import Checkout, CompletedSale
-from .clock import Clock, iso, new_event_id
 from .settings import StoreSettings
 from .staff import Approval, StaffService, StaffSession
 

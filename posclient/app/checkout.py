@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from posclient.devices.drawer import CashDrawer
 from posclient.devices.payment import PaymentStatus, PaymentTerminal
 from posclient.domain.cart import Cart, CartLine, Discount, Item, Measure, Totals
+from posclient.domain.clock import Clock, iso, parse_iso
 from posclient.domain.errors import InvalidInput, NotFound, PaymentError, PosError
 from posclient.domain.loyalty import EarnLine, points_earned, points_value
 from posclient.domain.money import Money, Rounding
@@ -40,9 +41,9 @@ from posclient.store import audit, outbox
 from posclient.store.catalog import Catalog, Product
 from posclient.store.db import Store
 from posclient.store.promotions import PromotionReader
+from sync.protocol.clock import new_event_id
 
 from . import reasons
-from .clock import Clock, iso, new_event_id, parse_iso
 from .lookup import Lookup, StockPosition
 from .members import MemberView
 from .orders import Handover, OrderView

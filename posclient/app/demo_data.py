@@ -35,11 +35,11 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from posclient.app.pins import hash_pin
 from posclient.app.settings import StoreSettings
 from posclient.assets import resource_path
 from posclient.domain.barcode import MeasureKind
 from posclient.domain.errors import InvalidInput
+from posclient.domain.pins import hash_pin
 from posclient.domain.policy import is_pin_shaped
 from posclient.store.db import Store
 from posclient.store.search import search_text

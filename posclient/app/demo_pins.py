@@ -7,13 +7,13 @@ this refuses. The old PINs stop working, lockouts are cleared, and the reset is 
 
 from __future__ import annotations
 
+from posclient.domain.clock import Clock, iso
 from posclient.domain.errors import InvalidInput
+from posclient.domain.pins import hash_pin
 from posclient.store import audit
 from posclient.store.db import Store
 
-from .clock import Clock, iso
 from .demo_data import DEMO_STAFF, DemoStaff, _staff_pins
-from .pins import hash_pin
 
 
 def reset_demo_pins(store: Store, clock: Clock) -> list[DemoStaff]:

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from posclient.domain.clock import Clock, iso
 from posclient.domain.policy import Action
 from posclient.store import audit
 from posclient.store.db import Store
 
-from .clock import Clock, iso
 from .staff import Approval, StaffService, StaffSession
 
 if TYPE_CHECKING:

@@ -17,13 +17,13 @@ from posclient.domain.barcode import (
     match_scale_rule,
 )
 from posclient.domain.cart import Measure
+from posclient.domain.clock import Clock
 from posclient.domain.errors import InvalidInput, NotFound
 from posclient.domain.money import Money
 from posclient.domain.policy import is_pin_shaped
 from posclient.store.catalog import Catalog, Product
 from posclient.store.orders import reserved_stock
 
-from .clock import Clock
 from .settings import StoreSettings
 
 

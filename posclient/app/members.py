@@ -25,12 +25,13 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from posclient.domain.clock import Clock, iso
 from posclient.domain.errors import InvalidInput, NotFound
 from posclient.domain.loyalty import is_phone, mask_name, mask_phone, parse_member_code
 from posclient.store import audit, outbox
 from posclient.store.db import Store
+from sync.protocol.clock import new_event_id
 
-from .clock import Clock, iso, new_event_id
 from .settings import StoreSettings
 from .staff import StaffService, StaffSession
 

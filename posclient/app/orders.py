@@ -21,11 +21,10 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from posclient.domain.clock import Clock, iso
 from posclient.domain.errors import InvalidInput, NotFound
 from posclient.domain.money import div_round
 from posclient.store.orders import OPEN_STATUSES, keep_orders
-
-from .clock import Clock, iso
 
 if TYPE_CHECKING:
     import sqlite3

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from posclient.domain.cart import Measure
+from posclient.domain.clock import Clock, iso, parse_iso
 from posclient.domain.errors import NotFound
 from posclient.domain.money import Money, Rounding
 from posclient.domain.policy import Action
@@ -27,7 +28,6 @@ from posclient.domain.receipt import (
 from posclient.domain.tax import TaxRate, summarize
 from posclient.store.db import Store
 
-from .clock import Clock, iso, parse_iso
 from .settings import StoreSettings
 from .staff import StaffService, StaffSession
 

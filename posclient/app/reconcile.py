@@ -20,11 +20,11 @@ from datetime import datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from posclient.domain.clock import Clock
 from posclient.domain.errors import InvalidInput, PermissionDenied
 from posclient.domain.policy import Action
 from posclient.store.db import Store
 
-from .clock import Clock
 from .settings import StoreSettings
 from .shifts import Report, Shifts
 from .staff import Approval, StaffService, StaffSession

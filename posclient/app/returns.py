@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from posclient.domain.clock import Clock, iso
 from posclient.domain.errors import InvalidInput, NotFound, PaymentError
 from posclient.domain.loyalty import points_for_value, points_taken_back
 from posclient.domain.money import Money, div_round
@@ -45,9 +46,9 @@ from posclient.domain.policy import Action
 from posclient.store import audit, outbox
 from posclient.store.catalog import Catalog
 from posclient.store.db import Store
+from sync.protocol.clock import new_event_id
 
 from . import reasons
-from .clock import Clock, iso, new_event_id
 from .orders import OrderBook
 from .settings import StoreSettings
 from .staff import Approval, StaffService, StaffSession

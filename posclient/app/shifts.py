@@ -25,13 +25,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from posclient.domain.cash import count_total
+from posclient.domain.clock import Clock, iso
 from posclient.domain.errors import InvalidInput, NotFound
 from posclient.domain.money import Money
 from posclient.domain.policy import Action
 from posclient.store import audit, outbox
 from posclient.store.db import Store
+from sync.protocol.clock import new_event_id
 
-from .clock import Clock, iso, new_event_id
 from .reasons import reason_counts
 from .settings import StoreSettings
 from .staff import Approval, StaffService, StaffSession

@@ -15,13 +15,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from posclient.domain.clock import Clock, iso, parse_iso
 from posclient.domain.errors import ApprovalRequired, AuthError, NotFound, PermissionDenied
+from posclient.domain.pins import verify_pin
 from posclient.domain.policy import DEFAULT_LIMITS, Action, Limits, Role, required_role
 from posclient.store import audit
 from posclient.store.db import Store
-
-from .clock import Clock, iso, parse_iso
-from .pins import verify_pin
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,13 +20,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from posclient.domain.cart import Measure
+from posclient.domain.clock import Clock, iso
 from posclient.domain.errors import InvalidInput, NotFound
 from posclient.domain.policy import Action
 from posclient.store import audit, outbox
 from posclient.store.catalog import Catalog, Product
 from posclient.store.db import Store
+from sync.protocol.clock import new_event_id
 
-from .clock import Clock, iso, new_event_id
 from .lookup import Lookup
 from .settings import StoreSettings
 from .staff import Approval, StaffService, StaffSession

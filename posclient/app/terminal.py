@@ -15,13 +15,14 @@ from posclient.devices.payment import (
     SimulatedPaymentTerminal,
     simulator_state,
 )
+from posclient.domain.clock import Clock
 from posclient.store import outbox
 from posclient.store.catalog import Catalog
 from posclient.store.db import Store
+from sync.protocol.clock import SystemClock
 
 from .card_recovery import CardRecovery
 from .checkout import Checkout
-from .clock import Clock, SystemClock
 from .lookup import Lookup
 from .receipts import Receipts
 from .returns import Returns

@@ -7,11 +7,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from posclient.domain.clock import iso
 from posclient.domain.policy import Action
 from posclient.store import audit
 from posclient.store.db import Store
 
-from .clock import iso
 from .staff import Approval, StaffService, StaffSession
 
 KEYS = frozenset({"printer", "language", "customer_display"})

@@ -1,24 +1,15 @@
-"""The audit log: append-only, each record chained to the previous one by a SHA-256 hash.
-
-``hash = sha256(prev_hash + canonical JSON of [at, staff_id, approved_by, action, detail])``.
-Editing or removing any record breaks the chain from that point, which :func:`verify` reports.
+"""The audit log: append-only, each record chained to the previous one by a SHA-256 hash
+(the rule is :func:`posclient.domain.audit.digest`). Editing or removing any record breaks the
+chain from that point, which :func:`verify` reports.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from typing import Any
 
-GENESIS = "0" * 64
-
-
-def _digest(prev: str, at: str, staff_id: int | None, approved_by: int | None, action: str,
-            detail: str) -> str:
-    body = json.dumps([at, staff_id, approved_by, action, detail], ensure_ascii=False,
-                      separators=(",", ":"))
-    return hashlib.sha256((prev + body).encode("utf-8")).hexdigest()
+from posclient.domain.audit import GENESIS, digest
 
 
 def append(conn: sqlite3.Connection, *, at: str, action: str, staff_id: int | None,
@@ -27,7 +18,7 @@ def append(conn: sqlite3.Connection, *, at: str, action: str, staff_id: int | No
     row = conn.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
     prev = row[0] if row else GENESIS
     text = json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    h = _digest(prev, at, staff_id, approved_by, action, text)
+    h = digest(prev, at, staff_id, approved_by, action, text)
     cur = conn.execute(
         "INSERT INTO audit_log (at, staff_id, approved_by, action, detail, prev_hash, hash) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)", (at, staff_id, approved_by, action, text, prev, h))
@@ -49,7 +40,7 @@ def verify(conn: sqlite3.Connection) -> list[str]:
             problems.append(f"records {expected_id}..{rid - 1} are missing")
         if prev_hash != prev:
             problems.append(f"record {rid} does not follow the record before it")
-        if _digest(prev_hash, at, staff_id, approved_by, action, detail) != h:
+        if digest(prev_hash, at, staff_id, approved_by, action, detail) != h:
             problems.append(f"record {rid} was altered")
         prev, expected_id = h, rid + 1
     sent = conn.execute("SELECT value FROM sync_state WHERE key = 'audit_sent_through'"

@@ -37,7 +37,7 @@ _HAS_OWN_PENDING = (
 
 def keep_orders(conn: sqlite3.Connection, orders: Iterable[OrderData], received_at: str) -> int:
     """Store the central's copies of ``orders`` (inside the caller's write transaction);
-    ``received_at``: when the till got them (ISO, posclient.app.clock ``iso``)."""
+    ``received_at``: when the till got them (ISO, posclient.domain.clock ``iso``)."""
     rows = [(o.order_no, o.store_id, o.status, o.customer_phone, o.model_dump_json(),
              received_at) for o in orders]
     conn.executemany(_KEEP, rows)

@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from posclient import __version__
-from posclient.app.clock import parse_iso
 from posclient.app.terminal import Terminal
 from posclient.app.terminal_config import TerminalConfig
+from posclient.domain.clock import parse_iso
 from posclient.domain.errors import PosError
 from sync.engine import read_status, state_get
 

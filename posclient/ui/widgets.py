@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from posclient.app.clock import parse_iso
 from posclient.app.staff import Approval
+from posclient.domain.clock import parse_iso
 from posclient.domain.errors import ApprovalRequired, PosError
 from sync.engine import SyncStatus
 from sync.refusals import describe

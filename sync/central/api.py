@@ -28,7 +28,7 @@ from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from posclient.app.clock import Clock, SystemClock
+from posclient.domain.clock import Clock
 from sync.central import (
     feed,
     identity,
@@ -80,6 +80,7 @@ from sync.protocol import (
     StoreReconciliation,
     WhoAmI,
 )
+from sync.protocol.clock import SystemClock
 
 log = logging.getLogger(__name__)
 

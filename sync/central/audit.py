@@ -14,19 +14,16 @@ from typing import Any
 
 from sqlalchemy import and_, func, insert, select
 
+from posclient.domain.audit import GENESIS, digest
 from sync.central.db import serialize, write_tx
 from sync.central.identity import TerminalIdentity
 from sync.central.schema import audit_records, dump_json, exceptions
 from sync.protocol import AuditAck, AuditRecordData
 
-GENESIS = "0" * 64
 
-
-def digest(r: AuditRecordData) -> str:
-    """The record's hash as the till computes it (posclient/store/audit.py)."""
-    from posclient.store.audit import _digest
-
-    return _digest(r.prev_hash, r.at, r.staff_id, r.approved_by, r.action, r.detail)
+def record_digest(r: AuditRecordData) -> str:
+    """The record's hash as the till computes it (posclient.domain.audit.digest)."""
+    return digest(r.prev_hash, r.at, r.staff_id, r.approved_by, r.action, r.detail)
 
 
 def receive(engine: Any, who: TerminalIdentity, records: list[AuditRecordData],
@@ -49,7 +46,7 @@ def receive(engine: Any, who: TerminalIdentity, records: list[AuditRecordData],
                 continue
             before = stored.get(r.id - 1)
             expected_prev = GENESIS if r.id == 1 else (before.hash if before else None)
-            if digest(r) != r.hash or (expected_prev is not None
+            if record_digest(r) != r.hash or (expected_prev is not None
                                        and r.prev_hash != expected_prev):
                 problems.append(f"record {r.id} breaks the chain (audit_chain_broken)")
                 _file(conn, who, "audit_chain_broken", r, now)

@@ -30,8 +30,8 @@ import platformdirs
 from sqlalchemy import ColumnElement, Engine, Table, func, select
 from sqlalchemy.exc import OperationalError
 
-from posclient.app.clock import SystemClock
 from posclient.progress import Progress
+from sync.protocol.clock import SystemClock
 
 if TYPE_CHECKING:
     from fastapi import FastAPI

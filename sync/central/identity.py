@@ -5,7 +5,7 @@ enrolment codes (16 Crockford base-32 characters, 80 bits, typed at the till as
 ``XXXX-XXXX-XXXX-XXXX``; case, dashes, O/0 and I/L/1 do not matter) and the admin token. A
 plain hash is enough because every secret is long and random: there is nothing to brute-force
 that a slow hash would protect. Staff PINs are short, so they get argon2id
-(posclient.app.pins.hash_pin).
+(posclient.domain.pins.hash_pin).
 
 Bad enrolment codes are counted per client address; after ``max_failures`` within ``window``
 the address gets 429 until the oldest failure leaves the window. The count lives in the
@@ -113,7 +113,7 @@ def create_store(tx: Tx, store_id: str, name_zh: str, name_en: str,
 def create_staff(tx: Tx, *, staff_id: int, name: str, role: str, pin: str,
                  store_id: str | None = None, active: bool = True) -> bool:
     """Add or replace a staff member (PIN hashed with argon2id). True if new."""
-    from posclient.app.pins import hash_pin, verify_pin  # argon2: only where PINs are set
+    from posclient.domain.pins import hash_pin, verify_pin  # argon2: only where PINs are set
 
     if not PIN.match(pin):
         raise InvalidRequest("A PIN is 4 to 6 digits.")

@@ -55,7 +55,7 @@ from pydantic import ValidationError
 from sqlalchemy import Connection, Engine, Transaction, and_, delete, insert, select, update
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
-from posclient.app.clock import Clock
+from posclient.domain.clock import Clock
 from sync.central import card_orphans, incidents, ledger, loyalty
 from sync.central.db import (
     among,

@@ -10,9 +10,9 @@ import textwrap
 
 from till_kit import MILK, build_small_store
 
-from posclient.app.clock import SystemClock
 from posclient.app.terminal import Terminal
 from posclient.store.db import Store
+from sync.protocol.clock import SystemClock
 
 SELL_THEN_DIE = textwrap.dedent("""
     import os, signal, sys

@@ -18,7 +18,6 @@ from posclient.app.demo_data import (
     demo_rows,
     vocabulary,
 )
-from posclient.app.pins import verify_pin
 from posclient.app.settings import StoreSettings
 from posclient.domain.barcode import (
     DEFAULT_SCALE_RULES,
@@ -27,6 +26,7 @@ from posclient.domain.barcode import (
     match_scale_rule,
 )
 from posclient.domain.errors import InvalidInput
+from posclient.domain.pins import verify_pin
 from posclient.store.db import Store
 from posclient.store.search import fts_query, search_text
 

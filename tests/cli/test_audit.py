@@ -10,9 +10,9 @@ import sqlite3
 import pytest
 from till_kit import build_small_store
 
-from posclient.app.clock import ManualClock
 from posclient.app.staff import StaffService
 from posclient.cli import main
+from posclient.domain.clock import ManualClock
 from posclient.store.db import Store
 
 
@@ -63,7 +63,7 @@ def test_a_removed_record_is_caught_in_the_middle_and_at_the_end(db, capsys):
 
 
 def test_a_records_fake_chain_is_caught_even_if_rehashed_after_it(db, capsys):
-    from posclient.store.audit import _digest
+    from posclient.domain.audit import digest
 
     with sqlite3.connect(db) as c:  # rewrite record 2 with a correct hash of its own
         _, at, staff, appr, action, _, prev = c.execute(
@@ -71,7 +71,7 @@ def test_a_records_fake_chain_is_caught_even_if_rehashed_after_it(db, capsys):
             "WHERE id = 2").fetchone()
         fake = json.dumps({"reason": "nothing"})
         c.execute("UPDATE audit_log SET detail = ?, hash = ? WHERE id = 2",
-                  (fake, _digest(prev, at, staff, appr, action, fake)))
+                  (fake, digest(prev, at, staff, appr, action, fake)))
     code, out = verify(db, capsys)
     assert code == 1 and "record 3 does not follow the record before it" in out
     Store.open(db).close()

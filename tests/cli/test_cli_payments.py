@@ -10,8 +10,8 @@ import pytest
 from card_orphans_kit import abandon_after_approval, kill_after_approval, settle, terminal_memory
 from till_kit import BREAD, MILK, build_small_store
 
-from posclient.app.clock import SystemClock
 from posclient.cli import main
+from sync.protocol.clock import SystemClock
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from posclient.app.clock import ManualClock
+from posclient.domain.clock import ManualClock
 from sync.central import feed, identity, schema
 from sync.central.api import create_app
 from sync.central.db import make_engine

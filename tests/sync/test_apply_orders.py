@@ -12,9 +12,9 @@ import pytest
 from orders_kit import CODE, order
 
 from posclient.app.checkout import Checkout
-from posclient.app.clock import iso
 from posclient.app.orders import OrderBook
 from posclient.devices.payment import SimulatedPaymentTerminal
+from posclient.domain.clock import iso
 from posclient.store.orders import reserved_stock
 from sync.apply import Applier, SnapshotWriter
 from sync.protocol import pickup_code_hash

@@ -19,8 +19,8 @@ import pytest
 from central_kit import ADMIN_TOKEN, PRODUCTS, MemoryKeyring, seed_shop
 from misbehaving import Misbehaving
 
-from posclient.app.clock import ManualClock
 from posclient.cli import main
+from posclient.domain.clock import ManualClock
 from posclient.store.db import Store
 from sync.central import feed, identity
 from sync.central.api import create_app

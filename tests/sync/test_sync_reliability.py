@@ -17,9 +17,9 @@ from faults import FaultInjector
 from sqlalchemy import func, select
 
 from posclient.app.checkout import Checkout
-from posclient.app.clock import ManualClock
 from posclient.app.staff import StaffService
 from posclient.devices.payment import SimulatedPaymentTerminal
+from posclient.domain.clock import ManualClock
 from posclient.domain.money import Money
 from posclient.store.db import Store
 from sync.central import feed, identity

@@ -15,9 +15,9 @@ from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtWidgets import QLineEdit, QListWidget, QPushButton, QSpinBox
 from ui_kit import approve, log_in, on_next_dialog, scan, turn_to
 
-from posclient.app.clock import ManualClock
 from posclient.app.terminal import Terminal
 from posclient.devices.payment import SimulatedPaymentTerminal
+from posclient.domain.clock import ManualClock
 from posclient.store.db import Store
 from posclient.ui.main_window import MainWindow
 from sync.central import feed, identity

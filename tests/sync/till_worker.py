@@ -11,13 +11,13 @@ import random
 import sys
 
 from posclient.app.checkout import Checkout
-from posclient.app.clock import SystemClock
 from posclient.app.staff import StaffService
 from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.domain.money import Money
 from posclient.store.db import Store
 from sync.credentials import TokenStore
 from sync.engine import SyncEngine, SyncError
+from sync.protocol.clock import SystemClock
 
 
 def main(db: str, seed: int, barcodes: list[str]) -> None:

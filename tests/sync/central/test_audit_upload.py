@@ -10,8 +10,8 @@ import sqlite3
 from central_kit import MemoryKeyring
 from sqlalchemy import func, select
 
-from posclient.app.clock import ManualClock
 from posclient.app.staff import StaffService
+from posclient.domain.clock import ManualClock
 from posclient.store import audit
 from posclient.store.db import Store
 from sync.central.schema import audit_records, exceptions

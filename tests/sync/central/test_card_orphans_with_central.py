@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 from card_orphans_kit import abandon_after_approval, settle, terminal_memory
 from central_kit import BREAD, MILK, PRODUCTS, MemoryKeyring
 
-from posclient.app.clock import ManualClock
 from posclient.app.shifts import Shifts
 from posclient.app.terminal import Terminal
 from posclient.devices.payment import SimulatedPaymentTerminal, simulator_state
+from posclient.domain.clock import ManualClock
 from posclient.store.db import Store
 from sync.credentials import TokenStore
 from sync.engine import SyncEngine

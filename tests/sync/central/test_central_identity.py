@@ -8,7 +8,7 @@ import uuid
 import httpx
 from sqlalchemy import func, select
 
-from posclient.app.pins import verify_pin
+from posclient.domain.pins import verify_pin
 from sync.central.schema import enrolment_codes, entities, terminals
 from sync.protocol import EnrolResponse, ErrorBody
 

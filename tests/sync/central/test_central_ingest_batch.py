@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, text
 
-from posclient.app.clock import ManualClock
+from posclient.domain.clock import ManualClock
 from sync.central import feed, identity, incidents, ingest, schema
 from sync.central.db import make_engine
 from sync.central.identity import TerminalIdentity

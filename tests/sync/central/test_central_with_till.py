@@ -11,10 +11,10 @@ from central_kit import MILK, MemoryKeyring, level
 from sqlalchemy import func, select
 
 from posclient.app.checkout import Checkout
-from posclient.app.clock import ManualClock
 from posclient.app.enrolment import EnrolAgain
 from posclient.app.staff import Approval, StaffService
 from posclient.devices.payment import SimulatedPaymentTerminal
+from posclient.domain.clock import ManualClock
 from posclient.domain.errors import ApprovalRequired
 from posclient.domain.money import Money
 from posclient.store.catalog import Catalog

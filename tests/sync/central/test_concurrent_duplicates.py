@@ -16,7 +16,7 @@ import pytest
 from central_kit import MILK, RICE, level, movements_sum, sale_event
 from sqlalchemy import func, select
 
-from posclient.store.audit import GENESIS, _digest
+from posclient.domain.audit import GENESIS, digest
 from sync.central.schema import (
     audit_records,
     changes,
@@ -79,10 +79,10 @@ def test_the_same_audit_upload_at_once_is_stored_once(shop):
     prev, records = GENESIS, []
     for i in range(1, 21):
         at, detail = f"2026-11-23T09:{i:02d}:00.000Z", "{}"
-        digest = _digest(prev, at, 1001, None, "login", detail)
+        h = digest(prev, at, 1001, None, "login", detail)
         records.append({"id": i, "at": at, "staff_id": 1001, "approved_by": None,
-                        "action": "login", "detail": detail, "prev_hash": prev, "hash": digest})
-        prev = digest
+                        "action": "login", "detail": detail, "prev_hash": prev, "hash": h})
+        prev = h
     answers = fire(shop.url, N, lambda h: h.post("/v1/audit", json={"records": records},
                                                  headers=till.auth))
     assert statuses(answers) == [200] * N

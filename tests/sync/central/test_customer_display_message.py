@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from central_kit import enrolled_till
 
-from posclient.app.clock import ManualClock
 from posclient.app.customer_display import CustomerPresenter, pole_lines
 from posclient.app.settings import StoreSettings
+from posclient.domain.clock import ManualClock
 from posclient.store.db import Store
 
 

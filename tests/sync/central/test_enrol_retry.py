@@ -19,8 +19,8 @@ from central_kit import MemoryKeyring, token_of
 from faults import FaultInjector
 from sqlalchemy import func, select
 
-from posclient.app.clock import ManualClock
 from posclient.cli import main
+from posclient.domain.clock import ManualClock
 from posclient.store.db import Store
 from sync.central import schema
 from sync.central.api import create_app

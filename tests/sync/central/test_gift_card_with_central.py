@@ -14,11 +14,11 @@ from sqlalchemy import select
 from test_price_basket import till_price, web_price
 
 from posclient.app.checkout import Checkout
-from posclient.app.clock import ManualClock
 from posclient.app.members import Members
 from posclient.app.staff import StaffService
 from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.domain.cart import Discount
+from posclient.domain.clock import ManualClock
 from posclient.domain.money import Money
 from posclient.store.catalog import Catalog
 from posclient.store.db import Store

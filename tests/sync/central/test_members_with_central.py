@@ -10,11 +10,11 @@ from central_kit import MILK, MemoryKeyring
 from sqlalchemy import select
 
 from posclient.app.checkout import Checkout
-from posclient.app.clock import ManualClock
 from posclient.app.members import Members, MemberView
 from posclient.app.returns import Returns
 from posclient.app.staff import Approval, StaffService
 from posclient.devices.payment import SimulatedPaymentTerminal
+from posclient.domain.clock import ManualClock
 from posclient.store.db import Store
 from sync.central import loyalty
 from sync.central.schema import exceptions, points_ledger

@@ -26,7 +26,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from posclient.app.clock import ManualClock
+from posclient.domain.clock import ManualClock
 from sync.central import feed, identity, schema
 from sync.central.api import create_app
 from sync.central.db import make_engine

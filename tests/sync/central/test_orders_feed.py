@@ -16,12 +16,12 @@ from central_kit import MILK, RICE, MemoryKeyring
 from sqlalchemy import select
 
 from posclient.app.checkout import Checkout
-from posclient.app.clock import ManualClock
 from posclient.app.lookup import Lookup
 from posclient.app.orders import OrderBook
 from posclient.app.settings import StoreSettings
 from posclient.app.staff import StaffService
 from posclient.devices.payment import SimulatedPaymentTerminal
+from posclient.domain.clock import ManualClock
 from posclient.domain.errors import InvalidInput
 from posclient.domain.money import Money
 from posclient.store.catalog import Catalog

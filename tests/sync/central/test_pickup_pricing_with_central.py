@@ -20,11 +20,11 @@ from pickup_kit import GOLD, Case, book_st, case_st, visit_extras_st
 from sqlalchemy import select
 
 from posclient.app.checkout import Checkout
-from posclient.app.clock import ManualClock
 from posclient.app.members import Members
 from posclient.app.orders import OrderBook
 from posclient.app.staff import StaffService
 from posclient.devices.payment import SimulatedPaymentTerminal
+from posclient.domain.clock import ManualClock
 from posclient.domain.errors import PosError
 from posclient.domain.money import Money
 from posclient.domain.tender import TenderKind

@@ -11,10 +11,10 @@ from central_kit import MILK, RICE, MemoryKeyring, level
 from sqlalchemy import select
 
 from posclient.app.checkout import Checkout
-from posclient.app.clock import ManualClock
 from posclient.app.orders import OrderBook
 from posclient.app.staff import StaffService
 from posclient.devices.payment import SimulatedPaymentTerminal
+from posclient.domain.clock import ManualClock
 from posclient.domain.money import Money
 from posclient.store.catalog import Catalog
 from posclient.store.db import Store

@@ -10,7 +10,7 @@ import uuid
 from central_kit import MILK, sale_event
 from sqlalchemy import select
 
-from posclient.store.audit import GENESIS
+from posclient.domain.audit import GENESIS
 from sync.central.schema import quarantine, terminal_gaps, terminals
 from sync.protocol import MAX_SEQ_AHEAD
 

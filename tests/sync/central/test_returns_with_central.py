@@ -17,11 +17,11 @@ from central_kit import BREAD, MILK, RICE, MemoryKeyring, level
 from sqlalchemy import select
 
 from posclient.app.checkout import Checkout
-from posclient.app.clock import ManualClock
 from posclient.app.orders import OrderBook
 from posclient.app.returns import Returns
 from posclient.app.staff import Approval, StaffService
 from posclient.devices.payment import SimulatedPaymentTerminal
+from posclient.domain.clock import ManualClock
 from posclient.domain.errors import InvalidInput
 from posclient.domain.money import Money
 from posclient.store.db import Store

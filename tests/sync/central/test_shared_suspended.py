@@ -18,10 +18,10 @@ from central_kit import MemoryKeyring, token_of
 from sqlalchemy import select
 
 from posclient.app.checkout import Checkout
-from posclient.app.clock import ManualClock
 from posclient.app.staff import StaffService
 from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.domain.cart import Discount, DiscountKind
+from posclient.domain.clock import ManualClock
 from posclient.domain.errors import InvalidInput, NotFound, PosError, Unavailable
 from posclient.domain.money import Money
 from posclient.store.db import Store

@@ -18,7 +18,6 @@ import pytest
 from central_kit import BREAD, GUM, MILK, PRODUCTS, RICE, MemoryKeyring, level
 
 from posclient.app.checkout import Checkout
-from posclient.app.clock import ManualClock
 from posclient.app.orders import OrderBook
 from posclient.app.reconcile import Reconciliation
 from posclient.app.returns import Returns
@@ -26,6 +25,7 @@ from posclient.app.shifts import Shifts
 from posclient.app.staff import Approval, StaffService
 from posclient.app.stock import Receiving, open_deliveries
 from posclient.devices.payment import SimulatedPaymentTerminal
+from posclient.domain.clock import ManualClock
 from posclient.domain.errors import NotFound
 from posclient.domain.money import Money
 from posclient.store import audit

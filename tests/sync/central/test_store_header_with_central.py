@@ -8,11 +8,11 @@ from central_kit import enrolled_till
 from escpos_kit import decode
 
 from posclient.app.checkout import Checkout
-from posclient.app.clock import ManualClock
 from posclient.app.receipts import Receipts
 from posclient.app.staff import StaffService
 from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.devices.printer import PrinterConfig, ReceiptPrinter
+from posclient.domain.clock import ManualClock
 from posclient.domain.money import Money
 from posclient.store.db import Store
 

@@ -15,10 +15,10 @@ from central_kit import MemoryKeyring, token_of
 from sqlalchemy import select
 
 from posclient.app.checkout import Checkout
-from posclient.app.clock import ManualClock
 from posclient.app.staff import StaffService
 from posclient.cli import main
 from posclient.devices.payment import SimulatedPaymentTerminal
+from posclient.domain.clock import ManualClock
 from posclient.domain.money import Money
 from posclient.store.db import Store
 from posclient.ui.widgets import SyncStatusBar

@@ -14,9 +14,9 @@ import pytest
 from central_kit import MILK, MemoryKeyring, level
 
 from posclient.app.checkout import Checkout
-from posclient.app.clock import ManualClock
 from posclient.app.staff import StaffService
 from posclient.devices.payment import SimulatedPaymentTerminal
+from posclient.domain.clock import ManualClock
 from posclient.domain.money import Money
 from posclient.store.catalog import Catalog
 from posclient.store.db import Store

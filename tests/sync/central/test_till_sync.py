@@ -13,10 +13,10 @@ import pytest
 from central_kit import MILK, MemoryKeyring
 
 from posclient.app.checkout import Checkout
-from posclient.app.clock import ManualClock
 from posclient.app.staff import StaffService
 from posclient.cli import main
 from posclient.devices.payment import SimulatedPaymentTerminal
+from posclient.domain.clock import ManualClock
 from posclient.domain.money import Money
 from posclient.store.db import Store
 from sync import till_identity

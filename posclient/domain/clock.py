@@ -1,23 +1,20 @@
-"""Time as a seam: services take a clock, tests pass one they control."""
+"""Time as a seam: services take a :class:`Clock`, tests pass one they control.
+
+The domain never reads the clock itself: the system clock is in ``sync.protocol.clock``, the
+one place both the till and the central read the time from. This module holds the seam and the
+stored form of a time, which both sides write and compare.
+"""
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
-
-from posclient.domain.ids import uuid7
 
 
 class Clock(Protocol):
     def now(self) -> datetime:
         """The current time, timezone-aware (UTC)."""
         ...
-
-
-class SystemClock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
 
 
 class ManualClock:
@@ -40,8 +37,3 @@ def iso(t: datetime) -> str:
 
 def parse_iso(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
-
-
-def new_event_id(clock: Clock) -> str:
-    """A UUIDv7 event id (the central's idempotency key), time-ordered by the clock."""
-    return str(uuid7(int(clock.now().timestamp() * 1000), os.urandom(10)))
