@@ -52,8 +52,8 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from posclient.app.settings import StoreSettings
 from posclient.domain.clock import iso
+from posclient.domain.settings import StoreSettings
 from posclient.store.db import Store
 from posclient.store.orders import forget_order, forget_orders_except, keep_orders
 from posclient.store.search import _CJK_CHAR, search_text

@@ -299,8 +299,8 @@ def _sync_error(message: str) -> Exception:
 
 
 def _currency(conn: Any) -> str:
-    from posclient.app.settings import StoreSettings
-    return StoreSettings.load(conn).currency
+    from posclient.store.settings import load_settings
+    return load_settings(conn).currency
 
 
 def _lines(cart: str) -> int:

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from posclient.app.settings import StoreSettings
 from posclient.domain.pins import hash_pin
+from posclient.domain.settings import StoreSettings
 from posclient.store.db import Store
 from posclient.store.search import search_text
+from posclient.store.settings import load_settings, save_settings
 
 MILK = "6901234567892"  # EAN-13, 12.50, VAT13
 BREAD = "036000291452"  # UPC-A, 8.00, VAT13
@@ -35,7 +36,7 @@ def build_small_store(path: Path, settings: StoreSettings | None = None, *,
     store = Store.open(path)
     h = _hashes()
     with store.write() as c:
-        replace(settings or StoreSettings(), require_shift=require_shift).save(c)
+        save_settings(c, replace(settings or StoreSettings(), require_shift=require_shift))
         c.executemany("INSERT INTO tax_rates VALUES (?, ?, ?, ?)", [
             ("VAT13", 130_000, "增值税13%", "VAT 13%"),
             ("VAT9", 90_000, "增值税9%", "VAT 9%"),
@@ -82,7 +83,7 @@ def expect_delivery(store: Store, delivery_id: str, lines: list[tuple[int, int]]
     from sync.apply import Applier
     from sync.protocol import DeliveryData
 
-    sid = store_id or StoreSettings.load(store.conn).store_id
+    sid = store_id or load_settings(store.conn).store_id
     data = DeliveryData(id=delivery_id, store_id=sid, kind=kind,  # type: ignore[arg-type]
                         from_store=from_store, reference=reference,
                         lines=[{"product_id": p, "sku": f"{100000 + p}", "qty": q}  # type: ignore[list-item]
@@ -101,7 +102,7 @@ def add_gift_card(store: Store, *, gold_price: int | None = None) -> None:
     from sync.apply import Applier
     from sync.protocol import PriceData, ProductData
 
-    sid = StoreSettings.load(store.conn).store_id
+    sid = load_settings(store.conn).store_id
     records: list[tuple[str, str, str, object]] = [
         ("product", "upsert", "7", ProductData(
             id=GIFT_CARD_ID, sku="100007", name_zh="购物卡 100元", name_en="Gift Card 100 Yuan",

@@ -40,11 +40,11 @@ def shoot_customer_display(app, db: Path, lang: str, out: Path, prefix: str,
     from PySide6.QtWidgets import QApplication
 
     from posclient.app.members import Members
-    from posclient.app.settings import StoreSettings
     from posclient.app.terminal import Terminal
     from posclient.app.terminal_config import TerminalConfig
     from posclient.devices.payment import SimulatedPaymentTerminal
     from posclient.store.db import Store
+    from posclient.store.settings import load_settings, save_settings
     from posclient.ui.app import install_language
     from posclient.ui.customer_display import screen_key
     from posclient.ui.main_window import MainWindow
@@ -52,8 +52,8 @@ def shoot_customer_display(app, db: Path, lang: str, out: Path, prefix: str,
     translators = install_language(app, lang)
     store = Store.open(db)
     with store.write() as conn:
-        replace(StoreSettings.load(conn), customer_display_message_zh=MESSAGE_ZH,
-                customer_display_message_en=MESSAGE_EN).save(conn)
+        save_settings(conn, replace(load_settings(conn), customer_display_message_zh=MESSAGE_ZH,
+                                    customer_display_message_en=MESSAGE_EN))
     TerminalConfig(store).provision("customer_display", {
         "kind": "screen", "screen": screen_key(app.primaryScreen())})
     codes = [str(code).zfill(13) for (code,) in store.conn.execute(

@@ -98,10 +98,10 @@ def build_store(folder: Path) -> tuple[Path, tuple[str, ...]]:
     from dataclasses import replace
 
     from posclient.app.demo_data import build_demo_store
-    from posclient.app.settings import StoreSettings
     from posclient.app.terminal_config import TerminalConfig
     from posclient.domain.clock import iso
     from posclient.store.db import Store
+    from posclient.store.settings import load_settings, save_settings
     from sync.engine import state_set
 
     path = folder / "till.db"
@@ -113,9 +113,9 @@ def build_store(folder: Path) -> tuple[Path, tuple[str, ...]]:
         TerminalConfig(store).provision("printer", {"kind": "file",
                                                     "path": str(folder / "receipts.escpos")})
         # The shift is opened in the shift screen's own shot, after the first sales.
-        settings = replace(StoreSettings.load(store.conn), require_shift=False)
+        settings = replace(load_settings(store.conn), require_shift=False)
         with store.write() as conn:
-            settings.save(conn)
+            save_settings(conn, settings)
         add_web_order(store, now)
         with store.write() as conn:
             state_set(conn, server_url="https://central.example.com", online=0,
@@ -132,12 +132,12 @@ def add_web_order(store, now: datetime) -> None:  # store: posclient.store.db.St
     """A web order for pick-up at the demo store, as the store's change feed brings it: two
     items paid online, the third unit of the first already collected at an earlier visit, one
     item to pay at the till."""
-    from posclient.app.settings import StoreSettings
     from posclient.domain.clock import iso
     from posclient.store.orders import keep_orders
+    from posclient.store.settings import load_settings
     from sync.protocol import OrderData, pickup_code_hash
 
-    settings = StoreSettings.load(store.conn)
+    settings = load_settings(store.conn)
     picked = store.conn.execute(
         "SELECT p.id, p.sku, p.name_zh, p.name_en, min(pr.amount), p.category FROM products p "
         "JOIN prices pr ON pr.product_id = p.id WHERE p.measure = 'each' AND p.active = 1 "

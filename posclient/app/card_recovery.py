@@ -47,12 +47,12 @@ from posclient.domain.clock import Clock, iso
 from posclient.domain.errors import InvalidInput, NotFound, PaymentError
 from posclient.domain.money import Money
 from posclient.domain.policy import Action
+from posclient.domain.settings import StoreSettings
 from posclient.store import audit, leases, outbox
 from posclient.store.db import Store
 from sync.protocol.clock import new_event_id
 
 from .checkout import Checkout, CompletedSale
-from .settings import StoreSettings
 from .staff import Approval, StaffService, StaffSession
 
 log = logging.getLogger(__name__)

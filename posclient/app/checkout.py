@@ -36,11 +36,13 @@ from posclient.domain.promotions import (
     normalize_code,
     price_basket,
 )
+from posclient.domain.settings import StoreSettings
 from posclient.domain.tender import Payment, Tender, TenderKind
 from posclient.store import audit, outbox
 from posclient.store.catalog import Catalog, Product
 from posclient.store.db import Store
 from posclient.store.promotions import PromotionReader
+from posclient.store.settings import load_settings
 from sync.protocol.clock import new_event_id
 
 from . import reasons
@@ -49,7 +51,6 @@ from .members import MemberView
 from .orders import Handover, OrderView
 from .pickup_pricing import order_cart
 from .returns import EXCHANGE, CompletedReturn, RefundTender, ReturnDraft, Returns
-from .settings import StoreSettings
 from .shifts import shift_is_open
 from .staff import Approval, StaffService, StaffSession
 
@@ -122,7 +123,7 @@ class Checkout:
         self.session = session
         self.clock = clock
         self.payments = payments
-        self.settings = settings or StoreSettings.load(store.conn)
+        self.settings = settings or load_settings(store.conn)
         self.catalog = catalog or Catalog(store.conn)
         self.lookup = Lookup(self.catalog, self.settings, clock)
         self.promotion_reader = PromotionReader(store.conn, self.settings.store_id)

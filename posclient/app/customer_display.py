@@ -26,9 +26,10 @@ from posclient.domain.money import Money
 from posclient.domain.names import local_name
 
 if TYPE_CHECKING:
+    from posclient.domain.settings import StoreSettings
+
     from .checkout import Checkout, CompletedSale
     from .members import MemberView
-    from .settings import StoreSettings
 
 MAX_LINES = 500  # the model carries at most the newest lines (a display shows far fewer)
 

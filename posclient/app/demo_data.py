@@ -35,14 +35,15 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from posclient.app.settings import StoreSettings
 from posclient.assets import resource_path
 from posclient.domain.barcode import MeasureKind
 from posclient.domain.errors import InvalidInput
 from posclient.domain.pins import hash_pin
 from posclient.domain.policy import is_pin_shaped
+from posclient.domain.settings import StoreSettings
 from posclient.store.db import Store
 from posclient.store.search import search_text
+from posclient.store.settings import save_settings
 
 Row = tuple[Any, ...]
 Chunk = tuple[str, tuple[str, ...], list[Row]]
@@ -549,7 +550,7 @@ def build_demo_store(store: Store, *, products: int, members: int, seed: int | N
             for name, _ in index_sql:
                 conn.execute(f"DROP INDEX {name}")
             _fts_config(conn, _FTS_LOAD)
-            settings.save(conn)
+            save_settings(conn, settings)
             conn.executemany("INSERT INTO staff (id, name, role, pin_hash) VALUES (?, ?, ?, ?)",
                              staff_rows)
             report("products", 0, products)

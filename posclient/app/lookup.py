@@ -21,10 +21,9 @@ from posclient.domain.clock import Clock
 from posclient.domain.errors import InvalidInput, NotFound
 from posclient.domain.money import Money
 from posclient.domain.policy import is_pin_shaped
+from posclient.domain.settings import StoreSettings
 from posclient.store.catalog import Catalog, Product
 from posclient.store.orders import reserved_stock
-
-from .settings import StoreSettings
 
 
 def parse_scan(text: str) -> tuple[str, int]:

@@ -28,11 +28,12 @@ from dataclasses import dataclass
 from posclient.domain.clock import Clock, iso
 from posclient.domain.errors import InvalidInput, NotFound
 from posclient.domain.loyalty import is_phone, mask_name, mask_phone, parse_member_code
+from posclient.domain.settings import StoreSettings
 from posclient.store import audit, outbox
 from posclient.store.db import Store
+from posclient.store.settings import load_settings
 from sync.protocol.clock import new_event_id
 
-from .settings import StoreSettings
 from .staff import StaffService, StaffSession
 
 _COLUMNS = "id, member_no, name, phone, tier, points, active"
@@ -81,7 +82,7 @@ class Members:
     def __init__(self, store: Store, clock: Clock, settings: StoreSettings | None = None) -> None:
         self.store = store
         self.clock = clock
-        self.settings = settings or StoreSettings.load(store.conn)
+        self.settings = settings or load_settings(store.conn)
 
     # -- finding ---------------------------------------------------------------------------------
     def find(self, code: str) -> MemberView:

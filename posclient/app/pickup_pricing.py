@@ -12,10 +12,10 @@ from __future__ import annotations
 from posclient.domain.cart import Cart, Discount, DiscountKind, Item, Measure, OrderLineRef
 from posclient.domain.errors import InvalidInput, NotFound
 from posclient.domain.money import Money, Rounding
+from posclient.domain.settings import StoreSettings
 from posclient.store.catalog import Catalog
 
 from .orders import Handover, OrderView
-from .settings import StoreSettings
 
 
 def order_cart(view: OrderView, handover: Handover, catalog: Catalog,

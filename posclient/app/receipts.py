@@ -25,10 +25,11 @@ from posclient.domain.receipt import (
     ReceiptTender,
     label,
 )
+from posclient.domain.settings import StoreSettings
 from posclient.domain.tax import TaxRate, summarize
 from posclient.store.db import Store
+from posclient.store.settings import load_settings
 
-from .settings import StoreSettings
 from .staff import StaffService, StaffSession
 
 
@@ -54,7 +55,7 @@ class Receipts:
     def __init__(self, store: Store, clock: Clock, settings: StoreSettings | None = None) -> None:
         self.store = store
         self.clock = clock
-        self.settings = settings or StoreSettings.load(store.conn)
+        self.settings = settings or load_settings(store.conn)
 
     def sale_id(self, receipt_no: str) -> int:
         row = self.store.conn.execute("SELECT id FROM sales WHERE receipt_no = ?",

@@ -23,9 +23,10 @@ from zoneinfo import ZoneInfo
 from posclient.domain.clock import Clock
 from posclient.domain.errors import InvalidInput, PermissionDenied
 from posclient.domain.policy import Action
+from posclient.domain.settings import StoreSettings
 from posclient.store.db import Store
+from posclient.store.settings import load_settings
 
-from .settings import StoreSettings
 from .shifts import Report, Shifts
 from .staff import Approval, StaffService, StaffSession
 
@@ -49,7 +50,7 @@ class Reconciliation:
                  settings: StoreSettings | None = None) -> None:
         self.store, self.staff, self.session, self.clock = store, staff, session, clock
         self.central = central
-        self.settings = settings or StoreSettings.load(store.conn)
+        self.settings = settings or load_settings(store.conn)
         self.opened_by: int | None = None  # who let the view open: the manager, or approver
         self._open = False
 

@@ -43,14 +43,15 @@ from posclient.domain.errors import InvalidInput, NotFound, PaymentError
 from posclient.domain.loyalty import points_for_value, points_taken_back
 from posclient.domain.money import Money, div_round
 from posclient.domain.policy import Action
+from posclient.domain.settings import StoreSettings
 from posclient.store import audit, outbox
 from posclient.store.catalog import Catalog
 from posclient.store.db import Store
+from posclient.store.settings import load_settings
 from sync.protocol.clock import new_event_id
 
 from . import reasons
 from .orders import OrderBook
-from .settings import StoreSettings
 from .staff import Approval, StaffService, StaffSession
 
 if TYPE_CHECKING:
@@ -187,7 +188,7 @@ class Returns:
                  settings: StoreSettings | None = None, catalog: Catalog | None = None) -> None:
         self.store, self.staff, self.session = store, staff, session
         self.clock, self.payments = clock, payments
-        self.settings = settings or StoreSettings.load(store.conn)
+        self.settings = settings or load_settings(store.conn)
         self.catalog = catalog or Catalog(store.conn)
 
     def _money(self, minor: int) -> Money:

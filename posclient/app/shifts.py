@@ -29,12 +29,13 @@ from posclient.domain.clock import Clock, iso
 from posclient.domain.errors import InvalidInput, NotFound
 from posclient.domain.money import Money
 from posclient.domain.policy import Action
+from posclient.domain.settings import StoreSettings
 from posclient.store import audit, outbox
 from posclient.store.db import Store
+from posclient.store.settings import load_settings
 from sync.protocol.clock import new_event_id
 
 from .reasons import reason_counts
-from .settings import StoreSettings
 from .staff import Approval, StaffService, StaffSession
 
 MOVEMENTS = {"cash_in": 1, "paid_out": -1, "safe_drop": -1}  # kind -> sign in the drawer
@@ -108,7 +109,7 @@ class Shifts:
     def __init__(self, store: Store, staff: StaffService, session: StaffSession, *,
                  clock: Clock, settings: StoreSettings | None = None) -> None:
         self.store, self.staff, self.session, self.clock = store, staff, session, clock
-        self.settings = settings or StoreSettings.load(store.conn)
+        self.settings = settings or load_settings(store.conn)
 
     def _money(self, minor: int) -> Money:
         return Money(minor, self.settings.currency)

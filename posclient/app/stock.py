@@ -23,13 +23,14 @@ from posclient.domain.cart import Measure
 from posclient.domain.clock import Clock, iso
 from posclient.domain.errors import InvalidInput, NotFound
 from posclient.domain.policy import Action
+from posclient.domain.settings import StoreSettings
 from posclient.store import audit, outbox
 from posclient.store.catalog import Catalog, Product
 from posclient.store.db import Store
+from posclient.store.settings import load_settings
 from sync.protocol.clock import new_event_id
 
 from .lookup import Lookup
-from .settings import StoreSettings
 from .staff import Approval, StaffService, StaffSession
 
 SCOPES = ("shelf", "store")
@@ -70,7 +71,7 @@ class StockCount:
                                code="count_scope_invalid", scope=scope)
         self.store, self.staff, self.session, self.clock = store, staff, session, clock
         self.scope, self.label = scope, label.strip()
-        self.settings = settings or StoreSettings.load(store.conn)
+        self.settings = settings or load_settings(store.conn)
         self.catalog = catalog or Catalog(store.conn)
         self.lookup = Lookup(self.catalog, self.settings, clock)
         self.counted: dict[int, int] = {}
@@ -222,7 +223,7 @@ class Receiving:
                  clock: Clock, delivery_id: str, settings: StoreSettings | None = None,
                  catalog: Catalog | None = None) -> None:
         self.store, self.staff, self.session, self.clock = store, staff, session, clock
-        self.settings = settings or StoreSettings.load(store.conn)
+        self.settings = settings or load_settings(store.conn)
         self.catalog = catalog or Catalog(store.conn)
         self.lookup = Lookup(self.catalog, self.settings, clock)
         self.delivery = self._load(delivery_id)

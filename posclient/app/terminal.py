@@ -19,6 +19,7 @@ from posclient.domain.clock import Clock
 from posclient.store import outbox
 from posclient.store.catalog import Catalog
 from posclient.store.db import Store
+from posclient.store.settings import load_settings
 from sync.protocol.clock import SystemClock
 
 from .card_recovery import CardRecovery
@@ -26,7 +27,6 @@ from .checkout import Checkout
 from .lookup import Lookup
 from .receipts import Receipts
 from .returns import Returns
-from .settings import StoreSettings
 from .shifts import Shifts
 from .staff import StaffService, StaffSession
 from .terminal_config import TerminalConfig
@@ -66,7 +66,7 @@ class Terminal:
     def reload(self) -> None:
         """Read the store's settings again (after the first sync has brought them)."""
         store = self.store
-        self.settings = StoreSettings.load(store.conn)
+        self.settings = load_settings(store.conn)
         self.catalog = Catalog(store.conn)
         self.staff = StaffService(store, self.clock, self.settings.limits)
         self.lookup = Lookup(self.catalog, self.settings, self.clock)

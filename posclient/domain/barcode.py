@@ -129,7 +129,7 @@ class VariableMeasureRule:
 
 
 # The demo store's scales: prefixes 21/22 carry a weight in grams, 23 a price in minor units.
-# A real store sets its own layout in store settings (see posclient.app.settings).
+# A real store sets its own layout in store settings (see posclient.domain.settings).
 DEFAULT_SCALE_RULES: tuple[VariableMeasureRule, ...] = (
     VariableMeasureRule(prefixes=("21", "22"), item_digits=5, value_digits=5,
                         kind=MeasureKind.WEIGHT_G),

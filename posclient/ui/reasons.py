@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from posclient.app.reasons import ReasonCode, reasons_for
-from posclient.app.settings import StoreSettings
 from posclient.domain.cart import Discount
 from posclient.domain.errors import PosError
+from posclient.domain.settings import StoreSettings
 
 from . import widgets
 from .messages import message_for

@@ -75,7 +75,7 @@ def load_demo(engine: Engine, *, products: int, members: int, now: Callable[[], 
               progress: Progress | None = None) -> DemoSummary:
     """Load the demo store into an empty catalogue (refused if it already has products)."""
     from posclient.app.demo_data import DEMO_STAFF, demo_rows
-    from posclient.app.settings import StoreSettings
+    from posclient.domain.settings import StoreSettings
 
     tick = progress or (lambda stage, done, total: None)
     with engine.connect() as conn:

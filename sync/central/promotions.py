@@ -63,7 +63,7 @@ from sync.protocol import (
     TaxLineOut,
 )
 
-DEFAULT_TIMEZONE = "Asia/Shanghai"  # the till's default (posclient/app/settings.py)
+DEFAULT_TIMEZONE = "Asia/Shanghai"  # the till's default (posclient/domain/settings.py)
 
 
 # -- the promotion book, cached per engine -----------------------------------------------------

@@ -12,11 +12,11 @@ from till_kit import BREAD, MILK, PINS
 from posclient.app.checkout import Checkout
 from posclient.app.customer_display import CustomerPresenter, label, pole_lines
 from posclient.app.members import MemberView
-from posclient.app.settings import StoreSettings
 from posclient.app.staff import Approval, StaffService
 from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.domain.cart import Discount
 from posclient.domain.money import Money
+from posclient.domain.settings import StoreSettings
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from posclient.app.demo_data import (
     demo_rows,
     vocabulary,
 )
-from posclient.app.settings import StoreSettings
 from posclient.domain.barcode import (
     DEFAULT_SCALE_RULES,
     gtin_key,
@@ -27,8 +26,10 @@ from posclient.domain.barcode import (
 )
 from posclient.domain.errors import InvalidInput
 from posclient.domain.pins import verify_pin
+from posclient.domain.settings import StoreSettings
 from posclient.store.db import Store
 from posclient.store.search import fts_query, search_text
+from posclient.store.settings import load_settings
 
 NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 PRODUCTS = 2_000
@@ -205,7 +206,7 @@ def test_members_have_numbers_chinese_names_and_mobile_phones(demo):
 
 def test_store_settings_are_the_defaults(demo):
     conn, _ = demo
-    settings = StoreSettings.load(conn)
+    settings = load_settings(conn)
     assert settings == StoreSettings()
     assert settings.store_name_zh == "示范门店"
 

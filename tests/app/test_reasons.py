@@ -16,13 +16,13 @@ from posclient.app.checkout import Checkout
 from posclient.app.reasons import DEFAULTS, reasons_for
 from posclient.app.reports import report_csv, report_lines
 from posclient.app.returns import Returns
-from posclient.app.settings import StoreSettings
 from posclient.app.shifts import Shifts
 from posclient.app.staff import Approval
 from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.domain.cart import Discount
 from posclient.domain.errors import InvalidInput
 from posclient.domain.money import Money
+from posclient.store.settings import load_settings, save_settings
 
 SUPERVISOR, MANAGER = Approval(2001, "2222"), Approval(3001, "3333")
 
@@ -107,8 +107,8 @@ def test_a_code_off_the_list_or_a_typed_reason_where_none_is_allowed_changes_not
     with pytest.raises(InvalidInput):  # a discount's code is no void's
         co.void_line(1, reason_code="DMG")
     with till.store.write() as c:
-        dataclasses.replace(StoreSettings.load(c), require_shift=False,
-                            reason_free_text=False).save(c)
+        save_settings(c, dataclasses.replace(load_settings(c), require_shift=False,
+                                             reason_free_text=False))
     strict = checkout(till, 2001, "2222")
     strict.scan(MILK)
     with pytest.raises(InvalidInput) as err:

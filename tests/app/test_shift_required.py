@@ -11,13 +11,13 @@ import pytest
 from till_kit import MILK, PINS, build_small_store
 
 from posclient.app.checkout import Checkout
-from posclient.app.settings import StoreSettings
 from posclient.app.shifts import Shifts
 from posclient.app.staff import StaffService
 from posclient.cli import main
 from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.domain.errors import InvalidInput
 from posclient.domain.money import Money
+from posclient.domain.settings import StoreSettings
 
 
 def test_a_new_stores_tills_need_a_shift_to_sell():

@@ -15,13 +15,13 @@ from till_kit import APPLE_PLU, MILK, PINS
 
 from posclient.app.checkout import Checkout
 from posclient.app.customer_display import CustomerPresenter, pole_lines
-from posclient.app.settings import StoreSettings
 from posclient.app.staff import StaffService
 from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.devices.pole import DisplayFault, PoleConfig, PoleDisplay
 from posclient.domain.barcode import DEFAULT_SCALE_RULES
 from posclient.domain.errors import InvalidInput
 from posclient.domain.money import Money
+from posclient.domain.settings import StoreSettings
 
 
 @pytest.fixture

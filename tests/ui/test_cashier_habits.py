@@ -10,8 +10,8 @@ import pytest
 from till_kit import APPLE_PLU, BREAD, MILK, PINS
 from ui_kit import PaperRoll, approve, log_in, on_next_dialog, open_window, scan, type_and_accept
 
-from posclient.app.settings import StoreSettings
 from posclient.domain.barcode import DEFAULT_SCALE_RULES
+from posclient.store.settings import load_settings, save_settings
 
 
 @pytest.fixture(params=[(lang, w, 768) for lang in ("en", "zh") for w in (1024, 1366)],
@@ -41,9 +41,9 @@ def test_scanning_an_item_again_raises_its_quantity(qtbot, small_store, clock, l
 
 
 def test_with_the_setting_off_each_scan_is_its_own_line(qtbot, small_store, clock):
-    settings = replace(StoreSettings.load(small_store.conn), merge_repeat_scans=False)
+    settings = replace(load_settings(small_store.conn), merge_repeat_scans=False)
     with small_store.write() as conn:
-        settings.save(conn)
+        save_settings(conn, settings)
     w = open_window(qtbot, small_store, clock, PaperRoll())
     log_in(qtbot, w)
     for code in (MILK, MILK):

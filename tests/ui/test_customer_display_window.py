@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QWid
 from till_kit import BREAD, MILK, PINS
 from ui_kit import approve, log_in, on_next_dialog, open_window, pay_cash, scan, turn_to
 
-from posclient.app.settings import StoreSettings
 from posclient.app.terminal_config import TerminalConfig
+from posclient.store.settings import load_settings, save_settings
 from posclient.ui.app import install_language
 from posclient.ui.customer_display import CustomerWindow
 
@@ -27,7 +27,7 @@ PHONE = "13812341234"
 
 def store_settings(store, **changes) -> None:
     with store.write() as conn:
-        replace(StoreSettings.load(conn), **changes).save(conn)
+        save_settings(conn, replace(load_settings(conn), **changes))
 
 
 def add_member(store) -> None:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
 from till_kit import BREAD, GUM, MILK, PINS
 from ui_kit import PaperRoll, log_in, on_next_dialog, open_window, scan
 
-from posclient.app.settings import StoreSettings
+from posclient.store.settings import load_settings, save_settings
 from sync.engine import read_status
 
 
@@ -102,7 +102,7 @@ def test_the_cashier_picks_a_reason_and_its_code_is_audited(qtbot, small_store, 
 
 def test_a_store_without_typed_reasons_offers_only_its_list(qtbot, small_store, clock):
     with small_store.write() as c:
-        replace(StoreSettings.load(c), reason_free_text=False, require_shift=False).save(c)
+        save_settings(c, replace(load_settings(c), reason_free_text=False, require_shift=False))
     w = open_window(qtbot, small_store, clock, PaperRoll())
     log_in(qtbot, w, 2001)
     scan(qtbot, w.sell_page.scan_field, MILK)

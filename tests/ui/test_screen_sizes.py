@@ -12,11 +12,11 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QStyle
 
 from posclient.app.demo_data import build_demo_store
-from posclient.app.settings import StoreSettings
 from posclient.app.terminal import Terminal
 from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.domain.cart import Discount
 from posclient.store.db import Store
+from posclient.store.settings import load_settings, save_settings
 from posclient.ui.main_window import MainWindow
 
 PINS = {1001: "1111", 1002: "1212", 2001: "2222", 3001: "3333"}
@@ -30,7 +30,7 @@ def demo(tmp_path_factory):
     build_demo_store(store, products=3000, members=0, seed=2026,
                      now=datetime(2026, 12, 1, tzinfo=UTC), pins=PINS)
     with store.write() as conn:  # the float is not what these tests look at
-        replace(StoreSettings.load(conn), require_shift=False).save(conn)
+        save_settings(conn, replace(load_settings(conn), require_shift=False))
     longest = [str(code).zfill(13) for (code,) in store.conn.execute(
         "SELECT min(b.gtin) FROM barcodes b JOIN products p ON p.id = b.product_id "
         "JOIN prices r ON r.product_id = p.id WHERE p.measure = 'each' AND p.active "

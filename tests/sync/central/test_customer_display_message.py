@@ -7,9 +7,9 @@ from __future__ import annotations
 from central_kit import enrolled_till
 
 from posclient.app.customer_display import CustomerPresenter, pole_lines
-from posclient.app.settings import StoreSettings
 from posclient.domain.clock import ManualClock
 from posclient.store.db import Store
+from posclient.store.settings import load_settings
 
 
 def test_the_stores_message_reaches_its_till_and_its_customers(shop, tmp_path):
@@ -24,7 +24,7 @@ def test_the_stores_message_reaches_its_till_and_its_customers(shop, tmp_path):
     enrolled_till(shop, path, clock=clock, timeout=5).run_once()
     store = Store.open(path)
     try:
-        settings = StoreSettings.load(store.conn)
+        settings = load_settings(store.conn)
     finally:
         store.close()
     assert settings.customer_display_message_zh == "本周会员积分双倍"

@@ -180,6 +180,6 @@ def test_sign_up_offline_then_synced_and_a_phone_given_twice(stores, tmp_path):
 
 def a_terminal(till: Till) -> str:
     with Store.open(till.db) as store:
-        from posclient.app.settings import StoreSettings
+        from posclient.store.settings import load_settings
 
-        return StoreSettings.load(store.conn).terminal_id
+        return load_settings(store.conn).terminal_id

@@ -18,7 +18,6 @@ from sqlalchemy import select
 from posclient.app.checkout import Checkout
 from posclient.app.lookup import Lookup
 from posclient.app.orders import OrderBook
-from posclient.app.settings import StoreSettings
 from posclient.app.staff import StaffService
 from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.domain.clock import ManualClock
@@ -27,6 +26,7 @@ from posclient.domain.money import Money
 from posclient.store.catalog import Catalog
 from posclient.store.db import Store
 from posclient.store.orders import reserved_stock
+from posclient.store.settings import load_settings
 from sync.central import feed
 from sync.central.schema import exceptions
 from sync.credentials import TokenStore
@@ -172,7 +172,7 @@ def test_reserved_stock_is_the_open_units_less_this_tills_uncounted_pickups(cash
 
     def position(product_id: int) -> tuple[int, int, int]:
         with Store.open(till.path) as store:
-            p = Lookup(Catalog(store.conn), StoreSettings.load(store.conn),
+            p = Lookup(Catalog(store.conn), load_settings(store.conn),
                        till.clock).stock_position(product_id)
             assert p is not None
             return p.on_hand, p.reserved, p.sellable

@@ -1,14 +1,11 @@
-"""Store and terminal settings, kept as JSON values in the ``settings`` table.
-
-They arrive from the central (``store_settings`` in the change feed) or from demo data; the
-till reads them once at start and after each sync.
+"""A store's settings: what the central sends (``store_settings`` in the change feed) and the
+till, the central's pricing and the demo data all read. Kept by the till in its ``settings``
+table (posclient.store.settings).
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 
 from posclient.domain.barcode import DEFAULT_SCALE_RULES, MeasureKind, VariableMeasureRule
 from posclient.domain.loyalty import LoyaltyRules
@@ -91,22 +88,3 @@ class StoreSettings:
     def limits(self) -> Limits:
         return Limits(cashier_discount_limit_bp=self.cashier_discount_limit_bp,
                       idle_lock_seconds=self.idle_lock_seconds)
-
-    # -- persistence ---------------------------------------------------------------------------
-    @classmethod
-    def load(cls, conn: sqlite3.Connection) -> StoreSettings:
-        known = {f.name for f in fields(cls)}
-        values = {
-            k: json.loads(v)
-            for k, v in conn.execute("SELECT key, value FROM settings")
-            if k in known
-        }
-        return cls(**values)
-
-    def save(self, conn: sqlite3.Connection) -> None:
-        """Write every setting (the caller owns the transaction)."""
-        conn.executemany(
-            "INSERT INTO settings (key, value) VALUES (?, ?) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [(k, json.dumps(v, ensure_ascii=False)) for k, v in asdict(self).items()],
-        )
