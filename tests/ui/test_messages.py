@@ -1,10 +1,10 @@
 """Refusals in the till's language: every error code the services raise has a Chinese message
-(or is English-only, with the reason), and the real refusals read the same in English as before.
+in the catalogue (or is English-only, with the reason), and the real refusals read the same in
+English as before.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -22,23 +22,19 @@ from posclient.app.staff import Approval
 from posclient.app.terminal import Terminal
 from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.devices.printer import PrinterConfig, PrinterFault, ReceiptPrinter
+from posclient.domain import catalogue
 from posclient.domain.barcode import DEFAULT_SCALE_RULES, with_check_digit
 from posclient.domain.cart import Discount
+from posclient.domain.catalogue import params
 from posclient.domain.errors import PosError
 from posclient.domain.money import Money
 from posclient.domain.policy import Action, Role
 from posclient.ui import messages, widgets
 from posclient.ui.app import install_language
 from posclient.ui.main_window import MainWindow
-from posclient.ui.messages import message_for, template_for
-from sync.refusals import REFUSALS
+from posclient.ui.messages import message_for, message_id_for
 
 ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("build_translations",
-                                               ROOT / "tools" / "build_translations.py")
-assert _spec is not None and _spec.loader is not None
-build_translations = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(build_translations)
 
 # Codes the till never shows a cashier, so they stay in English.
 ENGLISH_ONLY = {
@@ -59,11 +55,20 @@ ENGLISH_ONLY = {
 SYNC_SOURCES = ("sync/calls.py", "sync/engine.py", "sync/parked.py")
 
 
+def raised_ids() -> set[str]:
+    """Every catalogue message id a raise site names: ``.of("...")`` in posclient's source and
+    SYNC_SOURCES."""
+    found: set[str] = set()
+    for path in [*(ROOT / "posclient").rglob("*.py"), *(ROOT / s for s in SYNC_SOURCES)]:
+        found.update(re.findall(r'\.of\(\s*"([\w.]+)"', path.read_text(encoding="utf-8")))
+    return found
+
+
 def raised_codes() -> set[str]:
     """Every error code in posclient's source and SYNC_SOURCES: ``code="..."`` at raise sites,
-    the exception classes' defaults (``code = "..."``) and the printer's fault codes
-    (``_fault("...")``)."""
-    found: set[str] = set()
+    the codes of the message ids raise sites name (``.of("...")``), the exception classes'
+    defaults (``code = "..."``) and the printer's fault codes (``_fault("...")``)."""
+    found = {catalogue.code_of(i) for i in raised_ids()}
     for path in [*(ROOT / "posclient").rglob("*.py"), *(ROOT / s for s in SYNC_SOURCES)]:
         text = path.read_text(encoding="utf-8")
         found.update(re.findall(r'(?<![\w.])code\s*=\s*"(\w+)"', text))
@@ -76,54 +81,52 @@ def raised_codes() -> set[str]:
     return found
 
 
-def errors_context() -> dict[str, str | None]:
-    """The .ts's "Errors" messages: source -> finished translation (None if not finished)."""
-    out: dict[str, str | None] = {}
-    for (context, source, _comment, _plural), m in \
-            build_translations.messages(build_translations.TS).items():
-        if context != "Errors":
-            continue
-        t = m.find("translation")
-        done = t is not None and t.get("type") is None and (t.text or "").strip()
-        out[source] = t.text if done else None
-    return out
-
-
 # -- every code has a Chinese message ------------------------------------------------------------
+
+ERROR_CODES = {catalogue.code_of(i) for i in catalogue.ERRORS}
+REFUSAL_CODES = {i.removeprefix("sync.") for i in catalogue.REFUSALS}
+
 
 def test_every_raised_code_is_translated_or_english_only_with_a_reason():
     codes = raised_codes()
     assert {"barcode_unknown", "auth_failed", "approval_required", "paper_out",
             "printer_config", "card_declined"} <= codes  # the grep finds them
-    # A sync cycle's refusals are worded by sync/refusals.py (the command line has no Qt).
-    missing = sorted(c for c in codes if c not in messages.TEMPLATES and c not in ENGLISH_ONLY
-                     and c not in REFUSALS)
+    # A sync cycle's refusals are worded by the catalogue's sync.* messages.
+    missing = sorted(c for c in codes if c not in ERROR_CODES and c not in ENGLISH_ONLY
+                     and c not in REFUSAL_CODES)
     assert not missing, f"codes with neither a translated message nor a reason: {missing}"
-    assert not set(ENGLISH_ONLY) & set(messages.TEMPLATES)
+    assert not set(ENGLISH_ONLY) & ERROR_CODES
     assert all(reason.strip() for reason in ENGLISH_ONLY.values())
-    stale = sorted((set(messages.TEMPLATES) | set(ENGLISH_ONLY)) - codes)
+    stale = sorted((ERROR_CODES | set(ENGLISH_ONLY)) - codes)
     assert not stale, f"codes no longer raised anywhere: {stale}"
 
 
-def test_every_template_and_name_has_a_finished_chinese_translation():
-    ts = errors_context()
-    sources = [t for templates in messages.TEMPLATES.values() for t, _ in templates]
-    sources += [*messages.ROLES.values(), *messages.ACTIONS.values(),
-                *messages.TENDER_KINDS.values(), *messages.REFUND_TO.values(),
-                *messages.PHRASES]
-    untranslated = sorted(s for s in sources if not ts.get(s))
-    assert not untranslated, untranslated
-    for templates in messages.TEMPLATES.values():
-        for text, params in templates:
-            used = {int(n) for n in re.findall(r"%(\d+)", text)}
-            assert used == set(range(1, len(params) + 1)), text
+def test_every_message_id_a_raise_site_names_is_in_the_catalogue():
+    ids = raised_ids()
+    assert {"staff_unknown", "auth_failed.tries_left"} <= ids  # the grep finds them
+    assert not sorted(ids - set(catalogue.ERRORS))
+
+
+def test_every_message_has_both_languages_with_the_same_parameters():
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for message_id, (zh, en) in catalogue.MESSAGES.items():
+        assert zh.strip() and en.strip(), message_id
+        assert cjk.search(zh), message_id
+        assert catalogue.params_of(zh) == catalogue.params_of(en), message_id
+    for table in params.NAMED.values():
+        assert all(zh.strip() and en.strip() for zh, en in table.values())
+    assert all(zh.strip() for zh in params.PHRASES.values())
 
 
 def test_every_role_and_action_has_a_name():
-    assert set(messages.ROLES) == {r.value for r in Role}
-    assert set(messages.ACTIONS) == {a.value for a in Action}
-    for value, name in messages.ACTIONS.items():
+    assert set(params.ROLES) == {r.value for r in Role}
+    assert set(params.ACTIONS) == {a.value for a in Action}
+    for value, (_zh, name) in params.ACTIONS.items():
         assert name == value.replace("_", " ").capitalize()
+
+
+def test_only_codes_still_raised_with_their_own_text_are_matched():
+    assert messages.MATCHED_CODES <= ERROR_CODES
 
 
 # -- the real refusals ---------------------------------------------------------------------------
@@ -266,12 +269,12 @@ EXPECTED_CODES = {
 }
 
 
-def test_real_refusals_read_as_before_in_english_and_have_their_template(till, tmp_path, qapp):
+def test_real_refusals_read_as_before_in_english_and_have_their_message(till, tmp_path, qapp):
     refusals = real_refusals(till, tmp_path)
     assert {what: exc.code for what, exc in refusals.items()} == EXPECTED_CODES
     for what, exc in refusals.items():
         assert message_for(exc, "en") == str(exc), what
-        assert template_for(exc) is not None, f"{what}: no template gives {str(exc)!r}"
+        assert message_id_for(exc) is not None, f"{what}: no message gives {str(exc)!r}"
 
 
 def test_real_refusals_in_chinese_keep_their_details(till, tmp_path, chinese):
