@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from posclient.domain.cart import Measure
+from posclient.domain.catalogue import render
 from posclient.domain.money import Money
 from posclient.domain.names import local_name
 
@@ -150,20 +151,11 @@ class CustomerPresenter:
 
 
 # -- labels ----------------------------------------------------------------------------------------
-# The customer's labels in both languages (as a receipt's: posclient/domain/receipt.py), so a
-# bilingual display shows both whatever the till's language.
-LABELS = {
-    "welcome": ("欢迎光临", "Welcome"), "total": ("合计", "Total"), "paid": ("实收", "Paid"),
-    "change": ("找零", "Change"), "member": ("会员", "Member"), "points": ("积分", "Points"),
-    "earned": ("本次积分", "Earned"), "qty": ("数量", "Qty"), "amount": ("金额", "Amount"),
-    "item": ("商品", "Item"), "thanks": ("谢谢惠顾", "Thank you"),
-}
-
-
 def label(key: str, lang: str, bilingual: bool = False) -> str:
-    """``合计`` or ``Total``; ``合计 Total`` (the till's language first) when bilingual."""
-    zh, en = LABELS[key]
-    first, second = (zh, en) if lang.startswith("zh") else (en, zh)
+    """``合计`` or ``Total``; ``合计 Total`` (the till's language first) when bilingual. The
+    labels are the catalogue's ``display.<key>``, in both languages whatever the till's."""
+    first, second = (render(f"display.{key}", lang=lang),
+                     render(f"display.{key}", lang="en" if lang.startswith("zh") else "zh"))
     return f"{first} {second}" if bilingual else first
 
 

@@ -6,45 +6,16 @@ from __future__ import annotations
 import csv
 import io
 
+from posclient.domain.catalogue import has, render
 from posclient.domain.money import Money
 from posclient.domain.receipt import center, fit, two_cols
 
 from .shifts import Report
 
-LABELS: dict[str, tuple[str, str]] = {  # key -> (zh, en)
-    "X": ("X 报表（不清零）", "X REPORT (no reset)"),
-    "Z": ("Z 报表（日结）", "Z REPORT (end of day)"),
-    "z_no": ("Z 号", "Z no."), "day": ("营业日", "Business day"),
-    "from": ("起", "From"), "to": ("止", "To"), "till": ("收银台", "Till"),
-    "sales": ("销售笔数", "Sales"), "sales_total": ("销售额", "Sales total"),
-    "discounts": ("优惠", "Discounts"), "pickups": ("网购自提", "Pick-ups"),
-    "returns": ("退货笔数", "Returns"), "returns_total": ("退款额", "Refunded"),
-    "net": ("净额", "Net"), "tax": ("税", "Tax"), "tenders": ("按支付方式", "By tender"),
-    "refund": ("退", "refunds"), "movements": ("现金进出", "Cash in and out"),
-    "cash_in": ("备用金存入", "Cash in"), "paid_out": ("支出", "Paid out"),
-    "safe_drop": ("存入保险柜", "Safe drop"), "floats": ("备用金", "Floats"),
-    "expected_cash": ("钱箱应有现金", "Expected cash in drawer"),
-    "shifts": ("班次", "Shifts"), "over_short": ("长短款", "over/short"),
-    "open": ("未结束", "open"), "pending": ("待上传事件", "Events waiting to upload"),
-    "cash": ("现金", "Cash"), "card": ("银行卡", "Card"),
-    "store_credit": ("储值卡", "Store credit"),
-    "web": ("网上已付", "Paid online"), "exchange": ("换货抵扣", "Exchange credit"),
-    "points": ("积分", "Points"),
-    "orphans": ("已授权未成交的银行卡", "Card approvals without a sale"),
-    "orphans_reversed": ("银行卡授权已撤销", "Card approvals reversed"),
-    "orphans_refunded": ("已退款到银行卡", "Refunded to the card"),
-    "orphans_completed": ("补记为销售", "Completed as sales"),
-    "orphans_open": ("待经理处理", "Open, for a manager"),
-    "reasons": ("按原因", "By reason"), "reason_discount": ("折扣", "Discount"),
-    "reason_price_override": ("改价", "Price change"), "reason_void": ("作废", "Void"),
-    "reason_no_sale": ("开钱箱", "No sale"), "reason_return": ("退货", "Return"),
-    "reason_typed": ("手写原因", "typed"),
-}
-
 
 def label(key: str, lang: str) -> str:
-    zh, en = LABELS.get(key, (key, key))
-    return zh if lang.startswith("zh") else en
+    """A report's label in ``lang`` (the catalogue's ``report.<key>``); the key if it has none."""
+    return render(f"report.{key}", lang=lang) if has(f"report.{key}") else key
 
 
 def report_lines(r: Report, lang: str = "zh", width: int = 48) -> list[str]:

@@ -13,50 +13,14 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from .catalogue import has, render
 from .money import Money
 from .tax import TaxRate
 
-LABELS: dict[str, dict[str, str]] = {
-    "receipt": {"zh": "单号", "en": "Receipt"},
-    "phone": {"zh": "电话", "en": "Tel"},
-    "tax_id": {"zh": "税号", "en": "Tax ID"},
-    "cashier": {"zh": "收银员", "en": "Cashier"},
-    "terminal": {"zh": "收银台", "en": "Till"},
-    "subtotal": {"zh": "小计", "en": "Subtotal"},
-    "discount": {"zh": "折扣", "en": "Discount"},
-    "basket_discount": {"zh": "整单折扣", "en": "Sale discount"},
-    "total": {"zh": "合计", "en": "TOTAL"},
-    "tax_incl": {"zh": "含税", "en": "Tax included"},
-    "tax_excl": {"zh": "税额", "en": "Tax"},
-    "net": {"zh": "净额", "en": "net"},
-    "rounding": {"zh": "抹零", "en": "Rounding"},
-    "cash": {"zh": "现金", "en": "Cash"},
-    "card": {"zh": "银行卡", "en": "Card"},
-    "store_credit": {"zh": "储值卡", "en": "Store credit"},
-    "web": {"zh": "网上已付", "en": "Paid online"},
-    "exchange": {"zh": "换货抵扣", "en": "Exchange credit"},
-    "pickup": {"zh": "网购自提", "en": "Order pick-up"},
-    "change": {"zh": "找零", "en": "Change"},
-    "items": {"zh": "件数", "en": "Items"},
-    "reprint": {"zh": "** 重印 **", "en": "** REPRINT **"},
-    "price_changed": {"zh": "改价", "en": "Price changed"},
-    "promotion": {"zh": "促销", "en": "Promotion"},
-    "return": {"zh": "退货单", "en": "RETURN"},
-    "return_of": {"zh": "原单", "en": "Of"},
-    "no_receipt": {"zh": "无小票", "en": "no receipt"},
-    "refund_total": {"zh": "退款合计", "en": "REFUND"},
-    "web_refund": {"zh": "退回网上支付", "en": "Back to web payment"},
-    "damaged": {"zh": "损坏", "en": "Damaged"},
-    "points": {"zh": "积分抵扣", "en": "Points"},
-    "member": {"zh": "会员", "en": "Member"},
-    "points_earned": {"zh": "本次积分", "en": "Points earned"},
-    "points_redeemed": {"zh": "使用积分", "en": "Points redeemed"},
-    "points_balance": {"zh": "积分余额(以总部为准)", "en": "Points balance (till's view)"},
-}
-
 
 def label(key: str, lang: str) -> str:
-    return LABELS[key]["zh" if lang.startswith("zh") else "en"]
+    """A receipt's label in ``lang`` (the catalogue's ``receipt.<key>``)."""
+    return render(f"receipt.{key}", lang=lang)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +152,7 @@ def heading(r: Receipt, lang: str) -> list[str]:
 def tender_name(r: Receipt, kind: str, lang: str) -> str:
     if r.refund_of is not None and kind == "web":
         return label("web_refund", lang)
-    return label(kind, lang) if kind in LABELS else kind
+    return label(kind, lang) if has(f"receipt.{kind}") else kind
 
 
 def total_label(r: Receipt, lang: str) -> str:

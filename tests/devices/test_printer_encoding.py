@@ -12,7 +12,8 @@ from escpos_kit import cny, decode, sample_receipt
 
 from posclient.app.demo_data import build_demo_store
 from posclient.devices.printer import PrinterConfig, ReceiptPrinter
-from posclient.domain.receipt import LABELS, ReceiptLine, for_printer, two_cols
+from posclient.domain.catalogue.labels import RECEIPT
+from posclient.domain.receipt import ReceiptLine, for_printer, two_cols
 from posclient.store.db import Store
 
 ESC_SELECT_CODE_PAGE = b"\x1bt"
@@ -61,7 +62,7 @@ def test_every_character_of_every_demo_product_name_prints_as_it_reads(demo_name
 
 
 def test_every_receipt_label_in_both_languages_prints_as_it_reads():
-    texts = sorted({text for names in LABELS.values() for text in names.values()})
+    texts = sorted({text for names in RECEIPT.values() for text in names})
     assert printed(texts) == texts
 
 

@@ -75,5 +75,5 @@ def message_for(exc: object, lang: str) -> str:
         return str(exc)
 
 
-__all__ = ["ERRORS", "MESSAGES", "REFUSALS", "code_of", "has", "is_zh", "message_for", "params_of", "render",
-           "text"]
+__all__ = ["ERRORS", "MESSAGES", "REFUSALS", "code_of", "has", "is_zh", "message_for",
+           "params_of", "render", "text"]

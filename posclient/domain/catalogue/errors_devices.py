@@ -18,11 +18,13 @@ ERRORS: dict[str, tuple[str, str]] = {
         "打印机超时 {timeout} 秒超出范围（须大于 0，最多 30 秒）。",
         "Printer timeout {timeout} s is out of range (above 0, at most 30 s)."),
     "printer_config.usb_vendor": (
-        "USB 打印机需要厂商 ID，十六进制 0001-ffff（lsusb 显示为 厂商:产品，如 04b8:0e15）；当前为 {value}。",
+        "USB 打印机需要厂商 ID，十六进制 0001-ffff（lsusb 显示为 厂商:产品，如 04b8:0e15）；"
+        "当前为 {value}。",
         "A USB printer needs its vendor id, 0001-ffff in hex (lsusb shows vendor:product, e.g. "
         "04b8:0e15); got {value}."),
     "printer_config.usb_product": (
-        "USB 打印机需要产品 ID，十六进制 0001-ffff（lsusb 显示为 厂商:产品，如 04b8:0e15）；当前为 {value}。",
+        "USB 打印机需要产品 ID，十六进制 0001-ffff（lsusb 显示为 厂商:产品，如 04b8:0e15）；"
+        "当前为 {value}。",
         "A USB printer needs its product id, 0001-ffff in hex (lsusb shows vendor:product, e.g. "
         "04b8:0e15); got {value}."),
     "printer_config.serial_device": (
@@ -127,7 +129,8 @@ ERRORS: dict[str, tuple[str, str]] = {
         "小票打印机（{address}）报告故障，已离线。{consequence:phrase}",
         "The receipt printer on {address} reports an error and is offline. {consequence:phrase}"),
     "driver_missing.usb": (
-        "通过 USB 打印需要 pyusb 和 libusb 库（apt install libusb-1.0-0），其中之一未安装。{consequence:phrase}",
+        "通过 USB 打印需要 pyusb 和 libusb 库（apt install libusb-1.0-0），其中之一未安装。"
+        "{consequence:phrase}",
         "Printing over USB needs pyusb and the libusb library (apt install libusb-1.0-0); one "
         "of them is missing. {consequence:phrase}"),
     "driver_missing.serial": (

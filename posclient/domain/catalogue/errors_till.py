@@ -160,11 +160,13 @@ ERRORS: dict[str, tuple[str, str]] = {
         "没有待处理的银行卡付款 {reference}",
         "There is no card payment {reference} waiting to be resolved"),
     "orphan_cannot_reverse": (
-        "刷卡机无法撤销 {amount}（{reason:phrase}）。请将其补记为商品销售，或以其他方式退款给顾客。",
+        "刷卡机无法撤销 {amount}（{reason:phrase}）。"
+        "请将其补记为商品销售，或以其他方式退款给顾客。",
         "The card terminal cannot reverse {amount} ({reason:phrase}). Complete it as a sale of "
         "the goods, or give the money back another way."),
     "orphan_refund_failed": (
-        "刷卡机未能退款 {amount}（{reason:phrase}）：未做任何记录。请重试，或以其他方式退款给顾客。",
+        "刷卡机未能退款 {amount}（{reason:phrase}）：未做任何记录。"
+        "请重试，或以其他方式退款给顾客。",
         "The card terminal did not refund {amount} ({reason:phrase}): nothing was recorded. Try "
         "again, or give the money back another way."),
     "orphan_unconfirmed_refund": (
