@@ -236,8 +236,7 @@ class CardRecovery:
     def _one(self, reference: str) -> CardOrphan:
         rows = self._rows(reference.strip())
         if not rows:
-            raise NotFound(f"There is no card payment {reference.strip()} waiting to be "
-                           "resolved", code="orphan_unknown", reference=reference.strip())
+            raise NotFound.of("orphan_unknown", reference=reference.strip())
         return self._orphan(rows[0])
 
     def reverse(self, session: StaffSession, reference: str,
@@ -255,10 +254,7 @@ class CardRecovery:
         if result.status is not PaymentStatus.APPROVED \
                 and result.refusal is not Refusal.ALREADY_REVERSED:
             reason = result.message or result.status.value
-            raise PaymentError(
-                f"The card terminal cannot reverse {orphan.amount.to_decimal_str()} ({reason}). "
-                "Complete it as a sale of the goods, or give the money back another way.",
-                code="orphan_cannot_reverse", amount=orphan.amount, reason=reason)
+            raise PaymentError.of("orphan_cannot_reverse", amount=orphan.amount, reason=reason)
         event_id = self._resolve(orphan, "reversed", staff_id=session.staff.id,
                                  approved_by=approved_by, by="manager")
         return Resolution(orphan.reference, "reversed", event_id)
@@ -272,8 +268,7 @@ class CardRecovery:
         approved_by = self.staff.authorize(session, Action.RESOLVE_CARD_ORPHAN, approval)
         orphan = self._one(reference)
         if orphan.status != "approved":
-            raise InvalidInput("The card terminal never confirmed this payment: reverse it "
-                               "instead", code="orphan_unconfirmed_refund")
+            raise InvalidInput.of("orphan_unconfirmed_refund")
         refund_ref = str(uuid.uuid4())
         now = iso(self.clock.now())
         with self.store.write() as conn:
@@ -281,9 +276,7 @@ class CardRecovery:
             if conn.execute("SELECT 1 FROM payment_journal WHERE detail = ? AND amount < 0 "
                             "AND status IN ('pending', 'approved', 'captured')",
                             (f"refund of {orphan.reference}",)).fetchone():
-                raise InvalidInput("A refund of this card payment is already under way or "
-                                   "done: nothing was sent to the card terminal",
-                                   code="orphan_refund_under_way")
+                raise InvalidInput.of("orphan_refund_under_way")
             conn.execute(
                 "INSERT INTO payment_journal (reference, amount, currency, status, created_at, "
                 "updated_at, detail, holder) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)",
@@ -296,10 +289,7 @@ class CardRecovery:
                                                  iso(self.clock.now()), refund_ref))
         if result.status is not PaymentStatus.APPROVED:
             reason = result.message or result.status.value
-            raise PaymentError(
-                f"The card terminal did not refund {orphan.amount.to_decimal_str()} ({reason}): "
-                "nothing was recorded. Try again, or give the money back another way.",
-                code="orphan_refund_failed", amount=orphan.amount, reason=reason)
+            raise PaymentError.of("orphan_refund_failed", amount=orphan.amount, reason=reason)
         with self.store.write() as conn:
             conn.execute("UPDATE payment_journal SET status = 'captured' WHERE reference = ?",
                          (refund_ref,))
@@ -325,26 +315,19 @@ class CardRecovery:
                                       "reference = ?", (orphan.reference,)).fetchone()
         basket = _basket(row[1])
         if basket is None or not orphan.lines:
-            raise InvalidInput("The till does not know what this card payment was for: reverse "
-                               "it, or give the money back another way", code="orphan_no_basket")
+            raise InvalidInput.of("orphan_no_basket")
         if basket.get("kind") != "sale":
-            raise InvalidInput("This card payment was for a pick-up or an exchange: reverse it, "
-                               "or give the money back another way", code="orphan_not_a_sale")
+            raise InvalidInput.of("orphan_not_a_sale")
         if orphan.status != "approved":
-            raise InvalidInput("The card terminal never confirmed this payment: it cannot be "
-                               "sold against", code="orphan_unconfirmed")
+            raise InvalidInput.of("orphan_unconfirmed")
         # Every approved orphan of the same basket pays for it (a split over two cards).
         group = [o for o in (self._orphan(r) for r in self._rows() if r[10] == row[0])
                  if o.status == "approved"] if row[0] else [orphan]
         paid = sum(o.amount.minor for o in group)
         total = int(basket.get("total", -1))
         if paid != total:
-            raise InvalidInput(
-                f"The card paid {Money(paid, orphan.amount.currency).to_decimal_str()} of "
-                f"{Money(total, orphan.amount.currency).to_decimal_str()}; the rest was never "
-                "recorded: reverse it, or give the money back another way",
-                code="orphan_partial", paid=Money(paid, orphan.amount.currency),
-                total=Money(total, orphan.amount.currency))
+            raise InvalidInput.of("orphan_partial", paid=Money(paid, orphan.amount.currency),
+                                  total=Money(total, orphan.amount.currency))
         co = self._checkout(session)
         co.restore_paid_basket(basket, [(o.reference, o.amount,
                                          f"{o.detail} {o.auth_code}".strip()) for o in group])
@@ -358,9 +341,7 @@ class CardRecovery:
                     conn, o, "completed", staff_id=session.staff.id, approved_by=approved_by,
                     by="manager", sale_event=sale_event, receipt_no=receipt)
                 if event_id is None:  # the sale rolls back with this refusal
-                    raise InvalidInput("This card payment was resolved meanwhile (another "
-                                       "window or command): nothing was recorded",
-                                       code="orphan_resolved_elsewhere")
+                    raise InvalidInput.of("orphan_resolved_elsewhere")
                 ids[o.reference] = event_id
 
         done = co.complete(also=resolve)

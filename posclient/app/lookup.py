@@ -34,8 +34,7 @@ def parse_scan(text: str) -> tuple[str, int]:
     try:
         return code, int(qty)
     except ValueError:
-        raise InvalidInput(f"{text!r}: the quantity after * must be a whole number",
-                           code="qty_invalid", text=text) from None
+        raise InvalidInput.of("qty_invalid.after_star", text=text) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,40 +83,32 @@ class Lookup:
         """What ``code`` names. Raises a clear :class:`InvalidInput` / :class:`NotFound`."""
         code = code.strip()
         if not code:
-            raise InvalidInput("Nothing was scanned", code="barcode_empty")
+            raise InvalidInput.of("barcode_empty")
         rule = match_scale_rule(code, self._rules)
         if rule is not None:
             plu, value = rule.parse(code)
             product = self.catalog.by_plu(plu)
             if product is None:
-                raise NotFound(f"Scale label {code}: item {plu} is not in this store's "
-                               "catalogue", code="barcode_unknown", barcode=code, plu=plu)
+                raise NotFound.of("barcode_unknown.scale_label", barcode=code, plu=plu)
             if rule.kind is MeasureKind.WEIGHT_G:
                 if product.measure is not Measure.GRAM:
-                    raise InvalidInput(f"Scale label {code} carries a weight but "
-                                       f"{product.name_en} is sold by the unit",
-                                       code="barcode_mismatch", barcode=code,
-                                       product=product.name_en, product_zh=product.name_zh)
+                    raise InvalidInput.of("barcode_mismatch", barcode=code,
+                                          product=product.name_en, product_zh=product.name_zh)
                 return Resolved(product, code, weight_g=value)
             return Resolved(product, code, label_price=value)
         if looks_like_gtin(code):
             product = self.catalog.by_gtin(gtin_key(code))
             if product is None:
-                raise NotFound(f"Unknown barcode {code}: it is not in this store's catalogue. "
-                               "Check the item, or find it by name.", code="barcode_unknown",
-                               barcode=code)
+                raise NotFound.of("barcode_unknown.scanned", barcode=code)
             return Resolved(product, code)
         product = self.catalog.by_sku(code)
         if product is None:
             if is_pin_shaped(code):
                 # Shaped like a PIN (typed where the focus was not): never shown back.
-                raise InvalidInput("This number is not a product barcode or item number",
-                                   code="barcode_malformed")
+                raise InvalidInput.of("barcode_malformed.number")
             if code.isdigit():
-                raise InvalidInput(f"{code} is not a product barcode or item number",
-                                   code="barcode_malformed", barcode=code)
-            raise NotFound(f"No item with number {code!r}", code="barcode_unknown",
-                           barcode=code)
+                raise InvalidInput.of("barcode_malformed.text", barcode=code)
+            raise NotFound.of("barcode_unknown.item_number", barcode=code)
         return Resolved(product, "")
 
     def price(self, product: Product, tier: str | None = None) -> Money | None:

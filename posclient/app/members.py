@@ -95,11 +95,9 @@ class Members:
         if found is None:
             found = self.by_no(value)
         if found is None:
-            raise NotFound(f"No member {value!r}: check the card or the number, or sign the "
-                           "customer up", code="member_unknown", code_text=value)
+            raise NotFound.of("member_unknown", code_text=value)
         if not found.active:
-            raise InvalidInput(f"Member {found.member_no} is no longer active",
-                               code="member_inactive", member_no=found.member_no)
+            raise InvalidInput.of("member_inactive", member_no=found.member_no)
         return found
 
     def by_phone(self, phone: str) -> MemberView | None:
@@ -146,19 +144,15 @@ class Members:
         phone = phone.strip().replace(" ", "").replace("-", "")
         name = name.strip()
         if not consent:
-            raise InvalidInput("The customer must agree to the member terms first",
-                               code="member_consent_required")
+            raise InvalidInput.of("member_consent_required")
         if not is_phone(phone):
-            raise InvalidInput(f"{phone!r} is not a phone number", code="member_phone_invalid",
-                               phone=phone)
+            raise InvalidInput.of("member_phone_invalid", phone=phone)
         if len(name) > 100:
-            raise InvalidInput("The name is too long (100 characters at most)",
-                               code="member_name_too_long")
+            raise InvalidInput.of("member_name_too_long")
         existing = self.by_phone(phone)
         if existing is not None:
-            raise InvalidInput(f"{mask_phone(phone)} is already member {existing.member_no}",
-                               code="member_phone_taken", phone=mask_phone(phone),
-                               member_no=existing.member_no)
+            raise InvalidInput.of("member_phone_taken", phone=mask_phone(phone),
+                                  member_no=existing.member_no)
         s = self.settings
         now = self.clock.now()
         at = iso(now)

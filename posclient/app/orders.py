@@ -58,8 +58,7 @@ class OrderView:
         for ln in self.order.lines:
             if ln.line_no == line_no:
                 return ln
-        raise NotFound(f"Order {self.order_no} has no line {line_no}", code="order_line_unknown",
-                       order_no=self.order_no, line_no=line_no)
+        raise NotFound.of("order_line_unknown", order_no=self.order_no, line_no=line_no)
 
     def open_qty(self, line_no: int) -> int:
         """Units of the line not collected yet."""
@@ -83,15 +82,13 @@ class OrderView:
                 continue
             open_qty = self.open_qty(line_no)
             if qty < 0 or qty > open_qty:
-                raise InvalidInput(f"Line {line_no} of order {self.order_no} has {open_qty} "
-                                   f"left to collect, not {qty}", code="pickup_qty_invalid",
-                                   order_no=self.order_no, line_no=line_no, open=open_qty,
-                                   qty=qty)
+                raise InvalidInput.of("pickup_qty_invalid", order_no=self.order_no,
+                                      line_no=line_no, open=open_qty, qty=qty)
             done = self.collected.get(line_no, 0)
             lines.append((line_no, qty, self.value(line_no, done + qty) -
                           self.value(line_no, done)))
         if not lines:
-            raise InvalidInput("Choose at least one item to hand over", code="pickup_empty")
+            raise InvalidInput.of("pickup_empty")
         goods = sum(v for _, _, v in lines)
         before = sum(self.value(ln.line_no, self.collected.get(ln.line_no, 0))
                      for ln in self.order.lines)
@@ -130,8 +127,7 @@ class OrderBook:
         row = self.conn.execute("SELECT data FROM web_orders WHERE order_no = ?",
                                 (order_no,)).fetchone()
         if row is None:
-            raise NotFound(f"There is no order {order_no} on this till", code="order_unknown",
-                           order_no=order_no)
+            raise NotFound.of("order_unknown.till", order_no=order_no)
         order = OrderData.model_validate_json(row[0])
         applied = {str(e) for e in order.applied_events}
         collected = {ln.line_no: ln.collected for ln in order.lines}

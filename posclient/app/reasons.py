@@ -41,11 +41,10 @@ def resolve(conn: sqlite3.Connection, kind: str, code: str | None, text: str = "
     if code:
         found = next((r for r in reasons_for(conn, kind) if r.code == code), None)
         if found is None:
-            raise InvalidInput(f"{code} is not a reason for this", code="reason_unknown",
-                               reason_code=code)
+            raise InvalidInput.of("reason_unknown", reason_code=code)
         return code, text or found.name_en or found.name_zh
     if text and not free_text:
-        raise InvalidInput("Choose a reason from the list", code="reason_from_list")
+        raise InvalidInput.of("reason_from_list")
     return None, text
 
 

@@ -64,8 +64,7 @@ class Reconciliation:
 
     def _ensure_open(self) -> None:
         if not self._open:
-            raise PermissionDenied("Open the reconciliation as a manager first",
-                                   code="reconcile_not_open")
+            raise PermissionDenied.of("reconcile_not_open")
 
     def today(self) -> str:
         """The store's business day now (its time zone)."""
@@ -109,13 +108,11 @@ class Reconciliation:
         approved_by = self.staff.authorize(self.session, Action.RESOLVE_EXCEPTION, approval)
         text = comment.strip()
         if not text:
-            raise InvalidInput("Say how the exception was resolved", code="comment_required")
+            raise InvalidInput.of("comment_required")
         if len(text) > MAX_COMMENT:
-            raise InvalidInput(f"The comment is too long ({MAX_COMMENT} characters at most)",
-                               code="comment_too_long", limit=MAX_COMMENT)
+            raise InvalidInput.of("comment_too_long", limit=MAX_COMMENT)
         if held_refund and refund not in ("approve", "refuse"):
-            raise InvalidInput("This exception holds a web refund: choose to pay it out or to "
-                               "refuse it", code="refund_decision_required")
+            raise InvalidInput.of("refund_decision_required")
         return approved_by or self.session.staff.id
 
     def resolved(self, exception_id: int, kind: str, comment: str, staff_id: int,

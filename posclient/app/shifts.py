@@ -124,16 +124,14 @@ class Shifts:
     def _open_shift(self) -> Shift:
         shift = self.current()
         if shift is None:
-            raise InvalidInput("No shift is open on this till: open one with its float first",
-                               code="shift_not_open")
+            raise InvalidInput.of("shift_not_open")
         return shift
 
     def open(self, float_counts: dict[int, int]) -> Shift:
         """Open a shift with its float, counted by denomination."""
         self.staff.ensure_active(self.session)
         if self.current() is not None:
-            raise InvalidInput("A shift is already open on this till: close it first",
-                               code="shift_already_open")
+            raise InvalidInput.of("shift_already_open")
         total = count_total(float_counts, self.settings.currency)
         at, event_id = iso(self.clock.now()), new_event_id(self.clock)
         with self.store.write() as conn:
@@ -157,21 +155,18 @@ class Shifts:
         ``safe_drop``: to the safe). Returns the movement's id; the drawer opens after."""
         self.staff.ensure_active(self.session)
         if kind not in MOVEMENTS:
-            raise InvalidInput(f"{kind!r} is not a cash movement", code="movement_unknown",
-                               kind=kind)
+            raise InvalidInput.of("movement_unknown", kind=kind)
         if not reason.strip():
-            raise InvalidInput("Give a reason for the cash movement", code="reason_required")
+            raise InvalidInput.of("reason_required.cash_movement")
         if amount.currency != self.settings.currency or amount.minor <= 0:
-            raise InvalidInput("The amount must be more than zero", code="cash_amount_invalid")
+            raise InvalidInput.of("cash_amount_invalid.positive")
         shift = self._open_shift()
         approved_by = (self.staff.authorize(self.session, Action.PAID_OUT, approval)
                        if kind == "paid_out" else None)
         if MOVEMENTS[kind] < 0:
             in_drawer = self._expected(shift)["cash"]
             if amount.minor > in_drawer:
-                raise InvalidInput(f"The drawer should hold only "
-                                   f"{self._money(in_drawer).to_decimal_str()}",
-                                   code="drawer_short", left=self._money(in_drawer))
+                raise InvalidInput.of("drawer_short", left=self._money(in_drawer))
         at, event_id = iso(self.clock.now()), new_event_id(self.clock)
         with self.store.write() as conn:
             cur = conn.execute(
@@ -201,7 +196,7 @@ class Shifts:
         counted = {"cash": count_total(cash_counts, self.settings.currency).minor}
         for kind, amount in (other or {}).items():
             if amount.minor < 0 or amount.currency != self.settings.currency:
-                raise InvalidInput("The amount must not be negative", code="cash_amount_invalid")
+                raise InvalidInput.of("cash_amount_invalid.negative")
             counted[kind] = amount.minor
         expected = self._expected(shift)
         counted = {k: counted.get(k, 0) for k in sorted(set(counted) | set(expected))}
@@ -210,8 +205,7 @@ class Shifts:
         if any(abs(v) > self.settings.cash_variance_threshold for v in diff.values()):
             approved_by = self.staff.authorize(self.session, Action.CASH_VARIANCE, approval)
             if not comment.strip():
-                raise InvalidInput("The count is off by more than the store allows: the "
-                                   "manager must say why", code="variance_comment_required")
+                raise InvalidInput.of("variance_comment_required")
         at, event_id = iso(self.clock.now()), new_event_id(self.clock)
         with self.store.write() as conn:
             conn.execute(
@@ -266,12 +260,9 @@ class Shifts:
         report = self._report("Z")
         if self.store.conn.execute("SELECT 1 FROM z_reports WHERE business_day = ?",
                                    (report.business_day,)).fetchone():
-            raise InvalidInput(f"The Z report of {report.business_day} was already made on this "
-                               "till", code="z_already_done", day=report.business_day)
+            raise InvalidInput.of("z_already_done", day=report.business_day)
         if report.pending_events and not confirm_pending:
-            raise InvalidInput(f"{len(report.pending_events)} event(s) still wait to upload: "
-                               "sync first, or confirm to list them in the report",
-                               code="z_pending_events", count=len(report.pending_events))
+            raise InvalidInput.of("z_pending_events", count=len(report.pending_events))
         event_id = new_event_id(self.clock)
         with self.store.write() as conn:
             report.z_no = outbox.next_counter(conn, "z_report")
@@ -366,7 +357,7 @@ class Shifts:
         row = self.store.conn.execute("SELECT figures FROM z_reports WHERE z_no = ?",
                                       (z_no,)).fetchone()
         if row is None:
-            raise NotFound(f"There is no Z report {z_no}", code="z_unknown", z_no=z_no)
+            raise NotFound.of("z_unknown", z_no=z_no)
         return Report(**json.loads(row[0]))
 
 

@@ -47,10 +47,6 @@ class StaffSession:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-_ROLE_NAMES = {Role.CASHIER: "a cashier", Role.SUPERVISOR: "a supervisor",
-               Role.MANAGER: "a manager"}
-
-
 class StaffService:
     def __init__(self, store: Store, clock: Clock, limits: Limits = DEFAULT_LIMITS) -> None:
         self.store = store
@@ -65,15 +61,12 @@ class StaffService:
             "SELECT id, name, role, pin_hash, active, failed_pins, locked_until FROM staff "
             "WHERE id = ?", (staff_id,)).fetchone()
         if row is None or not row[4]:
-            raise AuthError("Wrong staff number or PIN", code="auth_failed")
+            raise AuthError.of("auth_failed.plain")
         sid, name, role, pin_hash, _active, failed, locked_until = row
         if locked_until and parse_iso(locked_until) > now:
             until = parse_iso(locked_until)
             minutes = max(1, int((until - now).total_seconds() + 59) // 60)
-            raise AuthError(
-                f"Staff {sid} is locked after too many wrong PINs: try again in {minutes} min, "
-                "or ask a manager to unlock it", code="staff_locked", staff_id=sid,
-                minutes=minutes)
+            raise AuthError.of("staff_locked.locked", staff_id=sid, minutes=minutes)
         if verify_pin(pin_hash, pin):
             if failed or locked_until:
                 with self.store.write() as conn:
@@ -91,13 +84,10 @@ class StaffService:
             audit.append(conn, at=iso(now), action="pin_failed", staff_id=sid,
                          detail={"purpose": purpose, "attempt": failed, "locked": lock})
         if lock:
-            raise AuthError(
-                f"Wrong PIN. Staff {sid} is now locked for {self.limits.lockout_minutes} "
-                "minutes; a manager can unlock it", code="staff_locked", staff_id=sid,
-                minutes=self.limits.lockout_minutes)
+            raise AuthError.of("staff_locked.now_locked", staff_id=sid,
+                               minutes=self.limits.lockout_minutes)
         left = self.limits.max_failed_pins - failed
-        raise AuthError(f"Wrong staff number or PIN ({left} tries left before the staff number "
-                        "is locked)", code="auth_failed", tries_left=left)
+        raise AuthError.of("auth_failed.tries_left", tries_left=left)
 
     def login(self, staff_id: int, pin: str) -> StaffSession:
         staff = self._check_pin(staff_id, pin, purpose="login")
@@ -119,8 +109,7 @@ class StaffService:
                 > self.limits.idle_lock_seconds:
             session.locked = True
         if session.locked:
-            raise AuthError("The till is locked: enter your PIN to continue",
-                            code="session_locked")
+            raise AuthError.of("session_locked")
         session.last_activity = now
 
     def unlock_session(self, session: StaffSession, pin: str) -> None:
@@ -140,18 +129,14 @@ class StaffService:
         if session.staff.role.at_least(need):
             return None
         if approval is None:
-            raise ApprovalRequired(
-                f"{action.value.replace('_', ' ').capitalize()} needs {_ROLE_NAMES[need]}'s "
-                "approval", action=action.value, min_role=need.value)
+            raise ApprovalRequired.of("approval_required", action=action.value,
+                                      min_role=need.value)
         approver = self._check_pin(approval.staff_id, approval.pin, purpose=action.value)
         if not approver.role.at_least(need):
-            raise PermissionDenied(
-                f"{approver.name} ({approver.id}) is {_ROLE_NAMES[approver.role]} and cannot "
-                f"approve this: it needs {_ROLE_NAMES[need]}", code="approver_role",
-                name=approver.name, staff_id=approver.id, role=approver.role.value,
-                min_role=need.value)
+            raise PermissionDenied.of("approver_role", name=approver.name, staff_id=approver.id,
+                                      role=approver.role.value, min_role=need.value)
         if approver.id == session.staff.id:
-            raise PermissionDenied("Staff cannot approve their own action", code="self_approval")
+            raise PermissionDenied.of("self_approval")
         return approver.id
 
     def record(self, session: StaffSession, action: str, approved_by: int | None = None,
@@ -167,8 +152,7 @@ class StaffService:
         approved_by = self.authorize(session, Action.UNLOCK_STAFF, approval)
         if self.store.conn.execute("SELECT 1 FROM staff WHERE id = ?",
                                    (staff_id,)).fetchone() is None:
-            raise NotFound(f"There is no staff member {staff_id}", code="staff_unknown",
-                           staff_id=staff_id)
+            raise NotFound.of("staff_unknown", staff_id=staff_id)
         with self.store.write() as conn:
             conn.execute("UPDATE staff SET failed_pins = 0, locked_until = NULL WHERE id = ?",
                          (staff_id,))

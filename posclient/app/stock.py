@@ -67,8 +67,7 @@ class StockCount:
                  clock: Clock, scope: str = "shelf", label: str = "",
                  settings: StoreSettings | None = None, catalog: Catalog | None = None) -> None:
         if scope not in SCOPES:
-            raise InvalidInput(f"{scope!r} is not a count scope (shelf or store)",
-                               code="count_scope_invalid", scope=scope)
+            raise InvalidInput.of("count_scope_invalid", scope=scope)
         self.store, self.staff, self.session, self.clock = store, staff, session, clock
         self.scope, self.label = scope, label.strip()
         self.settings = settings or load_settings(store.conn)
@@ -87,8 +86,7 @@ class StockCount:
             qty = found.weight_g
         if qty <= 0 or qty > self.settings.limits.max_qty * (1000 if p.measure is Measure.GRAM
                                                             else 1):
-            raise InvalidInput(f"{qty} is not a quantity that can be counted",
-                               code="count_qty_invalid", qty=qty)
+            raise InvalidInput.of("count_qty_invalid", qty=qty)
         self.products[p.id] = p
         self.counted[p.id] = self.counted.get(p.id, 0) + qty
         return p, self.counted[p.id]
@@ -96,11 +94,9 @@ class StockCount:
     def set(self, product_id: int, qty: int) -> None:
         """Correct a line (0 keeps it, counted as none)."""
         if product_id not in self.counted:
-            raise NotFound(f"Product {product_id} was not counted", code="count_line_unknown",
-                           product_id=product_id)
+            raise NotFound.of("count_line_unknown", product_id=product_id)
         if qty < 0:
-            raise InvalidInput(f"{qty} is not a quantity that can be counted",
-                               code="count_qty_invalid", qty=qty)
+            raise InvalidInput.of("count_qty_invalid", qty=qty)
         self.counted[product_id] = qty
 
     def lines(self) -> list[CountLine]:
@@ -126,7 +122,7 @@ class StockCount:
         and the audit record in one transaction."""
         self.staff.ensure_active(self.session)
         if not self.counted and self.scope == "shelf":
-            raise InvalidInput("Scan at least one item to count", code="count_empty")
+            raise InvalidInput.of("count_empty")
         approved_by = self.staff.authorize(self.session, Action.STOCK_ADJUST, approval)
         at, event_id = iso(self.clock.now()), new_event_id(self.clock)
         with self.store.write() as conn:
@@ -235,14 +231,11 @@ class Receiving:
             "SELECT data, status, received_event FROM deliveries WHERE id = ?",
             (delivery_id,)).fetchone()
         if row is None:
-            raise NotFound(f"This till has no delivery {delivery_id}", code="delivery_unknown",
-                           delivery_id=delivery_id)
+            raise NotFound.of("delivery_unknown", delivery_id=delivery_id)
         if row[2] is not None or row[1] == "received":
-            raise InvalidInput(f"Delivery {delivery_id} was already received",
-                               code="delivery_already_received", delivery_id=delivery_id)
+            raise InvalidInput.of("delivery_already_received", delivery_id=delivery_id)
         if row[1] != "expected":
-            raise InvalidInput(f"Delivery {delivery_id} was cancelled",
-                               code="delivery_cancelled", delivery_id=delivery_id)
+            raise InvalidInput.of("delivery_cancelled", delivery_id=delivery_id)
         return _delivery(json.loads(row[0]))
 
     def scan(self, code: str, qty: int = 1) -> tuple[Product, int]:
@@ -256,8 +249,7 @@ class Receiving:
             qty = found.weight_g
         limit = self.settings.limits.max_qty * (1000 if p.measure is Measure.GRAM else 1)
         if qty <= 0 or qty > limit:
-            raise InvalidInput(f"{qty} is not a quantity that can be received",
-                               code="receive_qty_invalid", qty=qty)
+            raise InvalidInput.of("receive_qty_invalid", qty=qty)
         self.products[p.id] = p
         self.received[p.id] = self.received.get(p.id, 0) + qty
         return p, self.received[p.id]
@@ -265,11 +257,9 @@ class Receiving:
     def set(self, product_id: int, qty: int) -> None:
         """Correct what arrived of a product (0: none of it)."""
         if product_id not in self.received and product_id not in self._expected():
-            raise NotFound(f"Product {product_id} is not in this delivery",
-                           code="receive_line_unknown", product_id=product_id)
+            raise NotFound.of("receive_line_unknown", product_id=product_id)
         if qty < 0:
-            raise InvalidInput(f"{qty} is not a quantity that can be received",
-                               code="receive_qty_invalid", qty=qty)
+            raise InvalidInput.of("receive_qty_invalid", qty=qty)
         self.received[product_id] = qty
 
     def _expected(self) -> dict[int, int]:
@@ -295,7 +285,7 @@ class Receiving:
         """Book what arrived (module docstring); refused if nothing was scanned."""
         self.staff.ensure_active(self.session)
         if not any(self.received.values()):
-            raise InvalidInput("Scan what arrived first", code="receive_empty")
+            raise InvalidInput.of("receive_empty")
         approved_by = self.staff.authorize(self.session, Action.STOCK_RECEIVE, approval)
         at, event_id = iso(self.clock.now()), new_event_id(self.clock)
         d = self.delivery
@@ -305,8 +295,7 @@ class Receiving:
                 "UPDATE deliveries SET received_event = ?, received_at = ? WHERE id = ? AND "
                 "received_event IS NULL", (event_id, at, d.id)).rowcount
             if not done:
-                raise InvalidInput(f"Delivery {d.id} was already received",
-                                   code="delivery_already_received", delivery_id=d.id)
+                raise InvalidInput.of("delivery_already_received", delivery_id=d.id)
             seq = outbox.append(conn, event_id=event_id, type="stock_receive", occurred_at=at,
                           payload={
                               "store_id": self.settings.store_id,

@@ -58,22 +58,16 @@ class PoleConfig:
     charset: str = "gb18030"  # gb18030: Chinese characters; ascii: an English-only display
 
     def validate(self) -> None:
-        def bad(message: str, **details: object) -> InvalidInput:
-            return InvalidInput(message, code="display_config", **details)
-
         if self.kind not in KINDS:
-            raise bad(f"Unknown pole display connection {self.kind!r}: choose one of "
-                      f"{', '.join(KINDS)}.", kind=self.kind, choices=", ".join(KINDS))
+            raise InvalidInput.of("display_config.kind", kind=self.kind, choices=", ".join(KINDS))
         if not self.device.strip():
-            raise bad("A pole display needs its port, e.g. /dev/ttyUSB1 or COM4.")
+            raise InvalidInput.of("display_config.port")
         if self.baudrate not in BAUDRATES:
-            raise bad(f"Baud rate {self.baudrate} is not one of "
-                      f"{', '.join(map(str, BAUDRATES))}.", baudrate=self.baudrate,
-                      choices=", ".join(map(str, BAUDRATES)))
+            raise InvalidInput.of("display_config.baudrate", baudrate=self.baudrate,
+                                  choices=", ".join(map(str, BAUDRATES)))
         if self.charset not in CHARSETS:
-            raise bad(f"Unknown pole display character set {self.charset!r}: choose one of "
-                      f"{', '.join(CHARSETS)}.", charset=self.charset,
-                      choices=", ".join(CHARSETS))
+            raise InvalidInput.of("display_config.charset", charset=self.charset,
+                                  choices=", ".join(CHARSETS))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PoleConfig:
@@ -87,8 +81,7 @@ class PoleConfig:
             if key not in known or (key == "kind" and value == "pole"):
                 continue
             if type(value) is not type(getattr(defaults, key)):
-                raise InvalidInput(f"Pole display setting {key} has a bad value: {value!r}",
-                                   code="display_config", setting=key, value=value)
+                raise InvalidInput.of("display_config.bad_value", setting=key, value=value)
             values[key] = value
         config = cls(**values)
         config.validate()
@@ -211,9 +204,7 @@ class PoleDisplay:
                 port.close()
 
     def _fault(self, cause: object) -> DisplayFault:
-        return DisplayFault(f"The customer display on {self.config.device} cannot be written "
-                            "to. Sales go on without it.", code="display_offline",
-                            address=self.config.device, cause=str(cause))
+        return DisplayFault.of("display_offline", address=self.config.device, cause=str(cause))
 
     def _report(self, fault: DisplayFault | None) -> None:
         self._faulty = fault is not None

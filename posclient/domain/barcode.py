@@ -54,15 +54,9 @@ def gtin_key(code: str) -> int:
     """
     code = code.strip()
     if not looks_like_gtin(code):
-        raise InvalidInput(
-            f"{code!r} is not a product barcode (expected 8, 12, 13 or 14 digits)",
-            code="barcode_malformed", barcode=code,
-        )
+        raise InvalidInput.of("barcode_malformed.digits", barcode=code)
     if gtin_check_digit(code[:-1]) != int(code[-1]):
-        raise InvalidInput(
-            f"Barcode {code} failed its check digit: scan it again or type it carefully",
-            code="barcode_check_digit", barcode=code,
-        )
+        raise InvalidInput.of("barcode_check_digit.scanned", barcode=code)
     return int(code)
 
 
@@ -110,10 +104,7 @@ class VariableMeasureRule:
     def parse(self, code: str) -> tuple[str, int]:
         """Return ``(plu, value)``; the caller checks :meth:`matches` first."""
         if not is_valid_gtin(code):
-            raise InvalidInput(
-                f"Scale label {code} failed its check digit: reprint the label",
-                code="barcode_check_digit", barcode=code,
-            )
+            raise InvalidInput.of("barcode_check_digit.scale_label", barcode=code)
         p = len(self.prefixes[0])
         plu = code[p : p + self.item_digits]
         value = int(code[p + self.item_digits : p + self.item_digits + self.value_digits])

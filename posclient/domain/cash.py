@@ -33,11 +33,8 @@ def count_total(counts: Mapping[int, int], currency: str) -> Money:
     total = 0
     for value, pieces in counts.items():
         if value not in known:
-            raise InvalidInput(f"{Money(value, currency).to_decimal_str()} is not a "
-                               f"{currency} note or coin", code="denomination_unknown",
-                               value=Money(value, currency))
+            raise InvalidInput.of("denomination_unknown", value=Money(value, currency))
         if pieces < 0 or pieces > MAX_PIECES:
-            raise InvalidInput(f"{pieces} is not a number of notes or coins",
-                               code="count_invalid", pieces=pieces)
+            raise InvalidInput.of("count_invalid", pieces=pieces)
         total += value * pieces
     return Money(total, currency)

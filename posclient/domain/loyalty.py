@@ -113,12 +113,11 @@ def points_earned(rules: LoyaltyRules, lines: Iterable[EarnLine], *, total: int,
 def points_value(rules: LoyaltyRules, points: int) -> int:
     """What ``points`` pay, in minor units. Refuses a count that is not a whole amount."""
     if points <= 0:
-        raise InvalidInput("Redeem more than zero points", code="points_invalid")
+        raise InvalidInput.of("points_invalid")
     value, rest = divmod(points * rules.redeem_value, rules.redeem_points)
     if rest:
         step = rules.redeem_points // _gcd(rules.redeem_points, rules.redeem_value)
-        raise InvalidInput(f"Points are redeemed in steps of {step}", code="points_step",
-                           step=step)
+        raise InvalidInput.of("points_step", step=step)
     return value
 
 
@@ -179,12 +178,11 @@ def parse_member_code(text: str) -> tuple[str, str]:
     the app's QR (``MBR:<member_no>``), ``("phone", digits)`` for a phone number."""
     raw = text.strip()
     if not raw:
-        raise InvalidInput("Scan the member's card or type a phone number",
-                           code="member_code_empty")
+        raise InvalidInput.of("member_code_empty.empty")
     if raw.upper().startswith(QR_PREFIX):
         no = raw[len(QR_PREFIX):].strip()
         if not no:
-            raise InvalidInput("That member QR code is empty", code="member_code_empty")
+            raise InvalidInput.of("member_code_empty.qr")
         return "member_no", no
     compact = raw.replace(" ", "").replace("-", "")
     if is_phone(compact) and len(compact.lstrip("+")) == 11 and compact.lstrip("+")[0] == "1":

@@ -115,8 +115,7 @@ class Money:
         if minor > MAX_TYPED_MINOR:
             shown = s if len(s) <= 24 else f"{s[:24]}…"
             limit = cls(MAX_TYPED_MINOR, currency)
-            raise AmountTooLarge(f"{shown} is more than the till accepts "
-                                 f"({limit.to_decimal_str()} at most)", text=shown, limit=limit)
+            raise AmountTooLarge.of("amount_too_large", text=shown, limit=limit)
         return cls(-minor if neg else minor, currency)
 
     def _check(self, other: Money) -> None:

@@ -105,12 +105,11 @@ class Payment:
 
     def _check(self, amount: Money) -> None:
         if amount.currency != self.currency:
-            raise InvalidInput(f"This sale is paid in {self.currency}", code="currency_mismatch",
-                               currency=self.currency)
+            raise InvalidInput.of("currency_mismatch.sale_paid", currency=self.currency)
         if amount.minor <= 0:
-            raise InvalidInput("A payment must be more than zero", code="tender_invalid")
+            raise InvalidInput.of("tender_invalid")
         if self.is_settled:
-            raise InvalidInput("This sale is already paid", code="already_paid")
+            raise InvalidInput.of("already_paid")
 
     def preview_cash(self, tendered: Money, *, confirmed: bool = False) -> Tender:
         """The tender that :meth:`add_cash` would record, without recording it.
@@ -125,15 +124,9 @@ class Payment:
         note = largest_note(self.currency)
         details = {"tendered": tendered, "due": rounded, "change": change, "note": note}
         if change > note * MAX_CHANGE_NOTES:
-            raise InvalidInput(
-                f"Cash of {tendered.to_decimal_str()} for {rounded.to_decimal_str()} due would "
-                f"give {change.to_decimal_str()} change: more than the till gives. Check the "
-                "amount", code="tender_too_large", **details)
+            raise InvalidInput.of("tender_too_large", **details)
         if change > note and not confirmed:
-            raise TenderNeedsConfirmation(
-                f"Cash of {tendered.to_decimal_str()} for {rounded.to_decimal_str()} due gives "
-                f"{change.to_decimal_str()} change, more than a {note.to_decimal_str()} note: "
-                "check the amount", **details)
+            raise TenderNeedsConfirmation.of("tender_far_above_due", **details)
         return Tender(TenderKind.CASH, rounded, tendered, change)
 
     def add_cash(self, tendered: Money, *, confirmed: bool = False) -> Tender:
@@ -151,11 +144,7 @@ class Payment:
         """A non-cash tender may not exceed what is due (no change is given on it)."""
         self._check(amount)
         if amount > self.due:
-            raise InvalidInput(
-                f"{kind.value} payment of {amount.to_decimal_str()} is more than the "
-                f"{self.due.to_decimal_str()} still due",
-                code="tender_over_due", kind=kind.value, amount=amount, due=self.due,
-            )
+            raise InvalidInput.of("tender_over_due", kind=kind.value, amount=amount, due=self.due)
 
     def add_exact(self, kind: TenderKind, amount: Money, reference: str = "",
                   detail: str = "") -> Tender:

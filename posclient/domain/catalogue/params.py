@@ -11,7 +11,8 @@ kinds:
 - ``kg`` / ``whole_kg``: grams as kilograms (52.5) / whole kilograms (52);
 - ``product``: a product's name in the language: the parameter is its English name, the
   parameter ``<name>_zh`` its Chinese one (either may be empty);
-- ``role``, ``action``, ``tender``, ``refund_to``: a value of a fixed set, named in the language;
+- ``role``, ``action``, ``tender``, ``refund_to``: a value of a fixed set, named in the language
+  (a value the set does not name: as it is);
 - ``phrase``: words from a device (a decline reason, what a fault means for the sale),
   translated when they are known; ``reason``: the same, "no reason given" when empty.
 """
@@ -83,11 +84,12 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "resolve_card_orphan": ("处理未成交的银行卡付款", "Resolve card orphan"),
 }
 
+# As the over-due message names a payment: its kind's value in English.
 TENDER_KINDS: dict[str, tuple[str, str]] = {
     "cash": ("现金", "cash"),
     "card": ("银行卡", "card"),
     "store_credit": ("储值卡", "store_credit"),
-    "web": ("网上已付", "paid online"),
+    "web": ("网上已付", "web"),
     "points": ("积分", "points"),
 }
 
@@ -171,8 +173,10 @@ Writer = Callable[[str, Params, bool], str]
 
 
 def _named(table: Mapping[str, tuple[str, str]]) -> Writer:
+    """A value of a fixed set by its name; a value without one as it is."""
     def write(name: str, params: Params, zh: bool) -> str:
-        chinese, english = table[str(params[name])]
+        value = str(params[name])
+        chinese, english = table.get(value, (value, value))
         return chinese if zh else english
     return write
 
