@@ -61,7 +61,7 @@ def snapshot_lines(engine: Engine, store_id: str, now: datetime) -> Iterator[byt
         n_levels = conn.scalar(select(func.count()).select_from(levels.subquery()))
         kept_orders = _orders_where(store_id, now)
         n_orders = conn.scalar(select(func.count()).select_from(entities).where(*kept_orders))
-        header = {"seq": seq, "records": n_entities + n_levels + n_orders}
+        header = {"seq": seq, "records": (n_entities or 0) + (n_levels or 0) + (n_orders or 0)}
         yield json.dumps(header, separators=(",", ":")).encode() + b"\n"
         for entity in REFERENCE_ENTITIES:
             head = '{"entity":"' + entity + '","key":'
