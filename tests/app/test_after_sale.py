@@ -87,3 +87,21 @@ def test_no_printer_prints_nothing_and_leaves_the_receipt_pending(till):
     term = Terminal(till.store, clock=till.clock)
     outcome = AfterSale(term.receipts, Drawer()).run(sale, None, "en")
     assert not outcome.printed and len(term.receipts.unprinted()) == 1
+
+
+def test_cash_handed_back_for_goods_returned_in_the_same_basket_opens_the_drawer(till):
+    from dataclasses import replace
+
+    from posclient.app.after_sale import takes_drawer
+    from posclient.app.returns import CompletedReturn, RefundTender
+
+    sale = _sale(till, "card")
+
+    def back(kind: str) -> CompletedReturn:
+        money = sale.totals.total
+        return CompletedReturn(1, "R-1", "e", 1, money, (RefundTender(kind, money),),
+                               sale.completed_at)
+
+    assert not takes_drawer(sale)
+    assert takes_drawer(replace(sale, exchange=back("cash")))
+    assert not takes_drawer(replace(sale, exchange=back("card")))
