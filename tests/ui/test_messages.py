@@ -57,9 +57,12 @@ SYNC_SOURCES = ("sync/calls.py", "sync/engine.py", "sync/parked.py")
 
 def raised_ids() -> set[str]:
     """Every catalogue message id a raise site names: ``.of("...")`` in posclient's source and
-    SYNC_SOURCES."""
+    SYNC_SOURCES (not the examples in the catalogue's and the errors' docstrings)."""
     found: set[str] = set()
+    examples = ROOT / "posclient" / "domain" / "catalogue", ROOT / "posclient" / "domain"
     for path in [*(ROOT / "posclient").rglob("*.py"), *(ROOT / s for s in SYNC_SOURCES)]:
+        if path.parent == examples[0] or path == examples[1] / "errors.py":
+            continue
         found.update(re.findall(r'\.of\(\s*"([\w.]+)"', path.read_text(encoding="utf-8")))
     return found
 
