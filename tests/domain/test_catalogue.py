@@ -136,3 +136,20 @@ def test_labels_and_sync_refusals_are_in_the_catalogue():
     assert catalogue.render("sync.deadline", {"seconds": 30}, "zh") == (
         "中心在 30 秒内没有答完：稍后自动重试")
     assert catalogue.has("receipt.cash") and not catalogue.has("receipt.exchange_open")
+
+
+def test_a_sync_refusal_is_worded_in_either_language():
+    describe = catalogue.describe_refusal
+    assert describe("deadline", {"seconds": 30}, "zh_CN") == "中心在 30 秒内没有答完：稍后自动重试"
+    assert describe("deadline", {"seconds": 30}, "en") == (
+        "the central did not finish answering within 30 s: will retry")
+    assert describe("cursor_back", {"cursor": 7, "next_after": 3}, "en") == (
+        "the central's changes would move this till back (7 -> 3): refused, call IT")
+    # no code or an unknown one: nothing (the English message is all there is)
+    assert describe(None, {}, "zh") is None
+    assert describe("", {}, "zh") is None
+    assert describe("brand_new", {}, "zh") is None
+    assert describe("staff_unknown", {"staff_id": 1}, "zh") is None  # an error, not a refusal
+    # a detail missing: the words before it
+    assert describe("snapshot_cut", {}, "zh") == "全量数据下载中断"
+    assert describe("snapshot_cut", {}, "en") == "the full catalogue download broke off"

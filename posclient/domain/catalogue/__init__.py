@@ -62,6 +62,19 @@ def render(message_id: str, params: Params | None = None, lang: str = "en") -> s
                       text(message_id, lang)).strip()
 
 
+def describe_refusal(code: str | None, details: Mapping[str, Any], lang: str) -> str | None:
+    """Why the last sync stopped (a ``SyncError``'s ``code`` and details, as the till keeps them)
+    in ``lang``: the ``sync.<code>`` message; None for no code or an unknown one (the English
+    message is then all there is). A detail missing: the words before it."""
+    message_id = f"sync.{code}"
+    if not code or not has(message_id):
+        return None
+    try:
+        return render(message_id, details, lang)
+    except (KeyError, IndexError, ValueError):
+        return text(message_id, lang).split("（")[0].split(" (")[0]
+
+
 def message_for(exc: object, lang: str) -> str:
     """What to show for ``exc`` in ``lang``: a :class:`PosError` made from a message id in that
     language; any other error (or a raise site that still words its own message) as
@@ -75,5 +88,5 @@ def message_for(exc: object, lang: str) -> str:
         return str(exc)
 
 
-__all__ = ["ERRORS", "MESSAGES", "REFUSALS", "code_of", "has", "is_zh", "message_for",
-           "params_of", "render", "text"]
+__all__ = ["ERRORS", "MESSAGES", "REFUSALS", "code_of", "describe_refusal", "has", "is_zh",
+           "message_for", "params_of", "render", "text"]
