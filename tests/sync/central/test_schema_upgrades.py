@@ -9,6 +9,7 @@ constraints), and its rows must be there.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import uuid
@@ -215,3 +216,16 @@ def _described(conn: Connection) -> dict[str, dict[str, Any]]:
             "checks": sorted((c["name"], c["sqltext"]) for c in insp.get_check_constraints(name)),
         }
     return shapes
+
+
+def test_the_upgrade_steps_never_import_todays_definitions() -> None:
+    """A step defines what it creates as it was then: it imports nothing of the central but
+    the history's own modules."""
+    steps = Path(schema.__file__).with_name("schema_history")
+    for module in steps.glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            for name in names:
+                assert not name.startswith("sync") or name.startswith(
+                    "sync.central.schema_history"), f"{module.name} imports {name}"
