@@ -131,6 +131,23 @@ def _upsert_one(tx: Tx, order: OrderIn) -> bool:
         _check_change(old, order)
     lines = _lines(tx, order, old)
     total = sum(ln.total for ln in lines)
+    paid = _paid_online(order, total)
+    code_hash = _pickup_code_hash(order, old)
+    _check_member(tx, order, old)
+    data = _order_data(tx, order, old, lines, code_hash, total, paid)
+    if old is not None and data == old:
+        return False
+    data = data.model_copy(update={"updated_at": tx.now})
+    _write(tx, data, scope, None if old is None else _scope_of(old))
+    from sync.central import loyalty
+
+    loyalty.order_written(tx, old, data)
+    return True
+
+
+def _paid_online(order: OrderIn, total: int) -> int:
+    """What the order's online payments paid; refused unless its payments settle ``total``
+    (a delivery online in full, a pick-up online and at pick-up together)."""
     paid = sum(p.amount for p in order.payments if p.kind == "online")
     at_pickup = sum(p.amount for p in order.payments if p.kind == "at_pickup")
     if paid > total:
@@ -140,21 +157,37 @@ def _upsert_one(tx: Tx, order: OrderIn) -> bool:
     if order.fulfilment == "pickup" and paid + at_pickup != total:
         raise _Refused(f"{total - paid} is not paid online: the 'at_pickup' payments must be "
                        f"exactly that (they are {at_pickup})")
+    return paid
+
+
+def _pickup_code_hash(order: OrderIn, old: OrderData | None) -> str | None:
+    """The pick-up code's hash: the new code's, else the stored one's (a pick-up needs one)."""
     code_hash = (pickup_code_hash(order.order_no, order.pickup_code) if order.pickup_code
                  else old.pickup_code_hash if old is not None else None)
     if order.fulfilment == "pickup" and code_hash is None:
         raise _Refused("a pick-up order needs its pick-up_code")
-    if order.member_no and (old is None or old.member_no != order.member_no):
-        from sync.central import loyalty
+    return code_hash
 
-        if old is not None:
-            raise _Refused("the order's member cannot change once it is stored")
-        if loyalty.order_member(tx.conn, order.member_no) is None:
-            raise _Refused(f"member_no {order.member_no!r}: no such member")
+
+def _check_member(tx: Tx, order: OrderIn, old: OrderData | None) -> None:
+    """A new order's member must exist; a stored order's member never changes."""
+    if not order.member_no or (old is not None and old.member_no == order.member_no):
+        return
+    from sync.central import loyalty
+
+    if old is not None:
+        raise _Refused("the order's member cannot change once it is stored")
+    if loyalty.order_member(tx.conn, order.member_no) is None:
+        raise _Refused(f"member_no {order.member_no!r}: no such member")
+
+
+def _order_data(tx: Tx, order: OrderIn, old: OrderData | None, lines: list[OrderLineData],
+                code_hash: str | None, total: int, paid: int) -> OrderData:
+    """The order to store, ``updated_at`` still the stored one's (unchanged is not written)."""
     status = order.status
     if old is not None and old.status in TILL_STATUSES and status in ("open", "ready"):
         status = old.status  # the tills' progress stands
-    data = OrderData(
+    return OrderData(
         order_no=order.order_no, channel=order.channel, status=status,
         fulfilment=order.fulfilment, store_id=order.store_id,
         customer_name=order.customer_name, customer_phone=order.customer_phone,
@@ -163,14 +196,6 @@ def _upsert_one(tx: Tx, order: OrderIn) -> bool:
         created_at=order.created_at or (old.created_at if old is not None else tx.now),
         updated_at=old.updated_at if old is not None else tx.now,
         member_no=order.member_no or (old.member_no if old is not None else None))
-    if old is not None and data == old:
-        return False
-    data = data.model_copy(update={"updated_at": tx.now})
-    _write(tx, data, scope, None if old is None else _scope_of(old))
-    from sync.central import loyalty
-
-    loyalty.order_written(tx, old, data)
-    return True
 
 
 def _stored(tx: Tx, order_no: str) -> OrderData | None:

@@ -46,6 +46,7 @@ from posclient.domain.promotions import (
     price_basket,
     promotion_from_dict,
 )
+from posclient.domain.settings import StoreSettings
 from sync.central.db import reader, upsert
 from sync.central.errors import Conflict, InvalidRequest, NotFound
 from sync.central.feed import Tx
@@ -63,7 +64,7 @@ from sync.protocol import (
     TaxLineOut,
 )
 
-DEFAULT_TIMEZONE = "Asia/Shanghai"  # the till's default (posclient/domain/settings.py)
+DEFAULT_TIMEZONE = StoreSettings().timezone  # a store without one keeps the till's default
 
 
 # -- the promotion book, cached per engine -----------------------------------------------------
@@ -134,51 +135,15 @@ def price_at(prices: list[dict[str, Any]], price_list: str, at_unix: int) -> int
 
 def price_basket_for(engine: Engine, req: PriceBasketRequest, now: datetime
                      ) -> PriceBasketResponse:
+    """The basket priced as a till of ``req.store_id`` would price it at ``req.at`` (else
+    ``now``), with the member's tier and the coupons given."""
     with reader(engine) as conn:
         settings = _record(conn, "store_settings", req.store_id)
         if settings is None:
             raise NotFound(f"No store {req.store_id!r}.", code="store_unknown")
-        zone = store_zone(settings)
-        at = (req.at if req.at is not None and req.at.tzinfo is not None
-              else (req.at.replace(tzinfo=zone) if req.at is not None else now))
-        at = at.astimezone(zone)
-        at_unix = int(at.timestamp())
-        tier = req.member_tier
-        if req.member_id is not None:
-            member = _record(conn, "member", str(req.member_id))
-            if member is None or not member.get("active", True):
-                raise NotFound(f"No active member {req.member_id}.", code="member_unknown")
-            tier = str(member.get("tier") or "standard")
-        taxes = {t["code"]: int(t["rate_ppm"]) for t in (
-            json.loads(d) for d in conn.scalars(select(entities.c.data)
-                                                .where(entities.c.entity == "tax_rate")))}
-        basket: list[BasketLine] = []
-        shown: list[tuple[dict[str, Any], str, int]] = []
-        for n, ln in enumerate(req.lines, start=1):
-            product = _product(conn, n, ln.sku, ln.product_id)
-            pid = int(product["id"])
-            prices = [json.loads(d) for d in conn.scalars(
-                select(entities.c.data).where(entities.c.entity == "price",
-                                              entities.c.parent == str(pid)))]
-            price_list, amount = "retail", None
-            discountable = bool(product.get("discountable", True))
-            if tier is not None and discountable:  # a gift card: retail, member or not
-                amount = price_at(prices, tier, at_unix)
-                price_list = tier if amount is not None else "retail"
-            if amount is None:
-                amount = price_at(prices, "retail", at_unix)
-            if amount is None:
-                raise InvalidRequest(f"line {n}: product {product['sku']} has no price at "
-                                     f"{at.isoformat()}", code="price_unknown")
-            code = product["tax_code"]
-            basket.append(BasketLine(
-                line_id=ln.line_id or n, product_id=pid, unit_price=amount, qty=ln.qty,
-                measure=Measure(product["measure"]), category=product.get("category", ""),
-                brand=product.get("brand", ""), tax_code=code,
-                tax_rate_ppm=taxes.get(code, 0), discountable=discountable))
-            shown.append((product, price_list, amount))
-        if len({b.line_id for b in basket}) != len(basket):
-            raise InvalidRequest("line_id is given twice", code="invalid_request")
+        at = _basket_time(req.at, now, store_zone(settings))
+        tier = _member_tier(conn, req)
+        basket, shown = _basket(conn, req, at, tier)
         book = promotion_book(conn)
     ctx = PricingContext(at=at, store_id=req.store_id, member_tier=tier,
                          coupons=frozenset(req.coupons))
@@ -207,6 +172,71 @@ def price_basket_for(engine: Engine, req: PriceBasketRequest, now: datetime
                           gross=t.gross) for t in summary],
         tax_total=tax_total,
         total=result.total if inclusive else result.total + tax_total)
+
+
+def _basket_time(at: datetime | None, now: datetime, zone: ZoneInfo) -> datetime:
+    """The time to price at, in the store's zone (a naive ``at`` is the store's local time)."""
+    if at is None:
+        at = now
+    elif at.tzinfo is None:
+        at = at.replace(tzinfo=zone)
+    return at.astimezone(zone)
+
+
+def _member_tier(conn: Connection, req: PriceBasketRequest) -> str | None:
+    """The member's tier (``404 member_unknown`` unless active), else the tier asked for."""
+    if req.member_id is None:
+        return req.member_tier
+    member = _record(conn, "member", str(req.member_id))
+    if member is None or not member.get("active", True):
+        raise NotFound(f"No active member {req.member_id}.", code="member_unknown")
+    return str(member.get("tier") or "standard")
+
+
+_Shown = tuple[dict[str, Any], str, int]  # a line's product, price list and unit price
+
+
+def _basket(conn: Connection, req: PriceBasketRequest, at: datetime, tier: str | None
+            ) -> tuple[list[BasketLine], list[_Shown]]:
+    """The request's lines as the engine's basket, and what each shows of its price."""
+    taxes = {t["code"]: int(t["rate_ppm"]) for t in (
+        json.loads(d) for d in conn.scalars(select(entities.c.data)
+                                            .where(entities.c.entity == "tax_rate")))}
+    basket: list[BasketLine] = []
+    shown: list[_Shown] = []
+    for n, ln in enumerate(req.lines, start=1):
+        product = _product(conn, n, ln.sku, ln.product_id)
+        discountable = bool(product.get("discountable", True))
+        price_list, amount = _unit_price(conn, n, product, at, tier if discountable else None)
+        code = product["tax_code"]
+        basket.append(BasketLine(
+            line_id=ln.line_id or n, product_id=int(product["id"]), unit_price=amount,
+            qty=ln.qty, measure=Measure(product["measure"]),
+            category=product.get("category", ""), brand=product.get("brand", ""),
+            tax_code=code, tax_rate_ppm=taxes.get(code, 0), discountable=discountable))
+        shown.append((product, price_list, amount))
+    if len({b.line_id for b in basket}) != len(basket):
+        raise InvalidRequest("line_id is given twice", code="invalid_request")
+    return basket, shown
+
+
+def _unit_price(conn: Connection, n: int, product: dict[str, Any], at: datetime,
+                tier: str | None) -> tuple[str, int]:
+    """Line ``n``'s price list and unit price: the tier's list when it has a price then, else
+    ``retail`` (``tier`` is None for a product never discounted, a gift card)."""
+    at_unix = int(at.timestamp())
+    prices = [json.loads(d) for d in conn.scalars(
+        select(entities.c.data).where(entities.c.entity == "price",
+                                      entities.c.parent == str(int(product["id"]))))]
+    if tier is not None:
+        amount = price_at(prices, tier, at_unix)
+        if amount is not None:
+            return tier, amount
+    amount = price_at(prices, "retail", at_unix)
+    if amount is None:
+        raise InvalidRequest(f"line {n}: product {product['sku']} has no price at "
+                             f"{at.isoformat()}", code="price_unknown")
+    return "retail", amount
 
 
 def _product(conn: Connection, n: int, sku: str | None, product_id: int | None

@@ -99,33 +99,17 @@ def reconciliation(engine: Engine, store_id: str, day: date,
     with engine.connect() as conn:
         settings = store_settings(conn, store_id)
         start, end, zone_name = day_bounds(settings, day)
-        zone = start.tzinfo
         tills = {r.terminal_id: r for r in conn.execute(
             select(terminals).where(terminals.c.store_id == store_id)
             .order_by(terminals.c.terminal_id))}
-        per: dict[str, _Sums] = {t: _Sums() for t in tills}
-        total = _Sums()
-        zs: dict[str, list[ZFigures]] = {t: [] for t in tills}
-        rows = conn.execute(
-            select(events.c.terminal_id, events.c.type, events.c.occurred_at,
-                   events.c.payload)
-            .where(events.c.store_id == store_id, events.c.type.in_(READ_TYPES),
-                   events.c.occurred_at >= start, events.c.occurred_at < end)
-            .order_by(events.c.occurred_at, events.c.terminal_id, events.c.terminal_seq)).all()
-        payloads = [(t, typ, at, json.loads(p)) for t, typ, at, p in rows]
+        payloads = _day_events(conn, store_id, start, end)
         categories = _categories(conn, {int(ln["product_id"]) for _, typ, _, p in payloads
                                         if typ in SALE_TYPES for ln in p.get("lines", ())})
         orphans = card_orphans.orphan_lines([r for r in payloads
                                              if r[1] in card_orphans.TYPES])
+        day_sums = _DaySums(tills, day, start)
         for terminal_id, typ, at, p in payloads:
-            if typ in card_orphans.TYPES:
-                continue
-            if typ == "z_report":
-                if p.get("business_day") == day.isoformat():
-                    zs.setdefault(terminal_id, []).append(_z(p))
-                continue
-            for sums in (per.setdefault(terminal_id, _Sums()), total):
-                _add(sums, typ, at.astimezone(zone).hour, p, categories)
+            day_sums.add(terminal_id, typ, at, p, categories)
         gaps: dict[str, list[SeqGap]] = {}
         for g in conn.execute(select(terminal_gaps).where(terminal_gaps.c.store_id == store_id)
                               .order_by(terminal_gaps.c.first_seq)):
@@ -139,22 +123,63 @@ def reconciliation(engine: Engine, store_id: str, day: date,
                                                  quarantine.c.received_at < end)
                         .order_by(quarantine.c.id).limit(200))]
         open_ = open_exceptions(conn, store_id)
-    out = []
-    for terminal_id in sorted(per):
-        t = tills.get(terminal_id)
-        out.append(TerminalReconciliation(
-            terminal_id=terminal_id, name=t.name if t is not None else "",
-            revoked=t is not None and t.revoked_at is not None,
-            high_seq=t.high_seq if t is not None else 0,
-            last_event_at=t.last_event_at if t is not None else None,
-            gaps=gaps.get(terminal_id, []),
-            rejected=sum(1 for r in rejected if r.terminal_id == terminal_id),
-            z_reports=zs.get(terminal_id, []), **per[terminal_id].figures()))
+    out = [_terminal_out(terminal_id, tills.get(terminal_id), day_sums.per[terminal_id],
+                         gaps.get(terminal_id, []),
+                         sum(1 for r in rejected if r.terminal_id == terminal_id),
+                         day_sums.zs.get(terminal_id, []))
+           for terminal_id in sorted(day_sums.per)]
     return StoreReconciliation(
         store_id=store_id, day=day.isoformat(), timezone=zone_name,
         currency=str(settings.get("currency") or "CNY"), from_at=start, to_at=end,
-        generated_at=now, totals=Figures(**total.figures()), terminals=out, exceptions=open_,
-        rejected=rejected, card_orphans=orphans)
+        generated_at=now, totals=Figures(**day_sums.total.figures()), terminals=out,
+        exceptions=open_, rejected=rejected, card_orphans=orphans)
+
+
+_Event = tuple[str, str, datetime, dict[str, Any]]  # terminal, type, occurred_at, payload
+
+
+def _day_events(conn: Connection, store_id: str, start: datetime, end: datetime
+                ) -> list[_Event]:
+    """The store's events of the types the day reads, in the order they occurred."""
+    rows = conn.execute(
+        select(events.c.terminal_id, events.c.type, events.c.occurred_at, events.c.payload)
+        .where(events.c.store_id == store_id, events.c.type.in_(READ_TYPES),
+               events.c.occurred_at >= start, events.c.occurred_at < end)
+        .order_by(events.c.occurred_at, events.c.terminal_id, events.c.terminal_seq)).all()
+    return [(t, typ, at, json.loads(p)) for t, typ, at, p in rows]
+
+
+class _DaySums:
+    """The day's sums per till and in total, and the tills' own Z reports of the day."""
+
+    def __init__(self, tills: dict[str, Any], day: date, start: datetime) -> None:
+        self.day = day.isoformat()
+        self.zone = start.tzinfo
+        self.per: dict[str, _Sums] = {t: _Sums() for t in tills}
+        self.total = _Sums()
+        self.zs: dict[str, list[ZFigures]] = {t: [] for t in tills}
+
+    def add(self, terminal_id: str, typ: str, at: datetime, p: dict[str, Any],
+            categories: dict[int, str]) -> None:
+        if typ in card_orphans.TYPES:
+            return
+        if typ == "z_report":
+            if p.get("business_day") == self.day:
+                self.zs.setdefault(terminal_id, []).append(_z(p))
+            return
+        for sums in (self.per.setdefault(terminal_id, _Sums()), self.total):
+            _add(sums, typ, at.astimezone(self.zone).hour, p, categories)
+
+
+def _terminal_out(terminal_id: str, t: Row[Any] | None, sums: _Sums, gaps: list[SeqGap],
+                  rejected: int, zs: list[ZFigures]) -> TerminalReconciliation:
+    """One till's day (``t``: its row, None for a till the store no longer has)."""
+    return TerminalReconciliation(
+        terminal_id=terminal_id, name=t.name if t is not None else "",
+        revoked=t is not None and t.revoked_at is not None,
+        high_seq=t.high_seq if t is not None else 0,
+        last_event_at=t.last_event_at if t is not None else None,
+        gaps=gaps, rejected=rejected, z_reports=zs, **sums.figures())
 
 
 def _add(s: _Sums, typ: str, hour: int, p: dict[str, Any], categories: dict[int, str]) -> None:

@@ -208,10 +208,9 @@ def record_return(tx: Tx, who: TerminalIdentity, event_id: UUID,
     """Apply a ``return`` event: the purchase's returned counts, the refunds (web ones become
     refund requests), the stock. Never refuses: what the central cannot square is a problem
     for a manager."""
-    conn, now = tx.conn, tx.now
-    problems: list[Problem] = []
-    r = return_lines
+    conn = tx.conn
     if ret.reservation_id is not None:
+        r = return_lines
         conn.execute(delete(r).where(r.c.reservation_id == ret.reservation_id,
                                      r.c.state == "reserved"))
     restock = [(ln.product_id, ln.qty) for ln in ret.lines]
@@ -220,63 +219,86 @@ def record_return(tx: Tx, who: TerminalIdentity, event_id: UUID,
     if damaged:
         ledger.move(tx, who.store_id, damaged, reason="damaged", event_id=event_id)
     if ret.source_kind == "none" or not ret.source_ref:
-        return problems
-    subject = ret.source_ref
+        return []
     try:
-        purchase = _purchase(conn, ret.source_kind, subject, now, lock=True)
+        purchase = _purchase(conn, ret.source_kind, ret.source_ref, tx.now, lock=True)
     except NotFound:
-        return [("return_source_unknown", subject,
-                 f"return {ret.return_no} names {ret.source_kind} {subject}, which the central "
-                 "does not know", {"return_no": ret.return_no})]
-    lines = {ln.line_id: ln for ln in purchase.lines}
-    rows = []
-    beyond: list[dict[str, Any]] = []  # lines returned beyond what was received
-    for ln in ret.lines:
-        line = lines.get(ln.source_line or 0)
-        if line is None:
-            problems.append(("return_line_unknown", subject,
-                             f"return {ret.return_no}: {subject} has no line {ln.source_line}",
-                             {"return_no": ret.return_no}))
-            continue
-        if line.returned + ln.qty > line.received:
-            beyond.append({"line_id": line.line_id, "sku": line.sku, "qty": ln.qty,
-                           "returned_before": line.returned, "received": line.received,
-                           "amount": ln.amount})
-        lines[line.line_id] = line.model_copy(update={"returned": line.returned + ln.qty})
-        rows.append({"source_kind": purchase.kind, "source_ref": purchase.ref,
-                     "line_id": line.line_id, "qty": ln.qty, "amount": ln.amount,
-                     "state": "returned", "store_id": who.store_id,
-                     "terminal_id": who.terminal_id, "reservation_id": ret.reservation_id,
-                     "event_id": event_id, "created_at": now, "expires_at": None})
-    if rows:
-        conn.execute(insert(r), rows)
+        return [("return_source_unknown", ret.source_ref,
+                 f"return {ret.return_no} names {ret.source_kind} {ret.source_ref}, which the "
+                 "central does not know", {"return_no": ret.return_no})]
+    back = _ReturnedLines(tx, who, event_id, ret, purchase)
+    problems = list(back.problems)
     web = [t for t in ret.tenders if t.kind == "web"]
-    incident = _refunded_twice(ret, purchase, beyond, _over_paid(ret, purchase),
+    incident = _refunded_twice(ret, purchase, back.beyond, _over_paid(ret, purchase),
                                held=sum(t.amount for t in web) if purchase.kind == "order"
                                else 0)
     if incident is not None:
         problems.append(incident)
-    if ret.tenders:
-        conn.execute(insert(refund_tenders), [
-            {"event_id": event_id, "source_kind": purchase.kind, "source_ref": purchase.ref,
-             "kind": t.kind, "reference": t.reference, "amount": t.amount}
-            for t in ret.tenders])
-    if web and purchase.kind == "order":
-        conn.execute(insert(refund_requests), [
-            {"event_id": event_id, "order_no": purchase.ref, "store_id": who.store_id,
-             "currency": ret.currency, "amount": t.amount, "payment_reference": t.reference,
-             "status": "held" if incident is not None else "requested", "created_at": now,
-             "done_at": None} for t in web])
-    elif web:
-        problems.append(("refund_web_without_order", subject,
-                         f"return {ret.return_no} refunds to a web payment but {subject} is not "
-                         "a web order", {"return_no": ret.return_no}))
+    problems += _record_refunds(tx, who, event_id, ret, purchase, held=incident is not None)
     if purchase.kind == "order":
         from sync.central import orders
 
         orders.record_return(tx, purchase.ref, event_id,
-                             {ln.line_id: ln.returned for ln in lines.values()})
+                             {ln.line_id: ln.returned for ln in back.lines.values()})
     return problems
+
+
+class _ReturnedLines:
+    """A return event's lines counted against its purchase and written as ``returned``
+    rows: ``lines`` the purchase's lines after it, ``beyond`` those returned beyond what was
+    received, ``problems`` the lines the purchase does not have."""
+
+    def __init__(self, tx: Tx, who: TerminalIdentity, event_id: UUID, ret: ReturnPayload,
+                 purchase: PurchaseData) -> None:
+        self.lines = {ln.line_id: ln for ln in purchase.lines}
+        self.beyond: list[dict[str, Any]] = []
+        self.problems: list[Problem] = []
+        rows = []
+        for ln in ret.lines:
+            line = self.lines.get(ln.source_line or 0)
+            if line is None:
+                self.problems.append((
+                    "return_line_unknown", ret.source_ref or "",
+                    f"return {ret.return_no}: {ret.source_ref} has no line {ln.source_line}",
+                    {"return_no": ret.return_no}))
+                continue
+            if line.returned + ln.qty > line.received:
+                self.beyond.append({"line_id": line.line_id, "sku": line.sku, "qty": ln.qty,
+                                    "returned_before": line.returned,
+                                    "received": line.received, "amount": ln.amount})
+            self.lines[line.line_id] = line.model_copy(
+                update={"returned": line.returned + ln.qty})
+            rows.append({"source_kind": purchase.kind, "source_ref": purchase.ref,
+                         "line_id": line.line_id, "qty": ln.qty, "amount": ln.amount,
+                         "state": "returned", "store_id": who.store_id,
+                         "terminal_id": who.terminal_id, "reservation_id": ret.reservation_id,
+                         "event_id": event_id, "created_at": tx.now, "expires_at": None})
+        if rows:
+            tx.conn.execute(insert(return_lines), rows)
+
+
+def _record_refunds(tx: Tx, who: TerminalIdentity, event_id: UUID, ret: ReturnPayload,
+                    purchase: PurchaseData, *, held: bool) -> list[Problem]:
+    """The return's refund tenders; its web ones as refund requests (``held``: until a
+    manager decides), or a problem when the purchase is not a web order."""
+    if ret.tenders:
+        tx.conn.execute(insert(refund_tenders), [
+            {"event_id": event_id, "source_kind": purchase.kind, "source_ref": purchase.ref,
+             "kind": t.kind, "reference": t.reference, "amount": t.amount}
+            for t in ret.tenders])
+    web = [t for t in ret.tenders if t.kind == "web"]
+    if not web:
+        return []
+    if purchase.kind != "order":
+        return [("refund_web_without_order", ret.source_ref or "",
+                 f"return {ret.return_no} refunds to a web payment but {ret.source_ref} is not "
+                 "a web order", {"return_no": ret.return_no})]
+    tx.conn.execute(insert(refund_requests), [
+        {"event_id": event_id, "order_no": purchase.ref, "store_id": who.store_id,
+         "currency": ret.currency, "amount": t.amount, "payment_reference": t.reference,
+         "status": "held" if held else "requested", "created_at": tx.now,
+         "done_at": None} for t in web])
+    return []
 
 
 def _refunded_twice(ret: ReturnPayload, purchase: PurchaseData, beyond: list[dict[str, Any]],

@@ -5,15 +5,16 @@ in its canonical form (:func:`dump_json`), so the snapshot streams it without re
 an unchanged record is recognised by comparing text.
 
 Versions: ``SCHEMA_VERSION`` is the version this code writes (v1 is the first; a later change
-adds a numbered, append-only upgrade step). A database from a newer program is refused, never
-touched.
+adds a numbered upgrade step, frozen once released, in sync/central/schema_history/). A new
+database is created from the definitions here; an older one is upgraded by those steps, and a
+test proves both end identical. A database from a newer program is refused, never touched.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -21,8 +22,6 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Connection,
-    DateTime,
-    Dialect,
     Engine,
     ForeignKey,
     Index,
@@ -31,7 +30,6 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    TypeDecorator,
     Uuid,
     func,
     inspect,
@@ -40,70 +38,17 @@ from sqlalchemy import (
 )
 
 from sync.central.errors import SchemaError
+from sync.central.schema_history import UPGRADES
+from sync.central.schema_history.types import BigId, UtcDateTime
 
 SCHEMA_VERSION = 9
 
 GLOBAL = ""  # the store scope of a record every store sees (entities.scope)
 
-# An auto-incrementing 64-bit id (SQLite needs plain INTEGER for its rowid alias).
-BigId = BigInteger().with_variant(Integer(), "sqlite")
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """A timezone-aware UTC datetime on both databases (SQLite keeps it naive, as UTC)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: central times must be timezone-aware")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
 
 def dump_json(data: Any) -> str:
     """Canonical JSON text: sorted keys, no spaces, UTF-8 characters kept."""
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def _v8_exception_events(md: MetaData) -> Table:
-    """v8: the events behind an exception (a grouped oversell: many). The shape v8 made: the
-    current table and the v8 upgrade step's (a later change gets its own function)."""
-    return Table("exception_events", md,
-                 Column("id", BigId, primary_key=True, autoincrement=True),
-                 Column("exception_id", BigInteger, ForeignKey("exceptions.id"),
-                        nullable=False),
-                 Column("event_id", Uuid, nullable=False),
-                 Index("exception_events_pair", "exception_id", "event_id", unique=True),
-                 Index("exception_events_event", "event_id"))
-
-
-def _v8_refund_requests(md: MetaData) -> Table:
-    """v3: web payments to give back, for the web shop to carry out; v8: ``held`` (a double
-    refund's, until a manager decides), ``refused``, and ``decided_at``. The shape v8 made."""
-    return Table("refund_requests", md,
-                 Column("id", BigId, primary_key=True, autoincrement=True),
-                 Column("event_id", Uuid, nullable=False),
-                 Column("order_no", String(64), nullable=False),
-                 Column("store_id", String(32), nullable=False),
-                 Column("currency", String(3), nullable=False),
-                 Column("amount", BigInteger, nullable=False),
-                 Column("payment_reference", String(128), nullable=False, default=""),
-                 Column("status", String(16), nullable=False, default="requested"),
-                 Column("created_at", UtcDateTime, nullable=False),
-                 Column("done_at", UtcDateTime),
-                 Column("decided_at", UtcDateTime),
-                 CheckConstraint("status IN ('requested', 'done', 'held', 'refused')",
-                                 name="refund_requests_status"),
-                 Index("refund_requests_open", "status", "id"))
 
 
 metadata = MetaData()
@@ -313,7 +258,14 @@ exceptions = Table(  # business conflicts for a manager: oversold stock, lost ev
           sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
 )
 
-exception_events = _v8_exception_events(metadata)
+exception_events = Table(  # v8: the events behind an exception (a grouped oversell: many)
+    "exception_events", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("exception_id", BigInteger, ForeignKey("exceptions.id"), nullable=False),
+    Column("event_id", Uuid, nullable=False),
+    Index("exception_events_pair", "exception_id", "event_id", unique=True),
+    Index("exception_events_event", "event_id"),
+)
 
 
 parked_sales = Table(  # v2: suspended sales a store's tills share; one claim wins
@@ -370,7 +322,24 @@ refund_tenders = Table(  # v3: money given back, per tender of the purchase it c
     Index("refund_tenders_source", "source_kind", "source_ref"),
 )
 
-refund_requests = _v8_refund_requests(metadata)
+refund_requests = Table(  # v3: web payments to give back, for the web shop to carry out
+    "refund_requests", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("event_id", Uuid, nullable=False),
+    Column("order_no", String(64), nullable=False),
+    Column("store_id", String(32), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("payment_reference", String(128), nullable=False, default=""),
+    # v8: held (a double refund's, until a manager decides) and refused, when decided
+    Column("status", String(16), nullable=False, default="requested"),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("done_at", UtcDateTime),
+    Column("decided_at", UtcDateTime),
+    CheckConstraint("status IN ('requested', 'done', 'held', 'refused')",
+                    name="refund_requests_status"),
+    Index("refund_requests_open", "status", "id"),
+)
 
 
 points_ledger = Table(  # v4: every change of a member's points; the balance is their sum
@@ -487,106 +456,3 @@ def _upgrade(conn: Connection, version: int, now: datetime) -> None:
     for target in range(version + 1, SCHEMA_VERSION + 1):
         UPGRADES[target - 1](conn)
         conn.execute(schema_version.insert().values(version=target, applied_at=now))
-
-
-def _v1_to_v2(conn: Connection) -> None:
-    """v2: suspended sales shared between a store's tills."""
-    parked_sales.create(conn)
-
-
-def _v2_to_v3(conn: Connection) -> None:
-    """v3: returns (what came back of each purchase, reservations) and web refund requests."""
-    for table in (return_lines, refund_tenders, refund_requests):
-        table.create(conn)
-
-
-def _v3_to_v4(conn: Connection) -> None:
-    """v4: members' points ledger; members' phone numbers become unique values (a till finds a
-    member by phone), the first member keeping a number given twice."""
-    points_ledger.create(conn)
-    conn.execute(meta.insert().values(key=MEMBER_ID_KEY, value=""))
-    taken = set(conn.scalars(select(entity_uniques.c.value).where(
-        entity_uniques.c.entity == "member", entity_uniques.c.value.like("phone:%"))))
-    rows = []
-    for key, data in conn.execute(select(entities.c.key, entities.c.data)
-                                  .where(entities.c.entity == "member")
-                                  .order_by(entities.c.key)):
-        phone = json.loads(data).get("phone")
-        if phone and f"phone:{phone}" not in taken:
-            taken.add(f"phone:{phone}")
-            rows.append({"entity": "member", "value": f"phone:{phone}", "key": key})
-        if len(rows) >= 5_000:
-            conn.execute(entity_uniques.insert(), rows)
-            rows = []
-    if rows:
-        conn.execute(entity_uniques.insert(), rows)
-
-
-def _v4_to_v5(conn: Connection) -> None:
-    """v5: the tills' audit logs."""
-    audit_records.create(conn)
-
-
-def _v5_to_v6(conn: Connection) -> None:
-    """v6: coupon redemptions (promotions, issue 6)."""
-    coupon_redemptions.create(conn)
-
-
-def _v6_to_v7(conn: Connection) -> None:
-    """v7: the store manager's reconciliation (issue 7): a store's events by time, and who
-    resolved an exception at a till. (Deliveries are entities: no table.)"""
-    next(i for i in events.indexes if i.name == "events_store_time").create(conn)
-    conn.execute(text("ALTER TABLE exceptions ADD COLUMN resolved_by VARCHAR(64)"))
-
-
-def _v7_to_v8(conn: Connection) -> None:
-    """v8: one exception per incident (issue 14): the exceptions' incident key, count and
-    latest event, the events behind each (the existing ones' own event), one open exception
-    per key; refund requests held until a manager decides, or refused (SQLite cannot change a
-    CHECK constraint: the table is rebuilt)."""
-    for column in ("incident_key VARCHAR(200)", "count BIGINT NOT NULL DEFAULT 1",
-                   f"last_at {'TIMESTAMP WITH TIME ZONE' if _pg(conn) else 'DATETIME'}"):
-        conn.execute(text(f"ALTER TABLE exceptions ADD COLUMN {column}"))
-    conn.execute(text("CREATE UNIQUE INDEX exceptions_incident_open ON exceptions "
-                      "(store_id, incident_key) WHERE status = 'open'"))
-    md = MetaData()
-    Table("exceptions", md, Column("id", BigId, primary_key=True))  # for the foreign key
-    _v8_exception_events(md).create(conn)
-    conn.execute(text("INSERT INTO exception_events (exception_id, event_id) SELECT id, "
-                      "event_id FROM exceptions WHERE event_id IS NOT NULL ORDER BY id"))
-    if _pg(conn):
-        conn.execute(text("ALTER TABLE refund_requests DROP CONSTRAINT IF EXISTS "
-                          "refund_requests_status"))
-        conn.execute(text("ALTER TABLE refund_requests ADD CONSTRAINT refund_requests_status "
-                          "CHECK (status IN ('requested', 'done', 'held', 'refused'))"))
-        conn.execute(text("ALTER TABLE refund_requests ADD COLUMN IF NOT EXISTS decided_at "
-                          "TIMESTAMP WITH TIME ZONE"))
-        return
-    conn.execute(text("DROP INDEX refund_requests_open"))
-    conn.execute(text("ALTER TABLE refund_requests RENAME TO refund_requests_v7"))
-    _v8_refund_requests(MetaData()).create(conn)
-    names = ("id, event_id, order_no, store_id, currency, amount, payment_reference, status, "
-             "created_at, done_at")
-    conn.execute(text(f"INSERT INTO refund_requests ({names}) SELECT {names} "
-                      "FROM refund_requests_v7"))
-    conn.execute(text("DROP TABLE refund_requests_v7"))
-
-
-
-def _v8_to_v9(conn: Connection) -> None:
-    """v9: enrolment safe to retry (issue 14): the central's own id, the request that spent
-    each code and the token it issued, and a terminal's new token beside its old one until
-    first used."""
-    conn.execute(text("ALTER TABLE terminals ADD COLUMN new_token_hash VARCHAR(64)"))
-    conn.execute(text("CREATE UNIQUE INDEX terminals_new_token ON terminals (new_token_hash)"))
-    conn.execute(text("ALTER TABLE enrolment_codes ADD COLUMN request_id VARCHAR(36)"))
-    conn.execute(text("ALTER TABLE enrolment_codes ADD COLUMN token_hash VARCHAR(64)"))
-    conn.execute(meta.insert().values(key=CENTRAL_ID_KEY, value=uuid.uuid4().hex))
-
-def _pg(conn: Connection) -> bool:
-    return conn.dialect.name == "postgresql"
-
-
-# version -> the step that upgrades a database of that version to the next one
-UPGRADES = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5, 5: _v5_to_v6,
-            6: _v6_to_v7, 7: _v7_to_v8, 8: _v8_to_v9}

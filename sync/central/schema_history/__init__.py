@@ -1,0 +1,24 @@
+"""The central schema's history: one frozen upgrade step per version.
+
+``vN.upgrade`` turns a database of version N-1 into version N. A step never refers to today's
+table definitions (sync/central/schema.py): it defines the tables and columns it creates as
+they were at its version, so a later change to a table cannot reach into an old step. A new
+version adds a module here and an entry to :data:`UPGRADES`; a released step is never edited.
+
+A new database is created from today's definitions directly (schema.init_schema); the test
+tests/sync/central/test_schema_upgrades.py builds a database as each earlier version's program
+created it, upgrades it, and checks it ends identical to a new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Connection
+
+from sync.central.schema_history import v2, v3, v4, v5, v6, v7, v8, v9
+
+# version -> the step that upgrades a database of that version to the next one
+UPGRADES: dict[int, Callable[[Connection], None]] = {
+    1: v2.upgrade, 2: v3.upgrade, 3: v4.upgrade, 4: v5.upgrade, 5: v6.upgrade,
+    6: v7.upgrade, 7: v8.upgrade, 8: v9.upgrade}

@@ -1,0 +1,231 @@
+"""Every earlier schema version upgrades to today's, on SQLite and PostgreSQL.
+
+A database is built as version N's program created it (the DDL its ``metadata.create_all``
+emitted, frozen in schema_versions/vN.<dialect>.sql), given a few rows, and upgraded by
+``init_schema``. Its reflected schema must then equal a new database's (tables, columns with
+types, nullability and defaults, primary keys, indexes, unique, foreign key and check
+constraints), and its rows must be there.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from central_kit import empty_database
+from sqlalchemy import Connection, Engine, MetaData, Table, inspect, select
+
+from sync.central import schema
+from sync.central.db import make_engine
+from sync.central.schema import (
+    CENTRAL_ID_KEY,
+    MEMBER_ID_KEY,
+    SCHEMA_VERSION,
+    exception_events,
+    exceptions,
+    init_schema,
+    meta,
+    schema_version,
+)
+
+VERSIONS = Path(__file__).with_name("schema_versions")
+T0 = datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
+NOW = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
+SALE, RETURN = uuid.UUID(int=1), uuid.UUID(int=2)
+
+# (the version that made the table, table, a row as today's tables read it back)
+ROWS: list[tuple[int, str, dict[str, Any]]] = [
+    (1, "stores", {"store_id": "S1", "name_zh": "一店", "name_en": "One", "created_at": T0}),
+    (1, "terminals", {"store_id": "S1", "terminal_id": "T01", "name": "till",
+                      "token_hash": "a" * 64, "created_at": T0, "revoked_at": None,
+                      "high_seq": 7, "last_event_at": T0}),
+    (1, "enrolment_codes", {"code_hash": "c" * 64, "store_id": "S1", "created_at": T0,
+                            "expires_at": T0, "used_at": T0, "terminal_id": "T01"}),
+    (1, "entities", {"entity": "member", "key": "9", "scope": "", "parent": None,
+                     "data": json.dumps({"phone": "13800000000"}), "updated_at": T0}),
+    (1, "stock_levels", {"store_id": "S1", "product_id": 1, "qty": 12, "updated_at": T0}),
+    (1, "stock_movements", {"store_id": "S1", "product_id": 1, "qty_delta": 12,
+                            "reason": "import", "event_id": None, "created_at": T0}),
+    (1, "events", {"event_id": SALE, "store_id": "S1", "terminal_id": "T01",
+                   "terminal_seq": 7, "type": "sale", "occurred_at": T0, "payload": "{}",
+                   "received_at": T0, "effects": "applied"}),
+    (1, "exceptions", {"kind": "oversold", "store_id": "S1", "terminal_id": "T01",
+                       "event_id": SALE, "detail": "{}", "status": "open", "comment": "",
+                       "created_at": T0, "resolved_at": None}),
+    (2, "parked_sales", {"park_id": uuid.UUID(int=3), "store_id": "S1", "terminal_id": "T01",
+                         "staff_id": 1, "label": "", "currency": "CNY", "total": 500,
+                         "lines": 1, "cart": "{}", "parked_at": T0, "received_at": T0,
+                         "state": "parked", "claimed_by": None, "claimed_at": None}),
+    (3, "return_lines", {"source_kind": "receipt", "source_ref": "R1", "line_id": 1,
+                         "qty": 1, "amount": 500, "state": "returned", "store_id": "S1",
+                         "terminal_id": "T01", "reservation_id": None, "event_id": RETURN,
+                         "created_at": T0, "expires_at": None}),
+    (3, "refund_tenders", {"event_id": RETURN, "source_kind": "receipt", "source_ref": "R1",
+                           "kind": "cash", "reference": "", "amount": 500}),
+    (3, "refund_requests", {"event_id": RETURN, "order_no": "W1", "store_id": "S1",
+                            "currency": "CNY", "amount": 667, "payment_reference": "ALI-1",
+                            "status": "done", "created_at": T0, "done_at": T0}),
+    (4, "points_ledger", {"member_id": 9, "delta": 5, "kind": "earn", "source_kind": "receipt",
+                          "source_ref": "R1", "base": 500, "event_id": SALE,
+                          "store_id": "S1", "created_at": T0}),
+    (5, "audit_records", {"store_id": "S1", "terminal_id": "T01", "id": 1, "at": T0.isoformat(),
+                          "staff_id": 1, "approved_by": None, "action": "sale", "detail": "{}",
+                          "prev_hash": "0" * 64, "hash": "1" * 64, "received_at": T0}),
+    (6, "coupon_redemptions", {"code": "SAVE5", "promotion_id": "P1", "store_id": "S1",
+                               "terminal_id": "T01", "receipt_no": "R1", "event_id": SALE,
+                               "redeemed_at": T0}),
+    (8, "exception_events", {"exception_id": 1, "event_id": SALE}),
+]
+
+
+@pytest.fixture
+def fresh(database_url: str, tmp_path: Path) -> Iterator[Engine]:
+    """A new database of today's version, of the same kind as ``database_url``."""
+    (tmp_path / "fresh").mkdir()
+    kind = "sqlite" if database_url.startswith("sqlite") else "postgresql"
+    with empty_database(kind, tmp_path / "fresh") as url:
+        engine = make_engine(url)
+        assert init_schema(engine, NOW) == "created"
+        yield engine
+        engine.dispose()
+
+
+@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
+def test_a_database_of_every_version_upgrades_to_a_new_ones_schema_and_keeps_its_rows(
+        version: int, database_url: str, fresh: Engine) -> None:
+    engine = make_engine(database_url)
+    with engine.begin() as conn:
+        _create_as_version(conn, version)
+        _fill(conn, version)
+    assert init_schema(engine, NOW) == "upgraded"
+    assert schema.check_schema(engine) == SCHEMA_VERSION
+    with engine.connect() as conn, fresh.connect() as new:
+        assert _described(conn) == _described(new)
+        _check_rows(conn, version)
+    engine.dispose()
+
+
+def test_a_new_database_is_what_todays_definitions_describe(fresh: Engine) -> None:
+    """init_schema creates exactly the tables the code queries (schema.metadata)."""
+    with fresh.connect() as conn:
+        assert set(_described(conn)) == {t.name for t in schema.metadata.sorted_tables}
+        for table in schema.metadata.sorted_tables:
+            assert [c["name"] for c in inspect(conn).get_columns(table.name)] == [
+                c.name for c in table.columns], table.name
+
+
+def _create_as_version(conn: Connection, version: int) -> None:
+    """The tables and first rows version ``version``'s ``init`` made."""
+    ddl = (VERSIONS / f"v{version}.{conn.dialect.name}.sql").read_text(encoding="utf-8")
+    body = "\n".join(line for line in ddl.splitlines() if not line.startswith("--"))
+    for statement in body.split(";"):
+        if statement.strip():
+            conn.exec_driver_sql(statement)
+    tables = _reflected(conn)
+    conn.execute(tables["schema_version"].insert().values(
+        version=version, applied_at=_bound(conn, T0)))
+    conn.execute(tables["feed_head"].insert().values(id=1, last_seq=0, low_water=0))
+    if version >= 4:
+        conn.execute(tables["meta"].insert().values(key=MEMBER_ID_KEY, value="41"))
+
+
+def _fill(conn: Connection, version: int) -> None:
+    tables = _reflected(conn)
+    for since, name, row in ROWS:
+        if since <= version:
+            conn.execute(tables[name].insert().values(
+                {k: _bound(conn, v) for k, v in row.items()}))
+
+
+def _check_rows(conn: Connection, version: int) -> None:
+    """The rows written before the upgrade are there; a table the upgrade made is empty
+    unless its step fills it (exception_events, entity_uniques)."""
+    for since, name, row in ROWS:
+        table = schema.metadata.tables[name]
+        got = [tuple(r) for r in conn.execute(select(*(table.c[k] for k in row)))]
+        if since <= version:
+            assert got == [tuple(row.values())], name
+        elif name != "exception_events":
+            assert got == [], name
+    (ex,) = conn.execute(select(exceptions.c.id, exceptions.c.count, exceptions.c.incident_key,
+                                exceptions.c.resolved_by)).all()
+    assert tuple(ex)[1:] == (1, None, None)
+    assert conn.execute(select(exception_events.c.exception_id,
+                               exception_events.c.event_id)).all() == [(ex.id, SALE)]
+    versions = conn.scalars(select(schema_version.c.version).order_by(schema_version.c.version))
+    assert list(versions) == list(range(version, SCHEMA_VERSION + 1))
+    settings = dict(conn.execute(select(meta.c.key, meta.c.value)).all())
+    assert settings[MEMBER_ID_KEY] == ("41" if version >= 4 else "")
+    assert len(settings[CENTRAL_ID_KEY]) == 32
+    uniques = conn.execute(select(schema.entity_uniques.c.value, schema.entity_uniques.c.key))
+    assert uniques.all() == ([("phone:13800000000", "9")] if version < 4 else [])
+
+
+def _reflected(conn: Connection) -> dict[str, Table]:
+    md = MetaData()
+    md.reflect(conn)
+    return dict(md.tables)
+
+
+def _bound(conn: Connection, value: Any) -> Any:
+    """A value as a reflected column takes it (SQLite: naive UTC times, UUIDs as hex)."""
+    if conn.dialect.name != "sqlite":
+        return value
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None)
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    return value
+
+
+def _default(text: str | None) -> str | None:
+    """A column's server default, the same value written the same: the v8 step added
+    ``exceptions.count`` with ``DEFAULT 1``, a new database has ``DEFAULT '1'`` (reflected as
+    ``'1'::bigint`` on PostgreSQL), and databases of both kinds exist."""
+    if text is None:
+        return None
+    literal = re.fullmatch(r"'([^']*)'(::[a-z ]+)?", text)
+    return literal.group(1) if literal else text
+
+
+def _described(conn: Connection) -> dict[str, dict[str, Any]]:
+    """Each table's reflected shape, in a form two databases can be compared by."""
+    insp = inspect(conn)
+    shapes: dict[str, dict[str, Any]] = {}
+    for name in sorted(insp.get_table_names()):
+        shapes[name] = {
+            "columns": [(c["name"], c["type"].compile(dialect=conn.dialect), c["nullable"],
+                         _default(c.get("default"))) for c in insp.get_columns(name)],
+            "primary_key": insp.get_pk_constraint(name)["constrained_columns"],
+            "indexes": sorted((i["name"], tuple(i["column_names"]), bool(i["unique"]),
+                               tuple(sorted((k, str(v)) for k, v in
+                                            i.get("dialect_options", {}).items())))
+                              for i in insp.get_indexes(name)),
+            "uniques": sorted((tuple(u["column_names"]),)
+                              for u in insp.get_unique_constraints(name)),
+            "foreign_keys": sorted((tuple(f["constrained_columns"]), f["referred_table"],
+                                    tuple(f["referred_columns"]))
+                                   for f in insp.get_foreign_keys(name)),
+            "checks": sorted((c["name"], c["sqltext"]) for c in insp.get_check_constraints(name)),
+        }
+    return shapes
+
+
+def test_the_upgrade_steps_never_import_todays_definitions() -> None:
+    """A step defines what it creates as it was then: it imports nothing of the central but
+    the history's own modules."""
+    steps = Path(schema.__file__).with_name("schema_history")
+    for module in steps.glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            for name in names:
+                assert not name.startswith("sync") or name.startswith(
+                    "sync.central.schema_history"), f"{module.name} imports {name}"
