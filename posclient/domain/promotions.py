@@ -917,7 +917,7 @@ def promotion_to_dict(p: Promotion) -> dict[str, Any]:
 
 
 def promotion_from_dict(data: Mapping[str, Any]) -> Promotion:
-    """A promotion from its protocol record (sync/protocol.py ``PromotionData`` dumped):
+    """A promotion from its protocol record (sync.protocol ``PromotionData`` dumped):
     lists become sets, ``hour_from``/``hour_to`` (``"HH:MM"``) become minutes."""
     code = data.get("coupon_code")
     return Promotion(
