@@ -179,7 +179,7 @@ _HHMM = r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$"
 class PromotionData(ProtocolModel):
     """A promotion (issue 6), as the central keeps it and every till gets it (key: ``id``).
 
-    The rules of each field are the engine's (posclient/domain/promotions.py, and
+    The rules of each field are the engine's (posclient/domain/promotions/, and
     docs/promotions.md): ``kind`` and its parameters (``percent_bp`` basis points, ``amount``
     minor units, ``buy_qty``/``get_qty``/``get_percent_bp``, ``bundle_qty``/``bundle_price``,
     ``min_spend``); targets (``product_ids``, ``categories``, ``brands``; none: every item);
