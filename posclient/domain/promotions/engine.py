@@ -43,7 +43,16 @@ def price_basket(promotions: PromotionBook | Iterable[Promotion],
     manual = [min(max(ln.manual_discount, 0), g) for ln, g in zip(canon, gross, strict=True)]
     base = [g - m for g, m in zip(gross, manual, strict=True)]
 
-    cands = candidates(book, canon, base, ctx)
+    chosen = _best(candidates(book, canon, base, ctx), base)
+    chosen.sort(key=lambda cd: cd[0].order)
+    per_line, per_promo = _tally(chosen, len(canon))
+    return _result(lines, canon, gross, manual, [c for c, _ in chosen], per_line, per_promo)
+
+
+def _best(cands: list[Candidate], base: list[int]) -> list[tuple[Candidate, list[int]]]:
+    """The best combination of the candidates, each with what it takes off its lines: the
+    best of each cluster of the shared ones, or the best exclusive one alone if it saves
+    strictly more."""
     exclusive = [c for c in cands if c.promo.exclusive]
     shared = [c for c in cands if not c.promo.exclusive]
     # (candidate, what it takes off each of its lines): the searches give what each chosen
@@ -52,19 +61,15 @@ def price_basket(promotions: PromotionBook | Iterable[Promotion],
     chosen: list[tuple[Candidate, list[int]]] = []
     saving = 0
     for cluster in clusters(shared):
-        if len(cluster) <= EXHAUSTIVE_MAX:
-            best, value = exhaustive(cluster, base)
-        else:
-            best, value = greedy(cluster, base)
+        search = exhaustive if len(cluster) <= EXHAUSTIVE_MAX else greedy
+        best, value = search(cluster, base)
         chosen += best
         saving += value
     best_ex = max(exclusive, key=lambda c: (c.alone, -c.order), default=None)
     if best_ex is not None and best_ex.alone > saving:
         chosen = [(best_ex, best_ex.first if best_ex.first is not None
                    else best_ex.kernel(best_ex, base))]
-    chosen.sort(key=lambda cd: cd[0].order)
-    per_line, per_promo = _tally(chosen, len(canon))
-    return _result(lines, canon, gross, manual, [c for c, _ in chosen], per_line, per_promo)
+    return chosen
 
 
 def _tally(chosen: list[tuple[Candidate, list[int]]], n: int

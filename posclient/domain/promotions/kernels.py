@@ -140,60 +140,98 @@ def by_reference(c: Candidate, rem: list[int]) -> list[int]:
     d = reference_discounts(c.promo, c.lines, c.canon, list(rem))
     return [d.get(li, 0) for li in c.lines]
 
+
 KERNELS: list[Kernel] = [_percent_off, _amount_off, _spend_get_off, _buy_x_get_y,
-                           _mix_and_match]  # by kind code
+                         _mix_and_match]  # by kind code
+
+
+# -- the readable reference -------------------------------------------------------------------
+#
+# Each takes the promotion, its lines (canonical indexes), the basket's lines in canonical
+# order and what each has left, and gives what the promotion takes off each line.
+
+_Reference = Callable[[Promotion, Sequence[int], list[BasketLine], list[int]], dict[int, int]]
+
+
+def _ref_percent_off(p: Promotion, idx: Sequence[int], canon: list[BasketLine],
+                     rem: list[int]) -> dict[int, int]:
+    return {li: div_round(rem[li] * p.percent_bp, BP, Rounding.HALF_UP) for li in idx}
+
+
+def _ref_amount_off(p: Promotion, idx: Sequence[int], canon: list[BasketLine],
+                    rem: list[int]) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for li in idx:
+        ln = canon[li]
+        off = (div_round(p.amount * ln.qty, 1000, Rounding.HALF_UP)
+               if ln.measure is Measure.GRAM else p.amount * ln.qty)
+        out[li] = min(off, rem[li])
+    return out
+
+
+def _ref_spend_get_off(p: Promotion, idx: Sequence[int], canon: list[BasketLine],
+                       rem: list[int]) -> dict[int, int]:
+    spend = sum(rem[li] for li in idx)
+    if not (spend > 0 and spend >= p.min_spend):
+        return {}
+    off = p.amount or div_round(spend * p.percent_bp, BP, Rounding.HALF_UP)
+    parts = allocate(min(off, spend), [rem[li] for li in idx])
+    return dict(zip(idx, parts, strict=True))
+
+
+def _ref_buy_x_get_y(p: Promotion, idx: Sequence[int], canon: list[BasketLine],
+                     rem: list[int]) -> dict[int, int]:
+    out: dict[int, int] = {}
+    units = sum(canon[li].qty for li in idx)
+    free = units // (p.buy_qty + p.get_qty) * p.get_qty
+    if not free:
+        return out
+    for li in sorted(idx, key=lambda li: (Fraction(rem[li], canon[li].qty), li)):
+        k = min(free, canon[li].qty)
+        free -= k
+        out[li] = div_round(rem[li] * k * p.get_percent_bp, canon[li].qty * BP,
+                            Rounding.HALF_UP)
+        if not free:
+            break
+    return out
+
+
+def _ref_mix_and_match(p: Promotion, idx: Sequence[int], canon: list[BasketLine],
+                       rem: list[int]) -> dict[int, int]:
+    units = sum(canon[li].qty for li in idx)
+    bundles = units // p.bundle_qty
+    if not bundles:
+        return {}
+    left = bundles * p.bundle_qty
+    lines: list[int] = []
+    values: list[int] = []
+    for li in sorted(idx, key=lambda li: (-Fraction(rem[li], canon[li].qty), li)):
+        k = min(left, canon[li].qty)
+        left -= k
+        lines.append(li)
+        values.append(div_round(rem[li] * k, canon[li].qty, Rounding.HALF_UP))
+        if not left:
+            break
+    saving = sum(values) - bundles * p.bundle_price
+    if saving <= 0:
+        return {}
+    order = sorted(range(len(lines)), key=lambda j: lines[j])  # canonical
+    parts = allocate(saving, [values[j] for j in order])
+    return {lines[j]: part for j, part in zip(order, parts, strict=True)}
+
+
+_REFERENCES: dict[Kind, _Reference] = {
+    Kind.PERCENT_OFF: _ref_percent_off, Kind.AMOUNT_OFF: _ref_amount_off,
+    Kind.SPEND_GET_OFF: _ref_spend_get_off, Kind.BUY_X_GET_Y: _ref_buy_x_get_y,
+}
 
 
 def reference_discounts(p: Promotion, idx: Sequence[int], canon: list[BasketLine],
-               rem: list[int]) -> dict[int, int]:
+                        rem: list[int]) -> dict[int, int]:
     """What ``p`` takes off each of its lines given what they have left (``rem``, updated)."""
     kind = p.kind
-    out: dict[int, int] = {}
-    if kind is Kind.PERCENT_OFF:
-        for li in idx:
-            out[li] = div_round(rem[li] * p.percent_bp, BP, Rounding.HALF_UP)
-    elif kind is Kind.AMOUNT_OFF:
-        for li in idx:
-            ln = canon[li]
-            off = (div_round(p.amount * ln.qty, 1000, Rounding.HALF_UP)
-                   if ln.measure is Measure.GRAM else p.amount * ln.qty)
-            out[li] = min(off, rem[li])
-    elif kind is Kind.SPEND_GET_OFF:
-        spend = sum(rem[li] for li in idx)
-        if spend > 0 and spend >= p.min_spend:
-            off = p.amount or div_round(spend * p.percent_bp, BP, Rounding.HALF_UP)
-            parts = allocate(min(off, spend), [rem[li] for li in idx])
-            out = dict(zip(idx, parts, strict=True))
-    elif kind is Kind.BUY_X_GET_Y:
-        units = sum(canon[li].qty for li in idx)
-        free = units // (p.buy_qty + p.get_qty) * p.get_qty
-        if free:
-            for li in sorted(idx, key=lambda li: (Fraction(rem[li], canon[li].qty), li)):
-                k = min(free, canon[li].qty)
-                free -= k
-                out[li] = div_round(rem[li] * k * p.get_percent_bp, canon[li].qty * BP,
-                                    Rounding.HALF_UP)
-                if not free:
-                    break
-    else:  # MIX_AND_MATCH
-        units = sum(canon[li].qty for li in idx)
-        bundles = units // p.bundle_qty
-        if bundles:
-            left = bundles * p.bundle_qty
-            lines: list[int] = []
-            values: list[int] = []
-            for li in sorted(idx, key=lambda li: (-Fraction(rem[li], canon[li].qty), li)):
-                k = min(left, canon[li].qty)
-                left -= k
-                lines.append(li)
-                values.append(div_round(rem[li] * k, canon[li].qty, Rounding.HALF_UP))
-                if not left:
-                    break
-            saving = sum(values) - bundles * p.bundle_price
-            if saving > 0:
-                order = sorted(range(len(lines)), key=lambda j: lines[j])  # canonical
-                parts = allocate(saving, [values[j] for j in order])
-                out = {lines[j]: part for j, part in zip(order, parts, strict=True)}
+    reference = next((f for k, f in _REFERENCES.items() if kind is k), _ref_mix_and_match)
+    out = reference(p, idx, canon, rem)
     for li, d in out.items():
         rem[li] -= d
     return out

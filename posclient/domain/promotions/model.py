@@ -3,7 +3,7 @@ result, and a promotion's protocol record (see the package's docstring for the r
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -101,21 +101,38 @@ class Promotion:
 
 def _problem(p: Promotion) -> str:
     """Why the promotion's parameters make no sense for its kind ("" if they do)."""
+    return _range_problem(p) or _kind_problem(p) or _schedule_problem(p)
+
+
+def _range_problem(p: Promotion) -> str:
     if not 0 <= p.percent_bp <= BP or not 0 <= p.get_percent_bp <= BP:
         return "percentages are 0..10000 basis points"
     if min(p.amount, p.bundle_price, p.min_spend, p.buy_qty, p.get_qty, p.bundle_qty) < 0:
         return "amounts and quantities are never negative"
-    if p.kind is Kind.PERCENT_OFF and not p.percent_bp:
-        return "percent_off needs percent_bp"
-    if p.kind is Kind.AMOUNT_OFF and not p.amount:
-        return "amount_off needs amount"
-    if p.kind is Kind.BUY_X_GET_Y and not (p.buy_qty >= 1 and p.get_qty >= 1
-                                           and p.get_percent_bp):
-        return "buy_x_get_y needs buy_qty, get_qty and get_percent_bp"
-    if p.kind is Kind.MIX_AND_MATCH and not (p.bundle_qty >= 2 and not p.targets_all):
-        return "mix_and_match needs bundle_qty (2 or more) and a group (targets)"
-    if p.kind is Kind.SPEND_GET_OFF and bool(p.amount) == bool(p.percent_bp):
-        return "spend_get_off needs either amount or percent_bp"
+    return ""
+
+
+# What each kind needs of its parameters, and the problem when it does not have it.
+_KIND_NEEDS: dict[Kind, tuple[Callable[[Promotion], bool], str]] = {
+    Kind.PERCENT_OFF: (lambda p: bool(p.percent_bp), "percent_off needs percent_bp"),
+    Kind.AMOUNT_OFF: (lambda p: bool(p.amount), "amount_off needs amount"),
+    Kind.BUY_X_GET_Y: (lambda p: p.buy_qty >= 1 and p.get_qty >= 1 and bool(p.get_percent_bp),
+                       "buy_x_get_y needs buy_qty, get_qty and get_percent_bp"),
+    Kind.MIX_AND_MATCH: (lambda p: p.bundle_qty >= 2 and not p.targets_all,
+                         "mix_and_match needs bundle_qty (2 or more) and a group (targets)"),
+    Kind.SPEND_GET_OFF: (lambda p: bool(p.amount) != bool(p.percent_bp),
+                         "spend_get_off needs either amount or percent_bp"),
+}
+
+
+def _kind_problem(p: Promotion) -> str:
+    for kind, (has, problem) in _KIND_NEEDS.items():
+        if p.kind is kind and not has(p):
+            return problem
+    return ""
+
+
+def _schedule_problem(p: Promotion) -> str:
     if (p.minute_from is None) != (p.minute_to is None):
         return "hours need both a start and an end"
     for m in (p.minute_from, p.minute_to):
