@@ -133,7 +133,7 @@ class Payment:
             raise TenderNeedsConfirmation(
                 f"Cash of {tendered.to_decimal_str()} for {rounded.to_decimal_str()} due gives "
                 f"{change.to_decimal_str()} change, more than a {note.to_decimal_str()} note: "
-                "check the amount", **details)
+                "check the amount", tendered=tendered, due=rounded, change=change, note=note)
         return Tender(TenderKind.CASH, rounded, tendered, change)
 
     def add_cash(self, tendered: Money, *, confirmed: bool = False) -> Tender:
