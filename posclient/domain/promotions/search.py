@@ -20,11 +20,14 @@ def candidates(book: PromotionBook, canon: list[BasketLine], base: list[int],
     (in application order)."""
     basket = _Basket(canon, base)
     eligible = _eligible(book, basket, ctx)
+    promos, codes = book.promotions, book.codes
     out = []
     for order, k in enumerate(sorted(eligible, key=book.rank.__getitem__)):
-        c = _candidate(book, k, order, eligible[k], basket)
-        if c is not None:
-            out.append(c)
+        lines = eligible[k]
+        if lines:
+            c = _candidate(promos[k], codes[k], order, lines, basket)
+            if c is not None:
+                out.append(c)
     return out
 
 
@@ -92,13 +95,10 @@ def _eligible(book: PromotionBook, basket: _Basket, ctx: PricingContext
     return eligible
 
 
-def _candidate(book: PromotionBook, k: int, order: int, lines: list[int], basket: _Basket
+def _candidate(p: Promotion, code: int, order: int, lines: list[int], basket: _Basket
                ) -> Candidate | None:
-    """Promotion ``k`` as a candidate on ``lines``, or None if it saves nothing alone."""
-    if not lines:
-        return None
-    p = book.promotions[k]
-    code = book.codes[k]
+    """``p`` (of kind ``code``) as a candidate on ``lines`` (some), or None if it saves
+    nothing alone."""
     alone = 0
     if code == SPEND:  # alone: without spreading it over the lines
         alone = _spend_alone(p, lines, basket)
