@@ -303,10 +303,10 @@ def _plain(texts: list[str]) -> list[PrintLine]:
 def _layout_head(r: Receipt, lang: str, width: int) -> list[PrintLine]:
     """The store's name (double size), address, phone and tax id, the slip's heading, and the
     receipt's number, time, till and cashier."""
-    center = Align.CENTER
-    out = [PrintLine(fit(r.store_name, width // 2), center, True, 2, 2)]
-    out += [PrintLine(fit(text, width), center) for text in header_lines(r, lang)]
-    out += [PrintLine(fit(text, width // 2), center, True) for text in heading(r, lang)]
+    mid = Align.CENTER
+    out = [PrintLine(fit(r.store_name, width // 2), mid, True, 2, 2)]
+    out += [PrintLine(fit(text, width), mid) for text in header_lines(r, lang)]
+    out += [PrintLine(fit(text, width // 2), mid, True) for text in heading(r, lang)]
     rule = "-" * width
     return out + _plain([
         rule,
@@ -387,12 +387,12 @@ def _layout_payment(r: Receipt, lang: str, width: int) -> list[PrintLine]:
 
 def _layout_foot(r: Receipt, lang: str, width: int) -> list[PrintLine]:
     """The return policy, the footer, and the receipt's number under its scannable code."""
-    center = Align.CENTER
-    out = [PrintLine(text, center) for text in wrap(r.return_policy, width)
+    mid = Align.CENTER
+    out = [PrintLine(text, mid) for text in wrap(r.return_policy, width)
            if r.return_policy]
     if r.footer:
-        out.append(PrintLine(fit(r.footer, width), center))
-    out.append(PrintLine(r.receipt_no, center, scan_code=True))
+        out.append(PrintLine(fit(r.footer, width), mid))
+    out.append(PrintLine(r.receipt_no, mid, scan_code=True))
     return out
 
 
