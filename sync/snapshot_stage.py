@@ -247,7 +247,7 @@ def _line_model(entity: str, model: type[BaseModel]) -> type[BaseModel]:
 
 
 # One snapshot line: {"entity", "key", "data"} with data checked against its entity's model
-# (sync/protocol.py ENTITY_MODELS). A block of lines is parsed and validated in one call, as a
+# (sync.protocol ENTITY_MODELS). A block of lines is parsed and validated in one call, as a
 # JSON array: one C call for 100 records costs less than half of 100 calls.
 _SNAPSHOT_LINE = Annotated[
     Union[tuple(_line_model(e, m) for e, m in ENTITY_MODELS.items())],  # noqa: UP007

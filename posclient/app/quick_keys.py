@@ -1,5 +1,5 @@
 """Quick keys: the store's touch tiles for items without a barcode (loose produce, bread, bags),
-set at the central per store (entity ``quick_key``, sync/protocol.py QuickKeyData) and kept in
+set at the central per store (entity ``quick_key``, sync.protocol QuickKeyData) and kept in
 ``quick_keys``. A tile shows its label (or the product's name) and adds its product with one
 tap; a weighed product asks for its weight first (posclient/ui/quick_keys.py)."""
 

@@ -1,7 +1,7 @@
 """Reason codes: why a discount was given, a price changed, a line or a sale voided, the drawer
 opened without a sale, goods taken back.
 
-The chain sets them at the central (entity ``reason_code``, sync/protocol.py ReasonCodeData);
+The chain sets them at the central (entity ``reason_code``, sync.protocol ReasonCodeData);
 every till keeps them in ``reason_codes``. Where the central sent none of a kind (a till not
 yet synced, a chain that never set any), the till offers the built-in :data:`DEFAULTS`.
 

@@ -39,21 +39,7 @@ from escpos.exceptions import Error as EscposError
 from escpos.printer import Dummy, File, Network, Serial, Usb
 
 from posclient.domain.errors import InvalidInput, PosError
-from posclient.domain.money import Money
-from posclient.domain.receipt import (
-    Receipt,
-    display_width,
-    fit,
-    for_printer,
-    header_lines,
-    heading,
-    label,
-    member_lines,
-    tender_name,
-    total_label,
-    two_cols,
-    wrap,
-)
+from posclient.domain.receipt import Align, PrintLine, Receipt, fit, for_printer, layout, two_cols
 
 FS_CHINESE_ON = b"\x1c&"  # FS &: two-byte (GB18030) characters from here
 FS_CHINESE_OFF = b"\x1c."  # FS .: back to one-byte characters
@@ -249,78 +235,31 @@ def _start(profile: str) -> tuple[Dummy, _Writer]:
     return p, _Writer(p)
 
 
-def _layout(p: Dummy, out: _Writer, r: Receipt, lang: str, width: int, code: str) -> None:
-    m = Money.to_decimal_str
-    rule = "-" * width
-    p.set(align="center")
-    out.big(fit(r.store_name, width // 2), 2, 2)
-    for text in header_lines(r, lang):
-        out.line(fit(text, width))
-    for text in heading(r, lang):
-        out.big(fit(text, width // 2))
-    p.set(align="left")
-    out.line(rule)
-    out.line(fit(f"{label('receipt', lang)}: {r.receipt_no}", width))
-    out.line(two_cols(r.local_time, f"{label('terminal', lang)} {r.terminal_id}", width))
-    out.line(fit(f"{label('cashier', lang)}: {r.cashier}", width))
-    out.line(rule)
-    for ln in r.lines:
-        out.line(fit(ln.name, width))
-        out.line(two_cols("  " + ln.qty_text, m(ln.gross), width))
-        if ln.price_changed:
-            out.line("  " + label("price_changed", lang))
-        if ln.line_discount:
-            out.line(two_cols("  " + label("discount", lang), "-" + m(ln.line_discount), width))
-        if ln.promo_discount:
-            out.line(two_cols("  " + label("promotion", lang), "-" + m(ln.promo_discount),
-                              width))
-    out.line(rule)
-    out.line(f"{label('items', lang)}: {r.item_count}")
-    out.line(two_cols(label("subtotal", lang), m(r.subtotal), width))
-    line_disc = Money(sum(ln.line_discount.minor for ln in r.lines), r.total.currency)
-    if line_disc:
-        out.line(two_cols(label("discount", lang), "-" + m(line_disc), width))
-    for name, saved in r.promotions:
-        out.line(two_cols(f"{label('promotion', lang)} {name}", "-" + m(saved), width))
-    if r.basket_discount:
-        out.line(two_cols(label("basket_discount", lang), "-" + m(r.basket_discount), width))
-    out.big(two_cols(total_label(r, lang), f"{r.total.currency} {m(r.total)}", width), 1, 2)
-    tax_label = label("tax_incl" if r.tax_inclusive else "tax_excl", lang)
-    for t in r.taxes:
-        rate, net = f"  {tax_label} {t.rate.code} {t.rate.percent_str}", f"{label('net', lang)} "
-        if display_width(f"{rate}  {net}{m(t.net)} {m(t.tax)}") > width:  # narrow paper
-            out.line(fit(rate, width))
-            rate = "   "
-        out.line(two_cols(f"{rate}  {net}{m(t.net)}", m(t.tax), width))
-    out.line(rule)
-    if r.rounding:
-        out.line(two_cols(label("rounding", lang), m(r.rounding), width))
-    for t in r.tenders:
-        out.line(two_cols(f"{tender_name(r, t.kind, lang)} {t.detail}".strip(), m(t.tendered),
-                          width))
-    if r.change:
-        out.big(two_cols(label("change", lang), m(r.change), width // 2), 2, 2)
-    out.line(rule)
-    member = member_lines(r, lang)
-    if member:
-        for left, right in member:
-            out.line(two_cols(left, right, width))
-        out.line(rule)
-    p.set(align="center")
-    if r.return_policy:
-        for text in wrap(r.return_policy, width):
-            out.line(text)
-    if r.footer:
-        out.line(fit(r.footer, width))
-    if code == "qr":
-        p.qr(r.receipt_no, size=6, native=True)  # GS ( k: the printer draws the QR code
-        out.line()
-    elif code == "code128":
-        p._hw_barcode("{B" + r.receipt_no, "CODE128", height=60, width=2, pos="OFF",
-                      function_type="B")  # not barcode(): that one prints to stdout
-    out.line(r.receipt_no)
+def _encode(p: Dummy, out: _Writer, lines: list[PrintLine], code: str) -> None:
+    """A receipt's :func:`~posclient.domain.receipt.layout` as ESC/POS: alignment set where it
+    changes, bold and scaled lines with ``GS !``, the scannable code as ``code`` says."""
+    align = Align.LEFT
+    for ln in lines:
+        if ln.align is not align:
+            align = ln.align
+            p.set(align=align.value)
+        if ln.scan_code:
+            _scan_code(p, out, ln.text, code)
+        if ln.bold:
+            out.big(ln.text, ln.scale_w, ln.scale_h)
+        else:
+            out.line(ln.text)
     p.set(align="left")
     p.cut()
+
+
+def _scan_code(p: Dummy, out: _Writer, text: str, code: str) -> None:
+    if code == "qr":
+        p.qr(text, size=6, native=True)  # GS ( k: the printer draws the QR code
+        out.line()
+    elif code == "code128":
+        p._hw_barcode("{B" + text, "CODE128", height=60, width=2, pos="OFF",
+                      function_type="B")  # not barcode(): that one prints to stdout
 
 
 class ReceiptPrinter:
@@ -343,7 +282,8 @@ class ReceiptPrinter:
         p, out = _start(self.config.profile)
         if open_drawer:
             p.cashdraw(2)
-        _layout(p, out, receipt, lang or self.lang, self.config.width, self.config.receipt_code)
+        _encode(p, out, layout(receipt, lang or self.lang, self.config.width),
+                self.config.receipt_code)
         return p.output
 
     def render_test_page(self, lang: str | None = None) -> bytes:

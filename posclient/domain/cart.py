@@ -381,32 +381,9 @@ class Cart:
         """Price the cart. O(lines), computed after every change (the till shows the total
         after each scan), so the loop stays tight: each line's amounts are computed once."""
         active = [ln for ln in self.lines if not ln.voided]
-        grosses = [ln.gross for ln in active]
-        line_discs = [ln.discount.amount_off(g) if ln.discount else 0
-                      for ln, g in zip(active, grosses, strict=True)]
-        promos = [min(self.promo.get(ln.line_id, 0), g - d)
-                  if ln.order is None and ln.item.discountable else 0
-                  for ln, g, d in zip(active, grosses, line_discs, strict=True)]
-        after_line = [g - d - p for g, d, p in zip(grosses, line_discs, promos, strict=True)]
-        # A basket discount is shared by the lines the store prices, never an order's lines
-        # nor a product that is not discountable.
-        shared = [i for i, ln in enumerate(active)
-                  if ln.order is None and ln.item.discountable]
-        share_base = sum(after_line[i] for i in shared)
-        basket = (self.basket_discount.amount_off(share_base)
-                  if self.basket_discount and share_base else 0)
-        basket = min(basket, share_base)
+        grosses, line_discs, promos, after_line = self._line_amounts(active)
+        basket, parts = self._basket_parts(active, after_line)
         base = sum(after_line)
-        parts = [0] * len(active)
-        if basket:
-            # Allocate in a canonical order (not scan order) so that which line takes a tied
-            # fen, and so an exclusive store's tax, never depends on the order of scanning.
-            order = sorted(shared, key=lambda i: (
-                active[i].item.tax_code, active[i].item.product_id, after_line[i],
-                active[i].qty))
-            for i, part in zip(order, allocate(basket, [after_line[i] for i in order]),
-                               strict=True):
-                parts[i] = part
         priced = tuple(map(PricedLine, [ln.line_id for ln in active], grosses, line_discs, parts,
                            [a - p for a, p in zip(after_line, parts, strict=True)], promos))
         taxes = summarize(
@@ -430,6 +407,41 @@ class Cart:
             total=Money(net_total if self.tax_inclusive else net_total + tax_total, c),
             promo_discounts=Money(sum(promos), c),
         )
+
+    def _line_amounts(self, active: list[CartLine]
+                      ) -> tuple[list[int], list[int], list[int], list[int]]:
+        """Each active line's gross, line discount, promotions' share, and what is left."""
+        grosses = [ln.gross for ln in active]
+        line_discs = [ln.discount.amount_off(g) if ln.discount else 0
+                      for ln, g in zip(active, grosses, strict=True)]
+        promos = [min(self.promo.get(ln.line_id, 0), g - d)
+                  if ln.order is None and ln.item.discountable else 0
+                  for ln, g, d in zip(active, grosses, line_discs, strict=True)]
+        after_line = [g - d - p for g, d, p in zip(grosses, line_discs, promos, strict=True)]
+        return grosses, line_discs, promos, after_line
+
+    def _basket_parts(self, active: list[CartLine], after_line: list[int]
+                      ) -> tuple[int, list[int]]:
+        """The basket discount, and each active line's share of it."""
+        # A basket discount is shared by the lines the store prices, never an order's lines
+        # nor a product that is not discountable.
+        shared = [i for i, ln in enumerate(active)
+                  if ln.order is None and ln.item.discountable]
+        share_base = sum(after_line[i] for i in shared)
+        basket = (self.basket_discount.amount_off(share_base)
+                  if self.basket_discount and share_base else 0)
+        basket = min(basket, share_base)
+        parts = [0] * len(active)
+        if basket:
+            # Allocate in a canonical order (not scan order) so that which line takes a tied
+            # fen, and so an exclusive store's tax, never depends on the order of scanning.
+            order = sorted(shared, key=lambda i: (
+                active[i].item.tax_code, active[i].item.product_id, after_line[i],
+                active[i].qty))
+            for i, part in zip(order, allocate(basket, [after_line[i] for i in order]),
+                               strict=True):
+                parts[i] = part
+        return basket, parts
 
     # -- persistence (suspend / resume) --------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

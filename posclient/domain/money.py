@@ -17,7 +17,7 @@ from .errors import InvalidInput
 # of a day's amounts can overflow either.
 MAX_TYPED_MINOR = 10_000_000_000
 # The largest amount anywhere (a sale's total, a day's sums in a report, an amount on the wire:
-# sync/protocol.py): 1,000,000,000,000.00. Ten thousand typed maximums, far inside a BIGINT.
+# sync/protocol/bounds.py): 1,000,000,000,000.00. Ten thousand typed maximums, far inside a BIGINT.
 MAX_MINOR = 10**14
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from enum import StrEnum
 
 from .catalogue import has, render
 from .money import Money
@@ -230,62 +231,138 @@ def center(text: str, width: int) -> str:
     return " " * pad + text
 
 
-def render_text(r: Receipt, lang: str = "zh", width: int = 48) -> str:
-    """The receipt as monospaced text, ``width`` printer columns wide (48 on 80 mm paper)."""
+class Align(StrEnum):
+    LEFT = "left"
+    CENTER = "center"
+
+
+@dataclass(frozen=True, slots=True)
+class PrintLine:
+    """One line of a receipt's layout. ``text`` is already laid out in the columns the line
+    has: the paper's width divided by ``scale_w`` (a double-width line holds half as many).
+    ``bold``: printed bold at ``scale_w`` x ``scale_h`` (ESC/POS ``GS !``). ``scan_code``: the
+    receipt's scannable code (QR or barcode, as the printer is set up) comes just above it,
+    on paper only."""
+
+    text: str
+    align: Align = Align.LEFT
+    bold: bool = False
+    scale_w: int = 1
+    scale_h: int = 1
+    scan_code: bool = False
+
+
+def layout(r: Receipt, lang: str = "zh", width: int = 48) -> list[PrintLine]:
+    """The receipt laid out in ``width`` printer columns (48 on 80 mm paper, 32 on 58 mm):
+    what the paper shows (the printer only encodes it) and what the text form shows."""
+    return (_layout_head(r, lang, width) + _layout_items(r, lang, width)
+            + _layout_totals(r, lang, width) + _layout_payment(r, lang, width)
+            + _layout_foot(r, lang, width))
+
+
+def _plain(texts: list[str]) -> list[PrintLine]:
+    return [PrintLine(text) for text in texts]
+
+
+def _layout_head(r: Receipt, lang: str, width: int) -> list[PrintLine]:
+    """The store's name (double size), address, phone and tax id, the slip's heading, and the
+    receipt's number, time, till and cashier."""
+    mid = Align.CENTER
+    out = [PrintLine(fit(r.store_name, width // 2), mid, True, 2, 2)]
+    out += [PrintLine(fit(text, width), mid) for text in header_lines(r, lang)]
+    out += [PrintLine(fit(text, width // 2), mid, True) for text in heading(r, lang)]
     rule = "-" * width
-    m = Money.to_decimal_str
-    out = [center(r.store_name, width)]
-    out += [center(h, width) for h in header_lines(r, lang)]
-    out += [center(h, width) for h in heading(r, lang)]
-    out += [
+    return out + _plain([
         rule,
         fit(f"{label('receipt', lang)}: {r.receipt_no}", width),
         two_cols(r.local_time, f"{label('terminal', lang)} {r.terminal_id}", width),
-        f"{label('cashier', lang)}: {r.cashier}",
+        fit(f"{label('cashier', lang)}: {r.cashier}", width),
         rule,
-    ]
+    ])
+
+
+def _layout_items(r: Receipt, lang: str, width: int) -> list[PrintLine]:
+    m = Money.to_decimal_str
+    out: list[str] = []
     for ln in r.lines:
         out.append(fit(ln.name, width))
         out.append(two_cols("  " + ln.qty_text, m(ln.gross), width))
         if ln.price_changed:
             out.append("  " + label("price_changed", lang))
         if ln.line_discount:
-            out.append(two_cols("  " + label("discount", lang), "-" + m(ln.line_discount),
-                                width))
+            out.append(two_cols("  " + label("discount", lang), "-" + m(ln.line_discount), width))
         if ln.promo_discount:
             out.append(two_cols("  " + label("promotion", lang), "-" + m(ln.promo_discount),
                                 width))
-    out.append(rule)
-    out.append(f"{label('items', lang)}: {r.item_count}")
-    out.append(two_cols(label("subtotal", lang), m(r.subtotal), width))
-    line_disc = sum((ln.line_discount.minor for ln in r.lines), 0)
+    out.append("-" * width)
+    return _plain(out)
+
+
+def _layout_totals(r: Receipt, lang: str, width: int) -> list[PrintLine]:
+    """Items, subtotal, discounts, promotions, the total (double height) and the taxes."""
+    m = Money.to_decimal_str
+    out = [f"{label('items', lang)}: {r.item_count}",
+           two_cols(label("subtotal", lang), m(r.subtotal), width)]
+    line_disc = Money(sum(ln.line_discount.minor for ln in r.lines), r.total.currency)
     if line_disc:
-        out.append(two_cols(label("discount", lang), f"-{m(Money(line_disc, r.total.currency))}",
-                            width))
+        out.append(two_cols(label("discount", lang), "-" + m(line_disc), width))
     for name, saved in r.promotions:
         out.append(two_cols(f"{label('promotion', lang)} {name}", "-" + m(saved), width))
     if r.basket_discount:
         out.append(two_cols(label("basket_discount", lang), "-" + m(r.basket_discount), width))
-    out.append(two_cols(total_label(r, lang), f"{r.total.currency} {m(r.total)}", width))
+    total = two_cols(total_label(r, lang), f"{r.total.currency} {m(r.total)}", width)
+    return [*_plain(out), PrintLine(total, bold=True, scale_h=2),
+            *_plain(tax_lines(r, lang, width))]
+
+
+def tax_lines(r: Receipt, lang: str, width: int) -> list[str]:
+    """Each tax rate's line: rate, net and tax; when it does not fit (narrow paper), the rate
+    on a line of its own and net and tax under it."""
+    m = Money.to_decimal_str
     tax_label = label("tax_incl" if r.tax_inclusive else "tax_excl", lang)
+    out = []
     for t in r.taxes:
-        out.append(two_cols(f"  {tax_label} {t.rate.code} {t.rate.percent_str}  "
-                            f"{label('net', lang)} {m(t.net)}", m(t.tax), width))
-    out.append(rule)
+        rate, net = f"  {tax_label} {t.rate.code} {t.rate.percent_str}", f"{label('net', lang)} "
+        if display_width(f"{rate}  {net}{m(t.net)} {m(t.tax)}") > width:
+            out.append(fit(rate, width))
+            rate = "   "
+        out.append(two_cols(f"{rate}  {net}{m(t.net)}", m(t.tax), width))
+    return out
+
+
+def _layout_payment(r: Receipt, lang: str, width: int) -> list[PrintLine]:
+    """Rounding, the tenders, the change (double size) and the member's block."""
+    m = Money.to_decimal_str
+    rule = "-" * width
+    out = [PrintLine(rule)]
     if r.rounding:
-        out.append(two_cols(label("rounding", lang), m(r.rounding), width))
-    for t in r.tenders:
-        out.append(two_cols(f"{tender_name(r, t.kind, lang)} {t.detail}".strip(),
-                            m(t.tendered), width))
+        out.append(PrintLine(two_cols(label("rounding", lang), m(r.rounding), width)))
+    out += _plain([two_cols(f"{tender_name(r, t.kind, lang)} {t.detail}".strip(),
+                            m(t.tendered), width) for t in r.tenders])
     if r.change:
-        out.append(two_cols(label("change", lang), m(r.change), width))
-    out.append(rule)
+        out.append(PrintLine(two_cols(label("change", lang), m(r.change), width // 2),
+                             bold=True, scale_w=2, scale_h=2))
+    out.append(PrintLine(rule))
     member = member_lines(r, lang)
     if member:
-        out += [two_cols(left, right, width) for left, right in member]
-        out.append(rule)
-    out += [center(line, width) for line in wrap(r.return_policy, width) if r.return_policy]
+        out += _plain([two_cols(left, right, width) for left, right in member] + [rule])
+    return out
+
+
+def _layout_foot(r: Receipt, lang: str, width: int) -> list[PrintLine]:
+    """The return policy, the footer, and the receipt's number under its scannable code."""
+    mid = Align.CENTER
+    out = [PrintLine(text, mid) for text in wrap(r.return_policy, width)
+           if r.return_policy]
     if r.footer:
-        out.append(center(r.footer, width))
-    out.append(center(r.receipt_no, width))
-    return "\n".join(out) + "\n"
+        out.append(PrintLine(fit(r.footer, width), mid))
+    out.append(PrintLine(r.receipt_no, mid, scan_code=True))
+    return out
+
+
+def render_text(r: Receipt, lang: str = "zh", width: int = 48) -> str:
+    """The receipt as monospaced text, ``width`` printer columns wide (48 on 80 mm paper):
+    its :func:`layout`, centred lines centred, as the paper shows it (without the scannable
+    code; a double-width line shows in the half of the columns it holds)."""
+    return "".join((center(ln.text, width) if ln.align is Align.CENTER else ln.text) + "\n"
+                   for ln in layout(r, lang, width))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from posclient.domain.cart import Measure
 from posclient.domain.names import local_name
+from posclient.domain.prices import price_rank_sql
 from posclient.domain.tax import TaxRate
 
 from .search import fts_query
@@ -19,6 +20,7 @@ from .search import fts_query
 # costs the same as a precise one.
 RANK_POOL = 200
 
+_PRICE_ORDER = price_rank_sql()
 _PRODUCT_COLS = "p.id, p.sku, p.name_zh, p.name_en, p.category, p.brand, p.measure, " \
                 "p.tax_code, p.plu, p.active, p.discountable"
 
@@ -89,11 +91,12 @@ class Catalog:
         return Product.from_row(row) if row else None
 
     def price_at(self, product_id: int, at_unix: int, price_list: str = "retail") -> int | None:
-        """The price in force at ``at_unix`` (latest ``valid_from`` not after it, not expired)."""
+        """The price in force at ``at_unix``: the rule of :mod:`posclient.domain.prices` (latest
+        ``valid_from`` not after it, not expired; on a tie the highest id), in SQL."""
         row = self.conn.execute(
             "SELECT amount FROM prices WHERE product_id = ? AND price_list = ? "
             "AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?) "
-            "ORDER BY valid_from DESC LIMIT 1",
+            f"ORDER BY {_PRICE_ORDER} LIMIT 1",
             (product_id, price_list, at_unix, at_unix)).fetchone()
         return row[0] if row else None
 

@@ -3,7 +3,7 @@
 Modules (dependencies point down):
 
 - ``cli``: the ``posclient-central`` command; ``api``/``admin_api``: the HTTP routes;
-  ``models``: admin request and response bodies (the terminal's are in sync/protocol.py).
+  ``models``: admin request and response bodies (the terminal's are in sync/protocol/).
 - ``ingest``: events in, one transaction each; ``snapshot``: a store's state streamed;
   ``importers``/``demo``: bulk loads from files and from the terminal's demo generator.
 - ``identity``: stores, staff, enrolment, tokens; ``entities``: reference data writes;

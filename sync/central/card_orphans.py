@@ -1,5 +1,5 @@
 """Card approvals without a sale, as the central hears of them (``card_orphan_found``,
-``card_orphan_resolved``: sync/protocol.py, posclient/app/card_recovery.py).
+``card_orphan_resolved``: sync/protocol/events.py, posclient/app/card_recovery.py).
 
 A till that finds a customer charged by card for a sale it never committed, and cannot reverse
 the charge at once, says so: the central files a ``card_charged_without_sale`` exception for the

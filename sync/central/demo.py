@@ -30,6 +30,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
+from posclient.domain.barcode import gtin_display
 from posclient.domain.reasons import DEFAULTS, DEMO_TILES, demo_tile
 from sync.central import entities, feed, identity, ledger
 from sync.central.db import analyze
@@ -61,15 +62,6 @@ class DemoSummary:
     rejected: int  # rows the central refused (none expected: the generator is consistent)
 
 
-def gtin_text(gtin: int) -> str:
-    """A GTIN number as the barcode printed: EAN-8, UPC-A (12 digits) or EAN-13."""
-    if gtin < 10**8:
-        return f"{gtin:08d}"
-    if gtin < _EAN13_MIN:
-        return f"{gtin:012d}"
-    return f"{gtin:013d}"
-
-
 def load_demo(engine: Engine, *, products: int, members: int, now: Callable[[], datetime],
               store_id: str = "S001", seed: int | None = None,
               progress: Progress | None = None) -> DemoSummary:
@@ -92,7 +84,7 @@ def load_demo(engine: Engine, *, products: int, members: int, now: Callable[[], 
         if table == "barcodes":
             for gtin, pid in rows:
                 if gtin < _EAN13_MIN:
-                    late[pid].append(gtin_text(gtin))
+                    late[pid].append(gtin_display(gtin))
     tick("preparing", 1, 1)
 
     pins = tuple(DemoStaffPin(sid, name, role, _new_pin()) for sid, name, role in DEMO_STAFF)
@@ -158,7 +150,7 @@ def _write_products(engine: Engine, now: Callable[[], datetime], store_id: str,
                     counts: dict[str, int]) -> None:
     barcodes: dict[int, list[str]] = defaultdict(list)
     for gtin, pid in pending.get("barcodes", []):
-        barcodes[pid].append(gtin_text(gtin))
+        barcodes[pid].append(gtin_display(gtin))
     products = [
         {"id": pid, "sku": sku, "name_zh": zh, "name_en": en, "category": cat, "brand": brand,
          "measure": measure, "tax_code": tax, "plu": plu, "discountable": discountable,

@@ -1,6 +1,6 @@
 """Reference data (catalogue, prices, tax rates, members, staff, store settings): bulk writes.
 
-Every record is validated with its protocol model (sync/protocol.py ``ENTITY_MODELS``), so the
+Every record is validated with its protocol model (sync.protocol ``ENTITY_MODELS``), so the
 central never publishes what a terminal would refuse. Beyond the model, a record must keep the
 terminals' own constraints, or their change pages would fail:
 

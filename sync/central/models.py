@@ -1,6 +1,6 @@
 """Request and response bodies of the admin API (``/v1/admin/*``).
 
-These are the central's own: the terminal's contract is sync/protocol.py. Admin bodies forbid
+These are the central's own: the terminal's contract is sync/protocol/. Admin bodies forbid
 unknown fields, so a misspelt option fails loudly instead of being ignored.
 """
 

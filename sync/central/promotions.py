@@ -37,6 +37,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from posclient.domain.cart import Measure
 from posclient.domain.money import Rounding
+from posclient.domain.prices import PriceEntry, price_in_force
 from posclient.domain.promotions import (
     BasketLine,
     PricingContext,
@@ -119,18 +120,11 @@ def store_zone(settings: dict[str, Any]) -> ZoneInfo:
 
 
 def price_at(prices: list[dict[str, Any]], price_list: str, at_unix: int) -> int | None:
-    """The till's rule (posclient/store/catalog.py ``price_at``): of the list's entries in
-    force at ``at_unix``, the one with the latest ``valid_from``."""
-    best: dict[str, Any] | None = None
-    for p in prices:
-        if p.get("price_list", "retail") != price_list or p.get("valid_from", 0) > at_unix:
-            continue
-        if p.get("valid_to") is not None and p["valid_to"] <= at_unix:
-            continue
-        if best is None or (p.get("valid_from", 0), p["id"]) > (best.get("valid_from", 0),
-                                                                best["id"]):
-            best = p
-    return None if best is None else int(best["amount"])
+    """The till's rule (posclient.domain.prices ``price_in_force``) on the product's records."""
+    best = price_in_force((PriceEntry(int(p["id"]), int(p["amount"]),
+                                      p.get("price_list", "retail"), p.get("valid_from", 0),
+                                      p.get("valid_to")) for p in prices), at_unix, price_list)
+    return None if best is None else best.amount
 
 
 def price_basket_for(engine: Engine, req: PriceBasketRequest, now: datetime

@@ -28,6 +28,8 @@ from posclient.domain.errors import InvalidInput
 from posclient.domain.money import Money
 from posclient.domain.receipt import (
     display_width,
+    render_text,
+    tax_lines,
 )
 
 KICK_PIN2 = b"\x1bp\x00\x32\x32"  # ESC p m=0 (pin 2), on 100 ms, off 100 ms
@@ -50,6 +52,19 @@ def test_receipt_bytes_hold_every_line_the_taxes_tenders_change_and_number():
     assert d.lines.count("S001-T01-000042") == 1  # printed under the QR code
     assert d.cuts == 1 and d.kicks == 0
     assert data.startswith(b"\x1b@\x1c.")  # reset, then out of Chinese mode whatever the default
+
+
+def test_a_tax_line_too_wide_for_the_paper_wraps_the_same_on_paper_and_in_the_text_form():
+    receipt = sample_receipt()
+    for lang in ("en", "zh"):
+        taxes = tax_lines(receipt, lang, 32)
+        assert len(taxes) > len(receipt.taxes)  # at least one rate on a line of its own
+        assert all(display_width(line) <= 32 for line in taxes)
+        paper = decode(dummy(width=32).render(receipt, lang)).lines
+        text = render_text(receipt, lang, 32).split("\n")
+        for lines in (paper, text):
+            start = lines.index(taxes[0])
+            assert lines[start:start + len(taxes)] == taxes
 
 
 def test_english_receipt_uses_english_labels_and_every_line_fits_the_paper():

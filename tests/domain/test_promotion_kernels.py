@@ -1,8 +1,8 @@
 """The engine's fast paths against its readable reference (hypothesis).
 
-posclient/domain/promotions.py prices with one integer kernel per kind and an incremental
-greedy; ``_discounts`` is the reference each kernel must equal, and re-applying the chosen
-promotions in application order from the lines' bases is what the greedy's incremental state
+posclient/domain/promotions/ prices with one integer kernel per kind and an incremental
+greedy; ``reference_discounts`` is the reference each kernel must equal, and re-applying the
+chosen promotions in application order from the lines' bases is what the greedy's incremental state
 must equal. The public behaviour is tested in test_promotion_scenarios.py and
 test_promotion_properties.py; these tests pin the internals those rely on.
 """
@@ -15,6 +15,8 @@ from promotions_kit import AT, lines_st, numbered, promotions_st
 
 from posclient.domain import promotions as engine
 from posclient.domain.money import allocate
+from posclient.domain.promotions.kernels import reference_discounts, spread
+from posclient.domain.promotions.search import candidates, greedy
 
 FAST = settings(max_examples=200, deadline=None)
 CTX = engine.PricingContext(at=AT, store_id="S1", member_tier="gold")
@@ -30,9 +32,9 @@ def basket(lines: list[engine.BasketLine]) -> tuple[list[engine.BasketLine], lis
 @given(lines_st(), promotions_st(max_size=10), st.randoms(use_true_random=False))
 def test_each_kernel_equals_the_reference(lines, promos, rnd):
     canon, base = basket(lines)
-    for c in engine._candidates(engine.PromotionBook(promos), canon, base, CTX):
+    for c in candidates(engine.PromotionBook(promos), canon, base, CTX):
         for rem in (base, [rnd.randint(0, b) for b in base]):
-            want = engine._discounts(c.promo, c.lines, canon, list(rem))
+            want = reference_discounts(c.promo, c.lines, canon, list(rem))
             assert c.kernel(c, rem) == [want.get(li, 0) for li in c.lines]
 
 
@@ -40,13 +42,13 @@ def test_each_kernel_equals_the_reference(lines, promos, rnd):
 @given(lines_st(), promotions_st(max_size=engine.EXHAUSTIVE_MAX + 8))
 def test_the_greedy_state_equals_applying_its_choice_from_the_start(lines, promos):
     canon, base = basket(lines)
-    cands = [c for c in engine._candidates(engine.PromotionBook(promos), canon, base, CTX)
+    cands = [c for c in candidates(engine.PromotionBook(promos), canon, base, CTX)
              if not c.promo.exclusive]
-    chosen, total = engine._greedy(cands, base)  # one "cluster" of them all: still exact
+    chosen, total = greedy(cands, base)  # one "cluster" of them all: still exact
     assert [c.order for c, _ in chosen] == sorted(c.order for c, _ in chosen)
     rem = list(base)
     for c, took in chosen:
-        want = engine._discounts(c.promo, c.lines, canon, rem)
+        want = reference_discounts(c.promo, c.lines, canon, rem)
         assert took == [want.get(li, 0) for li in c.lines]
     assert total == sum(sum(took) for _, took in chosen)
 
@@ -56,4 +58,4 @@ def test_the_greedy_state_equals_applying_its_choice_from_the_start(lines, promo
 def test_spread_is_allocate(total, weights):
     wsum = sum(weights)
     if wsum and total <= wsum:
-        assert engine._spread(total, weights, wsum) == allocate(total, weights)
+        assert spread(total, weights, wsum) == allocate(total, weights)

@@ -1,5 +1,5 @@
 """The promotion engine's scenario table: baskets and promotions with the totals and savings a
-store manager expects. Written before the engine (posclient/domain/promotions.py); each row
+store manager expects. Written before the engine (posclient/domain/promotions/); each row
 says what it shows. Money in fen; the shop's time is UTC+8, Monday 23 November 2026, noon.
 """
 

@@ -44,7 +44,8 @@ CREATE TABLE barcodes (
 CREATE INDEX barcodes_product ON barcodes (product_id);
 
 -- Price-list entries. The price at time t is the entry with the latest valid_from <= t whose
--- valid_to (exclusive) is NULL or > t. Future prices sync ahead and switch on time offline.
+-- valid_to (exclusive) is NULL or > t; on a tie the highest id (posclient/domain/prices.py).
+-- Future prices sync ahead and switch on time offline.
 CREATE TABLE prices (
     id         INTEGER PRIMARY KEY,
     product_id INTEGER NOT NULL REFERENCES products (id) ON DELETE CASCADE,

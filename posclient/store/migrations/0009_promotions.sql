@@ -1,6 +1,6 @@
 -- Promotions (issue 6), from the central's feed: one row per promotion, its record as
--- JSON (sync/protocol.py PromotionData) with the columns a look-up filters on. Every store's
--- till gets every promotion; the engine (posclient/domain/promotions.py) skips other stores'.
+-- JSON (sync.protocol PromotionData) with the columns a look-up filters on. Every store's
+-- till gets every promotion; the engine (posclient/domain/promotions/) skips other stores'.
 CREATE TABLE promotions (
     id          TEXT PRIMARY KEY,
     data        TEXT NOT NULL,             -- JSON: the PromotionData record

@@ -1,5 +1,5 @@
 -- Deliveries and transfers the store expects (issue 7): the central's copy (entity "delivery",
--- sync/protocol.py DeliveryData) as it came in the feed or a snapshot, and this till's own
+-- sync/protocol/records.py DeliveryData) as it came in the feed or a snapshot, and this till's own
 -- receipt of it (received_event: its stock_receive event), which keeps it out of the open list
 -- whatever older copy of the central's arrives later.
 CREATE TABLE deliveries (

@@ -1,4 +1,4 @@
--- Reason codes and quick keys (issue 15, item 4), as the central sends them (sync/protocol.py
+-- Reason codes and quick keys (issue 15, item 4), as the central sends them (sync/protocol/records.py
 -- ReasonCodeData, QuickKeyData). Reason codes are the chain's; quick keys are this store's
 -- touch tiles for items without a barcode. A tile whose product this till does not have (yet)
 -- is not shown: no foreign key, so a snapshot may bring them in any order.

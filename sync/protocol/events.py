@@ -1,0 +1,369 @@
+"""Events (up): the batch a till uploads, each event type's payload, and the audit trail."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, get_args
+from uuid import UUID
+
+from pydantic import (
+    Field,
+    field_validator,
+)
+
+from posclient.domain.money import MAX_MINOR
+from sync.protocol.bounds import (
+    MAX_EVENTS_PER_BATCH,
+    MAX_LINES,
+    MAX_POINTS,
+    MAX_QTY,
+    MAX_STOCK,
+    Count,
+    Currency,
+    Id,
+    Key,
+    Minor,
+    Moment,
+    Name,
+    Ppm,
+    ProtocolModel,
+    Qty,
+    Reason,
+    Ref,
+    Seq,
+    SignedMinor,
+    StoreId,
+    TerminalId,
+    Word,
+)
+from sync.protocol.returns import ReturnPayload
+
+EventType = Literal["sale", "return", "pickup", "cash_movement", "shift_open", "shift_close",
+                    "z_report", "stock_count", "audit", "member_signup", "stock_receive",
+                    "card_orphan_found", "card_orphan_resolved"]
+
+
+class Event(ProtocolModel):
+    event_id: UUID
+    terminal_seq: Seq
+    type: str = Field(min_length=1, max_length=32)
+    occurred_at: Moment
+    payload: dict[str, Any]
+
+
+class EventsBatch(ProtocolModel):
+    events: list[Event] = Field(max_length=MAX_EVENTS_PER_BATCH)
+
+
+class EventResult(ProtocolModel):
+    event_id: UUID
+    status: Literal["accepted", "duplicate", "rejected"]
+    reason: Reason | None = None
+    exceptions: list[Reason] = Field(default=[])
+
+
+class EventsResponse(ProtocolModel):
+    results: list[EventResult] = Field(max_length=MAX_EVENTS_PER_BATCH)
+
+
+class SaleLinePayload(ProtocolModel):
+    """One line of a ``sale`` event (posclient/app/checkout.py ``_sale_payload``)."""
+
+    line_no: Id
+    product_id: Id
+    sku: Word = ""
+    barcode: str | None = Field(default=None, max_length=64)
+    measure: Literal["each", "g"]
+    qty: Qty  # units, or grams for a weighed item
+    list_price: SignedMinor = 0
+    unit_price: SignedMinor = 0
+    label_price: SignedMinor | None = None  # a scale label's price: the weight is not known
+    gross: SignedMinor = 0
+    line_discount: SignedMinor = 0
+    basket_discount: SignedMinor = 0
+    promo_discount: SignedMinor = 0  # the promotions' share of the line (issue 6)
+    total: SignedMinor
+    tax_code: Word = ""
+    tax_rate_ppm: Ppm = 0
+
+    @property
+    def stock_qty(self) -> int:
+        """Units (or grams) that left the shelf: 0 for a label-priced weighed item."""
+        return 0 if self.measure == "g" and self.label_price is not None else self.qty
+
+
+class SalePayload(ProtocolModel):
+    """The payload of a ``sale`` event. Money in minor units of ``currency``."""
+
+    receipt_no: Key
+    store_id: StoreId
+    terminal_id: TerminalId = ""
+    staff_id: Id | None = None
+    member_id: Id | None = None  # the central's member id (None: no member, or see member_no)
+    # The member's number: always sent with a member; the only reference to a member signed up
+    # at the till and not synced yet (the central resolves it; its member_signup came first).
+    member_no: str | None = Field(default=None, min_length=1, max_length=64)
+    points_earned: int = Field(default=0, ge=0, le=MAX_POINTS)  # the till's, for the record
+    started_at: Moment | None = None
+    completed_at: Moment
+    currency: Currency
+    tax_inclusive: bool = True
+    subtotal: SignedMinor = 0
+    discount_total: SignedMinor = 0
+    tax_total: SignedMinor = 0
+    rounding: SignedMinor = 0
+    total: SignedMinor
+    change: SignedMinor = 0
+    lines: list[SaleLinePayload] = Field(min_length=1, max_length=MAX_LINES)
+    # [{"kind", "amount", "reference", ...}] (posclient/app/checkout.py): ``amount`` in minor
+    # units within ±MAX_MINOR (checked below), ``kind`` and ``reference`` as in the till.
+    tenders: list[dict[str, Any]] = Field(default=[], max_length=100)
+    taxes: list[dict[str, Any]] = Field(default=[], max_length=100)
+    # Coupon codes this sale used (issue 6): the central records each one's single use, and
+    # files ``coupon_reused`` when another sale already used it (two tills offline).
+    coupons: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        default=[], max_length=20)
+    # The promotions that applied, for reports: [{"id", "name_zh", "name_en", "saved"}].
+    promotions: list[dict[str, Any]] = Field(default=[], max_length=200)
+
+    @field_validator("tenders")
+    @classmethod
+    def _tender_bounds(cls, v: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for t in v:
+            amount, kind, ref = t.get("amount", 0), t.get("kind", ""), t.get("reference")
+            if isinstance(amount, bool) or not isinstance(amount, int) or \
+                    not -MAX_MINOR <= amount <= MAX_MINOR:
+                raise ValueError(f"a tender's amount is a whole number of minor units within "
+                                 f"±{MAX_MINOR}")
+            if not isinstance(kind, str) or not 1 <= len(kind) <= 32:
+                raise ValueError("a tender's kind is a text of 1 to 32 characters")
+            if ref is not None and (not isinstance(ref, str) or len(ref) > 128):
+                raise ValueError("a tender's reference is a text of at most 128 characters")
+        return v
+
+
+class PickupLinePayload(SaleLinePayload):
+    """One line of a ``pickup`` event: a sale line that names the order's line."""
+
+    order_line_no: Id
+
+
+class PickupPayload(SalePayload):
+    """The payload of a ``pickup`` event: the hand-over of (part of) a web order, recorded by
+    the till as a sale of kind 'pickup' (posclient/app/checkout.py ``start_pickup``). Its
+    ``web`` tenders are what the order's money covered; the others were taken at the till."""
+
+    order_no: Key
+    without_code: bool = False
+    lines: list[PickupLinePayload] = Field(  # type: ignore[assignment]
+        min_length=1, max_length=MAX_LINES)
+
+    @property
+    def paid_here(self) -> int:
+        """Money taken at the till for this hand-over (not the order's web payment)."""
+        return sum(int(t.get("amount", 0)) for t in self.tenders if t.get("kind") != "web")
+
+
+class MemberSignupPayload(ProtocolModel):
+    """The payload of a ``member_signup`` event: a customer joined at a till, maybe offline.
+
+    ``member_no`` is made by the till (``<store_id><terminal_id>M<n:06d>``, posclient/app/
+    members.py) and kept by the central, which gives the member its id; the member reaches the
+    tills through the feed. ``consent_version``/``consented_at``: the privacy text the customer
+    agreed to, and when."""
+
+    member_no: Key
+    name: str = Field(default="", max_length=100)
+    phone: str = Field(pattern=r"^\+?\d{7,15}$")
+    tier: str = Field(default="standard", min_length=1, max_length=32)
+    store_id: StoreId
+    terminal_id: TerminalId = ""
+    staff_id: Id | None = None
+    consent_version: str = Field(min_length=1, max_length=64)
+    consented_at: Moment
+
+
+# -- the audit trail (issue 7) -------------------------------------------------------------------
+
+class AuditRecordData(ProtocolModel):
+    """One record of a till's hash-chained audit log (posclient/store/audit.py), as it is kept:
+    ``hash = sha256(prev_hash + canonical JSON of [at, staff_id, approved_by, action, detail])``
+    with ``detail`` the JSON text as stored."""
+
+    id: Id
+    at: str = Field(min_length=1, max_length=40)
+    staff_id: Id | None = None
+    approved_by: Id | None = None
+    action: str = Field(min_length=1, max_length=64)
+    detail: str = Field(default="{}", max_length=100_000)
+    prev_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class AuditBatch(ProtocolModel):
+    """``POST /v1/audit``: the till's audit records after the last ones the central has."""
+
+    records: list[AuditRecordData] = Field(min_length=1, max_length=MAX_EVENTS_PER_BATCH)
+
+
+class AuditAck(ProtocolModel):
+    """The central keeps the till's chain up to ``received_through`` (contiguous from 1);
+    ``problems``: records that break the chain (also filed as ``audit_chain_broken``)."""
+
+    received_through: Count
+    problems: list[Reason] = Field(default=[], max_length=MAX_EVENTS_PER_BATCH)
+
+
+class StockCountLinePayload(ProtocolModel):
+    product_id: Id
+    sku: Word = ""
+    counted: int = Field(ge=0, le=MAX_STOCK)  # units, or grams for a weighed item
+    # the till's stock when it was counted (may be below zero)
+    expected: int = Field(ge=-MAX_STOCK, le=MAX_STOCK)
+
+
+class StockCountPayload(ProtocolModel):
+    """The payload of a ``stock_count`` event (posclient/app/stock.py): the central moves its
+    level by ``counted - expected`` per line (ledger reason ``count``)."""
+
+    store_id: StoreId
+    terminal_id: TerminalId = ""
+    staff_id: Id | None = None
+    approved_by: Id | None = None
+    scope: Literal["shelf", "store"]
+    label: Name = ""
+    counted_at: Moment
+    lines: list[StockCountLinePayload] = Field(default=[], max_length=100_000)
+
+
+class StockReceiveLinePayload(ProtocolModel):
+    product_id: Id
+    sku: Word = ""
+    expected: int = Field(ge=0, le=MAX_QTY)  # what the delivery said (0: a line it did not list)
+    received: int = Field(ge=0, le=MAX_QTY)  # what arrived and was scanned
+
+
+class StockReceivePayload(ProtocolModel):
+    """The payload of a ``stock_receive`` event (posclient/app/stock.py ``Receiving``): the
+    central adds ``received`` per line to its level (ledger reason ``receive``), files the lines
+    where it differs from ``expected`` as a ``delivery_difference``, and marks the delivery
+    received."""
+
+    store_id: StoreId
+    terminal_id: TerminalId = ""
+    staff_id: Id | None = None
+    delivery_id: str = Field(min_length=1, max_length=64)
+    kind: Literal["delivery", "transfer"] = "delivery"
+    reference: Ref = ""
+    received_at: Moment
+    lines: list[StockReceiveLinePayload] = Field(min_length=1, max_length=MAX_LINES)
+
+
+Kind = Annotated[str, Field(min_length=1, max_length=32)]  # a tender's or a movement's kind
+
+
+class CashMovementPayload(ProtocolModel):
+    """What the central reads of a ``cash_movement`` event (posclient/app/shifts.py; the rest
+    is kept as sent): ``kind`` (cash_in, paid_out, safe_drop) and ``amount``."""
+
+    kind: Kind
+    amount: SignedMinor
+
+
+class ShiftClosePayload(ProtocolModel):
+    """What the central reads of a ``shift_close`` event: ``over_short`` per tender."""
+
+    over_short: dict[Kind, SignedMinor] = Field(default={}, max_length=100)
+
+
+class ZTender(ProtocolModel):
+    sales: SignedMinor = 0
+    refunds: SignedMinor = 0
+
+
+class ZReportPayload(ProtocolModel):
+    """What the central reads of a ``z_report`` event (the till's Report.to_json), for the
+    store's reconciliation next to its own figures."""
+
+    z_no: Count | None = None
+    business_day: str = Field(min_length=10, max_length=10)  # YYYY-MM-DD
+    from_at: str | None = Field(default=None, max_length=40)
+    to_at: str = Field(min_length=1, max_length=40)
+    sales_count: Count = 0
+    sales_total: SignedMinor = 0
+    pickups_count: Count = 0
+    pickups_total: SignedMinor = 0
+    returns_count: Count = 0
+    returns_total: SignedMinor = 0
+    tenders: dict[Kind, ZTender] = Field(default={}, max_length=100)
+    movements: dict[Kind, SignedMinor] = Field(default={}, max_length=100)
+    pending_events: list[Any] = Field(default=[], max_length=10**6)
+
+
+class CardOrphanLinePayload(ProtocolModel):
+    name_zh: Name = ""
+    name_en: Name = ""
+    qty: int = Field(ge=0, le=MAX_QTY)
+    measure: Literal["each", "g"] = "each"
+
+
+class CardOrphanFoundPayload(ProtocolModel):
+    """``card_orphan_found`` (posclient/app/card_recovery.py): a card payment the terminal
+    approved whose sale never committed, and that the till could not reverse at start. The
+    central files a ``card_charged_without_sale`` exception until a ``card_orphan_resolved``
+    names the same reference."""
+
+    reference: str = Field(min_length=1, max_length=64)
+    store_id: StoreId
+    terminal_id: TerminalId = ""
+    amount: int = Field(gt=0, le=MAX_MINOR)  # minor units
+    currency: Currency
+    approved_at: Moment
+    auth_code: str = Field(default="", max_length=32)
+    terminal_state: Literal["approved", "settled", "unreachable", "unknown", "declined"]
+    basket_total: Minor | None = None
+    lines: list[CardOrphanLinePayload] = Field(default=[], max_length=MAX_LINES)
+
+
+class CardOrphanResolvedPayload(ProtocolModel):
+    """``card_orphan_resolved``: how an orphaned card approval ended. ``reversed``: voided on
+    the terminal (by the till at start, ``by`` = terminal, or by a manager): no sales money.
+    ``refunded``: given back to the card by the terminal (``refund_reference``), after its batch
+    was settled: no sales money. ``completed``: sold as the goods it paid for; the sale is the
+    event ``sale_event_id``."""
+
+    reference: str = Field(min_length=1, max_length=64)
+    store_id: StoreId
+    terminal_id: TerminalId = ""
+    amount: int = Field(gt=0, le=MAX_MINOR)
+    currency: Currency
+    approved_at: Moment
+    outcome: Literal["reversed", "refunded", "completed"]
+    by: Literal["terminal", "manager"]
+    staff_id: Id | None = None
+    approved_by: Id | None = None
+    found_event_id: UUID | None = None
+    sale_event_id: UUID | None = None
+    receipt_no: str | None = Field(default=None, max_length=64)
+    refund_reference: str | None = Field(default=None, max_length=64)
+
+
+# Event types whose payload the central checks against a model; other known types are stored
+# as they come (their effects on the central arrive in later releases).
+EVENT_PAYLOAD_MODELS: dict[str, type[ProtocolModel]] = {
+    "sale": SalePayload,
+    "pickup": PickupPayload,
+    "return": ReturnPayload,
+    "stock_count": StockCountPayload,
+    "stock_receive": StockReceivePayload,
+    "member_signup": MemberSignupPayload,
+    "cash_movement": CashMovementPayload,
+    "shift_close": ShiftClosePayload,
+    "z_report": ZReportPayload,
+    "card_orphan_found": CardOrphanFoundPayload,
+    "card_orphan_resolved": CardOrphanResolvedPayload,
+}
+EVENT_TYPES: frozenset[str] = frozenset(get_args(EventType))
+
+# The event_id reported for an event whose own event_id could not be read: results come back in
+# the order of the request's events, so the terminal still knows which one it was.
+UNREADABLE_EVENT_ID = UUID(int=0)

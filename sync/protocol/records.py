@@ -1,0 +1,341 @@
+"""Reference data (down): the records of the change feed and the snapshot, per entity."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import (
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from posclient.domain.promotions import normalize_code, promotion_from_dict
+from sync.protocol.bounds import (
+    BIGINT_MAX,
+    MAX_LINES,
+    MAX_QTY,
+    Currency,
+    Id,
+    Key,
+    Minor,
+    Moment,
+    Name,
+    Ppm,
+    ProtocolModel,
+    Qty,
+    Ref,
+    StoreId,
+    TerminalId,
+    UnixTime,
+    Word,
+)
+
+
+class ProductData(ProtocolModel):
+    id: Id
+    sku: str = Field(min_length=1, max_length=64)
+    name_zh: Name
+    name_en: Name = ""  # optional: a till shows name_zh where it is empty
+    category: Word = ""
+    brand: Word = ""
+    measure: Literal["each", "g"]
+    tax_code: str = Field(min_length=1, max_length=32)
+    plu: str | None = Field(default=None, max_length=16)
+    active: bool = True
+    barcodes: list[Annotated[str, Field(pattern=r"^\d{8}$|^\d{12,14}$")]] = Field(
+        default=[], max_length=100)
+    # False: never reduced by a discount, a price override, a promotion or a member price (a
+    # gift card, sold at the value it carries); never counted toward a promotion.
+    discountable: bool = True
+
+
+class PriceData(ProtocolModel):
+    id: Id
+    product_id: Id
+    price_list: Word = "retail"
+    amount: Minor
+    valid_from: UnixTime = 0  # unix seconds
+    valid_to: UnixTime | None = None
+
+    @field_validator("valid_to")
+    @classmethod
+    def _after_from(cls, v: int | None, info: Any) -> int | None:
+        if v is not None and v <= info.data.get("valid_from", 0):
+            raise ValueError("valid_to must be after valid_from")
+        return v
+
+
+class TaxRateData(ProtocolModel):
+    code: str = Field(min_length=1, max_length=32)
+    rate_ppm: Ppm
+    name_zh: Name = ""
+    name_en: Name = ""
+
+
+class MemberData(ProtocolModel):
+    id: Id
+    member_no: Key
+    name: Name
+    phone: str | None = Field(default=None, max_length=32)
+    tier: Word = "standard"
+    # The central's balance (a sum of its ledger), read from the feed by every till: bounded by
+    # the column only, so no balance it computes can make a till refuse a page.
+    points: int = Field(default=0, ge=-BIGINT_MAX, le=BIGINT_MAX)
+    active: bool = True
+
+
+class StockLevelData(ProtocolModel):
+    product_id: Id
+    store_id: StoreId
+    # The central's level (a sum of its ledger), read from the feed: bounded by the column only,
+    # like a member's points. What the admin sets is within ±MAX_STOCK (entities.py).
+    qty: int = Field(ge=-BIGINT_MAX, le=BIGINT_MAX)
+
+
+class StaffData(ProtocolModel):
+    id: Id
+    name: Name
+    role: Literal["cashier", "supervisor", "manager"]
+    pin_hash: str = Field(min_length=20, max_length=200)
+    active: bool = True
+
+
+class StoreSettingsData(ProtocolModel):
+    model_config = ConfigDict(extra="allow", frozen=True)  # settings grow; the till keeps known
+    store_id: StoreId
+
+
+class OrderLineData(ProtocolModel):
+    """One line of a web order, as the tills see it (the central resolved its SKU)."""
+
+    line_no: Id
+    product_id: Id
+    sku: str = Field(min_length=1, max_length=64)
+    name_zh: Name = ""
+    name_en: Name = ""
+    qty: Qty  # units
+    unit_price: Minor
+    discount: Minor = 0
+    total: Minor  # qty * unit_price - discount
+    collected: int = Field(default=0, ge=0, le=MAX_QTY)  # handed over at pick-up so far
+    returned: int = Field(default=0, ge=0, le=MAX_QTY)  # refunded so far, at any store
+
+    @field_validator("total")
+    @classmethod
+    def _adds_up(cls, v: int, info: Any) -> int:
+        d = info.data
+        if {"qty", "unit_price", "discount"} <= d.keys() and \
+                v != d["qty"] * d["unit_price"] - d["discount"]:
+            raise ValueError("total must be qty * unit_price - discount")
+        return v
+
+
+class OrderPaymentData(ProtocolModel):
+    kind: Literal["online", "at_pickup"]  # paid on the web, or to pay at the till
+    amount: Minor
+    method: Word = ""  # alipay, wechat, card ...
+    reference: Ref = ""  # the web shop's payment id (refunds go back through it)
+
+
+ORDER_STATUSES = ("open", "ready", "partly_collected", "collected", "cancelled", "delivered")
+
+
+class OrderData(ProtocolModel):
+    """A web order as the central keeps it and a till reads it (``GET /v1/orders/{order_no}``).
+    ``pickup_code_hash``: SHA-256 hex of ``"<order_no>:<code>"`` (:func:`pickup_code_hash`),
+    so a till checks the customer's code offline without holding it."""
+
+    order_no: str = Field(min_length=1, max_length=64)
+    channel: Literal["web", "app", "marketplace"] = "web"
+    status: Literal["open", "ready", "partly_collected", "collected", "cancelled", "delivered"]
+    fulfilment: Literal["pickup", "delivery"]
+    store_id: StoreId | None = None  # the pick-up store
+    customer_name: Name = ""
+    customer_phone: str | None = Field(default=None, max_length=32)
+    pickup_code_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    currency: Currency
+    lines: list[OrderLineData] = Field(min_length=1, max_length=MAX_LINES)
+    payments: list[OrderPaymentData] = Field(default=[], max_length=100)
+    total: Minor
+    paid: Minor = 0  # paid online
+    paid_at_pickup: Minor = 0  # taken by the tills at pick-up so far
+    created_at: datetime
+    updated_at: datetime
+    member_no: Key | None = None  # the member who ordered: the order earns on their account
+    # The tills' pick-up (and return) events already counted in ``collected``, ``returned`` and
+    # ``paid_at_pickup``: a till adds its own events not listed here, so it never counts one
+    # twice nor misses one that has not reached the central yet.
+    # (as long as the order's pick-ups and returns: the central appends, the tills read)
+    applied_events: list[UUID] = Field(default=[])
+
+
+_HHMM = r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$"
+
+
+class PromotionData(ProtocolModel):
+    """A promotion (issue 6), as the central keeps it and every till gets it (key: ``id``).
+
+    The rules of each field are the engine's (posclient/domain/promotions/, and
+    docs/promotions.md): ``kind`` and its parameters (``percent_bp`` basis points, ``amount``
+    minor units, ``buy_qty``/``get_qty``/``get_percent_bp``, ``bundle_qty``/``bundle_price``,
+    ``min_spend``); targets (``product_ids``, ``categories``, ``brands``; none: every item);
+    ``priority``, ``exclusive``, ``stackable``; ``member_only``, ``tiers``; ``coupon_code``
+    (single use, stored upper case without spaces); ``valid_from``/``valid_to`` (unix seconds),
+    ``days`` (1 = Monday), ``hour_from``/``hour_to`` (``"HH:MM"``, store local time, end
+    excluded); ``store_ids`` (none: every store). Every store's feed carries every promotion;
+    the engine skips those not for its store.
+    """
+
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
+    name_zh: Name = ""
+    name_en: Name = ""
+    kind: Literal["percent_off", "amount_off", "buy_x_get_y", "mix_and_match", "spend_get_off"]
+    product_ids: list[Id] = Field(default=[], max_length=10_000)
+    categories: list[Word] = Field(default=[], max_length=1_000)
+    brands: list[Word] = Field(default=[], max_length=1_000)
+    percent_bp: int = Field(default=0, ge=0, le=10_000)
+    amount: Minor = 0
+    buy_qty: int = Field(default=0, ge=0, le=MAX_QTY)
+    get_qty: int = Field(default=0, ge=0, le=MAX_QTY)
+    get_percent_bp: int = Field(default=10_000, ge=0, le=10_000)
+    bundle_qty: int = Field(default=0, ge=0, le=MAX_QTY)
+    bundle_price: Minor = 0
+    min_spend: Minor = 0
+    priority: int = Field(default=0, ge=-1_000_000, le=1_000_000)
+    exclusive: bool = False
+    stackable: bool = False
+    member_only: bool = False
+    tiers: list[Word] = Field(default=[], max_length=100)
+    coupon_code: str | None = Field(default=None, max_length=64)
+    valid_from: UnixTime = 0
+    valid_to: UnixTime | None = None
+    days: list[Annotated[int, Field(ge=1, le=7)]] = Field(default=[], max_length=7)
+    hour_from: str | None = Field(default=None, pattern=_HHMM)
+    hour_to: str | None = Field(default=None, pattern=_HHMM)
+    store_ids: list[StoreId] = Field(default=[], max_length=10_000)
+
+    @field_validator("coupon_code")
+    @classmethod
+    def _code(cls, v: str | None) -> str | None:
+        return normalize_code(v) or None if v is not None else None
+
+    @model_validator(mode="after")
+    def _engine_accepts(self) -> PromotionData:
+        promotion_from_dict(self.model_dump())  # raises ValueError with the engine's reason
+        return self
+
+
+class DeliveryLineData(ProtocolModel):
+    """A line a delivery is expected to bring: the product (by id, its SKU for people) and the
+    units (grams for a weighed product)."""
+
+    product_id: Id
+    sku: Word = ""
+    qty: Qty
+
+
+class DeliveryData(ProtocolModel):
+    """A delivery from a supplier or a transfer from another store, as its store's tills see it
+    (entity ``delivery``, key ``id``, scoped to ``store_id``: it travels in that store's feed and
+    snapshot). The tills receive it against ``lines`` (a ``stock_receive`` event); the central
+    then marks it ``received`` (and files the differences), and it leaves the tills' open list.
+    """
+
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
+    store_id: StoreId
+    kind: Literal["delivery", "transfer"] = "delivery"
+    from_store: str | None = Field(default=None, max_length=32)  # a transfer's sending store
+    reference: str = Field(default="", max_length=100)  # the supplier's delivery note number
+    lines: list[DeliveryLineData] = Field(min_length=1, max_length=MAX_LINES)
+    status: Literal["expected", "received", "cancelled"] = "expected"
+    expected_at: Moment | None = None
+    received_at: datetime | None = None  # set by the central from the till's event
+    received_by: TerminalId | None = None  # the till that received it
+    event_id: UUID | None = None  # the ``stock_receive`` event
+
+
+REASON_KINDS = ("discount", "price_override", "void", "no_sale", "return")
+ReasonKind = Literal["discount", "price_override", "void", "no_sale", "return"]
+ReasonCodeText = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.-]+$")]
+
+
+class ReasonCodeData(ProtocolModel):
+    """A reason a cashier picks for a discount, a price override, a void, a no-sale or a return
+    (entity ``reason_code``, key ``code``, the chain's: every store's tills get every one).
+    The till records the ``code`` in the audit record and the return event; reports count by it.
+    """
+
+    code: ReasonCodeText
+    kind: ReasonKind
+    name_zh: Name = Field(min_length=1)
+    name_en: Name = ""
+    active: bool = True
+    sort: int = Field(default=0, ge=0, le=10_000)
+
+
+class QuickKeyData(ProtocolModel):
+    """A touch tile on the sell page for an item without a barcode (loose produce, bread, bags):
+    entity ``quick_key``, key ``id``, scoped to ``store_id`` (only that store's tills get it).
+    Tiles are grouped by ``category_zh``/``category_en`` and ordered by ``position``."""
+
+    id: Id
+    store_id: StoreId
+    product_id: Id
+    category_zh: Word = Field(min_length=1)
+    category_en: Word = ""
+    label_zh: Word = ""  # empty: the product's name
+    label_en: Word = ""
+    position: int = Field(default=0, ge=0, le=10_000)
+
+
+def pickup_code_hash(order_no: str, code: str) -> str:
+    """What a till compares the customer's pick-up code with (case and spaces ignored)."""
+    import hashlib
+
+    normal = "".join(code.split()).upper()
+    return hashlib.sha256(f"{order_no}:{normal}".encode()).hexdigest()
+
+
+ENTITY_MODELS: dict[str, type[ProtocolModel]] = {
+    "product": ProductData,
+    "price": PriceData,
+    "tax_rate": TaxRateData,
+    "member": MemberData,
+    "stock_level": StockLevelData,
+    "staff": StaffData,
+    "store_settings": StoreSettingsData,
+    "order": OrderData,  # web orders for pick-up at the store (never delivery orders)
+    "promotion": PromotionData,  # every store gets every promotion (the engine filters)
+    "delivery": DeliveryData,  # goods on their way to a store (its tills receive them)
+    "reason_code": ReasonCodeData,  # the chain's reasons, at every till
+    "quick_key": QuickKeyData,  # a store's touch tiles, at its tills only
+}
+Entity = Literal["product", "price", "tax_rate", "member", "stock_level", "staff",
+                 "store_settings", "order", "promotion", "delivery", "reason_code",
+                 "quick_key"]
+
+
+def entity_key(entity: str, data: dict[str, Any]) -> str:
+    """The change feed's ``key`` of a reference record: both ends derive it the same way.
+
+    ``product``, ``price``, ``member``, ``staff``, ``promotion``, ``quick_key``: the id;
+    ``tax_rate``, ``reason_code``: the code;
+    ``store_settings``: the store id; ``stock_level``: ``"<store_id>:<product_id>"`` (a store
+    may see a few other stores' levels, so the key names the store); ``order``: the order
+    number.
+    """
+    if entity in ("tax_rate", "reason_code"):
+        return str(data["code"])
+    if entity == "order":
+        return str(data["order_no"])
+    if entity == "store_settings":
+        return str(data["store_id"])
+    if entity == "stock_level":
+        return f"{data['store_id']}:{data['product_id']}"
+    if entity in ENTITY_MODELS:
+        return str(data["id"])
+    raise ValueError(f"unknown entity {entity!r}")
