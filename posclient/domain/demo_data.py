@@ -167,28 +167,28 @@ class _Products:
         self.day0 = int(_utc(now).timestamp()) // 86_400
         self.plu_next = 1
 
-    def _pick(self, pid: int, r: int) -> tuple[str, Any, Any, tuple[int, ...], bool]:
-        """(category, brand, combination, barcode plan, listed at its list price)."""
-        if pid < self.walk_from:  # services and gift cards, once each, at their list price
-            code, brand, combo = self.vocab.fixed[pid - 2]
-            return code, brand, combo, _LISTED_PLAN, True
-        c = self.c
-        starts = self.vocab.starts
-        ci = bisect_right(starts, c) - 1
-        code, brands, combos, ncombos = self.cats[ci]
-        b, t = divmod(c - starts[ci], ncombos)
-        c += self.step
-        self.c = c - self.total if c >= self.total else c
-        return code, brands[b], combos[t], self.vocab.plans[r & 1023], False
-
     def chunk(self, first: int, end: int, tables: dict[str, list[Row]]) -> None:
         """Products ``first`` to ``end - 1``, appended to ``tables``' rows."""
-        getrandbits, barcodes, jitter = self.getrandbits, self.barcodes, _JITTER
+        getrandbits, add_barcodes, jitter = self.getrandbits, self.barcodes.add, _JITTER
         prod, bars, prices = tables["products"], tables["barcodes"], tables["prices"]
         stock, search = tables["stock_levels"], tables["product_search"]
+        c, step, total, cats = self.c, self.step, self.total, self.cats
+        starts, fixed, plans = self.vocab.starts, self.vocab.fixed, self.vocab.plans
+        walk_from, plu_next = self.walk_from, self.plu_next
         for pid in range(first, end):
             r = getrandbits(48)
-            code, brand, combo, plan, listed = self._pick(pid, r)
+            if pid < walk_from:  # services and gift cards, once each, at their list price
+                code, brand, combo = fixed[pid - 2]
+                plan, listed = _LISTED_PLAN, True
+            else:
+                ci = bisect_right(starts, c) - 1
+                code, brands, combos, ncombos = cats[ci]
+                b, t = divmod(c - starts[ci], ncombos)
+                brand, combo = brands[b], combos[t]
+                c += step
+                if c >= total:
+                    c -= total
+                plan, listed = plans[r & 1023], False
             bz, be, bcol, sbz, sbe, stail, bpct = brand
             cz, ce, scz, sce, base, weighed, tax, disc = combo
             if listed:
@@ -197,20 +197,21 @@ class _Products:
                 amount = base * bpct * jitter[(r >> 10) & 15] // 10_000
                 amount = (amount // 100 * 100 - 10 if amount >= 1_000
                           else max(10, amount - amount % 10))
-            if weighed and self.plu_next <= _PLU_MAX:
+            if weighed and plu_next <= _PLU_MAX:
                 prod.append((pid, str(pid), bz + cz, be + ce, code, bcol, "g", tax,
-                             f"{self.plu_next:05d}", disc))
-                self.plu_next += 1
+                             f"{plu_next:05d}", disc))
+                plu_next += 1
                 stock.append((pid, ((r >> 14) & 255) * 200))
             else:
                 prod.append((pid, str(pid), bz + cz, be + ce, code, bcol, "each", tax, None,
                              disc))
                 stock.append((pid, (r >> 14) & 255))
-                barcodes.add(plan, pid, bars)
+                add_barcodes(plan, pid, bars)
             prices.append((pid, "retail", amount, 0, None))
             if (r >> 22) & 1023 < 10 and not listed:  # ~1%: a price from 1-28 days ahead
                 prices.append(self._future_price(pid, amount, r))
             search.append((pid, sbz + scz + " " + sbe + sce + stail))
+        self.c, self.plu_next = c, plu_next
 
     def _future_price(self, pid: int, amount: int, r: int) -> Row:
         start = (self.day0 + 1 + ((r >> 32) & 31) % 28) * 86_400
