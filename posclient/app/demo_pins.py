@@ -1,19 +1,20 @@
 """New PINs for a demo store's staff, for a newcomer who lost the ones printed once.
 
 Only a demo: a till that is not enrolled with a central and whose staff are exactly the demo
-staff (posclient/app/demo_data.py). A real till's staff and PINs come from the central, and
+staff (posclient/domain/demo_data.py). A real till's staff and PINs come from the central, and
 this refuses. The old PINs stop working, lockouts are cleared, and the reset is audited.
 """
 
 from __future__ import annotations
 
 from posclient.domain.clock import Clock, iso
+from posclient.domain.demo_data import DEMO_STAFF
 from posclient.domain.errors import InvalidInput
 from posclient.domain.pins import hash_pin
 from posclient.store import audit
 from posclient.store.db import Store
 
-from .demo_data import DEMO_STAFF, DemoStaff, _staff_pins
+from .demo_data import DemoStaff, _staff_pins
 
 
 def reset_demo_pins(store: Store, clock: Clock) -> list[DemoStaff]:

@@ -22,9 +22,10 @@ from pathlib import Path
 from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox, QWidget
 
-from posclient.app.demo_data import DEMO_STAFF, SAMPLE_EAN13, build_demo_store
+from posclient.app.demo_data import build_demo_store
 from posclient.app.terminal import Terminal
 from posclient.devices.payment import SimulatedPaymentTerminal
+from posclient.domain.demo_data import DEMO_STAFF, SAMPLE_EAN13
 from posclient.store.db import Store
 
 from .app import install_language, make_app

@@ -30,7 +30,6 @@ import platformdirs
 from sqlalchemy import ColumnElement, Engine, Table, func, select
 from sqlalchemy.exc import OperationalError
 
-from posclient.progress import Progress
 from sync.protocol.clock import SystemClock
 
 if TYPE_CHECKING:
@@ -40,6 +39,7 @@ from sync.central.db import make_engine, normalize_url
 from sync.central.errors import CentralError, ConfigError, SchemaError
 from sync.central.ingest import DEFAULT_CONCURRENCY as DEFAULT_INGEST_CONCURRENCY
 from sync.central.ingest import ENV_CONCURRENCY as ENV_INGEST_CONCURRENCY
+from sync.central.progress import Progress
 
 ENV_DB = "POSCLIENT_CENTRAL_DB"
 ENV_ADMIN_TOKEN = "POSCLIENT_CENTRAL_ADMIN_TOKEN"

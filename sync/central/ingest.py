@@ -37,6 +37,10 @@ counted - expected; ``stock_receive`` adds what a delivery brought and files its
 A failure inside one event never fails the others: an unexpected error quarantines that event
 (logged with its traceback). Only a database that cannot be reached fails the batch (503); the
 terminal re-sends and the events already committed come back as ``duplicate``.
+
+The checks, the problems and the quarantine are in sync/central/ingest_checks.py, terminal_seq
+tracking in sync/central/terminal_seqs.py, and the effects of the event types other than sales
+and pick-ups in sync/central/ingest_effects.py.
 """
 
 from __future__ import annotations
@@ -47,62 +51,55 @@ import threading
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, Engine, Transaction, and_, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Transaction, and_, insert, select
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from posclient.domain.clock import Clock
-from sync.central import card_orphans, incidents, ledger, loyalty
-from sync.central.db import (
-    among,
-    bulk_insert,
-    chunks,
-    is_postgres,
-    is_transient,
-    retrying,
-    upsert,
-    writer,
-)
+from sync.central import incidents, ledger, loyalty
+from sync.central.db import among, bulk_insert, chunks, is_transient, retrying, writer
 from sync.central.errors import CentralError, first_error
 from sync.central.feed import Tx
 from sync.central.identity import TerminalIdentity
 from sync.central.incidents import Problem
-from sync.central.schema import (
-    dump_json,
-    events,
-    exceptions,
-    quarantine,
-    sales,
-    terminal_gaps,
-    terminals,
+from sync.central.ingest_checks import (
+    CHUNK,
+    NO_CENTRAL_EFFECTS,
+    check_content,
+    content_problem,
+    duplicate_receipt,
+    keep_rejected,
+    oversold,
+    readable_id,
+    readable_seq,
+    shorter,
+    too_far,
+    unknown_product,
+    utc,
 )
+from sync.central.ingest_effects import (
+    apply_card_orphan,
+    apply_return,
+    apply_signup,
+    apply_stock_count,
+    apply_stock_receive,
+    points_problems,
+)
+from sync.central.schema import dump_json, events, sales
+from sync.central.terminal_seqs import SeqTracker, lock_terminal, track_seq
 from sync.protocol import (
-    BIGINT_MAX,
-    EVENT_PAYLOAD_MODELS,
-    EVENT_TYPES,
-    MAX_SEQ_AHEAD,
     UNREADABLE_EVENT_ID,
-    CardOrphanFoundPayload,
-    CardOrphanResolvedPayload,
     Event,
     EventResult,
-    MemberSignupPayload,
     PickupPayload,
-    ReturnPayload,
     SalePayload,
-    StockCountPayload,
-    StockReceivePayload,
 )
 
 log = logging.getLogger(__name__)
-
-NO_CENTRAL_EFFECTS = frozenset({"cash_movement", "shift_open", "shift_close", "z_report",
-                                "audit"})
-CHUNK = 5_000  # keys per IN (...) list
 
 
 ENV_CONCURRENCY = "POSCLIENT_CENTRAL_INGEST_CONCURRENCY"
@@ -201,13 +198,12 @@ def _ingest_one(conn: Connection, who: TerminalIdentity, raw: Any, now: datetime
     try:
         ev = Event.model_validate(raw)
     except ValidationError as exc:
-        return _reject(conn, who, raw, _readable_id(raw), _readable_seq(raw),
+        return _reject(conn, who, raw, readable_id(raw), readable_seq(raw),
                        f"malformed event: {first_error(exc)}", now)
     known = _known_result(conn, who, ev.event_id)
     if known is not None:
         return _settle(conn, who, raw, ev, known, now)
-    problem = _content_problem(ev, who) or too_far(ev.terminal_seq,
-                                                   _lock_terminal(conn, who))
+    problem = content_problem(ev, who) or too_far(ev.terminal_seq, lock_terminal(conn, who))
     if problem is not None:
         return _reject(conn, who, raw, ev.event_id, ev.terminal_seq, problem, now)
     try:
@@ -239,54 +235,6 @@ def _settle(conn: Connection, who: TerminalIdentity, raw: Any, ev: Event, known:
     return _reject(conn, who, raw, ev.event_id, ev.terminal_seq, known.reason or "", now)
 
 
-def _readable_id(raw: Any) -> UUID | None:
-    try:
-        return UUID(str(raw["event_id"]))
-    except (TypeError, KeyError, ValueError, AttributeError):
-        return None
-
-
-def _readable_seq(raw: Any) -> int | None:
-    try:
-        seq = raw["terminal_seq"]
-    except (TypeError, KeyError):
-        return None
-    return (seq if isinstance(seq, int) and not isinstance(seq, bool) and 1 <= seq <= BIGINT_MAX
-            else None)
-
-
-def too_far(seq: int, high: int) -> str | None:
-    """Why ``seq`` is refused, when it is more than :data:`MAX_SEQ_AHEAD` beyond ``high`` (the
-    highest the central has from the till): a corrupt or forged number, never that many lost
-    events. The event is ``rejected`` (quarantined, filed) and its seq is not tracked."""
-    if seq <= high + MAX_SEQ_AHEAD:
-        return None
-    return (f"terminal_seq_too_far: {seq} is more than {MAX_SEQ_AHEAD:,} beyond this till's "
-            f"last terminal_seq at the central ({high}); refused, not counted as lost events")
-
-
-def _content_problem(ev: Event, who: TerminalIdentity) -> str | None:
-    return _check_content(ev, who)[0]
-
-
-def _check_content(ev: Event, who: TerminalIdentity) -> tuple[str | None, Any]:
-    """(the reason to reject ``ev``, or None; its payload's model when its type has one)."""
-    if ev.type not in EVENT_TYPES:
-        return f"unknown event type {ev.type!r}", None
-    model = EVENT_PAYLOAD_MODELS.get(ev.type)
-    parsed = None
-    if model is not None:
-        try:
-            parsed = model.model_validate(ev.payload)
-        except ValidationError as exc:
-            return f"{ev.type} payload: {first_error(exc)}", None
-    store = ev.payload.get("store_id")
-    if store is not None and store != who.store_id:
-        return (f"payload.store_id {store!r} is not this terminal's store ({who.store_id}); "
-                "the central accepts a terminal's events for its own store only"), None
-    return None, parsed
-
-
 def _known_result(conn: Connection, who: TerminalIdentity, event_id: UUID) -> EventResult | None:
     with conn.begin_nested():
         row = conn.execute(select(events.c.store_id, events.c.terminal_id)
@@ -305,14 +253,13 @@ def _known_result(conn: Connection, who: TerminalIdentity, event_id: UUID) -> Ev
 def _apply(conn: Connection, who: TerminalIdentity, ev: Event, now: datetime) -> EventResult:
     with conn.begin_nested():
         tx = Tx(conn, now)
-        high = _lock_terminal(conn, who)
-        effects = ("none" if ev.type in NO_CENTRAL_EFFECTS
-                   else "applied" if ev.type in _HANDLERS else "pending")
+        high = lock_terminal(conn, who)
+        effects = _effects(ev.type)
         conn.execute(insert(events).values(
             event_id=ev.event_id, store_id=who.store_id, terminal_id=who.terminal_id,
-            terminal_seq=ev.terminal_seq, type=ev.type, occurred_at=_utc(ev.occurred_at),
+            terminal_seq=ev.terminal_seq, type=ev.type, occurred_at=utc(ev.occurred_at),
             payload=dump_json(ev.payload), received_at=now, effects=effects))
-        problems = _track_seq(conn, who, high, ev.terminal_seq, ev.event_id, now)
+        problems = track_seq(conn, who, high, ev.terminal_seq, ev.event_id, now)
         handler = _HANDLERS.get(ev.type)
         if handler is not None:
             problems += handler(tx, who, ev)
@@ -326,102 +273,18 @@ def _apply(conn: Connection, who: TerminalIdentity, ev: Event, now: datetime) ->
                        exceptions=[p.label for p in problems])
 
 
-def _lock_terminal(conn: Connection, who: TerminalIdentity) -> Any:
-    """Lock the terminal's row: one terminal's events are tracked one at a time."""
-    q = select(terminals.c.high_seq).where(terminals.c.store_id == who.store_id,
-                                           terminals.c.terminal_id == who.terminal_id)
-    return conn.execute(q.with_for_update() if is_postgres(conn) else q).scalar_one()
-
-
-def _track_seq(conn: Connection, who: TerminalIdentity, high: int, seq: int,
-               event_id: UUID | None, now: datetime) -> list[Problem]:
-    """Record gaps in the terminal's seqs, fill them, flag a seq used twice. ``high`` is the
-    terminal's highest seq so far, read with its row locked (:func:`_lock_terminal`)."""
-    ident = (terminal_gaps.c.store_id == who.store_id,
-             terminal_gaps.c.terminal_id == who.terminal_id)
-    problems: list[Problem] = []
-    if seq > high + 1:
-        conn.execute(insert(terminal_gaps).values(
-            store_id=who.store_id, terminal_id=who.terminal_id, first_seq=high + 1,
-            last_seq=seq - 1, detected_at=now))
-        missing = f"{high + 1}" if seq - 1 == high + 1 else f"{high + 1}..{seq - 1}"
-        log.error("LOST EVENTS? terminal %s/%s sent terminal_seq %d but %s never arrived",
-                  who.store_id, who.terminal_id, seq, missing)
-    elif seq <= high:
-        gap = conn.execute(select(terminal_gaps.c.first_seq, terminal_gaps.c.last_seq).where(
-            *ident, terminal_gaps.c.first_seq <= seq, terminal_gaps.c.last_seq >= seq)).first()
-        if gap is not None:
-            conn.execute(delete(terminal_gaps).where(*ident,
-                                                     terminal_gaps.c.first_seq == gap.first_seq))
-            rest = [(gap.first_seq, seq - 1), (seq + 1, gap.last_seq)]
-            for first, last in rest:
-                if first <= last:
-                    conn.execute(insert(terminal_gaps).values(
-                        store_id=who.store_id, terminal_id=who.terminal_id, first_seq=first,
-                        last_seq=last, detected_at=now))
-            log.warning("terminal %s/%s: terminal_seq %d arrived late; gap filled",
-                        who.store_id, who.terminal_id, seq)
-        elif event_id is not None and _seq_taken(conn, who, seq, event_id):
-            problems.append(_seq_reused(seq))
-            log.error("terminal %s/%s re-used terminal_seq %d for event %s", who.store_id,
-                      who.terminal_id, seq, event_id)
-    conn.execute(update(terminals).where(
-        terminals.c.store_id == who.store_id, terminals.c.terminal_id == who.terminal_id)
-        .values(high_seq=max(high, seq), last_event_at=now))
-    return problems
-
-
-def _seq_taken(conn: Connection, who: TerminalIdentity, seq: int, event_id: UUID) -> bool:
-    return conn.execute(select(events.c.event_id).where(
-        events.c.store_id == who.store_id, events.c.terminal_id == who.terminal_id,
-        events.c.terminal_seq == seq, events.c.event_id != event_id).limit(1)).first() is not None
-
-
 def _reject(conn: Connection, who: TerminalIdentity, raw: Any, event_id: UUID | None,
             seq: int | None, reason: str, now: datetime) -> EventResult:
-    reason = _shorter(reason)
+    reason = shorter(reason)
     log.warning("event %s from %s/%s rejected: %s", event_id or "(unreadable id)",
                 who.store_id, who.terminal_id, reason)
     with conn.begin_nested():
-        high = _lock_terminal(conn, who)
+        high = lock_terminal(conn, who)
         if seq is not None and too_far(seq, high) is None:
-            _track_seq(conn, who, high, seq, None, now)
-        _quarantine(conn, who, raw, event_id, reason, now)
+            track_seq(conn, who, high, seq, None, now)
+        keep_rejected(conn, who, raw, event_id, reason, now)
     return EventResult(event_id=event_id or UNREADABLE_EVENT_ID, status="rejected",
                        reason=reason)
-
-
-def _shorter(reason: str) -> str:
-    """A reason as long as :class:`EventResult` carries (the protocol's bound)."""
-    return reason if len(reason) <= MAX_REASON else reason[:MAX_REASON - 1] + "…"
-
-
-MAX_REASON = 2_000
-
-
-def _quarantine(conn: Connection, who: TerminalIdentity, raw: Any, event_id: UUID | None,
-                reason: str, now: datetime) -> None:
-    """Keep a rejected event (again: one row per event_id, counting the attempts)."""
-    values = {"event_id": str(event_id) if event_id else None,
-              "store_id": who.store_id, "terminal_id": who.terminal_id,
-              "raw": dump_json(raw), "reason": reason, "received_at": now, "attempts": 1}
-    if event_id is None:
-        conn.execute(insert(quarantine).values(**values))
-    else:
-        ins = upsert(conn, quarantine)
-        conn.execute(ins.values(**values).on_conflict_do_update(
-            index_elements=[quarantine.c.event_id],
-            set_={"reason": ins.excluded.reason, "raw": ins.excluded.raw,
-                  "attempts": quarantine.c.attempts + 1}))
-        if conn.scalar(select(quarantine.c.attempts).where(
-                quarantine.c.event_id == str(event_id))) != 1:
-            return  # sent again: already filed
-    # A rejected event is also a problem for the store's manager, resolved with a comment
-    # (the event itself stays in quarantine for IT).
-    conn.execute(insert(exceptions).values(_exception_row(
-        who, event_id, Problem("event_rejected", str(event_id or "(unreadable)"),
-                               f"an event of till {who.terminal_id} was rejected: {reason}",
-                               {"reason": reason}), now)))
 
 
 # -- the batch path ------------------------------------------------------------------------------
@@ -443,6 +306,11 @@ class _Accepted:
     def result(self, status: str) -> EventResult:
         return EventResult(event_id=self.event_id, status=status,  # type: ignore[arg-type]
                            exceptions=[p.label for p in self.problems])
+
+
+_Item = tuple[Any, datetime, Event | None, str]  # raw, received at, the event, why malformed
+_Outcome = EventResult | tuple[str, _Accepted]  # a result, or a status and an accepted record
+_Stored = dict[UUID, tuple[tuple[str, str], list[str]]]  # event_id -> terminal, its labels
 
 
 class _Batch:
@@ -483,129 +351,157 @@ class _Batch:
         """
         conn, who = self.conn, self.who
         self.notes = []
-        self.high = int(_lock_terminal(conn, who))  # first: concurrent requests of one terminal
-        self.tracked_at: datetime | None = None  # queue here, and see each other's events
-        items: list[tuple[Any, datetime, Event | None, str]] = []
+        # The terminal's row first: concurrent requests of one terminal queue here, and see
+        # each other's events.
+        self.seqs = SeqTracker(conn, who, int(lock_terminal(conn, who)), self.note)
+        items = self._parse(raw_events)
+        stored, checked = self._read(items)
+        self.accepted: dict[UUID, _Accepted] = {}
+        self.event_rows: list[dict[str, Any]] = []
+        self.sale_rows: list[dict[str, Any]] = []
+        self.groups: list[tuple[UUID | None, datetime, list[tuple[int, int]]]] = []
+        out = [self._event(item, stored, checked, i) for i, item in enumerate(items)]
+        self._write(trans)
+        return [r if isinstance(r, EventResult) else r[1].result(r[0]) for r in out]
+
+    def _parse(self, raw_events: Sequence[Any]) -> list[_Item]:
+        items: list[_Item] = []
         for raw in raw_events:
             now = self.clock.now()
             try:
                 items.append((raw, now, Event.model_validate(raw), ""))
             except ValidationError as exc:
                 items.append((raw, now, None, f"malformed event: {first_error(exc)}"))
+        return items
+
+    def _read(self, items: list[_Item]) -> tuple[_Stored, dict[int, tuple[str | None, Any]]]:
+        """The batch's reads, once: its event_ids already stored, the content checks of the
+        others (by index), the receipt numbers and products of its sales, the terminal's seqs."""
         valid = [ev for _, _, ev, _ in items if ev is not None]
         stored = self._stored([ev.event_id for ev in valid])
-        checked: dict[int, tuple[str | None, Any]] = {}
-        for i, (_, _, ev, _) in enumerate(items):
-            if ev is not None and ev.event_id not in stored:
-                checked[i] = _check_content(ev, who)
+        checked = {i: check_content(ev, self.who) for i, (_, _, ev, _) in enumerate(items)
+                   if ev is not None and ev.event_id not in stored}
         sold = [parsed for problem, parsed in checked.values()
                 if problem is None and isinstance(parsed, SalePayload)]
         self.receipts = self._receipts(sorted({s.receipt_no for s in sold}))
-        tx = Tx(conn, items[-1][1])
+        self.tx = Tx(self.conn, items[-1][1])
         self.catalogue = ledger.known_products(
-            tx, {ln.product_id for s in sold for ln in s.lines})
-        seqs = [ev.terminal_seq if ev is not None else _readable_seq(raw)
+            self.tx, {ln.product_id for s in sold for ln in s.lines})
+        self._load_seqs(items)
+        return stored, checked
+
+    def _load_seqs(self, items: list[_Item]) -> None:
+        high = self.seqs.high
+        seqs = [ev.terminal_seq if ev is not None else readable_seq(raw)
                 for raw, _, ev, _ in items]
-        self._load_seqs([s for s in seqs if s is not None and s <= self.high],
-                        [ev.terminal_seq for ev in valid if ev.terminal_seq <= self.high])
+        self.seqs.load([s for s in seqs if s is not None and s <= high],
+                       [ev.terminal_seq for _, _, ev, _ in items
+                        if ev is not None and ev.terminal_seq <= high])
 
-        accepted: dict[UUID, _Accepted] = {}
-        out: list[EventResult | tuple[str, _Accepted]] = []
-        event_rows: list[dict[str, Any]] = []
-        sale_rows: list[dict[str, Any]] = []
-        groups: list[tuple[UUID | None, datetime, list[tuple[int, int]]]] = []
-        for i, (raw, now, ev, malformed) in enumerate(items):
-            if ev is None:
-                out.append(self._reject(raw, _readable_id(raw), _readable_seq(raw), malformed,
-                                        now))
-                continue
-            eid = ev.event_id
-            mine = accepted.get(eid)
-            if mine is not None:
-                out.append(("duplicate", mine))
-                continue
-            owner = stored.get(eid)
-            if owner is not None:
-                if owner[0] == (who.store_id, who.terminal_id):
-                    out.append(EventResult(event_id=eid, status="duplicate",
-                                           exceptions=owner[1]))
-                    continue
-                self.note(logging.ERROR, "event_id %s re-used by %s/%s (it belongs to %s/%s)",
-                          eid, who.store_id, who.terminal_id, *owner[0])
-                out.append(self._reject(raw, eid, ev.terminal_seq,
-                                        "this event_id belongs to another terminal's event",
-                                        now))
-                continue
-            problem, parsed = checked[i]
-            problem = problem or too_far(ev.terminal_seq, self.high)
-            if problem is not None:
-                out.append(self._reject(raw, eid, ev.terminal_seq, problem, now))
-                continue
-            effects = ("none" if ev.type in NO_CENTRAL_EFFECTS
-                       else "applied" if ev.type in _HANDLERS else "pending")
-            event_rows.append({
-                "event_id": eid, "store_id": who.store_id, "terminal_id": who.terminal_id,
-                "terminal_seq": ev.terminal_seq, "type": ev.type,
-                "occurred_at": _utc(ev.occurred_at), "payload": dump_json(ev.payload),
-                "received_at": now, "effects": effects})
-            self.batch_seqs.setdefault(ev.terminal_seq, []).append(eid)
-            rec = _Accepted(eid, now, ev.occurred_at, self._track(ev.terminal_seq, eid, now))
-            accepted[eid] = rec
-            if ev.type == "sale":
-                sale: SalePayload = parsed
-                if sale.member_id is not None or sale.member_no or any(
-                        t.get("kind") == "points" for t in sale.tenders):
-                    raise _EventByEvent("a member's sale moves points")
-                if sale.coupons:
-                    raise _EventByEvent("a sale with coupons records them event by event")
-                other = self.receipts.setdefault(sale.receipt_no, eid)
-                if other != eid:
-                    rec.problems.append(_duplicate_receipt(sale.receipt_no, other))
-                sale_rows.append(_sale_row(who, eid, sale))
-                rec.group = len(groups)
-                groups.append((eid, now, _sale_deltas(sale)))
-                listed = {ln.product_id for ln in sale.lines}
-                rec.problems += [_unknown_product(p) for p in sorted(listed - self.catalogue)]
-            elif ev.type in _HANDLERS:
-                raise _EventByEvent(f"no batch path for {ev.type!r} events")
-            elif effects == "pending":
-                self.note(logging.INFO, "event %s (%s) stored; its effects arrive in a later "
-                          "release", eid, ev.type)
-            out.append(("accepted", rec))
+    def _event(self, item: _Item, stored: _Stored, checked: dict[int, tuple[str | None, Any]],
+               i: int) -> _Outcome:
+        """The outcome of the batch's ``i``-th event, as :func:`_ingest_one` decides it."""
+        raw, now, ev, malformed = item
+        if ev is None:
+            return self._reject(raw, readable_id(raw), readable_seq(raw), malformed, now)
+        eid = ev.event_id
+        mine = self.accepted.get(eid)
+        if mine is not None:
+            return "duplicate", mine
+        owner = stored.get(eid)
+        if owner is not None:
+            return self._known(raw, ev, owner, now)
+        problem, parsed = checked[i]
+        problem = problem or too_far(ev.terminal_seq, self.seqs.high)
+        if problem is not None:
+            return self._reject(raw, eid, ev.terminal_seq, problem, now)
+        return "accepted", self._accept(ev, parsed, now)
 
-        bulk_insert(conn, events, event_rows)
-        bulk_insert(conn, sales, sale_rows)
-        self._store_seqs()
+    def _known(self, raw: Any, ev: Event, owner: tuple[tuple[str, str], list[str]],
+               now: datetime) -> EventResult:
+        """An event_id already stored: a duplicate, or another terminal's (rejected)."""
+        who, eid = self.who, ev.event_id
+        if owner[0] == (who.store_id, who.terminal_id):
+            return EventResult(event_id=eid, status="duplicate", exceptions=owner[1])
+        self.note(logging.ERROR, "event_id %s re-used by %s/%s (it belongs to %s/%s)",
+                  eid, who.store_id, who.terminal_id, *owner[0])
+        return self._reject(raw, eid, ev.terminal_seq,
+                            "this event_id belongs to another terminal's event", now)
+
+    def _accept(self, ev: Event, parsed: Any, now: datetime) -> _Accepted:
+        """The event's row and its seq; a sale's rows and stock movements."""
+        who, eid = self.who, ev.event_id
+        effects = _effects(ev.type)
+        self.event_rows.append({
+            "event_id": eid, "store_id": who.store_id, "terminal_id": who.terminal_id,
+            "terminal_seq": ev.terminal_seq, "type": ev.type,
+            "occurred_at": utc(ev.occurred_at), "payload": dump_json(ev.payload),
+            "received_at": now, "effects": effects})
+        self.seqs.add(ev.terminal_seq, eid)
+        rec = _Accepted(eid, now, ev.occurred_at, self.seqs.track(ev.terminal_seq, eid, now))
+        self.accepted[eid] = rec
+        if ev.type == "sale":
+            self._sale(rec, parsed, now)
+        elif ev.type in _HANDLERS:
+            raise _EventByEvent(f"no batch path for {ev.type!r} events")
+        elif effects == "pending":
+            self.note(logging.INFO, "event %s (%s) stored; its effects arrive in a later "
+                      "release", eid, ev.type)
+        return rec
+
+    def _sale(self, rec: _Accepted, sale: SalePayload, now: datetime) -> None:
+        if sale.member_id is not None or sale.member_no or any(
+                t.get("kind") == "points" for t in sale.tenders):
+            raise _EventByEvent("a member's sale moves points")
+        if sale.coupons:
+            raise _EventByEvent("a sale with coupons records them event by event")
+        eid = rec.event_id
+        other = self.receipts.setdefault(sale.receipt_no, eid)
+        if other != eid:
+            rec.problems.append(duplicate_receipt(sale.receipt_no, other))
+        self.sale_rows.append(_sale_row(self.who, eid, sale))
+        rec.group = len(self.groups)
+        self.groups.append((eid, now, _sale_deltas(sale)))
+        listed = {ln.product_id for ln in sale.lines}
+        rec.problems += [unknown_product(p) for p in sorted(listed - self.catalogue)]
+
+    def _write(self, trans: Transaction) -> None:
+        """The batch's rows, the stock's levels, then the exceptions and the feed with the
+        commit (see :meth:`run`)."""
+        conn, who, tx = self.conn, self.who, self.tx
+        bulk_insert(conn, events, self.event_rows)
+        bulk_insert(conn, sales, self.sale_rows)
+        self.seqs.store()
         zone = incidents.zone_of(conn, who.store_id)  # read before the levels' locks
-        moved = ledger.move_many(tx, who.store_id, groups, reason="sale", known=self.catalogue)
-        for rec in accepted.values():
+        moved = ledger.move_many(tx, who.store_id, self.groups, reason="sale",
+                                 known=self.catalogue)
+        for rec in self.accepted.values():
             if rec.group is not None:
-                rec.problems += _oversold(who, moved[rec.group])
+                rec.problems += oversold(who, moved[rec.group])
         planned = incidents.plan(conn, who.store_id, who.terminal_id, [
-            (rec.event_id, rec.at, p) for rec in accepted.values() for p in rec.problems],
+            (rec.event_id, rec.at, p) for rec in self.accepted.values() for p in rec.problems],
             tx.now, zone=zone)
         tx.commit(trans, lambda: incidents.write(conn, planned))  # the feed last
-        return [r if isinstance(r, EventResult) else r[1].result(r[0]) for r in out]
 
     def _reject(self, raw: Any, event_id: UUID | None, seq: int | None, reason: str,
                 now: datetime) -> EventResult:
-        reason = _shorter(reason)
+        reason = shorter(reason)
         self.note(logging.WARNING, "event %s from %s/%s rejected: %s",
                   event_id or "(unreadable id)", self.who.store_id, self.who.terminal_id,
                   reason)
-        if seq is not None and too_far(seq, self.high) is None:
-            self._track(seq, None, now)
-        _quarantine(self.conn, self.who, raw, event_id, reason, now)
+        if seq is not None and too_far(seq, self.seqs.high) is None:
+            self.seqs.track(seq, None, now)
+        keep_rejected(self.conn, self.who, raw, event_id, reason, now)
         return EventResult(event_id=event_id or UNREADABLE_EVENT_ID, status="rejected",
                            reason=reason)
 
     # -- reads, once per batch
 
-    def _stored(self, ids: list[UUID]) -> dict[UUID, tuple[tuple[str, str], list[str]]]:
+    def _stored(self, ids: list[UUID]) -> _Stored:
         """The batch's event_ids already stored: their terminal, and the exception labels the
         first arrival recorded (for this terminal's own)."""
         conn, who = self.conn, self.who
-        found: dict[UUID, tuple[tuple[str, str], list[str]]] = {}
+        found: _Stored = {}
         for part in chunks(sorted(set(ids)), CHUNK):
             for eid, store_id, terminal_id in conn.execute(
                     select(events.c.event_id, events.c.store_id, events.c.terminal_id)
@@ -629,82 +525,8 @@ class _Batch:
                 found.setdefault(receipt_no, eid)
         return found
 
-    # -- terminal_seq tracking (as _track_seq, in memory)
 
-    def _load_seqs(self, old: list[int], old_valid: list[int]) -> None:
-        """The terminal's gaps, if a seq of the batch may fill one, and the events already
-        stored with the batch's seqs at or below ``high`` (a seq used twice)."""
-        conn, who = self.conn, self.who
-        self.gaps_before: dict[int, int] = {}
-        self.gaps: dict[int, tuple[int, datetime]] = {}
-        self.stored_seqs: dict[int, list[UUID]] = {}
-        self.batch_seqs: dict[int, list[UUID]] = {}
-        if old:
-            for first, last, at in conn.execute(
-                    select(terminal_gaps.c.first_seq, terminal_gaps.c.last_seq,
-                           terminal_gaps.c.detected_at)
-                    .where(terminal_gaps.c.store_id == who.store_id,
-                           terminal_gaps.c.terminal_id == who.terminal_id)):
-                self.gaps_before[int(first)] = int(last)
-                self.gaps[int(first)] = (int(last), at)
-        for part in chunks(sorted(set(old_valid)), CHUNK):
-            for seq, eid in conn.execute(
-                    select(events.c.terminal_seq, events.c.event_id)
-                    .where(events.c.store_id == who.store_id,
-                           events.c.terminal_id == who.terminal_id,
-                           among(conn, events.c.terminal_seq, part))):
-                self.stored_seqs.setdefault(int(seq), []).append(eid)
-
-    def _track(self, seq: int, event_id: UUID | None, now: datetime) -> list[Problem]:
-        who, high = self.who, self.high
-        problems: list[Problem] = []
-        if seq > high + 1:
-            self.gaps[high + 1] = (seq - 1, now)
-            missing = f"{high + 1}" if seq - 1 == high + 1 else f"{high + 1}..{seq - 1}"
-            self.note(logging.ERROR, "LOST EVENTS? terminal %s/%s sent terminal_seq %d but %s "
-                      "never arrived", who.store_id, who.terminal_id, seq, missing)
-        elif seq <= high:
-            gap = next((first for first, (last, _) in self.gaps.items()
-                        if first <= seq <= last), None)
-            if gap is not None:
-                last, _ = self.gaps.pop(gap)
-                for first, end in ((gap, seq - 1), (seq + 1, last)):
-                    if first <= end:
-                        self.gaps[first] = (end, now)
-                self.note(logging.WARNING, "terminal %s/%s: terminal_seq %d arrived late; gap "
-                          "filled", who.store_id, who.terminal_id, seq)
-            elif event_id is not None and any(
-                    other != event_id for other in (*self.stored_seqs.get(seq, ()),
-                                                    *self.batch_seqs.get(seq, ()))):
-                problems.append(_seq_reused(seq))
-                self.note(logging.ERROR, "terminal %s/%s re-used terminal_seq %d for event %s",
-                          who.store_id, who.terminal_id, seq, event_id)
-        self.high = max(high, seq)
-        self.tracked_at = now
-        return problems
-
-    def _store_seqs(self) -> None:
-        if self.tracked_at is None:
-            return
-        conn, who = self.conn, self.who
-        ident = (terminal_gaps.c.store_id == who.store_id,
-                 terminal_gaps.c.terminal_id == who.terminal_id)
-        gone = [first for first, last in self.gaps_before.items()
-                if first not in self.gaps or self.gaps[first][0] != last]
-        for part in chunks(sorted(gone), CHUNK):
-            conn.execute(delete(terminal_gaps).where(
-                *ident, terminal_gaps.c.first_seq.in_(part)))
-        bulk_insert(conn, terminal_gaps, [
-            {"store_id": who.store_id, "terminal_id": who.terminal_id, "first_seq": first,
-             "last_seq": last, "detected_at": at}
-            for first, (last, at) in sorted(self.gaps.items())
-            if self.gaps_before.get(first) != last])
-        conn.execute(update(terminals).where(
-            terminals.c.store_id == who.store_id, terminals.c.terminal_id == who.terminal_id)
-            .values(high_seq=self.high, last_event_at=self.tracked_at))
-
-
-# -- effects per event type ----------------------------------------------------------------------
+# -- sales and pick-ups (the batch path writes the same rows) -------------------------------------
 
 def _apply_sale(tx: Tx, who: TerminalIdentity, ev: Event, sale: SalePayload | None = None,
                 reason: str = "sale") -> list[Problem]:
@@ -714,16 +536,16 @@ def _apply_sale(tx: Tx, who: TerminalIdentity, ev: Event, sale: SalePayload | No
     other = conn.execute(select(sales.c.event_id).where(and_(
         sales.c.store_id == who.store_id, sales.c.receipt_no == sale.receipt_no))).first()
     if other is not None:
-        problems.append(_duplicate_receipt(sale.receipt_no, other.event_id))
+        problems.append(duplicate_receipt(sale.receipt_no, other.event_id))
     conn.execute(insert(sales).values(**_sale_row(who, ev.event_id, sale)))
     moved = ledger.move(tx, who.store_id, _sale_deltas(sale), reason=reason,
                         event_id=ev.event_id)
     listed = {ln.product_id for ln in sale.lines}
-    problems += [_unknown_product(pid)
+    problems += [unknown_product(pid)
                  for pid in sorted(listed - ledger.known_products(tx, listed))]
-    problems += _oversold(who, moved)
-    problems += _points(loyalty.apply_sale(tx, who.store_id, ev.event_id, sale,
-                                           getattr(sale, "order_no", None)))
+    problems += oversold(who, moved)
+    problems += points_problems(loyalty.apply_sale(tx, who.store_id, ev.event_id, sale,
+                                                   getattr(sale, "order_no", None)))
     if sale.coupons:
         from sync.central import promotions
 
@@ -731,16 +553,6 @@ def _apply_sale(tx: Tx, who: TerminalIdentity, ev: Event, sale: SalePayload | No
                      for kind, code, message in promotions.record_sale_coupons(
                          tx, who, ev.event_id, sale)]
     return problems
-
-
-def _points(issues: list[loyalty.Issue]) -> list[Problem]:
-    return [Problem(kind, subject, message, data) for kind, subject, message, data in issues]
-
-
-def _apply_signup(tx: Tx, who: TerminalIdentity, ev: Event) -> list[Problem]:
-    """A member signed up at a till (sync/central/loyalty.py ``apply_signup``)."""
-    return _points(loyalty.apply_signup(tx, ev.event_id,
-                                        MemberSignupPayload.model_validate(ev.payload)))
 
 
 def _apply_pickup(tx: Tx, who: TerminalIdentity, ev: Event) -> list[Problem]:
@@ -756,45 +568,10 @@ def _apply_pickup(tx: Tx, who: TerminalIdentity, ev: Event) -> list[Problem]:
     return problems
 
 
-def _apply_return(tx: Tx, who: TerminalIdentity, ev: Event) -> list[Problem]:
-    """Goods and money back (sync/central/returns.py ``record_return``)."""
-    from sync.central import returns
-
-    ret = ReturnPayload.model_validate(ev.payload)
-    problems = [Problem(kind, subject, message, data) for kind, subject, message, data
-                in returns.record_return(tx, who, ev.event_id, ret)]
-    return problems + _points(loyalty.apply_return(tx, who.store_id, ev.event_id, ret))
-
-
-def _apply_stock_count(tx: Tx, who: TerminalIdentity, ev: Event) -> list[Problem]:
-    """A count's differences move the store's levels (ledger reason ``count``)."""
-    count = StockCountPayload.model_validate(ev.payload)
-    deltas = [(ln.product_id, ln.counted - ln.expected) for ln in count.lines
-              if ln.counted != ln.expected]
-    if deltas:
-        ledger.move(tx, who.store_id, deltas, reason="count", event_id=ev.event_id)
-    listed = {ln.product_id for ln in count.lines}
-    return [_unknown_product(pid) for pid in sorted(listed - ledger.known_products(tx, listed))]
-
-
-def _apply_stock_receive(tx: Tx, who: TerminalIdentity, ev: Event) -> list[Problem]:
-    """A delivery or transfer received: + what arrived, its differences filed, the delivery
-    marked received (sync/central/deliveries.py ``record_receive``)."""
-    from sync.central import deliveries
-
-    receive = StockReceivePayload.model_validate(ev.payload)
-    problems = [Problem(kind, subject, message, data) for kind, subject, message, data
-                in deliveries.record_receive(tx, who.store_id, who.terminal_id, ev.event_id,
-                                             receive)]
-    listed = {ln.product_id for ln in receive.lines}
-    return problems + [_unknown_product(pid)
-                       for pid in sorted(listed - ledger.known_products(tx, listed))]
-
-
 def _sale_row(who: TerminalIdentity, event_id: UUID, sale: SalePayload) -> dict[str, Any]:
     return {"event_id": event_id, "store_id": who.store_id, "terminal_id": who.terminal_id,
             "receipt_no": sale.receipt_no, "staff_id": sale.staff_id,
-            "member_id": sale.member_id, "completed_at": _utc(sale.completed_at),
+            "member_id": sale.member_id, "completed_at": utc(sale.completed_at),
             "currency": sale.currency, "subtotal": sale.subtotal,
             "discount_total": sale.discount_total, "tax_total": sale.tax_total,
             "rounding": sale.rounding, "total": sale.total, "lines": len(sale.lines)}
@@ -804,54 +581,13 @@ def _sale_deltas(sale: SalePayload) -> list[tuple[int, int]]:
     return [(ln.product_id, -ln.stock_qty) for ln in sale.lines]
 
 
-def _duplicate_receipt(receipt_no: str, other: Any) -> Problem:
-    return Problem("duplicate_receipt", receipt_no,
-                   f"receipt {receipt_no} was already reported by event {other}",
-                   {"other_event_id": str(other)})
+_HANDLERS = {"sale": _apply_sale, "pickup": _apply_pickup, "return": apply_return,
+             "member_signup": apply_signup, "stock_count": apply_stock_count,
+             "stock_receive": apply_stock_receive, "card_orphan_found": apply_card_orphan,
+             "card_orphan_resolved": apply_card_orphan}
 
 
-def _unknown_product(product_id: int) -> Problem:
-    return Problem("unknown_product", str(product_id),
-                   f"product {product_id} is not in the central's catalogue")
-
-
-def _oversold(who: TerminalIdentity, moved: list[ledger.LevelChange]) -> list[Problem]:
-    return [Problem("oversold", str(c.product_id),
-                    f"product {c.product_id} at {who.store_id} is at {c.qty} after this sale",
-                    {"product_id": c.product_id, "qty_after": c.qty, "delta": c.delta})
-            for c in moved if c.delta < 0 and c.qty < 0]
-
-
-def _seq_reused(seq: int) -> Problem:
-    return Problem("terminal_seq_reused", str(seq),
-                   f"terminal_seq {seq} was already used by another event of this terminal "
-                   "(a restored or copied till database?)")
-
-
-def _exception_row(who: TerminalIdentity, event_id: UUID | None, p: Problem,
-                   now: datetime) -> dict[str, Any]:
-    return {"kind": p.kind, "store_id": who.store_id, "terminal_id": who.terminal_id,
-            "event_id": event_id, "status": "open", "comment": "", "created_at": now,
-            "detail": dump_json({"subject": p.subject, "message": p.message, **p.data})}
-
-
-def _apply_card_orphan(tx: Tx, who: TerminalIdentity, ev: Event) -> list[Problem]:
-    """A card charged without a sale: filed, or its exception closed (card_orphans.py)."""
-    if ev.type == "card_orphan_found":
-        filed = card_orphans.record_found(CardOrphanFoundPayload.model_validate(ev.payload))
-    else:
-        filed = card_orphans.record_resolved(
-            tx, who, CardOrphanResolvedPayload.model_validate(ev.payload))
-    return [Problem(*f) for f in filed]
-
-
-_HANDLERS = {"sale": _apply_sale, "pickup": _apply_pickup, "return": _apply_return,
-             "member_signup": _apply_signup, "stock_count": _apply_stock_count,
-             "stock_receive": _apply_stock_receive, "card_orphan_found": _apply_card_orphan,
-             "card_orphan_resolved": _apply_card_orphan}
-
-
-def _utc(t: datetime) -> datetime:
-    """Times without a zone are taken as UTC (the protocol sends UTC, ``...Z``): a sale is
-    never refused over the way its time was written."""
-    return t.replace(tzinfo=UTC) if t.tzinfo is None else t
+def _effects(event_type: str) -> str:
+    """The ``effects`` an event of this type is stored with."""
+    return ("none" if event_type in NO_CENTRAL_EFFECTS
+            else "applied" if event_type in _HANDLERS else "pending")
