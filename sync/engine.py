@@ -7,7 +7,7 @@ One cycle (:meth:`SyncEngine.run_once`):
 2. pull: on first start (no cursor) or after ``410 Gone``, the snapshot; then pages of changes.
    Each page is applied together with its new cursor in ONE transaction. Pages are small, so a
    checkout never waits long for the write lock. The snapshot, once staged and verified, is
-   written in short transactions by :class:`sync.apply.SnapshotWriter`: plain bulk INSERTs
+   written in short transactions by :class:`sync.snapshot_writer.SnapshotWriter`: plain bulk INSERTs
    on a first start, and for a till that already has a catalogue (and may be selling) only
    what changed, plus the removal of what the snapshot no longer holds; its cursor is set
    last.
@@ -59,7 +59,7 @@ from posclient.store.stock import acknowledge_sent, tidy_acknowledged, tidy_cand
 from sync.protocol.clock import SystemClock
 
 from . import calls, parked, till_identity
-from .apply import Applier, SnapshotWriter
+from .apply import Applier
 from .credentials import TokenStore
 from .errors import SyncError
 from .http import (
@@ -89,13 +89,14 @@ from .protocol import (
 )
 from .snapshot_format import TRAILER_KIND, TRAILER_PARAM
 from .snapshot_stage import _SNAPSHOT_BLOCK, decode_block, stage_path, stage_snapshot
+from .snapshot_writer import SnapshotWriter
 
 __all__ = ["_SNAPSHOT_BLOCK", "SyncEngine", "SyncError", "SyncStatus", "read_status",
            "state_get", "state_set"]
 
 log = logging.getLogger(__name__)
 
-SNAPSHOT_CHUNK = 500  # rows of the first write transaction of each kind (sync/apply.py)
+SNAPSHOT_CHUNK = 500  # rows of the first write transaction of each kind (sync/snapshot_writer.py)
 # Snapshot lines are validated a block at a time (one pydantic call per block). 100 lines: the
 # call's cost is spread, and the parsed objects die before the garbage collector's first pass
 # (measured: blocks of 1,000 cost 2.5 times as much, almost all of it in the collector). A till
@@ -577,9 +578,10 @@ class SyncEngine:
                    report: CycleReport) -> None:
         """Load the store's full state from the snapshot, in short transactions.
 
-        :class:`sync.apply.SnapshotWriter` does the writing: plain bulk INSERTs on a first start
-        (no catalogue yet), a compare-and-write-what-changed path for a till that already has a
-        catalogue (after ``410 Gone``), which also removes what the snapshot no longer holds.
+        :class:`sync.snapshot_writer.SnapshotWriter` does the writing: plain bulk INSERTs on a
+        first start (no catalogue yet), a compare-and-write-what-changed path for a till that
+        already has a catalogue (after ``410 Gone``), which also removes what the snapshot no
+        longer holds.
         The cursor is set last, in its own transaction: until then the snapshot is taken again.
         """
         self._emit(store, "bootstrapping", (0, 0))
