@@ -26,7 +26,7 @@ A misbehaving central or proxy: every request goes through :class:`sync.http.Bou
 a page over it is asked for again with fewer changes); a snapshot is staged and verified whole
 before any of it is written (sync/snapshot_stage.py); a page never moves the cursor back. Each
 refusal is recorded with a code that the status bar and ``posclient status`` show in the
-till's language (sync/refusals.py).
+till's language (posclient/app/refusals.py).
 
 Network faults (connection refused, timeouts, 5xx, 429) never raise out of a cycle: they are
 recorded (``sync_state``) and reported through the status callback; :meth:`SyncEngine.start`
@@ -44,6 +44,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +52,10 @@ import httpx
 
 from posclient.domain.clock import Clock, iso
 from posclient.domain.errors import InvalidInput, Unavailable
+from posclient.domain.sync_status import SyncStatus
 from posclient.store.db import Store
 from posclient.store.stock import acknowledge_sent, tidy_acknowledged, tidy_candidates
+from posclient.store.sync_state import read_status, state_get, state_set
 from sync.protocol.clock import SystemClock
 
 from . import calls, parked, snapshot_load, till_identity
@@ -78,7 +81,6 @@ from .protocol import (
     WhoAmI,
     validate_page,
 )
-from .status import CycleReport, SyncStatus, read_status, state_get, state_set
 
 # What other modules and the tests take from here besides the engine.
 __all__ = ["SyncEngine", "SyncError", "SyncStatus", "acknowledge_points", "read_status",
@@ -100,6 +102,16 @@ CASHIER_DEADLINE_S = 10.0  # ... and for a whole answer
 # cycle's network work (a snapshot's local write after its download is not cut short).
 SNAPSHOT_DEADLINE_S = 1_800.0  # 100 MB (a million products) at 0.5 Mbit/s
 CYCLE_DEADLINE_S = 3_600.0
+
+
+@dataclass
+class CycleReport:
+    pushed: int = 0
+    rejected: int = 0
+    applied: int = 0
+    bootstrapped: bool = False
+    exceptions: list[str] = field(default_factory=list)
+    parked: int = 0  # suspended sales published, claimed or dropped (sync/parked.py)
 
 
 # -- the engine --------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import httpx
 
 from posclient.domain.clock import Clock, iso
 from posclient.store.db import Store
+from posclient.store.sync_state import state_get, state_set
 from sync.protocol.clock import SystemClock
 
 from . import till_identity
@@ -26,7 +27,6 @@ from .errors import SyncError
 from .faults import raise_for
 from .http import BoundedTransport
 from .protocol import EnrolRequest, EnrolResponse, WhoAmI
-from .status import state_get, state_set
 
 log = logging.getLogger(__name__)
 

@@ -17,6 +17,7 @@ from ui_kit import scan
 
 from posclient.app.checkout import Checkout
 from posclient.app.receipts import Receipts
+from posclient.app.refusals import REFUSALS
 from posclient.app.returns import RefundTender, Returns
 from posclient.app.staff import Approval
 from posclient.app.terminal import Terminal
@@ -31,7 +32,6 @@ from posclient.ui import messages, widgets
 from posclient.ui.app import install_language
 from posclient.ui.main_window import MainWindow
 from posclient.ui.messages import message_for, template_for
-from sync.refusals import REFUSALS
 
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("build_translations",
@@ -95,7 +95,8 @@ def test_every_raised_code_is_translated_or_english_only_with_a_reason():
     codes = raised_codes()
     assert {"barcode_unknown", "auth_failed", "approval_required", "paper_out",
             "printer_config", "card_declined"} <= codes  # the grep finds them
-    # A sync cycle's refusals are worded by sync/refusals.py (the command line has no Qt).
+    # A sync cycle's refusals are worded by posclient/app/refusals.py (the command line has no
+    # Qt).
     missing = sorted(c for c in codes if c not in messages.TEMPLATES and c not in ENGLISH_ONLY
                      and c not in REFUSALS)
     assert not missing, f"codes with neither a translated message nor a reason: {missing}"

@@ -1,41 +1,12 @@
-"""The till's sync state as stored in its database (table ``sync_state`` and the outbox's
-counts): what the status bar and ``posclient status`` show, readable by any process."""
+"""The till's sync state in its database (table ``sync_state``, the outbox's counts): written
+by the sync engine, read by anyone (the window, ``posclient status``, another process)."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any
 
-
-@dataclass(frozen=True, slots=True)
-class SyncStatus:
-    """What a person sees at a glance (status bar, ``posclient status``)."""
-
-    enrolled: bool
-    online: bool | None  # None: never tried
-    state: str  # idle | syncing | bootstrapping | offline | error | wrong_token | not_enrolled
-    events_waiting: int
-    events_rejected: int
-    last_sync_at: str | None
-    last_error: str | None
-    cursor: int | None
-    server_url: str | None
-    progress: tuple[int, int] | None = None  # (done, total) during a bootstrap
-    # The last failure's code and details (sync/errors.py), shown in the user's language by
-    # sync/refusals.py ``describe``; None when the last cycle succeeded.
-    error_code: str | None = None
-    error_details: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class CycleReport:
-    pushed: int = 0
-    rejected: int = 0
-    applied: int = 0
-    bootstrapped: bool = False
-    exceptions: list[str] = field(default_factory=list)
-    parked: int = 0  # suspended sales published, claimed or dropped (sync/parked.py)
+from posclient.domain.sync_status import SyncStatus
 
 
 def state_get(conn: Any, key: str) -> str | None:
