@@ -55,7 +55,7 @@ from posclient.app.terminal import Terminal
 from posclient.domain.money import Money
 from posclient.store.db import Store
 from sync import till_identity
-from sync.apply import product_search_text
+from sync.catalogue_sql import product_search_text
 from sync.central import entities, feed, identity, schema
 from sync.central.db import make_engine
 from sync.central.demo import load_demo

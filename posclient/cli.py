@@ -248,8 +248,8 @@ def cmd_unlock(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from sync.engine import read_status
-    from sync.refusals import describe
+    from posclient.domain.catalogue import describe_refusal as describe
+    from posclient.store.sync_state import read_status
 
     term = _terminal(args)
     st = term.status()
@@ -321,7 +321,7 @@ def cmd_till(args: argparse.Namespace) -> int:
         _err(f"posclient: {problem}")
         return 1
     try:
-        from posclient.ui.app import run_desktop_till
+        from posclient.till_wiring import run_desktop_till
     except ImportError as exc:  # PySide6 not installed (the gui extra), or a system library
         library = platform_check.library_of(exc)
         if library is not None:

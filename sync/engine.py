@@ -7,7 +7,7 @@ One cycle (:meth:`SyncEngine.run_once`):
 2. pull: on first start (no cursor) or after ``410 Gone``, the snapshot; then pages of changes.
    Each page is applied together with its new cursor in ONE transaction. Pages are small, so a
    checkout never waits long for the write lock. The snapshot, once staged and verified, is
-   written in short transactions by :class:`sync.apply.SnapshotWriter`: plain bulk INSERTs
+   written in short transactions by :class:`sync.snapshot_writer.SnapshotWriter`: plain bulk INSERTs
    on a first start, and for a till that already has a catalogue (and may be selling) only
    what changed, plus the removal of what the snapshot no longer holds; its cursor is set
    last.
@@ -26,7 +26,7 @@ A misbehaving central or proxy: every request goes through :class:`sync.http.Bou
 a page over it is asked for again with fewer changes); a snapshot is staged and verified whole
 before any of it is written (sync/snapshot_stage.py); a page never moves the cursor back. Each
 refusal is recorded with a code that the status bar and ``posclient status`` show in the
-till's language (sync/refusals.py).
+till's language (posclient/app/refusals.py).
 
 Network faults (connection refused, timeouts, 5xx, 429) never raise out of a cycle: they are
 recorded (``sync_state``) and reported through the status callback; :meth:`SyncEngine.start`
@@ -36,12 +36,10 @@ runs cycles in a thread with exponential backoff and jitter, honouring ``Retry-A
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import logging
 import random
 import sqlite3
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -54,23 +52,18 @@ import httpx
 
 from posclient.domain.clock import Clock, iso
 from posclient.domain.errors import InvalidInput, Unavailable
+from posclient.domain.sync_status import SyncStatus
 from posclient.store.db import Store
 from posclient.store.stock import acknowledge_sent, tidy_acknowledged, tidy_candidates
+from posclient.store.sync_state import read_status, state_get, state_set
 from sync.protocol.clock import SystemClock
-from sync.protocol.snapshot_format import TRAILER_KIND, TRAILER_PARAM
 
-from . import calls, parked, till_identity
-from .apply import Applier, SnapshotWriter
+from . import calls, parked, snapshot_load, till_identity
+from .apply import Applier
 from .credentials import TokenStore
 from .errors import SyncError
-from .http import (
-    DEADLINE,
-    DEFAULT_DEADLINE_S,
-    RAW,
-    AnswerTooLarge,
-    BoundedTransport,
-    DeadlineExceeded,
-)
+from .faults import network_error, raise_for
+from .http import DEFAULT_DEADLINE_S, BoundedTransport
 from .protocol import (
     MAX_EVENTS_PER_BATCH,
     MAX_PAGE,
@@ -88,27 +81,13 @@ from .protocol import (
     WhoAmI,
     validate_page,
 )
-from .snapshot_stage import _SNAPSHOT_BLOCK, decode_block, stage_path, stage_snapshot
 
-__all__ = ["_SNAPSHOT_BLOCK", "SyncEngine", "SyncError", "SyncStatus", "read_status",
+# What other modules and the tests take from here besides the engine.
+__all__ = ["SyncEngine", "SyncError", "SyncStatus", "acknowledge_points", "read_status",
            "state_get", "state_set"]
 
 log = logging.getLogger(__name__)
 
-SNAPSHOT_CHUNK = 500  # rows of the first write transaction of each kind (sync/apply.py)
-# Snapshot lines are validated a block at a time (one pydantic call per block). 100 lines: the
-# call's cost is spread, and the parsed objects die before the garbage collector's first pass
-# (measured: blocks of 1,000 cost 2.5 times as much, almost all of it in the collector). A till
-# that sells while it re-takes the snapshot: the engine sleeps YIELD_S after each block.
-# Decoding holds the GIL; without a pause the till's own thread would wait up to the
-# interpreter's switch interval (5 ms) for the GIL after each of its SQL calls.
-SNAPSHOT_BLOCK = 100
-YIELD_S = 0.0002
-# While a snapshot loads, the interpreter's switch interval (how long a thread that wants the
-# GIL waits before it asks the running one to let go) is lowered from 5 ms to this: the till's
-# own thread gets the GIL sooner after each of its SQL calls.
-SWITCH_INTERVAL_S = 0.0005
-GC_GEN2_FACTOR = 10  # see _SwitchInterval
 PAGE_LIMIT = MAX_PAGE  # the most changes asked for at once (the page size adapts below it)
 FIRST_PAGE = 1_000  # changes asked for first in a cycle
 MIN_PAGE = 100
@@ -125,26 +104,6 @@ SNAPSHOT_DEADLINE_S = 1_800.0  # 100 MB (a million products) at 0.5 Mbit/s
 CYCLE_DEADLINE_S = 3_600.0
 
 
-@dataclass(frozen=True, slots=True)
-class SyncStatus:
-    """What a person sees at a glance (status bar, ``posclient status``)."""
-
-    enrolled: bool
-    online: bool | None  # None: never tried
-    state: str  # idle | syncing | bootstrapping | offline | error | wrong_token | not_enrolled
-    events_waiting: int
-    events_rejected: int
-    last_sync_at: str | None
-    last_error: str | None
-    cursor: int | None
-    server_url: str | None
-    progress: tuple[int, int] | None = None  # (done, total) during a bootstrap
-    # The last failure's code and details (sync/errors.py), shown in the user's language by
-    # sync/refusals.py ``describe``; None when the last cycle succeeded.
-    error_code: str | None = None
-    error_details: dict[str, Any] = field(default_factory=dict)
-
-
 @dataclass
 class CycleReport:
     pushed: int = 0
@@ -153,61 +112,6 @@ class CycleReport:
     bootstrapped: bool = False
     exceptions: list[str] = field(default_factory=list)
     parked: int = 0  # suspended sales published, claimed or dropped (sync/parked.py)
-
-
-# -- sync_state helpers ------------------------------------------------------------------------
-
-def state_get(conn: Any, key: str) -> str | None:
-    row = conn.execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
-    return row[0] if row else None
-
-
-def state_set(conn: Any, **values: str | int | None) -> None:
-    conn.executemany(
-        "INSERT INTO sync_state (key, value) VALUES (?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        [(k, None if v is None else str(v)) for k, v in values.items()])
-
-
-def read_status(conn: Any, *, state: str | None = None,
-                progress: tuple[int, int] | None = None) -> SyncStatus:
-    """The sync status as stored in the database (readable by any process)."""
-    server = state_get(conn, "server_url")
-    cursor = state_get(conn, "cursor")
-    online = state_get(conn, "online")
-    counts = dict(conn.execute(
-        "SELECT status, count(*) FROM outbox WHERE status IN ('pending', 'rejected') "
-        "GROUP BY status").fetchall())
-    last_error = state_get(conn, "last_error")
-    error_code = state_get(conn, "error_code") if last_error else None
-    try:
-        error_details = json.loads(state_get(conn, "error_details") or "{}") \
-            if error_code else {}
-    except ValueError:
-        error_details = {}
-    if state is None:
-        if not server:
-            state = "not_enrolled"
-        elif online == "0" and state_get(conn, "error_code") == "wrong_token":
-            state = "wrong_token"  # another till's token: nothing is sent or taken in
-        elif online == "0":
-            state = "offline" if state_get(conn, "error_transient") == "1" else "error"
-        else:
-            state = "idle"
-    return SyncStatus(
-        enrolled=bool(server),
-        online=None if online is None else online == "1",
-        state=state,
-        events_waiting=counts.get("pending", 0),
-        events_rejected=counts.get("rejected", 0),
-        last_sync_at=state_get(conn, "last_sync_at"),
-        last_error=last_error,
-        cursor=None if cursor is None else int(cursor),
-        server_url=server,
-        progress=progress,
-        error_code=error_code,
-        error_details=error_details if isinstance(error_details, dict) else {},
-    )
 
 
 # -- the engine --------------------------------------------------------------------------------
@@ -320,7 +224,7 @@ class SyncEngine:
 
     def _request(self, http: httpx.Client, method: str, url: str, **kw: Any) -> httpx.Response:
         resp = self._send(http, method, url, **kw)
-        _raise_for(resp)
+        raise_for(resp)
         return resp
 
     @staticmethod
@@ -471,7 +375,7 @@ class SyncEngine:
                               json={"records": [dict(zip(keys, r, strict=True)) for r in rows]})
             if resp.status_code == 404:
                 return
-            _raise_for(resp)
+            raise_for(resp)
             try:
                 ack = AuditAck.model_validate_json(resp.content)
             except ValueError as exc:
@@ -575,71 +479,25 @@ class SyncEngine:
 
     def _bootstrap(self, store: Store, http: httpx.Client, store_id: str,
                    report: CycleReport) -> None:
-        """Load the store's full state from the snapshot, in short transactions.
-
-        :class:`sync.apply.SnapshotWriter` does the writing: plain bulk INSERTs on a first start
-        (no catalogue yet), a compare-and-write-what-changed path for a till that already has a
-        catalogue (after ``410 Gone``), which also removes what the snapshot no longer holds.
-        The cursor is set last, in its own transaction: until then the snapshot is taken again.
-        """
+        """Load the store's full state from the snapshot, in short transactions
+        (sync/snapshot_load.py). The cursor is set last, in its own transaction: until then the
+        snapshot is taken again."""
         self._emit(store, "bootstrapping", (0, 0))
-        try:  # pass 1: the whole snapshot staged beside the database and verified
-            with http.stream("GET", "/v1/snapshot", params={TRAILER_PARAM: TRAILER_KIND},
-                             extensions={RAW: True,
-                                         DEADLINE: self.snapshot_deadline}) as resp:
-                _raise_for(resp)
-                t0 = time.perf_counter()
-                staged = stage_snapshot(resp.iter_raw(), stage_path(self.db_path))
-            log.info("snapshot staged and verified: %d records, %.1f MB as sent, in %.1f s",
-                     staged.records, staged.path.stat().st_size / 2**20,
-                     time.perf_counter() - t0)
-        except httpx.HTTPError as exc:
-            err = network_error(exc)
-            raise SyncError(f"the snapshot download broke off: {err}", transient=err.transient,
-                            code=err.code, **err.details) from None
-        header = staged.header
+        staged = snapshot_load.download(http, self.db_path, self.snapshot_deadline)
+        seq = staged.header.seq
+        done, writer = snapshot_load.write(
+            store, staged, store_id, received_at=iso(self.clock.now()),
+            progress=lambda n, total: self._emit(store, "bootstrapping", (n, total)))
         total = staged.records
-        writer: SnapshotWriter | None = None
-        try:  # pass 2: written in short transactions, from the verified file
-            with _SWITCH.lowered(SWITCH_INTERVAL_S):
-                lines = staged.lines()
-                self._emit(store, "bootstrapping", (0, total))
-                writer = SnapshotWriter(store, store_id, chunk=SNAPSHOT_CHUNK,
-                                        received_at=iso(self.clock.now()))
-                log.info("snapshot of %s records (%s path)", total or "?",
-                         "bulk" if writer.bulk else "careful")
-                done = 0
-                # A first start has no seller. A till that may be selling: a pause after each
-                # block, so that its own thread gets the GIL without waiting for a forced switch.
-                pause = 0.0 if writer.bulk else YIELD_S
-                while part := lines.take(SNAPSHOT_BLOCK):
-                    recs = decode_block(part, done)
-                    done += len(recs)
-                    if writer.add_block(recs):
-                        self._emit(store, "bootstrapping", (writer.records, total))
-                    if pause:
-                        time.sleep(pause)
-                writer.flush()
-                if done != total:  # verified: only a fault of the file on this disk
-                    raise SyncError(f"the staged snapshot read back {done} of {total} records",
-                                    transient=True)
-                writer.finish(complete=True)
-        except sqlite3.IntegrityError as exc:
-            raise SyncError(f"the central's snapshot breaks the till's rules ({exc})",
-                            transient=False) from None
-        finally:
-            if writer is not None:
-                writer.close()
-            staged.discard()
-        if header.seq < int(state_get(store.conn, "cursor") or 0):
+        if seq < int(state_get(store.conn, "cursor") or 0):
             log.warning("the snapshot is as of seq %d, before this till's cursor %s (a central "
-                        "restored from a backup?)", header.seq, state_get(store.conn, "cursor"))
+                        "restored from a backup?)", seq, state_get(store.conn, "cursor"))
         # The benchmark reads the last two figures (benchmarks/sync.py).
         log.info("snapshot applied: %d records, %d rows written, %d removed, indexes rebuilt "
                  "in %.0f ms, longest write transaction %.0f ms", done, writer.written,
                  writer.removed, writer.index_build_s * 1000, writer.max_lock_s * 1000)
         with store.write() as conn:
-            state_set(conn, cursor=header.seq, bootstrapped_at=iso(self.clock.now()))
+            state_set(conn, cursor=seq, bootstrapped_at=iso(self.clock.now()))
         report.bootstrapped = True
         report.applied += done
         self._emit(store, "bootstrapping", (done, total))
@@ -685,41 +543,6 @@ class SyncEngine:
             self._thread = None
 
 
-class _SwitchInterval:
-    """While at least one snapshot loads (process-wide, nested users counted): the switch
-    interval lowered (see ``SWITCH_INTERVAL_S``), and full garbage collections made rarer
-    (``GC_GEN2_FACTOR``): a snapshot's buffered rows outlive the young generations and made a
-    full collection (about 60 ms, during which no other thread runs) five times as frequent
-    as before block decoding. Both are restored when the last load ends."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._users = 0
-        self._saved = 0.0
-        self._gc: tuple[int, int, int] = (0, 0, 0)
-
-    @contextlib.contextmanager
-    def lowered(self, seconds: float) -> Iterator[None]:
-        with self._lock:
-            if self._users == 0:
-                self._saved = sys.getswitchinterval()
-                sys.setswitchinterval(min(seconds, self._saved))
-                self._gc = gc.get_threshold()
-                gc.set_threshold(self._gc[0], self._gc[1], self._gc[2] * GC_GEN2_FACTOR)
-            self._users += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._users -= 1
-                if self._users == 0:
-                    sys.setswitchinterval(self._saved)
-                    gc.set_threshold(*self._gc)
-
-
-_SWITCH = _SwitchInterval()
-
-
 @contextlib.contextmanager
 def _synchronous(conn: sqlite3.Connection, level: str) -> Iterator[None]:
     """``PRAGMA synchronous`` at ``level`` for a while (outside any transaction)."""
@@ -749,40 +572,3 @@ def _never_back(cursor: int, next_after: int, first_seq: int | None) -> None:
                         next_after=min(next_after, first_seq or next_after))
 
 
-def network_error(exc: httpx.HTTPError) -> SyncError:
-    """What a network fault, a deadline or an answer over its bound means for a cycle."""
-    if isinstance(exc, DeadlineExceeded):
-        return SyncError(f"the central did not finish answering within {exc.seconds:g} s "
-                         "(deadline)", transient=True, code="deadline",
-                         seconds=f"{exc.seconds:g}")
-    if isinstance(exc, AnswerTooLarge):
-        return SyncError(f"the central's answer was over {exc.limit // 2**20} MB decoded: "
-                         "refused", transient=False, code="answer_too_large",
-                         limit_mb=exc.limit // 2**20)
-    if isinstance(exc, httpx.TimeoutException):
-        return SyncError(f"the central did not answer in time ({type(exc).__name__})",
-                         transient=True)
-    if isinstance(exc, httpx.DecodingError):
-        return SyncError(f"the central's answer could not be decoded ({exc})", transient=True,
-                         code="answer_malformed")
-    return SyncError(f"the central cannot be reached ({exc})", transient=True)
-
-
-def _raise_for(resp: httpx.Response) -> None:
-    code = resp.status_code
-    if code < 400 or code == 410:
-        return
-    if code == 401:
-        raise SyncError("the central refused this till's token (revoked or unknown): enrol "
-                        "this till again with a code made for it (Settings, or posclient enrol "
-                        "--again)", transient=False)
-    if code == 403:
-        raise SyncError("the central refused access to this store's data (403)",
-                        transient=False)
-    if code == 429:
-        retry = resp.headers.get("Retry-After")
-        raise SyncError("the central asked the till to slow down (429)", transient=True,
-                        retry_after=float(retry) if retry and retry.isdigit() else None)
-    if code >= 500:
-        raise SyncError(f"the central had an error ({code})", transient=True)
-    raise SyncError(f"the central refused the request ({code})", transient=False)

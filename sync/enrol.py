@@ -18,11 +18,13 @@ import httpx
 
 from posclient.domain.clock import Clock, iso
 from posclient.store.db import Store
+from posclient.store.sync_state import state_get, state_set
 from sync.protocol.clock import SystemClock
 
 from . import till_identity
 from .credentials import TillKey, TokenStore
-from .engine import SyncError, _raise_for, state_get, state_set
+from .errors import SyncError
+from .faults import raise_for
 from .http import BoundedTransport
 from .protocol import EnrolRequest, EnrolResponse, WhoAmI
 
@@ -81,7 +83,7 @@ def enrol(db_path: str | Path, server_url: str, code: str, terminal_name: str, *
             detail = _detail(resp)
             raise SyncError(f"the central refused the enrolment code: {detail}",
                             transient=False)
-        _raise_for(resp)
+        raise_for(resp)
         answer = EnrolResponse.model_validate(resp.json())
         if own_id is not None and (answer.terminal_id, answer.store_id) != (own_id, own_store):
             raise SyncError(f"the central enrolled this till as {answer.store_id}/"
@@ -189,7 +191,7 @@ def move_central(db_path: str | Path, server_url: str, *, tokens: TokenStore,
         if resp.status_code == 404:
             raise SyncError(f"{server_url} is not a posclient central (or an older one): "
                             "nothing was changed", transient=False)
-        _raise_for(resp)
+        raise_for(resp)
         try:
             answer = WhoAmI.model_validate_json(resp.content)
         except ValueError:

@@ -9,8 +9,8 @@ class SyncError(Exception):
     """A cycle could not finish; ``transient`` says whether retrying later may help.
 
     ``code`` (with ``details``) names a refusal the till shows in its user's language
-    (sync/refusals.py): an answer over its deadline or its size, a snapshot cut off or not
-    verified, a page that would move the cursor back. The message is the English words for
+    (posclient/app/refusals.py): an answer over its deadline or its size, a snapshot cut off or
+    not verified, a page that would move the cursor back. The message is the English words for
     the log and ``posclient status``.
     """
 

@@ -41,8 +41,11 @@ from posclient.domain.clock import Clock, iso
 from posclient.domain.errors import InvalidInput, NotFound, Unavailable
 from posclient.store import audit
 from posclient.store.db import Store
+from posclient.store.settings import load_settings
 
 from .calls import cashier_call, malformed
+from .errors import SyncError
+from .faults import raise_for
 from .protocol import ParkedClaimed, ParkedList, ParkedSale
 
 log = logging.getLogger(__name__)
@@ -123,7 +126,7 @@ def _retry_claims(store: Store, send: Send, http: httpx.Client, clock: Clock) ->
                     _drop_claim(conn, park_id, taken=resp.status_code == 409, clock=clock)
                 changed += 1
                 continue
-            _raise_for(resp)
+            raise_for(resp)
             try:
                 sale = ParkedSale.model_validate_json(resp.content)
             except ValidationError as exc:
@@ -165,7 +168,7 @@ def _publish(store: Store, send: Send, http: httpx.Client) -> int:
                           "only", park_id, resp.text[:200])
                 published = -1
             else:
-                _raise_for(resp)
+                raise_for(resp)
         with store.write() as w:  # a row resumed meanwhile keeps its resumed_at: step 3
             w.execute("UPDATE suspended_sales SET published = ? WHERE id = ?", (published, sid))
         changed += 1
@@ -186,7 +189,7 @@ def _finish_resumed(store: Store, send: Send, http: httpx.Client, clock: Clock) 
                     audit.append(w, at=iso(clock.now()), action="suspended_resumed_twice",
                                  staff_id=None, detail={"park_id": park_id})
             elif resp.status_code != 404:
-                _raise_for(resp)
+                raise_for(resp)
         with store.write() as w:
             w.execute("DELETE FROM suspended_sales WHERE id = ?", (sid,))
         changed += 1
@@ -202,7 +205,7 @@ def _check_shared(store: Store, send: Send, http: httpx.Client, terminal_id: str
     if not mine:
         return 0
     resp = send(http, "GET", "/v1/parked")
-    _raise_for(resp)
+    raise_for(resp)
     try:
         still_open = {str(p.park_id) for p in ParkedList.model_validate_json(resp.content).parked}
     except ValidationError as exc:
@@ -221,7 +224,7 @@ def _check_shared(store: Store, send: Send, http: httpx.Client, terminal_id: str
                           lines=max(1, _lines(cart)), parked_at=at, cart=json.loads(cart))
         put = send(http, "PUT", f"/v1/parked/{park_id}", content=body.model_dump_json(),
                    headers={"Content-Type": "application/json"})
-        _raise_for(put)
+        raise_for(put)
         state = ParkedClaimed.model_validate_json(put.content)
         if state.state == "parked":
             continue  # open again
@@ -288,18 +291,11 @@ def _taken() -> InvalidInput:
     return InvalidInput("This sale was already resumed at another till", code="parked_taken")
 
 
-def _raise_for(resp: httpx.Response) -> None:
-    from .engine import _raise_for
-    _raise_for(resp)
-
-
 def _sync_error(message: str) -> Exception:
-    from .engine import SyncError
     return SyncError(message, transient=True)
 
 
 def _currency(conn: Any) -> str:
-    from posclient.store.settings import load_settings
     return load_settings(conn).currency
 
 

@@ -13,10 +13,10 @@
    old to send a trailer: the snapshot is refused and nothing of it reaches the till's
    tables.
 2. The engine then reads the verified file with :meth:`StagedSnapshot.lines` and writes it
-   through :class:`sync.apply.SnapshotWriter` in its short transactions (about 25 ms each, so
-   a checkout never waits long for the write lock), and sets its cursor last. The local write
-   no longer depends on the network; if the till stops during it, the next cycle takes the
-   snapshot again (the careful path then removes what the snapshot does not hold).
+   through :class:`sync.snapshot_writer.SnapshotWriter` in its short transactions (about
+   25 ms each, so a checkout never waits long for the write lock), and sets its cursor last.
+   The local write no longer depends on the network; if the till stops during it, the next
+   cycle takes the snapshot again (the careful path then removes what the snapshot does not hold).
 
 Decoding a block of lines (:func:`decode_block`) validates each record against its entity's
 model, 100 lines per pydantic call.

@@ -80,8 +80,8 @@ def held_token(me: Enrolled, tokens: TokenStore) -> HeldToken | None:
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why a till must not use a token: ``code`` (sync/refusals.py words it in zh and en), the
-    English message, and the details the words need."""
+    """Why a till must not use a token: ``code`` (posclient/app/refusals.py words it in zh
+    and en), the English message, and the details the words need."""
 
     code: str
     message: str

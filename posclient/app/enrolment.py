@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from posclient.domain.clock import Clock, iso
 from posclient.domain.policy import Action
 from posclient.store import audit
 from posclient.store.db import Store
 
+from .ports import EnrolmentPort, TokenStorePort
 from .staff import Approval, StaffService, StaffSession
 
 if TYPE_CHECKING:
@@ -40,25 +41,22 @@ class EnrolAgain:
             raise ValueError("an in-memory till database cannot be enrolled")
         return cls(store.path, session.staff.id, approver, staff.clock)
 
-    def run(self, server_url: str, code: str, terminal_name: str, *, tokens: Any,
-            **kw: Any) -> EnrolResponse:
-        """Any thread: the central's answer (raises sync.engine.SyncError). Audited."""
-        from sync.enrol import enrol
-
-        answer = enrol(self.db_path, server_url, code, terminal_name, tokens=tokens,
-                       again=True, **kw)
+    def run(self, enrolment: EnrolmentPort, server_url: str, code: str, terminal_name: str, *,
+            tokens: TokenStorePort) -> EnrolResponse:
+        """Any thread: the central's answer (raises sync's SyncError). Audited."""
+        answer = enrolment.enrol(self.db_path, server_url, code, terminal_name, tokens=tokens,
+                                 again=True)
         with Store.open(self.db_path, create=False) as store, store.write() as conn:
             audit.append(conn, at=iso(self.clock.now()), action="enrol_again",
                          staff_id=self.staff_id, approved_by=self.approved_by,
                          detail={"server_url": server_url, "terminal_id": answer.terminal_id})
         return answer
 
-    def move_to(self, server_url: str, *, tokens: Any, **kw: Any) -> WhoAmI:
+    def move_to(self, enrolment: EnrolmentPort, server_url: str, *,
+                tokens: TokenStorePort) -> WhoAmI:
         """Any thread: point this till at a new address of the same central, checked by its
-        token (raises sync.engine.SyncError, nothing changed). Audited."""
-        from sync.enrol import move_central
-
-        who = move_central(self.db_path, server_url, tokens=tokens, **kw)
+        token (raises sync's SyncError, nothing changed). Audited."""
+        who = enrolment.move_central(self.db_path, server_url, tokens=tokens)
         with Store.open(self.db_path, create=False) as store, store.write() as conn:
             audit.append(conn, at=iso(self.clock.now()), action="central_moved",
                          staff_id=self.staff_id, approved_by=self.approved_by,

@@ -1,4 +1,6 @@
-"""Start the desktop till: Qt application, theme, language, services, sync engine, printer."""
+"""Start the desktop till window: Qt application, theme, language. What the window works with
+(the terminal, the sync engine, the printer) is built by the command line's composition root
+(posclient/till_wiring.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFontInfo, QIcon
 from PySide6.QtWidgets import QApplication
 
+from posclient.app.ports import EngineFactory, EnrolmentPort, SyncEnginePort, TokensFactory
 from posclient.app.terminal import Terminal
 from posclient.assets import resource_path
 
@@ -76,11 +79,13 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run_till(terminal: Terminal, *, lang: str | None = None, engine: Any = None,
-             printer: Any = None, log_file: Path | None = None,
-             make_engine: Any = None, quit_after: float | None = None) -> int:
+def run_till(terminal: Terminal, *, lang: str | None = None,
+             engine: SyncEnginePort | None = None, printer: Any = None,
+             log_file: Path | None = None, make_engine: EngineFactory | None = None,
+             enrolment: EnrolmentPort | None = None, tokens: TokensFactory | None = None,
+             quit_after: float | None = None) -> int:
     """Open the till window and run until it is closed (or for ``quit_after`` seconds: the
-    packaged build's smoke test)."""
+    packaged build's smoke test). The sync side's ports: see :class:`MainWindow`."""
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY")
                                                  or os.environ.get("WAYLAND_DISPLAY")
                                                  or os.environ.get("QT_QPA_PLATFORM")):
@@ -93,7 +98,7 @@ def run_till(terminal: Terminal, *, lang: str | None = None, engine: Any = None,
     lang = lang or system_language()
     install_language(app, lang)
     window = MainWindow(terminal, lang=lang, engine=engine, printer=printer,
-                        make_engine=make_engine)
+                        make_engine=make_engine, enrolment=enrolment, tokens=tokens)
     window.log_file = log_file
     screen = app.primaryScreen()
     if screen is not None:  # a till's window fills its screen, with or without a window manager
@@ -125,40 +130,6 @@ def terminal_language(terminal: Terminal, asked: str | None) -> str:
     if chosen:
         return "zh_CN" if str(chosen).startswith("zh") else "en"
     return system_language()
-
-
-def sync_engine(terminal: Terminal) -> tuple[Any, str]:
-    """The background sync engine when this till is enrolled, or why there is none."""
-    from sync.credentials import KeyringUnavailable, TokenStore
-    from sync.engine import SyncEngine, read_status
-
-    if not read_status(terminal.store.conn).enrolled:
-        return None, ""
-    tokens = TokenStore()
-    try:
-        _ = tokens.backend  # a property: raises when there is no usable keyring
-    except KeyringUnavailable as exc:
-        return None, str(exc)
-    assert terminal.store.path is not None
-    return SyncEngine(terminal.store.path, tokens=tokens), ""
-
-
-def run_desktop_till(terminal: Terminal, lang: str | None = None,
-                     quit_after: float | None = None) -> int:
-    """``posclient till``: the till window with its printer, drawer and sync engine."""
-    lang = terminal_language(terminal, lang)
-    log_file = start_logging()
-    printer = terminal.connect_printer(lang)
-    engine, problem = sync_engine(terminal)
-    if problem:
-        log.warning("sync is off: %s", problem)
-        print(f"Sync is off: {problem}", file=sys.stderr)
-    code = run_till(terminal, lang=lang, engine=engine, printer=printer, log_file=log_file,
-                    make_engine=lambda: sync_engine(terminal)[0], quit_after=quit_after)
-    if quit_after is not None:
-        print(f"The till window was open for {quit_after:g} s and closed (exit {code}).",
-              file=sys.stderr)
-    return code
 
 
 def start_logging() -> Path:

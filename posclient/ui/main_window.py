@@ -19,14 +19,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from posclient.app import till_state
 from posclient.app.after_sale import AfterSale
 from posclient.app.checkout import Checkout, CompletedSale
+from posclient.app.ports import (
+    EngineFactory,
+    EnrolmentPort,
+    SyncEnginePort,
+    TokensFactory,
+    TokenStorePort,
+)
 from posclient.app.returns import CompletedReturn
-from posclient.app.shifts import shift_is_open
 from posclient.app.staff import StaffSession
 from posclient.app.terminal import Terminal
 from posclient.domain.errors import PosError
-from sync.engine import SyncEngine, SyncStatus, read_status
+from posclient.domain.sync_status import SyncStatus
 
 from . import fmt, reasons, widgets
 from .customer_display import CustomerDisplays
@@ -58,21 +65,29 @@ class QueuedDrawer:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, terminal: Terminal, *, lang: str, engine: SyncEngine | None = None,
-                 printer: Any = None,
-                 make_engine: Callable[[], SyncEngine | None] | None = None) -> None:
+    """The till's window. The sync side comes through ports (posclient/app/ports.py), wired by
+    the command line (posclient/till_wiring.py): ``engine`` (None: no sync), ``make_engine``
+    for a till enrolled from its set-up page, ``enrolment`` and ``tokens`` (the keyring's
+    token store, made when first needed) for enrolling."""
+
+    def __init__(self, terminal: Terminal, *, lang: str, engine: SyncEnginePort | None = None,
+                 printer: Any = None, make_engine: EngineFactory | None = None,
+                 enrolment: EnrolmentPort | None = None,
+                 tokens: TokensFactory | None = None) -> None:
         super().__init__()
         self.setObjectName("till")
         self.terminal, self.lang, self.engine = terminal, lang, engine
         self.printer = printer  # a ReceiptPrinter (devices.printer) or None: no printer
         self.make_engine = make_engine  # for a till enrolled from its set-up page
+        self.enrolment = enrolment
+        self.make_tokens = tokens
         self.log_file: Any = None
         self.session: StaffSession | None = None
         self.checkout: Checkout | None = None
         self.last_sale: CompletedSale | None = None
         self.sync_state: str | None = None
         self.printer_fault = ""  # the last printer fault, as shown in the status bar
-        self.tokens: Any = None  # the keyring's TokenStore (tests set an in-memory one)
+        self.tokens: TokenStorePort | None = None  # made by make_tokens (tests set their own)
         self.background = Background(self)
         # The printer's and drawer's jobs: one thread, so they reach the device in the order
         # they were asked for (the drawer's kick, then the receipt), never at once.
@@ -87,7 +102,7 @@ class MainWindow(QMainWindow):
         self._build()
         self.customer.start()
         self._attach(engine)
-        status = read_status(terminal.store.conn)
+        status = till_state.sync_status(terminal.store)
         self.show_sync(status)
         if not status.enrolled and not terminal.has_staff():
             self.stack.setCurrentWidget(self.setup_page)  # a new, empty till
@@ -108,7 +123,8 @@ class MainWindow(QMainWindow):
         self.sell_page = SellPage(lang)
         self.sell_page.background = self.background
         self.sell_page.shared = self.engine
-        self.setup_page = SetupPage(self.terminal, self.background, self.token_store)
+        self.setup_page = SetupPage(self.terminal, self.background, self.token_store,
+                                    self.enrolment)
         for page in (self.login_page, self.sell_page, self.setup_page):
             self.stack.addWidget(page)
         self.setup_page.enrolled.connect(self._enrolled)
@@ -130,12 +146,12 @@ class MainWindow(QMainWindow):
         self.sell_page.reconcile_requested.connect(self.open_reconcile)
         self.customer.attach()
 
-    def token_store(self) -> Any:
+    def token_store(self) -> TokenStorePort:
         """Where enrolment puts this till's token: the OS keyring unless set."""
-        from sync.credentials import TokenStore
-
         if self.tokens is None:
-            self.tokens = TokenStore()
+            if self.make_tokens is None:
+                raise RuntimeError("this till window was started without a token store")
+            self.tokens = self.make_tokens()
         return self.tokens
 
     def set_language(self, lang: str) -> None:
@@ -152,8 +168,9 @@ class MainWindow(QMainWindow):
         if hasattr(self.printer, "lang"):  # a ReceiptPrinter: its labels (tests: a paper roll)
             self.printer.lang = "zh" if lang.startswith("zh") else "en"
         self._build()
-        self.show_sync(read_status(self.terminal.store.conn, state=self.sync_state
-                                   if self.sync_state in ("syncing", "bootstrapping") else None))
+        self.show_sync(till_state.sync_status(
+            self.terminal.store,
+            self.sync_state if self.sync_state in ("syncing", "bootstrapping") else None))
         session = self.session
         if page == "setup":
             self.stack.setCurrentWidget(self.setup_page)
@@ -168,7 +185,7 @@ class MainWindow(QMainWindow):
                 self.sell_page.focus_scan()
 
     # -- sync state ------------------------------------------------------------------------------
-    def _attach(self, engine: SyncEngine | None) -> None:
+    def _attach(self, engine: SyncEnginePort | None) -> None:
         self.engine = engine
         self.sell_page.shared = engine  # other tills' suspended sales come through the engine
         if engine is not None:
@@ -178,7 +195,8 @@ class MainWindow(QMainWindow):
         self.sync_state = status.state
         self.status.show_sync(status)
         if status.state == "idle" and self.sell_page.checkout is not None:
-            self.sell_page.quick_keys.load(self.terminal.store.conn)  # tiles changed centrally
+            # the tiles may have changed centrally
+            self.sell_page.quick_keys.show_groups(till_state.quick_key_groups(self.terminal.store))
         if self.stack.currentWidget() is self.setup_page and status.state == "idle" \
                 and self.terminal.has_staff():
             self.terminal.reload()  # the store's settings came with the first sync
@@ -200,7 +218,7 @@ class MainWindow(QMainWindow):
     def refresh_waiting(self) -> None:
         """After a local change (a sale): the count of events waiting, from the database."""
         state = self.sync_state if self.sync_state in ("syncing", "bootstrapping") else None
-        self.status.show_sync(read_status(self.terminal.store.conn, state=state))
+        self.status.show_sync(till_state.sync_status(self.terminal.store, state))
 
     # -- staff -----------------------------------------------------------------------------------
     def log_in(self, staff_id: int, pin: str) -> None:
@@ -217,7 +235,7 @@ class MainWindow(QMainWindow):
         self.sell_page.focus_scan()
         if self.terminal.card_recovery().open():  # charged without a sale: a manager now
             QTimer.singleShot(0, self.open_card_orphans)
-        if self.terminal.settings.require_shift and not shift_is_open(self.terminal.store.conn):
+        if self.terminal.settings.require_shift and not till_state.shift_open(self.terminal.store):
             # Selling needs an open shift: the float is counted first (ui/shift.py).
             QTimer.singleShot(0, lambda: self.open_shift(count_float=True))
         waiting = self.terminal.receipts.unprinted()
@@ -389,8 +407,8 @@ class MainWindow(QMainWindow):
                             self.tr("Open the cash drawer without a sale?")):
             self.sell_page.focus_scan()
             return
-        why = reasons.ask_for(self, co.store.conn, co.settings, "no_sale",
-                              self.tr("Why is the drawer opened?"), self.lang)
+        why = reasons.ask_for(self, co, "no_sale", self.tr("Why is the drawer opened?"),
+                              self.lang)
         if why is not None:
             widgets.with_approval(self, lambda a: co.no_sale(QueuedDrawer(self), why.text, a,
                                                              reason_code=why.code),

@@ -87,9 +87,12 @@ class QuickKeysPanel(QWidget):
         self.bar.hide()
 
     def load(self, conn: sqlite3.Connection) -> None:
-        """(Re)build the tabs from the till's quick keys (nothing changes when they did not:
-        called after every sync, it keeps the tab a cashier is on)."""
-        groups = quick_keys(conn)
+        """(Re)build the tabs from the till's quick keys (see :meth:`show_groups`)."""
+        self.show_groups(quick_keys(conn))
+
+    def show_groups(self, groups: list[tuple[str, str, list[QuickKey]]]) -> None:
+        """(Re)build the tabs from these groups of quick keys (nothing changes when they did
+        not: called after every sync, it keeps the tab a cashier is on)."""
         if groups == self._loaded:
             return
         self._loaded = groups

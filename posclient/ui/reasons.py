@@ -9,7 +9,6 @@ discount, the new price). "Other…" ends the list when the store allows a typed
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -24,10 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from posclient.app.reasons import ReasonCode, reasons_for
+from posclient.app import till_state
+from posclient.app.checkout import Checkout
+from posclient.app.reasons import ReasonCode
 from posclient.domain.cart import Discount
 from posclient.domain.errors import PosError
-from posclient.domain.settings import StoreSettings
 
 from . import widgets
 from .messages import message_for
@@ -128,19 +128,19 @@ def ask_reason(parent: QWidget, title: str, reasons: list[ReasonCode], lang: str
         dialog.deleteLater()
 
 
-def ask_for(parent: QWidget, conn: sqlite3.Connection, settings: StoreSettings, kind: str,
-            title: str, lang: str, value_label: str = "") -> Chosen | None:
+def ask_for(parent: QWidget, checkout: Checkout, kind: str, title: str, lang: str,
+            value_label: str = "") -> Chosen | None:
     """:func:`ask_reason` with the till's reasons of ``kind`` and the store's rule on typed
     reasons."""
-    return ask_reason(parent, title, reasons_for(conn, kind), lang,
-                      allow_other=settings.reason_free_text, value_label=value_label)
+    return ask_reason(parent, title, till_state.reasons_offered(checkout.store, kind), lang,
+                      allow_other=checkout.settings.reason_free_text, value_label=value_label)
 
 
 def ask_page(page: SellPage, kind: str, title: str, value_label: str = "") -> Chosen | None:
     """:func:`ask_for` at the sell page; the scan field has the focus again after."""
     co = page.checkout
     assert co is not None
-    chosen = ask_for(page, co.store.conn, co.settings, kind, title, page.lang, value_label)
+    chosen = ask_for(page, co, kind, title, page.lang, value_label)
     page.focus_scan()
     return chosen
 

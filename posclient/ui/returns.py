@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import re
-import uuid
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -36,7 +35,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from posclient.app.reasons import reasons_for
+from posclient.app import till_state
+from posclient.app.return_hold import reserve_request
 from posclient.app.returns import CompletedReturn, Purchase, ReturnDraft, Returns
 from posclient.domain.errors import InvalidInput, PosError
 from posclient.domain.money import Money
@@ -115,7 +115,7 @@ class ReturnDialog(QDialog):
         # The chain's return reasons (posclient/app/reasons.py); typed only where allowed.
         self.reason.setEditable(returns.settings.reason_free_text)
         self.reason.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        for r in reasons_for(returns.store.conn, "return"):
+        for r in till_state.reasons_offered(returns.store, "return"):
             self.reason.addItem(r.name(lang), r.code)
         form.addRow(self.tr("Reason"), self.reason)
         layout.addLayout(form)
@@ -352,14 +352,7 @@ class ReturnDialog(QDialog):
         if not draft.online or self.central is None or self.background is None:
             self._refund(draft, None)
             return
-        from sync.protocol import ReserveLine, ReserveRequest
-
-        p = draft.purchase
-        assert p is not None
-        req = ReserveRequest(reservation_id=uuid.UUID(draft.reservation_id),
-                             **{f"{p.kind}_no": p.ref},
-                             lines=[ReserveLine(line_id=k, qty=v)
-                                    for k, v in draft.reserve_lines().items()])
+        req = reserve_request(draft)
         self._busy(True)
         self.say(self.tr("Reserving the return at the central…"))
         central = self.central

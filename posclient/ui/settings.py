@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import shiboken6
@@ -30,11 +29,12 @@ from PySide6.QtWidgets import (
 )
 
 from posclient import __version__
+from posclient.app import till_state
+from posclient.app.ports import EnrolmentPort, TokenStorePort
 from posclient.app.terminal import Terminal
 from posclient.app.terminal_config import TerminalConfig
 from posclient.domain.clock import parse_iso
 from posclient.domain.errors import PosError
-from sync.engine import read_status, state_get
 
 from . import a11y, widgets
 from .customer_display import CustomerDisplayForm, parse_config
@@ -179,7 +179,7 @@ class SettingsDialog(QDialog):
 
         box = QGroupBox(self.tr("Sync and diagnostics"))
         form = QFormLayout(box)
-        status = read_status(terminal.store.conn)
+        status = till_state.sync_status(terminal.store)
         s = terminal.settings
         data = terminal.status()
         rows = [
@@ -341,7 +341,7 @@ class SettingsDialog(QDialog):
         permit = self._managers_permit(server, code)
         if permit is None:
             return
-        name = state_get(w.terminal.store.conn, "terminal_name") or socket.gethostname()
+        name = till_state.terminal_name(w.terminal.store) or socket.gethostname()
         tokens = w.token_store()
         self.say(self.tr("Enrolling…"))
 
@@ -361,7 +361,8 @@ class SettingsDialog(QDialog):
         def failed(exc: object) -> None:
             report(message_for(exc, w.lang) if isinstance(exc, PosError) else str(exc), True)
 
-        w.background.run(lambda: permit.run(server, code, name, tokens=tokens), done, failed)
+        w.background.run(lambda: permit.run(_port(w.enrolment), server, code, name,
+                                            tokens=tokens), done, failed)
 
     def move_central(self) -> None:
         """A manager points this till at a new address of the same central (a new proxy
@@ -383,7 +384,8 @@ class SettingsDialog(QDialog):
             if shiboken6.isValid(self):
                 self.say(str(exc), error=True)
 
-        w.background.run(lambda: permit.move_to(server, tokens=tokens), done, failed)
+        w.background.run(lambda: permit.move_to(_port(w.enrolment), server, tokens=tokens),
+                         done, failed)
 
     def sync_now(self) -> None:
         if self.window_.engine is not None:
@@ -398,9 +400,11 @@ class SetupPage(QWidget):
     enrolled = Signal()
 
     def __init__(self, terminal: Terminal, background: Background,
-                 tokens: Callable[[], Any], parent: QWidget | None = None) -> None:
+                 tokens: Callable[[], TokenStorePort], enrolment: EnrolmentPort | None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.terminal, self.background, self.tokens = terminal, background, tokens
+        self.enrolment = enrolment
         outer = QHBoxLayout(self)
         outer.addStretch(1)
         col = QVBoxLayout()
@@ -436,10 +440,7 @@ class SetupPage(QWidget):
         a11y.complete(self)
 
     def enrol(self) -> None:
-        from sync.enrol import enrol
-
-        path = self.terminal.store.path
-        assert isinstance(path, Path)
+        store = self.terminal.store
         server, code, name = (self.server.text().strip(), self.code.text().strip(),
                               self.name.text().strip() or socket.gethostname())
         tokens = self.tokens()
@@ -454,5 +455,13 @@ class SetupPage(QWidget):
             self.message.setText(self.tr("Enrolled: loading the catalogue…"))
             self.enrolled.emit()
 
-        self.background.run(lambda: enrol(path, server, code, name, tokens=tokens), done,
-                            failed)
+        self.background.run(lambda: till_state.enrol_new_till(_port(self.enrolment), store,
+                                                              server, code, name, tokens=tokens),
+                            done, failed)
+
+
+def _port(enrolment: EnrolmentPort | None) -> EnrolmentPort:
+    """On the worker: the enrolment the window was started with (the command line wires it)."""
+    if enrolment is None:
+        raise RuntimeError("this till window was started without enrolment")
+    return enrolment

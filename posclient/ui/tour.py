@@ -16,17 +16,13 @@ import tempfile
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox, QWidget
 
-from posclient.app.demo_data import build_demo_store
-from posclient.app.terminal import Terminal
-from posclient.devices.payment import SimulatedPaymentTerminal
+from posclient.app.self_test import close_demo_till, open_demo_till
 from posclient.domain.demo_data import DEMO_STAFF, SAMPLE_EAN13
-from posclient.store.db import Store
 
 from .app import install_language, make_app
 from .main_window import MainWindow
@@ -142,18 +138,12 @@ def run_self_test(lang: str = "en") -> int:
     folder = Path(tempfile.mkdtemp(prefix="posclient-self-test-"))
     try:
         pins = {sid: f"{secrets.randbelow(10**6):06d}" for sid, _, _ in DEMO_STAFF}
-        store = Store.open(folder / "till.db", create=True)
-        result = build_demo_store(store, products=300, members=20, seed=7,
-                                  now=datetime.now(UTC), pins=pins)
-        manager = next(s for s in result.staff if s.role == "manager")
-        terminal = Terminal(store, payments=SimulatedPaymentTerminal())
-        # the day starts with a float
-        terminal.shifts(terminal.staff.login(manager.staff_id, manager.pin)).open({10_000: 2})
+        terminal, manager = open_demo_till(folder, pins)
         window = MainWindow(terminal, lang=lang)
         window.show()
         visits = tour(window, manager.staff_id, manager.pin)
         window.close()
-        store.close()
+        close_demo_till(terminal)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     for v in visits:

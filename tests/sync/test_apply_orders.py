@@ -16,8 +16,9 @@ from posclient.app.orders import OrderBook
 from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.domain.clock import iso
 from posclient.store.orders import reserved_stock
-from sync.apply import Applier, SnapshotWriter
+from sync.apply import Applier
 from sync.protocol import pickup_code_hash
+from sync.snapshot_writer import SnapshotWriter
 
 MILK_ID, RICE_ID = 1, 5
 MILK = "6901234567892"

@@ -9,8 +9,9 @@ from datetime import datetime, timedelta, timezone
 from posclient.domain.promotions import BasketLine, PricingContext
 from posclient.store.db import Store
 from posclient.store.promotions import PromotionReader
-from sync.apply import Applier, SnapshotWriter
+from sync.apply import Applier
 from sync.protocol import PromotionData, TaxRateData
+from sync.snapshot_writer import SnapshotWriter
 
 AT = datetime(2026, 11, 23, 12, 0, tzinfo=timezone(timedelta(hours=8)))
 

@@ -14,9 +14,10 @@ import pytest
 from misbehaving import snapshot_lines_body
 
 from posclient.store.db import Store
-from sync.apply import SnapshotWriter
 from sync.credentials import MemoryKeyring, TokenStore
-from sync.engine import _SNAPSHOT_BLOCK, SyncEngine, SyncError, state_get, state_set
+from sync.engine import SyncEngine, SyncError, state_get, state_set
+from sync.snapshot_stage import _SNAPSHOT_BLOCK
+from sync.snapshot_writer import SnapshotWriter
 
 VAT = {"entity": "tax_rate", "key": "VAT9", "data": {"code": "VAT9", "rate_ppm": 90000}}
 

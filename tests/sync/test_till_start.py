@@ -10,7 +10,7 @@ from sync.credentials import MemoryKeyring
 
 
 def test_an_enrolled_till_with_a_keyring_gets_its_sync_engine(tmp_path, monkeypatch):
-    from posclient.ui.app import sync_engine
+    from posclient.till_wiring import sync_engine
 
     monkeypatch.setattr(keyring.core, "_keyring_backend", MemoryKeyring())
     store = Store.open(tmp_path / "till.db")

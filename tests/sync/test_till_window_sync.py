@@ -20,6 +20,7 @@ from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.domain.clock import ManualClock
 from posclient.store.db import Store
 from posclient.ui.main_window import MainWindow
+from sync import enrol
 from sync.central import feed, identity
 from sync.central.api import EnrolLimits, create_app
 from sync.central.demo import load_demo
@@ -78,7 +79,7 @@ def installed(qtbot, tmp_path):
             return engines[-1]
 
         w = MainWindow(Terminal(stores[-1], payments=SimulatedPaymentTerminal()), lang="en",
-                       make_engine=make_engine)
+                       make_engine=make_engine, enrolment=enrol)  # as posclient/till_wiring.py
         w.setup_page.name.setText(name)
         w.tokens = tokens
         qtbot.addWidget(w)

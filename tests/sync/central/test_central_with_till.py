@@ -10,6 +10,7 @@ import pytest
 from central_kit import MILK, MemoryKeyring, level
 from sqlalchemy import func, select
 
+import sync.enrol
 from posclient.app.checkout import Checkout
 from posclient.app.enrolment import EnrolAgain
 from posclient.app.staff import Approval, StaffService
@@ -103,7 +104,7 @@ def test_a_revoked_till_is_enrolled_again_by_a_manager_and_its_waiting_sales_car
         with pytest.raises(ApprovalRequired):
             EnrolAgain.authorize(store, cashier, staff)
         permit = EnrolAgain.authorize(store, cashier, staff, Approval(3001, "3333"))
-    answer = permit.run(shop.url, code, "front till", tokens=tokens)
+    answer = permit.run(sync.enrol, shop.url, code, "front till", tokens=tokens)
     assert (answer.store_id, answer.terminal_id) == ("S1", first.terminal_id)
 
     assert engine.run_once().pushed == 1  # the sale that waited goes up, with the new token

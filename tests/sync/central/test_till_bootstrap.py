@@ -16,12 +16,14 @@ from central_kit import APPLE, BREAD, GUM, MILK, RICE, MemoryKeyring
 from posclient.store.catalog import Catalog
 from posclient.store.db import Store
 from posclient.store.search import search_text
-from sync.apply import Applier, SnapshotWriter, product_search_text, restore_indexes
+from sync.apply import Applier
+from sync.catalogue_sql import product_search_text
 from sync.central import feed
 from sync.credentials import TokenStore
 from sync.engine import SyncEngine, SyncError, state_set
 from sync.enrol import enrol
 from sync.protocol import ProductData, TaxRateData
+from sync.snapshot_writer import SnapshotWriter, restore_indexes
 
 DATA = {
     "products": "SELECT id, sku, name_zh, name_en, category, brand, measure, tax_code, plu, "

@@ -21,8 +21,9 @@ from posclient.domain.money import Money
 from posclient.store.db import Store
 from sync import till_identity
 from sync.credentials import KeyringUnavailable, TokenStore
-from sync.engine import SyncEngine, SyncError, SyncStatus, _raise_for, read_status
+from sync.engine import SyncEngine, SyncError, SyncStatus, read_status
 from sync.enrol import enrol
+from sync.faults import raise_for as _raise_for
 
 
 @pytest.fixture
