@@ -20,6 +20,7 @@ from posclient.domain.money import Money
 from posclient.domain.policy import Action
 from posclient.domain.promotions import PricingContext, Promotion, normalize_code
 from posclient.domain.tender import TenderKind
+from posclient.store import card_journal
 from posclient.store.catalog import Product
 
 from .lookup import StockPosition
@@ -229,10 +230,8 @@ class BasketEditing(SaleState):
             if tender.kind is TenderKind.CARD:
                 result = self.payments.reverse(tender.reference, tender.amount)
                 status = "reversed" if result.status is PaymentStatus.APPROVED else "approved"
-                with self.store.write() as conn:
-                    conn.execute("UPDATE payment_journal SET status = ?, updated_at = ? "
-                                 "WHERE reference = ?",
-                                 (status, iso(self.clock.now()), tender.reference))
+                card_journal.set_status(self.store, tender.reference, status,
+                                        iso(self.clock.now()))
                 if status != "reversed":
                     raise PaymentError(
                         f"The card payment {tender.detail} could not be reversed "

@@ -19,7 +19,7 @@ from posclient.domain.errors import InvalidInput, NotFound, PosError
 from posclient.domain.money import Money
 from posclient.domain.policy import Action
 from posclient.domain.tender import TenderKind
-from posclient.store import audit
+from posclient.store import audit, suspended
 
 from .members import MemberView
 from .orders import Handover, OrderView
@@ -59,12 +59,10 @@ class BasketStarts(SaleState):
         now = iso(self.clock.now())
         park_id = str(uuid.uuid4())
         with self.store.write() as conn:
-            cur = conn.execute(
-                "INSERT INTO suspended_sales (staff_id, suspended_at, label, total, cart, "
-                "park_id) VALUES (?, ?, ?, ?, ?, ?)",
-                (self.session.staff.id, now, label, self.cart.totals().total.minor,
-                 json.dumps(self._cart_document(), ensure_ascii=False), park_id))
-            sid = int(cur.lastrowid or 0)
+            sid = suspended.park(conn, staff_id=self.session.staff.id, at=now, label=label,
+                                 total=self.cart.totals().total.minor,
+                                 cart=json.dumps(self._cart_document(), ensure_ascii=False),
+                                 park_id=park_id)
             audit.append(conn, at=now, action="suspend_sale", staff_id=self.session.staff.id,
                          detail={"suspended_id": sid, "label": label, "park_id": park_id})
         self._new_sale()
@@ -73,10 +71,9 @@ class BasketStarts(SaleState):
     def suspended(self) -> list[SuspendedSale]:
         """This till's suspended sales, oldest first (shared ones included until another till
         resumes them)."""
-        return [SuspendedSale(r[0], r[1], r[2], r[3], self._money(r[4]), r[5] or "", r[6] == 1)
-                for r in self.store.conn.execute(
-                    "SELECT id, label, staff_id, suspended_at, total, park_id, published "
-                    "FROM suspended_sales WHERE resumed_at IS NULL ORDER BY id")]
+        return [SuspendedSale(r.id, r.label, r.staff_id, r.suspended_at, self._money(r.total),
+                              r.park_id, r.published == 1)
+                for r in suspended.open_sales(self.store.conn)]
 
     def resume(self, suspended_id: int, *, central_unreachable: bool = False) -> None:
         """Resume one of this till's suspended sales.
@@ -88,13 +85,11 @@ class BasketStarts(SaleState):
         (sync/parked.py).
         """
         self._ready_to_resume()
-        row = self.store.conn.execute(
-            "SELECT cart, published, park_id FROM suspended_sales WHERE id = ? AND resumed_at "
-            "IS NULL", (suspended_id,)).fetchone()
+        row = suspended.parked_cart(self.store.conn, suspended_id)
         if row is None:
             raise NotFound(f"There is no suspended sale {suspended_id}", code="suspended_unknown",
                            suspended_id=suspended_id)
-        cart_doc, published, park_id = row
+        cart_doc, published, park_id = row.cart, row.published, row.park_id
         if published == 1 and not central_unreachable:
             raise InvalidInput("This sale is shared with the other tills: it is claimed at the "
                                "central first", code="suspended_shared",
@@ -102,15 +97,12 @@ class BasketStarts(SaleState):
         cart = self._cart_from(cart_doc)
         extras = json.loads(cart_doc)
         now = iso(self.clock.now())
-        enrolled = self.store.conn.execute(
-            "SELECT 1 FROM sync_state WHERE key = 'server_url' AND value IS NOT NULL").fetchone()
+        enrolled = suspended.central_known(self.store.conn)
         with self.store.write() as conn:
-            if published == -1 or not enrolled:  # nothing for the central to hear
-                conn.execute("DELETE FROM suspended_sales WHERE id = ?", (suspended_id,))
-            else:  # a sale being shared right now, or shared: the sync cycle finishes it
-                conn.execute("UPDATE suspended_sales SET resumed_at = ? WHERE id = ?",
-                             (now, suspended_id))
-            conn.execute("DELETE FROM parked_claims WHERE park_id = ?", (park_id,))
+            # Nothing for the central to hear: deleted. A sale being shared right now, or
+            # shared: kept, the sync cycle finishes it.
+            suspended.mark_resumed(conn, suspended_id, park_id, at=now,
+                                   keep=published != -1 and enrolled)
             audit.append(conn, at=now, action="resume_sale", staff_id=self.session.staff.id,
                          detail={"suspended_id": suspended_id, "park_id": park_id,
                                  "claimed": False, "offline": central_unreachable})
@@ -130,8 +122,7 @@ class BasketStarts(SaleState):
         cart = self._cart_from(json.dumps(claimed.cart))
         park_id = str(claimed.park_id)
         with self.store.write() as conn:  # the claim is done: its journal and copies go
-            conn.execute("DELETE FROM suspended_sales WHERE park_id = ?", (park_id,))
-            conn.execute("DELETE FROM parked_claims WHERE park_id = ?", (park_id,))
+            suspended.drop_claimed(conn, park_id)
             audit.append(conn, at=iso(self.clock.now()), action="resume_sale",
                          staff_id=self.session.staff.id,
                          detail={"park_id": park_id, "claimed": True,

@@ -14,6 +14,8 @@ from posclient.domain.errors import InvalidInput, NotFound, PaymentError
 from posclient.domain.loyalty import points_value
 from posclient.domain.money import Money
 from posclient.domain.tender import Tender, TenderKind
+from posclient.store import card_journal
+from posclient.store.sales import store_credit_account
 
 from .sale_state import SaleState
 
@@ -65,20 +67,13 @@ class Tenders(SaleState):
         reference = str(uuid.uuid4())
         now = iso(self.clock.now())
         basket = json.dumps(self.basket_document(), ensure_ascii=False)
-        holder = self.store.lease()
-        with self.store.write() as conn:
-            conn.execute(
-                "INSERT INTO payment_journal (reference, amount, currency, status, created_at, "
-                "updated_at, holder, basket_id, basket) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, "
-                "?)", (reference, amount.minor, amount.currency, now, now, holder,
-                       self.basket_id, basket))
+        card_journal.attempt(self.store, reference=reference, amount=amount.minor,
+                             currency=amount.currency, at=now, holder=self.store.lease(),
+                             basket_id=self.basket_id, basket=basket)
         result = self.payments.authorize(amount, reference)
-        with self.store.write() as conn:
-            conn.execute(
-                "UPDATE payment_journal SET status = ?, auth_code = ?, detail = ?, "
-                "updated_at = ? WHERE reference = ?",
-                (result.status.value, result.auth_code, result.detail or result.message,
-                 iso(self.clock.now()), reference))
+        card_journal.answered(self.store, reference, status=result.status.value,
+                              auth_code=result.auth_code, detail=result.detail or result.message,
+                              at=iso(self.clock.now()))
         if result.status is PaymentStatus.DECLINED:
             raise PaymentError(f"Card declined: {result.message or 'no reason given'}. "
                                "Ask for another card or another way to pay.",
@@ -94,9 +89,7 @@ class Tenders(SaleState):
         self._active()
         self._check_can_pay()
         amount = amount if amount is not None else self.payment.due
-        row = self.store.conn.execute(
-            "SELECT balance, currency FROM store_credit WHERE account = ?",
-            (account,)).fetchone()
+        row = store_credit_account(self.store.conn, account)
         if row is None:
             raise NotFound(f"There is no store credit account {account!r}",
                            code="credit_unknown", account=account)

@@ -82,6 +82,13 @@ class SaleLineRow:
     stock_qty: int  # units (or grams) that leave the shelf: 0 for a label-priced weighed item
 
 
+def store_credit_account(conn: sqlite3.Connection, account: str) -> tuple[int, str] | None:
+    """A store credit (or gift card) account's balance (minor units) and currency, or None."""
+    row = conn.execute("SELECT balance, currency FROM store_credit WHERE account = ?",
+                       (account,)).fetchone()
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
 _SALE_COLUMNS = ", ".join(SaleRow.__dataclass_fields__)
 _LINE_COLUMNS = ", ".join(f for f in SaleLineRow.__dataclass_fields__ if f != "stock_qty")
 
