@@ -15,15 +15,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from posclient import __version__, cli_central, cli_json, cli_payments, cli_shift
-from posclient.app.lookup import parse_scan
 from posclient.app.reasons import reasons_for
-from posclient.cli_sell import parse_pay, parse_staff_pin, plan_payments
+from posclient.cli_sell import parse_sale, parse_staff_pin, plan_payments, ring_up, take_payments
 from posclient.config import default_db_path, start_logging
-from posclient.domain.cart import Discount, Measure
+from posclient.domain.cart import Measure
 from posclient.domain.errors import InvalidInput, PosError
-from posclient.domain.money import Money
 from posclient.domain.receipt import Receipt, display_width, fit, render_text
-from posclient.domain.tender import TenderKind
 from posclient.progress import Progress
 from posclient.store.db import StartupError, Store
 
@@ -183,73 +180,28 @@ def cmd_lookup(args: argparse.Namespace) -> int:
 
 
 def cmd_sell(args: argparse.Namespace) -> int:
-    from posclient.app.staff import Approval
+    from posclient.app.after_sale import AfterSale
 
     term = _terminal(args)
     currency = term.settings.currency
-    # Parse everything before touching anything.
-    scans = [parse_scan(s) for s in args.scan]
-    pays = [parse_pay(p, currency) for p in args.pay]
-    discount = Discount.parse(args.discount, currency) if args.discount else None
-    line_discounts = []
-    for spec in args.line_discount:
-        no, _, d = spec.partition(":")
-        if not no.isdigit() or not d:
-            raise InvalidInput(f"{spec!r}: give a line discount as LINE:DISCOUNT, e.g. 2:10%",
-                               code="usage")
-        line_discounts.append((int(no), Discount.parse(d, currency)))
-    overrides = []
-    for spec in args.override:
-        no, _, rest = spec.partition(":")
-        price, _, reason = rest.partition(":")
-        try:
-            overrides.append((int(no), Money.parse(price, currency), reason or "price check"))
-        except ValueError:
-            raise InvalidInput(f"{spec!r}: give a price override as LINE:PRICE[:REASON]",
-                               code="usage") from None
-    approval = Approval(*parse_staff_pin(args.approve)) if args.approve else None
-    if not scans:
-        raise InvalidInput("Scan at least one item (--scan BARCODE)", code="cart_empty")
-    if not pays:
-        raise InvalidInput("Say how the customer pays (--pay cash:100, --pay card)",
-                           code="not_paid")
-
+    spec = parse_sale(args, currency)  # everything parsed before anything is touched
     session = term.staff.login(args.staff, args.pin)
     co = term.checkout(session)
-    for code, qty in scans:
-        co.scan(code, qty)
-    codes = {r.code for r in reasons_for(term.store.conn, "price_override")}
-    for no, price, reason in overrides:  # REASON: a reason code, or words
-        co.override_price(no, price, "" if reason in codes else reason, approval,
-                          reason_code=reason if reason in codes else None)
-    for no, d in line_discounts:
-        co.discount_line(no, d, approval, reason_code=args.reason)
-    if discount is not None:
-        co.discount_basket(discount, approval, reason_code=args.reason)
-
-    plan = plan_payments(pays, co.payment)
-    try:
-        for p in plan:
-            assert p.amount is not None
-            if p.kind is TenderKind.CASH:
-                co.pay_cash(p.amount)
-            elif p.kind is TenderKind.CARD:
-                co.pay_card(p.amount)
-            else:
-                co.pay_store_credit(p.account, p.amount)
-    except PosError:
-        if co.has_payments:
-            co.void_sale(approval)  # reverse approved card payments: nothing is sold
-        raise
+    ring_up(co, spec, {r.code for r in reasons_for(term.store.conn, "price_override")})
+    take_payments(co, plan_payments(spec.pays, co.payment), spec.approval)
     done = co.complete()
     _err(f"Sale committed: receipt {done.receipt_no}, total "
          f"{done.totals.total.to_decimal_str()} {currency}, change "
          f"{done.change.to_decimal_str()}.")
     receipt: list[str] = []
-    if not args.no_print:
-        printer = ((lambda r: receipt.append(render_text(r, args.lang))) if args.json
-                   else _stdout_printer(args.lang))
-        term.receipts.print_sale(done.sale_id, printer, args.lang)
+    printer = None if args.no_print else (
+        (lambda r: receipt.append(render_text(r, args.lang))) if args.json
+        else _stdout_printer(args.lang))
+    outcome = AfterSale(term.receipts, term.drawer).run(done, printer, args.lang)
+    if outcome.drawer_fault is not None:
+        _err(f"The cash drawer did not open ({outcome.drawer_fault}).")
+    if outcome.print_fault is not None:  # the sale stays committed, its receipt pending
+        raise outcome.print_fault
     if args.json:
         cli_json.emit({"receipt_no": done.receipt_no, "sale_id": done.sale_id,
                        "currency": currency, "total": done.totals.total.minor,

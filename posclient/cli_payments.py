@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 from posclient.domain.errors import InvalidInput
 
 if TYPE_CHECKING:  # the services load when the command runs: `posclient --help` stays quick
-    from posclient.app.card_recovery import CardOrphan
+    from posclient.app.card_recovery import CardOrphan, CardRecovery
+    from posclient.app.staff import StaffSession
 
 Open = Callable[[argparse.Namespace], Any]  # -> Terminal (the command line's _terminal)
 
@@ -56,28 +57,38 @@ def orphan_dict(o: CardOrphan) -> dict[str, Any]:
 
 def run(args: argparse.Namespace, open_terminal: Open,
         parse_approval: Callable[[str], tuple[int, str]]) -> int:
-    from posclient.app.staff import Approval
-
     term = open_terminal(args)
     recovery = term.card_recovery()
-    zh = args.lang == "zh"
     if args.action == "list":
-        orphans = recovery.open()
-        if args.json:
-            print(json.dumps([orphan_dict(o) for o in orphans], ensure_ascii=False, indent=1))
-            return 0
-        if not orphans:
-            print("没有待处理的银行卡付款。" if zh else "No card payment waits to be resolved.")
-        for o in orphans:
-            goods = ", ".join(f"{ln.name_zh if zh else ln.name_en} ×{ln.qty}" for ln in o.lines)
-            print(f"{o.reference}  {o.amount.to_decimal_str()} {o.amount.currency}  "
-                  f"{o.approved_at}  {o.detail} {o.auth_code}".rstrip())
-            print(f"    {goods or ('商品不明' if zh else 'goods unknown')}")
+        _list(recovery.open(), args.json, args.lang == "zh")
         return 0
     if not args.reference or args.staff is None or not args.pin:
         raise InvalidInput(f"payments {args.action} needs REF, --staff and --pin "
                            "(a manager's, or --approve STAFF:PIN)", code="usage")
     session = term.staff.login(args.staff, args.pin)
+    _resolve(recovery, session, args, parse_approval)
+    return 0
+
+
+def _list(orphans: list[CardOrphan], as_json: bool, zh: bool) -> None:
+    if as_json:
+        print(json.dumps([orphan_dict(o) for o in orphans], ensure_ascii=False, indent=1))
+        return
+    if not orphans:
+        print("没有待处理的银行卡付款。" if zh else "No card payment waits to be resolved.")
+    for o in orphans:
+        goods = ", ".join(f"{ln.name_zh if zh else ln.name_en} ×{ln.qty}" for ln in o.lines)
+        print(f"{o.reference}  {o.amount.to_decimal_str()} {o.amount.currency}  "
+              f"{o.approved_at}  {o.detail} {o.auth_code}".rstrip())
+        print(f"    {goods or ('商品不明' if zh else 'goods unknown')}")
+
+
+def _resolve(recovery: CardRecovery, session: StaffSession, args: argparse.Namespace,
+             parse_approval: Callable[[str], tuple[int, str]]) -> None:
+    """Reverse, refund or complete one card payment, and say what was done."""
+    from posclient.app.staff import Approval
+
+    zh = args.lang == "zh"
     approval = Approval(*parse_approval(args.approve)) if args.approve else None
     if args.action == "reverse":
         done = recovery.reverse(session, args.reference, approval)
@@ -96,4 +107,3 @@ def run(args: argparse.Namespace, open_terminal: Open,
         assert sale is not None
         print(("已补记为销售 " if zh else "Completed as sale ")
               + f"{sale.receipt_no} ({sale.totals.total.to_decimal_str()})")
-    return 0

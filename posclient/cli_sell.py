@@ -1,12 +1,21 @@
-"""``posclient sell``'s tenders, parsed and planned before anything is charged."""
+"""``posclient sell``: the sale and its tenders, parsed and planned before anything is charged,
+then rung up and paid on the checkout (the command itself is ``posclient.cli.cmd_sell``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import argparse
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from posclient.domain.errors import InvalidInput
+from posclient.app.lookup import parse_scan
+from posclient.domain.cart import Discount
+from posclient.domain.errors import InvalidInput, PosError
 from posclient.domain.money import Money
 from posclient.domain.tender import Payment, TenderKind, TenderNeedsConfirmation
+
+if TYPE_CHECKING:  # the services load when the command runs: `posclient --help` stays quick
+    from posclient.app.checkout import Checkout
+    from posclient.app.staff import Approval
 
 
 @dataclass(frozen=True)
@@ -86,3 +95,86 @@ def plan_payments(pays: list[PaySpec], payment: Payment) -> list[PaySpec]:
             f"({payment.total.to_decimal_str()} {total.currency}): "
             f"{trial.due.to_decimal_str()} more is due. Nothing was sold.", code="not_paid")
     return plan
+
+
+@dataclass
+class SaleSpec:
+    """``posclient sell``'s arguments, parsed: nothing is touched until all of them parse."""
+
+    scans: list[tuple[str, int]]
+    pays: list[PaySpec]
+    discount: Discount | None = None
+    line_discounts: list[tuple[int, Discount]] = field(default_factory=list)
+    overrides: list[tuple[int, Money, str]] = field(default_factory=list)  # line, price, why
+    approval: Approval | None = None
+    reason: str | None = None  # the discounts' reason code
+
+
+def _line_discount(spec: str, currency: str) -> tuple[int, Discount]:
+    no, _, d = spec.partition(":")
+    if not no.isdigit() or not d:
+        raise InvalidInput(f"{spec!r}: give a line discount as LINE:DISCOUNT, e.g. 2:10%",
+                           code="usage")
+    return int(no), Discount.parse(d, currency)
+
+
+def _override(spec: str, currency: str) -> tuple[int, Money, str]:
+    no, _, rest = spec.partition(":")
+    price, _, reason = rest.partition(":")
+    try:
+        return int(no), Money.parse(price, currency), reason or "price check"
+    except ValueError:
+        raise InvalidInput(f"{spec!r}: give a price override as LINE:PRICE[:REASON]",
+                           code="usage") from None
+
+
+def parse_sale(args: argparse.Namespace, currency: str) -> SaleSpec:
+    """Every argument of ``posclient sell`` parsed and checked, before anything is touched."""
+    from posclient.app.staff import Approval
+
+    spec = SaleSpec(
+        scans=[parse_scan(s) for s in args.scan],
+        pays=[parse_pay(p, currency) for p in args.pay],
+        discount=Discount.parse(args.discount, currency) if args.discount else None,
+        line_discounts=[_line_discount(s, currency) for s in args.line_discount],
+        overrides=[_override(s, currency) for s in args.override],
+        approval=Approval(*parse_staff_pin(args.approve)) if args.approve else None,
+        reason=args.reason)
+    if not spec.scans:
+        raise InvalidInput("Scan at least one item (--scan BARCODE)", code="cart_empty")
+    if not spec.pays:
+        raise InvalidInput("Say how the customer pays (--pay cash:100, --pay card)",
+                           code="not_paid")
+    return spec
+
+
+def ring_up(co: Checkout, spec: SaleSpec, reason_codes: set[str]) -> None:
+    """Scan, override prices (``REASON``: one of ``reason_codes``, or words), discount."""
+    for code, qty in spec.scans:
+        co.scan(code, qty)
+    for no, price, reason in spec.overrides:
+        known = reason in reason_codes
+        co.override_price(no, price, "" if known else reason, spec.approval,
+                          reason_code=reason if known else None)
+    for no, d in spec.line_discounts:
+        co.discount_line(no, d, spec.approval, reason_code=spec.reason)
+    if spec.discount is not None:
+        co.discount_basket(spec.discount, spec.approval, reason_code=spec.reason)
+
+
+def take_payments(co: Checkout, plan: list[PaySpec], approval: Approval | None) -> None:
+    """Take the planned tenders; when one fails, the approved card payments are reversed
+    (the sale is voided) and nothing is sold."""
+    try:
+        for p in plan:
+            assert p.amount is not None
+            if p.kind is TenderKind.CASH:
+                co.pay_cash(p.amount)
+            elif p.kind is TenderKind.CARD:
+                co.pay_card(p.amount)
+            else:
+                co.pay_store_credit(p.account, p.amount)
+    except PosError:
+        if co.has_payments:
+            co.void_sale(approval)  # reverse approved card payments: nothing is sold
+        raise

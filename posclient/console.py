@@ -10,6 +10,7 @@ from __future__ import annotations
 import getpass
 from collections.abc import Callable
 
+from posclient.app.after_sale import AfterSale
 from posclient.app.checkout import Checkout
 from posclient.app.lookup import ProductInfo, parse_scan
 from posclient.app.staff import Approval, StaffSession
@@ -116,101 +117,143 @@ class Console:
     def handle(self, line: str) -> bool:
         """Run one input line; False when the cashier leaves."""
         assert self.co is not None and self.session is not None
-        co = self.co
         words = line.split()
         if not words:
             return True
         cmd, args = words[0].lower(), words[1:]
         if cmd in ("quit", "exit"):
-            if not co.cart.is_empty:
-                self.say("  Finish, suspend or cancel the sale first.")
-                return True
-            self.term.staff.logout(self.session)
-            return False
-        if cmd == "help":
-            self.say(HELP)
-        elif cmd == "total":
-            self.show_sale()
-        elif cmd == "lock":
-            self.session.locked = True
-            self.unlock()
-        elif cmd == "add" and args and args[0].isdigit():
-            n = int(args[0])
-            if not 1 <= n <= len(self.hits):
-                raise InvalidInput(f"There is no search result {n}", code="usage")
-            qty = int(args[1]) if len(args) > 1 and args[1].lstrip("-").isdigit() else 1
-            co.add_product(self.hits[n - 1].product.id, qty)
-            self.show_sale()
-        elif cmd == "qty" and len(args) == 2:
-            co.set_qty(int(args[0]), int(args[1]))
-            self.show_sale()
-        elif cmd == "void" and len(args) == 1:
-            self.with_approval(lambda a: co.void_line(int(args[0]), a))
-            self.show_sale()
-        elif cmd == "price" and len(args) >= 2:
-            price = self.money(args[1])
-            reason = " ".join(args[2:]) or "price check"
-            self.with_approval(lambda a: co.override_price(int(args[0]), price, reason, a))
-            self.show_sale()
-        elif cmd == "disc" and args:
-            cur = self.term.settings.currency
-            if len(args) == 2:
-                d = Discount.parse(args[1], cur)
-                self.with_approval(lambda a: co.discount_line(int(args[0]), d, a))
-            else:
-                d = Discount.parse(args[0], cur)
-                self.with_approval(lambda a: co.discount_basket(d, a))
-            self.show_sale()
-        elif cmd == "cash" and len(args) == 1:
-            tendered = self.money(args[0])
-            try:
-                co.pay_cash(tendered)
-            except TenderNeedsConfirmation as exc:  # change above the largest note: a typo?
-                answer = self.ask(f"  {exc}. Take this cash? [y/N] ").strip().lower()
-                if answer not in ("y", "yes", "是"):
-                    self.say("  Cash not taken.")
-                    return True
-                co.pay_cash(tendered, confirmed=True)
-            self.after_payment()
-        elif cmd == "card":
-            co.pay_card(self.money(args[0]) if args else None)
-            self.after_payment()
-        elif cmd == "credit" and args:
-            co.pay_store_credit(args[0], self.money(args[1]) if len(args) > 1 else None)
-            self.after_payment()
-        elif cmd == "suspend":
-            sid = co.suspend(" ".join(args))
-            self.say(f"  Sale suspended as #{sid}.")
-        elif cmd == "resume":
-            if not args:
-                for s in co.suspended():
-                    self.say(f"  #{s.id}  {s.suspended_at}  {s.label}  "
-                             f"{s.total.to_decimal_str()}")
-            else:
-                co.resume(int(args[0].lstrip("#")))
-                self.show_sale()
-        elif cmd == "nosale":
-            reason = " ".join(args)
-            self.with_approval(lambda a: co.no_sale(self.term.drawer, reason, a))
-            connected = getattr(self.term.drawer, "connected", True)
-            self.say("  Drawer opened." if connected else
-                     "  Recorded; no cash drawer is connected to this till.")
-        elif cmd == "cancel":
-            self.with_approval(lambda a: co.void_sale(a))
-            self.say("  Sale voided.")
-        elif cmd == "reprint":
-            if self.last_sale_id is None:
-                self.say("  No sale yet on this till session.")
-            else:
-                self.term.receipts.reprint(self.session, self.term.staff, self.last_sale_id,
-                                           self.print_receipt, self.lang)
+            return not self._leave()
+        takes = _COMMANDS.get(cmd)
+        if takes is not None and takes(args):
+            getattr(self, f"_cmd_{cmd}")(args)
         elif all(ch.isdigit() or ch in "*-" for ch in cmd) and len(words) == 1:
             code, qty = parse_scan(cmd)
-            co.scan(code, qty)
+            self.co.scan(code, qty)
             self.show_sale()
         else:
             self.search(line)
         return True
+
+    def _leave(self) -> bool:
+        """Log out, unless a sale is open."""
+        assert self.co is not None and self.session is not None
+        if not self.co.cart.is_empty:
+            self.say("  Finish, suspend or cancel the sale first.")
+            return False
+        self.term.staff.logout(self.session)
+        return True
+
+    def _cmd_help(self, args: list[str]) -> None:
+        self.say(HELP)
+
+    def _cmd_total(self, args: list[str]) -> None:
+        self.show_sale()
+
+    def _cmd_lock(self, args: list[str]) -> None:
+        assert self.session is not None
+        self.session.locked = True
+        self.unlock()
+
+    def _cmd_add(self, args: list[str]) -> None:
+        assert self.co is not None
+        n = int(args[0])
+        if not 1 <= n <= len(self.hits):
+            raise InvalidInput(f"There is no search result {n}", code="usage")
+        qty = int(args[1]) if len(args) > 1 and args[1].lstrip("-").isdigit() else 1
+        self.co.add_product(self.hits[n - 1].product.id, qty)
+        self.show_sale()
+
+    def _cmd_qty(self, args: list[str]) -> None:
+        assert self.co is not None
+        self.co.set_qty(int(args[0]), int(args[1]))
+        self.show_sale()
+
+    def _cmd_void(self, args: list[str]) -> None:
+        co = self.co
+        assert co is not None
+        self.with_approval(lambda a: co.void_line(int(args[0]), a))
+        self.show_sale()
+
+    def _cmd_price(self, args: list[str]) -> None:
+        co = self.co
+        assert co is not None
+        price = self.money(args[1])
+        reason = " ".join(args[2:]) or "price check"
+        self.with_approval(lambda a: co.override_price(int(args[0]), price, reason, a))
+        self.show_sale()
+
+    def _cmd_disc(self, args: list[str]) -> None:
+        co = self.co
+        assert co is not None
+        cur = self.term.settings.currency
+        if len(args) == 2:
+            d = Discount.parse(args[1], cur)
+            self.with_approval(lambda a: co.discount_line(int(args[0]), d, a))
+        else:
+            d = Discount.parse(args[0], cur)
+            self.with_approval(lambda a: co.discount_basket(d, a))
+        self.show_sale()
+
+    def _cmd_cash(self, args: list[str]) -> None:
+        assert self.co is not None
+        tendered = self.money(args[0])
+        try:
+            self.co.pay_cash(tendered)
+        except TenderNeedsConfirmation as exc:  # change above the largest note: a typo?
+            answer = self.ask(f"  {exc}. Take this cash? [y/N] ").strip().lower()
+            if answer not in ("y", "yes", "是"):
+                self.say("  Cash not taken.")
+                return
+            self.co.pay_cash(tendered, confirmed=True)
+        self.after_payment()
+
+    def _cmd_card(self, args: list[str]) -> None:
+        assert self.co is not None
+        self.co.pay_card(self.money(args[0]) if args else None)
+        self.after_payment()
+
+    def _cmd_credit(self, args: list[str]) -> None:
+        assert self.co is not None
+        self.co.pay_store_credit(args[0], self.money(args[1]) if len(args) > 1 else None)
+        self.after_payment()
+
+    def _cmd_suspend(self, args: list[str]) -> None:
+        assert self.co is not None
+        sid = self.co.suspend(" ".join(args))
+        self.say(f"  Sale suspended as #{sid}.")
+
+    def _cmd_resume(self, args: list[str]) -> None:
+        assert self.co is not None
+        if not args:
+            for s in self.co.suspended():
+                self.say(f"  #{s.id}  {s.suspended_at}  {s.label}  "
+                         f"{s.total.to_decimal_str()}")
+        else:
+            self.co.resume(int(args[0].lstrip("#")))
+            self.show_sale()
+
+    def _cmd_nosale(self, args: list[str]) -> None:
+        co = self.co
+        assert co is not None
+        reason = " ".join(args)
+        self.with_approval(lambda a: co.no_sale(self.term.drawer, reason, a))
+        connected = getattr(self.term.drawer, "connected", True)
+        self.say("  Drawer opened." if connected else
+                 "  Recorded; no cash drawer is connected to this till.")
+
+    def _cmd_cancel(self, args: list[str]) -> None:
+        co = self.co
+        assert co is not None
+        self.with_approval(lambda a: co.void_sale(a))
+        self.say("  Sale voided.")
+
+    def _cmd_reprint(self, args: list[str]) -> None:
+        assert self.session is not None
+        if self.last_sale_id is None:
+            self.say("  No sale yet on this till session.")
+        else:
+            self.term.receipts.reprint(self.session, self.term.staff, self.last_sale_id,
+                                       self.print_receipt, self.lang)
 
     def search(self, text: str) -> None:
         self.hits = self.term.lookup.find(text, 10)
@@ -235,10 +278,13 @@ class Console:
             return
         done = self.co.complete()
         self.last_sale_id = done.sale_id
-        try:
-            self.term.receipts.print_sale(done.sale_id, self.print_receipt, self.lang)
-        except OSError as exc:  # the sale is committed whatever the printer does
-            self.say(f"  Receipt not printed ({exc}); reprint it later.")
+        # the sale is committed whatever the printer or the drawer does
+        outcome = AfterSale(self.term.receipts, self.term.drawer).run(
+            done, self.print_receipt, self.lang)
+        if outcome.drawer_fault is not None:
+            self.say(f"  Drawer not opened ({outcome.drawer_fault}).")
+        if outcome.print_fault is not None:
+            self.say(f"  Receipt not printed ({outcome.print_fault}); reprint it later.")
         self.say(f"  *** CHANGE {done.change.to_decimal_str()} ***   receipt {done.receipt_no}")
 
     # -- loop ----------------------------------------------------------------------------------
@@ -265,6 +311,22 @@ class Console:
                 self.say(f"  {exc}")
             except ValueError:
                 self.say("  Numbers expected there; type help for the commands.")
+
+
+def _any(args: list[str]) -> bool:
+    return True
+
+
+# Each command, and the arguments it needs; a word without them is a name search.
+_COMMANDS: dict[str, Callable[[list[str]], bool]] = {
+    "help": _any, "total": _any, "lock": _any,
+    "add": lambda a: bool(a) and a[0].isdigit(),
+    "qty": lambda a: len(a) == 2,
+    "void": lambda a: len(a) == 1,
+    "price": lambda a: len(a) >= 2,
+    "disc": bool, "cash": lambda a: len(a) == 1, "card": _any, "credit": bool,
+    "suspend": _any, "resume": _any, "nosale": _any, "cancel": _any, "reprint": _any,
+}
 
 
 def run_console(term: Terminal, lang: str = "zh",

@@ -282,7 +282,18 @@ def _server(facts: _Facts, verify: bool | str, timeout: float,
         return Check("server", Level.WARN, "this till is not enrolled with a central "
                      "(posclient enrol --server URL --code CODE)")
     data: dict[str, Any] = {"url": server}
-    tls = server.startswith("https://")
+    auth = _ask_server(facts, server, verify, timeout, now, data)
+    if isinstance(auth, Check):
+        return auth
+    return _judge_server(facts, server, verify, data, auth)
+
+
+def _ask_server(facts: _Facts, server: str, verify: bool | str, timeout: float,
+                now: Callable[[], datetime], data: dict[str, Any]
+                ) -> Check | httpx.Response | None:
+    """Ask the central's health (its schema and protocol go into ``data``) and, when the
+    keyring holds a token, whose token it is: a failed check, or the answer to whoami (None:
+    not asked)."""
     trust: bool | ssl.SSLContext = verify if isinstance(verify, bool) else \
         ssl.create_default_context(cafile=verify)
     try:
@@ -298,10 +309,11 @@ def _server(facts: _Facts, verify: bool | str, timeout: float,
                              {**data, "status": resp.status_code})
             health = resp.json()
             data.update(schema=health.get("schema_version"), protocol=health.get("protocol"))
-            auth = None
-            if facts.token:  # whose token this is: this till's, or another store's T01's
-                auth = http.get(f"{server}/v1/whoami",
-                                headers={"Authorization": f"Bearer {facts.token}"})
+            if not facts.token:
+                return None
+            # whose token this is: this till's, or another store's T01's
+            return http.get(f"{server}/v1/whoami",
+                            headers={"Authorization": f"Bearer {facts.token}"})
     except httpx.ConnectError as exc:
         cause = exc.__cause__ or exc.__context__
         if isinstance(cause, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY" in str(exc):
@@ -311,6 +323,12 @@ def _server(facts: _Facts, verify: bool | str, timeout: float,
         return Check("server", Level.FAIL, f"{server} cannot be reached ({exc})", data)
     except (httpx.HTTPError, ValueError) as exc:
         return Check("server", Level.FAIL, f"{server} does not answer properly ({exc})", data)
+
+
+def _judge_server(facts: _Facts, server: str, verify: bool | str, data: dict[str, Any],
+                  auth: httpx.Response | None) -> Check:
+    """The central answered its health: is the token this till's, is the line protected?"""
+    tls = server.startswith("https://")
     what = (f"{server} answers (schema {data['schema']}, protocol {data['protocol']}), "
             + ("TLS certificate verified" if tls and verify else
                "TLS NOT verified" if tls else "plain HTTP"))

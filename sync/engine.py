@@ -57,6 +57,7 @@ from posclient.domain.errors import InvalidInput, Unavailable
 from posclient.store.db import Store
 from posclient.store.stock import acknowledge_sent, tidy_acknowledged, tidy_candidates
 from sync.protocol.clock import SystemClock
+from sync.protocol.snapshot_format import TRAILER_KIND, TRAILER_PARAM
 
 from . import calls, parked, till_identity
 from .apply import Applier, SnapshotWriter
@@ -87,7 +88,6 @@ from .protocol import (
     WhoAmI,
     validate_page,
 )
-from .snapshot_format import TRAILER_KIND, TRAILER_PARAM
 from .snapshot_stage import _SNAPSHOT_BLOCK, decode_block, stage_path, stage_snapshot
 
 __all__ = ["_SNAPSHOT_BLOCK", "SyncEngine", "SyncError", "SyncStatus", "read_status",

@@ -1,6 +1,6 @@
 """A snapshot is staged whole and verified before any of it is written.
 
-``GET /v1/snapshot?trailer=sha256`` (sync/snapshot_format.py) is read in two passes:
+``GET /v1/snapshot?trailer=sha256`` (sync/protocol/snapshot_format.py) is read in two passes:
 
 1. :func:`stage_snapshot` saves the body as it comes (gzip, as sent) to a file beside the
    till's database (:func:`stage_path`), and decodes it on the way, bounded: pieces of at
@@ -36,10 +36,11 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
 
+from sync.protocol.snapshot_format import SnapshotTrailer
+
 from .errors import SyncError
 from .http import IdentityDecoder, InflateDecoder
 from .protocol import ENTITY_MODELS, SnapshotHeader
-from .snapshot_format import SnapshotTrailer
 
 MAX_LINE = 4 * 1024 * 1024  # one record (a web order with many lines is some 10 KB)
 MAX_HEADER = 64 * 1024

@@ -88,7 +88,8 @@ class Refusal:
     details: dict[str, str]
 
     def error(self) -> SyncError:
-        return SyncError(self.message, transient=False, code=self.code, **self.details)
+        return SyncError(self.message, transient=False, retry_after=None, code=self.code,
+                         **self.details)
 
 
 def refusal(me: Enrolled, answer: WhoAmI, server_url: str | None = None) -> Refusal | None:

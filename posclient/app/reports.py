@@ -49,59 +49,114 @@ def label(key: str, lang: str) -> str:
 
 def report_lines(r: Report, lang: str = "zh", width: int = 48) -> list[str]:
     """The report as monospaced lines (48 columns on 80 mm paper)."""
-    def m(minor: int) -> str:
-        return Money(minor, r.currency).to_decimal_str()
-
-    def row(key: str, value: str) -> str:
-        return two_cols(label(key, lang), value, width)
-
+    p = _Page(r, lang, width)
     rule = "-" * width
-    out = [center(label(r.kind, lang), width)]
+    out = [*_head_lines(p), rule, *_tax_lines(p), rule, *_tender_lines(p), rule,
+           *_cash_lines(p), rule, *_shift_lines(p)]
+    for section in (_orphan_lines(p), _reason_lines(p), _pending_lines(p)):
+        if section:  # only when there is something to show
+            out += [rule, *section]
+    return out
+
+
+class _Page:
+    """How :func:`report_lines` writes: the report, its language and the paper's width."""
+
+    __slots__ = ("lang", "r", "width")
+
+    def __init__(self, r: Report, lang: str, width: int) -> None:
+        self.r, self.lang, self.width = r, lang, width
+
+    def m(self, minor: int) -> str:
+        return Money(minor, self.r.currency).to_decimal_str()
+
+    def label(self, key: str) -> str:
+        return label(key, self.lang)
+
+    def row(self, key: str, value: str) -> str:
+        return two_cols(label(key, self.lang), value, self.width)
+
+    def cols(self, left: str, right: str) -> str:
+        return two_cols(left, right, self.width)
+
+    def fit(self, text: str) -> str:
+        return fit(text, self.width)
+
+
+def _head_lines(p: _Page) -> list[str]:
+    r, m, row = p.r, p.m, p.row
+    out = [center(p.label(r.kind), p.width)]
     if r.z_no is not None:
         out.append(row("z_no", str(r.z_no)))
-    out += [row("day", r.business_day), row("till", f"{r.store_id} / {r.terminal_id}"),
-            row("from", r.from_at or "-"), row("to", r.to_at), rule,
+    return [*out, row("day", r.business_day), row("till", f"{r.store_id} / {r.terminal_id}"),
+            row("from", r.from_at or "-"), row("to", r.to_at), "-" * p.width,
             row("sales", str(r.sales_count)), row("sales_total", m(r.sales_total)),
             row("discounts", m(r.discounts)),
             row("pickups", f"{r.pickups_count} / {m(r.pickups_total)}"),
             row("returns", str(r.returns_count)), row("returns_total", m(r.returns_total)),
-            row("net", m(r.sales_total - r.returns_total)), rule]
-    for t in r.taxes:
-        out.append(two_cols(f"{label('tax', lang)} {t['code']} {t['rate_ppm'] / 10_000:g}%",
-                            f"{m(t['net'])} / {m(t['tax'])}", width))
-    out += [rule, fit(label("tenders", lang), width)]
-    for kind, v in r.tenders.items():
-        out.append(two_cols(f"  {label(kind, lang)}",
-                            f"{m(v['sales'])} -{m(v['refunds'])} = {m(v['sales'] - v['refunds'])}",
-                            width))
-    out += [rule, fit(label("movements", lang), width)]
-    out += [two_cols(f"  {label(k, lang)}", m(v), width) for k, v in r.movements.items()]
-    out += [row("floats", m(r.floats)), row("expected_cash", m(r.expected_cash)), rule,
-            fit(label("shifts", lang), width)]
-    for s in r.shifts:
-        diff = (label("open", lang) if s["over_short"] is None else
-                " ".join(f"{label(k, lang)} {m(v)}" for k, v in s["over_short"].items() if v)
+            row("net", m(r.sales_total - r.returns_total))]
+
+
+def _tax_lines(p: _Page) -> list[str]:
+    return [p.cols(f"{p.label('tax')} {t['code']} {t['rate_ppm'] / 10_000:g}%",
+                   f"{p.m(t['net'])} / {p.m(t['tax'])}") for t in p.r.taxes]
+
+
+def _tender_lines(p: _Page) -> list[str]:
+    m = p.m
+    return [p.fit(p.label("tenders")),
+            *(p.cols(f"  {p.label(kind)}",
+                     f"{m(v['sales'])} -{m(v['refunds'])} = {m(v['sales'] - v['refunds'])}")
+              for kind, v in p.r.tenders.items())]
+
+
+def _cash_lines(p: _Page) -> list[str]:
+    return [p.fit(p.label("movements")),
+            *(p.cols(f"  {p.label(k)}", p.m(v)) for k, v in p.r.movements.items()),
+            p.row("floats", p.m(p.r.floats)), p.row("expected_cash", p.m(p.r.expected_cash))]
+
+
+def _shift_lines(p: _Page) -> list[str]:
+    out = [p.fit(p.label("shifts"))]
+    for s in p.r.shifts:
+        diff = (p.label("open") if s["over_short"] is None else
+                " ".join(f"{p.label(k)} {p.m(v)}" for k, v in s["over_short"].items() if v)
                 or "0.00")
-        out.append(fit(f"  #{s['shift_no']} ({s['staff_id']}) {label('over_short', lang)}: "
-                       f"{diff}", width))
-    if r.card_orphans:
-        out += [rule, fit(label("orphans", lang), width)]
-        for outcome in ("reversed", "refunded", "completed", "open"):
-            these = [o for o in r.card_orphans if o["outcome"] == outcome]
-            if these:
-                out.append(two_cols(f"  {label('orphans_' + outcome, lang)}",
-                                    f"{len(these)} / {m(sum(o['amount'] for o in these))}",
-                                    width))
-    if r.reasons:  # count / amount per kind and reason code
-        out += [rule, fit(label("reasons", lang), width)]
-        out += [two_cols(f"  {label('reason_' + x['kind'], lang)} "
-                         f"{x['reason_code'] or label('reason_typed', lang)}",
-                         f"{x['count']} / {m(x['amount'])}", width) for x in r.reasons]
-    if r.pending_events:
-        out += [rule, row("pending", str(len(r.pending_events)))]
-        out += [fit(f"  {e['terminal_seq']} {e['type']} {e['occurred_at']}", width)
-                for e in r.pending_events]
+        out.append(p.fit(f"  #{s['shift_no']} ({s['staff_id']}) {p.label('over_short')}: "
+                         f"{diff}"))
     return out
+
+
+def _orphan_lines(p: _Page) -> list[str]:
+    """Card approvals without a sale, per outcome (nothing when there are none)."""
+    if not p.r.card_orphans:
+        return []
+    out = [p.fit(p.label("orphans"))]
+    for outcome in ("reversed", "refunded", "completed", "open"):
+        these = [o for o in p.r.card_orphans if o["outcome"] == outcome]
+        if these:
+            out.append(p.cols(f"  {p.label('orphans_' + outcome)}",
+                              f"{len(these)} / {p.m(sum(o['amount'] for o in these))}"))
+    return out
+
+
+def _reason_lines(p: _Page) -> list[str]:
+    """Count / amount per kind and reason code (nothing when there are none)."""
+    if not p.r.reasons:
+        return []
+    return [p.fit(p.label("reasons")),
+            *(p.cols(f"  {p.label('reason_' + x['kind'])} "
+                     f"{x['reason_code'] or p.label('reason_typed')}",
+                     f"{x['count']} / {p.m(x['amount'])}") for x in p.r.reasons)]
+
+
+def _pending_lines(p: _Page) -> list[str]:
+    """The events still waiting to upload (nothing when there are none)."""
+    if not p.r.pending_events:
+        return []
+    return [p.row("pending", str(len(p.r.pending_events))),
+            *(p.fit(f"  {e['terminal_seq']} {e['type']} {e['occurred_at']}")
+              for e in p.r.pending_events)]
 
 
 def report_csv(r: Report) -> str:

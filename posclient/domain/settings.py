@@ -6,6 +6,7 @@ table (posclient.store.settings).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from posclient.domain.barcode import DEFAULT_SCALE_RULES, MeasureKind, VariableMeasureRule
 from posclient.domain.loyalty import LoyaltyRules
@@ -72,10 +73,10 @@ class StoreSettings:
     def rules(self) -> tuple[VariableMeasureRule, ...]:
         return tuple(
             VariableMeasureRule(
-                prefixes=tuple(str(p) for p in r["prefixes"]),  # type: ignore[union-attr]
-                item_digits=int(r["item_digits"]),  # type: ignore[arg-type]
-                value_digits=int(r["value_digits"]),  # type: ignore[arg-type]
-                kind=MeasureKind(r["kind"]),
+                prefixes=tuple(str(p) for p in cast("list[object]", r["prefixes"])),
+                item_digits=int(str(r["item_digits"])),
+                value_digits=int(str(r["value_digits"])),
+                kind=MeasureKind(str(r["kind"])),
             )
             for r in self.scale_rules
         )

@@ -14,10 +14,23 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from sync.protocol import OrderData
+
+class OrderCopy(Protocol):
+    """An order as the central sends it (``sync.protocol.OrderData`` is one): the store keeps
+    its JSON whole and indexes these fields."""
+
+    @property
+    def order_no(self) -> str: ...
+    @property
+    def store_id(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def customer_phone(self) -> str | None: ...
+    def model_dump_json(self) -> str: ...
+
 
 # An order the store still owes the customer: its open units are reserved stock.
 OPEN_STATUSES = ("open", "ready", "partly_collected")
@@ -35,7 +48,7 @@ _HAS_OWN_PENDING = (
     "WHERE s.kind = 'pickup' AND s.order_no = web_orders.order_no AND e.status != 'sent')")
 
 
-def keep_orders(conn: sqlite3.Connection, orders: Iterable[OrderData], received_at: str) -> int:
+def keep_orders(conn: sqlite3.Connection, orders: Iterable[OrderCopy], received_at: str) -> int:
     """Store the central's copies of ``orders`` (inside the caller's write transaction);
     ``received_at``: when the till got them (ISO, posclient.domain.clock ``iso``)."""
     rows = [(o.order_no, o.store_id, o.status, o.customer_phone, o.model_dump_json(),

@@ -154,7 +154,7 @@ class CustomerWindow(QWidget):
             f"#customerLines QHeaderView::section {{ font-size: {h // 40}px; }}")
         self.table.verticalHeader().setDefaultSectionSize(h // 27 + 16)
 
-    def render(self, view: CustomerView) -> None:
+    def show_view(self, view: CustomerView) -> None:
         self.view = view
         lang, both = view.lang, view.bilingual
         self.store.setText(view.store_name)
@@ -278,7 +278,7 @@ class CustomerDisplays(QObject):
 
     def _render(self, view: CustomerView) -> None:
         if self.screen_window is not None:
-            self.screen_window.render(view)
+            self.screen_window.show_view(view)
         if self.pole is not None:
             self.pole.show(pole_lines(view, chinese=self.pole.config.charset == "gb18030"))
 

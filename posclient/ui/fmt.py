@@ -20,7 +20,7 @@ TENDERS = {"cash": QT_TRANSLATE_NOOP("Tender", "Cash"), "card": QT_TRANSLATE_NOO
 
 def tender(kind: str) -> str:
     """A tender's name in the UI's language (the kind itself when it has none)."""
-    return QCoreApplication.translate("Tender", TENDERS[kind]) if kind in TENDERS else kind
+    return QCoreApplication.translate("Tender", str(TENDERS[kind])) if kind in TENDERS else kind
 
 
 def locale_for(lang: str) -> QLocale:

@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from posclient.app.after_sale import AfterSale
 from posclient.app.checkout import Checkout, CompletedSale
 from posclient.app.returns import CompletedReturn
 from posclient.app.shifts import shift_is_open
 from posclient.app.staff import StaffSession
 from posclient.app.terminal import Terminal
 from posclient.domain.errors import PosError
-from posclient.domain.tender import TenderKind
 from sync.engine import SyncEngine, SyncStatus, read_status
 
 from . import fmt, reasons, widgets
@@ -284,7 +284,6 @@ class MainWindow(QMainWindow):
     def complete(self) -> CompletedSale | None:
         co = self.checkout
         assert co is not None
-        cash = any(t.kind is TenderKind.CASH for t in co.payment.tenders)
         try:
             sale = co.complete()
         except PosError as exc:
@@ -302,18 +301,19 @@ class MainWindow(QMainWindow):
                         .replace("%1", change).replace("%2", sale.receipt_no)
                         .replace("%3", back.return_no)
                         .replace("%4", fmt.money(back.cash, self.lang)))
-            cash = cash or bool(back.cash)
             self._print_return(back)
         self.sell_page.show_done(headline, " · ".join(
             [self.tr("Total %1").replace("%1", fmt.money(sale.totals.total, self.lang))]
             + [f"{fmt.tender(t.kind.value)} {fmt.money(t.tendered, self.lang)}"
                for t in sale.tenders]))
-        if cash:
+        # After the commit (posclient/app/after_sale.py): the drawer and the receipt on the
+        # devices' thread, the sale marked printed back on this one, the sync engine nudged.
+        after = self.after_sale()
+        if after.opens_drawer(sale):
             self.kick_drawer()
         self.print_sale(sale.sale_id)
         self.refresh_waiting()
-        if self.engine is not None:
-            self.engine.sync_now()
+        after.nudge()
         return sale
 
     def returned(self, done: CompletedReturn) -> None:
@@ -361,15 +361,19 @@ class MainWindow(QMainWindow):
         prints it) and never touches the sale."""
         if self.printer is None:
             return
-        receipts = self.terminal.receipts
-        receipt = receipts.build(sale_id, self.lang)
+        after = self.after_sale()
+        receipt = after.receipt(sale_id, self.lang)
         printer = self.printer
 
         def printed(_: object) -> None:
-            receipts.mark_printed(sale_id)
+            after.printed(sale_id)
             self._printer_ready()
 
         self.devices.run(lambda: printer(receipt), printed, self._device_fault)
+
+    def after_sale(self) -> AfterSale:
+        """The after-commit use case, its steps run apart: devices off the GUI thread."""
+        return AfterSale(self.terminal.receipts, self.terminal.drawer, self.engine)
 
     def kick_drawer(self) -> None:
         drawer = self.terminal.drawer

@@ -51,7 +51,7 @@ class MemberDialog(QDialog):
         self.code.setObjectName("memberCode")
         self.code.setPlaceholderText(self.tr("Scan the member card or app code, or type a phone "
                                              "number"))
-        self.code.returnPressed.connect(self.find)
+        self.code.returnPressed.connect(self.find_member)
         layout.addWidget(self.code)
         self.shown = a11y.LiveLabel(self.tr("Member"), self.tr("No member chosen"))
         self.shown.setObjectName("memberFound")
@@ -112,7 +112,7 @@ class MemberDialog(QDialog):
         self.shown.setText(member_text(self.tr("%1 points"), member))
         self.attach_button.setEnabled(True)
 
-    def find(self) -> None:
+    def find_member(self) -> None:
         text = self.code.text().strip()
         self.code.clear()
         try:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from posclient.app.card_payment import CardAnswer, CardPayment
 from posclient.app.checkout import Checkout
 from posclient.domain.errors import PosError
 from posclient.domain.loyalty import points_for_value
@@ -52,6 +53,7 @@ class PayDialog(QDialog):
         self.setWindowTitle(self.tr("Payment"))
         self.co, self.background, self.lang = checkout, background, lang
         self.busy = False
+        self.card_payment = CardPayment(checkout)
         # Asks the cashier yes or no (change far above what is due); tests answer it.
         self.confirm: Callable[[QWidget, str, str], bool] = widgets.ask_yes_no
         layout = QVBoxLayout(self)
@@ -202,24 +204,37 @@ class PayDialog(QDialog):
         self._after_tender()
 
     def card(self) -> None:
+        """The card terminal is asked on a worker thread, which journals the attempt on a
+        connection of its own (posclient/app/card_payment.py); the tender is added here."""
         if self.busy:
             return
         try:
             typed = self._typed()
         except ValueError:
             return
+        try:
+            attempt = self.card_payment.prepare(typed)
+        except PosError as exc:
+            self._card_failed(exc)
+            return
         self.busy = True
         for b in (self.cash_button, self.card_button):
             b.setEnabled(False)
         self.say(self.tr("Waiting for the card terminal…"))
-        self.background.run(lambda: self.co.pay_card(typed), self._card_done, self._card_failed)
+        charge = self.card_payment.charge
+        self.background.run(lambda: charge(attempt), self._card_answered, self._card_failed)
 
     def _card_finished(self) -> None:
         self.busy = False
         for b in (self.cash_button, self.card_button):
             b.setEnabled(True)
 
-    def _card_done(self, tender: object) -> None:
+    def _card_answered(self, answer: CardAnswer) -> None:
+        try:
+            self.card_payment.settle(answer)
+        except PosError as exc:
+            self._card_failed(exc)
+            return
         self._card_finished()
         self.say(self.tr("Card approved"))
         self._after_tender()

@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from posclient.app.checkout import Checkout
-from posclient.app.orders import OrderBook, OrderView
+from posclient.app.orders import OrderView
+from posclient.app.pickup_desk import PickupDesk
 from posclient.domain.errors import PosError
 from posclient.domain.money import Money
 from posclient.domain.names import local_name
@@ -47,21 +47,19 @@ Fetch = Callable[[str], Any]  # SyncEngine.fetch_order: order number -> sync.pro
 
 
 class PickupDialog(QDialog):
-    """``accept()`` = the basket now holds the hand-over (Checkout.start_pickup)."""
+    """``accept()`` = the basket now holds the hand-over (PickupDesk.hand_over)."""
 
     COLUMNS = (QT_TRANSLATE_NOOP("PickupDialog", "Item"),
                QT_TRANSLATE_NOOP("PickupDialog", "Ordered"),
                QT_TRANSLATE_NOOP("PickupDialog", "Collected"),
                QT_TRANSLATE_NOOP("PickupDialog", "Hand over"))
 
-    def __init__(self, checkout: Checkout, book: OrderBook, fetch: Fetch | None,
-                 background: Background | None, lang: str, store: Any,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, desk: PickupDesk, fetch: Fetch | None, background: Background | None,
+                 lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("pickup")
         self.setWindowTitle(self.tr("Order pick-up"))
-        self.co, self.book, self.fetch, self.background = checkout, book, fetch, background
-        self.lang, self.store = lang, store
+        self.desk, self.fetch, self.background, self.lang = desk, fetch, background, lang
         self.view: OrderView | None = None
         layout = QVBoxLayout(self)
         self.query = QLineEdit()
@@ -125,7 +123,7 @@ class PickupDialog(QDialog):
         text = self.query.text().strip()
         if not text:
             return
-        found = self.book.find(text)
+        found = self.desk.find(text)
         if found:
             self.show_order(found[0], fresh=False)
         order_no = found[0] if found else text
@@ -139,12 +137,9 @@ class PickupDialog(QDialog):
                             lambda exc: self._not_fetched(exc, bool(found)))
 
     def _fetched(self, order: Any) -> None:
-        if not shiboken6.isValid(self):  # closed meanwhile: keep the copy all the same
-            with self.store.write():
-                self.book.keep(order)
+        self.desk.keep(order)  # closed meanwhile: the copy is kept all the same
+        if not shiboken6.isValid(self):
             return
-        with self.store.write():
-            self.book.keep(order)
         self.show_order(order.order_no, fresh=True)
 
     def _not_fetched(self, exc: object, have_copy: bool) -> None:
@@ -158,7 +153,7 @@ class PickupDialog(QDialog):
 
     def show_order(self, order_no: str, *, fresh: bool) -> None:
         try:
-            view = self.book.view(order_no)
+            view = self.desk.view(order_no)
         except PosError as exc:
             self.say(message_for(exc, self.lang), error=True)
             return
@@ -177,7 +172,7 @@ class PickupDialog(QDialog):
         self.table.setRowCount(len(o.lines))
         for row, ln in enumerate(o.lines):
             name = local_name(ln.name_zh, ln.name_en, self.lang)
-            product = None if name else self.co.catalog.by_id(ln.product_id)
+            product = None if name else self.desk.product(ln.product_id)
             if product is not None:  # an order without names: the till's catalogue has them
                 name = product.name(self.lang)
             for col, text in enumerate((name or ln.sku, str(ln.qty),
@@ -230,7 +225,7 @@ class PickupDialog(QDialog):
         code = self.code.text().strip() or None
         quantities = self.quantities()
         done = widgets.with_approval(
-            self, lambda a: self.co.start_pickup(view, quantities, code=code, approval=a),
+            self, lambda a: self.desk.hand_over(view, quantities, code=code, approval=a),
             lambda exc: self.say(message_for(exc, self.lang), error=True),
             widgets.ask_approval, lang=self.lang)
         if done is not None:

@@ -97,6 +97,8 @@ class QuickKeysPanel(QWidget):
             self.bar.removeTab(0)
         while self.pages.count():
             page = self.pages.widget(0)
+            if page is None:
+                break
             self.pages.removeWidget(page)
             page.deleteLater()
         self.tiles = []

@@ -49,7 +49,7 @@ class SearchDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Find a product"))
         self.setObjectName("search")
-        self.find, self.lang = find, lang
+        self.find_products, self.lang = find, lang
         self.chosen: ProductInfo | None = None
         layout = QVBoxLayout(self)
         self.query = QLineEdit(text)
@@ -79,7 +79,7 @@ class SearchDialog(QDialog):
         if not text.strip():
             return
         try:
-            found = self.find(text)
+            found = self.find_products(text)
         except PosError as exc:
             self.results.addItem(message_for(exc, self.lang))
             return

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from posclient.app.checkout import Checkout
 from posclient.app.lookup import parse_scan
-from posclient.domain.cart import CartLine
+from posclient.domain.cart import CartLine, Totals
 from posclient.domain.errors import NotFound, PosError
 from posclient.domain.money import Money
 
@@ -219,19 +219,21 @@ class SellPage(QWidget):
             return
         keep = select if select is not None else self.selected_line()
         totals = co.totals()
+        self._fill_cart(co, totals, keep)
+        self._fill_totals(co, totals)
+        if co.member is None:
+            self.member.setText(self.tr("Member: —"))
+        else:
+            self.member.setText(self.tr("Member: %1").replace(
+                "%1", member_text(self.tr("%1 points"), co.member)))
+        self.changed.emit()
+
+    def _fill_cart(self, co: Checkout, totals: Totals, keep: int | None) -> None:
+        """The cart's rows; line ``keep`` selected (else the last)."""
         lines = [ln for ln in co.cart.lines if not ln.voided]
         self.table.setRowCount(len(lines))
         for row, ln in enumerate(lines):
-            priced = totals.line(ln.line_id)
-            disc = priced.line_discount + priced.promo_discount
-            cells = [str(row + 1), ln.item.name(self.lang), fmt.qty(ln),
-                     fmt.money(ln.unit_price, self.lang, symbol=False)
-                     + ("/kg" if ln.item.measure.value == "g" else ""),
-                     fmt.money(Money(-disc, totals.currency), self.lang, symbol=False)
-                     if disc else "",
-                     fmt.money(Money(priced.gross - disc, totals.currency), self.lang,
-                               symbol=False)]
-            for col, text in enumerate(cells):
+            for col, text in enumerate(self._cells(row, ln, totals)):
                 cell = QTableWidgetItem(text)
                 if col != 1:
                     cell.setTextAlignment(Qt.AlignmentFlag.AlignRight
@@ -246,6 +248,21 @@ class SellPage(QWidget):
         # The discount column only when a line has one: its room goes to the item's name.
         self.table.setColumnHidden(4, not any(
             self.table.item(row, 4).text() for row in range(self.table.rowCount())))
+
+    def _cells(self, row: int, ln: CartLine, totals: Totals) -> list[str]:
+        """A cart row's texts: number, item, quantity, price, discount, total."""
+        priced = totals.line(ln.line_id)
+        disc = priced.line_discount + priced.promo_discount
+        return [str(row + 1), ln.item.name(self.lang), fmt.qty(ln),
+                fmt.money(ln.unit_price, self.lang, symbol=False)
+                + ("/kg" if ln.item.measure.value == "g" else ""),
+                fmt.money(Money(-disc, totals.currency), self.lang, symbol=False)
+                if disc else "",
+                fmt.money(Money(priced.gross - disc, totals.currency), self.lang,
+                          symbol=False)]
+
+    def _fill_totals(self, co: Checkout, totals: Totals) -> None:
+        """Subtotal, what each promotion saved, discount, tax, paid, and the total."""
         m = lambda x: fmt.money(x, self.lang)  # noqa: E731
         rows = [(self.tr("Subtotal"), m(totals.subtotal))]
         for _pid, name_zh, name_en, saved in co.cart.promotions:  # what each promotion saved
@@ -262,12 +279,6 @@ class SellPage(QWidget):
         self.totals.setText("<table width='100%'>" + "".join(
             f"<tr><td>{a}</td><td align='right'>{b}</td></tr>" for a, b in rows) + "</table>")
         self.total.setText(self.tr("Total") + f" {m(totals.total)}")
-        if co.member is None:
-            self.member.setText(self.tr("Member: —"))
-        else:
-            self.member.setText(self.tr("Member: %1").replace(
-                "%1", member_text(self.tr("%1 points"), co.member)))
-        self.changed.emit()
 
     # -- scanning --------------------------------------------------------------------------------
     def _entered(self) -> None:
@@ -469,13 +480,13 @@ class SellPage(QWidget):
         if not co.cart.is_empty or co.has_payments:
             self.say(self.tr("Finish or suspend the sale first"), error=True)
             return
-        from posclient.app.orders import OrderBook
+        from posclient.app.pickup_desk import PickupDesk
 
         from .pickup import PickupDialog
 
-        dialog = PickupDialog(co, OrderBook(co.store.conn, co.clock),
+        dialog = PickupDialog(PickupDesk(co),
                               self.shared.fetch_order if self.shared is not None else None,
-                              self.background, self.lang, co.store, self)
+                              self.background, self.lang, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if dialog.exec() and co.pickup is not None:
             self.say(self.tr("Pick-up of order %1: %2 to pay (Enter)")

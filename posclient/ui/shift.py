@@ -241,9 +241,9 @@ class ShiftDialog(QDialog):
         self.buttons: dict[str, QPushButton] = {}
         for i, (name, label, slot) in enumerate((
                 ("openShift", self.tr("Open shift"), self.open_shift),
-                ("cashIn", self.tr("Cash in"), lambda: self.move("cash_in")),
-                ("paidOut", self.tr("Paid out"), lambda: self.move("paid_out")),
-                ("safeDrop", self.tr("Safe drop"), lambda: self.move("safe_drop")),
+                ("cashIn", self.tr("Cash in"), lambda: self.move_cash("cash_in")),
+                ("paidOut", self.tr("Paid out"), lambda: self.move_cash("paid_out")),
+                ("safeDrop", self.tr("Safe drop"), lambda: self.move_cash("safe_drop")),
                 ("closeShift", self.tr("Close shift (blind count)"), self.close_shift),
                 ("xReport", self.tr("X report"), self.x_report),
                 ("zReport", self.tr("Z report (end of day)"), self.z_report))):
@@ -307,7 +307,8 @@ class ShiftDialog(QDialog):
                  .replace("%2", fmt.money(shift.float_total, self.lang)))
         self.refresh()
 
-    def move(self, kind: str) -> None:
+    def move_cash(self, kind: str) -> None:
+        """Cash in, paid out or a safe drop (not QWidget.move, which places the widget)."""
         titles = {"cash_in": self.tr("Cash in"), "paid_out": self.tr("Paid out"),
                   "safe_drop": self.tr("Safe drop")}
         dialog = MoveDialog(titles[kind], self)

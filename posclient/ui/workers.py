@@ -1,5 +1,7 @@
 """Work off the GUI thread: printing, drawer kicks, card payments. The GUI thread never waits on
-a device or the network; results come back as Qt signals, queued to the GUI thread."""
+a device or the network; results come back as Qt signals, queued to the GUI thread. A job never
+uses the window's database connection: one that needs the database opens its own
+(posclient/app/card_payment.py)."""
 
 from __future__ import annotations
 

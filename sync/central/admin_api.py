@@ -155,7 +155,7 @@ def revoke_terminal(store_id: Annotated[str, Path(max_length=32)],
 _ENTITIES = (*entities.REFERENCE_ENTITIES, "stock_level")
 
 
-_REJECTED = {422: {"model": RecordsRejectedBody,
+_REJECTED: dict[int | str, dict[str, Any]] = {422: {"model": RecordsRejectedBody,
                     "description": "records_rejected (nothing was written; each refused "
                                    "record by index), or another invalid request"}}
 
@@ -268,7 +268,7 @@ def _exception_out(r: Row[Any], extra: incidents.Extra) -> ExceptionOut:
     return ExceptionOut(id=r.id, kind=r.kind, store_id=r.store_id, terminal_id=r.terminal_id,
                         event_id=r.event_id, detail=json.loads(r.detail), status=r.status,
                         comment=r.comment, created_at=r.created_at, resolved_at=r.resolved_at,
-                        count=r.count, events=extra.events, last_at=r.last_at,
+                        count=r._mapping["count"], events=extra.events, last_at=r.last_at,
                         held_refund=extra.held_refund, held_currency=extra.held_currency)
 
 

@@ -244,7 +244,7 @@ def get_snapshot(who: TerminalDep, c: CentralDep,
                  store_id: StoreQuery = None,
                  trailer: Annotated[Literal["sha256"] | None, Query(
                      description="sha256: end with a trailer line {records, sha256} "
-                     "(sync/snapshot_format.py)")] = None) -> StreamingResponse:
+                     "(sync/protocol/snapshot_format.py)")] = None) -> StreamingResponse:
     """The store's full current state as of a feed seq, streamed (``Content-Encoding: gzip``)."""
     _own_store(who, store_id)
     body = snapshot.snapshot_gzip(c.engine, who.store_id, c.clock.now(),

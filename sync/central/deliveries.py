@@ -64,7 +64,8 @@ def record_receive(tx: Tx, store_id: str, terminal_id: str, event_id: UUID,
     received: dict[int, int] = {}
     for rl in payload.lines:
         received[rl.product_id] = received.get(rl.product_id, 0) + rl.received
-    skus = {ln.product_id: ln.sku for ln in (*delivery.lines, *payload.lines)}
+    skus = ({ln.product_id: ln.sku for ln in delivery.lines}
+            | {rl.product_id: rl.sku for rl in payload.lines})
     diffs = [{"product_id": pid, "sku": skus.get(pid, ""), "expected": expected.get(pid, 0),
               "received": received.get(pid, 0)}
              for pid in sorted(set(expected) | set(received))

@@ -323,12 +323,12 @@ def _write(tx: Tx, entity: str, rows: list[_Row]) -> None:
             conn.execute(delete(entity_uniques).where(
                 entity_uniques.c.entity == entity, among(conn, entity_uniques.c.key, part)))
         uniq = [{"entity": entity, "value": v, "key": r.key} for r in rows for v in r.uniques]
-        for part in chunks(uniq, CHUNK):
-            bulk_insert(conn, entity_uniques, part)
+        for upart in chunks(uniq, CHUNK):
+            bulk_insert(conn, entity_uniques, upart)
     params = [{"entity": entity, "key": r.key, "scope": r.scope, "parent": r.parent,
                "data": r.data, "updated_at": tx.now} for r in rows]
-    for part in chunks(params, CHUNK):
-        bulk_insert(conn, entities, part, conflict=("entity", "key"), update={
+    for ppart in chunks(params, CHUNK):
+        bulk_insert(conn, entities, ppart, conflict=("entity", "key"), update={
             c: f"excluded.{c}" for c in ("scope", "parent", "data", "updated_at")})
 
 

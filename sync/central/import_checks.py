@@ -110,9 +110,10 @@ def _orders(read: ReadFile, unit: str) -> list[tuple[int, dict[str, Any]]]:
             except _CellError as exc:
                 bad = bad or (line, exc)
         if bad is not None:
-            line, exc = bad
-            read.rejected.append(RowError(line, f"{exc.reason} (order {rows[0][1].get('order_no')} "
-                                             "is not loaded)", exc.field))
+            line, cell = bad
+            order_no = rows[0][1].get("order_no")
+            read.rejected.append(RowError(line, f"{cell.reason} (order {order_no} is not loaded)",
+                                          cell.field))
             continue
         out.append((first, _order(rows)))
     return out

@@ -12,8 +12,8 @@ fetches one online if it must). The change feed has every order change of the st
 is only what a snapshot re-sends.
 
 Asked for with ``?trailer=sha256``, the body ends with a trailer line ``{"records": N,
-"sha256"}`` (sync/snapshot_format.py): the till stages the snapshot and writes none of it unless
-the count and the digest (SHA-256 over every line before the trailer) hold. Without the
+"sha256"}`` (sync/protocol/snapshot_format.py): the till stages the snapshot and writes none of
+it unless the count and the digest (SHA-256 over every line before the trailer) hold. Without the
 parameter (a till older than the trailer) the body is as before.
 
 Everything is read in ONE database snapshot (:func:`sync.central.db.reader`), so the records
@@ -39,7 +39,7 @@ from sync.central.entities import REFERENCE_ENTITIES
 from sync.central.feed import feed_state
 from sync.central.schema import GLOBAL, entities, stock_levels
 from sync.protocol import entity_key
-from sync.snapshot_format import SnapshotTrailer
+from sync.protocol.snapshot_format import SnapshotTrailer
 
 FETCH = 2_000
 FLUSH_BYTES = 256 * 1024
@@ -61,7 +61,7 @@ def snapshot_lines(engine: Engine, store_id: str, now: datetime) -> Iterator[byt
         n_levels = conn.scalar(select(func.count()).select_from(levels.subquery()))
         kept_orders = _orders_where(store_id, now)
         n_orders = conn.scalar(select(func.count()).select_from(entities).where(*kept_orders))
-        header = {"seq": seq, "records": n_entities + n_levels + n_orders}
+        header = {"seq": seq, "records": (n_entities or 0) + (n_levels or 0) + (n_orders or 0)}
         yield json.dumps(header, separators=(",", ":")).encode() + b"\n"
         for entity in REFERENCE_ENTITIES:
             head = '{"entity":"' + entity + '","key":'
@@ -119,7 +119,7 @@ def gzip_stream(lines: Iterator[bytes], level: int = 6, *,
     """Compress ``lines`` into one gzip member, yielding pieces of about FLUSH_BYTES.
 
     ``trailer``: the lines are the header and the records; a last line is added with the
-    number of records and the SHA-256 of every line before it (sync/snapshot_format.py)."""
+    number of records and the SHA-256 of every line before it (sync/protocol/snapshot_format.py)."""
     comp = zlib.compressobj(level, zlib.DEFLATED, 31)  # wbits 31: gzip header and trailer
     digest = hashlib.sha256()
     count = 0

@@ -10,7 +10,8 @@ from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.domain.barcode import DEFAULT_SCALE_RULES
 
 
-def drive(store, clock, lines: list[str], secrets: list[str], lang: str = "en") -> list[str]:
+def drive(store, clock, lines: list[str], secrets: list[str], lang: str = "en",
+          drawer: object = None) -> list[str]:
     said: list[str] = []
     lines_iter, secrets_iter = iter(lines), iter(secrets)
 
@@ -22,7 +23,7 @@ def drive(store, clock, lines: list[str], secrets: list[str], lang: str = "en") 
         said.append(prompt + line)
         return line
 
-    term = Terminal(store, clock=clock, payments=SimulatedPaymentTerminal())
+    term = Terminal(store, clock=clock, payments=SimulatedPaymentTerminal(), drawer=drawer)
     run_console(term, lang, ask=ask, ask_secret=lambda p: next(secrets_iter), say=said.append)
     return said
 
@@ -77,3 +78,36 @@ def test_cash_far_above_due_is_asked_and_an_absurd_amount_refused(small_store, c
     assert "187.50 change, more than a 100.00 note" in text
     assert small_store.conn.execute("SELECT total, change_given FROM sales").fetchall() == \
         [(1250, 18750)]
+
+
+class RecordingDrawer:
+    """A cash drawer that remembers each kick (a fault when told to)."""
+
+    connected = True
+
+    def __init__(self, fault: OSError | None = None) -> None:
+        self.opened = 0
+        self.fault = fault
+
+    def open(self) -> None:
+        if self.fault is not None:
+            raise self.fault
+        self.opened += 1
+
+
+def test_a_cash_sale_opens_the_drawer_a_card_sale_does_not(small_store, clock):
+    drawer = RecordingDrawer()
+    drive(small_store, clock, ["1001", MILK, "cash 20", MILK, "card", "quit"], ["1111"],
+          drawer=drawer)
+    assert drawer.opened == 1
+    assert small_store.conn.execute("SELECT count(*) FROM sales").fetchone()[0] == 2
+
+
+def test_a_drawer_fault_is_said_and_the_sale_stays_committed_and_printed(small_store, clock):
+    said = drive(small_store, clock, ["1001", MILK, "cash 20", "quit"], ["1111"],
+                 drawer=RecordingDrawer(OSError("drawer cable unplugged")))
+    text = "\n".join(said)
+    assert "Drawer not opened (drawer cable unplugged)" in text
+    assert "*** CHANGE 7.50 ***" in text
+    assert small_store.conn.execute(
+        "SELECT count(*) FROM sales WHERE printed_at IS NOT NULL").fetchone()[0] == 1

@@ -36,7 +36,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 def with_trailer(lines: list[bytes]) -> list[bytes]:
     """``lines`` (a header and records, without newlines) and the trailer the central writes:
-    the record count and the SHA-256 of every line before it (sync/snapshot_format.py)."""
+    the record count and the SHA-256 of every line before it (sync/protocol/snapshot_format.py)."""
     digest = hashlib.sha256(b"".join(line + b"\n" for line in lines)).hexdigest()
     return [*lines, json.dumps({"records": len(lines) - 1, "sha256": digest}).encode()]
 

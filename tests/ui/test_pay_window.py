@@ -69,3 +69,36 @@ def test_change_beyond_ten_notes_is_refused_without_asking(qtbot, window):
     pay = pay_with(qtbot, window, "5000", [], asked)
     assert asked == [] and pay.tenders == 0 and sales(window) == []
     assert "4987.50" in pay.message.replace(",", "")
+
+
+def test_a_card_payment_is_asked_on_a_worker_with_its_own_connection(qtbot, window,
+                                                                     monkeypatch):
+    """The window's connection stays on the GUI thread: the worker that asks the card terminal
+    journals the attempt on a connection of its own (posclient/app/card_payment.py)."""
+    import threading
+
+    from PySide6.QtWidgets import QPushButton
+
+    from posclient.store.db import Store
+
+    gui, writes = threading.current_thread(), []
+    write = Store.write
+
+    def spy(self: Store):
+        writes.append((threading.current_thread() is gui, self is window.terminal.store))
+        return write(self)
+
+    monkeypatch.setattr(Store, "write", spy)
+    log_in(qtbot, window)
+    scan(qtbot, window.sell_page.scan_field, MILK)
+
+    def pay(dialog) -> None:
+        dialog.findChild(QPushButton, "payCard").click()
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+
+    on_next_dialog(qtbot, pay, name="payDialog")
+    window.sell_page.pay.click()
+    assert sales(window) == [(1250, 0)]
+    on_worker = [mine for on_gui, mine in writes if not on_gui]
+    assert len(on_worker) >= 2 and not any(on_worker)  # the journal, before and after
+    assert all(on_gui for on_gui, mine in writes if mine)

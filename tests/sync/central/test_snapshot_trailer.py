@@ -1,5 +1,5 @@
 """The central ends a snapshot with a trailer when the till asks for it: the number of records
-and the SHA-256 of every line before it (sync/snapshot_format.py); a till that does not ask
+and the SHA-256 of every line before it (sync/protocol/snapshot_format.py); a till that does not ask
 (older than the trailer) gets the body as before."""
 
 from __future__ import annotations

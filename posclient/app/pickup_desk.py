@@ -1,0 +1,48 @@
+"""The pick-up screen's use case: a web order found in the till's copy, the central's fresher
+copy kept (in its own write transaction), and the hand-over put into the checkout's basket.
+
+A front end holds this and no connection: it never opens a transaction itself.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from posclient.store.catalog import Product
+
+from .checkout import Checkout
+from .orders import Handover, OrderBook, OrderView
+from .staff import Approval
+
+if TYPE_CHECKING:
+    from sync.protocol import OrderData
+
+
+class PickupDesk:
+    """Web orders at this till, for one checkout (on the checkout's thread and connection)."""
+
+    def __init__(self, checkout: Checkout) -> None:
+        self.checkout = checkout
+        self.book = OrderBook(checkout.store.conn, checkout.clock)
+
+    def find(self, text: str) -> list[str]:
+        """Order numbers for an order number or a customer's phone (OrderBook.find)."""
+        return self.book.find(text)
+
+    def view(self, order_no: str) -> OrderView:
+        """The till's copy of the order, with this till's own pick-ups counted."""
+        return self.book.view(order_no)
+
+    def keep(self, order: OrderData) -> None:
+        """The central's fresh copy replaces the till's."""
+        with self.checkout.store.write():
+            self.book.keep(order)
+
+    def product(self, product_id: int) -> Product | None:
+        """The till's catalogue entry, for an order line that came without names."""
+        return self.checkout.catalog.by_id(product_id)
+
+    def hand_over(self, view: OrderView, quantities: dict[int, int], *, code: str | None,
+                  approval: Approval | None) -> Handover:
+        """The basket becomes the hand-over (Checkout.start_pickup)."""
+        return self.checkout.start_pickup(view, quantities, code=code, approval=approval)
