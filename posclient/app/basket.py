@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
-from posclient.devices.drawer import CashDrawer
-from posclient.devices.payment import PaymentStatus
 from posclient.domain.cart import Cart, CartLine, Discount, Item, Measure
 from posclient.domain.clock import iso
 from posclient.domain.errors import InvalidInput, NotFound, PaymentError
@@ -25,6 +23,7 @@ from posclient.store.catalog import Product
 
 from .lookup import StockPosition
 from .members import MemberView
+from .sale_ports import Drawer
 from .sale_state import SaleState
 from .staff import Approval
 
@@ -229,7 +228,7 @@ class BasketEditing(SaleState):
         for tender in self.payment.tenders:
             if tender.kind is TenderKind.CARD:
                 result = self.payments.reverse(tender.reference, tender.amount)
-                status = "reversed" if result.status is PaymentStatus.APPROVED else "approved"
+                status = "reversed" if result.status.value == "approved" else "approved"
                 card_journal.set_status(self.store, tender.reference, status,
                                         iso(self.clock.now()))
                 if status != "reversed":
@@ -244,7 +243,7 @@ class BasketEditing(SaleState):
                           paid=self.payment.paid.minor, **why)
         self._new_sale()
 
-    def no_sale(self, drawer: CashDrawer, reason: str,
+    def no_sale(self, drawer: Drawer, reason: str,
                 approval: Approval | None = None, *, reason_code: str | None = None) -> None:
         """Open the cash drawer without a sale (change for the float, ...): a supervisor's PIN,
         a reason, and an audit record come first; the drawer opens after."""

@@ -10,8 +10,9 @@ from __future__ import annotations
 import contextlib
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from posclient.domain.cart import Cart
 from posclient.domain.clock import iso, parse_iso
@@ -167,7 +168,8 @@ class BasketStarts(SaleState):
         self._new_sale()
         self.cart = cart
         extras = extras or {}
-        self.coupons = frozenset(str(c) for c in extras.get("coupons") or ())  # type: ignore[union-attr]
+        coupons = cast("Iterable[object]", extras.get("coupons") or ())  # a list in JSON
+        self.coupons = frozenset(str(c) for c in coupons)
         member_no = extras.get("member_no")
         if member_no:
             self.member = self._known_member(str(member_no))

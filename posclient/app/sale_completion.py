@@ -215,11 +215,12 @@ class SaleCompletion(SaleState):
             fields["points_earned"] = c.earned
         pickup = self.pickup
         if pickup is None:
-            return SalePayload(lines=[SaleLinePayload(**_line_payload(ln)) for ln in lines],
-                               **fields)
+            return SalePayload(
+                lines=[SaleLinePayload.model_validate(_line_payload(ln)) for ln in lines],
+                **fields)
         return PickupPayload(
-            lines=[PickupLinePayload(**_line_payload(ln), order_line_no=ln.order_line_no)
-                   for ln in lines],
+            lines=[PickupLinePayload.model_validate(
+                {**_line_payload(ln), "order_line_no": ln.order_line_no}) for ln in lines],
             order_no=pickup.order_no, without_code=pickup.without_code, **fields)
 
 

@@ -14,7 +14,6 @@ import uuid
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from posclient.devices.payment import PaymentTerminal
 from posclient.domain.cart import Cart, Totals
 from posclient.domain.clock import Clock, iso
 from posclient.domain.errors import InvalidInput
@@ -34,6 +33,7 @@ from .lookup import Lookup
 from .members import MemberView
 from .orders import Handover
 from .returns import ReturnDraft, Returns
+from .sale_ports import CardTerminal
 from .shifts import shift_is_open
 from .staff import Approval, StaffService, StaffSession
 
@@ -68,7 +68,7 @@ class SaleState:
     checkout's parts."""
 
     def __init__(self, store: Store, staff: StaffService, session: StaffSession, *,
-                 clock: Clock, payments: PaymentTerminal,
+                 clock: Clock, payments: CardTerminal,
                  settings: StoreSettings | None = None, catalog: Catalog | None = None) -> None:
         self.store = store
         self.staff = staff

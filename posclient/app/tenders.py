@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import uuid
 
-from posclient.devices.payment import PaymentStatus
 from posclient.domain.clock import iso
 from posclient.domain.errors import InvalidInput, NotFound, PaymentError
 from posclient.domain.loyalty import points_value
@@ -74,11 +73,11 @@ class Tenders(SaleState):
         card_journal.answered(self.store, reference, status=result.status.value,
                               auth_code=result.auth_code, detail=result.detail or result.message,
                               at=iso(self.clock.now()))
-        if result.status is PaymentStatus.DECLINED:
+        if result.status.value == "declined":
             raise PaymentError(f"Card declined: {result.message or 'no reason given'}. "
                                "Ask for another card or another way to pay.",
                                code="card_declined", reason=result.message)
-        if result.status is PaymentStatus.TIMEOUT:
+        if result.status.value == "timeout":
             raise PaymentError("The card terminal did not answer in time. Check it is on and "
                                "connected, then try again; the card was not charged.",
                                code="card_timeout")
