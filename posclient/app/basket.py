@@ -215,6 +215,7 @@ class BasketEditing(SaleState):
         self.cart.set_basket_discount(discount)
         self._reprice()
 
+    # -- the whole sale: void, and the drawer without a sale -----------------------------------
     def void_sale(self, approval: Approval | None = None, *, reason_code: str | None = None,
                   reason: str = "") -> None:
         """Abandon the sale. Card payments already approved are reversed on the terminal.

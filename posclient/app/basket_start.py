@@ -47,7 +47,7 @@ class SuspendedSale:
 class BasketStarts(SaleState):
     """Suspend and resume, pick-up, exchange, and a card orphan's basket restored."""
 
-    # -- suspend / resume --------------------------------------------------------------------
+    # -- suspend / resume ----------------------------------------------------------------------
     def suspend(self, label: str = "") -> int:
         """Park the sale (the customer fetches something); the till is free for the next one."""
         self._editable()
