@@ -21,7 +21,7 @@ import json
 import uuid
 from dataclasses import dataclass
 
-from posclient.devices.payment import PaymentResult, PaymentStatus
+from posclient.devices.payment import PaymentStatus
 from posclient.domain.clock import iso
 from posclient.domain.errors import InvalidInput, PaymentError
 from posclient.domain.money import Money
@@ -29,6 +29,7 @@ from posclient.domain.tender import Tender, TenderKind
 from posclient.store.db import Store
 
 from .checkout import Checkout
+from .sale_ports import CardResult
 from .shifts import shift_is_open
 
 
@@ -48,7 +49,7 @@ class CardAnswer:
     """The card terminal's answer to an attempt, journalled."""
 
     attempt: CardAttempt
-    result: PaymentResult
+    result: CardResult
 
 
 class CardPayment:
@@ -83,7 +84,7 @@ class CardPayment:
         with Store.open(path, create=False) as store:
             return CardAnswer(attempt, self._charge(store, attempt))
 
-    def _charge(self, store: Store, attempt: CardAttempt) -> PaymentResult:
+    def _charge(self, store: Store, attempt: CardAttempt) -> CardResult:
         clock, amount = self.co.clock, attempt.amount
         now = iso(clock.now())
         with store.write() as conn:

@@ -24,6 +24,7 @@ from posclient.domain.clock import Clock
 from posclient.domain.errors import InvalidInput, PermissionDenied
 from posclient.domain.policy import Action
 from posclient.domain.settings import StoreSettings
+from posclient.store import outbox
 from posclient.store.db import Store
 from posclient.store.settings import load_settings
 
@@ -94,8 +95,7 @@ class Reconciliation:
         return hours, categories
 
     def pending_events(self) -> int:
-        return int(self.store.conn.execute(
-            "SELECT count(*) FROM outbox WHERE status = 'pending'").fetchone()[0])
+        return outbox.pending_count(self.store.conn)
 
     def check_resolve(self, comment: str, approval: Approval | None = None, *,
                       held_refund: int = 0, refund: str | None = None) -> int:

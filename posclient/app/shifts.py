@@ -343,10 +343,8 @@ class Shifts:
                 "j.resolved_at <= ? OR j.resolution IS NULL AND j.found_event IS NOT NULL) "
                 "ORDER BY j.id", (since, to_at))]
         r.reasons = reason_counts(conn, since, to_at)
-        r.pending_events = [{"terminal_seq": seq, "type": t, "occurred_at": at}
-                            for seq, t, at in conn.execute(
-                                "SELECT terminal_seq, type, occurred_at FROM outbox WHERE "
-                                "status = 'pending' ORDER BY terminal_seq")]
+        r.pending_events = [{"terminal_seq": e.terminal_seq, "type": e.type,
+                             "occurred_at": e.occurred_at} for e in outbox.pending_events(conn)]
         return r
 
     def _where(self) -> dict[str, str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -36,3 +37,19 @@ def append(conn: sqlite3.Connection, *, event_id: str, type: str, occurred_at: s
 
 def pending_count(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM outbox WHERE status = 'pending'").fetchone()[0])
+
+
+@dataclass(frozen=True, slots=True)
+class PendingEvent:
+    """An event still waiting to go up (a shift report lists them)."""
+
+    terminal_seq: int
+    type: str
+    occurred_at: str
+
+
+def pending_events(conn: sqlite3.Connection) -> list[PendingEvent]:
+    """The events waiting to go up, oldest first."""
+    return [PendingEvent(int(seq), str(kind), str(at)) for seq, kind, at in conn.execute(
+        "SELECT terminal_seq, type, occurred_at FROM outbox WHERE status = 'pending' "
+        "ORDER BY terminal_seq")]

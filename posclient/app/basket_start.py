@@ -1,0 +1,250 @@
+"""Baskets that start from somewhere else: a suspended sale (this till's, or one another till
+shared through the central), a web order's pick-up, an exchange (goods coming back in the
+same basket), and a card orphan's journalled basket (posclient/app/card_recovery.py).
+
+Each starts only on an empty basket with no money taken.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+from posclient.domain.cart import Cart
+from posclient.domain.clock import iso, parse_iso
+from posclient.domain.errors import InvalidInput, NotFound, PosError
+from posclient.domain.money import Money
+from posclient.domain.policy import Action
+from posclient.domain.tender import TenderKind
+from posclient.store import audit, suspended
+
+from .members import MemberView
+from .orders import Handover, OrderView
+from .pickup_pricing import order_cart
+from .returns import ReturnDraft, Returns
+from .sale_state import ExchangeInProgress, PickupInProgress, SaleState
+from .staff import Approval
+
+if TYPE_CHECKING:
+    from sync.protocol import ParkedSale, ReserveResponse
+
+
+@dataclass(frozen=True, slots=True)
+class SuspendedSale:
+    id: int
+    label: str
+    staff_id: int
+    suspended_at: str
+    total: Money
+    park_id: str = ""
+    shared: bool = False  # at the central: resuming it here claims it there first
+
+
+class BasketStarts(SaleState):
+    """Suspend and resume, pick-up, exchange, and a card orphan's basket restored."""
+
+    # -- suspend / resume ----------------------------------------------------------------------
+    def suspend(self, label: str = "") -> int:
+        """Park the sale (the customer fetches something); the till is free for the next one."""
+        self._editable()
+        if self.cart.is_empty:
+            raise InvalidInput("There is nothing to suspend", code="cart_empty")
+        if self.has_payments:
+            raise InvalidInput("A sale with payments cannot be suspended: finish or void it",
+                               code="has_payments")
+        self._no_exchange()
+        now = iso(self.clock.now())
+        park_id = str(uuid.uuid4())
+        with self.store.write() as conn:
+            sid = suspended.park(conn, staff_id=self.session.staff.id, at=now, label=label,
+                                 total=self.cart.totals().total.minor,
+                                 cart=json.dumps(self._cart_document(), ensure_ascii=False),
+                                 park_id=park_id)
+            audit.append(conn, at=now, action="suspend_sale", staff_id=self.session.staff.id,
+                         detail={"suspended_id": sid, "label": label, "park_id": park_id})
+        self._new_sale()
+        return sid
+
+    def suspended(self) -> list[SuspendedSale]:
+        """This till's suspended sales, oldest first (shared ones included until another till
+        resumes them)."""
+        return [SuspendedSale(r.id, r.label, r.staff_id, r.suspended_at, self._money(r.total),
+                              r.park_id, r.published == 1)
+                for r in suspended.open_sales(self.store.conn)]
+
+    def resume(self, suspended_id: int, *, central_unreachable: bool = False) -> None:
+        """Resume one of this till's suspended sales.
+
+        A sale the other tills can see (``shared``) is claimed at the central first
+        (``SyncEngine.claim_suspended``, then :meth:`resume_shared`), so no other till resumes it
+        too: here it is refused with ``suspended_shared``, unless the central cannot be reached
+        (``central_unreachable``): then it resumes here and the sync cycle claims it later
+        (sync/parked.py).
+        """
+        self._ready_to_resume()
+        row = suspended.parked_cart(self.store.conn, suspended_id)
+        if row is None:
+            raise NotFound(f"There is no suspended sale {suspended_id}", code="suspended_unknown",
+                           suspended_id=suspended_id)
+        cart_doc, published, park_id = row.cart, row.published, row.park_id
+        if published == 1 and not central_unreachable:
+            raise InvalidInput("This sale is shared with the other tills: it is claimed at the "
+                               "central first", code="suspended_shared",
+                               suspended_id=suspended_id)
+        cart = self._cart_from(cart_doc)
+        extras = json.loads(cart_doc)
+        now = iso(self.clock.now())
+        enrolled = suspended.central_known(self.store.conn)
+        with self.store.write() as conn:
+            # Nothing for the central to hear: deleted. A sale being shared right now, or
+            # shared: kept, the sync cycle finishes it.
+            suspended.mark_resumed(conn, suspended_id, park_id, at=now,
+                                   keep=published != -1 and enrolled)
+            audit.append(conn, at=now, action="resume_sale", staff_id=self.session.staff.id,
+                         detail={"suspended_id": suspended_id, "park_id": park_id,
+                                 "claimed": False, "offline": central_unreachable})
+        self._load_cart(cart, extras)
+
+    def resume_shared(self, claimed: ParkedSale) -> None:
+        """Resume a suspended sale the central gave this till (``SyncEngine.claim_suspended``):
+        one of its own or another till's. Its lines keep the prices and discounts they were
+        suspended with (the store has one price list), as a resume on the same till does."""
+        self._ready_to_resume()
+        if claimed.cart is None:
+            raise InvalidInput("The suspended sale came without its cart", code="parked_empty")
+        if claimed.currency != self.settings.currency:
+            raise InvalidInput(f"The suspended sale is in {claimed.currency}, this till sells "
+                               f"in {self.settings.currency}", code="currency_mismatch",
+                               currency=claimed.currency, till_currency=self.settings.currency)
+        cart = self._cart_from(json.dumps(claimed.cart))
+        park_id = str(claimed.park_id)
+        with self.store.write() as conn:  # the claim is done: its journal and copies go
+            suspended.drop_claimed(conn, park_id)
+            audit.append(conn, at=iso(self.clock.now()), action="resume_sale",
+                         staff_id=self.session.staff.id,
+                         detail={"park_id": park_id, "claimed": True,
+                                 "from_terminal": claimed.terminal_id})
+        self._load_cart(cart, claimed.cart)
+
+
+    def _cart_from(self, document: str) -> Cart:
+        try:
+            return Cart.from_dict(json.loads(document), self.settings.limits)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InvalidInput("The suspended sale cannot be read; it was left as it is",
+                               code="suspended_unreadable") from exc
+
+
+    def restore_paid_basket(self, doc: dict[str, Any],
+                            cards: list[tuple[str, Money, str]]) -> None:
+        """Load a basket journalled with a card attempt (:meth:`basket_document`) exactly as it
+        was priced then (no promotions applied again), paid by ``cards`` (reference, amount,
+        detail): approvals the terminal already gave, so :meth:`complete` asks it nothing."""
+        self._ready_to_resume()
+        cart = self._cart_from(json.dumps(doc))
+        cart.promo = {int(k): int(v) for k, v in dict(doc.get("promo") or {}).items()}
+        cart.promotions = tuple((str(p["id"]), str(p["name_zh"]), str(p["name_en"]),
+                                 int(p["saved"])) for p in doc.get("promotions") or ())
+        self._new_sale()
+        self.cart = cart
+        # The sale began when the customer was served, not when a manager resolved it.
+        with contextlib.suppress(KeyError, ValueError):
+            self.started_at = parse_iso(str(doc["started_at"]))
+        self.coupons_used = tuple(str(c) for c in doc.get("coupons_used") or ())
+        if doc.get("member_no"):
+            self.member = self._known_member(str(doc["member_no"]))
+        self.payment.total = cart.totals().total
+        for reference, amount, detail in cards:
+            self.payment.add_exact(TenderKind.CARD, amount, reference=reference, detail=detail)
+        self.paid_before = True
+
+    def _load_cart(self, cart: Cart, extras: dict[str, object] | None = None) -> None:
+        """The resumed cart, with its member (if this till knows the member: the lines keep the
+        prices they were suspended with) and its coupons; priced with today's promotions."""
+        self._new_sale()
+        self.cart = cart
+        extras = extras or {}
+        coupons = cast("Iterable[object]", extras.get("coupons") or ())  # a list in JSON
+        self.coupons = frozenset(str(c) for c in coupons)
+        member_no = extras.get("member_no")
+        if member_no:
+            self.member = self._known_member(str(member_no))
+        self._reprice()
+
+    def _known_member(self, member_no: str) -> MemberView | None:
+        from .members import Members
+
+        try:
+            return Members(self.store, self.clock, self.settings).find(member_no)
+        except PosError:
+            return None  # not on this till yet (signed up elsewhere, offline): no member
+
+
+    # -- pick-up of a web order ----------------------------------------------------------------
+    def start_pickup(self, view: OrderView, quantities: dict[int, int], *,
+                     code: str | None = None, approval: Approval | None = None) -> Handover:
+        """Make the basket the hand-over of ``{order line_no: qty}`` of a web order.
+
+        The customer's pick-up code is checked against the order (without it, a supervisor
+        approves). The lines come at the order's prices and discounts; what the order's money
+        already covers is tendered as ``web``, and only the rest is due (orders.py). Refuses,
+        changing nothing: another store's order, a cancelled one, a quantity not open.
+        """
+        from sync.protocol import pickup_code_hash
+
+        self._ready_to_resume()
+        o, s = view.order, self.settings
+        if o.fulfilment != "pickup":
+            raise InvalidInput(f"Order {o.order_no} is delivered, not collected in store",
+                               code="order_not_pickup", order_no=o.order_no)
+        if o.store_id != s.store_id:
+            raise InvalidInput(f"Order {o.order_no} is to be collected at store {o.store_id}",
+                               code="order_other_store", order_no=o.order_no, store=o.store_id)
+        if o.status == "cancelled":
+            raise InvalidInput(f"Order {o.order_no} was cancelled: there is nothing to hand "
+                               "over", code="order_cancelled", order_no=o.order_no)
+        if o.currency != s.currency or not s.tax_inclusive:
+            raise InvalidInput(f"Order {o.order_no} cannot be handed over at this till: its "
+                               "prices are not in this store's currency with tax included",
+                               code="order_currency", order_no=o.order_no)
+        approved_by, without_code = None, not (code and code.strip())
+        if not without_code:
+            if o.pickup_code_hash != pickup_code_hash(o.order_no, code or ""):
+                raise InvalidInput("That is not this order's pick-up code",
+                                   code="pickup_code_wrong", order_no=o.order_no)
+        else:
+            approved_by = self.staff.authorize(self.session, Action.PICKUP_WITHOUT_CODE,
+                                               approval)
+        handover = view.handover(quantities)
+        cart = order_cart(view, handover, self.catalog, s)
+        self._new_sale()
+        self.cart = cart
+        self._reprice()
+        if handover.covered:
+            self.payment.add_exact(TenderKind.WEB, self._money(handover.covered),
+                                   reference=o.order_no)
+        self.pickup = PickupInProgress(o.order_no, handover, without_code, approved_by)
+        if o.member_no:  # the order's member: the receipt and the points are theirs
+            self.member = self._known_member(o.member_no)
+        return handover
+
+    # -- exchange: a return and a new sale in one basket ---------------------------------------
+    def start_exchange(self, returns: Returns, draft: ReturnDraft, *,
+                       reservation: ReserveResponse | None = None,
+                       approval: Approval | None = None) -> Money:
+        """Goods come back and new ones go out in one basket: the return's value pays the new
+        sale; the difference is paid at the till, or refunded the way the returned goods were
+        paid (posclient/app/returns.py) when the sale completes. The return's checks and
+        approvals happen now; both are recorded in the sale's transaction. Returns the credit.
+        """
+        self._ready_to_resume()
+        approved_by = returns.authorize(draft, reservation=reservation, approval=approval)
+        self._new_sale()
+        self.exchange = ExchangeInProgress(returns, draft, approved_by)
+        self._reprice()
+        return draft.total
+

@@ -1,0 +1,103 @@
+"""Taking the money: cash, card (journalled before the terminal is asked), store credit or a
+gift card, and a member's points. Each tender is checked before it is added: a refused one
+leaves the payment as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from posclient.domain.clock import iso
+from posclient.domain.errors import InvalidInput, NotFound, PaymentError
+from posclient.domain.loyalty import points_value
+from posclient.domain.money import Money
+from posclient.domain.tender import Tender, TenderKind
+from posclient.store import card_journal
+from posclient.store.sales import store_credit_account
+
+from .sale_state import SaleState
+
+
+class Tenders(SaleState):
+    """The four ways a basket is paid at the till."""
+
+    def pay_points(self, points: int) -> Tender:
+        """Pay with the attached member's points at the store's rate. At most what this till
+        may spend (the central's balance less this till's uncounted redemptions) and at most
+        what is due."""
+        self._active()
+        self._check_can_pay()
+        member = self.member
+        if member is None:
+            raise InvalidInput("Attach the member first: points belong to a member",
+                               code="points_no_member")
+        rules = self.settings.loyalty_rules
+        if not rules.enabled:
+            raise InvalidInput("This store does not take points", code="points_disabled")
+        value = points_value(rules, points)
+        left = member.available - self.points_in_payment()
+        if points > left:
+            raise InvalidInput(f"The member has only {max(0, left)} points to spend",
+                               code="points_insufficient", available=max(0, left))
+        amount = self._money(value)
+        self.payment.check_exact(amount, TenderKind.POINTS)
+        return self.payment.add_exact(TenderKind.POINTS, amount, reference=member.member_no,
+                                      detail=str(points))
+
+
+    def pay_cash(self, tendered: Money, *, confirmed: bool = False) -> Tender:
+        """Take cash handed over; change above the largest note needs ``confirmed``
+        (:class:`~posclient.domain.tender.TenderNeedsConfirmation` otherwise)."""
+        self._active()
+        self._check_can_pay()
+        return self.payment.add_cash(tendered, confirmed=confirmed)
+
+    def pay_card(self, amount: Money | None = None) -> Tender:
+        """Take a card payment through the payment terminal (``amount`` defaults to all due).
+
+        The attempt is journalled before the terminal is asked, so an approval is never lost
+        even if the till dies before the sale commits.
+        """
+        self._active()
+        self._check_can_pay()
+        amount = amount if amount is not None else self.payment.due
+        self.payment.check_exact(amount, TenderKind.CARD)
+        reference = str(uuid.uuid4())
+        now = iso(self.clock.now())
+        basket = json.dumps(self.basket_document(), ensure_ascii=False)
+        card_journal.attempt(self.store, reference=reference, amount=amount.minor,
+                             currency=amount.currency, at=now, holder=self.store.lease(),
+                             basket_id=self.basket_id, basket=basket)
+        result = self.payments.authorize(amount, reference)
+        card_journal.answered(self.store, reference, status=result.status.value,
+                              auth_code=result.auth_code, detail=result.detail or result.message,
+                              at=iso(self.clock.now()))
+        if result.status.value == "declined":
+            raise PaymentError(f"Card declined: {result.message or 'no reason given'}. "
+                               "Ask for another card or another way to pay.",
+                               code="card_declined", reason=result.message)
+        if result.status.value == "timeout":
+            raise PaymentError("The card terminal did not answer in time. Check it is on and "
+                               "connected, then try again; the card was not charged.",
+                               code="card_timeout")
+        return self.payment.add_exact(TenderKind.CARD, amount, reference=reference,
+                                      detail=f"{result.detail} {result.auth_code}".strip())
+
+    def pay_store_credit(self, account: str, amount: Money | None = None) -> Tender:
+        self._active()
+        self._check_can_pay()
+        amount = amount if amount is not None else self.payment.due
+        row = store_credit_account(self.store.conn, account)
+        if row is None:
+            raise NotFound(f"There is no store credit account {account!r}",
+                           code="credit_unknown", account=account)
+        held = sum(t.amount.minor for t in self.payment.tenders
+                   if t.kind is TenderKind.STORE_CREDIT and t.reference == account)
+        if row[1] != amount.currency or amount.minor > row[0] - held:
+            balance = self._money(row[0] - held).to_decimal_str()
+            raise InvalidInput(f"Store credit {account} has only {balance} left",
+                               code="credit_insufficient", account=account,
+                               balance=self._money(row[0] - held))
+        return self.payment.add_exact(TenderKind.STORE_CREDIT, amount, reference=account)
+
