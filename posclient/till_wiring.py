@@ -10,8 +10,9 @@ import logging
 import sys
 
 from posclient.app.terminal import Terminal
+from posclient.config import start_logging
 from posclient.store.sync_state import read_status
-from posclient.ui.app import run_till, start_logging, terminal_language
+from posclient.ui.app import run_till, terminal_language
 from sync import enrol
 from sync.credentials import KeyringUnavailable, TokenStore
 from sync.engine import SyncEngine

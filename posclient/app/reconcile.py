@@ -27,6 +27,7 @@ from posclient.domain.settings import StoreSettings
 from posclient.store import outbox
 from posclient.store.db import Store
 from posclient.store.settings import load_settings
+from sync.protocol import StoreException, StoreReconciliation
 
 from .shifts import Report, Shifts
 from .staff import Approval, StaffService, StaffSession
@@ -35,12 +36,13 @@ MAX_COMMENT = 1_000
 
 
 class Central(Protocol):
-    """What the reconciliation asks the central (the sync engine has these)."""
+    """What the reconciliation asks the central (the sync engine has these): the store's day
+    and the exception resolved, as the central's own types (the window shows them)."""
 
-    def store_reconciliation(self, day: str) -> object: ...
+    def store_reconciliation(self, day: str) -> StoreReconciliation: ...
 
     def resolve_exception(self, exception_id: int, comment: str, staff_id: int | None,
-                          refund: str | None = None) -> object: ...
+                          refund: str | None = None) -> StoreException: ...
 
 
 class Reconciliation:

@@ -130,10 +130,3 @@ def terminal_language(terminal: Terminal, asked: str | None) -> str:
     if chosen:
         return "zh_CN" if str(chosen).startswith("zh") else "en"
     return system_language()
-
-
-def start_logging() -> Path:
-    """The till's log: a rotating file in the user log folder (Settings shows where)."""
-    from posclient.config import start_logging as start
-
-    return start()

@@ -10,7 +10,6 @@ and again after each sync (the window's status hook), so a change at the central
 
 from __future__ import annotations
 
-import sqlite3
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from posclient.app.quick_keys import QuickKey, quick_keys
+from posclient.app.quick_keys import QuickKey
 from posclient.domain.errors import PosError
 
 from .messages import message_for
@@ -85,10 +84,6 @@ class QuickKeysPanel(QWidget):
         self._loaded: list[tuple[str, str, list[QuickKey]]] | None = None
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.bar.hide()
-
-    def load(self, conn: sqlite3.Connection) -> None:
-        """(Re)build the tabs from the till's quick keys (see :meth:`show_groups`)."""
-        self.show_groups(quick_keys(conn))
 
     def show_groups(self, groups: list[tuple[str, str, list[QuickKey]]]) -> None:
         """(Re)build the tabs from these groups of quick keys (nothing changes when they did

@@ -26,11 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from posclient.app.reconcile import Reconciliation
+from posclient.app.reconcile import Reconciliation, StoreException, StoreReconciliation
 from posclient.app.reports import label as report_label
 from posclient.domain.errors import PosError
 from posclient.domain.money import Money, currency_exponent
-from sync.protocol import StoreException, StoreReconciliation
 
 from . import a11y, fmt, widgets
 from .messages import message_for

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from posclient.app import till_state
 from posclient.app.checkout import Checkout
 from posclient.app.lookup import parse_scan
 from posclient.domain.cart import CartLine, Totals
@@ -174,7 +175,7 @@ class SellPage(QWidget):
     # -- state -----------------------------------------------------------------------------------
     def start(self, checkout: Checkout) -> None:
         self.checkout = checkout
-        self.quick_keys.load(checkout.store.conn)
+        self.quick_keys.show_groups(till_state.quick_key_groups(checkout.store))
         self.refresh()
         self.say("")
 
