@@ -28,6 +28,7 @@ from pathlib import Path
 
 from posclient.app.demo_data import build_demo_store, demo_rows
 from posclient.app.terminal import Terminal
+from posclient.devices.payment import SimulatedPaymentTerminal, simulator_state
 from posclient.domain.barcode import gtin_display
 from posclient.domain.money import Money
 from posclient.store.db import Store, configure
@@ -89,8 +90,10 @@ def measure_generate(path: Path, products: int, members: int, seed: int,
 STARTUP = """
 import sys
 from posclient.app.terminal import Terminal
+from posclient.devices.payment import SimulatedPaymentTerminal, simulator_state
 from posclient.store.db import Store
-term = Terminal(Store.open(sys.argv[1]))
+store = Store.open(sys.argv[1])
+term = Terminal(store, payments=SimulatedPaymentTerminal(state=simulator_state(store.path)))
 co = term.checkout(term.staff.login(1001, "1111"))
 co.scan(sys.argv[2])
 for line in open("/proc/self/status"):
@@ -277,7 +280,8 @@ def run(argv: list[str]) -> dict[str, float]:
         results["db_mb"] = round(db.stat().st_size / 1_000_000, 1)
 
         store = Store.open(db)
-        term = Terminal(store, clock=SystemClock())
+        term = Terminal(store, clock=SystemClock(),
+                        payments=SimulatedPaymentTerminal(state=simulator_state(store.path)))
         codes = sample_codes(store.conn, max(args.scans, args.sales * 5), rng)
         queries = sample_queries(store.conn, args.queries, rng)
         log("start-up memory")

@@ -52,6 +52,7 @@ from sqlalchemy import Engine, func, select
 
 from benchmarks.checkout import sample_codes
 from posclient.app.terminal import Terminal
+from posclient.devices.payment import SimulatedPaymentTerminal, simulator_state
 from posclient.domain.money import Money
 from posclient.store.db import Store
 from sync import till_identity
@@ -288,7 +289,8 @@ class Seller:
                  rng: random.Random, pace: float = 0.0) -> None:
         self.pace = pace
         self.store = Store.open(db)
-        self.term = Terminal(self.store, clock=SystemClock())
+        self.term = Terminal(self.store, clock=SystemClock(), payments=SimulatedPaymentTerminal(
+            state=simulator_state(self.store.path)))
         session = self.term.staff.login(staff_id, pin)
         if self.term.shifts(session).current() is None:  # selling needs an open shift
             self.term.shifts(session).open({10_000: 1})

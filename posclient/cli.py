@@ -62,11 +62,12 @@ def _open(args: argparse.Namespace, *, create: bool = False) -> Store:
 
 def _terminal(args: argparse.Namespace):  # -> Terminal (imported lazily: start-up speed)
     from posclient.app.terminal import Terminal
+    from posclient.devices.connect import Devices
     from posclient.devices.payment import SimulatedPaymentTerminal, simulator_state
 
     store = _open(args)
     term = Terminal(store, payments=SimulatedPaymentTerminal(
-        getattr(args, "card_sim", ()), state=simulator_state(store.path)))
+        getattr(args, "card_sim", ()), state=simulator_state(store.path)), devices=Devices())
     _card_orphans(args, term)
     if args.command not in ("reprint",):
         pending = term.receipts.unprinted()
@@ -345,7 +346,9 @@ def cmd_self_test(args: argparse.Namespace) -> int:
     except ImportError as exc:
         _err(f"posclient: the desktop till cannot start: {exc}")
         return 1
-    return run_self_test(args.ui_lang or "en")
+    from posclient.devices.payment import SimulatedPaymentTerminal
+
+    return run_self_test(SimulatedPaymentTerminal(), args.ui_lang or "en")
 
 
 def cmd_console(args: argparse.Namespace) -> int:

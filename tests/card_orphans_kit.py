@@ -18,10 +18,12 @@ from posclient.store.db import Store
 APPROVE_THEN_DIE = textwrap.dedent("""
     import os, signal, sys
     from posclient.app.terminal import Terminal
+    from posclient.devices.payment import SimulatedPaymentTerminal, simulator_state
     from posclient.domain.money import Money
     from posclient.store.db import Store
 
-    term = Terminal(Store.open(sys.argv[1]))  # the simulator keeps its memory beside the db
+    store = Store.open(sys.argv[1])  # the simulator keeps its memory beside the db
+    term = Terminal(store, payments=SimulatedPaymentTerminal(state=simulator_state(store.path)))
     co = term.checkout(term.staff.login(1001, "1111"))
     for code in sys.argv[3:]:
         co.scan(code)

@@ -102,12 +102,13 @@ def open_window(qtbot: QtBot, store, clock, paper: PaperRoll | None = None,
     """The real till window on ``store`` (a simulated card terminal), shown; ``window.paper``
     is its printer."""
     from posclient.app.terminal import Terminal
+    from posclient.devices.connect import Devices
     from posclient.devices.payment import SimulatedPaymentTerminal
     from posclient.ui.main_window import MainWindow
 
     paper = paper or PaperRoll()
-    w = MainWindow(Terminal(store, clock=clock, payments=SimulatedPaymentTerminal()),
-                   lang=lang, printer=paper)
+    w = MainWindow(Terminal(store, clock=clock, payments=SimulatedPaymentTerminal(),
+                            devices=Devices()), lang=lang, printer=paper)
     qtbot.addWidget(w)
     w.show()
     w.paper = paper  # type: ignore[attr-defined]

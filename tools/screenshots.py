@@ -261,6 +261,7 @@ def shoot(app, db: Path, codes: tuple[str, ...], lang: str, out: Path, prefix: s
     from PySide6.QtWidgets import QApplication, QLineEdit
 
     from posclient.app.terminal import Terminal
+    from posclient.devices.connect import Devices
     from posclient.devices.payment import SimulatedPaymentTerminal
     from posclient.domain.money import Money
     from posclient.store.db import Store
@@ -269,7 +270,7 @@ def shoot(app, db: Path, codes: tuple[str, ...], lang: str, out: Path, prefix: s
 
     translators = install_language(app, lang)
     store = Store.open(db)
-    terminal = Terminal(store, payments=SimulatedPaymentTerminal())
+    terminal = Terminal(store, payments=SimulatedPaymentTerminal(), devices=Devices())
     window = MainWindow(terminal, lang=lang, printer=terminal.connect_printer(lang))
     d = Driver(app, out, prefix)
     try:

@@ -21,10 +21,10 @@ import json
 import uuid
 from dataclasses import dataclass
 
-from posclient.devices.payment import PaymentStatus
 from posclient.domain.clock import iso
 from posclient.domain.errors import InvalidInput, PaymentError
 from posclient.domain.money import Money
+from posclient.domain.payment_terminal import PaymentStatus
 from posclient.domain.tender import Tender, TenderKind
 from posclient.store.db import Store
 

@@ -35,17 +35,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from posclient.devices.payment import (
+from posclient.domain.clock import Clock, iso
+from posclient.domain.errors import InvalidInput, NotFound, PaymentError
+from posclient.domain.money import Money
+from posclient.domain.payment_terminal import (
     AttemptState,
     AttemptStatus,
     PaymentResult,
     PaymentStatus,
-    PaymentTerminal,
     Refusal,
 )
-from posclient.domain.clock import Clock, iso
-from posclient.domain.errors import InvalidInput, NotFound, PaymentError
-from posclient.domain.money import Money
 from posclient.domain.policy import Action
 from posclient.domain.settings import StoreSettings
 from posclient.store import audit, leases, outbox
@@ -53,6 +52,7 @@ from posclient.store.db import Store
 from sync.protocol.clock import new_event_id
 
 from .checkout import Checkout, CompletedSale
+from .ports import PaymentTerminal
 from .staff import Approval, StaffService, StaffSession
 
 log = logging.getLogger(__name__)

@@ -1,16 +1,23 @@
-"""What the till's services and window need from the sync side, as interfaces (ports).
+"""What the till's services and window need from the sync side and from the till's devices, as
+interfaces (ports).
 
-The real implementations are in ``sync/`` (the engine, enrolment, the keyring's token store);
+The real implementations are in ``sync/`` (the engine, enrolment, the keyring's token store) and
+``posclient/devices/`` (the card terminal, the receipt printer and its drawer, the pole display);
 ``posclient.app`` and ``posclient.ui`` never import them. The composition root
-(posclient/till_wiring.py, called by the command line) builds them and hands them over.
+(posclient/till_wiring.py and the command line, posclient/cli.py) builds them and hands them over.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
+from posclient.domain.errors import PosError
+from posclient.domain.money import Money
+from posclient.domain.payment_terminal import AttemptStatus, PaymentResult
+from posclient.domain.pole_config import PoleConfig
+from posclient.domain.receipt import Receipt
 from posclient.domain.sync_status import SyncStatus
 from sync.protocol import EnrolResponse, WhoAmI
 
@@ -55,3 +62,91 @@ class EnrolmentPort(Protocol):
 TokensFactory = Callable[[], TokenStorePort]
 # Makes the sync engine for a till just enrolled from its window; None: sync cannot start.
 EngineFactory = Callable[[], SyncEnginePort | None]
+
+
+# -- the till's devices -----------------------------------------------------------------------
+
+
+class PaymentTerminal(Protocol):
+    """The card payment terminal (a bank's PIN pad; posclient/devices/payment.py has the
+    simulator). Its answers are posclient/domain/payment_terminal.py."""
+
+    def authorize(self, amount: Money, reference: str) -> PaymentResult:
+        """Ask the customer's card for ``amount``; ``reference`` is unique per attempt."""
+        ...
+
+    def query(self, reference: str) -> AttemptStatus:
+        """What became of the attempt made with ``reference`` (the merchant reference)."""
+        ...
+
+    def reverse(self, reference: str, amount: Money) -> PaymentResult:
+        """Void an approved authorisation (sale voided before completion, or found approved
+        without a sale at start-up); refused with a ``Refusal``."""
+        ...
+
+    def refund(self, amount: Money, reference: str, original: str) -> PaymentResult:
+        """Give ``amount`` back to the card of an earlier payment (``original``: its
+        authorisation reference, when known); ``reference`` is unique per attempt."""
+        ...
+
+
+class CashDrawer(Protocol):
+    def open(self) -> None:
+        """Kick the drawer open. Raises OSError when the device cannot be reached."""
+        ...
+
+
+class NoDrawer:
+    """A till with no drawer connected: opening does nothing, and says so."""
+
+    connected = False
+
+    def open(self) -> None:
+        return None
+
+
+class ReceiptPrinterPort(Protocol):
+    """The receipt printer (posclient/devices/printer.py ``ReceiptPrinter``). Each call is one
+    job; a printer that cannot take it raises a ``PosError`` that is also an ``OSError``."""
+
+    def __call__(self, receipt: Receipt) -> None:
+        """Print a receipt."""
+
+    def print_lines(self, lines: list[str]) -> None:
+        """Print lines of text (a report)."""
+
+    def test_page(self, lang: str | None = None) -> None: ...
+
+
+class PoleDisplayPort(Protocol):
+    """A customer pole display (posclient/devices/pole.py ``PoleDisplay``): two lines of
+    (left, right) text; ``show`` never waits on the port."""
+
+    config: PoleConfig
+
+    def show(self, lines: tuple[tuple[str, str], ...]) -> None: ...
+
+    def close(self, timeout: float = 2.0) -> None: ...
+
+
+# Called with the fault (a PosError) when a pole display stops answering, None when it is back;
+# on the display's own thread.
+DisplayFaults = Callable[[PosError | None], None]
+
+
+class TillDevices(Protocol):
+    """Builds the till's devices from their settings in the terminal config (the composition
+    root hands posclient/devices/connect.py ``Devices`` to the ``Terminal``)."""
+
+    def check_printer(self, settings: Mapping[str, Any]) -> None:
+        """Raise ``InvalidInput`` (code ``printer_config``) for a printer setting that cannot
+        be used."""
+
+    def connect_printer(self, settings: Mapping[str, Any],
+                        lang: str) -> tuple[ReceiptPrinterPort, CashDrawer] | None:
+        """The printer ``settings`` set up (receipts in ``lang``: "zh" or "en") and the cash
+        drawer on its kick port; None when the setting is "no printer". Raises ``InvalidInput``
+        for a bad setting."""
+
+    def connect_pole(self, config: PoleConfig, on_fault: DisplayFaults) -> PoleDisplayPort:
+        """The pole display ``config`` names (its port is opened when it first shows)."""

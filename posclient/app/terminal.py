@@ -1,21 +1,18 @@
 """The till's services wired together for one terminal database: what a front end needs.
 
 The console, the command line and the desktop app all start here, so each gets the same
-services with the same seams (clock, payment terminal).
+services with the same seams (clock, payment terminal, devices). The card terminal and the devices
+are the composition root's (posclient/cli.py builds them from posclient/devices/).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
-from posclient.devices.drawer import CashDrawer, NoDrawer
-from posclient.devices.payment import (
-    PaymentTerminal,
-    SimulatedPaymentTerminal,
-    simulator_state,
-)
 from posclient.domain.clock import Clock
+from posclient.domain.pole_config import PoleConfig
 from posclient.store import outbox
 from posclient.store.catalog import Catalog
 from posclient.store.db import Store
@@ -25,14 +22,20 @@ from sync.protocol.clock import SystemClock
 from .card_recovery import CardRecovery
 from .checkout import Checkout
 from .lookup import Lookup
+from .ports import (
+    CashDrawer,
+    DisplayFaults,
+    NoDrawer,
+    PaymentTerminal,
+    PoleDisplayPort,
+    ReceiptPrinterPort,
+    TillDevices,
+)
 from .receipts import Receipts
 from .returns import Returns
 from .shifts import Shifts
 from .staff import StaffService, StaffSession
 from .terminal_config import TerminalConfig
-
-if TYPE_CHECKING:
-    from posclient.devices.printer import ReceiptPrinter
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,14 +55,16 @@ class TillStatus:
 
 
 class Terminal:
-    def __init__(self, store: Store, *, clock: Clock | None = None,
-                 payments: PaymentTerminal | None = None,
-                 drawer: CashDrawer | None = None) -> None:
+    """One till's services. ``payments``: its card terminal; ``devices`` builds its printer,
+    drawer and pole display from the terminal config (without it, the till has none);
+    ``drawer``: the cash drawer until a printer is connected."""
+
+    def __init__(self, store: Store, *, payments: PaymentTerminal, clock: Clock | None = None,
+                 drawer: CashDrawer | None = None, devices: TillDevices | None = None) -> None:
         self.store = store
         self.clock = clock or SystemClock()
-        # The simulator remembers its approvals beside the database, as a real terminal would
-        # across a restart of the till.
-        self.payments = payments or SimulatedPaymentTerminal(state=simulator_state(store.path))
+        self.payments = payments
+        self.devices = devices
         self.drawer: CashDrawer = drawer or NoDrawer()
         self.reload()
 
@@ -72,19 +77,26 @@ class Terminal:
         self.lookup = Lookup(self.catalog, self.settings, self.clock)
         self.receipts = Receipts(store, self.clock, self.settings)
 
-    def connect_printer(self, lang: str) -> ReceiptPrinter | None:
+    def connect_printer(self, lang: str) -> ReceiptPrinterPort | None:
         """The receipt printer set up for this till (None when it has none); the cash drawer
-        on the printer's kick port comes with it."""
-        from posclient.devices.drawer import EscposDrawer
-        from posclient.devices.printer import PrinterConfig, ReceiptPrinter
-
-        config = PrinterConfig.from_dict(TerminalConfig(self.store).get("printer") or {})
-        if config.kind == "none":
+        on the printer's kick port comes with it. Raises InvalidInput for a bad setting."""
+        settings = TerminalConfig(self.store).get("printer") or {}
+        connected = None if self.devices is None else self.devices.connect_printer(
+            settings, "zh" if lang.startswith("zh") else "en")
+        if connected is None:
             self.drawer = NoDrawer()
             return None
-        printer = ReceiptPrinter(config, lang="zh" if lang.startswith("zh") else "en")
-        self.drawer = EscposDrawer(printer)
+        printer, self.drawer = connected
         return printer
+
+    def check_printer(self, settings: Mapping[str, Any]) -> None:
+        """Raise InvalidInput (``printer_config``) for a printer setting this till cannot use."""
+        if self.devices is not None:
+            self.devices.check_printer(settings)
+
+    def connect_pole(self, config: PoleConfig, on_fault: DisplayFaults) -> PoleDisplayPort | None:
+        """The customer's pole display ``config`` names (None: this till has no devices)."""
+        return None if self.devices is None else self.devices.connect_pole(config, on_fault)
 
     def has_staff(self) -> bool:
         return self.store.conn.execute("SELECT 1 FROM staff LIMIT 1").fetchone() is not None

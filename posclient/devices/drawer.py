@@ -1,6 +1,6 @@
-"""The cash drawer, as the till sees it. A drawer plugged into the receipt printer's drawer port
-(RJ11) opens with the printer's ESC/POS kick: :class:`EscposDrawer`. A till with no printer, or
-no drawer, runs with :class:`NoDrawer`."""
+"""The cash drawer (posclient/app/ports.py ``CashDrawer``). A drawer plugged into the receipt
+printer's drawer port (RJ11) opens with the printer's ESC/POS kick: :class:`EscposDrawer`. A till
+with no printer, or no drawer, runs with posclient/app/ports.py ``NoDrawer``."""
 
 from __future__ import annotations
 
@@ -11,18 +11,12 @@ if TYPE_CHECKING:  # no escpos import for a till that has no printer
 
 
 class CashDrawer(Protocol):
+    """Kept until posclient/app/checkout.py imports ``posclient.app.ports.CashDrawer`` (the
+    till's port); then this copy goes."""
+
     def open(self) -> None:
         """Kick the drawer open. Raises OSError when the device cannot be reached."""
         ...
-
-
-class NoDrawer:
-    """A till with no drawer connected: opening does nothing, and says so."""
-
-    connected = False
-
-    def open(self) -> None:
-        return None
 
 
 class EscposDrawer:

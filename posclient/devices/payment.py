@@ -1,4 +1,5 @@
-"""Card payment terminals: the interface the till talks to, and a simulator.
+"""Card payment terminals: a simulator of the interface the till talks to
+(posclient/app/ports.py ``PaymentTerminal``; its answers are posclient/domain/payment_terminal.py).
 
 A real terminal (a bank's PIN pad) is driven through its vendor SDK behind the same interface.
 The simulator approves, declines or times out, as scripted, so every path can be tested and
@@ -23,62 +24,23 @@ import os
 import tempfile
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
 from posclient.domain.money import Money
-
-
-class PaymentStatus(StrEnum):
-    APPROVED = "approved"
-    DECLINED = "declined"
-    TIMEOUT = "timeout"
-
-
-class AttemptState(StrEnum):
-    """What the terminal knows of an attempt, asked by its reference."""
-
-    UNKNOWN = "unknown"  # never reached the terminal: nobody was charged
-    DECLINED = "declined"
-    APPROVED = "approved"  # charged, still reversible
-    REVERSED = "reversed"  # charged and voided: nothing charged in the end
-    SETTLED = "settled"  # charged and in a settled batch: a reversal is no longer possible
-    UNREACHABLE = "unreachable"  # the terminal did not answer the question
-
-
-class Refusal(StrEnum):
-    """Why a terminal refused a reversal."""
-
-    NONE = ""
-    UNKNOWN = "unknown_reference"
-    ALREADY_REVERSED = "already_reversed"
-    SETTLED = "settled"
-    AMOUNT = "amount_mismatch"
-    NO_ANSWER = "no_answer"
-
-
-@dataclass(frozen=True, slots=True)
-class PaymentResult:
-    status: PaymentStatus
-    auth_code: str = ""
-    detail: str = ""  # e.g. "UnionPay ****1234"
-    message: str = ""  # the terminal's own words on a decline
-    refusal: Refusal = Refusal.NONE  # why a reversal was refused
-
-
-@dataclass(frozen=True, slots=True)
-class AttemptStatus:
-    """The terminal's answer to :meth:`PaymentTerminal.query`."""
-
-    state: AttemptState
-    amount: Money | None = None
-    auth_code: str = ""
-    detail: str = ""
+from posclient.domain.payment_terminal import (
+    AttemptState,
+    AttemptStatus,
+    PaymentResult,
+    PaymentStatus,
+    Refusal,
+)
 
 
 class PaymentTerminal(Protocol):
+    """Kept until posclient/app/checkout.py imports ``posclient.app.ports.PaymentTerminal``
+    (the till's port); then this copy goes."""
+
     def authorize(self, amount: Money, reference: str) -> PaymentResult:
         """Ask the customer's card for ``amount``; ``reference`` is unique per attempt."""
         ...

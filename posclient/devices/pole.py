@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Callable
 from typing import Any, BinaryIO
 
-from posclient.domain.errors import InvalidInput, PosError
+from posclient.domain.errors import PosError
+from posclient.domain.pole_config import PoleConfig
 from posclient.domain.receipt import display_width, fit, for_printer
 
 WIDTH = 20  # columns of each of the two lines
@@ -37,60 +37,12 @@ INIT = b"\x1b@"  # ESC @
 CLEAR = b"\x0c"  # FF
 HOME = b"\x0b"  # VT: row 1, column 1
 ROW2 = b"\x1f$\x01\x02"  # US $ x y: column 1, row 2
-KINDS = ("serial", "file")
-CHARSETS = ("gb18030", "ascii")
-BAUDRATES = (2400, 4800, 9600, 19200, 38400, 57600, 115200)
 
 
 class DisplayFault(PosError, OSError):
     """The pole display could not be opened or written. Codes: display_offline."""
 
     code = "display_offline"
-
-
-@dataclass(frozen=True, slots=True)
-class PoleConfig:
-    """The terminal's pole display (``customer_display`` in the terminal config, kind "pole")."""
-
-    kind: str = "serial"  # serial | file
-    device: str = ""  # serial: /dev/ttyUSB1, COM4; file: a path
-    baudrate: int = 9600
-    charset: str = "gb18030"  # gb18030: Chinese characters; ascii: an English-only display
-
-    def validate(self) -> None:
-        if self.kind not in KINDS:
-            raise InvalidInput.of("display_config.kind", kind=self.kind, choices=", ".join(KINDS))
-        if not self.device.strip():
-            raise InvalidInput.of("display_config.port")
-        if self.baudrate not in BAUDRATES:
-            raise InvalidInput.of("display_config.baudrate", baudrate=self.baudrate,
-                                  choices=", ".join(map(str, BAUDRATES)))
-        if self.charset not in CHARSETS:
-            raise InvalidInput.of("display_config.charset", charset=self.charset,
-                                  choices=", ".join(CHARSETS))
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> PoleConfig:
-        """From the terminal config (its ``kind: "pole"`` entry; ``connection`` names serial or
-        file). Raises InvalidInput (``display_config``) for a bad setting."""
-        values: dict[str, Any] = {}
-        defaults = cls()
-        known = {f.name for f in fields(cls)}
-        for key, value in data.items():
-            key = "kind" if key == "connection" else key
-            if key not in known or (key == "kind" and value == "pole"):
-                continue
-            if type(value) is not type(getattr(defaults, key)):
-                raise InvalidInput.of("display_config.bad_value", setting=key, value=value)
-            values[key] = value
-        config = cls(**values)
-        config.validate()
-        return config
-
-    def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["connection"] = out.pop("kind")
-        return {"kind": "pole", **out}
 
 
 def _encode(text: str, charset: str) -> bytes:

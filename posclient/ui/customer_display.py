@@ -1,6 +1,7 @@
 """The customer's side of the till: a second window, full screen on a second screen, or a
-two-line pole display (posclient/devices/pole.py), chosen in Settings and kept in the terminal
-config (``customer_display``: ``{"kind": "none"}``, ``{"kind": "screen", "screen": NAME}`` or
+two-line pole display (posclient/devices/pole.py, built by the terminal's devices), chosen in
+Settings and kept in the terminal config (``customer_display``: ``{"kind": "none"}``,
+``{"kind": "screen", "screen": NAME}`` or
 ``{"kind": "pole", "connection": "serial", "device": ..., "baudrate": ..., "charset": ...}``).
 
 Both render :class:`posclient.app.customer_display.CustomerView`, made from the checkout by
@@ -37,9 +38,10 @@ from PySide6.QtWidgets import (
 )
 
 from posclient.app.customer_display import CustomerPresenter, CustomerView, label, pole_lines
+from posclient.app.ports import PoleDisplayPort
 from posclient.app.terminal_config import TerminalConfig
-from posclient.devices.pole import BAUDRATES, CHARSETS, DisplayFault, PoleConfig, PoleDisplay
 from posclient.domain.errors import InvalidInput, PosError
+from posclient.domain.pole_config import BAUDRATES, CHARSETS, PoleConfig
 
 from . import fmt
 from .widgets import ElidedLabel
@@ -200,14 +202,14 @@ class CustomerDisplays(QObject):
     """The till window's customer display(s): reads the terminal config, shows the checkout on
     the chosen display after every change, reports faults in the status bar."""
 
-    fault = Signal(object)  # a DisplayFault or None (from the pole's writer thread: queued)
+    fault = Signal(object)  # a PosError or None (from the pole's writer thread: queued)
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.window_ = window
         self.presenter = CustomerPresenter(window.terminal.settings, window.lang)
         self.screen_window: CustomerWindow | None = None
-        self.pole: PoleDisplay | None = None
+        self.pole: PoleDisplayPort | None = None
         self.problem = ""  # what is wrong, as shown in the status bar
         self.status: ElidedLabel | None = None
         self.fault.connect(self._faulted)
@@ -250,7 +252,8 @@ class CustomerDisplays(QObject):
             self.screen_window.setGeometry(screen.geometry())
             self.screen_window.showFullScreen()
         elif config["kind"] == "pole":
-            self.pole = PoleDisplay(PoleConfig.from_dict(config), on_fault=self.fault.emit)
+            self.pole = self.window_.terminal.connect_pole(PoleConfig.from_dict(config),
+                                                           self.fault.emit)
         self.update()
 
     def close(self) -> None:
@@ -283,7 +286,7 @@ class CustomerDisplays(QObject):
             self.pole.show(pole_lines(view, chinese=self.pole.config.charset == "gb18030"))
 
     # -- faults -----------------------------------------------------------------------------------
-    def _faulted(self, fault: DisplayFault | None) -> None:
+    def _faulted(self, fault: PosError | None) -> None:
         if fault is None:
             self._say("")
             return

@@ -52,7 +52,7 @@ def _local_time(stamp: str | None) -> str:
 
 
 class PrinterForm(QWidget):
-    """The printer's connection, as a dict for :class:`PrinterConfig`."""
+    """The printer's connection, as a dict (the terminal config's ``printer``)."""
 
     def __init__(self, current: dict[str, Any], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -263,11 +263,9 @@ class SettingsDialog(QDialog):
         return bool(done)
 
     def save_printer(self) -> None:
-        from posclient.devices.printer import PrinterConfig
-
         value = self.printer.value()
         try:
-            PrinterConfig.from_dict(value)
+            self.window_.terminal.check_printer(value)
         except PosError as exc:
             self.say(message_for(exc, self.window_.lang), error=True)
             return

@@ -21,6 +21,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox, QWidget
 
+from posclient.app.ports import PaymentTerminal
 from posclient.app.self_test import close_demo_till, open_demo_till
 from posclient.domain.demo_data import DEMO_STAFF, SAMPLE_EAN13
 
@@ -130,15 +131,16 @@ def _quiet_offscreen(kind: QtMsgType, context: object, message: str) -> None:
         print(message, file=sys.stderr)
 
 
-def run_self_test(lang: str = "en") -> int:
-    """Open every screen on a temporary demo store; print a line each; 0 when all opened."""
+def run_self_test(payments: PaymentTerminal, lang: str = "en") -> int:
+    """Open every screen on a temporary demo store whose card terminal is ``payments`` (the
+    command line's simulator); print a line each; 0 when all opened."""
     qInstallMessageHandler(_quiet_offscreen)
     app = make_app()
     install_language(app, lang)
     folder = Path(tempfile.mkdtemp(prefix="posclient-self-test-"))
     try:
         pins = {sid: f"{secrets.randbelow(10**6):06d}" for sid, _, _ in DEMO_STAFF}
-        terminal, manager = open_demo_till(folder, pins)
+        terminal, manager = open_demo_till(folder, pins, payments)
         window = MainWindow(terminal, lang=lang)
         window.show()
         visits = tour(window, manager.staff_id, manager.pin)

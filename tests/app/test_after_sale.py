@@ -50,7 +50,7 @@ def _sale(till: Any, pay: str) -> CompletedSale:
 def test_a_cash_sale_opens_the_drawer_prints_marks_printed_and_nudges(till):
     sale = _sale(till, "cash")
     drawer, engine, paper = Drawer(), Engine(), []
-    term = Terminal(till.store, clock=till.clock)
+    term = Terminal(till.store, clock=till.clock, payments=SimulatedPaymentTerminal())
     outcome = AfterSale(term.receipts, drawer, engine).run(sale, paper.append, "en")
     assert (outcome.drawer_opened, outcome.printed) == (True, True)
     assert drawer.opened == 1 and engine.nudged == 1
@@ -61,7 +61,7 @@ def test_a_cash_sale_opens_the_drawer_prints_marks_printed_and_nudges(till):
 def test_a_card_sale_leaves_the_drawer_shut(till):
     sale = _sale(till, "card")
     drawer = Drawer()
-    term = Terminal(till.store, clock=till.clock)
+    term = Terminal(till.store, clock=till.clock, payments=SimulatedPaymentTerminal())
     outcome = AfterSale(term.receipts, drawer).run(sale, lambda r: None, "en")
     assert not outcome.drawer_opened and drawer.opened == 0
 
@@ -73,7 +73,7 @@ def test_a_printer_fault_leaves_the_receipt_pending_and_the_sale_committed(till)
     def jammed(receipt: object) -> None:
         raise OSError("paper out")
 
-    term = Terminal(till.store, clock=till.clock)
+    term = Terminal(till.store, clock=till.clock, payments=SimulatedPaymentTerminal())
     outcome = AfterSale(term.receipts, Drawer(OSError("unplugged")), engine).run(
         sale, jammed, "en")
     assert str(outcome.print_fault) == "paper out" and not outcome.printed
@@ -84,7 +84,7 @@ def test_a_printer_fault_leaves_the_receipt_pending_and_the_sale_committed(till)
 
 def test_no_printer_prints_nothing_and_leaves_the_receipt_pending(till):
     sale = _sale(till, "cash")
-    term = Terminal(till.store, clock=till.clock)
+    term = Terminal(till.store, clock=till.clock, payments=SimulatedPaymentTerminal())
     outcome = AfterSale(term.receipts, Drawer()).run(sale, None, "en")
     assert not outcome.printed and len(term.receipts.unprinted()) == 1
 

@@ -11,16 +11,19 @@ import textwrap
 from till_kit import MILK, build_small_store
 
 from posclient.app.terminal import Terminal
+from posclient.devices.payment import SimulatedPaymentTerminal, simulator_state
 from posclient.store.db import Store
 from sync.protocol.clock import SystemClock
 
 SELL_THEN_DIE = textwrap.dedent("""
     import os, signal, sys
     from posclient.app.terminal import Terminal
+    from posclient.devices.payment import SimulatedPaymentTerminal, simulator_state
     from posclient.domain.money import Money
     from posclient.store.db import Store
 
-    term = Terminal(Store.open(sys.argv[1]))
+    store = Store.open(sys.argv[1])
+    term = Terminal(store, payments=SimulatedPaymentTerminal(state=simulator_state(store.path)))
     co = term.checkout(term.staff.login(1001, "1111"))
     co.scan(sys.argv[2], 2)
     co.pay_cash(Money(5000, "CNY"))
@@ -42,7 +45,8 @@ def test_sale_committed_before_a_kill_is_kept_and_offered_for_printing(tmp_path)
     with sqlite3.connect(path) as c:
         assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     with Store.open(path) as store:
-        term = Terminal(store, clock=SystemClock())
+        term = Terminal(store, clock=SystemClock(),
+                        payments=SimulatedPaymentTerminal(state=simulator_state(store.path)))
         pending = term.receipts.unprinted()
         assert [p.receipt_no for p in pending] == [receipt_no]
         printed = []

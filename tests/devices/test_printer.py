@@ -500,7 +500,7 @@ def test_offline_printer_leaves_the_sale_unprinted_for_a_reprint(till):
 
 def test_no_sale_opens_the_drawer_on_the_printer(till, net_printer):
     server = net_printer()
-    term = Terminal(till.store, clock=till.clock,
+    term = Terminal(till.store, clock=till.clock, payments=SimulatedPaymentTerminal(),
                     drawer=EscposDrawer(network(server.port)))
     co = term.checkout(till.staff.login(1001, "1111"))
     co.no_sale(term.drawer, "change for the float", Approval(2001, "2222"))

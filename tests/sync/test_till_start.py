@@ -5,6 +5,7 @@ from __future__ import annotations
 import keyring.core
 
 from posclient.app.terminal import Terminal
+from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.store.db import Store
 from sync.credentials import MemoryKeyring
 
@@ -18,7 +19,7 @@ def test_an_enrolled_till_with_a_keyring_gets_its_sync_engine(tmp_path, monkeypa
         c.execute("INSERT INTO sync_state (key, value) VALUES ('server_url', "
                   "'http://127.0.0.1:9'), ('terminal_id', 'T01')")
     with store:
-        engine, problem = sync_engine(Terminal(store))
+        engine, problem = sync_engine(Terminal(store, payments=SimulatedPaymentTerminal()))
     assert problem == ""
     assert engine is not None and engine.db_path == tmp_path / "till.db"
 

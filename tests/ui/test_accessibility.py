@@ -304,11 +304,13 @@ def test_the_locked_page_is_walked_pin_then_switch_cashier(qtbot, window):
 
 def test_a_new_till_s_set_up_page_is_named_and_walked(qtbot, qapp, tmp_path, clock):
     from posclient.app.terminal import Terminal
+    from posclient.devices.payment import SimulatedPaymentTerminal, simulator_state
     from posclient.store.db import Store
     from posclient.ui.main_window import MainWindow
 
     store = Store.open(tmp_path / "new.db", create=True)
-    w = MainWindow(Terminal(store, clock=clock), lang="en")
+    w = MainWindow(Terminal(store, clock=clock, payments=SimulatedPaymentTerminal(
+        state=simulator_state(store.path))), lang="en")
     qtbot.addWidget(w)
     w.show()
     assert w.stack.currentWidget() is w.setup_page
