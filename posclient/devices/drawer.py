@@ -4,19 +4,10 @@ with no printer, or no drawer, runs with posclient/app/ports.py ``NoDrawer``."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # no escpos import for a till that has no printer
     from .printer import ReceiptPrinter
-
-
-class CashDrawer(Protocol):
-    """Kept until posclient/app/checkout.py imports ``posclient.app.ports.CashDrawer`` (the
-    till's port); then this copy goes."""
-
-    def open(self) -> None:
-        """Kick the drawer open. Raises OSError when the device cannot be reached."""
-        ...
 
 
 class EscposDrawer:

@@ -7,10 +7,10 @@ demonstrated without hardware.
 
 Besides authorising, a terminal answers two questions a restarted till needs (as real
 terminals' APIs do: a transaction status by the merchant's reference, and a void of an approved
-authorisation): :meth:`PaymentTerminal.query` says what became of an attempt, and
-:meth:`PaymentTerminal.reverse` voids an approval. A reversal is refused for a reference the
-terminal never approved, for one already reversed, and after the terminal's batch was settled
-(``refusal`` says which); then the money can only come back as a refund, or the sale is completed.
+authorisation): ``query`` says what became of an attempt, and ``reverse`` voids an approval.
+A reversal is refused for a reference the terminal never approved, for one already reversed,
+and after the terminal's batch was settled (``refusal`` says which); then the money can only
+come back as a refund, or the sale is completed.
 
 The simulator keeps its approvals in a JSON file when given one (``state``), so a till that
 died and started again asks the same "terminal" and gets the same answers.
@@ -25,7 +25,6 @@ import tempfile
 from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Protocol
 
 from posclient.domain.money import Money
 from posclient.domain.payment_terminal import (
@@ -35,29 +34,6 @@ from posclient.domain.payment_terminal import (
     PaymentStatus,
     Refusal,
 )
-
-
-class PaymentTerminal(Protocol):
-    """Kept until posclient/app/checkout.py imports ``posclient.app.ports.PaymentTerminal``
-    (the till's port); then this copy goes."""
-
-    def authorize(self, amount: Money, reference: str) -> PaymentResult:
-        """Ask the customer's card for ``amount``; ``reference`` is unique per attempt."""
-        ...
-
-    def query(self, reference: str) -> AttemptStatus:
-        """What became of the attempt made with ``reference`` (the merchant reference)."""
-        ...
-
-    def reverse(self, reference: str, amount: Money) -> PaymentResult:
-        """Void an approved authorisation (sale voided before completion, or found approved
-        without a sale at start-up); refused with a :class:`Refusal`."""
-        ...
-
-    def refund(self, amount: Money, reference: str, original: str) -> PaymentResult:
-        """Give ``amount`` back to the card of an earlier payment (``original``: its
-        authorisation reference, when known); ``reference`` is unique per attempt."""
-        ...
 
 
 class SimulatedPaymentTerminal:

@@ -51,7 +51,7 @@ class PaymentResult:
 
 @dataclass(frozen=True, slots=True)
 class AttemptStatus:
-    """The terminal's answer to :meth:`PaymentTerminal.query`."""
+    """The terminal's answer to ``PaymentTerminal.query`` (posclient/app/ports.py)."""
 
     state: AttemptState
     amount: Money | None = None
