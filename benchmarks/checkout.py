@@ -28,6 +28,7 @@ from pathlib import Path
 
 from posclient.app.demo_data import build_demo_store, demo_rows
 from posclient.app.terminal import Terminal
+from posclient.assets import demo_document
 from posclient.devices.payment import SimulatedPaymentTerminal, simulator_state
 from posclient.domain.barcode import gtin_display
 from posclient.domain.money import Money
@@ -58,7 +59,8 @@ def measure_raw_insert(path: Path, products: int, members: int, seed: int,
                        now: datetime) -> float:
     """Bare executemany of exactly the rows the generator makes, into the same schema."""
     Store.open(path).close()
-    chunks = list(demo_rows(products=products, members=members, seed=seed, now=now))
+    chunks = list(demo_rows(demo_document, products=products, members=members, seed=seed,
+                             now=now))
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = OFF")
@@ -78,7 +80,8 @@ def measure_generate(path: Path, products: int, members: int, seed: int,
                      now: datetime) -> float:
     store = Store.open(path)
     t0 = time.perf_counter()
-    build_demo_store(store, products=products, members=members, seed=seed, now=now, pins=PINS)
+    build_demo_store(store, demo_document, products=products, members=members, seed=seed, now=now,
+                     pins=PINS)
     elapsed = time.perf_counter() - t0
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()

@@ -6,8 +6,10 @@ code runs from a source checkout without install, the folder beside the package 
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 
 def resource_path(*parts: str) -> Path:
@@ -16,3 +18,10 @@ def resource_path(*parts: str) -> Path:
     except ModuleNotFoundError:
         base = Path(__file__).resolve().parent.parent / "resources"
     return base.joinpath(*parts)
+
+
+def demo_document(name: str) -> dict[str, Any]:
+    """One of the demo store's vocabulary documents (``resources/demo/NAME``), parsed: the
+    reader that ``posclient.app.demo_data`` is handed."""
+    data: dict[str, Any] = json.loads(resource_path("demo", name).read_text(encoding="utf-8"))
+    return data

@@ -100,6 +100,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     from posclient.app.demo_data import build_demo_store
     from posclient.app.quick_keys import add_demo_quick_keys
     from posclient.app.terminal_config import TerminalConfig
+    from posclient.assets import demo_document
 
     if args.products < 1 or args.members < 0:
         raise InvalidInput("--products must be at least 1 and --members at least 0",
@@ -107,8 +108,9 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     store = _open(args, create=True)
     progress = Progress()
     try:
-        result = build_demo_store(store, products=args.products, members=args.members,
-                                  seed=args.seed, now=datetime.now(UTC), progress=progress)
+        result = build_demo_store(store, demo_document, products=args.products,
+                                  members=args.members, seed=args.seed, now=datetime.now(UTC),
+                                  progress=progress)
         with store.write() as conn:  # tiles for loose produce, bread, bags
             add_demo_quick_keys(conn)
         # The demo till "prints" its ESC/POS receipts into a file beside its database.

@@ -99,6 +99,7 @@ def build_store(folder: Path) -> tuple[Path, tuple[str, ...]]:
 
     from posclient.app.demo_data import build_demo_store
     from posclient.app.terminal_config import TerminalConfig
+    from posclient.assets import demo_document
     from posclient.domain.clock import iso
     from posclient.store.db import Store
     from posclient.store.settings import load_settings, save_settings
@@ -108,8 +109,8 @@ def build_store(folder: Path) -> tuple[Path, tuple[str, ...]]:
     store = Store.open(path, create=True)
     try:
         now = datetime.now(UTC)
-        result = build_demo_store(store, products=2_000, members=100, seed=2026, now=now,
-                                  pins=PINS)
+        result = build_demo_store(store, demo_document, products=2_000, members=100,
+                                  seed=2026, now=now, pins=PINS)
         TerminalConfig(store).provision("printer", {"kind": "file",
                                                     "path": str(folder / "receipts.escpos")})
         # The shift is opened in the shift screen's own shot, after the first sales.

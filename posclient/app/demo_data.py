@@ -3,22 +3,21 @@ database.
 
 The rows come from the generator the central's ``demo-data`` uses too
 (posclient/domain/demo_data.py), with the vocabulary of ``resources/demo/*.json`` and a seeded
-``random.Random``; posclient/store/demo.py loads them. Here: the vocabulary read once per
-process, the randomness, and the staff's PINs (random unless given, shown once).
+``random.Random``; posclient/store/demo.py loads them. Here: the vocabulary parsed once per
+process, the randomness, and the staff's PINs (random unless given, shown once). The front end
+hands in the reader of the vocabulary's documents (posclient/assets.py ``demo_document``).
 """
 
 from __future__ import annotations
 
-import json
 import random
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any
 
-from posclient.assets import resource_path
 from posclient.domain import demo_data
 from posclient.domain.barcode import MeasureKind
 from posclient.domain.demo_data import CHUNK_SIZE, DEMO_STAFF, SAMPLE_EAN13, Chunk
@@ -50,23 +49,23 @@ class DemoResult:
     sample_barcodes: tuple[str, ...]  # EAN-13, UPC-A, EAN-8, a scale label: for README/CLI hints
 
 
-def _load_json(name: str) -> dict[str, Any]:
-    return json.loads(resource_path("demo", name).read_text(encoding="utf-8"))
+# One of the vocabulary's JSON documents ("catalogue.json", "people.json"), parsed.
+DemoDocuments = Callable[[str], dict[str, Any]]
 
 
 @cache
-def vocabulary() -> Vocabulary:
-    """The parsed and precomputed vocabulary (loaded once per process)."""
-    return parse_vocabulary(_load_json("catalogue.json"), _load_json("people.json"),
+def vocabulary(documents: DemoDocuments) -> Vocabulary:
+    """The parsed and precomputed vocabulary (once per process for a reader)."""
+    return parse_vocabulary(documents("catalogue.json"), documents("people.json"),
                             search_text, random.Random(PLANS_SEED))
 
 
-def demo_rows(products: int, members: int, seed: int | None, now: datetime, *,
-              chunk_size: int = CHUNK_SIZE) -> Iterator[Chunk]:
+def demo_rows(documents: DemoDocuments, products: int, members: int, seed: int | None,
+              now: datetime, *, chunk_size: int = CHUNK_SIZE) -> Iterator[Chunk]:
     """The demo store's rows (:func:`posclient.domain.demo_data.demo_rows`) for ``seed``, or for
     a random seed when None."""
     rng = random.Random(secrets.randbits(64) if seed is None else seed)
-    return demo_data.demo_rows(vocabulary(), rng, products, members, now,
+    return demo_data.demo_rows(vocabulary(documents), rng, products, members, now,
                                chunk_size=chunk_size)
 
 
@@ -90,14 +89,15 @@ def _staff_pins(pins: dict[int, str] | None) -> dict[int, str]:
     return {sid: pins.get(sid) or _new_pin() for sid, _, _ in DEMO_STAFF}
 
 
-def build_demo_store(store: Store, *, products: int, members: int, seed: int | None = None,
-                     now: datetime, progress: Progress | None = None,
+def build_demo_store(store: Store, documents: DemoDocuments, *, products: int, members: int,
+                     seed: int | None = None, now: datetime, progress: Progress | None = None,
                      pins: dict[int, str] | None = None) -> DemoResult:
     """Fill a new, empty till database with a demo supermarket, in one transaction.
 
-    ``store`` is a :class:`posclient.store.db.Store`. Raises :class:`InvalidInput` (nothing
-    changed) if the database already holds products, sales or other data. PINs are random unless
-    ``pins`` maps staff ids to PINs; the result carries them in clear, to be shown once.
+    ``store`` is a :class:`posclient.store.db.Store`; ``documents`` reads the vocabulary. Raises
+    :class:`InvalidInput` (nothing changed) if the database already holds products, sales or
+    other data. PINs are random unless ``pins`` maps staff ids to PINs; the result carries them
+    in clear, to be shown once.
     """
     if products < 1 or members < 0:
         raise InvalidInput("The demo store needs at least one product and no negative members.")
@@ -105,7 +105,7 @@ def build_demo_store(store: Store, *, products: int, members: int, seed: int | N
     staff_pins = _staff_pins(pins)
     settings = StoreSettings()
     loaded = load_demo_store(
-        store.conn, demo_rows(products, members, seed, now),
+        store.conn, demo_rows(documents, products, members, seed, now),
         staff=[(sid, name, role, hash_pin(staff_pins[sid])) for sid, name, role in DEMO_STAFF],
         settings=settings, products=products, members=members,
         report=progress or (lambda stage, done, total: None))

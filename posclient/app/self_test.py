@@ -9,18 +9,19 @@ from pathlib import Path
 
 from posclient.store.db import Store
 
-from .demo_data import DemoStaff, build_demo_store
+from .demo_data import DemoDocuments, DemoStaff, build_demo_store
 from .ports import PaymentTerminal
 from .terminal import Terminal
 
 
-def open_demo_till(folder: Path, pins: dict[int, str],
-                   payments: PaymentTerminal) -> tuple[Terminal, DemoStaff]:
-    """A new demo till in ``folder`` with the card terminal ``payments``, and its manager (whose
-    ``pin`` is from ``pins``); close it with :func:`close_demo_till`."""
+def open_demo_till(folder: Path, pins: dict[int, str], payments: PaymentTerminal,
+                   documents: DemoDocuments) -> tuple[Terminal, DemoStaff]:
+    """A new demo till in ``folder`` with the card terminal ``payments`` and the demo vocabulary
+    ``documents`` reads, and its manager (whose ``pin`` is from ``pins``); close it with
+    :func:`close_demo_till`."""
     store = Store.open(folder / "till.db", create=True)
-    result = build_demo_store(store, products=300, members=20, seed=7, now=datetime.now(UTC),
-                              pins=pins)
+    result = build_demo_store(store, documents, products=300, members=20, seed=7,
+                              now=datetime.now(UTC), pins=pins)
     manager = next(s for s in result.staff if s.role == "manager")
     terminal = Terminal(store, payments=payments)
     # the day starts with a float

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox, 
 
 from posclient.app.ports import PaymentTerminal
 from posclient.app.self_test import close_demo_till, open_demo_till
+from posclient.assets import demo_document
 from posclient.domain.demo_data import DEMO_STAFF, SAMPLE_EAN13
 
 from .app import install_language, make_app
@@ -140,7 +141,7 @@ def run_self_test(payments: PaymentTerminal, lang: str = "en") -> int:
     folder = Path(tempfile.mkdtemp(prefix="posclient-self-test-"))
     try:
         pins = {sid: f"{secrets.randbelow(10**6):06d}" for sid, _, _ in DEMO_STAFF}
-        terminal, manager = open_demo_till(folder, pins, payments)
+        terminal, manager = open_demo_till(folder, pins, payments, demo_document)
         window = MainWindow(terminal, lang=lang)
         window.show()
         visits = tour(window, manager.staff_id, manager.pin)

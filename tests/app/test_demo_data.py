@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from posclient.app.demo_data import DemoResult, build_demo_store, demo_rows, vocabulary
+from posclient.assets import demo_document
 from posclient.domain.barcode import (
     DEFAULT_SCALE_RULES,
     gtin_key,
@@ -47,7 +48,7 @@ def build(path: Path, **kw) -> tuple[Store, DemoResult]:
     store = Store.open(path)
     args = {"products": PRODUCTS, "members": MEMBERS, "seed": 42, "now": NOW, "pins": PINS}
     args.update(kw)
-    return store, build_demo_store(store, **args)
+    return store, build_demo_store(store, demo_document, **args)
 
 
 @pytest.fixture(scope="module")
@@ -225,7 +226,7 @@ def test_search_rows_are_exactly_search_text_of_each_product():
     # function of the product that a sync will use.
     products: dict[int, tuple] = {}
     texts: dict[int, str] = {}
-    for table, columns, chunk in demo_rows(500, 0, 3, NOW):
+    for table, columns, chunk in demo_rows(demo_document, 500, 0, 3, NOW):
         if table == "products":
             assert columns[:4] == ("id", "sku", "name_zh", "name_en") and columns[5] == "brand"
             products.update((r[0], r) for r in chunk)
@@ -280,7 +281,7 @@ def test_pins_not_given_are_random_digits_that_verify(tmp_path):
 def test_bad_pins_are_refused_before_anything_is_written(tmp_path, pins):
     store = Store.open(tmp_path / "t.db")
     with store, pytest.raises(InvalidInput):
-        build_demo_store(store, products=10, members=0, seed=1, now=NOW, pins=pins)
+        build_demo_store(store, demo_document, products=10, members=0, seed=1, now=NOW, pins=pins)
     with Store.open(tmp_path / "t.db") as again:
         assert again.conn.execute("SELECT count(*) FROM products").fetchone() == (0,)
 
@@ -333,7 +334,7 @@ def test_a_database_with_products_is_refused_and_left_unchanged(tmp_path):
 
     before = snapshot()
     with pytest.raises(InvalidInput, match="new, empty database") as err:
-        build_demo_store(store, products=50, members=5, seed=1, now=NOW, pins=PINS)
+        build_demo_store(store, demo_document, products=50, members=5, seed=1, now=NOW, pins=PINS)
     assert "products" in err.value.details["tables"]
     assert snapshot() == before
     assert store.conn.execute("PRAGMA synchronous").fetchone() == (2,)
@@ -344,7 +345,7 @@ def test_a_database_with_products_is_refused_and_left_unchanged(tmp_path):
 def test_building_twice_is_refused(tmp_path):
     store, _ = build(tmp_path / "t.db", products=30, members=3)
     with store, pytest.raises(InvalidInput):
-        build_demo_store(store, products=30, members=3, seed=42, now=NOW, pins=PINS)
+        build_demo_store(store, demo_document, products=30, members=3, seed=42, now=NOW, pins=PINS)
 
 
 def test_same_seed_same_catalogue_other_seed_other_catalogue(tmp_path):
@@ -362,7 +363,7 @@ def test_same_seed_same_catalogue_other_seed_other_catalogue(tmp_path):
 def test_chunking_does_not_change_the_rows():
     def collect(chunk_size: int) -> dict[str, list]:
         out: dict[str, list] = {}
-        for table, _, chunk in demo_rows(1_234, 77, 5, NOW, chunk_size=chunk_size):
+        for table, _, chunk in demo_rows(demo_document, 1_234, 77, 5, NOW, chunk_size=chunk_size):
             out.setdefault(table, []).extend(chunk)
         return out
 
@@ -381,7 +382,7 @@ def test_a_one_product_store_is_just_the_milk(tmp_path):
 
 
 def test_vocabulary_is_large_enough_for_varied_names():
-    vocab = vocabulary()
+    vocab = vocabulary(demo_document)
     assert vocab.total > 300_000  # brand x type x size combinations before a name repeats
     assert {sid for sid, _, _ in DEMO_STAFF} >= {1001, 1002, 2001, 3001}
 
@@ -396,6 +397,6 @@ def test_a_seed_gives_the_rows_it_always_gave(products, members, seed, chunk_siz
     # The digests were taken from the generator before it moved to posclient/domain: a seed
     # is a store (README hints, the benchmark's stores, the central's demo-data).
     h = hashlib.sha256()
-    for chunk in demo_rows(products, members, seed, NOW, chunk_size=chunk_size):
+    for chunk in demo_rows(demo_document, products, members, seed, NOW, chunk_size=chunk_size):
         h.update(repr(chunk).encode())
     assert h.hexdigest() == digest

@@ -149,11 +149,12 @@ def test_the_demo_till_gets_quick_keys_for_loose_produce_bread_and_bags(tmp_path
 
     from posclient.app.demo_data import build_demo_store
     from posclient.app.quick_keys import add_demo_quick_keys, quick_keys
+    from posclient.assets import demo_document
     from posclient.store.db import Store
 
     store = Store.open(tmp_path / "demo.db", create=True)
-    build_demo_store(store, products=2000, members=0, seed=7, now=datetime(2026, 12, 1,
-                                                                             tzinfo=UTC))
+    build_demo_store(store, demo_document, products=2000, members=0, seed=7,
+                     now=datetime(2026, 12, 1, tzinfo=UTC))
     with store.write() as c:
         assert add_demo_quick_keys(c) > 0
     groups = {en: tiles for _zh, en, tiles in quick_keys(store.conn)}

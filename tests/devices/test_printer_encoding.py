@@ -11,6 +11,7 @@ import pytest
 from escpos_kit import cny, decode, sample_receipt
 
 from posclient.app.demo_data import build_demo_store
+from posclient.assets import demo_document
 from posclient.devices.printer import PrinterConfig, ReceiptPrinter
 from posclient.domain.catalogue.labels import RECEIPT
 from posclient.domain.receipt import ReceiptLine, for_printer, two_cols
@@ -46,7 +47,7 @@ def test_a_pack_size_with_a_multiplication_sign_prints_as_gb18030():
 def demo_names(tmp_path_factory) -> list[str]:
     store = Store.open(tmp_path_factory.mktemp("demo") / "till.db", create=True)
     try:
-        build_demo_store(store, products=20_000, members=0, seed=2026,
+        build_demo_store(store, demo_document, products=20_000, members=0, seed=2026,
                          now=datetime(2026, 12, 1, tzinfo=UTC))
         return [n for row in store.conn.execute("SELECT name_zh, name_en FROM products")
                 for n in row]

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from posclient.app.demo_data import build_demo_store
 from posclient.app.terminal import Terminal
+from posclient.assets import demo_document
 from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.domain.cart import Discount
 from posclient.store.db import Store
@@ -27,7 +28,7 @@ SIZES = [(1024, 768), (1280, 800), (1366, 768), (1920, 1080)]
 def demo(tmp_path_factory):
     path = tmp_path_factory.mktemp("demo") / "till.db"
     store = Store.open(path, create=True)
-    build_demo_store(store, products=3000, members=0, seed=2026,
+    build_demo_store(store, demo_document, products=3000, members=0, seed=2026,
                      now=datetime(2026, 12, 1, tzinfo=UTC), pins=PINS)
     with store.write() as conn:  # the float is not what these tests look at
         save_settings(conn, replace(load_settings(conn), require_shift=False))
