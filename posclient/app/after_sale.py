@@ -21,15 +21,10 @@ from posclient.domain.receipt import Receipt
 from posclient.domain.tender import TenderKind
 
 from .checkout import CompletedSale
+from .ports import CashDrawer
 from .receipts import Receipts
 
 Printer = Callable[[Receipt], None]
-
-
-class Drawer(Protocol):
-    """The cash drawer (posclient/devices/drawer.py): ``open`` raises OSError on a fault."""
-
-    def open(self) -> None: ...
 
 
 class SyncNudge(Protocol):
@@ -59,7 +54,7 @@ class AfterSale:
     """The after-commit use case of one till: its receipts, its drawer and (when the till has
     one running) its sync engine."""
 
-    def __init__(self, receipts: Receipts, drawer: Drawer,
+    def __init__(self, receipts: Receipts, drawer: CashDrawer,
                  sync: SyncNudge | None = None) -> None:
         self.receipts = receipts
         self.drawer = drawer

@@ -23,7 +23,7 @@ from posclient.store.catalog import Product
 
 from .lookup import StockPosition
 from .members import MemberView
-from .sale_ports import Drawer
+from .ports import CashDrawer
 from .sale_state import SaleState
 from .staff import Approval
 
@@ -244,7 +244,7 @@ class BasketEditing(SaleState):
                           paid=self.payment.paid.minor, **why)
         self._new_sale()
 
-    def no_sale(self, drawer: Drawer, reason: str,
+    def no_sale(self, drawer: CashDrawer, reason: str,
                 approval: Approval | None = None, *, reason_code: str | None = None) -> None:
         """Open the cash drawer without a sale (change for the float, ...): a supervisor's PIN,
         a reason, and an audit record come first; the drawer opens after."""

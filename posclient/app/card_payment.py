@@ -24,12 +24,11 @@ from dataclasses import dataclass
 from posclient.domain.clock import iso
 from posclient.domain.errors import InvalidInput, PaymentError
 from posclient.domain.money import Money
-from posclient.domain.payment_terminal import PaymentStatus
+from posclient.domain.payment_terminal import PaymentResult, PaymentStatus
 from posclient.domain.tender import Tender, TenderKind
 from posclient.store.db import Store
 
 from .checkout import Checkout
-from .sale_ports import CardResult
 from .shifts import shift_is_open
 
 
@@ -49,7 +48,7 @@ class CardAnswer:
     """The card terminal's answer to an attempt, journalled."""
 
     attempt: CardAttempt
-    result: CardResult
+    result: PaymentResult
 
 
 class CardPayment:
@@ -84,7 +83,7 @@ class CardPayment:
         with Store.open(path, create=False) as store:
             return CardAnswer(attempt, self._charge(store, attempt))
 
-    def _charge(self, store: Store, attempt: CardAttempt) -> CardResult:
+    def _charge(self, store: Store, attempt: CardAttempt) -> PaymentResult:
         clock, amount = self.co.clock, attempt.amount
         now = iso(clock.now())
         with store.write() as conn:

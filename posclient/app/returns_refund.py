@@ -8,12 +8,12 @@ import sqlite3
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Protocol
 
 from posclient.domain.clock import Clock, iso
 from posclient.domain.errors import InvalidInput, NotFound, PaymentError
 from posclient.domain.money import Money
+from posclient.domain.payment_terminal import PaymentResult
 from posclient.domain.settings import StoreSettings
 from posclient.store import returns as repo
 from posclient.store.db import Store
@@ -37,25 +37,10 @@ class RefundTender:
     journal: str = ""  # a card refund's own reference in the payment journal
 
 
-class RefundResult(Protocol):
-    """The card terminal's answer to a refund (posclient/devices/payment.py
-    ``PaymentResult``)."""
-
-    @property
-    def status(self) -> StrEnum: ...
-    @property
-    def auth_code(self) -> str: ...
-    @property
-    def detail(self) -> str: ...
-    @property
-    def message(self) -> str: ...
-
-
 class CardRefunds(Protocol):
-    """What a return needs of the payment terminal (posclient/devices/payment.py
-    ``PaymentTerminal``)."""
+    """What a return needs of the payment terminal (posclient.app.ports ``PaymentTerminal``)."""
 
-    def refund(self, amount: Money, reference: str, original: str) -> RefundResult: ...
+    def refund(self, amount: Money, reference: str, original: str) -> PaymentResult: ...
 
 
 def refund_plan(purchase: Purchase | None, amount: int, currency: str) -> list[RefundTender]:

@@ -32,8 +32,8 @@ from . import reasons
 from .lookup import Lookup
 from .members import MemberView
 from .orders import Handover
+from .ports import PaymentTerminal
 from .returns import ReturnDraft, Returns
-from .sale_ports import CardTerminal
 from .shifts import shift_is_open
 from .staff import Approval, StaffService, StaffSession
 
@@ -68,7 +68,7 @@ class SaleState:
     checkout's parts."""
 
     def __init__(self, store: Store, staff: StaffService, session: StaffSession, *,
-                 clock: Clock, payments: CardTerminal,
+                 clock: Clock, payments: PaymentTerminal,
                  settings: StoreSettings | None = None, catalog: Catalog | None = None) -> None:
         self.store = store
         self.staff = staff
