@@ -20,11 +20,11 @@ from pathlib import Path
 import httpx
 
 from posclient.store.db import Store
+from sync.protocol.snapshot_format import TRAILER_KIND, TRAILER_PARAM
 
 from .errors import SyncError
 from .faults import network_error, raise_for
 from .http import DEADLINE, RAW
-from .snapshot_format import TRAILER_KIND, TRAILER_PARAM
 from .snapshot_stage import StagedSnapshot, decode_block, stage_path, stage_snapshot
 from .snapshot_writer import SnapshotWriter
 
