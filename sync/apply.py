@@ -47,10 +47,6 @@ log = logging.getLogger(__name__)
 
 Record = tuple[str, str, str, object | None]  # (entity, op, key, parsed data or None)
 
-log = logging.getLogger(__name__)
-
-Record = tuple[str, str, str, object | None]  # (entity, op, key, parsed data or None)
-
 _SETTINGS_FIELDS = {f.name for f in fields(StoreSettings)} - {"store_id", "terminal_id"}
 
 

@@ -115,7 +115,7 @@ def enrol(db_path: str | Path, server_url: str, code: str, terminal_name: str, *
     return answer
 
 
-def _request_id(store: Store, code: str) -> str:
+def _request_id(store: Store, code: str) -> uuid.UUID:
     """The id of this till's enrolment with ``code``, written before the request is sent: a
     retry of the same code (its answer was lost, the till crashed, another address) sends the
     same id, and the central answers it with the same terminal."""
@@ -124,9 +124,9 @@ def _request_id(store: Store, code: str) -> str:
         if state_get(conn, "enrol_code_hash") == code_hash:
             kept = state_get(conn, "enrol_request_id")
             if kept:
-                return kept
-        request_id = str(uuid.uuid4())
-        state_set(conn, enrol_code_hash=code_hash, enrol_request_id=request_id)
+                return uuid.UUID(kept)
+        request_id = uuid.uuid4()
+        state_set(conn, enrol_code_hash=code_hash, enrol_request_id=str(request_id))
     return request_id
 
 

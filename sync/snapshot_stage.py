@@ -241,15 +241,18 @@ def _line_model(entity: str, model: type[BaseModel]) -> type[BaseModel]:
     # cache_strings off: a million distinct names would only churn pydantic's string cache
     # (measured: 25% faster validation of a snapshot).
     config = ConfigDict(extra="ignore", frozen=True, cache_strings=False)
+    # Literal[entity] of a run-time ``entity`` is a type form only at run time: mypy cannot
+    # check a type built from a value.
     return create_model(f"Snapshot_{entity}", __config__=config,
-                        entity=(Literal[entity], ...), key=(str, Field(min_length=1)),
-                        data=(model, ...))  # type: ignore[call-overload]
+                        entity=(Literal[entity], ...),  # type: ignore[arg-type]
+                        key=(str, Field(min_length=1)), data=(model, ...))
 
 
 # One snapshot line: {"entity", "key", "data"} with data checked against its entity's model
 # (sync.protocol ENTITY_MODELS). A block of lines is parsed and validated in one call, as a
 # JSON array: one C call for 100 records costs less than half of 100 calls.
-_SNAPSHOT_LINE = Annotated[
+# The union is built at run time, so it is a value to mypy and ``list[...]`` of it is not a type.
+_SNAPSHOT_LINE: object = Annotated[
     Union[tuple(_line_model(e, m) for e, m in ENTITY_MODELS.items())],  # noqa: UP007
     Field(discriminator="entity")]
 _SNAPSHOT_BLOCK: TypeAdapter[list[Any]] = TypeAdapter(

@@ -60,10 +60,6 @@ class EnrolmentPort(Protocol):
 
 # Makes the keyring's token store when it is first needed (reading the keyring can fail).
 TokensFactory = Callable[[], TokenStorePort]
-# Makes the sync engine for a till just enrolled from its window; None: sync cannot start.
-EngineFactory = Callable[[], SyncEnginePort | None]
-
-
 # -- the till's devices -----------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from posclient.domain.cart import Measure
@@ -246,7 +247,18 @@ class Receipts:
             self.mark_printed(sale_id)
 
 
-def _store_part(s: StoreSettings, zh: bool) -> dict[str, str]:
+class _StorePart(TypedDict):
+    """The :class:`Receipt` fields that say what the store is."""
+
+    store_name: str
+    address: str
+    phone: str
+    tax_id: str
+    return_policy: str
+    footer: str
+
+
+def _store_part(s: StoreSettings, zh: bool) -> _StorePart:
     """What every receipt and slip says of the store: name, address, phone, tax id, return
     policy and footer (set at the central per store), in the receipt's language."""
     return {"store_name": s.store_name_zh if zh else s.store_name_en, "address": s.address,

@@ -119,7 +119,10 @@ class Shifts:
         row = self.store.conn.execute(
             "SELECT id, shift_no, staff_id, opened_at, float_total FROM shifts "
             "WHERE closed_at IS NULL").fetchone()
-        return None if row is None else Shift(*row[:4], self._money(row[4]))
+        if row is None:
+            return None
+        shift_id, shift_no, staff_id, opened_at, float_total = row
+        return Shift(shift_id, shift_no, staff_id, opened_at, self._money(float_total))
 
     def _open_shift(self) -> Shift:
         shift = self.current()

@@ -110,7 +110,7 @@ class PrinterConfig:
 
     def validate(self) -> None:
         def bad(message: str, **details: object) -> InvalidInput:
-            return InvalidInput(message, code="printer_config", **details)
+            return InvalidInput(message, code="printer_config", message_id=None, **details)
 
         if self.kind not in KINDS:
             raise bad(f"Unknown printer kind {self.kind!r}: choose one of {', '.join(KINDS)}.",

@@ -77,7 +77,7 @@ _UPC_SPACE = 10_000_000_000
 _EAN8_BASE = 6_900_000  # "69" + 5 digits
 _EAN8_SPACE = 100_000
 _PLU_MAX = 99_999
-_LISTED_PLAN = (0,)  # services and gift cards: one EAN-13
+_LISTED_PLAN: tuple[int, ...] = (0,)  # services and gift cards: one EAN-13
 
 
 class Randomness(Protocol):

@@ -160,7 +160,7 @@ def parse_vocabulary(catalogue: dict[str, Any], people: dict[str, Any],
     tax_rows = tuple((c, int(ppm), zh, en) for c, ppm, zh, en in catalogue["tax_rates"])
     tax_codes = {r[0] for r in tax_rows}
     categories = []
-    fixed = []
+    fixed: list[tuple[str, Brand, Combo]] = []
     starts = []
     total = 0
     for cat in catalogue["categories"]:

@@ -10,15 +10,18 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFontInfo, QIcon
 from PySide6.QtWidgets import QApplication
 
-from posclient.app.ports import EngineFactory, EnrolmentPort, SyncEnginePort, TokensFactory
+from posclient.app.ports import EnrolmentPort, TokensFactory
 from posclient.app.terminal import Terminal
 from posclient.assets import resource_path
+
+if TYPE_CHECKING:
+    from .engine import EngineFactory, WindowEngine
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +83,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
 
 def run_till(terminal: Terminal, *, lang: str | None = None,
-             engine: SyncEnginePort | None = None, printer: Any = None,
+             engine: WindowEngine | None = None, printer: Any = None,
              log_file: Path | None = None, make_engine: EngineFactory | None = None,
              enrolment: EnrolmentPort | None = None, tokens: TokensFactory | None = None,
              quit_after: float | None = None) -> int:

@@ -7,7 +7,7 @@ Services do the work (roles are enforced there); this window only asks, shows an
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -22,15 +22,9 @@ from PySide6.QtWidgets import (
 from posclient.app import till_state
 from posclient.app.after_sale import AfterSale
 from posclient.app.checkout import Checkout, CompletedSale
-from posclient.app.ports import (
-    EngineFactory,
-    EnrolmentPort,
-    SyncEnginePort,
-    TokensFactory,
-    TokenStorePort,
-)
+from posclient.app.ports import EnrolmentPort, TokensFactory, TokenStorePort
 from posclient.app.returns import CompletedReturn
-from posclient.app.staff import StaffSession
+from posclient.app.staff import Approval, StaffSession
 from posclient.app.terminal import Terminal
 from posclient.domain.errors import PosError
 from posclient.domain.sync_status import SyncStatus
@@ -43,6 +37,9 @@ from .pay import PayDialog
 from .sell import SellPage
 from .settings import SettingsDialog, SetupPage
 from .workers import Background
+
+if TYPE_CHECKING:
+    from .engine import EngineFactory, WindowEngine
 
 
 class SyncBridge(QObject):
@@ -65,12 +62,12 @@ class QueuedDrawer:
 
 
 class MainWindow(QMainWindow):
-    """The till's window. The sync side comes through ports (posclient/app/ports.py), wired by
+    """The till's window. The sync side comes through ports (ui/engine.py), wired by
     the command line (posclient/till_wiring.py): ``engine`` (None: no sync), ``make_engine``
     for a till enrolled from its set-up page, ``enrolment`` and ``tokens`` (the keyring's
     token store, made when first needed) for enrolling."""
 
-    def __init__(self, terminal: Terminal, *, lang: str, engine: SyncEnginePort | None = None,
+    def __init__(self, terminal: Terminal, *, lang: str, engine: WindowEngine | None = None,
                  printer: Any = None, make_engine: EngineFactory | None = None,
                  enrolment: EnrolmentPort | None = None,
                  tokens: TokensFactory | None = None) -> None:
@@ -185,7 +182,7 @@ class MainWindow(QMainWindow):
                 self.sell_page.focus_scan()
 
     # -- sync state ------------------------------------------------------------------------------
-    def _attach(self, engine: SyncEnginePort | None) -> None:
+    def _attach(self, engine: WindowEngine | None) -> None:
         self.engine = engine
         self.sell_page.shared = engine  # other tills' suspended sales come through the engine
         if engine is not None:
@@ -498,8 +495,12 @@ class MainWindow(QMainWindow):
         t = self.terminal
         service = Reconciliation(t.store, t.staff, self.session, clock=t.clock,
                                  central=self.engine, settings=t.settings)
-        opened = widgets.with_approval(self, lambda a: service.open(a) or True,
-                                       lambda exc: self.sell_page.say(
+
+        def open_view(approval: Approval | None) -> bool:
+            service.open(approval)
+            return True
+
+        opened = widgets.with_approval(self, open_view, lambda exc: self.sell_page.say(
                                            message_for(exc, self.lang), error=True),
                                        widgets.ask_approval, lang=self.lang)
         if opened is None:

@@ -106,9 +106,8 @@ class PayDialog(QDialog):
         p = self.co.payment
         due = p.due
         self.due.setText(self.tr("Due %1").replace("%1", fmt.money(due, self.lang)))
-        while self.quick.count():
-            w = self.quick.takeAt(0).widget()
-            if w is not None:
+        while (item := self.quick.takeAt(0)) is not None:
+            if (w := item.widget()) is not None:
                 w.deleteLater()
         if due.minor > 0:
             for amount in quick_amounts(p.cash_due()):

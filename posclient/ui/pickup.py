@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,6 +38,7 @@ from posclient.domain.money import Money
 from posclient.domain.names import local_name
 
 from . import a11y, fmt, widgets
+from .i18n import QT_TRANSLATE_NOOP
 from .messages import message_for
 from .workers import Background
 
@@ -66,7 +67,7 @@ class PickupDialog(QDialog):
         self.query.setObjectName("orderQuery")
         self.query.setPlaceholderText(self.tr("Scan the order's QR code, or type its number or "
                                               "the customer's phone"))
-        self.query.returnPressed.connect(self.find)
+        self.query.returnPressed.connect(self.find_order)
         layout.addWidget(self.query)
         self.info = a11y.LiveLabel(self.tr("Order"))
         self.info.setObjectName("orderInfo")
@@ -119,7 +120,7 @@ class PickupDialog(QDialog):
         widgets.show_message(self.message, text, error=error)
 
     # -- finding the order -----------------------------------------------------------------------
-    def find(self) -> None:
+    def find_order(self) -> None:
         text = self.query.text().strip()
         if not text:
             return
@@ -198,7 +199,7 @@ class PickupDialog(QDialog):
     def quantities(self) -> dict[int, int]:
         if self.view is None:
             return {}
-        return {ln.line_no: self.table.cellWidget(row, 3).value()  # type: ignore[union-attr]
+        return {ln.line_no: widgets.cell_widget(self.table, row, 3, QSpinBox).value()
                 for row, ln in enumerate(self.view.order.lines)}
 
     def _recompute(self) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 import shiboken6
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,6 +43,7 @@ from posclient.domain.money import Money
 from posclient.domain.names import local_name
 
 from . import a11y, fmt, widgets
+from .i18n import QT_TRANSLATE_NOOP
 from .messages import message_for
 from .workers import Background
 
@@ -95,7 +96,7 @@ class ReturnDialog(QDialog):
         self.query.setObjectName("returnQuery")
         self.query.setPlaceholderText(self.tr("Scan the receipt's code, or type a receipt or "
                                               "web order number"))
-        self.query.returnPressed.connect(self.find)
+        self.query.returnPressed.connect(self.find_purchase)
         layout.addWidget(self.query)
         self.info = a11y.LiveLabel(self.tr("Purchase"))
         self.info.setObjectName("purchaseInfo")
@@ -167,7 +168,7 @@ class ReturnDialog(QDialog):
         return message_for(exc, self.lang) if isinstance(exc, PosError) else str(exc)
 
     # -- finding the purchase --------------------------------------------------------------------
-    def find(self) -> None:
+    def find_purchase(self) -> None:
         text = self.query.text().strip()
         if not text or self.busy:
             return
@@ -232,9 +233,9 @@ class ReturnDialog(QDialog):
                                   count(purchase.returned.get(ln.line_id, 0)), count(left)),
                       f"ret{ln.line_id}", 0, left)
             if weighed:  # it comes back whole: the arrows go from none to all of it
-                spin = self.table.cellWidget(row, 4)
-                spin.setSingleStep(max(1, left))  # type: ignore[union-attr]
-                spin.setSuffix(" g")  # type: ignore[union-attr]
+                spin = widgets.cell_widget(self.table, row, 4, QSpinBox)
+                spin.setSingleStep(max(1, left))
+                spin.setSuffix(" g")
         self._recompute()
         self.query.setFocus()  # a scanner types where the focus is: the next code goes here
 
@@ -294,11 +295,11 @@ class ReturnDialog(QDialog):
 
     # -- the refund ------------------------------------------------------------------------------
     def _conditions(self) -> list[str]:
-        return [self.table.cellWidget(row, 5).currentData()  # type: ignore[union-attr]
+        return [widgets.cell_widget(self.table, row, 5, QComboBox).currentData()
                 for row in range(self.table.rowCount())]
 
     def _quantities(self) -> list[int]:
-        return [self.table.cellWidget(row, 4).value()  # type: ignore[union-attr]
+        return [widgets.cell_widget(self.table, row, 4, QSpinBox).value()
                 for row in range(self.table.rowCount())]
 
     def draft(self, purchase: Purchase | None = None) -> ReturnDraft:

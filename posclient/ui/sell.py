@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -33,35 +32,16 @@ from posclient.domain.money import Money
 
 from . import a11y, fmt, reasons, widgets
 from . import resume as resume_dialog
+from .i18n import QT_TRANSLATE_NOOP
 from .member import MemberDialog, member_text
 from .messages import message_for
 from .quick_keys import QuickKeysPanel, add_tile
 from .search import SearchDialog, looks_like_code, stock_text
+from .sell_actions import action_buttons
 from .workers import Background
 
-# (key, label, method name). Every frequent action: an F-key and a button.
-ACTIONS: list[tuple[str, str, str]] = [
-    ("F2", QT_TRANSLATE_NOOP("SellPage", "Quantity"), "change_qty"),
-    ("F3", QT_TRANSLATE_NOOP("SellPage", "Price"), "change_price"),
-    ("F4", QT_TRANSLATE_NOOP("SellPage", "Line discount"), "line_discount"),
-    ("F5", QT_TRANSLATE_NOOP("SellPage", "Sale discount"), "sale_discount"),
-    ("F6", QT_TRANSLATE_NOOP("SellPage", "Void line"), "void_line"),
-    ("F7", QT_TRANSLATE_NOOP("SellPage", "Void sale"), "void_sale"),
-    ("F8", QT_TRANSLATE_NOOP("SellPage", "Suspend"), "suspend"),
-    ("F9", QT_TRANSLATE_NOOP("SellPage", "Resume"), "resume"),
-    ("F10", QT_TRANSLATE_NOOP("SellPage", "No sale"), "no_sale"),
-    ("F11", QT_TRANSLATE_NOOP("SellPage", "Reprint"), "reprint"),
-    ("F12", QT_TRANSLATE_NOOP("SellPage", "Stock"), "stock"),
-    ("Ctrl+O", QT_TRANSLATE_NOOP("SellPage", "Pick-up"), "pickup"),
-    ("Ctrl+R", QT_TRANSLATE_NOOP("SellPage", "Return"), "returns"),
-    ("Ctrl+S", QT_TRANSLATE_NOOP("SellPage", "Shift"), "shift"),
-    ("Ctrl+M", QT_TRANSLATE_NOOP("SellPage", "Settings"), "settings"),
-    ("Ctrl+K", QT_TRANSLATE_NOOP("SellPage", "Member"), "member_key"),
-    ("Ctrl+T", QT_TRANSLATE_NOOP("SellPage", "Stock count"), "stock_count"),
-    ("Ctrl+D", QT_TRANSLATE_NOOP("SellPage", "Receive"), "receive"),
-    ("Ctrl+E", QT_TRANSLATE_NOOP("SellPage", "Reconcile"), "reconcile"),
-]
-COLUMNS = 4  # the action buttons' grid: five rows leave the Pay button on a 768-pixel screen
+if TYPE_CHECKING:
+    from .engine import SaleCentral
 
 
 class SellPage(QWidget):
@@ -85,7 +65,7 @@ class SellPage(QWidget):
         self.lang = lang
         self.checkout: Checkout | None = None
         # the other tills' suspended sales (the sync engine) and the worker that asks for them
-        self.shared: resume_dialog.SharedSales | None = None
+        self.shared: SaleCentral | None = None
         self.background: Background | None = None
         outer = QHBoxLayout(self)
         left = QVBoxLayout()
@@ -108,9 +88,9 @@ class SellPage(QWidget):
         self.last_detail = a11y.LiveLabel(self.tr("Last sale"))
         self.last_detail.setObjectName("lastDetail")
         self.last_detail.setWordWrap(True)
-        for label in (self.last_sale, self.last_detail):
-            label.hide()
-            left.addWidget(label)
+        for live in (self.last_sale, self.last_detail):
+            live.hide()
+            left.addWidget(live)
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setObjectName("cart")
         a11y.name(self.table, self.tr("Cart"), self.tr("F6 voids the selected line"))
@@ -151,18 +131,7 @@ class SellPage(QWidget):
         self.quick_keys.chosen.connect(lambda key: add_tile(self, key))
         right.addWidget(self.quick_keys, 1)
         grid = QGridLayout()
-        self.buttons: dict[str, QPushButton] = {}
-        for i, (key, label, name) in enumerate(ACTIONS):
-            b = QPushButton(f"{self.tr(label)}\n{key}")
-            b.setObjectName(name)
-            b.setProperty("action", True)
-            a11y.name(b, self.tr(label), key)
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            b.setMinimumHeight(64)
-            b.clicked.connect(getattr(self, name))
-            grid.addWidget(b, i // COLUMNS, i % COLUMNS)
-            QShortcut(QKeySequence(key), self, getattr(self, name))
-            self.buttons[name] = b
+        self.buttons = action_buttons(self, grid)  # ui/sell_actions.py
         right.addLayout(grid)
         self.pay = QPushButton(self.tr("Pay") + "\n" + self.tr("Enter on an empty scan field"))
         self.pay.setObjectName("pay")
@@ -248,7 +217,8 @@ class SellPage(QWidget):
             self.table.selectRow(len(lines) - 1)
         # The discount column only when a line has one: its room goes to the item's name.
         self.table.setColumnHidden(4, not any(
-            self.table.item(row, 4).text() for row in range(self.table.rowCount())))
+            (disc := self.table.item(row, 4)) is not None and disc.text()
+            for row in range(self.table.rowCount())))
 
     def _cells(self, row: int, ln: CartLine, totals: Totals) -> list[str]:
         """A cart row's texts: number, item, quantity, price, discount, total."""

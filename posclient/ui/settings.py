@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from posclient import __version__
 from posclient.app import till_state
 from posclient.app.ports import EnrolmentPort, TokenStorePort
+from posclient.app.staff import Approval
 from posclient.app.terminal import Terminal
 from posclient.app.terminal_config import TerminalConfig
 from posclient.domain.clock import parse_iso
@@ -77,22 +78,22 @@ class PrinterForm(QWidget):
         self.path = QLineEdit(str(current.get("path", "")))
         self.path.setObjectName("printerPath")
         self.path.setPlaceholderText("/dev/usb/lp0")
-        self.width = QComboBox()
-        self.width.addItem(self.tr("80 mm (48 columns)"), 48)
-        self.width.addItem(self.tr("58 mm (32 columns)"), 32)
-        self.width.setCurrentIndex(1 if current.get("width") == 32 else 0)
+        self.paper = QComboBox()  # not "width": that would hide QWidget.width()
+        self.paper.addItem(self.tr("80 mm (48 columns)"), 48)
+        self.paper.addItem(self.tr("58 mm (32 columns)"), 32)
+        self.paper.setCurrentIndex(1 if current.get("width") == 32 else 0)
         form.addRow(self.tr("Printer"), self.kind)
         form.addRow(self.tr("Address"), self.host)
         form.addRow(self.tr("Port"), self.port)
         form.addRow(self.tr("USB vendor:product"), self.usb)
         form.addRow(self.tr("Serial device"), self.device)
         form.addRow(self.tr("Path"), self.path)
-        form.addRow(self.tr("Paper"), self.width)
+        form.addRow(self.tr("Paper"), self.paper)
         self.kind.setCurrentIndex(max(0, self.kind.findData(current.get("kind", "none"))))
 
     def value(self) -> dict[str, Any]:
         kind = self.kind.currentData()
-        out: dict[str, Any] = {"kind": kind, "width": self.width.currentData()}
+        out: dict[str, Any] = {"kind": kind, "width": self.paper.currentData()}
         if kind == "network":
             out.update(host=self.host.text().strip(), port=self.port.value())
         elif kind == "usb":
@@ -163,13 +164,13 @@ class SettingsDialog(QDialog):
         left.addWidget(box)
 
         box = QGroupBox(self.tr("Customer display"))
-        row = QVBoxLayout(box)
+        column = QVBoxLayout(box)
         try:
             shown = parse_config(self.config.get("customer_display"))
         except PosError:  # a bad saved value: choose again
             shown = {"kind": "none"}
         self.customer_display = CustomerDisplayForm(shown, window.screen())
-        row.addWidget(self.customer_display)
+        column.addWidget(self.customer_display)
         save = QPushButton(self.tr("Save"))
         save.setObjectName("saveCustomerDisplay")
         save.setAccessibleName(self.tr("Save customer display"))
@@ -256,10 +257,14 @@ class SettingsDialog(QDialog):
         if w.session is None:
             self.say(self.tr("Log in first"), error=True)
             return False
+
+        def configure(approval: Approval | None) -> bool:
+            self.config.set(w.session, w.terminal.staff, key, value, approval)
+            return True
+
         done = widgets.with_approval(
-            self, lambda a: self.config.set(w.session, w.terminal.staff, key, value, a) or True,
-            lambda exc: self.say(message_for(exc, w.lang), error=True), widgets.ask_approval,
-            lang=w.lang)
+            self, configure, lambda exc: self.say(message_for(exc, w.lang), error=True),
+            widgets.ask_approval, lang=w.lang)
         return bool(done)
 
     def save_printer(self) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QStatusBar,
+    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +34,7 @@ from . import a11y, fmt
 from .messages import message_for
 
 T = TypeVar("T")
+W = TypeVar("W", bound=QWidget)
 
 
 class Keypad(QWidget):
@@ -341,3 +343,11 @@ class SyncStatusBar(QStatusBar):
         self.printer.setProperty("fault", not ok)
         self.printer.style().unpolish(self.printer)
         self.printer.style().polish(self.printer)
+
+
+def cell_widget(table: QTableWidget, row: int, column: int, kind: type[W]) -> W:
+    """The ``kind`` widget a screen put in a cell of its table (a quantity's spin box, say)."""
+    widget = table.cellWidget(row, column)
+    if not isinstance(widget, kind):
+        raise LookupError(f"no {kind.__name__} in row {row}, column {column}")
+    return widget

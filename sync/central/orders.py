@@ -43,6 +43,7 @@ from sync.protocol import (
     StoreId,
     pickup_code_hash,
 )
+from sync.protocol.records import OrderStatus
 
 DELIVERY = "@delivery"  # the scope of orders no store hands over (no store has this id)
 TILL_STATUSES = ("partly_collected", "collected")  # set by the tills' pick-up events
@@ -184,7 +185,7 @@ def _check_member(tx: Tx, order: OrderIn, old: OrderData | None) -> None:
 def _order_data(tx: Tx, order: OrderIn, old: OrderData | None, lines: list[OrderLineData],
                 code_hash: str | None, total: int, paid: int) -> OrderData:
     """The order to store, ``updated_at`` still the stored one's (unchanged is not written)."""
-    status = order.status
+    status: OrderStatus = order.status
     if old is not None and old.status in TILL_STATUSES and status in ("open", "ready"):
         status = old.status  # the tills' progress stands
     return OrderData(

@@ -237,7 +237,8 @@ def _categories(conn: Connection, product_ids: set[int]) -> dict[int, str]:
 def exception_out(r: Row[Any], extra: incidents.Extra) -> StoreException:
     return StoreException(id=r.id, kind=r.kind, terminal_id=r.terminal_id, event_id=r.event_id,
                           detail=json.loads(r.detail), status=r.status, comment=r.comment,
-                          created_at=r.created_at, resolved_at=r.resolved_at, count=r.count,
+                          created_at=r.created_at, resolved_at=r.resolved_at,
+                          count=r._mapping["count"],
                           events=extra.events, last_at=r.last_at,
                           held_refund=extra.held_refund)
 

@@ -330,8 +330,9 @@ def _over_paid(ret: ReturnPayload, purchase: PurchaseData) -> list[dict[str, Any
     """Money given back to a card or a web payment beyond what it paid (refunds of the same
     payment from two offline tills, say): the refund happened; a manager looks at it."""
     left: dict[tuple[str, str], int] = {}
-    for t in purchase.tenders:
-        left[(t.kind, t.reference)] = left.get((t.kind, t.reference), 0) + t.amount - t.refunded
+    for paid in purchase.tenders:
+        key = (paid.kind, paid.reference)
+        left[key] = left.get(key, 0) + paid.amount - paid.refunded
     out: list[dict[str, Any]] = []
     for t in ret.tenders:
         key = (t.kind, t.reference)

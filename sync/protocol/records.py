@@ -142,6 +142,7 @@ class OrderPaymentData(ProtocolModel):
 
 
 ORDER_STATUSES = ("open", "ready", "partly_collected", "collected", "cancelled", "delivered")
+OrderStatus = Literal["open", "ready", "partly_collected", "collected", "cancelled", "delivered"]
 
 
 class OrderData(ProtocolModel):
@@ -151,7 +152,7 @@ class OrderData(ProtocolModel):
 
     order_no: str = Field(min_length=1, max_length=64)
     channel: Literal["web", "app", "marketplace"] = "web"
-    status: Literal["open", "ready", "partly_collected", "collected", "cancelled", "delivered"]
+    status: OrderStatus
     fulfilment: Literal["pickup", "delivery"]
     store_id: StoreId | None = None  # the pick-up store
     customer_name: Name = ""

@@ -15,7 +15,7 @@ from till_kit import MILK, PINS
 from ui_kit import log_in, on_next_dialog, open_window, scan
 
 from posclient.ui import a11y
-from posclient.ui.sell import ACTIONS
+from posclient.ui.sell_actions import ACTIONS
 from posclient.ui.tour import screens, tour
 from posclient.ui.widgets import ApprovalDialog
 

@@ -1,0 +1,30 @@
+"""The sync engine (sync/engine.py ``SyncEngine``) as the window and its screens use it: the
+engine port (posclient/app/ports.py ``SyncEnginePort``) and the calls to the central that each
+dialog names for itself. The composition root (posclient/till_wiring.py) hands the engine over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from posclient.app.ports import SyncEnginePort
+from posclient.app.reconcile import Central as ReconcileCentral
+
+from .resume import SharedSales
+from .returns import ReturnsCentral
+
+
+class SaleCentral(SharedSales, ReturnsCentral, Protocol):
+    """What the selling screen's dialogs ask the central through the engine: other tills'
+    suspended sales, coupons and web orders (ui/resume.py, ui/pickup.py), and purchases to
+    return (ui/returns.py)."""
+
+
+class WindowEngine(SyncEnginePort, SaleCentral, ReconcileCentral, Protocol):
+    """The engine the window starts, stops and watches, and hands to the selling screen and to
+    the reconciliation (posclient/app/reconcile.py)."""
+
+
+# Makes the sync engine for a till just enrolled from its window; None: sync cannot start.
+EngineFactory = Callable[[], WindowEngine | None]
