@@ -130,15 +130,6 @@ class BasketStarts(SaleState):
                                  "from_terminal": claimed.terminal_id})
         self._load_cart(cart, claimed.cart)
 
-
-    def _cart_from(self, document: str) -> Cart:
-        try:
-            return Cart.from_dict(json.loads(document), self.settings.limits)
-        except (ValueError, KeyError, TypeError) as exc:
-            raise InvalidInput("The suspended sale cannot be read; it was left as it is",
-                               code="suspended_unreadable") from exc
-
-
     def restore_paid_basket(self, doc: dict[str, Any],
                             cards: list[tuple[str, Money, str]]) -> None:
         """Load a basket journalled with a card attempt (:meth:`basket_document`) exactly as it
