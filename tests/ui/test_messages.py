@@ -40,7 +40,6 @@ ROOT = Path(__file__).resolve().parents[2]
 ENGLISH_ONLY = {
     "usage": "command line (posclient CLI and text console) only; they speak English",
     "approval_malformed": "command line only (--approve STAFF:PIN)",
-    "amount_invalid": "text console only",
     "demo_needs_empty_database": "demo-store builder, a command-line tool",
     "not_a_demo": "posclient demo-pins, a command-line tool",
     "invalid_input": "InvalidInput's default code: raised bare only by the demo-store builder",

@@ -1,5 +1,5 @@
-"""What the command line (``posclient sell``) says when it refuses its arguments before anything
-is sold. Message id -> (Chinese, English)."""
+"""What the command line (``posclient sell``) and the text console say when they refuse what was
+typed, before anything is done. Message id -> (Chinese, English)."""
 
 from __future__ import annotations
 
@@ -27,4 +27,8 @@ ERRORS: dict[str, tuple[str, str]] = {
     "cart_empty.no_scan": (
         "请至少扫描一件商品（--scan 条码）",
         "Scan at least one item (--scan BARCODE)"),
+    # -- the text console (console.py) --------------------------------------------------------
+    "amount_invalid": (
+        "{text!r} 不是有效的金额",
+        "{text!r} is not an amount"),
 }
