@@ -82,8 +82,7 @@ def plan_payments(pays: list[PaySpec], payment: Payment) -> list[PaySpec]:
             try:
                 trial.add_cash(p.amount)
             except TenderNeedsConfirmation as exc:  # the window asks; a script cannot answer
-                raise InvalidInput(f"{exc}. Refused: a script cannot confirm it. Nothing was "
-                                   "sold.", code=exc.code, **exc.details) from None
+                raise InvalidInput.of("tender_far_above_due.script", **exc.details) from None
         else:
             trial.add_exact(p.kind, p.amount)
     if not trial.is_settled:

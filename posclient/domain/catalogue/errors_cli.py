@@ -24,6 +24,11 @@ ERRORS: dict[str, tuple[str, str]] = {
         "所付金额（{paid}）不足以支付总额（{total:price}）：还差 {due}。未售出任何商品。",
         "The payments ({paid}) do not cover the total ({total:price}): {due} more is due. "
         "Nothing was sold."),
+    "tender_far_above_due.script": (
+        "应收 {due}，收现金 {tendered}，需找零 {change}，超过一张 {note} 面额：请核对金额。"
+        "脚本无法确认，已拒绝，未售出任何商品。",
+        "Cash of {tendered} for {due} due gives {change} change, more than a {note} note: check "
+        "the amount. Refused: a script cannot confirm it. Nothing was sold."),
     "cart_empty.no_scan": (
         "请至少扫描一件商品（--scan 条码）",
         "Scan at least one item (--scan BARCODE)"),
