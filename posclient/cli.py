@@ -19,6 +19,7 @@ from posclient.app.reasons import reasons_for
 from posclient.cli_sell import parse_sale, parse_staff_pin, plan_payments, ring_up, take_payments
 from posclient.config import default_db_path, start_logging
 from posclient.domain.cart import Measure
+from posclient.domain.catalogue import message_for
 from posclient.domain.errors import InvalidInput, PosError
 from posclient.domain.receipt import Receipt, display_width, fit, render_text
 from posclient.progress import Progress
@@ -39,6 +40,15 @@ EXIT_CODES = """exit codes:
 
 def _err(msg: str) -> None:
     print(msg, file=sys.stderr)
+
+
+def _refused(exc: PosError, lang: str) -> None:
+    """A refusal in English; in Chinese too (the catalogue's words, under it) on a Chinese
+    till, as ``posclient status`` shows the last sync's error."""
+    _err(f"posclient: {exc}")
+    translated = message_for(exc, lang)
+    if translated != str(exc):
+        _err(f"posclient: {translated}")
 
 
 def _stdout_printer(lang: str) -> Callable[[Receipt], None]:
@@ -501,7 +511,7 @@ def _run(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
         _err(f"posclient: {exc}")
         return 3
     except PosError as exc:
-        _err(f"posclient: {exc}")
+        _refused(exc, args.lang)
         return 1
     except KeyboardInterrupt:
         _err("")

@@ -32,22 +32,19 @@ def parse_pay(text: str, currency: str) -> PaySpec:
     try:
         if kind == "cash":
             if not rest:
-                raise InvalidInput("Say how much cash was handed over, e.g. cash:100",
-                                   code="tender_invalid")
+                raise InvalidInput.of("tender_invalid.cash_amount")
             return PaySpec(TenderKind.CASH, Money.parse(rest, currency))
         if kind == "card":
             return PaySpec(TenderKind.CARD, Money.parse(rest, currency) if rest else None)
         if kind in ("credit", "store_credit"):
             account, _, amount = rest.partition(":")
             if not account:
-                raise InvalidInput("Name the store credit account, e.g. credit:GC-1001",
-                                   code="tender_invalid")
+                raise InvalidInput.of("tender_invalid.credit_account")
             return PaySpec(TenderKind.STORE_CREDIT,
                            Money.parse(amount, currency) if amount else None, account)
     except ValueError:
-        raise InvalidInput(f"{text!r}: not an amount", code="tender_invalid") from None
-    raise InvalidInput(f"{text!r}: pay with cash:AMOUNT, card[:AMOUNT] or credit:ACCOUNT[:AMOUNT]",
-                       code="tender_invalid")
+        raise InvalidInput.of("tender_invalid.not_an_amount", text=text) from None
+    raise InvalidInput.of("tender_invalid.pay_spec", text=text)
 
 
 def parse_staff_pin(text: str) -> tuple[int, str]:
@@ -85,15 +82,12 @@ def plan_payments(pays: list[PaySpec], payment: Payment) -> list[PaySpec]:
             try:
                 trial.add_cash(p.amount)
             except TenderNeedsConfirmation as exc:  # the window asks; a script cannot answer
-                raise InvalidInput(f"{exc}. Refused: a script cannot confirm it. Nothing was "
-                                   "sold.", code=exc.code, **exc.details) from None
+                raise InvalidInput.of("tender_far_above_due.script", **exc.details) from None
         else:
             trial.add_exact(p.kind, p.amount)
     if not trial.is_settled:
-        raise InvalidInput(
-            f"The payments ({trial.paid.to_decimal_str()}) do not cover the total "
-            f"({payment.total.to_decimal_str()} {total.currency}): "
-            f"{trial.due.to_decimal_str()} more is due. Nothing was sold.", code="not_paid")
+        raise InvalidInput.of("not_paid.short", paid=trial.paid, total=payment.total,
+                              due=trial.due)
     return plan
 
 
@@ -141,10 +135,9 @@ def parse_sale(args: argparse.Namespace, currency: str) -> SaleSpec:
         approval=Approval(*parse_staff_pin(args.approve)) if args.approve else None,
         reason=args.reason)
     if not spec.scans:
-        raise InvalidInput("Scan at least one item (--scan BARCODE)", code="cart_empty")
+        raise InvalidInput.of("cart_empty.no_scan")
     if not spec.pays:
-        raise InvalidInput("Say how the customer pays (--pay cash:100, --pay card)",
-                           code="not_paid")
+        raise InvalidInput.of("not_paid.how")
     return spec
 
 

@@ -16,6 +16,7 @@ from posclient.app.lookup import ProductInfo, parse_scan
 from posclient.app.staff import Approval, StaffSession
 from posclient.app.terminal import Terminal
 from posclient.domain.cart import Discount, Measure
+from posclient.domain.catalogue import message_for
 from posclient.domain.errors import ApprovalRequired, AuthError, InvalidInput, PosError
 from posclient.domain.money import Money
 from posclient.domain.receipt import render_text
@@ -48,17 +49,25 @@ class Console:
         self.co: Checkout | None = None
 
     # -- helpers -------------------------------------------------------------------------------
+    def refused(self, exc: Exception, end: str = "") -> None:
+        """A refusal as the console speaks, in English; on a Chinese till the catalogue's
+        Chinese under it."""
+        self.say(f"  {exc}{end}")
+        translated = message_for(exc, self.lang)
+        if translated != str(exc):
+            self.say(f"  {translated}")
+
     def money(self, text: str) -> Money:
         try:
             return Money.parse(text, self.term.settings.currency)
         except ValueError:
-            raise InvalidInput(f"{text!r} is not an amount", code="amount_invalid") from None
+            raise InvalidInput.of("amount_invalid", text=text) from None
 
     def with_approval(self, action: Callable[[Approval | None], object]) -> None:
         try:
             action(None)
         except ApprovalRequired as exc:
-            self.say(f"  {exc}.")
+            self.refused(exc, ".")
             sid = self.ask("  Supervisor staff number: ").strip()
             if not sid.isdigit():
                 self.say("  Cancelled.")
@@ -95,7 +104,7 @@ class Console:
             try:
                 self.session = self.term.staff.login(int(sid), self.ask_secret("PIN: "))
             except AuthError as exc:
-                self.say(f"  {exc}")
+                self.refused(exc)
                 continue
             self.co = self.term.checkout(self.session)
             self.say(f"Hello {self.session.staff.name} ({self.session.staff.role.value}). "
@@ -111,7 +120,7 @@ class Console:
                                                   f"{self.session.staff.id}: "))
                 return
             except AuthError as exc:
-                self.say(f"  {exc}")
+                self.refused(exc)
 
     # -- commands ------------------------------------------------------------------------------
     def handle(self, line: str) -> bool:
@@ -306,9 +315,9 @@ class Console:
                 if exc.code == "session_locked":
                     self.unlock()
                 else:
-                    self.say(f"  {exc}")
+                    self.refused(exc)
             except PosError as exc:
-                self.say(f"  {exc}")
+                self.refused(exc)
             except ValueError:
                 self.say("  Numbers expected there; type help for the commands.")
 

@@ -4,6 +4,7 @@ becomes a PosError in words a cashier can read."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -25,50 +26,48 @@ from .protocol import (
 
 log = logging.getLogger(__name__)
 
-UNREACHABLE = "The central cannot be reached now: try again in a moment"
+
+def unreachable_now(maybe_sent: bool) -> PosError:
+    """The network failed: try again in a moment (``maybe_sent``: the request may have reached
+    the central, only its answer failed)."""
+    return Unavailable.of("central_unreachable.now", maybe_sent=maybe_sent)
 
 
 def cashier_call(http: httpx.Client, method: str, url: str, *, unknown: PosError,
-                 unreachable: str = UNREACHABLE, conflict: PosError | None = None,
-                 params: dict[str, str] | None = None,
+                 unreachable: Callable[[bool], PosError] = unreachable_now,
+                 conflict: PosError | None = None, params: dict[str, str] | None = None,
                  json: Any = None) -> httpx.Response:
     """A call a cashier waits for: ``unknown`` for a 404, ``conflict`` for a 409,
-    ``unreachable`` (code ``central_unreachable``, detail ``maybe_sent``) when the network
-    fails; any other refusal is ``central_refused``."""
+    ``unreachable(maybe_sent)`` (code ``central_unreachable``) when the network fails; any
+    other refusal is ``central_refused``."""
     try:
         resp = http.request(method, url, params=params, json=json)
     except httpx.HTTPError as exc:
         log.info("central unreachable for %s %s: %s", method, url, exc)
         # maybe_sent: the request may have reached the central (only its answer failed)
-        raise Unavailable(unreachable, code="central_unreachable",
-                          maybe_sent=not isinstance(exc, (httpx.ConnectError,
-                                                          httpx.ConnectTimeout))) from None
+        raise unreachable(not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))) from None
     if resp.status_code == 409 and conflict is not None:
         if conflict.code == "return_refused_by_central":  # the central says what is left
             detail = _detail(resp)
-            raise InvalidInput(f"The central refused the return: {detail}",
-                               code=conflict.code, detail=detail)
+            raise InvalidInput.of("return_refused_by_central", detail=detail)
         raise conflict
     if resp.status_code == 404:
         raise unknown
     if resp.status_code >= 400:
         log.warning("the central refused %s %s: %s %s", method, url, resp.status_code,
                     resp.text[:200])
-        raise Unavailable("The central refused the request: ask IT to look at the till's log",
-                          code="central_refused", status=resp.status_code)
+        raise Unavailable.of("central_refused", status=resp.status_code)
     return resp
 
 
 def malformed() -> PosError:
-    return Unavailable("The central sent an answer the till cannot read",
-                       code="central_malformed")
+    return Unavailable.of("central_malformed")
 
 
 def fetch_order(http: httpx.Client, order_no: str) -> OrderData:
     """A web order as the central has it now (raises a PosError for a cashier)."""
     resp = cashier_call(http, "GET", f"/v1/orders/{quote(order_no, safe='')}",
-                        unknown=NotFound(f"The central has no order {order_no}",
-                                         code="order_unknown", order_no=order_no))
+                        unknown=NotFound.of("order_unknown.central", order_no=order_no))
     try:
         return OrderData.model_validate_json(resp.content)
     except ValidationError:
@@ -79,8 +78,7 @@ def fetch_purchase(http: httpx.Client, kind: str, ref: str) -> PurchaseData:
     """A receipt (any store's) or a web order as a return sees it, from the central."""
     key = "receipt_no" if kind == "receipt" else "order_no"
     resp = cashier_call(http, "GET", "/v1/returns/purchase", params={key: ref},
-                        unknown=NotFound(f"The central knows no receipt or order {ref}",
-                                         code="purchase_unknown", ref=ref))
+                        unknown=NotFound.of("purchase_unknown.ref", ref=ref))
     try:
         return PurchaseData.model_validate_json(resp.content)
     except ValidationError:
@@ -91,10 +89,9 @@ def reserve_return(http: httpx.Client, req: ReserveRequest) -> ReserveResponse:
     """Hold the quantities of a return at the central before refunding (409: someone else has
     returned or holds them: the central's words say what is left)."""
     resp = cashier_call(http, "POST", "/v1/returns/reserve", json=req.model_dump(mode="json"),
-                        unknown=NotFound("The central no longer knows this purchase",
-                                         code="purchase_unknown", ref=req.receipt_no or
-                                         req.order_no or ""),
-                        conflict=InvalidInput("refused", code="return_refused_by_central"))
+                        unknown=NotFound.of("purchase_unknown.gone",
+                                            ref=req.receipt_no or req.order_no or ""),
+                        conflict=InvalidInput.of("return_refused_by_central", detail=""))
     try:
         return ReserveResponse.model_validate_json(resp.content)
     except ValidationError:
@@ -104,15 +101,13 @@ def reserve_return(http: httpx.Client, req: ReserveRequest) -> ReserveResponse:
 def release_return(http: httpx.Client, reservation_id: str) -> None:
     """Give up a return's hold at once (it would expire anyway)."""
     cashier_call(http, "DELETE", f"/v1/returns/reserve/{quote(reservation_id, safe='')}",
-                 unknown=NotFound("The central no longer holds this return",
-                                  code="reservation_unknown"))
+                 unknown=NotFound.of("reservation_unknown"))
 
 
 def fetch_reconciliation(http: httpx.Client, day: str) -> StoreReconciliation:
     """The store's ``day`` as the central has it (every till's figures, the open exceptions)."""
     resp = cashier_call(http, "GET", "/v1/store/reconciliation", params={"day": day},
-                        unknown=NotFound("The central has no reconciliation for this store",
-                                         code="reconciliation_unknown"))
+                        unknown=NotFound.of("reconciliation_unknown"))
     try:
         return StoreReconciliation.model_validate_json(resp.content)
     except ValidationError:
@@ -127,12 +122,8 @@ def resolve_exception(http: httpx.Client, exception_id: int, comment: str,
                             refund=refund)  # type: ignore[arg-type]
     resp = cashier_call(http, "POST", f"/v1/store/exceptions/{int(exception_id)}/resolve",
                         json=body.model_dump(mode="json"),
-                        unknown=NotFound(f"The central has no exception {exception_id} for "
-                                         "this store", code="exception_unknown",
-                                         exception_id=exception_id),
-                        conflict=InvalidInput("This exception holds a web refund: choose to "
-                                              "pay it out or to refuse it",
-                                              code="refund_decision_required"))
+                        unknown=NotFound.of("exception_unknown", exception_id=exception_id),
+                        conflict=InvalidInput.of("refund_decision_required"))
     try:
         return StoreException.model_validate_json(resp.content)
     except ValidationError:
@@ -149,8 +140,7 @@ def _detail(resp: httpx.Response) -> str:
 def check_coupon(http: httpx.Client, code: str) -> CouponStatus:
     """Whether a coupon is still unused chain-wide (raises a PosError for a cashier)."""
     resp = cashier_call(http, "GET", f"/v1/coupons/{quote(code.strip(), safe='')}",
-                        unknown=NotFound(f"The central knows no coupon {code.strip()}",
-                                         code="coupon_unknown", coupon=code.strip()))
+                        unknown=NotFound.of("coupon_unknown", coupon=code.strip()))
     try:
         return CouponStatus.model_validate_json(resp.content)
     except ValidationError:

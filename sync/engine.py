@@ -291,23 +291,18 @@ class SyncEngine:
         with Store.open(self.db_path, create=False) as store:
             me = till_identity.enrolled(store.conn)
             if me is None:
-                raise InvalidInput("This till is not connected to a central",
-                                   code="not_enrolled")
+                raise InvalidInput.of("not_enrolled")
             held = till_identity.held_token(me, self.tokens)
             if held is None:
-                raise Unavailable("This till cannot prove itself to the central (its token is "
-                                  "not in the keyring): call IT to enrol it again",
-                                  code="token_missing")
+                raise Unavailable.of("token_missing")
             with self._client(me.server_url, held.token, deadline=CASHIER_DEADLINE_S) as http:
                 http.timeout = httpx.Timeout(min(self.timeout, CASHIER_TIMEOUT_S))
                 try:
                     self._check_identity(store, http, me, held)
                 except SyncError as exc:  # nothing was sent yet: the check came first
                     if exc.transient:
-                        raise Unavailable(calls.UNREACHABLE, code="central_unreachable",
-                                          maybe_sent=False) from None
-                    raise Unavailable(f"This till cannot use the central: {exc}",
-                                      code="central_identity", why=str(exc)) from None
+                        raise calls.unreachable_now(False) from None
+                    raise Unavailable.of("central_identity", why=str(exc)) from None
                 yield http, me.terminal_id, store
 
     # -- push ------------------------------------------------------------------------------------

@@ -54,15 +54,13 @@ log = logging.getLogger(__name__)
 Send = Callable[..., httpx.Response]
 
 REFUSED = (400, 403, 409, 413, 422)  # the central will never take this sale as it is
-UNREACHABLE = ("The central cannot be reached: try again, or resume the sale at the till that "
-               "suspended it")
 
 
 # -- what a cashier waits for -------------------------------------------------------------------
 
 def others(http: httpx.Client, own_terminal: str) -> list[ParkedSale]:
     """Other tills' open suspended sales in this store, oldest first (no carts)."""
-    resp = cashier_call(http, "GET", "/v1/parked", unknown=_unknown(), unreachable=UNREACHABLE)
+    resp = cashier_call(http, "GET", "/v1/parked", unknown=_unknown(), unreachable=_unreachable)
     try:
         listed = ParkedList.model_validate_json(resp.content).parked
     except ValidationError:
@@ -83,7 +81,7 @@ def claim(store: Store, http: httpx.Client, park_id: str, clock: Clock) -> Parke
             "ON CONFLICT (park_id) DO NOTHING", (park_id, park_id, iso(clock.now())))
     try:
         resp = cashier_call(http, "POST", f"/v1/parked/{park_id}/claim", unknown=_unknown(),
-                            unreachable=UNREACHABLE, conflict=_taken())
+                            unreachable=_unreachable, conflict=_taken())
     except (InvalidInput, NotFound) as exc:  # taken by another till, or unknown: not ours
         with store.write() as conn:
             _drop_claim(conn, park_id, taken=exc.code == "parked_taken", clock=clock)
@@ -284,11 +282,15 @@ def _drop_claim(conn: Any, park_id: str, *, taken: bool, clock: Clock) -> None:
 # -- helpers -------------------------------------------------------------------------------------
 
 def _unknown() -> NotFound:
-    return NotFound("The central does not know this suspended sale", code="parked_unknown")
+    return NotFound.of("parked_unknown")
+
+
+def _unreachable(maybe_sent: bool) -> Unavailable:
+    return Unavailable.of("central_unreachable.resume", maybe_sent=maybe_sent)
 
 
 def _taken() -> InvalidInput:
-    return InvalidInput("This sale was already resumed at another till", code="parked_taken")
+    return InvalidInput.of("parked_taken")
 
 
 def _sync_error(message: str) -> Exception:

@@ -63,11 +63,10 @@ class CardPayment:
         co = self.co
         co.staff.ensure_active(co.session)
         if co.cart.is_empty:
-            raise InvalidInput("Scan an item first", code="cart_empty")
+            raise InvalidInput.of("cart_empty.scan_first")
         if co.settings.require_shift and not co.paid_before and \
                 not shift_is_open(co.store.conn):
-            raise InvalidInput("No shift is open on this till: open one with its float first",
-                               code="shift_not_open")
+            raise InvalidInput.of("shift_not_open")
         amount = amount if amount is not None else co.payment.due
         co.payment.check_exact(amount, TenderKind.CARD)
         return CardAttempt(amount, str(uuid.uuid4()), co.basket_id,
@@ -106,13 +105,9 @@ class CardPayment:
         :class:`~posclient.domain.errors.PaymentError` (declined, no answer in time)."""
         attempt, result = answer.attempt, answer.result
         if result.status is PaymentStatus.DECLINED:
-            raise PaymentError(f"Card declined: {result.message or 'no reason given'}. "
-                               "Ask for another card or another way to pay.",
-                               code="card_declined", reason=result.message)
+            raise PaymentError.of("card_declined", reason=result.message)
         if result.status is PaymentStatus.TIMEOUT:
-            raise PaymentError("The card terminal did not answer in time. Check it is on and "
-                               "connected, then try again; the card was not charged.",
-                               code="card_timeout")
+            raise PaymentError.of("card_timeout")
         return self.co.payment.add_exact(
             TenderKind.CARD, attempt.amount, reference=attempt.reference,
             detail=f"{result.detail} {result.auth_code}".strip())

@@ -31,9 +31,7 @@ def order_cart(view: OrderView, handover: Handover, catalog: Catalog,
         product = catalog.by_id(ol.product_id)
         tax = taxes.get(product.tax_code) if product is not None else None
         if product is None or tax is None:
-            raise NotFound(f"Item {ol.sku} of order {o.order_no} is not in this till's "
-                           "catalogue yet: sync, then try again", code="order_item_unknown",
-                           sku=ol.sku, order_no=o.order_no)
+            raise NotFound.of("order_item_unknown", sku=ol.sku, order_no=o.order_no)
         item = Item(product.id, product.sku, product.name_zh, product.name_en, Measure.EACH,
                     Money(ol.unit_price, s.currency), tax.code, tax.rate_ppm,
                     product.category, "")
@@ -41,6 +39,5 @@ def order_cart(view: OrderView, handover: Handover, catalog: Catalog,
         cart.add_order_line(item, qty, OrderLineRef(o.order_no, line_no),
                             Discount(DiscountKind.AMOUNT, off, "web order") if off > 0 else None)
     if cart.totals().total.minor != handover.goods:  # the domain's rounding agrees
-        raise InvalidInput(f"Order {o.order_no} does not add up at this till",
-                           code="order_currency", order_no=o.order_no)
+        raise InvalidInput.of("order_currency.total", order_no=o.order_no)
     return cart

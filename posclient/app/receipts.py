@@ -62,8 +62,7 @@ class Receipts:
         row = self.store.conn.execute("SELECT id FROM sales WHERE receipt_no = ?",
                                       (receipt_no.strip(),)).fetchone()
         if row is None:
-            raise NotFound(f"There is no sale with receipt number {receipt_no}",
-                           code="receipt_unknown", receipt_no=receipt_no)
+            raise NotFound.of("receipt_unknown", receipt_no=receipt_no)
         return int(row[0])
 
     def build(self, sale_id: int, lang: str = "zh", *, reprint: bool = False) -> Receipt:
@@ -77,7 +76,7 @@ class Receipts:
             "s.promotions FROM sales s LEFT JOIN staff st ON st.id = s.staff_id WHERE s.id = ?",
             (sale_id,)).fetchone()
         if row is None:
-            raise NotFound(f"There is no sale {sale_id}", code="sale_unknown", sale_id=sale_id)
+            raise NotFound.of("sale_unknown", sale_id=sale_id)
         (receipt_no, event_id, completed_at, staff_id, staff_name, terminal_id, cur,
          subtotal, discount_total, total, inclusive, rounding, change, order_no, member_no,
          member_label, earned, redeemed, balance, promotions) = row
@@ -165,8 +164,7 @@ class Receipts:
             "r.terminal_id, r.currency, r.total, r.source_ref FROM returns r "
             "LEFT JOIN staff st ON st.id = r.staff_id WHERE r.id = ?", (return_id,)).fetchone()
         if row is None:
-            raise NotFound(f"There is no return {return_id}", code="return_unknown",
-                           return_id=return_id)
+            raise NotFound.of("return_unknown", return_id=return_id)
         (return_no, event_id, completed_at, staff_id, staff_name, terminal_id, cur, total,
          source) = row
         zh = lang.startswith("zh")

@@ -155,8 +155,7 @@ class Returns:
         self.staff.ensure_active(self.session)
         if draft.online and (reservation is None
                              or str(reservation.reservation_id) != draft.reservation_id):
-            raise InvalidInput("The return is not reserved at the central yet",
-                               code="return_not_reserved")
+            raise InvalidInput.of("return_not_reserved")
         approved_by = None
         for action in draft.needs:
             approver = self.staff.authorize(self.session, action, approval)

@@ -67,10 +67,8 @@ class ReturnDraft:
 
 def check_currency(purchase: Purchase, settings: StoreSettings) -> None:
     if purchase.data.currency != settings.currency:
-        raise InvalidInput(f"{purchase.ref} was paid in {purchase.data.currency}; this till "
-                           f"refunds in {settings.currency}", code="currency_mismatch",
-                           ref=purchase.ref, currency=purchase.data.currency,
-                           till_currency=settings.currency)
+        raise InvalidInput.of("currency_mismatch.refund", ref=purchase.ref,
+                              currency=purchase.data.currency, till_currency=settings.currency)
 
 
 def purchase_lines(purchase: Purchase, quantities: dict[int, int], conditions: dict[int, str],
@@ -97,15 +95,11 @@ def _returnable_line(purchase: Purchase, line_id: int, qty: int) -> PurchaseLine
     ln = purchase.line(line_id)
     left = purchase.returnable(line_id)
     if qty < 0 or qty > left:
-        raise InvalidInput(
-            f"Line {line_id} of {purchase.ref} ({ln.name_en or ln.sku}) has {left} left "
-            f"to return, not {qty}", code="return_beyond_returnable", ref=purchase.ref,
-            line_id=line_id, product=ln.name_en or ln.sku,
-            product_zh=ln.name_zh or ln.sku, left=left, qty=qty)
+        raise InvalidInput.of(
+            "return_beyond_returnable", ref=purchase.ref, line_id=line_id,
+            product=ln.name_en or ln.sku, product_zh=ln.name_zh or ln.sku, left=left, qty=qty)
     if ln.measure == "g" and qty != left:
-        raise InvalidInput(f"Line {line_id} of {purchase.ref} is weighed: it comes back "
-                           "whole", code="return_weighed_part", ref=purchase.ref,
-                           line_id=line_id)
+        raise InvalidInput.of("return_weighed_part", ref=purchase.ref, line_id=line_id)
     return ln
 
 
@@ -131,17 +125,14 @@ def _unreceipted_line(lookup: Lookup, catalog: Catalog, settings: StoreSettings,
     found = lookup.resolve(code)
     p = found.product
     if qty <= 0 or qty > settings.limits.max_qty:
-        raise InvalidInput(f"{qty} is not a quantity that can be returned",
-                           code="return_qty_invalid", qty=qty)
+        raise InvalidInput.of("return_qty_invalid", qty=qty)
     price = lookup.price(p)
     tax = catalog.tax_rates().get(p.tax_code)
     if price is None or tax is None:
-        raise NotFound(f"{p.name_en} ({p.sku}) has no price: call a supervisor",
-                       code="price_missing", product=p.name_en, product_zh=p.name_zh,
+        raise NotFound.of("price_missing", product=p.name_en, product_zh=p.name_zh,
                        sku=p.sku)
     if p.measure.value == "g" and found.weight_g is None and found.label_price is None:
-        raise InvalidInput(f"{p.name_en} is sold by weight: scan its scale label",
-                           code="return_weighed_label", product=p.name_en,
+        raise InvalidInput.of("return_weighed_label", product=p.name_en,
                            product_zh=p.name_zh)
     units = found.weight_g if found.weight_g is not None else qty
     amount = (found.label_price if found.label_price is not None
@@ -175,11 +166,11 @@ def make_draft(conn: sqlite3.Connection, settings: StoreSettings, purchase: Purc
     """The draft, once it has lines and a reason; offline (no central's copy) a manager
     approves too."""
     if not lines:
-        raise InvalidInput("Choose at least one item to return", code="return_empty")
+        raise InvalidInput.of("return_empty")
     code, reason = reasons.resolve(conn, "return", reason_code, reason,
                                    free_text=settings.reason_free_text)
     if not reason:
-        raise InvalidInput("Give a reason for the return", code="reason_required")
+        raise InvalidInput.of("reason_required.return")
     total = Money(sum(ln.amount for ln in lines), settings.currency)
     if purchase is None or not purchase.online:
         needs = (*needs, Action.RETURN_OFFLINE)
@@ -191,8 +182,7 @@ def condition(value: str | None) -> str:
     """A returned item's condition: restock (the default) or damaged."""
     value = value or "restock"
     if value not in CONDITIONS:
-        raise InvalidInput(f"{value!r} is not a condition (restock or damaged)",
-                           code="return_condition_invalid", condition=value)
+        raise InvalidInput.of("return_condition_invalid", condition=value)
     return value
 
 

@@ -44,8 +44,7 @@ class Purchase:
         for ln in self.data.lines:
             if ln.line_id == line_id:
                 return ln
-        raise NotFound(f"{self.ref} has no line {line_id}", code="purchase_line_unknown",
-                       ref=self.ref, line_id=line_id)
+        raise NotFound.of("purchase_line_unknown", ref=self.ref, line_id=line_id)
 
     def returnable(self, line_id: int) -> int:
         ln = self.line(line_id)
@@ -79,9 +78,7 @@ def find_local(conn: sqlite3.Connection, clock: Clock, text: str) -> Purchase:
     try:  # the cached order with this till's own pick-ups the central has not counted
         view = OrderBook(conn, clock).view(ref)
     except NotFound:
-        raise NotFound(f"{text.strip()} is not a receipt of this till nor an order it "
-                       "holds: with the central away, only those can be returned",
-                       code="purchase_unknown_offline", ref=text.strip()) from None
+        raise NotFound.of("purchase_unknown_offline", ref=text.strip()) from None
     order = view.order.model_copy(update={
         "paid_at_pickup": view.paid_at_pickup,
         "lines": [ln.model_copy(update={"collected": view.collected.get(ln.line_no, 0)})

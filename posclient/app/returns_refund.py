@@ -72,15 +72,11 @@ def check_offline_limits(conn: sqlite3.Connection, settings: StoreSettings, now:
     s = settings
     if total.minor > s.offline_return_limit:
         limit = Money(s.offline_return_limit, s.currency)
-        raise InvalidInput(
-            f"With the central away a return may refund at most {limit.to_decimal_str()}",
-            code="return_offline_limit", limit=limit)
+        raise InvalidInput.of("return_offline_limit", limit=limit)
     today = repo.offline_refunded_since(conn, iso(now - timedelta(days=1)))
     if today + total.minor > s.offline_return_daily_limit:
         left = Money(max(0, s.offline_return_daily_limit - today), s.currency)
-        raise InvalidInput(
-            f"This till may refund only {left.to_decimal_str()} more without "
-            "the central today", code="return_offline_daily_limit", left=left)
+        raise InvalidInput.of("return_offline_daily_limit", left=left)
 
 
 def check_tenders(conn: sqlite3.Connection, currency: str, draft: ReturnDraft,
@@ -89,8 +85,7 @@ def check_tenders(conn: sqlite3.Connection, currency: str, draft: ReturnDraft,
     points tender no more than that payment of the purchase can still take back."""
     total = sum(t.amount.minor for t in tenders)
     if total != draft.total.minor or any(t.amount.minor <= 0 for t in tenders):
-        raise InvalidInput(f"The refund must be {draft.total.to_decimal_str()} in all",
-                           code="refund_mismatch", total=draft.total)
+        raise InvalidInput.of("refund_mismatch", total=draft.total)
     taken: dict[tuple[str, str], int] = {}
     for t in tenders:
         _check_kind(conn, currency, t, exchange=exchange)
@@ -99,21 +94,17 @@ def check_tenders(conn: sqlite3.Connection, currency: str, draft: ReturnDraft,
             taken[key] = taken.get(key, 0) + t.amount.minor
             left = draft.purchase.tender_left(*key) if draft.purchase is not None else 0
             if taken[key] > left:
-                raise InvalidInput(
-                    f"That {t.kind} payment can take back only "
-                    f"{Money(left, currency).to_decimal_str()}: give the rest in cash",
-                    code="refund_over_tender", kind=t.kind, left=Money(left, currency))
+                raise InvalidInput.of("refund_over_tender", kind=t.kind,
+                                      left=Money(left, currency))
 
 
 def _check_kind(conn: sqlite3.Connection, currency: str, t: RefundTender, *,
                 exchange: bool) -> None:
     allowed = t.kind in REFUND_KINDS or (exchange and t.kind == EXCHANGE)
     if not allowed or t.amount.currency != currency:
-        raise InvalidInput(f"{t.kind} cannot take a refund", code="refund_kind_invalid",
-                           kind=t.kind)
+        raise InvalidInput.of("refund_kind_invalid", kind=t.kind)
     if t.kind == "store_credit" and not repo.credit_account_exists(conn, t.reference):
-        raise NotFound(f"There is no store credit account {t.reference!r}",
-                       code="credit_unknown", account=t.reference)
+        raise NotFound.of("credit_unknown", account=t.reference)
 
 
 def refund_cards(store: Store, clock: Clock, payments: CardRefunds,
@@ -135,9 +126,6 @@ def _refund_card(store: Store, clock: Clock, payments: CardRefunds,
                                 iso(clock.now()))
     if result.status.value != "approved":
         reason = result.message or result.status.value
-        raise PaymentError(
-            f"The card terminal did not refund {t.amount.to_decimal_str()} "
-            f"({reason}): nothing was recorded. Try again, or give the refund in "
-            "cash.", code="refund_card_failed", amount=t.amount, reason=reason)
+        raise PaymentError.of("refund_card_failed", amount=t.amount, reason=reason)
     return RefundTender("card", t.amount, t.reference,
                         f"{result.detail} {result.auth_code}".strip(), reference)

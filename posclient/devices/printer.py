@@ -109,49 +109,38 @@ class PrinterConfig:
     check_status: bool = True  # ask a two-way printer for paper and cover before each job
 
     def validate(self) -> None:
-        def bad(message: str, **details: object) -> InvalidInput:
-            return InvalidInput(message, code="printer_config", message_id=None, **details)
-
         if self.kind not in KINDS:
-            raise bad(f"Unknown printer kind {self.kind!r}: choose one of {', '.join(KINDS)}.",
-                      kind=self.kind, choices=", ".join(KINDS))
+            raise InvalidInput.of("printer_config.kind", kind=self.kind, choices=", ".join(KINDS))
         if self.kind == "network":
             if not self.host.strip():
-                raise bad("A network printer needs its host: an IP address or a name.")
+                raise InvalidInput.of("printer_config.host")
             if not 1 <= self.port <= 65535:
-                raise bad(f"Printer port {self.port} is out of range (1-65535; usually 9100).",
-                          port=self.port)
+                raise InvalidInput.of("printer_config.port", port=self.port)
         if not 0 < self.timeout <= 30:
-            raise bad(f"Printer timeout {self.timeout:g} s is out of range (above 0, at most "
-                      "30 s).", timeout=f"{self.timeout:g}")
+            raise InvalidInput.of("printer_config.timeout", timeout=f"{self.timeout:g}")
         if self.kind == "usb":
-            for name, value in (("vendor", self.vendor_id), ("product", self.product_id)):
+            for message_id, value in (("printer_config.usb_vendor", self.vendor_id),
+                                      ("printer_config.usb_product", self.product_id)):
                 if not 0 < value <= 0xFFFF:
-                    raise bad(f"A USB printer needs its {name} id, 0001-ffff in hex (lsusb "
-                              f"shows vendor:product, e.g. 04b8:0e15); got {value}.",
-                              value=value)
+                    raise InvalidInput.of(message_id, value=value)
         if self.kind == "serial":
             if not self.device.strip():
-                raise bad("A serial printer needs its device, e.g. /dev/ttyUSB0 or COM3.")
+                raise InvalidInput.of("printer_config.serial_device")
             if self.baudrate not in BAUDRATES:
-                raise bad(f"Baud rate {self.baudrate} is not one of "
-                          f"{', '.join(map(str, BAUDRATES))}.", baudrate=self.baudrate,
-                          choices=", ".join(map(str, BAUDRATES)))
+                raise InvalidInput.of("printer_config.baudrate", baudrate=self.baudrate,
+                                      choices=", ".join(map(str, BAUDRATES)))
         if self.kind == "file" and not self.path.strip():
-            raise bad("A file printer needs a path, e.g. /dev/usb/lp0.")
+            raise InvalidInput.of("printer_config.file_path")
         if not 24 <= self.width <= 80:
-            raise bad(f"Paper width {self.width} columns is out of range: 48 for 80 mm paper, "
-                      "32 for 58 mm.", width=self.width)
+            raise InvalidInput.of("printer_config.width", width=self.width)
         if self.profile not in CAPABILITIES["profiles"]:
-            raise bad(f"Unknown printer profile {self.profile!r}; {DEFAULT_PROFILE!r} suits most "
-                      "80 mm printers.", profile=self.profile, default=DEFAULT_PROFILE)
+            raise InvalidInput.of("printer_config.profile", profile=self.profile,
+                                  default=DEFAULT_PROFILE)
         if self.receipt_code not in RECEIPT_CODES:
-            raise bad(f"Receipt code {self.receipt_code!r}: choose one of "
-                      f"{', '.join(RECEIPT_CODES)}.", receipt_code=self.receipt_code,
-                      choices=", ".join(RECEIPT_CODES))
+            raise InvalidInput.of("printer_config.receipt_code", receipt_code=self.receipt_code,
+                                  choices=", ".join(RECEIPT_CODES))
         if self.receipt_code == "qr" and not get_profile(self.profile).supports("qrCode"):
-            raise bad(f"Profile {self.profile!r} cannot print QR codes: choose receipt code "
-                      "code128.", profile=self.profile)
+            raise InvalidInput.of("printer_config.qr", profile=self.profile)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -163,8 +152,7 @@ class PrinterConfig:
         defaults = cls()
         unknown = sorted(set(data) - {f.name for f in fields(cls)})
         if unknown:
-            raise InvalidInput(f"Unknown printer setting(s): {', '.join(unknown)}",
-                               code="printer_config", settings=", ".join(unknown))
+            raise InvalidInput.of("printer_config.unknown_setting", settings=", ".join(unknown))
         values: dict[str, Any] = {}
         for key, value in data.items():
             default = getattr(defaults, key)
@@ -174,8 +162,7 @@ class PrinterConfig:
             elif isinstance(default, float) and type(value) is int:
                 value = float(value)
             if type(value) is not type(default):  # bool is not int here
-                raise InvalidInput(f"Printer setting {key} has a bad value: {value!r}",
-                                   code="printer_config", setting=key, value=value)
+                raise InvalidInput.of("printer_config.bad_value", setting=key, value=value)
             values[key] = value
         config = cls(**values)
         config.validate()
@@ -363,27 +350,22 @@ class ReceiptPrinter:
 
     # -- the device ----------------------------------------------------------------------------
     def _fault(self, code: str, consequence: str, cause: object = "") -> PrinterFault:
-        c = self.config
-        what = {
-            "not_configured": "No receipt printer is set up for this till.",
-            "paper_out": f"The receipt printer {c.where} is out of paper.",
-            "cover_open": f"The cover of the receipt printer {c.where} is open.",
-            "error": f"The receipt printer {c.where} reports an error and is offline.",
-            "driver_missing": "Printing over USB needs pyusb and the libusb library "
-                              "(apt install libusb-1.0-0); one of them is missing."
-                              if c.kind == "usb" else
-                              "Printing over a serial port needs the pyserial package, which "
-                              "is not installed.",
-        }.get(code) or {
-            "network": f"The receipt printer {c.where} does not answer.",
-            "usb": f"The USB receipt printer {c.vendor_id:04x}:{c.product_id:04x} is not "
-                   "connected or is switched off.",
-            "serial": f"The receipt printer {c.where} cannot be opened.",
-            "file": f"The receipt printer {c.where} cannot be written to.",
-        }[c.kind]
-        return PrinterFault(f"{what} {consequence}".strip(),
-                            code="offline" if code == "error" else code, cause=str(cause),
-                            address=c.address, consequence=consequence)
+        """The fault ``code`` (or "error": the printer says it is offline) of this printer, in
+        the catalogue's words for its kind of connection."""
+        kind = self.config.kind
+        place = {"usb": "usb", "serial": "device"}.get(kind, "network")  # file: "at" as network
+        if code == "not_configured":
+            message_id = code
+        elif code == "driver_missing":
+            message_id = "driver_missing.usb" if kind == "usb" else "driver_missing.serial"
+        elif code == "error":
+            message_id = f"offline.{place}_error"
+        elif code == "offline":
+            message_id = "offline.network_write" if kind == "file" else f"offline.{place}"
+        else:  # paper_out, cover_open
+            message_id = f"{code}.{place}"
+        return PrinterFault.of(message_id, cause=str(cause), address=self.config.address,
+                               consequence=consequence)
 
     def _open(self, consequence: str = "") -> Escpos:
         c = self.config

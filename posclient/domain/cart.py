@@ -70,14 +70,13 @@ class Discount:
     @classmethod
     def percent(cls, bp: int, reason: str = "") -> Discount:
         if not 0 < bp <= 10_000:
-            raise InvalidInput("A percent discount must be more than 0% and at most 100%",
-                               code="discount_range")
+            raise InvalidInput.of("discount_range.percent")
         return cls(DiscountKind.PERCENT, bp, reason)
 
     @classmethod
     def amount(cls, minor: int, reason: str = "") -> Discount:
         if minor <= 0:
-            raise InvalidInput("A discount amount must be more than zero", code="discount_range")
+            raise InvalidInput.of("discount_range.amount")
         return cls(DiscountKind.AMOUNT, minor, reason)
 
     @classmethod
@@ -92,8 +91,7 @@ class Discount:
                 return cls.percent(int(whole) * 100 + int(frac.ljust(2, "0") or 0), reason)
             return cls.amount(Money.parse(t, currency).minor, reason)
         except ValueError:
-            raise InvalidInput(f"{text!r} is not a discount: use 10% or an amount such as 5.00",
-                               code="discount_malformed", text=text) from None
+            raise InvalidInput.of("discount_malformed", text=text) from None
 
     def amount_off(self, base: int) -> int:
         if self.kind is DiscountKind.PERCENT:
@@ -220,17 +218,13 @@ class Cart:
         for ln in self.lines:
             if ln.line_id == line_id and not ln.voided:
                 return ln
-        raise InvalidInput(f"There is no line {line_id} in this sale", code="line_not_found",
-                           line_id=line_id)
+        raise InvalidInput.of("line_not_found", line_id=line_id)
 
     def _changeable(self, line_id: int) -> CartLine:
         """The line, if the till may change it: a web order's line may not."""
         line = self.get(line_id)
         if line.order is not None:
-            no = line.order.order_no
-            raise InvalidInput(f"This is the pick-up of order {no}: its items cannot be "
-                               "changed (void it to start again)", code="pickup_locked",
-                               order_no=no)
+            raise InvalidInput.of("pickup_locked", order_no=line.order.order_no)
         return line
 
     def _reducible(self, line_id: int) -> CartLine:
@@ -238,39 +232,30 @@ class Cart:
         that is not discountable."""
         line = self._changeable(line_id)
         if not line.item.discountable:
-            it = line.item
-            raise InvalidInput(f"{it.name_en or it.name_zh} is not discountable: it is sold at "
-                               "its full price", code="not_discountable",
-                               product=it.name_en, product_zh=it.name_zh)
+            raise InvalidInput.of("not_discountable", product=line.item.name_en,
+                                  product_zh=line.item.name_zh)
         return line
 
     # -- validation ----------------------------------------------------------------------------
     def _check_qty(self, item: Item, qty: int) -> None:
         if not isinstance(qty, int) or isinstance(qty, bool):
-            raise InvalidInput("Quantity must be a whole number", code="qty_invalid")
+            raise InvalidInput.of("qty_invalid.whole")
         if item.measure is Measure.GRAM:
             if qty <= 0:
-                raise InvalidInput("Weight must be more than 0 g", code="qty_invalid")
+                raise InvalidInput.of("qty_invalid.weight")
             if qty > self.limits.max_weight_g:
-                raise InvalidInput(
-                    f"Weight {qty / 1000:g} kg is more than the {self.limits.max_weight_g // 1000}"
-                    " kg a line may hold: check the scale",
-                    code="qty_too_large", weight_g=qty, max_weight_g=self.limits.max_weight_g,
-                )
+                raise InvalidInput.of("qty_too_large.weight", weight_g=qty,
+                                      max_weight_g=self.limits.max_weight_g)
         else:
             if qty <= 0:
-                raise InvalidInput("Quantity must be at least 1", code="qty_invalid")
+                raise InvalidInput.of("qty_invalid.at_least_one")
             if qty > self.limits.max_qty:
-                raise InvalidInput(
-                    f"Quantity {qty} is more than the {self.limits.max_qty} a line may hold",
-                    code="qty_too_large", qty=qty, max_qty=self.limits.max_qty,
-                )
+                raise InvalidInput.of("qty_too_large.qty", qty=qty, max_qty=self.limits.max_qty)
 
     def _check_currency(self, money: Money) -> None:
         if money.currency != self.currency:
-            raise InvalidInput(f"Price in {money.currency}, but this till sells in "
-                               f"{self.currency}", code="currency_mismatch",
-                               currency=money.currency, till_currency=self.currency)
+            raise InvalidInput.of("currency_mismatch.price", currency=money.currency,
+                                  till_currency=self.currency)
 
     # -- mutations -----------------------------------------------------------------------------
     def add(self, item: Item, qty: int = 1, *, fixed_amount: Money | None = None,
@@ -283,7 +268,7 @@ class Cart:
         if fixed_amount is not None:
             self._check_currency(fixed_amount)
             if fixed_amount.minor <= 0:
-                raise InvalidInput("A label price must be more than zero", code="price_invalid")
+                raise InvalidInput.of("price_invalid.label")
         same = None
         if merge and fixed_amount is None and item.measure is Measure.EACH:
             same = next((ln for ln in reversed(self.active_lines)
@@ -296,9 +281,7 @@ class Cart:
             same.qty += qty
             return same
         if len(self.active_lines) >= self.limits.max_lines:
-            raise InvalidInput(f"A sale may have at most {self.limits.max_lines} lines: "
-                               "finish this one and start another", code="too_many_lines",
-                               max_lines=self.limits.max_lines)
+            raise InvalidInput.of("too_many_lines", max_lines=self.limits.max_lines)
         line = CartLine(self._next_id, item, qty, fixed_amount=fixed_amount)
         self._next_id += 1
         self.lines.append(line)
@@ -312,12 +295,9 @@ class Cart:
         self._check_qty(item, qty)
         if discount is not None and discount.amount_off(item.unit_price.minor * qty) > \
                 item.unit_price.minor * qty:
-            raise InvalidInput("The discount is more than the line's amount",
-                               code="discount_too_large")
+            raise InvalidInput.of("discount_too_large.line")
         if len(self.active_lines) >= self.limits.max_lines:
-            raise InvalidInput(f"A sale may have at most {self.limits.max_lines} lines: "
-                               "finish this one and start another", code="too_many_lines",
-                               max_lines=self.limits.max_lines)
+            raise InvalidInput.of("too_many_lines", max_lines=self.limits.max_lines)
         line = CartLine(self._next_id, item, qty, discount=discount, order=order)
         self._next_id += 1
         self.lines.append(line)
@@ -326,8 +306,7 @@ class Cart:
     def set_qty(self, line_id: int, qty: int) -> None:
         line = self._changeable(line_id)
         if line.fixed_amount is not None:
-            raise InvalidInput("A scale label's quantity cannot be changed: weigh the item again",
-                               code="qty_fixed")
+            raise InvalidInput.of("qty_fixed")
         self._check_qty(line.item, qty)
         line.qty = qty
         if line.discount is not None and line.discount.amount_off(line.gross) > line.gross:
@@ -337,12 +316,11 @@ class Cart:
         line = self._reducible(line_id)
         self._check_currency(price)
         if price.minor < 0:
-            raise InvalidInput("A price cannot be negative", code="price_invalid")
+            raise InvalidInput.of("price_invalid.negative")
         if price.minor > self.limits.max_unit_price_minor:
-            raise InvalidInput(f"Price {price} is above the till's limit: check the amount",
-                               code="price_too_large", price=price)
+            raise InvalidInput.of("price_too_large", price=price)
         if line.fixed_amount is not None:
-            raise InvalidInput("A scale label's price cannot be overridden", code="price_fixed")
+            raise InvalidInput.of("price_fixed")
         line.price_override = price
         line.override_reason = reason
         if line.discount is not None and line.discount.amount_off(line.gross) > line.gross:
@@ -351,18 +329,16 @@ class Cart:
     def set_line_discount(self, line_id: int, discount: Discount | None) -> None:
         line = self._reducible(line_id) if discount is not None else self._changeable(line_id)
         if discount is not None and discount.amount_off(line.gross) > line.gross:
-            raise InvalidInput("The discount is more than the line's amount",
-                               code="discount_too_large")
+            raise InvalidInput.of("discount_too_large.line")
         line.discount = discount
 
     def set_basket_discount(self, discount: Discount | None) -> None:
         if discount is not None:
             base = sum(ln.gross - ln.line_discount for ln in self.priceable)
             if base <= 0:
-                raise InvalidInput("There is nothing to discount", code="discount_too_large")
+                raise InvalidInput.of("discount_too_large.nothing")
             if discount.amount_off(base) > base:
-                raise InvalidInput("The discount is more than the sale's amount",
-                                   code="discount_too_large")
+                raise InvalidInput.of("discount_too_large.sale")
         self.basket_discount = discount
 
     def void_line(self, line_id: int) -> CartLine:

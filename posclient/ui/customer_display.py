@@ -54,21 +54,19 @@ def parse_config(value: Any) -> dict[str, Any]:
     if not value:
         return {"kind": "none"}
     if not isinstance(value, dict):
-        raise InvalidInput(f"Customer display setting has a bad value: {value!r}",
-                           code="display_config", setting="customer_display", value=value)
+        raise InvalidInput.of("display_config.display_bad_value", setting="customer_display",
+                              value=value)
     kind = value.get("kind", "none")
     if kind == "none":
         return {"kind": "none"}
     if kind == "screen":
         name = value.get("screen")
         if not isinstance(name, str) or not 0 < len(name.strip()) <= MAX_SCREEN_NAME:
-            raise InvalidInput("A customer display on a screen needs the name of the screen.",
-                               code="display_config")
+            raise InvalidInput.of("display_config.screen_name")
         return {"kind": "screen", "screen": name.strip()}
     if kind == "pole":
         return PoleConfig.from_dict(value).to_dict()
-    raise InvalidInput(f"Unknown customer display {kind!r}: choose one of none, screen, pole.",
-                       code="display_config", kind=kind)
+    raise InvalidInput.of("display_config.display_kind", kind=kind)
 
 
 def _no_focus(widget: QWidget) -> None:

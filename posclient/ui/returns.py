@@ -310,7 +310,7 @@ class ReturnDialog(QDialog):
         purchase = purchase or self.purchase
         if purchase is None:
             if not self.no_receipt_mode:
-                raise InvalidInput("Find the purchase first", code="purchase_first")
+                raise InvalidInput.of("purchase_first")
             items = [(code, q, c) for (code, _), q, c in zip(self.no_receipt, qtys, conditions,
                                                              strict=True) if q]
             return self.r.prepare_without_receipt(items, reason=reason, reason_code=code)

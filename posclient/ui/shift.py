@@ -324,8 +324,8 @@ class ShiftDialog(QDialog):
             self._error(exc)
             return
         except ValueError:
-            self.say(message_for(InvalidInput("The amount must be more than zero",
-                                              code="cash_amount_invalid"), self.lang), error=True)
+            self.say(message_for(InvalidInput.of("cash_amount_invalid.positive"), self.lang),
+                     error=True)
             return
         done = widgets.with_approval(self, lambda a: self.sh.move_cash(kind, amount, reason, a),
                                      self._error, widgets.ask_approval, lang=self.lang)
@@ -347,8 +347,7 @@ class ShiftDialog(QDialog):
                 self._error(exc)
                 return
             except ValueError:
-                refused = InvalidInput("The amount must not be negative",
-                                       code="cash_amount_invalid")
+                refused = InvalidInput.of("cash_amount_invalid.negative")
                 self.say(message_for(refused, self.lang), error=True)
                 return
         finally:

@@ -109,6 +109,18 @@ def test_payments_that_do_not_cover_the_total_sell_nothing(db, capsys):
     assert sales(db) == 0
 
 
+def test_a_refusal_is_in_english_then_in_the_tills_chinese(db, capsys):
+    args = ["sell", "--staff", "1001", "--pin", "1111", "--scan", RICE, "--pay", "cash:50"]
+    assert run(db, *args) == 1  # the default language: zh
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["posclient: The payments (50.00) do not cover the total (59.90 CNY): 9.90 "
+                   "more is due. Nothing was sold.",
+                   "posclient: 所付金额（¥50.00）不足以支付总额（¥59.90）：还差 ¥9.90。"
+                   "未售出任何商品。"]
+    assert run(db, "--lang", "en", *args) == 1
+    assert capsys.readouterr().err.splitlines() == err[:1]
+
+
 def test_declined_card_sells_nothing_and_reverses_nothing_else(db, capsys):
     assert run(db, "sell", "--staff", "1001", "--pin", "1111", "--scan", RICE,
                "--pay", "card:20", "--pay", "card", "--card-sim", "approve",

@@ -62,6 +62,15 @@ def test_errors_are_shown_and_the_till_carries_on(small_store, clock):
     assert small_store.conn.execute("SELECT count(*) FROM sales").fetchone()[0] == 1
 
 
+def test_a_chinese_console_shows_a_refusal_in_english_then_in_chinese(small_store, clock):
+    said = drive(small_store, clock, ["1001", f"{MILK}*0", "cash abc", "quit"], ["1111"],
+                 lang="zh")
+    at = said.index("  Quantity must be at least 1")
+    assert said[at + 1] == "  数量至少为 1"
+    at = said.index("  'abc' is not an amount")
+    assert said[at + 1] == "  'abc' 不是有效的金额"
+
+
 def test_wrong_pin_at_login_is_refused_then_the_right_one_works(small_store, clock):
     said = drive(small_store, clock, ["1001", "1001", "quit"], ["0000", "1111"])
     text = "\n".join(said)

@@ -40,7 +40,6 @@ ROOT = Path(__file__).resolve().parents[2]
 ENGLISH_ONLY = {
     "usage": "command line (posclient CLI and text console) only; they speak English",
     "approval_malformed": "command line only (--approve STAFF:PIN)",
-    "amount_invalid": "text console only",
     "demo_needs_empty_database": "demo-store builder, a command-line tool",
     "not_a_demo": "posclient demo-pins, a command-line tool",
     "invalid_input": "InvalidInput's default code: raised bare only by the demo-store builder",
@@ -69,14 +68,19 @@ def raised_ids() -> set[str]:
 
 def own_text_codes() -> set[str]:
     """The error codes raise sites give with their own English text: ``code="..."`` in
-    posclient's source and SYNC_SOURCES, and the printer's fault codes (``_fault("...")``)."""
+    posclient's source and SYNC_SOURCES."""
     found: set[str] = set()
     for path in [*(ROOT / "posclient").rglob("*.py"), *(ROOT / s for s in SYNC_SOURCES)]:
-        text = path.read_text(encoding="utf-8")
-        found.update(re.findall(r'(?<![\w.])code="(\w+)"', text))
-        found.update(re.findall(r'_fault\(\s*"(\w+)"', text))
-    # the printer also raises a fault named by its status (paper_out, cover_open): its codes are
-    # listed in PrinterFault's docstring
+        found.update(re.findall(r'(?<![\w.])code="(\w+)"', path.read_text(encoding="utf-8")))
+    return found
+
+
+def printer_fault_codes() -> set[str]:
+    """The printer's fault codes (``_fault("...")``; it words each by the catalogue's message
+    for its kind of connection), and the faults named by the printer's status (paper_out,
+    cover_open): PrinterFault's docstring lists its codes."""
+    text = (ROOT / "posclient" / "devices" / "printer.py").read_text(encoding="utf-8")
+    found = set(re.findall(r'_fault\(\s*"(\w+)"', text))
     listed = re.search(r"Codes: ([\w,\s]+)\.", PrinterFault.__doc__ or "")
     assert listed, "PrinterFault's docstring no longer lists its codes"
     found.update(c.strip() for c in listed.group(1).split(","))
@@ -85,9 +89,10 @@ def own_text_codes() -> set[str]:
 
 def raised_codes() -> set[str]:
     """Every error code in posclient's source and SYNC_SOURCES: those given with their own text
-    (:func:`own_text_codes`), the codes of the message ids raise sites name (``.of("...")``)
-    and the exception classes' defaults (``code = "..."``)."""
+    (:func:`own_text_codes`), the codes of the message ids raise sites name (``.of("...")``),
+    the printer's faults and the exception classes' defaults (``code = "..."``)."""
     found = own_text_codes() | {catalogue.code_of(i) for i in raised_ids()}
+    found |= printer_fault_codes()
     for path in [*(ROOT / "posclient").rglob("*.py"), *(ROOT / s for s in SYNC_SOURCES)]:
         found.update(re.findall(r'(?<![\w.])code = "(\w+)"', path.read_text(encoding="utf-8")))
     return found

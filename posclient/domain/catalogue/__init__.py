@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from .errors_cli import ERRORS as _CLI
 from .errors_devices import ERRORS as _DEVICES
 from .errors_sale import ERRORS as _SALE
 from .errors_till import ERRORS as _TILL
@@ -25,7 +26,7 @@ from .params import Params, is_zh, write
 from .refusals import REFUSALS
 
 # What errors say: message id -> (Chinese, English).
-ERRORS: dict[str, tuple[str, str]] = {**_SALE, **_TILL, **_DEVICES}
+ERRORS: dict[str, tuple[str, str]] = {**_SALE, **_TILL, **_DEVICES, **_CLI}
 
 MESSAGES: dict[str, tuple[str, str]] = {**ERRORS, **REFUSALS, **RECEIPT, **REPORT, **DISPLAY}
 
