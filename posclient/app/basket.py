@@ -44,8 +44,7 @@ class BasketEditing(SaleState):
         if promotion is None or not promotion.holds(PricingContext(
                 at=self.clock.now().astimezone(tz), store_id=self.settings.store_id,
                 member_tier=tier, coupons=frozenset({code}))):
-            raise NotFound(f"Coupon {code.strip()} is not valid here and now",
-                           code="coupon_invalid", coupon=code.strip())
+            raise NotFound.of("coupon_invalid", coupon=code.strip())
         self.coupons = self.coupons | {normalize_code(code)}
         self._reprice()
         return promotion
@@ -59,20 +58,17 @@ class BasketEditing(SaleState):
     # -- items ---------------------------------------------------------------------------------
     def _item(self, product: Product, code: str) -> Item:
         if not product.active:
-            raise InvalidInput(f"{product.name_en} ({product.sku}) is no longer sold",
-                               code="product_inactive", product=product.name_en,
-                               product_zh=product.name_zh, sku=product.sku)
+            raise InvalidInput.of("product_inactive", product=product.name_en,
+                                  product_zh=product.name_zh, sku=product.sku)
         # a product that is not discountable (a gift card) is sold at retail, member or not
         tier = self.member.tier if self.member and product.discountable else None
         price = self.lookup.price(product, tier)
         if price is None:
-            raise NotFound(f"{product.name_en} ({product.sku}) has no price: call a supervisor",
-                           code="price_missing", product=product.name_en,
-                           product_zh=product.name_zh, sku=product.sku)
+            raise NotFound.of("price_missing",
+                              product=product.name_en, product_zh=product.name_zh, sku=product.sku)
         tax = self.catalog.tax_rates().get(product.tax_code)
         if tax is None:
-            raise NotFound(f"Tax rate {product.tax_code} is not set up on this till",
-                           code="tax_missing", tax_code=product.tax_code)
+            raise NotFound.of("tax_missing", tax_code=product.tax_code)
         return Item(product.id, product.sku, product.name_zh, product.name_en, product.measure,
                     price, tax.code, tax.rate_ppm, product.category, code,
                     discountable=product.discountable)
@@ -99,8 +95,7 @@ class BasketEditing(SaleState):
         self._editable()
         product = self.catalog.by_id(product_id)
         if product is None:
-            raise NotFound(f"There is no product {product_id}", code="product_unknown",
-                           product_id=product_id)
+            raise NotFound.of("product_unknown", product_id=product_id)
         line = self.cart.add(self._item(product, ""), qty,
                              merge=self.settings.merge_repeat_scans)
         self._reprice()
@@ -158,7 +153,7 @@ class BasketEditing(SaleState):
         why = self._reason("price_override", reason_code, reason)
         reason = str(why.get("reason", ""))
         if not reason:
-            raise InvalidInput("Give a reason for the price change", code="reason_required")
+            raise InvalidInput.of("reason_required.price")
         trial = self.cart.copy()
         trial.override_price(line_id, price, reason)
         if self.has_payments:
@@ -233,11 +228,8 @@ class BasketEditing(SaleState):
                 card_journal.set_status(self.store, tender.reference, status,
                                         iso(self.clock.now()))
                 if status != "reversed":
-                    raise PaymentError(
-                        f"The card payment {tender.detail} could not be reversed "
-                        f"({result.message}); the sale stays open. Try again or call a "
-                        "supervisor.", code="reversal_failed", card=tender.detail,
-                        reason=result.message)
+                    raise PaymentError.of("reversal_failed",
+                                          card=tender.detail, reason=result.message)
         self.staff.record(self.session, "void_sale", approved_by,
                           lines=len(self.cart.active_lines),
                           total=self.cart.totals().total.minor,
@@ -251,10 +243,9 @@ class BasketEditing(SaleState):
         self._active()
         why = self._reason("no_sale", reason_code, reason)
         if not why:
-            raise InvalidInput("Give a reason for opening the drawer", code="reason_required")
+            raise InvalidInput.of("reason_required.no_sale")
         if not self.cart.is_empty:
-            raise InvalidInput("Finish or suspend the sale before opening the drawer",
-                               code="cart_not_empty")
+            raise InvalidInput.of("cart_not_empty.no_sale")
         approved_by = self.staff.authorize(self.session, Action.NO_SALE, approval)
         self.staff.record(self.session, "no_sale", approved_by, **why)
         drawer.open()
@@ -266,8 +257,7 @@ class BasketEditing(SaleState):
         and an order's pick-up lines keep theirs. Refused once money was taken."""
         self._active()
         if not member.active:
-            raise InvalidInput(f"Member {member.member_no} is no longer active",
-                               code="member_inactive", member_no=member.member_no)
+            raise InvalidInput.of("member_inactive", member_no=member.member_no)
         self._member_changeable()
         self.member = member
         self._reprice_lines()
@@ -283,8 +273,7 @@ class BasketEditing(SaleState):
 
     def _member_changeable(self) -> None:
         if self.has_payments:
-            raise InvalidInput("Money was already taken: the member can no longer change "
-                               "(void the payments first)", code="member_after_payment")
+            raise InvalidInput.of("member_after_payment")
 
     def _reprice_lines(self) -> None:
         tier = self.member.tier if self.member else None

@@ -52,10 +52,9 @@ class BasketStarts(SaleState):
         """Park the sale (the customer fetches something); the till is free for the next one."""
         self._editable()
         if self.cart.is_empty:
-            raise InvalidInput("There is nothing to suspend", code="cart_empty")
+            raise InvalidInput.of("cart_empty.suspend")
         if self.has_payments:
-            raise InvalidInput("A sale with payments cannot be suspended: finish or void it",
-                               code="has_payments")
+            raise InvalidInput.of("has_payments")
         self._no_exchange()
         now = iso(self.clock.now())
         park_id = str(uuid.uuid4())
@@ -88,13 +87,10 @@ class BasketStarts(SaleState):
         self._ready_to_resume()
         row = suspended.parked_cart(self.store.conn, suspended_id)
         if row is None:
-            raise NotFound(f"There is no suspended sale {suspended_id}", code="suspended_unknown",
-                           suspended_id=suspended_id)
+            raise NotFound.of("suspended_unknown", suspended_id=suspended_id)
         cart_doc, published, park_id = row.cart, row.published, row.park_id
         if published == 1 and not central_unreachable:
-            raise InvalidInput("This sale is shared with the other tills: it is claimed at the "
-                               "central first", code="suspended_shared",
-                               suspended_id=suspended_id)
+            raise InvalidInput.of("suspended_shared", suspended_id=suspended_id)
         cart = self._cart_from(cart_doc)
         extras = json.loads(cart_doc)
         now = iso(self.clock.now())
@@ -115,11 +111,10 @@ class BasketStarts(SaleState):
         suspended with (the store has one price list), as a resume on the same till does."""
         self._ready_to_resume()
         if claimed.cart is None:
-            raise InvalidInput("The suspended sale came without its cart", code="parked_empty")
+            raise InvalidInput.of("parked_empty")
         if claimed.currency != self.settings.currency:
-            raise InvalidInput(f"The suspended sale is in {claimed.currency}, this till sells "
-                               f"in {self.settings.currency}", code="currency_mismatch",
-                               currency=claimed.currency, till_currency=self.settings.currency)
+            raise InvalidInput.of("currency_mismatch.suspended",
+                                  currency=claimed.currency, till_currency=self.settings.currency)
         cart = self._cart_from(json.dumps(claimed.cart))
         park_id = str(claimed.park_id)
         with self.store.write() as conn:  # the claim is done: its journal and copies go
@@ -190,23 +185,17 @@ class BasketStarts(SaleState):
         self._ready_to_resume()
         o, s = view.order, self.settings
         if o.fulfilment != "pickup":
-            raise InvalidInput(f"Order {o.order_no} is delivered, not collected in store",
-                               code="order_not_pickup", order_no=o.order_no)
+            raise InvalidInput.of("order_not_pickup", order_no=o.order_no)
         if o.store_id != s.store_id:
-            raise InvalidInput(f"Order {o.order_no} is to be collected at store {o.store_id}",
-                               code="order_other_store", order_no=o.order_no, store=o.store_id)
+            raise InvalidInput.of("order_other_store", order_no=o.order_no, store=o.store_id)
         if o.status == "cancelled":
-            raise InvalidInput(f"Order {o.order_no} was cancelled: there is nothing to hand "
-                               "over", code="order_cancelled", order_no=o.order_no)
+            raise InvalidInput.of("order_cancelled", order_no=o.order_no)
         if o.currency != s.currency or not s.tax_inclusive:
-            raise InvalidInput(f"Order {o.order_no} cannot be handed over at this till: its "
-                               "prices are not in this store's currency with tax included",
-                               code="order_currency", order_no=o.order_no)
+            raise InvalidInput.of("order_currency.currency", order_no=o.order_no)
         approved_by, without_code = None, not (code and code.strip())
         if not without_code:
             if o.pickup_code_hash != pickup_code_hash(o.order_no, code or ""):
-                raise InvalidInput("That is not this order's pick-up code",
-                                   code="pickup_code_wrong", order_no=o.order_no)
+                raise InvalidInput.of("pickup_code_wrong", order_no=o.order_no)
         else:
             approved_by = self.staff.authorize(self.session, Action.PICKUP_WITHOUT_CODE,
                                                approval)

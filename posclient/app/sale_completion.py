@@ -98,8 +98,7 @@ class SaleCompletion(SaleState):
         totals = self.cart.totals()
         self.payment.total = totals.total
         if not self.payment.is_settled:
-            raise InvalidInput(f"{self.payment.due.to_decimal_str()} is still due",
-                               code="not_paid", due=self.payment.due)
+            raise InvalidInput.of("not_paid", due=self.payment.due)
         closing = self._closing(totals, member_id)
         exchange = self.exchange
         refunds = self._exchange_refund(closing.event_id) if exchange is not None else []

@@ -156,9 +156,7 @@ class SaleState:
         """The cart may change: a logged-in cashier, and not an order's pick-up."""
         self._active()
         if self.pickup is not None:
-            raise InvalidInput(f"This is the pick-up of order {self.pickup.order_no}: its items "
-                               "cannot be changed (void it to start again)", code="pickup_locked",
-                               order_no=self.pickup.order_no)
+            raise InvalidInput.of("pickup_locked", order_no=self.pickup.order_no)
 
     @property
     def has_payments(self) -> bool:
@@ -179,9 +177,7 @@ class SaleState:
         taken = sum((t.amount for t in self.payment.tenders if t.kind is not TenderKind.EXCHANGE),
                     Money.zero(self.settings.currency))
         if trial.totals().total < taken:
-            raise InvalidInput(
-                "This would bring the total below what was already paid: void the sale to "
-                "give the payments back", code="below_paid")
+            raise InvalidInput.of("below_paid")
 
 
     def _reason(self, kind: str, code: str | None, text: str = "") -> dict[str, object]:
@@ -195,21 +191,18 @@ class SaleState:
     def _ready_to_resume(self) -> None:
         self._active()
         if not self.cart.is_empty or self.has_payments:
-            raise InvalidInput("Finish or suspend the current sale before resuming another",
-                               code="cart_not_empty")
+            raise InvalidInput.of("cart_not_empty.resume")
         self._no_exchange()
 
     def _no_exchange(self) -> None:
         if self.exchange is not None:
-            raise InvalidInput("Goods are coming back in this basket: finish the exchange or "
-                               "void it first", code="exchange_open")
+            raise InvalidInput.of("exchange_open")
 
     def _cart_from(self, document: str) -> Cart:
         try:
             return Cart.from_dict(json.loads(document), self.settings.limits)
         except (ValueError, KeyError, TypeError) as exc:
-            raise InvalidInput("The suspended sale cannot be read; it was left as it is",
-                               code="suspended_unreadable") from exc
+            raise InvalidInput.of("suspended_unreadable") from exc
 
     def _cart_document(self) -> dict[str, object]:
         """What a suspended sale keeps: the cart, its member and its coupons (another till of
@@ -258,11 +251,10 @@ class SaleState:
         """Money is taken only for a basket, and (the store's ``require_shift``, on by default)
         into a drawer whose shift is open: its float counted, so the close can balance."""
         if self.cart.is_empty:
-            raise InvalidInput("Scan an item first", code="cart_empty")
+            raise InvalidInput.of("cart_empty.scan_first")
         if self.settings.require_shift and not self.paid_before and \
                 not shift_is_open(self.store.conn):
-            raise InvalidInput("No shift is open on this till: open one with its float first",
-                               code="shift_not_open")
+            raise InvalidInput.of("shift_not_open")
 
 
 def promotions_json(applied: tuple[tuple[str, str, str, int], ...]) -> str:

@@ -30,16 +30,14 @@ class Tenders(SaleState):
         self._check_can_pay()
         member = self.member
         if member is None:
-            raise InvalidInput("Attach the member first: points belong to a member",
-                               code="points_no_member")
+            raise InvalidInput.of("points_no_member")
         rules = self.settings.loyalty_rules
         if not rules.enabled:
-            raise InvalidInput("This store does not take points", code="points_disabled")
+            raise InvalidInput.of("points_disabled")
         value = points_value(rules, points)
         left = member.available - self.points_in_payment()
         if points > left:
-            raise InvalidInput(f"The member has only {max(0, left)} points to spend",
-                               code="points_insufficient", available=max(0, left))
+            raise InvalidInput.of("points_insufficient", available=max(0, left))
         amount = self._money(value)
         self.payment.check_exact(amount, TenderKind.POINTS)
         return self.payment.add_exact(TenderKind.POINTS, amount, reference=member.member_no,
@@ -74,13 +72,9 @@ class Tenders(SaleState):
                               auth_code=result.auth_code, detail=result.detail or result.message,
                               at=iso(self.clock.now()))
         if result.status.value == "declined":
-            raise PaymentError(f"Card declined: {result.message or 'no reason given'}. "
-                               "Ask for another card or another way to pay.",
-                               code="card_declined", reason=result.message)
+            raise PaymentError.of("card_declined", reason=result.message)
         if result.status.value == "timeout":
-            raise PaymentError("The card terminal did not answer in time. Check it is on and "
-                               "connected, then try again; the card was not charged.",
-                               code="card_timeout")
+            raise PaymentError.of("card_timeout")
         return self.payment.add_exact(TenderKind.CARD, amount, reference=reference,
                                       detail=f"{result.detail} {result.auth_code}".strip())
 
@@ -90,14 +84,11 @@ class Tenders(SaleState):
         amount = amount if amount is not None else self.payment.due
         row = store_credit_account(self.store.conn, account)
         if row is None:
-            raise NotFound(f"There is no store credit account {account!r}",
-                           code="credit_unknown", account=account)
+            raise NotFound.of("credit_unknown", account=account)
         held = sum(t.amount.minor for t in self.payment.tenders
                    if t.kind is TenderKind.STORE_CREDIT and t.reference == account)
         if row[1] != amount.currency or amount.minor > row[0] - held:
-            balance = self._money(row[0] - held).to_decimal_str()
-            raise InvalidInput(f"Store credit {account} has only {balance} left",
-                               code="credit_insufficient", account=account,
-                               balance=self._money(row[0] - held))
+            raise InvalidInput.of("credit_insufficient.balance",
+                                  account=account, balance=self._money(row[0] - held))
         return self.payment.add_exact(TenderKind.STORE_CREDIT, amount, reference=account)
 

@@ -140,10 +140,8 @@ class SaleRepository:
                     "UPDATE store_credit SET balance = balance - ? WHERE account = ? "
                     "AND balance >= ?", (t.amount.minor, t.reference, t.amount.minor))
                 if updated.rowcount != 1:
-                    raise InvalidInput(f"Store credit {t.reference} no longer covers "
-                                       f"{t.amount.to_decimal_str()}",
-                                       code="credit_insufficient",
-                                       account=t.reference, amount=t.amount)
+                    raise InvalidInput.of("credit_insufficient.amount",
+                                          account=t.reference, amount=t.amount)
 
     def hold_points(self, event_id: str, member_no: str, points: Iterable[int]) -> None:
         """Points the sale moves (redeemed negative, earned positive; zeros skipped), pending

@@ -14,11 +14,11 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLa
 
 from posclient.app.card_recovery import CardOrphan, CardRecovery, Resolution
 from posclient.app.staff import Approval, StaffSession
+from posclient.domain.catalogue import message_for
 from posclient.domain.errors import PosError
 from posclient.domain.policy import Action, required_role
 
 from . import a11y, fmt, widgets
-from .messages import message_for
 from .stock import fill, make_table
 from .workers import Background
 

@@ -26,13 +26,13 @@ from posclient.app.ports import EnrolmentPort, TokensFactory, TokenStorePort
 from posclient.app.returns import CompletedReturn
 from posclient.app.staff import Approval, StaffSession
 from posclient.app.terminal import Terminal
+from posclient.domain.catalogue import message_for
 from posclient.domain.errors import PosError
 from posclient.domain.sync_status import SyncStatus
 
 from . import fmt, reasons, widgets
 from .customer_display import CustomerDisplays
 from .login import LoginPage
-from .messages import message_for
 from .pay import PayDialog
 from .sell import SellPage
 from .settings import SettingsDialog, SetupPage

@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 
 from posclient.app.checkout import Checkout
 from posclient.app.members import Members, MemberView
+from posclient.domain.catalogue import message_for
 from posclient.domain.errors import PosError
 
 from . import a11y, widgets
-from .messages import message_for
 
 
 def member_text(tr_points: str, m: MemberView) -> str:

@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
 
 from posclient.app.card_payment import CardAnswer, CardPayment
 from posclient.app.checkout import Checkout
+from posclient.domain.catalogue import message_for
 from posclient.domain.errors import PosError
 from posclient.domain.loyalty import points_for_value
 from posclient.domain.money import Money, currency_exponent
 from posclient.domain.tender import Tender, TenderNeedsConfirmation
 
 from . import a11y, fmt, widgets
-from .messages import message_for
 from .workers import Background
 
 

@@ -33,13 +33,13 @@ from PySide6.QtWidgets import (
 
 from posclient.app.orders import OrderView
 from posclient.app.pickup_desk import PickupDesk
+from posclient.domain.catalogue import message_for
 from posclient.domain.errors import PosError
 from posclient.domain.money import Money
 from posclient.domain.names import local_name
 
 from . import a11y, fmt, widgets
 from .i18n import QT_TRANSLATE_NOOP
-from .messages import message_for
 from .workers import Background
 
 log = logging.getLogger(__name__)

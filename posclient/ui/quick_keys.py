@@ -28,9 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from posclient.app.quick_keys import QuickKey
+from posclient.domain.catalogue import message_for
 from posclient.domain.errors import PosError
-
-from .messages import message_for
 
 if TYPE_CHECKING:
     from .sell import SellPage

@@ -27,10 +27,10 @@ from posclient.app import till_state
 from posclient.app.checkout import Checkout
 from posclient.app.reasons import ReasonCode
 from posclient.domain.cart import Discount
+from posclient.domain.catalogue import message_for
 from posclient.domain.errors import PosError
 
 from . import widgets
-from .messages import message_for
 
 if TYPE_CHECKING:
     from .sell import SellPage

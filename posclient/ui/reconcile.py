@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
 
 from posclient.app.reconcile import Reconciliation, StoreException, StoreReconciliation
 from posclient.app.reports import label as report_label
+from posclient.domain.catalogue import message_for
 from posclient.domain.errors import PosError
 from posclient.domain.money import Money, currency_exponent
 
 from . import a11y, fmt, widgets
-from .messages import message_for
 from .stock import fill, make_table
 from .workers import Background
 

@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from posclient.app.checkout import Checkout, SuspendedSale
+from posclient.domain.catalogue import message_for
 from posclient.domain.errors import PosError
 from posclient.domain.money import Money
 
 from . import a11y, fmt
-from .messages import message_for
 from .workers import Background
 
 log = logging.getLogger(__name__)

@@ -38,13 +38,13 @@ from PySide6.QtWidgets import (
 from posclient.app import till_state
 from posclient.app.return_hold import reserve_request
 from posclient.app.returns import CompletedReturn, Purchase, ReturnDraft, Returns
+from posclient.domain.catalogue import message_for
 from posclient.domain.errors import InvalidInput, PosError
 from posclient.domain.money import Money
 from posclient.domain.names import local_name
 
 from . import a11y, fmt, widgets
 from .i18n import QT_TRANSLATE_NOOP
-from .messages import message_for
 from .workers import Background
 
 log = logging.getLogger(__name__)

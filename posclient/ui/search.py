@@ -16,10 +16,10 @@ from PySide6.QtWidgets import (
 )
 
 from posclient.app.lookup import ProductInfo
+from posclient.domain.catalogue import message_for
 from posclient.domain.errors import PosError
 
 from . import a11y, fmt
-from .messages import message_for
 
 
 def stock_text(info: ProductInfo) -> str:

@@ -27,6 +27,7 @@ from posclient.app import till_state
 from posclient.app.checkout import Checkout
 from posclient.app.lookup import parse_scan
 from posclient.domain.cart import CartLine, Totals
+from posclient.domain.catalogue import message_for
 from posclient.domain.errors import NotFound, PosError
 from posclient.domain.money import Money
 
@@ -34,7 +35,6 @@ from . import a11y, fmt, reasons, widgets
 from . import resume as resume_dialog
 from .i18n import QT_TRANSLATE_NOOP
 from .member import MemberDialog, member_text
-from .messages import message_for
 from .quick_keys import QuickKeysPanel, add_tile
 from .search import SearchDialog, looks_like_code, stock_text
 from .sell_actions import action_buttons

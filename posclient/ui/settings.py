@@ -34,12 +34,12 @@ from posclient.app.ports import EnrolmentPort, TokenStorePort
 from posclient.app.staff import Approval
 from posclient.app.terminal import Terminal
 from posclient.app.terminal_config import TerminalConfig
+from posclient.domain.catalogue import message_for
 from posclient.domain.clock import parse_iso
 from posclient.domain.errors import PosError
 
 from . import a11y, widgets
 from .customer_display import CustomerDisplayForm, parse_config
-from .messages import message_for
 from .workers import Background
 
 KINDS = ("none", "network", "usb", "serial", "file")

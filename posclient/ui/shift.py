@@ -39,11 +39,11 @@ from PySide6.QtWidgets import (
 from posclient.app.reports import report_csv, report_lines
 from posclient.app.shifts import Report, Shifts
 from posclient.domain.cash import denominations
+from posclient.domain.catalogue import message_for
 from posclient.domain.errors import InvalidInput, PosError
 from posclient.domain.money import Money
 
 from . import a11y, fmt, widgets
-from .messages import message_for
 from .workers import Background
 
 

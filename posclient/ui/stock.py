@@ -33,11 +33,11 @@ from posclient.app.stock import (
     StockCount,
     open_deliveries,
 )
+from posclient.domain.catalogue import message_for
 from posclient.domain.errors import PosError
 from posclient.domain.names import local_name
 
 from . import a11y, widgets
-from .messages import message_for
 
 RED = QBrush(QColor("#b00020"))
 

@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
 
 from posclient.app.staff import Approval
 from posclient.domain.catalogue import describe_refusal as describe
+from posclient.domain.catalogue import message_for
 from posclient.domain.clock import parse_iso
 from posclient.domain.errors import ApprovalRequired, PosError
 from posclient.domain.sync_status import SyncStatus
 
 from . import a11y, fmt
-from .messages import message_for
 
 T = TypeVar("T")
 W = TypeVar("W", bound=QWidget)

@@ -25,14 +25,13 @@ from posclient.devices.printer import PrinterConfig, PrinterFault, ReceiptPrinte
 from posclient.domain import catalogue
 from posclient.domain.barcode import DEFAULT_SCALE_RULES, with_check_digit
 from posclient.domain.cart import Discount
-from posclient.domain.catalogue import params
+from posclient.domain.catalogue import message_for, params
 from posclient.domain.errors import PosError
 from posclient.domain.money import Money
 from posclient.domain.policy import Action, Role
-from posclient.ui import fmt, messages, widgets
+from posclient.ui import fmt, widgets
 from posclient.ui.app import install_language
 from posclient.ui.main_window import MainWindow
-from posclient.ui.messages import message_for, message_id_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -138,9 +137,10 @@ def test_every_role_and_action_has_a_name():
         assert name == value.replace("_", " ").capitalize()
 
 
-def test_only_codes_still_raised_with_their_own_text_are_matched():
-    """The matching of English text shrinks as raise sites convert to message ids."""
-    assert own_text_codes() & ERROR_CODES == messages.MATCHED_CODES
+def test_no_refusal_the_catalogue_words_is_raised_with_its_own_text():
+    """A raise site names its message id; English text at a raise site is left only for the
+    codes the till never shows a cashier."""
+    assert own_text_codes() & ERROR_CODES == set()
 
 
 def test_a_converted_refusal_is_shown_by_its_id(chinese):
@@ -148,7 +148,7 @@ def test_a_converted_refusal_is_shown_by_its_id(chinese):
     assert (exc.code, exc.message_id, exc.details) == ("auth_failed", "auth_failed.tries_left",
                                                        {"tries_left": 2})
     assert str(exc) == "Wrong staff number or PIN (2 tries left before the staff number is locked)"
-    assert message_id_for(exc) == "auth_failed.tries_left"
+    assert exc.message_id == "auth_failed.tries_left"
     assert message_for(exc, "zh_CN") == "工号或密码错误（再错 2 次工号将被锁定）"
     assert message_for(exc, "en") == str(exc)
 
@@ -298,7 +298,7 @@ def test_real_refusals_read_as_before_in_english_and_have_their_message(till, tm
     assert {what: exc.code for what, exc in refusals.items()} == EXPECTED_CODES
     for what, exc in refusals.items():
         assert message_for(exc, "en") == str(exc), what
-        assert message_id_for(exc) is not None, f"{what}: no message gives {str(exc)!r}"
+        assert exc.message_id is not None, f"{what}: no message gives {str(exc)!r}"
 
 
 def test_real_refusals_in_chinese_keep_their_details(till, tmp_path, chinese):
@@ -327,8 +327,7 @@ def test_english_unknown_codes_and_missing_details_give_the_message_unchanged(ch
     assert message_for(bare, "zh_CN") == str(bare)
     reworded = PosError("Unknown barcode 1: ask the manager", code="barcode_unknown", barcode="1")
     assert message_for(reworded, "zh_CN") == str(reworded)
-    # a code some raise site still words itself (the checkout's): matched by its English text
-    assert "suspended_unknown" in messages.MATCHED_CODES
+    # an error worded at its raise site is shown as it is, whatever its code
     bare = PosError("There is no suspended sale 42", code="suspended_unknown")  # no details
     assert message_for(bare, "zh_CN") == str(bare)
     reworded = PosError("There is no suspended sale 42: ask", code="suspended_unknown",
@@ -340,9 +339,11 @@ def test_english_unknown_codes_and_missing_details_give_the_message_unchanged(ch
     known = PosError.of("barcode_empty")
     assert message_for(known, "en") == "Nothing was scanned"
     assert message_for(known, "zh_CN") == "未扫描到任何内容"
-    matched = PosError("Scan an item first", code="cart_empty")
-    assert message_for(matched, "en") == "Scan an item first"
-    assert message_for(matched, "zh_CN") == "请先扫描商品"
+    converted = PosError.of("cart_empty.scan_first")  # the text matching of old is gone
+    assert message_for(converted, "en") == "Scan an item first"
+    assert message_for(converted, "zh_CN") == "请先扫描商品"
+    assert message_for(PosError("Scan an item first", code="cart_empty"), "zh_CN") == (
+        "Scan an item first")
 
 
 # -- the till window -------------------------------------------------------------------------------
