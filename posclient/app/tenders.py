@@ -7,16 +7,46 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 
-from posclient.domain.clock import iso
+from posclient.domain.clock import Clock, iso
 from posclient.domain.errors import InvalidInput, NotFound, PaymentError
 from posclient.domain.loyalty import points_value
 from posclient.domain.money import Money
+from posclient.domain.payment_terminal import PaymentResult, PaymentStatus
 from posclient.domain.tender import Tender, TenderKind
 from posclient.store import card_journal
+from posclient.store.db import Store
 from posclient.store.sales import store_credit_account
 
+from .ports import PaymentTerminal
 from .sale_state import SaleState
+
+
+@dataclass(frozen=True, slots=True)
+class CardAttempt:
+    """One card payment, named before the terminal is asked."""
+
+    amount: Money
+    reference: str  # unique per attempt: the terminal's merchant reference
+    basket_id: str
+    basket: str  # the basket it pays for, as JSON (card recovery rebuilds the sale from it)
+    holder: str | None  # the lease of the checkout's connection: the attempt belongs to it
+
+
+def charge_card(store: Store, payments: PaymentTerminal, clock: Clock,
+                attempt: CardAttempt) -> PaymentResult:
+    """Journal the attempt, ask the card terminal, journal its answer: each write its own short
+    transaction on ``store``'s connection (the caller's thread's)."""
+    card_journal.attempt(store, reference=attempt.reference, amount=attempt.amount.minor,
+                         currency=attempt.amount.currency, at=iso(clock.now()),
+                         holder=attempt.holder, basket_id=attempt.basket_id,
+                         basket=attempt.basket)
+    result = payments.authorize(attempt.amount, attempt.reference)
+    card_journal.answered(store, attempt.reference, status=result.status.value,
+                          auth_code=result.auth_code, detail=result.detail or result.message,
+                          at=iso(clock.now()))
+    return result
 
 
 class Tenders(SaleState):
@@ -55,27 +85,32 @@ class Tenders(SaleState):
         """Take a card payment through the payment terminal (``amount`` defaults to all due).
 
         The attempt is journalled before the terminal is asked, so an approval is never lost
-        even if the till dies before the sale commits.
+        even if the till dies before the sale commits. A front end that asks the terminal on
+        another thread takes the same three steps apart (posclient/app/card_payment.py).
         """
+        attempt = self.card_attempt(amount)
+        return self.settle_card(attempt,
+                                charge_card(self.store, self.payments, self.clock, attempt))
+
+    def card_attempt(self, amount: Money | None = None) -> CardAttempt:
+        """Check a card payment may be taken now and name the attempt (not journalled yet)."""
         self._active()
         self._check_can_pay()
         amount = amount if amount is not None else self.payment.due
         self.payment.check_exact(amount, TenderKind.CARD)
-        reference = str(uuid.uuid4())
-        now = iso(self.clock.now())
-        basket = json.dumps(self.basket_document(), ensure_ascii=False)
-        card_journal.attempt(self.store, reference=reference, amount=amount.minor,
-                             currency=amount.currency, at=now, holder=self.store.lease(),
-                             basket_id=self.basket_id, basket=basket)
-        result = self.payments.authorize(amount, reference)
-        card_journal.answered(self.store, reference, status=result.status.value,
-                              auth_code=result.auth_code, detail=result.detail or result.message,
-                              at=iso(self.clock.now()))
-        if result.status.value == "declined":
+        return CardAttempt(amount, str(uuid.uuid4()), self.basket_id,
+                           json.dumps(self.basket_document(), ensure_ascii=False),
+                           self.store.lease())
+
+    def settle_card(self, attempt: CardAttempt, result: PaymentResult) -> Tender:
+        """The terminal's answer becomes the card tender, or raises
+        :class:`~posclient.domain.errors.PaymentError` (declined, no answer in time)."""
+        if result.status is PaymentStatus.DECLINED:
             raise PaymentError.of("card_declined", reason=result.message)
-        if result.status.value == "timeout":
+        if result.status is PaymentStatus.TIMEOUT:
             raise PaymentError.of("card_timeout")
-        return self.payment.add_exact(TenderKind.CARD, amount, reference=reference,
+        return self.payment.add_exact(TenderKind.CARD, attempt.amount,
+                                      reference=attempt.reference,
                                       detail=f"{result.detail} {result.auth_code}".strip())
 
     def pay_store_credit(self, account: str, amount: Money | None = None) -> Tender:
