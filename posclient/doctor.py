@@ -181,21 +181,20 @@ def _database(path: Path, facts: _Facts, full: bool) -> Check:
 
 
 def _read_facts(conn: sqlite3.Connection, facts: _Facts) -> None:
+    from posclient.store.outbox import waiting
+    from posclient.store.sync_state import all_state
+    from posclient.store.terminal_config import config_json
+
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     if "sync_state" in tables:
-        facts.state = {k: v for k, v in conn.execute("SELECT key, value FROM sync_state")
-                       if v is not None}
+        facts.state = all_state(conn)
     if "outbox" in tables:
-        for status, n, oldest in conn.execute(
-                "SELECT status, count(*), min(occurred_at) FROM outbox "
-                "WHERE status IN ('pending', 'rejected') GROUP BY status"):
-            if status == "pending":
-                facts.pending, facts.oldest_pending = n, oldest
-            else:
-                facts.rejected = n
+        events = waiting(conn)
+        facts.pending, facts.rejected = events.pending, events.rejected
+        facts.oldest_pending = events.oldest_pending
     if "terminal_config" in tables:
-        row = conn.execute("SELECT value FROM terminal_config WHERE key = 'printer'").fetchone()
-        facts.printer = json.loads(row[0]) if row and row[0] else None
+        printer = config_json(conn, "printer")
+        facts.printer = json.loads(printer) if printer else None
 
 
 def _disk(path: Path) -> Check:

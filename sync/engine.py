@@ -53,7 +53,9 @@ import httpx
 from posclient.domain.clock import Clock, iso
 from posclient.domain.errors import InvalidInput, Unavailable
 from posclient.domain.sync_status import SyncStatus
+from posclient.store import audit, outbox
 from posclient.store.db import Store
+from posclient.store.members import acknowledge_points
 from posclient.store.stock import acknowledge_sent, tidy_acknowledged, tidy_candidates
 from posclient.store.sync_state import read_status, state_get, state_set
 from sync.protocol.clock import SystemClock
@@ -83,8 +85,7 @@ from .protocol import (
 )
 
 # What other modules and the tests take from here besides the engine.
-__all__ = ["SyncEngine", "SyncError", "SyncStatus", "acknowledge_points", "read_status",
-           "state_get", "state_set"]
+__all__ = ["SyncEngine", "SyncError", "SyncStatus", "read_status", "state_get", "state_set"]
 
 log = logging.getLogger(__name__)
 
@@ -309,17 +310,14 @@ class SyncEngine:
     def _push(self, store: Store, http: httpx.Client, report: CycleReport) -> None:
         """Upload what was pending when the cycle began, in batches. Events the till records
         meanwhile wait for the next cycle: a busy till must still get to its pull."""
-        top = store.conn.execute("SELECT max(terminal_seq) FROM outbox").fetchone()[0]
+        top = outbox.last_seq(store.conn)
         while True:
-            rows = store.conn.execute(
-                "SELECT terminal_seq, event_id, type, occurred_at, payload FROM outbox "
-                "WHERE status = 'pending' AND terminal_seq <= ? ORDER BY terminal_seq LIMIT ?",
-                (top or 0, self.batch_size)).fetchall()
+            rows = outbox.pending_batch(store.conn, top, self.batch_size)
             if not rows:
                 return
             body = {"events": [
-                {"event_id": eid, "terminal_seq": seq, "type": typ, "occurred_at": at,
-                 "payload": json.loads(payload)} for seq, eid, typ, at, payload in rows]}
+                {"event_id": e.event_id, "terminal_seq": e.terminal_seq, "type": e.type,
+                 "occurred_at": e.occurred_at, "payload": e.payload} for e in rows]}
             resp = self._request(http, "POST", "/v1/events", json=body)
             try:
                 results = EventsResponse.model_validate(resp.json()).results
@@ -328,24 +326,21 @@ class SyncEngine:
                                 transient=True) from None
             by_id = {str(r.event_id): r for r in results}
             now = iso(self.clock.now())
-            rejected, sent = [], []
-            for seq, eid, *_ in rows:
-                r = by_id.get(eid)
+            rejected: dict[int, str] = {}
+            sent: dict[int, str | None] = {}
+            for e in rows:
+                r = by_id.get(e.event_id)
                 if r is None:
                     continue  # not answered: sent again next time (idempotent)
                 if r.status == "rejected":
-                    rejected.append((r.reason or "rejected", seq))
+                    rejected[e.terminal_seq] = r.reason or "rejected"
                 else:
-                    sent.append((now, "; ".join(r.exceptions) or None, seq))
+                    sent[e.terminal_seq] = "; ".join(r.exceptions) or None
                     report.exceptions.extend(r.exceptions)
             answered = len(rejected) + len(sent)
             with store.write() as conn:
-                conn.executemany(
-                    "UPDATE outbox SET status = 'rejected', attempts = attempts + 1, "
-                    "last_error = ? WHERE terminal_seq = ?", rejected)
-                conn.executemany(
-                    "UPDATE outbox SET status = 'sent', attempts = attempts + 1, "
-                    "acked_at = ?, last_error = ? WHERE terminal_seq = ?", sent)
+                outbox.mark_rejected(conn, rejected)
+                outbox.mark_sent(conn, now, sent)
             report.rejected += len(rejected)
             report.pushed += len(sent)
             self._emit(store, "syncing")
@@ -358,16 +353,10 @@ class SyncEngine:
         central without ``/v1/audit`` answers 404: they wait for its upgrade)."""
         while True:
             sent = int(state_get(store.conn, "audit_sent_through") or 0)
-            rows = store.conn.execute(
-                "SELECT id, at, staff_id, approved_by, action, detail, prev_hash, hash "
-                "FROM audit_log WHERE id > ? ORDER BY id LIMIT ?",
-                (sent, self.batch_size)).fetchall()
-            if not rows:
+            records = audit.records_after(store.conn, sent, self.batch_size)
+            if not records:
                 return
-            keys = ("id", "at", "staff_id", "approved_by", "action", "detail", "prev_hash",
-                    "hash")
-            resp = self._send(http, "POST", "/v1/audit",
-                              json={"records": [dict(zip(keys, r, strict=True)) for r in rows]})
+            resp = self._send(http, "POST", "/v1/audit", json={"records": records})
             if resp.status_code == 404:
                 return
             raise_for(resp)
@@ -547,14 +536,6 @@ def _synchronous(conn: sqlite3.Connection, level: str) -> Iterator[None]:
         yield
     finally:
         conn.execute(f"PRAGMA synchronous = {int(saved)}")
-
-
-def acknowledge_points(conn: Any) -> None:
-    """Members' points of events the central accepted are in the balances just read: stop
-    counting them locally (few rows: only members' sales and returns)."""
-    conn.execute(
-        "UPDATE points_pending SET acked = 1 WHERE acked = 0 AND event_id IN "
-        "(SELECT event_id FROM outbox WHERE status = 'sent')")
 
 
 def _never_back(cursor: int, next_after: int, first_seq: int | None) -> None:

@@ -22,7 +22,6 @@ points that a return elsewhere might take back.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
 from posclient.domain.clock import Clock, iso
@@ -30,13 +29,12 @@ from posclient.domain.errors import InvalidInput, NotFound
 from posclient.domain.loyalty import is_phone, mask_name, mask_phone, parse_member_code
 from posclient.domain.settings import StoreSettings
 from posclient.store import audit, outbox
+from posclient.store import members as repo
 from posclient.store.db import Store
 from posclient.store.settings import load_settings
 from sync.protocol.clock import new_event_id
 
 from .staff import StaffService, StaffSession
-
-_COLUMNS = "id, member_no, name, phone, tier, points, active"
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,36 +101,31 @@ class Members:
     def by_phone(self, phone: str) -> MemberView | None:
         """Exact phone match through the ``members_phone`` index (then this till's sign-ups)."""
         conn = self.store.conn
-        row = conn.execute(f"SELECT {_COLUMNS} FROM members WHERE phone = ? "
-                           "ORDER BY active DESC LIMIT 1", (phone,)).fetchone()
+        row = repo.member_by_phone(conn, phone)
         if row is not None:
-            return self._view(conn, row)
-        row = conn.execute("SELECT member_no FROM member_signups WHERE phone = ? "
-                           "ORDER BY created_at LIMIT 1", (phone,)).fetchone()
-        return None if row is None else self.by_no(row[0])
+            return self._view(row)
+        member_no = repo.signup_no_by_phone(conn, phone)
+        return None if member_no is None else self.by_no(member_no)
 
     def by_no(self, member_no: str) -> MemberView | None:
         conn = self.store.conn
-        row = conn.execute(f"SELECT {_COLUMNS} FROM members WHERE member_no = ?",
-                           (member_no,)).fetchone()
+        row = repo.member_by_no(conn, member_no)
         if row is not None:
-            return self._view(conn, row)
-        signup = conn.execute("SELECT member_no, name, phone, tier FROM member_signups "
-                              "WHERE member_no = ?", (member_no,)).fetchone()
+            return self._view(row)
+        signup = repo.signup_by_no(conn, member_no)
         if signup is None:
             return None
-        return MemberView(signup[0], signup[1], signup[2], signup[3], 0,
-                          pending_points(conn, signup[0]))
+        return MemberView(signup.member_no, signup.name, signup.phone, signup.tier, 0,
+                          repo.pending_points(conn, signup.member_no))
 
     def refresh(self, member: MemberView) -> MemberView:
         """The member as the till knows them now (after a sync, a sale)."""
         return self.by_no(member.member_no) or member
 
-    @staticmethod
-    def _view(conn: sqlite3.Connection, row: tuple) -> MemberView:  # type: ignore[type-arg]
-        mid, no, name, phone, tier, points, active = row
-        return MemberView(no, name, phone, tier, int(points), pending_points(conn, no),
-                          int(mid), bool(active))
+    def _view(self, row: repo.MemberRow) -> MemberView:
+        return MemberView(row.member_no, row.name, row.phone, row.tier, row.points,
+                          repo.pending_points(self.store.conn, row.member_no), row.id,
+                          row.active)
 
     # -- signing up ------------------------------------------------------------------------------
     def sign_up(self, staff: StaffService, session: StaffSession, *, phone: str,
@@ -160,12 +153,9 @@ class Members:
         with self.store.write() as conn:
             n = outbox.next_counter(conn, "member")
             member_no = f"{s.store_id}{s.terminal_id}M{n:06d}"
-            conn.execute(
-                "INSERT INTO member_signups (member_no, event_id, name, phone, tier, "
-                "consent_version, consented_at, staff_id, created_at) "
-                "VALUES (?, ?, ?, ?, 'standard', ?, ?, ?, ?)",
-                (member_no, event_id, name, phone, s.member_consent_version, at,
-                 session.staff.id, at))
+            repo.add_signup(conn, member_no=member_no, event_id=event_id, name=name,
+                            phone=phone, consent_version=s.member_consent_version, at=at,
+                            staff_id=session.staff.id)
             outbox.append(conn, event_id=event_id, type="member_signup", occurred_at=at,
                           payload={"member_no": member_no, "name": name, "phone": phone,
                                    "tier": "standard", "store_id": s.store_id,
@@ -175,12 +165,3 @@ class Members:
             audit.append(conn, at=at, action="member_signup", staff_id=session.staff.id,
                          detail={"member_no": member_no, "phone": mask_phone(phone)})
         return MemberView(member_no, name, phone, "standard", 0, 0)
-
-
-def pending_points(conn: sqlite3.Connection, member_no: str) -> int:
-    """This till's redemptions and take-backs the central has not counted yet (<= 0).
-    Uses the partial index ``points_pending_member``."""
-    row = conn.execute("SELECT coalesce(sum(points), 0) FROM points_pending "
-                       "WHERE member_no = ? AND acked = 0 AND points < 0",
-                       (member_no,)).fetchone()
-    return int(row[0])

@@ -17,14 +17,13 @@ covered by that money (tender ``web``).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from posclient.domain.clock import Clock, iso
 from posclient.domain.errors import InvalidInput, NotFound
 from posclient.domain.money import div_round
-from posclient.store.orders import OPEN_STATUSES, keep_orders
+from posclient.store import orders as repo
 
 if TYPE_CHECKING:
     import sqlite3
@@ -105,7 +104,7 @@ class OrderBook:
 
     def keep(self, order: OrderData) -> None:
         """Store the central's copy (call inside a write transaction)."""
-        keep_orders(self.conn, [order], iso(self.clock.now()))
+        repo.keep_orders(self.conn, [order], iso(self.clock.now()))
 
     def find(self, text: str) -> list[str]:
         """Order numbers for what the cashier typed or scanned: an order number (its QR code
@@ -114,33 +113,20 @@ class OrderBook:
         text = text.strip()
         if not text:
             return []
-        rows = self.conn.execute(
-            "SELECT order_no FROM web_orders WHERE order_no = ? OR phone = ? "
-            "ORDER BY status NOT IN (SELECT value FROM json_each(?)), "
-            "data ->> '$.created_at' DESC, fetched_at DESC LIMIT 20",
-            (text, text, json.dumps(OPEN_STATUSES))).fetchall()
-        return [r[0] for r in rows]
+        return repo.find_orders(self.conn, text)
 
     def view(self, order_no: str) -> OrderView:
         from sync.protocol import OrderData
 
-        row = self.conn.execute("SELECT data FROM web_orders WHERE order_no = ?",
-                                (order_no,)).fetchone()
-        if row is None:
+        data = repo.order_json(self.conn, order_no)
+        if data is None:
             raise NotFound.of("order_unknown.till", order_no=order_no)
-        order = OrderData.model_validate_json(row[0])
+        order = OrderData.model_validate_json(data)
         applied = {str(e) for e in order.applied_events}
         collected = {ln.line_no: ln.collected for ln in order.lines}
-        for event_id, line_no, qty in self.conn.execute(
-                "SELECT s.event_id, l.order_line_no, l.qty FROM sales s "
-                "JOIN sale_lines l ON l.sale_id = s.id "
-                "WHERE s.kind = 'pickup' AND s.order_no = ?", (order_no,)):
-            if event_id not in applied:
-                collected[line_no] = collected.get(line_no, 0) + qty
-        paid_here = sum(
-            taken for event_id, taken in self.conn.execute(
-                "SELECT s.event_id, s.paid - coalesce((SELECT sum(t.amount) FROM sale_tenders t "
-                "WHERE t.sale_id = s.id AND t.kind = 'web'), 0) "
-                "FROM sales s WHERE s.kind = 'pickup' AND s.order_no = ?", (order_no,))
-            if event_id not in applied)
+        for ln in repo.own_pickup_lines(self.conn, order_no):
+            if ln.event_id not in applied:
+                collected[ln.line_no] = collected.get(ln.line_no, 0) + ln.qty
+        paid_here = sum(p.taken for p in repo.own_pickup_payments(self.conn, order_no)
+                        if p.event_id not in applied)
         return OrderView(order, collected, order.paid_at_pickup + paid_here)

@@ -9,6 +9,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from posclient.domain.reasons import DEMO_TILES, demo_tile
+from posclient.store import quick_keys as repo
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,13 +36,9 @@ def quick_keys(conn: sqlite3.Connection) -> list[tuple[str, str, list[QuickKey]]
     of products this till does not have or no longer sells are left out. A tile without a
     label takes its product's names."""
     groups: dict[tuple[str, str], list[QuickKey]] = {}
-    for row in conn.execute(
-            "SELECT q.id, q.product_id, q.category_zh, q.category_en, "
-            "coalesce(nullif(q.label_zh, ''), p.name_zh), "
-            "coalesce(nullif(q.label_en, ''), nullif(p.name_en, ''), p.name_zh), "
-            "p.measure = 'g' FROM quick_keys q JOIN products p ON p.id = q.product_id "
-            "WHERE p.active = 1 ORDER BY q.position, q.id"):
-        key = QuickKey(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]))
+    for t in repo.tiles(conn):
+        key = QuickKey(t.id, t.product_id, t.category_zh, t.category_en, t.label_zh, t.label_en,
+                       t.weighed)
         groups.setdefault((key.category_zh, key.category_en), []).append(key)
     return [(zh, en, tiles) for (zh, en), tiles in groups.items()]
 
@@ -50,15 +47,11 @@ def add_demo_quick_keys(conn: sqlite3.Connection) -> int:
     """Give a demo till quick keys (posclient/domain/reasons.py DEMO_TILES: loose fruit and
     vegetables, bread, bags). Call in a write transaction; returns how many were added."""
     picked: list[list[int]] = [[] for _ in DEMO_TILES]
-    for pid, category, measure, name_zh in conn.execute(
-            "SELECT id, category, measure, name_zh FROM products WHERE active = 1 AND "
-            "(category IN ('FR', 'VG', 'BK') OR name_zh LIKE '%袋%') ORDER BY id"):
-        i = demo_tile(category, measure, name_zh)
+    for c in repo.demo_candidates(conn):
+        i = demo_tile(c.category, c.measure, c.name_zh)
         if i is not None and len(picked[i]) < DEMO_TILES[i][5]:
-            picked[i].append(pid)
+            picked[i].append(c.product_id)
     rows = [(DEMO_TILES[i][0], DEMO_TILES[i][1], pid) for i, ids in enumerate(picked)
             for pid in ids]
-    conn.executemany("INSERT INTO quick_keys (id, product_id, category_zh, category_en, "
-                     "position) VALUES (?, ?, ?, ?, ?)",
-                     [(n, pid, zh, en, n) for n, (zh, en, pid) in enumerate(rows, start=1)])
+    repo.add_tiles(conn, rows)
     return len(rows)

@@ -14,11 +14,12 @@ gives the X/Z report its counts and amounts per reason.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 
 from posclient.domain.errors import InvalidInput
 from posclient.domain.reasons import DEFAULTS, KINDS, ReasonCode
+from posclient.store.audit import records_between
+from posclient.store.reasons import reason_codes
 
 __all__ = ["DEFAULTS", "KINDS", "ReasonCode", "reason_counts", "reasons_for", "resolve"]
 
@@ -26,10 +27,7 @@ __all__ = ["DEFAULTS", "KINDS", "ReasonCode", "reason_counts", "reasons_for", "r
 def reasons_for(conn: sqlite3.Connection, kind: str) -> list[ReasonCode]:
     """The active reasons of ``kind``, in the chain's order; the built-in ones when the central
     sent none of that kind."""
-    rows = conn.execute(
-        "SELECT code, kind, name_zh, name_en FROM reason_codes WHERE kind = ? AND active = 1 "
-        "ORDER BY sort, code", (kind,)).fetchall()
-    return [ReasonCode(*r) for r in rows] if rows else list(DEFAULTS[kind])
+    return reason_codes(conn, kind) or list(DEFAULTS[kind])
 
 
 def resolve(conn: sqlite3.Connection, kind: str, code: str | None, text: str = "", *,
@@ -60,11 +58,8 @@ def reason_counts(conn: sqlite3.Connection, since: str, to_at: str) -> list[dict
     ``(since, to_at]``) that gave a reason: ``{kind, reason_code, count, amount}``, amounts in
     minor units where the record has one. A typed reason counts under ``reason_code`` None."""
     totals: dict[tuple[str, str], list[int]] = {}
-    marks = ", ".join("?" * len(ACTION_KINDS))
-    for action, detail in conn.execute(
-            f"SELECT action, detail FROM audit_log WHERE at > ? AND at <= ? AND action IN "
-            f"({marks}) ORDER BY id", (since, to_at, *ACTION_KINDS)):
-        d = json.loads(detail)
+    for record in records_between(conn, since, to_at, tuple(ACTION_KINDS)):
+        action, d = record.action, record.detail
         code = d.get("reason_code")
         if not code and not d.get("reason"):
             continue  # a discount taken off, an older record without a reason

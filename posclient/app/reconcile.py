@@ -24,7 +24,7 @@ from posclient.domain.clock import Clock
 from posclient.domain.errors import InvalidInput, PermissionDenied
 from posclient.domain.policy import Action
 from posclient.domain.settings import StoreSettings
-from posclient.store import outbox
+from posclient.store import outbox, reports
 from posclient.store.db import Store
 from posclient.store.settings import load_settings
 from sync.protocol import StoreException, StoreReconciliation
@@ -84,16 +84,10 @@ class Reconciliation:
         by product category (the lines' totals), for the charts when the central is away."""
         zone = ZoneInfo(self.settings.timezone)
         hours = [0] * 24
-        rows = self.store.conn.execute(
-            "SELECT completed_at, total FROM sales WHERE completed_at > ? AND completed_at <= ?",
-            (report.from_at or "", report.to_at))
-        for at, total in rows:
-            hours[datetime.fromisoformat(at).astimezone(zone).hour] += total
-        categories = {str(cat or ""): int(total) for cat, total in self.store.conn.execute(
-            "SELECT p.category, sum(l.total) FROM sale_lines l JOIN sales s ON s.id = l.sale_id "
-            "LEFT JOIN products p ON p.id = l.product_id WHERE s.completed_at > ? AND "
-            "s.completed_at <= ? GROUP BY p.category ORDER BY p.category",
-            (report.from_at or "", report.to_at))}
+        since, conn = report.from_at or "", self.store.conn
+        for sale in reports.sale_totals(conn, since, report.to_at):
+            hours[datetime.fromisoformat(sale.completed_at).astimezone(zone).hour] += sale.total
+        categories = reports.category_totals(conn, since, report.to_at)
         return hours, categories
 
     def pending_events(self) -> int:

@@ -30,7 +30,8 @@ from posclient.domain.errors import InvalidInput, NotFound
 from posclient.domain.money import Money
 from posclient.domain.policy import Action
 from posclient.domain.settings import StoreSettings
-from posclient.store import audit, outbox
+from posclient.store import audit, outbox, reports
+from posclient.store import shifts as repo
 from posclient.store.db import Store
 from posclient.store.settings import load_settings
 from sync.protocol.clock import new_event_id
@@ -116,13 +117,9 @@ class Shifts:
 
     # -- the shift -------------------------------------------------------------------------------
     def current(self) -> Shift | None:
-        row = self.store.conn.execute(
-            "SELECT id, shift_no, staff_id, opened_at, float_total FROM shifts "
-            "WHERE closed_at IS NULL").fetchone()
-        if row is None:
-            return None
-        shift_id, shift_no, staff_id, opened_at, float_total = row
-        return Shift(shift_id, shift_no, staff_id, opened_at, self._money(float_total))
+        row = repo.open_shift(self.store.conn)
+        return None if row is None else Shift(row.id, row.shift_no, row.staff_id, row.opened_at,
+                                              self._money(row.float_total))
 
     def _open_shift(self) -> Shift:
         shift = self.current()
@@ -139,10 +136,8 @@ class Shifts:
         at, event_id = iso(self.clock.now()), new_event_id(self.clock)
         with self.store.write() as conn:
             no = outbox.next_counter(conn, "shift")
-            conn.execute(
-                "INSERT INTO shifts (shift_no, staff_id, opened_at, float_counts, float_total) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (no, self.session.staff.id, at, _counts_json(float_counts), total.minor))
+            repo.add_shift(conn, shift_no=no, staff_id=self.session.staff.id, opened_at=at,
+                           float_counts=_counts_json(float_counts), float_total=total.minor)
             outbox.append(conn, event_id=event_id, type="shift_open", occurred_at=at, payload={
                 **self._where(), "shift_no": no, "staff_id": self.session.staff.id,
                 "opened_at": at, "float": total.minor, "float_counts": _counts(float_counts)})
@@ -172,11 +167,10 @@ class Shifts:
                 raise InvalidInput.of("drawer_short", left=self._money(in_drawer))
         at, event_id = iso(self.clock.now()), new_event_id(self.clock)
         with self.store.write() as conn:
-            cur = conn.execute(
-                "INSERT INTO cash_movements (shift_id, kind, amount, reason, staff_id, "
-                "approved_by, at, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (shift.id, kind, amount.minor, reason.strip(), self.session.staff.id,
-                 approved_by, at, event_id))
+            movement_id = repo.add_cash_movement(
+                conn, shift_id=shift.id, kind=kind, amount=amount.minor, reason=reason.strip(),
+                staff_id=self.session.staff.id, approved_by=approved_by, at=at,
+                event_id=event_id)
             outbox.append(conn, event_id=event_id, type="cash_movement", occurred_at=at,
                           payload={**self._where(), "shift_no": shift.shift_no, "kind": kind,
                                    "amount": amount.minor, "reason": reason.strip(),
@@ -186,7 +180,7 @@ class Shifts:
                          approved_by=approved_by,
                          detail={"shift_no": shift.shift_no, "amount": amount.minor,
                                  "reason": reason.strip()})
-        return int(cur.lastrowid or 0)
+        return movement_id
 
     def close(self, cash_counts: dict[int, int], other: dict[str, Money] | None = None, *,
               comment: str = "", approval: Approval | None = None) -> ShiftClose:
@@ -211,12 +205,10 @@ class Shifts:
                 raise InvalidInput.of("variance_comment_required")
         at, event_id = iso(self.clock.now()), new_event_id(self.clock)
         with self.store.write() as conn:
-            conn.execute(
-                "UPDATE shifts SET closed_at = ?, closed_by = ?, counted = ?, expected = ?, "
-                "comment = ?, approved_by = ? WHERE id = ?",
-                (at, self.session.staff.id,
-                 json.dumps({**counted, "cash_counts": _counts(cash_counts)}),
-                 json.dumps(expected), comment.strip(), approved_by, shift.id))
+            repo.close_shift(
+                conn, shift.id, closed_at=at, closed_by=self.session.staff.id,
+                counted=json.dumps({**counted, "cash_counts": _counts(cash_counts)}),
+                expected=json.dumps(expected), comment=comment.strip(), approved_by=approved_by)
             outbox.append(conn, event_id=event_id, type="shift_close", occurred_at=at, payload={
                 **self._where(), "shift_no": shift.shift_no, "opened_at": shift.opened_at,
                 "closed_at": at, "closed_by": self.session.staff.id,
@@ -232,17 +224,11 @@ class Shifts:
         cash movements, sales' tenders less refunds."""
         conn, since = self.store.conn, shift.opened_at
         out: dict[str, int] = {"cash": shift.float_total.minor}
-        for kind, amount in conn.execute(
-                "SELECT t.kind, sum(t.amount) FROM sale_tenders t JOIN sales s ON s.id = "
-                "t.sale_id WHERE s.completed_at >= ? GROUP BY t.kind", (since,)):
+        for kind, amount in repo.sale_tenders_since(conn, since).items():
             out[kind] = out.get(kind, 0) + amount
-        for kind, amount in conn.execute(
-                "SELECT t.kind, sum(t.amount) FROM return_tenders t JOIN returns r ON r.id = "
-                "t.return_id WHERE r.completed_at >= ? GROUP BY t.kind", (since,)):
+        for kind, amount in repo.refund_tenders_since(conn, since).items():
             out[kind] = out.get(kind, 0) - amount
-        for kind, amount in conn.execute(
-                "SELECT kind, sum(amount) FROM cash_movements WHERE shift_id = ? GROUP BY kind",
-                (shift.id,)):
+        for kind, amount in repo.shift_movements(conn, shift.id).items():
             out["cash"] += MOVEMENTS[kind] * amount
         return {k: v for k, v in sorted(out.items()) if k in COUNTED}
 
@@ -261,19 +247,16 @@ class Shifts:
         self.staff.ensure_active(self.session)
         approved_by = self.staff.authorize(self.session, Action.Z_REPORT, approval)
         report = self._report("Z")
-        if self.store.conn.execute("SELECT 1 FROM z_reports WHERE business_day = ?",
-                                   (report.business_day,)).fetchone():
+        if repo.z_done(self.store.conn, report.business_day):
             raise InvalidInput.of("z_already_done", day=report.business_day)
         if report.pending_events and not confirm_pending:
             raise InvalidInput.of("z_pending_events", count=len(report.pending_events))
         event_id = new_event_id(self.clock)
         with self.store.write() as conn:
             report.z_no = outbox.next_counter(conn, "z_report")
-            conn.execute(
-                "INSERT INTO z_reports (z_no, business_day, from_at, to_at, staff_id, "
-                "approved_by, figures, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (report.z_no, report.business_day, report.from_at, report.to_at,
-                 self.session.staff.id, approved_by, report.to_json(), event_id))
+            repo.add_z(conn, z_no=report.z_no, business_day=report.business_day,
+                       from_at=report.from_at, to_at=report.to_at, staff_id=self.session.staff.id,
+                       approved_by=approved_by, figures=report.to_json(), event_id=event_id)
             outbox.append(conn, event_id=event_id, type="z_report", occurred_at=report.to_at,
                           payload={**json.loads(report.to_json()),
                                    "staff_id": self.session.staff.id,
@@ -288,63 +271,41 @@ class Shifts:
         s, conn = self.settings, self.store.conn
         now = self.clock.now()
         to_at = iso(now)
-        last = conn.execute("SELECT max(to_at) FROM z_reports").fetchone()[0]
+        last = repo.last_z_at(conn)
         since = last or ""
         day = now.astimezone(ZoneInfo(s.timezone)).date().isoformat()
         r = Report(kind, s.store_id, s.terminal_id, s.currency, last, to_at, day)
-        period = "completed_at > ? AND completed_at <= ?"
-        for k, count, total, disc in conn.execute(
-                f"SELECT kind, count(*), coalesce(sum(total), 0), "
-                f"coalesce(sum(discount_total), 0) FROM sales WHERE {period} GROUP BY kind",
-                (since, to_at)):
-            if k == "pickup":
-                r.pickups_count, r.pickups_total = count, total
-            r.sales_count += count
-            r.sales_total += total
-            r.discounts += disc
-        r.taxes = [{"code": c, "rate_ppm": rate, "net": net, "tax": tax}
-                   for c, rate, net, tax in conn.execute(
-                       f"SELECT t.tax_code, t.rate_ppm, sum(t.net), sum(t.tax) FROM sale_taxes t "
-                       f"JOIN sales s ON s.id = t.sale_id WHERE s.{period} "
-                       "GROUP BY t.tax_code, t.rate_ppm ORDER BY t.tax_code", (since, to_at))]
-        for k, amount in conn.execute(
-                f"SELECT t.kind, sum(t.amount) FROM sale_tenders t JOIN sales s ON "
-                f"s.id = t.sale_id WHERE s.{period} GROUP BY t.kind", (since, to_at)):
+        for of_kind in reports.sales_by_kind(conn, since, to_at):
+            if of_kind.kind == "pickup":
+                r.pickups_count, r.pickups_total = of_kind.count, of_kind.total
+            r.sales_count += of_kind.count
+            r.sales_total += of_kind.total
+            r.discounts += of_kind.discounts
+        r.taxes = [{"code": t.code, "rate_ppm": t.rate_ppm, "net": t.net, "tax": t.tax}
+                   for t in reports.taxes(conn, since, to_at)]
+        for k, amount in reports.sale_tenders(conn, since, to_at).items():
             r.tenders.setdefault(k, {"sales": 0, "refunds": 0})["sales"] = amount
-        r.returns_count, r.returns_total = conn.execute(
-            f"SELECT count(*), coalesce(sum(total), 0) FROM returns WHERE {period}",
-            (since, to_at)).fetchone()
-        for k, amount in conn.execute(
-                f"SELECT t.kind, sum(t.amount) FROM return_tenders t JOIN returns x ON "
-                f"x.id = t.return_id WHERE x.{period} GROUP BY t.kind", (since, to_at)):
+        returned = reports.returns_total(conn, since, to_at)
+        r.returns_count, r.returns_total = returned.count, returned.total
+        for k, amount in reports.refund_tenders(conn, since, to_at).items():
             r.tenders.setdefault(k, {"sales": 0, "refunds": 0})["refunds"] = amount
         r.tenders = dict(sorted(r.tenders.items()))
-        r.movements = {k: v for k, v in conn.execute(
-            "SELECT kind, sum(amount) FROM cash_movements WHERE at > ? AND at <= ? "
-            "GROUP BY kind ORDER BY kind", (since, to_at))}
-        r.floats = conn.execute(
-            "SELECT coalesce(sum(float_total), 0) FROM shifts WHERE opened_at > ? AND "
-            "opened_at <= ?", (since, to_at)).fetchone()[0]
+        r.movements = reports.cash_movements(conn, since, to_at)
+        r.floats = reports.floats(conn, since, to_at)
         cash = r.tenders.get("cash", {"sales": 0, "refunds": 0})
         r.expected_cash = (r.floats + cash["sales"] - cash["refunds"]
                            + sum(MOVEMENTS[k] * v for k, v in r.movements.items()))
         r.shifts = [
-            {"shift_no": no, "staff_id": staff_id, "opened_at": opened, "closed_at": closed,
-             "over_short": ({k: json.loads(counted)[k] - v
-                             for k, v in json.loads(expected).items()} if counted else None)}
-            for no, staff_id, opened, closed, counted, expected in conn.execute(
-                "SELECT shift_no, staff_id, opened_at, closed_at, counted, expected FROM shifts "
-                "WHERE opened_at > ? AND opened_at <= ? OR closed_at IS NULL ORDER BY shift_no",
-                (since, to_at))]
+            {"shift_no": sh.shift_no, "staff_id": sh.staff_id, "opened_at": sh.opened_at,
+             "closed_at": sh.closed_at,
+             "over_short": ({k: json.loads(sh.counted)[k] - v
+                             for k, v in json.loads(sh.expected or "{}").items()}
+                            if sh.counted else None)}
+            for sh in reports.shifts(conn, since, to_at)]
         r.card_orphans = [
-            {"reference": ref, "amount": amount, "outcome": outcome or "open",
-             "receipt_no": receipt}
-            for ref, amount, outcome, receipt in conn.execute(
-                "SELECT j.reference, j.amount, j.resolution, s.receipt_no FROM payment_journal j "
-                "LEFT JOIN sales s ON s.id = j.sale_id WHERE j.amount > 0 AND ("
-                "j.resolution IN ('reversed', 'refunded', 'completed') AND j.resolved_at > ? AND "
-                "j.resolved_at <= ? OR j.resolution IS NULL AND j.found_event IS NOT NULL) "
-                "ORDER BY j.id", (since, to_at))]
+            {"reference": o.reference, "amount": o.amount, "outcome": o.resolution or "open",
+             "receipt_no": o.receipt_no}
+            for o in reports.card_orphans(conn, since, to_at)]
         r.reasons = reason_counts(conn, since, to_at)
         r.pending_events = [{"terminal_seq": e.terminal_seq, "type": e.type,
                              "occurred_at": e.occurred_at} for e in outbox.pending_events(conn)]
@@ -355,17 +316,15 @@ class Shifts:
 
     def report(self, z_no: int) -> Report:
         """A Z report as it was made (for a copy)."""
-        row = self.store.conn.execute("SELECT figures FROM z_reports WHERE z_no = ?",
-                                      (z_no,)).fetchone()
-        if row is None:
+        figures = repo.z_figures(self.store.conn, z_no)
+        if figures is None:
             raise NotFound.of("z_unknown", z_no=z_no)
-        return Report(**json.loads(row[0]))
+        return Report(**json.loads(figures))
 
 
 def shift_is_open(conn: Any) -> bool:
     """Whether this till has an open shift (the one place that asks)."""
-    return conn.execute("SELECT 1 FROM shifts WHERE closed_at IS NULL LIMIT 1").fetchone() \
-        is not None
+    return repo.shift_is_open(conn)
 
 
 def _counts(counts: dict[int, int]) -> dict[str, int]:

@@ -20,6 +20,7 @@ from posclient.domain.errors import ApprovalRequired, AuthError, NotFound, Permi
 from posclient.domain.pins import verify_pin
 from posclient.domain.policy import DEFAULT_LIMITS, Action, Limits, Role, required_role
 from posclient.store import audit
+from posclient.store import staff as repo
 from posclient.store.db import Store
 
 
@@ -57,12 +58,11 @@ class StaffService:
     def _check_pin(self, staff_id: int, pin: str, *, purpose: str) -> Staff:
         """Verify a PIN with lockout; commit the failure count; return the staff member."""
         now = self.clock.now()
-        row = self.store.conn.execute(
-            "SELECT id, name, role, pin_hash, active, failed_pins, locked_until FROM staff "
-            "WHERE id = ?", (staff_id,)).fetchone()
-        if row is None or not row[4]:
+        row = repo.staff_row(self.store.conn, staff_id)
+        if row is None or not row.active:
             raise AuthError.of("auth_failed.plain")
-        sid, name, role, pin_hash, _active, failed, locked_until = row
+        sid, name, role, pin_hash = row.id, row.name, row.role, row.pin_hash
+        failed, locked_until = row.failed_pins, row.locked_until
         if locked_until and parse_iso(locked_until) > now:
             until = parse_iso(locked_until)
             minutes = max(1, int((until - now).total_seconds() + 59) // 60)
@@ -70,17 +70,14 @@ class StaffService:
         if verify_pin(pin_hash, pin):
             if failed or locked_until:
                 with self.store.write() as conn:
-                    conn.execute("UPDATE staff SET failed_pins = 0, locked_until = NULL "
-                                 "WHERE id = ?", (sid,))
+                    repo.clear_lockout(conn, sid)
             return Staff(sid, name, Role(role))
         failed += 1
         lock = failed >= self.limits.max_failed_pins
         with self.store.write() as conn:
-            conn.execute(
-                "UPDATE staff SET failed_pins = ?, locked_until = ? WHERE id = ?",
-                (0 if lock else failed,
-                 iso(now + timedelta(minutes=self.limits.lockout_minutes)) if lock else None,
-                 sid))
+            repo.set_failed(
+                conn, sid, 0 if lock else failed,
+                iso(now + timedelta(minutes=self.limits.lockout_minutes)) if lock else None)
             audit.append(conn, at=iso(now), action="pin_failed", staff_id=sid,
                          detail={"purpose": purpose, "attempt": failed, "locked": lock})
         if lock:
@@ -150,12 +147,10 @@ class StaffService:
                      approval: Approval | None = None) -> None:
         """A manager clears a staff number's lockout."""
         approved_by = self.authorize(session, Action.UNLOCK_STAFF, approval)
-        if self.store.conn.execute("SELECT 1 FROM staff WHERE id = ?",
-                                   (staff_id,)).fetchone() is None:
+        if not repo.exists(self.store.conn, staff_id):
             raise NotFound.of("staff_unknown", staff_id=staff_id)
         with self.store.write() as conn:
-            conn.execute("UPDATE staff SET failed_pins = 0, locked_until = NULL WHERE id = ?",
-                         (staff_id,))
+            repo.clear_lockout(conn, staff_id)
             audit.append(conn, at=iso(self.clock.now()), action="unlock_staff",
                          staff_id=session.staff.id, approved_by=approved_by,
                          detail={"unlocked": staff_id})

@@ -15,7 +15,6 @@ transaction (a supervisor). The central files the differences for the manager.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +23,7 @@ from posclient.domain.clock import Clock, iso
 from posclient.domain.errors import InvalidInput, NotFound
 from posclient.domain.policy import Action
 from posclient.domain.settings import StoreSettings
-from posclient.store import audit, outbox
+from posclient.store import audit, outbox, stock_ops
 from posclient.store.catalog import Catalog, Product
 from posclient.store.db import Store
 from posclient.store.settings import load_settings
@@ -104,9 +103,7 @@ class StockCount:
         out = []
         ids = set(self.counted)
         if self.scope == "store":
-            ids |= {pid for (pid,) in self.store.conn.execute(
-                "SELECT product_id FROM stock_levels WHERE qty != 0 UNION "
-                "SELECT product_id FROM stock_pending")}
+            ids |= stock_ops.products_in_stock(self.store.conn)
         for pid in sorted(ids):
             p = self.products.get(pid) or self.catalog.by_id(pid)
             if p is None:
@@ -134,11 +131,9 @@ class StockCount:
                 "scope": self.scope, "label": self.label, "counted_at": at,
                 "lines": [{"product_id": ln.product_id, "sku": ln.sku, "counted": ln.counted,
                            "expected": ln.expected} for ln in lines]})
-            conn.executemany(  # after the event: a movement names its terminal_seq
-                "INSERT INTO stock_movements (product_id, qty_delta, reason, event_id, "
-                "occurred_at, terminal_seq) VALUES (?, ?, 'count', ?, ?, ?)",
-                [(ln.product_id, ln.difference, event_id, at, seq) for ln in lines
-                 if ln.difference])
+            stock_ops.add_movements(  # after the event: a movement names its terminal_seq
+                conn, "count", [(ln.product_id, ln.difference) for ln in lines if ln.difference],
+                event_id=event_id, at=at, terminal_seq=seq)
             audit.append(conn, at=at, action="stock_count", staff_id=self.session.staff.id,
                          approved_by=approved_by,
                          detail={"scope": self.scope, "label": self.label, "lines": len(lines),
@@ -193,12 +188,7 @@ class PostedReceipt:
 def open_deliveries(store: Store) -> list[ExpectedDelivery]:
     """The deliveries and transfers this store still expects (not received here, not received
     or cancelled at the central), oldest expected first."""
-    out = []
-    for (raw,) in store.conn.execute(
-            "SELECT data FROM deliveries WHERE status = 'expected' AND received_event IS NULL "
-            "ORDER BY data ->> '$.expected_at', id"):
-        out.append(_delivery(json.loads(raw)))
-    return out
+    return [_delivery(d) for d in stock_ops.open_deliveries(store.conn)]
 
 
 def _delivery(d: dict[str, Any]) -> ExpectedDelivery:
@@ -227,16 +217,14 @@ class Receiving:
         self.products: dict[int, Product] = {}
 
     def _load(self, delivery_id: str) -> ExpectedDelivery:
-        row = self.store.conn.execute(
-            "SELECT data, status, received_event FROM deliveries WHERE id = ?",
-            (delivery_id,)).fetchone()
+        row = stock_ops.delivery(self.store.conn, delivery_id)
         if row is None:
             raise NotFound.of("delivery_unknown", delivery_id=delivery_id)
-        if row[2] is not None or row[1] == "received":
+        if row.received_event is not None or row.status == "received":
             raise InvalidInput.of("delivery_already_received", delivery_id=delivery_id)
-        if row[1] != "expected":
+        if row.status != "expected":
             raise InvalidInput.of("delivery_cancelled", delivery_id=delivery_id)
-        return _delivery(json.loads(row[0]))
+        return _delivery(row.data)
 
     def scan(self, code: str, qty: int = 1) -> tuple[Product, int]:
         """``qty`` more of what ``code`` names arrived (a scale label: its grams); returns the
@@ -291,10 +279,7 @@ class Receiving:
         d = self.delivery
         lines = self.lines()
         with self.store.write() as conn:
-            done = conn.execute(
-                "UPDATE deliveries SET received_event = ?, received_at = ? WHERE id = ? AND "
-                "received_event IS NULL", (event_id, at, d.id)).rowcount
-            if not done:
+            if not stock_ops.mark_received(conn, d.id, event_id, at):
                 raise InvalidInput.of("delivery_already_received", delivery_id=d.id)
             seq = outbox.append(conn, event_id=event_id, type="stock_receive", occurred_at=at,
                           payload={
@@ -306,11 +291,9 @@ class Receiving:
                               "lines": [{"product_id": ln.product_id, "sku": ln.sku,
                                          "expected": ln.expected, "received": ln.received}
                                         for ln in lines]})
-            conn.executemany(  # after the event: a movement names its terminal_seq
-                "INSERT INTO stock_movements (product_id, qty_delta, reason, event_id, "
-                "occurred_at, terminal_seq) VALUES (?, ?, 'receive', ?, ?, ?)",
-                [(ln.product_id, ln.received, event_id, at, seq) for ln in lines
-                 if ln.received])
+            stock_ops.add_movements(  # after the event: a movement names its terminal_seq
+                conn, "receive", [(ln.product_id, ln.received) for ln in lines if ln.received],
+                event_id=event_id, at=at, terminal_seq=seq)
             audit.append(conn, at=at, action="stock_receive", staff_id=self.session.staff.id,
                          approved_by=approved_by,
                          detail={"delivery_id": d.id, "lines": len(lines),

@@ -11,6 +11,7 @@ from posclient.domain.clock import iso
 from posclient.domain.policy import Action
 from posclient.store import audit
 from posclient.store.db import Store
+from posclient.store.terminal_config import config_json, put_config
 
 from .staff import Approval, StaffService, StaffSession
 
@@ -22,9 +23,8 @@ class TerminalConfig:
         self.store = store
 
     def get(self, key: str, default: Any = None) -> Any:
-        row = self.store.conn.execute("SELECT value FROM terminal_config WHERE key = ?",
-                                      (key,)).fetchone()
-        return default if row is None else json.loads(row[0])
+        text = config_json(self.store.conn, key)
+        return default if text is None else json.loads(text)
 
     def provision(self, key: str, value: Any) -> None:
         """Set a key while nobody is logged in: demo data, provisioning by IT."""
@@ -45,6 +45,4 @@ class TerminalConfig:
     def _put(conn: Any, key: str, value: Any) -> None:
         if key not in KEYS:
             raise KeyError(key)
-        conn.execute("INSERT INTO terminal_config (key, value) VALUES (?, ?) ON CONFLICT (key) "
-                     "DO UPDATE SET value = excluded.value",
-                     (key, json.dumps(value, ensure_ascii=False)))
+        put_config(conn, key, value)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from posclient.domain.audit import GENESIS, digest
@@ -23,6 +25,34 @@ def append(conn: sqlite3.Connection, *, at: str, action: str, staff_id: int | No
         "INSERT INTO audit_log (at, staff_id, approved_by, action, detail, prev_hash, hash) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)", (at, staff_id, approved_by, action, text, prev, h))
     return int(cur.lastrowid or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """What an audit record says was done: its action and detail (decoded)."""
+
+    action: str
+    detail: dict[str, Any]
+
+
+def records_between(conn: sqlite3.Connection, since: str, to_at: str,
+                    actions: Sequence[str]) -> list[AuditEntry]:
+    """The records of ``actions`` with ``at`` in ``(since, to_at]``, in the log's order."""
+    marks = ", ".join("?" * len(actions))
+    return [AuditEntry(action, json.loads(detail)) for action, detail in conn.execute(
+        f"SELECT action, detail FROM audit_log WHERE at > ? AND at <= ? AND action IN "
+        f"({marks}) ORDER BY id", (since, to_at, *actions))]
+
+
+_RECORD = ("id", "at", "staff_id", "approved_by", "action", "detail", "prev_hash", "hash")
+
+
+def records_after(conn: sqlite3.Connection, after: int, limit: int) -> list[dict[str, Any]]:
+    """Up to ``limit`` records with id > ``after``, in order, each as its columns by name
+    (``detail`` as stored: JSON text): what goes up to the central."""
+    return [dict(zip(_RECORD, r, strict=True)) for r in conn.execute(
+        f"SELECT {', '.join(_RECORD)} FROM audit_log WHERE id > ? ORDER BY id LIMIT ?",
+        (after, limit))]
 
 
 def verify(conn: sqlite3.Connection) -> list[str]:

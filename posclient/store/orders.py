@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 
@@ -110,3 +111,56 @@ def reserved_stock(conn: sqlite3.Connection, store_id: str,
         {only}
         GROUP BY product_id HAVING held > 0"""
     return {int(pid): int(held) for pid, held in conn.execute(sql, params)}
+
+
+# -- reading an order for a pick-up ---------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class OwnPickupLine:
+    """Units of an order line this till handed over at a pick-up (event ``event_id``)."""
+
+    event_id: str
+    line_no: int
+    qty: int
+
+
+@dataclass(frozen=True, slots=True)
+class OwnPickupPayment:
+    """Money this till took at a pick-up (event ``event_id``): paid less the ``web`` tender."""
+
+    event_id: str
+    taken: int
+
+
+def find_orders(conn: sqlite3.Connection, text: str) -> list[str]:
+    """Order numbers of the copies whose number or phone is ``text``: orders still to hand
+    over first, then the newest (at most 20)."""
+    rows = conn.execute(
+        "SELECT order_no FROM web_orders WHERE order_no = ? OR phone = ? "
+        "ORDER BY status NOT IN (SELECT value FROM json_each(?)), "
+        "data ->> '$.created_at' DESC, fetched_at DESC LIMIT 20",
+        (text, text, json.dumps(OPEN_STATUSES))).fetchall()
+    return [r[0] for r in rows]
+
+
+def order_json(conn: sqlite3.Connection, order_no: str) -> str | None:
+    """The central's copy of the order as it came (JSON), or None."""
+    row = conn.execute("SELECT data FROM web_orders WHERE order_no = ?",
+                       (order_no,)).fetchone()
+    return None if row is None else str(row[0])
+
+
+def own_pickup_lines(conn: sqlite3.Connection, order_no: str) -> list[OwnPickupLine]:
+    """Every line of this till's pick-ups of the order."""
+    return [OwnPickupLine(*r) for r in conn.execute(
+        "SELECT s.event_id, l.order_line_no, l.qty FROM sales s "
+        "JOIN sale_lines l ON l.sale_id = s.id "
+        "WHERE s.kind = 'pickup' AND s.order_no = ?", (order_no,))]
+
+
+def own_pickup_payments(conn: sqlite3.Connection, order_no: str) -> list[OwnPickupPayment]:
+    """What each of this till's pick-ups of the order took at the till."""
+    return [OwnPickupPayment(*r) for r in conn.execute(
+        "SELECT s.event_id, s.paid - coalesce((SELECT sum(t.amount) FROM sale_tenders t "
+        "WHERE t.sale_id = s.id AND t.kind = 'web'), 0) "
+        "FROM sales s WHERE s.kind = 'pickup' AND s.order_no = ?", (order_no,))]

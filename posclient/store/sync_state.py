@@ -14,6 +14,11 @@ def state_get(conn: Any, key: str) -> str | None:
     return row[0] if row else None
 
 
+def all_state(conn: Any) -> dict[str, str]:
+    """Every key that has a value."""
+    return {k: v for k, v in conn.execute("SELECT key, value FROM sync_state") if v is not None}
+
+
 def state_set(conn: Any, **values: str | int | None) -> None:
     conn.executemany(
         "INSERT INTO sync_state (key, value) VALUES (?, ?) "

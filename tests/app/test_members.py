@@ -112,7 +112,7 @@ def test_sale_with_points_records_everything(members: Members, checkout: Checkou
     assert "Points earned" in en and "Points balance (till's view)" in en
     # acknowledged by the central (after a pull): the pending row no longer counts
     conn.execute("UPDATE outbox SET status = 'sent'")
-    from sync.engine import acknowledge_points
+    from posclient.store.members import acknowledge_points
     with till.store.write() as c:
         acknowledge_points(c)
     assert members.find(PHONE).pending == 0

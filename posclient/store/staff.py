@@ -1,0 +1,47 @@
+"""Staff in the till's database (``staff``, from the central): credentials and the lockout
+counters a wrong PIN moves. Writers take the caller's write transaction."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class StaffRow:
+    """A ``staff`` row as a PIN check needs it."""
+
+    id: int
+    name: str
+    role: str
+    pin_hash: str
+    active: bool
+    failed_pins: int
+    locked_until: str | None  # ISO time, or None: not locked
+
+
+def staff_row(conn: sqlite3.Connection, staff_id: int) -> StaffRow | None:
+    row = conn.execute(
+        "SELECT id, name, role, pin_hash, active, failed_pins, locked_until FROM staff "
+        "WHERE id = ?", (staff_id,)).fetchone()
+    if row is None:
+        return None
+    sid, name, role, pin_hash, active, failed, locked_until = row
+    return StaffRow(sid, name, role, pin_hash, bool(active), failed, locked_until)
+
+
+def exists(conn: sqlite3.Connection, staff_id: int) -> bool:
+    return conn.execute("SELECT 1 FROM staff WHERE id = ?", (staff_id,)).fetchone() is not None
+
+
+def clear_lockout(conn: sqlite3.Connection, staff_id: int) -> None:
+    """No failed PINs counted, not locked."""
+    conn.execute("UPDATE staff SET failed_pins = 0, locked_until = NULL WHERE id = ?",
+                 (staff_id,))
+
+
+def set_failed(conn: sqlite3.Connection, staff_id: int, failed: int,
+               locked_until: str | None) -> None:
+    """The failed PINs counted so far, and the lockout's end (None: not locked)."""
+    conn.execute("UPDATE staff SET failed_pins = ?, locked_until = ? WHERE id = ?",
+                 (failed, locked_until, staff_id))
