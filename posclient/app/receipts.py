@@ -28,6 +28,7 @@ from posclient.domain.receipt import (
 )
 from posclient.domain.settings import StoreSettings
 from posclient.domain.tax import TaxRate, summarize
+from posclient.store import receipts as receipt_rows
 from posclient.store.db import Store
 from posclient.store.settings import load_settings
 
@@ -59,90 +60,70 @@ class Receipts:
         self.settings = settings or load_settings(store.conn)
 
     def sale_id(self, receipt_no: str) -> int:
-        row = self.store.conn.execute("SELECT id FROM sales WHERE receipt_no = ?",
-                                      (receipt_no.strip(),)).fetchone()
-        if row is None:
+        found = receipt_rows.sale_id(self.store.conn, receipt_no.strip())
+        if found is None:
             raise NotFound.of("receipt_unknown", receipt_no=receipt_no)
-        return int(row[0])
+        return found
 
     def build(self, sale_id: int, lang: str = "zh", *, reprint: bool = False) -> Receipt:
-        conn = self.store.conn
         s = self.settings
-        row = conn.execute(
-            "SELECT s.receipt_no, s.event_id, s.completed_at, s.staff_id, st.name, "
-            "s.terminal_id, s.currency, s.subtotal, s.discount_total, s.total, "
-            "s.tax_inclusive, s.rounding, s.change_given, s.order_no, s.member_no, "
-            "s.member_label, s.points_earned, s.points_redeemed, s.points_balance, "
-            "s.promotions FROM sales s LEFT JOIN staff st ON st.id = s.staff_id WHERE s.id = ?",
-            (sale_id,)).fetchone()
-        if row is None:
+        sale = receipt_rows.sale(self.store.conn, sale_id)
+        if sale is None:
             raise NotFound.of("sale_unknown", sale_id=sale_id)
-        (receipt_no, event_id, completed_at, staff_id, staff_name, terminal_id, cur,
-         subtotal, discount_total, total, inclusive, rounding, change, order_no, member_no,
-         member_label, earned, redeemed, balance, promotions) = row
+        head, cur = sale.head, sale.head.currency
         zh = lang.startswith("zh")
         lines = []
         item_count = 0
         line_discounts = 0
         promo_discounts = 0
-        for (name_zh, name_en, measure, qty, unit_price, label_price, gross, line_disc,
-             total_l, reason, promo) in conn.execute(
-                "SELECT name_zh, name_en, measure, qty, unit_price, label_price, gross, "
-                "line_discount, total, override_reason, promo_discount FROM sale_lines "
-                "WHERE sale_id = ? ORDER BY line_no", (sale_id,)):
-            fixed = label_price is not None
+        for ln in sale.lines:
+            fixed = ln.label_price is not None
             lines.append(ReceiptLine(
-                name=(name_zh or name_en) if zh else (name_en or name_zh),
-                qty_text=_qty_text(measure, qty, unit_price, label_price, cur),
-                gross=Money(gross, cur), line_discount=Money(line_disc, cur),
-                total=Money(total_l, cur), price_changed=reason is not None,
-                promo_discount=Money(promo, cur) if promo else None))
-            promo_discounts += promo
-            item_count += qty if measure == Measure.EACH.value and not fixed else 1
-            line_discounts += line_disc
-        taxes = tuple(
-            ReceiptTax(TaxRate(code, rate), Money(net, cur), Money(tax, cur))
-            for code, rate, net, tax in conn.execute(
-                "SELECT tax_code, rate_ppm, net, tax FROM sale_taxes WHERE sale_id = ? "
-                "ORDER BY tax_code", (sale_id,)))
+                name=(ln.name_zh or ln.name_en) if zh else (ln.name_en or ln.name_zh),
+                qty_text=_qty_text(ln.measure, ln.qty, ln.unit_price, ln.label_price, cur),
+                gross=Money(ln.gross, cur), line_discount=Money(ln.line_discount, cur),
+                total=Money(ln.total, cur), price_changed=ln.override_reason is not None,
+                promo_discount=Money(ln.promo_discount, cur) if ln.promo_discount else None))
+            promo_discounts += ln.promo_discount
+            item_count += ln.qty if ln.measure == Measure.EACH.value and not fixed else 1
+            line_discounts += ln.line_discount
+        taxes = tuple(ReceiptTax(TaxRate(t.tax_code, t.rate_ppm), Money(t.net, cur),
+                                 Money(t.tax, cur)) for t in sale.taxes)
         tenders = tuple(
-            ReceiptTender(kind, Money(amount, cur), Money(tendered, cur), Money(chg, cur),
-                          detail)
-            for kind, amount, tendered, chg, detail in conn.execute(
-                "SELECT kind, amount, tendered, change, detail FROM sale_tenders "
-                "WHERE sale_id = ? ORDER BY seq", (sale_id,)))
-        local = parse_iso(completed_at).astimezone(ZoneInfo(s.timezone))
+            ReceiptTender(t.kind, Money(t.amount, cur), Money(t.tendered, cur),
+                          Money(t.change, cur), t.detail)
+            for t in sale.tenders)
+        local = parse_iso(head.completed_at).astimezone(ZoneInfo(s.timezone))
         return Receipt(
             **_store_part(s, zh),
-            receipt_no=receipt_no,
-            event_id=event_id,
+            receipt_no=head.receipt_no,
+            event_id=head.event_id,
             local_time=local.strftime("%Y-%m-%d %H:%M:%S"),
-            cashier=f"{staff_name or ''} ({staff_id})",
-            terminal_id=terminal_id,
+            cashier=f"{head.staff_name or ''} ({head.staff_id})",
+            terminal_id=head.terminal_id,
             lines=tuple(lines),
-            subtotal=Money(subtotal, cur),
-            basket_discount=Money(discount_total - line_discounts - promo_discounts, cur),
-            total=Money(total, cur),
-            tax_inclusive=bool(inclusive),
+            subtotal=Money(head.subtotal, cur),
+            basket_discount=Money(head.discount_total - line_discounts - promo_discounts, cur),
+            total=Money(head.total, cur),
+            tax_inclusive=head.tax_inclusive,
             taxes=taxes,
-            rounding=Money(rounding, cur),
+            rounding=Money(head.rounding, cur),
             tenders=tenders,
-            change=Money(change, cur),
+            change=Money(head.change_given, cur),
             item_count=item_count,
             reprint=reprint,
-            order_no=order_no,
-            member=None if not member_no else ReceiptMember(
-                member_label or member_no, earned, redeemed, balance),
+            order_no=head.order_no,
+            member=None if not head.member_no else ReceiptMember(
+                head.member_label or head.member_no, head.points_earned,
+                head.points_redeemed, head.points_balance),
             promotions=tuple(((p["name_zh"] or p["name_en"]) if zh else
                               (p["name_en"] or p["name_zh"]), Money(p["saved"], cur))
-                             for p in json.loads(promotions or "[]")),
+                             for p in json.loads(head.promotions or "[]")),
         )
 
     def return_id(self, return_no: str) -> int | None:
         """The return with this number (a return slip's code), or None."""
-        row = self.store.conn.execute("SELECT id FROM returns WHERE return_no = ?",
-                                      (return_no.strip(),)).fetchone()
-        return None if row is None else int(row[0])
+        return receipt_rows.return_id(self.store.conn, return_no.strip())
 
     def copy_of_return(self, session: StaffSession, staff: StaffService, return_id: int,
                        lang: str = "zh") -> Receipt:
@@ -157,62 +138,51 @@ class Receipts:
     def build_return(self, return_id: int, lang: str = "zh", *,
                      reprint: bool = False) -> Receipt:
         """The return slip: what came back, what was refunded and how, the tax given back."""
-        conn = self.store.conn
         s = self.settings
-        row = conn.execute(
-            "SELECT r.return_no, r.event_id, r.completed_at, r.staff_id, st.name, "
-            "r.terminal_id, r.currency, r.total, r.source_ref FROM returns r "
-            "LEFT JOIN staff st ON st.id = r.staff_id WHERE r.id = ?", (return_id,)).fetchone()
-        if row is None:
+        found = receipt_rows.return_record(self.store.conn, return_id)
+        if found is None:
             raise NotFound.of("return_unknown", return_id=return_id)
-        (return_no, event_id, completed_at, staff_id, staff_name, terminal_id, cur, total,
-         source) = row
+        head, cur = found.head, found.head.currency
         zh = lang.startswith("zh")
         damaged = label("damaged", lang)
         lines, amounts, count = [], [], 0
-        for name_zh, name_en, measure, qty, amount, condition, code, rate in conn.execute(
-                "SELECT name_zh, name_en, measure, qty, amount, condition, tax_code, "
-                "tax_rate_ppm FROM return_lines WHERE return_id = ? ORDER BY line_no",
-                (return_id,)):
-            name = (name_zh or name_en) if zh else (name_en or name_zh)
-            qty_text = (f"{qty // 1000}.{qty % 1000:03d} kg" if measure == Measure.GRAM.value
+        for ln in found.lines:
+            name = (ln.name_zh or ln.name_en) if zh else (ln.name_en or ln.name_zh)
+            qty = ln.qty
+            qty_text = (f"{qty // 1000}.{qty % 1000:03d} kg" if ln.measure == Measure.GRAM.value
                         else f"{qty}")
-            if condition == "damaged":
+            if ln.condition == "damaged":
                 qty_text += f" ({damaged})"
-            lines.append(ReceiptLine(name=name, qty_text=qty_text, gross=Money(amount, cur),
-                                     line_discount=Money(0, cur), total=Money(amount, cur)))
-            amounts.append((code, rate, amount))
-            count += qty if measure == Measure.EACH.value else 1
+            lines.append(ReceiptLine(name=name, qty_text=qty_text, gross=Money(ln.amount, cur),
+                                     line_discount=Money(0, cur), total=Money(ln.amount, cur)))
+            amounts.append((ln.tax_code, ln.tax_rate_ppm, ln.amount))
+            count += qty if ln.measure == Measure.EACH.value else 1
         taxes = tuple(ReceiptTax(TaxRate(t.code, t.rate_ppm), Money(t.net, cur),
                                  Money(t.tax, cur))
                       for t in summarize(amounts, inclusive=s.tax_inclusive,
                                          mode=Rounding(s.tax_rounding)))
         tenders = tuple(
-            ReceiptTender(kind, Money(amount, cur), Money(amount, cur), Money(0, cur), detail)
-            for kind, amount, detail in conn.execute(
-                "SELECT kind, amount, detail FROM return_tenders WHERE return_id = ? "
-                "ORDER BY seq", (return_id,)))
-        local = parse_iso(completed_at).astimezone(ZoneInfo(s.timezone))
+            ReceiptTender(t.kind, Money(t.amount, cur), Money(t.amount, cur), Money(0, cur),
+                          t.detail)
+            for t in found.tenders)
+        local = parse_iso(head.completed_at).astimezone(ZoneInfo(s.timezone))
         return Receipt(
-            **_store_part(s, zh), receipt_no=return_no, event_id=event_id,
+            **_store_part(s, zh), receipt_no=head.return_no, event_id=head.event_id,
             local_time=local.strftime("%Y-%m-%d %H:%M:%S"),
-            cashier=f"{staff_name or ''} ({staff_id})", terminal_id=terminal_id,
-            lines=tuple(lines), subtotal=Money(total, cur), basket_discount=Money(0, cur),
-            total=Money(total, cur), tax_inclusive=s.tax_inclusive, taxes=taxes,
+            cashier=f"{head.staff_name or ''} ({head.staff_id})", terminal_id=head.terminal_id,
+            lines=tuple(lines), subtotal=Money(head.total, cur), basket_discount=Money(0, cur),
+            total=Money(head.total, cur), tax_inclusive=s.tax_inclusive, taxes=taxes,
             rounding=Money(0, cur), tenders=tenders, change=Money(0, cur), item_count=count,
-            reprint=reprint, refund_of=source or "")
+            reprint=reprint, refund_of=head.source_ref or "")
 
     def unprinted(self) -> list[UnprintedSale]:
         """Committed sales whose receipt never printed, oldest first."""
-        return [UnprintedSale(r[0], r[1], r[2], Money(r[3], r[4]))
-                for r in self.store.conn.execute(
-                    "SELECT id, receipt_no, completed_at, total, currency FROM sales "
-                    "WHERE printed_at IS NULL ORDER BY id")]
+        return [UnprintedSale(r.sale_id, r.receipt_no, r.completed_at, Money(r.total, r.currency))
+                for r in receipt_rows.unprinted(self.store.conn)]
 
     def mark_printed(self, sale_id: int) -> None:
         with self.store.write() as conn:
-            conn.execute("UPDATE sales SET printed_at = ? WHERE id = ? AND printed_at IS NULL",
-                         (iso(self.clock.now()), sale_id))
+            receipt_rows.mark_printed(conn, sale_id, iso(self.clock.now()))
 
     def print_sale(self, sale_id: int, printer: Callable[[Receipt], None], lang: str = "zh",
                    ) -> None:
