@@ -47,7 +47,8 @@ from posclient.domain.payment_terminal import (
 )
 from posclient.domain.policy import Action
 from posclient.domain.settings import StoreSettings
-from posclient.store import audit, leases, outbox
+from posclient.store import audit, card_journal, leases, outbox, receipts
+from posclient.store.card_journal import UnresolvedCharge
 from posclient.store.db import Store
 from sync.protocol.clock import new_event_id
 
@@ -115,22 +116,14 @@ class CardRecovery:
         self._checkout = checkout
 
     # -- reading ---------------------------------------------------------------------------------
-    def _rows(self, reference: str | None = None) -> list[sqlite3.Row | tuple[Any, ...]]:
-        sql = ("SELECT reference, amount, currency, created_at, coalesce(auth_code, ''), "
-               "detail, status, basket, found_event, holder, basket_id FROM payment_journal "
-               "WHERE sale_id IS NULL AND amount > 0 AND status IN ('approved', 'pending') "
-               "AND resolution IS NULL")
-        args: tuple[Any, ...] = ()
-        if reference is not None:
-            sql += " AND reference = ?"
-            args = (reference,)
-        rows = self.store.conn.execute(sql + " ORDER BY id", args).fetchall()
+    def _rows(self, reference: str | None = None) -> list[UnresolvedCharge]:
+        rows = card_journal.unresolved_charges(self.store.conn, reference)
         # The connection that made the attempt is still open (a sale in progress, here or in
         # another process on this database): not an orphan.
-        return [r for r in rows if not leases.alive(self.store.path, r[9])]
+        return [r for r in rows if not leases.alive(self.store.path, r.holder)]
 
-    def _orphan(self, r: Any) -> CardOrphan:
-        basket = _basket(r[7])
+    def _orphan(self, r: UnresolvedCharge) -> CardOrphan:
+        basket = _basket(r.basket)
         lines: tuple[OrphanLine, ...] = ()
         total = None
         if basket is not None:
@@ -138,8 +131,9 @@ class CardRecovery:
                                      int(ln["qty"]), str(ln["item"]["measure"]))
                           for ln in basket.get("lines", ()) if not ln.get("voided"))
             if isinstance(basket.get("total"), int):
-                total = Money(basket["total"], r[2])
-        return CardOrphan(r[0], Money(r[1], r[2]), r[3], r[4], r[5], r[6], lines, total, r[8])
+                total = Money(basket["total"], r.currency)
+        return CardOrphan(r.reference, Money(r.amount, r.currency), r.created_at, r.auth_code,
+                          r.detail, r.status, lines, total, r.found_event)
 
     def open(self) -> list[CardOrphan]:
         """The orphans still to resolve, oldest first."""
@@ -195,9 +189,7 @@ class CardRecovery:
     def _close_not_charged(self, reference: str) -> None:
         at = iso(self.clock.now())
         with self.store.write() as conn:
-            conn.execute("UPDATE payment_journal SET status = 'declined', resolution = "
-                         "'not_charged', resolved_at = ?, updated_at = ? WHERE reference = ?",
-                         (at, at, reference))
+            card_journal.close_not_charged(conn, reference, at)
 
     def _found(self, orphan: CardOrphan, state: AttemptState, auth_code: str,
                detail: str) -> CardOrphan:
@@ -216,13 +208,9 @@ class CardRecovery:
             "lines": [{"name_zh": ln.name_zh, "name_en": ln.name_en, "qty": ln.qty,
                        "measure": ln.measure} for ln in orphan.lines]}
         with self.store.write() as conn:
-            claimed = conn.execute(
-                "UPDATE payment_journal SET status = 'approved', found_event = ?, "
-                "auth_code = coalesce(nullif(auth_code, ''), ?), "
-                "detail = CASE WHEN detail = '' THEN ? ELSE detail END, updated_at = ? "
-                "WHERE reference = ? AND found_event IS NULL AND resolution IS NULL",
-                (event_id, auth_code, detail, at, orphan.reference))
-            if claimed.rowcount != 1:  # another process reported or resolved it meanwhile
+            if not card_journal.claim_found(conn, orphan.reference, event_id=event_id,
+                                            auth_code=auth_code, detail=detail, at=at):
+                # another process reported or resolved it meanwhile
                 return orphan
             outbox.append(conn, event_id=event_id, type=FOUND, occurred_at=at, payload=payload)
             audit.append(conn, at=at, action=FOUND, staff_id=None,
@@ -273,26 +261,21 @@ class CardRecovery:
         now = iso(self.clock.now())
         with self.store.write() as conn:
             # One refund at a time per payment, across processes: a refund is not idempotent.
-            if conn.execute("SELECT 1 FROM payment_journal WHERE detail = ? AND amount < 0 "
-                            "AND status IN ('pending', 'approved', 'captured')",
-                            (f"refund of {orphan.reference}",)).fetchone():
+            if card_journal.refund_under_way(conn, f"refund of {orphan.reference}"):
                 raise InvalidInput.of("orphan_refund_under_way")
-            conn.execute(
-                "INSERT INTO payment_journal (reference, amount, currency, status, created_at, "
-                "updated_at, detail, holder) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)",
-                (refund_ref, -orphan.amount.minor, orphan.amount.currency, now, now,
-                 f"refund of {orphan.reference}", self.store.lease()))
+            card_journal.refund_attempt(
+                conn, reference=refund_ref, amount=-orphan.amount.minor,
+                currency=orphan.amount.currency, at=now,
+                detail=f"refund of {orphan.reference}", holder=self.store.lease())
         result = self.payments.refund(orphan.amount, refund_ref, orphan.reference)
         with self.store.write() as conn:
-            conn.execute("UPDATE payment_journal SET status = ?, auth_code = ?, updated_at = ? "
-                         "WHERE reference = ?", (result.status.value, result.auth_code,
-                                                 iso(self.clock.now()), refund_ref))
+            card_journal.refund_answered(conn, refund_ref, status=result.status.value,
+                                         auth_code=result.auth_code, at=iso(self.clock.now()))
         if result.status is not PaymentStatus.APPROVED:
             reason = result.message or result.status.value
             raise PaymentError.of("orphan_refund_failed", amount=orphan.amount, reason=reason)
         with self.store.write() as conn:
-            conn.execute("UPDATE payment_journal SET status = 'captured' WHERE reference = ?",
-                         (refund_ref,))
+            card_journal.mark(conn, refund_ref, "captured")
             event_id = self._write_resolution(conn, orphan, "refunded",
                                               staff_id=session.staff.id,
                                               approved_by=approved_by, by="manager",
@@ -300,7 +283,7 @@ class CardRecovery:
             if event_id is None:  # reversed meanwhile by another process: the money went
                 log.error("card payment %s was refunded after it was resolved elsewhere",
                           orphan.reference)  # back twice; the journal shows both
-                event_id = _resolved_elsewhere(conn, orphan.reference)
+                event_id = card_journal.resolution_event(conn, orphan.reference)
         return Resolution(orphan.reference, "refunded", event_id)
 
     def complete(self, session: StaffSession, reference: str,
@@ -311,9 +294,8 @@ class CardRecovery:
         self.staff.ensure_active(session)
         approved_by = self.staff.authorize(session, Action.RESOLVE_CARD_ORPHAN, approval)
         orphan = self._one(reference)
-        row = self.store.conn.execute("SELECT basket_id, basket FROM payment_journal WHERE "
-                                      "reference = ?", (orphan.reference,)).fetchone()
-        basket = _basket(row[1])
+        journalled = card_journal.basket_of(self.store.conn, orphan.reference)
+        basket = _basket(journalled.basket)
         if basket is None or not orphan.lines:
             raise InvalidInput.of("orphan_no_basket")
         if basket.get("kind") != "sale":
@@ -321,8 +303,9 @@ class CardRecovery:
         if orphan.status != "approved":
             raise InvalidInput.of("orphan_unconfirmed")
         # Every approved orphan of the same basket pays for it (a split over two cards).
-        group = [o for o in (self._orphan(r) for r in self._rows() if r[10] == row[0])
-                 if o.status == "approved"] if row[0] else [orphan]
+        group = [o for o in (self._orphan(r) for r in self._rows()
+                             if r.basket_id == journalled.basket_id)
+                 if o.status == "approved"] if journalled.basket_id else [orphan]
         paid = sum(o.amount.minor for o in group)
         total = int(basket.get("total", -1))
         if paid != total:
@@ -334,8 +317,7 @@ class CardRecovery:
         ids: dict[str, str] = {}
 
         def resolve(conn: sqlite3.Connection, sale_id: int, sale_event: str) -> None:
-            receipt = conn.execute("SELECT receipt_no FROM sales WHERE id = ?",
-                                   (sale_id,)).fetchone()[0]
+            receipt = receipts.receipt_no(conn, sale_id)
             for o in group:
                 event_id = self._write_resolution(
                     conn, o, "completed", staff_id=session.staff.id, approved_by=approved_by,
@@ -357,10 +339,9 @@ class CardRecovery:
                 if by == "manager":  # reversed on the terminal after another resolution
                     log.error("card payment %s was reversed after it was resolved elsewhere",
                               orphan.reference)
-                return _resolved_elsewhere(conn, orphan.reference)
+                return card_journal.resolution_event(conn, orphan.reference)
             if outcome == "reversed":
-                conn.execute("UPDATE payment_journal SET status = 'reversed' WHERE reference = ?",
-                             (orphan.reference,))
+                card_journal.mark(conn, orphan.reference, "reversed")
             return event_id
 
     def _write_resolution(self, conn: sqlite3.Connection, orphan: CardOrphan, outcome: str, *,
@@ -372,13 +353,11 @@ class CardRecovery:
         s = self.settings
         at = iso(self.clock.now())
         event_id = new_event_id(self.clock)
-        found = conn.execute("SELECT found_event FROM payment_journal WHERE reference = ?",
-                             (orphan.reference,)).fetchone()[0]
-        claimed = conn.execute(
-            "UPDATE payment_journal SET resolution = ?, resolution_event = ?, resolved_at = ?, "
-            "resolved_by = ?, updated_at = ? WHERE reference = ? AND resolution IS NULL",
-            (outcome, event_id, at, approved_by or staff_id, at, orphan.reference))
-        if claimed.rowcount != 1:  # another process on this database resolved it meanwhile
+        found = card_journal.found_event(conn, orphan.reference)
+        if not card_journal.claim_resolution(conn, orphan.reference, outcome=outcome,
+                                             event_id=event_id, at=at,
+                                             resolved_by=approved_by or staff_id):
+            # another process on this database resolved it meanwhile
             return None
         payload = {"reference": orphan.reference, "store_id": s.store_id,
                    "terminal_id": s.terminal_id, "amount": orphan.amount.minor,
@@ -392,13 +371,6 @@ class CardRecovery:
                      detail={"reference": orphan.reference, "amount": orphan.amount.minor,
                              "outcome": outcome, "by": by, "receipt_no": receipt_no})
         return event_id
-
-
-def _resolved_elsewhere(conn: sqlite3.Connection, reference: str) -> str:
-    """The resolution event another process on this database wrote for ``reference``."""
-    row = conn.execute("SELECT resolution_event FROM payment_journal WHERE reference = ?",
-                       (reference,)).fetchone()
-    return str(row[0] or "") if row else ""
 
 
 def _basket(text: str | None) -> dict[str, Any] | None:
