@@ -11,7 +11,7 @@ from posclient.domain.clock import Clock, iso
 from posclient.domain.demo_data import DEMO_STAFF
 from posclient.domain.errors import InvalidInput
 from posclient.domain.pins import hash_pin
-from posclient.store import audit
+from posclient.store import audit, staff, sync_state
 from posclient.store.db import Store
 
 from .demo_data import DemoStaff, _staff_pins
@@ -20,21 +20,17 @@ from .demo_data import DemoStaff, _staff_pins
 def reset_demo_pins(store: Store, clock: Clock) -> list[DemoStaff]:
     """New random PINs for the demo staff, returned in clear (to be shown once)."""
     conn = store.conn
-    enrolled = conn.execute(
-        "SELECT value FROM sync_state WHERE key = 'server_url'").fetchone()
-    if enrolled is not None and enrolled[0]:
+    if sync_state.state_get(conn, "server_url"):
         raise InvalidInput("This till is enrolled with a central: its staff and PINs come from "
                            "there (posclient-central create-staff). Only a demo store's PINs "
                            "can be made again here.", code="not_a_demo")
-    staff = {(sid, name, role) for sid, name, role in conn.execute(
-        "SELECT id, name, role FROM staff")}
-    if staff != set(DEMO_STAFF):
+    present = {(s.id, s.name, s.role) for s in staff.identities(conn)}
+    if present != set(DEMO_STAFF):
         raise InvalidInput("This database's staff are not the demo's: only a demo store's PINs "
                            "can be made again here.", code="not_a_demo")
     pins = _staff_pins(None)
     with store.write() as c:
-        c.executemany("UPDATE staff SET pin_hash = ?, failed_pins = 0, locked_until = NULL "
-                      "WHERE id = ?", [(hash_pin(pins[sid]), sid) for sid, _, _ in DEMO_STAFF])
+        staff.set_pins(c, {sid: hash_pin(pins[sid]) for sid, _, _ in DEMO_STAFF})
         audit.append(c, at=iso(clock.now()), action="demo_pins_reset", staff_id=None,
                      detail={"staff": sorted(pins)})
     return [DemoStaff(sid, name, role, pins[sid]) for sid, name, role in DEMO_STAFF]

@@ -13,7 +13,8 @@ from typing import Any
 
 from posclient.domain.clock import Clock
 from posclient.domain.pole_config import PoleConfig
-from posclient.store import outbox
+from posclient.store import card_journal, outbox, sync_state, till_status
+from posclient.store import staff as staff_rows
 from posclient.store.catalog import Catalog
 from posclient.store.db import Store
 from posclient.store.settings import load_settings
@@ -99,7 +100,7 @@ class Terminal:
         return None if self.devices is None else self.devices.connect_pole(config, on_fault)
 
     def has_staff(self) -> bool:
-        return self.store.conn.execute("SELECT 1 FROM staff LIMIT 1").fetchone() is not None
+        return staff_rows.any_staff(self.store.conn)
 
     def checkout(self, session: StaffSession) -> Checkout:
         return Checkout(self.store, self.staff, session, clock=self.clock,
@@ -121,29 +122,24 @@ class Terminal:
         """Card payments the terminal approved (or never answered) whose sale never committed
         and that nobody has resolved yet: the till stopped in between. Card refunds approved
         without their return are counted too (a manager gives them back by hand)."""
-        refunds = int(self.store.conn.execute(
-            "SELECT count(*) FROM payment_journal WHERE sale_id IS NULL AND amount < 0 "
-            "AND status IN ('approved', 'pending')").fetchone()[0])
+        refunds = card_journal.unmatched_refunds(self.store.conn)
         return len(self.card_recovery().open()) + refunds
 
     def status(self) -> TillStatus:
         c = self.store.conn
-
-        def one(sql: str) -> int:
-            return int(c.execute(sql).fetchone()[0])
-
-        last = c.execute("SELECT value FROM sync_state WHERE key = 'last_sync_at'").fetchone()
+        last = sync_state.state_get(c, "last_sync_at")
+        counts = till_status.counts(c)
         return TillStatus(
             database=str(self.store.path),
-            schema_version=one("PRAGMA user_version"),
+            schema_version=counts.schema_version,
             size_mb=round(self.store.file_size_mb(), 1),
             store_id=self.settings.store_id,
             terminal_id=self.settings.terminal_id,
-            products=one("SELECT count(*) FROM products"),
-            staff=one("SELECT count(*) FROM staff WHERE active = 1"),
-            sales=one("SELECT count(*) FROM sales"),
+            products=counts.products,
+            staff=counts.active_staff,
+            sales=counts.sales,
             events_waiting=outbox.pending_count(c),
             unprinted_sales=len(self.receipts.unprinted()),
             orphan_card_payments=self.orphan_card_payments(),
-            last_sync=last[0] if last else None,
+            last_sync=last,
         )

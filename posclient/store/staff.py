@@ -4,6 +4,7 @@ counters a wrong PIN moves. Writers take the caller's write transaction."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -45,3 +46,26 @@ def set_failed(conn: sqlite3.Connection, staff_id: int, failed: int,
     """The failed PINs counted so far, and the lockout's end (None: not locked)."""
     conn.execute("UPDATE staff SET failed_pins = ?, locked_until = ? WHERE id = ?",
                  (failed, locked_until, staff_id))
+
+
+def any_staff(conn: sqlite3.Connection) -> bool:
+    """The database has at least one staff member (active or not)."""
+    return conn.execute("SELECT 1 FROM staff LIMIT 1").fetchone() is not None
+
+
+@dataclass(frozen=True, slots=True)
+class StaffIdentity:
+    id: int
+    name: str
+    role: str
+
+
+def identities(conn: sqlite3.Connection) -> list[StaffIdentity]:
+    """Every staff member, active or not."""
+    return [StaffIdentity(*row) for row in conn.execute("SELECT id, name, role FROM staff")]
+
+
+def set_pins(conn: sqlite3.Connection, pin_hashes: Mapping[int, str]) -> None:
+    """New PINs (``{staff id: its hash}``); their lockouts cleared."""
+    conn.executemany("UPDATE staff SET pin_hash = ?, failed_pins = 0, locked_until = NULL "
+                     "WHERE id = ?", [(h, sid) for sid, h in pin_hashes.items()])
