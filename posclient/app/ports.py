@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from posclient.domain.errors import PosError
 from posclient.domain.money import Money
@@ -19,7 +19,9 @@ from posclient.domain.payment_terminal import AttemptStatus, PaymentResult
 from posclient.domain.pole_config import PoleConfig
 from posclient.domain.receipt import Receipt
 from posclient.domain.sync_status import SyncStatus
-from sync.protocol import EnrolResponse, WhoAmI
+
+if TYPE_CHECKING:
+    from sync.protocol import EnrolResponse, WhoAmI
 
 
 class SyncEnginePort(Protocol):

@@ -17,7 +17,7 @@ that opened it.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from posclient.domain.clock import Clock
@@ -27,10 +27,12 @@ from posclient.domain.settings import StoreSettings
 from posclient.store import outbox, reports
 from posclient.store.db import Store
 from posclient.store.settings import load_settings
-from sync.protocol import StoreException, StoreReconciliation
 
 from .shifts import Report, Shifts
 from .staff import Approval, StaffService, StaffSession
+
+if TYPE_CHECKING:
+    from sync.protocol import StoreException, StoreReconciliation
 
 MAX_COMMENT = 1_000
 

@@ -7,17 +7,20 @@ import sqlite3
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from posclient.domain.errors import InvalidInput, NotFound
 from posclient.domain.money import Money, div_round
 from posclient.domain.policy import Action
 from posclient.domain.settings import StoreSettings
 from posclient.store.catalog import Catalog, Product
-from sync.protocol import PurchaseLineData
 
 from . import reasons
 from .lookup import Lookup
 from .returns_purchase import Purchase
+
+if TYPE_CHECKING:
+    from sync.protocol import PurchaseLineData
 
 CONDITIONS = ("restock", "damaged")
 

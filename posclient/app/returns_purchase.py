@@ -12,14 +12,17 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from posclient.domain.clock import Clock
 from posclient.domain.errors import NotFound
 from posclient.domain.money import div_round
 from posclient.store import returns as repo
-from sync.protocol import PurchaseData, PurchaseLineData, PurchaseTenderData, order_purchase
 
 from .orders import OrderBook
+
+if TYPE_CHECKING:
+    from sync.protocol import PurchaseData, PurchaseLineData
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +86,16 @@ def find_local(conn: sqlite3.Connection, clock: Clock, text: str) -> Purchase:
         "paid_at_pickup": view.paid_at_pickup,
         "lines": [ln.model_copy(update={"collected": view.collected.get(ln.line_no, 0)})
                   for ln in view.order.lines]})
+    from sync.protocol import order_purchase  # see _local_receipt
+
     return merge(conn, order_purchase(order), online=False)
 
 
 def _local_receipt(conn: sqlite3.Connection, sale_id: int, receipt_no: str) -> PurchaseData:
+    # The wire models (pydantic) load at first use, not at the till's start
+    # (startup_rss_mb, docs/performance.md); import-linter checks this import too.
+    from sync.protocol import PurchaseData, PurchaseLineData, PurchaseTenderData
+
     r = repo.read_receipt(conn, sale_id)
     return PurchaseData(
         kind="receipt", ref=receipt_no, store_id=r.store_id, channel="store",

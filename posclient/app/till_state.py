@@ -7,17 +7,20 @@ Enrolling again (a manager's action) is posclient/app/enrolment.py.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from posclient.domain.reasons import ReasonCode
 from posclient.domain.sync_status import SyncStatus
 from posclient.store.db import Store
 from posclient.store.sync_state import read_status, state_get
-from sync.protocol import EnrolResponse
 
 from .ports import EnrolmentPort, TokenStorePort
 from .quick_keys import QuickKey, quick_keys
 from .reasons import reasons_for
 from .shifts import shift_is_open
+
+if TYPE_CHECKING:
+    from sync.protocol import EnrolResponse
 
 
 def sync_status(store: Store, state: str | None = None) -> SyncStatus:

@@ -10,155 +10,164 @@ The package's modules: ``bounds`` (limits, field types, the models' base), ``ide
 (enrolment), ``records`` (reference data per entity), ``feed`` (change pages, snapshots),
 ``events`` (the events a till uploads and their payloads), ``returns``, ``channel`` (parked
 sales, coupons, basket pricing), ``reconciliation``, ``clock``. This module re-exports their
-public names: ``from sync.protocol import X`` is the package's API.
+public names: ``from sync.protocol import X`` is the package's API (each module loads on the
+first use of one of its names).
 """
 
 from __future__ import annotations
 
-from sync.protocol.bounds import (
-    BIGINT_MAX,
-    EARLIEST,
-    LATEST,
-    MAX_EVENTS_PER_BATCH,
-    MAX_LINES,
-    MAX_PAGE,
-    MAX_POINTS,
-    MAX_QTY,
-    MAX_SEQ_AHEAD,
-    MAX_STOCK,
-    PROTOCOL_VERSION,
-    Count,
-    Currency,
-    Id,
-    Key,
-    Minor,
-    Moment,
-    Name,
-    Ppm,
-    ProtocolModel,
-    Qty,
-    Reason,
-    Ref,
-    Seq,
-    SignedMinor,
-    StoreId,
-    TerminalId,
-    Total,
-    UnixTime,
-    Word,
-)
-from sync.protocol.channel import (
-    AppliedPromotionOut,
-    BasketLineIn,
-    CouponRedeem,
-    CouponRedemption,
-    CouponStatus,
-    LinePromotion,
-    ParkedClaimed,
-    ParkedList,
-    ParkedSale,
-    PriceBasketRequest,
-    PriceBasketResponse,
-    PricedLineOut,
-    TaxLineOut,
-)
-from sync.protocol.events import (
-    EVENT_PAYLOAD_MODELS,
-    EVENT_TYPES,
-    UNREADABLE_EVENT_ID,
-    AuditAck,
-    AuditBatch,
-    AuditRecordData,
-    CardOrphanFoundPayload,
-    CardOrphanLinePayload,
-    CardOrphanResolvedPayload,
-    CashMovementPayload,
-    Event,
-    EventResult,
-    EventsBatch,
-    EventsResponse,
-    EventType,
-    Kind,
-    MemberSignupPayload,
-    PickupLinePayload,
-    PickupPayload,
-    SaleLinePayload,
-    SalePayload,
-    ShiftClosePayload,
-    StockCountLinePayload,
-    StockCountPayload,
-    StockReceiveLinePayload,
-    StockReceivePayload,
-    ZReportPayload,
-    ZTender,
-)
-from sync.protocol.feed import (
-    Change,
-    ChangesPage,
-    PageError,
-    SnapshotHeader,
-    SnapshotRecord,
-    validate_page,
-)
-from sync.protocol.identity import (
-    EnrolRequest,
-    EnrolResponse,
-    ErrorBody,
-    WhoAmI,
-)
-from sync.protocol.reconciliation import (
-    CardOrphanLine,
-    Figures,
-    RejectedEvent,
-    ResolveException,
-    SeqGap,
-    StoreException,
-    StoreExceptionList,
-    StoreReconciliation,
-    TenderFigures,
-    TerminalReconciliation,
-    ZFigures,
-)
-from sync.protocol.records import (
-    ENTITY_MODELS,
-    ORDER_STATUSES,
-    REASON_KINDS,
-    DeliveryData,
-    DeliveryLineData,
-    Entity,
-    MemberData,
-    OrderData,
-    OrderLineData,
-    OrderPaymentData,
-    PriceData,
-    ProductData,
-    PromotionData,
-    QuickKeyData,
-    ReasonCodeData,
-    ReasonCodeText,
-    ReasonKind,
-    StaffData,
-    StockLevelData,
-    StoreSettingsData,
-    TaxRateData,
-    entity_key,
-    pickup_code_hash,
-)
-from sync.protocol.returns import (
-    PurchaseData,
-    PurchaseLineData,
-    PurchaseTenderData,
-    RefundRequestData,
-    RefundRequestList,
-    ReserveLine,
-    ReserveRequest,
-    ReserveResponse,
-    ReturnLinePayload,
-    ReturnPayload,
-    ReturnTenderPayload,
-    SourceKind,
-    order_purchase,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sync.protocol.bounds import (
+        BIGINT_MAX,
+        EARLIEST,
+        LATEST,
+        MAX_EVENTS_PER_BATCH,
+        MAX_LINES,
+        MAX_PAGE,
+        MAX_POINTS,
+        MAX_QTY,
+        MAX_SEQ_AHEAD,
+        MAX_STOCK,
+        PROTOCOL_VERSION,
+        Count,
+        Currency,
+        Id,
+        Key,
+        Minor,
+        Moment,
+        Name,
+        Ppm,
+        ProtocolModel,
+        Qty,
+        Reason,
+        Ref,
+        Seq,
+        SignedMinor,
+        StoreId,
+        TerminalId,
+        Total,
+        UnixTime,
+        Word,
+    )
+    from sync.protocol.channel import (
+        AppliedPromotionOut,
+        BasketLineIn,
+        CouponRedeem,
+        CouponRedemption,
+        CouponStatus,
+        LinePromotion,
+        ParkedClaimed,
+        ParkedList,
+        ParkedSale,
+        PriceBasketRequest,
+        PriceBasketResponse,
+        PricedLineOut,
+        TaxLineOut,
+    )
+    from sync.protocol.events import (
+        EVENT_PAYLOAD_MODELS,
+        EVENT_TYPES,
+        UNREADABLE_EVENT_ID,
+        AuditAck,
+        AuditBatch,
+        AuditRecordData,
+        CardOrphanFoundPayload,
+        CardOrphanLinePayload,
+        CardOrphanResolvedPayload,
+        CashMovementPayload,
+        Event,
+        EventResult,
+        EventsBatch,
+        EventsResponse,
+        EventType,
+        Kind,
+        MemberSignupPayload,
+        PickupLinePayload,
+        PickupPayload,
+        SaleLinePayload,
+        SalePayload,
+        ShiftClosePayload,
+        StockCountLinePayload,
+        StockCountPayload,
+        StockReceiveLinePayload,
+        StockReceivePayload,
+        ZReportPayload,
+        ZTender,
+    )
+    from sync.protocol.feed import (
+        Change,
+        ChangesPage,
+        PageError,
+        SnapshotHeader,
+        SnapshotRecord,
+        validate_page,
+    )
+    from sync.protocol.identity import (
+        EnrolRequest,
+        EnrolResponse,
+        ErrorBody,
+        WhoAmI,
+    )
+    from sync.protocol.reconciliation import (
+        CardOrphanLine,
+        Figures,
+        RejectedEvent,
+        ResolveException,
+        SeqGap,
+        StoreException,
+        StoreExceptionList,
+        StoreReconciliation,
+        TenderFigures,
+        TerminalReconciliation,
+        ZFigures,
+    )
+    from sync.protocol.records import (
+        ENTITY_MODELS,
+        ORDER_STATUSES,
+        REASON_KINDS,
+        DeliveryData,
+        DeliveryLineData,
+        Entity,
+        MemberData,
+        OrderData,
+        OrderLineData,
+        OrderPaymentData,
+        PriceData,
+        ProductData,
+        PromotionData,
+        QuickKeyData,
+        ReasonCodeData,
+        ReasonCodeText,
+        ReasonKind,
+        StaffData,
+        StockLevelData,
+        StoreSettingsData,
+        TaxRateData,
+        entity_key,
+        pickup_code_hash,
+    )
+    from sync.protocol.returns import (
+        PurchaseData,
+        PurchaseLineData,
+        PurchaseTenderData,
+        RefundRequestData,
+        RefundRequestList,
+        ReserveLine,
+        ReserveRequest,
+        ReserveResponse,
+        ReturnLinePayload,
+        ReturnPayload,
+        ReturnTenderPayload,
+        SourceKind,
+        order_purchase,
+    )
+
+# The modules that define the names below, in the order they are searched.
+_MODULES = ("bounds", "channel", "events", "feed", "identity", "reconciliation", "records",
+            "returns")
 
 __all__ = [
     "BIGINT_MAX",
@@ -290,3 +299,17 @@ __all__ = [
     "pickup_code_hash",
     "validate_page",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """A name of the package, loaded with its module on first use (PEP 562): a till that only
+    needs the clock (``sync.protocol.clock``) does not load every wire model and pydantic with
+    them at start-up (docs/performance.md, ``startup_rss_mb``)."""
+    if name in __all__:
+        for module_name in _MODULES:
+            module = importlib.import_module(f"sync.protocol.{module_name}")
+            if hasattr(module, name):
+                value = getattr(module, name)
+                globals()[name] = value
+                return value
+    raise AttributeError(f"module 'sync.protocol' has no attribute {name!r}")
