@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from posclient.domain.errors import InvalidInput
@@ -95,10 +96,10 @@ _SALE_COLUMNS = ", ".join(_SALE_FIELDS)
 _LINE_COLUMNS = ", ".join(_LINE_FIELDS)
 
 
-def _values(row: object, names: tuple[str, ...]) -> tuple[object, ...]:
-    """A row's fields in column order, booleans as SQLite's 0/1 (``dataclasses.astuple`` would
-    deep-copy every value: a third of a sale's commit time)."""
-    return tuple(int(v) if isinstance(v := getattr(row, n), bool) else v for n in names)
+# A row's fields in column order (``dataclasses.astuple`` would deep-copy every value: a third of
+# a sale's commit). sqlite3 stores a bool as 0/1.
+_sale_values = attrgetter(*_SALE_FIELDS)
+_line_values = attrgetter(*_LINE_FIELDS)
 
 
 class SaleRepository:
@@ -116,12 +117,12 @@ class SaleRepository:
         """The sale with its lines, tenders and tax summary; returns the sale's id."""
         cur = self.conn.execute(
             f"INSERT INTO sales ({_SALE_COLUMNS}) "
-            f"VALUES ({', '.join('?' * len(_SALE_FIELDS))})", _values(sale, _SALE_FIELDS))
+            f"VALUES ({', '.join('?' * len(_SALE_FIELDS))})", _sale_values(sale))
         sale_id = int(cur.lastrowid or 0)
         self.conn.executemany(
             f"INSERT INTO sale_lines (sale_id, {_LINE_COLUMNS}) "
             f"VALUES (?, {', '.join('?' * len(_LINE_FIELDS))})",
-            [(sale_id, *_values(ln, _LINE_FIELDS)) for ln in lines])
+            [(sale_id, *_line_values(ln)) for ln in lines])
         self.conn.executemany(
             "INSERT INTO sale_tenders (sale_id, seq, kind, amount, tendered, change, "
             "reference, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
