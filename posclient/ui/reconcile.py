@@ -7,7 +7,7 @@ the central run off the GUI thread (the sync engine)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import pyqtgraph as pg
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from posclient.app.reconcile import Reconciliation, StoreException, StoreReconciliation
+from posclient.app.reconcile import Reconciliation
 from posclient.app.reports import label as report_label
 from posclient.domain.catalogue import message_for
 from posclient.domain.errors import PosError
@@ -35,6 +35,9 @@ from posclient.domain.money import Money, currency_exponent
 from . import a11y, fmt, widgets
 from .stock import fill, make_table
 from .workers import Background
+
+if TYPE_CHECKING:
+    from posclient.app.reconcile import StoreException, StoreReconciliation
 
 pg.setConfigOptions(antialias=True, background="w", foreground="k")
 
