@@ -1,5 +1,6 @@
-"""The terminal's token lives in the OS keyring (Windows Credential Manager, macOS Keychain,
-Secret Service on Linux desktops), never in a file of ours.
+"""The terminal's token and the chain's member keys (sync/member_keys.py) live in the OS
+keyring (Windows Credential Manager, macOS Keychain, Secret Service on Linux desktops), never in
+a file of ours.
 
 A headless Linux machine has no keyring backend; then :class:`KeyringUnavailable` says so and
 what to do. Tests and CI pass a backend explicitly (a seam, not a global).
@@ -78,6 +79,13 @@ class TokenStore:
     def delete(self, key: TillKey) -> None:
         self._delete(key.account)
 
+    def save_member_keys(self, key: TillKey, text: str) -> None:
+        """The chain's member keys (sync/member_keys.py), beside the till's token."""
+        self._set(f"{key.account}/member-keys", text)
+
+    def load_member_keys(self, key: TillKey) -> str | None:
+        return self._get(f"{key.account}/member-keys")
+
     def load_legacy(self, server_url: str, terminal_id: str) -> str | None:
         """An entry written before issue 14 (see :func:`legacy_account`)."""
         return self._get(legacy_account(server_url, terminal_id))
@@ -93,7 +101,7 @@ class TokenStore:
         try:
             self.backend.set_password(SERVICE, account, token)
         except keyring.errors.KeyringError as exc:
-            raise KeyringUnavailable(f"The keyring refused to store the token: {exc}") from exc
+            raise KeyringUnavailable(f"The keyring refused to store a secret: {exc}") from exc
 
     def _get(self, account: str) -> str | None:
         try:

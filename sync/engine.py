@@ -52,6 +52,7 @@ import httpx
 
 from posclient.domain.clock import Clock, iso
 from posclient.domain.errors import InvalidInput, Unavailable
+from posclient.domain.privacy import MemberKeys
 from posclient.domain.sync_status import SyncStatus
 from posclient.store import audit, outbox
 from posclient.store.db import Store
@@ -60,9 +61,9 @@ from posclient.store.stock import acknowledge_sent, tidy_acknowledged, tidy_cand
 from posclient.store.sync_state import read_status, state_get, state_set
 from sync.protocol.clock import SystemClock
 
-from . import calls, parked, snapshot_load, till_identity
+from . import calls, member_keys, parked, snapshot_load, till_identity
 from .apply import Applier
-from .credentials import TokenStore
+from .credentials import KeyringUnavailable, TokenStore
 from .errors import SyncError
 from .faults import network_error, raise_for
 from .http import DEFAULT_DEADLINE_S, BoundedTransport
@@ -72,6 +73,8 @@ from .protocol import (
     AuditAck,
     CouponStatus,
     EventsResponse,
+    MemberData,
+    MemberLookupRequest,
     OrderData,
     PageError,
     ParkedSale,
@@ -142,6 +145,7 @@ class SyncEngine:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._checked: set[str] = set()  # tokens whose identity the central confirmed
+        self._member_keys: MemberKeys | None = None  # the chain's, from the keyring
 
     # -- status ------------------------------------------------------------------------------------
     def _emit(self, store: Store, state: str | None = None,
@@ -171,6 +175,7 @@ class SyncEngine:
             try:
                 with self._client(me.server_url, held.token, cycle=True) as http:
                     self._check_identity(store, http, me, held)
+                    self._take_member_keys(store, http)
                     self._push(store, http, report)
                     self._push_audit(store, http)
                     report.parked = parked.exchange(store, self._send, http, me.terminal_id,
@@ -200,6 +205,33 @@ class SyncEngine:
             with store.write() as conn:
                 till_identity.adopt(conn, self.tokens, me, held, answer)
         self._checked.add(mark)
+
+    def _take_member_keys(self, store: Store, http: httpx.Client) -> None:
+        """The chain's member keys, fetched once and kept in the keyring; then the sign-ups
+        from before issue 17 waiting to go up are sealed with them (sync/member_keys.py)."""
+        me = till_identity.enrolled(store.conn)
+        if me is None:
+            return
+        keys = (self._member_keys or member_keys.load(self.tokens, me)
+                or member_keys.fetch(http, self.tokens, me))
+        if keys is not None:
+            self._member_keys = keys
+            member_keys.seal_waiting_signups(store, keys)
+
+    def member_keys(self) -> MemberKeys:
+        """The chain's member keys as this till keeps them (posclient/app/ports.py
+        ``MemberKeysPort``); ``member_keys_missing`` before the first sync that brings them."""
+        if self._member_keys is None:
+            with Store.open(self.db_path, create=False) as store:
+                me = till_identity.enrolled(store.conn)
+            try:
+                keys = None if me is None else member_keys.load(self.tokens, me)
+            except KeyringUnavailable:
+                raise Unavailable.of("member_keys_missing.no_keyring") from None
+            if keys is None:
+                raise Unavailable.of("member_keys_missing.not_yet")
+            self._member_keys = keys
+        return self._member_keys
 
     def _fail(self, store: Store, exc: SyncError) -> SyncError:
         with store.write() as conn:
@@ -257,6 +289,14 @@ class SyncEngine:
         """Whether a coupon is still unused anywhere in the chain."""
         with self._cashier_client() as (http, _, _store):
             return calls.check_coupon(http, code)
+
+    def lookup_member(self, *, phone_hash: str | None = None,
+                      member_no: str | None = None) -> MemberData:
+        """A member this till does not hold (posclient/app/ports.py ``MemberDirectoryPort``):
+        from now on on this store's tills."""
+        req = MemberLookupRequest(phone_hash=phone_hash, member_no=member_no)
+        with self._cashier_client() as (http, _, _store):
+            return calls.lookup_member(http, req)
 
     def fetch_purchase(self, kind: str, ref: str) -> PurchaseData:
         """A receipt (any store's) or a web order with what was returned anywhere (a return)."""

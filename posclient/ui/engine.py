@@ -8,17 +8,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from posclient.app.ports import SyncEnginePort
+from posclient.app.ports import MemberDirectoryPort, MemberKeysPort, SyncEnginePort
 from posclient.app.reconcile import Central as ReconcileCentral
 
 from .resume import SharedSales
 from .returns import ReturnsCentral
 
 
-class SaleCentral(SharedSales, ReturnsCentral, Protocol):
+class SaleCentral(SharedSales, ReturnsCentral, MemberKeysPort, MemberDirectoryPort, Protocol):
     """What the selling screen's dialogs ask the central through the engine: other tills'
-    suspended sales, coupons and web orders (ui/resume.py, ui/pickup.py), and purchases to
-    return (ui/returns.py)."""
+    suspended sales, coupons and web orders (ui/resume.py, ui/pickup.py), purchases to
+    return (ui/returns.py), and members this till does not hold with the chain's member keys
+    (ui/member.py)."""
 
 
 class WindowEngine(SyncEnginePort, SaleCentral, ReconcileCentral, Protocol):

@@ -108,6 +108,7 @@ def create_app(database: str | Engine, *, clock: Clock | None = None,
     The schema is checked now, so a wrong database fails at start, not at the first request.
     """
     from sync.central.admin_api import router as admin_router
+    from sync.central.member_api import router as member_router
 
     if admin_token is not None:
         identity.check_admin_token(admin_token)
@@ -128,6 +129,7 @@ def create_app(database: str | Engine, *, clock: Clock | None = None,
         enrol_limits=enrol_limits or EnrolLimits())
     _install_errors(app)
     app.include_router(router)
+    app.include_router(member_router)
     app.include_router(admin_router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)

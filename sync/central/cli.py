@@ -270,6 +270,35 @@ def cmd_prune(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_member_window(args: argparse.Namespace) -> int:
+    """The chain's window: days a purchase or a look-up keeps a member on a store's tills."""
+    from sync.central import members
+
+    engine = _engine(args)
+    if args.days is not None:
+        try:
+            members.set_window_days(engine, args.days)
+        except ValueError as exc:
+            _err(f"Refused: {exc}.")
+            return 1
+    with engine.connect() as conn:
+        days = members.window_days(conn)
+    print(f"A purchase or a look-up keeps a member on a store's tills for {days} days "
+          "(where it signed up: always).")
+    return 0
+
+
+def cmd_expire_members(args: argparse.Namespace) -> int:
+    """End the members' store associations past the chain's window (run it daily)."""
+    from sync.central import members
+
+    engine = _engine(args)
+    ended = members.expire(engine, _clock.now())
+    print(f"{ended:,} member(s) taken off a store's tills (their purchase or look-up there is "
+          "older than the window); those tills remove them at their next sync.")
+    return 0
+
+
 def cmd_openapi(args: argparse.Namespace) -> int:
     from sync.central.api import create_app
 
@@ -428,6 +457,12 @@ def build_parser() -> argparse.ArgumentParser:
     g = c.add_mutually_exclusive_group(required=True)
     g.add_argument("--before-seq", type=int)
     g.add_argument("--keep-last", type=int, help="keep this many most recent seqs")
+    c = command("member-window", cmd_member_window,
+                "show or set the days a purchase or a look-up keeps a member on a store's tills")
+    c.add_argument("--days", type=int, default=None, help="1 to 3650 (365 until set)")
+    command("expire-members", cmd_expire_members,
+            "take members off the tills of stores where they have not bought nor been looked "
+            "up within the window (daily)")
     c = command("openapi", cmd_openapi, "write the OpenAPI document")
     c.add_argument("--output", default="-", help="a file (default: standard output)")
     command("status", cmd_status, "counts, the feed, open exceptions")

@@ -111,6 +111,12 @@ if TYPE_CHECKING:
         ErrorBody,
         WhoAmI,
     )
+    from sync.protocol.members import (
+        MemberLookup,
+        MemberLookupRequest,
+        SealedBox,
+        TillKeys,
+    )
     from sync.protocol.reconciliation import (
         CardOrphanLine,
         Figures,
@@ -166,8 +172,8 @@ if TYPE_CHECKING:
     )
 
 # The modules that define the names below, in the order they are searched.
-_MODULES = ("bounds", "channel", "events", "feed", "identity", "reconciliation", "records",
-            "returns")
+_MODULES = ("bounds", "channel", "events", "feed", "identity", "members", "reconciliation",
+            "records", "returns")
 
 __all__ = [
     "BIGINT_MAX",
@@ -221,6 +227,8 @@ __all__ = [
     "Kind",
     "LinePromotion",
     "MemberData",
+    "MemberLookup",
+    "MemberLookupRequest",
     "MemberSignupPayload",
     "Minor",
     "Moment",
@@ -264,6 +272,7 @@ __all__ = [
     "ReturnTenderPayload",
     "SaleLinePayload",
     "SalePayload",
+    "SealedBox",
     "Seq",
     "SeqGap",
     "ShiftClosePayload",
@@ -287,6 +296,7 @@ __all__ = [
     "TenderFigures",
     "TerminalId",
     "TerminalReconciliation",
+    "TillKeys",
     "Total",
     "UnixTime",
     "WhoAmI",
