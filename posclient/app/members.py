@@ -186,12 +186,6 @@ class Members:
             repo.keep_member(conn, row)
         return _active(self._view(row))
 
-    def by_phone(self, phone: str) -> MemberView | None:
-        """Exact phone match among this till's members and sign-ups (by the keyed hash)."""
-        number = normalise_phone(phone)
-        return None if number is None else self._by_phone_hash(
-            self.member_keys().digest(number))
-
     def _by_phone_hash(self, digest: str) -> MemberView | None:
         conn = self.store.conn
         row = repo.member_by_phone_hash(conn, digest)

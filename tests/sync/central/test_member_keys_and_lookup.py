@@ -20,7 +20,7 @@ from sqlalchemy import select
 from posclient.app.members import Members
 from posclient.domain.catalogue import message_for
 from posclient.domain.clock import ManualClock
-from posclient.domain.errors import Unavailable
+from posclient.domain.errors import NotFound, Unavailable
 from posclient.domain.privacy import phone_digest
 from posclient.store.db import Store
 from sync.central import keys
@@ -170,8 +170,8 @@ def test_without_the_chains_key_a_till_says_so_and_finds_none_by_phone(shop, tmp
             Members(store, till.clock).find(PHONE)
         assert "no keyring" in str(none.value) and PHONE not in str(none.value)
     till.engine.run_once()
-    with Store.open(till.db) as store:
-        assert Members(store, till.clock, keys=till.engine).by_phone(PHONE) is None  # keyed
+    with Store.open(till.db) as store, pytest.raises(NotFound):  # keyed now: nobody's
+        Members(store, till.clock, keys=till.engine).find_local(PHONE)
 
     class Locked(MemoryKeyring):
         def get_password(self, service: str, username: str) -> str | None:
