@@ -255,6 +255,14 @@ def cmd_reprint(args: argparse.Namespace) -> int:
 def cmd_unlock(args: argparse.Namespace) -> int:
     term = _terminal(args)
     session = term.staff.login(args.staff, args.pin)
+    if args.staff_id is None:  # a manager's view of the lockouts (a refusal never says)
+        found = term.staff.lockouts(session)
+        for lo in found:
+            state = (f"locked until {lo.locked_until.astimezone():%H:%M}" if lo.locked_until
+                     else f"{lo.failed_pins} wrong PIN(s) in a row")
+            print(f"{lo.staff.id:>8}  {_pad(lo.staff.name, 20)} {state}")
+        print(f"{len(found)} staff number(s) locked or with wrong PINs counted.")
+        return 0
     term.staff.unlock_staff(session, args.staff_id)
     print(f"Staff {args.staff_id} unlocked.")
     return 0
@@ -461,8 +469,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_shift.register(sub, _terminal, print)
 
-    p = sub.add_parser("unlock", help="a manager unlocks a staff number after wrong PINs")
-    p.add_argument("staff_id", type=int)
+    p = sub.add_parser("unlock", help="a manager unlocks a staff number after wrong PINs, or "
+                       "without one lists the numbers locked or with wrong PINs counted")
+    p.add_argument("staff_id", type=int, nargs="?", default=None)
     p.add_argument("--staff", type=int, required=True, help="the manager's staff number")
     p.add_argument("--pin", required=True)
     p.set_defaults(func=cmd_unlock)

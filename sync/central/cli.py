@@ -3,7 +3,7 @@
     posclient-central init                       # prints the admin token once
     posclient-central create-store S001 --name-zh 示范门店 --name-en "Demo Store"
     posclient-central enrol-code --store S001    # prints a one-time code for a till
-    posclient-central serve --port 8700
+    posclient-central serve --port 8700          # --api-docs: also /docs, /redoc, /openapi.json
 
 The database: ``--database URL`` (``sqlite:///PATH``, ``postgresql://USER@HOST/DB``, or a plain
 file path), else ``POSCLIENT_CENTRAL_DB``, else ``central.db`` in the user data folder.
@@ -43,6 +43,7 @@ from sync.central.progress import Progress
 
 ENV_DB = "POSCLIENT_CENTRAL_DB"
 ENV_ADMIN_TOKEN = "POSCLIENT_CENTRAL_ADMIN_TOKEN"
+ENV_API_DOCS = "POSCLIENT_CENTRAL_API_DOCS"  # 1: serve the interactive API documents
 
 _clock = SystemClock()
 
@@ -117,21 +118,43 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from sync.central.api import create_app
 
+    proxies = trusted_proxies(args.forwarded_allow_ips)
     engine = _engine(args)
     if args.ingest_concurrency is not None:  # read by each worker (sync/central/ingest.py)
         os.environ[ENV_INGEST_CONCURRENCY] = str(args.ingest_concurrency)
+    api_docs = args.api_docs or _api_docs_from_env()
     options = {"host": args.host, "port": args.port, "log_level": args.log_level,
-               "proxy_headers": True, "forwarded_allow_ips": args.forwarded_allow_ips,
+               "proxy_headers": True, "forwarded_allow_ips": proxies,
                "ssl_keyfile": args.ssl_keyfile, "ssl_certfile": args.ssl_certfile}
     print(f"posclient-central on {'https' if args.ssl_certfile else 'http'}://{args.host}:"
-          f"{args.port} with {_shown(args.url)}", file=sys.stderr)
+          f"{args.port} with {_shown(args.url)}"
+          f"{'; API documents at /docs' if api_docs else ''}", file=sys.stderr)
     if args.workers > 1:
         os.environ[ENV_DB] = args.url  # the workers build their app from the environment
+        os.environ[ENV_API_DOCS] = "1" if api_docs else "0"
         uvicorn.run("sync.central.cli:app_from_env", factory=True, workers=args.workers,
                     **options)
     else:
-        uvicorn.run(create_app(engine, admin_token=os.environ.get(ENV_ADMIN_TOKEN)), **options)
+        uvicorn.run(create_app(engine, admin_token=os.environ.get(ENV_ADMIN_TOKEN),
+                               api_docs=api_docs), **options)
     return 0
+
+
+def trusted_proxies(value: str) -> str:
+    """The ``--forwarded-allow-ips`` list as uvicorn takes it: addresses and networks of the
+    proxies whose ``X-Forwarded-For`` names the client (the enrolment limit counts per client).
+    ``*`` is refused: uvicorn would then take the header's first entry, which any client
+    writes itself, from anyone who reaches the central directly."""
+    hosts = [h.strip() for h in value.split(",") if h.strip()]
+    if "*" in hosts:
+        raise ConfigError("--forwarded-allow-ips '*' would trust an X-Forwarded-For that any "
+                          "client can write: name the proxies' addresses or networks "
+                          "(e.g. 10.0.0.0/8), or '' for none.")
+    return ",".join(hosts)
+
+
+def _api_docs_from_env() -> bool:
+    return os.environ.get(ENV_API_DOCS, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def app_from_env() -> FastAPI:
@@ -139,7 +162,8 @@ def app_from_env() -> FastAPI:
     from sync.central.api import create_app
 
     return create_app(database_url(default_database()),
-                      admin_token=os.environ.get(ENV_ADMIN_TOKEN))
+                      admin_token=os.environ.get(ENV_ADMIN_TOKEN),
+                      api_docs=_api_docs_from_env())
 
 
 def cmd_create_store(args: argparse.Namespace) -> int:
@@ -376,8 +400,13 @@ def build_parser() -> argparse.ArgumentParser:
                         f"{DEFAULT_INGEST_CONCURRENCY})")
     c.add_argument("--log-level", default="info",
                    choices=("critical", "error", "warning", "info", "debug"))
-    c.add_argument("--forwarded-allow-ips", default="127.0.0.1",
-                   help="proxies trusted for X-Forwarded-For (client addresses)")
+    c.add_argument("--forwarded-allow-ips", default="127.0.0.1", metavar="ADDRESSES",
+                   help="the reverse proxies (addresses or networks, comma-separated; '' for "
+                        "none) whose X-Forwarded-For names the client; from anyone else the "
+                        "header is ignored (default: 127.0.0.1)")
+    c.add_argument("--api-docs", action="store_true",
+                   help=f"serve the interactive API documents at /docs, /redoc and "
+                        f"/openapi.json (default: off, or ${ENV_API_DOCS}=1)")
     c.add_argument("--ssl-certfile", default=None)
     c.add_argument("--ssl-keyfile", default=None)
     c = command("create-store", cmd_create_store, "add a store")

@@ -6,7 +6,7 @@ parameter is written: an amount, grams as kilograms, a product's name in the lan
 catalogue has no Qt, so the command line renders with it as the window does.
 
 An error's message id is its ``code``, or ``code.variant`` when a code has several messages
-(``auth_failed.plain``, ``auth_failed.tries_left``). A :class:`posclient.domain.errors.PosError`
+(``member_code_empty.empty``, ``member_code_empty.qr``). A :class:`posclient.domain.errors.PosError`
 made from an id (``NotFound.of("barcode_unknown.scanned", barcode=code)``) carries the id and its
 parameters, and its English message is the catalogue's.
 """
@@ -38,7 +38,8 @@ def has(message_id: str) -> bool:
 
 
 def code_of(message_id: str) -> str:
-    """The error code a message id belongs to: ``auth_failed`` for ``auth_failed.tries_left``."""
+    """The error code a message id belongs to: ``barcode_unknown`` for
+    ``barcode_unknown.scanned``."""
     return message_id.partition(".")[0]
 
 
