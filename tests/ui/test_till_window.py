@@ -59,6 +59,17 @@ def test_a_wrong_pin_is_refused_with_the_lockout_rule(qtbot, window):
     assert window.session is None
 
 
+@pytest.mark.parametrize("typed", ["²", "١٠٠١", "12a"])
+def test_a_staff_number_that_is_not_ascii_digits_is_refused_at_the_field(qtbot, window, typed):
+    page = window.login_page
+    page.staff_id.setText(typed)
+    qtbot.keyClicks(page.pin, "1111")
+    qtbot.keyClick(page.pin, Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is page
+    assert "digits only" in page.error.text()
+    assert window.session is None
+
+
 @pytest.fixture
 def escpos_window(qtbot, small_store, clock):
     """The till with escpos's Dummy printer: the bytes a real printer would get."""
