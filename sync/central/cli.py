@@ -36,7 +36,7 @@ from sync.protocol.clock import SystemClock
 if TYPE_CHECKING:
     from fastapi import FastAPI
 from sync.central import feed, identity, importers, schema
-from sync.central.cli_members import add_member_commands
+from sync.central.cli_members import add_member_commands, print_demo_token
 from sync.central.db import make_engine, normalize_url
 from sync.central.errors import CentralError, ConfigError, SchemaError
 from sync.central.ingest import DEFAULT_CONCURRENCY as DEFAULT_INGEST_CONCURRENCY
@@ -278,6 +278,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     print("Staff PINs (shown once):")
     for s in result.staff:
         print(f"  {s.staff_id}  {s.role:<10} {s.name}  PIN {s.pin}")
+    print_demo_token(engine)
     return 0
 
 

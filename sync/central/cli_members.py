@@ -16,7 +16,7 @@ from collections.abc import Callable
 from sqlalchemy import Engine
 
 from posclient.domain.member_token import DEFAULT_TTL_S, MAX_TTL_S
-from sync.central import member_tokens
+from sync.central import loyalty, member_tokens
 from sync.protocol.clock import SystemClock
 
 _clock = SystemClock()
@@ -46,6 +46,17 @@ def cmd_token(engine: Engine, args: argparse.Namespace) -> int:
     issued = member_tokens.issue(engine, args.member_no, _clock.now(), args.ttl)
     print(issued.token)
     return 0
+
+
+def print_demo_token(engine: Engine) -> None:
+    """After the demo data: a token for its first member, to scan at a demo till."""
+    with engine.connect() as conn:
+        member = loyalty.read_member(conn, "1")
+    if member is None:
+        return
+    issued = member_tokens.issue(engine, member.member_no, _clock.now())
+    print(f"Member {member.member_no}'s QR token (what the app shows; 10 minutes, then "
+          f"`posclient-central member token {member.member_no}`):\n  {issued.token}")
 
 
 def cmd_rotate_key(engine: Engine) -> int:

@@ -30,6 +30,7 @@ from posclient.store.db import Store
 from posclient.store.member_tokens import token_keys
 from sync.central import loyalty, member_tokens
 from sync.central.cli import main
+from sync.central.db import make_engine
 from sync.central.schema import exceptions
 from sync.credentials import TokenStore
 from sync.engine import SyncEngine
@@ -239,3 +240,21 @@ def test_a_new_snapshot_drops_the_keys_the_central_no_longer_has(stores, tmp_pat
     assert a.kids() == [first]
     assert a.engine.run_once().bootstrapped  # 410 Gone: a new snapshot, the careful path
     assert a.kids() == sorted([second, third])
+
+
+def test_the_central_demo_data_prints_a_token_for_its_first_member(tmp_path, capsys,
+                                                                  monkeypatch):
+    monkeypatch.delenv("POSCLIENT_CENTRAL_ADMIN_TOKEN", raising=False)
+    db = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert main(["--database", db, "init"]) == 0
+    assert main(["--database", db, "demo-data", "--products", "20", "--members", "3",
+                 "--seed", "7"]) == 0
+    out = capsys.readouterr().out
+    assert "Member 8800000001's QR token" in out
+    token = out.strip().splitlines()[-1].strip()
+    engine = make_engine(db)
+    with engine.connect() as conn:
+        till_keys = {k.kid: TokenKey(k.kid, from_b64url(k.public_key), k.valid_from,
+                                     k.valid_to) for k in member_tokens.published_keys(conn)}
+    engine.dispose()
+    assert verify_token(token, till_keys, datetime.now(UTC)).member_no == "8800000001"
