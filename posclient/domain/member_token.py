@@ -50,14 +50,15 @@ MAX_MASKED_NAME = 16
 MAX_POINTS = 10**12  # as sync.protocol's MAX_POINTS
 CLOCK_SKEW_S = 120  # a till's clock may be this far from the central's, either way
 DEFAULT_TTL_S = 600  # ten minutes: the app shows a fresh code each visit
+MIN_TTL_S = 60  # the shortest a token may be asked for
 MAX_TTL_S = 86_400  # the longest a chain may let a token live
 _LATEST = int(datetime(2200, 1, 1, tzinfo=UTC).timestamp())
-_KID = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
+_KID = re.compile(rf"^[A-Za-z0-9_-]{{1,{MAX_KID}}}$")
 _B64 = re.compile(r"^[A-Za-z0-9_-]+$")
 _LOOKS = re.compile(r"^MT\d+\.", re.IGNORECASE)
 _FIELDS = frozenset("kntmpie")
 _SIGNATURE_BYTES = 64
-_PUBLIC_KEY_BYTES = 32
+PUBLIC_KEY_BYTES = 32  # a raw Ed25519 public key
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +115,7 @@ def from_b64url(text: str) -> bytes:
 def check_claims(c: MemberClaims) -> None:
     """ValueError unless every field is within the format's bounds."""
     if not _KID.match(c.kid):
-        raise ValueError("kid: 1-16 of A-Z a-z 0-9 _ -")
+        raise ValueError(f"kid: 1-{MAX_KID} of A-Z a-z 0-9 _ -")
     if not 1 <= len(c.member_no) <= MAX_MEMBER_NO or not c.member_no.isprintable():
         raise ValueError(f"member_no: 1-{MAX_MEMBER_NO} printable characters")
     if not 1 <= len(c.tier) <= MAX_TIER or not c.tier.isprintable():

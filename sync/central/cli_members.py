@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Engine
 
-from posclient.domain.member_token import DEFAULT_TTL_S, MAX_TTL_S
+from posclient.domain.member_token import DEFAULT_TTL_S, MAX_TTL_S, MIN_TTL_S
 from sync.central import loyalty, member_tokens
 from sync.protocol.clock import SystemClock
 
@@ -34,7 +34,8 @@ def add_member_commands(sub: argparse._SubParsersAction,  # type: ignore[type-ar
     t = actions.add_parser("token", help=text, description=text)
     t.add_argument("member_no", metavar="NO")
     t.add_argument("--ttl", type=int, default=DEFAULT_TTL_S, metavar="SECONDS",
-                   help=f"how long the token lives (60 to {MAX_TTL_S}; default {DEFAULT_TTL_S})")
+                   help=f"how long the token lives ({MIN_TTL_S} to {MAX_TTL_S}; default "
+                        f"{DEFAULT_TTL_S})")
     t.set_defaults(func=lambda args: cmd_token(engine_of(args), args))
     text = ("make a new key to sign member tokens; tokens of the old key keep working until "
             "they expire")

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends
 
+from posclient.domain.member_token import DEFAULT_TTL_S
 from sync.central import member_tokens
 from sync.central.admin_api import admin
 from sync.central.api import CentralDep, OnceRoute
@@ -26,7 +27,7 @@ def issue_member_token(req: MemberTokenRequest, c: CentralDep) -> MemberToken:
     every till verifies it offline with the central's public key (the entity
     ``member_token_key`` in the feed)."""
     issued = member_tokens.issue(c.engine, req.member_no, c.clock.now(),
-                                 req.ttl_seconds or member_tokens.DEFAULT_TTL_S)
+                                 req.ttl_seconds or DEFAULT_TTL_S)
     claims = issued.claims
     return MemberToken(token=issued.token, kid=claims.kid, member_no=claims.member_no,
                        tier=claims.tier, masked_name=claims.masked_name, points=claims.points,

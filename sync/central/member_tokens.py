@@ -39,6 +39,7 @@ from posclient.domain.member_token import (
     MAX_MASKED_NAME,
     MAX_POINTS,
     MAX_TTL_S,
+    MIN_TTL_S,
     MemberClaims,
     b64url,
     from_b64url,
@@ -54,7 +55,6 @@ from sync.protocol import MemberTokenKeyData
 
 SIGNING_KEY = "member_token_signing"  # meta: the current signing key (kid, private key)
 ENTITY = "member_token_key"
-MIN_TTL_S = 60
 
 
 @dataclass(frozen=True, slots=True)

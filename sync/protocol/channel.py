@@ -11,6 +11,7 @@ from pydantic import (
     Field,
 )
 
+from posclient.domain.member_token import MAX_KID, MAX_TOKEN_CHARS, MAX_TTL_S, MIN_TTL_S
 from sync.protocol.bounds import (
     MAX_LINES,
     Count,
@@ -183,15 +184,15 @@ class MemberTokenRequest(ProtocolModel):
     (posclient/domain/member_token.py). ``ttl_seconds``: how long it lives (default 600)."""
 
     member_no: Key
-    ttl_seconds: int | None = Field(default=None, ge=60, le=86_400)
+    ttl_seconds: int | None = Field(default=None, ge=MIN_TTL_S, le=MAX_TTL_S)
 
 
 class MemberToken(ProtocolModel):
     """The token (``MT1.<payload>.<signature>``, at most 400 characters: put it in the QR code
     as it is) and what it says, for the app to show beside it."""
 
-    token: str = Field(max_length=400)
-    kid: str = Field(max_length=16)
+    token: str = Field(max_length=MAX_TOKEN_CHARS)
+    kid: str = Field(max_length=MAX_KID)
     member_no: Key
     tier: Word
     masked_name: Name

@@ -13,7 +13,7 @@ from pydantic import (
     model_validator,
 )
 
-from posclient.domain.member_token import from_b64url
+from posclient.domain.member_token import MAX_KID, PUBLIC_KEY_BYTES, from_b64url
 from posclient.domain.promotions import normalize_code, promotion_from_dict
 from sync.protocol.bounds import (
     BIGINT_MAX,
@@ -301,16 +301,16 @@ class MemberTokenKeyData(ProtocolModel):
     accepts tokens signed with it from ``valid_from`` to ``valid_to`` (unix seconds; None: the
     central's current key). A key whose tokens have all expired is deleted."""
 
-    kid: str = Field(pattern=r"^[A-Za-z0-9_-]{1,16}$")
-    public_key: str = Field(min_length=43, max_length=43)
+    kid: str = Field(min_length=1, max_length=MAX_KID, pattern=r"^[A-Za-z0-9_-]+$")
+    public_key: str = Field(min_length=43, max_length=43)  # 32 bytes in base64url
     valid_from: UnixTime
     valid_to: UnixTime | None = None
 
     @field_validator("public_key")
     @classmethod
     def _raw_key(cls, v: str) -> str:
-        if len(from_b64url(v)) != 32:  # ValueError: not canonical base64url
-            raise ValueError("an Ed25519 public key: 32 bytes")
+        if len(from_b64url(v)) != PUBLIC_KEY_BYTES:  # ValueError: not canonical base64url
+            raise ValueError(f"an Ed25519 public key: {PUBLIC_KEY_BYTES} bytes")
         return v
 
 
