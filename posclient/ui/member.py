@@ -4,7 +4,8 @@ this till may spend, and attaches the member to the sale (its lines take the tie
 A new customer signs up here with a phone number, a name if they like, and their consent.
 
 Everything goes through the services (posclient/app/members.py, Checkout.attach_member); a
-refusal shows in red in the dialog and changes nothing.
+refusal shows in red in the dialog and changes nothing. The app's signed member QR token may
+also be scanned straight into the sell page's field (:func:`attach_scanned`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,16 @@ from posclient.domain.catalogue import message_for
 from posclient.domain.errors import PosError
 
 from . import a11y, widgets
+
+
+def attach_scanned(co: Checkout, code: str, lang: str) -> str | None:
+    """Find the member a code scanned at the sell page names and attach them; the refusal's
+    message in ``lang`` (nothing changed), or None."""
+    try:
+        co.attach_member(Members(co.store, co.clock, co.settings).find(code))
+    except PosError as exc:
+        return message_for(exc, lang)
+    return None
 
 
 def member_text(tr_points: str, m: MemberView) -> str:

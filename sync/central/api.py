@@ -112,6 +112,7 @@ def create_app(database: str | Engine, *, clock: Clock | None = None,
     central (``app.openapi()`` makes the document either way: ``posclient-central openapi``).
     """
     from sync.central.admin_api import router as admin_router
+    from sync.central.member_token_api import router as member_token_router
 
     if admin_token is not None:
         identity.check_admin_token(admin_token)
@@ -135,6 +136,7 @@ def create_app(database: str | Engine, *, clock: Clock | None = None,
     _install_errors(app)
     app.include_router(router)
     app.include_router(admin_router)
+    app.include_router(member_token_router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     app.add_middleware(AnswerHeaders)  # outermost: its headers are on BodyLimit's 413 too

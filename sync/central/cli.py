@@ -4,6 +4,7 @@
     posclient-central create-store S001 --name-zh 示范门店 --name-en "Demo Store"
     posclient-central enrol-code --store S001    # prints a one-time code for a till
     posclient-central serve --port 8700          # --api-docs: also /docs, /redoc, /openapi.json
+    posclient-central member token 8800000001    # a signed member QR token (cli_members.py)
 
 The database: ``--database URL`` (``sqlite:///PATH``, ``postgresql://USER@HOST/DB``, or a plain
 file path), else ``POSCLIENT_CENTRAL_DB``, else ``central.db`` in the user data folder.
@@ -35,6 +36,7 @@ from sync.protocol.clock import SystemClock
 if TYPE_CHECKING:
     from fastapi import FastAPI
 from sync.central import feed, identity, importers, schema
+from sync.central.cli_members import add_member_commands, print_demo_token
 from sync.central.db import make_engine, normalize_url
 from sync.central.errors import CentralError, ConfigError, SchemaError
 from sync.central.ingest import DEFAULT_CONCURRENCY as DEFAULT_INGEST_CONCURRENCY
@@ -276,6 +278,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     print("Staff PINs (shown once):")
     for s in result.staff:
         print(f"  {s.staff_id}  {s.role:<10} {s.name}  PIN {s.pin}")
+    print_demo_token(engine)
     return 0
 
 
@@ -472,6 +475,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--comment", required=True, help="how it was resolved")
     c.add_argument("--refund", default=None, choices=("approve", "refuse"),
                    help="the decision on the web refund it holds (a double refund's)")
+    add_member_commands(sub, _engine)
     return p
 
 

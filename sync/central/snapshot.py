@@ -35,7 +35,7 @@ from typing import Any
 from sqlalchemy import Engine, String, cast, exists, func, not_, or_, select
 
 from sync.central.db import reader
-from sync.central.entities import REFERENCE_ENTITIES
+from sync.central.entities import SNAPSHOT_ENTITIES
 from sync.central.feed import feed_state
 from sync.central.schema import GLOBAL, entities, stock_levels
 from sync.protocol import entity_key
@@ -56,14 +56,14 @@ def snapshot_lines(engine: Engine, store_id: str, now: datetime) -> Iterator[byt
         seq = feed_state(conn).last_seq
         scoped = entities.c.scope.in_((GLOBAL, store_id))
         n_entities = conn.scalar(select(func.count()).select_from(entities).where(
-            scoped, entities.c.entity.in_(REFERENCE_ENTITIES)))
+            scoped, entities.c.entity.in_(SNAPSHOT_ENTITIES)))
         levels = _levels_query(store_id)
         n_levels = conn.scalar(select(func.count()).select_from(levels.subquery()))
         kept_orders = _orders_where(store_id, now)
         n_orders = conn.scalar(select(func.count()).select_from(entities).where(*kept_orders))
         header = {"seq": seq, "records": (n_entities or 0) + (n_levels or 0) + (n_orders or 0)}
         yield json.dumps(header, separators=(",", ":")).encode() + b"\n"
-        for entity in REFERENCE_ENTITIES:
+        for entity in SNAPSHOT_ENTITIES:
             head = '{"entity":"' + entity + '","key":'
             rows = conn.execute(select(entities.c.key, entities.c.data)
                                 .where(entities.c.entity == entity, scoped)

@@ -13,6 +13,7 @@ from pydantic import (
     model_validator,
 )
 
+from posclient.domain.member_token import MAX_KID, PUBLIC_KEY_BYTES, from_b64url
 from posclient.domain.promotions import normalize_code, promotion_from_dict
 from sync.protocol.bounds import (
     BIGINT_MAX,
@@ -293,6 +294,26 @@ class QuickKeyData(ProtocolModel):
     position: int = Field(default=0, ge=0, le=10_000)
 
 
+class MemberTokenKeyData(ProtocolModel):
+    """A public key the central signs member QR tokens with (posclient/domain/member_token.py):
+    entity ``member_token_key``, key ``kid``, the chain's (every till gets every one).
+    ``public_key``: the raw Ed25519 key (32 bytes) in base64url without padding. A till
+    accepts tokens signed with it from ``valid_from`` to ``valid_to`` (unix seconds; None: the
+    central's current key). A key whose tokens have all expired is deleted."""
+
+    kid: str = Field(min_length=1, max_length=MAX_KID, pattern=r"^[A-Za-z0-9_-]+$")
+    public_key: str = Field(min_length=43, max_length=43)  # 32 bytes in base64url
+    valid_from: UnixTime
+    valid_to: UnixTime | None = None
+
+    @field_validator("public_key")
+    @classmethod
+    def _raw_key(cls, v: str) -> str:
+        if len(from_b64url(v)) != PUBLIC_KEY_BYTES:  # ValueError: not canonical base64url
+            raise ValueError(f"an Ed25519 public key: {PUBLIC_KEY_BYTES} bytes")
+        return v
+
+
 def pickup_code_hash(order_no: str, code: str) -> str:
     """What a till compares the customer's pick-up code with (case and spaces ignored)."""
     import hashlib
@@ -314,10 +335,11 @@ ENTITY_MODELS: dict[str, type[ProtocolModel]] = {
     "delivery": DeliveryData,  # goods on their way to a store (its tills receive them)
     "reason_code": ReasonCodeData,  # the chain's reasons, at every till
     "quick_key": QuickKeyData,  # a store's touch tiles, at its tills only
+    "member_token_key": MemberTokenKeyData,  # the central's keys for member QR tokens
 }
 Entity = Literal["product", "price", "tax_rate", "member", "stock_level", "staff",
                  "store_settings", "order", "promotion", "delivery", "reason_code",
-                 "quick_key"]
+                 "quick_key", "member_token_key"]
 
 
 def entity_key(entity: str, data: dict[str, Any]) -> str:
@@ -325,9 +347,9 @@ def entity_key(entity: str, data: dict[str, Any]) -> str:
 
     ``product``, ``price``, ``member``, ``staff``, ``promotion``, ``quick_key``: the id;
     ``tax_rate``, ``reason_code``: the code;
-    ``store_settings``: the store id; ``stock_level``: ``"<store_id>:<product_id>"`` (a store
-    may see a few other stores' levels, so the key names the store); ``order``: the order
-    number.
+    ``store_settings``: the store id; ``member_token_key``: the key id; ``stock_level``:
+    ``"<store_id>:<product_id>"`` (a store may see a few other stores' levels, so the key
+    names the store); ``order``: the order number.
     """
     if entity in ("tax_rate", "reason_code"):
         return str(data["code"])
@@ -335,6 +357,8 @@ def entity_key(entity: str, data: dict[str, Any]) -> str:
         return str(data["order_no"])
     if entity == "store_settings":
         return str(data["store_id"])
+    if entity == "member_token_key":
+        return str(data["kid"])
     if entity == "stock_level":
         return f"{data['store_id']}:{data['product_id']}"
     if entity in ENTITY_MODELS:

@@ -19,6 +19,7 @@ from typing import Any
 
 from .errors_cli import ERRORS as _CLI
 from .errors_devices import ERRORS as _DEVICES
+from .errors_member_tokens import ERRORS as _MEMBER_TOKENS
 from .errors_sale import ERRORS as _SALE
 from .errors_till import ERRORS as _TILL
 from .labels import DISPLAY, RECEIPT, REPORT
@@ -26,7 +27,7 @@ from .params import Params, is_zh, write
 from .refusals import REFUSALS
 
 # What errors say: message id -> (Chinese, English).
-ERRORS: dict[str, tuple[str, str]] = {**_SALE, **_TILL, **_DEVICES, **_CLI}
+ERRORS: dict[str, tuple[str, str]] = {**_SALE, **_TILL, **_DEVICES, **_CLI, **_MEMBER_TOKENS}
 
 MESSAGES: dict[str, tuple[str, str]] = {**ERRORS, **REFUSALS, **RECEIPT, **REPORT, **DISPLAY}
 
