@@ -87,7 +87,6 @@ class AuditReport:
     """What :func:`verify` found: ``problems`` (none: intact), and how the log is keyed."""
 
     records: int
-    last: int  # the last record's id (0: an empty log)
     problems: list[Finding]
     keyed: bool  # checked with this till's key
     keyed_from: int | None  # the first record that carries the key (None: none does)
@@ -220,5 +219,5 @@ def verify(conn: sqlite3.Connection, key: AuditKey | None = None,
         problems += _against_head(conn, stored, walk.last)
     elif key is not None and head is not None and not head.exists() and walk.records:
         problems.append(Finding("audit.head_missing", {"path": str(head)}))
-    return AuditReport(walk.records, walk.last, problems, key is not None, walk.keyed_from,
+    return AuditReport(walk.records, problems, key is not None, walk.keyed_from,
                        stored.seq if stored is not None else None)

@@ -147,7 +147,7 @@ def test_records_appended_without_the_key_are_caught(till):
     rid = append_unkeyed(till.path)
     assert till.problems() == [
         f"records {rid}..{rid} were written without this till's key after the log was keyed "
-        "(not by the till program)"]
+        "(by another program, or while the keyring could not be read)"]
 
 
 def test_a_tail_removed_and_refilled_by_hand_is_caught(till):
@@ -166,7 +166,7 @@ def test_a_store_opened_without_the_key_writes_records_that_are_reported(till):
         StaffService(other, till.clock).login(1001, "1111")
     assert till.problems() == [
         "records 3..3 were written without this till's key after the log was keyed "
-        "(not by the till program)"]
+        "(by another program, or while the keyring could not be read)"]
 
 
 # -- the head ---------------------------------------------------------------------------------
@@ -264,8 +264,8 @@ def test_a_lost_key_is_reported_never_replaced_by_a_new_one(tmp_path):
     elsewhere = Till(till.path, TokenStore(MemoryKeyring()))  # its keyring lost the key
     assert elsewhere.keying is Keying.KEY_MISSING and elsewhere.store.audit_key is None
     assert elsewhere.problems() == [
-        "this till's audit key is not in the keyring, though its audit log was keyed: the log "
-        "cannot be checked against the key here, and new records are not keyed. Call IT"]
+        "this till's audit key cannot be read from the keyring, though its audit log was keyed: "
+        "the log cannot be checked against the key here, and new records are not keyed. Call IT"]
     assert elsewhere.tokens.load_audit_key(elsewhere.store.database_id()) is None
     elsewhere.close()
 

@@ -175,7 +175,7 @@ def test_the_audit_log_is_checked_with_the_tills_key_and_a_removed_tail_fails(sh
     assert _detail(report, "audit").startswith(
         "1 problem(s) in 2 record(s), first: records 3..3 were removed")
     till.tokens = TokenStore(MemoryKeyring())  # another machine's keyring: no key
-    assert "audit key is not in the keyring" in _detail(till.doctor(), "audit")
+    assert "audit key cannot be read from the keyring" in _detail(till.doctor(), "audit")
 
 
 # -- TLS ---------------------------------------------------------------------------------------

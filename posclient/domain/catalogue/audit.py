@@ -24,14 +24,15 @@ AUDIT: dict[str, tuple[str, str]] = {
         "records {first}..{last} fail this till's key check (rewritten with their hashes "
         "computed again, or written with another key)"),
     "audit.unkeyed": (
-        "第 {first} 至 {last} 条记录写在日志启用密钥之后，却没有本收银机的密钥（不是收银程序写的）",
+        "第 {first} 至 {last} 条记录写在日志启用密钥之后，却没有本收银机的密钥（由别的程序写入，"
+        "或写入时钥匙串无法读取）",
         "records {first}..{last} were written without this till's key after the log was keyed "
-        "(not by the till program)"),
+        "(by another program, or while the keyring could not be read)"),
     "audit.key_missing": (
-        "本收银机的审计密钥不在钥匙串中，但审计日志曾用它签名：日志无法在本机按密钥核对，新记录也不再"
-        "带密钥。请联系 IT",
-        "this till's audit key is not in the keyring, though its audit log was keyed: the log "
-        "cannot be checked against the key here, and new records are not keyed. Call IT"),
+        "无法从钥匙串读取本收银机的审计密钥，但审计日志曾用它签名：日志无法在本机按密钥核对，"
+        "新记录也不带密钥。请联系 IT",
+        "this till's audit key cannot be read from the keyring, though its audit log was keyed: "
+        "the log cannot be checked against the key here, and new records are not keyed. Call IT"),
     "audit.head_missing": (
         "审计日志的头文件 {path} 不见了，而日志中已有记录：无法排除末尾的记录被删除",
         "the audit log's head file {path} is missing while the log holds records: records "
