@@ -478,7 +478,5 @@ def _audit(path: Path, tokens: Any, facts: _Facts) -> Check:
                      f"{report.records:,} record(s), first: {report.problems[0]} (posclient "
                      "audit verify lists them)", data)
     notes = report.notes(Keying.KEYED if key is not None else keying)
-    what = f"{report.records:,} record(s) intact"
-    if key is None:
-        return Check("audit", Level.WARN, f"{what}; {notes[0]}" if notes else what, data)
-    return Check("audit", Level.OK, f"{what}; {notes[0]}" if notes else what, data)
+    what = "; ".join([f"{report.records:,} record(s) intact", *map(str, notes[:1])])
+    return Check("audit", Level.OK if key is not None else Level.WARN, what, data)
