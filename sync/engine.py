@@ -54,6 +54,7 @@ from posclient.domain.clock import Clock, iso
 from posclient.domain.errors import InvalidInput, Unavailable
 from posclient.domain.sync_status import SyncStatus
 from posclient.store import audit, outbox
+from posclient.store.audit_head import AuditKey
 from posclient.store.db import Store
 from posclient.store.members import acknowledge_points
 from posclient.store.stock import acknowledge_sent, tidy_acknowledged, tidy_candidates
@@ -62,7 +63,7 @@ from sync.protocol.clock import SystemClock
 
 from . import calls, parked, snapshot_load, till_identity
 from .apply import Applier
-from .credentials import TokenStore
+from .credentials import TokenStore, key_audit
 from .errors import SyncError
 from .faults import network_error, raise_for
 from .http import DEFAULT_DEADLINE_S, BoundedTransport
@@ -142,6 +143,20 @@ class SyncEngine:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._checked: set[str] = set()  # tokens whose identity the central confirmed
+        self._audit_key: AuditKey | None = None  # this till's, once read from the keyring
+
+    def _open(self) -> Store:
+        """A connection of the calling thread's own, keyed with this till's audit key: the
+        engine writes audit records too (sync/parked.py)."""
+        store = Store.open(self.db_path, create=False, audit_key=self._audit_key)
+        if self._audit_key is None:
+            try:
+                key_audit(store, self.tokens, make=False)
+            except BaseException:
+                store.close()
+                raise
+            self._audit_key = store.audit_key
+        return store
 
     # -- status ------------------------------------------------------------------------------------
     def _emit(self, store: Store, state: str | None = None,
@@ -156,7 +171,7 @@ class SyncEngine:
     # -- one cycle -------------------------------------------------------------------------------
     def run_once(self) -> CycleReport:
         """Push, then pull to the head. Raises :class:`SyncError` (recorded first)."""
-        with Store.open(self.db_path, create=False) as store:
+        with self._open() as store:
             me = till_identity.enrolled(store.conn)
             if me is None:
                 raise SyncError("This till is not enrolled with a central: run posclient "
@@ -289,7 +304,7 @@ class SyncEngine:
     def _cashier_client(self) -> Iterator[tuple[httpx.Client, str, Store]]:
         """An HTTP client with a cashier's time-out, the till's id, and a database connection
         of the calling thread's own."""
-        with Store.open(self.db_path, create=False) as store:
+        with self._open() as store:
             me = till_identity.enrolled(store.conn)
             if me is None:
                 raise InvalidInput.of("not_enrolled")

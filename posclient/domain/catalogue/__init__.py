@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from .audit import AUDIT
 from .errors_cli import ERRORS as _CLI
 from .errors_devices import ERRORS as _DEVICES
 from .errors_member_tokens import ERRORS as _MEMBER_TOKENS
@@ -29,7 +30,8 @@ from .refusals import REFUSALS
 # What errors say: message id -> (Chinese, English).
 ERRORS: dict[str, tuple[str, str]] = {**_SALE, **_TILL, **_DEVICES, **_CLI, **_MEMBER_TOKENS}
 
-MESSAGES: dict[str, tuple[str, str]] = {**ERRORS, **REFUSALS, **RECEIPT, **REPORT, **DISPLAY}
+MESSAGES: dict[str, tuple[str, str]] = {**ERRORS, **REFUSALS, **AUDIT, **RECEIPT, **REPORT,
+                                        **DISPLAY}
 
 _PARAM = re.compile(r"\{(\w+)(?:!(r))?(?::(\w+))?\}")
 
@@ -91,5 +93,5 @@ def message_for(exc: object, lang: str) -> str:
         return str(exc)
 
 
-__all__ = ["ERRORS", "MESSAGES", "REFUSALS", "code_of", "describe_refusal", "has", "is_zh",
-           "message_for", "params_of", "render", "text"]
+__all__ = ["AUDIT", "ERRORS", "MESSAGES", "REFUSALS", "code_of", "describe_refusal", "has",
+           "is_zh", "message_for", "params_of", "render", "text"]
