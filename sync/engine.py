@@ -76,6 +76,7 @@ from .protocol import (
     OrderData,
     PageError,
     ParkedSale,
+    PickupCodeAnswer,
     PurchaseData,
     ReserveRequest,
     ReserveResponse,
@@ -267,6 +268,11 @@ class SyncEngine:
         """A web order as the central has it now (for a pick-up or a return)."""
         with self._cashier_client() as (http, _, _store):
             return calls.fetch_order(http, order_no)
+
+    def check_pickup_code(self, order_no: str, code: str) -> PickupCodeAnswer:
+        """The central's verdict on a web order's pick-up code (it counts wrong ones)."""
+        with self._cashier_client() as (http, _, _store):
+            return calls.check_pickup_code(http, order_no, code)
 
     def check_coupon(self, code: str) -> CouponStatus:
         """Whether a coupon is still unused anywhere in the chain."""

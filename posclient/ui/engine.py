@@ -11,14 +11,15 @@ from typing import Protocol
 from posclient.app.ports import SyncEnginePort
 from posclient.app.reconcile import Central as ReconcileCentral
 
+from .pickup import PickupCentral
 from .resume import SharedSales
 from .returns import ReturnsCentral
 
 
-class SaleCentral(SharedSales, ReturnsCentral, Protocol):
+class SaleCentral(SharedSales, PickupCentral, ReturnsCentral, Protocol):
     """What the selling screen's dialogs ask the central through the engine: other tills'
-    suspended sales, coupons and web orders (ui/resume.py, ui/pickup.py), and purchases to
-    return (ui/returns.py)."""
+    suspended sales, coupons, web orders and their pick-up codes (ui/resume.py, ui/pickup.py),
+    and purchases to return (ui/returns.py)."""
 
 
 class WindowEngine(SyncEnginePort, SaleCentral, ReconcileCentral, Protocol):

@@ -4,7 +4,7 @@
 <context>
     <name>ApprovalDialog</name>
     <message>
-        <location filename="../../posclient/ui/widgets.py" line="+100"/>
+        <location filename="../../posclient/ui/widgets.py" line="+102"/>
         <source>Supervisor approval</source>
         <translation>主管授权</translation>
     </message>
@@ -126,7 +126,7 @@
 <context>
     <name>CartColumn</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="+77"/>
+        <location filename="../../posclient/ui/sell.py" line="+58"/>
         <source>#</source>
         <translation>序号</translation>
     </message>
@@ -187,7 +187,7 @@
 <context>
     <name>CustomerDisplayForm</name>
     <message>
-        <location filename="../../posclient/ui/customer_display.py" line="+325"/>
+        <location filename="../../posclient/ui/customer_display.py" line="+326"/>
         <location line="+33"/>
         <source>Customer display</source>
         <translation>顾客显示屏</translation>
@@ -242,7 +242,7 @@
 <context>
     <name>CustomerDisplays</name>
     <message>
-        <location line="-117"/>
+        <location line="-118"/>
         <source>Customer display: %1</source>
         <translation>顾客显示屏：%1</translation>
     </message>
@@ -252,7 +252,7 @@
         <translation>顾客显示屏：屏幕 %1 未连接</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+46"/>
         <source>Customer display on %1 does not answer</source>
         <translation>%1 上的顾客显示屏无响应</translation>
     </message>
@@ -317,12 +317,12 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../posclient/ui/main_window.py" line="+103"/>
+        <location filename="../../posclient/ui/main_window.py" line="+115"/>
         <source>Till %1 · %2</source>
         <translation>收银机 %1 · %2</translation>
     </message>
     <message>
-        <location line="+93"/>
+        <location line="+96"/>
         <source>Enrolled, but sync cannot start (no keyring?): see the log</source>
         <translation>已注册，但无法启动同步（可能没有系统密钥环）：请查看日志</translation>
     </message>
@@ -339,7 +339,7 @@
         <translation>当前有未完成的交易：请先解锁，结账或挂单后再切换收银员</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+37"/>
         <source>Change %1 · Receipt %2</source>
         <translation>找零 %1 · 小票号 %2</translation>
     </message>
@@ -349,12 +349,12 @@
         <translation>找零 %1 · 小票 %2 · 退货单 %3 · 退还 %4</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+6"/>
         <source>Total %1</source>
         <translation>合计 %1</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+17"/>
         <source>Refunded %1 · return %2</source>
         <translation>已退款 %1 · 退货单 %2</translation>
     </message>
@@ -379,7 +379,7 @@
         <translation>打印机就绪</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+36"/>
         <source>No sale</source>
         <translation>开钱箱</translation>
     </message>
@@ -389,12 +389,12 @@
         <translation>不做交易，直接打开钱箱？</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
         <source>Why is the drawer opened?</source>
         <translation>开钱箱原因：</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>No printer is set up on this till</source>
         <translation>本机未配置小票打印机</translation>
     </message>
@@ -421,7 +421,7 @@
         <translation>请先开班：清点钱箱里的备用金</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+76"/>
         <source>Payments were taken: finish or void the sale before closing the till</source>
         <translation>本单已收款：请先完成或作废本单，再关闭收银机</translation>
     </message>
@@ -516,13 +516,13 @@
 <context>
     <name>PayDialog</name>
     <message>
-        <location filename="../../posclient/ui/pay.py" line="+52"/>
+        <location filename="../../posclient/ui/pay.py" line="+53"/>
         <location line="+116"/>
         <source>Payment</source>
         <translation>收款</translation>
     </message>
     <message>
-        <location line="-110"/>
+        <location line="-109"/>
         <source>Due</source>
         <translation>应付</translation>
     </message>
@@ -543,12 +543,12 @@
     </message>
     <message>
         <location line="+3"/>
-        <location line="+54"/>
+        <location line="+53"/>
         <source>Points</source>
         <translation>积分</translation>
     </message>
     <message>
-        <location line="-49"/>
+        <location line="-48"/>
         <source>Back to sale</source>
         <translation>返回销售</translation>
     </message>
@@ -568,7 +568,7 @@
         <translation>应收 %1</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+13"/>
         <source>Cash %1</source>
         <translation>现金 %1</translation>
     </message>
@@ -593,12 +593,12 @@
         <translation>请输入整数积分</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+34"/>
         <source>Waiting for the card terminal…</source>
         <translation>等待刷卡终端响应…</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+16"/>
         <source>Card approved</source>
         <translation>刷卡成功</translation>
     </message>
@@ -606,7 +606,7 @@
 <context>
     <name>PickupDialog</name>
     <message>
-        <location filename="../../posclient/ui/pickup.py" line="+62"/>
+        <location filename="../../posclient/ui/pickup.py" line="+70"/>
         <source>Order pick-up</source>
         <translation>网购自提</translation>
     </message>
@@ -616,7 +616,7 @@
         <translation>扫描订单二维码，或输入订单号、顾客手机号</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>from the customer&apos;s message; empty: a supervisor checks the order otherwise</source>
         <translation>见顾客收到的短信；留空：由主管以其他方式核实订单</translation>
     </message>
@@ -628,12 +628,12 @@
     <message>
         <location line="-35"/>
         <location line="+37"/>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Hand over</source>
         <translation>交付</translation>
     </message>
     <message>
-        <location line="-49"/>
+        <location line="-50"/>
         <source>Item</source>
         <translation>商品</translation>
     </message>
@@ -648,8 +648,8 @@
         <translation>已提</translation>
     </message>
     <message>
-        <location line="+19"/>
-        <location line="+33"/>
+        <location line="+18"/>
+        <location line="+35"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
@@ -679,7 +679,7 @@
         <translation>正在向总部查询订单 %1…</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+16"/>
         <source>Using this till&apos;s copy of the order: %1</source>
         <translation>使用本收银机保存的订单：%1</translation>
     </message>
@@ -739,15 +739,20 @@
         <translation>商品 %1 · 已付 %2 · 现付 %3</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>Find the order first</source>
         <translation>请先查找订单</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The central is checking the pick-up code…</source>
+        <translation>总部正在核对提货码…</translation>
     </message>
 </context>
 <context>
     <name>PrinterForm</name>
     <message>
-        <location filename="../../posclient/ui/settings.py" line="+62"/>
+        <location filename="../../posclient/ui/settings.py" line="+63"/>
         <source>No printer</source>
         <translation>不使用打印机</translation>
     </message>
@@ -815,13 +820,13 @@
 <context>
     <name>QuickKeysPanel</name>
     <message>
-        <location filename="../../posclient/ui/quick_keys.py" line="+69"/>
+        <location filename="../../posclient/ui/quick_keys.py" line="+67"/>
         <location line="+7"/>
         <source>Quick keys</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+64"/>
         <source>Weight in grams</source>
         <translation>重量（克）</translation>
     </message>
@@ -1019,7 +1024,7 @@
 <context>
     <name>ReconcileDialog</name>
     <message>
-        <location filename="../../posclient/ui/reconcile.py" line="+50"/>
+        <location filename="../../posclient/ui/reconcile.py" line="+52"/>
         <source>Store reconciliation</source>
         <translation>门店对账</translation>
     </message>
@@ -1511,7 +1516,7 @@
 <context>
     <name>ReturnDialog</name>
     <message>
-        <location filename="../../posclient/ui/returns.py" line="+71"/>
+        <location filename="../../posclient/ui/returns.py" line="+72"/>
         <source>Item</source>
         <translation>商品</translation>
     </message>
@@ -1688,7 +1693,7 @@
         <translation>退回网上支付</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+20"/>
         <source>Reserving the return at the central…</source>
         <translation>正在总部预留这笔退货…</translation>
     </message>
@@ -1739,43 +1744,43 @@
         <translation>现有 %1 · 预留 %2 · 可售 %3</translation>
     </message>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="-37"/>
-        <location line="+338"/>
+        <location filename="../../posclient/ui/sell.py" line="+302"/>
+        <location filename="../../posclient/ui/sell_actions.py" line="+15"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location line="-337"/>
-        <location line="+349"/>
+        <location line="+12"/>
+        <location filename="../../posclient/ui/sell_actions.py" line="+1"/>
         <source>Price</source>
         <translation>改价</translation>
     </message>
     <message>
-        <location line="-348"/>
-        <location line="+366"/>
+        <location line="+18"/>
+        <location filename="../../posclient/ui/sell_actions.py" line="+1"/>
         <source>Line discount</source>
         <translation>单品折扣</translation>
     </message>
     <message>
-        <location line="-365"/>
-        <location line="+372"/>
+        <location line="+7"/>
+        <location filename="../../posclient/ui/sell_actions.py" line="+1"/>
         <source>Sale discount</source>
         <translation>整单折扣</translation>
     </message>
     <message>
-        <location line="-371"/>
-        <location line="+378"/>
+        <location line="+7"/>
+        <location filename="../../posclient/ui/sell_actions.py" line="+1"/>
         <source>Void line</source>
         <translation>单品作废</translation>
     </message>
     <message>
-        <location line="-377"/>
-        <location line="+385"/>
+        <location line="+8"/>
+        <location filename="../../posclient/ui/sell_actions.py" line="+1"/>
         <source>Void sale</source>
         <translation>整单作废</translation>
     </message>
     <message>
-        <location line="-384"/>
+        <location filename="../../posclient/ui/sell_actions.py" line="+1"/>
         <source>Suspend</source>
         <translation>挂单</translation>
     </message>
@@ -1795,13 +1800,13 @@
         <translation>重打小票</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+521"/>
+        <location filename="../../posclient/ui/sell.py" line="+139"/>
+        <location filename="../../posclient/ui/sell_actions.py" line="+1"/>
         <source>Stock</source>
         <translation>库存查询</translation>
     </message>
     <message>
-        <location line="-520"/>
+        <location filename="../../posclient/ui/sell_actions.py" line="+1"/>
         <source>Pick-up</source>
         <translation>自提</translation>
     </message>
@@ -1821,13 +1826,13 @@
         <translation>设置</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+80"/>
+        <location filename="../../posclient/ui/sell.py" line="-435"/>
+        <location filename="../../posclient/ui/sell_actions.py" line="+1"/>
         <source>Member</source>
         <translation>会员</translation>
     </message>
     <message>
-        <location line="-79"/>
+        <location filename="../../posclient/ui/sell_actions.py" line="+1"/>
         <source>Stock count</source>
         <translation>盘点</translation>
     </message>
@@ -1842,7 +1847,7 @@
         <translation>对账</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location filename="../../posclient/ui/sell.py" line="-44"/>
         <source>Scan or type a barcode, item number or name</source>
         <translation>扫描或输入条码、货号或品名</translation>
     </message>
@@ -1874,17 +1879,17 @@
     </message>
     <message>
         <location line="+23"/>
-        <location line="+128"/>
+        <location line="+76"/>
         <source>Member: —</source>
         <translation>会员：—</translation>
     </message>
     <message>
-        <location line="-125"/>
+        <location line="-73"/>
         <source>Totals</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+14"/>
         <source>Pay</source>
         <translation>结账</translation>
     </message>
@@ -1894,7 +1899,7 @@
         <translation>扫码框为空时按 Enter</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+102"/>
         <source>Subtotal</source>
         <translation>小计</translation>
     </message>
@@ -1924,24 +1929,24 @@
         <translation>已收</translation>
     </message>
     <message>
-        <location line="-116"/>
-        <location line="+119"/>
+        <location line="-123"/>
+        <location line="+126"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location line="+4"/>
-        <location line="+288"/>
+        <location line="-55"/>
+        <location line="+339"/>
         <source>Member: %1</source>
         <translation>会员：%1</translation>
     </message>
     <message>
-        <location line="-287"/>
+        <location line="-338"/>
         <source>%1 points</source>
         <translation>%1 积分</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+96"/>
         <source>Coupon %1: %2</source>
         <translation>优惠券 %1：%2</translation>
     </message>
@@ -2003,7 +2008,7 @@
     </message>
     <message>
         <location line="+15"/>
-        <location line="+23"/>
+        <location line="+21"/>
         <source>Finish or suspend the sale first</source>
         <translation>请先完成或挂起当前交易</translation>
     </message>
@@ -2174,7 +2179,7 @@
     </message>
     <message>
         <location line="+17"/>
-        <location line="+67"/>
+        <location line="+69"/>
         <source>Log in first</source>
         <translation>请先登录</translation>
     </message>
@@ -2229,12 +2234,12 @@
         <translation>已重新注册为收银机 %1：同步继续</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>This till now uses the central at %1</source>
         <translation>本收银机现在使用位于 %1 的中心</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+14"/>
         <source>Sync started: watch the status bar</source>
         <translation>已开始同步：请留意状态栏</translation>
     </message>
@@ -2242,7 +2247,7 @@
 <context>
     <name>SetupPage</name>
     <message>
-        <location line="+18"/>
+        <location line="+20"/>
         <source>Set up this till</source>
         <translation>设置本收银机</translation>
     </message>
@@ -2277,7 +2282,7 @@
         <translation>提示</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+14"/>
         <source>Enrolling…</source>
         <translation>正在注册…</translation>
     </message>
@@ -2306,24 +2311,24 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+67"/>
+        <location line="+68"/>
         <source>Cash in</source>
         <translation>备用金存入</translation>
     </message>
     <message>
-        <location line="-66"/>
-        <location line="+66"/>
+        <location line="-67"/>
+        <location line="+67"/>
         <source>Paid out</source>
         <translation>支出</translation>
     </message>
     <message>
-        <location line="-65"/>
-        <location line="+66"/>
+        <location line="-66"/>
+        <location line="+67"/>
         <source>Safe drop</source>
         <translation>存入保险柜</translation>
     </message>
     <message>
-        <location line="-65"/>
+        <location line="-66"/>
         <source>Close shift (blind count)</source>
         <translation>交班（盲点）</translation>
     </message>
@@ -2363,7 +2368,7 @@
         <translation>班次 %1 已开班，备用金 %2</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+28"/>
         <source>%1: %2 recorded</source>
         <translation>%1：已记录 %2</translation>
     </message>
@@ -2373,7 +2378,7 @@
         <translation>盲点：请清点钱箱</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+22"/>
         <source>Cash</source>
         <translation>现金</translation>
     </message>

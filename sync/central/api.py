@@ -35,6 +35,7 @@ from sync.central import (
     ingest,
     orders,
     parked,
+    pickup_codes,
     promotions,
     returns,
     schema,
@@ -70,6 +71,8 @@ from sync.protocol import (
     ParkedClaimed,
     ParkedList,
     ParkedSale,
+    PickupCodeAnswer,
+    PickupCodeCheck,
     PriceBasketRequest,
     PriceBasketResponse,
     PurchaseData,
@@ -293,6 +296,17 @@ def get_order(order_no: Annotated[str, Path(max_length=64)], who: TerminalDep,
     """A web order as it stands now, for any till of the chain (pick-up, or a return of a web
     purchase in any store)."""
     return orders.get_order(c.engine, order_no)
+
+
+@router.post("/orders/{order_no}/pickup-code", response_model=PickupCodeAnswer,
+             tags=["terminal"], responses={404: {"model": ErrorBody}})
+def check_pickup_code(order_no: Annotated[str, Path(max_length=64)], body: PickupCodeCheck,
+                      who: TerminalDep, c: CentralDep) -> PickupCodeAnswer:
+    """Whether the customer's code (in the body, never in the URL) is the order's pick-up
+    code: ``ok``, ``wrong`` (a wrong code counts), or ``locked`` after too many wrong codes
+    in a row (not checked). Only a till of the order's pick-up store asks (403 otherwise)."""
+    order = orders.get_order(c.engine, order_no)
+    return pickup_codes.check(c.engine, who, order, body.code, c.clock.now())
 
 
 @router.post("/audit", response_model=AuditAck, tags=["terminal"])

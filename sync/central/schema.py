@@ -41,7 +41,7 @@ from sync.central.errors import SchemaError
 from sync.central.schema_history import UPGRADES
 from sync.central.schema_history.types import BigId, UtcDateTime
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 GLOBAL = ""  # the store scope of a record every store sees (entities.scope)
 
@@ -386,6 +386,17 @@ coupon_redemptions = Table(  # v6: each coupon code is used once, chain-wide
     Column("receipt_no", String(64)),
     Column("event_id", Uuid),  # the sale event that recorded it
     Column("redeemed_at", UtcDateTime, nullable=False),
+)
+
+
+pickup_code_attempts = Table(  # v10: wrong pick-up codes per order at the online check
+    "pickup_code_attempts", metadata,
+    Column("order_no", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),  # in a row; a right code deletes the row
+    Column("last_store_id", String(32), nullable=False),  # the till of the last wrong code
+    Column("last_terminal_id", String(32), nullable=False),
+    Column("last_failure_at", UtcDateTime, nullable=False),
+    Column("locked_at", UtcDateTime),  # set at the MAX_WRONG_CODES-th wrong code
 )
 
 

@@ -9,7 +9,8 @@ rejects the whole page (the terminal keeps its cursor).
 The package's modules: ``bounds`` (limits, field types, the models' base), ``identity``
 (enrolment), ``records`` (reference data per entity), ``feed`` (change pages, snapshots),
 ``events`` (the events a till uploads and their payloads), ``returns``, ``channel`` (parked
-sales, coupons, basket pricing), ``reconciliation``, ``clock``. This module re-exports their
+sales, coupons, basket pricing), ``pickup_codes`` (a web order's pick-up code: its hash and
+check), ``reconciliation``, ``clock``. This module re-exports their
 public names: ``from sync.protocol import X`` is the package's API (each module loads on the
 first use of one of its names).
 """
@@ -113,6 +114,13 @@ if TYPE_CHECKING:
         ErrorBody,
         WhoAmI,
     )
+    from sync.protocol.pickup_codes import (
+        MAX_WRONG_CODES,
+        PickupCodeAnswer,
+        PickupCodeCheck,
+        pickup_code_phc,
+        pickup_code_sha256,
+    )
     from sync.protocol.reconciliation import (
         CardOrphanLine,
         Figures,
@@ -150,7 +158,6 @@ if TYPE_CHECKING:
         StoreSettingsData,
         TaxRateData,
         entity_key,
-        pickup_code_hash,
     )
     from sync.protocol.returns import (
         PurchaseData,
@@ -169,8 +176,8 @@ if TYPE_CHECKING:
     )
 
 # The modules that define the names below, in the order they are searched.
-_MODULES = ("bounds", "channel", "events", "feed", "identity", "reconciliation", "records",
-            "returns")
+_MODULES = ("bounds", "channel", "events", "feed", "identity", "pickup_codes",
+            "reconciliation", "records", "returns")
 
 __all__ = [
     "BIGINT_MAX",
@@ -186,6 +193,7 @@ __all__ = [
     "MAX_QTY",
     "MAX_SEQ_AHEAD",
     "MAX_STOCK",
+    "MAX_WRONG_CODES",
     "ORDER_STATUSES",
     "PROTOCOL_VERSION",
     "REASON_KINDS",
@@ -238,6 +246,8 @@ __all__ = [
     "ParkedClaimed",
     "ParkedList",
     "ParkedSale",
+    "PickupCodeAnswer",
+    "PickupCodeCheck",
     "PickupLinePayload",
     "PickupPayload",
     "Ppm",
@@ -302,7 +312,8 @@ __all__ = [
     "ZTender",
     "entity_key",
     "order_purchase",
-    "pickup_code_hash",
+    "pickup_code_phc",
+    "pickup_code_sha256",
     "validate_page",
 ]
 

@@ -34,6 +34,7 @@ from sync.protocol.bounds import (
     UnixTime,
     Word,
 )
+from sync.protocol.pickup_codes import PickupCodePhc, PickupCodeSha256, code_matches
 
 
 class ProductData(ProtocolModel):
@@ -148,8 +149,11 @@ OrderStatus = Literal["open", "ready", "partly_collected", "collected", "cancell
 
 class OrderData(ProtocolModel):
     """A web order as the central keeps it and a till reads it (``GET /v1/orders/{order_no}``).
-    ``pickup_code_hash``: SHA-256 hex of ``"<order_no>:<code>"`` (:func:`pickup_code_hash`),
-    so a till checks the customer's code offline without holding it."""
+    The pick-up code is there only as a hash, so a till checks the customer's code offline
+    without holding it (:meth:`pickup_code_matches`, sync/protocol/pickup_codes.py):
+    ``pickup_code_phc``, a salted argon2id hash; or, on an order stored before those,
+    ``pickup_code_hash``, the old unsalted SHA-256 hex. An order has one or the other (a
+    separate field, so a till older than the argon2 form still reads every page)."""
 
     order_no: str = Field(min_length=1, max_length=64)
     channel: Literal["web", "app", "marketplace"] = "web"
@@ -158,7 +162,8 @@ class OrderData(ProtocolModel):
     store_id: StoreId | None = None  # the pick-up store
     customer_name: Name = ""
     customer_phone: str | None = Field(default=None, max_length=32)
-    pickup_code_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    pickup_code_hash: PickupCodeSha256 | None = None  # orders from before argon2 only
+    pickup_code_phc: PickupCodePhc | None = None
     currency: Currency
     lines: list[OrderLineData] = Field(min_length=1, max_length=MAX_LINES)
     payments: list[OrderPaymentData] = Field(default=[], max_length=100)
@@ -173,6 +178,11 @@ class OrderData(ProtocolModel):
     # twice nor misses one that has not reached the central yet.
     # (as long as the order's pick-ups and returns: the central appends, the tills read)
     applied_events: list[UUID] = Field(default=[])
+
+    def pickup_code_matches(self, code: str) -> bool:
+        """Whether ``code`` is this order's pick-up code (case and spaces ignored)."""
+        return code_matches(self.order_no, code, phc=self.pickup_code_phc,
+                            sha256=self.pickup_code_hash)
 
 
 _HHMM = r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$"
@@ -312,14 +322,6 @@ class MemberTokenKeyData(ProtocolModel):
         if len(from_b64url(v)) != PUBLIC_KEY_BYTES:  # ValueError: not canonical base64url
             raise ValueError(f"an Ed25519 public key: {PUBLIC_KEY_BYTES} bytes")
         return v
-
-
-def pickup_code_hash(order_no: str, code: str) -> str:
-    """What a till compares the customer's pick-up code with (case and spaces ignored)."""
-    import hashlib
-
-    normal = "".join(code.split()).upper()
-    return hashlib.sha256(f"{order_no}:{normal}".encode()).hexdigest()
 
 
 ENTITY_MODELS: dict[str, type[ProtocolModel]] = {

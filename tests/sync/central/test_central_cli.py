@@ -38,6 +38,7 @@ from sync.central.schema import (
     exceptions,
     meta,
     parked_sales,
+    pickup_code_attempts,
     points_ledger,
     refund_requests,
     refund_tenders,
@@ -104,7 +105,7 @@ def test_init_upgrades_a_database_of_the_previous_schema_and_keeps_its_data(db, 
         conn.execute(text("DROP INDEX events_store_time"))  # v7
         conn.execute(text("ALTER TABLE exceptions DROP COLUMN resolved_by"))
         _as_v7(conn)
-        conn.execute(update(schema_version).values(version=1))  # created at v9: one row
+        conn.execute(update(schema_version).values(version=1))  # created at v10: one row
     capsys.readouterr()
     assert main(["--database", db, "status"]) == 3
     err = capsys.readouterr().err
@@ -114,7 +115,7 @@ def test_init_upgrades_a_database_of_the_previous_schema_and_keeps_its_data(db, 
     with engine.connect() as conn:
         versions = conn.execute(select(schema_version.c.version).order_by(
             schema_version.c.version)).scalars().all()
-        assert versions == [1, 2, 3, 4, 5, 6, 7, 8, 9]
+        assert versions == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
         assert conn.execute(select(parked_sales)).all() == []
         assert conn.scalar(select(meta.c.value).where(meta.c.key == CENTRAL_ID_KEY))
         assert conn.execute(select(return_lines)).all() == []
@@ -123,9 +124,16 @@ def test_init_upgrades_a_database_of_the_previous_schema_and_keeps_its_data(db, 
     assert re.search(r"stores\s+1", capsys.readouterr().out)  # the store is still there
 
 
+def _as_v9(conn) -> None:
+    """Make the v10 parts of a database look as v9 had them (no count of wrong pick-up
+    codes)."""
+    pickup_code_attempts.drop(conn)
+
+
 def _as_v8(conn) -> None:
-    """Make the v9 parts of a database look as v8 had them (no enrolment retries, no id of the
-    central's own)."""
+    """Make the v9 and later parts of a database look as v8 had them (no enrolment retries,
+    no id of the central's own)."""
+    _as_v9(conn)
     conn.execute(text("DROP INDEX terminals_new_token"))
     conn.execute(text("ALTER TABLE terminals DROP COLUMN new_token_hash"))
     conn.execute(text("ALTER TABLE enrolment_codes DROP COLUMN request_id"))
@@ -177,7 +185,7 @@ def test_init_upgrades_a_v7_database_to_incidents_and_keeps_its_exceptions_and_r
     assert "Upgraded" in capsys.readouterr().out
     with engine.begin() as conn:
         assert conn.execute(select(schema_version.c.version).order_by(
-            schema_version.c.version.desc())).scalars().first() == 9
+            schema_version.c.version.desc())).scalars().first() == 10
         (row,) = conn.execute(select(exceptions)).all()
         assert (row.kind, row.count, row.incident_key, row.status) == ("oversold", 1, None,
                                                                       "open")
