@@ -66,8 +66,32 @@ def _pad(text: str, width: int) -> str:
 # -- commands --------------------------------------------------------------------------------
 
 
-def _open(args: argparse.Namespace, *, create: bool = False) -> Store:
-    return Store.open(args.db, create=create)
+def _open(args: argparse.Namespace, *, create: bool = False, make_key: bool = True) -> Store:
+    """The till database, keyed with this till's audit key from the keyring (made on the first
+    start with a keyring, unless ``make_key`` is off: ``audit verify`` only reads)."""
+    from sync.credentials import TokenStore, key_audit
+
+    store = Store.open(args.db, create=create)
+    try:
+        key_audit(store, TokenStore(), make=make_key)
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def _audit_keying(store: Store, lang: str) -> list[str]:
+    """What to say when this till's audit log is not keyed (nothing when it is): English, and
+    the catalogue's Chinese under it on a Chinese till."""
+    from posclient.domain.catalogue import is_zh, render
+    from posclient.store.audit_head import Keying
+
+    message = {Keying.NO_KEYRING: "audit.not_keyed.no_keyring",
+               Keying.KEY_MISSING: "audit.key_missing",
+               Keying.UNKEYED: "audit.not_keyed.not_yet"}.get(store.audit_keying)
+    if message is None:
+        return []
+    return [render(message, lang="en")] + ([render(message, lang=lang)] if is_zh(lang) else [])
 
 
 def _terminal(args: argparse.Namespace):  # -> Terminal (imported lazily: start-up speed)
@@ -78,6 +102,9 @@ def _terminal(args: argparse.Namespace):  # -> Terminal (imported lazily: start-
     store = _open(args)
     term = Terminal(store, payments=SimulatedPaymentTerminal(
         getattr(args, "card_sim", ()), state=simulator_state(store.path)), devices=Devices())
+    if args.command in ("till", "console"):  # the window's log says it too (till_wiring)
+        for line in _audit_keying(store, args.lang):
+            _err(f"Note: {line}")
     _card_orphans(args, term)
     if args.command not in ("reprint",):
         pending = term.receipts.unprinted()
@@ -255,6 +282,14 @@ def cmd_reprint(args: argparse.Namespace) -> int:
 def cmd_unlock(args: argparse.Namespace) -> int:
     term = _terminal(args)
     session = term.staff.login(args.staff, args.pin)
+    if args.staff_id is None:  # a manager's view of the lockouts (a refusal never says)
+        found = term.staff.lockouts(session)
+        for lo in found:
+            state = (f"locked until {lo.locked_until.astimezone():%H:%M}" if lo.locked_until
+                     else f"{lo.failed_pins} wrong PIN(s) in a row")
+            print(f"{lo.staff.id:>8}  {_pad(lo.staff.name, 20)} {state}")
+        print(f"{len(found)} staff number(s) locked or with wrong PINs counted.")
+        return 0
     term.staff.unlock_staff(session, args.staff_id)
     print(f"Staff {args.staff_id} unlocked.")
     return 0
@@ -293,27 +328,42 @@ def cmd_status(args: argparse.Namespace) -> int:
         if reason and args.lang.startswith("zh"):  # the English words are the line above
             print(f"同步未完成      {reason}")
     print(f"cursor          {sync.cursor if sync.cursor is not None else '-'}")
+    keying = _audit_keying(term.store, args.lang)
+    print("audit           " + ("keyed with this till's key (posclient audit verify checks it)"
+                                if not keying else f"NOT KEYED: {keying[0]}"))
+    for line in keying[1:]:
+        print(f"审计日志        {line}")
     return 0
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    """``posclient audit verify``: the audit log's hash chain, record by record."""
+    """``posclient audit verify``: the audit log record by record: its hash chain, and with
+    this till's key each record's MAC and the head remembered beside the database."""
+    from posclient.domain.catalogue import is_zh
     from posclient.store import audit
 
-    with _open(args) as store:
-        problems = audit.verify(store.conn)
-        count = store.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    with _open(args, make_key=False) as store:
+        report = audit.verify(store.conn, store.audit_key, store.audit_head)
+        notes = report.notes(store.audit_keying)
+    langs = ["en", args.lang] if is_zh(args.lang) else ["en"]
     if args.json:
-        cli_json.emit({"intact": not problems, "records": count,
-                       "problems": [str(p) for p in problems]})
-        return 1 if problems else 0
-    if problems:
-        for p in problems:
-            print(f"AUDIT PROBLEM: {p}")
-        print(f"{len(problems)} problem(s) in {count} audit record(s)")
-        return 1
-    print(f"audit log intact: {count} record(s), every hash chained to the one before")
-    return 0
+        cli_json.emit({"intact": report.intact, "records": report.records,
+                       "problems": [str(p) for p in report.problems],
+                       "findings": [{"id": f.message_id, **{lang: f.text(lang) for lang in langs}}
+                                    for f in report.problems],
+                       "keying": store.audit_keying.value, "keyed_from": report.keyed_from,
+                       "head": report.head, "notes": [str(n) for n in notes]})
+        return 0 if report.intact else 1
+    for p in report.problems:
+        for lang in langs:
+            print(f"AUDIT PROBLEM: {p.text(lang)}")
+    summary = audit.Finding("audit.intact", {"records": report.records}) if report.intact \
+        else audit.Finding("audit.problems", {"records": report.records,
+                                              "count": len(report.problems)})
+    for line in [summary, *notes]:
+        for lang in langs:
+            print(line.text(lang))
+    return 0 if report.intact else 1
 
 
 def _ensure_demo(args: argparse.Namespace) -> None:
@@ -461,8 +511,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_shift.register(sub, _terminal, print)
 
-    p = sub.add_parser("unlock", help="a manager unlocks a staff number after wrong PINs")
-    p.add_argument("staff_id", type=int)
+    p = sub.add_parser("unlock", help="a manager unlocks a staff number after wrong PINs, or "
+                       "without one lists the numbers locked or with wrong PINs counted")
+    p.add_argument("staff_id", type=int, nargs="?", default=None)
     p.add_argument("--staff", type=int, required=True, help="the manager's staff number")
     p.add_argument("--pin", required=True)
     p.set_defaults(func=cmd_unlock)

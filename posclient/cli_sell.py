@@ -49,7 +49,7 @@ def parse_pay(text: str, currency: str) -> PaySpec:
 
 def parse_staff_pin(text: str) -> tuple[int, str]:
     sid, _, pin = text.partition(":")
-    if not sid.isdigit() or not pin:
+    if not (sid.isascii() and sid.isdigit()) or len(sid) > 19 or not pin:
         raise InvalidInput(f"{text!r}: give approval as STAFF:PIN, e.g. 2001:2222",
                            code="approval_malformed")
     return int(sid), pin

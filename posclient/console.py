@@ -69,7 +69,7 @@ class Console:
         except ApprovalRequired as exc:
             self.refused(exc, ".")
             sid = self.ask("  Supervisor staff number: ").strip()
-            if not sid.isdigit():
+            if not (sid.isascii() and sid.isdigit()) or len(sid) > 19:
                 self.say("  Cancelled.")
                 return
             action(Approval(int(sid), self.ask_secret("  Supervisor PIN: ")))
@@ -98,8 +98,8 @@ class Console:
             sid = self.ask("Staff number (empty to leave): ").strip()
             if not sid:
                 return False
-            if not sid.isdigit():
-                self.say("  A staff number is digits only.")
+            if not (sid.isascii() and sid.isdigit()) or len(sid) > 19:
+                self.say("  A staff number is digits only (at most 19).")
                 continue
             try:
                 self.session = self.term.staff.login(int(sid), self.ask_secret("PIN: "))

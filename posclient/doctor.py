@@ -11,7 +11,9 @@ Each check gives one line, ``OK``, ``WARN`` or ``FAIL``, its name and what was f
   accepts this till's token;
 - ``clock``: this machine's clock against the central's (receipts and events carry the time);
 - ``events``: business events waiting to upload, and rejected ones;
-- ``last sync``: when this till last synced, and the last error.
+- ``last sync``: when this till last synced, and the last error;
+- ``audit``: the audit log record by record (``posclient audit verify``), with this till's key
+  from the keyring; a log that is not keyed (no keyring) is a warning.
 
 Exit codes (:attr:`Report.exit_code`): 0 every check OK; 1 at least one FAIL; 5 warnings only
 (e.g. no printer set up, or not enrolled yet). The database is only read: a database of an
@@ -127,7 +129,8 @@ def run_doctor(db_path: str | Path, *, tokens: Any = None,
     checks = [_database(path, facts, full_check), _disk(path), _printer(facts),
               _keyring(tokens, facts)]
     checks.append(_server(facts, verify, timeout, now))
-    checks += [_clock(facts, now), _events(facts, now), _last_sync(facts, now)]
+    checks += [_clock(facts, now), _events(facts, now), _last_sync(facts, now),
+               _audit(path, tokens, facts)]
     return Report(str(path), checks)
 
 
@@ -446,3 +449,34 @@ def _ago(age: timedelta) -> str:
     if s < 7200:
         return f"{s // 60} min"
     return f"{s // 3600} h" if s < 172_800 else f"{s // 86_400} days"
+
+
+def _audit(path: Path, tokens: Any, facts: _Facts) -> Check:
+    """The audit log against its chain, this till's key and its head (read only)."""
+    from posclient.store import audit
+    from posclient.store.audit_head import AuditKey, Keying, head_path
+
+    database_id = facts.state.get("database_id")
+    if not database_id:
+        return Check("audit", Level.WARN, "not checked: the database could not be read")
+    keying, key = Keying.UNKEYED, None
+    try:
+        key = AuditKey.from_text(tokens.load_audit_key(database_id))
+    except Exception:  # no keyring, or any backend's own error: the keyring check says which
+        keying = Keying.NO_KEYRING
+    try:
+        with contextlib.closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                                                timeout=5)) as conn:
+            report = audit.verify(conn, key, head_path(path))
+    except sqlite3.Error as exc:
+        return Check("audit", Level.WARN, f"not checked: {exc} (a database of an older schema "
+                     "is checked after its upgrade, at the next start)")
+    data = {"records": report.records, "keyed_from": report.keyed_from, "head": report.head,
+            "problems": [str(p) for p in report.problems]}
+    if report.problems:
+        return Check("audit", Level.FAIL, f"{len(report.problems)} problem(s) in "
+                     f"{report.records:,} record(s), first: {report.problems[0]} (posclient "
+                     "audit verify lists them)", data)
+    notes = report.notes(Keying.KEYED if key is not None else keying)
+    what = "; ".join([f"{report.records:,} record(s) intact", *map(str, notes[:1])])
+    return Check("audit", Level.OK if key is not None else Level.WARN, what, data)

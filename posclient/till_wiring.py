@@ -11,6 +11,7 @@ import sys
 
 from posclient.app.terminal import Terminal
 from posclient.config import start_logging
+from posclient.store.audit_head import Keying
 from posclient.store.sync_state import read_status
 from posclient.ui.app import run_till, terminal_language
 from sync import enrol
@@ -39,6 +40,9 @@ def run_desktop_till(terminal: Terminal, lang: str | None = None,
     lang = terminal_language(terminal, lang)
     log_file = start_logging()
     printer = terminal.connect_printer(lang)
+    if terminal.store.audit_keying is not Keying.KEYED:  # for IT, in the log (stderr: cli.py)
+        log.warning("the audit log is not keyed (%s): posclient doctor",
+                    terminal.store.audit_keying.value)
     engine, problem = sync_engine(terminal)
     if problem:
         log.warning("sync is off: %s", problem)

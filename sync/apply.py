@@ -24,6 +24,7 @@ from itertools import groupby
 
 from posclient.domain.clock import iso
 from posclient.domain.settings import StoreSettings
+from posclient.store import member_tokens
 from posclient.store.orders import forget_order, keep_orders
 from posclient.store.search import search_text
 
@@ -31,6 +32,7 @@ from .catalogue_sql import MEMBER_UPSERT, UPSERT_MANY, member_row
 from .protocol import (
     DeliveryData,
     MemberData,
+    MemberTokenKeyData,
     OrderData,
     PriceData,
     ProductData,
@@ -249,6 +251,13 @@ class Applier:
 
     def _delete_quick_key(self, key: str) -> bool:
         return self.conn.execute("DELETE FROM quick_keys WHERE id = ?", (int(key),)).rowcount > 0
+
+    # -- the central's keys for member QR tokens (the chain's) --------------------------------
+    def _upsert_member_token_key(self, k: MemberTokenKeyData) -> None:
+        member_tokens.keep_key(self.conn, k.kid, k.public_key, k.valid_from, k.valid_to)
+
+    def _delete_member_token_key(self, key: str) -> bool:
+        return member_tokens.forget_key(self.conn, key)
 
 
 # -- snapshots ---------------------------------------------------------------------------------

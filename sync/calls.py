@@ -19,6 +19,8 @@ from .protocol import (
     MemberLookup,
     MemberLookupRequest,
     OrderData,
+    PickupCodeAnswer,
+    PickupCodeCheck,
     PurchaseData,
     ReserveRequest,
     ReserveResponse,
@@ -73,6 +75,18 @@ def fetch_order(http: httpx.Client, order_no: str) -> OrderData:
                         unknown=NotFound.of("order_unknown.central", order_no=order_no))
     try:
         return OrderData.model_validate_json(resp.content)
+    except ValidationError:
+        raise malformed() from None
+
+
+def check_pickup_code(http: httpx.Client, order_no: str, code: str) -> PickupCodeAnswer:
+    """The central's verdict on a pick-up code (the code goes in the body, never the URL,
+    so no log line holds it)."""
+    resp = cashier_call(http, "POST", f"/v1/orders/{quote(order_no, safe='')}/pickup-code",
+                        json=PickupCodeCheck(code=code).model_dump(),
+                        unknown=NotFound.of("order_unknown.central", order_no=order_no))
+    try:
+        return PickupCodeAnswer.model_validate_json(resp.content)
     except ValidationError:
         raise malformed() from None
 

@@ -145,11 +145,12 @@ BIG: dict[str, tuple[str, str, str, Any, str]] = {
 }
 # Few rows: the page applier's upserts.
 SMALL = ("store_settings", "tax_rate", "staff", "order", "promotion", "delivery",
-          "reason_code", "quick_key")
+          "reason_code", "quick_key", "member_token_key")
 SMALL_KEY = {"tax_rate": attrgetter("code"), "staff": attrgetter("id"),
               "order": attrgetter("order_no"), "promotion": attrgetter("id"),
               "delivery": attrgetter("id"), "reason_code": attrgetter("code"),
-              "quick_key": attrgetter("id")}  # finish() keeps
+              "quick_key": attrgetter("id"),
+              "member_token_key": attrgetter("kid")}  # finish() keeps
 
 # The tables a catalogue lives in: all empty means a first start (the bulk path).
 CATALOGUE_TABLES = ("products", "barcodes", "prices", "members", "stock_levels")

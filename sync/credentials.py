@@ -1,6 +1,7 @@
-"""The terminal's token and the chain's member keys (sync/member_keys.py) live in the OS
-keyring (Windows Credential Manager, macOS Keychain, Secret Service on Linux desktops), never in
-a file of ours.
+"""The terminal's token lives in the OS keyring (Windows Credential Manager, macOS Keychain,
+Secret Service on Linux desktops), never in a file of ours; so do its audit key (issue 17,
+:func:`key_audit`: the secret that keys its audit log, posclient/store/audit_head.py) and the
+chain's member keys (issue 17, sync/member_keys.py).
 
 A headless Linux machine has no keyring backend; then :class:`KeyringUnavailable` says so and
 what to do. Tests and CI pass a backend explicitly (a seam, not a global).
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 from dataclasses import dataclass
 
 import keyring
@@ -17,6 +19,10 @@ import keyring.backend
 import keyring.errors
 from jaraco.classes import properties
 from keyring.backends import fail
+
+from posclient.store import audit_head
+from posclient.store.audit_head import AuditKey, Keying
+from posclient.store.db import Store
 
 SERVICE = "posclient"
 
@@ -45,6 +51,12 @@ def legacy_account(server_url: str, terminal_id: str) -> str:
     """The entry's name before issue 14 (terminal and address only: two stores' ``T01`` on one
     machine shared it). Read once, moved to the :class:`TillKey` name, then removed."""
     return f"{terminal_id}@{server_url.rstrip('/')}"
+
+
+def audit_account(database_id: str) -> str:
+    """The keyring entry of a till database's audit key: its own, whatever it is enrolled as
+    (enrolling again, or with another central, keeps the key)."""
+    return f"audit#{database_id}"
 
 
 class TokenStore:
@@ -97,6 +109,12 @@ class TokenStore:
         """What a till before issue 14 wrote (tests of the upgrade only)."""
         self._set(legacy_account(server_url, terminal_id), token)
 
+    def load_audit_key(self, database_id: str) -> str | None:
+        return self._get(audit_account(database_id))
+
+    def save_audit_key(self, database_id: str, secret: str) -> None:
+        self._set(audit_account(database_id), secret)
+
     def _set(self, account: str, token: str) -> None:
         try:
             self.backend.set_password(SERVICE, account, token)
@@ -112,6 +130,32 @@ class TokenStore:
     def _delete(self, account: str) -> None:
         with contextlib.suppress(keyring.errors.PasswordDeleteError):
             self.backend.delete_password(SERVICE, account)
+
+
+def key_audit(store: Store, tokens: TokenStore, *, make: bool = True) -> Keying:
+    """Give ``store`` this till database's audit key from the keyring and say how its audit log
+    is keyed. ``make``: when the keyring holds no key and this log was never keyed, make one
+    (the first start of a till on a machine with a keyring) and start the head. A log that was
+    keyed and whose key is gone is never keyed again with a new key: that is reported
+    (``posclient audit verify``). No keyring: the till works on, unkeyed, and says so."""
+    database_id = store.database_id()
+    made = False
+    try:
+        key = AuditKey.from_text(tokens.load_audit_key(database_id))
+        keyed = key is None and audit_head.was_keyed(store.conn, store.audit_head)
+        if key is None and make and not keyed:
+            key, made = AuditKey(secrets.token_bytes(audit_head.SECRET_BYTES)), True
+            tokens.save_audit_key(database_id, key.text())
+    except KeyringUnavailable:
+        store.use_audit_key(None, Keying.NO_KEYRING)
+        return store.audit_keying
+    if key is None:
+        store.use_audit_key(None, Keying.KEY_MISSING if keyed else Keying.UNKEYED)
+        return store.audit_keying
+    if made and store.audit_head is not None:
+        audit_head.start(store.conn, key, store.audit_head, database_id)
+    store.use_audit_key(key, Keying.KEYED)
+    return store.audit_keying
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):

@@ -55,6 +55,7 @@ from posclient.domain.errors import InvalidInput, Unavailable
 from posclient.domain.privacy import MemberKeys
 from posclient.domain.sync_status import SyncStatus
 from posclient.store import audit, outbox
+from posclient.store.audit_head import AuditKey
 from posclient.store.db import Store
 from posclient.store.members import acknowledge_points
 from posclient.store.stock import acknowledge_sent, tidy_acknowledged, tidy_candidates
@@ -63,7 +64,7 @@ from sync.protocol.clock import SystemClock
 
 from . import calls, member_keys, parked, snapshot_load, till_identity
 from .apply import Applier
-from .credentials import KeyringUnavailable, TokenStore
+from .credentials import TokenStore, key_audit
 from .errors import SyncError
 from .faults import network_error, raise_for
 from .http import DEFAULT_DEADLINE_S, BoundedTransport
@@ -78,6 +79,7 @@ from .protocol import (
     OrderData,
     PageError,
     ParkedSale,
+    PickupCodeAnswer,
     PurchaseData,
     ReserveRequest,
     ReserveResponse,
@@ -146,6 +148,20 @@ class SyncEngine:
         self._thread: threading.Thread | None = None
         self._checked: set[str] = set()  # tokens whose identity the central confirmed
         self._member_keys: MemberKeys | None = None  # the chain's, from the keyring
+        self._audit_key: AuditKey | None = None  # this till's, once read from the keyring
+
+    def _open(self) -> Store:
+        """A connection of the calling thread's own, keyed with this till's audit key: the
+        engine writes audit records too (sync/parked.py)."""
+        store = Store.open(self.db_path, create=False, audit_key=self._audit_key)
+        if self._audit_key is None:
+            try:
+                key_audit(store, self.tokens, make=False)
+            except BaseException:
+                store.close()
+                raise
+            self._audit_key = store.audit_key
+        return store
 
     # -- status ------------------------------------------------------------------------------------
     def _emit(self, store: Store, state: str | None = None,
@@ -160,7 +176,7 @@ class SyncEngine:
     # -- one cycle -------------------------------------------------------------------------------
     def run_once(self) -> CycleReport:
         """Push, then pull to the head. Raises :class:`SyncError` (recorded first)."""
-        with Store.open(self.db_path, create=False) as store:
+        with self._open() as store:
             me = till_identity.enrolled(store.conn)
             if me is None:
                 raise SyncError("This till is not enrolled with a central: run posclient "
@@ -175,7 +191,8 @@ class SyncEngine:
             try:
                 with self._client(me.server_url, held.token, cycle=True) as http:
                     self._check_identity(store, http, me, held)
-                    self._take_member_keys(store, http)
+                    self._member_keys = member_keys.take(store, http, self.tokens,
+                                                         self._member_keys)
                     self._push(store, http, report)
                     self._push_audit(store, http)
                     report.parked = parked.exchange(store, self._send, http, me.terminal_id,
@@ -206,31 +223,11 @@ class SyncEngine:
                 till_identity.adopt(conn, self.tokens, me, held, answer)
         self._checked.add(mark)
 
-    def _take_member_keys(self, store: Store, http: httpx.Client) -> None:
-        """The chain's member keys, fetched once and kept in the keyring; then the sign-ups
-        from before issue 17 waiting to go up are sealed with them (sync/member_keys.py)."""
-        me = till_identity.enrolled(store.conn)
-        if me is None:
-            return
-        keys = (self._member_keys or member_keys.load(self.tokens, me)
-                or member_keys.fetch(http, self.tokens, me))
-        if keys is not None:
-            self._member_keys = keys
-            member_keys.seal_waiting_signups(store, keys)
-
     def member_keys(self) -> MemberKeys:
         """The chain's member keys as this till keeps them (posclient/app/ports.py
         ``MemberKeysPort``); ``member_keys_missing`` before the first sync that brings them."""
         if self._member_keys is None:
-            with Store.open(self.db_path, create=False) as store:
-                me = till_identity.enrolled(store.conn)
-            try:
-                keys = None if me is None else member_keys.load(self.tokens, me)
-            except KeyringUnavailable:
-                raise Unavailable.of("member_keys_missing.no_keyring") from None
-            if keys is None:
-                raise Unavailable.of("member_keys_missing.not_yet")
-            self._member_keys = keys
+            self._member_keys = member_keys.read(self.db_path, self.tokens)
         return self._member_keys
 
     def _fail(self, store: Store, exc: SyncError) -> SyncError:
@@ -285,6 +282,11 @@ class SyncEngine:
         with self._cashier_client() as (http, _, _store):
             return calls.fetch_order(http, order_no)
 
+    def check_pickup_code(self, order_no: str, code: str) -> PickupCodeAnswer:
+        """The central's verdict on a web order's pick-up code (it counts wrong ones)."""
+        with self._cashier_client() as (http, _, _store):
+            return calls.check_pickup_code(http, order_no, code)
+
     def check_coupon(self, code: str) -> CouponStatus:
         """Whether a coupon is still unused anywhere in the chain."""
         with self._cashier_client() as (http, _, _store):
@@ -329,7 +331,7 @@ class SyncEngine:
     def _cashier_client(self) -> Iterator[tuple[httpx.Client, str, Store]]:
         """An HTTP client with a cashier's time-out, the till's id, and a database connection
         of the calling thread's own."""
-        with Store.open(self.db_path, create=False) as store:
+        with self._open() as store:
             me = till_identity.enrolled(store.conn)
             if me is None:
                 raise InvalidInput.of("not_enrolled")

@@ -16,19 +16,21 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 
 import httpx
 from pydantic import ValidationError
 
+from posclient.domain.errors import Unavailable
 from posclient.domain.privacy import MemberKeys, mask_name, normalise_phone
 from posclient.store import members as member_rows
 from posclient.store.db import Store
 
-from .credentials import TokenStore
+from .credentials import KeyringUnavailable, TokenStore
 from .faults import raise_for
 from .protocol import TillKeys
 from .protocol.members import unb64
-from .till_identity import Enrolled
+from .till_identity import Enrolled, enrolled
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +68,33 @@ def fetch(http: httpx.Client, tokens: TokenStore, me: Enrolled) -> MemberKeys | 
         return None
     if me.key is not None:
         tokens.save_member_keys(me.key, wire.model_dump_json())
+    return keys
+
+
+def take(store: Store, http: httpx.Client, tokens: TokenStore,
+         known: MemberKeys | None) -> MemberKeys | None:
+    """In a sync cycle (the token confirmed): the keys, from memory, the keyring or the
+    central; then the sign-ups from before issue 17 waiting to go up are sealed with them."""
+    me = enrolled(store.conn)
+    if me is None:
+        return known
+    keys = known or load(tokens, me) or fetch(http, tokens, me)
+    if keys is not None:
+        seal_waiting_signups(store, keys)
+    return keys
+
+
+def read(db_path: Path, tokens: TokenStore) -> MemberKeys:
+    """The keys this till keeps (any thread); ``member_keys_missing`` when there are none yet
+    or the keyring cannot be read."""
+    with Store.open(db_path, create=False) as store:
+        me = enrolled(store.conn)
+    try:
+        keys = None if me is None else load(tokens, me)
+    except KeyringUnavailable:
+        raise Unavailable.of("member_keys_missing.no_keyring") from None
+    if keys is None:
+        raise Unavailable.of("member_keys_missing.not_yet")
     return keys
 
 

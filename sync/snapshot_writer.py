@@ -18,7 +18,8 @@ of two paths:
   read, no write lock), and only new or changed rows are written, with their old search text
   deleted first. Keys seen are kept in TEMP tables; at the end the rows the snapshot no longer
   contains are removed (products with their barcodes, prices and levels, prices, members,
-  levels, tax rates no product uses, promotions, reason codes, quick keys; staff are
+  levels, tax rates no product uses, promotions, reason codes, quick keys, the central's
+  member token keys; staff are
   deactivated, never deleted: sales name them).
 
 Web orders (entity ``order``) go into ``web_orders`` on either path, through the same function
@@ -49,6 +50,7 @@ from typing import Any
 
 from posclient.domain.clock import iso
 from posclient.store.db import Store
+from posclient.store.member_tokens import forget_keys_except
 from posclient.store.orders import forget_orders_except
 
 from .apply import Applier
@@ -500,6 +502,7 @@ class SnapshotWriter:
             self.removed += conn.execute(  # other stores' tiles were never kept
                 "DELETE FROM quick_keys WHERE id NOT IN (SELECT value FROM json_each(?))",
                 (json_ids(sorted(self._seen_small["quick_key"])),)).rowcount
+            self.removed += forget_keys_except(conn, sorted(self._seen_small["member_token_key"]))
         return self.removed
 
     def close(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sync.protocol import OrderData, pickup_code_hash
+from sync.protocol import OrderData, pickup_code_phc
 
 CODE = "7Q4K2M"
 
@@ -15,7 +15,7 @@ def order(**changes: Any) -> OrderData:
     data = {
         "order_no": "W1001", "status": "ready", "fulfilment": "pickup", "store_id": "S001",
         "customer_name": "陈静", "customer_phone": "13800138000",
-        "pickup_code_hash": pickup_code_hash("W1001", CODE), "currency": "CNY",
+        "pickup_code_phc": pickup_code_phc("W1001", CODE), "currency": "CNY",
         "lines": [
             {"line_no": 1, "product_id": 1, "sku": "100001", "qty": 3, "unit_price": 1250,
              "discount": 100, "total": 3650},

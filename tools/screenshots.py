@@ -136,7 +136,7 @@ def add_web_order(store, now: datetime) -> None:  # store: posclient.store.db.St
     from posclient.domain.clock import iso
     from posclient.store.orders import keep_orders
     from posclient.store.settings import load_settings
-    from sync.protocol import OrderData, pickup_code_hash
+    from sync.protocol import OrderData, pickup_code_phc
 
     settings = load_settings(store.conn)
     picked = store.conn.execute(
@@ -156,7 +156,7 @@ def add_web_order(store, now: datetime) -> None:  # store: posclient.store.db.St
     order = OrderData.model_validate({
         "order_no": ORDER_NO, "status": "partly_collected", "fulfilment": "pickup",
         "store_id": settings.store_id, "customer_name": "陈静", "customer_phone": "13900001111",
-        "pickup_code_hash": pickup_code_hash(ORDER_NO, "K7P2Q9"), "currency": settings.currency,
+        "pickup_code_phc": pickup_code_phc(ORDER_NO, "K7P2Q9"), "currency": settings.currency,
         "lines": lines, "total": total, "paid": online,
         "payments": [{"kind": "online", "amount": online, "method": "alipay"},
                      {"kind": "at_pickup", "amount": total - online}],

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from posclient.domain.clock import Clock, iso
 from posclient.domain.policy import Action
 from posclient.store import audit
+from posclient.store.audit_head import AuditKey
 from posclient.store.db import Store
 
 from .ports import EnrolmentPort, TokenStorePort
@@ -31,6 +32,7 @@ class EnrolAgain:
     staff_id: int
     approved_by: int | None
     clock: Clock
+    audit_key: AuditKey | None = None  # the till's (its records are keyed on any thread)
 
     @classmethod
     def authorize(cls, store: Store, session: StaffSession, staff: StaffService,
@@ -39,14 +41,15 @@ class EnrolAgain:
         approver = staff.authorize(session, Action.CONFIGURE_TERMINAL, approval)
         if not isinstance(store.path, Path):
             raise ValueError("an in-memory till database cannot be enrolled")
-        return cls(store.path, session.staff.id, approver, staff.clock)
+        return cls(store.path, session.staff.id, approver, staff.clock, store.audit_key)
 
     def run(self, enrolment: EnrolmentPort, server_url: str, code: str, terminal_name: str, *,
             tokens: TokenStorePort) -> EnrolResponse:
         """Any thread: the central's answer (raises sync's SyncError). Audited."""
         answer = enrolment.enrol(self.db_path, server_url, code, terminal_name, tokens=tokens,
                                  again=True)
-        with Store.open(self.db_path, create=False) as store, store.write() as conn:
+        with Store.open(self.db_path, create=False,
+                        audit_key=self.audit_key) as store, store.write() as conn:
             audit.append(conn, at=iso(self.clock.now()), action="enrol_again",
                          staff_id=self.staff_id, approved_by=self.approved_by,
                          detail={"server_url": server_url, "terminal_id": answer.terminal_id})
@@ -57,7 +60,8 @@ class EnrolAgain:
         """Any thread: point this till at a new address of the same central, checked by its
         token (raises sync's SyncError, nothing changed). Audited."""
         who = enrolment.move_central(self.db_path, server_url, tokens=tokens)
-        with Store.open(self.db_path, create=False) as store, store.write() as conn:
+        with Store.open(self.db_path, create=False,
+                        audit_key=self.audit_key) as store, store.write() as conn:
             audit.append(conn, at=iso(self.clock.now()), action="central_moved",
                          staff_id=self.staff_id, approved_by=self.approved_by,
                          detail={"server_url": server_url.strip().rstrip("/")})

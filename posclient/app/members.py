@@ -31,17 +31,26 @@ Points the till may spend (:attr:`MemberView.available`): the central's balance 
 the central has not counted yet (``points_pending``). Points this till's sales earned are never
 spendable before the central has counted them: an offline till can never let a customer spend
 points that a return elsewhere might take back.
+
+A member QR token (``MT1.…``, posclient/domain/member_token.py) is recognised before any other
+code and verified offline with the central's public keys (``member_token_keys``). The member is
+then the till's own record if it has one; else the token's: number, tier, masked name, and as
+balance the points the token says, less this till's redemptions the token cannot have counted
+(posclient/store/member_tokens.py ``redeemed_since``). Such a member may redeem at most the
+store's ``token_redeem_cap`` points in one sale (posclient/app/tenders.py).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from posclient.domain.clock import Clock, iso
 from posclient.domain.errors import InvalidInput, NotFound, PosError, Unavailable
 from posclient.domain.loyalty import parse_member_code
+from posclient.domain.member_token import CLOCK_SKEW_S, looks_like_token, verify_token
 from posclient.domain.privacy import (
     DEMO_MEMBER_KEYS,
     MemberKeys,
@@ -50,7 +59,7 @@ from posclient.domain.privacy import (
     normalise_phone,
 )
 from posclient.domain.settings import StoreSettings
-from posclient.store import audit, outbox
+from posclient.store import audit, member_tokens, outbox
 from posclient.store import members as repo
 from posclient.store.db import Store
 from posclient.store.settings import load_settings
@@ -74,12 +83,19 @@ class MemberView:
     tier: str
     balance: int  # the central's balance (0 for a member signed up here, not synced yet)
     pending: int  # this till's redemptions and take-backs the central has not counted (<= 0)
-    id: int | None = None  # the central's id; None: signed up here, not synced yet
+    id: int | None = None  # the central's id; None: signed up here, or known from a token
     active: bool = True
+    # Known from a member QR token only (not in this till's database): when it was issued
+    # (unix seconds). Its redemptions are capped per sale (LoyaltyRules.token_redeem_cap).
+    token_issued_at: int | None = None
+
+    @property
+    def from_token(self) -> bool:
+        return self.token_issued_at is not None
 
     @property
     def provisional(self) -> bool:
-        return self.id is None
+        return self.id is None and not self.from_token
 
     @property
     def available(self) -> int:
@@ -130,10 +146,11 @@ class Members:
 
     # -- finding ---------------------------------------------------------------------------------
     def find(self, code: str) -> MemberView:
-        """The member a scanned card, an app QR code or a typed phone number names: this till's,
-        else the central's when it answers.
+        """The member a scanned card, an app QR code (a signed token, or ``MBR:<no>``) or a
+        typed phone number names: this till's, else the central's when it answers.
 
-        Raises ``member_unknown`` (nothing changes) or ``member_inactive``.
+        Raises ``member_unknown`` (nothing changes), ``member_inactive``, or a token's refusal
+        (``member_token_invalid``, ``member_token_expired``).
         """
         try:
             return self.find_local(code)
@@ -144,7 +161,10 @@ class Members:
         return self.keep_found(self.ask_central(query))
 
     def find_local(self, code: str) -> MemberView:
-        """The member among this till's own (raises ``member_unknown``, ``member_inactive``)."""
+        """The member among this till's own, or the one a genuine member QR token names
+        (raises ``member_unknown``, ``member_inactive`` or the token's refusal)."""
+        if looks_like_token(code):
+            return _active(self.by_token(code))
         kind, value = parse_member_code(code)
         found = None
         if kind == "phone":
@@ -204,6 +224,21 @@ class Members:
             return None
         return MemberView(signup.member_no, signup.name_masked, signup.phone_last4 or None,
                           signup.tier, 0, repo.pending_points(conn, signup.member_no))
+
+    def by_token(self, token: str) -> MemberView:
+        """The member a genuine token in force names: this till's record if it has one, else
+        the token's (module docstring). Raises the token's refusal."""
+        conn = self.store.conn
+        claims = verify_token(token, member_tokens.token_keys(conn), self.clock.now())
+        known = self.by_no(claims.member_no)
+        if known is not None:
+            return known
+        issued = datetime.fromtimestamp(claims.issued_at, UTC)
+        since = iso(issued - timedelta(seconds=CLOCK_SKEW_S))  # the till's clock may be behind
+        return MemberView(claims.member_no, claims.masked_name, None, claims.tier,
+                          claims.points,
+                          member_tokens.redeemed_since(conn, claims.member_no, since),
+                          token_issued_at=claims.issued_at)
 
     def refresh(self, member: MemberView) -> MemberView:
         """The member as the till knows them now (after a sync, a sale)."""

@@ -15,7 +15,7 @@ from .orders import Handover, OrderBook, OrderView
 from .staff import Approval
 
 if TYPE_CHECKING:
-    from sync.protocol import OrderData
+    from sync.protocol import OrderData, PickupCodeAnswer
 
 
 class PickupDesk:
@@ -43,6 +43,9 @@ class PickupDesk:
         return self.checkout.catalog.by_id(product_id)
 
     def hand_over(self, view: OrderView, quantities: dict[int, int], *, code: str | None,
-                  approval: Approval | None) -> Handover:
-        """The basket becomes the hand-over (Checkout.start_pickup)."""
-        return self.checkout.start_pickup(view, quantities, code=code, approval=approval)
+                  approval: Approval | None, online: PickupCodeAnswer | None = None) -> Handover:
+        """The basket becomes the hand-over (Checkout.start_pickup); ``online``: the central's
+        verdict on ``code`` (the sync engine's ``check_pickup_code``), None when it did not
+        answer (the till checks the code itself)."""
+        return self.checkout.start_pickup(view, quantities, code=code, approval=approval,
+                                          online=online)

@@ -2,7 +2,10 @@
 
 - A wrong PIN is counted; after ``max_failed_pins`` the staff number is locked for
   ``lockout_minutes`` or until a manager unlocks it. Counting and locking are committed even
-  though the login fails.
+  though the login fails. A manager sees who is locked or being counted (:meth:`lockouts`).
+- Every refusal reads and costs the same, whether the number is a staff member's or not, and
+  whether it is locked or not: one message (the lockout rule, not the number's state), one
+  argon2 check, one write (its audit record). Who types numbers learns nothing about them.
 - A session locks after ``idle_lock_seconds`` without activity; the same staff member unlocks it
   with the PIN.
 - An action needing a higher role is allowed with an :class:`Approval` (another staff member's
@@ -13,15 +16,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from posclient.domain.clock import Clock, iso, parse_iso
 from posclient.domain.errors import ApprovalRequired, AuthError, NotFound, PermissionDenied
-from posclient.domain.pins import verify_pin
+from posclient.domain.pins import verify_nobody, verify_pin
 from posclient.domain.policy import DEFAULT_LIMITS, Action, Limits, Role, required_role
 from posclient.store import audit
 from posclient.store import staff as repo
 from posclient.store.db import Store
+
+MAX_STAFF_ID = 2**63 - 1  # sync.protocol's BIGINT_MAX: no staff number is larger
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +42,15 @@ class Approval:
 
     staff_id: int
     pin: str
+
+
+@dataclass(frozen=True, slots=True)
+class Lockout:
+    """A staff number a manager should know about: locked now, or with wrong PINs counted."""
+
+    staff: Staff
+    failed_pins: int  # wrong PINs in a row so far (0 once locked: the count starts again)
+    locked_until: datetime | None  # None: not locked
 
 
 @dataclass
@@ -56,35 +70,49 @@ class StaffService:
 
     # -- credentials ---------------------------------------------------------------------------
     def _check_pin(self, staff_id: int, pin: str, *, purpose: str) -> Staff:
-        """Verify a PIN with lockout; commit the failure count; return the staff member."""
+        """The staff member whose number and PIN these are, or :class:`AuthError`.
+
+        A number that is no active staff member's is checked against nobody's hash, a locked
+        one against its own (a right PIN is refused too while locked): the refusal takes the
+        same argon2 time and the same words either way (:meth:`_refuse`).
+        """
         now = self.clock.now()
-        row = repo.staff_row(self.store.conn, staff_id)
+        row = repo.staff_row(self.store.conn, staff_id) if 0 < staff_id <= MAX_STAFF_ID \
+            else None
         if row is None or not row.active:
-            raise AuthError.of("auth_failed.plain")
-        sid, name, role, pin_hash = row.id, row.name, row.role, row.pin_hash
-        failed, locked_until = row.failed_pins, row.locked_until
-        if locked_until and parse_iso(locked_until) > now:
-            until = parse_iso(locked_until)
-            minutes = max(1, int((until - now).total_seconds() + 59) // 60)
-            raise AuthError.of("staff_locked.locked", staff_id=sid, minutes=minutes)
-        if verify_pin(pin_hash, pin):
-            if failed or locked_until:
+            verify_nobody(pin)
+            self._refuse(now, purpose, staff_id, None)
+        locked = row.locked_until is not None and parse_iso(row.locked_until) > now
+        if verify_pin(row.pin_hash, pin) and not locked:
+            if row.failed_pins or row.locked_until:
                 with self.store.write() as conn:
-                    repo.clear_lockout(conn, sid)
-            return Staff(sid, name, Role(role))
-        failed += 1
-        lock = failed >= self.limits.max_failed_pins
+                    repo.clear_lockout(conn, row.id)
+            return Staff(row.id, row.name, Role(row.role))
+        self._refuse(now, purpose, staff_id, row, locked=locked)
+
+    def _refuse(self, now: datetime, purpose: str, staff_id: int, row: repo.StaffRow | None,
+                *, locked: bool = False) -> NoReturn:
+        """Count a wrong PIN for a real staff number (locking it at ``max_failed_pins``),
+        audit every refusal (``known``: False for a number no active staff member has), and
+        refuse with the one message."""
+        detail: dict[str, Any] = {"purpose": purpose}
         with self.store.write() as conn:
-            repo.set_failed(
-                conn, sid, 0 if lock else failed,
-                iso(now + timedelta(minutes=self.limits.lockout_minutes)) if lock else None)
-            audit.append(conn, at=iso(now), action="pin_failed", staff_id=sid,
-                         detail={"purpose": purpose, "attempt": failed, "locked": lock})
-        if lock:
-            raise AuthError.of("staff_locked.now_locked", staff_id=sid,
-                               minutes=self.limits.lockout_minutes)
-        left = self.limits.max_failed_pins - failed
-        raise AuthError.of("auth_failed.tries_left", tries_left=left)
+            if row is None:
+                detail["known"] = False
+            elif locked:
+                detail["locked"] = True  # tried while locked: not counted again
+            else:
+                failed = row.failed_pins + 1
+                lock = failed >= self.limits.max_failed_pins
+                repo.set_failed(
+                    conn, row.id, 0 if lock else failed,
+                    iso(now + timedelta(minutes=self.limits.lockout_minutes)) if lock else None)
+                detail.update(attempt=failed, locked=lock)
+            audit.append(conn, at=iso(now), action="pin_failed",
+                         staff_id=staff_id if 0 < staff_id <= MAX_STAFF_ID else None,
+                         detail=detail)
+        raise AuthError.of("auth_failed", max_tries=self.limits.max_failed_pins,
+                           minutes=self.limits.lockout_minutes)
 
     def login(self, staff_id: int, pin: str) -> StaffSession:
         staff = self._check_pin(staff_id, pin, purpose="login")
@@ -142,6 +170,22 @@ class StaffService:
         with self.store.write() as conn:
             audit.append(conn, at=iso(self.clock.now()), action=action,
                          staff_id=session.staff.id, approved_by=approved_by, detail=detail)
+
+    def lockouts(self, session: StaffSession,
+                 approval: Approval | None = None) -> list[Lockout]:
+        """For a manager: the active staff numbers locked now or with wrong PINs counted (the
+        refusal at login says neither, to anyone)."""
+        self.authorize(session, Action.UNLOCK_STAFF, approval)
+        now = self.clock.now()
+        out = []
+        for row in repo.lockouts(self.store.conn):
+            until = parse_iso(row.locked_until) if row.locked_until else None
+            if until is not None and until <= now:
+                until = None
+            if row.active and (until is not None or row.failed_pins):
+                out.append(Lockout(Staff(row.id, row.name, Role(row.role)), row.failed_pins,
+                                   until))
+        return out
 
     def unlock_staff(self, session: StaffSession, staff_id: int,
                      approval: Approval | None = None) -> None:

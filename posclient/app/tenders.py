@@ -54,8 +54,9 @@ class Tenders(SaleState):
 
     def pay_points(self, points: int) -> Tender:
         """Pay with the attached member's points at the store's rate. At most what this till
-        may spend (the central's balance less this till's uncounted redemptions) and at most
-        what is due."""
+        may spend (the central's balance less this till's uncounted redemptions), at most the
+        store's cap per sale for a member known only from a QR token, and at most what is
+        due."""
         self._active()
         self._check_can_pay()
         member = self.member
@@ -65,13 +66,27 @@ class Tenders(SaleState):
         if not rules.enabled:
             raise InvalidInput.of("points_disabled")
         value = points_value(rules, points)
-        left = member.available - self.points_in_payment()
+        used = self.points_in_payment()
+        left = member.available - used
         if points > left:
             raise InvalidInput.of("points_insufficient", available=max(0, left))
+        if member.from_token and used + points > rules.token_redeem_cap:
+            raise InvalidInput.of("points_token_cap", cap=rules.token_redeem_cap, used=used)
         amount = self._money(value)
         self.payment.check_exact(amount, TenderKind.POINTS)
         return self.payment.add_exact(TenderKind.POINTS, amount, reference=member.member_no,
                                       detail=str(points))
+
+    def points_spendable(self) -> int:
+        """The most points :meth:`pay_points` takes now (0 without a member)."""
+        member = self.member
+        if member is None:
+            return 0
+        used = self.points_in_payment()
+        left = member.available - used
+        if member.from_token:
+            left = min(left, self.settings.loyalty_rules.token_redeem_cap - used)
+        return max(0, left)
 
 
     def pay_cash(self, tendered: Money, *, confirmed: bool = False) -> Tender:

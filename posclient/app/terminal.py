@@ -53,6 +53,7 @@ class TillStatus:
     unprinted_sales: int
     orphan_card_payments: int  # approved (or unanswered) card payments with no sale
     last_sync: str | None
+    audit_keying: str  # how the audit log is keyed (posclient/store/audit_head.py Keying)
 
 
 class Terminal:
@@ -142,4 +143,5 @@ class Terminal:
             unprinted_sales=len(self.receipts.unprinted()),
             orphan_card_payments=self.orphan_card_payments(),
             last_sync=last,
+            audit_keying=self.store.audit_keying.value,
         )

@@ -39,7 +39,8 @@ class PosError(Exception):
     @classmethod
     def of(cls, message_id: str, /, **params: Any) -> Self:
         """The error the catalogue's ``message_id`` words, with its parameters (which are also
-        its ``details``); its code is the id's (``auth_failed`` for ``auth_failed.plain``)."""
+        its ``details``); its code is the id's (``barcode_unknown`` for
+        ``barcode_unknown.scanned``)."""
         return cls(message_id=message_id, **params)
 
     def __str__(self) -> str:

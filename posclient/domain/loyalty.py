@@ -50,6 +50,9 @@ class LoyaltyRules:
     excluded_products: frozenset[int] = frozenset()
     redeem_points: int = 100  # this many points ...
     redeem_value: int = 100  # ... are worth this many minor units
+    # The most points a member known to the till only from a QR token (not in its database)
+    # may redeem in one sale: the token's points are as of its issue (docs/loyalty.md).
+    token_redeem_cap: int = 5_000
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> LoyaltyRules:
@@ -65,9 +68,10 @@ class LoyaltyRules:
             excluded_products=frozenset(int(p) for p in d.get("excluded_products") or ()),
             redeem_points=int(d.get("redeem_points", 100)),
             redeem_value=int(d.get("redeem_value", 100)),
+            token_redeem_cap=int(d.get("token_redeem_cap", 5_000)),
         )
         if (rules.points_per_unit < 0 or rules.unit < 1 or rules.redeem_points < 1
-                or rules.redeem_value < 1
+                or rules.redeem_value < 1 or rules.token_redeem_cap < 0
                 or any(m < 0 for m in rules.category_multipliers.values())):
             raise ValueError("loyalty rules: counts must be positive")
         return rules
@@ -77,7 +81,8 @@ class LoyaltyRules:
                 "unit": self.unit, "category_multipliers": dict(self.category_multipliers),
                 "excluded_categories": sorted(self.excluded_categories),
                 "excluded_products": sorted(self.excluded_products),
-                "redeem_points": self.redeem_points, "redeem_value": self.redeem_value}
+                "redeem_points": self.redeem_points, "redeem_value": self.redeem_value,
+                "token_redeem_cap": self.token_redeem_cap}
 
     def multiplier(self, product_id: int, category: str) -> int:
         """The line's multiplier in percent (0: it earns nothing)."""

@@ -37,6 +37,7 @@ class Action(StrEnum):
     REPRINT = "reprint"
     CONFIGURE_TERMINAL = "configure_terminal"  # printer, language: Settings screen
     PICKUP_WITHOUT_CODE = "pickup_without_code"  # the customer proves the order otherwise
+    PICKUP_CODE_LOCKED = "pickup_code_locked"  # the same, for an order whose code is locked
     RETURN_WITHOUT_RECEIPT = "return_without_receipt"
     RETURN_OVER_LIMIT = "return_over_limit"  # a refund above the store's approval amount
     RETURN_OUTSIDE_POLICY = "return_outside_policy"  # past the window, or not returnable
@@ -61,6 +62,7 @@ REQUIRED_ROLE: dict[Action, Role] = {
     Action.REPRINT: Role.CASHIER,
     Action.CONFIGURE_TERMINAL: Role.MANAGER,
     Action.PICKUP_WITHOUT_CODE: Role.SUPERVISOR,
+    Action.PICKUP_CODE_LOCKED: Role.MANAGER,  # someone tried too many codes: a manager checks
     Action.RETURN_WITHOUT_RECEIPT: Role.MANAGER,
     Action.RETURN_OVER_LIMIT: Role.MANAGER,
     Action.RETURN_OUTSIDE_POLICY: Role.MANAGER,

@@ -6,6 +6,10 @@ reaches the disk or none of it does.
 
 Start-up problems (locked, read-only, damaged, from a newer version) raise :class:`StartupError`
 with a message a person can act on. The file is never reset or overwritten to "fix" it.
+
+A Store may be given this till's audit key (posclient/store/audit_head.py): its connection
+carries it, every audit record written on it is keyed, and after each commit that appended
+records the head beside the database moves on.
 """
 
 from __future__ import annotations
@@ -22,10 +26,17 @@ from pathlib import Path
 
 import sqlite_utils
 
+from .audit_head import AuditKey, AuditSeal, Keying, head_path
 from .leases import Lease
 
 BUSY_TIMEOUT_MS = 5_000
 APP_ID = 0x504F5331  # "POS1": marks the file as ours in the SQLite header
+
+
+class TillConnection(sqlite3.Connection):
+    """A connection to the till database; a keyed Store's carries its :class:`AuditSeal`."""
+
+    audit_seal: AuditSeal | None = None
 
 
 class StartupError(Exception):
@@ -89,7 +100,7 @@ def _explain(path: Path, exc: sqlite3.Error) -> StartupError:
 
 def _connect(path: Path, synchronous: str, busy_timeout_ms: int) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
-                           timeout=busy_timeout_ms / 1000)
+                           timeout=busy_timeout_ms / 1000, factory=TillConnection)
     try:
         configure(conn, synchronous=synchronous, busy_timeout_ms=busy_timeout_ms)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # reads the schema
@@ -235,6 +246,33 @@ class Store:
         self.path = path
         self.db = sqlite_utils.Database(conn)
         self._lease: Lease | None = None
+        self.audit_keying = Keying.UNKEYED
+
+    @property
+    def audit_key(self) -> AuditKey | None:
+        """This till's audit key, when this Store writes with it."""
+        seal = getattr(self.conn, "audit_seal", None)
+        return seal.key if seal is not None else None
+
+    @property
+    def audit_head(self) -> Path | None:
+        """Where this database's audit head lives (None in memory)."""
+        return head_path(self.path) if self.path is not None else None
+
+    def use_audit_key(self, key: AuditKey | None, keying: Keying) -> None:
+        """Write audit records with ``key`` from now on (None: without a key, for the reason
+        ``keying`` says)."""
+        if not isinstance(self.conn, TillConnection):
+            raise TypeError("only a connection the Store opened can carry the audit key")
+        self.conn.audit_seal = None if key is None else AuditSeal(
+            key, self.audit_head, self.database_id())
+        self.audit_keying = keying if key is None else Keying.KEYED
+
+    def database_id(self) -> str:
+        """This till database's own id (migration 0013)."""
+        row = self.conn.execute("SELECT value FROM sync_state WHERE key = 'database_id'"
+                                ).fetchone()
+        return str(row[0]) if row else ""
 
     def lease(self) -> str | None:
         """This connection's lease token (posclient/store/leases.py): rows it writes that
@@ -248,8 +286,11 @@ class Store:
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, create: bool = True,
              synchronous: str = "FULL", busy_timeout_ms: int = BUSY_TIMEOUT_MS,
-             scripts: list[tuple[int, str, str]] | None = None) -> Store:
-        """Open (and if needed create and migrate) the database at ``path``."""
+             scripts: list[tuple[int, str, str]] | None = None,
+             audit_key: AuditKey | None = None) -> Store:
+        """Open (and if needed create and migrate) the database at ``path``; its audit records
+        are keyed with ``audit_key`` when given. A new database drops an audit head left
+        beside it by a database that was there before (it describes that one)."""
         p = Path(path)
         no_access = StartupError(
             f"The till database {p} cannot be written (read-only file or folder, or no "
@@ -261,6 +302,7 @@ class Store:
                     raise StartupError(f"There is no till database at {p}. Create one with "
                                        "`posclient demo-data` or provision this till.")
                 p.parent.mkdir(parents=True, exist_ok=True)
+                head_path(p).unlink(missing_ok=True)
         except PermissionError:
             raise no_access from None
         if exists and (not os.access(p, os.W_OK) or not os.access(p.parent, os.W_OK)):
@@ -277,12 +319,15 @@ class Store:
         except StartupError:
             conn.close()
             raise
-        return cls(conn, p)
+        store = cls(conn, p)
+        if audit_key is not None:
+            store.use_audit_key(audit_key, Keying.KEYED)
+        return store
 
     @classmethod
     def memory(cls) -> Store:
         """A fresh in-memory database (domain-level tests of store code only)."""
-        conn = sqlite3.connect(":memory:", isolation_level=None)
+        conn = sqlite3.connect(":memory:", isolation_level=None, factory=TillConnection)
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA secure_delete = ON")
         migrate(conn)
@@ -290,15 +335,21 @@ class Store:
 
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """One business transaction: ``BEGIN IMMEDIATE`` ... ``COMMIT``, or rollback on error."""
+        """One business transaction: ``BEGIN IMMEDIATE`` ... ``COMMIT``, or rollback on error.
+        After a commit that appended audit records, a keyed Store moves its head on."""
         conn = self.conn
+        seal = getattr(conn, "audit_seal", None)
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
         except BaseException:
             conn.execute("ROLLBACK")
+            if seal is not None:
+                seal.rolled_back()
             raise
         conn.execute("COMMIT")
+        if seal is not None:
+            seal.committed(conn)
 
     def close(self) -> None:
         self.conn.close()

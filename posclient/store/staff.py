@@ -31,6 +31,14 @@ def staff_row(conn: sqlite3.Connection, staff_id: int) -> StaffRow | None:
     return StaffRow(sid, name, role, pin_hash, bool(active), failed, locked_until)
 
 
+def lockouts(conn: sqlite3.Connection) -> list[StaffRow]:
+    """Staff with wrong PINs counted or a lockout's end set (it may be over), by number."""
+    return [StaffRow(sid, name, role, pin_hash, bool(active), failed, locked_until)
+            for sid, name, role, pin_hash, active, failed, locked_until in conn.execute(
+                "SELECT id, name, role, pin_hash, active, failed_pins, locked_until FROM staff "
+                "WHERE failed_pins > 0 OR locked_until IS NOT NULL ORDER BY id")]
+
+
 def exists(conn: sqlite3.Connection, staff_id: int) -> bool:
     return conn.execute("SELECT 1 FROM staff WHERE id = ?", (staff_id,)).fetchone() is not None
 

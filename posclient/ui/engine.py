@@ -11,15 +11,17 @@ from typing import Protocol
 from posclient.app.ports import MemberDirectoryPort, MemberKeysPort, SyncEnginePort
 from posclient.app.reconcile import Central as ReconcileCentral
 
+from .pickup import PickupCentral
 from .resume import SharedSales
 from .returns import ReturnsCentral
 
 
-class SaleCentral(SharedSales, ReturnsCentral, MemberKeysPort, MemberDirectoryPort, Protocol):
+class SaleCentral(SharedSales, PickupCentral, ReturnsCentral, MemberKeysPort,
+                  MemberDirectoryPort, Protocol):
     """What the selling screen's dialogs ask the central through the engine: other tills'
-    suspended sales, coupons and web orders (ui/resume.py, ui/pickup.py), purchases to
-    return (ui/returns.py), and members this till does not hold with the chain's member keys
-    (ui/member.py)."""
+    suspended sales, coupons, web orders and their pick-up codes (ui/resume.py, ui/pickup.py),
+    purchases to return (ui/returns.py), and members this till does not hold with the chain's
+    member keys (ui/member.py)."""
 
 
 class WindowEngine(SyncEnginePort, SaleCentral, ReconcileCentral, Protocol):

@@ -117,7 +117,7 @@ class LoginPage(QWidget):
             self.unlock.emit(self.pin.text())
             return
         sid = self.staff_id.text().strip()
-        if not sid.isdigit():
+        if not (sid.isascii() and sid.isdigit()):  # "²" is a digit to Python, not to int()
             self._error(self.tr("Enter your staff number (digits only)"))
             self.staff_id.setFocus()
             return

@@ -6,7 +6,8 @@ never the phone). A new customer signs up here with a phone number, a name if th
 their consent.
 
 Everything goes through the services (posclient/app/members.py, Checkout.attach_member); a
-refusal shows in red in the dialog and changes nothing.
+refusal shows in red in the dialog and changes nothing. The app's signed member QR token may
+also be scanned straight into the sell page's field (:func:`attach_scanned`).
 """
 
 from __future__ import annotations
@@ -37,8 +38,18 @@ from . import a11y, widgets
 from .workers import Background
 
 
+def attach_scanned(co: Checkout, code: str, lang: str) -> str | None:
+    """Find the member a code scanned at the sell page names and attach them; the refusal's
+    message in ``lang`` (nothing changed), or None."""
+    try:
+        co.attach_member(Members(co.store, co.clock, co.settings).find(code))
+    except PosError as exc:
+        return message_for(exc, lang)
+    return None
+
+
 def member_text(tr_points: str, m: MemberView) -> str:
-    """``陈** 138****1234 · gold · 300 points`` (``tr_points``: the translated "%1 points")."""
+    """``陈** ****1234 · gold · 300 points`` (``tr_points``: the translated "%1 points")."""
     return f"{m.label} · {m.tier} · {tr_points.replace('%1', str(m.available))}"
 
 

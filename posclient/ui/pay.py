@@ -126,7 +126,7 @@ class PayDialog(QDialog):
             self.tenders.addItem(self._tender_text(t))
         member = self.co.member
         if member is not None:
-            left = max(0, member.available - self.co.points_in_payment())
+            left = self.co.points_spendable()
             self.points_button.setText(self.tr("Points") + f" ({left})\nF3")
         self.amount.setFocus()
 
@@ -190,7 +190,7 @@ class PayDialog(QDialog):
             count = int(text)
         else:
             rules = self.co.settings.loyalty_rules
-            left = self.co.member.available - self.co.points_in_payment()
+            left = self.co.points_spendable()
             count = min(left, points_for_value(rules, self.co.payment.due.minor))
             count -= count % (rules.redeem_points // gcd(rules.redeem_points,
                                                          rules.redeem_value))

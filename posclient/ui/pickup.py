@@ -4,14 +4,15 @@ the pick-up code; the basket then holds the order's lines and only what is still
 The order is looked up on the till first (its copy of the order, with this till's own pick-ups
 counted) and, off the GUI thread, fetched fresh from the central when a central is there; the
 fresh copy replaces the till's when it comes. Without the central, the till's copy is used and
-the dialog says so.
+the dialog says so. The pick-up code is checked the same way: by the central, off the GUI
+thread, when there is one; when it does not answer, by the till against the order's hash
+(posclient/app/basket_start.py ``start_pickup``; both count wrong codes).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import shiboken6
 from PySide6.QtCore import Qt
@@ -44,7 +45,14 @@ from .workers import Background
 
 log = logging.getLogger(__name__)
 
-Fetch = Callable[[str], Any]  # SyncEngine.fetch_order: order number -> sync.protocol.OrderData
+
+
+class PickupCentral(Protocol):
+    """What the dialog asks the central through the sync engine (sync.engine.SyncEngine)."""
+
+    def fetch_order(self, order_no: str) -> Any: ...  # sync.protocol.OrderData
+
+    def check_pickup_code(self, order_no: str, code: str) -> Any: ...  # PickupCodeAnswer
 
 
 class PickupDialog(QDialog):
@@ -55,13 +63,14 @@ class PickupDialog(QDialog):
                QT_TRANSLATE_NOOP("PickupDialog", "Collected"),
                QT_TRANSLATE_NOOP("PickupDialog", "Hand over"))
 
-    def __init__(self, desk: PickupDesk, fetch: Fetch | None, background: Background | None,
-                 lang: str, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: PickupDesk, central: PickupCentral | None,
+                 background: Background | None, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("pickup")
         self.setWindowTitle(self.tr("Order pick-up"))
-        self.desk, self.fetch, self.background, self.lang = desk, fetch, background, lang
+        self.desk, self.central, self.background, self.lang = desk, central, background, lang
         self.view: OrderView | None = None
+        self.checking = False  # the central is checking the code: the dialog waits
         layout = QVBoxLayout(self)
         self.query = QLineEdit()
         self.query.setObjectName("orderQuery")
@@ -84,6 +93,7 @@ class PickupDialog(QDialog):
         form = QFormLayout()
         self.code = QLineEdit()
         self.code.setObjectName("pickupCode")
+        self.code.setMaxLength(32)  # what the central's check takes (codes are 4-12 long)
         self.code.setPlaceholderText(self.tr("from the customer's message; empty: a supervisor "
                                              "checks the order otherwise"))
         form.addRow(self.tr("Pick-up code"), self.code)
@@ -97,7 +107,8 @@ class PickupDialog(QDialog):
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Hand over"))
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText(self.tr("Hand over"))
         self.code.returnPressed.connect(self.accept)  # Enter after the code: hand over
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -128,13 +139,13 @@ class PickupDialog(QDialog):
         if found:
             self.show_order(found[0], fresh=False)
         order_no = found[0] if found else text
-        if self.fetch is None or self.background is None:
+        if self.central is None or self.background is None:
             if not found:
                 self.say(self.tr("No order %1 on this till").replace("%1", text), error=True)
             return
         self.say(self.tr("Asking the central for order %1…").replace("%1", order_no))
-        fetch = self.fetch
-        self.background.run(lambda: fetch(order_no), self._fetched,
+        central = self.central
+        self.background.run(lambda: central.fetch_order(order_no), self._fetched,
                             lambda exc: self._not_fetched(exc, bool(found)))
 
     def _fetched(self, order: Any) -> None:
@@ -220,13 +231,45 @@ class PickupDialog(QDialog):
     # -- handing over ----------------------------------------------------------------------------
     def accept(self) -> None:
         view = self.view
+        if self.checking:
+            return
         if view is None:
             self.say(self.tr("Find the order first"), error=True)
             return
         code = self.code.text().strip() or None
         quantities = self.quantities()
+        if code is None or self.central is None or self.background is None:
+            self._hand_over(view, quantities, code, None)
+            return
+        self._wait(True)
+        self.say(self.tr("The central is checking the pick-up code…"))
+        central, order_no = self.central, view.order_no
+        self.background.run(lambda: central.check_pickup_code(order_no, code),
+                            lambda answer: self._checked(view, quantities, code, answer),
+                            lambda exc: self._checked(view, quantities, code, None, exc))
+
+    def _checked(self, view: OrderView, quantities: dict[int, int], code: str,
+                 answer: Any, exc: object = None) -> None:
+        """The central's verdict came (``answer``), or it did not answer (``exc``: the till
+        checks the code itself). Closed meanwhile: nothing changes at the till."""
+        if not shiboken6.isValid(self) or not self.isVisible():
+            return
+        self._wait(False)
+        if exc is not None:
+            log.info("pick-up code checked at the till: the central did not answer (%s)",
+                     getattr(exc, "code", type(exc).__name__))
+        self._hand_over(view, quantities, code, answer)
+
+    def _wait(self, checking: bool) -> None:
+        self.checking = checking
+        self.ok.setEnabled(not checking)
+        self.code.setReadOnly(checking)
+
+    def _hand_over(self, view: OrderView, quantities: dict[int, int], code: str | None,
+                   online: Any) -> None:
         done = widgets.with_approval(
-            self, lambda a: self.desk.hand_over(view, quantities, code=code, approval=a),
+            self, lambda a: self.desk.hand_over(view, quantities, code=code, approval=a,
+                                                online=online),
             lambda exc: self.say(message_for(exc, self.lang), error=True),
             widgets.ask_approval, lang=self.lang)
         if done is not None:

@@ -29,12 +29,13 @@ from posclient.app.lookup import parse_scan
 from posclient.domain.cart import CartLine, Totals
 from posclient.domain.catalogue import message_for
 from posclient.domain.errors import NotFound, PosError
+from posclient.domain.member_token import looks_like_token
 from posclient.domain.money import Money
 
 from . import a11y, fmt, reasons, widgets
 from . import resume as resume_dialog
 from .i18n import QT_TRANSLATE_NOOP
-from .member import MemberDialog, member_text
+from .member import MemberDialog, attach_scanned, member_text
 from .quick_keys import QuickKeysPanel, add_tile
 from .search import SearchDialog, looks_like_code, stock_text
 from .sell_actions import action_buttons
@@ -264,6 +265,9 @@ class SellPage(QWidget):
             if not co.cart.is_empty:
                 self.pay_requested.emit()
             return
+        if looks_like_token(text):  # the app's member QR code
+            self._member_scanned(co, text)
+            return
         if not looks_like_code(text):
             if not self._coupon(co, text):
                 self._search(text)
@@ -280,6 +284,15 @@ class SellPage(QWidget):
             return
         self._added(co, line)
         self.refresh(select=line.line_id)
+
+    def _member_scanned(self, co: Checkout, text: str) -> None:
+        refused = attach_scanned(co, text, self.lang)
+        if refused is not None:
+            self.say(refused, error=True)
+            return
+        self.say(self.tr("Member: %1").replace(
+            "%1", co.member.label if co.member is not None else "—"))
+        self.refresh()
 
     def _coupon(self, co: Checkout, text: str) -> bool:
         """A scanned or typed code that is no product may be a coupon: the basket is priced
@@ -455,9 +468,7 @@ class SellPage(QWidget):
 
         from .pickup import PickupDialog
 
-        dialog = PickupDialog(PickupDesk(co),
-                              self.shared.fetch_order if self.shared is not None else None,
-                              self.background, self.lang, self)
+        dialog = PickupDialog(PickupDesk(co), self.shared, self.background, self.lang, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if dialog.exec() and co.pickup is not None:
             self.say(self.tr("Pick-up of order %1: %2 to pay (Enter)")

@@ -126,7 +126,7 @@
 <context>
     <name>CartColumn</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="+58"/>
+        <location filename="../../posclient/ui/sell.py" line="+59"/>
         <source>#</source>
         <translation>序号</translation>
     </message>
@@ -429,7 +429,7 @@
 <context>
     <name>MemberDialog</name>
     <message>
-        <location filename="../../posclient/ui/member.py" line="+52"/>
+        <location filename="../../posclient/ui/member.py" line="+63"/>
         <location line="+11"/>
         <source>Member</source>
         <translation>会员</translation>
@@ -611,17 +611,17 @@
 <context>
     <name>PickupDialog</name>
     <message>
-        <location filename="../../posclient/ui/pickup.py" line="+62"/>
+        <location filename="../../posclient/ui/pickup.py" line="+70"/>
         <source>Order pick-up</source>
         <translation>网购自提</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Scan the order&apos;s QR code, or type its number or the customer&apos;s phone</source>
         <translation>扫描订单二维码，或输入订单号、顾客手机号</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>from the customer&apos;s message; empty: a supervisor checks the order otherwise</source>
         <translation>见顾客收到的短信；留空：由主管以其他方式核实订单</translation>
     </message>
@@ -631,14 +631,14 @@
         <translation>提货码</translation>
     </message>
     <message>
-        <location line="-33"/>
-        <location line="+35"/>
-        <location line="+9"/>
+        <location line="-35"/>
+        <location line="+37"/>
+        <location line="+10"/>
         <source>Hand over</source>
         <translation>交付</translation>
     </message>
     <message>
-        <location line="-47"/>
+        <location line="-50"/>
         <source>Item</source>
         <translation>商品</translation>
     </message>
@@ -653,8 +653,8 @@
         <translation>已提</translation>
     </message>
     <message>
-        <location line="+17"/>
-        <location line="+33"/>
+        <location line="+18"/>
+        <location line="+35"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
@@ -744,9 +744,14 @@
         <translation>商品 %1 · 已付 %2 · 现付 %3</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>Find the order first</source>
         <translation>请先查找订单</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The central is checking the pick-up code…</source>
+        <translation>总部正在核对提货码…</translation>
     </message>
 </context>
 <context>
@@ -1744,7 +1749,7 @@
         <translation>现有 %1 · 预留 %2 · 可售 %3</translation>
     </message>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="+302"/>
+        <location filename="../../posclient/ui/sell.py" line="+314"/>
         <location filename="../../posclient/ui/sell_actions.py" line="+15"/>
         <source>Quantity</source>
         <translation>数量</translation>
@@ -1800,7 +1805,7 @@
         <translation>重打小票</translation>
     </message>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="+143"/>
+        <location filename="../../posclient/ui/sell.py" line="+141"/>
         <location filename="../../posclient/ui/sell_actions.py" line="+1"/>
         <source>Stock</source>
         <translation>库存查询</translation>
@@ -1826,7 +1831,7 @@
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="-439"/>
+        <location filename="../../posclient/ui/sell.py" line="-449"/>
         <location filename="../../posclient/ui/sell_actions.py" line="+1"/>
         <source>Member</source>
         <translation>会员</translation>
@@ -1936,17 +1941,18 @@
     </message>
     <message>
         <location line="-55"/>
-        <location line="+343"/>
+        <location line="+95"/>
+        <location line="+258"/>
         <source>Member: %1</source>
         <translation>会员：%1</translation>
     </message>
     <message>
-        <location line="-342"/>
+        <location line="-352"/>
         <source>%1 points</source>
         <translation>%1 积分</translation>
     </message>
     <message>
-        <location line="+96"/>
+        <location line="+108"/>
         <source>Coupon %1: %2</source>
         <translation>优惠券 %1：%2</translation>
     </message>
@@ -2008,7 +2014,7 @@
     </message>
     <message>
         <location line="+15"/>
-        <location line="+23"/>
+        <location line="+21"/>
         <source>Finish or suspend the sale first</source>
         <translation>请先完成或挂起当前交易</translation>
     </message>

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from sqlalchemy import Connection, Row, select
 
-from sync.central import entities, feed, identity, incidents, orders, returns
+from sync.central import entities, feed, identity, incidents, orders, pickup_codes, returns
 from sync.central.api import BearerDep, CentralDep, OnceRoute, RowId
 from sync.central.db import serialize
 from sync.central.entities import WriteReport
@@ -173,9 +173,10 @@ def _all_or_nothing(report: WriteReport, partial: bool) -> None:
 def write_orders(body: OrdersBatch, c: CentralDep) -> EntityReport:
     """Web orders, new or changed (a cancellation is a change of status). A batch with a bad
     order writes nothing unless ``partial`` (then the others are written)."""
+    codes = pickup_codes.CodeHashes().prepare(c.engine, body.orders)  # before the lock
     with feed.transaction(c.engine, c.clock.now()) as tx:
         serialize(tx.conn, "entities", "order")  # the same orders sent twice at once: once
-        report = orders.upsert_orders(tx, list(enumerate(body.orders)))
+        report = orders.upsert_orders(tx, list(enumerate(body.orders)), codes=codes)
         _all_or_nothing(report, body.partial)
     return EntityReport(upserted=report.upserted, unchanged=report.unchanged, deleted=0,
                         rejected=[RowRejected(index=e.ref, reason=e.text())

@@ -35,11 +35,13 @@ from sync.central import (
     ingest,
     orders,
     parked,
+    pickup_codes,
     promotions,
     returns,
     schema,
     snapshot,
 )
+from sync.central.answer_headers import ANSWER_HEADERS, AnswerHeaders
 from sync.central.db import make_engine, retrying
 from sync.central.errors import (
     CentralError,
@@ -69,6 +71,8 @@ from sync.protocol import (
     ParkedClaimed,
     ParkedList,
     ParkedSale,
+    PickupCodeAnswer,
+    PickupCodeCheck,
     PriceBasketRequest,
     PriceBasketResponse,
     PurchaseData,
@@ -100,15 +104,19 @@ class Central:
 
 def create_app(database: str | Engine, *, clock: Clock | None = None,
                admin_token: str | None = None, enrol_limits: EnrolLimits | None = None,
-               check_schema: bool = True) -> FastAPI:
+               check_schema: bool = True, api_docs: bool = False) -> FastAPI:
     """The central service as an ASGI app.
 
     ``database``: a URL or an engine (sync/central/db.py ``make_engine``). ``admin_token``: an
     admin token accepted besides the one stored by ``init`` (``POSCLIENT_CENTRAL_ADMIN_TOKEN``).
     The schema is checked now, so a wrong database fails at start, not at the first request.
+    ``api_docs``: serve the interactive API documents (``/docs``, ``/redoc``,
+    ``/openapi.json``); off by default, they map every route for anyone who can reach the
+    central (``app.openapi()`` makes the document either way: ``posclient-central openapi``).
     """
     from sync.central.admin_api import router as admin_router
     from sync.central.member_api import router as member_router
+    from sync.central.member_token_api import router as member_token_router
 
     if admin_token is not None:
         identity.check_admin_token(admin_token)
@@ -117,6 +125,8 @@ def create_app(database: str | Engine, *, clock: Clock | None = None,
         schema.check_schema(engine)
     app = FastAPI(
         title="posclient central", version=f"{PROTOCOL_VERSION}",
+        docs_url="/docs" if api_docs else None, redoc_url="/redoc" if api_docs else None,
+        openapi_url="/openapi.json" if api_docs else None,
         description="Sync protocol v1 between store terminals and the central inventory "
                     "service, and the central's admin API.",
         responses={400: {"model": ErrorBody, "description": "The body is not JSON"},
@@ -131,8 +141,10 @@ def create_app(database: str | Engine, *, clock: Clock | None = None,
     app.include_router(router)
     app.include_router(member_router)
     app.include_router(admin_router)
+    app.include_router(member_token_router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
+    app.add_middleware(AnswerHeaders)  # outermost: its headers are on BodyLimit's 413 too
     return app
 
 
@@ -207,8 +219,10 @@ def health(c: CentralDep) -> dict[str, Any]:
 @router.post("/enrol", response_model=EnrolResponse, tags=["terminal"],
              responses={400: {"model": ErrorBody}, 429: {"model": ErrorBody}})
 def enrol(req: EnrolRequest, request: Request, c: CentralDep) -> EnrolResponse:
-    """Spend a one-time enrolment code: the terminal's store, its id and its bearer token."""
-    address = request.client.host if request.client else "unknown"
+    """Spend a one-time enrolment code: the terminal's store, its id and its bearer token.
+    Wrong codes are counted per client address (the peer, or what a trusted proxy reports):
+    ``429`` after too many."""
+    address = identity.rate_key(request.client.host if request.client else None)
     return identity.enrol(c.engine, req, address, c.clock.now(), c.enrol_limits)
 
 
@@ -252,7 +266,7 @@ def get_snapshot(who: TerminalDep, c: CentralDep,
     body = snapshot.snapshot_gzip(c.engine, who.store_id, c.clock.now(),
                                   trailer=trailer == "sha256")
     return StreamingResponse(body, media_type=snapshot.MEDIA_TYPE,
-                             headers={"Content-Encoding": "gzip", "Cache-Control": "no-store"})
+                             headers={"Content-Encoding": "gzip"})  # no-store: AnswerHeaders
 
 
 _EVENTS_BODY = {"requestBody": {"required": True, "content": {
@@ -284,6 +298,17 @@ def get_order(order_no: Annotated[str, Path(max_length=64)], who: TerminalDep,
     """A web order as it stands now, for any till of the chain (pick-up, or a return of a web
     purchase in any store)."""
     return orders.get_order(c.engine, order_no)
+
+
+@router.post("/orders/{order_no}/pickup-code", response_model=PickupCodeAnswer,
+             tags=["terminal"], responses={404: {"model": ErrorBody}})
+def check_pickup_code(order_no: Annotated[str, Path(max_length=64)], body: PickupCodeCheck,
+                      who: TerminalDep, c: CentralDep) -> PickupCodeAnswer:
+    """Whether the customer's code (in the body, never in the URL) is the order's pick-up
+    code: ``ok``, ``wrong`` (a wrong code counts), or ``locked`` after too many wrong codes
+    in a row (not checked). Only a till of the order's pick-up store asks (403 otherwise)."""
+    order = orders.get_order(c.engine, order_no)
+    return pickup_codes.check(c.engine, who, order, body.code, c.clock.now())
 
 
 @router.post("/audit", response_model=AuditAck, tags=["terminal"])
@@ -500,7 +525,9 @@ def _install_errors(app: FastAPI) -> None:
     def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.error("unexpected error in %s %s", request.method, request.url.path,
                   exc_info=exc)
-        return _error(500, "internal_error", "The central failed unexpectedly; it is logged.")
+        # Answered outside the middlewares (ServerErrorMiddleware): the headers are added here.
+        return _error(500, "internal_error", "The central failed unexpectedly; it is logged.",
+                      ANSWER_HEADERS)
 
 
 class BodyTooLarge(CentralError):

@@ -3,7 +3,8 @@
     posclient-central init                       # prints the admin token once
     posclient-central create-store S001 --name-zh 示范门店 --name-en "Demo Store"
     posclient-central enrol-code --store S001    # prints a one-time code for a till
-    posclient-central serve --port 8700
+    posclient-central serve --port 8700          # --api-docs: also /docs, /redoc, /openapi.json
+    posclient-central member token 8800000001    # a signed member QR token (cli_members.py)
 
 The database: ``--database URL`` (``sqlite:///PATH``, ``postgresql://USER@HOST/DB``, or a plain
 file path), else ``POSCLIENT_CENTRAL_DB``, else ``central.db`` in the user data folder.
@@ -35,6 +36,7 @@ from sync.protocol.clock import SystemClock
 if TYPE_CHECKING:
     from fastapi import FastAPI
 from sync.central import feed, identity, importers, schema
+from sync.central.cli_members import add_member_commands, print_demo_token
 from sync.central.db import make_engine, normalize_url
 from sync.central.errors import CentralError, ConfigError, SchemaError
 from sync.central.ingest import DEFAULT_CONCURRENCY as DEFAULT_INGEST_CONCURRENCY
@@ -43,6 +45,7 @@ from sync.central.progress import Progress
 
 ENV_DB = "POSCLIENT_CENTRAL_DB"
 ENV_ADMIN_TOKEN = "POSCLIENT_CENTRAL_ADMIN_TOKEN"
+ENV_API_DOCS = "POSCLIENT_CENTRAL_API_DOCS"  # 1: serve the interactive API documents
 
 _clock = SystemClock()
 
@@ -117,21 +120,43 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from sync.central.api import create_app
 
+    proxies = trusted_proxies(args.forwarded_allow_ips)
     engine = _engine(args)
     if args.ingest_concurrency is not None:  # read by each worker (sync/central/ingest.py)
         os.environ[ENV_INGEST_CONCURRENCY] = str(args.ingest_concurrency)
+    api_docs = args.api_docs or _api_docs_from_env()
     options = {"host": args.host, "port": args.port, "log_level": args.log_level,
-               "proxy_headers": True, "forwarded_allow_ips": args.forwarded_allow_ips,
+               "proxy_headers": True, "forwarded_allow_ips": proxies,
                "ssl_keyfile": args.ssl_keyfile, "ssl_certfile": args.ssl_certfile}
     print(f"posclient-central on {'https' if args.ssl_certfile else 'http'}://{args.host}:"
-          f"{args.port} with {_shown(args.url)}", file=sys.stderr)
+          f"{args.port} with {_shown(args.url)}"
+          f"{'; API documents at /docs' if api_docs else ''}", file=sys.stderr)
     if args.workers > 1:
         os.environ[ENV_DB] = args.url  # the workers build their app from the environment
+        os.environ[ENV_API_DOCS] = "1" if api_docs else "0"
         uvicorn.run("sync.central.cli:app_from_env", factory=True, workers=args.workers,
                     **options)
     else:
-        uvicorn.run(create_app(engine, admin_token=os.environ.get(ENV_ADMIN_TOKEN)), **options)
+        uvicorn.run(create_app(engine, admin_token=os.environ.get(ENV_ADMIN_TOKEN),
+                               api_docs=api_docs), **options)
     return 0
+
+
+def trusted_proxies(value: str) -> str:
+    """The ``--forwarded-allow-ips`` list as uvicorn takes it: addresses and networks of the
+    proxies whose ``X-Forwarded-For`` names the client (the enrolment limit counts per client).
+    ``*`` is refused: uvicorn would then take the header's first entry, which any client
+    writes itself, from anyone who reaches the central directly."""
+    hosts = [h.strip() for h in value.split(",") if h.strip()]
+    if "*" in hosts:
+        raise ConfigError("--forwarded-allow-ips '*' would trust an X-Forwarded-For that any "
+                          "client can write: name the proxies' addresses or networks "
+                          "(e.g. 10.0.0.0/8), or '' for none.")
+    return ",".join(hosts)
+
+
+def _api_docs_from_env() -> bool:
+    return os.environ.get(ENV_API_DOCS, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def app_from_env() -> FastAPI:
@@ -139,7 +164,8 @@ def app_from_env() -> FastAPI:
     from sync.central.api import create_app
 
     return create_app(database_url(default_database()),
-                      admin_token=os.environ.get(ENV_ADMIN_TOKEN))
+                      admin_token=os.environ.get(ENV_ADMIN_TOKEN),
+                      api_docs=_api_docs_from_env())
 
 
 def cmd_create_store(args: argparse.Namespace) -> int:
@@ -252,6 +278,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     print("Staff PINs (shown once):")
     for s in result.staff:
         print(f"  {s.staff_id}  {s.role:<10} {s.name}  PIN {s.pin}")
+    print_demo_token(engine)
     return 0
 
 
@@ -267,35 +294,6 @@ def cmd_prune(args: argparse.Namespace) -> int:
         state = feed.feed_state(conn)
     print(f"{deleted:,} changes deleted; the feed now starts after seq {state.low_water:,} "
           f"(head {state.last_seq:,}). Terminals behind it will take a snapshot.")
-    return 0
-
-
-def cmd_member_window(args: argparse.Namespace) -> int:
-    """The chain's window: days a purchase or a look-up keeps a member on a store's tills."""
-    from sync.central import members
-
-    engine = _engine(args)
-    if args.days is not None:
-        try:
-            members.set_window_days(engine, args.days)
-        except ValueError as exc:
-            _err(f"Refused: {exc}.")
-            return 1
-    with engine.connect() as conn:
-        days = members.window_days(conn)
-    print(f"A purchase or a look-up keeps a member on a store's tills for {days} days "
-          "(where it signed up: always).")
-    return 0
-
-
-def cmd_expire_members(args: argparse.Namespace) -> int:
-    """End the members' store associations past the chain's window (run it daily)."""
-    from sync.central import members
-
-    engine = _engine(args)
-    ended = members.expire(engine, _clock.now())
-    print(f"{ended:,} member(s) taken off a store's tills (their purchase or look-up there is "
-          "older than the window); those tills remove them at their next sync.")
     return 0
 
 
@@ -405,8 +403,13 @@ def build_parser() -> argparse.ArgumentParser:
                         f"{DEFAULT_INGEST_CONCURRENCY})")
     c.add_argument("--log-level", default="info",
                    choices=("critical", "error", "warning", "info", "debug"))
-    c.add_argument("--forwarded-allow-ips", default="127.0.0.1",
-                   help="proxies trusted for X-Forwarded-For (client addresses)")
+    c.add_argument("--forwarded-allow-ips", default="127.0.0.1", metavar="ADDRESSES",
+                   help="the reverse proxies (addresses or networks, comma-separated; '' for "
+                        "none) whose X-Forwarded-For names the client; from anyone else the "
+                        "header is ignored (default: 127.0.0.1)")
+    c.add_argument("--api-docs", action="store_true",
+                   help=f"serve the interactive API documents at /docs, /redoc and "
+                        f"/openapi.json (default: off, or ${ENV_API_DOCS}=1)")
     c.add_argument("--ssl-certfile", default=None)
     c.add_argument("--ssl-keyfile", default=None)
     c = command("create-store", cmd_create_store, "add a store")
@@ -457,12 +460,6 @@ def build_parser() -> argparse.ArgumentParser:
     g = c.add_mutually_exclusive_group(required=True)
     g.add_argument("--before-seq", type=int)
     g.add_argument("--keep-last", type=int, help="keep this many most recent seqs")
-    c = command("member-window", cmd_member_window,
-                "show or set the days a purchase or a look-up keeps a member on a store's tills")
-    c.add_argument("--days", type=int, default=None, help="1 to 3650 (365 until set)")
-    command("expire-members", cmd_expire_members,
-            "take members off the tills of stores where they have not bought nor been looked "
-            "up within the window (daily)")
     c = command("openapi", cmd_openapi, "write the OpenAPI document")
     c.add_argument("--output", default="-", help="a file (default: standard output)")
     command("status", cmd_status, "counts, the feed, open exceptions")
@@ -478,6 +475,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--comment", required=True, help="how it was resolved")
     c.add_argument("--refund", default=None, choices=("approve", "refuse"),
                    help="the decision on the web refund it holds (a double refund's)")
+    add_member_commands(sub, _engine)
     return p
 
 

@@ -55,6 +55,10 @@ CHUNK = 5_000
 # refers to comes before it.
 REFERENCE_ENTITIES = ("store_settings", "tax_rate", "product", "price", "member", "staff",
                       "promotion", "delivery", "reason_code", "quick_key")
+# Written by the central itself, never here, by the admin API or an import: the public keys of
+# member QR tokens (sync/central/member_tokens.py). The chain's: in every snapshot, after these.
+CENTRAL_ENTITIES = ("member_token_key",)
+SNAPSHOT_ENTITIES = (*REFERENCE_ENTITIES, *CENTRAL_ENTITIES)
 _KEY_FIELDS = {"tax_rate": "code", "reason_code": "code",
                "store_settings": "store_id"}  # else "id"
 _REFERS: dict[str, tuple[str, str]] = {  # entity -> (field, entity it names)

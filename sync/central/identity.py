@@ -9,13 +9,16 @@ that a slow hash would protect. Staff PINs are short, so they get argon2id
 
 Bad enrolment codes are counted per client address; after ``max_failures`` within ``window``
 the address gets 429 until the oldest failure leaves the window. The count lives in the
-database, so it holds across restarts and across several workers.
+database, so it holds across restarts and across several workers. The address is the
+connection's peer, or the client a trusted proxy reports (uvicorn's ``--forwarded-allow-ips``:
+an ``X-Forwarded-For`` from anyone else is ignored), keyed by :func:`rate_key`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 import re
@@ -285,6 +288,23 @@ def _reissue(conn: Any, row: Any, req: EnrolRequest) -> tuple[str, str]:
 def central_id(conn: Any) -> str:
     """This central's own id (made when its database was created or upgraded to v8)."""
     return conn.scalar(select(meta.c.value).where(meta.c.key == CENTRAL_ID_KEY))
+
+
+def rate_key(host: str | None) -> str:
+    """The key an enrolment failure is counted under for a client at ``host``: an IPv4
+    address, or the /64 network of an IPv6 one (a single host there holds a whole /64 to take
+    new addresses from). Anything that is not an address (no peer, a proxy reporting junk)
+    shares the one key ``unknown``: never a value that grows the table's key or escapes the
+    count by changing."""
+    try:
+        ip = ipaddress.ip_address((host or "").strip())
+    except ValueError:
+        return "unknown"
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
 
 
 def _check_rate(engine: Engine, address: str, now: datetime, limits: EnrolLimits) -> None:

@@ -35,7 +35,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from sync.central import entities, feed, import_checks, import_read, orders
+from sync.central import entities, feed, import_checks, import_read, orders, pickup_codes
 from sync.central.db import analyze
 from sync.central.entities import RowError, WriteReport
 from sync.central.import_read import FORMATS, MAX_BYTES, FileRefused
@@ -134,19 +134,41 @@ def import_file(engine: Engine, path: Path, kind: str, *, now: Callable[[], date
     read.records = []  # the file's cells, now in ``rows``: memory for the write
     report.rows = len(rows) + len(read.rejected)
     report.rejected = list(read.rejected)
+    target = _Target(entity, store_id)
+    if entity == "order":  # the pick-up codes' hashes, before any write lock is taken
+        target.codes = pickup_codes.CodeHashes().prepare(engine, (r for _, r in rows))
     if partial:
-        _write_partial(engine, entity, rows, store_id, now, report, tick)
+        _write_partial(engine, target, rows, now, report, tick)
     else:
-        _write_whole(engine, entity, rows, store_id, now, report, tick)
+        _write_whole(engine, target, rows, now, report, tick)
     if report.written and report.loaded >= ANALYZE_AFTER:
         analyze(engine, BULK_TABLES)
     report.rejected.sort(key=lambda e: e.ref)
     return report
 
 
-def _write_whole(engine: Engine, entity: str, rows: list[tuple[int, dict[str, Any]]],
-                 store_id: str | None, now: Callable[[], datetime], report: ImportReport,
-                 tick: Progress) -> None:
+@dataclass
+class _Target:
+    """What the file's records are written as: the entity, the store (stock levels, staff),
+    and for web orders the hashes of their pick-up codes."""
+
+    entity: str
+    store_id: str | None
+    codes: pickup_codes.CodeHashes | None = None
+
+    def write(self, tx: feed.Tx, batch: list[tuple[int, dict[str, Any]]],
+              seen: dict[Any, int]) -> WriteReport:
+        if self.entity == "stock_level":
+            return entities.set_stock_records(tx, batch, store_id=self.store_id,
+                                              reason="import", ref_name="line", seen=seen)
+        if self.entity == "order":
+            return orders.upsert_orders(tx, batch, ref_name="line", seen=seen,
+                                        codes=self.codes)
+        return entities.upsert_records(tx, self.entity, batch, ref_name="line", seen=seen)
+
+
+def _write_whole(engine: Engine, target: _Target, rows: list[tuple[int, dict[str, Any]]],
+                 now: Callable[[], datetime], report: ImportReport, tick: Progress) -> None:
     """Every record in one transaction, rolled back when any record of the file is refused
     (the records are still all checked, so every error is listed)."""
     try:
@@ -154,7 +176,7 @@ def _write_whole(engine: Engine, entity: str, rows: list[tuple[int, dict[str, An
             done = WriteReport()
             seen: dict[Any, int] = {}
             for start in range(0, len(rows), CHUNK):
-                done.add(_write(tx, entity, rows[start:start + CHUNK], store_id, seen))
+                done.add(target.write(tx, rows[start:start + CHUNK], seen))
                 tick("import", min(start + CHUNK, len(rows)), len(rows))
             report.rejected.extend(done.rejected)
             if report.rejected:
@@ -164,24 +186,14 @@ def _write_whole(engine: Engine, entity: str, rows: list[tuple[int, dict[str, An
         report.written = False
 
 
-def _write_partial(engine: Engine, entity: str, rows: list[tuple[int, dict[str, Any]]],
-                   store_id: str | None, now: Callable[[], datetime], report: ImportReport,
-                   tick: Progress) -> None:
+def _write_partial(engine: Engine, target: _Target, rows: list[tuple[int, dict[str, Any]]],
+                   now: Callable[[], datetime], report: ImportReport, tick: Progress) -> None:
     seen: dict[Any, int] = {}
     for start in range(0, len(rows), CHUNK):
         with feed.transaction(engine, now()) as tx:
-            done = _write(tx, entity, rows[start:start + CHUNK], store_id, seen)
+            done = target.write(tx, rows[start:start + CHUNK], seen)
         report.loaded += done.upserted
         report.unchanged += done.unchanged
         report.rejected.extend(done.rejected)
         tick("import", min(start + CHUNK, len(rows)), len(rows))
 
-
-def _write(tx: feed.Tx, entity: str, batch: list[tuple[int, dict[str, Any]]],
-           store_id: str | None, seen: dict[Any, int]) -> WriteReport:
-    if entity == "stock_level":
-        return entities.set_stock_records(tx, batch, store_id=store_id, reason="import",
-                                          ref_name="line", seen=seen)
-    if entity == "order":
-        return orders.upsert_orders(tx, batch, ref_name="line", seen=seen)
-    return entities.upsert_records(tx, entity, batch, ref_name="line", seen=seen)

@@ -15,12 +15,12 @@ they are split here.
 - it bought there (a sale or pick-up with the member, reason ``purchase``), or a till of the
   store looked it up online (``lookup``), within the chain's window (:func:`window_days`,
   ``meta.member_store_days``, :data:`DEFAULT_DAYS` unless set with ``posclient-central
-  member-window``).
+  member window``).
 
 Every change of a member's record goes into the feed once for each of its stores (the change's
 ``store_id``), so a store's tills get its members and no one else's, and a store's snapshot
 holds its members only (sync/central/snapshot.py). When a purchase or a look-up is older than
-the window, :func:`expire` (``posclient-central expire-members``) ends the association and the
+the window, :func:`expire` (``posclient-central member expire``) ends the association and the
 store's tills get a ``delete`` of the member; a sale or a look-up there later brings it back.
 """
 

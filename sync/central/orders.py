@@ -4,7 +4,9 @@ the tills read them (``GET /v1/orders/{order_no}``) to hand them over and to tak
 The web shop sends an :class:`OrderIn`: lines by SKU, payments, the fulfilment (pick-up at a
 store with a pick-up code, or delivery). The central checks it and keeps an
 :class:`sync.protocol.OrderData`: every line resolved to its product, totals computed, the
-pick-up code kept only as a hash. Re-sending an order changes it, with these rules:
+pick-up code kept only as a salted argon2id hash per order (sync/central/pickup_codes.py: a
+batch's hashes are made before its transaction). Re-sending an order changes it, with these
+rules:
 
 - an order the tills have started on (anything collected or returned) keeps its lines and
   payments: only its status may change (a cancellation, which the tills meet as an exception);
@@ -32,6 +34,7 @@ from sync.central.db import among, bulk_insert, chunks, is_postgres
 from sync.central.entities import RowError, WriteReport, validation_error
 from sync.central.errors import NotFound
 from sync.central.feed import PendingChange, Tx
+from sync.central.pickup_codes import CODE_PATTERN, CodeHashes, code_changed
 from sync.central.schema import dump_json, entities, entity_uniques, stores
 from sync.protocol import (
     Minor,
@@ -41,7 +44,6 @@ from sync.protocol import (
     OrderPaymentData,
     PickupPayload,
     StoreId,
-    pickup_code_hash,
 )
 from sync.protocol.records import OrderStatus
 
@@ -68,7 +70,7 @@ class OrderIn(BaseModel):
     status: Literal["open", "ready", "cancelled", "delivered"] = "open"
     fulfilment: Literal["pickup", "delivery"]
     store_id: StoreId | None = None
-    pickup_code: str | None = Field(default=None, pattern=r"^\s*[A-Za-z0-9]{4,12}\s*$")
+    pickup_code: str | None = Field(default=None, pattern=CODE_PATTERN)
     customer_name: str = Field(default="", max_length=100)
     customer_phone: str | None = Field(default=None, max_length=32)
     currency: str = Field(min_length=3, max_length=3)
@@ -80,12 +82,16 @@ class OrderIn(BaseModel):
 
 
 def upsert_orders(tx: Tx, rows: Iterable[tuple[int, Mapping[str, Any]]], *,
-                  ref_name: str = "record", seen: dict[str, int] | None = None) -> WriteReport:
+                  ref_name: str = "record", seen: dict[str, int] | None = None,
+                  codes: CodeHashes | None = None) -> WriteReport:
     """Validate and store ``(ref, order)`` rows; a bad one is rejected with its reason, the
     others are written (the caller decides whether to commit). The same order twice in one
-    batch (or in earlier calls sharing ``seen``): the first wins, the second is rejected."""
+    batch (or in earlier calls sharing ``seen``): the first wins, the second is rejected.
+    ``codes``: the pick-up codes' hashes, prepared before the transaction
+    (:meth:`CodeHashes.prepare`; without it, each is hashed here)."""
     report = WriteReport()
     seen = {} if seen is None else seen
+    codes = CodeHashes() if codes is None else codes
     for ref, raw in rows:
         try:
             order = OrderIn.model_validate(raw)
@@ -98,7 +104,7 @@ def upsert_orders(tx: Tx, rows: Iterable[tuple[int, Mapping[str, Any]]], *,
             continue
         seen[order.order_no] = ref
         try:
-            changed = _upsert_one(tx, order)
+            changed = _upsert_one(tx, order, codes)
         except _Refused as exc:
             report.rejected.append(RowError(ref, str(exc)))
             continue
@@ -122,7 +128,7 @@ class _Refused(ValueError):
     """An order that breaks a rule; the message says which."""
 
 
-def _upsert_one(tx: Tx, order: OrderIn) -> bool:
+def _upsert_one(tx: Tx, order: OrderIn, codes: CodeHashes) -> bool:
     old = _stored(tx, order.order_no)
     scope = _scope(tx, order)
     currency = _store_currency(tx, scope)
@@ -133,11 +139,13 @@ def _upsert_one(tx: Tx, order: OrderIn) -> bool:
     lines = _lines(tx, order, old)
     total = sum(ln.total for ln in lines)
     paid = _paid_online(order, total)
-    code_hash = _pickup_code_hash(order, old)
+    code = _pickup_code(order, old, codes)
     _check_member(tx, order, old)
-    data = _order_data(tx, order, old, lines, code_hash, total, paid)
+    data = _order_data(tx, order, old, lines, code, total, paid)
     if old is not None and data == old:
         return False
+    if old is not None and data.pickup_code_phc != old.pickup_code_phc:
+        code_changed(tx.conn, order.order_no)
     data = data.model_copy(update={"updated_at": tx.now})
     _write(tx, data, scope, None if old is None else _scope_of(old))
     from sync.central import loyalty
@@ -161,13 +169,18 @@ def _paid_online(order: OrderIn, total: int) -> int:
     return paid
 
 
-def _pickup_code_hash(order: OrderIn, old: OrderData | None) -> str | None:
-    """The pick-up code's hash: the new code's, else the stored one's (a pick-up needs one)."""
-    code_hash = (pickup_code_hash(order.order_no, order.pickup_code) if order.pickup_code
-                 else old.pickup_code_hash if old is not None else None)
-    if order.fulfilment == "pickup" and code_hash is None:
+def _pickup_code(order: OrderIn, old: OrderData | None,
+                 codes: CodeHashes) -> tuple[str | None, str | None]:
+    """The pick-up code's hash, ``(argon2id, old SHA-256)``: a code sent gets the argon2id
+    form (the stored one when it is this code's); none sent keeps what the order has, of
+    either form. A pick-up order needs one."""
+    if order.pickup_code:
+        stored = old.pickup_code_phc if old is not None else None
+        return codes.phc(order.order_no, order.pickup_code, stored), None
+    kept = (old.pickup_code_phc, old.pickup_code_hash) if old is not None else (None, None)
+    if order.fulfilment == "pickup" and kept == (None, None):
         raise _Refused("a pick-up order needs its pick-up_code")
-    return code_hash
+    return kept
 
 
 def _check_member(tx: Tx, order: OrderIn, old: OrderData | None) -> None:
@@ -183,7 +196,7 @@ def _check_member(tx: Tx, order: OrderIn, old: OrderData | None) -> None:
 
 
 def _order_data(tx: Tx, order: OrderIn, old: OrderData | None, lines: list[OrderLineData],
-                code_hash: str | None, total: int, paid: int) -> OrderData:
+                code: tuple[str | None, str | None], total: int, paid: int) -> OrderData:
     """The order to store, ``updated_at`` still the stored one's (unchanged is not written)."""
     status: OrderStatus = order.status
     if old is not None and old.status in TILL_STATUSES and status in ("open", "ready"):
@@ -192,7 +205,8 @@ def _order_data(tx: Tx, order: OrderIn, old: OrderData | None, lines: list[Order
         order_no=order.order_no, channel=order.channel, status=status,
         fulfilment=order.fulfilment, store_id=order.store_id,
         customer_name=order.customer_name, customer_phone=order.customer_phone,
-        pickup_code_hash=code_hash if order.fulfilment == "pickup" else None,
+        pickup_code_phc=code[0] if order.fulfilment == "pickup" else None,
+        pickup_code_hash=code[1] if order.fulfilment == "pickup" else None,
         currency=order.currency, lines=lines, payments=order.payments, total=total, paid=paid,
         created_at=order.created_at or (old.created_at if old is not None else tx.now),
         updated_at=old.updated_at if old is not None else tx.now,

@@ -414,6 +414,17 @@ coupon_redemptions = Table(  # v6: each coupon code is used once, chain-wide
 )
 
 
+pickup_code_attempts = Table(  # v10: wrong pick-up codes per order at the online check
+    "pickup_code_attempts", metadata,
+    Column("order_no", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),  # in a row; a right code deletes the row
+    Column("last_store_id", String(32), nullable=False),  # the till of the last wrong code
+    Column("last_terminal_id", String(32), nullable=False),
+    Column("last_failure_at", UtcDateTime, nullable=False),
+    Column("locked_at", UtcDateTime),  # set at the MAX_WRONG_CODES-th wrong code
+)
+
+
 # Tables a bulk load fills (their statistics are refreshed after one: db.analyze).
 BULK_TABLES = (changes, entities, entity_uniques, stock_levels, stock_movements, member_personal,
                member_stores)

@@ -36,7 +36,7 @@ from typing import Any
 from sqlalchemy import Engine, String, cast, exists, func, not_, or_, select
 
 from sync.central.db import reader
-from sync.central.entities import REFERENCE_ENTITIES
+from sync.central.entities import SNAPSHOT_ENTITIES
 from sync.central.feed import feed_state
 from sync.central.members import count_store_members, store_members_query
 from sync.central.schema import GLOBAL, entities, stock_levels
@@ -57,7 +57,7 @@ def snapshot_lines(engine: Engine, store_id: str, now: datetime) -> Iterator[byt
     with reader(engine) as conn:
         seq = feed_state(conn).last_seq
         scoped = entities.c.scope.in_((GLOBAL, store_id))
-        others = [e for e in REFERENCE_ENTITIES if e != "member"]
+        others = [e for e in SNAPSHOT_ENTITIES if e != "member"]  # members: the store's
         n_entities = (conn.scalar(select(func.count()).select_from(entities).where(
             scoped, entities.c.entity.in_(others))) or 0) + count_store_members(conn, store_id)
         levels = _levels_query(store_id)
@@ -66,7 +66,7 @@ def snapshot_lines(engine: Engine, store_id: str, now: datetime) -> Iterator[byt
         n_orders = conn.scalar(select(func.count()).select_from(entities).where(*kept_orders))
         header = {"seq": seq, "records": (n_entities or 0) + (n_levels or 0) + (n_orders or 0)}
         yield json.dumps(header, separators=(",", ":")).encode() + b"\n"
-        for entity in REFERENCE_ENTITIES:
+        for entity in SNAPSHOT_ENTITIES:
             head = '{"entity":"' + entity + '","key":'
             query = (store_members_query(store_id) if entity == "member" else
                      select(entities.c.key, entities.c.data)

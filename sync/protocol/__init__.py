@@ -9,7 +9,8 @@ rejects the whole page (the terminal keeps its cursor).
 The package's modules: ``bounds`` (limits, field types, the models' base), ``identity``
 (enrolment), ``records`` (reference data per entity), ``feed`` (change pages, snapshots),
 ``events`` (the events a till uploads and their payloads), ``returns``, ``channel`` (parked
-sales, coupons, basket pricing), ``reconciliation``, ``clock``. This module re-exports their
+sales, coupons, basket pricing), ``pickup_codes`` (a web order's pick-up code: its hash and
+check), ``reconciliation``, ``clock``. This module re-exports their
 public names: ``from sync.protocol import X`` is the package's API (each module loads on the
 first use of one of its names).
 """
@@ -59,6 +60,8 @@ if TYPE_CHECKING:
         CouponRedemption,
         CouponStatus,
         LinePromotion,
+        MemberToken,
+        MemberTokenRequest,
         ParkedClaimed,
         ParkedList,
         ParkedSale,
@@ -117,6 +120,13 @@ if TYPE_CHECKING:
         SealedBox,
         TillKeys,
     )
+    from sync.protocol.pickup_codes import (
+        MAX_WRONG_CODES,
+        PickupCodeAnswer,
+        PickupCodeCheck,
+        pickup_code_phc,
+        pickup_code_sha256,
+    )
     from sync.protocol.reconciliation import (
         CardOrphanLine,
         Figures,
@@ -138,6 +148,7 @@ if TYPE_CHECKING:
         DeliveryLineData,
         Entity,
         MemberData,
+        MemberTokenKeyData,
         OrderData,
         OrderLineData,
         OrderPaymentData,
@@ -153,7 +164,6 @@ if TYPE_CHECKING:
         StoreSettingsData,
         TaxRateData,
         entity_key,
-        pickup_code_hash,
     )
     from sync.protocol.returns import (
         PurchaseData,
@@ -172,8 +182,8 @@ if TYPE_CHECKING:
     )
 
 # The modules that define the names below, in the order they are searched.
-_MODULES = ("bounds", "channel", "events", "feed", "identity", "members", "reconciliation",
-            "records", "returns")
+_MODULES = ("bounds", "channel", "events", "feed", "identity", "members", "pickup_codes",
+            "reconciliation", "records", "returns")
 
 __all__ = [
     "BIGINT_MAX",
@@ -189,6 +199,7 @@ __all__ = [
     "MAX_QTY",
     "MAX_SEQ_AHEAD",
     "MAX_STOCK",
+    "MAX_WRONG_CODES",
     "ORDER_STATUSES",
     "PROTOCOL_VERSION",
     "REASON_KINDS",
@@ -230,6 +241,9 @@ __all__ = [
     "MemberLookup",
     "MemberLookupRequest",
     "MemberSignupPayload",
+    "MemberToken",
+    "MemberTokenKeyData",
+    "MemberTokenRequest",
     "Minor",
     "Moment",
     "Name",
@@ -240,6 +254,8 @@ __all__ = [
     "ParkedClaimed",
     "ParkedList",
     "ParkedSale",
+    "PickupCodeAnswer",
+    "PickupCodeCheck",
     "PickupLinePayload",
     "PickupPayload",
     "Ppm",
@@ -306,7 +322,8 @@ __all__ = [
     "ZTender",
     "entity_key",
     "order_purchase",
-    "pickup_code_hash",
+    "pickup_code_phc",
+    "pickup_code_sha256",
     "validate_page",
 ]
 

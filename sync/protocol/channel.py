@@ -11,6 +11,7 @@ from pydantic import (
     Field,
 )
 
+from posclient.domain.member_token import MAX_KID, MAX_TOKEN_CHARS, MAX_TTL_S, MIN_TTL_S
 from sync.protocol.bounds import (
     MAX_LINES,
     Count,
@@ -174,3 +175,27 @@ class PriceBasketResponse(ProtocolModel):
     taxes: list[TaxLineOut] = Field(max_length=500)
     tax_total: Total
     total: Total  # what is due (tax added on top for a tax-exclusive store)
+
+
+# -- member QR tokens (issue 17) ------------------------------------------------------------------
+
+class MemberTokenRequest(ProtocolModel):
+    """``POST /v1/member-tokens``: a signed member QR token for the app or the web shop to show
+    (posclient/domain/member_token.py). ``ttl_seconds``: how long it lives (default 600)."""
+
+    member_no: Key
+    ttl_seconds: int | None = Field(default=None, ge=MIN_TTL_S, le=MAX_TTL_S)
+
+
+class MemberToken(ProtocolModel):
+    """The token (``MT1.<payload>.<signature>``, at most 400 characters: put it in the QR code
+    as it is) and what it says, for the app to show beside it."""
+
+    token: str = Field(max_length=MAX_TOKEN_CHARS)
+    kid: str = Field(max_length=MAX_KID)
+    member_no: Key
+    tier: Word
+    masked_name: Name
+    points: Count
+    issued_at: datetime
+    expires_at: datetime

@@ -13,6 +13,7 @@ from pydantic import (
     model_validator,
 )
 
+from posclient.domain.member_token import MAX_KID, PUBLIC_KEY_BYTES, from_b64url
 from posclient.domain.promotions import normalize_code, promotion_from_dict
 from sync.protocol.bounds import (
     BIGINT_MAX,
@@ -33,6 +34,7 @@ from sync.protocol.bounds import (
     UnixTime,
     Word,
 )
+from sync.protocol.pickup_codes import PickupCodePhc, PickupCodeSha256, code_matches
 
 
 class ProductData(ProtocolModel):
@@ -154,8 +156,11 @@ OrderStatus = Literal["open", "ready", "partly_collected", "collected", "cancell
 
 class OrderData(ProtocolModel):
     """A web order as the central keeps it and a till reads it (``GET /v1/orders/{order_no}``).
-    ``pickup_code_hash``: SHA-256 hex of ``"<order_no>:<code>"`` (:func:`pickup_code_hash`),
-    so a till checks the customer's code offline without holding it."""
+    The pick-up code is there only as a hash, so a till checks the customer's code offline
+    without holding it (:meth:`pickup_code_matches`, sync/protocol/pickup_codes.py):
+    ``pickup_code_phc``, a salted argon2id hash; or, on an order stored before those,
+    ``pickup_code_hash``, the old unsalted SHA-256 hex. An order has one or the other (a
+    separate field, so a till older than the argon2 form still reads every page)."""
 
     order_no: str = Field(min_length=1, max_length=64)
     channel: Literal["web", "app", "marketplace"] = "web"
@@ -164,7 +169,8 @@ class OrderData(ProtocolModel):
     store_id: StoreId | None = None  # the pick-up store
     customer_name: Name = ""
     customer_phone: str | None = Field(default=None, max_length=32)
-    pickup_code_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    pickup_code_hash: PickupCodeSha256 | None = None  # orders from before argon2 only
+    pickup_code_phc: PickupCodePhc | None = None
     currency: Currency
     lines: list[OrderLineData] = Field(min_length=1, max_length=MAX_LINES)
     payments: list[OrderPaymentData] = Field(default=[], max_length=100)
@@ -179,6 +185,11 @@ class OrderData(ProtocolModel):
     # twice nor misses one that has not reached the central yet.
     # (as long as the order's pick-ups and returns: the central appends, the tills read)
     applied_events: list[UUID] = Field(default=[])
+
+    def pickup_code_matches(self, code: str) -> bool:
+        """Whether ``code`` is this order's pick-up code (case and spaces ignored)."""
+        return code_matches(self.order_no, code, phc=self.pickup_code_phc,
+                            sha256=self.pickup_code_hash)
 
 
 _HHMM = r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$"
@@ -300,12 +311,24 @@ class QuickKeyData(ProtocolModel):
     position: int = Field(default=0, ge=0, le=10_000)
 
 
-def pickup_code_hash(order_no: str, code: str) -> str:
-    """What a till compares the customer's pick-up code with (case and spaces ignored)."""
-    import hashlib
+class MemberTokenKeyData(ProtocolModel):
+    """A public key the central signs member QR tokens with (posclient/domain/member_token.py):
+    entity ``member_token_key``, key ``kid``, the chain's (every till gets every one).
+    ``public_key``: the raw Ed25519 key (32 bytes) in base64url without padding. A till
+    accepts tokens signed with it from ``valid_from`` to ``valid_to`` (unix seconds; None: the
+    central's current key). A key whose tokens have all expired is deleted."""
 
-    normal = "".join(code.split()).upper()
-    return hashlib.sha256(f"{order_no}:{normal}".encode()).hexdigest()
+    kid: str = Field(min_length=1, max_length=MAX_KID, pattern=r"^[A-Za-z0-9_-]+$")
+    public_key: str = Field(min_length=43, max_length=43)  # 32 bytes in base64url
+    valid_from: UnixTime
+    valid_to: UnixTime | None = None
+
+    @field_validator("public_key")
+    @classmethod
+    def _raw_key(cls, v: str) -> str:
+        if len(from_b64url(v)) != PUBLIC_KEY_BYTES:  # ValueError: not canonical base64url
+            raise ValueError(f"an Ed25519 public key: {PUBLIC_KEY_BYTES} bytes")
+        return v
 
 
 ENTITY_MODELS: dict[str, type[ProtocolModel]] = {
@@ -321,10 +344,11 @@ ENTITY_MODELS: dict[str, type[ProtocolModel]] = {
     "delivery": DeliveryData,  # goods on their way to a store (its tills receive them)
     "reason_code": ReasonCodeData,  # the chain's reasons, at every till
     "quick_key": QuickKeyData,  # a store's touch tiles, at its tills only
+    "member_token_key": MemberTokenKeyData,  # the central's keys for member QR tokens
 }
 Entity = Literal["product", "price", "tax_rate", "member", "stock_level", "staff",
                  "store_settings", "order", "promotion", "delivery", "reason_code",
-                 "quick_key"]
+                 "quick_key", "member_token_key"]
 
 
 def entity_key(entity: str, data: dict[str, Any]) -> str:
@@ -332,9 +356,9 @@ def entity_key(entity: str, data: dict[str, Any]) -> str:
 
     ``product``, ``price``, ``member``, ``staff``, ``promotion``, ``quick_key``: the id;
     ``tax_rate``, ``reason_code``: the code;
-    ``store_settings``: the store id; ``stock_level``: ``"<store_id>:<product_id>"`` (a store
-    may see a few other stores' levels, so the key names the store); ``order``: the order
-    number.
+    ``store_settings``: the store id; ``member_token_key``: the key id; ``stock_level``:
+    ``"<store_id>:<product_id>"`` (a store may see a few other stores' levels, so the key
+    names the store); ``order``: the order number.
     """
     if entity in ("tax_rate", "reason_code"):
         return str(data["code"])
@@ -342,6 +366,8 @@ def entity_key(entity: str, data: dict[str, Any]) -> str:
         return str(data["order_no"])
     if entity == "store_settings":
         return str(data["store_id"])
+    if entity == "member_token_key":
+        return str(data["kid"])
     if entity == "stock_level":
         return f"{data['store_id']}:{data['product_id']}"
     if entity in ENTITY_MODELS:

@@ -17,7 +17,7 @@ from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.domain.errors import ApprovalRequired, InvalidInput, NotFound
 from posclient.domain.money import Money
 from posclient.domain.tender import TenderKind
-from sync.protocol import OrderData, pickup_code_hash
+from sync.protocol import OrderData, pickup_code_phc
 
 
 @pytest.fixture
@@ -158,6 +158,6 @@ def book_view(book: OrderBook, till, o: OrderData):
     order_no = f"X{uuid.uuid4().hex[:6]}"
     with till.store.write():
         book.keep(o.model_copy(update={"order_no": order_no,
-                                       "pickup_code_hash": pickup_code_hash(order_no, CODE)}))
+                                       "pickup_code_phc": pickup_code_phc(order_no, CODE)}))
     assert order_no in book.find(order_no)
     return book.view(order_no)

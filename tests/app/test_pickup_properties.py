@@ -24,7 +24,7 @@ from posclient.domain.errors import PosError
 from posclient.domain.money import Money
 from posclient.domain.tender import TenderKind
 from sync.apply import Applier
-from sync.protocol import OrderData, PromotionData, pickup_code_hash
+from sync.protocol import OrderData, PromotionData, pickup_code_phc
 
 PRODUCTS = {1: "100001", 2: "100002", 3: "100003", 5: "100005"}  # tests/till_kit.py, by unit
 CATEGORIES = ["dairy", "bakery", "snacks", "grain"]
@@ -34,7 +34,7 @@ MEMBER = "8800000007"
 def order_data(case: Case) -> OrderData:
     return OrderData.model_validate({
         "order_no": "W7001", "status": "ready", "fulfilment": "pickup", "store_id": "S001",
-        "pickup_code_hash": pickup_code_hash("W7001", CODE), "currency": "CNY",
+        "pickup_code_phc": pickup_code_phc("W7001", CODE), "currency": "CNY",
         "lines": [{"line_no": no, "product_id": ln.product_id, "sku": ln.sku, "qty": ln.qty,
                    "unit_price": ln.unit_price, "discount": ln.discount, "total": ln.total}
                   for no, ln in enumerate(case.lines, start=1)],

@@ -211,6 +211,18 @@ def test_unlock_by_a_manager(db, capsys):
     for _ in range(10):
         run(db, "sell", "--staff", "1002", "--pin", "0000", "--scan", MILK, "--pay", "cash:20")
     capsys.readouterr()
+    # Locked, or no one's: the command line refuses both alike (issue 17) ...
+    refused = []
+    for staff in ("1002", "4242"):
+        code = run(db, "sell", "--staff", staff, "--pin", "1212", "--scan", MILK,
+                   "--pay", "cash:20")
+        refused.append((code, capsys.readouterr().err))
+    assert refused[0] == refused[1] and refused[0][0] == 1
+    assert "Wrong staff number or PIN" in refused[0][1]
+    # ... and a manager sees which staff number is locked.
+    assert run(db, "unlock", "--staff", "3001", "--pin", "3333") == 0
+    listed = capsys.readouterr().out
+    assert "1002" in listed and "locked until" in listed and "4242" not in listed
     assert run(db, "unlock", "1002", "--staff", "1001", "--pin", "1111") == 1
     assert "manager" in capsys.readouterr().err
     assert run(db, "unlock", "1002", "--staff", "3001", "--pin", "3333") == 0

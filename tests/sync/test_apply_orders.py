@@ -17,7 +17,7 @@ from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.domain.clock import iso
 from posclient.store.orders import reserved_stock
 from sync.apply import Applier
-from sync.protocol import pickup_code_hash
+from sync.protocol import pickup_code_phc
 from sync.snapshot_writer import SnapshotWriter
 
 MILK_ID, RICE_ID = 1, 5
@@ -87,7 +87,7 @@ def test_a_complete_snapshot_replaces_this_stores_orders_but_keeps_uncounted_pic
     apply(till, ("order", "upsert", "W1001", order()),
           ("order", "upsert", "GONE", order(order_no="GONE")),
           ("order", "upsert", "MINE", order(order_no="MINE",
-                                            pickup_code_hash=pickup_code_hash("MINE", CODE))))
+                                            pickup_code_phc=pickup_code_phc("MINE", CODE))))
     hand_over(till, co, "MINE", {1: 1})  # not yet sent to the central
     with till.store.write():  # another store's order, fetched for a look-up
         OrderBook(till.store.conn, till.clock).keep(order(order_no="ELSE", store_id="S002"))

@@ -22,9 +22,10 @@ from central_kit import MemoryKeyring, token_of
 from posclient.app.terminal_config import TerminalConfig
 from posclient.cli import main
 from posclient.doctor import EXIT_FAIL, EXIT_OK, EXIT_WARN, Level, Report, run_doctor
+from posclient.store import audit
 from posclient.store.db import Store
 from sync.central.api import create_app
-from sync.credentials import TokenStore
+from sync.credentials import TokenStore, key_audit
 from sync.engine import SyncEngine
 from sync.enrol import enrol
 
@@ -45,7 +46,8 @@ class Till:
         self.central = central
         self.path = tmp_path / "till.db"
         self.tokens = TokenStore(MemoryKeyring())
-        Store.open(self.path).close()
+        with Store.open(self.path) as store:
+            key_audit(store, self.tokens)  # its first start: its audit key made
         enrol(self.path, central.url, central.enrolment_code("S1"), "front",
               tokens=self.tokens, clock=central.clock)
         SyncEngine(self.path, tokens=self.tokens, clock=central.clock, timeout=5).run_once()
@@ -79,7 +81,8 @@ def test_an_enrolled_synced_till_is_all_ok(shop, tmp_path):
     assert set(_levels(report).values()) == {Level.OK}, report.text()
     assert report.exit_code == EXIT_OK
     assert [c.name for c in report.checks] == ["database", "disk", "printer", "keyring",
-                                               "server", "clock", "events", "last sync"]
+                                               "server", "clock", "events", "last sync",
+                                               "audit"]
     text = report.text()
     assert "OK   database: " in text and "integrity_check ok" in text
     assert f"OK   server: {shop.url} answers" in text and "plain HTTP" in text
@@ -150,6 +153,29 @@ def test_events_waiting_long_and_an_old_sync_warn(shop, tmp_path):
     assert levels["last sync"] is Level.WARN and "has not synced for a day" in \
         _detail(report, "last sync")
     assert report.exit_code == EXIT_WARN
+
+
+@sqlite_central
+def test_the_audit_log_is_checked_with_the_tills_key_and_a_removed_tail_fails(shop, tmp_path):
+    till = Till(shop, tmp_path)
+    with Store.open(till.path) as store:
+        key_audit(store, till.tokens)
+        for n in range(3):
+            with store.write() as c:
+                audit.append(c, at=f"2026-11-23T08:0{n}:00.000Z", action="no_sale",
+                             staff_id=None)
+    report = till.doctor()
+    assert _levels(report)["audit"] is Level.OK
+    assert _detail(report, "audit") == (
+        "3 record(s) intact; keyed with this till's key from record 1 on; the head file "
+        "remembers record 3")
+    till.sql("DELETE FROM audit_log WHERE id = 3")
+    report = till.doctor()
+    assert _levels(report)["audit"] is Level.FAIL and report.exit_code == EXIT_FAIL
+    assert _detail(report, "audit").startswith(
+        "1 problem(s) in 2 record(s), first: records 3..3 were removed")
+    till.tokens = TokenStore(MemoryKeyring())  # another machine's keyring: no key
+    assert "audit key cannot be read from the keyring" in _detail(till.doctor(), "audit")
 
 
 # -- TLS ---------------------------------------------------------------------------------------
@@ -231,6 +257,8 @@ def test_a_new_till_without_keyring_or_central_warns_and_exits_5(tmp_path, monke
     assert "WARN server: this till is not enrolled" in out
     assert "WARN printer: no receipt printer is set up" in out
     assert "WARN keyring: No keyring is available" in out
+    assert ("WARN audit: 0 record(s) intact; the audit log is not keyed: this machine has no "
+            "usable keyring") in out
     assert "FAIL" not in out
     assert main(["--db", str(db), "doctor", "--json"]) == EXIT_WARN
     report = json.loads(capsys.readouterr().out)

@@ -119,7 +119,7 @@ def test_every_raised_code_is_translated_or_english_only_with_a_reason():
 
 def test_every_message_id_a_raise_site_names_is_in_the_catalogue():
     ids = raised_ids()
-    assert {"staff_unknown", "auth_failed.tries_left"} <= ids  # the grep finds them
+    assert {"staff_unknown", "auth_failed"} <= ids  # the grep finds them
     assert not sorted(ids - set(catalogue.ERRORS))
 
 
@@ -144,12 +144,13 @@ def test_no_refusal_the_catalogue_words_is_raised_with_its_own_text():
 
 
 def test_a_converted_refusal_is_shown_by_its_id(chinese):
-    exc = PosError.of("auth_failed.tries_left", tries_left=2)
-    assert (exc.code, exc.message_id, exc.details) == ("auth_failed", "auth_failed.tries_left",
-                                                       {"tries_left": 2})
-    assert str(exc) == "Wrong staff number or PIN (2 tries left before the staff number is locked)"
-    assert exc.message_id == "auth_failed.tries_left"
-    assert message_for(exc, "zh_CN") == "工号或密码错误（再错 2 次工号将被锁定）"
+    exc = PosError.of("auth_failed", max_tries=5, minutes=15)
+    assert (exc.code, exc.message_id, exc.details) == ("auth_failed", "auth_failed",
+                                                       {"max_tries": 5, "minutes": 15})
+    assert str(exc) == ("Wrong staff number or PIN. After 5 wrong PINs in a row a staff number "
+                        "is locked for 15 minutes; a manager can unlock it")
+    assert message_for(exc, "zh_CN") == (
+        "工号或密码错误。连续输错 5 次密码后，工号将被锁定 15 分钟，店长可以解锁")
     assert message_for(exc, "en") == str(exc)
 
 
@@ -270,8 +271,8 @@ def chinese(qapp):
 
 
 EXPECTED_CODES = {
-    "wrong pin": "auth_failed", "unknown staff": "auth_failed", "locked now": "staff_locked",
-    "still locked": "staff_locked", "unknown barcode": "barcode_unknown",
+    "wrong pin": "auth_failed", "unknown staff": "auth_failed", "locked now": "auth_failed",
+    "still locked": "auth_failed", "unknown barcode": "barcode_unknown",
     "check digit": "barcode_check_digit", "unknown item number": "barcode_unknown",
     "not a barcode": "barcode_malformed", "scale label unknown": "barcode_unknown",
     "scale label check digit": "barcode_check_digit", "inactive": "product_inactive",
@@ -307,11 +308,16 @@ def test_real_refusals_in_chinese_keep_their_details(till, tmp_path, chinese):
     for what, exc in refusals.items():
         zh = message_for(exc, "zh_CN")
         assert zh != str(exc) and cjk.search(zh), f"{what}: {zh!r}"
-        for key in ("barcode", "tries_left", "staff_id", "minutes", "account", "sku",
+        for key in ("barcode", "max_tries", "staff_id", "minutes", "account", "sku",
                     "port", "address", "receipt_no", "suspended_id", "line_id"):
             if key in exc.details and exc.details[key] != "":
                 assert str(exc.details[key]) in zh, f"{what}: {key} lost in {zh!r}"
-    assert message_for(refusals["wrong pin"], "zh_CN") == "工号或密码错误（再错 9 次工号将被锁定）"
+    assert message_for(refusals["wrong pin"], "zh_CN") == (
+        "工号或密码错误。连续输错 10 次密码后，工号将被锁定 30 分钟，店长可以解锁")
+    # a number that is no one's, or locked, reads as a wrong PIN does (issue 17)
+    assert {message_for(refusals[what], "zh_CN") for what in (
+        "wrong pin", "unknown staff", "locked now", "still locked")} == {
+        message_for(refusals["wrong pin"], "zh_CN")}
     assert message_for(refusals["approval"], "zh_CN") == "超额折扣需要主管授权"
     assert message_for(refusals["not paid"], "zh_CN") == "尚欠 ¥12.50"
     assert message_for(refusals["inactive"], "zh_CN") == "停售 商品（100006）已停售"
@@ -375,10 +381,12 @@ def test_chinese_till_shows_an_unknown_barcode_in_chinese(qtbot, small_store, cl
     assert w.sell_page.message.property("error") is True
 
 
-def test_chinese_till_shows_a_wrong_pin_with_the_tries_left(qtbot, small_store, clock, chinese):
+def test_chinese_till_shows_a_wrong_pin_with_the_lockout_rule(qtbot, small_store, clock,
+                                                              chinese):
     w = chinese_window(qtbot, small_store, clock)
     log_in(qtbot, w, 1001, "9999")
-    assert w.login_page.error.text() == "工号或密码错误（再错 9 次工号将被锁定）"
+    assert w.login_page.error.text() == (
+        "工号或密码错误。连续输错 10 次密码后，工号将被锁定 30 分钟，店长可以解锁")
     assert w.stack.currentWidget() is w.login_page
 
 

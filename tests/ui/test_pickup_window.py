@@ -67,7 +67,8 @@ def test_a_wrong_code_is_refused_and_the_basket_stays_empty(qtbot, window):
     answer, seen = hand_over(qtbot, "WRONG9")
     on_next_dialog(qtbot, answer, name="pickup")
     w.sell_page.buttons["pickup"].click()
-    assert seen[-1] == "That is not this order's pick-up code"
+    assert seen[-1] == ("That is not this order's pick-up code: 4 more wrong and the order's "
+                        "code is locked")
     assert w.sell_page.table.rowCount() == 0 and w.checkout.pickup is None
 
 

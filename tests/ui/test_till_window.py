@@ -49,13 +49,24 @@ def test_cashier_logs_in_on_the_keypad_and_the_scan_field_has_focus(qtbot, windo
     qtbot.waitUntil(lambda: window.sell_page.scan_field.hasFocus())
 
 
-def test_a_wrong_pin_is_refused_with_tries_left(qtbot, window):
+def test_a_wrong_pin_is_refused_with_the_lockout_rule(qtbot, window):
     page = window.login_page
     qtbot.keyClicks(page.staff_id, "1001")
     qtbot.keyClicks(page.pin, "9999")
     qtbot.keyClick(page.pin, Qt.Key.Key_Return)
     assert window.stack.currentWidget() is page
-    assert "tries left" in page.error.text()
+    assert "After 10 wrong PINs in a row" in page.error.text()
+    assert window.session is None
+
+
+@pytest.mark.parametrize("typed", ["²", "١٠٠١", "12a"])
+def test_a_staff_number_that_is_not_ascii_digits_is_refused_at_the_field(qtbot, window, typed):
+    page = window.login_page
+    page.staff_id.setText(typed)
+    qtbot.keyClicks(page.pin, "1111")
+    qtbot.keyClick(page.pin, Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is page
+    assert "digits only" in page.error.text()
     assert window.session is None
 
 

@@ -6,7 +6,7 @@ parameter is written: an amount, grams as kilograms, a product's name in the lan
 catalogue has no Qt, so the command line renders with it as the window does.
 
 An error's message id is its ``code``, or ``code.variant`` when a code has several messages
-(``auth_failed.plain``, ``auth_failed.tries_left``). A :class:`posclient.domain.errors.PosError`
+(``member_code_empty.empty``, ``member_code_empty.qr``). A :class:`posclient.domain.errors.PosError`
 made from an id (``NotFound.of("barcode_unknown.scanned", barcode=code)``) carries the id and its
 parameters, and its English message is the catalogue's.
 """
@@ -17,8 +17,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from .audit import AUDIT
 from .errors_cli import ERRORS as _CLI
 from .errors_devices import ERRORS as _DEVICES
+from .errors_member_tokens import ERRORS as _MEMBER_TOKENS
 from .errors_sale import ERRORS as _SALE
 from .errors_till import ERRORS as _TILL
 from .labels import DISPLAY, RECEIPT, REPORT
@@ -26,9 +28,10 @@ from .params import Params, is_zh, write
 from .refusals import REFUSALS
 
 # What errors say: message id -> (Chinese, English).
-ERRORS: dict[str, tuple[str, str]] = {**_SALE, **_TILL, **_DEVICES, **_CLI}
+ERRORS: dict[str, tuple[str, str]] = {**_SALE, **_TILL, **_DEVICES, **_CLI, **_MEMBER_TOKENS}
 
-MESSAGES: dict[str, tuple[str, str]] = {**ERRORS, **REFUSALS, **RECEIPT, **REPORT, **DISPLAY}
+MESSAGES: dict[str, tuple[str, str]] = {**ERRORS, **REFUSALS, **AUDIT, **RECEIPT, **REPORT,
+                                        **DISPLAY}
 
 _PARAM = re.compile(r"\{(\w+)(?:!(r))?(?::(\w+))?\}")
 
@@ -38,7 +41,8 @@ def has(message_id: str) -> bool:
 
 
 def code_of(message_id: str) -> str:
-    """The error code a message id belongs to: ``auth_failed`` for ``auth_failed.tries_left``."""
+    """The error code a message id belongs to: ``barcode_unknown`` for
+    ``barcode_unknown.scanned``."""
     return message_id.partition(".")[0]
 
 
@@ -89,5 +93,5 @@ def message_for(exc: object, lang: str) -> str:
         return str(exc)
 
 
-__all__ = ["ERRORS", "MESSAGES", "REFUSALS", "code_of", "describe_refusal", "has", "is_zh",
-           "message_for", "params_of", "render", "text"]
+__all__ = ["AUDIT", "ERRORS", "MESSAGES", "REFUSALS", "code_of", "describe_refusal", "has",
+           "is_zh", "message_for", "params_of", "render", "text"]

@@ -210,9 +210,23 @@ ERRORS: dict[str, tuple[str, str]] = {
         "订单 {order_no} 的商品 {sku} 尚未同步到本收银机：请同步后重试",
         "Item {sku} of order {order_no} is not in this till's catalogue yet: sync, then try "
         "again"),
-    "pickup_code_wrong": (
-        "提货码与该订单不符",
-        "That is not this order's pick-up code"),
+    "pickup_code_wrong.left": (
+        "提货码与该订单不符：再错 {left} 次，该订单的提货码将被锁定",
+        "That is not this order's pick-up code: {left} more wrong and the order's code is "
+        "locked"),
+    "pickup_code_locked": (
+        "订单 {order_no} 的提货码已连续输错 {limit} 次，本机不再核对：请查验顾客身份证件，"
+        "提货码留空并由店长批准交付；或待连上总部后再核对",
+        "Order {order_no}: the pick-up code was wrong {limit} times in a row, so this till no "
+        "longer checks it. Check the customer's ID and hand the order over with a manager's "
+        "approval (leave the code empty), or check the code again when the central is "
+        "reachable"),
+    "pickup_code_locked.central": (
+        "订单 {order_no} 的提货码已连续输错 {limit} 次，总部已将其锁定：请查验顾客身份证件，"
+        "提货码留空并由店长批准交付",
+        "Order {order_no}: the pick-up code was wrong {limit} times in a row and the central "
+        "has locked it. Check the customer's ID and hand the order over with a manager's "
+        "approval (leave the code empty)"),
     "pickup_empty": (
         "请至少选择一件要交付的商品",
         "Choose at least one item to hand over"),

@@ -212,20 +212,12 @@ ERRORS: dict[str, tuple[str, str]] = {
         "没有编号为 {sale_id} 的交易",
         "There is no sale {sale_id}"),
     # -- staff (app/staff.py) ------------------------------------------------------------------
-    "auth_failed.plain": (
-        "工号或密码错误",
-        "Wrong staff number or PIN"),
-    "auth_failed.tries_left": (
-        "工号或密码错误（再错 {tries_left} 次工号将被锁定）",
-        "Wrong staff number or PIN ({tries_left} tries left before the staff number is locked)"),
-    "staff_locked.locked": (
-        "工号 {staff_id} 因密码错误次数过多已被锁定：请 {minutes} 分钟后再试，或请店长解锁",
-        "Staff {staff_id} is locked after too many wrong PINs: try again in {minutes} min, or "
-        "ask a manager to unlock it"),
-    "staff_locked.now_locked": (
-        "密码错误。工号 {staff_id} 已被锁定 {minutes} 分钟；店长可以解锁",
-        "Wrong PIN. Staff {staff_id} is now locked for {minutes} minutes; a manager can unlock "
-        "it"),
+    # One refusal for a wrong number, a wrong PIN and a locked number alike: the words say
+    # the rule, never whether the number exists or is locked (a manager sees the lockouts).
+    "auth_failed": (
+        "工号或密码错误。连续输错 {max_tries} 次密码后，工号将被锁定 {minutes} 分钟，店长可以解锁",
+        "Wrong staff number or PIN. After {max_tries} wrong PINs in a row a staff number is "
+        "locked for {minutes} minutes; a manager can unlock it"),
     "session_locked": (
         "收银机已锁定：请输入密码继续",
         "The till is locked: enter your PIN to continue"),

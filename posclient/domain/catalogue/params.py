@@ -70,6 +70,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "reprint": ("重打小票", "Reprint"),
     "configure_terminal": ("修改收银机设置", "Configure terminal"),
     "pickup_without_code": ("无提货码提货", "Pickup without code"),
+    "pickup_code_locked": ("提货码已锁定的订单提货", "Pickup code locked"),
     "return_without_receipt": ("无小票退货", "Return without receipt"),
     "return_over_limit": ("超额退货", "Return over limit"),
     "return_outside_policy": ("超出退货政策", "Return outside policy"),

@@ -41,6 +41,7 @@ from sync.central.schema import (
     member_stores,
     meta,
     parked_sales,
+    pickup_code_attempts,
     points_ledger,
     refund_requests,
     refund_tenders,
@@ -107,7 +108,7 @@ def test_init_upgrades_a_database_of_the_previous_schema_and_keeps_its_data(db, 
         conn.execute(text("DROP INDEX events_store_time"))  # v7
         conn.execute(text("ALTER TABLE exceptions DROP COLUMN resolved_by"))
         _as_v7(conn)
-        conn.execute(update(schema_version).values(version=1))  # created at v9: one row
+        conn.execute(update(schema_version).values(version=1))  # created at v10: one row
     capsys.readouterr()
     assert main(["--database", db, "status"]) == 3
     err = capsys.readouterr().err
@@ -133,10 +134,17 @@ def _as_v10(conn) -> None:
     member_personal.drop(conn)
 
 
-def _as_v8(conn) -> None:
-    """Make the v9 and later parts of a database look as v8 had them (no enrolment retries, no
-    id of the central's own)."""
+def _as_v9(conn) -> None:
+    """Make the v10 and later parts of a database look as v9 had them (no count of wrong
+    pick-up codes)."""
     _as_v10(conn)
+    pickup_code_attempts.drop(conn)
+
+
+def _as_v8(conn) -> None:
+    """Make the v9 and later parts of a database look as v8 had them (no enrolment retries,
+    no id of the central's own)."""
+    _as_v9(conn)
     conn.execute(text("DROP INDEX terminals_new_token"))
     conn.execute(text("ALTER TABLE terminals DROP COLUMN new_token_hash"))
     conn.execute(text("ALTER TABLE enrolment_codes DROP COLUMN request_id"))

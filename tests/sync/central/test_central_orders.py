@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from sync.central.schema import entities
-from sync.protocol import OrderData, pickup_code_hash
+from sync.protocol import OrderData
 
 
 def web_order(order_no: str = "W1001", **changes: Any) -> dict[str, Any]:
@@ -42,7 +42,8 @@ def test_a_web_order_is_stored_resolved_and_any_till_of_the_chain_reads_it(shop)
     assert [(ln.line_no, ln.product_id, ln.name_en, ln.total) for ln in order.lines] == [
         (1, 1, "Yili Milk 250ml", 1000), (2, 4, "Wuchang Rice 5kg", 5990)]
     assert (order.total, order.paid, order.status) == (6990, 6990, "open")
-    assert order.pickup_code_hash == pickup_code_hash("W1001", " 7q4k2m ")
+    assert order.pickup_code_matches(" 7q4k2m ") and not order.pickup_code_matches("7Q4K2N")
+    assert order.pickup_code_phc.startswith("$argon2id$") and order.pickup_code_hash is None
     with shop.engine.connect() as conn:
         stored = conn.scalar(select(entities.c.data).where(entities.c.key == "W1001"))
     assert "7Q4K2M" not in stored  # the code itself is never kept
@@ -123,4 +124,5 @@ def test_a_delivery_order_has_no_store_and_no_pickup_code(shop):
     assert report["rejected"][0]["reason"] == ("a delivery order is paid online in full: 6890 "
                                                "is not paid")
     order = shop.enrol("S2").get("/v1/orders/D1").json()
-    assert (order["store_id"], order["pickup_code_hash"]) == (None, None)
+    assert (order["store_id"], order["pickup_code_hash"], order["pickup_code_phc"]) == (
+        None, None, None)

@@ -248,9 +248,9 @@ def test_after_the_window_a_store_drops_the_member_it_looked_up_but_not_its_own(
     a.engine.run_once()
     b.engine.run_once()
     url = str(shop.engine.url.render_as_string(hide_password=False))
-    assert main(["--database", url, "member-window", "--days", "30"]) == 0
+    assert main(["--database", url, "member", "window", "--days", "30"]) == 0
     assert "30 days" in capsys.readouterr().out
-    assert main(["--database", url, "member-window", "--days", "0"]) == 1  # 1 to 3650
+    assert main(["--database", url, "member", "window", "--days", "0"]) == 1  # 1 to 3650
     b.find(P_HOME_S1)  # S2 looks S1's member up
     shop.clock.advance(days=29)
     assert central_members.expire(shop.engine, shop.clock.now()) == 0
@@ -261,5 +261,5 @@ def test_after_the_window_a_store_drops_the_member_it_looked_up_but_not_its_own(
     assert not b.holds(P_HOME_S1) and b.holds(P_HOME_S2)  # its own member stays
     assert a.holds(P_HOME_S1)  # the member's own store keeps it
     assert b.find(P_HOME_S1).member_no == "8800000001"  # looked up again: back
-    assert main(["--database", url, "expire-members"]) == 0
+    assert main(["--database", url, "member", "expire"]) == 0
     assert "member(s) taken off" in capsys.readouterr().out

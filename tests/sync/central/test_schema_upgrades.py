@@ -88,6 +88,9 @@ ROWS: list[tuple[int, str, dict[str, Any]]] = [
                                "terminal_id": "T01", "receipt_no": "R1", "event_id": SALE,
                                "redeemed_at": T0}),
     (8, "exception_events", {"exception_id": 1, "event_id": SALE}),
+    (10, "pickup_code_attempts", {"order_no": "W1", "failures": 2, "last_store_id": "S1",
+                                  "last_terminal_id": "T01", "last_failure_at": T0,
+                                  "locked_at": None}),
 ]
 
 
@@ -141,7 +144,7 @@ def _create_as_version(conn: Connection, version: int) -> None:
     if version >= 4:
         conn.execute(tables["meta"].insert().values(key=MEMBER_ID_KEY, value="41"))
     if version >= 9:
-        conn.execute(tables["meta"].insert().values(key=CENTRAL_ID_KEY, value=uuid.uuid4().hex))
+        conn.execute(tables["meta"].insert().values(key=CENTRAL_ID_KEY, value="c" * 32))
 
 
 def _fill(conn: Connection, version: int) -> None:

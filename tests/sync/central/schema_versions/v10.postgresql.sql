@@ -1,5 +1,5 @@
 -- The central's schema v10 as its program created it (postgresql).
--- Frozen: what metadata.create_all of sync/central/schema.py emitted at commit 1a91c8f (v10 of this branch changes nothing: task C's v10 replaces it).
+-- Frozen: what metadata.create_all of sync/central/schema.py emitted at commit e3980d5.
 
 CREATE TABLE schema_version (
 	version INTEGER NOT NULL, 
@@ -71,9 +71,9 @@ CREATE TABLE entities (
 	PRIMARY KEY (entity, key)
 );
 
-CREATE INDEX entities_scope ON entities (entity, scope);
-
 CREATE INDEX entities_parent ON entities (entity, parent);
+
+CREATE INDEX entities_scope ON entities (entity, scope);
 
 CREATE TABLE entity_uniques (
 	entity VARCHAR(32) NOT NULL, 
@@ -95,9 +95,9 @@ CREATE TABLE stock_movements (
 	PRIMARY KEY (id)
 );
 
-CREATE INDEX stock_movements_event ON stock_movements (event_id);
-
 CREATE INDEX stock_movements_level ON stock_movements (store_id, product_id);
+
+CREATE INDEX stock_movements_event ON stock_movements (event_id);
 
 CREATE TABLE events (
 	event_id UUID NOT NULL, 
@@ -112,9 +112,9 @@ CREATE TABLE events (
 	PRIMARY KEY (event_id)
 );
 
-CREATE INDEX events_store_time ON events (store_id, occurred_at);
-
 CREATE INDEX events_terminal_seq ON events (store_id, terminal_id, terminal_seq);
+
+CREATE INDEX events_store_time ON events (store_id, occurred_at);
 
 CREATE TABLE quarantine (
 	id BIGSERIAL NOT NULL, 
@@ -148,11 +148,11 @@ CREATE TABLE exceptions (
 	CONSTRAINT exceptions_status CHECK (status IN ('open', 'resolved'))
 );
 
-CREATE INDEX exceptions_event ON exceptions (event_id);
-
 CREATE INDEX exceptions_open ON exceptions (status, store_id);
 
 CREATE UNIQUE INDEX exceptions_incident_open ON exceptions (store_id, incident_key) WHERE status = 'open';
+
+CREATE INDEX exceptions_event ON exceptions (event_id);
 
 CREATE TABLE parked_sales (
 	park_id UUID NOT NULL, 
@@ -193,11 +193,11 @@ CREATE TABLE return_lines (
 	CONSTRAINT return_lines_state CHECK (state IN ('reserved', 'returned'))
 );
 
-CREATE INDEX return_lines_reservation ON return_lines (reservation_id);
-
 CREATE INDEX return_lines_source ON return_lines (source_kind, source_ref);
 
 CREATE INDEX return_lines_event ON return_lines (event_id);
+
+CREATE INDEX return_lines_reservation ON return_lines (reservation_id);
 
 CREATE TABLE refund_tenders (
 	id BIGSERIAL NOT NULL, 
@@ -244,9 +244,9 @@ CREATE TABLE points_ledger (
 	PRIMARY KEY (id)
 );
 
-CREATE INDEX points_ledger_source ON points_ledger (source_kind, source_ref);
-
 CREATE INDEX points_ledger_member ON points_ledger (member_id, id);
+
+CREATE INDEX points_ledger_source ON points_ledger (source_kind, source_ref);
 
 CREATE TABLE audit_records (
 	store_id VARCHAR(32) NOT NULL, 
@@ -272,6 +272,16 @@ CREATE TABLE coupon_redemptions (
 	event_id UUID, 
 	redeemed_at TIMESTAMP WITH TIME ZONE NOT NULL, 
 	PRIMARY KEY (code)
+);
+
+CREATE TABLE pickup_code_attempts (
+	order_no VARCHAR(64) NOT NULL, 
+	failures INTEGER NOT NULL, 
+	last_store_id VARCHAR(32) NOT NULL, 
+	last_terminal_id VARCHAR(32) NOT NULL, 
+	last_failure_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	locked_at TIMESTAMP WITH TIME ZONE, 
+	PRIMARY KEY (order_no)
 );
 
 CREATE TABLE terminals (
@@ -334,9 +344,9 @@ CREATE TABLE sales (
 	FOREIGN KEY(event_id) REFERENCES events (event_id)
 );
 
-CREATE INDEX sales_receipt ON sales (store_id, receipt_no);
-
 CREATE INDEX sales_day ON sales (store_id, completed_at);
+
+CREATE INDEX sales_receipt ON sales (store_id, receipt_no);
 
 CREATE TABLE exception_events (
 	id BIGSERIAL NOT NULL, 
