@@ -25,6 +25,7 @@ from posclient.domain.errors import Unavailable
 from posclient.domain.privacy import MemberKeys, mask_name, normalise_phone
 from posclient.store import members as member_rows
 from posclient.store.db import Store
+from posclient.store.sync_state import state_get, state_set
 
 from .credentials import KeyringUnavailable, TokenStore
 from .faults import raise_for
@@ -33,6 +34,8 @@ from .protocol.members import unb64
 from .till_identity import Enrolled, enrolled
 
 log = logging.getLogger(__name__)
+
+UNHASHED = "members_unhashed"  # sync_state: synced with a central before issue 17
 
 
 def from_wire(keys: TillKeys) -> MemberKeys:
@@ -74,13 +77,26 @@ def fetch(http: httpx.Client, tokens: TokenStore, me: Enrolled) -> MemberKeys | 
 def take(store: Store, http: httpx.Client, tokens: TokenStore,
          known: MemberKeys | None) -> MemberKeys | None:
     """In a sync cycle (the token confirmed): the keys, from memory, the keyring or the
-    central; then the sign-ups from before issue 17 waiting to go up are sealed with them."""
+    central; then the sign-ups from before issue 17 waiting to go up are sealed with them.
+
+    A central before issue 17 has no keys, and its members come without their phones' hashes:
+    the till notes it (``members_unhashed``) and, once the central has been upgraded and gives
+    the keys, drops its cursor, so that this cycle's pull takes a new snapshot with them."""
     me = enrolled(store.conn)
     if me is None:
         return known
     keys = known or load(tokens, me) or fetch(http, tokens, me)
-    if keys is not None:
-        seal_waiting_signups(store, keys)
+    if keys is None:
+        if not state_get(store.conn, UNHASHED):
+            with store.write() as conn:
+                state_set(conn, **{UNHASHED: 1})
+        return None
+    if state_get(store.conn, UNHASHED):
+        log.info("the central now gives the member keys: a new snapshot brings the members' "
+                 "phone hashes")
+        with store.write() as conn:
+            state_set(conn, **{UNHASHED: None, "cursor": None})
+    seal_waiting_signups(store, keys)
     return keys
 
 
