@@ -99,6 +99,23 @@ def test_the_look_up_refuses_bad_input_and_is_never_cached(shop):
     assert ask({"member_no": "8800000001"}).json() == found.json()
 
 
+def test_an_import_splits_the_personal_data_and_refuses_what_a_till_could_not_use(shop):
+    report = shop.put("member", [
+        {"id": 1, "member_no": "8800000001", "name": "陈静", "phone": "+86 139-1111-2222",
+         "store_id": "S1"},
+        {"id": 2, "member_no": "8800000002", "name": "李四", "phone": "021-6312 0000"},
+        {"id": 3, "member_no": "8800000003", "name": "王五", "store_id": "S9"},
+        {"id": 4, "member_no": "8800000004", "name": "赵六", "phone": PHONE}], partial=True)
+    assert [r["index"] for r in report["rejected"]] == [1, 2, 3]
+    reasons = " ".join(r["reason"] for r in report["rejected"])
+    assert "not a mainland mobile number" in reasons and "no store 'S9'" in reasons
+    assert "phone number ****2222 is also given to member 1" in reasons
+    assert PHONE not in reasons and "6312" not in reasons
+    with shop.engine.connect() as conn:
+        assert conn.execute(select(member_personal.c.name, member_personal.c.phone)
+                            ).all() == [("陈静", PHONE)]  # normalised, and here only
+
+
 def signup_event(store_id: str, seq: int, member_no: str, box, digest: str,
                  last4: str) -> dict:
     return {"event_id": str(uuid.uuid4()), "terminal_seq": seq, "type": "member_signup",

@@ -237,6 +237,13 @@ def test_a_member_is_on_its_stores_tills_only_until_looked_up_or_bought_elsewher
                                            member_stores.c.reason)).all())
     assert where == [(1, "S1", "import"), (1, "S2", "lookup"), (2, "S2", "import"),
                      (3, "S1", "import"), (3, "S2", "purchase")]
+    shop.put("member", [], delete=["3"])  # removed at the central: gone from both stores
+    a.engine.run_once()
+    b.engine.run_once()
+    assert not a.holds("8800000003") and not b.holds("8800000003")
+    with shop.engine.connect() as conn:
+        assert conn.scalar(select(member_personal.c.member_id).where(
+            member_personal.c.member_id == 3)) is None
 
 
 def test_after_the_window_a_store_drops_the_member_it_looked_up_but_not_its_own(
