@@ -28,7 +28,7 @@ from posclient.store.db import Store
 from posclient.store.sync_state import state_get, state_set
 
 from .credentials import KeyringUnavailable, TokenStore
-from .faults import raise_for
+from .faults import network_error, raise_for
 from .protocol import TillKeys
 from .protocol.members import unb64
 from .till_identity import Enrolled, enrolled
@@ -59,7 +59,10 @@ def load(tokens: TokenStore, me: Enrolled) -> MemberKeys | None:
 def fetch(http: httpx.Client, tokens: TokenStore, me: Enrolled) -> MemberKeys | None:
     """Ask the central for the keys and keep them in the keyring; None from a central before
     issue 17 (no ``/v1/keys``: look-ups by phone and sign-ups wait for its upgrade)."""
-    resp = http.get("/v1/keys")
+    try:
+        resp = http.get("/v1/keys")
+    except httpx.HTTPError as exc:
+        raise network_error(exc) from None  # transient, like any request of the cycle
     if resp.status_code == 404:
         return None
     raise_for(resp)
@@ -70,7 +73,10 @@ def fetch(http: httpx.Client, tokens: TokenStore, me: Enrolled) -> MemberKeys | 
         log.warning("the central's member keys were malformed: not kept")
         return None
     if me.key is not None:
-        tokens.save_member_keys(me.key, wire.model_dump_json())
+        try:
+            tokens.save_member_keys(me.key, wire.model_dump_json())
+        except KeyringUnavailable as exc:  # used in this process; asked again at its next start
+            log.warning("the member keys could not be kept in the keyring: %s", exc)
     return keys
 
 

@@ -5,11 +5,13 @@ hashes) is noted, and once it is upgraded the till takes a new snapshot to get t
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from posclient.store.db import Store
 from posclient.store.sync_state import state_get, state_set
 from sync import member_keys
 from sync.credentials import MemoryKeyring, TokenStore
+from sync.errors import SyncError
 from sync.protocol import TillKeys
 from sync.protocol.members import b64
 
@@ -62,3 +64,19 @@ def test_keys_in_the_keyring_that_cannot_be_read_are_fetched_again(tmp_path):
         assert member_keys.take(store, central(KEYS, asked), tokens, None) is not None
         assert asked == ["/v1/keys"]
         assert state_get(store.conn, "cursor") is None and member_keys.load(tokens, me)
+
+
+def test_a_network_fault_fetching_the_keys_is_a_transient_sync_error(tmp_path):
+    def down(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    db = tmp_path / "till.db"
+    with Store.open(db) as store:
+        with store.write() as conn:
+            state_set(conn, server_url="http://central.test", store_id="S1", terminal_id="T01",
+                      central_id="C1")
+        http = httpx.Client(base_url="http://central.test", transport=httpx.MockTransport(down))
+        with pytest.raises(SyncError) as exc:
+            member_keys.take(store, http, TokenStore(MemoryKeyring()), None)
+        assert exc.value.transient
+        assert state_get(store.conn, member_keys.UNHASHED) is None  # nothing concluded
