@@ -22,7 +22,7 @@ import httpx
 from pydantic import ValidationError
 
 from posclient.domain.errors import Unavailable
-from posclient.domain.privacy import MemberKeys, mask_name, normalise_phone
+from posclient.domain.privacy import MemberKeys, mask_name, normalise_phone, phone_last4
 from posclient.store import members as member_rows
 from posclient.store.db import Store
 from posclient.store.sync_state import state_get, state_set
@@ -137,7 +137,7 @@ def seal_waiting_signups(store: Store, keys: MemberKeys) -> int:
                    member_no.encode())
         digest = None if number is None else keys.digest(number)
         payload.update(sealed=box.model_dump(mode="json"), phone_hash=digest,
-                       phone_last4=None if number is None else number[-4:],
+                       phone_last4=None if number is None else phone_last4(number),
                        name_masked=mask_name(name))
         with store.write() as conn:
             member_rows.seal_signup(conn, seq, json.dumps(payload, ensure_ascii=False,

@@ -57,6 +57,7 @@ from posclient.domain.privacy import (
     mask_name,
     masked_phone,
     normalise_phone,
+    phone_last4,
 )
 from posclient.domain.settings import StoreSettings
 from posclient.store import audit, member_tokens, outbox
@@ -268,7 +269,7 @@ class Members:
         if len(name) > 100:
             raise InvalidInput.of("member_name_too_long")
         keys = self.member_keys()
-        digest, last4 = keys.digest(number), number[-4:]
+        digest, last4 = keys.digest(number), phone_last4(number)
         existing = self._by_phone_hash(digest)
         if existing is not None:
             raise InvalidInput.of("member_phone_taken", phone=masked_phone(last4),
@@ -303,7 +304,7 @@ class Members:
 
 def _shown(kind: str, value: str) -> str:
     """A code as a message may show it: a phone as ``****1234``, anything else as typed."""
-    return masked_phone(value[-4:]) if kind == "phone" else value
+    return masked_phone(phone_last4(value)) if kind == "phone" else value
 
 
 def _active(found: MemberView) -> MemberView:

@@ -30,7 +30,7 @@ from typing import Any, Protocol
 
 from posclient.domain.demo_vocabulary import Vocabulary
 from posclient.domain.errors import InvalidInput
-from posclient.domain.privacy import MemberKeys, mask_name
+from posclient.domain.privacy import MemberKeys, mask_name, phone_last4
 
 Row = tuple[Any, ...]
 Chunk = tuple[str, tuple[str, ...], list[Row]]
@@ -282,7 +282,8 @@ def for_till(chunks: Iterator[Chunk], keys: MemberKeys) -> Iterator[Chunk]:
     keyed hash (with ``keys``, the demo keys on a till) and last four digits."""
     for table, columns, rows in chunks:
         if table == "members":
-            rows = [(mid, no, mask_name(name), keys.digest(phone), phone[-4:], tier, points)
+            rows = [(mid, no, mask_name(name), keys.digest(phone), phone_last4(phone), tier,
+                     points)
                     for mid, no, name, phone, tier, points in rows]
             columns = TILL_MEMBER_COLUMNS
         yield table, columns, rows

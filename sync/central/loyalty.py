@@ -47,7 +47,7 @@ from posclient.domain.loyalty import (
     points_for_value,
     points_taken_back,
 )
-from posclient.domain.privacy import normalise_phone, phone_digest
+from posclient.domain.privacy import normalise_phone, phone_digest, phone_last4
 from sync.central import keys, members
 from sync.central.db import among, is_postgres
 from sync.central.errors import EventRefused
@@ -184,7 +184,7 @@ def _signup_personal(conn: Connection, signup: MemberSignupPayload) -> tuple[str
         raise EventRefused(f"member_signup {signup.member_no}: the sealed data is not an object")
     phone = normalise_phone(str(opened.get("phone") or ""))
     named = (None, None) if phone is None else (phone_digest(central.phone_key, phone),
-                                                phone[-4:])
+                                                phone_last4(phone))
     if named != (signup.phone_hash, signup.phone_last4):
         raise EventRefused(f"member_signup {signup.member_no}: the sealed phone number is not "
                            "the one its hash and last four digits name (does the till use "

@@ -33,7 +33,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy import Connection, Engine, String, cast, delete, func, select, update
 
-from posclient.domain.privacy import mask_name, masked_phone, normalise_phone, phone_digest
+from posclient.domain.privacy import (
+    mask_name,
+    masked_phone,
+    normalise_phone,
+    phone_digest,
+    phone_last4,
+)
 from sync.central import keys
 from sync.central.db import among, bulk_insert, chunks, upsert, write_tx
 from sync.central.entities import (
@@ -97,7 +103,7 @@ def projection(record: MemberRecord, phone_key: bytes) -> MemberData:
     phone = record.phone
     return MemberData(id=record.id, member_no=record.member_no, name=mask_name(record.name),
                       phone_hash=phone_digest(phone_key, phone) if phone else None,
-                      phone_last4=phone[-4:] if phone else None, tier=record.tier,
+                      phone_last4=phone_last4(phone) if phone else None, tier=record.tier,
                       points=record.points, active=record.active)
 
 
