@@ -15,9 +15,11 @@ Keys:
   which a busy machine's preemption does not inflate; price_basket_discount_sum: the sum of the
   promotion discounts over all the calls (equal across versions that price alike);
 - member_lookup_p50_ms / member_lookup_p99_ms: a member by phone in a real till database
-  (migrations, the ``members`` table and its ``members_phone`` index) read into a record, with
-  ``--members`` members; raw_member_lookup_p99_ms: a bare ``sqlite3`` query of the same file,
-  same phones; member_lookup_ratio = member / raw.
+  (migrations, the ``members`` table and its ``members_phone_hash`` index) through the till's
+  own path (posclient/app/members.py ``Members.find_local``: the typed number normalised, its
+  keyed hash (HMAC-SHA256, issue 17), one index probe, the member's pending points), with
+  ``--members`` members; raw_member_lookup_p99_ms: a bare ``sqlite3`` query of the same file
+  by the same hashes; member_lookup_ratio = member / raw.
 """
 
 from __future__ import annotations
@@ -29,12 +31,13 @@ import random
 import sqlite3
 import tempfile
 import time
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from benchmarks.checkout import log, median_ms, p99
+from posclient.app.members import Members
 from posclient.domain.cart import Measure
+from posclient.domain.privacy import MemberKeys
 from posclient.domain.promotions import (
     BasketLine,
     Kind,
@@ -43,7 +46,9 @@ from posclient.domain.promotions import (
     PromotionBook,
     price_basket,
 )
+from posclient.domain.settings import StoreSettings
 from posclient.store.db import Store
+from sync.protocol.clock import SystemClock
 
 AT = datetime(2026, 11, 23, 12, 0, tzinfo=timezone(timedelta(hours=8)))
 PRODUCTS = 20_000
@@ -141,19 +146,21 @@ def bench_pricing(promotions: int, runs: int, lines: int, baskets: int,
             "applied_per_basket": round(applied / runs, 2)}
 
 
-@dataclass(frozen=True, slots=True)
-class MemberRow:
-    id: int
-    member_no: str
-    name: str
-    phone: str | None
-    tier: str
-    points: int
+class _Keys:
+    """The chain's member keys as the till's keyring would give them (MemberKeysPort)."""
+
+    def __init__(self, seed: int) -> None:
+        rng = random.Random(seed)
+        self.keys = MemberKeys(rng.randbytes(32), rng.randbytes(32), "bench")
+
+    def member_keys(self) -> MemberKeys:
+        return self.keys
 
 
-def build_members(path: Path, members: int, seed: int) -> list[str]:
-    """A till database with ``members`` members; returns their phones (for look-ups)."""
-    Store.open(path).close()  # the till's schema: members and its members_phone index
+def build_members(path: Path, members: int, seed: int, keys: MemberKeys) -> list[str]:
+    """A till database with ``members`` members as a till keeps them (masked name, the phone's
+    keyed hash, its last four digits); returns their phones (for look-ups)."""
+    Store.open(path).close()  # the till's schema: members and its members_phone_hash index
     rng = random.Random(seed)
     step = 7_919  # coprime with 10**8: distinct suffixes
     start = rng.randrange(100_000_000)
@@ -161,9 +168,9 @@ def build_members(path: Path, members: int, seed: int) -> list[str]:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("BEGIN")
-    conn.executemany("INSERT INTO members (id, member_no, name, phone, tier, points) "
-                     "VALUES (?, ?, ?, ?, ?, ?)",
-                     ((i + 1, f"88{i + 1:08d}", f"会员{i + 1}", phones[i],
+    conn.executemany("INSERT INTO members (id, member_no, name_masked, phone_hash, phone_last4, "
+                     "tier, points) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     ((i + 1, f"88{i + 1:08d}", "会**", keys.digest(phones[i]), phones[i][-4:],
                        ("standard", "silver", "gold")[i % 3], i % 5000)
                       for i in range(members)))
     conn.execute("COMMIT")
@@ -174,26 +181,27 @@ def build_members(path: Path, members: int, seed: int) -> list[str]:
 
 def bench_members(workdir: Path, members: int, lookups: int, seed: int) -> dict[str, float]:
     path = workdir / "members.db"
+    keys = _Keys(seed)
     t0 = time.perf_counter()
-    phones = build_members(path, members, seed)
+    phones = build_members(path, members, seed, keys.keys)
     built = time.perf_counter() - t0
     rng = random.Random(seed + 1)
     wanted = [rng.choice(phones) for _ in range(lookups)]
     store = Store.open(path)
-    sql = ("SELECT id, member_no, name, phone, tier, points FROM members "
-           "WHERE phone = ? AND active = 1")
+    service = Members(store, SystemClock(), StoreSettings(), keys=keys)
     samples = []
     for phone in wanted:
         t0 = time.perf_counter()
-        rows = [MemberRow(*r) for r in store.conn.execute(sql, (phone,))]
+        found = service.find_local(phone)
         samples.append(time.perf_counter() - t0)
-        assert rows and rows[0].phone == phone
+        assert found.phone_last4 == phone[-4:]
     store.close()
     raw = sqlite3.connect(path)
+    digests = [keys.keys.digest(phone) for phone in wanted]
     raw_samples = []
-    for phone in wanted:
+    for digest in digests:
         t0 = time.perf_counter()
-        raw.execute("SELECT id FROM members WHERE phone = ?", (phone,)).fetchone()
+        raw.execute("SELECT id FROM members WHERE phone_hash = ?", (digest,)).fetchone()
         raw_samples.append(time.perf_counter() - t0)
     raw.close()
     mine, bare = p99(samples), p99(raw_samples)

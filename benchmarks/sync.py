@@ -22,6 +22,12 @@ databases with posclient's own checkout and the sync engine. Keys (all measured 
   *_idle_ms: the same till selling with no sync running
 - ingest_events_per_s: the central on PostgreSQL, ``--terminals`` enrolled terminals pushing
   sale events in batches of ``--ingest-batch`` at once; events accepted per second
+- members per store (issue 17): the chain's ``--members`` are spread over ``--stores`` stores,
+  so a till gets its own store's only. chain_members / snapshot_member_rows: the chain's members
+  and those in the store's snapshot; snapshot_mb / snapshot_raw_mb: the store's snapshot as sent
+  (gzip) and decoded; snapshot_all_members_mb / snapshot_all_members_raw_mb: the same store's
+  snapshot with every member of the chain on its tills (as before issue 17), measured from the
+  same central; first_sync_smaller_pct: how much smaller the first sync's download is
 """
 
 from __future__ import annotations
@@ -48,7 +54,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, insert, literal, select, update
 
 from benchmarks.checkout import sample_codes
 from posclient.app.terminal import Terminal
@@ -62,6 +68,7 @@ from sync.central.db import make_engine
 from sync.central.demo import load_demo
 from sync.central.schema import entities as entity_table
 from sync.central.schema import events as event_table
+from sync.central.schema import member_stores
 from sync.credentials import MemoryKeyring, TokenStore
 from sync.engine import SyncEngine
 from sync.enrol import enrol
@@ -133,17 +140,65 @@ def central_server(url: str, workers: int = 1, admin_token: str = ADMIN_TOKEN
             proc.wait()
 
 
-def enrolment_code(base: str) -> str:
-    r = httpx.post(f"{base}/v1/admin/enrolment-codes", json={"store_id": STORE},
+def enrolment_code(base: str, store_id: str = STORE) -> str:
+    r = httpx.post(f"{base}/v1/admin/enrolment-codes", json={"store_id": store_id},
                    headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}, timeout=30)
     r.raise_for_status()
     return str(r.json()["code"])
 
 
-def new_till(path: Path, base: str, tokens: TokenStore) -> SyncEngine:
+def new_till(path: Path, base: str, tokens: TokenStore, store_id: str = STORE) -> SyncEngine:
     Store.open(path).close()
-    enrol(path, base, enrolment_code(base), path.stem, tokens=tokens)
+    enrol(path, base, enrolment_code(base, store_id), path.stem, tokens=tokens)
     return SyncEngine(path, tokens=tokens, timeout=300)
+
+
+def till_token(engine: SyncEngine, tokens: TokenStore) -> str:
+    with Store.open(engine.db_path) as s:
+        me = till_identity.enrolled(s.conn)
+    held = till_identity.held_token(me, tokens) if me else None
+    return held.token if held else ""
+
+
+def spread_members(engine: Engine, stores: int) -> int:
+    """The demo store's members spread over ``stores`` stores (the demo keeps every ``stores``-th
+    member, the others belong to S002...): as a chain's members sign up at its stores. Returns
+    the members the demo store keeps."""
+    others = [f"S{n:03d}" for n in range(2, stores + 1)]
+    with feed.transaction(engine, datetime.now(UTC)) as tx:
+        for store_id in others:
+            identity.create_store(tx, store_id, store_id, store_id, {})
+        for n, store_id in enumerate(others, start=1):
+            tx.conn.execute(update(member_stores).where(
+                member_stores.c.store_id == STORE,
+                member_stores.c.member_id % stores == n).values(store_id=store_id))
+    with engine.connect() as conn:
+        return int(conn.scalar(select(func.count()).select_from(member_stores)
+                               .where(member_stores.c.store_id == STORE)) or 0)
+
+
+def measure_all_members_snapshot(engine: Engine, base: str, work: Path,
+                                 tokens: TokenStore) -> tuple[int, int]:
+    """(gzip bytes, decoded bytes) of the demo store's snapshot with every member of the chain
+    on its tills, as before issue 17: a store "SALL" like it, with every member."""
+    with feed.transaction(engine, datetime.now(UTC)) as tx:
+        identity.create_store(tx, "SALL", "SALL", "SALL", {})
+        tx.conn.execute(insert(member_stores).from_select(
+            ["member_id", "store_id", "home", "reason", "last_at"],
+            select(member_stores.c.member_id, literal("SALL"), literal(1), literal("import"),
+                   func.max(member_stores.c.last_at)).group_by(member_stores.c.member_id)))
+        levels = schema.stock_levels  # the same levels as the demo store
+        tx.conn.execute(insert(levels).from_select(
+            ["store_id", "product_id", "qty", "updated_at"],
+            select(literal("SALL"), levels.c.product_id, levels.c.qty, levels.c.updated_at)
+            .where(levels.c.store_id == STORE)))
+    body = fetch_snapshot(base, till_token(new_till(work / "all.db", base, tokens, "SALL"),
+                                           tokens))
+    raw = len(zlib.decompress(body, 16 + zlib.MAX_WBITS))
+    (work / "all.db").unlink()
+    with feed.transaction(engine, datetime.now(UTC)) as tx:
+        tx.conn.execute(delete(member_stores).where(member_stores.c.store_id == "SALL"))
+    return len(body), raw
 
 
 def central_count(engine: Engine, entity: str) -> int:
@@ -198,8 +253,8 @@ _RAW_SQL = {
     "search": "INSERT INTO product_search (rowid, text) VALUES (?, ?)",
     "price": "INSERT INTO prices (id, product_id, price_list, amount, valid_from, valid_to) "
              "VALUES (?, ?, ?, ?, ?, ?)",
-    "member": "INSERT INTO members (id, member_no, name, phone, tier, points, active) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?)",
+    "member": "INSERT INTO members (id, member_no, name_masked, phone_hash, phone_last4, tier, "
+              "points, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     "stock_level": "INSERT INTO stock_levels (product_id, qty) VALUES (?, ?)",
     "tax_rate": "INSERT INTO tax_rates (code, rate_ppm, name_zh, name_en) VALUES (?, ?, ?, ?)",
     "staff": "INSERT INTO staff (id, name, role, pin_hash, active) VALUES (?, ?, ?, ?, ?)",
@@ -219,9 +274,9 @@ def _raw_rows(entity: str, d: dict[str, Any], out: dict[str, list[Any]]) -> None
         out["price"].append((d["id"], d["product_id"], d.get("price_list", "retail"),
                              d["amount"], d.get("valid_from", 0), d.get("valid_to")))
     elif entity == "member":
-        out["member"].append((d["id"], d["member_no"], d["name"], d.get("phone"),
-                              d.get("tier", "standard"), d.get("points", 0),
-                              int(d.get("active", True))))
+        out["member"].append((d["id"], d["member_no"], d.get("name", ""), d.get("phone_hash"),
+                              d.get("phone_last4"), d.get("tier", "standard"),
+                              d.get("points", 0), int(d.get("active", True))))
     elif entity == "stock_level":
         if d["store_id"] == STORE:
             out["stock_level"].append((d["product_id"], d["qty"]))
@@ -500,6 +555,8 @@ def run(argv: list[str]) -> dict[str, Any]:
     ap = argparse.ArgumentParser(prog="python -m benchmarks sync")
     ap.add_argument("--products", type=int, default=1_000_000)
     ap.add_argument("--members", type=int, default=1_000_000)
+    ap.add_argument("--stores", type=int, default=10,
+                    help="stores the chain's members belong to (the till's store keeps its own)")
     ap.add_argument("--prices", type=int, default=10_000, help="price changes for the delta")
     ap.add_argument("--sales", type=int, default=10_000, help="queued sales to drain")
     ap.add_argument("--renames", type=int, default=1_000,
@@ -542,18 +599,30 @@ def run(argv: list[str]) -> dict[str, Any]:
         demo = load_demo(central, products=args.products, members=args.members,
                          now=lambda: datetime.now(UTC), store_id=STORE, seed=args.seed)
         results["central_load_s"] = round(time.perf_counter() - t0, 1)
+        results["chain_members"] = args.members
+        results["stores"] = args.stores
+        own_members = spread_members(central, args.stores)
         pins = {s.staff_id: s.pin for s in demo.staff}
         tokens = TokenStore(MemoryKeyring())
         with central_server(url) as base:
             log("the snapshot, fetched once, decoded and inserted bare")
             raw_db = work / "raw.db"
-            fetcher = new_till(work / "fetch.db", base, tokens)
-            with Store.open(fetcher.db_path) as s:
-                me = till_identity.enrolled(s.conn)
-                held = till_identity.held_token(me, tokens) if me else None
-                token = held.token if held else None
-            body = fetch_snapshot(base, token or "")
-            results["snapshot_mb"] = round(len(body) / 1_000_000, 1)
+            body = fetch_snapshot(base, till_token(new_till(work / "fetch.db", base, tokens),
+                                                   tokens))
+            decoded = zlib.decompress(body, 16 + zlib.MAX_WBITS)
+            results["snapshot_mb"] = round(len(body) / 1_000_000, 2)
+            results["snapshot_raw_mb"] = round(len(decoded) / 1_000_000, 2)
+            results["snapshot_member_rows"] = decoded.count(b'{"entity":"member"')
+            del decoded
+            if results["snapshot_member_rows"] != own_members:
+                raise RuntimeError(f"the snapshot has {results['snapshot_member_rows']} "
+                                   f"members, the store {own_members}")
+            log(f"members per store: {own_members:,} of the chain's {args.members:,}; the "
+                "same snapshot with every member, for comparison")
+            all_gz, all_raw = measure_all_members_snapshot(central, base, work, tokens)
+            results["snapshot_all_members_mb"] = round(all_gz / 1_000_000, 2)
+            results["snapshot_all_members_raw_mb"] = round(all_raw / 1_000_000, 2)
+            results["first_sync_smaller_pct"] = round(100 * (1 - len(body) / all_gz), 1)
             raw_s, raw_records = measure_raw_bootstrap(raw_db, body)
             del body
             raw_db.unlink()
@@ -688,10 +757,14 @@ def _check_rebootstrap(db: Path, central: Engine, changes: dict[str, int]) -> No
                              ("member", "members"))}
         renamed = c.execute("SELECT count(*) FROM products WHERE name_en LIKE 'New %'"
                             ).fetchone()[0]
+    with central.connect() as conn:  # the store's members only (issue 17)
+        own = int(conn.scalar(select(func.count()).select_from(member_stores)
+                              .where(member_stores.c.store_id == STORE)) or 0)
     for entity, n in till.items():
-        if n != central_count(central, entity):
+        expected = own if entity == "member" else central_count(central, entity)
+        if n != expected:
             raise RuntimeError(f"after the re-bootstrap the till has {n} {entity} rows, the "
-                               f"central {central_count(central, entity)}")
+                               f"central {expected}")
     if renamed < changes["renamed"]:
         raise RuntimeError(f"only {renamed} of {changes['renamed']} renamed products arrived")
 

@@ -28,7 +28,7 @@ from posclient.store import member_tokens
 from posclient.store.orders import forget_order, keep_orders
 from posclient.store.search import search_text
 
-from .catalogue_sql import UPSERT_MANY
+from .catalogue_sql import MEMBER_UPSERT, UPSERT_MANY, member_row
 from .protocol import (
     DeliveryData,
     MemberData,
@@ -140,12 +140,7 @@ class Applier:
         self.conn.execute("DELETE FROM tax_rates WHERE code = ?", (key,))
 
     def _upsert_member(self, m: MemberData) -> None:
-        self.conn.execute(
-            "INSERT INTO members (id, member_no, name, phone, tier, points, active) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-            "member_no = excluded.member_no, name = excluded.name, phone = excluded.phone, "
-            "tier = excluded.tier, points = excluded.points, active = excluded.active",
-            (m.id, m.member_no, m.name, m.phone, m.tier, m.points, int(m.active)))
+        self.conn.execute(MEMBER_UPSERT, member_row(m))
 
     def _delete_member(self, key: str) -> None:
         self.conn.execute("DELETE FROM members WHERE id = ?", (int(key),))

@@ -15,6 +15,9 @@ from posclient.domain.errors import InvalidInput, NotFound, PosError, Unavailabl
 
 from .protocol import (
     CouponStatus,
+    MemberData,
+    MemberLookup,
+    MemberLookupRequest,
     OrderData,
     PickupCodeAnswer,
     PickupCodeCheck,
@@ -140,6 +143,17 @@ def resolve_exception(http: httpx.Client, exception_id: int, comment: str,
                         conflict=InvalidInput.of("refund_decision_required"))
     try:
         return StoreException.model_validate_json(resp.content)
+    except ValidationError:
+        raise malformed() from None
+
+
+def lookup_member(http: httpx.Client, req: MemberLookupRequest) -> MemberData:
+    """A member this till does not hold, by the phone's hash or the member number (in the
+    body: never in the address, never logged); the central keeps it on the store's tills."""
+    resp = cashier_call(http, "POST", "/v1/members/lookup", json=req.model_dump(mode="json"),
+                        unknown=NotFound.of("member_unknown", code_text=req.member_no or ""))
+    try:
+        return MemberLookup.model_validate_json(resp.content).member
     except ValidationError:
         raise malformed() from None
 

@@ -9,9 +9,10 @@ from collections.abc import Iterable
 from operator import attrgetter
 from typing import Any
 
+from posclient.domain.privacy import mask_name
 from posclient.store.search import _CJK_CHAR
 
-from .protocol import ProductData, StockLevelData
+from .protocol import MemberData, ProductData, StockLevelData
 
 _split_cjk = _CJK_CHAR.split  # search_text's regex: its capturing group keeps the characters
 
@@ -37,7 +38,13 @@ def product_search_text(name_zh: str, name_en: str, brand: str) -> str:
 product_row = attrgetter("id", "sku", "name_zh", "name_en", "category", "brand", "measure",
                           "tax_code", "plu", "active", "discountable")
 price_row = attrgetter("id", "product_id", "price_list", "amount", "valid_from", "valid_to")
-member_row = attrgetter("id", "member_no", "name", "phone", "tier", "points", "active")
+
+
+def member_row(m: MemberData) -> tuple[Any, ...]:
+    """A member as the till keeps it: its name masked again (posclient/domain/privacy.py), so
+    a whole name from an older central is never kept."""
+    return (m.id, m.member_no, mask_name(m.name), m.phone_hash, m.phone_last4, m.tier, m.points,
+            m.active)
 
 
 def level_row(s: StockLevelData) -> tuple[Any, ...]:
@@ -75,11 +82,14 @@ _PRICE_UPSERT = (
     "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
     "product_id = excluded.product_id, price_list = excluded.price_list, "
     "amount = excluded.amount, valid_from = excluded.valid_from, valid_to = excluded.valid_to")
+_MEMBER_COLUMNS = ("id, member_no, name_masked, phone_hash, phone_last4, tier, points, "
+                   "active")
 MEMBER_UPSERT = (
-    "INSERT INTO members (id, member_no, name, phone, tier, points, active) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-    "member_no = excluded.member_no, name = excluded.name, phone = excluded.phone, "
-    "tier = excluded.tier, points = excluded.points, active = excluded.active")
+    f"INSERT INTO members ({_MEMBER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (id) DO UPDATE SET member_no = excluded.member_no, "
+    "name_masked = excluded.name_masked, phone_hash = excluded.phone_hash, "
+    "phone_last4 = excluded.phone_last4, tier = excluded.tier, points = excluded.points, "
+    "active = excluded.active")
 _LEVEL_UPSERT = ("INSERT INTO stock_levels (product_id, qty) VALUES (?, ?) "
                  "ON CONFLICT (product_id) DO UPDATE SET qty = excluded.qty")
 # Runs of page records applied with one executemany: entity -> (upsert, rows of the records).
@@ -108,7 +118,7 @@ BULK_INSERT = {
     "barcode": _from_json("barcodes", "gtin, product_id", "INSERT OR REPLACE"),
     "search": _from_json("product_search", "rowid, text"),
     "price": _from_json("prices", "id, product_id, price_list, amount, valid_from, valid_to"),
-    "member": _from_json("members", "id, member_no, name, phone, tier, points, active"),
+    "member": _from_json("members", _MEMBER_COLUMNS),
     "stock_level": _from_json("stock_levels", "product_id, qty"),
 }
 
@@ -120,8 +130,7 @@ BULK_VALUES = {
     "search": "INSERT INTO product_search (rowid, text) VALUES (?, ?)",
     "price": "INSERT INTO prices (id, product_id, price_list, amount, valid_from, valid_to) "
              "VALUES (?, ?, ?, ?, ?, ?)",
-    "member": "INSERT INTO members (id, member_no, name, phone, tier, points, active) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?)",
+    "member": f"INSERT INTO members ({_MEMBER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     "stock_level": "INSERT INTO stock_levels (product_id, qty) VALUES (?, ?)",
 }
 
@@ -130,8 +139,7 @@ BIG: dict[str, tuple[str, str, str, Any, str]] = {
     "product": ("products", "id", _PRODUCT_COLUMNS, product_row, PRODUCT_UPSERT),
     "price": ("prices", "id", "id, product_id, price_list, amount, valid_from, valid_to",
               price_row, _PRICE_UPSERT),
-    "member": ("members", "id", "id, member_no, name, phone, tier, points, active",
-               member_row, MEMBER_UPSERT),
+    "member": ("members", "id", _MEMBER_COLUMNS, member_row, MEMBER_UPSERT),
     "stock_level": ("stock_levels", "product_id", "product_id, qty", level_row,
                     _LEVEL_UPSERT),
 }
@@ -148,10 +156,10 @@ SMALL_KEY = {"tax_rate": attrgetter("code"), "staff": attrgetter("id"),
 CATALOGUE_TABLES = ("products", "barcodes", "prices", "members", "stock_levels")
 
 # Dropped for the bulk path, rebuilt at its end: a non-unique index whose keys arrive in random
-# order (phone numbers), so every chunk would rewrite most of its pages. Only on a first start,
+# order (phones' hashes), so every chunk would rewrite most of its pages. Only on a first start,
 # when the till has no members to look up; the SQL to rebuild them is kept in sync_state in the
 # same transaction as the drop, so a crash mid-way rebuilds them at the next snapshot.
-BULK_DROPPED_INDEXES = ("members_phone",)
+BULK_DROPPED_INDEXES = ("members_phone_hash",)
 DROPPED_KEY = "snapshot_dropped_indexes"
 
 # FTS5 settings while a snapshot loads (persistent in the index's config: restored after).

@@ -1,6 +1,7 @@
 """The terminal's token lives in the OS keyring (Windows Credential Manager, macOS Keychain,
-Secret Service on Linux desktops), never in a file of ours; so does its audit key (issue 17,
-:func:`key_audit`: the secret that keys its audit log, posclient/store/audit_head.py).
+Secret Service on Linux desktops), never in a file of ours; so do its audit key (issue 17,
+:func:`key_audit`: the secret that keys its audit log, posclient/store/audit_head.py) and the
+chain's member keys (issue 17, sync/member_keys.py).
 
 A headless Linux machine has no keyring backend; then :class:`KeyringUnavailable` says so and
 what to do. Tests and CI pass a backend explicitly (a seam, not a global).
@@ -90,6 +91,13 @@ class TokenStore:
     def delete(self, key: TillKey) -> None:
         self._delete(key.account)
 
+    def save_member_keys(self, key: TillKey, text: str) -> None:
+        """The chain's member keys (sync/member_keys.py), beside the till's token."""
+        self._set(f"{key.account}/member-keys", text)
+
+    def load_member_keys(self, key: TillKey) -> str | None:
+        return self._get(f"{key.account}/member-keys")
+
     def load_legacy(self, server_url: str, terminal_id: str) -> str | None:
         """An entry written before issue 14 (see :func:`legacy_account`)."""
         return self._get(legacy_account(server_url, terminal_id))
@@ -111,7 +119,7 @@ class TokenStore:
         try:
             self.backend.set_password(SERVICE, account, token)
         except keyring.errors.KeyringError as exc:
-            raise KeyringUnavailable(f"The keyring refused to store the token: {exc}") from exc
+            raise KeyringUnavailable(f"The keyring refused to store a secret: {exc}") from exc
 
     def _get(self, account: str) -> str | None:
         try:

@@ -52,6 +52,7 @@ import httpx
 
 from posclient.domain.clock import Clock, iso
 from posclient.domain.errors import InvalidInput, Unavailable
+from posclient.domain.privacy import MemberKeys
 from posclient.domain.sync_status import SyncStatus
 from posclient.store import audit, outbox
 from posclient.store.audit_head import AuditKey
@@ -61,7 +62,7 @@ from posclient.store.stock import acknowledge_sent, tidy_acknowledged, tidy_cand
 from posclient.store.sync_state import read_status, state_get, state_set
 from sync.protocol.clock import SystemClock
 
-from . import calls, parked, snapshot_load, till_identity
+from . import calls, member_keys, parked, snapshot_load, till_identity
 from .apply import Applier
 from .credentials import TokenStore, key_audit
 from .errors import SyncError
@@ -73,6 +74,8 @@ from .protocol import (
     AuditAck,
     CouponStatus,
     EventsResponse,
+    MemberData,
+    MemberLookupRequest,
     OrderData,
     PageError,
     ParkedSale,
@@ -144,6 +147,7 @@ class SyncEngine:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._checked: set[str] = set()  # tokens whose identity the central confirmed
+        self._member_keys: MemberKeys | None = None  # the chain's, from the keyring
         self._audit_key: AuditKey | None = None  # this till's, once read from the keyring
 
     def _open(self) -> Store:
@@ -187,6 +191,8 @@ class SyncEngine:
             try:
                 with self._client(me.server_url, held.token, cycle=True) as http:
                     self._check_identity(store, http, me, held)
+                    self._member_keys = member_keys.take(store, http, self.tokens,
+                                                         self._member_keys)
                     self._push(store, http, report)
                     self._push_audit(store, http)
                     report.parked = parked.exchange(store, self._send, http, me.terminal_id,
@@ -216,6 +222,13 @@ class SyncEngine:
             with store.write() as conn:
                 till_identity.adopt(conn, self.tokens, me, held, answer)
         self._checked.add(mark)
+
+    def member_keys(self) -> MemberKeys:
+        """The chain's member keys as this till keeps them (posclient/app/ports.py
+        ``MemberKeysPort``); ``member_keys_missing`` before the first sync that brings them."""
+        if self._member_keys is None:
+            self._member_keys = member_keys.read(self.db_path, self.tokens)
+        return self._member_keys
 
     def _fail(self, store: Store, exc: SyncError) -> SyncError:
         with store.write() as conn:
@@ -278,6 +291,14 @@ class SyncEngine:
         """Whether a coupon is still unused anywhere in the chain."""
         with self._cashier_client() as (http, _, _store):
             return calls.check_coupon(http, code)
+
+    def lookup_member(self, *, phone_hash: str | None = None,
+                      member_no: str | None = None) -> MemberData:
+        """A member this till does not hold (posclient/app/ports.py ``MemberDirectoryPort``):
+        from now on on this store's tills."""
+        req = MemberLookupRequest(phone_hash=phone_hash, member_no=member_no)
+        with self._cashier_client() as (http, _, _store):
+            return calls.lookup_member(http, req)
 
     def fetch_purchase(self, kind: str, ref: str) -> PurchaseData:
         """A receipt (any store's) or a web order with what was returned anywhere (a return)."""

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from posclient.domain.pins import hash_pin
+from posclient.domain.privacy import DEMO_MEMBER_KEYS, mask_name
 from posclient.domain.settings import StoreSettings
 from posclient.store.db import Store
 from posclient.store.search import search_text
@@ -27,6 +29,18 @@ def _hashes() -> dict[int, str]:
     if not _HASHES:
         _HASHES.update({sid: hash_pin(pin) for sid, pin in PINS.items()})
     return _HASHES
+
+
+def add_member(conn: Any, member_id: int, member_no: str, name: str, phone: str | None,
+               tier: str = "standard", points: int = 0, active: bool = True) -> None:
+    """A member as a till keeps it (issue 17): the masked name, the phone's keyed hash (the
+    demo key: a test till is not enrolled) and its last four digits; never the phone."""
+    conn.execute(
+        "INSERT INTO members (id, member_no, name_masked, phone_hash, phone_last4, tier, "
+        "points, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (member_id, member_no, mask_name(name),
+         DEMO_MEMBER_KEYS.digest(phone) if phone else None, phone[-4:] if phone else None,
+         tier, points, int(active)))
 
 
 def build_small_store(path: Path, settings: StoreSettings | None = None, *,

@@ -61,8 +61,9 @@ def shoot_customer_display(app, db: Path, lang: str, out: Path, prefix: str,
         "JOIN prices r ON r.product_id = p.id WHERE p.measure = 'each' AND p.active "
         "AND b.gtin > 99999999 AND p.category IN ('DA', 'SN', 'BV', 'GO') GROUP BY p.id "
         "ORDER BY p.id LIMIT 4")]
-    phone = store.conn.execute("SELECT phone FROM members WHERE phone IS NOT NULL "
-                               "AND name != '' AND points > 0 ORDER BY id LIMIT 1").fetchone()
+    member = store.conn.execute("SELECT member_no FROM members WHERE phone_hash IS NOT NULL "
+                                "AND name_masked != '' AND points > 0 ORDER BY id LIMIT 1"
+                                ).fetchone()
     window = MainWindow(Terminal(store, payments=SimulatedPaymentTerminal()), lang=lang)
     try:
         window.resize(1366, 768)
@@ -76,8 +77,8 @@ def shoot_customer_display(app, db: Path, lang: str, out: Path, prefix: str,
             QTest.keyClicks(sell.scan_field, code if n else f"{code}*2")
             QTest.keyClick(sell.scan_field, Qt.Key.Key_Return)
         co = window.checkout
-        if phone is not None and co is not None:
-            co.attach_member(Members(store, co.clock, co.settings).find(phone[0]))
+        if member is not None and co is not None:
+            co.attach_member(Members(store, co.clock, co.settings).find(member[0]))
             sell.refresh()
         shown = window.customer.screen_window
         if shown is None:

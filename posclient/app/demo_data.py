@@ -25,6 +25,7 @@ from posclient.domain.demo_vocabulary import PLANS_SEED, Vocabulary, parse_vocab
 from posclient.domain.errors import InvalidInput
 from posclient.domain.pins import hash_pin
 from posclient.domain.policy import is_pin_shaped
+from posclient.domain.privacy import DEMO_MEMBER_KEYS
 from posclient.domain.settings import StoreSettings
 from posclient.store.db import Store
 from posclient.store.demo import Progress, check_new, load_demo_store
@@ -105,7 +106,8 @@ def build_demo_store(store: Store, documents: DemoDocuments, *, products: int, m
     staff_pins = _staff_pins(pins)
     settings = StoreSettings()
     loaded = load_demo_store(
-        store.conn, demo_rows(documents, products, members, seed, now),
+        store.conn, demo_data.for_till(demo_rows(documents, products, members, seed, now),
+                                       DEMO_MEMBER_KEYS),
         staff=[(sid, name, role, hash_pin(staff_pins[sid])) for sid, name, role in DEMO_STAFF],
         settings=settings, products=products, members=members,
         report=progress or (lambda stage, done, total: None))

@@ -17,11 +17,12 @@ from posclient.domain.errors import PosError
 from posclient.domain.money import Money
 from posclient.domain.payment_terminal import AttemptStatus, PaymentResult
 from posclient.domain.pole_config import PoleConfig
+from posclient.domain.privacy import MemberKeys
 from posclient.domain.receipt import Receipt
 from posclient.domain.sync_status import SyncStatus
 
 if TYPE_CHECKING:
-    from sync.protocol import EnrolResponse, WhoAmI
+    from sync.protocol import EnrolResponse, MemberData, WhoAmI
 
 
 class SyncEnginePort(Protocol):
@@ -62,6 +63,25 @@ class EnrolmentPort(Protocol):
 
 # Makes the keyring's token store when it is first needed (reading the keyring can fail).
 TokensFactory = Callable[[], TokenStorePort]
+
+
+class MemberKeysPort(Protocol):
+    """The chain's member keys as this till keeps them: in the OS keyring, fetched from the
+    central by the sync engine (sync/member_keys.py), never in the database."""
+
+    def member_keys(self) -> MemberKeys:
+        """The keys; raises ``Unavailable`` (code ``member_keys_missing``) when the till has
+        none yet."""
+
+
+class MemberDirectoryPort(Protocol):
+    """The central's members, for a member this till does not hold (sync/engine.py
+    ``SyncEngine.lookup_member``). Any thread; the till's own database is not touched. A
+    refusal or a network fault raises a ``PosError`` a cashier can read (``member_unknown``,
+    ``central_unreachable`` ...)."""
+
+    def lookup_member(self, *, phone_hash: str | None = None,
+                      member_no: str | None = None) -> MemberData: ...
 # -- the till's devices -----------------------------------------------------------------------
 
 

@@ -30,6 +30,7 @@ from typing import Any, Protocol
 
 from posclient.domain.demo_vocabulary import Vocabulary
 from posclient.domain.errors import InvalidInput
+from posclient.domain.privacy import MemberKeys, mask_name, phone_last4
 
 Row = tuple[Any, ...]
 Chunk = tuple[str, tuple[str, ...], list[Row]]
@@ -269,6 +270,23 @@ def demo_rows(vocab: Vocabulary, rng: Randomness, products: int, members: int, n
         yield "barcodes", COLUMNS["barcodes"], late[i:i + chunk_size]
 
     yield from _member_rows(vocab, rng, members, chunk_size)
+
+
+# What a till keeps of a member (issue 17): no phone, no whole name.
+TILL_MEMBER_COLUMNS = ("id", "member_no", "name_masked", "phone_hash", "phone_last4", "tier",
+                       "points")
+
+
+def for_till(chunks: Iterator[Chunk], keys: MemberKeys) -> Iterator[Chunk]:
+    """:func:`demo_rows` as a till keeps them: each member with its masked name, its phone's
+    keyed hash (with ``keys``, the demo keys on a till) and last four digits."""
+    for table, columns, rows in chunks:
+        if table == "members":
+            rows = [(mid, no, mask_name(name), keys.digest(phone), phone_last4(phone), tier,
+                     points)
+                    for mid, no, name, phone, tier, points in rows]
+            columns = TILL_MEMBER_COLUMNS
+        yield table, columns, rows
 
 
 def _member_rows(vocab: Vocabulary, rng: Randomness, members: int,

@@ -1,4 +1,5 @@
-"""Loyalty: the points rules, the one earn function both ends use, masking, the member QR.
+"""Loyalty: the points rules, the one earn function both ends use, the member QR (masking is
+posclient/domain/privacy.py's).
 
 Pure: no clock, no database. The till computes a sale's points for its receipt with
 :func:`points_earned`; the central computes them again with the same function and the same
@@ -27,15 +28,14 @@ returned whole, it gives back exactly what it earned, and partial returns never 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import InvalidInput
+from .privacy import normalise_phone
 
 QR_PREFIX = "MBR:"  # the web/app member QR code: "MBR:<member_no>"
-_PHONE = re.compile(r"^\+?\d{7,15}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,32 +146,7 @@ def _gcd(a: int, b: int) -> int:
     return a
 
 
-# -- what the till shows and prints ---------------------------------------------------------------
-
-def mask_phone(phone: str | None) -> str:
-    """``13812341234`` -> ``138****1234``; short numbers keep their last 2 digits only."""
-    if not phone:
-        return ""
-    digits = phone.strip()
-    if len(digits) >= 11:
-        return digits[:3] + "****" + digits[-4:]
-    if len(digits) > 4:
-        return "*" * (len(digits) - 2) + digits[-2:]
-    return "*" * len(digits)
-
-
-def mask_name(name: str | None) -> str:
-    """``陈小明`` -> ``陈**``, ``Chen Xiaoming`` -> ``C***********``: the first character only."""
-    name = (name or "").strip()
-    if not name:
-        return ""
-    return name[0] + "*" * (len(name) - 1)
-
-
-def is_phone(text: str) -> bool:
-    """Typed text that is a phone number (7..15 digits, an optional leading +)."""
-    return bool(_PHONE.match(text.strip().replace(" ", "")))
-
+# -- member codes ---------------------------------------------------------------------------------
 
 def member_qr(member_no: str) -> str:
     """The member QR code the web shop and the app show: ``MBR:<member_no>``."""
@@ -180,7 +155,8 @@ def member_qr(member_no: str) -> str:
 
 def parse_member_code(text: str) -> tuple[str, str]:
     """What a scanned or typed member code is: ``("member_no", no)`` for a card's barcode or
-    the app's QR (``MBR:<member_no>``), ``("phone", digits)`` for a phone number."""
+    the app's QR (``MBR:<member_no>``), ``("phone", digits)`` for a mainland mobile number
+    (its 11 digits: posclient/domain/privacy.py ``normalise_phone``)."""
     raw = text.strip()
     if not raw:
         raise InvalidInput.of("member_code_empty.empty")
@@ -189,7 +165,7 @@ def parse_member_code(text: str) -> tuple[str, str]:
         if not no:
             raise InvalidInput.of("member_code_empty.qr")
         return "member_no", no
-    compact = raw.replace(" ", "").replace("-", "")
-    if is_phone(compact) and len(compact.lstrip("+")) == 11 and compact.lstrip("+")[0] == "1":
-        return "phone", compact.lstrip("+")
+    phone = normalise_phone(raw)
+    if phone is not None:
+        return "phone", phone
     return "member_no", raw

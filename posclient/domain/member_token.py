@@ -10,7 +10,7 @@ The format (docs/loyalty.md, "The member QR token")::
 - ``MT1.``: the format and its version;
 - ``payload``: base64url (no padding) of canonical JSON (sorted keys, no spaces, UTF-8):
   ``k`` the key id, ``n`` the member number, ``t`` the tier, ``m`` the masked name
-  (:func:`posclient.domain.loyalty.mask_name`, at most :data:`MAX_MASKED_NAME` characters),
+  (:func:`posclient.domain.privacy.mask_name`, at most :data:`MAX_MASKED_NAME` characters),
   ``p`` the points available when issued, ``i`` issued at and ``e`` expires at (unix seconds);
 - ``signature``: base64url of the Ed25519 signature of the ASCII text ``MT1.<payload>``, so
   the version is signed too.

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -71,6 +72,9 @@ def configure(conn: sqlite3.Connection, *, synchronous: str = "FULL",
         raise StartupError(f"The database could not switch to WAL journaling (got {mode}).")
     conn.execute(f"PRAGMA synchronous = {synchronous}")
     conn.execute("PRAGMA temp_store = MEMORY")
+    # What is deleted is overwritten with zeros (in the file and its WAL), never left readable
+    # in free space: a member's data the till drops is gone (issue 17).
+    conn.execute("PRAGMA secure_delete = ON")
 
 
 def _explain(path: Path, exc: sqlite3.Error) -> StartupError:
@@ -107,6 +111,10 @@ def _connect(path: Path, synchronous: str, busy_timeout_ms: int) -> sqlite3.Conn
 
 
 KEEP_BACKUPS = 5  # pre-upgrade copies kept beside the database; older ones are deleted
+# Migration 0020 leaves no member's phone number or whole name in the database (issue 17). A
+# database that crosses it is then vacuumed (no freed page keeps a deleted row), its WAL
+# truncated, and the copies taken before it deleted: each of them is a list of members.
+PLAIN_MEMBERS_UNTIL = 20
 
 
 def backups(path: Path) -> list[Path]:
@@ -185,7 +193,21 @@ def migrate(conn: sqlite3.Connection, path: Path | None = None,
                 conn.execute("ROLLBACK")
             raise _failed(conn, v, name, exc, version, copy) from exc
         applied.append(name)
+    if 0 < version < PLAIN_MEMBERS_UNTIL <= latest:
+        _scrub(conn, path)
     return applied
+
+
+def _scrub(conn: sqlite3.Connection, path: Path | None) -> None:
+    """After the upgrade across :data:`PLAIN_MEMBERS_UNTIL`: nothing left of the plain member
+    data in the file's free pages, its WAL, or the copies beside it."""
+    conn.execute("VACUUM")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    for old in backups(path) if path is not None else []:
+        taken_for = re.match(r".*\.pre-v(\d+)-", old.name)
+        if taken_for is not None and int(taken_for.group(1)) <= PLAIN_MEMBERS_UNTIL:
+            with contextlib.suppress(OSError):
+                old.unlink()
 
 
 def _failed(conn: sqlite3.Connection, v: int, name: str, exc: sqlite3.Error, start: int,
@@ -307,6 +329,7 @@ class Store:
         """A fresh in-memory database (domain-level tests of store code only)."""
         conn = sqlite3.connect(":memory:", isolation_level=None, factory=TillConnection)
         conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA secure_delete = ON")
         migrate(conn)
         return cls(conn, None)
 

@@ -1,6 +1,10 @@
-"""Members in the till's database: the central's copy (``members``, from the feed), this till's
-sign-ups not synced yet (``member_signups``), and the points waiting for the central
-(``points_pending``). Writers take the caller's write transaction.
+"""Members in the till's database: the central's copy (``members``, from the feed or an online
+look-up), this till's sign-ups not synced yet (``member_signups``), and the points waiting for
+the central (``points_pending``). Writers take the caller's write transaction.
+
+No phone number and no whole name is kept (issue 17, posclient/domain/privacy.py): a member is
+found by its phone's keyed hash (``phone_hash``, one probe of ``members_phone_hash``) and shown
+by its masked name and last four digits.
 """
 
 from __future__ import annotations
@@ -15,8 +19,9 @@ class MemberRow:
 
     id: int
     member_no: str
-    name: str
-    phone: str | None
+    name_masked: str
+    phone_hash: str | None
+    phone_last4: str | None
     tier: str
     points: int  # the central's balance
     active: bool
@@ -27,23 +32,24 @@ class SignupRow:
     """A ``member_signups`` row: a member signed up at this till, not synced yet."""
 
     member_no: str
-    name: str
-    phone: str | None
+    name_masked: str
+    phone_last4: str
     tier: str
 
 
-_COLUMNS = "id, member_no, name, phone, tier, points, active"
+_COLUMNS = "id, member_no, name_masked, phone_hash, phone_last4, tier, points, active"
 
 
-def _member(row: tuple[int, str, str, str | None, str, int, int]) -> MemberRow:
-    mid, no, name, phone, tier, points, active = row
-    return MemberRow(int(mid), no, name, phone, tier, int(points), bool(active))
+def _member(row: tuple[int, str, str, str | None, str | None, str, int, int]) -> MemberRow:
+    mid, no, name, digest, last4, tier, points, active = row
+    return MemberRow(int(mid), no, name, digest, last4, tier, int(points), bool(active))
 
 
-def member_by_phone(conn: sqlite3.Connection, phone: str) -> MemberRow | None:
-    """The member with this exact phone (an active one first), through ``members_phone``."""
-    row = conn.execute(f"SELECT {_COLUMNS} FROM members WHERE phone = ? "
-                       "ORDER BY active DESC LIMIT 1", (phone,)).fetchone()
+def member_by_phone_hash(conn: sqlite3.Connection, digest: str) -> MemberRow | None:
+    """The member whose phone has this keyed hash (an active one first), through
+    ``members_phone_hash``."""
+    row = conn.execute(f"SELECT {_COLUMNS} FROM members WHERE phone_hash = ? "
+                       "ORDER BY active DESC LIMIT 1", (digest,)).fetchone()
     return None if row is None else _member(row)
 
 
@@ -53,27 +59,60 @@ def member_by_no(conn: sqlite3.Connection, member_no: str) -> MemberRow | None:
     return None if row is None else _member(row)
 
 
-def signup_no_by_phone(conn: sqlite3.Connection, phone: str) -> str | None:
-    """The member number of this till's first sign-up with this phone."""
-    row = conn.execute("SELECT member_no FROM member_signups WHERE phone = ? "
-                       "ORDER BY created_at LIMIT 1", (phone,)).fetchone()
+def keep_member(conn: sqlite3.Connection, m: MemberRow) -> None:
+    """Keep a member the central answered for (an online look-up), as the feed would."""
+    conn.execute(
+        f"INSERT INTO members ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (id) DO UPDATE SET member_no = excluded.member_no, "
+        "name_masked = excluded.name_masked, phone_hash = excluded.phone_hash, "
+        "phone_last4 = excluded.phone_last4, tier = excluded.tier, points = excluded.points, "
+        "active = excluded.active",
+        (m.id, m.member_no, m.name_masked, m.phone_hash, m.phone_last4, m.tier, m.points,
+         int(m.active)))
+
+
+def signup_no_by_phone_hash(conn: sqlite3.Connection, digest: str) -> str | None:
+    """The member number of this till's first sign-up whose phone has this keyed hash."""
+    row = conn.execute("SELECT member_no FROM member_signups WHERE phone_hash = ? "
+                       "ORDER BY created_at LIMIT 1", (digest,)).fetchone()
     return None if row is None else str(row[0])
 
 
 def signup_by_no(conn: sqlite3.Connection, member_no: str) -> SignupRow | None:
-    row = conn.execute("SELECT member_no, name, phone, tier FROM member_signups "
+    row = conn.execute("SELECT member_no, name_masked, phone_last4, tier FROM member_signups "
                        "WHERE member_no = ?", (member_no,)).fetchone()
     return None if row is None else SignupRow(row[0], row[1], row[2], row[3])
 
 
-def add_signup(conn: sqlite3.Connection, *, member_no: str, event_id: str, name: str,
-               phone: str, consent_version: str, at: str, staff_id: int) -> None:
+def add_signup(conn: sqlite3.Connection, *, member_no: str, event_id: str, name_masked: str,
+               phone_hash: str, phone_last4: str, consent_version: str, at: str,
+               staff_id: int) -> None:
     """Keep a sign-up (tier ``standard``, consented and created at ``at``)."""
     conn.execute(
-        "INSERT INTO member_signups (member_no, event_id, name, phone, tier, "
-        "consent_version, consented_at, staff_id, created_at) "
-        "VALUES (?, ?, ?, ?, 'standard', ?, ?, ?, ?)",
-        (member_no, event_id, name, phone, consent_version, at, staff_id, at))
+        "INSERT INTO member_signups (member_no, event_id, name_masked, phone_hash, phone_last4, "
+        "tier, consent_version, consented_at, staff_id, created_at) "
+        "VALUES (?, ?, ?, ?, ?, 'standard', ?, ?, ?, ?)",
+        (member_no, event_id, name_masked, phone_hash, phone_last4, consent_version, at,
+         staff_id, at))
+
+
+# -- sign-ups from before issue 17 (sync/member_keys.py) ----------------------------------------
+
+def plain_signups(conn: sqlite3.Connection) -> list[tuple[int, str]]:
+    """``(terminal_seq, payload)`` of the sign-up events waiting to go up with a plain phone."""
+    return [(int(seq), str(text)) for seq, text in conn.execute(
+        "SELECT terminal_seq, payload FROM outbox WHERE status = 'pending' AND "
+        "type = 'member_signup' AND json_extract(payload, '$.phone') IS NOT NULL")]
+
+
+def seal_signup(conn: sqlite3.Connection, terminal_seq: int, payload: str, member_no: str,
+                phone_hash: str | None) -> None:
+    """A waiting sign-up's event now carries its phone and name sealed (``payload``), and the
+    till's copy gets the phone's hash."""
+    conn.execute("UPDATE outbox SET payload = ? WHERE terminal_seq = ? AND status = 'pending'",
+                 (payload, terminal_seq))
+    conn.execute("UPDATE member_signups SET phone_hash = ? WHERE member_no = ?",
+                 (phone_hash, member_no))
 
 
 def pending_points(conn: sqlite3.Connection, member_no: str) -> int:

@@ -1,7 +1,9 @@
 """The member of the sale (Ctrl+K): scan the member's card or the app's QR code, or type a
-phone number; the dialog shows the member masked (陈** 138****1234), the tier and the points
+phone number; the dialog shows the member masked (陈** ****1234), the tier and the points
 this till may spend, and attaches the member to the sale (its lines take the tier's prices).
-A new customer signs up here with a phone number, a name if they like, and their consent.
+A member this till does not hold is asked of the central on a worker thread (the phone's hash,
+never the phone). A new customer signs up here with a phone number, a name if they like, and
+their consent.
 
 Everything goes through the services (posclient/app/members.py, Checkout.attach_member); a
 refusal shows in red in the dialog and changes nothing. The app's signed member QR token may
@@ -10,6 +12,9 @@ also be scanned straight into the sell page's field (:func:`attach_scanned`).
 
 from __future__ import annotations
 
+from typing import Any
+
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -27,9 +32,10 @@ from PySide6.QtWidgets import (
 from posclient.app.checkout import Checkout
 from posclient.app.members import Members, MemberView
 from posclient.domain.catalogue import message_for
-from posclient.domain.errors import PosError
+from posclient.domain.errors import NotFound, PosError
 
 from . import a11y, widgets
+from .workers import Background
 
 
 def attach_scanned(co: Checkout, code: str, lang: str) -> str | None:
@@ -43,7 +49,7 @@ def attach_scanned(co: Checkout, code: str, lang: str) -> str | None:
 
 
 def member_text(tr_points: str, m: MemberView) -> str:
-    """``陈** 138****1234 · gold · 300 points`` (``tr_points``: the translated "%1 points")."""
+    """``陈** ****1234 · gold · 300 points`` (``tr_points``: the translated "%1 points")."""
     return f"{m.label} · {m.tier} · {tr_points.replace('%1', str(m.available))}"
 
 
@@ -51,11 +57,12 @@ class MemberDialog(QDialog):
     """``accept()`` = the member found or signed up is attached to the sale (or detached)."""
 
     def __init__(self, checkout: Checkout, members: Members, lang: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, background: Background | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("memberDialog")
         self.setWindowTitle(self.tr("Member"))
         self.co, self.members, self.lang = checkout, members, lang
+        self.background = background
         self.found: MemberView | None = None
         layout = QVBoxLayout(self)
         self.code = QLineEdit()
@@ -127,12 +134,46 @@ class MemberDialog(QDialog):
         text = self.code.text().strip()
         self.code.clear()
         try:
-            member = self.members.find(text)
+            member = self.members.find_local(text)
+        except NotFound as exc:
+            self._ask_central(text, exc)
+            return
         except PosError as exc:
             self.say(message_for(exc, self.lang), error=True)
             return
         self.say("")
         self._show(member)
+
+    def _ask_central(self, text: str, unknown: PosError) -> None:
+        """Not on this till: the central, on a worker thread (offline: ``member_unknown``)."""
+        members = self.members
+        if members.directory is None or self.background is None:
+            self.say(message_for(unknown, self.lang), error=True)
+            return
+        try:
+            query = members.central_query(text)
+        except PosError as exc:
+            self.say(message_for(exc, self.lang), error=True)
+            return
+        self.say(self.tr("Asking the central for this member…"))
+        self.background.run(lambda: members.ask_central(query), self._answered,
+                            self._not_answered)
+
+    def _answered(self, found: Any) -> None:
+        if not shiboken6.isValid(self):
+            return
+        try:
+            member = self.members.keep_found(found)
+        except PosError as exc:
+            self.say(message_for(exc, self.lang), error=True)
+            return
+        self.say("")
+        self._show(member)
+
+    def _not_answered(self, exc: object) -> None:
+        if shiboken6.isValid(self):
+            self.say(message_for(exc, self.lang) if isinstance(exc, PosError) else str(exc),
+                     error=True)
 
     def sign_up(self) -> None:
         try:

@@ -543,7 +543,9 @@ class SellPage(QWidget):
             return
         from posclient.app.members import Members
 
-        dialog = MemberDialog(co, Members(co.store, co.clock, co.settings), self.lang, self)
+        members = Members(co.store, co.clock, co.settings, keys=self.shared,
+                          directory=self.shared)
+        dialog = MemberDialog(co, members, self.lang, self, self.background)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if dialog.exec():
             self.say(self.tr("Member: %1").replace(

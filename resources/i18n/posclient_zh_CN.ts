@@ -126,7 +126,7 @@
 <context>
     <name>CartColumn</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="+58"/>
+        <location filename="../../posclient/ui/sell.py" line="+59"/>
         <source>#</source>
         <translation>序号</translation>
     </message>
@@ -429,8 +429,8 @@
 <context>
     <name>MemberDialog</name>
     <message>
-        <location filename="../../posclient/ui/member.py" line="+46"/>
-        <location line="+10"/>
+        <location filename="../../posclient/ui/member.py" line="+63"/>
+        <location line="+11"/>
         <source>Member</source>
         <translation>会员</translation>
     </message>
@@ -495,7 +495,12 @@
         <translation>%1 积分</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+28"/>
+        <source>Asking the central for this member…</source>
+        <translation>正在向总部查询该会员…</translation>
+    </message>
+    <message>
+        <location line="+31"/>
         <source>Member %1 signed up</source>
         <translation>会员 %1 已注册</translation>
     </message>
@@ -1744,7 +1749,7 @@
         <translation>现有 %1 · 预留 %2 · 可售 %3</translation>
     </message>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="+302"/>
+        <location filename="../../posclient/ui/sell.py" line="+314"/>
         <location filename="../../posclient/ui/sell_actions.py" line="+15"/>
         <source>Quantity</source>
         <translation>数量</translation>
@@ -1800,7 +1805,7 @@
         <translation>重打小票</translation>
     </message>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="+139"/>
+        <location filename="../../posclient/ui/sell.py" line="+141"/>
         <location filename="../../posclient/ui/sell_actions.py" line="+1"/>
         <source>Stock</source>
         <translation>库存查询</translation>
@@ -1826,7 +1831,7 @@
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="-435"/>
+        <location filename="../../posclient/ui/sell.py" line="-449"/>
         <location filename="../../posclient/ui/sell_actions.py" line="+1"/>
         <source>Member</source>
         <translation>会员</translation>
@@ -1936,17 +1941,18 @@
     </message>
     <message>
         <location line="-55"/>
-        <location line="+339"/>
+        <location line="+95"/>
+        <location line="+258"/>
         <source>Member: %1</source>
         <translation>会员：%1</translation>
     </message>
     <message>
-        <location line="-338"/>
+        <location line="-352"/>
         <source>%1 points</source>
         <translation>%1 积分</translation>
     </message>
     <message>
-        <location line="+96"/>
+        <location line="+108"/>
         <source>Coupon %1: %2</source>
         <translation>优惠券 %1：%2</translation>
     </message>
@@ -2023,7 +2029,7 @@
         <translation>换货：退回商品 %1。请扫描新商品后付款；差额补付或退还</translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+66"/>
         <source>Barcode, item number or name</source>
         <translation>条码、货号或品名</translation>
     </message>

@@ -115,6 +115,7 @@ def create_app(database: str | Engine, *, clock: Clock | None = None,
     central (``app.openapi()`` makes the document either way: ``posclient-central openapi``).
     """
     from sync.central.admin_api import router as admin_router
+    from sync.central.member_api import router as member_router
     from sync.central.member_token_api import router as member_token_router
 
     if admin_token is not None:
@@ -138,6 +139,7 @@ def create_app(database: str | Engine, *, clock: Clock | None = None,
         enrol_limits=enrol_limits or EnrolLimits())
     _install_errors(app)
     app.include_router(router)
+    app.include_router(member_router)
     app.include_router(admin_router)
     app.include_router(member_token_router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

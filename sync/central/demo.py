@@ -173,10 +173,11 @@ class _Loader:
         elif table == "product_search":  # the last table of a product chunk
             _write_products(engine, now, self.store_id, self.pending, self.late, counts)
             self.pending = {}
-        elif table == "members":
+        elif table == "members":  # the demo store's members: on its tills
             _write(engine, now, "member", [
                 {"id": i, "member_no": no, "name": name, "phone": phone, "tier": tier,
-                 "points": points} for i, no, name, phone, tier, points in rows], counts)
+                 "points": points, "store_id": self.store_id}
+                for i, no, name, phone, tier, points in rows], counts)
 
     def finish(self) -> None:
         """The chain's reasons (the tills' built-in ones) and the store's tiles (issue 15)."""

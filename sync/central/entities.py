@@ -5,7 +5,8 @@ central never publishes what a terminal would refuse. Beyond the model, a record
 terminals' own constraints, or their change pages would fail:
 
 - unique values: a product's ``sku``, ``plu`` and barcodes (as GTIN numbers: an UPC-A and its
-  EAN-13 form are one barcode), a member's ``member_no``, a promotion's ``coupon_code``;
+  EAN-13 form are one barcode), a member's ``member_no`` and phone (its keyed hash), a
+  promotion's ``coupon_code``;
 - a product's barcodes keep their GS1 check digit (posclient/domain/barcode.py, the tills' own
   rule): a mistyped code could never be scanned at any till. Checked here, where records are
   written, not in the protocol model, so a till still reads what an older central stored;
@@ -19,7 +20,10 @@ refused, however far apart (``seen`` carries keys across a caller's chunks). An
 unchanged record (same canonical JSON, same scope) writes nothing and appends no change, so
 re-importing a catalogue is cheap and quiet.
 
-Scopes: products, prices, tax rates, members, reason codes and promotions are global (a
+Members are written by sync/central/members.py (through :func:`upsert_records`): their personal
+data is kept apart, and each goes to the tills of its stores only.
+
+Scopes: products, prices, tax rates, reason codes and promotions are global (a
 promotion's ``store_ids`` are applied by the engine, so every till has every promotion); store
 settings, quick keys and deliveries (sync/central/deliveries.py) belong to their store;
 staff are global or belong to one store. A record that moves to another store's scope is first
@@ -118,6 +122,10 @@ def upsert_records(tx: Tx, entity: str, rows: Iterable[tuple[int, Mapping[str, A
     """
     if entity not in REFERENCE_ENTITIES:
         raise ValueError(f"{entity!r} is not reference data written here")
+    if entity == "member":  # personal data apart, members per store
+        from sync.central.members import upsert_members
+
+        return upsert_members(tx, rows, ref_name=ref_name, seen=seen)
     report = WriteReport()
     seen = {} if seen is None else seen
     batch: list[tuple[int, Mapping[str, Any]]] = []
@@ -227,11 +235,6 @@ def _unique_values(entity: str, data: dict[str, Any]) -> dict[str, str]:
             values[f"plu:{data['plu']}"] = f"PLU {data['plu']!r}"
         for code in data.get("barcodes") or ():  # a barcode listed twice is one barcode
             values.setdefault(f"gtin:{int(code)}", f"barcode {code}")
-        return values
-    if entity == "member":  # a phone number finds one member at the tills
-        values = {f"member_no:{data['member_no']}": f"member number {data['member_no']!r}"}
-        if data.get("phone"):
-            values[f"phone:{data['phone']}"] = f"phone number {data['phone']!r}"
         return values
     if entity == "promotion" and data.get("coupon_code"):  # single use: one promotion a code
         return {f"coupon:{data['coupon_code']}": f"coupon code {data['coupon_code']!r}"}
@@ -350,6 +353,12 @@ def delete_records(tx: Tx, entity: str, keys: Iterable[tuple[int, str]]) -> Writ
     for ref, key in wanted:
         if key not in existing:
             report.unchanged += 1
+            continue
+        if entity == "member":
+            from sync.central.members import delete_member
+
+            delete_member(tx, key)
+            report.deleted += 1
             continue
         if entity == "tax_rate" and _tax_rate_in_use(tx, key):
             report.rejected.append(RowError(ref, f"tax rate {key!r} is still used by products"))

@@ -99,3 +99,9 @@ class SchemaError(Exception):
 
 class ConfigError(ValueError):
     """A setting the central cannot start with: a malformed database URL, a weak admin token."""
+
+
+class EventRefused(Exception):
+    """An event found wrong while its effects are applied (a sign-up's sealed data that does not
+    open, or names another phone than its hash): rejected and quarantined with this reason,
+    nothing of it kept (sync/central/ingest.py)."""

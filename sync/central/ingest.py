@@ -62,7 +62,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from posclient.domain.clock import Clock
 from sync.central import incidents, ledger, loyalty
 from sync.central.db import among, bulk_insert, chunks, is_transient, retrying, writer
-from sync.central.errors import CentralError, first_error
+from sync.central.errors import CentralError, EventRefused, first_error
 from sync.central.feed import Tx
 from sync.central.identity import TerminalIdentity
 from sync.central.incidents import Problem
@@ -73,6 +73,7 @@ from sync.central.ingest_checks import (
     content_problem,
     duplicate_receipt,
     keep_rejected,
+    kept_payload,
     oversold,
     readable_id,
     readable_seq,
@@ -208,6 +209,8 @@ def _ingest_one(conn: Connection, who: TerminalIdentity, raw: Any, now: datetime
         return _reject(conn, who, raw, ev.event_id, ev.terminal_seq, problem, now)
     try:
         return _apply(conn, who, ev, now)
+    except EventRefused as exc:
+        return _reject(conn, who, raw, ev.event_id, ev.terminal_seq, str(exc), now)
     except IntegrityError:
         known = _known_result(conn, who, ev.event_id)  # a concurrent request stored it first
         if known is not None:
@@ -258,7 +261,7 @@ def _apply(conn: Connection, who: TerminalIdentity, ev: Event, now: datetime) ->
         conn.execute(insert(events).values(
             event_id=ev.event_id, store_id=who.store_id, terminal_id=who.terminal_id,
             terminal_seq=ev.terminal_seq, type=ev.type, occurred_at=utc(ev.occurred_at),
-            payload=dump_json(ev.payload), received_at=now, effects=effects))
+            payload=dump_json(kept_payload(ev)), received_at=now, effects=effects))
         problems = track_seq(conn, who, high, ev.terminal_seq, ev.event_id, now)
         handler = _HANDLERS.get(ev.type)
         if handler is not None:
@@ -435,7 +438,7 @@ class _Batch:
         self.event_rows.append({
             "event_id": eid, "store_id": who.store_id, "terminal_id": who.terminal_id,
             "terminal_seq": ev.terminal_seq, "type": ev.type,
-            "occurred_at": utc(ev.occurred_at), "payload": dump_json(ev.payload),
+            "occurred_at": utc(ev.occurred_at), "payload": dump_json(kept_payload(ev)),
             "received_at": now, "effects": effects})
         self.seqs.add(ev.terminal_seq, eid)
         rec = _Accepted(eid, now, ev.occurred_at, self.seqs.track(ev.terminal_seq, eid, now))

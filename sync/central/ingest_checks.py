@@ -81,6 +81,14 @@ def check_content(ev: Event, who: TerminalIdentity) -> tuple[str | None, Any]:
     return None, parsed
 
 
+def kept_payload(ev: Event) -> dict[str, Any]:
+    """What the events table keeps of a payload: all of it, but a sign-up's sealed phone and
+    name (opened into member_personal, kept nowhere else: sync/central/members.py)."""
+    if ev.type == "member_signup" and "sealed" in ev.payload:
+        return {k: v for k, v in ev.payload.items() if k != "sealed"}
+    return ev.payload
+
+
 def shorter(reason: str) -> str:
     """A reason as long as :class:`EventResult` carries (the protocol's bound)."""
     return reason if len(reason) <= MAX_REASON else reason[:MAX_REASON - 1] + "…"

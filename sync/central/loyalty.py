@@ -7,14 +7,19 @@ till of the chain receives the new balance on its next pull. The earn rules are 
 same function the tills use for their receipts.
 
 - ``member_signup`` (a till, maybe offline): the member is created with the till's member number
-  and the next member id (``meta.member_last_id``). A phone number that already belongs to a
-  member is not given twice: the new member is created without it and ``member_duplicate_phone``
-  is filed for a manager (who merges the two); the customer's sales still count.
+  and the next member id (``meta.member_last_id``), its phone and name opened from the sealed
+  box (sync/protocol/sealing.py) into its personal data (sync/central/members.py), on the tills
+  of the store it signed up at. A box that does not open, or whose phone is not the one the
+  till's hash and last four digits name, rejects the event. A phone number that already
+  belongs to a member is not given twice: the new member is created without it and
+  ``member_duplicate_phone`` is filed for a manager (who merges the two); the customer's sales
+  still count.
 - ``sale``/``pickup`` with a member (``member_id``, or ``member_no`` for a member signed up at a
   till and not synced then): ``earn`` on what was paid after discounts, less what points and the
   web paid; ``redeem`` for each ``points`` tender. A redemption that takes the balance below zero
   (two offline tills spent the same points) is accepted and filed as ``points_overdrawn``.
-  A member the central does not know: ``member_unknown`` (the sale counts, no points move).
+  A member the central does not know: ``member_unknown`` (the sale counts, no points move). The
+  member is on the store's tills from then on (a purchase: sync/central/members.py).
 - ``return``: the purchase's earned points are taken back in proportion to the money refunded
   (``floor(E * C / T)`` in all, posclient/domain/loyalty.py ``points_taken_back``), and a
   ``points`` refund gives the points back.
@@ -42,7 +47,10 @@ from posclient.domain.loyalty import (
     points_for_value,
     points_taken_back,
 )
+from posclient.domain.privacy import normalise_phone, phone_digest, phone_last4
+from sync.central import keys, members
 from sync.central.db import among, is_postgres
+from sync.central.errors import EventRefused
 from sync.central.feed import Tx
 from sync.central.schema import (
     MEMBER_ID_KEY,
@@ -72,11 +80,12 @@ def rules_for(conn: Connection, store_id: str | None) -> LoyaltyRules:
 
 
 def member_key(conn: Connection, *, member_id: int | None = None,
-               member_no: str | None = None, phone: str | None = None) -> str | None:
-    """The member's entity key (its id as text), by id, number or phone."""
+               member_no: str | None = None, phone_hash: str | None = None) -> str | None:
+    """The member's entity key (its id as text), by id, number or the phone's keyed hash."""
     if member_id is not None:
         return str(member_id)
-    value = f"member_no:{member_no}" if member_no else f"phone:{phone}" if phone else None
+    value = (f"member_no:{member_no}" if member_no
+             else f"phone:{phone_hash}" if phone_hash else None)
     if value is None:
         return None
     return conn.scalar(select(entity_uniques.c.key).where(
@@ -100,14 +109,6 @@ def balance_from_ledger(conn: Connection, member_id: int) -> int:
 
 # -- writes --------------------------------------------------------------------------------------
 
-def _write_member(tx: Tx, member: MemberData) -> None:
-    from sync.central.entities import upsert_records
-
-    report = upsert_records(tx, "member", [(0, member.model_dump(mode="json"))])
-    if report.rejected:
-        raise ValueError(f"member {member.member_no}: {report.rejected[0].reason}")
-
-
 def _move(tx: Tx, member: MemberData, moves: Iterable[dict[str, Any]]) -> MemberData:
     """Ledger rows for ``member`` and its new balance (fed to every till)."""
     rows = [{"member_id": member.id, "created_at": tx.now, "base": 0, **m}
@@ -116,7 +117,7 @@ def _move(tx: Tx, member: MemberData, moves: Iterable[dict[str, Any]]) -> Member
         return member
     tx.conn.execute(insert(points_ledger), rows)
     updated = member.model_copy(update={"points": member.points + sum(r["delta"] for r in rows)})
-    _write_member(tx, updated)
+    members.update_record(tx, updated)
     return updated
 
 
@@ -144,9 +145,10 @@ def apply_signup(tx: Tx, event_id: UUID, signup: MemberSignupPayload) -> list[Is
     conn = tx.conn
     if member_key(conn, member_no=signup.member_no) is not None:
         return []
+    name, phone = _signup_personal(conn, signup)
     issues: list[Issue] = []
-    phone: str | None = signup.phone
-    owner = read_member(conn, member_key(conn, phone=signup.phone))
+    digest = None if phone is None else phone_digest(keys.phone_key(conn), phone)
+    owner = read_member(conn, member_key(conn, phone_hash=digest))
     if owner is not None:
         phone = None
         issues.append(("member_duplicate_phone", signup.member_no,
@@ -155,10 +157,39 @@ def apply_signup(tx: Tx, event_id: UUID, signup: MemberSignupPayload) -> list[Is
                        "merge the two", {"member_no": signup.member_no,
                                          "existing_member_no": owner.member_no,
                                          "existing_member_id": owner.id}))
-    member = MemberData(id=_next_member_id(tx), member_no=signup.member_no, name=signup.name,
-                        phone=phone, tier=signup.tier, points=0, active=True)
-    _write_member(tx, member)
+    record = {"id": _next_member_id(tx), "member_no": signup.member_no, "name": name,
+              "phone": phone, "tier": signup.tier, "points": 0, "active": True,
+              "store_id": signup.store_id}
+    report = members.upsert_members(tx, [(0, record)], reason="signup")
+    if report.rejected:
+        raise ValueError(f"member {signup.member_no}: {report.rejected[0].text()}")
     return issues
+
+
+def _signup_personal(conn: Connection, signup: MemberSignupPayload) -> tuple[str, str | None]:
+    """The name and the phone number (None: not a mobile number) of a sign-up: opened from its
+    sealed box, checked against the hash and the last four digits the till keeps. A till
+    before issue 17 sent them in plain text. Raises :class:`EventRefused`."""
+    if signup.sealed is None:
+        return signup.name, normalise_phone(signup.phone or "")
+    from sync.protocol.sealing import SealError, open_sealed
+
+    central = keys.central_keys(conn)
+    try:
+        opened = json.loads(open_sealed(central.seal_private_key, signup.sealed,
+                                        signup.member_no.encode()))
+    except (SealError, ValueError) as exc:
+        raise EventRefused(f"member_signup {signup.member_no}: {exc}") from None
+    if not isinstance(opened, dict):
+        raise EventRefused(f"member_signup {signup.member_no}: the sealed data is not an object")
+    phone = normalise_phone(str(opened.get("phone") or ""))
+    named = (None, None) if phone is None else (phone_digest(central.phone_key, phone),
+                                                phone_last4(phone))
+    if named != (signup.phone_hash, signup.phone_last4):
+        raise EventRefused(f"member_signup {signup.member_no}: the sealed phone number is not "
+                           "the one its hash and last four digits name (does the till use "
+                           "another phone key than this central's?)")
+    return str(opened.get("name") or "")[:100].strip(), phone
 
 
 def apply_sale(tx: Tx, store_id: str, event_id: UUID, sale: SalePayload,
@@ -176,6 +207,7 @@ def apply_sale(tx: Tx, store_id: str, event_id: UUID, sale: SalePayload,
         return [("member_unknown", subject,
                  f"receipt {sale.receipt_no} names member {subject}, whom the central does not "
                  "know: no points moved", {"receipt_no": sale.receipt_no})]
+    members.visited(tx, member, store_id, "purchase")
     rules = rules_for(conn, store_id)
     categories = _categories(conn, [ln.product_id for ln in sale.lines])
     not_earning = sum(int(t.get("amount", 0)) for t in sale.tenders

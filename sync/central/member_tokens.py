@@ -33,7 +33,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
-from posclient.domain.loyalty import mask_name
 from posclient.domain.member_token import (
     DEFAULT_TTL_S,
     MAX_MASKED_NAME,
@@ -46,6 +45,7 @@ from posclient.domain.member_token import (
     public_key_of,
     sign_token,
 )
+from posclient.domain.privacy import mask_name
 from sync.central import feed, loyalty
 from sync.central.db import reader, serialize
 from sync.central.errors import Conflict, InvalidRequest, NotFound

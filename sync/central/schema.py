@@ -41,7 +41,7 @@ from sync.central.errors import SchemaError
 from sync.central.schema_history import UPGRADES
 from sync.central.schema_history.types import BigId, UtcDateTime
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 GLOBAL = ""  # the store scope of a record every store sees (entities.scope)
 
@@ -361,6 +361,31 @@ points_ledger = Table(  # v4: every change of a member's points; the balance is 
 
 MEMBER_ID_KEY = "member_last_id"  # meta: the last member id given to a till's sign-up
 
+# v11 (issue 17): the chain's member keys (sync/central/keys.py) and the days a purchase or a
+# look-up keeps a member on a store's tills (sync/central/members.py), in meta.
+PHONE_KEY = "phone_key"
+SEAL_KEY = "member_seal_key"
+MEMBER_DAYS_KEY = "member_store_days"
+
+member_personal = Table(  # v11: a member's personal data, apart from what the tills get
+    "member_personal", metadata,
+    Column("member_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("name", String(200), nullable=False, default=""),
+    Column("phone", String(32)),  # the 11 digits of a mainland mobile number
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+member_stores = Table(  # v11: the stores whose tills keep a member, and why
+    "member_stores", metadata,
+    Column("member_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("store_id", String(32), primary_key=True),
+    Column("home", Integer, nullable=False, default=0),  # 1: signed up there (never expires)
+    Column("reason", String(8), nullable=False),  # the latest: signup, import, purchase, lookup
+    Column("last_at", UtcDateTime, nullable=False),  # the latest of them there
+    Index("member_stores_store", "store_id", "member_id"),
+    Index("member_stores_due", "home", "last_at"),
+)
+
 audit_records = Table(  # v5: each till's audit log as it uploaded it, chain checked on arrival
     "audit_records", metadata,
     Column("store_id", String(32), primary_key=True),
@@ -401,7 +426,8 @@ pickup_code_attempts = Table(  # v10: wrong pick-up codes per order at the onlin
 
 
 # Tables a bulk load fills (their statistics are refreshed after one: db.analyze).
-BULK_TABLES = (changes, entities, entity_uniques, stock_levels, stock_movements)
+BULK_TABLES = (changes, entities, entity_uniques, stock_levels, stock_movements, member_personal,
+               member_stores)
 
 
 # -- creation and checks ------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Line 1 is ``{"seq": S, "records": N}`` (:class:`sync.protocol.SnapshotHeader`); then N lines
 ``{"entity", "key", "data"}`` (:class:`sync.protocol.SnapshotRecord`) in dependency order:
-store settings, tax rates, products, prices, members, staff, stock levels, web orders.
+store settings, tax rates, products, prices, members, staff, stock levels, web orders. The
+members are the store's only (sync/central/members.py: signed up, bought or looked up there).
 
 Web orders: the store's pick-up orders still to be handed over (``open``, ``ready``,
 ``partly_collected``) whatever their age, and the finished ones (``collected``, ``cancelled``)
@@ -37,6 +38,7 @@ from sqlalchemy import Engine, String, cast, exists, func, not_, or_, select
 from sync.central.db import reader
 from sync.central.entities import SNAPSHOT_ENTITIES
 from sync.central.feed import feed_state
+from sync.central.members import count_store_members, store_members_query
 from sync.central.schema import GLOBAL, entities, stock_levels
 from sync.protocol import entity_key
 from sync.protocol.snapshot_format import SnapshotTrailer
@@ -55,8 +57,9 @@ def snapshot_lines(engine: Engine, store_id: str, now: datetime) -> Iterator[byt
     with reader(engine) as conn:
         seq = feed_state(conn).last_seq
         scoped = entities.c.scope.in_((GLOBAL, store_id))
-        n_entities = conn.scalar(select(func.count()).select_from(entities).where(
-            scoped, entities.c.entity.in_(SNAPSHOT_ENTITIES)))
+        others = [e for e in SNAPSHOT_ENTITIES if e != "member"]  # members: the store's
+        n_entities = (conn.scalar(select(func.count()).select_from(entities).where(
+            scoped, entities.c.entity.in_(others))) or 0) + count_store_members(conn, store_id)
         levels = _levels_query(store_id)
         n_levels = conn.scalar(select(func.count()).select_from(levels.subquery()))
         kept_orders = _orders_where(store_id, now)
@@ -65,9 +68,10 @@ def snapshot_lines(engine: Engine, store_id: str, now: datetime) -> Iterator[byt
         yield json.dumps(header, separators=(",", ":")).encode() + b"\n"
         for entity in SNAPSHOT_ENTITIES:
             head = '{"entity":"' + entity + '","key":'
-            rows = conn.execute(select(entities.c.key, entities.c.data)
-                                .where(entities.c.entity == entity, scoped)
-                                .execution_options(yield_per=FETCH))
+            query = (store_members_query(store_id) if entity == "member" else
+                     select(entities.c.key, entities.c.data)
+                     .where(entities.c.entity == entity, scoped))
+            rows = conn.execute(query.execution_options(yield_per=FETCH))
             for key, data in rows:
                 yield f'{head}{_json_str(key)},"data":{data}}}\n'.encode()
         # The lines json.dumps(record, ensure_ascii=False, separators=(",", ":")) would give

@@ -114,6 +114,12 @@ if TYPE_CHECKING:
         ErrorBody,
         WhoAmI,
     )
+    from sync.protocol.members import (
+        MemberLookup,
+        MemberLookupRequest,
+        SealedBox,
+        TillKeys,
+    )
     from sync.protocol.pickup_codes import (
         MAX_WRONG_CODES,
         PickupCodeAnswer,
@@ -176,7 +182,7 @@ if TYPE_CHECKING:
     )
 
 # The modules that define the names below, in the order they are searched.
-_MODULES = ("bounds", "channel", "events", "feed", "identity", "pickup_codes",
+_MODULES = ("bounds", "channel", "events", "feed", "identity", "members", "pickup_codes",
             "reconciliation", "records", "returns")
 
 __all__ = [
@@ -232,6 +238,8 @@ __all__ = [
     "Kind",
     "LinePromotion",
     "MemberData",
+    "MemberLookup",
+    "MemberLookupRequest",
     "MemberSignupPayload",
     "MemberToken",
     "MemberTokenKeyData",
@@ -280,6 +288,7 @@ __all__ = [
     "ReturnTenderPayload",
     "SaleLinePayload",
     "SalePayload",
+    "SealedBox",
     "Seq",
     "SeqGap",
     "ShiftClosePayload",
@@ -303,6 +312,7 @@ __all__ = [
     "TenderFigures",
     "TerminalId",
     "TerminalReconciliation",
+    "TillKeys",
     "Total",
     "UnixTime",
     "WhoAmI",

@@ -8,6 +8,7 @@ from uuid import UUID
 from pydantic import (
     Field,
     field_validator,
+    model_validator,
 )
 
 from posclient.domain.money import MAX_MINOR
@@ -35,6 +36,7 @@ from sync.protocol.bounds import (
     TerminalId,
     Word,
 )
+from sync.protocol.members import SealedBox
 from sync.protocol.returns import ReturnPayload
 
 EventType = Literal["sale", "return", "pickup", "cash_movement", "shift_open", "shift_close",
@@ -168,18 +170,38 @@ class MemberSignupPayload(ProtocolModel):
 
     ``member_no`` is made by the till (``<store_id><terminal_id>M<n:06d>``, posclient/app/
     members.py) and kept by the central, which gives the member its id; the member reaches the
-    tills through the feed. ``consent_version``/``consented_at``: the privacy text the customer
-    agreed to, and when."""
+    tills of its store through the feed. ``consent_version``/``consented_at``: the privacy text
+    the customer agreed to, and when.
+
+    The phone number and the name are ``sealed`` to the central (sync/protocol/members.py,
+    bound to ``member_no``): the till keeps only the phone's keyed hash, its last four digits
+    and the masked name, which come along in clear for the central to check. A till before
+    issue 17 sent ``phone`` and ``name`` in plain text instead: still accepted."""
 
     member_no: Key
-    name: str = Field(default="", max_length=100)
-    phone: str = Field(pattern=r"^\+?\d{7,15}$")
+    sealed: SealedBox | None = None
+    phone_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    phone_last4: str | None = Field(default=None, pattern=r"^\d{4}$")
+    name_masked: str = Field(default="", max_length=8)
+    name: str = Field(default="", max_length=100)  # before issue 17 only
+    phone: str | None = Field(default=None, pattern=r"^\+?\d{7,15}$")  # before issue 17 only
     tier: str = Field(default="standard", min_length=1, max_length=32)
     store_id: StoreId
     terminal_id: TerminalId = ""
     staff_id: Id | None = None
     consent_version: str = Field(min_length=1, max_length=64)
     consented_at: Moment
+
+    @model_validator(mode="after")
+    def _sealed_or_plain(self) -> MemberSignupPayload:
+        if (self.sealed is None) == (self.phone is None):
+            raise ValueError("a sign-up carries its phone either sealed or (before issue 17) "
+                             "as phone, exactly one")
+        if self.sealed is not None and ((self.phone_hash is None) != (self.phone_last4 is None)
+                                        or self.name):
+            raise ValueError("a sealed sign-up carries phone_hash with phone_last4, and no "
+                             "plain name")
+        return self
 
 
 # -- the audit trail (issue 7) -------------------------------------------------------------------

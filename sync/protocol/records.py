@@ -79,10 +79,17 @@ class TaxRateData(ProtocolModel):
 
 
 class MemberData(ProtocolModel):
+    """A member as the tills keep it (issue 17): never the phone number nor the whole name
+    (posclient/domain/privacy.py). The central keeps those apart (sync/central/members.py) and
+    sends a member to the tills of the stores concerned only. ``name`` is the masked name
+    (``陈**``; a till masks it again, so an older central's whole name is never kept);
+    ``phone_hash`` the phone's keyed hash, ``phone_last4`` its last four digits."""
+
     id: Id
     member_no: Key
-    name: Name
-    phone: str | None = Field(default=None, max_length=32)
+    name: Name = ""
+    phone_hash: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    phone_last4: str | None = Field(default=None, pattern=r"^\d{4}$")
     tier: Word = "standard"
     # The central's balance (a sum of its ledger), read from the feed by every till: bounded by
     # the column only, so no balance it computes can make a till refuse a page.

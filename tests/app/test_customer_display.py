@@ -58,8 +58,8 @@ def test_the_change_stays_until_the_next_sales_first_line(checkout):
 
 
 def test_the_member_is_masked_and_the_phone_never_shown(checkout):
-    checkout.attach_member(MemberView(member_no="8800000007", name="陈小明",
-                                      phone="13812341234", tier="retail", balance=300,
+    checkout.attach_member(MemberView(member_no="8800000007", masked_name="陈**",
+                                      phone_last4="1234", tier="retail", balance=300,
                                       pending=-20, id=7))
     checkout.scan(MILK)
     view = CustomerPresenter(checkout.settings, "en").view(checkout)

@@ -21,6 +21,7 @@ from posclient.domain.barcode import (
 from posclient.domain.demo_data import DEMO_STAFF, SAMPLE_EAN13
 from posclient.domain.errors import InvalidInput
 from posclient.domain.pins import verify_pin
+from posclient.domain.privacy import DEMO_MEMBER_KEYS
 from posclient.domain.settings import StoreSettings
 from posclient.store.db import Store
 from posclient.store.demo import BULK_INDEXES
@@ -188,16 +189,29 @@ def test_the_gift_cards_and_only_they_are_not_discountable(demo):
         ("Gift Card 100 Yuan",), ("Gift Card 200 Yuan",), ("Gift Card 500 Yuan",)]
 
 
-def test_members_have_numbers_chinese_names_and_mobile_phones(demo):
+def test_members_have_numbers_masked_chinese_names_and_hashed_mobile_phones(demo):
     conn, _ = demo
-    members = rows(conn, "SELECT member_no, name, phone, tier, points FROM members")
+    members = rows(conn, "SELECT member_no, name_masked, phone_hash, phone_last4, tier, points "
+                         "FROM members")
     assert len({m[0] for m in members}) == MEMBERS
     assert len({m[2] for m in members}) == MEMBERS
-    for _, name, phone, tier, points in members:
-        assert CJK.search(name)
-        assert re.fullmatch(r"1[358]\d{9}", phone), phone
+    for _, name, digest, last4, tier, points in members:
+        assert CJK.fullmatch(name[0]) and name[1:] == "**"
+        assert re.fullmatch(r"[0-9a-f]{64}", digest) and re.fullmatch(r"\d{4}", last4)
         assert tier in {"standard", "silver", "gold", "platinum"}
         assert points >= 0
+
+
+def test_a_demo_member_is_found_by_its_phone_with_the_demo_key(demo):
+    """The generator's phones (the central's demo has them whole) hash with the published demo
+    key to what the till keeps."""
+    conn, _ = demo
+    chunks = demo_rows(demo_document, PRODUCTS, MEMBERS, 42, NOW)  # as the fixture's store
+    members = [r for table, _, part in chunks if table == "members" for r in part]
+    (_, no, _, phone, _, _) = members[123]
+    assert re.fullmatch(r"1[358]\d{9}", phone), phone
+    digest = DEMO_MEMBER_KEYS.digest(phone)
+    assert rows(conn, "SELECT member_no FROM members WHERE phone_hash = ?", digest) == [(no,)]
 
 
 def test_store_settings_are_the_defaults(demo):

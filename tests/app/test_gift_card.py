@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from till_kit import GIFT_CARD, MILK, PINS, add_gift_card
+from till_kit import GIFT_CARD, MILK, PINS, add_gift_card, add_member
 
 from posclient.app.checkout import Checkout
 from posclient.app.members import Members
@@ -114,8 +114,7 @@ def test_store_promotions_never_reduce_nor_count_the_gift_card(desk, till):
 
 def test_a_members_tier_price_never_applies_to_the_gift_card(desk, till):
     with till.store.write() as c:
-        c.execute("INSERT INTO members (id, member_no, name, phone, tier, points) "
-                  "VALUES (7, '8800000007', '陈小明', '13812341234', 'gold', 0)")
+        add_member(c, 7, "8800000007", "陈小明", "13812341234", "gold", 0)
         c.execute("INSERT INTO prices (product_id, price_list, amount) VALUES (1, 'gold', 1100)")
     card = desk.scan(GIFT_CARD).line_id
     milk = desk.scan(MILK).line_id

@@ -4,10 +4,11 @@ redemptions that limit an offline till, points taken back by returns, and the re
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
-from till_kit import BREAD, MILK
+from till_kit import BREAD, MILK, add_member
 
 from posclient.app.checkout import Checkout
 from posclient.app.members import Members
@@ -18,7 +19,13 @@ from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.domain.errors import InvalidInput, NotFound
 from posclient.domain.loyalty import member_qr
 from posclient.domain.money import Money
+from posclient.domain.privacy import DEMO_MEMBER_KEYS
 from posclient.domain.receipt import render_text
+from sync.protocol import SealedBox
+from sync.protocol.sealing import open_sealed
+
+# The demo keys' private key (posclient/domain/privacy.py says how it is made): tests only.
+DEMO_SEAL_PRIVATE_KEY = hashlib.sha256(b"posclient demo seal key: fake data only").digest()
 
 PHONE = "13812341234"
 
@@ -30,10 +37,8 @@ def cny(minor: int) -> Money:
 @pytest.fixture
 def members(till) -> Members:
     with till.store.write() as c:
-        c.execute("INSERT INTO members (id, member_no, name, phone, tier, points) "
-                  "VALUES (7, '8800000007', '陈小明', ?, 'gold', 1000)", (PHONE,))
-        c.execute("INSERT INTO members (id, member_no, name, phone, tier, points, active) "
-                  "VALUES (8, '8800000008', 'Old', '13900000000', 'standard', 5, 0)")
+        add_member(c, 7, "8800000007", "陈小明", PHONE, "gold", 1000)
+        add_member(c, 8, "8800000008", "Old", "13900000000", "standard", 5, active=False)
         c.execute("INSERT INTO prices (product_id, price_list, amount) VALUES (1, 'gold', 1100)")
     return Members(till.store, till.clock)
 
@@ -49,20 +54,25 @@ def test_find_by_card_qr_and_phone(members: Members) -> None:
     for code in ("8800000007", member_qr("8800000007"), PHONE, "138-1234-1234"):
         m = members.find(code)
         assert (m.id, m.tier, m.balance, m.available) == (7, "gold", 1000, 1000)
-    assert m.label == "陈** 138****1234"
+    assert m.label == "陈** ****1234"
     with pytest.raises(NotFound) as exc:
         members.find("13800000000")
     assert exc.value.code == "member_unknown"
+    assert "13800000000" not in str(exc.value) and "****0000" in str(exc.value)
     with pytest.raises(InvalidInput) as exc2:
         members.find("13900000000")
     assert exc2.value.code == "member_inactive"
 
 
-def test_phone_lookup_uses_the_index(members: Members) -> None:
+def test_phone_lookup_is_one_probe_of_the_hash_index(members: Members) -> None:
+    digest = DEMO_MEMBER_KEYS.digest(PHONE)
     plan = " ".join(str(r) for r in members.store.conn.execute(
-        "EXPLAIN QUERY PLAN SELECT id, member_no, name, phone, tier, points, active FROM "
-        "members WHERE phone = ? ORDER BY active DESC LIMIT 1", (PHONE,)))
-    assert "members_phone" in plan
+        "EXPLAIN QUERY PLAN SELECT id, member_no, name_masked, phone_hash, phone_last4, tier, "
+        "points, active FROM members WHERE phone_hash = ? ORDER BY active DESC LIMIT 1",
+        (digest,)))
+    assert "members_phone_hash" in plan
+    columns = [r[1] for r in members.store.conn.execute("PRAGMA table_info(members)")]
+    assert "phone" not in columns and "name" not in columns
 
 
 def test_attach_reprices_lines_and_detach_restores(members: Members, checkout: Checkout) -> None:
@@ -107,7 +117,8 @@ def test_sale_with_points_records_everything(members: Members, checkout: Checkou
     m = members.find(PHONE)
     assert (m.balance, m.pending, m.available) == (1000, -500, 500)  # earned points wait
     text = render_text(Receipts(till.store, till.clock).build(done.sale_id, "zh"), "zh")
-    assert "陈** 138****1234" in text and "514" in text and "积分抵扣" in text
+    assert "陈** ****1234" in text and "514" in text and "积分抵扣" in text
+    assert PHONE not in text and "138****" not in text
     en = render_text(Receipts(till.store, till.clock).build(done.sale_id, "en"), "en")
     assert "Points earned" in en and "Points balance (till's view)" in en
     # acknowledged by the central (after a pull): the pending row no longer counts
@@ -147,7 +158,13 @@ def test_sign_up_offline_then_sell(members: Members, checkout: Checkout, till) -
     assert members.find("13700001111").member_no == new.member_no
     row = till.store.conn.execute("SELECT type, payload FROM outbox").fetchone()
     assert row[0] == "member_signup"
-    assert json.loads(row[1])["consent_version"] and json.loads(row[1])["phone"] == "13700001111"
+    payload = json.loads(row[1])
+    assert payload["consent_version"] and payload["phone_last4"] == "1111"
+    assert payload["phone_hash"] == DEMO_MEMBER_KEYS.digest("13700001111")
+    assert "13700001111" not in row[1] and "王五" not in row[1] and payload["name_masked"] == "王**"
+    opened = json.loads(open_sealed(DEMO_SEAL_PRIVATE_KEY, SealedBox(**payload["sealed"]),
+                                    new.member_no.encode()))
+    assert opened == {"phone": "13700001111", "name": "王五"}  # only the central can read it
     checkout.attach_member(new)
     checkout.scan(MILK)
     with pytest.raises(InvalidInput):

@@ -9,6 +9,7 @@ import json
 
 import pytest
 from orders_kit import CODE, order
+from till_kit import add_member
 
 from posclient.app.checkout import Checkout
 from posclient.app.members import Members
@@ -98,8 +99,7 @@ def test_a_coupon_or_a_members_tier_leaves_a_pickup_at_the_orders_prices(till, d
     co, book = desk
     promote(till, COUPON, GOLD_ONLY)
     with till.store.write() as c:
-        c.execute("INSERT INTO members (id, member_no, name, phone, tier, points) "
-                  "VALUES (7, '8800000007', '陈小明', '13812341234', 'gold', 0)")
+        add_member(c, 7, "8800000007", "陈小明", "13812341234", "gold", 0)
         c.execute("INSERT INTO prices (product_id, price_list, amount) VALUES (1, 'gold', 900)")
     keep(till, book, order(payments=AT_PICKUP, paid=0))
     co.start_pickup(book.view("W1001"), {1: 2}, code=CODE)

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from orders_kit import CODE
 from pickup_kit import GOLD, Case, book_st, case_st, visit_extras_st
-from till_kit import build_small_store
+from till_kit import add_member, build_small_store
 
 from posclient.app.checkout import Checkout
 from posclient.app.members import Members
@@ -70,8 +70,7 @@ def test_what_is_due_at_each_visit_is_the_orders_open_amount_whatever_the_store_
         with store.write() as conn:
             Applier(conn, "S001").apply(("promotion", "upsert", p["id"], PromotionData(**p))
                                         for p in promotions)
-            conn.execute("INSERT INTO members (id, member_no, name, phone, tier, points) "
-                         "VALUES (7, ?, '陈小明', '13812341234', ?, 500)", (MEMBER, GOLD))
+            add_member(conn, 7, MEMBER, "陈小明", "13812341234", GOLD, 500)
             conn.executemany("INSERT INTO prices (product_id, price_list, amount) "
                              "VALUES (?, ?, ?)", [(pid, GOLD, 90 * pid) for pid in PRODUCTS])
             OrderBook(conn, clock).keep(order_data(case))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from till_kit import APPLE_PLU, BREAD, MILK
+from till_kit import APPLE_PLU, BREAD, MILK, add_member
 
 from posclient.app.checkout import Checkout
 from posclient.app.members import Members
@@ -30,8 +30,7 @@ def outbox_json(till, event_id: str) -> str:
 
 def test_a_sales_event_round_trips_through_its_typed_payload(till) -> None:
     with till.store.write() as c:
-        c.execute("INSERT INTO members (id, member_no, name, phone, tier, points) "
-                  "VALUES (7, '8800000007', '陈小明', '13812341234', 'gold', 1000)")
+        add_member(c, 7, "8800000007", "陈小明", "13812341234", "gold", 1000)
     session = till.staff.login(1001, "1111")
     co = Checkout(till.store, till.staff, session, clock=till.clock,
                   payments=SimulatedPaymentTerminal())

@@ -9,8 +9,6 @@ from posclient.domain.errors import InvalidInput
 from posclient.domain.loyalty import (
     EarnLine,
     LoyaltyRules,
-    mask_name,
-    mask_phone,
     member_qr,
     parse_member_code,
     points_earned,
@@ -54,12 +52,11 @@ def test_take_back_is_proportional_and_complete() -> None:
     assert points_taken_back(25, 2500, 9999) == 25
 
 
-def test_masking_and_codes() -> None:
-    assert mask_phone("13812341234") == "138****1234"
-    assert mask_name("陈小明") == "陈**"
-    assert mask_name("") == ""
+def test_member_codes() -> None:
     assert parse_member_code(member_qr("8800000001")) == ("member_no", "8800000001")
     assert parse_member_code("138 1234 1234") == ("phone", "13812341234")
+    assert parse_member_code("+86 138-1234-1234") == ("phone", "13812341234")
+    assert parse_member_code("23812341234") == ("member_no", "23812341234")  # not a mobile
     assert parse_member_code("S001T01M000001") == ("member_no", "S001T01M000001")
     with pytest.raises(InvalidInput):
         parse_member_code("  ")

@@ -77,9 +77,9 @@ def test_a_database_of_the_first_schema_upgrades_with_its_data_and_sells(tmp_pat
         assert (done.receipt_no, done.totals.total) == ("S001-T01-000002", Money(2500, "CNY"))
         assert store.conn.execute("SELECT count(*) FROM sales").fetchone()[0] == 2
         assert read_status(store.conn).events_waiting == 2
-    copies = backups(path)
-    assert len(copies) == 1 and ".pre-v2-" in copies[0].name
-    assert _schema(copies[0]) == 1
+    # The copy taken before the upgrade held the members' phones and names in plain text
+    # (before migration 0020): it is deleted once the upgrade is through (issue 17).
+    assert backups(path) == []
 
 
 def _chain(*extra: str) -> list[tuple[int, str, str]]:

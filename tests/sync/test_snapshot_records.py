@@ -170,6 +170,8 @@ def test_a_page_over_the_answer_bound_is_asked_for_again_with_fewer_changes(tmp_
         if request.url.path == "/v1/whoami":  # this till's token (sync/till_identity.py)
             return httpx.Response(200, json={"store_id": "S1", "terminal_id": "T1",
                                              "central_id": "C"})
+        if request.url.path == "/v1/keys":  # a central before issue 17: no member keys
+            return httpx.Response(404, json={"error": "not_found", "detail": "Not Found"})
         after, limit = int(request.url.params["after"]), int(request.url.params["limit"])
         asked.append(limit)
         page = [c for c in feed if c["seq"] > after][:limit]

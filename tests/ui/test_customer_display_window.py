@@ -13,7 +13,7 @@ import pytest
 from pole_kit import Vfd
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QWidget
-from till_kit import BREAD, MILK, PINS
+from till_kit import BREAD, MILK, PINS, add_member
 from ui_kit import approve, log_in, on_next_dialog, open_window, pay_cash, scan, turn_to
 
 from posclient.app.terminal_config import TerminalConfig
@@ -30,16 +30,15 @@ def store_settings(store, **changes) -> None:
         save_settings(conn, replace(load_settings(conn), **changes))
 
 
-def add_member(store) -> None:
+def with_member(store) -> None:
     with store.write() as c:
-        c.execute("INSERT INTO members (id, member_no, name, phone, tier, points) "
-                  "VALUES (7, '8800000007', '陈小明', ?, 'gold', 1000)", (PHONE,))
+        add_member(c, 7, "8800000007", "陈小明", PHONE, "gold", 1000)
 
 
 @pytest.fixture(params=SIZES, ids=lambda p: f"{p[0]}-{p[1]}x{p[2]}")
 def window(request, qtbot, qapp, speak, small_store, clock):
     lang, width, height = request.param
-    add_member(small_store)
+    with_member(small_store)
     store_settings(small_store, customer_display_message_zh="本周会员积分双倍",
                    customer_display_message_en="Double points for members this week")
     TerminalConfig(small_store).provision("customer_display", {"kind": "screen",

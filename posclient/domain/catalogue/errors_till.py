@@ -250,11 +250,22 @@ ERRORS: dict[str, tuple[str, str]] = {
         "须先征得顾客同意会员条款",
         "The customer must agree to the member terms first"),
     "member_phone_invalid": (
-        "{phone!r} 不是手机号",
-        "{phone!r} is not a phone number"),
+        "这不是手机号（11位数字，以1开头）",
+        "That is not a mobile phone number (11 digits starting with 1)"),
     "member_name_too_long": (
         "姓名过长（最多100个字符）",
         "The name is too long (100 characters at most)"),
+    "member_keys_missing.not_yet": (
+        "本机还没有连锁的会员密钥，暂不能按手机号查找或注册会员：与总部同步一次后即可"
+        "（会员卡和会员码照常可用）",
+        "This till does not have the chain's member key yet, so it cannot find or sign up "
+        "members by phone: one sync with the central brings it (member cards and app codes "
+        "work meanwhile)"),
+    "member_keys_missing.no_keyring": (
+        "本机没有可用的密钥环来保存会员密钥：按手机号查找和注册会员不可用（请联系IT；会员卡和"
+        "会员码照常可用）",
+        "This till has no keyring to keep the member key in: finding and signing up members "
+        "by phone is off (call IT; member cards and app codes work)"),
     "member_phone_taken": (
         "{phone} 已是会员 {member_no}",
         "{phone} is already member {member_no}"),

@@ -31,11 +31,14 @@ from sync.central.db import make_engine
 from sync.central.schema import (
     CENTRAL_ID_KEY,
     MEMBER_ID_KEY,
+    SCHEMA_VERSION,
     audit_records,
     coupon_redemptions,
     entities,
     exception_events,
     exceptions,
+    member_personal,
+    member_stores,
     meta,
     parked_sales,
     pickup_code_attempts,
@@ -115,7 +118,7 @@ def test_init_upgrades_a_database_of_the_previous_schema_and_keeps_its_data(db, 
     with engine.connect() as conn:
         versions = conn.execute(select(schema_version.c.version).order_by(
             schema_version.c.version)).scalars().all()
-        assert versions == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+        assert versions == list(range(1, SCHEMA_VERSION + 1))
         assert conn.execute(select(parked_sales)).all() == []
         assert conn.scalar(select(meta.c.value).where(meta.c.key == CENTRAL_ID_KEY))
         assert conn.execute(select(return_lines)).all() == []
@@ -124,9 +127,17 @@ def test_init_upgrades_a_database_of_the_previous_schema_and_keeps_its_data(db, 
     assert re.search(r"stores\s+1", capsys.readouterr().out)  # the store is still there
 
 
+def _as_v10(conn) -> None:
+    """Make the v11 parts of a database look as v10 had them (no members' personal data apart,
+    no members per store: issue 17)."""
+    member_stores.drop(conn)
+    member_personal.drop(conn)
+
+
 def _as_v9(conn) -> None:
-    """Make the v10 parts of a database look as v9 had them (no count of wrong pick-up
-    codes)."""
+    """Make the v10 and later parts of a database look as v9 had them (no count of wrong
+    pick-up codes)."""
+    _as_v10(conn)
     pickup_code_attempts.drop(conn)
 
 
@@ -185,7 +196,7 @@ def test_init_upgrades_a_v7_database_to_incidents_and_keeps_its_exceptions_and_r
     assert "Upgraded" in capsys.readouterr().out
     with engine.begin() as conn:
         assert conn.execute(select(schema_version.c.version).order_by(
-            schema_version.c.version.desc())).scalars().first() == 10
+            schema_version.c.version.desc())).scalars().first() == SCHEMA_VERSION
         (row,) = conn.execute(select(exceptions)).all()
         assert (row.kind, row.count, row.incident_key, row.status) == ("oversold", 1, None,
                                                                       "open")

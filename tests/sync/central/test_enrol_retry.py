@@ -132,7 +132,7 @@ def test_enrol_again_with_a_lost_answer_leaves_the_old_token_working(shop, serve
     answer = enrol(db, shop.url, code, "front", tokens=tokens, again=True)  # retried
     assert answer.terminal_id == "T01" and _terminal_count(shop) == 1
     assert token_of(db, tokens) == answer.token != old
-    assert len(tokens.backend.items) == 1
+    assert len([a for _, a in tokens.backend.items if not a.endswith("/member-keys")]) == 1
     assert _whoami(shop, old) == 401  # the new token was used (confirmed): the old one stops
     SyncEngine(db, tokens=tokens, timeout=5).run_once()
 

@@ -138,7 +138,7 @@ def test_a_gift_card_reaches_a_till_by_snapshot_and_feed_and_is_never_discounted
 def test_the_centrals_price_basket_agrees_with_the_till_on_a_gift_card(shop, tmp_path, tier):
     load(shop, tmp_path)
     assert shop.put("member", [{"id": 1, "member_no": "M1", "name": "陈小明",
-                                "tier": "gold"}])["rejected"] == []
+                                "tier": "gold", "store_id": "S1"}])["rejected"] == []
     till = enrolled_till(shop, tmp_path / "till.db")
     till.run_once()
     clock = ManualClock()

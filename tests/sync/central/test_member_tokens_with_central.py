@@ -108,7 +108,7 @@ def test_the_channel_api_issues_tokens_to_the_admin_token_only(stores):
     body = issue(shop, "8800000001")
     assert body["token"].startswith("MT1.") and len(body["token"]) <= 400
     assert (body["member_no"], body["tier"], body["masked_name"], body["points"]) == (
-        "8800000001", "standard", "陈*", 500)
+        "8800000001", "standard", "陈**", 500)  # masked: the first character, the length hidden
     assert body["expires_at"] == "2026-11-23T09:10:00Z"  # ten minutes by default
     with shop.engine.connect() as conn:
         keys = member_tokens.published_keys(conn)

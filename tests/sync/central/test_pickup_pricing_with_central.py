@@ -162,7 +162,8 @@ def test_due_at_the_till_is_the_orders_open_amount_and_the_central_agrees(
         shop, tmp_path, case: Case, promotions, extras, fresh):
     if not hasattr(shop, "pickup_till"):  # one till for every example (a real sync each)
         shop.put("member", [{"id": 1, "member_no": MEMBER, "name": "陈静",
-                             "phone": "13900001111", "tier": GOLD, "points": 0}])
+                             "phone": "13900001111", "tier": GOLD, "points": 0,
+                             "store_id": "S1"}])
         shop.put("price", [{"id": 100 + pid, "product_id": pid, "price_list": GOLD,
                             "amount": 50 * pid} for pid in PRODUCTS])
         shop.pickup_till = setup_till(shop, tmp_path)

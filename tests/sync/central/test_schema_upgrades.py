@@ -10,6 +10,9 @@ constraints), and its rows must be there.
 from __future__ import annotations
 
 import ast
+import base64
+import hashlib
+import hmac
 import json
 import re
 import uuid
@@ -27,10 +30,13 @@ from sync.central.db import make_engine
 from sync.central.schema import (
     CENTRAL_ID_KEY,
     MEMBER_ID_KEY,
+    PHONE_KEY,
     SCHEMA_VERSION,
     exception_events,
     exceptions,
     init_schema,
+    member_personal,
+    member_stores,
     meta,
     schema_version,
 )
@@ -152,10 +158,17 @@ def _fill(conn: Connection, version: int) -> None:
 def _check_rows(conn: Connection, version: int) -> None:
     """The rows written before the upgrade are there; a table the upgrade made is empty
     unless its step fills it (exception_events, entity_uniques)."""
+    settings = dict(conn.execute(select(meta.c.key, meta.c.value)).all())
+    digest = hmac.new(base64.b64decode(settings[PHONE_KEY]), b"13800000000",
+                      hashlib.sha256).hexdigest()
     for since, name, row in ROWS:
         table = schema.metadata.tables[name]
         got = [tuple(r) for r in conn.execute(select(*(table.c[k] for k in row)))]
         if since <= version:
+            if name == "entities":  # v11: the member's phone went to member_personal
+                row = {**row, "data": json.dumps({"name": "", "phone_hash": digest,
+                                                  "phone_last4": "0000"},
+                                                 separators=(",", ":"))}
             assert got == [tuple(row.values())], name
         elif name != "exception_events":
             assert got == [], name
@@ -166,11 +179,15 @@ def _check_rows(conn: Connection, version: int) -> None:
                                exception_events.c.event_id)).all() == [(ex.id, SALE)]
     versions = conn.scalars(select(schema_version.c.version).order_by(schema_version.c.version))
     assert list(versions) == list(range(version, SCHEMA_VERSION + 1))
-    settings = dict(conn.execute(select(meta.c.key, meta.c.value)).all())
     assert settings[MEMBER_ID_KEY] == ("41" if version >= 4 else "")
     assert len(settings[CENTRAL_ID_KEY]) == 32
     uniques = conn.execute(select(schema.entity_uniques.c.value, schema.entity_uniques.c.key))
-    assert uniques.all() == ([("phone:13800000000", "9")] if version < 4 else [])
+    assert uniques.all() == [(f"phone:{digest}", "9")]  # the hash's since v11, not the number
+    assert conn.execute(select(member_personal.c.member_id, member_personal.c.name,
+                               member_personal.c.phone)).all() == [(9, "", "13800000000")]
+    stores = conn.execute(select(member_stores.c.member_id, member_stores.c.store_id,
+                                 member_stores.c.reason)).all()
+    assert stores == ([(9, "S1", "purchase")] if version >= 4 else [])  # it bought at S1
 
 
 def _reflected(conn: Connection) -> dict[str, Table]:

@@ -83,7 +83,8 @@ def test_a_first_start_takes_the_bulk_path_and_leaves_a_till_ready_to_sell(shop,
         assert cat.stock(BREAD) == 20
         assert [p.id for p in cat.search("牛奶")] == [MILK]
         # The index dropped for the load is back, and the index's merge settings restored.
-        assert c.execute("SELECT 1 FROM sqlite_master WHERE name = 'members_phone'").fetchone()
+        assert c.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'members_phone_hash'").fetchone()
         assert c.execute("SELECT value FROM sync_state WHERE key = 'snapshot_dropped_indexes'"
                          ).fetchone() is None
         config = dict(c.execute("SELECT k, v FROM product_search_config").fetchall())
@@ -96,7 +97,7 @@ def test_a_re_bootstrap_applies_changes_and_removes_what_the_central_no_longer_h
         shop.admin_post("/staff", {"id": sid, "name": name, "role": "cashier", "pin": "1111",
                                    "store_id": "S1"})
     put(shop, "member", [{"id": i, "member_no": f"M{i}", "name": f"会员{i}",
-                          "phone": f"1380000000{i}"} for i in (1, 2, 3)])
+                          "phone": f"1380000000{i}", "store_id": "S1"} for i in (1, 2, 3)])
     till = Till(shop, tmp_path / "till.db")
     assert till.engine.run_once().bootstrapped
 
@@ -195,12 +196,12 @@ def test_indexes_dropped_by_a_bulk_load_that_crashed_are_rebuilt(tmp_path):
     writer = SnapshotWriter(store, "S1")
     assert writer.bulk
     assert not store.conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE name = 'members_phone'").fetchone()
+        "SELECT 1 FROM sqlite_master WHERE name = 'members_phone_hash'").fetchone()
     store.close()  # a crash: close() never ran
     with Store.open(db) as store:
-        assert restore_indexes(store) == ["members_phone"]
+        assert restore_indexes(store) == ["members_phone_hash"]
         assert store.conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE name = 'members_phone'").fetchone()
+            "SELECT 1 FROM sqlite_master WHERE name = 'members_phone_hash'").fetchone()
         assert restore_indexes(store) == []
 
 
