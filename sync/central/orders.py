@@ -30,6 +30,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import Connection, Engine, select
 
+from sync.central import members
 from sync.central.db import among, bulk_insert, chunks, is_postgres
 from sync.central.entities import RowError, WriteReport, validation_error
 from sync.central.errors import NotFound
@@ -201,16 +202,19 @@ def _order_data(tx: Tx, order: OrderIn, old: OrderData | None, lines: list[Order
     status: OrderStatus = order.status
     if old is not None and old.status in TILL_STATUSES and status in ("open", "ready"):
         status = old.status  # the tills' progress stands
+    member_no = order.member_no or (old.member_no if old is not None else None)
+    erased = member_no is not None and members.is_erased(tx.conn, member_no)
     return OrderData(
         order_no=order.order_no, channel=order.channel, status=status,
         fulfilment=order.fulfilment, store_id=order.store_id,
-        customer_name=order.customer_name, customer_phone=order.customer_phone,
+        # an erased member's order keeps no customer data (sync/central/erasure.py)
+        customer_name="" if erased else order.customer_name,
+        customer_phone=None if erased else order.customer_phone,
         pickup_code_phc=code[0] if order.fulfilment == "pickup" else None,
         pickup_code_hash=code[1] if order.fulfilment == "pickup" else None,
         currency=order.currency, lines=lines, payments=order.payments, total=total, paid=paid,
         created_at=order.created_at or (old.created_at if old is not None else tx.now),
-        updated_at=old.updated_at if old is not None else tx.now,
-        member_no=order.member_no or (old.member_no if old is not None else None))
+        updated_at=old.updated_at if old is not None else tx.now, member_no=member_no)
 
 
 def _stored(tx: Tx, order_no: str) -> OrderData | None:
@@ -240,6 +244,18 @@ def record_return(tx: Tx, order_no: str, event_id: UUID, returned: Mapping[int, 
     _write(tx, order.model_copy(update={
         "lines": lines, "applied_events": [*order.applied_events, event_id],
         "updated_at": tx.now}), scope, scope)
+
+
+def erase_customer(tx: Tx, order_no: str) -> bool:
+    """The order of an erased member keeps no customer name or phone (sync/central/
+    erasure.py); its store's tills get it again. False: it had none."""
+    order = _stored(tx, order_no)
+    if order is None or (not order.customer_name and order.customer_phone is None):
+        return False
+    scope = _scope_of(order)
+    _write(tx, order.model_copy(update={"customer_name": "", "customer_phone": None,
+                                        "updated_at": tx.now}), scope, scope)
+    return True
 
 
 def _scope_of(order: OrderData) -> str:

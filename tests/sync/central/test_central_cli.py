@@ -37,6 +37,10 @@ from sync.central.schema import (
     entities,
     exception_events,
     exceptions,
+    member_activity,
+    member_consents,
+    member_erasures,
+    member_orders,
     member_personal,
     member_stores,
     meta,
@@ -127,9 +131,18 @@ def test_init_upgrades_a_database_of_the_previous_schema_and_keeps_its_data(db, 
     assert re.search(r"stores\s+1", capsys.readouterr().out)  # the store is still there
 
 
+def _as_v11(conn) -> None:
+    """Make the v12 parts of a database look as v11 had them (no consents, erasures, activity
+    or members' orders, no index of the sales by member: issue 17)."""
+    for table in (member_consents, member_erasures, member_activity, member_orders):
+        table.drop(conn)
+    conn.execute(text("DROP INDEX sales_member"))
+
+
 def _as_v10(conn) -> None:
-    """Make the v11 parts of a database look as v10 had them (no members' personal data apart,
-    no members per store: issue 17)."""
+    """Make the v11 and later parts of a database look as v10 had them (no members' personal
+    data apart, no members per store: issue 17)."""
+    _as_v11(conn)
     member_stores.drop(conn)
     member_personal.drop(conn)
 
