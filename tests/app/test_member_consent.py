@@ -109,6 +109,7 @@ def test_withdrawing_membership_forgets_the_member_and_the_sale_goes_on_as_a_gue
             members.find(code)
     sale_id, sale = sell(checkout)  # the same basket, as a guest
     assert (sale["member_id"], sale.get("member_no")) == (None, None)
+    assert label_of(till, sale_id) is None
     assert till.store.conn.execute("SELECT member_no FROM sales WHERE id = ?",
                                    (earlier,)).fetchone() == ("8800000007",)
 
