@@ -512,8 +512,10 @@ class SyncEngine:
         (sync/snapshot_load.py). The cursor is set last, in its own transaction: until then the
         snapshot is taken again."""
         self._emit(store, "bootstrapping", (0, 0))
+        since = state_get(store.conn, "feed_time") or (  # synced before feed_time: all
+            "1970-01-01T00:00:00.000Z" if state_get(store.conn, "cursor") else None)
         staged = snapshot_load.download(http, self.db_path, self.snapshot_deadline,
-                                        erasures_since=state_get(store.conn, "feed_time"))
+                                        erasures_since=since)
         seq = staged.header.seq
         done, writer = snapshot_load.write(
             store, staged, store_id, received_at=iso(self.clock.now()),

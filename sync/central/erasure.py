@@ -8,7 +8,7 @@ chain's customer service: sync/central/consents.py), and the retention job
 - the name and the phone (``member_personal``); the member's record as the tills get it (the
   masked name, the phone's keyed hash and last four digits, the tier and the points) and its
   unique values (the number, the phone's hash); its consents, its stores and its activity;
-- the feed's past changes of the member (each carried that record);
+- the feed's past records of the member (each change carried that record);
 - the masked name, the phone's hash and last four digits kept with its ``member_signup``
   event, and the copies of the till's events naming it in the quarantine (a refused sign-up's
   sealed box, which the central can open, or an old till's plain phone and name);
@@ -211,16 +211,17 @@ def _forget_orders(tx: Tx, member_id: int) -> int:
 
 
 def _forget_changes(conn: Connection, member_ids: list[int]) -> dict[int, int]:
-    """Delete the feed's past changes of these members (one pass over the feed)."""
+    """Delete the feed's past records of these members (one pass over the feed); its past
+    deletes, which hold nothing, stay for the tills still behind them."""
     if not member_ids:
         return {}
     keys = [str(m) for m in member_ids]
-    found = conn.execute(select(changes.c.key, func.count()).where(
-        changes.c.entity == "member", among(conn, changes.c.key, keys))
-        .group_by(changes.c.key)).all()
+    theirs = (changes.c.entity == "member", changes.c.op == "upsert",
+              among(conn, changes.c.key, keys))
+    found = conn.execute(select(changes.c.key, func.count()).where(*theirs)
+                         .group_by(changes.c.key)).all()
     if found:
-        conn.execute(delete(changes).where(changes.c.entity == "member",
-                                           among(conn, changes.c.key, keys)))
+        conn.execute(delete(changes).where(*theirs))
     return {int(k): int(n) for k, n in found}
 
 
