@@ -13,7 +13,6 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from posclient import __version__, cli_central, cli_json, cli_payments, cli_shift
 from posclient.app.reasons import reasons_for
@@ -415,30 +414,11 @@ def cmd_self_test(args: argparse.Namespace) -> int:
 
 
 def cmd_console(args: argparse.Namespace) -> int:
-    from posclient.console import run_console
+    from posclient.console import member_central, run_console
 
     _ensure_demo(args)
     term = _terminal(args)
-    return run_console(term, lang=args.lang, member_central=_member_central(term))
-
-
-def _member_central(term: Any) -> Any:  # -> SyncEngine | None (lazily imported)
-    """The sync engine as the console's member keys and member look-up, on an enrolled till
-    with a keyring (as the window's: posclient/till_wiring.py); None: the demo store's."""
-    from posclient.store.sync_state import read_status
-
-    if not read_status(term.store.conn).enrolled or term.store.path is None:
-        return None
-    from sync.credentials import KeyringUnavailable, TokenStore
-    from sync.engine import SyncEngine
-
-    tokens = TokenStore()
-    try:
-        _ = tokens.backend  # a property: raises when there is no usable keyring
-    except KeyringUnavailable as exc:
-        _err(f"Note: no keyring ({exc}): members are found by card and app code only.")
-        return None
-    return SyncEngine(term.store.path, tokens=tokens)
+    return run_console(term, lang=args.lang, member_central=member_central(term, _err))
 
 
 # -- parser ----------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from posclient.domain.errors import ApprovalRequired, AuthError, InvalidInput, P
 from posclient.domain.money import Money
 from posclient.domain.receipt import render_text
 from posclient.domain.tender import TenderNeedsConfirmation
+from posclient.store.sync_state import read_status
 
 
 class MemberCentral(MemberKeysPort, MemberDirectoryPort, Protocol):
@@ -404,6 +405,24 @@ _COMMANDS: dict[str, Callable[[list[str]], bool]] = {
     "suspend": _any, "resume": _any, "nosale": _any, "cancel": _any, "reprint": _any,
     "member": _any, "signup": bool, "withdraw": lambda a: len(a) == 1,
 }
+
+
+def member_central(term: Terminal, note: Callable[[str], None]) -> MemberCentral | None:
+    """The sync engine as the console's member keys and member look-up, on an enrolled till
+    with a keyring (as the window's: posclient/till_wiring.py); None: the demo store's keys,
+    this till's members only. Loaded only for an enrolled till."""
+    if not read_status(term.store.conn).enrolled or term.store.path is None:
+        return None
+    from sync.credentials import KeyringUnavailable, TokenStore
+    from sync.engine import SyncEngine
+
+    tokens = TokenStore()
+    try:
+        _ = tokens.backend  # a property: raises when there is no usable keyring
+    except KeyringUnavailable as exc:
+        note(f"Note: no keyring ({exc}): members are found by card and app code only.")
+        return None
+    return SyncEngine(term.store.path, tokens=tokens)
 
 
 def run_console(term: Terminal, lang: str = "zh",

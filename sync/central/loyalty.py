@@ -211,19 +211,9 @@ def apply_sale(tx: Tx, store_id: str, event_id: UUID, sale: SalePayload,
     if sale.member_id is None and not sale.member_no and not points_tenders:
         return []
     ref = sale.member_no or (points_tenders[0].get("reference") if points_tenders else None)
-    key = member_key(conn, member_id=sale.member_id, member_no=ref)
-    member = read_member(conn, key, lock=True)
-    if member is None and ref and members.is_erased(conn, ref):
-        return []  # sold before the till heard of the erasure: no member any more
+    member, issues = _sale_member(tx, store_id, event_id, sale, ref)
     if member is None:
-        subject = str(sale.member_id) if sale.member_id is not None else str(ref)
-        return [("member_unknown", subject,
-                 f"receipt {sale.receipt_no} names member {subject}, whom the central does not "
-                 "know: no points moved", {"receipt_no": sale.receipt_no})]
-    members.visited(tx, member, store_id, "purchase")
-    if sale.member_id is None:  # a member the till knew by number only
-        conn.execute(update(sales).where(sales.c.event_id == event_id)
-                     .values(member_id=member.id))
+        return issues
     rules = rules_for(conn, store_id)
     categories = _categories(conn, [ln.product_id for ln in sale.lines])
     not_earning = sum(int(t.get("amount", 0)) for t in sale.tenders
@@ -245,6 +235,27 @@ def apply_sale(tx: Tx, store_id: str, event_id: UUID, sale: SalePayload,
                  "one till?)", {"member_id": member.id, "balance": after.points,
                                 "redeemed": redeemed, "receipt_no": sale.receipt_no})]
     return []
+
+
+def _sale_member(tx: Tx, store_id: str, event_id: UUID, sale: SalePayload,
+                 ref: str | None) -> tuple[MemberData | None, list[Issue]]:
+    """The member of a sale (locked), on the store's tills from now, and named by the sale's
+    row even when the till knew only the number; or None and the issue to file."""
+    conn = tx.conn
+    member = read_member(conn, member_key(conn, member_id=sale.member_id, member_no=ref),
+                         lock=True)
+    if member is None and ref and members.is_erased(conn, ref):
+        return None, []  # sold before the till heard of the erasure: no member any more
+    if member is None:
+        subject = str(sale.member_id) if sale.member_id is not None else str(ref)
+        return None, [("member_unknown", subject,
+                       f"receipt {sale.receipt_no} names member {subject}, whom the central "
+                       "does not know: no points moved", {"receipt_no": sale.receipt_no})]
+    members.visited(tx, member, store_id, "purchase")
+    if sale.member_id is None:  # a member the till knew by number only
+        conn.execute(update(sales).where(sales.c.event_id == event_id)
+                     .values(member_id=member.id))
+    return member, []
 
 
 def apply_return(tx: Tx, store_id: str, event_id: UUID, ret: ReturnPayload) -> list[Issue]:

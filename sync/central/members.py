@@ -154,7 +154,7 @@ def _upsert_chunk(tx: Tx, batch: list[tuple[int, Mapping[str, Any]]], phone_key:
     if changed:
         _write(tx, "member", changed)
         _write_personal(tx, [records[r.key] for r in changed])
-        _activity_from(tx, [int(r.key) for r in changed])
+        _activity_from(tx, changed)
     written = kept | {r.key for r in changed}
     added = {r.key: home for r in valid if r.key in written
              and (home := records[r.key].store_id) is not None
@@ -228,9 +228,9 @@ def _write_personal(tx: Tx, records: Sequence[MemberRecord]) -> None:
             c: f"excluded.{c}" for c in ("name", "phone", "updated_at")})
 
 
-def _activity_from(tx: Tx, ids: list[int]) -> None:
+def _activity_from(tx: Tx, written: list[_Row]) -> None:
     """A member written here counts as active from now, unless it already has an activity."""
-    for part in chunks(sorted(ids), CHUNK):
+    for part in chunks(sorted(int(r.key) for r in written), CHUNK):
         bulk_insert(tx.conn, member_activity, [{"member_id": i, "last_at": tx.now}
                                                for i in part],
                     conflict=("member_id",), update={})
