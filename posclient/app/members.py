@@ -13,8 +13,10 @@ mainland mobile number (11 digits from 1) is hashed with the key and looked up e
 A till keeps its own store's members only (sync/central/members.py): one it does not hold is
 asked of the central (:class:`~posclient.app.ports.MemberDirectoryPort`, the hash or the
 number, never the phone), kept, and is on the store's tills from then on. Offline, a member
-the till does not hold is ``member_unknown``. The window asks the central on a worker thread
-(:meth:`Members.find_local`, :meth:`Members.ask_central`, :meth:`Members.keep_found`).
+the till does not hold is ``member_unknown``; past the central's limit on this till's look-ups
+(sync/central/lookup_limits.py) it is ``member_lookup_limited``, never "no such member". The
+window asks the central on a worker thread (:meth:`Members.find_local`,
+:meth:`Members.ask_central`, :meth:`Members.keep_found`).
 
 Signing up (:meth:`Members.sign_up`) works offline. The till makes the member number itself:
 ``<store_id><terminal_id>M<n:06d>`` (``n`` from the till's gap-free counter ``member``), e.g.
@@ -187,7 +189,8 @@ class Members:
 
     def ask_central(self, query: CentralQuery) -> MemberData:
         """The central's answer (any thread: no database). Offline, or unknown to the central
-        too: ``member_unknown``."""
+        too: ``member_unknown``. Past the central's limit on this till's look-ups:
+        ``member_lookup_limited`` (the member may exist; the till goes on with its own)."""
         if self.directory is None:
             raise NotFound.of("member_unknown", code_text=query.shown)
         try:
@@ -195,7 +198,9 @@ class Members:
                                                 member_no=query.member_no)
         except NotFound:
             raise NotFound.of("member_unknown", code_text=query.shown) from None
-        except PosError:  # unreachable, refused: the till knows only its own members
+        except PosError as exc:  # unreachable, refused: the till knows only its own members
+            if exc.code == "member_lookup_limited":
+                raise
             raise NotFound.of("member_unknown", code_text=query.shown) from None
 
     def keep_found(self, member: MemberData) -> MemberView:
