@@ -98,17 +98,17 @@ def _count(engine: Engine, who: TerminalIdentity, now: datetime) -> TooManyAttem
         lim = limits(conn)
         zone = incidents.zone_of(conn, who.store_id)
         today = now.astimezone(zone).date()
+        day = today.isoformat()
         conn.execute(upsert(conn, t).values(
             store_id=who.store_id, terminal_id=who.terminal_id, minute_from=now,
-            minute_count=0, day=today.isoformat(), day_count=0, day_refused=0,
+            minute_count=0, day=day, day_count=0, day_refused=0,
         ).on_conflict_do_nothing(index_elements=[t.c.store_id, t.c.terminal_id]))
         q = select(t).where(mine)
         row = conn.execute(q.with_for_update() if is_postgres(conn) else q).one()
         minute_from, minute_count = row.minute_from, row.minute_count
         if not timedelta(0) <= now - minute_from < MINUTE:  # a new minute (or a clock set back)
             minute_from, minute_count = now, 0
-        day_count, refused = ((row.day_count, row.day_refused) if row.day == today.isoformat()
-                              else (0, 0))
+        day_count, refused = (row.day_count, row.day_refused) if row.day == day else (0, 0)
         refusal = None
         if day_count >= lim.per_day:
             refused += 1
@@ -116,15 +116,16 @@ def _count(engine: Engine, who: TerminalIdentity, now: datetime) -> TooManyAttem
                 _file_cap(conn, who, today, lim.per_day, now)
             refusal = _cap_refusal(lim.per_day, _seconds(_midnight_after(today, zone) - now))
         elif minute_count >= lim.per_minute:
+            wait = _seconds(minute_from + MINUTE - now)
             refusal = TooManyAttempts(
                 f"This till asked for {lim.per_minute} members in the last minute, the chain's "
-                f"limit per minute: try again in {_seconds(minute_from + MINUTE - now)} "
-                "seconds.", retry_after=_seconds(minute_from + MINUTE - now), code=RATE_CODE)
+                f"limit per minute: try again in {wait} seconds.", retry_after=wait,
+                code=RATE_CODE)
         else:
             minute_count, day_count = minute_count + 1, day_count + 1
         conn.execute(update(t).where(mine).values(
-            minute_from=minute_from, minute_count=minute_count, day=today.isoformat(),
-            day_count=day_count, day_refused=refused))
+            minute_from=minute_from, minute_count=minute_count, day=day, day_count=day_count,
+            day_refused=refused))
     return refusal
 
 
