@@ -10,14 +10,16 @@
     posclient-central member marketing [--output F]         # members who agreed to marketing
     posclient-central member retention [--days 1095]        # the chain's inactivity limit
     posclient-central member erase-inactive [--dry-run]     # daily: erase members past it
+    posclient-central member lookup-limit [--per-minute 30] [--per-day 2000]
+                                                            # a till's online look-ups
 
 A token is what the app or the web shop shows as the member's QR code
 (sync/central/member_tokens.py); printed here for tests, demos and a customer whose app cannot
 reach the central. Rotating the key: docs/loyalty.md ("The member QR token"). The window and the
 expiry: members per store (sync/central/members.py, docs/loyalty.md "Members' personal data on
-the tills"). The member's rights (export, erasure, consents, retention): docs/privacy.md,
-sync/central/member_export.py, erasure.py, consents.py. Files these write hold personal data:
-they are made readable by their owner only.
+the tills"). The look-up limits: sync/central/lookup_limits.py. The member's rights (export,
+erasure, consents, retention): docs/privacy.md, sync/central/member_export.py, erasure.py,
+consents.py. Files these write hold personal data: they are made readable by their owner only.
 """
 
 from __future__ import annotations
@@ -34,7 +36,15 @@ from typing import TextIO
 from sqlalchemy import Engine
 
 from posclient.domain.member_token import DEFAULT_TTL_S, MAX_TTL_S, MIN_TTL_S
-from sync.central import consents, erasure, loyalty, member_export, member_tokens, members
+from sync.central import (
+    consents,
+    erasure,
+    lookup_limits,
+    loyalty,
+    member_export,
+    member_tokens,
+    members,
+)
 from sync.central.progress import Progress
 from sync.protocol.clock import SystemClock
 
@@ -47,7 +57,8 @@ def add_member_commands(sub: argparse._SubParsersAction,  # type: ignore[type-ar
                         engine_of: EngineOf) -> None:
     """The ``member`` command and its actions; ``engine_of(args)``: the checked database."""
     text = ("members: a signed QR token, the token signing key, members per store (the "
-            "window, the expiry)")
+            "window, the expiry), the limits of online look-ups, the member's rights (export, "
+            "erasure, consents, retention)")
     m = sub.add_parser("member", help=text, description=text)
     actions = m.add_subparsers(dest="member_command", required=True, metavar="ACTION")
     text = "print a signed member QR token for an active member (what the app shows)"
@@ -70,6 +81,16 @@ def add_member_commands(sub: argparse._SubParsersAction,  # type: ignore[type-ar
             "older than the window (run it daily)")
     e = actions.add_parser("expire", help=text, description=text)
     e.set_defaults(func=lambda args: cmd_expire(engine_of(args)))
+    text = ("show or set how many members one till may look up online (per minute, per day; "
+            "past the daily cap the store's manager gets an exception)")
+    limit = actions.add_parser("lookup-limit", help=text, description=text)
+    limit.add_argument("--per-minute", type=int, default=None,
+                       help=f"1 to {lookup_limits.MAX_PER_MINUTE} "
+                            f"({lookup_limits.DEFAULT_PER_MINUTE} until set)")
+    limit.add_argument("--per-day", type=int, default=None,
+                       help=f"1 to {lookup_limits.MAX_PER_DAY} "
+                            f"({lookup_limits.DEFAULT_PER_DAY} until set)")
+    limit.set_defaults(func=lambda args: cmd_lookup_limit(engine_of(args), args))
     _add_rights_commands(actions, engine_of)
 
 
@@ -285,4 +306,18 @@ def cmd_erase_inactive(engine: Engine, dry_run: bool, batch: int) -> int:
         bar.close()
     print(f"{run.erased:,} member(s) inactive since before {run.cutoff:%Y-%m-%d} erased; "
           "every till forgets them at its next sync.")
+    return 0
+
+
+def cmd_lookup_limit(engine: Engine, args: argparse.Namespace) -> int:
+    """The chain's limits on a till's online member look-ups."""
+    try:
+        limits = lookup_limits.set_limits(engine, per_minute=args.per_minute,
+                                          per_day=args.per_day)
+    except ValueError as exc:
+        print(f"Refused: {exc}.", file=sys.stderr)
+        return 1
+    print(f"A till may look up {limits.per_minute} members online per minute and "
+          f"{limits.per_day:,} per day (the store's day); past the daily cap the store's "
+          "manager gets an exception.")
     return 0

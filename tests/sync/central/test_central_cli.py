@@ -40,6 +40,7 @@ from sync.central.schema import (
     member_activity,
     member_consents,
     member_erasures,
+    member_lookup_counts,
     member_orders,
     member_personal,
     member_stores,
@@ -131,9 +132,16 @@ def test_init_upgrades_a_database_of_the_previous_schema_and_keeps_its_data(db, 
     assert re.search(r"stores\s+1", capsys.readouterr().out)  # the store is still there
 
 
+def _as_v12(conn) -> None:
+    """Make the v13 parts of a database look as v12 had them (no count of members looked up
+    online: issue 17)."""
+    member_lookup_counts.drop(conn)
+
+
 def _as_v11(conn) -> None:
-    """Make the v12 parts of a database look as v11 had them (no consents, erasures, activity
-    or members' orders, no index of the sales by member: issue 17)."""
+    """Make the v12 and later parts of a database look as v11 had them (no consents,
+    erasures, activity or members' orders, no index of the sales by member: issue 17)."""
+    _as_v12(conn)
     for table in (member_consents, member_erasures, member_activity, member_orders):
         table.drop(conn)
     conn.execute(text("DROP INDEX sales_member"))

@@ -71,9 +71,9 @@ CREATE TABLE entities (
 	PRIMARY KEY (entity, key)
 );
 
-CREATE INDEX entities_parent ON entities (entity, parent);
-
 CREATE INDEX entities_scope ON entities (entity, scope);
+
+CREATE INDEX entities_parent ON entities (entity, parent);
 
 CREATE TABLE entity_uniques (
 	entity VARCHAR(32) NOT NULL, 
@@ -195,9 +195,9 @@ CREATE TABLE return_lines (
 
 CREATE INDEX return_lines_source ON return_lines (source_kind, source_ref);
 
-CREATE INDEX return_lines_event ON return_lines (event_id);
-
 CREATE INDEX return_lines_reservation ON return_lines (reservation_id);
+
+CREATE INDEX return_lines_event ON return_lines (event_id);
 
 CREATE TABLE refund_tenders (
 	id BIGSERIAL NOT NULL, 
@@ -244,9 +244,9 @@ CREATE TABLE points_ledger (
 	PRIMARY KEY (id)
 );
 
-CREATE INDEX points_ledger_member ON points_ledger (member_id, id);
-
 CREATE INDEX points_ledger_source ON points_ledger (source_kind, source_ref);
+
+CREATE INDEX points_ledger_member ON points_ledger (member_id, id);
 
 CREATE TABLE member_personal (
 	member_id BIGINT NOT NULL, 
@@ -265,9 +265,9 @@ CREATE TABLE member_stores (
 	PRIMARY KEY (member_id, store_id)
 );
 
-CREATE INDEX member_stores_store ON member_stores (store_id, member_id);
-
 CREATE INDEX member_stores_due ON member_stores (home, last_at);
+
+CREATE INDEX member_stores_store ON member_stores (store_id, member_id);
 
 CREATE TABLE audit_records (
 	store_id VARCHAR(32) NOT NULL, 
