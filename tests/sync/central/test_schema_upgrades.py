@@ -38,8 +38,10 @@ from sync.central.schema import (
     member_personal,
     member_stores,
     meta,
+    order_personal,
     schema_version,
 )
+from sync.protocol import OrderData
 
 VERSIONS = Path(__file__).with_name("schema_versions")
 T0 = datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
@@ -145,30 +147,40 @@ def _create_as_version(conn: Connection, version: int) -> None:
         conn.execute(tables["meta"].insert().values(key=MEMBER_ID_KEY, value="41"))
     if version >= 9:
         conn.execute(tables["meta"].insert().values(key=CENTRAL_ID_KEY, value="c" * 32))
+    if version >= 11:  # a central of v11 on made its phone key at its first member
+        conn.execute(tables["meta"].insert().values(key=PHONE_KEY, value=V11_KEY))
 
 
 def _fill(conn: Connection, version: int) -> None:
     tables = _reflected(conn)
     for since, name, row in ROWS:
         if since <= version:
+            if name == "entities" and version >= 11:  # the member as v11 keeps it
+                row = {**row, "data": _member_v11(base64.b64decode(V11_KEY))}
             conn.execute(tables[name].insert().values(
                 {k: _bound(conn, v) for k, v in row.items()}))
+
+
+V11_KEY = base64.b64encode(bytes(range(32))).decode("ascii")
+
+
+def _member_v11(key: bytes) -> str:
+    """The member of ROWS as v11 rewrote it: no phone, its keyed hash and last four digits."""
+    digest = hmac.new(key, b"13800000000", hashlib.sha256).hexdigest()
+    return json.dumps({"name": "", "phone_hash": digest, "phone_last4": "0000"},
+                      separators=(",", ":"))
 
 
 def _check_rows(conn: Connection, version: int) -> None:
     """The rows written before the upgrade are there; a table the upgrade made is empty
     unless its step fills it (exception_events, entity_uniques)."""
     settings = dict(conn.execute(select(meta.c.key, meta.c.value)).all())
-    digest = hmac.new(base64.b64decode(settings[PHONE_KEY]), b"13800000000",
-                      hashlib.sha256).hexdigest()
     for since, name, row in ROWS:
         table = schema.metadata.tables[name]
         got = [tuple(r) for r in conn.execute(select(*(table.c[k] for k in row)))]
         if since <= version:
             if name == "entities":  # v11: the member's phone went to member_personal
-                row = {**row, "data": json.dumps({"name": "", "phone_hash": digest,
-                                                  "phone_last4": "0000"},
-                                                 separators=(",", ":"))}
+                row = {**row, "data": _member_v11(base64.b64decode(settings[PHONE_KEY]))}
             assert got == [tuple(row.values())], name
         elif name != "exception_events":
             assert got == [], name
@@ -181,6 +193,10 @@ def _check_rows(conn: Connection, version: int) -> None:
     assert list(versions) == list(range(version, SCHEMA_VERSION + 1))
     assert settings[MEMBER_ID_KEY] == ("41" if version >= 4 else "")
     assert len(settings[CENTRAL_ID_KEY]) == 32
+    if version >= 11:  # what the v11 step made from the member was there already
+        return
+    digest = hmac.new(base64.b64decode(settings[PHONE_KEY]), b"13800000000",
+                      hashlib.sha256).hexdigest()
     uniques = conn.execute(select(schema.entity_uniques.c.value, schema.entity_uniques.c.key))
     assert uniques.all() == [(f"phone:{digest}", "9")]  # the hash's since v11, not the number
     assert conn.execute(select(member_personal.c.member_id, member_personal.c.name,
@@ -188,6 +204,62 @@ def _check_rows(conn: Connection, version: int) -> None:
     stores = conn.execute(select(member_stores.c.member_id, member_stores.c.store_id,
                                  member_stores.c.reason)).all()
     assert stores == ([(9, "S1", "purchase")] if version >= 4 else [])  # it bought at S1
+
+
+def _order(customer: dict[str, Any]) -> dict[str, Any]:
+    return {"order_no": "W1", "status": "open", "fulfilment": "pickup", "store_id": "S1",
+            "currency": "CNY", "total": 500, "created_at": T0.isoformat(),
+            "updated_at": T0.isoformat(), **customer,
+            "lines": [{"line_no": 1, "product_id": 1, "sku": "1", "qty": 1, "unit_price": 500,
+                       "total": 500}]}
+
+
+@pytest.mark.parametrize("version", [1, 11])
+def test_v12_keeps_a_web_orders_customer_apart_from_what_the_tills_get(
+        version: int, database_url: str) -> None:
+    """The order's record and the feed's past changes of it keep the masked name, the phone's
+    keyed hash and last four digits; the name and number move to order_personal. A number
+    that is not a mobile one stays there only."""
+    engine = make_engine(database_url)
+    with engine.begin() as conn:
+        _create_as_version(conn, version)
+        tables = _reflected(conn)
+        for seq, (no, name, phone) in enumerate((("W1", "陈静", "+86 138-0013-8000"),
+                                                 ("W2", "", "010-65123456"),
+                                                 ("W3", " 李四 ", None)), 1):
+            data = json.dumps(_order({"order_no": no, "customer_name": name,
+                                      "customer_phone": phone}), ensure_ascii=False)
+            conn.execute(tables["entities"].insert().values(
+                entity="order", key=no, scope="S1", parent=None, data=data,
+                updated_at=_bound(conn, T0)))
+            conn.execute(tables["changes"].insert().values(
+                seq=seq, store_id="S1", entity="order", key=no, op="upsert", data=data,
+                changed_at=_bound(conn, T0)))
+        conn.execute(tables["changes"].insert().values(
+            seq=4, store_id="S1", entity="order", key="W0", op="delete", data=None,
+            changed_at=_bound(conn, T0)))
+    assert init_schema(engine, NOW) == "upgraded"
+    with engine.connect() as conn:
+        key = base64.b64decode(conn.scalar(select(meta.c.value).where(meta.c.key == PHONE_KEY)))
+        digest = hmac.new(key, b"13800138000", hashlib.sha256).hexdigest()
+        records = dict(conn.execute(select(schema.entities.c.key, schema.entities.c.data)
+                                    .where(schema.entities.c.entity == "order")).all())
+        fed = conn.execute(select(schema.changes.c.key, schema.changes.c.data)
+                           .order_by(schema.changes.c.seq)).all()
+        personal = conn.execute(select(order_personal.c.order_no, order_personal.c.name,
+                                       order_personal.c.phone)
+                                .order_by(order_personal.c.order_no)).all()
+    engine.dispose()
+    customers = {"W1": ("陈**", digest, "8000"), "W2": ("", None, None), "W3": ("李**", None, None)}
+    for no, text in [*records.items(), *((k, d) for k, d in fed if d is not None)]:
+        data = json.loads(text)
+        assert "customer_phone" not in data, no
+        assert (data["customer_name"], data["customer_phone_hash"],
+                data["customer_phone_last4"]) == customers[no]
+        assert OrderData.model_validate(data).customer_name == customers[no][0]
+    assert [k for k, d in fed] == ["W1", "W2", "W3", "W0"] and fed[-1][1] is None
+    assert personal == [("W1", "陈静", "13800138000"), ("W2", "", "010-65123456"),
+                        ("W3", " 李四 ", None)]
 
 
 def _reflected(conn: Connection) -> dict[str, Table]:
