@@ -41,10 +41,12 @@ def unreachable_now(maybe_sent: bool) -> PosError:
 def cashier_call(http: httpx.Client, method: str, url: str, *, unknown: PosError,
                  unreachable: Callable[[bool], PosError] = unreachable_now,
                  conflict: PosError | None = None, forbidden: PosError | None = None,
-                 params: dict[str, str] | None = None, json: Any = None) -> httpx.Response:
+                 params: dict[str, str] | None = None, json: Any = None,
+                 limited: Callable[[httpx.Response], PosError] | None = None) -> httpx.Response:
     """A call a cashier waits for: ``unknown`` for a 404, ``conflict`` for a 409,
-    ``forbidden`` for a 403, ``unreachable(maybe_sent)`` (code ``central_unreachable``) when
-    the network fails; any other refusal is ``central_refused``."""
+    ``forbidden`` for a 403, ``limited(response)`` for a 429 (the central's limit on such
+    calls), ``unreachable(maybe_sent)`` (code ``central_unreachable``) when the network fails;
+    any other refusal is ``central_refused``."""
     try:
         resp = http.request(method, url, params=params, json=json)
     except httpx.HTTPError as exc:
@@ -60,6 +62,8 @@ def cashier_call(http: httpx.Client, method: str, url: str, *, unknown: PosError
         raise unknown
     if resp.status_code == 403 and forbidden is not None:
         raise forbidden
+    if resp.status_code == 429 and limited is not None:
+        raise limited(resp)
     if resp.status_code >= 400:
         log.warning("the central refused %s %s: %s %s", method, url, resp.status_code,
                     resp.text[:200])
@@ -159,11 +163,32 @@ def lookup_member(http: httpx.Client, req: MemberLookupRequest) -> MemberData:
     """A member this till does not hold, by the phone's hash or the member number (in the
     body: never in the address, never logged); the central keeps it on the store's tills."""
     resp = cashier_call(http, "POST", "/v1/members/lookup", json=req.model_dump(mode="json"),
-                        unknown=NotFound.of("member_unknown", code_text=req.member_no or ""))
+                        unknown=NotFound.of("member_unknown", code_text=req.member_no or ""),
+                        limited=lookup_limited)
     try:
         return MemberLookup.model_validate_json(resp.content).member
     except ValidationError:
         raise malformed() from None
+
+
+def lookup_limited(resp: httpx.Response) -> PosError:
+    """The central's limit on this till's member look-ups (429, sync/central/lookup_limits.py):
+    ``member_lookup_limited.day`` at the chain's daily cap, else ``.minute`` with the seconds
+    to wait (``Retry-After``). Never ``member_unknown``: the member may well exist."""
+    log.warning("the central limits this till's member look-ups: %s", resp.text[:200])
+    if _code(resp) == "member_lookup_cap":
+        return Unavailable.of("member_lookup_limited.day")
+    retry = resp.headers.get("Retry-After", "")
+    seconds = min(int(retry), 3_600) if retry.isdigit() else 60
+    return Unavailable.of("member_lookup_limited.minute", seconds=max(1, seconds))
+
+
+def _code(resp: httpx.Response) -> str:
+    try:
+        body = resp.json()
+    except ValueError:
+        return ""
+    return str(body.get("error") or "") if isinstance(body, dict) else ""
 
 
 def _detail(resp: httpx.Response) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -141,8 +141,7 @@ class BasketStarts(SaleState):
         with contextlib.suppress(KeyError, ValueError):
             self.started_at = parse_iso(str(doc["started_at"]))
         self.coupons_used = tuple(str(c) for c in doc.get("coupons_used") or ())
-        if doc.get("member_no"):
-            self.member = self._known_member(str(doc["member_no"]))
+        self.member = self._kept_member(doc)
         self.payment.total = cart.totals().total
         for reference, amount, detail in cards:
             self.payment.add_exact(TenderKind.CARD, amount, reference=reference, detail=detail)
@@ -156,10 +155,24 @@ class BasketStarts(SaleState):
         extras = extras or {}
         coupons = cast("Iterable[object]", extras.get("coupons") or ())  # a list in JSON
         self.coupons = frozenset(str(c) for c in coupons)
-        member_no = extras.get("member_no")
-        if member_no:
-            self.member = self._known_member(str(member_no))
+        self.member = self._kept_member(extras)
         self._reprice()
+
+    def _kept_member(self, doc: Mapping[str, object]) -> MemberView | None:
+        """The member a suspended (or journalled) basket names: one known from their QR token
+        by the token it keeps, verified again (the till's record if it has one, else the
+        token's points less this till's redemptions since it was issued: never more than the
+        token said); else by number, if this till holds them."""
+        from .members import Members
+
+        member_no, token = doc.get("member_no"), doc.get("member_token")
+        if not member_no:
+            return None
+        if isinstance(token, str) and token:
+            found = Members(self.store, self.clock, self.settings).by_kept_token(token)
+            if found is not None and found.member_no == str(member_no):
+                return found
+        return self._known_member(str(member_no))
 
     def _known_member(self, member_no: str) -> MemberView | None:
         from .members import Members

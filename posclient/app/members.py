@@ -13,8 +13,10 @@ mainland mobile number (11 digits from 1) is hashed with the key and looked up e
 A till keeps its own store's members only (sync/central/members.py): one it does not hold is
 asked of the central (:class:`~posclient.app.ports.MemberDirectoryPort`, the hash or the
 number, never the phone), kept, and is on the store's tills from then on. Offline, a member
-the till does not hold is ``member_unknown``. The window asks the central on a worker thread
-(:meth:`Members.find_local`, :meth:`Members.ask_central`, :meth:`Members.keep_found`).
+the till does not hold is ``member_unknown``; past the central's limit on this till's look-ups
+(sync/central/lookup_limits.py) it is ``member_lookup_limited``, never "no such member". The
+window asks the central on a worker thread (:meth:`Members.find_local`,
+:meth:`Members.ask_central`, :meth:`Members.keep_found`).
 
 Signing up (:meth:`Members.sign_up`) works offline. The till makes the member number itself:
 ``<store_id><terminal_id>M<n:06d>`` (``n`` from the till's gap-free counter ``member``), e.g.
@@ -37,20 +39,29 @@ code and verified offline with the central's public keys (``member_token_keys``)
 then the till's own record if it has one; else the token's: number, tier, masked name, and as
 balance the points the token says, less this till's redemptions the token cannot have counted
 (posclient/store/member_tokens.py ``redeemed_since``). Such a member may redeem at most the
-store's ``token_redeem_cap`` points in one sale (posclient/app/tenders.py).
+store's ``token_redeem_cap`` points in one sale (posclient/app/tenders.py). A sale suspended
+with such a member keeps the token (``MemberView.token``): resumed here or at another till of
+the store, the member is rebuilt from the token, verified again, by the same rule
+(:meth:`Members.by_kept_token`), never from anything else the sale's document says.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from posclient.domain.clock import Clock, iso
 from posclient.domain.errors import InvalidInput, NotFound, PosError, Unavailable
 from posclient.domain.loyalty import parse_member_code
-from posclient.domain.member_token import CLOCK_SKEW_S, looks_like_token, verify_token
+from posclient.domain.member_token import (
+    CLOCK_SKEW_S,
+    MemberClaims,
+    looks_like_token,
+    verify_kept_token,
+    verify_token,
+)
 from posclient.domain.privacy import (
     DEMO_MEMBER_KEYS,
     MemberKeys,
@@ -102,6 +113,8 @@ class MemberView:
     # Known from a member QR token only (not in this till's database): when it was issued
     # (unix seconds). Its redemptions are capped per sale (LoyaltyRules.token_redeem_cap).
     token_issued_at: int | None = None
+    # ... and the token itself, which a suspended sale keeps to name the member when resumed
+    token: str | None = field(default=None, repr=False)
 
     @property
     def from_token(self) -> bool:
@@ -196,7 +209,8 @@ class Members:
 
     def ask_central(self, query: CentralQuery) -> MemberData:
         """The central's answer (any thread: no database). Offline, or unknown to the central
-        too: ``member_unknown``."""
+        too: ``member_unknown``. Past the central's limit on this till's look-ups:
+        ``member_lookup_limited`` (the member may exist; the till goes on with its own)."""
         if self.directory is None:
             raise NotFound.of("member_unknown", code_text=query.shown)
         try:
@@ -204,7 +218,9 @@ class Members:
                                                 member_no=query.member_no)
         except NotFound:
             raise NotFound.of("member_unknown", code_text=query.shown) from None
-        except PosError:  # unreachable, refused: the till knows only its own members
+        except PosError as exc:  # unreachable, refused: the till knows only its own members
+            if exc.code == "member_lookup_limited":
+                raise
             raise NotFound.of("member_unknown", code_text=query.shown) from None
 
     def keep_found(self, member: MemberData) -> MemberView:
@@ -238,8 +254,23 @@ class Members:
     def by_token(self, token: str) -> MemberView:
         """The member a genuine token in force names: this till's record if it has one, else
         the token's (module docstring). Raises the token's refusal."""
-        conn = self.store.conn
-        claims = verify_token(token, member_tokens.token_keys(conn), self.clock.now())
+        claims = verify_token(token, member_tokens.token_keys(self.store.conn),
+                              self.clock.now())
+        return self._by_claims(claims, token.strip())
+
+    def by_kept_token(self, token: str) -> MemberView | None:
+        """The member a token kept with a suspended sale names (the sale resumed here or at
+        another till of the store, maybe after the token expired): this till's record if it
+        has one, else what the token says, as a fresh token (its points less this till's
+        redemptions since it was issued, the cap per sale). None when it is not a genuine token
+        of a key this till knows, or the member is no longer active."""
+        try:
+            claims = verify_kept_token(token, member_tokens.token_keys(self.store.conn))
+            return _active(self._by_claims(claims, token.strip()))
+        except InvalidInput:
+            return None
+
+    def _by_claims(self, claims: MemberClaims, token: str) -> MemberView:
         known = self.by_no(claims.member_no)
         if known is not None:
             return known
@@ -247,8 +278,8 @@ class Members:
         since = iso(issued - timedelta(seconds=CLOCK_SKEW_S))  # the till's clock may be behind
         return MemberView(claims.member_no, claims.masked_name, None, claims.tier,
                           claims.points,
-                          member_tokens.redeemed_since(conn, claims.member_no, since),
-                          token_issued_at=claims.issued_at)
+                          member_tokens.redeemed_since(self.store.conn, claims.member_no, since),
+                          token_issued_at=claims.issued_at, token=token)
 
     def refresh(self, member: MemberView) -> MemberView:
         """The member as the till knows them now (after a sync, a sale)."""

@@ -78,6 +78,7 @@ class MemberDirectoryPort(Protocol):
     """The central's members, for a member this till does not hold (sync/engine.py
     ``SyncEngine.lookup_member``). Any thread; the till's own database is not touched. A
     refusal or a network fault raises a ``PosError`` a cashier can read (``member_unknown``,
+    ``member_lookup_limited`` past the central's limit on this till's look-ups,
     ``central_unreachable`` ...)."""
 
     def lookup_member(self, *, phone_hash: str | None = None,

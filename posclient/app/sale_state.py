@@ -206,10 +206,13 @@ class SaleState:
 
     def _cart_document(self) -> dict[str, object]:
         """What a suspended sale keeps: the cart, its member and its coupons (another till of
-        the store resumes it as it was)."""
+        the store resumes it as it was). A member known only from their QR token keeps the
+        token (``member_token``): the till that resumes the sale verifies it again."""
         doc: dict[str, object] = self.cart.to_dict()
         if self.member is not None:
             doc["member_no"] = self.member.member_no
+            if self.member.token:
+                doc["member_token"] = self.member.token
         if self.coupons:
             doc["coupons"] = sorted(self.coupons)
         return doc

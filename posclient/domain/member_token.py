@@ -21,7 +21,9 @@ prefix, anything that is not exactly three canonical base64url parts with a payl
 expected fields and bounds, a key id the till does not know (or a key no longer accepted), a
 signature that does not verify, a token issued more than :data:`CLOCK_SKEW_S` in the future or
 expired more than :data:`CLOCK_SKEW_S` ago. Nothing of the payload is trusted before its
-signature verified, except the key id that picks the key.
+signature verified, except the key id that picks the key. A token kept with a suspended sale
+is verified again when the sale is resumed (:func:`verify_kept_token`): the same checks, but
+its key must have been in force when it was issued instead of now, and it may have expired.
 
 Pure: the time is passed in, and signing is deterministic (Ed25519); making a key is the
 central's (it needs chance). The ``cryptography`` package loads on the first token, not at the
@@ -164,6 +166,31 @@ def public_key_of(private_key: bytes) -> bytes:
 def verify_token(text: str, keys: Mapping[str, TokenKey], now: datetime) -> MemberClaims:
     """The claims of a genuine token in force at ``now``; raises :class:`InvalidInput`
     (``member_token_invalid.<why>`` or ``member_token_expired``) for anything else."""
+    claims, key = _genuine(text, keys)
+    # From here the payload is the central's.
+    at = int(now.timestamp())
+    if claims.issued_at > at + CLOCK_SKEW_S or at < key.valid_from - CLOCK_SKEW_S:
+        raise InvalidInput.of("member_token_invalid.future")
+    if at > claims.expires_at + CLOCK_SKEW_S or (key.valid_to is not None
+                                                 and at > key.valid_to + CLOCK_SKEW_S):
+        raise InvalidInput.of("member_token_expired")
+    return claims
+
+
+def verify_kept_token(text: str, keys: Mapping[str, TokenKey]) -> MemberClaims:
+    """The claims of a genuine token whatever its age: one a till verified when it was scanned
+    and kept with a suspended sale, which may be resumed after the token expired. Its signature
+    is checked, and its key must have been in force when it was issued; its expiry is not.
+    Raises :class:`InvalidInput` (``member_token_invalid.<why>``) for anything else."""
+    claims, key = _genuine(text, keys)
+    if claims.issued_at < key.valid_from - CLOCK_SKEW_S or (
+            key.valid_to is not None and claims.issued_at > key.valid_to + CLOCK_SKEW_S):
+        raise InvalidInput.of("member_token_invalid.forged")  # its key was not in force then
+    return claims
+
+
+def _genuine(text: str, keys: Mapping[str, TokenKey]) -> tuple[MemberClaims, TokenKey]:
+    """The claims of a token signed by one of ``keys``, and that key (times not checked)."""
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -182,14 +209,7 @@ def verify_token(text: str, keys: Mapping[str, TokenKey], now: datetime) -> Memb
             signature, (PREFIX + payload_text).encode("ascii"))
     except (InvalidSignature, ValueError):
         raise InvalidInput.of("member_token_invalid.forged") from None
-    # From here the payload is the central's.
-    at = int(now.timestamp())
-    if claims.issued_at > at + CLOCK_SKEW_S or at < key.valid_from - CLOCK_SKEW_S:
-        raise InvalidInput.of("member_token_invalid.future")
-    if at > claims.expires_at + CLOCK_SKEW_S or (key.valid_to is not None
-                                                 and at > key.valid_to + CLOCK_SKEW_S):
-        raise InvalidInput.of("member_token_expired")
-    return claims
+    return claims, key
 
 
 def _parts(raw: str) -> tuple[str, bytes]:

@@ -4,12 +4,14 @@
     posclient-central member rotate-key                     # a new signing key for tokens
     posclient-central member window [--days 365]            # how long a store keeps a member
     posclient-central member expire                         # daily: members off other tills
+    posclient-central member lookup-limit [--per-minute 30] [--per-day 2000]
+                                                            # a till's online look-ups
 
 A token is what the app or the web shop shows as the member's QR code
 (sync/central/member_tokens.py); printed here for tests, demos and a customer whose app cannot
 reach the central. Rotating the key: docs/loyalty.md ("The member QR token"). The window and the
 expiry: members per store (sync/central/members.py, docs/loyalty.md "Members' personal data on
-the tills").
+the tills"). The look-up limits: sync/central/lookup_limits.py.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from collections.abc import Callable
 from sqlalchemy import Engine
 
 from posclient.domain.member_token import DEFAULT_TTL_S, MAX_TTL_S, MIN_TTL_S
-from sync.central import loyalty, member_tokens, members
+from sync.central import lookup_limits, loyalty, member_tokens, members
 from sync.protocol.clock import SystemClock
 
 _clock = SystemClock()
@@ -33,7 +35,7 @@ def add_member_commands(sub: argparse._SubParsersAction,  # type: ignore[type-ar
                         engine_of: EngineOf) -> None:
     """The ``member`` command and its actions; ``engine_of(args)``: the checked database."""
     text = ("members: a signed QR token, the token signing key, members per store (the "
-            "window, the expiry)")
+            "window, the expiry), the limits of online look-ups")
     m = sub.add_parser("member", help=text, description=text)
     actions = m.add_subparsers(dest="member_command", required=True, metavar="ACTION")
     text = "print a signed member QR token for an active member (what the app shows)"
@@ -56,6 +58,16 @@ def add_member_commands(sub: argparse._SubParsersAction,  # type: ignore[type-ar
             "older than the window (run it daily)")
     e = actions.add_parser("expire", help=text, description=text)
     e.set_defaults(func=lambda args: cmd_expire(engine_of(args)))
+    text = ("show or set how many members one till may look up online (per minute, per day; "
+            "past the daily cap the store's manager gets an exception)")
+    limit = actions.add_parser("lookup-limit", help=text, description=text)
+    limit.add_argument("--per-minute", type=int, default=None,
+                       help=f"1 to {lookup_limits.MAX_PER_MINUTE} "
+                            f"({lookup_limits.DEFAULT_PER_MINUTE} until set)")
+    limit.add_argument("--per-day", type=int, default=None,
+                       help=f"1 to {lookup_limits.MAX_PER_DAY} "
+                            f"({lookup_limits.DEFAULT_PER_DAY} until set)")
+    limit.set_defaults(func=lambda args: cmd_lookup_limit(engine_of(args), args))
 
 
 def cmd_token(engine: Engine, args: argparse.Namespace) -> int:
@@ -102,4 +114,18 @@ def cmd_expire(engine: Engine) -> int:
     ended = members.expire(engine, _clock.now())
     print(f"{ended:,} member(s) taken off a store's tills (their purchase or look-up there is "
           "older than the window); those tills remove them at their next sync.")
+    return 0
+
+
+def cmd_lookup_limit(engine: Engine, args: argparse.Namespace) -> int:
+    """The chain's limits on a till's online member look-ups."""
+    try:
+        limits = lookup_limits.set_limits(engine, per_minute=args.per_minute,
+                                          per_day=args.per_day)
+    except ValueError as exc:
+        print(f"Refused: {exc}.", file=sys.stderr)
+        return 1
+    print(f"A till may look up {limits.per_minute} members online per minute and "
+          f"{limits.per_day:,} per day (the store's day); past the daily cap the store's "
+          "manager gets an exception.")
     return 0

@@ -11,6 +11,9 @@ show it:
   refunded beyond what was bought or paid: the duplicate refund of two offline tills is one
   exception (sync/central/returns.py merges an event's refund problems into one), and its web
   refund request is ``held`` until the manager decides.
+- ``member_lookup_cap``: the store, the terminal and the store's day on which the terminal
+  reached the chain's daily cap of online member look-ups (sync/central/lookup_limits.py). No
+  event is behind it (:func:`file_alone`).
 - anything else: the event itself (one exception per problem of an event, as before).
 
 At most one *open* exception has a key (a unique index on ``(store_id, incident_key)`` where
@@ -169,6 +172,21 @@ def file(conn: Connection, store_id: str, terminal_id: str | None,
          found: Iterable[tuple[UUID, datetime, Problem]], now: datetime) -> None:
     """:func:`plan` and :func:`write` at once."""
     write(conn, plan(conn, store_id, terminal_id, found, now))
+
+
+def file_alone(conn: Connection, store_id: str, terminal_id: str | None, p: Problem, key: str,
+               now: datetime) -> None:
+    """An incident no event is behind (what a terminal asked of the central: the daily cap of
+    member look-ups, sync/central/lookup_limits.py), keyed ``key``: a new open exception, or one
+    more in the count of the one open."""
+    bulk_insert(conn, exceptions, [{
+        "kind": p.kind, "store_id": store_id, "terminal_id": terminal_id, "event_id": None,
+        "status": "open", "comment": "", "created_at": now,
+        "detail": dump_json({"subject": p.subject, "message": p.message, **p.data}),
+        "incident_key": key, "count": 1, "last_at": now}],
+        conflict=("store_id", "incident_key"), conflict_where="status = 'open'",
+        update={"count": 'exceptions."count" + excluded."count"',
+                "detail": "excluded.detail", "last_at": "excluded.last_at"})
 
 
 def labels(conn: Connection, event_ids: Sequence[UUID]) -> dict[UUID, list[str]]:

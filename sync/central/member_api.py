@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from sync.central import feed, keys, members
+from sync.central import feed, keys, lookup_limits, members
 from sync.central.api import CentralDep, OnceRoute, TerminalDep
 from sync.central.db import write_tx
 from sync.central.errors import NotFound
@@ -32,13 +32,19 @@ def till_keys(who: TerminalDep, c: CentralDep, response: Response) -> TillKeys:
 
 
 @router.post("/members/lookup", response_model=MemberLookup,
-             responses={404: {"model": ErrorBody}})
+             responses={404: {"model": ErrorBody}, 429: {"model": ErrorBody}})
 def lookup_member(req: MemberLookupRequest, who: TerminalDep, c: CentralDep,
                   response: Response) -> MemberLookup:
     """A member this till does not hold, by the phone's keyed hash (the phone itself never
     leaves the till) or by member number: masked, with its tier and points. The member is on
-    the tills of this terminal's store from now on (their feed), for the chain's window."""
-    with feed.transaction(c.engine, c.clock.now()) as tx:
+    the tills of this terminal's store from now on (their feed), for the chain's window.
+
+    Each terminal's look-ups are limited per minute and per day (the chain's limits,
+    sync/central/lookup_limits.py): past one, ``429`` with ``Retry-After`` and the code
+    ``member_lookup_rate`` or ``member_lookup_cap``."""
+    now = c.clock.now()
+    lookup_limits.admit(c.engine, who, now)
+    with feed.transaction(c.engine, now) as tx:
         found = members.lookup(tx, who.store_id, phone_hash=req.phone_hash,
                                member_no=req.member_no)
     if found is None:

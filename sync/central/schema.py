@@ -41,7 +41,7 @@ from sync.central.errors import SchemaError
 from sync.central.schema_history import UPGRADES
 from sync.central.schema_history.types import BigId, UtcDateTime
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 14
 
 GLOBAL = ""  # the store scope of a record every store sees (entities.scope)
 
@@ -386,7 +386,7 @@ member_stores = Table(  # v11: the stores whose tills keep a member, and why
     Index("member_stores_due", "home", "last_at"),
 )
 
-order_personal = Table(  # v12: a web order's customer as the web shop sent it (issue 17)
+order_personal = Table(  # v14: a web order's customer as the web shop sent it (issue 17)
     "order_personal", metadata,
     Column("order_no", String(64), primary_key=True),
     Column("name", String(200), nullable=False, default=""),
@@ -430,6 +430,18 @@ pickup_code_attempts = Table(  # v10: wrong pick-up codes per order at the onlin
     Column("last_terminal_id", String(32), nullable=False),
     Column("last_failure_at", UtcDateTime, nullable=False),
     Column("locked_at", UtcDateTime),  # set at the MAX_WRONG_CODES-th wrong code
+)
+
+
+member_lookup_counts = Table(  # v13: online member look-ups per terminal (lookup_limits.py)
+    "member_lookup_counts", metadata,
+    Column("store_id", String(32), primary_key=True),
+    Column("terminal_id", String(32), primary_key=True),
+    Column("minute_from", UtcDateTime, nullable=False),  # the first look-up of its minute
+    Column("minute_count", Integer, nullable=False),  # look-ups answered in that minute
+    Column("day", String(10), nullable=False),  # the store's date, YYYY-MM-DD
+    Column("day_count", Integer, nullable=False),  # look-ups answered that day
+    Column("day_refused", Integer, nullable=False),  # refused at the daily cap that day
 )
 
 

@@ -5,6 +5,7 @@ per sale; a member the till has is its own record; a refused token changes nothi
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import replace
 
@@ -200,3 +201,98 @@ def test_the_key_comes_and_goes_with_the_feed(till) -> None:
     with till.store.write() as c:
         Applier(c, "S001").apply([("member_token_key", "delete", "k1", None)])
     assert till.store.conn.execute("SELECT count(*) FROM member_token_keys").fetchone()[0] == 0
+
+
+def kept_cart(till, sid: int) -> dict:
+    return json.loads(till.store.conn.execute(
+        "SELECT cart FROM suspended_sales WHERE id = ?", (sid,)).fetchone()[0])
+
+
+def rewrite_cart(till, sid: int, **changes) -> None:
+    doc = kept_cart(till, sid) | changes
+    with till.store.write() as c:
+        c.execute("UPDATE suspended_sales SET cart = ? WHERE id = ?", (json.dumps(doc), sid))
+
+
+def test_a_suspended_sale_resumes_with_its_token_member_bounded_as_a_fresh_token(keyed) -> None:
+    till = keyed
+    shown = token(till, points=800)
+    co = checkout(till)
+    co.attach_member(Members(till.store, till.clock).find(shown))
+    co.scan(MILK)
+    co.pay_points(300)  # a first sale of hers here
+    co.pay_cash(co.payment.due)
+    co.complete()
+    co.attach_member(Members(till.store, till.clock).find(shown))
+    co.scan(MILK)
+    assert co.totals().total == cny(1100)  # the gold price
+    sid = co.suspend("fetching rice")
+    assert kept_cart(till, sid)["member_token"] == shown  # the token, nothing else of hers
+    till.clock.advance(hours=2)  # the token has long expired: the sale is still hers
+    co = checkout(till)  # the cashier logs in again
+    co.resume(sid)
+    m = co.member
+    assert m is not None and (m.member_no, m.tier, m.label, m.id) == (
+        "8800000042", "gold", "林**", None)
+    assert m.from_token and (m.balance, m.pending, m.available) == (800, -300, 500)
+    co.scan(MILK)
+    assert co.totals().total == cny(2200)  # the tier's price for the new line too
+    with pytest.raises(InvalidInput) as exc:
+        co.pay_points(600)  # the token's 800 less this till's 300 since it was issued
+    assert exc.value.code == "points_insufficient"
+    co.pay_points(500)
+    co.pay_cash(co.payment.due)
+    done = co.complete()
+    assert done.points_redeemed == 500 and done.points_balance == done.points_earned == 17
+    payload = json.loads(till.store.conn.execute(
+        "SELECT payload FROM outbox WHERE event_id = ?", (done.event_id,)).fetchone()[0])
+    assert (payload["member_id"], payload["member_no"]) == (None, "8800000042")
+
+
+def test_a_resumed_token_member_is_never_more_than_the_token_said(keyed) -> None:
+    till = keyed
+    with till.store.write() as c:
+        save_settings(c, replace(load_settings(c), loyalty={"token_redeem_cap": 1_000}))
+    co = checkout(till)
+
+    def suspended_with(code: str) -> int:
+        co.attach_member(Members(till.store, till.clock).find(code))
+        co.scan(MILK)
+        return co.suspend()
+
+    shown = token(till, points=9_000)
+    sid = suspended_with(shown)
+    co.resume(sid)
+    assert co.member.available == 9_000 and co.points_spendable() == 1_000  # the cap holds
+    co.void_sale()
+    altered = shown.split(".")
+    payload = json.loads(base64.urlsafe_b64decode(altered[1] + "=" * (-len(altered[1]) % 4)))
+    forged = ".".join([altered[0], b64url(json.dumps(payload | {"p": 10**6}).encode()),
+                       altered[2]])
+    for doc in ({"member_token": forged},  # more points than it was signed with
+                {"member_no": "8800000099"},  # another member's number beside the token
+                {"member_token": token(till, kid="k2")}):  # a key this till does not know
+        sid = suspended_with(shown)
+        rewrite_cart(till, sid, **doc)
+        co.resume(sid)
+        assert co.member is None, doc  # the sale resumes without the member
+        assert co.totals().total == cny(1100)  # at the price it was suspended with
+        co.void_sale()
+    with till.store.write() as c:  # the till now holds her: her record, not the token
+        add_member(c, 42, "8800000042", "林小红", "13812341234", "silver", 120)
+    sid = suspended_with(shown)
+    co.resume(sid)
+    assert (co.member.id, co.member.tier, co.member.available) == (42, "silver", 120)
+
+
+def test_a_card_attempts_journalled_basket_keeps_its_token_member(keyed) -> None:
+    till = keyed
+    co = checkout(till)
+    co.attach_member(Members(till.store, till.clock).find(token(till, points=800)))
+    co.scan(MILK)
+    doc = co.basket_document()
+    co.void_sale()
+    till.clock.advance(hours=1)
+    co = checkout(till)
+    co.restore_paid_basket(json.loads(json.dumps(doc)), [])
+    assert co.member is not None and co.member.from_token and co.member.available == 800

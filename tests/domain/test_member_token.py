@@ -26,6 +26,7 @@ from posclient.domain.member_token import (
     looks_like_token,
     public_key_of,
     sign_token,
+    verify_kept_token,
     verify_token,
 )
 
@@ -118,6 +119,27 @@ def test_expiry_and_the_future_allow_a_small_clock_skew():
     # a key not in force yet: the till's clock is far behind
     later = {"k1": replace(KEYS["k1"], valid_from=T + 3600)}
     assert refused(t, NOW, later) == "member_token_invalid.future"
+
+
+def test_a_kept_token_verifies_after_it_expired_but_only_if_genuine_when_issued():
+    """A token kept with a suspended sale is verified again when the sale is resumed: its age
+    does not matter, its signature and the key's period when it was issued do."""
+    text = token()
+    assert refused(text, NOW + timedelta(hours=3)) == "member_token_expired"
+    assert verify_kept_token(text, KEYS) == CLAIMS
+    flipped = text[:-3] + ("A" if text[-3] != "A" else "B") + text[-2:]
+    for bad, why in ((flipped, "member_token_invalid.forged"),
+                     (token(replace(CLAIMS, kid="k9")), "member_token_invalid.unknown_key")):
+        with pytest.raises(InvalidInput) as exc:
+            verify_kept_token(bad, KEYS)
+        assert exc.value.message_id == why
+    retired = {"k1": replace(KEYS["k1"], valid_to=T - 3_600)}  # before the token's issue
+    not_yet = {"k1": replace(KEYS["k1"], valid_from=T + 3_600)}
+    for keys in (retired, not_yet):
+        with pytest.raises(InvalidInput) as exc:
+            verify_kept_token(text, keys)
+        assert exc.value.message_id == "member_token_invalid.forged"
+    assert verify_kept_token(text, {"k1": replace(KEYS["k1"], valid_to=T + 60)}) == CLAIMS
 
 
 def test_cut_off_oversized_and_other_prefixes_are_refused():

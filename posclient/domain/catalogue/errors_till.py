@@ -243,6 +243,19 @@ ERRORS: dict[str, tuple[str, str]] = {
     "member_unknown": (
         "没有会员 {code_text!r}：请核对会员卡或号码，或为顾客注册",
         "No member {code_text!r}: check the card or the number, or sign the customer up"),
+    # the central's limit on a till's online look-ups (sync/central/lookup_limits.py): never
+    # "no member", the member may well exist
+    "member_lookup_limited.minute": (
+        "本机刚才向总部查询会员过多：请 {seconds} 秒后重试。会员码（应用中的二维码）和本机已有的"
+        "会员照常可用",
+        "This till has asked the central for too many members just now: try again in {seconds} "
+        "seconds. The app's member QR code and the members this till holds work meanwhile"),
+    "member_lookup_limited.day": (
+        "本机今天向总部查询会员的次数已达连锁的上限，今天不能再查询（已通知店长）。会员码（应用中"
+        "的二维码）和本机已有的会员照常可用",
+        "This till has reached the chain's daily limit of member look-ups at the central: no "
+        "more today (the manager has been told). The app's member QR code and the members this "
+        "till holds still work"),
     "member_inactive": (
         "会员 {member_no} 已停用",
         "Member {member_no} is no longer active"),

@@ -45,7 +45,7 @@ def test_the_answers_with_pin_hashes_member_or_customer_data_are_not_stored(shop
     shop.admin_post("/staff", {"id": 1001, "name": "张伟", "role": "cashier", "pin": "1111",
                                "store_id": "S1"})
     shop.put("member", [{"id": 7, "member_no": "M0007", "name": "陈静",
-                         "phone": "13800138000", "store_id": "S1"}])
+                         "phone": "13800138000", "store_id": "S1"}])  # on S1's tills
     post(shop, web_order(), web_order("D1", fulfilment="delivery", status="delivered",
                                       store_id=None, pickup_code=None))
     till = shop.enrol("S1")

@@ -37,6 +37,7 @@ from sync.central.schema import (
     entities,
     exception_events,
     exceptions,
+    member_lookup_counts,
     member_personal,
     member_stores,
     meta,
@@ -127,9 +128,16 @@ def test_init_upgrades_a_database_of_the_previous_schema_and_keeps_its_data(db, 
     assert re.search(r"stores\s+1", capsys.readouterr().out)  # the store is still there
 
 
+def _as_v12(conn) -> None:
+    """Make the v13 parts of a database look as v12 had them (no count of members looked up
+    online: issue 17)."""
+    member_lookup_counts.drop(conn)
+
+
 def _as_v10(conn) -> None:
-    """Make the v11 parts of a database look as v10 had them (no members' personal data apart,
-    no members per store: issue 17)."""
+    """Make the v11 and later parts of a database look as v10 had them (no members' personal
+    data apart, no members per store: issue 17)."""
+    _as_v12(conn)
     member_stores.drop(conn)
     member_personal.drop(conn)
 

@@ -258,3 +258,52 @@ def test_the_central_demo_data_prints_a_token_for_its_first_member(tmp_path, cap
                                      k.valid_to) for k in member_tokens.published_keys(conn)}
     engine.dispose()
     assert verify_token(token, till_keys, datetime.now(UTC)).member_no == "8800000001"
+
+
+def test_a_shared_suspended_sale_of_a_token_member_is_claimed_with_her(stores, tmp_path):
+    """A sale suspended at one till with a member known only from her QR token, claimed at
+    another till of the store through the central after the token expired: she is the sale's
+    member there, at her tier's prices, and may redeem the token's points less what that till
+    redeemed for her since the token was issued (the rule of a fresh token)."""
+    shop = stores
+    issue(shop, "8800000001")
+    front, back = Till(shop, tmp_path, "S1", "front"), Till(shop, tmp_path, "S1", "back")
+    front.engine.run_once()
+    back.engine.run_once()
+    web_member(shop)  # W0000002, gold, 500 points: neither till has her
+    token = issue(shop, "W0000002")["token"]
+    first = back.sell(token, ["036000291452"] * 2, points=100)  # back redeems 100 first
+    with Store.open(front.db) as store:
+        staff = StaffService(store, front.clock)
+        co = Checkout(store, staff, staff.login(front.cashier, "1111"), clock=front.clock,
+                      payments=SimulatedPaymentTerminal(()))
+        co.attach_member(Members(store, front.clock).find(token))
+        co.scan("6901234567892")
+        assert co.totals().total.minor == 80  # milk at the gold price
+        co.suspend("back in a minute")
+    assert front.engine.run_once().parked == 1
+    for till in (front, back, shop):
+        till.clock.advance(minutes=30)  # the token expired meanwhile
+    (listed,) = back.engine.shared_suspended()
+    claimed = back.engine.claim_suspended(str(listed.park_id))
+    with Store.open(back.db) as store:
+        staff = StaffService(store, back.clock)
+        co = Checkout(store, staff, staff.login(back.cashier, "1111"), clock=back.clock,
+                      payments=SimulatedPaymentTerminal(()))
+        co.resume_shared(claimed)
+        m = co.member
+        assert m is not None and (m.member_no, m.tier, m.label, m.id) == (
+            "W0000002", "gold", "林**", None)
+        assert (m.balance, m.available) == (500, 400)  # less the 100 back redeemed
+        co.scan("6901234567014", 2)  # rice, 4.00 each
+        co.scan("6901234567892")  # another milk: at her tier's price here too
+        assert co.totals().total.minor == 80 + 800 + 80
+        with pytest.raises(InvalidInput) as exc:
+            co.pay_points(500)
+        assert exc.value.code == "points_insufficient"
+        co.pay_points(400)
+        co.pay_cash(co.payment.due)
+        done = co.complete()
+    assert (done.points_redeemed, done.points_earned) == (400, 5)  # 9.60 - 4.00 paid
+    back.engine.run_once()
+    assert balance(shop, "W0000002") == 500 - 100 + first.points_earned - 400 + 5

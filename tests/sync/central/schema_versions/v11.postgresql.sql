@@ -71,9 +71,9 @@ CREATE TABLE entities (
 	PRIMARY KEY (entity, key)
 );
 
-CREATE INDEX entities_parent ON entities (entity, parent);
-
 CREATE INDEX entities_scope ON entities (entity, scope);
+
+CREATE INDEX entities_parent ON entities (entity, parent);
 
 CREATE TABLE entity_uniques (
 	entity VARCHAR(32) NOT NULL, 
@@ -95,9 +95,9 @@ CREATE TABLE stock_movements (
 	PRIMARY KEY (id)
 );
 
-CREATE INDEX stock_movements_level ON stock_movements (store_id, product_id);
-
 CREATE INDEX stock_movements_event ON stock_movements (event_id);
+
+CREATE INDEX stock_movements_level ON stock_movements (store_id, product_id);
 
 CREATE TABLE events (
 	event_id UUID NOT NULL, 
@@ -112,9 +112,9 @@ CREATE TABLE events (
 	PRIMARY KEY (event_id)
 );
 
-CREATE INDEX events_terminal_seq ON events (store_id, terminal_id, terminal_seq);
-
 CREATE INDEX events_store_time ON events (store_id, occurred_at);
+
+CREATE INDEX events_terminal_seq ON events (store_id, terminal_id, terminal_seq);
 
 CREATE TABLE quarantine (
 	id BIGSERIAL NOT NULL, 
@@ -148,11 +148,11 @@ CREATE TABLE exceptions (
 	CONSTRAINT exceptions_status CHECK (status IN ('open', 'resolved'))
 );
 
+CREATE INDEX exceptions_event ON exceptions (event_id);
+
 CREATE INDEX exceptions_open ON exceptions (status, store_id);
 
 CREATE UNIQUE INDEX exceptions_incident_open ON exceptions (store_id, incident_key) WHERE status = 'open';
-
-CREATE INDEX exceptions_event ON exceptions (event_id);
 
 CREATE TABLE parked_sales (
 	park_id UUID NOT NULL, 
@@ -195,9 +195,9 @@ CREATE TABLE return_lines (
 
 CREATE INDEX return_lines_source ON return_lines (source_kind, source_ref);
 
-CREATE INDEX return_lines_event ON return_lines (event_id);
-
 CREATE INDEX return_lines_reservation ON return_lines (reservation_id);
+
+CREATE INDEX return_lines_event ON return_lines (event_id);
 
 CREATE TABLE refund_tenders (
 	id BIGSERIAL NOT NULL, 
@@ -365,9 +365,9 @@ CREATE TABLE sales (
 	FOREIGN KEY(event_id) REFERENCES events (event_id)
 );
 
-CREATE INDEX sales_day ON sales (store_id, completed_at);
-
 CREATE INDEX sales_receipt ON sales (store_id, receipt_no);
+
+CREATE INDEX sales_day ON sales (store_id, completed_at);
 
 CREATE TABLE exception_events (
 	id BIGSERIAL NOT NULL, 

@@ -71,9 +71,9 @@ CREATE TABLE entities (
 	PRIMARY KEY (entity, "key")
 );
 
-CREATE INDEX entities_scope ON entities (entity, scope);
-
 CREATE INDEX entities_parent ON entities (entity, parent);
+
+CREATE INDEX entities_scope ON entities (entity, scope);
 
 CREATE TABLE entity_uniques (
 	entity VARCHAR(32) NOT NULL, 
@@ -95,9 +95,9 @@ CREATE TABLE stock_movements (
 	PRIMARY KEY (id)
 );
 
-CREATE INDEX stock_movements_event ON stock_movements (event_id);
-
 CREATE INDEX stock_movements_level ON stock_movements (store_id, product_id);
+
+CREATE INDEX stock_movements_event ON stock_movements (event_id);
 
 CREATE TABLE events (
 	event_id CHAR(32) NOT NULL, 
@@ -112,9 +112,9 @@ CREATE TABLE events (
 	PRIMARY KEY (event_id)
 );
 
-CREATE INDEX events_store_time ON events (store_id, occurred_at);
-
 CREATE INDEX events_terminal_seq ON events (store_id, terminal_id, terminal_seq);
+
+CREATE INDEX events_store_time ON events (store_id, occurred_at);
 
 CREATE TABLE quarantine (
 	id INTEGER NOT NULL, 
@@ -148,11 +148,11 @@ CREATE TABLE exceptions (
 	CONSTRAINT exceptions_status CHECK (status IN ('open', 'resolved'))
 );
 
-CREATE INDEX exceptions_event ON exceptions (event_id);
-
 CREATE INDEX exceptions_open ON exceptions (status, store_id);
 
 CREATE UNIQUE INDEX exceptions_incident_open ON exceptions (store_id, incident_key) WHERE status = 'open';
+
+CREATE INDEX exceptions_event ON exceptions (event_id);
 
 CREATE TABLE parked_sales (
 	park_id CHAR(32) NOT NULL, 
@@ -193,9 +193,9 @@ CREATE TABLE return_lines (
 	CONSTRAINT return_lines_state CHECK (state IN ('reserved', 'returned'))
 );
 
-CREATE INDEX return_lines_source ON return_lines (source_kind, source_ref);
-
 CREATE INDEX return_lines_event ON return_lines (event_id);
+
+CREATE INDEX return_lines_source ON return_lines (source_kind, source_ref);
 
 CREATE INDEX return_lines_reservation ON return_lines (reservation_id);
 
