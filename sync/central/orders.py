@@ -18,6 +18,15 @@ Orders are stored as ``entities`` rows (entity ``order``, key the order number, 
 pick-up store, or ``DELIVERY`` for an order no store hands over). Every write of a pick-up order
 (the web shop's changes and cancellations, the tills' pick-ups) also goes into its store's change
 feed, in the same transaction, so the store's tills hold it before the customer arrives.
+
+**The customer's data (issue 17).** The record the tills get holds the customer as the hand-over
+needs it: the masked name, the phone's keyed hash (HMAC-SHA256 with the chain's phone key,
+sync/central/keys.py: a cashier finds the orders by typing the phone, offline) and its last four
+digits. The name and the number as the web shop sent them are kept in ``order_personal`` only,
+for the web shop (``GET /v1/admin/orders/{order_no}``). A till reads an order
+(``GET /v1/orders/{order_no}``) only when its store hands it over (:func:`till_order`); a return
+of another store's order or of a delivery reads it as a purchase (sync/central/returns.py),
+which the central answers only when something of it can come back.
 """
 
 from __future__ import annotations
@@ -27,15 +36,17 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy import Connection, Engine, select
 
+from posclient.domain.privacy import normalise_phone, phone_digest, phone_last4
+from sync.central import keys
 from sync.central.db import among, bulk_insert, chunks, is_postgres
 from sync.central.entities import RowError, WriteReport, validation_error
-from sync.central.errors import NotFound
+from sync.central.errors import Forbidden, NotFound
 from sync.central.feed import PendingChange, Tx
 from sync.central.pickup_codes import CODE_PATTERN, CodeHashes, code_changed
-from sync.central.schema import dump_json, entities, entity_uniques, stores
+from sync.central.schema import dump_json, entities, entity_uniques, order_personal, stores
 from sync.protocol import (
     Minor,
     Moment,
@@ -80,6 +91,19 @@ class OrderIn(BaseModel):
     # The member who ordered: the order earns points on their account (sync/central/loyalty.py)
     member_no: str | None = Field(default=None, min_length=1, max_length=64)
 
+    @field_validator("customer_phone")
+    @classmethod
+    def _mobile(cls, v: str | None) -> str | None:
+        """The 11 digits of a mainland mobile number (the till finds orders by its keyed hash
+        and shows its last four digits); none: no phone."""
+        if v is None or not v.strip():
+            return None
+        number = normalise_phone(v)
+        if number is None:
+            raise ValueError("not a mainland mobile number (11 digits from 1; +86 and "
+                             "separators allowed)")
+        return number
+
 
 def upsert_orders(tx: Tx, rows: Iterable[tuple[int, Mapping[str, Any]]], *,
                   ref_name: str = "record", seen: dict[str, int] | None = None,
@@ -92,6 +116,7 @@ def upsert_orders(tx: Tx, rows: Iterable[tuple[int, Mapping[str, Any]]], *,
     report = WriteReport()
     seen = {} if seen is None else seen
     codes = CodeHashes() if codes is None else codes
+    phone_key = keys.phone_key(tx.conn)
     for ref, raw in rows:
         try:
             order = OrderIn.model_validate(raw)
@@ -104,7 +129,7 @@ def upsert_orders(tx: Tx, rows: Iterable[tuple[int, Mapping[str, Any]]], *,
             continue
         seen[order.order_no] = ref
         try:
-            changed = _upsert_one(tx, order, codes)
+            changed = _upsert_one(tx, order, codes, phone_key)
         except _Refused as exc:
             report.rejected.append(RowError(ref, str(exc)))
             continue
@@ -116,6 +141,7 @@ def upsert_orders(tx: Tx, rows: Iterable[tuple[int, Mapping[str, Any]]], *,
 
 
 def get_order(engine: Engine, order_no: str) -> OrderData:
+    """The order as the tills get it (the customer masked)."""
     with engine.connect() as conn:
         data = conn.scalar(select(entities.c.data).where(entities.c.entity == "order",
                                                          entities.c.key == order_no))
@@ -124,11 +150,40 @@ def get_order(engine: Engine, order_no: str) -> OrderData:
     return OrderData.model_validate_json(data)
 
 
+def till_order(engine: Engine, order_no: str, store_id: str) -> OrderData:
+    """``GET /v1/orders/{order_no}`` for a till of ``store_id``: only an order that store
+    hands over. Another store's order, or a delivery, is ``403 other_store`` (a return of it
+    reads it as a purchase: sync/central/returns.py)."""
+    order = get_order(engine, order_no)
+    if _scope_of(order) != store_id:
+        raise Forbidden(f"Order {order_no} is not collected at store {store_id}: a till reads "
+                        "the orders its store hands over (a return of another store's order "
+                        "or of a delivery reads it through /v1/returns/purchase).",
+                        code="other_store")
+    return order
+
+
+def order_customer(engine: Engine, order_no: str) -> tuple[OrderData, str, str | None]:
+    """The order, its customer's name and phone as the web shop sent them (the admin API)."""
+    with engine.connect() as conn:
+        order = read(conn, order_no, lock=False)
+        if order is None:
+            raise NotFound(f"No order {order_no!r}.", code="order_unknown")
+        name, phone = _personal(conn, order_no) or ("", None)
+    return order, name, phone
+
+
+def _personal(conn: Connection, order_no: str) -> tuple[str, str | None] | None:
+    row = conn.execute(select(order_personal.c.name, order_personal.c.phone)
+                       .where(order_personal.c.order_no == order_no)).first()
+    return None if row is None else (row.name, row.phone)
+
+
 class _Refused(ValueError):
     """An order that breaks a rule; the message says which."""
 
 
-def _upsert_one(tx: Tx, order: OrderIn, codes: CodeHashes) -> bool:
+def _upsert_one(tx: Tx, order: OrderIn, codes: CodeHashes, phone_key: bytes) -> bool:
     old = _stored(tx, order.order_no)
     scope = _scope(tx, order)
     currency = _store_currency(tx, scope)
@@ -141,9 +196,16 @@ def _upsert_one(tx: Tx, order: OrderIn, codes: CodeHashes) -> bool:
     paid = _paid_online(order, total)
     code = _pickup_code(order, old, codes)
     _check_member(tx, order, old)
-    data = _order_data(tx, order, old, lines, code, total, paid)
+    data = _order_data(tx, order, old, lines, code, total, paid, phone_key)
+    personal = (order.customer_name, order.customer_phone)
+    new_personal = old is None or _personal(tx.conn, order.order_no) != personal
+    if new_personal:
+        bulk_insert(tx.conn, order_personal, [{
+            "order_no": order.order_no, "name": personal[0], "phone": personal[1],
+            "updated_at": tx.now}], conflict=("order_no",),
+            update={c: f"excluded.{c}" for c in ("name", "phone", "updated_at")})
     if old is not None and data == old:
-        return False
+        return new_personal
     if old is not None and data.pickup_code_phc != old.pickup_code_phc:
         code_changed(tx.conn, order.order_no)
     data = data.model_copy(update={"updated_at": tx.now})
@@ -196,15 +258,20 @@ def _check_member(tx: Tx, order: OrderIn, old: OrderData | None) -> None:
 
 
 def _order_data(tx: Tx, order: OrderIn, old: OrderData | None, lines: list[OrderLineData],
-                code: tuple[str | None, str | None], total: int, paid: int) -> OrderData:
-    """The order to store, ``updated_at`` still the stored one's (unchanged is not written)."""
+                code: tuple[str | None, str | None], total: int, paid: int,
+                phone_key: bytes) -> OrderData:
+    """The order to store, ``updated_at`` still the stored one's (unchanged is not written);
+    the customer masked (OrderData masks the name; the phone is its hash and last 4)."""
     status: OrderStatus = order.status
     if old is not None and old.status in TILL_STATUSES and status in ("open", "ready"):
         status = old.status  # the tills' progress stands
+    phone = order.customer_phone
     return OrderData(
         order_no=order.order_no, channel=order.channel, status=status,
         fulfilment=order.fulfilment, store_id=order.store_id,
-        customer_name=order.customer_name, customer_phone=order.customer_phone,
+        customer_name=order.customer_name,
+        customer_phone_hash=None if phone is None else phone_digest(phone_key, phone),
+        customer_phone_last4=None if phone is None else phone_last4(phone),
         pickup_code_phc=code[0] if order.fulfilment == "pickup" else None,
         pickup_code_hash=code[1] if order.fulfilment == "pickup" else None,
         currency=order.currency, lines=lines, payments=order.payments, total=total, paid=paid,
