@@ -40,13 +40,13 @@ def unreachable_now(maybe_sent: bool) -> PosError:
 
 def cashier_call(http: httpx.Client, method: str, url: str, *, unknown: PosError,
                  unreachable: Callable[[bool], PosError] = unreachable_now,
-                 conflict: PosError | None = None, params: dict[str, str] | None = None,
-                 json: Any = None,
+                 conflict: PosError | None = None, forbidden: PosError | None = None,
+                 params: dict[str, str] | None = None, json: Any = None,
                  limited: Callable[[httpx.Response], PosError] | None = None) -> httpx.Response:
     """A call a cashier waits for: ``unknown`` for a 404, ``conflict`` for a 409,
-    ``limited(response)`` for a 429 (the central's limit on such calls),
-    ``unreachable(maybe_sent)`` (code ``central_unreachable``) when the network fails; any
-    other refusal is ``central_refused``."""
+    ``forbidden`` for a 403, ``limited(response)`` for a 429 (the central's limit on such
+    calls), ``unreachable(maybe_sent)`` (code ``central_unreachable``) when the network fails;
+    any other refusal is ``central_refused``."""
     try:
         resp = http.request(method, url, params=params, json=json)
     except httpx.HTTPError as exc:
@@ -60,6 +60,8 @@ def cashier_call(http: httpx.Client, method: str, url: str, *, unknown: PosError
         raise conflict
     if resp.status_code == 404:
         raise unknown
+    if resp.status_code == 403 and forbidden is not None:
+        raise forbidden
     if resp.status_code == 429 and limited is not None:
         raise limited(resp)
     if resp.status_code >= 400:
@@ -74,9 +76,13 @@ def malformed() -> PosError:
 
 
 def fetch_order(http: httpx.Client, order_no: str) -> OrderData:
-    """A web order as the central has it now (raises a PosError for a cashier)."""
+    """A web order of this till's store as the central has it now, its customer masked
+    (raises a PosError for a cashier: another store's order or a delivery is
+    ``order_other_store``)."""
     resp = cashier_call(http, "GET", f"/v1/orders/{quote(order_no, safe='')}",
-                        unknown=NotFound.of("order_unknown.central", order_no=order_no))
+                        unknown=NotFound.of("order_unknown.central", order_no=order_no),
+                        forbidden=InvalidInput.of("order_other_store.central",
+                                                  order_no=order_no))
     try:
         return OrderData.model_validate_json(resp.content)
     except ValidationError:
@@ -96,10 +102,12 @@ def check_pickup_code(http: httpx.Client, order_no: str, code: str) -> PickupCod
 
 
 def fetch_purchase(http: httpx.Client, kind: str, ref: str) -> PurchaseData:
-    """A receipt (any store's) or a web order as a return sees it, from the central."""
+    """A receipt (any store's) or a web order as a return sees it, from the central (an order
+    with nothing to return: ``order_not_returnable``)."""
     key = "receipt_no" if kind == "receipt" else "order_no"
     resp = cashier_call(http, "GET", "/v1/returns/purchase", params={key: ref},
-                        unknown=NotFound.of("purchase_unknown.ref", ref=ref))
+                        unknown=NotFound.of("purchase_unknown.ref", ref=ref),
+                        conflict=InvalidInput.of("order_not_returnable", ref=ref))
     try:
         return PurchaseData.model_validate_json(resp.content)
     except ValidationError:

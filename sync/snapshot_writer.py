@@ -24,8 +24,9 @@ of two paths:
 
 Web orders (entity ``order``) go into ``web_orders`` on either path, through the same function
 as an order fetched at the pick-up screen (posclient/store/orders.py ``keep_orders``). A
-complete snapshot also drops the copies of this store's orders it no longer holds, except an
-order with a pick-up of this till the central has not acknowledged yet.
+complete snapshot also drops the copies of orders it does not hold (this store's finished long
+ago or moved away, another store's from before issue 17), except an order with a pick-up of
+this till the central has not acknowledged yet.
 
 The product search index is contentless: before a product's text changes, its old text is
 deleted from the index with FTS5's 'delete' command (posclient/store/search.py).
@@ -487,8 +488,7 @@ class SnapshotWriter:
                 "DELETE FROM tax_rates WHERE code NOT IN (SELECT value FROM json_each(?)) "
                 "AND code NOT IN (SELECT tax_code FROM products)",
                 (json_ids(self._seen_small["tax_rate"]),)).rowcount
-            self.removed += forget_orders_except(conn, self.store_id,
-                                                 sorted(self._seen_small["order"]))
+            self.removed += forget_orders_except(conn, sorted(self._seen_small["order"]))
             self.removed += conn.execute(
                 "DELETE FROM promotions WHERE id NOT IN (SELECT value FROM json_each(?))",
                 (json_ids(sorted(self._seen_small["promotion"])),)).rowcount

@@ -155,7 +155,7 @@ def add_web_order(store, now: datetime) -> None:  # store: posclient.store.db.St
     total = online + lines[2]["total"]
     order = OrderData.model_validate({
         "order_no": ORDER_NO, "status": "partly_collected", "fulfilment": "pickup",
-        "store_id": settings.store_id, "customer_name": "陈静", "customer_phone": "13900001111",
+        "store_id": settings.store_id, "customer_name": "陈**", "customer_phone_last4": "1111",
         "pickup_code_phc": pickup_code_phc(ORDER_NO, "K7P2Q9"), "currency": settings.currency,
         "lines": lines, "total": total, "paid": online,
         "payments": [{"kind": "online", "amount": online, "method": "alipay"},
@@ -342,9 +342,9 @@ def shoot(app, db: Path, codes: tuple[str, ...], lang: str, out: Path, prefix: s
                      "the sale to complete")
         d.wait_until(lambda: not window.devices.busy, "the printer", timeout=30)
 
-        # pick-up of a web order (Ctrl+O): found by the customer's phone in the till's copy
+        # pick-up of a web order (Ctrl+O): its QR code scanned, found in the till's copy
         def pickup(dialog) -> None:
-            d.type(dialog.query, "13900001111")
+            d.type(dialog.query, ORDER_NO)
             d.wait_until(lambda: dialog.view is not None, "the order")
             d.type(dialog.code, "K7P2Q9", enter=False)
             d.shot(window, "pickup")

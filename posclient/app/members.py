@@ -90,10 +90,23 @@ from .ports import MemberDirectoryPort, MemberKeysPort
 from .staff import StaffService, StaffSession
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from sync.protocol import MemberData
 
 
 CONSENT_PURPOSES = ("marketing", "membership")  # what a member may withdraw at the till
+
+
+def chain_keys(conn: sqlite3.Connection, keys: MemberKeysPort | None) -> MemberKeys:
+    """The chain's member keys as this till has them (``member_keys_missing`` when it has
+    none): the keyring's through ``keys``; without it, the published demo key on a till never
+    enrolled (its demo data)."""
+    if keys is not None:
+        return keys.member_keys()
+    if not state_get(conn, "server_url"):
+        return DEMO_MEMBER_KEYS
+    raise Unavailable.of("member_keys_missing.no_keyring")
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,11 +176,7 @@ class Members:
 
     def member_keys(self) -> MemberKeys:
         """The chain's keys (``member_keys_missing`` when this till has none)."""
-        if self.keys is not None:
-            return self.keys.member_keys()
-        if not state_get(self.store.conn, "server_url"):
-            return DEMO_MEMBER_KEYS  # a till never enrolled: its demo data
-        raise Unavailable.of("member_keys_missing.no_keyring")
+        return chain_keys(self.store.conn, self.keys)
 
     # -- finding ---------------------------------------------------------------------------------
     def find(self, code: str) -> MemberView:

@@ -2,7 +2,10 @@
 
 The till keeps orders in ``web_orders``: as the central last sent them (the store's change feed
 and snapshot, or ``GET /v1/orders/{order_no}`` through the sync engine at the pick-up screen;
-posclient/store/orders.py writes them all).
+posclient/store/orders.py writes them all). They are its own store's orders only, and their
+customer is masked (issue 17): the masked name, the phone's last four digits and keyed hash.
+A phone the cashier types is hashed with the chain's phone key (the keyring's,
+posclient/app/members.py ``chain_keys``) and found with one index probe, offline.
 Where an order stands = the central's copy + this till's pick-ups the central has not counted
 yet (their event ids are not in the copy's ``applied_events``), so a second visit at this till
 never hands over what was already collected here, online or not.
@@ -21,9 +24,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from posclient.domain.clock import Clock, iso
-from posclient.domain.errors import InvalidInput, NotFound
+from posclient.domain.errors import InvalidInput, NotFound, Unavailable
 from posclient.domain.money import div_round
+from posclient.domain.privacy import normalise_phone
 from posclient.store import orders as repo
+
+from .members import chain_keys
+from .ports import MemberKeysPort
 
 if TYPE_CHECKING:
     import sqlite3
@@ -97,10 +104,13 @@ class OrderView:
 
 
 class OrderBook:
-    """The till's copy of web orders (``web_orders``), on the caller's connection."""
+    """The till's copy of web orders (``web_orders``), on the caller's connection. ``keys``:
+    where the chain's member keys are (None: the demo key on a till never enrolled), to find
+    orders by the customer's phone."""
 
-    def __init__(self, conn: sqlite3.Connection, clock: Clock) -> None:
-        self.conn, self.clock = conn, clock
+    def __init__(self, conn: sqlite3.Connection, clock: Clock, *,
+                 keys: MemberKeysPort | None = None) -> None:
+        self.conn, self.clock, self.keys = conn, clock, keys
 
     def keep(self, order: OrderData) -> None:
         """Store the central's copy (call inside a write transaction)."""
@@ -108,12 +118,23 @@ class OrderBook:
 
     def find(self, text: str) -> list[str]:
         """Order numbers for what the cashier typed or scanned: an order number (its QR code
-        holds just that), or the customer's phone. Orders still to hand over come first, then
-        the newest."""
-        text = text.strip()
+        holds just that), or the customer's phone (its keyed hash: ``member_keys_missing``
+        when the till has no key yet and no order has that number). Orders still to hand over
+        come first, then the newest."""
+        text = text.strip()[:64]
         if not text:
             return []
-        return repo.find_orders(self.conn, text)
+        number = normalise_phone(text)
+        digest = None
+        if number is not None:
+            try:
+                digest = chain_keys(self.conn, self.keys).digest(number)
+            except Unavailable:
+                found = repo.find_orders(self.conn, text, None)
+                if found:
+                    return found
+                raise
+        return repo.find_orders(self.conn, text, digest)
 
     def view(self, order_no: str) -> OrderView:
         from sync.protocol import OrderData

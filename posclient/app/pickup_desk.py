@@ -12,6 +12,7 @@ from posclient.store.catalog import Product
 
 from .checkout import Checkout
 from .orders import Handover, OrderBook, OrderView
+from .ports import MemberKeysPort
 from .staff import Approval
 
 if TYPE_CHECKING:
@@ -19,14 +20,16 @@ if TYPE_CHECKING:
 
 
 class PickupDesk:
-    """Web orders at this till, for one checkout (on the checkout's thread and connection)."""
+    """Web orders at this till, for one checkout (on the checkout's thread and connection).
+    ``keys``: the chain's member keys, to find orders by the customer's phone (OrderBook)."""
 
-    def __init__(self, checkout: Checkout) -> None:
+    def __init__(self, checkout: Checkout, keys: MemberKeysPort | None = None) -> None:
         self.checkout = checkout
-        self.book = OrderBook(checkout.store.conn, checkout.clock)
+        self.book = OrderBook(checkout.store.conn, checkout.clock, keys=keys)
 
     def find(self, text: str) -> list[str]:
-        """Order numbers for an order number or a customer's phone (OrderBook.find)."""
+        """Order numbers for an order number or a customer's phone (OrderBook.find; raises
+        ``member_keys_missing`` for a phone when the till has no key)."""
         return self.book.find(text)
 
     def view(self, order_no: str) -> OrderView:

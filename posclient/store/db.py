@@ -111,10 +111,11 @@ def _connect(path: Path, synchronous: str, busy_timeout_ms: int) -> sqlite3.Conn
 
 
 KEEP_BACKUPS = 5  # pre-upgrade copies kept beside the database; older ones are deleted
-# Migration 0020 leaves no member's phone number or whole name in the database (issue 17). A
-# database that crosses it is then vacuumed (no freed page keeps a deleted row), its WAL
-# truncated, and the copies taken before it deleted: each of them is a list of members.
-PLAIN_MEMBERS_UNTIL = 20
+# Migrations 0020 and 0021 leave no member's and no web order's customer's phone number or
+# whole name in the database (issue 17). A database that crosses the last of them is then
+# vacuumed (no freed page keeps a deleted row), its WAL truncated, and the copies taken before
+# it deleted: each of them is a list of customers.
+PLAIN_PERSONAL_UNTIL = 21
 
 
 def backups(path: Path) -> list[Path]:
@@ -193,19 +194,19 @@ def migrate(conn: sqlite3.Connection, path: Path | None = None,
                 conn.execute("ROLLBACK")
             raise _failed(conn, v, name, exc, version, copy) from exc
         applied.append(name)
-    if 0 < version < PLAIN_MEMBERS_UNTIL <= latest:
+    if 0 < version < PLAIN_PERSONAL_UNTIL <= latest:
         _scrub(conn, path)
     return applied
 
 
 def _scrub(conn: sqlite3.Connection, path: Path | None) -> None:
-    """After the upgrade across :data:`PLAIN_MEMBERS_UNTIL`: nothing left of the plain member
+    """After the upgrade across :data:`PLAIN_PERSONAL_UNTIL`: nothing left of the plain personal
     data in the file's free pages, its WAL, or the copies beside it."""
     conn.execute("VACUUM")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     for old in backups(path) if path is not None else []:
         taken_for = re.match(r".*\.pre-v(\d+)-", old.name)
-        if taken_for is not None and int(taken_for.group(1)) <= PLAIN_MEMBERS_UNTIL:
+        if taken_for is not None and int(taken_for.group(1)) <= PLAIN_PERSONAL_UNTIL:
             with contextlib.suppress(OSError):
                 old.unlink()
 

@@ -7,6 +7,10 @@ screen (posclient/app/orders.py ``OrderBook.keep``). Each writes the central's c
 this till's own pick-ups that the central has not counted yet stay in ``sales`` and are added
 when the order is read (their event ids are not in the copy's ``applied_events``), so a newer
 copy from the central never loses nor doubles one.
+
+The copy holds the customer as the hand-over needs it (issue 17): the masked name, the phone's
+last four digits and its keyed hash, indexed (``web_orders.phone_hash``) so that the orders of
+a phone the cashier types are one index probe away; never the number itself.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ class OrderCopy(Protocol):
     @property
     def status(self) -> str: ...
     @property
-    def customer_phone(self) -> str | None: ...
+    def customer_phone_hash(self) -> str | None: ...
     def model_dump_json(self) -> str: ...
 
 
@@ -37,9 +41,10 @@ class OrderCopy(Protocol):
 OPEN_STATUSES = ("open", "ready", "partly_collected")
 
 _KEEP = (
-    "INSERT INTO web_orders (order_no, store_id, status, phone, data, fetched_at) "
+    "INSERT INTO web_orders (order_no, store_id, status, phone_hash, data, fetched_at) "
     "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (order_no) DO UPDATE SET "
-    "store_id = excluded.store_id, status = excluded.status, phone = excluded.phone, "
+    "store_id = excluded.store_id, status = excluded.status, "
+    "phone_hash = excluded.phone_hash, "
     "data = excluded.data, fetched_at = excluded.fetched_at")
 
 # Orders with a pick-up of this till the central has not acknowledged yet (pending or
@@ -52,7 +57,7 @@ _HAS_OWN_PENDING = (
 def keep_orders(conn: sqlite3.Connection, orders: Iterable[OrderCopy], received_at: str) -> int:
     """Store the central's copies of ``orders`` (inside the caller's write transaction);
     ``received_at``: when the till got them (ISO, posclient.domain.clock ``iso``)."""
-    rows = [(o.order_no, o.store_id, o.status, o.customer_phone, o.model_dump_json(),
+    rows = [(o.order_no, o.store_id, o.status, o.customer_phone_hash, o.model_dump_json(),
              received_at) for o in orders]
     conn.executemany(_KEEP, rows)
     return len(rows)
@@ -64,14 +69,14 @@ def forget_order(conn: sqlite3.Connection, order_no: str) -> bool:
     return conn.execute("DELETE FROM web_orders WHERE order_no = ?", (order_no,)).rowcount > 0
 
 
-def forget_orders_except(conn: sqlite3.Connection, store_id: str, kept: Sequence[str]) -> int:
-    """After a complete snapshot: drop the copies of this store's orders it no longer holds
-    (finished long ago, or gone to another store), but never one with a pick-up of this till
-    the central has not acknowledged. Other stores' orders (fetched for a look-up) are left."""
+def forget_orders_except(conn: sqlite3.Connection, kept: Sequence[str]) -> int:
+    """After a complete snapshot: drop the copies of orders it does not hold (finished long
+    ago, gone to another store, or another store's that a look-up fetched before issue 17),
+    but never one with a pick-up of this till the central has not acknowledged."""
     return conn.execute(
-        "DELETE FROM web_orders WHERE store_id = ? AND order_no NOT IN "
+        "DELETE FROM web_orders WHERE order_no NOT IN "
         f"(SELECT value FROM json_each(?)) AND NOT {_HAS_OWN_PENDING}",
-        (store_id, json.dumps(list(kept)))).rowcount
+        (json.dumps(list(kept)),)).rowcount
 
 
 def reserved_stock(conn: sqlite3.Connection, store_id: str,
@@ -132,14 +137,15 @@ class OwnPickupPayment:
     taken: int
 
 
-def find_orders(conn: sqlite3.Connection, text: str) -> list[str]:
-    """Order numbers of the copies whose number or phone is ``text``: orders still to hand
-    over first, then the newest (at most 20)."""
+def find_orders(conn: sqlite3.Connection, order_no: str, phone_hash: str | None) -> list[str]:
+    """Order numbers of the copies numbered ``order_no`` or whose customer's phone has the
+    keyed hash ``phone_hash``: orders still to hand over first, then the newest (at most
+    20)."""
     rows = conn.execute(
-        "SELECT order_no FROM web_orders WHERE order_no = ? OR phone = ? "
+        "SELECT order_no FROM web_orders WHERE order_no = ? OR phone_hash = ? "
         "ORDER BY status NOT IN (SELECT value FROM json_each(?)), "
         "data ->> '$.created_at' DESC, fetched_at DESC LIMIT 20",
-        (text, text, json.dumps(OPEN_STATUSES))).fetchall()
+        (order_no, phone_hash, json.dumps(OPEN_STATUSES))).fetchall()
     return [r[0] for r in rows]
 
 

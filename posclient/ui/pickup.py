@@ -7,6 +7,9 @@ fresh copy replaces the till's when it comes. Without the central, the till's co
 the dialog says so. The pick-up code is checked the same way: by the central, off the GUI
 thread, when there is one; when it does not answer, by the till against the order's hash
 (posclient/app/basket_start.py ``start_pickup``; both count wrong codes).
+
+The customer is shown as the till holds them (issue 17): the masked name and the phone's last
+four digits (``陈** ****8000``), never more. A typed phone finds the order by its keyed hash.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from posclient.domain.catalogue import message_for
 from posclient.domain.errors import PosError
 from posclient.domain.money import Money
 from posclient.domain.names import local_name
+from posclient.domain.privacy import masked_phone
 
 from . import a11y, fmt, widgets
 from .i18n import QT_TRANSLATE_NOOP
@@ -135,7 +139,11 @@ class PickupDialog(QDialog):
         text = self.query.text().strip()
         if not text:
             return
-        found = self.desk.find(text)
+        try:
+            found = self.desk.find(text)
+        except PosError as exc:  # a phone, and the till has no key to hash it yet
+            self.say(message_for(exc, self.lang), error=True)
+            return
         if found:
             self.show_order(found[0], fresh=False)
         order_no = found[0] if found else text
@@ -158,7 +166,12 @@ class PickupDialog(QDialog):
         if not shiboken6.isValid(self):
             return
         text = message_for(exc, self.lang) if isinstance(exc, PosError) else str(exc)
-        if have_copy:
+        if getattr(exc, "code", None) == "order_other_store":  # not this store's (any more)
+            self.view = None
+            self.table.setRowCount(0)
+            self.info.setText(self.tr("Order"))
+            self.say(text, error=True)
+        elif have_copy:
             self.say(self.tr("Using this till's copy of the order: %1").replace("%1", text))
         else:
             self.say(text, error=True)
@@ -179,7 +192,7 @@ class PickupDialog(QDialog):
         self.info.setText(
             self.tr("Order %1 · %2 %3 · %4 · paid online %5 of %6")
             .replace("%1", o.order_no).replace("%2", o.customer_name)
-            .replace("%3", o.customer_phone or "").replace("%4", status)
+            .replace("%3", masked_phone(o.customer_phone_last4)).replace("%4", status)
             .replace("%5", money(o.paid)).replace("%6", money(o.total)))
         self.table.setRowCount(len(o.lines))
         for row, ln in enumerate(o.lines):

@@ -468,7 +468,8 @@ class SellPage(QWidget):
 
         from .pickup import PickupDialog
 
-        dialog = PickupDialog(PickupDesk(co), self.shared, self.background, self.lang, self)
+        dialog = PickupDialog(PickupDesk(co, keys=self.shared), self.shared, self.background,
+                              self.lang, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if dialog.exec() and co.pickup is not None:
             self.say(self.tr("Pick-up of order %1: %2 to pay (Enter)")

@@ -37,6 +37,8 @@ from sync.central.models import (
     EntityReport,
     ExceptionOut,
     GapOut,
+    OrderCustomer,
+    OrderOut,
     OrdersBatch,
     PruneIn,
     PruneOut,
@@ -181,6 +183,15 @@ def write_orders(body: OrdersBatch, c: CentralDep) -> EntityReport:
     return EntityReport(upserted=report.upserted, unchanged=report.unchanged, deleted=0,
                         rejected=[RowRejected(index=e.ref, reason=e.text())
                                   for e in report.rejected])
+
+
+@router.get("/orders/{order_no}", response_model=OrderOut,
+            responses={404: {"model": ErrorBody}})
+def read_order(order_no: Annotated[str, Path(max_length=64)], c: CentralDep) -> OrderOut:
+    """A web order as it stands now (what the tills collected and returned of it), with its
+    customer's name and phone as the web shop sent them: the tills get those masked."""
+    order, name, phone = orders.order_customer(c.engine, order_no)
+    return OrderOut(order=order, customer=OrderCustomer(name=name, phone=phone))
 
 
 @router.post("/entities/{entity}", response_model=EntityReport, responses=_REJECTED)

@@ -1,8 +1,9 @@
 """The headers every answer of the central carries, errors included.
 
 - ``Cache-Control: no-store``: the feed and the snapshot carry staff PIN hashes and member data,
-  an order or a purchase a customer's name and phone. No browser, proxy or CDN between a till
-  and the central may keep a copy of any answer; none is worth caching.
+  an order or a purchase its customer (masked), the web shop's read of an order the customer's
+  name and phone. No browser, proxy or CDN between a till and the central may keep a copy of
+  any answer; none is worth caching.
 - ``X-Content-Type-Options: nosniff``: a browser takes each answer as the type it declares (a
   JSON error that quotes a request is never read as a page or a script).
 

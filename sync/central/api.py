@@ -300,12 +300,13 @@ def post_events(who: TerminalDep, c: CentralDep,
 
 
 @router.get("/orders/{order_no}", response_model=OrderData, tags=["terminal"],
-            responses={404: {"model": ErrorBody}})
+            responses={403: {"model": ErrorBody}, 404: {"model": ErrorBody}})
 def get_order(order_no: Annotated[str, Path(max_length=64)], who: TerminalDep,
               c: CentralDep) -> OrderData:
-    """A web order as it stands now, for any till of the chain (pick-up, or a return of a web
-    purchase in any store)."""
-    return orders.get_order(c.engine, order_no)
+    """A web order as it stands now, for a till of its pick-up store, the customer masked
+    (name, last four digits and keyed hash of the phone). Another store's order or a delivery:
+    ``403 other_store`` (a return of one reads it through ``/v1/returns/purchase``)."""
+    return orders.till_order(c.engine, order_no, who.store_id)
 
 
 @router.post("/orders/{order_no}/pickup-code", response_model=PickupCodeAnswer,
@@ -329,13 +330,15 @@ def post_audit(batch: AuditBatch, who: TerminalDep, c: CentralDep) -> AuditAck:
 
 
 @router.get("/returns/purchase", response_model=PurchaseData, tags=["terminal"],
-            responses={404: {"model": ErrorBody}})
+            responses={404: {"model": ErrorBody}, 409: {"model": ErrorBody}})
 def get_purchase(who: TerminalDep, c: CentralDep,
                  receipt_no: Annotated[str | None, Query(max_length=64)] = None,
                  order_no: Annotated[str | None, Query(max_length=64)] = None) -> PurchaseData:
-    """A store receipt (any store's) or a web order as a return sees it: each line with what
-    was received, returned anywhere, and held by returns in progress. A pick-up slip's receipt
-    answers with its order."""
+    """A store receipt (any store's) or a web order (any store's, or a delivery) as a return
+    sees it: each line with what was received, returned anywhere, and held by returns in
+    progress; an order's customer masked. A pick-up slip's receipt answers with its order. An
+    order nothing of which can come back (nothing collected or delivered yet, a cancellation,
+    everything returned already) is ``409 order_not_returnable``."""
     if (receipt_no is None) == (order_no is None):
         raise InvalidRequest("Name exactly one of receipt_no and order_no.",
                              code="invalid_request")

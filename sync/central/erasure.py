@@ -8,7 +8,8 @@ chain's customer service: sync/central/consents.py), and the retention job
 - the name and the phone (``member_personal``); the member's record as the tills get it (the
   masked name, the phone's keyed hash and last four digits, the tier and the points) and its
   unique values (the number, the phone's hash); its consents, its stores and its activity;
-- the feed's past records of the member (each change carried that record);
+- the feed's past records of the member and of its web orders (each change carried the
+  member's record, or the order's masked customer);
 - the masked name, the phone's hash and last four digits kept with its ``member_signup``
   event, and the copies of the till's events naming it in the quarantine (a refused sign-up's
   sealed box, which the central can open, or an old till's plain phone and name);
@@ -41,7 +42,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, String, cast, delete, func, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    String,
+    and_,
+    cast,
+    delete,
+    false,
+    func,
+    or_,
+    select,
+    update,
+)
 
 from sync.central import members, orders
 from sync.central.db import among, is_postgres, reader, upsert, write_tx
@@ -116,7 +129,9 @@ def erase_many(tx: Tx, member_nos: Sequence[str], *, reason: str, via: str) -> l
             continue
         todo.append(_Target(no, members.id_of(conn, no)))
     quarantined = _scrub_quarantine(conn, [t.member_no for t in todo])
-    fed = _forget_changes(conn, [t.member_id for t in todo if t.member_id is not None])
+    ids = [t.member_id for t in todo if t.member_id is not None]
+    fed = _forget_changes(conn, ids, list(conn.scalars(select(member_orders.c.order_no).where(
+        among(conn, member_orders.c.member_id, ids)))) if ids else [])
     for target in todo:
         removed = _erase_member(tx, target.member_id) if target.member_id is not None else {}
         removed["quarantined_events"] = quarantined.get(target.member_no, 0)
@@ -210,18 +225,23 @@ def _forget_orders(tx: Tx, member_id: int) -> int:
     return n
 
 
-def _forget_changes(conn: Connection, member_ids: list[int]) -> dict[int, int]:
-    """Delete the feed's past records of these members (one pass over the feed); its past
-    deletes, which hold nothing, stay for the tills still behind them."""
+def _forget_changes(conn: Connection, member_ids: list[int],
+                    order_nos: list[str]) -> dict[int, int]:
+    """Delete the feed's past records of these members and of their web orders (whose
+    customer they carried), in one pass over the feed; how many of each member's. The
+    erasure sends the orders again without their customer; past deletes, which hold nothing,
+    stay for the tills still behind them."""
     if not member_ids:
         return {}
     keys = [str(m) for m in member_ids]
-    theirs = (changes.c.entity == "member", changes.c.op == "upsert",
-              among(conn, changes.c.key, keys))
-    found = conn.execute(select(changes.c.key, func.count()).where(*theirs)
+    theirs = (changes.c.entity == "member", among(conn, changes.c.key, keys))
+    found = conn.execute(select(changes.c.key, func.count())
+                         .where(*theirs, changes.c.op == "upsert")
                          .group_by(changes.c.key)).all()
-    if found:
-        conn.execute(delete(changes).where(*theirs))
+    ordered = (changes.c.entity == "order", among(conn, changes.c.key, order_nos)) \
+        if order_nos else (false(),)
+    conn.execute(delete(changes).where(changes.c.op == "upsert",
+                                       or_(and_(*theirs), and_(*ordered))))
     return {int(k): int(n) for k, n in found}
 
 

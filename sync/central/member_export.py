@@ -10,7 +10,8 @@ The document (``format`` 1), each part read from the table named:
   why (``member_stores``: sign-up, purchase, the latest online look-up there);
 - ``points_ledger``; ``sales``: each sale or pick-up with the member (``sales``, with its event
   as the till sent it); ``events``: the member's other events (its sign-up, its consents, the
-  returns that moved its points); ``orders``: its web orders;
+  returns that moved its points); ``orders``: its web orders (as the tills get them), and
+  ``order_customers``: the customer's name and phone on them (``order_personal``);
 - ``feed_changes``: the member's record as the feed still holds it, per store;
 - ``exceptions`` naming the member (another member a duplicate phone points to is left out),
   the ``quarantine``'s events naming it, the tills' ``audit_records`` naming it;
@@ -46,6 +47,7 @@ from sync.central.schema import (
     member_orders,
     member_personal,
     member_stores,
+    order_personal,
     points_ledger,
     quarantine,
     sales,
@@ -127,6 +129,9 @@ def _parts(conn: Connection, member_id: int | None,
                            & (entities.c.key == member_orders.c.order_no)))
         .where(member_orders.c.member_id == mid).order_by(member_orders.c.order_no),
         json_column="data", bare=True)
+    yield "order_customers", _rows(conn, select(order_personal).select_from(
+        member_orders.join(order_personal, order_personal.c.order_no == member_orders.c.order_no))
+        .where(member_orders.c.member_id == mid).order_by(order_personal.c.order_no))
     yield "feed_changes", _rows(conn, select(
         changes.c.seq, changes.c.op, changes.c.store_id, changes.c.changed_at, changes.c.data)
         .where(changes.c.entity == "member", changes.c.key == str(mid))

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sync.protocol import Count, Id, Name, Reason, Seq, StoreId, TerminalId
+from sync.protocol import Count, Id, Name, OrderData, Reason, Seq, StoreId, TerminalId
 
 MAX_ADMIN_RECORDS = 10_000
 
@@ -103,6 +103,20 @@ class OrdersBatch(_Admin):
     partial: bool = Field(
         default=False, description="false (the default): when any order is refused, none is "
         "written (422 records_rejected lists them); true: the good ones are written")
+
+
+class OrderCustomer(_Admin):
+    name: Name = Field(default="", description="As the web shop sent it")
+    phone: str | None = Field(default=None, max_length=32,
+                              description="The 11 digits of a mainland mobile number")
+
+
+class OrderOut(_Admin):
+    """A web order for the web shop: the record the tills get (its customer masked) and the
+    customer as the web shop sent it, which only the central keeps (issue 17)."""
+
+    order: OrderData
+    customer: OrderCustomer
 
 
 class RowRejected(_Admin):

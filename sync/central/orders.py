@@ -18,6 +18,15 @@ Orders are stored as ``entities`` rows (entity ``order``, key the order number, 
 pick-up store, or ``DELIVERY`` for an order no store hands over). Every write of a pick-up order
 (the web shop's changes and cancellations, the tills' pick-ups) also goes into its store's change
 feed, in the same transaction, so the store's tills hold it before the customer arrives.
+
+**The customer's data (issue 17).** The record the tills get holds the customer as the hand-over
+needs it: the masked name, the phone's keyed hash (HMAC-SHA256 with the chain's phone key,
+sync/central/keys.py: a cashier finds the orders by typing the phone, offline) and its last four
+digits. The name and the number as the web shop sent them are kept in ``order_personal`` only,
+for the web shop (``GET /v1/admin/orders/{order_no}``). A till reads an order
+(``GET /v1/orders/{order_no}``) only when its store hands it over (:func:`till_order`); a return
+of another store's order or of a delivery reads it as a purchase (sync/central/returns.py),
+which the central answers only when something of it can come back.
 """
 
 from __future__ import annotations
@@ -27,16 +36,17 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy import Connection, Engine, select
 
-from sync.central import members
+from posclient.domain.privacy import normalise_phone, phone_digest, phone_last4
+from sync.central import keys, members
 from sync.central.db import among, bulk_insert, chunks, is_postgres
 from sync.central.entities import RowError, WriteReport, validation_error
-from sync.central.errors import NotFound
+from sync.central.errors import Forbidden, NotFound
 from sync.central.feed import PendingChange, Tx
 from sync.central.pickup_codes import CODE_PATTERN, CodeHashes, code_changed
-from sync.central.schema import dump_json, entities, entity_uniques, stores
+from sync.central.schema import dump_json, entities, entity_uniques, order_personal, stores
 from sync.protocol import (
     Minor,
     Moment,
@@ -81,6 +91,19 @@ class OrderIn(BaseModel):
     # The member who ordered: the order earns points on their account (sync/central/loyalty.py)
     member_no: str | None = Field(default=None, min_length=1, max_length=64)
 
+    @field_validator("customer_phone")
+    @classmethod
+    def _mobile(cls, v: str | None) -> str | None:
+        """The 11 digits of a mainland mobile number (the till finds orders by its keyed hash
+        and shows its last four digits); none: no phone."""
+        if v is None or not v.strip():
+            return None
+        number = normalise_phone(v)
+        if number is None:
+            raise ValueError("not a mainland mobile number (11 digits from 1; +86 and "
+                             "separators allowed)")
+        return number
+
 
 def upsert_orders(tx: Tx, rows: Iterable[tuple[int, Mapping[str, Any]]], *,
                   ref_name: str = "record", seen: dict[str, int] | None = None,
@@ -93,6 +116,7 @@ def upsert_orders(tx: Tx, rows: Iterable[tuple[int, Mapping[str, Any]]], *,
     report = WriteReport()
     seen = {} if seen is None else seen
     codes = CodeHashes() if codes is None else codes
+    phone_key = keys.phone_key(tx.conn)
     for ref, raw in rows:
         try:
             order = OrderIn.model_validate(raw)
@@ -105,7 +129,7 @@ def upsert_orders(tx: Tx, rows: Iterable[tuple[int, Mapping[str, Any]]], *,
             continue
         seen[order.order_no] = ref
         try:
-            changed = _upsert_one(tx, order, codes)
+            changed = _upsert_one(tx, order, codes, phone_key)
         except _Refused as exc:
             report.rejected.append(RowError(ref, str(exc)))
             continue
@@ -117,6 +141,7 @@ def upsert_orders(tx: Tx, rows: Iterable[tuple[int, Mapping[str, Any]]], *,
 
 
 def get_order(engine: Engine, order_no: str) -> OrderData:
+    """The order as the tills get it (the customer masked)."""
     with engine.connect() as conn:
         data = conn.scalar(select(entities.c.data).where(entities.c.entity == "order",
                                                          entities.c.key == order_no))
@@ -125,11 +150,40 @@ def get_order(engine: Engine, order_no: str) -> OrderData:
     return OrderData.model_validate_json(data)
 
 
+def till_order(engine: Engine, order_no: str, store_id: str) -> OrderData:
+    """``GET /v1/orders/{order_no}`` for a till of ``store_id``: only an order that store
+    hands over. Another store's order, or a delivery, is ``403 other_store`` (a return of it
+    reads it as a purchase: sync/central/returns.py)."""
+    order = get_order(engine, order_no)
+    if _scope_of(order) != store_id:
+        raise Forbidden(f"Order {order_no} is not collected at store {store_id}: a till reads "
+                        "the orders its store hands over (a return of another store's order "
+                        "or of a delivery reads it through /v1/returns/purchase).",
+                        code="other_store")
+    return order
+
+
+def order_customer(engine: Engine, order_no: str) -> tuple[OrderData, str, str | None]:
+    """The order, its customer's name and phone as the web shop sent them (the admin API)."""
+    with engine.connect() as conn:
+        order = read(conn, order_no, lock=False)
+        if order is None:
+            raise NotFound(f"No order {order_no!r}.", code="order_unknown")
+        name, phone = _personal(conn, order_no) or ("", None)
+    return order, name, phone
+
+
+def _personal(conn: Connection, order_no: str) -> tuple[str, str | None] | None:
+    row = conn.execute(select(order_personal.c.name, order_personal.c.phone)
+                       .where(order_personal.c.order_no == order_no)).first()
+    return None if row is None else (row.name, row.phone)
+
+
 class _Refused(ValueError):
     """An order that breaks a rule; the message says which."""
 
 
-def _upsert_one(tx: Tx, order: OrderIn, codes: CodeHashes) -> bool:
+def _upsert_one(tx: Tx, order: OrderIn, codes: CodeHashes, phone_key: bytes) -> bool:
     old = _stored(tx, order.order_no)
     scope = _scope(tx, order)
     currency = _store_currency(tx, scope)
@@ -142,9 +196,16 @@ def _upsert_one(tx: Tx, order: OrderIn, codes: CodeHashes) -> bool:
     paid = _paid_online(order, total)
     code = _pickup_code(order, old, codes)
     _check_member(tx, order, old)
-    data = _order_data(tx, order, old, lines, code, total, paid)
+    data = _order_data(tx, order, old, lines, code, total, paid, phone_key)
+    personal = _customer(tx, order, data.member_no)
+    new_personal = old is None or _personal(tx.conn, order.order_no) != personal
+    if new_personal:
+        bulk_insert(tx.conn, order_personal, [{
+            "order_no": order.order_no, "name": personal[0], "phone": personal[1],
+            "updated_at": tx.now}], conflict=("order_no",),
+            update={c: f"excluded.{c}" for c in ("name", "phone", "updated_at")})
     if old is not None and data == old:
-        return False
+        return new_personal
     if old is not None and data.pickup_code_phc != old.pickup_code_phc:
         code_changed(tx.conn, order.order_no)
     data = data.model_copy(update={"updated_at": tx.now})
@@ -197,24 +258,33 @@ def _check_member(tx: Tx, order: OrderIn, old: OrderData | None) -> None:
 
 
 def _order_data(tx: Tx, order: OrderIn, old: OrderData | None, lines: list[OrderLineData],
-                code: tuple[str | None, str | None], total: int, paid: int) -> OrderData:
-    """The order to store, ``updated_at`` still the stored one's (unchanged is not written)."""
+                code: tuple[str | None, str | None], total: int, paid: int,
+                phone_key: bytes) -> OrderData:
+    """The order to store, ``updated_at`` still the stored one's (unchanged is not written);
+    the customer masked (OrderData masks the name; the phone is its hash and last 4)."""
     status: OrderStatus = order.status
     if old is not None and old.status in TILL_STATUSES and status in ("open", "ready"):
         status = old.status  # the tills' progress stands
     member_no = order.member_no or (old.member_no if old is not None else None)
-    erased = member_no is not None and members.is_erased(tx.conn, member_no)
+    name, phone = _customer(tx, order, member_no)
     return OrderData(
         order_no=order.order_no, channel=order.channel, status=status,
-        fulfilment=order.fulfilment, store_id=order.store_id,
-        # an erased member's order keeps no customer data (sync/central/erasure.py)
-        customer_name="" if erased else order.customer_name,
-        customer_phone=None if erased else order.customer_phone,
+        fulfilment=order.fulfilment, store_id=order.store_id, customer_name=name,
+        customer_phone_hash=None if phone is None else phone_digest(phone_key, phone),
+        customer_phone_last4=None if phone is None else phone_last4(phone),
         pickup_code_phc=code[0] if order.fulfilment == "pickup" else None,
         pickup_code_hash=code[1] if order.fulfilment == "pickup" else None,
         currency=order.currency, lines=lines, payments=order.payments, total=total, paid=paid,
         created_at=order.created_at or (old.created_at if old is not None else tx.now),
         updated_at=old.updated_at if old is not None else tx.now, member_no=member_no)
+
+
+def _customer(tx: Tx, order: OrderIn, member_no: str | None) -> tuple[str, str | None]:
+    """The customer's name and phone to keep: none for the order of an erased member
+    (sync/central/erasure.py), whatever the web shop sends again."""
+    if member_no is not None and members.is_erased(tx.conn, member_no):
+        return "", None
+    return order.customer_name, order.customer_phone
 
 
 def _stored(tx: Tx, order_no: str) -> OrderData | None:
@@ -247,15 +317,22 @@ def record_return(tx: Tx, order_no: str, event_id: UUID, returned: Mapping[int, 
 
 
 def erase_customer(tx: Tx, order_no: str) -> bool:
-    """The order of an erased member keeps no customer name or phone (sync/central/
-    erasure.py); its store's tills get it again. False: it had none."""
+    """The order of an erased member keeps no customer: its name and phone go from
+    ``order_personal``, the masked name, the phone's hash and last four digits from the
+    record, which goes to its store's tills again (sync/central/erasure.py: the feed's older
+    copies of it are deleted). True when it had any of these."""
+    had = bool(tx.conn.execute(order_personal.delete().where(
+        order_personal.c.order_no == order_no)).rowcount)
     order = _stored(tx, order_no)
-    if order is None or (not order.customer_name and order.customer_phone is None):
-        return False
+    if order is None:
+        return had
+    had = had or bool(order.customer_name or order.customer_phone_hash
+                      or order.customer_phone_last4)
     scope = _scope_of(order)
-    _write(tx, order.model_copy(update={"customer_name": "", "customer_phone": None,
+    _write(tx, order.model_copy(update={"customer_name": "", "customer_phone_hash": None,
+                                        "customer_phone_last4": None,
                                         "updated_at": tx.now}), scope, scope)
-    return True
+    return had
 
 
 def _scope_of(order: OrderData) -> str:

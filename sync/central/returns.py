@@ -22,6 +22,12 @@ or a web order. ``return_lines`` holds, per purchase line, what was returned (``
   exception with a decision (approve: ``requested``; refuse: ``refused``).
 - Goods back: ledger reason ``return`` (+qty); written off as damaged: ``return`` then
   ``damaged`` (-qty), so the trail shows both.
+
+Any store's till reads any purchase to return it (issue 17: that is how another store's web
+order, or a delivery, comes back), but a web order only while something of it can come back
+(:func:`check_returnable`): nothing collected or delivered yet, a cancellation before any
+hand-over, or everything received returned already is ``409 order_not_returnable``, and the
+order's customer is masked (``sync.protocol.order_purchase``).
 """
 
 from __future__ import annotations
@@ -66,9 +72,29 @@ Problem = tuple[str, str, str, dict[str, Any]]  # kind, subject, message, detail
 # -- purchases ----------------------------------------------------------------------------------
 
 def get_purchase(engine: Engine, kind: str, ref: str, now: datetime) -> PurchaseData:
-    """``GET /v1/returns/purchase``: a receipt or an order as it stands for a return."""
+    """``GET /v1/returns/purchase``: a receipt or an order as it stands for a return (an order
+    with nothing to return is refused: :func:`check_returnable`)."""
     with reader(engine) as conn:
-        return _purchase(conn, kind, ref, now, lock=False)
+        return check_returnable(_purchase(conn, kind, ref, now, lock=False))
+
+
+def check_returnable(purchase: PurchaseData) -> PurchaseData:
+    """``purchase``, or ``409 order_not_returnable`` for a web order nothing of which can come
+    back: none of its units reached the customer (nothing collected, a delivery not delivered,
+    a cancellation), or all that did came back already. Units held by returns in progress do
+    not count: they may still be released."""
+    if purchase.kind != "order" or any(ln.received > ln.returned for ln in purchase.lines):
+        return purchase
+    if any(ln.received for ln in purchase.lines):
+        why = "everything the customer received has been returned already"
+    elif purchase.status == "cancelled":
+        why = "it was cancelled before anything was handed over"
+    elif purchase.store_id is None:  # a delivery
+        why = f"it has not been delivered yet (status {purchase.status})"
+    else:
+        why = "nothing of it has been collected yet"
+    raise Conflict(f"Order {purchase.ref} cannot be returned: {why}.",
+                   code="order_not_returnable")
 
 
 def _purchase(conn: Any, kind: str, ref: str, now: datetime, *, lock: bool,
@@ -160,7 +186,8 @@ def reserve(tx: Tx, who: TerminalIdentity, req: ReserveRequest) -> ReserveRespon
     except ValueError as exc:
         raise InvalidRequest(str(exc), code="invalid_request") from None
     conn, now = tx.conn, tx.now
-    purchase = _purchase(conn, kind, ref, now, lock=True, exclude=req.reservation_id)
+    purchase = check_returnable(_purchase(conn, kind, ref, now, lock=True,
+                                          exclude=req.reservation_id))
     lines = {ln.line_id: ln for ln in purchase.lines}
     asked: dict[int, int] = {}
     for ask in req.lines:

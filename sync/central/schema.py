@@ -41,7 +41,7 @@ from sync.central.errors import SchemaError
 from sync.central.schema_history import UPGRADES
 from sync.central.schema_history.types import BigId, UtcDateTime
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 GLOBAL = ""  # the store scope of a record every store sees (entities.scope)
 
@@ -438,6 +438,14 @@ member_orders = Table(  # v12: the web orders a member placed (their export and 
     Column("order_no", String(64), primary_key=True),
 )
 
+order_personal = Table(  # v14: a web order's customer as the web shop sent it (issue 17)
+    "order_personal", metadata,
+    Column("order_no", String(64), primary_key=True),
+    Column("name", String(200), nullable=False, default=""),
+    Column("phone", String(32)),  # the 11 digits of a mainland mobile number
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
 audit_records = Table(  # v5: each till's audit log as it uploaded it, chain checked on arrival
     "audit_records", metadata,
     Column("store_id", String(32), primary_key=True),
@@ -491,7 +499,7 @@ member_lookup_counts = Table(  # v13: online member look-ups per terminal (looku
 
 # Tables a bulk load fills (their statistics are refreshed after one: db.analyze).
 BULK_TABLES = (changes, entities, entity_uniques, stock_levels, stock_movements, member_personal,
-               member_stores, member_activity)
+               member_stores, member_activity, order_personal)
 
 
 # -- creation and checks ------------------------------------------------------------------------

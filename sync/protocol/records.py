@@ -14,6 +14,7 @@ from pydantic import (
 )
 
 from posclient.domain.member_token import MAX_KID, PUBLIC_KEY_BYTES, from_b64url
+from posclient.domain.privacy import mask_name, normalise_phone, phone_last4
 from posclient.domain.promotions import normalize_code, promotion_from_dict
 from sync.protocol.bounds import (
     BIGINT_MAX,
@@ -154,21 +155,50 @@ ORDER_STATUSES = ("open", "ready", "partly_collected", "collected", "cancelled",
 OrderStatus = Literal["open", "ready", "partly_collected", "collected", "cancelled", "delivered"]
 
 
+PhoneHash = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]  # posclient/domain/privacy.py
+PhoneLast4 = Annotated[str, Field(pattern=r"^\d{4}$")]
+
+
+def masked_customer(data: Any) -> Any:
+    """A web order's customer as a till may hold it (issue 17), whatever the central sent: the
+    name masked (``陈**``, posclient/domain/privacy.py ``mask_name``: a masked name stays as it
+    is) and no phone number. A central before issue 17 sent ``customer_phone`` in full: its last
+    four digits are kept (a mainland mobile number's), the number itself is dropped here, before
+    anything stores it; such an order has no ``customer_phone_hash`` (found by number only)."""
+    if not isinstance(data, dict):
+        return data
+    out = dict(data)
+    if isinstance(out.get("customer_name"), str):
+        out["customer_name"] = mask_name(out["customer_name"])
+    phone = out.pop("customer_phone", None)
+    if isinstance(phone, str) and out.get("customer_phone_last4") is None:
+        number = normalise_phone(phone[:64])
+        out["customer_phone_last4"] = None if number is None else phone_last4(number)
+    return out
+
+
 class OrderData(ProtocolModel):
-    """A web order as the central keeps it and a till reads it (``GET /v1/orders/{order_no}``).
+    """A web order as a till reads it (the store's feed and snapshot, ``GET /v1/orders/{no}``).
     The pick-up code is there only as a hash, so a till checks the customer's code offline
     without holding it (:meth:`pickup_code_matches`, sync/protocol/pickup_codes.py):
     ``pickup_code_phc``, a salted argon2id hash; or, on an order stored before those,
     ``pickup_code_hash``, the old unsalted SHA-256 hex. An order has one or the other (a
-    separate field, so a till older than the argon2 form still reads every page)."""
+    separate field, so a till older than the argon2 form still reads every page).
+
+    The customer is there as the hand-over needs it (issue 17, :func:`masked_customer`): the
+    masked name, the phone's last four digits, and its keyed hash (HMAC-SHA256 with the chain's
+    phone key), so a cashier finds the orders by typing the customer's phone, offline, with one
+    index probe. The central keeps the name and the number apart (``order_personal``) for the
+    web shop."""
 
     order_no: str = Field(min_length=1, max_length=64)
     channel: Literal["web", "app", "marketplace"] = "web"
     status: OrderStatus
     fulfilment: Literal["pickup", "delivery"]
     store_id: StoreId | None = None  # the pick-up store
-    customer_name: Name = ""
-    customer_phone: str | None = Field(default=None, max_length=32)
+    customer_name: Name = ""  # masked
+    customer_phone_hash: PhoneHash | None = None
+    customer_phone_last4: PhoneLast4 | None = None
     pickup_code_hash: PickupCodeSha256 | None = None  # orders from before argon2 only
     pickup_code_phc: PickupCodePhc | None = None
     currency: Currency
@@ -185,6 +215,11 @@ class OrderData(ProtocolModel):
     # twice nor misses one that has not reached the central yet.
     # (as long as the order's pick-ups and returns: the central appends, the tills read)
     applied_events: list[UUID] = Field(default=[])
+
+    @model_validator(mode="before")
+    @classmethod
+    def _customer_masked(cls, data: Any) -> Any:
+        return masked_customer(data)
 
     def pickup_code_matches(self, code: str) -> bool:
         """Whether ``code`` is this order's pick-up code (case and spaces ignored)."""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import (
     Field,
+    model_validator,
 )
 
 from posclient.domain.money import MAX_MINOR
@@ -29,7 +30,7 @@ from sync.protocol.bounds import (
     TerminalId,
     Word,
 )
-from sync.protocol.records import OrderData, ReasonCodeText
+from sync.protocol.records import OrderData, PhoneLast4, ReasonCodeText, masked_customer
 
 SourceKind = Literal["receipt", "order"]
 
@@ -87,17 +88,25 @@ class PurchaseData(ProtocolModel):
     purchased_at: datetime
     status: Word = ""  # an order's status
     member_id: Id | None = None
-    customer_phone: str | None = Field(default=None, max_length=32)
+    # A web order's customer as a till may see it (issue 17): the masked name and the phone's
+    # last four digits (records.py ``masked_customer``: an older central's full phone is dropped)
+    customer_name: Name = ""
+    customer_phone_last4: PhoneLast4 | None = None
     lines: list[PurchaseLineData] = Field(min_length=1, max_length=MAX_LINES)
     tenders: list[PurchaseTenderData] = Field(default=[], max_length=200)
     applied_returns: list[UUID] = Field(default=[], max_length=10_000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _customer_masked(cls, data: Any) -> Any:
+        return masked_customer(data)
 
 
 def order_purchase(order: OrderData) -> PurchaseData:
     """A web order as a purchase to return (both ends): a pick-up order's customer has what
     was collected, a delivered one all of it; the order's money is its online payments (tender
     ``web``, refunded through the web shop) and what the tills took at pick-up (``till``)."""
-    has_all = order.fulfilment == "delivery" and order.status != "cancelled"
+    has_all = order.fulfilment == "delivery" and order.status == "delivered"
     tenders = [PurchaseTenderData(kind="web", amount=p.amount, reference=p.reference,
                                   detail=p.method)
                for p in order.payments if p.kind == "online" and p.amount > 0]
@@ -106,7 +115,7 @@ def order_purchase(order: OrderData) -> PurchaseData:
     return PurchaseData(
         kind="order", ref=order.order_no, store_id=order.store_id, channel=order.channel,
         currency=order.currency, purchased_at=order.created_at, status=order.status,
-        customer_phone=order.customer_phone,
+        customer_name=order.customer_name, customer_phone_last4=order.customer_phone_last4,
         lines=[PurchaseLineData(
             line_id=ln.line_no, product_id=ln.product_id, sku=ln.sku, name_zh=ln.name_zh,
             name_en=ln.name_en, qty=ln.qty, total=ln.total,

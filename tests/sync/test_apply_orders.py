@@ -1,7 +1,9 @@
 """Web orders from the change feed and the snapshot in the till's copy (``web_orders``): the same
 rows as a fetched order, only this store's, removed when the central takes them away, never
 while this till has a pick-up of them the central has not acknowledged; the stock they hold
-back and the cashier's warning when a sale takes it. Real till databases (tests/till_kit.py)."""
+back and the cashier's warning when a sale takes it; the customer kept masked and found by the
+phone's keyed hash, even from a central older than issue 17 (which sends the phone in full).
+Real till databases (tests/till_kit.py)."""
 
 from __future__ import annotations
 
@@ -9,15 +11,17 @@ import json
 from uuid import UUID
 
 import pytest
-from orders_kit import CODE, order
+from orders_kit import CODE, PHONE, order
 
 from posclient.app.checkout import Checkout
 from posclient.app.orders import OrderBook
 from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.domain.clock import iso
+from posclient.domain.errors import Unavailable
 from posclient.store.orders import reserved_stock
+from posclient.store.sync_state import state_set
 from sync.apply import Applier
-from sync.protocol import pickup_code_phc
+from sync.protocol import OrderData, PurchaseData, order_purchase, pickup_code_phc
 from sync.snapshot_writer import SnapshotWriter
 
 MILK_ID, RICE_ID = 1, 5
@@ -83,13 +87,13 @@ def test_a_newer_copy_from_the_feed_keeps_this_tills_uncounted_pickup(till, co):
     assert reserved_stock(till.store.conn, "S001") == {MILK_ID: 1, RICE_ID: 1}
 
 
-def test_a_complete_snapshot_replaces_this_stores_orders_but_keeps_uncounted_pickups(till, co):
+def test_a_complete_snapshot_replaces_the_orders_but_keeps_uncounted_pickups(till, co):
     apply(till, ("order", "upsert", "W1001", order()),
           ("order", "upsert", "GONE", order(order_no="GONE")),
           ("order", "upsert", "MINE", order(order_no="MINE",
                                             pickup_code_phc=pickup_code_phc("MINE", CODE))))
     hand_over(till, co, "MINE", {1: 1})  # not yet sent to the central
-    with till.store.write():  # another store's order, fetched for a look-up
+    with till.store.write():  # another store's order, fetched for a look-up before issue 17
         OrderBook(till.store.conn, till.clock).keep(order(order_no="ELSE", store_id="S002"))
 
     writer = SnapshotWriter(till.store, "S001")
@@ -100,7 +104,8 @@ def test_a_complete_snapshot_replaces_this_stores_orders_but_keeps_uncounted_pic
     finally:
         writer.close()
     got = rows(till)
-    assert set(got) == {"W1001", "NEW", "MINE", "ELSE"}  # GONE went; MINE has a pending pick-up
+    # GONE went, and ELSE: a till keeps its own store's orders only. MINE has a pending pick-up.
+    assert set(got) == {"W1001", "NEW", "MINE"}
     assert got["W1001"][0] == "cancelled"
 
     till.store.conn.execute("UPDATE outbox SET status = 'sent'")  # acknowledged: now it may go
@@ -110,7 +115,7 @@ def test_a_complete_snapshot_replaces_this_stores_orders_but_keeps_uncounted_pic
         writer.finish(complete=True)
     finally:
         writer.close()
-    assert set(rows(till)) == {"W1001", "NEW", "ELSE"}
+    assert set(rows(till)) == {"W1001", "NEW"}
 
 
 def test_a_cut_off_snapshot_removes_no_order(till):
@@ -152,3 +157,45 @@ def test_a_sale_of_reserved_stock_goes_ahead_with_a_warning(till, co):
     assert short is not None and (short.on_hand, short.reserved, short.sellable) == (4, 3, 1)
     assert [ln.qty for ln in co.cart.active_lines] == [2]  # sold all the same
     assert co.takes_reserved(2) is None  # bread: nothing reserved
+
+
+def test_the_customers_phone_finds_the_order_with_one_probe_of_the_hash_index(till):
+    apply(till, ("order", "upsert", "W1001", order()),
+          ("order", "upsert", "W2", order(order_no="W2", customer_phone_hash=None)))
+    book = OrderBook(till.store.conn, till.clock)  # a till of the demo data: the demo key
+    assert book.find(PHONE) == ["W1001"] and book.find("+86 138 0013 8000") == ["W1001"]
+    assert book.find("13800138001") == [] and book.find("W2") == ["W2"]
+    plan = " ".join(r[3] for r in till.store.conn.execute(
+        "EXPLAIN QUERY PLAN SELECT order_no FROM web_orders WHERE order_no = ? OR "
+        "phone_hash = ?", ("x", "y")))
+    assert "web_orders_phone_hash" in plan and "SCAN" not in plan
+    columns = {r[1] for r in till.store.conn.execute("PRAGMA table_info(web_orders)")}
+    assert "phone" not in columns
+    with till.store.write() as conn:  # enrolled, and the keyring has no key (yet)
+        state_set(conn, server_url="http://central")
+    with pytest.raises(Unavailable) as no_key:
+        book.find(PHONE)
+    assert no_key.value.code == "member_keys_missing"
+    assert book.find("W1001") == ["W1001"]  # numbers need no key
+
+
+def test_an_older_centrals_order_is_kept_masked_without_the_phone(till):
+    """A central before issue 17 sends the customer's whole name and phone: the till keeps the
+    masked name and the last four digits, never the number (dropped as the record is read),
+    and finds the order by its number (by phone once the central sends the hash)."""
+    old = order().model_dump(mode="json")
+    del old["customer_phone_hash"], old["customer_phone_last4"]
+    old.update(customer_name="陈静", customer_phone="138 0013 8000")
+    o = OrderData.model_validate_json(json.dumps(old))
+    assert (o.customer_name, o.customer_phone_last4, o.customer_phone_hash) == (
+        "陈**", "8000", None)
+    apply(till, ("order", "upsert", "W1001", o))
+    phone_hash, data = till.store.conn.execute("SELECT phone_hash, data FROM web_orders").fetchone()
+    assert phone_hash is None and "0013" not in data and "陈静" not in data
+    book = OrderBook(till.store.conn, till.clock)
+    assert book.find("W1001") == ["W1001"] and book.find(PHONE) == []
+    bought = PurchaseData.model_validate({**order_purchase(o).model_dump(mode="json"),
+                                          "customer_name": "陈静",
+                                          "customer_phone": "13800138000"})
+    assert (bought.customer_name, bought.customer_phone_last4) == ("陈**", "8000")
+    assert "13800138000" not in bought.model_dump_json()

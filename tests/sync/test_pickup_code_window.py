@@ -1,6 +1,7 @@
 """The pick-up screen with the real central over HTTP: the code is checked by the
 central, off the GUI thread, and counted there and at the till; with the network gone the till
-checks it itself and the hand-over goes on."""
+checks it itself and the hand-over goes on. The customer's phone finds the order, which shows
+the customer masked; another store's order is the central's refusal, said in the dialog."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ CODE = "K7P2Q9"
 @pytest.fixture
 def window(qtbot, central_engine, serve, tmp_path):
     """A till of store S1 enrolled with the central (behind the fault middleware) and synced,
-    its window open; the web order W500 is there."""
+    its window open; the web order W500 is there (W600 is store S2's)."""
     clock = ManualClock()
     injector = FaultInjector(create_app(central_engine, clock=clock))
     injector.only_paths = ("/v1/orders/",)
@@ -45,9 +46,11 @@ def window(qtbot, central_engine, serve, tmp_path):
         admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
         order = {"order_no": "W500", "fulfilment": "pickup", "store_id": "S1",
                  "pickup_code": CODE, "customer_name": "陈静", "currency": "CNY",
+                 "customer_phone": "13900001111",
                  "lines": [{"sku": "100001", "qty": 2, "unit_price": 350}],
                  "payments": [{"kind": "online", "amount": 700}]}
-        assert httpx.post(f"{url}/v1/admin/orders", json={"orders": [order]},
+        other = {**order, "order_no": "W600", "store_id": "S2"}
+        assert httpx.post(f"{url}/v1/admin/orders", json={"orders": [order, other]},
                           headers=admin).status_code == 200
         code = httpx.post(f"{url}/v1/admin/enrolment-codes", json={"store_id": "S1"},
                           headers=admin).json()["code"]
@@ -117,3 +120,31 @@ def test_without_the_network_the_till_checks_the_code_and_hands_the_order_over(
     assert central_count(central) is None  # the central heard nothing
     qtbot.keyClick(w.sell_page.scan_field, Qt.Key.Key_Return)  # paid online: done
     qtbot.waitUntil(lambda: w.sell_page.table.rowCount() == 0, timeout=5_000)
+
+
+def test_the_customers_phone_finds_the_order_shown_masked_and_another_stores_is_refused(
+        qtbot, window):
+    w, _, _ = window
+    seen: dict[str, object] = {}
+
+    def answer(dialog) -> None:
+        query = dialog.findChild(QLineEdit, "orderQuery")
+        query.setText("+86 139-0000-1111")  # the till holds its keyed hash only
+        qtbot.keyClick(query, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: "central has it now" in dialog.message.text(), timeout=10_000)
+        seen["info"] = dialog.info.text()
+        query.setText("W600")  # store S2's: not on this till, and the central says no
+        qtbot.keyClick(query, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: "not collected at this store" in dialog.message.text(),
+                        timeout=10_000)
+        seen["said"], seen["view"] = dialog.message.text(), dialog.view
+        seen["rows"] = dialog.table.rowCount()
+        dialog.reject()
+
+    on_next_dialog(qtbot, answer, name="pickup")
+    w.sell_page.buttons["pickup"].click()
+    assert str(seen["info"]).startswith("Order W500 · 陈** ****1111 · open")
+    assert "13900001111" not in str(seen["info"]) and "陈静" not in str(seen["info"])
+    assert seen["said"] == ("Order W600 is not collected at this store (it is another store's, "
+                            "or a delivery): to take it back, use Returns")
+    assert seen["view"] is None and seen["rows"] == 0  # nothing of it to hand over

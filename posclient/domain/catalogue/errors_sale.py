@@ -196,6 +196,10 @@ ERRORS: dict[str, tuple[str, str]] = {
     "order_other_store": (
         "订单 {order_no} 应在门店 {store} 自提",
         "Order {order_no} is to be collected at store {store}"),
+    "order_other_store.central": (
+        "订单 {order_no} 不在本店自提（是其他门店的订单或送货订单）：退货请在“退货”中办理",
+        "Order {order_no} is not collected at this store (it is another store's, or a "
+        "delivery): to take it back, use Returns"),
     "order_cancelled": (
         "订单 {order_no} 已取消：没有可交付的商品",
         "Order {order_no} was cancelled: there is nothing to hand over"),
@@ -251,6 +255,10 @@ ERRORS: dict[str, tuple[str, str]] = {
     "purchase_unknown.gone": (
         "总部已找不到这笔购买",
         "The central no longer knows this purchase"),
+    "order_not_returnable": (
+        "{ref}：这笔网购订单没有可退的商品（尚未自提或送达、已取消，或已全部退回）",
+        "{ref}: this web order has nothing to return (nothing of it was collected or delivered "
+        "yet, it was cancelled, or all of it came back already)"),
     "purchase_line_unknown": (
         "{ref} 没有第 {line_id} 行",
         "{ref} has no line {line_id}"),

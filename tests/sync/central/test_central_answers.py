@@ -46,21 +46,25 @@ def test_the_answers_with_pin_hashes_member_or_customer_data_are_not_stored(shop
                                "store_id": "S1"})
     shop.put("member", [{"id": 7, "member_no": "M0007", "name": "陈静",
                          "phone": "13800138000", "store_id": "S1"}])  # on S1's tills
-    post(shop, web_order())
+    post(shop, web_order(), web_order("D1", fulfilment="delivery", status="delivered",
+                                      store_id=None, pickup_code=None))
     till = shop.enrol("S1")
     answers = {
         "feed": till.get("/v1/changes", after=0),
         "snapshot": till.get("/v1/snapshot"),
         "order": till.get("/v1/orders/W1001"),
-        "purchase": till.get("/v1/returns/purchase", order_no="W1001"),
+        "purchase": till.get("/v1/returns/purchase", order_no="D1"),
         "whoami": till.get("/v1/whoami"),
         "health": shop.http.get("/v1/health"),
+        "web shop's order": shop.http.get("/v1/admin/orders/W1001", headers=shop.admin),
     }
     for what, r in answers.items():
         assert r.status_code == 200, (what, r.text)
         assert secured(r), (what, dict(r.headers))
     assert "$argon2id$" in answers["feed"].text and "M0007" in answers["feed"].text
-    assert "13800138000" in answers["order"].text
+    for what in ("order", "purchase"):  # the customer masked: the last four digits only
+        assert "8000" in answers[what].text and "13800138000" not in answers[what].text
+    assert "13800138000" in answers["web shop's order"].text
     assert answers["snapshot"].headers["content-encoding"] == "gzip"
 
 

@@ -1,14 +1,18 @@
-"""Web orders reach the central (``POST /v1/admin/orders``) and any till reads them
-(``GET /v1/orders/{order_no}``): checked, resolved to products, the pick-up code kept as a hash,
-changes and cancellations by the rules. Real central over HTTP, SQLite and PostgreSQL."""
+"""Web orders reach the central (``POST /v1/admin/orders``) and the tills of their pick-up store
+read them (``GET /v1/orders/{order_no}``): checked, resolved to products, the pick-up code kept
+as a hash, the customer masked for the tills and whole for the web shop only (issue 17), changes
+and cancellations by the rules. Real central over HTTP, SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from typing import Any
 
 from sqlalchemy import select, update
 
-from sync.central.schema import entities
+from sync.central.schema import PHONE_KEY, entities, meta, order_personal
 from sync.protocol import OrderData
 
 
@@ -32,13 +36,13 @@ def post(shop, *orders: dict[str, Any], partial: bool = False) -> dict[str, Any]
     return shop.admin_post("/orders", {"orders": list(orders), "partial": partial})
 
 
-def test_a_web_order_is_stored_resolved_and_any_till_of_the_chain_reads_it(shop):
-    report = post(shop, web_order())
+def test_a_web_order_is_stored_resolved_and_its_stores_tills_read_it_masked(shop):
+    report = post(shop, web_order(customer_phone="+86 138-0013-8000"))
     assert (report["upserted"], report["rejected"]) == (1, [])
-    for store_id in ("S1", "S2"):  # a return of a web purchase may happen at any store
-        r = shop.enrol(store_id).get("/v1/orders/W1001")
-        assert r.status_code == 200, r.text
-        order = OrderData.model_validate(r.json())
+    r = shop.enrol("S1").get("/v1/orders/W1001")
+    assert r.status_code == 200, r.text
+    assert "13800138000" not in r.text and "陈静" not in r.text
+    order = OrderData.model_validate(r.json())
     assert [(ln.line_no, ln.product_id, ln.name_en, ln.total) for ln in order.lines] == [
         (1, 1, "Yili Milk 250ml", 1000), (2, 4, "Wuchang Rice 5kg", 5990)]
     assert (order.total, order.paid, order.status) == (6990, 6990, "open")
@@ -46,7 +50,39 @@ def test_a_web_order_is_stored_resolved_and_any_till_of_the_chain_reads_it(shop)
     assert order.pickup_code_phc.startswith("$argon2id$") and order.pickup_code_hash is None
     with shop.engine.connect() as conn:
         stored = conn.scalar(select(entities.c.data).where(entities.c.key == "W1001"))
+        key = base64.b64decode(conn.scalar(select(meta.c.value)
+                                           .where(meta.c.key == PHONE_KEY)))
+        personal = conn.execute(select(order_personal.c.order_no, order_personal.c.name,
+                                       order_personal.c.phone)).all()
     assert "7Q4K2M" not in stored  # the code itself is never kept
+    assert "13800138000" not in stored and "陈静" not in stored
+    assert (order.customer_name, order.customer_phone_last4) == ("陈**", "8000")
+    assert order.customer_phone_hash == hmac.new(key, b"13800138000", hashlib.sha256).hexdigest()
+    assert personal == [("W1001", "陈静", "13800138000")]  # the number as one rule writes it
+
+    other = shop.enrol("S2").get("/v1/orders/W1001")  # another store's till: not its order
+    assert other.status_code == 403 and other.json()["error"] == "other_store"
+    assert "陈" not in other.text and "8000" not in other.text
+    web = shop.http.get("/v1/admin/orders/W1001", headers=shop.admin)  # the web shop: whole
+    assert web.status_code == 200, web.text
+    assert web.json()["customer"] == {"name": "陈静", "phone": "13800138000"}
+    assert web.json()["order"]["customer_name"] == "陈**"
+    assert shop.http.get("/v1/admin/orders/W404", headers=shop.admin).status_code == 404
+    assert shop.enrol("S1").get("/v1/admin/orders/W1001").status_code == 403  # no till
+
+
+def test_a_new_name_or_phone_reaches_the_web_shop_and_the_tills_only_as_they_may_hold_it(shop):
+    post(shop, web_order())
+    assert post(shop, web_order(customer_name="陈静怡"))["upserted"] == 1  # the same mask
+    assert shop.enrol("S1").get("/v1/orders/W1001").json()["customer_name"] == "陈**"
+    assert post(shop, web_order(customer_name="陈静怡", customer_phone="13900139000"))[
+        "upserted"] == 1
+    got = shop.enrol("S1").get("/v1/orders/W1001").json()
+    assert got["customer_phone_last4"] == "9000"
+    assert shop.http.get("/v1/admin/orders/W1001", headers=shop.admin).json()["customer"] == {
+        "name": "陈静怡", "phone": "13900139000"}
+    assert post(shop, web_order(customer_name="陈静怡", customer_phone="13900139000"))[
+        "unchanged"] == 1
 
 
 def test_bad_orders_are_refused_with_a_reason_and_the_good_ones_still_load(shop):
@@ -62,7 +98,8 @@ def test_bad_orders_are_refused_with_a_reason_and_the_good_ones_still_load(shop)
                   web_order("W8", payments=[{"kind": "online", "amount": 9999}]),
                   web_order("W9", lines=[{"sku": "100001", "qty": -1, "unit_price": 350}]),
                   web_order("W10"),
-                  web_order("W10"), partial=True)
+                  web_order("W10"),
+                  web_order("W11", customer_phone="010-6512 3456"), partial=True)
     reasons = {r["index"]: r["reason"] for r in report["rejected"]}
     assert reasons == {
         0: "line 1: no product with SKU 'NOPE'",
@@ -75,6 +112,8 @@ def test_bad_orders_are_refused_with_a_reason_and_the_good_ones_still_load(shop)
         7: "paid online 9999 is more than the order's total 6990",
         8: "lines.0.qty: Input should be greater than or equal to 1",
         10: "order W10 is given twice (first at record 9)",
+        11: "customer_phone: Value error, not a mainland mobile number (11 digits from 1; +86 "
+            "and separators allowed)",
     }
     assert report["upserted"] == 1
     short = dict(unpaid, payments=[*unpaid["payments"], {"kind": "at_pickup", "amount": 1}])
@@ -123,6 +162,10 @@ def test_a_delivery_order_has_no_store_and_no_pickup_code(shop):
     assert report["upserted"] == 1
     assert report["rejected"][0]["reason"] == ("a delivery order is paid online in full: 6890 "
                                                "is not paid")
-    order = shop.enrol("S2").get("/v1/orders/D1").json()
-    assert (order["store_id"], order["pickup_code_hash"], order["pickup_code_phc"]) == (
-        None, None, None)
+    with shop.engine.connect() as conn:
+        order = OrderData.model_validate_json(
+            conn.scalar(select(entities.c.data).where(entities.c.key == "D1")))
+    assert (order.store_id, order.pickup_code_hash, order.pickup_code_phc) == (None, None, None)
+    for store_id in ("S1", "S2"):  # no store hands a delivery over: no till reads it here
+        r = shop.enrol(store_id).get("/v1/orders/D1")
+        assert r.status_code == 403 and r.json()["error"] == "other_store"

@@ -72,6 +72,14 @@ def chain(shop):
     return shop
 
 
+WEB_ORDER = {"order_no": "W-ONE", "member_no": "8800000001", "fulfilment": "pickup",
+             "store_id": "S1", "pickup_code": "7Q4K2M", "currency": "CNY",
+             "customer_name": N1, "customer_phone": P1,
+             "lines": [{"sku": "100001", "qty": 1, "unit_price": 350}],
+             "payments": [{"kind": "online", "amount": 350, "method": "alipay"}],
+             "created_at": "2026-11-27T09:30:00Z"}
+
+
 def cli(shop, *args: str) -> int:
     return main(["--database", shop.engine.url.render_as_string(hide_password=False), *args])
 
@@ -86,7 +94,8 @@ def test_an_erasure_reaches_every_till_that_had_the_member_also_one_offline_then
     a.sell(P_NEW)
     a.sell(P1)
     a.sell(P2)
-    a.engine.run_once()  # the sign-up goes up: a member
+    shop.admin_post("/orders", {"orders": [WEB_ORDER]})  # member 1's, to collect at S1
+    a.engine.run_once()  # the sign-up goes up: a member; the order comes down
     b.sell(P1)  # looked up online at S2
     b.engine.run_once()
     labelled_a, labelled_b = a.labels(), b.labels()
@@ -103,6 +112,11 @@ def test_an_erasure_reaches_every_till_that_had_the_member_also_one_offline_then
     assert "Member 8800000001 erased (personal 1, record 1" in out
     assert cli(shop, "member", "erase", "8800000001") == 0  # again: nothing changes
     assert "was erased on" in capsys.readouterr().out
+    shop.admin_post("/orders", {"orders": [{**WEB_ORDER, "status": "ready"}]})  # sent again
+    stored = shop.http.get("/v1/admin/orders/W-ONE", headers=shop.admin).json()
+    assert stored["customer"] == {"name": "", "phone": None}  # kept no more
+    assert stored["order"]["customer_name"] == "" and stored["order"]["member_no"] == \
+        "8800000001"
     assert cli(shop, "member", "erase", "8899999999") == 1  # no such member
     with shop.engine.connect() as conn:
         assert conn.execute(select(member_erasures.c.member_no, member_erasures.c.reason,
@@ -138,6 +152,12 @@ def test_an_erasure_reaches_every_till_that_had_the_member_also_one_offline_then
             "SELECT member_no, member_id, source FROM member_erasures")) == [
             ("8800000001", 1, "central"), (new.member_no, new_id, "central")]
     assert text_columns_holding(a.db, [w for p in (P1, P_NEW) for w in written(p)]) == []
+    with Store.open(a.db) as store:  # the order stays, for its hand-over, without its customer
+        (data,) = store.conn.execute("SELECT data FROM web_orders WHERE order_no = 'W-ONE'"
+                                     ).fetchone()
+    order = json.loads(data)
+    assert (order["customer_name"], order.get("customer_phone_hash"),
+            order.get("customer_phone_last4")) == ("", None, None)
 
     # Till b comes back after the feed was pruned past its cursor: a snapshot brings it.
     with shop.engine.connect() as conn:
@@ -209,6 +229,8 @@ def test_the_export_holds_all_the_central_has_of_the_member_and_nothing_of_anoth
     assert all(s["event"]["member_no"] == new.member_no for s in doc["sales"])
     assert sorted(e["type"] for e in doc["events"]) == ["member_consent", "member_signup"]
     assert [o["order_no"] for o in doc["orders"]] == ["W-NEW"]
+    assert [(c["order_no"], c["name"], c["phone"]) for c in doc["order_customers"]] == [
+        ("W-NEW", N_NEW, P_NEW)]
     assert doc["audit_records"] == [] or all(
         r["detail"]["member_no"] == new.member_no for r in doc["audit_records"])
     assert doc["erasure"] is None

@@ -1,6 +1,7 @@
 """Web orders in the store's change feed and snapshot, end to end: the web shop's orders at the
 central reach the tills of their pick-up store only (never another store's, never a delivery),
-by the delta feed and by a snapshot; the till finds them offline by number and phone, shows the
+by the delta feed and by a snapshot; the till finds them offline by number and by the customer's
+phone (its keyed hash: the till holds no phone number, issue 17), shows the
 stock they hold back, refuses to hand over an order whose cancellation it has received, and
 hands over from its copy an order cancelled while it was offline (the central files that for a
 manager). Real till databases and the real central over HTTP, SQLite and PostgreSQL."""
@@ -69,10 +70,15 @@ class Till:
             self.engine.run_once()
 
     def orders(self) -> dict[str, tuple[str, str | None, dict[str, Any]]]:
-        """``order_no -> (status, phone, the central's copy)`` as the till holds them."""
+        """``order_no -> (status, phone hash, the central's copy)`` as the till holds them."""
         with Store.open(self.path) as store:
             return {no: (status, phone, json.loads(data)) for no, status, phone, data in
-                    store.conn.execute("SELECT order_no, status, phone, data FROM web_orders")}
+                    store.conn.execute("SELECT order_no, status, phone_hash, data "
+                                       "FROM web_orders")}
+
+    def book(self, store: Store) -> OrderBook:
+        """The till's orders, with the chain's phone key from the keyring (the engine's)."""
+        return OrderBook(store.conn, self.clock, keys=self.engine)
 
     def reserved(self) -> dict[int, int]:
         with Store.open(self.path) as store:
@@ -106,12 +112,16 @@ def test_orders_reach_their_stores_tills_by_the_feed_and_are_found_offline(cashi
                    payments=[{"kind": "online", "amount": 6990}]))
     assert till.engine.run_once().applied >= 1 and other.engine.run_once().applied >= 1
     assert set(till.orders()) == {"W500"} and set(other.orders()) == {"W600"}
-    status, phone, data = till.orders()["W500"]
-    assert (status, phone, data["total"], data["paid"]) == ("open", PHONE, 6990, 1000)
+    status, phone_hash, data = till.orders()["W500"]
+    assert (status, phone_hash, data["total"], data["paid"]) == (
+        "open", till.engine.member_keys().digest(PHONE), 6990, 1000)
+    assert (data["customer_name"], data["customer_phone_last4"]) == ("陈**", PHONE[-4:])
+    assert PHONE not in json.dumps(data) and "陈静" not in json.dumps(data, ensure_ascii=False)
 
     with Store.open(till.path) as store:  # no central asked: the till's copy only
-        book = OrderBook(store.conn, till.clock)
+        book = till.book(store)
         assert book.find("W500") == ["W500"] and book.find(f" {PHONE} ") == ["W500"]
+        assert book.find("+86 139-0000-1111") == ["W500"]  # however the phone is typed
         assert book.find("W600") == [] and book.find("D700") == []
         view = book.view("W500")
         assert view.open_qty(1) == 3 and view.handover({1: 3, 2: 1}).due == 5990
@@ -144,7 +154,7 @@ def test_a_snapshot_holds_open_orders_and_recently_finished_ones(cashier, tmp_pa
     assert set(till.orders()) == {"OLD-OPEN", "W500", "NEW-DONE"}
     assert till.orders()["NEW-DONE"][0] == "cancelled"
     with Store.open(till.path) as store:  # found offline by number and phone
-        book = OrderBook(store.conn, till.clock)
+        book = till.book(store)
         assert book.find("OLD-OPEN") == ["OLD-OPEN"]
         assert set(book.find(PHONE)) == {"OLD-OPEN", "W500", "NEW-DONE"}
         assert book.find(PHONE)[-1] == "NEW-DONE"  # orders still to hand over come first

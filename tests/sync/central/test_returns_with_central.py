@@ -145,10 +145,11 @@ def test_a_web_order_collected_returned_elsewhere_and_refunded_twice_reconciles(
     report = a2.engine.run_once()
     assert report.exceptions == ["double_refund:W700"]  # one incident, one exception
 
-    purchase = a.engine.fetch_purchase("order", "W700")
-    assert [(ln.received, ln.returned) for ln in purchase.lines] == [(3, 4), (1, 1)]
+    with pytest.raises(InvalidInput) as nothing_left:  # all of it came back (and more)
+        a.engine.fetch_purchase("order", "W700")
+    assert nothing_left.value.code == "order_not_returnable"
     order = a.engine.fetch_order("W700")
-    assert [ln.returned for ln in order.lines] == [4, 1]
+    assert [(ln.collected, ln.returned) for ln in order.lines] == [(3, 4), (1, 1)]
     with shop.engine.connect() as conn:
         refunds = conn.execute(select(refund_requests.c.amount, refund_requests.c.store_id,
                                       refund_requests.c.status)
@@ -165,6 +166,42 @@ def test_a_web_order_collected_returned_elsewhere_and_refunded_twice_reconciles(
     assert [r["amount"] for r in payable["requests"]] == [5990, 667]  # not the held one
     assert level(shop, "S1", MILK) == 100 - 3 + 2 + 2
     assert level(shop, "S1", RICE) == 10 - 1 and level(shop, "S2", RICE) == 1
+
+
+def delivery(order_no: str, **changes):
+    return {"order_no": order_no, "fulfilment": "delivery", "customer_name": "陈静",
+            "customer_phone": "13900003333", "currency": "CNY",
+            "lines": [{"sku": "100001", "qty": 3, "unit_price": 350, "discount": 50},
+                      {"sku": "100004", "qty": 1, "unit_price": 5990}],
+            "payments": [{"kind": "online", "amount": 6990, "method": "alipay",
+                          "reference": "ALI-800"}], **changes}
+
+
+def test_a_delivery_and_another_stores_order_come_back_through_the_purchase_only(
+        stores, tmp_path):
+    shop = stores
+    shop.admin_post("/orders", {"orders": [delivery("D800")]})
+    b = Till(shop, tmp_path, "S2", "b")
+    for ref in ("D800", "W700"):  # neither is S2's to hand over: no till of S2 reads them
+        with pytest.raises(InvalidInput) as other:
+            b.engine.fetch_order(ref)
+        assert other.value.code == "order_other_store"
+        with pytest.raises(InvalidInput) as early:  # nor returns them: nothing to bring back
+            b.engine.fetch_purchase("order", ref)
+        assert early.value.code == "order_not_returnable"
+    shop.admin_post("/orders", {"orders": [delivery("D800", status="delivered")]})
+    purchase = b.engine.fetch_purchase("order", "D800")
+    assert (purchase.customer_name, purchase.customer_phone_last4) == ("陈**", "3333")
+    assert "13900003333" not in purchase.model_dump_json()
+    assert [(ln.received, ln.returnable) for ln in purchase.lines] == [(3, 3), (1, 1)]
+    done = b.return_online("order", "D800", {2: 1})
+    assert [(t.kind, t.amount.minor, t.reference) for t in done.tenders] == [
+        ("web", 5990, "ALI-800")]
+    assert b.engine.run_once().pushed == 1
+    again = b.engine.fetch_purchase("order", "D800")
+    assert [ln.returnable for ln in again.lines] == [3, 0]
+    with Store.open(b.db) as store:  # the till keeps no copy of an order it does not hand over
+        assert store.conn.execute("SELECT count(*) FROM web_orders").fetchone() == (0,)
 
 
 def test_a_store_receipt_is_returned_at_another_store_once(stores, tmp_path):

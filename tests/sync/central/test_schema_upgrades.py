@@ -41,8 +41,10 @@ from sync.central.schema import (
     member_personal,
     member_stores,
     meta,
+    order_personal,
     schema_version,
 )
+from sync.protocol import OrderData
 
 VERSIONS = Path(__file__).with_name("schema_versions")
 T0 = datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
@@ -202,6 +204,62 @@ def _check_rows(conn: Connection, version: int) -> None:
     assert uniques.all() == [(f"phone:{digest}", "9")]  # the hash's since v11, not the number
     assert personal == [(9, "", "13800000000")]
     assert stores == ([(9, "S1", "purchase")] if version >= 4 else [])  # it bought at S1
+
+
+def _order(customer: dict[str, Any]) -> dict[str, Any]:
+    return {"order_no": "W1", "status": "open", "fulfilment": "pickup", "store_id": "S1",
+            "currency": "CNY", "total": 500, "created_at": T0.isoformat(),
+            "updated_at": T0.isoformat(), **customer,
+            "lines": [{"line_no": 1, "product_id": 1, "sku": "1", "qty": 1, "unit_price": 500,
+                       "total": 500}]}
+
+
+@pytest.mark.parametrize("version", [1, 13])
+def test_v14_keeps_a_web_orders_customer_apart_from_what_the_tills_get(
+        version: int, database_url: str) -> None:
+    """The order's record and the feed's past changes of it keep the masked name, the phone's
+    keyed hash and last four digits; the name and number move to order_personal. A number
+    that is not a mobile one stays there only."""
+    engine = make_engine(database_url)
+    with engine.begin() as conn:
+        _create_as_version(conn, version)
+        tables = _reflected(conn)
+        for seq, (no, name, phone) in enumerate((("W1", "陈静", "+86 138-0013-8000"),
+                                                 ("W2", "", "010-65123456"),
+                                                 ("W3", " 李四 ", None)), 1):
+            data = json.dumps(_order({"order_no": no, "customer_name": name,
+                                      "customer_phone": phone}), ensure_ascii=False)
+            conn.execute(tables["entities"].insert().values(
+                entity="order", key=no, scope="S1", parent=None, data=data,
+                updated_at=_bound(conn, T0)))
+            conn.execute(tables["changes"].insert().values(
+                seq=seq, store_id="S1", entity="order", key=no, op="upsert", data=data,
+                changed_at=_bound(conn, T0)))
+        conn.execute(tables["changes"].insert().values(
+            seq=4, store_id="S1", entity="order", key="W0", op="delete", data=None,
+            changed_at=_bound(conn, T0)))
+    assert init_schema(engine, NOW) == "upgraded"
+    with engine.connect() as conn:
+        key = base64.b64decode(conn.scalar(select(meta.c.value).where(meta.c.key == PHONE_KEY)))
+        digest = hmac.new(key, b"13800138000", hashlib.sha256).hexdigest()
+        records = dict(conn.execute(select(schema.entities.c.key, schema.entities.c.data)
+                                    .where(schema.entities.c.entity == "order")).all())
+        fed = conn.execute(select(schema.changes.c.key, schema.changes.c.data)
+                           .order_by(schema.changes.c.seq)).all()
+        personal = conn.execute(select(order_personal.c.order_no, order_personal.c.name,
+                                       order_personal.c.phone)
+                                .order_by(order_personal.c.order_no)).all()
+    engine.dispose()
+    customers = {"W1": ("陈**", digest, "8000"), "W2": ("", None, None), "W3": ("李**", None, None)}
+    for no, text in [*records.items(), *((k, d) for k, d in fed if d is not None)]:
+        data = json.loads(text)
+        assert "customer_phone" not in data, no
+        assert (data["customer_name"], data["customer_phone_hash"],
+                data["customer_phone_last4"]) == customers[no]
+        assert OrderData.model_validate(data).customer_name == customers[no][0]
+    assert [k for k, d in fed] == ["W1", "W2", "W3", "W0"] and fed[-1][1] is None
+    assert personal == [("W1", "陈静", "13800138000"), ("W2", "", "010-65123456"),
+                        ("W3", " 李四 ", None)]
 
 
 def _reflected(conn: Connection) -> dict[str, Table]:
