@@ -57,7 +57,7 @@ from sqlalchemy import (
 )
 
 from sync.central import members, orders
-from sync.central.db import among, is_postgres, reader, upsert, write_tx
+from sync.central.db import among, is_postgres, reader, retrying, upsert, write_tx
 from sync.central.feed import PendingChange, Tx, transaction
 from sync.central.schema import (
     RETENTION_DAYS_KEY,
@@ -337,7 +337,9 @@ def run_retention(engine: Engine, now: datetime, *, batch: int = DEFAULT_BATCH,
     if not 1 <= batch <= MAX_BATCH:
         raise ValueError(f"a batch is 1 to {MAX_BATCH} members")
     run = retention_due(engine, now)
-    while True:
+
+    def one_batch() -> tuple[int, int]:
+        """(members looked at, erased) of the next batch, in its own transaction."""
         with transaction(engine, now) as tx:
             q = (select(member_activity.c.member_id)
                  .where(member_activity.c.last_at < run.cutoff)
@@ -346,12 +348,18 @@ def run_retention(engine: Engine, now: datetime, *, batch: int = DEFAULT_BATCH,
             ids = list(tx.conn.scalars(q.with_for_update() if is_postgres(tx.conn) else q))
             numbers = {m: _number(tx.conn, m) for m in ids}
             _drop_orphans(tx.conn, [m for m, no in numbers.items() if no is None])
-            run.erased += len(erase_many(tx, [no for no in numbers.values() if no is not None],
-                                         reason="retention",
-                                         via=f"retention ({run.cutoff.date()})"))
+            return len(ids), len(erase_many(
+                tx, [no for no in numbers.values() if no is not None], reason="retention",
+                via=f"retention ({run.cutoff.date()})"))
+
+    while True:
+        # A sale of one of the batch's members at that moment may deadlock with it (they lock
+        # the member's rows in the other order): the batch runs again, without that member.
+        looked_at, erased = retrying(one_batch, what="retention batch")
+        run.erased += erased
         if progress is not None:
             progress(run.erased, run.due)
-        if len(ids) < batch:
+        if looked_at < batch:
             return run
 
 
