@@ -414,10 +414,11 @@ def cmd_self_test(args: argparse.Namespace) -> int:
 
 
 def cmd_console(args: argparse.Namespace) -> int:
-    from posclient.console import run_console
+    from posclient.console import member_central, run_console
 
     _ensure_demo(args)
-    return run_console(_terminal(args), lang=args.lang)
+    term = _terminal(args)
+    return run_console(term, lang=args.lang, member_central=member_central(term, _err))
 
 
 # -- parser ----------------------------------------------------------------------------------

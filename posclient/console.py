@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Callable
+from typing import Protocol
 
 from posclient.app.after_sale import AfterSale
 from posclient.app.checkout import Checkout
 from posclient.app.lookup import ProductInfo, parse_scan
+from posclient.app.members import Members
+from posclient.app.ports import MemberDirectoryPort, MemberKeysPort
 from posclient.app.staff import Approval, StaffSession
 from posclient.app.terminal import Terminal
 from posclient.domain.cart import Discount, Measure
@@ -21,6 +24,12 @@ from posclient.domain.errors import ApprovalRequired, AuthError, InvalidInput, P
 from posclient.domain.money import Money
 from posclient.domain.receipt import render_text
 from posclient.domain.tender import TenderNeedsConfirmation
+from posclient.store.sync_state import read_status
+
+
+class MemberCentral(MemberKeysPort, MemberDirectoryPort, Protocol):
+    """The chain's member keys and the central's member look-up (the sync engine)."""
+
 
 HELP = """\
   CODE or CODE*N     scan a barcode / scale label / item number (N = quantity)
@@ -32,13 +41,21 @@ HELP = """\
   suspend [LABEL]    park the sale                   resume [ID]  list / take one back
   cancel             void the whole sale             reprint      last receipt again
   nosale REASON      open the drawer (supervisor)
+  member CODE        find the member (card, app code, phone) and attach them; member - removes
+  signup PHONE [NAME]  sign a new member up (asks their consent, and marketing: default no)
+  withdraw marketing|membership   the sale's member withdraws a consent (membership: erased)
   lock               lock the till                   quit         log out and leave"""
 
 
 class Console:
+    """``member_central``: the chain's member keys and the central's member look-up (the sync
+    engine, on an enrolled till; None: the demo key, this till's members only)."""
+
     def __init__(self, term: Terminal, lang: str, ask: Callable[[str], str],
-                 ask_secret: Callable[[str], str], say: Callable[[str], None]) -> None:
+                 ask_secret: Callable[[str], str], say: Callable[[str], None],
+                 member_central: MemberCentral | None = None) -> None:
         self.term = term
+        self.member_central = member_central
         self.lang = lang
         self.ask = ask
         self.ask_secret = ask_secret
@@ -264,6 +281,57 @@ class Console:
             self.term.receipts.reprint(self.session, self.term.staff, self.last_sale_id,
                                        self.print_receipt, self.lang)
 
+    # -- members (posclient/app/members.py; consents: docs/privacy.md) -------------------------
+    def members(self) -> Members:
+        assert self.co is not None
+        return Members(self.co.store, self.co.clock, self.co.settings,
+                       keys=self.member_central, directory=self.member_central)
+
+    def yes(self, question: str) -> bool:
+        return self.ask(f"  {question} [y/N] ").strip().lower() in ("y", "yes", "是")
+
+    def _cmd_member(self, args: list[str]) -> None:
+        assert self.co is not None
+        if args == ["-"]:
+            self.co.detach_member()
+        elif args:
+            self.co.attach_member(self.members().find(" ".join(args)))
+        m = self.co.member
+        self.say(f"  Member: {m.label} · {m.tier} · {m.available} points" if m is not None
+                 else "  No member on this sale.")
+
+    def _cmd_signup(self, args: list[str]) -> None:
+        assert self.co is not None and self.session is not None
+        version = self.co.settings.member_consent_version
+        if not self.yes(f"Does the customer agree to the member terms and the privacy notice "
+                        f"(version {version})?"):
+            self.say("  Not signed up: the customer buys as a guest.")
+            return
+        marketing = self.yes("Does the customer also agree to receive marketing?")
+        member = self.members().sign_up(self.term.staff, self.session, phone=args[0],
+                                        name=" ".join(args[1:]), consent=True,
+                                        marketing=marketing)
+        self.co.attach_member(member)
+        self.say(f"  Member {member.member_no} signed up: {member.label}"
+                 f"{' (marketing: yes)' if marketing else ''}.")
+
+    def _cmd_withdraw(self, args: list[str]) -> None:
+        co = self.co
+        assert co is not None and self.session is not None
+        member, purpose = co.member, args[0].lower()
+        if member is None:
+            self.say("  Attach the member first: member CODE.")
+            return
+        if purpose == "membership":
+            if not self.yes(f"End {member.label}'s membership? Their personal data is erased "
+                            "everywhere; their points are lost."):
+                self.say("  Nothing changed.")
+                return
+            co.detach_member()
+        self.members().withdraw(self.term.staff, self.session, member, purpose)
+        self.say("  Membership ended: the customer buys as a guest." if purpose == "membership"
+                 else f"  {member.label} receives no more marketing.")
+
     def search(self, text: str) -> None:
         self.hits = self.term.lookup.find(text, 10)
         if not self.hits:
@@ -335,11 +403,31 @@ _COMMANDS: dict[str, Callable[[list[str]], bool]] = {
     "price": lambda a: len(a) >= 2,
     "disc": bool, "cash": lambda a: len(a) == 1, "card": _any, "credit": bool,
     "suspend": _any, "resume": _any, "nosale": _any, "cancel": _any, "reprint": _any,
+    "member": _any, "signup": bool, "withdraw": lambda a: len(a) == 1,
 }
+
+
+def member_central(term: Terminal, note: Callable[[str], None]) -> MemberCentral | None:
+    """The sync engine as the console's member keys and member look-up, on an enrolled till
+    with a keyring (as the window's: posclient/till_wiring.py); None: the demo store's keys,
+    this till's members only. Loaded only for an enrolled till."""
+    if not read_status(term.store.conn).enrolled or term.store.path is None:
+        return None
+    from sync.credentials import KeyringUnavailable, TokenStore
+    from sync.engine import SyncEngine
+
+    tokens = TokenStore()
+    try:
+        _ = tokens.backend  # a property: raises when there is no usable keyring
+    except KeyringUnavailable as exc:
+        note(f"Note: no keyring ({exc}): members are found by card and app code only.")
+        return None
+    return SyncEngine(term.store.path, tokens=tokens)
 
 
 def run_console(term: Terminal, lang: str = "zh",
                 ask: Callable[[str], str] = input,
                 ask_secret: Callable[[str], str] = getpass.getpass,
-                say: Callable[[str], None] = print) -> int:
-    return Console(term, lang, ask, ask_secret, say).run()
+                say: Callable[[str], None] = print,
+                member_central: MemberCentral | None = None) -> int:
+    return Console(term, lang, ask, ask_secret, say, member_central).run()

@@ -6,7 +6,9 @@ the central's ids). A whole snapshot is written by :class:`sync.snapshot_writer.
 (which applies the few small records through :class:`Applier`).
 
 Web orders (entity ``order``) go into ``web_orders`` through the same function as an order
-fetched at the pick-up screen (posclient/store/orders.py ``keep_orders``).
+fetched at the pick-up screen (posclient/store/orders.py ``keep_orders``). A member erased at
+the central (entity ``member_erasure``) is forgotten as a membership withdrawn at the till is
+(posclient/store/members.py ``forget``).
 
 The product search index is contentless: before a product's text changes, its old text is
 deleted from the index with FTS5's 'delete' command (posclient/store/search.py).
@@ -25,6 +27,7 @@ from itertools import groupby
 from posclient.domain.clock import iso
 from posclient.domain.settings import StoreSettings
 from posclient.store import member_tokens
+from posclient.store import members as member_store
 from posclient.store.orders import forget_order, keep_orders
 from posclient.store.search import search_text
 
@@ -32,6 +35,7 @@ from .catalogue_sql import MEMBER_UPSERT, UPSERT_MANY, member_row
 from .protocol import (
     DeliveryData,
     MemberData,
+    MemberErasureData,
     MemberTokenKeyData,
     OrderData,
     PriceData,
@@ -144,6 +148,15 @@ class Applier:
 
     def _delete_member(self, key: str) -> None:
         self.conn.execute("DELETE FROM members WHERE id = ?", (int(key),))
+
+    def _upsert_member_erasure(self, e: MemberErasureData) -> bool:
+        """A member erased at the central: forgotten here, its past sales' label cleared
+        (posclient/store/members.py ``forget``; docs/privacy.md)."""
+        return member_store.forget(self.conn, e.member_no, e.id, iso(e.erased_at),
+                                   source="central")
+
+    def _delete_member_erasure(self, key: str) -> bool:
+        return False  # an erasure is never undone
 
     def _upsert_staff(self, s: StaffData) -> None:
         # Lockout state (failed_pins, locked_until) is the till's own and is kept.

@@ -145,7 +145,7 @@ BIG: dict[str, tuple[str, str, str, Any, str]] = {
 }
 # Few rows: the page applier's upserts.
 SMALL = ("store_settings", "tax_rate", "staff", "order", "promotion", "delivery",
-          "reason_code", "quick_key", "member_token_key")
+          "reason_code", "quick_key", "member_token_key", "member_erasure")
 SMALL_KEY = {"tax_rate": attrgetter("code"), "staff": attrgetter("id"),
               "order": attrgetter("order_no"), "promotion": attrgetter("id"),
               "delivery": attrgetter("id"), "reason_code": attrgetter("code"),

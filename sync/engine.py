@@ -440,7 +440,8 @@ class SyncEngine:
                 continue
             try:
                 resp = self._request(http, "GET", "/v1/changes",
-                                     params={"after": cursor, "limit": limit})
+                                     params={"after": cursor, "limit": limit,
+                                             "erasures": "true"})
             except SyncError as exc:
                 if exc.code == "answer_too_large" and limit > 1:
                     limit = max(1, limit // 4)  # big records: fewer of them per page
@@ -462,7 +463,9 @@ class SyncEngine:
                 t0 = time.perf_counter()
                 report.applied += Applier(conn, store_id, iso(self.clock.now())).apply(
                     (c.entity, c.op, c.key, data) for c, data in records)
-                state_set(conn, cursor=page.next_after)
+                # feed_time: the central's time of the page, which a snapshot asks the
+                # erasures since (sync/central/snapshot.py)
+                state_set(conn, cursor=page.next_after, feed_time=iso(page.server_time))
                 if not page.has_more:
                     acknowledge_sent(conn)
                     acknowledge_points(conn)
@@ -509,7 +512,10 @@ class SyncEngine:
         (sync/snapshot_load.py). The cursor is set last, in its own transaction: until then the
         snapshot is taken again."""
         self._emit(store, "bootstrapping", (0, 0))
-        staged = snapshot_load.download(http, self.db_path, self.snapshot_deadline)
+        since = state_get(store.conn, "feed_time") or (  # synced before feed_time: all
+            "1970-01-01T00:00:00.000Z" if state_get(store.conn, "cursor") else None)
+        staged = snapshot_load.download(http, self.db_path, self.snapshot_deadline,
+                                        erasures_since=since)
         seq = staged.header.seq
         done, writer = snapshot_load.write(
             store, staged, store_id, received_at=iso(self.clock.now()),

@@ -46,11 +46,17 @@ SWITCH_INTERVAL_S = 0.0005
 GC_GEN2_FACTOR = 10  # see _SwitchInterval
 
 
-def download(http: httpx.Client, db_path: Path, deadline: float) -> StagedSnapshot:
+def download(http: httpx.Client, db_path: Path, deadline: float, *,
+             erasures_since: str | None = None) -> StagedSnapshot:
     """Pass 1: the whole snapshot staged beside the database and verified (raises
-    :class:`SyncError` when the download breaks off or the file is refused)."""
+    :class:`SyncError` when the download breaks off or the file is refused).
+    ``erasures_since``: the central's time of the till's last page (None: a till with no
+    past), from which the snapshot also brings the members erased (docs/privacy.md)."""
+    params = {TRAILER_PARAM: TRAILER_KIND}
+    if erasures_since:
+        params["erasures_since"] = erasures_since
     try:
-        with http.stream("GET", "/v1/snapshot", params={TRAILER_PARAM: TRAILER_KIND},
+        with http.stream("GET", "/v1/snapshot", params=params,
                          extensions={RAW: True, DEADLINE: deadline}) as resp:
             raise_for(resp)
             t0 = time.perf_counter()

@@ -34,6 +34,14 @@ the central has not counted yet (``points_pending``). Points this till's sales e
 spendable before the central has counted them: an offline till can never let a customer spend
 points that a return elsewhere might take back.
 
+Consents (issue 17, docs/privacy.md): signing up records the customer's consent to membership
+(the privacy text's version, the time, this till's store) and, when they say yes, to marketing
+(off unless asked for). A customer who refuses is not signed up and buys as a guest. A member
+may withdraw either at the till, offline too (:meth:`Members.withdraw`, a ``member_consent``
+event): withdrawing marketing is for the central's marketing list; withdrawing membership ends
+it, the till forgets the member at once (posclient/store/members.py ``forget``) and the central
+erases them. A member erased at the central is forgotten the same way when the feed says so.
+
 A member QR token (``MT1.…``, posclient/domain/member_token.py) is recognised before any other
 code and verified offline with the central's public keys (``member_token_keys``). The member is
 then the till's own record if it has one; else the token's: number, tier, masked name, and as
@@ -85,6 +93,9 @@ if TYPE_CHECKING:
     import sqlite3
 
     from sync.protocol import MemberData
+
+
+CONSENT_PURPOSES = ("marketing", "membership")  # what a member may withdraw at the till
 
 
 def chain_keys(conn: sqlite3.Connection, keys: MemberKeysPort | None) -> MemberKeys:
@@ -267,10 +278,12 @@ class Members:
         try:
             claims = verify_kept_token(token, member_tokens.token_keys(self.store.conn))
             return _active(self._by_claims(claims, token.strip()))
-        except InvalidInput:
+        except (InvalidInput, NotFound):  # NotFound: forgotten here meanwhile
             return None
 
     def _by_claims(self, claims: MemberClaims, token: str) -> MemberView:
+        if repo.is_forgotten(self.store.conn, claims.member_no):  # erased, or withdrawn here
+            raise NotFound.of("member_unknown", code_text=claims.member_no)
         known = self.by_no(claims.member_no)
         if known is not None:
             return known
@@ -292,11 +305,13 @@ class Members:
 
     # -- signing up ------------------------------------------------------------------------------
     def sign_up(self, staff: StaffService, session: StaffSession, *, phone: str,
-                consent: bool, name: str = "") -> MemberView:
+                consent: bool, name: str = "", marketing: bool = False) -> MemberView:
         """A new member with the minimum: a phone number, the customer's consent (the version
-        of the privacy text and the time are recorded), a name if they give one. One
-        transaction with its ``member_signup`` event (phone and name sealed to the central);
-        works offline."""
+        of the privacy text and the time are recorded), a name if they give one, and their
+        consent to marketing if they say yes (``marketing``, off by default). One transaction
+        with its ``member_signup`` event (phone and name sealed to the central); works
+        offline. Without consent (``member_consent_required``) the customer buys as a
+        guest."""
         from sync.protocol.sealing import seal
 
         staff.ensure_active(session)
@@ -336,10 +351,37 @@ class Members:
                                    "store_id": s.store_id, "terminal_id": s.terminal_id,
                                    "staff_id": session.staff.id,
                                    "consent_version": s.member_consent_version,
-                                   "consented_at": at})
+                                   "consented_at": at, "marketing": bool(marketing)})
             audit.append(conn, at=at, action="member_signup", staff_id=session.staff.id,
                          detail={"member_no": member_no, "phone": masked_phone(last4)})
         return MemberView(member_no, masked, last4, "standard", 0, 0)
+
+    # -- consents ------------------------------------------------------------------------------
+    def withdraw(self, staff: StaffService, session: StaffSession, member: MemberView,
+                 purpose: str) -> None:
+        """The member withdraws their consent to ``purpose`` here (works offline): one
+        transaction with its ``member_consent`` event and an audit record (the number and the
+        purpose, nothing personal). ``membership``: the till forgets the member at once (take
+        them off the sale first) and the central erases them; ``marketing``: the central
+        takes them off its marketing list."""
+        staff.ensure_active(session)
+        if purpose not in CONSENT_PURPOSES:
+            raise InvalidInput.of("member_consent_purpose", purpose=purpose[:32])
+        s = self.settings
+        at = iso(self.clock.now())
+        event_id = new_event_id(self.clock)
+        with self.store.write() as conn:
+            outbox.append(conn, event_id=event_id, type="member_consent", occurred_at=at,
+                          payload={"member_no": member.member_no, "purpose": purpose,
+                                   "action": "withdrawn",
+                                   "text_version": s.member_consent_version, "at": at,
+                                   "store_id": s.store_id, "terminal_id": s.terminal_id,
+                                   "staff_id": session.staff.id})
+            audit.append(conn, at=at, action="member_consent", staff_id=session.staff.id,
+                         detail={"member_no": member.member_no, "purpose": purpose,
+                                 "action": "withdrawn"})
+            if purpose == "membership":
+                repo.forget(conn, member.member_no, member.id, at, source="till")
 
 
 def _shown(kind: str, value: str) -> str:

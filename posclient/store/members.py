@@ -1,6 +1,7 @@
 """Members in the till's database: the central's copy (``members``, from the feed or an online
-look-up), this till's sign-ups not synced yet (``member_signups``), and the points waiting for
-the central (``points_pending``). Writers take the caller's write transaction.
+look-up), this till's sign-ups not synced yet (``member_signups``), the points waiting for
+the central (``points_pending``), and the members erased or withdrawn (``member_erasures``,
+:func:`forget`). Writers take the caller's write transaction.
 
 No phone number and no whole name is kept (issue 17, posclient/domain/privacy.py): a member is
 found by its phone's keyed hash (``phone_hash``, one probe of ``members_phone_hash``) and shown
@@ -130,3 +131,52 @@ def acknowledge_points(conn: sqlite3.Connection) -> None:
     conn.execute(
         "UPDATE points_pending SET acked = 1 WHERE acked = 0 AND event_id IN "
         "(SELECT event_id FROM outbox WHERE status = 'sent')")
+
+
+# -- erasure (issue 17, docs/privacy.md) ----------------------------------------------------------
+
+# What this till's sign-up event carried of the person: cleared once the central has it.
+_SIGNUP_PERSONAL = ("'$.sealed', '$.phone_hash', '$.phone_last4', '$.name_masked', '$.phone', "
+                    "'$.name'")
+
+
+def forget(conn: sqlite3.Connection, member_no: str, member_id: int | None, at: str, *,
+           source: str) -> bool:
+    """Forget an erased member (``source`` ``central``: the feed's record) or one whose
+    membership was withdrawn here (``till``): its record, its sign-up, the label printed with
+    its sales (the sales and their figures stay), and what its sign-up event carried of the
+    person once the central has it (a sign-up still waiting goes up whole: the central makes
+    the member and erases it). Remembered in ``member_erasures``; True when anything changed.
+    Idempotent: the feed, a snapshot and this till may each name the member."""
+    before = conn.execute("SELECT signup_event_id FROM member_erasures WHERE member_no = ?",
+                          (member_no,)).fetchone()
+    signup = conn.execute("SELECT event_id FROM member_signups WHERE member_no = ?",
+                          (member_no,)).fetchone()
+    event_id = signup[0] if signup else (before[0] if before else None)
+    changed = 0
+    if event_id is not None:
+        changed += conn.execute(
+            f"UPDATE outbox SET payload = json_remove(payload, {_SIGNUP_PERSONAL}) "
+            "WHERE event_id = ? AND status <> 'pending' AND "
+            f"json_remove(payload, {_SIGNUP_PERSONAL}) <> payload", (event_id,)).rowcount
+    changed += conn.execute("DELETE FROM member_signups WHERE member_no = ?",
+                            (member_no,)).rowcount
+    changed += conn.execute("DELETE FROM members WHERE member_no = ? OR id = ?",
+                            (member_no, member_id)).rowcount
+    changed += conn.execute("UPDATE sales SET member_label = NULL WHERE member_no = ? AND "
+                            "member_label IS NOT NULL", (member_no,)).rowcount
+    conn.execute(
+        "INSERT INTO member_erasures (member_no, member_id, signup_event_id, erased_at, source) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (member_no) DO UPDATE SET "
+        "member_id = coalesce(excluded.member_id, member_id), "
+        "signup_event_id = coalesce(signup_event_id, excluded.signup_event_id), "
+        "source = CASE WHEN excluded.source = 'central' THEN 'central' ELSE source END, "
+        "erased_at = CASE WHEN excluded.source = 'central' THEN excluded.erased_at "
+        "ELSE erased_at END", (member_no, member_id, event_id, at, source))
+    return changed > 0 or before is None
+
+
+def is_forgotten(conn: sqlite3.Connection, member_no: str) -> bool:
+    """Whether this till has forgotten the member (erased, or membership withdrawn here)."""
+    return conn.execute("SELECT 1 FROM member_erasures WHERE member_no = ?",
+                        (member_no,)).fetchone() is not None

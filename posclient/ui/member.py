@@ -3,7 +3,9 @@ phone number; the dialog shows the member masked (陈** ****1234), the tier and 
 this till may spend, and attaches the member to the sale (its lines take the tier's prices).
 A member this till does not hold is asked of the central on a worker thread (the phone's hash,
 never the phone). A new customer signs up here with a phone number, a name if they like, and
-their consent.
+their consent (marketing too only if they say so: the box is off). A member found may withdraw
+a consent here: marketing, or membership (asked again first; the member is taken off the sale
+and forgotten, and the customer buys as a guest: docs/privacy.md).
 
 Everything goes through the services (posclient/app/members.py, Checkout.attach_member); a
 refusal shows in red in the dialog and changes nothing. The app's signed member QR token may
@@ -12,6 +14,7 @@ also be scanned straight into the sell page's field (:func:`attach_scanned`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import shiboken6
@@ -101,15 +104,21 @@ class MemberDialog(QDialog):
                                          "privacy notice (version %1)")
                                  .replace("%1", checkout.settings.member_consent_version))
         self.consent.setObjectName("signupConsent")
+        self.marketing = QCheckBox(self.tr("The customer also agrees to receive marketing "
+                                           "(optional)"))
+        self.marketing.setObjectName("signupMarketing")
         self.signup_button = QPushButton(self.tr("Sign up"))
         self.signup_button.setObjectName("signup")
         self.signup_button.clicked.connect(self.sign_up)
         form.addRow(self.tr("Phone"), self.phone)
         form.addRow(self.tr("Name (optional)"), self.name)
         form.addRow(self.consent)
+        form.addRow(self.marketing)
         form.addRow(self.signup_button)
         layout.addWidget(box)
-        for b in (self.attach_button, self.detach_button, self.signup_button):
+        layout.addLayout(self._withdrawals())
+        for b in (self.attach_button, self.detach_button, self.signup_button,
+                  self.no_marketing_button, self.end_button):
             b.setAutoDefault(False)  # Enter in a field is that field's (find), never a button's
 
         self.message = QLabel()
@@ -122,13 +131,31 @@ class MemberDialog(QDialog):
         a11y.complete(self)
         self.code.setFocus()
 
+    def _withdrawals(self) -> QHBoxLayout:
+        """The found member's consents: stop marketing, end the membership."""
+        self.confirm: Callable[[QWidget, str, str], bool] = widgets.ask_yes_no
+        row = QHBoxLayout()
+        self.no_marketing_button = QPushButton(self.tr("No more marketing"))
+        self.no_marketing_button.setObjectName("memberNoMarketing")
+        self.no_marketing_button.clicked.connect(lambda: self.withdraw("marketing"))
+        self.end_button = QPushButton(self.tr("End the membership…"))
+        self.end_button.setObjectName("memberEnd")
+        self.end_button.clicked.connect(lambda: self.withdraw("membership"))
+        for b in (self.no_marketing_button, self.end_button):
+            b.setEnabled(False)
+            b.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            row.addWidget(b)
+        return row
+
     def say(self, text: str, error: bool = False) -> None:
         widgets.show_message(self.message, text, error=error)
 
-    def _show(self, member: MemberView) -> None:
+    def _show(self, member: MemberView | None) -> None:
         self.found = member
-        self.shown.setText(member_text(self.tr("%1 points"), member))
-        self.attach_button.setEnabled(True)
+        self.shown.setText(self.tr("No member chosen") if member is None
+                           else member_text(self.tr("%1 points"), member))
+        for b in (self.attach_button, self.no_marketing_button, self.end_button):
+            b.setEnabled(member is not None)
 
     def find_member(self) -> None:
         text = self.code.text().strip()
@@ -179,13 +206,15 @@ class MemberDialog(QDialog):
         try:
             member = self.members.sign_up(self.co.staff, self.co.session,
                                           phone=self.phone.text(), name=self.name.text(),
-                                          consent=self.consent.isChecked())
+                                          consent=self.consent.isChecked(),
+                                          marketing=self.marketing.isChecked())
         except PosError as exc:
             self.say(message_for(exc, self.lang), error=True)
             return
         self.phone.clear()
         self.name.clear()
         self.consent.setChecked(False)
+        self.marketing.setChecked(False)
         self.say(self.tr("Member %1 signed up").replace("%1", member.member_no))
         self._show(member)
 
@@ -206,3 +235,33 @@ class MemberDialog(QDialog):
             self.say(message_for(exc, self.lang), error=True)
             return
         self.accept()
+
+    def withdraw(self, purpose: str) -> None:
+        """The member found withdraws ``purpose``; ending the membership is asked again, and
+        takes the member off this sale first (refused once money was taken)."""
+        member = self.found
+        if member is None:
+            return
+        if purpose == "membership":
+            if not self.confirm(self, self.tr("End the membership"), self.tr(
+                    "End %1's membership? Their personal data is erased everywhere; their "
+                    "points are lost. They can still buy as a guest.").replace(
+                    "%1", member.label)):
+                return
+            if self.co.member is not None and self.co.member.member_no == member.member_no:
+                try:
+                    self.co.detach_member()
+                except PosError as exc:
+                    self.say(message_for(exc, self.lang), error=True)
+                    return
+        try:
+            self.members.withdraw(self.co.staff, self.co.session, member, purpose)
+        except PosError as exc:
+            self.say(message_for(exc, self.lang), error=True)
+            return
+        if purpose == "membership":
+            self._show(None)
+            self.detach_button.setEnabled(self.co.member is not None)
+            self.say(self.tr("The membership has ended: the customer buys as a guest"))
+        else:
+            self.say(self.tr("%1 receives no more marketing").replace("%1", member.label))

@@ -429,7 +429,7 @@
 <context>
     <name>MemberDialog</name>
     <message>
-        <location filename="../../posclient/ui/member.py" line="+63"/>
+        <location filename="../../posclient/ui/member.py" line="+66"/>
         <location line="+11"/>
         <source>Member</source>
         <translation>会员</translation>
@@ -441,11 +441,12 @@
     </message>
     <message>
         <location line="+4"/>
+        <location line="+78"/>
         <source>No member chosen</source>
         <translation>未选择会员</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="-73"/>
         <source>Attach to the sale</source>
         <translation>关联到本单</translation>
     </message>
@@ -466,6 +467,11 @@
     </message>
     <message>
         <location line="+4"/>
+        <source>The customer also agrees to receive marketing (optional)</source>
+        <translation>顾客也同意接收营销信息（可选）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Sign up</source>
         <translation>注册</translation>
     </message>
@@ -480,7 +486,7 @@
         <translation>姓名（可选）</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+15"/>
         <source>Member code or phone</source>
         <translation>会员码或手机号</translation>
     </message>
@@ -490,19 +496,49 @@
         <translation>提示</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
+        <source>No more marketing</source>
+        <translation>不再接收营销</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>End the membership…</source>
+        <translation>终止会员资格…</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>%1 points</source>
         <translation>%1 积分</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+29"/>
         <source>Asking the central for this member…</source>
         <translation>正在向总部查询该会员…</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+33"/>
         <source>Member %1 signed up</source>
         <translation>会员 %1 已注册</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>End the membership</source>
+        <translation>终止会员资格</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>End %1&apos;s membership? Their personal data is erased everywhere; their points are lost. They can still buy as a guest.</source>
+        <translation>终止 %1 的会员资格？其个人信息将在各处删除，积分作废。顾客仍可以非会员身份购物。</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>The membership has ended: the customer buys as a guest</source>
+        <translation>会员资格已终止：顾客以非会员身份购物</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 receives no more marketing</source>
+        <translation>%1 不再接收营销信息</translation>
     </message>
 </context>
 <context>

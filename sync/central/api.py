@@ -13,6 +13,7 @@ import inspect
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -115,6 +116,7 @@ def create_app(database: str | Engine, *, clock: Clock | None = None,
     central (``app.openapi()`` makes the document either way: ``posclient-central openapi``).
     """
     from sync.central.admin_api import router as admin_router
+    from sync.central.consent_api import router as consent_router
     from sync.central.member_api import router as member_router
     from sync.central.member_token_api import router as member_token_router
 
@@ -142,6 +144,7 @@ def create_app(database: str | Engine, *, clock: Clock | None = None,
     app.include_router(member_router)
     app.include_router(admin_router)
     app.include_router(member_token_router)
+    app.include_router(consent_router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     app.add_middleware(AnswerHeaders)  # outermost: its headers are on BodyLimit's 413 too
@@ -242,13 +245,15 @@ def whoami(who: TerminalDep, c: CentralDep) -> WhoAmI:
 def changes(who: TerminalDep, c: CentralDep,
             after: Annotated[int, Query(ge=0, le=BIGINT_MAX)] = 0,
             limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
-            store_id: StoreQuery = None) -> ChangesPage:
+            store_id: StoreQuery = None, erasures: Annotated[bool, Query(
+                description="true: send member_erasure records too")] = False) -> ChangesPage:
     """The changes after ``after`` that this terminal's store may see (global and its own).
 
     ``410 Gone`` when ``after`` is older than the feed's retention: take a snapshot.
     """
     _own_store(who, store_id)
-    return feed.read_changes(c.engine, who.store_id, after, limit, c.clock.now())
+    return feed.read_changes(c.engine, who.store_id, after, limit, c.clock.now(),
+                             erasures=erasures)
 
 
 @router.get("/snapshot", tags=["terminal"], response_class=StreamingResponse,
@@ -260,11 +265,14 @@ def get_snapshot(who: TerminalDep, c: CentralDep,
                  store_id: StoreQuery = None,
                  trailer: Annotated[Literal["sha256"] | None, Query(
                      description="sha256: end with a trailer line {records, sha256} "
-                     "(sync/protocol/snapshot_format.py)")] = None) -> StreamingResponse:
+                     "(sync/protocol/snapshot_format.py)")] = None,
+                 erasures_since: Annotated[datetime | None, Query(
+                     description="also the members erased since then (the central's time of "
+                     "the till's last page)")] = None) -> StreamingResponse:
     """The store's full current state as of a feed seq, streamed (``Content-Encoding: gzip``)."""
     _own_store(who, store_id)
     body = snapshot.snapshot_gzip(c.engine, who.store_id, c.clock.now(),
-                                  trailer=trailer == "sha256")
+                                  trailer=trailer == "sha256", erasures_since=erasures_since)
     return StreamingResponse(body, media_type=snapshot.MEDIA_TYPE,
                              headers={"Content-Encoding": "gzip"})  # no-store: AnswerHeaders
 

@@ -169,8 +169,10 @@ def feed_state(conn: Connection) -> FeedState:
 
 
 def read_changes(engine: Engine, store_id: str, after: int, limit: int,
-                 server_time: datetime) -> ChangesPage:
+                 server_time: datetime, *, erasures: bool = False) -> ChangesPage:
     """The page of changes after ``after`` that ``store_id`` may see (global + its own).
+    ``erasures``: the till reads ``member_erasure`` records (sync/central/erasure.py); a till
+    that does not say so (one older than them) is sent none, which it could not read.
 
     Raises :class:`FeedGone` when ``after`` is below the retention low-water mark (changes the
     terminal needs were pruned) or beyond the head (the cursor is from another database).
@@ -187,7 +189,8 @@ def read_changes(engine: Engine, store_id: str, after: int, limit: int,
                            f"({state.last_seq}): the terminal was set up against another "
                            "database. Take a new snapshot (GET /v1/snapshot).",
                            code="cursor_ahead")
-        rows = conn.execute(*_page_query(store_id, after, state.last_seq, limit + 1)).all()
+        rows = conn.execute(_PAGE if erasures else _PAGE_BEFORE_ERASURES,
+                            _page_params(store_id, after, state.last_seq, limit + 1)).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
     next_after = rows[-1].seq if has_more else state.last_seq
@@ -219,28 +222,31 @@ def _json_str(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _page_query(store_id: str, after: int, head: int, n: int) -> tuple[Any, dict[str, Any]]:
-    """Global rows and the store's rows, each an index range scan on (store_id, seq): the
-    statement (built once) and its parameters."""
-    return _PAGE, {"store_id": store_id, "after": after, "head": head, "n": n}
+def _page_params(store_id: str, after: int, head: int, n: int) -> dict[str, Any]:
+    """The parameters of the page's statement (built once): global rows and the store's
+    rows, each an index range scan on (store_id, seq)."""
+    return {"store_id": store_id, "after": after, "head": head, "n": n}
 
 
-def _build_page_query() -> Any:
+def _build_page_query(*, skip: tuple[str, ...] = ()) -> Any:
+    """``skip``: global entities left out (a till older than them could not read them)."""
     cols = (changes.c.seq, changes.c.entity, changes.c.op, changes.c.key, changes.c.data)
     after, head = bindparam("after", type_=BigInteger), bindparam("head", type_=BigInteger)
     n = bindparam("n", type_=Integer)
 
-    def side(condition: Any) -> Any:
-        q = (select(*cols).where(condition, changes.c.seq > after, changes.c.seq <= head)
+    def side(*conditions: Any) -> Any:
+        q = (select(*cols).where(*conditions, changes.c.seq > after, changes.c.seq <= head)
              .order_by(changes.c.seq).limit(n).subquery())
         return select(q)
 
-    both = union_all(side(changes.c.store_id.is_(None)),
+    chain = (changes.c.store_id.is_(None), *((changes.c.entity.not_in(skip),) if skip else ()))
+    both = union_all(side(*chain),
                      side(changes.c.store_id == bindparam("store_id"))).subquery()
     return select(both).order_by(both.c.seq).limit(n)
 
 
 _PAGE = _build_page_query()
+_PAGE_BEFORE_ERASURES = _build_page_query(skip=("member_erasure",))
 
 
 def prune_changes(engine: Engine, before_seq: int) -> int:

@@ -84,6 +84,7 @@ from sync.central.ingest_checks import (
 )
 from sync.central.ingest_effects import (
     apply_card_orphan,
+    apply_member_consent,
     apply_return,
     apply_signup,
     apply_stock_count,
@@ -587,7 +588,7 @@ def _sale_deltas(sale: SalePayload) -> list[tuple[int, int]]:
 _HANDLERS = {"sale": _apply_sale, "pickup": _apply_pickup, "return": apply_return,
              "member_signup": apply_signup, "stock_count": apply_stock_count,
              "stock_receive": apply_stock_receive, "card_orphan_found": apply_card_orphan,
-             "card_orphan_resolved": apply_card_orphan}
+             "card_orphan_resolved": apply_card_orphan, "member_consent": apply_member_consent}
 
 
 def _effects(event_type: str) -> str:

@@ -5,7 +5,7 @@ beside its batch path that writes the same rows).
 
 from __future__ import annotations
 
-from sync.central import card_orphans, ledger, loyalty
+from sync.central import card_orphans, consents, ledger, loyalty
 from sync.central.feed import Tx
 from sync.central.identity import TerminalIdentity
 from sync.central.incidents import Problem
@@ -14,6 +14,7 @@ from sync.protocol import (
     CardOrphanFoundPayload,
     CardOrphanResolvedPayload,
     Event,
+    MemberConsentPayload,
     MemberSignupPayload,
     ReturnPayload,
     StockCountPayload,
@@ -30,6 +31,14 @@ def apply_signup(tx: Tx, who: TerminalIdentity, ev: Event) -> list[Problem]:
     """A member signed up at a till (sync/central/loyalty.py ``apply_signup``)."""
     return points_problems(loyalty.apply_signup(
         tx, ev.event_id, MemberSignupPayload.model_validate(ev.payload)))
+
+
+def apply_member_consent(tx: Tx, who: TerminalIdentity, ev: Event) -> list[Problem]:
+    """A member withdrew (or gave) a consent at a till; a withdrawn membership erases the
+    member (sync/central/consents.py)."""
+    return points_problems(consents.apply_event(
+        tx, who.store_id, who.terminal_id, ev.event_id,
+        MemberConsentPayload.model_validate(ev.payload)))
 
 
 def apply_return(tx: Tx, who: TerminalIdentity, ev: Event) -> list[Problem]:

@@ -13,19 +13,23 @@ same function the tills use for their receipts.
   till's hash and last four digits name, rejects the event. A phone number that already
   belongs to a member is not given twice: the new member is created without it and
   ``member_duplicate_phone`` is filed for a manager (who merges the two); the customer's sales
-  still count.
+  still count. The sign-up's consents are recorded (membership, and marketing when the
+  customer said yes: sync/central/consents.py). A number erased meanwhile is not made again.
 - ``sale``/``pickup`` with a member (``member_id``, or ``member_no`` for a member signed up at a
   till and not synced then): ``earn`` on what was paid after discounts, less what points and the
   web paid; ``redeem`` for each ``points`` tender. A redemption that takes the balance below zero
   (two offline tills spent the same points) is accepted and filed as ``points_overdrawn``.
-  A member the central does not know: ``member_unknown`` (the sale counts, no points move). The
-  member is on the store's tills from then on (a purchase: sync/central/members.py).
+  A member the central does not know: ``member_unknown`` (the sale counts, no points move); one
+  it erased: nothing (a till sold to them before it heard). The member is on the store's tills
+  from then on (a purchase: sync/central/members.py), and the sale's row names the member's id
+  even when the till knew only the number.
 - ``return``: the purchase's earned points are taken back in proportion to the money refunded
   (``floor(E * C / T)`` in all, posclient/domain/loyalty.py ``points_taken_back``), and a
   ``points`` refund gives the points back.
 - Web orders with a ``member_no`` earn when the central first stores them (paid online at
-  creation) on what was paid online; what is paid at pick-up earns with the pick-up event. An
-  order cancelled later gives back what its creation earned.
+  creation) on what was paid online, and are the member's (``member_orders``, and activity);
+  what is paid at pick-up earns with the pick-up event. An order cancelled later gives back
+  what its creation earned.
 
 Sources: a store receipt is ``("receipt", receipt_no)``; a web order, its pick-ups included, is
 ``("order", order_no)`` (its total is the order's total).
@@ -48,17 +52,19 @@ from posclient.domain.loyalty import (
     points_taken_back,
 )
 from posclient.domain.privacy import normalise_phone, phone_digest, phone_last4
-from sync.central import keys, members
-from sync.central.db import among, is_postgres
+from sync.central import consents, keys, members
+from sync.central.db import among, is_postgres, upsert
 from sync.central.errors import EventRefused
 from sync.central.feed import Tx
 from sync.central.schema import (
     MEMBER_ID_KEY,
     entities,
     entity_uniques,
+    member_orders,
     meta,
     points_ledger,
     return_lines,
+    sales,
 )
 from sync.protocol import MemberData, MemberSignupPayload, OrderData, ReturnPayload, SalePayload
 
@@ -143,7 +149,8 @@ def _next_member_id(tx: Tx) -> int:
 def apply_signup(tx: Tx, event_id: UUID, signup: MemberSignupPayload) -> list[Issue]:
     """Create the member a till signed up (nothing if its number is already a member)."""
     conn = tx.conn
-    if member_key(conn, member_no=signup.member_no) is not None:
+    if member_key(conn, member_no=signup.member_no) is not None or members.is_erased(
+            conn, signup.member_no):
         return []
     name, phone = _signup_personal(conn, signup)
     issues: list[Issue] = []
@@ -157,12 +164,16 @@ def apply_signup(tx: Tx, event_id: UUID, signup: MemberSignupPayload) -> list[Is
                        "merge the two", {"member_no": signup.member_no,
                                          "existing_member_no": owner.member_no,
                                          "existing_member_id": owner.id}))
-    record = {"id": _next_member_id(tx), "member_no": signup.member_no, "name": name,
+    new_id = _next_member_id(tx)
+    record = {"id": new_id, "member_no": signup.member_no, "name": name,
               "phone": phone, "tier": signup.tier, "points": 0, "active": True,
               "store_id": signup.store_id}
     report = members.upsert_members(tx, [(0, record)], reason="signup")
     if report.rejected:
         raise ValueError(f"member {signup.member_no}: {report.rejected[0].text()}")
+    where = consents.Where("till", signup.store_id, event_id)
+    for purpose in ("membership", "marketing") if signup.marketing else ("membership",):
+        consents.give(tx, new_id, purpose, signup.consent_version, signup.consented_at, where)
     return issues
 
 
@@ -200,14 +211,9 @@ def apply_sale(tx: Tx, store_id: str, event_id: UUID, sale: SalePayload,
     if sale.member_id is None and not sale.member_no and not points_tenders:
         return []
     ref = sale.member_no or (points_tenders[0].get("reference") if points_tenders else None)
-    key = member_key(conn, member_id=sale.member_id, member_no=ref)
-    member = read_member(conn, key, lock=True)
+    member, issues = _sale_member(tx, store_id, event_id, sale, ref)
     if member is None:
-        subject = str(sale.member_id) if sale.member_id is not None else str(ref)
-        return [("member_unknown", subject,
-                 f"receipt {sale.receipt_no} names member {subject}, whom the central does not "
-                 "know: no points moved", {"receipt_no": sale.receipt_no})]
-    members.visited(tx, member, store_id, "purchase")
+        return issues
     rules = rules_for(conn, store_id)
     categories = _categories(conn, [ln.product_id for ln in sale.lines])
     not_earning = sum(int(t.get("amount", 0)) for t in sale.tenders
@@ -229,6 +235,27 @@ def apply_sale(tx: Tx, store_id: str, event_id: UUID, sale: SalePayload,
                  "one till?)", {"member_id": member.id, "balance": after.points,
                                 "redeemed": redeemed, "receipt_no": sale.receipt_no})]
     return []
+
+
+def _sale_member(tx: Tx, store_id: str, event_id: UUID, sale: SalePayload,
+                 ref: str | None) -> tuple[MemberData | None, list[Issue]]:
+    """The member of a sale (locked), on the store's tills from now, and named by the sale's
+    row even when the till knew only the number; or None and the issue to file."""
+    conn = tx.conn
+    member = read_member(conn, member_key(conn, member_id=sale.member_id, member_no=ref),
+                         lock=True)
+    if member is None and ref and members.is_erased(conn, ref):
+        return None, []  # sold before the till heard of the erasure: no member any more
+    if member is None:
+        subject = str(sale.member_id) if sale.member_id is not None else str(ref)
+        return None, [("member_unknown", subject,
+                       f"receipt {sale.receipt_no} names member {subject}, whom the central "
+                       "does not know: no points moved", {"receipt_no": sale.receipt_no})]
+    members.visited(tx, member, store_id, "purchase")
+    if sale.member_id is None:  # a member the till knew by number only
+        conn.execute(update(sales).where(sales.c.event_id == event_id)
+                     .values(member_id=member.id))
+    return member, []
 
 
 def apply_return(tx: Tx, store_id: str, event_id: UUID, ret: ReturnPayload) -> list[Issue]:
@@ -318,6 +345,8 @@ def order_written(tx: Tx, old: OrderData | None, new: OrderData) -> None:
         return
     common = {"source_kind": "order", "source_ref": new.order_no, "event_id": None,
               "store_id": new.store_id}
+    if old is None:
+        _member_order(tx, member.id, new.order_no)
     if old is None and new.status != "cancelled":
         rules = rules_for(conn, new.store_id)
         categories = _categories(conn, [ln.product_id for ln in new.lines])
@@ -331,3 +360,11 @@ def order_written(tx: Tx, old: OrderData | None, new: OrderData) -> None:
             points_ledger.c.source_ref == new.order_no, points_ledger.c.event_id.is_(None))) or 0)
         if web > 0:
             _move(tx, member, [{"delta": -web, "kind": "cancel", **common}])
+
+
+def _member_order(tx: Tx, member_id: int, order_no: str) -> None:
+    """The member placed this order (its export and erasure), and was active now."""
+    conn = tx.conn
+    conn.execute(upsert(conn, member_orders).values(member_id=member_id, order_no=order_no)
+                 .on_conflict_do_nothing())
+    members.touch(tx, member_id)

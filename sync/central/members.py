@@ -17,6 +17,10 @@ they are split here.
   ``meta.member_store_days``, :data:`DEFAULT_DAYS` unless set with ``posclient-central
   member window``).
 
+**Activity** (``member_activity``, schema v12): a member's latest sign-up, purchase, web order
+or look-up (:func:`touch`), which the retention job reads (sync/central/erasure.py). A member
+imported or written by the admin counts as active from then until it does any of these.
+
 Every change of a member's record goes into the feed once for each of its stores (the change's
 ``store_id``), so a store's tills get its members and no one else's, and a store's snapshot
 holds its members only (sync/central/snapshot.py). When a purchase or a look-up is older than
@@ -59,6 +63,10 @@ from sync.central.schema import (
     dump_json,
     entities,
     entity_uniques,
+    member_activity,
+    member_consents,
+    member_erasures,
+    member_orders,
     member_personal,
     member_stores,
     meta,
@@ -69,6 +77,7 @@ from sync.protocol import BIGINT_MAX, Id, Key, MemberData, Name, StoreId, Word
 DEFAULT_DAYS = 365
 MAX_DAYS = 3_650
 EXPIRE_BATCH = 1_000
+ACTIVE_REASONS = ("signup", "purchase", "lookup")  # what keeps a member from retention
 
 
 class MemberRecord(BaseModel):
@@ -145,6 +154,7 @@ def _upsert_chunk(tx: Tx, batch: list[tuple[int, Mapping[str, Any]]], phone_key:
     if changed:
         _write(tx, "member", changed)
         _write_personal(tx, [records[r.key] for r in changed])
+        _activity_from(tx, changed)
     written = kept | {r.key for r in changed}
     added = {r.key: home for r in valid if r.key in written
              and (home := records[r.key].store_id) is not None
@@ -218,6 +228,35 @@ def _write_personal(tx: Tx, records: Sequence[MemberRecord]) -> None:
             c: f"excluded.{c}" for c in ("name", "phone", "updated_at")})
 
 
+def _activity_from(tx: Tx, written: list[_Row]) -> None:
+    """A member written here counts as active from now, unless it already has an activity."""
+    for part in chunks(sorted(int(r.key) for r in written), CHUNK):
+        bulk_insert(tx.conn, member_activity, [{"member_id": i, "last_at": tx.now}
+                                               for i in part],
+                    conflict=("member_id",), update={})
+
+
+def touch(tx: Tx, member_id: int) -> None:
+    """The member signed up, bought, ordered or was looked up now (``member_activity``)."""
+    ins = upsert(tx.conn, member_activity)
+    tx.conn.execute(ins.values(member_id=member_id, last_at=tx.now).on_conflict_do_update(
+        index_elements=[member_activity.c.member_id], set_={"last_at": ins.excluded.last_at},
+        where=member_activity.c.last_at < ins.excluded.last_at))
+
+
+def id_of(conn: Connection, member_no: str) -> int | None:
+    """The id of the member with this number (None: no such member)."""
+    key = conn.scalar(select(entity_uniques.c.key).where(
+        entity_uniques.c.entity == "member", entity_uniques.c.value == f"member_no:{member_no}"))
+    return int(key) if key is not None and str(key).isdigit() else None
+
+
+def is_erased(conn: Connection, member_no: str) -> bool:
+    """Whether the member with this number was erased (sync/central/erasure.py)."""
+    return conn.scalar(select(member_erasures.c.member_no).where(
+        member_erasures.c.member_no == member_no)) is not None
+
+
 def update_record(tx: Tx, member: MemberData) -> None:
     """A member's record changed at the central (its points, after a sale): stored, and sent
     to its stores' tills. Its member number and phone do not change here."""
@@ -229,16 +268,18 @@ def update_record(tx: Tx, member: MemberData) -> None:
 
 
 def delete_member(tx: Tx, key: str) -> None:
-    """A member removed by the admin: its record, personal data and stores; its stores' tills
-    get a ``delete``."""
+    """A member removed by the admin: its record, personal data, stores, consents, activity
+    and orders' link; its stores' tills get a ``delete``. (An erasure, which also clears what
+    the tills printed with its sales and leaves a record, is sync/central/erasure.py.)"""
     conn = tx.conn
     where = stores_of(conn, [int(key)]).get(int(key), []) if key.isdigit() else []
     conn.execute(delete(entities).where(entities.c.entity == "member", entities.c.key == key))
     conn.execute(delete(entity_uniques).where(entity_uniques.c.entity == "member",
                                               entity_uniques.c.key == key))
     if key.isdigit():
-        conn.execute(delete(member_personal).where(member_personal.c.member_id == int(key)))
-        conn.execute(delete(member_stores).where(member_stores.c.member_id == int(key)))
+        for table in (member_personal, member_stores, member_activity, member_consents,
+                      member_orders):
+            conn.execute(delete(table).where(table.c.member_id == int(key)))
     for store_id in where:
         tx.emit(PendingChange.delete("member", key, store_id))
 
@@ -266,8 +307,11 @@ def publish(tx: Tx, key: str, data: str, store_ids: Iterable[str]) -> None:
 def associate(tx: Tx, member_id: int, store_id: str, reason: str, *,
               home: bool = False) -> bool:
     """The member is on ``store_id``'s tills from now (again, for ``reason``); True when it
-    was not before (the caller sends it the member's record)."""
+    was not before (the caller sends it the member's record). A sign-up, a purchase or a
+    look-up is the member's activity (:func:`touch`)."""
     conn = tx.conn
+    if reason in ACTIVE_REASONS:
+        touch(tx, member_id)
     inserted = conn.execute(
         upsert(conn, member_stores).values(member_id=member_id, store_id=store_id,
                                            home=int(home), reason=reason, last_at=tx.now)

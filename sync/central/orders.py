@@ -40,7 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy import Connection, Engine, select
 
 from posclient.domain.privacy import normalise_phone, phone_digest, phone_last4
-from sync.central import keys
+from sync.central import keys, members
 from sync.central.db import among, bulk_insert, chunks, is_postgres
 from sync.central.entities import RowError, WriteReport, validation_error
 from sync.central.errors import Forbidden, NotFound
@@ -197,7 +197,7 @@ def _upsert_one(tx: Tx, order: OrderIn, codes: CodeHashes, phone_key: bytes) -> 
     code = _pickup_code(order, old, codes)
     _check_member(tx, order, old)
     data = _order_data(tx, order, old, lines, code, total, paid, phone_key)
-    personal = (order.customer_name, order.customer_phone)
+    personal = _customer(tx, order, data.member_no)
     new_personal = old is None or _personal(tx.conn, order.order_no) != personal
     if new_personal:
         bulk_insert(tx.conn, order_personal, [{
@@ -265,19 +265,26 @@ def _order_data(tx: Tx, order: OrderIn, old: OrderData | None, lines: list[Order
     status: OrderStatus = order.status
     if old is not None and old.status in TILL_STATUSES and status in ("open", "ready"):
         status = old.status  # the tills' progress stands
-    phone = order.customer_phone
+    member_no = order.member_no or (old.member_no if old is not None else None)
+    name, phone = _customer(tx, order, member_no)
     return OrderData(
         order_no=order.order_no, channel=order.channel, status=status,
-        fulfilment=order.fulfilment, store_id=order.store_id,
-        customer_name=order.customer_name,
+        fulfilment=order.fulfilment, store_id=order.store_id, customer_name=name,
         customer_phone_hash=None if phone is None else phone_digest(phone_key, phone),
         customer_phone_last4=None if phone is None else phone_last4(phone),
         pickup_code_phc=code[0] if order.fulfilment == "pickup" else None,
         pickup_code_hash=code[1] if order.fulfilment == "pickup" else None,
         currency=order.currency, lines=lines, payments=order.payments, total=total, paid=paid,
         created_at=order.created_at or (old.created_at if old is not None else tx.now),
-        updated_at=old.updated_at if old is not None else tx.now,
-        member_no=order.member_no or (old.member_no if old is not None else None))
+        updated_at=old.updated_at if old is not None else tx.now, member_no=member_no)
+
+
+def _customer(tx: Tx, order: OrderIn, member_no: str | None) -> tuple[str, str | None]:
+    """The customer's name and phone to keep: none for the order of an erased member
+    (sync/central/erasure.py), whatever the web shop sends again."""
+    if member_no is not None and members.is_erased(tx.conn, member_no):
+        return "", None
+    return order.customer_name, order.customer_phone
 
 
 def _stored(tx: Tx, order_no: str) -> OrderData | None:
@@ -307,6 +314,25 @@ def record_return(tx: Tx, order_no: str, event_id: UUID, returned: Mapping[int, 
     _write(tx, order.model_copy(update={
         "lines": lines, "applied_events": [*order.applied_events, event_id],
         "updated_at": tx.now}), scope, scope)
+
+
+def erase_customer(tx: Tx, order_no: str) -> bool:
+    """The order of an erased member keeps no customer: its name and phone go from
+    ``order_personal``, the masked name, the phone's hash and last four digits from the
+    record, which goes to its store's tills again (sync/central/erasure.py: the feed's older
+    copies of it are deleted). True when it had any of these."""
+    had = bool(tx.conn.execute(order_personal.delete().where(
+        order_personal.c.order_no == order_no)).rowcount)
+    order = _stored(tx, order_no)
+    if order is None:
+        return had
+    had = had or bool(order.customer_name or order.customer_phone_hash
+                      or order.customer_phone_last4)
+    scope = _scope_of(order)
+    _write(tx, order.model_copy(update={"customer_name": "", "customer_phone_hash": None,
+                                        "customer_phone_last4": None,
+                                        "updated_at": tx.now}), scope, scope)
+    return had
 
 
 def _scope_of(order: OrderData) -> str:

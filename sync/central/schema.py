@@ -219,6 +219,7 @@ sales = Table(  # one row per sale event, for reconciling with the terminals' ow
     Column("lines", Integer, nullable=False),
     Index("sales_receipt", "store_id", "receipt_no"),
     Index("sales_day", "store_id", "completed_at"),
+    Index("sales_member", "member_id"),  # v12: a member's sales (export, erasure)
 )
 
 quarantine = Table(  # rejected events, kept with the reason until someone handles them
@@ -386,6 +387,57 @@ member_stores = Table(  # v11: the stores whose tills keep a member, and why
     Index("member_stores_due", "home", "last_at"),
 )
 
+# v12 (issue 17, docs/privacy.md): the member's consents, the record that a member was erased,
+# and the member's latest activity, which the retention job reads; the chain's retention limit
+# in meta (sync/central/erasure.py).
+RETENTION_DAYS_KEY = "member_retention_days"
+
+member_consents = Table(  # v12: each consent a member gave, and its withdrawal
+    "member_consents", metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("member_id", BigInteger, nullable=False),
+    Column("purpose", String(16), nullable=False),
+    Column("text_version", String(64), nullable=False),  # the privacy text agreed to
+    Column("given_at", UtcDateTime, nullable=False),
+    Column("given_channel", String(8), nullable=False),  # till, web, app, service
+    Column("given_store_id", String(32)),
+    Column("given_event_id", Uuid),  # the till's member_signup or member_consent event
+    Column("withdrawn_at", UtcDateTime),
+    Column("withdrawn_channel", String(8)),
+    Column("withdrawn_store_id", String(32)),
+    Column("withdrawn_event_id", Uuid),
+    CheckConstraint("purpose IN ('membership', 'marketing')", name="member_consents_purpose"),
+    Index("member_consents_member", "member_id", "id"),
+    # at most one consent in force per member and purpose; the marketing list reads it
+    Index("member_consents_in_force", "purpose", "member_id", unique=True,
+          sqlite_where=text("withdrawn_at IS NULL"),
+          postgresql_where=text("withdrawn_at IS NULL")),
+)
+
+member_erasures = Table(  # v12: members erased, without any of their personal data
+    "member_erasures", metadata,
+    Column("member_no", String(64), primary_key=True),
+    Column("member_id", BigInteger),  # NULL: a sign-up the central refused, never a member
+    Column("erased_at", UtcDateTime, nullable=False),
+    Column("reason", String(16), nullable=False),  # request, withdrawn, retention
+    Column("requested_via", String(64), nullable=False),  # service, web, app, till S1/T01, ...
+    Column("removed", Text, nullable=False),  # JSON: what went, counted
+    Index("member_erasures_time", "erased_at"),
+)
+
+member_activity = Table(  # v12: a member's latest sale, web order, look-up or sign-up
+    "member_activity", metadata,
+    Column("member_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("last_at", UtcDateTime, nullable=False),
+    Index("member_activity_due", "last_at"),
+)
+
+member_orders = Table(  # v12: the web orders a member placed (their export and erasure)
+    "member_orders", metadata,
+    Column("member_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("order_no", String(64), primary_key=True),
+)
+
 order_personal = Table(  # v14: a web order's customer as the web shop sent it (issue 17)
     "order_personal", metadata,
     Column("order_no", String(64), primary_key=True),
@@ -447,7 +499,7 @@ member_lookup_counts = Table(  # v13: online member look-ups per terminal (looku
 
 # Tables a bulk load fills (their statistics are refreshed after one: db.analyze).
 BULK_TABLES = (changes, entities, entity_uniques, stock_levels, stock_movements, member_personal,
-               member_stores, order_personal)
+               member_stores, member_activity, order_personal)
 
 
 # -- creation and checks ------------------------------------------------------------------------

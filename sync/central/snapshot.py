@@ -12,6 +12,12 @@ a till that handed one over offline still finds it. Older finished orders are le
 fetches one online if it must). The change feed has every order change of the store; this bound
 is only what a snapshot re-sends.
 
+Members erased (entity ``member_erasure``, sync/central/erasure.py) since the time the till
+names with ``?erasures_since=`` (the central's time of the last page it read), less
+:data:`ERASURE_MARGIN`, come last: a till that missed them in the feed (it takes a snapshot
+after ``410 Gone``) still forgets those members and clears their names from its past sales.
+Without the parameter (a till older than erasures, or one with no past) none are sent.
+
 Asked for with ``?trailer=sha256``, the body ends with a trailer line ``{"records": N,
 "sha256"}`` (sync/protocol/snapshot_format.py): the till stages the snapshot and writes none of
 it unless the count and the digest (SHA-256 over every line before the trailer) hold. Without the
@@ -30,7 +36,7 @@ import hashlib
 import json
 import zlib
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, String, cast, exists, func, not_, or_, select
@@ -39,8 +45,8 @@ from sync.central.db import reader
 from sync.central.entities import SNAPSHOT_ENTITIES
 from sync.central.feed import feed_state
 from sync.central.members import count_store_members, store_members_query
-from sync.central.schema import GLOBAL, entities, stock_levels
-from sync.protocol import entity_key
+from sync.central.schema import GLOBAL, entities, member_erasures, stock_levels
+from sync.protocol import EARLIEST, MemberErasureData, entity_key
 from sync.protocol.snapshot_format import SnapshotTrailer
 
 FETCH = 2_000
@@ -49,11 +55,15 @@ COMPRESS_BYTES = 64 * 1024
 MEDIA_TYPE = "application/x-ndjson"
 FINISHED_ORDER_DAYS = 30  # finished web orders a snapshot still sends (see the docstring)
 FINISHED_ORDER_STATUSES = ("collected", "cancelled", "delivered")
+# Erasures a snapshot sends from before the till's last page: an erasure's transaction takes its
+# time when it starts and may commit after a page read meanwhile (and clocks drift).
+ERASURE_MARGIN = timedelta(days=1)
 
 
-def snapshot_lines(engine: Engine, store_id: str, now: datetime) -> Iterator[bytes]:
+def snapshot_lines(engine: Engine, store_id: str, now: datetime,
+                   erasures_since: datetime | None = None) -> Iterator[bytes]:
     """The snapshot's NDJSON lines (uncompressed), header first. ``now``: the central's time,
-    which bounds the finished web orders sent."""
+    which bounds the finished web orders sent; ``erasures_since``: see the module docstring."""
     with reader(engine) as conn:
         seq = feed_state(conn).last_seq
         scoped = entities.c.scope.in_((GLOBAL, store_id))
@@ -64,7 +74,11 @@ def snapshot_lines(engine: Engine, store_id: str, now: datetime) -> Iterator[byt
         n_levels = conn.scalar(select(func.count()).select_from(levels.subquery()))
         kept_orders = _orders_where(store_id, now)
         n_orders = conn.scalar(select(func.count()).select_from(entities).where(*kept_orders))
-        header = {"seq": seq, "records": (n_entities or 0) + (n_levels or 0) + (n_orders or 0)}
+        erased = _erasures_query(erasures_since)
+        n_erased = 0 if erased is None else conn.scalar(
+            select(func.count()).select_from(erased.subquery()))
+        header = {"seq": seq, "records": (n_entities or 0) + (n_levels or 0) + (n_orders or 0)
+                  + (n_erased or 0)}
         yield json.dumps(header, separators=(",", ":")).encode() + b"\n"
         for entity in SNAPSHOT_ENTITIES:
             head = '{"entity":"' + entity + '","key":'
@@ -86,6 +100,25 @@ def snapshot_lines(engine: Engine, store_id: str, now: datetime) -> Iterator[byt
                             .order_by(entities.c.key).execution_options(yield_per=FETCH))
         for key, data in rows:
             yield f'{{"entity":"order","key":{_json_str(key)},"data":{data}}}\n'.encode()
+        if erased is not None:
+            for member_no, member_id, at in conn.execute(
+                    erased.execution_options(yield_per=FETCH)):
+                data = MemberErasureData(id=member_id, member_no=member_no, erased_at=at)
+                yield (json.dumps({"entity": "member_erasure", "key": member_no,
+                                   "data": data.model_dump(mode="json")}, ensure_ascii=False,
+                                  separators=(",", ":")) + "\n").encode()
+
+
+def _erasures_query(since: datetime | None) -> Any:
+    """The erasures a snapshot sends (None: none asked for)."""
+    if since is None:
+        return None
+    since = since if since.tzinfo is not None else since.replace(tzinfo=UTC)
+    since = max(since, EARLIEST + ERASURE_MARGIN)
+    return (select(member_erasures.c.member_no, member_erasures.c.member_id,
+                   member_erasures.c.erased_at)
+            .where(member_erasures.c.erased_at >= since - ERASURE_MARGIN)
+            .order_by(member_erasures.c.erased_at, member_erasures.c.member_no))
 
 
 def _json_str(text: str, *, ascii: bool = True) -> str:
@@ -164,11 +197,12 @@ def gzip_stream(lines: Iterator[bytes], level: int = 6, *,
 
 
 def snapshot_gzip(engine: Engine, store_id: str, now: datetime, *,
-                  trailer: bool = False) -> Iterator[bytes]:
-    """The compressed stream (``trailer``: see the module docstring). The snapshot is opened
-    and its header read before this returns, so a database failure is an error response, not
-    a cut-off stream."""
-    lines = snapshot_lines(engine, store_id, now)
+                  trailer: bool = False,
+                  erasures_since: datetime | None = None) -> Iterator[bytes]:
+    """The compressed stream (``trailer``, ``erasures_since``: see the module docstring). The
+    snapshot is opened and its header read before this returns, so a database failure is an
+    error response, not a cut-off stream."""
+    lines = snapshot_lines(engine, store_id, now, erasures_since)
     header = next(lines)
     return gzip_stream(_prepend(header, lines), trailer=trailer)
 

@@ -36,12 +36,12 @@ from sync.protocol.bounds import (
     TerminalId,
     Word,
 )
-from sync.protocol.members import SealedBox
+from sync.protocol.members import MemberConsentPayload, SealedBox
 from sync.protocol.returns import ReturnPayload
 
 EventType = Literal["sale", "return", "pickup", "cash_movement", "shift_open", "shift_close",
                     "z_report", "stock_count", "audit", "member_signup", "stock_receive",
-                    "card_orphan_found", "card_orphan_resolved"]
+                    "card_orphan_found", "card_orphan_resolved", "member_consent"]
 
 
 class Event(ProtocolModel):
@@ -171,7 +171,10 @@ class MemberSignupPayload(ProtocolModel):
     ``member_no`` is made by the till (``<store_id><terminal_id>M<n:06d>``, posclient/app/
     members.py) and kept by the central, which gives the member its id; the member reaches the
     tills of its store through the feed. ``consent_version``/``consented_at``: the privacy text
-    the customer agreed to, and when.
+    the customer agreed to, and when (the membership consent, given at the till of
+    ``store_id``); ``marketing``: whether they also agreed to marketing under that text (off
+    unless they said yes; an older till never sends it). Refused consent: no sign-up, and the
+    customer buys as a guest.
 
     The phone number and the name are ``sealed`` to the central (sync/protocol/members.py,
     bound to ``member_no``): the till keeps only the phone's keyed hash, its last four digits
@@ -191,6 +194,7 @@ class MemberSignupPayload(ProtocolModel):
     staff_id: Id | None = None
     consent_version: str = Field(min_length=1, max_length=64)
     consented_at: Moment
+    marketing: bool = False
 
     @model_validator(mode="after")
     def _sealed_or_plain(self) -> MemberSignupPayload:
@@ -383,6 +387,7 @@ EVENT_PAYLOAD_MODELS: dict[str, type[ProtocolModel]] = {
     "z_report": ZReportPayload,
     "card_orphan_found": CardOrphanFoundPayload,
     "card_orphan_resolved": CardOrphanResolvedPayload,
+    "member_consent": MemberConsentPayload,
 }
 EVENT_TYPES: frozenset[str] = frozenset(get_args(EventType))
 

@@ -366,6 +366,19 @@ class MemberTokenKeyData(ProtocolModel):
         return v
 
 
+class MemberErasureData(ProtocolModel):
+    """A member whose personal data the central erased (docs/privacy.md): entity
+    ``member_erasure``, key the member number, the chain's (every till that asks for erasures
+    gets every one: any till may hold the member's sales). A till forgets the member (its
+    record, its sign-up, the masked name and last four digits printed with its past sales,
+    the phone's hash and sealed box in its sent sign-up event) and keeps the sales' figures.
+    ``id``: the central's member id (None: a sign-up the central refused, never a member)."""
+
+    id: Id | None = None
+    member_no: Key
+    erased_at: Moment
+
+
 ENTITY_MODELS: dict[str, type[ProtocolModel]] = {
     "product": ProductData,
     "price": PriceData,
@@ -380,10 +393,11 @@ ENTITY_MODELS: dict[str, type[ProtocolModel]] = {
     "reason_code": ReasonCodeData,  # the chain's reasons, at every till
     "quick_key": QuickKeyData,  # a store's touch tiles, at its tills only
     "member_token_key": MemberTokenKeyData,  # the central's keys for member QR tokens
+    "member_erasure": MemberErasureData,  # members erased: tills forget them (docs/privacy.md)
 }
 Entity = Literal["product", "price", "tax_rate", "member", "stock_level", "staff",
                  "store_settings", "order", "promotion", "delivery", "reason_code",
-                 "quick_key", "member_token_key"]
+                 "quick_key", "member_token_key", "member_erasure"]
 
 
 def entity_key(entity: str, data: dict[str, Any]) -> str:
@@ -391,7 +405,8 @@ def entity_key(entity: str, data: dict[str, Any]) -> str:
 
     ``product``, ``price``, ``member``, ``staff``, ``promotion``, ``quick_key``: the id;
     ``tax_rate``, ``reason_code``: the code;
-    ``store_settings``: the store id; ``member_token_key``: the key id; ``stock_level``:
+    ``store_settings``: the store id; ``member_token_key``: the key id; ``member_erasure``:
+    the member number; ``stock_level``:
     ``"<store_id>:<product_id>"`` (a store may see a few other stores' levels, so the key
     names the store); ``order``: the order number.
     """
@@ -403,6 +418,8 @@ def entity_key(entity: str, data: dict[str, Any]) -> str:
         return str(data["store_id"])
     if entity == "member_token_key":
         return str(data["kid"])
+    if entity == "member_erasure":
+        return str(data["member_no"])
     if entity == "stock_level":
         return f"{data['store_id']}:{data['product_id']}"
     if entity in ENTITY_MODELS:

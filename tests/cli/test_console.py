@@ -120,3 +120,36 @@ def test_a_drawer_fault_is_said_and_the_sale_stays_committed_and_printed(small_s
     assert "*** CHANGE 7.50 ***" in text
     assert small_store.conn.execute(
         "SELECT count(*) FROM sales WHERE printed_at IS NOT NULL").fetchone()[0] == 1
+
+
+def test_members_at_the_console_consent_marketing_and_a_guest_after_refusal(small_store,
+                                                                            clock):
+    """Signing up asks the customer's consent (refused: a guest sale) and marketing apart
+    (default no); a member who ends the membership buys on as a guest, forgotten."""
+    import json
+
+    said = drive(small_store, clock, [
+        "1001", MILK, "signup 13700001111 王五", "n",  # refused
+        "cash 20",
+        MILK, "signup 13700001111 王五", "y", "",  # consent, marketing: default no
+        "signup 13700002222", "y", "y",  # the next customer says yes to marketing
+        "member 13700001111", "withdraw marketing", "withdraw membership", "n",
+        "withdraw membership", "y", "member", "cash 20", "member 13700001111", "quit"],
+        ["1111"])
+    text = "\n".join(said)
+    assert "Not signed up: the customer buys as a guest." in text
+    assert "Member S001T01M000001 signed up: 王** ****1111." in text
+    assert "Member S001T01M000002 signed up: ****2222 (marketing: yes)." in text
+    assert "王** ****1111 receives no more marketing." in text
+    assert "  Nothing changed." in text
+    assert "Membership ended: the customer buys as a guest." in text
+    assert "No member on this sale." in text and "No member '****1111'" in text
+    conn = small_store.conn
+    assert conn.execute("SELECT member_no, member_label FROM sales ORDER BY id").fetchall() \
+        == [(None, None), (None, None)]  # both sales a guest's
+    signups = [json.loads(p)["marketing"] for p, in conn.execute(
+        "SELECT payload FROM outbox WHERE type = 'member_signup' ORDER BY terminal_seq")]
+    assert signups == [False, True]
+    withdrawn = [json.loads(p)["purpose"] for p, in conn.execute(
+        "SELECT payload FROM outbox WHERE type = 'member_consent' ORDER BY terminal_seq")]
+    assert withdrawn == ["marketing", "membership"]

@@ -1,12 +1,15 @@
 """Ctrl+K at the till: find a member by phone or card and attach them (the lines take the tier's
-prices), sign a new member up with their consent, pay with points (F3 in the payment window),
-and the refusals: an unknown member, no consent, more points than the member has."""
+prices), sign a new member up with their consent (marketing apart, off unless ticked), pay
+with points (F3 in the payment window), withdraw consents (the membership: the sale goes on as
+a guest's), and the refusals: an unknown member, no consent, more points than the member has."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QCheckBox, QLineEdit, QMessageBox, QPushButton
 from till_kit import MILK, add_member
 from ui_kit import log_in, on_next_dialog, open_window, scan
 
@@ -114,3 +117,88 @@ def test_sign_up_needs_consent_then_attaches(qtbot, window):
     assert refusals == ["The customer must agree to the member terms first"]
     assert w.checkout.member is not None and w.checkout.member.member_no == "S001T01M000001"
     assert "王** ****1111" in w.sell_page.member.text()
+
+
+def test_marketing_is_asked_apart_and_off_unless_ticked(qtbot, window):
+    w = window
+    log_in(qtbot, w)
+
+    def steps(dialog) -> None:
+        marketing = dialog.findChild(QCheckBox, "signupMarketing")
+        ticked.append(marketing.isChecked())
+        for phone, yes in (("13700001111", False), ("13700002222", True)):
+            dialog.findChild(QLineEdit, "signupPhone").setText(phone)
+            dialog.findChild(QCheckBox, "signupConsent").setChecked(True)
+            marketing.setChecked(yes)
+            dialog.findChild(QPushButton, "signup").click()
+            ticked.append(marketing.isChecked())  # cleared for the next customer
+
+    ticked: list[bool] = []
+    member_dialog(qtbot, steps)
+    ctrl_k(qtbot, w)
+    assert ticked == [False, False, False]
+    sent = [json.loads(p)["marketing"] for p, in w.checkout.store.conn.execute(
+        "SELECT payload FROM outbox WHERE type = 'member_signup' ORDER BY terminal_seq")]
+    assert sent == [False, True]
+
+
+def ctrl_k_again(qtbot, w) -> None:
+    """Ctrl+K after another dialog: the window active again first (a closed dialog may have
+    left no window active, and a shortcut needs one)."""
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    ctrl_k(qtbot, w)
+
+
+def on_next_message_box(answer) -> None:
+    """When the next QMessageBox is up (over the member dialog), ``answer`` it."""
+    def poll() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(10, poll)
+            return
+        answer(box)
+
+    QTimer.singleShot(0, poll)
+
+
+def test_ending_the_membership_takes_the_member_off_the_sale_which_goes_on_as_a_guest(
+        qtbot, window):
+    w = window
+    log_in(qtbot, w)
+    scan(qtbot, w.sell_page.scan_field, MILK)
+    member_dialog(qtbot, find(qtbot, PHONE))
+    ctrl_k(qtbot, w)
+    assert w.checkout.member is not None and "11.00" in w.sell_page.total.text()
+
+    def steps(dialog) -> None:
+        find(qtbot, PHONE, attach=False)(dialog)
+        dialog.findChild(QPushButton, "memberNoMarketing").click()
+        said.append(dialog.message.text())
+        on_next_message_box(lambda box: box.button(QMessageBox.StandardButton.No).click())
+        dialog.findChild(QPushButton, "memberEnd").click()  # asked again: no
+        said.append(str(w.checkout.member is not None))
+        on_next_message_box(lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+        dialog.findChild(QPushButton, "memberEnd").click()
+        said.append(dialog.message.text())
+        said.append(str(dialog.findChild(QPushButton, "memberAttach").isEnabled()))
+
+    said: list[str] = []
+    member_dialog(qtbot, steps)
+    ctrl_k_again(qtbot, w)
+    assert said == ["陈** ****1234 receives no more marketing", "True",
+                    "The membership has ended: the customer buys as a guest", "False"]
+    assert w.checkout.member is None and "12.50" in w.sell_page.total.text()
+    withdrawn = [(e["purpose"], e["action"]) for e in (json.loads(p) for p, in
+                 w.checkout.store.conn.execute(
+                     "SELECT payload FROM outbox WHERE type = 'member_consent' "
+                     "ORDER BY terminal_seq"))]
+    assert withdrawn == [("marketing", "withdrawn"), ("membership", "withdrawn")]
+    on_next_dialog(qtbot, lambda d: qtbot.keyClick(d.amount, Qt.Key.Key_Return),
+                   name="payDialog")
+    qtbot.keyClick(w.sell_page.scan_field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(w.paper.receipts) == 1)
+    assert w.paper.receipts[0].member is None  # sold, as a guest
+    seen = member_dialog(qtbot, find(qtbot, PHONE))
+    ctrl_k_again(qtbot, w)
+    assert seen[1].startswith("No member")  # forgotten

@@ -262,6 +262,9 @@ ERRORS: dict[str, tuple[str, str]] = {
     "member_consent_required": (
         "须先征得顾客同意会员条款",
         "The customer must agree to the member terms first"),
+    "member_consent_purpose": (
+        "无法撤回“{purpose}”：只能撤回 marketing（营销）或 membership（会员资格）",
+        "Cannot withdraw '{purpose}': only marketing or membership"),
     "member_phone_invalid": (
         "这不是手机号（11位数字，以1开头）",
         "That is not a mobile phone number (11 digits starting with 1)"),

@@ -37,7 +37,11 @@ from sync.central.schema import (
     entities,
     exception_events,
     exceptions,
+    member_activity,
+    member_consents,
+    member_erasures,
     member_lookup_counts,
+    member_orders,
     member_personal,
     member_stores,
     meta,
@@ -134,10 +138,19 @@ def _as_v12(conn) -> None:
     member_lookup_counts.drop(conn)
 
 
+def _as_v11(conn) -> None:
+    """Make the v12 and later parts of a database look as v11 had them (no consents,
+    erasures, activity or members' orders, no index of the sales by member: issue 17)."""
+    _as_v12(conn)
+    for table in (member_consents, member_erasures, member_activity, member_orders):
+        table.drop(conn)
+    conn.execute(text("DROP INDEX sales_member"))
+
+
 def _as_v10(conn) -> None:
     """Make the v11 and later parts of a database look as v10 had them (no members' personal
     data apart, no members per store: issue 17)."""
-    _as_v12(conn)
+    _as_v11(conn)
     member_stores.drop(conn)
     member_personal.drop(conn)
 

@@ -35,6 +35,9 @@ from sync.central.schema import (
     exception_events,
     exceptions,
     init_schema,
+    member_activity,
+    member_consents,
+    member_orders,
     member_personal,
     member_stores,
     meta,
@@ -187,6 +190,9 @@ def _check_rows(conn: Connection, version: int) -> None:
     assert list(versions) == list(range(version, SCHEMA_VERSION + 1))
     assert settings[MEMBER_ID_KEY] == ("41" if version >= 4 else "")
     assert len(settings[CENTRAL_ID_KEY]) == 32
+    if version < 12:  # v12: the member's latest activity (its record's last change here)
+        assert conn.execute(select(member_activity.c.member_id,
+                                   member_activity.c.last_at)).all() == [(9, T0)]
     uniques = conn.execute(select(schema.entity_uniques.c.value, schema.entity_uniques.c.key))
     personal = conn.execute(select(member_personal.c.member_id, member_personal.c.name,
                                    member_personal.c.phone)).all()
@@ -317,3 +323,64 @@ def test_the_upgrade_steps_never_import_todays_definitions() -> None:
             for name in names:
                 assert not name.startswith("sync") or name.startswith(
                     "sync.central.schema_history"), f"{module.name} imports {name}"
+
+
+def test_v12_takes_the_consents_activity_and_orders_of_members_signed_up_before(
+        database_url: str) -> None:
+    """A member who signed up at a till under v11 has their membership consent from the
+    sign-up event (the text's version, the time, the store), their latest activity (here a
+    sale after it) and their web orders; nobody has a marketing consent."""
+    engine = make_engine(database_url)
+    signup, sale_at = uuid.UUID(int=7), datetime(2026, 11, 28, 16, 0, tzinfo=UTC)
+    with engine.begin() as conn:
+        _create_as_version(conn, 11)
+        t = _reflected(conn)
+        rows = {
+            "entities": [
+                {"entity": "member", "key": "9", "scope": "", "parent": None,
+                 "data": json.dumps({"member_no": "S1T01M000001"}), "updated_at": T0},
+                {"entity": "member", "key": "10", "scope": "", "parent": None,
+                 "data": json.dumps({"member_no": "8800000010"}), "updated_at": T0},
+                {"entity": "order", "key": "W1", "scope": "S1", "parent": None,
+                 "data": json.dumps({"order_no": "W1", "member_no": "S1T01M000001"}),
+                 "updated_at": T0},
+                {"entity": "order", "key": "W2", "scope": "S1", "parent": None,
+                 "data": json.dumps({"order_no": "W2", "member_no": None}),
+                 "updated_at": T0}],
+            "entity_uniques": [
+                {"entity": "member", "value": "member_no:S1T01M000001", "key": "9"},
+                {"entity": "member", "value": "member_no:8800000010", "key": "10"}],
+            "events": [{"event_id": signup, "store_id": "S1", "terminal_id": "T01",
+                        "terminal_seq": 1, "type": "member_signup", "occurred_at": T0,
+                        "payload": json.dumps({"member_no": "S1T01M000001",
+                                               "consent_version": "v3",
+                                               "consented_at": "2026-11-20T08:29:00.000Z"}),
+                        "received_at": T0, "effects": "applied"},
+                       {"event_id": SALE, "store_id": "S1", "terminal_id": "T01",
+                        "terminal_seq": 2, "type": "sale", "occurred_at": sale_at,
+                        "payload": "{}", "received_at": sale_at, "effects": "applied"}],
+            "sales": [{"event_id": SALE, "store_id": "S1", "terminal_id": "T01",
+                       "receipt_no": "R1", "staff_id": 1, "member_id": 9,
+                       "completed_at": sale_at, "currency": "CNY", "subtotal": 500,
+                       "discount_total": 0, "tax_total": 0, "rounding": 0, "total": 500,
+                       "lines": 1}]}
+        for name, values in rows.items():
+            for row in values:
+                conn.execute(t[name].insert().values(
+                    {k: _bound(conn, v) for k, v in row.items()}))
+    assert init_schema(engine, NOW) == "upgraded"
+    with engine.connect() as conn:
+        consents = conn.execute(select(
+            member_consents.c.member_id, member_consents.c.purpose,
+            member_consents.c.text_version, member_consents.c.given_at,
+            member_consents.c.given_channel, member_consents.c.given_store_id,
+            member_consents.c.given_event_id, member_consents.c.withdrawn_at)).all()
+        assert [tuple(r) for r in consents] == [
+            (9, "membership", "v3", datetime(2026, 11, 20, 8, 29, tzinfo=UTC), "till", "S1",
+             signup, None)]
+        assert sorted(tuple(r) for r in conn.execute(select(
+            member_activity.c.member_id, member_activity.c.last_at))) == [(9, sale_at),
+                                                                          (10, T0)]
+        assert [tuple(r) for r in conn.execute(select(
+            member_orders.c.member_id, member_orders.c.order_no))] == [(9, "W1")]
+    engine.dispose()

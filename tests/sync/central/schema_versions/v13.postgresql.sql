@@ -1,5 +1,5 @@
 -- The central's schema v13 as its program created it (postgresql).
--- Frozen: what metadata.create_all of sync/central/schema.py emitted at commit 63a3ef3.
+-- Frozen: what metadata.create_all of sync/central/schema.py emitted at commit e347465.
 
 CREATE TABLE schema_version (
 	version INTEGER NOT NULL, 
@@ -95,9 +95,9 @@ CREATE TABLE stock_movements (
 	PRIMARY KEY (id)
 );
 
-CREATE INDEX stock_movements_level ON stock_movements (store_id, product_id);
-
 CREATE INDEX stock_movements_event ON stock_movements (event_id);
+
+CREATE INDEX stock_movements_level ON stock_movements (store_id, product_id);
 
 CREATE TABLE events (
 	event_id UUID NOT NULL, 
@@ -112,9 +112,9 @@ CREATE TABLE events (
 	PRIMARY KEY (event_id)
 );
 
-CREATE INDEX events_store_time ON events (store_id, occurred_at);
-
 CREATE INDEX events_terminal_seq ON events (store_id, terminal_id, terminal_seq);
+
+CREATE INDEX events_store_time ON events (store_id, occurred_at);
 
 CREATE TABLE quarantine (
 	id BIGSERIAL NOT NULL, 
@@ -150,9 +150,9 @@ CREATE TABLE exceptions (
 
 CREATE INDEX exceptions_event ON exceptions (event_id);
 
-CREATE UNIQUE INDEX exceptions_incident_open ON exceptions (store_id, incident_key) WHERE status = 'open';
-
 CREATE INDEX exceptions_open ON exceptions (status, store_id);
+
+CREATE UNIQUE INDEX exceptions_incident_open ON exceptions (store_id, incident_key) WHERE status = 'open';
 
 CREATE TABLE parked_sales (
 	park_id UUID NOT NULL, 
@@ -193,11 +193,11 @@ CREATE TABLE return_lines (
 	CONSTRAINT return_lines_state CHECK (state IN ('reserved', 'returned'))
 );
 
-CREATE INDEX return_lines_reservation ON return_lines (reservation_id);
+CREATE INDEX return_lines_source ON return_lines (source_kind, source_ref);
 
 CREATE INDEX return_lines_event ON return_lines (event_id);
 
-CREATE INDEX return_lines_source ON return_lines (source_kind, source_ref);
+CREATE INDEX return_lines_reservation ON return_lines (reservation_id);
 
 CREATE TABLE refund_tenders (
 	id BIGSERIAL NOT NULL, 
@@ -265,9 +265,56 @@ CREATE TABLE member_stores (
 	PRIMARY KEY (member_id, store_id)
 );
 
+CREATE INDEX member_stores_store ON member_stores (store_id, member_id);
+
 CREATE INDEX member_stores_due ON member_stores (home, last_at);
 
-CREATE INDEX member_stores_store ON member_stores (store_id, member_id);
+CREATE TABLE member_consents (
+	id BIGSERIAL NOT NULL, 
+	member_id BIGINT NOT NULL, 
+	purpose VARCHAR(16) NOT NULL, 
+	text_version VARCHAR(64) NOT NULL, 
+	given_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	given_channel VARCHAR(8) NOT NULL, 
+	given_store_id VARCHAR(32), 
+	given_event_id UUID, 
+	withdrawn_at TIMESTAMP WITH TIME ZONE, 
+	withdrawn_channel VARCHAR(8), 
+	withdrawn_store_id VARCHAR(32), 
+	withdrawn_event_id UUID, 
+	PRIMARY KEY (id), 
+	CONSTRAINT member_consents_purpose CHECK (purpose IN ('membership', 'marketing'))
+);
+
+CREATE UNIQUE INDEX member_consents_in_force ON member_consents (purpose, member_id) WHERE withdrawn_at IS NULL;
+
+CREATE INDEX member_consents_member ON member_consents (member_id, id);
+
+CREATE TABLE member_erasures (
+	member_no VARCHAR(64) NOT NULL, 
+	member_id BIGINT, 
+	erased_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	reason VARCHAR(16) NOT NULL, 
+	requested_via VARCHAR(64) NOT NULL, 
+	removed TEXT NOT NULL, 
+	PRIMARY KEY (member_no)
+);
+
+CREATE INDEX member_erasures_time ON member_erasures (erased_at);
+
+CREATE TABLE member_activity (
+	member_id BIGINT NOT NULL, 
+	last_at TIMESTAMP WITH TIME ZONE NOT NULL, 
+	PRIMARY KEY (member_id)
+);
+
+CREATE INDEX member_activity_due ON member_activity (last_at);
+
+CREATE TABLE member_orders (
+	member_id BIGINT NOT NULL, 
+	order_no VARCHAR(64) NOT NULL, 
+	PRIMARY KEY (member_id, order_no)
+);
 
 CREATE TABLE audit_records (
 	store_id VARCHAR(32) NOT NULL, 
@@ -376,9 +423,11 @@ CREATE TABLE sales (
 	FOREIGN KEY(event_id) REFERENCES events (event_id)
 );
 
-CREATE INDEX sales_receipt ON sales (store_id, receipt_no);
-
 CREATE INDEX sales_day ON sales (store_id, completed_at);
+
+CREATE INDEX sales_member ON sales (member_id);
+
+CREATE INDEX sales_receipt ON sales (store_id, receipt_no);
 
 CREATE TABLE exception_events (
 	id BIGSERIAL NOT NULL, 

@@ -1,5 +1,5 @@
 -- The central's schema v13 as its program created it (sqlite).
--- Frozen: what metadata.create_all of sync/central/schema.py emitted at commit 63a3ef3.
+-- Frozen: what metadata.create_all of sync/central/schema.py emitted at commit e347465.
 
 CREATE TABLE schema_version (
 	version INTEGER NOT NULL, 
@@ -95,9 +95,9 @@ CREATE TABLE stock_movements (
 	PRIMARY KEY (id)
 );
 
-CREATE INDEX stock_movements_event ON stock_movements (event_id);
-
 CREATE INDEX stock_movements_level ON stock_movements (store_id, product_id);
+
+CREATE INDEX stock_movements_event ON stock_movements (event_id);
 
 CREATE TABLE events (
 	event_id CHAR(32) NOT NULL, 
@@ -112,9 +112,9 @@ CREATE TABLE events (
 	PRIMARY KEY (event_id)
 );
 
-CREATE INDEX events_terminal_seq ON events (store_id, terminal_id, terminal_seq);
-
 CREATE INDEX events_store_time ON events (store_id, occurred_at);
+
+CREATE INDEX events_terminal_seq ON events (store_id, terminal_id, terminal_seq);
 
 CREATE TABLE quarantine (
 	id INTEGER NOT NULL, 
@@ -148,9 +148,9 @@ CREATE TABLE exceptions (
 	CONSTRAINT exceptions_status CHECK (status IN ('open', 'resolved'))
 );
 
-CREATE UNIQUE INDEX exceptions_incident_open ON exceptions (store_id, incident_key) WHERE status = 'open';
-
 CREATE INDEX exceptions_open ON exceptions (status, store_id);
+
+CREATE UNIQUE INDEX exceptions_incident_open ON exceptions (store_id, incident_key) WHERE status = 'open';
 
 CREATE INDEX exceptions_event ON exceptions (event_id);
 
@@ -193,9 +193,9 @@ CREATE TABLE return_lines (
 	CONSTRAINT return_lines_state CHECK (state IN ('reserved', 'returned'))
 );
 
-CREATE INDEX return_lines_event ON return_lines (event_id);
-
 CREATE INDEX return_lines_source ON return_lines (source_kind, source_ref);
+
+CREATE INDEX return_lines_event ON return_lines (event_id);
 
 CREATE INDEX return_lines_reservation ON return_lines (reservation_id);
 
@@ -244,9 +244,9 @@ CREATE TABLE points_ledger (
 	PRIMARY KEY (id)
 );
 
-CREATE INDEX points_ledger_source ON points_ledger (source_kind, source_ref);
-
 CREATE INDEX points_ledger_member ON points_ledger (member_id, id);
+
+CREATE INDEX points_ledger_source ON points_ledger (source_kind, source_ref);
 
 CREATE TABLE member_personal (
 	member_id BIGINT NOT NULL, 
@@ -268,6 +268,53 @@ CREATE TABLE member_stores (
 CREATE INDEX member_stores_store ON member_stores (store_id, member_id);
 
 CREATE INDEX member_stores_due ON member_stores (home, last_at);
+
+CREATE TABLE member_consents (
+	id INTEGER NOT NULL, 
+	member_id BIGINT NOT NULL, 
+	purpose VARCHAR(16) NOT NULL, 
+	text_version VARCHAR(64) NOT NULL, 
+	given_at DATETIME NOT NULL, 
+	given_channel VARCHAR(8) NOT NULL, 
+	given_store_id VARCHAR(32), 
+	given_event_id CHAR(32), 
+	withdrawn_at DATETIME, 
+	withdrawn_channel VARCHAR(8), 
+	withdrawn_store_id VARCHAR(32), 
+	withdrawn_event_id CHAR(32), 
+	PRIMARY KEY (id), 
+	CONSTRAINT member_consents_purpose CHECK (purpose IN ('membership', 'marketing'))
+);
+
+CREATE UNIQUE INDEX member_consents_in_force ON member_consents (purpose, member_id) WHERE withdrawn_at IS NULL;
+
+CREATE INDEX member_consents_member ON member_consents (member_id, id);
+
+CREATE TABLE member_erasures (
+	member_no VARCHAR(64) NOT NULL, 
+	member_id BIGINT, 
+	erased_at DATETIME NOT NULL, 
+	reason VARCHAR(16) NOT NULL, 
+	requested_via VARCHAR(64) NOT NULL, 
+	removed TEXT NOT NULL, 
+	PRIMARY KEY (member_no)
+);
+
+CREATE INDEX member_erasures_time ON member_erasures (erased_at);
+
+CREATE TABLE member_activity (
+	member_id BIGINT NOT NULL, 
+	last_at DATETIME NOT NULL, 
+	PRIMARY KEY (member_id)
+);
+
+CREATE INDEX member_activity_due ON member_activity (last_at);
+
+CREATE TABLE member_orders (
+	member_id BIGINT NOT NULL, 
+	order_no VARCHAR(64) NOT NULL, 
+	PRIMARY KEY (member_id, order_no)
+);
 
 CREATE TABLE audit_records (
 	store_id VARCHAR(32) NOT NULL, 
@@ -377,6 +424,8 @@ CREATE TABLE sales (
 );
 
 CREATE INDEX sales_receipt ON sales (store_id, receipt_no);
+
+CREATE INDEX sales_member ON sales (member_id);
 
 CREATE INDEX sales_day ON sales (store_id, completed_at);
 
