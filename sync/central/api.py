@@ -246,14 +246,16 @@ def changes(who: TerminalDep, c: CentralDep,
             after: Annotated[int, Query(ge=0, le=BIGINT_MAX)] = 0,
             limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
             store_id: StoreQuery = None, erasures: Annotated[bool, Query(
-                description="true: send member_erasure records too")] = False) -> ChangesPage:
+                description="true: send member_erasure records too")] = False,
+            token_keys: Annotated[bool, Query(
+                description="true: send member_token_key records too")] = False) -> ChangesPage:
     """The changes after ``after`` that this terminal's store may see (global and its own).
 
     ``410 Gone`` when ``after`` is older than the feed's retention: take a snapshot.
     """
     _own_store(who, store_id)
     return feed.read_changes(c.engine, who.store_id, after, limit, c.clock.now(),
-                             erasures=erasures)
+                             erasures=erasures, token_keys=token_keys)
 
 
 @router.get("/snapshot", tags=["terminal"], response_class=StreamingResponse,
@@ -268,11 +270,15 @@ def get_snapshot(who: TerminalDep, c: CentralDep,
                      "(sync/protocol/snapshot_format.py)")] = None,
                  erasures_since: Annotated[datetime | None, Query(
                      description="also the members erased since then (the central's time of "
-                     "the till's last page)")] = None) -> StreamingResponse:
+                     "the till's last page)")] = None,
+                 token_keys: Annotated[bool, Query(
+                     description="true: send member_token_key records too")] = False,
+                 ) -> StreamingResponse:
     """The store's full current state as of a feed seq, streamed (``Content-Encoding: gzip``)."""
     _own_store(who, store_id)
     body = snapshot.snapshot_gzip(c.engine, who.store_id, c.clock.now(),
-                                  trailer=trailer == "sha256", erasures_since=erasures_since)
+                                  trailer=trailer == "sha256", erasures_since=erasures_since,
+                                  token_keys=token_keys)
     return StreamingResponse(body, media_type=snapshot.MEDIA_TYPE,
                              headers={"Content-Encoding": "gzip"})  # no-store: AnswerHeaders
 

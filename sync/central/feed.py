@@ -169,10 +169,13 @@ def feed_state(conn: Connection) -> FeedState:
 
 
 def read_changes(engine: Engine, store_id: str, after: int, limit: int,
-                 server_time: datetime, *, erasures: bool = False) -> ChangesPage:
+                 server_time: datetime, *, erasures: bool = False,
+                 token_keys: bool = False) -> ChangesPage:
     """The page of changes after ``after`` that ``store_id`` may see (global + its own).
-    ``erasures``: the till reads ``member_erasure`` records (sync/central/erasure.py); a till
-    that does not say so (one older than them) is sent none, which it could not read.
+    ``erasures``: the till reads ``member_erasure`` records (sync/central/erasure.py);
+    ``token_keys``: it reads ``member_token_key`` records (sync/central/member_tokens.py). A
+    till that does not say so (one older than them) is sent none: an unknown entity would make
+    it refuse the whole page.
 
     Raises :class:`FeedGone` when ``after`` is below the retention low-water mark (changes the
     terminal needs were pruned) or beyond the head (the cursor is from another database).
@@ -189,7 +192,7 @@ def read_changes(engine: Engine, store_id: str, after: int, limit: int,
                            f"({state.last_seq}): the terminal was set up against another "
                            "database. Take a new snapshot (GET /v1/snapshot).",
                            code="cursor_ahead")
-        rows = conn.execute(_PAGE if erasures else _PAGE_BEFORE_ERASURES,
+        rows = conn.execute(_PAGES[erasures, token_keys],
                             _page_params(store_id, after, state.last_seq, limit + 1)).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
@@ -245,8 +248,10 @@ def _build_page_query(*, skip: tuple[str, ...] = ()) -> Any:
     return select(both).order_by(both.c.seq).limit(n)
 
 
-_PAGE = _build_page_query()
-_PAGE_BEFORE_ERASURES = _build_page_query(skip=("member_erasure",))
+# The page's statement by what the till reads: (member_erasure, member_token_key).
+_PAGES = {(erasures, token_keys): _build_page_query(skip=tuple(
+    entity for entity, read in (("member_erasure", erasures), ("member_token_key", token_keys))
+    if not read)) for erasures in (False, True) for token_keys in (False, True)}
 
 
 def prune_changes(engine: Engine, before_seq: int) -> int:

@@ -18,6 +18,10 @@ names with ``?erasures_since=`` (the central's time of the last page it read), l
 after ``410 Gone``) still forgets those members and clears their names from its past sales.
 Without the parameter (a till older than erasures, or one with no past) none are sent.
 
+The central's public keys for member QR tokens (``member_token_key``) are sent only to a till
+that asks with ``?token_keys=true``: an older one would refuse a snapshot with an entity it
+does not know.
+
 Asked for with ``?trailer=sha256``, the body ends with a trailer line ``{"records": N,
 "sha256"}`` (sync/protocol/snapshot_format.py): the till stages the snapshot and writes none of
 it unless the count and the digest (SHA-256 over every line before the trailer) hold. Without the
@@ -61,13 +65,16 @@ ERASURE_MARGIN = timedelta(days=1)
 
 
 def snapshot_lines(engine: Engine, store_id: str, now: datetime,
-                   erasures_since: datetime | None = None) -> Iterator[bytes]:
+                   erasures_since: datetime | None = None,
+                   token_keys: bool = False) -> Iterator[bytes]:
     """The snapshot's NDJSON lines (uncompressed), header first. ``now``: the central's time,
-    which bounds the finished web orders sent; ``erasures_since``: see the module docstring."""
+    which bounds the finished web orders sent; ``erasures_since``, ``token_keys``: see the
+    module docstring."""
+    sent = [e for e in SNAPSHOT_ENTITIES if token_keys or e != "member_token_key"]
     with reader(engine) as conn:
         seq = feed_state(conn).last_seq
         scoped = entities.c.scope.in_((GLOBAL, store_id))
-        others = [e for e in SNAPSHOT_ENTITIES if e != "member"]  # members: the store's
+        others = [e for e in sent if e != "member"]  # members: the store's
         n_entities = (conn.scalar(select(func.count()).select_from(entities).where(
             scoped, entities.c.entity.in_(others))) or 0) + count_store_members(conn, store_id)
         levels = _levels_query(store_id)
@@ -80,7 +87,7 @@ def snapshot_lines(engine: Engine, store_id: str, now: datetime,
         header = {"seq": seq, "records": (n_entities or 0) + (n_levels or 0) + (n_orders or 0)
                   + (n_erased or 0)}
         yield json.dumps(header, separators=(",", ":")).encode() + b"\n"
-        for entity in SNAPSHOT_ENTITIES:
+        for entity in sent:
             head = '{"entity":"' + entity + '","key":'
             query = (store_members_query(store_id) if entity == "member" else
                      select(entities.c.key, entities.c.data)
@@ -198,11 +205,13 @@ def gzip_stream(lines: Iterator[bytes], level: int = 6, *,
 
 def snapshot_gzip(engine: Engine, store_id: str, now: datetime, *,
                   trailer: bool = False,
-                  erasures_since: datetime | None = None) -> Iterator[bytes]:
-    """The compressed stream (``trailer``, ``erasures_since``: see the module docstring). The
+                  erasures_since: datetime | None = None,
+                  token_keys: bool = False) -> Iterator[bytes]:
+    """The compressed stream (``trailer``, ``erasures_since``, ``token_keys``: see the module
+    docstring). The
     snapshot is opened and its header read before this returns, so a database failure is an
     error response, not a cut-off stream."""
-    lines = snapshot_lines(engine, store_id, now, erasures_since)
+    lines = snapshot_lines(engine, store_id, now, erasures_since, token_keys)
     header = next(lines)
     return gzip_stream(_prepend(header, lines), trailer=trailer)
 

@@ -307,3 +307,30 @@ def test_a_shared_suspended_sale_of_a_token_member_is_claimed_with_her(stores, t
     assert (done.points_redeemed, done.points_earned) == (400, 5)  # 9.60 - 4.00 paid
     back.engine.run_once()
     assert balance(shop, "W0000002") == 500 - 100 + first.points_earned - 400 + 5
+
+
+def test_a_till_older_than_token_keys_is_sent_none_by_feed_or_snapshot(stores):
+    """An older till's change page and snapshot refuse an entity they do not know, so the
+    central's public keys go only to a till that asks for them (``token_keys=true``)."""
+    import gzip
+    import json
+
+    shop = stores
+    issue(shop, "8800000001")  # the first token makes and publishes the key
+    till = shop.enrol("S1", "older")
+
+    def feed_kinds(**params) -> set[str]:
+        return {c["entity"] for c in till.get("/v1/changes", after=0, **params)
+                .json()["changes"]}
+
+    def snapshot_kinds(**params) -> set[str]:
+        r = till.get("/v1/snapshot", **params)
+        body = r.content if r.content[:2] != b"\x1f\x8b" else gzip.decompress(r.content)
+        lines = [json.loads(line) for line in body.splitlines()]
+        assert lines[0]["records"] == len(lines) - 1  # the header counts what is sent
+        return {line["entity"] for line in lines[1:]}
+
+    assert "member_token_key" not in feed_kinds()
+    assert "member_token_key" in feed_kinds(token_keys=True)
+    assert "member_token_key" not in snapshot_kinds()
+    assert "member_token_key" in snapshot_kinds(token_keys=True)
