@@ -162,6 +162,8 @@ def _till(shop, tmp_path):
 def test_s2s_till_hands_the_order_over_and_takes_the_rest(shop, tmp_path):
     s1 = shop.enrol("S1")
     assert s1.send([sale_with_order()]).json()["results"][0]["status"] == "accepted"
+    r = s1.get("/v1/returns/purchase", order_no=ORDER_NO)  # nothing collected: nothing back
+    assert r.status_code == 409 and r.json()["error"] == "order_not_returnable"
     db, engine, clock = _till(shop, tmp_path)
     with Store.open(db) as store:
         book = OrderBook(store.conn, clock)
@@ -182,3 +184,9 @@ def test_s2s_till_hands_the_order_over_and_takes_the_rest(shop, tmp_path):
     assert level(shop, "S2", MILK) == 7 - 2 and level(shop, "S1", MILK) == 100
     with shop.engine.connect() as conn:
         assert conn.execute(select(exceptions.c.kind)).scalars().all() == []
+    # Brought back at any till: its money is the tills' (the deposit and the rest), refunded
+    # with a till's tenders, never through the web shop.
+    purchase = s1.get("/v1/returns/purchase", order_no=ORDER_NO).json()
+    assert purchase["channel"] == "store"
+    assert [(t["kind"], t["amount"]) for t in purchase["tenders"]] == [("till", 200),
+                                                                      ("till", 500)]
