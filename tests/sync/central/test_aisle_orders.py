@@ -139,6 +139,15 @@ def test_an_order_only_sale_and_a_till_older_than_store_orders(shop):
     assert (totals["sales_total"], totals["tenders"]["card"]["sales"]) == (200, 200)
 
 
+def test_an_order_for_a_store_the_central_does_not_know_is_filed_for_the_seller(shop):
+    s1 = shop.enrol("S1")
+    result = s1.send([sale_with_order(store_id="S9")]).json()["results"][0]
+    assert result["status"] == "accepted"
+    assert result["exceptions"] == [f"aisle_store_unknown:{ORDER_NO}"]
+    assert level(shop, "S1", BREAD) == 20 - 1  # the sale stands
+    assert shop.http.get(f"/v1/admin/orders/{ORDER_NO}", headers=shop.admin).status_code == 404
+
+
 def test_a_sale_with_neither_goods_nor_orders_is_rejected(shop):
     s1 = shop.enrol("S1")
     result = s1.send([sale_event("S1", 1, [], total=0)]).json()["results"][0]
