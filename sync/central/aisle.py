@@ -15,7 +15,8 @@ transaction, for each of its orders, the central:
    has the units, the order is made all the same (the customer paid) and ``aisle_unreserved``
    is filed for B's manager, one exception per order;
 3. nothing moves A's stock for it (the sale's ``lines`` are A's goods only), and the order's
-   member earns on ``paid_now`` with the order (sync/central/loyalty.py), not with the sale.
+   member earns on ``paid_now`` with the order (sync/central/loyalty.py ``order_written``);
+   the sale earns on its lines only, so nothing earns twice.
 
 The same event twice is a duplicate (the ingest's event id): one order. An order number that is
 already taken is never overwritten: ``aisle_order_exists`` is filed for A.

@@ -23,7 +23,7 @@ from posclient.domain.clock import ManualClock
 from posclient.domain.money import Money
 from posclient.domain.privacy import phone_digest
 from posclient.store.db import Store
-from sync.central.schema import events, exceptions, order_personal
+from sync.central.schema import events, exceptions, order_personal, points_ledger
 from sync.credentials import TokenStore
 from sync.engine import SyncEngine
 from sync.enrol import enrol
@@ -146,6 +146,26 @@ def test_an_order_for_a_store_the_central_does_not_know_is_filed_for_the_seller(
     assert result["exceptions"] == [f"aisle_store_unknown:{ORDER_NO}"]
     assert level(shop, "S1", BREAD) == 20 - 1  # the sale stands
     assert shop.http.get(f"/v1/admin/orders/{ORDER_NO}", headers=shop.admin).status_code == 404
+
+
+def test_the_sale_earns_on_its_goods_and_the_order_on_what_was_paid_for_it(shop):
+    """A member's sale of 50.00 of bread with an order of 100.00 (40.00 paid now): 50 points
+    on the receipt, as without the order, and 40 on the order (1 point a yuan)."""
+    shop.admin_post("/entities/member", {"records": [
+        {"id": 1, "member_no": "8800000001", "name": "陈静", "phone": "13900002222",
+         "tier": "standard", "points": 0, "store_id": "S1"}]})
+    s1 = shop.enrol("S1")
+    order = aisle_order(member_no="8800000001", lines=[
+        {"line_no": 1, "product_id": MILK, "sku": "100001", "qty": 10, "unit_price": 1000,
+         "total": 10_000}], total=10_000, paid_now=4_000)
+    event = sale_event("S1", 1, [(BREAD, 50)], total=5_000 + 4_000, member_no="8800000001",
+                       tenders=[{"kind": "cash", "amount": 9_000}], aisle_orders=[order])
+    assert s1.send([event]).json()["results"][0]["status"] == "accepted"
+    with shop.engine.connect() as conn:
+        earned = sorted(conn.execute(
+            select(points_ledger.c.source_kind, points_ledger.c.source_ref,
+                   points_ledger.c.delta).where(points_ledger.c.kind == "earn")).all())
+    assert earned == [("order", ORDER_NO, 40), ("receipt", "S1-T01-000001", 50)]
 
 
 def test_a_sale_with_neither_goods_nor_orders_is_rejected(shop):
