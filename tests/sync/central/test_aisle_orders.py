@@ -14,6 +14,7 @@ from typing import Any
 
 from central_kit import BREAD, MILK, MemoryKeyring, level, sale_event
 from sqlalchemy import select
+from stock_kit import assert_held_invariant
 
 from posclient.app.checkout import Checkout
 from posclient.app.orders import OrderBook
@@ -92,6 +93,7 @@ def test_a_deposit_order_from_s1_is_a_pickup_order_in_s2s_feed(shop):
     # S1 sold its bread; nothing moved for the order, at S1 or S2 (S2 hands it over later).
     assert level(shop, "S1", BREAD) == 20 - 1 and level(shop, "S1", MILK) == 100
     assert level(shop, "S2", MILK) == 7
+    assert assert_held_invariant(shop) == {("S2", MILK): 2}  # held at S2 for the order
     # The customer is at the central only: opened into order_personal, kept nowhere else.
     with shop.engine.connect() as conn:
         assert conn.execute(select(order_personal.c.name, order_personal.c.phone)).all() == [
@@ -211,6 +213,7 @@ def test_s2s_till_hands_the_order_over_and_takes_the_rest(shop, tmp_path):
     assert order.status == "collected" and order.paid_at_pickup == 500
     assert order.paid == 200 and order.channel == "store"
     assert level(shop, "S2", MILK) == 7 - 2 and level(shop, "S1", MILK) == 100
+    assert assert_held_invariant(shop) == {}  # handed over: nothing held any more
     with shop.engine.connect() as conn:
         assert conn.execute(select(exceptions.c.kind)).scalars().all() == []
     # Brought back at any till: its money is the tills' (the deposit and the rest), refunded
