@@ -297,3 +297,41 @@ def test_when_the_store_no_longer_has_them_the_order_stands_and_is_filed_for_it(
     assert s1.send([event]).json()["results"][0]["status"] == "duplicate"
     assert s2_exceptions(s2) == [("aisle_unreserved", ORDER_NO)]  # one order, one exception
     assert len(s2_orders(s2, store_orders="true")) == 1
+
+
+def test_customer_service_cancels_an_order_not_collected_and_its_units_are_free(shop):
+    s1, s2 = shop.enrol("S1"), shop.enrol("S2")
+    rid = reserve_at_s2(shop, s1.auth, 2)
+    assert s1.send([sale_with_order(reservation_id=rid)]).json()["results"][0]["status"] == \
+        "accepted"
+    url = f"/v1/admin/orders/{ORDER_NO}/cancel"
+    assert shop.http.post(url, headers=s1.auth).status_code == 403  # the admin's only
+    r = shop.http.post(url, headers=shop.admin)
+    assert r.status_code == 200 and r.json()["status"] == "cancelled"
+    assert shop.http.post(url, headers=shop.admin).json()["status"] == "cancelled"  # again
+    assert assert_held_invariant(shop) == {}
+    made, cancelled = s2_orders(s2, store_orders="true")  # the feed has both writes
+    assert (made["status"], cancelled["status"]) == ("open", "cancelled")
+    assert shop.http.post("/v1/admin/orders/NOPE/cancel", headers=shop.admin).json()[
+        "error"] == "order_unknown"
+    web = {"order_no": "W1", "fulfilment": "pickup", "store_id": "S2", "pickup_code": CODE,
+           "currency": "CNY", "lines": [{"sku": "100001", "qty": 1, "unit_price": 100}],
+           "payments": [{"kind": "store", "amount": 100}]}
+    refused = shop.admin_post("/orders", {"orders": [web]}, expect=422)
+    assert "store" in json.dumps(refused)  # a store payment is made by the central only
+
+
+def test_an_order_handed_over_is_not_cancelled(shop, tmp_path):
+    s1 = shop.enrol("S1")
+    s1.send([sale_with_order()])
+    db, engine, clock = _till(shop, tmp_path)
+    with Store.open(db) as store:
+        staff = StaffService(store, clock)
+        co = Checkout(store, staff, staff.login(2001, "2222"), clock=clock,
+                      payments=SimulatedPaymentTerminal(()))
+        co.start_pickup(OrderBook(store.conn, clock).view(ORDER_NO), {1: 1}, code=CODE)
+        co.pay_cash(Money(co.payment.due.minor, "CNY"))
+        co.complete()
+    engine.run_once()
+    r = shop.http.post(f"/v1/admin/orders/{ORDER_NO}/cancel", headers=shop.admin)
+    assert r.status_code == 409 and r.json()["error"] == "order_started"
