@@ -137,6 +137,10 @@ def test_an_order_only_sale_and_a_till_older_than_store_orders(shop):
     r = s2.get(f"/v1/orders/{ORDER_NO}")
     assert r.status_code == 200 and r.json()["channel"] == "web"
     assert s2.get(f"/v1/orders/{ORDER_NO}", store_orders="true").json()["channel"] == "store"
+    for params, channel in (({}, "web"), ({"store_orders": "true"}, "store")):
+        lines = [json.loads(line) for line in s2.get("/v1/snapshot", **params).text.splitlines()]
+        [record] = [rec["data"] for rec in lines[1:] if rec.get("entity") == "order"]
+        assert record["channel"] == channel and record["order_no"] == ORDER_NO
     assert level(shop, "S1", MILK) == 100 and level(shop, "S1", BREAD) == 20
     totals = s1.get("/v1/store/reconciliation", day=DAY).json()["totals"]
     assert (totals["sales_total"], totals["tenders"]["card"]["sales"]) == (200, 200)
