@@ -556,8 +556,7 @@ def _apply_sale(tx: Tx, who: TerminalIdentity, ev: Event, sale: SalePayload | No
         problems += [Problem(kind, code, message, {"receipt_no": sale.receipt_no})
                      for kind, code, message in promotions.record_sale_coupons(
                          tx, who, ev.event_id, sale)]
-    if sale.aisle_orders:  # orders placed at the till for another store (issue 18)
-        problems += aisle.place_orders(tx, who, ev.event_id, sale)
+    problems += aisle.place_orders(tx, who, ev.event_id, sale)  # orders for other stores
     return problems
 
 

@@ -235,7 +235,8 @@ class SalePayload(ProtocolModel):
     @model_validator(mode="after")
     def _goods_or_orders(self) -> SalePayload:
         if not self.lines and not self.aisle_orders:
-            raise ValueError("a sale has at least one line (or an order placed at the till)")
+            raise ValueError("a sale has at least one of its lines (or an order placed at "
+                             "the till in aisle_orders)")
         if len({o.order_no for o in self.aisle_orders}) != len(self.aisle_orders):
             raise ValueError("a sale's aisle orders have distinct order numbers")
         if not self.lines and self.total != self.aisle_paid + self.rounding:
