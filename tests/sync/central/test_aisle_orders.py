@@ -107,6 +107,8 @@ def test_a_deposit_order_from_s1_is_a_pickup_order_in_s2s_feed(shop):
     totals = s1.get("/v1/store/reconciliation", day=DAY).json()["totals"]
     assert (totals["sales_count"], totals["sales_total"]) == (1, 300)
     assert totals["tenders"]["cash"]["sales"] == 300
+    assert (totals["aisle_count"], totals["aisle_paid"]) == (1, 200)  # of the 300
+    assert sum(totals["categories"].values()) == 100  # the bread
 
 
 def test_the_same_event_twice_makes_one_order_and_a_taken_number_is_not_overwritten(shop):
