@@ -109,10 +109,10 @@ def create(tx: Tx, name: str, scopes: str | Iterable[str]) -> tuple[ChannelKey, 
     chosen = parse_scopes(scopes)
     key_id, secret = secrets.token_hex(5), secrets.token_urlsafe(32)
     conn = tx.conn
-    done = conn.execute(upsert(conn, channel_keys).values(
+    conn.execute(upsert(conn, channel_keys).values(
         id=key_id, name=name, key_hash=hash_secret(secret), scopes=",".join(chosen),
         created_at=tx.now).on_conflict_do_nothing(index_elements=["name"]))
-    if done.rowcount != 1:
+    if conn.scalar(select(channel_keys.c.id).where(channel_keys.c.name == name)) != key_id:
         raise Conflict(f"A channel named {name!r} already exists (see `posclient-central "
                        "channel list`); give the new one another name.", code="channel_exists")
     log.info("channel key %s (%s) created with scopes %s", key_id, name, ",".join(chosen))
@@ -128,21 +128,37 @@ def list_keys(conn: Connection) -> list[ChannelKey]:
 def revoke(tx: Tx, id_or_name: str) -> tuple[ChannelKey, bool]:
     """Revoke a key (by its id or its channel's name) at once: ``(the key, True)``, or
     ``False`` when it was revoked already. Raises :class:`NotFound` (``channel_unknown``)."""
-    conn = tx.conn
-    row = conn.execute(select(channel_keys).where(or_(
-        channel_keys.c.id == id_or_name, channel_keys.c.name == id_or_name))).first()
-    if row is None:
-        raise NotFound(f"No channel key {id_or_name!r} (see `posclient-central channel list`).",
-                       code="channel_unknown")
-    done = conn.execute(update(channel_keys).where(  # the condition decides a concurrent repeat
-        channel_keys.c.id == row.id, channel_keys.c.revoked_at.is_(None))
+    key = _named(tx.conn, id_or_name)
+    done = tx.conn.execute(update(channel_keys).where(  # the condition decides a repeat at once
+        channel_keys.c.id == key.id, channel_keys.c.revoked_at.is_(None))
         .values(revoked_at=tx.now))
-    key = _key(row)
     if done.rowcount != 1:
         return key, False
     log.info("channel key %s (%s) revoked", key.id, key.name)
     return ChannelKey(key.id, key.name, key.scopes, key.created_at, tx.now,
                       key.last_used_at), True
+
+
+def rotate(tx: Tx, id_or_name: str) -> tuple[ChannelKey, str]:
+    """A new secret for a channel's key (by its id or name): ``(the key, the new key)``. The
+    old secret stops at once; the id, the name, the scopes and the orders the channel owns
+    stay; a revoked key is in force again. Raises :class:`NotFound` (``channel_unknown``)."""
+    key = _named(tx.conn, id_or_name)
+    secret = secrets.token_urlsafe(32)
+    tx.conn.execute(update(channel_keys).where(channel_keys.c.id == key.id).values(
+        key_hash=hash_secret(secret), revoked_at=None))
+    log.info("channel key %s (%s) given a new secret", key.id, key.name)
+    return (ChannelKey(key.id, key.name, key.scopes, key.created_at, None, key.last_used_at),
+            f"ck_{key.id}_{secret}")
+
+
+def _named(conn: Connection, id_or_name: str) -> ChannelKey:
+    row = conn.execute(select(channel_keys).where(or_(
+        channel_keys.c.id == id_or_name, channel_keys.c.name == id_or_name))).first()
+    if row is None:
+        raise NotFound(f"No channel key {id_or_name!r} (see `posclient-central channel list`).",
+                       code="channel_unknown")
+    return _key(row)
 
 
 # -- a call: which channel is it -----------------------------------------------------------------
