@@ -53,7 +53,7 @@ PriceCaller = Annotated[Caller, Depends(caller_with(PRICE, terminals=True))]
 CouponCaller = Annotated[Caller, Depends(caller_with(COUPONS, terminals=True))]
 PointsCaller = Annotated[Caller, Depends(caller_with(POINTS))]
 OrdersCaller = Annotated[Caller, Depends(caller_with(ORDERS))]
-OrderNo = Annotated[str, Path(min_length=1, max_length=64)]
+NumberPath = Annotated[str, Path(min_length=1, max_length=64)]  # an order's, a member's
 
 
 @router.post("/price-basket", response_model=PriceBasketResponse, tags=["web shop"],
@@ -97,7 +97,7 @@ def redeem_coupon(code: CouponPath, body: CouponRedeem, who: CouponCaller,
 
 @router.get("/channel/members/{member_no}/points", response_model=PointsBalance,
             tags=["web shop"], responses={404: {"model": ErrorBody}})
-def points_balance(member_no: OrderNo, who: PointsCaller, c: CentralDep) -> PointsBalance:
+def points_balance(member_no: NumberPath, who: PointsCaller, c: CentralDep) -> PointsBalance:
     """A member's points balance now (key scope ``points``; ``404 member_unknown``)."""
     with c.engine.connect() as conn:
         member = loyalty.member_for_channel(conn, member_no)
@@ -140,7 +140,7 @@ def write_order(body: OrderIn, who: OrdersCaller, c: CentralDep) -> OrderOut:
 
 @router.get("/channel/orders/{order_no}", response_model=OrderOut, tags=["web shop"],
             responses={404: {"model": ErrorBody}})
-def read_order(order_no: OrderNo, who: OrdersCaller, c: CentralDep) -> OrderOut:
+def read_order(order_no: NumberPath, who: OrdersCaller, c: CentralDep) -> OrderOut:
     """The channel's own order as it stands now (what the tills collected and returned of
     it), with its customer as the channel sent them. Another channel's order is ``404
     order_unknown``, as an order that does not exist."""
