@@ -1,7 +1,7 @@
 """``POST /v1/member-consents``: a member gives or withdraws a consent in the web shop or the
 app (their server calls with a channel key of scope ``members``, or the admin token, as for
-``POST /v1/member-tokens``). The consents
-and what a withdrawal does: sync/central/consents.py, docs/privacy.md."""
+``POST /v1/member-tokens``). The consents and what a withdrawal does: sync/central/consents.py,
+docs/privacy.md."""
 
 from __future__ import annotations
 
