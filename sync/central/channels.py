@@ -96,7 +96,7 @@ def _key(row: Any) -> ChannelKey:
                       last_used_at=row.last_used_at)
 
 
-# -- IT's side: create, list, revoke -------------------------------------------------------------
+# -- IT's side: create, list, rotate, revoke ----------------------------------------------
 
 def create(tx: Tx, name: str, scopes: str | Iterable[str]) -> tuple[ChannelKey, str]:
     """A new channel key: ``(its record, the key)``. The key is not kept: show it once.
