@@ -41,7 +41,7 @@ from sync.central.errors import SchemaError
 from sync.central.schema_history import UPGRADES
 from sync.central.schema_history.types import BigId, UtcDateTime
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 
 GLOBAL = ""  # the store scope of a record every store sees (entities.scope)
 
@@ -466,11 +466,43 @@ coupon_redemptions = Table(  # v6: each coupon code is used once, chain-wide
     "coupon_redemptions", metadata,
     Column("code", String(64), primary_key=True),  # upper case, no spaces
     Column("promotion_id", String(64)),  # NULL: a code the central does not know
-    Column("store_id", String(32), nullable=False),
-    Column("terminal_id", String(32), nullable=False),
+    Column("store_id", String(32)),  # a till's (v15: NULL for a channel's)
+    Column("terminal_id", String(32)),
     Column("receipt_no", String(64)),
     Column("event_id", Uuid),  # the sale event that recorded it
     Column("redeemed_at", UtcDateTime, nullable=False),
+    Column("channel", String(64)),  # v15: the channel's name (or admin) that redeemed it
+    Column("order_no", String(64)),  # v15: the channel's order it was for
+)
+
+# v15 (issue 18): channels' keys (sync/central/channels.py), their orders and points redeemed
+channel_keys = Table(  # v15: a channel's API key, ck_<id>_<secret>: the secret's hash only
+    "channel_keys", metadata,
+    Column("id", String(16), primary_key=True),  # the key's public part
+    Column("name", String(32), nullable=False),  # webshop, miniapp: unique
+    Column("key_hash", String(64), nullable=False),  # SHA-256 hex of the secret part
+    Column("scopes", String(200), nullable=False),  # comma-separated (channel_auth.SCOPES)
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
+    Column("last_used_at", UtcDateTime),  # written at most once a minute
+    Index("channel_keys_name", "name", unique=True),
+)
+
+channel_orders = Table(  # v15: the orders a channel's key created (only it reads or changes)
+    "channel_orders", metadata,
+    Column("order_no", String(64), primary_key=True),
+    Column("channel_id", String(16), nullable=False),
+)
+
+channel_points = Table(  # v15: points a channel redeemed, once per (holder, request_id)
+    "channel_points", metadata,
+    Column("holder", String(64), primary_key=True),  # the channel's name, or admin
+    Column("request_id", Uuid, primary_key=True),
+    Column("member_id", BigInteger, nullable=False),
+    Column("points", BigInteger, nullable=False),
+    Column("order_no", String(64)),
+    Column("balance", BigInteger, nullable=False),  # after it: the answer to a repeat
+    Column("created_at", UtcDateTime, nullable=False),
 )
 
 
