@@ -37,11 +37,12 @@ from sqlalchemy import (
     text,
 )
 
+from sync.central import schema_channels, schema_stock
 from sync.central.errors import SchemaError
 from sync.central.schema_history import UPGRADES
 from sync.central.schema_history.types import BigId, UtcDateTime
 
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 
 GLOBAL = ""  # the store scope of a record every store sees (entities.scope)
 
@@ -73,6 +74,10 @@ stores = Table(
     Column("name_zh", String(200), nullable=False),
     Column("name_en", String(200), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    # v16: the store's group (a region: availability by group) and position (micro-degrees)
+    Column("group_id", String(64), nullable=False, default="", server_default=""),
+    Column("latitude_e6", BigInteger),
+    Column("longitude_e6", BigInteger),
 )
 
 terminals = Table(
@@ -170,6 +175,9 @@ stock_levels = Table(
     Column("qty", BigInteger, nullable=False),  # units, or grams for weighed items
     Column("updated_at", UtcDateTime, nullable=False),
     Index("stock_levels_product", "product_id"),
+    # v16: units promised and not gone yet: open pick-up orders and live reservations (not in
+    # the feed; sync/central/held.py)
+    Column("held", BigInteger, nullable=False, default=0, server_default="0"),
 )
 
 stock_movements = Table(  # the ledger: a level is always the sum of its movements
@@ -475,35 +483,8 @@ coupon_redemptions = Table(  # v6: each coupon code is used once, chain-wide
     Column("order_no", String(64)),  # v15: the channel's order it was for
 )
 
-# v15 (issue 18): channels' keys (sync/central/channels.py), their orders and points redeemed
-channel_keys = Table(  # v15: a channel's API key, ck_<id>_<secret>: the secret's hash only
-    "channel_keys", metadata,
-    Column("id", String(16), primary_key=True),  # the key's public part
-    Column("name", String(32), nullable=False),  # webshop, miniapp: unique
-    Column("key_hash", String(64), nullable=False),  # SHA-256 hex of the secret part
-    Column("scopes", String(200), nullable=False),  # comma-separated (channel_auth.SCOPES)
-    Column("created_at", UtcDateTime, nullable=False),
-    Column("revoked_at", UtcDateTime),
-    Column("last_used_at", UtcDateTime),  # written at most once a minute
-    Index("channel_keys_name", "name", unique=True),
-)
-
-channel_orders = Table(  # v15: the orders a channel's key created (only it reads or changes)
-    "channel_orders", metadata,
-    Column("order_no", String(64), primary_key=True),
-    Column("channel_id", String(16), nullable=False),
-)
-
-channel_points = Table(  # v15: points a channel redeemed, once per (holder, request_id)
-    "channel_points", metadata,
-    Column("holder", String(64), primary_key=True),  # the channel's name, or admin
-    Column("request_id", Uuid, primary_key=True),
-    Column("member_id", BigInteger, nullable=False),
-    Column("points", BigInteger, nullable=False),
-    Column("order_no", String(64)),
-    Column("balance", BigInteger, nullable=False),  # after it: the answer to a repeat
-    Column("created_at", UtcDateTime, nullable=False),
-)
+# v15 (issue 18): channels' keys, their orders and points redeemed (sync/central/schema_channels.py)
+channel_keys, channel_orders, channel_points = schema_channels.define(metadata)
 
 
 pickup_code_attempts = Table(  # v10: wrong pick-up codes per order at the online check
@@ -528,6 +509,9 @@ member_lookup_counts = Table(  # v13: online member look-ups per terminal (looku
     Column("day_refused", Integer, nullable=False),  # refused at the daily cap that day
 )
 
+
+# v16 (issue 18): safety stock and reservations (sync/central/schema_stock.py)
+safety_stock, reservations, reservation_lines = schema_stock.define(metadata)
 
 # Tables a bulk load fills (their statistics are refreshed after one: db.analyze).
 BULK_TABLES = (changes, entities, entity_uniques, stock_levels, stock_movements, member_personal,

@@ -53,7 +53,10 @@ from sync.central.schema import (
     points_ledger,
     refund_requests,
     refund_tenders,
+    reservation_lines,
+    reservations,
     return_lines,
+    safety_stock,
     schema_version,
     stock_levels,
 )
@@ -136,13 +139,24 @@ def test_init_upgrades_a_database_of_the_previous_schema_and_keeps_its_data(db, 
 
 
 def _as_v14(conn) -> None:
-    """Make the v15 parts of a database look as v14 had them (no channel keys, channels'
-    orders and points; coupon redemptions by tills only: issue 18)."""
+    """Make the v15 and later parts of a database look as v14 had them (no channel keys,
+    channels' orders and points; coupon redemptions by tills only: issue 18)."""
+    _as_v15(conn)
     for table in (channel_keys, channel_orders, channel_points):
         table.drop(conn)
     if inspect(conn).has_table("coupon_redemptions"):
         for column in ("channel", "order_no"):
             conn.execute(text(f"ALTER TABLE coupon_redemptions DROP COLUMN {column}"))
+
+
+def _as_v15(conn) -> None:
+    """Make the v16 parts of a database look as v15 had them (no stores' groups and
+    positions, held stock, safety stock or reservations: issue 18)."""
+    for table in (reservation_lines, reservations, safety_stock):
+        table.drop(conn)
+    for table, column in (("stores", "group_id"), ("stores", "latitude_e6"),
+                          ("stores", "longitude_e6"), ("stock_levels", "held")):
+        conn.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
 
 
 def _as_v12(conn) -> None:

@@ -221,3 +221,33 @@ def test_a_till_still_redeems_a_coupon_for_its_receipt(shop):
     r = shop.http.post("/v1/coupons/SAVE2/redeem", json={"order_no": "W-1"}, headers=key)
     assert (r.status_code, r.json()["error"]) == (409, "coupon_used")
     assert f"S1/{till.terminal_id} (S1-T01-000001)" in r.json()["detail"]
+
+
+# -- reservations confirmed by a channel -----------------------------------------------------------
+
+def test_a_channels_confirmed_reservation_is_its_own_order_and_cannot_take_anothers_number(shop):
+    a, a_id = key_for(shop, "webshop", "reserve,orders")
+    b, _ = key_for(shop, "miniapp", "reserve,orders")
+    assert shop.http.post("/v1/admin/orders", headers=ADMIN, json={"orders": [
+        {**ORDER, "order_no": "W-ADMIN"}]}).status_code == 200
+
+    def hold(headers):
+        r = shop.http.post("/v1/reservations", headers=headers, json={
+            "request_id": str(uuid.uuid4()), "store_id": "S1",
+            "lines": [{"sku": "100001", "qty": 2}]})
+        assert r.status_code == 201, r.text
+        return r.json()["reservation_id"]
+
+    rid = hold(a)
+    r = shop.http.post(f"/v1/reservations/{rid}/confirm", headers=a,  # the admin's number
+                       json={**ORDER, "order_no": "W-ADMIN"})
+    assert (r.status_code, r.json()["error"]) == (403, "other_channel")
+    r = shop.http.post(f"/v1/reservations/{rid}/confirm", headers=a, json=ORDER)
+    assert (r.status_code, r.json()["status"]) == (200, "confirmed"), r.text
+    assert shop.http.get("/v1/channel/orders/W-A1", headers=a).status_code == 200
+    assert shop.http.get("/v1/channel/orders/W-A1", headers=b).status_code == 404
+    with shop.engine.connect() as conn:
+        assert ("W-A1", a_id) in conn.execute(select(channel_orders)).all()
+    other = hold(b)  # b may not confirm into a's order number either
+    r = shop.http.post(f"/v1/reservations/{other}/confirm", headers=b, json=ORDER)
+    assert (r.status_code, r.json()["error"]) == (403, "other_channel")
