@@ -319,10 +319,10 @@ class SellPage(QWidget):
         if not status.used or self.checkout is not co or co.has_payments:
             return
         co.remove_coupon(text)
-        where = status.redemption
+        used = status.redemption
         self.say(self.tr("Coupon %1 was already used (%2): it was taken off the sale")
                  .replace("%1", status.code)
-                 .replace("%2", f"{where.store_id}/{where.terminal_id}" if where else "?"),
+                 .replace("%2", used.where if used else "?"),
                  error=True)
         self.refresh()
 

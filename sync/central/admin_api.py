@@ -18,7 +18,16 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from sqlalchemy import Connection, Row, select
 
-from sync.central import entities, feed, identity, incidents, orders, pickup_codes, returns
+from sync.central import (
+    channels,
+    entities,
+    feed,
+    identity,
+    incidents,
+    orders,
+    pickup_codes,
+    returns,
+)
 from sync.central.api import BearerDep, CentralDep, OnceRoute, RowId
 from sync.central.db import serialize
 from sync.central.entities import WriteReport
@@ -59,13 +68,19 @@ from sync.protocol import ErrorBody, OrderData, RefundRequestList
 
 
 def admin(c: CentralDep, credentials: BearerDep) -> None:
-    """Only the admin token passes (a terminal's token gets 403)."""
+    """Only the admin token passes (a terminal's token or a channel's key gets 403)."""
     if credentials is None:
         raise Unauthorized("Admin calls need `Authorization: Bearer <admin token>`.",
                            code="token_missing")
     token = credentials.credentials
     if identity.is_admin_token(c.engine, token, c.admin_token_hash):
         return
+    if channels.is_key_form(token):
+        with c.engine.connect() as conn:
+            key = channels.find(conn, token)
+        if key is None or key.revoked_at is not None:
+            raise Unauthorized("Not the admin token.", code="admin_token_invalid")
+        raise Forbidden("A channel key cannot use the admin API.", code="admin_only")
     try:
         identity.authenticate(c.engine, token)
     except Unauthorized:

@@ -31,13 +31,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from posclient.domain.clock import Clock
 from sync.central import (
+    channels,
     feed,
     identity,
     ingest,
     orders,
     parked,
     pickup_codes,
-    promotions,
     returns,
     schema,
     snapshot,
@@ -61,9 +61,6 @@ from sync.protocol import (
     AuditAck,
     AuditBatch,
     ChangesPage,
-    CouponRedeem,
-    CouponRedemption,
-    CouponStatus,
     EnrolRequest,
     EnrolResponse,
     ErrorBody,
@@ -75,8 +72,6 @@ from sync.protocol import (
     ParkedSale,
     PickupCodeAnswer,
     PickupCodeCheck,
-    PriceBasketRequest,
-    PriceBasketResponse,
     PurchaseData,
     ReserveRequest,
     ReserveResponse,
@@ -117,6 +112,7 @@ def create_app(database: str | Engine, *, clock: Clock | None = None,
     central (``app.openapi()`` makes the document either way: ``posclient-central openapi``).
     """
     from sync.central.admin_api import router as admin_router
+    from sync.central.channel_api import router as channel_router
     from sync.central.consent_api import router as consent_router
     from sync.central.member_api import router as member_router
     from sync.central.member_token_api import router as member_token_router
@@ -147,6 +143,7 @@ def create_app(database: str | Engine, *, clock: Clock | None = None,
     app.include_router(admin_router)
     app.include_router(member_token_router)
     app.include_router(consent_router)
+    app.include_router(channel_router)
     install_stock(app)  # availability, reservations and their sweeper (issue 18)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
@@ -168,6 +165,9 @@ def terminal(c: CentralDep, credentials: BearerDep) -> TerminalIdentity:
     if credentials is None:
         raise Unauthorized("This call needs `Authorization: Bearer <token>` (from enrolment).",
                            code="token_missing")
+    if channels.is_key_form(credentials.credentials):
+        raise Forbidden("A channel key cannot use the terminal API (it is a till's call).",
+                        code="terminal_only")
     return identity.authenticate(c.engine, credentials.credentials)
 
 
@@ -396,24 +396,6 @@ def claim_parked(park_id: UUID, who: TerminalDep, c: CentralDep) -> ParkedSale:
     return parked.claim(c.engine, who, park_id, c.clock.now())
 
 
-@router.get("/coupons/{code}", response_model=CouponStatus, tags=["terminal"],
-            responses={404: {"model": ErrorBody}})
-def coupon_status(code: CouponPath, who: TerminalDep, c: CentralDep) -> CouponStatus:
-    """Whether a single-use coupon is still unused anywhere in the chain (a till asks when the
-    customer presents it; the sale event records its use)."""
-    return promotions.coupon_status(c.engine, code)
-
-
-@router.post("/coupons/{code}/redeem", response_model=CouponRedemption, tags=["terminal"],
-             responses={404: {"model": ErrorBody}, 409: {"model": ErrorBody}})
-def redeem_coupon(code: CouponPath, body: CouponRedeem, who: TerminalDep,
-                  c: CentralDep) -> CouponRedemption:
-    """Use a single-use coupon for this till's sale, atomically: ``409 coupon_used`` when
-    another sale has it (the same till asking again for the same receipt gets it again)."""
-    with feed.transaction(c.engine, c.clock.now()) as tx:
-        return promotions.redeem(tx, who, code, body.receipt_no)
-
-
 @router.get("/store/reconciliation", response_model=StoreReconciliation, tags=["terminal"])
 def store_reconciliation(
         who: TerminalDep, c: CentralDep,
@@ -457,34 +439,6 @@ def resolve_store_exception(exception_id: RowId, body: ResolveException, who: Te
     with feed.transaction(c.engine, c.clock.now()) as tx:
         return reconcile.resolve(tx, who.store_id, exception_id, body.comment,
                                  body.staff_id, who.terminal_id, body.refund)
-
-
-def admin_or_terminal(c: CentralDep, credentials: BearerDep) -> str | None:
-    """The admin token (the web shop: None) or a terminal's token (its store id)."""
-    if credentials is None:
-        raise Unauthorized("This call needs `Authorization: Bearer <admin or terminal token>`.",
-                           code="token_missing")
-    if identity.is_admin_token(c.engine, credentials.credentials, c.admin_token_hash):
-        return None
-    return identity.authenticate(c.engine, credentials.credentials).store_id
-
-
-@router.post("/price-basket", response_model=PriceBasketResponse, tags=["web shop"],
-             responses={404: {"model": ErrorBody}})
-def price_basket(req: PriceBasketRequest, c: CentralDep,
-                 caller: Annotated[str | None, Depends(admin_or_terminal)]) -> PriceBasketResponse:
-    """Price a basket exactly as the store's till does: its price lists (the member's tier
-    list, else retail), promotions (the same engine), and tax per rate on the discounted
-    lines. The web shop calls it with the admin token; a till may price for its own store."""
-    if caller is not None:
-        _own_store_of(caller, req.store_id)
-    return promotions.price_basket_for(c.engine, req, c.clock.now())
-
-
-def _own_store_of(store_id: str, wanted: str) -> None:
-    if wanted != store_id:
-        raise Forbidden(f"This terminal belongs to store {store_id}; it cannot price for "
-                        f"store {wanted}.", code="other_store")
 
 
 # -- errors ---------------------------------------------------------------------------------------

@@ -18,19 +18,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from sync.central import identity
-from sync.central.api import BearerDep, CentralDep
+from sync.central import channels, identity
+from sync.central.api import BearerDep, Central, CentralDep
+from sync.central.channels import (  # the scopes a channel key may hold (defined with the keys)
+    AVAILABILITY,
+    COUPONS,
+    MEMBERS,
+    ORDERS,
+    POINTS,
+    PRICE,
+    RESERVE,
+    SCOPES,
+)
 from sync.central.errors import Forbidden, Unauthorized
 
-# The scopes a channel key may hold.
-PRICE = "price"  # POST /v1/price-basket
-AVAILABILITY = "availability"  # POST /v1/availability
-RESERVE = "reserve"  # reservations: hold, confirm, release, read
-ORDERS = "orders"  # create and read its own orders
-COUPONS = "coupons"  # check and redeem coupons
-POINTS = "points"  # members' points: read and redeem
-MEMBERS = "members"  # member QR tokens and consents
-SCOPES = (PRICE, AVAILABILITY, RESERVE, ORDERS, COUPONS, POINTS, MEMBERS)
+__all__ = ["AVAILABILITY", "COUPONS", "MEMBERS", "ORDERS", "POINTS", "PRICE", "RESERVE",
+           "SCOPES", "Caller", "caller_with"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +76,15 @@ def caller_with(scope: str, *, terminals: bool = False) -> Callable[..., Caller]
     return dependency
 
 
-def _channel(c: object, token: str, scope: str) -> Caller | None:
+def _channel(c: Central, token: str, scope: str) -> Caller | None:
     """The channel whose key ``token`` is, if it is one (403 ``scope_missing`` when the key
-    lacks ``scope``); None when it is not a channel key. Channel keys: to be built
-    (sync/central/channels.py)."""
-    return None
+    lacks ``scope``; 401 ``channel_key_unknown`` or ``channel_key_revoked``); None when it is
+    not of a channel key's form (sync/central/channels.py)."""
+    if not channels.is_key_form(token):
+        return None
+    key = channels.authenticate(c.engine, token, c.clock.now())
+    if scope not in key.scopes:
+        raise Forbidden(f"This channel key ({key.name}) does not have the scope {scope!r} this "
+                        f"call needs (it has: {', '.join(key.scopes)}). Ask IT for a key with "
+                        "it.", code="scope_missing")
+    return Caller(kind="channel", name=key.name, channel_id=key.id)

@@ -5,6 +5,7 @@
     posclient-central enrol-code --store S001    # prints a one-time code for a till
     posclient-central serve --port 8700          # --api-docs: also /docs, /redoc, /openapi.json
     posclient-central member token 8800000001    # a signed member QR token (cli_members.py)
+    posclient-central channel create webshop --scopes price,orders   # (cli_channel.py)
 
 The database: ``--database URL`` (``sqlite:///PATH``, ``postgresql://USER@HOST/DB``, or a plain
 file path), else ``POSCLIENT_CENTRAL_DB``, else ``central.db`` in the user data folder.
@@ -36,6 +37,7 @@ from sync.protocol.clock import SystemClock
 if TYPE_CHECKING:
     from fastapi import FastAPI
 from sync.central import feed, identity, importers, schema
+from sync.central.cli_channel import add_channel_commands
 from sync.central.cli_members import add_member_commands, print_demo_token
 from sync.central.cli_stock import add_place_arguments, add_stock_commands, place_of
 from sync.central.db import make_engine, normalize_url
@@ -479,6 +481,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--refund", default=None, choices=("approve", "refuse"),
                    help="the decision on the web refund it holds (a double refund's)")
     add_member_commands(sub, _engine)
+    add_channel_commands(sub, _engine)
     add_stock_commands(sub, _engine)
     return p
 

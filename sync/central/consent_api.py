@@ -1,18 +1,20 @@
 """``POST /v1/member-consents``: a member gives or withdraws a consent in the web shop or the
-app (their server calls with the admin token, as for ``POST /v1/member-tokens``). The consents
-and what a withdrawal does: sync/central/consents.py, docs/privacy.md."""
+app (their server calls with a channel key of scope ``members``, or the admin token, as for
+``POST /v1/member-tokens``). The consents and what a withdrawal does: sync/central/consents.py,
+docs/privacy.md."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
 from sync.central import consents
-from sync.central.admin_api import admin
 from sync.central.api import CentralDep, OnceRoute
+from sync.central.channel_auth import MEMBERS, caller_with
 from sync.protocol import ErrorBody, MemberConsentRequest, MemberConsents
 
-router = APIRouter(prefix="/v1", route_class=OnceRoute, dependencies=[Depends(admin)],
-                   responses={403: {"model": ErrorBody}})
+router = APIRouter(prefix="/v1", route_class=OnceRoute,
+                   dependencies=[Depends(caller_with(MEMBERS))],
+                   responses={401: {"model": ErrorBody}, 403: {"model": ErrorBody}})
 
 
 @router.post("/member-consents", response_model=MemberConsents, tags=["web shop"],

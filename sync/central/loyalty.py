@@ -31,8 +31,14 @@ same function the tills use for their receipts.
   what is paid at pick-up earns with the pick-up event. An order cancelled later gives back
   what its creation earned.
 
+- A channel (the web shop's points at checkout, a key of scope ``points``) redeems online
+  (:func:`redeem_for_channel`): never below zero (``409 points_short``; the member's record is
+  locked, so two redemptions at once are decided one after the other), once per its
+  ``request_id`` (``channel_points``: a repeat answers the balance the first left).
+
 Sources: a store receipt is ``("receipt", receipt_no)``; a web order, its pick-ups included, is
-``("order", order_no)`` (its total is the order's total).
+``("order", order_no)`` (its total is the order's total); a channel's redemption is
+``("channel", request_id)``.
 """
 
 from __future__ import annotations
@@ -54,10 +60,11 @@ from posclient.domain.loyalty import (
 from posclient.domain.privacy import normalise_phone, phone_digest, phone_last4
 from sync.central import consents, keys, members
 from sync.central.db import among, is_postgres, upsert
-from sync.central.errors import EventRefused
+from sync.central.errors import Conflict, EventRefused, NotFound
 from sync.central.feed import Tx
 from sync.central.schema import (
     MEMBER_ID_KEY,
+    channel_points,
     entities,
     entity_uniques,
     member_orders,
@@ -368,3 +375,47 @@ def _member_order(tx: Tx, member_id: int, order_no: str) -> None:
     conn.execute(upsert(conn, member_orders).values(member_id=member_id, order_no=order_no)
                  .on_conflict_do_nothing())
     members.touch(tx, member_id)
+
+
+# -- channels ------------------------------------------------------------------------------------
+
+def member_for_channel(conn: Connection, member_no: str) -> MemberData:
+    """The member a channel names (``404 member_unknown``, an erased one too)."""
+    member = order_member(conn, member_no)
+    if member is None:
+        raise NotFound(f"No member {member_no!r}.", code="member_unknown")
+    return member
+
+
+def redeem_for_channel(tx: Tx, holder: str, request_id: UUID, member_no: str, points: int,
+                       order_no: str | None) -> int:
+    """Redeem ``points`` of the member for ``holder`` (a channel's name, or ``admin``), once
+    per ``request_id``: the member's balance after it. ``409 points_short`` when the balance
+    is lower (nothing redeemed), ``409 request_id_reused`` for the same ``request_id`` with
+    another member, number of points or order."""
+    conn = tx.conn
+    member = read_member(conn, member_key(conn, member_no=member_no), lock=True)
+    done = conn.execute(select(channel_points).where(  # read after the lock: a twin is done
+        channel_points.c.holder == holder, channel_points.c.request_id == request_id)).first()
+    if done is not None:
+        if (done.member_id, done.points, done.order_no) != (
+                member.id if member else None, points, order_no):
+            raise Conflict(f"request_id {request_id} was used for another redemption.",
+                           code="request_id_reused")
+        return int(done.balance)
+    if member is None:
+        raise NotFound(f"No member {member_no!r}.", code="member_unknown")
+    if not member.active:
+        raise Conflict(f"Member {member_no} is not active: no points can be redeemed.",
+                       code="member_inactive")
+    if member.points < points:
+        raise Conflict(f"Member {member_no} has {member.points} points, fewer than the "
+                       f"{points} asked: nothing was redeemed.", code="points_short")
+    after = _move(tx, member, [{"delta": -points, "kind": "redeem", "source_kind": "channel",
+                                "source_ref": str(request_id), "event_id": None,
+                                "store_id": None}])
+    conn.execute(insert(channel_points).values(
+        holder=holder, request_id=request_id, member_id=member.id, points=points,
+        order_no=order_no, balance=after.points, created_at=tx.now))
+    members.touch(tx, member.id)
+    return after.points

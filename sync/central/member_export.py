@@ -8,8 +8,9 @@ The document (``format`` 1), each part read from the table named:
   (``member_personal``); ``activity``: the latest sale, order, look-up or sign-up;
 - ``consents`` (``member_consents``); ``stores``: the stores whose tills keep the member and
   why (``member_stores``: sign-up, purchase, the latest online look-up there);
-- ``points_ledger``; ``sales``: each sale or pick-up with the member (``sales``, with its event
-  as the till sent it); ``events``: the member's other events (its sign-up, its consents, the
+- ``points_ledger``; ``channel_points``: the points a channel redeemed for the member (its
+  request ids and orders); ``sales``: each sale or pick-up with the member (``sales``, with its
+  event as the till sent it); ``events``: the member's other events (its sign-up, its consents, the
   returns that moved its points); ``orders``: its web orders (as the tills get them), and
   ``order_customers``: the customer's name and phone on them (``order_personal``);
 - ``feed_changes``: the member's record as the feed still holds it, per store;
@@ -38,6 +39,7 @@ from sync.central.db import reader
 from sync.central.schema import (
     audit_records,
     changes,
+    channel_points,
     entities,
     events,
     exceptions,
@@ -103,6 +105,8 @@ def _parts(conn: Connection, member_id: int | None,
         member_stores.c.member_id == mid).order_by(member_stores.c.store_id))
     yield "points_ledger", _rows(conn, select(points_ledger).where(
         points_ledger.c.member_id == mid).order_by(points_ledger.c.id))
+    yield "channel_points", _rows(conn, select(channel_points).where(
+        channel_points.c.member_id == mid).order_by(channel_points.c.created_at))
     ledger_events = select(points_ledger.c.event_id).where(
         points_ledger.c.member_id == mid, points_ledger.c.event_id.is_not(None))
     # the sales naming the member, and those before v12 that named it by number only (their

@@ -1,6 +1,6 @@
-"""``POST /v1/member-tokens``: a signed member QR token for the app or the web shop (the admin
-token, as for ``POST /v1/price-basket``). The token is made by sync/central/member_tokens.py;
-any till verifies it offline (posclient/domain/member_token.py)."""
+"""``POST /v1/member-tokens``: a signed member QR token for the app or the web shop (a channel
+key with the scope ``members``, or the admin token). The token is made by
+sync/central/member_tokens.py; any till verifies it offline (posclient/domain/member_token.py)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from fastapi import APIRouter, Depends
 
 from posclient.domain.member_token import DEFAULT_TTL_S
 from sync.central import member_tokens
-from sync.central.admin_api import admin
 from sync.central.api import CentralDep, OnceRoute
+from sync.central.channel_auth import MEMBERS, caller_with
 from sync.protocol import ErrorBody, MemberToken, MemberTokenRequest
 
-router = APIRouter(prefix="/v1", route_class=OnceRoute, dependencies=[Depends(admin)],
-                   responses={403: {"model": ErrorBody}})
+router = APIRouter(prefix="/v1", route_class=OnceRoute,
+                   dependencies=[Depends(caller_with(MEMBERS))],
+                   responses={401: {"model": ErrorBody}, 403: {"model": ErrorBody}})
 
 
 @router.post("/member-tokens", response_model=MemberToken, tags=["web shop"],

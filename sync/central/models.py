@@ -12,7 +12,19 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sync.protocol import Count, Id, Name, OrderData, Reason, Seq, StoreId, TerminalId, Word
+from sync.protocol import (
+    BIGINT_MAX,
+    MAX_POINTS,
+    Count,
+    Id,
+    Name,
+    OrderData,
+    Reason,
+    Seq,
+    StoreId,
+    TerminalId,
+    Word,
+)
 
 MAX_ADMIN_RECORDS = 10_000
 
@@ -201,3 +213,30 @@ class PruneIn(_Admin):
 class PruneOut(_Admin):
     deleted: Count
     low_water: Count
+
+
+class PointsBalance(_Admin):
+    """``GET /v1/channel/members/{member_no}/points``: the member's balance now."""
+
+    member_no: str = Field(max_length=64)
+    points: int = Field(ge=-BIGINT_MAX, le=BIGINT_MAX)
+
+
+class PointsRedeemIn(_Admin):
+    """``POST /v1/channel/points/redeem``: take ``points`` from the member's balance, once per
+    ``request_id`` (the channel's: the same request sent again redeems nothing more)."""
+
+    request_id: UUID
+    member_no: str = Field(min_length=1, max_length=64)
+    points: int = Field(ge=1, le=MAX_POINTS)
+    order_no: str | None = Field(default=None, min_length=1, max_length=64)
+
+
+class PointsRedeemed(_Admin):
+    """The redemption done (or done before, for a repeat) and the balance it left."""
+
+    request_id: UUID
+    member_no: str = Field(max_length=64)
+    points: int = Field(ge=1, le=MAX_POINTS)
+    order_no: str | None = Field(default=None, max_length=64)
+    balance: int = Field(ge=-BIGINT_MAX, le=BIGINT_MAX)

@@ -15,6 +15,9 @@ Coupons are single use, chain-wide (table ``coupon_redemptions``, one row per co
   the row is inserted atomically (the primary key decides between two tills): ``409
   coupon_used`` if another sale has it; the same till asking again for the same receipt gets its
   redemption again;
+- a channel (the web shop, with a key of scope ``coupons``) redeems it the same way for its
+  order (:func:`redeem_for_channel`): the row names the channel and the order, no store or
+  till; the same channel asking again for the same order gets it again;
 - every ``sale`` event lists the coupons it used (``SalePayload.coupons``); recording them is
   idempotent (a sale event is applied once), and a code another sale already used is still
   accepted (the sale happened, perhaps offline) and filed as the exception ``coupon_reused``;
@@ -257,7 +260,8 @@ def _coupon_promotion(conn: Connection, code: str) -> str | None:
 def _redemption(row: Any) -> CouponRedemption:
     return CouponRedemption(code=row.code, promotion_id=row.promotion_id, store_id=row.store_id,
                             terminal_id=row.terminal_id, receipt_no=row.receipt_no,
-                            event_id=row.event_id, redeemed_at=row.redeemed_at)
+                            event_id=row.event_id, redeemed_at=row.redeemed_at,
+                            channel=row.channel, order_no=row.order_no)
 
 
 def coupon_status(engine: Engine, code: str) -> CouponStatus:
@@ -277,28 +281,44 @@ def coupon_status(engine: Engine, code: str) -> CouponStatus:
 def redeem(tx: Tx, who: TerminalIdentity, code: str, receipt_no: str | None
            ) -> CouponRedemption:
     """Use the coupon for this till's sale, once chain-wide (see the module docstring)."""
+    return _redeem(tx, code, {"store_id": who.store_id, "terminal_id": who.terminal_id,
+                              "receipt_no": receipt_no})
+
+
+def redeem_for_channel(tx: Tx, channel: str, code: str, order_no: str | None
+                       ) -> CouponRedemption:
+    """Use the coupon for ``channel``'s order (``channel``: its name, or ``admin``), once
+    chain-wide: the redemption names the channel and the order, no store or till."""
+    return _redeem(tx, code, {"channel": channel, "order_no": order_no})
+
+
+def _redeem(tx: Tx, code: str, where: dict[str, Any]) -> CouponRedemption:
+    """Insert the coupon's one redemption, ``where`` it is used; the same place asking again
+    gets it again, any other ``409 coupon_used``."""
     code = normalize_code(code)
     conn = tx.conn
     promotion_id = _coupon_promotion(conn, code)
     if promotion_id is None:
         raise NotFound(f"No promotion has the coupon code {code!r}.", code="coupon_unknown")
-    row = {"code": code, "promotion_id": promotion_id, "store_id": who.store_id,
-           "terminal_id": who.terminal_id, "receipt_no": receipt_no, "event_id": None,
-           "redeemed_at": tx.now}
+    row = {"code": code, "promotion_id": promotion_id, "event_id": None,
+           "redeemed_at": tx.now, **where}
     done = conn.execute(upsert(conn, coupon_redemptions).values(**row)
                         .on_conflict_do_nothing(index_elements=["code"]))
+    old = conn.execute(select(coupon_redemptions)
+                       .where(coupon_redemptions.c.code == code)).one()
     if done.rowcount != 1:  # the primary key decided: another redemption came first
-        old = conn.execute(select(coupon_redemptions)
-                           .where(coupon_redemptions.c.code == code)).one()
-        if (old.store_id, old.terminal_id, old.receipt_no) == (who.store_id, who.terminal_id,
-                                                               receipt_no):
-            return _redemption(old)  # this till asking again: its answer was lost
-        where = f"{old.store_id}/{old.terminal_id}" + (f" ({old.receipt_no})"
-                                                       if old.receipt_no else "")
-        raise Conflict(f"Coupon {code} was already used at {where} on "
+        if all(getattr(old, k) == v for k, v in where.items()):
+            return _redemption(old)  # the same place asking again: its answer was lost
+        raise Conflict(f"Coupon {code} was already used at {_used_at(old)} on "
                        f"{old.redeemed_at.isoformat()}.", code="coupon_used")
-    return _redemption(conn.execute(select(coupon_redemptions)
-                                    .where(coupon_redemptions.c.code == code)).one())
+    return _redemption(old)
+
+
+def _used_at(row: Any) -> str:
+    """Where a redemption was, for people: ``S1/T01 (R-1)`` or ``webshop (W-1)``."""
+    ref = row.order_no if row.channel is not None else row.receipt_no
+    where = row.channel if row.channel is not None else f"{row.store_id}/{row.terminal_id}"
+    return where + (f" ({ref})" if ref else "")
 
 
 def record_sale_coupons(tx: Tx, who: TerminalIdentity, event_id: UUID, sale: SalePayload
@@ -326,6 +346,5 @@ def record_sale_coupons(tx: Tx, who: TerminalIdentity, event_id: UUID, sale: Sal
         elif old.event_id != event_id:
             problems.append(("coupon_reused", code,
                              f"coupon {code} was used again by receipt {sale.receipt_no} "
-                             f"(first used at {old.store_id}/{old.terminal_id}"
-                             f"{' receipt ' + old.receipt_no if old.receipt_no else ''})"))
+                             f"(first used at {_used_at(old)})"))
     return problems

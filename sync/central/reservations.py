@@ -33,9 +33,10 @@ from uuid import UUID
 
 from sqlalchemy import Connection, Engine, bindparam, func, select, update
 
-from sync.central import feed, held, orders
+from sync.central import channels, feed, held, orders
 from sync.central.availability import Product, line_ids, resolve
-from sync.central.db import is_postgres
+from sync.central.channel_auth import Caller
+from sync.central.db import is_postgres, serialize
 from sync.central.errors import CentralError, Conflict, InvalidRequest, NotFound
 from sync.central.feed import Tx
 from sync.central.pickup_codes import CodeHashes
@@ -149,11 +150,14 @@ def release(engine: Engine, holder: str, reservation_id: UUID, now: datetime) ->
         return r
 
 
-def confirm(engine: Engine, holder: str, reservation_id: UUID, order: orders.OrderIn,
+def confirm(engine: Engine, caller: Caller, reservation_id: UUID, order: orders.OrderIn,
             now: datetime) -> Reservation:
     """The reservation becomes ``order`` (a pick-up at its store, its lines within the
     reservation's), in one transaction: the order is written (and holds its units) and the
-    reservation's hold goes. The same confirm again answers the confirmed reservation."""
+    reservation's hold goes. The same confirm again answers the confirmed reservation. A
+    channel's confirmed order is its own (sync/central/channels.py): it may not take the number
+    of another channel's order, or of one the admin wrote (``403 other_channel``)."""
+    holder = caller.name
     codes = CodeHashes().prepare(engine, [order.model_dump(mode="json")])  # before the lock
     with feed.transaction(engine, now) as tx:
         r = _own(tx.conn, holder, reservation_id, lock=True)
@@ -162,9 +166,10 @@ def confirm(engine: Engine, holder: str, reservation_id: UUID, order: orders.Ord
         _check_order(tx.conn, r, order, now)
         if not _end(tx.conn, r, "confirmed", now, order_no=order.order_no):
             _refuse_ended(_read(tx.conn, reservation_id), now)
+        serialize(tx.conn, "entities", "order")  # as every order write of a channel
+        channels.check_order_writable(tx, caller, order.order_no)
         _write_order(tx, order, codes)
-        # channels.own_order(tx, caller, order.order_no): the ownership of the order by its
-        # channel is recorded here, in this transaction, once channels exist (issue 18).
+        channels.own_order(tx, caller, order.order_no)
         return _read(tx.conn, reservation_id)
 
 
@@ -272,6 +277,11 @@ def sweep(engine: Engine, now: datetime, batch: int = SWEEP_BATCH) -> int:
     per transaction; returns how many. Each is a conditional update from ``held`` (on
     PostgreSQL skipping rows another transaction holds: a confirm in progress), so a
     reservation is expired once, or confirmed, never both."""
+    r = reservations
+    with engine.connect() as conn:  # a read first: no write lock taken while nothing is due
+        if conn.scalar(select(r.c.reservation_id).where(
+                r.c.status == "held", r.c.expires_at <= now).limit(1)) is None:
+            return 0
     total = 0
     while True:
         with feed.transaction(engine, now) as tx:

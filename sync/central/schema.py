@@ -37,12 +37,12 @@ from sqlalchemy import (
     text,
 )
 
-from sync.central import schema_stock
+from sync.central import schema_channels, schema_stock
 from sync.central.errors import SchemaError
 from sync.central.schema_history import UPGRADES
 from sync.central.schema_history.types import BigId, UtcDateTime
 
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 
 GLOBAL = ""  # the store scope of a record every store sees (entities.scope)
 
@@ -74,7 +74,7 @@ stores = Table(
     Column("name_zh", String(200), nullable=False),
     Column("name_en", String(200), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
-    # v15: the store's group (a region: availability by group) and position (micro-degrees)
+    # v16: the store's group (a region: availability by group) and position (micro-degrees)
     Column("group_id", String(64), nullable=False, default="", server_default=""),
     Column("latitude_e6", BigInteger),
     Column("longitude_e6", BigInteger),
@@ -175,7 +175,7 @@ stock_levels = Table(
     Column("qty", BigInteger, nullable=False),  # units, or grams for weighed items
     Column("updated_at", UtcDateTime, nullable=False),
     Index("stock_levels_product", "product_id"),
-    # v15: units promised and not gone yet: open pick-up orders and live reservations (not in
+    # v16: units promised and not gone yet: open pick-up orders and live reservations (not in
     # the feed; sync/central/held.py)
     Column("held", BigInteger, nullable=False, default=0, server_default="0"),
 )
@@ -474,12 +474,17 @@ coupon_redemptions = Table(  # v6: each coupon code is used once, chain-wide
     "coupon_redemptions", metadata,
     Column("code", String(64), primary_key=True),  # upper case, no spaces
     Column("promotion_id", String(64)),  # NULL: a code the central does not know
-    Column("store_id", String(32), nullable=False),
-    Column("terminal_id", String(32), nullable=False),
+    Column("store_id", String(32)),  # a till's (v15: NULL for a channel's)
+    Column("terminal_id", String(32)),
     Column("receipt_no", String(64)),
     Column("event_id", Uuid),  # the sale event that recorded it
     Column("redeemed_at", UtcDateTime, nullable=False),
+    Column("channel", String(64)),  # v15: the channel's name (or admin) that redeemed it
+    Column("order_no", String(64)),  # v15: the channel's order it was for
 )
+
+# v15 (issue 18): channels' keys, their orders and points redeemed (sync/central/schema_channels.py)
+channel_keys, channel_orders, channel_points = schema_channels.define(metadata)
 
 
 pickup_code_attempts = Table(  # v10: wrong pick-up codes per order at the online check
@@ -505,7 +510,7 @@ member_lookup_counts = Table(  # v13: online member look-ups per terminal (looku
 )
 
 
-# v15 (issue 18): safety stock and reservations (sync/central/schema_stock.py)
+# v16 (issue 18): safety stock and reservations (sync/central/schema_stock.py)
 safety_stock, reservations, reservation_lines = schema_stock.define(metadata)
 
 # Tables a bulk load fills (their statistics are refreshed after one: db.analyze).

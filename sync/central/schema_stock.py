@@ -1,4 +1,4 @@
-"""The central's tables of one stock across channels (issue 18, schema v15): safety stock and
+"""The central's tables of one stock across channels (issue 18, schema v16): safety stock and
 reservations. Defined on the central's ``MetaData`` by :func:`define` (sync/central/schema.py
 calls it), apart from schema.py only to keep that file readable.
 
@@ -29,7 +29,7 @@ CHAIN = ""  # safety_stock.store_id of a rule for every store
 
 def define(metadata: MetaData) -> tuple[Table, Table, Table]:
     """``safety_stock``, ``reservations`` and ``reservation_lines`` on ``metadata``."""
-    safety_stock = Table(  # v15: units the chain keeps back from what it promises
+    safety_stock = Table(  # v16: units the chain keeps back from what it promises
         "safety_stock", metadata,
         Column("kind", String(8), primary_key=True),  # product | category | store
         Column("ref", String(64), primary_key=True),  # the product id, the category, '' (store)
@@ -38,7 +38,7 @@ def define(metadata: MetaData) -> tuple[Table, Table, Table]:
         Column("updated_at", UtcDateTime, nullable=False),
         CheckConstraint("kind IN ('product', 'category', 'store')", name="safety_stock_kind"),
     )
-    reservations = Table(  # v15: a channel's (or a till's) hold on a store's stock
+    reservations = Table(  # v16: a channel's (or a till's) hold on a store's stock
         "reservations", metadata,
         Column("reservation_id", Uuid, primary_key=True),
         Column("holder", String(200), nullable=False),  # channel_auth.Caller.name

@@ -194,4 +194,4 @@ def confirm_reservation(reservation_id: ReservationPath, order: OrderIn, who: Re
     held for the pick-up; the store's tills get the order in their pick-up list. Past its
     expiry: ``409 reservation_expired``; released: ``409 reservation_released``. The same
     confirm again answers the confirmed reservation."""
-    return reservations.confirm(c.engine, who.name, reservation_id, order, c.clock.now())
+    return reservations.confirm(c.engine, who, reservation_id, order, c.clock.now())

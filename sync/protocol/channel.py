@@ -70,9 +70,11 @@ class ParkedClaimed(ProtocolModel):
 # -- promotions: coupons and the web shop's prices (issue 6) -------------------------------------
 
 class CouponRedeem(ProtocolModel):
-    """``POST /v1/coupons/{code}/redeem``: this till's sale uses the coupon (single use)."""
+    """``POST /v1/coupons/{code}/redeem``: this till's sale (``receipt_no``), or a channel's
+    order (``order_no``), uses the coupon (single use)."""
 
     receipt_no: Key | None = None
+    order_no: Key | None = None
 
 
 class CouponStatus(ProtocolModel):
@@ -86,16 +88,25 @@ class CouponStatus(ProtocolModel):
 
 
 class CouponRedemption(ProtocolModel):
-    """Where and when a coupon was used. ``event_id``: the sale event that recorded it (None
-    while only redeemed online, before the sale's event arrived)."""
+    """Where and when a coupon was used: at a till (``store_id``, ``terminal_id``,
+    ``receipt_no``) or by a channel (``channel``: its name, e.g. ``webshop``; ``order_no``).
+    ``event_id``: the sale event that recorded it (None while only redeemed online, before the
+    sale's event arrived, and for a channel)."""
 
     code: str = Field(max_length=64)
     promotion_id: str | None = Field(default=None, max_length=64)
-    store_id: StoreId
-    terminal_id: TerminalId
+    store_id: StoreId | None = None
+    terminal_id: TerminalId | None = None
     receipt_no: Key | None = None
     event_id: UUID | None = None
     redeemed_at: datetime
+    channel: Word | None = None
+    order_no: Key | None = None
+
+    @property
+    def where(self) -> str:
+        """Where it was used, for people: ``S1/T01`` or the channel's name."""
+        return self.channel or f"{self.store_id}/{self.terminal_id}"
 
 
 class BasketLineIn(ProtocolModel):

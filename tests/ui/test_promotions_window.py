@@ -12,7 +12,7 @@ from posclient.app.checkout import Checkout
 from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.ui.sell import SellPage
 from sync.apply import Applier
-from sync.protocol import PromotionData
+from sync.protocol import CouponRedemption, CouponStatus, PromotionData
 
 PROMOTIONS = [
     {"id": "P-MILK3", "name_zh": "牛奶第三件免费", "name_en": "Milk: 3rd free",
@@ -47,15 +47,19 @@ def test_the_sell_page_shows_each_promotion_and_takes_a_coupon_from_the_scan_fie
     qtbot.keyClick(page.scan_field, Qt.Key.Key_Escape)
 
 
-def test_a_coupon_the_central_says_was_used_comes_off_the_sale(qtbot, desk):
-    from types import SimpleNamespace
+@pytest.mark.parametrize(("where", "shown"), [
+    ({"store_id": "S002", "terminal_id": "T04", "receipt_no": "S002-T04-000009"}, "S002/T04"),
+    ({"channel": "webshop", "order_no": "W-1"}, "webshop"),  # a channel's order (issue 18)
+])
+def test_a_coupon_the_central_says_was_used_comes_off_the_sale(qtbot, desk, where, shown):
+    from datetime import UTC, datetime
 
     from posclient.ui.workers import Background
 
-    class Central:
+    class Central:  # the central's answer, as sync/calls.py check_coupon parses it
         def check_coupon(self, code):
-            return SimpleNamespace(code="SAVE5", used=True, redemption=SimpleNamespace(
-                store_id="S002", terminal_id="T04"))
+            return CouponStatus(code="SAVE5", used=True, redemption=CouponRedemption(
+                code="SAVE5", redeemed_at=datetime(2026, 11, 23, 9, 0, tzinfo=UTC), **where))
 
     page = SellPage("en")
     qtbot.addWidget(page)
@@ -65,6 +69,6 @@ def test_a_coupon_the_central_says_was_used_comes_off_the_sale(qtbot, desk):
         scan(qtbot, page.scan_field, MILK)
     scan(qtbot, page.scan_field, "SAVE5")
     qtbot.waitUntil(lambda: "already used" in page.message.text())
-    assert page.message.text() == ("Coupon SAVE5 was already used (S002/T04): it was taken "
+    assert page.message.text() == (f"Coupon SAVE5 was already used ({shown}): it was taken "
                                    "off the sale")
     assert desk.coupons == frozenset() and "5 off over 20" not in page.totals.text()

@@ -1,102 +1,75 @@
-"""Schema v15: one stock across channels (issue 18, frozen).
+"""Schema v15: channel credentials (issue 18, frozen).
 
-- ``stores`` get a group (a region) and a position in micro-degrees;
-- ``stock_levels.held``: the units open pick-up orders and live reservations hold, computed
-  here from the stored orders (a level a store has no row for gets one with ``qty`` 0);
-- ``safety_stock``: the units kept back, per product, category or store;
-- ``reservations`` and ``reservation_lines``.
+- ``channel_keys``: a channel's (web shop, mini-program, app) API key: its public id, name,
+  scopes, and the SHA-256 of its secret part only.
+- ``channel_orders``: which channel's key created an order (only that channel reads or
+  changes it).
+- ``channel_points``: the points a channel redeemed, one row per (holder, request_id), so a
+  repeat answers as the first did.
+- ``coupon_redemptions``: a channel can redeem a coupon, recorded as ``channel`` (its name) and
+  ``order_no``, with no store or terminal: ``store_id`` and ``terminal_id`` may be NULL now
+  (SQLite cannot drop a NOT NULL: the table is copied into its new form).
 """
 
 from __future__ import annotations
 
-import json
-from collections import defaultdict
-from datetime import UTC, datetime
-
 from sqlalchemy import (
     BigInteger,
-    CheckConstraint,
     Column,
     Connection,
-    ForeignKey,
     Index,
     MetaData,
     String,
     Table,
     Uuid,
-    bindparam,
-    column,
-    select,
-    table,
-    text,
 )
 
 from sync.central.schema_history.types import UtcDateTime
 
-_entities = table("entities", column("entity"), column("data"))
-_HOLDING = ("open", "ready", "partly_collected")
+_COUPON_COLUMNS = "code, promotion_id, store_id, terminal_id, receipt_no, event_id, redeemed_at"
 
 
 def upgrade(conn: Connection) -> None:
     """v15 (module docstring)."""
-    for statement in ("ALTER TABLE stores ADD COLUMN group_id VARCHAR(64) NOT NULL DEFAULT ''",
-                      "ALTER TABLE stores ADD COLUMN latitude_e6 BIGINT",
-                      "ALTER TABLE stores ADD COLUMN longitude_e6 BIGINT",
-                      "ALTER TABLE stock_levels ADD COLUMN held BIGINT NOT NULL DEFAULT 0"):
-        conn.execute(text(statement))
     md = MetaData()
-    Table("safety_stock", md,
-          Column("kind", String(8), primary_key=True),
-          Column("ref", String(64), primary_key=True),
-          Column("store_id", String(32), primary_key=True),
-          Column("qty", BigInteger, nullable=False),
-          Column("updated_at", UtcDateTime, nullable=False),
-          CheckConstraint("kind IN ('product', 'category', 'store')", name="safety_stock_kind"))
-    Table("reservations", md,
-          Column("reservation_id", Uuid, primary_key=True),
-          Column("holder", String(200), nullable=False),
-          Column("request_id", Uuid, nullable=False),
-          Column("store_id", String(32), nullable=False),
-          Column("status", String(12), nullable=False),
-          Column("order_no", String(64)),
+    Table("channel_keys", md,
+          Column("id", String(16), primary_key=True),
+          Column("name", String(32), nullable=False),
+          Column("key_hash", String(64), nullable=False),
+          Column("scopes", String(200), nullable=False),
           Column("created_at", UtcDateTime, nullable=False),
-          Column("expires_at", UtcDateTime, nullable=False),
-          Column("ended_at", UtcDateTime),
-          CheckConstraint("status IN ('held', 'confirmed', 'released', 'expired')",
-                          name="reservations_status"),
-          Index("reservations_request", "holder", "request_id", unique=True),
-          Index("reservations_due", "status", "expires_at"))
-    Table("reservation_lines", md,
-          Column("reservation_id", Uuid, ForeignKey("reservations.reservation_id"),
-                 primary_key=True),
-          Column("line_id", BigInteger, primary_key=True, autoincrement=False),
-          Column("product_id", BigInteger, nullable=False),
-          Column("sku", String(64), nullable=False),
-          Column("qty", BigInteger, nullable=False))
+          Column("revoked_at", UtcDateTime),
+          Column("last_used_at", UtcDateTime),
+          Index("channel_keys_name", "name", unique=True))
+    Table("channel_orders", md,
+          Column("order_no", String(64), primary_key=True),
+          Column("channel_id", String(16), nullable=False))
+    Table("channel_points", md,
+          Column("holder", String(64), primary_key=True),
+          Column("request_id", Uuid, primary_key=True),
+          Column("member_id", BigInteger, nullable=False),
+          Column("points", BigInteger, nullable=False),
+          Column("order_no", String(64)),
+          Column("balance", BigInteger, nullable=False),
+          Column("created_at", UtcDateTime, nullable=False))
     md.create_all(conn)
-    _held_from_orders(conn)
-
-
-def _held_from_orders(conn: Connection) -> None:
-    """``held`` of every level from the pick-up orders not yet collected."""
-    held: dict[tuple[str, int], int] = defaultdict(int)
-    for (raw,) in conn.execute(select(_entities.c.data).where(_entities.c.entity == "order")):
-        order = json.loads(raw)
-        if order.get("fulfilment") != "pickup" or not order.get("store_id") \
-                or order.get("status") not in _HOLDING:
-            continue
-        for line in order.get("lines", []):
-            left = int(line["qty"]) - int(line.get("collected", 0))
-            if left > 0:
-                held[(order["store_id"], int(line["product_id"]))] += left
-    now = datetime.now(UTC)
-    insert = text(  # a level of a store that exists
-        "INSERT INTO stock_levels (store_id, product_id, qty, updated_at, held) "
-        "SELECT store_id, :p, 0, :now, :h FROM stores WHERE store_id = :s"
-    ).bindparams(bindparam("now", type_=UtcDateTime))
-    for (store_id, product_id), units in sorted(held.items()):
-        params = {"s": store_id, "p": product_id, "h": units, "now": now}
-        done = conn.execute(text("UPDATE stock_levels SET held = :h WHERE store_id = :s AND "
-                                 "product_id = :p"), params).rowcount
-        if not done:
-            conn.execute(insert, params)
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(
+            "ALTER TABLE coupon_redemptions ALTER COLUMN store_id DROP NOT NULL, "
+            "ALTER COLUMN terminal_id DROP NOT NULL, ADD COLUMN channel VARCHAR(64), "
+            "ADD COLUMN order_no VARCHAR(64)")
+        return
+    Table("coupon_redemptions_v15", MetaData(),
+          Column("code", String(64), primary_key=True),
+          Column("promotion_id", String(64)),
+          Column("store_id", String(32)),
+          Column("terminal_id", String(32)),
+          Column("receipt_no", String(64)),
+          Column("event_id", Uuid),
+          Column("redeemed_at", UtcDateTime, nullable=False),
+          Column("channel", String(64)),
+          Column("order_no", String(64))).create(conn)
+    conn.exec_driver_sql(f"INSERT INTO coupon_redemptions_v15 ({_COUPON_COLUMNS}) "
+                         f"SELECT {_COUPON_COLUMNS} FROM coupon_redemptions")
+    conn.exec_driver_sql("DROP TABLE coupon_redemptions")
+    conn.exec_driver_sql("ALTER TABLE coupon_redemptions_v15 RENAME TO coupon_redemptions")

@@ -33,6 +33,9 @@ from sync.central.schema import (
     MEMBER_ID_KEY,
     SCHEMA_VERSION,
     audit_records,
+    channel_keys,
+    channel_orders,
+    channel_points,
     coupon_redemptions,
     entities,
     exception_events,
@@ -136,7 +139,18 @@ def test_init_upgrades_a_database_of_the_previous_schema_and_keeps_its_data(db, 
 
 
 def _as_v14(conn) -> None:
-    """Make the v15 parts of a database look as v14 had them (no stores' groups and
+    """Make the v15 and later parts of a database look as v14 had them (no channel keys,
+    channels' orders and points; coupon redemptions by tills only: issue 18)."""
+    _as_v15(conn)
+    for table in (channel_keys, channel_orders, channel_points):
+        table.drop(conn)
+    if inspect(conn).has_table("coupon_redemptions"):
+        for column in ("channel", "order_no"):
+            conn.execute(text(f"ALTER TABLE coupon_redemptions DROP COLUMN {column}"))
+
+
+def _as_v15(conn) -> None:
+    """Make the v16 parts of a database look as v15 had them (no stores' groups and
     positions, held stock, safety stock or reservations: issue 18)."""
     for table in (reservation_lines, reservations, safety_stock):
         table.drop(conn)
@@ -146,8 +160,8 @@ def _as_v14(conn) -> None:
 
 
 def _as_v12(conn) -> None:
-    """Make the v13 parts of a database look as v12 had them (no count of members looked up
-    online: issue 17)."""
+    """Make the v13 and later parts of a database look as v12 had them (no count of members
+    looked up online: issue 17)."""
     _as_v14(conn)
     member_lookup_counts.drop(conn)
 

@@ -204,7 +204,8 @@ def test_the_export_holds_all_the_central_has_of_the_member_and_nothing_of_anoth
         # Every table that names a member by id: the export has each of its rows.
         parts = {"member_personal": "personal", "member_consents": "consents",
                  "member_stores": "stores", "member_activity": "activity",
-                 "points_ledger": "points_ledger", "sales": "sales",
+                 "points_ledger": "points_ledger", "channel_points": "channel_points",
+                 "sales": "sales",
                  "member_orders": "orders", "member_erasures": "erasure"}
         with_member = {t.name for t in metadata.sorted_tables if "member_id" in t.c}
         assert with_member == set(parts)

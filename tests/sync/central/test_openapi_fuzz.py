@@ -41,7 +41,7 @@ EXAMPLES = 6  # per operation and token: ~33 operations x 2 backends in about a 
 
 terminal_api = schemathesis.openapi.from_dict(DOC).exclude(path_regex=r"^/v1/admin/")
 admin_api = schemathesis.openapi.from_dict(DOC).include(
-    path_regex=r"^/v1/(admin/|price-basket|member-tokens)")
+    path_regex=r"^/v1/(admin/|price-basket|member-tokens|channel/|coupons/)")
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

@@ -1,4 +1,4 @@
-"""Schema v15 (issue 18) computes the stock held by the pick-up orders a v14 central already
+"""Schema v16 (issue 18) computes the stock held by the pick-up orders a v14 central already
 has: not yet collected units of open, ready and partly collected pick-ups, per store and
 product, a level created (qty 0) where the store had none. SQLite and PostgreSQL."""
 
@@ -29,7 +29,7 @@ def order(no, status, lines, store_id="S1", fulfilment="pickup"):
             "updated_at": T0.isoformat()}
 
 
-def test_v15_computes_held_from_the_stored_pickup_orders(database_url):
+def test_v16_computes_held_from_the_stored_pickup_orders(database_url):
     engine = make_engine(database_url)
     orders = [order("W1", "open", [(1, 3, 0), (2, 2, 0)]),
               order("W2", "partly_collected", [(1, 4, 3), (2, 1, 1)]),

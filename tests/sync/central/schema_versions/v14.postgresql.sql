@@ -71,9 +71,9 @@ CREATE TABLE entities (
 	PRIMARY KEY (entity, key)
 );
 
-CREATE INDEX entities_scope ON entities (entity, scope);
-
 CREATE INDEX entities_parent ON entities (entity, parent);
+
+CREATE INDEX entities_scope ON entities (entity, scope);
 
 CREATE TABLE entity_uniques (
 	entity VARCHAR(32) NOT NULL, 
@@ -95,9 +95,9 @@ CREATE TABLE stock_movements (
 	PRIMARY KEY (id)
 );
 
-CREATE INDEX stock_movements_event ON stock_movements (event_id);
-
 CREATE INDEX stock_movements_level ON stock_movements (store_id, product_id);
+
+CREATE INDEX stock_movements_event ON stock_movements (event_id);
 
 CREATE TABLE events (
 	event_id UUID NOT NULL, 
@@ -112,9 +112,9 @@ CREATE TABLE events (
 	PRIMARY KEY (event_id)
 );
 
-CREATE INDEX events_store_time ON events (store_id, occurred_at);
-
 CREATE INDEX events_terminal_seq ON events (store_id, terminal_id, terminal_seq);
+
+CREATE INDEX events_store_time ON events (store_id, occurred_at);
 
 CREATE TABLE quarantine (
 	id BIGSERIAL NOT NULL, 
@@ -148,11 +148,11 @@ CREATE TABLE exceptions (
 	CONSTRAINT exceptions_status CHECK (status IN ('open', 'resolved'))
 );
 
-CREATE INDEX exceptions_event ON exceptions (event_id);
+CREATE INDEX exceptions_open ON exceptions (status, store_id);
 
 CREATE UNIQUE INDEX exceptions_incident_open ON exceptions (store_id, incident_key) WHERE status = 'open';
 
-CREATE INDEX exceptions_open ON exceptions (status, store_id);
+CREATE INDEX exceptions_event ON exceptions (event_id);
 
 CREATE TABLE parked_sales (
 	park_id UUID NOT NULL, 
@@ -193,9 +193,9 @@ CREATE TABLE return_lines (
 	CONSTRAINT return_lines_state CHECK (state IN ('reserved', 'returned'))
 );
 
-CREATE INDEX return_lines_event ON return_lines (event_id);
-
 CREATE INDEX return_lines_source ON return_lines (source_kind, source_ref);
+
+CREATE INDEX return_lines_event ON return_lines (event_id);
 
 CREATE INDEX return_lines_reservation ON return_lines (reservation_id);
 
@@ -244,9 +244,9 @@ CREATE TABLE points_ledger (
 	PRIMARY KEY (id)
 );
 
-CREATE INDEX points_ledger_source ON points_ledger (source_kind, source_ref);
-
 CREATE INDEX points_ledger_member ON points_ledger (member_id, id);
+
+CREATE INDEX points_ledger_source ON points_ledger (source_kind, source_ref);
 
 CREATE TABLE member_personal (
 	member_id BIGINT NOT NULL, 
@@ -265,9 +265,9 @@ CREATE TABLE member_stores (
 	PRIMARY KEY (member_id, store_id)
 );
 
-CREATE INDEX member_stores_due ON member_stores (home, last_at);
-
 CREATE INDEX member_stores_store ON member_stores (store_id, member_id);
+
+CREATE INDEX member_stores_due ON member_stores (home, last_at);
 
 CREATE TABLE member_consents (
 	id BIGSERIAL NOT NULL, 
@@ -286,9 +286,9 @@ CREATE TABLE member_consents (
 	CONSTRAINT member_consents_purpose CHECK (purpose IN ('membership', 'marketing'))
 );
 
-CREATE INDEX member_consents_member ON member_consents (member_id, id);
-
 CREATE UNIQUE INDEX member_consents_in_force ON member_consents (purpose, member_id) WHERE withdrawn_at IS NULL;
+
+CREATE INDEX member_consents_member ON member_consents (member_id, id);
 
 CREATE TABLE member_erasures (
 	member_no VARCHAR(64) NOT NULL, 
@@ -431,11 +431,11 @@ CREATE TABLE sales (
 	FOREIGN KEY(event_id) REFERENCES events (event_id)
 );
 
-CREATE INDEX sales_member ON sales (member_id);
-
 CREATE INDEX sales_receipt ON sales (store_id, receipt_no);
 
 CREATE INDEX sales_day ON sales (store_id, completed_at);
+
+CREATE INDEX sales_member ON sales (member_id);
 
 CREATE TABLE exception_events (
 	id BIGSERIAL NOT NULL, 
@@ -445,6 +445,6 @@ CREATE TABLE exception_events (
 	FOREIGN KEY(exception_id) REFERENCES exceptions (id)
 );
 
-CREATE UNIQUE INDEX exception_events_pair ON exception_events (exception_id, event_id);
-
 CREATE INDEX exception_events_event ON exception_events (event_id);
+
+CREATE UNIQUE INDEX exception_events_pair ON exception_events (exception_id, event_id);

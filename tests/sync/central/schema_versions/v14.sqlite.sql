@@ -193,11 +193,11 @@ CREATE TABLE return_lines (
 	CONSTRAINT return_lines_state CHECK (state IN ('reserved', 'returned'))
 );
 
-CREATE INDEX return_lines_reservation ON return_lines (reservation_id);
+CREATE INDEX return_lines_event ON return_lines (event_id);
 
 CREATE INDEX return_lines_source ON return_lines (source_kind, source_ref);
 
-CREATE INDEX return_lines_event ON return_lines (event_id);
+CREATE INDEX return_lines_reservation ON return_lines (reservation_id);
 
 CREATE TABLE refund_tenders (
 	id INTEGER NOT NULL, 
@@ -244,9 +244,9 @@ CREATE TABLE points_ledger (
 	PRIMARY KEY (id)
 );
 
-CREATE INDEX points_ledger_source ON points_ledger (source_kind, source_ref);
-
 CREATE INDEX points_ledger_member ON points_ledger (member_id, id);
+
+CREATE INDEX points_ledger_source ON points_ledger (source_kind, source_ref);
 
 CREATE TABLE member_personal (
 	member_id BIGINT NOT NULL, 
@@ -265,9 +265,9 @@ CREATE TABLE member_stores (
 	PRIMARY KEY (member_id, store_id)
 );
 
-CREATE INDEX member_stores_store ON member_stores (store_id, member_id);
-
 CREATE INDEX member_stores_due ON member_stores (home, last_at);
+
+CREATE INDEX member_stores_store ON member_stores (store_id, member_id);
 
 CREATE TABLE member_consents (
 	id INTEGER NOT NULL, 
@@ -431,9 +431,9 @@ CREATE TABLE sales (
 	FOREIGN KEY(event_id) REFERENCES events (event_id)
 );
 
-CREATE INDEX sales_member ON sales (member_id);
-
 CREATE INDEX sales_day ON sales (store_id, completed_at);
+
+CREATE INDEX sales_member ON sales (member_id);
 
 CREATE INDEX sales_receipt ON sales (store_id, receipt_no);
 
@@ -445,6 +445,6 @@ CREATE TABLE exception_events (
 	FOREIGN KEY(exception_id) REFERENCES exceptions (id)
 );
 
-CREATE UNIQUE INDEX exception_events_pair ON exception_events (exception_id, event_id);
-
 CREATE INDEX exception_events_event ON exception_events (event_id);
+
+CREATE UNIQUE INDEX exception_events_pair ON exception_events (exception_id, event_id);
