@@ -10,8 +10,10 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import httpx
 from central_kit import BREAD, MILK, MemoryKeyring, level, sale_event
 from sqlalchemy import select
 from stock_kit import assert_held_invariant
@@ -341,3 +343,30 @@ def test_an_order_handed_over_is_not_cancelled(shop, tmp_path):
     engine.run_once()
     r = shop.http.post(f"/v1/admin/orders/{ORDER_NO}/cancel", headers=shop.admin)
     assert r.status_code == 409 and r.json()["error"] == "order_started"
+
+
+def test_two_tills_racing_for_the_last_units_one_order_is_held_the_other_filed(shop):
+    """Two tills of S1 send at once an order of 4 milks at S2 (7 there) whose reservations
+    lapsed: one is held again, the other is filed; both orders stand."""
+    tills = [shop.enrol("S1", name=f"till{n}") for n in (1, 2)]
+
+    def send(n: int) -> dict[str, Any]:
+        no = f"S1-{tills[n].terminal_id}-R{n}-1"
+        order = aisle_order(order_no=no, pickup_code_phc=pickup_code_phc(no, CODE), lines=[
+            {"line_no": 1, "product_id": MILK, "sku": "100001", "qty": 4, "unit_price": 350,
+             "total": 1400}], total=1400, paid_now=1400)
+        event = sale_event("S1", 1, [], receipt_no=f"R{n}", terminal_id=tills[n].terminal_id,
+                           total=1400, tenders=[{"kind": "cash", "amount": 1400}],
+                           aisle_orders=[order])
+        with httpx.Client(base_url=shop.url, timeout=60) as http:
+            r = http.post("/v1/events", json={"events": [event]}, headers=tills[n].auth)
+        return r.json()["results"][0]  # type: ignore[no-any-return]
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(send, (0, 1)))
+    assert [r["status"] for r in results] == ["accepted", "accepted"]
+    assert assert_held_invariant(shop) == {("S2", MILK): 8}  # both orders hold theirs
+    s2 = shop.enrol("S2")
+    filed = s2_exceptions(s2)
+    assert [kind for kind, _ in filed] == ["aisle_unreserved"]
+    assert len({o["order_no"] for o in s2_orders(s2, store_orders="true")}) == 2
