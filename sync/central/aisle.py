@@ -43,6 +43,7 @@ from sync.central import incidents, keys, orders
 from sync.central.feed import Tx
 from sync.central.identity import TerminalIdentity
 from sync.central.incidents import Problem
+from sync.central.ingest_checks import utc
 from sync.central.schema import entities, stores
 from sync.protocol import AisleOrderPayload, OrderData, OrderLineData, OrderPaymentData, SalePayload
 
@@ -96,7 +97,7 @@ def _place(tx: Tx, who: TerminalIdentity, event_id: UUID, sale: SalePayload,
         incidents.file(tx.conn, order.store_id, None, [(event_id, sale.completed_at, Problem(
             "aisle_unreserved", no,
             f"order {no} (placed at store {who.store_id}, receipt {sale.receipt_no}) could not "
-            f"be held here: its reservation had lapsed and the units are no longer free. The "
+            "be held here: its reservation had lapsed and the units are no longer free. The "
             "customer has paid: find the units (a delivery, a transfer) or call the customer",
             {"order_no": no, "placed_at": who.store_id, "receipt_no": sale.receipt_no,
              "lines": [{"product_id": ln.product_id, "sku": ln.sku, "qty": ln.qty}
@@ -170,7 +171,7 @@ def _order_data(tx: Tx, who: TerminalIdentity, sale: SalePayload, order: AisleOr
         customer_phone_hash=hashed, customer_phone_last4=last4,
         pickup_code_phc=order.pickup_code_phc, currency=sale.currency, lines=lines,
         payments=[payment], total=order.total, paid=order.paid_now,
-        created_at=sale.completed_at, updated_at=tx.now, member_no=member_no)
+        created_at=utc(sale.completed_at), updated_at=tx.now, member_no=member_no)
     return data, sorted({ln.product_id for ln in order.lines} - products.keys())
 
 
