@@ -64,7 +64,7 @@ from sync.central.models import (
 )
 from sync.central.schema import exceptions, quarantine, terminal_gaps, terminals
 from sync.central.store_places import Place
-from sync.protocol import ErrorBody, RefundRequestList
+from sync.protocol import ErrorBody, OrderData, RefundRequestList
 
 
 def admin(c: CentralDep, credentials: BearerDep) -> None:
@@ -202,6 +202,16 @@ def write_orders(body: OrdersBatch, c: CentralDep) -> EntityReport:
     return EntityReport(upserted=report.upserted, unchanged=report.unchanged, deleted=0,
                         rejected=[RowRejected(index=e.ref, reason=e.text())
                                   for e in report.rejected])
+
+
+@router.post("/orders/{order_no}/cancel", response_model=OrderData,
+             responses={404: {"model": ErrorBody}, 409: {"model": ErrorBody}})
+def cancel_order(order_no: Annotated[str, Path(max_length=64)], c: CentralDep) -> OrderData:
+    """Cancel an order nothing of which was handed over yet (``409 order_started`` else): an
+    order placed at a till has no web shop to send it again cancelled. Its units are free
+    again at its store, whose tills get it cancelled. Cancelled already: as it is."""
+    with feed.transaction(c.engine, c.clock.now()) as tx:
+        return orders.cancel(tx, order_no)
 
 
 @router.get("/orders/{order_no}", response_model=OrderOut,

@@ -43,7 +43,7 @@ from posclient.domain.privacy import normalise_phone, phone_digest, phone_last4
 from sync.central import held, keys, members
 from sync.central.db import among, bulk_insert, chunks, is_postgres
 from sync.central.entities import RowError, WriteReport, validation_error
-from sync.central.errors import Forbidden, NotFound
+from sync.central.errors import Conflict, Forbidden, NotFound
 from sync.central.feed import PendingChange, Tx
 from sync.central.pickup_codes import CODE_PATTERN, CodeHashes, code_changed
 from sync.central.schema import dump_json, entities, entity_uniques, order_personal, stores
@@ -90,6 +90,15 @@ class OrderIn(BaseModel):
     created_at: Moment | None = None
     # The member who ordered: the order earns points on their account (sync/central/loyalty.py)
     member_no: str | None = Field(default=None, min_length=1, max_length=64)
+
+    @field_validator("payments")
+    @classmethod
+    def _not_store(cls, v: list[OrderPaymentData]) -> list[OrderPaymentData]:
+        """A ``store`` payment is made by the central, from a till's sale (aisle.py)."""
+        if any(p.kind == "store" for p in v):
+            raise ValueError("a payment of kind 'store' is taken at a till, not sent here "
+                             "(online or at_pickup)")
+        return v
 
     @field_validator("customer_phone")
     @classmethod
@@ -214,6 +223,47 @@ def _upsert_one(tx: Tx, order: OrderIn, codes: CodeHashes, phone_key: bytes) -> 
 
     loyalty.order_written(tx, old, data)
     return True
+
+
+def place(tx: Tx, data: OrderData, name: str, phone: str | None) -> None:
+    """Store a new order made by the central itself (an order placed at a till for another
+    store, sync/central/aisle.py): its customer's name and phone in ``order_personal`` (none
+    for an erased member), the order in its store's feed, its member's points."""
+    if data.member_no is not None and members.is_erased(tx.conn, data.member_no):
+        name, phone = "", None
+    if name or phone:
+        bulk_insert(tx.conn, order_personal, [{
+            "order_no": data.order_no, "name": name, "phone": phone, "updated_at": tx.now}],
+            conflict=("order_no",),
+            update={c: f"excluded.{c}" for c in ("name", "phone", "updated_at")})
+    _write(tx, data, _scope_of(data), None)
+    from sync.central import loyalty
+
+    loyalty.order_written(tx, None, data)
+
+
+def cancel(tx: Tx, order_no: str) -> OrderData:
+    """Cancel an order nothing of which was handed over or returned yet
+    (``POST /v1/admin/orders/{order_no}/cancel``: an order placed at a till has no web shop to
+    send it again cancelled). Its units are free again at its store, its tills get it
+    cancelled, the points it earned go back. Cancelled already: answered as it is. Unknown:
+    ``404 order_unknown``; started: ``409 order_started``."""
+    old = _stored(tx, order_no)
+    if old is None:
+        raise NotFound(f"No order {order_no!r}.", code="order_unknown")
+    if old.status == "cancelled":
+        return old
+    if old.status in ("collected", "delivered") or any(ln.collected or ln.returned
+                                                       for ln in old.lines):
+        raise Conflict(f"Order {order_no} is already (partly) handed over or returned: it is "
+                       "not cancelled; what was handed over comes back as a return.",
+                       code="order_started")
+    new = old.model_copy(update={"status": "cancelled", "updated_at": tx.now})
+    _write(tx, new, _scope_of(old), old)
+    from sync.central import loyalty
+
+    loyalty.order_written(tx, old, new)
+    return new
 
 
 def _paid_online(order: OrderIn, total: int) -> int:

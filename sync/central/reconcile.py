@@ -5,9 +5,11 @@
 The day is the store's local date (``timezone`` of its store_settings). Every figure is a sum
 over the events received whose ``occurred_at`` falls in that day: sales and pick-ups (count,
 total, discounts, tenders from the payload's tenders, categories from the lines' products, the
-local hour), returns (count, total, refund tenders), cash movements, and the over/short of the
-shifts closed. The tills' own ``z_report`` events of the day are read back as they were sent, so
-a manager sees each till's Z next to the central's sums: they agree when every event arrived.
+local hour; the orders placed at the till for other stores, whose ``paid_now`` is in the sales
+total and the tenders but in no category), returns (count, total, refund tenders), cash
+movements, and the over/short of the shifts closed. The tills' own ``z_report`` events of the
+day are read back as they were sent, so a manager sees each till's Z next to the central's
+sums: they agree when every event arrived.
 What a till has not uploaded shows as its ``terminal_seq`` gaps and its last event's time.
 """
 
@@ -54,7 +56,8 @@ class _Sums:
     def __init__(self) -> None:
         self.v: dict[str, Any] = {
             "sales_count": 0, "sales_total": 0, "discounts": 0, "pickups_count": 0,
-            "pickups_total": 0, "returns_count": 0, "returns_total": 0}
+            "pickups_total": 0, "returns_count": 0, "returns_total": 0, "aisle_count": 0,
+            "aisle_paid": 0}
         self.tenders: dict[str, dict[str, int]] = {}
         self.categories: dict[str, int] = {}
         self.hours = [0] * 24
@@ -198,6 +201,9 @@ def _add(s: _Sums, typ: str, hour: int, p: dict[str, Any], categories: dict[int,
         for ln in p.get("lines", ()):
             cat = categories.get(int(ln["product_id"]), "")
             s.categories[cat] = s.categories.get(cat, 0) + int(ln.get("total", 0))
+        for order in p.get("aisle_orders", ()):  # orders for other stores (issue 18)
+            v["aisle_count"] += 1
+            v["aisle_paid"] += int(order.get("paid_now", 0))
     elif typ == "return":
         v["returns_count"] += 1
         v["returns_total"] += int(p.get("total", 0))

@@ -79,6 +79,10 @@ class Figures(ProtocolModel):
     pickups_total: Total = 0
     returns_count: Count = 0
     returns_total: Total = 0
+    # Orders placed at the till for other stores (issue 18): how many, and what the sales took
+    # for them (``paid_now``: in ``sales_total`` and the tenders, in no category).
+    aisle_count: Count = 0
+    aisle_paid: Total = 0
     tenders: dict[Annotated[str, Field(max_length=32)], TenderFigures] = Field(default={})
     categories: dict[Word, Total] = Field(default={})
     hours: list[Total] = Field(default_factory=lambda: [0] * 24, min_length=24, max_length=24)
