@@ -64,6 +64,7 @@ from sync.protocol.clock import SystemClock
 
 from . import calls, member_keys, parked, snapshot_load, till_identity
 from .apply import Applier
+from .chain_calls import ChainCalls
 from .credentials import TokenStore, key_audit
 from .errors import SyncError
 from .faults import network_error, raise_for
@@ -122,7 +123,7 @@ class CycleReport:
 
 # -- the engine --------------------------------------------------------------------------------
 
-class SyncEngine:
+class SyncEngine(ChainCalls):
     def __init__(self, db_path: str | Path, *, tokens: TokenStore,
                  clock: Clock | None = None, transport: httpx.BaseTransport | None = None,
                  on_status: Callable[[SyncStatus], None] | None = None,

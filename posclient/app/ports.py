@@ -23,6 +23,7 @@ from posclient.domain.sync_status import SyncStatus
 
 if TYPE_CHECKING:
     from sync.protocol import EnrolResponse, MemberData, WhoAmI
+    from sync.protocol.stock import AvailabilityAnswer
 
 
 class SyncEnginePort(Protocol):
@@ -83,6 +84,17 @@ class MemberDirectoryPort(Protocol):
 
     def lookup_member(self, *, phone_hash: str | None = None,
                       member_no: str | None = None) -> MemberData: ...
+
+
+class ChainStockPort(Protocol):
+    """The chain's stock at the central (issue 18; sync/chain_calls.py): F12's view of the other
+    stores. Any thread (the window calls it in a worker); a short time-out. A refusal or a
+    network fault raises a ``PosError`` a cashier can read (``central_unreachable`` ...)."""
+
+    def chain_availability(self, product_id: int) -> AvailabilityAnswer:
+        """One product at the stores of this till's group, nearest first."""
+
+
 # -- the till's devices -----------------------------------------------------------------------
 
 

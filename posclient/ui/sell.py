@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from posclient.app import till_state
+from posclient.app.chain_stock import ChainStock
 from posclient.app.checkout import Checkout
 from posclient.app.lookup import parse_scan
 from posclient.domain.cart import CartLine, Totals
@@ -34,10 +35,11 @@ from posclient.domain.money import Money
 
 from . import a11y, fmt, reasons, widgets
 from . import resume as resume_dialog
+from .chain_stock import ChainStockDialog
 from .i18n import QT_TRANSLATE_NOOP
 from .member import MemberDialog, attach_scanned, member_text
 from .quick_keys import QuickKeysPanel, add_tile
-from .search import SearchDialog, looks_like_code, stock_text
+from .search import SearchDialog, looks_like_code
 from .sell_actions import action_buttons
 from .workers import Background
 
@@ -564,20 +566,15 @@ class SellPage(QWidget):
         self.settings_requested.emit()
 
     def stock(self) -> None:
+        """F12: an item's stock here and at the chain's other stores (ui/chain_stock.py)."""
         co = self.checkout
         if co is None:
             return
-        text = self._ask(self.tr("Stock"), self.tr("Barcode, item number or name"))
-        if text is None:
-            return
+        chain = ChainStock(co.store, co.clock, co.settings.store_id, self.shared)
+        dialog = ChainStockDialog(lambda text: co.lookup.find(text, limit=8), chain,
+                                  self.background, self.lang, parent=self)
         try:
-            found = co.lookup.find(text, limit=8)
-        except PosError as exc:
-            self.say(message_for(exc, self.lang), error=True)
-            return
-        if not found:
-            self.say(self.tr("Nothing found for %1").replace("%1", text), error=True)
-            return
-        self.say("  ·  ".join(
-            f"{i.product.name(self.lang)}: "
-            f"{stock_text(i) or '—'}" for i in found))
+            dialog.exec()
+        finally:
+            dialog.deleteLater()
+        self.focus_scan()
