@@ -37,6 +37,8 @@ from sync.protocol.bounds import (
     Word,
 )
 from sync.protocol.members import MemberConsentPayload, SealedBox
+from sync.protocol.pickup_codes import PickupCodePhc
+from sync.protocol.records import PhoneHash, PhoneLast4
 from sync.protocol.returns import ReturnPayload
 
 EventType = Literal["sale", "return", "pickup", "cash_movement", "shift_open", "shift_close",
@@ -93,8 +95,104 @@ class SaleLinePayload(ProtocolModel):
         return 0 if self.measure == "g" and self.label_price is not None else self.qty
 
 
+ORDER_NO_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"  # an order number (the web shop's too)
+MAX_AISLE_ORDERS = 20  # orders placed at the till in one sale
+MAX_AISLE_LINES = 500  # lines of one (a reservation's bound, sync/protocol/stock.py)
+
+
+class AisleOrderLinePayload(ProtocolModel):
+    """One line of an order placed at the till: units (never grams: a weighed product is
+    ordered in packs with their own SKU) at the price the customer was charged here.
+    ``total`` = ``qty * unit_price - discount``."""
+
+    line_no: Id
+    product_id: Id
+    sku: str = Field(min_length=1, max_length=64)
+    qty: Qty
+    unit_price: Minor
+    discount: Minor = 0
+    total: Minor
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> AisleOrderLinePayload:
+        if self.total != self.qty * self.unit_price - self.discount:
+            raise ValueError("an order line's total is qty * unit_price - discount")
+        return self
+
+
+class AisleOrderPayload(ProtocolModel):
+    """An order placed at the till for another store (issue 18, "endless aisle"), carried by
+    the ``sale`` event in which the customer paid for it (:attr:`SalePayload.aisle_orders`).
+
+    The till first holds the units at the fulfilling store ``store_id`` online
+    (``POST /v1/reservations``: ``reservation_id``); the central turns the order into a pick-up
+    order at that store, confirming the reservation (held again if it expired meanwhile).
+
+    Amounts, in minor units of the sale's currency:
+
+    - each line: ``total = qty * unit_price - discount``;
+    - ``total`` = the sum of the lines' totals: the order's price;
+    - ``paid_now``: what the customer paid for it in this sale, in full (``== total``) or a
+      deposit (``1 .. total``). The order is recorded with a payment of kind ``store`` of that
+      amount (method: the sale's tender kinds, reference: the receipt number), so the pick-up
+      store's till asks only for ``total - paid_now``.
+
+    ``order_no``: made by the till, unique chain-wide: ``<store>-<terminal>-<receipt_no>-<n>``
+    (``n`` from 1 within the sale), as an order number is written (letters, digits, ``_.-``, at
+    most 64). ``pickup_code_phc``: the pick-up code printed on the customer's receipt, hashed
+    by the till as the central keeps codes (sync/protocol/pickup_codes.py ``pickup_code_phc``
+    of the order number and the code): the code itself is never sent.
+
+    The customer, as tills hold them (issue 17): ``customer_name`` masked (``陈**``), the
+    mobile number's keyed hash and last four digits; the name and the mobile number themselves
+    only ``sealed`` to the central (sync/protocol/sealing.py, the JSON ``{"name": ..., "phone":
+    ...}``, bound to the order number: ``aad = order_no``), which keeps them in
+    ``order_personal``. With a phone: ``sealed``, hash and last four digits together; without:
+    none of them. ``member_no``: the customer's membership, when they showed it.
+    """
+
+    order_no: str = Field(min_length=1, max_length=64, pattern=ORDER_NO_PATTERN)
+    reservation_id: UUID
+    store_id: StoreId  # the store that fulfils the order (the customer collects there)
+    fulfilment: Literal["pickup"] = "pickup"
+    lines: list[AisleOrderLinePayload] = Field(min_length=1, max_length=MAX_AISLE_LINES)
+    total: Minor
+    paid_now: int = Field(ge=1, le=MAX_MINOR)
+    pickup_code_phc: PickupCodePhc
+    customer_name: str = Field(default="", max_length=8)  # masked
+    customer_phone_hash: PhoneHash | None = None
+    customer_phone_last4: PhoneLast4 | None = None
+    sealed: SealedBox | None = None
+    member_no: Key | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> AisleOrderPayload:
+        if self.total != sum(ln.total for ln in self.lines):
+            raise ValueError("an aisle order's total is the sum of its lines' totals")
+        if self.paid_now > self.total:
+            raise ValueError("an aisle order's paid_now is at most its total")
+        if len({ln.line_no for ln in self.lines}) != len(self.lines):
+            raise ValueError("an aisle order's line numbers are unique")
+        if not (self.sealed is None) == (self.customer_phone_hash is None) == (
+                self.customer_phone_last4 is None):
+            raise ValueError("an aisle order carries sealed, customer_phone_hash and "
+                             "customer_phone_last4 together, or none of them")
+        return self
+
+
 class SalePayload(ProtocolModel):
-    """The payload of a ``sale`` event. Money in minor units of ``currency``."""
+    """The payload of a ``sale`` event. Money in minor units of ``currency``.
+
+    ``aisle_orders`` (issue 18): orders placed at this till for another store, paid (in full or
+    a deposit) in this sale. ``lines`` are this store's goods only (the stock moves only for
+    them); ``subtotal``, ``discount_total``, ``tax_total`` and ``taxes`` are the goods'. The
+    tenders pay the whole: ``total`` = what the goods come to (their lines, taxes and
+    ``rounding``, as without orders) + :attr:`aisle_paid` (the orders' ``paid_now``). So the
+    receipts, the tenders and the day's sales total (the till's Z, the central's
+    reconciliation) count the money taken at the till, and the orders' share is
+    :attr:`aisle_paid`. A sale may have no goods lines when it carries an order: its ``total``
+    is then ``aisle_paid + rounding``.
+    """
 
     receipt_no: Key
     store_id: StoreId
@@ -115,7 +213,7 @@ class SalePayload(ProtocolModel):
     rounding: SignedMinor = 0
     total: SignedMinor
     change: SignedMinor = 0
-    lines: list[SaleLinePayload] = Field(min_length=1, max_length=MAX_LINES)
+    lines: list[SaleLinePayload] = Field(default=[], max_length=MAX_LINES)
     # [{"kind", "amount", "reference", ...}] (posclient/app/checkout.py): ``amount`` in minor
     # units within ±MAX_MINOR (checked below), ``kind`` and ``reference`` as in the till.
     tenders: list[dict[str, Any]] = Field(default=[], max_length=100)
@@ -126,6 +224,24 @@ class SalePayload(ProtocolModel):
         default=[], max_length=20)
     # The promotions that applied, for reports: [{"id", "name_zh", "name_en", "saved"}].
     promotions: list[dict[str, Any]] = Field(default=[], max_length=200)
+    # Orders placed at the till for another store, paid in this sale (issue 18).
+    aisle_orders: list[AisleOrderPayload] = Field(default=[], max_length=MAX_AISLE_ORDERS)
+
+    @property
+    def aisle_paid(self) -> int:
+        """What this sale took for orders placed at the till (their ``paid_now``)."""
+        return sum(o.paid_now for o in self.aisle_orders)
+
+    @model_validator(mode="after")
+    def _goods_or_orders(self) -> SalePayload:
+        if not self.lines and not self.aisle_orders:
+            raise ValueError("a sale has at least one line (or an order placed at the till)")
+        if len({o.order_no for o in self.aisle_orders}) != len(self.aisle_orders):
+            raise ValueError("a sale's aisle orders have distinct order numbers")
+        if not self.lines and self.total != self.aisle_paid + self.rounding:
+            raise ValueError("a sale with orders only: total is the orders' paid_now + "
+                             "rounding")
+        return self
 
     @field_validator("tenders")
     @classmethod
@@ -158,6 +274,7 @@ class PickupPayload(SalePayload):
     without_code: bool = False
     lines: list[PickupLinePayload] = Field(  # type: ignore[assignment]
         min_length=1, max_length=MAX_LINES)
+    aisle_orders: list[AisleOrderPayload] = Field(default=[], max_length=0)  # a sale's only
 
     @property
     def paid_here(self) -> int:

@@ -145,10 +145,16 @@ class OrderLineData(ProtocolModel):
 
 
 class OrderPaymentData(ProtocolModel):
-    kind: Literal["online", "at_pickup"]  # paid on the web, or to pay at the till
+    """A payment of an order. ``online``: paid on the web (``reference``: the web shop's
+    payment id, refunds go back through it); ``at_pickup``: to pay at the till when collected;
+    ``store`` (issue 18): taken at a till of the chain when the order was placed there
+    (``method``: the sale's tender kinds, ``reference``: its receipt number). A till older than
+    ``store`` gets it as ``online`` (sync/central/aisle.py ``for_older_tills``)."""
+
+    kind: Literal["online", "at_pickup", "store"]
     amount: Minor
-    method: Word = ""  # alipay, wechat, card ...
-    reference: Ref = ""  # the web shop's payment id (refunds go back through it)
+    method: Word = ""  # alipay, wechat, card ...; for ``store``: cash, card+cash ...
+    reference: Ref = ""  # the web shop's payment id; for ``store``: the receipt number
 
 
 ORDER_STATUSES = ("open", "ready", "partly_collected", "collected", "cancelled", "delivered")
@@ -192,7 +198,9 @@ class OrderData(ProtocolModel):
     web shop."""
 
     order_no: str = Field(min_length=1, max_length=64)
-    channel: Literal["web", "app", "marketplace"] = "web"
+    # ``store``: placed at a till for another store (issue 18; a till older than it reads
+    # ``web``, sync/central/aisle.py ``for_older_tills``)
+    channel: Literal["web", "app", "marketplace", "store"] = "web"
     status: OrderStatus
     fulfilment: Literal["pickup", "delivery"]
     store_id: StoreId | None = None  # the pick-up store
@@ -205,7 +213,7 @@ class OrderData(ProtocolModel):
     lines: list[OrderLineData] = Field(min_length=1, max_length=MAX_LINES)
     payments: list[OrderPaymentData] = Field(default=[], max_length=100)
     total: Minor
-    paid: Minor = 0  # paid online
+    paid: Minor = 0  # paid online, or at the till where the order was placed (``store``)
     paid_at_pickup: Minor = 0  # taken by the tills at pick-up so far
     created_at: datetime
     updated_at: datetime

@@ -105,11 +105,16 @@ class PurchaseData(ProtocolModel):
 def order_purchase(order: OrderData) -> PurchaseData:
     """A web order as a purchase to return (both ends): a pick-up order's customer has what
     was collected, a delivered one all of it; the order's money is its online payments (tender
-    ``web``, refunded through the web shop) and what the tills took at pick-up (``till``)."""
+    ``web``, refunded through the web shop), what a till took when the order was placed there
+    (``till``, issue 18: its ``store`` payment, refunded with the till's tenders like money
+    taken at pick-up) and what the tills took at pick-up (``till``)."""
     has_all = order.fulfilment == "delivery" and order.status == "delivered"
     tenders = [PurchaseTenderData(kind="web", amount=p.amount, reference=p.reference,
                                   detail=p.method)
                for p in order.payments if p.kind == "online" and p.amount > 0]
+    tenders += [PurchaseTenderData(kind="till", amount=p.amount, reference=p.reference,
+                                   detail=p.method)
+                for p in order.payments if p.kind == "store" and p.amount > 0]
     if order.paid_at_pickup:
         tenders.append(PurchaseTenderData(kind="till", amount=order.paid_at_pickup))
     return PurchaseData(
