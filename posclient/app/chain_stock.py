@@ -15,15 +15,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from posclient.domain.clock import Clock, iso, parse_iso
 from posclient.domain.errors import PosError, Unavailable
 from posclient.domain.names import local_name
 from posclient.store import chain_stock as rows
 from posclient.store.db import Store
-from sync.protocol.stock import AvailabilityAnswer
 
 from .ports import ChainStockPort
+
+if TYPE_CHECKING:  # the wire models load at first use, not at the till's start
+    from sync.protocol.stock import AvailabilityAnswer
 
 
 @dataclass(frozen=True, slots=True)

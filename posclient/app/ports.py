@@ -22,8 +22,10 @@ from posclient.domain.receipt import Receipt
 from posclient.domain.sync_status import SyncStatus
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
     from sync.protocol import EnrolResponse, MemberData, WhoAmI
-    from sync.protocol.stock import AvailabilityAnswer
+    from sync.protocol.stock import AvailabilityAnswer, Reservation, ReservationRequest
 
 
 class SyncEnginePort(Protocol):
@@ -93,6 +95,18 @@ class ChainStockPort(Protocol):
 
     def chain_availability(self, product_id: int) -> AvailabilityAnswer:
         """One product at the stores of this till's group, nearest first."""
+
+
+class AislePort(Protocol):
+    """Holds on another store's stock for an order placed at this till (issue 18; sync/
+    chain_calls.py). Any thread; a short time-out; a refusal or a network fault raises a
+    ``PosError`` (``aisle_stock_short`` with what the store has free, ``central_unreachable``)."""
+
+    def reserve_stock(self, req: ReservationRequest) -> Reservation:
+        """Hold the lines at the request's store (idempotent on its request id)."""
+
+    def release_stock(self, reservation_id: UUID) -> None:
+        """Give a hold up (the sale was voided)."""
 
 
 # -- the till's devices -----------------------------------------------------------------------

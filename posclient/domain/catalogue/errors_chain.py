@@ -40,6 +40,9 @@ ERRORS: dict[str, tuple[str, str]] = {
     "aisle_own_store": (
         "本店的商品请直接销售",
         "Sell this store's own goods at the till"),
+    "aisle_suspend": (
+        "含其他门店订货的销售不能挂单：请结账或作废",
+        "A sale with an order from another store cannot be suspended: complete or void it"),
     "aisle_not_in_sale": (
         "没有正在进行的销售",
         "There is no sale in progress"),
