@@ -105,6 +105,11 @@ class SaleState:
         return self.cart.totals()
 
     @property
+    def basket_empty(self) -> bool:
+        """No goods and no order for another store."""
+        return self.cart.is_empty and not self.aisle
+
+    @property
     def aisle_paid(self) -> Money:
         """What the customer pays now for the orders from other stores."""
         return self._money(sum(o.paid_now for o in self.aisle))

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from posclient.app.ports import (
+    AislePort,
     ChainStockPort,
     MemberDirectoryPort,
     MemberKeysPort,
@@ -22,7 +23,7 @@ from .returns import ReturnsCentral
 
 
 class SaleCentral(SharedSales, PickupCentral, ReturnsCentral, MemberKeysPort,
-                  MemberDirectoryPort, ChainStockPort, Protocol):
+                  MemberDirectoryPort, ChainStockPort, AislePort, Protocol):
     """What the selling screen's dialogs ask the central through the engine: other tills'
     suspended sales, coupons, web orders and their pick-up codes (ui/resume.py, ui/pickup.py),
     purchases to return (ui/returns.py), and members this till does not hold with the chain's
