@@ -42,6 +42,7 @@ from sync.central import (
     schema,
     snapshot,
 )
+from sync.central.aisle import StoreOrdersQuery, TokenKeysQuery, as_older
 from sync.central.answer_headers import ANSWER_HEADERS, AnswerHeaders
 from sync.central.db import make_engine, retrying
 from sync.central.errors import (
@@ -247,15 +248,16 @@ def changes(who: TerminalDep, c: CentralDep,
             limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
             store_id: StoreQuery = None, erasures: Annotated[bool, Query(
                 description="true: send member_erasure records too")] = False,
-            token_keys: Annotated[bool, Query(
-                description="true: send member_token_key records too")] = False) -> ChangesPage:
+            token_keys: TokenKeysQuery = False,
+            store_orders: StoreOrdersQuery = False) -> ChangesPage:
     """The changes after ``after`` that this terminal's store may see (global and its own).
 
     ``410 Gone`` when ``after`` is older than the feed's retention: take a snapshot.
     """
     _own_store(who, store_id)
     return feed.read_changes(c.engine, who.store_id, after, limit, c.clock.now(),
-                             erasures=erasures, token_keys=token_keys)
+                             erasures=erasures, token_keys=token_keys,
+                             store_orders=store_orders)
 
 
 @router.get("/snapshot", tags=["terminal"], response_class=StreamingResponse,
@@ -271,14 +273,13 @@ def get_snapshot(who: TerminalDep, c: CentralDep,
                  erasures_since: Annotated[datetime | None, Query(
                      description="also the members erased since then (the central's time of "
                      "the till's last page)")] = None,
-                 token_keys: Annotated[bool, Query(
-                     description="true: send member_token_key records too")] = False,
+                 token_keys: TokenKeysQuery = False, store_orders: StoreOrdersQuery = False,
                  ) -> StreamingResponse:
     """The store's full current state as of a feed seq, streamed (``Content-Encoding: gzip``)."""
     _own_store(who, store_id)
     body = snapshot.snapshot_gzip(c.engine, who.store_id, c.clock.now(),
                                   trailer=trailer == "sha256", erasures_since=erasures_since,
-                                  token_keys=token_keys)
+                                  token_keys=token_keys, store_orders=store_orders)
     return StreamingResponse(body, media_type=snapshot.MEDIA_TYPE,
                              headers={"Content-Encoding": "gzip"})  # no-store: AnswerHeaders
 
@@ -308,11 +309,12 @@ def post_events(who: TerminalDep, c: CentralDep,
 @router.get("/orders/{order_no}", response_model=OrderData, tags=["terminal"],
             responses={403: {"model": ErrorBody}, 404: {"model": ErrorBody}})
 def get_order(order_no: Annotated[str, Path(max_length=64)], who: TerminalDep,
-              c: CentralDep) -> OrderData:
+              c: CentralDep, store_orders: StoreOrdersQuery = False) -> OrderData:
     """A web order as it stands now, for a till of its pick-up store, the customer masked
     (name, last four digits and keyed hash of the phone). Another store's order or a delivery:
     ``403 other_store`` (a return of one reads it through ``/v1/returns/purchase``)."""
-    return orders.till_order(c.engine, order_no, who.store_id)
+    order = orders.till_order(c.engine, order_no, who.store_id)
+    return order if store_orders else as_older(order)
 
 
 @router.post("/orders/{order_no}/pickup-code", response_model=PickupCodeAnswer,

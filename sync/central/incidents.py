@@ -14,6 +14,8 @@ show it:
 - ``member_lookup_cap``: the store, the terminal and the store's day on which the terminal
   reached the chain's daily cap of online member look-ups (sync/central/lookup_limits.py). No
   event is behind it (:func:`file_alone`).
+- ``aisle_unreserved``: the order placed at a till that its fulfilling store could not hold
+  (sync/central/aisle.py), filed for that store: one per order.
 - anything else: the event itself (one exception per problem of an event, as before).
 
 At most one *open* exception has a key (a unique index on ``(store_id, incident_key)`` where
@@ -133,6 +135,8 @@ def incident_key(p: Problem, event_id: UUID, data: dict[str, Any]) -> str:
         key = f"oversold:{p.subject}:{data['day']}"
     elif p.kind in REFUND_KINDS:
         key = f"refund:{data.get('source_kind', '')}:{p.subject}"
+    elif p.kind == "aisle_unreserved":
+        key = f"aisle_unreserved:{p.subject}"  # one per order, whatever re-sends it
     else:
         key = f"event:{event_id}:{p.kind}:{p.subject}"
     return key if len(key) <= KEY_MAX else "sha256:" + sha256(key.encode()).hexdigest()

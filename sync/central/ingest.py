@@ -60,7 +60,7 @@ from sqlalchemy import Connection, Engine, Transaction, and_, insert, select
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from posclient.domain.clock import Clock
-from sync.central import incidents, ledger, loyalty
+from sync.central import aisle, incidents, ledger, loyalty
 from sync.central.db import among, bulk_insert, chunks, is_transient, retrying, writer
 from sync.central.errors import CentralError, EventRefused, first_error
 from sync.central.feed import Tx
@@ -457,8 +457,8 @@ class _Batch:
         if sale.member_id is not None or sale.member_no or any(
                 t.get("kind") == "points" for t in sale.tenders):
             raise _EventByEvent("a member's sale moves points")
-        if sale.coupons:
-            raise _EventByEvent("a sale with coupons records them event by event")
+        if sale.coupons or sale.aisle_orders:
+            raise _EventByEvent("a sale with coupons or orders records them event by event")
         eid = rec.event_id
         other = self.receipts.setdefault(sale.receipt_no, eid)
         if other != eid:
@@ -556,6 +556,8 @@ def _apply_sale(tx: Tx, who: TerminalIdentity, ev: Event, sale: SalePayload | No
         problems += [Problem(kind, code, message, {"receipt_no": sale.receipt_no})
                      for kind, code, message in promotions.record_sale_coupons(
                          tx, who, ev.event_id, sale)]
+    if sale.aisle_orders:  # orders placed at the till for another store (issue 18)
+        problems += aisle.place_orders(tx, who, ev.event_id, sale)
     return problems
 
 

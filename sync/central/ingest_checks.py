@@ -83,9 +83,15 @@ def check_content(ev: Event, who: TerminalIdentity) -> tuple[str | None, Any]:
 
 def kept_payload(ev: Event) -> dict[str, Any]:
     """What the events table keeps of a payload: all of it, but a sign-up's sealed phone and
-    name (opened into member_personal, kept nowhere else: sync/central/members.py)."""
+    name (opened into member_personal, kept nowhere else: sync/central/members.py), and those
+    of the customer of an order placed at the till (into order_personal: aisle.py)."""
     if ev.type == "member_signup" and "sealed" in ev.payload:
         return {k: v for k, v in ev.payload.items() if k != "sealed"}
+    orders = ev.payload.get("aisle_orders") if ev.type == "sale" else None
+    if isinstance(orders, list) and orders:
+        return {**ev.payload, "aisle_orders": [
+            {k: v for k, v in o.items() if k != "sealed"} if isinstance(o, dict) else o
+            for o in orders]}
     return ev.payload
 
 

@@ -216,10 +216,28 @@ def _upsert_one(tx: Tx, order: OrderIn, codes: CodeHashes, phone_key: bytes) -> 
     return True
 
 
+def place(tx: Tx, data: OrderData, name: str, phone: str | None) -> None:
+    """Store a new order made by the central itself (an order placed at a till for another
+    store, sync/central/aisle.py): its customer's name and phone in ``order_personal`` (none
+    for an erased member), the order in its store's feed, its member's points."""
+    if data.member_no is not None and members.is_erased(tx.conn, data.member_no):
+        name, phone = "", None
+    if name or phone:
+        bulk_insert(tx.conn, order_personal, [{
+            "order_no": data.order_no, "name": name, "phone": phone, "updated_at": tx.now}],
+            conflict=("order_no",),
+            update={c: f"excluded.{c}" for c in ("name", "phone", "updated_at")})
+    _write(tx, data, _scope_of(data), None)
+    from sync.central import loyalty
+
+    loyalty.order_written(tx, None, data)
+
+
 def _paid_online(order: OrderIn, total: int) -> int:
-    """What the order's online payments paid; refused unless its payments settle ``total``
-    (a delivery online in full, a pick-up online and at pick-up together)."""
-    paid = sum(p.amount for p in order.payments if p.kind == "online")
+    """What the order's payments paid (online, or at a till of the chain: ``store``); refused
+    unless its payments settle ``total`` (a delivery paid in full, a pick-up paid and to pay at
+    pick-up together)."""
+    paid = sum(p.amount for p in order.payments if p.kind in ("online", "store"))
     at_pickup = sum(p.amount for p in order.payments if p.kind == "at_pickup")
     if paid > total:
         raise _Refused(f"paid online {paid} is more than the order's total {total}")

@@ -66,10 +66,12 @@ ERASURE_MARGIN = timedelta(days=1)
 
 def snapshot_lines(engine: Engine, store_id: str, now: datetime,
                    erasures_since: datetime | None = None,
-                   token_keys: bool = False) -> Iterator[bytes]:
+                   token_keys: bool = False, store_orders: bool = False) -> Iterator[bytes]:
     """The snapshot's NDJSON lines (uncompressed), header first. ``now``: the central's time,
     which bounds the finished web orders sent; ``erasures_since``, ``token_keys``: see the
-    module docstring."""
+    module docstring; ``store_orders``: the till reads orders placed at a till as they are
+    (without it, as web orders: sync/central/aisle.py ``for_older_tills``)."""
+    from sync.central.aisle import older_text
     sent = [e for e in SNAPSHOT_ENTITIES if token_keys or e != "member_token_key"]
     with reader(engine) as conn:
         seq = feed_state(conn).last_seq
@@ -106,6 +108,7 @@ def snapshot_lines(engine: Engine, store_id: str, now: datetime,
         rows = conn.execute(select(entities.c.key, entities.c.data).where(*kept_orders)
                             .order_by(entities.c.key).execution_options(yield_per=FETCH))
         for key, data in rows:
+            data = data if store_orders else older_text(data)
             yield f'{{"entity":"order","key":{_json_str(key)},"data":{data}}}\n'.encode()
         if erased is not None:
             for member_no, member_id, at in conn.execute(
@@ -206,12 +209,11 @@ def gzip_stream(lines: Iterator[bytes], level: int = 6, *,
 def snapshot_gzip(engine: Engine, store_id: str, now: datetime, *,
                   trailer: bool = False,
                   erasures_since: datetime | None = None,
-                  token_keys: bool = False) -> Iterator[bytes]:
-    """The compressed stream (``trailer``, ``erasures_since``, ``token_keys``: see the module
-    docstring). The
-    snapshot is opened and its header read before this returns, so a database failure is an
-    error response, not a cut-off stream."""
-    lines = snapshot_lines(engine, store_id, now, erasures_since, token_keys)
+                  token_keys: bool = False, store_orders: bool = False) -> Iterator[bytes]:
+    """The compressed stream (``trailer``, ``erasures_since``, ``token_keys``,
+    ``store_orders``: see :func:`snapshot_lines`). The snapshot is opened and its header read
+    before this returns, so a database failure is an error response, not a cut-off stream."""
+    lines = snapshot_lines(engine, store_id, now, erasures_since, token_keys, store_orders)
     header = next(lines)
     return gzip_stream(_prepend(header, lines), trailer=trailer)
 

@@ -1,0 +1,184 @@
+"""Orders placed at the till for another store (issue 18, endless aisle), at the central: a sale
+event of store S1's till carrying an order for pick-up at S2 becomes a pick-up order in S2's
+feed, paid by the store payment, its customer sealed to the central; S1's stock moves for its
+own goods only and S1's day adds up to what its till took; the same event twice is one order;
+S2's real till hands it over and takes the rest. Real central over HTTP, SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from typing import Any
+
+from central_kit import BREAD, MILK, MemoryKeyring, level, sale_event
+from sqlalchemy import select
+
+from posclient.app.checkout import Checkout
+from posclient.app.orders import OrderBook
+from posclient.app.staff import StaffService
+from posclient.devices.payment import SimulatedPaymentTerminal
+from posclient.domain.clock import ManualClock
+from posclient.domain.money import Money
+from posclient.domain.privacy import phone_digest
+from posclient.store.db import Store
+from sync.central.schema import events, exceptions, order_personal
+from sync.credentials import TokenStore
+from sync.engine import SyncEngine
+from sync.enrol import enrol
+from sync.protocol import OrderData, validate_page
+from sync.protocol.pickup_codes import pickup_code_phc
+from sync.protocol.sealing import seal
+
+CODE = "K7P2Q9"
+ORDER_NO = "S1-T01-S1-T01-000001-1"
+DAY = "2026-11-23"
+
+
+def aisle_order(keys: dict[str, Any] | None = None, **changes: Any) -> dict[str, Any]:
+    """Two milks at 3.50 for pick-up at S2, 2.00 paid now; the customer sealed with ``keys``
+    (the central's, ``GET /v1/keys``), or no phone."""
+    order: dict[str, Any] = {
+        "order_no": ORDER_NO, "reservation_id": str(uuid.uuid4()), "store_id": "S2",
+        "lines": [{"line_no": 1, "product_id": MILK, "sku": "100001", "qty": 2,
+                   "unit_price": 350, "total": 700}],
+        "total": 700, "paid_now": 200, "pickup_code_phc": pickup_code_phc(ORDER_NO, CODE),
+        "customer_name": "陈**"}
+    if keys is not None:
+        public = base64.b64decode(keys["seal_public_key"])
+        order["sealed"] = seal(public, json.dumps({"name": "陈静", "phone": "13900001111"})
+                               .encode(), ORDER_NO.encode()).model_dump()
+        order["customer_phone_hash"] = phone_digest(base64.b64decode(keys["phone_key"]),
+                                                    "13900001111")
+        order["customer_phone_last4"] = "1111"
+    order.update(changes)
+    return order
+
+
+def sale_with_order(seq: int = 1, **order: Any) -> dict[str, Any]:
+    """S1's till sells a bread (1.00) and takes the order's 2.00: 3.00 in cash."""
+    return sale_event("S1", seq, [(BREAD, 1)], total=100 + 200,
+                      tenders=[{"kind": "cash", "amount": 300}],
+                      aisle_orders=[aisle_order(**order)])
+
+
+def s2_orders(till: Any, **params: Any) -> list[dict[str, Any]]:
+    r = till.get("/v1/changes", **params)
+    assert r.status_code == 200, r.text
+    validate_page(r.json())  # a till of this version takes the page whole
+    return [c["data"] for c in r.json()["changes"] if c["entity"] == "order"]
+
+
+def test_a_deposit_order_from_s1_is_a_pickup_order_in_s2s_feed(shop):
+    s1, s2 = shop.enrol("S1"), shop.enrol("S2")
+    keys = s1.get("/v1/keys").json()
+    r = s1.send([sale_with_order(keys=keys)])
+    assert r.status_code == 200 and r.json()["results"][0]["status"] == "accepted", r.text
+
+    [order] = s2_orders(s2, store_orders="true")
+    got = OrderData.model_validate(order)
+    assert (got.channel, got.status, got.fulfilment, got.store_id) == ("store", "open",
+                                                                       "pickup", "S2")
+    assert (got.total, got.paid, got.paid_at_pickup) == (700, 200, 0)
+    assert [(p.kind, p.amount, p.method, p.reference) for p in got.payments] == [
+        ("store", 200, "cash", "S1-T01-000001")]
+    assert (got.customer_name, got.customer_phone_last4) == ("陈**", "1111")
+    assert got.customer_phone_hash == phone_digest(base64.b64decode(keys["phone_key"]),
+                                                   "13900001111")
+    assert got.pickup_code_matches(CODE) and not got.pickup_code_matches("AAAAAA")
+    assert [(ln.product_id, ln.qty, ln.total, ln.name_en) for ln in got.lines] == [
+        (MILK, 2, 700, "Yili Milk 250ml")]
+    # S1 sold its bread; nothing moved for the order, at S1 or S2 (S2 hands it over later).
+    assert level(shop, "S1", BREAD) == 20 - 1 and level(shop, "S1", MILK) == 100
+    assert level(shop, "S2", MILK) == 7
+    # The customer is at the central only: opened into order_personal, kept nowhere else.
+    with shop.engine.connect() as conn:
+        assert conn.execute(select(order_personal.c.name, order_personal.c.phone)).all() == [
+            ("陈静", "13900001111")]
+        payload = conn.execute(select(events.c.payload)).scalar_one()
+    assert "sealed" not in payload and "13900001111" not in payload
+    admin = shop.http.get(f"/v1/admin/orders/{ORDER_NO}", headers=shop.admin).json()
+    assert admin["customer"] == {"name": "陈静", "phone": "13900001111"}
+    # S1's day: the money its till took, goods and deposit, as its till counts it.
+    totals = s1.get("/v1/store/reconciliation", day=DAY).json()["totals"]
+    assert (totals["sales_count"], totals["sales_total"]) == (1, 300)
+    assert totals["tenders"]["cash"]["sales"] == 300
+
+
+def test_the_same_event_twice_makes_one_order_and_a_taken_number_is_not_overwritten(shop):
+    s1, s2 = shop.enrol("S1"), shop.enrol("S2")
+    event = sale_with_order()
+    assert s1.send([event]).json()["results"][0]["status"] == "accepted"
+    assert s1.send([event]).json()["results"][0]["status"] == "duplicate"
+    other = sale_with_order(seq=2, paid_now=700)  # a new event reusing the order's number
+    other["payload"]["total"] = 800
+    other["payload"]["tenders"] = [{"kind": "cash", "amount": 800}]
+    result = s1.send([other]).json()["results"][0]
+    assert result["status"] == "accepted"
+    assert result["exceptions"] == [f"aisle_order_exists:{ORDER_NO}"]
+    [order] = s2_orders(s2, store_orders="true")
+    assert order["paid"] == 200  # the first one stands
+
+
+def test_an_order_only_sale_and_a_till_older_than_store_orders(shop):
+    """A sale with no goods of its own; a till that does not say ``store_orders=true`` reads
+    the order as a web order paid online, in the feed, the snapshot and ``GET /v1/orders``."""
+    s1, s2 = shop.enrol("S1"), shop.enrol("S2")
+    event = sale_event("S1", 1, [], total=200, tenders=[{"kind": "card", "amount": 200}],
+                       aisle_orders=[aisle_order()])
+    assert s1.send([event]).json()["results"][0]["status"] == "accepted"
+    [old] = s2_orders(s2)
+    assert old["channel"] == "web" and [p["kind"] for p in old["payments"]] == ["online"]
+    assert old["paid"] == 200 and old["payments"][0]["reference"] == "S1-T01-000001"
+    r = s2.get(f"/v1/orders/{ORDER_NO}")
+    assert r.status_code == 200 and r.json()["channel"] == "web"
+    assert s2.get(f"/v1/orders/{ORDER_NO}", store_orders="true").json()["channel"] == "store"
+    assert level(shop, "S1", MILK) == 100 and level(shop, "S1", BREAD) == 20
+    totals = s1.get("/v1/store/reconciliation", day=DAY).json()["totals"]
+    assert (totals["sales_total"], totals["tenders"]["card"]["sales"]) == (200, 200)
+
+
+def test_a_sale_with_neither_goods_nor_orders_is_rejected(shop):
+    s1 = shop.enrol("S1")
+    result = s1.send([sale_event("S1", 1, [], total=0)]).json()["results"][0]
+    assert result["status"] == "rejected" and "at least one line" in result["reason"]
+
+
+def _till(shop, tmp_path):
+    """S2's real till, enrolled and synced (as a till before store orders: the central gives
+    it the order as a web order paid online, and it hands it over the same way)."""
+    shop.admin_post("/staff", {"id": 2001, "name": "王芳", "role": "cashier", "pin": "2222",
+                               "store_id": "S2"})
+    db = tmp_path / "s2.db"
+    Store.open(db).close()
+    tokens, clock = TokenStore(MemoryKeyring()), ManualClock()
+    enrol(db, shop.url, shop.enrolment_code("S2"), "front", tokens=tokens, clock=clock)
+    engine = SyncEngine(db, tokens=tokens, clock=clock)
+    engine.run_once()
+    return db, engine, clock
+
+
+def test_s2s_till_hands_the_order_over_and_takes_the_rest(shop, tmp_path):
+    s1 = shop.enrol("S1")
+    assert s1.send([sale_with_order()]).json()["results"][0]["status"] == "accepted"
+    db, engine, clock = _till(shop, tmp_path)
+    with Store.open(db) as store:
+        book = OrderBook(store.conn, clock)
+        view = book.view(ORDER_NO)  # in the till's pick-up list from the feed
+        staff = StaffService(store, clock)
+        co = Checkout(store, staff, staff.login(2001, "2222"), clock=clock,
+                      payments=SimulatedPaymentTerminal(()))
+        handover = co.start_pickup(view, {1: 2}, code=CODE)
+        assert (handover.goods, handover.covered, handover.due) == (700, 200, 500)
+        co.pay_cash(Money(500, "CNY"))
+        co.complete()
+    assert engine.run_once().pushed == 1
+    order = OrderData.model_validate(
+        s1.central.http.get(f"/v1/orders/{ORDER_NO}", params={"store_orders": "true"},
+                            headers=shop.enrol("S2").auth).json())
+    assert order.status == "collected" and order.paid_at_pickup == 500
+    assert order.paid == 200 and order.channel == "store"
+    assert level(shop, "S2", MILK) == 7 - 2 and level(shop, "S1", MILK) == 100
+    with shop.engine.connect() as conn:
+        assert conn.execute(select(exceptions.c.kind)).scalars().all() == []
