@@ -442,7 +442,8 @@ class SyncEngine(ChainCalls):
             try:
                 resp = self._request(http, "GET", "/v1/changes",
                                      params={"after": cursor, "limit": limit,
-                                             "erasures": "true", "token_keys": "true"})
+                                             "erasures": "true", "token_keys": "true",
+                                             "store_orders": "true"})
             except SyncError as exc:
                 if exc.code == "answer_too_large" and limit > 1:
                     limit = max(1, limit // 4)  # big records: fewer of them per page
