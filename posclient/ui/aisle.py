@@ -143,9 +143,9 @@ def order_for_customer(parent: QWidget, aisle: Aisle, info: ProductInfo, store: 
                        say: Callable[[str, bool], None], done: Callable[[], None]) -> bool:
     """Ask for the order, then hold it at ``store`` in a worker and add it to the basket
     (``done()`` then). False: the cashier gave up (or the till cannot order now)."""
-    tr = parent.tr
     if not aisle.can_order or background is None:
-        say(tr("Offline: cannot order from another store now"), True)
+        say(QCoreApplication.translate("SellPage", "Offline: cannot order from another store now"),
+            True)
         return False
     dialog = AisleDialog(aisle, info, store, lang, parent)
     try:
@@ -154,8 +154,8 @@ def order_for_customer(parent: QWidget, aisle: Aisle, info: ProductInfo, store: 
         order = dialog.order
     finally:
         dialog.deleteLater()
-    say(tr("Holding %1 at %2…").replace("%1", order.item_name(lang))
-        .replace("%2", order.store_name(lang)), False)
+    say(QCoreApplication.translate("SellPage", "Holding %1 at %2…")
+        .replace("%1", order.item_name(lang)).replace("%2", order.store_name(lang)), False)
 
     def held(result: Any) -> None:
         if not shiboken6.isValid(parent):
@@ -166,7 +166,8 @@ def order_for_customer(parent: QWidget, aisle: Aisle, info: ProductInfo, store: 
             background.run(lambda: aisle.release([result]))
             say(message_for(exc, lang), True)
             return
-        say(tr("Ordered from %1: %2 × %3, pay %4 now").replace("%1", result.store_name(lang))
+        say(QCoreApplication.translate("SellPage", "Ordered from %1: %2 × %3, pay %4 now")
+            .replace("%1", result.store_name(lang))
             .replace("%2", result.item_name(lang)).replace("%3", str(result.qty))
             .replace("%4", fmt.money(Money(result.paid_now, aisle.checkout.settings.currency),
                                      lang)), False)

@@ -46,16 +46,17 @@ ORDER_KEY = "F9"  # "Order for customer" in this dialog
 def age_text(seconds: int | None) -> str:
     """How old a level is, in the window's language: "just now", "5 min ago", "3 h ago",
     "2 d ago"; "never uploaded" for a store whose tills never uploaded."""
-    tr = QCoreApplication.translate
     if seconds is None:
-        return tr("ChainStock", "never uploaded")
+        return QCoreApplication.translate("ChainStock", "never uploaded")
     if seconds < 60:
-        return tr("ChainStock", "just now")
+        return QCoreApplication.translate("ChainStock", "just now")
     if seconds < 3_600:
-        return tr("ChainStock", "%1 min ago").replace("%1", str(seconds // 60))
-    if seconds < 2 * 86_400:
-        return tr("ChainStock", "%1 h ago").replace("%1", str(seconds // 3_600))
-    return tr("ChainStock", "%1 d ago").replace("%1", str(seconds // 86_400))
+        text, n = QCoreApplication.translate("ChainStock", "%1 min ago"), seconds // 60
+    elif seconds < 2 * 86_400:
+        text, n = QCoreApplication.translate("ChainStock", "%1 h ago"), seconds // 3_600
+    else:
+        text, n = QCoreApplication.translate("ChainStock", "%1 d ago"), seconds // 86_400
+    return text.replace("%1", str(n))
 
 
 def distance_text(km: float | None) -> str:
@@ -110,7 +111,7 @@ class ChainStockDialog(QDialog):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         row = QHBoxLayout()
-        self.order_button = QPushButton(f"{self.tr('Order for customer')}  {ORDER_KEY}")
+        self.order_button = QPushButton(self.tr("Order for customer") + f"  {ORDER_KEY}")
         self.order_button.setObjectName("chainOrder")
         self.order_button.setAutoDefault(False)
         self.order_button.clicked.connect(self.order_selected)
