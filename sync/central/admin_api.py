@@ -54,6 +54,7 @@ from sync.central.models import (
     TerminalOut,
 )
 from sync.central.schema import exceptions, quarantine, terminal_gaps, terminals
+from sync.central.store_places import Place
 from sync.protocol import ErrorBody, RefundRequestList
 
 
@@ -109,9 +110,12 @@ StoreParam = Annotated[str | None, Query(max_length=32)]
 
 @router.post("/stores", response_model=StoreOut, status_code=201)
 def create_store(body: StoreCreate, c: CentralDep) -> StoreOut:
+    place = Place.of(body.group, body.latitude, body.longitude)
     with feed.transaction(c.engine, c.clock.now()) as tx:
-        identity.create_store(tx, body.store_id, body.name_zh, body.name_en, body.settings)
-    return StoreOut(store_id=body.store_id, name_zh=body.name_zh, name_en=body.name_en)
+        identity.create_store(tx, body.store_id, body.name_zh, body.name_en, body.settings,
+                              place)
+    return StoreOut(store_id=body.store_id, name_zh=body.name_zh, name_en=body.name_en,
+                    group=place.group, latitude=body.latitude, longitude=body.longitude)
 
 
 @router.post("/staff", response_model=StaffOut)

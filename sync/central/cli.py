@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 from sync.central import feed, identity, importers, schema
 from sync.central.cli_members import add_member_commands, print_demo_token
+from sync.central.cli_stock import add_place_arguments, add_stock_commands, place_of
 from sync.central.db import make_engine, normalize_url
 from sync.central.errors import CentralError, ConfigError, SchemaError
 from sync.central.ingest import DEFAULT_CONCURRENCY as DEFAULT_INGEST_CONCURRENCY
@@ -171,8 +172,9 @@ def app_from_env() -> FastAPI:
 def cmd_create_store(args: argparse.Namespace) -> int:
     engine = _engine(args)
     settings = {"currency": args.currency} if args.currency else {}
+    place = place_of(args)
     with feed.transaction(engine, _clock.now()) as tx:
-        identity.create_store(tx, args.store_id, args.name_zh, args.name_en, settings)
+        identity.create_store(tx, args.store_id, args.name_zh, args.name_en, settings, place)
     print(f"Store {args.store_id} created.")
     return 0
 
@@ -417,6 +419,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--name-zh", default="")
     c.add_argument("--name-en", default="")
     c.add_argument("--currency", default=None, help="ISO 4217 code for the store's tills")
+    add_place_arguments(c)
     c = command("create-staff", cmd_create_staff, "add or replace a staff member")
     c.add_argument("--store", default=None, help="the store (default: every store)")
     c.add_argument("--id", type=int, required=True, help="the staff number typed at login")
@@ -476,6 +479,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--refund", default=None, choices=("approve", "refuse"),
                    help="the decision on the web refund it holds (a double refund's)")
     add_member_commands(sub, _engine)
+    add_stock_commands(sub, _engine)
     return p
 
 

@@ -50,6 +50,7 @@ from sync.central.schema import (
     terminals,
 )
 from sync.central.schema import entities as entity_table
+from sync.central.store_places import Place
 from sync.protocol import EnrolRequest, EnrolResponse
 
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
@@ -94,8 +95,9 @@ def normalize_code(code: str) -> str:
 # -- stores and staff ---------------------------------------------------------------------------
 
 def create_store(tx: Tx, store_id: str, name_zh: str, name_en: str,
-                 settings: dict[str, Any] | None = None) -> None:
-    """A new store and its ``store_settings`` record (names, plus any ``settings`` given)."""
+                 settings: dict[str, Any] | None = None, place: Place | None = None) -> None:
+    """A new store and its ``store_settings`` record (names, plus any ``settings`` given), in
+    its group at its position (``place``: sync/central/store_places.py)."""
     if not STORE_ID.match(store_id):
         raise InvalidRequest(f"Store id {store_id!r}: use 1-32 letters, digits, '-' or '_', "
                              "starting with a letter or digit.")
@@ -105,7 +107,7 @@ def create_store(tx: Tx, store_id: str, name_zh: str, name_en: str,
     if exists.first() is not None:
         raise Conflict(f"Store {store_id} already exists.", code="store_exists")
     tx.conn.execute(insert(stores).values(store_id=store_id, name_zh=name_zh, name_en=name_en,
-                                          created_at=tx.now))
+                                          created_at=tx.now, **(place or Place()).columns()))
     record = {**(settings or {}), "store_id": store_id, "store_name_zh": name_zh,
               "store_name_en": name_en}
     report = entities.upsert_records(tx, "store_settings", [(1, record)])

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sync.protocol import Count, Id, Name, OrderData, Reason, Seq, StoreId, TerminalId
+from sync.protocol import Count, Id, Name, OrderData, Reason, Seq, StoreId, TerminalId, Word
 
 MAX_ADMIN_RECORDS = 10_000
 
@@ -21,7 +21,15 @@ class _Admin(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class StoreCreate(_Admin):
+class StorePlaceIn(_Admin):
+    """A store's group (a region; '' none) and position in degrees (both or neither)."""
+
+    group: Word = ""
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+
+
+class StoreCreate(StorePlaceIn):
     store_id: StoreId
     name_zh: Name = ""
     name_en: Name = ""
@@ -34,6 +42,9 @@ class StoreOut(_Admin):
     store_id: StoreId
     name_zh: Name
     name_en: Name
+    group: Word = ""
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 class StaffCreate(_Admin):

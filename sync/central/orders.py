@@ -40,7 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy import Connection, Engine, select
 
 from posclient.domain.privacy import normalise_phone, phone_digest, phone_last4
-from sync.central import keys, members
+from sync.central import held, keys, members
 from sync.central.db import among, bulk_insert, chunks, is_postgres
 from sync.central.entities import RowError, WriteReport, validation_error
 from sync.central.errors import Forbidden, NotFound
@@ -209,7 +209,7 @@ def _upsert_one(tx: Tx, order: OrderIn, codes: CodeHashes, phone_key: bytes) -> 
     if old is not None and data.pickup_code_phc != old.pickup_code_phc:
         code_changed(tx.conn, order.order_no)
     data = data.model_copy(update={"updated_at": tx.now})
-    _write(tx, data, scope, None if old is None else _scope_of(old))
+    _write(tx, data, scope, old)
     from sync.central import loyalty
 
     loyalty.order_written(tx, old, data)
@@ -328,10 +328,9 @@ def record_return(tx: Tx, order_no: str, event_id: UUID, returned: Mapping[int, 
         return
     lines = [ln.model_copy(update={"returned": returned.get(ln.line_no, ln.returned)})
              for ln in order.lines]
-    scope = _scope_of(order)
     _write(tx, order.model_copy(update={
         "lines": lines, "applied_events": [*order.applied_events, event_id],
-        "updated_at": tx.now}), scope, scope)
+        "updated_at": tx.now}), _scope_of(order), order)
 
 
 def erase_customer(tx: Tx, order_no: str) -> bool:
@@ -346,10 +345,9 @@ def erase_customer(tx: Tx, order_no: str) -> bool:
         return had
     had = had or bool(order.customer_name or order.customer_phone_hash
                       or order.customer_phone_last4)
-    scope = _scope_of(order)
     _write(tx, order.model_copy(update={"customer_name": "", "customer_phone_hash": None,
                                         "customer_phone_last4": None,
-                                        "updated_at": tx.now}), scope, scope)
+                                        "updated_at": tx.now}), _scope_of(order), order)
     return had
 
 
@@ -426,13 +424,16 @@ def _lines(tx: Tx, order: OrderIn, old: OrderData | None) -> list[OrderLineData]
     return out
 
 
-def _write(tx: Tx, data: OrderData, scope: str, old_scope: str | None) -> None:
-    """Store the order and put it in its store's change feed, in the caller's transaction.
+def _write(tx: Tx, data: OrderData, scope: str, old: OrderData | None) -> None:
+    """Store the order and put it in its store's change feed, in the caller's transaction,
+    and move the stock it holds (sync/central/held.py) by its change.
 
-    ``old_scope``: the scope the order had (None: a new order). An order that leaves a store
+    ``old``: the order as it was stored (None: a new order). An order that leaves a store
     (moved to another pick-up store, or turned into a delivery) is deleted from that store's
     feed; a delivery order (scope :data:`DELIVERY`) is in no store's feed.
     """
+    old_scope = None if old is None else _scope_of(old)
+    held.order_changed(tx.conn, old, data, tx.now)
     text = dump_json(data.model_dump(mode="json"))
     bulk_insert(tx.conn, entities, [{
         "entity": "order", "key": data.order_no, "scope": scope, "parent": None,
@@ -502,6 +503,5 @@ def record_pickup(tx: Tx, store_id: str, event_id: UUID,
         "lines": lines, "status": status, "paid_at_pickup": order.paid_at_pickup
         + pickup.paid_here, "applied_events": [*order.applied_events, event_id],
         "updated_at": tx.now})
-    scope = _scope_of(order)
-    _write(tx, updated, scope, scope)
+    _write(tx, updated, _scope_of(order), order)
     return problems

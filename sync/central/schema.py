@@ -37,11 +37,12 @@ from sqlalchemy import (
     text,
 )
 
+from sync.central import schema_stock
 from sync.central.errors import SchemaError
 from sync.central.schema_history import UPGRADES
 from sync.central.schema_history.types import BigId, UtcDateTime
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 
 GLOBAL = ""  # the store scope of a record every store sees (entities.scope)
 
@@ -73,6 +74,10 @@ stores = Table(
     Column("name_zh", String(200), nullable=False),
     Column("name_en", String(200), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    # v15: the store's group (a region: availability by group) and position (micro-degrees)
+    Column("group_id", String(64), nullable=False, default="", server_default=""),
+    Column("latitude_e6", BigInteger),
+    Column("longitude_e6", BigInteger),
 )
 
 terminals = Table(
@@ -170,6 +175,9 @@ stock_levels = Table(
     Column("qty", BigInteger, nullable=False),  # units, or grams for weighed items
     Column("updated_at", UtcDateTime, nullable=False),
     Index("stock_levels_product", "product_id"),
+    # v15: units promised and not gone yet: open pick-up orders and live reservations (not in
+    # the feed; sync/central/held.py)
+    Column("held", BigInteger, nullable=False, default=0, server_default="0"),
 )
 
 stock_movements = Table(  # the ledger: a level is always the sum of its movements
@@ -496,6 +504,9 @@ member_lookup_counts = Table(  # v13: online member look-ups per terminal (looku
     Column("day_refused", Integer, nullable=False),  # refused at the daily cap that day
 )
 
+
+# v15 (issue 18): safety stock and reservations (sync/central/schema_stock.py)
+safety_stock, reservations, reservation_lines = schema_stock.define(metadata)
 
 # Tables a bulk load fills (their statistics are refreshed after one: db.analyze).
 BULK_TABLES = (changes, entities, entity_uniques, stock_levels, stock_movements, member_personal,

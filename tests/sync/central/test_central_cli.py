@@ -50,7 +50,10 @@ from sync.central.schema import (
     points_ledger,
     refund_requests,
     refund_tenders,
+    reservation_lines,
+    reservations,
     return_lines,
+    safety_stock,
     schema_version,
     stock_levels,
 )
@@ -132,9 +135,20 @@ def test_init_upgrades_a_database_of_the_previous_schema_and_keeps_its_data(db, 
     assert re.search(r"stores\s+1", capsys.readouterr().out)  # the store is still there
 
 
+def _as_v14(conn) -> None:
+    """Make the v15 parts of a database look as v14 had them (no stores' groups and
+    positions, held stock, safety stock or reservations: issue 18)."""
+    for table in (reservation_lines, reservations, safety_stock):
+        table.drop(conn)
+    for table, column in (("stores", "group_id"), ("stores", "latitude_e6"),
+                          ("stores", "longitude_e6"), ("stock_levels", "held")):
+        conn.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
+
+
 def _as_v12(conn) -> None:
     """Make the v13 parts of a database look as v12 had them (no count of members looked up
     online: issue 17)."""
+    _as_v14(conn)
     member_lookup_counts.drop(conn)
 
 
