@@ -72,7 +72,12 @@ def reserve(http: httpx.Client, req: ReservationRequest) -> Reservation:
     if resp.status_code == 409 and _code(resp) == "stock_short":
         raise stock_short(resp)
     if resp.status_code == 404:
-        raise NotFound.of("aisle_store_unknown", store=req.store_id)
+        code = _code(resp)
+        if code == "store_unknown":
+            raise NotFound.of("aisle_store_unknown", store=req.store_id)
+        if code == "product_unknown":
+            raise NotFound.of("chain_stock_unknown")
+        raise Unavailable.of("aisle_unsupported")  # a central older than holds
     if resp.status_code >= 400:
         log.warning("the central refused a reservation: %s %s", resp.status_code,
                     resp.text[:200])

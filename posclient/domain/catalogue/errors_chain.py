@@ -21,6 +21,9 @@ ERRORS: dict[str, tuple[str, str]] = {
     "aisle_store_unknown": (
         "总部不认识门店 {store}",
         "The central does not know store {store}"),
+    "aisle_unsupported": (
+        "总部版本较旧，不能预留其他门店的库存",
+        "The central is older than this till: it cannot hold another store's stock"),
     "aisle_qty_invalid": (
         "数量必须在 1 到 {most} 之间",
         "The quantity must be from 1 to {most}"),
