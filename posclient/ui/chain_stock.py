@@ -102,9 +102,11 @@ class ChainStockDialog(QDialog):
         layout.addWidget(self.status)
         self.table = make_table("chainStores", [
             self.tr("Store"), self.tr("Available"), self.tr("Distance"), self.tr("Updated")])
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setSectionResizeMode(
-            1, QHeaderView.ResizeMode.ResizeToContents)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):  # figures and ages never wrap: the store's name gives way
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setWordWrap(False)
         layout.addWidget(self.table, 1)
         self.message = QLabel()
         self.message.setObjectName("chainMessage")
