@@ -142,7 +142,6 @@ def test_offline_f12_shows_what_was_kept_and_says_so(qtbot, live):
 
 
 def test_an_order_for_the_customer_from_f12_is_held_paid_and_printed(qtbot, live):
-    store, engine, _, clock = live
     paper = PaperRoll()
     w = open_window(qtbot, live, printer=paper)
 
