@@ -246,7 +246,8 @@ class SaleState:
         doc["promotions"] = json.loads(promotions_json(self.cart.promotions))
         doc["coupons_used"] = list(self.coupons_used)
         doc["kind"] = ("pickup" if self.pickup is not None
-                       else "exchange" if self.exchange is not None else "sale")
+                       else "exchange" if self.exchange is not None
+                       else "aisle" if self.aisle else "sale")  # aisle: not completed later
         doc["total"] = self.cart.totals().total.minor
         doc["staff_id"] = self.session.staff.id
         doc["started_at"] = iso(self.started_at)
