@@ -8,18 +8,38 @@ may use the admin token, and a till its terminal token (sync/central/channel_aut
 
 from __future__ import annotations
 
-from typing import Annotated
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+from uuid import UUID
 
-from fastapi import APIRouter, Depends, FastAPI, Path
+from fastapi import APIRouter, Depends, FastAPI, Path, Request, Response
+from fastapi.responses import JSONResponse
+from sqlalchemy import Engine
 
-from sync.central import availability, feed, safety
+from posclient.domain.clock import Clock
+from sync.central import availability, feed, reservations, safety
 from sync.central.admin_api import StrictJsonRoute, admin
-from sync.central.api import CentralDep, OnceRoute
-from sync.central.channel_auth import AVAILABILITY, Caller, caller_with
+from sync.central.api import Central, CentralDep, OnceRoute
+from sync.central.channel_auth import AVAILABILITY, RESERVE, Caller, caller_with
 from sync.central.models import StoreOut, StorePlaceIn
+from sync.central.orders import OrderIn
+from sync.central.reservations import StockShort
 from sync.central.store_places import Place, set_place
 from sync.protocol import ErrorBody
-from sync.protocol.stock import AvailabilityAnswer, AvailabilityRequest
+from sync.protocol.stock import (
+    AvailabilityAnswer,
+    AvailabilityRequest,
+    Reservation,
+    ReservationRequest,
+    StockShortBody,
+)
+
+log = logging.getLogger(__name__)
+
+SWEEP_EVERY_S = 1.0
 
 router = APIRouter(prefix="/v1", route_class=OnceRoute,
                    responses={401: {"model": ErrorBody}, 403: {"model": ErrorBody},
@@ -29,13 +49,64 @@ admin_router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[Depen
                          responses={403: {"model": ErrorBody}, 404: {"model": ErrorBody}})
 
 AvailabilityCaller = Annotated[Caller, Depends(caller_with(AVAILABILITY, terminals=True))]
+ReserveCaller = Annotated[Caller, Depends(caller_with(RESERVE, terminals=True))]
 StorePath = Annotated[str, Path(min_length=1, max_length=32)]
 
 
 def install(app: FastAPI) -> None:
-    """Add the routes to ``app``."""
+    """Add the routes to ``app``, the ``stock_short`` answer, and the sweeper of expired
+    reservations, which runs while the app does (its lifespan: ``posclient-central serve``)."""
     app.include_router(router)
     app.include_router(admin_router)
+    app.add_exception_handler(StockShort, _stock_short)
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(a: FastAPI) -> AsyncIterator[Any]:
+        c: Central = a.state.central
+        sweeper = Sweeper(c.engine, c.clock)
+        sweeper.start()
+        try:
+            async with inner(a) as state:
+                yield state
+        finally:
+            sweeper.stop()
+
+    app.router.lifespan_context = lifespan
+
+
+def _stock_short(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StockShort)
+    return JSONResponse(exc.body(), status_code=exc.status)
+
+
+class Sweeper:
+    """A thread that expires the reservations past their time (reservations.sweep) every
+    ``every`` seconds; every worker process runs one (they skip each other's rows)."""
+
+    def __init__(self, engine: Engine, clock: Clock, every: float = SWEEP_EVERY_S) -> None:
+        self.engine, self.clock, self.every = engine, clock, every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="reservation-sweeper",
+                                        daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(10)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            try:
+                done = reservations.sweep(self.engine, self.clock.now())
+            except Exception as exc:  # the database away: try again at the next tick
+                log.warning("expiring reservations failed (%s); trying again",
+                            type(exc).__name__)
+                continue
+            if done:
+                log.info("%d reservation(s) expired", done)
 
 
 @router.post("/availability", response_model=AvailabilityAnswer, tags=["channel"])
@@ -71,3 +142,56 @@ def post_safety_stock(body: safety.SafetyBatch, c: CentralDep) -> safety.SafetyR
     with feed.transaction(c.engine, c.clock.now()) as tx:
         return safety.write_rules(tx, body.rules)
 
+
+_RESERVE_ERRORS: dict[int | str, dict[str, Any]] = {
+    409: {"model": StockShortBody, "description": "stock_short (nothing held; the short lines), "
+                                                  "request_id_reused, reservation_expired, "
+                                                  "reservation_released, reservation_confirmed"},
+    422: {"model": ErrorBody}}
+
+
+@router.post("/reservations", response_model=Reservation, status_code=201, tags=["channel"],
+             responses=_RESERVE_ERRORS)
+def post_reservation(req: ReservationRequest, who: ReserveCaller, c: CentralDep,
+                     response: Response) -> Reservation:
+    """Hold the lines at the store until ``hold_seconds`` from now, all or none: ``201`` and
+    the reservation; the same request again (same ``request_id``): ``200`` and the same
+    reservation, nothing more held. ``409 stock_short`` when the store cannot cover a line
+    (its ``available`` after safety stock): nothing is held, the short lines are listed."""
+    reservation, new = reservations.create(c.engine, who.name, req, c.clock.now())
+    if not new:
+        response.status_code = 200
+    return reservation
+
+
+ReservationPath = Annotated[UUID, Path()]
+
+
+@router.get("/reservations/{reservation_id}", response_model=Reservation, tags=["channel"])
+def get_reservation(reservation_id: ReservationPath, who: ReserveCaller,
+                    c: CentralDep) -> Reservation:
+    """A reservation as it stands (its holder's, or any for the admin; else
+    ``404 reservation_unknown``)."""
+    return reservations.get(c.engine, who.name, reservation_id)
+
+
+@router.post("/reservations/{reservation_id}/release", response_model=Reservation,
+             tags=["channel"], responses=_RESERVE_ERRORS)
+def release_reservation(reservation_id: ReservationPath, who: ReserveCaller,
+                        c: CentralDep) -> Reservation:
+    """Give the units back now (the customer left). Again, or after it expired: answered as
+    it is. A confirmed reservation: ``409 reservation_confirmed`` (cancel the order)."""
+    return reservations.release(c.engine, who.name, reservation_id, c.clock.now())
+
+
+@router.post("/reservations/{reservation_id}/confirm", response_model=Reservation,
+             tags=["channel"], responses=_RESERVE_ERRORS)
+def confirm_reservation(reservation_id: ReservationPath, order: OrderIn, who: ReserveCaller,
+                        c: CentralDep) -> Reservation:
+    """The customer paid: the reservation becomes the order (the body, as
+    ``POST /v1/admin/orders`` takes one: a pick-up at the reservation's store, its lines
+    within the reservation's), in one transaction with the end of the hold, so the units stay
+    held for the pick-up; the store's tills get the order in their pick-up list. Past its
+    expiry: ``409 reservation_expired``; released: ``409 reservation_released``. The same
+    confirm again answers the confirmed reservation."""
+    return reservations.confirm(c.engine, who.name, reservation_id, order, c.clock.now())

@@ -125,14 +125,15 @@ class _Server(uvicorn.Server):
 
 
 @contextmanager
-def serve_app(app: Any) -> Iterator[str]:
+def serve_app(app: Any, lifespan: str = "off") -> Iterator[str]:
     """``with serve_app(app) as url:``: an ASGI app under uvicorn in a background thread, on a
-    free port of 127.0.0.1, stopped when the block ends."""
+    free port of 127.0.0.1, stopped when the block ends (``lifespan="on"``: with the app's
+    background work, as ``posclient-central serve`` runs it)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = _Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    server = _Server(uvicorn.Config(app, log_level="warning", lifespan=lifespan))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:
