@@ -15,7 +15,8 @@ transaction, for each of its orders, the central:
    has the units, the order is made all the same (the customer paid) and ``aisle_unreserved``
    is filed for B's manager, one exception per order;
 3. nothing moves A's stock for it (the sale's ``lines`` are A's goods only), and the order's
-   member earns on ``paid_now`` with the order (sync/central/loyalty.py), not with the sale.
+   member earns on ``paid_now`` with the order (sync/central/loyalty.py ``order_written``);
+   the sale earns on its lines only, so nothing earns twice.
 
 The same event twice is a duplicate (the ingest's event id): one order. An order number that is
 already taken is never overwritten: ``aisle_order_exists`` is filed for A.
@@ -73,6 +74,12 @@ def _place(tx: Tx, who: TerminalIdentity, event_id: UUID, sale: SalePayload,
                         f"order {no} of receipt {sale.receipt_no} was placed at the till but "
                         "its number is already another order's: not made again",
                         {"receipt_no": sale.receipt_no})]
+    if not _store_exists(tx.conn, order.store_id):  # the till reserved there: never so
+        return [Problem("aisle_store_unknown", no,
+                        f"order {no} of receipt {sale.receipt_no} is for store "
+                        f"{order.store_id}, which the central does not know: not made; the "
+                        "customer has paid", {"receipt_no": sale.receipt_no,
+                                              "store_id": order.store_id})]
     problems: list[Problem] = []
     name, phone, unsealed = _customer(tx.conn, order)
     if not unsealed:
@@ -83,10 +90,6 @@ def _place(tx: Tx, who: TerminalIdentity, event_id: UUID, sale: SalePayload,
     problems += [Problem("unknown_product", str(p),
                          f"order {no}: product {p} is not in the central's catalogue")
                  for p in unknown]
-    if not _store_exists(tx.conn, order.store_id):
-        problems.append(Problem("aisle_store_unknown", no,
-                                f"order {no} is for store {order.store_id}, which the central "
-                                "does not know"))
     held = _hold(tx, order, data)
     orders.place(tx, data, name, phone)
     if not held:

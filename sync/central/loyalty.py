@@ -220,8 +220,7 @@ def apply_sale(tx: Tx, store_id: str, event_id: UUID, sale: SalePayload,
                       if t.get("kind") in ("points", "web"))
     earned = points_earned(rules, [EarnLine(ln.product_id, categories.get(ln.product_id, ""),
                                             ln.total) for ln in sale.lines],
-                           total=sale.total - sale.aisle_paid,  # the orders earn with them
-                           not_earning=not_earning)
+                           total=sale.total, not_earning=not_earning)
     redeemed = sum(int(t.get("points") or points_for_value(rules, int(t.get("amount", 0))))
                    for t in points_tenders)
     source = ("order", order_no) if order_no else ("receipt", sale.receipt_no)

@@ -14,6 +14,7 @@ from typing import Any
 
 from central_kit import BREAD, MILK, MemoryKeyring, level, sale_event
 from sqlalchemy import select
+from stock_kit import assert_held_invariant
 
 from posclient.app.checkout import Checkout
 from posclient.app.orders import OrderBook
@@ -23,7 +24,7 @@ from posclient.domain.clock import ManualClock
 from posclient.domain.money import Money
 from posclient.domain.privacy import phone_digest
 from posclient.store.db import Store
-from sync.central.schema import events, exceptions, order_personal
+from sync.central.schema import events, exceptions, order_personal, points_ledger
 from sync.credentials import TokenStore
 from sync.engine import SyncEngine
 from sync.enrol import enrol
@@ -92,6 +93,7 @@ def test_a_deposit_order_from_s1_is_a_pickup_order_in_s2s_feed(shop):
     # S1 sold its bread; nothing moved for the order, at S1 or S2 (S2 hands it over later).
     assert level(shop, "S1", BREAD) == 20 - 1 and level(shop, "S1", MILK) == 100
     assert level(shop, "S2", MILK) == 7
+    assert assert_held_invariant(shop) == {("S2", MILK): 2}  # held at S2 for the order
     # The customer is at the central only: opened into order_personal, kept nowhere else.
     with shop.engine.connect() as conn:
         assert conn.execute(select(order_personal.c.name, order_personal.c.phone)).all() == [
@@ -139,6 +141,35 @@ def test_an_order_only_sale_and_a_till_older_than_store_orders(shop):
     assert (totals["sales_total"], totals["tenders"]["card"]["sales"]) == (200, 200)
 
 
+def test_an_order_for_a_store_the_central_does_not_know_is_filed_for_the_seller(shop):
+    s1 = shop.enrol("S1")
+    result = s1.send([sale_with_order(store_id="S9")]).json()["results"][0]
+    assert result["status"] == "accepted"
+    assert result["exceptions"] == [f"aisle_store_unknown:{ORDER_NO}"]
+    assert level(shop, "S1", BREAD) == 20 - 1  # the sale stands
+    assert shop.http.get(f"/v1/admin/orders/{ORDER_NO}", headers=shop.admin).status_code == 404
+
+
+def test_the_sale_earns_on_its_goods_and_the_order_on_what_was_paid_for_it(shop):
+    """A member's sale of 50.00 of bread with an order of 100.00 (40.00 paid now): 50 points
+    on the receipt, as without the order, and 40 on the order (1 point a yuan)."""
+    shop.admin_post("/entities/member", {"records": [
+        {"id": 1, "member_no": "8800000001", "name": "陈静", "phone": "13900002222",
+         "tier": "standard", "points": 0, "store_id": "S1"}]})
+    s1 = shop.enrol("S1")
+    order = aisle_order(member_no="8800000001", lines=[
+        {"line_no": 1, "product_id": MILK, "sku": "100001", "qty": 10, "unit_price": 1000,
+         "total": 10_000}], total=10_000, paid_now=4_000)
+    event = sale_event("S1", 1, [(BREAD, 50)], total=5_000 + 4_000, member_no="8800000001",
+                       tenders=[{"kind": "cash", "amount": 9_000}], aisle_orders=[order])
+    assert s1.send([event]).json()["results"][0]["status"] == "accepted"
+    with shop.engine.connect() as conn:
+        earned = sorted(conn.execute(
+            select(points_ledger.c.source_kind, points_ledger.c.source_ref,
+                   points_ledger.c.delta).where(points_ledger.c.kind == "earn")).all())
+    assert earned == [("order", ORDER_NO, 40), ("receipt", "S1-T01-000001", 50)]
+
+
 def test_a_sale_with_neither_goods_nor_orders_is_rejected(shop):
     s1 = shop.enrol("S1")
     result = s1.send([sale_event("S1", 1, [], total=0)]).json()["results"][0]
@@ -162,6 +193,8 @@ def _till(shop, tmp_path):
 def test_s2s_till_hands_the_order_over_and_takes_the_rest(shop, tmp_path):
     s1 = shop.enrol("S1")
     assert s1.send([sale_with_order()]).json()["results"][0]["status"] == "accepted"
+    r = s1.get("/v1/returns/purchase", order_no=ORDER_NO)  # nothing collected: nothing back
+    assert r.status_code == 409 and r.json()["error"] == "order_not_returnable"
     db, engine, clock = _till(shop, tmp_path)
     with Store.open(db) as store:
         book = OrderBook(store.conn, clock)
@@ -180,5 +213,12 @@ def test_s2s_till_hands_the_order_over_and_takes_the_rest(shop, tmp_path):
     assert order.status == "collected" and order.paid_at_pickup == 500
     assert order.paid == 200 and order.channel == "store"
     assert level(shop, "S2", MILK) == 7 - 2 and level(shop, "S1", MILK) == 100
+    assert assert_held_invariant(shop) == {}  # handed over: nothing held any more
     with shop.engine.connect() as conn:
         assert conn.execute(select(exceptions.c.kind)).scalars().all() == []
+    # Brought back at any till: its money is the tills' (the deposit and the rest), refunded
+    # with a till's tenders, never through the web shop.
+    purchase = s1.get("/v1/returns/purchase", order_no=ORDER_NO).json()
+    assert purchase["channel"] == "store"
+    assert [(t["kind"], t["amount"]) for t in purchase["tenders"]] == [("till", 200),
+                                                                      ("till", 500)]
