@@ -324,7 +324,7 @@ def aisle_lines(r: Receipt, lang: str, width: int) -> list[PrintLine]:
     if not r.aisle:
         return []
     m = Money.to_decimal_str
-    out = [PrintLine(fit(label("aisle", lang), width // 2), Align.CENTER, True)]
+    out = [PrintLine(fit(label("aisle", lang), width), Align.CENTER, True)]
     for o in r.aisle:
         texts = [fit(o.item, width), two_cols("  " + o.qty_text, m(o.total), width),
                  fit(f"  {label('aisle_order', lang)}: {o.order_no}", width),

@@ -142,3 +142,21 @@ def test_a_sale_with_an_order_is_not_suspended(till, co):
     assert exc.value.code == "aisle_suspend"
     co.void_sale(reason="customer left")
     assert co.aisle == [] and co.amount_due == cny(0)
+
+
+def test_the_printed_receipt_says_where_and_with_which_code_to_collect(till, co):
+    from escpos_kit import decode
+
+    from posclient.devices.printer import PrinterConfig, ReceiptPrinter
+
+    aisle = Aisle(co, port=None)
+    order = held(aisle)
+    aisle.place(order)
+    co.pay_cash(cny(3000))
+    done = co.complete()
+    receipt = Receipts(till.store, till.clock).build(done.sale_id, "zh")
+    printed = decode(ReceiptPrinter(PrinterConfig(kind="dummy"), lang="zh").render(receipt))
+    for expected in ("他店订货 自提", f"订单号: {order.order_no}", "自提门店: 二店",
+                     f"取货码: {order.pickup_code}", "本次已付", "取货时应付", "59.90"):
+        assert expected in printed.text, expected
+    assert "13900001111" not in printed.text
