@@ -161,3 +161,19 @@ def test_a_store_that_no_longer_has_enough_says_what_it_has_free(live, tills):
     assert exc.value.code == "aisle_stock_short" and exc.value.details["available"] == 3
     assert str(exc.value) == "That store does not have enough: only 3 can be ordered now"
     assert co.aisle == [] and held_at(url, "S2") == 4
+
+
+def test_a_voided_sale_gives_its_hold_up(live, tills):
+    url, _ = live
+    a, _ = tills
+    s2 = other_store(a)
+    co = a.checkout(1001, "1111")
+    aisle = Aisle(co, a.engine, a.engine)
+    aisle.order(MILK, s2, qty=3, paid_now=None, name="陈静", phone=PHONE)
+    assert held_at(url, "S2") == 3
+    orders = list(co.aisle)
+    co.void_sale(reason="customer changed their mind")
+    assert co.basket_empty
+    assert aisle.release(orders) == 1  # as the window does after a void, in a worker
+    assert held_at(url, "S2") == 0
+    assert aisle.release(orders) == 1  # again: nothing more to give up, no error
