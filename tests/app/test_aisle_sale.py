@@ -160,3 +160,18 @@ def test_the_printed_receipt_says_where_and_with_which_code_to_collect(till, co)
                      f"取货码: {order.pickup_code}", "本次已付", "取货时应付", "59.90"):
         assert expected in printed.text, expected
     assert "13900001111" not in printed.text
+
+
+def test_the_customer_sees_the_order_at_what_is_paid_for_it_now(till, co):
+    from posclient.app.customer_display import CustomerPresenter
+
+    shown = CustomerPresenter(co.settings, "en")
+    aisle = Aisle(co, port=None)
+    co.scan(MILK)
+    aisle.place(held(aisle))
+    view = shown.view(co)
+    assert [(ln.name_en, ln.qty, ln.amount) for ln in view.lines][-1] == (
+        "Wuchang Rice 5kg", "2", cny(3000))
+    assert view.total == cny(4250)
+    co.pay_cash(cny(5000))
+    assert shown.sale_done(co.complete()).total == cny(4250)
