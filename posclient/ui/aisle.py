@@ -31,7 +31,7 @@ from posclient.app.aisle_order import AisleOrder
 from posclient.app.chain_stock import OtherStore
 from posclient.app.lookup import ProductInfo
 from posclient.domain.catalogue import message_for
-from posclient.domain.errors import PosError
+from posclient.domain.errors import InvalidInput, PosError
 from posclient.domain.money import Money
 
 from . import a11y, fmt, widgets
@@ -157,10 +157,14 @@ def order_for_customer(parent: QWidget, aisle: Aisle, info: ProductInfo, store: 
     say(QCoreApplication.translate("SellPage", "Holding %1 at %2…")
         .replace("%1", order.item_name(lang)).replace("%2", order.store_name(lang)), False)
 
+    basket = aisle.checkout.basket_id  # the order is this customer's: not the next one's
+
     def held(result: Any) -> None:
         if not shiboken6.isValid(parent):
             return
         try:
+            if aisle.checkout.basket_id != basket:
+                raise InvalidInput.of("aisle_not_in_sale")
             aisle.place(result)
         except PosError as exc:  # the sale changed meanwhile: give the hold up
             background.run(lambda: aisle.release([result]))

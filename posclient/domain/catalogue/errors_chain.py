@@ -47,6 +47,6 @@ ERRORS: dict[str, tuple[str, str]] = {
         "含其他门店订货的销售不能挂单：请结账或作废",
         "A sale with an order from another store cannot be suspended: complete or void it"),
     "aisle_not_in_sale": (
-        "没有正在进行的销售",
-        "There is no sale in progress"),
+        "订货前的那笔销售已结束：预留已取消，请重新订货",
+        "The sale the order was for has ended: its hold was given up; order again"),
 }
