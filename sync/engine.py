@@ -62,9 +62,8 @@ from posclient.store.stock import acknowledge_sent, tidy_acknowledged, tidy_cand
 from posclient.store.sync_state import read_status, state_get, state_set
 from sync.protocol.clock import SystemClock
 
-from . import calls, member_keys, parked, snapshot_load, till_identity
+from . import calls, chain_calls, member_keys, parked, snapshot_load, till_identity
 from .apply import Applier
-from .chain_calls import ChainCalls
 from .credentials import TokenStore, key_audit
 from .errors import SyncError
 from .faults import network_error, raise_for
@@ -123,7 +122,7 @@ class CycleReport:
 
 # -- the engine --------------------------------------------------------------------------------
 
-class SyncEngine(ChainCalls):
+class SyncEngine(chain_calls.ChainCalls):
     def __init__(self, db_path: str | Path, *, tokens: TokenStore,
                  clock: Clock | None = None, transport: httpx.BaseTransport | None = None,
                  on_status: Callable[[SyncStatus], None] | None = None,
