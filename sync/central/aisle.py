@@ -90,7 +90,7 @@ def _place(tx: Tx, who: TerminalIdentity, event_id: UUID, sale: SalePayload,
     problems += [Problem("unknown_product", str(p),
                          f"order {no}: product {p} is not in the central's catalogue")
                  for p in unknown]
-    held = _hold(tx, order, data)
+    held = _hold(tx, order)
     orders.place(tx, data, name, phone)
     if not held:
         incidents.file(tx.conn, order.store_id, None, [(event_id, sale.completed_at, Problem(
@@ -104,15 +104,18 @@ def _place(tx: Tx, who: TerminalIdentity, event_id: UUID, sale: SalePayload,
     return problems
 
 
-def _hold(tx: Tx, order: AisleOrderPayload, data: OrderData) -> bool:
+def _hold(tx: Tx, order: AisleOrderPayload) -> bool:
     """Whether the order's units are held at its store: its reservation confirmed into the
-    order, or (lapsed, unknown) held again with a conditional update. The order's own hold is
-    added when it is written (sync/central/orders.py)."""
-    try:  # TODO(d18): b18-stock's reservations, once merged
-        from sync.central import reservations  # type: ignore[attr-defined]
-    except ImportError:
-        return True
-    return bool(reservations.confirm_for_order(tx, order.reservation_id, data))
+    order, or (lapsed, unknown) held again by the same conditional update
+    (sync/central/reservations.py ``confirm_for_order``). The order's own hold is added when
+    it is written (sync/central/orders.py)."""
+    from sync.central import reservations
+
+    units: dict[int, int] = {}
+    for ln in order.lines:
+        units[ln.product_id] = units.get(ln.product_id, 0) + ln.qty
+    return reservations.confirm_for_order(tx, order.reservation_id, order.store_id,
+                                          order.order_no, units)
 
 
 def _customer(conn: Connection, order: AisleOrderPayload) -> tuple[str, str | None, bool]:

@@ -196,6 +196,41 @@ def _write_order(tx: Tx, order: orders.OrderIn, codes: CodeHashes) -> None:
                              code="order_refused")
 
 
+def confirm_for_order(tx: Tx, reservation_id: UUID, store_id: str, order_no: str,
+                      units: Mapping[int, int]) -> bool:
+    """An order made in the caller's transaction takes over a hold (an order placed at a
+    till, sync/central/aisle.py; ``units``: its units per product at ``store_id``).
+
+    The reservation ends ``confirmed`` into ``order_no`` as :func:`confirm` ends it, its units
+    given back for the order's write to hold (sync/central/orders.py): they stay held without
+    a gap. One past its expiry that the sweeper has not reached yet is expired here first.
+    What the order has beyond what the reservation held (all of it when the reservation
+    expired, was released, is unknown or is another store's) is held again by the same
+    conditional update as :func:`create`, then given back for the order to hold. Returns False
+    when the store cannot cover that: nothing more is held here."""
+    conn, now = tx.conn, tx.now
+    q = select(reservations.c.store_id).where(reservations.c.reservation_id == reservation_id)
+    covered: dict[int, int] = defaultdict(int)
+    if conn.scalar(q.with_for_update() if is_postgres(conn) else q) == store_id:
+        r = _read(conn, reservation_id)
+        if r.status == "held" and r.expires_at <= now:
+            _end(conn, r, "expired", now)  # what the sweeper would have done
+        elif _end(conn, r, "confirmed", now, order_no=order_no):
+            for ln in r.lines:
+                covered[ln.product_id] += ln.qty
+    beyond = sorted((p, n - covered[p]) for p, n in units.items() if n > covered[p])
+    if not beyond:
+        return True
+    try:
+        with conn.begin_nested():  # a short product undoes the others' holds
+            lines = [StockLineIn(product_id=p, qty=n) for p, n in beyond]
+            _hold(conn, store_id, resolve(conn, lines), lines, list(range(1, len(lines) + 1)))
+    except (StockShort, NotFound, ValueError):  # ValueError: beyond a line's bounds
+        return False
+    held.add(conn, _units(store_id, beyond, -1), now)
+    return True
+
+
 def _refuse_ended(r: Reservation, now: datetime) -> None:
     if r.status == "released":
         raise Conflict(f"Reservation {r.reservation_id} was released.",

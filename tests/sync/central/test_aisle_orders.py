@@ -24,6 +24,7 @@ from posclient.domain.clock import ManualClock
 from posclient.domain.money import Money
 from posclient.domain.privacy import phone_digest
 from posclient.store.db import Store
+from sync.central import reservations
 from sync.central.schema import events, exceptions, order_personal, points_ledger
 from sync.credentials import TokenStore
 from sync.engine import SyncEngine
@@ -222,3 +223,77 @@ def test_s2s_till_hands_the_order_over_and_takes_the_rest(shop, tmp_path):
     assert purchase["channel"] == "store"
     assert [(t["kind"], t["amount"]) for t in purchase["tenders"]] == [("till", 200),
                                                                       ("till", 500)]
+
+
+# -- the hold at the fulfilling store (b18-stock's reservations) ---------------------------------
+
+def reserve_at_s2(central: Any, headers: dict[str, str], qty: int, hold_seconds: int = 600
+                  ) -> str:
+    r = central.http.post("/v1/reservations", headers=headers, json={
+        "request_id": str(uuid.uuid4()), "store_id": "S2", "hold_seconds": hold_seconds,
+        "lines": [{"product_id": MILK, "qty": qty}]})
+    assert r.status_code == 201, r.text
+    return str(r.json()["reservation_id"])
+
+
+def reservation(central: Any, rid: str) -> dict[str, Any]:
+    return central.http.get(f"/v1/reservations/{rid}", headers=central.admin).json()  # type: ignore[no-any-return]
+
+
+def s2_exceptions(s2: Any) -> list[tuple[str, str]]:
+    body = s2.get("/v1/store/exceptions").json()["exceptions"]
+    return [(e["kind"], e["detail"].get("subject", "")) for e in body]
+
+
+def test_the_tills_reservation_is_confirmed_into_the_order_and_the_units_stay_held(shop):
+    s1, s2 = shop.enrol("S1"), shop.enrol("S2")
+    rid = reserve_at_s2(shop, s1.auth, 2)
+    assert assert_held_invariant(shop) == {("S2", MILK): 2}
+    result = s1.send([sale_with_order(reservation_id=rid)]).json()["results"][0]
+    assert (result["status"], result["exceptions"]) == ("accepted", [])
+    got = reservation(shop, rid)
+    assert (got["status"], got["order_no"]) == ("confirmed", ORDER_NO)
+    assert assert_held_invariant(shop) == {("S2", MILK): 2}  # unchanged by the confirm
+    avail = s1.central.http.post("/v1/availability", headers=s1.auth, json={
+        "store_id": "S2", "lines": [{"product_id": MILK}]}).json()
+    assert avail["stores"][0]["lines"][0]["available"] == 7 - 2
+    assert s2_exceptions(s2) == []
+
+
+def test_a_lapsed_reservation_is_held_again(shop):
+    """Past its expiry, swept or not yet: the units are held again for the order."""
+    s1, s2 = shop.enrol("S1"), shop.enrol("S2")
+    swept = reserve_at_s2(shop, s1.auth, 2, hold_seconds=60)
+    shop.clock.advance(seconds=61)
+    assert reservations.sweep(shop.engine, shop.clock.now()) == 1
+    lapsed = reserve_at_s2(shop, s1.auth, 1, hold_seconds=60)
+    shop.clock.advance(seconds=61)  # past its time, the sweeper not there yet
+    order2 = aisle_order(order_no="S1-T01-S1-T01-000001-2", reservation_id=lapsed,
+                         lines=[{"line_no": 1, "product_id": MILK, "sku": "100001", "qty": 1,
+                                 "unit_price": 350, "total": 350}], total=350, paid_now=350)
+    event = sale_with_order(reservation_id=swept)
+    event["payload"]["aisle_orders"].append(order2)
+    event["payload"]["total"] += 350
+    event["payload"]["tenders"] = [{"kind": "cash", "amount": event["payload"]["total"]}]
+    assert s1.send([event]).json()["results"][0]["exceptions"] == []
+    assert [reservation(shop, r)["status"] for r in (swept, lapsed)] == ["expired", "expired"]
+    assert assert_held_invariant(shop) == {("S2", MILK): 3}  # both orders' units
+    assert len(s2_orders(s2, store_orders="true")) == 2 and s2_exceptions(s2) == []
+
+
+def test_when_the_store_no_longer_has_them_the_order_stands_and_is_filed_for_it(shop):
+    s1, s2 = shop.enrol("S1"), shop.enrol("S2")
+    rid = reserve_at_s2(shop, s1.auth, 2, hold_seconds=60)
+    shop.clock.advance(seconds=61)
+    reservations.sweep(shop.engine, shop.clock.now())
+    reserve_at_s2(shop, shop.admin, 6)  # the web shop takes 6 of the 7 meanwhile
+    event = sale_with_order(reservation_id=rid)
+    result = s1.send([event]).json()["results"][0]
+    assert result["status"] == "accepted" and result["exceptions"] == []  # S2's, not S1's
+    [order] = s2_orders(s2, store_orders="true")
+    assert (order["order_no"], order["status"], order["paid"]) == (ORDER_NO, "open", 200)
+    assert assert_held_invariant(shop) == {("S2", MILK): 6 + 2}  # promised beyond the 7
+    assert s2_exceptions(s2) == [("aisle_unreserved", ORDER_NO)]
+    assert s1.send([event]).json()["results"][0]["status"] == "duplicate"
+    assert s2_exceptions(s2) == [("aisle_unreserved", ORDER_NO)]  # one order, one exception
+    assert len(s2_orders(s2, store_orders="true")) == 1
