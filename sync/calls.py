@@ -80,6 +80,7 @@ def fetch_order(http: httpx.Client, order_no: str) -> OrderData:
     (raises a PosError for a cashier: another store's order or a delivery is
     ``order_other_store``)."""
     resp = cashier_call(http, "GET", f"/v1/orders/{quote(order_no, safe='')}",
+                        params={"store_orders": "true"},  # orders placed at a till (issue 18)
                         unknown=NotFound.of("order_unknown.central", order_no=order_no),
                         forbidden=InvalidInput.of("order_other_store.central",
                                                   order_no=order_no))

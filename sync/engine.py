@@ -62,7 +62,7 @@ from posclient.store.stock import acknowledge_sent, tidy_acknowledged, tidy_cand
 from posclient.store.sync_state import read_status, state_get, state_set
 from sync.protocol.clock import SystemClock
 
-from . import calls, member_keys, parked, snapshot_load, till_identity
+from . import calls, chain_calls, member_keys, parked, snapshot_load, till_identity
 from .apply import Applier
 from .credentials import TokenStore, key_audit
 from .errors import SyncError
@@ -122,7 +122,7 @@ class CycleReport:
 
 # -- the engine --------------------------------------------------------------------------------
 
-class SyncEngine:
+class SyncEngine(chain_calls.ChainCalls):
     def __init__(self, db_path: str | Path, *, tokens: TokenStore,
                  clock: Clock | None = None, transport: httpx.BaseTransport | None = None,
                  on_status: Callable[[SyncStatus], None] | None = None,
@@ -441,7 +441,8 @@ class SyncEngine:
             try:
                 resp = self._request(http, "GET", "/v1/changes",
                                      params={"after": cursor, "limit": limit,
-                                             "erasures": "true", "token_keys": "true"})
+                                             "erasures": "true", "token_keys": "true",
+                                             "store_orders": "true"})
             except SyncError as exc:
                 if exc.code == "answer_too_large" and limit > 1:
                     limit = max(1, limit // 4)  # big records: fewer of them per page

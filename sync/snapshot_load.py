@@ -52,7 +52,7 @@ def download(http: httpx.Client, db_path: Path, deadline: float, *,
     :class:`SyncError` when the download breaks off or the file is refused).
     ``erasures_since``: the central's time of the till's last page (None: a till with no
     past), from which the snapshot also brings the members erased (docs/privacy.md)."""
-    params = {TRAILER_PARAM: TRAILER_KIND, "token_keys": "true"}
+    params = {TRAILER_PARAM: TRAILER_KIND, "token_keys": "true", "store_orders": "true"}
     if erasures_since:
         params["erasures_since"] = erasures_since
     try:

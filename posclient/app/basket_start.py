@@ -55,6 +55,8 @@ class BasketStarts(SaleState):
             raise InvalidInput.of("cart_empty.suspend")
         if self.has_payments:
             raise InvalidInput.of("has_payments")
+        if self.aisle:  # its hold at another store is this basket's: finish or void it
+            raise InvalidInput.of("aisle_suspend")
         self._no_exchange()
         now = iso(self.clock.now())
         park_id = str(uuid.uuid4())

@@ -123,7 +123,7 @@ class CustomerPresenter:
     def view(self, checkout: Checkout | None) -> CustomerView:
         """What to show now. A sale with lines or money taken replaces the last sale's view."""
         co = checkout
-        if co is None or (co.cart.is_empty and not co.has_payments):
+        if co is None or (co.basket_empty and not co.has_payments):
             return self.done if self.done is not None else self._view("welcome")
         self.done = None
         totals = co.totals()
@@ -136,15 +136,19 @@ class CustomerPresenter:
             lines.append(ShownLine(ln.item.name_zh, ln.item.name_en,
                                    _qty(ln.qty, ln.item.measure, ln.fixed_amount is not None),
                                    Money(net, totals.currency)))
+        lines += [ShownLine(o.name_zh, o.name_en, str(o.qty), Money(o.paid_now, totals.currency))
+                  for o in co.aisle]  # an order for another store: what is paid for it now
         paid = co.payment.paid
-        return self._view("selling", lines=tuple(lines[-MAX_LINES:]), total=totals.total,
+        return self._view("selling", lines=tuple(lines[-MAX_LINES:]), total=co.amount_due,
                           paid=paid if paid.minor else None, member=_member(co.member))
 
     def sale_done(self, sale: CompletedSale) -> CustomerView:
         """The sale was paid: total, paid, change, and the member's points after it (the till's
         count). Shown until the next sale's first line."""
-        paid = Money(sum(t.tendered.minor for t in sale.tenders), sale.totals.total.currency)
-        self.done = self._view("done", total=sale.totals.total, paid=paid, change=sale.change,
+        cur = sale.totals.total.currency
+        paid = Money(sum(t.tendered.minor for t in sale.tenders), cur)
+        total = sale.totals.total + Money(sum(o.paid_now for o in sale.aisle), cur)
+        self.done = self._view("done", total=total, paid=paid, change=sale.change,
                                member=_member(sale.member, sale.points_balance,
                                               sale.points_earned))
         return self.done

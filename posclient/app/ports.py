@@ -22,7 +22,10 @@ from posclient.domain.receipt import Receipt
 from posclient.domain.sync_status import SyncStatus
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
     from sync.protocol import EnrolResponse, MemberData, WhoAmI
+    from sync.protocol.stock import AvailabilityAnswer, Reservation, ReservationRequest
 
 
 class SyncEnginePort(Protocol):
@@ -83,6 +86,29 @@ class MemberDirectoryPort(Protocol):
 
     def lookup_member(self, *, phone_hash: str | None = None,
                       member_no: str | None = None) -> MemberData: ...
+
+
+class ChainStockPort(Protocol):
+    """The chain's stock at the central (issue 18; sync/chain_calls.py): F12's view of the other
+    stores. Any thread (the window calls it in a worker); a short time-out. A refusal or a
+    network fault raises a ``PosError`` a cashier can read (``central_unreachable`` ...)."""
+
+    def chain_availability(self, product_id: int) -> AvailabilityAnswer:
+        """One product at the stores of this till's group, nearest first."""
+
+
+class AislePort(Protocol):
+    """Holds on another store's stock for an order placed at this till (issue 18; sync/
+    chain_calls.py). Any thread; a short time-out; a refusal or a network fault raises a
+    ``PosError`` (``aisle_stock_short`` with what the store has free, ``central_unreachable``)."""
+
+    def reserve_stock(self, req: ReservationRequest) -> Reservation:
+        """Hold the lines at the request's store (idempotent on its request id)."""
+
+    def release_stock(self, reservation_id: UUID) -> None:
+        """Give a hold up (the sale was voided)."""
+
+
 # -- the till's devices -----------------------------------------------------------------------
 
 

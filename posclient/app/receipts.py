@@ -18,8 +18,10 @@ from posclient.domain.clock import Clock, iso, parse_iso
 from posclient.domain.errors import NotFound
 from posclient.domain.money import Money, Rounding
 from posclient.domain.policy import Action
+from posclient.domain.privacy import masked_phone
 from posclient.domain.receipt import (
     Receipt,
+    ReceiptAisleOrder,
     ReceiptLine,
     ReceiptMember,
     ReceiptTax,
@@ -28,6 +30,7 @@ from posclient.domain.receipt import (
 )
 from posclient.domain.settings import StoreSettings
 from posclient.domain.tax import TaxRate, summarize
+from posclient.store import aisle as aisle_rows
 from posclient.store import receipts as receipt_rows
 from posclient.store.db import Store
 from posclient.store.settings import load_settings
@@ -119,7 +122,22 @@ class Receipts:
             promotions=tuple(((p["name_zh"] or p["name_en"]) if zh else
                               (p["name_en"] or p["name_zh"]), Money(p["saved"], cur))
                              for p in json.loads(head.promotions or "[]")),
+            aisle=self._aisle(sale_id, zh, cur),
         )
+
+    def _aisle(self, sale_id: int, zh: bool, cur: str) -> tuple[ReceiptAisleOrder, ...]:
+        """The orders the sale placed for other stores (issue 18)."""
+        return tuple(
+            ReceiptAisleOrder(
+                order_no=o.order_no,
+                item=(o.name_zh or o.name_en) if zh else (o.name_en or o.name_zh),
+                qty_text=_qty_text(Measure.EACH.value, o.qty, o.unit_price, None, cur),
+                total=Money(o.total, cur),
+                store=((o.store_name_zh or o.store_name_en) if zh else
+                       (o.store_name_en or o.store_name_zh)) or o.store_id,
+                pickup_code=o.pickup_code, paid_now=Money(o.paid_now, cur),
+                customer=f"{o.customer_name} {masked_phone(o.phone_last4)}".strip())
+            for o in aisle_rows.of_sale(self.store.conn, sale_id))
 
     def return_id(self, return_no: str) -> int | None:
         """The return with this number (a return slip's code), or None."""

@@ -23,10 +23,12 @@ from posclient.domain.clock import iso
 from posclient.domain.errors import InvalidInput
 from posclient.domain.money import Money
 from posclient.domain.tender import Tender, TenderKind
+from posclient.store import aisle as aisle_rows
 from posclient.store import audit
 from posclient.store.sales import SaleLineRow, SaleRepository, SaleRow
 from sync.protocol.clock import new_event_id
 
+from .aisle_order import AisleOrder
 from .members import MemberView
 from .returns import EXCHANGE, CompletedReturn, RefundTender
 from .sale_state import SaleState, promotions_json
@@ -51,6 +53,7 @@ class CompletedSale:
     points_earned: int = 0  # as the till works it out (the central's count is the authority)
     points_redeemed: int = 0
     points_balance: int | None = None  # the till's view: available before - redeemed + earned
+    aisle: tuple[AisleOrder, ...] = ()  # orders placed for other stores, paid in this sale
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +101,7 @@ class SaleCompletion(SaleState):
         self._active()
         self._check_can_pay()
         totals = self.cart.totals()
-        self.payment.total = totals.total
+        self.payment.total = totals.total + self.aisle_paid
         if not self.payment.is_settled:
             raise InvalidInput.of("not_paid", due=self.payment.due)
         closing = self._closing(totals, member_id)
@@ -118,7 +121,8 @@ class SaleCompletion(SaleState):
         c = closing
         done = CompletedSale(recorded.sale_id, recorded.receipt_no, c.event_id,
                              recorded.terminal_seq, c.totals, c.tenders, c.change, c.rounding,
-                             c.now, returned, self.member, c.earned, c.redeemed, c.balance)
+                             c.now, returned, self.member, c.earned, c.redeemed, c.balance,
+                             tuple(self.aisle))
         self._new_sale()
         return done
 
@@ -159,6 +163,8 @@ class SaleCompletion(SaleState):
             zip(self.cart.active_lines, c.totals.lines, strict=True), start=1)]
         sale_id = repo.insert(self._sale_row(c, sale_no, receipt_no), lines, c.tenders,
                               c.totals.taxes)
+        if self.aisle:  # orders for other stores, paid here (migration 0024)
+            aisle_rows.insert(conn, sale_id, [o.row(n) for n, o in enumerate(self.aisle, 1)])
         repo.settle(sale_id, c.tenders, c.at)
         if self.member is not None:
             repo.hold_points(c.event_id, self.member.member_no, (-c.redeemed, c.earned))
@@ -182,7 +188,8 @@ class SaleCompletion(SaleState):
             member_id=c.member_id, started_at=iso(self.started_at), completed_at=c.at,
             currency=s.currency, tax_inclusive=s.tax_inclusive, subtotal=t.subtotal.minor,
             discount_total=t.discount_total.minor, tax_total=t.tax_total.minor,
-            rounding=c.rounding.minor, total=t.total.minor, paid=c.paid.minor,
+            rounding=c.rounding.minor, total=t.total.minor + self.aisle_paid.minor,
+            paid=c.paid.minor,
             change_given=c.change.minor, basket_discount=_discount_json(self.cart.basket_discount),
             kind=_kind(self), order_no=pickup.order_no if pickup is not None else None,
             member_no=member.member_no if member else None,
@@ -204,7 +211,8 @@ class SaleCompletion(SaleState):
             "started_at": self.started_at, "completed_at": c.now, "currency": s.currency,
             "tax_inclusive": s.tax_inclusive, "subtotal": t.subtotal.minor,
             "discount_total": t.discount_total.minor, "tax_total": t.tax_total.minor,
-            "rounding": c.rounding.minor, "total": t.total.minor, "change": c.change.minor,
+            "rounding": c.rounding.minor, "total": t.total.minor + self.aisle_paid.minor,
+            "change": c.change.minor,
             "tenders": [{"kind": x.kind.value, "amount": x.amount.minor,
                          "reference": x.reference,
                          **({"points": int(x.detail)} if x.kind is TenderKind.POINTS else {})}
@@ -218,6 +226,8 @@ class SaleCompletion(SaleState):
         if self.member is not None:
             fields["member_no"] = self.member.member_no
             fields["points_earned"] = c.earned
+        if self.aisle:  # the goods' total + the orders' paid_now is what the tenders paid
+            fields["aisle_orders"] = [o.payload() for o in self.aisle]
         # One validation of the whole document (pydantic-core): cheaper than building the
         # models one by one, and a value outside the protocol's bounds fails here, not at the
         # central.

@@ -29,6 +29,7 @@ from posclient.store.promotions import PromotionReader
 from posclient.store.settings import load_settings
 
 from . import reasons
+from .aisle_order import AisleOrder
 from .lookup import Lookup
 from .members import MemberView
 from .orders import Handover
@@ -96,13 +97,31 @@ class SaleState:
         self.member: MemberView | None = None
         self.coupons: frozenset[str] = frozenset()  # codes the customer presented
         self.coupons_used: tuple[str, ...] = ()  # of which the last pricing used
+        # orders for the customer from another store (posclient/app/aisle.py), apart from
+        # the goods: they count toward the amount due at their paid_now
+        self.aisle: list[AisleOrder] = []
 
     def totals(self) -> Totals:
         return self.cart.totals()
 
+    @property
+    def basket_empty(self) -> bool:
+        """No goods and no order for another store."""
+        return self.cart.is_empty and not self.aisle
+
+    @property
+    def aisle_paid(self) -> Money:
+        """What the customer pays now for the orders from other stores."""
+        return self._money(sum(o.paid_now for o in self.aisle))
+
+    @property
+    def amount_due(self) -> Money:
+        """The whole the tenders pay: the goods' total and the orders' paid_now."""
+        return self.cart.totals().total + self.aisle_paid
+
     def _reprice(self) -> None:
         self._apply_promotions()
-        self.payment.total = self.cart.totals().total
+        self.payment.total = self.amount_due
         if self.exchange is not None:  # the returned goods pay first, up to the new total
             others = [t for t in self.payment.tenders if t.kind is not TenderKind.EXCHANGE]
             used = min(self.exchange.credit.minor, self.payment.total.minor)
@@ -176,7 +195,7 @@ class SaleState:
         """Money taken stays covered (an exchange's credit adapts to the total instead)."""
         taken = sum((t.amount for t in self.payment.tenders if t.kind is not TenderKind.EXCHANGE),
                     Money.zero(self.settings.currency))
-        if trial.totals().total < taken:
+        if trial.totals().total + self.aisle_paid < taken:
             raise InvalidInput.of("below_paid")
 
 
@@ -190,7 +209,7 @@ class SaleState:
 
     def _ready_to_resume(self) -> None:
         self._active()
-        if not self.cart.is_empty or self.has_payments:
+        if not self.cart.is_empty or self.aisle or self.has_payments:
             raise InvalidInput.of("cart_not_empty.resume")
         self._no_exchange()
 
@@ -227,7 +246,8 @@ class SaleState:
         doc["promotions"] = json.loads(promotions_json(self.cart.promotions))
         doc["coupons_used"] = list(self.coupons_used)
         doc["kind"] = ("pickup" if self.pickup is not None
-                       else "exchange" if self.exchange is not None else "sale")
+                       else "exchange" if self.exchange is not None
+                       else "aisle" if self.aisle else "sale")  # aisle: not completed later
         doc["total"] = self.cart.totals().total.minor
         doc["staff_id"] = self.session.staff.id
         doc["started_at"] = iso(self.started_at)
@@ -253,7 +273,7 @@ class SaleState:
     def _check_can_pay(self) -> None:
         """Money is taken only for a basket, and (the store's ``require_shift``, on by default)
         into a drawer whose shift is open: its float counted, so the close can balance."""
-        if self.cart.is_empty:
+        if self.cart.is_empty and not self.aisle:
             raise InvalidInput.of("cart_empty.scan_first")
         if self.settings.require_shift and not self.paid_before and \
                 not shift_is_open(self.store.conn):

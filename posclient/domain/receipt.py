@@ -62,6 +62,25 @@ class ReceiptMember:
 
 
 @dataclass(frozen=True, slots=True)
+class ReceiptAisleOrder:
+    """An order placed at the till for another store (issue 18): what the customer needs to
+    collect it there."""
+
+    order_no: str
+    item: str
+    qty_text: str  # "2 x 12.50"
+    total: Money
+    store: str  # where it is collected
+    pickup_code: str
+    paid_now: Money
+    customer: str  # masked name and phone
+
+    @property
+    def due(self) -> Money:
+        return self.total - self.paid_now
+
+
+@dataclass(frozen=True, slots=True)
 class Receipt:
     store_name: str
     address: str
@@ -89,6 +108,7 @@ class Receipt:
     phone: str = ""  # the store's, set at the central per store
     tax_id: str = ""  # the store's taxpayer id (纳税人识别号)
     return_policy: str = ""  # printed above the footer
+    aisle: tuple[ReceiptAisleOrder, ...] = ()  # orders for other stores paid in this sale
 
 
 def header_lines(r: Receipt, lang: str) -> list[str]:
@@ -295,7 +315,27 @@ def _layout_items(r: Receipt, lang: str, width: int) -> list[PrintLine]:
             out.append(two_cols("  " + label("promotion", lang), "-" + m(ln.promo_discount),
                                 width))
     out.append("-" * width)
-    return _plain(out)
+    return _plain(out) + aisle_lines(r, lang, width)
+
+
+def aisle_lines(r: Receipt, lang: str, width: int) -> list[PrintLine]:
+    """The orders placed for other stores: the item, where and with which code to collect
+    it, what was paid now and what is left to pay there."""
+    if not r.aisle:
+        return []
+    m = Money.to_decimal_str
+    out = [PrintLine(fit(label("aisle", lang), width), Align.CENTER, True)]
+    for o in r.aisle:
+        texts = [fit(o.item, width), two_cols("  " + o.qty_text, m(o.total), width),
+                 fit(f"  {label('aisle_order', lang)}: {o.order_no}", width),
+                 fit(f"  {label('aisle_store', lang)}: {o.store}", width),
+                 fit(f"  {label('aisle_code', lang)}: {o.pickup_code}", width)]
+        if o.customer:
+            texts.append(fit(f"  {label('aisle_customer', lang)}: {o.customer}", width))
+        texts += [two_cols("  " + label("aisle_paid_now", lang), m(o.paid_now), width),
+                  two_cols("  " + label("aisle_due", lang), m(o.due), width)]
+        out += _plain(texts)
+    return [*out, PrintLine("-" * width)]
 
 
 def _layout_totals(r: Receipt, lang: str, width: int) -> list[PrintLine]:
@@ -310,6 +350,9 @@ def _layout_totals(r: Receipt, lang: str, width: int) -> list[PrintLine]:
         out.append(two_cols(f"{label('promotion', lang)} {name}", "-" + m(saved), width))
     if r.basket_discount:
         out.append(two_cols(label("basket_discount", lang), "-" + m(r.basket_discount), width))
+    if r.aisle:
+        paid = Money(sum(o.paid_now.minor for o in r.aisle), r.total.currency)
+        out.append(two_cols(label("aisle_paid", lang), m(paid), width))
     total = two_cols(total_label(r, lang), f"{r.total.currency} {m(r.total)}", width)
     return [*_plain(out), PrintLine(total, bold=True, scale_h=2),
             *_plain(tax_lines(r, lang, width))]

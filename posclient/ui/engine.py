@@ -8,7 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from posclient.app.ports import MemberDirectoryPort, MemberKeysPort, SyncEnginePort
+from posclient.app.ports import (
+    AislePort,
+    ChainStockPort,
+    MemberDirectoryPort,
+    MemberKeysPort,
+    SyncEnginePort,
+)
 from posclient.app.reconcile import Central as ReconcileCentral
 
 from .pickup import PickupCentral
@@ -17,11 +23,11 @@ from .returns import ReturnsCentral
 
 
 class SaleCentral(SharedSales, PickupCentral, ReturnsCentral, MemberKeysPort,
-                  MemberDirectoryPort, Protocol):
+                  MemberDirectoryPort, ChainStockPort, AislePort, Protocol):
     """What the selling screen's dialogs ask the central through the engine: other tills'
     suspended sales, coupons, web orders and their pick-up codes (ui/resume.py, ui/pickup.py),
     purchases to return (ui/returns.py), and members this till does not hold with the chain's
-    member keys (ui/member.py)."""
+    member keys (ui/member.py), and the chain's stock (ui/chain_stock.py)."""
 
 
 class WindowEngine(SyncEnginePort, SaleCentral, ReconcileCentral, Protocol):

@@ -269,7 +269,7 @@ class MainWindow(QMainWindow):
 
     def switch_cashier(self) -> None:
         co = self.checkout
-        if co is not None and (not co.cart.is_empty or co.has_payments):
+        if co is not None and (not co.basket_empty or co.has_payments):
             self.login_page.show_error(self.tr(
                 "A sale is open: unlock, then finish or suspend it before switching cashier"))
             return
@@ -282,7 +282,7 @@ class MainWindow(QMainWindow):
     # -- paying ----------------------------------------------------------------------------------
     def pay(self) -> None:
         co = self.checkout
-        if co is None or co.cart.is_empty:
+        if co is None or co.basket_empty:
             return
         if co.payment.is_settled:  # a web order's pick-up paid online: nothing to take
             self.complete()

@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from posclient.app import till_state
+from posclient.app.aisle import Aisle
+from posclient.app.chain_stock import ChainStock
 from posclient.app.checkout import Checkout
 from posclient.app.lookup import parse_scan
 from posclient.domain.cart import CartLine, Totals
@@ -34,10 +36,12 @@ from posclient.domain.money import Money
 
 from . import a11y, fmt, reasons, widgets
 from . import resume as resume_dialog
+from .aisle import aisle_cells, order_for_customer
+from .chain_stock import ChainStockDialog
 from .i18n import QT_TRANSLATE_NOOP
 from .member import MemberDialog, attach_scanned, member_text
 from .quick_keys import QuickKeysPanel, add_tile
-from .search import SearchDialog, looks_like_code, stock_text
+from .search import SearchDialog, looks_like_code
 from .sell_actions import action_buttons
 from .workers import Background
 
@@ -181,7 +185,8 @@ class SellPage(QWidget):
         if row < 0:
             return None
         item = self.table.item(row, 0)
-        return int(item.data(Qt.ItemDataRole.UserRole)) if item else None
+        data = item.data(Qt.ItemDataRole.UserRole) if item else None
+        return int(data) if data is not None else None  # None: an order for another store
 
     def refresh(self, select: int | None = None) -> None:
         """Redraw cart and totals; keep the selected line, or select line ``select``."""
@@ -202,7 +207,10 @@ class SellPage(QWidget):
     def _fill_cart(self, co: Checkout, totals: Totals, keep: int | None) -> None:
         """The cart's rows; line ``keep`` selected (else the last)."""
         lines = [ln for ln in co.cart.lines if not ln.voided]
-        self.table.setRowCount(len(lines))
+        self.table.setRowCount(len(lines) + len(co.aisle))
+        for row, order in enumerate(co.aisle, start=len(lines)):  # apart, after the goods
+            for col, text in enumerate(aisle_cells(row, order, self.lang, totals.currency)):
+                self.table.setItem(row, col, QTableWidgetItem(text))
         for row, ln in enumerate(lines):
             for col, text in enumerate(self._cells(row, ln, totals)):
                 cell = QTableWidgetItem(text)
@@ -214,7 +222,8 @@ class SellPage(QWidget):
                 self.table.setItem(row, col, cell)
             if ln.line_id == keep:
                 self.table.selectRow(row)
-        if lines and (keep is None or keep not in {ln.line_id for ln in lines}):
+        if lines and (keep is None or keep not in {ln.line_id for ln in lines}) \
+                and not co.aisle:
             self.table.selectRow(len(lines) - 1)
         # The discount column only when a line has one: its room goes to the item's name.
         self.table.setColumnHidden(4, not any(
@@ -245,12 +254,14 @@ class SellPage(QWidget):
             rows.append((self.tr("Discount"), m(-totals.discount_total)))
         rows.append((self.tr("Tax included") if totals.inclusive else self.tr("Tax"),
                      m(totals.tax_total)))
+        if co.aisle:
+            rows.append((self.tr("Orders from other stores, paid now"), m(co.aisle_paid)))
         paid = co.payment.paid
         if paid.minor:
             rows.append((self.tr("Paid"), m(paid)))
         self.totals.setText("<table width='100%'>" + "".join(
             f"<tr><td>{a}</td><td align='right'>{b}</td></tr>" for a, b in rows) + "</table>")
-        self.total.setText(self.tr("Total") + f" {m(totals.total)}")
+        self.total.setText(self.tr("Total") + f" {m(co.amount_due)}")
 
     # -- scanning --------------------------------------------------------------------------------
     def _entered(self) -> None:
@@ -262,7 +273,7 @@ class SellPage(QWidget):
         if text:  # the next customer: the last sale's change is given
             self.clear_done()
         if not text:
-            if not co.cart.is_empty:
+            if not co.basket_empty:
                 self.pay_requested.emit()
             return
         if looks_like_token(text):  # the app's member QR code
@@ -423,12 +434,16 @@ class SellPage(QWidget):
 
     def void_sale(self) -> None:
         co = self.checkout
-        if co is None or co.cart.is_empty:
+        if co is None or co.basket_empty:
             return
         why = reasons.ask_page(self, "void", self.tr("Void sale"))
         if why is not None:
+            held = list(co.aisle)  # their holds at other stores go too (best effort)
             self._run(lambda a: co.void_sale(a, reason_code=why.code, reason=why.text))
-            self.say(self.tr("Sale voided") if co.cart.is_empty else "")
+            if held and not co.aisle and self.background is not None:
+                aisle = Aisle(co, self.shared, self.shared)
+                self.background.run(lambda: aisle.release(held))
+            self.say(self.tr("Sale voided") if co.basket_empty else "")
 
     def suspend(self) -> None:
         co = self.checkout
@@ -564,20 +579,19 @@ class SellPage(QWidget):
         self.settings_requested.emit()
 
     def stock(self) -> None:
+        """F12: an item's stock here and at the chain's other stores (ui/chain_stock.py)."""
         co = self.checkout
         if co is None:
             return
-        text = self._ask(self.tr("Stock"), self.tr("Barcode, item number or name"))
-        if text is None:
-            return
+        chain = ChainStock(co.store, co.clock, co.settings.store_id, self.shared)
+        aisle = Aisle(co, self.shared, self.shared)
+        dialog = ChainStockDialog(
+            lambda text: co.lookup.find(text, limit=8), chain, self.background, self.lang,
+            parent=self, order=None if not aisle.can_order else lambda info, store:
+            order_for_customer(self, aisle, info, store, self.background, self.lang,
+                               lambda text, error: self.say(text, error=error), self.refresh))
         try:
-            found = co.lookup.find(text, limit=8)
-        except PosError as exc:
-            self.say(message_for(exc, self.lang), error=True)
-            return
-        if not found:
-            self.say(self.tr("Nothing found for %1").replace("%1", text), error=True)
-            return
-        self.say("  ·  ".join(
-            f"{i.product.name(self.lang)}: "
-            f"{stock_text(i) or '—'}" for i in found))
+            dialog.exec()
+        finally:
+            dialog.deleteLater()
+        self.focus_scan()

@@ -2,6 +2,71 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>AisleDialog</name>
+    <message>
+        <location filename="../../posclient/ui/aisle.py" line="+59"/>
+        <source>Order for customer</source>
+        <translation>为顾客订货</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 from %2 (collected there)</source>
+        <translation>%1，从%2订货（在该店自提）</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Quantity (at most %1)</source>
+        <translation>数量（最多 %1）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Deposit paid now</source>
+        <translation>本次支付的定金</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A deposit only</source>
+        <translation>只付定金</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+19"/>
+        <source>Customer&apos;s name</source>
+        <translation>顾客姓名</translation>
+    </message>
+    <message>
+        <location line="-15"/>
+        <location line="+16"/>
+        <source>Customer&apos;s mobile</source>
+        <translation>顾客手机号</translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Deposit</source>
+        <translation>定金</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Order total %1</source>
+        <translation>订单合计 %1</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Type the deposit, e.g. 20.00</source>
+        <translation>请输入定金，例如 20.00</translation>
+    </message>
+</context>
+<context>
     <name>ApprovalDialog</name>
     <message>
         <location filename="../../posclient/ui/widgets.py" line="+102"/>
@@ -126,7 +191,7 @@
 <context>
     <name>CartColumn</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="+59"/>
+        <location filename="../../posclient/ui/sell.py" line="+63"/>
         <source>#</source>
         <translation>序号</translation>
     </message>
@@ -154,6 +219,154 @@
         <location line="+1"/>
         <source>Total</source>
         <translation>金额</translation>
+    </message>
+</context>
+<context>
+    <name>ChainStock</name>
+    <message>
+        <location filename="../../posclient/ui/chain_stock.py" line="+50"/>
+        <source>never uploaded</source>
+        <translation>从未上传</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>just now</source>
+        <translation>刚刚</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 min ago</source>
+        <translation>%1 分钟前</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 h ago</source>
+        <translation>%1 小时前</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 d ago</source>
+        <translation>%1 天前</translation>
+    </message>
+</context>
+<context>
+    <name>ChainStockDialog</name>
+    <message>
+        <location line="+19"/>
+        <source>Stock here and at other stores</source>
+        <translation>本店及其他门店库存</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+42"/>
+        <source>Barcode, item number or name</source>
+        <translation>条码、货号或品名</translation>
+    </message>
+    <message>
+        <location line="-25"/>
+        <source>Store</source>
+        <translation>门店</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Available</source>
+        <translation>可用</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Distance</source>
+        <translation>距离</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Updated</source>
+        <translation>更新于</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Order for customer</source>
+        <translation>为顾客订货</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Products found</source>
+        <translation>找到的商品</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+3"/>
+        <source>Other stores</source>
+        <translation>其他门店</translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>%1 orders the selected store&apos;s stock for the customer</source>
+        <translation>%1 为顾客从所选门店订货</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Message</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Nothing found for %1</source>
+        <translation>未找到“%1”</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Here: %1</source>
+        <translation>本店：%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>no stock level known</source>
+        <translation>库存未知</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Checking other stores…</source>
+        <translation>正在查询其他门店…</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>No other store of this group has this item</source>
+        <translation>本区域其他门店都没有该商品</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Live from the central</source>
+        <translation>总部实时数据</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Offline: other stores&apos; stock cannot be confirmed now</source>
+        <translation>离线：现在无法确认其他门店的库存</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Nothing is kept on this till about other stores for this item</source>
+        <translation>本收银机没有该商品在其他门店的库存记录</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Last checked: %1</source>
+        <translation>上次查询：%1</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Offline: cannot order from another store now</source>
+        <translation>离线：现在无法向其他门店订货</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Select a store that has the item</source>
+        <translation>请选择有货的门店</translation>
     </message>
 </context>
 <context>
@@ -647,7 +860,7 @@
 <context>
     <name>PickupDialog</name>
     <message>
-        <location filename="../../posclient/ui/pickup.py" line="+70"/>
+        <location filename="../../posclient/ui/pickup.py" line="+74"/>
         <source>Order pick-up</source>
         <translation>网购自提</translation>
     </message>
@@ -691,11 +904,12 @@
     <message>
         <location line="+18"/>
         <location line="+35"/>
+        <location line="+52"/>
         <source>Order</source>
         <translation>订单</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-51"/>
         <source>Order lines</source>
         <translation>订单行</translation>
     </message>
@@ -710,7 +924,7 @@
         <translation>提示</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+29"/>
         <source>No order %1 on this till</source>
         <translation>本收银机上没有订单 %1</translation>
     </message>
@@ -720,7 +934,7 @@
         <translation>正在向总部查询订单 %1…</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+21"/>
         <source>Using this till&apos;s copy of the order: %1</source>
         <translation>使用本收银机保存的订单：%1</translation>
     </message>
@@ -1785,7 +1999,7 @@
         <translation>现有 %1 · 预留 %2 · 可售 %3</translation>
     </message>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="+314"/>
+        <location filename="../../posclient/ui/sell.py" line="+321"/>
         <location filename="../../posclient/ui/sell_actions.py" line="+15"/>
         <source>Quantity</source>
         <translation>数量</translation>
@@ -1841,13 +2055,12 @@
         <translation>重打小票</translation>
     </message>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="+141"/>
-        <location filename="../../posclient/ui/sell_actions.py" line="+1"/>
+        <location line="+1"/>
         <source>Stock</source>
         <translation>库存查询</translation>
     </message>
     <message>
-        <location filename="../../posclient/ui/sell_actions.py" line="+1"/>
+        <location line="+1"/>
         <source>Pick-up</source>
         <translation>自提</translation>
     </message>
@@ -1867,7 +2080,7 @@
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="-449"/>
+        <location filename="../../posclient/ui/sell.py" line="-315"/>
         <location filename="../../posclient/ui/sell_actions.py" line="+1"/>
         <source>Member</source>
         <translation>会员</translation>
@@ -1920,12 +2133,12 @@
     </message>
     <message>
         <location line="+23"/>
-        <location line="+76"/>
+        <location line="+77"/>
         <source>Member: —</source>
         <translation>会员：—</translation>
     </message>
     <message>
-        <location line="-73"/>
+        <location line="-74"/>
         <source>Totals</source>
         <translation>合计</translation>
     </message>
@@ -1940,7 +2153,7 @@
         <translation>扫码框为空时按 Enter</translation>
     </message>
     <message>
-        <location line="+102"/>
+        <location line="+107"/>
         <source>Subtotal</source>
         <translation>小计</translation>
     </message>
@@ -1965,30 +2178,35 @@
         <translation>税额</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>Paid</source>
         <translation>已收</translation>
     </message>
     <message>
-        <location line="-123"/>
-        <location line="+126"/>
+        <location line="-130"/>
+        <location line="+133"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
     <message>
-        <location line="-55"/>
-        <location line="+95"/>
-        <location line="+258"/>
+        <location line="-61"/>
+        <location line="+101"/>
+        <location line="+263"/>
         <source>Member: %1</source>
         <translation>会员：%1</translation>
     </message>
     <message>
-        <location line="-352"/>
+        <location line="-363"/>
         <source>%1 points</source>
         <translation>%1 积分</translation>
     </message>
     <message>
-        <location line="+108"/>
+        <location line="+54"/>
+        <source>Orders from other stores, paid now</source>
+        <translation>他店订货（本次支付）</translation>
+    </message>
+    <message>
+        <location line="+60"/>
         <source>Coupon %1: %2</source>
         <translation>优惠券 %1：%2</translation>
     </message>
@@ -2034,7 +2252,7 @@
         <translation>输入折扣如 10% 或金额如 5.00</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+22"/>
         <source>Sale voided</source>
         <translation>本单已作废</translation>
     </message>
@@ -2050,7 +2268,7 @@
     </message>
     <message>
         <location line="+15"/>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>Finish or suspend the sale first</source>
         <translation>请先完成或挂起当前交易</translation>
     </message>
@@ -2065,14 +2283,24 @@
         <translation>换货：退回商品 %1。请扫描新商品后付款；差额补付或退还</translation>
     </message>
     <message>
-        <location line="+66"/>
-        <source>Barcode, item number or name</source>
-        <translation>条码、货号或品名</translation>
+        <location filename="../../posclient/ui/aisle.py" line="-83"/>
+        <source>%1 · order, collect at %2</source>
+        <translation>%1 · 订货，在%2自提</translation>
     </message>
     <message>
-        <location line="+9"/>
-        <source>Nothing found for %1</source>
-        <translation>未找到“%1”</translation>
+        <location line="+102"/>
+        <source>Offline: cannot order from another store now</source>
+        <translation>离线：现在无法向其他门店订货</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Holding %1 at %2…</source>
+        <translation>正在%2预留 %1…</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Ordered from %1: %2 × %3, pay %4 now</source>
+        <translation>已向%1订货：%2 × %3，本次应付 %4</translation>
     </message>
 </context>
 <context>

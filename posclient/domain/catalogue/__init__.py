@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .audit import AUDIT
+from .errors_chain import ERRORS as _CHAIN
 from .errors_cli import ERRORS as _CLI
 from .errors_devices import ERRORS as _DEVICES
 from .errors_member_tokens import ERRORS as _MEMBER_TOKENS
@@ -28,7 +29,8 @@ from .params import Params, is_zh, write
 from .refusals import REFUSALS
 
 # What errors say: message id -> (Chinese, English).
-ERRORS: dict[str, tuple[str, str]] = {**_SALE, **_TILL, **_DEVICES, **_CLI, **_MEMBER_TOKENS}
+ERRORS: dict[str, tuple[str, str]] = {**_SALE, **_TILL, **_DEVICES, **_CLI, **_MEMBER_TOKENS,
+                                    **_CHAIN}
 
 MESSAGES: dict[str, tuple[str, str]] = {**ERRORS, **REFUSALS, **AUDIT, **RECEIPT, **REPORT,
                                         **DISPLAY}

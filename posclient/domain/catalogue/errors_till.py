@@ -185,9 +185,9 @@ ERRORS: dict[str, tuple[str, str]] = {
         "The till does not know what this card payment was for: reverse it, or give the money "
         "back another way"),
     "orphan_not_a_sale": (
-        "这笔银行卡付款用于自提或换货：请撤销，或以其他方式退款给顾客",
-        "This card payment was for a pick-up or an exchange: reverse it, or give the money back "
-        "another way"),
+        "这笔银行卡付款用于自提、换货或他店订货：请撤销，或以其他方式退款给顾客",
+        "This card payment was for a pick-up, an exchange or an order from another store: "
+        "reverse it, or give the money back another way"),
     "orphan_unconfirmed": (
         "刷卡机从未确认这笔付款：不能据此补记销售",
         "The card terminal never confirmed this payment: it cannot be sold against"),

@@ -41,6 +41,15 @@ RECEIPT: dict[str, tuple[str, str]] = {
     "receipt.points_earned": ("本次积分", "Points earned"),
     "receipt.points_redeemed": ("使用积分", "Points redeemed"),
     "receipt.points_balance": ("积分余额(以总部为准)", "Points balance (till's view)"),
+    # orders placed at the till for another store (issue 18)
+    "receipt.aisle": ("他店订货 自提", "ORDERED FROM ANOTHER STORE"),
+    "receipt.aisle_order": ("订单号", "Order"),
+    "receipt.aisle_store": ("自提门店", "Collect at"),
+    "receipt.aisle_code": ("取货码", "Pick-up code"),
+    "receipt.aisle_paid_now": ("本次已付", "Paid now"),
+    "receipt.aisle_due": ("取货时应付", "To pay at pick-up"),
+    "receipt.aisle_customer": ("顾客", "Customer"),
+    "receipt.aisle_paid": ("订货已付", "Orders paid now"),
 }
 
 # The X and Z reports: ``report.<key>``.
