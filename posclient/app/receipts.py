@@ -199,8 +199,11 @@ class Receipts:
                 for r in receipt_rows.unprinted(self.store.conn)]
 
     def mark_printed(self, sale_id: int) -> None:
+        """The sale's receipt printed: no longer pending, and the pick-up codes of the orders
+        it placed for other stores are on the customer's paper only (store/aisle.py)."""
         with self.store.write() as conn:
             receipt_rows.mark_printed(conn, sale_id, iso(self.clock.now()))
+            aisle_rows.forget_codes(conn, sale_id)
 
     def print_sale(self, sale_id: int, printer: Callable[[Receipt], None], lang: str = "zh",
                    ) -> None:

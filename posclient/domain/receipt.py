@@ -71,7 +71,7 @@ class ReceiptAisleOrder:
     qty_text: str  # "2 x 12.50"
     total: Money
     store: str  # where it is collected
-    pickup_code: str
+    pickup_code: str  # "" once the first receipt printed (a reprint does not show it)
     paid_now: Money
     customer: str  # masked name and phone
 
@@ -329,7 +329,8 @@ def aisle_lines(r: Receipt, lang: str, width: int) -> list[PrintLine]:
         texts = [fit(o.item, width), two_cols("  " + o.qty_text, m(o.total), width),
                  fit(f"  {label('aisle_order', lang)}: {o.order_no}", width),
                  fit(f"  {label('aisle_store', lang)}: {o.store}", width),
-                 fit(f"  {label('aisle_code', lang)}: {o.pickup_code}", width)]
+                 fit(f"  {label('aisle_code', lang)}: "
+                     f"{o.pickup_code or label('aisle_code_gone', lang)}", width)]
         if o.customer:
             texts.append(fit(f"  {label('aisle_customer', lang)}: {o.customer}", width))
         texts += [two_cols("  " + label("aisle_paid_now", lang), m(o.paid_now), width),

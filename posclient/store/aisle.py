@@ -28,7 +28,7 @@ class AisleOrderRow:
     unit_price: int
     total: int
     paid_now: int
-    pickup_code: str
+    pickup_code: str  # until the receipt printed (forget_codes), then ""
     customer_name: str  # masked
     phone_last4: str | None
 
@@ -53,3 +53,12 @@ def of_sale(conn: sqlite3.Connection, sale_id: int) -> list[AisleOrderRow]:
         f"SELECT {', '.join(_NAMES)} FROM aisle_orders WHERE sale_id = ? ORDER BY position",
         (sale_id,))]
 
+
+
+def forget_codes(conn: sqlite3.Connection, sale_id: int) -> None:
+    """The sale's receipt has printed: its orders' pick-up codes are on the customer's paper
+    only from now on. The till keeps no code a copied database file would give away (issue 17:
+    the central and the fulfilling store's tills hold only its hash); a reprint says where the
+    code is."""
+    conn.execute("UPDATE aisle_orders SET pickup_code = '' WHERE sale_id = ? AND pickup_code <> ''",
+                 (sale_id,))

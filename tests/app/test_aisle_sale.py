@@ -162,6 +162,25 @@ def test_the_printed_receipt_says_where_and_with_which_code_to_collect(till, co)
     assert "13900001111" not in printed.text
 
 
+def test_the_till_forgets_the_pickup_code_once_the_receipt_has_printed(till, co):
+    """The code is on the customer's paper; a copied till file gives none away, and a reprint
+    says where the code is."""
+    aisle = Aisle(co, port=None)
+    order = held(aisle)
+    aisle.place(order)
+    co.pay_cash(cny(3000))
+    done = co.complete()
+    receipts, prints = Receipts(till.store, till.clock), []
+    receipts.print_sale(done.sale_id, prints.append, "en")  # the first print has the code
+    assert f"Pick-up code: {order.pickup_code}" in render_text(prints[0], "en")
+    stored = till.store.conn.execute("SELECT pickup_code FROM aisle_orders").fetchall()
+    assert stored == [("",)]
+    copy = receipts.copy_for_reprint(till.staff.login(1001, "1111"), till.staff, done.sale_id,
+                                     "en")
+    text = render_text(copy, "en")
+    assert "Pick-up code: on the original receipt" in text and order.pickup_code not in text
+
+
 def test_the_customer_sees_the_order_at_what_is_paid_for_it_now(till, co):
     from posclient.app.customer_display import CustomerPresenter
 

@@ -46,6 +46,7 @@ RECEIPT: dict[str, tuple[str, str]] = {
     "receipt.aisle_order": ("订单号", "Order"),
     "receipt.aisle_store": ("自提门店", "Collect at"),
     "receipt.aisle_code": ("取货码", "Pick-up code"),
+    "receipt.aisle_code_gone": ("见原始小票", "on the original receipt"),
     "receipt.aisle_paid_now": ("本次已付", "Paid now"),
     "receipt.aisle_due": ("取货时应付", "To pay at pick-up"),
     "receipt.aisle_customer": ("顾客", "Customer"),

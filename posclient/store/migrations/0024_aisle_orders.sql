@@ -5,7 +5,8 @@
 -- orders' ``paid_now`` (sync/protocol/events.py SalePayload), its lines are this store's goods.
 -- The customer only as the till shows them: the masked name and the phone's last four digits
 -- (the name and the phone went to the central sealed, in the sale's event). ``pickup_code``:
--- printed on the customer's receipt (and a reprint); the central keeps only its hash.
+-- for the customer's receipt, blanked once it has printed (posclient/store/aisle.py
+-- forget_codes): a reprint does not show it; the central keeps only its hash.
 CREATE TABLE aisle_orders (
     order_no        TEXT PRIMARY KEY,
     sale_id         INTEGER NOT NULL REFERENCES sales (id),
