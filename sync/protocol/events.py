@@ -186,12 +186,12 @@ class SalePayload(ProtocolModel):
     ``aisle_orders`` (issue 18): orders placed at this till for another store, paid (in full or
     a deposit) in this sale. ``lines`` are this store's goods only (the stock moves only for
     them); ``subtotal``, ``discount_total``, ``tax_total`` and ``taxes`` are the goods'. The
-    tenders pay the whole: ``total`` = what the goods come to (their lines, taxes and
-    ``rounding``, as without orders) + :attr:`aisle_paid` (the orders' ``paid_now``). So the
-    receipts, the tenders and the day's sales total (the till's Z, the central's
-    reconciliation) count the money taken at the till, and the orders' share is
-    :attr:`aisle_paid`. A sale may have no goods lines when it carries an order: its ``total``
-    is then ``aisle_paid + rounding``.
+    tenders pay the whole: ``total`` = what the goods come to (as without orders) +
+    :attr:`aisle_paid` (the orders' ``paid_now``), and cash rounding is ``rounding`` beside
+    it, as for any sale (the tenders cover ``total + rounding``). So the receipts, the tenders
+    and the day's sales total (the till's Z, the central's reconciliation) count the money
+    taken at the till, and the orders' share is :attr:`aisle_paid`. A sale may have no goods
+    lines when it carries an order: its ``total`` is then ``aisle_paid``.
     """
 
     receipt_no: Key
@@ -239,9 +239,9 @@ class SalePayload(ProtocolModel):
                              "the till in aisle_orders)")
         if len({o.order_no for o in self.aisle_orders}) != len(self.aisle_orders):
             raise ValueError("a sale's aisle orders have distinct order numbers")
-        if not self.lines and self.total != self.aisle_paid + self.rounding:
-            raise ValueError("a sale with orders only: total is the orders' paid_now + "
-                             "rounding")
+        if not self.lines and self.total != self.aisle_paid:
+            raise ValueError("a sale with orders only: total is the orders' paid_now (cash "
+                             "rounding is beside it, in rounding)")
         return self
 
     @field_validator("tenders")

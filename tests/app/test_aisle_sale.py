@@ -101,6 +101,25 @@ def test_an_order_alone_is_a_sale_of_its_paid_now(till, co):
     assert json.loads(raw)["change"] == 20
 
 
+def test_an_order_alone_paid_in_cash_rounded_to_ten_fen_travels_as_the_till_recorded_it(
+        till):
+    """``total`` is the orders' paid_now; cash rounding is ``rounding`` beside it, as for goods
+    (docs/architecture.md): the event the central reads is valid and adds up."""
+    till.store.conn.execute("UPDATE settings SET value = '10' WHERE key = 'cash_increment'")
+    co = Checkout(till.store, till.staff, till.staff.login(1001, "1111"), clock=till.clock,
+                  payments=SimulatedPaymentTerminal())
+    aisle = Aisle(co, port=None)
+    aisle.place(held(aisle, paid_now=3004))  # a deposit of 30.04, paid 30.00 in cash
+    co.pay_cash(cny(3000))
+    done = co.complete()
+    assert done.rounding == cny(-4)
+    raw = till.store.conn.execute("SELECT payload FROM outbox WHERE event_id = ?",
+                                  (done.event_id,)).fetchone()[0]
+    sale = SalePayload.model_validate_json(raw)  # the central's model: refused before the fix
+    assert (sale.total, sale.rounding, sale.aisle_paid) == (3004, -4, 3004)
+    assert sum(t["amount"] for t in sale.tenders) == sale.total + sale.rounding
+
+
 def test_what_cannot_be_ordered_is_refused_before_anything_changes(till, co):
     aisle = Aisle(co, port=None)
     refusals = [
