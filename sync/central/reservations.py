@@ -27,7 +27,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -92,16 +92,22 @@ def create(engine: Engine, holder: str, req: ReservationRequest,
         if conn.scalar(select(stores.c.store_id).where(stores.c.store_id == req.store_id)) \
                 is None:
             raise NotFound(f"No store {req.store_id!r}.", code="store_unknown")
-        rid = uuid.uuid4()
+        made = Reservation(
+            reservation_id=uuid.uuid4(), request_id=req.request_id, holder=holder,
+            store_id=req.store_id, status="held", created_at=now.astimezone(UTC),
+            expires_at=(now + timedelta(seconds=req.hold_seconds)).astimezone(UTC),
+            order_no=req.order_no,
+            lines=sorted((ReservationLine(line_id=i, product_id=p.product_id, sku=p.sku,
+                                          qty=ln.qty)
+                          for i, p, ln in zip(ids, products, req.lines, strict=True)),
+                         key=lambda ln: ln.line_id))
         conn.execute(reservations.insert().values(
-            reservation_id=rid, holder=holder, request_id=req.request_id,
-            store_id=req.store_id, status="held", order_no=req.order_no, created_at=now,
-            expires_at=now + timedelta(seconds=req.hold_seconds)))
+            made.model_dump(include={"reservation_id", "holder", "request_id", "store_id",
+                                     "status", "order_no", "created_at", "expires_at"})))
         _hold(conn, req.store_id, products, req.lines, ids)
         conn.execute(reservation_lines.insert(), [
-            {"reservation_id": rid, "line_id": i, "product_id": p.product_id, "sku": p.sku,
-             "qty": ln.qty} for i, p, ln in zip(ids, products, req.lines, strict=True)])
-        return _read(conn, rid), True
+            {"reservation_id": made.reservation_id, **ln.model_dump()} for ln in made.lines])
+        return made, True  # as written: no read back
 
 
 def _hold(conn: Connection, store_id: str, products: Sequence[Product],
@@ -141,7 +147,7 @@ def release(engine: Engine, holder: str, reservation_id: UUID, now: datetime) ->
     with feed.transaction(engine, now) as tx:
         r = _own(tx.conn, holder, reservation_id, lock=True)
         if _end(tx.conn, r, "released", now):
-            return _read(tx.conn, reservation_id)
+            return r.model_copy(update={"status": "released"})  # as written: no read back
         if r.status == "confirmed":
             raise Conflict(f"Reservation {reservation_id} was confirmed into order "
                            f"{r.order_no}: cancel the order instead.",
