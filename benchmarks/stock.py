@@ -18,7 +18,9 @@ SELECT`` over ``generate_series``), and every store gets a level for every produ
   holding ``--reserve-lines`` random products at a random store (``POST /v1/reservations``)
   then releasing it, ``--reservations`` in all: reservations made per second of the whole
   run (their releases included); reserve_requests_per_s: holds and releases per second;
-  reserve_p99_ms: one hold's time;
+  reserve_p99_ms: one hold's time; central_cpu_ms_per_reservation: the CPU time the central's
+  processes (not PostgreSQL's) spent per hold and its release, so the ceiling of a machine
+  is about its cores x 1000 / it (and central_cpu_ms_per_availability per answer);
 - oversold: ``--clients`` clients released at once, each holding one unit of the same product
   at one store, which has ``--race-units`` left: units promised beyond them (must be 0);
   race_reserved: units held (must be ``--race-units``);
@@ -370,6 +372,39 @@ def _until_below(http: httpx.Client, sku: str, before: int, since: float,
     raise RuntimeError(f"the sale of {sku} did not reach the central within {limit_s} s")
 
 
+# -- the central's CPU -------------------------------------------------------------------------
+
+def central_pids(base: str) -> list[int]:
+    """The central's processes serving ``base``: ``serve`` and its worker processes."""
+    port = base.rsplit(":", 1)[1]
+    stats: dict[int, int] = {}
+    serve: list[int] = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            args = (entry / "cmdline").read_bytes().split(b"\0")
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        stats[int(entry.name)] = ppid
+        if b"sync.central" in args and b"--port" in args and port.encode() in args:
+            serve.append(int(entry.name))
+    return serve + [pid for pid, ppid in stats.items() if ppid in serve]
+
+
+def cpu_s(pids: list[int]) -> float:
+    """User and system CPU seconds the processes used so far (Linux ``/proc``)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 # -- main --------------------------------------------------------------------------------------
 
 def machine() -> dict[str, Any]:
@@ -413,13 +448,21 @@ def run(argv: list[str]) -> dict[str, Any]:
         skus = price_till_products(engine)
         with central_server(url, workers=args.workers) as base:
             results["central_workers"] = args.workers
+            pids = central_pids(base)
+            cpu0 = cpu_s(pids)
             results.update(measure_availability(base, url, stores=args.stores, stocked=stocked,
                                                 lines=args.lines, runs=args.lookups, rng=rng))
+            cpu1 = cpu_s(pids)
             log(f"availability p99 {results['availability_p99_ms']} ms")
             results.update(measure_reserve(base, clients=args.clients, total=args.reservations,
                                            stores=args.stores, stocked=stocked,
                                            lines=args.reserve_lines, seed=args.seed))
+            cpu2 = cpu_s(pids)
             log(f"{results['reserve_per_s']} reservations/s")
+            results["central_cpu_ms_per_availability"] = round(
+                (cpu1 - cpu0) * 1000 / (args.lookups + 50), 2)  # with the 50 to warm up
+            results["central_cpu_ms_per_reservation"] = round(
+                (cpu2 - cpu1) * 1000 / results["reservations"], 2)  # its hold and release
             results.update(measure_race(base, engine, clients=args.clients,
                                         units=args.race_units))
             log(f"race: {results['race_reserved']} held of {args.race_units}")
