@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Engine, bindparam, func, select, update
+from sqlalchemy import Connection, Engine, Row, bindparam, func, select, update
 
 from sync.central import feed, held, orders
 from sync.central.availability import Product, line_ids, resolve
@@ -79,8 +79,12 @@ def create(engine: Engine, holder: str, req: ReservationRequest,
         products = resolve(conn, req.lines)
         asked = sorted(zip(ids, (p.product_id for p in products),
                            (ln.qty for ln in req.lines), strict=True))
-        found = conn.scalar(select(reservations.c.reservation_id).where(
-            reservations.c.holder == holder, reservations.c.request_id == req.request_id))
+        found, store = conn.execute(select(  # one round trip for both
+            select(reservations.c.reservation_id).where(
+                reservations.c.holder == holder,
+                reservations.c.request_id == req.request_id).scalar_subquery(),
+            select(stores.c.store_id).where(
+                stores.c.store_id == req.store_id).scalar_subquery())).one()
         if found is not None:
             known = _read(conn, found)
             if known.store_id != req.store_id or sorted(
@@ -89,8 +93,7 @@ def create(engine: Engine, holder: str, req: ReservationRequest,
                                "reservation (another store or other lines); a new hold "
                                "needs a new request_id.", code="request_id_reused")
             return known, False
-        if conn.scalar(select(stores.c.store_id).where(stores.c.store_id == req.store_id)) \
-                is None:
+        if store is None:
             raise NotFound(f"No store {req.store_id!r}.", code="store_unknown")
         made = Reservation(
             reservation_id=uuid.uuid4(), request_id=req.request_id, holder=holder,
@@ -285,19 +288,26 @@ def _own(conn: Connection, holder: str, reservation_id: UUID, *,
          lock: bool = False) -> Reservation:
     """The reservation, if ``holder`` holds it (or is the admin): else ``404``; with
     ``lock``, its row locked until the transaction ends (PostgreSQL)."""
-    q = select(reservations.c.holder).where(reservations.c.reservation_id == reservation_id)
+    q = select(reservations).where(reservations.c.reservation_id == reservation_id)
     if lock and is_postgres(conn):
         q = q.with_for_update()
-    who = conn.scalar(q)
-    if who is None or (holder != ADMIN and who != holder):
+    row = conn.execute(q).first()
+    if row is None or (holder != ADMIN and row.holder != holder):
         raise NotFound(f"No reservation {reservation_id} of yours.",
                        code="reservation_unknown")
-    return _read(conn, reservation_id)
+    return _with_lines(conn, row)
 
 
 def _read(conn: Connection, reservation_id: UUID) -> Reservation:
-    r, rl = reservations, reservation_lines
-    row = conn.execute(select(r).where(r.c.reservation_id == reservation_id)).one()
+    r = reservations
+    return _with_lines(conn, conn.execute(select(r).where(
+        r.c.reservation_id == reservation_id)).one())
+
+
+def _with_lines(conn: Connection, row: Row[Any]) -> Reservation:
+    """The reservation of ``row`` (a row of ``reservations``) with its lines."""
+    reservation_id = row.reservation_id
+    rl = reservation_lines
     lines = [ReservationLine(line_id=int(i), product_id=int(p), sku=sku, qty=int(q))
              for i, p, sku, q in conn.execute(
                  select(rl.c.line_id, rl.c.product_id, rl.c.sku, rl.c.qty)
