@@ -38,7 +38,9 @@ import json
 import os
 import platform
 import random
+import shutil
 import subprocess
+import tempfile
 import threading
 import time
 import uuid
@@ -429,7 +431,8 @@ def run(argv: list[str]) -> dict[str, Any]:
     ap.add_argument("--sales", type=int, default=50)
     ap.add_argument("--workers", type=int, default=2, help="the central's worker processes")
     ap.add_argument("--seed", type=int, default=18)
-    ap.add_argument("--workdir", type=Path, default=None)
+    ap.add_argument("--workdir", type=Path, default=None,
+                    help="where the till's database goes (default: a temp dir, removed)")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args(argv)
     stocked = min(args.stocked or args.products, args.products)
@@ -437,8 +440,17 @@ def run(argv: list[str]) -> dict[str, Any]:
     if problem is not None:
         raise SystemExit(f"PostgreSQL does not answer at POSCLIENT_PG_URL ({problem})")
     rng = random.Random(args.seed)
-    work = args.workdir or Path(f"/tmp/bench-stock-{uuid.uuid4().hex[:8]}")
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="posbench-stock-"))
     work.mkdir(parents=True, exist_ok=True)
+    try:
+        return _run(args, stocked, rng, work)
+    finally:
+        if args.workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _run(args: argparse.Namespace, stocked: int, rng: random.Random,
+         work: Path) -> dict[str, Any]:
     results: dict[str, Any] = {"products": args.products, "stores": args.stores,
                                "machine_before": machine()}
     with pg_schema(PG_URL) as url:
