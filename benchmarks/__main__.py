@@ -1,13 +1,14 @@
 """``python -m benchmarks checkout --products 1000000 --json out.json``
 ``python -m benchmarks sync --products 1000000 --members 1000000 --json out.json``
-``python -m benchmarks pricing --members 1000000 --json out.json``"""
+``python -m benchmarks pricing --members 1000000 --json out.json``
+``python -m benchmarks stock --products 1000000 --stores 100 --json out.json``"""
 
 from __future__ import annotations
 
 import sys
 
 BENCHMARKS = {"checkout": "benchmarks.checkout", "sync": "benchmarks.sync",
-              "pricing": "benchmarks.pricing"}
+              "pricing": "benchmarks.pricing", "stock": "benchmarks.stock"}
 
 
 def main(argv: list[str]) -> int:

@@ -12,6 +12,7 @@ One cycle (:meth:`SyncEngine.run_once`):
    what changed, plus the removal of what the snapshot no longer holds; its cursor is set
    last.
    Between the two, suspended sales are shared with the store's other tills (sync/parked.py).
+   A nudge (:meth:`SyncEngine.sync_now`) during a long pull pushes between two pages.
 3. stock: once the feed has been read to its head after a push, the central's levels include
    the sales it accepted, so the till stops counting their stock movements (its stock is level
    + the movements the view ``stock_pending`` still counts): the last page's transaction also
@@ -66,7 +67,7 @@ from . import calls, chain_calls, member_keys, parked, snapshot_load, till_ident
 from .apply import Applier
 from .credentials import TokenStore, key_audit
 from .errors import SyncError
-from .faults import network_error, raise_for
+from .faults import network_error, never_back, raise_for
 from .http import DEFAULT_DEADLINE_S, BoundedTransport
 from .protocol import (
     MAX_EVENTS_PER_BATCH,
@@ -459,7 +460,7 @@ class SyncEngine(chain_calls.ChainCalls):
                 raise SyncError(f"the central sent a page the till refused ({exc}); the "
                                 "cursor was left unchanged", transient=False,
                                 code="page_refused") from None
-            _never_back(int(cursor), page.next_after, records[0][0].seq if records else None)
+            never_back(int(cursor), page.next_after, records[0][0].seq if records else None)
             with _synchronous(store.conn, "NORMAL"), store.write() as conn:
                 t0 = time.perf_counter()
                 report.applied += Applier(conn, store_id, iso(self.clock.now())).apply(
@@ -473,6 +474,8 @@ class SyncEngine(chain_calls.ChainCalls):
             took = time.perf_counter() - t0
             pages += 1
             longest = max(longest, took)
+            if page.has_more:
+                self._push_if_nudged(store, http, report)
             log.debug("page of %d changes applied in %.1f ms%s", len(records), took * 1000,
                       "" if page.has_more else " (the head: with the stock watermark)")
             if not page.has_more:
@@ -485,6 +488,15 @@ class SyncEngine(chain_calls.ChainCalls):
                         "pulled %d pages, longest write transaction %.0f ms", pages,
                         longest * 1000)
                 return
+
+    def _push_if_nudged(self, store: Store, http: httpx.Client, report: CycleReport) -> None:
+        """A nudge (:meth:`sync_now`: a sale, a return, a count) during a long pull: what is
+        pending goes up between two pages, on the cycle's thread and connection (one writer).
+        The pull then reads on to the head, whose levels include it: the stock watermark of
+        the last page holds (posclient/store/stock.py)."""
+        if self._wake.is_set():
+            self._wake.clear()
+            self._push(store, http, report)
 
     @staticmethod
     def _tidy(store: Store) -> float:
@@ -565,7 +577,8 @@ class SyncEngine(chain_calls.ChainCalls):
         self._thread.start()
 
     def sync_now(self) -> None:
-        """Wake the background thread for a cycle now (after a sale, or 'Sync now')."""
+        """Wake the background thread for a cycle now (after a sale, or 'Sync now'); in a
+        long pull, what is pending goes up between two pages."""
         self._wake.set()
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -585,15 +598,4 @@ def _synchronous(conn: sqlite3.Connection, level: str) -> Iterator[None]:
         yield
     finally:
         conn.execute(f"PRAGMA synchronous = {int(saved)}")
-
-
-def _never_back(cursor: int, next_after: int, first_seq: int | None) -> None:
-    """A page may not move the till's cursor back, nor hold changes it already has."""
-    if next_after < cursor or (first_seq is not None and first_seq <= cursor):
-        raise SyncError(f"the central sent a page that would move the till's cursor back "
-                        f"(from {cursor} to {min(next_after, first_seq or next_after)}): "
-                        "refused; the cursor was left unchanged", transient=False,
-                        code="cursor_back", cursor=cursor,
-                        next_after=min(next_after, first_seq or next_after))
-
 

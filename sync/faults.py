@@ -47,3 +47,15 @@ def raise_for(resp: httpx.Response) -> None:
     if code >= 500:
         raise SyncError(f"the central had an error ({code})", transient=True)
     raise SyncError(f"the central refused the request ({code})", transient=False)
+
+
+def never_back(cursor: int, next_after: int, first_seq: int | None) -> None:
+    """A page may not move the till's cursor back, nor hold changes it already has."""
+    if next_after < cursor or (first_seq is not None and first_seq <= cursor):
+        raise SyncError(f"the central sent a page that would move the till's cursor back "
+                        f"(from {cursor} to {min(next_after, first_seq or next_after)}): "
+                        "refused; the cursor was left unchanged", transient=False,
+                        code="cursor_back", cursor=cursor,
+                        next_after=min(next_after, first_seq or next_after))
+
+

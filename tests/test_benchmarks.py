@@ -3,6 +3,8 @@ by `python -m benchmarks ...` on large data, and recorded in docs/performance.md
 
 from __future__ import annotations
 
+import os
+
 from benchmarks.checkout import run
 
 CHECKOUT_KEYS = {
@@ -59,4 +61,35 @@ def test_pricing_benchmark_runs_and_reports_every_key(tmp_path):
                            "--workdir", str(tmp_path / "work")])
     assert results.keys() >= PRICING_KEYS
     assert all(results[k] > 0 for k in PRICING_KEYS)
+    assert out.read_text().startswith("{")
+
+
+STOCK_KEYS = {
+    "availability_p50_ms", "availability_p99_ms", "raw_availability_p99_ms", "reserve_per_s",
+    "reserve_p99_ms", "oversold", "race_reserved", "till_to_web_p50_s", "till_to_web_p95_s",
+    "till_bootstrap_s", "machine_before", "machine_after",
+}
+
+
+def test_stock_benchmark_runs_and_reports_every_key(tmp_path):
+    """Tiny sizes, on PostgreSQL (the benchmark's database): skipped where it does not
+    answer. The race for the last units is exact even here: never oversold."""
+    import pytest
+
+    from benchmarks.stock import PG_URL, pg_problem
+    from benchmarks.stock import run as run_stock
+
+    problem = pg_problem(PG_URL)
+    if problem is not None:  # CI must run it (as the sync tests: tests/sync/conftest.py)
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(
+            f"PostgreSQL does not answer at POSCLIENT_PG_URL: {problem}")
+    out = tmp_path / "stock.json"
+    results = run_stock(["--products", "500", "--stores", "3", "--lookups", "20",
+                         "--clients", "10", "--reservations", "40", "--race-units", "4",
+                         "--sales", "3", "--json", str(out), "--workdir", str(tmp_path / "w")])
+    assert results.keys() >= STOCK_KEYS
+    assert results["oversold"] == 0 and results["race_reserved"] == 4
+    assert results["stock_level_rows"] == 1_500
+    assert all(results[k] > 0 for k in ("availability_p99_ms", "raw_availability_p99_ms",
+                                        "reserve_per_s", "till_to_web_p95_s"))
     assert out.read_text().startswith("{")

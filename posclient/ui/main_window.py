@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
         self.sell_page.no_sale_requested.connect(self.no_sale)
         self.sell_page.settings_requested.connect(self.open_settings)
         self.sell_page.returned.connect(self.returned)
+        self.sell_page.stock_moved.connect(self.nudge_sync)
         self.sell_page.shift_requested.connect(self.open_shift)
         self.sell_page.reconcile_requested.connect(self.open_reconcile)
         self.customer.attach()
@@ -344,6 +345,11 @@ class MainWindow(QMainWindow):
         self.sell_page.show_done(text)
         self._print_return(done)
         self.refresh_waiting()
+        self.nudge_sync()
+
+    def nudge_sync(self) -> None:
+        """A business event that moves stock committed (a sale, a return, a count, a delivery
+        received): the sync engine, if running, sends it now (sync/engine.py ``sync_now``)."""
         if self.engine is not None:
             self.engine.sync_now()
 

@@ -47,6 +47,7 @@ from .workers import Background
 
 if TYPE_CHECKING:
     from .engine import SaleCentral
+    from .stock import ReceivingDialog, StockCountDialog
 
 
 class SellPage(QWidget):
@@ -58,6 +59,7 @@ class SellPage(QWidget):
     reconcile_requested = Signal()
     returned = Signal(object)  # a CompletedReturn: the window prints its slip, opens the drawer
     changed = Signal()  # the cart changed (the window notes activity)
+    stock_moved = Signal()  # a count or a delivery was posted: the window nudges the sync
 
     # Their own context: "Price" and "Total" read differently as a column than as an action.
     COLUMNS = (QT_TRANSLATE_NOOP("CartColumn", "#"), QT_TRANSLATE_NOOP("CartColumn", "Item"),
@@ -537,12 +539,13 @@ class SellPage(QWidget):
 
         self._stock_dialog(ReceivingDialog)
 
-    def _stock_dialog(self, kind: Callable[..., QDialog]) -> None:
+    def _stock_dialog(self, kind: type[StockCountDialog] | type[ReceivingDialog]) -> None:
         co = self.checkout
         if co is None:
             return
         dialog = kind(self.lang, store=co.store, staff=co.staff, session=co.session,
                       clock=co.clock, parent=self)
+        dialog.stock_moved.connect(self.stock_moved)
         try:
             dialog.exec()
         finally:

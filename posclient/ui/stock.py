@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -82,6 +82,8 @@ def _signed(n: int) -> str:
 class StockCountDialog(QDialog):
     """Scan what is on the shelf (or in the store); each line shows what the till expected and
     the difference; Post books the differences with a supervisor's PIN."""
+
+    stock_moved = Signal()  # a count was posted: the window nudges the sync engine
 
     def __init__(self, lang: str, *, store: object, staff: object, session: object,
                  clock: object, parent: QWidget | None = None) -> None:
@@ -203,6 +205,7 @@ class StockCountDialog(QDialog):
         if done is None:
             return
         self.posted = done
+        self.stock_moved.emit()
         self.refresh()
         self.say(self.tr("Count posted: %1 line(s), %2 with a difference")
                  .replace("%1", str(len(done.lines))).replace("%2", str(done.differences)))
@@ -212,6 +215,8 @@ class StockCountDialog(QDialog):
 class ReceivingDialog(QDialog):
     """The deliveries and transfers the store expects; pick one, scan what arrived (expected
     against received per line), post it with a supervisor's PIN."""
+
+    stock_moved = Signal()  # a delivery was received: the window nudges the sync engine
 
     def __init__(self, lang: str, *, store: object, staff: object, session: object,
                  clock: object, parent: QWidget | None = None) -> None:
@@ -384,6 +389,7 @@ class ReceivingDialog(QDialog):
         if done is None:
             return
         self.posted = done
+        self.stock_moved.emit()
         self.receiving = None
         self.load()
         text = self.tr("Delivery %1 received: %2 line(s), %3 with a difference").replace(

@@ -27,11 +27,11 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Engine, bindparam, func, select, update
+from sqlalchemy import Connection, Engine, Row, bindparam, func, select, update
 
 from sync.central import channels, feed, held, orders
 from sync.central.availability import Product, line_ids, resolve
@@ -80,8 +80,12 @@ def create(engine: Engine, holder: str, req: ReservationRequest,
         products = resolve(conn, req.lines)
         asked = sorted(zip(ids, (p.product_id for p in products),
                            (ln.qty for ln in req.lines), strict=True))
-        found = conn.scalar(select(reservations.c.reservation_id).where(
-            reservations.c.holder == holder, reservations.c.request_id == req.request_id))
+        found, store = conn.execute(select(  # one round trip for both
+            select(reservations.c.reservation_id).where(
+                reservations.c.holder == holder,
+                reservations.c.request_id == req.request_id).scalar_subquery(),
+            select(stores.c.store_id).where(
+                stores.c.store_id == req.store_id).scalar_subquery())).one()
         if found is not None:
             known = _read(conn, found)
             if known.store_id != req.store_id or sorted(
@@ -90,19 +94,24 @@ def create(engine: Engine, holder: str, req: ReservationRequest,
                                "reservation (another store or other lines); a new hold "
                                "needs a new request_id.", code="request_id_reused")
             return known, False
-        if conn.scalar(select(stores.c.store_id).where(stores.c.store_id == req.store_id)) \
-                is None:
+        if store is None:
             raise NotFound(f"No store {req.store_id!r}.", code="store_unknown")
-        rid = uuid.uuid4()
+        made = Reservation(
+            reservation_id=uuid.uuid4(), request_id=req.request_id, holder=holder,
+            store_id=req.store_id, status="held", created_at=now.astimezone(UTC),
+            expires_at=(now + timedelta(seconds=req.hold_seconds)).astimezone(UTC),
+            order_no=req.order_no,
+            lines=sorted((ReservationLine(line_id=i, product_id=p.product_id, sku=p.sku,
+                                          qty=ln.qty)
+                          for i, p, ln in zip(ids, products, req.lines, strict=True)),
+                         key=lambda ln: ln.line_id))
         conn.execute(reservations.insert().values(
-            reservation_id=rid, holder=holder, request_id=req.request_id,
-            store_id=req.store_id, status="held", order_no=req.order_no, created_at=now,
-            expires_at=now + timedelta(seconds=req.hold_seconds)))
+            made.model_dump(include={"reservation_id", "holder", "request_id", "store_id",
+                                     "status", "order_no", "created_at", "expires_at"})))
         _hold(conn, req.store_id, products, req.lines, ids)
         conn.execute(reservation_lines.insert(), [
-            {"reservation_id": rid, "line_id": i, "product_id": p.product_id, "sku": p.sku,
-             "qty": ln.qty} for i, p, ln in zip(ids, products, req.lines, strict=True)])
-        return _read(conn, rid), True
+            {"reservation_id": made.reservation_id, **ln.model_dump()} for ln in made.lines])
+        return made, True  # as written: no read back
 
 
 def _hold(conn: Connection, store_id: str, products: Sequence[Product],
@@ -142,7 +151,7 @@ def release(engine: Engine, holder: str, reservation_id: UUID, now: datetime) ->
     with feed.transaction(engine, now) as tx:
         r = _own(tx.conn, holder, reservation_id, lock=True)
         if _end(tx.conn, r, "released", now):
-            return _read(tx.conn, reservation_id)
+            return r.model_copy(update={"status": "released"})  # as written: no read back
         if r.status == "confirmed":
             raise Conflict(f"Reservation {reservation_id} was confirmed into order "
                            f"{r.order_no}: cancel the order instead.",
@@ -319,19 +328,26 @@ def _own(conn: Connection, holder: str, reservation_id: UUID, *,
          lock: bool = False) -> Reservation:
     """The reservation, if ``holder`` holds it (or is the admin): else ``404``; with
     ``lock``, its row locked until the transaction ends (PostgreSQL)."""
-    q = select(reservations.c.holder).where(reservations.c.reservation_id == reservation_id)
+    q = select(reservations).where(reservations.c.reservation_id == reservation_id)
     if lock and is_postgres(conn):
         q = q.with_for_update()
-    who = conn.scalar(q)
-    if who is None or (holder != ADMIN and who != holder):
+    row = conn.execute(q).first()
+    if row is None or (holder != ADMIN and row.holder != holder):
         raise NotFound(f"No reservation {reservation_id} of yours.",
                        code="reservation_unknown")
-    return _read(conn, reservation_id)
+    return _with_lines(conn, row)
 
 
 def _read(conn: Connection, reservation_id: UUID) -> Reservation:
-    r, rl = reservations, reservation_lines
-    row = conn.execute(select(r).where(r.c.reservation_id == reservation_id)).one()
+    r = reservations
+    return _with_lines(conn, conn.execute(select(r).where(
+        r.c.reservation_id == reservation_id)).one())
+
+
+def _with_lines(conn: Connection, row: Row[Any]) -> Reservation:
+    """The reservation of ``row`` (a row of ``reservations``) with its lines."""
+    reservation_id = row.reservation_id
+    rl = reservation_lines
     lines = [ReservationLine(line_id=int(i), product_id=int(p), sku=sku, qty=int(q))
              for i, p, sku, q in conn.execute(
                  select(rl.c.line_id, rl.c.product_id, rl.c.sku, rl.c.qty)

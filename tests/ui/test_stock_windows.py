@@ -112,3 +112,45 @@ def test_a_delivery_is_received_against_its_lines(qtbot, window):
     assert seen["left"] == (0, "No delivery is expected (they arrive from the central)")
     cat = Catalog(w.terminal.store.conn)
     assert (cat.stock(1), cat.stock(2), cat.stock(3)) == (124, 25, 51)
+
+
+def test_a_posted_count_and_a_received_delivery_nudge_the_sync_engine(qtbot, small_store,
+                                                                      clock):
+    """Fresh from the tills (issue 18): like a sale or a return, each sends its stock event
+    now (sync/engine.py ``sync_now``), not on the engine's timer. The real engine, not
+    started: its wake-up is what a nudge sets."""
+    from sync.credentials import MemoryKeyring, TokenStore
+    from sync.engine import SyncEngine
+
+    engine = SyncEngine(small_store.path, tokens=TokenStore(MemoryKeyring()))
+    w = MainWindow(Terminal(small_store, clock=clock, payments=SimulatedPaymentTerminal()),
+                   lang="en", engine=engine)
+    qtbot.addWidget(w)
+    w.show()
+    expect_delivery(small_store, "D-8", [(1, 2)])
+    log_in(qtbot, w)
+    nudged: dict[str, tuple[bool, bool]] = {}
+
+    def post(name: str, button: str):
+        def run(dialog) -> None:
+            try:
+                if name == "receiving":
+                    dialog.buttons["startReceive"].click()
+                scan(qtbot, dialog.scan_field, MILK)
+                before = engine._wake.is_set()
+                on_next_dialog(qtbot, approve(2001, "2222"), name="approval")
+                dialog.buttons[button].click()
+                nudged[name] = (before, engine._wake.is_set())
+                engine._wake.clear()
+            finally:
+                dialog.reject()
+        return run
+
+    on_next_dialog(qtbot, post("stockCount", "postCount"), name="stockCount")
+    press(qtbot, w, Qt.Key.Key_T)
+    on_next_dialog(qtbot, post("receiving", "postReceive"), name="receiving")
+    press(qtbot, w, Qt.Key.Key_D)
+    assert nudged == {"stockCount": (False, True), "receiving": (False, True)}
+    assert w.terminal.store.conn.execute(
+        "SELECT count(*) FROM outbox WHERE type IN ('stock_count', 'stock_receive')"
+    ).fetchone()[0] == 2
