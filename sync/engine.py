@@ -577,8 +577,7 @@ class SyncEngine(chain_calls.ChainCalls):
         self._thread.start()
 
     def sync_now(self) -> None:
-        """Wake the background thread for a cycle now (after a sale, or 'Sync now'); in a
-        long pull, what is pending goes up between two pages."""
+        """Wake the background thread now (a sale, 'Sync now'); a long pull pushes between pages."""
         self._wake.set()
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -598,4 +597,3 @@ def _synchronous(conn: sqlite3.Connection, level: str) -> Iterator[None]:
         yield
     finally:
         conn.execute(f"PRAGMA synchronous = {int(saved)}")
-
