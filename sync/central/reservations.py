@@ -1,14 +1,17 @@
 """Reservations (issue 18): a hold of quantities at one store while a customer pays.
 
-- **Hold** (:func:`create`): all lines or none, in one transaction. Each product's units are
-  held by one conditional update, in product order (two holds never deadlock)::
+- **Hold** (:func:`create`): all lines or none, in one transaction. The store's levels of the
+  products are locked first, in product order (two holds never deadlock), by one
+  ``SELECT ... ORDER BY product_id FOR UPDATE`` (SQLite: the write lock, ``BEGIN
+  IMMEDIATE``); a product whose locked level cannot cover its units is short: the transaction
+  rolls back, nothing is held (``409 stock_short`` with the short lines). Otherwise each
+  product's units are held by one conditional update, sent together (one round trip)::
 
       UPDATE stock_levels SET held = held + :q
        WHERE store_id = :s AND product_id = :p AND qty - held - :safety >= :q
 
-  A product whose update changes no row is short: the transaction rolls back, nothing is held
-  (``409 stock_short`` with the short lines). Never a read, then a write: two checkouts racing
-  for the last units cannot both have them, on SQLite or PostgreSQL.
+  and every one must change its row. Two checkouts racing for the last units cannot both have
+  them, on SQLite or PostgreSQL: the second reads the level after the first commits.
 - **Idempotent** on the holder's ``request_id``: the same request again answers the same
   reservation (``200``); the same ``request_id`` with another store or other lines is
   ``409 request_id_reused``. A repeat racing its first attempt breaks the unique
