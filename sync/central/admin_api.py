@@ -18,7 +18,16 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from sqlalchemy import Connection, Row, select
 
-from sync.central import entities, feed, identity, incidents, orders, pickup_codes, returns
+from sync.central import (
+    entities,
+    feed,
+    identity,
+    incidents,
+    orders,
+    oversell,
+    pickup_codes,
+    returns,
+)
 from sync.central.api import BearerDep, CentralDep, OnceRoute, RowId
 from sync.central.db import serialize
 from sync.central.entities import WriteReport
@@ -38,6 +47,7 @@ from sync.central.models import (
     ExceptionOut,
     GapOut,
     OrderCustomer,
+    OrderMove,
     OrderOut,
     OrdersBatch,
     PruneIn,
@@ -195,7 +205,9 @@ def read_order(order_no: Annotated[str, Path(max_length=64)], c: CentralDep) -> 
     """A web order as it stands now (what the tills collected and returned of it), with its
     customer's name and phone as the web shop sent them: the tills get those masked."""
     order, name, phone = orders.order_customer(c.engine, order_no)
-    return OrderOut(order=order, customer=OrderCustomer(name=name, phone=phone))
+    with c.engine.connect() as conn:
+        moves = [OrderMove(**m) for m in oversell.actions_of(conn, "order", order_no)]
+    return OrderOut(order=order, customer=OrderCustomer(name=name, phone=phone), moves=moves)
 
 
 @router.post("/entities/{entity}", response_model=EntityReport, responses=_REJECTED)

@@ -45,6 +45,8 @@ from sync.central.schema import (
     member_personal,
     member_stores,
     meta,
+    oversell_actions,
+    oversell_queue,
     parked_sales,
     pickup_code_attempts,
     points_ledger,
@@ -135,9 +137,17 @@ def test_init_upgrades_a_database_of_the_previous_schema_and_keeps_its_data(db, 
     assert re.search(r"stores\s+1", capsys.readouterr().out)  # the store is still there
 
 
+def _as_v15(conn) -> None:
+    """Make the v16 parts of a database look as v15 had them (no oversell queue or record:
+    issue 18)."""
+    for table in (oversell_actions, oversell_queue):
+        table.drop(conn)
+
+
 def _as_v14(conn) -> None:
-    """Make the v15 parts of a database look as v14 had them (no stores' groups and
+    """Make the v15 and later parts of a database look as v14 had them (no stores' groups and
     positions, held stock, safety stock or reservations: issue 18)."""
+    _as_v15(conn)
     for table in (reservation_lines, reservations, safety_stock):
         table.drop(conn)
     for table, column in (("stores", "group_id"), ("stores", "latitude_e6"),
