@@ -407,3 +407,17 @@ def test_python_dash_m_runs_the_same_command(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "Admin token" in done.stdout and db.exists()
+
+
+def test_oversell_rule_shows_and_sets_the_chains_rule_and_oversell_settle_runs_the_queue(
+        db, capsys):
+    assert main(["--database", db, "oversell-rule"]) == 0
+    assert "Oversell rule: reroute" in capsys.readouterr().out
+    assert main(["--database", db, "oversell-rule", "flag"]) == 0
+    assert "Oversell rule: flag" in capsys.readouterr().out
+    assert main(["--database", db, "oversell-rule", "maybe"]) == 2
+    assert "invalid choice: 'maybe'" in capsys.readouterr().err
+    assert main(["--database", db, "oversell-rule"]) == 0
+    assert "Oversell rule: flag" in capsys.readouterr().out
+    assert main(["--database", db, "oversell-settle"]) == 0
+    assert "0 oversell(s) settled, 0 still queued." in capsys.readouterr().out
