@@ -51,6 +51,7 @@ from sqlalchemy import Connection, Engine, bindparam, delete, exists, func, or_,
 from sync.central import feed, held, incidents, orders
 from sync.central.db import among, bulk_insert, is_postgres, retrying, upsert, write_tx
 from sync.central.errors import InvalidRequest
+from sync.central.ingest_checks import utc
 from sync.central.safety import safety_for
 from sync.central.schema import (
     dump_json,
@@ -312,8 +313,8 @@ def _order_holds(conn: Connection, store_id: str, product_id: int) -> list[Hold]
             continue
         started = order.status not in MOVABLE or any(
             ln.collected or ln.returned for ln in order.lines)
-        out.append(Hold("order", order.order_no, order.channel, order.created_at, units, order,
-                        fixed="partly_collected" if started else None))
+        out.append(Hold("order", order.order_no, order.channel, utc(order.created_at), units,
+                        order, fixed="partly_collected" if started else None))
     return out
 
 

@@ -7,8 +7,10 @@ database for the hand-over, SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -23,7 +25,7 @@ from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.domain.clock import ManualClock
 from posclient.domain.errors import NotFound
 from posclient.store.db import Store
-from sync.central import feed, oversell
+from sync.central import entities, feed, oversell
 from sync.central.api import create_app
 from sync.central.schema import exceptions, oversell_actions, oversell_queue
 from sync.protocol.clock import SystemClock
@@ -134,13 +136,17 @@ def test_two_offline_tills_sell_the_last_units_and_the_pickup_moves_to_the_neare
 
 def test_as_few_holds_as_needed_move_the_newest_first(chain):
     order(chain, "W1", "S2", [("100002", 1)], created_at="2026-11-23T08:00:00Z")
-    order(chain, "W2", "S2", [("100002", 1)], created_at="2026-11-23T08:30:00Z")
+    order(chain, "W2", "S2", [("100002", 1)], created_at="2026-11-23T08:30:00")  # UTC
+    r = chain.http.post("/v1/reservations", headers=chain.admin, json={  # 09:00, the newest
+        "request_id": str(uuid.uuid4()), "store_id": "S2", "lines": [{"sku": "100002"}]})
+    assert r.status_code == 201, r.text
     till = chain.enrol("S2")
-    sell(till, 1, [(BREAD, 2)])  # 1 left, 2 promised: one promise too many
+    sell(till, 1, [(BREAD, 2)])  # 1 left, 3 promised: two promises too many
     (done,) = oversell.settle(chain.engine, chain.clock.now())
-    assert [(a.ref, a.to_store) for a in done.actions] == [("W2", "S3")]
+    assert [(a.kind, a.ref, a.to_store) for a in done.actions] == [
+        ("reservation", r.json()["reservation_id"], "S3"), ("order", "W2", "S3")]
     assert read_order(chain, "W1")["order"]["store_id"] == "S2"
-    assert assert_held_invariant(chain) == {("S2", BREAD): 1, ("S3", BREAD): 1}
+    assert assert_held_invariant(chain) == {("S2", BREAD): 1, ("S3", BREAD): 2}
 
 
 def test_with_no_store_able_to_take_it_the_order_is_flagged_for_the_manager_and_stays(chain):
@@ -243,3 +249,53 @@ def test_the_central_settles_by_itself_within_seconds(chain):
             time.sleep(0.1)
     with chain.engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(oversell_queue)) == 0
+
+
+def test_a_partly_collected_order_is_not_split_but_flagged(chain):
+    order(chain, "W5", "S2", [("100002", 2)])
+    till = chain.enrol("S2")
+    ev = sale_event("S2", 1, [(BREAD, 1)], receipt_no="S2-P-000001", order_no="W5",
+                    tenders=[{"kind": "web", "amount": 100, "reference": "W5"}])
+    ev["type"] = "pickup"
+    ev["payload"]["lines"][0]["order_line_no"] = 1
+    r = till.send([ev])  # one loaf handed over: 2 on the shelf, 1 still promised
+    assert r.json()["results"][0]["status"] == "accepted", r.text
+    assert read_order(chain, "W5")["order"]["status"] == "partly_collected"
+    sell(till, 2, [(BREAD, 2)])
+    (done,) = oversell.settle(chain.engine, chain.clock.now())
+    assert [(a.ref, a.action, a.reason, a.units) for a in done.actions] == [
+        ("W5", "flagged", "partly_collected", 1)]
+    assert read_order(chain, "W5")["order"]["store_id"] == "S2"
+    assert assert_held_invariant(chain) == {("S2", BREAD): 1}
+
+
+def test_settlers_racing_over_one_queue_settle_each_shortfall_once(chain):
+    """Shortfalls at S1 and S2 whose holds all go to S3 (and S1's milk to S2), settled by
+    four settlers at once: no deadlock, each once, S3 never promises more than it has."""
+    with feed.transaction(chain.engine, chain.clock.now()) as tx:
+        entities.set_stock_records(tx, enumerate([{"product_id": MILK, "qty": 50}]),
+                                   store_id="S3")
+    for n in range(3):
+        order(chain, f"A{n}", "S1", [("100002", 1), ("100001", 1)])
+        order(chain, f"B{n}", "S2", [("100002", 1), ("100001", 1)])
+    sell(chain.enrol("S1"), 1, [(BREAD, 20), (MILK, 100)])
+    sell(chain.enrol("S2"), 1, [(BREAD, 3), (MILK, 7)])
+    assert len(oversell.pending(chain.engine)) == 4
+    start = threading.Barrier(4)
+
+    def settler(_):
+        start.wait()
+        return oversell.settle(chain.engine, chain.clock.now())
+
+    with ThreadPoolExecutor(4) as pool:
+        done = [s for batch in pool.map(settler, range(4)) for s in batch]
+    assert sorted((s.store_id, s.product_id) for s in done) == [
+        ("S1", MILK), ("S1", BREAD), ("S2", MILK), ("S2", BREAD)]
+    assert oversell.pending(chain.engine) == []
+    stored = assert_held_invariant(chain)
+    assert stored.get(("S3", BREAD), 0) <= 5
+    moved = {a.ref for s in done for a in s.actions if a.action == "rerouted"}
+    flagged = {a.ref for s in done for a in s.actions if a.action == "flagged"}
+    assert len(moved) == 5 and moved | flagged == {f"{x}{n}" for x in "AB" for n in range(3)}
+    for no in moved:
+        assert read_order(chain, no)["order"]["store_id"] == "S3"
