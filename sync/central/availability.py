@@ -12,7 +12,7 @@ that names neither, its own store's group, nearest first to its store. A channel
 
 The answer is read in one snapshot with a fixed number of queries, whatever the basket: the
 SKUs resolved in one (``entity_uniques``), the levels in one (on their (store, product) key),
-the safety rules in one, the stores and their last uploads in one each.
+the safety rules in one, the stores with their last uploads in one.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ class Store:
     group: str
     latitude_e6: int | None
     longitude_e6: int | None
+    last_upload_at: datetime | None
 
 
 def resolve(conn: Connection, lines: Sequence[StockLineIn]) -> list[Product]:
@@ -122,7 +123,6 @@ def availability(engine: Engine, own_store: str | None, req: AvailabilityRequest
         wanted = [s.store_id for s, _ in ranked]
         levels = _levels(conn, wanted, sorted({p.product_id for p in products}))
         safety = safety_for(conn, wanted, {p.product_id: p.category for p in products})
-        uploads = _uploads(conn, wanted)
     answers = []
     for store, km in ranked:
         lines = [_line(line_id, ln.qty, p, levels.get((store.store_id, p.product_id), (0, 0)),
@@ -131,7 +131,7 @@ def availability(engine: Engine, own_store: str | None, req: AvailabilityRequest
         complete = all(ln.enough for ln in lines)
         if req.only_enough and not complete:
             continue
-        last = uploads.get(store.store_id)
+        last = store.last_upload_at
         answers.append(StoreStock(
             store_id=store.store_id, name_zh=store.name_zh, name_en=store.name_en,
             group=store.group, distance_km=None if km is None else round(km, 3),
@@ -151,8 +151,11 @@ def _line(line_id: int, qty: int, p: Product, level: tuple[int, int],
                         safety=safety, available=available, enough=available >= qty)
 
 
+_LAST_UPLOAD = (select(func.max(terminals.c.last_event_at))
+                .where(terminals.c.store_id == stores.c.store_id)
+                .scalar_subquery())  # the latest upload of any of the store's tills
 _STORE_COLUMNS = (stores.c.store_id, stores.c.name_zh, stores.c.name_en, stores.c.group_id,
-                  stores.c.latitude_e6, stores.c.longitude_e6)
+                  stores.c.latitude_e6, stores.c.longitude_e6, _LAST_UPLOAD)
 
 
 def _stores(conn: Connection, store_id: str | None, group: str | None,
@@ -211,13 +214,3 @@ def _levels(conn: Connection, store_ids: list[str],
         q.where(among(conn, s.c.store_id, store_ids))
     return {(st, int(p)): (int(qty), int(held)) for st, p, qty, held in conn.execute(q)}
 
-
-def _uploads(conn: Connection, store_ids: list[str]) -> dict[str, datetime]:
-    """Each store's latest upload from any of its tills (stores never uploaded: absent)."""
-    if not store_ids:
-        return {}
-    t = terminals
-    return {st: at for st, at in conn.execute(
-        select(t.c.store_id, func.max(t.c.last_event_at))
-        .where(among(conn, t.c.store_id, store_ids), t.c.last_event_at.is_not(None))
-        .group_by(t.c.store_id)) if at is not None}

@@ -565,6 +565,7 @@ def _apply_pickup(tx: Tx, who: TerminalIdentity, ev: Event) -> list[Problem]:
     from sync.central import orders
 
     pickup = PickupPayload.model_validate(ev.payload)
+    orders.read(tx.conn, pickup.order_no, lock=True)  # order, then levels: as every order write
     problems = _apply_sale(tx, who, ev, pickup, reason="pickup")
     problems += [Problem(kind, subject, message, {"order_no": pickup.order_no})
                  for kind, subject, message in orders.record_pickup(tx, who.store_id,

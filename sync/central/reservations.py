@@ -237,6 +237,11 @@ def sweep(engine: Engine, now: datetime, batch: int = SWEEP_BATCH) -> int:
     per transaction; returns how many. Each is a conditional update from ``held`` (on
     PostgreSQL skipping rows another transaction holds: a confirm in progress), so a
     reservation is expired once, or confirmed, never both."""
+    r = reservations
+    with engine.connect() as conn:  # a read first: no write lock taken while nothing is due
+        if conn.scalar(select(r.c.reservation_id).where(
+                r.c.status == "held", r.c.expires_at <= now).limit(1)) is None:
+            return 0
     total = 0
     while True:
         with feed.transaction(engine, now) as tx:
