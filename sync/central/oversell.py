@@ -31,9 +31,10 @@ what moved and what needs the manager.
 several processes share the queue), locks the holds it may move (orders, then reservations,
 each in key order), then every level it may touch, of the short store and of its group's
 stores, in (store, product) order: the order the ledger and the holds' writers take them in,
-so two settlements (and a settlement and a sale) never deadlock. The new holds are
-conditional updates (``held + q`` only where ``qty - held - safety >= q``), as a
-reservation's are: the new store never promises more than it has free.
+so two settlements (and a settlement and a sale, or a pick-up, which locks its order first)
+never deadlock. The new holds are conditional updates (``held + q`` only where
+``qty - held - safety >= q``), as a reservation's are: the new store never promises more than
+it has free.
 """
 
 from __future__ import annotations

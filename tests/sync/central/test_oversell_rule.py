@@ -116,6 +116,8 @@ def test_two_offline_tills_sell_the_last_units_and_the_pickup_moves_to_the_neare
     assert x["detail"]["moved"][0] | {"at": None} == {
         "kind": "order", "ref": "W1", "to_store": "S3", "units": 2, "at": None}
     assert x["detail"]["needs_manager"] == [] and "W1" in x["detail"]["message"]
+    shown = front.get("/v1/store/reconciliation", day="2026-11-23").json()["exceptions"]
+    assert [e["id"] for e in shown if e["kind"] == "oversell_settled"] == [x["id"]]
     s2_feed = front.get("/v1/changes", after=0, limit=1000).json()["changes"]
     assert [c["op"] for c in s2_feed if c["entity"] == "order"] == ["upsert", "delete"]
 
