@@ -28,9 +28,11 @@ the store, the product and the store's business day, as ``oversold`` is), whose 
 what moved and what needs the manager.
 
 **Locks.** A settlement claims its queue row (PostgreSQL: ``SKIP LOCKED``, so settlers of
-several processes share the queue), locks the holds it may move (orders, then reservations,
-each in key order), then every level it may touch, of the short store and of its group's
-stores, in (store, product) order: the order the ledger and the holds' writers take them in,
+several processes share the queue), locks the newest holds that cover the shortfall as it
+reads it (orders, then reservations, each in key order: sync/central/oversell_holds.py; more
+if the locked level shows more, :func:`settle_one`), then every level it may touch, of the
+short store and of its group's stores, in (store, product) order: the order the ledger and
+the holds' writers take them in,
 so two settlements (and a settlement and a sale, or a pick-up, which locks its order first)
 never deadlock. The new holds are conditional updates (``held + q`` only where
 ``qty - held - safety >= q``), as a reservation's are: the new store never promises more than
@@ -47,12 +49,12 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Engine, bindparam, delete, exists, func, or_, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, select, update
 
-from sync.central import feed, held, incidents, orders
-from sync.central.db import among, bulk_insert, is_postgres, retrying, upsert, write_tx
+from sync.central import feed, held, incidents, orders, oversell_holds
+from sync.central.db import among, bulk_insert, is_postgres, reader, retrying, upsert, write_tx
 from sync.central.errors import InvalidRequest
-from sync.central.ingest_checks import utc
+from sync.central.oversell_holds import Hold
 from sync.central.safety import safety_for
 from sync.central.schema import (
     dump_json,
@@ -61,13 +63,11 @@ from sync.central.schema import (
     meta,
     oversell_actions,
     oversell_queue,
-    reservation_lines,
     reservations,
     stock_levels,
     stores,
 )
 from sync.central.store_places import distance_km
-from sync.protocol import OrderData
 
 RULE_KEY = "oversell_rule"  # meta: the chain's rule
 RULES = ("reroute", "flag")
@@ -75,21 +75,7 @@ DEFAULT_RULE = "reroute"
 KIND = "oversell_settled"  # the manager's exception
 SETTLE_BATCH = 100  # queued shortfalls per settle()
 LISTED = 50  # holds an exception's detail lists of each action
-MOVABLE = ("open", "ready")  # the order statuses the rule moves
-
-
-@dataclass(frozen=True, slots=True)
-class Hold:
-    """A promise of the short store: a pick-up order or a reservation."""
-
-    kind: str  # order | reservation
-    ref: str  # the order_no, the reservation_id
-    holder: str  # the order's channel, the reservation's holder
-    created_at: datetime
-    units: dict[int, int]  # outstanding units per product
-    order: OrderData | None = None
-    fixed: str | None = None  # why the rule does not move it (partly_collected)
-    expired: bool = False  # a reservation past its expiry
+WIDEN = 3  # settlements that lock only the newest holds before one locks them all
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,18 +160,49 @@ def settle(engine: Engine, now: datetime, *, limit: int = SETTLE_BATCH) -> list[
 def settle_one(engine: Engine, store_id: str, product_id: int,
                now: datetime) -> Settled | None:
     """Settle the queued shortfall of ``product_id`` at ``store_id`` (module docstring); None
-    when it is not queued (settled already) or another settler has it."""
+    when it is not queued (settled already) or another settler has it.
+
+    Only the newest holds that cover the shortfall are locked (sync/central/oversell_holds.py);
+    if, once the levels are locked, they no longer cover it (a sale or a new promise
+    meanwhile), the settlement runs again with more, and at the last attempt with all."""
+    need: int | None = 0
+    for _ in range(WIDEN):
+        try:
+            return _settle(engine, store_id, product_id, now, need)
+        except _Widen as more:
+            need = more.need
+    return _settle(engine, store_id, product_id, now, None)
+
+
+class _Widen(Exception):
+    def __init__(self, need: int) -> None:
+        super().__init__(need)
+        self.need = need
+
+
+def _settle(engine: Engine, store_id: str, product_id: int, now: datetime,
+            need: int | None) -> Settled | None:
+    """One attempt: lock the newest holds that cover ``need`` units (or the level's shortfall
+    read now, if more; None: every hold), then the levels; :class:`_Widen` (rolled back) if
+    those holds fall short of the shortfall the locked level shows. The holds are read before
+    the write transaction (SQLite's writer holds the whole database while it runs)."""
+    with reader(engine) as conn:
+        seen = oversell_holds.candidates(conn, store_id, product_id, now)
+        chosen = seen if need is None else oversell_holds.covering(
+            seen, product_id, max(need, _short_now(conn, store_id, product_id)))
     with feed.transaction(engine, now) as tx:
         conn = tx.conn
         if not _claim(conn, store_id, product_id):
             return None
         chain_rule = rule(conn)
-        holds = _holds(conn, store_id, product_id, now)
+        holds = oversell_holds.lock(conn, store_id, product_id, chosen, now)
         places = _places(conn, store_id) if chain_rule == "reroute" else []
         products = sorted({product_id, *(p for h in holds for p in h.units)})
         levels = _lock_levels(conn, [store_id, *(p.store_id for p in places)], products)
         qty, held_now = levels.get((store_id, product_id), (0, 0))
         short = held_now - qty
+        if len(chosen) < len(seen) and sum(h.of(product_id) for h in holds) < short:
+            raise _Widen(short + sum(h.of(product_id) for h in chosen))
         plan = _Plan(tx, store_id, product_id, chain_rule, places, levels,
                      safety_for(conn, [p.store_id for p in places], _categories(conn, products)))
         actions = plan.run(holds, short)
@@ -194,6 +211,14 @@ def settle_one(engine: Engine, store_id: str, product_id: int,
         if actions:
             _file(conn, store_id, product_id, actions, chain_rule, now)
         return Settled(store_id, product_id, max(0, short), actions)
+
+
+def _short_now(conn: Connection, store_id: str, product_id: int) -> int:
+    """``held - qty`` of the level as it reads now (no lock)."""
+    s = stock_levels
+    row = conn.execute(select(s.c.qty, s.c.held).where(s.c.store_id == store_id,
+                                                       s.c.product_id == product_id)).first()
+    return 0 if row is None else int(row.held) - int(row.qty)
 
 
 def _claim(conn: Connection, store_id: str, product_id: int) -> bool:
@@ -217,10 +242,10 @@ class _Plan:
         """Settle the holds newest first (the expired reservations first: they cost nothing)
         until ``short`` units are covered."""
         actions = []
-        for h in sorted(holds, key=lambda h: (h.expired, h.created_at, h.ref), reverse=True):
+        for h in oversell_holds.newest_first(holds):
             if short <= 0:
                 break
-            short -= h.units.get(self.product_id, 0)
+            short -= h.of(self.product_id)
             if h.expired:
                 continue
             done = self._settle(h)
@@ -287,59 +312,6 @@ def _take(conn: Connection, store_id: str, units: dict[int, int],
 
 
 # -- reading (and locking) what a settlement needs ----------------------------------------------
-
-def _holds(conn: Connection, store_id: str, product_id: int, now: datetime) -> list[Hold]:
-    """The store's holds of ``product_id``, locked: its pick-up orders not yet collected, then
-    its held reservations, each in key order."""
-    return [*_order_holds(conn, store_id, product_id),
-            *_reservation_holds(conn, store_id, product_id, now)]
-
-
-def _order_holds(conn: Connection, store_id: str, product_id: int) -> list[Hold]:
-    e = entities
-    # A narrowing on the stored canonical JSON (sorted keys, no spaces); each row is checked.
-    has_product = or_(e.c.data.contains(f'"product_id":{product_id},', autoescape=True),
-                      e.c.data.contains(f'"product_id":{product_id}}}', autoescape=True))
-    holding = or_(*(e.c.data.contains(f'"status":"{s}"', autoescape=True)
-                    for s in held.HOLDING))
-    q = (select(e.c.data).where(e.c.entity == "order", e.c.scope == store_id, has_product,
-                                holding).order_by(e.c.key))
-    if is_postgres(conn):
-        q = q.with_for_update()
-    out = []
-    for (raw,) in conn.execute(q):
-        order = OrderData.model_validate_json(raw)
-        units = {p: u for (s, p), u in held.outstanding(order).items() if s == store_id}
-        if units.get(product_id, 0) <= 0:
-            continue
-        started = order.status not in MOVABLE or any(
-            ln.collected or ln.returned for ln in order.lines)
-        out.append(Hold("order", order.order_no, order.channel, utc(order.created_at), units,
-                        order, fixed="partly_collected" if started else None))
-    return out
-
-
-def _reservation_holds(conn: Connection, store_id: str, product_id: int,
-                       now: datetime) -> list[Hold]:
-    r, rl = reservations, reservation_lines
-    q = (select(r.c.reservation_id, r.c.holder, r.c.created_at, r.c.expires_at)
-         .where(r.c.store_id == store_id, r.c.status == "held", exists().where(
-             rl.c.reservation_id == r.c.reservation_id, rl.c.product_id == product_id))
-         .order_by(r.c.reservation_id))
-    if is_postgres(conn):
-        q = q.with_for_update(of=r)
-    rows = conn.execute(q).all()
-    if not rows:
-        return []
-    units: dict[Any, dict[int, int]] = {row.reservation_id: {} for row in rows}
-    for rid, p, n in conn.execute(
-            select(rl.c.reservation_id, rl.c.product_id, func.sum(rl.c.qty))
-            .where(rl.c.reservation_id.in_(list(units)))
-            .group_by(rl.c.reservation_id, rl.c.product_id)):
-        units[rid][int(p)] = int(n)
-    return [Hold("reservation", str(row.reservation_id), row.holder, row.created_at,
-                 units[row.reservation_id], expired=row.expires_at <= now) for row in rows]
-
 
 def _places(conn: Connection, store_id: str) -> list[_Place]:
     """The other stores of ``store_id``'s group, nearest first (stores without a position

@@ -25,7 +25,7 @@ from posclient.devices.payment import SimulatedPaymentTerminal
 from posclient.domain.clock import ManualClock
 from posclient.domain.errors import NotFound
 from posclient.store.db import Store
-from sync.central import entities, feed, oversell
+from sync.central import entities, feed, ledger, oversell
 from sync.central.api import create_app
 from sync.central.schema import exceptions, oversell_actions, oversell_queue
 from sync.protocol.clock import SystemClock
@@ -301,3 +301,34 @@ def test_settlers_racing_over_one_queue_settle_each_shortfall_once(chain):
     assert len(moved) == 5 and moved | flagged == {f"{x}{n}" for x in "AB" for n in range(3)}
     for no in moved:
         assert read_order(chain, no)["order"]["store_id"] == "S3"
+
+
+def test_a_sale_landing_while_a_settlement_waits_for_the_level_widens_it(chain):
+    """The settler locks only the newest holds that cover the shortfall it reads; a sale
+    committed while it waits for the level's lock makes the shortfall bigger, and the
+    settlement runs again with more holds (PostgreSQL: SQLite has one writer)."""
+    if chain.backend != "postgresql":
+        pytest.skip("needs two writers at once")
+    order(chain, "W1", "S2", [("100002", 1)], created_at="2026-11-23T08:00:00Z")
+    order(chain, "W2", "S2", [("100002", 1)], created_at="2026-11-23T08:30:00Z")
+    sell(chain.enrol("S2"), 1, [(BREAD, 2)])  # 1 left, 2 promised: W2 would do
+    with ThreadPoolExecutor(1) as pool:
+        with feed.transaction(chain.engine, chain.clock.now()) as tx:
+            ledger.move(tx, "S2", [(BREAD, -1)], reason="sale")  # not committed yet: 0 left
+            blocker = int(tx.conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
+            running = pool.submit(oversell.settle, chain.engine, chain.clock.now())
+            _waits_for(chain, blocker, running)
+        (done,) = running.result(timeout=60)
+    assert sorted(a.ref for a in done.actions) == ["W1", "W2"] and done.short == 2
+    assert assert_held_invariant(chain) == {("S3", BREAD): 2}
+
+
+def _waits_for(central, blocker: int, running) -> None:
+    """Until a backend waits for a lock that ``blocker`` holds."""
+    deadline = time.monotonic() + 20
+    with central.engine.connect() as watch:
+        while not watch.exec_driver_sql(
+                "SELECT count(*) FROM pg_stat_activity "
+                f"WHERE {blocker} = ANY(pg_blocking_pids(pid))").scalar():
+            assert time.monotonic() < deadline and not running.done(), "the settler never waited"
+            time.sleep(0.02)
