@@ -43,13 +43,14 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Engine, bindparam, delete, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, func, select, update
 
 from sync.central import feed, held, incidents, orders, oversell_holds
 from sync.central.db import among, bulk_insert, is_postgres, reader, retrying, upsert, write_tx
@@ -69,12 +70,15 @@ from sync.central.schema import (
 )
 from sync.central.store_places import distance_km
 
+log = logging.getLogger(__name__)
+
 RULE_KEY = "oversell_rule"  # meta: the chain's rule
 RULES = ("reroute", "flag")
 DEFAULT_RULE = "reroute"
 KIND = "oversell_settled"  # the manager's exception
 SETTLE_BATCH = 100  # queued shortfalls per settle()
 LISTED = 50  # holds an exception's detail lists of each action
+MOVES_LISTED = 1_000  # actions an order's view lists (models.OrderOut.moves)
 WIDEN = 3  # settlements that lock only the newest holds before one locks them all
 
 
@@ -150,8 +154,13 @@ def settle(engine: Engine, now: datetime, *, limit: int = SETTLE_BATCH) -> list[
     or a shortfall another settler holds: nothing is done."""
     out = []
     for store_id, product_id in pending(engine, limit):
-        done = retrying(functools.partial(settle_one, engine, store_id, product_id, now),
-                        what="settling an oversell")
+        try:
+            done = retrying(functools.partial(settle_one, engine, store_id, product_id, now),
+                            what="settling an oversell")
+        except SettlementLost as exc:  # left queued: the next call tries it again
+            log.warning("the oversell of product %d at %s was not settled: %s", product_id,
+                        store_id, exc)
+            continue
         if done is not None:
             out.append(done)
     return out
@@ -175,6 +184,8 @@ def settle_one(engine: Engine, store_id: str, product_id: int,
 
 
 class _Widen(Exception):
+    """The locked holds do not cover the shortfall: roll back and lock holds of ``need`` units."""
+
     def __init__(self, need: int) -> None:
         super().__init__(need)
         self.need = need
@@ -398,23 +409,30 @@ def _detail(conn: Connection, exception_id: int, store_id: str, product_id: int,
     """The exception's count (its actions) and detail: what moved and what needs the
     manager (the first :data:`LISTED` of each)."""
     a = oversell_actions
-    rows = conn.execute(select(a.c.action, a.c.hold_kind, a.c.hold_ref, a.c.to_store,
-                               a.c.units, a.c.reason, a.c.at)
-                        .where(a.c.exception_id == exception_id).order_by(a.c.id)).all()
-    moved = [r for r in rows if r.action == "rerouted"]
-    flagged = [r for r in rows if r.action == "flagged"]
+    counts = {str(k): int(n) for k, n in conn.execute(
+        select(a.c.action, func.count()).where(a.c.exception_id == exception_id)
+        .group_by(a.c.action))}
+
+    def first(action: str) -> Sequence[Any]:
+        return conn.execute(select(a.c.hold_kind, a.c.hold_ref, a.c.to_store, a.c.units,
+                                   a.c.reason, a.c.at)
+                            .where(a.c.exception_id == exception_id, a.c.action == action)
+                            .order_by(a.c.id).limit(LISTED)).all()
+
+    moved, flagged = first("rerouted"), first("flagged")
+    n_moved, n_flagged = counts.get("rerouted", 0), counts.get("flagged", 0)
     message = (f"product {product_id} at {store_id} was sold offline below what the store "
-               f"had promised: {len(moved)} re-routed to another store"
+               f"had promised: {n_moved} re-routed to another store"
                + "".join(f" ({r.hold_kind} {r.hold_ref} to {r.to_store})" for r in moved[:3])
-               + f"; {len(flagged)} for the manager"
+               + f"; {n_flagged} for the manager"
                + "".join(f" ({r.hold_kind} {r.hold_ref}: {r.reason})" for r in flagged[:3]))
-    return len(rows), {
+    return n_moved + n_flagged, {
         "subject": str(product_id), "message": message, "product_id": product_id, "day": day,
-        "rerouted": len(moved), "flagged": len(flagged),
+        "rerouted": n_moved, "flagged": n_flagged,
         "moved": [{"kind": r.hold_kind, "ref": r.hold_ref, "to_store": r.to_store,
-                   "units": int(r.units), "at": r.at.isoformat()} for r in moved[:LISTED]],
+                   "units": int(r.units), "at": r.at.isoformat()} for r in moved],
         "needs_manager": [{"kind": r.hold_kind, "ref": r.hold_ref, "units": int(r.units),
-                           "reason": r.reason} for r in flagged[:LISTED]]}
+                           "reason": r.reason} for r in flagged]}
 
 
 def actions_of(conn: Connection, kind: str, ref: str) -> list[dict[str, Any]]:
@@ -423,5 +441,6 @@ def actions_of(conn: Connection, kind: str, ref: str) -> list[dict[str, Any]]:
     return [{"action": r.action, "from_store": r.store_id, "to_store": r.to_store,
              "product_id": int(r.product_id), "reason": r.reason, "rule": r.rule,
              "at": r.at} for r in conn.execute(
-        select(a).where(a.c.hold_kind == kind, a.c.hold_ref == ref).order_by(a.c.id))]
+        select(a).where(a.c.hold_kind == kind, a.c.hold_ref == ref).order_by(a.c.id)
+        .limit(MOVES_LISTED))]
 
