@@ -456,16 +456,29 @@ def _lines(tx: Tx, order: OrderIn, old: OrderData | None) -> list[OrderLineData]
     return out
 
 
-def _write(tx: Tx, data: OrderData, scope: str, old: OrderData | None) -> None:
+def move_pickup(tx: Tx, order: OrderData, store_id: str) -> OrderData:
+    """The pick-up order (as stored, locked by the caller) collected at ``store_id`` from now
+    on (the oversell rule, sync/central/oversell.py): it leaves its store's feed and joins the
+    new store's. The units it holds are the caller's to move: it has already held them at the
+    new store (a conditional update) and given them back at the old one."""
+    moved = order.model_copy(update={"store_id": store_id, "updated_at": tx.now})
+    _write(tx, moved, store_id, order, held_moved=True)
+    return moved
+
+
+def _write(tx: Tx, data: OrderData, scope: str, old: OrderData | None, *,
+           held_moved: bool = False) -> None:
     """Store the order and put it in its store's change feed, in the caller's transaction,
-    and move the stock it holds (sync/central/held.py) by its change.
+    and move the stock it holds (sync/central/held.py) by its change (unless ``held_moved``:
+    the caller did).
 
     ``old``: the order as it was stored (None: a new order). An order that leaves a store
     (moved to another pick-up store, or turned into a delivery) is deleted from that store's
     feed; a delivery order (scope :data:`DELIVERY`) is in no store's feed.
     """
     old_scope = None if old is None else _scope_of(old)
-    held.order_changed(tx.conn, old, data, tx.now)
+    if not held_moved:
+        held.order_changed(tx.conn, old, data, tx.now)
     text = dump_json(data.model_dump(mode="json"))
     bulk_insert(tx.conn, entities, [{
         "entity": "order", "key": data.order_no, "scope": scope, "parent": None,

@@ -37,12 +37,12 @@ from sqlalchemy import (
     text,
 )
 
-from sync.central import schema_channels, schema_stock
+from sync.central import schema_channels, schema_oversell, schema_stock
 from sync.central.errors import SchemaError
 from sync.central.schema_history import UPGRADES
 from sync.central.schema_history.types import BigId, UtcDateTime
 
-SCHEMA_VERSION = 16
+SCHEMA_VERSION = 17
 
 GLOBAL = ""  # the store scope of a record every store sees (entities.scope)
 
@@ -512,6 +512,8 @@ member_lookup_counts = Table(  # v13: online member look-ups per terminal (looku
 
 # v16 (issue 18): safety stock and reservations (sync/central/schema_stock.py)
 safety_stock, reservations, reservation_lines = schema_stock.define(metadata)
+# v17 (issue 18): the oversell rule's queue and record (sync/central/schema_oversell.py)
+oversell_queue, oversell_actions = schema_oversell.define(metadata)
 
 # Tables a bulk load fills (their statistics are refreshed after one: db.analyze).
 BULK_TABLES = (changes, entities, entity_uniques, stock_levels, stock_movements, member_personal,
