@@ -324,8 +324,9 @@ def test_a_sale_landing_while_a_settlement_waits_for_the_level_widens_it(chain):
 
 
 def _waits_for(central, blocker: int, running) -> None:
-    """Until a backend waits for a lock that ``blocker`` holds."""
-    deadline = time.monotonic() + 20
+    """Until a backend waits for a lock that ``blocker`` holds (a minute at most: a loaded
+    machine, the suite's other workers, may keep the settler from its first query a while)."""
+    deadline = time.monotonic() + 60
     with central.engine.connect() as watch:
         while not watch.exec_driver_sql(
                 "SELECT count(*) FROM pg_stat_activity "
