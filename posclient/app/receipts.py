@@ -175,6 +175,11 @@ class Receipts:
                                      line_discount=Money(0, cur), total=Money(ln.amount, cur)))
             amounts.append((ln.tax_code, ln.tax_rate_ppm, ln.amount))
             count += qty if ln.measure == Measure.EACH.value else 1
+        if not found.lines and head.source_kind == "order":  # an order placed at a till, cancelled
+            lines.append(ReceiptLine(
+                name=f"{label('order_cancelled', lang)} {head.source_ref or ''}", qty_text="1",
+                gross=Money(head.total, cur), line_discount=Money(0, cur),
+                total=Money(head.total, cur)))
         taxes = tuple(ReceiptTax(TaxRate(t.code, t.rate_ppm), Money(t.net, cur),
                                  Money(t.tax, cur))
                       for t in summarize(amounts, inclusive=s.tax_inclusive,

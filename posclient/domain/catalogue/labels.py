@@ -36,6 +36,7 @@ RECEIPT: dict[str, tuple[str, str]] = {
     "receipt.refund_total": ("退款合计", "REFUND"),
     "receipt.web_refund": ("退回网上支付", "Back to web payment"),
     "receipt.damaged": ("损坏", "Damaged"),
+    "receipt.order_cancelled": ("取消订单，退还已付款", "Order cancelled, money back"),
     "receipt.points": ("积分抵扣", "Points"),
     "receipt.member": ("会员", "Member"),
     "receipt.points_earned": ("本次积分", "Points earned"),
