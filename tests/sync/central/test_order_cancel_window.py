@@ -69,6 +69,9 @@ def ask_to_cancel(qtbot, w, order_no: str, then=None) -> dict[str, object]:
             qtbot.waitUntil(lambda: dialog.cancel_offer.isVisible(), timeout=10_000)
             seen.update(what=dialog.cancel_offer.what.text(),
                         button=dialog.cancel_offer.button.text(), said=dialog.message.text())
+            need = dialog.minimumSizeHint()  # readable on a 1024x768 till
+            assert need.width() <= 1024 and need.height() <= 768, need
+            assert dialog.cancel_offer.button.sizeHint().width() <= 1024
             if then is not None:
                 then(dialog)
         finally:
