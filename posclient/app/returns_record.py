@@ -30,6 +30,7 @@ class CompletedReturn:
     total: Money
     tenders: tuple[RefundTender, ...]
     completed_at: datetime
+    cancelled_order: str = ""  # the order cancelled, when this is its money back (aisle_cancel)
 
     @property
     def cash(self) -> Money:
@@ -79,7 +80,8 @@ def record_return(conn: sqlite3.Connection, settings: StoreSettings, clock: Cloc
                          "needs": [a.value for a in draft.needs], "reason": draft.reason,
                          "reason_code": draft.reason_code,
                          **({"cancels_order": True} if cancels_order else {})})
-    return CompletedReturn(rid, row.return_no, event_id, seq, draft.total, tuple(tenders), now)
+    return CompletedReturn(rid, row.return_no, event_id, seq, draft.total, tuple(tenders), now,
+                           p.ref if cancels_order and p is not None else "")
 
 
 def _payload(row: repo.ReturnRow, draft: ReturnDraft, tenders: list[RefundTender],

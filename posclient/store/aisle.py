@@ -54,6 +54,12 @@ def of_sale(conn: sqlite3.Connection, sale_id: int) -> list[AisleOrderRow]:
         (sale_id,))]
 
 
+def by_order_no(conn: sqlite3.Connection, order_no: str) -> AisleOrderRow | None:
+    """The order this till placed under that number, or None."""
+    row = conn.execute(f"SELECT {', '.join(_NAMES)} FROM aisle_orders WHERE order_no = ?",
+                       (order_no,)).fetchone()
+    return None if row is None else AisleOrderRow(*row)
+
 
 def forget_codes(conn: sqlite3.Connection, sale_id: int) -> None:
     """The sale's receipt has printed: its orders' pick-up codes are on the customer's paper

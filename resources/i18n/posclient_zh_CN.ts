@@ -191,7 +191,7 @@
 <context>
     <name>CartColumn</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="+63"/>
+        <location filename="../../posclient/ui/sell.py" line="+65"/>
         <source>#</source>
         <translation>序号</translation>
     </message>
@@ -258,12 +258,12 @@
     </message>
     <message>
         <location line="+10"/>
-        <location line="+42"/>
+        <location line="+44"/>
         <source>Barcode, item number or name</source>
         <translation>条码、货号或品名</translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="-27"/>
         <source>Store</source>
         <translation>门店</translation>
     </message>
@@ -283,7 +283,7 @@
         <translation>更新于</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+12"/>
         <source>Order for customer</source>
         <translation>为顾客订货</translation>
     </message>
@@ -535,7 +535,7 @@
         <translation>收银机 %1 · %2</translation>
     </message>
     <message>
-        <location line="+96"/>
+        <location line="+97"/>
         <source>Enrolled, but sync cannot start (no keyring?): see the log</source>
         <translation>已注册，但无法启动同步（可能没有系统密钥环）：请查看日志</translation>
     </message>
@@ -573,11 +573,16 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>Order %1 cancelled · return %2</source>
+        <translation>订单 %1 已取消 · 退货单 %2</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>give back %1 in cash</source>
         <translation>请退还现金 %1</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+27"/>
         <source>No printer</source>
         <translation>未配置打印机</translation>
     </message>
@@ -765,6 +770,39 @@
         <location line="+1"/>
         <source>Reason</source>
         <translation>原因</translation>
+    </message>
+</context>
+<context>
+    <name>OrderCancelOffer</name>
+    <message>
+        <location filename="../../posclient/ui/order_cancel.py" line="+58"/>
+        <source>Order placed at a till</source>
+        <translation>门店下的订单</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Nothing of order %1 has been collected. If it was placed at a till, it can be cancelled and what was paid for it given back in cash.</source>
+        <translation>订单 %1 尚未提货。如果是在门店下的订单，可以取消并以现金退还已付款。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cancel the order and give back its money in cash</source>
+        <translation>取消订单，以现金退还已付款</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Order %1 · %2 × %3 · collect at %4 · paid %5 · nothing collected yet</source>
+        <translation>订单 %1 · %2 × %3 · 在%4提货 · 已付 %5 · 尚未提货</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Cancel the order and give back %1 in cash</source>
+        <translation>取消订单，现金退还 %1</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Checking with the central…</source>
+        <translation>正在向总部确认…</translation>
     </message>
 </context>
 <context>
@@ -1124,7 +1162,7 @@
 <context>
     <name>ReceivingDialog</name>
     <message>
-        <location filename="../../posclient/ui/stock.py" line="+220"/>
+        <location filename="../../posclient/ui/stock.py" line="+225"/>
         <source>Receive a delivery</source>
         <translation>到货收货</translation>
     </message>
@@ -1271,7 +1309,7 @@
         <translation>%1 的实收数量</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>Delivery %1 received: %2 line(s), %3 with a difference</source>
         <translation>到货单 %1 已收货：共 %2 行，其中 %3 行有差异</translation>
     </message>
@@ -1771,7 +1809,7 @@
 <context>
     <name>ReturnDialog</name>
     <message>
-        <location filename="../../posclient/ui/returns.py" line="+72"/>
+        <location filename="../../posclient/ui/returns.py" line="+75"/>
         <source>Item</source>
         <translation>商品</translation>
     </message>
@@ -1818,17 +1856,17 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+11"/>
+        <location line="+16"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location line="-7"/>
+        <location line="-12"/>
         <source>Message</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+13"/>
         <source>No receipt</source>
         <translation>无小票</translation>
     </message>
@@ -1858,7 +1896,7 @@
         <translation>每行：退回数量及其状态</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+40"/>
         <source>This till&apos;s copy: a manager approves the refund</source>
         <translation>本收银台的记录：退款需经理批准</translation>
     </message>
@@ -1873,7 +1911,7 @@
         <translation>总部的最新记录，含各门店已退数量</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+12"/>
         <source>The central did not answer (%1): this till&apos;s copy is used, a manager approves the refund</source>
         <translation>总部没有回应（%1）：使用本收银台的记录，退款需经理批准</translation>
     </message>
@@ -1953,7 +1991,7 @@
         <translation>正在总部预留这笔退货…</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+34"/>
         <source>The central stopped answering: this till&apos;s copy is used, a manager approves the refund</source>
         <translation>总部停止响应：使用本收银台的记录，退款需经理批准</translation>
     </message>
@@ -2191,12 +2229,12 @@
     <message>
         <location line="-61"/>
         <location line="+101"/>
-        <location line="+263"/>
+        <location line="+264"/>
         <source>Member: %1</source>
         <translation>会员：%1</translation>
     </message>
     <message>
-        <location line="-363"/>
+        <location line="-364"/>
         <source>%1 points</source>
         <translation>%1 积分</translation>
     </message>
@@ -2298,7 +2336,7 @@
         <translation>正在%2预留 %1…</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+16"/>
         <source>Ordered from %1: %2 × %3, pay %4 now</source>
         <translation>已向%1订货：%2 × %3，本次应付 %4</translation>
     </message>
@@ -2681,7 +2719,7 @@
 <context>
     <name>StockCountDialog</name>
     <message>
-        <location filename="../../posclient/ui/stock.py" line="-299"/>
+        <location filename="../../posclient/ui/stock.py" line="-303"/>
         <source>Stock count</source>
         <translation>库存盘点</translation>
     </message>
@@ -2778,7 +2816,7 @@
         <translation>%1 的实盘数量</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>Count posted: %1 line(s), %2 with a difference</source>
         <translation>盘点已提交：共 %1 行，其中 %2 行有差异</translation>
     </message>
