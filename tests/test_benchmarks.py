@@ -3,6 +3,8 @@ by `python -m benchmarks ...` on large data, and recorded in docs/performance.md
 
 from __future__ import annotations
 
+import pytest
+
 from benchmarks.checkout import run
 
 CHECKOUT_KEYS = {
@@ -27,6 +29,7 @@ SYNC_KEYS = {
 }
 
 
+@pytest.mark.slow
 def test_sync_benchmark_runs_and_reports_every_key(tmp_path):
     """Tiny sizes; the PostgreSQL ingest only where PostgreSQL answers."""
     from benchmarks.sync import PG_URL, pg_problem

@@ -8,6 +8,7 @@ from __future__ import annotations
 from contextlib import suppress
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from orders_kit import CODE
@@ -57,6 +58,7 @@ def hand_over(co: Checkout, book: OrderBook, members: Members, visit: dict[int, 
     return handover
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(case=case_st(PRODUCTS), promotions=book_st(list(PRODUCTS), CATEGORIES),

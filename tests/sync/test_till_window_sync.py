@@ -161,6 +161,7 @@ def frozen_heap():
     gc.unfreeze()
 
 
+@pytest.mark.slow
 def test_the_window_answers_input_while_a_large_catalogue_loads(qtbot, big_central, new_till,
                                                                  frozen_heap):
     url = big_central
