@@ -9,7 +9,6 @@ import json
 import sqlite3
 from pathlib import Path
 
-import pytest
 from orders_kit import order
 
 from posclient.store.db import Store, backups, migration_scripts
@@ -49,7 +48,6 @@ def _old_till(path: Path) -> None:
     conn.close()
 
 
-@pytest.mark.slow
 def test_an_upgraded_till_keeps_no_customers_phone_or_name_anywhere(tmp_path):
     path = tmp_path / "till.db"
     _old_till(path)
