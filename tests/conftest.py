@@ -20,8 +20,8 @@ from posclient.app.staff import StaffService
 from posclient.domain.clock import ManualClock
 from posclient.store.db import Store
 
-# Many tests wait on sockets, threads, subprocesses and fsync rather than the CPU: on a 2-core
-# machine 3 workers finish sooner than 2 (README.md, "Running the tests").
+# Many tests wait on sockets, threads, subprocesses and fsync rather than the CPU, so more
+# workers than the 2 cores of CI's machine keep both busy (README.md, "Running the tests").
 WORKERS = 3
 
 
