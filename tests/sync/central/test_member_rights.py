@@ -84,6 +84,7 @@ def cli(shop, *args: str) -> int:
     return main(["--database", shop.engine.url.render_as_string(hide_password=False), *args])
 
 
+@pytest.mark.slow
 def test_an_erasure_reaches_every_till_that_had_the_member_also_one_offline_then(
         chain, tmp_path, capsys):
     shop = chain
