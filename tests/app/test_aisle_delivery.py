@@ -100,3 +100,30 @@ def test_what_a_delivery_cannot_be_is_refused_in_both_languages(till, co):
     assert co.aisle == []
     ok = delivery(aisle, address="路" * 200)  # the bound itself is fine
     assert ok.address_masked == "路" * 6 + "…"
+
+
+def test_the_store_that_ships_a_delivery_hands_it_to_the_courier_a_web_delivery_stays_out(
+        till, co):
+    """On the pick-up path, with a supervisor (there is no code); a web delivery has no store,
+    and no till hands it over."""
+    from orders_kit import order
+
+    from posclient.app.orders import OrderBook
+    from posclient.app.staff import Approval
+    from posclient.store.orders import reserved_stock
+
+    book = OrderBook(till.store.conn, till.clock)
+    shipped = order(order_no="S2-T01-A000001", channel="store", fulfilment="delivery",
+                    pickup_code_phc=None, status="open",
+                    payments=[{"kind": "store", "amount": 9640, "method": "cash"}])
+    web = order(order_no="D1", fulfilment="delivery", store_id=None, pickup_code_phc=None)
+    with till.store.write():
+        book.keep(shipped)
+        book.keep(web)
+    assert reserved_stock(till.store.conn, "S001") == {1: 3, 5: 1}  # held back for the courier
+    with pytest.raises(InvalidInput) as exc:
+        co.start_pickup(book.view("D1"), {1: 3})
+    assert exc.value.code == "order_not_pickup"
+    handover = co.start_pickup(book.view("S2-T01-A000001"), {1: 3, 2: 1}, code="IGNORED",
+                               approval=Approval(2001, "2222"))
+    assert handover.due == 0 and co.pickup is not None and co.pickup.without_code
