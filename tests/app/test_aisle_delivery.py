@@ -127,3 +127,23 @@ def test_the_store_that_ships_a_delivery_hands_it_to_the_courier_a_web_delivery_
     handover = co.start_pickup(book.view("S2-T01-A000001"), {1: 3, 2: 1}, code="IGNORED",
                                approval=Approval(2001, "2222"))
     assert handover.due == 0 and co.pickup is not None and co.pickup.without_code
+
+
+def test_the_central_s_model_refuses_a_delivery_with_a_deposit_a_code_or_no_sealed_box(
+        till, co):
+    """sync.protocol AisleOrderPayload: the rules hold for any till, not just this one."""
+    from pydantic import ValidationError
+
+    from sync.protocol import AisleOrderPayload
+
+    good = delivery(Aisle(co, port=None)).payload()
+    AisleOrderPayload.model_validate(good)
+    bad = [{"paid_now": 100}, {"pickup_code_phc": None, "fulfilment": "pickup"},
+           {"sealed": None, "customer_phone_hash": None, "customer_phone_last4": None}]
+    for change in bad:
+        with pytest.raises(ValidationError):
+            AisleOrderPayload.model_validate({**good, **change})
+    pickup = Aisle(co, port=None).prepare(RICE_ID, S2, qty=1, paid_now=None, name="陈静",
+                                          phone=PHONE)
+    with pytest.raises(ValidationError):  # a pick-up's code on a delivery
+        AisleOrderPayload.model_validate({**good, "pickup_code_phc": pickup.pickup_code_phc})
