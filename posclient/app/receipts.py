@@ -136,7 +136,8 @@ class Receipts:
                 store=((o.store_name_zh or o.store_name_en) if zh else
                        (o.store_name_en or o.store_name_zh)) or o.store_id,
                 pickup_code=o.pickup_code, paid_now=Money(o.paid_now, cur),
-                customer=f"{o.customer_name} {masked_phone(o.phone_last4)}".strip())
+                customer=f"{o.customer_name} {masked_phone(o.phone_last4)}".strip(),
+                delivery=o.fulfilment == "delivery", address=o.address_masked)
             for o in aisle_rows.of_sale(self.store.conn, sale_id))
 
     def return_id(self, return_no: str) -> int | None:

@@ -12,7 +12,7 @@ from dataclasses import astuple, dataclass, fields
 @dataclass(frozen=True, slots=True)
 class AisleOrderRow:
     """One ``aisle_orders`` row (money in minor units), in the table's column order after
-    ``sale_id``."""
+    ``sale_id`` (migrations 0024, 0025)."""
 
     order_no: str
     position: int
@@ -31,6 +31,8 @@ class AisleOrderRow:
     pickup_code: str  # until the receipt printed (forget_codes), then ""
     customer_name: str  # masked
     phone_last4: str | None
+    fulfilment: str = "pickup"  # or "delivery" (migration 0025): store_id ships it
+    address_masked: str = ""  # a delivery's: its first 6 characters and "…" (no more kept)
 
     @property
     def due_at_pickup(self) -> int:

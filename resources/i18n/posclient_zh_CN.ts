@@ -4,17 +4,17 @@
 <context>
     <name>AisleDialog</name>
     <message>
-        <location filename="../../posclient/ui/aisle.py" line="+59"/>
+        <location filename="../../posclient/ui/aisle.py" line="+62"/>
         <source>Order for customer</source>
         <translation>为顾客订货</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+78"/>
         <source>%1 from %2 (collected there)</source>
         <translation>%1，从%2订货（在该店自提）</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="-65"/>
         <source>Quantity (at most %1)</source>
         <translation>数量（最多 %1）</translation>
     </message>
@@ -29,19 +29,35 @@
         <translation>只付定金</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <location line="+19"/>
+        <location line="+4"/>
+        <source>Deliver to the customer (paid in full now)</source>
+        <translation>送货上门（现在全额付款）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 ships it to the customer&apos;s address. A delivery is paid in full at the till: no deposit.</source>
+        <translation>由%1发货到顾客地址。送货上门须在收银台全额付款，不收定金。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+26"/>
+        <source>Delivery address</source>
+        <translation>送货地址</translation>
+    </message>
+    <message>
+        <location line="-19"/>
+        <location line="+20"/>
         <source>Customer&apos;s name</source>
         <translation>顾客姓名</translation>
     </message>
     <message>
-        <location line="-15"/>
-        <location line="+16"/>
+        <location line="-16"/>
+        <location line="+17"/>
         <source>Customer&apos;s mobile</source>
         <translation>顾客手机号</translation>
     </message>
     <message>
-        <location line="-2"/>
+        <location line="-3"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
@@ -51,9 +67,14 @@
         <translation>定金</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Message</source>
         <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>%1 from %2 (delivered to the customer, paid in full now)</source>
+        <translation>%1，从%2发货（送货上门，现在全额付款）</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -898,7 +919,7 @@
 <context>
     <name>PickupDialog</name>
     <message>
-        <location filename="../../posclient/ui/pickup.py" line="+74"/>
+        <location filename="../../posclient/ui/pickup.py" line="+78"/>
         <source>Order pick-up</source>
         <translation>网购自提</translation>
     </message>
@@ -1007,12 +1028,17 @@
         <translation>已送达</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
+        <source>DELIVERY: hand it to the courier (no pick-up code: a supervisor approves) · </source>
+        <translation>送货上门：交给快递员（无取货码，需主管批准） · </translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Order %1 · %2 %3 · %4 · paid online %5 of %6</source>
         <translation>订单 %1 · %2 %3 · %4 · 网上已付 %5 / 共 %6</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+20"/>
         <source>Hand over: %1</source>
         <translation>交付：%1</translation>
     </message>
@@ -2321,12 +2347,17 @@
         <translation>换货：退回商品 %1。请扫描新商品后付款；差额补付或退还</translation>
     </message>
     <message>
-        <location filename="../../posclient/ui/aisle.py" line="-83"/>
+        <location filename="../../posclient/ui/aisle.py" line="-114"/>
+        <source>%1 · order, delivery from %2</source>
+        <translation>%1 · 订货，由%2送货</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>%1 · order, collect at %2</source>
         <translation>%1 · 订货，在%2自提</translation>
     </message>
     <message>
-        <location line="+102"/>
+        <location line="+133"/>
         <source>Offline: cannot order from another store now</source>
         <translation>离线：现在无法向其他门店订货</translation>
     </message>

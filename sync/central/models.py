@@ -132,6 +132,10 @@ class OrderCustomer(_Admin):
     name: Name = Field(default="", description="As the web shop sent it")
     phone: str | None = Field(default=None, max_length=32,
                               description="The 11 digits of a mainland mobile number")
+    address: str = Field(default="", max_length=200,
+                         description="The delivery address of an order placed at a till for "
+                         "delivery (issue 18); empty otherwise. Kept here only: never in the "
+                         "order the tills get")
 
 
 class OrderMove(_Admin):

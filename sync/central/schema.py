@@ -42,7 +42,7 @@ from sync.central.errors import SchemaError
 from sync.central.schema_history import UPGRADES
 from sync.central.schema_history.types import BigId, UtcDateTime
 
-SCHEMA_VERSION = 17
+SCHEMA_VERSION = 18
 
 GLOBAL = ""  # the store scope of a record every store sees (entities.scope)
 
@@ -452,6 +452,8 @@ order_personal = Table(  # v14: a web order's customer as the web shop sent it (
     Column("name", String(200), nullable=False, default=""),
     Column("phone", String(32)),  # the 11 digits of a mainland mobile number
     Column("updated_at", UtcDateTime, nullable=False),
+    # v19: the delivery address of an order placed at a till for delivery (issue 18)
+    Column("address", String(200), nullable=False, default="", server_default=""),
 )
 
 audit_records = Table(  # v5: each till's audit log as it uploaded it, chain checked on arrival

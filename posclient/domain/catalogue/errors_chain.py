@@ -46,6 +46,15 @@ ERRORS: dict[str, tuple[str, str]] = {
     "aisle_suspend": (
         "含其他门店订货的销售不能挂单：请结账或作废",
         "A sale with an order from another store cannot be suspended: complete or void it"),
+    "aisle_address_missing": (
+        "送货上门需要顾客的地址",
+        "The customer's address is needed for the delivery"),
+    "aisle_address_too_long": (
+        "地址最多 {most} 个字",
+        "The address is at most {most} characters"),
+    "aisle_delivery_in_full": (
+        "送货上门的订单须在收银台全额付清，不收定金",
+        "A delivery is paid in full at the till: no deposit"),
     "aisle_not_in_sale": (
         "订货前的那笔销售已结束：预留已取消，请重新订货",
         "The sale the order was for has ended: its hold was given up; order again"),

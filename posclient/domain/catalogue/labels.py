@@ -51,6 +51,10 @@ RECEIPT: dict[str, tuple[str, str]] = {
     "receipt.aisle_paid_now": ("本次已付", "Paid now"),
     "receipt.aisle_due": ("取货时应付", "To pay at pick-up"),
     "receipt.aisle_customer": ("顾客", "Customer"),
+    "receipt.aisle_delivery": ("他店订货 送货上门", "ORDERED FROM ANOTHER STORE"),
+    "receipt.aisle_delivery_from": ("发货门店", "Delivery from"),
+    "receipt.aisle_address": ("送货地址", "Deliver to"),
+    "receipt.aisle_due_delivery": ("尚需支付", "Left to pay"),
     "receipt.aisle_paid": ("订货已付", "Orders paid now"),
 }
 
