@@ -452,7 +452,7 @@ order_personal = Table(  # v14: a web order's customer as the web shop sent it (
     Column("name", String(200), nullable=False, default=""),
     Column("phone", String(32)),  # the 11 digits of a mainland mobile number
     Column("updated_at", UtcDateTime, nullable=False),
-    # v19: the delivery address of an order placed at a till for delivery (issue 18)
+    # v18: the delivery address of an order placed at a till for delivery (issue 18)
     Column("address", String(200), nullable=False, default="", server_default=""),
 )
 

@@ -386,8 +386,8 @@ def test_v12_takes_the_consents_activity_and_orders_of_members_signed_up_before(
     engine.dispose()
 
 
-def test_v19_gives_the_orders_customers_an_empty_delivery_address(database_url: str) -> None:
-    """An order's customer kept before v19 keeps their name and phone, with no address (only
+def test_v18_gives_the_orders_customers_an_empty_delivery_address(database_url: str) -> None:
+    """An order's customer kept before v18 keeps their name and phone, with no address (only
     an order placed at a till for delivery has one, issue 18)."""
     engine = make_engine(database_url)
     with engine.begin() as conn:

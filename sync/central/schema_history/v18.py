@@ -1,4 +1,4 @@
-"""Schema v19: orders placed at a till for delivery to the customer (issue 18, frozen).
+"""Schema v18: orders placed at a till for delivery to the customer (issue 18, frozen).
 
 - ``order_personal.address``: the delivery address, opened from the order's sealed box, kept
   here only (never in the order's record the tills get). Empty for every order before.
@@ -15,6 +15,6 @@ from sqlalchemy import Connection, text
 
 
 def upgrade(conn: Connection) -> None:
-    """v19 (module docstring)."""
+    """v18 (module docstring)."""
     conn.execute(text("ALTER TABLE order_personal ADD COLUMN address VARCHAR(200) "
                       "NOT NULL DEFAULT ''"))
