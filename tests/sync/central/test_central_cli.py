@@ -140,9 +140,16 @@ def test_init_upgrades_a_database_of_the_previous_schema_and_keeps_its_data(db, 
     assert re.search(r"stores\s+1", capsys.readouterr().out)  # the store is still there
 
 
+def _as_v17(conn) -> None:
+    """Make the v18 parts of a database look as v17 had them (no delivery address of an order
+    placed at a till: issue 18)."""
+    conn.execute(text("ALTER TABLE order_personal DROP COLUMN address"))
+
+
 def _as_v16(conn) -> None:
-    """Make the v17 parts of a database look as v16 had them (no oversell queue or record:
-    issue 18)."""
+    """Make the v17 and later parts of a database look as v16 had them (no oversell queue or
+    record: issue 18)."""
+    _as_v17(conn)
     for table in (oversell_actions, oversell_queue):
         table.drop(conn)
 
