@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import AbstractContextManager
+from urllib.parse import quote
 from uuid import UUID
 
 import httpx
@@ -22,6 +23,7 @@ from posclient.domain.errors import InvalidInput, NotFound, Unavailable
 from posclient.store.db import Store
 
 from .calls import cashier_call, malformed, unreachable_now
+from .protocol import OrderData
 from .protocol.stock import (
     AvailabilityAnswer,
     AvailabilityRequest,
@@ -94,6 +96,37 @@ def release(http: httpx.Client, reservation_id: UUID) -> None:
                  unknown=NotFound.of("reservation_unknown"))
 
 
+_CANCEL_REFUSED = {  # the central's 409 codes of an order's cancellation -> the till's message
+    "order_not_store": "order_cancel_not_store", "order_started": "order_cancel_started",
+    "order_cancelled": "order_cancel_cancelled", "order_refunded": "order_cancel_refunded"}
+
+
+def cancel_order(http: httpx.Client, order_no: str) -> OrderData:
+    """Cancel an order placed at a till (sync/central/order_cancel.py): the order, cancelled,
+    with the store payments to give back. Unreachable: ``order_cancel_offline`` (the till
+    cannot know whether the order was collected); refused: why, in a manager's words."""
+    try:
+        resp = http.post(f"/v1/orders/{quote(order_no, safe='')}/cancel")
+    except httpx.HTTPError as exc:
+        log.info("central unreachable for an order's cancellation: %s", exc)
+        raise Unavailable.of("order_cancel_offline") from None
+    if resp.status_code == 409:
+        raise InvalidInput.of(_CANCEL_REFUSED.get(_code(resp), "order_cancel_started"),
+                              order_no=order_no)
+    if resp.status_code == 404:
+        if _code(resp) == "order_unknown":
+            raise NotFound.of("order_cancel_unknown", order_no=order_no)
+        raise Unavailable.of("aisle_unsupported")  # a central older than cancellations
+    if resp.status_code >= 400:
+        log.warning("the central refused an order's cancellation: %s %s", resp.status_code,
+                    resp.text[:200])
+        raise Unavailable.of("central_refused", status=resp.status_code)
+    try:
+        return OrderData.model_validate_json(resp.content)
+    except ValidationError:
+        raise malformed() from None
+
+
 def _code(resp: httpx.Response) -> str:
     try:
         body = resp.json()
@@ -126,3 +159,10 @@ class ChainCalls:
         with self._cashier_client() as (http, _, _store):
             http.timeout = httpx.Timeout(CHAIN_TIMEOUT_S)
             release(http, reservation_id)
+
+    def cancel_placed_order(self, order_no: str) -> OrderData:
+        """Cancel an order placed at a till, at the central, before its money is given back
+        here (posclient/app/aisle_cancel.py)."""
+        with self._cashier_client() as (http, _, _store):
+            http.timeout = httpx.Timeout(CHAIN_TIMEOUT_S)
+            return cancel_order(http, order_no)

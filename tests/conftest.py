@@ -1,4 +1,8 @@
-"""Shared fixtures: a small, fully known store in a real SQLite file."""
+"""Shared fixtures: a small, fully known store in a real SQLite file.
+
+Also how the suite runs: in parallel on :data:`WORKERS` pytest-xdist workers by default (``-n 0``
+or ``-p no:xdist`` runs it serially, ``-n N`` on N workers), the tests marked ``slow`` first.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,33 @@ from till_kit import build_small_store
 from posclient.app.staff import StaffService
 from posclient.domain.clock import ManualClock
 from posclient.store.db import Store
+
+# Many tests wait on sockets, threads, subprocesses and fsync rather than the CPU, so more
+# workers than the 2 cores of CI's machine keep both busy (README.md, "Running the tests").
+WORKERS = 3
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """Without ``-n``, distribute over :data:`WORKERS` workers (before xdist reads ``-n``).
+
+    Not ``-n`` in pyproject's addopts: then ``-p no:xdist`` would be a usage error.
+    """
+    if (not config.pluginmanager.hasplugin("xdist") or hasattr(config, "workerinput")
+            or config.option.numprocesses is not None or config.option.tx
+            or config.option.collectonly or config.option.usepdb):
+        return
+    config.option.numprocesses = WORKERS
+    if config.option.dist == "no":
+        config.option.dist = "loadgroup"  # a module marked xdist_group stays on one worker
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On a worker, the ``slow`` tests first (a stable sort: the order within each part is
+    kept), so the longest start early and the end of the run is not one worker alone."""
+    if hasattr(config, "workerinput"):
+        items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @dataclass

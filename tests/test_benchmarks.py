@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from benchmarks.checkout import run
 
 CHECKOUT_KEYS = {
@@ -29,6 +31,7 @@ SYNC_KEYS = {
 }
 
 
+@pytest.mark.slow
 def test_sync_benchmark_runs_and_reports_every_key(tmp_path):
     """Tiny sizes; the PostgreSQL ingest only where PostgreSQL answers."""
     from benchmarks.sync import PG_URL, pg_problem

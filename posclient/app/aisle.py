@@ -3,6 +3,10 @@
 An item this store does not have is ordered from a store that has it (F12's table,
 posclient/app/chain_stock.py): the customer collects it there. In this order:
 
+The customer collects it there, or that store delivers it to them (``address``): a delivery
+is paid in full at the till, has no pick-up code, and its address is sealed to the central with
+the name and mobile; the till keeps only its first 6 characters and "…" for the receipt.
+
 1. :meth:`Aisle.prepare` checks the quantity (at most what that store has free), the amount
    paid now (in full, or a deposit from 0.01 to the total), the customer's name and mobile
    (needed for the pick-up). It gives the order its number (``<store>-<terminal>-A<n>``, a
@@ -35,8 +39,15 @@ from dataclasses import replace
 
 from posclient.domain.errors import InvalidInput, PosError, Unavailable
 from posclient.domain.money import Money
-from posclient.domain.privacy import MemberKeys, mask_name, normalise_phone, phone_last4
+from posclient.domain.privacy import (
+    MemberKeys,
+    mask_address,
+    mask_name,
+    normalise_phone,
+    phone_last4,
+)
 from posclient.store import outbox
+from sync.protocol.events import MAX_ADDRESS
 from sync.protocol.pickup_codes import pickup_code_phc
 from sync.protocol.sealing import seal
 from sync.protocol.stock import ReservationRequest, StockLineIn
@@ -53,6 +64,21 @@ HOLD_S = 30 * 60  # the hold at the other store while the customer pays
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at the counter
 CODE_LENGTH = 6
 MAX_NAME = 50
+
+
+def _delivery(address: str | None, paid: int, total: int) -> str | None:
+    """A delivery's address, spaces collapsed (None: a pick-up). The rule: a delivery is paid
+    in full at the till (``aisle_delivery_in_full``), so nothing is left to take at the door."""
+    if address is None:
+        return None
+    address = " ".join(address.split())
+    if not address:
+        raise InvalidInput.of("aisle_address_missing")
+    if len(address) > MAX_ADDRESS:
+        raise InvalidInput.of("aisle_address_too_long", most=MAX_ADDRESS)
+    if paid != total:
+        raise InvalidInput.of("aisle_delivery_in_full")
+    return address
 
 
 def new_pickup_code() -> str:
@@ -74,8 +100,10 @@ class Aisle:
         return self.port is not None
 
     def prepare(self, product_id: int, store: OtherStore, *, qty: int, paid_now: int | None,
-                name: str, phone: str) -> AisleOrder:
-        """The order, checked and sealed, not yet held (``paid_now`` None: in full)."""
+                name: str, phone: str, address: str | None = None) -> AisleOrder:
+        """The order, checked and sealed, not yet held (``paid_now`` None: in full).
+        ``address`` None: collected at ``store``; else delivered from it to that address
+        (required, at most :data:`MAX_ADDRESS` characters, paid in full: :func:`_delivery`)."""
         co = self.checkout
         co._editable()
         if store.store_id == co.settings.store_id:
@@ -91,6 +119,7 @@ class Aisle:
                                   product_zh=product.name_zh, sku=product.sku)
         total = qty * price.minor
         paid = total if paid_now is None else paid_now
+        address = _delivery(address, paid, total)
         if not 1 <= paid <= total:
             raise InvalidInput.of("aisle_deposit_invalid", total=Money(total, price.currency))
         name = name.strip()
@@ -104,19 +133,22 @@ class Aisle:
             n = outbox.next_counter(conn, "aisle_order")
         s = co.settings
         order_no = f"{s.store_id}-{s.terminal_id}-A{n:06d}"
-        code = new_pickup_code()
-        sealed = seal(keys.seal_public_key,
-                      json.dumps({"name": name, "phone": number}, ensure_ascii=False).encode(),
+        code = "" if address is not None else new_pickup_code()
+        person = {"name": name, "phone": number,
+                  **({} if address is None else {"address": address})}
+        sealed = seal(keys.seal_public_key, json.dumps(person, ensure_ascii=False).encode(),
                       order_no.encode())
         return AisleOrder(
             order_no=order_no, request_id=uuid.uuid4(), reservation_id=None,
             store_id=store.store_id, store_name_zh=store.name_zh, store_name_en=store.name_en,
             product_id=product.id, sku=product.sku, name_zh=product.name_zh,
             name_en=product.name_en, qty=qty, unit_price=price.minor, paid_now=paid,
-            pickup_code=code, pickup_code_phc=pickup_code_phc(order_no, code),
+            pickup_code=code, pickup_code_phc=pickup_code_phc(order_no, code) if code else "",
             customer_name=mask_name(name), phone_hash=keys.digest(number),
             phone_last4=phone_last4(number), sealed=sealed.model_dump(mode="json"),
-            member_no=co.member.member_no if co.member else None)
+            member_no=co.member.member_no if co.member else None,
+            fulfilment="pickup" if address is None else "delivery",
+            address_masked=mask_address(address))
 
     def _keys(self) -> MemberKeys:
         try:
@@ -152,10 +184,10 @@ class Aisle:
         co._reprice()
 
     def order(self, product_id: int, store: OtherStore, *, qty: int, paid_now: int | None,
-              name: str, phone: str) -> AisleOrder:
+              name: str, phone: str, address: str | None = None) -> AisleOrder:
         """Prepare, hold and add, in one thread (tests, the command line)."""
         held = self.reserve(self.prepare(product_id, store, qty=qty, paid_now=paid_now,
-                                         name=name, phone=phone))
+                                         name=name, phone=phone, address=address))
         self.place(held)
         return held
 

@@ -197,11 +197,12 @@ class BasketStarts(SaleState):
         locked here. The lines come at the order's prices and discounts; what the order's money
         already covers is tendered as ``web``, and only the rest is due (orders.py). Refuses,
         changing nothing in the basket: another store's order, a cancelled one, a wrong code
-        (which is counted), a quantity not open.
+        (which is counted), a quantity not open. A delivery this store ships (an order placed
+        at a till, issue 18) is handed to the courier the same way, without a code.
         """
         self._ready_to_resume()
         o, s = view.order, self.settings
-        if o.fulfilment != "pickup":
+        if o.fulfilment != "pickup" and not o.store_id:  # a web delivery: no store's
             raise InvalidInput.of("order_not_pickup", order_no=o.order_no)
         if o.store_id != s.store_id:
             raise InvalidInput.of("order_other_store", order_no=o.order_no, store=o.store_id)
@@ -209,7 +210,10 @@ class BasketStarts(SaleState):
             raise InvalidInput.of("order_cancelled", order_no=o.order_no)
         if o.currency != s.currency or not s.tax_inclusive:
             raise InvalidInput.of("order_currency.currency", order_no=o.order_no)
-        approved_by, without_code = None, not (code and code.strip())
+        # a delivery this store ships (placed at a till) has no code: it goes to the courier
+        # with a supervisor's approval, as an order handed over without its code
+        approved_by = None
+        without_code = o.fulfilment == "delivery" or not (code and code.strip())
         if not without_code:
             self._check_code(o, code or "", online)
         else:

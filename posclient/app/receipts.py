@@ -136,7 +136,8 @@ class Receipts:
                 store=((o.store_name_zh or o.store_name_en) if zh else
                        (o.store_name_en or o.store_name_zh)) or o.store_id,
                 pickup_code=o.pickup_code, paid_now=Money(o.paid_now, cur),
-                customer=f"{o.customer_name} {masked_phone(o.phone_last4)}".strip())
+                customer=f"{o.customer_name} {masked_phone(o.phone_last4)}".strip(),
+                delivery=o.fulfilment == "delivery", address=o.address_masked)
             for o in aisle_rows.of_sale(self.store.conn, sale_id))
 
     def return_id(self, return_no: str) -> int | None:
@@ -175,6 +176,11 @@ class Receipts:
                                      line_discount=Money(0, cur), total=Money(ln.amount, cur)))
             amounts.append((ln.tax_code, ln.tax_rate_ppm, ln.amount))
             count += qty if ln.measure == Measure.EACH.value else 1
+        if not found.lines and head.source_kind == "order":  # an order placed at a till, cancelled
+            lines.append(ReceiptLine(
+                name=f"{label('order_cancelled', lang)} {head.source_ref or ''}", qty_text="1",
+                gross=Money(head.total, cur), line_discount=Money(0, cur),
+                total=Money(head.total, cur)))
         taxes = tuple(ReceiptTax(TaxRate(t.code, t.rate_ppm), Money(t.net, cur),
                                  Money(t.tax, cur))
                       for t in summarize(amounts, inclusive=s.tax_inclusive,

@@ -30,6 +30,7 @@ class CompletedReturn:
     total: Money
     tenders: tuple[RefundTender, ...]
     completed_at: datetime
+    cancelled_order: str = ""  # the order cancelled, when this is its money back (aisle_cancel)
 
     @property
     def cash(self) -> Money:
@@ -40,8 +41,10 @@ class CompletedReturn:
 
 def record_return(conn: sqlite3.Connection, settings: StoreSettings, clock: Clock,
                   staff_id: int, draft: ReturnDraft, tenders: list[RefundTender],
-                  approved_by: int | None) -> CompletedReturn:
-    """Record the return (see the module); ``tenders`` as given (card refunds done)."""
+                  approved_by: int | None, *, cancels_order: bool = False) -> CompletedReturn:
+    """Record the return (see the module); ``tenders`` as given (card refunds done).
+    ``cancels_order``: the money back of an order placed at a till, cancelled (no lines;
+    posclient/app/aisle_cancel.py)."""
     s, p = settings, draft.purchase
     now = clock.now()
     event_id = new_event_id(clock)
@@ -61,8 +64,10 @@ def record_return(conn: sqlite3.Connection, settings: StoreSettings, clock: Cloc
     if row.source_kind == "receipt" and row.source_ref is not None:
         pending += _take_back(conn, event_id, row.source_ref, row.total)
     repo.add_points_pending(conn, pending)
-    seq = repo.queue_return_event(conn, event_id, row.completed_at,
-                                  _payload(row, draft, tenders, points_back))
+    payload = _payload(row, draft, tenders, points_back)
+    if cancels_order:
+        payload["cancels_order"] = True
+    seq = repo.queue_return_event(conn, event_id, row.completed_at, payload)
     # After the event: a movement names its terminal_seq (posclient/store/stock.py).
     moves = [(ln.product_id, ln.qty, "return") for ln in draft.lines]
     moves += [(ln.product_id, -ln.qty, "damaged") for ln in draft.lines
@@ -73,8 +78,10 @@ def record_return(conn: sqlite3.Connection, settings: StoreSettings, clock: Cloc
                  detail={"return_no": row.return_no, "source": row.source_ref,
                          "total": row.total, "offline": row.reservation_id is None,
                          "needs": [a.value for a in draft.needs], "reason": draft.reason,
-                         "reason_code": draft.reason_code})
-    return CompletedReturn(rid, row.return_no, event_id, seq, draft.total, tuple(tenders), now)
+                         "reason_code": draft.reason_code,
+                         **({"cancels_order": True} if cancels_order else {})})
+    return CompletedReturn(rid, row.return_no, event_id, seq, draft.total, tuple(tenders), now,
+                           p.ref if cancels_order and p is not None else "")
 
 
 def _payload(row: repo.ReturnRow, draft: ReturnDraft, tenders: list[RefundTender],

@@ -50,6 +50,7 @@ class Action(StrEnum):
     RECONCILE = "reconcile"  # the store's reconciliation (every till's figures)
     RESOLVE_EXCEPTION = "resolve_exception"  # close one of the central's exceptions
     RESOLVE_CARD_ORPHAN = "resolve_card_orphan"  # a card approved without a sale: reverse/sell
+    CANCEL_PLACED_ORDER = "cancel_placed_order"  # an order placed at a till: its money back
 
 
 REQUIRED_ROLE: dict[Action, Role] = {
@@ -75,6 +76,7 @@ REQUIRED_ROLE: dict[Action, Role] = {
     Action.RECONCILE: Role.MANAGER,
     Action.RESOLVE_EXCEPTION: Role.MANAGER,
     Action.RESOLVE_CARD_ORPHAN: Role.MANAGER,
+    Action.CANCEL_PLACED_ORDER: Role.SUPERVISOR,
 }
 
 

@@ -80,6 +80,18 @@ def mask_name(name: str | None) -> str:
     return name[0] + NAME_MASK
 
 
+ADDRESS_SHOWN = 6  # characters of a delivery address the till keeps, for the receipt
+
+
+def mask_address(address: str | None) -> str:
+    """What the till keeps and prints of a delivery address: its first 6 characters and
+    ``…`` (``上海市浦东新区…``): enough for the customer to recognise it, not to find them."""
+    address = " ".join((address or "").split())
+    if not address:
+        return ""
+    return address[:ADDRESS_SHOWN] + "…"
+
+
 @dataclass(frozen=True, slots=True)
 class MemberKeys:
     """What a till needs of the chain's keys: the phone key (HMAC) and the central's public key

@@ -74,6 +74,8 @@ class ReceiptAisleOrder:
     pickup_code: str  # "" once the first receipt printed (a reprint does not show it)
     paid_now: Money
     customer: str  # masked name and phone
+    delivery: bool = False  # delivered from ``store`` (no pick-up code; paid in full)
+    address: str = ""  # a delivery's, masked (its first 6 characters and "…")
 
     @property
     def due(self) -> Money:
@@ -320,21 +322,28 @@ def _layout_items(r: Receipt, lang: str, width: int) -> list[PrintLine]:
 
 def aisle_lines(r: Receipt, lang: str, width: int) -> list[PrintLine]:
     """The orders placed for other stores: the item, where and with which code to collect
-    it, what was paid now and what is left to pay there."""
+    it (a delivery: the store it comes from and the masked address), what was paid now and
+    what is left to pay there."""
     if not r.aisle:
         return []
     m = Money.to_decimal_str
-    out = [PrintLine(fit(label("aisle", lang), width), Align.CENTER, True)]
+    heading = "aisle_delivery" if all(o.delivery for o in r.aisle) else "aisle"
+    out = [PrintLine(fit(label(heading, lang), width), Align.CENTER, True)]
     for o in r.aisle:
         texts = [fit(o.item, width), two_cols("  " + o.qty_text, m(o.total), width),
-                 fit(f"  {label('aisle_order', lang)}: {o.order_no}", width),
-                 fit(f"  {label('aisle_store', lang)}: {o.store}", width),
-                 fit(f"  {label('aisle_code', lang)}: "
-                     f"{o.pickup_code or label('aisle_code_gone', lang)}", width)]
+                 fit(f"  {label('aisle_order', lang)}: {o.order_no}", width)]
+        if o.delivery:  # shipped from that store: no code; the address masked
+            texts += [fit(f"  {label('aisle_delivery_from', lang)}: {o.store}", width),
+                      fit(f"  {label('aisle_address', lang)}: {o.address}", width)]
+        else:
+            texts += [fit(f"  {label('aisle_store', lang)}: {o.store}", width),
+                      fit(f"  {label('aisle_code', lang)}: "
+                          f"{o.pickup_code or label('aisle_code_gone', lang)}", width)]
         if o.customer:
             texts.append(fit(f"  {label('aisle_customer', lang)}: {o.customer}", width))
+        due = label("aisle_due_delivery" if o.delivery else "aisle_due", lang)
         texts += [two_cols("  " + label("aisle_paid_now", lang), m(o.paid_now), width),
-                  two_cols("  " + label("aisle_due", lang), m(o.due), width)]
+                  two_cols("  " + due, m(o.due), width)]
         out += _plain(texts)
     return [*out, PrintLine("-" * width)]
 

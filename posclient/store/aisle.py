@@ -12,7 +12,7 @@ from dataclasses import astuple, dataclass, fields
 @dataclass(frozen=True, slots=True)
 class AisleOrderRow:
     """One ``aisle_orders`` row (money in minor units), in the table's column order after
-    ``sale_id``."""
+    ``sale_id`` (migrations 0024, 0025)."""
 
     order_no: str
     position: int
@@ -31,6 +31,8 @@ class AisleOrderRow:
     pickup_code: str  # until the receipt printed (forget_codes), then ""
     customer_name: str  # masked
     phone_last4: str | None
+    fulfilment: str = "pickup"  # or "delivery" (migration 0025): store_id ships it
+    address_masked: str = ""  # a delivery's: its first 6 characters and "…" (no more kept)
 
     @property
     def due_at_pickup(self) -> int:
@@ -53,6 +55,12 @@ def of_sale(conn: sqlite3.Connection, sale_id: int) -> list[AisleOrderRow]:
         f"SELECT {', '.join(_NAMES)} FROM aisle_orders WHERE sale_id = ? ORDER BY position",
         (sale_id,))]
 
+
+def by_order_no(conn: sqlite3.Connection, order_no: str) -> AisleOrderRow | None:
+    """The order this till placed under that number, or None."""
+    row = conn.execute(f"SELECT {', '.join(_NAMES)} FROM aisle_orders WHERE order_no = ?",
+                       (order_no,)).fetchone()
+    return None if row is None else AisleOrderRow(*row)
 
 
 def forget_codes(conn: sqlite3.Connection, sale_id: int) -> None:

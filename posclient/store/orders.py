@@ -81,8 +81,9 @@ def forget_orders_except(conn: sqlite3.Connection, kept: Sequence[str]) -> int:
 
 def reserved_stock(conn: sqlite3.Connection, store_id: str,
                    product_ids: Sequence[int] | None = None) -> dict[int, int]:
-    """Units held back for pick-up orders at ``store_id``, per product (only products with
-    some), from the till's copies.
+    """Units held back for orders at ``store_id``, per product (only products with some), from
+    the till's copies: pick-ups, and deliveries the store ships (placed at a till, issue 18;
+    a web delivery has no store).
 
     Per line of each open pick-up order (``open``, ``ready``, ``partly_collected``): the units
     ordered less those collected, where collected = the central's count + this till's own
@@ -98,7 +99,6 @@ def reserved_stock(conn: sqlite3.Connection, store_id: str,
         WITH open_orders AS (
             SELECT order_no, data FROM web_orders
             WHERE store_id = ? AND status IN {OPEN_STATUSES!r}
-              AND data ->> '$.fulfilment' = 'pickup'
         ), lines AS (
             SELECT o.order_no, l.value ->> '$.line_no' AS line_no,
                    l.value ->> '$.product_id' AS product_id,

@@ -90,6 +90,7 @@ class ReturnHead:
     currency: str
     total: int
     source_ref: str | None  # the receipt (or order) it returns from
+    source_kind: str = "receipt"  # receipt, order, none
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +181,7 @@ def return_record(conn: sqlite3.Connection, return_id: int) -> ReturnRecord | No
     """The return with its lines and refunds, or None."""
     row = conn.execute(
         "SELECT r.return_no, r.event_id, r.completed_at, r.staff_id, st.name, "
-        "r.terminal_id, r.currency, r.total, r.source_ref FROM returns r "
+        "r.terminal_id, r.currency, r.total, r.source_ref, r.source_kind FROM returns r "
         "LEFT JOIN staff st ON st.id = r.staff_id WHERE r.id = ?", (return_id,)).fetchone()
     if row is None:
         return None

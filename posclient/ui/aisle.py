@@ -1,10 +1,11 @@
 """Ordering for the customer from another store (issue 18, endless aisle), at the selling screen.
 
 From F12's table (ui/chain_stock.py), on a store that has the item: the quantity (at most what
-that store has free), paid in full or a deposit, the customer's name and mobile. The dialog
-checks and seals the order (posclient/app/aisle.py ``Aisle.prepare``); the hold at that store is
-asked in a worker; the order enters the basket only once held. Offline, or when the store has
-no longer enough, the cashier reads why and nothing is added.
+that store has free), paid in full or a deposit, the customer's name and mobile; or, ticked
+"Deliver to the customer", the address too (at most 200 characters), and then paid in full.
+The dialog checks and seals the order (posclient/app/aisle.py ``Aisle.prepare``); the hold at
+that store is asked in a worker; the order enters the basket only once held. Offline, or when
+the store has no longer enough, the cashier reads why and nothing is added.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from posclient.app.aisle import Aisle
+from posclient.app.aisle import MAX_ADDRESS, Aisle
 from posclient.app.aisle_order import AisleOrder
 from posclient.app.chain_stock import OtherStore
 from posclient.app.lookup import ProductInfo
@@ -41,9 +42,11 @@ from .workers import Background
 def aisle_cells(row: int, order: AisleOrder, lang: str, cur: str) -> list[str]:
     """A cart row of an order for another store: number, item and where it is collected,
     quantity, price, no discount, and what is paid now."""
+    text = (QCoreApplication.translate("SellPage", "%1 · order, delivery from %2")
+            if order.is_delivery else
+            QCoreApplication.translate("SellPage", "%1 · order, collect at %2"))
     return [str(row + 1),
-            QCoreApplication.translate("SellPage", "%1 · order, collect at %2")
-            .replace("%1", order.item_name(lang)).replace("%2", order.store_name(lang)),
+            text.replace("%1", order.item_name(lang)).replace("%2", order.store_name(lang)),
             str(order.qty), fmt.money(Money(order.unit_price, cur), lang, symbol=False), "",
             fmt.money(Money(order.paid_now, cur), lang, symbol=False)]
 
@@ -60,11 +63,10 @@ class AisleDialog(QDialog):
         self.aisle, self.info, self.store, self.lang = aisle, info, store, lang
         self.order: AisleOrder | None = None
         layout = QVBoxLayout(self)
-        heading = QLabel(self.tr("%1 from %2 (collected there)")
-                         .replace("%1", info.product.name(lang)).replace("%2", store.name(lang)))
-        heading.setObjectName("aisleHeading")
-        heading.setWordWrap(True)
-        layout.addWidget(heading)
+        self.heading = QLabel(self._heading(False))
+        self.heading.setObjectName("aisleHeading")
+        self.heading.setWordWrap(True)
+        layout.addWidget(self.heading)
         form = QFormLayout()
         self.qty = QSpinBox()
         self.qty.setObjectName("aisleQty")
@@ -80,6 +82,18 @@ class AisleDialog(QDialog):
         self.deposit_only.setObjectName("aisleDepositOnly")
         self.deposit_only.toggled.connect(self.deposit.setEnabled)
         form.addRow(self.deposit_only, self.deposit)
+        self.delivery = QCheckBox(self.tr("Deliver to the customer (paid in full now)"))
+        self.delivery.setObjectName("aisleDelivery")
+        self.delivery.setToolTip(self.tr("%1 ships it to the customer's address. A delivery "
+                                         "is paid in full at the till: no deposit.")
+                                 .replace("%1", store.name(lang)))
+        self.address = QLineEdit()
+        self.address.setObjectName("aisleAddress")
+        self.address.setMaxLength(MAX_ADDRESS)
+        self.address.setPlaceholderText(self.tr("Delivery address"))
+        self.address.setEnabled(False)
+        self.delivery.toggled.connect(self._delivery_toggled)
+        form.addRow(self.delivery, self.address)
         self.name = QLineEdit()
         self.name.setObjectName("aisleName")
         self.name.setMaxLength(50)
@@ -102,6 +116,7 @@ class AisleDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         for widget, text in ((self.qty, self.tr("Quantity")), (self.deposit, self.tr("Deposit")),
+                             (self.address, self.tr("Delivery address")),
                              (self.name, self.tr("Customer's name")),
                              (self.phone, self.tr("Customer's mobile"))):
             a11y.name(widget, text)
@@ -109,6 +124,22 @@ class AisleDialog(QDialog):
         a11y.complete(self)
         self._show_total()
         self.qty.setFocus()
+
+    def _delivery_toggled(self, on: bool) -> None:
+        """A delivery: the address is asked, and it is paid in full (no deposit)."""
+        self.address.setEnabled(on)
+        if on:
+            self.deposit_only.setChecked(False)
+        self.deposit_only.setEnabled(not on)
+        self.heading.setText(self._heading(on))
+        if on:
+            self.address.setFocus()
+
+    def _heading(self, delivery: bool) -> str:
+        text = (self.tr("%1 from %2 (delivered to the customer, paid in full now)") if delivery
+                else self.tr("%1 from %2 (collected there)"))
+        return text.replace("%1", self.info.product.name(self.lang)) \
+            .replace("%2", self.store.name(self.lang))
 
     def _show_total(self) -> None:
         price = self.info.price
@@ -131,7 +162,9 @@ class AisleDialog(QDialog):
         try:
             self.order = self.aisle.prepare(self.info.product.id, self.store,
                                             qty=self.qty.value(), paid_now=paid,
-                                            name=self.name.text(), phone=self.phone.text())
+                                            name=self.name.text(), phone=self.phone.text(),
+                                            address=self.address.text()
+                                            if self.delivery.isChecked() else None)
         except PosError as exc:
             widgets.show_message(self.message, message_for(exc, self.lang), error=True)
             return

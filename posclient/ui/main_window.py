@@ -338,6 +338,9 @@ class MainWindow(QMainWindow):
         cash = done.cash
         text = self.tr("Refunded %1 · return %2").replace(
             "%1", fmt.money(done.total, self.lang)).replace("%2", done.return_no)
+        if done.cancelled_order:  # an order placed at a till, cancelled (ui/order_cancel.py)
+            text = self.tr("Order %1 cancelled · return %2").replace(
+                "%1", done.cancelled_order).replace("%2", done.return_no)
         if cash:
             text += " · " + self.tr("give back %1 in cash").replace(
                 "%1", fmt.money(cash, self.lang))

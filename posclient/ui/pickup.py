@@ -8,6 +8,10 @@ the dialog says so. The pick-up code is checked the same way: by the central, of
 thread, when there is one; when it does not answer, by the till against the order's hash
 (posclient/app/basket_start.py ``start_pickup``; both count wrong codes).
 
+A delivery this store ships (ordered at another store's till for delivery, issue 18) is marked
+"DELIVERY": it has no pick-up code, and goes to the courier on the same path, approved by a
+supervisor; the address is not on the till (the courier's dispatch reads it at the central).
+
 The customer is shown as the till holds them (issue 17): the masked name and the phone's last
 four digits (``陈** ****8000``), never more. A typed phone finds the order by its keyed hash.
 """
@@ -189,11 +193,16 @@ class PickupDialog(QDialog):
                   "collected": self.tr("collected"), "cancelled": self.tr("CANCELLED"),
                   "delivered": self.tr("delivered")}.get(o.status, o.status)
         money = lambda minor: fmt.money(Money(minor, o.currency), self.lang)  # noqa: E731
+        delivery = o.fulfilment == "delivery"  # this store ships it: to the courier, no code
         self.info.setText(
-            self.tr("Order %1 · %2 %3 · %4 · paid online %5 of %6")
+            (self.tr("DELIVERY: hand it to the courier (no pick-up code: a supervisor "
+                     "approves) · ") if delivery else "")
+            + self.tr("Order %1 · %2 %3 · %4 · paid online %5 of %6")
             .replace("%1", o.order_no).replace("%2", o.customer_name)
             .replace("%3", masked_phone(o.customer_phone_last4)).replace("%4", status)
             .replace("%5", money(o.paid)).replace("%6", money(o.total)))
+        self.code.clear()
+        self.code.setEnabled(not delivery)
         self.table.setRowCount(len(o.lines))
         for row, ln in enumerate(o.lines):
             name = local_name(ln.name_zh, ln.name_en, self.lang)

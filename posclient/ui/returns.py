@@ -45,6 +45,7 @@ from posclient.domain.names import local_name
 
 from . import a11y, fmt, widgets
 from .i18n import QT_TRANSLATE_NOOP
+from .order_cancel import OrderCancelOffer
 from .workers import Background
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,8 @@ class ReturnsCentral(Protocol):
     def reserve_return(self, req: Any) -> Any: ...  # ReserveRequest -> ReserveResponse
 
     def release_return(self, reservation_id: str) -> None: ...
+
+    def cancel_placed_order(self, order_no: str) -> Any: ...  # -> OrderData (issue 18)
 
 
 class ReturnDialog(QDialog):
@@ -128,6 +131,11 @@ class ReturnDialog(QDialog):
         self.message.setObjectName("returnMessage")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
+        # An order placed at a till, nothing of it collected: cancel it instead (issue 18)
+        self.cancel_offer = OrderCancelOffer(returns, central, background, lang, self.say,
+                                             lambda: self.reason.currentText(), self)
+        self.cancel_offer.cancelled.connect(self._order_cancelled)
+        layout.addWidget(self.cancel_offer)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -176,6 +184,7 @@ class ReturnDialog(QDialog):
             self.add_without_receipt(text)
             return
         self.query.selectAll()  # the next scan replaces it
+        self.cancel_offer.withdraw()
         try:
             self.local = self.r.find_local(text)
         except PosError as exc:
@@ -184,7 +193,9 @@ class ReturnDialog(QDialog):
         if self.local is not None:
             self.show_purchase(self.local)
         if self.central is None or self.background is None:
-            if self.local is None:
+            if self.local is None and self.cancel_offer.offer_if_placed(text):
+                self.say(local_error)
+            elif self.local is None:
                 self.say(local_error, error=True)
             else:
                 self.say(self.tr("This till's copy: a manager approves the refund"))
@@ -205,6 +216,12 @@ class ReturnDialog(QDialog):
 
     def _not_fetched(self, exc: object) -> None:
         if not shiboken6.isValid(self):
+            return
+        ref = str(getattr(exc, "details", {}).get("ref", ""))
+        if getattr(exc, "code", "") == "order_not_returnable" and ref \
+                and not RECEIPT.match(ref):  # nothing of it collected: cancel it instead?
+            self.cancel_offer.offer(ref)
+            self.say(self._error(exc))
             return
         if self.local is not None:
             self.say(self.tr("The central did not answer (%1): this till's copy is used, a "
@@ -360,6 +377,15 @@ class ReturnDialog(QDialog):
         self.background.run(lambda: central.reserve_return(req),
                             lambda reserved: self._reserved(draft, reserved),
                             lambda exc: self._not_reserved(exc))
+
+    def _order_cancelled(self, done: CompletedReturn) -> None:
+        self.completed = done
+        QDialog.accept(self)
+
+    def reject(self) -> None:
+        """Not while the central is cancelling an order: its money back is recorded next."""
+        if not self.cancel_offer.busy:
+            super().reject()
 
     def _busy(self, busy: bool) -> None:
         self.busy = busy

@@ -4,17 +4,17 @@
 <context>
     <name>AisleDialog</name>
     <message>
-        <location filename="../../posclient/ui/aisle.py" line="+59"/>
+        <location filename="../../posclient/ui/aisle.py" line="+62"/>
         <source>Order for customer</source>
         <translation>为顾客订货</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+78"/>
         <source>%1 from %2 (collected there)</source>
         <translation>%1，从%2订货（在该店自提）</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="-65"/>
         <source>Quantity (at most %1)</source>
         <translation>数量（最多 %1）</translation>
     </message>
@@ -29,19 +29,35 @@
         <translation>只付定金</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <location line="+19"/>
+        <location line="+4"/>
+        <source>Deliver to the customer (paid in full now)</source>
+        <translation>送货上门（现在全额付款）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 ships it to the customer&apos;s address. A delivery is paid in full at the till: no deposit.</source>
+        <translation>由%1发货到顾客地址。送货上门须在收银台全额付款，不收定金。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+26"/>
+        <source>Delivery address</source>
+        <translation>送货地址</translation>
+    </message>
+    <message>
+        <location line="-19"/>
+        <location line="+20"/>
         <source>Customer&apos;s name</source>
         <translation>顾客姓名</translation>
     </message>
     <message>
-        <location line="-15"/>
-        <location line="+16"/>
+        <location line="-16"/>
+        <location line="+17"/>
         <source>Customer&apos;s mobile</source>
         <translation>顾客手机号</translation>
     </message>
     <message>
-        <location line="-2"/>
+        <location line="-3"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
@@ -51,9 +67,14 @@
         <translation>定金</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Message</source>
         <translation>提示</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>%1 from %2 (delivered to the customer, paid in full now)</source>
+        <translation>%1，从%2发货（送货上门，现在全额付款）</translation>
     </message>
     <message>
         <location line="+10"/>
@@ -191,7 +212,7 @@
 <context>
     <name>CartColumn</name>
     <message>
-        <location filename="../../posclient/ui/sell.py" line="+63"/>
+        <location filename="../../posclient/ui/sell.py" line="+65"/>
         <source>#</source>
         <translation>序号</translation>
     </message>
@@ -258,12 +279,12 @@
     </message>
     <message>
         <location line="+10"/>
-        <location line="+42"/>
+        <location line="+44"/>
         <source>Barcode, item number or name</source>
         <translation>条码、货号或品名</translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="-27"/>
         <source>Store</source>
         <translation>门店</translation>
     </message>
@@ -283,7 +304,7 @@
         <translation>更新于</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+12"/>
         <source>Order for customer</source>
         <translation>为顾客订货</translation>
     </message>
@@ -535,7 +556,7 @@
         <translation>收银机 %1 · %2</translation>
     </message>
     <message>
-        <location line="+96"/>
+        <location line="+97"/>
         <source>Enrolled, but sync cannot start (no keyring?): see the log</source>
         <translation>已注册，但无法启动同步（可能没有系统密钥环）：请查看日志</translation>
     </message>
@@ -573,11 +594,16 @@
     </message>
     <message>
         <location line="+3"/>
+        <source>Order %1 cancelled · return %2</source>
+        <translation>订单 %1 已取消 · 退货单 %2</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>give back %1 in cash</source>
         <translation>请退还现金 %1</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+27"/>
         <source>No printer</source>
         <translation>未配置打印机</translation>
     </message>
@@ -768,6 +794,39 @@
     </message>
 </context>
 <context>
+    <name>OrderCancelOffer</name>
+    <message>
+        <location filename="../../posclient/ui/order_cancel.py" line="+58"/>
+        <source>Order placed at a till</source>
+        <translation>门店下的订单</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Nothing of order %1 has been collected. If it was placed at a till, it can be cancelled and what was paid for it given back in cash.</source>
+        <translation>订单 %1 尚未提货。如果是在门店下的订单，可以取消并以现金退还已付款。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Cancel the order and give back its money in cash</source>
+        <translation>取消订单，以现金退还已付款</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Order %1 · %2 × %3 · collect at %4 · paid %5 · nothing collected yet</source>
+        <translation>订单 %1 · %2 × %3 · 在%4提货 · 已付 %5 · 尚未提货</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Cancel the order and give back %1 in cash</source>
+        <translation>取消订单，现金退还 %1</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Checking with the central…</source>
+        <translation>正在向总部确认…</translation>
+    </message>
+</context>
+<context>
     <name>PayDialog</name>
     <message>
         <location filename="../../posclient/ui/pay.py" line="+53"/>
@@ -860,7 +919,7 @@
 <context>
     <name>PickupDialog</name>
     <message>
-        <location filename="../../posclient/ui/pickup.py" line="+74"/>
+        <location filename="../../posclient/ui/pickup.py" line="+78"/>
         <source>Order pick-up</source>
         <translation>网购自提</translation>
     </message>
@@ -969,12 +1028,17 @@
         <translation>已送达</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
+        <source>DELIVERY: hand it to the courier (no pick-up code: a supervisor approves) · </source>
+        <translation>送货上门：交给快递员（无取货码，需主管批准） · </translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Order %1 · %2 %3 · %4 · paid online %5 of %6</source>
         <translation>订单 %1 · %2 %3 · %4 · 网上已付 %5 / 共 %6</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+20"/>
         <source>Hand over: %1</source>
         <translation>交付：%1</translation>
     </message>
@@ -1124,7 +1188,7 @@
 <context>
     <name>ReceivingDialog</name>
     <message>
-        <location filename="../../posclient/ui/stock.py" line="+220"/>
+        <location filename="../../posclient/ui/stock.py" line="+225"/>
         <source>Receive a delivery</source>
         <translation>到货收货</translation>
     </message>
@@ -1271,7 +1335,7 @@
         <translation>%1 的实收数量</translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>Delivery %1 received: %2 line(s), %3 with a difference</source>
         <translation>到货单 %1 已收货：共 %2 行，其中 %3 行有差异</translation>
     </message>
@@ -1771,7 +1835,7 @@
 <context>
     <name>ReturnDialog</name>
     <message>
-        <location filename="../../posclient/ui/returns.py" line="+72"/>
+        <location filename="../../posclient/ui/returns.py" line="+75"/>
         <source>Item</source>
         <translation>商品</translation>
     </message>
@@ -1818,17 +1882,17 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+11"/>
+        <location line="+16"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location line="-7"/>
+        <location line="-12"/>
         <source>Message</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+13"/>
         <source>No receipt</source>
         <translation>无小票</translation>
     </message>
@@ -1858,7 +1922,7 @@
         <translation>每行：退回数量及其状态</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+40"/>
         <source>This till&apos;s copy: a manager approves the refund</source>
         <translation>本收银台的记录：退款需经理批准</translation>
     </message>
@@ -1873,7 +1937,7 @@
         <translation>总部的最新记录，含各门店已退数量</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+12"/>
         <source>The central did not answer (%1): this till&apos;s copy is used, a manager approves the refund</source>
         <translation>总部没有回应（%1）：使用本收银台的记录，退款需经理批准</translation>
     </message>
@@ -1953,7 +2017,7 @@
         <translation>正在总部预留这笔退货…</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+34"/>
         <source>The central stopped answering: this till&apos;s copy is used, a manager approves the refund</source>
         <translation>总部停止响应：使用本收银台的记录，退款需经理批准</translation>
     </message>
@@ -2191,12 +2255,12 @@
     <message>
         <location line="-61"/>
         <location line="+101"/>
-        <location line="+263"/>
+        <location line="+264"/>
         <source>Member: %1</source>
         <translation>会员：%1</translation>
     </message>
     <message>
-        <location line="-363"/>
+        <location line="-364"/>
         <source>%1 points</source>
         <translation>%1 积分</translation>
     </message>
@@ -2283,12 +2347,17 @@
         <translation>换货：退回商品 %1。请扫描新商品后付款；差额补付或退还</translation>
     </message>
     <message>
-        <location filename="../../posclient/ui/aisle.py" line="-83"/>
+        <location filename="../../posclient/ui/aisle.py" line="-114"/>
+        <source>%1 · order, delivery from %2</source>
+        <translation>%1 · 订货，由%2送货</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>%1 · order, collect at %2</source>
         <translation>%1 · 订货，在%2自提</translation>
     </message>
     <message>
-        <location line="+102"/>
+        <location line="+133"/>
         <source>Offline: cannot order from another store now</source>
         <translation>离线：现在无法向其他门店订货</translation>
     </message>
@@ -2298,7 +2367,7 @@
         <translation>正在%2预留 %1…</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+16"/>
         <source>Ordered from %1: %2 × %3, pay %4 now</source>
         <translation>已向%1订货：%2 × %3，本次应付 %4</translation>
     </message>
@@ -2681,7 +2750,7 @@
 <context>
     <name>StockCountDialog</name>
     <message>
-        <location filename="../../posclient/ui/stock.py" line="-299"/>
+        <location filename="../../posclient/ui/stock.py" line="-303"/>
         <source>Stock count</source>
         <translation>库存盘点</translation>
     </message>
@@ -2778,7 +2847,7 @@
         <translation>%1 的实盘数量</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>Count posted: %1 line(s), %2 with a difference</source>
         <translation>盘点已提交：共 %1 行，其中 %2 行有差异</translation>
     </message>

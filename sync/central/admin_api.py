@@ -25,6 +25,7 @@ from sync.central import (
     identity,
     incidents,
     orders,
+    oversell,
     pickup_codes,
     returns,
 )
@@ -47,6 +48,7 @@ from sync.central.models import (
     ExceptionOut,
     GapOut,
     OrderCustomer,
+    OrderMove,
     OrderOut,
     OrdersBatch,
     PruneIn,
@@ -218,9 +220,13 @@ def cancel_order(order_no: Annotated[str, Path(max_length=64)], c: CentralDep) -
             responses={404: {"model": ErrorBody}})
 def read_order(order_no: Annotated[str, Path(max_length=64)], c: CentralDep) -> OrderOut:
     """A web order as it stands now (what the tills collected and returned of it), with its
-    customer's name and phone as the web shop sent them: the tills get those masked."""
-    order, name, phone = orders.order_customer(c.engine, order_no)
-    return OrderOut(order=order, customer=OrderCustomer(name=name, phone=phone))
+    customer's name and phone as the web shop sent them: the tills get those masked. An order
+    placed at a till for delivery: with its delivery address, which no till holds."""
+    order, name, phone, address = orders.order_personal_data(c.engine, order_no)
+    with c.engine.connect() as conn:
+        moves = [OrderMove(**m) for m in oversell.actions_of(conn, "order", order_no)]
+    return OrderOut(order=order, customer=OrderCustomer(name=name, phone=phone,
+                                                        address=address), moves=moves)
 
 
 @router.post("/entities/{entity}", response_model=EntityReport, responses=_REJECTED)

@@ -5,10 +5,13 @@ online (``POST /v1/reservations``), the customer pays at A, in full or a deposit
 ``sale`` event carries the order (:class:`sync.protocol.AisleOrderPayload`). In that event's
 transaction, for each of its orders, the central:
 
-1. makes a pick-up order at B (channel ``store``, a payment of kind ``store`` of ``paid_now``,
-   so B's till asks only for the rest), in B's feed: B's tills list it for pick-up. The
+1. makes an order at B (channel ``store``, a payment of kind ``store`` of ``paid_now``, so
+   B's till asks only for the rest), in B's feed: B's tills list it for pick-up. The
    customer's name and mobile number, opened from their sealed box, go to ``order_personal``;
-   the order keeps them masked, like a web order's;
+   the order keeps them masked, like a web order's. A delivery (``fulfilment`` ``delivery``)
+   is the same order at B, the store that ships it: it is in B's feed marked ``delivery``, B's
+   till hands it to the courier on the pick-up path (which counts it collected), and its
+   address, opened from the same sealed box, is kept in ``order_personal.address`` only;
 2. turns B's hold into the order's (:func:`_hold`): the reservation the till made is confirmed
    into the order, so the units stay held at B without a gap; a reservation that expired, was
    released, or is not known is held again with the same conditional update; when B no longer
@@ -46,6 +49,7 @@ from sync.central.incidents import Problem
 from sync.central.ingest_checks import utc
 from sync.central.schema import entities, stores
 from sync.protocol import AisleOrderPayload, OrderData, OrderLineData, OrderPaymentData, SalePayload
+from sync.protocol.events import MAX_ADDRESS
 
 STORE_CHANNEL = '"channel":"store"'  # how a store order's record reads in canonical JSON
 
@@ -82,17 +86,21 @@ def _place(tx: Tx, who: TerminalIdentity, event_id: UUID, sale: SalePayload,
                         "customer has paid", {"receipt_no": sale.receipt_no,
                                               "store_id": order.store_id})]
     problems: list[Problem] = []
-    name, phone, unsealed = _customer(tx.conn, order)
+    name, phone, address, unsealed = _customer(tx.conn, order)
     if not unsealed:
         problems.append(Problem("aisle_customer_unreadable", no,
                                 f"order {no}: the customer's sealed name and phone do not open "
                                 "with this central's key; the order keeps the masked ones"))
+    elif order.fulfilment == "delivery" and not address:
+        problems.append(Problem("aisle_address_missing", no,
+                                f"order {no} is for delivery but carries no address: call the "
+                                "customer for it"))
     data, unknown = _order_data(tx, who, sale, order, phone)
     problems += [Problem("unknown_product", str(p),
                          f"order {no}: product {p} is not in the central's catalogue")
                  for p in unknown]
     held = _hold(tx, order)
-    orders.place(tx, data, name, phone)
+    orders.place(tx, data, name, phone, address)
     if not held:
         incidents.file(tx.conn, order.store_id, None, [(event_id, sale.completed_at, Problem(
             "aisle_unreserved", no,
@@ -119,23 +127,27 @@ def _hold(tx: Tx, order: AisleOrderPayload) -> bool:
                                           order.order_no, units)
 
 
-def _customer(conn: Connection, order: AisleOrderPayload) -> tuple[str, str | None, bool]:
-    """The customer's name and mobile number for ``order_personal``, opened from the sealed box
-    (bound to the order number), and whether it opened. Without a box: no name or number
-    (the masked name only, from the till)."""
+def _customer(conn: Connection,
+              order: AisleOrderPayload) -> tuple[str, str | None, str, bool]:
+    """The customer's name, mobile number and delivery address (a delivery's; ``""``) for
+    ``order_personal``, opened from the sealed box (bound to the order number), and whether
+    it opened. Without a box: none of them (the masked name only, from the till)."""
     if order.sealed is None:
-        return "", None, True
+        return "", None, "", True
     from sync.protocol.sealing import SealError, open_sealed
 
     try:
         opened = json.loads(open_sealed(keys.central_keys(conn).seal_private_key, order.sealed,
                                         order.order_no.encode()))
     except (SealError, ValueError):
-        return "", None, False
+        return "", None, "", False
     if not isinstance(opened, dict):
-        return "", None, False
+        return "", None, "", False
+    address = ""
+    if order.fulfilment == "delivery":
+        address = " ".join(str(opened.get("address") or "").split())[:MAX_ADDRESS]
     return str(opened.get("name") or "")[:100].strip(), normalise_phone(
-        str(opened.get("phone") or "")[:64]), True
+        str(opened.get("phone") or "")[:64]), address, True
 
 
 def _order_data(tx: Tx, who: TerminalIdentity, sale: SalePayload, order: AisleOrderPayload,
@@ -166,7 +178,7 @@ def _order_data(tx: Tx, who: TerminalIdentity, sale: SalePayload, order: AisleOr
     if member_no is not None and loyalty.order_member(tx.conn, member_no) is None:
         member_no = None
     data = OrderData(
-        order_no=order.order_no, channel="store", status="open", fulfilment="pickup",
+        order_no=order.order_no, channel="store", status="open", fulfilment=order.fulfilment,
         store_id=order.store_id, customer_name=order.customer_name,
         customer_phone_hash=hashed, customer_phone_last4=last4,
         pickup_code_phc=order.pickup_code_phc, currency=sale.currency, lines=lines,
@@ -190,10 +202,12 @@ def _store_exists(conn: Connection, store_id: str) -> bool:
 
 def for_older_tills(data: dict[str, Any]) -> dict[str, Any]:
     """An order's record as a till older than ``store`` orders reads it: a web order paid
-    online (``store`` payments as ``online``). Other orders are returned as they are."""
+    online (``store`` payments as ``online``); a delivery its store ships reads as a pick-up
+    there (such a till hands over pick-ups only: without a code, a supervisor approves, as for
+    the courier). Other orders are returned as they are."""
     if data.get("channel") != "store":
         return data
-    return {**data, "channel": "web", "payments": [
+    return {**data, "channel": "web", "fulfilment": "pickup", "payments": [
         {**p, "kind": "online"} if p.get("kind") == "store" else p
         for p in data.get("payments", ())]}
 

@@ -116,6 +116,8 @@ def create_app(database: str | Engine, *, clock: Clock | None = None,
     from sync.central.consent_api import router as consent_router
     from sync.central.member_api import router as member_router
     from sync.central.member_token_api import router as member_token_router
+    from sync.central.order_cancel import router as order_cancel_router
+    from sync.central.oversell_api import install as install_oversell
     from sync.central.stock_api import install as install_stock
 
     if admin_token is not None:
@@ -144,7 +146,9 @@ def create_app(database: str | Engine, *, clock: Clock | None = None,
     app.include_router(member_token_router)
     app.include_router(consent_router)
     app.include_router(channel_router)
+    app.include_router(order_cancel_router)
     install_stock(app)  # availability, reservations and their sweeper (issue 18)
+    install_oversell(app)  # the oversell rule and its settler (issue 18)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES)
     app.add_middleware(AnswerHeaders)  # outermost: its headers are on BodyLimit's 413 too

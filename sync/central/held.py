@@ -1,8 +1,10 @@
 """Held stock (issue 18): the units a store has promised and not handed over yet.
 
-``stock_levels.held`` per (store, product) = the units of its pick-up orders not yet collected
-(status ``open``, ``ready`` or ``partly_collected``: ``qty - collected`` per line, never below
-zero) + the units of its reservations still ``held`` (sync/central/reservations.py).
+``stock_levels.held`` per (store, product) = the units of its orders not yet handed over
+(pick-ups, and deliveries placed at a till that the store ships: collected = handed to the
+courier), with status ``open``, ``ready`` or ``partly_collected``: ``qty - collected`` per
+line, never below zero, + the units of its reservations still ``held``
+(sync/central/reservations.py).
 
 It is kept by deltas, in the transaction of every write that changes it: an order's write
 (sync/central/orders.py ``_write``: new, changed, cancelled, moved to another store, collected
@@ -39,11 +41,11 @@ Key = tuple[str, int]  # (store_id, product_id)
 
 
 def outstanding(order: OrderData | None) -> dict[Key, int]:
-    """The units ``order`` holds, per (store, product): none unless it is a pick-up order at a
-    store with a holding status."""
+    """The units ``order`` holds, per (store, product): none unless it is an order a store
+    hands over (a pick-up, or a delivery placed at a till and shipped from ``store_id``) with
+    a holding status. A web delivery has no store and holds nothing."""
     out: dict[Key, int] = defaultdict(int)
-    if order is None or order.fulfilment != "pickup" or not order.store_id \
-            or order.status not in HOLDING:
+    if order is None or not order.store_id or order.status not in HOLDING:
         return out
     for ln in order.lines:
         left = ln.qty - ln.collected

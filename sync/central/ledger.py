@@ -24,6 +24,7 @@ from uuid import UUID
 
 from sqlalchemy import Connection, and_, exists, func, select
 
+from sync.central import shortfalls
 from sync.central.db import among, bulk_insert, chunks, is_postgres
 from sync.central.feed import PendingChange, Tx
 from sync.central.schema import dump_json, entities, stock_levels, stock_movements
@@ -37,6 +38,7 @@ class LevelChange:
     delta: int
     qty: int  # the level after the change
     known: bool  # the product is in the catalogue (so the change is in the feed)
+    held: int = 0  # the units held on the level (sync/central/held.py)
 
 
 def level_change(store_id: str, product_id: int, qty: int) -> PendingChange:
@@ -113,13 +115,15 @@ def move_many(tx: Tx, store_id: str,
         {"store_id": store_id, "product_id": p, "qty": totals[p], "updated_at": last_at[p]}
         for p in products], conflict=("store_id", "product_id"),
         update={"qty": "stock_levels.qty + excluded.qty", "updated_at": "excluded.updated_at"},
-        returning=("product_id", "qty") if pg else ())
-    level: dict[int, int] = {int(p): int(q) for p, q in written}
+        returning=("product_id", "qty", "held") if pg else ())
+    level: dict[int, int] = {int(p): int(q) for p, q, _ in written}
+    held: dict[int, int] = {int(p): int(h) for p, _, h in written}
     for part in chunks(products if not pg else [], CHUNK):  # SQLite: no RETURNING here
-        level.update((int(p), int(q)) for p, q in conn.execute(
-            select(stock_levels.c.product_id, stock_levels.c.qty)
-            .where(stock_levels.c.store_id == store_id,
-                   among(conn, stock_levels.c.product_id, part))))
+        for p, q, h in conn.execute(
+                select(stock_levels.c.product_id, stock_levels.c.qty, stock_levels.c.held)
+                .where(stock_levels.c.store_id == store_id,
+                       among(conn, stock_levels.c.product_id, part))):
+            level[int(p)], held[int(p)] = int(q), int(h)
     for p in products:
         level[p] -= totals[p]  # the level before this batch
     out: list[list[LevelChange]] = []
@@ -127,9 +131,11 @@ def move_many(tx: Tx, store_id: str,
         changed = []
         for p, d in todo:
             level[p] += d
-            changed.append(LevelChange(p, d, level[p], p in known))
+            changed.append(LevelChange(p, d, level[p], p in known, held[p]))
         _publish(tx, store_id, changed)
         out.append(changed)
+    shortfalls.note(conn, store_id, shortfalls.short(
+        LevelChange(p, totals[p], level[p], True, held[p]) for p in products), tx.now)
     return out
 
 
@@ -162,13 +168,14 @@ def set_levels(tx: Tx, store_id: str, targets: Sequence[tuple[int, int]], *,
             {"store_id": store_id, "product_id": p, "qty": d, "updated_at": tx.now}
             for p, d in moves], conflict=("store_id", "product_id"),
             update={"qty": "stock_levels.qty + excluded.qty", "updated_at": "excluded.updated_at"})
-        after = dict(conn.execute(
-            select(stock_levels.c.product_id, stock_levels.c.qty)
+        after = {int(p): (int(q_), int(h)) for p, q_, h in conn.execute(
+            select(stock_levels.c.product_id, stock_levels.c.qty, stock_levels.c.held)
             .where(stock_levels.c.store_id == store_id,
-                   among(conn, stock_levels.c.product_id, [p for p, _ in moves]))).all())
+                   among(conn, stock_levels.c.product_id, [p for p, _ in moves])))}
         known = known_products(tx, after)
-        changed = [LevelChange(p, d, int(after[p]), p in known) for p, d in moves]
+        changed = [LevelChange(p, d, after[p][0], p in known, after[p][1]) for p, d in moves]
         _publish(tx, store_id, changed)
+        shortfalls.note(conn, store_id, shortfalls.short(changed), tx.now)
         out.extend(changed)
     return out
 

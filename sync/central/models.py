@@ -132,14 +132,34 @@ class OrderCustomer(_Admin):
     name: Name = Field(default="", description="As the web shop sent it")
     phone: str | None = Field(default=None, max_length=32,
                               description="The 11 digits of a mainland mobile number")
+    address: str = Field(default="", max_length=200,
+                         description="The delivery address of an order placed at a till for "
+                         "delivery (issue 18); empty otherwise. Kept here only: never in the "
+                         "order the tills get")
+
+
+class OrderMove(_Admin):
+    """What the oversell rule did with the order (issue 18): ``rerouted`` from a store that
+    sold its units offline to ``to_store`` (the order's ``store_id`` is that store now), or
+    ``flagged`` for the store's manager (it stays)."""
+
+    action: Literal["rerouted", "flagged"]
+    from_store: StoreId
+    to_store: StoreId | None
+    product_id: Id = Field(description="The product the store was short of")
+    reason: Word
+    rule: Word
+    at: datetime
 
 
 class OrderOut(_Admin):
     """A web order for the web shop: the record the tills get (its customer masked) and the
-    customer as the web shop sent it, which only the central keeps (issue 17)."""
+    customer as the web shop sent it, which only the central keeps (issue 17), and what the
+    oversell rule did with it, oldest first (issue 18)."""
 
     order: OrderData
     customer: OrderCustomer
+    moves: list[OrderMove] = Field(default=[], max_length=1000)
 
 
 class RowRejected(_Admin):

@@ -15,9 +15,11 @@ rules:
   ``collected``) belong to the tills' events, never to the web shop.
 
 Orders are stored as ``entities`` rows (entity ``order``, key the order number, scope the
-pick-up store, or ``DELIVERY`` for an order no store hands over). Every write of a pick-up order
-(the web shop's changes and cancellations, the tills' pick-ups) also goes into its store's change
-feed, in the same transaction, so the store's tills hold it before the customer arrives.
+store that hands it over: the pick-up store, or the store a delivery placed at a till ships
+from; ``DELIVERY`` for the web shop's deliveries, which no store hands over). Every write of an
+order a store hands over (the web shop's changes and cancellations, the tills' pick-ups) also
+goes into its store's change feed, in the same transaction, so the store's tills hold it before
+the customer arrives.
 
 **The customer's data (issue 17).** The record the tills get holds the customer as the hand-over
 needs it: the masked name, the phone's keyed hash (HMAC-SHA256 with the chain's phone key,
@@ -174,12 +176,24 @@ def till_order(engine: Engine, order_no: str, store_id: str) -> OrderData:
 
 def order_customer(engine: Engine, order_no: str) -> tuple[OrderData, str, str | None]:
     """The order, its customer's name and phone as the web shop sent them (the admin API)."""
+    order, name, phone, _address = order_personal_data(engine, order_no)
+    return order, name, phone
+
+
+def order_personal_data(engine: Engine,
+                        order_no: str) -> tuple[OrderData, str, str | None, str]:
+    """The order, its customer's name, phone and delivery address (``""``: none) as the
+    central keeps them apart from the record the tills get (the admin API)."""
     with engine.connect() as conn:
         order = read(conn, order_no, lock=False)
         if order is None:
             raise NotFound(f"No order {order_no!r}.", code="order_unknown")
-        name, phone = _personal(conn, order_no) or ("", None)
-    return order, name, phone
+        row = conn.execute(select(order_personal.c.name, order_personal.c.phone,
+                                  order_personal.c.address)
+                           .where(order_personal.c.order_no == order_no)).first()
+    if row is None:
+        return order, "", None, ""
+    return order, row.name, row.phone, row.address
 
 
 def _personal(conn: Connection, order_no: str) -> tuple[str, str | None] | None:
@@ -225,17 +239,19 @@ def _upsert_one(tx: Tx, order: OrderIn, codes: CodeHashes, phone_key: bytes) -> 
     return True
 
 
-def place(tx: Tx, data: OrderData, name: str, phone: str | None) -> None:
+def place(tx: Tx, data: OrderData, name: str, phone: str | None, address: str = "") -> None:
     """Store a new order made by the central itself (an order placed at a till for another
-    store, sync/central/aisle.py): its customer's name and phone in ``order_personal`` (none
-    for an erased member), the order in its store's feed, its member's points."""
+    store, sync/central/aisle.py): its customer's name, phone and delivery address in
+    ``order_personal`` only (none for an erased member), the order in its store's feed, its
+    member's points."""
     if data.member_no is not None and members.is_erased(tx.conn, data.member_no):
-        name, phone = "", None
-    if name or phone:
+        name, phone, address = "", None, ""
+    if name or phone or address:
         bulk_insert(tx.conn, order_personal, [{
-            "order_no": data.order_no, "name": name, "phone": phone, "updated_at": tx.now}],
+            "order_no": data.order_no, "name": name, "phone": phone, "address": address,
+            "updated_at": tx.now}],
             conflict=("order_no",),
-            update={c: f"excluded.{c}" for c in ("name", "phone", "updated_at")})
+            update={c: f"excluded.{c}" for c in ("name", "phone", "address", "updated_at")})
     _write(tx, data, _scope_of(data), None)
     from sync.central import loyalty
 
@@ -384,8 +400,10 @@ def erase_customer(tx: Tx, order_no: str) -> bool:
 
 
 def _scope_of(order: OrderData) -> str:
-    """The scope a stored order has: its pick-up store, or :data:`DELIVERY`."""
-    return order.store_id if order.fulfilment == "pickup" and order.store_id else DELIVERY
+    """The scope a stored order has: the store that hands it over (a pick-up's store, or the
+    store a delivery placed at a till ships from), or :data:`DELIVERY` for a delivery with no
+    store (the web shop's, which no store's till sees)."""
+    return order.store_id or DELIVERY
 
 
 def _scope(tx: Tx, order: OrderIn) -> str:
@@ -456,16 +474,29 @@ def _lines(tx: Tx, order: OrderIn, old: OrderData | None) -> list[OrderLineData]
     return out
 
 
-def _write(tx: Tx, data: OrderData, scope: str, old: OrderData | None) -> None:
+def move_pickup(tx: Tx, order: OrderData, store_id: str) -> OrderData:
+    """The pick-up order (as stored, locked by the caller) collected at ``store_id`` from now
+    on (the oversell rule, sync/central/oversell.py): it leaves its store's feed and joins the
+    new store's. The units it holds are the caller's to move: it has already held them at the
+    new store (a conditional update) and given them back at the old one."""
+    moved = order.model_copy(update={"store_id": store_id, "updated_at": tx.now})
+    _write(tx, moved, store_id, order, held_moved=True)
+    return moved
+
+
+def _write(tx: Tx, data: OrderData, scope: str, old: OrderData | None, *,
+           held_moved: bool = False) -> None:
     """Store the order and put it in its store's change feed, in the caller's transaction,
-    and move the stock it holds (sync/central/held.py) by its change.
+    and move the stock it holds (sync/central/held.py) by its change (unless ``held_moved``:
+    the caller did).
 
     ``old``: the order as it was stored (None: a new order). An order that leaves a store
-    (moved to another pick-up store, or turned into a delivery) is deleted from that store's
-    feed; a delivery order (scope :data:`DELIVERY`) is in no store's feed.
+    (moved to another store, or turned into a web delivery) is deleted from that store's
+    feed; a web delivery order (scope :data:`DELIVERY`) is in no store's feed.
     """
     old_scope = None if old is None else _scope_of(old)
-    held.order_changed(tx.conn, old, data, tx.now)
+    if not held_moved:
+        held.order_changed(tx.conn, old, data, tx.now)
     text = dump_json(data.model_dump(mode="json"))
     bulk_insert(tx.conn, entities, [{
         "entity": "order", "key": data.order_no, "scope": scope, "parent": None,

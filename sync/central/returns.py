@@ -235,6 +235,10 @@ def record_return(tx: Tx, who: TerminalIdentity, event_id: UUID,
     """Apply a ``return`` event: the purchase's returned counts, the refunds (web ones become
     refund requests), the stock. Never refuses: what the central cannot square is a problem
     for a manager."""
+    if ret.cancels_order:  # an order placed at a till, cancelled: its money back
+        from sync.central import order_cancel
+
+        return order_cancel.record_cancel_refund(tx, who, event_id, ret)
     conn = tx.conn
     if ret.reservation_id is not None:
         r = return_lines

@@ -37,12 +37,12 @@ from sqlalchemy import (
     text,
 )
 
-from sync.central import schema_channels, schema_stock
+from sync.central import schema_channels, schema_oversell, schema_stock
 from sync.central.errors import SchemaError
 from sync.central.schema_history import UPGRADES
 from sync.central.schema_history.types import BigId, UtcDateTime
 
-SCHEMA_VERSION = 16
+SCHEMA_VERSION = 18
 
 GLOBAL = ""  # the store scope of a record every store sees (entities.scope)
 
@@ -452,6 +452,8 @@ order_personal = Table(  # v14: a web order's customer as the web shop sent it (
     Column("name", String(200), nullable=False, default=""),
     Column("phone", String(32)),  # the 11 digits of a mainland mobile number
     Column("updated_at", UtcDateTime, nullable=False),
+    # v18: the delivery address of an order placed at a till for delivery (issue 18)
+    Column("address", String(200), nullable=False, default="", server_default=""),
 )
 
 audit_records = Table(  # v5: each till's audit log as it uploaded it, chain checked on arrival
@@ -512,6 +514,8 @@ member_lookup_counts = Table(  # v13: online member look-ups per terminal (looku
 
 # v16 (issue 18): safety stock and reservations (sync/central/schema_stock.py)
 safety_stock, reservations, reservation_lines = schema_stock.define(metadata)
+# v17 (issue 18): the oversell rule's queue and record (sync/central/schema_oversell.py)
+oversell_queue, oversell_actions = schema_oversell.define(metadata)
 
 # Tables a bulk load fills (their statistics are refreshed after one: db.analyze).
 BULK_TABLES = (changes, entities, entity_uniques, stock_levels, stock_movements, member_personal,

@@ -98,6 +98,7 @@ class SaleLinePayload(ProtocolModel):
 ORDER_NO_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"  # an order number (the web shop's too)
 MAX_AISLE_ORDERS = 20  # orders placed at the till in one sale
 MAX_AISLE_LINES = 500  # lines of one (a reservation's bound, sync/protocol/stock.py)
+MAX_ADDRESS = 200  # characters of a delivery address (sealed in an aisle order; issue 18)
 
 
 class AisleOrderLinePayload(ProtocolModel):
@@ -137,6 +138,13 @@ class AisleOrderPayload(ProtocolModel):
       amount (method: the sale's tender kinds, reference: the receipt number), so the pick-up
       store's till asks only for ``total - paid_now``.
 
+    ``fulfilment``: ``pickup`` (the customer collects at ``store_id``) or ``delivery`` (store
+    ``store_id`` ships it to the customer: it holds the units and hands them to the courier).
+    A delivery is paid in full at the till (``paid_now == total``), has no pick-up code
+    (``pickup_code_phc`` None), and its ``sealed`` box also holds the delivery ``address``
+    (``{"name", "phone", "address"}``, the address at most :data:`MAX_ADDRESS` characters): the
+    address travels only sealed.
+
     ``order_no``: made by the till, unique chain-wide: ``<store>-<terminal>-<receipt_no>-<n>``
     (``n`` from 1 within the sale), as an order number is written (letters, digits, ``_.-``, at
     most 64). ``pickup_code_phc``: the pick-up code printed on the customer's receipt, hashed
@@ -154,11 +162,11 @@ class AisleOrderPayload(ProtocolModel):
     order_no: str = Field(min_length=1, max_length=64, pattern=ORDER_NO_PATTERN)
     reservation_id: UUID
     store_id: StoreId  # the store that fulfils the order (the customer collects there)
-    fulfilment: Literal["pickup"] = "pickup"
+    fulfilment: Literal["pickup", "delivery"] = "pickup"
     lines: list[AisleOrderLinePayload] = Field(min_length=1, max_length=MAX_AISLE_LINES)
     total: Minor
     paid_now: int = Field(ge=1, le=MAX_MINOR)
-    pickup_code_phc: PickupCodePhc
+    pickup_code_phc: PickupCodePhc | None = None  # a pick-up's; a delivery has none
     customer_name: str = Field(default="", max_length=8)  # masked
     customer_phone_hash: PhoneHash | None = None
     customer_phone_last4: PhoneLast4 | None = None
@@ -177,6 +185,15 @@ class AisleOrderPayload(ProtocolModel):
                 self.customer_phone_last4 is None):
             raise ValueError("an aisle order carries sealed, customer_phone_hash and "
                              "customer_phone_last4 together, or none of them")
+        if self.fulfilment == "pickup" and self.pickup_code_phc is None:
+            raise ValueError("an aisle pick-up order carries its pickup_code_phc")
+        if self.fulfilment == "delivery":
+            if self.pickup_code_phc is not None:
+                raise ValueError("an aisle delivery order has no pick-up code")
+            if self.paid_now != self.total:
+                raise ValueError("an aisle delivery order is paid in full at the till")
+            if self.sealed is None:
+                raise ValueError("an aisle delivery order carries its customer sealed")
         return self
 
 

@@ -205,8 +205,21 @@ class ReturnPayload(ProtocolModel):
     completed_at: Moment
     currency: Currency
     total: Minor  # refunded in all
-    lines: list[ReturnLinePayload] = Field(min_length=1, max_length=500)
+    lines: list[ReturnLinePayload] = Field(default=[], max_length=500)
     tenders: list[ReturnTenderPayload] = Field(default=[], max_length=100)
+    # The money back of an order placed at a till, cancelled before anything was handed over
+    # (issue 18, sync/central/order_cancel.py): source_kind "order", no lines.
+    cancels_order: bool = False
+
+    @model_validator(mode="after")
+    def _lines_or_cancel(self) -> ReturnPayload:
+        """Goods come back, or (no lines) an order placed at a till is cancelled."""
+        if self.cancels_order:
+            if self.source_kind != "order" or not self.source_ref or self.lines:
+                raise ValueError("an order's cancellation names the order and has no lines")
+        elif not self.lines:
+            raise ValueError("a return has at least one line")
+        return self
 
 
 class RefundRequestData(ProtocolModel):

@@ -5,9 +5,13 @@ goods are charged at the order's prices, and the till's view of the order follow
 
 from __future__ import annotations
 
+import shutil
 from contextlib import suppress
 from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from orders_kit import CODE
@@ -23,6 +27,7 @@ from posclient.domain.clock import ManualClock
 from posclient.domain.errors import PosError
 from posclient.domain.money import Money
 from posclient.domain.tender import TenderKind
+from posclient.store.db import Store
 from sync.apply import Applier
 from sync.protocol import OrderData, PromotionData, pickup_code_phc
 
@@ -31,10 +36,25 @@ CATEGORIES = ["dairy", "bakery", "snacks", "grain"]
 MEMBER = "8800000007"
 
 
+@cache
+def code_phc() -> str:
+    """The order's pickup-code hash: argon2 by design slow, and not what this test is about,
+    so made once (the code's own tests are tests/app/test_pickup_codes.py)."""
+    return pickup_code_phc("W7001", CODE)
+
+
+@pytest.fixture(scope="module")
+def small_store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/till_kit.py's store, built (migrated) once: each example starts from a copy."""
+    path = tmp_path_factory.mktemp("template") / "till.db"
+    build_small_store(path).close()
+    return path
+
+
 def order_data(case: Case) -> OrderData:
     return OrderData.model_validate({
         "order_no": "W7001", "status": "ready", "fulfilment": "pickup", "store_id": "S001",
-        "pickup_code_phc": pickup_code_phc("W7001", CODE), "currency": "CNY",
+        "pickup_code_phc": code_phc(), "currency": "CNY",
         "lines": [{"line_no": no, "product_id": ln.product_id, "sku": ln.sku, "qty": ln.qty,
                    "unit_price": ln.unit_price, "discount": ln.discount, "total": ln.total}
                   for no, ln in enumerate(case.lines, start=1)],
@@ -57,14 +77,17 @@ def hand_over(co: Checkout, book: OrderBook, members: Members, visit: dict[int, 
     return handover
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(case=case_st(PRODUCTS), promotions=book_st(list(PRODUCTS), CATEGORIES),
        extras=st.lists(visit_extras_st(list(PRODUCTS)), min_size=3, max_size=3),
        cash_over=st.integers(0, 5_000))
 def test_what_is_due_at_each_visit_is_the_orders_open_amount_whatever_the_store_prices(
-        tmp_path_factory, case, promotions, extras, cash_over):
-    store = build_small_store(tmp_path_factory.mktemp("till") / "till.db")
+        tmp_path_factory, small_store_file, case, promotions, extras, cash_over):
+    path = tmp_path_factory.mktemp("till") / "till.db"
+    shutil.copyfile(small_store_file, path)
+    store = Store.open(path, create=False)
     try:
         clock = ManualClock()
         with store.write() as conn:

@@ -171,3 +171,44 @@ def test_an_order_for_the_customer_from_f12_is_held_paid_and_printed(qtbot, live
                      "陈** ****1111"):
         assert expected in text, text
     assert "13900001111" not in text
+
+
+def test_an_order_for_delivery_from_f12_is_paid_in_full_and_printed_with_its_store(qtbot,
+                                                                                    live):
+    paper = PaperRoll()
+    w = open_window(qtbot, live, printer=paper)
+    seen = {}
+
+    def order(dialog) -> None:
+        def fill(form) -> None:
+            form.deposit_only.setChecked(True)
+            form.delivery.setChecked(True)  # a delivery takes no deposit
+            seen["deposit"] = (form.deposit_only.isChecked(), form.deposit_only.isEnabled())
+            seen["heading"] = form.heading.text()
+            form.qty.setValue(2)
+            form.name.setText("陈静")
+            form.phone.setText("139 0000 1111")
+            form.check()  # no address yet: refused, said in the dialog
+            seen["refused"] = form.message.text()
+            form.address.setText("上海市浦东新区世纪大道100号")
+            form.check()
+
+        on_next_dialog(qtbot, fill, name="aisleOrder")
+        dialog.order_selected()
+
+    f12(qtbot, w, order)
+    co = w.checkout
+    qtbot.waitUntil(lambda: bool(co.aisle), timeout=10_000)
+    assert seen["deposit"] == (False, False)
+    assert "delivered to the customer, paid in full now" in seen["heading"]
+    assert seen["refused"] == "The customer's address is needed for the delivery"
+    assert w.sell_page.table.item(0, 1).text() == "Yili Milk 250ml · order, delivery from Store S2"
+    (placed,) = co.aisle
+    assert placed.is_delivery and co.amount_due == Money(placed.total, "CNY")
+    co.pay_cash(Money(placed.total, "CNY"))
+    w.complete()
+    qtbot.waitUntil(lambda: bool(paper.receipts), timeout=10_000)
+    text = render_text(paper.receipts[-1], "en")
+    for expected in ("Delivery from: Store S2", "Deliver to: 上海市浦东新…", "Left to pay"):
+        assert expected in text, text
+    assert "世纪大道" not in text and "Pick-up code" not in text

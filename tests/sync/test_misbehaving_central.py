@@ -110,6 +110,7 @@ def status_text(db: str, lang: str, capsys) -> str:
 
 # -- a deadline per request and per cycle --------------------------------------------------------
 
+@pytest.mark.slow
 @SQLITE_ONLY
 def test_a_trickling_answer_ends_sync_once_at_its_deadline_and_status_says_so(
         proxy, tmp_path, cli_env, capsys):
@@ -151,6 +152,7 @@ def test_each_request_has_its_own_deadline_within_the_cycle(proxy, tmp_path):
 
 # -- decoded size and memory bounded ------------------------------------------------------------
 
+@pytest.mark.slow
 @SQLITE_ONLY
 def test_a_gzip_bomb_page_is_refused_and_the_till_stays_under_200_mb(
         proxy, tmp_path, cli_env, capsys):

@@ -5,6 +5,8 @@ answering while a catalogue loads."""
 from __future__ import annotations
 
 import gc
+import os
+import threading
 import time
 from datetime import UTC, datetime
 
@@ -161,19 +163,37 @@ def frozen_heap():
     gc.unfreeze()
 
 
+def cpu_wait_ms() -> int:
+    """How long this thread (the GUI's) has been ready to run but waited for a free CPU, in ms
+    (Linux: the run delay in /proc/<pid>/task/<tid>/schedstat; 0 where the system does not say).
+
+    On a busy machine (other test workers, CI) that wait is the machine's, not the till's: it
+    is taken out of the GUI thread's gaps. Time the thread spends running, or blocked (on the
+    GIL, a lock, a disk), still counts."""
+    try:
+        with open(f"/proc/{os.getpid()}/task/{threading.get_native_id()}/schedstat") as f:
+            return int(f.read().split()[1]) // 1_000_000
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+@pytest.mark.slow
 def test_the_window_answers_input_while_a_large_catalogue_loads(qtbot, big_central, new_till,
                                                                  frozen_heap):
     url = big_central
     w = new_till
-    gaps: list[int] = []
+    gaps: list[int] = []  # between two ticks of a 5 ms timer, less the wait for a CPU
+    waits: list[int] = []  # that wait
     clock = QElapsedTimer()
     clock.start()
-    last = [clock.elapsed()]
+    last = [clock.elapsed(), cpu_wait_ms()]
 
     def tick() -> None:
-        now = clock.elapsed()
-        gaps.append(now - last[0])
-        last[0] = now
+        now, waited = clock.elapsed(), cpu_wait_ms()
+        wait = min(max(waited - last[1], 0), now - last[0])
+        gaps.append(now - last[0] - wait)
+        waits.append(wait)
+        last[:] = [now, waited]
 
     timer = QTimer()
     timer.timeout.connect(tick)
@@ -183,6 +203,7 @@ def test_the_window_answers_input_while_a_large_catalogue_loads(qtbot, big_centr
     set_up(qtbot, w, url)
     qtbot.waitUntil(lambda: any(seen_loading), timeout=20_000)
     gaps.clear()
+    waits.clear()
     typed = 0
     field = w.setup_page.name
     started = time.monotonic()
@@ -196,7 +217,9 @@ def test_the_window_answers_input_while_a_large_catalogue_loads(qtbot, big_centr
     assert w.stack.currentWidget() is w.login_page, "the catalogue never finished loading"
     assert typed > 5 and gaps
     # 46 ms measured (1M-row benchmark running beside it); the margin is for CI machines
-    assert max(gaps) < 250, f"the GUI thread was blocked for {max(gaps)} ms"
+    worst = gaps.index(max(gaps))
+    assert max(gaps) < 250, (f"the GUI thread was blocked for {max(gaps)} ms (and waited "
+                             f"{waits[worst]} ms more for a CPU)")
 
 
 def ready_to_sell(qtbot, w: MainWindow, url: str) -> None:

@@ -115,3 +115,27 @@ def test_a_paid_order_is_handed_over_at_its_price_while_a_promotion_covers_it(qt
     slip = w.paper.receipts[0]
     assert (slip.total.minor, slip.promotions) == (9640, ())
     assert [(t.kind, t.amount.minor) for t in slip.tenders] == [("web", 9640)]
+
+
+def test_a_delivery_this_store_ships_is_marked_for_the_courier_and_asks_no_code(qtbot,
+                                                                                window):
+    w = window
+    keep(w, order(channel="store", fulfilment="delivery", pickup_code_phc=None,
+                  payments=[{"kind": "store", "amount": 9640, "method": "cash",
+                             "reference": "S2-T01-000042"}]))
+    log_in(qtbot, w)
+    seen: list[tuple[str, bool]] = []
+
+    def answer(dialog) -> None:
+        query = dialog.findChild(QLineEdit, "orderQuery")
+        query.setText("W1001")
+        qtbot.keyClick(query, Qt.Key.Key_Return)
+        seen.append((dialog.info.text(), dialog.findChild(QLineEdit, "pickupCode").isEnabled()))
+        dialog.reject()
+
+    on_next_dialog(qtbot, answer, name="pickup")
+    w.sell_page.buttons["pickup"].click()
+    ((info, code_field),) = seen
+    assert info.startswith("DELIVERY: hand it to the courier (no pick-up code: a supervisor "
+                           "approves) · Order W1001")
+    assert not code_field

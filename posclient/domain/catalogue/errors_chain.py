@@ -46,7 +46,46 @@ ERRORS: dict[str, tuple[str, str]] = {
     "aisle_suspend": (
         "含其他门店订货的销售不能挂单：请结账或作废",
         "A sale with an order from another store cannot be suspended: complete or void it"),
+    "aisle_address_missing": (
+        "送货上门需要顾客的地址",
+        "The customer's address is needed for the delivery"),
+    "aisle_address_too_long": (
+        "地址最多 {most} 个字",
+        "The address is at most {most} characters"),
+    "aisle_delivery_in_full": (
+        "送货上门的订单须在收银台全额付清，不收定金",
+        "A delivery is paid in full at the till: no deposit"),
     "aisle_not_in_sale": (
         "订货前的那笔销售已结束：预留已取消，请重新订货",
         "The sale the order was for has ended: its hold was given up; order again"),
+    # -- cancelling an order placed at a till, its money back (app/aisle_cancel.py) ------------
+    "order_cancel_offline": (
+        "离线：现在无法取消门店下的订单（本机无法确认该订单是否已被提走），请连上总部后再试",
+        "Offline: an order placed at a till cannot be cancelled now (this till cannot know "
+        "whether it was collected). Try again when the central is reachable"),
+    "order_cancel_unknown": (
+        "总部没有订单 {order_no}",
+        "The central has no order {order_no}"),
+    "order_cancel_not_store": (
+        "订单 {order_no} 不是在门店下的订单：由网店取消并退款",
+        "Order {order_no} was not placed at a till: the web shop cancels it and refunds it"),
+    "order_cancel_started": (
+        "订单 {order_no} 已（部分）提货，不能取消：已提的商品请按退货办理",
+        "Order {order_no} has been (partly) collected: it cannot be cancelled. What was "
+        "collected comes back as a return"),
+    "order_cancel_cancelled": (
+        "订单 {order_no} 已经取消，不能再次退款",
+        "Order {order_no} is cancelled already: its money is not given back again"),
+    "order_cancel_refunded": (
+        "订单 {order_no} 已经退过款，不能再次退款",
+        "Order {order_no} has had its money back already: it is not given back again"),
+    "order_cancel_nothing_paid": (
+        "订单 {order_no} 没有在门店付过款，无需退款",
+        "Nothing was paid at a till for order {order_no}: there is nothing to give back"),
+    "order_cancel_kind": (
+        "门店订单的订金只能以现金或原付款方式退还",
+        "The money of an order placed at a till goes back in cash or the way it was paid"),
+    "order_cancel_no_reason": (
+        "请填写取消原因",
+        "Give a reason for the cancellation"),
 }

@@ -36,6 +36,7 @@ RECEIPT: dict[str, tuple[str, str]] = {
     "receipt.refund_total": ("退款合计", "REFUND"),
     "receipt.web_refund": ("退回网上支付", "Back to web payment"),
     "receipt.damaged": ("损坏", "Damaged"),
+    "receipt.order_cancelled": ("取消订单，退还已付款", "Order cancelled, money back"),
     "receipt.points": ("积分抵扣", "Points"),
     "receipt.member": ("会员", "Member"),
     "receipt.points_earned": ("本次积分", "Points earned"),
@@ -50,6 +51,10 @@ RECEIPT: dict[str, tuple[str, str]] = {
     "receipt.aisle_paid_now": ("本次已付", "Paid now"),
     "receipt.aisle_due": ("取货时应付", "To pay at pick-up"),
     "receipt.aisle_customer": ("顾客", "Customer"),
+    "receipt.aisle_delivery": ("他店订货 送货上门", "ORDERED FROM ANOTHER STORE"),
+    "receipt.aisle_delivery_from": ("发货门店", "Delivery from"),
+    "receipt.aisle_address": ("送货地址", "Deliver to"),
+    "receipt.aisle_due_delivery": ("尚需支付", "Left to pay"),
     "receipt.aisle_paid": ("订货已付", "Orders paid now"),
 }
 

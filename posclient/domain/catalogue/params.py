@@ -83,6 +83,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "reconcile": ("门店对账", "Reconcile"),
     "resolve_exception": ("处理异常", "Resolve exception"),
     "resolve_card_orphan": ("处理未成交的银行卡付款", "Resolve card orphan"),
+    "cancel_placed_order": ("取消门店订单并退款", "Cancel placed order"),
 }
 
 # As the over-due message names a payment: its kind's value in English.

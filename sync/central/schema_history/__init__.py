@@ -32,6 +32,8 @@ from sync.central.schema_history import (
     v14,
     v15,
     v16,
+    v17,
+    v18,
 )
 
 # version -> the step that upgrades a database of that version to the next one
@@ -39,4 +41,4 @@ UPGRADES: dict[int, Callable[[Connection], None]] = {
     1: v2.upgrade, 2: v3.upgrade, 3: v4.upgrade, 4: v5.upgrade, 5: v6.upgrade,
     6: v7.upgrade, 7: v8.upgrade, 8: v9.upgrade, 9: v10.upgrade, 10: v11.upgrade,
     11: v12.upgrade, 12: v13.upgrade, 13: v14.upgrade, 14: v15.upgrade,
-    15: v16.upgrade}
+    15: v16.upgrade, 16: v17.upgrade, 17: v18.upgrade}

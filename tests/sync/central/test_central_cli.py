@@ -48,6 +48,8 @@ from sync.central.schema import (
     member_personal,
     member_stores,
     meta,
+    oversell_actions,
+    oversell_queue,
     parked_sales,
     pickup_code_attempts,
     points_ledger,
@@ -138,6 +140,20 @@ def test_init_upgrades_a_database_of_the_previous_schema_and_keeps_its_data(db, 
     assert re.search(r"stores\s+1", capsys.readouterr().out)  # the store is still there
 
 
+def _as_v17(conn) -> None:
+    """Make the v18 parts of a database look as v17 had them (no delivery address of an order
+    placed at a till: issue 18)."""
+    conn.execute(text("ALTER TABLE order_personal DROP COLUMN address"))
+
+
+def _as_v16(conn) -> None:
+    """Make the v17 and later parts of a database look as v16 had them (no oversell queue or
+    record: issue 18)."""
+    _as_v17(conn)
+    for table in (oversell_actions, oversell_queue):
+        table.drop(conn)
+
+
 def _as_v14(conn) -> None:
     """Make the v15 and later parts of a database look as v14 had them (no channel keys,
     channels' orders and points; coupon redemptions by tills only: issue 18)."""
@@ -150,8 +166,9 @@ def _as_v14(conn) -> None:
 
 
 def _as_v15(conn) -> None:
-    """Make the v16 parts of a database look as v15 had them (no stores' groups and
+    """Make the v16 and later parts of a database look as v15 had them (no stores' groups and
     positions, held stock, safety stock or reservations: issue 18)."""
+    _as_v16(conn)
     for table in (reservation_lines, reservations, safety_stock):
         table.drop(conn)
     for table, column in (("stores", "group_id"), ("stores", "latitude_e6"),
@@ -411,3 +428,17 @@ def test_python_dash_m_runs_the_same_command(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "Admin token" in done.stdout and db.exists()
+
+
+def test_oversell_rule_shows_and_sets_the_chains_rule_and_oversell_settle_runs_the_queue(
+        db, capsys):
+    assert main(["--database", db, "oversell-rule"]) == 0
+    assert "Oversell rule: reroute" in capsys.readouterr().out
+    assert main(["--database", db, "oversell-rule", "flag"]) == 0
+    assert "Oversell rule: flag" in capsys.readouterr().out
+    assert main(["--database", db, "oversell-rule", "maybe"]) == 2
+    assert "invalid choice: 'maybe'" in capsys.readouterr().err
+    assert main(["--database", db, "oversell-rule"]) == 0
+    assert "Oversell rule: flag" in capsys.readouterr().out
+    assert main(["--database", db, "oversell-settle"]) == 0
+    assert "0 oversell(s) settled, 0 still queued." in capsys.readouterr().out

@@ -207,6 +207,7 @@ def central_columns_holding(engine, needles: list[str]) -> list[str]:
     return found
 
 
+@pytest.mark.slow
 def test_after_a_first_sync_and_a_day_of_use_no_phone_number_is_on_the_till(
         chain, tmp_path, caplog):
     caplog.set_level(logging.DEBUG)

@@ -13,6 +13,7 @@ import json
 import uuid
 from contextlib import suppress
 
+import pytest
 from central_kit import BREAD, GUM, MILK, RICE, MemoryKeyring
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -153,6 +154,7 @@ def test_partial_pickups_rounded_as_the_tills_round_them_are_not_filed(shop):
 _numbers = itertools.count(1)
 
 
+@pytest.mark.slow
 @settings(max_examples=8, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(case=case_st(PRODUCTS), promotions=book_st(list(PRODUCTS), ["dairy", "grain"]),

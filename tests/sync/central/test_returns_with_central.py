@@ -109,6 +109,7 @@ def stores(shop):
     return shop
 
 
+@pytest.mark.slow
 def test_a_web_order_collected_returned_elsewhere_and_refunded_twice_reconciles(
         stores, tmp_path):
     shop = stores

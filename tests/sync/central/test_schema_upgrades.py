@@ -384,3 +384,19 @@ def test_v12_takes_the_consents_activity_and_orders_of_members_signed_up_before(
         assert [tuple(r) for r in conn.execute(select(
             member_orders.c.member_id, member_orders.c.order_no))] == [(9, "W1")]
     engine.dispose()
+
+
+def test_v18_gives_the_orders_customers_an_empty_delivery_address(database_url: str) -> None:
+    """An order's customer kept before v18 keeps their name and phone, with no address (only
+    an order placed at a till for delivery has one, issue 18)."""
+    engine = make_engine(database_url)
+    with engine.begin() as conn:
+        _create_as_version(conn, 17)
+        conn.execute(_reflected(conn)["order_personal"].insert().values(
+            order_no="W1", name="陈静", phone="13800138000", updated_at=_bound(conn, T0)))
+    assert init_schema(engine, NOW) == "upgraded"
+    with engine.connect() as conn:
+        assert conn.execute(select(order_personal.c.order_no, order_personal.c.name,
+                                   order_personal.c.phone, order_personal.c.address)).all() \
+            == [("W1", "陈静", "13800138000", "")]
+    engine.dispose()

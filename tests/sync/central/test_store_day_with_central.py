@@ -175,6 +175,7 @@ def z_sums(z) -> dict[str, object]:
             "tenders": z.tenders}
 
 
+@pytest.mark.slow
 def test_a_day_at_two_tills_reconciles_at_the_central(s1, tmp_path):
     a, b = Till(s1, tmp_path, "a"), Till(s1, tmp_path, "b")
     # -- till A: float, two cash sales and one by card, a return, a paid-out, a short count

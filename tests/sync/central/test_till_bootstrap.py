@@ -91,6 +91,7 @@ def test_a_first_start_takes_the_bulk_path_and_leaves_a_till_ready_to_sell(shop,
         assert config.get("automerge", 4) == 4 and config.get("crisismerge", 16) == 16
 
 
+@pytest.mark.slow
 def test_a_re_bootstrap_applies_changes_and_removes_what_the_central_no_longer_has(
         shop, tmp_path):
     for sid, name in ((1001, "李娜"), (1002, "王芳")):
