@@ -4,14 +4,16 @@ from the web, on a PostgreSQL central with 1,000,000 products and 100 stores.
     python -m benchmarks stock --json out.json
     python -m benchmarks stock --products 20000 --stores 5 --json out.json   # smaller
 
-The central is the real service (``python -m sync.central serve``, ``--workers``) in its own
-processes on 127.0.0.1; the clients are this process. The catalogue is loaded in bulk: one
-product written through the central's services is the template of the others (``INSERT ...
-SELECT`` over ``generate_series``), and every store gets a level for every product
-(``--stocked`` per store), so ``stock_levels`` holds ``stores x stocked`` rows. Keys:
+The central is the real service (``python -m sync.central serve --workers N``, N the
+machine's cores unless ``--workers`` says otherwise) in its own processes on 127.0.0.1; the
+clients are this process. The catalogue is loaded in bulk: one product written through the
+central's services is the template of the others (``INSERT ... SELECT`` over
+``generate_series``), and every store gets a level for every product (``--stocked`` per
+store), so ``stock_levels`` holds ``stores x stocked`` rows. Keys:
 
 - availability_p50_ms / availability_p99_ms: ``POST /v1/availability`` for a basket of
-  ``--lines`` random SKUs at one random store, over HTTP, one request at a time;
+  ``--lines`` random SKUs at one random store, over HTTP, one request at a time
+  (availability_concurrency 1: one client in a loop);
   raw_availability_p99_ms: the same basket as one bare SQL query (the SKUs' products joined
   to their levels at the store), on one psycopg connection, in the same run;
 - reserve_per_s: ``--clients`` concurrent clients (threads, one HTTP connection each), each
@@ -19,8 +21,10 @@ SELECT`` over ``generate_series``), and every store gets a level for every produ
   then releasing it, ``--reservations`` in all: reservations made per second of the whole
   run (their releases included); reserve_requests_per_s: holds and releases per second;
   reserve_p99_ms: one hold's time; central_cpu_ms_per_reservation: the CPU time the central's
-  processes (not PostgreSQL's) spent per hold and its release, so the ceiling of a machine
-  is about its cores x 1000 / it (and central_cpu_ms_per_availability per answer);
+  processes spent per hold and its release (and central_cpu_ms_per_availability per
+  answer); postgres_cpu_ms_per_*: the same for the PostgreSQL backends serving the central
+  (0 when PostgreSQL is on another machine); client_cpu_ms_per_*: this process's (the
+  clients'). On one machine the ceiling is about cores x 1000 / (their sum);
 - oversold: ``--clients`` clients released at once, each holding one unit of the same product
   at one store, which has ``--race-units`` left: units promised beyond them (must be 0);
   race_reserved: units held (must be ``--race-units``);
@@ -178,6 +182,7 @@ def measure_availability(base: str, url: str, *, stores: int, stocked: int, line
     asks = [(STORE_ID.format(rng.randint(1, stores)), basket(rng, stocked, lines))
             for _ in range(runs)]
     http_s: list[float] = []
+    cpu0 = time.process_time()
     with httpx.Client(base_url=base, headers=ADMIN, timeout=30) as http:
         for warm in (True, False):
             for store, skus in asks[:50] if warm else asks:
@@ -189,6 +194,7 @@ def measure_availability(base: str, url: str, *, stores: int, stocked: int, line
                     raise RuntimeError(f"availability: {r.status_code} {r.text[:300]}")
                 if not warm:
                     http_s.append(took)
+    client_cpu = time.process_time() - cpu0
     raw_s: list[float] = []
     with psycopg.connect(_plain(url), autocommit=True) as conn:
         for warm in (True, False):
@@ -203,7 +209,9 @@ def measure_availability(base: str, url: str, *, stores: int, stocked: int, line
                     raw_s.append(took)
     return {"availability_p50_ms": median_ms(http_s), "availability_p99_ms": p99(http_s),
             "raw_availability_p50_ms": median_ms(raw_s), "raw_availability_p99_ms": p99(raw_s),
-            "availability_runs": runs, "availability_lines": lines}
+            "availability_runs": runs, "availability_lines": lines,
+            "availability_concurrency": 1,  # one client, one request at a time
+            "client_cpu_ms_per_availability": round(client_cpu * 1000 / (runs + 50), 2)}
 
 
 def _plain(url: str) -> str:
@@ -259,10 +267,10 @@ def measure_reserve(base: str, *, clients: int, total: int, stores: int, stocked
     for t in threads:
         t.start()
     start.wait()
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     for t in threads:
         t.join()
-    elapsed = time.perf_counter() - t0
+    elapsed, client_cpu = time.perf_counter() - t0, time.process_time() - cpu0
     if problems:
         raise RuntimeError(f"reservations failed: {problems[:3]}")
     made = [s for h in holds for s in h]
@@ -270,7 +278,8 @@ def measure_reserve(base: str, *, clients: int, total: int, stores: int, stocked
             "reserve_requests_per_s": round(2 * len(made) / elapsed, 1),
             "reserve_p50_ms": median_ms(made),
             "reserve_p99_ms": p99(made), "reservations": len(made), "reserve_clients": clients,
-            "reserve_lines": lines}
+            "reserve_lines": lines,
+            "client_cpu_ms_per_reservation": round(client_cpu * 1000 / len(made), 2)}
 
 
 def measure_race(base: str, engine: Engine, *, clients: int, units: int) -> dict[str, int]:
@@ -407,6 +416,30 @@ def cpu_s(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+class PgCpu:
+    """The CPU time of the PostgreSQL backends serving the central (its connections carry
+    ``application_name``), when PostgreSQL runs on this machine (else 0): read at the start of
+    a phase and at its end; a backend opened meanwhile counts from zero."""
+
+    def __init__(self, url: str, app: str) -> None:
+        self.url, self.app = _plain(url), app
+        self.start: dict[int, float] = {}
+
+    def _now(self) -> dict[int, float]:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            pids = [int(r[0]) for r in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = %s", (self.app,))]
+        return {pid: cpu_s([pid]) for pid in pids}
+
+    def begin(self) -> None:
+        self.start = self._now()
+
+    def end(self) -> float:
+        return sum(t - self.start.get(pid, 0.0) for pid, t in self._now().items())
+
+
 # -- main --------------------------------------------------------------------------------------
 
 def machine() -> dict[str, Any]:
@@ -429,7 +462,8 @@ def run(argv: list[str]) -> dict[str, Any]:
     ap.add_argument("--reserve-lines", type=int, default=3)
     ap.add_argument("--race-units", type=int, default=10)
     ap.add_argument("--sales", type=int, default=50)
-    ap.add_argument("--workers", type=int, default=2, help="the central's worker processes")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 2,
+                    help="the central's worker processes (default: the machine's cores)")
     ap.add_argument("--seed", type=int, default=18)
     ap.add_argument("--workdir", type=Path, default=None,
                     help="where the till's database goes (default: a temp dir, removed)")
@@ -458,23 +492,30 @@ def _run(args: argparse.Namespace, stocked: int, rng: random.Random,
         results.update(load_chain(engine, products=args.products, stores=args.stores,
                                   stocked=stocked, base_qty=1_000))
         skus = price_till_products(engine)
-        with central_server(url, workers=args.workers) as base:
+        app = f"posbench-central-{uuid.uuid4().hex[:8]}"  # its PostgreSQL backends' name
+        pg = PgCpu(url, app)
+        with central_server(f"{url}&application_name={app}", workers=args.workers) as base:
             results["central_workers"] = args.workers
             pids = central_pids(base)
             cpu0 = cpu_s(pids)
+            pg.begin()
             results.update(measure_availability(base, url, stores=args.stores, stocked=stocked,
                                                 lines=args.lines, runs=args.lookups, rng=rng))
-            cpu1 = cpu_s(pids)
+            cpu1, pg_avail = cpu_s(pids), pg.end()
             log(f"availability p99 {results['availability_p99_ms']} ms")
+            pg.begin()
             results.update(measure_reserve(base, clients=args.clients, total=args.reservations,
                                            stores=args.stores, stocked=stocked,
                                            lines=args.reserve_lines, seed=args.seed))
-            cpu2 = cpu_s(pids)
+            cpu2, pg_reserve = cpu_s(pids), pg.end()
             log(f"{results['reserve_per_s']} reservations/s")
-            results["central_cpu_ms_per_availability"] = round(
-                (cpu1 - cpu0) * 1000 / (args.lookups + 50), 2)  # with the 50 to warm up
+            asked = args.lookups + 50  # with the 50 to warm up
+            results["central_cpu_ms_per_availability"] = round((cpu1 - cpu0) * 1000 / asked, 2)
+            results["postgres_cpu_ms_per_availability"] = round(pg_avail * 1000 / asked, 2)
             results["central_cpu_ms_per_reservation"] = round(
                 (cpu2 - cpu1) * 1000 / results["reservations"], 2)  # its hold and release
+            results["postgres_cpu_ms_per_reservation"] = round(
+                pg_reserve * 1000 / results["reservations"], 2)
             results.update(measure_race(base, engine, clients=args.clients,
                                         units=args.race_units))
             log(f"race: {results['race_reserved']} held of {args.race_units}")

@@ -155,7 +155,9 @@ def create_app(database: str | Engine, *, clock: Clock | None = None,
     return app
 
 
-def central(request: Request) -> Central:
+async def central(request: Request) -> Central:
+    """The app's :class:`Central`. A coroutine: FastAPI runs it on the event loop, where a
+    plain def would cost every request a trip to the thread pool and back."""
     return request.app.state.central  # type: ignore[no-any-return]
 
 

@@ -299,6 +299,12 @@ class Tx:
         self.conn = conn
         self.now = now
         self.pending: list[PendingChange] = []
+        self._at_commit: list[Callable[[], object]] = []
+
+    def at_commit(self, send: Callable[[], object]) -> None:
+        """Run ``send`` (statements whose results are not read) at the commit, before the
+        feed's append: on PostgreSQL in the commit's one round trip (:meth:`commit`)."""
+        self._at_commit.append(send)
 
     def emit(self, change: PendingChange) -> None:
         self.pending.append(change)
@@ -319,6 +325,9 @@ class Tx:
         """
 
         def send() -> None:
+            for early in self._at_commit:
+                early()
+            self._at_commit = []
             if last is not None:
                 last()
             if not self.pending:

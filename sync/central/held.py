@@ -61,24 +61,35 @@ def order_changed(conn: Connection, old: OrderData | None, new: OrderData,
     add(conn, {k: after.get(k, 0) - before.get(k, 0) for k in set(before) | set(after)}, now)
 
 
+_ADD = (update(stock_levels)
+        .where(stock_levels.c.store_id == bindparam("s"),
+               stock_levels.c.product_id == bindparam("p"))
+        .values(held=stock_levels.c.held + bindparam("d")))  # built once: compiled once
+
+
 def add(conn: Connection, deltas: Mapping[Key, int], now: datetime) -> None:
     """``held += delta`` per (store, product), in key order; a missing level is created with
     ``qty`` 0."""
     todo = sorted((k, d) for k, d in deltas.items() if d != 0)
     if not todo:
         return
-    stmt = (update(stock_levels)
-            .where(stock_levels.c.store_id == bindparam("s"),
-                   stock_levels.c.product_id == bindparam("p"))
-            .values(held=stock_levels.c.held + bindparam("d")))
     missing = []
     for (store_id, product_id), delta in todo:
-        if conn.execute(stmt, {"s": store_id, "p": product_id, "d": delta}).rowcount == 0:
+        if conn.execute(_ADD, {"s": store_id, "p": product_id, "d": delta}).rowcount == 0:
             missing.append({"store_id": store_id, "product_id": product_id, "qty": 0,
                             "held": delta, "updated_at": now})
     if missing:  # a concurrent insert of the same level: add to it
         bulk_insert(conn, stock_levels, missing, conflict=("store_id", "product_id"),
                     update={"held": "stock_levels.held + excluded.held"})
+
+
+def give_back(conn: Connection, units: Mapping[Key, int]) -> None:
+    """``held -= units`` per (store, product), in key order, for a hold that ends (a
+    reservation's): its levels exist, since the hold added to them, and levels are never
+    deleted. One ``executemany``: on PostgreSQL one round trip, the updates run in order."""
+    todo = sorted((k, n) for k, n in units.items() if n != 0)
+    if todo:
+        conn.execute(_ADD, [{"s": s, "p": p, "d": -n} for (s, p), n in todo])
 
 
 def recount(conn: Connection) -> dict[Key, int]:

@@ -390,6 +390,11 @@ def set_admin_token(tx: Tx, token: str) -> None:
     tx.conn.execute(insert(meta).values(key=_ADMIN_KEY, value=hash_secret(token)))
 
 
+def is_admin_token_given(token: str, given_hash: str) -> bool:
+    """True for the admin token given by the environment (its hash ``given_hash``): no query."""
+    return hmac.compare_digest(hash_secret(token), given_hash)
+
+
 def is_admin_token(engine: Engine, token: str, extra_hash: str | None = None) -> bool:
     """True for the stored admin token, or the one given by the environment (``extra_hash``)."""
     given = hash_secret(token)

@@ -1,14 +1,17 @@
 """Reservations (issue 18): a hold of quantities at one store while a customer pays.
 
-- **Hold** (:func:`create`): all lines or none, in one transaction. Each product's units are
-  held by one conditional update, in product order (two holds never deadlock)::
+- **Hold** (:func:`create`): all lines or none, in one transaction. The store's levels of the
+  products are locked first, in product order (two holds never deadlock), by one
+  ``SELECT ... ORDER BY product_id FOR UPDATE`` (SQLite: the write lock, ``BEGIN
+  IMMEDIATE``); a product whose locked level cannot cover its units is short: the transaction
+  rolls back, nothing is held (``409 stock_short`` with the short lines). Otherwise each
+  product's units are held by one conditional update, sent together (one round trip)::
 
       UPDATE stock_levels SET held = held + :q
        WHERE store_id = :s AND product_id = :p AND qty - held - :safety >= :q
 
-  A product whose update changes no row is short: the transaction rolls back, nothing is held
-  (``409 stock_short`` with the short lines). Never a read, then a write: two checkouts racing
-  for the last units cannot both have them, on SQLite or PostgreSQL.
+  and every one must change its row. Two checkouts racing for the last units cannot both have
+  them, on SQLite or PostgreSQL: the second reads the level after the first commits.
 - **Idempotent** on the holder's ``request_id``: the same request again answers the same
   reservation (``200``); the same ``request_id`` with another store or other lines is
   ``409 request_id_reused``. A repeat racing its first attempt breaks the unique
@@ -71,6 +74,42 @@ class StockShort(CentralError):
                 "detail": self.detail}
 
 
+# The statements of a hold and a release, built once (SQLAlchemy compiles each once).
+_FIND = select(  # the request id's reservation and the store, in one round trip
+    select(reservations.c.reservation_id).where(
+        reservations.c.holder == bindparam("holder"),
+        reservations.c.request_id == bindparam("request_id")).scalar_subquery(),
+    select(stores.c.store_id).where(stores.c.store_id == bindparam("store_id"))
+    .scalar_subquery())
+_LOCK = (select(stock_levels.c.product_id, stock_levels.c.qty, stock_levels.c.held)
+         .where(stock_levels.c.store_id == bindparam("s"),
+                stock_levels.c.product_id.in_(bindparam("ps", expanding=True)))
+         .order_by(stock_levels.c.product_id)
+         .with_for_update())  # PostgreSQL locks in product order; SQLite: BEGIN IMMEDIATE
+_HOLD = (update(stock_levels)
+         .where(stock_levels.c.store_id == bindparam("s"),
+                stock_levels.c.product_id == bindparam("p"),
+                stock_levels.c.qty - stock_levels.c.held - bindparam("safety")
+                >= bindparam("q"))
+         .values(held=stock_levels.c.held + bindparam("q")))
+_RESERVATION_COLUMNS = {"reservation_id", "holder", "request_id", "store_id", "status",
+                        "order_no", "created_at", "expires_at"}
+_INSERT = reservations.insert()
+_INSERT_LINES = reservation_lines.insert()
+_BY_ID = select(reservations).where(reservations.c.reservation_id == bindparam("id"))
+_BY_ID_LOCKED = _BY_ID.with_for_update()
+_LINES = (select(reservation_lines.c.line_id, reservation_lines.c.product_id,
+                 reservation_lines.c.sku, reservation_lines.c.qty)
+          .where(reservation_lines.c.reservation_id == bindparam("id"))
+          .order_by(reservation_lines.c.line_id))
+_RELEASE = (update(reservations)
+            .where(reservations.c.reservation_id == bindparam("id"),
+                   reservations.c.status == "held")
+            .values(status="released", ended_at=bindparam("now"))
+            .returning(*reservations.c))
+_RELEASE_OWN = _RELEASE.where(reservations.c.holder == bindparam("who"))
+
+
 def create(engine: Engine, holder: str, req: ReservationRequest,
            now: datetime) -> tuple[Reservation, bool]:
     """Hold ``req``'s lines for ``holder``: the reservation and whether it is new."""
@@ -80,12 +119,8 @@ def create(engine: Engine, holder: str, req: ReservationRequest,
         products = resolve(conn, req.lines)
         asked = sorted(zip(ids, (p.product_id for p in products),
                            (ln.qty for ln in req.lines), strict=True))
-        found, store = conn.execute(select(  # one round trip for both
-            select(reservations.c.reservation_id).where(
-                reservations.c.holder == holder,
-                reservations.c.request_id == req.request_id).scalar_subquery(),
-            select(stores.c.store_id).where(
-                stores.c.store_id == req.store_id).scalar_subquery())).one()
+        found, store = conn.execute(_FIND, {"holder": holder, "request_id": req.request_id,
+                                            "store_id": req.store_id}).one()
         if found is not None:
             known = _read(conn, found)
             if known.store_id != req.store_id or sorted(
@@ -105,36 +140,41 @@ def create(engine: Engine, holder: str, req: ReservationRequest,
                                           qty=ln.qty)
                           for i, p, ln in zip(ids, products, req.lines, strict=True)),
                          key=lambda ln: ln.line_id))
-        conn.execute(reservations.insert().values(
-            made.model_dump(include={"reservation_id", "holder", "request_id", "store_id",
-                                     "status", "order_no", "created_at", "expires_at"})))
         _hold(conn, req.store_id, products, req.lines, ids)
-        conn.execute(reservation_lines.insert(), [
-            {"reservation_id": made.reservation_id, **ln.model_dump()} for ln in made.lines])
+        row = made.model_dump(include=_RESERVATION_COLUMNS)
+        lines = [{"reservation_id": made.reservation_id, **ln.model_dump()}
+                 for ln in made.lines]
+        # Written with the commit, in its round trip (feed.Tx.at_commit): a request id used
+        # at once by a concurrent attempt breaks the unique key there, and runs again.
+        tx.at_commit(lambda: (conn.execute(_INSERT, row), conn.execute(_INSERT_LINES, lines)))
         return made, True  # as written: no read back
 
 
 def _hold(conn: Connection, store_id: str, products: Sequence[Product],
           lines: Sequence[StockLineIn], ids: Sequence[int]) -> None:
-    """The conditional update per product, in product order; raises :class:`StockShort`
-    (the caller's transaction rolls back) when any product is short."""
+    """Hold the lines' units at ``store_id``, or raise :class:`StockShort` (the caller's
+    transaction rolls back) when any product is short.
+
+    The levels are locked in product order by one ``SELECT ... ORDER BY product_id FOR
+    UPDATE`` (two holds never deadlock), then held by the conditional update per product, sent
+    as one ``executemany`` (on PostgreSQL one round trip, run in that order); a short product
+    is seen in the locked rows, before any update."""
     wanted: dict[int, int] = defaultdict(int)
     for p, ln in zip(products, lines, strict=True):
         wanted[p.product_id] += ln.qty
     safety = safety_for(conn, [store_id], {p.product_id: p.category for p in products})
-    s = stock_levels
-    stmt = (update(s).where(s.c.store_id == store_id, s.c.product_id == bindparam("p"),
-                            s.c.qty - s.c.held - bindparam("safety") >= bindparam("q"))
-            .values(held=s.c.held + bindparam("q")))
-    short = [p for p, q in sorted(wanted.items()) if conn.execute(stmt, {
-        "p": p, "q": q, "safety": safety.get((store_id, p), 0)}).rowcount != 1]
+    free = {int(p): int(qty) - int(h) - safety.get((store_id, int(p)), 0)
+            for p, qty, h in conn.execute(_LOCK, {"s": store_id, "ps": sorted(wanted)})}
+    short = {p for p, q in wanted.items() if free.get(p, 0) < q}
     if not short:
-        return
-    free = {int(p): max(0, int(qty) - int(h) - safety.get((store_id, int(p)), 0))
-            for p, qty, h in conn.execute(select(s.c.product_id, s.c.qty, s.c.held).where(
-                s.c.store_id == store_id, s.c.product_id.in_(short)))}
+        done = conn.execute(_HOLD, [{"s": store_id, "p": p, "q": q,
+                                     "safety": safety.get((store_id, p), 0)}
+                                    for p, q in sorted(wanted.items())]).rowcount
+        if done == len(wanted):
+            return
+        raise AssertionError(f"{done} of {len(wanted)} locked levels held")  # cannot happen
     out = [ShortLine(line_id=i, product_id=p.product_id, sku=p.sku, wanted=ln.qty,
-                     available=free.get(p.product_id, 0))
+                     available=max(0, free.get(p.product_id, 0)))
            for i, p, ln in zip(ids, products, lines, strict=True) if p.product_id in short]
     raise StockShort(f"Store {store_id} cannot hold {len(out)} line(s) of this reservation "
                      f"({', '.join(ln.sku for ln in out[:5])}); nothing was held.", out)
@@ -149,9 +189,15 @@ def release(engine: Engine, holder: str, reservation_id: UUID, now: datetime) ->
     """End the hold now (``released``); a reservation already released or expired answers as
     it is; a confirmed one is ``409 reservation_confirmed``."""
     with feed.transaction(engine, now) as tx:
-        r = _own(tx.conn, holder, reservation_id, lock=True)
-        if _end(tx.conn, r, "released", now):
-            return r.model_copy(update={"status": "released"})  # as written: no read back
+        conn = tx.conn
+        row = conn.execute(_RELEASE if holder == ADMIN else _RELEASE_OWN, {
+            "id": reservation_id, "now": now, "who": holder}).first()
+        if row is not None:  # released by that one conditional update: its units go back
+            r = _with_lines(conn, row)
+            held.give_back(conn, _units(r.store_id, [(ln.product_id, ln.qty)
+                                                     for ln in r.lines], 1))
+            return r
+        r = _own(conn, holder, reservation_id, lock=True)  # not held (or not its): as it is
         if r.status == "confirmed":
             raise Conflict(f"Reservation {reservation_id} was confirmed into order "
                            f"{r.order_no}: cancel the order instead.",
@@ -269,7 +315,7 @@ def _end(conn: Connection, r: Reservation, status: str, now: datetime, *,
         values["order_no"] = order_no
     if conn.execute(q.values(**values)).rowcount != 1:
         return False
-    held.add(conn, _units(r.store_id, [(ln.product_id, ln.qty) for ln in r.lines], -1), now)
+    held.give_back(conn, _units(r.store_id, [(ln.product_id, ln.qty) for ln in r.lines], 1))
     return True
 
 
@@ -328,10 +374,8 @@ def _own(conn: Connection, holder: str, reservation_id: UUID, *,
          lock: bool = False) -> Reservation:
     """The reservation, if ``holder`` holds it (or is the admin): else ``404``; with
     ``lock``, its row locked until the transaction ends (PostgreSQL)."""
-    q = select(reservations).where(reservations.c.reservation_id == reservation_id)
-    if lock and is_postgres(conn):
-        q = q.with_for_update()
-    row = conn.execute(q).first()
+    q = _BY_ID_LOCKED if lock and is_postgres(conn) else _BY_ID
+    row = conn.execute(q, {"id": reservation_id}).first()
     if row is None or (holder != ADMIN and row.holder != holder):
         raise NotFound(f"No reservation {reservation_id} of yours.",
                        code="reservation_unknown")
@@ -339,19 +383,13 @@ def _own(conn: Connection, holder: str, reservation_id: UUID, *,
 
 
 def _read(conn: Connection, reservation_id: UUID) -> Reservation:
-    r = reservations
-    return _with_lines(conn, conn.execute(select(r).where(
-        r.c.reservation_id == reservation_id)).one())
+    return _with_lines(conn, conn.execute(_BY_ID, {"id": reservation_id}).one())
 
 
 def _with_lines(conn: Connection, row: Row[Any]) -> Reservation:
     """The reservation of ``row`` (a row of ``reservations``) with its lines."""
-    reservation_id = row.reservation_id
-    rl = reservation_lines
     lines = [ReservationLine(line_id=int(i), product_id=int(p), sku=sku, qty=int(q))
-             for i, p, sku, q in conn.execute(
-                 select(rl.c.line_id, rl.c.product_id, rl.c.sku, rl.c.qty)
-                 .where(rl.c.reservation_id == reservation_id).order_by(rl.c.line_id))]
+             for i, p, sku, q in conn.execute(_LINES, {"id": row.reservation_id})]
     return Reservation(reservation_id=row.reservation_id, request_id=row.request_id,
                        holder=row.holder, store_id=row.store_id, status=row.status,
                        lines=lines, created_at=row.created_at, expires_at=row.expires_at,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Connection, and_, delete, or_, select
+from sqlalchemy import Connection, and_, bindparam, delete, or_, select
 
 from sync.central.db import bulk_insert
 from sync.central.errors import InvalidRequest
@@ -86,20 +86,26 @@ def write_rules(tx: Tx, rules: Sequence[SafetyRule]) -> SafetyReport:
     return SafetyReport(written=len(rows), removed=removed)
 
 
+_RULES = (select(safety_stock.c.kind, safety_stock.c.ref, safety_stock.c.store_id,
+                 safety_stock.c.qty)
+          .where(safety_stock.c.store_id.in_(bindparam("stores", expanding=True)),
+                 or_(and_(safety_stock.c.kind == "product",
+                          safety_stock.c.ref.in_(bindparam("products", expanding=True))),
+                     safety_stock.c.kind == "store",
+                     and_(safety_stock.c.kind == "category",
+                          safety_stock.c.ref.in_(bindparam("categories", expanding=True))))))
+# built once: SQLAlchemy compiles it once (an empty list matches nothing)
+
+
 def safety_for(conn: Connection, store_ids: Iterable[str],
                categories: Mapping[int, str]) -> dict[tuple[str, int], int]:
     """The safety stock of each (store, product): ``categories`` maps each product id to its
     category ('' none). One query."""
     places = sorted(set(store_ids))
     cats = sorted({c for c in categories.values() if c})
-    s = safety_stock
-    which = [and_(s.c.kind == "product", s.c.ref.in_([str(p) for p in sorted(categories)])),
-             s.c.kind == "store"]
-    if cats:
-        which.append(and_(s.c.kind == "category", s.c.ref.in_(cats)))
-    rules = {(kind, ref, store): int(qty) for kind, ref, store, qty in conn.execute(
-        select(s.c.kind, s.c.ref, s.c.store_id, s.c.qty)
-        .where(s.c.store_id.in_([*places, CHAIN]), or_(*which)))}
+    rules = {(kind, ref, store): int(qty) for kind, ref, store, qty in conn.execute(_RULES, {
+        "stores": [*places, CHAIN], "products": [str(p) for p in sorted(categories)],
+        "categories": cats})}
     if not rules:
         return {}
     out = {}

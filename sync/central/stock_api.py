@@ -17,6 +17,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import Engine
 
 from posclient.domain.clock import Clock
@@ -75,6 +76,14 @@ def install(app: FastAPI) -> None:
     app.router.lifespan_context = lifespan
 
 
+def answer(model: BaseModel, status_code: int = 200) -> Response:
+    """``model`` as the answer's JSON, written once. Returned as is by a route (its
+    ``response_model`` still documents it): FastAPI would otherwise validate the model again
+    and serialize it, in the thread pool for a plain def, for every answer."""
+    return Response(model.model_dump_json(), status_code=status_code,
+                    media_type="application/json")
+
+
 def _stock_short(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StockShort)
     return JSONResponse(exc.body(), status_code=exc.status)
@@ -111,14 +120,14 @@ class Sweeper:
 
 @router.post("/availability", response_model=AvailabilityAnswer, tags=["channel"])
 def post_availability(req: AvailabilityRequest, who: AvailabilityCaller,
-                      c: CentralDep) -> AvailabilityAnswer:
+                      c: CentralDep) -> Response:
     """What stores can still promise of one product or a basket: per store and line,
     ``on_hand - held - safety`` (never below zero), with the age of the store's last upload.
     One store (``store_id``), a group's stores (``group``, nearest first to
     ``near_store_id``), or for a till naming neither, its own store's group nearest first.
     Unknown SKU: ``404 product_unknown``; unknown store or group: ``404 store_unknown`` /
     ``group_unknown``; a channel naming neither: ``422 place_missing``."""
-    return availability.availability(c.engine, who.store_id, req, c.clock.now())
+    return answer(availability.availability(c.engine, who.store_id, req, c.clock.now()))
 
 
 @admin_router.post("/stores/{store_id}/place", response_model=StoreOut)
@@ -152,16 +161,13 @@ _RESERVE_ERRORS: dict[int | str, dict[str, Any]] = {
 
 @router.post("/reservations", response_model=Reservation, status_code=201, tags=["channel"],
              responses=_RESERVE_ERRORS)
-def post_reservation(req: ReservationRequest, who: ReserveCaller, c: CentralDep,
-                     response: Response) -> Reservation:
+def post_reservation(req: ReservationRequest, who: ReserveCaller, c: CentralDep) -> Response:
     """Hold the lines at the store until ``hold_seconds`` from now, all or none: ``201`` and
     the reservation; the same request again (same ``request_id``): ``200`` and the same
     reservation, nothing more held. ``409 stock_short`` when the store cannot cover a line
     (its ``available`` after safety stock): nothing is held, the short lines are listed."""
     reservation, new = reservations.create(c.engine, who.name, req, c.clock.now())
-    if not new:
-        response.status_code = 200
-    return reservation
+    return answer(reservation, 201 if new else 200)
 
 
 ReservationPath = Annotated[UUID, Path()]
@@ -169,19 +175,19 @@ ReservationPath = Annotated[UUID, Path()]
 
 @router.get("/reservations/{reservation_id}", response_model=Reservation, tags=["channel"])
 def get_reservation(reservation_id: ReservationPath, who: ReserveCaller,
-                    c: CentralDep) -> Reservation:
+                    c: CentralDep) -> Response:
     """A reservation as it stands (its holder's, or any for the admin; else
     ``404 reservation_unknown``)."""
-    return reservations.get(c.engine, who.name, reservation_id)
+    return answer(reservations.get(c.engine, who.name, reservation_id))
 
 
 @router.post("/reservations/{reservation_id}/release", response_model=Reservation,
              tags=["channel"], responses=_RESERVE_ERRORS)
 def release_reservation(reservation_id: ReservationPath, who: ReserveCaller,
-                        c: CentralDep) -> Reservation:
+                        c: CentralDep) -> Response:
     """Give the units back now (the customer left). Again, or after it expired: answered as
     it is. A confirmed reservation: ``409 reservation_confirmed`` (cancel the order)."""
-    return reservations.release(c.engine, who.name, reservation_id, c.clock.now())
+    return answer(reservations.release(c.engine, who.name, reservation_id, c.clock.now()))
 
 
 @router.post("/reservations/{reservation_id}/confirm", response_model=Reservation,
