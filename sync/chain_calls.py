@@ -96,9 +96,15 @@ def release(http: httpx.Client, reservation_id: UUID) -> None:
                  unknown=NotFound.of("reservation_unknown"))
 
 
-_CANCEL_REFUSED = {  # the central's 409 codes of an order's cancellation -> the till's message
-    "order_not_store": "order_cancel_not_store", "order_started": "order_cancel_started",
-    "order_cancelled": "order_cancel_cancelled", "order_refunded": "order_cancel_refunded"}
+def _cancel_refused(code: str | None, order_no: str) -> InvalidInput:
+    """The till's message for the central's 409 on an order's cancellation."""
+    if code == "order_not_store":
+        return InvalidInput.of("order_cancel_not_store", order_no=order_no)
+    if code == "order_cancelled":
+        return InvalidInput.of("order_cancel_cancelled", order_no=order_no)
+    if code == "order_refunded":
+        return InvalidInput.of("order_cancel_refunded", order_no=order_no)
+    return InvalidInput.of("order_cancel_started", order_no=order_no)  # order_started
 
 
 def cancel_order(http: httpx.Client, order_no: str) -> OrderData:
@@ -111,8 +117,7 @@ def cancel_order(http: httpx.Client, order_no: str) -> OrderData:
         log.info("central unreachable for an order's cancellation: %s", exc)
         raise Unavailable.of("order_cancel_offline") from None
     if resp.status_code == 409:
-        raise InvalidInput.of(_CANCEL_REFUSED.get(_code(resp), "order_cancel_started"),
-                              order_no=order_no)
+        raise _cancel_refused(_code(resp), order_no)
     if resp.status_code == 404:
         if _code(resp) == "order_unknown":
             raise NotFound.of("order_cancel_unknown", order_no=order_no)

@@ -50,7 +50,7 @@ ENGLISH_ONLY = {
 }
 
 # The till-side sync modules whose PosErrors reach the window (other tills' suspended sales).
-SYNC_SOURCES = ("sync/calls.py", "sync/engine.py", "sync/parked.py")
+SYNC_SOURCES = ("sync/calls.py", "sync/chain_calls.py", "sync/engine.py", "sync/parked.py")
 
 
 def raised_ids() -> set[str]:

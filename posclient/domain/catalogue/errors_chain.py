@@ -82,9 +82,6 @@ ERRORS: dict[str, tuple[str, str]] = {
     "order_cancel_nothing_paid": (
         "订单 {order_no} 没有在门店付过款，无需退款",
         "Nothing was paid at a till for order {order_no}: there is nothing to give back"),
-    "order_cancel_kind": (
-        "门店订单的订金只能以现金或原付款方式退还",
-        "The money of an order placed at a till goes back in cash or the way it was paid"),
     "order_cancel_no_reason": (
         "请填写取消原因",
         "Give a reason for the cancellation"),
