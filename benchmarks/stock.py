@@ -17,14 +17,15 @@ store), so ``stock_levels`` holds ``stores x stocked`` rows. Keys:
   raw_availability_p99_ms: the same basket as one bare SQL query (the SKUs' products joined
   to their levels at the store), on one psycopg connection, in the same run;
 - reserve_per_s: ``--clients`` concurrent clients (threads, one HTTP connection each), each
-  holding ``--reserve-lines`` random products at a random store (``POST /v1/reservations``)
-  then releasing it, ``--reservations`` in all: reservations made per second of the whole
-  run (their releases included); reserve_requests_per_s: holds and releases per second;
-  reserve_p99_ms: one hold's time; central_cpu_ms_per_reservation: the CPU time the central's
-  processes spent per hold and its release (and central_cpu_ms_per_availability per
-  answer); postgres_cpu_ms_per_*: the same for the PostgreSQL backends serving the central
-  (0 when PostgreSQL is on another machine); client_cpu_ms_per_*: this process's (the
-  clients'). On one machine the ceiling is about cores x 1000 / (their sum);
+  holding ``--reserve-lines`` random products at a random store (``POST /v1/reservations``),
+  ``--reservations`` in all, kept: holds made per second (a checkout's reservation is then
+  confirmed, released or left to expire: those are other calls); reserve_p99_ms: one hold's
+  time; release_per_s: the same holds released afterwards, the same clients at once;
+  central_cpu_ms_per_reservation / _per_release: the CPU time the central's processes spent
+  per hold / per release (and central_cpu_ms_per_availability per answer);
+  postgres_cpu_ms_per_*: the same for the PostgreSQL backends serving the central (0 when
+  PostgreSQL is on another machine); client_cpu_ms_per_*: this process's (the clients').
+  On one machine the ceiling is about cores x 1000 / (their sum);
 - oversold: ``--clients`` clients released at once, each holding one unit of the same product
   at one store, which has ``--race-units`` left: units promised beyond them (must be 0);
   race_reserved: units held (must be ``--race-units``);
@@ -48,6 +49,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -235,33 +237,17 @@ def _connect(http: httpx.Client, i: int) -> None:
     http.get("/v1/health").raise_for_status()
 
 
-def measure_reserve(base: str, *, clients: int, total: int, stores: int, stocked: int,
-                    lines: int, seed: int) -> dict[str, float]:
-    """Hold then release, ``clients`` at once (module docstring)."""
-    per = max(1, total // clients)
-    holds: list[list[float]] = [[] for _ in range(clients)]
-    problems: list[str] = []
+def _at_once(clients: int, work: Callable[[int, httpx.Client], None], base: str
+             ) -> tuple[float, float]:
+    """``work(i, http)`` on ``clients`` threads (one connection each), released together:
+    the wall time and this process's CPU time (the clients') of the whole."""
     start = threading.Barrier(clients + 1)
 
     def client(i: int) -> None:
-        rng = random.Random(seed * 1000 + i)
         with httpx.Client(base_url=base, headers=ADMIN, timeout=60) as http:
             _connect(http, i)
             start.wait()
-            for _ in range(per):
-                store = STORE_ID.format(rng.randint(1, stores))
-                wanted = [{"product_id": FIRST_ID + p, "qty": 1}
-                          for p in rng.sample(range(1, stocked + 1), lines)]
-                t0 = time.perf_counter()
-                r = _reserve(http, store, wanted)
-                holds[i].append(time.perf_counter() - t0)
-                if r.status_code != 201:
-                    problems.append(f"hold {r.status_code} {r.text[:200]}")
-                    return
-                rel = http.post(f"/v1/reservations/{r.json()['reservation_id']}/release")
-                if rel.status_code != 200 or rel.json()["status"] != "released":
-                    problems.append(f"release {rel.status_code} {rel.text[:200]}")
-                    return
+            work(i, http)
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
     for t in threads:
@@ -270,16 +256,59 @@ def measure_reserve(base: str, *, clients: int, total: int, stores: int, stocked
     t0, cpu0 = time.perf_counter(), time.process_time()
     for t in threads:
         t.join()
-    elapsed, client_cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    return time.perf_counter() - t0, time.process_time() - cpu0
+
+
+def measure_reserve(base: str, *, clients: int, total: int, stores: int, stocked: int,
+                    lines: int, seed: int) -> tuple[dict[str, float], list[str]]:
+    """Holds, ``clients`` at once (module docstring), kept: the figures, and the holds' ids
+    (:func:`measure_release` gives them up)."""
+    per = max(1, total // clients)
+    holds: list[list[float]] = [[] for _ in range(clients)]
+    ids: list[list[str]] = [[] for _ in range(clients)]
+    problems: list[str] = []
+
+    def work(i: int, http: httpx.Client) -> None:
+        rng = random.Random(seed * 1000 + i)
+        for _ in range(per):
+            store = STORE_ID.format(rng.randint(1, stores))
+            wanted = [{"product_id": FIRST_ID + p, "qty": 1}
+                      for p in rng.sample(range(1, stocked + 1), lines)]
+            t0 = time.perf_counter()
+            r = _reserve(http, store, wanted)
+            holds[i].append(time.perf_counter() - t0)
+            if r.status_code != 201:
+                problems.append(f"hold {r.status_code} {r.text[:200]}")
+                return
+            ids[i].append(r.json()["reservation_id"])
+
+    elapsed, client_cpu = _at_once(clients, work, base)
     if problems:
         raise RuntimeError(f"reservations failed: {problems[:3]}")
     made = [s for h in holds for s in h]
-    return {"reserve_per_s": round(len(made) / elapsed, 1),
-            "reserve_requests_per_s": round(2 * len(made) / elapsed, 1),
-            "reserve_p50_ms": median_ms(made),
-            "reserve_p99_ms": p99(made), "reservations": len(made), "reserve_clients": clients,
-            "reserve_lines": lines,
-            "client_cpu_ms_per_reservation": round(client_cpu * 1000 / len(made), 2)}
+    return ({"reserve_per_s": round(len(made) / elapsed, 1),
+             "reserve_p50_ms": median_ms(made), "reserve_p99_ms": p99(made),
+             "reservations": len(made), "reserve_clients": clients, "reserve_lines": lines,
+             "client_cpu_ms_per_reservation": round(client_cpu * 1000 / len(made), 2)},
+            [r for part in ids for r in part])
+
+
+def measure_release(base: str, ids: list[str], *, clients: int) -> dict[str, float]:
+    """The holds given up again, ``clients`` at once: releases per second."""
+    problems: list[str] = []
+
+    def work(i: int, http: httpx.Client) -> None:
+        for rid in ids[i::clients]:
+            rel = http.post(f"/v1/reservations/{rid}/release")
+            if rel.status_code != 200 or rel.json()["status"] != "released":
+                problems.append(f"release {rel.status_code} {rel.text[:200]}")
+                return
+
+    elapsed, client_cpu = _at_once(clients, work, base)
+    if problems:
+        raise RuntimeError(f"releases failed: {problems[:3]}")
+    return {"release_per_s": round(len(ids) / elapsed, 1),
+            "client_cpu_ms_per_release": round(client_cpu * 1000 / len(ids), 2)}
 
 
 def measure_race(base: str, engine: Engine, *, clients: int, units: int) -> dict[str, int]:
@@ -504,18 +533,24 @@ def _run(args: argparse.Namespace, stocked: int, rng: random.Random,
             cpu1, pg_avail = cpu_s(pids), pg.end()
             log(f"availability p99 {results['availability_p99_ms']} ms")
             pg.begin()
-            results.update(measure_reserve(base, clients=args.clients, total=args.reservations,
-                                           stores=args.stores, stocked=stocked,
-                                           lines=args.reserve_lines, seed=args.seed))
+            held, ids = measure_reserve(base, clients=args.clients, total=args.reservations,
+                                        stores=args.stores, stocked=stocked,
+                                        lines=args.reserve_lines, seed=args.seed)
+            results.update(held)
             cpu2, pg_reserve = cpu_s(pids), pg.end()
             log(f"{results['reserve_per_s']} reservations/s")
+            pg.begin()
+            results.update(measure_release(base, ids, clients=args.clients))
+            cpu3, pg_release = cpu_s(pids), pg.end()
+            log(f"{results['release_per_s']} releases/s")
             asked = args.lookups + 50  # with the 50 to warm up
             results["central_cpu_ms_per_availability"] = round((cpu1 - cpu0) * 1000 / asked, 2)
             results["postgres_cpu_ms_per_availability"] = round(pg_avail * 1000 / asked, 2)
-            results["central_cpu_ms_per_reservation"] = round(
-                (cpu2 - cpu1) * 1000 / results["reservations"], 2)  # its hold and release
-            results["postgres_cpu_ms_per_reservation"] = round(
-                pg_reserve * 1000 / results["reservations"], 2)
+            made = results["reservations"]
+            results["central_cpu_ms_per_reservation"] = round((cpu2 - cpu1) * 1000 / made, 2)
+            results["postgres_cpu_ms_per_reservation"] = round(pg_reserve * 1000 / made, 2)
+            results["central_cpu_ms_per_release"] = round((cpu3 - cpu2) * 1000 / made, 2)
+            results["postgres_cpu_ms_per_release"] = round(pg_release * 1000 / made, 2)
             results.update(measure_race(base, engine, clients=args.clients,
                                         units=args.race_units))
             log(f"race: {results['race_reserved']} held of {args.race_units}")

@@ -69,7 +69,8 @@ def test_pricing_benchmark_runs_and_reports_every_key(tmp_path):
 
 STOCK_KEYS = {
     "availability_p50_ms", "availability_p99_ms", "raw_availability_p99_ms", "reserve_per_s",
-    "reserve_p99_ms", "oversold", "race_reserved", "till_to_web_p50_s", "till_to_web_p95_s",
+    "reserve_p99_ms", "release_per_s", "oversold", "race_reserved", "till_to_web_p50_s",
+    "till_to_web_p95_s",
     "till_bootstrap_s", "machine_before", "machine_after",
 }
 
