@@ -12,17 +12,13 @@ sync/central/oversell.py). :func:`install` adds them to the app (sync/central/ap
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import Literal
 
 from fastapi import APIRouter, Depends, FastAPI
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Engine
 
-from posclient.domain.clock import Clock
-from sync.central import oversell
+from sync.central import background, oversell
 from sync.central.admin_api import StrictJsonRoute, admin
 from sync.central.api import Central, CentralDep
 from sync.protocol import ErrorBody
@@ -49,50 +45,19 @@ class OversellRule(BaseModel):
 def install(app: FastAPI) -> None:
     """Add the routes to ``app`` and the settler, which runs while the app does."""
     app.include_router(router)
-    inner = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(a: FastAPI) -> AsyncIterator[Any]:
-        c: Central = a.state.central
-        settler = Settler(c.engine, c.clock)
-        settler.start()
-        try:
-            async with inner(a) as state:
-                yield state
-        finally:
-            settler.stop()
-
-    app.router.lifespan_context = lifespan
+    background.while_serving(app, "oversell-settler", SETTLE_EVERY_S, _settle_for)
 
 
-class Settler:
-    """A thread that settles the queued shortfalls (oversell.settle) every ``every``
-    seconds."""
+def _settle_for(c: Central) -> Callable[[], None]:
+    """The settler's tick: settle the queued shortfalls (oversell.settle)."""
 
-    def __init__(self, engine: Engine, clock: Clock, every: float = SETTLE_EVERY_S) -> None:
-        self.engine, self.clock, self.every = engine, clock, every
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="oversell-settler", daemon=True)
+    def settle() -> None:
+        for s in oversell.settle(c.engine, c.clock.now()):
+            log.info("oversell of product %d at %s settled: %d re-routed, %d flagged",
+                     s.product_id, s.store_id, sum(a.action == "rerouted" for a in s.actions),
+                     sum(a.action == "flagged" for a in s.actions))
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(10)
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.every):
-            try:
-                done = oversell.settle(self.engine, self.clock.now())
-            except Exception as exc:  # the database away, a lost settlement: at the next tick
-                log.warning("settling oversells failed (%s); trying again", type(exc).__name__)
-                continue
-            for s in done:
-                log.info("oversell of product %d at %s settled: %d re-routed, %d flagged",
-                         s.product_id, s.store_id,
-                         sum(a.action == "rerouted" for a in s.actions),
-                         sum(a.action == "flagged" for a in s.actions))
+    return settle
 
 
 @router.get("/oversell-rule", response_model=OversellRule)

@@ -9,19 +9,15 @@ may use the admin token, and a till its terminal token (sync/central/channel_aut
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import Engine
 
-from posclient.domain.clock import Clock
-from sync.central import availability, feed, reservations, safety
+from sync.central import availability, background, feed, reservations, safety
 from sync.central.admin_api import StrictJsonRoute, admin
 from sync.central.api import Central, CentralDep, OnceRoute
 from sync.central.channel_auth import AVAILABILITY, RESERVE, Caller, caller_with
@@ -60,20 +56,7 @@ def install(app: FastAPI) -> None:
     app.include_router(router)
     app.include_router(admin_router)
     app.add_exception_handler(StockShort, _stock_short)
-    inner = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(a: FastAPI) -> AsyncIterator[Any]:
-        c: Central = a.state.central
-        sweeper = Sweeper(c.engine, c.clock)
-        sweeper.start()
-        try:
-            async with inner(a) as state:
-                yield state
-        finally:
-            sweeper.stop()
-
-    app.router.lifespan_context = lifespan
+    background.while_serving(app, "reservation-sweeper", SWEEP_EVERY_S, _sweep_for)
 
 
 def answer(model: BaseModel, status_code: int = 200) -> Response:
@@ -89,33 +72,15 @@ def _stock_short(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(exc.body(), status_code=exc.status)
 
 
-class Sweeper:
-    """A thread that expires the reservations past their time (reservations.sweep) every
-    ``every`` seconds; every worker process runs one (they skip each other's rows)."""
+def _sweep_for(c: Central) -> Callable[[], None]:
+    """The sweeper's tick: expire the reservations past their time (reservations.sweep)."""
 
-    def __init__(self, engine: Engine, clock: Clock, every: float = SWEEP_EVERY_S) -> None:
-        self.engine, self.clock, self.every = engine, clock, every
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="reservation-sweeper",
-                                        daemon=True)
+    def sweep() -> None:
+        done = reservations.sweep(c.engine, c.clock.now())
+        if done:
+            log.info("%d reservation(s) expired", done)
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(10)
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.every):
-            try:
-                done = reservations.sweep(self.engine, self.clock.now())
-            except Exception as exc:  # the database away: try again at the next tick
-                log.warning("expiring reservations failed (%s); trying again",
-                            type(exc).__name__)
-                continue
-            if done:
-                log.info("%d reservation(s) expired", done)
+    return sweep
 
 
 @router.post("/availability", response_model=AvailabilityAnswer, tags=["channel"])
