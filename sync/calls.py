@@ -177,14 +177,15 @@ def lookup_limited(resp: httpx.Response) -> PosError:
     ``member_lookup_limited.day`` at the chain's daily cap, else ``.minute`` with the seconds
     to wait (``Retry-After``). Never ``member_unknown``: the member may well exist."""
     log.warning("the central limits this till's member look-ups: %s", resp.text[:200])
-    if _code(resp) == "member_lookup_cap":
+    if error_code(resp) == "member_lookup_cap":
         return Unavailable.of("member_lookup_limited.day")
     retry = resp.headers.get("Retry-After", "")
     seconds = min(int(retry), 3_600) if retry.isdigit() else 60
     return Unavailable.of("member_lookup_limited.minute", seconds=max(1, seconds))
 
 
-def _code(resp: httpx.Response) -> str:
+def error_code(resp: httpx.Response) -> str:
+    """The central's error code of an answer (``{"error": code, ...}``), or ""."""
     try:
         body = resp.json()
     except ValueError:

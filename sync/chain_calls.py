@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from posclient.domain.errors import InvalidInput, NotFound, Unavailable
 from posclient.store.db import Store
 
-from .calls import cashier_call, malformed, unreachable_now
+from .calls import cashier_call, error_code, malformed, unreachable_now
 from .protocol import OrderData
 from .protocol.stock import (
     AvailabilityAnswer,
@@ -71,10 +71,10 @@ def reserve(http: httpx.Client, req: ReservationRequest) -> Reservation:
         log.info("central unreachable for a reservation: %s", exc)
         raise unreachable_now(not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
                               ) from None
-    if resp.status_code == 409 and _code(resp) == "stock_short":
+    if resp.status_code == 409 and error_code(resp) == "stock_short":
         raise stock_short(resp)
     if resp.status_code == 404:
-        code = _code(resp)
+        code = error_code(resp)
         if code == "store_unknown":
             raise NotFound.of("aisle_store_unknown", store=req.store_id)
         if code == "product_unknown":
@@ -117,9 +117,9 @@ def cancel_order(http: httpx.Client, order_no: str) -> OrderData:
         log.info("central unreachable for an order's cancellation: %s", exc)
         raise Unavailable.of("order_cancel_offline") from None
     if resp.status_code == 409:
-        raise _cancel_refused(_code(resp), order_no)
+        raise _cancel_refused(error_code(resp), order_no)
     if resp.status_code == 404:
-        if _code(resp) == "order_unknown":
+        if error_code(resp) == "order_unknown":
             raise NotFound.of("order_cancel_unknown", order_no=order_no)
         raise Unavailable.of("aisle_unsupported")  # a central older than cancellations
     if resp.status_code >= 400:
@@ -130,14 +130,6 @@ def cancel_order(http: httpx.Client, order_no: str) -> OrderData:
         return OrderData.model_validate_json(resp.content)
     except ValidationError:
         raise malformed() from None
-
-
-def _code(resp: httpx.Response) -> str:
-    try:
-        body = resp.json()
-    except ValueError:
-        return ""
-    return str(body.get("error", "")) if isinstance(body, dict) else ""
 
 
 class ChainCalls:

@@ -13,11 +13,12 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
 import uvicorn
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 
 from sync.central.db import make_engine
 from sync.central.schema import stock_levels, stock_movements
@@ -215,3 +216,15 @@ def enrolled_till(central: Any, path: Any, store_id: str = "S1", clock: Any = No
           clock=clock)
     return SyncEngine(path, tokens=tokens, clock=clock,
                       **({"timeout": timeout} if timeout is not None else {}))
+
+
+VERSIONS = Path(__file__).with_name("schema_versions")
+
+
+def run_frozen_ddl(conn: Connection, version: int) -> None:
+    """The tables of schema ``version`` as its program created them (schema_versions/)."""
+    ddl = (VERSIONS / f"v{version}.{conn.dialect.name}.sql").read_text(encoding="utf-8")
+    body = "\n".join(line for line in ddl.splitlines() if not line.startswith("--"))
+    for statement in body.split(";"):
+        if statement.strip():
+            conn.exec_driver_sql(statement)

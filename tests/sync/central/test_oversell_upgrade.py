@@ -4,25 +4,20 @@ the settler settles them as it does a new shortfall. SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
+from central_kit import run_frozen_ddl
 from sqlalchemy import MetaData, select
 
 from sync.central.db import make_engine
 from sync.central.schema import init_schema, oversell_actions, oversell_queue
 
-VERSIONS = Path(__file__).with_name("schema_versions")
 T0 = datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
 
 
 def test_v17_queues_the_levels_already_below_what_they_hold(database_url):
     engine = make_engine(database_url)
     with engine.begin() as conn:
-        ddl = (VERSIONS / f"v16.{conn.dialect.name}.sql").read_text(encoding="utf-8")
-        for statement in "\n".join(ln for ln in ddl.splitlines()
-                                   if not ln.startswith("--")).split(";"):
-            if statement.strip():
-                conn.exec_driver_sql(statement)
+        run_frozen_ddl(conn, 16)
         conn.exec_driver_sql("INSERT INTO feed_head (id, last_seq, low_water) VALUES (1, 0, 0)")
         t = MetaData()
         t.reflect(conn)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from central_kit import empty_database
+from central_kit import empty_database, run_frozen_ddl
 from sqlalchemy import Connection, Engine, MetaData, Table, inspect, select
 
 from sync.central import schema
@@ -46,7 +46,6 @@ from sync.central.schema import (
 )
 from sync.protocol import OrderData
 
-VERSIONS = Path(__file__).with_name("schema_versions")
 T0 = datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
 NOW = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
 SALE, RETURN = uuid.UUID(int=1), uuid.UUID(int=2)
@@ -140,11 +139,7 @@ def test_a_new_database_is_what_todays_definitions_describe(fresh: Engine) -> No
 
 def _create_as_version(conn: Connection, version: int) -> None:
     """The tables and first rows version ``version``'s ``init`` made."""
-    ddl = (VERSIONS / f"v{version}.{conn.dialect.name}.sql").read_text(encoding="utf-8")
-    body = "\n".join(line for line in ddl.splitlines() if not line.startswith("--"))
-    for statement in body.split(";"):
-        if statement.strip():
-            conn.exec_driver_sql(statement)
+    run_frozen_ddl(conn, version)
     tables = _reflected(conn)
     conn.execute(tables["schema_version"].insert().values(
         version=version, applied_at=_bound(conn, T0)))

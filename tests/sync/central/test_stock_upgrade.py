@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
+from central_kit import run_frozen_ddl
 from sqlalchemy import MetaData, select
 
 from sync.central import held
 from sync.central.db import make_engine
 from sync.central.schema import init_schema, stock_levels
 
-VERSIONS = Path(__file__).with_name("schema_versions")
 T0 = datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
 
 
@@ -39,11 +38,7 @@ def test_v16_computes_held_from_the_stored_pickup_orders(database_url):
               order("W6", "open", [(1, 5, 0)], fulfilment="delivery"),
               order("W7", "open", [(1, 1, 0)], store_id="GONE")]  # a store that is no more
     with engine.begin() as conn:
-        ddl = (VERSIONS / f"v14.{conn.dialect.name}.sql").read_text(encoding="utf-8")
-        for statement in "\n".join(ln for ln in ddl.splitlines()
-                                   if not ln.startswith("--")).split(";"):
-            if statement.strip():
-                conn.exec_driver_sql(statement)
+        run_frozen_ddl(conn, 14)
         conn.exec_driver_sql("INSERT INTO feed_head (id, last_seq, low_water) VALUES (1, 0, 0)")
         t = MetaData()
         t.reflect(conn)
